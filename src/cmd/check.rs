@@ -1,0 +1,93 @@
+//! `tebiki check`: load and validate everything, write nothing.
+
+use super::{Common, print_diagnostics};
+use clap::{Args, ValueEnum};
+use std::process::ExitCode;
+use tebiki::Error;
+use tebiki::diag::Diagnostics;
+use tebiki::eval;
+use tebiki::pipeline;
+
+/// Arguments of `tebiki check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Exit 0 when clean or only warnings, 1 on errors, 2 when nothing could be loaded.
+pub fn run(args: CheckArgs) -> ExitCode {
+    let color = args.common.color();
+    let cfg = match args.common.config() {
+        Ok(c) => c,
+        Err(d) => {
+            eprint!("{}", d.render(color));
+            return ExitCode::from(2);
+        }
+    };
+    let today = args.common.today();
+    let (diags, clinics) = match pipeline::load_project(&cfg) {
+        Ok(p) => {
+            let mut d = p.diagnostics;
+            for c in &p.clinics {
+                let facts = eval::facts::build(c, &p.content, today);
+                for issue in &facts.issues {
+                    let pos = c
+                        .values
+                        .get(&issue.field)
+                        .map(|v| v.pos.clone())
+                        .unwrap_or_else(|| c.source.clone());
+                    d.push(tebiki::diag::Diagnostic {
+                        severity: issue.severity,
+                        pos,
+                        cell: None,
+                        message: issue.message.clone(),
+                        help: issue.expected.clone().map(|e| format!("expected: {e}")),
+                    });
+                }
+            }
+            (d, p.clinics.len())
+        }
+        Err(Error::Invalid(d)) => (d, 0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    report(&diags, clinics, args.format, color)
+}
+
+fn report(d: &Diagnostics, clinics: usize, format: Format, color: bool) -> ExitCode {
+    match format {
+        Format::Json => {
+            let out = serde_json::json!({
+                "clinics": clinics,
+                "errors": d.error_count(),
+                "diagnostics": d,
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Human => {
+            print_diagnostics(d, color);
+            let warnings = d.0.len() - d.error_count();
+            eprintln!(
+                "checked {clinics} clinic(s): {} error(s), {warnings} warning(s)",
+                d.error_count()
+            );
+        }
+    }
+    if d.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

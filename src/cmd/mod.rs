@@ -1,0 +1,118 @@
+//! Subcommands. Each file is one command; they share option handling here.
+
+mod build;
+mod check;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tebiki::config::Config;
+use tebiki::diag::{Diagnostic, Diagnostics};
+
+/// tebiki — per-clinic guides for the オンライン資格確認 applications.
+#[derive(Parser, Debug)]
+#[command(name = "tebiki", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build every clinic's HTML guide and PDF handout, the dashboard and the help site.
+    Build(build::BuildArgs),
+    /// Load and validate content and clinic data; writes nothing.
+    Check(check::CheckArgs),
+}
+
+/// Options shared by every command.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Project config file (optional).
+    #[arg(long, default_value = "tebiki.yaml")]
+    config: PathBuf,
+    /// Content folder (manuals, rules, fields.yaml).
+    #[arg(long)]
+    content: Option<PathBuf>,
+    /// Clinic data: a folder of YAML files.
+    #[arg(long)]
+    clinics: Option<PathBuf>,
+    /// Theme folder overriding the built-in theme.
+    #[arg(long)]
+    theme: Option<PathBuf>,
+    /// Date to compute deadlines for (YYYY-MM-DD; default: today in Japan).
+    #[arg(long, value_parser = parse_date)]
+    today: Option<jiff::civil::Date>,
+    /// Colour in terminal output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+impl Common {
+    fn config(&self) -> Result<Config, Diagnostic> {
+        let mut cfg = Config::load(&self.config)?;
+        if let Some(c) = &self.content {
+            cfg.content = c.clone();
+            if self.clinics.is_none() {
+                cfg.clinics = c.join("clinics");
+            }
+        }
+        if let Some(c) = &self.clinics {
+            cfg.clinics = c.clone();
+        }
+        if let Some(t) = &self.theme {
+            cfg.theme = t.clone();
+        }
+        Ok(cfg)
+    }
+
+    fn today(&self) -> jiff::civil::Date {
+        self.today
+            .or_else(|| {
+                std::env::var("TEBIKI_TODAY")
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+            })
+            .unwrap_or_else(tebiki::eval::dates::today_jst)
+    }
+
+    fn color(&self) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, errors first.
+fn print_diagnostics(d: &Diagnostics, color: bool) {
+    let mut all: Vec<&Diagnostic> = d.0.iter().collect();
+    all.sort_by_key(|d| d.severity);
+    for diag in all {
+        eprint!("{}", diag.render(color));
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Check(a) => check::run(a),
+    }
+}

@@ -1,0 +1,85 @@
+//! Project configuration (`tebiki.yaml`), all optional, with CLI overrides.
+
+use crate::diag::Diagnostic;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Settings read from `tebiki.yaml` at the project root.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Content folder (manuals, rules, fields).
+    pub content: PathBuf,
+    /// Clinic data: a folder of YAML files (or a CSV/XLSX file).
+    pub clinics: PathBuf,
+    /// Theme folder overriding the built-in theme.
+    pub theme: PathBuf,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Help-site settings.
+    pub site: SiteConfig,
+}
+
+/// Settings of the internal help site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// Site title.
+    pub title: String,
+    /// Path prefix when hosted under a sub-path ("/help/"); "" for relative links.
+    pub base_url: String,
+    /// UI language.
+    pub lang: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            title: "導入手順ヘルプ".into(),
+            base_url: String::new(),
+            lang: "ja".into(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            content: "content".into(),
+            clinics: "content/clinics".into(),
+            theme: "themes/default".into(),
+            out: "output".into(),
+            site: SiteConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path` if it exists; paths in it are relative to its folder.
+    pub fn load(path: &Path) -> Result<Config, Diagnostic> {
+        if !path.is_file() {
+            return Ok(Config::default());
+        }
+        let file = Arc::new(path.to_path_buf());
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostic::error(
+                crate::model::SourcePos::new(file.clone(), 0, 0),
+                format!("cannot read config: {e}"),
+            )
+        })?;
+        let mut cfg: Config = crate::load::yaml::from_str(&text, &file)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for p in [
+            &mut cfg.content,
+            &mut cfg.clinics,
+            &mut cfg.theme,
+            &mut cfg.out,
+        ] {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        Ok(cfg)
+    }
+}

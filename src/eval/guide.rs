@@ -1,0 +1,304 @@
+//! The evaluated guide: one manual applied to one clinic.
+//!
+//! This is the single model every renderer consumes (HTML guide, PDF
+//! handout, illustrations). Renderers never compute values, dates or
+//! warnings themselves, so the HTML and the PDF cannot disagree.
+
+use crate::model::manual::{Button, Callout, Contact, Control, NoteKind, ScreenKind};
+use crate::model::{Rich, Severity};
+use serde::Serialize;
+
+/// A located problem in the clinic's data, found while evaluating.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataIssue {
+    /// Severity.
+    pub severity: Severity,
+    /// Field path concerned.
+    pub field: String,
+    /// Field label.
+    pub label: String,
+    /// What is wrong.
+    pub message: String,
+    /// The expected form, when known.
+    pub expected: Option<String>,
+    /// Where the value was read, as `file:line:column` (or sheet/row/column).
+    pub location: String,
+}
+
+/// A rule that fired for this clinic.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Rule identifier.
+    pub rule: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Headline.
+    pub title: String,
+    /// Explanation with the clinic's values filled in.
+    pub message: Rich,
+    /// What happens if ignored.
+    pub consequence: Rich,
+    /// Step it belongs to.
+    pub step: Option<String>,
+    /// Row it points at.
+    pub field: Option<String>,
+    /// The value the row should have.
+    pub expect: Option<String>,
+}
+
+/// A date that matters to the clinic.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyDate {
+    /// What happens on that date.
+    pub label: String,
+    /// ISO date (YYYY-MM-DD).
+    pub iso: String,
+    /// Japanese era form (令和8年11月24日（火）).
+    pub wareki: String,
+    /// How it was computed ("申請日から7暦日後").
+    pub basis: String,
+    /// Marked when the date is at risk.
+    pub severity: Option<Severity>,
+}
+
+/// A labelled clinic value for the summary table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    /// Field path.
+    pub path: String,
+    /// Label.
+    pub label: String,
+    /// Display text.
+    pub text: String,
+}
+
+/// What a form row shows for this clinic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shown {
+    /// Nothing to enter.
+    Nothing,
+    /// The value to enter or check.
+    Value {
+        /// Plain text.
+        text: String,
+    },
+    /// The chosen option of a radio group, select or checkbox.
+    Choice {
+        /// Value of the chosen option.
+        value: String,
+        /// Its label.
+        label: String,
+    },
+    /// Checkbox to tick.
+    Checked,
+    /// A year-month value.
+    YearMonth {
+        /// Year.
+        year: i32,
+        /// Month.
+        month: u8,
+    },
+    /// The clinic's data lacks this value.
+    Missing {
+        /// Label of the field.
+        label: String,
+    },
+    /// A secret the clinic chooses itself; never printed.
+    Secret {
+        /// Number of digits (`None` for a password).
+        digits: Option<u8>,
+    },
+}
+
+impl Shown {
+    /// The value as one line of plain text (for tables and search).
+    pub fn display(&self) -> String {
+        match self {
+            Shown::Nothing => String::new(),
+            Shown::Value { text } => text.clone(),
+            Shown::Choice { label, .. } => label.clone(),
+            Shown::Checked => "チェックを入れる".to_string(),
+            Shown::YearMonth { year, month } => format!("{year}年{month}月"),
+            Shown::Missing { label } => format!("〈{label}〉（データ未入力）"),
+            Shown::Secret { digits: Some(d) } => {
+                format!("（院内で決めた{d}桁の数字・この資料には記載しません）")
+            }
+            Shown::Secret { digits: None } => {
+                "（登録済みのパスワード・この資料には記載しません）".to_string()
+            }
+        }
+    }
+}
+
+/// A form row, evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideRow {
+    /// Row id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Required mark.
+    pub required: bool,
+    /// Control as defined in content.
+    pub control: Control,
+    /// Portal help text.
+    pub help: Rich,
+    /// What to enter.
+    pub shown: Shown,
+    /// Filled in by the portal; to be checked.
+    pub prefilled: bool,
+    /// The element to act on.
+    pub highlight: bool,
+    /// Annotation.
+    pub callout: Option<Callout>,
+    /// Worst severity of findings attached to this row.
+    pub flag: Option<Severity>,
+    /// The value this row should have, when a finding says the clinic's is wrong.
+    pub expect: Option<String>,
+}
+
+/// A screen, evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideScreen {
+    /// Kind.
+    pub kind: ScreenKind,
+    /// Title.
+    pub title: String,
+    /// URL shown.
+    pub url: Option<String>,
+    /// Text at the top.
+    pub lead: Rich,
+    /// Rows.
+    pub rows: Vec<GuideRow>,
+    /// Buttons.
+    pub buttons: Vec<Button>,
+}
+
+/// A note, evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideNote {
+    /// Kind.
+    pub kind: NoteKind,
+    /// Heading.
+    pub title: Option<String>,
+    /// Text with values filled in.
+    pub body: Rich,
+}
+
+/// A step, evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideStep {
+    /// Step id (anchor).
+    pub id: String,
+    /// Printed number.
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Instruction.
+    pub body: Rich,
+    /// Screen.
+    pub screen: Option<GuideScreen>,
+    /// Findings attached to this step.
+    pub findings: Vec<Finding>,
+    /// Notes that apply.
+    pub notes: Vec<GuideNote>,
+}
+
+/// A part, evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuidePart {
+    /// Part id (anchor).
+    pub id: String,
+    /// Printed number.
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Intro.
+    pub intro: Rich,
+    /// Steps.
+    pub steps: Vec<GuideStep>,
+    /// Outro.
+    pub outro: Rich,
+}
+
+/// One manual applied to one clinic.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideManual {
+    /// Manual id (anchor).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version.
+    pub version: String,
+    /// Summary.
+    pub summary: Rich,
+    /// Checklist items that apply.
+    pub checklist: Vec<Rich>,
+    /// Dates that follow, in date order.
+    pub dates: Vec<KeyDate>,
+    /// Parts.
+    pub parts: Vec<GuidePart>,
+    /// Closing text.
+    pub closing: Rich,
+    /// Contacts.
+    pub contacts: Vec<Contact>,
+}
+
+/// Every manual applied to one clinic: everything a renderer needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Guide {
+    /// Output key of the clinic (folder name).
+    pub clinic_key: String,
+    /// Clinic name.
+    pub clinic_name: String,
+    /// Institution code as printed.
+    pub institution_code: String,
+    /// Prefecture, "14:神奈川県".
+    pub prefecture: String,
+    /// Generation date (ISO).
+    pub generated: String,
+    /// Generation date in Japanese form.
+    pub generated_wareki: String,
+    /// Key clinic values.
+    pub facts: Vec<Fact>,
+    /// Every finding, worst first (also attached to their steps).
+    pub findings: Vec<Finding>,
+    /// Problems in the clinic's data.
+    pub issues: Vec<DataIssue>,
+    /// The manuals, in order.
+    pub manuals: Vec<GuideManual>,
+}
+
+impl Guide {
+    /// Worst severity among findings and data issues.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings
+            .iter()
+            .map(|f| f.severity)
+            .chain(self.issues.iter().map(|i| i.severity))
+            .min()
+    }
+
+    /// Number of findings and data issues of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+            + self
+                .issues
+                .iter()
+                .filter(|i| i.severity == severity)
+                .count()
+    }
+
+    /// Version string of all manuals ("manual-id v1.0, …").
+    pub fn versions(&self) -> String {
+        self.manuals
+            .iter()
+            .map(|m| format!("{} v{}", m.id, m.version))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

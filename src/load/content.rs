@@ -1,0 +1,973 @@
+//! Content files → typed model: manuals, rules, the clinic schema and constants.
+//!
+//! The YAML shapes here are the content format documented in
+//! `docs/content-format.md`. Unknown keys are errors (typos must not pass
+//! silently); every problem is reported with file, line and column.
+
+use super::markdown;
+use super::yaml::{self, pos};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::SourcePos;
+use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat};
+use crate::model::manual::{
+    Button, Callout, ChecklistItem, Choice, Contact, Content, Control, DateItem, Manual, Note,
+    NoteKind, Part, Row, Screen, ScreenKind, Step, ValueSource,
+};
+use crate::model::rich::Rich;
+use crate::model::rule::{Condition, Op, Rule, Severity};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Markdown text, inline or in a file beside the YAML (`{ file: steps/1-1.md }`).
+#[derive(Debug, Deserialize, Default)]
+#[serde(untagged)]
+pub(crate) enum Md {
+    /// Inline Markdown.
+    Inline(String),
+    /// A Markdown file relative to the YAML file.
+    File {
+        /// Relative path.
+        file: String,
+    },
+    #[default]
+    /// Nothing.
+    Empty,
+}
+
+/// Context for one YAML file being converted.
+pub(crate) struct Ctx<'a> {
+    pub file: Arc<PathBuf>,
+    pub diags: &'a mut Diagnostics,
+}
+
+impl Ctx<'_> {
+    fn md(&mut self, md: &Option<Md>, at: &SourcePos) -> Rich {
+        match md {
+            None | Some(Md::Empty) => Rich::default(),
+            Some(Md::Inline(s)) => markdown::parse(s),
+            Some(Md::File { file }) => {
+                let base = self.file.parent().unwrap_or(Path::new("."));
+                let path = base.join(file);
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => markdown::parse(&text),
+                    Err(e) => {
+                        self.diags.push(
+                            Diagnostic::error(
+                                at.clone(),
+                                format!("cannot read Markdown file {}: {e}", path.display()),
+                            )
+                            .with_help("the path is relative to the YAML file that names it"),
+                        );
+                        Rich::default()
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- manuals
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManual {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    order: Option<i64>,
+    #[serde(default)]
+    summary: Option<Md>,
+    #[serde(default)]
+    checklist: Vec<RawChecklist>,
+    #[serde(default)]
+    contacts: Vec<RawContact>,
+    #[serde(default)]
+    parts: Vec<RawPart>,
+    #[serde(default)]
+    closing: Option<Md>,
+    #[serde(default)]
+    dates: Vec<RawDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDate {
+    fact: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    when: Option<RawCond>,
+    #[serde(default)]
+    severity: Option<Severity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChecklist {
+    id: Spanned<String>,
+    text: Md,
+    #[serde(default)]
+    when: Option<RawCond>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContact {
+    name: String,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    hours: Option<String>,
+    #[serde(default)]
+    note: Option<Md>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPart {
+    id: Spanned<String>,
+    number: String,
+    title: String,
+    #[serde(default)]
+    intro: Option<Md>,
+    #[serde(default)]
+    steps: Vec<RawStep>,
+    #[serde(default)]
+    outro: Option<Md>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    id: Spanned<String>,
+    #[serde(default)]
+    number: Option<String>,
+    title: String,
+    #[serde(default)]
+    body: Option<Md>,
+    #[serde(default)]
+    screen: Option<RawScreen>,
+    #[serde(default)]
+    notes: Vec<RawNote>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNote {
+    kind: Spanned<NoteKind>,
+    #[serde(default)]
+    title: Option<String>,
+    body: Md,
+    #[serde(default)]
+    when: Option<RawCond>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScreen {
+    kind: Spanned<ScreenKind>,
+    title: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    lead: Option<Md>,
+    #[serde(default)]
+    rows: Vec<RawRow>,
+    #[serde(default)]
+    buttons: Vec<RawButton>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRow {
+    id: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    required: bool,
+    control: Spanned<String>,
+    #[serde(default)]
+    options: Option<Vec<RawChoice>>,
+    /// Checkbox or button caption.
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    digits: Option<u8>,
+    #[serde(default)]
+    confirm: bool,
+    #[serde(default)]
+    help: Option<Md>,
+    #[serde(default)]
+    field: Option<Spanned<String>>,
+    #[serde(default)]
+    fixed: Option<String>,
+    #[serde(default)]
+    prefilled: bool,
+    #[serde(default)]
+    highlight: bool,
+    #[serde(default)]
+    callout: Option<RawCallout>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    value: Scalar,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCallout {
+    text: String,
+    #[serde(default)]
+    marker: Option<u32>,
+    #[serde(default)]
+    detail: Option<Md>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawButton {
+    label: String,
+    #[serde(default)]
+    primary: bool,
+}
+
+/// A YAML scalar that may be written as a number, bool or text.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(untagged)]
+pub(crate) enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Scalar {
+    fn text(&self) -> String {
+        match self {
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Text(s) => s.clone(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- conditions
+
+/// `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }`, or `{ fact: x, <op>: v }`.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCond {
+    #[serde(default)]
+    all: Option<Vec<RawCond>>,
+    #[serde(default)]
+    any: Option<Vec<RawCond>>,
+    #[serde(default)]
+    not: Option<Box<RawCond>>,
+    #[serde(default)]
+    fact: Option<Spanned<String>>,
+    #[serde(default, rename = "in")]
+    in_: Option<Vec<Scalar>>,
+    #[serde(default)]
+    not_in: Option<Vec<Scalar>>,
+    #[serde(default)]
+    eq: Option<Scalar>,
+    #[serde(default)]
+    ne: Option<Scalar>,
+    #[serde(default)]
+    lt: Option<Scalar>,
+    #[serde(default)]
+    le: Option<Scalar>,
+    #[serde(default)]
+    gt: Option<Scalar>,
+    #[serde(default)]
+    ge: Option<Scalar>,
+    #[serde(default)]
+    present: Option<bool>,
+    #[serde(default)]
+    invalid: Option<bool>,
+}
+
+/// Checks a fact path against the known facts and reports an unknown one.
+pub(crate) type FactCheck<'a> = &'a dyn Fn(&str) -> bool;
+
+impl Ctx<'_> {
+    fn cond(&mut self, raw: &RawCond, at: &SourcePos, known: FactCheck) -> Condition {
+        if let Some(of) = &raw.all {
+            return Condition::All {
+                of: of.iter().map(|c| self.cond(c, at, known)).collect(),
+            };
+        }
+        if let Some(of) = &raw.any {
+            return Condition::Any {
+                of: of.iter().map(|c| self.cond(c, at, known)).collect(),
+            };
+        }
+        if let Some(of) = &raw.not {
+            return Condition::Not {
+                of: Box::new(self.cond(of, at, known)),
+            };
+        }
+        let Some(fact) = &raw.fact else {
+            self.diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    "condition has neither `all`, `any`, `not` nor `fact`",
+                )
+                .with_help("write e.g. `{ fact: line.type, ne: \"1\" }`"),
+            );
+            return Condition::Always;
+        };
+        let fpos = pos(&self.file, &fact.referenced);
+        let name = fact.value.clone();
+        if !known(&name) {
+            self.diags.push(
+                Diagnostic::error(fpos.clone(), format!("unknown fact `{name}`"))
+                    .with_help("use a field path from content/fields.yaml or a derived fact listed in docs/content-format.md"),
+            );
+        }
+        let mut found: Vec<Condition> = Vec::new();
+        let list = |v: &Vec<Scalar>| v.iter().map(Scalar::text).collect::<Vec<_>>();
+        if let Some(v) = &raw.in_ {
+            found.push(Condition::In {
+                fact: name.clone(),
+                values: list(v),
+            });
+        }
+        if let Some(v) = &raw.not_in {
+            found.push(Condition::Not {
+                of: Box::new(Condition::In {
+                    fact: name.clone(),
+                    values: list(v),
+                }),
+            });
+        }
+        for (op, v) in [
+            (Op::Eq, &raw.eq),
+            (Op::Ne, &raw.ne),
+            (Op::Lt, &raw.lt),
+            (Op::Le, &raw.le),
+            (Op::Gt, &raw.gt),
+            (Op::Ge, &raw.ge),
+        ] {
+            if let Some(v) = v {
+                found.push(Condition::Compare {
+                    fact: name.clone(),
+                    op,
+                    value: v.text(),
+                });
+            }
+        }
+        if let Some(p) = raw.present {
+            found.push(if p {
+                Condition::Present { fact: name.clone() }
+            } else {
+                Condition::Absent { fact: name.clone() }
+            });
+        }
+        if let Some(inv) = raw.invalid {
+            let c = Condition::Invalid { fact: name.clone() };
+            found.push(if inv {
+                c
+            } else {
+                Condition::Not { of: Box::new(c) }
+            });
+        }
+        match found.len() {
+            1 => found.remove(0),
+            0 => {
+                self.diags.push(
+                    Diagnostic::error(fpos, format!("condition on `{name}` has no test"))
+                        .with_help(
+                            "add one of: eq, ne, lt, le, gt, ge, in, not_in, present, invalid",
+                        ),
+                );
+                Condition::Always
+            }
+            _ => Condition::All { of: found },
+        }
+    }
+}
+
+// ---------------------------------------------------------------- rules
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleFile {
+    rules: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    severity: Severity,
+    when: RawCond,
+    #[serde(default)]
+    step: Option<Spanned<String>>,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    expect: Option<Scalar>,
+    title: String,
+    message: Md,
+    #[serde(default)]
+    consequence: Option<Md>,
+    applies_when: String,
+}
+
+// ---------------------------------------------------------------- fields
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFieldFile {
+    #[serde(default)]
+    forbidden: Vec<String>,
+    fields: Vec<RawField>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    path: Spanned<String>,
+    label: String,
+    kind: FieldKind,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    options: Vec<RawChoice>,
+    #[serde(default)]
+    formats: Vec<RawIdFormat>,
+    #[serde(default)]
+    headers: Vec<String>,
+    #[serde(default)]
+    help: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIdFormat {
+    prefix: String,
+    digits: usize,
+    carrier: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConstants {
+    constants: BTreeMap<String, f64>,
+}
+
+/// Facts computed by evaluation in addition to the clinic's fields.
+pub const DERIVED_FACTS: &[&str] = &[
+    "today",
+    "certificates",
+    "certificate_fee",
+    "days_until_installation",
+    "days_until_start_month",
+    "start_month_past",
+    "latest_safe_application_date",
+    "notice_arrival_date",
+    "line_fix_date",
+    "certificate_valid_until",
+    "institution_code_10",
+    "prefecture_name",
+];
+
+/// Loads everything under `dir` except clinic data.
+///
+/// Layout: `fields.yaml`, `constants.yaml`, `rules/**/*.yaml`,
+/// `manuals/**/manual.yaml` (Markdown files may sit beside them).
+pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let mut content = Content::default();
+
+    // fields.yaml first: rules and rows refer to it.
+    let fields_path = dir.join("fields.yaml");
+    match read(&fields_path, &mut diags) {
+        Some((text, file)) => match yaml::from_str::<RawFieldFile>(&text, &file) {
+            Ok(raw) => content.fields = convert_fields(raw, &file, &mut diags),
+            Err(d) => diags.push(d),
+        },
+        None => {}
+    }
+    let constants_path = dir.join("constants.yaml");
+    if constants_path.exists()
+        && let Some((text, file)) = read(&constants_path, &mut diags)
+    {
+        match yaml::from_str::<RawConstants>(&text, &file) {
+            Ok(raw) => content.constants = raw.constants,
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let field_paths: BTreeSet<String> = content
+        .fields
+        .fields
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
+    let known = |f: &str| field_paths.contains(f) || DERIVED_FACTS.contains(&f);
+
+    for path in yaml_files(&dir.join("rules")) {
+        let Some((text, file)) = read(&path, &mut diags) else {
+            continue;
+        };
+        match yaml::from_str::<RawRuleFile>(&text, &file) {
+            Ok(raw) => {
+                let mut ctx = Ctx {
+                    file: file.clone(),
+                    diags: &mut diags,
+                };
+                for r in raw.rules {
+                    content.rules.push(ctx.rule(r, &known));
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    for path in yaml_files(&dir.join("manuals")) {
+        if path.file_name().and_then(|n| n.to_str()) != Some("manual.yaml") {
+            continue;
+        }
+        let Some((text, file)) = read(&path, &mut diags) else {
+            continue;
+        };
+        match yaml::from_str::<RawManual>(&text, &file) {
+            Ok(raw) => {
+                let mut ctx = Ctx {
+                    file: file.clone(),
+                    diags: &mut diags,
+                };
+                let m = ctx.manual(raw, &known, &content.fields);
+                content.manuals.push(m);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    content
+        .manuals
+        .sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    cross_check(&content, &mut diags);
+    (content, diags)
+}
+
+fn read(path: &Path, diags: &mut Diagnostics) -> Option<(String, Arc<PathBuf>)> {
+    let file = Arc::new(path.to_path_buf());
+    match std::fs::read_to_string(path) {
+        Ok(t) => Some((t, file)),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(SourcePos::new(file, 0, 0), format!("cannot read file: {e}"))
+                    .with_help("check that the file exists and is UTF-8 text"),
+            );
+            None
+        }
+    }
+}
+
+/// YAML files under `dir`, sorted, following no symlinks out of the tree.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")))
+        .collect();
+    v.sort();
+    v
+}
+
+fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostics) -> FieldCatalog {
+    let mut seen = BTreeSet::new();
+    let mut fields = Vec::new();
+    for f in raw.fields {
+        let p = pos(file, &f.path.referenced);
+        if !seen.insert(f.path.value.clone()) {
+            diags.push(Diagnostic::error(
+                p.clone(),
+                format!("field `{}` is defined twice", f.path.value),
+            ));
+        }
+        if f.kind == FieldKind::Choice && f.options.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    p.clone(),
+                    format!("choice field `{}` has no options", f.path.value),
+                )
+                .with_help("add `options: [{ value: ..., label: ... }]`"),
+            );
+        }
+        fields.push(FieldDef {
+            path: f.path.value,
+            label: f.label,
+            kind: f.kind,
+            required: f.required,
+            options: f
+                .options
+                .into_iter()
+                .map(|c| Choice {
+                    value: c.value.text(),
+                    label: c.label,
+                })
+                .collect(),
+            formats: f
+                .formats
+                .into_iter()
+                .map(|x| IdFormat {
+                    prefix: x.prefix,
+                    digits: x.digits,
+                    carrier: x.carrier,
+                })
+                .collect(),
+            headers: f.headers,
+            help: f.help,
+            pos: p,
+        });
+    }
+    FieldCatalog {
+        fields,
+        forbidden: raw.forbidden,
+    }
+}
+
+impl Ctx<'_> {
+    fn rule(&mut self, r: RawRule, known: FactCheck) -> Rule {
+        let at = pos(&self.file, &r.id.referenced);
+        let when = self.cond(&r.when, &at, known);
+        Rule {
+            id: r.id.value,
+            severity: r.severity,
+            when,
+            step: r.step.map(|s| s.value),
+            field: r.field,
+            expect: r.expect.map(|e| e.text()),
+            title: r.title,
+            message: self.md(&Some(r.message), &at),
+            consequence: self.md(&r.consequence, &at),
+            applies_when: r.applies_when,
+            pos: at,
+        }
+    }
+
+    fn manual(&mut self, m: RawManual, known: FactCheck, fields: &FieldCatalog) -> Manual {
+        let at = pos(&self.file, &m.id.referenced);
+        let mut ids = BTreeSet::new();
+        let checklist = m
+            .checklist
+            .into_iter()
+            .map(|c| {
+                let p = pos(&self.file, &c.id.referenced);
+                ChecklistItem {
+                    when: c.when.as_ref().map(|w| self.cond(w, &p, known)),
+                    text: self.md(&Some(c.text), &p),
+                    id: c.id.value,
+                    pos: p,
+                }
+            })
+            .collect();
+        let contacts = m
+            .contacts
+            .into_iter()
+            .map(|c| Contact {
+                note: self.md(&c.note, &at),
+                name: c.name,
+                phone: c.phone,
+                hours: c.hours,
+            })
+            .collect();
+        let dates = m
+            .dates
+            .into_iter()
+            .map(|d| {
+                let p = pos(&self.file, &d.fact.referenced);
+                if !known(&d.fact.value) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            p.clone(),
+                            format!("unknown date fact `{}`", d.fact.value),
+                        )
+                        .with_help(
+                            "use a date field of content/fields.yaml or a derived date fact",
+                        ),
+                    );
+                }
+                DateItem {
+                    when: d.when.as_ref().map(|w| self.cond(w, &p, known)),
+                    label: d.label,
+                    fact: d.fact.value,
+                    basis: d.basis,
+                    severity: d.severity,
+                    pos: p,
+                }
+            })
+            .collect();
+        let mut parts = Vec::new();
+        for p in m.parts {
+            let ppos = pos(&self.file, &p.id.referenced);
+            let mut steps = Vec::new();
+            for s in p.steps {
+                let spos = pos(&self.file, &s.id.referenced);
+                if !ids.insert(s.id.value.clone()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            spos.clone(),
+                            format!("step id `{}` is used twice in this manual", s.id.value),
+                        )
+                        .with_help("step ids must be unique within a manual"),
+                    );
+                }
+                let screen = s.screen.map(|sc| self.screen(sc, &spos, fields));
+                let notes = s
+                    .notes
+                    .into_iter()
+                    .map(|n| {
+                        let npos = pos(&self.file, &n.kind.referenced);
+                        Note {
+                            kind: n.kind.value,
+                            title: n.title,
+                            when: n.when.as_ref().map(|w| self.cond(w, &npos, known)),
+                            body: self.md(&Some(n.body), &npos),
+                            pos: npos,
+                        }
+                    })
+                    .collect();
+                steps.push(Step {
+                    number: s.number.unwrap_or_else(|| s.id.value.clone()),
+                    id: s.id.value,
+                    title: s.title,
+                    body: self.md(&s.body, &spos),
+                    screen,
+                    notes,
+                    pos: spos,
+                });
+            }
+            parts.push(Part {
+                id: p.id.value,
+                number: p.number,
+                title: p.title,
+                intro: self.md(&p.intro, &ppos),
+                steps,
+                outro: self.md(&p.outro, &ppos),
+                pos: ppos,
+            });
+        }
+        Manual {
+            id: m.id.value,
+            title: m.title,
+            version: m.version.unwrap_or_else(|| "1".into()),
+            summary: self.md(&m.summary, &at),
+            order: m.order.unwrap_or(100),
+            checklist,
+            parts,
+            closing: self.md(&m.closing, &at),
+            contacts,
+            dates,
+            pos: at,
+        }
+    }
+
+    fn screen(&mut self, sc: RawScreen, _at: &SourcePos, fields: &FieldCatalog) -> Screen {
+        let spos = pos(&self.file, &sc.kind.referenced);
+        let mut rows = Vec::new();
+        for r in sc.rows {
+            rows.push(self.row(r, fields));
+        }
+        Screen {
+            kind: sc.kind.value,
+            title: sc.title,
+            url: sc.url,
+            lead: self.md(&sc.lead, &spos),
+            rows,
+            buttons: sc
+                .buttons
+                .into_iter()
+                .map(|b| Button {
+                    label: b.label,
+                    primary: b.primary,
+                })
+                .collect(),
+            pos: spos,
+        }
+    }
+
+    fn row(&mut self, r: RawRow, fields: &FieldCatalog) -> Row {
+        let rpos = pos(&self.file, &r.id.referenced);
+        let cpos = pos(&self.file, &r.control.referenced);
+        let field_def = r.field.as_ref().and_then(|f| fields.get(&f.value));
+        if let Some(f) = &r.field
+            && field_def.is_none()
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    pos(&self.file, &f.referenced),
+                    format!("unknown clinic field `{}`", f.value),
+                )
+                .with_help("define it in content/fields.yaml or fix the spelling"),
+            );
+        }
+        let options = match (&r.options, field_def) {
+            (Some(o), _) => o
+                .iter()
+                .map(|c| Choice {
+                    value: c.value.text(),
+                    label: c.label.clone(),
+                })
+                .collect(),
+            (None, Some(def)) => def.options.clone(),
+            (None, None) => Vec::new(),
+        };
+        let control = match r.control.value.as_str() {
+            "text" => Control::Text,
+            "checkbox" => Control::Checkbox {
+                label: r.text.clone().unwrap_or_default(),
+            },
+            "radio" | "select" => {
+                if options.is_empty() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            cpos.clone(),
+                            format!("{} row `{}` has no options", r.control.value, r.id.value),
+                        )
+                        .with_help(
+                            "add `options:` or bind the row to a choice field with `field:`",
+                        ),
+                    );
+                }
+                if r.control.value == "radio" {
+                    Control::Radio { options }
+                } else {
+                    Control::Select { options }
+                }
+            }
+            "year_month" => Control::YearMonth,
+            "secret" => Control::Secret {
+                digits: r.digits,
+                confirm: r.confirm,
+            },
+            "display" => Control::Display,
+            "link" => Control::Link,
+            "button" => Control::Button {
+                label: r.text.clone().unwrap_or_else(|| r.label.clone()),
+            },
+            other => {
+                self.diags.push(
+                    Diagnostic::error(cpos, format!("unknown control `{other}`"))
+                        .with_help("use one of: text, checkbox, radio, select, year_month, secret, display, link, button"),
+                );
+                Control::Text
+            }
+        };
+        let value = match (&r.field, &r.fixed) {
+            (Some(f), _) => ValueSource::Field {
+                path: f.value.clone(),
+            },
+            (None, Some(t)) => ValueSource::Fixed { text: t.clone() },
+            (None, None) => ValueSource::None,
+        };
+        if matches!(control, Control::Secret { .. }) && matches!(value, ValueSource::Field { .. }) {
+            self.diags.push(
+                Diagnostic::error(rpos.clone(), "a secret row cannot be bound to clinic data")
+                    .with_help(
+                        "remove `field:`: secrets are chosen by the clinic and never printed",
+                    ),
+            );
+        }
+        Row {
+            id: r.id.value,
+            label: r.label,
+            required: r.required,
+            control,
+            help: self.md(&r.help, &rpos),
+            value,
+            prefilled: r.prefilled,
+            highlight: r.highlight,
+            callout: r.callout.map(|c| Callout {
+                marker: c.marker,
+                text: c.text,
+                detail: self.md(&c.detail, &rpos),
+            }),
+            pos: rpos,
+        }
+    }
+}
+
+/// Checks references between files: rule → step and row, placeholders → facts.
+fn cross_check(content: &Content, diags: &mut Diagnostics) {
+    let field_known = |f: &str| content.fields.get(f).is_some() || DERIVED_FACTS.contains(&f);
+    for rule in &content.rules {
+        if let Some(step_id) = &rule.step {
+            let step = content
+                .manuals
+                .iter()
+                .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
+                .find(|s| &s.id == step_id);
+            match step {
+                None => diags.push(
+                    Diagnostic::error(
+                        rule.pos.clone(),
+                        format!("rule `{}` names unknown step `{step_id}`", rule.id),
+                    )
+                    .with_help("use a step id from a manual under content/manuals"),
+                ),
+                Some(s) => {
+                    if let Some(field) = &rule.field {
+                        let has_row = s
+                            .screen
+                            .as_ref()
+                            .is_some_and(|sc| sc.rows.iter().any(|r| &r.id == field));
+                        if !has_row {
+                            diags.push(
+                                Diagnostic::error(rule.pos.clone(), format!("rule `{}` points at row `{field}`, which step `{step_id}` does not have", rule.id))
+                                    .with_help("use a row id of that step's screen"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for p in rule
+            .message
+            .placeholders()
+            .into_iter()
+            .chain(rule.consequence.placeholders())
+        {
+            if !field_known(p) {
+                diags.push(
+                    Diagnostic::error(
+                        rule.pos.clone(),
+                        format!("rule `{}` uses unknown value `{{{{ {p} }}}}`", rule.id),
+                    )
+                    .with_help("use a field path from content/fields.yaml or a derived fact"),
+                );
+            }
+        }
+    }
+    for m in &content.manuals {
+        for part in &m.parts {
+            for s in &part.steps {
+                for p in s.body.placeholders() {
+                    if !field_known(p) {
+                        diags.push(Diagnostic::error(
+                            s.pos.clone(),
+                            format!("step `{}` uses unknown value `{{{{ {p} }}}}`", s.id),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Load stage: reads content and clinic data from disk into the typed model.
+//!
+//! Everything read keeps its file and line. This stage reports problems as
+//! diagnostics (all of them) and never renders or writes anything.
+
+pub mod clinics;
+pub mod content;
+pub mod markdown;
+pub mod yaml;
+
+pub use content::load_content;

@@ -1,0 +1,216 @@
+//! YAML reading with positions.
+//!
+//! Content files (manuals, rules, fields) are read into typed structs with
+//! serde-saphyr, whose errors carry line and column. Clinic files are read
+//! into a [`Node`] tree straight from the YAML event stream, so every scalar
+//! keeps its exact text (a code such as `0110113719` keeps its leading zero)
+//! and its position.
+
+use crate::diag::Diagnostic;
+use crate::model::SourcePos;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Deserializes `text` (from `file`) into `T`, turning a failure into a located diagnostic.
+pub fn from_str<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &Arc<PathBuf>,
+) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as u32, l.column() as u32))
+            .unwrap_or((0, 0));
+        Diagnostic::error(
+            SourcePos::new(file.clone(), line, column),
+            first_line(&e.to_string()),
+        )
+        .with_help("see docs/content-format.md for the expected structure")
+    })
+}
+
+/// serde-saphyr's Display may append a snippet; we print our own, so keep the message.
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+/// Converts a serde-saphyr location into a [`SourcePos`].
+pub fn pos(file: &Arc<PathBuf>, loc: &serde_saphyr::Location) -> SourcePos {
+    SourcePos::new(file.clone(), loc.line() as u32, loc.column() as u32)
+}
+
+/// A YAML node with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A scalar exactly as written (`quoted` tells whether it was quoted).
+    Scalar {
+        /// Text.
+        text: String,
+        /// Written in quotes.
+        quoted: bool,
+        /// Position.
+        pos: SourcePos,
+    },
+    /// A sequence.
+    Seq {
+        /// Items.
+        items: Vec<Node>,
+        /// Position.
+        pos: SourcePos,
+    },
+    /// A mapping, in document order (duplicate keys are reported by the reader).
+    Map {
+        /// Key position, key text and value.
+        entries: Vec<(SourcePos, String, Node)>,
+        /// Position.
+        pos: SourcePos,
+    },
+}
+
+impl Node {
+    /// Position of the node.
+    pub fn pos(&self) -> &SourcePos {
+        match self {
+            Node::Scalar { pos, .. } | Node::Seq { pos, .. } | Node::Map { pos, .. } => pos,
+        }
+    }
+
+    /// True for a null scalar (`~`, `null`, or nothing).
+    pub fn is_null(&self) -> bool {
+        matches!(self, Node::Scalar { text, quoted: false, .. } if text.is_empty() || text == "~" || text == "null")
+    }
+}
+
+/// Reads one YAML document into a [`Node`] tree.
+pub fn read_tree(text: &str, file: &Arc<PathBuf>) -> Result<Node, Diagnostic> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Node> = Vec::new();
+    // Pending key for each open mapping.
+    let mut keys: Vec<Option<(SourcePos, String)>> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mk = |line: usize, col: usize| SourcePos::new(file.clone(), line as u32, col as u32 + 1);
+    while let Some(item) = parser.next_event() {
+        let (event, span) = item.map_err(|e| {
+            let m = e.marker();
+            Diagnostic::error(mk(m.line(), m.col()), format!("YAML syntax error: {e}"))
+                .with_help("check indentation and quoting on this line")
+        })?;
+        let here = mk(span.start.line(), span.start.col());
+        let node = match event {
+            Event::Scalar(value, style, _, _) => Node::Scalar {
+                text: value.to_string(),
+                quoted: !matches!(style, ScalarStyle::Plain),
+                pos: here,
+            },
+            Event::SequenceStart(..) => {
+                stack.push(Node::Seq {
+                    items: Vec::new(),
+                    pos: here,
+                });
+                keys.push(None);
+                continue;
+            }
+            Event::MappingStart(..) => {
+                stack.push(Node::Map {
+                    entries: Vec::new(),
+                    pos: here,
+                });
+                keys.push(None);
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                keys.pop();
+                match stack.pop() {
+                    Some(n) => n,
+                    None => continue,
+                }
+            }
+            Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                return Err(Diagnostic::error(
+                    here,
+                    "YAML aliases (*name) are not supported in clinic data",
+                )
+                .with_help("write the value out in full"));
+            }
+            _ => continue,
+        };
+        // Attach the finished node to its parent.
+        match stack.last_mut() {
+            None => {
+                if root.is_none() {
+                    root = Some(node);
+                }
+            }
+            Some(Node::Seq { items, .. }) => items.push(node),
+            Some(Node::Map { entries, .. }) => {
+                let slot = keys.last_mut();
+                match slot {
+                    Some(slot @ None) => {
+                        let Node::Scalar { text, pos, .. } = node else {
+                            return Err(Diagnostic::error(
+                                node.pos().clone(),
+                                "a mapping key must be plain text",
+                            ));
+                        };
+                        if entries.iter().any(|(_, k, _)| *k == text) {
+                            return Err(Diagnostic::error(pos, format!("duplicate key `{text}`"))
+                                .with_help("each field may appear only once; remove one of them"));
+                        }
+                        *slot = Some((pos, text));
+                    }
+                    Some(slot) => {
+                        if let Some((kpos, key)) = slot.take() {
+                            entries.push((kpos, key, node));
+                        }
+                    }
+                    None => {}
+                }
+            }
+            Some(Node::Scalar { .. }) => {}
+        }
+    }
+    Ok(root.unwrap_or(Node::Map {
+        entries: Vec::new(),
+        pos: SourcePos::new(file.clone(), 1, 1),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> Arc<PathBuf> {
+        Arc::new(PathBuf::from("t.yaml"))
+    }
+
+    #[test]
+    fn keeps_leading_zeros_and_positions() {
+        let t = read_tree("a: 0110113719\nb:\n  c: 'x'\n  d: [1, 2]\n", &file()).unwrap();
+        let Node::Map { entries, .. } = t else {
+            panic!()
+        };
+        assert_eq!(entries[0].1, "a");
+        assert!(matches!(&entries[0].2, Node::Scalar { text, .. } if text == "0110113719"));
+        assert_eq!(entries[0].2.pos().line, 1);
+        assert_eq!(entries[0].2.pos().column, 4);
+        let Node::Map { entries: inner, .. } = &entries[1].2 else {
+            panic!()
+        };
+        assert_eq!(inner[0].2.pos().line, 3);
+        assert!(matches!(&inner[1].2, Node::Seq { items, .. } if items.len() == 2));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let e = read_tree("a: 1\na: 2\n", &file()).unwrap_err();
+        assert_eq!(e.pos.line, 2);
+        assert!(e.message.contains("duplicate"));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let e = read_tree("a: [1, 2\nb: 3\n", &file()).unwrap_err();
+        assert!(e.pos.line >= 1);
+    }
+}

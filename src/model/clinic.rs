@@ -1,0 +1,130 @@
+//! Clinics and the clinic schema.
+//!
+//! The schema (which fields a clinic has, their kind, label and options) is
+//! content (`content/fields.yaml`), so a new field needs no Rust change. A
+//! clinic is a set of raw values keyed by field path, each remembering where
+//! it was read (YAML line, or CSV/XLSX row and column).
+
+use super::manual::Choice;
+use super::source::{Located, SourcePos};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The kind of a clinic field; selects its validator and how it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// 医療機関コード (7 or 10 digits, check digit verified).
+    InstitutionCode,
+    /// 都道府県コード 01–47.
+    Prefecture,
+    /// 点数表 (1 医科, 3 歯科, 4 調剤, 6 訪問看護).
+    FeeSchedule,
+    /// One of the listed options.
+    Choice,
+    /// NTT お客さまID.
+    CustomerId,
+    /// Telephone number.
+    Phone,
+    /// E-mail address.
+    Email,
+    /// Year and month (2026-12).
+    YearMonth,
+    /// Calendar date (2026-12-10).
+    Date,
+    /// A list of names (terminals).
+    List,
+    /// Whole number.
+    Integer,
+}
+
+/// One accepted format of an ID (for example CAF + 10 digits).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IdFormat {
+    /// Letters the ID starts with.
+    pub prefix: String,
+    /// Number of digits after the prefix.
+    pub digits: usize,
+    /// Carrier value this format belongs to.
+    pub carrier: String,
+}
+
+/// Definition of one clinic field.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldDef {
+    /// Dotted path (`line.customer_id`).
+    pub path: String,
+    /// Japanese label, used in guides and as the placeholder name on the help site.
+    pub label: String,
+    /// Kind of value.
+    pub kind: FieldKind,
+    /// Must be present.
+    pub required: bool,
+    /// Options of a `choice` field.
+    pub options: Vec<Choice>,
+    /// Formats of a `customer_id` field.
+    pub formats: Vec<IdFormat>,
+    /// Column headers that mean this field in CSV/XLSX imports.
+    pub headers: Vec<String>,
+    /// Explanation for the schema and error messages.
+    pub help: String,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// The clinic schema.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FieldCatalog {
+    /// Fields in display order.
+    pub fields: Vec<FieldDef>,
+    /// Key names that must never be present in clinic data (secrets).
+    pub forbidden: Vec<String>,
+}
+
+impl FieldCatalog {
+    /// The definition of `path`, if any.
+    pub fn get(&self, path: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.path == path)
+    }
+
+    /// Human label of `path` (the path itself when unknown).
+    pub fn label<'a>(&'a self, path: &'a str) -> &'a str {
+        self.get(path).map(|f| f.label.as_str()).unwrap_or(path)
+    }
+}
+
+/// A raw clinic value as read from a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RawValue {
+    /// A scalar, kept as text exactly as written.
+    Text(String),
+    /// A list of scalars.
+    List(Vec<Located<String>>),
+}
+
+/// A clinic as read from the vendor's data, before validation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Clinic {
+    /// Safe identifier used for the output folder (derived from the institution code).
+    pub key: String,
+    /// File (and row) the clinic came from.
+    #[serde(skip)]
+    pub source: SourcePos,
+    /// Values by field path.
+    #[serde(skip)]
+    pub values: BTreeMap<String, Located<RawValue>>,
+}
+
+impl Clinic {
+    /// The scalar value at `path`, trimmed, if present and non-empty.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        match self.values.get(path).map(|v| &v.value) {
+            Some(RawValue::Text(s)) if !s.trim().is_empty() => Some(s.trim()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Procedure manuals: manual → parts → steps → the screen the user sees.
+
+use super::rich::Rich;
+use super::rule::{Condition, Rule};
+use super::source::SourcePos;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One procedure manual (for example the usage and certificate applications).
+#[derive(Debug, Clone, Serialize)]
+pub struct Manual {
+    /// Stable identifier, used in URLs of the help site.
+    pub id: String,
+    /// Title as printed on guides.
+    pub title: String,
+    /// Content version, printed in the PDF footer.
+    pub version: String,
+    /// Short description shown before the first part.
+    pub summary: Rich,
+    /// Order among manuals (lower first).
+    pub order: i64,
+    /// What the clinic must have at hand before starting.
+    pub checklist: Vec<ChecklistItem>,
+    /// The parts, in order.
+    pub parts: Vec<Part>,
+    /// Closing text after the last part.
+    pub closing: Rich,
+    /// Contacts printed on every guide (call centre, vendor).
+    pub contacts: Vec<Contact>,
+    /// Dates shown in the guide's schedule.
+    pub dates: Vec<DateItem>,
+    /// Where the manual was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// A checklist entry ("before you start").
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistItem {
+    /// Identifier.
+    pub id: String,
+    /// What to have ready.
+    pub text: Rich,
+    /// Shown only when this holds for the clinic.
+    pub when: Option<Condition>,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// A date of the schedule: which fact, how it is explained, when it is shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateItem {
+    /// What happens on that date.
+    pub label: String,
+    /// Date fact to show.
+    pub fact: String,
+    /// How it was computed.
+    pub basis: String,
+    /// Shown only when this holds.
+    pub when: Option<Condition>,
+    /// Marked with this severity (when at risk).
+    pub severity: Option<super::rule::Severity>,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// A contact (name, phone, hours).
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    /// Who to call.
+    pub name: String,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Opening hours.
+    pub hours: Option<String>,
+    /// What to call them about.
+    pub note: Rich,
+}
+
+/// A numbered part of a manual.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    /// Identifier unique in the manual.
+    pub id: String,
+    /// Number as printed ("1").
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Text before the first step.
+    pub intro: Rich,
+    /// The steps.
+    pub steps: Vec<Step>,
+    /// Text after the last step.
+    pub outro: Rich,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// One step the user performs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// Identifier unique in the manual ("1-3").
+    pub id: String,
+    /// Number as printed ("1-3").
+    pub number: String,
+    /// What to do, in one line.
+    pub title: String,
+    /// The instruction.
+    pub body: Rich,
+    /// The screen the user sees during this step.
+    pub screen: Option<Screen>,
+    /// Notes shown after the screen.
+    pub notes: Vec<Note>,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// Kind of note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// General information.
+    Info,
+    /// Something to be careful about.
+    Caution,
+    /// A useful hint.
+    Tip,
+    /// What happens next.
+    Next,
+}
+
+/// A note attached to a step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    /// Kind of note.
+    pub kind: NoteKind,
+    /// Optional heading.
+    pub title: Option<String>,
+    /// The text.
+    pub body: Rich,
+    /// Shown only when this holds for the clinic.
+    pub when: Option<Condition>,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// The portal screen of a step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Screen {
+    /// Kind of screen (form, menu, dialog, message, login).
+    pub kind: ScreenKind,
+    /// Page title shown in the screen.
+    pub title: String,
+    /// Address shown for the page, when the user must open it.
+    pub url: Option<String>,
+    /// Text at the top of the screen.
+    pub lead: Rich,
+    /// Form rows or menu entries.
+    pub rows: Vec<Row>,
+    /// Buttons at the bottom.
+    pub buttons: Vec<Button>,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// What kind of screen this is; drives how it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenKind {
+    /// A form with labelled rows.
+    Form,
+    /// A menu of links (my page).
+    Menu,
+    /// A modal dialog.
+    Dialog,
+    /// A result message.
+    Message,
+}
+
+/// One row of a form (or entry of a menu).
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Identifier unique in the screen; rules attach to it.
+    pub id: String,
+    /// The label as on the portal.
+    pub label: String,
+    /// Whether the portal marks it 必須.
+    pub required: bool,
+    /// The control.
+    pub control: Control,
+    /// Help text printed by the portal beside the control.
+    pub help: Rich,
+    /// What goes into the control.
+    pub value: ValueSource,
+    /// The portal fills this in; the user only checks it.
+    pub prefilled: bool,
+    /// This is the element to act on in this step.
+    pub highlight: bool,
+    /// Callout (annotation) pointing at this row.
+    pub callout: Option<Callout>,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// A form control as the user sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Control {
+    /// A one-line text input.
+    Text,
+    /// A checkbox with its label.
+    Checkbox {
+        /// Text beside the box.
+        label: String,
+    },
+    /// Radio buttons.
+    Radio {
+        /// The choices.
+        options: Vec<Choice>,
+    },
+    /// A drop-down list.
+    Select {
+        /// The choices.
+        options: Vec<Choice>,
+    },
+    /// Year and month boxes.
+    YearMonth,
+    /// A secret number typed twice; never filled in on a guide.
+    Secret {
+        /// Number of digits (`None` for a password).
+        digits: Option<u8>,
+        /// Typed a second time for confirmation.
+        confirm: bool,
+    },
+    /// Read-only text shown by the portal.
+    Display,
+    /// A link in a menu.
+    Link,
+    /// A button inside the row.
+    Button {
+        /// Caption.
+        label: String,
+    },
+}
+
+/// A choice of a radio group or select.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    /// Value matched against the clinic's field value.
+    pub value: String,
+    /// Label as on the portal.
+    pub label: String,
+}
+
+/// Where a row's value comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum ValueSource {
+    /// Nothing to enter.
+    None,
+    /// The same for every clinic.
+    Fixed {
+        /// The value.
+        text: String,
+    },
+    /// Taken from the clinic's data.
+    Field {
+        /// Field path, e.g. `line.customer_id`.
+        path: String,
+    },
+}
+
+/// An annotation pointing at a row or control.
+#[derive(Debug, Clone, Serialize)]
+pub struct Callout {
+    /// Number shown in a circle (①), when the step numbers its actions.
+    pub marker: Option<u32>,
+    /// Short text in the bubble.
+    pub text: String,
+    /// Longer explanation under the bubble.
+    pub detail: Rich,
+}
+
+/// A button of a screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct Button {
+    /// Caption.
+    pub label: String,
+    /// This is the button to press in this step.
+    pub primary: bool,
+}
+
+/// All manuals, rules and field definitions loaded from one content folder.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Manuals ordered by `order`, then id.
+    pub manuals: Vec<Manual>,
+    /// Rules from every rule file.
+    pub rules: Vec<Rule>,
+    /// The clinic schema.
+    pub fields: super::clinic::FieldCatalog,
+    /// Tunable numbers (days, fees) used by evaluation.
+    pub constants: BTreeMap<String, f64>,
+}

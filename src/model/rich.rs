@@ -1,0 +1,282 @@
+//! Rich text: Markdown parsed once at load time into a small tree that every
+//! renderer (HTML, PDF, help site) walks the same way.
+//!
+//! Clinic values never pass through Markdown: content refers to them with
+//! `{{ field.path }}` placeholders, kept here as [`Inline::Placeholder`] and
+//! replaced by [`Inline::Value`] during evaluation. Renderers escape values as
+//! plain text, so clinic data cannot inject markup.
+
+use serde::Serialize;
+
+/// A sequence of blocks.
+///
+/// Serialized (for templates and JSON) as `{ "html": …, "text": … }`: the
+/// escaped HTML from [`crate::render::rich_html`] and the plain text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rich(pub Vec<Block>);
+
+impl Serialize for Rich {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Rich", 4)?;
+        st.serialize_field("html", &crate::render::rich_html::to_html(self))?;
+        st.serialize_field("inline", &crate::render::rich_html::inline_html(self))?;
+        st.serialize_field("text", &self.plain_text())?;
+        st.serialize_field("empty", &self.is_empty())?;
+        st.end()
+    }
+}
+
+impl Rich {
+    /// True when there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every placeholder path used, in order of appearance.
+    pub fn placeholders(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for b in &self.0 {
+            b.collect_placeholders(&mut out);
+        }
+        out
+    }
+
+    /// Plain text of the whole tree (for search, alt text and tests).
+    pub fn plain_text(&self) -> String {
+        let mut s = String::new();
+        for b in &self.0 {
+            b.push_plain(&mut s);
+            s.push('\n');
+        }
+        s.trim_end().to_string()
+    }
+
+    /// Returns a copy with every inline rewritten by `f` (used to resolve placeholders).
+    pub fn map_inlines(&self, f: &mut dyn FnMut(&Inline) -> Option<Inline>) -> Rich {
+        Rich(self.0.iter().map(|b| b.map_inlines(f)).collect())
+    }
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph of inline content.
+    Paragraph {
+        /// The paragraph's content.
+        inlines: Vec<Inline>,
+    },
+    /// A heading inside a body (level 1–6).
+    Heading {
+        /// Heading level.
+        level: u8,
+        /// Heading content.
+        inlines: Vec<Inline>,
+    },
+    /// A bulleted or numbered list; each item is a list of blocks.
+    List {
+        /// Numbered when true.
+        ordered: bool,
+        /// First number of an ordered list.
+        start: u64,
+        /// The items.
+        items: Vec<Vec<Block>>,
+    },
+    /// A quotation or aside.
+    Quote {
+        /// Quoted blocks.
+        blocks: Vec<Block>,
+    },
+}
+
+/// An inline element.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Inline {
+    /// Plain text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// Strong emphasis (bold).
+    Strong {
+        /// Emphasised content.
+        inlines: Vec<Inline>,
+    },
+    /// Emphasis.
+    Emph {
+        /// Emphasised content.
+        inlines: Vec<Inline>,
+    },
+    /// Inline code or a literal to type exactly.
+    Code {
+        /// The literal.
+        text: String,
+    },
+    /// A hyperlink.
+    Link {
+        /// Target URL (content-authored, never clinic data).
+        url: String,
+        /// Link text.
+        inlines: Vec<Inline>,
+    },
+    /// A reference to a clinic value, not yet resolved.
+    Placeholder {
+        /// Field path such as `line.customer_id`.
+        path: String,
+    },
+    /// A resolved clinic value (plain text, shown highlighted).
+    Value {
+        /// The field path it came from.
+        path: String,
+        /// The clinic's value, as plain text.
+        text: String,
+    },
+    /// A value that the clinic data does not provide.
+    Missing {
+        /// The field path.
+        path: String,
+        /// Human label of the field.
+        label: String,
+    },
+    /// A line break that Japanese text should not turn into a space.
+    SoftBreak,
+    /// A forced line break.
+    HardBreak,
+}
+
+impl Block {
+    fn collect_placeholders<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Block::Paragraph { inlines } | Block::Heading { inlines, .. } => {
+                collect_inline_placeholders(inlines, out)
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    for b in item {
+                        b.collect_placeholders(out);
+                    }
+                }
+            }
+            Block::Quote { blocks } => {
+                for b in blocks {
+                    b.collect_placeholders(out);
+                }
+            }
+        }
+    }
+
+    fn push_plain(&self, s: &mut String) {
+        match self {
+            Block::Paragraph { inlines } | Block::Heading { inlines, .. } => {
+                s.push_str(&inlines_plain_text(inlines))
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    for b in item {
+                        b.push_plain(s);
+                        s.push('\n');
+                    }
+                }
+            }
+            Block::Quote { blocks } => {
+                for b in blocks {
+                    b.push_plain(s);
+                    s.push('\n');
+                }
+            }
+        }
+    }
+
+    fn map_inlines(&self, f: &mut dyn FnMut(&Inline) -> Option<Inline>) -> Block {
+        match self {
+            Block::Paragraph { inlines } => Block::Paragraph {
+                inlines: map_inline_vec(inlines, f),
+            },
+            Block::Heading { level, inlines } => Block::Heading {
+                level: *level,
+                inlines: map_inline_vec(inlines, f),
+            },
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => Block::List {
+                ordered: *ordered,
+                start: *start,
+                items: items
+                    .iter()
+                    .map(|item| item.iter().map(|b| b.map_inlines(f)).collect())
+                    .collect(),
+            },
+            Block::Quote { blocks } => Block::Quote {
+                blocks: blocks.iter().map(|b| b.map_inlines(f)).collect(),
+            },
+        }
+    }
+}
+
+fn collect_inline_placeholders<'a>(inlines: &'a [Inline], out: &mut Vec<&'a str>) {
+    for i in inlines {
+        match i {
+            Inline::Placeholder { path } => out.push(path),
+            Inline::Strong { inlines }
+            | Inline::Emph { inlines }
+            | Inline::Link { inlines, .. } => collect_inline_placeholders(inlines, out),
+            _ => {}
+        }
+    }
+}
+
+fn map_inline_vec(inlines: &[Inline], f: &mut dyn FnMut(&Inline) -> Option<Inline>) -> Vec<Inline> {
+    inlines
+        .iter()
+        .map(|i| {
+            if let Some(new) = f(i) {
+                return new;
+            }
+            match i {
+                Inline::Strong { inlines } => Inline::Strong {
+                    inlines: map_inline_vec(inlines, f),
+                },
+                Inline::Emph { inlines } => Inline::Emph {
+                    inlines: map_inline_vec(inlines, f),
+                },
+                Inline::Link { url, inlines } => Inline::Link {
+                    url: url.clone(),
+                    inlines: map_inline_vec(inlines, f),
+                },
+                other => other.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Plain text of a run of inlines; soft breaks vanish (Japanese has no spaces).
+pub fn inlines_plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    for i in inlines {
+        match i {
+            Inline::Text { text } | Inline::Code { text } | Inline::Value { text, .. } => {
+                s.push_str(text)
+            }
+            Inline::Strong { inlines }
+            | Inline::Emph { inlines }
+            | Inline::Link { inlines, .. } => s.push_str(&inlines_plain_text(inlines)),
+            Inline::Placeholder { path } => {
+                s.push_str("{{");
+                s.push_str(path);
+                s.push_str("}}");
+            }
+            Inline::Missing { label, .. } => {
+                s.push('〈');
+                s.push_str(label);
+                s.push('〉');
+            }
+            Inline::SoftBreak => {}
+            Inline::HardBreak => s.push('\n'),
+        }
+    }
+    s
+}

@@ -1,0 +1,167 @@
+//! Rules: conditions over a clinic's facts that produce warnings.
+//!
+//! Rules are content: adding one is a YAML edit, never a Rust change.
+
+use super::rich::Rich;
+use super::source::SourcePos;
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks the application or the installation.
+    Error,
+    /// Likely to cause trouble.
+    Warning,
+    /// Good to know.
+    Info,
+}
+
+impl Severity {
+    /// Japanese label used on guides.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Severity::Error => "重要",
+            Severity::Warning => "注意",
+            Severity::Info => "お知らせ",
+        }
+    }
+
+    /// Lower-case English name (CSS classes, JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A rule from content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    /// Stable identifier.
+    pub id: String,
+    /// Severity when it fires.
+    pub severity: Severity,
+    /// When it fires.
+    pub when: Condition,
+    /// The step it is shown at (`None`: shown at the top of the guide).
+    pub step: Option<String>,
+    /// The form row it points at, within the step's screen.
+    pub field: Option<String>,
+    /// One-line headline.
+    pub title: String,
+    /// Explanation, with `{{ fact }}` placeholders.
+    pub message: Rich,
+    /// What happens if ignored.
+    pub consequence: Rich,
+    /// The condition in words, for the generic help site ("NTTフレッツ回線の場合").
+    pub applies_when: String,
+    /// The value the attached field should have (pointed out in pictures).
+    pub expect: Option<String>,
+    /// Where it was defined.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// Equal.
+    Eq,
+    /// Not equal.
+    Ne,
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Le,
+    /// Greater than.
+    Gt,
+    /// Greater than or equal.
+    Ge,
+}
+
+/// A condition over facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Condition {
+    /// Always true.
+    Always,
+    /// Every sub-condition holds.
+    All {
+        /// Sub-conditions.
+        of: Vec<Condition>,
+    },
+    /// At least one holds.
+    Any {
+        /// Sub-conditions.
+        of: Vec<Condition>,
+    },
+    /// The sub-condition does not hold.
+    Not {
+        /// Negated condition.
+        of: Box<Condition>,
+    },
+    /// The fact has a value.
+    Present {
+        /// Fact path.
+        fact: String,
+    },
+    /// The fact has no value.
+    Absent {
+        /// Fact path.
+        fact: String,
+    },
+    /// The fact's value is one of these.
+    In {
+        /// Fact path.
+        fact: String,
+        /// Accepted values.
+        values: Vec<String>,
+    },
+    /// Compare the fact with a value (numbers, dates as YYYY-MM-DD, or text).
+    Compare {
+        /// Fact path.
+        fact: String,
+        /// Operator.
+        op: Op,
+        /// Right-hand side.
+        value: String,
+    },
+    /// The fact fails validation (so a rule can explain a bad value).
+    Invalid {
+        /// Fact path.
+        fact: String,
+    },
+}
+
+impl Condition {
+    /// Every fact path the condition reads.
+    pub fn facts(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect(&mut out);
+        out
+    }
+
+    fn collect<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Condition::Always => {}
+            Condition::All { of } | Condition::Any { of } => {
+                for c in of {
+                    c.collect(out);
+                }
+            }
+            Condition::Not { of } => of.collect(out),
+            Condition::Present { fact }
+            | Condition::Absent { fact }
+            | Condition::In { fact, .. }
+            | Condition::Compare { fact, .. }
+            | Condition::Invalid { fact } => out.push(fact),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Render stage: evaluated guides → HTML (Tera themes) and PDF (our own
+//! layout on printpdf). Renderers read the evaluated model only.
+
+pub mod html;
+pub mod rich_html;
+pub mod theme;

@@ -1,0 +1,187 @@
+//! Rich text → HTML. The only place content text becomes markup.
+//!
+//! Every string is escaped; clinic values arrive as [`Inline::Value`] and are
+//! written as escaped text inside `<mark>`. Link targets are limited to
+//! safe schemes.
+
+use crate::model::rich::{Block, Inline, Rich};
+use std::fmt::Write as _;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders blocks to HTML.
+pub fn to_html(r: &Rich) -> String {
+    let mut s = String::new();
+    for b in &r.0 {
+        block(&mut s, b);
+    }
+    s
+}
+
+/// Renders a single paragraph's inlines without the `<p>` (for one-line texts).
+pub fn inline_html(r: &Rich) -> String {
+    match r.0.as_slice() {
+        [Block::Paragraph { inlines }] => {
+            let mut s = String::new();
+            inlines_html(&mut s, inlines);
+            s
+        }
+        _ => to_html(r),
+    }
+}
+
+fn block(s: &mut String, b: &Block) {
+    match b {
+        Block::Paragraph { inlines } => {
+            s.push_str("<p>");
+            inlines_html(s, inlines);
+            s.push_str("</p>\n");
+        }
+        Block::Heading { level, inlines } => {
+            // Body headings sit below step headings (h3), so start at h4.
+            let l = (*level + 3).min(6);
+            let _ = write!(s, "<h{l}>");
+            inlines_html(s, inlines);
+            let _ = writeln!(s, "</h{l}>");
+        }
+        Block::List {
+            ordered,
+            start,
+            items,
+        } => {
+            if *ordered {
+                if *start != 1 {
+                    let _ = write!(s, "<ol start=\"{start}\">");
+                } else {
+                    s.push_str("<ol>");
+                }
+            } else {
+                s.push_str("<ul>");
+            }
+            for item in items {
+                s.push_str("<li>");
+                // A one-paragraph item is written without <p> for tight lists.
+                match item.as_slice() {
+                    [Block::Paragraph { inlines }] => inlines_html(s, inlines),
+                    _ => {
+                        for b in item {
+                            block(s, b);
+                        }
+                    }
+                }
+                s.push_str("</li>");
+            }
+            s.push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
+        }
+        Block::Quote { blocks } => {
+            s.push_str("<blockquote>");
+            for b in blocks {
+                block(s, b);
+            }
+            s.push_str("</blockquote>\n");
+        }
+    }
+}
+
+fn inlines_html(s: &mut String, inlines: &[Inline]) {
+    for i in inlines {
+        match i {
+            Inline::Text { text } => s.push_str(&escape(text)),
+            Inline::Strong { inlines } => {
+                s.push_str("<strong>");
+                inlines_html(s, inlines);
+                s.push_str("</strong>");
+            }
+            Inline::Emph { inlines } => {
+                s.push_str("<em>");
+                inlines_html(s, inlines);
+                s.push_str("</em>");
+            }
+            Inline::Code { text } => {
+                let _ = write!(s, "<code>{}</code>", escape(text));
+            }
+            Inline::Link { url, inlines } => {
+                if safe_url(url) {
+                    let _ = write!(s, "<a href=\"{}\">", escape(url));
+                    inlines_html(s, inlines);
+                    s.push_str("</a>");
+                } else {
+                    inlines_html(s, inlines);
+                }
+            }
+            Inline::Placeholder { path } => {
+                let _ = write!(s, "<span class=\"placeholder\">〈{}〉</span>", escape(path));
+            }
+            Inline::Value { path, text } => {
+                let _ = write!(
+                    s,
+                    "<mark class=\"value\" data-field=\"{}\">{}</mark>",
+                    escape(path),
+                    escape(text)
+                );
+            }
+            Inline::Missing { path, label } => {
+                let _ = write!(
+                    s,
+                    "<span class=\"placeholder\" data-field=\"{}\">〈{}〉</span>",
+                    escape(path),
+                    escape(label)
+                );
+            }
+            Inline::SoftBreak => s.push(' '),
+            Inline::HardBreak => s.push_str("<br>"),
+        }
+    }
+}
+
+/// Only web, mail, telephone, in-page and relative links are written as links.
+pub fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    if let Some(colon) = lower.find(':') {
+        let scheme = &lower[..colon];
+        if !lower[..colon].contains('/') {
+            return matches!(scheme, "http" | "https" | "mailto" | "tel");
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::markdown::parse;
+
+    #[test]
+    fn values_are_escaped() {
+        let r = Rich(vec![Block::Paragraph {
+            inlines: vec![Inline::Value {
+                path: "name".into(),
+                text: "<script>alert('x')</script>".into(),
+            }],
+        }]);
+        let h = to_html(&r);
+        assert!(!h.contains("<script>"));
+        assert!(h.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn javascript_links_are_dropped() {
+        let h = to_html(&parse("[x](javascript:alert(1)) [y](https://example.jp/)"));
+        assert!(!h.contains("javascript"));
+        assert!(h.contains("href=\"https://example.jp/\""));
+    }
+}

@@ -1,0 +1,101 @@
+//! Themes: the default theme is compiled into the binary; a theme folder on
+//! disk overrides any template or asset file by file.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// Files of the default theme, embedded so the binary works anywhere.
+const DEFAULT_FILES: &[(&str, &str)] = &[
+    (
+        "templates/base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "templates/guide.html",
+        include_str!("../../themes/default/templates/guide.html"),
+    ),
+    (
+        "templates/step.html",
+        include_str!("../../themes/default/templates/step.html"),
+    ),
+    (
+        "templates/dashboard.html",
+        include_str!("../../themes/default/templates/dashboard.html"),
+    ),
+    (
+        "static/style.css",
+        include_str!("../../themes/default/static/style.css"),
+    ),
+];
+
+/// A theme: an optional folder whose files take precedence over the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    dir: Option<PathBuf>,
+}
+
+impl Theme {
+    /// Uses `dir` (if it exists) over the built-in default theme.
+    pub fn new(dir: Option<&Path>) -> Self {
+        Self {
+            dir: dir.filter(|d| d.is_dir()).map(Path::to_path_buf),
+        }
+    }
+
+    /// The text of `name` (e.g. `templates/guide.html`), from disk if overridden.
+    pub fn file(&self, name: &str) -> Result<String> {
+        if let Some(dir) = &self.dir {
+            let p = dir.join(name);
+            if p.is_file() {
+                return std::fs::read_to_string(&p)
+                    .map_err(|e| Error::io("cannot read theme file", p, e));
+            }
+        }
+        DEFAULT_FILES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| Error::Template {
+                name: name.to_string(),
+                message: "no such theme file".into(),
+            })
+    }
+
+    /// Names of every template (default and overridden).
+    pub fn template_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = DEFAULT_FILES
+            .iter()
+            .filter(|(n, _)| n.starts_with("templates/"))
+            .map(|(n, _)| n.trim_start_matches("templates/").to_string())
+            .collect();
+        if let Some(dir) = &self.dir
+            && let Ok(rd) = std::fs::read_dir(dir.join("templates"))
+        {
+            for e in rd.flatten() {
+                if let Some(n) = e.file_name().to_str()
+                    && n.ends_with(".html")
+                    && !names.iter().any(|x| x == n)
+                {
+                    names.push(n.to_string());
+                }
+            }
+        }
+        names
+    }
+
+    /// Builds a Tera instance with every template of the theme.
+    pub fn tera(&self) -> Result<tera::Tera> {
+        let mut t = tera::Tera::new();
+        t.autoescape_on(vec![".html"]);
+        let mut all = Vec::new();
+        for name in self.template_names() {
+            all.push((name.clone(), self.file(&format!("templates/{name}"))?));
+        }
+        t.add_raw_templates(all.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+            .map_err(|e| Error::Template {
+                name: "theme".into(),
+                message: format!("{e:?}"),
+            })?;
+        Ok(t)
+    }
+}

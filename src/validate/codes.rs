@@ -1,0 +1,513 @@
+//! 都道府県番号 (JIS X 0401) and 点数表番号: tables, names, and checks of
+//! hand-typed values such as `14`, `14:神奈川県`, `神奈川`, `３:歯科`.
+//!
+//! These two codes are fixed by law and standards, so they live in code
+//! rather than in content. No I/O happens here.
+
+use super::normalize::{Tidy, describe_chars, quote};
+use super::{Checked, Problem};
+
+/// The 47 prefectures in JIS X 0401 order: index 0 is code 01 (北海道).
+pub const PREFECTURES: [&str; 47] = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+];
+
+/// The 点数表番号 and their names: 1 医科, 3 歯科, 4 調剤, 6 訪問看護.
+pub const FEE_SCHEDULES: [(u8, &str); 4] = [(1, "医科"), (3, "歯科"), (4, "調剤"), (6, "訪問看護")];
+
+/// Other names accepted for a 点数表, after spaces are removed and
+/// parentheses made half-width.
+const FEE_SCHEDULE_ALIASES: [(&str, u8); 12] = [
+    ("医療機関(医科)", 1),
+    ("保険医療機関(医科)", 1),
+    ("医科(医療機関)", 1),
+    ("医療機関(歯科)", 3),
+    ("保険医療機関(歯科)", 3),
+    ("歯科(医療機関)", 3),
+    ("薬局", 4),
+    ("保険薬局", 4),
+    ("調剤薬局", 4),
+    ("調剤(薬局)", 4),
+    ("訪問看護ステーション", 6),
+    ("指定訪問看護事業者", 6),
+];
+
+/// The expected form of a prefecture, for [`Problem::expected`].
+const PREFECTURE_EXPECTED: &str =
+    "01〜47 の都道府県番号か都道府県名 (例: 14、14:神奈川県、神奈川県、神奈川)";
+/// The expected form of a 点数表, for [`Problem::expected`].
+const FEE_SCHEDULE_EXPECTED: &str = "点数表番号 1 (医科)、3 (歯科)、4 (調剤)、6 (訪問看護) のどれか、またはその名前 (例: 3、3:歯科、歯科)";
+
+/// The name of prefecture `code` (1–47), e.g. `prefecture_name(14)` is
+/// `Some("神奈川県")`.
+pub fn prefecture_name(code: u8) -> Option<&'static str> {
+    usize::from(code)
+        .checked_sub(1)
+        .and_then(|i| PREFECTURES.get(i))
+        .copied()
+}
+
+/// The code of a prefecture given by its full name (`神奈川県`) or by its
+/// name without 都/府/県 (`神奈川`, `東京`, `京都`).
+pub fn prefecture_by_name(name: &str) -> Option<u8> {
+    let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    if name.is_empty() {
+        return None;
+    }
+    PREFECTURES
+        .iter()
+        .position(|full| *full == name || short_prefecture_name(full) == name)
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+/// `神奈川県` → `神奈川`, `東京都` → `東京`, `京都府` → `京都`; `北海道` is kept.
+fn short_prefecture_name(full: &str) -> &str {
+    full.strip_suffix('県')
+        .or_else(|| full.strip_suffix('府'))
+        .or_else(|| full.strip_suffix('都'))
+        .unwrap_or(full)
+}
+
+/// `14 (神奈川県)`, or just the number when it is not a prefecture.
+pub fn describe_prefecture(code: u8) -> String {
+    match prefecture_name(code) {
+        Some(name) => format!("{code:02} ({name})"),
+        None => format!("{code:02}"),
+    }
+}
+
+/// The name of 点数表 `code`: 1 医科, 3 歯科, 4 調剤, 6 訪問看護.
+pub fn fee_schedule_name(code: u8) -> Option<&'static str> {
+    FEE_SCHEDULES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
+}
+
+/// The 点数表 named `name` (医科, 歯科, 調剤, 薬局, 訪問看護, and forms
+/// such as `医療機関（歯科）`).
+pub fn fee_schedule_by_name(name: &str) -> Option<u8> {
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            _ => c,
+        })
+        .collect();
+    FEE_SCHEDULES
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(c, _)| *c)
+        .or_else(|| {
+            FEE_SCHEDULE_ALIASES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, c)| *c)
+        })
+}
+
+/// `3 (歯科)`, or just the number when it is not a 点数表.
+pub fn describe_fee_schedule(code: u8) -> String {
+    match fee_schedule_name(code) {
+        Some(name) => format!("{code} ({name})"),
+        None => code.to_string(),
+    }
+}
+
+/// Checks a prefecture written as a number (`14`, `１４`, `1`), a name
+/// (`神奈川県`, `神奈川`) or both (`14:神奈川県`, `14 神奈川県`).
+pub fn check_prefecture(raw: &str) -> Checked<u8> {
+    let (text, tidy) = Tidy::start(raw);
+    let mut problems = Vec::new();
+    tidy.report(&text, &mut problems);
+    if text.is_empty() {
+        problems.push(Problem::error("都道府県が空です").with_expected(PREFECTURE_EXPECTED));
+        return Checked::from_parts(None, problems);
+    }
+    let (digits, name) = split_number_and_name(&text);
+    if digits.is_none() && name.is_empty() {
+        problems.push(
+            Problem::error(format!(
+                "都道府県 {} に番号も名前もありません",
+                quote(&text)
+            ))
+            .with_expected(PREFECTURE_EXPECTED),
+        );
+        return Checked::from_parts(None, problems);
+    }
+
+    let from_number = match digits {
+        Some(d) => match d.parse::<u8>() {
+            Ok(n) if d.len() <= 2 && prefecture_name(n).is_some() => Some(n),
+            _ => {
+                problems.push(
+                    Problem::error(format!(
+                        "都道府県番号 {} は 01〜47 の範囲にありません",
+                        quote(d)
+                    ))
+                    .with_expected(PREFECTURE_EXPECTED),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+
+    let from_name = if name.is_empty() {
+        None
+    } else {
+        match prefecture_by_name(name) {
+            Some(code) => Some(code),
+            None => {
+                problems.push(unknown_prefecture_name(name));
+                None
+            }
+        }
+    };
+
+    let value = match (digits, from_number, from_name) {
+        (Some(_), Some(n), Some(m)) if n != m => {
+            problems.push(
+                Problem::error(format!(
+                    "番号と名前が合いません: {} ですが、名前は {} ({m:02}) です",
+                    describe_prefecture(n),
+                    prefecture_name(m).unwrap_or_default()
+                ))
+                .with_expected(PREFECTURE_EXPECTED),
+            );
+            None
+        }
+        (_, Some(n), _) => Some(n),
+        (None, None, Some(m)) => Some(m),
+        _ => None,
+    };
+    Checked::from_parts(value, problems)
+}
+
+/// The error for a name that is not a prefecture, with a hint when it looks
+/// like an address.
+fn unknown_prefecture_name(name: &str) -> Problem {
+    let address_of = PREFECTURES
+        .iter()
+        .position(|full| name.starts_with(full))
+        .and_then(|i| u8::try_from(i + 1).ok());
+    let message = match address_of {
+        Some(code) => format!(
+            "{} は都道府県名ではありません。住所ではなく都道府県だけを書いてください ({} ではありませんか)",
+            quote(name),
+            describe_prefecture(code)
+        ),
+        None => format!("{} という都道府県はありません", quote(name)),
+    };
+    Problem::error(message).with_expected(PREFECTURE_EXPECTED)
+}
+
+/// Checks a 点数表 written as a number (`1`, `3`, `4`, `6`), a name (`医科`,
+/// `歯科`, `調剤`, `薬局`, `訪問看護`) or both (`3:歯科`,
+/// `3:医療機関（歯科）`).
+pub fn check_fee_schedule(raw: &str) -> Checked<u8> {
+    let (text, tidy) = Tidy::start(raw);
+    let mut problems = Vec::new();
+    tidy.report(&text, &mut problems);
+    if text.is_empty() {
+        problems.push(Problem::error("点数表が空です").with_expected(FEE_SCHEDULE_EXPECTED));
+        return Checked::from_parts(None, problems);
+    }
+    let (digits, name) = split_number_and_name(&text);
+    if digits.is_none() && name.is_empty() {
+        problems.push(
+            Problem::error(format!("点数表 {} に番号も名前もありません", quote(&text)))
+                .with_expected(FEE_SCHEDULE_EXPECTED),
+        );
+        return Checked::from_parts(None, problems);
+    }
+
+    let from_number = match digits {
+        Some(d) => match d.parse::<u8>() {
+            Ok(n) if d.len() <= 2 && fee_schedule_name(n).is_some() => Some(n),
+            Ok(2) => {
+                problems.push(
+                    Problem::error(
+                        "点数表番号 2 はありません。ポータルの「分類」の番号 (2:保険医療機関（歯科）など) と取り違えていませんか",
+                    )
+                    .with_expected(FEE_SCHEDULE_EXPECTED),
+                );
+                None
+            }
+            _ => {
+                problems.push(
+                    Problem::error(format!("点数表番号 {} はありません", quote(d)))
+                        .with_expected(FEE_SCHEDULE_EXPECTED),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+
+    let from_name = if name.is_empty() {
+        None
+    } else {
+        match fee_schedule_by_name(name) {
+            Some(code) => Some(code),
+            None => {
+                let odd: Vec<char> = name.chars().filter(|c| c.is_ascii_digit()).collect();
+                let message = if odd.is_empty() {
+                    format!("{} という点数表はありません", quote(name))
+                } else {
+                    format!(
+                        "{} という点数表はありません (数字 {} が混ざっています)",
+                        quote(name),
+                        describe_chars(odd)
+                    )
+                };
+                problems.push(Problem::error(message).with_expected(FEE_SCHEDULE_EXPECTED));
+                None
+            }
+        }
+    };
+
+    let value = match (digits, from_number, from_name) {
+        (Some(_), Some(n), Some(m)) if n != m => {
+            problems.push(
+                Problem::error(format!(
+                    "番号と名前が合いません: 点数表 {} ですが、名前は {} です",
+                    describe_fee_schedule(n),
+                    describe_fee_schedule(m)
+                ))
+                .with_expected(FEE_SCHEDULE_EXPECTED),
+            );
+            None
+        }
+        (_, Some(n), _) => Some(n),
+        (None, None, Some(m)) => Some(m),
+        _ => None,
+    };
+    Checked::from_parts(value, problems)
+}
+
+/// Splits `14:神奈川県` into `Some("14")` and `神奈川県`. Separators between
+/// the number and the name (`:` `.` `,` `、` `-` `_` spaces) are dropped.
+fn split_number_and_name(text: &str) -> (Option<&str>, &str) {
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, rest) = text.split_at_checked(end).unwrap_or((text, ""));
+    let rest = rest
+        .trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ':' | '.' | ',' | '、' | '-' | '_' | '=')
+        })
+        .trim_end();
+    let digits = if digits.is_empty() {
+        None
+    } else {
+        Some(digits)
+    };
+    (digits, rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Level;
+    use super::*;
+
+    #[test]
+    fn prefecture_table_matches_jis() {
+        assert_eq!(prefecture_name(1), Some("北海道"));
+        assert_eq!(prefecture_name(13), Some("東京都"));
+        assert_eq!(prefecture_name(14), Some("神奈川県"));
+        assert_eq!(prefecture_name(26), Some("京都府"));
+        assert_eq!(prefecture_name(27), Some("大阪府"));
+        assert_eq!(prefecture_name(47), Some("沖縄県"));
+        assert_eq!(prefecture_name(0), None);
+        assert_eq!(prefecture_name(48), None);
+        assert_eq!(prefecture_name(255), None);
+        for code in 1..=47u8 {
+            let name = prefecture_name(code).unwrap_or_default();
+            assert_eq!(prefecture_by_name(name), Some(code), "{name}");
+            assert_eq!(
+                prefecture_by_name(short_prefecture_name(name)),
+                Some(code),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_names_do_not_collide() {
+        assert_eq!(prefecture_by_name("京都"), Some(26));
+        assert_eq!(prefecture_by_name("東京"), Some(13));
+        assert_eq!(prefecture_by_name("北海道"), Some(1));
+        assert_eq!(prefecture_by_name("北海"), None);
+        assert_eq!(prefecture_by_name(""), None);
+    }
+
+    #[test]
+    fn accepted_prefectures() {
+        let cases: &[(&str, u8, usize)] = &[
+            ("14", 14, 0),
+            ("01", 1, 0),
+            ("1", 1, 0),
+            ("47", 47, 0),
+            ("14:神奈川県", 14, 0),
+            ("14：神奈川県", 14, 1),
+            ("14 神奈川県", 14, 0),
+            ("14.神奈川", 14, 0),
+            ("神奈川県", 14, 0),
+            ("神奈川", 14, 0),
+            (" 東京都 ", 13, 0),
+            ("１４", 14, 1),
+            ("１３：東京都", 13, 1),
+            ("大阪", 27, 0),
+            ("27 大阪府", 27, 0),
+        ];
+        for (raw, want, warnings) in cases {
+            let c = check_prefecture(raw);
+            assert_eq!(c.value, Some(*want), "{raw}: {:?}", c.problems);
+            assert_eq!(c.problems.len(), *warnings, "{raw}: {:?}", c.problems);
+            assert!(c.problems.iter().all(|p| p.level == Level::Warning));
+        }
+    }
+
+    #[test]
+    fn rejected_prefectures() {
+        let cases: &[(&str, &str)] = &[
+            ("", "空"),
+            ("0", "範囲"),
+            ("00", "範囲"),
+            ("48", "範囲"),
+            ("99", "範囲"),
+            ("014", "範囲"),
+            ("256", "範囲"),
+            ("14:東京都", "合いません"),
+            ("13:神奈川県", "合いません"),
+            ("神奈川県横浜市", "住所"),
+            ("カナガワ", "ありません"),
+            ("Kanagawa", "ありません"),
+            ("😀", "ありません"),
+            ("--", "番号も名前もありません"),
+        ];
+        for (raw, needle) in cases {
+            let c = check_prefecture(raw);
+            assert_eq!(c.value, None, "{raw}");
+            assert!(
+                c.errors().any(|p| p.message.contains(needle)),
+                "{raw}: {:?}",
+                c.problems
+            );
+            assert!(c.errors().all(|p| p.expected.is_some()));
+        }
+    }
+
+    #[test]
+    fn fee_schedule_names() {
+        assert_eq!(fee_schedule_name(1), Some("医科"));
+        assert_eq!(fee_schedule_name(3), Some("歯科"));
+        assert_eq!(fee_schedule_name(4), Some("調剤"));
+        assert_eq!(fee_schedule_name(6), Some("訪問看護"));
+        for n in [0, 2, 5, 7, 9, 255] {
+            assert_eq!(fee_schedule_name(n), None);
+        }
+        assert_eq!(describe_fee_schedule(3), "3 (歯科)");
+        assert_eq!(describe_prefecture(1), "01 (北海道)");
+    }
+
+    #[test]
+    fn accepted_fee_schedules() {
+        let cases: &[(&str, u8)] = &[
+            ("1", 1),
+            ("3", 3),
+            ("4", 4),
+            ("6", 6),
+            ("医科", 1),
+            ("歯科", 3),
+            ("調剤", 4),
+            ("薬局", 4),
+            ("保険薬局", 4),
+            ("訪問看護", 6),
+            ("3:歯科", 3),
+            ("3:医療機関（歯科）", 3),
+            ("1 医科", 1),
+            ("４", 4),
+            ("６：訪問看護", 6),
+        ];
+        for (raw, want) in cases {
+            let c = check_fee_schedule(raw);
+            assert_eq!(c.value, Some(*want), "{raw}: {:?}", c.problems);
+            assert!(!c.has_errors());
+        }
+    }
+
+    #[test]
+    fn rejected_fee_schedules() {
+        let cases: &[(&str, &str)] = &[
+            ("", "空"),
+            ("2", "分類"),
+            ("5", "ありません"),
+            ("0", "ありません"),
+            ("13", "ありません"),
+            ("眼科", "ありません"),
+            ("1:歯科", "合いません"),
+            ("3:医科", "合いません"),
+            ("x", "ありません"),
+            (":", "番号も名前もありません"),
+        ];
+        for (raw, needle) in cases {
+            let c = check_fee_schedule(raw);
+            assert_eq!(c.value, None, "{raw}");
+            assert!(
+                c.errors().any(|p| p.message.contains(needle)),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+    }
+}

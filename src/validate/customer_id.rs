@@ -1,0 +1,362 @@
+//! NTT お客さまID (customer ID), checked against formats supplied by
+//! content.
+//!
+//! The ID is printed on the 開通のご案内 (or お申込内容のご案内) the clinic
+//! received when its line was opened. Which prefixes exist, how many digits
+//! follow, and which carrier issues each are *not* hard-coded here: the
+//! content pack supplies them as [`IdFormat`]s, so a wrong assumption can be
+//! fixed without a release. The one shape this module knows by itself is
+//! that of the 事業者変更承諾番号 / 転用承諾番号 (F or T + 10 digits), a
+//! typical mistake in this field. No I/O happens here.
+
+use super::normalize::{Tidy, describe_chars, is_dash_like, quote};
+use super::{Checked, Problem};
+
+/// One accepted shape of お客さまID, supplied by content: `prefix` letters
+/// followed by exactly `digits` digits, issued by `carrier`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdFormat {
+    /// The leading letters, e.g. `CAF` (compared case-insensitively).
+    pub prefix: String,
+    /// How many digits follow the prefix.
+    pub digits: usize,
+    /// The carrier's identifier in content, e.g. `ntt-east`.
+    pub carrier: String,
+}
+
+impl IdFormat {
+    /// `CAF + 10桁の数字 (ntt-east)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} + {}桁の数字 ({})",
+            self.prefix.to_ascii_uppercase(),
+            self.digits,
+            self.carrier
+        )
+    }
+}
+
+/// Where the right number is found, added to messages about wrong shapes.
+const WHERE_TO_FIND: &str = "お客さまIDは、回線の開通時に届いた「開通のご案内」(または「お申込内容のご案内」) に載っています";
+
+/// Describes all formats for [`Problem::expected`].
+fn expected(formats: &[IdFormat]) -> String {
+    if formats.is_empty() {
+        return "英字 + 数字のお客さまID".to_string();
+    }
+    formats
+        .iter()
+        .map(IdFormat::describe)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Whether `c` is a separator people put inside IDs.
+fn is_id_separator(c: char) -> bool {
+    c.is_whitespace() || is_dash_like(c) || matches!(c, '_' | '.' | '・' | '･' | ',' | '/')
+}
+
+/// Checks an お客さまID typed by hand.
+///
+/// The value is normalised (full-width → half-width, letters upper-cased,
+/// spaces and hyphens inside removed; reported as one warning) and must then
+/// match one of `formats`. `carrier`, when given, is the clinic's line
+/// carrier: an ID whose format belongs to another carrier is an error.
+/// The value returned is the compact form, e.g. `CAF1253000113`.
+pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<&str>) -> Checked<String> {
+    let mut problems = Vec::new();
+    let (text, mut tidy) = Tidy::start(raw);
+    let compact = tidy.strip(&text, is_id_separator);
+    if compact.chars().any(|c| c.is_ascii_lowercase()) {
+        tidy.note("英字を大文字にしました");
+    }
+    let id = compact.to_ascii_uppercase();
+    tidy.report(&id, &mut problems);
+    let expected = expected(formats);
+
+    if id.is_empty() {
+        problems.push(Problem::error("お客さまIDが空です").with_expected(expected));
+        return Checked::from_parts(None, problems);
+    }
+
+    // Split into leading letters and the rest.
+    let split = id
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(id.len());
+    let (prefix, rest) = id.split_at_checked(split).unwrap_or((id.as_str(), ""));
+
+    // Exact match first: content may legitimately define any shape.
+    let by_prefix: Vec<&IdFormat> = formats
+        .iter()
+        .filter(|f| f.prefix.eq_ignore_ascii_case(prefix))
+        .collect();
+    let rest_is_digits = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit());
+
+    if !rest_is_digits || by_prefix.is_empty() {
+        problems.push(shape_error(&id, prefix, rest, formats).with_expected(expected));
+        return Checked::from_parts(None, problems);
+    }
+
+    let n = rest.chars().count();
+    let matching: Vec<&IdFormat> = by_prefix
+        .iter()
+        .copied()
+        .filter(|f| f.digits == n)
+        .collect();
+    if matching.is_empty() {
+        let mut counts: Vec<usize> = by_prefix.iter().map(|f| f.digits).collect();
+        counts.sort_unstable();
+        counts.dedup();
+        let counts: Vec<String> = counts.iter().map(|c| format!("{c} 桁")).collect();
+        problems.push(
+            Problem::error(format!(
+                "{prefix} の後の数字が {n} 桁あります。{}のはずです",
+                counts.join("または")
+            ))
+            .with_expected(expected),
+        );
+        return Checked::from_parts(None, problems);
+    }
+
+    if let Some(carrier) = carrier.map(str::trim).filter(|c| !c.is_empty())
+        && !matching
+            .iter()
+            .any(|f| f.carrier.trim().eq_ignore_ascii_case(carrier))
+    {
+        let owners: Vec<&str> = matching.iter().map(|f| f.carrier.as_str()).collect();
+        problems.push(
+            Problem::error(format!(
+                "{prefix}で始まるIDは {} のものですが、回線事業者は {carrier} と指定されています。IDか回線事業者のどちらかが違います",
+                owners.join(" / ")
+            ))
+            .with_expected(expected),
+        );
+    }
+
+    Checked::from_parts(Some(id.clone()), problems)
+}
+
+/// The error for a value that matches no format's prefix or has non-digits
+/// after the letters.
+fn shape_error(id: &str, prefix: &str, rest: &str, formats: &[IdFormat]) -> Problem {
+    // 事業者変更承諾番号 / 転用承諾番号: F or T + 10 digits.
+    let rest_digits = rest.chars().count() == 10 && rest.chars().all(|c| c.is_ascii_digit());
+    if matches!(prefix, "F" | "T") && rest_digits {
+        return Problem::error(format!(
+            "{} は事業者変更承諾番号または転用承諾番号 (F または T + 10桁) の形で、お客さまIDではありません。これらは光コラボの事業者を変えるときの番号で、お客さまIDは事業者を変えても変わりません。{WHERE_TO_FIND}",
+            quote(id)
+        ));
+    }
+
+    // The letter O typed as the digit 0 (or I as 1) inside a prefix.
+    for f in formats {
+        let want = f.prefix.to_ascii_uppercase();
+        let len = want.chars().count();
+        let head: String = id.chars().take(len).collect();
+        let fixed: String = head
+            .chars()
+            .map(|c| match c {
+                '0' => 'O',
+                '1' => 'I',
+                _ => c,
+            })
+            .collect();
+        if head != want && fixed == want {
+            return Problem::error(format!(
+                "{} の先頭は英字の {want} のはずです (英字の O を数字の 0 と、I を 1 と打っていませんか)",
+                quote(id)
+            ));
+        }
+    }
+
+    if prefix.is_empty() {
+        let n = id.chars().filter(|c| c.is_ascii_digit()).count();
+        let by_count: Vec<String> = formats
+            .iter()
+            .filter(|f| f.digits == n)
+            .map(|f| f.prefix.to_ascii_uppercase())
+            .collect();
+        let mut message = format!("{} の先頭に英字 (", quote(id));
+        let all: Vec<String> = formats
+            .iter()
+            .map(|f| f.prefix.to_ascii_uppercase())
+            .collect();
+        message.push_str(&all.join(" や "));
+        message.push_str(") がありません");
+        if id.chars().all(|c| c.is_ascii_digit()) && !by_count.is_empty() {
+            message.push_str(&format!(
+                "。数字 {n} 桁なら {} で始まるIDではありませんか",
+                by_count.join(" か ")
+            ));
+        }
+        return Problem::error(message);
+    }
+
+    if !rest.chars().all(|c| c.is_ascii_digit()) {
+        let bad: Vec<char> = rest.chars().filter(|c| !c.is_ascii_digit()).collect();
+        let hint = if bad.contains(&'O') {
+            " (英字の O ではなく数字の 0 ではありませんか)"
+        } else if bad.iter().any(|c| matches!(c, 'I' | 'L')) {
+            " (数字の 1 ではありませんか)"
+        } else {
+            ""
+        };
+        return Problem::error(format!(
+            "{} の英字の後に数字以外の文字 {} があります{hint}",
+            quote(id),
+            describe_chars(bad)
+        ));
+    }
+
+    if rest.is_empty() {
+        return Problem::error(format!("{} の後に数字がありません", quote(id)));
+    }
+
+    let mut message = format!("{prefix} で始まるお客さまIDは知られていません");
+    let close: Vec<String> = formats
+        .iter()
+        .map(|f| f.prefix.to_ascii_uppercase())
+        .filter(|p| differs_by_one_letter(p, prefix))
+        .collect();
+    if let Some(p) = close.first() {
+        message.push_str(&format!(" ({p} の打ち間違いではありませんか)"));
+    }
+    message.push_str(&format!("。{WHERE_TO_FIND}"));
+    Problem::error(message)
+}
+
+/// Same length and exactly one position differs.
+fn differs_by_one_letter(a: &str, b: &str) -> bool {
+    a.chars().count() == b.chars().count()
+        && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Level;
+    use super::*;
+
+    fn formats() -> Vec<IdFormat> {
+        vec![
+            IdFormat {
+                prefix: "CAF".into(),
+                digits: 10,
+                carrier: "ntt-east".into(),
+            },
+            IdFormat {
+                prefix: "cop".into(),
+                digits: 8,
+                carrier: "ntt-west".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn valid_ids() {
+        let f = formats();
+        let cases: &[(&str, Option<&str>, &str, usize)] = &[
+            ("CAF1253000113", None, "CAF1253000113", 0),
+            ("CAF1253000113", Some("ntt-east"), "CAF1253000113", 0),
+            ("CAF1253000113", Some("NTT-East"), "CAF1253000113", 0),
+            ("COP12345678", Some("ntt-west"), "COP12345678", 0),
+            ("CAF 1253000113", None, "CAF1253000113", 1),
+            ("CAF-1253-000-113", None, "CAF1253000113", 1),
+            ("caf1253000113", None, "CAF1253000113", 1),
+            ("ＣＡＦ１２５３０００１１３", None, "CAF1253000113", 1),
+            (
+                "ｃｏｐ　１２３４５６７８",
+                Some("ntt-west"),
+                "COP12345678",
+                1,
+            ),
+            ("  COP12345678 ", None, "COP12345678", 0),
+        ];
+        for (raw, carrier, want, warnings) in cases {
+            let c = check(raw, &f, *carrier);
+            assert_eq!(c.value.as_deref(), Some(*want), "{raw}: {:?}", c.problems);
+            assert_eq!(c.problems.len(), *warnings, "{raw}: {:?}", c.problems);
+        }
+        let c = check("ｃａｆ 1253000113", &f, None);
+        assert_eq!(c.problems.len(), 1);
+        assert_eq!(c.problems[0].level, Level::Warning);
+        assert!(c.problems[0].message.contains("大文字"));
+        assert!(c.problems[0].message.contains("全角"));
+    }
+
+    #[test]
+    fn invalid_ids() {
+        let f = formats();
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            ("", None, "空"),
+            (" - ", None, "空"),
+            (
+                "CAF125300011",
+                None,
+                "CAF の後の数字が 9 桁あります。10 桁のはずです",
+            ),
+            ("CAF12530001134", None, "11 桁あります"),
+            ("COP1234567", None, "7 桁あります。8 桁のはずです"),
+            ("COP1253000113", None, "10 桁あります。8 桁"),
+            ("CDP12345678", None, "COP の打ち間違い"),
+            ("CAE1253000113", None, "CAF の打ち間違い"),
+            ("XYZ12345678", None, "知られていません"),
+            ("C0P12345678", None, "英字の O を数字の 0"),
+            (
+                "CAF12530O0113",
+                None,
+                "数字以外の文字 'O' があります (英字の O",
+            ),
+            ("1253000113", None, "CAF で始まる"),
+            ("CAF", None, "数字がありません"),
+            ("F1234567890", None, "事業者変更承諾番号"),
+            ("T1234567890", None, "転用承諾番号"),
+            ("ｆ１２３４５６７８９０", None, "開通のご案内"),
+            (
+                "COP12345678",
+                Some("ntt-east"),
+                "COPで始まるIDは ntt-west のものですが、回線事業者は ntt-east と指定されています",
+            ),
+            ("CAF1253000113", Some("ntt-west"), "ntt-east のものですが"),
+            ("😀", None, "英字"),
+            ("CAF１２５３０００１１３😀", None, "'😀'"),
+        ];
+        for (raw, carrier, needle) in cases {
+            let c = check(raw, &f, *carrier);
+            assert!(c.value.is_none(), "{raw}");
+            assert!(
+                c.errors()
+                    .any(|p| p.message.contains(needle) && p.expected.is_some()),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+    }
+
+    #[test]
+    fn approval_number_only_flagged_when_content_does_not_define_it() {
+        let mut f = formats();
+        f.push(IdFormat {
+            prefix: "F".into(),
+            digits: 10,
+            carrier: "other".into(),
+        });
+        let c = check("F1234567890", &f, None);
+        assert_eq!(c.value.as_deref(), Some("F1234567890"));
+    }
+
+    #[test]
+    fn no_formats_means_nothing_matches() {
+        let c = check("CAF1253000113", &[], None);
+        assert!(c.has_errors());
+        assert!(c.errors().all(|p| p.expected.is_some()));
+    }
+
+    #[test]
+    fn formats_describe_themselves() {
+        let f = formats();
+        assert_eq!(
+            expected(&f),
+            "CAF + 10桁の数字 (ntt-east)、COP + 8桁の数字 (ntt-west)"
+        );
+    }
+}

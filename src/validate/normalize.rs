@@ -1,0 +1,326 @@
+//! Width normalisation of hand-typed values.
+//!
+//! Japanese input methods make it easy to type full-width digits and letters
+//! (`０１２`, `ＣＡＦ`), full-width spaces and a zoo of dash-like characters
+//! (`－ ー ‐ −`). Everything else in [`crate::validate`](super) starts by
+//! passing the raw value through [`to_half_width`]. No I/O happens here.
+
+use super::{Checked, Problem};
+
+/// Converts full-width ASCII (digits, letters, punctuation) and the
+/// full-width space to their half-width forms, turns dash-like characters
+/// between half-width letters/digits (at least one of them a digit) into
+/// `-`, and trims surrounding whitespace (including U+3000, zero-width space
+/// and the byte-order mark).
+///
+/// Returns the converted text and whether any character was converted.
+/// Trimming alone does not count as a change: a trailing space is not worth
+/// a warning.
+pub fn to_half_width(raw: &str) -> (String, bool) {
+    let trimmed = raw.trim_matches(is_blank);
+    let mut changed = false;
+    let mapped: Vec<char> = trimmed
+        .chars()
+        .map(|c| {
+            let h = half_width_char(c);
+            if h != c {
+                changed = true;
+            }
+            h
+        })
+        .collect();
+
+    let mut out = String::with_capacity(trimmed.len());
+    for (i, &c) in mapped.iter().enumerate() {
+        if is_dash_like(c) && c != '-' {
+            let before = i.checked_sub(1).and_then(|j| mapped.get(j)).copied();
+            let after = mapped.get(i + 1).copied();
+            if numeric_context(before, after) {
+                out.push('-');
+                changed = true;
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    (out, changed)
+}
+
+/// The warning reported for a value that needed width normalisation, e.g.
+/// `全角文字を半角に直しました: 'ＣＡＦ１２３' → 'CAF123'`.
+pub fn width_warning(raw: &str, normalized: &str) -> Problem {
+    Problem::warning(format!(
+        "全角文字を半角に直しました: {} → {}",
+        quote(raw.trim_matches(is_blank)),
+        quote(normalized)
+    ))
+}
+
+/// [`to_half_width`] as a [`Checked`] value: always usable, with a warning
+/// when something was converted.
+pub fn checked(raw: &str) -> Checked<String> {
+    let (text, changed) = to_half_width(raw);
+    let problems = if changed {
+        vec![width_warning(raw, &text)]
+    } else {
+        Vec::new()
+    };
+    Checked::from_parts(Some(text), problems)
+}
+
+/// Whether `c` is a hyphen, dash, minus or long-vowel mark that people type
+/// in place of `-` (including `-` itself).
+pub fn is_dash_like(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'
+            ..='\u{2015}' // ‐ ‑ ‒ – — ―
+            | '\u{2043}' // ⁃
+            | '\u{2212}' // −
+            | '\u{2500}' // ─ (box drawing, picked by some IMEs)
+            | '\u{30FC}' // ー
+            | '\u{FE63}' // ﹣
+            | '\u{FF0D}' // －
+            | '\u{FF70}' // ｰ
+    )
+}
+
+/// Whether `c` is blank for trimming purposes: Unicode whitespace (which
+/// includes U+3000) plus the zero-width space and the byte-order mark that
+/// copy-and-paste leaves behind.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
+}
+
+/// Maps one character: full-width ASCII block and the ideographic space.
+fn half_width_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// A dash is numeric when both neighbours are half-width letters or digits
+/// and at least one of them is a digit (so `ＣＡＦー１２３` becomes
+/// `CAF-123` while `センター` keeps its long-vowel mark).
+fn numeric_context(before: Option<char>, after: Option<char>) -> bool {
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            b.is_ascii_alphanumeric()
+                && a.is_ascii_alphanumeric()
+                && (b.is_ascii_digit() || a.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// Quotes a raw value for a message: single quotes, control characters
+/// escaped, long values shortened with `…`.
+pub(crate) fn quote(s: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    let mut out = String::from("'");
+    for (i, c) in s.chars().enumerate() {
+        if i >= MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Collects what was done to a raw value while reading it, and reports it as
+/// a single warning.
+#[derive(Debug)]
+pub(crate) struct Tidy {
+    /// The raw value as shown in the warning (trimmed).
+    shown_raw: String,
+    /// What was done, in order.
+    notes: Vec<String>,
+}
+
+impl Tidy {
+    /// Starts from `raw`: converts its width and records the conversion.
+    /// Returns the converted text.
+    pub(crate) fn start(raw: &str) -> (String, Tidy) {
+        let (text, changed) = to_half_width(raw);
+        let mut tidy = Tidy {
+            shown_raw: raw.trim_matches(is_blank).to_string(),
+            notes: Vec::new(),
+        };
+        if changed {
+            tidy.note("全角文字を半角に直しました");
+        }
+        (text, tidy)
+    }
+
+    /// Records one thing that was done (duplicates are ignored).
+    pub(crate) fn note(&mut self, note: impl Into<String>) {
+        let note = note.into();
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    /// Removes every character matching `is_sep` from `text`, recording
+    /// which characters were removed.
+    pub(crate) fn strip(&mut self, text: &str, is_sep: impl Fn(char) -> bool) -> String {
+        let mut removed: Vec<char> = Vec::new();
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if is_sep(c) {
+                if !removed.contains(&c) {
+                    removed.push(c);
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        if !removed.is_empty() {
+            let shown: Vec<String> = removed.iter().map(|c| describe_char(*c)).collect();
+            self.note(format!("区切りの {} を取り除きました", shown.join(" ")));
+        }
+        out
+    }
+
+    /// The warning describing everything that was done, if anything was.
+    pub(crate) fn warning(&self, result: &str) -> Option<Problem> {
+        if self.notes.is_empty() {
+            return None;
+        }
+        Some(Problem::warning(format!(
+            "{}: {} → {}",
+            self.notes.join("。"),
+            quote(&self.shown_raw),
+            quote(result)
+        )))
+    }
+
+    /// Pushes [`Tidy::warning`] onto `problems` when there is one.
+    pub(crate) fn report(&self, result: &str, problems: &mut Vec<Problem>) {
+        if let Some(p) = self.warning(result) {
+            problems.push(p);
+        }
+    }
+}
+
+/// Shows one character in a message; spaces get a name because a quoted
+/// space is invisible.
+pub(crate) fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "空白".to_string(),
+        '\t' => "タブ".to_string(),
+        _ if c.is_control() => c.escape_default().collect(),
+        _ => format!("'{c}'"),
+    }
+}
+
+/// Lists distinct characters for a message, e.g. `'O' 'あ'`.
+pub(crate) fn describe_chars(chars: impl IntoIterator<Item = char>) -> String {
+    let mut seen: Vec<char> = Vec::new();
+    for c in chars {
+        if !seen.contains(&c) {
+            seen.push(c);
+        }
+    }
+    seen.iter()
+        .map(|c| describe_char(*c))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Level;
+    use super::*;
+
+    #[test]
+    fn converts_width_and_reports_change() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("ＣＡＦ１２３", "CAF123", true),
+            ("CAF123", "CAF123", false),
+            ("  CAF123 \t", "CAF123", false),
+            ("\u{3000}０１２\u{3000}", "012", true),
+            ("\u{FEFF}0110113\u{200B}", "0110113", false),
+            ("０３－１２３４－５６７８", "03-1234-5678", true),
+            ("03ー1234ー5678", "03-1234-5678", true),
+            ("03‐1234−5678", "03-1234-5678", true),
+            ("045–123—4567", "045-123-4567", true),
+            ("ＣＡＦー１２５３", "CAF-1253", true),
+            ("ｃａｆ", "caf", true),
+            ("山田\u{3000}太郎", "山田 太郎", true),
+            ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "taro@example.jp", true),
+            ("１４：神奈川県", "14:神奈川県", true),
+            ("", "", false),
+            ("\u{3000}", "", false),
+            ("😀", "😀", false),
+        ];
+        for (raw, want, want_changed) in cases {
+            let (got, changed) = to_half_width(raw);
+            assert_eq!(&got, want, "raw {raw:?}");
+            assert_eq!(changed, *want_changed, "raw {raw:?}");
+        }
+    }
+
+    #[test]
+    fn long_vowel_mark_outside_numbers_is_kept() {
+        for raw in ["センター", "コールセンター1", "ー1", "1ー", "AーB", "ーー"] {
+            let (got, _) = to_half_width(raw);
+            assert_eq!(got, raw, "raw {raw:?}");
+        }
+    }
+
+    #[test]
+    fn width_warning_message() {
+        let p = width_warning("ＣＡＦ１２３", "CAF123");
+        assert_eq!(p.level, Level::Warning);
+        assert_eq!(
+            p.message,
+            "全角文字を半角に直しました: 'ＣＡＦ１２３' → 'CAF123'"
+        );
+    }
+
+    #[test]
+    fn checked_warns_only_when_changed() {
+        let c = checked("ＡＢＣ");
+        assert_eq!(c.value.as_deref(), Some("ABC"));
+        assert_eq!(c.problems.len(), 1);
+        assert!(checked(" ABC ").is_clean());
+    }
+
+    #[test]
+    fn quote_escapes_and_shortens() {
+        assert_eq!(quote("a\nb"), "'a\\nb'");
+        let long = "あ".repeat(50);
+        let q = quote(&long);
+        assert!(q.ends_with("…'"));
+        assert_eq!(q.chars().count(), 40 + 3);
+    }
+
+    #[test]
+    fn tidy_combines_notes() {
+        let (text, mut tidy) = Tidy::start("０１，５０２６，８");
+        let text = tidy.strip(&text, |c| c == ',');
+        assert_eq!(text, "0150268");
+        let w = tidy.warning(&text).map(|p| p.message);
+        assert_eq!(
+            w.as_deref(),
+            Some(
+                "全角文字を半角に直しました。区切りの ',' を取り除きました: '０１，５０２６，８' → '0150268'"
+            )
+        );
+        let (text, tidy) = Tidy::start("0150268");
+        assert!(tidy.warning(&text).is_none());
+    }
+
+    #[test]
+    fn describes_chars() {
+        assert_eq!(describe_chars("a a".chars()), "'a' 空白");
+    }
+}
