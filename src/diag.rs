@@ -19,6 +19,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// The source line holds a secret: print it masked from the column on.
+    #[serde(skip)]
+    pub redact: bool,
 }
 
 fn ser_pos<S: serde::Serializer>(pos: &SourcePos, s: S) -> Result<S::Ok, S::Error> {
@@ -39,6 +42,7 @@ impl Diagnostic {
             cell: None,
             message: message.into(),
             help: None,
+            redact: false,
         }
     }
 
@@ -53,6 +57,12 @@ impl Diagnostic {
     /// Adds advice on how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Marks the source line as secret: it is shown masked.
+    pub fn redacted(mut self) -> Self {
+        self.redact = true;
         self
     }
 
@@ -85,8 +95,15 @@ impl Diagnostic {
             self.message
         );
         let _ = writeln!(out, "  {blue}-->{reset} {}", self.location());
-        if self.cell.is_none() && self.pos.line > 0 {
-            if let Some(line) = source_line(&self.pos) {
+        if self.cell.is_none()
+            && self.pos.line > 0
+            && let Some(mut line) = source_line(&self.pos)
+        {
+            {
+                if self.redact {
+                    let keep = self.pos.column.saturating_sub(1) as usize;
+                    line = line.chars().take(keep).collect::<String>() + "****";
+                }
                 let num = self.pos.line.to_string();
                 let pad = " ".repeat(num.len());
                 let _ = writeln!(out, "  {pad} {blue}|{reset}");

@@ -216,7 +216,8 @@ fn remove_stale(dir: &Path) {
     }
 }
 
-fn issue_diagnostic(issue: &eval::guide::DataIssue, clinic: &Clinic) -> Diagnostic {
+/// A data issue of `clinic` as a located diagnostic.
+pub fn issue_diagnostic(issue: &eval::guide::DataIssue, clinic: &Clinic) -> Diagnostic {
     let pos = clinic
         .values
         .get(&issue.field)
@@ -228,6 +229,7 @@ fn issue_diagnostic(issue: &eval::guide::DataIssue, clinic: &Clinic) -> Diagnost
         cell: None,
         message: issue.message.clone(),
         help: issue.expected.clone().map(|e| format!("expected: {e}")),
+        redact: false,
     }
 }
 

@@ -41,18 +41,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             for c in &p.clinics {
                 let facts = eval::facts::build(c, &p.content, today);
                 for issue in &facts.issues {
-                    let pos = c
-                        .values
-                        .get(&issue.field)
-                        .map(|v| v.pos.clone())
-                        .unwrap_or_else(|| c.source.clone());
-                    d.push(tebiki::diag::Diagnostic {
-                        severity: issue.severity,
-                        pos,
-                        cell: None,
-                        message: issue.message.clone(),
-                        help: issue.expected.clone().map(|e| format!("expected: {e}")),
-                    });
+                    d.push(pipeline::issue_diagnostic(issue, c));
                 }
             }
             (d, p.clinics.len())

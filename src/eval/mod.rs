@@ -185,9 +185,9 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         Condition::Present { fact } => facts.get(fact).is_some(),
         Condition::Absent { fact } => facts.get(fact).is_none(),
         Condition::Invalid { fact } => facts.invalid.iter().any(|f| f == fact),
-        Condition::In { fact, values } => facts
-            .get(fact)
-            .is_some_and(|f| values.iter().any(|v| *v == f.value)),
+        Condition::In { fact, values } => {
+            facts.get(fact).is_some_and(|f| values.contains(&f.value))
+        }
         Condition::Compare { fact, op, value } => facts
             .get(fact)
             .is_some_and(|f| compare(&f.value, *op, value)),

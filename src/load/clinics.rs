@@ -81,7 +81,8 @@ pub fn make_clinic(
             if let Some(v) = values.remove(&key) {
                 diags.push(
                     Diagnostic::error(v.pos, format!("`{key}` looks like a password or secret number; clinic data must not carry it"))
-                        .with_help("delete it from the file: the clinic chooses its secret number itself, and tebiki never prints it (the value was ignored)"),
+                        .with_help("delete it from the file: the clinic chooses its secret number itself, and tebiki never prints it (the value was ignored)")
+                    .redacted(),
                 );
             }
         } else if catalog.get(&key).is_none() {
@@ -108,6 +109,9 @@ pub fn make_clinic(
 }
 
 fn is_secret_key(key: &str, catalog: &FieldCatalog) -> bool {
+    if crate::validate::secret::looks_like_secret_key(key) {
+        return true;
+    }
     let last = key
         .rsplit('.')
         .next()

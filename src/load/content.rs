@@ -492,12 +492,11 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
 
     // fields.yaml first: rules and rows refer to it.
     let fields_path = dir.join("fields.yaml");
-    match read(&fields_path, &mut diags) {
-        Some((text, file)) => match yaml::from_str::<RawFieldFile>(&text, &file) {
+    if let Some((text, file)) = read(&fields_path, &mut diags) {
+        match yaml::from_str::<RawFieldFile>(&text, &file) {
             Ok(raw) => content.fields = convert_fields(raw, &file, &mut diags),
             Err(d) => diags.push(d),
-        },
-        None => {}
+        }
     }
     let constants_path = dir.join("constants.yaml");
     if constants_path.exists()

@@ -75,17 +75,17 @@ enum Frame {
 }
 
 fn push_inline(stack: &mut [Frame], inline: Inline) {
-    match stack.last_mut() {
-        Some(
-            Frame::Para(v)
-            | Frame::Heading(_, v)
-            | Frame::Item(_, v)
-            | Frame::Strong(v)
-            | Frame::Emph(v)
-            | Frame::Link(_, v)
-            | Frame::Other(v),
-        ) => v.push(inline),
-        _ => {}
+    if let Some(
+        Frame::Para(v)
+        | Frame::Heading(_, v)
+        | Frame::Item(_, v)
+        | Frame::Strong(v)
+        | Frame::Emph(v)
+        | Frame::Link(_, v)
+        | Frame::Other(v),
+    ) = stack.last_mut()
+    {
+        v.push(inline);
     }
 }
 
@@ -103,7 +103,7 @@ fn push_block(stack: &mut [Frame], block: Block) {
     }
 }
 
-fn close(stack: &mut Vec<Frame>, frame: Frame, _end: TagEnd) {
+fn close(stack: &mut [Frame], frame: Frame, _end: TagEnd) {
     match frame {
         Frame::Para(v) => push_block(
             stack,

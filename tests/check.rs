@@ -1,0 +1,119 @@
+//! `tebiki check` on broken content and data: located errors, non-zero exit.
+
+mod common;
+use common::*;
+
+fn check(content: &std::path::Path) -> (bool, String) {
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bundled_content_is_clean() {
+    let o = tebiki(&["check", "--today", TODAY]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn broken_manual_reports_file_and_line() {
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual).replace(
+        "        title: ポータルサイトにログインする",
+        "        titel: ポータルサイトにログインする",
+    );
+    std::fs::write(&manual, text).unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(err.contains("manual.yaml:"), "{err}");
+    assert!(err.contains("titel"), "{err}");
+}
+
+#[test]
+fn unknown_field_in_a_row_is_located() {
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual).replace(
+        "field: line.customer_id\n              callout:",
+        "field: line.customer_idd\n              callout:",
+    );
+    std::fs::write(&manual, text).unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(
+        err.contains("unknown clinic field `line.customer_idd`"),
+        "{err}"
+    );
+    let line = read(&manual)
+        .lines()
+        .position(|l| l.contains("line.customer_idd"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("manual.yaml:{line}:")), "{err}");
+}
+
+#[test]
+fn rule_with_unknown_fact_is_an_error() {
+    let (_t, content) = content_copy();
+    let rules = content.join("rules/usage-application.yaml");
+    let text = read(&rules).replacen(
+        "{ fact: line.type, ne: 1 }",
+        "{ fact: line.typo, ne: 1 }",
+        1,
+    );
+    std::fs::write(&rules, text).unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(err.contains("unknown fact `line.typo`"), "{err}");
+    assert!(err.contains("usage-application.yaml:"), "{err}");
+}
+
+#[test]
+fn broken_clinic_reports_file_line_and_field() {
+    let (_t, content) = content_copy();
+    let clinic = content.join("clinics/osaka-pharmacy.yaml");
+    let text = read(&clinic).replace(
+        "institution_code: \"0100181\"",
+        "institution_code: \"0100182\"",
+    );
+    std::fs::write(&clinic, text).unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    let line = read(&clinic)
+        .lines()
+        .position(|l| l.starts_with("institution_code"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("osaka-pharmacy.yaml:{line}:19")),
+        "{err}"
+    );
+    assert!(err.contains("医療機関コード"), "{err}");
+}
+
+#[test]
+fn yaml_syntax_error_is_located() {
+    let (_t, content) = content_copy();
+    let clinic = content.join("clinics/hokkaido-clinic.yaml");
+    std::fs::write(&clinic, "name: [unclosed\nphone: 1\n").unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(err.contains("hokkaido-clinic.yaml:"), "{err}");
+}
+
+#[test]
+fn json_format_for_ci() {
+    let o = tebiki(&["check", "--today", TODAY, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["clinics"], 5);
+    assert_eq!(v["errors"], 0);
+}

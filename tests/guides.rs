@@ -1,0 +1,164 @@
+//! Builds the bundled sample and checks the per-clinic HTML guides.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_sample_clinic_gets_its_own_guide() {
+    let (dir, o) = build_sample();
+    assert!(
+        o.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let clinics = dir.path().join("out/clinics");
+    for (key, values) in SAMPLES {
+        let html = read(&clinics.join(key).join("index.html"));
+        for v in *values {
+            assert!(html.contains(v), "{key}: missing its own value {v}");
+        }
+        for (other, other_values) in SAMPLES {
+            if other == key {
+                continue;
+            }
+            for v in *other_values {
+                assert!(!html.contains(v), "{key}: contains {other}'s value {v}");
+            }
+        }
+        assert!(html.contains("<html lang=\"ja\">"));
+        assert!(
+            !html.contains("src=\"http"),
+            "{key}: guide must not load remote resources"
+        );
+        assert!(
+            !html.contains("<link rel=\"stylesheet\""),
+            "{key}: styles must be inline"
+        );
+    }
+    let dash = read(&clinics.join("index.html"));
+    for (key, values) in SAMPLES {
+        assert!(dash.contains(&format!("{key}/index.html")));
+        assert!(dash.contains(values[0]));
+    }
+}
+
+#[test]
+fn line_type_warning_only_where_it_applies() {
+    let (dir, o) = build_sample();
+    assert!(o.status.success());
+    let clinics = dir.path().join("out/clinics");
+    for (key, _) in SAMPLES {
+        let html = read(&clinics.join(key).join("index.html"));
+        let fired = html.contains("電気通信回線種別は必ず「1」を選んでください");
+        assert_eq!(fired, *key == "1311234566", "line-type warning on {key}");
+        if fired {
+            assert!(html.contains("当日に設置できません"), "consequence shown");
+            assert!(html.contains("2026年12月1日"), "correction date shown");
+            assert!(
+                html.contains("正しくは「1」を選びます"),
+                "right choice pointed out"
+            );
+        }
+    }
+}
+
+#[test]
+fn all_nine_steps_and_every_annotation_appear() {
+    let (dir, o) = build_sample();
+    assert!(o.status.success());
+    let html = read(&dir.path().join("out/clinics/1430123455/index.html"));
+    for step in [
+        "1-1", "1-2", "1-3", "1-4", "2-1", "2-2", "2-3", "2-4", "2-5",
+    ] {
+        assert!(html.contains(&format!("id=\"step-{step}\"")), "step {step}");
+    }
+    for note in [
+        "1を選択してください",
+        "開通のご案内を元に入力",
+        "実際の開始日とずれても問題ありません",
+        "好きな数字4桁で設定",
+        "どちらかを選択",
+        "担当者様のお名前を入力",
+        "「オンライン資格確認パソコン」と入力",
+        "0800-0804583",
+        "上記の内容で確定する",
+        "電子証明書の発行へ進む",
+        "3年3か月",
+        "1,500円",
+        "書留",
+        "再発行",
+    ] {
+        assert!(html.contains(note), "annotation or fact missing: {note}");
+    }
+}
+
+#[test]
+fn two_terminals_mean_two_certificates() {
+    let (dir, o) = build_sample();
+    assert!(o.status.success());
+    let html = read(&dir.path().join("out/clinics/1440100743/index.html"));
+    assert!(html.contains("2枚"));
+    assert!(html.contains("3,000円"));
+    assert!(html.contains("オンライン請求パソコン"));
+}
+
+#[test]
+fn clinic_values_are_escaped_and_secrets_never_written() {
+    let (tmp, content) = content_copy();
+    let clinic = content.join("clinics/kanagawa-dental.yaml");
+    let text = read(&clinic)
+        .replace("みなと歯科クリニック", "<script>alert(\"x\")</script>&歯科")
+        .replace(
+            "fee_payment: 1",
+            "fee_payment: 1\nsecret_number: \"9731\"\npassword: hunter2-pw",
+        );
+    std::fs::write(&clinic, text).unwrap();
+    let out = tmp.path().join("out");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        TODAY,
+        "--content",
+        content.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success(),
+        "a secret in the data must fail the build"
+    );
+    assert!(stderr.contains("secret_number"), "{stderr}");
+    assert!(stderr.contains("kanagawa-dental.yaml:"), "{stderr}");
+    assert!(!stderr.contains("9731") && !stderr.contains("hunter2"));
+    for entry in walk(&out) {
+        let bytes = std::fs::read(&entry).unwrap();
+        let s = String::from_utf8_lossy(&bytes);
+        assert!(
+            !s.contains("9731") && !s.contains("hunter2"),
+            "secret in {}",
+            entry.display()
+        );
+        assert!(
+            !s.contains("<script>alert"),
+            "unescaped value in {}",
+            entry.display()
+        );
+    }
+    let html = read(&out.join("clinics/1430123455/index.html"));
+    assert!(html.contains("&lt;script&gt;"));
+}
+
+fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut v = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(p) {
+        for e in rd.flatten() {
+            if e.path().is_dir() {
+                v.extend(walk(&e.path()));
+            } else {
+                v.push(e.path());
+            }
+        }
+    }
+    v
+}
