@@ -96,6 +96,7 @@ impl Diagnostic {
         );
         let _ = writeln!(out, "  {blue}-->{reset} {}", self.location());
         if self.cell.is_none()
+            && self.pos.sheet.is_none()
             && self.pos.line > 0
             && let Some(mut line) = source_line(&self.pos)
         {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod diag;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod pipeline;

@@ -55,10 +55,13 @@ pub fn load_project(cfg: &Config) -> Result<Project> {
     })
 }
 
-/// Reads clinic data from a folder of YAML files.
+/// Reads clinic data from a folder of YAML files, a CSV or an XLSX file.
 pub fn load_clinics(path: &Path, content: &Content) -> (Vec<Clinic>, Diagnostics) {
     if path.is_dir() {
         return load::clinics::load_dir(path, &content.fields);
+    }
+    if path.is_file() {
+        return load::table::load_file(path, &content.fields);
     }
     let mut d = Diagnostics::default();
     d.push(
@@ -66,7 +69,7 @@ pub fn load_clinics(path: &Path, content: &Content) -> (Vec<Clinic>, Diagnostics
             SourcePos::new(std::sync::Arc::new(path.to_path_buf()), 0, 0),
             "clinic data not found",
         )
-        .with_help("pass --clinics with a folder of clinic YAML files"),
+        .with_help("pass --clinics with a folder of clinic YAML files, a .csv or an .xlsx file"),
     );
     (Vec::new(), d)
 }

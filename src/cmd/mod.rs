@@ -2,6 +2,8 @@
 
 mod build;
 mod check;
+mod import;
+mod schema;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -24,6 +26,10 @@ enum Command {
     Build(build::BuildArgs),
     /// Load and validate content and clinic data; writes nothing.
     Check(check::CheckArgs),
+    /// Convert a CSV/XLSX clinic list into one YAML file per clinic, for review.
+    Import(import::ImportArgs),
+    /// Print the JSON Schema of a clinic file (for editor completion).
+    Schema(schema::SchemaArgs),
 }
 
 /// Options shared by every command.
@@ -35,7 +41,7 @@ pub struct Common {
     /// Content folder (manuals, rules, fields.yaml).
     #[arg(long)]
     content: Option<PathBuf>,
-    /// Clinic data: a folder of YAML files.
+    /// Clinic data: a folder of YAML files, a .csv (UTF-8 or Shift_JIS) or an .xlsx file.
     #[arg(long)]
     clinics: Option<PathBuf>,
     /// Theme folder overriding the built-in theme.
@@ -103,7 +109,14 @@ impl Common {
 /// Prints diagnostics to stderr, errors first.
 fn print_diagnostics(d: &Diagnostics, color: bool) {
     let mut all: Vec<&Diagnostic> = d.0.iter().collect();
-    all.sort_by_key(|d| d.severity);
+    all.sort_by(|a, b| {
+        (a.severity, &a.pos.file, a.pos.line, a.pos.column).cmp(&(
+            b.severity,
+            &b.pos.file,
+            b.pos.line,
+            b.pos.column,
+        ))
+    });
     for diag in all {
         eprint!("{}", diag.render(color));
     }
@@ -114,5 +127,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Schema(a) => schema::run(a),
     }
 }

@@ -6,6 +6,7 @@
 pub mod clinics;
 pub mod content;
 pub mod markdown;
+pub mod table;
 pub mod yaml;
 
 pub use content::load_content;

@@ -1,0 +1,209 @@
+//! Exports derived from the clinic schema: clinic YAML files (for
+//! `tebiki import`) and the JSON Schema of a clinic file (`tebiki schema`).
+
+use crate::model::clinic::{Clinic, FieldCatalog, FieldKind, RawValue};
+use serde_json::{Map, Value, json};
+
+/// Writes `clinic` as a YAML file in schema order, every scalar quoted.
+pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) -> String {
+    let mut out = format!("# yaml-language-server: $schema={schema_ref}\n");
+    if let Some(src) = clinic.source.file.file_name().and_then(|n| n.to_str()) {
+        out.push_str(&format!("# imported from {src} ({})\n", clinic.source));
+    }
+    let mut open: Vec<String> = Vec::new();
+    for def in &catalog.fields {
+        let Some(v) = clinic.values.get(&def.path) else {
+            continue;
+        };
+        let parts: Vec<&str> = def.path.split('.').collect();
+        let (parents, leaf) = parts.split_at(parts.len() - 1);
+        // Close or open parent mappings as needed.
+        let common = open
+            .iter()
+            .zip(parents)
+            .take_while(|(a, b)| a.as_str() == **b)
+            .count();
+        open.truncate(common);
+        for p in &parents[common..] {
+            out.push_str(&format!("{}{p}:\n", "  ".repeat(open.len())));
+            open.push((*p).to_string());
+        }
+        let indent = "  ".repeat(open.len());
+        match &v.value {
+            RawValue::Text(t) if def.kind == FieldKind::List => {
+                out.push_str(&format!("{indent}{}:\n", leaf[0]));
+                for item in t
+                    .split(['、', ',', ';', '\n'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    out.push_str(&format!("{indent}  - {}\n", quote(item)));
+                }
+            }
+            RawValue::Text(t) => {
+                out.push_str(&format!("{indent}{}: {}\n", leaf[0], quote(t.trim())))
+            }
+            RawValue::List(items) => {
+                out.push_str(&format!("{indent}{}:\n", leaf[0]));
+                for item in items {
+                    out.push_str(&format!("{indent}  - {}\n", quote(item.value.trim())));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A double-quoted YAML scalar.
+fn quote(s: &str) -> String {
+    let mut q = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => q.push_str("\\\""),
+            '\\' => q.push_str("\\\\"),
+            '\n' => q.push_str("\\n"),
+            '\t' => q.push_str("\\t"),
+            c if c.is_control() => q.push_str(&format!("\\u{:04X}", c as u32)),
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+/// JSON Schema (draft 2020-12) of a clinic YAML file, from the schema in content.
+pub fn clinic_json_schema(catalog: &FieldCatalog) -> Value {
+    let mut root = Map::new();
+    let mut required_root: Vec<String> = Vec::new();
+    for def in &catalog.fields {
+        let mut prop = Map::new();
+        let title = def.label.clone();
+        prop.insert("title".into(), json!(title));
+        if !def.help.is_empty() {
+            prop.insert("description".into(), json!(def.help));
+        }
+        let scalar = json!(["string", "integer"]);
+        match def.kind {
+            FieldKind::Choice => {
+                let values: Vec<Value> = def
+                    .options
+                    .iter()
+                    .flat_map(|o| {
+                        let mut v = vec![json!(o.value)];
+                        if let Ok(n) = o.value.parse::<i64>() {
+                            v.push(json!(n));
+                        }
+                        v
+                    })
+                    .collect();
+                prop.insert("enum".into(), Value::Array(values));
+                let labels: Vec<String> = def
+                    .options
+                    .iter()
+                    .map(|o| format!("{} = {}", o.value, o.label))
+                    .collect();
+                prop.insert("markdownDescription".into(), json!(labels.join("\n\n")));
+            }
+            FieldKind::List => {
+                prop.insert("type".into(), json!(["array", "string"]));
+                prop.insert("items".into(), json!({"type": "string", "minLength": 1}));
+            }
+            FieldKind::InstitutionCode => {
+                prop.insert("type".into(), scalar);
+                prop.insert(
+                    "pattern".into(),
+                    json!("^\\s*[0-9０-９][0-9０-９,.\\-・ ]{6,13}\\s*$"),
+                );
+            }
+            FieldKind::CustomerId => {
+                prop.insert("type".into(), json!("string"));
+                let alts: Vec<String> = def
+                    .formats
+                    .iter()
+                    .map(|f| format!("{}[0-9]{{{}}}", f.prefix, f.digits))
+                    .collect();
+                if !alts.is_empty() {
+                    prop.insert(
+                        "pattern".into(),
+                        json!(format!("^\\s*({})\\s*$", alts.join("|"))),
+                    );
+                }
+            }
+            FieldKind::Email => {
+                prop.insert("type".into(), json!("string"));
+                prop.insert("format".into(), json!("email"));
+            }
+            FieldKind::Date => {
+                prop.insert("type".into(), json!("string"));
+                prop.insert("examples".into(), json!(["2026-12-10", "令和8年12月10日"]));
+            }
+            FieldKind::YearMonth => {
+                prop.insert("type".into(), json!("string"));
+                prop.insert("examples".into(), json!(["2026-12", "令和8年12月"]));
+            }
+            FieldKind::Integer => {
+                prop.insert("type".into(), scalar);
+            }
+            _ => {
+                prop.insert("type".into(), scalar);
+            }
+        }
+        // Place the property at its nested path.
+        let parts: Vec<&str> = def.path.split('.').collect();
+        let leaf = parts[parts.len() - 1].to_string();
+        insert_nested(
+            &mut root,
+            &parts[..parts.len() - 1],
+            leaf.clone(),
+            Value::Object(prop),
+        );
+        if def.required && parts.len() == 1 {
+            required_root.push(leaf);
+        }
+    }
+    // Required keys inside nested objects.
+    for def in catalog
+        .fields
+        .iter()
+        .filter(|d| d.required && d.path.contains('.'))
+    {
+        let parts: Vec<&str> = def.path.split('.').collect();
+        let mut obj = root.get_mut(parts[0]);
+        for p in &parts[1..parts.len() - 1] {
+            obj = obj
+                .and_then(|o| o.get_mut("properties"))
+                .and_then(|p2| p2.get_mut(*p));
+        }
+        if let Some(Value::Object(o)) = obj {
+            let req = o.entry("required").or_insert_with(|| json!([]));
+            if let Value::Array(a) = req {
+                a.push(json!(parts[parts.len() - 1]));
+            }
+        }
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "tebiki clinic data",
+        "description": "One clinic for tebiki (generated from content/fields.yaml by `tebiki schema`).",
+        "type": "object",
+        "properties": Value::Object(root),
+        "required": required_root,
+        "additionalProperties": false,
+    })
+}
+
+fn insert_nested(node: &mut Map<String, Value>, parents: &[&str], leaf: String, value: Value) {
+    match parents.split_first() {
+        None => {
+            node.insert(leaf, value);
+        }
+        Some((first, rest)) => {
+            let entry = node.entry(first.to_string()).or_insert_with(
+                || json!({"type": "object", "properties": {}, "additionalProperties": false}),
+            );
+            if let Some(props) = entry.get_mut("properties").and_then(Value::as_object_mut) {
+                insert_nested(props, rest, leaf, value);
+            }
+        }
+    }
+}
