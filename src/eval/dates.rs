@@ -96,6 +96,103 @@ pub fn today_jst() -> Date {
     add_days(Date::constant(1970, 1, 1), secs.div_euclid(86_400))
 }
 
+/// The name of the Japanese public holiday on `d` (国民の祝日に関する法律,
+/// rules in force since 2020; equinoxes by the usual formula, valid to 2099),
+/// including 振替休日 and 国民の休日.
+pub fn holiday_name(d: Date) -> Option<&'static str> {
+    if let Some(n) = fixed_or_moving_holiday(d) {
+        return Some(n);
+    }
+    // 振替休日: the first non-holiday on or after a Sunday holiday.
+    if d.weekday() != jiff::civil::Weekday::Sunday {
+        let mut back = add_days(d, -1);
+        while fixed_or_moving_holiday(back).is_some() {
+            if back.weekday() == jiff::civil::Weekday::Sunday {
+                return Some("振替休日");
+            }
+            back = add_days(back, -1);
+        }
+    }
+    // 国民の休日: a weekday between two holidays.
+    if fixed_or_moving_holiday(add_days(d, -1)).is_some()
+        && fixed_or_moving_holiday(add_days(d, 1)).is_some()
+        && d.weekday() != jiff::civil::Weekday::Sunday
+    {
+        return Some("国民の休日");
+    }
+    None
+}
+
+fn nth_monday(year: i16, month: i8, n: i8) -> Option<Date> {
+    let first = Date::new(year, month, 1).ok()?;
+    let offset = (7 + 1 - first.weekday().to_monday_one_offset()) % 7;
+    Date::new(year, month, 1 + offset + 7 * (n - 1)).ok()
+}
+
+fn equinox_day(year: i16, base: f64) -> i8 {
+    let y = f64::from(year - 1980);
+    (base + 0.242194 * y - (y / 4.0).floor()).floor() as i8
+}
+
+fn fixed_or_moving_holiday(d: Date) -> Option<&'static str> {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    let fixed = match (m, day) {
+        (1, 1) => Some("元日"),
+        (2, 11) => Some("建国記念の日"),
+        (2, 23) => Some("天皇誕生日"),
+        (4, 29) => Some("昭和の日"),
+        (5, 3) => Some("憲法記念日"),
+        (5, 4) => Some("みどりの日"),
+        (5, 5) => Some("こどもの日"),
+        (8, 11) => Some("山の日"),
+        (11, 3) => Some("文化の日"),
+        (11, 23) => Some("勤労感謝の日"),
+        _ => None,
+    };
+    if fixed.is_some() {
+        return fixed;
+    }
+    if m == 3 && day == equinox_day(y, 20.8431) {
+        return Some("春分の日");
+    }
+    if m == 9 && day == equinox_day(y, 23.2488) {
+        return Some("秋分の日");
+    }
+    let moving = [
+        (1, 2, "成人の日"),
+        (7, 3, "海の日"),
+        (9, 3, "敬老の日"),
+        (10, 2, "スポーツの日"),
+    ];
+    moving
+        .iter()
+        .find(|(mm, n, _)| *mm == m && nth_monday(y, m, *n) == Some(d))
+        .map(|(_, _, name)| *name)
+}
+
+/// A business day (営業日): Monday to Friday and not a public holiday.
+pub fn is_business_day(d: Date) -> bool {
+    use jiff::civil::Weekday::{Saturday, Sunday};
+    !matches!(d.weekday(), Saturday | Sunday) && holiday_name(d).is_none()
+}
+
+/// `d` plus `n` business days (weekends and public holidays skipped).
+pub fn add_business_days(d: Date, n: i64) -> Date {
+    let mut cur = d;
+    let mut left = n.max(0);
+    // Bounded: n business days never need more than n * 3 + 14 calendar days.
+    for _ in 0..(left * 3 + 14) {
+        if left == 0 {
+            break;
+        }
+        cur = add_days(cur, 1);
+        if is_business_day(cur) {
+            left -= 1;
+        }
+    }
+    cur
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +206,39 @@ mod tests {
         assert_eq!(wareki(Date::constant(2019, 5, 1)), "令和元年5月1日（水）");
         assert_eq!(wareki(Date::constant(2019, 4, 30)), "平成31年4月30日（火）");
         assert_eq!(wareki_month(2026, 12), "令和8年12月");
+    }
+
+    #[test]
+    fn holidays() {
+        let d = |y, m, dd| Date::new(y, m, dd).unwrap();
+        for (date, name) in [
+            (d(2026, 1, 1), "元日"),
+            (d(2026, 1, 12), "成人の日"),
+            (d(2026, 3, 20), "春分の日"),
+            (d(2026, 5, 6), "振替休日"),
+            (d(2026, 9, 21), "敬老の日"),
+            (d(2026, 9, 22), "国民の休日"),
+            (d(2026, 9, 23), "秋分の日"),
+            (d(2026, 10, 12), "スポーツの日"),
+            (d(2026, 11, 23), "勤労感謝の日"),
+            (d(2027, 3, 21), "春分の日"),
+            (d(2027, 3, 22), "振替休日"),
+        ] {
+            assert_eq!(holiday_name(date), Some(name), "{date}");
+        }
+        assert_eq!(holiday_name(d(2026, 11, 24)), None);
+        assert!(!is_business_day(d(2026, 11, 23)));
+        assert!(is_business_day(d(2026, 11, 24)));
+    }
+
+    #[test]
+    fn business_days_skip_weekends_and_holidays() {
+        let d = |y, m, dd| Date::new(y, m, dd).unwrap();
+        // Fri 2026-11-20 + 1 business day: Mon 23rd is a holiday → Tue 24th.
+        assert_eq!(add_business_days(d(2026, 11, 20), 1), d(2026, 11, 24));
+        assert_eq!(add_business_days(d(2026, 11, 24), 5), d(2026, 12, 1));
+        // Golden week 2026: 4/29 (Wed), 5/3–5/6.
+        assert_eq!(add_business_days(d(2026, 4, 30), 2), d(2026, 5, 7));
     }
 
     #[test]

@@ -355,7 +355,8 @@ fn derive(facts: &mut Facts, content: &Content, today: Date) {
 
     let notice = dates::add_days(applied, c("notice_mail_days", 7.0) as i64);
     date_fact(facts, "notice_arrival_date", notice);
-    let fix = dates::add_days(today, c("line_type_fix_days", 7.0) as i64);
+    // A correction is processed on business days (土日祝を除く).
+    let fix = dates::add_business_days(today, c("line_type_fix_business_days", 5.0) as i64);
     date_fact(facts, "line_fix_date", fix);
     let valid_until = dates::add_days(
         dates::add_months(applied, c("certificate_valid_months", 39.0) as i64),

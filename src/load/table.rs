@@ -329,6 +329,6 @@ mod tests {
 
     #[test]
     fn excel_dates() {
-        assert_eq!(excel_serial_to_iso(46375.0), "2026-12-18");
+        assert_eq!(excel_serial_to_iso(46374.0), "2026-12-18");
     }
 }

@@ -44,8 +44,10 @@ pub struct DashboardRow {
 impl HtmlRenderer {
     /// Compiles the theme's templates.
     pub fn new(theme: &Theme) -> Result<Self> {
+        let mut tera = theme.tera()?;
+        register_date_filters(&mut tera);
         Ok(Self {
-            tera: theme.tera()?,
+            tera,
             css: theme.file("static/style.css")?,
         })
     }
@@ -92,5 +94,44 @@ impl HtmlRenderer {
     /// Renders the vendor's dashboard of all clinics.
     pub fn dashboard(&self, rows: &[DashboardRow], generated: &str) -> Result<String> {
         self.render("dashboard.html", "rows", &rows, &[("generated", generated)])
+    }
+}
+
+/// Date filters for templates: `{{ "2026-11-24" | wareki }}` → 令和8年11月24日（火）,
+/// `| western` → 2026年11月24日（火）. Text that is not an ISO date passes unchanged.
+pub fn register_date_filters(tera: &mut tera::Tera) {
+    use crate::eval::dates;
+    tera.register_filter("wareki", |v: &str, _: tera::Kwargs, _: &tera::State| {
+        dates::parse_iso(v)
+            .map(dates::wareki)
+            .unwrap_or_else(|| v.to_string())
+    });
+    tera.register_filter("western", |v: &str, _: tera::Kwargs, _: &tera::State| {
+        dates::parse_iso(v)
+            .map(dates::western)
+            .unwrap_or_else(|| v.to_string())
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_filters() {
+        let mut t = tera::Tera::new();
+        register_date_filters(&mut t);
+        t.add_raw_template(
+            "x",
+            "{{ d | wareki }} / {{ d | western }} / {{ e | wareki }}",
+        )
+        .unwrap();
+        let mut c = tera::Context::new();
+        c.insert("d", "2026-11-24");
+        c.insert("e", "未定");
+        assert_eq!(
+            t.render("x", &c).unwrap(),
+            "令和8年11月24日（火） / 2026年11月24日（火） / 未定"
+        );
     }
 }
