@@ -162,3 +162,51 @@ fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     v
 }
+
+#[test]
+fn a_theme_overrides_one_file_and_template_errors_are_located() {
+    let d = tempfile::tempdir().unwrap();
+    let theme = d.path().join("theme");
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::write(
+        theme.join("static/style.css"),
+        "body { color: rebeccapurple; }",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        TODAY,
+        "--theme",
+        theme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = read(&out.join("clinics/1430123455/index.html"));
+    assert!(html.contains("rebeccapurple"), "overridden stylesheet used");
+    assert!(
+        html.contains("みなと歯科クリニック"),
+        "default templates still used"
+    );
+
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::write(
+        theme.join("templates/guide.html"),
+        "{% extends \"base.html\" %}\n{% block body %}{{ g.clinic_name }\n{% endblock %}",
+    )
+    .unwrap();
+    let o = tebiki(&[
+        "build",
+        "--today",
+        TODAY,
+        "--theme",
+        theme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("guide.html:2:"), "{err}");
+}

@@ -44,10 +44,8 @@ pub struct DashboardRow {
 impl HtmlRenderer {
     /// Compiles the theme's templates.
     pub fn new(theme: &Theme) -> Result<Self> {
-        let mut tera = theme.tera()?;
-        register_date_filters(&mut tera);
         Ok(Self {
-            tera,
+            tera: theme.tera()?,
             css: theme.file("static/style.css")?,
         })
     }
@@ -69,7 +67,7 @@ impl HtmlRenderer {
             .render(template, &ctx)
             .map_err(|e| Error::Template {
                 name: template.to_string(),
-                message: format!("{e:?}"),
+                message: super::theme::tera_message(&e),
             })
     }
 
@@ -87,7 +85,7 @@ impl HtmlRenderer {
             .render("guide.html", &ctx)
             .map_err(|e| Error::Template {
                 name: "guide.html".into(),
-                message: format!("{e:?}"),
+                message: super::theme::tera_message(&e),
             })
     }
 

@@ -87,6 +87,8 @@ impl Theme {
     pub fn tera(&self) -> Result<tera::Tera> {
         let mut t = tera::Tera::new();
         t.autoescape_on(vec![".html"]);
+        // Filters must exist before templates are compiled (Tera checks them).
+        super::html::register_date_filters(&mut t);
         let mut all = Vec::new();
         for name in self.template_names() {
             all.push((name.clone(), self.file(&format!("templates/{name}"))?));
@@ -94,8 +96,20 @@ impl Theme {
         t.add_raw_templates(all.iter().map(|(n, c)| (n.as_str(), c.as_str())))
             .map_err(|e| Error::Template {
                 name: "theme".into(),
-                message: format!("{e:?}"),
+                message: tera_message(&e),
             })?;
         Ok(t)
     }
+}
+
+/// Tera's message including its source chain (the location excerpt lives there).
+pub fn tera_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str("\n");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
 }
