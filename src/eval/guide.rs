@@ -112,22 +112,45 @@ pub enum Shown {
 }
 
 impl Shown {
-    /// The value as one line of plain text (for tables and search).
-    pub fn display(&self) -> String {
+    /// The row's content as one line of text, worded once for every renderer.
+    pub fn display(&self, control: &Control, highlight: bool) -> String {
         match self {
-            Shown::Nothing => String::new(),
+            Shown::Nothing => match control {
+                Control::Link if highlight => "このリンクをクリック".to_string(),
+                Control::Button { label } => format!("［{label}］"),
+                _ => "—".to_string(),
+            },
             Shown::Value { text } => text.clone(),
             Shown::Choice { label, .. } => label.clone(),
-            Shown::Checked => "チェックを入れる".to_string(),
+            Shown::Checked => match control {
+                Control::Checkbox { label } if !label.is_empty() => format!("☑ {label}"),
+                _ => "☑ チェックを入れる".to_string(),
+            },
             Shown::YearMonth { year, month } => format!("{year}年{month}月"),
-            Shown::Missing { label } => format!("〈{label}〉（データ未入力）"),
+            Shown::Missing { label } => format!("〈{label}〉未登録 — 確認してください"),
             Shown::Secret { digits: Some(d) } => {
-                format!("（院内で決めた{d}桁の数字・この資料には記載しません）")
+                let twice = matches!(control, Control::Secret { confirm: true, .. });
+                format!(
+                    "院内で決めた{d}桁の数字を入力{}。この資料には記載しません。",
+                    if twice {
+                        "（確認のため2回）"
+                    } else {
+                        ""
+                    }
+                )
             }
             Shown::Secret { digits: None } => {
-                "（登録済みのパスワード・この資料には記載しません）".to_string()
+                "登録済みのパスワードを入力。この資料には記載しません。".to_string()
             }
         }
+    }
+
+    /// True when the row shows a value the clinic enters or checks (highlighted).
+    pub fn is_value(&self) -> bool {
+        matches!(
+            self,
+            Shown::Value { .. } | Shown::Choice { .. } | Shown::Checked | Shown::YearMonth { .. }
+        )
     }
 }
 
@@ -146,6 +169,10 @@ pub struct GuideRow {
     pub help: Rich,
     /// What to enter.
     pub shown: Shown,
+    /// [`Shown::display`], computed once.
+    pub display: String,
+    /// [`Shown::is_value`]: the display is the clinic's value (highlight it).
+    pub is_value: bool,
     /// Filled in by the portal; to be checked.
     pub prefilled: bool,
     /// The element to act on.

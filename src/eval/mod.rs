@@ -307,6 +307,8 @@ fn eval_row(row: &Row, facts: &Facts, content: &Content, findings: &[Finding]) -
         },
     };
     GuideRow {
+        display: shown.display(&row.control, row.highlight),
+        is_value: shown.is_value(),
         id: row.id.clone(),
         label: row.label.clone(),
         required: row.required,

@@ -1,0 +1,454 @@
+//! Full-text search for the help site: a Japanese-aware index built here at
+//! build time and a scorer that `static/search.js` implements identically in
+//! the browser (no server, no network).
+//!
+//! **Text folding** (both sides, one character to one character, so offsets
+//! in folded text are offsets in the shown text): full-width ASCII →
+//! ASCII, ideographic space → space, upper → lower case, hiragana →
+//! katakana, half-width katakana → full-width. The query is folded the same
+//! way and may additionally join a half-width voiced mark (ｶﾞ → ガ).
+//!
+//! **Tokens**: runs of letters and digits; an ASCII run is one word
+//! (`v6`, `id`); any other run gives its characters (unigrams) and every
+//! pair of neighbours (bigrams). A query uses bigrams (a unigram when it is
+//! one character) and its words.
+//!
+//! **Ranking**, a tuple compared in order (see [`Searcher::search`]):
+//! 1. *tier*: every query word (split on spaces) occurs as an exact phrase in
+//!    the title (3), in a heading-like text — screen rows, rule and note
+//!    titles — (2), or in the body (1); 0 when some word is nowhere verbatim;
+//! 2. for title matches, the share of the title the query covers (the
+//!    section *about* the phrase beats one that mentions it in passing);
+//! 3. phrase occurrences weighted title 3, headings 2, body 1;
+//! 4. BM25 over the tokens with the same field weights (catches typos and
+//!    partial matches);
+//! 5. document order.
+//!
+//! Floating-point parts are rounded to integers (×10⁶) before comparing, and
+//! `idf` is computed here and shipped, so the JavaScript scorer ranks exactly
+//! as [`Searcher`] does.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// BM25 term-frequency saturation.
+pub const K1: f64 = 1.2;
+/// BM25 length normalisation.
+pub const B: f64 = 0.75;
+/// Field weights: title, headings, body.
+pub const WEIGHTS: [u32; 3] = [3, 2, 1];
+/// At most this many hits are returned.
+pub const MAX_HITS: usize = 50;
+
+/// One searchable section of the site (a step, a part, a manual's overview).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    /// Title shown as the hit's link text.
+    pub t: String,
+    /// Site-relative URL (`online-shikaku/usage.html#step-1-3`).
+    pub u: String,
+    /// Where it is: "manual › part".
+    pub c: String,
+    /// Heading-like texts (screen title, row labels, rule and note titles), one per line.
+    pub h: String,
+    /// Body text.
+    pub b: String,
+}
+
+/// A term's inverse document frequency and postings `[doc, weighted tf, …]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Term(pub f64, pub Vec<u32>);
+
+/// The index shipped to the browser as `assets/search-index.js`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchIndex {
+    /// Format version.
+    pub v: u32,
+    /// The sections.
+    pub docs: Vec<Doc>,
+    /// Weighted token count of each doc.
+    pub dl: Vec<u32>,
+    /// Average of `dl`.
+    pub avgdl: f64,
+    /// Term → idf and postings.
+    pub terms: BTreeMap<String, Term>,
+}
+
+/// The JavaScript statement that carries the index (a script, not JSON, so
+/// it loads from `file://` too).
+pub const JS_PREFIX: &str = "window.TEBIKI_SEARCH_INDEX=";
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+impl SearchIndex {
+    /// Builds the index of `docs`.
+    pub fn build(docs: Vec<Doc>) -> Self {
+        let n = docs.len();
+        let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
+        let mut dl = Vec::with_capacity(n);
+        for (i, d) in docs.iter().enumerate() {
+            let mut len = 0u32;
+            for (text, w) in [(&d.t, WEIGHTS[0]), (&d.h, WEIGHTS[1]), (&d.b, WEIGHTS[2])] {
+                for tok in index_tokens(text) {
+                    len += w;
+                    *postings
+                        .entry(tok)
+                        .or_default()
+                        .entry(i as u32)
+                        .or_default() += w;
+                }
+            }
+            dl.push(len);
+        }
+        let avgdl = if n == 0 {
+            1.0
+        } else {
+            round4(dl.iter().map(|&x| x as f64).sum::<f64>() / n as f64).max(1.0)
+        };
+        let terms = postings
+            .into_iter()
+            .map(|(tok, p)| {
+                let df = p.len() as f64;
+                let idf = round4((1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln());
+                let flat = p.into_iter().flat_map(|(d, tf)| [d, tf]).collect();
+                (tok, Term(idf, flat))
+            })
+            .collect();
+        SearchIndex {
+            v: 1,
+            docs,
+            dl,
+            avgdl,
+            terms,
+        }
+    }
+
+    /// The index as the script written to `assets/search-index.js`.
+    pub fn to_js(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "null".into());
+        format!("{JS_PREFIX}{json};\n")
+    }
+
+    /// Reads an index back from the script (tests, tools).
+    pub fn from_js(js: &str) -> Option<Self> {
+        let json = js.trim().strip_prefix(JS_PREFIX)?.trim_end_matches(';');
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// Folds one character (never changes the number of characters).
+pub fn fold_char(c: char) -> char {
+    const HALF_KANA: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+    let u = c as u32;
+    let c = match u {
+        0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        0x3041..=0x3096 => char::from_u32(u + 0x60).unwrap_or(c),
+        0xFF61 => '。',
+        0xFF62 => '「',
+        0xFF63 => '」',
+        0xFF64 => '、',
+        0xFF65 => '・',
+        0xFF66..=0xFF9D => HALF_KANA.chars().nth((u - 0xFF66) as usize).unwrap_or(c),
+        0xFF9E => '゛',
+        0xFF9F => '゜',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Folds a text character by character.
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// Folds a query: like [`fold`], and a voiced mark joins the kana before it.
+pub fn fold_query(s: &str) -> String {
+    let mut out: Vec<char> = Vec::new();
+    for c in s.chars().map(fold_char) {
+        let joined = match (out.last(), c) {
+            (Some(&'ウ'), '゛') => Some('ヴ'),
+            (Some(&p), '゛') if "カキクケコサシスセソタチツテトハヒフヘホ".contains(p) => {
+                char::from_u32(p as u32 + 1)
+            }
+            (Some(&p), '゜') if "ハヒフヘホ".contains(p) => char::from_u32(p as u32 + 2),
+            _ => None,
+        };
+        if let Some(v) = joined {
+            out.pop();
+            out.push(v);
+            continue;
+        }
+        out.push(c);
+    }
+    out.into_iter().collect()
+}
+
+/// A letter or digit (Unicode `Alphabetic` or a number), the characters
+/// tokens are made of.
+pub fn is_indexable(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The folded text with everything but letters, digits and line breaks
+/// removed; exact-phrase matching works on this.
+pub fn compact(folded: &str) -> String {
+    folded
+        .chars()
+        .filter(|&c| is_indexable(c) || c == '\n')
+        .collect()
+}
+
+/// Runs of indexable characters: (is ASCII, chars).
+fn runs(folded: &str) -> Vec<(bool, Vec<char>)> {
+    let mut out: Vec<(bool, Vec<char>)> = Vec::new();
+    for c in folded.chars() {
+        if !is_indexable(c) {
+            if out.last().is_some_and(|r| !r.1.is_empty()) {
+                out.push((false, Vec::new()));
+            }
+            continue;
+        }
+        let ascii = c.is_ascii();
+        match out.last_mut() {
+            Some(r) if r.1.is_empty() => {
+                r.0 = ascii;
+                r.1.push(c);
+            }
+            Some(r) if r.0 == ascii => r.1.push(c),
+            _ => out.push((ascii, vec![c])),
+        }
+    }
+    out.retain(|r| !r.1.is_empty());
+    out
+}
+
+/// Tokens of a text for the index: ASCII words, and unigrams and bigrams of
+/// other runs.
+pub fn index_tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (ascii, chars) in runs(&fold(text)) {
+        if ascii {
+            out.push(chars.iter().collect());
+            continue;
+        }
+        for (i, c) in chars.iter().enumerate() {
+            out.push(c.to_string());
+            if let Some(n) = chars.get(i + 1) {
+                out.push([*c, *n].iter().collect());
+            }
+        }
+    }
+    out
+}
+
+/// Tokens of a query: ASCII words, bigrams (a unigram for a one-character
+/// run), each once, in order.
+pub fn query_tokens(folded_query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |t: String| {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    for (ascii, chars) in runs(folded_query) {
+        if ascii || chars.len() == 1 {
+            push(chars.iter().collect());
+        } else {
+            for w in chars.windows(2) {
+                push(w.iter().collect());
+            }
+        }
+    }
+    out
+}
+
+fn count(hay: &str, needle: &str) -> u32 {
+    if needle.is_empty() {
+        return 0;
+    }
+    hay.matches(needle).count() as u32
+}
+
+fn quantize(x: f64) -> i64 {
+    (x * 1_000_000.0).round() as i64
+}
+
+/// One result, with the parts of its ranking key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the doc.
+    pub doc: usize,
+    /// Exact-phrase tier (3 title, 2 headings, 1 body, 0 none).
+    pub tier: u8,
+    /// Share of the title covered, ×10⁶ (title tier only).
+    pub coverage: i64,
+    /// Weighted exact-phrase occurrences.
+    pub phrase: u32,
+    /// BM25 score ×10⁶.
+    pub score: i64,
+}
+
+/// The index prepared for querying (folded, compacted fields).
+pub struct Searcher<'a> {
+    index: &'a SearchIndex,
+    compact: Vec<[String; 3]>,
+}
+
+impl<'a> Searcher<'a> {
+    /// Prepares `index`.
+    pub fn new(index: &'a SearchIndex) -> Self {
+        let compact = index
+            .docs
+            .iter()
+            .map(|d| {
+                [
+                    compact(&fold(&d.t)),
+                    compact(&fold(&d.h)),
+                    compact(&fold(&d.b)),
+                ]
+            })
+            .collect();
+        Self { index, compact }
+    }
+
+    /// The hits for `query`, best first (see the module documentation).
+    pub fn search(&self, query: &str) -> Vec<Hit> {
+        let folded = fold_query(query);
+        let words: Vec<String> = folded
+            .split_whitespace()
+            .map(compact)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let tokens = query_tokens(&folded);
+        let n = self.index.docs.len();
+        let mut score = vec![0f64; n];
+        let mut matched = vec![0u32; n];
+        for t in &tokens {
+            let Some(Term(idf, p)) = self.index.terms.get(t) else {
+                continue;
+            };
+            for pair in p.chunks_exact(2) {
+                let (d, tf) = (pair[0] as usize, pair[1] as f64);
+                if d >= n {
+                    continue;
+                }
+                let dl = self.index.dl.get(d).copied().unwrap_or(0) as f64;
+                let norm = K1 * (1.0 - B + B * dl / self.index.avgdl);
+                score[d] += idf * (tf * (K1 + 1.0)) / (tf + norm);
+                matched[d] += 1;
+            }
+        }
+        let wlen: usize = words.iter().map(|w| w.chars().count()).sum();
+        let mut hits = Vec::new();
+        for (d, fields) in self.compact.iter().enumerate() {
+            let mut tier = 3u8;
+            let mut phrase = 0u32;
+            for w in &words {
+                let best = if fields[0].contains(w.as_str()) {
+                    3
+                } else if fields[1].contains(w.as_str()) {
+                    2
+                } else if fields[2].contains(w.as_str()) {
+                    1
+                } else {
+                    0
+                };
+                tier = tier.min(best);
+                phrase += WEIGHTS[0] * count(&fields[0], w)
+                    + WEIGHTS[1] * count(&fields[1], w)
+                    + WEIGHTS[2] * count(&fields[2], w);
+            }
+            let ntok = tokens.len() as u32;
+            if tier == 0 && (ntok == 0 || 2 * matched[d] < ntok) {
+                continue;
+            }
+            let coverage = if tier == 3 {
+                quantize(wlen as f64 / fields[0].chars().count().max(1) as f64)
+            } else {
+                0
+            };
+            hits.push(Hit {
+                doc: d,
+                tier,
+                coverage,
+                phrase: if tier > 0 { phrase } else { 0 },
+                score: quantize(score[d]),
+            });
+        }
+        hits.sort_by(|a, b| {
+            (b.tier, b.coverage, b.phrase, b.score, a.doc).cmp(&(
+                a.tier, a.coverage, a.phrase, a.score, b.doc,
+            ))
+        });
+        hits.truncate(MAX_HITS);
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_is_one_to_one_and_normalises_widths_and_kana() {
+        let s = "ＣＡＦ１２　おきゃくさまＩＤ ｶｷｸ";
+        let f = fold(s);
+        assert_eq!(f.chars().count(), s.chars().count());
+        assert_eq!(f, "caf12 オキャクサマid カキク");
+        assert_eq!(fold_query("ｶﾞｲﾄﾞ ﾊﾟｿｺﾝ ｳﾞ"), "ガイド パソコン ヴ");
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(
+            index_tokens("お客さまID"),
+            vec!["オ", "オ客", "客", "客サ", "サ", "サマ", "マ", "id"]
+        );
+        assert_eq!(
+            query_tokens(&fold_query("電子証明書 v6")),
+            vec!["電子", "子証", "証明", "明書", "v6"]
+        );
+        assert_eq!(query_tokens(&fold_query("印")), vec!["印"]);
+    }
+
+    fn doc(t: &str, h: &str, b: &str) -> Doc {
+        Doc {
+            t: t.into(),
+            u: format!("{t}.html"),
+            c: String::new(),
+            h: h.into(),
+            b: b.into(),
+        }
+    }
+
+    #[test]
+    fn phrase_and_title_matches_rank_first() {
+        let idx = SearchIndex::build(vec![
+            doc("証明の話", "", "電子と書類の証明書、電子証明書"),
+            doc("電子証明書の申請", "", ""),
+            doc("ほか", "電子証明書", ""),
+            doc("無関係", "", "電子機器"),
+        ]);
+        let s = Searcher::new(&idx);
+        let order: Vec<usize> = s.search("電子証明書").iter().map(|h| h.doc).collect();
+        assert_eq!(order, vec![1, 2, 0]);
+        // A typo still finds something through the bigrams.
+        assert!(!s.search("電子証名書").is_empty());
+        assert!(s.search("   ").is_empty());
+        // Width and kana folding on the query side.
+        assert_eq!(s.search("でんき").len(), 0);
+        assert_eq!(s.search("ﾃﾞﾝｼ").len(), 0);
+    }
+
+    #[test]
+    fn round_trips_through_js() {
+        let idx = SearchIndex::build(vec![doc("a", "b", "c")]);
+        assert_eq!(SearchIndex::from_js(&idx.to_js()), Some(idx));
+    }
+}
