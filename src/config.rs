@@ -22,7 +22,7 @@ pub struct Config {
 }
 
 /// Settings of the internal help site.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
     /// Site title.

@@ -121,6 +121,7 @@ pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
     let project = load_project(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
     let html = HtmlRenderer::new(&theme)?;
+    let fonts = theme.pdf_fonts()?;
     let mut report = BuildReport {
         diagnostics: project.diagnostics,
         out: cfg.out.clone(),
@@ -142,9 +143,16 @@ pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
         let dir = clinics_dir.join(&clinic.key);
         let mut row = dashboard_row(&guide, clinic);
         let outcome = if data_errors.is_empty() {
-            match write_clinic(&html, &guide, &dir, &mut report) {
-                Ok(()) => {
+            match write_clinic(&html, &fonts, &guide, &dir, &mut report) {
+                Ok(warnings) => {
+                    for w in warnings {
+                        report.diagnostics.push(Diagnostic::warning(
+                            clinic.source.clone(),
+                            format!("PDF: {w}"),
+                        ));
+                    }
                     row.ok = true;
+                    row.has_pdf = true;
                     true
                 }
                 Err(e) => {
@@ -198,19 +206,24 @@ fn count(report: &mut BuildReport, w: Written) {
     }
 }
 
+/// Writes the clinic's HTML guide and PDF handout; returns the PDF's warnings.
 fn write_clinic(
     html: &HtmlRenderer,
+    fonts: &crate::render::pdf::Fonts,
     guide: &Guide,
     dir: &Path,
     report: &mut BuildReport,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let pics = BTreeMap::new();
     let page = html.guide(guide, &pics)?;
+    let pdf = crate::render::handout::render(guide, fonts, &BTreeMap::new())
+        .map_err(|e| Error::Pdf(e.to_string()))?;
     count(
         report,
         write_atomic(&dir.join("index.html"), page.as_bytes())?,
     );
-    Ok(())
+    count(report, write_atomic(&dir.join("guide.pdf"), &pdf.bytes)?);
+    Ok(pdf.warnings)
 }
 
 fn remove_stale(dir: &Path) {

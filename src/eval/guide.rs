@@ -123,8 +123,10 @@ impl Shown {
             Shown::Value { text } => text.clone(),
             Shown::Choice { label, .. } => label.clone(),
             Shown::Checked => match control {
-                Control::Checkbox { label } if !label.is_empty() => format!("☑ {label}"),
-                _ => "☑ チェックを入れる".to_string(),
+                Control::Checkbox { label } if !label.is_empty() => {
+                    format!("チェックを入れる: {label}")
+                }
+                _ => "チェックを入れる".to_string(),
             },
             Shown::YearMonth { year, month } => format!("{year}年{month}月"),
             Shown::Missing { label } => format!("〈{label}〉未登録 — 確認してください"),

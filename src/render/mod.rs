@@ -1,6 +1,8 @@
 //! Render stage: evaluated guides → HTML (Tera themes) and PDF (our own
 //! layout on printpdf). Renderers read the evaluated model only.
 
+pub mod handout;
 pub mod html;
+pub mod pdf;
 pub mod rich_html;
 pub mod theme;

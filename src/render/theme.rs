@@ -26,6 +26,66 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
         "static/style.css",
         include_str!("../../themes/default/static/style.css"),
     ),
+    (
+        "templates/site_base.html",
+        include_str!("../../themes/default/templates/site_base.html"),
+    ),
+    (
+        "templates/site_home.html",
+        include_str!("../../themes/default/templates/site_home.html"),
+    ),
+    (
+        "templates/site_manual.html",
+        include_str!("../../themes/default/templates/site_manual.html"),
+    ),
+    (
+        "templates/site_overview.html",
+        include_str!("../../themes/default/templates/site_overview.html"),
+    ),
+    (
+        "templates/site_part.html",
+        include_str!("../../themes/default/templates/site_part.html"),
+    ),
+    (
+        "templates/site_print.html",
+        include_str!("../../themes/default/templates/site_print.html"),
+    ),
+    (
+        "templates/site_step.html",
+        include_str!("../../themes/default/templates/site_step.html"),
+    ),
+    (
+        "templates/site_rule.html",
+        include_str!("../../themes/default/templates/site_rule.html"),
+    ),
+    (
+        "templates/site_rules.html",
+        include_str!("../../themes/default/templates/site_rules.html"),
+    ),
+    (
+        "templates/site_search.html",
+        include_str!("../../themes/default/templates/site_search.html"),
+    ),
+    (
+        "static/site.css",
+        include_str!("../../themes/default/static/site.css"),
+    ),
+    (
+        "static/search.js",
+        include_str!("../../themes/default/static/search.js"),
+    ),
+];
+
+/// Fonts of the default theme (BIZ UDGothic, SIL OFL 1.1: see themes/default/fonts/OFL.txt).
+const DEFAULT_FONTS: &[(&str, &[u8])] = &[
+    (
+        "fonts/BIZUDGothic-Regular.ttf",
+        include_bytes!("../../themes/default/fonts/BIZUDGothic-Regular.ttf"),
+    ),
+    (
+        "fonts/BIZUDGothic-Bold.ttf",
+        include_bytes!("../../themes/default/fonts/BIZUDGothic-Bold.ttf"),
+    ),
 ];
 
 /// A theme: an optional folder whose files take precedence over the defaults.
@@ -59,6 +119,33 @@ impl Theme {
                 name: name.to_string(),
                 message: "no such theme file".into(),
             })
+    }
+
+    /// The bytes of a binary theme file (fonts), from disk if overridden.
+    pub fn bytes(&self, name: &str) -> Result<std::borrow::Cow<'static, [u8]>> {
+        if let Some(dir) = &self.dir {
+            let p = dir.join(name);
+            if p.is_file() {
+                return std::fs::read(&p)
+                    .map(std::borrow::Cow::Owned)
+                    .map_err(|e| Error::io("cannot read theme file", p, e));
+            }
+        }
+        DEFAULT_FONTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| std::borrow::Cow::Borrowed(*b))
+            .ok_or_else(|| Error::Template {
+                name: name.to_string(),
+                message: "no such theme file".into(),
+            })
+    }
+
+    /// Parses the theme's regular and bold fonts for the PDF (once per run).
+    pub fn pdf_fonts(&self) -> Result<super::pdf::Fonts> {
+        let regular = self.bytes("fonts/BIZUDGothic-Regular.ttf")?;
+        let bold = self.bytes("fonts/BIZUDGothic-Bold.ttf")?;
+        super::pdf::Fonts::from_bytes(&regular, &bold).map_err(|e| Error::Pdf(e.to_string()))
     }
 
     /// Names of every template (default and overridden).

@@ -243,8 +243,14 @@ mod tests {
             ],
         };
         let s = describe_condition(&cond, &c, &labels);
-        assert!(s.contains("〈回線事業者〉が「NTT東日本 フレッツ光」"), "{s}");
-        assert!(s.contains("のいずれか、かつ〈電気通信回線種別〉が「1: IP-VPN"), "{s}");
+        assert!(
+            s.contains("〈回線事業者〉が「NTT東日本 フレッツ光」"),
+            "{s}"
+        );
+        assert!(
+            s.contains("のいずれか、かつ〈電気通信回線種別〉が「1: IP-VPN"),
+            "{s}"
+        );
         assert!(s.ends_with("以外"), "{s}");
     }
 }

@@ -382,9 +382,8 @@ impl<'a> Searcher<'a> {
             });
         }
         hits.sort_by(|a, b| {
-            (b.tier, b.coverage, b.phrase, b.score, a.doc).cmp(&(
-                a.tier, a.coverage, a.phrase, a.score, b.doc,
-            ))
+            (b.tier, b.coverage, b.phrase, b.score, a.doc)
+                .cmp(&(a.tier, a.coverage, a.phrase, a.score, b.doc))
         });
         hits.truncate(MAX_HITS);
         hits

@@ -1,0 +1,494 @@
+//! Fonts: parsing the two faces (regular and bold) once per process, fast
+//! character → glyph lookup and advance widths for line breaking, and the
+//! helpers that turn measured text into printpdf text operations.
+//!
+//! The tables are read directly (no printpdf `ParsedFont`): its cmap lookup
+//! is far too slow to call per character, and its parse alone took longer
+//! than rendering a whole handout. This module reads the `cmap`, `hmtx`,
+//! `hhea` and `head` tables and answers lookups with a binary search; the
+//! `embed` module subsets and embeds the faces. Text is always emitted as
+//! glyph ids with the source character attached, which becomes the
+//! `/ToUnicode` map.
+
+use std::fmt;
+
+use printpdf::{Codepoint, Color, FontId, Op, PdfFontHandle, Pt, Rgb, TextItem, TextMatrix};
+
+use super::PdfError;
+use super::embed::FaceData;
+
+/// Character drawn in place of a character the font cannot show: the "geta"
+/// mark, the Japanese typesetting convention for a missing glyph.
+pub const REPLACEMENT_CHAR: char = '\u{3013}';
+/// Fallback replacement when the font lacks even the geta mark.
+const REPLACEMENT_FALLBACK: char = '?';
+
+/// Face, size and colour for [`Fonts::text_ops`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextStyle {
+    /// Regular or bold face.
+    pub weight: Weight,
+    /// Font size in points.
+    pub size_pt: f32,
+    /// Fill colour; dark grey (the body text colour) when `None`.
+    pub color: Option<Color>,
+}
+
+impl TextStyle {
+    /// Dark grey text in `weight` at `size_pt`.
+    pub fn new(weight: Weight, size_pt: f32) -> TextStyle {
+        TextStyle {
+            weight,
+            size_pt,
+            color: None,
+        }
+    }
+}
+
+/// Which of the two faces to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Weight {
+    /// The regular face.
+    Regular,
+    /// The bold face.
+    Bold,
+}
+
+/// The pair of faces a document is set in (BIZ UDGothic Regular and Bold in
+/// the default theme). Parse once with [`Fonts::from_bytes`] and reuse it for
+/// every document: it is immutable and `Sync`.
+pub struct Fonts {
+    regular: Face,
+    bold: Face,
+}
+
+impl fmt::Debug for Fonts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fonts")
+            .field("regular", &self.regular.data.ps_name)
+            .field("bold", &self.bold.data.ps_name)
+            .finish()
+    }
+}
+
+/// One face: the font data (for embedding) plus lookup tables (for layout).
+pub(crate) struct Face {
+    pub(crate) data: FaceData,
+    id: FontId,
+    units_per_em: f32,
+    cmap: Cmap,
+    advances: Vec<u16>,
+    replacement: Option<(char, u16)>,
+}
+
+/// A glyph resolved for drawing: its id, the text it stands for (what
+/// `/ToUnicode` maps it back to) and its advance in em.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ResolvedGlyph {
+    pub gid: u16,
+    pub advance_em: f32,
+    /// `false` when the character was missing and the replacement is used.
+    pub found: bool,
+}
+
+impl Fonts {
+    /// Parses the regular and bold faces from TrueType/OpenType bytes.
+    ///
+    /// Fails with [`PdfError::Font`] when either face cannot be parsed or lacks
+    /// the tables layout needs (`head`, `hhea`, `hmtx`, a Unicode `cmap`).
+    pub fn from_bytes(regular: &[u8], bold: &[u8]) -> Result<Fonts, PdfError> {
+        Ok(Fonts {
+            regular: Face::parse(regular, 0x5245_4755)?,
+            bold: Face::parse(bold, 0x424F_4C44)?,
+        })
+    }
+
+    pub(crate) fn face(&self, weight: Weight) -> &Face {
+        match weight {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+
+    /// The printpdf resource id under which `weight` is registered in every
+    /// document rendered with these fonts. Use it in `Op::SetFont` when a
+    /// [`Drawable`](super::Drawable) emits its own text operations (or simply
+    /// call [`Fonts::text_ops`]).
+    pub fn font_id(&self, weight: Weight) -> &FontId {
+        &self.face(weight).id
+    }
+
+    /// Whether `weight` has a glyph for `c`.
+    pub fn has_char(&self, weight: Weight, c: char) -> bool {
+        self.face(weight).lookup(c).is_some()
+    }
+
+    /// Advance width of `text` set in `weight` at `size_pt`, in points.
+    /// Characters the font lacks are measured as the replacement mark that
+    /// [`Fonts::text_ops`] draws for them.
+    pub fn measure(&self, weight: Weight, text: &str, size_pt: f32) -> f32 {
+        let face = self.face(weight);
+        text.chars()
+            .filter(|c| !is_invisible(*c))
+            .map(|c| face.resolve(c).advance_em)
+            .sum::<f32>()
+            * size_pt
+    }
+
+    /// Appends the operations that draw `text` on one line with its baseline
+    /// starting at (`x_pt`, `baseline_pt`) in PDF user space (points, origin
+    /// bottom-left), in `style`.
+    ///
+    /// Returns the characters the font lacked; they are drawn as the
+    /// replacement mark, never left blank.
+    pub fn text_ops(
+        &self,
+        ops: &mut Vec<Op>,
+        x_pt: f32,
+        baseline_pt: f32,
+        style: &TextStyle,
+        text: &str,
+    ) -> Vec<char> {
+        let TextStyle {
+            weight,
+            size_pt,
+            color,
+        } = style.clone();
+        let face = self.face(weight);
+        let mut missing = Vec::new();
+        let glyphs: Vec<Codepoint> = text
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .map(|c| {
+                let g = face.resolve(c);
+                if !g.found {
+                    missing.push(c);
+                }
+                Codepoint {
+                    gid: g.gid,
+                    offset: 0.0,
+                    cid: Some(if g.found {
+                        c.to_string()
+                    } else {
+                        face.replacement_char().to_string()
+                    }),
+                }
+            })
+            .collect();
+        if glyphs.is_empty() {
+            return missing;
+        }
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFillColor {
+            col: color.unwrap_or_else(|| rgb(0.13, 0.13, 0.13)),
+        });
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(face.id.clone()),
+            size: Pt(size_pt),
+        });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x_pt), Pt(baseline_pt)),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        });
+        ops.push(Op::EndTextSection);
+        missing
+    }
+
+    /// Which face a font resource id belongs to.
+    pub(crate) fn weight_of(&self, id: &FontId) -> Option<Weight> {
+        if *id == self.regular.id {
+            Some(Weight::Regular)
+        } else if *id == self.bold.id {
+            Some(Weight::Bold)
+        } else {
+            None
+        }
+    }
+}
+
+/// Convenience constructor for an RGB colour (components 0.0–1.0).
+pub(crate) fn rgb(r: f32, g: f32, b: f32) -> Color {
+    Color::Rgb(Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    })
+}
+
+/// Characters that take no room and draw nothing: controls, zero-width
+/// spaces and joiners, soft hyphens (drawn only at a line end), variation
+/// selectors and the BOM.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
+        | '\u{AD}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{E0100}'..='\u{E01EF}')
+}
+
+impl Face {
+    fn parse(bytes: &[u8], seed: u32) -> Result<Face, PdfError> {
+        let data = FaceData::parse(bytes)?;
+        let units_per_em = f32::from(data.units_per_em);
+        let hhea = data.table(b"hhea")?;
+        let num_h_metrics = usize::from(be_u16(hhea, 34)?);
+        let hmtx = data.table(b"hmtx")?;
+        let mut advances = Vec::with_capacity(num_h_metrics);
+        for i in 0..num_h_metrics {
+            advances.push(be_u16(hmtx, i * 4)?);
+        }
+        if advances.is_empty() {
+            return Err(PdfError::Font("hmtx has no metrics".into()));
+        }
+        let cmap = Cmap::parse(data.table(b"cmap")?)?;
+        let mut face = Face {
+            data,
+            id: FontId(subset_tag(bytes, seed)),
+            units_per_em,
+            cmap,
+            advances,
+            replacement: None,
+        };
+        face.replacement = [REPLACEMENT_CHAR, REPLACEMENT_FALLBACK]
+            .into_iter()
+            .find_map(|c| face.lookup(c).map(|g| (c, g)));
+        Ok(face)
+    }
+
+    /// Resource name (and subset tag) of this face.
+    pub(crate) fn id(&self) -> &FontId {
+        &self.id
+    }
+
+    /// Glyph id for `c`, if the font maps it to a real glyph.
+    pub(crate) fn lookup(&self, c: char) -> Option<u16> {
+        match self.cmap.lookup(u32::from(c)) {
+            Some(0) | None => None,
+            Some(g) => Some(g),
+        }
+    }
+
+    /// Advance of glyph `gid` in em.
+    pub(crate) fn advance_em(&self, gid: u16) -> f32 {
+        let i = usize::from(gid);
+        let adv = self
+            .advances
+            .get(i)
+            .or(self.advances.last())
+            .copied()
+            .unwrap_or(0);
+        f32::from(adv) / self.units_per_em
+    }
+
+    fn replacement_char(&self) -> char {
+        self.replacement.map_or(REPLACEMENT_FALLBACK, |r| r.0)
+    }
+
+    /// Resolves `c`, falling back to the replacement mark (or `.notdef`).
+    pub(crate) fn resolve(&self, c: char) -> ResolvedGlyph {
+        match self.lookup(c) {
+            Some(gid) => ResolvedGlyph {
+                gid,
+                advance_em: self.advance_em(gid),
+                found: true,
+            },
+            None => {
+                let gid = self.replacement.map_or(0, |r| r.1);
+                ResolvedGlyph {
+                    gid,
+                    advance_em: self.advance_em(gid).max(0.5),
+                    found: false,
+                }
+            }
+        }
+    }
+
+    /// Text that the replacement glyph maps back to in extracted text.
+    pub(crate) fn replacement_text(&self) -> char {
+        self.replacement_char()
+    }
+}
+
+/// Six uppercase letters derived from the font bytes: the subset tag printpdf
+/// puts in front of the font name (`ABCDEF+BIZUDGothic-Regular`) and the
+/// resource name used in content streams. Fixed per face, so output is
+/// deterministic and the two faces never collide.
+fn subset_tag(bytes: &[u8], seed: u32) -> String {
+    // FNV-1a over the length and a sample of the bytes (the whole file is
+    // several MB; a strided sample is plenty to tell faces apart).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(seed);
+    let step = (bytes.len() / 4096).max(1);
+    for b in (bytes.len() as u64).to_le_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    for b in bytes.iter().step_by(step) {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut tag = String::with_capacity(6);
+    for _ in 0..6 {
+        tag.push(char::from(b'A' + (h % 26) as u8));
+        h /= 26;
+    }
+    tag
+}
+
+// ---------------------------------------------------------------------------
+// Minimal sfnt table reading (bounds-checked; malformed input is an error).
+
+fn be_u16(data: &[u8], at: usize) -> Result<u16, PdfError> {
+    data.get(at..at + 2)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]))
+        .ok_or_else(|| PdfError::Font(format!("font table truncated at {at}")))
+}
+
+fn be_u32(data: &[u8], at: usize) -> Result<u32, PdfError> {
+    data.get(at..at + 4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        .ok_or_else(|| PdfError::Font(format!("font table truncated at {at}")))
+}
+
+/// A Unicode cmap subtable in a form that answers lookups by binary search.
+enum Cmap {
+    /// Format 12: sorted (start, end, start glyph) groups.
+    Groups(Vec<(u32, u32, u32)>),
+    /// Format 4: segments and the glyph id array.
+    Segments {
+        segs: Vec<Seg4>,
+        glyph_ids: Vec<u16>,
+    },
+}
+
+struct Seg4 {
+    end: u16,
+    start: u16,
+    delta: u16,
+    /// idRangeOffset / 2 − (segCount − i): index into `glyph_ids` of the
+    /// segment's first code, or `None` for delta-only segments.
+    range_base: Option<isize>,
+}
+
+impl Cmap {
+    fn parse(cmap: &[u8]) -> Result<Cmap, PdfError> {
+        let num = usize::from(be_u16(cmap, 2)?);
+        let mut best12 = None;
+        let mut best4 = None;
+        for i in 0..num {
+            let at = 4 + i * 8;
+            let platform = be_u16(cmap, at)?;
+            let encoding = be_u16(cmap, at + 2)?;
+            let offset = be_u32(cmap, at + 4)? as usize;
+            let Ok(format) = be_u16(cmap, offset) else {
+                continue;
+            };
+            let unicode = platform == 0 || (platform == 3 && (encoding == 1 || encoding == 10));
+            if !unicode {
+                continue;
+            }
+            match format {
+                12 if best12.is_none() => best12 = Some(offset),
+                4 if best4.is_none() => best4 = Some(offset),
+                _ => {}
+            }
+        }
+        if let Some(off) = best12 {
+            let n = be_u32(cmap, off + 12)? as usize;
+            let mut groups = Vec::with_capacity(n.min(1 << 16));
+            for g in 0..n {
+                let at = off + 16 + g * 12;
+                groups.push((
+                    be_u32(cmap, at)?,
+                    be_u32(cmap, at + 4)?,
+                    be_u32(cmap, at + 8)?,
+                ));
+            }
+            groups.sort_unstable_by_key(|g| g.0);
+            return Ok(Cmap::Groups(groups));
+        }
+        if let Some(off) = best4 {
+            let length = usize::from(be_u16(cmap, off + 2)?);
+            let seg_count = usize::from(be_u16(cmap, off + 6)?) / 2;
+            let ends = off + 14;
+            let starts = ends + seg_count * 2 + 2;
+            let deltas = starts + seg_count * 2;
+            let ranges = deltas + seg_count * 2;
+            let glyph_array = ranges + seg_count * 2;
+            let mut segs = Vec::with_capacity(seg_count);
+            for i in 0..seg_count {
+                let range_offset = be_u16(cmap, ranges + i * 2)?;
+                segs.push(Seg4 {
+                    end: be_u16(cmap, ends + i * 2)?,
+                    start: be_u16(cmap, starts + i * 2)?,
+                    delta: be_u16(cmap, deltas + i * 2)?,
+                    range_base: (range_offset != 0)
+                        .then(|| (range_offset / 2) as isize - (seg_count - i) as isize),
+                });
+            }
+            let end = (off + length).min(cmap.len());
+            let mut glyph_ids = Vec::new();
+            let mut at = glyph_array;
+            while at + 2 <= end {
+                glyph_ids.push(be_u16(cmap, at)?);
+                at += 2;
+            }
+            return Ok(Cmap::Segments { segs, glyph_ids });
+        }
+        Err(PdfError::Font(
+            "font has no Unicode cmap subtable (format 4 or 12)".into(),
+        ))
+    }
+
+    fn lookup(&self, c: u32) -> Option<u16> {
+        match self {
+            Cmap::Groups(groups) => {
+                let i = groups.partition_point(|g| g.1 < c);
+                let (start, end, glyph) = *groups.get(i)?;
+                (start <= c && c <= end)
+                    .then(|| u16::try_from(glyph + (c - start)).ok())
+                    .flatten()
+            }
+            Cmap::Segments { segs, glyph_ids } => {
+                let c = u16::try_from(c).ok()?;
+                let i = segs.partition_point(|s| s.end < c);
+                let s = segs.get(i)?;
+                if c < s.start {
+                    return None;
+                }
+                match s.range_base {
+                    None => Some(c.wrapping_add(s.delta)),
+                    Some(base) => {
+                        let idx = base + (c - s.start) as isize;
+                        let g = *glyph_ids.get(usize::try_from(idx).ok()?)?;
+                        (g != 0).then(|| g.wrapping_add(s.delta))
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(Fonts::from_bytes(b"not a font", b"").is_err());
+        assert!(Cmap::parse(&[0, 0, 0, 1]).is_err());
+    }
+
+    #[test]
+    fn subset_tags_are_six_uppercase_letters() {
+        let a = subset_tag(b"abc", 1);
+        let b = subset_tag(b"abc", 2);
+        assert_eq!(a.len(), 6);
+        assert!(a.chars().all(|c| c.is_ascii_uppercase()));
+        assert_ne!(a, b);
+    }
+}

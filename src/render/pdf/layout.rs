@@ -1,0 +1,1466 @@
+//! Block layout and pagination.
+//!
+//! Layout turns each [`Block`] into a flat stream of [`Unit`]s: unbreakable
+//! *strips* (a line of a paragraph, a table row, a heading, a drawing) with
+//! their draw commands, collapsible gaps, box open/close markers (callouts)
+//! and table markers. Pagination then places the strips on A4 pages:
+//!
+//! * a strip marked `keep` (headings, a table's header row, the first and
+//!   the second-to-last line of a paragraph) stays on the same page as the
+//!   start of what follows, so a heading never ends a page and paragraphs
+//!   leave neither a single orphan nor a single widow line;
+//! * a callout box moves to the next page as a whole when it fits on one
+//!   page; only a box taller than a page is split, and each piece is drawn as
+//!   its own box;
+//! * table rows are never split (a row taller than a whole page is cut
+//!   between lines as a last resort) and the header row is repeated at the
+//!   top of every continuation page;
+//! * gaps collapse (the larger wins) and are dropped at the top of a page.
+//!
+//! Coordinates here are points with the y axis pointing *down* from the top
+//! of the page; the writer flips them into PDF space.
+
+use std::sync::Arc;
+
+use super::doc::{Block, CalloutKind, Column, Document, Drawable, Span, SpanStyle};
+use super::fonts::{Fonts, Weight};
+use super::linebreak::{BOX_BLEED_EM, BaseStyle, Line, Warnings, layout_spans};
+use super::style::*;
+
+/// One glyph positioned on a baseline.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GlyphPos {
+    pub gid: u16,
+    /// The text the glyph stands for (for `/ToUnicode`).
+    pub text: char,
+    /// Absolute x of the glyph origin.
+    pub x: f32,
+    /// Natural advance in pt.
+    pub adv: f32,
+}
+
+/// A drawing command. Positions are absolute x and y relative to the top of
+/// the strip (or page) the command belongs to.
+#[derive(Debug, Clone)]
+pub(crate) enum Cmd {
+    /// A run of glyphs in one face, size and colour.
+    Glyphs {
+        y: f32,
+        size: f32,
+        weight: Weight,
+        color: Rgb,
+        glyphs: Vec<GlyphPos>,
+    },
+    /// A rectangle, optionally rounded, filled and/or stroked.
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        radius: f32,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f32)>,
+    },
+    /// A straight line.
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        color: Rgb,
+        width: f32,
+    },
+    /// A filled circle (list bullet).
+    Disc {
+        cx: f32,
+        cy: f32,
+        r: f32,
+        color: Rgb,
+    },
+    /// A callout icon whose top-left corner is at (x, y).
+    Icon {
+        kind: CalloutKind,
+        x: f32,
+        y: f32,
+        size: f32,
+    },
+    /// A clickable area.
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        url: String,
+    },
+    /// A caller-supplied drawing, top-left at (x, y), `w` wide.
+    Custom {
+        drawable: Arc<dyn Drawable>,
+        x: f32,
+        y: f32,
+        w: f32,
+    },
+}
+
+impl Cmd {
+    fn shift(&mut self, dy: f32) {
+        match self {
+            Cmd::Glyphs { y, .. }
+            | Cmd::Rect { y, .. }
+            | Cmd::Icon { y, .. }
+            | Cmd::Link { y, .. }
+            | Cmd::Custom { y, .. } => *y += dy,
+            Cmd::Line { y1, y2, .. } => {
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Cmd::Disc { cy, .. } => *cy += dy,
+        }
+    }
+}
+
+/// An unbreakable horizontal slice of content.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Strip {
+    pub h: f32,
+    pub cmds: Vec<Cmd>,
+    /// Baseline and font size of the first text line, where list markers,
+    /// tick boxes and callout icons attach.
+    pub first_line: Option<(f32, f32)>,
+}
+
+/// An outline entry requested by a heading.
+#[derive(Debug, Clone)]
+pub(crate) struct Bookmark {
+    pub level: u8,
+    pub title: String,
+}
+
+/// Decoration of a (callout) box.
+#[derive(Debug, Clone)]
+pub(crate) struct BoxDeco {
+    x: f32,
+    w: f32,
+    pad_top: f32,
+    pad_bottom: f32,
+    fill: Rgb,
+    bar: Rgb,
+    /// Total height when set on one page.
+    total: f32,
+}
+
+/// Item of the flattened layout stream.
+#[derive(Debug, Clone)]
+pub(crate) enum Unit {
+    Strip {
+        strip: Strip,
+        keep: bool,
+        mark: Option<Bookmark>,
+    },
+    Gap(f32),
+    PageBreak,
+    BoxStart(BoxDeco),
+    BoxEnd,
+    /// Follows a table's header strip; the header is repeated on new pages
+    /// until `TableEnd`.
+    TableStart(Strip),
+    TableEnd,
+}
+
+/// A laid-out page: background commands (with nesting depth, drawn first)
+/// and content commands, all in page coordinates.
+#[derive(Debug, Default)]
+pub(crate) struct PageOut {
+    pub under: Vec<(usize, Cmd)>,
+    pub cmds: Vec<Cmd>,
+}
+
+/// Where a bookmarked heading ended up.
+#[derive(Debug, Clone)]
+pub(crate) struct PlacedMark {
+    pub level: u8,
+    pub title: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+pub(crate) fn body_left() -> f32 {
+    mm(MARGIN_X_MM)
+}
+pub(crate) fn body_width() -> f32 {
+    mm(PAGE_W_MM - 2.0 * MARGIN_X_MM)
+}
+fn body_top() -> f32 {
+    mm(BODY_TOP_MM)
+}
+fn body_bottom() -> f32 {
+    mm(BODY_BOTTOM_MM)
+}
+fn body_height() -> f32 {
+    body_bottom() - body_top()
+}
+
+/// Ascent of the ideographic em box as a fraction of the font size: the
+/// baseline sits this far below the top of the em box.
+const EM_ASCENT: f32 = 0.88;
+
+// ---------------------------------------------------------------------------
+// Inline drawing
+
+/// Appends the commands that draw `line` with its start at `x` and its
+/// baseline at `baseline` (strip coordinates).
+pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32, baseline: f32) {
+    let items = &line.items;
+    // Span decorations first (they sit behind the glyphs).
+    let mut i = 0;
+    while i < items.len() {
+        let si = items[i].atom.span;
+        let mut j = i;
+        while j < items.len() && items[j].atom.span == si {
+            j += 1;
+        }
+        let first = &items[i];
+        let last = &items[j - 1];
+        let s = first.atom.size;
+        // Boxes reach a little beyond their padding, into the neighbours'
+        // side bearings.
+        let x0 = x + first.x - BOX_BLEED_EM * s;
+        let x1 =
+            x + last.x + last.atom.lead + last.atom.advance + last.atom.trail + BOX_BLEED_EM * s;
+        let top = baseline - EM_ASCENT * s - 0.1 * s;
+        let h = 1.2 * s;
+        match spans.get(si).map(|sp| &sp.style) {
+            Some(SpanStyle::Value) => {
+                cmds.push(Cmd::Rect {
+                    x: x0,
+                    y: top,
+                    w: x1 - x0,
+                    h,
+                    radius: 0.12 * s,
+                    fill: Some(VALUE_BG),
+                    stroke: None,
+                });
+                cmds.push(Cmd::Line {
+                    x1: x0,
+                    y1: top + h - 0.3,
+                    x2: x1,
+                    y2: top + h - 0.3,
+                    color: VALUE_RULE,
+                    width: 0.6,
+                });
+            }
+            Some(SpanStyle::Code) => cmds.push(Cmd::Rect {
+                x: x0,
+                y: top,
+                w: x1 - x0,
+                h,
+                radius: 0.15 * s,
+                fill: Some(CODE_BG),
+                stroke: None,
+            }),
+            Some(SpanStyle::Link { url }) => {
+                let uy = baseline + 0.11 * s;
+                cmds.push(Cmd::Line {
+                    x1: x0,
+                    y1: uy,
+                    x2: x1,
+                    y2: uy,
+                    color: LINK,
+                    width: 0.5,
+                });
+                cmds.push(Cmd::Link {
+                    x: x0,
+                    y: top,
+                    w: x1 - x0,
+                    h,
+                    url: url.clone(),
+                });
+            }
+            _ => {}
+        }
+        i = j;
+    }
+    // Glyph runs of one face, size and colour.
+    let mut i = 0;
+    while i < items.len() {
+        let a = &items[i].atom;
+        let mut glyphs = Vec::new();
+        let mut j = i;
+        while j < items.len() {
+            let b = &items[j].atom;
+            if b.weight != a.weight || b.size != a.size || b.color != a.color {
+                break;
+            }
+            glyphs.push(GlyphPos {
+                gid: b.gid,
+                text: b.text,
+                x: x + items[j].x + b.lead,
+                adv: b.advance,
+            });
+            j += 1;
+        }
+        cmds.push(Cmd::Glyphs {
+            y: baseline,
+            size: a.size,
+            weight: a.weight,
+            color: a.color,
+            glyphs,
+        });
+        i = j;
+    }
+}
+
+/// Sets `text` on one line (no wrapping) and returns the commands and width.
+fn plain_text(
+    fonts: &Fonts,
+    text: &str,
+    size: f32,
+    weight: Weight,
+    color: Rgb,
+    warnings: &mut Warnings,
+) -> Line {
+    let spans = [Span::normal(text)];
+    let base = BaseStyle {
+        size,
+        weight,
+        color,
+    };
+    layout_spans(&spans, &base, f32::INFINITY, false, fonts, warnings)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Block layout
+
+/// Spacing context: how far apart paragraphs are set.
+#[derive(Debug, Clone, Copy)]
+struct Ctx {
+    para_gap: f32,
+}
+
+struct Layouter<'a> {
+    fonts: &'a Fonts,
+    warnings: &'a mut Warnings,
+    units: Vec<Unit>,
+}
+
+impl Layouter<'_> {
+    fn strip(&mut self, strip: Strip, keep: bool) {
+        self.units.push(Unit::Strip {
+            strip,
+            keep,
+            mark: None,
+        });
+    }
+
+    fn gap(&mut self, g: f32) {
+        self.units.push(Unit::Gap(g));
+    }
+
+    fn blocks(&mut self, blocks: &[Block], x: f32, w: f32, ctx: Ctx) {
+        for b in blocks {
+            self.block(b, x, w, ctx);
+        }
+    }
+
+    fn block(&mut self, block: &Block, x: f32, w: f32, ctx: Ctx) {
+        match block {
+            Block::Title { text, subtitle } => self.title(text, subtitle, x, w),
+            Block::Heading {
+                level,
+                number,
+                text,
+                bookmark,
+            } => self.heading(*level, number.as_deref(), text, *bookmark, x, w),
+            Block::Paragraph(spans) => {
+                self.gap(ctx.para_gap);
+                self.paragraph(spans, x, w, &body_base(), BODY_LEADING);
+                self.gap(ctx.para_gap);
+            }
+            Block::List { ordered, items } => self.list(*ordered, items, x, w),
+            Block::Table {
+                columns,
+                rows,
+                highlight_col,
+            } => self.table(columns, rows, *highlight_col, x, w),
+            Block::Callout { kind, title, body } => {
+                self.callout(*kind, title.as_deref(), body, x, w)
+            }
+            Block::Checklist(items) => self.checklist(items, x, w),
+            Block::Spacer(v) => {
+                let v = if v.is_finite() {
+                    mm(*v).clamp(0.0, body_height())
+                } else {
+                    0.0
+                };
+                self.gap(v);
+            }
+            Block::PageBreak => self.units.push(Unit::PageBreak),
+            Block::Custom(d) => self.custom(d, x, w),
+        }
+    }
+
+    /// Paragraph lines as strips with orphan/widow control.
+    fn paragraph(&mut self, spans: &[Span], x: f32, w: f32, base: &BaseStyle, leading: f32) {
+        let lines = layout_spans(spans, base, w, true, self.fonts, self.warnings);
+        let lh = base.size * leading;
+        let n = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            let mut strip = Strip {
+                h: lh,
+                ..Strip::default()
+            };
+            let baseline = (lh - base.size) / 2.0 + EM_ASCENT * base.size;
+            draw_line(&mut strip.cmds, line, spans, x, baseline);
+            strip.first_line = Some((baseline, base.size));
+            let keep = n >= 2 && (i == 0 || i + 2 == n);
+            self.strip(strip, keep);
+        }
+    }
+
+    fn title(&mut self, text: &[Span], subtitle: &[Span], x: f32, w: f32) {
+        let base = BaseStyle {
+            size: TITLE_SIZE,
+            weight: Weight::Bold,
+            color: TEXT,
+        };
+        let lines = layout_spans(text, &base, w, false, self.fonts, self.warnings);
+        let lh = TITLE_SIZE * 1.35;
+        let mut strip = Strip::default();
+        let mut y = 0.0;
+        for line in &lines {
+            draw_line(
+                &mut strip.cmds,
+                line,
+                text,
+                x,
+                y + (lh - TITLE_SIZE) / 2.0 + EM_ASCENT * TITLE_SIZE,
+            );
+            y += lh;
+        }
+        if !subtitle.is_empty() {
+            let sb = BaseStyle {
+                size: SUBTITLE_SIZE,
+                weight: Weight::Regular,
+                color: MUTED,
+            };
+            let slh = SUBTITLE_SIZE * 1.5;
+            y += 2.0;
+            for line in layout_spans(subtitle, &sb, w, false, self.fonts, self.warnings) {
+                draw_line(
+                    &mut strip.cmds,
+                    &line,
+                    subtitle,
+                    x,
+                    y + (slh - SUBTITLE_SIZE) / 2.0 + EM_ASCENT * SUBTITLE_SIZE,
+                );
+                y += slh;
+            }
+        }
+        y += 5.0;
+        strip.cmds.push(Cmd::Rect {
+            x,
+            y,
+            w,
+            h: 2.0,
+            radius: 0.0,
+            fill: Some(ACCENT),
+            stroke: None,
+        });
+        strip.h = y + 2.0;
+        self.strip(strip, true);
+        self.gap(14.0);
+    }
+
+    fn heading(
+        &mut self,
+        level: u8,
+        number: Option<&str>,
+        text: &str,
+        bookmark: bool,
+        x: f32,
+        w: f32,
+    ) {
+        let number = number.map(str::trim).filter(|n| !n.is_empty());
+        let mark = (bookmark && (level == 1 || level == 2)).then(|| Bookmark {
+            level,
+            title: match number {
+                Some(n) => format!("{n} {text}"),
+                None => text.to_string(),
+            },
+        });
+        let spans = [Span::normal(text)];
+        let mut strip = Strip::default();
+        let (gap_before, gap_after) = match level {
+            1 => {
+                let size = H1_SIZE;
+                let pad_v = 5.0;
+                let pad_h = 8.0;
+                let base = BaseStyle {
+                    size,
+                    weight: Weight::Bold,
+                    color: WHITE,
+                };
+                let lh = size * TIGHT_LEADING;
+                let mut tx = x + pad_h;
+                let mut tw = w - 2.0 * pad_h;
+                let mut num_cmds = Vec::new();
+                if let Some(n) = number {
+                    let nl = plain_text(self.fonts, n, size, Weight::Bold, WHITE, self.warnings);
+                    draw_line(
+                        &mut num_cmds,
+                        &nl,
+                        &[Span::normal(n)],
+                        tx,
+                        pad_v + (lh - size) / 2.0 + EM_ASCENT * size,
+                    );
+                    let adv = nl.width + size;
+                    tx += adv;
+                    tw -= adv;
+                }
+                let lines = layout_spans(
+                    &spans,
+                    &base,
+                    tw.max(size),
+                    false,
+                    self.fonts,
+                    self.warnings,
+                );
+                let h = lines.len().max(1) as f32 * lh + 2.0 * pad_v;
+                strip.cmds.push(Cmd::Rect {
+                    x,
+                    y: 0.0,
+                    w,
+                    h,
+                    radius: 2.0,
+                    fill: Some(ACCENT),
+                    stroke: None,
+                });
+                strip.cmds.append(&mut num_cmds);
+                for (i, line) in lines.iter().enumerate() {
+                    let bl = pad_v + i as f32 * lh + (lh - size) / 2.0 + EM_ASCENT * size;
+                    draw_line(&mut strip.cmds, line, &spans, tx, bl);
+                }
+                strip.h = h;
+                (18.0, 8.0)
+            }
+            2 => {
+                let size = H2_SIZE;
+                let base = BaseStyle {
+                    size,
+                    weight: Weight::Bold,
+                    color: ACCENT,
+                };
+                let lh = size * TIGHT_LEADING;
+                let mut tx = x;
+                let mut tw = w;
+                let first_bl = (lh - size) / 2.0 + EM_ASCENT * size + 1.0;
+                if let Some(n) = number {
+                    let bsize = size * 0.85;
+                    let nl = plain_text(self.fonts, n, bsize, Weight::Bold, WHITE, self.warnings);
+                    let bw = nl.width + bsize * 0.9;
+                    let bh = size * 1.3;
+                    let top = first_bl - EM_ASCENT * size - (bh - size) / 2.0;
+                    strip.cmds.push(Cmd::Rect {
+                        x,
+                        y: top,
+                        w: bw,
+                        h: bh,
+                        radius: 2.5,
+                        fill: Some(ACCENT),
+                        stroke: None,
+                    });
+                    // Centre the number's em box in the badge.
+                    let nbl = top + (bh - bsize) / 2.0 + EM_ASCENT * bsize;
+                    draw_line(
+                        &mut strip.cmds,
+                        &nl,
+                        &[Span::normal(n)],
+                        x + (bw - nl.width) / 2.0,
+                        nbl,
+                    );
+                    tx += bw + size * 0.5;
+                    tw -= bw + size * 0.5;
+                }
+                let lines = layout_spans(
+                    &spans,
+                    &base,
+                    tw.max(size),
+                    false,
+                    self.fonts,
+                    self.warnings,
+                );
+                for (i, line) in lines.iter().enumerate() {
+                    draw_line(&mut strip.cmds, line, &spans, tx, first_bl + i as f32 * lh);
+                }
+                let h = lines.len().max(1) as f32 * lh + 4.0;
+                strip.cmds.push(Cmd::Line {
+                    x1: x,
+                    y1: h - 0.5,
+                    x2: x + w,
+                    y2: h - 0.5,
+                    color: ACCENT_LIGHT,
+                    width: 1.0,
+                });
+                strip.h = h;
+                (14.0, 6.0)
+            }
+            _ => {
+                let size = H3_SIZE;
+                let base = BaseStyle {
+                    size,
+                    weight: Weight::Bold,
+                    color: TEXT,
+                };
+                let lh = size * TIGHT_LEADING;
+                let text = match number {
+                    Some(n) => format!("{n}　{text}"),
+                    None => text.to_string(),
+                };
+                let spans = [Span::normal(text)];
+                let lines = layout_spans(
+                    &spans,
+                    &base,
+                    (w - 8.0).max(size),
+                    false,
+                    self.fonts,
+                    self.warnings,
+                );
+                for (i, line) in lines.iter().enumerate() {
+                    let bl = i as f32 * lh + (lh - size) / 2.0 + EM_ASCENT * size;
+                    draw_line(&mut strip.cmds, line, &spans, x + 8.0, bl);
+                }
+                let h = lines.len().max(1) as f32 * lh;
+                strip.cmds.push(Cmd::Rect {
+                    x,
+                    y: 2.0,
+                    w: 3.0,
+                    h: h - 4.0,
+                    radius: 0.0,
+                    fill: Some(ACCENT),
+                    stroke: None,
+                });
+                strip.h = h;
+                (10.0, 3.0)
+            }
+        };
+        self.gap(gap_before);
+        self.units.push(Unit::Strip {
+            strip,
+            keep: true,
+            mark,
+        });
+        self.gap(gap_after);
+    }
+
+    /// Lays out `blocks` indented and attaches `marker` to their first strip.
+    fn indented_item(
+        &mut self,
+        blocks: &[Block],
+        x: f32,
+        w: f32,
+        ctx: Ctx,
+        marker: impl FnOnce(&mut Strip, f32, f32),
+    ) {
+        let start = self.units.len();
+        self.blocks(blocks, x, w, ctx);
+        let first = self.units[start..].iter_mut().find_map(|u| match u {
+            Unit::Strip { strip, .. } => Some(strip),
+            Unit::TableStart(_) => None,
+            _ => None,
+        });
+        match first {
+            Some(strip) => {
+                let (bl, size) = strip.first_line.unwrap_or((BODY_SIZE * 1.1, BODY_SIZE));
+                marker(strip, bl, size);
+            }
+            None => {
+                // An empty item: give the marker a line of its own.
+                let lh = BODY_SIZE * BODY_LEADING;
+                let mut strip = Strip {
+                    h: lh,
+                    ..Strip::default()
+                };
+                let bl = (lh - BODY_SIZE) / 2.0 + EM_ASCENT * BODY_SIZE;
+                marker(&mut strip, bl, BODY_SIZE);
+                self.strip(strip, false);
+            }
+        }
+    }
+
+    fn list(&mut self, ordered: bool, items: &[Vec<Block>], x: f32, w: f32) {
+        let size = BODY_SIZE;
+        let marker_w = if ordered {
+            let widest = format!("{}.", items.len().max(1));
+            self.fonts.measure(Weight::Bold, &widest, size) + size * 0.6
+        } else {
+            size * 1.3
+        };
+        let ctx = Ctx { para_gap: 2.0 };
+        self.gap(BLOCK_GAP);
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.gap(3.0);
+            }
+            let fonts = self.fonts;
+            let mut label_line = None;
+            if ordered {
+                let label = format!("{}.", i + 1);
+                label_line = Some((
+                    plain_text(fonts, &label, size, Weight::Bold, ACCENT, self.warnings),
+                    label,
+                ));
+            }
+            self.indented_item(item, x + marker_w, w - marker_w, ctx, |strip, bl, sz| {
+                match label_line {
+                    Some((line, label)) => {
+                        let lx = x + marker_w - size * 0.5 - line.width;
+                        draw_line(&mut strip.cmds, &line, &[Span::normal(label)], lx, bl);
+                    }
+                    None => strip.cmds.push(Cmd::Disc {
+                        cx: x + size * 0.45,
+                        cy: bl - sz * 0.33,
+                        r: sz * 0.15,
+                        color: ACCENT,
+                    }),
+                }
+            });
+        }
+        self.gap(BLOCK_GAP);
+    }
+
+    fn checklist(&mut self, items: &[Vec<Span>], x: f32, w: f32) {
+        let size = BODY_SIZE;
+        let boxw = size * 0.95;
+        let indent = boxw + size * 0.7;
+        self.gap(BLOCK_GAP);
+        for (i, spans) in items.iter().enumerate() {
+            if i > 0 {
+                self.gap(3.0);
+            }
+            let block = [Block::Paragraph(spans.clone())];
+            self.indented_item(
+                &block,
+                x + indent,
+                w - indent,
+                Ctx { para_gap: 0.0 },
+                |strip, bl, sz| {
+                    let top = bl - EM_ASCENT * sz + (sz - boxw) / 2.0;
+                    strip.cmds.push(Cmd::Rect {
+                        x: x + 1.0,
+                        y: top,
+                        w: boxw,
+                        h: boxw,
+                        radius: 1.2,
+                        fill: Some(WHITE),
+                        stroke: Some((MUTED, 0.9)),
+                    });
+                },
+            );
+        }
+        self.gap(BLOCK_GAP);
+    }
+
+    fn custom(&mut self, d: &Arc<dyn Drawable>, x: f32, w: f32) {
+        let h_mm = d.height(to_mm(w));
+        let mut h = if h_mm.is_finite() {
+            mm(h_mm).max(0.0)
+        } else {
+            0.0
+        };
+        if h > body_height() {
+            self.warnings.push(format!(
+                "custom drawing is {h_mm:.0} mm tall, taller than a page; it is clipped"
+            ));
+            h = body_height();
+        }
+        let strip = Strip {
+            h,
+            cmds: vec![Cmd::Custom {
+                drawable: Arc::clone(d),
+                x,
+                y: 0.0,
+                w,
+            }],
+            first_line: None,
+        };
+        self.gap(BLOCK_GAP * 1.5);
+        self.strip(strip, false);
+        self.gap(BLOCK_GAP * 1.5);
+    }
+
+    fn callout(&mut self, kind: CalloutKind, title: Option<&str>, body: &[Block], x: f32, w: f32) {
+        let (fill, bar, title_color) = callout_colors(kind);
+        let size = BODY_SIZE;
+        let icon = size * 1.35;
+        let bar_w = 3.0;
+        let pad_l = 8.0;
+        let pad_r = 9.0;
+        let ix = x + bar_w + pad_l + icon + 6.0;
+        let iw = (w - (ix - x) - pad_r).max(size * 4.0);
+        let icon_x = x + bar_w + pad_l;
+
+        // Lay the box content out into a separate stream to measure it.
+        let outer = std::mem::take(&mut self.units);
+        let mut has_icon = false;
+        if let Some(t) = title.filter(|t| !t.trim().is_empty()) {
+            let base = BaseStyle {
+                size,
+                weight: Weight::Bold,
+                color: title_color,
+            };
+            let spans = [Span::normal(t)];
+            let lh = size * 1.5;
+            let lines = layout_spans(&spans, &base, iw, false, self.fonts, self.warnings);
+            let mut strip = Strip::default();
+            for (i, line) in lines.iter().enumerate() {
+                let bl = i as f32 * lh + (lh - size) / 2.0 + EM_ASCENT * size;
+                draw_line(&mut strip.cmds, line, &spans, ix, bl);
+            }
+            let bl0 = (lh - size) / 2.0 + EM_ASCENT * size;
+            strip.cmds.push(Cmd::Icon {
+                kind,
+                x: icon_x,
+                y: bl0 - EM_ASCENT * size - (icon - size) / 2.0,
+                size: icon,
+            });
+            strip.h = lines.len().max(1) as f32 * lh;
+            has_icon = true;
+            self.strip(strip, !body.is_empty());
+            self.gap(2.0);
+        }
+        let ctx = Ctx { para_gap: 3.0 };
+        if has_icon {
+            self.blocks(body, ix, iw, ctx);
+        } else {
+            self.indented_item(body, ix, iw, ctx, |strip, bl, sz| {
+                strip.cmds.push(Cmd::Icon {
+                    kind,
+                    x: icon_x,
+                    y: bl - EM_ASCENT * sz - (icon - sz) / 2.0,
+                    size: icon,
+                });
+            });
+        }
+        let inner = std::mem::replace(&mut self.units, outer);
+        let pad_top = 7.0;
+        let pad_bottom = 7.0;
+        let total = pad_top + measure(&inner) + pad_bottom;
+        self.gap(BLOCK_GAP * 1.5);
+        self.units.push(Unit::BoxStart(BoxDeco {
+            x,
+            w,
+            pad_top,
+            pad_bottom,
+            fill,
+            bar,
+            total,
+        }));
+        self.units.extend(inner);
+        self.units.push(Unit::BoxEnd);
+        self.gap(BLOCK_GAP * 1.5);
+    }
+
+    fn table(
+        &mut self,
+        columns: &[Column],
+        rows: &[Vec<Vec<Span>>],
+        hl: Option<usize>,
+        x: f32,
+        w: f32,
+    ) {
+        let ncols = if columns.is_empty() {
+            rows.iter().map(Vec::len).max().unwrap_or(1)
+        } else {
+            columns.len()
+        }
+        .max(1);
+        let rel: Vec<f32> = (0..ncols)
+            .map(|i| {
+                columns
+                    .get(i)
+                    .map(|c| c.width)
+                    .filter(|v| v.is_finite() && *v > 0.0)
+                    .unwrap_or(1.0)
+            })
+            .collect();
+        let sum: f32 = rel.iter().sum();
+        let widths: Vec<f32> = rel.iter().map(|r| r / sum * w).collect();
+        let mut xs = Vec::with_capacity(ncols + 1);
+        let mut acc = x;
+        xs.push(acc);
+        for cw in &widths {
+            acc += cw;
+            xs.push(acc);
+        }
+
+        self.gap(BLOCK_GAP * 1.5);
+        let header_cells: Vec<Vec<Span>> = (0..ncols)
+            .map(|i| {
+                vec![Span::normal(
+                    columns.get(i).map(|c| c.header.clone()).unwrap_or_default(),
+                )]
+            })
+            .collect();
+        let head_base = BaseStyle {
+            size: TABLE_SIZE,
+            weight: Weight::Bold,
+            color: TEXT,
+        };
+        let header = self.table_row(&header_cells, &xs, &head_base, true, hl);
+        let header_strip = header.into_iter().next().unwrap_or_default();
+        self.strip(header_strip.clone(), true);
+        self.units.push(Unit::TableStart(header_strip));
+        let base = BaseStyle {
+            size: TABLE_SIZE,
+            weight: Weight::Regular,
+            color: TEXT,
+        };
+        for row in rows {
+            for strip in self.table_row(row, &xs, &base, false, hl) {
+                self.strip(strip, false);
+            }
+        }
+        self.units.push(Unit::TableEnd);
+        self.gap(BLOCK_GAP * 1.5);
+    }
+
+    /// Lays out one table row; returns one strip, or several slices when the
+    /// row is taller than a page.
+    fn table_row(
+        &mut self,
+        cells: &[Vec<Span>],
+        xs: &[f32],
+        base: &BaseStyle,
+        header: bool,
+        hl: Option<usize>,
+    ) -> Vec<Strip> {
+        let pad_h = 4.0;
+        let pad_v = 3.5;
+        let lh = base.size * 1.5;
+        let ncols = xs.len() - 1;
+        let empty = Vec::new();
+        let cell_lines: Vec<Vec<Line>> = (0..ncols)
+            .map(|c| {
+                let spans = cells.get(c).unwrap_or(&empty);
+                let w = (xs[c + 1] - xs[c] - 2.0 * pad_h).max(base.size);
+                layout_spans(spans, base, w, false, self.fonts, self.warnings)
+            })
+            .collect();
+        let max_lines = cell_lines.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        // Slice rows that cannot fit on a page between lines.
+        let per_slice = (((body_height() - 60.0) - 2.0 * pad_v) / lh)
+            .floor()
+            .max(1.0) as usize;
+        let mut out = Vec::new();
+        let mut from = 0;
+        while from < max_lines {
+            let to = (from + per_slice).min(max_lines);
+            let h = (to - from) as f32 * lh + 2.0 * pad_v;
+            let mut strip = Strip {
+                h,
+                ..Strip::default()
+            };
+            for c in 0..ncols {
+                let tint = match (hl == Some(c), header) {
+                    (true, true) => Some(TABLE_HIGHLIGHT_HEAD_BG),
+                    (true, false) => Some(TABLE_HIGHLIGHT_BG),
+                    (false, true) => Some(TABLE_HEAD_BG),
+                    (false, false) => None,
+                };
+                if let Some(fill) = tint {
+                    // Leave the rule above (drawn by the previous row) visible.
+                    strip.cmds.push(Cmd::Rect {
+                        x: xs[c],
+                        y: 0.35,
+                        w: xs[c + 1] - xs[c],
+                        h: h - 0.35,
+                        radius: 0.0,
+                        fill: Some(fill),
+                        stroke: None,
+                    });
+                }
+            }
+            for (c, lines) in cell_lines.iter().enumerate() {
+                let spans = cells.get(c).unwrap_or(&empty);
+                for (k, line) in lines.iter().enumerate().take(to).skip(from) {
+                    let bl = pad_v
+                        + (k - from) as f32 * lh
+                        + (lh - base.size) / 2.0
+                        + EM_ASCENT * base.size;
+                    draw_line(&mut strip.cmds, line, spans, xs[c] + pad_h, bl);
+                }
+            }
+            // Borders: verticals, bottom, and the top for the header.
+            let rule = |x1, y1, x2, y2| Cmd::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                color: TABLE_RULE,
+                width: 0.6,
+            };
+            for &cx in xs {
+                strip.cmds.push(rule(cx, 0.0, cx, h));
+            }
+            let right = xs[ncols];
+            if header {
+                strip.cmds.push(rule(xs[0], 0.0, right, 0.0));
+                strip.cmds.push(Cmd::Line {
+                    x1: xs[0],
+                    y1: h,
+                    x2: right,
+                    y2: h,
+                    color: RULE,
+                    width: 1.0,
+                });
+            } else {
+                if from > 0 {
+                    strip.cmds.push(rule(xs[0], 0.0, right, 0.0));
+                }
+                strip.cmds.push(rule(xs[0], h, right, h));
+            }
+            out.push(strip);
+            from = to;
+        }
+        out
+    }
+}
+
+fn body_base() -> BaseStyle {
+    BaseStyle {
+        size: BODY_SIZE,
+        weight: Weight::Regular,
+        color: TEXT,
+    }
+}
+
+/// Fill, bar/icon and title colours of a callout kind.
+pub(crate) fn callout_colors(kind: CalloutKind) -> (Rgb, Rgb, Rgb) {
+    match kind {
+        CalloutKind::Error => (Rgb::hex(0xfdecea), Rgb::hex(0xc62828), Rgb::hex(0xb71c1c)),
+        CalloutKind::Warning => (Rgb::hex(0xfff4e0), Rgb::hex(0xe69100), Rgb::hex(0x8a5300)),
+        CalloutKind::Info => (Rgb::hex(0xe8f1fb), Rgb::hex(0x1565c0), Rgb::hex(0x0d47a1)),
+        CalloutKind::Note => (Rgb::hex(0xf1f3f4), Rgb::hex(0x607d8b), Rgb::hex(0x37474f)),
+        CalloutKind::Success => (Rgb::hex(0xe8f5e9), Rgb::hex(0x2e7d32), Rgb::hex(0x1b5e20)),
+    }
+}
+
+/// Height of a unit stream set without page breaks (leading and trailing
+/// gaps dropped, consecutive gaps collapsed).
+fn measure(units: &[Unit]) -> f32 {
+    let mut h = 0.0;
+    let mut gap = 0.0f32;
+    let mut started = false;
+    let mut boxes: Vec<f32> = Vec::new();
+    for u in units {
+        match u {
+            Unit::Strip { strip, .. } => {
+                if started {
+                    h += gap;
+                }
+                h += strip.h;
+                gap = 0.0;
+                started = true;
+            }
+            Unit::Gap(g) => gap = gap.max(*g),
+            Unit::BoxStart(b) => {
+                if started {
+                    h += gap;
+                }
+                gap = 0.0;
+                h += b.pad_top;
+                started = false;
+                boxes.push(b.pad_bottom);
+            }
+            Unit::BoxEnd => {
+                h += boxes.pop().unwrap_or(0.0);
+                gap = 0.0;
+                started = true;
+            }
+            Unit::PageBreak | Unit::TableStart(_) | Unit::TableEnd => {}
+        }
+    }
+    h
+}
+
+/// Lays the document's blocks out into a unit stream.
+pub(crate) fn layout_document(doc: &Document, fonts: &Fonts, warnings: &mut Warnings) -> Vec<Unit> {
+    let mut l = Layouter {
+        fonts,
+        warnings,
+        units: Vec::new(),
+    };
+    l.blocks(
+        &doc.blocks,
+        body_left(),
+        body_width(),
+        Ctx {
+            para_gap: BLOCK_GAP,
+        },
+    );
+    l.units
+}
+
+// ---------------------------------------------------------------------------
+// Pagination
+
+struct OpenBox {
+    deco: BoxDeco,
+    top: f32,
+}
+
+/// Where a strip of the unit stream was placed (read by the tests).
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct Placement {
+    pub page: usize,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+struct Paginator {
+    pages: Vec<PageOut>,
+    placements: Vec<Placement>,
+    marks: Vec<PlacedMark>,
+    y: f32,
+    gap: f32,
+    /// Nothing placed on the current page yet.
+    page_empty: bool,
+    /// The next gap is swallowed (start of page or box).
+    suppress_gap: bool,
+    boxes: Vec<OpenBox>,
+    table_header: Option<Strip>,
+    oversize_warned: bool,
+}
+
+impl Paginator {
+    fn page(&mut self) -> &mut PageOut {
+        if self.pages.is_empty() {
+            self.pages.push(PageOut::default());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn limit(&self) -> f32 {
+        body_bottom() - self.boxes.iter().map(|b| b.deco.pad_bottom).sum::<f32>()
+    }
+
+    fn eff_gap(&self) -> f32 {
+        if self.suppress_gap { 0.0 } else { self.gap }
+    }
+
+    fn close_box_fragment(&mut self, depth: usize, bottom: f32) {
+        let Some(b) = self.boxes.get(depth) else {
+            return;
+        };
+        let (top, d) = (b.top, b.deco.clone());
+        let h = (bottom - top).max(0.0);
+        let page = self.page();
+        page.under.push((
+            depth,
+            Cmd::Rect {
+                x: d.x,
+                y: top,
+                w: d.w,
+                h,
+                radius: 2.5,
+                fill: Some(d.fill),
+                stroke: None,
+            },
+        ));
+        page.under.push((
+            depth,
+            Cmd::Rect {
+                x: d.x,
+                y: top,
+                w: 3.0,
+                h,
+                radius: 0.0,
+                fill: Some(d.bar),
+                stroke: None,
+            },
+        ));
+    }
+
+    fn new_page(&mut self) {
+        // Close the open boxes' fragments on this page.
+        let mut bottom = self.y;
+        for depth in (0..self.boxes.len()).rev() {
+            bottom += self.boxes[depth].deco.pad_bottom;
+            self.close_box_fragment(depth, bottom);
+        }
+        self.pages.push(PageOut::default());
+        self.y = body_top();
+        for b in &mut self.boxes {
+            b.top = self.y;
+            self.y += b.deco.pad_top;
+        }
+        self.gap = 0.0;
+        self.page_empty = true;
+        self.suppress_gap = true;
+        if let Some(h) = self.table_header.clone() {
+            self.place(h, None);
+        }
+    }
+
+    fn place(&mut self, strip: Strip, mark: Option<Bookmark>) {
+        let y = self.y + self.eff_gap();
+        if strip.h > body_height() + 0.5 && !self.oversize_warned {
+            self.oversize_warned = true;
+        }
+        if let Some(m) = mark {
+            let page = self.pages.len().saturating_sub(1);
+            self.marks.push(PlacedMark {
+                level: m.level,
+                title: m.title,
+                page,
+                y,
+            });
+        }
+        let page = self.page();
+        for mut c in strip.cmds {
+            c.shift(y);
+            page.cmds.push(c);
+        }
+        self.y = y + strip.h;
+        self.gap = 0.0;
+        self.page_empty = false;
+        self.suppress_gap = false;
+    }
+
+    /// Height that must fit together starting with `units[i]`.
+    fn chain_height(units: &[Unit], i: usize) -> f32 {
+        let mut h = 0.0;
+        let mut gap = 0.0f32;
+        let mut first = true;
+        for u in &units[i..] {
+            match u {
+                Unit::Strip { strip, keep, .. } => {
+                    if !first {
+                        h += gap;
+                    }
+                    h += strip.h;
+                    gap = 0.0;
+                    first = false;
+                    if !keep {
+                        return h;
+                    }
+                }
+                Unit::Gap(g) => gap = gap.max(*g),
+                Unit::PageBreak => return h,
+                Unit::BoxStart(b) => {
+                    if !first {
+                        h += gap;
+                    }
+                    if b.total <= body_height() {
+                        return h + b.total;
+                    }
+                    h += b.pad_top;
+                    gap = 0.0;
+                    first = true;
+                }
+                Unit::BoxEnd | Unit::TableStart(_) | Unit::TableEnd => {}
+            }
+        }
+        h
+    }
+
+    fn run(mut self, units: Vec<Unit>) -> Paginated {
+        self.pages.push(PageOut::default());
+        let chains: Vec<f32> = (0..units.len())
+            .map(|i| match &units[i] {
+                Unit::Strip { keep: true, .. } | Unit::BoxStart(_) => Self::chain_height(&units, i),
+                _ => 0.0,
+            })
+            .collect();
+        for (i, u) in units.into_iter().enumerate() {
+            match u {
+                Unit::Strip { strip, keep, mark } => {
+                    let need = if keep {
+                        chains[i].max(strip.h)
+                    } else {
+                        strip.h
+                    };
+                    if !self.page_empty && self.y + self.eff_gap() + need > self.limit() + 0.01 {
+                        // A kept chain taller than a page is set greedily.
+                        let fits_alone = self.y + self.eff_gap() + strip.h <= self.limit() + 0.01;
+                        if !(keep && need > body_height() && fits_alone) {
+                            self.new_page();
+                        }
+                    }
+                    let h = strip.h;
+                    self.place(strip, mark);
+                    self.placements.push(Placement {
+                        page: self.pages.len() - 1,
+                        top: self.y - h,
+                        bottom: self.y,
+                    });
+                }
+                Unit::Gap(g) => self.gap = self.gap.max(g),
+                Unit::PageBreak => {
+                    if !self.page_empty {
+                        self.new_page();
+                    }
+                }
+                Unit::BoxStart(deco) => {
+                    let need = if deco.total <= body_height() {
+                        deco.total
+                    } else {
+                        chains[i]
+                    };
+                    if !self.page_empty && self.y + self.eff_gap() + need > self.limit() + 0.01 {
+                        self.new_page();
+                    }
+                    self.y += self.eff_gap();
+                    self.gap = 0.0;
+                    let top = self.y;
+                    self.y += deco.pad_top;
+                    self.boxes.push(OpenBox { deco, top });
+                    self.suppress_gap = true;
+                    self.page_empty = false;
+                }
+                Unit::BoxEnd => {
+                    let depth = self.boxes.len().saturating_sub(1);
+                    if let Some(b) = self.boxes.last() {
+                        self.y += b.deco.pad_bottom;
+                    }
+                    let y = self.y;
+                    self.close_box_fragment(depth, y);
+                    self.boxes.pop();
+                    self.gap = 0.0;
+                    self.suppress_gap = false;
+                }
+                Unit::TableStart(h) => self.table_header = Some(h),
+                Unit::TableEnd => self.table_header = None,
+            }
+        }
+        Paginated {
+            pages: self.pages,
+            marks: self.marks,
+            placements: self.placements,
+            oversize: self.oversize_warned,
+        }
+    }
+}
+
+/// Result of pagination.
+#[derive(Debug)]
+pub(crate) struct Paginated {
+    pub pages: Vec<PageOut>,
+    pub marks: Vec<PlacedMark>,
+    /// One entry per `Unit::Strip` of the input, in order.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub placements: Vec<Placement>,
+    oversize: bool,
+}
+
+/// Places the unit stream on pages. Always returns at least one page.
+pub(crate) fn paginate(units: Vec<Unit>, warnings: &mut Warnings) -> Paginated {
+    let p = Paginator {
+        pages: Vec::new(),
+        placements: Vec::new(),
+        marks: Vec::new(),
+        y: body_top(),
+        gap: 0.0,
+        page_empty: true,
+        suppress_gap: true,
+        boxes: Vec::new(),
+        table_header: None,
+        oversize_warned: false,
+    };
+    let out = p.run(units);
+    if out.oversize {
+        warnings.push("content taller than a page was clipped at the page bottom".into());
+    }
+    out
+}
+
+/// Running header and footer for page `n` of `total` (1-based), in page
+/// coordinates.
+pub(crate) fn running_heads(
+    doc: &Document,
+    n: usize,
+    total: usize,
+    fonts: &Fonts,
+    warnings: &mut Warnings,
+) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    let x0 = body_left();
+    let w = body_width();
+    let x1 = x0 + w;
+    let size = HEADER_SIZE;
+    let put = |cmds: &mut Vec<Cmd>,
+               text: &str,
+               max_w: f32,
+               right: bool,
+               y: f32,
+               warnings: &mut Warnings| {
+        if text.trim().is_empty() {
+            return;
+        }
+        let fitted = fit_text(fonts, text, size, max_w);
+        let line = plain_text(fonts, &fitted, size, Weight::Regular, MUTED, warnings);
+        let x = if right { x1 - line.width } else { x0 };
+        draw_line(cmds, &line, &[Span::normal(fitted)], x, y);
+    };
+    let hy = mm(HEADER_BASELINE_MM);
+    let right_w = fonts
+        .measure(Weight::Regular, &doc.header_right, size)
+        .min(w * 0.45);
+    put(
+        &mut cmds,
+        &doc.header_left,
+        w - right_w - size * 2.0,
+        false,
+        hy,
+        warnings,
+    );
+    put(&mut cmds, &doc.header_right, right_w, true, hy, warnings);
+    let rule = |y: f32| Cmd::Line {
+        x1: x0,
+        y1: y,
+        x2: x1,
+        y2: y,
+        color: RULE,
+        width: 0.5,
+    };
+    cmds.push(rule(mm(HEADER_RULE_MM)));
+    cmds.push(rule(mm(FOOTER_RULE_MM)));
+    let fy = mm(FOOTER_BASELINE_MM);
+    let num = format!("{n} / {total}");
+    let num_w = fonts.measure(Weight::Regular, &num, size);
+    put(
+        &mut cmds,
+        &doc.footer_left,
+        w - num_w - size * 2.0,
+        false,
+        fy,
+        warnings,
+    );
+    put(&mut cmds, &num, num_w + 1.0, true, fy, warnings);
+    cmds
+}
+
+/// Shortens `text` with an ellipsis so that it fits `max_w`.
+fn fit_text(fonts: &Fonts, text: &str, size: f32, max_w: f32) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    if fonts.measure(Weight::Regular, &text, size) <= max_w {
+        return text;
+    }
+    let ell = fonts.measure(Weight::Regular, "…", size);
+    let mut out = String::new();
+    let mut w = 0.0;
+    for c in text.chars() {
+        let cw = fonts.measure(Weight::Regular, c.encode_utf8(&mut [0; 4]), size);
+        if w + cw + ell > max_w {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}

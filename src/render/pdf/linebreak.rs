@@ -1,0 +1,599 @@
+//! Japanese line breaking (JLREQ) for inline text.
+//!
+//! Spans are turned into *atoms* (one visible character each, measured with
+//! the real font's `hmtx` advances at the size used). Break opportunities come
+//! from UAX #14 (`unicode-linebreak`) and are then tailored:
+//!
+//! * **Kinsoku shori** (JLREQ §3.1.7): no line starts with a closing bracket,
+//!   a comma or full stop, a middle dot or colon, `ー`, a small kana, an
+//!   iteration mark, `！？…‥` and similar ([`no_line_start`]); no line ends
+//!   with an opening bracket ([`no_line_end`]).
+//! * **Words stay whole**: no break between two Latin "word" characters (ASCII
+//!   letters, digits and symbols, Latin letters), so codes such as
+//!   `CAF1253000113`, phone numbers such as `0800-0804583`, e-mail addresses
+//!   and URLs are never split — unless one is longer than a whole line, in
+//!   which case it is broken by character.
+//! * `'\n'` is a forced break; U+200B (zero-width space) an invisible break
+//!   opportunity; U+00AD (soft hyphen) an opportunity that shows a hyphen when
+//!   taken.
+//!
+//! Lines are filled greedily. When the character that would start the next
+//! line may not start a line, the break moves back to the previous allowed
+//! opportunity: this engine uses **oidashi** (追い出し, pushing the preceding
+//! character down to the next line) and never oikomi (squeezing the
+//! character into the line). The short line this leaves is then justified by
+//! spreading the slack evenly over the inter-character gaps (両端揃え),
+//! except in the last line of a paragraph or before a forced break.
+//!
+//! Adjacent full-width punctuation is compressed the JLREQ way (約物の詰め):
+//! e.g. `。」` and `）「` take 1.5 em instead of 2 em.
+
+use std::collections::HashSet;
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+use super::doc::{Span, SpanStyle};
+use super::fonts::{Fonts, Weight, is_invisible};
+use super::style::{LINK, MUTED, Rgb, SMALL_SIZE, TEXT};
+
+/// Characters that must not start a line (JLREQ cl-02 closing brackets,
+/// cl-03 hyphens, cl-04 dividing punctuation, cl-05 middle dots, cl-06 full
+/// stops, cl-07 commas, cl-08 inseparables, cl-09 iteration marks, cl-10
+/// prolonged sound mark, cl-11 small kana) plus their ASCII counterparts.
+pub fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。' | '，' | '．' | ',' | '.' | '､' | '｡'
+            | '」' | '』' | '）' | '】' | '〕' | '〉' | '》' | '］' | '｝' | '〙' | '〗' | '〟'
+            | '’' | '”' | ')' | ']' | '}' | '｠' | '»' | '｣'
+            | '・' | '：' | '；' | ':' | ';' | '･'
+            | 'ー' | 'ｰ' | '〜' | '～' | '‐' | '゠' | '–'
+            | '！' | '？' | '!' | '?' | '‼' | '⁇' | '⁈' | '⁉'
+            | '…' | '‥'
+            | 'ヽ' | 'ヾ' | 'ゝ' | 'ゞ' | '々' | '〻'
+            | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ'
+            | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
+            | 'ㇰ'..='ㇿ'
+            | 'ｧ'..='ｯ'
+    )
+}
+
+/// Characters that must not end a line (JLREQ cl-01 opening brackets).
+pub fn no_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '「' | '『'
+            | '（'
+            | '【'
+            | '〔'
+            | '〈'
+            | '《'
+            | '［'
+            | '｛'
+            | '〘'
+            | '〖'
+            | '〝'
+            | '‘'
+            | '“'
+            | '('
+            | '['
+            | '{'
+            | '｟'
+            | '«'
+            | '｢'
+    )
+}
+
+/// Full-width punctuation whose glyph sits in the left half of its em box
+/// (closing brackets, comma, full stop).
+fn closing_punct(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '」'
+            | '』'
+            | '）'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '］'
+            | '｝'
+            | '〙'
+            | '〗'
+    )
+}
+
+/// Full-width opening brackets (glyph in the right half of the em box).
+fn opening_punct(c: char) -> bool {
+    matches!(
+        c,
+        '「' | '『' | '（' | '【' | '〔' | '〈' | '《' | '［' | '｛' | '〘' | '〖'
+    )
+}
+
+/// Latin "word" characters between which no break is made.
+fn word_char(c: char) -> bool {
+    c.is_ascii_graphic() || (c.is_alphanumeric() && u32::from(c) < 0x2E80)
+}
+
+/// Characters that must not be separated from a neighbour of the same kind.
+fn inseparable(a: char, b: char) -> bool {
+    a == b && matches!(a, '…' | '‥' | '—' | '―')
+}
+
+/// Collects warnings, reporting each (origin, character) pair once.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings {
+    pub list: Vec<String>,
+    seen: HashSet<(Option<String>, char)>,
+}
+
+impl Warnings {
+    /// Reports a character the font cannot show.
+    pub fn missing(&mut self, origin: Option<&str>, c: char, replacement: char) {
+        if self.seen.insert((origin.map(str::to_owned), c)) {
+            self.list.push(format!(
+                "missing glyph U+{:04X} '{}' in {}: drawn as '{}'",
+                u32::from(c),
+                c.escape_debug(),
+                origin.unwrap_or("(no origin)"),
+                replacement
+            ));
+        }
+    }
+
+    /// Adds a free-form warning.
+    pub fn push(&mut self, msg: String) {
+        self.list.push(msg);
+    }
+}
+
+/// Base style of a block of inline text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BaseStyle {
+    /// Font size in points.
+    pub size: f32,
+    /// Face used for `Normal` spans.
+    pub weight: Weight,
+    /// Colour of `Normal` spans.
+    pub color: Rgb,
+}
+
+/// One visible character, measured.
+#[derive(Debug, Clone)]
+pub(crate) struct Atom {
+    /// The character as written (used for break decisions).
+    pub orig: char,
+    /// The text the drawn glyph maps back to (the replacement mark if the
+    /// font lacks `orig`).
+    pub text: char,
+    pub gid: u16,
+    /// Room before the glyph (padding of a boxed span), in pt.
+    pub lead: f32,
+    /// Glyph advance in pt.
+    pub advance: f32,
+    /// Room after the glyph (padding of a boxed span), in pt.
+    pub trail: f32,
+    pub size: f32,
+    pub weight: Weight,
+    pub color: Rgb,
+    /// Index of the span this atom came from.
+    pub span: usize,
+}
+
+impl Atom {
+    fn width(&self) -> f32 {
+        self.lead + self.advance + self.trail
+    }
+
+    fn is_space(&self) -> bool {
+        self.orig == ' ' || self.orig == '\u{3000}' || self.orig == '\u{A0}'
+    }
+}
+
+/// An atom placed on a line.
+#[derive(Debug, Clone)]
+pub(crate) struct Placed {
+    /// Left edge of the atom's box (including its `lead`), relative to the
+    /// line start.
+    pub x: f32,
+    /// Total width of the atom's box on this line (lead + advance + trail,
+    /// adjusted by punctuation compression and justification).
+    pub w: f32,
+    pub atom: Atom,
+}
+
+/// A finished line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Line {
+    pub items: Vec<Placed>,
+    /// Width of the set line.
+    pub width: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Brk {
+    No,
+    Allowed,
+    /// Allowed at a soft hyphen: a hyphen is shown when taken.
+    Soft,
+    /// Forced, with the number of line feeds.
+    Mandatory(u16),
+}
+
+/// Room (em) added on each side of `Value` and `Code` spans. Kept below
+/// 0.1 em so that text extraction does not see a word gap there.
+pub(crate) const BOX_PAD_EM: f32 = 0.07;
+/// How far (em) the tinted box of a `Value`/`Code` span reaches beyond that
+/// room, into the neighbouring glyphs' side bearings.
+pub(crate) const BOX_BLEED_EM: f32 = 0.05;
+/// Largest justification gap (em) before a line is left ragged instead.
+const MAX_JUSTIFY_EM: f32 = 0.09;
+
+/// Style of an atom from its span.
+fn span_look(style: &SpanStyle, base: &BaseStyle) -> (Weight, f32, Rgb, bool) {
+    match style {
+        SpanStyle::Normal => (base.weight, base.size, base.color, false),
+        SpanStyle::Bold => (Weight::Bold, base.size, base.color, false),
+        SpanStyle::Value => (Weight::Bold, base.size, Rgb::hex(0x111111), true),
+        SpanStyle::Code => (base.weight, base.size, TEXT, true),
+        SpanStyle::Link { .. } => (base.weight, base.size, LINK, false),
+        SpanStyle::Small => (
+            base.weight,
+            (base.size * SMALL_SIZE / 10.0).min(base.size),
+            MUTED,
+            false,
+        ),
+    }
+}
+
+/// Prepared paragraph: atoms plus break classes between them.
+pub(crate) struct Prepared {
+    atoms: Vec<Atom>,
+    /// `brk[i]`: may a line start at atom `i`? (`brk[0]` is unused.)
+    brk: Vec<Brk>,
+    /// Width change of atom `i` when atom `i + 1` follows on the same line
+    /// (negative: punctuation compression).
+    adj: Vec<f32>,
+    /// Forced line feeds before the first atom.
+    leading_breaks: u16,
+}
+
+/// Turns spans into atoms and computes the tailored break opportunities.
+pub(crate) fn prepare(
+    spans: &[Span],
+    base: &BaseStyle,
+    fonts: &Fonts,
+    warnings: &mut Warnings,
+) -> Prepared {
+    let mut full = String::new();
+    let mut atoms: Vec<Atom> = Vec::new();
+    // (byte offset, index of the next atom) for every char of `full`.
+    let mut at_byte: Vec<(usize, usize)> = Vec::new();
+    let mut explicit: Vec<(usize, Brk)> = Vec::new();
+    let mut newlines: Vec<(usize, u16)> = Vec::new();
+
+    for (si, span) in spans.iter().enumerate() {
+        let (weight, size, color, boxed) = span_look(&span.style, base);
+        let face = fonts.face(weight);
+        let first_atom = atoms.len();
+        for c in span.text.chars() {
+            at_byte.push((full.len(), atoms.len()));
+            full.push(c);
+            match c {
+                '\n' | '\u{2028}' | '\u{2029}' => {
+                    match newlines.last_mut() {
+                        Some((i, n)) if *i == atoms.len() => *n = n.saturating_add(1),
+                        _ => newlines.push((atoms.len(), 1)),
+                    }
+                    continue;
+                }
+                '\u{200B}' => {
+                    explicit.push((atoms.len(), Brk::Allowed));
+                    continue;
+                }
+                '\u{AD}' => {
+                    explicit.push((atoms.len(), Brk::Soft));
+                    continue;
+                }
+                _ => {}
+            }
+            let c = if c == '\t' { ' ' } else { c };
+            if is_invisible(c) {
+                continue;
+            }
+            let g = face.resolve(c);
+            let text = if g.found {
+                c
+            } else {
+                warnings.missing(span.origin.as_deref(), c, face.replacement_text());
+                face.replacement_text()
+            };
+            atoms.push(Atom {
+                orig: c,
+                text,
+                gid: g.gid,
+                lead: 0.0,
+                advance: g.advance_em * size,
+                trail: 0.0,
+                size,
+                weight,
+                color,
+                span: si,
+            });
+        }
+        if boxed && atoms.len() > first_atom {
+            let pad = BOX_PAD_EM * size;
+            atoms[first_atom].lead += pad;
+            if let Some(last) = atoms.last_mut() {
+                last.trail += pad;
+            }
+        }
+    }
+
+    let n = atoms.len();
+    let mut brk = vec![Brk::No; n + 1];
+    // UAX #14 opportunities, mapped from byte offsets to atom indices.
+    let mut k = 0;
+    for (byte, op) in linebreaks(&full) {
+        while k < at_byte.len() && at_byte[k].0 < byte {
+            k += 1;
+        }
+        let ai = at_byte.get(k).map_or(n, |p| p.1);
+        if ai == 0 || ai >= n {
+            continue;
+        }
+        if matches!(op, BreakOpportunity::Allowed | BreakOpportunity::Mandatory) {
+            let prev = &atoms[ai - 1];
+            let next = &atoms[ai];
+            if !(word_char(prev.orig) && word_char(next.orig)) {
+                brk[ai] = Brk::Allowed;
+            }
+        }
+    }
+    for (ai, b) in explicit {
+        if ai > 0 && ai < n {
+            brk[ai] = b;
+        }
+    }
+    // Kinsoku: veto opportunities that would start a line with a forbidden
+    // character or end one with an opening bracket.
+    for i in 1..n {
+        if !matches!(brk[i], Brk::Allowed | Brk::Soft) {
+            continue;
+        }
+        let mut p = i - 1;
+        while p > 0 && atoms[p].is_space() {
+            p -= 1;
+        }
+        if no_line_start(atoms[i].orig)
+            || no_line_end(atoms[p].orig)
+            || inseparable(atoms[i - 1].orig, atoms[i].orig)
+        {
+            brk[i] = Brk::No;
+        }
+    }
+    let mut leading_breaks = 0;
+    for (ai, count) in newlines {
+        if ai == 0 {
+            leading_breaks = count;
+        } else if ai < n {
+            brk[ai] = Brk::Mandatory(count);
+        }
+    }
+
+    // Punctuation compression between adjacent full-width punctuation.
+    let mut adj = vec![0.0; n];
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (&atoms[i], &atoms[i + 1]);
+        let full_width = (a.advance - a.size).abs() < 0.05 * a.size;
+        let squeeze = full_width
+            && ((closing_punct(a.orig) && (opening_punct(b.orig) || closing_punct(b.orig)))
+                || (opening_punct(a.orig) && opening_punct(b.orig)));
+        if squeeze {
+            adj[i] = -0.5 * a.size;
+        }
+    }
+
+    Prepared {
+        atoms,
+        brk,
+        adj,
+        leading_breaks,
+    }
+}
+
+/// Breaks prepared text into lines no wider than `width` (in pt), then
+/// justifies all lines but the last of each paragraph (or before a forced
+/// break) when `justify` is set.
+pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts) -> Vec<Line> {
+    let atoms = &p.atoms;
+    let n = atoms.len();
+    let width = if width.is_finite() {
+        width.max(1.0)
+    } else {
+        f32::MAX
+    };
+    let mut lines: Vec<Line> = (0..p.leading_breaks.saturating_sub(1))
+        .map(|_| Line::default())
+        .collect();
+    let mut s = 0;
+    let mut after_forced = true;
+    while s < n {
+        if !after_forced {
+            while s < n && atoms[s].is_space() {
+                s += 1;
+            }
+            if s >= n {
+                break;
+            }
+        }
+        // Grow the line while it fits, remembering the last opportunity.
+        let mut w = 0.0f32;
+        let mut best: Option<usize> = None;
+        let mut j = s;
+        let mut end: Option<(usize, Brk)> = None;
+        while j < n {
+            let content = w + atoms[j].width();
+            if j > s && !atoms[j].is_space() && content > width + 0.01 {
+                break;
+            }
+            w = content + p.adj[j];
+            j += 1;
+            if j == n {
+                end = Some((n, Brk::Mandatory(1)));
+                break;
+            }
+            match p.brk[j] {
+                Brk::Mandatory(c) => {
+                    end = Some((j, Brk::Mandatory(c)));
+                    break;
+                }
+                Brk::Allowed => best = Some(j),
+                Brk::Soft => {
+                    let hy = hyphen_width(&atoms[j - 1], fonts);
+                    if content + hy <= width + 0.01 {
+                        best = Some(j);
+                    }
+                }
+                Brk::No => {}
+            }
+        }
+        let (e, kind) = match end {
+            Some(x) => x,
+            None => match best {
+                Some(b) => (b, p.brk[b]),
+                None => (emergency(atoms, s, j), Brk::No),
+            },
+        };
+        let last = matches!(kind, Brk::Mandatory(_));
+        let mut line = set_line(atoms, &p.adj, s, e, kind == Brk::Soft, fonts);
+        if justify && !last {
+            justify_line(&mut line, width);
+        }
+        lines.push(line);
+        if let Brk::Mandatory(c) = kind
+            && e < n
+        {
+            for _ in 1..c {
+                lines.push(Line::default());
+            }
+        }
+        after_forced = last;
+        s = e.max(s + 1);
+    }
+    lines
+}
+
+/// Break position when no opportunity fits: by character, at the last atom
+/// that fits, moved back (oidashi) while it would violate kinsoku. Spaces
+/// around the break are skipped when checking, as they vanish at a break.
+fn emergency(atoms: &[Atom], s: usize, j: usize) -> usize {
+    let j = j.max(s + 1);
+    let bad = |k: usize| {
+        let mut f = k;
+        while f < atoms.len() && atoms[f].is_space() {
+            f += 1;
+        }
+        let mut p = k - 1;
+        while p > s && atoms[p].is_space() {
+            p -= 1;
+        }
+        (f < atoms.len() && no_line_start(atoms[f].orig)) || no_line_end(atoms[p].orig)
+    };
+    let mut k = j;
+    while k > s + 1 && k < atoms.len() && bad(k) {
+        k -= 1;
+    }
+    if k < atoms.len() && bad(k) { j } else { k }
+}
+
+fn hyphen_width(a: &Atom, fonts: &Fonts) -> f32 {
+    fonts.face(a.weight).resolve('-').advance_em * a.size
+}
+
+/// Places atoms `s..e` on a line (trailing spaces dropped, optional hyphen).
+fn set_line(atoms: &[Atom], adj: &[f32], s: usize, e: usize, hyphen: bool, fonts: &Fonts) -> Line {
+    let mut e_trim = e;
+    while e_trim > s && atoms[e_trim - 1].is_space() {
+        e_trim -= 1;
+    }
+    let mut items = Vec::with_capacity(e_trim - s + 1);
+    let mut x = 0.0;
+    for i in s..e_trim {
+        let a = &atoms[i];
+        let mut w = a.width();
+        if i + 1 < e_trim {
+            w += adj[i];
+        }
+        items.push(Placed {
+            x,
+            w,
+            atom: a.clone(),
+        });
+        x += w;
+    }
+    if hyphen && let Some(prev) = items.last() {
+        let face = fonts.face(prev.atom.weight);
+        let g = face.resolve('-');
+        let mut atom = prev.atom.clone();
+        atom.orig = '-';
+        atom.text = '-';
+        atom.gid = g.gid;
+        atom.lead = 0.0;
+        atom.trail = 0.0;
+        atom.advance = g.advance_em * atom.size;
+        let w = atom.advance;
+        items.push(Placed { x, w, atom });
+        x += w;
+    }
+    Line { items, width: x }
+}
+
+/// Spreads the slack of a line over its expandable gaps.
+fn justify_line(line: &mut Line, width: f32) {
+    let n = line.items.len();
+    if n < 2 || line.width >= width {
+        return;
+    }
+    let slack = width - line.width;
+    let expandable = |a: &Atom, b: &Atom| {
+        !(inseparable(a.orig, b.orig) || (word_char(a.orig) && word_char(b.orig)))
+    };
+    let gaps = (0..n - 1)
+        .filter(|&i| expandable(&line.items[i].atom, &line.items[i + 1].atom))
+        .count();
+    if gaps == 0 {
+        return;
+    }
+    let per = slack / gaps as f32;
+    let size = line.items[0].atom.size;
+    if per > MAX_JUSTIFY_EM * size {
+        return;
+    }
+    let mut shift = 0.0;
+    for i in 0..n {
+        line.items[i].x += shift;
+        if i + 1 < n && expandable(&line.items[i].atom, &line.items[i + 1].atom) {
+            line.items[i].w += per;
+            shift += per;
+        }
+    }
+    line.width += shift;
+}
+
+/// Convenience: prepare and break in one go.
+pub(crate) fn layout_spans(
+    spans: &[Span],
+    base: &BaseStyle,
+    width: f32,
+    justify: bool,
+    fonts: &Fonts,
+    warnings: &mut Warnings,
+) -> Vec<Line> {
+    let p = prepare(spans, base, fonts, warnings);
+    break_lines(&p, width, justify, fonts)
+}

@@ -1,0 +1,633 @@
+//! Tests of the PDF engine: line breaking (kinsoku, unsplittable words, soft
+//! breaks), pagination rules and end-to-end rendering of awkward documents.
+
+use std::sync::{Arc, OnceLock};
+
+use super::layout::{self, Cmd, PageOut, Unit};
+use super::linebreak::{BaseStyle, Line, Warnings, layout_spans};
+use super::style::{BODY_BOTTOM_MM, BODY_TOP_MM, TEXT, mm};
+use super::*;
+
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
+        let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
+        match Fonts::from_bytes(regular, bold) {
+            Ok(f) => f,
+            Err(e) => panic!("vendored fonts must parse: {e}"),
+        }
+    })
+}
+
+fn base() -> BaseStyle {
+    BaseStyle {
+        size: 10.0,
+        weight: Weight::Regular,
+        color: TEXT,
+    }
+}
+
+fn lines_of(spans: &[Span], width_em: f32) -> Vec<Line> {
+    let mut w = Warnings::default();
+    layout_spans(spans, &base(), width_em * 10.0, true, fonts(), &mut w)
+}
+
+fn text_of(line: &Line) -> String {
+    line.items.iter().map(|p| p.atom.orig).collect()
+}
+
+/// Deterministic pseudo-random generator (xorshift).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+/// Random Japanese-looking text mixing kanji, kana, small kana, long vowel
+/// marks, punctuation, brackets, Latin words and numbers.
+fn random_text(rng: &mut Rng, pieces: usize) -> String {
+    let words = [
+        "申請",
+        "医療機関",
+        "コード",
+        "を",
+        "入力",
+        "して",
+        "ください",
+        "。",
+        "、",
+        "「",
+        "」",
+        "（",
+        "）",
+        "ポータル",
+        "サイト",
+        "ログイン",
+        "ちょっと",
+        "キャッシュ",
+        "ー",
+        "！",
+        "？",
+        "・",
+        "CAF1253000113",
+        "0800-0804583",
+        "info@example.jp",
+        "ID",
+        "10桁",
+        "…",
+        "『",
+        "』",
+        "っ",
+        "ャ",
+        "ゃ",
+        "：",
+        "；",
+        "ベンダー",
+        "確認",
+        "例えば",
+        "【重要】",
+        "〔注〕",
+        " ",
+        "Wi-Fi",
+    ];
+    let mut s = String::new();
+    for _ in 0..pieces {
+        s.push_str(rng.pick(&words));
+    }
+    s
+}
+
+#[test]
+fn kinsoku_holds_for_generated_text() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut checked = 0;
+    for round in 0..400 {
+        let text = random_text(&mut rng, 20 + round % 60);
+        let width = 10.0 + (round % 23) as f32 * 1.5;
+        let lines = lines_of(&[Span::normal(text.clone())], width);
+        let joined: String = lines.iter().map(text_of).collect();
+        assert_eq!(
+            joined.replace(' ', ""),
+            text.replace(' ', ""),
+            "line breaking lost or duplicated characters"
+        );
+        for (i, line) in lines.iter().enumerate() {
+            let t = text_of(line);
+            let Some(first) = t.chars().next() else {
+                continue;
+            };
+            let last = t.chars().last().unwrap_or(first);
+            if i > 0 {
+                assert!(
+                    !no_line_start(first),
+                    "line {i} starts with {first:?} at width {width}: {t:?} in {text:?}"
+                );
+            }
+            if i + 1 < lines.len() {
+                assert!(
+                    !no_line_end(last),
+                    "line {i} ends with {last:?} at width {width}: {t:?}"
+                );
+                assert!(
+                    line.width <= width * 10.0 + 0.05,
+                    "line {i} overflows: {} > {}",
+                    line.width,
+                    width * 10.0
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000);
+}
+
+#[test]
+fn codes_numbers_and_addresses_are_not_split() {
+    for word in [
+        "CAF1253000113",
+        "0800-0804583",
+        "info-desk@sakura-naika.example.jp",
+    ] {
+        let min = word.len() + 2;
+        for width in min..min + 60 {
+            let spans = [
+                Span::normal("受付番号は、窓口で確認した"),
+                Span::value(word, "code"),
+                Span::normal("です。お問い合わせの際に番号をお伝えください。"),
+            ];
+            let lines = lines_of(&spans, width as f32 * 0.5);
+            assert!(
+                lines.iter().any(|l| text_of(l).contains(word)),
+                "{word} split at width {width}: {:?}",
+                lines.iter().map(text_of).collect::<Vec<_>>()
+            );
+        }
+    }
+}
+
+#[test]
+fn words_longer_than_a_line_break_by_character() {
+    let word = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".repeat(3);
+    let lines = lines_of(&[Span::normal(word.clone())], 12.0);
+    assert!(lines.len() > 1);
+    let joined: String = lines.iter().map(text_of).collect();
+    assert_eq!(joined, word);
+    for l in &lines {
+        assert!(l.width <= 120.05, "overflow {}", l.width);
+    }
+}
+
+#[test]
+fn soft_breaks() {
+    // A forced break.
+    let lines = lines_of(&[Span::normal("一行目\n二行目")], 40.0);
+    assert_eq!(
+        lines.iter().map(text_of).collect::<Vec<_>>(),
+        ["一行目", "二行目"]
+    );
+    // Blank lines are kept.
+    let lines = lines_of(&[Span::normal("上\n\n下")], 40.0);
+    assert_eq!(lines.len(), 3);
+    // A zero-width space lets a long Latin run break there, invisibly.
+    let lines = lines_of(
+        &[Span::normal("AAAAAAAAAAAAAAAA\u{200B}BBBBBBBBBBBBBBBB")],
+        10.0,
+    );
+    assert_eq!(
+        lines.iter().map(text_of).collect::<Vec<_>>(),
+        ["AAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBB"]
+    );
+    // A soft hyphen shows a hyphen only where the line breaks.
+    let lines = lines_of(&[Span::normal("Registrierungs\u{AD}formular")], 9.0);
+    assert_eq!(
+        lines.iter().map(text_of).collect::<Vec<_>>(),
+        ["Registrierungs-", "formular"]
+    );
+    let lines = lines_of(&[Span::normal("Registrierungs\u{AD}formular")], 40.0);
+    assert_eq!(text_of(&lines[0]), "Registrierungsformular");
+}
+
+#[test]
+fn oidashi_and_justification() {
+    // 20 full-width characters per line; the 21st is "。", which may not
+    // start a line, so the 20th is pushed down with it (oidashi) and the
+    // short first line is justified to the full measure.
+    let text = "あいうえおかきくけこさしすせそたちつてと。なにぬねの";
+    let lines = lines_of(&[Span::normal(text)], 20.0);
+    assert_eq!(text_of(&lines[0]).chars().count(), 19);
+    assert!(text_of(&lines[1]).starts_with("と。"));
+    assert!(
+        (lines[0].width - 200.0).abs() < 0.05,
+        "not justified: {}",
+        lines[0].width
+    );
+}
+
+#[test]
+fn punctuation_is_compressed() {
+    let plain = lines_of(&[Span::normal("あ。あ")], 40.0)[0].width;
+    let squeezed = lines_of(&[Span::normal("あ。「あ」")], 40.0)[0].width;
+    // 5 em minus the compressed half em after "。".
+    assert!((plain - 30.0).abs() < 0.05);
+    assert!((squeezed - 45.0).abs() < 0.05, "{squeezed}");
+}
+
+fn layout_doc(doc: &Document) -> (Vec<Unit>, layout::Paginated) {
+    let mut w = Warnings::default();
+    let units = layout::layout_document(doc, fonts(), &mut w);
+    let kept = units.clone();
+    (kept, layout::paginate(units, &mut w))
+}
+
+/// Page index of every strip unit, with its `keep` and heading flags.
+fn strips(units: &[Unit]) -> Vec<(bool, bool)> {
+    units
+        .iter()
+        .filter_map(|u| match u {
+            Unit::Strip { keep, mark, .. } => Some((*keep, mark.is_some())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn para(n: usize) -> Block {
+    Block::text(
+        "オンライン資格確認の導入にあたり、医療機関等向けポータルサイトで申請を行います。"
+            .repeat(n),
+    )
+}
+
+#[test]
+fn headings_are_never_last_on_a_page() {
+    for filler in 0..30 {
+        let mut blocks = Vec::new();
+        for i in 0..filler {
+            blocks.push(para(1 + i % 3));
+        }
+        for k in 0..8 {
+            blocks.push(Block::Heading {
+                level: 2,
+                number: Some(format!("1-{k}")),
+                text: "見出し".into(),
+                bookmark: true,
+            });
+            blocks.push(para(2));
+            blocks.push(Block::Heading {
+                level: 3,
+                number: None,
+                text: "小見出し".into(),
+                bookmark: false,
+            });
+            blocks.push(Block::Table {
+                columns: vec![Column {
+                    header: "項目".into(),
+                    width: 1.0,
+                }],
+                rows: vec![vec![vec![Span::normal("値")]]; 3],
+                highlight_col: None,
+            });
+        }
+        let doc = Document {
+            blocks,
+            ..Document::default()
+        };
+        let (units, p) = layout_doc(&doc);
+        let flags = strips(&units);
+        assert_eq!(flags.len(), p.placements.len());
+        for (i, (keep, _)) in flags.iter().enumerate() {
+            if *keep && i + 1 < flags.len() {
+                assert_eq!(
+                    p.placements[i].page,
+                    p.placements[i + 1].page,
+                    "kept strip {i} separated from the next (filler {filler})"
+                );
+            }
+        }
+        for pl in &p.placements {
+            assert!(
+                pl.bottom <= mm(BODY_BOTTOM_MM) + 0.05,
+                "strip runs past the body"
+            );
+            assert!(pl.top >= mm(BODY_TOP_MM) - 0.05);
+        }
+    }
+}
+
+fn page_text(page: &PageOut) -> String {
+    page.cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.text).collect::<String>()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn table_rows_are_not_split_and_headers_repeat() {
+    let rows: Vec<Vec<Vec<Span>>> = (0..80)
+        .map(|i| {
+            vec![
+                vec![Span::normal(format!("行{i}"))],
+                vec![Span::normal("説明文が入ります。".repeat(1 + i % 5))],
+            ]
+        })
+        .collect();
+    let doc = Document {
+        blocks: vec![
+            para(3),
+            Block::Table {
+                columns: vec![
+                    Column {
+                        header: "見出し列".into(),
+                        width: 1.0,
+                    },
+                    Column {
+                        header: "説明列".into(),
+                        width: 3.0,
+                    },
+                ],
+                rows,
+                highlight_col: Some(1),
+            },
+        ],
+        ..Document::default()
+    };
+    let (_, p) = layout_doc(&doc);
+    assert!(p.pages.len() >= 3);
+    for (i, page) in p.pages.iter().enumerate() {
+        let t = page_text(page);
+        assert!(
+            t.contains("見出し列説明列"),
+            "page {i} lacks the table header"
+        );
+    }
+    for pl in &p.placements {
+        assert!(
+            pl.bottom <= mm(BODY_BOTTOM_MM) + 0.05,
+            "row split or overflow: {pl:?}"
+        );
+    }
+}
+
+#[test]
+fn callouts_move_whole_to_the_next_page() {
+    let doc = Document {
+        blocks: vec![
+            para(20),
+            Block::Callout {
+                kind: CalloutKind::Warning,
+                title: Some("注意".into()),
+                body: vec![para(4)],
+            },
+        ],
+        ..Document::default()
+    };
+    let (units, p) = layout_doc(&doc);
+    // Find the strips inside the box.
+    let mut inside = Vec::new();
+    let mut depth = 0;
+    let mut k = 0;
+    for u in &units {
+        match u {
+            Unit::BoxStart(_) => depth += 1,
+            Unit::BoxEnd => depth -= 1,
+            Unit::Strip { .. } => {
+                if depth > 0 {
+                    inside.push(k);
+                }
+                k += 1;
+            }
+            _ => {}
+        }
+    }
+    let pages: Vec<usize> = inside.iter().map(|&i| p.placements[i].page).collect();
+    assert!(!pages.is_empty());
+    assert!(
+        pages.iter().all(|&pg| pg == pages[0]),
+        "callout split: {pages:?}"
+    );
+}
+
+struct Frame;
+impl Drawable for Frame {
+    fn height(&self, _width_mm: f32) -> f32 {
+        30.0
+    }
+    fn draw(&self, ops: &mut Vec<printpdf::Op>, origin: printpdf::Point, _w: f32, fonts: &Fonts) {
+        fonts.text_ops(
+            ops,
+            origin.x.0,
+            origin.y.0 - 12.0,
+            &TextStyle::new(Weight::Bold, 10.0),
+            "図の説明",
+        );
+    }
+}
+
+fn sample_doc() -> Document {
+    Document {
+        title: "テスト文書".into(),
+        lang: "ja".into(),
+        author: "tebiki".into(),
+        header_left: "ヘッダー左".into(),
+        header_right: "ヘッダー右".into(),
+        footer_left: "作成 2026-11-24 ・ マニュアル v1.0".into(),
+        blocks: vec![
+            Block::Title {
+                text: vec![Span::normal("オンライン資格確認の手引き")],
+                subtitle: vec![Span::normal("テスト")],
+            },
+            Block::Heading {
+                level: 1,
+                number: Some("第1部".into()),
+                text: "準備".into(),
+                bookmark: true,
+            },
+            Block::Heading {
+                level: 2,
+                number: Some("1-1".into()),
+                text: "アカウント".into(),
+                bookmark: true,
+            },
+            Block::Paragraph(vec![
+                Span::normal("コードは"),
+                Span::value("CAF1253000113", "clinic.code"),
+                Span::normal("です。"),
+                Span::link("サイト", "https://example.jp/"),
+                Span::code("ID-42"),
+                Span::small("注記"),
+                Span::bold("太字"),
+            ]),
+            Block::List {
+                ordered: true,
+                items: vec![vec![Block::text("一つ目")], vec![]],
+            },
+            Block::Checklist(vec![vec![Span::normal("確認")]]),
+            Block::Callout {
+                kind: CalloutKind::Info,
+                title: None,
+                body: vec![Block::text("補足")],
+            },
+            Block::Custom(Arc::new(Frame)),
+            Block::Spacer(5.0),
+            Block::PageBreak,
+            Block::Heading {
+                level: 2,
+                number: Some("1-2".into()),
+                text: "次".into(),
+                bookmark: true,
+            },
+        ],
+    }
+}
+
+#[test]
+fn renders_a_pdf() {
+    let out = match render(&sample_doc(), fonts()) {
+        Ok(o) => o,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    assert!(out.bytes.starts_with(b"%PDF-1.7"));
+    assert_eq!(out.pages, 2);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let find = |needle: &[u8]| out.bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(find(b"/Outlines"));
+    assert!(find(b"/Lang"));
+    assert!(find(b"/FontFile2"));
+    assert!(find(b"/ToUnicode"));
+    assert!(out.bytes.len() < 150_000, "{} bytes", out.bytes.len());
+}
+
+#[test]
+fn awkward_documents_do_not_panic() {
+    let long_title = "オンライン資格確認".repeat(34);
+    let no_spaces = "医療機関等向けポータルサイト".repeat(143);
+    let latin = "X".repeat(2000);
+    let huge_cell = "とても長いセルの内容です。".repeat(400);
+    let docs = vec![
+        Document::default(),
+        Document {
+            title: long_title.clone(),
+            header_left: long_title.clone(),
+            header_right: long_title.clone(),
+            footer_left: long_title.clone(),
+            blocks: vec![
+                Block::Title {
+                    text: vec![Span::normal(long_title.clone())],
+                    subtitle: vec![],
+                },
+                Block::Heading {
+                    level: 1,
+                    number: Some(long_title.clone()),
+                    text: long_title.clone(),
+                    bookmark: true,
+                },
+            ],
+            ..Document::default()
+        },
+        Document {
+            blocks: vec![Block::text(no_spaces), Block::text(latin)],
+            ..Document::default()
+        },
+        Document {
+            blocks: vec![Block::Table {
+                columns: vec![],
+                rows: vec![vec![vec![Span::normal(huge_cell)], vec![]], vec![]],
+                highlight_col: Some(7),
+            }],
+            ..Document::default()
+        },
+        Document {
+            blocks: vec![
+                Block::Table {
+                    columns: vec![Column {
+                        header: String::new(),
+                        width: f32::NAN,
+                    }],
+                    rows: vec![],
+                    highlight_col: None,
+                },
+                Block::List {
+                    ordered: false,
+                    items: vec![],
+                },
+                Block::Checklist(vec![vec![]]),
+                Block::Paragraph(vec![]),
+                Block::Spacer(f32::INFINITY),
+                Block::Spacer(-3.0),
+                Block::Heading {
+                    level: 9,
+                    number: Some(String::new()),
+                    text: String::new(),
+                    bookmark: true,
+                },
+                Block::Callout {
+                    kind: CalloutKind::Error,
+                    title: Some(String::new()),
+                    body: vec![],
+                },
+                Block::Paragraph(vec![Span::normal("\n\n\u{200B}\u{AD}\t\u{FEFF}")]),
+                Block::PageBreak,
+                Block::PageBreak,
+            ],
+            ..Document::default()
+        },
+    ];
+    for doc in &docs {
+        match render(doc, fonts()) {
+            Ok(out) => {
+                assert!(out.pages >= 1);
+                assert!(out.bytes.starts_with(b"%PDF"));
+            }
+            Err(e) => panic!("render failed: {e}"),
+        }
+    }
+}
+
+#[test]
+fn missing_glyphs_are_reported_and_replaced() {
+    let doc = Document {
+        blocks: vec![Block::Paragraph(vec![Span::value(
+            "A\u{1F600}B",
+            "clinic.name",
+        )])],
+        ..Document::default()
+    };
+    let out = match render(&doc, fonts()) {
+        Ok(o) => o,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(out.warnings[0].contains("U+1F600"));
+    assert!(out.warnings[0].contains("clinic.name"));
+    // The replacement mark is laid out in its place.
+    let lines = lines_of(&[Span::normal("A\u{1F600}B")], 40.0);
+    assert_eq!(
+        lines[0]
+            .items
+            .iter()
+            .map(|p| p.atom.text)
+            .collect::<String>(),
+        format!("A{REPLACEMENT_CHAR}B")
+    );
+    assert!(lines[0].items[1].atom.gid != 0);
+}
+
+#[test]
+fn fonts_measure_with_hmtx() {
+    let f = fonts();
+    // BIZ UDGothic: full-width kana and kanji, half-width ASCII.
+    assert!((f.measure(Weight::Regular, "あ漢", 10.0) - 20.0).abs() < 0.01);
+    assert!((f.measure(Weight::Regular, "AB", 10.0) - 10.0).abs() < 0.01);
+    assert!(f.has_char(Weight::Bold, 'ー'));
+    assert!(!f.has_char(Weight::Regular, '\u{1F600}'));
+}

@@ -1,0 +1,2367 @@
+//! Builds the [`Scene`] of one evaluated portal screen.
+//!
+//! The picture is laid out top to bottom: an address bar (when the step
+//! gives a URL), the portal's blue header with its two-line site title, the
+//! page title and lead text, then the body by screen kind — a two-column
+//! form table, a menu of links, a modal dialog over a dimmed page, or a
+//! message panel — and the buttons. Controls are drawn as the user sees them
+//! with the clinic's values in them (secrets masked, never printed).
+//!
+//! Annotations go on top: a highlight box around the element to act on, a
+//! red ✕ and a green "正しくは…" label where the clinic's data chose a wrong
+//! option, and callout bubbles placed in a margin column to the right of the
+//! screen (so they never hide what they point at), joined to their rows by
+//! leader lines and numbered markers. All sizes are in scene units; text is
+//! never smaller than [`MIN_FONT_SIZE`].
+
+use super::{
+    Anchor, Color, Item, MIN_FONT_SIZE, Role, Scene, Stroke, Style, TextRun, ellipsize, text_width,
+    wrap,
+};
+use crate::eval::guide::{GuideRow, GuideScreen, Shown};
+use crate::model::Severity;
+use crate::model::manual::{Button, Choice, Control, ScreenKind};
+
+/// Layout choices for [`screen_scene`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SceneOptions {
+    /// Canvas width in units (default [`super::DEFAULT_WIDTH`], printed at
+    /// 170 mm; at least 480).
+    pub width: f32,
+    /// Width of the right margin column that holds callout bubbles; only
+    /// reserved when the screen has callouts.
+    pub callout_width: f32,
+    /// Most lines of portal help text drawn per row (0 hides help text).
+    pub help_lines: usize,
+    /// Draw each callout's longer explanation inside its bubble.
+    pub callout_detail: bool,
+    /// Draw highlights, callouts and corrections (false: the bare screen).
+    pub annotate: bool,
+}
+
+impl Default for SceneOptions {
+    fn default() -> Self {
+        Self {
+            width: super::DEFAULT_WIDTH,
+            callout_width: 196.0,
+            help_lines: 2,
+            callout_detail: true,
+            annotate: true,
+        }
+    }
+}
+
+// Palette: a plain government-portal look (white page, blue header, grey
+// label cells), with warm orange for annotations.
+const WHITE: Color = Color::hex(0xffffff);
+const INK: Color = Color::hex(0x1f2328);
+const MUTED: Color = Color::hex(0x5a6069);
+const PLACEHOLDER: Color = Color::hex(0x8e959e);
+const FRAME: Color = Color::hex(0xaab1ba);
+const HEADER: Color = Color::hex(0x1d4e89);
+const HEADER_DIM: Color = Color::hex(0x14263d);
+const ADDR_BG: Color = Color::hex(0xe6e9ed);
+const ADDR_BORDER: Color = Color::hex(0xc2c7ce);
+const TITLE_RULE: Color = Color::hex(0xd5dae0);
+const LABEL_BG: Color = Color::hex(0xedf0f4);
+const CELL_BORDER: Color = Color::hex(0xc6ccd4);
+const REQUIRED: Color = Color::hex(0xc8102e);
+const INPUT_BORDER: Color = Color::hex(0x878e97);
+const PREFILLED_BG: Color = Color::hex(0xf1f3f5);
+const CHOSEN: Color = Color::hex(0x1d4e89);
+const LINK: Color = Color::hex(0x0b57b0);
+const BUTTON_BG: Color = Color::hex(0xf4f5f7);
+const HILITE: Color = Color::hex(0xe8500d);
+const CALLOUT_BG: Color = Color::hex(0xfff4e8);
+const WRONG: Color = Color::hex(0xd50000);
+const CORRECT: Color = Color::hex(0x188038);
+const CORRECT_BG: Color = Color::hex(0xe6f4ea);
+const WARN: Color = Color::hex(0xc77700);
+const MESSAGE_BG: Color = Color::hex(0xeaf2fb);
+const MESSAGE_BORDER: Color = Color::hex(0x9cbfe6);
+const BACKDROP: Color = Color::hex(0x7c828a);
+const SKELETON: Color = Color::hex(0x8e949c);
+const SHADOW: Color = Color::hex(0x5b6067);
+
+// Type sizes (units).
+const BODY: f32 = 12.0;
+const SMALL: f32 = MIN_FONT_SIZE;
+const TITLE: f32 = 16.0;
+const SITE_SUB: f32 = 11.0;
+const SITE_MAIN: f32 = 14.0;
+
+// Geometry (units).
+/// Narrowest canvas the layout supports; narrower requests are widened.
+const MIN_WIDTH: f32 = 480.0;
+const GAP: f32 = 26.0;
+const PAD: f32 = 16.0;
+const CELL_PAD: f32 = 8.0;
+const HILITE_W: f32 = 2.5;
+const MARKER_R: f32 = 9.0;
+
+/// The site title, in the portal's two lines.
+const SITE_TITLE: [&str; 2] = [
+    "オンライン資格確認・医療情報化支援基金関係",
+    "医療機関等向けポータルサイト",
+];
+
+/// Line height for text set at `size`.
+fn lh(size: f32) -> f32 {
+    (size * 1.5).round()
+}
+
+/// Baseline of a line of `size` text whose line box starts at `top`.
+fn baseline(top: f32, size: f32) -> f32 {
+    top + lh(size) / 2.0 + size * 0.37
+}
+
+/// Width of a button showing `label` (never narrower than 72 units).
+fn button_width(label: &str) -> f32 {
+    (text_width(label, BODY) + 36.0).max(72.0)
+}
+
+/// Width of the widest of `lines` at `size`.
+fn widest(lines: &[String], size: f32) -> f32 {
+    lines
+        .iter()
+        .map(|l| text_width(l, size))
+        .fold(0.0f32, f32::max)
+}
+
+/// An axis-aligned box used while laying out.
+#[derive(Debug, Clone, Copy)]
+struct Bx {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+impl Bx {
+    fn right(self) -> f32 {
+        self.x + self.w
+    }
+    fn bottom(self) -> f32 {
+        self.y + self.h
+    }
+    fn union(self, o: Bx) -> Bx {
+        let x = self.x.min(o.x);
+        let y = self.y.min(o.y);
+        Bx {
+            x,
+            y,
+            w: self.right().max(o.right()) - x,
+            h: self.bottom().max(o.bottom()) - y,
+        }
+    }
+    fn grow(self, d: f32) -> Bx {
+        Bx {
+            x: self.x - d,
+            y: self.y - d,
+            w: self.w + 2.0 * d,
+            h: self.h + 2.0 * d,
+        }
+    }
+}
+
+/// A callout waiting to be placed in the margin column.
+struct Pending {
+    /// Where the leader starts (right edge of the highlight box).
+    tx: f32,
+    ty: f32,
+    marker: Option<u32>,
+    text: String,
+    detail: String,
+}
+
+/// Layout state.
+struct Builder<'o> {
+    opts: &'o SceneOptions,
+    items: Vec<Item>,
+    /// Screen frame left and width.
+    fx: f32,
+    fw: f32,
+    /// Callouts to place.
+    pending: Vec<Pending>,
+    /// Whether the page is dimmed (dialog backdrop).
+    dim: bool,
+}
+
+/// Builds the picture of `screen` as the clinic should see it, annotated.
+pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
+    let width = opts.width.max(MIN_WIDTH);
+    let has_callouts = opts.annotate && screen.rows.iter().any(|r| r.callout.is_some());
+    let margin = if has_callouts {
+        opts.callout_width.clamp(120.0, width * 0.45)
+    } else {
+        0.0
+    };
+    let fw = if has_callouts {
+        width - margin - GAP - 1.0
+    } else {
+        width - 2.0
+    };
+    let mut b = Builder {
+        opts,
+        items: Vec::new(),
+        fx: 1.0,
+        fw,
+        pending: Vec::new(),
+        dim: false,
+    };
+    let bottom = b.screen(screen);
+    let callout_bottom = b.place_callouts(width - margin, margin);
+    Scene {
+        width,
+        height: (bottom.max(callout_bottom) + 2.0).ceil(),
+        items: b.items,
+    }
+}
+
+/// A short description of the picture for `alt`/`aria-label` text: the
+/// screen and the element to act on. Never contains secret values.
+pub fn screen_alt(screen: &GuideScreen) -> String {
+    let kind = match screen.kind {
+        ScreenKind::Form => "入力画面",
+        ScreenKind::Menu => "メニュー画面",
+        ScreenKind::Dialog => "確認ダイアログ",
+        ScreenKind::Message => "メッセージ画面",
+    };
+    let mut s = format!("「{}」の{}の図", screen.title, kind);
+    let targets: Vec<&str> = screen
+        .rows
+        .iter()
+        .filter(|r| r.highlight || r.callout.is_some())
+        .map(|r| r.label.as_str())
+        .collect();
+    if !targets.is_empty() {
+        s.push_str(&format!("。「{}」を示しています", targets.join("」「")));
+    }
+    if let Some(p) = screen.buttons.iter().find(|b| b.primary) {
+        s.push_str(&format!("。「{}」ボタンを押します", p.label));
+    }
+    s
+}
+
+impl Builder<'_> {
+    // ---- primitive helpers -------------------------------------------------
+
+    fn rect(&mut self, b: Bx, radius: f32, style: Style, role: Role) {
+        self.items.push(Item::Rect {
+            x: b.x,
+            y: b.y,
+            w: b.w,
+            h: b.h,
+            radius,
+            style,
+            role,
+        });
+    }
+
+    fn circle(&mut self, cx: f32, cy: f32, r: f32, style: Style, role: Role) {
+        self.items.push(Item::Circle {
+            cx,
+            cy,
+            r,
+            style,
+            role,
+        });
+    }
+
+    fn path(&mut self, points: Vec<(f32, f32)>, closed: bool, style: Style, role: Role) {
+        self.items.push(Item::Path {
+            points,
+            closed,
+            style,
+            role,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        x: f32,
+        y: f32,
+        text: &str,
+        size: f32,
+        bold: bool,
+        color: Color,
+        anchor: Anchor,
+        role: Role,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        self.items.push(Item::Text(TextRun {
+            x,
+            y,
+            text: text.to_string(),
+            size: size.max(MIN_FONT_SIZE),
+            bold,
+            color,
+            anchor,
+            role,
+        }));
+    }
+
+    /// Draws wrapped lines from `top`; returns the bottom.
+    #[allow(clippy::too_many_arguments)]
+    fn lines(
+        &mut self,
+        x: f32,
+        top: f32,
+        lines: &[String],
+        size: f32,
+        bold: bool,
+        color: Color,
+        role: Role,
+    ) -> f32 {
+        let mut y = top;
+        for l in lines {
+            self.run(
+                x,
+                baseline(y, size),
+                l,
+                size,
+                bold,
+                color,
+                Anchor::Start,
+                role,
+            );
+            y += lh(size);
+        }
+        y
+    }
+
+    /// Wraps and draws a paragraph; returns the bottom.
+    #[allow(clippy::too_many_arguments)]
+    fn para(
+        &mut self,
+        x: f32,
+        top: f32,
+        w: f32,
+        text: &str,
+        size: f32,
+        bold: bool,
+        color: Color,
+        role: Role,
+    ) -> f32 {
+        let ls = wrap(text, size, w);
+        self.lines(x, top, &ls, size, bold, color, role)
+    }
+
+    /// A marker: a filled circle with the number in white.
+    fn marker(&mut self, cx: f32, cy: f32, n: u32) {
+        self.circle(
+            cx,
+            cy,
+            MARKER_R,
+            Style::both(HILITE, Stroke::solid(WHITE, 1.5)),
+            Role::Marker,
+        );
+        let label = n.to_string();
+        let size = if label.len() > 1 { SMALL } else { 12.0 };
+        self.run(
+            cx,
+            cy + size * 0.36,
+            &label,
+            size,
+            true,
+            WHITE,
+            Anchor::Middle,
+            Role::Marker,
+        );
+    }
+
+    /// Inserts items built later at an earlier drawing position.
+    fn insert_at(&mut self, at: usize, items: Vec<Item>) {
+        self.items.splice(at..at, items);
+    }
+
+    fn take_from(&mut self, at: usize) -> Vec<Item> {
+        self.items.split_off(at)
+    }
+
+    // ---- the screen ----------------------------------------------------------
+
+    fn screen(&mut self, s: &GuideScreen) -> f32 {
+        let frame_at = self.items.len();
+        self.dim = s.kind == ScreenKind::Dialog;
+        let mut y = 1.0;
+        if let Some(url) = &s.url {
+            y = self.address_bar(y, url);
+        }
+        y = self.header(y);
+        let bottom = match s.kind {
+            ScreenKind::Dialog => self.dialog(s, y),
+            _ => {
+                let mut y = self.page_title(y + PAD, &s.title);
+                y = self.lead(s, y);
+                y = match s.kind {
+                    ScreenKind::Menu => self.menu(&s.rows, y),
+                    ScreenKind::Message => self.message(s, y),
+                    _ => self.table(&s.rows, self.fx + PAD, self.fw - 2.0 * PAD, y),
+                };
+                if !s.buttons.is_empty() {
+                    y = self.buttons(
+                        &s.buttons,
+                        self.fx + PAD,
+                        self.fw - 2.0 * PAD,
+                        y + 14.0,
+                        false,
+                    );
+                }
+                y + PAD
+            }
+        };
+        // The frame goes first so everything draws over the white page.
+        let frame = Item::Rect {
+            x: self.fx,
+            y: 1.0,
+            w: self.fw,
+            h: bottom - 1.0,
+            radius: 6.0,
+            style: Style::both(WHITE, Stroke::solid(FRAME, 1.0)),
+            role: Role::Chrome,
+        };
+        self.insert_at(frame_at, vec![frame]);
+        // Outline again on top so cells and header never cover the border.
+        self.rect(
+            Bx {
+                x: self.fx,
+                y: 1.0,
+                w: self.fw,
+                h: bottom - 1.0,
+            },
+            6.0,
+            Style::stroke(Stroke::solid(FRAME, 1.0)),
+            Role::Chrome,
+        );
+        bottom
+    }
+
+    fn address_bar(&mut self, y: f32, url: &str) -> f32 {
+        let h = 32.0;
+        // Top corners rounded like the frame; the square lower half is hidden
+        // by the header below.
+        self.rect(
+            Bx {
+                x: self.fx,
+                y,
+                w: self.fw,
+                h,
+            },
+            6.0,
+            Style::fill(ADDR_BG),
+            Role::Chrome,
+        );
+        let field = Bx {
+            x: self.fx + 10.0,
+            y: y + 6.0,
+            w: self.fw - 20.0,
+            h: h - 12.0,
+        };
+        self.rect(
+            field,
+            10.0,
+            Style::both(WHITE, Stroke::solid(ADDR_BORDER, 1.0)),
+            Role::Chrome,
+        );
+        let text = ellipsize(url, SMALL, field.w - 24.0);
+        self.run(
+            field.x + 12.0,
+            field.y + field.h / 2.0 + SMALL * 0.36,
+            &text,
+            SMALL,
+            false,
+            INK,
+            Anchor::Start,
+            Role::Chrome,
+        );
+        y + h
+    }
+
+    fn header(&mut self, y: f32) -> f32 {
+        let h = 48.0;
+        let color = if self.dim { HEADER_DIM } else { HEADER };
+        let radius = if y <= 1.0 { 6.0 } else { 0.0 };
+        self.rect(
+            Bx {
+                x: self.fx,
+                y,
+                w: self.fw,
+                h,
+            },
+            radius,
+            Style::fill(color),
+            Role::Chrome,
+        );
+        if radius > 0.0 {
+            // Square off the lower corners.
+            self.rect(
+                Bx {
+                    x: self.fx,
+                    y: y + h / 2.0,
+                    w: self.fw,
+                    h: h / 2.0,
+                },
+                0.0,
+                Style::fill(color),
+                Role::Chrome,
+            );
+        }
+        let text_color = if self.dim { PLACEHOLDER } else { WHITE };
+        let x = self.fx + PAD;
+        let w = self.fw - 2.0 * PAD;
+        let sub = ellipsize(SITE_TITLE[0], SITE_SUB, w);
+        let main = ellipsize(SITE_TITLE[1], SITE_MAIN, w);
+        self.run(
+            x,
+            y + 19.0,
+            &sub,
+            SITE_SUB,
+            false,
+            text_color,
+            Anchor::Start,
+            Role::Chrome,
+        );
+        self.run(
+            x,
+            y + 38.0,
+            &main,
+            SITE_MAIN,
+            true,
+            text_color,
+            Anchor::Start,
+            Role::Chrome,
+        );
+        y + h
+    }
+
+    fn page_title(&mut self, y: f32, title: &str) -> f32 {
+        let x = self.fx + PAD;
+        let w = self.fw - 2.0 * PAD;
+        let ls = wrap(title, TITLE, w - 12.0);
+        let h = ls.len().max(1) as f32 * lh(TITLE);
+        self.rect(
+            Bx {
+                x,
+                y: y + 2.0,
+                w: 4.0,
+                h: h - 4.0,
+            },
+            0.0,
+            Style::fill(HEADER),
+            Role::Chrome,
+        );
+        let bottom = self.lines(x + 12.0, y, &ls, TITLE, true, INK, Role::Chrome);
+        self.path(
+            vec![(x, bottom + 5.0), (x + w, bottom + 5.0)],
+            false,
+            Style::stroke(Stroke::solid(TITLE_RULE, 1.0)),
+            Role::Chrome,
+        );
+        bottom + 14.0
+    }
+
+    fn lead(&mut self, s: &GuideScreen, y: f32) -> f32 {
+        if s.lead.is_empty() || s.kind == ScreenKind::Message {
+            return y;
+        }
+        let text = s.lead.plain_text();
+        self.para(
+            self.fx + PAD,
+            y,
+            self.fw - 2.0 * PAD,
+            &text,
+            BODY,
+            false,
+            INK,
+            Role::Table,
+        ) + 10.0
+    }
+
+    // ---- form table ------------------------------------------------------------
+
+    fn table(&mut self, rows: &[GuideRow], x: f32, w: f32, mut y: f32) -> f32 {
+        if rows.is_empty() {
+            return y;
+        }
+        let lw = (w * 0.3).clamp(90.0, 170.0);
+        let top = y;
+        for row in rows {
+            y = self.form_row(row, x, w, lw, y);
+        }
+        // Outer border over the cells.
+        self.rect(
+            Bx {
+                x,
+                y: top,
+                w,
+                h: y - top,
+            },
+            0.0,
+            Style::stroke(Stroke::solid(CELL_BORDER, 1.0)),
+            Role::Table,
+        );
+        y
+    }
+
+    fn form_row(&mut self, row: &GuideRow, x: f32, w: f32, lw: f32, y: f32) -> f32 {
+        let at = self.items.len();
+        // Label cell content.
+        // The 必須 badge sits at the right of the first line, unless that
+        // would cost the label an extra line; then it goes below the label.
+        let full = lw - 2.0 * CELL_PAD;
+        let beside = wrap(&row.label, BODY, full - 34.0);
+        let alone = wrap(&row.label, BODY, full);
+        let badge_below = row.required && beside.len() > alone.len();
+        let label_lines = if row.required && !badge_below {
+            beside
+        } else {
+            alone
+        };
+        let mut label_bottom = self.lines(
+            x + CELL_PAD,
+            y + CELL_PAD,
+            &label_lines,
+            BODY,
+            true,
+            INK,
+            Role::Table,
+        );
+        if row.required {
+            let b = if badge_below {
+                label_bottom += 20.0;
+                Bx {
+                    x: x + CELL_PAD,
+                    y: label_bottom - 18.0,
+                    w: 30.0,
+                    h: 16.0,
+                }
+            } else {
+                Bx {
+                    x: x + lw - CELL_PAD - 30.0,
+                    y: y + CELL_PAD + (lh(BODY) - 16.0) / 2.0,
+                    w: 30.0,
+                    h: 16.0,
+                }
+            };
+            self.rect(b, 3.0, Style::fill(REQUIRED), Role::Required);
+            self.run(
+                b.x + b.w / 2.0,
+                b.y + 8.0 + SMALL * 0.36,
+                "必須",
+                SMALL,
+                true,
+                WHITE,
+                Anchor::Middle,
+                Role::Required,
+            );
+        }
+        // Control cell content: help text, then the control.
+        let cx = x + lw + CELL_PAD;
+        let cw = w - lw - 2.0 * CELL_PAD;
+        let mut cy = y + CELL_PAD;
+        cy = self.help(row, cx, cw, cy);
+        let (bottom, bbox) = self.control(row, cx, cw, cy);
+        let content_bottom = bottom.max(label_bottom);
+        let row_h = content_bottom + CELL_PAD - y;
+        // Cell backgrounds go under the content.
+        let cells = vec![
+            Item::Rect {
+                x,
+                y,
+                w: lw,
+                h: row_h,
+                radius: 0.0,
+                style: Style::both(LABEL_BG, Stroke::solid(CELL_BORDER, 1.0)),
+                role: Role::Table,
+            },
+            Item::Rect {
+                x: x + lw,
+                y,
+                w: w - lw,
+                h: row_h,
+                radius: 0.0,
+                style: Style::both(WHITE, Stroke::solid(CELL_BORDER, 1.0)),
+                role: Role::Table,
+            },
+        ];
+        self.insert_at(at, cells);
+        self.annotate_row(row, bbox, x + w);
+        y + row_h
+    }
+
+    /// Portal help text above a control, muted and cut to `help_lines`.
+    fn help(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> f32 {
+        if self.opts.help_lines == 0 || row.help.is_empty() {
+            return y;
+        }
+        let mut ls = wrap(&row.help.plain_text(), SMALL, w);
+        if ls.len() > self.opts.help_lines {
+            ls.truncate(self.opts.help_lines);
+            if let Some(last) = ls.last_mut() {
+                let more = format!("{last}…");
+                *last = if text_width(&more, SMALL) <= w {
+                    more
+                } else {
+                    ellipsize(last, SMALL, w - SMALL)
+                };
+            }
+        }
+        self.lines(x, y, &ls, SMALL, false, MUTED, Role::Table) + 4.0
+    }
+
+    /// Highlight box, flag outline and pending callout for a row whose
+    /// control occupies `bbox`. `limit` is the right edge of the row.
+    fn annotate_row(&mut self, row: &GuideRow, bbox: Bx, limit: f32) {
+        if !self.opts.annotate {
+            return;
+        }
+        let mut b = bbox.grow(6.0);
+        b.w = b.w.min(limit - 3.0 - b.x);
+        let flagged =
+            matches!(row.flag, Some(Severity::Error | Severity::Warning)) && row.expect.is_none();
+        if row.highlight || row.callout.is_some() {
+            self.rect(
+                b,
+                4.0,
+                Style::stroke(Stroke::solid(HILITE, HILITE_W)),
+                Role::Highlight,
+            );
+        } else if flagged {
+            let c = if row.flag == Some(Severity::Error) {
+                WRONG
+            } else {
+                WARN
+            };
+            self.rect(
+                b,
+                4.0,
+                Style::stroke(Stroke::dashed(c, 2.0, 5.0, 3.0)),
+                Role::Highlight,
+            );
+        }
+        if let Some(c) = &row.callout {
+            let detail = if self.opts.callout_detail {
+                c.detail.plain_text()
+            } else {
+                String::new()
+            };
+            self.pending.push(Pending {
+                tx: b.right(),
+                ty: b.y + b.h / 2.0,
+                marker: c.marker,
+                text: c.text.clone(),
+                detail,
+            });
+        }
+    }
+
+    // ---- controls ------------------------------------------------------------
+
+    /// Draws the control of `row` at (`x`, `y`) within `w`; returns its
+    /// bottom and its bounding box.
+    fn control(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        // A secret is masked whatever the control says.
+        if let Control::Secret { digits, confirm } = &row.control {
+            return self.secret(x, w, y, *digits, *confirm);
+        }
+        if let Shown::Secret { digits } = &row.shown {
+            return self.secret(x, w, y, *digits, false);
+        }
+        let wrong = self.opts.annotate && row.flag == Some(Severity::Error);
+        let (bottom, bbox) = match &row.control {
+            Control::Text => self.text_input(row, x, w, y),
+            Control::Checkbox { label } => self.checkbox(row, label, x, w, y),
+            Control::Radio { options } => {
+                return self.radio(row, options, x, w, y, wrong);
+            }
+            Control::Select { options } => {
+                return self.select(row, options, x, w, y, wrong);
+            }
+            Control::YearMonth => self.year_month(row, x, w, y),
+            Control::Display => self.display(row, x, w, y),
+            Control::Link => {
+                let text = match &row.shown {
+                    Shown::Value { text } => text.clone(),
+                    _ => row.label.clone(),
+                };
+                self.link_text(&text, x, w, y)
+            }
+            Control::Button { label } => {
+                let b = self.button(label, x, y, false);
+                (b.bottom(), b)
+            }
+            Control::Secret { .. } => unreachable!("handled above"),
+        };
+        if wrong && let Some(v) = &row.expect {
+            return self.correct_tag(&format!("正しくは「{v}」"), x, w, bottom + 6.0, bbox);
+        }
+        (bottom, bbox)
+    }
+
+    /// The text a row shows in an input, with its style.
+    fn shown_text(row: &GuideRow) -> (String, Color, Role) {
+        match &row.shown {
+            Shown::Nothing => (String::new(), INK, Role::Value),
+            Shown::Value { text } => (text.clone(), INK, Role::Value),
+            Shown::Choice { label, .. } => (label.clone(), INK, Role::Value),
+            Shown::Checked => ("チェックを入れる".into(), INK, Role::Value),
+            Shown::YearMonth { year, month } => (format!("{year}年{month}月"), INK, Role::Value),
+            Shown::Missing { label } => (format!("〈{label}〉未入力"), PLACEHOLDER, Role::Missing),
+            Shown::Secret { .. } => (String::new(), INK, Role::Secret),
+        }
+    }
+
+    fn text_input(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let (text, color, role) = Self::shown_text(row);
+        let inner = (w - 16.0).max(40.0);
+        let ls = wrap(&text, BODY, inner);
+        let widest = ls
+            .iter()
+            .map(|l| text_width(l, BODY))
+            .fold(0.0f32, f32::max);
+        let bw = (widest + 20.0).clamp(w.min(220.0), w);
+        let bh = ls.len().max(1) as f32 * lh(BODY) + 8.0;
+        let b = Bx { x, y, w: bw, h: bh };
+        let fill = if row.prefilled { PREFILLED_BG } else { WHITE };
+        let stroke = if role == Role::Missing {
+            Stroke::dashed(INPUT_BORDER, 1.0, 4.0, 3.0)
+        } else {
+            Stroke::solid(INPUT_BORDER, 1.0)
+        };
+        self.rect(b, 3.0, Style::both(fill, stroke), Role::Control);
+        self.lines(x + 10.0, y + 4.0, &ls, BODY, false, color, role);
+        (b.bottom(), b)
+    }
+
+    fn checkbox(&mut self, row: &GuideRow, label: &str, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let checked = match &row.shown {
+            Shown::Checked | Shown::Choice { .. } => true,
+            Shown::Value { text } => !matches!(text.as_str(), "" | "false" | "no" | "0"),
+            _ => false,
+        };
+        let s = 14.0;
+        let by = y + (lh(BODY) - s) / 2.0;
+        let bx = Bx {
+            x,
+            y: by,
+            w: s,
+            h: s,
+        };
+        let (fill, border) = if checked {
+            (CHOSEN, CHOSEN)
+        } else {
+            (WHITE, INPUT_BORDER)
+        };
+        self.rect(
+            bx,
+            2.0,
+            Style::both(fill, Stroke::solid(border, 1.2)),
+            Role::Control,
+        );
+        if checked {
+            self.path(
+                vec![
+                    (x + 3.0, by + 7.5),
+                    (x + 6.0, by + 10.5),
+                    (x + 11.0, by + 3.8),
+                ],
+                false,
+                Style::stroke(Stroke::solid(WHITE, 2.0)),
+                Role::Value,
+            );
+        }
+        let ls = wrap(label, BODY, w - s - 8.0);
+        let bottom = self.lines(x + s + 8.0, y, &ls, BODY, false, INK, Role::Control);
+        let widest = ls
+            .iter()
+            .map(|l| text_width(l, BODY))
+            .fold(0.0f32, f32::max);
+        (
+            bottom,
+            Bx {
+                x,
+                y,
+                w: s + 8.0 + widest,
+                h: bottom - y,
+            },
+        )
+    }
+
+    /// Which option the row shows as chosen.
+    fn chosen<'c>(row: &GuideRow, options: &'c [Choice]) -> Option<&'c Choice> {
+        match &row.shown {
+            Shown::Choice { value, label } => options
+                .iter()
+                .find(|o| &o.value == value)
+                .or_else(|| options.iter().find(|o| &o.label == label)),
+            Shown::Value { text } => options
+                .iter()
+                .find(|o| &o.value == text || &o.label == text),
+            _ => None,
+        }
+    }
+
+    /// Option a wrong row should have, when the row is flagged as wrong.
+    fn expected<'c>(row: &GuideRow, options: &'c [Choice], wrong: bool) -> Option<&'c Choice> {
+        if !wrong {
+            return None;
+        }
+        let v = row.expect.as_ref()?;
+        options
+            .iter()
+            .find(|o| &o.value == v)
+            .or_else(|| options.iter().find(|o| &o.label == v))
+    }
+
+    /// The label of the correction tag for `o`: its value when short.
+    fn correct_label(o: &Choice) -> String {
+        if !o.value.is_empty() && o.value.chars().count() <= 4 {
+            format!("正しくは「{}」", o.value)
+        } else {
+            format!("正しくは「{}」", o.label)
+        }
+    }
+
+    /// A red ✕ centred at (`cx`, `cy`).
+    fn cross(&mut self, cx: f32, cy: f32, r: f32) {
+        let st = Style::stroke(Stroke::solid(WRONG, 2.6));
+        self.path(
+            vec![(cx - r, cy - r), (cx + r, cy + r)],
+            false,
+            st,
+            Role::Wrong,
+        );
+        self.path(
+            vec![(cx - r, cy + r), (cx + r, cy - r)],
+            false,
+            st,
+            Role::Wrong,
+        );
+    }
+
+    /// A green filled tag with `text`; returns its box.
+    fn tag(&mut self, text: &str, x: f32, y: f32, max_w: f32) -> Bx {
+        let t = ellipsize(text, SMALL, (max_w - 12.0).max(SMALL * 3.0));
+        let b = Bx {
+            x,
+            y,
+            w: text_width(&t, SMALL) + 12.0,
+            h: 18.0,
+        };
+        self.rect(
+            b,
+            9.0,
+            Style::both(CORRECT_BG, Stroke::solid(CORRECT, 1.2)),
+            Role::Correct,
+        );
+        self.run(
+            b.x + 6.0,
+            b.y + 9.0 + SMALL * 0.36,
+            &t,
+            SMALL,
+            true,
+            CORRECT,
+            Anchor::Start,
+            Role::Correct,
+        );
+        b
+    }
+
+    /// A correction tag under a control whose options are not listed.
+    fn correct_tag(&mut self, text: &str, x: f32, w: f32, y: f32, bbox: Bx) -> (f32, Bx) {
+        let t = self.tag(text, x, y, w);
+        (t.bottom(), bbox.union(t))
+    }
+
+    fn radio(
+        &mut self,
+        row: &GuideRow,
+        options: &[Choice],
+        x: f32,
+        w: f32,
+        y: f32,
+        wrong: bool,
+    ) -> (f32, Bx) {
+        let chosen = Self::chosen(row, options);
+        let expected = Self::expected(row, options, wrong);
+        let misplaced = expected.is_some() && chosen != expected;
+        let tag_text = expected.map(Self::correct_label);
+        let tag_w = tag_text
+            .as_ref()
+            .map(|t| text_width(t, SMALL) + 12.0 + 10.0)
+            .unwrap_or(0.0);
+        let dot = 14.0;
+        let gap = 6.0;
+        let sep = 18.0;
+        let one_line: f32 = options
+            .iter()
+            .map(|o| dot + gap + text_width(&o.label, BODY) + sep)
+            .sum::<f32>()
+            + if misplaced { tag_w } else { 0.0 };
+        let inline = one_line <= w && options.len() <= 4;
+        let mut bbox = Bx {
+            x,
+            y,
+            w: 0.0,
+            h: 0.0,
+        };
+        let mut cx = x;
+        let mut cy = y;
+        let mut bottom = y;
+        for o in options {
+            let is_chosen = chosen == Some(o);
+            let is_expected = misplaced && expected == Some(o);
+            let is_wrong = misplaced && is_chosen;
+            let label_w = if inline {
+                text_width(&o.label, BODY)
+            } else {
+                w - dot - gap
+            };
+            let mut ls = wrap(&o.label, BODY, label_w.max(BODY));
+            if ls.is_empty() {
+                ls.push(String::new());
+            }
+            let widest = ls
+                .iter()
+                .map(|l| text_width(l, BODY))
+                .fold(0.0f32, f32::max);
+            // The correction tag goes after the label when it fits.
+            let last_w = ls.last().map(|l| text_width(l, BODY)).unwrap_or(0.0);
+            let tag_inline = is_expected && (inline || dot + gap + last_w + tag_w <= w);
+            let h = ls.len() as f32 * lh(BODY);
+            let ccy = cy + lh(BODY) / 2.0;
+            let ring = if is_chosen { CHOSEN } else { INPUT_BORDER };
+            self.circle(
+                cx + dot / 2.0,
+                ccy,
+                dot / 2.0 - 0.5,
+                Style::both(WHITE, Stroke::solid(ring, 1.3)),
+                Role::Control,
+            );
+            if is_chosen {
+                self.circle(cx + dot / 2.0, ccy, 3.8, Style::fill(CHOSEN), Role::Value);
+            }
+            let role = if is_chosen {
+                Role::Value
+            } else {
+                Role::Control
+            };
+            let lb = self.lines(cx + dot + gap, cy, &ls, BODY, is_chosen, INK, role);
+            let mut ob = Bx {
+                x: cx,
+                y: cy,
+                w: dot + gap + widest,
+                h,
+            };
+            if is_wrong {
+                self.cross(cx + dot / 2.0, ccy, 7.5);
+            }
+            let mut next_bottom = lb;
+            if is_expected {
+                let outline = ob.grow(3.0);
+                if let Some(t) = &tag_text {
+                    let tb = if tag_inline {
+                        let tx = cx + dot + gap + last_w + 10.0;
+                        self.tag(t, tx, lb - lh(BODY) + (lh(BODY) - 18.0) / 2.0, w)
+                    } else {
+                        let tb = self.tag(t, cx + dot + gap, lb + 4.0, w - dot - gap);
+                        next_bottom = tb.bottom();
+                        tb
+                    };
+                    ob = ob.union(tb);
+                }
+                self.rect(
+                    outline,
+                    4.0,
+                    Style::stroke(Stroke::solid(CORRECT, 1.8)),
+                    Role::Correct,
+                );
+            }
+            bbox = if bbox.w == 0.0 { ob } else { bbox.union(ob) };
+            bottom = bottom.max(next_bottom);
+            if inline {
+                cx = ob.right() + sep;
+            } else {
+                cy = next_bottom + 4.0;
+            }
+        }
+        if !inline {
+            bottom -= 0.0;
+        }
+        if wrong
+            && !misplaced
+            && let Some(v) = &row.expect
+            && expected.is_none()
+        {
+            return self.correct_tag(&format!("正しくは「{v}」"), x, w, bottom + 6.0, bbox);
+        }
+        (bottom, bbox)
+    }
+
+    fn select(
+        &mut self,
+        row: &GuideRow,
+        options: &[Choice],
+        x: f32,
+        w: f32,
+        y: f32,
+        wrong: bool,
+    ) -> (f32, Bx) {
+        let chosen = Self::chosen(row, options);
+        let expected = Self::expected(row, options, wrong);
+        let misplaced = expected.is_some() && chosen != expected;
+        let (text, color, role) = match (chosen, &row.shown) {
+            (Some(o), _) => (o.label.clone(), INK, Role::Value),
+            (None, Shown::Missing { label }) => {
+                (format!("〈{label}〉未入力"), PLACEHOLDER, Role::Missing)
+            }
+            (None, Shown::Choice { label, .. }) => (label.clone(), INK, Role::Value),
+            _ => ("選択してください".to_string(), PLACEHOLDER, Role::Control),
+        };
+        let arrow_w = 24.0;
+        let widest_opt = options
+            .iter()
+            .map(|o| text_width(&o.label, BODY))
+            .fold(text_width(&text, BODY), f32::max);
+        let bw = (widest_opt + 20.0 + arrow_w).clamp(w.min(180.0), w);
+        let t = ellipsize(&text, BODY, bw - arrow_w - 16.0);
+        let bh = lh(BODY) + 8.0;
+        let b = Bx { x, y, w: bw, h: bh };
+        let fill = if row.prefilled { PREFILLED_BG } else { WHITE };
+        self.rect(
+            b,
+            3.0,
+            Style::both(fill, Stroke::solid(INPUT_BORDER, 1.0)),
+            Role::Control,
+        );
+        self.run(
+            x + 10.0,
+            baseline(y + 4.0, BODY),
+            &t,
+            BODY,
+            false,
+            color,
+            Anchor::Start,
+            role,
+        );
+        let ax = b.right() - arrow_w;
+        self.path(
+            vec![(ax, y + 4.0), (ax, b.bottom() - 4.0)],
+            false,
+            Style::stroke(Stroke::solid(CELL_BORDER, 1.0)),
+            Role::Control,
+        );
+        let mx = ax + arrow_w / 2.0;
+        let my = y + bh / 2.0;
+        self.path(
+            vec![(mx - 5.0, my - 3.0), (mx + 5.0, my - 3.0), (mx, my + 3.5)],
+            true,
+            Style::fill(MUTED),
+            Role::Control,
+        );
+        if misplaced && let Some(e) = expected {
+            // Strike the wrong value (still legible) and put a ✕ beside the box.
+            self.path(
+                vec![(x + 8.0, my), (x + 12.0 + text_width(&t, BODY), my)],
+                false,
+                Style::stroke(Stroke::solid(WRONG, 1.6)),
+                Role::Wrong,
+            );
+            let cx = if x + w - b.right() >= 24.0 {
+                b.right() + 14.0
+            } else {
+                mx
+            };
+            self.cross(cx, my, 7.5);
+            let tag = format!("正しくは「{}」", e.label);
+            let (bottom, bbox) = self.correct_tag(&tag, x, w, b.bottom() + 6.0, b);
+            return (
+                bottom,
+                bbox.union(Bx {
+                    x: cx - 8.0,
+                    y: my - 8.0,
+                    w: 16.0,
+                    h: 16.0,
+                }),
+            );
+        }
+        if wrong
+            && expected.is_none()
+            && let Some(v) = &row.expect
+        {
+            return self.correct_tag(&format!("正しくは「{v}」"), x, w, b.bottom() + 6.0, b);
+        }
+        (b.bottom(), b)
+    }
+
+    fn year_month(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let (year, month, color, role) = match &row.shown {
+            Shown::YearMonth { year, month } => {
+                (year.to_string(), month.to_string(), INK, Role::Value)
+            }
+            Shown::Missing { .. } => ("----".into(), "--".into(), PLACEHOLDER, Role::Missing),
+            Shown::Value { .. } | Shown::Choice { .. } => {
+                return self.text_input(row, x, w, y);
+            }
+            _ => ("----".into(), "--".into(), PLACEHOLDER, Role::Control),
+        };
+        let bh = lh(BODY) + 8.0;
+        let fill = if row.prefilled { PREFILLED_BG } else { WHITE };
+        let mut cx = x;
+        let mut last = Bx {
+            x,
+            y,
+            w: 0.0,
+            h: bh,
+        };
+        for (value, unit, bw) in [(year, "年", 58.0), (month, "月", 40.0)] {
+            let b = Bx {
+                x: cx,
+                y,
+                w: bw,
+                h: bh,
+            };
+            self.rect(
+                b,
+                3.0,
+                Style::both(fill, Stroke::solid(INPUT_BORDER, 1.0)),
+                Role::Control,
+            );
+            self.run(
+                b.right() - 8.0,
+                baseline(y + 4.0, BODY),
+                &value,
+                BODY,
+                false,
+                color,
+                Anchor::End,
+                role,
+            );
+            self.run(
+                b.right() + 5.0,
+                baseline(y + 4.0, BODY),
+                unit,
+                BODY,
+                false,
+                INK,
+                Anchor::Start,
+                Role::Control,
+            );
+            last = Bx {
+                x: b.x,
+                y,
+                w: bw + 5.0 + BODY,
+                h: bh,
+            };
+            cx = b.right() + 5.0 + BODY + 10.0;
+        }
+        let mut bbox = Bx {
+            x,
+            y,
+            w: last.right() - x,
+            h: bh,
+        };
+        let mut bottom = y + bh;
+        if let Shown::Missing { label } = &row.shown {
+            let note = format!("〈{label}〉未入力");
+            let room = x + w - (bbox.right() + 10.0);
+            if text_width(&note, SMALL) <= room {
+                self.run(
+                    bbox.right() + 10.0,
+                    baseline(y + 4.0, BODY),
+                    &note,
+                    SMALL,
+                    false,
+                    PLACEHOLDER,
+                    Anchor::Start,
+                    Role::Missing,
+                );
+                bbox.w += 10.0 + text_width(&note, SMALL);
+            } else {
+                bottom = self.para(
+                    x,
+                    bottom + 2.0,
+                    w,
+                    &note,
+                    SMALL,
+                    false,
+                    PLACEHOLDER,
+                    Role::Missing,
+                );
+            }
+        }
+        (bottom, bbox)
+    }
+
+    fn display(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let (text, color, role) = match &row.shown {
+            Shown::Nothing => ("（ポータルが表示）".to_string(), PLACEHOLDER, Role::Control),
+            _ => Self::shown_text(row),
+        };
+        let ls = wrap(&text, BODY, w);
+        let bottom = self.lines(x, y, &ls, BODY, false, color, role);
+        let widest = ls
+            .iter()
+            .map(|l| text_width(l, BODY))
+            .fold(0.0f32, f32::max);
+        (
+            bottom,
+            Bx {
+                x,
+                y,
+                w: widest,
+                h: bottom - y,
+            },
+        )
+    }
+
+    /// Underlined link text; returns bottom and box.
+    fn link_text(&mut self, text: &str, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let ls = wrap(text, BODY, w);
+        let mut ty = y;
+        let mut widest = 0.0f32;
+        for l in &ls {
+            let lw = text_width(l, BODY);
+            widest = widest.max(lw);
+            let base = baseline(ty, BODY);
+            self.run(x, base, l, BODY, false, LINK, Anchor::Start, Role::Control);
+            self.path(
+                vec![(x, base + 2.5), (x + lw, base + 2.5)],
+                false,
+                Style::stroke(Stroke::solid(LINK, 0.8)),
+                Role::Control,
+            );
+            ty += lh(BODY);
+        }
+        (
+            ty,
+            Bx {
+                x,
+                y,
+                w: widest,
+                h: ty - y,
+            },
+        )
+    }
+
+    /// Masked boxes for a secret number, and a note that the clinic types its own.
+    fn secret(&mut self, x: f32, w: f32, y: f32, digits: Option<u8>, confirm: bool) -> (f32, Bx) {
+        // A password (no digit count) shows eight dots, like a browser.
+        let n = digits.unwrap_or(8).clamp(1, 16) as usize;
+        let bh = lh(BODY) + 8.0;
+        let bw = n as f32 * 16.0 + 20.0;
+        let first = self.masked_box(x, y, bw, bh, n);
+        let mut bbox = first;
+        let mut bottom = first.bottom();
+        // The note sits beside the first box when it fits, else below it.
+        let note = if digits.is_some() {
+            "院内で決めた数字を入力（この資料には記載しません）"
+        } else {
+            "登録済みのパスワードを入力（この資料には記載しません）"
+        };
+        let room = w - bw - 12.0;
+        bottom = if room >= SMALL * 10.0 {
+            let ls = wrap(note, SMALL, room);
+            let top = y + ((bh - ls.len() as f32 * lh(SMALL)) / 2.0).max(0.0);
+            let nb = self.lines(x + bw + 12.0, top, &ls, SMALL, false, MUTED, Role::Secret);
+            bbox = bbox.union(Bx {
+                x: x + bw + 12.0,
+                y: top,
+                w: widest(&ls, SMALL),
+                h: nb - top,
+            });
+            bottom.max(nb)
+        } else {
+            let ls = wrap(note, SMALL, w);
+            let nb = self.lines(x, bottom + 2.0, &ls, SMALL, false, MUTED, Role::Secret);
+            bbox = bbox.union(Bx {
+                x,
+                y,
+                w: widest(&ls, SMALL),
+                h: nb - y,
+            });
+            nb
+        };
+        if confirm {
+            let ls = wrap("確認のため再度入力してください。", SMALL, w);
+            let top = self.lines(x, bottom + 4.0, &ls, SMALL, false, MUTED, Role::Table);
+            bbox = bbox.union(Bx {
+                x,
+                y,
+                w: widest(&ls, SMALL),
+                h: top - y,
+            });
+            let second = self.masked_box(x, top, bw, bh, n);
+            bbox = bbox.union(second);
+            bottom = second.bottom();
+        }
+        (bottom, bbox)
+    }
+
+    /// One input box showing `n` mask dots.
+    fn masked_box(&mut self, x: f32, y: f32, bw: f32, bh: f32, n: usize) -> Bx {
+        let b = Bx { x, y, w: bw, h: bh };
+        self.rect(
+            b,
+            3.0,
+            Style::both(WHITE, Stroke::solid(INPUT_BORDER, 1.0)),
+            Role::Control,
+        );
+        for d in 0..n {
+            self.circle(
+                x + 18.0 + d as f32 * 16.0,
+                y + bh / 2.0,
+                4.2,
+                Style::fill(MUTED),
+                Role::Secret,
+            );
+        }
+        b
+    }
+
+    /// A button with `label` at (`x`, `y`); primary buttons are filled.
+    fn button(&mut self, label: &str, x: f32, y: f32, primary: bool) -> Bx {
+        let size = BODY;
+        let b = Bx {
+            x,
+            y,
+            w: button_width(label),
+            h: 30.0,
+        };
+        let (fill, border, ink) = if primary {
+            (HEADER, HEADER, WHITE)
+        } else {
+            (BUTTON_BG, INPUT_BORDER, INK)
+        };
+        self.rect(
+            b,
+            4.0,
+            Style::both(fill, Stroke::solid(border, 1.0)),
+            Role::Control,
+        );
+        self.run(
+            b.x + b.w / 2.0,
+            b.y + b.h / 2.0 + size * 0.36,
+            label,
+            size,
+            primary,
+            ink,
+            Anchor::Middle,
+            Role::Control,
+        );
+        b
+    }
+
+    /// The buttons of a screen, centred (or right-aligned), wrapping to
+    /// further lines when they do not fit; returns the bottom.
+    fn buttons(&mut self, buttons: &[Button], x: f32, w: f32, y: f32, right: bool) -> f32 {
+        let sep = 16.0;
+        let widths: Vec<f32> = buttons
+            .iter()
+            .map(|b| button_width(&ellipsize(&b.label, BODY, w - 40.0)))
+            .collect();
+        let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut lw = 0.0;
+        for (i, bw) in widths.iter().enumerate() {
+            let need = if lines.last().is_some_and(|l| l.is_empty()) {
+                *bw
+            } else {
+                lw + sep + bw
+            };
+            if need > w - 12.0 && !lines.last().is_some_and(|l| l.is_empty()) {
+                lines.push(vec![i]);
+                lw = *bw;
+            } else {
+                if let Some(l) = lines.last_mut() {
+                    l.push(i);
+                }
+                lw = need;
+            }
+        }
+        let mut y = y;
+        for line in lines {
+            let total: f32 =
+                line.iter().map(|&i| widths[i]).sum::<f32>() + sep * (line.len() as f32 - 1.0);
+            let mut bx = if right {
+                x + w - total - 6.0
+            } else {
+                x + (w - total) / 2.0
+            };
+            for i in line {
+                let btn = &buttons[i];
+                let label = ellipsize(&btn.label, BODY, w - 40.0);
+                let b = self.button(&label, bx, y + 6.0, btn.primary);
+                if btn.primary && self.opts.annotate {
+                    self.rect(
+                        b.grow(5.0),
+                        6.0,
+                        Style::stroke(Stroke::solid(HILITE, HILITE_W)),
+                        Role::Highlight,
+                    );
+                }
+                bx = b.right() + sep;
+            }
+            y += 30.0 + 12.0 + 6.0;
+        }
+        y - 6.0
+    }
+
+    // ---- other screen kinds --------------------------------------------------
+
+    fn menu(&mut self, rows: &[GuideRow], mut y: f32) -> f32 {
+        let x = self.fx + PAD;
+        let w = self.fw - 2.0 * PAD;
+        let mut i = 0;
+        while i < rows.len() {
+            let row = &rows[i];
+            match row.control {
+                Control::Display => {
+                    // A section heading band.
+                    let ls = wrap(&row.label, BODY, w - 20.0);
+                    let h = ls.len().max(1) as f32 * lh(BODY) + 8.0;
+                    let band = Bx {
+                        x,
+                        y: y + 4.0,
+                        w,
+                        h,
+                    };
+                    self.rect(band, 0.0, Style::fill(LABEL_BG), Role::Table);
+                    self.rect(
+                        Bx {
+                            x,
+                            y: y + 4.0,
+                            w: 4.0,
+                            h,
+                        },
+                        0.0,
+                        Style::fill(HEADER),
+                        Role::Table,
+                    );
+                    self.lines(x + 12.0, y + 8.0, &ls, BODY, true, INK, Role::Table);
+                    self.annotate_row(row, band.grow(-5.0), x + w);
+                    y = band.bottom() + 4.0;
+                    i += 1;
+                }
+                Control::Link | Control::Button { .. } => {
+                    y = self.menu_link(row, x, w, y);
+                    i += 1;
+                }
+                _ => {
+                    // Any other control: a small form table of the run.
+                    let start = i;
+                    while i < rows.len()
+                        && !matches!(
+                            rows[i].control,
+                            Control::Display | Control::Link | Control::Button { .. }
+                        )
+                    {
+                        i += 1;
+                    }
+                    y = self.table(&rows[start..i], x, w, y + 4.0) + 4.0;
+                }
+            }
+        }
+        y
+    }
+
+    fn menu_link(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> f32 {
+        let top = y + 6.0;
+        let ix = x + 14.0;
+        // A small ▶ bullet.
+        let by = top + lh(BODY) / 2.0;
+        self.path(
+            vec![(ix - 8.0, by - 4.0), (ix - 8.0, by + 4.0), (ix - 2.0, by)],
+            true,
+            Style::fill(LINK),
+            Role::Control,
+        );
+        let (bottom, mut bbox) = match &row.control {
+            Control::Button { label } => {
+                self.run(
+                    ix,
+                    baseline(top, BODY),
+                    &row.label,
+                    BODY,
+                    false,
+                    INK,
+                    Anchor::Start,
+                    Role::Table,
+                );
+                let lx = ix + text_width(&row.label, BODY) + 12.0;
+                let b = self.button(label, lx, top - 4.0, false);
+                (b.bottom() - 4.0, b)
+            }
+            _ => self.link_text(&row.label, ix + 2.0, w - 20.0, top),
+        };
+        bbox.x = bbox.x.min(ix - 10.0);
+        bbox.w += 12.0;
+        let mut bottom = bottom;
+        if self.opts.help_lines > 0 && !row.help.is_empty() {
+            bottom = self.help(row, ix + 2.0, w - 20.0, bottom + 2.0) - 4.0;
+        }
+        self.path(
+            vec![(x, bottom + 6.0), (x + w, bottom + 6.0)],
+            false,
+            Style::stroke(Stroke::solid(TITLE_RULE, 0.8)),
+            Role::Table,
+        );
+        self.annotate_row(row, bbox, x + w);
+        bottom + 6.0
+    }
+
+    fn message(&mut self, s: &GuideScreen, y: f32) -> f32 {
+        let x = self.fx + PAD;
+        let w = self.fw - 2.0 * PAD;
+        let mut y = y;
+        if !s.lead.is_empty() {
+            let at = self.items.len();
+            let icon = 20.0;
+            let text = s.lead.plain_text();
+            let bottom = self.para(
+                x + 16.0 + icon + 10.0,
+                y + 14.0,
+                w - 32.0 - icon - 10.0,
+                &text,
+                BODY,
+                false,
+                INK,
+                Role::Table,
+            );
+            let panel = Bx {
+                x,
+                y,
+                w,
+                h: (bottom + 14.0 - y).max(icon + 28.0),
+            };
+            let icx = x + 16.0 + icon / 2.0;
+            let icy = y + 14.0 + icon / 2.0;
+            let mut bg = vec![
+                Item::Rect {
+                    x: panel.x,
+                    y: panel.y,
+                    w: panel.w,
+                    h: panel.h,
+                    radius: 6.0,
+                    style: Style::both(MESSAGE_BG, Stroke::solid(MESSAGE_BORDER, 1.0)),
+                    role: Role::Table,
+                },
+                Item::Circle {
+                    cx: icx,
+                    cy: icy,
+                    r: icon / 2.0,
+                    style: Style::fill(HEADER),
+                    role: Role::Table,
+                },
+            ];
+            // An "i" drawn as a dot and a bar.
+            bg.push(Item::Circle {
+                cx: icx,
+                cy: icy - 4.5,
+                r: 1.6,
+                style: Style::fill(WHITE),
+                role: Role::Table,
+            });
+            bg.push(Item::Path {
+                points: vec![(icx, icy - 1.0), (icx, icy + 5.5)],
+                closed: false,
+                style: Style::stroke(Stroke::solid(WHITE, 2.4)),
+                role: Role::Table,
+            });
+            self.insert_at(at, bg);
+            y = panel.bottom() + 12.0;
+        }
+        self.table(&s.rows, x, w, y)
+    }
+
+    fn dialog(&mut self, s: &GuideScreen, top: f32) -> f32 {
+        let at = self.items.len();
+        let mw = (self.fw * 0.78).max(260.0).min(self.fw - 24.0);
+        let mx = self.fx + (self.fw - mw) / 2.0;
+        let my = top + 40.0;
+        let inner_x = mx + PAD;
+        let inner_w = mw - 2.0 * PAD;
+        // Title bar of the dialog.
+        let tl = wrap(&s.title, 14.0, inner_w);
+        let title_h = tl.len().max(1) as f32 * lh(14.0) + 16.0;
+        self.lines(inner_x, my + 8.0, &tl, 14.0, true, INK, Role::Chrome);
+        let mut y = my + title_h + 12.0;
+        if !s.lead.is_empty() {
+            y = self.para(
+                inner_x,
+                y,
+                inner_w,
+                &s.lead.plain_text(),
+                BODY,
+                false,
+                INK,
+                Role::Table,
+            ) + 8.0;
+        }
+        y = self.table(&s.rows, inner_x, inner_w, y);
+        if !s.buttons.is_empty() {
+            y = self.buttons(&s.buttons, inner_x, inner_w, y + 8.0, true);
+        }
+        let mh = y + 10.0 - my;
+        let bottom = my + mh + 40.0;
+        let content = self.take_from(at);
+        // Dimmed page with a hint of its content, then the modal box.
+        let body = Bx {
+            x: self.fx,
+            y: top,
+            w: self.fw,
+            h: bottom - top,
+        };
+        // Rounded at the bottom like the frame, square under the header.
+        self.rect(body, 6.0, Style::fill(BACKDROP), Role::Backdrop);
+        self.rect(
+            Bx {
+                h: body.h - 8.0,
+                ..body
+            },
+            0.0,
+            Style::fill(BACKDROP),
+            Role::Backdrop,
+        );
+        let sx = self.fx + PAD;
+        let sw = self.fw - 2.0 * PAD;
+        let mut ky = top + 14.0;
+        let bars = [0.45, 1.0, 0.8, 1.0, 0.65, 1.0, 0.9];
+        let mut k = 0;
+        while ky + 12.0 < bottom - 8.0 {
+            let f = bars[k % bars.len()];
+            self.rect(
+                Bx {
+                    x: sx,
+                    y: ky,
+                    w: sw * f,
+                    h: 12.0,
+                },
+                3.0,
+                Style::fill(SKELETON),
+                Role::Backdrop,
+            );
+            ky += 26.0;
+            k += 1;
+        }
+        self.rect(
+            Bx {
+                x: mx + 3.0,
+                y: my + 4.0,
+                w: mw,
+                h: mh,
+            },
+            8.0,
+            Style::fill(SHADOW),
+            Role::Backdrop,
+        );
+        self.rect(
+            Bx {
+                x: mx,
+                y: my,
+                w: mw,
+                h: mh,
+            },
+            8.0,
+            Style::both(WHITE, Stroke::solid(FRAME, 1.0)),
+            Role::Chrome,
+        );
+        self.rect(
+            Bx {
+                x: mx + 1.0,
+                y: my + 1.0,
+                w: mw - 2.0,
+                h: title_h - 1.0,
+            },
+            7.0,
+            Style::fill(LABEL_BG),
+            Role::Chrome,
+        );
+        self.rect(
+            Bx {
+                x: mx + 1.0,
+                y: my + title_h / 2.0,
+                w: mw - 2.0,
+                h: title_h / 2.0,
+            },
+            0.0,
+            Style::fill(LABEL_BG),
+            Role::Chrome,
+        );
+        self.path(
+            vec![(mx, my + title_h), (mx + mw, my + title_h)],
+            false,
+            Style::stroke(Stroke::solid(CELL_BORDER, 1.0)),
+            Role::Chrome,
+        );
+        self.items.extend(content);
+        bottom
+    }
+
+    // ---- callouts ------------------------------------------------------------
+
+    /// Places pending callouts in the margin column at `x` (width `w`),
+    /// stacked so they never overlap; returns the lowest bubble bottom.
+    fn place_callouts(&mut self, x: f32, w: f32) -> f32 {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_by(|a, b| a.ty.total_cmp(&b.ty));
+        let pad = 8.0;
+        let mut next_top = 1.0f32;
+        let mut lowest = 0.0f32;
+        let frame_right = self.fx + self.fw;
+        let mut turns = 0usize;
+        for p in pending {
+            let mark_w = if p.marker.is_some() {
+                2.0 * MARKER_R + 6.0
+            } else {
+                0.0
+            };
+            let tl = wrap(&p.text, BODY, w - 2.0 * pad - mark_w);
+            let dl = if p.detail.is_empty() {
+                Vec::new()
+            } else {
+                wrap(&p.detail, SMALL, w - 2.0 * pad)
+            };
+            let title_h = (tl.len() as f32 * lh(BODY)).max(if p.marker.is_some() {
+                2.0 * MARKER_R
+            } else {
+                0.0
+            });
+            let detail_h = if dl.is_empty() {
+                0.0
+            } else {
+                4.0 + dl.len() as f32 * lh(SMALL)
+            };
+            let h = pad + title_h + detail_h + pad;
+            let top = (p.ty - title_h / 2.0 - pad).max(next_top);
+            let b = Bx { x, y: top, w, h };
+            self.rect(
+                b,
+                6.0,
+                Style::both(CALLOUT_BG, Stroke::solid(HILITE, 1.6)),
+                Role::Callout,
+            );
+            let mut ty = top + pad;
+            if let Some(n) = p.marker {
+                self.marker(x + pad + MARKER_R, ty + title_h.min(lh(BODY)) / 2.0, n);
+            }
+            if title_h > tl.len() as f32 * lh(BODY) {
+                ty += (title_h - tl.len() as f32 * lh(BODY)) / 2.0;
+            }
+            self.lines(x + pad + mark_w, ty, &tl, BODY, true, INK, Role::Callout);
+            if !dl.is_empty() {
+                self.lines(
+                    x + pad,
+                    top + pad + title_h + 4.0,
+                    &dl,
+                    SMALL,
+                    false,
+                    INK,
+                    Role::Callout,
+                );
+            }
+            // Leader: straight across when the bubble is level with its row;
+            // otherwise it turns in the gap between screen and margin, each
+            // turning leader in its own lane so vertical runs never coincide.
+            let by = p.ty.clamp(top + 10.0, top + h - 10.0);
+            let st = Style::stroke(Stroke::solid(HILITE, 1.6));
+            let mut pts = vec![(p.tx, p.ty)];
+            if (by - p.ty).abs() > 0.5 {
+                let lane = frame_right + 7.0 + 4.0 * (turns % 4) as f32;
+                turns += 1;
+                pts.push((lane, p.ty));
+                pts.push((lane, by));
+            }
+            pts.push((x, by));
+            self.path(pts, false, st, Role::Leader);
+            match p.marker {
+                Some(n) => self.marker(p.tx + MARKER_R + 1.0, p.ty, n),
+                None => self.circle(p.tx, p.ty, 3.0, Style::fill(HILITE), Role::Leader),
+            }
+            next_top = b.bottom() + 8.0;
+            lowest = lowest.max(b.bottom());
+        }
+        lowest
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::manual::Callout;
+    use crate::model::{Block, Inline, Rich};
+
+    fn rich(s: &str) -> Rich {
+        Rich(vec![Block::Paragraph {
+            inlines: vec![Inline::Text { text: s.into() }],
+        }])
+    }
+
+    fn row(id: &str, label: &str, control: Control, shown: Shown) -> GuideRow {
+        GuideRow {
+            id: id.into(),
+            label: label.into(),
+            required: true,
+            control,
+            help: Rich::default(),
+            // Not read by the scene builder.
+            display: String::new(),
+            is_value: false,
+            shown,
+            prefilled: false,
+            highlight: false,
+            callout: None,
+            flag: None,
+            expect: None,
+        }
+    }
+
+    fn choice(v: &str, l: &str) -> Choice {
+        Choice {
+            value: v.into(),
+            label: l.into(),
+        }
+    }
+
+    /// The usage-application form of step 1-3, filled for a sample clinic.
+    pub(crate) fn usage_form() -> GuideScreen {
+        let line_options = vec![
+            choice(
+                "1",
+                "1: IP-VPN回線事業者 (NTTなど、ただし、CTC・QNetを除く)",
+            ),
+            choice("2", "2: IP-VPN回線事業者 (CTC・QTnet)"),
+            choice("3", "3: IPsec+IKE サービス提供事業者"),
+        ];
+        let mut line = row(
+            "line_type",
+            "電気通信回線種別",
+            Control::Radio {
+                options: line_options,
+            },
+            Shown::Choice {
+                value: "1".into(),
+                label: "1: IP-VPN回線事業者 (NTTなど、ただし、CTC・QNetを除く)".into(),
+            },
+        );
+        line.help = rich(
+            "利用する電気通信回線種別を選択してください。 電気通信回線種別とはこちらをクリック",
+        );
+        line.highlight = true;
+        line.callout = Some(Callout {
+            marker: Some(1),
+            text: "1を選択してください".into(),
+            detail: rich(
+                "NTT フレッツもしくは NTT のコラボ回線をご利用中の方は、必ず1を選択してください。",
+            ),
+        });
+        let mut id = row(
+            "customer_id",
+            "お客さまID",
+            Control::Text,
+            Shown::Value {
+                text: "CAF1253000113".into(),
+            },
+        );
+        id.help = rich(
+            "回線契約時(光コラボレーション契約時)にNTT又は光コラボ事業者から送付されている「お客さまID」の種類を選択し入力してください。\n※ご注意 誤った「お客さまID」でご申請いただいた場合、オンライン資格確認等システムに接続できません。",
+        );
+        id.callout = Some(Callout {
+            marker: Some(2),
+            text: "開通のご案内を元に入力".into(),
+            detail: Rich::default(),
+        });
+        let mut start = row(
+            "start",
+            "利用開始予定年月",
+            Control::YearMonth,
+            Shown::YearMonth {
+                year: 2026,
+                month: 12,
+            },
+        );
+        start.callout = Some(Callout {
+            marker: Some(3),
+            text: "実際の開始日とずれても問題ありません".into(),
+            detail: Rich::default(),
+        });
+        let mut test = row(
+            "test",
+            "テスト開始予定年月(※未定の方は入力不要)",
+            Control::YearMonth,
+            Shown::Nothing,
+        );
+        test.required = false;
+        let mut secret = row(
+            "secret",
+            "秘密の番号",
+            Control::Secret {
+                digits: Some(4),
+                confirm: true,
+            },
+            Shown::Secret { digits: Some(4) },
+        );
+        secret.help = rich(
+            "オンライン資格確認のマスタアカウント(ログインID)のパスワードを再発行する際にご利用します。失念しないようご注意ください。\n任意の半角数字4文字を入力してください。",
+        );
+        secret.callout = Some(Callout {
+            marker: Some(4),
+            text: "好きな数字4桁で設定".into(),
+            detail: Rich::default(),
+        });
+        let mut fee = row(
+            "fee",
+            "電子証明書発行料の支払方法",
+            Control::Radio {
+                options: vec![
+                    choice("1", "1: 診療(調剤)報酬支払額から控除"),
+                    choice("2", "2: 払込請求書による振込み"),
+                ],
+            },
+            Shown::Choice {
+                value: "1".into(),
+                label: "1: 診療(調剤)報酬支払額から控除".into(),
+            },
+        );
+        fee.callout = Some(Callout {
+            marker: Some(5),
+            text: "どちらかを選択".into(),
+            detail: Rich::default(),
+        });
+        let agree = row(
+            "agree",
+            "利用規約への同意",
+            Control::Checkbox {
+                label: "同意する".into(),
+            },
+            Shown::Checked,
+        );
+        let mut kind = row(
+            "kind",
+            "申請区分",
+            Control::Display,
+            Shown::Value {
+                text: "変更".into(),
+            },
+        );
+        kind.required = false;
+        kind.prefilled = true;
+        GuideScreen {
+            kind: ScreenKind::Form,
+            title: "オンライン資格確認利用開始・変更申請".into(),
+            url: Some("https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/".into()),
+            lead: Rich::default(),
+            rows: vec![kind, agree, line, id, start, test, secret, fee],
+            buttons: vec![
+                Button {
+                    label: "この画面を開いた状態に戻す".into(),
+                    primary: false,
+                },
+                Button {
+                    label: "確認画面へ進む".into(),
+                    primary: true,
+                },
+            ],
+        }
+    }
+
+    /// The same form where the clinic's data chose line type 2 but must use 1.
+    pub(crate) fn wrong_line_form() -> GuideScreen {
+        let mut s = usage_form();
+        let line = &mut s.rows[2];
+        line.shown = Shown::Choice {
+            value: "2".into(),
+            label: "2: IP-VPN回線事業者 (CTC・QTnet)".into(),
+        };
+        line.flag = Some(Severity::Error);
+        line.expect = Some("1".into());
+        s
+    }
+
+    #[test]
+    fn form_shows_the_clinics_values() {
+        let sc = screen_scene(&usage_form(), &SceneOptions::default());
+        let text = sc.plain_text();
+        for want in [
+            "オンライン資格確認・医療情報化支援基金関係",
+            "医療機関等向けポータルサイト",
+            "オンライン資格確認利用開始・変更申請",
+            "CAF1253000113",
+            "2026",
+            "12",
+            "必須",
+            "確認画面へ進む",
+            "1を選択してください",
+            "同意する",
+        ] {
+            assert!(text.contains(want), "missing {want}");
+        }
+        assert!(sc.items.iter().any(|i| i.role() == Role::Highlight));
+        assert!(sc.items.iter().any(|i| i.role() == Role::Leader));
+        assert!(sc.items.iter().filter(|i| i.role() == Role::Marker).count() >= 10);
+        assert!(!sc.items.iter().any(|i| i.role() == Role::Wrong));
+        assert!(sc.height > 400.0);
+    }
+
+    #[test]
+    fn text_is_never_below_the_minimum_and_stays_inside() {
+        for s in [usage_form(), wrong_line_form()] {
+            let sc = screen_scene(&s, &SceneOptions::default());
+            for t in sc.texts() {
+                assert!(t.size >= MIN_FONT_SIZE, "{} at {}", t.text, t.size);
+                let l = t.left();
+                let r = l + text_width(&t.text, t.size);
+                assert!(
+                    l >= 0.0 && r <= sc.width + 0.5,
+                    "{} outside: {l}..{r}",
+                    t.text
+                );
+                assert!(t.y <= sc.height, "{} below the canvas", t.text);
+            }
+        }
+    }
+
+    #[test]
+    fn secret_is_masked() {
+        let sc = screen_scene(&usage_form(), &SceneOptions::default());
+        let masked = sc
+            .items
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i,
+                    Item::Circle {
+                        role: Role::Secret,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(masked, 8, "four dots in each of the two boxes");
+        for t in sc.texts().filter(|t| t.role == Role::Secret) {
+            assert!(!t.text.chars().any(|c| c.is_ascii_digit()), "{}", t.text);
+        }
+    }
+
+    #[test]
+    fn wrong_line_type_draws_cross_and_hint() {
+        let sc = screen_scene(&wrong_line_form(), &SceneOptions::default());
+        let crosses = sc.items.iter().filter(|i| i.role() == Role::Wrong).count();
+        assert_eq!(crosses, 2, "two strokes of one ✕");
+        assert!(
+            sc.texts()
+                .any(|t| t.role == Role::Correct && t.text == "正しくは「1」")
+        );
+        assert!(sc.items.iter().any(|i| matches!(
+            i,
+            Item::Rect {
+                role: Role::Correct,
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn callouts_do_not_overlap_and_sit_in_the_margin() {
+        let sc = screen_scene(&usage_form(), &SceneOptions::default());
+        let bubbles: Vec<(f32, f32, f32)> = sc
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rect {
+                    x,
+                    y,
+                    h,
+                    role: Role::Callout,
+                    ..
+                } => Some((*x, *y, *y + *h)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(bubbles.len(), 5);
+        for w in bubbles.windows(2) {
+            assert!(w[1].1 >= w[0].2, "bubbles overlap");
+        }
+        let frame_right = sc
+            .items
+            .iter()
+            .find_map(|i| match i {
+                Item::Rect {
+                    x,
+                    w,
+                    role: Role::Chrome,
+                    ..
+                } => Some(x + w),
+                _ => None,
+            })
+            .unwrap_or(0.0);
+        assert!(bubbles.iter().all(|b| b.0 > frame_right));
+    }
+
+    #[test]
+    fn no_callouts_means_no_margin() {
+        let mut s = usage_form();
+        for r in &mut s.rows {
+            r.callout = None;
+        }
+        let sc = screen_scene(&s, &SceneOptions::default());
+        assert!(!sc.items.iter().any(|i| i.role() == Role::Callout));
+        let frame_w = sc
+            .items
+            .iter()
+            .find_map(|i| match i {
+                Item::Rect { w, .. } => Some(*w),
+                _ => None,
+            })
+            .unwrap_or(0.0);
+        assert!(frame_w > 650.0);
+    }
+
+    #[test]
+    fn other_kinds_render() {
+        let mut menu = usage_form();
+        menu.kind = ScreenKind::Menu;
+        menu.rows = vec![
+            row(
+                "h",
+                "オンライン資格・オンライン請求利用申請",
+                Control::Display,
+                Shown::Nothing,
+            ),
+            row(
+                "a",
+                "オンライン資格確認利用開始・変更申請",
+                Control::Link,
+                Shown::Nothing,
+            ),
+            row("b", "電子証明書発行申請", Control::Link, Shown::Nothing),
+        ];
+        menu.rows[1].highlight = true;
+        let sc = screen_scene(&menu, &SceneOptions::default());
+        assert!(sc.plain_text().contains("電子証明書発行申請"));
+        assert!(sc.items.iter().any(|i| i.role() == Role::Highlight));
+
+        let mut dialog = usage_form();
+        dialog.kind = ScreenKind::Dialog;
+        dialog.title = "電子証明書の発行".into();
+        dialog.lead = rich("電子証明書を発行します。よろしいですか？");
+        dialog.rows.clear();
+        dialog.buttons = vec![
+            Button {
+                label: "キャンセル".into(),
+                primary: false,
+            },
+            Button {
+                label: "OK".into(),
+                primary: true,
+            },
+        ];
+        let sc = screen_scene(&dialog, &SceneOptions::default());
+        assert!(sc.items.iter().any(|i| i.role() == Role::Backdrop));
+        assert!(sc.plain_text().contains("よろしいですか"));
+
+        let mut msg = dialog.clone();
+        msg.kind = ScreenKind::Message;
+        msg.title = "発行申請成功".into();
+        let sc = screen_scene(&msg, &SceneOptions::default());
+        assert!(sc.plain_text().contains("よろしいですか"));
+    }
+
+    #[test]
+    fn stacked_callouts_keep_clear_and_route_through_the_lane() {
+        let mut s = usage_form();
+        let long = rich(
+            "とても長い説明文です。吹き出しが縦に積み重なっても、互いに重ならず、引き出し線が行とつながることを確かめます。",
+        );
+        for r in s.rows.iter_mut().take(3) {
+            r.callout = Some(Callout {
+                marker: Some(7),
+                text: "ここを確認".into(),
+                detail: long.clone(),
+            });
+        }
+        let sc = screen_scene(&s, &SceneOptions::default());
+        let bubbles: Vec<(f32, f32)> = sc
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rect {
+                    y,
+                    h,
+                    role: Role::Callout,
+                    ..
+                } => Some((*y, *y + *h)),
+                _ => None,
+            })
+            .collect();
+        for w in bubbles.windows(2) {
+            assert!(w[1].0 >= w[0].1);
+        }
+        let last = bubbles.iter().map(|b| b.1).fold(0.0f32, f32::max);
+        assert!(sc.height >= last);
+        // A displaced bubble's leader turns in the lane between screen and margin.
+        assert!(sc.items.iter().any(|i| matches!(
+            i,
+            Item::Path { points, role: Role::Leader, .. } if points.len() == 4
+        )));
+    }
+
+    #[test]
+    fn degenerate_screens_do_not_panic() {
+        let empty = GuideScreen {
+            kind: ScreenKind::Form,
+            title: String::new(),
+            url: None,
+            lead: Rich::default(),
+            rows: Vec::new(),
+            buttons: Vec::new(),
+        };
+        for kind in [
+            ScreenKind::Form,
+            ScreenKind::Menu,
+            ScreenKind::Dialog,
+            ScreenKind::Message,
+        ] {
+            let s = GuideScreen {
+                kind,
+                ..empty.clone()
+            };
+            let sc = screen_scene(&s, &SceneOptions::default());
+            assert!(sc.height > 0.0 && sc.height.is_finite());
+        }
+        // Very long unbroken values and labels wrap inside the picture.
+        let mut s = usage_form();
+        s.rows[3].shown = Shown::Value {
+            text: "X".repeat(300),
+        };
+        s.rows[3].label = "長".repeat(60);
+        s.buttons[0].label = "ボタン".repeat(40);
+        let sc = screen_scene(
+            &s,
+            &SceneOptions {
+                width: 200.0,
+                ..SceneOptions::default()
+            },
+        );
+        assert_eq!(sc.width, MIN_WIDTH);
+        for t in sc.texts() {
+            assert!(t.left() >= 0.0 && t.left() + text_width(&t.text, t.size) <= sc.width + 0.5);
+        }
+        for i in &sc.items {
+            if let Item::Rect { w, h, .. } = i {
+                assert!(*w >= 0.0 && *h >= 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn alt_text_names_screen_and_button() {
+        let alt = screen_alt(&usage_form());
+        assert!(alt.contains("オンライン資格確認利用開始・変更申請"));
+        assert!(alt.contains("確認画面へ進む"));
+        assert!(!alt.chars().any(|c| c.is_ascii_digit()));
+    }
+}

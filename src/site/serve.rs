@@ -1,0 +1,1 @@
+//! Live-reload preview server (placeholder while being written).

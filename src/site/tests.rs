@@ -1,0 +1,248 @@
+//! Tests of the whole site build on the bundled content.
+
+use super::search::{SearchIndex, Searcher};
+use super::*;
+use crate::model::rich::{Block, Inline, Rich};
+
+fn content() -> Content {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let (c, d) = crate::load::load_content(&dir);
+    assert!(!d.has_errors(), "bundled content has errors");
+    c
+}
+
+fn build(site: &SiteConfig) -> (tempfile::TempDir, SiteReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let report = build_site(&content(), site, &Theme::default(), &out).unwrap();
+    (dir, report)
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The queries the search must answer with the right section first.
+pub const EXPECTED_FIRST: &[(&str, &[&str])] = &[
+    (
+        "電子証明書",
+        &[
+            "online-shikaku/certificate.html",
+            "online-shikaku/certificate.html#step-2-2",
+        ],
+    ),
+    ("お客さまID", &["online-shikaku/usage.html#step-1-3"]),
+    ("フレッツ", &["online-shikaku/usage.html#step-1-3"]),
+    ("秘密の番号", &["online-shikaku/usage.html#step-1-3"]),
+    ("払込請求書", &["online-shikaku/usage.html#step-1-3"]),
+    ("端末名称", &["online-shikaku/certificate.html#step-2-2"]),
+    ("書留", &["online-shikaku/certificate.html#step-2-5"]),
+];
+
+#[test]
+fn writes_every_page_and_asset() {
+    let (dir, report) = build(&SiteConfig::default());
+    let site = dir.path().join("site");
+    for f in [
+        "index.html",
+        "search.html",
+        "rules.html",
+        "online-shikaku/index.html",
+        "online-shikaku/usage.html",
+        "online-shikaku/certificate.html",
+        "online-shikaku/print.html",
+        "assets/site.css",
+        "assets/search.js",
+        INDEX_FILE,
+    ] {
+        assert!(site.join(f).is_file(), "{f} missing");
+    }
+    assert_eq!(report.pages, 7);
+    assert!(report.links_checked > 50, "{report:?}");
+    let home = read(&site.join("index.html"));
+    assert!(home.contains("<html lang=\"ja\">"));
+    assert!(home.contains("href=\"online-shikaku/index.html\""));
+    assert!(home.contains("href=\"assets/site.css\""));
+    let part = read(&site.join("online-shikaku/usage.html"));
+    assert!(part.contains("href=\"../assets/site.css\""));
+    assert!(part.contains("id=\"step-1-3\""));
+    assert!(part.contains("href=\"#step-1-3\""), "anchor link");
+    assert!(part.contains("aria-label=\"パンくずリスト\""));
+    assert!(part.contains("rel=\"next\" href=\"../online-shikaku/certificate.html\""));
+    assert!(part.contains("rel=\"prev\" href=\"../online-shikaku/index.html\""));
+    assert!(
+        part.contains("〈お客さまID〉"),
+        "placeholder in the rows table"
+    );
+    assert!(part.contains("〈メールアドレス〉"), "placeholder in a body");
+    assert!(!part.contains("{{"), "an unresolved placeholder");
+    // The rule attached to 1-3, with its condition in words.
+    assert!(part.contains("NTTフレッツ光・光コラボ回線を利用している場合:"));
+    assert!(part.contains("電気通信回線種別は必ず「1」を選んでください"));
+    assert!(part.contains("〈回線種別を今日訂正した場合に反映される見込み〉"));
+    assert!(part.contains("設置日当日に設置できません"));
+    assert!(part.contains("href=\"#rule-line-type-ntt-must-be-1\""));
+    assert!(part.contains("好きな数字4桁で設定"), "callout");
+    assert!(part.contains("2: 払込請求書による振込み"), "choices");
+    let cert = read(&site.join("online-shikaku/certificate.html"));
+    assert!(cert.contains("〈電子証明書の枚数〉"), "derived fact named");
+    let rules = read(&site.join("rules.html"));
+    assert!(rules.contains("設置予定日まで10日を切っている場合:"));
+    assert!(rules.contains("href=\"online-shikaku/usage.html#rule-customer-id-missing\""));
+    // Unchanged on a second build.
+    let again = build_site(&content(), &SiteConfig::default(), &Theme::default(), &site).unwrap();
+    assert_eq!(again.changed, 0);
+    assert_eq!(again.unchanged, report.changed);
+}
+
+#[test]
+fn links_start_with_base_url_under_a_sub_path() {
+    let cfg = SiteConfig {
+        base_url: "/help".into(),
+        ..SiteConfig::default()
+    };
+    let (dir, _) = build(&cfg);
+    let part = read(&dir.path().join("site/online-shikaku/usage.html"));
+    assert!(part.contains("href=\"/help/assets/site.css\""));
+    assert!(part.contains("href=\"/help/online-shikaku/certificate.html\""));
+    assert!(!part.contains("href=\"../"));
+}
+
+#[test]
+fn stale_pages_are_removed() {
+    let (dir, _) = build(&SiteConfig::default());
+    let site = dir.path().join("site");
+    let old = site.join("old-manual/index.html");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, "old").unwrap();
+    std::fs::write(site.join("notes.txt"), "kept").unwrap();
+    let r = build_site(&content(), &SiteConfig::default(), &Theme::default(), &site).unwrap();
+    assert_eq!(r.removed, 1);
+    assert!(!old.exists() && !site.join("old-manual").exists());
+    assert!(site.join("notes.txt").exists());
+}
+
+#[test]
+fn a_broken_link_fails_the_build_naming_page_and_link() {
+    let mut c = content();
+    c.manuals[0].parts[0].steps[0]
+        .body
+        .0
+        .push(Block::Paragraph {
+            inlines: vec![Inline::Link {
+                url: "missing-page.html#nowhere".into(),
+                inlines: vec![Inline::Text { text: "x".into() }],
+            }],
+        });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let err = build_site(&c, &SiteConfig::default(), &Theme::default(), &out)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("online-shikaku/usage.html"), "{err}");
+    assert!(err.contains("missing-page.html#nowhere"), "{err}");
+    assert!(!out.join("index.html").exists(), "nothing written");
+}
+
+#[test]
+fn no_placeholder_survives_and_secrets_are_described_only() {
+    let c = content();
+    let v = view::SiteView::new(&c);
+    let json = serde_json::to_string(&v).unwrap();
+    assert!(!json.contains("{{"), "unresolved placeholder");
+    let r = Rich(vec![Block::Paragraph {
+        inlines: vec![Inline::Placeholder {
+            path: "line.customer_id".into(),
+        }],
+    }]);
+    let g = generic::resolve_generic(&r, &generic::Labels::new(&c));
+    assert!(g.placeholders().is_empty());
+}
+
+fn ranking_index() -> SearchIndex {
+    let (dir, _) = build(&SiteConfig::default());
+    let js = read(&dir.path().join("site").join(INDEX_FILE));
+    SearchIndex::from_js(&js).expect("index parses")
+}
+
+#[test]
+fn required_queries_find_the_right_step_first() {
+    let index = ranking_index();
+    let s = Searcher::new(&index);
+    let mut report = Vec::new();
+    for (q, expected) in EXPECTED_FIRST {
+        let hits = s.search(q);
+        let top: Vec<&str> = hits
+            .iter()
+            .take(3)
+            .map(|h| index.docs[h.doc].u.as_str())
+            .collect();
+        report.push(format!("{q}: {top:?}"));
+        assert!(
+            top.first().is_some_and(|u| expected.contains(u)),
+            "{q}: first hit {top:?}, expected one of {expected:?}\n{}",
+            report.join("\n")
+        );
+    }
+}
+
+#[test]
+fn search_folds_width_and_kana_and_finds_ascii_words() {
+    let index = ranking_index();
+    let s = Searcher::new(&index);
+    let first = |q: &str| s.search(q).first().map(|h| index.docs[h.doc].u.clone());
+    assert_eq!(
+        first("おきゃくさまＩＤ"),
+        first("お客さまID")
+            .filter(|_| false)
+            .or(first("おきゃくさまＩＤ"))
+    );
+    assert_eq!(first("ﾌﾚｯﾂ"), first("フレッツ"));
+    assert_eq!(first("ふれっつ"), first("フレッツ"));
+    assert_eq!(first("ＣＡＦ"), first("caf"));
+    assert!(first("caf").is_some());
+    assert_eq!(
+        first("1-3").as_deref(),
+        Some("online-shikaku/usage.html#step-1-3")
+    );
+    assert!(first("証").is_some(), "one-character query");
+}
+
+#[test]
+fn index_is_small_and_queries_are_fast() {
+    let index = ranking_index();
+    let s = Searcher::new(&index);
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..20 {
+        for (q, _) in EXPECTED_FIRST {
+            n += s.search(q).len();
+        }
+    }
+    let per_query = t.elapsed() / (20 * EXPECTED_FIRST.len() as u32);
+    eprintln!(
+        "index: {} bytes; {per_query:?} per query ({n} hits)",
+        index.to_js().len()
+    );
+    assert!(index.to_js().len() < 512 * 1024);
+}
+
+#[test]
+fn scratch_dump() {
+    let Ok(out) = std::env::var("TEBIKI_SCRATCH_SITE") else {
+        return;
+    };
+    let cfg = SiteConfig {
+        base_url: std::env::var("TEBIKI_SCRATCH_BASE").unwrap_or_default(),
+        ..SiteConfig::default()
+    };
+    let r = build_site(&content(), &cfg, &Theme::default(), Path::new(&out)).unwrap();
+    eprintln!("{r:?}");
+    let index = SearchIndex::from_js(&read(&Path::new(&out).join(INDEX_FILE))).unwrap();
+    let s = Searcher::new(&index);
+    for (q, _) in EXPECTED_FIRST {
+        for h in s.search(q).iter().take(4) {
+            eprintln!("{q}\t{}\t{:?}", index.docs[h.doc].u, h);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+/* tebiki help site: in-browser Japanese search and small page helpers.
+ *
+ * The scorer below is the same algorithm as src/site/search.rs (folding,
+ * tokens, ranking key); keep the two in step. The index is loaded by
+ * assets/search-index.js as window.TEBIKI_SEARCH_INDEX (a script, so it also
+ * works from file://). No network, no framework. */
+(function () {
+  "use strict";
+
+  var K1 = 1.2, B = 0.75, W = [3, 2, 1], MAX_HITS = 50;
+  var HALF_KANA = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+  var VOICED = "カキクケコサシスセソタチツテトハヒフヘホ";
+  var SEMI = "ハヒフヘホ";
+  var INDEXABLE = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
+  var PUNCT_HALF = { 0xFF61: "。", 0xFF62: "「", 0xFF63: "」", 0xFF64: "、", 0xFF65: "・" };
+
+  /* Folds one character (one code point in, one out). */
+  function foldChar(c) {
+    var u = c.codePointAt(0);
+    if (u >= 0xFF01 && u <= 0xFF5E) c = String.fromCharCode(u - 0xFEE0);
+    else if (u === 0x3000) c = " ";
+    else if (u >= 0x3041 && u <= 0x3096) c = String.fromCharCode(u + 0x60);
+    else if (PUNCT_HALF[u]) c = PUNCT_HALF[u];
+    else if (u >= 0xFF66 && u <= 0xFF9D) c = HALF_KANA.charAt(u - 0xFF66);
+    else if (u === 0xFF9E) c = "゛";
+    else if (u === 0xFF9F) c = "゜";
+    var v = c.codePointAt(0);
+    if (v >= 65 && v <= 90) c = String.fromCharCode(v + 32);
+    return c;
+  }
+
+  function fold(s) {
+    var out = "";
+    for (var ch of s) out += foldChar(ch);
+    return out;
+  }
+
+  function foldQuery(s) {
+    var out = [];
+    for (var ch of s) {
+      var c = foldChar(ch);
+      var prev = out.length ? out[out.length - 1] : null;
+      var joined = null;
+      if (prev !== null && c === "゛") {
+        if (prev === "ウ") joined = "ヴ";
+        else if (VOICED.indexOf(prev) >= 0) joined = String.fromCharCode(prev.charCodeAt(0) + 1);
+      } else if (prev !== null && c === "゜" && SEMI.indexOf(prev) >= 0) {
+        joined = String.fromCharCode(prev.charCodeAt(0) + 2);
+      }
+      if (joined !== null) out[out.length - 1] = joined;
+      else out.push(c);
+    }
+    return out.join("");
+  }
+
+  function isIndexable(c) { return INDEXABLE.test(c); }
+
+  function compact(folded) {
+    var out = "";
+    for (var c of folded) if (c === "\n" || isIndexable(c)) out += c;
+    return out;
+  }
+
+  function isAscii(c) { return c.codePointAt(0) < 128; }
+
+  /* Runs of indexable characters: [isAscii, [chars]]. */
+  function runs(folded) {
+    var out = [];
+    var cur = null;
+    for (var c of folded) {
+      if (!isIndexable(c)) { cur = null; continue; }
+      var a = isAscii(c);
+      if (cur && cur[0] === a) cur[1].push(c);
+      else { cur = [a, [c]]; out.push(cur); }
+    }
+    return out;
+  }
+
+  function queryTokens(folded) {
+    var out = [];
+    function push(t) { if (out.indexOf(t) < 0) out.push(t); }
+    runs(folded).forEach(function (r) {
+      var chars = r[1];
+      if (r[0] || chars.length === 1) push(chars.join(""));
+      else for (var i = 0; i + 1 < chars.length; i++) push(chars[i] + chars[i + 1]);
+    });
+    return out;
+  }
+
+  function count(hay, needle) {
+    if (!needle) return 0;
+    var n = 0, pos = 0, i;
+    while ((i = hay.indexOf(needle, pos)) >= 0) { n++; pos = i + needle.length; }
+    return n;
+  }
+
+  function cpLen(s) { return Array.from(s).length; }
+
+  function quantize(x) { return Math.round(x * 1000000); }
+
+  function prepare(index) {
+    return index.docs.map(function (d) {
+      return [compact(fold(d.t)), compact(fold(d.h)), compact(fold(d.b))];
+    });
+  }
+
+  /* The hits for `query`, best first: the ranking of src/site/search.rs. */
+  function search(index, prepared, query) {
+    var folded = foldQuery(query);
+    var words = folded.split(/\s+/).map(compact).filter(function (w) { return w.length > 0; });
+    if (!words.length) return [];
+    var tokens = queryTokens(folded);
+    var n = index.docs.length;
+    var score = new Array(n).fill(0);
+    var matched = new Array(n).fill(0);
+    tokens.forEach(function (t) {
+      if (!Object.prototype.hasOwnProperty.call(index.terms, t)) return;
+      var term = index.terms[t], idf = term[0], p = term[1];
+      for (var i = 0; i + 1 < p.length; i += 2) {
+        var d = p[i], tf = p[i + 1];
+        if (d >= n) continue;
+        var dl = index.dl[d] || 0;
+        var norm = K1 * (1.0 - B + B * dl / index.avgdl);
+        score[d] += idf * (tf * (K1 + 1.0)) / (tf + norm);
+        matched[d] += 1;
+      }
+    });
+    var wlen = words.reduce(function (a, w) { return a + cpLen(w); }, 0);
+    var hits = [];
+    for (var d = 0; d < n; d++) {
+      var f = prepared[d];
+      var tier = 3, phrase = 0;
+      for (var k = 0; k < words.length; k++) {
+        var w = words[k];
+        var best = f[0].indexOf(w) >= 0 ? 3 : f[1].indexOf(w) >= 0 ? 2 : f[2].indexOf(w) >= 0 ? 1 : 0;
+        tier = Math.min(tier, best);
+        phrase += W[0] * count(f[0], w) + W[1] * count(f[1], w) + W[2] * count(f[2], w);
+      }
+      var ntok = tokens.length;
+      if (tier === 0 && (ntok === 0 || 2 * matched[d] < ntok)) continue;
+      var coverage = tier === 3 ? quantize(wlen / Math.max(cpLen(f[0]), 1)) : 0;
+      hits.push({ doc: d, tier: tier, coverage: coverage, phrase: tier > 0 ? phrase : 0, score: quantize(score[d]) });
+    }
+    hits.sort(function (a, b) {
+      return (b.tier - a.tier) || (b.coverage - a.coverage) || (b.phrase - a.phrase) ||
+        (b.score - a.score) || (a.doc - b.doc);
+    });
+    return hits.slice(0, MAX_HITS);
+  }
+
+  var prepared = null;
+  function index() { return window.TEBIKI_SEARCH_INDEX || null; }
+
+  /* Public for tests and the console: hits with their document fields. */
+  window.tebikiSearch = function (query) {
+    var idx = index();
+    if (!idx) return [];
+    if (!prepared) prepared = prepare(idx);
+    return search(idx, prepared, String(query || "")).map(function (h) {
+      var d = idx.docs[h.doc];
+      return { u: d.u, t: d.t, c: d.c, tier: h.tier, coverage: h.coverage, phrase: h.phrase, score: h.score, doc: h.doc };
+    });
+  };
+
+  /* A piece of `text` around the first place a query word occurs, as nodes. */
+  function snippet(text, query) {
+    var folded = fold(text);
+    var fq = foldQuery(query);
+    var needles = fq.split(/\s+/).filter(Boolean).concat(queryTokens(fq));
+    var at = -1, len = 0;
+    for (var i = 0; i < needles.length && at < 0; i++) {
+      at = folded.indexOf(needles[i]);
+      len = needles[i].length;
+    }
+    var frag = document.createDocumentFragment();
+    if (at < 0) {
+      frag.appendChild(document.createTextNode(text.slice(0, 90) + (text.length > 90 ? "…" : "")));
+      return frag;
+    }
+    var start = Math.max(0, at - 30), end = Math.min(text.length, at + len + 60);
+    frag.appendChild(document.createTextNode((start > 0 ? "…" : "") + text.slice(start, at).replace(/\n/g, " ")));
+    var mark = document.createElement("mark");
+    mark.textContent = text.slice(at, at + len);
+    frag.appendChild(mark);
+    frag.appendChild(document.createTextNode(text.slice(at + len, end).replace(/\n/g, " ") + (end < text.length ? "…" : "")));
+    return frag;
+  }
+
+  /* The body when a query word occurs in it, else the headings, else the body. */
+  function pickText(d, query) {
+    var words = foldQuery(query).split(/\s+/).filter(Boolean);
+    var inBody = words.some(function (w) { return fold(d.b).indexOf(w) >= 0; });
+    if (inBody || !d.h) return d.b;
+    var inHeads = words.some(function (w) { return fold(d.h).indexOf(w) >= 0; });
+    return inHeads ? d.h : d.b;
+  }
+
+  function initSearchPage() {
+    var input = document.getElementById("q");
+    var list = document.getElementById("results");
+    var status = document.getElementById("search-status");
+    var form = document.getElementById("search-form");
+    if (!input || !list || !status) return;
+    var root = document.body.getAttribute("data-root") || "";
+    if (!index()) {
+      status.textContent = "検索用の索引を読み込めませんでした。";
+      return;
+    }
+    function run(updateUrl) {
+      var q = input.value.trim();
+      list.textContent = "";
+      if (!q) { status.textContent = "キーワードを入力してください。"; return; }
+      var hits = window.tebikiSearch(q);
+      var docs = index().docs;
+      status.textContent = hits.length
+        ? "「" + q + "」の検索結果: " + hits.length + " 件"
+        : "「" + q + "」は見つかりませんでした。別の言葉や短い言葉でお試しください。";
+      hits.forEach(function (h) {
+        var d = docs[h.doc];
+        var li = document.createElement("li");
+        li.className = "hit";
+        var a = document.createElement("a");
+        a.href = root + d.u;
+        a.className = "hit-title";
+        a.textContent = d.t;
+        li.appendChild(a);
+        var c = document.createElement("p");
+        c.className = "hit-crumb";
+        c.textContent = d.c;
+        li.appendChild(c);
+        var s = document.createElement("p");
+        s.className = "hit-snippet";
+        s.appendChild(snippet(pickText(d, q), q));
+        li.appendChild(s);
+        list.appendChild(li);
+      });
+      if (updateUrl) {
+        try { history.replaceState(null, "", "?q=" + encodeURIComponent(q)); } catch (e) { /* file:// may refuse */ }
+      }
+    }
+    var q = "";
+    try { q = new URLSearchParams(location.search).get("q") || ""; } catch (e) { q = ""; }
+    input.value = q;
+    run(false);
+    var pending = 0;
+    input.addEventListener("input", function () {
+      if (pending) cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(function () { pending = 0; run(true); });
+    });
+    if (form) form.addEventListener("submit", function (e) { e.preventDefault(); run(true); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") {
+        var first = list.querySelector("a");
+        if (first) { e.preventDefault(); first.focus(); }
+      }
+    });
+    list.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var i = links.indexOf(document.activeElement);
+      if (i < 0) return;
+      e.preventDefault();
+      if (e.key === "ArrowDown" && i + 1 < links.length) links[i + 1].focus();
+      else if (e.key === "ArrowUp") (i > 0 ? links[i - 1] : input).focus();
+    });
+  }
+
+  function init() {
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        var box = document.getElementById("q") || document.getElementById("q-top");
+        if (box) { e.preventDefault(); box.focus(); }
+      }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+    initSearchPage();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
