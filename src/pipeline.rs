@@ -116,87 +116,178 @@ pub struct BuildOptions {
     pub today: Date,
 }
 
+/// What one clinic produced; merged into the report in clinic order.
+struct ClinicResult {
+    outcome: ClinicOutcome,
+    row: DashboardRow,
+    diagnostics: Vec<Diagnostic>,
+    written: Vec<Written>,
+}
+
+/// Everything needed to render, shared read-only by the worker threads.
+struct Renderers {
+    html: HtmlRenderer,
+    fonts: crate::render::pdf::Fonts,
+}
+
 /// Builds every clinic guide and the dashboard.
+///
+/// Clinics are processed in parallel (one worker per core); results are
+/// merged in clinic order, so output and messages do not depend on timing.
 pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
     let project = load_project(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
-    let html = HtmlRenderer::new(&theme)?;
-    let fonts = theme.pdf_fonts()?;
+    let renderers = Renderers {
+        html: HtmlRenderer::new(&theme)?,
+        fonts: theme.pdf_fonts()?,
+    };
     let mut report = BuildReport {
         diagnostics: project.diagnostics,
         out: cfg.out.clone(),
         ..BuildReport::default()
     };
-    let mut rows = Vec::new();
     let clinics_dir = cfg.out.join("clinics");
-    for clinic in &project.clinics {
-        let facts = eval::facts::build(clinic, &project.content, opts.today);
-        let guide = eval::evaluate_with_facts(&project.content, clinic, &facts);
-        let data_errors: Vec<_> = guide
-            .issues
-            .iter()
-            .filter(|i| i.severity == Severity::Error)
-            .collect();
-        for issue in &guide.issues {
-            report.diagnostics.push(issue_diagnostic(issue, clinic));
+    let results = parallel_map(&project.clinics, |clinic| {
+        process_clinic(
+            clinic,
+            &project.content,
+            &renderers,
+            opts.today,
+            &clinics_dir,
+        )
+    });
+    let mut rows = Vec::new();
+    for r in results {
+        report.diagnostics.0.extend(r.diagnostics);
+        for w in r.written {
+            count(&mut report, w);
         }
-        let dir = clinics_dir.join(&clinic.key);
-        let mut row = dashboard_row(&guide, clinic);
-        let outcome = if data_errors.is_empty() {
-            match write_clinic(&html, &fonts, &guide, &dir, &mut report) {
-                Ok(warnings) => {
-                    for w in warnings {
-                        report.diagnostics.push(Diagnostic::warning(
-                            clinic.source.clone(),
-                            format!("PDF: {w}"),
-                        ));
-                    }
-                    row.ok = true;
-                    row.has_pdf = true;
-                    true
-                }
-                Err(e) => {
-                    row.failure = e.to_string();
-                    report.diagnostics.push(Diagnostic::error(
-                        clinic.source.clone(),
-                        format!("guide not written: {e}"),
-                    ));
-                    false
-                }
-            }
-        } else {
-            // Never leave an old handout of a clinic whose data is now wrong.
-            remove_stale(&dir);
-            row.failure = format!(
-                "データの誤り {} 件のため手順書を作成していません: {}",
-                data_errors.len(),
-                data_errors
-                    .iter()
-                    .map(|i| i.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" / ")
-            );
-            false
-        };
-        report.clinics.push(ClinicOutcome {
-            key: clinic.key.clone(),
-            name: guide.clinic_name.clone(),
-            ok: outcome,
-            findings: guide
-                .findings
-                .iter()
-                .map(|f| (f.severity, f.rule.clone(), f.title.clone()))
-                .collect(),
-        });
-        rows.push(row);
+        report.clinics.push(r.outcome);
+        rows.push(r.row);
     }
     rows.sort_by(|a, b| a.key.cmp(&b.key));
-    let dash = html.dashboard(&rows, &opts.today.to_string())?;
+    let dash = renderers.html.dashboard(&rows, &opts.today.to_string())?;
     count(
         &mut report,
         write_atomic(&clinics_dir.join("index.html"), dash.as_bytes())?,
     );
     Ok(report)
+}
+
+/// Maps `f` over `items` on all cores, keeping the input order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len().max(1));
+    if workers <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    // A worker that panicked lost its results: redo those items here, so a
+    // bug surfaces as a panic in this thread instead of a silently missing clinic.
+    let done: std::collections::BTreeSet<usize> = slots.iter().map(|(i, _)| *i).collect();
+    for (i, item) in items.iter().enumerate() {
+        if !done.contains(&i) {
+            slots.push((i, f(item)));
+        }
+    }
+    slots.sort_by_key(|(i, _)| *i);
+    slots.into_iter().map(|(_, r)| r).collect()
+}
+
+fn process_clinic(
+    clinic: &Clinic,
+    content: &Content,
+    renderers: &Renderers,
+    today: Date,
+    clinics_dir: &Path,
+) -> ClinicResult {
+    let facts = eval::facts::build(clinic, content, today);
+    let guide = eval::evaluate_with_facts(content, clinic, &facts);
+    let mut diagnostics: Vec<Diagnostic> = guide
+        .issues
+        .iter()
+        .map(|issue| issue_diagnostic(issue, clinic))
+        .collect();
+    let data_errors: Vec<_> = guide
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect();
+    let dir = clinics_dir.join(&clinic.key);
+    let mut row = dashboard_row(&guide, clinic);
+    let mut written = Vec::new();
+    let ok = if data_errors.is_empty() {
+        match write_clinic(renderers, &guide, &dir, &mut written) {
+            Ok(warnings) => {
+                for w in warnings {
+                    diagnostics.push(Diagnostic::warning(
+                        clinic.source.clone(),
+                        format!("PDF: {w}"),
+                    ));
+                }
+                row.ok = true;
+                row.has_pdf = true;
+                true
+            }
+            Err(e) => {
+                row.failure = e.to_string();
+                diagnostics.push(Diagnostic::error(
+                    clinic.source.clone(),
+                    format!("guide not written: {e}"),
+                ));
+                false
+            }
+        }
+    } else {
+        // Never leave an old handout of a clinic whose data is now wrong.
+        remove_stale(&dir);
+        row.failure = format!(
+            "データの誤り {} 件のため手順書を作成していません: {}",
+            data_errors.len(),
+            data_errors
+                .iter()
+                .map(|i| i.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        );
+        false
+    };
+    ClinicResult {
+        outcome: ClinicOutcome {
+            key: clinic.key.clone(),
+            name: guide.clinic_name.clone(),
+            ok,
+            findings: guide
+                .findings
+                .iter()
+                .map(|f| (f.severity, f.rule.clone(), f.title.clone()))
+                .collect(),
+        },
+        row,
+        diagnostics,
+        written,
+    }
 }
 
 fn count(report: &mut BuildReport, w: Written) {
@@ -208,21 +299,17 @@ fn count(report: &mut BuildReport, w: Written) {
 
 /// Writes the clinic's HTML guide and PDF handout; returns the PDF's warnings.
 fn write_clinic(
-    html: &HtmlRenderer,
-    fonts: &crate::render::pdf::Fonts,
+    renderers: &Renderers,
     guide: &Guide,
     dir: &Path,
-    report: &mut BuildReport,
+    written: &mut Vec<Written>,
 ) -> Result<Vec<String>> {
     let pics = BTreeMap::new();
-    let page = html.guide(guide, &pics)?;
-    let pdf = crate::render::handout::render(guide, fonts, &BTreeMap::new())
+    let page = renderers.html.guide(guide, &pics)?;
+    let pdf = crate::render::handout::render(guide, &renderers.fonts, &BTreeMap::new())
         .map_err(|e| Error::Pdf(e.to_string()))?;
-    count(
-        report,
-        write_atomic(&dir.join("index.html"), page.as_bytes())?,
-    );
-    count(report, write_atomic(&dir.join("guide.pdf"), &pdf.bytes)?);
+    written.push(write_atomic(&dir.join("index.html"), page.as_bytes())?);
+    written.push(write_atomic(&dir.join("guide.pdf"), &pdf.bytes)?);
     Ok(pdf.warnings)
 }
 

@@ -631,3 +631,50 @@ fn fonts_measure_with_hmtx() {
     assert!(f.has_char(Weight::Bold, 'ー'));
     assert!(!f.has_char(Weight::Regular, '\u{1F600}'));
 }
+
+#[test]
+fn random_unicode_does_not_panic() {
+    let mut rng = Rng(0xDEAD_BEEF_CAFE_F00D);
+    let ranges: [(u32, u32); 7] = [
+        (0x0, 0x250),
+        (0x300, 0x370),
+        (0x590, 0x700),
+        (0x2000, 0x2070),
+        (0x3000, 0x3100),
+        (0x4E00, 0x9FFF),
+        (0x1F300, 0x1F700),
+    ];
+    let mut blocks = Vec::new();
+    for _ in 0..30 {
+        let mut s = String::new();
+        for _ in 0..(rng.next() % 200) {
+            let (lo, hi) = ranges[(rng.next() % ranges.len() as u64) as usize];
+            if let Some(c) = char::from_u32(lo + (rng.next() % u64::from(hi - lo)) as u32) {
+                s.push(c);
+            }
+        }
+        blocks.push(Block::Paragraph(vec![
+            Span::value(s.clone(), "random"),
+            Span::link(s.clone(), s.clone()),
+        ]));
+        blocks.push(Block::Table {
+            columns: vec![Column {
+                header: s.clone(),
+                width: 1.0,
+            }],
+            rows: vec![vec![vec![Span::code(s)]]],
+            highlight_col: Some(0),
+        });
+    }
+    let doc = Document {
+        blocks,
+        ..Document::default()
+    };
+    match render(&doc, fonts()) {
+        Ok(out) => {
+            assert!(out.pages >= 1);
+            assert!(out.warnings.iter().any(|w| w.contains("in random")));
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
