@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod scene;
 pub mod site;
 pub mod validate;
 pub mod write;

@@ -16,7 +16,6 @@ use crate::render::html::{DashboardRow, HtmlRenderer};
 use crate::render::theme::Theme;
 use crate::write::{Written, write_atomic};
 use jiff::civil::Date;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Everything loaded for a run.
@@ -137,6 +136,7 @@ struct Renderers {
 pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
     let project = load_project(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
+    let site = crate::site::build_site(&project.content, &cfg.site, &theme, &cfg.out.join("site"))?;
     let renderers = Renderers {
         html: HtmlRenderer::new(&theme)?,
         fonts: theme.pdf_fonts()?,
@@ -146,6 +146,8 @@ pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
         out: cfg.out.clone(),
         ..BuildReport::default()
     };
+    report.changed += site.changed;
+    report.unchanged += site.unchanged;
     let clinics_dir = cfg.out.join("clinics");
     let results = parallel_map(&project.clinics, |clinic| {
         process_clinic(
@@ -304,9 +306,9 @@ fn write_clinic(
     dir: &Path,
     written: &mut Vec<Written>,
 ) -> Result<Vec<String>> {
-    let pics = BTreeMap::new();
-    let page = renderers.html.guide(guide, &pics)?;
-    let pdf = crate::render::handout::render(guide, &renderers.fonts, &BTreeMap::new())
+    let pictures = crate::render::pictures::Pictures::new(guide);
+    let page = renderers.html.guide(guide, &pictures.svg())?;
+    let pdf = crate::render::handout::render(guide, &renderers.fonts, &pictures.pdf())
         .map_err(|e| Error::Pdf(e.to_string()))?;
     written.push(write_atomic(&dir.join("index.html"), page.as_bytes())?);
     written.push(write_atomic(&dir.join("guide.pdf"), &pdf.bytes)?);

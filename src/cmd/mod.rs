@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod import;
 mod schema;
+mod serve;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -26,6 +27,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Load and validate content and clinic data; writes nothing.
     Check(check::CheckArgs),
+    /// Serve the help site and clinic guides on 127.0.0.1 with live reload.
+    Serve(serve::ServeArgs),
     /// Convert a CSV/XLSX clinic list into one YAML file per clinic, for review.
     Import(import::ImportArgs),
     /// Print the JSON Schema of a clinic file (for editor completion).
@@ -127,6 +130,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Import(a) => import::run(a),
         Command::Schema(a) => schema::run(a),
     }

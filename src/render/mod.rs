@@ -4,5 +4,6 @@
 pub mod handout;
 pub mod html;
 pub mod pdf;
+pub mod pictures;
 pub mod rich_html;
 pub mod theme;

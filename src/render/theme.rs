@@ -194,7 +194,7 @@ pub fn tera_message(e: &tera::Error) -> String {
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
-        msg.push_str("\n");
+        msg.push('\n');
         msg.push_str(&s.to_string());
         src = s.source();
     }

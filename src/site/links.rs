@@ -200,6 +200,20 @@ pub fn check(
     }
     let mut checked = 0;
     let mut broken = Vec::new();
+    for (page, h) in &html {
+        let mut seen = BTreeSet::new();
+        for id in attr_values(h, "id") {
+            if !seen.insert(id.clone()) {
+                broken.push(BrokenLink {
+                    page: page.to_string(),
+                    link: format!("#{id}"),
+                    reason: format!(
+                        "id=\"{id}\" is used more than once; links to it are ambiguous"
+                    ),
+                });
+            }
+        }
+    }
     for (shown_page, at, link) in links {
         let mut fail = |reason: String| {
             broken.push(BrokenLink {
@@ -265,7 +279,7 @@ mod tests {
         let files = site(&[
             (
                 "index.html",
-                r##"<a href="m/a.html#nope">x</a> <a href="gone.html">y</a> <a href="../../up.html">z</a> <a href="https://example.jp/">ok</a> <a href="/abs.html">a</a>"##,
+                r##"<p id="twice"></p><p id="twice"></p><a href="m/a.html#nope">x</a> <a href="gone.html">y</a> <a href="../../up.html">z</a> <a href="https://example.jp/">ok</a> <a href="/abs.html">a</a>"##,
             ),
             ("m/a.html", ""),
         ]);
@@ -275,7 +289,8 @@ mod tests {
             &[("assets/search-index.js".into(), "m/b.html".into())],
         );
         let text: Vec<String> = broken.iter().map(|b| b.to_string()).collect();
-        assert_eq!(broken.len(), 5, "{text:?}");
+        assert_eq!(broken.len(), 6, "{text:?}");
+        assert!(text.iter().any(|t| t.contains("more than once")));
         assert!(
             text.iter()
                 .any(|t| t.contains("index.html: \"m/a.html#nope\"") && t.contains("id=\"nope\""))

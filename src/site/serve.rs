@@ -133,7 +133,7 @@ pub struct Mount {
 }
 
 /// The URL path prefix the help site is served under for `base_url`
-/// ("" → `/`, "/help" → `/help/`, "https://intra.example/help/" → `/help/`).
+/// ("" → `/`, "/help" → `/help/`, `https://intra.example/help/` → `/help/`).
 pub fn site_prefix(base_url: &str) -> String {
     let b = base_url.trim();
     let path = match b.find("://") {

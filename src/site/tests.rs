@@ -191,12 +191,9 @@ fn search_folds_width_and_kana_and_finds_ascii_words() {
     let index = ranking_index();
     let s = Searcher::new(&index);
     let first = |q: &str| s.search(q).first().map(|h| index.docs[h.doc].u.clone());
-    assert_eq!(
-        first("おきゃくさまＩＤ"),
-        first("お客さまID")
-            .filter(|_| false)
-            .or(first("おきゃくさまＩＤ"))
-    );
+    let ranked = |q: &str| -> Vec<usize> { s.search(q).iter().map(|h| h.doc).collect() };
+    assert_eq!(ranked("お客さまＩＤ"), ranked("お客さまID"));
+    assert_eq!(ranked("オ客サマid"), ranked("お客さまID"));
     assert_eq!(first("ﾌﾚｯﾂ"), first("フレッツ"));
     assert_eq!(first("ふれっつ"), first("フレッツ"));
     assert_eq!(first("ＣＡＦ"), first("caf"));
@@ -225,24 +222,4 @@ fn index_is_small_and_queries_are_fast() {
         index.to_js().len()
     );
     assert!(index.to_js().len() < 512 * 1024);
-}
-
-#[test]
-fn scratch_dump() {
-    let Ok(out) = std::env::var("TEBIKI_SCRATCH_SITE") else {
-        return;
-    };
-    let cfg = SiteConfig {
-        base_url: std::env::var("TEBIKI_SCRATCH_BASE").unwrap_or_default(),
-        ..SiteConfig::default()
-    };
-    let r = build_site(&content(), &cfg, &Theme::default(), Path::new(&out)).unwrap();
-    eprintln!("{r:?}");
-    let index = SearchIndex::from_js(&read(&Path::new(&out).join(INDEX_FILE))).unwrap();
-    let s = Searcher::new(&index);
-    for (q, _) in EXPECTED_FIRST {
-        for h in s.search(q).iter().take(4) {
-            eprintln!("{q}\t{}\t{:?}", index.docs[h.doc].u, h);
-        }
-    }
 }

@@ -290,7 +290,7 @@ impl SiteView {
     /// Reads `content` generically.
     pub fn new(content: &Content) -> Self {
         let labels = Labels::new(content);
-        let mut taken: BTreeSet<String> = ["assets", "index", "search", "rules"]
+        let mut taken: BTreeSet<String> = ["assets", "clinics", "index", "search", "rules"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -711,16 +711,8 @@ fn enter(r: &Row, labels: &Labels) -> (String, String) {
     }
 }
 
-fn severity_label(s: Severity) -> &'static str {
-    s.label_ja()
-}
-
-fn rule_view(
-    r: &Rule,
-    at: Option<(&Step, &str)>, // the step and its page
-    content: &Content,
-    labels: &Labels,
-) -> RuleView {
+/// A rule for the site; `at` is the step it is shown at and that step's page.
+fn rule_view(r: &Rule, at: Option<(&Step, &str)>, content: &Content, labels: &Labels) -> RuleView {
     let g = |x: &Rich| super::generic::resolve_generic(x, labels);
     let applies_when = if r.applies_when.trim().is_empty() {
         format!("{}の場合", describe_condition(&r.when, content, labels))
@@ -740,7 +732,7 @@ fn rule_view(
         id: r.id.clone(),
         anchor: format!("rule-{}", slug(&r.id)),
         severity: r.severity,
-        severity_label: severity_label(r.severity),
+        severity_label: r.severity.label_ja(),
         applies_when,
         title_html: line_html(&r.title, labels),
         title: line_text(&r.title, labels),

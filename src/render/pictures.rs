@@ -1,0 +1,116 @@
+//! Illustrations of a guide: one scene per screen, drawn by both renderers.
+//!
+//! Scenes are built once per clinic from the evaluated screens; the HTML
+//! guide gets them as inline SVG, the PDF handout as vector drawings of the
+//! same geometry.
+
+use super::pdf::{self, Drawable, Weight};
+use crate::eval::guide::Guide;
+use crate::scene::{self, Scene, SceneOptions};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Options shared by both renderers, so the pictures are the same picture.
+pub fn options() -> SceneOptions {
+    SceneOptions {
+        // The table beside the picture carries the full help and callout texts.
+        help_lines: 1,
+        callout_detail: false,
+        ..SceneOptions::default()
+    }
+}
+
+/// The scenes of every step that has a screen, by step id.
+pub struct Pictures {
+    scenes: BTreeMap<String, (Arc<Scene>, String)>,
+}
+
+impl Pictures {
+    /// Builds the scenes of `guide`.
+    pub fn new(guide: &Guide) -> Self {
+        let opts = options();
+        let mut scenes = BTreeMap::new();
+        for m in &guide.manuals {
+            for p in &m.parts {
+                for s in &p.steps {
+                    if let Some(screen) = &s.screen {
+                        let alt = format!(
+                            "手順 {} の画面イメージ: {}",
+                            s.number,
+                            scene::build::screen_alt(screen)
+                        );
+                        scenes.insert(
+                            s.id.clone(),
+                            (Arc::new(scene::build::screen_scene(screen, &opts)), alt),
+                        );
+                    }
+                }
+            }
+        }
+        Self { scenes }
+    }
+
+    /// Inline SVG per step id, for the HTML guide.
+    pub fn svg(&self) -> BTreeMap<String, String> {
+        self.scenes
+            .iter()
+            .map(|(id, (scene, alt))| (id.clone(), scene::svg::to_svg(scene, alt)))
+            .collect()
+    }
+
+    /// Drawables per step id, for the PDF handout.
+    pub fn pdf(&self) -> BTreeMap<String, Arc<dyn Drawable>> {
+        self.scenes
+            .iter()
+            .map(|(id, (scene, _))| {
+                let d: Arc<dyn Drawable> = Arc::new(ScenePicture {
+                    scene: scene.clone(),
+                });
+                (id.clone(), d)
+            })
+            .collect()
+    }
+}
+
+/// A scene as a PDF drawable.
+struct ScenePicture {
+    scene: Arc<Scene>,
+}
+
+/// Printed pictures are at most this wide (mm): text inside stays above 7 pt
+/// (the scene keeps 11 units of 680 ≈ 7.8 pt at 170 mm; 150 mm gives ≥ 7 pt)
+/// while a full form still fits on a page with its step text.
+const MAX_PRINT_WIDTH_MM: f32 = 150.0;
+
+impl ScenePicture {
+    fn width(width_mm: f32) -> f32 {
+        width_mm.min(MAX_PRINT_WIDTH_MM)
+    }
+}
+
+impl Drawable for ScenePicture {
+    fn height(&self, width_mm: f32) -> f32 {
+        scene::pdf::scene_height_mm(&self.scene, Self::width(width_mm))
+    }
+
+    fn draw(
+        &self,
+        ops: &mut Vec<printpdf::Op>,
+        origin: printpdf::Point,
+        width_mm: f32,
+        fonts: &pdf::Fonts,
+    ) {
+        let f = scene::pdf::PdfFonts {
+            regular: fonts.font_id(Weight::Regular).clone(),
+            bold: fonts.font_id(Weight::Bold).clone(),
+        };
+        let w = Self::width(width_mm);
+        // Centre the picture in the column.
+        let shift = printpdf::Mm((width_mm - w) / 2.0).into_pt();
+        let at = printpdf::Point {
+            x: printpdf::Pt(origin.x.0 + shift.0),
+            y: origin.y,
+        };
+        ops.extend(scene::pdf::to_pdf_ops_at(&self.scene, at, w, &f));
+    }
+}

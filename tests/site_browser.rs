@@ -1,0 +1,576 @@
+//! The help site in a real browser: Debian's chromium driven through
+//! chromedriver with a minimal WebDriver client (std `TcpStream` + JSON).
+//!
+//! Opens the site from `file://`, follows the navigation to a manual and a
+//! part, searches in Japanese (typing 電子証明書), checks that the browser's
+//! ranking equals the Rust one for the required queries, checks the phone
+//! layout and keyboard access, then does the same under `tebiki serve` at a
+//! sub-path (`/help/`) including a live reload. Fails on any console error.
+//!
+//! Without chromium/chromedriver the test fails when `CI` is set and prints a
+//! skip notice otherwise.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tebiki::site::search::{SearchIndex, Searcher};
+
+/// Queries whose first hit must be one of these site-relative URLs.
+const EXPECTED_FIRST: &[(&str, &[&str])] = &[
+    (
+        "電子証明書",
+        &[
+            "online-shikaku/certificate.html",
+            "online-shikaku/certificate.html#step-2-2",
+        ],
+    ),
+    ("お客さまID", &["online-shikaku/usage.html#step-1-3"]),
+    ("フレッツ", &["online-shikaku/usage.html#step-1-3"]),
+    ("秘密の番号", &["online-shikaku/usage.html#step-1-3"]),
+    ("払込請求書", &["online-shikaku/usage.html#step-1-3"]),
+    ("端末名称", &["online-shikaku/certificate.html#step-2-2"]),
+    ("書留", &["online-shikaku/certificate.html#step-2-5"]),
+];
+
+/// More queries whose whole ranking must be the same in JS and Rust.
+const PARITY_ONLY: &[&str] = &[
+    "ふれっつ",
+    "ﾌﾚｯﾂ",
+    "ＣＡＦ",
+    "1-3",
+    "電子証名書",
+    "お客さま ID",
+    "証",
+    "v6",
+    "パスワード 再設定",
+    "ｶﾞｲﾄﾞ",
+];
+
+fn find_tool(env: &str, candidates: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(PathBuf::from(p));
+    }
+    candidates.iter().map(PathBuf::from).find(|p| p.is_file())
+}
+
+/// A child process stopped on drop.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// One HTTP/1.1 request to 127.0.0.1:`port`; returns (status, body).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    )?;
+    // Read the head, then exactly the body (chromedriver keeps connections open).
+    let mut reader = BufReader::new(s);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let lower = head.to_ascii_lowercase();
+    let code = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let length = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let body = if let Some(n) = length {
+        let mut buf = vec![0; n];
+        reader.read_exact(&mut buf)?;
+        String::from_utf8_lossy(&buf).into_owned()
+    } else if lower.contains("transfer-encoding: chunked") {
+        let mut out = Vec::new();
+        for _ in 0..100_000 {
+            let mut size = String::new();
+            reader.read_line(&mut size)?;
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            let mut buf = vec![0; n + 2];
+            reader.read_exact(&mut buf)?;
+            out.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    } else {
+        let mut rest = String::new();
+        reader.read_to_string(&mut rest)?;
+        rest
+    };
+    Ok((code, body))
+}
+
+/// A WebDriver session.
+struct Driver {
+    port: u16,
+    session: String,
+}
+
+impl Driver {
+    fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        let body = if method == "GET" || method == "DELETE" {
+            None
+        } else {
+            Some(&body)
+        };
+        let (code, text) = http(self.port, method, &path, body).expect("webdriver request");
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert!(code == 200, "{method} {path}: {code} {text}");
+        v["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.call("POST", "/url", json!({ "url": url }));
+    }
+
+    fn js(&self, script: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": args }),
+        )
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            "/element",
+            json!({ "using": "css selector", "value": css }),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|e| e.as_str())
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/click"), json!({}));
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            json!({ "text": text }),
+        );
+    }
+
+    /// Evaluates `script` every 50 ms until it returns a truthy value.
+    fn wait_for(&self, script: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let v = self.js(script, json!([]));
+            let truthy = !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0));
+            if truthy {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn text(&self, css: &str) -> String {
+        self.js(
+            "var e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
+            json!([css]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
+    /// Browser console messages at level SEVERE since the last call.
+    fn severe_logs(&self) -> Vec<String> {
+        let v = self.call("POST", "/se/log", json!({ "type": "browser" }));
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+}
+
+fn start_driver(chromedriver: &Path, chromium: &Path, profile: &Path) -> (Proc, Driver) {
+    let port = free_port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let proc = Proc(child);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok((200, body)) = http(port, "GET", "/status", None)
+            && body.contains("\"ready\":true")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let caps = json!({
+        "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium.to_string_lossy(),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--window-size=1100,1400",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            },
+            "goog:loggingPrefs": { "browser": "ALL" }
+        }}
+    });
+    let (code, body) = http(port, "POST", "/session", Some(&caps)).expect("new session");
+    assert_eq!(code, 200, "new session: {body}");
+    let v: Value = serde_json::from_str(&body).expect("session json");
+    let session = v["value"]["sessionId"]
+        .as_str()
+        .expect("session id")
+        .to_string();
+    (proc, Driver { port, session })
+}
+
+fn build_site(base_url: &str, out: &Path) -> SearchIndex {
+    let cfg = tebiki::config::Config::default();
+    let project = tebiki::pipeline::load_project(&tebiki::config::Config {
+        content: root().join("content"),
+        clinics: root().join("content/clinics"),
+        ..cfg
+    })
+    .expect("content loads");
+    let site = tebiki::config::SiteConfig {
+        base_url: base_url.into(),
+        ..tebiki::config::SiteConfig::default()
+    };
+    tebiki::site::build_site(
+        &project.content,
+        &site,
+        &tebiki::render::theme::Theme::default(),
+        out,
+    )
+    .expect("site builds");
+    SearchIndex::from_js(&read(&out.join(tebiki::site::INDEX_FILE))).expect("index")
+}
+
+/// The site-relative URLs of the first `n` hits, ranked by the Rust scorer.
+fn rust_top(index: &SearchIndex, q: &str, n: usize) -> Vec<String> {
+    Searcher::new(index)
+        .search(q)
+        .iter()
+        .take(n)
+        .map(|h| index.docs[h.doc].u.clone())
+        .collect()
+}
+
+fn js_top(d: &Driver, q: &str, n: usize) -> Vec<String> {
+    let v = d.js(
+        "return window.tebikiSearch(arguments[0]).slice(0, arguments[1]).map(function (h) { return h.u; });",
+        json!([q, n]),
+    );
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+/// Navigation, search and layout checks common to file:// and served mode.
+/// `root` is the URL of the site's root folder (ends with `/`).
+fn exercise_site(d: &Driver, root: &str, index: &SearchIndex) {
+    d.goto(&format!("{root}index.html"));
+    assert_eq!(
+        d.js("return document.documentElement.lang;", json!([])),
+        "ja"
+    );
+    assert_eq!(d.text("h1"), "導入手順ヘルプ");
+
+    // Keyboard: the first Tab reaches the skip link.
+    d.call(
+        "POST",
+        "/actions",
+        json!({ "actions": [{ "type": "key", "id": "kb", "actions": [
+            { "type": "keyDown", "value": "\u{E004}" }, { "type": "keyUp", "value": "\u{E004}" }
+        ]}]}),
+    );
+    assert_eq!(
+        d.js("return document.activeElement.className;", json!([])),
+        "skip"
+    );
+
+    // Sidebar → manual overview → part 2.
+    d.click(".sidenav a[href$='online-shikaku/index.html']");
+    d.wait_for(
+        "return location.href.indexOf('online-shikaku/index.html') >= 0 && document.readyState === 'complete';",
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        d.text("h1"),
+        "オンライン資格確認の利用申請と電子証明書の発行申請"
+    );
+    d.click(".sidenav a[href$='online-shikaku/certificate.html']");
+    d.wait_for(
+        "return location.href.indexOf('certificate.html') >= 0 && document.readyState === 'complete';",
+        Duration::from_secs(5),
+    );
+    assert!(d.text("h1").contains("電子証明書の発行申請"));
+    assert_eq!(
+        d.text(".crumbs li:nth-child(2) a"),
+        "オンライン資格確認の利用申請と電子証明書の発行申請"
+    );
+    assert!(
+        d.text(".pager .prev")
+            .contains("オンライン資格確認の利用申請")
+    );
+    assert!(d.text("#step-2-2").contains("証明書発行申請情報を入力"));
+    let placeholders = d.js(
+        "return document.querySelectorAll('.placeholder').length;",
+        json!([]),
+    );
+    assert!(
+        placeholders.as_u64() > Some(5),
+        "placeholders shown: {placeholders}"
+    );
+
+    // Japanese search from the header box: type, press Enter, read the first hit.
+    d.type_into("#q-top", "電子証明書\u{E007}");
+    d.wait_for(
+        "return location.href.indexOf('search.html') >= 0 && document.querySelector('#results li a');",
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        d.js("return document.getElementById('q').value;", json!([])),
+        "電子証明書"
+    );
+    let first = d
+        .js(
+            "return document.querySelector('#results li a').getAttribute('href');",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let expected = EXPECTED_FIRST[0].1;
+    assert!(
+        expected.iter().any(|u| first.ends_with(u)),
+        "first hit for 電子証明書: {first}"
+    );
+    assert!(d.text("#search-status").contains("件"));
+    assert!(
+        d.text("#results li .hit-snippet mark")
+            .contains("電子証明書")
+    );
+
+    // Typing in the search page updates the results.
+    d.js(
+        "var q = document.getElementById('q'); q.value = ''; return 1;",
+        json!([]),
+    );
+    d.type_into("#q", "書留");
+    d.wait_for(
+        "var a = document.querySelector('#results li a'); return a && a.getAttribute('href').indexOf('step-2-5') >= 0;",
+        Duration::from_secs(5),
+    );
+
+    // The browser's scorer ranks exactly like the Rust one.
+    for (q, expected) in EXPECTED_FIRST {
+        let js = js_top(d, q, 10);
+        assert_eq!(js, rust_top(index, q, 10), "ranking differs for {q}");
+        assert!(
+            js.first().is_some_and(|u| expected.contains(&u.as_str())),
+            "{q}: {js:?}"
+        );
+    }
+    for q in PARITY_ONLY {
+        assert_eq!(
+            js_top(d, q, 50),
+            rust_top(index, q, 50),
+            "ranking differs for {q}"
+        );
+    }
+    let per_query_ms = d.js(
+        "var qs = arguments[0], t = performance.now(), n = 0;
+         for (var i = 0; i < 20; i++) for (var j = 0; j < qs.length; j++) n += window.tebikiSearch(qs[j]).length;
+         return (performance.now() - t) / (20 * qs.length);",
+        json!([EXPECTED_FIRST.iter().map(|(q, _)| *q).collect::<Vec<_>>()]),
+    );
+    eprintln!("browser search: {per_query_ms} ms per query");
+
+    // A phone-width window: no horizontal scrolling.
+    d.call(
+        "POST",
+        "/window/rect",
+        json!({ "width": 390, "height": 844 }),
+    );
+    d.goto(&format!("{root}online-shikaku/usage.html"));
+    let overflow = d.js(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        json!([]),
+    );
+    assert!(
+        overflow.as_i64() <= Some(0),
+        "horizontal overflow on a phone: {overflow}"
+    );
+    d.call(
+        "POST",
+        "/window/rect",
+        json!({ "width": 1100, "height": 1400 }),
+    );
+
+    let severe = d.severe_logs();
+    assert!(severe.is_empty(), "console errors: {severe:#?}");
+}
+
+#[test]
+fn help_site_in_a_real_browser() {
+    let chromedriver = find_tool(
+        "CHROMEDRIVER",
+        &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
+    );
+    let chromium = find_tool(
+        "CHROMIUM",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    );
+    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "chromium and chromedriver are required in CI (apt-get install chromium chromium-driver)"
+            );
+        }
+        eprintln!("SKIPPED help_site_in_a_real_browser: chromium/chromedriver not installed");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+
+    // 1. From file:// with relative links.
+    let site = tmp.path().join("file-site");
+    let index = build_site("", &site);
+    let (_driver_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    exercise_site(&d, &format!("file://{}/", site.display()), &index);
+
+    // 2. Served under /help/ by `tebiki serve`, with a live reload.
+    let project = tmp.path().join("project");
+    copy_dir(&root().join("content"), &project.join("content"));
+    std::fs::write(project.join("tebiki.yaml"), "site:\n  base_url: /help/\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--exit-after",
+            "120",
+            "--today",
+            TODAY,
+        ])
+        .arg("--config")
+        .arg(project.join("tebiki.yaml"))
+        .arg("--out")
+        .arg(tmp.path().join("served"))
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tebiki serve");
+    let stdout = child.stdout.take().unwrap();
+    let _serve = Proc(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let l = lines
+            .next()
+            .and_then(Result::ok)
+            .expect("tebiki serve output");
+        if let Some(u) = l.strip_prefix("Serving the help site at ") {
+            break u.to_string();
+        }
+    };
+    assert!(url.ends_with("/help/index.html"), "{url}");
+    let served_root = url.trim_end_matches("index.html").to_string();
+    let served_index = SearchIndex::from_js(&read(
+        &tmp.path()
+            .join("served/site")
+            .join(tebiki::site::INDEX_FILE),
+    ))
+    .expect("served index");
+    exercise_site(&d, &served_root, &served_index);
+
+    // Live reload: edit a part title; the open page shows it without a manual reload.
+    d.goto(&format!("{served_root}online-shikaku/usage.html"));
+    d.wait_for(
+        "return document.readyState === 'complete';",
+        Duration::from_secs(5),
+    );
+    std::thread::sleep(Duration::from_millis(300)); // let the event stream connect
+    let manual = project.join("content/manuals/online-shikaku/manual.yaml");
+    let yaml = read(&manual);
+    let t0 = Instant::now();
+    std::fs::write(
+        &manual,
+        yaml.replace(
+            "    title: オンライン資格確認の利用申請\n",
+            "    title: オンライン資格確認の利用申請（改訂）\n",
+        ),
+    )
+    .unwrap();
+    d.wait_for(
+        "return document.querySelector('h1') && document.querySelector('h1').textContent.indexOf('（改訂）') >= 0;",
+        Duration::from_secs(10),
+    );
+    let reload = t0.elapsed();
+    eprintln!("edit → page reloaded in the browser: {reload:?}");
+    assert!(reload < Duration::from_secs(3), "{reload:?}");
+
+    // A content error appears over the page; fixing it removes it.
+    std::fs::write(&manual, yaml.replace("\nparts:", "\npartz:")).unwrap();
+    d.wait_for(
+        "var e = document.getElementById('tebiki-error'); return e && e.textContent.indexOf('manual.yaml') >= 0;",
+        Duration::from_secs(10),
+    );
+    std::fs::write(&manual, &yaml).unwrap();
+    d.wait_for(
+        "return !document.getElementById('tebiki-error') && document.querySelector('h1').textContent.indexOf('（改訂）') < 0;",
+        Duration::from_secs(10),
+    );
+    let severe = d.severe_logs();
+    assert!(severe.is_empty(), "console errors: {severe:#?}");
+    d.call("DELETE", "", json!({}));
+}
