@@ -92,6 +92,11 @@ pub enum Shown {
     },
     /// Checkbox to tick.
     Checked,
+    /// Checkbox the clinic cannot tick yet (its data says why).
+    Unchecked {
+        /// The clinic's value, e.g. 未契約.
+        reason: String,
+    },
     /// A year-month value.
     YearMonth {
         /// Year.
@@ -129,6 +134,9 @@ impl Shown {
                 _ => "チェックを入れる".to_string(),
             },
             Shown::YearMonth { year, month } => format!("{year}年{month}月"),
+            Shown::Unchecked { reason } => {
+                format!("まだチェックできません（{reason}）— 確認してから入力")
+            }
             Shown::Missing { label } => format!("〈{label}〉未登録 — 確認してください"),
             Shown::Secret { digits: Some(d) } => {
                 let twice = matches!(control, Control::Secret { confirm: true, .. });

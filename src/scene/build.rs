@@ -811,6 +811,7 @@ impl Builder<'_> {
             Shown::Checked => ("チェックを入れる".into(), INK, Role::Value),
             Shown::YearMonth { year, month } => (format!("{year}年{month}月"), INK, Role::Value),
             Shown::Missing { label } => (format!("〈{label}〉未入力"), PLACEHOLDER, Role::Missing),
+            Shown::Unchecked { reason } => (reason.clone(), PLACEHOLDER, Role::Missing),
             Shown::Secret { .. } => (String::new(), INK, Role::Secret),
         }
     }
@@ -875,7 +876,20 @@ impl Builder<'_> {
             );
         }
         let ls = wrap(label, BODY, w - s - 8.0);
-        let bottom = self.lines(x + s + 8.0, y, &ls, BODY, false, INK, Role::Control);
+        let mut bottom = self.lines(x + s + 8.0, y, &ls, BODY, false, INK, Role::Control);
+        // The clinic cannot tick it yet: say why under the label.
+        if let Shown::Unchecked { reason } = &row.shown {
+            let note = wrap(&format!("未チェック（{reason}）"), BODY, w - s - 8.0);
+            bottom = self.lines(
+                x + s + 8.0,
+                bottom + 2.0,
+                &note,
+                BODY,
+                false,
+                PLACEHOLDER,
+                Role::Missing,
+            );
+        }
         let widest = ls
             .iter()
             .map(|l| text_width(l, BODY))
