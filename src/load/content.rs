@@ -906,6 +906,23 @@ impl Ctx<'_> {
 
 /// Checks references between files: rule → step and row, placeholders → facts.
 fn cross_check(content: &Content, diags: &mut Diagnostics) {
+    // Rules and pictures name steps by id alone, so ids are unique across manuals.
+    let mut owner: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for m in &content.manuals {
+        for s in m.parts.iter().flat_map(|p| p.steps.iter()) {
+            if let Some(first) = owner.insert(s.id.as_str(), m.id.as_str())
+                && first != m.id
+            {
+                diags.push(
+                    Diagnostic::error(
+                        s.pos.clone(),
+                        format!("step id `{}` is also used by manual `{first}`", s.id),
+                    )
+                    .with_help("step ids must be unique across manuals (rules refer to steps by id); prefix them, e.g. `install-1-1`"),
+                );
+            }
+        }
+    }
     let field_known = |f: &str| content.fields.get(f).is_some() || DERIVED_FACTS.contains(&f);
     for rule in &content.rules {
         if let Some(step_id) = &rule.step {

@@ -120,6 +120,8 @@ pub struct StepView {
     pub body: Text,
     /// The screen, as a table of rows.
     pub screen: Option<ScreenView>,
+    /// The generic picture of the screen (inline SVG; placeholders, no clinic data).
+    pub picture: Option<String>,
     /// Notes (conditional ones with their condition).
     pub notes: Vec<NoteView>,
     /// Rules attached to this step, each with its condition in words.
@@ -319,6 +321,15 @@ impl SiteView {
             .filter(|r| !attached.contains(&r.id))
             .map(|r| rule_view(r, None, content, &labels))
             .collect();
+        let mut manuals = manuals;
+        let pictures = generic_pictures(content);
+        for s in manuals
+            .iter_mut()
+            .flat_map(|m| m.parts.iter_mut())
+            .flat_map(|p| p.steps.iter_mut())
+        {
+            s.picture = pictures.get(&s.id).cloned();
+        }
         SiteView {
             manuals,
             general_rules,
@@ -524,6 +535,19 @@ fn part_view(p: &Part, url: &str, content: &Content, labels: &Labels) -> PartVie
     }
 }
 
+/// The pictures of every screen for no clinic at all: the same scenes the
+/// guides draw, with every value shown as its 〈label〉 placeholder.
+fn generic_pictures(content: &Content) -> std::collections::BTreeMap<String, String> {
+    let nobody = crate::model::clinic::Clinic {
+        key: "generic".into(),
+        source: crate::model::SourcePos::default(),
+        values: Default::default(),
+    };
+    let facts = crate::eval::facts::Facts::default();
+    let guide = crate::eval::evaluate_with_facts(content, &nobody, &facts);
+    crate::render::pictures::Pictures::new(&guide).svg()
+}
+
 fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepView {
     let g = |r: &Rich| super::generic::resolve_generic(r, labels);
     let anchor = format!("step-{}", slug(&s.id));
@@ -571,6 +595,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
         title: s.title.clone(),
         body: g(&s.body),
         screen,
+        picture: None,
         notes: s
             .notes
             .iter()

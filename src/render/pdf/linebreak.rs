@@ -25,8 +25,10 @@
 //! spreading the slack evenly over the inter-character gaps (両端揃え),
 //! except in the last line of a paragraph or before a forced break.
 //!
-//! Adjacent full-width punctuation is compressed the JLREQ way (約物の詰め):
-//! e.g. `。」` and `）「` take 1.5 em instead of 2 em.
+//! Adjacent full-width punctuation is set solid (ベタ組み, each mark a full
+//! em), which JLREQ allows. Compressing `。」` to 1.5 em overlaps the glyph
+//! boxes, and text extractors (poppler's pdftotext) then split the line at
+//! the overlap; searchable, correctly ordered text matters more here.
 
 use std::collections::HashSet;
 
@@ -81,36 +83,6 @@ pub fn no_line_end(c: char) -> bool {
             | '｟'
             | '«'
             | '｢'
-    )
-}
-
-/// Full-width punctuation whose glyph sits in the left half of its em box
-/// (closing brackets, comma, full stop).
-fn closing_punct(c: char) -> bool {
-    matches!(
-        c,
-        '、' | '。'
-            | '，'
-            | '．'
-            | '」'
-            | '』'
-            | '）'
-            | '】'
-            | '〕'
-            | '〉'
-            | '》'
-            | '］'
-            | '｝'
-            | '〙'
-            | '〗'
-    )
-}
-
-/// Full-width opening brackets (glyph in the right half of the em box).
-fn opening_punct(c: char) -> bool {
-    matches!(
-        c,
-        '「' | '『' | '（' | '【' | '〔' | '〈' | '《' | '［' | '｛' | '〘' | '〖'
     )
 }
 
@@ -201,7 +173,7 @@ pub(crate) struct Placed {
     /// line start.
     pub x: f32,
     /// Total width of the atom's box on this line (lead + advance + trail,
-    /// adjusted by punctuation compression and justification).
+    /// adjusted by justification).
     pub w: f32,
     pub atom: Atom,
 }
@@ -255,9 +227,6 @@ pub(crate) struct Prepared {
     atoms: Vec<Atom>,
     /// `brk[i]`: may a line start at atom `i`? (`brk[0]` is unused.)
     brk: Vec<Brk>,
-    /// Width change of atom `i` when atom `i + 1` follows on the same line
-    /// (negative: punctuation compression).
-    adj: Vec<f32>,
     /// Forced line feeds before the first atom.
     leading_breaks: u16,
 }
@@ -385,23 +354,9 @@ pub(crate) fn prepare(
         }
     }
 
-    // Punctuation compression between adjacent full-width punctuation.
-    let mut adj = vec![0.0; n];
-    for i in 0..n.saturating_sub(1) {
-        let (a, b) = (&atoms[i], &atoms[i + 1]);
-        let full_width = (a.advance - a.size).abs() < 0.05 * a.size;
-        let squeeze = full_width
-            && ((closing_punct(a.orig) && (opening_punct(b.orig) || closing_punct(b.orig)))
-                || (opening_punct(a.orig) && opening_punct(b.orig)));
-        if squeeze {
-            adj[i] = -0.5 * a.size;
-        }
-    }
-
     Prepared {
         atoms,
         brk,
-        adj,
         leading_breaks,
     }
 }
@@ -441,7 +396,7 @@ pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts
             if j > s && !atoms[j].is_space() && content > width + 0.01 {
                 break;
             }
-            w = content + p.adj[j];
+            w = content;
             j += 1;
             if j == n {
                 end = Some((n, Brk::Mandatory(1)));
@@ -470,7 +425,7 @@ pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts
             },
         };
         let last = matches!(kind, Brk::Mandatory(_));
-        let mut line = set_line(atoms, &p.adj, s, e, kind == Brk::Soft, fonts);
+        let mut line = set_line(atoms, s, e, kind == Brk::Soft, fonts);
         if justify && !last {
             justify_line(&mut line, width);
         }
@@ -516,19 +471,15 @@ fn hyphen_width(a: &Atom, fonts: &Fonts) -> f32 {
 }
 
 /// Places atoms `s..e` on a line (trailing spaces dropped, optional hyphen).
-fn set_line(atoms: &[Atom], adj: &[f32], s: usize, e: usize, hyphen: bool, fonts: &Fonts) -> Line {
+fn set_line(atoms: &[Atom], s: usize, e: usize, hyphen: bool, fonts: &Fonts) -> Line {
     let mut e_trim = e;
     while e_trim > s && atoms[e_trim - 1].is_space() {
         e_trim -= 1;
     }
     let mut items = Vec::with_capacity(e_trim - s + 1);
     let mut x = 0.0;
-    for i in s..e_trim {
-        let a = &atoms[i];
-        let mut w = a.width();
-        if i + 1 < e_trim {
-            w += adj[i];
-        }
+    for a in atoms.get(s..e_trim).unwrap_or_default() {
+        let w = a.width();
         items.push(Placed {
             x,
             w,
