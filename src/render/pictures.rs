@@ -77,10 +77,10 @@ struct ScenePicture {
     scene: Arc<Scene>,
 }
 
-/// Printed pictures are at most this wide (mm): text inside stays above 7 pt
-/// (the scene keeps 11 units of 680 ≈ 7.8 pt at 170 mm; 150 mm gives ≥ 7 pt)
-/// while a full form still fits on a page with its step text.
-const MAX_PRINT_WIDTH_MM: f32 = 150.0;
+/// Printed pictures are at most this wide (mm): a full form still fits on a
+/// page with its step text, and the smallest scene text (11 of 680 units)
+/// stays at 11 / 680 × 155 mm ≈ 2.51 mm ≈ 7.1 pt, above the 7 pt minimum.
+pub const MAX_PRINT_WIDTH_MM: f32 = 155.0;
 
 impl ScenePicture {
     fn width(width_mm: f32) -> f32 {
@@ -112,5 +112,17 @@ impl Drawable for ScenePicture {
             y: origin.y,
         };
         ops.extend(scene::pdf::to_pdf_ops_at(&self.scene, at, w, &f));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_scene_text_is_at_least_7pt() {
+        let min_mm = scene::MIN_FONT_SIZE / scene::DEFAULT_WIDTH * MAX_PRINT_WIDTH_MM;
+        let pt = min_mm / 25.4 * 72.0;
+        assert!(pt >= 7.0, "{pt} pt");
     }
 }
