@@ -114,15 +114,7 @@ fn clinic_values_are_escaped_and_secrets_never_written() {
         );
     std::fs::write(&clinic, text).unwrap();
     let out = tmp.path().join("out");
-    let o = tebiki(&[
-        "build",
-        "--today",
-        TODAY,
-        "--content",
-        content.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_content(&content, &out);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         !o.status.success(),

@@ -165,15 +165,7 @@ fn hostile_values_neither_crash_nor_vanish() {
         );
     std::fs::write(&clinic, text).unwrap();
     let out = tmp.path().join("out");
-    let o = tebiki(&[
-        "build",
-        "--today",
-        TODAY,
-        "--content",
-        content.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_content(&content, &out);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     let pdf = out.join("clinics/1430123455/guide.pdf");

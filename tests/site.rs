@@ -101,15 +101,7 @@ fn no_clinic_data_anywhere_in_the_site() {
     let (tmp, content) = content_copy();
     let (planted, originals) = plant(&content);
     let out = tmp.path().join("out");
-    let o = tebiki(&[
-        "build",
-        "--today",
-        TODAY,
-        "--content",
-        content.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_content(&content, &out);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.code().is_some_and(|c| c <= 1), "build: {stderr}");
     // The planting worked: the clinic guides show the planted values.

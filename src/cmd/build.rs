@@ -21,12 +21,9 @@ pub struct BuildArgs {
 /// Runs the build and prints a summary; exit code 1 when anything failed.
 pub fn run(args: BuildArgs) -> ExitCode {
     let color = args.common.color();
-    let mut cfg = match args.common.config() {
+    let mut cfg = match args.common.config_or_report(color) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render(color));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     if let Some(o) = args.out {
         cfg.out = o;

@@ -27,12 +27,9 @@ enum Format {
 /// Exit 0 when clean or only warnings, 1 on errors, 2 when nothing could be loaded.
 pub fn run(args: CheckArgs) -> ExitCode {
     let color = args.common.color();
-    let cfg = match args.common.config() {
+    let cfg = match args.common.config_or_report(color) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render(color));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let today = args.common.today();
     let (diags, clinics) = match pipeline::load_project(&cfg) {

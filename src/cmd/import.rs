@@ -23,12 +23,9 @@ pub struct ImportArgs {
 /// Writes `<key>.yaml` per clinic; exit 1 when any row had an error.
 pub fn run(args: ImportArgs) -> ExitCode {
     let color = args.common.color();
-    let cfg = match args.common.config() {
+    let cfg = match args.common.config_or_report(color) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render(color));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let (content, d) = tebiki::load::load_content(&cfg.content);
     if d.has_errors() {

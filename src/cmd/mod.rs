@@ -88,6 +88,14 @@ impl Common {
         Ok(cfg)
     }
 
+    /// The config, or the exit code after printing why it cannot be read.
+    fn config_or_report(&self, color: bool) -> Result<Config, ExitCode> {
+        self.config().map_err(|d| {
+            eprint!("{}", d.render(color));
+            ExitCode::from(2)
+        })
+    }
+
     fn today(&self) -> jiff::civil::Date {
         self.today
             .or_else(|| {

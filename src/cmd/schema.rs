@@ -18,12 +18,9 @@ pub struct SchemaArgs {
 /// Prints or writes the schema generated from content/fields.yaml.
 pub fn run(args: SchemaArgs) -> ExitCode {
     let color = args.common.color();
-    let cfg = match args.common.config() {
+    let cfg = match args.common.config_or_report(color) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render(color));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let (content, d) = tebiki::load::load_content(&cfg.content);
     if d.has_errors() {

@@ -43,12 +43,9 @@ pub struct ServeArgs {
 /// Builds, serves and watches until stopped (Ctrl-C) or `--exit-after`.
 pub fn run(args: ServeArgs) -> ExitCode {
     let color = args.common.color();
-    let mut cfg = match args.common.config() {
+    let mut cfg = match args.common.config_or_report(color) {
         Ok(c) => c,
-        Err(d) => {
-            eprint!("{}", d.render(color));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let ip = match live::loopback_host(&args.host) {
         Ok(ip) => ip,

@@ -7,7 +7,9 @@
 use crate::model::rich::{Block, Inline, Rich};
 use std::fmt::Write as _;
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML/XML element content and attribute values (both
+/// quote kinds); characters XML 1.0 forbids are dropped, so the same text is
+/// safe in HTML pages and in inline SVG.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -17,6 +19,8 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }

@@ -14,24 +14,8 @@ use std::fmt::Write as _;
 /// The font stack of every picture.
 const FONT_FAMILY: &str = "\"BIZ UDGothic\",\"BIZ UDゴシック\",\"Noto Sans CJK JP\",sans-serif";
 
-/// Escapes `s` for XML text and attribute values (both quote kinds).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Characters XML 1.0 forbids are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes `s` for XML text and attribute values (the one escaper of HTML output).
+pub use crate::render::rich_html::escape;
 
 /// A number with at most two decimals and no trailing zeros.
 fn n(v: f32) -> String {

@@ -54,6 +54,19 @@ pub fn build_sample() -> (tempfile::TempDir, Output) {
     (d, o)
 }
 
+/// Builds `content` (with its `clinics/`) into `out` for the test date.
+pub fn build_content(content: &Path, out: &Path) -> Output {
+    tebiki(&[
+        "build",
+        "--today",
+        TODAY,
+        "--content",
+        content.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 /// Text of a file.
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
