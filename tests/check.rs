@@ -117,3 +117,30 @@ fn json_format_for_ci() {
     assert_eq!(v["clinics"], 5);
     assert_eq!(v["errors"], 0);
 }
+
+#[test]
+fn screenshot_annotation_outside_the_image_is_located() {
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual).replace(
+        "- { rect: [50, 300, 700, 100] }",
+        "- { rect: [50, 300, 900, 100] }",
+    );
+    std::fs::write(&manual, &text).unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(err.contains("outside the 800×560 image"), "{err}");
+    let line = text.lines().position(|l| l.contains("900, 100")).unwrap() + 1;
+    assert!(err.contains(&format!("manual.yaml:{line}:")), "{err}");
+}
+
+#[test]
+fn missing_screenshot_file_is_located() {
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual).replace("images/notice-sample.png", "images/nope.png");
+    std::fs::write(&manual, &text).unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(err.contains("cannot read screenshot"), "{err}");
+}

@@ -236,6 +236,8 @@ pub struct GuideStep {
     pub body: Rich,
     /// Screen.
     pub screen: Option<GuideScreen>,
+    /// A real screenshot (already redacted) with its annotations.
+    pub screenshot: Option<crate::model::manual::Screenshot>,
     /// Findings attached to this step.
     pub findings: Vec<Finding>,
     /// Notes that apply.

@@ -127,6 +127,7 @@ fn eval_manual(
                                 .collect(),
                             buttons: sc.buttons.clone(),
                         }),
+                        screenshot: s.screenshot.clone(),
                         notes: s
                             .notes
                             .iter()

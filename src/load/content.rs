@@ -154,6 +154,8 @@ struct RawStep {
     #[serde(default)]
     screen: Option<RawScreen>,
     #[serde(default)]
+    screenshot: Option<super::screenshot::RawScreenshot>,
+    #[serde(default)]
     notes: Vec<RawNote>,
 }
 
@@ -744,12 +746,16 @@ impl Ctx<'_> {
                         }
                     })
                     .collect();
+                let screenshot = s
+                    .screenshot
+                    .and_then(|raw| super::screenshot::load(raw, &self.file, self.diags));
                 steps.push(Step {
                     number: s.number.unwrap_or_else(|| s.id.value.clone()),
                     id: s.id.value,
                     title: s.title,
                     body: self.md(&s.body, &spos),
                     screen,
+                    screenshot,
                     notes,
                     pos: spos,
                 });

@@ -6,6 +6,7 @@
 pub mod clinics;
 pub mod content;
 pub mod markdown;
+pub mod screenshot;
 pub mod table;
 pub mod yaml;
 

@@ -112,6 +112,8 @@ pub struct Step {
     pub body: Rich,
     /// The screen the user sees during this step.
     pub screen: Option<Screen>,
+    /// A real screenshot with annotations, drawn instead of a mock-up picture.
+    pub screenshot: Option<Screenshot>,
     /// Notes shown after the screen.
     pub notes: Vec<Note>,
     /// Where it was defined.
@@ -147,6 +149,79 @@ pub struct Note {
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
+}
+
+/// A real screenshot (PNG or JPEG under `content/`) with annotations in image
+/// pixel coordinates. Redacted areas are already blanked in `png`: the
+/// original pixels never leave the load stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Screenshot {
+    /// The image file, as named in content.
+    pub file: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The image after redaction, encoded as PNG (lossless).
+    #[serde(skip)]
+    pub png: std::sync::Arc<Vec<u8>>,
+    /// Shapes drawn over the image.
+    pub annotations: Vec<Annotation>,
+    /// Text alternative for the HTML guide.
+    pub alt: String,
+}
+
+/// A shape drawn over a screenshot (pixel coordinates, origin top-left).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Annotation {
+    /// A highlight rectangle.
+    Rect {
+        /// Left.
+        x: f32,
+        /// Top.
+        y: f32,
+        /// Width.
+        w: f32,
+        /// Height.
+        h: f32,
+    },
+    /// An arrow from one point to another (head at `to`).
+    Arrow {
+        /// Start.
+        from: (f32, f32),
+        /// End (arrow head).
+        to: (f32, f32),
+    },
+    /// A numbered marker ① centred on a point.
+    Marker {
+        /// Centre x.
+        x: f32,
+        /// Centre y.
+        y: f32,
+        /// Number shown.
+        number: u32,
+    },
+    /// A callout bubble with text, and a leader line to the point it explains.
+    Callout {
+        /// The point explained.
+        x: f32,
+        /// The point explained.
+        y: f32,
+        /// Bubble text.
+        text: String,
+    },
+    /// An area blanked in the pixels (personal data, IDs).
+    Redact {
+        /// Left.
+        x: f32,
+        /// Top.
+        y: f32,
+        /// Width.
+        w: f32,
+        /// Height.
+        h: f32,
+    },
 }
 
 /// The portal screen of a step.

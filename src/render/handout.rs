@@ -231,6 +231,12 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
     for n in &s.notes {
         b.push(note(n));
     }
+    if let Some(shot) = &s.screenshot
+        && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.id))
+    {
+        b.push(Block::Custom(pic.clone()));
+        b.push(Block::Paragraph(vec![Span::small(shot.alt.clone())]));
+    }
 }
 
 /// The same rows as the HTML table: values, highlighted rows and annotated rows.

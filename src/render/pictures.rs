@@ -10,6 +10,11 @@ use crate::scene::{self, Scene, SceneOptions};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Key of a step's screenshot picture (its screen picture is keyed by the step id).
+pub fn shot_key(step_id: &str) -> String {
+    format!("{step_id}#screenshot")
+}
+
 /// Options shared by both renderers, so the pictures are the same picture.
 pub fn options() -> SceneOptions {
     SceneOptions {
@@ -43,6 +48,11 @@ impl Pictures {
                             s.id.clone(),
                             (Arc::new(scene::build::screen_scene(screen, &opts)), alt),
                         );
+                    }
+                    if let Some(shot) = &s.screenshot {
+                        let alt = format!("手順 {} の画像: {}", s.number, shot.alt);
+                        let scene = scene::build::screenshot_scene(shot, &opts);
+                        scenes.insert(shot_key(&s.id), (Arc::new(scene), alt));
                     }
                 }
             }
@@ -112,6 +122,25 @@ impl Drawable for ScenePicture {
             y: origin.y,
         };
         ops.extend(scene::pdf::to_pdf_ops_at(&self.scene, at, w, &f));
+    }
+
+    fn images(&self, width_mm: f32) -> Vec<pdf::PlacedImage> {
+        let Some(img) = &self.scene.image else {
+            return Vec::new();
+        };
+        let w = Self::width(width_mm);
+        let k = if self.scene.width > 0.0 {
+            w / self.scene.width
+        } else {
+            0.0
+        };
+        vec![pdf::PlacedImage {
+            png: img.png.clone(),
+            x_mm: (width_mm - w) / 2.0 + img.x * k,
+            y_mm: img.y * k,
+            w_mm: img.w * k,
+            h_mm: img.h * k,
+        }]
     }
 }
 

@@ -15,12 +15,12 @@
 //! never smaller than [`MIN_FONT_SIZE`].
 
 use super::{
-    Anchor, Color, Item, MIN_FONT_SIZE, Role, Scene, Stroke, Style, TextRun, ellipsize, text_width,
-    wrap,
+    Anchor, Color, ImageLayer, Item, MIN_FONT_SIZE, Role, Scene, Stroke, Style, TextRun, ellipsize,
+    text_width, wrap,
 };
 use crate::eval::guide::{GuideRow, GuideScreen, Shown};
 use crate::model::Severity;
-use crate::model::manual::{Button, Choice, Control, ScreenKind};
+use crate::model::manual::{Annotation, Button, Choice, Control, ScreenKind, Screenshot};
 
 /// Layout choices for [`screen_scene`].
 #[derive(Debug, Clone, PartialEq)]
@@ -214,6 +214,144 @@ pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
     Scene {
         width,
         height: (bottom.max(callout_bottom) + 2.0).ceil(),
+        image: None,
+        items: b.items,
+    }
+}
+
+/// Builds the picture of a real screenshot: the (already redacted) image
+/// scaled to the picture width, with its annotations drawn over it and its
+/// callouts in a margin column beside it.
+pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
+    let width = opts.width.max(MIN_WIDTH);
+    let has_callouts = shot
+        .annotations
+        .iter()
+        .any(|a| matches!(a, Annotation::Callout { .. }));
+    let margin = if has_callouts {
+        opts.callout_width.clamp(120.0, width * 0.45)
+    } else {
+        0.0
+    };
+    let iw = if has_callouts {
+        width - margin - GAP - 1.0
+    } else {
+        width - 2.0
+    };
+    let k = iw / shot.width.max(1) as f32;
+    let ih = shot.height as f32 * k;
+    let mut b = Builder {
+        opts,
+        items: Vec::new(),
+        fx: 1.0,
+        fw: iw,
+        pending: Vec::new(),
+        dim: false,
+    };
+    let at = |x: f32, y: f32| (1.0 + x * k, 1.0 + y * k);
+    for a in &shot.annotations {
+        match a {
+            Annotation::Redact { x, y, w, h } => {
+                let (px, py) = at(*x, *y);
+                let bx = Bx {
+                    x: px,
+                    y: py,
+                    w: w * k,
+                    h: h * k,
+                };
+                b.rect(bx, 0.0, Style::fill(SHADOW), Role::Secret);
+                if bx.w >= text_width("非表示", SMALL) + 4.0 && bx.h >= lh(SMALL) {
+                    b.run(
+                        bx.x + bx.w / 2.0,
+                        baseline(bx.y + (bx.h - lh(SMALL)) / 2.0, SMALL),
+                        "非表示",
+                        SMALL,
+                        true,
+                        WHITE,
+                        Anchor::Middle,
+                        Role::Secret,
+                    );
+                }
+            }
+            Annotation::Rect { x, y, w, h } => {
+                let (px, py) = at(*x, *y);
+                b.rect(
+                    Bx {
+                        x: px,
+                        y: py,
+                        w: w * k,
+                        h: h * k,
+                    },
+                    3.0,
+                    Style::stroke(Stroke::solid(HILITE, HILITE_W)),
+                    Role::Highlight,
+                );
+            }
+            Annotation::Arrow { from, to } => {
+                let (x1, y1) = at(from.0, from.1);
+                let (x2, y2) = at(to.0, to.1);
+                b.path(
+                    vec![(x1, y1), (x2, y2)],
+                    false,
+                    Style::stroke(Stroke::solid(HILITE, HILITE_W)),
+                    Role::Leader,
+                );
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len = (dx * dx + dy * dy).sqrt().max(0.001);
+                let (ux, uy) = (dx / len, dy / len);
+                let head = 10.0;
+                let back = (x2 - ux * head, y2 - uy * head);
+                b.path(
+                    vec![
+                        (x2, y2),
+                        (back.0 - uy * head * 0.5, back.1 + ux * head * 0.5),
+                        (back.0 + uy * head * 0.5, back.1 - ux * head * 0.5),
+                    ],
+                    true,
+                    Style::fill(HILITE),
+                    Role::Leader,
+                );
+            }
+            Annotation::Marker { x, y, number } => {
+                let (px, py) = at(*x, *y);
+                b.marker(px, py, *number);
+            }
+            Annotation::Callout { x, y, text } => {
+                let (px, py) = at(*x, *y);
+                b.pending.push(Pending {
+                    tx: px,
+                    ty: py,
+                    marker: None,
+                    text: text.clone(),
+                    detail: String::new(),
+                });
+            }
+        }
+    }
+    let callout_bottom = b.place_callouts(width - margin, margin);
+    b.rect(
+        Bx {
+            x: 1.0,
+            y: 1.0,
+            w: iw,
+            h: ih,
+        },
+        0.0,
+        Style::stroke(Stroke::solid(FRAME, 1.0)),
+        Role::Chrome,
+    );
+    Scene {
+        width,
+        height: (ih + 2.0).max(callout_bottom + 2.0).ceil(),
+        image: Some(ImageLayer {
+            x: 1.0,
+            y: 1.0,
+            w: iw,
+            h: ih,
+            px_width: shot.width,
+            px_height: shot.height,
+            png: shot.png.clone(),
+        }),
         items: b.items,
     }
 }

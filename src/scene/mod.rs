@@ -291,6 +291,26 @@ impl Item {
     }
 }
 
+/// A raster image placed on the canvas (a real screenshot), drawn before
+/// every primitive so annotations sit on top of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageLayer {
+    /// Left.
+    pub x: f32,
+    /// Top.
+    pub y: f32,
+    /// Width on the canvas.
+    pub w: f32,
+    /// Height on the canvas.
+    pub h: f32,
+    /// Pixel width of the image.
+    pub px_width: u32,
+    /// Pixel height of the image.
+    pub px_height: u32,
+    /// The (already redacted) image, PNG-encoded.
+    pub png: std::sync::Arc<Vec<u8>>,
+}
+
 /// A picture: primitives drawn in order on a white canvas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -298,6 +318,8 @@ pub struct Scene {
     pub width: f32,
     /// Canvas height in units, computed from the content.
     pub height: f32,
+    /// A screenshot under the primitives, if any.
+    pub image: Option<ImageLayer>,
     /// Primitives, back to front.
     pub items: Vec<Item>,
 }

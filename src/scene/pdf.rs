@@ -240,12 +240,15 @@ pub fn to_pdf_ops_at(scene: &Scene, top_left: Point, width_mm: f32, fonts: &PdfF
         width: None,
         dash: None,
     };
-    // White page under the picture, like the SVG's background.
-    pen.shape(
-        rounded_rect(&map, 0.0, 0.0, scene.width, scene.height, 0.0),
-        &Style::fill(Color::hex(0xffffff)),
-        &map,
-    );
+    // White page under the picture, like the SVG's background; a screenshot
+    // picture has its image (placed by the engine before these ops) instead.
+    if scene.image.is_none() {
+        pen.shape(
+            rounded_rect(&map, 0.0, 0.0, scene.width, scene.height, 0.0),
+            &Style::fill(Color::hex(0xffffff)),
+            &map,
+        );
+    }
     for item in &scene.items {
         match item {
             Item::Rect {

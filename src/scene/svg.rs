@@ -68,6 +68,20 @@ pub fn to_svg(scene: &Scene, alt: &str) -> String {
         n(scene.width),
         n(scene.height)
     );
+    if let Some(img) = &scene.image {
+        // Embedded as a data URI so the guide stays one self-contained file.
+        use base64::Engine as _;
+        let data = base64::engine::general_purpose::STANDARD.encode(img.png.as_slice());
+        let _ = write!(
+            out,
+            "<image class=\"screenshot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
+             preserveAspectRatio=\"none\" href=\"data:image/png;base64,{data}\"/>",
+            n(img.x),
+            n(img.y),
+            n(img.w),
+            n(img.h)
+        );
+    }
     for item in &scene.items {
         let class = item.role().as_str();
         match item {

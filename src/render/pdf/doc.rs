@@ -239,6 +239,29 @@ pub trait Drawable: Send + Sync {
     /// width. Use [`Fonts::text_ops`] / [`Fonts::font_id`] for text. Wrap
     /// state changes in `SaveGraphicsState`/`RestoreGraphicsState`.
     fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts);
+
+    /// Raster images (PNG) the engine places *under* the drawing, positioned
+    /// relative to the reserved area when drawn `width_mm` wide. Embedded
+    /// losslessly (Flate), once per document however often they appear.
+    fn images(&self, _width_mm: f32) -> Vec<PlacedImage> {
+        Vec::new()
+    }
+}
+
+/// A PNG placed by a [`Drawable`], in millimetres from the top-left corner of
+/// its reserved area.
+#[derive(Debug, Clone)]
+pub struct PlacedImage {
+    /// PNG bytes (shared: the engine embeds each distinct image once).
+    pub png: Arc<Vec<u8>>,
+    /// Left.
+    pub x_mm: f32,
+    /// Top.
+    pub y_mm: f32,
+    /// Width.
+    pub w_mm: f32,
+    /// Height.
+    pub h_mm: f32,
 }
 
 impl fmt::Debug for dyn Drawable {

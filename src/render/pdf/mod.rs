@@ -47,7 +47,7 @@ mod linebreak;
 mod style;
 mod writer;
 
-pub use doc::{Block, CalloutKind, Column, Document, Drawable, Span, SpanStyle};
+pub use doc::{Block, CalloutKind, Column, Document, Drawable, PlacedImage, Span, SpanStyle};
 pub use fonts::{Fonts, REPLACEMENT_CHAR, TextStyle, Weight};
 pub use linebreak::{no_line_end, no_line_start};
 

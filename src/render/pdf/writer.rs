@@ -12,12 +12,13 @@
 //! created through printpdf's public `DictItem` → `lopdf::Object` conversion.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use printpdf::{
     Actions, BorderArray, Codepoint, ColorArray, DictItem, ExternalStream, Line, LineCapStyle,
     LineDashPattern, LineJoinStyle, LinePoint, LinkAnnotation, Mm, Op, PaintMode, PdfDocument,
     PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
-    Rect, TextItem, TextMatrix, WindingOrder,
+    Rect, TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
 };
 
 use super::doc::{CalloutKind, Document};
@@ -60,6 +61,8 @@ fn lp(p: Point, bezier: bool) -> LinePoint {
 struct Pen<'a> {
     ops: &'a mut Vec<Op>,
     fonts: &'a Fonts,
+    /// Embedded raster images by the address of their shared bytes.
+    images: &'a BTreeMap<usize, (XObjectId, u32, u32)>,
     fill: Option<Rgb>,
     stroke: Option<Rgb>,
     width: Option<f32>,
@@ -415,10 +418,61 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
                 join: LineJoinStyle::Miter,
             });
             let fonts = pen.fonts;
+            // Images first, so the drawing's annotations sit on top.
+            for img in drawable.images(to_mm(*w)) {
+                let Some((id, pw, ph)) = pen.images.get(&(Arc::as_ptr(&img.png) as usize)) else {
+                    continue;
+                };
+                let (wpt, hpt) = (mm(img.w_mm), mm(img.h_mm));
+                let bottom_left = pt(*x + mm(img.x_mm), *y + mm(img.y_mm) + hpt);
+                pen.ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        translate_x: Some(bottom_left.x),
+                        translate_y: Some(bottom_left.y),
+                        scale_x: Some(wpt / (*pw).max(1) as f32),
+                        scale_y: Some(hpt / (*ph).max(1) as f32),
+                        dpi: Some(72.0),
+                        ..XObjectTransform::default()
+                    },
+                });
+            }
             drawable.draw(pen.ops, pt(*x, *y), to_mm(*w), fonts);
             pen.restore();
         }
     }
+}
+
+/// Embeds every distinct raster image of the custom drawings once (lossless:
+/// printpdf keeps decoded pixels and the save options forbid recompression).
+fn register_images(
+    pdf: &mut PdfDocument,
+    pages: &[PageOut],
+    warnings: &mut Warnings,
+) -> BTreeMap<usize, (XObjectId, u32, u32)> {
+    let mut out = BTreeMap::new();
+    for page in pages {
+        for c in page.cmds.iter().chain(page.under.iter().map(|(_, c)| c)) {
+            let Cmd::Custom { drawable, w, .. } = c else {
+                continue;
+            };
+            for img in drawable.images(to_mm(*w)) {
+                let key = Arc::as_ptr(&img.png) as usize;
+                if out.contains_key(&key) {
+                    continue;
+                }
+                let mut pw = Vec::new();
+                match printpdf::RawImage::decode_from_bytes(&img.png, &mut pw) {
+                    Ok(raw) => {
+                        let (iw, ih) = (raw.width as u32, raw.height as u32);
+                        out.insert(key, (pdf.add_image(&raw), iw, ih));
+                    }
+                    Err(e) => warnings.push(format!("image not embedded: {e}")),
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Builds the PDF from laid-out pages (running heads already included).
@@ -433,6 +487,7 @@ pub(crate) fn write(
     pdf.metadata.info.author = doc.author.clone();
     pdf.metadata.info.creator = "tebiki".into();
     pdf.metadata.info.producer = "tebiki (printpdf)".into();
+    let images = register_images(&mut pdf, &pages, warnings);
     let mut out_pages = Vec::with_capacity(pages.len());
     for mut page in pages {
         let mut ops = Vec::with_capacity(page.cmds.len() * 4 + 16);
@@ -440,6 +495,7 @@ pub(crate) fn write(
         let mut pen = Pen {
             ops: &mut ops,
             fonts,
+            images: &images,
             fill: None,
             stroke: None,
             width: None,
@@ -596,7 +652,9 @@ pub(crate) fn write(
     let flate = DictItem::Name(b"FlateDecode".to_vec()).to_lopdf();
     for obj in lo.objects.values_mut() {
         if let Ok(st) = obj.as_stream_mut()
-            && st.allows_compression
+            && (st.allows_compression
+                || st.dict.get(b"Subtype").and_then(|s| s.as_name()).ok()
+                    == Some(b"Image".as_slice()))
             && st.dict.get(b"Filter").is_err()
             && !st.content.is_empty()
         {
