@@ -202,3 +202,36 @@ fn a_theme_overrides_one_file_and_template_errors_are_located() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("guide.html:2:"), "{err}");
 }
+
+#[test]
+fn pictures_carry_the_clinic_values_in_html_and_pdf() {
+    let (dir, o) = build_sample();
+    assert!(o.status.success());
+    let base = dir.path().join("out/clinics/1430123455");
+    let html = read(&base.join("index.html"));
+    // The usage-form picture of step 1-3 shows this clinic's customer ID and start month.
+    let step = &html[html.find("id=\"step-1-3\"").unwrap()..];
+    let svg = &step[step.find("<svg").unwrap()..step.find("</svg>").unwrap()];
+    assert!(svg.contains("CAF1253000113"), "value inside the picture");
+    assert!(svg.contains("2027"), "start year inside the picture");
+    assert!(
+        svg.contains("role=\"img\"") && svg.contains("<title>"),
+        "accessible picture"
+    );
+    assert_eq!(
+        html.matches("<svg").count(),
+        10,
+        "nine screens and one screenshot"
+    );
+    // The portal's site title appears only inside pictures: the PDF's picture text is extractable.
+    let pdf = std::process::Command::new("pdftotext")
+        .args([base.join("guide.pdf").to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&pdf.stdout);
+    assert!(
+        text.contains("オンライン資格確認・医療情報化支援基金関係"),
+        "picture text in PDF"
+    );
+    assert!(text.contains("CAF1253000113"));
+}
