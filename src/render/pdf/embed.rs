@@ -483,19 +483,43 @@ fn assemble(tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
     out
 }
 
-/// A `/ToUnicode` CMap for subset glyph ids → text.
+/// A `/ToUnicode` CMap for subset glyph ids → text. Runs of glyphs that
+/// map to consecutive single characters are written as one `bfrange`.
 pub(crate) fn to_unicode_cmap(entries: &BTreeMap<u16, String>) -> String {
     let mut s = String::from(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+        "/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def\n\
+         /CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n",
     );
-    let list: Vec<(&u16, &String)> = entries.iter().filter(|(_, t)| !t.is_empty()).collect();
-    for chunk in list.chunks(100) {
+    // (first gid, last gid, text of the first); a range only for single
+    // BMP characters, within one high byte of the glyph id.
+    let mut ranges: Vec<(u16, u16, &str)> = Vec::new();
+    let single = |t: &str| {
+        let mut u = t.encode_utf16();
+        match (u.next(), u.next()) {
+            (Some(v), None) => Some(v),
+            _ => None,
+        }
+    };
+    for (&gid, text) in entries.iter().filter(|(_, t)| !t.is_empty()) {
+        if let Some(last) = ranges.last_mut()
+            && last.1.checked_add(1) == Some(gid)
+            && last.0 >> 8 == gid >> 8
+            && let (Some(a), Some(b)) = (single(last.2), single(text))
+            && u32::from(a) + u32::from(gid - last.0) == u32::from(b)
+            && (a & 0xFF) as u32 + u32::from(gid - last.0) <= 0xFF
+        {
+            last.1 = gid;
+            continue;
+        }
+        ranges.push((gid, gid, text));
+    }
+    let (chars, spans): (Vec<_>, Vec<_>) = ranges.into_iter().partition(|r| r.0 == r.1);
+    for chunk in chars.chunks(100) {
         let _ = writeln!(s, "{} beginbfchar", chunk.len());
-        for (gid, text) in chunk {
-            let _ = write!(s, "<{gid:04X}> <");
+        for (gid, _, text) in chunk {
+            let _ = write!(s, "<{gid:04X}><");
             for u in text.encode_utf16() {
                 let _ = write!(s, "{u:04X}");
             }
@@ -503,8 +527,81 @@ pub(crate) fn to_unicode_cmap(entries: &BTreeMap<u16, String>) -> String {
         }
         s.push_str("endbfchar\n");
     }
-    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    for chunk in spans.chunks(100) {
+        let _ = writeln!(s, "{} beginbfrange", chunk.len());
+        for (a, b, text) in chunk {
+            let _ = write!(s, "<{a:04X}><{b:04X}><");
+            for u in text.encode_utf16() {
+                let _ = write!(s, "{u:04X}");
+            }
+            s.push_str(">\n");
+        }
+        s.push_str("endbfrange\n");
+    }
+    s.push_str("endcmap\nCMapName currentdict/CMap defineresource pop\nend\nend\n");
     s
+}
+
+/// `/DW` and `/W` of a CIDFont from advance widths by glyph id: the most
+/// common width is the default, and only the others are listed, runs of
+/// equal widths as `first last w`, mixed runs as `first [w …]`.
+pub(crate) fn widths(widths: &[i64]) -> (i64, String) {
+    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
+    for w in widths {
+        *counts.entry(*w).or_default() += 1;
+    }
+    let dw = counts
+        .iter()
+        .max_by_key(|(w, n)| (**n, std::cmp::Reverse(**w)))
+        .map_or(1000, |(w, _)| *w);
+    let mut out = String::from("[");
+    let mut i = 0;
+    while i < widths.len() {
+        if widths[i] == dw {
+            i += 1;
+            continue;
+        }
+        // A run of non-default widths.
+        let mut end = i;
+        while end < widths.len() && widths[end] != dw {
+            end += 1;
+        }
+        let run = &widths[i..end];
+        if !out.ends_with('[') {
+            out.push(' ');
+        }
+        if run.iter().all(|w| *w == run[0]) && run.len() > 1 {
+            let _ = write!(out, "{i} {} {}", end - 1, run[0]);
+        } else {
+            let list: Vec<String> = run.iter().map(i64::to_string).collect();
+            let _ = write!(out, "{i}[{}]", list.join(" "));
+        }
+        i = end;
+    }
+    out.push(']');
+    (dw, out)
+}
+
+/// The six-letter tag in front of a subset's font name: derived from the
+/// face's own tag and the glyphs in the subset, so different subsets get
+/// different names (as the PDF specification asks) and the same subset the
+/// same name.
+pub(crate) fn subset_tag(face_tag: &str, subset: &Subset) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in face_tag.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    for g in subset.map.keys() {
+        for b in g.to_le_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let mut tag = String::with_capacity(6);
+    for _ in 0..6 {
+        tag.push(char::from(b'A' + (h % 26) as u8));
+        h /= 26;
+    }
+    tag
 }
 
 #[cfg(test)]
@@ -571,7 +668,25 @@ mod tests {
     fn cmap_lists_every_glyph() {
         let m = BTreeMap::from([(1u16, "あ".to_string()), (2, "𠮷".to_string())]);
         let c = to_unicode_cmap(&m);
-        assert!(c.contains("<0001> <3042>"));
-        assert!(c.contains("<0002> <D842DFB7>"));
+        assert!(c.contains("<0001><3042>"));
+        assert!(c.contains("<0002><D842DFB7>"));
+        // Consecutive glyphs for consecutive characters become one range,
+        // but never across a high byte of the glyph id.
+        let m: BTreeMap<u16, String> = [(3u16, "A"), (4, "B"), (5, "C"), (6, "x"), (0xFF, "a"), (0x100, "b")]
+            .into_iter()
+            .map(|(g, t)| (g, t.to_string()))
+            .collect();
+        let c = to_unicode_cmap(&m);
+        assert!(c.contains("<0003><0005><0041>"), "{c}");
+        assert!(c.contains("<0006><0078>"), "{c}");
+        assert!(c.contains("<00FF><0061>"), "{c}");
+        assert!(c.contains("<0100><0062>"), "{c}");
+    }
+
+    #[test]
+    fn widths_list_only_what_differs_from_the_default() {
+        assert_eq!(widths(&[1000, 500, 500, 500, 1000, 1000, 300, 500]), (1000, "[1 3 500 6[300 500]]".to_string()));
+        assert_eq!(widths(&[500]), (500, "[]".to_string()));
+        assert_eq!(widths(&[]), (1000, "[]".to_string()));
     }
 }

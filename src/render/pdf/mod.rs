@@ -8,7 +8,12 @@
 //!   justification, punctuation compression).
 //! * `layout` — block layout and pagination (keep-with-next, unsplittable
 //!   rows and boxes, repeated table headers).
-//! * `writer` — printpdf output: outline, `/Lang`, metadata.
+//! * `writer` — pages to printpdf operations, fonts, images, outline,
+//!   `/Lang` and metadata.
+//! * `content` — compact content streams from those operations.
+//! * `file` — the file: object stream, cross-reference stream, a trailer
+//!   `/ID` hashed from the content (same input, same bytes).
+//! * `image` — lossless raster images, encoded once per process.
 //! * `embed` — TrueType subsetting and CID font embedding.
 //! * `deflate` — a fast zlib encoder for the PDF streams.
 //! * `style` — page geometry, type scale and colours.
@@ -38,10 +43,13 @@
 //! std::fs::write("guide.pdf", &out.bytes)?;
 //! ```
 
+mod content;
 mod deflate;
 pub mod doc;
 mod embed;
+mod file;
 pub mod fonts;
+mod image;
 mod layout;
 mod linebreak;
 mod style;

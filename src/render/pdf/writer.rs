@@ -1,34 +1,41 @@
-//! PDF output: turns laid-out pages into printpdf operations, lets printpdf
-//! build the document structure, then (on the `lopdf` document printpdf
-//! produces) embeds the subset fonts, writes a hierarchical outline,
-//! `/Lang` and metadata, and deflates the streams.
+//! PDF output: turns laid-out pages into printpdf operations (the vocabulary
+//! custom drawings speak too), subsets and embeds the fonts, and writes the
+//! file itself: content streams through `content`, objects through `file`
+//! (one object stream, a cross-reference stream), with a hierarchical
+//! outline, `/Lang` and metadata.
 //!
 //! Text is always emitted as glyph ids; the characters they stand for go into
 //! each font's `/ToUnicode` map, so the text is extractable and searchable.
-//! The faces are not registered with printpdf (its subsetting re-reads the
-//! whole font on every save): `embed` subsets them and they are added to the
-//! pages' font dictionary here. printpdf's own bookmarks are flat and sorted
-//! by name within a page, so the outline is built here too. lopdf objects are
-//! created through printpdf's public `DictItem` → `lopdf::Object` conversion.
+//! `embed` subsets the faces (printpdf's subsetting re-reads the whole font
+//! on every save). printpdf's own document writer is not used: it cannot
+//! write object or cross-reference streams, puts a random `/ID` in every
+//! file and spends most of its time formatting numbers nobody needs.
+//!
+//! Nothing in the output depends on anything but the input: the same
+//! document gives byte-identical bytes (the trailer `/ID` is a hash of the
+//! file), so unchanged handouts are not rewritten.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, DictItem, ExternalStream, Line, LineCapStyle,
-    LineDashPattern, LineJoinStyle, LinePoint, LinkAnnotation, Mm, Op, PaintMode, PdfDocument,
-    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
+    Actions, BorderArray, Codepoint, ColorArray, FontId, Line, LineCapStyle, LineDashPattern, LineJoinStyle,
+    LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt,
     Rect, TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
 };
 
+use super::content::{self, Resources};
 use super::doc::{CalloutKind, Document};
 use super::embed::{self, Subset};
+use super::file::{Obj, PdfFile, literal, text_string};
 use super::fonts::Face;
 use super::fonts::{Fonts, Weight, rgb};
+use super::image;
 use super::layout::{Cmd, GlyphPos, PageOut, PlacedMark, callout_colors};
 use super::linebreak::Warnings;
 use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, TEXT, WHITE, mm, to_mm};
-use super::{PdfError, deflate};
+use super::PdfError;
 
 fn page_h() -> f32 {
     mm(PAGE_H_MM)
@@ -61,7 +68,8 @@ fn lp(p: Point, bezier: bool) -> LinePoint {
 struct Pen<'a> {
     ops: &'a mut Vec<Op>,
     fonts: &'a Fonts,
-    /// Embedded raster images by the address of their shared bytes.
+    /// Raster images of the custom drawings by the address of their
+    /// shared bytes: resource id and pixel size.
     images: &'a BTreeMap<usize, (XObjectId, u32, u32)>,
     fill: Option<Rgb>,
     stroke: Option<Rgb>,
@@ -443,13 +451,12 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
     }
 }
 
-/// Embeds every distinct raster image of the custom drawings once (lossless:
-/// printpdf keeps decoded pixels and the save options forbid recompression).
-fn register_images(
-    pdf: &mut PdfDocument,
+/// Decodes and encodes every distinct raster image of the custom drawings
+/// once (lossless), keyed by the address of its shared bytes.
+fn collect_images(
     pages: &[PageOut],
     warnings: &mut Warnings,
-) -> BTreeMap<usize, (XObjectId, u32, u32)> {
+) -> BTreeMap<usize, (XObjectId, Arc<image::Encoded>)> {
     let mut out = BTreeMap::new();
     for page in pages {
         for c in page.cmds.iter().chain(page.under.iter().map(|(_, c)| c)) {
@@ -461,11 +468,10 @@ fn register_images(
                 if out.contains_key(&key) {
                     continue;
                 }
-                let mut pw = Vec::new();
-                match printpdf::RawImage::decode_from_bytes(&img.png, &mut pw) {
-                    Ok(raw) => {
-                        let (iw, ih) = (raw.width as u32, raw.height as u32);
-                        out.insert(key, (pdf.add_image(&raw), iw, ih));
+                match image::encode(&img.png) {
+                    Ok(enc) => {
+                        let id = XObjectId(format!("I{}", out.len() + 1));
+                        out.insert(key, (id, enc));
                     }
                     Err(e) => warnings.push(format!("image not embedded: {e}")),
                 }
@@ -473,6 +479,32 @@ fn register_images(
         }
     }
     out
+}
+
+/// Resource names for the content encoder.
+struct Names<'a> {
+    fonts: &'a Fonts,
+    images: &'a BTreeMap<String, (u32, u32)>,
+}
+
+impl Resources for Names<'_> {
+    fn font(&self, id: &FontId) -> Option<&str> {
+        self.fonts.weight_of(id).map(font_resource)
+    }
+
+    fn image(&self, id: &XObjectId) -> Option<(&str, u32, u32)> {
+        self.images
+            .get_key_value(&id.0)
+            .map(|(k, &(w, h))| (k.as_str(), w, h))
+    }
+}
+
+/// Resource name of a face in the page font dictionary.
+fn font_resource(w: Weight) -> &'static str {
+    match w {
+        Weight::Regular => "R",
+        Weight::Bold => "B",
+    }
 }
 
 /// Builds the PDF from laid-out pages (running heads already included).
@@ -483,19 +515,19 @@ pub(crate) fn write(
     marks: &[PlacedMark],
     warnings: &mut Warnings,
 ) -> Result<Vec<u8>, PdfError> {
-    let mut pdf = PdfDocument::new(&doc.title);
-    pdf.metadata.info.author = doc.author.clone();
-    pdf.metadata.info.creator = "tebiki".into();
-    pdf.metadata.info.producer = "tebiki (printpdf)".into();
-    let images = register_images(&mut pdf, &pages, warnings);
-    let mut out_pages = Vec::with_capacity(pages.len());
+    let images = collect_images(&pages, warnings);
+    let image_ids: BTreeMap<usize, (XObjectId, u32, u32)> = images
+        .iter()
+        .map(|(k, (id, e))| (*k, (id.clone(), e.width, e.height)))
+        .collect();
+    let mut page_ops: Vec<Vec<Op>> = Vec::with_capacity(pages.len());
     for mut page in pages {
         let mut ops = Vec::with_capacity(page.cmds.len() * 4 + 16);
         page.under.sort_by_key(|(depth, _)| *depth);
         let mut pen = Pen {
             ops: &mut ops,
             fonts,
-            images: &images,
+            images: &image_ids,
             fill: None,
             stroke: None,
             width: None,
@@ -507,11 +539,11 @@ pub(crate) fn write(
         for c in &page.cmds {
             cmd_ops(&mut pen, c);
         }
-        out_pages.push(PdfPage::new(Mm(PAGE_W_MM), Mm(PAGE_H_MM), ops));
+        page_ops.push(ops);
     }
     // Subset the faces to the glyphs actually shown (including any a custom
     // drawing emitted) and renumber the glyph ids in the content.
-    let usage = glyph_usage(&mut out_pages, fonts);
+    let usage = glyph_usage(&mut page_ops, fonts);
     let mut subsets: Vec<(Weight, Subset, BTreeMap<u16, String>)> = Vec::new();
     for weight in [Weight::Regular, Weight::Bold] {
         let used = &usage[weight as usize];
@@ -525,159 +557,160 @@ pub(crate) fn write(
             .collect();
         subsets.push((weight, subset, text));
     }
-    remap_glyphs(&mut out_pages, fonts, &subsets);
-    pdf.with_pages(out_pages);
+    remap_glyphs(&mut page_ops, fonts, &subsets);
 
-    let opts = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: true,
-        secure: true,
-        // There are no raster images in the block model; should one ever be
-        // added, it must stay lossless, so printpdf may not recompress it.
-        image_optimization: None,
-    };
-    let mut pw = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&opts, &mut pw);
-    for w in pw {
-        if w.severity == PdfParseErrorSeverity::Error {
-            warnings.push(format!("printpdf: {}", w.msg));
+    let mut file = PdfFile::default();
+    let catalog_id = file.reserve();
+    let pages_id = file.reserve();
+    let page_ids: Vec<u32> = page_ops.iter().map(|_| file.reserve()).collect();
+
+    // Resources shared by every page (inherited from the page tree).
+    let mut resources = String::from("<<");
+    if !subsets.is_empty() {
+        resources.push_str("/Font<<");
+        for (weight, subset, text) in &subsets {
+            let id = font_objects(&mut file, fonts.face(*weight), subset, text);
+            let _ = write!(resources, "/{} {id} 0 R", font_resource(*weight));
         }
+        resources.push_str(">>");
     }
-    lo.version = "1.7".into();
-    let lopdf_err = |e: &dyn std::fmt::Display| PdfError::Write(e.to_string());
-
-    // Outline.
-    let page_ids: Vec<(u32, u16)> = lo.get_pages().values().copied().collect();
-    let outline_root = if marks.is_empty() {
-        None
-    } else {
-        let mut new_id = || lo.new_object_id();
-        let (root, objects) = build_outline(marks, &page_ids, &mut new_id);
-        for (id, obj) in objects {
-            lo.set_object(id, obj.to_lopdf());
+    let mut image_names: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    if !images.is_empty() {
+        resources.push_str("/XObject<<");
+        for (id, enc) in images.values() {
+            let (mask, img) = enc.objects(|| file.reserve());
+            let img_id = file.reserve();
+            if let Some(mask) = mask {
+                // The mask was reserved just before the image.
+                file.set(img_id - 1, mask);
+            }
+            file.set(img_id, img);
+            let _ = write!(resources, "/{} {img_id} 0 R", id.0);
+            image_names.insert(id.0.clone(), (enc.width, enc.height));
         }
-        Some(root)
-    };
-
-    // Embed the subset fonts and list them in the (shared) page font dict.
-    let font_dict = page_ids
-        .first()
-        .and_then(|p| lo.get_dictionary(*p).ok())
-        .and_then(|d| d.get(b"Resources").ok())
-        .and_then(|r| r.as_reference().ok())
-        .and_then(|r| lo.get_dictionary(r).ok())
-        .and_then(|d| d.get(b"Font").ok())
-        .and_then(|f| f.as_reference().ok());
-    for (weight, subset, text) in &subsets {
-        let face = fonts.face(*weight);
-        let objects = font_objects(face, subset, text);
-        let mut ids = Vec::with_capacity(objects.len());
-        for obj in objects {
-            let obj = resolve_refs(obj, &ids);
-            ids.push(lo.add_object(obj.to_lopdf()));
-        }
-        let (Some(font_ref), Some(dict_id)) = (ids.last(), font_dict) else {
-            return Err(PdfError::Write(
-                "page resources have no font dictionary".into(),
-            ));
-        };
-        let font_ref = DictItem::Ref {
-            obj: font_ref.0,
-            r#gen: font_ref.1,
-        };
-        lo.get_dictionary_mut(dict_id)
-            .map_err(|e| lopdf_err(&e))?
-            .set(face.id().0.as_str(), font_ref.to_lopdf());
+        resources.push_str(">>");
     }
+    resources.push_str(">>");
+
+    let names = Names {
+        fonts,
+        images: &image_names,
+    };
+    let mut skipped: Vec<&'static str> = Vec::new();
+    for (ops, &page_id) in page_ops.iter().zip(&page_ids) {
+        let enc = content::encode(ops, &names);
+        for s in enc.skipped {
+            if !skipped.contains(&s) {
+                skipped.push(s);
+            }
+        }
+        let contents = file.add(Obj::deflated("", &enc.bytes));
+        let mut page = format!("<</Type/Page/Parent {pages_id} 0 R/Contents {contents} 0 R");
+        if !enc.links.is_empty() {
+            page.push_str("/Annots[");
+            for link in &enc.links {
+                link_annotation(&mut page, link);
+            }
+            page.push(']');
+        }
+        page.push_str(">>");
+        file.set(page_id, Obj::text(page));
+    }
+    for s in skipped {
+        warnings.push(format!("PDF writer: {s} not supported, skipped"));
+    }
+    let kids: Vec<String> = page_ids.iter().map(|id| format!("{id} 0 R")).collect();
+    file.set(
+        pages_id,
+        Obj::text(format!(
+            "<</Type/Pages/Kids[{}]/Count {}/MediaBox[0 0 {} {}]/Resources{resources}>>",
+            kids.join(" "),
+            page_ids.len(),
+            fmt_num(mm(PAGE_W_MM)),
+            fmt_num(page_h()),
+        )),
+    );
+
+    let outline = (!marks.is_empty()).then(|| build_outline(&mut file, marks, &page_ids));
 
     let lang = if doc.lang.trim().is_empty() {
         "ja"
     } else {
         doc.lang.trim()
     };
-    {
-        let catalog = lo.catalog_mut().map_err(|e| lopdf_err(&e))?;
-        let lang_item = if lang.is_ascii() {
-            DictItem::String {
-                data: lang.as_bytes().to_vec(),
-                literal: true,
-            }
+    let mut catalog = format!(
+        "<</Type/Catalog/Pages {pages_id} 0 R/Lang{}/ViewerPreferences<</DisplayDocTitle true>>",
+        text_string(lang)
+    );
+    match outline {
+        Some(id) => {
+            let _ = write!(catalog, "/Outlines {id} 0 R/PageMode/UseOutlines");
+        }
+        None => catalog.push_str("/PageMode/UseNone"),
+    }
+    catalog.push_str(">>");
+    file.set(catalog_id, Obj::text(catalog));
+
+    let mut info = format!("<</Title{}", text_string(&doc.title));
+    if !doc.author.is_empty() {
+        let _ = write!(info, "/Author{}", text_string(&doc.author));
+    }
+    info.push_str("/Creator(tebiki)/Producer(tebiki)>>");
+    let info_id = file.add(Obj::text(info));
+    Ok(file.finish(catalog_id, Some(info_id)))
+}
+
+/// A number for a dictionary (1/100 precision, no trailing zeros).
+fn fmt_num(v: f32) -> String {
+    let mut out = Vec::new();
+    content::num(&mut out, f64::from(v), 2);
+    String::from_utf8(out).unwrap_or_else(|_| "0".into())
+}
+
+/// Appends a link annotation dictionary (no border, URI action).
+fn link_annotation(out: &mut String, link: &LinkAnnotation) {
+    let r = &link.rect;
+    let _ = write!(
+        out,
+        "<</Type/Annot/Subtype/Link/Rect[{} {} {} {}]/Border[0 0 0]",
+        fmt_num(r.x.0),
+        fmt_num(r.y.0),
+        fmt_num(r.x.0 + r.width.0),
+        fmt_num(r.y.0 + r.height.0),
+    );
+    match &link.actions {
+        Actions::Uri(uri) => {
+            let _ = write!(out, "/A<</S/URI/URI{}>>", literal(&uri_bytes(uri)));
+        }
+        Actions::Goto(_) => {}
+    }
+    out.push_str(">>");
+}
+
+/// A URI as 7-bit ASCII: anything else percent-encoded as UTF-8.
+fn uri_bytes(uri: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(uri.len());
+    for &b in uri.as_bytes() {
+        if (0x21..0x7F).contains(&b) {
+            out.push(b);
         } else {
-            text_string(lang)
-        };
-        catalog.set("Lang", lang_item.to_lopdf());
-        catalog.set(
-            "ViewerPreferences",
-            DictItem::Dict {
-                map: BTreeMap::from([("DisplayDocTitle".to_string(), DictItem::Bool(true))]),
-            }
-            .to_lopdf(),
-        );
-        match outline_root {
-            Some((obj, gen_)) => {
-                catalog.set("Outlines", DictItem::Ref { obj, r#gen: gen_ }.to_lopdf());
-                catalog.set(
-                    "PageMode",
-                    DictItem::Name(b"UseOutlines".to_vec()).to_lopdf(),
-                );
-            }
-            None => {
-                catalog.set("PageMode", DictItem::Name(b"UseNone".to_vec()).to_lopdf());
-            }
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
         }
     }
-    // Drop placeholder metadata printpdf always writes (epoch dates, empty
-    // fields, a PDF/X version this file does not claim).
-    if let Ok(info_id) = lo.trailer.get(b"Info").and_then(|o| o.as_reference())
-        && let Ok(info) = lo.get_dictionary_mut(info_id)
-    {
-        for key in [
-            &b"CreationDate"[..],
-            b"ModDate",
-            b"GTS_PDFXVersion",
-            b"Identifier",
-            b"Keywords",
-            b"Subject",
-            b"Trapped",
-        ] {
-            info.remove(key);
-        }
-        if doc.author.is_empty() {
-            info.remove(b"Author");
-        }
-    }
-    // Deflate every stream that is not encoded yet (content streams, font
-    // programs, `/ToUnicode` maps) with the fast encoder in `deflate`
-    // instead of lopdf's level-9 `compress()`.
-    let flate = DictItem::Name(b"FlateDecode".to_vec()).to_lopdf();
-    for obj in lo.objects.values_mut() {
-        if let Ok(st) = obj.as_stream_mut()
-            && (st.allows_compression
-                || st.dict.get(b"Subtype").and_then(|s| s.as_name()).ok()
-                    == Some(b"Image".as_slice()))
-            && st.dict.get(b"Filter").is_err()
-            && !st.content.is_empty()
-        {
-            let z = deflate::zlib(&st.content);
-            if z.len() + 19 < st.content.len() {
-                st.dict.set("Filter", flate.clone());
-                st.set_content(z);
-            }
-        }
-    }
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| lopdf_err(&e))?;
-    Ok(bytes)
+    out
 }
 
 /// Collects the glyphs shown in each face (glyph id → text it stands for),
 /// converting any plain-text items under our fonts to glyph ids first.
-fn glyph_usage(pages: &mut [PdfPage], fonts: &Fonts) -> [BTreeMap<u16, String>; 2] {
+fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts) -> [BTreeMap<u16, String>; 2] {
     let mut usage: [BTreeMap<u16, String>; 2] = [BTreeMap::new(), BTreeMap::new()];
     for page in pages {
         let mut current: Option<Weight> = None;
-        for op in &mut page.ops {
+        let mut stack: Vec<Option<Weight>> = Vec::new();
+        for op in page.iter_mut() {
             match op {
+                Op::SaveGraphicsState => stack.push(current),
+                Op::RestoreGraphicsState => current = stack.pop().unwrap_or(None),
                 Op::SetFont {
                     font: PdfFontHandle::External(id),
                     ..
@@ -690,6 +723,7 @@ fn glyph_usage(pages: &mut [PdfPage], fonts: &Fonts) -> [BTreeMap<u16, String>; 
                         if let TextItem::Text(t) = item {
                             let glyphs = t
                                 .chars()
+                                .filter(|c| !super::fonts::is_invisible(*c))
                                 .map(|c| {
                                     let g = face.resolve(c);
                                     let text = if g.found { c } else { face.replacement_text() };
@@ -720,26 +754,28 @@ fn glyph_usage(pages: &mut [PdfPage], fonts: &Fonts) -> [BTreeMap<u16, String>; 
 
 /// Rewrites glyph ids in the content to the subsets' numbering.
 fn remap_glyphs(
-    pages: &mut [PdfPage],
+    pages: &mut [Vec<Op>],
     fonts: &Fonts,
     subsets: &[(Weight, Subset, BTreeMap<u16, String>)],
 ) {
+    let map_of = |w: Option<Weight>| {
+        w.and_then(|w| subsets.iter().find(|s| s.0 == w))
+            .map(|s| &s.1.map)
+    };
     for page in pages {
-        let mut map: Option<&BTreeMap<u16, u16>> = None;
-        for op in &mut page.ops {
+        let mut current: Option<Weight> = None;
+        let mut stack: Vec<Option<Weight>> = Vec::new();
+        for op in page.iter_mut() {
             match op {
+                Op::SaveGraphicsState => stack.push(current),
+                Op::RestoreGraphicsState => current = stack.pop().unwrap_or(None),
                 Op::SetFont {
                     font: PdfFontHandle::External(id),
                     ..
-                } => {
-                    map = fonts
-                        .weight_of(id)
-                        .and_then(|w| subsets.iter().find(|s| s.0 == w))
-                        .map(|s| &s.1.map);
-                }
-                Op::SetFont { .. } => map = None,
+                } => current = fonts.weight_of(id),
+                Op::SetFont { .. } => current = None,
                 Op::ShowText { items } => {
-                    let Some(m) = map else { continue };
+                    let Some(m) = map_of(current) else { continue };
                     for item in items.iter_mut() {
                         if let TextItem::GlyphIds(glyphs) = item {
                             for g in glyphs.iter_mut() {
@@ -757,144 +793,43 @@ fn remap_glyphs(
     }
 }
 
-/// Placeholder reference to the `n`-th object of a [`font_objects`] list,
-/// resolved by [`resolve_refs`] once that object has an id.
-fn local_ref(n: u32) -> DictItem {
-    DictItem::Ref {
-        obj: u32::MAX - n,
-        r#gen: u16::MAX,
-    }
-}
-
-fn resolve_refs(item: DictItem, ids: &[(u32, u16)]) -> DictItem {
-    match item {
-        DictItem::Ref { obj, r#gen } if r#gen == u16::MAX => {
-            let n = (u32::MAX - obj) as usize;
-            match ids.get(n) {
-                Some(id) => DictItem::Ref {
-                    obj: id.0,
-                    r#gen: id.1,
-                },
-                None => DictItem::Null,
-            }
-        }
-        DictItem::Array(v) => {
-            DictItem::Array(v.into_iter().map(|i| resolve_refs(i, ids)).collect())
-        }
-        DictItem::Dict { map } => DictItem::Dict {
-            map: map
-                .into_iter()
-                .map(|(k, v)| (k, resolve_refs(v, ids)))
-                .collect(),
-        },
-        other => other,
-    }
-}
-
-/// The objects of one embedded font, in dependency order (each may refer
-/// to earlier ones with [`local_ref`]); the last is the Type0 font.
-fn font_objects(face: &Face, subset: &Subset, text: &BTreeMap<u16, String>) -> Vec<DictItem> {
-    let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
-    let int = DictItem::Int;
-    let base_font = format!("{}+{}", face.id().0, face.data.ps_name);
+/// Adds the objects of one embedded font and returns the Type0 font's id.
+fn font_objects(
+    file: &mut PdfFile,
+    face: &Face,
+    subset: &Subset,
+    text: &BTreeMap<u16, String>,
+) -> u32 {
+    let base_font = format!(
+        "{}+{}",
+        embed::subset_tag(&face.id().0, subset),
+        face.data.ps_name
+    );
     let (bbox, ascent, descent, cap) = face.data.descriptor_metrics();
-    let program = DictItem::Stream {
-        stream: ExternalStream {
-            dict: BTreeMap::from([("Length1".to_string(), int(subset.program.len() as i64))]),
-            content: subset.program.clone(),
-            compress: true,
-        },
-    };
-    let cmap = DictItem::Stream {
-        stream: ExternalStream {
-            dict: BTreeMap::new(),
-            content: embed::to_unicode_cmap(text).into_bytes(),
-            compress: true,
-        },
-    };
-    let descriptor = DictItem::Dict {
-        map: BTreeMap::from([
-            ("Type".to_string(), name("FontDescriptor")),
-            ("FontName".to_string(), name(&base_font)),
-            ("Flags".to_string(), int(4)),
-            (
-                "FontBBox".to_string(),
-                DictItem::Array(bbox.iter().map(|v| int(*v)).collect()),
-            ),
-            ("ItalicAngle".to_string(), int(0)),
-            ("Ascent".to_string(), int(ascent)),
-            ("Descent".to_string(), int(descent)),
-            ("CapHeight".to_string(), int(cap)),
-            ("StemV".to_string(), int(80)),
-            ("FontFile2".to_string(), local_ref(0)),
-        ]),
-    };
-    let widths = DictItem::Array(vec![
-        int(0),
-        DictItem::Array(subset.widths.iter().map(|w| int(*w)).collect()),
-    ]);
-    let cid_font = DictItem::Dict {
-        map: BTreeMap::from([
-            ("Type".to_string(), name("Font")),
-            ("Subtype".to_string(), name("CIDFontType2")),
-            ("BaseFont".to_string(), name(&base_font)),
-            (
-                "CIDSystemInfo".to_string(),
-                DictItem::Dict {
-                    map: BTreeMap::from([
-                        (
-                            "Registry".to_string(),
-                            DictItem::String {
-                                data: b"Adobe".to_vec(),
-                                literal: true,
-                            },
-                        ),
-                        (
-                            "Ordering".to_string(),
-                            DictItem::String {
-                                data: b"Identity".to_vec(),
-                                literal: true,
-                            },
-                        ),
-                        ("Supplement".to_string(), int(0)),
-                    ]),
-                },
-            ),
-            ("FontDescriptor".to_string(), local_ref(2)),
-            ("DW".to_string(), int(1000)),
-            ("W".to_string(), widths),
-            ("CIDToGIDMap".to_string(), name("Identity")),
-        ]),
-    };
-    let type0 = DictItem::Dict {
-        map: BTreeMap::from([
-            ("Type".to_string(), name("Font")),
-            ("Subtype".to_string(), name("Type0")),
-            ("BaseFont".to_string(), name(&base_font)),
-            ("Encoding".to_string(), name("Identity-H")),
-            (
-                "DescendantFonts".to_string(),
-                DictItem::Array(vec![local_ref(3)]),
-            ),
-            ("ToUnicode".to_string(), local_ref(1)),
-        ]),
-    };
-    vec![program, cmap, descriptor, cid_font, type0]
-}
-
-/// A PDF object id (number, generation).
-type ObjId = (u32, u16);
-
-/// A PDF text string (UTF-16BE with BOM), written as hex.
-fn text_string(s: &str) -> DictItem {
-    let mut data = vec![0xFE, 0xFF];
-    for u in s.encode_utf16() {
-        data.extend_from_slice(&u.to_be_bytes());
-    }
-    DictItem::String {
-        data,
-        literal: false,
-    }
+    let program = file.add(Obj::deflated(
+        format!("/Length1 {}", subset.program.len()),
+        &subset.program,
+    ));
+    let cmap = file.add(Obj::deflated(
+        "",
+        embed::to_unicode_cmap(text).as_bytes(),
+    ));
+    let descriptor = file.add(Obj::text(format!(
+        "<</Type/FontDescriptor/FontName/{base_font}/Flags 4/FontBBox[{} {} {} {}]\
+         /ItalicAngle 0/Ascent {ascent}/Descent {descent}/CapHeight {cap}/StemV 80\
+         /FontFile2 {program} 0 R>>",
+        bbox[0], bbox[1], bbox[2], bbox[3]
+    )));
+    let (dw, w) = embed::widths(&subset.widths);
+    let cid_font = file.add(Obj::text(format!(
+        "<</Type/Font/Subtype/CIDFontType2/BaseFont/{base_font}\
+         /CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>\
+         /FontDescriptor {descriptor} 0 R/DW {dw}/W{w}/CIDToGIDMap/Identity>>"
+    )));
+    file.add(Obj::text(format!(
+        "<</Type/Font/Subtype/Type0/BaseFont/{base_font}/Encoding/Identity-H\
+         /DescendantFonts[{cid_font} 0 R]/ToUnicode {cmap} 0 R>>"
+    )))
 }
 
 struct OutlineNode {
@@ -904,13 +839,7 @@ struct OutlineNode {
 
 /// Writes the outline tree (level 2 nested under the preceding level 1) and
 /// returns the id of the `/Outlines` dictionary.
-/// Object ids are allocated through `new_id`; the objects are returned for
-/// the caller to store.
-fn build_outline(
-    marks: &[PlacedMark],
-    page_ids: &[(u32, u16)],
-    new_id: &mut dyn FnMut() -> (u32, u16),
-) -> (ObjId, Vec<(ObjId, DictItem)>) {
+fn build_outline(file: &mut PdfFile, marks: &[PlacedMark], page_ids: &[u32]) -> u32 {
     let mut roots: Vec<OutlineNode> = Vec::new();
     for (i, m) in marks.iter().enumerate() {
         let node = OutlineNode {
@@ -924,83 +853,47 @@ fn build_outline(
             _ => roots.push(node),
         }
     }
-    let root_id = new_id();
-    let mut objects = Vec::new();
-    let count = write_level(&mut objects, new_id, &roots, root_id, marks, page_ids);
-    let (first, last) = (count.1, count.2);
-    let mut map = BTreeMap::from([
-        ("Type".to_string(), DictItem::Name(b"Outlines".to_vec())),
-        ("Count".to_string(), DictItem::Int(count.0 as i64)),
-    ]);
+    let root_id = file.reserve();
+    let (count, first, last) = write_level(file, &roots, root_id, marks, page_ids);
+    let mut dict = format!("<</Type/Outlines/Count {count}");
     if let (Some(f), Some(l)) = (first, last) {
-        map.insert(
-            "First".into(),
-            DictItem::Ref {
-                obj: f.0,
-                r#gen: f.1,
-            },
-        );
-        map.insert(
-            "Last".into(),
-            DictItem::Ref {
-                obj: l.0,
-                r#gen: l.1,
-            },
-        );
+        let _ = write!(dict, "/First {f} 0 R/Last {l} 0 R");
     }
-    objects.push((root_id, DictItem::Dict { map }));
-    (root_id, objects)
+    dict.push_str(">>");
+    file.set(root_id, Obj::text(dict));
+    root_id
 }
 
 /// Writes sibling outline items under `parent`; returns (visible item count,
 /// first id, last id).
 fn write_level(
-    objects: &mut Vec<((u32, u16), DictItem)>,
-    new_id: &mut dyn FnMut() -> (u32, u16),
+    file: &mut PdfFile,
     nodes: &[OutlineNode],
-    parent: (u32, u16),
+    parent: u32,
     marks: &[PlacedMark],
-    page_ids: &[(u32, u16)],
-) -> (usize, Option<ObjId>, Option<ObjId>) {
-    let ids: Vec<(u32, u16)> = nodes.iter().map(|_| new_id()).collect();
+    page_ids: &[u32],
+) -> (usize, Option<u32>, Option<u32>) {
+    let ids: Vec<u32> = nodes.iter().map(|_| file.reserve()).collect();
     let mut total = 0;
     for (i, node) in nodes.iter().enumerate() {
         let m = &marks[node.mark];
-        let r = |id: (u32, u16)| DictItem::Ref {
-            obj: id.0,
-            r#gen: id.1,
-        };
-        let mut map = BTreeMap::from([
-            ("Title".to_string(), text_string(&m.title)),
-            ("Parent".to_string(), r(parent)),
-        ]);
+        let mut dict = format!("<</Title{}/Parent {parent} 0 R", text_string(&m.title));
         if let Some(page) = page_ids.get(m.page).or(page_ids.last()) {
             let top = (page_h() - m.y + 6.0).min(page_h());
-            map.insert(
-                "Dest".into(),
-                DictItem::Array(vec![
-                    r(*page),
-                    DictItem::Name(b"XYZ".to_vec()),
-                    DictItem::Null,
-                    DictItem::Real(top),
-                    DictItem::Null,
-                ]),
-            );
+            let _ = write!(dict, "/Dest[{page} 0 R/XYZ null {} null]", fmt_num(top));
         }
         if i > 0 {
-            map.insert("Prev".into(), r(ids[i - 1]));
+            let _ = write!(dict, "/Prev {} 0 R", ids[i - 1]);
         }
         if let Some(next) = ids.get(i + 1) {
-            map.insert("Next".into(), r(*next));
+            let _ = write!(dict, "/Next {next} 0 R");
         }
-        let (count, first, last) =
-            write_level(objects, new_id, &node.children, ids[i], marks, page_ids);
+        let (count, first, last) = write_level(file, &node.children, ids[i], marks, page_ids);
         if let (Some(f), Some(l)) = (first, last) {
-            map.insert("First".into(), r(f));
-            map.insert("Last".into(), r(l));
-            map.insert("Count".into(), DictItem::Int(count as i64));
+            let _ = write!(dict, "/First {f} 0 R/Last {l} 0 R/Count {count}");
         }
-        objects.push((ids[i], DictItem::Dict { map }));
+        dict.push_str(">>");
+        file.set(ids[i], Obj::text(dict));
         total += 1 + count;
     }
     (total, ids.first().copied(), ids.last().copied())
