@@ -19,6 +19,9 @@ pub struct Config {
     pub out: PathBuf,
     /// Help-site settings.
     pub site: SiteConfig,
+    /// Extra spreadsheet column headers: header → field path (added to the
+    /// `headers` of `content/fields.yaml` for this project's clinic lists).
+    pub headers: std::collections::BTreeMap<String, String>,
 }
 
 /// Settings of the internal help site.
@@ -51,6 +54,7 @@ impl Default for Config {
             theme: "themes/default".into(),
             out: "output".into(),
             site: SiteConfig::default(),
+            headers: Default::default(),
         }
     }
 }

@@ -41,7 +41,8 @@ pub fn load_project(cfg: &Config) -> Result<Project> {
         );
         return Err(Error::Invalid(d));
     }
-    let (content, mut diagnostics) = load::load_content(&cfg.content);
+    let (mut content, mut diagnostics) = load::load_content(&cfg.content);
+    apply_header_mapping(&mut content, cfg, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(Error::Invalid(diagnostics));
     }
@@ -52,6 +53,22 @@ pub fn load_project(cfg: &Config) -> Result<Project> {
         clinics,
         diagnostics,
     })
+}
+
+/// Adds the config's column headers to the clinic schema (unknown fields are errors).
+pub fn apply_header_mapping(content: &mut Content, cfg: &Config, diags: &mut Diagnostics) {
+    for (header, path) in &cfg.headers {
+        match content.fields.fields.iter_mut().find(|f| &f.path == path) {
+            Some(f) => f.headers.push(header.clone()),
+            None => diags.push(
+                Diagnostic::error(
+                    SourcePos::new(std::sync::Arc::new(PathBuf::from("tebiki.yaml")), 0, 0),
+                    format!("headers: column `{header}` maps to unknown field `{path}`"),
+                )
+                .with_help("use a field path from content/fields.yaml"),
+            ),
+        }
+    }
 }
 
 /// Reads clinic data from a folder of YAML files, a CSV or an XLSX file.
@@ -245,7 +262,7 @@ fn process_clinic(
                 for w in warnings {
                     diagnostics.push(Diagnostic::warning(
                         clinic.source.clone(),
-                        format!("PDF: {w}"),
+                        format!("PDF of {} ({}): {w}", guide.clinic_name, clinic.key),
                     ));
                 }
                 row.ok = true;

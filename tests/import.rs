@@ -139,3 +139,34 @@ fn committed_schema_is_up_to_date() {
         "^\\s*(CAF[0-9]{10}|COP[0-9]{8})\\s*$"
     );
 }
+
+#[test]
+fn config_adds_column_headers() {
+    // tebiki.yaml maps 医療機関番号 → institution_code and 導入予定日 → installation_date.
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("list.csv");
+    std::fs::write(
+        &csv,
+        "医療機関番号,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,導入予定日\n\
+         0100181,27,4,見出し薬局,見出 太郎,06-1234-5678,midashi@example.jp,ntt-west,1,COP12345678,2027-02,1,PC1,2027-01-29\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        TODAY,
+        "--clinics",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("unknown column"), "{err}");
+    let html = read(&out.join("clinics/2740100181/index.html"));
+    assert!(
+        html.contains("2027年1月29日"),
+        "installation date from the mapped column"
+    );
+}

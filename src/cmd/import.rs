@@ -27,7 +27,8 @@ pub fn run(args: ImportArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let (content, d) = tebiki::load::load_content(&cfg.content);
+    let (mut content, mut d) = tebiki::load::load_content(&cfg.content);
+    tebiki::pipeline::apply_header_mapping(&mut content, &cfg, &mut d);
     if d.has_errors() {
         print_diagnostics(&d, color);
         return ExitCode::from(2);

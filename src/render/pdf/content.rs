@@ -377,7 +377,10 @@ impl Encoder<'_> {
             }
             Op::SetLineDashPattern { dash } => {
                 let d = (
-                    dash.pattern.iter().map(|v| q(*v, COORD)).collect::<Vec<_>>(),
+                    dash.pattern
+                        .iter()
+                        .map(|v| q(*v, COORD))
+                        .collect::<Vec<_>>(),
                     q(dash.offset, COORD),
                 );
                 if self.st.dash.as_ref() != Some(&d) {
@@ -664,8 +667,11 @@ impl Encoder<'_> {
     fn position(&mut self) {
         let (r, w) = (self.real, self.want);
         let unit = 100_000;
-        let simple =
-            r.lin == w.lin && r.lin[1] == 0 && r.lin[2] == 0 && r.lin[0].abs() == unit && r.lin[3].abs() == unit;
+        let simple = r.lin == w.lin
+            && r.lin[1] == 0
+            && r.lin[2] == 0
+            && r.lin[0].abs() == unit
+            && r.lin[3].abs() == unit;
         if simple {
             let dx = (w.e - r.e) * r.lin[0].signum();
             let dy = (w.f - r.f) * r.lin[3].signum();
@@ -771,9 +777,7 @@ fn op_name(op: &Op) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use printpdf::{
-        Codepoint, Line, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextMatrix,
-    };
+    use printpdf::{Codepoint, Line, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextMatrix};
 
     struct Res;
     impl Resources for Res {

@@ -672,10 +672,17 @@ mod tests {
         assert!(c.contains("<0002><D842DFB7>"));
         // Consecutive glyphs for consecutive characters become one range,
         // but never across a high byte of the glyph id.
-        let m: BTreeMap<u16, String> = [(3u16, "A"), (4, "B"), (5, "C"), (6, "x"), (0xFF, "a"), (0x100, "b")]
-            .into_iter()
-            .map(|(g, t)| (g, t.to_string()))
-            .collect();
+        let m: BTreeMap<u16, String> = [
+            (3u16, "A"),
+            (4, "B"),
+            (5, "C"),
+            (6, "x"),
+            (0xFF, "a"),
+            (0x100, "b"),
+        ]
+        .into_iter()
+        .map(|(g, t)| (g, t.to_string()))
+        .collect();
         let c = to_unicode_cmap(&m);
         assert!(c.contains("<0003><0005><0041>"), "{c}");
         assert!(c.contains("<0006><0078>"), "{c}");
@@ -685,7 +692,10 @@ mod tests {
 
     #[test]
     fn widths_list_only_what_differs_from_the_default() {
-        assert_eq!(widths(&[1000, 500, 500, 500, 1000, 1000, 300, 500]), (1000, "[1 3 500 6[300 500]]".to_string()));
+        assert_eq!(
+            widths(&[1000, 500, 500, 500, 1000, 1000, 300, 500]),
+            (1000, "[1 3 500 6[300 500]]".to_string())
+        );
         assert_eq!(widths(&[500]), (500, "[]".to_string()));
         assert_eq!(widths(&[]), (1000, "[]".to_string()));
     }

@@ -117,10 +117,9 @@ impl PdfFile {
             let first = packed_head.len();
             let mut raw = packed_head.into_bytes();
             raw.extend_from_slice(&packed_body);
-            let Obj::Stream { dict, data } = Obj::deflated(
-                format!("/Type/ObjStm/N {index}/First {first}"),
-                &raw,
-            ) else {
+            let Obj::Stream { dict, data } =
+                Obj::deflated(format!("/Type/ObjStm/N {index}/First {first}"), &raw)
+            else {
                 unreachable!("deflated always makes a stream")
             };
             xref[objstm_id as usize] = (1, out.len() as u64, 0);
@@ -139,9 +138,7 @@ impl PdfFile {
         let id = hash_hex(&out);
         let info = info.map(|i| format!("/Info {i} 0 R")).unwrap_or_default();
         let Obj::Stream { dict, data } = Obj::deflated(
-            format!(
-                "/Type/XRef/Size {size}/W[1 {w2} 2]/Root {root} 0 R{info}/ID[<{id}><{id}>]"
-            ),
+            format!("/Type/XRef/Size {size}/W[1 {w2} 2]/Root {root} 0 R{info}/ID[<{id}><{id}>]"),
             &table,
         ) else {
             unreachable!("deflated always makes a stream")
@@ -248,7 +245,10 @@ mod tests {
             let mut f = PdfFile::default();
             let root = f.reserve();
             let pages = f.add(Obj::text("<</Type/Pages/Kids[]/Count 0>>"));
-            f.set(root, Obj::text(format!("<</Type/Catalog/Pages {pages} 0 R>>")));
+            f.set(
+                root,
+                Obj::text(format!("<</Type/Catalog/Pages {pages} 0 R>>")),
+            );
             f.add(Obj::deflated("", &b"0 0 m 10 10 l S\n".repeat(50)));
             f.finish(root, None)
         };

@@ -158,7 +158,9 @@ fn from_raw(raw: &RawImage) -> Result<Encoded, String> {
     };
     let (w, h) = (w as u32, h as u32);
     let head = |space: &str| {
-        format!("/Type/XObject/Subtype/Image/Width {w}/Height {h}/ColorSpace/{space}/BitsPerComponent {bits}/Filter/FlateDecode")
+        format!(
+            "/Type/XObject/Subtype/Image/Width {w}/Height {h}/ColorSpace/{space}/BitsPerComponent {bits}/Filter/FlateDecode"
+        )
     };
     let mask = (alpha.is_some() && !opaque).then(|| (head("DeviceGray"), deflate::zlib(&mask)));
     Ok(Encoded {
@@ -186,11 +188,21 @@ mod tests {
 
     #[test]
     fn opaque_alpha_is_dropped_and_real_alpha_kept() {
-        let img = from_raw(&raw(RawImageFormat::RGBA8, vec![1, 2, 3, 255, 4, 5, 6, 255], 2, 1));
+        let img = from_raw(&raw(
+            RawImageFormat::RGBA8,
+            vec![1, 2, 3, 255, 4, 5, 6, 255],
+            2,
+            1,
+        ));
         let img = img.unwrap_or_else(|e| panic!("{e}"));
         assert!(img.mask.is_none());
         assert!(img.dict.contains("/DeviceRGB"));
-        let img = from_raw(&raw(RawImageFormat::RGBA8, vec![1, 2, 3, 0, 4, 5, 6, 255], 2, 1));
+        let img = from_raw(&raw(
+            RawImageFormat::RGBA8,
+            vec![1, 2, 3, 0, 4, 5, 6, 255],
+            2,
+            1,
+        ));
         assert!(img.unwrap_or_else(|e| panic!("{e}")).mask.is_some());
         let bgr = from_raw(&raw(RawImageFormat::BGR8, vec![1, 2, 3], 1, 1));
         assert_eq!(

@@ -20,11 +20,12 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, FontId, Line, LineCapStyle, LineDashPattern, LineJoinStyle,
-    LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt,
-    Rect, TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
+    Actions, BorderArray, Codepoint, ColorArray, FontId, Line, LineCapStyle, LineDashPattern,
+    LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point, Polygon,
+    PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
 };
 
+use super::PdfError;
 use super::content::{self, Resources};
 use super::doc::{CalloutKind, Document};
 use super::embed::{self, Subset};
@@ -35,7 +36,6 @@ use super::image;
 use super::layout::{Cmd, GlyphPos, PageOut, PlacedMark, callout_colors};
 use super::linebreak::Warnings;
 use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, TEXT, WHITE, mm, to_mm};
-use super::PdfError;
 
 fn page_h() -> f32 {
     mm(PAGE_H_MM)
@@ -810,10 +810,7 @@ fn font_objects(
         format!("/Length1 {}", subset.program.len()),
         &subset.program,
     ));
-    let cmap = file.add(Obj::deflated(
-        "",
-        embed::to_unicode_cmap(text).as_bytes(),
-    ));
+    let cmap = file.add(Obj::deflated("", embed::to_unicode_cmap(text).as_bytes()));
     let descriptor = file.add(Obj::text(format!(
         "<</Type/FontDescriptor/FontName/{base_font}/Flags 4/FontBBox[{} {} {} {}]\
          /ItalicAngle 0/Ascent {ascent}/Descent {descent}/CapHeight {cap}/StemV 80\
