@@ -185,6 +185,18 @@ pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
         rows.push(r.row);
     }
     rows.sort_by(|a, b| a.key.cmp(&b.key));
+    // Guides of clinics no longer in the data would be handed out by mistake.
+    let keys: std::collections::BTreeSet<&str> =
+        project.clinics.iter().map(|c| c.key.as_str()).collect();
+    if let Ok(entries) = std::fs::read_dir(&clinics_dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() && !keys.contains(name.as_str()) {
+                remove_stale(&e.path());
+                let _ = std::fs::remove_dir(e.path()); // only when nothing else is inside
+            }
+        }
+    }
     let dash = renderers.html.dashboard(&rows, &opts.today.to_string())?;
     count(
         &mut report,

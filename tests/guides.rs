@@ -235,3 +235,38 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
     );
     assert!(text.contains("CAF1253000113"));
 }
+
+#[test]
+fn one_bad_clinic_does_not_stop_the_batch() {
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    // A first, clean build leaves a handout for the Osaka pharmacy.
+    let o = build_content(&content, &out);
+    assert!(o.status.success());
+    assert!(out.join("clinics/2740100181/guide.pdf").exists());
+    // Then its institution code gets a typo.
+    let clinic = content.join("clinics/osaka-pharmacy.yaml");
+    std::fs::write(&clinic, read(&clinic).replace("\"0100181\"", "\"0100182\"")).unwrap();
+    let o = build_content(&content, &out);
+    assert_eq!(o.status.code(), Some(1), "exit code says something failed");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("FAILED"), "{stdout}");
+    // No wrong handout is left behind; every other clinic is built.
+    let bad = out.join("clinics/2740100182");
+    assert!(!bad.join("guide.pdf").exists() && !bad.join("index.html").exists());
+    assert!(
+        !out.join("clinics/2740100181/guide.pdf").exists(),
+        "stale handout removed"
+    );
+    for key in ["1430123455", "0110113719", "1311234566", "1440100743"] {
+        assert!(
+            out.join("clinics").join(key).join("guide.pdf").exists(),
+            "{key}"
+        );
+    }
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(
+        dash.contains("作成できません"),
+        "dashboard shows the failure"
+    );
+}

@@ -693,7 +693,7 @@ mod tests {
     #[test]
     fn widths_list_only_what_differs_from_the_default() {
         assert_eq!(
-            widths(&[1000, 500, 500, 500, 1000, 1000, 300, 500]),
+            widths(&[1000, 500, 500, 500, 1000, 1000, 300, 500, 1000, 1000]),
             (1000, "[1 3 500 6[300 500]]".to_string())
         );
         assert_eq!(widths(&[500]), (500, "[]".to_string()));

@@ -490,6 +490,71 @@ fn sample_doc() -> Document {
     }
 }
 
+/// The file followed by the decompressed data of every Flate stream in it
+/// (dictionaries live in a compressed object stream).
+fn with_streams_inflated(pdf: &[u8]) -> Vec<u8> {
+    use printpdf::{DictItem, ExternalStream};
+    let mut all = pdf.to_vec();
+    let mut at = 0;
+    while let Some(p) = find_from(pdf, b">>stream\n", at) {
+        let start = p + 9;
+        let Some(end) = find_from(pdf, b"\nendstream", start) else {
+            break;
+        };
+        let head_from = pdf[..p].iter().rposition(|&b| b == b'<').unwrap_or(0);
+        if find_from(&pdf[..p], b"/FlateDecode", head_from.saturating_sub(200)).is_some() {
+            let item = DictItem::Stream {
+                stream: ExternalStream {
+                    dict: std::collections::BTreeMap::from([(
+                        "Filter".to_string(),
+                        DictItem::Name(b"FlateDecode".to_vec()),
+                    )]),
+                    content: pdf[start..end].to_vec(),
+                    compress: false,
+                },
+            };
+            if let Ok(Ok(raw)) = item
+                .to_lopdf()
+                .as_stream()
+                .map(|s| s.decompressed_content())
+            {
+                all.extend_from_slice(&raw);
+            }
+        }
+        at = end;
+    }
+    all
+}
+
+fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+#[test]
+fn same_document_same_bytes() {
+    let render_once = || match render(&sample_doc(), fonts()) {
+        Ok(o) => o.bytes,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    let a = render_once();
+    // Other documents rendered in between must not change the next one.
+    let mut other = sample_doc();
+    other.title = "別の文書".into();
+    let b = match render(&other, fonts()) {
+        Ok(o) => o.bytes,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    assert_ne!(a, b);
+    assert_eq!(a, render_once());
+    // The trailer carries an /ID derived from the content.
+    let all = with_streams_inflated(&a);
+    let id_at = find_from(&all, b"/ID[<", 0).unwrap_or_else(|| panic!("no /ID"));
+    assert!(all[id_at + 5..id_at + 37].iter().all(u8::is_ascii_hexdigit));
+}
+
 #[test]
 fn renders_a_pdf() {
     let out = match render(&sample_doc(), fonts()) {
@@ -499,7 +564,8 @@ fn renders_a_pdf() {
     assert!(out.bytes.starts_with(b"%PDF-1.7"));
     assert_eq!(out.pages, 2);
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
-    let find = |needle: &[u8]| out.bytes.windows(needle.len()).any(|w| w == needle);
+    let all = with_streams_inflated(&out.bytes);
+    let find = |needle: &[u8]| all.windows(needle.len()).any(|w| w == needle);
     assert!(find(b"/Outlines"));
     assert!(find(b"/Lang"));
     assert!(find(b"/FontFile2"));
