@@ -105,9 +105,15 @@ pub(crate) fn load(
         }
         annotations.push(ann);
     }
+    // A grey image stays grey: a third of the pixel data in every output.
+    let grey = rgb.pixels().all(|p| p.0[0] == p.0[1] && p.0[1] == p.0[2]);
+    let out = if grey {
+        image::DynamicImage::ImageRgb8(rgb).into_luma8().into()
+    } else {
+        image::DynamicImage::ImageRgb8(rgb)
+    };
     let mut png = Vec::new();
-    let encoded = image::DynamicImage::ImageRgb8(rgb)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
+    let encoded = out.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
     if let Err(e) = encoded {
         diags.push(Diagnostic::error(
             fpos,
