@@ -73,6 +73,13 @@ fn main() {
         ms(time(200, || eval::evaluate(&content, clinic, today)))
     );
     println!(
+        "illustrations (10 scenes, SVG + PDF drawables): {}",
+        ms(time(100, || {
+            let p = tebiki::render::pictures::Pictures::new(&guide);
+            (p.svg(), p.pdf())
+        }))
+    );
+    println!(
         "HTML guide, one clinic:                 {}",
         ms(time(200, || html.guide(&guide, &svg)))
     );
