@@ -7,7 +7,9 @@
 //! * numbers in fixed point with only the digits that matter (1/100 pt for
 //!   coordinates, 1/1000 for colour components), no trailing zeros, no
 //!   leading `0` (`.5`), integers where possible;
-//! * grey colours with `g`/`G` instead of three equal `rg` components;
+//! * colours as entries of one `/Indexed` palette per document (`5 sc`
+//!   instead of `.122 .306 .475 rg`; exact for 8-bit sRGB colours), device
+//!   colours (`g` for greys) only for anything else;
 //! * graphics and text state tracked across `q`/`Q`, so a colour, line width,
 //!   dash, cap, join or font that is already in force is not set again;
 //! * consecutive text sections merged into one `BT … ET` (`ET` is held back
@@ -16,7 +18,9 @@
 //!   matrix allows it, and only when something is shown;
 //! * glyph runs as one hex string (`<00120034>Tj`), kerning only where needed;
 //! * zero-length lines and the redundant last edge of closed paths dropped,
-//!   closing folded into the painting operator (`f`, `s`, `b`).
+//!   closing folded into the painting operator (`f`, `s`, `b`);
+//! * consecutive stroked lines in the same state as one path with one `S`;
+//! * character spacing (`Tc`) tracked, so justified lines need no kerning.
 //!
 //! Link annotations are collected for the page dictionary; raster images are
 //! drawn with `Do` through names the caller resolves.
@@ -26,12 +30,20 @@ use printpdf::{
     PdfFontHandle, TextItem, WindingOrder, XObjectId,
 };
 
-/// Decimals of coordinates, line widths and font sizes (1/100 pt).
+/// Decimals of coordinates (1/100 pt). One decimal would save about 1 KB
+/// per handout, but rasterisers that snap rectangles to the pixel grid then
+/// move some edges by a pixel on screen.
 const COORD: u32 = 2;
+/// Decimals of text positions (and of where a `cm` puts a drawing).
+const TEXT_POS: u32 = 2;
+/// Decimals of line widths, dash lengths and font sizes.
+const SIZE: u32 = 2;
 /// Decimals of colour components (finer than 8-bit steps of 1/255).
 const COLOUR: u32 = 3;
 /// Decimals of the linear part of `cm`/`Tm` matrices.
 const MATRIX: u32 = 5;
+/// Decimals of character spacing (it adds up over a line).
+const SPACING: u32 = 5;
 
 /// What a page's operations became.
 #[derive(Debug, Default)]
@@ -116,17 +128,77 @@ fn q(v: f32, decimals: u32) -> i64 {
     }
 }
 
+/// The document's colours as one `/Indexed` colour space: setting a colour
+/// is then `5 sc` instead of `.122 .306 .475 rg`. Only colours that are
+/// exact 8-bit sRGB values (all of the handout's) go in, up to 256; any other
+/// is written as device colour.
+#[derive(Debug, Default)]
+pub(crate) struct Palette {
+    colours: Vec<[u8; 3]>,
+}
+
+impl Palette {
+    /// Resource name of the colour space.
+    pub(crate) const NAME: &'static str = "P";
+
+    fn index(&mut self, c: [u8; 3]) -> Option<u8> {
+        if let Some(i) = self.colours.iter().position(|x| *x == c) {
+            return u8::try_from(i).ok();
+        }
+        if self.colours.len() >= 256 {
+            return None;
+        }
+        self.colours.push(c);
+        u8::try_from(self.colours.len() - 1).ok()
+    }
+
+    /// The colour space array, or `None` if no colour went in.
+    pub(crate) fn colour_space(&self) -> Option<String> {
+        if self.colours.is_empty() {
+            return None;
+        }
+        let mut s = format!("[/Indexed/DeviceRGB {}<", self.colours.len() - 1);
+        for c in &self.colours {
+            for v in c {
+                s.push_str(&format!("{v:02X}"));
+            }
+        }
+        s.push_str(">]");
+        Some(s)
+    }
+}
+
+/// An 8-bit value if `v` (0–1) is one, allowing for the 1/1000 rounding
+/// colours went through.
+fn byte_of(v: f32) -> Option<u8> {
+    let x = f64::from(v.clamp(0.0, 1.0)) * 255.0;
+    let r = x.round();
+    ((x - r).abs() < 0.15).then_some(r as u8)
+}
+
 /// A colour quantised to what is written.
 #[derive(Debug, Clone, PartialEq)]
 enum Col {
+    /// An entry of the [`Palette`].
+    Idx(u8),
     Gray(i64),
     Rgb(i64, i64, i64),
     Cmyk(i64, i64, i64, i64),
 }
 
 impl Col {
-    fn of(c: &Color) -> Col {
+    fn of(c: &Color, palette: &mut Palette) -> Col {
         let k = |v: f32| q(v.clamp(0.0, 1.0), COLOUR);
+        let rgb8 = match c {
+            Color::Rgb(c) => byte_of(c.r).zip(byte_of(c.g)).zip(byte_of(c.b)),
+            Color::Greyscale(g) => byte_of(g.percent).map(|v| ((v, v), v)),
+            _ => None,
+        };
+        if let Some(((r, g), b)) = rgb8
+            && let Some(i) = palette.index([r, g, b])
+        {
+            return Col::Idx(i);
+        }
         match c {
             Color::Rgb(c) => {
                 let (r, g, b) = (k(c.r), k(c.g), k(c.b));
@@ -148,6 +220,9 @@ impl Col {
 struct State {
     fill: Option<Col>,
     stroke: Option<Col>,
+    /// Whether the fill / stroke colour space is the palette.
+    fill_indexed: Option<bool>,
+    stroke_indexed: Option<bool>,
     width: Option<i64>,
     dash: Option<(Vec<i64>, i64)>,
     cap: Option<i64>,
@@ -159,16 +234,32 @@ struct State {
 }
 
 impl State {
+    const UNKNOWN: State = State {
+        fill: None,
+        stroke: None,
+        fill_indexed: None,
+        stroke_indexed: None,
+        width: None,
+        dash: None,
+        cap: None,
+        join: None,
+        miter: None,
+        font: None,
+        char_spacing: None,
+    };
+
     /// The state at the start of a page.
     fn initial() -> State {
         State {
             fill: Some(Col::Gray(0)),
             stroke: Some(Col::Gray(0)),
-            width: Some(q(1.0, COORD)),
+            fill_indexed: Some(false),
+            stroke_indexed: Some(false),
+            width: Some(q(1.0, SIZE)),
             dash: Some((Vec::new(), 0)),
             cap: Some(0),
             join: Some(0),
-            miter: Some(q(10.0, COORD)),
+            miter: Some(q(10.0, SIZE)),
             font: None,
             char_spacing: Some(0),
         }
@@ -198,8 +289,8 @@ impl TextPos {
                 q(m[2], MATRIX),
                 q(m[3], MATRIX),
             ],
-            e: q(m[4], COORD),
-            f: q(m[5], COORD),
+            e: q(m[4], TEXT_POS),
+            f: q(m[5], TEXT_POS),
         }
     }
 }
@@ -207,6 +298,7 @@ impl TextPos {
 struct Encoder<'a> {
     out: Vec<u8>,
     res: &'a dyn Resources,
+    palette: &'a mut Palette,
     st: State,
     stack: Vec<State>,
     /// Inside a text object as written.
@@ -221,15 +313,20 @@ struct Encoder<'a> {
     moved: bool,
     /// Current point of the path being built (in written units).
     cur: Option<(i64, i64)>,
+    /// A stroked open path whose `S` is held back: the next open line with
+    /// the same state joins the path as another subpath.
+    pending_stroke: bool,
     links: Vec<LinkAnnotation>,
     skipped: Vec<&'static str>,
 }
 
-/// Encodes one page's operations.
-pub(crate) fn encode(ops: &[Op], res: &dyn Resources) -> Encoded {
+/// Encodes one page's operations; colours go into `palette` (shared by
+/// the pages of a document, named [`Palette::NAME`] in their resources).
+pub(crate) fn encode(ops: &[Op], res: &dyn Resources, palette: &mut Palette) -> Encoded {
     let mut e = Encoder {
         out: Vec::with_capacity(ops.len() * 24),
         res,
+        palette,
         st: State::initial(),
         stack: Vec::new(),
         in_text: false,
@@ -238,12 +335,17 @@ pub(crate) fn encode(ops: &[Op], res: &dyn Resources) -> Encoded {
         want: TextPos::ORIGIN,
         moved: false,
         cur: None,
+        pending_stroke: false,
         links: Vec::new(),
         skipped: Vec::new(),
     };
     for op in ops {
+        if !matches!(op, Op::DrawLine { line } if !line.is_closed) {
+            e.flush_stroke();
+        }
         e.op(op);
     }
+    e.flush_stroke();
     e.flush_et();
     Encoded {
         bytes: e.out,
@@ -282,6 +384,14 @@ impl Encoder<'_> {
         self.out.extend_from_slice(name.as_bytes());
     }
 
+    /// Paints the held-back stroked path.
+    fn flush_stroke(&mut self) {
+        if self.pending_stroke {
+            self.pending_stroke = false;
+            self.operator("S");
+        }
+    }
+
     /// Writes the held-back `ET`, before an operator that cannot appear in a
     /// text object.
     fn flush_et(&mut self) {
@@ -293,7 +403,24 @@ impl Encoder<'_> {
     }
 
     fn col(&mut self, c: &Col, stroke: bool) {
+        let indexed = if stroke {
+            &mut self.st.stroke_indexed
+        } else {
+            &mut self.st.fill_indexed
+        };
+        let want = matches!(c, Col::Idx(_));
+        let switch = *indexed != Some(true) && want;
+        *indexed = Some(want);
+        if switch {
+            self.sep();
+            self.name(Palette::NAME);
+            self.operator(if stroke { "CS" } else { "cs" });
+        }
         match c {
+            Col::Idx(i) => {
+                self.fx(i64::from(*i), 0);
+                self.operator(if stroke { "SC" } else { "sc" });
+            }
             Col::Gray(v) => {
                 self.fx(*v, COLOUR);
                 self.operator(if stroke { "G" } else { "g" });
@@ -322,17 +449,8 @@ impl Encoder<'_> {
             }
             Op::RestoreGraphicsState => {
                 self.flush_et();
-                self.st = self.stack.pop().unwrap_or_else(|| State {
-                    fill: None,
-                    stroke: None,
-                    width: None,
-                    dash: None,
-                    cap: None,
-                    join: None,
-                    miter: None,
-                    font: None,
-                    char_spacing: None,
-                });
+                // An unbalanced `Q` restores something unknown.
+                self.st = self.stack.pop().unwrap_or(State::UNKNOWN);
                 self.operator("Q");
             }
             Op::StartTextSection => {
@@ -354,34 +472,31 @@ impl Encoder<'_> {
                 }
             }
             Op::SetFillColor { col } => {
-                let c = Col::of(col);
+                let c = Col::of(col, self.palette);
                 if self.st.fill.as_ref() != Some(&c) {
                     self.col(&c, false);
                     self.st.fill = Some(c);
                 }
             }
             Op::SetOutlineColor { col } => {
-                let c = Col::of(col);
+                let c = Col::of(col, self.palette);
                 if self.st.stroke.as_ref() != Some(&c) {
                     self.col(&c, true);
                     self.st.stroke = Some(c);
                 }
             }
             Op::SetOutlineThickness { pt } => {
-                let w = q(pt.0.max(0.0), COORD);
+                let w = q(pt.0.max(0.0), SIZE);
                 if self.st.width != Some(w) {
-                    self.fx(w, COORD);
+                    self.fx(w, SIZE);
                     self.operator("w");
                     self.st.width = Some(w);
                 }
             }
             Op::SetLineDashPattern { dash } => {
                 let d = (
-                    dash.pattern
-                        .iter()
-                        .map(|v| q(*v, COORD))
-                        .collect::<Vec<_>>(),
-                    q(dash.offset, COORD),
+                    dash.pattern.iter().map(|v| q(*v, SIZE)).collect::<Vec<_>>(),
+                    q(dash.offset, SIZE),
                 );
                 if self.st.dash.as_ref() != Some(&d) {
                     self.sep();
@@ -390,10 +505,10 @@ impl Encoder<'_> {
                         if i > 0 {
                             self.out.push(b' ');
                         }
-                        fixed(&mut self.out, *v, COORD);
+                        fixed(&mut self.out, *v, SIZE);
                     }
                     self.out.push(b']');
-                    self.fx(d.1, COORD);
+                    self.fx(d.1, SIZE);
                     self.operator("d");
                     self.st.dash = Some(d);
                 }
@@ -415,9 +530,9 @@ impl Encoder<'_> {
                 }
             }
             Op::SetMiterLimit { limit } => {
-                let m = q(limit.0, COORD);
+                let m = q(limit.0, SIZE);
                 if self.st.miter != Some(m) {
-                    self.fx(m, COORD);
+                    self.fx(m, SIZE);
                     self.operator("M");
                     self.st.miter = Some(m);
                 }
@@ -431,19 +546,19 @@ impl Encoder<'_> {
                     self.skipped.push("unknown font");
                     return;
                 };
-                let f = (name.to_string(), q(size.0, COORD));
+                let f = (name.to_string(), q(size.0, SIZE));
                 if self.st.font.as_ref() != Some(&f) {
                     self.sep();
                     self.name(name);
-                    self.fx(f.1, COORD);
+                    self.fx(f.1, SIZE);
                     self.operator("Tf");
                     self.st.font = Some(f);
                 }
             }
             Op::SetCharacterSpacing { multiplier } => {
-                let c = q(*multiplier, COORD + 1);
+                let c = q(*multiplier, SPACING);
                 if self.st.char_spacing != Some(c) {
-                    self.fx(c, COORD + 1);
+                    self.fx(c, SPACING);
                     self.operator("Tc");
                     self.st.char_spacing = Some(c);
                 }
@@ -462,15 +577,20 @@ impl Encoder<'_> {
                     w.lin[3] as f64 / 1e5,
                 );
                 let (tx, ty) = (f64::from(pos.x.0), f64::from(pos.y.0));
-                w.e += ((a * tx + c * ty) * 100.0).round() as i64;
-                w.f += ((b * tx + d * ty) * 100.0).round() as i64;
+                let scale = 10f64.powi(TEXT_POS as i32);
+                w.e += ((a * tx + c * ty) * scale).round() as i64;
+                w.f += ((b * tx + d * ty) * scale).round() as i64;
                 self.moved = true;
             }
             Op::ShowText { items } => self.show(items),
             Op::DrawLine { line } => {
                 self.flush_et();
                 self.path(&line.points, line.is_closed);
-                self.operator(if line.is_closed { "s" } else { "S" });
+                if line.is_closed {
+                    self.operator("s");
+                } else {
+                    self.pending_stroke = true;
+                }
             }
             Op::DrawPolygon { polygon } => {
                 self.flush_et();
@@ -495,8 +615,12 @@ impl Encoder<'_> {
             }
             Op::DrawRectangle { rectangle: r } => {
                 self.flush_et();
-                for v in [r.x.0, r.y.0, r.width.0, r.height.0] {
-                    self.n(f64::from(v), COORD);
+                // Round the corners, not the size, so that rectangles that
+                // touch still touch.
+                let (x0, y0) = (q(r.x.0, COORD), q(r.y.0, COORD));
+                let (x1, y1) = (q(r.x.0 + r.width.0, COORD), q(r.y.0 + r.height.0, COORD));
+                for v in [x0, y0, x1 - x0, y1 - y0] {
+                    self.fx(v, COORD);
                 }
                 self.operator("re");
                 let eo = matches!(r.winding_order, Some(WindingOrder::EvenOdd));
@@ -567,31 +691,32 @@ impl Encoder<'_> {
                 self.operator("Tr");
             }
             Op::SetWordSpacing { pt } => {
-                self.n(f64::from(pt.0), COORD + 1);
+                self.n(f64::from(pt.0), SIZE + 1);
                 self.operator("Tw");
             }
             Op::SetHorizontalScaling { percent } => {
-                self.n(f64::from(*percent), COORD);
+                self.n(f64::from(*percent), SIZE);
                 self.operator("Tz");
             }
             Op::SetLineOffset { multiplier } => {
-                self.n(f64::from(*multiplier), COORD);
+                self.n(f64::from(*multiplier), SIZE);
                 self.operator("Ts");
             }
             Op::SetLineHeight { lh } => {
-                self.n(f64::from(lh.0), COORD);
+                self.n(f64::from(lh.0), SIZE);
                 self.operator("TL");
             }
             other => self.skipped.push(op_name(other)),
         }
     }
 
+    /// A `cm` matrix: where a drawing lands is kept as exactly as text.
     fn matrix(&mut self, m: [f32; 6]) {
         for v in &m[..4] {
             self.n(f64::from(*v), MATRIX);
         }
         for v in &m[4..] {
-            self.n(f64::from(*v), COORD);
+            self.n(f64::from(*v), TEXT_POS);
         }
     }
 
@@ -675,15 +800,15 @@ impl Encoder<'_> {
         if simple {
             let dx = (w.e - r.e) * r.lin[0].signum();
             let dy = (w.f - r.f) * r.lin[3].signum();
-            self.fx(dx, COORD);
-            self.fx(dy, COORD);
+            self.fx(dx, TEXT_POS);
+            self.fx(dy, TEXT_POS);
             self.operator("Td");
         } else {
             for v in w.lin {
                 self.fx(v, MATRIX);
             }
-            self.fx(w.e, COORD);
-            self.fx(w.f, COORD);
+            self.fx(w.e, TEXT_POS);
+            self.fx(w.f, TEXT_POS);
             self.operator("Tm");
         }
         self.real = w;
@@ -790,7 +915,7 @@ mod tests {
     }
 
     fn enc(ops: &[Op]) -> String {
-        String::from_utf8(encode(ops, &Res).bytes).unwrap_or_default()
+        String::from_utf8(encode(ops, &Res, &mut Palette::default()).bytes).unwrap_or_default()
     }
 
     fn num_s(v: f64, d: u32) -> String {
@@ -853,7 +978,7 @@ mod tests {
         let s = enc(&ops);
         assert_eq!(
             s,
-            ".2 g\nBT\n/R 10 Tf\n50 700 Td\n<00010002>Tj\n0 -13.5 Td\n[<0003>-2<0004>]TJ\nET\n"
+            "/P cs\n0 sc\nBT\n/R 10 Tf\n50 700 Td\n<00010002>Tj\n0 -13.5 Td\n[<0003>-2<0004>]TJ\nET\n"
         );
     }
 
@@ -871,7 +996,33 @@ mod tests {
             Op::RestoreGraphicsState,
             Op::SetFillColor { col: red },
         ];
-        assert_eq!(enc(&ops), "1 0 0 rg\nq\n0 0 1 rg\nQ\n");
+        assert_eq!(enc(&ops), "/P cs\n0 sc\nq\n1 sc\nQ\n");
+    }
+
+    #[test]
+    fn palette_takes_exact_8_bit_colours_only() {
+        let mut palette = Palette::default();
+        let ops = vec![
+            Op::SetFillColor {
+                col: rgb(0x12 as f32 / 255.0, 0.0, 1.0),
+            },
+            Op::SetOutlineColor {
+                col: rgb(0.123_456, 0.5, 0.5),
+            },
+            Op::SetFillColor {
+                col: rgb(0.071, 0.0, 1.0),
+            },
+            Op::SetFillColor {
+                col: rgb(0.3, 0.3, 0.3),
+            },
+        ];
+        let out = String::from_utf8(encode(&ops, &Res, &mut palette).bytes).unwrap_or_default();
+        // 0.071 is 0x12 after rounding to 1/1000: the same entry.
+        assert_eq!(out, "/P cs\n0 sc\n.123 .5 .5 RG\n.3 g\n");
+        assert_eq!(
+            palette.colour_space().as_deref(),
+            Some("[/Indexed/DeviceRGB 0<1200FF>]")
+        );
     }
 
     #[test]

@@ -12,15 +12,51 @@ const WINDOW: usize = 32 * 1024;
 const MIN_MATCH: usize = 3;
 const MAX_MATCH: usize = 258;
 const HASH_BITS: u32 = 15;
-/// Candidates examined per position.
-const MAX_CHAIN: usize = 4;
-/// Stop searching once a match this long is found.
-const NICE_MATCH: usize = 96;
+/// A 3-byte match further back than this costs more than three literals.
+const TOO_FAR: usize = 4096;
 /// Symbols per block.
 const BLOCK_SYMBOLS: usize = 64 * 1024;
 
-/// Compresses `data` into a zlib stream.
+/// How hard the match finder works.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Effort {
+    /// Candidates examined per position.
+    chain: usize,
+    /// Stop searching once a match this long is found.
+    nice: usize,
+    /// Look for a longer match at the next position (lazy matching) only
+    /// while the current one is shorter than this; 0 turns it off.
+    lazy: usize,
+    /// With a match at least this long, search only a quarter of the chain
+    /// for the next one.
+    good: usize,
+}
+
+impl Effort {
+    /// Per-document streams (content, font subsets): about zlib level 6
+    /// compression at a fraction of its time.
+    pub(crate) const NORMAL: Effort = Effort {
+        chain: 16,
+        nice: 64,
+        lazy: 16,
+        good: 8,
+    };
+    /// Data compressed once per process (images): close to zlib level 9.
+    pub(crate) const BEST: Effort = Effort {
+        chain: 1024,
+        nice: 258,
+        lazy: 258,
+        good: 32,
+    };
+}
+
+/// Compresses `data` into a zlib stream with [`Effort::NORMAL`].
 pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
+    zlib_with(data, Effort::NORMAL)
+}
+
+/// Compresses `data` into a zlib stream.
+pub(crate) fn zlib_with(data: &[u8], effort: Effort) -> Vec<u8> {
     let mut w = BitWriter {
         out: Vec::with_capacity(data.len() / 3 + 64),
         acc: 0,
@@ -28,7 +64,7 @@ pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
     };
     // CMF: deflate, 32K window; FLG: default level, check bits.
     w.out.extend_from_slice(&[0x78, 0x9C]);
-    let tokens = lz77(data);
+    let tokens = lz77(data, effort);
     if tokens.is_empty() {
         write_block(&mut w, &[], true);
     } else {
@@ -63,76 +99,192 @@ struct Token {
     dist: u16,
 }
 
-fn hash3(d: &[u8], i: usize) -> usize {
+fn hash3(d: &[u8], i: usize, bits: u32) -> usize {
     let v = u32::from(d[i]) | (u32::from(d[i + 1]) << 8) | (u32::from(d[i + 2]) << 16);
-    (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+    (v.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
 }
 
-fn lz77(d: &[u8]) -> Vec<Token> {
-    let n = d.len();
-    let mut tokens = Vec::with_capacity(n / 2 + 16);
-    let mut head = vec![u32::MAX; 1 << HASH_BITS];
-    let mut prev = vec![u32::MAX; WINDOW];
-    let insert = |head: &mut Vec<u32>, prev: &mut Vec<u32>, i: usize| {
-        if i + MIN_MATCH <= n {
-            let h = hash3(d, i);
-            prev[i % WINDOW] = head[h];
-            head[h] = i as u32;
+/// Hash chains over the window: `head[h]` is the latest position with hash
+/// `h`, `prev[p % WINDOW]` the one before `p`.
+struct Chains {
+    head: Vec<u32>,
+    prev: Vec<u32>,
+    bits: u32,
+}
+
+impl Chains {
+    fn insert(&mut self, d: &[u8], i: usize) {
+        if i + MIN_MATCH <= d.len() {
+            let h = hash3(d, i, self.bits);
+            self.prev[i % WINDOW] = self.head[h];
+            self.head[h] = i as u32;
         }
+    }
+
+    /// Longest match for position `i` (not yet inserted) that is longer
+    /// than `at_least`: (length, distance), or (0, 0).
+    fn longest(&self, d: &[u8], i: usize, at_least: usize, e: Effort) -> (usize, usize) {
+        let n = d.len();
+        if i + MIN_MATCH > n {
+            return (0, 0);
+        }
+        let max_len = (n - i).min(MAX_MATCH);
+        let mut best_len = at_least.min(max_len - 1);
+        let mut best_dist = 0;
+        let mut chain = if at_least >= e.good {
+            e.chain / 4
+        } else {
+            e.chain
+        };
+        let mut cand = self.head[hash3(d, i, self.bits)];
+        let (win, cur) = (&d[..n], &d[i..i + max_len]);
+        while cand != u32::MAX && chain > 0 {
+            let c = cand as usize;
+            if c >= i || i - c > WINDOW - 1 {
+                break;
+            }
+            let old = &win[c..c + max_len];
+            // Quick reject on the byte that would extend the best match,
+            // then on the first one.
+            if old[best_len] == cur[best_len] && old[0] == cur[0] {
+                let l = match_len(old, cur);
+                if l > best_len {
+                    best_len = l;
+                    best_dist = i - c;
+                    if l >= e.nice || l == max_len {
+                        break;
+                    }
+                }
+            }
+            let next = self.prev[c % WINDOW];
+            if next != u32::MAX && next as usize >= c {
+                break;
+            }
+            cand = next;
+            chain -= 1;
+        }
+        if best_dist == 0 || (best_len == MIN_MATCH && best_dist > TOO_FAR) {
+            (0, 0)
+        } else {
+            (best_len, best_dist)
+        }
+    }
+}
+
+/// Length of the common prefix of `a` and `b` (same length), eight bytes
+/// at a time.
+#[inline]
+fn match_len(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let x = u64::from_le_bytes([
+            a[i],
+            a[i + 1],
+            a[i + 2],
+            a[i + 3],
+            a[i + 4],
+            a[i + 5],
+            a[i + 6],
+            a[i + 7],
+        ]) ^ u64::from_le_bytes([
+            b[i],
+            b[i + 1],
+            b[i + 2],
+            b[i + 3],
+            b[i + 4],
+            b[i + 5],
+            b[i + 6],
+            b[i + 7],
+        ]);
+        if x != 0 {
+            return i + (x.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// LZ77 with lazy matching: a match found at one position is kept back
+/// while the next position might start a longer one (as zlib does).
+fn lz77(d: &[u8], e: Effort) -> Vec<Token> {
+    let n = d.len();
+    let mut tokens = Vec::with_capacity(n / 3 + 16);
+    // Small inputs get small tables (clearing them is not free); `prev`
+    // needs one slot per position up to the window size.
+    let bits = (usize::BITS - n.leading_zeros()).clamp(8, HASH_BITS);
+    let mut ch = Chains {
+        head: vec![u32::MAX; 1 << bits],
+        prev: vec![u32::MAX; n.next_power_of_two().clamp(1, WINDOW)],
+        bits,
     };
+    let lit = |b: u8| Token {
+        len_or_lit: u16::from(b),
+        dist: 0,
+    };
+    // The match found at i - 1, waiting for the one at i.
+    let mut held: Option<(usize, usize)> = None;
     let mut i = 0;
     while i < n {
-        let mut best_len = 0;
-        let mut best_dist = 0;
-        if i + MIN_MATCH <= n {
-            let h = hash3(d, i);
-            let mut cand = head[h];
-            let max_len = (n - i).min(MAX_MATCH);
-            let mut chain = 0;
-            while cand != u32::MAX && chain < MAX_CHAIN {
-                let c = cand as usize;
-                if c >= i || i - c > WINDOW - 1 {
-                    break;
-                }
-                // Quick reject on the byte that would extend the best match.
-                if d[c + best_len.min(max_len - 1)] == d[i + best_len.min(max_len - 1)] {
-                    let mut l = 0;
-                    while l < max_len && d[c + l] == d[i + l] {
-                        l += 1;
-                    }
-                    if l > best_len {
-                        best_len = l;
-                        best_dist = i - c;
-                        if l >= NICE_MATCH || l == max_len {
-                            break;
-                        }
-                    }
-                }
-                let next = prev[c % WINDOW];
-                if next != u32::MAX && next as usize >= c {
-                    break;
-                }
-                cand = next;
-                chain += 1;
-            }
-        }
-        if best_len >= MIN_MATCH {
-            tokens.push(Token {
-                len_or_lit: best_len as u16,
-                dist: best_dist as u16,
-            });
-            for k in i..i + best_len {
-                insert(&mut head, &mut prev, k);
-            }
-            i += best_len;
+        let (prev_len, _) = held.unwrap_or((0, 0));
+        let found = if held.is_some() && prev_len >= e.lazy {
+            (0, 0)
         } else {
-            tokens.push(Token {
-                len_or_lit: u16::from(d[i]),
-                dist: 0,
-            });
-            insert(&mut head, &mut prev, i);
-            i += 1;
+            ch.longest(d, i, prev_len.max(MIN_MATCH - 1), e)
+        };
+        match held {
+            Some((len, dist)) if found.0 <= len => {
+                // The held match wins: emit it; it started at i - 1.
+                tokens.push(Token {
+                    len_or_lit: len as u16,
+                    dist: dist as u16,
+                });
+                let end = i - 1 + len;
+                for k in i..end {
+                    ch.insert(d, k);
+                }
+                i = end;
+                held = None;
+            }
+            Some(_) => {
+                // A longer match here: the byte before goes out as a literal.
+                tokens.push(lit(d[i - 1]));
+                ch.insert(d, i);
+                held = Some(found);
+                i += 1;
+            }
+            None if found.0 >= MIN_MATCH => {
+                ch.insert(d, i);
+                if e.lazy == 0 || found.0 >= e.lazy {
+                    tokens.push(Token {
+                        len_or_lit: found.0 as u16,
+                        dist: found.1 as u16,
+                    });
+                    for k in i + 1..i + found.0 {
+                        ch.insert(d, k);
+                    }
+                    i += found.0;
+                } else {
+                    held = Some(found);
+                    i += 1;
+                }
+            }
+            None => {
+                tokens.push(lit(d[i]));
+                ch.insert(d, i);
+                i += 1;
+            }
         }
+    }
+    // A match held at the last position (it ends within the data).
+    if let Some((len, dist)) = held {
+        tokens.push(Token {
+            len_or_lit: len as u16,
+            dist: dist as u16,
+        });
     }
     tokens
 }
@@ -145,22 +297,25 @@ struct BitWriter {
 
 impl BitWriter {
     /// Writes the low `n` bits of `v`, least significant first.
+    /// `n` is at most 16, so the 64-bit accumulator never overflows.
+    #[inline]
     fn bits(&mut self, v: u32, n: u32) {
         self.acc |= u64::from(v) << self.nbits;
         self.nbits += n;
-        while self.nbits >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.nbits -= 8;
+        if self.nbits >= 32 {
+            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
+            self.acc >>= 32;
+            self.nbits -= 32;
         }
     }
 
     fn flush_byte(&mut self) {
-        if self.nbits > 0 {
+        while self.nbits > 0 {
             self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.nbits = self.nbits.saturating_sub(8);
         }
         self.acc = 0;
-        self.nbits = 0;
     }
 }
 
@@ -184,12 +339,56 @@ const CL_ORDER: [usize; 19] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ];
 
+/// Length code (0-based, symbol − 257) for each match length 0..=258.
+const LEN_CODE: [u8; 259] = {
+    let mut t = [0u8; 259];
+    let mut code = 0;
+    let mut len = 3;
+    while len < 259 {
+        while code + 1 < 29 && LEN_BASE[code + 1] as usize <= len {
+            code += 1;
+        }
+        t[len] = code as u8;
+        len += 1;
+    }
+    t
+};
+
+/// Distance code for distances 1..=256 (index `dist − 1`) and, in the
+/// second half, for larger ones (index `256 + ((dist − 1) >> 7)`), as zlib
+/// does it.
+const DIST_CODE: [u8; 512] = {
+    let mut t = [0u8; 512];
+    let mut code = 0;
+    let mut d = 1;
+    while d <= 32768 {
+        while code + 1 < 30 && DIST_BASE[code + 1] as usize <= d {
+            code += 1;
+        }
+        let i = if d <= 256 {
+            d - 1
+        } else {
+            256 + ((d - 1) >> 7)
+        };
+        t[i] = code as u8;
+        d += 1;
+    }
+    t
+};
+
+#[inline]
 fn len_code(len: u16) -> usize {
-    LEN_BASE.partition_point(|&b| b <= len) - 1
+    usize::from(LEN_CODE[usize::from(len).min(258)])
 }
 
+#[inline]
 fn dist_code(dist: u16) -> usize {
-    DIST_BASE.partition_point(|&b| b <= dist) - 1
+    let d = usize::from(dist.max(1)) - 1;
+    usize::from(if d < 256 {
+        DIST_CODE[d]
+    } else {
+        DIST_CODE[256 + (d >> 7)]
+    })
 }
 
 /// Huffman code lengths for `freq`, limited to `limit` bits. Every tree gets
@@ -467,8 +666,10 @@ mod tests {
             include_bytes!("../../../themes/default/fonts/OFL.txt").to_vec(),
         ];
         for c in cases {
-            let z = zlib(&c);
-            assert_eq!(inflate(&z), c, "round trip of {} bytes", c.len());
+            for e in [Effort::NORMAL, Effort::BEST] {
+                let z = zlib_with(&c, e);
+                assert_eq!(inflate(&z), c, "round trip of {} bytes ({e:?})", c.len());
+            }
         }
     }
 
@@ -477,5 +678,68 @@ mod tests {
         let text = "0.133 0.133 0.133 rg /ABCDEF 10 Tf [<0035> -12<0046>] TJ\n".repeat(1000);
         let z = zlib(text.as_bytes());
         assert!(z.len() * 20 < text.len(), "{} -> {}", text.len(), z.len());
+    }
+
+    /// Sizes and times on stream dumps in `$DEFLATE_SAMPLES` (a directory):
+    /// `DEFLATE_SAMPLES=dir cargo test --release --lib deflate::tests::samples -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn samples() {
+        let Ok(dir) = std::env::var("DEFLATE_SAMPLES") else {
+            return;
+        };
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        let data: Vec<Vec<u8>> = files
+            .iter()
+            .map(|f| std::fs::read(f).unwrap_or_default())
+            .collect();
+        let mut efforts = vec![("normal", Effort::NORMAL), ("best", Effort::BEST)];
+        if let Ok(v) = std::env::var("DEFLATE_EFFORT") {
+            let n: Vec<usize> = v.split(',').filter_map(|x| x.parse().ok()).collect();
+            if let [chain, nice, lazy, good] = n[..] {
+                efforts = vec![(
+                    "custom",
+                    Effort {
+                        chain,
+                        nice,
+                        lazy,
+                        good,
+                    },
+                )];
+            }
+        }
+        let reps: usize = std::env::var("DEFLATE_REPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5);
+        for (name, e) in efforts {
+            let (mut raw, mut packed) = (0, 0);
+            let mut total = std::time::Duration::ZERO;
+            for (d, f) in data.iter().zip(&files) {
+                if d.len() >= 500_000 && name != "best" {
+                    continue;
+                }
+                let mut best = std::time::Duration::MAX;
+                let mut z = 0;
+                for _ in 0..reps {
+                    let t = std::time::Instant::now();
+                    z = zlib_with(d, e).len();
+                    best = best.min(t.elapsed());
+                }
+                raw += d.len();
+                packed += z;
+                total += best;
+                if std::env::var("DEFLATE_VERBOSE").is_ok() {
+                    println!("  {} {} -> {z} {best:?}", f.display(), d.len());
+                }
+            }
+            println!("{name}: {raw} -> {packed} in {total:?}");
+        }
     }
 }

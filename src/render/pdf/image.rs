@@ -67,20 +67,22 @@ pub(crate) fn encode(bytes: &[u8]) -> Result<Arc<Encoded>, String> {
         fnv(bytes, 0x8422_2325_cbf2_9ce4),
         bytes.len(),
     );
-    if let Ok(cache) = CACHE.lock()
-        && let Some((_, e)) = cache.iter().find(|(k, _)| *k == key)
-    {
+    // Held while encoding: the handouts of a parallel batch that all start
+    // with the same screenshot wait for one encoding instead of each doing
+    // their own.
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, e)) = cache.iter().find(|(k, _)| *k == key) {
         return Ok(e.clone());
     }
     let mut warnings = Vec::new();
     let raw = RawImage::decode_from_bytes(bytes, &mut warnings)?;
     let enc = Arc::new(from_raw(&raw)?);
-    if let Ok(mut cache) = CACHE.lock() {
-        if cache.len() >= CACHE_SIZE {
-            cache.remove(0);
-        }
-        cache.push((key, enc.clone()));
+    if cache.len() >= CACHE_SIZE {
+        cache.remove(0);
     }
+    cache.push((key, enc.clone()));
     Ok(enc)
 }
 
@@ -162,12 +164,17 @@ fn from_raw(raw: &RawImage) -> Result<Encoded, String> {
             "/Type/XObject/Subtype/Image/Width {w}/Height {h}/ColorSpace/{space}/BitsPerComponent {bits}/Filter/FlateDecode"
         )
     };
-    let mask = (alpha.is_some() && !opaque).then(|| (head("DeviceGray"), deflate::zlib(&mask)));
+    let mask = (alpha.is_some() && !opaque).then(|| {
+        (
+            head("DeviceGray"),
+            deflate::zlib_with(&mask, deflate::Effort::BEST),
+        )
+    });
     Ok(Encoded {
         width: w,
         height: h,
         dict: head(space),
-        data: deflate::zlib(&colour),
+        data: deflate::zlib_with(&colour, deflate::Effort::BEST),
         mask,
     })
 }

@@ -26,7 +26,7 @@ use printpdf::{
 };
 
 use super::PdfError;
-use super::content::{self, Resources};
+use super::content::{self, Palette, Resources};
 use super::doc::{CalloutKind, Document};
 use super::embed::{self, Subset};
 use super::file::{Obj, PdfFile, literal, text_string};
@@ -71,6 +71,8 @@ struct Pen<'a> {
     /// Raster images of the custom drawings by the address of their
     /// shared bytes: resource id and pixel size.
     images: &'a BTreeMap<usize, (XObjectId, u32, u32)>,
+    /// The glyphs the engine's own text shows.
+    usage: &'a mut Usage,
     fill: Option<Rgb>,
     stroke: Option<Rgb>,
     width: Option<f32>,
@@ -146,7 +148,8 @@ impl Pen<'_> {
 /// Bézier constant for quarter circles.
 const KAPPA: f32 = 0.552_284_8;
 
-/// Closed outline of a rounded rectangle (page coordinates, y down).
+/// Closed outline of a rounded rectangle (page coordinates, y down). It
+/// starts where the top edge ends, so the closing operator draws that edge.
 fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Vec<LinePoint> {
     let r = r.min(w / 2.0).min(h / 2.0).max(0.0);
     if r <= 0.01 {
@@ -159,7 +162,6 @@ fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Vec<LinePoint> {
     }
     let k = r * KAPPA;
     vec![
-        lp(pt(x + r, y), false),
         lp(pt(x + w - r, y), false),
         lp(pt(x + w - r + k, y), true),
         lp(pt(x + w, y + r - k), true),
@@ -289,19 +291,38 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
 }
 
 /// Glyph ids with TJ adjustments that put every glyph at its laid-out
-/// position. Adjustments are whole thousandths of an em; the rounding error
-/// is carried forward so it never accumulates beyond half a unit.
-fn glyph_items(glyphs: &[GlyphPos], size: f32) -> Vec<Codepoint> {
+/// position, and the character spacing (`Tc`, in pt) they assume.
+///
+/// A justified line spreads its slack evenly over most gaps; that common
+/// gap becomes the character spacing, so only the other gaps (inside Latin
+/// words, around boxed values) need an adjustment. Adjustments are whole
+/// thousandths of an em; the rounding error is carried forward so it never
+/// accumulates beyond half a unit.
+fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Codepoint>, f32) {
     let Some(first) = glyphs.first() else {
-        return Vec::new();
+        return (Vec::new(), 0.0);
     };
     let unit = size / 1000.0;
+    // The most common gap between glyphs, in 1/100 of a unit.
+    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
+    for w in glyphs.windows(2) {
+        let gap = (w[1].x - w[0].x - w[0].adv) / unit;
+        *counts.entry((gap * 100.0).round() as i64).or_default() += 1;
+    }
+    let spacing = counts
+        .iter()
+        .filter(|(k, n)| **k != 0 && **n >= 3)
+        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(k.abs())))
+        .map_or(0.0, |(k, _)| {
+            // As written: 1/100000 pt.
+            ((*k as f32 / 100.0 * unit) * 1e5).round() / 1e5
+        });
     let mut pen = 0.0f32;
-    glyphs
+    let items = glyphs
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            pen += g.adv / unit;
+            pen += (g.adv + spacing) / unit;
             let offset = match glyphs.get(i + 1) {
                 Some(next) => {
                     let target = (next.x - first.x) / unit;
@@ -314,10 +335,13 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> Vec<Codepoint> {
             Codepoint {
                 gid: g.gid,
                 offset: if offset == 0.0 { 0.0 } else { offset },
-                cid: Some(g.text.to_string()),
+                // The text goes to the font's /ToUnicode map through
+                // `Usage`; the content needs only the glyph id.
+                cid: None,
             }
         })
-        .collect()
+        .collect();
+    (items, spacing)
 }
 
 /// Converts one command to printpdf operations.
@@ -334,10 +358,16 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
             if *size <= 0.0 {
                 return;
             }
-            let items = glyph_items(glyphs, *size);
+            let (items, spacing) = glyph_items(glyphs, *size);
+            for g in glyphs {
+                pen.usage.mark(*weight, g.gid, g.text);
+            }
             pen.ops.push(Op::StartTextSection);
             pen.fill(*color);
             pen.font(*weight, *size);
+            pen.ops.push(Op::SetCharacterSpacing {
+                multiplier: spacing,
+            });
             pen.ops.push(Op::SetTextMatrix {
                 matrix: TextMatrix::Translate(Pt(r2(first.x)), Pt(r2(page_h() - y))),
             });
@@ -356,6 +386,41 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
             stroke,
         } => {
             if *w <= 0.0 || *h <= 0.0 {
+                return;
+            }
+            let r = radius.min(w / 2.0).min(h / 2.0);
+            if let (Some(f), None) = (fill, stroke)
+                && r > 0.01
+                && w - 2.0 * r >= 0.5
+                && h - 2.0 * r >= 0.5
+            {
+                // A filled rounded rectangle is its core (inset by the
+                // radius) filled and stroked 2r wide in the same colour with
+                // round joins: exact circular corners in a few bytes instead
+                // of four Bézier curves.
+                pen.fill(*f);
+                pen.save();
+                pen.ops.push(Op::SetOutlineColor { col: col(*f) });
+                pen.ops.push(Op::SetOutlineThickness { pt: Pt(2.0 * r) });
+                pen.ops.push(Op::SetLineJoinStyle {
+                    join: LineJoinStyle::Round,
+                });
+                let (x1, y1, x2, y2) = (x + r, y + r, x + w - r, y + h - r);
+                pen.ops.push(Op::DrawPolygon {
+                    polygon: Polygon {
+                        rings: vec![PolygonRing {
+                            points: vec![
+                                lp(pt(x1, y1), false),
+                                lp(pt(x2, y1), false),
+                                lp(pt(x2, y2), false),
+                                lp(pt(x1, y2), false),
+                            ],
+                        }],
+                        mode: PaintMode::FillStroke,
+                        winding_order: WindingOrder::NonZero,
+                    },
+                });
+                pen.restore();
                 return;
             }
             let mode = match (fill, stroke) {
@@ -425,6 +490,7 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
             pen.ops.push(Op::SetLineJoinStyle {
                 join: LineJoinStyle::Miter,
             });
+            pen.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
             let fonts = pen.fonts;
             // Images first, so the drawing's annotations sit on top.
             for img in drawable.images(to_mm(*w)) {
@@ -521,6 +587,7 @@ pub(crate) fn write(
         .map(|(k, (id, e))| (*k, (id.clone(), e.width, e.height)))
         .collect();
     let mut page_ops: Vec<Vec<Op>> = Vec::with_capacity(pages.len());
+    let mut usage = Usage::new(fonts);
     for mut page in pages {
         let mut ops = Vec::with_capacity(page.cmds.len() * 4 + 16);
         page.under.sort_by_key(|(depth, _)| *depth);
@@ -528,6 +595,7 @@ pub(crate) fn write(
             ops: &mut ops,
             fonts,
             images: &image_ids,
+            usage: &mut usage,
             fill: None,
             stroke: None,
             width: None,
@@ -543,14 +611,23 @@ pub(crate) fn write(
     }
     // Subset the faces to the glyphs actually shown (including any a custom
     // drawing emitted) and renumber the glyph ids in the content.
-    let usage = glyph_usage(&mut page_ops, fonts);
+    glyph_usage(&mut page_ops, fonts, &mut usage);
+    let usage = usage.into_maps();
     let mut subsets: Vec<(Weight, Subset, BTreeMap<u16, String>)> = Vec::new();
     for weight in [Weight::Regular, Weight::Bold] {
         let used = &usage[weight as usize];
         if used.is_empty() {
             continue;
         }
-        let subset = fonts.face(weight).data.subset(used.keys().copied())?;
+        // Glyphs numbered in the order of the characters they show, so that
+        // runs of consecutive characters (kana, digits, Latin) get
+        // consecutive ids: one `bfrange` each in `/ToUnicode`.
+        let mut by_text: Vec<(&String, u16)> = used.iter().map(|(g, t)| (t, *g)).collect();
+        by_text.sort_unstable();
+        let subset = fonts
+            .face(weight)
+            .data
+            .subset(by_text.iter().map(|(_, g)| *g))?;
         let text: BTreeMap<u16, String> = used
             .iter()
             .filter_map(|(g, t)| subset.map.get(g).map(|n| (*n, t.clone())))
@@ -590,15 +667,15 @@ pub(crate) fn write(
         }
         resources.push_str(">>");
     }
-    resources.push_str(">>");
 
     let names = Names {
         fonts,
         images: &image_names,
     };
     let mut skipped: Vec<&'static str> = Vec::new();
+    let mut palette = Palette::default();
     for (ops, &page_id) in page_ops.iter().zip(&page_ids) {
-        let enc = content::encode(ops, &names);
+        let enc = content::encode(ops, &names, &mut palette);
         for s in enc.skipped {
             if !skipped.contains(&s) {
                 skipped.push(s);
@@ -619,6 +696,10 @@ pub(crate) fn write(
     for s in skipped {
         warnings.push(format!("PDF writer: {s} not supported, skipped"));
     }
+    if let Some(cs) = palette.colour_space() {
+        let _ = write!(resources, "/ColorSpace<</{} {cs}>>", Palette::NAME);
+    }
+    resources.push_str(">>");
     let kids: Vec<String> = page_ids.iter().map(|id| format!("{id} 0 R")).collect();
     file.set(
         pages_id,
@@ -626,8 +707,10 @@ pub(crate) fn write(
             "<</Type/Pages/Kids[{}]/Count {}/MediaBox[0 0 {} {}]/Resources{resources}>>",
             kids.join(" "),
             page_ids.len(),
-            fmt_num(mm(PAGE_W_MM)),
-            fmt_num(page_h()),
+            // Exact to 1/10000 pt: text lands on the same device pixels as
+            // in a viewer computing A4 from millimetres.
+            fmt_fine(mm(PAGE_W_MM)),
+            fmt_fine(page_h()),
         )),
     );
 
@@ -667,6 +750,13 @@ fn fmt_num(v: f32) -> String {
     String::from_utf8(out).unwrap_or_else(|_| "0".into())
 }
 
+/// A number to 1/10000.
+fn fmt_fine(v: f32) -> String {
+    let mut out = Vec::new();
+    content::num(&mut out, f64::from(v), 4);
+    String::from_utf8(out).unwrap_or_else(|_| "0".into())
+}
+
 /// Appends a link annotation dictionary (no border, URI action).
 fn link_annotation(out: &mut String, link: &LinkAnnotation) {
     let r = &link.rect;
@@ -700,10 +790,72 @@ fn uri_bytes(uri: &str) -> Vec<u8> {
     out
 }
 
-/// Collects the glyphs shown in each face (glyph id → text it stands for),
-/// converting any plain-text items under our fonts to glyph ids first.
-fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts) -> [BTreeMap<u16, String>; 2] {
-    let mut usage: [BTreeMap<u16, String>; 2] = [BTreeMap::new(), BTreeMap::new()];
+/// The glyphs shown in each face and the text each stands for.
+struct Usage {
+    /// Per face, per glyph id: the character (0 = not shown).
+    chars: [Vec<u32>; 2],
+    /// Glyphs standing for no or several characters.
+    other: [BTreeMap<u16, String>; 2],
+}
+
+impl Usage {
+    fn new(fonts: &Fonts) -> Usage {
+        let n = |w| usize::from(fonts.face(w).data.num_glyphs());
+        Usage {
+            chars: [vec![0; n(Weight::Regular)], vec![0; n(Weight::Bold)]],
+            other: [BTreeMap::new(), BTreeMap::new()],
+        }
+    }
+
+    /// Records glyph `gid` of `w` as showing `c` (the first text wins).
+    fn mark(&mut self, w: Weight, gid: u16, c: char) {
+        if let Some(slot) = self.chars[w as usize].get_mut(usize::from(gid))
+            && *slot == 0
+            && !self.other[w as usize].contains_key(&gid)
+        {
+            *slot = u32::from(c);
+        }
+    }
+
+    /// Records glyph `gid` of `w` as showing `text`.
+    fn mark_text(&mut self, w: Weight, gid: u16, text: &str) {
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c != '\0' => self.mark(w, gid, c),
+            _ => {
+                let shown = self.chars[w as usize]
+                    .get(usize::from(gid))
+                    .is_some_and(|&c| c != 0);
+                if !shown {
+                    self.other[w as usize]
+                        .entry(gid)
+                        .or_insert_with(|| text.to_string());
+                }
+            }
+        }
+    }
+
+    /// Glyph id → text, per face.
+    fn into_maps(self) -> [BTreeMap<u16, String>; 2] {
+        let [r, b] = self.chars;
+        let [ro, bo] = self.other;
+        let map = |chars: Vec<u32>, mut other: BTreeMap<u16, String>| {
+            for (gid, c) in chars.into_iter().enumerate() {
+                if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(c))
+                    && c != '\0'
+                {
+                    other.insert(gid, c.to_string());
+                }
+            }
+            other
+        };
+        [map(r, ro), map(b, bo)]
+    }
+}
+
+/// Adds the glyphs that custom drawings show to `usage`, converting any
+/// plain-text items under our fonts to glyph ids first.
+fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
     for page in pages {
         let mut current: Option<Weight> = None;
         let mut stack: Vec<Option<Weight>> = Vec::new();
@@ -727,20 +879,18 @@ fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts) -> [BTreeMap<u16, String>; 
                                 .map(|c| {
                                     let g = face.resolve(c);
                                     let text = if g.found { c } else { face.replacement_text() };
+                                    usage.mark(w, g.gid, text);
                                     Codepoint {
                                         gid: g.gid,
                                         offset: 0.0,
-                                        cid: Some(text.to_string()),
+                                        cid: None,
                                     }
                                 })
                                 .collect();
                             *item = TextItem::GlyphIds(glyphs);
-                        }
-                        if let TextItem::GlyphIds(glyphs) = item {
+                        } else if let TextItem::GlyphIds(glyphs) = item {
                             for g in glyphs.iter() {
-                                usage[w as usize]
-                                    .entry(g.gid)
-                                    .or_insert_with(|| g.cid.clone().unwrap_or_default());
+                                usage.mark_text(w, g.gid, g.cid.as_deref().unwrap_or(""));
                             }
                         }
                     }
@@ -749,7 +899,6 @@ fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts) -> [BTreeMap<u16, String>; 
             }
         }
     }
-    usage
 }
 
 /// Rewrites glyph ids in the content to the subsets' numbering.
