@@ -47,9 +47,9 @@ fn r2(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
 }
 
+/// The exact colour; the content encoder finds it in the palette.
 fn col(c: Rgb) -> printpdf::Color {
-    let r3 = |v: f32| (v * 1000.0).round() / 1000.0;
-    rgb(r3(c.0), r3(c.1), r3(c.2))
+    rgb(c.0, c.1, c.2)
 }
 
 fn pt(x: f32, y_down: f32) -> Point {
