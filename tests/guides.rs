@@ -52,6 +52,11 @@ fn line_type_warning_only_where_it_applies() {
         let fired = html.contains("電気通信回線種別は必ず「1」を選んでください");
         assert_eq!(fired, *key == "1311234566", "line-type warning on {key}");
         if fired {
+            // Its v6 option is not contracted: the box is shown unticked, with the reason.
+            assert!(
+                html.contains("まだチェックできません（未契約）"),
+                "unticked v6 box"
+            );
             assert!(html.contains("当日に設置できません"), "consequence shown");
             assert!(html.contains("2026年12月1日"), "correction date shown");
             assert!(

@@ -284,8 +284,9 @@ fn eval_row(row: &Row, facts: &Facts, content: &Content, findings: &[Finding]) -
                     ) {
                         Shown::Checked
                     } else {
-                        Shown::Value {
-                            text: f.display.clone(),
+                        // The clinic cannot tick it yet (e.g. v6 option not contracted).
+                        Shown::Unchecked {
+                            reason: f.display.clone(),
                         }
                     }
                 }
