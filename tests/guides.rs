@@ -171,15 +171,7 @@ fn a_theme_overrides_one_file_and_template_errors_are_located() {
     )
     .unwrap();
     let out = d.path().join("out");
-    let o = tebiki(&[
-        "build",
-        "--today",
-        TODAY,
-        "--theme",
-        theme.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_with("--theme", &theme, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = read(&out.join("clinics/1430123455/index.html"));
     assert!(html.contains("rebeccapurple"), "overridden stylesheet used");
@@ -194,15 +186,7 @@ fn a_theme_overrides_one_file_and_template_errors_are_located() {
         "{% extends \"base.html\" %}\n{% block body %}{{ g.clinic_name }\n{% endblock %}",
     )
     .unwrap();
-    let o = tebiki(&[
-        "build",
-        "--today",
-        TODAY,
-        "--theme",
-        theme.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_with("--theme", &theme, &out);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("guide.html:2:"), "{err}");

@@ -152,15 +152,7 @@ fn config_adds_column_headers() {
     )
     .unwrap();
     let out = d.path().join("out");
-    let o = tebiki(&[
-        "build",
-        "--today",
-        TODAY,
-        "--clinics",
-        csv.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_with("--clinics", &csv, &out);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     assert!(!err.contains("unknown column"), "{err}");

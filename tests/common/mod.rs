@@ -54,17 +54,22 @@ pub fn build_sample() -> (tempfile::TempDir, Output) {
     (d, o)
 }
 
-/// Builds `content` (with its `clinics/`) into `out` for the test date.
-pub fn build_content(content: &Path, out: &Path) -> Output {
+/// Builds into `out` for the test date, with `flag value` (e.g. `--theme DIR`).
+pub fn build_with(flag: &str, value: &Path, out: &Path) -> Output {
     tebiki(&[
         "build",
         "--today",
         TODAY,
-        "--content",
-        content.to_str().unwrap(),
+        flag,
+        value.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ])
+}
+
+/// Builds `content` (with its `clinics/`) into `out` for the test date.
+pub fn build_content(content: &Path, out: &Path) -> Output {
+    build_with("--content", content, out)
 }
 
 /// Text of a file.

@@ -853,9 +853,13 @@ impl Usage {
     }
 }
 
-/// Adds the glyphs that custom drawings show to `usage`, converting any
-/// plain-text items under our fonts to glyph ids first.
-fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
+/// Calls `f` with the items of every text run shown in one of our faces,
+/// tracking the font in force across `q`/`Q` (the walk both passes share).
+fn each_text_run(
+    pages: &mut [Vec<Op>],
+    fonts: &Fonts,
+    mut f: impl FnMut(Weight, &mut Vec<TextItem>),
+) {
     for page in pages {
         let mut current: Option<Weight> = None;
         let mut stack: Vec<Option<Weight>> = Vec::new();
@@ -869,30 +873,8 @@ fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
                 } => current = fonts.weight_of(id),
                 Op::SetFont { .. } => current = None,
                 Op::ShowText { items } => {
-                    let Some(w) = current else { continue };
-                    let face = fonts.face(w);
-                    for item in items.iter_mut() {
-                        if let TextItem::Text(t) = item {
-                            let glyphs = t
-                                .chars()
-                                .filter(|c| !super::fonts::is_invisible(*c))
-                                .map(|c| {
-                                    let g = face.resolve(c);
-                                    let text = if g.found { c } else { face.replacement_text() };
-                                    usage.mark(w, g.gid, text);
-                                    Codepoint {
-                                        gid: g.gid,
-                                        offset: 0.0,
-                                        cid: None,
-                                    }
-                                })
-                                .collect();
-                            *item = TextItem::GlyphIds(glyphs);
-                        } else if let TextItem::GlyphIds(glyphs) = item {
-                            for g in glyphs.iter() {
-                                usage.mark_text(w, g.gid, g.cid.as_deref().unwrap_or(""));
-                            }
-                        }
+                    if let Some(w) = current {
+                        f(w, items);
                     }
                 }
                 _ => {}
@@ -901,45 +883,58 @@ fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
     }
 }
 
+/// Adds the glyphs that custom drawings show to `usage`, converting any
+/// plain-text items under our fonts to glyph ids first.
+fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
+    each_text_run(pages, fonts, |w, items| {
+        let face = fonts.face(w);
+        for item in items.iter_mut() {
+            if let TextItem::Text(t) = item {
+                let glyphs = t
+                    .chars()
+                    .filter(|c| !super::fonts::is_invisible(*c))
+                    .map(|c| {
+                        let g = face.resolve(c);
+                        let text = if g.found { c } else { face.replacement_text() };
+                        usage.mark(w, g.gid, text);
+                        Codepoint {
+                            gid: g.gid,
+                            offset: 0.0,
+                            cid: None,
+                        }
+                    })
+                    .collect();
+                *item = TextItem::GlyphIds(glyphs);
+            } else if let TextItem::GlyphIds(glyphs) = item {
+                for g in glyphs.iter() {
+                    usage.mark_text(w, g.gid, g.cid.as_deref().unwrap_or(""));
+                }
+            }
+        }
+    });
+}
+
 /// Rewrites glyph ids in the content to the subsets' numbering.
 fn remap_glyphs(
     pages: &mut [Vec<Op>],
     fonts: &Fonts,
     subsets: &[(Weight, Subset, BTreeMap<u16, String>)],
 ) {
-    let map_of = |w: Option<Weight>| {
-        w.and_then(|w| subsets.iter().find(|s| s.0 == w))
-            .map(|s| &s.1.map)
-    };
-    for page in pages {
-        let mut current: Option<Weight> = None;
-        let mut stack: Vec<Option<Weight>> = Vec::new();
-        for op in page.iter_mut() {
-            match op {
-                Op::SaveGraphicsState => stack.push(current),
-                Op::RestoreGraphicsState => current = stack.pop().unwrap_or(None),
-                Op::SetFont {
-                    font: PdfFontHandle::External(id),
-                    ..
-                } => current = fonts.weight_of(id),
-                Op::SetFont { .. } => current = None,
-                Op::ShowText { items } => {
-                    let Some(m) = map_of(current) else { continue };
-                    for item in items.iter_mut() {
-                        if let TextItem::GlyphIds(glyphs) = item {
-                            for g in glyphs.iter_mut() {
-                                g.gid = m.get(&g.gid).copied().unwrap_or(0);
-                                // The content no longer needs the text; it
-                                // lives in the font's /ToUnicode map.
-                                g.cid = None;
-                            }
-                        }
-                    }
+    each_text_run(pages, fonts, |w, items| {
+        let Some(m) = subsets.iter().find(|s| s.0 == w).map(|s| &s.1.map) else {
+            return;
+        };
+        for item in items.iter_mut() {
+            if let TextItem::GlyphIds(glyphs) = item {
+                for g in glyphs.iter_mut() {
+                    g.gid = m.get(&g.gid).copied().unwrap_or(0);
+                    // The content no longer needs the text; it lives in the
+                    // font's /ToUnicode map.
+                    g.cid = None;
                 }
-                _ => {}
             }
         }
-    }
+    });
 }
 
 /// Adds the objects of one embedded font and returns the Type0 font's id.
