@@ -398,7 +398,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         return;
     };
     let rel = percent_decode(&path[mount.prefix.len()..]);
-    if rel.split('/').any(|s| s == "..") || rel.contains('\\') || rel.contains('\0') {
+    let Some(inside) = confined(&mount.dir, &rel) else {
         let _ = respond(
             &mut stream,
             403,
@@ -407,8 +407,8 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
             head_only,
         );
         return;
-    }
-    let mut file = mount.dir.join(&rel);
+    };
+    let mut file = inside;
     if file.is_dir() {
         if !rel.is_empty() && !rel.ends_with('/') {
             let _ = redirect(&mut stream, &format!("{path}/"));
@@ -428,6 +428,28 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         }
         Err(_) => not_found(&mut stream, mount.area, head_only),
     }
+}
+
+/// The file under `dir` that the decoded request path `rel` names, or `None` when `rel` could
+/// leave `dir`: every segment must be a plain name (no `..`, no empty segment that would make
+/// the rest absolute, no drive prefix, backslash or NUL).
+fn confined(dir: &Path, rel: &str) -> Option<PathBuf> {
+    if rel.contains('\\') || rel.contains('\0') || rel.contains(':') {
+        return None;
+    }
+    let trimmed = rel.strip_suffix('/').unwrap_or(rel);
+    let mut out = dir.to_path_buf();
+    if trimmed.is_empty() {
+        return Some(out);
+    }
+    for seg in trimmed.split('/') {
+        let mut comps = Path::new(seg).components();
+        match (comps.next(), comps.next()) {
+            (Some(std::path::Component::Normal(name)), None) if name == seg => out.push(name),
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 fn not_found(stream: &mut TcpStream, area: Area, head_only: bool) {
@@ -658,6 +680,17 @@ mod tests {
         assert!(get(addr, "/help/sub/").contains("sub"));
         assert!(get(addr, "/help/../secret.txt").starts_with("HTTP/1.1 403"));
         assert!(get(addr, "/help/%2e%2e/secret.txt").starts_with("HTTP/1.1 403"));
+        // A segment that starts with `/` once decoded must not become an absolute path.
+        for escape in [
+            "/help//etc/passwd",
+            "/help/%2fetc%2fpasswd",
+            "/help/%2Fproc%2Fself%2Fenviron",
+            "/help/sub//etc/passwd",
+            "/help/./index.html",
+        ] {
+            let r = get(addr, escape);
+            assert!(r.starts_with("HTTP/1.1 403"), "{escape}: {r}");
+        }
         assert!(get(addr, "/help/nope.html").starts_with("HTTP/1.1 404"));
         assert!(get(addr, "/__tebiki/live.js").contains("EventSource"));
 
