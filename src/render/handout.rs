@@ -3,7 +3,7 @@
 //! medium differs. Illustrations arrive as ready drawables per step.
 
 use super::pdf::{self, Block, CalloutKind, Column, Document, Drawable, Span};
-use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep, Shown};
+use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep};
 use crate::model::Severity;
 use crate::model::manual::NoteKind;
 use crate::model::rich::{Block as RBlock, Inline, Rich};
@@ -16,11 +16,12 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     b.push(Block::Title {
         text: vec![
             Span::value(guide.clinic_name.clone(), "name"),
-            Span::bold(" 様　オンライン資格確認 申請手順書"),
+            Span::bold("\u{200B}様"),
         ],
         subtitle: vec![Span::normal(format!(
-            "医療機関コード {} ・ {} ・ {} 作成",
-            guide.institution_code, guide.prefecture, guide.generated_wareki
+            "オンライン資格確認 申請手順書 ・ 医療機関コード {} ・ {}作成",
+            guide.institution_code,
+            date_ja(&guide.generated)
         ))],
     });
     if !guide.findings.is_empty() {
@@ -78,19 +79,30 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             text: "この医療機関の登録内容".into(),
             bookmark: false,
         });
+        // Two facts per row: the list stays short enough to sit beside the
+        // checklist on the first pages.
+        let cells: Vec<[Vec<Span>; 2]> = guide
+            .facts
+            .iter()
+            .map(|f| {
+                [
+                    vec![Span::normal(f.label.clone())],
+                    vec![Span::value(f.text.clone(), f.path.clone())],
+                ]
+            })
+            .collect();
         b.push(Block::Table {
-            columns: vec![col("項目", 1.0), col("この医療機関の値", 2.0)],
-            rows: guide
-                .facts
-                .iter()
-                .map(|f| {
-                    vec![
-                        vec![Span::normal(f.label.clone())],
-                        vec![Span::value(f.text.clone(), f.path.clone())],
-                    ]
-                })
+            columns: vec![
+                col("項目", 1.0),
+                col("この医療機関の値", 1.5),
+                col("項目", 1.0),
+                col("この医療機関の値", 1.5),
+            ],
+            rows: cells
+                .chunks(2)
+                .map(|pair| pair.iter().flat_map(|c| c.iter().cloned()).collect())
                 .collect(),
-            highlight_col: Some(1),
+            highlight_col: None,
         });
         b.push(Block::Heading {
             level: 3,
@@ -105,9 +117,9 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                 .iter()
                 .map(|d| {
                     let when = if d.severity == Some(Severity::Error) {
-                        Span::bold(d.wareki.clone())
+                        Span::bold(date_ja(&d.iso))
                     } else {
-                        Span::normal(d.wareki.clone())
+                        Span::normal(date_ja(&d.iso))
                     };
                     vec![
                         vec![when],
@@ -119,7 +131,6 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             highlight_col: None,
         });
         for part in &m.parts {
-            b.push(Block::PageBreak);
             b.push(Block::Heading {
                 level: 1,
                 number: Some(part.number.clone()),
@@ -162,9 +173,17 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         author: "tebiki".into(),
         header_left: format!("{} 様", guide.clinic_name),
         header_right: format!("医療機関コード {}", guide.institution_code),
-        footer_left: format!("作成 {} ・ {}", guide.generated, versions),
+        footer_left: format!("{}作成 ・ {}", date_ja(&guide.generated), versions),
         blocks: b,
     }
+}
+
+/// One date style per document, the one the findings' messages use:
+/// `2026年12月1日（火）`.
+fn date_ja(iso: &str) -> String {
+    crate::eval::dates::parse_iso(iso)
+        .map(crate::eval::dates::western)
+        .unwrap_or_else(|| iso.to_string())
 }
 
 fn col(header: &str, width: f32) -> Column {
@@ -182,20 +201,40 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
         bookmark: true,
     });
     b.extend(rich(&s.body));
-    for f in &s.findings {
-        b.push(finding(f, false));
+    if let Some(r) = finding_references(&s.findings) {
+        b.push(r);
     }
     if let Some(sc) = &s.screen {
-        if let Some(pic) = pictures.get(&s.id) {
-            b.push(Block::Custom(pic.clone()));
-        }
+        // One line under the picture: which screen, where, and what to press.
         let mut caption = vec![Span::bold(format!("画面「{}」", sc.title))];
         if let Some(u) = &sc.url {
-            caption.push(Span::normal(" "));
+            caption.push(Span::normal("　"));
             caption.push(Span::link(u.clone(), u.clone()));
         }
-        b.push(Block::Paragraph(caption));
-        b.extend(rich(&sc.lead));
+        if !sc.buttons.is_empty() {
+            caption.push(Span::small("　ボタン："));
+            for (i, btn) in sc.buttons.iter().enumerate() {
+                if i > 0 {
+                    caption.push(Span::small("\u{200B}"));
+                }
+                caption.push(if btn.primary {
+                    Span::bold(format!("［{}］←クリック", btn.label))
+                } else {
+                    Span::small(format!("［{}］", btn.label))
+                });
+            }
+        }
+        match pictures.get(&s.id) {
+            Some(pic) => b.push(Block::Figure {
+                drawing: pic.clone(),
+                caption,
+            }),
+            None => {
+                // Without a picture the lead is text.
+                b.push(Block::Paragraph(caption));
+                b.extend(rich(&sc.lead));
+            }
+        }
         let rows: Vec<Vec<Vec<Span>>> = sc
             .rows
             .iter()
@@ -204,28 +243,10 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
             .collect();
         if !rows.is_empty() {
             b.push(Block::Table {
-                columns: vec![
-                    col("項目", 1.1),
-                    col("入力・確認する内容", 1.6),
-                    col("補足", 1.8),
-                ],
+                columns: vec![col("項目", 1.0), col("補足", 3.2)],
                 rows,
-                highlight_col: Some(1),
+                highlight_col: None,
             });
-        }
-        if !sc.buttons.is_empty() {
-            let mut spans = vec![Span::small("ボタン: ")];
-            for (i, btn) in sc.buttons.iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::small("　"));
-                }
-                spans.push(if btn.primary {
-                    Span::bold(format!("［{}］← クリック", btn.label))
-                } else {
-                    Span::small(format!("［{}］", btn.label))
-                });
-            }
-            b.push(Block::Paragraph(spans));
         }
     }
     for n in &s.notes {
@@ -234,51 +255,52 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
     if let Some(shot) = &s.screenshot
         && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.id))
     {
-        b.push(Block::Custom(pic.clone()));
-        b.push(Block::Paragraph(vec![Span::small(shot.alt.clone())]));
+        b.push(Block::Figure {
+            drawing: pic.clone(),
+            caption: vec![Span::small(shot.alt.clone())],
+        });
     }
 }
 
-/// The same rows as the HTML table: values, highlighted rows and annotated rows.
+/// Rows the table beside a picture adds something for: a 補足 the picture
+/// cannot show in full (help text, a callout's detail) or a correction.
+/// Values, labels and short callouts are legible in the picture itself.
 fn shown_in_table(r: &GuideRow) -> bool {
-    r.shown != Shown::Nothing || r.highlight || r.callout.is_some()
+    !r.help.plain_text().trim().is_empty()
+        || r.expect.is_some()
+        || r.callout.as_ref().is_some_and(|c| !c.detail.is_empty())
 }
 
+/// A row of the 補足 table: the item (as labelled on the screen) and what the
+/// picture cannot show: the correction, the callout's detail, the help text.
 fn row(r: &GuideRow) -> Vec<Vec<Span>> {
     let mut label = vec![Span::normal(r.label.clone())];
     if r.required {
-        label.push(Span::small(" 必須"));
-    }
-    if r.prefilled {
-        label.push(Span::small(" 自動入力"));
-    }
-    let mut value = vec![if r.is_value {
-        Span::value(r.display.clone(), r.id.clone())
-    } else if r.highlight {
-        Span::bold(r.display.clone())
-    } else {
-        Span::small(r.display.clone())
-    }];
-    if let Some(e) = &r.expect {
-        value.push(Span::bold(format!("\n正しくは「{e}」を選びます")));
+        label.push(Span::small("（必須）"));
     }
     let mut note = Vec::new();
-    if let Some(c) = &r.callout {
+    if let Some(e) = &r.expect {
+        note.push(Span::bold(format!("正しくは「{e}」を選びます")));
+    }
+    if let Some(c) = &r.callout
+        && !c.detail.is_empty()
+    {
+        if !note.is_empty() {
+            note.push(Span::normal("\n"));
+        }
         let marker = c.marker.map(circled).unwrap_or_default();
         note.push(Span::bold(format!("{marker}{}", c.text)));
-        if !c.detail.is_empty() {
-            note.push(Span::normal("\n"));
-            note.extend(inline_spans(&c.detail));
-        }
+        note.push(Span::normal("\n"));
+        note.extend(inline_spans(&c.detail));
     }
     let help = r.help.plain_text();
-    if !help.is_empty() {
+    if !help.trim().is_empty() {
         if !note.is_empty() {
-            note.push(Span::small("\n"));
+            note.push(Span::normal("\n"));
         }
-        note.push(Span::small(help));
+        note.push(Span::normal(help.trim().to_string()));
     }
-    vec![label, value, note]
+    vec![label, note]
 }
 
 /// ① … ⑳ for markers (plain digits beyond).
@@ -292,11 +314,7 @@ pub fn circled(n: u32) -> String {
 }
 
 fn finding(f: &Finding, with_step: bool) -> Block {
-    let kind = match f.severity {
-        Severity::Error => CalloutKind::Error,
-        Severity::Warning => CalloutKind::Warning,
-        Severity::Info => CalloutKind::Info,
-    };
+    let kind = severity_kind(f.severity);
     let mut title = format!("{}: {}", f.severity.label_ja(), f.title);
     if with_step && let Some(s) = &f.step {
         title.push_str(&format!("（手順 {s}）"));
@@ -312,6 +330,40 @@ fn finding(f: &Finding, with_step: bool) -> Block {
         title: Some(title),
         body,
     }
+}
+
+fn severity_kind(s: Severity) -> CalloutKind {
+    match s {
+        Severity::Error => CalloutKind::Error,
+        Severity::Warning => CalloutKind::Warning,
+        Severity::Info => CalloutKind::Info,
+    }
+}
+
+/// The findings of a step, one line each, pointing to their full text at
+/// the top of the handout (each finding is printed in full only once).
+fn finding_references(findings: &[Finding]) -> Option<Block> {
+    // Severity orders Error first.
+    let worst = findings.iter().map(|f| f.severity).min()?;
+    let mut spans = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::normal("\n"));
+        }
+        spans.push(Span::bold(format!(
+            "{}: {}",
+            f.severity.label_ja(),
+            f.title
+        )));
+    }
+    spans.push(Span::small(
+        "\n詳しくは冒頭の「この医療機関への重要なお知らせ」をご覧ください。",
+    ));
+    Some(Block::Callout {
+        kind: severity_kind(worst),
+        title: None,
+        body: vec![Block::Paragraph(spans)],
+    })
 }
 
 fn note(n: &GuideNote) -> Block {

@@ -18,8 +18,8 @@ pub fn shot_key(step_id: &str) -> String {
 /// Options shared by both renderers, so the pictures are the same picture.
 pub fn options() -> SceneOptions {
     SceneOptions {
-        // The table beside the picture carries the full help and callout texts.
-        help_lines: 1,
+        // The 補足 table under the picture carries the help and callout texts in full.
+        help_lines: 0,
         callout_detail: false,
         ..SceneOptions::default()
     }

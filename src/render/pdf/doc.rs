@@ -101,6 +101,16 @@ pub enum Block {
     /// A drawing supplied by another module (e.g. a vector illustration of a
     /// screen). Never split across pages.
     Custom(Arc<dyn Drawable>),
+    /// A drawing with a caption line under it, kept together. When it does
+    /// not fit on the rest of the page, the text that follows it (up to the
+    /// next numbered heading) fills the page and the figure moves to the top
+    /// of the next one (a float), instead of leaving the page part-empty.
+    Figure {
+        /// The picture.
+        drawing: Arc<dyn Drawable>,
+        /// Caption set under the picture (may be empty).
+        caption: Vec<Span>,
+    },
 }
 
 /// A table column: header text and relative width (any positive scale;

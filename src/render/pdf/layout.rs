@@ -126,6 +126,8 @@ pub(crate) struct Strip {
     /// Baseline and font size of the first text line, where list markers,
     /// tick boxes and callout icons attach.
     pub first_line: Option<(f32, f32)>,
+    /// A heading's strip.
+    pub heading: bool,
 }
 
 /// An outline entry requested by a heading.
@@ -156,6 +158,8 @@ pub(crate) enum Unit {
         keep: bool,
         mark: Option<Bookmark>,
     },
+    /// A figure that may move past the text after it to the next page.
+    Float(Strip),
     Gap(f32),
     PageBreak,
     BoxStart(BoxDeco),
@@ -354,6 +358,20 @@ impl Layouter<'_> {
         });
     }
 
+    /// Whether the last strip laid out is a heading (nothing but gaps since).
+    fn after_heading(&self) -> bool {
+        for u in self.units.iter().rev() {
+            match u {
+                Unit::Gap(_) => continue,
+                Unit::Strip { mark, keep, strip } => {
+                    return *keep && (mark.is_some() || strip.heading);
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
     fn gap(&mut self, g: f32) {
         self.units.push(Unit::Gap(g));
     }
@@ -398,6 +416,7 @@ impl Layouter<'_> {
             }
             Block::PageBreak => self.units.push(Unit::PageBreak),
             Block::Custom(d) => self.custom(d, x, w),
+            Block::Figure { drawing, caption } => self.figure(drawing, caption, x, w),
         }
     }
 
@@ -414,7 +433,10 @@ impl Layouter<'_> {
             let baseline = (lh - base.size) / 2.0 + EM_ASCENT * base.size;
             draw_line(&mut strip.cmds, line, spans, x, baseline);
             strip.first_line = Some((baseline, base.size));
-            let keep = n >= 2 && (i == 0 || i + 2 == n);
+            // A lead of one or two lines right under a heading stays with
+            // what follows it, as the heading does.
+            let lead = n <= 2 && self.after_heading();
+            let keep = lead || (n >= 2 && (i == 0 || i + 2 == n));
             self.strip(strip, keep);
         }
     }
@@ -543,7 +565,7 @@ impl Layouter<'_> {
                     draw_line(&mut strip.cmds, line, &spans, tx, bl);
                 }
                 strip.h = h;
-                (18.0, 8.0)
+                (12.0, 5.0)
             }
             2 => {
                 let size = H2_SIZE;
@@ -604,7 +626,7 @@ impl Layouter<'_> {
                     width: 1.0,
                 });
                 strip.h = h;
-                (14.0, 6.0)
+                (10.0, 4.0)
             }
             _ => {
                 let size = H3_SIZE;
@@ -642,10 +664,11 @@ impl Layouter<'_> {
                     stroke: None,
                 });
                 strip.h = h;
-                (10.0, 3.0)
+                (8.0, 3.0)
             }
         };
         self.gap(gap_before);
+        strip.heading = true;
         self.units.push(Unit::Strip {
             strip,
             keep: true,
@@ -701,7 +724,7 @@ impl Layouter<'_> {
         self.gap(BLOCK_GAP);
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                self.gap(3.0);
+                self.gap(2.0);
             }
             let fonts = self.fonts;
             let mut label_line = None;
@@ -737,7 +760,7 @@ impl Layouter<'_> {
         self.gap(BLOCK_GAP);
         for (i, spans) in items.iter().enumerate() {
             if i > 0 {
-                self.gap(3.0);
+                self.gap(2.0);
             }
             let block = [Block::Paragraph(spans.clone())];
             self.indented_item(
@@ -762,7 +785,8 @@ impl Layouter<'_> {
         self.gap(BLOCK_GAP);
     }
 
-    fn custom(&mut self, d: &Arc<dyn Drawable>, x: f32, w: f32) {
+    /// The strip of a drawing `w` wide (at most a page tall).
+    fn drawing(&mut self, d: &Arc<dyn Drawable>, x: f32, w: f32) -> Strip {
         let h_mm = d.height(to_mm(w));
         let mut h = if h_mm.is_finite() {
             mm(h_mm).max(0.0)
@@ -775,7 +799,7 @@ impl Layouter<'_> {
             ));
             h = body_height();
         }
-        let strip = Strip {
+        Strip {
             h,
             cmds: vec![Cmd::Custom {
                 drawable: Arc::clone(d),
@@ -783,11 +807,34 @@ impl Layouter<'_> {
                 y: 0.0,
                 w,
             }],
-            first_line: None,
-        };
-        self.gap(BLOCK_GAP * 1.5);
+            ..Strip::default()
+        }
+    }
+
+    fn custom(&mut self, d: &Arc<dyn Drawable>, x: f32, w: f32) {
+        let strip = self.drawing(d, x, w);
+        self.gap(BLOCK_GAP);
         self.strip(strip, false);
-        self.gap(BLOCK_GAP * 1.5);
+        self.gap(BLOCK_GAP);
+    }
+
+    /// A drawing and its caption as one floating strip.
+    fn figure(&mut self, d: &Arc<dyn Drawable>, caption: &[Span], x: f32, w: f32) {
+        let mut strip = self.drawing(d, x, w);
+        if !caption.is_empty() {
+            let base = body_base();
+            let lh = base.size * BODY_LEADING;
+            let top = strip.h + 3.0;
+            let lines = layout_spans(caption, &base, w, true, self.fonts, self.warnings);
+            for (i, line) in lines.iter().enumerate() {
+                let bl = top + i as f32 * lh + (lh - base.size) / 2.0 + EM_ASCENT * base.size;
+                draw_line(&mut strip.cmds, line, caption, x, bl);
+            }
+            strip.h = (top + lines.len() as f32 * lh).min(body_height());
+        }
+        self.gap(BLOCK_GAP);
+        self.units.push(Unit::Float(strip));
+        self.gap(BLOCK_GAP);
     }
 
     fn callout(&mut self, kind: CalloutKind, title: Option<&str>, body: &[Block], x: f32, w: f32) {
@@ -830,9 +877,11 @@ impl Layouter<'_> {
             self.strip(strip, !body.is_empty());
             self.gap(2.0);
         }
-        let ctx = Ctx { para_gap: 3.0 };
+        let ctx = Ctx { para_gap: 2.0 };
         if has_icon {
-            self.blocks(body, ix, iw, ctx);
+            // Under a title the body uses the box's full width.
+            let bx = icon_x;
+            self.blocks(body, bx, (w - (bx - x) - pad_r).max(size * 4.0), ctx);
         } else {
             self.indented_item(body, ix, iw, ctx, |strip, bl, sz| {
                 strip.cmds.push(Cmd::Icon {
@@ -844,10 +893,10 @@ impl Layouter<'_> {
             });
         }
         let inner = std::mem::replace(&mut self.units, outer);
-        let pad_top = 7.0;
-        let pad_bottom = 7.0;
+        let pad_top = 5.5;
+        let pad_bottom = 5.5;
         let total = pad_top + measure(&inner) + pad_bottom;
-        self.gap(BLOCK_GAP * 1.5);
+        self.gap(BLOCK_GAP);
         self.units.push(Unit::BoxStart(BoxDeco {
             x,
             w,
@@ -859,7 +908,7 @@ impl Layouter<'_> {
         }));
         self.units.extend(inner);
         self.units.push(Unit::BoxEnd);
-        self.gap(BLOCK_GAP * 1.5);
+        self.gap(BLOCK_GAP);
     }
 
     fn table(
@@ -895,7 +944,7 @@ impl Layouter<'_> {
             xs.push(acc);
         }
 
-        self.gap(BLOCK_GAP * 1.5);
+        self.gap(BLOCK_GAP);
         let header_cells: Vec<Vec<Span>> = (0..ncols)
             .map(|i| {
                 vec![Span::normal(
@@ -917,13 +966,19 @@ impl Layouter<'_> {
             weight: Weight::Regular,
             color: TEXT,
         };
-        for row in rows {
-            for strip in self.table_row(row, &xs, &base, false, hl) {
-                self.strip(strip, false);
+        // The first row stays with the header and the last two rows stay
+        // together: no page starts or ends with a lone row.
+        let n = rows.len();
+        for (i, row) in rows.iter().enumerate() {
+            let slices = self.table_row(row, &xs, &base, false, hl);
+            let m = slices.len();
+            for (k, strip) in slices.into_iter().enumerate() {
+                let keep = k + 1 == m && n >= 2 && (i == 0 || i + 2 == n);
+                self.strip(strip, keep);
             }
         }
         self.units.push(Unit::TableEnd);
-        self.gap(BLOCK_GAP * 1.5);
+        self.gap(BLOCK_GAP);
     }
 
     /// Lays out one table row; returns one strip, or several slices when the
@@ -937,8 +992,8 @@ impl Layouter<'_> {
         hl: Option<usize>,
     ) -> Vec<Strip> {
         let pad_h = 4.0;
-        let pad_v = 3.5;
-        let lh = base.size * 1.5;
+        let pad_v = 2.0;
+        let lh = base.size * 1.4;
         let ncols = xs.len() - 1;
         let empty = Vec::new();
         let cell_lines: Vec<Vec<Line>> = (0..ncols)
@@ -1056,7 +1111,7 @@ fn measure(units: &[Unit]) -> f32 {
     let mut boxes: Vec<f32> = Vec::new();
     for u in units {
         match u {
-            Unit::Strip { strip, .. } => {
+            Unit::Strip { strip, .. } | Unit::Float(strip) => {
                 if started {
                     h += gap;
                 }
@@ -1112,7 +1167,7 @@ struct OpenBox {
 }
 
 /// Where a strip of the unit stream was placed (read by the tests).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct Placement {
     pub page: usize,
@@ -1133,6 +1188,8 @@ struct Paginator {
     boxes: Vec<OpenBox>,
     table_header: Option<Strip>,
     oversize_warned: bool,
+    /// Figures waiting for the next page, with their strip ordinal.
+    floats: Vec<(Strip, usize)>,
 }
 
 impl Paginator {
@@ -1204,6 +1261,36 @@ impl Paginator {
         if let Some(h) = self.table_header.clone() {
             self.place(h, None);
         }
+        if self.boxes.is_empty() && self.table_header.is_none() {
+            self.flush_floats();
+        }
+    }
+
+    /// Places the waiting figures, from the top of the current page.
+    fn flush_floats(&mut self) {
+        for (strip, ordinal) in std::mem::take(&mut self.floats) {
+            if !self.fits(strip.h) {
+                self.new_page();
+            }
+            self.place_at(strip, None, ordinal);
+        }
+    }
+
+    fn fits(&self, h: f32) -> bool {
+        self.page_empty || self.y + self.eff_gap() + h <= self.limit() + 0.01
+    }
+
+    /// Places a strip and records where (`ordinal`: its index among strips).
+    fn place_at(&mut self, strip: Strip, mark: Option<Bookmark>, ordinal: usize) {
+        let h = strip.h;
+        self.place(strip, mark);
+        if let Some(p) = self.placements.get_mut(ordinal) {
+            *p = Placement {
+                page: self.pages.len() - 1,
+                top: self.y - h,
+                bottom: self.y,
+            };
+        }
     }
 
     fn place(&mut self, strip: Strip, mark: Option<Bookmark>) {
@@ -1250,7 +1337,7 @@ impl Paginator {
                     }
                 }
                 Unit::Gap(g) => gap = gap.max(*g),
-                Unit::PageBreak => return h,
+                Unit::PageBreak | Unit::Float(_) => return h,
                 Unit::BoxStart(b) => {
                     if !first {
                         h += gap;
@@ -1276,9 +1363,27 @@ impl Paginator {
                 _ => 0.0,
             })
             .collect();
+        let strips = units
+            .iter()
+            .filter(|u| matches!(u, Unit::Strip { .. } | Unit::Float(_)))
+            .count();
+        self.placements = vec![Placement::default(); strips];
+        let mut ordinal = 0;
         for (i, u) in units.into_iter().enumerate() {
             match u {
+                Unit::Float(strip) => {
+                    if self.floats.is_empty() && self.fits(strip.h) {
+                        self.place_at(strip, None, ordinal);
+                    } else {
+                        self.floats.push((strip, ordinal));
+                    }
+                    ordinal += 1;
+                }
                 Unit::Strip { strip, keep, mark } => {
+                    // A numbered heading does not overtake a waiting figure.
+                    if mark.is_some() && !self.floats.is_empty() {
+                        self.new_page();
+                    }
                     let need = if keep {
                         chains[i].max(strip.h)
                     } else {
@@ -1291,17 +1396,12 @@ impl Paginator {
                             self.new_page();
                         }
                     }
-                    let h = strip.h;
-                    self.place(strip, mark);
-                    self.placements.push(Placement {
-                        page: self.pages.len() - 1,
-                        top: self.y - h,
-                        bottom: self.y,
-                    });
+                    self.place_at(strip, mark, ordinal);
+                    ordinal += 1;
                 }
                 Unit::Gap(g) => self.gap = self.gap.max(g),
                 Unit::PageBreak => {
-                    if !self.page_empty {
+                    if !self.page_empty || !self.floats.is_empty() {
                         self.new_page();
                     }
                 }
@@ -1337,6 +1437,11 @@ impl Paginator {
                 Unit::TableEnd => self.table_header = None,
             }
         }
+        if !self.floats.is_empty() {
+            self.new_page();
+            // Inside a box left open by a malformed stream: place anyway.
+            self.flush_floats();
+        }
         Paginated {
             pages: self.pages,
             marks: self.marks,
@@ -1370,6 +1475,7 @@ pub(crate) fn paginate(units: Vec<Unit>, warnings: &mut Warnings) -> Paginated {
         boxes: Vec::new(),
         table_header: None,
         oversize_warned: false,
+        floats: Vec::new(),
     };
     let out = p.run(units);
     if out.oversize {

@@ -36,7 +36,7 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 use super::doc::{Span, SpanStyle};
 use super::fonts::{Fonts, Weight, is_invisible};
-use super::style::{LINK, MUTED, Rgb, SMALL_SIZE, TEXT};
+use super::style::{BODY_SIZE, LINK, MIN_TEXT_SIZE, MUTED, Rgb, SMALL_SIZE, TEXT};
 
 /// Characters that must not start a line (JLREQ cl-02 closing brackets,
 /// cl-03 hyphens, cl-04 dividing punctuation, cl-05 middle dots, cl-06 full
@@ -89,6 +89,17 @@ pub fn no_line_end(c: char) -> bool {
 /// Latin "word" characters between which no break is made.
 fn word_char(c: char) -> bool {
     c.is_ascii_graphic() || (c.is_alphanumeric() && u32::from(c) < 0x2E80)
+}
+
+/// A digit (ASCII or full-width).
+fn digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// Japanese text (not Latin, not a space), for the number–unit and the
+/// space rules.
+fn japanese(c: char) -> bool {
+    !word_char(c) && !c.is_whitespace()
 }
 
 /// Characters that must not be separated from a neighbour of the same kind.
@@ -215,11 +226,50 @@ fn span_look(style: &SpanStyle, base: &BaseStyle) -> (Weight, f32, Rgb, bool) {
         SpanStyle::Link { .. } => (base.weight, base.size, LINK, false),
         SpanStyle::Small => (
             base.weight,
-            (base.size * SMALL_SIZE / 10.0).min(base.size),
+            (base.size * SMALL_SIZE / BODY_SIZE)
+                .max(MIN_TEXT_SIZE)
+                .min(base.size),
             MUTED,
             false,
         ),
     }
+}
+
+fn boxed(style: &SpanStyle) -> bool {
+    matches!(style, SpanStyle::Value | SpanStyle::Code)
+}
+
+/// Drops Western spaces between Japanese text and a value or code span:
+/// the tinted box already sets the value apart (「回線は 光コラボ です」 is
+/// set 「回線は光コラボです」 with 光コラボ on its box). Spaces next to Latin
+/// text (「お客さまID CAF…」) stay.
+fn tidy_spaces(spans: &[Span]) -> std::borrow::Cow<'_, [Span]> {
+    let needs = spans.windows(2).any(|w| {
+        (boxed(&w[1].style) && w[0].text.ends_with(' '))
+            || (boxed(&w[0].style) && w[1].text.starts_with(' '))
+    });
+    if !needs {
+        return std::borrow::Cow::Borrowed(spans);
+    }
+    let mut out = spans.to_vec();
+    for i in 0..out.len() {
+        if !boxed(&out[i].style) {
+            continue;
+        }
+        if i > 0 && !boxed(&out[i - 1].style) {
+            let t = out[i - 1].text.trim_end_matches(' ');
+            if t.len() < out[i - 1].text.len() && t.chars().next_back().is_some_and(japanese) {
+                out[i - 1].text = t.to_string();
+            }
+        }
+        if i + 1 < out.len() && !boxed(&out[i + 1].style) {
+            let t = out[i + 1].text.trim_start_matches(' ');
+            if t.len() < out[i + 1].text.len() && t.chars().next().is_some_and(japanese) {
+                out[i + 1].text = t.to_string();
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Prepared paragraph: atoms plus break classes between them.
@@ -238,6 +288,7 @@ pub(crate) fn prepare(
     fonts: &Fonts,
     warnings: &mut Warnings,
 ) -> Prepared {
+    let spans = &*tidy_spaces(spans);
     let mut full = String::new();
     let mut atoms: Vec<Atom> = Vec::new();
     // (byte offset, index of the next atom) for every char of `full`.
@@ -338,7 +389,10 @@ pub(crate) fn prepare(
         while p > 0 && atoms[p].is_space() {
             p -= 1;
         }
-        if no_line_start(atoms[i].orig)
+        // A number stays with its unit or counter: 「1枚」「1,500円」「3年」.
+        let unit = digit(atoms[i - 1].orig) && japanese(atoms[i].orig);
+        if unit
+            || no_line_start(atoms[i].orig)
             || no_line_end(atoms[p].orig)
             || inseparable(atoms[i - 1].orig, atoms[i].orig)
         {
@@ -364,6 +418,11 @@ pub(crate) fn prepare(
 /// Breaks prepared text into lines no wider than `width` (in pt), then
 /// justifies all lines but the last of each paragraph (or before a forced
 /// break) when `justify` is set.
+///
+/// A paragraph whose last line would hold only one or two characters
+/// (「くださ／い」) is broken again slightly narrower, up to a few ems, so
+/// that at least three characters go down with them; the lines are then
+/// justified to the full width as usual.
 pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts) -> Vec<Line> {
     let atoms = &p.atoms;
     let n = atoms.len();
@@ -376,9 +435,73 @@ pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts
         .map(|_| Line::default())
         .collect();
     let mut s = 0;
-    let mut after_forced = true;
     while s < n {
-        if !after_forced {
+        let mut seg = greedy(p, s, width, fonts);
+        if short_last_line(atoms, &seg) && width < f32::MAX {
+            let em = atoms[s].size;
+            for k in 1..=SHORT_LINE_MAX_EM {
+                let narrower = width - k as f32 * em;
+                if narrower < 6.0 * em {
+                    break;
+                }
+                let again = greedy(p, s, narrower, fonts);
+                if again.len() == seg.len() && !short_last_line(atoms, &again) {
+                    seg = again;
+                    break;
+                }
+            }
+        }
+        let count = seg.len();
+        for (i, &(ls, le, kind)) in seg.iter().enumerate() {
+            let mut line = set_line(atoms, ls, le, kind == Brk::Soft, fonts);
+            if justify && i + 1 < count {
+                justify_line(&mut line, width);
+            }
+            lines.push(line);
+            if let Brk::Mandatory(c) = kind
+                && le < n
+            {
+                for _ in 1..c {
+                    lines.push(Line::default());
+                }
+            }
+            s = le.max(ls + 1);
+        }
+        if count == 0 {
+            break;
+        }
+    }
+    lines
+}
+
+/// Most ems a paragraph is narrowed by to avoid a one- or two-character
+/// last line.
+const SHORT_LINE_MAX_EM: usize = 4;
+
+/// Whether the last of several lines holds fewer than three characters.
+fn short_last_line(atoms: &[Atom], seg: &[(usize, usize, Brk)]) -> bool {
+    if seg.len() < 2 {
+        return false;
+    }
+    let &(s, e, _) = &seg[seg.len() - 1];
+    let visible = atoms
+        .get(s..e)
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| !a.is_space())
+        .count();
+    visible < 3
+}
+
+/// Greedy breaking of one paragraph (up to and including the next forced
+/// break) starting at atom `s`: the `(start, end, kind)` of each line.
+fn greedy(p: &Prepared, mut s: usize, width: f32, fonts: &Fonts) -> Vec<(usize, usize, Brk)> {
+    let atoms = &p.atoms;
+    let n = atoms.len();
+    let mut out = Vec::new();
+    let mut first = true;
+    while s < n {
+        if !first {
             while s < n && atoms[s].is_space() {
                 s += 1;
             }
@@ -386,6 +509,7 @@ pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts
                 break;
             }
         }
+        first = false;
         // Grow the line while it fits, remembering the last opportunity.
         let mut w = 0.0f32;
         let mut best: Option<usize> = None;
@@ -424,23 +548,13 @@ pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts
                 None => (emergency(atoms, s, j), Brk::No),
             },
         };
-        let last = matches!(kind, Brk::Mandatory(_));
-        let mut line = set_line(atoms, s, e, kind == Brk::Soft, fonts);
-        if justify && !last {
-            justify_line(&mut line, width);
+        out.push((s, e, kind));
+        if matches!(kind, Brk::Mandatory(_)) {
+            break;
         }
-        lines.push(line);
-        if let Brk::Mandatory(c) = kind
-            && e < n
-        {
-            for _ in 1..c {
-                lines.push(Line::default());
-            }
-        }
-        after_forced = last;
         s = e.max(s + 1);
     }
-    lines
+    out
 }
 
 /// Break position when no opportunity fits: by character, at the last atom

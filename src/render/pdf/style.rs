@@ -17,38 +17,40 @@ pub(crate) fn to_mm(v: f32) -> f32 {
 pub(crate) const PAGE_W_MM: f32 = 210.0;
 pub(crate) const PAGE_H_MM: f32 = 297.0;
 /// Left/right margin.
-pub(crate) const MARGIN_X_MM: f32 = 18.0;
+pub(crate) const MARGIN_X_MM: f32 = 15.0;
 /// Top of the body area (below the running header).
-pub(crate) const BODY_TOP_MM: f32 = 22.0;
+pub(crate) const BODY_TOP_MM: f32 = 20.0;
 /// Bottom of the body area (above the running footer).
-pub(crate) const BODY_BOTTOM_MM: f32 = 297.0 - 20.0;
+pub(crate) const BODY_BOTTOM_MM: f32 = 297.0 - 18.0;
 /// Baseline of the running header text.
-pub(crate) const HEADER_BASELINE_MM: f32 = 12.5;
+pub(crate) const HEADER_BASELINE_MM: f32 = 11.0;
 /// Running header rule.
-pub(crate) const HEADER_RULE_MM: f32 = 14.5;
+pub(crate) const HEADER_RULE_MM: f32 = 13.0;
 /// Running footer rule.
-pub(crate) const FOOTER_RULE_MM: f32 = 297.0 - 14.5;
+pub(crate) const FOOTER_RULE_MM: f32 = 297.0 - 13.0;
 /// Baseline of the running footer text.
-pub(crate) const FOOTER_BASELINE_MM: f32 = 297.0 - 10.0;
+pub(crate) const FOOTER_BASELINE_MM: f32 = 297.0 - 8.5;
 
 // --- type scale ---------------------------------------------------------------
 
-pub(crate) const TITLE_SIZE: f32 = 20.0;
+pub(crate) const TITLE_SIZE: f32 = 18.0;
 pub(crate) const SUBTITLE_SIZE: f32 = 11.0;
 pub(crate) const H1_SIZE: f32 = 15.0;
 pub(crate) const H2_SIZE: f32 = 12.5;
 pub(crate) const H3_SIZE: f32 = 11.0;
 pub(crate) const BODY_SIZE: f32 = 10.0;
-pub(crate) const SMALL_SIZE: f32 = 8.0;
+pub(crate) const SMALL_SIZE: f32 = 9.0;
+/// No running text (notes, table cells, captions) is set smaller than this.
+pub(crate) const MIN_TEXT_SIZE: f32 = 9.0;
 pub(crate) const HEADER_SIZE: f32 = 8.0;
 pub(crate) const TABLE_SIZE: f32 = 9.0;
 /// Line height of running Japanese text, as a multiple of the font size.
-pub(crate) const BODY_LEADING: f32 = 1.6;
+pub(crate) const BODY_LEADING: f32 = 1.5;
 /// Line height of headings and table cells.
 pub(crate) const TIGHT_LEADING: f32 = 1.4;
 
 /// Space between consecutive body blocks.
-pub(crate) const BLOCK_GAP: f32 = 6.0;
+pub(crate) const BLOCK_GAP: f32 = 5.0;
 
 // --- colours -------------------------------------------------------------------
 

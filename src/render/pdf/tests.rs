@@ -744,3 +744,158 @@ fn random_unicode_does_not_panic() {
         Err(e) => panic!("{e}"),
     }
 }
+
+// --- design rules (issue 13): units, short last lines, spaces, floats ------
+
+#[test]
+fn a_number_stays_with_its_unit() {
+    for pad in 0..40 {
+        let text = format!(
+            "{}電子証明書は1枚、発行料は1,500円で、反映まで1週間ほどかかります。",
+            "あ".repeat(pad)
+        );
+        for width in [12.0, 17.0, 23.0] {
+            let lines = lines_of(&[Span::normal(text.clone())], width);
+            for pair in lines.windows(2) {
+                let (a, b) = (text_of(&pair[0]), text_of(&pair[1]));
+                let split = a.chars().last().is_some_and(|c| c.is_ascii_digit())
+                    && b.chars().next().is_some_and(|c| !c.is_ascii());
+                assert!(!split, "number split from its unit: {a:?} / {b:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn no_paragraph_ends_with_a_one_or_two_character_line() {
+    let sentence = "支払基金から、書留で電子証明書発行通知書が届きます。設置日に使うので、それまで大切に保管してください。";
+    let mut checked = 0;
+    for cut in 20..sentence.chars().count() {
+        let text: String = sentence.chars().take(cut).collect();
+        for width in [16.0, 21.0, 30.0] {
+            let lines = lines_of(&[Span::normal(text.clone())], width);
+            if lines.len() < 2 {
+                continue;
+            }
+            checked += 1;
+            let last = text_of(lines.last().unwrap_or(&Line::default()));
+            assert!(
+                last.chars().count() >= 3,
+                "{cut}/{width}: last line {last:?} of {:?}",
+                lines.iter().map(text_of).collect::<Vec<_>>()
+            );
+        }
+    }
+    assert!(checked > 50);
+}
+
+#[test]
+fn values_are_not_padded_with_western_spaces() {
+    let spans = [
+        Span::normal("この医療機関の回線は "),
+        Span::value("光コラボ", "line.carrier"),
+        Span::normal(" です。お客さまID "),
+        Span::value("CAF0912345678", "line.customer_id"),
+        Span::normal(" を入力します。"),
+    ];
+    let lines = lines_of(&spans, 80.0);
+    let text: String = lines.iter().map(text_of).collect();
+    assert_eq!(
+        text,
+        "この医療機関の回線は光コラボです。お客さまID CAF0912345678を入力します。"
+    );
+}
+
+struct Tall(f32);
+impl Drawable for Tall {
+    fn height(&self, _width_mm: f32) -> f32 {
+        self.0
+    }
+    fn draw(&self, _ops: &mut Vec<printpdf::Op>, _o: printpdf::Point, _w: f32, _f: &Fonts) {}
+}
+
+fn heading2(n: &str) -> Block {
+    Block::Heading {
+        level: 2,
+        number: Some(n.into()),
+        text: format!("手順{n}"),
+        bookmark: true,
+    }
+}
+
+#[test]
+fn a_figure_that_does_not_fit_lets_its_step_text_fill_the_page() {
+    let doc = Document {
+        blocks: vec![
+            para(1),
+            Block::Spacer(150.0),
+            heading2("1-1"),
+            para(1),
+            Block::Figure {
+                drawing: Arc::new(Tall(150.0)),
+                caption: vec![Span::normal("画面「申請」")],
+            },
+            para(2),
+            heading2("1-2"),
+            para(1),
+        ],
+        ..Document::default()
+    };
+    let (units, p) = layout_doc(&doc);
+    let kinds: Vec<&str> = units
+        .iter()
+        .filter_map(|u| match u {
+            Unit::Strip { mark: Some(_), .. } => Some("h"),
+            Unit::Strip { .. } => Some("s"),
+            Unit::Float(_) => Some("f"),
+            _ => None,
+        })
+        .collect();
+    let fig = kinds.iter().position(|k| *k == "f").unwrap_or(0);
+    let next_heading = kinds.iter().rposition(|k| *k == "h").unwrap_or(0);
+    let fig_page = p.placements[fig].page;
+    // The text after the figure stays on the earlier page …
+    assert!(p.placements[fig + 1].page < fig_page, "{:?}", p.placements);
+    // … the figure tops the next page, and the next step follows it.
+    assert!(p.placements[fig].top <= mm(BODY_TOP_MM) + 0.5);
+    assert!(p.placements[next_heading].page >= fig_page);
+    assert!(
+        p.placements[next_heading].top >= p.placements[fig].bottom
+            || p.placements[next_heading].page > fig_page
+    );
+}
+
+#[test]
+fn no_table_row_stands_alone_on_a_page() {
+    let rows: Vec<Vec<Vec<Span>>> = (0..6)
+        .map(|i| {
+            vec![
+                vec![Span::normal(format!("行{i}"))],
+                vec![Span::normal("説明")],
+            ]
+        })
+        .collect();
+    for filler in 0..40 {
+        let doc = Document {
+            blocks: vec![
+                Block::Spacer(filler as f32 * 6.0),
+                Block::Table {
+                    columns: vec![],
+                    rows: rows.clone(),
+                    highlight_col: None,
+                },
+            ],
+            ..Document::default()
+        };
+        let (_, p) = layout_doc(&doc);
+        // Strips: header, rows 0..6.
+        let pages: Vec<usize> = p.placements.iter().map(|pl| pl.page).collect();
+        for page in 0..p.pages.len() {
+            let body_rows = pages[1..].iter().filter(|&&pg| pg == page).count();
+            assert!(
+                body_rows != 1,
+                "filler {filler}: a lone row on page {page}: {pages:?}"
+            );
+        }
+    }
+}
