@@ -107,6 +107,17 @@ impl Diagnostic {
                 let keep = self.pos.column.saturating_sub(1) as usize;
                 line = line.chars().take(keep).collect::<String>() + "****";
             }
+            // Invisible characters (bidi overrides …) would rearrange the terminal line.
+            let line: String = line
+                .chars()
+                .map(|c| {
+                    if crate::validate::normalize::is_invisible(c) || c == '\t' {
+                        if c == '\t' { ' ' } else { '\u{FFFD}' }
+                    } else {
+                        c
+                    }
+                })
+                .collect();
             let (line, column) = clip(&line, self.pos.column as usize);
             let num = self.pos.line.to_string();
             let pad = " ".repeat(num.len());
@@ -171,15 +182,16 @@ fn source_line(pos: &SourcePos) -> Option<String> {
     let index = pos.line.checked_sub(1)? as usize;
     let mut sources = shown_sources().lock().ok()?;
     let meta = std::fs::metadata(path).ok();
-    let stamp = meta
-        .as_ref()
-        .map(|m| (m.len(), m.modified().ok()));
+    let stamp = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
     let fresh = match sources.get(path) {
         Some(s) => s.stamp.is_none() || s.stamp == stamp,
         None => false,
     };
     if !fresh {
-        if meta.as_ref().is_none_or(|m| !m.is_file() || m.len() > MAX_ECHO_FILE) {
+        if meta
+            .as_ref()
+            .is_none_or(|m| !m.is_file() || m.len() > MAX_ECHO_FILE)
+        {
             return None;
         }
         let bytes = std::fs::read(path).ok()?;

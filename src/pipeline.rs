@@ -258,7 +258,11 @@ fn process_clinic(
     // A file that could not be read at all has no values: its load errors say
     // why; "required field missing" for every field would only bury them.
     let unreadable = clinic.values.is_empty() && !clinic.load_errors.is_empty();
-    let issues = if unreadable { &[][..] } else { &guide.issues[..] };
+    let issues = if unreadable {
+        &[][..]
+    } else {
+        &guide.issues[..]
+    };
     let mut diagnostics: Vec<Diagnostic> = issues
         .iter()
         .map(|issue| issue_diagnostic(issue, clinic))

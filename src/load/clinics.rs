@@ -6,10 +6,10 @@
 //! an output.
 
 use super::yaml::{self, Node};
-use crate::validate::secret::{KeyClass, classify};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::clinic::{Clinic, FieldCatalog, RawValue};
 use crate::model::{Located, SourcePos};
+use crate::validate::secret::{KeyClass, classify};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,7 +23,8 @@ pub fn load_dir(dir: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnostics
     let (files, links) = clinic_files(dir);
     for link in links {
         let file = Arc::new(link);
-        let msg = "this clinic file is a symbolic link; tebiki reads only real files in clinic data";
+        let msg =
+            "this clinic file is a symbolic link; tebiki reads only real files in clinic data";
         diags.push(
             Diagnostic::error(SourcePos::new(file.clone(), 0, 0), msg)
                 .with_help("copy the file into the clinics folder instead of linking it"),
@@ -82,15 +83,20 @@ pub fn cap(mut d: Diagnostics, file: &Path) -> Diagnostics {
     }
     d.0.sort_by_key(|x| x.severity);
     let more = d.0.len() - max;
-    let errors = d.0[max..].iter().filter(|x| x.severity == crate::model::Severity::Error).count();
+    let errors = d.0[max..]
+        .iter()
+        .filter(|x| x.severity == crate::model::Severity::Error)
+        .count();
     d.0.truncate(max);
     let msg = format!("{more} more problem(s) in this file not shown ({errors} error(s))");
-    d.push(if errors > 0 {
-        Diagnostic::error(SourcePos::new(Arc::new(file.to_path_buf()), 0, 0), msg)
-    } else {
-        Diagnostic::warning(SourcePos::new(Arc::new(file.to_path_buf()), 0, 0), msg)
-    }
-    .with_help("fix the ones above and run tebiki check again"));
+    d.push(
+        if errors > 0 {
+            Diagnostic::error(SourcePos::new(Arc::new(file.to_path_buf()), 0, 0), msg)
+        } else {
+            Diagnostic::warning(SourcePos::new(Arc::new(file.to_path_buf()), 0, 0), msg)
+        }
+        .with_help("fix the ones above and run tebiki check again"),
+    );
     d
 }
 
@@ -119,7 +125,10 @@ pub fn load_one(path: &Path, catalog: &FieldCatalog) -> (Clinic, Diagnostics) {
     let bytes = match super::limits::read_limited(path, super::limits::MAX_CLINIC_FILE) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error(SourcePos::new(file.clone(), 0, 0), format!("cannot read clinic file: {e}"));
+            let d = Diagnostic::error(
+                SourcePos::new(file.clone(), 0, 0),
+                format!("cannot read clinic file: {e}"),
+            );
             return (fail(&mut diags, d), diags);
         }
     };
@@ -173,7 +182,11 @@ fn apply_masks(text: &str, masks: &[Mask]) -> String {
         let (l1, c1) = (b.line.max(a.line) as usize, b.column.max(1) as usize);
         for l in l0..=l1 {
             let from = if l == l0 { c0 } else { 1 };
-            let to = if l == l1 { if l1 == l0 { c1.max(c0 + 1) } else { c1 } } else { usize::MAX };
+            let to = if l == l1 {
+                if l1 == l0 { c1.max(c0 + 1) } else { c1 }
+            } else {
+                usize::MAX
+            };
             if to > from {
                 per_line.entry(l).or_default().push((from, to));
             }
@@ -190,7 +203,11 @@ fn apply_masks(text: &str, masks: &[Mask]) -> String {
                 for (j, c) in chars.iter().enumerate() {
                     let col = j + 1;
                     // Indentation of continuation lines stays.
-                    if hidden(col) && !(c.is_whitespace() && !in_mask && chars[..j].iter().all(|x| x.is_whitespace())) {
+                    if hidden(col)
+                        && !(c.is_whitespace()
+                            && !in_mask
+                            && chars[..j].iter().all(|x| x.is_whitespace()))
+                    {
                         if !in_mask {
                             out.push_str("****");
                             in_mask = true;
@@ -359,15 +376,23 @@ fn value_of(
                                 diags.push(secret_diag(spos, &spath));
                             } else {
                                 diags.push(
-                                    Diagnostic::warning(kpos.clone(), format!("unknown key `{k}` in a list item of `{path}` (ignored)"))
-                                        .with_help("list items are text or `name: ...`"),
+                                    Diagnostic::warning(
+                                        kpos.clone(),
+                                        format!(
+                                            "unknown key `{k}` in a list item of `{path}` (ignored)"
+                                        ),
+                                    )
+                                    .with_help("list items are text or `name: ...`"),
                                 );
                             }
                         }
                         if !named {
                             diags.push(
-                                Diagnostic::error(pos.clone(), "list items must be text or `name: ...`")
-                                    .with_help("write `- オンライン資格確認パソコン`"),
+                                Diagnostic::error(
+                                    pos.clone(),
+                                    "list items must be text or `name: ...`",
+                                )
+                                .with_help("write `- オンライン資格確認パソコン`"),
                             );
                         }
                     }

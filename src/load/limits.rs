@@ -143,7 +143,14 @@ fn utf16_kind(bytes: &[u8]) -> Option<Encoding> {
     if sample.len() < 4 {
         return None;
     }
-    let zeros = |offset: usize| sample.iter().skip(offset).step_by(2).filter(|b| **b == 0).count();
+    let zeros = |offset: usize| {
+        sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
     let (even, odd) = (zeros(0), zeros(1));
     let half = sample.len() / 2;
     if odd * 4 >= half && even * 10 < half {
@@ -169,7 +176,10 @@ mod tests {
         let text = "医療機関コード,名称\n1430123455,みなと歯科\n";
         assert_eq!(decode_guess(text.as_bytes()).unwrap().1, Encoding::Utf8);
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
-        assert_eq!(decode_guess(&sjis).unwrap(), (text.into(), Encoding::ShiftJis));
+        assert_eq!(
+            decode_guess(&sjis).unwrap(),
+            (text.into(), Encoding::ShiftJis)
+        );
         let (euc, _, _) = encoding_rs::EUC_JP.encode(text);
         assert_eq!(decode_guess(&euc).unwrap(), (text.into(), Encoding::EucJp));
         let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();

@@ -8,13 +8,13 @@
 
 use super::clinics::make_clinic;
 use super::limits::{self, Encoding};
-use crate::validate::secret::{KeyClass, classify_header};
-use std::io::Read as _;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::clinic::{Clinic, FieldCatalog, RawValue};
 use crate::model::{Located, SourcePos};
 use crate::validate::normalize::to_half_width;
+use crate::validate::secret::{KeyClass, classify_header};
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -385,7 +385,10 @@ fn check_zip(bytes: &[u8], file: &Arc<PathBuf>) -> Result<(), Diagnostic> {
         let mut part = zip
             .by_index(i)
             .map_err(|e| bad(format!("cannot open spreadsheet: {e}")))?;
-        let name = part.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("#{i}"));
+        let name = part
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| format!("#{i}"));
         let limit = limits::MAX_XLSX_PART.min(limits::MAX_XLSX_TOTAL - total);
         if part.size() > limit {
             return Err(bad(too_large_part(&name, part.size(), limit)));
@@ -414,8 +417,8 @@ fn read_xlsx(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Sheet>, Diagnostic>
     let bytes = limits::read_limited(path, limits::MAX_XLSX_FILE)
         .map_err(|e| Diagnostic::error(whole.clone(), format!("cannot read spreadsheet: {e}")))?;
     check_zip(&bytes, file)?;
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| {
             Diagnostic::error(whole.clone(), format!("cannot open spreadsheet: {e}"))
                 .with_help("save it as .xlsx (Excel 2007 or later) or export it as CSV")
         })?;
@@ -457,14 +460,21 @@ fn read_xlsx(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Sheet>, Diagnostic>
                     ),
                 )
                 .with_help("delete the stray cell (Ctrl+End in Excel jumps to the last used cell)");
-                d.cell = Some(format!("sheet {name}, cell {}{}", column_letter(c as usize), r + 1));
+                d.cell = Some(format!(
+                    "sheet {name}, cell {}{}",
+                    column_letter(c as usize),
+                    r + 1
+                ));
                 return Err(d);
             }
             cells_read += 1;
             if cells_read > limits::MAX_CELLS {
                 return Err(Diagnostic::error(
                     whole.clone(),
-                    format!("the workbook has more than {} filled cells", limits::MAX_CELLS),
+                    format!(
+                        "the workbook has more than {} filled cells",
+                        limits::MAX_CELLS
+                    ),
                 )
                 .with_help("split the list into several files"));
             }

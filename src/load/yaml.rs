@@ -264,14 +264,24 @@ mod tests {
         assert!(e.message.contains("second YAML document"), "{}", e.message);
         assert!(read_tree("---\na: 1\n", &file()).is_ok());
         let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
-        assert!(read_tree(&deep, &file()).unwrap_err().message.contains("nested too deeply"));
+        assert!(
+            read_tree(&deep, &file())
+                .unwrap_err()
+                .message
+                .contains("nested too deeply")
+        );
     }
 
     #[test]
     fn ends_are_kept() {
         let t = read_tree("a: {b: 1}\nc: x\n", &file()).unwrap();
-        let Node::Map { entries, .. } = t else { panic!() };
-        assert_eq!((entries[0].2.end().line, entries[0].2.end().column), (1, 10));
+        let Node::Map { entries, .. } = t else {
+            panic!()
+        };
+        assert_eq!(
+            (entries[0].2.end().line, entries[0].2.end().column),
+            (1, 10)
+        );
         assert_eq!((entries[1].2.end().line, entries[1].2.end().column), (2, 5));
     }
 

@@ -62,7 +62,11 @@ fn is_forbidden(key: &str, catalog: &FieldCatalog) -> bool {
         return true;
     }
     let k = compact(&fold_for_match(key));
-    !k.is_empty() && catalog.forbidden.iter().any(|f| compact(&fold_for_match(f)) == k)
+    !k.is_empty()
+        && catalog
+            .forbidden
+            .iter()
+            .any(|f| compact(&fold_for_match(f)) == k)
 }
 
 /// Letters and digits only (any script).
@@ -395,11 +399,11 @@ mod tests {
 
     #[test]
     fn masks_lines() {
-        assert_eq!(mask_line("password: abc").as_deref(), Some("password: ****"));
         assert_eq!(
-            mask_line("  - ﾋﾐﾂ: 1234").as_deref(),
-            Some("  - ﾋﾐﾂ: ****")
+            mask_line("password: abc").as_deref(),
+            Some("password: ****")
         );
+        assert_eq!(mask_line("  - ﾋﾐﾂ: 1234").as_deref(), Some("  - ﾋﾐﾂ: ****"));
         assert_eq!(
             mask_line("line: {type: 1, pin: 1234, x: 2}").as_deref(),
             Some("line: {type: 1, pin: ****")
