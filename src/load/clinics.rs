@@ -152,7 +152,7 @@ pub fn load_one(path: &Path, catalog: &FieldCatalog) -> (Clinic, Diagnostics) {
         Err(d) => return (fail(&mut diags, d), diags),
     };
     let mut masks = Vec::new();
-    let clinic = from_tree(&tree, &file, catalog, &mut diags, &mut masks);
+    let clinic = from_tree_masked(&tree, &file, catalog, &mut diags, &mut masks);
     // Now only values of schema fields stay visible.
     let shown = apply_masks(text, &masks);
     crate::diag::register_source(path, crate::validate::secret::mask_text(&shown));
@@ -224,9 +224,19 @@ fn apply_masks(text: &str, masks: &[Mask]) -> String {
     out
 }
 
-/// Builds a clinic from a parsed YAML tree; `masks` receives the spans of
-/// every value that is not a schema field (secret or unknown).
+/// Builds a clinic from a parsed YAML tree.
 pub fn from_tree(
+    tree: &Node,
+    file: &Arc<PathBuf>,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+) -> Option<Clinic> {
+    from_tree_masked(tree, file, catalog, diags, &mut Vec::new())
+}
+
+/// [`from_tree`]; `masks` receives the spans of every value that is not a
+/// schema field (secret or unknown).
+fn from_tree_masked(
     tree: &Node,
     file: &Arc<PathBuf>,
     catalog: &FieldCatalog,
@@ -320,12 +330,11 @@ fn flatten(
                     diags.push(unknown_field(kpos.clone(), &path, catalog));
                 }
             }
-            KeyClass::Field(_) => match value_of(v, &path, catalog, diags, masks) {
-                Some(val) => {
+            KeyClass::Field(_) => {
+                if let Some(val) = value_of(v, &path, catalog, diags, masks) {
                     out.insert(path, Located::new(val, v.pos().clone()));
                 }
-                None => {}
-            },
+            }
         }
     }
 }
@@ -362,12 +371,13 @@ fn value_of(
                         let mut named = false;
                         for (kpos, k, v) in entries {
                             let sub = join(path, k);
-                            if k == "name" && !looks_secret(&sub, catalog) {
-                                if let Node::Scalar { text, pos, .. } = v {
-                                    list.push(Located::new(text.clone(), pos.clone()));
-                                    named = true;
-                                    continue;
-                                }
+                            if k == "name"
+                                && !looks_secret(&sub, catalog)
+                                && let Node::Scalar { text, pos, .. } = v
+                            {
+                                list.push(Located::new(text.clone(), pos.clone()));
+                                named = true;
+                                continue;
                             }
                             masks.push((v.pos().clone(), v.end().clone()));
                             if looks_secret(&sub, catalog) {

@@ -192,11 +192,7 @@ pub fn read_tree(text: &str, file: &Arc<PathBuf>) -> Result<Node, Diagnostic> {
         };
         // Attach the finished node to its parent.
         match (stack.last_mut(), maps.last_mut()) {
-            (None, _) => {
-                if root.is_none() {
-                    root = Some(node);
-                }
-            }
+            (None, _) if root.is_none() => root = Some(node),
             (Some(Node::Seq { items, .. }), _) => items.push(node),
             (Some(Node::Map { entries, .. }), Some(Some(open))) => match open.key.take() {
                 None => {
