@@ -596,6 +596,9 @@ fn clinic_hash(inputs: &Inputs, clinic: &Clinic) -> String {
     h.part(inputs.hash.as_bytes())
         .part(clinic.key.as_bytes())
         .part(clinic.source.file.to_string_lossy().as_bytes());
+    for e in &clinic.load_errors {
+        h.part(b"e").part(e.as_bytes());
+    }
     for (path, v) in &clinic.values {
         h.part(path.as_bytes());
         match &v.value {
@@ -700,15 +703,28 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
 fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     let facts = eval::facts::build(&clinic, ctx.content, ctx.today);
     let guide = eval::evaluate_with_facts(ctx.content, &clinic, &facts);
-    let mut diagnostics: Vec<Diagnostic> = guide
-        .issues
+    // A file that could not be read at all has no values: its load errors say
+    // why; "required field missing" for every field would only bury them.
+    let unreadable = clinic.values.is_empty() && !clinic.load_errors.is_empty();
+    let issues = if unreadable {
+        &[][..]
+    } else {
+        &guide.issues[..]
+    };
+    let mut diagnostics: Vec<Diagnostic> = issues
         .iter()
         .map(|issue| issue_diagnostic(issue, &clinic))
         .collect();
-    let data_errors: Vec<_> = guide
-        .issues
+    let data_errors: Vec<&str> = clinic
+        .load_errors
         .iter()
-        .filter(|i| i.severity == Severity::Error)
+        .map(String::as_str)
+        .chain(
+            issues
+                .iter()
+                .filter(|i| i.severity == Severity::Error)
+                .map(|i| i.message.as_str()),
+        )
         .collect();
     let input_hash = clinic_hash(ctx.inputs, &clinic);
     let entry = entry_of(&guide, &clinic, input_hash);
@@ -766,11 +782,7 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
         r.entry.failure = format!(
             "データの誤り {} 件のため手順書を作成していません: {}",
             data_errors.len(),
-            data_errors
-                .iter()
-                .map(|i| i.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" / ")
+            data_errors.join(" / ")
         );
     }
     // Files of the last build this one did not write again (a wrong handout
