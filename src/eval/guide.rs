@@ -4,7 +4,7 @@
 //! handout, illustrations). Renderers never compute values, dates or
 //! warnings themselves, so the HTML and the PDF cannot disagree.
 
-use crate::model::manual::{Button, Callout, Contact, Control, NoteKind, ScreenKind};
+use crate::model::manual::{Button, Callout, Contact, Control, Frame, NoteKind, ScreenKind};
 use crate::model::{Rich, Severity};
 use serde::Serialize;
 
@@ -200,6 +200,8 @@ pub struct GuideRow {
 pub struct GuideScreen {
     /// Kind.
     pub kind: ScreenKind,
+    /// The frame drawn around it (`None`: a plain window).
+    pub frame: Option<Frame>,
     /// Title.
     pub title: String,
     /// URL shown.

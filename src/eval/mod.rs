@@ -117,6 +117,7 @@ fn eval_manual(
                         body: resolve(&s.body),
                         screen: s.screen.as_ref().map(|sc| GuideScreen {
                             kind: sc.kind,
+                            frame: sc.frame.clone(),
                             title: sc.title.clone(),
                             url: sc.url.clone(),
                             lead: resolve(&sc.lead),
