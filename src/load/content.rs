@@ -77,6 +77,8 @@ struct RawManual {
     id: Spanned<String>,
     title: String,
     #[serde(default)]
+    guide_title: Option<String>,
+    #[serde(default)]
     version: Option<String>,
     #[serde(default)]
     order: Option<i64>,
@@ -918,6 +920,7 @@ impl Ctx<'_> {
         }
         Manual {
             id: m.id.value,
+            guide_title: m.guide_title.unwrap_or_else(|| m.title.clone()),
             title: m.title,
             version: m.version.unwrap_or_else(|| "1".into()),
             summary: self.md(&m.summary, &at),

@@ -13,6 +13,9 @@ pub struct Manual {
     pub id: String,
     /// Title as printed on guides.
     pub title: String,
+    /// The name of the document made from this manual, in the title of a
+    /// clinic's guide and handout (default: `title`).
+    pub guide_title: String,
     /// Content version, printed in the PDF footer.
     pub version: String,
     /// Short description shown before the first part.
@@ -405,4 +408,7 @@ pub struct Content {
     pub fields: super::clinic::FieldCatalog,
     /// Tunable numbers (days, fees) used by evaluation.
     pub constants: BTreeMap<String, f64>,
+    /// The theme's wording (headings, labels, what a row shows), the same for
+    /// every renderer.
+    pub strings: std::sync::Arc<super::strings::Strings>,
 }

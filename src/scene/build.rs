@@ -38,6 +38,24 @@ pub struct SceneOptions {
     pub callout_detail: bool,
     /// Draw highlights, callouts and corrections (false: the bare screen).
     pub annotate: bool,
+    /// Words beside a masked secret number / password (the theme's
+    /// `picture_secret` and `picture_password`; never with digits).
+    pub secret_note: String,
+    /// See `secret_note`.
+    pub password_note: String,
+}
+
+impl SceneOptions {
+    fn words() -> crate::model::strings::Strings {
+        crate::model::strings::Strings::default()
+    }
+
+    /// Takes the words drawn in pictures from the theme's strings.
+    pub fn worded(mut self, t: &crate::model::strings::Strings) -> Self {
+        self.secret_note = t.get("picture_secret").to_string();
+        self.password_note = t.get("picture_password").to_string();
+        self
+    }
 }
 
 impl Default for SceneOptions {
@@ -48,6 +66,8 @@ impl Default for SceneOptions {
             help_lines: 2,
             callout_detail: true,
             annotate: true,
+            secret_note: Self::words().get("picture_secret").to_string(),
+            password_note: Self::words().get("picture_password").to_string(),
         }
     }
 }
@@ -1497,7 +1517,7 @@ impl Builder<'_> {
 
     fn display(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
         let (text, color, role) = match &row.shown {
-            Shown::Nothing => ("（ポータルが表示）".to_string(), PLACEHOLDER, Role::Control),
+            Shown::Nothing => (row.display.clone(), PLACEHOLDER, Role::Control),
             _ => Self::shown_text(row),
         };
         let ls = wrap(&text, BODY, w);
@@ -1547,6 +1567,7 @@ impl Builder<'_> {
     }
 
     /// Masked boxes for a secret number, and a note that the clinic types its own.
+    /// Masked boxes for a secret, with the theme's words beside them.
     fn secret(&mut self, x: f32, w: f32, y: f32, digits: Option<u8>, confirm: bool) -> (f32, Bx) {
         // A password (no digit count) shows eight dots, like a browser.
         let n = digits.unwrap_or(8).clamp(1, 16) as usize;
@@ -1557,10 +1578,11 @@ impl Builder<'_> {
         let mut bottom = first.bottom();
         // The note sits beside the first box when it fits, else below it.
         let note = if digits.is_some() {
-            "院内で決めた数字を入力（この資料には記載しません）"
+            self.opts.secret_note.clone()
         } else {
-            "登録済みのパスワードを入力（この資料には記載しません）"
+            self.opts.password_note.clone()
         };
+        let note = note.as_str();
         let room = w - bw - 12.0;
         bottom = if room >= SMALL * 10.0 {
             let ls = wrap(note, SMALL, room);
@@ -2099,14 +2121,15 @@ pub(crate) mod tests {
     }
 
     fn row(id: &str, label: &str, control: Control, shown: Shown) -> GuideRow {
+        let t = crate::model::strings::Strings::default();
         GuideRow {
             id: id.into(),
             label: label.into(),
             required: true,
+            // The scene draws it for secrets and rows without a value.
+            display: shown.display(&control, false, &t),
             control,
             help: Rich::default(),
-            // Not read by the scene builder.
-            display: String::new(),
             is_value: false,
             shown,
             prefilled: false,
