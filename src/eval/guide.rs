@@ -299,6 +299,8 @@ pub struct Guide {
     /// The document's title (HTML title, PDF title and page 1), from the
     /// theme's `title` and the manuals' `guide_title`.
     pub title: String,
+    /// The manuals' `guide_title`s joined: the documents the title names.
+    pub documents: String,
     /// The theme's wording, the one source every renderer words from.
     #[serde(skip)]
     pub strings: Arc<Strings>,

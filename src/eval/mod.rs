@@ -83,14 +83,13 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, facts: &Facts) ->
         .map(|m| m.guide_title.as_str())
         .collect();
     let t = &content.strings;
+    let documents = documents.join(t.get("title_joiner"));
     Guide {
         title: t.fill(
             "title",
-            &[
-                ("clinic", &text("name")),
-                ("documents", &documents.join(t.get("title_joiner"))),
-            ],
+            &[("clinic", &text("name")), ("documents", &documents)],
         ),
+        documents,
         strings: content.strings.clone(),
         clinic_key: clinic.key.clone(),
         clinic_name: text("name"),

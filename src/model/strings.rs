@@ -46,11 +46,7 @@ impl Strings {
 
     /// The text of `key` with each `{name}` replaced by its value.
     pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut out = self.get(key).to_string();
-        for (name, value) in values {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        out
+        fill_in(self.get(key), values)
     }
 
     /// The text of `key` split around `{name}`: (before, after). Used where the
@@ -59,6 +55,15 @@ impl Strings {
         let t = self.get(key);
         t.split_once(&format!("{{{name}}}")).unwrap_or(("", t))
     }
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill_in(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep, Shown};
 use crate::model::Severity;
 use crate::model::manual::NoteKind;
 use crate::model::rich::{Block as RBlock, Inline, Rich};
-use crate::model::strings::Strings;
+use crate::model::strings::{Strings, fill_in};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -18,17 +18,15 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     // The same title as the HTML guide's: the clinic's name as a value span,
     // the words around it from the theme's `title`.
     let (before, after) = t.split("title", "clinic");
-    let documents = guide
-        .title
-        .strip_prefix(before)
-        .and_then(|rest| rest.strip_prefix(guide.clinic_name.as_str()))
-        .unwrap_or(after);
+    let docs = [("documents", guide.documents.as_str())];
     let mut title = Vec::new();
     if !before.is_empty() {
-        title.push(Span::bold(before.to_string()));
+        title.push(Span::bold(fill_in(before, &docs)));
     }
     title.push(Span::value(guide.clinic_name.clone(), "name"));
-    title.push(Span::bold(documents.to_string()));
+    if !after.is_empty() {
+        title.push(Span::bold(fill_in(after, &docs)));
+    }
     b.push(Block::Title {
         text: title,
         subtitle: vec![Span::normal(t.fill(
