@@ -121,7 +121,7 @@ fn search(site: &Path, q: &str) -> Vec<String> {
     let s = tebiki::site::search::Searcher::new(&index);
     s.search(q)
         .into_iter()
-        .map(|h| index.docs[h.doc as usize].u.clone())
+        .map(|h| index.docs[h.doc].u.clone())
         .collect()
 }
 
