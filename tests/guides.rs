@@ -75,7 +75,10 @@ fn all_nine_steps_and_every_annotation_appear() {
     for step in [
         "1-1", "1-2", "1-3", "1-4", "2-1", "2-2", "2-3", "2-4", "2-5",
     ] {
-        assert!(html.contains(&format!("id=\"step-{step}\"")), "step {step}");
+        assert!(
+            html.contains(&format!("id=\"step-online-shikaku-{step}\"")),
+            "step {step}"
+        );
     }
     for note in [
         "1を選択してください",
@@ -201,7 +204,7 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
     let base = dir.path().join("out/clinics/1430123455");
     let html = read(&base.join("index.html"));
     // The usage-form picture of step 1-3 shows this clinic's customer ID and start month.
-    let step = &html[html.find("id=\"step-1-3\"").unwrap()..];
+    let step = &html[html.find("id=\"step-online-shikaku-1-3\"").unwrap()..];
     let svg = &step[step.find("<svg").unwrap()..step.find("</svg>").unwrap()];
     assert!(svg.contains("CAF1253000113"), "value inside the picture");
     assert!(svg.contains("2027"), "start year inside the picture");
