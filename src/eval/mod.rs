@@ -41,6 +41,16 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, facts: &Facts) ->
             message: resolve(&r.message),
             consequence: resolve(&r.consequence),
             step: r.step.clone(),
+            step_number: r
+                .step
+                .as_ref()
+                .and_then(|id| find_step(content, id))
+                .map(|(_, s)| s.number.clone()),
+            step_key: r
+                .step
+                .as_ref()
+                .and_then(|id| find_step(content, id))
+                .map(|(m, s)| format!("{}/{}", m.id, s.id)),
             field: r.field.clone(),
             expect: r.expect.clone(),
         })
@@ -67,7 +77,20 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, facts: &Facts) ->
     let today = facts.today.unwrap_or_else(dates::today_jst);
     let mut issues = facts.issues.clone();
     issues.sort_by_key(|i| i.severity);
+    let documents: Vec<&str> = content
+        .manuals
+        .iter()
+        .map(|m| m.guide_title.as_str())
+        .collect();
+    let t = &content.strings;
+    let documents = documents.join(t.get("title_joiner"));
     Guide {
+        title: t.fill(
+            "title",
+            &[("clinic", &text("name")), ("documents", &documents)],
+        ),
+        documents,
+        strings: content.strings.clone(),
         clinic_key: clinic.key.clone(),
         clinic_name: text("name"),
         institution_code: facts
@@ -112,11 +135,13 @@ fn eval_manual(
                         .collect();
                     GuideStep {
                         id: s.id.clone(),
+                        key: format!("{}/{}", manual.id, s.id),
                         number: s.number.clone(),
                         title: s.title.clone(),
                         body: resolve(&s.body),
                         screen: s.screen.as_ref().map(|sc| GuideScreen {
                             kind: sc.kind,
+                            frame: sc.frame.clone(),
                             title: sc.title.clone(),
                             url: sc.url.clone(),
                             lead: resolve(&sc.lead),
@@ -167,6 +192,17 @@ fn eval_manual(
             })
             .collect(),
     }
+}
+
+/// The manual and step a rule's `step:` names.
+fn find_step<'c>(content: &'c Content, id: &str) -> Option<(&'c Manual, &'c crate::model::Step)> {
+    content.manuals.iter().find_map(|m| {
+        m.parts
+            .iter()
+            .flat_map(|p| p.steps.iter())
+            .find(|s| s.id == id)
+            .map(|s| (m, s))
+    })
 }
 
 fn manual_has_step(manual: &Manual, id: &str) -> bool {
@@ -309,7 +345,11 @@ fn eval_row(row: &Row, facts: &Facts, content: &Content, findings: &[Finding]) -
         },
     };
     GuideRow {
-        display: shown.display(&row.control, row.highlight),
+        display: if row.prefilled && shown == Shown::Nothing {
+            content.strings.get("shown_by_screen").to_string()
+        } else {
+            shown.display(&row.control, row.highlight, &content.strings)
+        },
         is_value: shown.is_value(),
         id: row.id.clone(),
         label: row.label.clone(),
