@@ -259,8 +259,10 @@ fn row(r: &GuideRow) -> Vec<Vec<Span>> {
     } else {
         Span::small(r.display.clone())
     }];
-    if let Some(e) = &r.expect {
-        value.push(Span::bold(format!("\n正しくは「{e}」を選びます")));
+    if r.correction.is_some() {
+        value.push(Span::bold(
+            "\nデータから訂正した値です（重要なお知らせを参照）",
+        ));
     }
     let mut note = Vec::new();
     if let Some(c) = &r.callout {
