@@ -255,15 +255,28 @@ fn process_clinic(
 ) -> ClinicResult {
     let facts = eval::facts::build(clinic, content, today);
     let guide = eval::evaluate_with_facts(content, clinic, &facts);
-    let mut diagnostics: Vec<Diagnostic> = guide
-        .issues
+    // A file that could not be read at all has no values: its load errors say
+    // why; "required field missing" for every field would only bury them.
+    let unreadable = clinic.values.is_empty() && !clinic.load_errors.is_empty();
+    let issues = if unreadable {
+        &[][..]
+    } else {
+        &guide.issues[..]
+    };
+    let mut diagnostics: Vec<Diagnostic> = issues
         .iter()
         .map(|issue| issue_diagnostic(issue, clinic))
         .collect();
-    let data_errors: Vec<_> = guide
-        .issues
+    let data_errors: Vec<&str> = clinic
+        .load_errors
         .iter()
-        .filter(|i| i.severity == Severity::Error)
+        .map(String::as_str)
+        .chain(
+            issues
+                .iter()
+                .filter(|i| i.severity == Severity::Error)
+                .map(|i| i.message.as_str()),
+        )
         .collect();
     let dir = clinics_dir.join(&clinic.key);
     let mut row = dashboard_row(&guide, clinic);
@@ -296,11 +309,7 @@ fn process_clinic(
         row.failure = format!(
             "データの誤り {} 件のため手順書を作成していません: {}",
             data_errors.len(),
-            data_errors
-                .iter()
-                .map(|i| i.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" / ")
+            data_errors.join(" / ")
         );
         false
     };

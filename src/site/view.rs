@@ -542,6 +542,7 @@ fn generic_pictures(content: &Content) -> std::collections::BTreeMap<String, Str
         key: "generic".into(),
         source: crate::model::SourcePos::default(),
         values: Default::default(),
+        load_errors: Vec::new(),
     };
     let facts = crate::eval::facts::Facts::default();
     let guide = crate::eval::evaluate_with_facts(content, &nobody, &facts);
