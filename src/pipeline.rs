@@ -42,6 +42,7 @@ pub fn load_project(cfg: &Config) -> Result<Project> {
         return Err(Error::Invalid(d));
     }
     let (mut content, mut diagnostics) = load::load_content(&cfg.content);
+    content.strings = std::sync::Arc::new(Theme::new(Some(&cfg.theme)).strings()?);
     apply_header_mapping(&mut content, cfg, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(Error::Invalid(diagnostics));

@@ -64,8 +64,8 @@ fn line_type_warning_only_where_it_applies() {
                 "the row shows the value to enter, marked as a correction"
             );
             // The confirmation screen (1-4) shows the value to enter, not the data.
-            let confirm = &html[html.find("id=\"step-1-4\"").unwrap()..];
-            let confirm = &confirm[..confirm.find("id=\"step-2-1\"").unwrap()];
+            let confirm = &html[html.find("id=\"step-online-shikaku-1-4\"").unwrap()..];
+            let confirm = &confirm[..confirm.find("id=\"step-online-shikaku-2-1\"").unwrap()];
             assert!(confirm.contains("1: IP-VPN回線事業者"), "1-4 shows 1");
             assert!(!confirm.contains(">3<"), "1-4 never shows the wrong 3");
         }
@@ -80,7 +80,10 @@ fn all_nine_steps_and_every_annotation_appear() {
     for step in [
         "1-1", "1-2", "1-3", "1-4", "2-1", "2-2", "2-3", "2-4", "2-5",
     ] {
-        assert!(html.contains(&format!("id=\"step-{step}\"")), "step {step}");
+        assert!(
+            html.contains(&format!("id=\"step-online-shikaku-{step}\"")),
+            "step {step}"
+        );
     }
     for note in [
         "1を選択してください",
@@ -206,7 +209,7 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
     let base = dir.path().join("out/clinics/1430123455");
     let html = read(&base.join("index.html"));
     // The usage-form picture of step 1-3 shows this clinic's customer ID and start month.
-    let step = &html[html.find("id=\"step-1-3\"").unwrap()..];
+    let step = &html[html.find("id=\"step-online-shikaku-1-3\"").unwrap()..];
     let svg = &step[step.find("<svg").unwrap()..step.find("</svg>").unwrap()];
     // The portal asks for the kind (CAF/COP) and the number, typed twice.
     assert_eq!(

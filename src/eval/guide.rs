@@ -4,9 +4,11 @@
 //! handout, illustrations). Renderers never compute values, dates or
 //! warnings themselves, so the HTML and the PDF cannot disagree.
 
-use crate::model::manual::{Button, Callout, Contact, Control, NoteKind, ScreenKind};
+use crate::model::manual::{Button, Callout, Contact, Control, Frame, NoteKind, ScreenKind};
+use crate::model::strings::Strings;
 use crate::model::{Rich, Severity};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A located problem in the clinic's data, found while evaluating.
 #[derive(Debug, Clone, Serialize)]
@@ -38,8 +40,12 @@ pub struct Finding {
     pub message: Rich,
     /// What happens if ignored.
     pub consequence: Rich,
-    /// Step it belongs to.
+    /// Step it belongs to (its id, for links).
     pub step: Option<String>,
+    /// That step's number as printed ("1-3"): what a reader sees.
+    pub step_number: Option<String>,
+    /// That step's `manual/step` key (links, anchors).
+    pub step_key: Option<String>,
     /// Row it points at.
     pub field: Option<String>,
     /// The value the row should have.
@@ -131,11 +137,12 @@ pub enum Shown {
 }
 
 impl Shown {
-    /// The row's content as one line of text, worded once for every renderer.
-    pub fn display(&self, control: &Control, highlight: bool) -> String {
+    /// The row's content as one line of text, worded once for every renderer
+    /// from the theme's strings.
+    pub fn display(&self, control: &Control, highlight: bool, t: &Strings) -> String {
         match self {
             Shown::Nothing => match control {
-                Control::Link if highlight => "このリンクをクリック".to_string(),
+                Control::Link if highlight => t.get("click_link").to_string(),
                 Control::Button { label } => format!("［{label}］"),
                 _ => "—".to_string(),
             },
@@ -143,30 +150,28 @@ impl Shown {
             Shown::Choice { label, .. } => label.clone(),
             Shown::Checked => match control {
                 Control::Checkbox { label } if !label.is_empty() => {
-                    format!("チェックを入れる: {label}")
+                    t.fill("check_label", &[("label", label)])
                 }
-                _ => "チェックを入れる".to_string(),
+                _ => t.get("check").to_string(),
             },
-            Shown::YearMonth { year, month } => format!("{year}年{month}月"),
-            Shown::Unchecked { reason } => {
-                format!("まだチェックできません（{reason}）— 確認してから入力")
-            }
-            Shown::Missing { label } => format!("〈{label}〉未登録 — 確認してください"),
+            Shown::YearMonth { year, month } => t.fill(
+                "year_month",
+                &[("year", &year.to_string()), ("month", &month.to_string())],
+            ),
+            Shown::Unchecked { reason } => t.fill("unchecked", &[("reason", reason)]),
+            Shown::Missing { label } => t.fill("missing", &[("label", label)]),
             Shown::Blank { text } | Shown::NotApplicable { text } => text.clone(),
             Shown::Secret { digits: Some(d) } => {
                 let twice = matches!(control, Control::Secret { confirm: true, .. });
-                format!(
-                    "院内で決めた{d}桁の数字を入力{}。この資料には記載しません。",
-                    if twice {
-                        "（確認のため2回）"
-                    } else {
-                        ""
-                    }
+                t.fill(
+                    "secret_digits",
+                    &[
+                        ("digits", &d.to_string()),
+                        ("twice", if twice { t.get("secret_twice") } else { "" }),
+                    ],
                 )
             }
-            Shown::Secret { digits: None } => {
-                "登録済みのパスワードを入力。この資料には記載しません。".to_string()
-            }
+            Shown::Secret { digits: None } => t.get("secret_password").to_string(),
         }
     }
 
@@ -228,6 +233,8 @@ pub struct Correction {
 pub struct GuideScreen {
     /// Kind.
     pub kind: ScreenKind,
+    /// The frame drawn around it (`None`: a plain window).
+    pub frame: Option<Frame>,
     /// Title.
     pub title: String,
     /// URL shown.
@@ -254,8 +261,10 @@ pub struct GuideNote {
 /// A step, evaluated.
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideStep {
-    /// Step id (anchor).
+    /// Step id (unique in its manual).
     pub id: String,
+    /// `manual/step`: unique in the guide (pictures, anchors).
+    pub key: String,
     /// Printed number.
     pub number: String,
     /// Title.
@@ -319,6 +328,14 @@ pub struct GuideManual {
 /// Every manual applied to one clinic: everything a renderer needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Guide {
+    /// The document's title (HTML title, PDF title and page 1), from the
+    /// theme's `title` and the manuals' `guide_title`.
+    pub title: String,
+    /// The manuals' `guide_title`s joined: the documents the title names.
+    pub documents: String,
+    /// The theme's wording, the one source every renderer words from.
+    #[serde(skip)]
+    pub strings: Arc<Strings>,
     /// Output key of the clinic (folder name).
     pub clinic_key: String,
     /// Clinic name.

@@ -45,6 +45,7 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
                     .map(|x| resolve_rich(x, data, content))
                     .unwrap_or_default()
             };
+            let at = r.step.as_ref().and_then(|id| find_step(content, id));
             Finding {
                 rule: r.id.clone(),
                 severity: r.severity,
@@ -52,6 +53,8 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
                 message: pick(&r.message),
                 consequence: pick(&r.consequence),
                 step: r.step.clone(),
+                step_number: at.map(|(_, s)| s.number.clone()),
+                step_key: at.map(|(m, s)| format!("{}/{}", m.id, s.id)),
                 field: r.field.clone(),
                 expect: r.expect.as_ref().map(|e| expected_value(e, data).1),
             }
@@ -97,7 +100,20 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
     let today = facts.today.unwrap_or_else(dates::today_jst);
     let mut issues = facts.issues.clone();
     issues.sort_by_key(|i| i.severity);
+    let documents: Vec<&str> = content
+        .manuals
+        .iter()
+        .map(|m| m.guide_title.as_str())
+        .collect();
+    let t = &content.strings;
+    let documents = documents.join(t.get("title_joiner"));
     Guide {
+        title: t.fill(
+            "title",
+            &[("clinic", &text("name")), ("documents", &documents)],
+        ),
+        documents,
+        strings: content.strings.clone(),
         clinic_key: clinic.key.clone(),
         clinic_name: text("name"),
         institution_code: facts
@@ -282,6 +298,7 @@ fn eval_manual(
                     let first = rep.suffix.is_empty() && srep.suffix.is_empty();
                     steps.push(eval_step(
                         s,
+                        &manual.id,
                         id,
                         format!("{}{}{}", rep.prefix, srep.prefix, s.title),
                         srep.item.clone().or(rep.item.clone()),
@@ -335,6 +352,7 @@ fn eval_manual(
 #[allow(clippy::too_many_arguments)]
 fn eval_step(
     s: &crate::model::manual::Step,
+    manual_id: &str,
     id: String,
     title: String,
     item: Option<String>,
@@ -353,12 +371,14 @@ fn eval_step(
         .cloned()
         .collect();
     GuideStep {
+        key: format!("{manual_id}/{id}"),
         id,
         number: s.number.clone(),
         title,
         body: pick(&s.body),
         screen: s.screen.as_ref().map(|sc| GuideScreen {
             kind: sc.kind,
+            frame: sc.frame.clone(),
             title: sc.title.clone(),
             url: sc.url.clone(),
             lead: resolve(&sc.lead),
@@ -387,6 +407,17 @@ fn eval_step(
         findings: step_findings,
         item,
     }
+}
+
+/// The manual and step a rule's `step:` names.
+fn find_step<'c>(content: &'c Content, id: &str) -> Option<(&'c Manual, &'c crate::model::Step)> {
+    content.manuals.iter().find_map(|m| {
+        m.parts
+            .iter()
+            .flat_map(|p| p.steps.iter())
+            .find(|s| s.id == id)
+            .map(|s| (m, s))
+    })
 }
 
 fn manual_has_step(manual: &Manual, id: &str) -> bool {
@@ -580,7 +611,11 @@ fn eval_row(
         .map(|h| resolve_rich(h, facts, content))
         .unwrap_or_default();
     GuideRow {
-        display: shown.display(&row.control, row.highlight && applies),
+        display: if row.prefilled && shown == Shown::Nothing {
+            content.strings.get("shown_by_screen").to_string()
+        } else {
+            shown.display(&row.control, row.highlight && applies, &content.strings)
+        },
         is_value: shown.is_value(),
         id: row.id.clone(),
         label: row.label.clone(),

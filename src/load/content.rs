@@ -11,7 +11,7 @@ use crate::model::SourcePos;
 use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat};
 use crate::model::manual::{
     Button, Callout, Case, Cased, ChecklistItem, Choice, Contact, Content, Control, DateItem,
-    ForEach, Manual, Note, NoteKind, Part, Row, Screen, ScreenKind, Step, ValueSource,
+    ForEach, Frame, Manual, Note, NoteKind, Part, Row, Screen, ScreenKind, Step, ValueSource,
 };
 use crate::model::rich::Rich;
 use crate::model::rule::{Condition, Op, Rule, Severity};
@@ -125,6 +125,8 @@ struct RawManual {
     id: Spanned<String>,
     title: String,
     #[serde(default)]
+    guide_title: Option<String>,
+    #[serde(default)]
     version: Option<String>,
     #[serde(default)]
     order: Option<i64>,
@@ -140,6 +142,34 @@ struct RawManual {
     closing: Option<Md>,
     #[serde(default)]
     dates: Vec<RawDate>,
+    /// Frames declared by this manual (shared ones live in `content/frames.yaml`).
+    #[serde(default)]
+    frames: Vec<RawFrame>,
+    /// The frame of this manual's screens unless a screen names another.
+    #[serde(default)]
+    frame: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrameFile {
+    frames: Vec<RawFrame>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrame {
+    id: Spanned<String>,
+    #[serde(default)]
+    title_bar: Option<String>,
+    #[serde(default)]
+    header: Vec<String>,
+    #[serde(default)]
+    color: Option<Spanned<String>>,
+    #[serde(default)]
+    text_color: Option<Spanned<String>>,
+    #[serde(default)]
+    title_bar_color: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +274,9 @@ struct RawNote {
 #[serde(deny_unknown_fields)]
 struct RawScreen {
     kind: Spanned<ScreenKind>,
+    /// A frame id, or `none` for a plain window (default: the manual's frame).
+    #[serde(default)]
+    frame: Option<Spanned<String>>,
     title: String,
     #[serde(default)]
     url: Option<String>,
@@ -615,6 +648,9 @@ fn id_part(fields: &FieldCatalog, f: &str) -> bool {
         })
 }
 
+/// The frame name meaning "a plain window".
+const NO_FRAME: &str = "none";
+
 /// Loads everything under `dir` except clinic data.
 ///
 /// Layout: `fields.yaml`, `constants.yaml`, `rules/**/*.yaml`,
@@ -637,6 +673,23 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
     {
         match yaml::from_str::<RawConstants>(&text, &file) {
             Ok(raw) => content.constants = raw.constants,
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let mut frames: BTreeMap<String, Frame> = BTreeMap::new();
+    let frames_path = dir.join("frames.yaml");
+    if frames_path.exists()
+        && let Some((text, file)) = read(&frames_path, &mut diags)
+    {
+        match yaml::from_str::<RawFrameFile>(&text, &file) {
+            Ok(raw) => {
+                let mut ctx = Ctx {
+                    file: file.clone(),
+                    diags: &mut diags,
+                };
+                ctx.frames(raw.frames, &mut frames);
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -688,7 +741,7 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
                     file: file.clone(),
                     diags: &mut diags,
                 };
-                let m = ctx.manual(raw, &known, &content.fields);
+                let m = ctx.manual(raw, &known, &content.fields, &frames);
                 content.manuals.push(m);
             }
             Err(d) => diags.push(d),
@@ -804,8 +857,97 @@ impl Ctx<'_> {
         }
     }
 
-    fn manual(&mut self, m: RawManual, known: FactCheck, fields: &FieldCatalog) -> Manual {
+    /// Converts frame declarations into `into`; a repeated id is an error.
+    fn frames(&mut self, raw: Vec<RawFrame>, into: &mut BTreeMap<String, Frame>) {
+        let mut seen = BTreeSet::new();
+        for f in raw {
+            let at = pos(&self.file, &f.id.referenced);
+            if !seen.insert(f.id.value.clone()) || f.id.value == NO_FRAME {
+                self.diags.push(
+                    Diagnostic::error(
+                        at,
+                        format!("frame id `{}` is declared twice or reserved", f.id.value),
+                    )
+                    .with_help("give each frame its own id; `none` means a plain window"),
+                );
+                continue;
+            }
+            if f.header.len() > 2 {
+                self.diags.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        format!("frame `{}` has {} header lines", f.id.value, f.header.len()),
+                    )
+                    .with_help(
+                        "a frame's header has one or two lines (a small line, then the large name)",
+                    ),
+                );
+            }
+            let frame = Frame {
+                title_bar: f.title_bar,
+                header: f.header,
+                color: self.colour(&f.color, 0x1d4e89),
+                text_color: self.colour(&f.text_color, 0xffffff),
+                title_bar_color: self.colour(&f.title_bar_color, 0x3c4043),
+                id: f.id.value,
+            };
+            into.insert(frame.id.clone(), frame);
+        }
+    }
+
+    /// A `#rrggbb` colour, or `default` when absent (an error when malformed).
+    fn colour(&mut self, raw: &Option<Spanned<String>>, default: u32) -> u32 {
+        let Some(c) = raw else { return default };
+        let hex = c.value.strip_prefix('#').unwrap_or("");
+        match u32::from_str_radix(hex, 16) {
+            Ok(v) if hex.len() == 6 => v,
+            _ => {
+                self.diags.push(
+                    Diagnostic::error(
+                        pos(&self.file, &c.referenced),
+                        format!("`{}` is not a colour", c.value),
+                    )
+                    .with_help("write colours as #rrggbb, e.g. \"#1d4e89\""),
+                );
+                default
+            }
+        }
+    }
+
+    /// The frame `name` (`none`: a plain window) among `frames`.
+    fn frame_named(
+        &mut self,
+        name: &Spanned<String>,
+        frames: &BTreeMap<String, Frame>,
+    ) -> Option<Frame> {
+        if name.value == NO_FRAME {
+            return None;
+        }
+        let found = frames.get(&name.value).cloned();
+        if found.is_none() {
+            let known: Vec<&str> = frames.keys().map(String::as_str).collect();
+            self.diags.push(
+                Diagnostic::error(pos(&self.file, &name.referenced), format!("unknown frame `{}`", name.value))
+                    .with_help(format!(
+                        "declare it under `frames:` in this manual or in content/frames.yaml (known: {}), or write `none` for a plain window",
+                        if known.is_empty() { "none declared".to_string() } else { known.join(", ") }
+                    )),
+            );
+        }
+        found
+    }
+
+    fn manual(
+        &mut self,
+        m: RawManual,
+        known: FactCheck,
+        fields: &FieldCatalog,
+        shared_frames: &BTreeMap<String, Frame>,
+    ) -> Manual {
         let at = pos(&self.file, &m.id.referenced);
+        let mut frames = shared_frames.clone();
+        self.frames(m.frames, &mut frames);
+        let default_frame = m.frame.as_ref().and_then(|f| self.frame_named(f, &frames));
         let mut ids = BTreeSet::new();
         let checklist = m
             .checklist
@@ -885,7 +1027,13 @@ impl Ctx<'_> {
                         .with_help("step ids must be unique within a manual"),
                     );
                 }
-                let screen = s.screen.map(|sc| self.screen(sc, &spos, fields, known));
+                let screen = s.screen.map(|sc| {
+                    let frame = match &sc.frame {
+                        Some(f) => self.frame_named(f, &frames),
+                        None => default_frame.clone(),
+                    };
+                    self.screen(sc, frame, fields, known)
+                });
                 let notes = s
                     .notes
                     .into_iter()
@@ -930,6 +1078,7 @@ impl Ctx<'_> {
         }
         Manual {
             id: m.id.value,
+            guide_title: m.guide_title.unwrap_or_else(|| m.title.clone()),
             title: m.title,
             version: m.version.unwrap_or_else(|| "1".into()),
             summary: self.md(&m.summary, &at),
@@ -967,7 +1116,7 @@ impl Ctx<'_> {
     fn screen(
         &mut self,
         sc: RawScreen,
-        _at: &SourcePos,
+        frame: Option<Frame>,
         fields: &FieldCatalog,
         known: FactCheck,
     ) -> Screen {
@@ -978,6 +1127,7 @@ impl Ctx<'_> {
         }
         Screen {
             kind: sc.kind.value,
+            frame,
             title: sc.title,
             url: sc.url,
             lead: self.md(&sc.lead, &spos),

@@ -13,6 +13,9 @@ pub struct Manual {
     pub id: String,
     /// Title as printed on guides.
     pub title: String,
+    /// The name of the document made from this manual, in the title of a
+    /// clinic's guide and handout (default: `title`).
+    pub guide_title: String,
     /// Content version, printed in the PDF footer.
     pub version: String,
     /// Short description shown before the first part.
@@ -351,11 +354,33 @@ pub enum Annotation {
     },
 }
 
-/// The portal screen of a step.
+/// What is drawn around a screen: a window title bar, header lines and
+/// their colours (for example a web portal's blue header with its site
+/// name, or a device's settings window). Declared in content; a screen
+/// without a frame is drawn as a plain window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Frame {
+    /// Identifier screens and manuals name it by.
+    pub id: String,
+    /// Text of a window title bar above everything (none: no title bar).
+    pub title_bar: Option<String>,
+    /// Header lines: the last is drawn large and bold, any before it small.
+    pub header: Vec<String>,
+    /// Header background and accent colour (page title mark, chosen options), `0xRRGGBB`.
+    pub color: u32,
+    /// Colour of the header text, `0xRRGGBB`.
+    pub text_color: u32,
+    /// Colour of the title bar, `0xRRGGBB`.
+    pub title_bar_color: u32,
+}
+
+/// The screen of a step.
 #[derive(Debug, Clone, Serialize)]
 pub struct Screen {
     /// Kind of screen (form, menu, dialog, message, login).
     pub kind: ScreenKind,
+    /// The frame drawn around it (`None`: a plain window).
+    pub frame: Option<Frame>,
     /// Page title shown in the screen.
     pub title: String,
     /// Address shown for the page, when the user must open it.
@@ -520,4 +545,7 @@ pub struct Content {
     pub fields: super::clinic::FieldCatalog,
     /// Tunable numbers (days, fees) used by evaluation.
     pub constants: BTreeMap<String, f64>,
+    /// The theme's wording (headings, labels, what a row shows), the same for
+    /// every renderer.
+    pub strings: std::sync::Arc<super::strings::Strings>,
 }

@@ -323,12 +323,10 @@ impl SiteView {
             .collect();
         let mut manuals = manuals;
         let pictures = generic_pictures(content);
-        for s in manuals
-            .iter_mut()
-            .flat_map(|m| m.parts.iter_mut())
-            .flat_map(|p| p.steps.iter_mut())
-        {
-            s.picture = pictures.get(&s.id).cloned();
+        for m in manuals.iter_mut() {
+            for s in m.parts.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+                s.picture = pictures.get(&format!("{}/{}", m.id, s.id)).cloned();
+            }
         }
         SiteView {
             manuals,
@@ -585,7 +583,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
         rows: sc
             .rows
             .iter()
-            .map(|r| row_view(r, s, &rules, content, labels))
+            .map(|r| row_view(r, s, &rules, content, labels, &content.strings))
             .collect(),
         buttons: sc.buttons.clone(),
     });
@@ -634,9 +632,10 @@ fn row_view(
     rules: &[RuleView],
     content: &Content,
     labels: &Labels,
+    t: &crate::model::strings::Strings,
 ) -> RowView {
     let describe = |w: &crate::model::Condition| describe_condition(w, content, labels);
-    let (enter_html, enter_text) = enter(r, labels);
+    let (enter_html, enter_text) = enter(r, labels, t);
     let choices = match &r.control {
         Control::Radio { options } | Control::Select { options } => {
             options.iter().map(|o| o.label.clone()).collect()
@@ -685,24 +684,16 @@ fn row_view(
 }
 
 /// What to enter in a row, generically: (HTML, plain text).
-fn enter(r: &Row, labels: &Labels) -> (String, String) {
+fn enter(r: &Row, labels: &Labels, t: &crate::model::strings::Strings) -> (String, String) {
     let field = |path: &str| {
         let label = labels.label(path);
         (placeholder_html(path, label), format!("〈{label}〉"))
     };
     match (&r.control, &r.value) {
-        (Control::Secret { digits, confirm }, _) => {
-            let t = match digits {
-                Some(n) => format!(
-                    "医療機関が決めた{n}桁の数字{}（どこにも記載しません）",
-                    if *confirm {
-                        "を確認のため2回入力"
-                    } else {
-                        "を入力"
-                    }
-                ),
-                None => "登録済みのパスワードを入力（どこにも記載しません）".to_string(),
-            };
+        (Control::Secret { digits, .. }, _) => {
+            // The same words as the guides' (the theme's strings).
+            let t =
+                crate::eval::guide::Shown::Secret { digits: *digits }.display(&r.control, false, t);
             (format!("<span class=\"secret\">{}</span>", escape(&t)), t)
         }
         (Control::Link, _) => {
@@ -748,7 +739,7 @@ fn enter(r: &Row, labels: &Labels) -> (String, String) {
         (_, ValueSource::Field { path }) => field(path),
         (_, ValueSource::None) => {
             if r.prefilled {
-                ("（ポータルが表示）".into(), String::new())
+                (escape(t.get("shown_by_screen")), String::new())
             } else {
                 ("—".into(), String::new())
             }
