@@ -365,15 +365,14 @@ impl SiteView {
                 b: join_lines(body),
             });
             for p in &m.parts {
+                // A part's steps are sections of their own: the part's
+                // section is its title and its own text, so it never
+                // outranks the step that has the answer.
                 docs.push(Doc {
                     t: format!("{} {}", p.number, p.title),
                     u: p.url.clone(),
                     c: m.title.clone(),
-                    h: p.steps
-                        .iter()
-                        .map(|s| format!("{} {}", s.number, s.title))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    h: String::new(),
                     b: join_lines(vec![p.intro.plain_text(), p.outro.plain_text()]),
                 });
                 for s in &p.steps {
