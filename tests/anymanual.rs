@@ -226,7 +226,10 @@ fn beside_the_seed_manual_one_well_formed_guide() {
     );
     let seed = article(&html, "step-online-shikaku-1-3");
     assert!(seed.contains(PORTAL) && !seed.contains(READER_FRAME));
-    assert!(html.contains("（手順 1-2）"));
+    // Both manuals have a step 1-2: a finding says which manual's.
+    let at = "（顔認証付きカードリーダーの初期設定 手順 1-2）";
+    assert!(html.contains(at), "finding names the manual");
+    assert!(squash(&all_pdf).contains(&squash(at)));
 
     // The help site has both manuals; search finds the reader's steps.
     let site = out.join("site");

@@ -46,7 +46,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             bookmark: true,
         });
         for f in &guide.findings {
-            b.push(finding(f, true, t));
+            b.push(finding(f, at_step(guide, f).as_deref(), t));
         }
     }
     let data_notes: Vec<Vec<Block>> = guide
@@ -213,7 +213,7 @@ fn step(
     });
     b.extend(rich(&s.body));
     for f in &s.findings {
-        b.push(finding(f, false, t));
+        b.push(finding(f, None, t));
     }
     if let Some(sc) = &s.screen {
         if let Some(pic) = pictures.get(&s.key) {
@@ -323,7 +323,25 @@ pub fn circled(n: u32) -> String {
     }
 }
 
-fn finding(f: &Finding, with_step: bool, t: &Strings) -> Block {
+/// Where a finding is shown, in words: 「（手順 1-2）」, or with several
+/// manuals 「（顔認証付きカードリーダーの初期設定 手順 1-2）」.
+fn at_step(guide: &Guide, f: &Finding) -> Option<String> {
+    let t = &guide.strings;
+    let number = f.step_number.as_deref()?;
+    if guide.manuals.len() < 2 {
+        return Some(t.fill("at_step", &[("step", number)]));
+    }
+    let manual = f.step_key.as_deref()?.split('/').next()?;
+    let title = guide
+        .manuals
+        .iter()
+        .find(|m| m.id == manual)?
+        .title
+        .as_str();
+    Some(t.fill("at_step_in", &[("step", number), ("manual", title)]))
+}
+
+fn finding(f: &Finding, at: Option<&str>, t: &Strings) -> Block {
     let kind = match f.severity {
         Severity::Error => CalloutKind::Error,
         Severity::Warning => CalloutKind::Warning,
@@ -335,8 +353,8 @@ fn finding(f: &Finding, with_step: bool, t: &Strings) -> Block {
         Severity::Info => "severity_info",
     };
     let mut title = format!("{}: {}", t.get(severity), f.title);
-    if with_step && let Some(s) = &f.step_number {
-        title.push_str(&t.fill("at_step", &[("step", s)]));
+    if let Some(at) = at {
+        title.push_str(at);
     }
     let mut body = rich(&f.message);
     if !f.consequence.is_empty() {
