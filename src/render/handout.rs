@@ -7,32 +7,46 @@ use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep};
 use crate::model::Severity;
 use crate::model::manual::NoteKind;
 use crate::model::rich::{Block as RBlock, Inline, Rich};
+use crate::model::strings::{Strings, fill_in};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Builds the handout document of one clinic.
 pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -> Document {
+    let t = &*guide.strings;
     let mut b: Vec<Block> = Vec::new();
+    // The same title as the HTML guide's: the clinic's name as a value span,
+    // the words around it from the theme's `title`.
+    let (before, after) = t.split("title", "clinic");
+    let docs = [("documents", guide.documents.as_str())];
+    let mut title = Vec::new();
+    if !before.is_empty() {
+        title.push(Span::bold(fill_in(before, &docs)));
+    }
+    title.push(Span::value(guide.clinic_name.clone(), "name"));
+    if !after.is_empty() {
+        title.push(Span::bold(fill_in(after, &docs)));
+    }
     b.push(Block::Title {
-        text: vec![
-            Span::value(guide.clinic_name.clone(), "name"),
-            Span::bold("\u{200B}様"),
-        ],
-        subtitle: vec![Span::normal(format!(
-            "オンライン資格確認 申請手順書 ・ 医療機関コード {} ・ {}作成",
-            guide.institution_code,
-            date_ja(&guide.generated)
+        text: title,
+        subtitle: vec![Span::normal(t.fill(
+            "subtitle",
+            &[
+                ("code", &guide.institution_code),
+                ("prefecture", &guide.prefecture),
+                ("date", &date_ja(&guide.generated)),
+            ],
         ))],
     });
     if !guide.findings.is_empty() {
         b.push(Block::Heading {
             level: 1,
             number: None,
-            text: "この医療機関への重要なお知らせ".into(),
+            text: t.get("findings").into(),
             bookmark: true,
         });
         for f in &guide.findings {
-            b.push(finding(f, true));
+            b.push(finding(f, at_step(guide, f).as_deref(), t));
         }
     }
     let data_notes: Vec<Vec<Block>> = guide
@@ -41,7 +55,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         .map(|i| {
             let mut t = i.message.clone();
             if let Some(e) = &i.expected {
-                t.push_str(&format!("（正しい形式: {e}）"));
+                t.push_str(&guide.strings.fill("expected_form", &[("expected", e)]));
             }
             vec![Block::Paragraph(vec![Span::normal(t)])]
         })
@@ -49,87 +63,86 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     if !data_notes.is_empty() {
         b.push(Block::Callout {
             kind: CalloutKind::Note,
-            title: Some("データの確認事項（ベンダー向け）".into()),
+            title: Some(t.get("issues").into()),
             body: vec![Block::List {
                 ordered: false,
                 items: data_notes,
             }],
         });
     }
-    for m in &guide.manuals {
+    for (i, m) in guide.manuals.iter().enumerate() {
         b.push(Block::Heading {
             level: 1,
             number: None,
-            text: format!("始める前に — {}", m.title),
+            text: t.fill("before_manual", &[("manual", &m.title)]),
             bookmark: true,
         });
         b.extend(rich(&m.summary));
-        b.push(Block::Heading {
-            level: 3,
-            number: None,
-            text: "手元にご用意ください".into(),
-            bookmark: false,
-        });
-        b.push(Block::Checklist(
-            m.checklist.iter().map(inline_spans).collect(),
-        ));
-        b.push(Block::Heading {
-            level: 3,
-            number: None,
-            text: "この医療機関の登録内容".into(),
-            bookmark: false,
-        });
-        // Two facts per row: the list stays short enough to sit beside the
-        // checklist on the first pages.
-        let cells: Vec<[Vec<Span>; 2]> = guide
-            .facts
-            .iter()
-            .map(|f| {
-                [
-                    vec![Span::normal(f.label.clone())],
-                    vec![Span::value(f.text.clone(), f.path.clone())],
-                ]
-            })
-            .collect();
-        b.push(Block::Table {
-            columns: vec![
-                col("項目", 1.0),
-                col("この医療機関の値", 1.5),
-                col("項目", 1.0),
-                col("この医療機関の値", 1.5),
-            ],
-            rows: cells
-                .chunks(2)
-                .map(|pair| pair.iter().flat_map(|c| c.iter().cloned()).collect())
-                .collect(),
-            highlight_col: None,
-        });
-        b.push(Block::Heading {
-            level: 3,
-            number: None,
-            text: "今後の日程".into(),
-            bookmark: false,
-        });
-        b.push(Block::Table {
-            columns: vec![col("日付", 1.3), col("できごと", 1.6), col("根拠", 2.0)],
-            rows: m
-                .dates
+        if !m.checklist.is_empty() {
+            b.push(heading3(t.get("checklist")));
+            b.push(Block::Checklist(
+                m.checklist.iter().map(inline_spans).collect(),
+            ));
+        }
+        // The clinic's registration is one table, in the first manual's
+        // "before you start", however many manuals the guide has.
+        if i == 0 && !guide.facts.is_empty() {
+            b.push(heading3(t.get("facts")));
+            // Two facts per row: half as many rows on the first pages.
+            let cells: Vec<[Vec<Span>; 2]> = guide
+                .facts
                 .iter()
-                .map(|d| {
-                    let when = if d.severity == Some(Severity::Error) {
-                        Span::bold(date_ja(&d.iso))
-                    } else {
-                        Span::normal(date_ja(&d.iso))
-                    };
-                    vec![
-                        vec![when],
-                        vec![Span::normal(d.label.clone())],
-                        vec![Span::small(d.basis.clone())],
+                .map(|f| {
+                    [
+                        vec![Span::normal(f.label.clone())],
+                        vec![Span::value(f.text.clone(), f.path.clone())],
                     ]
                 })
-                .collect(),
-            highlight_col: None,
-        });
+                .collect();
+            let (item, value) = (t.get("facts_item"), t.get("facts_value"));
+            b.push(Block::Table {
+                columns: vec![
+                    col(item, 1.0),
+                    col(value, 1.5),
+                    col(item, 1.0),
+                    col(value, 1.5),
+                ],
+                rows: cells
+                    .chunks(2)
+                    .map(|pair| pair.iter().flat_map(|c| c.iter().cloned()).collect())
+                    .collect(),
+                highlight_col: None,
+            });
+        }
+        if !m.dates.is_empty() {
+            b.push(heading3(t.get("dates")));
+            b.push(Block::Table {
+                columns: vec![
+                    col(t.get("date"), 1.3),
+                    col(t.get("event"), 1.6),
+                    col(t.get("basis"), 2.0),
+                ],
+                rows: m
+                    .dates
+                    .iter()
+                    .map(|d| {
+                        let when = if d.severity == Some(Severity::Error) {
+                            Span::bold(date_ja(&d.iso))
+                        } else {
+                            Span::normal(date_ja(&d.iso))
+                        };
+                        vec![
+                            vec![when],
+                            vec![Span::normal(d.label.clone())],
+                            vec![Span::small(d.basis.clone())],
+                        ]
+                    })
+                    .collect(),
+                highlight_col: None,
+            });
+        }
+        // Parts follow on from each other; headings keep with what follows
+        // and figures float, so no page is left half empty.
         for part in &m.parts {
             b.push(Block::Heading {
                 level: 1,
@@ -139,19 +152,14 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             });
             b.extend(rich(&part.intro));
             for s in &part.steps {
-                step(&mut b, s, pictures);
+                step(&mut b, s, pictures, t);
             }
             b.extend(rich(&part.outro));
         }
         b.push(Block::Spacer(4.0));
         b.extend(rich(&m.closing));
         if !m.contacts.is_empty() {
-            b.push(Block::Heading {
-                level: 3,
-                number: None,
-                text: "お問い合わせ先".into(),
-                bookmark: false,
-            });
+            b.push(heading3(t.get("contacts")));
             for c in &m.contacts {
                 let mut spans = vec![Span::bold(c.name.clone())];
                 if let Some(p) = &c.phone {
@@ -167,14 +175,30 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         }
     }
     let versions = guide.versions();
+    let generated = date_ja(&guide.generated);
+    let clinic = [
+        ("clinic", guide.clinic_name.as_str()),
+        ("code", guide.institution_code.as_str()),
+        ("date", generated.as_str()),
+        ("versions", versions.as_str()),
+    ];
     Document {
-        title: format!("{} 様 オンライン資格確認 申請手順書", guide.clinic_name),
+        title: guide.title.clone(),
         lang: "ja".into(),
         author: "tebiki".into(),
-        header_left: format!("{} 様", guide.clinic_name),
-        header_right: format!("医療機関コード {}", guide.institution_code),
-        footer_left: format!("{}作成 ・ {}", date_ja(&guide.generated), versions),
+        header_left: t.fill("header_left", &clinic),
+        header_right: t.fill("header_right", &clinic),
+        footer_left: t.fill("footer_left", &clinic),
         blocks: b,
+    }
+}
+
+fn heading3(text: &str) -> Block {
+    Block::Heading {
+        level: 3,
+        number: None,
+        text: text.into(),
+        bookmark: false,
     }
 }
 
@@ -193,7 +217,12 @@ fn col(header: &str, width: f32) -> Column {
     }
 }
 
-fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn Drawable>>) {
+fn step(
+    b: &mut Vec<Block>,
+    s: &GuideStep,
+    pictures: &BTreeMap<String, Arc<dyn Drawable>>,
+    t: &Strings,
+) {
     b.push(Block::Heading {
         level: 2,
         number: Some(s.number.clone()),
@@ -201,30 +230,31 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
         bookmark: true,
     });
     b.extend(rich(&s.body));
-    if let Some(r) = finding_references(&s.findings) {
+    if let Some(r) = finding_references(&s.findings, t) {
         b.push(r);
     }
     if let Some(sc) = &s.screen {
-        // One line under the picture: which screen, where, and what to press.
-        let mut caption = vec![Span::bold(format!("画面「{}」", sc.title))];
+        // One line under the picture: which screen, where, what to press.
+        let mut caption = vec![Span::bold(
+            t.fill("screen_caption", &[("title", &sc.title)]),
+        )];
         if let Some(u) = &sc.url {
             caption.push(Span::normal("　"));
             caption.push(Span::link(u.clone(), u.clone()));
         }
         if !sc.buttons.is_empty() {
-            caption.push(Span::small("　ボタン："));
+            caption.push(Span::small(format!("　{}", t.get("buttons").trim_end())));
             for (i, btn) in sc.buttons.iter().enumerate() {
-                if i > 0 {
-                    caption.push(Span::small("\u{200B}"));
-                }
+                // An invisible break opportunity between buttons.
+                caption.push(Span::small(if i > 0 { "\u{200B}" } else { "" }));
                 caption.push(if btn.primary {
-                    Span::bold(format!("［{}］←クリック", btn.label))
+                    Span::bold(t.fill("primary_button", &[("label", &btn.label)]))
                 } else {
                     Span::small(format!("［{}］", btn.label))
                 });
             }
         }
-        match pictures.get(&s.id) {
+        match pictures.get(&s.key) {
             Some(pic) => b.push(Block::Figure {
                 drawing: pic.clone(),
                 caption,
@@ -239,11 +269,11 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
             .rows
             .iter()
             .filter(|r| shown_in_table(r))
-            .map(row)
+            .map(|r| row(r, t))
             .collect();
         if !rows.is_empty() {
             b.push(Block::Table {
-                columns: vec![col("項目", 1.0), col("補足", 3.2)],
+                columns: vec![col(t.get("row_item"), 1.0), col(t.get("row_note"), 3.2)],
                 rows,
                 highlight_col: None,
             });
@@ -253,7 +283,7 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
         b.push(note(n));
     }
     if let Some(shot) = &s.screenshot
-        && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.id))
+        && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.key))
     {
         b.push(Block::Figure {
             drawing: pic.clone(),
@@ -262,25 +292,25 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
     }
 }
 
-/// Rows the table beside a picture adds something for: a 補足 the picture
-/// cannot show in full (help text, a callout's detail) or a correction.
+/// Rows the table under a picture adds something for: a 補足 the picture
+/// cannot show in full (help text, a callout's detail) or a corrected value.
 /// Values, labels and short callouts are legible in the picture itself.
 fn shown_in_table(r: &GuideRow) -> bool {
     !r.help.plain_text().trim().is_empty()
-        || r.expect.is_some()
+        || r.correction.is_some()
         || r.callout.as_ref().is_some_and(|c| !c.detail.is_empty())
 }
 
-/// A row of the 補足 table: the item (as labelled on the screen) and what the
+/// A row of the 補足 table: the item as labelled on the screen, and what the
 /// picture cannot show: the correction, the callout's detail, the help text.
-fn row(r: &GuideRow) -> Vec<Vec<Span>> {
+fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     let mut label = vec![Span::normal(r.label.clone())];
     if r.required {
-        label.push(Span::small("（必須）"));
+        label.push(Span::small(format!("（{}）", t.get("required"))));
     }
     let mut note = Vec::new();
-    if let Some(e) = &r.expect {
-        note.push(Span::bold(format!("正しくは「{e}」を選びます")));
+    if r.correction.is_some() {
+        note.push(Span::bold(t.get("corrected").to_string()));
     }
     if let Some(c) = &r.callout
         && !c.detail.is_empty()
@@ -313,23 +343,22 @@ pub fn circled(n: u32) -> String {
     }
 }
 
-fn finding(f: &Finding, with_step: bool) -> Block {
-    let kind = severity_kind(f.severity);
-    let mut title = format!("{}: {}", f.severity.label_ja(), f.title);
-    if with_step && let Some(s) = &f.step {
-        title.push_str(&format!("（手順 {s}）"));
+/// Where a finding is shown, in words: 「（手順 1-2）」, or with several
+/// manuals 「（顔認証付きカードリーダーの初期設定 手順 1-2）」.
+fn at_step(guide: &Guide, f: &Finding) -> Option<String> {
+    let t = &guide.strings;
+    let number = f.step_number.as_deref()?;
+    if guide.manuals.len() < 2 {
+        return Some(t.fill("at_step", &[("step", number)]));
     }
-    let mut body = rich(&f.message);
-    if !f.consequence.is_empty() {
-        let mut spans = vec![Span::bold("守らないと: ")];
-        spans.extend(inline_spans(&f.consequence));
-        body.push(Block::Paragraph(spans));
-    }
-    Block::Callout {
-        kind,
-        title: Some(title),
-        body,
-    }
+    let manual = f.step_key.as_deref()?.split('/').next()?;
+    let title = guide
+        .manuals
+        .iter()
+        .find(|m| m.id == manual)?
+        .title
+        .as_str();
+    Some(t.fill("at_step_in", &[("step", number), ("manual", title)]))
 }
 
 fn severity_kind(s: Severity) -> CalloutKind {
@@ -340,9 +369,17 @@ fn severity_kind(s: Severity) -> CalloutKind {
     }
 }
 
+fn severity_key(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "severity_error",
+        Severity::Warning => "severity_warning",
+        Severity::Info => "severity_info",
+    }
+}
+
 /// The findings of a step, one line each, pointing to their full text at
 /// the top of the handout (each finding is printed in full only once).
-fn finding_references(findings: &[Finding]) -> Option<Block> {
+fn finding_references(findings: &[Finding], t: &Strings) -> Option<Block> {
     // Severity orders Error first.
     let worst = findings.iter().map(|f| f.severity).min()?;
     let mut spans = Vec::new();
@@ -352,18 +389,38 @@ fn finding_references(findings: &[Finding]) -> Option<Block> {
         }
         spans.push(Span::bold(format!(
             "{}: {}",
-            f.severity.label_ja(),
+            t.get(severity_key(f.severity)),
             f.title
         )));
     }
-    spans.push(Span::small(
-        "\n詳しくは冒頭の「この医療機関への重要なお知らせ」をご覧ください。",
-    ));
+    spans.push(Span::small(format!(
+        "\n{}",
+        t.fill("finding_see_top", &[("findings", t.get("findings"))])
+    )));
     Some(Block::Callout {
         kind: severity_kind(worst),
         title: None,
         body: vec![Block::Paragraph(spans)],
     })
+}
+
+fn finding(f: &Finding, at: Option<&str>, t: &Strings) -> Block {
+    let kind = severity_kind(f.severity);
+    let mut title = format!("{}: {}", t.get(severity_key(f.severity)), f.title);
+    if let Some(at) = at {
+        title.push_str(at);
+    }
+    let mut body = rich(&f.message);
+    if !f.consequence.is_empty() {
+        let mut spans = vec![Span::bold(format!("{} ", t.get("consequence")))];
+        spans.extend(inline_spans(&f.consequence));
+        body.push(Block::Paragraph(spans));
+    }
+    Block::Callout {
+        kind,
+        title: Some(title),
+        body,
+    }
 }
 
 fn note(n: &GuideNote) -> Block {
