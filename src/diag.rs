@@ -3,7 +3,10 @@
 
 use crate::model::{Severity, SourcePos};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One located message.
 #[derive(Debug, Clone, Serialize)]
@@ -74,8 +77,8 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic with the source line and a caret, reading the
-    /// file again (diagnostics are rare; the file is small).
+    /// Renders the diagnostic with the source line (masked: see
+    /// [`register_source`]; long lines clipped) and a caret.
     pub fn render(&self, color: bool) -> String {
         let (red, yellow, blue, bold, reset) = if color {
             ("\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[1m", "\x1b[0m")
@@ -100,26 +103,33 @@ impl Diagnostic {
             && self.pos.line > 0
             && let Some(mut line) = source_line(&self.pos)
         {
-            {
-                if self.redact {
-                    let keep = self.pos.column.saturating_sub(1) as usize;
-                    line = line.chars().take(keep).collect::<String>() + "****";
-                }
-                let num = self.pos.line.to_string();
-                let pad = " ".repeat(num.len());
-                let _ = writeln!(out, "  {pad} {blue}|{reset}");
-                let _ = writeln!(out, "  {blue}{num} |{reset} {line}");
-                if self.pos.column > 0 {
-                    let before: String = line
-                        .chars()
-                        .take(self.pos.column.saturating_sub(1) as usize)
-                        .collect();
-                    let _ = writeln!(
-                        out,
-                        "  {pad} {blue}|{reset} {}{sev_color}^{reset}",
-                        " ".repeat(display_width(&before))
-                    );
-                }
+            if self.redact {
+                let keep = self.pos.column.saturating_sub(1) as usize;
+                line = line.chars().take(keep).collect::<String>() + "****";
+            }
+            // Invisible characters (bidi overrides …) would rearrange the terminal line.
+            let line: String = line
+                .chars()
+                .map(|c| {
+                    if crate::validate::normalize::is_invisible(c) || c == '\t' {
+                        if c == '\t' { ' ' } else { '\u{FFFD}' }
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let (line, column) = clip(&line, self.pos.column as usize);
+            let num = self.pos.line.to_string();
+            let pad = " ".repeat(num.len());
+            let _ = writeln!(out, "  {pad} {blue}|{reset}");
+            let _ = writeln!(out, "  {blue}{num} |{reset} {line}");
+            if column > 0 {
+                let before: String = line.chars().take(column.saturating_sub(1)).collect();
+                let _ = writeln!(
+                    out,
+                    "  {pad} {blue}|{reset} {}{sev_color}^{reset}",
+                    " ".repeat(display_width(&before))
+                );
             }
         }
         if let Some(help) = &self.help {
@@ -129,11 +139,96 @@ impl Diagnostic {
     }
 }
 
+/// Longest source line echoed whole; longer ones are shown as a window
+/// around the column.
+pub const MAX_ECHO_CHARS: usize = 160;
+/// Files larger than this are never read again just to echo a line.
+const MAX_ECHO_FILE: u64 = 16 * 1024 * 1024;
+
+/// Lines of a source file as they may be shown in messages.
+struct Shown {
+    lines: Arc<Vec<String>>,
+    /// `None` when a loader registered the lines (already masked by what it
+    /// knows of the file); else the file's size and modification time when
+    /// it was read and masked by the secret-key detector.
+    stamp: Option<(u64, Option<std::time::SystemTime>)>,
+}
+
+fn shown_sources() -> &'static Mutex<HashMap<PathBuf, Shown>> {
+    static SOURCES: OnceLock<Mutex<HashMap<PathBuf, Shown>>> = OnceLock::new();
+    SOURCES.get_or_init(Default::default)
+}
+
+/// Registers the lines of `path` as they may be shown in messages: the
+/// loader of clinic data masks every value that is not an allowlisted field
+/// before any message about the file can be rendered. Registered lines
+/// replace what the file says.
+pub fn register_source(path: &Path, lines: Vec<String>) {
+    if let Ok(mut m) = shown_sources().lock() {
+        m.insert(
+            path.to_path_buf(),
+            Shown {
+                lines: Arc::new(lines),
+                stamp: None,
+            },
+        );
+    }
+}
+
+/// The line at `pos` as it may be shown: the registered (masked) lines, or
+/// the file read once, with the values of secret-looking keys masked.
 fn source_line(pos: &SourcePos) -> Option<String> {
-    let text = std::fs::read_to_string(pos.file.as_path()).ok()?;
-    text.lines()
-        .nth(pos.line.saturating_sub(1) as usize)
-        .map(|l| l.to_string())
+    let path = pos.file.as_path();
+    let index = pos.line.checked_sub(1)? as usize;
+    let mut sources = shown_sources().lock().ok()?;
+    let meta = std::fs::metadata(path).ok();
+    let stamp = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
+    let fresh = match sources.get(path) {
+        Some(s) => s.stamp.is_none() || s.stamp == stamp,
+        None => false,
+    };
+    if !fresh {
+        if meta
+            .as_ref()
+            .is_none_or(|m| !m.is_file() || m.len() > MAX_ECHO_FILE)
+        {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        sources.insert(
+            path.to_path_buf(),
+            Shown {
+                lines: Arc::new(crate::validate::secret::mask_text(&text)),
+                stamp,
+            },
+        );
+    }
+    sources.get(path)?.lines.get(index).cloned()
+}
+
+/// A window of at most about [`MAX_ECHO_CHARS`] characters of `line` around
+/// the 1-based `column`, with `…` where it was cut; returns the window and
+/// the column within it.
+fn clip(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_ECHO_CHARS {
+        return (line.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(MAX_ECHO_CHARS / 2);
+    let end = (start + MAX_ECHO_CHARS).min(chars.len());
+    let mut out = String::new();
+    let mut col = column.saturating_sub(start);
+    if start > 0 {
+        out.push('…');
+        col += 1;
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    (out, col)
 }
 
 /// Terminal columns taken by `s` (East Asian wide characters take two).

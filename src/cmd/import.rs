@@ -42,6 +42,10 @@ pub fn run(args: ImportArgs) -> ExitCode {
         for issue in &facts.issues {
             diags.push(tebiki::pipeline::issue_diagnostic(issue, c));
         }
+        if !c.load_errors.is_empty() {
+            // Its row has an error of its own (reported above): no file to review.
+            continue;
+        }
         let path = args.out.join(format!("{}.yaml", c.key));
         match write_atomic(
             &path,

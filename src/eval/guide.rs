@@ -4,9 +4,11 @@
 //! handout, illustrations). Renderers never compute values, dates or
 //! warnings themselves, so the HTML and the PDF cannot disagree.
 
-use crate::model::manual::{Button, Callout, Contact, Control, NoteKind, ScreenKind};
+use crate::model::manual::{Button, Callout, Contact, Control, Frame, NoteKind, ScreenKind};
+use crate::model::strings::Strings;
 use crate::model::{Rich, Severity};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A located problem in the clinic's data, found while evaluating.
 #[derive(Debug, Clone, Serialize)]
@@ -38,8 +40,12 @@ pub struct Finding {
     pub message: Rich,
     /// What happens if ignored.
     pub consequence: Rich,
-    /// Step it belongs to.
+    /// Step it belongs to (its id, for links).
     pub step: Option<String>,
+    /// That step's number as printed ("1-3"): what a reader sees.
+    pub step_number: Option<String>,
+    /// That step's `manual/step` key (links, anchors).
+    pub step_key: Option<String>,
     /// Row it points at.
     pub field: Option<String>,
     /// The value the row should have.
@@ -59,6 +65,8 @@ pub struct KeyDate {
     pub basis: String,
     /// Marked when the date is at risk.
     pub severity: Option<Severity>,
+    /// Why the date is a problem (it falls after its deadline), in words.
+    pub problem: Option<String>,
 }
 
 /// A labelled clinic value for the summary table.
@@ -68,8 +76,10 @@ pub struct Fact {
     pub path: String,
     /// Label.
     pub label: String,
-    /// Display text.
+    /// Display text (the value to enter when a finding corrects the data).
     pub text: String,
+    /// True when `text` is a correction of the clinic's data.
+    pub corrected: bool,
 }
 
 /// What a form row shows for this clinic.
@@ -109,6 +119,16 @@ pub enum Shown {
         /// Label of the field.
         label: String,
     },
+    /// An optional field the clinic leaves empty; nothing is wrong.
+    Blank {
+        /// What to do (e.g. 「未定なら空欄のまま」).
+        text: String,
+    },
+    /// The row does not concern this clinic (e.g. お客さまID on a non-NTT line).
+    NotApplicable {
+        /// Why, in words.
+        text: String,
+    },
     /// A secret the clinic chooses itself; never printed.
     Secret {
         /// Number of digits (`None` for a password).
@@ -117,11 +137,12 @@ pub enum Shown {
 }
 
 impl Shown {
-    /// The row's content as one line of text, worded once for every renderer.
-    pub fn display(&self, control: &Control, highlight: bool) -> String {
+    /// The row's content as one line of text, worded once for every renderer
+    /// from the theme's strings.
+    pub fn display(&self, control: &Control, highlight: bool, t: &Strings) -> String {
         match self {
             Shown::Nothing => match control {
-                Control::Link if highlight => "このリンクをクリック".to_string(),
+                Control::Link if highlight => t.get("click_link").to_string(),
                 Control::Button { label } => format!("［{label}］"),
                 _ => "—".to_string(),
             },
@@ -129,29 +150,28 @@ impl Shown {
             Shown::Choice { label, .. } => label.clone(),
             Shown::Checked => match control {
                 Control::Checkbox { label } if !label.is_empty() => {
-                    format!("チェックを入れる: {label}")
+                    t.fill("check_label", &[("label", label)])
                 }
-                _ => "チェックを入れる".to_string(),
+                _ => t.get("check").to_string(),
             },
-            Shown::YearMonth { year, month } => format!("{year}年{month}月"),
-            Shown::Unchecked { reason } => {
-                format!("まだチェックできません（{reason}）— 確認してから入力")
-            }
-            Shown::Missing { label } => format!("〈{label}〉未登録 — 確認してください"),
+            Shown::YearMonth { year, month } => t.fill(
+                "year_month",
+                &[("year", &year.to_string()), ("month", &month.to_string())],
+            ),
+            Shown::Unchecked { reason } => t.fill("unchecked", &[("reason", reason)]),
+            Shown::Missing { label } => t.fill("missing", &[("label", label)]),
+            Shown::Blank { text } | Shown::NotApplicable { text } => text.clone(),
             Shown::Secret { digits: Some(d) } => {
                 let twice = matches!(control, Control::Secret { confirm: true, .. });
-                format!(
-                    "院内で決めた{d}桁の数字を入力{}。この資料には記載しません。",
-                    if twice {
-                        "（確認のため2回）"
-                    } else {
-                        ""
-                    }
+                t.fill(
+                    "secret_digits",
+                    &[
+                        ("digits", &d.to_string()),
+                        ("twice", if twice { t.get("secret_twice") } else { "" }),
+                    ],
                 )
             }
-            Shown::Secret { digits: None } => {
-                "登録済みのパスワードを入力。この資料には記載しません。".to_string()
-            }
+            Shown::Secret { digits: None } => t.get("secret_password").to_string(),
         }
     }
 
@@ -175,7 +195,7 @@ pub struct GuideRow {
     pub required: bool,
     /// Control as defined in content.
     pub control: Control,
-    /// Portal help text.
+    /// Portal help text (the alternative for this clinic).
     pub help: Rich,
     /// What to enter.
     pub shown: Shown,
@@ -187,12 +207,25 @@ pub struct GuideRow {
     pub prefilled: bool,
     /// The element to act on.
     pub highlight: bool,
-    /// Annotation.
+    /// Annotation (the alternative for this clinic).
     pub callout: Option<Callout>,
     /// Worst severity of findings attached to this row.
     pub flag: Option<Severity>,
-    /// The value this row should have, when a finding says the clinic's is wrong.
-    pub expect: Option<String>,
+    /// Set when `shown` is not the clinic's data but the value a finding
+    /// says to enter instead.
+    pub correction: Option<Correction>,
+}
+
+/// A value a finding corrects: the row shows the value to enter, this keeps
+/// what the data said (named in the finding only, never in pictures).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correction {
+    /// The clinic's data, as displayed.
+    pub data: String,
+    /// The value to enter, as displayed.
+    pub enter: String,
+    /// Rule that asked for it.
+    pub rule: String,
 }
 
 /// A screen, evaluated.
@@ -200,6 +233,8 @@ pub struct GuideRow {
 pub struct GuideScreen {
     /// Kind.
     pub kind: ScreenKind,
+    /// The frame drawn around it (`None`: a plain window).
+    pub frame: Option<Frame>,
     /// Title.
     pub title: String,
     /// URL shown.
@@ -226,8 +261,10 @@ pub struct GuideNote {
 /// A step, evaluated.
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideStep {
-    /// Step id (anchor).
+    /// Step id (unique in its manual).
     pub id: String,
+    /// `manual/step`: unique in the guide (pictures, anchors).
+    pub key: String,
     /// Printed number.
     pub number: String,
     /// Title.
@@ -240,6 +277,8 @@ pub struct GuideStep {
     pub screenshot: Option<crate::model::manual::Screenshot>,
     /// Findings attached to this step.
     pub findings: Vec<Finding>,
+    /// The list item this step is repeated for (`for_each`), e.g. a terminal name.
+    pub item: Option<String>,
     /// Notes that apply.
     pub notes: Vec<GuideNote>,
 }
@@ -259,6 +298,8 @@ pub struct GuidePart {
     pub steps: Vec<GuideStep>,
     /// Outro.
     pub outro: Rich,
+    /// The list item this part is repeated for (`for_each`).
+    pub item: Option<String>,
 }
 
 /// One manual applied to one clinic.
@@ -287,6 +328,14 @@ pub struct GuideManual {
 /// Every manual applied to one clinic: everything a renderer needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Guide {
+    /// The document's title (HTML title, PDF title and page 1), from the
+    /// theme's `title` and the manuals' `guide_title`.
+    pub title: String,
+    /// The manuals' `guide_title`s joined: the documents the title names.
+    pub documents: String,
+    /// The theme's wording, the one source every renderer words from.
+    #[serde(skip)]
+    pub strings: Arc<Strings>,
     /// Output key of the clinic (folder name).
     pub clinic_key: String,
     /// Clinic name.
@@ -301,6 +350,8 @@ pub struct Guide {
     pub generated_wareki: String,
     /// Key clinic values.
     pub facts: Vec<Fact>,
+    /// Values a finding corrects, by field path (data and value to enter).
+    pub corrections: Vec<(String, Correction)>,
     /// Every finding, worst first (also attached to their steps).
     pub findings: Vec<Finding>,
     /// Problems in the clinic's data.

@@ -9,37 +9,219 @@ use super::yaml::{self, Node};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::clinic::{Clinic, FieldCatalog, RawValue};
 use crate::model::{Located, SourcePos};
+use crate::validate::secret::{KeyClass, classify};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Loads every `*.yaml` clinic file under `dir` (sorted by path).
+/// Loads every `*.yaml` clinic file under `dir` (sorted by path). Every file
+/// becomes a clinic, also one that cannot be read: it carries its
+/// `load_errors`, so it fails visibly (dashboard, counts) instead of vanishing.
 pub fn load_dir(dir: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut clinics = Vec::new();
-    for path in super::content::yaml_files(dir) {
-        let file = Arc::new(path.clone());
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    SourcePos::new(file, 0, 0),
-                    format!("cannot read clinic file: {e}"),
-                ));
-                continue;
+    let (files, links) = clinic_files(dir);
+    for link in links {
+        let file = Arc::new(link);
+        let msg =
+            "this clinic file is a symbolic link; tebiki reads only real files in clinic data";
+        diags.push(
+            Diagnostic::error(SourcePos::new(file.clone(), 0, 0), msg)
+                .with_help("copy the file into the clinics folder instead of linking it"),
+        );
+        clinics.push(unreadable(&file, msg));
+    }
+    for path in files {
+        let (clinic, local) = load_one(&path, catalog);
+        diags.extend(cap(local, &path));
+        clinics.push(clinic);
+    }
+    clinics.sort_by(|a, b| a.source.file.cmp(&b.source.file));
+    dedupe_keys(&mut clinics, &mut diags);
+    if clinics.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                SourcePos::new(Arc::new(dir.to_path_buf()), 0, 0),
+                "no clinic files (*.yaml) in this folder",
+            )
+            .with_help("add one YAML file per clinic (copy one from content/clinics/), or pass --clinics LIST.csv|LIST.xlsx"),
+        );
+    }
+    (clinics, diags)
+}
+
+/// The `*.yaml`/`*.yml` files under `dir`, and the symbolic links among
+/// them (links are never followed).
+fn clinic_files(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut files = Vec::new();
+    let mut links = Vec::new();
+    let is_yaml = |p: &Path| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"));
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let ft = e.file_type();
+        if ft.is_symlink() {
+            if is_yaml(e.path()) || e.path().is_dir() {
+                links.push(e.into_path());
             }
-        };
-        match yaml::read_tree(&text, &file) {
-            Ok(tree) => {
-                if let Some(c) = from_tree(&tree, &file, catalog, &mut diags) {
-                    clinics.push(c);
-                }
-            }
-            Err(d) => diags.push(d),
+        } else if ft.is_file() && is_yaml(e.path()) {
+            files.push(e.into_path());
         }
     }
-    dedupe_keys(&mut clinics, &mut diags);
-    (clinics, diags)
+    (files, links)
+}
+
+/// Keeps at most [`MAX_DIAGNOSTICS_PER_FILE`](super::limits::MAX_DIAGNOSTICS_PER_FILE)
+/// diagnostics of one file (errors first) and says how many more there were.
+pub fn cap(mut d: Diagnostics, file: &Path) -> Diagnostics {
+    let max = super::limits::MAX_DIAGNOSTICS_PER_FILE;
+    if d.0.len() <= max {
+        return d;
+    }
+    d.0.sort_by_key(|x| x.severity);
+    let more = d.0.len() - max;
+    let errors = d.0[max..]
+        .iter()
+        .filter(|x| x.severity == crate::model::Severity::Error)
+        .count();
+    d.0.truncate(max);
+    let msg = format!("{more} more problem(s) in this file not shown ({errors} error(s))");
+    d.push(
+        if errors > 0 {
+            Diagnostic::error(SourcePos::new(Arc::new(file.to_path_buf()), 0, 0), msg)
+        } else {
+            Diagnostic::warning(SourcePos::new(Arc::new(file.to_path_buf()), 0, 0), msg)
+        }
+        .with_help("fix the ones above and run tebiki check again"),
+    );
+    d
+}
+
+/// A clinic for a file that could not be read: no values, one load error.
+fn unreadable(file: &Arc<PathBuf>, why: &str) -> Clinic {
+    let source = SourcePos::new(file.clone(), 1, 1);
+    Clinic {
+        key: clinic_key(&BTreeMap::new(), &source),
+        source,
+        values: BTreeMap::new(),
+        load_errors: vec![why.to_string()],
+    }
+}
+
+/// Loads one clinic file. The lines of the file that messages may echo are
+/// registered masked (see [`crate::diag::register_source`]) before any
+/// message about it is made.
+pub fn load_one(path: &Path, catalog: &FieldCatalog) -> (Clinic, Diagnostics) {
+    let file = Arc::new(path.to_path_buf());
+    let mut diags = Diagnostics::default();
+    let fail = |diags: &mut Diagnostics, d: Diagnostic| {
+        let c = unreadable(&file, &d.message);
+        diags.push(d);
+        c
+    };
+    let bytes = match super::limits::read_limited(path, super::limits::MAX_CLINIC_FILE) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error(
+                SourcePos::new(file.clone(), 0, 0),
+                format!("cannot read clinic file: {e}"),
+            );
+            return (fail(&mut diags, d), diags);
+        }
+    };
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = match super::limits::decode_guess(body) {
+                Some((_, enc)) => format!("the file is in {}, not UTF-8", enc.name()),
+                None => format!("the file is not UTF-8 text ({e})"),
+            };
+            let d = Diagnostic::error(SourcePos::new(file.clone(), 0, 0), msg)
+                .with_help(super::limits::save_as_utf8_hint());
+            return (fail(&mut diags, d), diags);
+        }
+    };
+    // Until the file is understood, echo its lines with secret-looking keys masked.
+    crate::diag::register_source(path, crate::validate::secret::mask_text(text));
+    let tree = match yaml::read_tree(text, &file) {
+        Ok(t) => t,
+        Err(d) => return (fail(&mut diags, d), diags),
+    };
+    let mut masks = Vec::new();
+    let clinic = from_tree_masked(&tree, &file, catalog, &mut diags, &mut masks);
+    // Now only values of schema fields stay visible.
+    let shown = apply_masks(text, &masks);
+    crate::diag::register_source(path, crate::validate::secret::mask_text(&shown));
+    let mut clinic = match clinic {
+        Some(c) => c,
+        None => unreadable(&file, "a clinic file must be a mapping of field: value"),
+    };
+    clinic.load_errors.extend(
+        diags
+            .0
+            .iter()
+            .filter(|d| d.severity == crate::model::Severity::Error)
+            .map(|d| d.message.clone()),
+    );
+    clinic.load_errors.dedup();
+    (clinic, diags)
+}
+
+/// A span of the source (start inclusive, end exclusive) whose text must not be shown.
+type Mask = (SourcePos, SourcePos);
+
+/// `text` with every masked span replaced by `****`, line by line.
+fn apply_masks(text: &str, masks: &[Mask]) -> String {
+    let mut per_line: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+    for (a, b) in masks {
+        let (l0, c0) = (a.line as usize, a.column.max(1) as usize);
+        let (l1, c1) = (b.line.max(a.line) as usize, b.column.max(1) as usize);
+        for l in l0..=l1 {
+            let from = if l == l0 { c0 } else { 1 };
+            let to = if l == l1 {
+                if l1 == l0 { c1.max(c0 + 1) } else { c1 }
+            } else {
+                usize::MAX
+            };
+            if to > from {
+                per_line.entry(l).or_default().push((from, to));
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        match per_line.get(&(i + 1)) {
+            None => out.push_str(line),
+            Some(ranges) => {
+                let chars: Vec<char> = line.chars().collect();
+                let hidden = |col: usize| ranges.iter().any(|&(f, t)| col >= f && col < t);
+                let mut in_mask = false;
+                for (j, c) in chars.iter().enumerate() {
+                    let col = j + 1;
+                    // Indentation of continuation lines stays.
+                    if hidden(col)
+                        && !(c.is_whitespace()
+                            && !in_mask
+                            && chars[..j].iter().all(|x| x.is_whitespace()))
+                    {
+                        if !in_mask {
+                            out.push_str("****");
+                            in_mask = true;
+                        }
+                    } else {
+                        in_mask = false;
+                        out.push(*c);
+                    }
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Builds a clinic from a parsed YAML tree.
@@ -49,7 +231,20 @@ pub fn from_tree(
     catalog: &FieldCatalog,
     diags: &mut Diagnostics,
 ) -> Option<Clinic> {
+    from_tree_masked(tree, file, catalog, diags, &mut Vec::new())
+}
+
+/// [`from_tree`]; `masks` receives the spans of every value that is not a
+/// schema field (secret or unknown).
+fn from_tree_masked(
+    tree: &Node,
+    file: &Arc<PathBuf>,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+    masks: &mut Vec<Mask>,
+) -> Option<Clinic> {
     let Node::Map { .. } = tree else {
+        masks.push((tree.pos().clone(), tree.end().clone()));
         diags.push(
             Diagnostic::error(
                 tree.pos().clone(),
@@ -60,7 +255,7 @@ pub fn from_tree(
         return None;
     };
     let mut values = BTreeMap::new();
-    flatten(tree, "", &mut values, catalog, diags);
+    flatten(tree, "", &mut values, catalog, diags, masks);
     Some(make_clinic(
         values,
         SourcePos::new(file.clone(), 1, 1),
@@ -69,59 +264,37 @@ pub fn from_tree(
     ))
 }
 
-/// Creates a clinic from flat values (YAML, CSV and XLSX readers all end here).
-pub fn make_clinic(
-    mut values: BTreeMap<String, Located<RawValue>>,
-    source: SourcePos,
-    catalog: &FieldCatalog,
-    diags: &mut Diagnostics,
-) -> Clinic {
-    for key in values.keys().cloned().collect::<Vec<_>>() {
-        if is_secret_key(&key, catalog) {
-            if let Some(v) = values.remove(&key) {
-                diags.push(
-                    Diagnostic::error(v.pos, format!("`{key}` looks like a password or secret number; clinic data must not carry it"))
-                        .with_help("delete it from the file: the clinic chooses its secret number itself, and tebiki never prints it (the value was ignored)")
-                    .redacted(),
-                );
+fn secret_diag(pos: SourcePos, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        pos,
+        format!("`{what}` looks like a password or secret number; clinic data must not carry it"),
+    )
+    .with_help("delete it: the clinic chooses its secret number itself, and tebiki never prints it (the value was ignored)")
+    .redacted()
+}
+
+/// The first key inside `node` (at any depth) that is a secret, with its position.
+fn secret_inside(node: &Node, prefix: &str, catalog: &FieldCatalog) -> Option<(SourcePos, String)> {
+    match node {
+        Node::Scalar { .. } => None,
+        Node::Seq { items, .. } => items.iter().find_map(|i| secret_inside(i, prefix, catalog)),
+        Node::Map { entries, .. } => entries.iter().find_map(|(kpos, k, v)| {
+            let path = join(prefix, k);
+            if classify(&path, catalog) == KeyClass::Secret {
+                Some((kpos.clone(), path))
+            } else {
+                secret_inside(v, &path, catalog)
             }
-        } else if catalog.get(&key).is_none() {
-            let pos = values
-                .get(&key)
-                .map(|v| v.pos.clone())
-                .unwrap_or_else(|| source.clone());
-            let hint = suggest(&key, catalog)
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "see content/fields.yaml for the known fields".into());
-            diags.push(
-                Diagnostic::warning(pos, format!("unknown field `{key}` (ignored)"))
-                    .with_help(hint),
-            );
-            values.remove(&key);
-        }
-    }
-    let key = clinic_key(&values, &source);
-    Clinic {
-        key,
-        source,
-        values,
+        }),
     }
 }
 
-fn is_secret_key(key: &str, catalog: &FieldCatalog) -> bool {
-    if crate::validate::secret::looks_like_secret_key(key) {
-        return true;
+fn join(prefix: &str, k: &str) -> String {
+    if prefix.is_empty() {
+        k.to_string()
+    } else {
+        format!("{prefix}.{k}")
     }
-    let last = key
-        .rsplit('.')
-        .next()
-        .unwrap_or(key)
-        .to_lowercase()
-        .replace(['-', ' '], "_");
-    catalog.forbidden.iter().any(|f| {
-        let f = f.to_lowercase();
-        last == f || key.to_lowercase() == f || (f.len() > 3 && last.contains(&f))
-    })
 }
 
 fn flatten(
@@ -130,37 +303,56 @@ fn flatten(
     out: &mut BTreeMap<String, Located<RawValue>>,
     catalog: &FieldCatalog,
     diags: &mut Diagnostics,
+    masks: &mut Vec<Mask>,
 ) {
-    match node {
-        Node::Map { entries, .. } => {
-            for (kpos, k, v) in entries {
-                let path = if prefix.is_empty() {
-                    k.clone()
+    let Node::Map { entries, .. } = node else {
+        masks.push((node.pos().clone(), node.end().clone()));
+        diags.push(Diagnostic::error(node.pos().clone(), "expected a mapping"));
+        return;
+    };
+    for (kpos, k, v) in entries {
+        let path = join(prefix, k);
+        let hide = |masks: &mut Vec<Mask>| masks.push((v.pos().clone(), v.end().clone()));
+        match classify(&path, catalog) {
+            KeyClass::Secret => {
+                hide(masks);
+                diags.push(secret_diag(kpos.clone(), &path));
+            }
+            KeyClass::Unknown if matches!(v, Node::Map { .. }) => {
+                // A group (`line:`) whose fields are `line.type` …
+                flatten(v, &path, out, catalog, diags, masks);
+            }
+            KeyClass::Unknown => {
+                hide(masks);
+                if let Some((spos, spath)) = secret_inside(v, &path, catalog) {
+                    diags.push(secret_diag(spos, &spath));
                 } else {
-                    format!("{prefix}.{k}")
-                };
-                // A mapping is flattened unless the schema has a field at this exact path.
-                if matches!(v, Node::Map { .. }) && catalog.get(&path).is_none() {
-                    flatten(v, &path, out, catalog, diags);
-                } else {
-                    match value_of(v, diags) {
-                        Some(val) => {
-                            out.insert(path, Located::new(val, v.pos().clone()));
-                        }
-                        None => {
-                            let _ = kpos;
-                        }
-                    }
+                    diags.push(unknown_field(kpos.clone(), &path, catalog));
                 }
             }
-        }
-        other => {
-            diags.push(Diagnostic::error(other.pos().clone(), "expected a mapping"));
+            KeyClass::Field(_) => {
+                if let Some(val) = value_of(v, &path, catalog, diags, masks) {
+                    out.insert(path, Located::new(val, v.pos().clone()));
+                }
+            }
         }
     }
 }
 
-fn value_of(node: &Node, diags: &mut Diagnostics) -> Option<RawValue> {
+fn unknown_field(pos: SourcePos, key: &str, catalog: &FieldCatalog) -> Diagnostic {
+    let hint = suggest(key, catalog)
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_else(|| "see content/fields.yaml for the known fields".into());
+    Diagnostic::warning(pos, format!("unknown field `{key}` (ignored)")).with_help(hint)
+}
+
+fn value_of(
+    node: &Node,
+    path: &str,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+    masks: &mut Vec<Mask>,
+) -> Option<RawValue> {
     if node.is_null() {
         return None;
     }
@@ -173,37 +365,156 @@ fn value_of(node: &Node, diags: &mut Diagnostics) -> Option<RawValue> {
                     Node::Scalar { text, pos, .. } => {
                         list.push(Located::new(text.clone(), pos.clone()))
                     }
-                    // `- name: PC1` is accepted as a list of names.
-                    Node::Map { entries, pos } => {
-                        match entries.iter().find(|(_, k, _)| k == "name") {
-                            Some((_, _, Node::Scalar { text, pos, .. })) => {
-                                list.push(Located::new(text.clone(), pos.clone()))
+                    // `- name: PC1` is accepted as a list of names; any other key is
+                    // checked like every key (`- password: x` is a secret).
+                    Node::Map { entries, pos, .. } => {
+                        let mut named = false;
+                        for (kpos, k, v) in entries {
+                            let sub = join(path, k);
+                            if k == "name"
+                                && !looks_secret(&sub, catalog)
+                                && let Node::Scalar { text, pos, .. } = v
+                            {
+                                list.push(Located::new(text.clone(), pos.clone()));
+                                named = true;
+                                continue;
                             }
-                            _ => diags.push(
+                            masks.push((v.pos().clone(), v.end().clone()));
+                            if looks_secret(&sub, catalog) {
+                                diags.push(secret_diag(kpos.clone(), &sub));
+                            } else if let Some((spos, spath)) = secret_inside(v, &sub, catalog) {
+                                diags.push(secret_diag(spos, &spath));
+                            } else {
+                                diags.push(
+                                    Diagnostic::warning(
+                                        kpos.clone(),
+                                        format!(
+                                            "unknown key `{k}` in a list item of `{path}` (ignored)"
+                                        ),
+                                    )
+                                    .with_help("list items are text or `name: ...`"),
+                                );
+                            }
+                        }
+                        if !named {
+                            diags.push(
                                 Diagnostic::error(
                                     pos.clone(),
                                     "list items must be text or `name: ...`",
                                 )
                                 .with_help("write `- オンライン資格確認パソコン`"),
-                            ),
+                            );
                         }
                     }
-                    Node::Seq { pos, .. } => diags.push(Diagnostic::error(
-                        pos.clone(),
-                        "nested lists are not supported here",
-                    )),
+                    Node::Seq { pos, end, .. } => {
+                        masks.push((pos.clone(), end.clone()));
+                        diags.push(Diagnostic::error(
+                            pos.clone(),
+                            "nested lists are not supported here",
+                        ))
+                    }
                 }
             }
             Some(RawValue::List(list))
         }
-        Node::Map { pos, .. } => {
-            diags.push(Diagnostic::error(
-                pos.clone(),
-                "expected a value, found a mapping",
-            ));
+        Node::Map { pos, end, .. } => {
+            masks.push((pos.clone(), end.clone()));
+            match secret_inside(node, path, catalog) {
+                Some((spos, spath)) => diags.push(secret_diag(spos, &spath)),
+                None => diags.push(Diagnostic::error(
+                    pos.clone(),
+                    "expected a value, found a mapping",
+                )),
+            }
             None
         }
     }
+}
+
+fn looks_secret(path: &str, catalog: &FieldCatalog) -> bool {
+    classify(path, catalog) == KeyClass::Secret
+}
+
+/// Creates a clinic from flat values (YAML, CSV and XLSX readers all end
+/// here). Only schema fields are kept; invisible characters are removed
+/// from every value with a located warning.
+pub fn make_clinic(
+    mut values: BTreeMap<String, Located<RawValue>>,
+    source: SourcePos,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+) -> Clinic {
+    values.retain(|key, v| match classify(key, catalog) {
+        KeyClass::Field(_) => true,
+        KeyClass::Secret => {
+            diags.push(secret_diag(v.pos.clone(), key));
+            false
+        }
+        KeyClass::Unknown => {
+            diags.push(unknown_field(v.pos.clone(), key, catalog));
+            false
+        }
+    });
+    for (key, v) in values.iter_mut() {
+        match &mut v.value {
+            RawValue::Text(t) => clean_invisible(t, key, &v.pos, diags),
+            RawValue::List(items) => {
+                for item in items {
+                    clean_invisible(&mut item.value, key, &item.pos, diags);
+                }
+            }
+        }
+    }
+    let key = clinic_key(&values, &source);
+    Clinic {
+        key,
+        source,
+        values,
+        load_errors: Vec::new(),
+    }
+}
+
+/// Removes invisible characters (bidi controls, zero-width, control
+/// characters) from a value, with a warning at the value saying which.
+fn clean_invisible(text: &mut String, key: &str, pos: &SourcePos, diags: &mut Diagnostics) {
+    let (clean, removed) = crate::validate::normalize::strip_invisible(text);
+    if removed.is_empty() {
+        return;
+    }
+    *text = clean;
+    let names: Vec<String> = removed.iter().map(|c| invisible_name(*c)).collect();
+    diags.push(
+        Diagnostic::warning(
+            pos.clone(),
+            format!("`{key}`: invisible character(s) removed: {}", names.join(", ")),
+        )
+        .with_help("such characters change how a value reads (U+202E reverses it) and are never printed; retype the value"),
+    );
+}
+
+fn invisible_name(c: char) -> String {
+    let name = match c {
+        '\u{200B}' => "ZERO WIDTH SPACE",
+        '\u{200C}' => "ZERO WIDTH NON-JOINER",
+        '\u{200D}' => "ZERO WIDTH JOINER",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{FEFF}' => "BYTE ORDER MARK",
+        '\u{00AD}' => "SOFT HYPHEN",
+        _ if c.is_control() => "control character",
+        _ => "invisible character",
+    };
+    format!("U+{:04X} {name}", c as u32)
 }
 
 /// Derives a safe folder name: the digits of the institution code (10-digit
@@ -259,25 +570,44 @@ pub fn sanitize_key(s: &str) -> String {
     }
 }
 
-/// Two clinics must not write into the same folder.
+/// Two clinics must not write into the same folder: every clinic whose key
+/// (institution code) is also another's fails, each naming the other.
 pub fn dedupe_keys(clinics: &mut [Clinic], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<String, SourcePos> = BTreeMap::new();
-    for c in clinics.iter_mut() {
-        if let Some(first) = seen.get(&c.key) {
-            diags.push(
-                Diagnostic::error(
-                    c.source.clone(),
-                    format!("clinic key `{}` is also used by {first}", c.key),
-                )
-                .with_help("two files describe the same institution code; remove or correct one"),
-            );
-            let mut n = 2;
-            while seen.contains_key(&format!("{}-{n}", c.key)) {
-                n += 1;
-            }
-            c.key = format!("{}-{n}", c.key);
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in clinics.iter().enumerate() {
+        by_key.entry(c.key.clone()).or_default().push(i);
+    }
+    let mut taken: std::collections::BTreeSet<String> = by_key.keys().cloned().collect();
+    for (key, idx) in by_key {
+        if idx.len() < 2 {
+            continue;
         }
-        seen.insert(c.key.clone(), c.source.clone());
+        for (n, &i) in idx.iter().enumerate() {
+            let others: Vec<String> = idx
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| clinics[j].source.to_string())
+                .collect();
+            let msg = format!(
+                "医療機関コード (output folder `{key}`) is also used by {}; no guide is written for either",
+                others.join(", ")
+            );
+            diags.push(
+                Diagnostic::error(clinics[i].source.clone(), msg.clone()).with_help(
+                    "two entries describe the same institution code; remove or correct one",
+                ),
+            );
+            let c = &mut clinics[i];
+            c.load_errors.push(msg);
+            if n > 0 {
+                let mut k = 2;
+                while taken.contains(&format!("{key}-{k}")) {
+                    k += 1;
+                }
+                c.key = format!("{key}-{k}");
+                taken.insert(c.key.clone());
+            }
+        }
     }
 }
 

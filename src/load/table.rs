@@ -7,24 +7,30 @@
 //! Every value remembers its sheet, row and column.
 
 use super::clinics::make_clinic;
+use super::limits::{self, Encoding};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::clinic::{Clinic, FieldCatalog, RawValue};
 use crate::model::{Located, SourcePos};
 use crate::validate::normalize::to_half_width;
+use crate::validate::secret::{KeyClass, classify_header};
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A worksheet's name (none for CSV) and its rows of cells.
-type Sheet = (Option<String>, Vec<Vec<Cell>>);
+/// A worksheet's name (none for CSV) and its rows: (0-based row, cells), in order.
+type Sheet = (Option<String>, Vec<(usize, Vec<Cell>)>);
 
-/// One cell with its location.
+/// One cell: 0-based column, text and location.
 struct Cell {
+    col: usize,
     text: String,
     pos: SourcePos,
 }
 
-/// Reads clinics from a `.csv` or `.xlsx` file.
+/// Reads clinics from a `.csv` or `.xlsx` file. Every row with data is a
+/// clinic; an error of the list as a whole (a secret column) fails each of
+/// them, an error in a row fails that row.
 pub fn load_file(path: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let file = Arc::new(path.to_path_buf());
@@ -33,8 +39,13 @@ pub fn load_file(path: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnosti
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let sheets = match ext.as_deref() {
-        Some("csv") => read_csv(path, &file).map(|rows| vec![(None, rows)]),
-        Some("xlsx" | "xlsm" | "xls" | "ods") => read_xlsx(path, &file),
+        Some("csv") => read_csv(path, &file, catalog, &mut diags).map(|rows| vec![(None, rows)]),
+        Some("xlsx" | "xlsm") => read_xlsx(path, &file),
+        Some("xls" | "ods") => Err(Diagnostic::error(
+            SourcePos::new(file.clone(), 0, 0),
+            "old Excel (.xls) and OpenDocument (.ods) workbooks are not read",
+        )
+        .with_help("save it as .xlsx (Excel 2007 or later) or export it as CSV")),
         _ => Err(Diagnostic::error(
             SourcePos::new(file.clone(), 0, 0),
             "unsupported clinic data file",
@@ -59,6 +70,15 @@ pub fn load_file(path: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnosti
         ));
     }
     super::clinics::dedupe_keys(&mut clinics, &mut diags);
+    if clinics.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                SourcePos::new(file.clone(), 0, 0),
+                "the list has no clinic rows",
+            )
+            .with_help("put one row of column headers first, then one row per clinic"),
+        );
+    }
     (clinics, diags)
 }
 
@@ -75,8 +95,56 @@ fn cell_name(sheet: Option<&str>, row: usize, col: usize, header: &str) -> Strin
     }
 }
 
+/// Maps the header row to field paths by column, reporting secret and
+/// unknown columns (whose cells are then never read or shown). Returns the
+/// columns and the errors that concern every row.
+fn map_header(
+    header: &[Cell],
+    header_row: usize,
+    sheet: Option<&str>,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+) -> (BTreeMap<usize, String>, Vec<String>) {
+    let mut columns = BTreeMap::new();
+    let mut list_errors = Vec::new();
+    for h in header {
+        let name = h.text.trim();
+        if name.is_empty() {
+            continue;
+        }
+        let mut d = |msg: String, help: &str, err: bool| {
+            let mut diag = if err {
+                list_errors.push(msg.clone());
+                Diagnostic::error(h.pos.clone(), msg)
+            } else {
+                Diagnostic::warning(h.pos.clone(), msg)
+            };
+            diag.cell = Some(cell_name(sheet, header_row, h.col, name));
+            diags.push(diag.with_help(help.to_string()));
+        };
+        match classify_header(name, catalog, |x| header_to_path(x, catalog)) {
+            KeyClass::Secret => d(
+                format!(
+                    "column `{name}` looks like a password or secret number; its cells are ignored"
+                ),
+                "delete the column: secrets never belong in clinic lists, and tebiki never prints them",
+                true,
+            ),
+            KeyClass::Unknown => d(
+                format!("unknown column `{name}` (ignored)"),
+                "rename it to a header listed in content/fields.yaml, or add the header there",
+                false,
+            ),
+            KeyClass::Field(p) => {
+                columns.insert(h.col, p);
+            }
+        }
+    }
+    (columns, list_errors)
+}
+
 fn rows_to_clinics(
-    rows: Vec<Vec<Cell>>,
+    rows: Vec<(usize, Vec<Cell>)>,
     sheet: Option<&str>,
     file: &Arc<PathBuf>,
     catalog: &FieldCatalog,
@@ -84,61 +152,19 @@ fn rows_to_clinics(
 ) -> Vec<Clinic> {
     let mut it = rows
         .into_iter()
-        .enumerate()
         .skip_while(|(_, r)| r.iter().all(|c| c.text.trim().is_empty()));
     let Some((header_row, header)) = it.next() else {
         return Vec::new();
     };
-    // Map each column to a field path (or None when unknown/secret).
-    let mut columns: Vec<Option<String>> = Vec::new();
-    for (col, h) in header.iter().enumerate() {
-        let name = h.text.trim();
-        if name.is_empty() {
-            columns.push(None);
-            continue;
-        }
-        let mut d = |msg: String, help: &str, err: bool| {
-            let mut diag = if err {
-                Diagnostic::error(h.pos.clone(), msg)
-            } else {
-                Diagnostic::warning(h.pos.clone(), msg)
-            };
-            diag.cell = Some(cell_name(sheet, header_row, col, name));
-            diags.push(diag.with_help(help.to_string()));
-        };
-        if crate::validate::secret::looks_like_secret_key(name)
-            || catalog.forbidden.iter().any(|f| f == name)
-        {
-            d(
-                format!(
-                    "column `{name}` looks like a password or secret number; its cells are ignored"
-                ),
-                "delete the column: secrets never belong in clinic lists, and tebiki never prints them",
-                true,
-            );
-            columns.push(None);
-            continue;
-        }
-        match header_to_path(name, catalog) {
-            Some(p) => columns.push(Some(p)),
-            None => {
-                d(
-                    format!("unknown column `{name}` (ignored)"),
-                    "rename it to a header listed in content/fields.yaml, or add the header there",
-                    false,
-                );
-                columns.push(None);
-            }
-        }
-    }
+    let (columns, list_errors) = map_header(&header, header_row, sheet, catalog, diags);
     let mut clinics = Vec::new();
     for (row_idx, row) in it {
         if row.iter().all(|c| c.text.trim().is_empty()) {
             continue;
         }
         let mut values: BTreeMap<String, Located<RawValue>> = BTreeMap::new();
-        for (col, cell) in row.into_iter().enumerate() {
-            let Some(Some(path)) = columns.get(col) else {
+        for cell in row {
+            let Some(path) = columns.get(&cell.col) else {
                 continue;
             };
             if cell.text.trim().is_empty() {
@@ -154,7 +180,15 @@ fn rows_to_clinics(
             None => SourcePos::new(file.clone(), row_idx as u32 + 1, 1),
         };
         let mut local = Diagnostics::default();
-        let clinic = make_clinic(values, source, catalog, &mut local);
+        let mut clinic = make_clinic(values, source, catalog, &mut local);
+        clinic.load_errors.extend(list_errors.iter().cloned());
+        clinic.load_errors.extend(
+            local
+                .0
+                .iter()
+                .filter(|d| d.severity == crate::model::Severity::Error)
+                .map(|d| d.message.clone()),
+        );
         diags.extend(local);
         clinics.push(clinic);
     }
@@ -195,19 +229,39 @@ pub fn decode_csv(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-fn read_csv(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Vec<Cell>>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            SourcePos::new(file.clone(), 0, 0),
-            format!("cannot read CSV: {e}"),
+/// Reads a CSV list (bounded in size; the encoding guessed, with a warning
+/// when it is neither UTF-8 nor Shift_JIS) and registers the lines that
+/// messages may echo, with every cell outside a schema column masked.
+fn read_csv(
+    path: &Path,
+    file: &Arc<PathBuf>,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+) -> Result<Vec<(usize, Vec<Cell>)>, Diagnostic> {
+    let whole = SourcePos::new(file.clone(), 0, 0);
+    // Nothing of this file is echoed until its columns are known.
+    crate::diag::register_source(path, Vec::new());
+    let bytes = limits::read_limited(path, limits::MAX_CSV_FILE)
+        .map_err(|e| Diagnostic::error(whole.clone(), format!("cannot read CSV: {e}")))?;
+    let Some((text, enc)) = limits::decode_guess(&bytes) else {
+        return Err(Diagnostic::error(
+            whole,
+            "cannot tell the text encoding of this CSV (not UTF-8, UTF-16, Shift_JIS or EUC-JP)",
         )
-    })?;
-    let (text, _) = decode_csv(&bytes);
+        .with_help(limits::save_as_utf8_hint()));
+    };
+    if !matches!(enc, Encoding::Utf8 | Encoding::ShiftJis) {
+        diags.push(
+            Diagnostic::warning(whole.clone(), format!("read as {} text", enc.name()))
+                .with_help(limits::save_as_utf8_hint()),
+        );
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut records: Vec<(u32, Vec<String>)> = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut counted_to = 0usize;
     let mut line = 1u32;
@@ -226,6 +280,17 @@ fn read_csv(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Vec<Cell>>, Diagnost
                 ));
             }
         }
+        if rec.len() > limits::MAX_COLUMNS as usize || records.len() >= limits::MAX_ROWS as usize {
+            return Err(Diagnostic::error(
+                SourcePos::new(file.clone(), line, 0),
+                format!(
+                    "the list is larger than tebiki reads ({} rows, {} columns at most)",
+                    limits::MAX_ROWS,
+                    limits::MAX_COLUMNS
+                ),
+            )
+            .with_help("split the list into several files"));
+        }
         // The line where the record starts, counted from its byte offset (the csv
         // crate's own line counter lags behind with CRLF endings).
         let mut start = rec
@@ -240,62 +305,187 @@ fn read_csv(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Vec<Cell>>, Diagnost
             line += skipped.matches('\n').count() as u32;
         }
         counted_to = start;
-        // Column numbers count characters up to each field, so carets point at the cell.
+        records.push((line, rec.iter().map(str::to_string).collect()));
+    }
+    // Which columns may be shown: those the header maps to schema fields.
+    let header = records
+        .iter()
+        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()));
+    let visible: std::collections::BTreeSet<usize> = header
+        .map(|h| {
+            records[h]
+                .1
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| {
+                    matches!(
+                        classify_header(name.trim(), catalog, |x| header_to_path(x, catalog)),
+                        KeyClass::Field(_)
+                    )
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .unwrap_or_default();
+    let total_lines = text.lines().count().max(line as usize);
+    let mut shown = vec![String::new(); total_lines];
+    let mut rows = Vec::new();
+    for (i, (line, cells)) in records.into_iter().enumerate() {
+        let is_header = Some(i) == header;
+        // Column numbers count characters of the shown line, so carets point at the cell.
         let mut column = 1u32;
-        let mut cells = Vec::new();
-        for t in rec.iter() {
-            cells.push(Cell {
-                text: t.to_string(),
+        let mut out = Vec::new();
+        let mut text_line = String::new();
+        for (col, t) in cells.into_iter().enumerate() {
+            let show = if is_header || visible.contains(&col) {
+                t.replace(['\r', '\n'], "⏎")
+            } else {
+                "****".to_string()
+            };
+            if col > 0 {
+                text_line.push(',');
+            }
+            text_line.push_str(&show);
+            out.push(Cell {
+                col,
+                text: t,
                 pos: SourcePos::new(file.clone(), line, column),
             });
-            column += t.chars().count() as u32 + 1;
+            column += show.chars().count() as u32 + 1;
         }
-        rows.push(cells);
+        if let Some(slot) = shown.get_mut(line as usize - 1) {
+            *slot = text_line;
+        }
+        rows.push((line as usize - 1, out));
     }
+    crate::diag::register_source(path, shown);
     Ok(rows)
 }
 
+/// Checks every part of a workbook by decompressing it (declared sizes can
+/// lie) against [`limits::MAX_XLSX_PART`] and [`limits::MAX_XLSX_TOTAL`]
+/// before anything else reads it.
+fn check_zip(bytes: &[u8], file: &Arc<PathBuf>) -> Result<(), Diagnostic> {
+    let whole = SourcePos::new(file.clone(), 0, 0);
+    let bad = |msg: String| {
+        Diagnostic::error(whole.clone(), msg)
+            .with_help("save the workbook again from Excel, or export the sheet as CSV")
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| bad(format!("cannot open spreadsheet: {e}")))?;
+    if zip.len() > limits::MAX_XLSX_ENTRIES {
+        return Err(bad(format!(
+            "the workbook has {} parts; the limit is {}",
+            zip.len(),
+            limits::MAX_XLSX_ENTRIES
+        )));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut part = zip
+            .by_index(i)
+            .map_err(|e| bad(format!("cannot open spreadsheet: {e}")))?;
+        let name = part
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| format!("#{i}"));
+        let limit = limits::MAX_XLSX_PART.min(limits::MAX_XLSX_TOTAL - total);
+        if part.size() > limit {
+            return Err(bad(too_large_part(&name, part.size(), limit)));
+        }
+        let n = std::io::copy(&mut (&mut part).take(limit + 1), &mut std::io::sink())
+            .map_err(|e| bad(format!("cannot read spreadsheet part {name}: {e}")))?;
+        if n > limit {
+            return Err(bad(too_large_part(&name, n, limit)));
+        }
+        total += n;
+    }
+    Ok(())
+}
+
+fn too_large_part(name: &str, size: u64, limit: u64) -> String {
+    format!(
+        "spreadsheet part {name} unpacks to more than {limit} bytes ({size} or more); the limit on unpacked workbook parts is {} bytes each, {} in all",
+        limits::MAX_XLSX_PART,
+        limits::MAX_XLSX_TOTAL
+    )
+}
+
 fn read_xlsx(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Sheet>, Diagnostic> {
-    use calamine::{Data, Reader};
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
-        Diagnostic::error(
-            SourcePos::new(file.clone(), 0, 0),
-            format!("cannot open spreadsheet: {e}"),
-        )
-        .with_help("save it as .xlsx (Excel 2007 or later) or export it as CSV")
-    })?;
+    use calamine::{DataRef, Reader};
+    let whole = SourcePos::new(file.clone(), 0, 0);
+    let bytes = limits::read_limited(path, limits::MAX_XLSX_FILE)
+        .map_err(|e| Diagnostic::error(whole.clone(), format!("cannot read spreadsheet: {e}")))?;
+    check_zip(&bytes, file)?;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| {
+            Diagnostic::error(whole.clone(), format!("cannot open spreadsheet: {e}"))
+                .with_help("save it as .xlsx (Excel 2007 or later) or export it as CSV")
+        })?;
     let mut out = Vec::new();
-    for (name, range) in wb.worksheets() {
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut rows = Vec::new();
-        for (ri, row) in range.rows().enumerate() {
-            let mut cells = Vec::new();
-            for (ci, d) in row.iter().enumerate() {
-                let text = match d {
-                    Data::Empty | Data::Error(_) => String::new(),
-                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::Float(f) => {
-                        if f.fract() == 0.0 && f.abs() < 1e15 {
-                            format!("{}", *f as i64)
-                        } else {
-                            f.to_string()
-                        }
+    let mut cells_read = 0usize;
+    for name in wb.sheet_names() {
+        let sheet_err = |e: calamine::XlsxError| {
+            Diagnostic::error(whole.clone(), format!("cannot read sheet {name}: {e}"))
+        };
+        let mut reader = wb.worksheet_cells_reader(&name).map_err(sheet_err)?;
+        let mut rows: BTreeMap<usize, Vec<Cell>> = BTreeMap::new();
+        while let Some(cell) = reader.next_cell().map_err(sheet_err)? {
+            let (r, c) = cell.get_position();
+            let text = match cell.get_value() {
+                DataRef::Empty | DataRef::Error(_) => continue,
+                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+                DataRef::SharedString(s) => s.to_string(),
+                DataRef::Int(i) => i.to_string(),
+                DataRef::Bool(b) => b.to_string(),
+                DataRef::Float(f) => {
+                    if f.fract() == 0.0 && f.abs() < 1e15 {
+                        format!("{}", *f as i64)
+                    } else {
+                        f.to_string()
                     }
-                    Data::DateTime(dt) => excel_serial_to_iso(dt.as_f64()),
-                };
-                let row_no = r0 as usize + ri;
-                let col_no = c0 as usize + ci;
-                cells.push(Cell {
-                    text,
-                    pos: SourcePos::cell(file.clone(), &name, row_no as u32 + 1, col_no as u32 + 1),
-                });
+                }
+                DataRef::DateTime(dt) => excel_serial_to_iso(dt.as_f64()),
+            };
+            let pos = SourcePos::cell(file.clone(), &name, r + 1, c + 1);
+            if r >= limits::MAX_ROWS || c >= limits::MAX_COLUMNS {
+                let mut d = Diagnostic::error(
+                    pos,
+                    format!(
+                        "a cell lies beyond the area tebiki reads ({} rows × {} columns, up to {}{})",
+                        limits::MAX_ROWS,
+                        limits::MAX_COLUMNS,
+                        column_letter(limits::MAX_COLUMNS as usize - 1),
+                        limits::MAX_ROWS
+                    ),
+                )
+                .with_help("delete the stray cell (Ctrl+End in Excel jumps to the last used cell)");
+                d.cell = Some(format!(
+                    "sheet {name}, cell {}{}",
+                    column_letter(c as usize),
+                    r + 1
+                ));
+                return Err(d);
             }
-            rows.push(cells);
+            cells_read += 1;
+            if cells_read > limits::MAX_CELLS {
+                return Err(Diagnostic::error(
+                    whole.clone(),
+                    format!(
+                        "the workbook has more than {} filled cells",
+                        limits::MAX_CELLS
+                    ),
+                )
+                .with_help("split the list into several files"));
+            }
+            rows.entry(r as usize).or_default().push(Cell {
+                col: c as usize,
+                text,
+                pos,
+            });
         }
         // Positions in XLSX are (row, column) of the sheet; keep the sheet in `cell`.
-        out.push((Some(name), rows));
+        out.push((Some(name), rows.into_iter().collect()));
     }
     Ok(out)
 }

@@ -40,7 +40,7 @@ pub fn pos(file: &Arc<PathBuf>, loc: &serde_saphyr::Location) -> SourcePos {
     SourcePos::new(file.clone(), loc.line() as u32, loc.column() as u32)
 }
 
-/// A YAML node with its position.
+/// A YAML node with its position (and where it ends, for masking).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// A scalar exactly as written (`quoted` tells whether it was quoted).
@@ -51,6 +51,8 @@ pub enum Node {
         quoted: bool,
         /// Position.
         pos: SourcePos,
+        /// Where it ends (exclusive).
+        end: SourcePos,
     },
     /// A sequence.
     Seq {
@@ -58,6 +60,8 @@ pub enum Node {
         items: Vec<Node>,
         /// Position.
         pos: SourcePos,
+        /// Where it ends (exclusive).
+        end: SourcePos,
     },
     /// A mapping, in document order (duplicate keys are reported by the reader).
     Map {
@@ -65,6 +69,8 @@ pub enum Node {
         entries: Vec<(SourcePos, String, Node)>,
         /// Position.
         pos: SourcePos,
+        /// Where it ends (exclusive).
+        end: SourcePos,
     },
 }
 
@@ -76,19 +82,35 @@ impl Node {
         }
     }
 
+    /// Where the node ends (exclusive).
+    pub fn end(&self) -> &SourcePos {
+        match self {
+            Node::Scalar { end, .. } | Node::Seq { end, .. } | Node::Map { end, .. } => end,
+        }
+    }
+
     /// True for a null scalar (`~`, `null`, or nothing).
     pub fn is_null(&self) -> bool {
         matches!(self, Node::Scalar { text, quoted: false, .. } if text.is_empty() || text == "~" || text == "null")
     }
 }
 
-/// Reads one YAML document into a [`Node`] tree.
+/// A mapping being read: its entries, the pending key and the keys seen.
+struct OpenMap {
+    key: Option<(SourcePos, String)>,
+    seen: std::collections::HashSet<String>,
+}
+
+/// Reads one YAML document into a [`Node`] tree. A second document, an
+/// alias, a non-text key, a duplicate key or nesting deeper than
+/// [`MAX_YAML_DEPTH`](super::limits::MAX_YAML_DEPTH) is an error.
 pub fn read_tree(text: &str, file: &Arc<PathBuf>) -> Result<Node, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Node> = Vec::new();
-    // Pending key for each open mapping.
-    let mut keys: Vec<Option<(SourcePos, String)>> = Vec::new();
+    // Pending key and keys seen for each open collection (None for a sequence).
+    let mut maps: Vec<Option<OpenMap>> = Vec::new();
     let mut root: Option<Node> = None;
+    let mut documents = 0;
     let mk = |line: usize, col: usize| SourcePos::new(file.clone(), line as u32, col as u32 + 1);
     while let Some(item) = parser.next_event() {
         let (event, span) = item.map_err(|e| {
@@ -97,32 +119,65 @@ pub fn read_tree(text: &str, file: &Arc<PathBuf>) -> Result<Node, Diagnostic> {
                 .with_help("check indentation and quoting on this line")
         })?;
         let here = mk(span.start.line(), span.start.col());
+        let end = mk(span.end.line(), span.end.col());
         let node = match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Diagnostic::error(
+                        here,
+                        "a second YAML document (`---`): a clinic file holds exactly one clinic",
+                    )
+                    .with_help("move the next clinic into a file of its own"));
+                }
+                continue;
+            }
             Event::Scalar(value, style, _, _) => Node::Scalar {
                 text: value.to_string(),
                 quoted: !matches!(style, ScalarStyle::Plain),
                 pos: here,
+                end,
             },
-            Event::SequenceStart(..) => {
-                stack.push(Node::Seq {
-                    items: Vec::new(),
-                    pos: here,
-                });
-                keys.push(None);
-                continue;
-            }
-            Event::MappingStart(..) => {
-                stack.push(Node::Map {
-                    entries: Vec::new(),
-                    pos: here,
-                });
-                keys.push(None);
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if stack.len() >= super::limits::MAX_YAML_DEPTH {
+                    return Err(Diagnostic::error(
+                        here,
+                        format!(
+                            "nested too deeply (more than {} levels)",
+                            super::limits::MAX_YAML_DEPTH
+                        ),
+                    )
+                    .with_help("clinic data is a flat list of fields with a few groups"));
+                }
+                if matches!(event, Event::MappingStart(..)) {
+                    stack.push(Node::Map {
+                        entries: Vec::new(),
+                        pos: here,
+                        end,
+                    });
+                    maps.push(Some(OpenMap {
+                        key: None,
+                        seen: Default::default(),
+                    }));
+                } else {
+                    stack.push(Node::Seq {
+                        items: Vec::new(),
+                        pos: here,
+                        end,
+                    });
+                    maps.push(None);
+                }
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                keys.pop();
+                maps.pop();
                 match stack.pop() {
-                    Some(n) => n,
+                    Some(mut n) => {
+                        if let Node::Seq { end: e, .. } | Node::Map { end: e, .. } = &mut n {
+                            *e = end;
+                        }
+                        n
+                    }
                     None => continue,
                 }
             }
@@ -136,43 +191,33 @@ pub fn read_tree(text: &str, file: &Arc<PathBuf>) -> Result<Node, Diagnostic> {
             _ => continue,
         };
         // Attach the finished node to its parent.
-        match stack.last_mut() {
-            None => {
-                if root.is_none() {
-                    root = Some(node);
-                }
-            }
-            Some(Node::Seq { items, .. }) => items.push(node),
-            Some(Node::Map { entries, .. }) => {
-                let slot = keys.last_mut();
-                match slot {
-                    Some(slot @ None) => {
-                        let Node::Scalar { text, pos, .. } = node else {
-                            return Err(Diagnostic::error(
-                                node.pos().clone(),
-                                "a mapping key must be plain text",
-                            ));
-                        };
-                        if entries.iter().any(|(_, k, _)| *k == text) {
-                            return Err(Diagnostic::error(pos, format!("duplicate key `{text}`"))
-                                .with_help("each field may appear only once; remove one of them"));
-                        }
-                        *slot = Some((pos, text));
+        match (stack.last_mut(), maps.last_mut()) {
+            (None, _) if root.is_none() => root = Some(node),
+            (Some(Node::Seq { items, .. }), _) => items.push(node),
+            (Some(Node::Map { entries, .. }), Some(Some(open))) => match open.key.take() {
+                None => {
+                    let Node::Scalar { text, pos, .. } = node else {
+                        return Err(Diagnostic::error(
+                            node.pos().clone(),
+                            "a mapping key must be plain text",
+                        ));
+                    };
+                    if !open.seen.insert(text.clone()) {
+                        return Err(Diagnostic::error(pos, format!("duplicate key `{text}`"))
+                            .with_help("each field may appear only once; remove one of them"));
                     }
-                    Some(slot) => {
-                        if let Some((kpos, key)) = slot.take() {
-                            entries.push((kpos, key, node));
-                        }
-                    }
-                    None => {}
+                    open.key = Some((pos, text));
                 }
-            }
-            Some(Node::Scalar { .. }) => {}
+                Some((kpos, key)) => entries.push((kpos, key, node)),
+            },
+            _ => {}
         }
     }
+    let start = SourcePos::new(file.clone(), 1, 1);
     Ok(root.unwrap_or(Node::Map {
         entries: Vec::new(),
-        pos: SourcePos::new(file.clone(), 1, 1),
+        pos: start.clone(),
+        end: start,
     }))
 }
 
@@ -206,6 +251,34 @@ mod tests {
         let e = read_tree("a: 1\na: 2\n", &file()).unwrap_err();
         assert_eq!(e.pos.line, 2);
         assert!(e.message.contains("duplicate"));
+    }
+
+    #[test]
+    fn one_document_only_and_bounded_depth() {
+        let e = read_tree("a: 1\n---\nb: 2\n", &file()).unwrap_err();
+        assert_eq!(e.pos.line, 2);
+        assert!(e.message.contains("second YAML document"), "{}", e.message);
+        assert!(read_tree("---\na: 1\n", &file()).is_ok());
+        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        assert!(
+            read_tree(&deep, &file())
+                .unwrap_err()
+                .message
+                .contains("nested too deeply")
+        );
+    }
+
+    #[test]
+    fn ends_are_kept() {
+        let t = read_tree("a: {b: 1}\nc: x\n", &file()).unwrap();
+        let Node::Map { entries, .. } = t else {
+            panic!()
+        };
+        assert_eq!(
+            (entries[0].2.end().line, entries[0].2.end().column),
+            (1, 10)
+        );
+        assert_eq!((entries[1].2.end().line, entries[1].2.end().column), (2, 5));
     }
 
     #[test]

@@ -47,8 +47,8 @@ pub struct IdFormat {
     pub prefix: String,
     /// Number of digits after the prefix.
     pub digits: usize,
-    /// Carrier value this format belongs to.
-    pub carrier: String,
+    /// Carrier values whose lines use this format (empty: any).
+    pub carriers: Vec<String>,
 }
 
 /// Definition of one clinic field.
@@ -117,6 +117,11 @@ pub struct Clinic {
     /// Values by field path.
     #[serde(skip)]
     pub values: BTreeMap<String, Located<RawValue>>,
+    /// Errors found while reading this clinic (unreadable file, syntax error,
+    /// secret key, duplicate institution code …). A clinic with any gets no
+    /// guide; it still appears on the dashboard and in the counts.
+    #[serde(skip)]
+    pub load_errors: Vec<String>,
 }
 
 impl Clinic {

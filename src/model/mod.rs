@@ -10,6 +10,7 @@ pub mod manual;
 pub mod rich;
 pub mod rule;
 pub mod source;
+pub mod strings;
 
 pub use clinic::Clinic;
 pub use manual::{Manual, Part, Screen, Step};

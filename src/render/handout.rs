@@ -7,31 +7,46 @@ use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep, Shown};
 use crate::model::Severity;
 use crate::model::manual::NoteKind;
 use crate::model::rich::{Block as RBlock, Inline, Rich};
+use crate::model::strings::{Strings, fill_in};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Builds the handout document of one clinic.
 pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -> Document {
+    let t = &*guide.strings;
     let mut b: Vec<Block> = Vec::new();
+    // The same title as the HTML guide's: the clinic's name as a value span,
+    // the words around it from the theme's `title`.
+    let (before, after) = t.split("title", "clinic");
+    let docs = [("documents", guide.documents.as_str())];
+    let mut title = Vec::new();
+    if !before.is_empty() {
+        title.push(Span::bold(fill_in(before, &docs)));
+    }
+    title.push(Span::value(guide.clinic_name.clone(), "name"));
+    if !after.is_empty() {
+        title.push(Span::bold(fill_in(after, &docs)));
+    }
     b.push(Block::Title {
-        text: vec![
-            Span::value(guide.clinic_name.clone(), "name"),
-            Span::bold(" 様　オンライン資格確認 申請手順書"),
-        ],
-        subtitle: vec![Span::normal(format!(
-            "医療機関コード {} ・ {} ・ {} 作成",
-            guide.institution_code, guide.prefecture, guide.generated_wareki
+        text: title,
+        subtitle: vec![Span::normal(t.fill(
+            "subtitle",
+            &[
+                ("code", &guide.institution_code),
+                ("prefecture", &guide.prefecture),
+                ("date", &guide.generated_wareki),
+            ],
         ))],
     });
     if !guide.findings.is_empty() {
         b.push(Block::Heading {
             level: 1,
             number: None,
-            text: "この医療機関への重要なお知らせ".into(),
+            text: t.get("findings").into(),
             bookmark: true,
         });
         for f in &guide.findings {
-            b.push(finding(f, true));
+            b.push(finding(f, at_step(guide, f).as_deref(), t));
         }
     }
     let data_notes: Vec<Vec<Block>> = guide
@@ -40,7 +55,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         .map(|i| {
             let mut t = i.message.clone();
             if let Some(e) = &i.expected {
-                t.push_str(&format!("（正しい形式: {e}）"));
+                t.push_str(&guide.strings.fill("expected_form", &[("expected", e)]));
             }
             vec![Block::Paragraph(vec![Span::normal(t)])]
         })
@@ -48,76 +63,76 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     if !data_notes.is_empty() {
         b.push(Block::Callout {
             kind: CalloutKind::Note,
-            title: Some("データの確認事項（ベンダー向け）".into()),
+            title: Some(t.get("issues").into()),
             body: vec![Block::List {
                 ordered: false,
                 items: data_notes,
             }],
         });
     }
-    for m in &guide.manuals {
+    for (i, m) in guide.manuals.iter().enumerate() {
         b.push(Block::Heading {
             level: 1,
             number: None,
-            text: format!("始める前に — {}", m.title),
+            text: t.fill("before_manual", &[("manual", &m.title)]),
             bookmark: true,
         });
         b.extend(rich(&m.summary));
-        b.push(Block::Heading {
-            level: 3,
-            number: None,
-            text: "手元にご用意ください".into(),
-            bookmark: false,
-        });
-        b.push(Block::Checklist(
-            m.checklist.iter().map(inline_spans).collect(),
-        ));
-        b.push(Block::Heading {
-            level: 3,
-            number: None,
-            text: "この医療機関の登録内容".into(),
-            bookmark: false,
-        });
-        b.push(Block::Table {
-            columns: vec![col("項目", 1.0), col("この医療機関の値", 2.0)],
-            rows: guide
-                .facts
-                .iter()
-                .map(|f| {
-                    vec![
-                        vec![Span::normal(f.label.clone())],
-                        vec![Span::value(f.text.clone(), f.path.clone())],
-                    ]
-                })
-                .collect(),
-            highlight_col: Some(1),
-        });
-        b.push(Block::Heading {
-            level: 3,
-            number: None,
-            text: "今後の日程".into(),
-            bookmark: false,
-        });
-        b.push(Block::Table {
-            columns: vec![col("日付", 1.3), col("できごと", 1.6), col("根拠", 2.0)],
-            rows: m
-                .dates
-                .iter()
-                .map(|d| {
-                    let when = if d.severity == Some(Severity::Error) {
-                        Span::bold(d.wareki.clone())
-                    } else {
-                        Span::normal(d.wareki.clone())
-                    };
-                    vec![
-                        vec![when],
-                        vec![Span::normal(d.label.clone())],
-                        vec![Span::small(d.basis.clone())],
-                    ]
-                })
-                .collect(),
-            highlight_col: None,
-        });
+        if !m.checklist.is_empty() {
+            b.push(heading3(t.get("checklist")));
+            b.push(Block::Checklist(
+                m.checklist.iter().map(inline_spans).collect(),
+            ));
+        }
+        // The clinic's registration is one table, in the first manual's
+        // "before you start", however many manuals the guide has.
+        if i == 0 && !guide.facts.is_empty() {
+            b.push(heading3(t.get("facts")));
+            b.push(Block::Table {
+                columns: vec![
+                    col(t.get("facts_item"), 1.0),
+                    col(t.get("facts_value"), 2.0),
+                ],
+                rows: guide
+                    .facts
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            vec![Span::normal(f.label.clone())],
+                            vec![Span::value(f.text.clone(), f.path.clone())],
+                        ]
+                    })
+                    .collect(),
+                highlight_col: Some(1),
+            });
+        }
+        if !m.dates.is_empty() {
+            b.push(heading3(t.get("dates")));
+            b.push(Block::Table {
+                columns: vec![
+                    col(t.get("date"), 1.3),
+                    col(t.get("event"), 1.6),
+                    col(t.get("basis"), 2.0),
+                ],
+                rows: m
+                    .dates
+                    .iter()
+                    .map(|d| {
+                        let when = if d.severity == Some(Severity::Error) {
+                            Span::bold(d.wareki.clone())
+                        } else {
+                            Span::normal(d.wareki.clone())
+                        };
+                        vec![
+                            vec![when],
+                            vec![Span::normal(d.label.clone())],
+                            vec![Span::small(d.basis.clone())],
+                        ]
+                    })
+                    .collect(),
+                highlight_col: None,
+            });
+        }
         for part in &m.parts {
             b.push(Block::PageBreak);
             b.push(Block::Heading {
@@ -128,19 +143,14 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             });
             b.extend(rich(&part.intro));
             for s in &part.steps {
-                step(&mut b, s, pictures);
+                step(&mut b, s, pictures, t);
             }
             b.extend(rich(&part.outro));
         }
         b.push(Block::Spacer(4.0));
         b.extend(rich(&m.closing));
         if !m.contacts.is_empty() {
-            b.push(Block::Heading {
-                level: 3,
-                number: None,
-                text: "お問い合わせ先".into(),
-                bookmark: false,
-            });
+            b.push(heading3(t.get("contacts")));
             for c in &m.contacts {
                 let mut spans = vec![Span::bold(c.name.clone())];
                 if let Some(p) = &c.phone {
@@ -156,14 +166,29 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         }
     }
     let versions = guide.versions();
+    let clinic = [
+        ("clinic", guide.clinic_name.as_str()),
+        ("code", guide.institution_code.as_str()),
+        ("date", guide.generated.as_str()),
+        ("versions", versions.as_str()),
+    ];
     Document {
-        title: format!("{} 様 オンライン資格確認 申請手順書", guide.clinic_name),
+        title: guide.title.clone(),
         lang: "ja".into(),
         author: "tebiki".into(),
-        header_left: format!("{} 様", guide.clinic_name),
-        header_right: format!("医療機関コード {}", guide.institution_code),
-        footer_left: format!("作成 {} ・ {}", guide.generated, versions),
+        header_left: t.fill("header_left", &clinic),
+        header_right: t.fill("header_right", &clinic),
+        footer_left: t.fill("footer_left", &clinic),
         blocks: b,
+    }
+}
+
+fn heading3(text: &str) -> Block {
+    Block::Heading {
+        level: 3,
+        number: None,
+        text: text.into(),
+        bookmark: false,
     }
 }
 
@@ -174,7 +199,12 @@ fn col(header: &str, width: f32) -> Column {
     }
 }
 
-fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn Drawable>>) {
+fn step(
+    b: &mut Vec<Block>,
+    s: &GuideStep,
+    pictures: &BTreeMap<String, Arc<dyn Drawable>>,
+    t: &Strings,
+) {
     b.push(Block::Heading {
         level: 2,
         number: Some(s.number.clone()),
@@ -183,13 +213,15 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
     });
     b.extend(rich(&s.body));
     for f in &s.findings {
-        b.push(finding(f, false));
+        b.push(finding(f, None, t));
     }
     if let Some(sc) = &s.screen {
-        if let Some(pic) = pictures.get(&s.id) {
+        if let Some(pic) = pictures.get(&s.key) {
             b.push(Block::Custom(pic.clone()));
         }
-        let mut caption = vec![Span::bold(format!("画面「{}」", sc.title))];
+        let mut caption = vec![Span::bold(
+            t.fill("screen_caption", &[("title", &sc.title)]),
+        )];
         if let Some(u) = &sc.url {
             caption.push(Span::normal(" "));
             caption.push(Span::link(u.clone(), u.clone()));
@@ -200,27 +232,27 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
             .rows
             .iter()
             .filter(|r| shown_in_table(r))
-            .map(row)
+            .map(|r| row(r, t))
             .collect();
         if !rows.is_empty() {
             b.push(Block::Table {
                 columns: vec![
-                    col("項目", 1.1),
-                    col("入力・確認する内容", 1.6),
-                    col("補足", 1.8),
+                    col(t.get("row_item"), 1.1),
+                    col(t.get("row_enter"), 1.6),
+                    col(t.get("row_note"), 1.8),
                 ],
                 rows,
                 highlight_col: Some(1),
             });
         }
         if !sc.buttons.is_empty() {
-            let mut spans = vec![Span::small("ボタン: ")];
+            let mut spans = vec![Span::small(t.get("buttons").to_string())];
             for (i, btn) in sc.buttons.iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::small("　"));
                 }
                 spans.push(if btn.primary {
-                    Span::bold(format!("［{}］← クリック", btn.label))
+                    Span::bold(t.fill("primary_button", &[("label", &btn.label)]))
                 } else {
                     Span::small(format!("［{}］", btn.label))
                 });
@@ -232,7 +264,7 @@ fn step(b: &mut Vec<Block>, s: &GuideStep, pictures: &BTreeMap<String, Arc<dyn D
         b.push(note(n));
     }
     if let Some(shot) = &s.screenshot
-        && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.id))
+        && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.key))
     {
         b.push(Block::Custom(pic.clone()));
         b.push(Block::Paragraph(vec![Span::small(shot.alt.clone())]));
@@ -244,13 +276,13 @@ fn shown_in_table(r: &GuideRow) -> bool {
     r.shown != Shown::Nothing || r.highlight || r.callout.is_some()
 }
 
-fn row(r: &GuideRow) -> Vec<Vec<Span>> {
+fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     let mut label = vec![Span::normal(r.label.clone())];
     if r.required {
-        label.push(Span::small(" 必須"));
+        label.push(Span::small(format!(" {}", t.get("required"))));
     }
     if r.prefilled {
-        label.push(Span::small(" 自動入力"));
+        label.push(Span::small(format!(" {}", t.get("prefilled"))));
     }
     let mut value = vec![if r.is_value {
         Span::value(r.display.clone(), r.id.clone())
@@ -259,8 +291,8 @@ fn row(r: &GuideRow) -> Vec<Vec<Span>> {
     } else {
         Span::small(r.display.clone())
     }];
-    if let Some(e) = &r.expect {
-        value.push(Span::bold(format!("\n正しくは「{e}」を選びます")));
+    if r.correction.is_some() {
+        value.push(Span::bold(format!("\n{}", t.get("corrected"))));
     }
     let mut note = Vec::new();
     if let Some(c) = &r.callout {
@@ -291,19 +323,42 @@ pub fn circled(n: u32) -> String {
     }
 }
 
-fn finding(f: &Finding, with_step: bool) -> Block {
+/// Where a finding is shown, in words: 「（手順 1-2）」, or with several
+/// manuals 「（顔認証付きカードリーダーの初期設定 手順 1-2）」.
+fn at_step(guide: &Guide, f: &Finding) -> Option<String> {
+    let t = &guide.strings;
+    let number = f.step_number.as_deref()?;
+    if guide.manuals.len() < 2 {
+        return Some(t.fill("at_step", &[("step", number)]));
+    }
+    let manual = f.step_key.as_deref()?.split('/').next()?;
+    let title = guide
+        .manuals
+        .iter()
+        .find(|m| m.id == manual)?
+        .title
+        .as_str();
+    Some(t.fill("at_step_in", &[("step", number), ("manual", title)]))
+}
+
+fn finding(f: &Finding, at: Option<&str>, t: &Strings) -> Block {
     let kind = match f.severity {
         Severity::Error => CalloutKind::Error,
         Severity::Warning => CalloutKind::Warning,
         Severity::Info => CalloutKind::Info,
     };
-    let mut title = format!("{}: {}", f.severity.label_ja(), f.title);
-    if with_step && let Some(s) = &f.step {
-        title.push_str(&format!("（手順 {s}）"));
+    let severity = match f.severity {
+        Severity::Error => "severity_error",
+        Severity::Warning => "severity_warning",
+        Severity::Info => "severity_info",
+    };
+    let mut title = format!("{}: {}", t.get(severity), f.title);
+    if let Some(at) = at {
+        title.push_str(at);
     }
     let mut body = rich(&f.message);
     if !f.consequence.is_empty() {
-        let mut spans = vec![Span::bold("守らないと: ")];
+        let mut spans = vec![Span::bold(format!("{} ", t.get("consequence")))];
         spans.extend(inline_spans(&f.consequence));
         body.push(Block::Paragraph(spans));
     }

@@ -71,7 +71,8 @@ impl HtmlRenderer {
             })
     }
 
-    /// Renders one clinic's guide; `illustrations` holds inline SVG per step id.
+    /// Renders one clinic's guide; `illustrations` holds inline SVG per
+    /// `manual/step` key. Its wording comes from the guide's strings.
     pub fn guide(
         &self,
         guide: &Guide,
@@ -79,6 +80,7 @@ impl HtmlRenderer {
     ) -> Result<String> {
         let mut ctx = tera::Context::new();
         ctx.insert("g", guide);
+        ctx.insert("t", &*guide.strings);
         ctx.insert("css", &self.css);
         ctx.insert("pics", illustrations);
         self.tera

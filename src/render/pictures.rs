@@ -10,7 +10,8 @@ use crate::scene::{self, Scene, SceneOptions};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Key of a step's screenshot picture (its screen picture is keyed by the step id).
+/// Key of a step's screenshot picture (its screen picture is keyed by the
+/// step's `manual/step` key).
 pub fn shot_key(step_id: &str) -> String {
     format!("{step_id}#screenshot")
 }
@@ -33,7 +34,7 @@ pub struct Pictures {
 impl Pictures {
     /// Builds the scenes of `guide`.
     pub fn new(guide: &Guide) -> Self {
-        let opts = options();
+        let opts = options().worded(&guide.strings);
         let mut scenes = BTreeMap::new();
         for m in &guide.manuals {
             for p in &m.parts {
@@ -45,14 +46,14 @@ impl Pictures {
                             scene::build::screen_alt(screen)
                         );
                         scenes.insert(
-                            s.id.clone(),
+                            s.key.clone(),
                             (Arc::new(scene::build::screen_scene(screen, &opts)), alt),
                         );
                     }
                     if let Some(shot) = &s.screenshot {
                         let alt = format!("手順 {} の画像: {}", s.number, shot.alt);
                         let scene = scene::build::screenshot_scene(shot, &opts);
-                        scenes.insert(shot_key(&s.id), (Arc::new(scene), alt));
+                        scenes.insert(shot_key(&s.key), (Arc::new(scene), alt));
                     }
                 }
             }

@@ -141,6 +141,43 @@ impl Theme {
             })
     }
 
+    /// The theme's wording: the default `strings.yaml` with the theme
+    /// folder's `strings.yaml` (if any) on top. A key the default does not
+    /// know is an error naming the file and the line.
+    pub fn strings(&self) -> Result<crate::model::strings::Strings> {
+        use crate::diag::{Diagnostic, Diagnostics};
+        use crate::model::strings::Strings;
+        let Some(p) = self.dir.as_ref().map(|d| d.join("strings.yaml")) else {
+            return Ok(Strings::default());
+        };
+        if !p.is_file() {
+            return Ok(Strings::default());
+        }
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| Error::io("cannot read theme file", &p, e))?;
+        let file = std::sync::Arc::new(p);
+        let invalid = |d: Diagnostic| {
+            let mut ds = Diagnostics::default();
+            ds.push(d);
+            Error::Invalid(ds)
+        };
+        let map: std::collections::BTreeMap<String, String> =
+            crate::load::yaml::from_str(&text, &file).map_err(invalid)?;
+        Strings::with_overrides(map).map_err(|unknown| {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("{}:", unknown[0])))
+                .map_or(0, |i| i as u32 + 1);
+            invalid(
+                Diagnostic::error(
+                    crate::model::SourcePos::new(file.clone(), line, 1),
+                    format!("unknown string key `{}`", unknown.join("`, `")),
+                )
+                .with_help("the keys are those of themes/default/strings.yaml; check the spelling"),
+            )
+        })
+    }
+
     /// Parses the theme's regular and bold fonts for the PDF (once per run).
     pub fn pdf_fonts(&self) -> Result<super::pdf::Fonts> {
         let regular = self.bytes("fonts/BIZUDGothic-Regular.ttf")?;

@@ -1,8 +1,9 @@
-//! Builds the [`Scene`] of one evaluated portal screen.
+//! Builds the [`Scene`] of one evaluated screen.
 //!
-//! The picture is laid out top to bottom: an address bar (when the step
-//! gives a URL), the portal's blue header with its two-line site title, the
-//! page title and lead text, then the body by screen kind — a two-column
+//! The picture is laid out top to bottom: the frame's window title bar (when
+//! it has one), an address bar (when the step gives a URL), the frame's
+//! header with its one or two lines in the frame's colours (a screen without
+//! a frame is a plain window: no header), the page title and lead text, then the body by screen kind — a two-column
 //! form table, a menu of links, a modal dialog over a dimmed page, or a
 //! message panel — and the buttons. Controls are drawn as the user sees them
 //! with the clinic's values in them (secrets masked, never printed).
@@ -20,7 +21,7 @@ use super::{
 };
 use crate::eval::guide::{GuideRow, GuideScreen, Shown};
 use crate::model::Severity;
-use crate::model::manual::{Annotation, Button, Choice, Control, ScreenKind, Screenshot};
+use crate::model::manual::{Annotation, Button, Choice, Control, Frame, ScreenKind, Screenshot};
 
 /// Layout choices for [`screen_scene`].
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +38,24 @@ pub struct SceneOptions {
     pub callout_detail: bool,
     /// Draw highlights, callouts and corrections (false: the bare screen).
     pub annotate: bool,
+    /// Words beside a masked secret number / password (the theme's
+    /// `picture_secret` and `picture_password`; never with digits).
+    pub secret_note: String,
+    /// See `secret_note`.
+    pub password_note: String,
+}
+
+impl SceneOptions {
+    fn words() -> crate::model::strings::Strings {
+        crate::model::strings::Strings::default()
+    }
+
+    /// Takes the words drawn in pictures from the theme's strings.
+    pub fn worded(mut self, t: &crate::model::strings::Strings) -> Self {
+        self.secret_note = t.get("picture_secret").to_string();
+        self.password_note = t.get("picture_password").to_string();
+        self
+    }
 }
 
 impl Default for SceneOptions {
@@ -47,6 +66,8 @@ impl Default for SceneOptions {
             help_lines: 2,
             callout_detail: true,
             annotate: true,
+            secret_note: Self::words().get("picture_secret").to_string(),
+            password_note: Self::words().get("picture_password").to_string(),
         }
     }
 }
@@ -58,8 +79,6 @@ const INK: Color = Color::hex(0x1f2328);
 const MUTED: Color = Color::hex(0x5a6069);
 const PLACEHOLDER: Color = Color::hex(0x8e959e);
 const FRAME: Color = Color::hex(0xaab1ba);
-const HEADER: Color = Color::hex(0x1d4e89);
-const HEADER_DIM: Color = Color::hex(0x14263d);
 const ADDR_BG: Color = Color::hex(0xe6e9ed);
 const ADDR_BORDER: Color = Color::hex(0xc2c7ce);
 const TITLE_RULE: Color = Color::hex(0xd5dae0);
@@ -68,7 +87,6 @@ const CELL_BORDER: Color = Color::hex(0xc6ccd4);
 const REQUIRED: Color = Color::hex(0xc8102e);
 const INPUT_BORDER: Color = Color::hex(0x878e97);
 const PREFILLED_BG: Color = Color::hex(0xf1f3f5);
-const CHOSEN: Color = Color::hex(0x1d4e89);
 const LINK: Color = Color::hex(0x0b57b0);
 const BUTTON_BG: Color = Color::hex(0xf4f5f7);
 const HILITE: Color = Color::hex(0xe8500d);
@@ -99,11 +117,17 @@ const CELL_PAD: f32 = 8.0;
 const HILITE_W: f32 = 2.5;
 const MARKER_R: f32 = 9.0;
 
-/// The site title, in the portal's two lines.
-const SITE_TITLE: [&str; 2] = [
-    "オンライン資格確認・医療情報化支援基金関係",
-    "医療機関等向けポータルサイト",
-];
+/// Accent of a screen without a frame (page title mark, chosen options).
+const PLAIN_ACCENT: Color = Color::hex(0x1d4e89);
+
+/// `c` darkened, as under a dialog's dimmed backdrop.
+fn dimmed(c: Color) -> Color {
+    Color {
+        r: (c.r as f32 * 0.55) as u8,
+        g: (c.g as f32 * 0.55) as u8,
+        b: (c.b as f32 * 0.55) as u8,
+    }
+}
 
 /// Line height for text set at `size`.
 fn lh(size: f32) -> f32 {
@@ -164,6 +188,14 @@ impl Bx {
     }
 }
 
+/// The short form of a choice label for tags: "1: IP-VPN…" → "1".
+fn short_choice(label: &str) -> &str {
+    match label.split_once(':') {
+        Some((v, _)) if !v.trim().is_empty() && v.trim().chars().count() <= 4 => v.trim(),
+        _ => label,
+    }
+}
+
 /// A callout waiting to be placed in the margin column.
 struct Pending {
     /// Where the leader starts (right edge of the highlight box).
@@ -185,6 +217,8 @@ struct Builder<'o> {
     pending: Vec<Pending>,
     /// Whether the page is dimmed (dialog backdrop).
     dim: bool,
+    /// The frame's colour (page title mark, chosen options, primary buttons).
+    accent: Color,
 }
 
 /// Builds the picture of `screen` as the clinic should see it, annotated.
@@ -208,6 +242,7 @@ pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
         fw,
         pending: Vec::new(),
         dim: false,
+        accent: PLAIN_ACCENT,
     };
     let bottom = b.screen(screen);
     let callout_bottom = b.place_callouts(width - margin, margin);
@@ -247,6 +282,7 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
         fw: iw,
         pending: Vec::new(),
         dim: false,
+        accent: PLAIN_ACCENT,
     };
     let at = |x: f32, y: f32| (1.0 + x * k, 1.0 + y * k);
     for a in &shot.annotations {
@@ -525,11 +561,25 @@ impl Builder<'_> {
     fn screen(&mut self, s: &GuideScreen) -> f32 {
         let frame_at = self.items.len();
         self.dim = s.kind == ScreenKind::Dialog;
+        self.accent = s
+            .frame
+            .as_ref()
+            .map(|f| Color::hex(f.color))
+            .unwrap_or(PLAIN_ACCENT);
         let mut y = 1.0;
+        if let Some(f) = &s.frame
+            && let Some(t) = &f.title_bar
+        {
+            y = self.title_bar(y, t, Color::hex(f.title_bar_color));
+        }
         if let Some(url) = &s.url {
             y = self.address_bar(y, url);
         }
-        y = self.header(y);
+        if let Some(f) = &s.frame
+            && !f.header.is_empty()
+        {
+            y = self.header(y, f);
+        }
         let bottom = match s.kind {
             ScreenKind::Dialog => self.dialog(s, y),
             _ => {
@@ -578,21 +628,53 @@ impl Builder<'_> {
         bottom
     }
 
-    fn address_bar(&mut self, y: f32, url: &str) -> f32 {
-        let h = 32.0;
-        // Top corners rounded like the frame; the square lower half is hidden
-        // by the header below.
-        self.rect(
-            Bx {
-                x: self.fx,
-                y,
-                w: self.fw,
-                h,
-            },
-            6.0,
-            Style::fill(ADDR_BG),
+    /// A band across the top of the frame: rounded top corners when it is
+    /// the first thing drawn, square lower corners.
+    fn band(&mut self, y: f32, h: f32, color: Color) {
+        let radius = if y <= 1.0 { 6.0 } else { 0.0 };
+        let b = Bx {
+            x: self.fx,
+            y,
+            w: self.fw,
+            h,
+        };
+        self.rect(b, radius, Style::fill(color), Role::Chrome);
+        if radius > 0.0 {
+            self.rect(
+                Bx {
+                    y: y + h / 2.0,
+                    h: h / 2.0,
+                    ..b
+                },
+                0.0,
+                Style::fill(color),
+                Role::Chrome,
+            );
+        }
+    }
+
+    /// A window title bar (a device's or an application's window caption).
+    fn title_bar(&mut self, y: f32, text: &str, color: Color) -> f32 {
+        let h = 26.0;
+        let color = if self.dim { dimmed(color) } else { color };
+        self.band(y, h, color);
+        let text = ellipsize(text, SMALL, self.fw - 2.0 * PAD);
+        self.run(
+            self.fx + PAD,
+            baseline(y + (h - lh(SMALL)) / 2.0, SMALL),
+            &text,
+            SMALL,
+            true,
+            if self.dim { PLACEHOLDER } else { WHITE },
+            Anchor::Start,
             Role::Chrome,
         );
+        y + h
+    }
+
+    fn address_bar(&mut self, y: f32, url: &str) -> f32 {
+        let h = 32.0;
+        self.band(y, h, ADDR_BG);
         let field = Bx {
             x: self.fx + 10.0,
             y: y + 6.0,
@@ -619,60 +701,46 @@ impl Builder<'_> {
         y + h
     }
 
-    fn header(&mut self, y: f32) -> f32 {
-        let h = 48.0;
-        let color = if self.dim { HEADER_DIM } else { HEADER };
-        let radius = if y <= 1.0 { 6.0 } else { 0.0 };
-        self.rect(
-            Bx {
-                x: self.fx,
-                y,
-                w: self.fw,
-                h,
-            },
-            radius,
-            Style::fill(color),
-            Role::Chrome,
-        );
-        if radius > 0.0 {
-            // Square off the lower corners.
-            self.rect(
-                Bx {
-                    x: self.fx,
-                    y: y + h / 2.0,
-                    w: self.fw,
-                    h: h / 2.0,
-                },
-                0.0,
-                Style::fill(color),
+    /// The frame's header: its colour, a small line over a large bold one
+    /// (or the large line alone).
+    fn header(&mut self, y: f32, frame: &Frame) -> f32 {
+        let two = frame.header.len() > 1;
+        let h = if two { 48.0 } else { 36.0 };
+        let color = Color::hex(frame.color);
+        self.band(y, h, if self.dim { dimmed(color) } else { color });
+        let text_color = if self.dim {
+            PLACEHOLDER
+        } else {
+            Color::hex(frame.text_color)
+        };
+        let x = self.fx + PAD;
+        let w = self.fw - 2.0 * PAD;
+        if let Some(sub) = frame.header.first().filter(|_| two) {
+            let sub = ellipsize(sub, SITE_SUB, w);
+            self.run(
+                x,
+                y + 19.0,
+                &sub,
+                SITE_SUB,
+                false,
+                text_color,
+                Anchor::Start,
                 Role::Chrome,
             );
         }
-        let text_color = if self.dim { PLACEHOLDER } else { WHITE };
-        let x = self.fx + PAD;
-        let w = self.fw - 2.0 * PAD;
-        let sub = ellipsize(SITE_TITLE[0], SITE_SUB, w);
-        let main = ellipsize(SITE_TITLE[1], SITE_MAIN, w);
-        self.run(
-            x,
-            y + 19.0,
-            &sub,
-            SITE_SUB,
-            false,
-            text_color,
-            Anchor::Start,
-            Role::Chrome,
-        );
-        self.run(
-            x,
-            y + 38.0,
-            &main,
-            SITE_MAIN,
-            true,
-            text_color,
-            Anchor::Start,
-            Role::Chrome,
-        );
+        if let Some(main) = frame.header.last() {
+            let main = ellipsize(main, SITE_MAIN, w);
+            self.run(
+                x,
+                if two { y + 38.0 } else { y + 23.0 },
+                &main,
+                SITE_MAIN,
+                true,
+                text_color,
+                Anchor::Start,
+                Role::Chrome,
+            );
+        }
         y + h
     }
 
@@ -689,7 +757,7 @@ impl Builder<'_> {
                 h: h - 4.0,
             },
             0.0,
-            Style::fill(HEADER),
+            Style::fill(self.accent),
             Role::Chrome,
         );
         let bottom = self.lines(x + 12.0, y, &ls, TITLE, true, INK, Role::Chrome);
@@ -859,13 +927,19 @@ impl Builder<'_> {
         }
         let mut b = bbox.grow(6.0);
         b.w = b.w.min(limit - 3.0 - b.x);
-        let flagged =
-            matches!(row.flag, Some(Severity::Error | Severity::Warning)) && row.expect.is_none();
+        let flagged = matches!(row.flag, Some(Severity::Error | Severity::Warning))
+            && row.correction.is_none();
         if row.highlight || row.callout.is_some() {
+            // A value corrected by an error finding is framed in red.
+            let c = if row.flag == Some(Severity::Error) && row.correction.is_some() {
+                WRONG
+            } else {
+                HILITE
+            };
             self.rect(
                 b,
                 4.0,
-                Style::stroke(Stroke::solid(HILITE, HILITE_W)),
+                Style::stroke(Stroke::solid(c, HILITE_W)),
                 Role::Highlight,
             );
         } else if flagged {
@@ -909,16 +983,15 @@ impl Builder<'_> {
         if let Shown::Secret { digits } = &row.shown {
             return self.secret(x, w, y, *digits, false);
         }
-        let wrong = self.opts.annotate && row.flag == Some(Severity::Error);
+        // The row shows the value to enter, not the clinic's wrong data:
+        // the tag says so without naming the wrong value again.
+        let corrected = self.opts.annotate && row.correction.is_some();
+        let wrong = false;
         let (bottom, bbox) = match &row.control {
             Control::Text => self.text_input(row, x, w, y),
             Control::Checkbox { label } => self.checkbox(row, label, x, w, y),
-            Control::Radio { options } => {
-                return self.radio(row, options, x, w, y, wrong);
-            }
-            Control::Select { options } => {
-                return self.select(row, options, x, w, y, wrong);
-            }
+            Control::Radio { options } => self.radio(row, options, x, w, y, wrong),
+            Control::Select { options } => self.select(row, options, x, w, y, wrong),
             Control::YearMonth => self.year_month(row, x, w, y),
             Control::Display => self.display(row, x, w, y),
             Control::Link => {
@@ -934,8 +1007,14 @@ impl Builder<'_> {
             }
             Control::Secret { .. } => unreachable!("handled above"),
         };
-        if wrong && let Some(v) = &row.expect {
-            return self.correct_tag(&format!("正しくは「{v}」"), x, w, bottom + 6.0, bbox);
+        if corrected && let Some(c) = &row.correction {
+            return self.correct_tag(
+                &format!("正しくは「{}」", short_choice(&c.enter)),
+                x,
+                w,
+                bottom + 6.0,
+                bbox,
+            );
         }
         (bottom, bbox)
     }
@@ -949,6 +1028,8 @@ impl Builder<'_> {
             Shown::Checked => ("チェックを入れる".into(), INK, Role::Value),
             Shown::YearMonth { year, month } => (format!("{year}年{month}月"), INK, Role::Value),
             Shown::Missing { label } => (format!("〈{label}〉未入力"), PLACEHOLDER, Role::Missing),
+            Shown::Blank { .. } => (String::new(), INK, Role::Value),
+            Shown::NotApplicable { text } => (text.clone(), PLACEHOLDER, Role::Control),
             Shown::Unchecked { reason } => (reason.clone(), PLACEHOLDER, Role::Missing),
             Shown::Secret { .. } => (String::new(), INK, Role::Secret),
         }
@@ -991,7 +1072,7 @@ impl Builder<'_> {
             h: s,
         };
         let (fill, border) = if checked {
-            (CHOSEN, CHOSEN)
+            (self.accent, self.accent)
         } else {
             (WHITE, INPUT_BORDER)
         };
@@ -1062,7 +1143,7 @@ impl Builder<'_> {
         if !wrong {
             return None;
         }
-        let v = row.expect.as_ref()?;
+        let v = &row.correction.as_ref()?.enter;
         options
             .iter()
             .find(|o| &o.value == v)
@@ -1186,7 +1267,7 @@ impl Builder<'_> {
             let tag_inline = is_expected && (inline || dot + gap + last_w + tag_w <= w);
             let h = ls.len() as f32 * lh(BODY);
             let ccy = cy + lh(BODY) / 2.0;
-            let ring = if is_chosen { CHOSEN } else { INPUT_BORDER };
+            let ring = if is_chosen { self.accent } else { INPUT_BORDER };
             self.circle(
                 cx + dot / 2.0,
                 ccy,
@@ -1195,7 +1276,13 @@ impl Builder<'_> {
                 Role::Control,
             );
             if is_chosen {
-                self.circle(cx + dot / 2.0, ccy, 3.8, Style::fill(CHOSEN), Role::Value);
+                self.circle(
+                    cx + dot / 2.0,
+                    ccy,
+                    3.8,
+                    Style::fill(self.accent),
+                    Role::Value,
+                );
             }
             let role = if is_chosen {
                 Role::Value
@@ -1246,7 +1333,7 @@ impl Builder<'_> {
         }
         if wrong
             && !misplaced
-            && let Some(v) = &row.expect
+            && let Some(v) = row.correction.as_ref().map(|c| &c.enter)
             && expected.is_none()
         {
             return self.correct_tag(&format!("正しくは「{v}」"), x, w, bottom + 6.0, bbox);
@@ -1343,7 +1430,7 @@ impl Builder<'_> {
         }
         if wrong
             && expected.is_none()
-            && let Some(v) = &row.expect
+            && let Some(v) = row.correction.as_ref().map(|c| &c.enter)
         {
             return self.correct_tag(&format!("正しくは「{v}」"), x, w, b.bottom() + 6.0, b);
         }
@@ -1451,7 +1538,7 @@ impl Builder<'_> {
 
     fn display(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
         let (text, color, role) = match &row.shown {
-            Shown::Nothing => ("（ポータルが表示）".to_string(), PLACEHOLDER, Role::Control),
+            Shown::Nothing => (row.display.clone(), PLACEHOLDER, Role::Control),
             _ => Self::shown_text(row),
         };
         let ls = wrap(&text, BODY, w);
@@ -1501,6 +1588,7 @@ impl Builder<'_> {
     }
 
     /// Masked boxes for a secret number, and a note that the clinic types its own.
+    /// Masked boxes for a secret, with the theme's words beside them.
     fn secret(&mut self, x: f32, w: f32, y: f32, digits: Option<u8>, confirm: bool) -> (f32, Bx) {
         // A password (no digit count) shows eight dots, like a browser.
         let n = digits.unwrap_or(8).clamp(1, 16) as usize;
@@ -1511,10 +1599,11 @@ impl Builder<'_> {
         let mut bottom = first.bottom();
         // The note sits beside the first box when it fits, else below it.
         let note = if digits.is_some() {
-            "院内で決めた数字を入力（この資料には記載しません）"
+            self.opts.secret_note.clone()
         } else {
-            "登録済みのパスワードを入力（この資料には記載しません）"
+            self.opts.password_note.clone()
         };
+        let note = note.as_str();
         let room = w - bw - 12.0;
         bottom = if room >= SMALL * 10.0 {
             let ls = wrap(note, SMALL, room);
@@ -1585,7 +1674,7 @@ impl Builder<'_> {
             h: 30.0,
         };
         let (fill, border, ink) = if primary {
-            (HEADER, HEADER, WHITE)
+            (self.accent, self.accent, WHITE)
         } else {
             (BUTTON_BG, INPUT_BORDER, INK)
         };
@@ -1690,7 +1779,7 @@ impl Builder<'_> {
                             h,
                         },
                         0.0,
-                        Style::fill(HEADER),
+                        Style::fill(self.accent),
                         Role::Table,
                     );
                     self.lines(x + 12.0, y + 8.0, &ls, BODY, true, INK, Role::Table);
@@ -1805,7 +1894,7 @@ impl Builder<'_> {
                     cx: icx,
                     cy: icy,
                     r: icon / 2.0,
-                    style: Style::fill(HEADER),
+                    style: Style::fill(self.accent),
                     role: Role::Table,
                 },
             ];
@@ -2053,21 +2142,22 @@ pub(crate) mod tests {
     }
 
     fn row(id: &str, label: &str, control: Control, shown: Shown) -> GuideRow {
+        let t = crate::model::strings::Strings::default();
         GuideRow {
             id: id.into(),
             label: label.into(),
             required: true,
+            // The scene draws it for secrets and rows without a value.
+            display: shown.display(&control, false, &t),
             control,
             help: Rich::default(),
-            // Not read by the scene builder.
-            display: String::new(),
             is_value: false,
             shown,
             prefilled: false,
             highlight: false,
             callout: None,
             flag: None,
-            expect: None,
+            correction: None,
         }
     }
 
@@ -2203,6 +2293,7 @@ pub(crate) mod tests {
         kind.prefilled = true;
         GuideScreen {
             kind: ScreenKind::Form,
+            frame: Some(portal_frame()),
             title: "オンライン資格確認利用開始・変更申請".into(),
             url: Some("https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/".into()),
             lead: Rich::default(),
@@ -2220,16 +2311,62 @@ pub(crate) mod tests {
         }
     }
 
+    /// The seed manual's portal frame, as content declares it.
+    pub(crate) fn portal_frame() -> Frame {
+        Frame {
+            id: "portal".into(),
+            title_bar: None,
+            header: vec![
+                "オンライン資格確認・医療情報化支援基金関係".into(),
+                "医療機関等向けポータルサイト".into(),
+            ],
+            color: 0x1d4e89,
+            text_color: 0xffffff,
+            title_bar_color: 0x3c4043,
+        }
+    }
+
+    #[test]
+    fn frames_come_from_the_screen() {
+        // No frame: a plain window, no header text at all.
+        let mut s = usage_form();
+        s.frame = None;
+        let plain = screen_scene(&s, &SceneOptions::default()).plain_text();
+        assert!(!plain.contains("ポータルサイト"), "{plain}");
+        assert!(plain.contains("オンライン資格確認利用開始・変更申請"));
+        // Another frame: its title bar and its one header line, its colour.
+        s.frame = Some(Frame {
+            id: "device".into(),
+            title_bar: Some("設定ツール".into()),
+            header: vec!["カードリーダー管理".into()],
+            color: 0x2e7d32,
+            text_color: 0xffffff,
+            title_bar_color: 0x333333,
+        });
+        let sc = screen_scene(&s, &SceneOptions::default());
+        let text = sc.plain_text();
+        assert!(text.contains("設定ツール") && text.contains("カードリーダー管理"));
+        assert!(!text.contains("ポータルサイト"));
+        assert!(sc.items.iter().any(|i| matches!(i,
+            Item::Rect { style, role: Role::Chrome, .. } if style.fill == Some(Color::hex(0x2e7d32)))));
+    }
+
     /// The same form where the clinic's data chose line type 2 but must use 1.
     pub(crate) fn wrong_line_form() -> GuideScreen {
         let mut s = usage_form();
         let line = &mut s.rows[2];
+        // The picture shows the value to enter; the data's "2" is named only
+        // in the finding.
         line.shown = Shown::Choice {
-            value: "2".into(),
-            label: "2: IP-VPN回線事業者 (CTC・QTnet)".into(),
+            value: "1".into(),
+            label: "1: IP-VPN回線事業者".into(),
         };
         line.flag = Some(Severity::Error);
-        line.expect = Some("1".into());
+        line.correction = Some(crate::eval::guide::Correction {
+            data: "2: IP-VPN回線事業者 (CTC・QTnet)".into(),
+            enter: "1: IP-VPN回線事業者".into(),
+            rule: "line-type".into(),
+        });
         s
     }
 
@@ -2299,10 +2436,10 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn wrong_line_type_draws_cross_and_hint() {
+    fn corrected_line_type_shows_the_value_to_enter() {
         let sc = screen_scene(&wrong_line_form(), &SceneOptions::default());
         let crosses = sc.items.iter().filter(|i| i.role() == Role::Wrong).count();
-        assert_eq!(crosses, 2, "two strokes of one ✕");
+        assert_eq!(crosses, 0, "the wrong data value is not drawn");
         assert!(
             sc.texts()
                 .any(|t| t.role == Role::Correct && t.text == "正しくは「1」")
@@ -2465,6 +2602,7 @@ pub(crate) mod tests {
     fn degenerate_screens_do_not_panic() {
         let empty = GuideScreen {
             kind: ScreenKind::Form,
+            frame: None,
             title: String::new(),
             url: None,
             lead: Rich::default(),

@@ -13,16 +13,29 @@
 //! pair of neighbours (bigrams). A query uses bigrams (a unigram when it is
 //! one character) and its words.
 //!
+//! **Key parts**: each query word (split on spaces) is cut where the script
+//! changes (kanji, katakana, hiragana, other); hiragana pieces after
+//! another script (particles, okurigana: の, を, できない) are dropped. 「電子証明書の発行料」 → 電子証明書 + 発行料,
+//! 「ログインできない」 → ログイン, 「支払い方法」 → 支払 + 方法.
+//!
 //! **Ranking**, a tuple compared in order (see [`Searcher::search`]):
-//! 1. *tier*: every query word (split on spaces) occurs as an exact phrase in
-//!    the title (3), in a heading-like text — screen rows, rule and note
-//!    titles — (2), or in the body (1); 0 when some word is nowhere verbatim;
-//! 2. for title matches, the share of the title the query covers (the
+//! 1. *found*: how many key parts occur in the section at all (a section
+//!    that has every part of the question beats one that has some);
+//! 2. *tier*: every key part occurs in the title (3), in a heading-like
+//!    text — screen rows, rule and note titles — (2), or in the body (1);
+//!    0 when some part is nowhere;
+//! 3. *whole*: the same for the query words verbatim (the exact phrase
+//!    beats its parts apart);
+//! 4. for title matches, the share of the title the query covers (the
 //!    section *about* the phrase beats one that mentions it in passing);
-//! 3. phrase occurrences weighted title 3, headings 2, body 1;
-//! 4. BM25 over the tokens with the same field weights (catches typos and
-//!    partial matches);
-//! 5. document order.
+//! 5. key-part occurrences weighted title 3, headings 2, body 1;
+//! 6. BM25 over the key parts' tokens with the same field weights (catches
+//!    typos), with a mild length normalisation (`B`) so that short sections
+//!    do not win on length alone;
+//! 7. document order.
+//!
+//! A section is a hit when it has a key part verbatim or at least half of
+//! the key parts' tokens.
 //!
 //! Floating-point parts are rounded to integers (×10⁶) before comparing, and
 //! `idf` is computed here and shipped, so the JavaScript scorer ranks exactly
@@ -33,8 +46,8 @@ use std::collections::BTreeMap;
 
 /// BM25 term-frequency saturation.
 pub const K1: f64 = 1.2;
-/// BM25 length normalisation.
-pub const B: f64 = 0.75;
+/// BM25 length normalisation (mild: long steps are the ones with the answers).
+pub const B: f64 = 0.3;
 /// Field weights: title, headings, body.
 pub const WEIGHTS: [u32; 3] = [3, 2, 1];
 /// At most this many hits are returned.
@@ -276,16 +289,71 @@ fn quantize(x: f64) -> i64 {
     (x * 1_000_000.0).round() as i64
 }
 
+/// Script class of a query character, for cutting words into key parts.
+fn script(c: char) -> u8 {
+    match c as u32 {
+        0x3041..=0x309F => 1,                                     // hiragana
+        0x30A0..=0x30FF | 0xFF66..=0xFF9F => 2,                   // katakana
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => 3, // kanji
+        0x3005 | 0x3006 => 3,                                     // 々 〆
+        _ => 0,
+    }
+}
+
+/// The key parts of a query (see the module documentation), folded and
+/// compacted, each once.
+pub fn key_parts(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in query.split_whitespace() {
+        let mut pieces: Vec<(u8, String)> = Vec::new();
+        for c in word.chars() {
+            // The long-vowel mark belongs to the run it follows.
+            let k = if c == 'ー' {
+                pieces.last().map_or(2, |p| p.0)
+            } else {
+                script(c)
+            };
+            match pieces.last_mut() {
+                Some(p) if p.0 == k => p.1.push(c),
+                _ => pieces.push((k, c.to_string())),
+            }
+        }
+        let all_hiragana = pieces.iter().all(|p| p.0 == 1);
+        for (i, (k, p)) in pieces.into_iter().enumerate() {
+            // Hiragana after another script is a particle or okurigana; a
+            // word that starts in hiragana (お客さま, ぱすわーど) keeps it.
+            if k == 1 && !all_hiragana && i > 0 {
+                continue;
+            }
+            let f = compact(&fold_query(&p));
+            if !f.is_empty() && !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if all_hiragana && out.is_empty() {
+            let f = compact(&fold_query(word));
+            if !f.is_empty() {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
 /// One result, with the parts of its ranking key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     /// Index of the doc.
     pub doc: usize,
-    /// Exact-phrase tier (3 title, 2 headings, 1 body, 0 none).
+    /// Key parts present anywhere in the doc.
+    pub found: u8,
+    /// Key-part tier (3 title, 2 headings, 1 body, 0 some part missing).
     pub tier: u8,
+    /// Exact-phrase tier of the whole query words.
+    pub whole: u8,
     /// Share of the title covered, ×10⁶ (title tier only).
     pub coverage: i64,
-    /// Weighted exact-phrase occurrences.
+    /// Weighted key-part occurrences.
     pub phrase: u32,
     /// BM25 score ×10⁶.
     pub score: i64,
@@ -325,7 +393,15 @@ impl<'a> Searcher<'a> {
         if words.is_empty() {
             return Vec::new();
         }
-        let tokens = query_tokens(&folded);
+        let parts = key_parts(query);
+        let mut tokens: Vec<String> = Vec::new();
+        for p in &parts {
+            for t in query_tokens(p) {
+                if !tokens.contains(&t) {
+                    tokens.push(t);
+                }
+            }
+        }
         let n = self.index.docs.len();
         let mut score = vec![0f64; n];
         let mut matched = vec![0u32; n];
@@ -344,28 +420,36 @@ impl<'a> Searcher<'a> {
                 matched[d] += 1;
             }
         }
+        let best = |fields: &[String; 3], w: &str| -> u8 {
+            if fields[0].contains(w) {
+                3
+            } else if fields[1].contains(w) {
+                2
+            } else if fields[2].contains(w) {
+                1
+            } else {
+                0
+            }
+        };
         let wlen: usize = words.iter().map(|w| w.chars().count()).sum();
         let mut hits = Vec::new();
         for (d, fields) in self.compact.iter().enumerate() {
             let mut tier = 3u8;
+            let mut found = 0u8;
             let mut phrase = 0u32;
-            for w in &words {
-                let best = if fields[0].contains(w.as_str()) {
-                    3
-                } else if fields[1].contains(w.as_str()) {
-                    2
-                } else if fields[2].contains(w.as_str()) {
-                    1
-                } else {
-                    0
-                };
-                tier = tier.min(best);
-                phrase += WEIGHTS[0] * count(&fields[0], w)
-                    + WEIGHTS[1] * count(&fields[1], w)
-                    + WEIGHTS[2] * count(&fields[2], w);
+            for p in &parts {
+                let b = best(fields, p);
+                tier = tier.min(b);
+                if b > 0 {
+                    found += 1;
+                }
+                phrase += WEIGHTS[0] * count(&fields[0], p)
+                    + WEIGHTS[1] * count(&fields[1], p)
+                    + WEIGHTS[2] * count(&fields[2], p);
             }
+            let whole = words.iter().map(|w| best(fields, w)).min().unwrap_or(0);
             let ntok = tokens.len() as u32;
-            if tier == 0 && (ntok == 0 || 2 * matched[d] < ntok) {
+            if found == 0 && (ntok == 0 || 2 * matched[d] < ntok) {
                 continue;
             }
             let coverage = if tier == 3 {
@@ -375,15 +459,21 @@ impl<'a> Searcher<'a> {
             };
             hits.push(Hit {
                 doc: d,
+                found,
                 tier,
+                whole,
                 coverage,
-                phrase: if tier > 0 { phrase } else { 0 },
+                phrase,
                 score: quantize(score[d]),
             });
         }
         hits.sort_by(|a, b| {
-            (b.tier, b.coverage, b.phrase, b.score, a.doc)
-                .cmp(&(a.tier, a.coverage, a.phrase, a.score, b.doc))
+            (
+                b.found, b.tier, b.whole, b.coverage, b.phrase, b.score, a.doc,
+            )
+                .cmp(&(
+                    a.found, a.tier, a.whole, a.coverage, a.phrase, a.score, b.doc,
+                ))
         });
         hits.truncate(MAX_HITS);
         hits
@@ -443,6 +533,37 @@ mod tests {
         // Width and kana folding on the query side.
         assert_eq!(s.search("でんき").len(), 0);
         assert_eq!(s.search("ﾃﾞﾝｼ").len(), 0);
+    }
+
+    #[test]
+    fn key_parts_drop_particles_and_okurigana() {
+        assert_eq!(
+            key_parts("電子証明書の発行料"),
+            vec!["電子証明書", "発行料"]
+        );
+        assert_eq!(key_parts("ログインできない"), vec!["ログイン"]);
+        assert_eq!(key_parts("支払い方法"), vec!["支払", "方法"]);
+        assert_eq!(key_parts("ぱすわーど 再設定"), vec!["パスワード", "再設定"]);
+        assert_eq!(key_parts("v6オプション"), vec!["v6", "オプション"]);
+    }
+
+    #[test]
+    fn partial_matches_are_kept_and_long_steps_are_not_penalised() {
+        let idx = SearchIndex::build(vec![
+            doc(
+                "概要",
+                "",
+                "ログインの前に読んでください。ほかの話がいろいろ続きます。",
+            ),
+            doc(
+                "ポータルサイトにログインする",
+                "メールアドレス パスワード",
+                "ログインします。パスワードを忘れた場合は再設定してください。長い説明が続きます。長い説明が続きます。",
+            ),
+        ]);
+        let s = Searcher::new(&idx);
+        // Only ログイン of 「ログインできない」 is in the text: still found, the step first.
+        assert_eq!(s.search("ログインできない").first().map(|h| h.doc), Some(1));
     }
 
     #[test]

@@ -323,12 +323,10 @@ impl SiteView {
             .collect();
         let mut manuals = manuals;
         let pictures = generic_pictures(content);
-        for s in manuals
-            .iter_mut()
-            .flat_map(|m| m.parts.iter_mut())
-            .flat_map(|p| p.steps.iter_mut())
-        {
-            s.picture = pictures.get(&s.id).cloned();
+        for m in manuals.iter_mut() {
+            for s in m.parts.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+                s.picture = pictures.get(&format!("{}/{}", m.id, s.id)).cloned();
+            }
         }
         SiteView {
             manuals,
@@ -367,15 +365,14 @@ impl SiteView {
                 b: join_lines(body),
             });
             for p in &m.parts {
+                // A part's steps are sections of their own: the part's
+                // section is its title and its own text, so it never
+                // outranks the step that has the answer.
                 docs.push(Doc {
                     t: format!("{} {}", p.number, p.title),
                     u: p.url.clone(),
                     c: m.title.clone(),
-                    h: p.steps
-                        .iter()
-                        .map(|s| format!("{} {}", s.number, s.title))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    h: String::new(),
                     b: join_lines(vec![p.intro.plain_text(), p.outro.plain_text()]),
                 });
                 for s in &p.steps {
@@ -481,7 +478,7 @@ fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> M
             .checklist
             .iter()
             .map(|c| CondItem {
-                text: g(&c.text),
+                text: g(&c.text.flatten(&|w| describe_condition(w, content, labels))),
                 condition: cond(&c.when),
             })
             .collect(),
@@ -524,7 +521,7 @@ fn part_view(p: &Part, url: &str, content: &Content, labels: &Labels) -> PartVie
         anchor: format!("part-{}", slug(&p.id)),
         number: p.number.clone(),
         title: p.title.clone(),
-        intro: g(&p.intro),
+        intro: g(&p.intro.flatten(&|w| describe_condition(w, content, labels))),
         outro: g(&p.outro),
         steps: p
             .steps
@@ -542,6 +539,7 @@ fn generic_pictures(content: &Content) -> std::collections::BTreeMap<String, Str
         key: "generic".into(),
         source: crate::model::SourcePos::default(),
         values: Default::default(),
+        load_errors: Vec::new(),
     };
     let facts = crate::eval::facts::Facts::default();
     let guide = crate::eval::evaluate_with_facts(content, &nobody, &facts);
@@ -584,7 +582,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
         rows: sc
             .rows
             .iter()
-            .map(|r| row_view(r, s, &rules, labels))
+            .map(|r| row_view(r, s, &rules, content, labels, &content.strings))
             .collect(),
         buttons: sc.buttons.clone(),
     });
@@ -593,7 +591,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
         anchor,
         number: s.number.clone(),
         title: s.title.clone(),
-        body: g(&s.body),
+        body: g(&s.body.flatten(&|w| describe_condition(w, content, labels))),
         screen,
         picture: None,
         notes: s
@@ -610,7 +608,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
                         NoteKind::Next => "このあと",
                     },
                     title: n.title.clone(),
-                    body: g(&n.body),
+                    body: g(&n.body.flatten(&|w| describe_condition(w, content, labels))),
                     condition: n
                         .when
                         .as_ref()
@@ -627,8 +625,16 @@ fn row_anchor(step: &Step, row: &str) -> String {
     format!("row-{}-{}", slug(&step.id), slug(row))
 }
 
-fn row_view(r: &Row, step: &Step, rules: &[RuleView], labels: &Labels) -> RowView {
-    let (enter_html, enter_text) = enter(r, labels);
+fn row_view(
+    r: &Row,
+    step: &Step,
+    rules: &[RuleView],
+    content: &Content,
+    labels: &Labels,
+    t: &crate::model::strings::Strings,
+) -> RowView {
+    let describe = |w: &crate::model::Condition| describe_condition(w, content, labels);
+    let (enter_html, enter_text) = enter(r, labels, t);
     let choices = match &r.control {
         Control::Radio { options } | Control::Select { options } => {
             options.iter().map(|o| o.label.clone()).collect()
@@ -645,12 +651,24 @@ fn row_view(r: &Row, step: &Step, rules: &[RuleView], labels: &Labels) -> RowVie
         enter_html,
         enter_text,
         choices,
-        callout: r.callout.as_ref().map(|c| CalloutView {
+        // Every alternative of the callout, each with its condition in words.
+        callout: r.callout.generic().map(|c| CalloutView {
             marker: c.marker,
-            text: c.text.clone(),
+            text: if r.callout.has_cases() {
+                r.callout
+                    .alternatives()
+                    .map(|(w, c)| match w {
+                        Some(w) => format!("{}の場合: {}", describe(w), line_text(&c.text, labels)),
+                        None => format!("それ以外の場合: {}", line_text(&c.text, labels)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ／ ")
+            } else {
+                line_text(&c.text, labels)
+            },
             detail: super::generic::resolve_generic(&c.detail, labels),
         }),
-        help: super::generic::resolve_generic(&r.help, labels),
+        help: super::generic::resolve_generic(&r.help.flatten(&describe), labels),
         rules: rules
             .iter()
             .filter(|v| v.row_anchor.as_deref() == Some(row_anchor(step, &r.id).as_str()))
@@ -665,24 +683,16 @@ fn row_view(r: &Row, step: &Step, rules: &[RuleView], labels: &Labels) -> RowVie
 }
 
 /// What to enter in a row, generically: (HTML, plain text).
-fn enter(r: &Row, labels: &Labels) -> (String, String) {
+fn enter(r: &Row, labels: &Labels, t: &crate::model::strings::Strings) -> (String, String) {
     let field = |path: &str| {
         let label = labels.label(path);
         (placeholder_html(path, label), format!("〈{label}〉"))
     };
     match (&r.control, &r.value) {
-        (Control::Secret { digits, confirm }, _) => {
-            let t = match digits {
-                Some(n) => format!(
-                    "医療機関が決めた{n}桁の数字{}（どこにも記載しません）",
-                    if *confirm {
-                        "を確認のため2回入力"
-                    } else {
-                        "を入力"
-                    }
-                ),
-                None => "登録済みのパスワードを入力（どこにも記載しません）".to_string(),
-            };
+        (Control::Secret { digits, .. }, _) => {
+            // The same words as the guides' (the theme's strings).
+            let t =
+                crate::eval::guide::Shown::Secret { digits: *digits }.display(&r.control, false, t);
             (format!("<span class=\"secret\">{}</span>", escape(&t)), t)
         }
         (Control::Link, _) => {
@@ -728,7 +738,7 @@ fn enter(r: &Row, labels: &Labels) -> (String, String) {
         (_, ValueSource::Field { path }) => field(path),
         (_, ValueSource::None) => {
             if r.prefilled {
-                ("（ポータルが表示）".into(), String::new())
+                (escape(t.get("shown_by_screen")), String::new())
             } else {
                 ("—".into(), String::new())
             }
@@ -761,9 +771,13 @@ fn rule_view(r: &Rule, at: Option<(&Step, &str)>, content: &Content, labels: &La
         applies_when,
         title_html: line_html(&r.title, labels),
         title: line_text(&r.title, labels),
-        message: g(&r.message),
-        consequence: g(&r.consequence),
-        expect: r.expect.clone(),
+        message: g(&r
+            .message
+            .flatten(&|w| describe_condition(w, content, labels))),
+        consequence: g(&r
+            .consequence
+            .flatten(&|w| describe_condition(w, content, labels))),
+        expect: r.expect.as_ref().map(|e| line_text(e, labels)),
         row_anchor: match (at, &r.field) {
             (Some((s, _)), Some(f)) if row_label.is_some() => Some(row_anchor(s, f)),
             _ => None,

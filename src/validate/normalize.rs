@@ -92,6 +92,54 @@ pub fn is_blank(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
 }
 
+/// Folds a key or header for matching: Unicode NFKC (full-width letters
+/// and digits become ASCII, half-width ｶﾅ becomes full-width カナ), hiragana
+/// becomes katakana, letters are lower-cased.
+pub fn fold_for_match(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Characters that change how text looks without being seen: bidi
+/// embeddings, overrides and isolates, zero-width characters, the BOM, soft
+/// hyphen and control characters (tab and line breaks excepted). Clinic
+/// values must not carry them: `U+202E` can make `1430` read as `0341`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{0000}'..='\u{0008}' | '\u{000B}' | '\u{000C}' | '\u{000E}'..='\u{001F}'
+        | '\u{007F}'..='\u{009F}'
+        | '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Removes [invisible](is_invisible) characters; returns the cleaned text
+/// and the removed characters (each once, in order of appearance).
+pub fn strip_invisible(s: &str) -> (String, Vec<char>) {
+    let mut removed = Vec::new();
+    let out = s
+        .chars()
+        .filter(|&c| {
+            if is_invisible(c) {
+                if !removed.contains(&c) {
+                    removed.push(c);
+                }
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    (out, removed)
+}
+
 /// Maps one character: full-width ASCII block and the ideographic space.
 fn half_width_char(c: char) -> char {
     match c {

@@ -1,64 +1,198 @@
-//! Recognising field names whose values must never be carried in data files
-//! (passwords, the portal's 秘密の番号, PINs), so that the loader can reject
-//! such fields without ever printing their values. No I/O happens here.
+//! The one decision of what is secret in clinic data.
+//!
+//! Passwords, the portal's 4-digit 秘密の番号 and PINs must never be carried
+//! in data files, and whatever such a field holds must never be printed.
+//! [`classify`] decides for every key or column header, on every path (YAML
+//! keys at any depth, keys inside list items and flow mappings, CSV/XLSX
+//! headers, `import`): a field of the schema (the allowlist) whose value may
+//! be shown, a secret, or an unknown key. Only allowlisted values are ever
+//! echoed; secrets and unknown keys are masked in every message.
+//!
+//! The detector normalises before it matches: Unicode NFKC (`ＰＡＳＳ`,
+//! `ﾋﾐﾂ`), hiragana to katakana (`ぱすわーど`), lower case, camelCase humps
+//! and separators (`PINno`, `security_code`) and look-alike symbols
+//! (`p@ssw0rd`). No I/O happens here.
 
-use super::normalize::to_half_width;
+use super::normalize::fold_for_match;
+use crate::model::clinic::FieldCatalog;
 
-/// Japanese fragments that mark a secret field (matched anywhere in the key).
-const JAPANESE: [&str; 8] = [
+/// What a key of clinic data holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyClass {
+    /// A field of the schema (its path): the value may be shown.
+    Field(String),
+    /// A password, secret number or PIN: refused, never shown.
+    Secret,
+    /// Not in the schema: ignored with a warning, never shown.
+    Unknown,
+}
+
+/// Classifies a dotted key path (`line.customer_id`, `terminals.password`)
+/// of clinic data. Any segment that looks like a secret (or is listed in the
+/// schema's `forbidden`) makes it a secret, even when the schema has a field
+/// of that name; otherwise a schema field is a [`KeyClass::Field`].
+pub fn classify(path: &str, catalog: &FieldCatalog) -> KeyClass {
+    if path.split('.').any(|seg| is_forbidden(seg, catalog)) || is_forbidden(path, catalog) {
+        return KeyClass::Secret;
+    }
+    match catalog.get(path) {
+        Some(f) => KeyClass::Field(f.path.clone()),
+        None => KeyClass::Unknown,
+    }
+}
+
+/// Classifies a spreadsheet column header: secret by the detector, else the
+/// field the header names (through `to_path`), else unknown.
+pub fn classify_header(
+    header: &str,
+    catalog: &FieldCatalog,
+    to_path: impl Fn(&str) -> Option<String>,
+) -> KeyClass {
+    if is_forbidden(header, catalog) {
+        return KeyClass::Secret;
+    }
+    match to_path(header) {
+        Some(p) => classify(&p, catalog),
+        None => KeyClass::Unknown,
+    }
+}
+
+fn is_forbidden(key: &str, catalog: &FieldCatalog) -> bool {
+    if looks_like_secret_key(key) {
+        return true;
+    }
+    let k = compact(&fold_for_match(key));
+    !k.is_empty()
+        && catalog
+            .forbidden
+            .iter()
+            .any(|f| compact(&fold_for_match(f)) == k)
+}
+
+/// Letters and digits only (any script).
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Japanese fragments (after folding: katakana, NFKC) that mark a secret
+/// anywhere in the key.
+const JAPANESE: [&str; 13] = [
     "パスワード",
-    "ﾊﾟｽﾜｰﾄﾞ",
     "パスコード",
     "秘密",
+    "ヒミツ",
     "暗証",
-    "ひみつのばんごう",
-    "あんしょう",
+    "アンショウ",
     "合言葉",
+    "アイコトバ",
+    "シークレット",
+    "セキュリティコード",
+    "セキュリティーコード",
+    "ピンコード",
+    "ピン番号",
 ];
 
 /// Latin fragments matched anywhere in the key once separators are removed
-/// and letters lower-cased (so `pass_word`, `PassWord` and `userPassword`
-/// all match).
-const LATIN_ANYWHERE: [&str; 4] = ["password", "passwd", "passphrase", "passcode"];
-
-/// Latin words matched only as a whole word of the key (`pin_code`,
-/// `simPin`, `PIN`), because they occur inside harmless words (`shipping`,
-/// `bypass`).
-const LATIN_WORDS: [&str; 10] = [
-    "pin", "pins", "pincode", "pinno", "pw", "pwd", "pass", "himitsu", "ansho", "anshou",
+/// (so `pass_word`, `PassWord` and `userPassword` all match).
+const LATIN_ANYWHERE: [&str; 8] = [
+    "password",
+    "passwd",
+    "passphrase",
+    "passcode",
+    "pincode",
+    "pinnumber",
+    "securitycode",
+    "secretnumber",
 ];
 
-/// Whether a field name denotes a secret that must never be stored in data
-/// files: password, パスワード, secret, 秘密の番号, PIN, 暗証番号, in any case,
-/// width or separator style (`Password`, `user_password`, `PIN_CODE`,
-/// `clientSecret`, `ＰＡＳＳＷＯＲＤ`). Words that merely contain these
-/// letters (`shipping`, `secretary`, `compass`) are not secrets.
+/// Latin words matched as a whole word of the key, or as a run of adjacent
+/// words (`PINno` splits into `pi`+`nno`, `security_code` into two), because
+/// they occur inside harmless words (`shipping`, `bypass`).
+const LATIN_WORDS: [&str; 19] = [
+    "pin",
+    "pins",
+    "pinno",
+    "pinnum",
+    "pinnumber",
+    "pincode",
+    "pw",
+    "pwd",
+    "pass",
+    "passno",
+    "himitsu",
+    "himitu",
+    "ansho",
+    "anshou",
+    "anshobango",
+    "securitycode",
+    "seccode",
+    "cvv",
+    "cvc",
+];
+
+/// Whether a key or column header denotes a secret: password, パスワード,
+/// secret, 秘密の番号, PIN, 暗証番号 and their usual spellings, in any case,
+/// width, kana, separator style or look-alike symbols (`Password`,
+/// `user_password`, `PIN_CODE`, `PINno`, `clientSecret`, `ＰＡＳＳＷＯＲＤ`,
+/// `ﾋﾐﾂ`, `ぱすわーど`, `p@ssword`). Words that merely contain these letters
+/// (`shipping`, `secretary`, `compass`) are not secrets.
 pub fn looks_like_secret_key(key: &str) -> bool {
-    let (key, _) = to_half_width(key);
-    if JAPANESE.iter().any(|j| key.contains(j)) {
+    let folded = fold_for_match(key);
+    if JAPANESE.iter().any(|j| folded.contains(j)) || lone_pasu(&folded) {
         return true;
     }
-
-    let joined: String = key
+    // Look-alike symbols: p@ssw0rd, pa$$word.
+    let unleet: String = folded
         .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
+        .map(|c| match c {
+            '@' => 'a',
+            '$' => 's',
+            '0' => 'o',
+            _ => c,
+        })
         .collect();
-    if LATIN_ANYWHERE.iter().any(|w| joined.contains(w)) {
-        return true;
+    for candidate in [&folded, &unleet] {
+        let joined: String = candidate
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        if LATIN_ANYWHERE.iter().any(|w| joined.contains(w)) {
+            return true;
+        }
+        // "secret" anywhere except as the start of "secretary"/"secretariat".
+        if joined.match_indices("secret").any(|(i, m)| {
+            !joined
+                .get(i + m.len()..)
+                .is_some_and(|after| after.starts_with("ar"))
+        }) {
+            return true;
+        }
     }
-    // "secret" anywhere except as the start of "secretary"/"secretariat".
-    if joined.match_indices("secret").any(|(i, m)| {
-        !joined
-            .get(i + m.len()..)
-            .is_some_and(|after| after.starts_with("ar"))
-    }) {
-        return true;
+    // Words from the original spelling (camelCase humps need the case).
+    let (half, _) = super::normalize::to_half_width(key);
+    for ws in [words(&half), words(&unleet)] {
+        for i in 0..ws.len() {
+            let mut run = String::new();
+            for w in ws.iter().skip(i).take(3) {
+                run.push_str(w);
+                if LATIN_WORDS.contains(&run.as_str()) {
+                    return true;
+                }
+            }
+        }
     }
+    false
+}
 
-    words(&key)
-        .iter()
-        .any(|w| LATIN_WORDS.contains(&w.as_str()))
+/// `パス` on its own (`パス`, `ログインパス`, `パス(ポータル)`), not the
+/// start of a longer katakana word (`パスポート`).
+fn lone_pasu(folded: &str) -> bool {
+    folded.match_indices("パス").any(|(i, m)| {
+        folded[i + m.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !('\u{30A1}'..='\u{30FC}').contains(&c))
+    })
 }
 
 /// Splits a key into lower-case ASCII words at separators, non-ASCII
@@ -94,6 +228,67 @@ fn words(key: &str) -> Vec<String> {
     }
     if !current.is_empty() {
         out.push(current);
+    }
+    out
+}
+
+/// Masks the values of secret-looking keys in one line of text (YAML
+/// `key: value`, flow mappings `{a: 1, pin: 2}`, `key=value`): everything
+/// after the separator of the first secret key is replaced by `****`. Used
+/// for lines no loader has vouched for (a file that failed to parse).
+pub fn mask_line(line: &str) -> Option<String> {
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        if matches!(c, ',' | '{' | '[' | '}' | ']') {
+            start = i + c.len_utf8();
+            continue;
+        }
+        if matches!(c, ':' | '：' | '=') {
+            // `a:b` inside a plain scalar is not a key separator in YAML, but
+            // over-masking is harmless.
+            let key = line[start..i]
+                .trim()
+                .trim_start_matches(['-', '?', ' '])
+                .trim()
+                .trim_matches(['"', '\'']);
+            if !key.is_empty() && looks_like_secret_key(key) {
+                let cut = i + c.len_utf8();
+                return Some(format!("{} ****", &line[..cut]));
+            }
+        }
+    }
+    None
+}
+
+/// Masks a whole text line by line with [`mask_line`]; a secret key whose
+/// value continues on the following lines (`password: |`, `pin:` then an
+/// indented value) masks those lines too.
+pub fn mask_text(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open_indent: Option<usize> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(k) = open_indent {
+            if line.trim().is_empty() || indent > k {
+                out.push(if line.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("{}****", &line[..indent])
+                });
+                continue;
+            }
+            open_indent = None;
+        }
+        match mask_line(line) {
+            Some(m) => {
+                let rest = line[line.find([':', '=', '：']).map_or(line.len(), |i| i + 1)..].trim();
+                if rest.is_empty() || rest.starts_with(['|', '>', '"', '\'']) {
+                    open_indent = Some(indent);
+                }
+                out.push(m);
+            }
+            None => out.push(line.to_string()),
+        }
     }
     out
 }
@@ -140,6 +335,23 @@ mod tests {
             "ｐｉｎ",
             "himitsu_no_bangou",
             " password ",
+            // The spellings of issue 11.
+            "PINno",
+            "pinnumber",
+            "ヒミツ",
+            "ﾋﾐﾂ",
+            "ぱすわーど",
+            "パス",
+            "シークレット",
+            "security_code",
+            "p@ssword",
+            "passw0rd",
+            "pa$$word",
+            "ひみつのばんごう",
+            "あんしょうばんごう",
+            "ログインパス",
+            "ｼｰｸﾚｯﾄ",
+            "SecurityCode",
         ] {
             assert!(looks_like_secret_key(key), "{key} should be secret");
         }
@@ -169,6 +381,7 @@ mod tests {
             "電話番号",
             "担当者",
             "医療機関コード",
+            "パスポート",
             "😀",
         ] {
             assert!(!looks_like_secret_key(key), "{key} should not be secret");
@@ -182,5 +395,23 @@ mod tests {
         assert_eq!(words("pin4_x"), ["pin", "4", "x"]);
         assert_eq!(words("PINコード"), ["pin"]);
         assert!(words("").is_empty());
+    }
+
+    #[test]
+    fn masks_lines() {
+        assert_eq!(
+            mask_line("password: abc").as_deref(),
+            Some("password: ****")
+        );
+        assert_eq!(mask_line("  - ﾋﾐﾂ: 1234").as_deref(), Some("  - ﾋﾐﾂ: ****"));
+        assert_eq!(
+            mask_line("line: {type: 1, pin: 1234, x: 2}").as_deref(),
+            Some("line: {type: 1, pin: ****")
+        );
+        assert_eq!(mask_line("name: 山田医院"), None);
+        assert_eq!(
+            mask_text("a: 1\npassword: |\n  hunter2\n  more\nb: 2\n"),
+            ["a: 1", "password: ****", "  ****", "  ****", "b: 2"]
+        );
     }
 }

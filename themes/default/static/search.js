@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  var K1 = 1.2, B = 0.75, W = [3, 2, 1], MAX_HITS = 50;
+  var K1 = 1.2, B = 0.3, W = [3, 2, 1], MAX_HITS = 50;
   var HALF_KANA = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
   var VOICED = "カキクケコサシスセソタチツテトハヒフヘホ";
   var SEMI = "ハヒフヘホ";
@@ -104,12 +104,50 @@
     });
   }
 
+  /* Script class of a query character (src/site/search.rs `script`). */
+  function script(c) {
+    var u = c.codePointAt(0);
+    if (u >= 0x3041 && u <= 0x309F) return 1;
+    if ((u >= 0x30A0 && u <= 0x30FF) || (u >= 0xFF66 && u <= 0xFF9F)) return 2;
+    if ((u >= 0x3400 && u <= 0x4DBF) || (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0xF900 && u <= 0xFAFF) || u === 0x3005 || u === 0x3006) return 3;
+    return 0;
+  }
+
+  /* Key parts of a query: words cut where the script changes, hiragana
+   * pieces after another script dropped (search.rs `key_parts`). */
+  function keyParts(query) {
+    var out = [];
+    String(query).split(/\s+/).filter(Boolean).forEach(function (word) {
+      var pieces = [];
+      for (var c of word) {
+        var k = c === "ー" ? (pieces.length ? pieces[pieces.length - 1][0] : 2) : script(c);
+        if (pieces.length && pieces[pieces.length - 1][0] === k) pieces[pieces.length - 1][1] += c;
+        else pieces.push([k, c]);
+      }
+      var allHira = pieces.every(function (p) { return p[0] === 1; });
+      pieces.forEach(function (p, i) {
+        if (p[0] === 1 && !allHira && i > 0) return;
+        var f = compact(foldQuery(p[1]));
+        if (f && out.indexOf(f) < 0) out.push(f);
+      });
+      if (allHira && !out.length) {
+        var f = compact(foldQuery(word));
+        if (f) out.push(f);
+      }
+    });
+    return out;
+  }
+
   /* The hits for `query`, best first: the ranking of src/site/search.rs. */
   function search(index, prepared, query) {
     var folded = foldQuery(query);
     var words = folded.split(/\s+/).map(compact).filter(function (w) { return w.length > 0; });
     if (!words.length) return [];
-    var tokens = queryTokens(folded);
+    var parts = keyParts(query);
+    var tokens = [];
+    parts.forEach(function (p) {
+      queryTokens(p).forEach(function (t) { if (tokens.indexOf(t) < 0) tokens.push(t); });
+    });
     var n = index.docs.length;
     var score = new Array(n).fill(0);
     var matched = new Array(n).fill(0);
@@ -125,25 +163,31 @@
         matched[d] += 1;
       }
     });
+    function best(f, w) {
+      return f[0].indexOf(w) >= 0 ? 3 : f[1].indexOf(w) >= 0 ? 2 : f[2].indexOf(w) >= 0 ? 1 : 0;
+    }
     var wlen = words.reduce(function (a, w) { return a + cpLen(w); }, 0);
     var hits = [];
     for (var d = 0; d < n; d++) {
       var f = prepared[d];
-      var tier = 3, phrase = 0;
-      for (var k = 0; k < words.length; k++) {
-        var w = words[k];
-        var best = f[0].indexOf(w) >= 0 ? 3 : f[1].indexOf(w) >= 0 ? 2 : f[2].indexOf(w) >= 0 ? 1 : 0;
-        tier = Math.min(tier, best);
+      var tier = 3, found = 0, phrase = 0;
+      for (var k = 0; k < parts.length; k++) {
+        var w = parts[k];
+        var b = best(f, w);
+        tier = Math.min(tier, b);
+        if (b > 0) found += 1;
         phrase += W[0] * count(f[0], w) + W[1] * count(f[1], w) + W[2] * count(f[2], w);
       }
+      var whole = 3;
+      for (var j = 0; j < words.length; j++) whole = Math.min(whole, best(f, words[j]));
       var ntok = tokens.length;
-      if (tier === 0 && (ntok === 0 || 2 * matched[d] < ntok)) continue;
+      if (found === 0 && (ntok === 0 || 2 * matched[d] < ntok)) continue;
       var coverage = tier === 3 ? quantize(wlen / Math.max(cpLen(f[0]), 1)) : 0;
-      hits.push({ doc: d, tier: tier, coverage: coverage, phrase: tier > 0 ? phrase : 0, score: quantize(score[d]) });
+      hits.push({ doc: d, found: found, tier: tier, whole: whole, coverage: coverage, phrase: phrase, score: quantize(score[d]) });
     }
     hits.sort(function (a, b) {
-      return (b.tier - a.tier) || (b.coverage - a.coverage) || (b.phrase - a.phrase) ||
-        (b.score - a.score) || (a.doc - b.doc);
+      return (b.found - a.found) || (b.tier - a.tier) || (b.whole - a.whole) || (b.coverage - a.coverage) ||
+        (b.phrase - a.phrase) || (b.score - a.score) || (a.doc - b.doc);
     });
     return hits.slice(0, MAX_HITS);
   }

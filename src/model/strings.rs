@@ -1,0 +1,87 @@
+//! The wording of guides and handouts (headings, labels, what a row shows),
+//! kept in the theme's `strings.yaml`: one source for the HTML guide, the PDF
+//! handout, the pictures and the help site. Titles of manuals come from
+//! content; everything a document says around them comes from here.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The default theme's strings, compiled in.
+pub const DEFAULT_STRINGS: &str = include_str!("../../themes/default/strings.yaml");
+
+/// Texts by key; `{name}` marks a value filled in by [`Strings::fill`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Strings(BTreeMap<String, String>);
+
+impl Default for Strings {
+    fn default() -> Self {
+        // The compiled-in file is checked by a unit test; an empty map only
+        // shows keys instead of texts, it never fails.
+        Self(serde_saphyr::from_str(DEFAULT_STRINGS).unwrap_or_default())
+    }
+}
+
+impl Strings {
+    /// The default strings with `overrides` on top; the keys of `overrides`
+    /// unknown to the default are returned as the error.
+    pub fn with_overrides(overrides: BTreeMap<String, String>) -> Result<Self, Vec<String>> {
+        let mut s = Self::default();
+        let unknown: Vec<String> = overrides
+            .keys()
+            .filter(|k| !s.0.contains_key(*k))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
+        s.0.extend(overrides);
+        Ok(s)
+    }
+
+    /// The text of `key` (the key itself when there is none, so a gap shows).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.0.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The text of `key` with each `{name}` replaced by its value.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        fill_in(self.get(key), values)
+    }
+
+    /// The text of `key` split around `{name}`: (before, after). Used where the
+    /// value is styled apart from the words (the clinic's name in a title).
+    pub fn split<'a>(&'a self, key: &'a str, name: &str) -> (&'a str, &'a str) {
+        let t = self.get(key);
+        t.split_once(&format!("{{{name}}}")).unwrap_or(("", t))
+    }
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill_in(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_strings_parse_and_fill() {
+        let s = Strings::default();
+        assert!(s.0.len() > 40, "the default strings.yaml must parse");
+        assert_eq!(s.fill("at_step", &[("step", "1-3")]), "（手順 1-3）");
+        assert_eq!(s.split("title", "clinic").1, " 様　{documents}");
+        assert_eq!(s.get("no-such-key"), "no-such-key");
+        let mut o = BTreeMap::new();
+        o.insert("toc".to_string(), "もくじ".to_string());
+        assert_eq!(Strings::with_overrides(o).unwrap().get("toc"), "もくじ");
+        let mut bad = BTreeMap::new();
+        bad.insert("tocc".to_string(), "x".to_string());
+        assert_eq!(Strings::with_overrides(bad), Err(vec!["tocc".to_string()]));
+    }
+}
