@@ -397,14 +397,14 @@ impl Layouter<'_> {
             Block::List { .. } | Block::Checklist(_) => Some(Role::L),
             Block::Table { .. } => Some(Role::Table),
             Block::Callout { .. } => Some(Role::Div),
-            Block::Custom(_) => Some(Role::Figure),
+            Block::Custom(_) | Block::Figure { .. } => Some(Role::Figure),
             Block::Spacer(_) | Block::PageBreak => None,
         };
         let Some(role) = role else {
             return self.block_content(block, x, w, ctx);
         };
         let alt = match block {
-            Block::Custom(d) => d.alt(),
+            Block::Custom(d) | Block::Figure { drawing: d, .. } => d.alt(),
             _ => None,
         };
         let start = self.units.len();

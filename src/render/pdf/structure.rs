@@ -118,7 +118,7 @@ pub(crate) fn claim(cmds: &mut [Cmd], id: u32) {
 /// [`claim`] over the strips of `units`.
 pub(crate) fn claim_units(units: &mut [Unit], id: u32) {
     for u in units {
-        if let Unit::Strip { strip, .. } = u {
+        if let Unit::Strip { strip, .. } | Unit::Float(strip) = u {
             claim(&mut strip.cmds, id);
         }
     }
