@@ -146,6 +146,8 @@ pub struct BuildReport {
     pub site_rendered: bool,
     /// `--only` keys that match no clinic.
     pub unknown_only: Vec<String>,
+    /// What went into the combined PDF, when one was asked for.
+    pub combined: Option<crate::combined::Combined>,
     /// Output folder.
     pub out: PathBuf,
 }
@@ -180,6 +182,9 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     /// Told about every clinic as it finishes.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Also join every handout of the folder into this one PDF (data order,
+    /// a bookmark per clinic, each clinic starting on a right-hand page).
+    pub combined: Option<PathBuf>,
 }
 
 /// Receives progress events (on the thread that called [`build_batch`]).
@@ -288,6 +293,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     if let Some(m) = prev {
         prev_map.extend(m.clinics.into_iter().map(|c| (c.key.clone(), c)));
     }
+    let mut order: Vec<String> = Vec::new();
     let (selected, kept_keys): (Vec<Clinic>, Vec<String>) = {
         let mut sel = Vec::new();
         let mut kept = Vec::new();
@@ -300,6 +306,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
             if !in_shard {
                 continue;
             }
+            order.push(c.key.clone());
             if only.is_empty() || only.contains(c.key.as_str()) {
                 sel.push(c);
             } else {
@@ -391,8 +398,40 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         .filter(|f| !ours.contains(f.as_str()) && !recorded.contains(f))
         .collect();
     write_manifest(&out, &manifest)?;
+    if let Some(path) = &batch.combined {
+        report.combined = Some(write_combined(&out, &manifest, &order, path)?);
+    }
     report.manifest = Some(manifest);
     Ok(report)
+}
+
+/// Joins the handouts of every built clinic, in data order, into `path`.
+fn write_combined(
+    out: &OutDir,
+    manifest: &Manifest,
+    order: &[String],
+    path: &Path,
+) -> Result<crate::combined::Combined> {
+    let by_key: HashMap<&str, &ClinicEntry> = manifest
+        .clinics
+        .iter()
+        .map(|c| (c.key.as_str(), c))
+        .collect();
+    let parts = order
+        .iter()
+        .filter_map(|k| by_key.get(k.as_str()))
+        .filter(|c| c.status == Status::Built)
+        .filter_map(|c| {
+            let f = c.files.iter().find(|f| f.path.ends_with(".pdf"))?;
+            Some((c, out.root().join(&f.path)))
+        })
+        .map(|(c, file)| {
+            let bytes = std::fs::read(&file).map_err(|e| Error::io("cannot read", &file, e))?;
+            Ok((format!("{} {}", c.key, c.name), bytes))
+        });
+    let (bytes, stats) = crate::combined::combine(parts)?;
+    crate::write::write_atomic(path, &bytes)?;
+    Ok(stats)
 }
 
 /// Path of the dashboard in the output folder.
