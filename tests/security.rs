@@ -479,7 +479,7 @@ fn spreadsheet_bombs_are_refused_with_located_errors() {
         ),
     );
     assert!(far.contains("sheet Sheet1, cell XFD1048576"), "{far}");
-    assert!(far.contains("100000 rows"), "{far}");
+    assert!(far.contains("250000 rows"), "{far}");
     let deep = check(
         "deep.xlsx",
         xlsx(

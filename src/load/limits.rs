@@ -9,8 +9,9 @@ use std::path::Path;
 
 /// Largest clinic YAML file.
 pub const MAX_CLINIC_FILE: u64 = 1024 * 1024;
-/// Largest CSV clinic list.
-pub const MAX_CSV_FILE: u64 = 32 * 1024 * 1024;
+/// Largest CSV clinic list (a national list of about 230,000 institutions
+/// is about 50 MB).
+pub const MAX_CSV_FILE: u64 = 64 * 1024 * 1024;
 /// Largest XLSX workbook on disk.
 pub const MAX_XLSX_FILE: u64 = 32 * 1024 * 1024;
 /// Largest decompressed part of a workbook (a sheet, the shared strings).
@@ -19,8 +20,9 @@ pub const MAX_XLSX_PART: u64 = 64 * 1024 * 1024;
 pub const MAX_XLSX_TOTAL: u64 = 128 * 1024 * 1024;
 /// Most parts (files) in a workbook.
 pub const MAX_XLSX_ENTRIES: usize = 1000;
-/// Most rows of a sheet (one clinic per row).
-pub const MAX_ROWS: u32 = 100_000;
+/// Most rows of a sheet (one clinic per row; a national roll-out covers
+/// about 230,000 institutions).
+pub const MAX_ROWS: u32 = 250_000;
 /// Most columns of a sheet.
 pub const MAX_COLUMNS: u32 = 1_000;
 /// Most non-empty cells of a workbook.
