@@ -30,6 +30,19 @@ pub enum Error {
     /// The PDF could not be produced.
     #[error("PDF: {0}")]
     Pdf(String),
+    /// Another build holds the output folder's lock.
+    #[error(
+        "another tebiki build is writing into {} (its lock {}/.tebiki.lock is held); wait for it to finish or pass another --out",
+        .0.display(),
+        .0.display()
+    )]
+    Locked(PathBuf),
+    /// A symbolic link where tebiki would write.
+    #[error(
+        "refusing to write through the symbolic link {}: tebiki writes only inside the output folder; replace the link by a real folder or remove it",
+        .0.display()
+    )]
+    Symlink(PathBuf),
 }
 
 impl Error {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod pipeline;
 pub mod render;

@@ -1,12 +1,18 @@
-//! Writing outputs: one function, atomic and change-aware.
+//! Writing outputs: atomic, change-aware, and confined to the output folder.
 //!
 //! A file is written to a temporary sibling, flushed and renamed over the
 //! target, so a crash never leaves a half-written guide; unchanged files are
 //! left untouched so their timestamps (and incremental tools) stay quiet.
+//!
+//! [`OutDir`] is how a build writes: it holds a lock on the folder (two
+//! builds into one folder would interleave their files), removes temporary
+//! files that a killed run left behind, and never writes or deletes through
+//! a symbolic link: every folder between the output root and a file must be a
+//! real folder, and a symlink where a file goes is refused, not followed.
 
 use crate::error::{Error, Result};
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 /// What [`write_atomic`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,19 +23,52 @@ pub enum Written {
     Unchanged,
 }
 
+/// Marker in the names of temporary files: `.NAME.tmp-PID`.
+const TMP_MARK: &str = ".tmp-";
+
+/// Name of the lock file in the output folder.
+pub const LOCK_FILE: &str = ".tebiki.lock";
+
 /// Writes `bytes` to `path` atomically, creating parent folders.
+///
+/// Refuses to replace a symbolic link. Prefer [`OutDir::write`], which also
+/// refuses symlinked folders between the output root and the file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
-    if let Ok(existing) = std::fs::read(path)
-        && existing == bytes
-    {
-        return Ok(Written::Unchanged);
-    }
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
+    replace_file(path, bytes)
+}
+
+/// Writes `bytes` over `path` (its folder exists) via a temporary sibling.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<Written> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(Error::io(
+                "refusing to write through a symbolic link",
+                path,
+                std::io::Error::other("remove the link; tebiki writes real files only"),
+            ));
+        }
+        Ok(m)
+            if m.is_file()
+                && m.len() == bytes.len() as u64
+                && std::fs::read(path).is_ok_and(|existing| existing == bytes) =>
+        {
+            return Ok(Written::Unchanged);
+        }
+        _ => {}
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
+        // A leftover of this very process id (a killed run with a recycled id).
+        let _ = std::fs::remove_file(&tmp);
+        // create_new never follows a symlink planted at the temporary name.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -39,6 +78,233 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
         return Err(Error::io("cannot write", path, e));
     }
     Ok(Written::Changed)
+}
+
+/// True for the name of a temporary file [`write_atomic`] creates.
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .rsplit_once(TMP_MARK)
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The output folder of one build, locked for its lifetime.
+#[derive(Debug)]
+pub struct OutDir {
+    root: PathBuf,
+    /// Held (and locked) until the build ends; the OS releases the lock
+    /// when the process dies, so a killed build never blocks the next.
+    _lock: std::fs::File,
+}
+
+impl OutDir {
+    /// Creates (if needed) and locks `root`. Fails with a clear message when
+    /// another build holds the lock or `root` is not a folder.
+    pub fn open(root: &Path) -> Result<OutDir> {
+        std::fs::create_dir_all(root).map_err(|e| Error::io("cannot create folder", root, e))?;
+        if !root.is_dir() {
+            return Err(Error::io(
+                "output is not a folder",
+                root,
+                std::io::Error::other("pass --out with a folder"),
+            ));
+        }
+        let lock_path = root.join(LOCK_FILE);
+        if std::fs::symlink_metadata(&lock_path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::io(
+                "refusing a symbolic link as lock file",
+                &lock_path,
+                std::io::Error::other("remove it"),
+            ));
+        }
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io("cannot create lock file", &lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Locked(root.to_path_buf()));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io("cannot lock", &lock_path, e));
+            }
+        }
+        Ok(OutDir {
+            root: root.to_path_buf(),
+            _lock: lock,
+        })
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `root/rel` after checking `rel` is a plain relative path (`a/b/c`).
+    fn path_of(&self, rel: &str) -> Result<PathBuf> {
+        let p = Path::new(rel);
+        let plain = !rel.is_empty()
+            && p.components().all(|c| matches!(c, Component::Normal(_)))
+            && !rel.contains('\\');
+        if !plain {
+            return Err(Error::io(
+                "refusing a path outside the output folder",
+                p,
+                std::io::Error::other("output paths are relative, without `..`"),
+            ));
+        }
+        Ok(self.root.join(p))
+    }
+
+    /// Makes sure every folder of `rel`'s parent exists below the root as a
+    /// real folder (not a symlink); creates missing ones.
+    fn ensure_parents(&self, rel: &str) -> Result<()> {
+        let mut dir = self.root.clone();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            dir.push(part);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(dir)),
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(Error::io(
+                        "a file is in the way of an output folder",
+                        &dir,
+                        std::io::Error::other("move it away"),
+                    ));
+                }
+                Err(_) => match std::fs::create_dir(&dir) {
+                    Ok(()) => {}
+                    // Another worker made it in the meantime.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink())
+                        {
+                            return Err(Error::Symlink(dir));
+                        }
+                    }
+                    Err(e) => return Err(Error::io("cannot create folder", &dir, e)),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` to `root/rel` atomically; never through a symlink.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<Written> {
+        let path = self.path_of(rel)?;
+        self.ensure_parents(rel)?;
+        replace_file(&path, bytes)
+    }
+
+    /// Size of the regular file `root/rel`, if it is one and no folder on
+    /// the way is a symlink.
+    pub fn file_len(&self, rel: &str) -> Option<u64> {
+        let path = self.path_of(rel).ok()?;
+        if !self.parents_are_real(rel) {
+            return None;
+        }
+        let m = std::fs::symlink_metadata(path).ok()?;
+        m.is_file().then_some(m.len())
+    }
+
+    fn parents_are_real(&self, rel: &str) -> bool {
+        let mut dir = self.root.clone();
+        let parts: Vec<&str> = rel.split('/').collect();
+        parts[..parts.len().saturating_sub(1)].iter().all(|part| {
+            dir.push(part);
+            std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir())
+        })
+    }
+
+    /// Removes the regular file `root/rel` (a file tebiki wrote earlier).
+    /// A symlink, or a file reached through a symlinked folder, is left
+    /// alone. Empty folders on the way up are removed too.
+    pub fn remove(&self, rel: &str) -> Removed {
+        let Ok(path) = self.path_of(rel) else {
+            return Removed::Refused;
+        };
+        if !self.parents_are_real(rel) {
+            return Removed::Refused;
+        }
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Removed::Refused,
+            Err(_) => return Removed::Missing,
+        }
+        if std::fs::remove_file(&path).is_err() {
+            return Removed::Refused;
+        }
+        let mut dir = path.parent().map(Path::to_path_buf);
+        while let Some(d) = dir {
+            // Fails (and is meant to) when the folder is not empty.
+            if d == self.root || std::fs::remove_dir(&d).is_err() {
+                break;
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+        Removed::Removed
+    }
+
+    /// Walks the folder without following links: removes temporary files of
+    /// killed runs and returns every other file's relative path (`a/b`),
+    /// except the lock and the manifest.
+    pub fn sweep(&self) -> Sweep {
+        let mut sweep = Sweep::default();
+        for e in walkdir::WalkDir::new(&self.root)
+            .min_depth(1)
+            .follow_links(false)
+            .into_iter()
+            .flatten()
+        {
+            if e.file_type().is_dir() {
+                continue;
+            }
+            let Ok(rel) = e.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let name = e.file_name().to_string_lossy();
+            if e.file_type().is_file() && is_temp_name(&name) {
+                if std::fs::remove_file(e.path()).is_ok() {
+                    sweep.temp_removed += 1;
+                }
+                continue;
+            }
+            if rel == LOCK_FILE || rel == crate::manifest::MANIFEST_FILE {
+                continue;
+            }
+            sweep.files.push(rel);
+        }
+        sweep.files.sort();
+        sweep
+    }
+}
+
+/// What [`OutDir::remove`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removed {
+    /// Deleted.
+    Removed,
+    /// Already gone.
+    Missing,
+    /// Left alone: a symlink, not a regular file, or behind a symlink.
+    Refused,
+}
+
+/// What [`OutDir::sweep`] found.
+#[derive(Debug, Clone, Default)]
+pub struct Sweep {
+    /// Temporary files of killed runs that were removed.
+    pub temp_removed: usize,
+    /// Every other file (relative, `/`-separated, sorted).
+    pub files: Vec<String>,
 }
 
 #[cfg(test)]
@@ -55,5 +321,56 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"y");
         let leftovers: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn temp_names() {
+        assert!(is_temp_name(".index.html.tmp-123"));
+        assert!(!is_temp_name("index.html.tmp-123"));
+        assert!(!is_temp_name(".index.html.tmp-"));
+        assert!(!is_temp_name(".notes.tmp-abc"));
+    }
+
+    #[test]
+    fn refuses_paths_outside_and_symlinked_folders() {
+        let d = tempfile::tempdir().unwrap();
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        let out = OutDir::open(&d.path().join("out")).unwrap();
+        assert!(out.write("../escape.txt", b"x").is_err());
+        assert!(out.write("/etc/escape.txt", b"x").is_err());
+        std::os::unix::fs::symlink(&outside, out.root().join("linked")).unwrap();
+        let err = out.write("linked/f.txt", b"x").unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert!(!outside.join("f.txt").exists());
+        // A symlink where a file goes is refused too, and its target kept.
+        std::fs::write(outside.join("target.txt"), b"keep").unwrap();
+        std::os::unix::fs::symlink(outside.join("target.txt"), out.root().join("f.txt")).unwrap();
+        assert!(out.write("f.txt", b"new").is_err());
+        assert_eq!(out.remove("f.txt"), Removed::Refused);
+        assert_eq!(out.remove("linked/target.txt"), Removed::Refused);
+        assert_eq!(std::fs::read(outside.join("target.txt")).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn second_lock_is_refused_until_released() {
+        let d = tempfile::tempdir().unwrap();
+        let first = OutDir::open(d.path()).unwrap();
+        let err = OutDir::open(d.path()).unwrap_err().to_string();
+        assert!(err.contains("another tebiki build"), "{err}");
+        drop(first);
+        assert!(OutDir::open(d.path()).is_ok());
+    }
+
+    #[test]
+    fn sweep_removes_temp_files_only() {
+        let d = tempfile::tempdir().unwrap();
+        let out = OutDir::open(d.path()).unwrap();
+        out.write("clinics/a/index.html", b"x").unwrap();
+        std::fs::write(d.path().join("clinics/a/.index.html.tmp-99999"), b"half").unwrap();
+        std::fs::write(d.path().join("notes.txt"), b"mine").unwrap();
+        let s = out.sweep();
+        assert_eq!(s.temp_removed, 1);
+        assert_eq!(s.files, vec!["clinics/a/index.html", "notes.txt"]);
     }
 }

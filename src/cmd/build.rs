@@ -1,12 +1,22 @@
-//! `tebiki build`: guides, handouts, dashboard and help site.
+//! `tebiki build`: guides, handouts, dashboard, help site and manifest.
+//!
+//! Progress goes to stderr: a bar with rate and ETA on a terminal, a plain
+//! line every few seconds otherwise. Per-clinic lines only with `-v`. The
+//! closing summary goes to stdout. None of it carries clinic values beyond
+//! what the dashboard shows (key, name, findings): never a secret.
 
-use super::{Common, print_diagnostics};
+use super::{Common, print_diagnostics_limited};
 use clap::Args;
+use std::collections::BTreeMap;
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tebiki::Error;
+use tebiki::manifest::{ClinicEntry, Shard, Status};
 use tebiki::model::Severity;
-use tebiki::pipeline::{self, BuildOptions};
+use tebiki::pipeline::{self, BatchOptions, BuildOptions, BuildReport, Outcome, Progress};
 
 /// Arguments of `tebiki build`.
 #[derive(Args, Debug)]
@@ -16,10 +26,29 @@ pub struct BuildArgs {
     /// Output folder (default ./output).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Render every clinic, even those whose inputs did not change since the last build.
+    #[arg(long)]
+    force: bool,
+    /// Build only these clinic keys (space- or comma-separated); the others keep their last result.
+    #[arg(long, num_args = 1.., value_delimiter = ',', value_name = "KEY")]
+    only: Vec<String>,
+    /// Build one shard of the clinics, INDEX/COUNT with INDEX from 0 (e.g. 0/4 … 3/4);
+    /// join the shard folders with `tebiki merge`.
+    #[arg(long, value_parser = Shard::parse, value_name = "INDEX/COUNT")]
+    shard: Option<Shard>,
+    /// Print a line per clinic (with its findings) and every message.
+    #[arg(short, long)]
+    verbose: bool,
 }
+
+/// Messages printed without `-v`; the rest are counted.
+const MESSAGE_LIMIT: usize = 100;
+/// Failed clinics listed in the summary without `-v`.
+const FAILED_LIMIT: usize = 20;
 
 /// Runs the build and prints a summary; exit code 1 when anything failed.
 pub fn run(args: BuildArgs) -> ExitCode {
+    let started = Instant::now();
     let color = args.common.color();
     let mut cfg = match args.common.config_or_report(color) {
         Ok(c) => c,
@@ -31,10 +60,19 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let opts = BuildOptions {
         today: args.common.today(),
     };
-    let report = match pipeline::build(&cfg, &opts) {
+    let progress = Arc::new(Reporter::new(args.verbose));
+    let batch = BatchOptions {
+        force: args.force,
+        only: args.only.clone(),
+        shard: args.shard,
+        progress: Some(progress.clone()),
+    };
+    let result = pipeline::build_batch(&cfg, &opts, &batch);
+    progress.finish();
+    let report = match result {
         Ok(r) => r,
         Err(Error::Invalid(d)) => {
-            print_diagnostics(&d, color);
+            print_diagnostics_limited(&d, color, usize::MAX);
             eprintln!(
                 "error: content has {} error(s); nothing was built",
                 d.error_count()
@@ -46,28 +84,16 @@ pub fn run(args: BuildArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    print_diagnostics(&report.diagnostics, color);
-    println!(
-        "Built {} clinic guide(s) into {}",
-        report.clinics.iter().filter(|c| c.ok).count(),
-        report.out.display()
-    );
-    for c in &report.clinics {
-        let mark = if c.ok { "ok    " } else { "FAILED" };
-        println!("  {mark} {} {}", c.key, c.name);
-        for (sev, id, title) in &c.findings {
-            let tag = match sev {
-                Severity::Error => "重要",
-                Severity::Warning => "注意",
-                Severity::Info => "情報",
-            };
-            println!("         [{tag}] {title} ({id})");
-        }
+    let limit = if args.verbose {
+        usize::MAX
+    } else {
+        MESSAGE_LIMIT
+    };
+    print_diagnostics_limited(&report.diagnostics, color, limit);
+    print_summary(&report, args.verbose, started.elapsed());
+    for k in &report.unknown_only {
+        eprintln!("warning: --only {k}: no clinic has this key");
     }
-    println!(
-        "  files: {} written, {} unchanged",
-        report.changed, report.unchanged
-    );
     if report.failed() {
         let n = report.clinics.iter().filter(|c| !c.ok).count();
         eprintln!(
@@ -77,5 +103,239 @@ pub fn run(args: BuildArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The closing summary (stdout).
+fn print_summary(report: &BuildReport, verbose: bool, elapsed: Duration) {
+    let built = report.clinics.iter().filter(|c| c.ok).count();
+    let failed = report.clinics.len() - built;
+    println!(
+        "Built {built} clinic guide(s) into {} in {:.1} s",
+        report.out.display(),
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  clinics: {} rendered, {} unchanged, {} kept, {failed} failed",
+        report.count(Outcome::Rendered),
+        report.count(Outcome::Unchanged),
+        report.count(Outcome::Kept),
+    );
+    let entries: &[ClinicEntry] = report
+        .manifest
+        .as_ref()
+        .map(|m| &m.clinics[..])
+        .unwrap_or(&[]);
+    let failures: Vec<&ClinicEntry> = entries
+        .iter()
+        .filter(|e| e.status == Status::Failed)
+        .collect();
+    let shown = if verbose {
+        failures.len()
+    } else {
+        FAILED_LIMIT
+    };
+    for e in failures.iter().take(shown) {
+        println!("  FAILED {} {}: {}", e.key, e.name, first_error(&e.failure));
+    }
+    if failures.len() > shown {
+        println!(
+            "  … and {} more failed clinic(s): see {}/clinics/index.html",
+            failures.len() - shown,
+            report.out.display()
+        );
+    }
+    // Findings by rule over every clinic in the folder.
+    let mut by_rule: BTreeMap<(Severity, &str), (usize, &str)> = BTreeMap::new();
+    for e in entries {
+        for f in &e.findings {
+            let slot = by_rule
+                .entry((f.severity, f.rule.as_str()))
+                .or_insert((0, f.title.as_str()));
+            slot.0 += 1;
+        }
+    }
+    let data_warnings = report
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if !by_rule.is_empty() || data_warnings > 0 {
+        println!("  findings by rule (clinics):");
+        for ((sev, rule), (n, title)) in &by_rule {
+            println!("    [{}] {rule} ×{n}: {title}", tag(*sev));
+        }
+        if data_warnings > 0 {
+            println!("    data warnings ×{data_warnings} (messages above)");
+        }
+    }
+    println!(
+        "  files: {} written, {} unchanged, {} removed{}",
+        report.changed,
+        report.unchanged,
+        report.removed,
+        if report.site_rendered {
+            ""
+        } else {
+            " (help site unchanged, not rendered)"
+        }
+    );
+    if report.temp_removed > 0 {
+        println!(
+            "  removed {} temporary file(s) left by an interrupted build",
+            report.temp_removed
+        );
+    }
+    if !report.foreign.is_empty() {
+        let list: Vec<&str> = report.foreign.iter().take(5).map(String::as_str).collect();
+        println!(
+            "  left alone {} file(s) in {} that tebiki did not write: {}{}",
+            report.foreign.len(),
+            report.out.display(),
+            list.join(", "),
+            if report.foreign.len() > 5 {
+                ", …"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+/// The first of the " / "-joined messages of a failure.
+fn first_error(failure: &str) -> &str {
+    failure.split(" / ").next().unwrap_or(failure)
+}
+
+fn tag(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Error => "重要",
+        Severity::Warning => "注意",
+        Severity::Info => "情報",
+    }
+}
+
+/// Progress on stderr: an indicatif bar on a terminal, plain periodic
+/// lines otherwise; per-clinic lines on stdout with `-v`.
+struct Reporter {
+    verbose: bool,
+    bar: Option<indicatif::ProgressBar>,
+    plain: Mutex<Plain>,
+}
+
+struct Plain {
+    total: usize,
+    done: usize,
+    started: Instant,
+    last: Instant,
+}
+
+/// Seconds between plain progress lines.
+const PLAIN_EVERY: Duration = Duration::from_secs(10);
+
+impl Reporter {
+    fn new(verbose: bool) -> Reporter {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} clinics  {per_sec}  ETA {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        let now = Instant::now();
+        Reporter {
+            verbose,
+            bar,
+            plain: Mutex::new(Plain {
+                total: 0,
+                done: 0,
+                started: now,
+                last: now,
+            }),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(b) => b.suspend(|| println!("{text}")),
+            None => println!("{text}"),
+        }
+    }
+}
+
+impl Progress for Reporter {
+    fn total(&self, clinics: usize) {
+        if let Some(b) = &self.bar {
+            b.set_length(clinics as u64);
+        }
+        if let Ok(mut p) = self.plain.lock() {
+            p.total = clinics;
+            p.started = Instant::now();
+            p.last = p.started;
+        }
+    }
+
+    fn clinic(&self, e: &ClinicEntry, outcome: Outcome) {
+        if self.verbose {
+            let mark = match outcome {
+                Outcome::Rendered => "ok       ",
+                Outcome::Unchanged => "unchanged",
+                Outcome::Kept => "kept     ",
+                Outcome::Failed => "FAILED   ",
+            };
+            let mut text = format!("  {mark} {} {}", e.key, e.name);
+            for f in &e.findings {
+                text.push_str(&format!(
+                    "\n            [{}] {} ({})",
+                    tag(f.severity),
+                    f.title,
+                    f.rule
+                ));
+            }
+            self.line(&text);
+        }
+        if let Some(b) = &self.bar {
+            b.inc(1);
+            return;
+        }
+        let Ok(mut p) = self.plain.lock() else { return };
+        p.done += 1;
+        let now = Instant::now();
+        if now.duration_since(p.last) >= PLAIN_EVERY && p.done < p.total {
+            p.last = now;
+            let secs = now.duration_since(p.started).as_secs_f64().max(1e-3);
+            let rate = p.done as f64 / secs;
+            let eta = (p.total - p.done) as f64 / rate.max(1e-9);
+            eprintln!(
+                "progress: {}/{} clinics ({}%), {rate:.0}/s, ETA {}",
+                p.done,
+                p.total,
+                p.done * 100 / p.total.max(1),
+                human_secs(eta)
+            );
+        }
+    }
+}
+
+fn human_secs(s: f64) -> String {
+    let s = s.round() as u64;
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, s % 3600 / 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
     }
 }

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod import;
+mod merge;
 mod schema;
 mod serve;
 
@@ -33,6 +34,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Print the JSON Schema of a clinic file (for editor completion).
     Schema(schema::SchemaArgs),
+    /// Join the output folders of shards (`build --shard i/n`) into one.
+    Merge(merge::MergeArgs),
 }
 
 /// Options shared by every command.
@@ -119,6 +122,12 @@ impl Common {
 
 /// Prints diagnostics to stderr, errors first.
 fn print_diagnostics(d: &Diagnostics, color: bool) {
+    print_diagnostics_limited(d, color, usize::MAX);
+}
+
+/// Prints at most `limit` diagnostics to stderr, errors first, and says how
+/// many more there are.
+fn print_diagnostics_limited(d: &Diagnostics, color: bool, limit: usize) {
     let mut all: Vec<&Diagnostic> = d.0.iter().collect();
     all.sort_by(|a, b| {
         (a.severity, &a.pos.file, a.pos.line, a.pos.column).cmp(&(
@@ -128,8 +137,14 @@ fn print_diagnostics(d: &Diagnostics, color: bool) {
             b.pos.column,
         ))
     });
-    for diag in all {
+    for diag in all.iter().take(limit) {
         eprint!("{}", diag.render(color));
+    }
+    if all.len() > limit {
+        eprintln!(
+            "… and {} more message(s) not shown (run with -v to see all)",
+            all.len() - limit
+        );
     }
 }
 
@@ -141,5 +156,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(a) => serve::run(a),
         Command::Import(a) => import::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Merge(a) => merge::run(a),
     }
 }

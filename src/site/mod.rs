@@ -69,6 +69,26 @@ pub fn build_site(
     theme: &Theme,
     out_dir: &Path,
 ) -> Result<SiteReport> {
+    let (mut report, files) = render_site(content, site, theme)?;
+    report.out_dir = out_dir.to_path_buf();
+    for (rel, bytes) in &files {
+        match write_atomic(&out_dir.join(rel), bytes)? {
+            Written::Changed => report.changed += 1,
+            Written::Unchanged => report.unchanged += 1,
+        }
+    }
+    report.removed = remove_stale(out_dir, &files);
+    Ok(report)
+}
+
+/// Renders the help site without writing it: the report (without write
+/// counts) and every file by site-relative path. `tebiki build` writes
+/// these through its locked output folder and records them in the manifest.
+pub fn render_site(
+    content: &Content,
+    site: &SiteConfig,
+    theme: &Theme,
+) -> Result<(SiteReport, BTreeMap<String, Vec<u8>>)> {
     let view = view::SiteView::new(content);
     let tera = theme.tera()?;
     let pages = pages::render_all(&view, site, &tera)?;
@@ -102,22 +122,14 @@ pub fn build_site(
         });
     }
 
-    let mut report = SiteReport {
-        out_dir: out_dir.to_path_buf(),
+    let report = SiteReport {
         pages: pages.len(),
         sections: index.docs.len(),
         index_bytes: index_js.len(),
         links_checked,
         ..SiteReport::default()
     };
-    for (rel, bytes) in &files {
-        match write_atomic(&out_dir.join(rel), bytes)? {
-            Written::Changed => report.changed += 1,
-            Written::Unchanged => report.unchanged += 1,
-        }
-    }
-    report.removed = remove_stale(out_dir, &files);
-    Ok(report)
+    Ok((report, files))
 }
 
 /// Removes site files (html, css, js, json) that this build did not write,

@@ -1,0 +1,289 @@
+//! The output folder is tebiki's only to the extent its manifest says:
+//! cleanup never follows symlinks or leaves --out, writes never go through a
+//! symlink, temporary files of killed runs are removed, two builds on one
+//! folder are refused, unrelated files are left alone and mentioned.
+//! And batches split into shards merge into exactly the single-run result.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Output;
+
+fn out_text(o: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(o: &Output) {
+    assert!(o.status.success(), "{}", out_text(o));
+}
+
+/// A symlinked folder in OUT/clinics that is no clinic of the data: the old
+/// cleanup followed it and deleted the guides it found outside --out.
+#[test]
+fn cleanup_never_follows_a_symlink_out_of_the_folder() {
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    ok(&build_content(&content, &out));
+    let outside = tmp.path().join("precious");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("index.html"), "mine").unwrap();
+    std::fs::write(outside.join("guide.pdf"), "mine").unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("clinics/9999999999")).unwrap();
+    // A clinic leaves the data: its recorded files go, nothing else does.
+    std::fs::remove_file(content.join("clinics/osaka-pharmacy.yaml")).unwrap();
+    ok(&build_content(&content, &out));
+    assert_eq!(read(&outside.join("index.html")), "mine");
+    assert_eq!(read(&outside.join("guide.pdf")), "mine");
+    assert!(!out.join("clinics/2740100181/guide.pdf").exists());
+    assert!(
+        !out.join("clinics/2740100181").exists(),
+        "empty folder removed"
+    );
+}
+
+/// A clinic folder that is a symlink is refused, never written through.
+#[test]
+fn a_symlinked_clinic_folder_is_refused() {
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    let outside = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(out.join("clinics")).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("clinics/1430123455")).unwrap();
+    let o = build_content(&content, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", out_text(&o));
+    let text = out_text(&o);
+    assert!(text.contains("symbolic link"), "{text}");
+    assert!(text.contains("1430123455"), "{text}");
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "nothing written through it"
+    );
+    // The other clinics are built.
+    assert!(out.join("clinics/2740100181/guide.pdf").exists());
+}
+
+/// Deletion follows the record only: a guide-looking file tebiki did not
+/// write stays, a file that was recorded goes.
+#[test]
+fn only_recorded_files_are_deleted_and_others_are_mentioned() {
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    ok(&build_content(&content, &out));
+    let foreign = [
+        "site/custom.css",
+        "site/extra/notes.html",
+        "clinics/1430123455/memo.txt",
+        "clinics/8888888888/index.html",
+        "README.txt",
+    ];
+    for f in foreign {
+        let p = out.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, "kept").unwrap();
+    }
+    std::fs::remove_file(content.join("clinics/osaka-pharmacy.yaml")).unwrap();
+    let o = build_content(&content, &out);
+    ok(&o);
+    for f in foreign {
+        assert_eq!(read(&out.join(f)), "kept", "{f}");
+    }
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("left alone 5 file(s)") && stdout.contains("site/custom.css"),
+        "{stdout}"
+    );
+    assert!(!out.join("clinics/2740100181/index.html").exists());
+}
+
+/// Temporary files of a killed run (`.NAME.tmp-PID`) are removed by the next.
+#[test]
+fn temp_files_of_a_killed_run_are_removed() {
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    ok(&build_content(&content, &out));
+    let temps = [
+        "clinics/1430123455/.guide.pdf.tmp-4194000",
+        "site/.index.html.tmp-77",
+        "clinics/.index.html.tmp-12",
+    ];
+    for t in temps {
+        std::fs::write(out.join(t), "half a file").unwrap();
+    }
+    let o = build_content(&content, &out);
+    ok(&o);
+    for t in temps {
+        assert!(!out.join(t).exists(), "{t}");
+    }
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("removed 3 temporary file(s)"),
+        "{}",
+        out_text(&o)
+    );
+}
+
+/// While one build holds the folder, a second is refused with a clear message.
+#[test]
+fn two_builds_on_one_folder_are_refused() {
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".tebiki.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let o = build_content(&content, &out);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("another tebiki build is writing into"),
+        "{err}"
+    );
+    assert!(!out.join("clinics").exists(), "nothing written");
+    lock.unlock().unwrap();
+    ok(&build_content(&content, &out));
+}
+
+/// A recorded file replaced by a symlink is neither followed nor deleted.
+#[test]
+fn a_recorded_file_turned_symlink_is_not_followed() {
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    ok(&build_content(&content, &out));
+    let target = tmp.path().join("target.pdf");
+    std::fs::write(&target, "mine").unwrap();
+    let pdf = out.join("clinics/2740100181/guide.pdf");
+    std::fs::remove_file(&pdf).unwrap();
+    std::os::unix::fs::symlink(&target, &pdf).unwrap();
+    // Data now wrong: the old handout would be deleted, but it is a link.
+    let clinic = content.join("clinics/osaka-pharmacy.yaml");
+    std::fs::write(&clinic, read(&clinic).replace("\"0100181\"", "\"0100182\"")).unwrap();
+    let _ = build_content(&content, &out);
+    assert_eq!(read(&target), "mine");
+}
+
+fn build_into(content: &Path, out: &Path, extra: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"));
+    c.args(["build", "--today", TODAY, "--content"])
+        .arg(content)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .current_dir(root())
+        .env("NO_COLOR", "1");
+    c
+}
+
+/// Every file below `dir` (relative path → bytes), without the lock.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut m = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                if rel != ".tebiki.lock" {
+                    m.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+    }
+    m
+}
+
+/// Shards run as parallel processes; merged, they equal one single run,
+/// byte for byte (guides, handouts, dashboard, help site, manifest).
+#[test]
+fn shards_in_parallel_merge_into_the_single_run() {
+    let (tmp, content) = content_copy();
+    // Twelve clinics: the samples plus copies under other institution codes.
+    let extra = [
+        ("0110113727", "北の森内科医院", "北の森第二医院"),
+        ("0110113735", "北の森内科医院", "北の森第三医院"),
+    ];
+    let base = read(&content.join("clinics/hokkaido-clinic.yaml"));
+    for (i, (code, from, to)) in extra.iter().enumerate() {
+        let text = base
+            .replace("0110113719", code)
+            .replace("\"0113719\"", &format!("\"{}\"", &code[3..]))
+            .replace(from, to);
+        std::fs::write(content.join(format!("clinics/extra-{i}.yaml")), text).unwrap();
+    }
+    let single = tmp.path().join("single");
+    let o = build_into(&content, &single, &[]).output().unwrap();
+    let single_code = o.status.code();
+    let n = 3;
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            build_into(
+                &content,
+                &tmp.path().join(format!("shard{i}")),
+                &["--shard", &format!("{i}/{n}")],
+            )
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert_eq!(c.wait().unwrap().code(), single_code);
+    }
+    // Disjoint and complete.
+    let mut keys = Vec::new();
+    for i in 0..n {
+        let m: serde_json::Value =
+            serde_json::from_str(&read(&tmp.path().join(format!("shard{i}/manifest.json"))))
+                .unwrap();
+        assert_eq!(m["shard"]["index"], i);
+        for c in m["clinics"].as_array().unwrap() {
+            keys.push(c["key"].as_str().unwrap().to_string());
+        }
+    }
+    let total = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), total, "disjoint");
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge".to_string()];
+    for i in 0..n {
+        args.push(tmp.path().join(format!("shard{i}")).display().to_string());
+    }
+    args.extend(["--out".into(), merged.display().to_string()]);
+    let o = tebiki(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), single_code, "{}", out_text(&o));
+    let (a, b) = (tree(&single), tree(&merged));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs");
+    }
+    // An incomplete set is refused.
+    let o = tebiki(&[
+        "merge",
+        &tmp.path().join("shard0").display().to_string(),
+        "--out",
+        &tmp.path().join("partial").display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("missing"),
+        "{}",
+        out_text(&o)
+    );
+}

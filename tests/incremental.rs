@@ -1,0 +1,259 @@
+//! Incremental builds: a clinic whose inputs did not change is not rendered
+//! again; the manifest says what is in the folder. Proven by the manifest and
+//! the summary's counts, never by timing.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(&out.join("manifest.json"))).expect("manifest is JSON")
+}
+
+/// (rendered, unchanged, kept, failed) from the summary line.
+fn counts(o: &std::process::Output) -> (usize, usize, usize, usize) {
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("clinics:"))
+        .unwrap_or_else(|| panic!("no summary line in:\n{stdout}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (n[0], n[1], n[2], n[3])
+}
+
+fn ok(o: &std::process::Output) {
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn hash_of(m: &serde_json::Value, key: &str) -> String {
+    m["clinics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == key)
+        .unwrap_or_else(|| panic!("{key} not in manifest"))["input_hash"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn manifest_records_every_clinic_and_file() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    let o = build_content(&content, &out);
+    ok(&o);
+    let m = manifest(&out);
+    assert_eq!(m["format"], 1);
+    let clinics = m["clinics"].as_array().unwrap();
+    assert_eq!(clinics.len(), SAMPLES.len());
+    let keys: Vec<&str> = clinics.iter().map(|c| c["key"].as_str().unwrap()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "sorted by key");
+    use sha2::Digest;
+    for c in clinics {
+        assert_eq!(c["status"], "built");
+        assert_eq!(c["input_hash"].as_str().unwrap().len(), 64);
+        let files = c["files"].as_array().unwrap();
+        assert_eq!(files.len(), 2, "{c}");
+        for f in files {
+            let bytes = std::fs::read(out.join(f["path"].as_str().unwrap())).unwrap();
+            assert_eq!(f["bytes"].as_u64().unwrap(), bytes.len() as u64);
+            let sha: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(f["sha256"], sha.as_str());
+        }
+    }
+    // The shared files: dashboard and the whole help site.
+    let shared: Vec<&str> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(shared.contains(&"clinics/index.html"));
+    assert!(shared.contains(&"site/index.html"));
+    // The findings summary is there (the Tokyo clinic picked the wrong line type).
+    let tokyo = clinics.iter().find(|c| c["key"] == "1311234566").unwrap();
+    assert!(!tokyo["findings"].as_array().unwrap().is_empty(), "{tokyo}");
+}
+
+#[test]
+fn manifest_matches_its_schema() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    ok(&build_content(&content, &out));
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(&root().join("schema/manifest.schema.json"))).unwrap();
+    let m = manifest(&out);
+    // Every key the build writes is documented, every required key is written.
+    let check = |obj: &serde_json::Value, def: &serde_json::Value, what: &str| {
+        let props = def["properties"].as_object().unwrap();
+        for k in obj.as_object().unwrap().keys() {
+            assert!(props.contains_key(k), "{what}: `{k}` not in the schema");
+        }
+        for r in def["required"].as_array().unwrap() {
+            assert!(
+                obj.get(r.as_str().unwrap()).is_some(),
+                "{what}: `{r}` missing"
+            );
+        }
+    };
+    check(&m, &schema, "manifest");
+    check(&m["inputs"], &schema["properties"]["inputs"], "inputs");
+    for c in m["clinics"].as_array().unwrap() {
+        check(c, &schema["$defs"]["clinic"], "clinic");
+        for f in c["files"].as_array().unwrap() {
+            check(f, &schema["$defs"]["file"], "file");
+        }
+    }
+}
+
+#[test]
+fn unchanged_rebuild_renders_nothing() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    let first = build_content(&content, &out);
+    ok(&first);
+    assert_eq!(counts(&first), (SAMPLES.len(), 0, 0, 0));
+    let pdf = out.join("clinics/1430123455/guide.pdf");
+    let before = std::fs::metadata(&pdf).unwrap().modified().unwrap();
+    let again = build_content(&content, &out);
+    ok(&again);
+    assert_eq!(counts(&again), (0, SAMPLES.len(), 0, 0));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("help site unchanged"),
+        "the help site is not rendered either"
+    );
+    assert_eq!(std::fs::metadata(&pdf).unwrap().modified().unwrap(), before);
+    // --force renders everything.
+    let forced = build_with_args(&content, &out, &["--force"]);
+    ok(&forced);
+    assert_eq!(counts(&forced), (SAMPLES.len(), 0, 0, 0));
+}
+
+#[test]
+fn one_record_change_renders_that_clinic_only() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    ok(&build_content(&content, &out));
+    let before = manifest(&out);
+    let clinic = content.join("clinics/osaka-pharmacy.yaml");
+    std::fs::write(
+        &clinic,
+        read(&clinic).replace("なにわ中央薬局", "なにわ中央薬局 本店"),
+    )
+    .unwrap();
+    let o = build_content(&content, &out);
+    ok(&o);
+    assert_eq!(counts(&o), (1, SAMPLES.len() - 1, 0, 0));
+    let after = manifest(&out);
+    assert_ne!(
+        hash_of(&before, "2740100181"),
+        hash_of(&after, "2740100181")
+    );
+    assert_eq!(
+        hash_of(&before, "1430123455"),
+        hash_of(&after, "1430123455")
+    );
+    assert!(read(&out.join("clinics/2740100181/index.html")).contains("なにわ中央薬局 本店"));
+}
+
+#[test]
+fn content_change_renders_all() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    ok(&build_content(&content, &out));
+    let constants = content.join("constants.yaml");
+    std::fs::write(&constants, format!("{}\n# edited\n", read(&constants))).unwrap();
+    let o = build_content(&content, &out);
+    ok(&o);
+    assert_eq!(counts(&o), (SAMPLES.len(), 0, 0, 0));
+    // Another day changes deadlines: everything again.
+    let o = tebiki(&[
+        "build",
+        "--today",
+        "2026-11-25",
+        "--content",
+        content.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&o);
+    assert_eq!(counts(&o), (SAMPLES.len(), 0, 0, 0));
+}
+
+#[test]
+fn a_deleted_output_file_is_rendered_again() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    ok(&build_content(&content, &out));
+    std::fs::remove_file(out.join("clinics/0110113719/guide.pdf")).unwrap();
+    let o = build_content(&content, &out);
+    ok(&o);
+    assert_eq!(counts(&o), (1, SAMPLES.len() - 1, 0, 0));
+    assert!(out.join("clinics/0110113719/guide.pdf").exists());
+}
+
+#[test]
+fn only_builds_the_named_clinics_and_keeps_the_rest() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    ok(&build_content(&content, &out));
+    for (file, from, to) in [
+        (
+            "osaka-pharmacy.yaml",
+            "なにわ中央薬局",
+            "なにわ中央薬局 本店",
+        ),
+        (
+            "hokkaido-clinic.yaml",
+            "北の森内科医院",
+            "北の森内科医院 分院",
+        ),
+    ] {
+        let p = content.join("clinics").join(file);
+        std::fs::write(&p, read(&p).replace(from, to)).unwrap();
+    }
+    let o = build_with_args(&content, &out, &["--only", "2740100181"]);
+    ok(&o);
+    assert_eq!(counts(&o), (1, 0, SAMPLES.len() - 1, 0));
+    assert!(read(&out.join("clinics/2740100181/index.html")).contains("本店"));
+    // The other changed clinic keeps its last guide until it is built.
+    assert!(!read(&out.join("clinics/0110113719/index.html")).contains("分院"));
+    assert_eq!(
+        manifest(&out)["clinics"].as_array().unwrap().len(),
+        SAMPLES.len()
+    );
+    let o = build_with_args(&content, &out, &["--only", "9999999999"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--only 9999999999: no clinic has this key")
+    );
+}
+
+fn build_with_args(content: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "build",
+        "--today",
+        TODAY,
+        "--content",
+        content.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    tebiki(&args)
+}
