@@ -43,8 +43,8 @@ fn unknown_field_in_a_row_is_located() {
     let (_t, content) = content_copy();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&manual).replace(
-        "field: line.customer_id\n              callout:",
-        "field: line.customer_idd\n              callout:",
+        "field: line.customer_id\n              applies:",
+        "field: line.customer_idd\n              applies:",
     );
     std::fs::write(&manual, text).unwrap();
     let (ok, err) = check(&content);
@@ -114,7 +114,7 @@ fn yaml_syntax_error_is_located() {
 fn json_format_for_ci() {
     let o = tebiki(&["check", "--today", TODAY, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["clinics"], 5);
+    assert_eq!(v["clinics"], 6);
     assert_eq!(v["errors"], 0);
 }
 

@@ -60,9 +60,14 @@ fn line_type_warning_only_where_it_applies() {
             assert!(html.contains("当日に設置できません"), "consequence shown");
             assert!(html.contains("2026年12月1日"), "correction date shown");
             assert!(
-                html.contains("正しくは「1」を選びます"),
-                "right choice pointed out"
+                html.contains("データから訂正した値です"),
+                "the row shows the value to enter, marked as a correction"
             );
+            // The confirmation screen (1-4) shows the value to enter, not the data.
+            let confirm = &html[html.find("id=\"step-online-shikaku-1-4\"").unwrap()..];
+            let confirm = &confirm[..confirm.find("id=\"step-online-shikaku-2-1\"").unwrap()];
+            assert!(confirm.contains("1: IP-VPN回線事業者"), "1-4 shows 1");
+            assert!(!confirm.contains(">3<"), "1-4 never shows the wrong 3");
         }
     }
 }
@@ -226,7 +231,13 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
     // The usage-form picture of step 1-3 shows this clinic's customer ID and start month.
     let step = &html[html.find("id=\"step-online-shikaku-1-3\"").unwrap()..];
     let svg = &step[step.find("<svg").unwrap()..step.find("</svg>").unwrap()];
-    assert!(svg.contains("CAF1253000113"), "value inside the picture");
+    // The portal asks for the kind (CAF/COP) and the number, typed twice.
+    assert_eq!(
+        svg.matches("1253000113").count(),
+        2,
+        "number twice in the picture"
+    );
+    assert!(svg.contains("CAF"), "kind inside the picture");
     assert!(svg.contains("2027"), "start year inside the picture");
     assert!(
         svg.contains("role=\"img\"") && svg.contains("<title>"),

@@ -33,7 +33,7 @@ const STEP_TITLES: &[&str] = &[
     "証明書発行申請情報を入力し、「次へ」をクリックする",
     "確認のダイアログで「OK」をクリックする",
     "入力内容を確認し、「申請」をクリックする",
-    "「発行申請成功」の画面が出たらブラウザを閉じる",
+    "「発行申請成功」の画面が出たら申請完了",
 ];
 
 /// Removes line breaks and spaces so titles wrapped over lines still match.

@@ -51,13 +51,18 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
     ("certificate-fee", "", ""),
     (
+        "carrier-unknown",
+        "carrier: ntt-east, type: 1, customer_id: CAF1253000113, v6_option: contracted",
+        "carrier: unknown, type: 1",
+    ),
+    (
         "no-terminal",
         "terminals: [オンライン資格確認パソコン]\n",
         "",
     ),
 ];
 
-fn fired(yaml_text: &str) -> BTreeSet<String> {
+fn guide_of(yaml_text: &str) -> tebiki::eval::guide::Guide {
     let (content, d) = tebiki::load::load_content(&root().join("content"));
     assert!(!d.has_errors(), "{d:?}");
     let file = Arc::new(PathBuf::from("sample.yaml"));
@@ -65,8 +70,15 @@ fn fired(yaml_text: &str) -> BTreeSet<String> {
     let mut diags = Diagnostics::default();
     let clinic = clinics::from_tree(&tree, &file, &content.fields, &mut diags).expect("clinic");
     let today = TODAY.parse().unwrap();
-    let guide = tebiki::eval::evaluate(&content, &clinic, today);
-    guide.findings.iter().map(|f| f.rule.clone()).collect()
+    tebiki::eval::evaluate(&content, &clinic, today)
+}
+
+fn fired(yaml_text: &str) -> BTreeSet<String> {
+    guide_of(yaml_text)
+        .findings
+        .iter()
+        .map(|f| f.rule.clone())
+        .collect()
 }
 
 #[test]
@@ -127,4 +139,258 @@ fn line_type_message_carries_the_correction_date() {
             .iter()
             .any(|d| d.iso == "2026-12-01" && d.label.contains("回線種別"))
     );
+}
+
+/// The row `row` of step `step` in the guide.
+fn row<'g>(
+    g: &'g tebiki::eval::guide::Guide,
+    step: &str,
+    row: &str,
+) -> &'g tebiki::eval::guide::GuideRow {
+    g.manuals[0]
+        .parts
+        .iter()
+        .flat_map(|p| p.steps.iter())
+        .find(|s| s.id == step)
+        .and_then(|s| s.screen.as_ref())
+        .and_then(|sc| sc.rows.iter().find(|r| r.id == row))
+        .unwrap_or_else(|| panic!("no row {row} in step {step}"))
+}
+
+#[test]
+fn both_id_formats_are_accepted_on_every_ntt_line() {
+    // Whether CAF/COP follow NTT East/West is unconfirmed: no pairing is enforced.
+    for (carrier, id) in [
+        ("ntt-west", "CAF1253000113"),
+        ("ntt-east", "COP48215537"),
+        ("hikari-collabo", "COP48215537"),
+        ("hikari-collabo", "CAF1253000113"),
+    ] {
+        let text = BASE
+            .replacen("ntt-east", carrier, 1)
+            .replacen("CAF1253000113", id, 1);
+        let g = guide_of(&text);
+        assert!(
+            g.issues.is_empty(),
+            "{carrier} with {id}: {:?}",
+            g.issues.iter().map(|i| &i.message).collect::<Vec<_>>()
+        );
+        assert_eq!(fired(&text), ["certificate-fee".to_string()].into());
+        let (kind, number) = id.split_at(3);
+        let r = row(&g, "1-3", "customer_id");
+        assert_eq!(r.display, kind, "{carrier}: kind chosen");
+        assert_eq!(row(&g, "1-3", "customer_id_number").display, number);
+        assert_eq!(row(&g, "1-3", "customer_id_confirm").display, number);
+    }
+}
+
+#[test]
+fn the_line_type_callout_follows_the_carrier() {
+    // NTT or 光コラボ → 1; another line → its own type, never "1"; unknown → ask.
+    let cases = [
+        ("carrier: ntt-east, type: 1,", "1を選択してください"),
+        ("carrier: hikari-collabo, type: 1,", "1を選択してください"),
+        ("carrier: other, type: 3,", "「3」を選択してください"),
+        ("carrier: other, type: 2,", "「2」を選択してください"),
+        ("carrier: unknown, type: 1,", "回線事業者に確認してから選択"),
+    ];
+    for (line, want) in cases {
+        let text = BASE.replacen("carrier: ntt-east, type: 1,", line, 1);
+        let g = guide_of(&text);
+        let r = row(&g, "1-3", "line_type");
+        let c = r.callout.as_ref().expect("callout");
+        assert_eq!(c.text, want, "{line}");
+    }
+}
+
+#[test]
+fn rows_that_do_not_apply_are_never_missing() {
+    let text = BASE.replacen(
+        "carrier: ntt-east, type: 1, customer_id: CAF1253000113, v6_option: contracted",
+        "carrier: other, type: 3",
+        1,
+    );
+    let g = guide_of(&text);
+    assert!(g.issues.is_empty(), "{:?}", g.issues);
+    for (step, id) in [
+        ("1-3", "customer_id"),
+        ("1-3", "customer_id_number"),
+        ("1-3", "v6_option"),
+        ("1-4", "customer_id"),
+    ] {
+        let r = row(&g, step, id);
+        assert!(
+            matches!(r.shown, tebiki::eval::guide::Shown::NotApplicable { .. }),
+            "{step} {id}: {:?}",
+            r.shown
+        );
+        assert!(
+            r.callout.is_none() && !r.required && !r.highlight,
+            "{step} {id}"
+        );
+        assert!(!r.display.contains("未登録"), "{step} {id}");
+    }
+    // The optional テスト開始予定年月 left empty is fine, not "missing".
+    let r = row(&g, "1-3", "test_month");
+    assert!(
+        matches!(r.shown, tebiki::eval::guide::Shown::Blank { .. }),
+        "{:?}",
+        r.shown
+    );
+}
+
+#[test]
+fn a_correction_reaches_every_later_screen_and_date() {
+    let text = BASE
+        .replacen(
+            "carrier: ntt-east, type: 1,",
+            "carrier: hikari-collabo, type: 3,",
+            1,
+        )
+        .replacen(
+            "installation_date: 2027-01-20",
+            "installation_date: 2026-11-27",
+            1,
+        );
+    let g = guide_of(&text);
+    for (step, id) in [("1-3", "line_type"), ("1-4", "line_type")] {
+        let r = row(&g, step, id);
+        assert!(r.display.starts_with("1: "), "{step}: {}", r.display);
+        let c = r.correction.as_ref().expect("marked as a correction");
+        assert_eq!(c.data, "3");
+    }
+    // The wrong value is named in the finding.
+    let f = g
+        .findings
+        .iter()
+        .find(|f| f.rule == "line-type-ntt-must-be-1")
+        .unwrap();
+    assert!(f.message.plain_text().contains("「3」"));
+    // The correction takes effect on 2026-12-01, after the installation day:
+    // the finding says so plainly and the date is a problem.
+    assert!(
+        f.consequence.plain_text().contains("間に合いません"),
+        "{}",
+        f.consequence.plain_text()
+    );
+    let d = g.manuals[0]
+        .dates
+        .iter()
+        .find(|d| d.label.contains("回線種別"))
+        .unwrap();
+    assert!(d.problem.is_some() && d.severity == Some(tebiki::model::Severity::Error));
+    // The notice arrives after the installation day: no "next" (✓) note, a caution instead.
+    let s = g.manuals[0].parts[1]
+        .steps
+        .iter()
+        .find(|s| s.id == "2-5")
+        .unwrap();
+    assert!(
+        s.notes
+            .iter()
+            .all(|n| n.kind != tebiki::model::manual::NoteKind::Next)
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.kind == tebiki::model::manual::NoteKind::Caution)
+    );
+}
+
+#[test]
+fn a_past_start_month_is_entered_as_the_suggested_month() {
+    let text = BASE.replacen("start_month: 2027-01", "start_month: 2026-10", 1);
+    let g = guide_of(&text);
+    for (step, id) in [("1-3", "start_month"), ("1-4", "start_month")] {
+        let r = row(&g, step, id);
+        // Installation 2027-01-20 → the installation month.
+        assert_eq!(r.display, "2027年1月", "{step}");
+        assert!(r.correction.is_some());
+    }
+}
+
+#[test]
+fn each_terminal_gets_its_own_application() {
+    let text = BASE.replacen(
+        "terminals: [オンライン資格確認パソコン]",
+        "terminals: [受付PC, 診察室PC, 請求PC]",
+        1,
+    );
+    let g = guide_of(&text);
+    let parts: Vec<_> = g.manuals[0]
+        .parts
+        .iter()
+        .filter(|p| p.item.is_some())
+        .collect();
+    assert_eq!(parts.len(), 3);
+    for (i, (p, name)) in parts
+        .iter()
+        .zip(["受付PC", "診察室PC", "請求PC"])
+        .enumerate()
+    {
+        assert!(
+            p.title.starts_with(&format!("{}台目", i + 1)),
+            "{}",
+            p.title
+        );
+        for (step, id) in [("2-2", "terminal_name"), ("2-4", "terminal_name")] {
+            let s = p.steps.iter().find(|s| s.number == step).unwrap();
+            let r = s
+                .screen
+                .as_ref()
+                .unwrap()
+                .rows
+                .iter()
+                .find(|r| r.id == id)
+                .unwrap();
+            assert_eq!(r.display, name, "{step} of {}", p.title);
+        }
+    }
+    // Step ids stay unique (anchors, pictures).
+    let ids: BTreeSet<_> = parts
+        .iter()
+        .flat_map(|p| p.steps.iter().map(|s| s.id.clone()))
+        .collect();
+    assert_eq!(
+        ids.len(),
+        parts.iter().map(|p| p.steps.len()).sum::<usize>()
+    );
+}
+
+fn load_error(edit: impl Fn(String) -> String) -> String {
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    std::fs::write(&manual, edit(read(&manual))).unwrap();
+    let (_, d) = tebiki::load::load_content(&content);
+    assert!(d.has_errors(), "the edit must be rejected");
+    format!("{d:?}")
+}
+
+#[test]
+fn unknown_facts_in_conditions_and_cases_are_located_load_errors() {
+    let err = load_error(|t| {
+        t.replacen(
+            "- when: { fact: line.carrier, in: [ntt-east, ntt-west, hikari-collabo] }\n                    text: 1を選択してください",
+            "- when: { fact: line.carier, in: [ntt-east, ntt-west, hikari-collabo] }\n                    text: 1を選択してください",
+            1,
+        )
+    });
+    assert!(err.contains("unknown fact `line.carier`"), "{err}");
+    assert!(err.contains("manual.yaml"), "{err}");
+    let err = load_error(|t| {
+        t.replacen(
+            "for_each: { list: terminals,",
+            "for_each: { list: email,",
+            1,
+        )
+    });
+    assert!(err.contains("does not name a list field"), "{err}");
+    let err = load_error(|t| {
+        t.replacen(
+            "ge: \"{{ installation_date }}\"",
+            "ge: \"{{ installation_dat }}\"",
+            1,
+        )
+    });
+    assert!(err.contains("installation_dat"), "{err}");
 }

@@ -28,7 +28,8 @@ pub struct FactValue {
 }
 
 impl FactValue {
-    fn plain(value: impl Into<String>, display: impl Into<String>) -> Self {
+    /// A valid scalar fact.
+    pub fn plain(value: impl Into<String>, display: impl Into<String>) -> Self {
         Self {
             value: value.into(),
             display: display.into(),
@@ -254,11 +255,9 @@ fn check_scalar(
                 .map(|f| validate::customer_id::IdFormat {
                     prefix: f.prefix.clone(),
                     digits: f.digits,
-                    carrier: f.carrier.clone(),
+                    carriers: f.carriers.clone(),
                 })
                 .collect();
-            // A carrier no format belongs to (光コラボ, other) may use any NTT ID.
-            let carrier = carrier.filter(|c| formats.iter().any(|f| f.carrier == *c));
             validate::customer_id::check(raw, &formats, carrier)
                 .map(|s| FactValue::plain(s.clone(), s))
         }
@@ -321,6 +320,13 @@ fn check_scalar(
 
 fn constant(content: &Content, name: &str, default: f64) -> f64 {
     content.constants.get(name).copied().unwrap_or(default)
+}
+
+/// Recomputes the derived facts after some values were replaced (a
+/// correction): dates and flags then follow the value to enter.
+pub fn rederive(facts: &mut Facts, content: &Content) {
+    let today = facts.today.unwrap_or_else(dates::today_jst);
+    derive(facts, content, today);
 }
 
 /// Computes derived facts from validated ones and content constants.
@@ -395,6 +401,62 @@ fn derive(facts: &mut Facts, content: &Content, today: Date) {
             );
         }
     }
+    // An ID entered as a kind (its letters, chosen on the portal) and a
+    // number: `<path>_kind` and `<path>_number` for every customer_id field.
+    for def in content
+        .fields
+        .fields
+        .iter()
+        .filter(|d| d.kind == FieldKind::CustomerId)
+    {
+        let Some(id) = facts
+            .get(&def.path)
+            .filter(|f| f.valid)
+            .map(|f| f.value.clone())
+        else {
+            continue;
+        };
+        let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+        let (kind, number) = id.split_at(split);
+        put(
+            facts,
+            &format!("{}_kind", def.path),
+            kind.into(),
+            kind.into(),
+        );
+        put(
+            facts,
+            &format!("{}_number", def.path),
+            number.into(),
+            number.into(),
+        );
+    }
+    // 担当部署/担当者名: the department and the person, as typed into one box.
+    let contact: Vec<String> = ["contact.department", "contact.person"]
+        .iter()
+        .filter_map(|p| facts.get(p).map(|f| f.display.clone()))
+        .collect();
+    if !contact.is_empty() {
+        let t = contact.join(" ");
+        put(facts, "contact.full", t.clone(), t);
+    }
+    // A start month to enter instead of a past one: the installation month
+    // when it is still ahead, else next month.
+    let this_month = (today.year(), today.month());
+    let install_month = facts
+        .date("installation_date")
+        .map(|d| (d.year(), d.month()))
+        .filter(|m| *m >= this_month);
+    let (y, m) = install_month.unwrap_or_else(|| {
+        let next = dates::add_months(today.first_of_month(), 1);
+        (next.year(), next.month())
+    });
+    put(
+        facts,
+        "suggested_start_month",
+        format!("{y:04}-{m:02}"),
+        format!("{y}年{m}月"),
+    );
     let pref = facts.get("prefecture").map(|f| f.value.clone());
     let table = facts.get("fee_schedule").map(|f| f.value.clone());
     let code = facts.get("institution_code").map(|f| f.value.clone());

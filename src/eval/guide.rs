@@ -65,6 +65,8 @@ pub struct KeyDate {
     pub basis: String,
     /// Marked when the date is at risk.
     pub severity: Option<Severity>,
+    /// Why the date is a problem (it falls after its deadline), in words.
+    pub problem: Option<String>,
 }
 
 /// A labelled clinic value for the summary table.
@@ -74,8 +76,10 @@ pub struct Fact {
     pub path: String,
     /// Label.
     pub label: String,
-    /// Display text.
+    /// Display text (the value to enter when a finding corrects the data).
     pub text: String,
+    /// True when `text` is a correction of the clinic's data.
+    pub corrected: bool,
 }
 
 /// What a form row shows for this clinic.
@@ -115,6 +119,16 @@ pub enum Shown {
         /// Label of the field.
         label: String,
     },
+    /// An optional field the clinic leaves empty; nothing is wrong.
+    Blank {
+        /// What to do (e.g. 「未定なら空欄のまま」).
+        text: String,
+    },
+    /// The row does not concern this clinic (e.g. お客さまID on a non-NTT line).
+    NotApplicable {
+        /// Why, in words.
+        text: String,
+    },
     /// A secret the clinic chooses itself; never printed.
     Secret {
         /// Number of digits (`None` for a password).
@@ -146,6 +160,7 @@ impl Shown {
             ),
             Shown::Unchecked { reason } => t.fill("unchecked", &[("reason", reason)]),
             Shown::Missing { label } => t.fill("missing", &[("label", label)]),
+            Shown::Blank { text } | Shown::NotApplicable { text } => text.clone(),
             Shown::Secret { digits: Some(d) } => {
                 let twice = matches!(control, Control::Secret { confirm: true, .. });
                 t.fill(
@@ -180,7 +195,7 @@ pub struct GuideRow {
     pub required: bool,
     /// Control as defined in content.
     pub control: Control,
-    /// Portal help text.
+    /// Portal help text (the alternative for this clinic).
     pub help: Rich,
     /// What to enter.
     pub shown: Shown,
@@ -192,12 +207,25 @@ pub struct GuideRow {
     pub prefilled: bool,
     /// The element to act on.
     pub highlight: bool,
-    /// Annotation.
+    /// Annotation (the alternative for this clinic).
     pub callout: Option<Callout>,
     /// Worst severity of findings attached to this row.
     pub flag: Option<Severity>,
-    /// The value this row should have, when a finding says the clinic's is wrong.
-    pub expect: Option<String>,
+    /// Set when `shown` is not the clinic's data but the value a finding
+    /// says to enter instead.
+    pub correction: Option<Correction>,
+}
+
+/// A value a finding corrects: the row shows the value to enter, this keeps
+/// what the data said (named in the finding only, never in pictures).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correction {
+    /// The clinic's data, as displayed.
+    pub data: String,
+    /// The value to enter, as displayed.
+    pub enter: String,
+    /// Rule that asked for it.
+    pub rule: String,
 }
 
 /// A screen, evaluated.
@@ -249,6 +277,8 @@ pub struct GuideStep {
     pub screenshot: Option<crate::model::manual::Screenshot>,
     /// Findings attached to this step.
     pub findings: Vec<Finding>,
+    /// The list item this step is repeated for (`for_each`), e.g. a terminal name.
+    pub item: Option<String>,
     /// Notes that apply.
     pub notes: Vec<GuideNote>,
 }
@@ -268,6 +298,8 @@ pub struct GuidePart {
     pub steps: Vec<GuideStep>,
     /// Outro.
     pub outro: Rich,
+    /// The list item this part is repeated for (`for_each`).
+    pub item: Option<String>,
 }
 
 /// One manual applied to one clinic.
@@ -318,6 +350,8 @@ pub struct Guide {
     pub generated_wareki: String,
     /// Key clinic values.
     pub facts: Vec<Fact>,
+    /// Values a finding corrects, by field path (data and value to enter).
+    pub corrections: Vec<(String, Correction)>,
     /// Every finding, worst first (also attached to their steps).
     pub findings: Vec<Finding>,
     /// Problems in the clinic's data.

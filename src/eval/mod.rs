@@ -9,7 +9,7 @@ pub mod facts;
 pub mod guide;
 
 use crate::model::clinic::Clinic;
-use crate::model::manual::{Content, Control, Manual, Row, ValueSource};
+use crate::model::manual::{Callout, Content, Control, Manual, Row, ValueSource};
 use crate::model::rich::{Inline, Rich};
 use crate::model::rule::{Condition, Op};
 use facts::Facts;
@@ -23,43 +23,58 @@ pub fn evaluate(content: &Content, clinic: &Clinic, today: Date) -> Guide {
 }
 
 /// Like [`evaluate`] with the facts computed beforehand.
-pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, facts: &Facts) -> Guide {
-    let resolve = |r: &Rich| resolve_rich(r, facts, content);
+///
+/// Findings are worded with the clinic's data. When a finding says which
+/// value to enter instead (a rule's `expect`), every other part of the
+/// guide — rows, pictures, confirmations, placeholders, dates — is
+/// evaluated with the value to enter; the wrong value is named only in the
+/// finding.
+pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> Guide {
     let mut findings: Vec<Finding> = content
         .rules
         .iter()
-        .filter(|r| holds(&r.when, facts))
+        .filter(|r| holds(&r.when, data))
         .filter(|r| {
             r.step
                 .as_ref()
                 .is_none_or(|s| content.manuals.iter().any(|m| manual_has_step(m, s)))
         })
-        .map(|r| Finding {
-            rule: r.id.clone(),
-            severity: r.severity,
-            title: resolve_line(&r.title, facts),
-            message: resolve(&r.message),
-            consequence: resolve(&r.consequence),
-            step: r.step.clone(),
-            step_number: r
-                .step
-                .as_ref()
-                .and_then(|id| find_step(content, id))
-                .map(|(_, s)| s.number.clone()),
-            step_key: r
-                .step
-                .as_ref()
-                .and_then(|id| find_step(content, id))
-                .map(|(m, s)| format!("{}/{}", m.id, s.id)),
-            field: r.field.clone(),
-            expect: r.expect.clone(),
+        .map(|r| {
+            let pick = |c: &crate::model::manual::Cased<Rich>| {
+                c.pick(|w| holds(w, data))
+                    .map(|x| resolve_rich(x, data, content))
+                    .unwrap_or_default()
+            };
+            let at = r.step.as_ref().and_then(|id| find_step(content, id));
+            Finding {
+                rule: r.id.clone(),
+                severity: r.severity,
+                title: resolve_line(&r.title, data),
+                message: pick(&r.message),
+                consequence: pick(&r.consequence),
+                step: r.step.clone(),
+                step_number: at.map(|(_, s)| s.number.clone()),
+                step_key: at.map(|(m, s)| format!("{}/{}", m.id, s.id)),
+                field: r.field.clone(),
+                expect: r.expect.as_ref().map(|e| expected_value(e, data).1),
+            }
         })
         .collect();
     findings.sort_by_key(|f| f.severity);
+    let (mut facts, corrections) = corrected_facts(content, data, &findings);
+    // `finding.<rule id>`: conditions can ask whether a rule fired (its
+    // condition read the data, which corrections have since replaced).
+    for f in &findings {
+        facts.map.insert(
+            format!("finding.{}", f.rule),
+            facts::FactValue::plain("true", "はい"),
+        );
+    }
+    let facts = &facts;
     let manuals = content
         .manuals
         .iter()
-        .map(|m| eval_manual(m, content, facts, &findings))
+        .map(|m| eval_manual(m, content, facts, &findings, &corrections))
         .collect();
     let text = |p: &str| facts.get(p).map(|f| f.display.clone()).unwrap_or_default();
     let fact_rows = content
@@ -67,10 +82,18 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, facts: &Facts) ->
         .fields
         .iter()
         .filter_map(|f| {
-            facts.get(&f.path).map(|v| Fact {
-                path: f.path.clone(),
-                label: f.label.clone(),
-                text: v.display.clone(),
+            facts.get(&f.path).map(|v| {
+                let corrected = corrections.contains_key(&f.path);
+                Fact {
+                    path: f.path.clone(),
+                    label: f.label.clone(),
+                    text: if corrected {
+                        format!("{}（入力する値。データから訂正）", v.display)
+                    } else {
+                        v.display.clone()
+                    },
+                    corrected,
+                }
             })
         })
         .collect();
@@ -102,10 +125,151 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, facts: &Facts) ->
         generated: today.to_string(),
         generated_wareki: dates::wareki(today),
         facts: fact_rows,
+        corrections: corrections.into_iter().collect(),
         findings,
         issues,
         manuals,
     }
+}
+
+/// The value a rule's `expect` names: a literal, or `{{ fact }}` for a
+/// computed one. Returns (value, display).
+fn expected_value(expect: &str, facts: &Facts) -> (String, String) {
+    match crate::model::rule::fact_ref(expect).and_then(|f| facts.get(f)) {
+        Some(f) => (f.value.clone(), f.display.clone()),
+        None => (expect.to_string(), resolve_line(expect, facts)),
+    }
+}
+
+/// The facts with every value a finding corrects replaced by the value to
+/// enter, and the corrections by field path.
+fn corrected_facts(
+    content: &Content,
+    data: &Facts,
+    findings: &[Finding],
+) -> (Facts, std::collections::BTreeMap<String, Correction>) {
+    let mut facts = data.clone();
+    let mut out = std::collections::BTreeMap::new();
+    for f in findings {
+        let (Some(step), Some(row), Some(_)) = (&f.step, &f.field, &f.expect) else {
+            continue;
+        };
+        let Some(rule) = content.rules.iter().find(|r| r.id == f.rule) else {
+            continue;
+        };
+        let Some(expect) = &rule.expect else { continue };
+        let Some(path) = content
+            .manuals
+            .iter()
+            .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
+            .filter(|s| &s.id == step)
+            .filter_map(|s| s.screen.as_ref())
+            .flat_map(|sc| sc.rows.iter())
+            .find(|r| &r.id == row)
+            .and_then(|r| match &r.value {
+                ValueSource::Field { path } => Some(path.clone()),
+                _ => None,
+            })
+        else {
+            continue;
+        };
+        if out.contains_key(&path) {
+            continue;
+        }
+        let (value, mut display) = expected_value(expect, data);
+        if let Some(o) = content
+            .fields
+            .get(&path)
+            .and_then(|d| d.options.iter().find(|o| o.value == value))
+        {
+            display = o.label.clone();
+        }
+        let old = data
+            .get(&path)
+            .map(|v| v.display.clone())
+            .unwrap_or_default();
+        if data.get(&path).is_some_and(|v| v.value == value) {
+            continue;
+        }
+        out.insert(
+            path.clone(),
+            Correction {
+                data: old,
+                enter: display.clone(),
+                rule: f.rule.clone(),
+            },
+        );
+        let mut fv = facts::FactValue::plain(value, display);
+        fv.items = Vec::new();
+        facts.map.insert(path.clone(), fv);
+        facts.invalid.retain(|p| p != &path);
+    }
+    if !out.is_empty() {
+        facts::rederive(&mut facts, content);
+    }
+    (facts, out)
+}
+
+type Corrections = std::collections::BTreeMap<String, Correction>;
+
+/// One repetition of a part or step: the facts with `each.*` set, the id
+/// suffix and the heading prefix.
+struct Rep {
+    facts: Facts,
+    suffix: String,
+    prefix: String,
+    item: Option<String>,
+}
+
+fn repetitions(for_each: Option<&crate::model::manual::ForEach>, facts: &Facts) -> Vec<Rep> {
+    let Some(fe) = for_each else {
+        return vec![Rep {
+            facts: facts.clone(),
+            suffix: String::new(),
+            prefix: String::new(),
+            item: None,
+        }];
+    };
+    let items = facts
+        .get(&fe.list)
+        .map(|f| f.items.clone())
+        .unwrap_or_default();
+    let count = items.len();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let n = i + 1;
+            let mut f = facts.clone();
+            f.map.insert(
+                "each.item".into(),
+                facts::FactValue::plain(item.clone(), item.clone()),
+            );
+            f.map.insert(
+                "each.number".into(),
+                facts::FactValue::plain(n.to_string(), n.to_string()),
+            );
+            f.map.insert(
+                "each.count".into(),
+                facts::FactValue::plain(count.to_string(), count.to_string()),
+            );
+            let prefix = if count > 1 {
+                format!("{}: ", resolve_line(&fe.label, &f))
+            } else {
+                String::new()
+            };
+            Rep {
+                facts: f,
+                suffix: if n > 1 {
+                    format!("-n{n}")
+                } else {
+                    String::new()
+                },
+                prefix,
+                item: Some(item),
+            }
+        })
+        .collect()
 }
 
 fn eval_manual(
@@ -113,62 +277,53 @@ fn eval_manual(
     content: &Content,
     facts: &Facts,
     findings: &[Finding],
+    corrections: &Corrections,
 ) -> GuideManual {
     let resolve = |r: &Rich| resolve_rich(r, facts, content);
-    let parts = manual
-        .parts
-        .iter()
-        .map(|p| GuidePart {
-            id: p.id.clone(),
-            number: p.number.clone(),
-            title: p.title.clone(),
-            intro: resolve(&p.intro),
-            outro: resolve(&p.outro),
-            steps: p
-                .steps
-                .iter()
-                .map(|s| {
-                    let step_findings: Vec<Finding> = findings
-                        .iter()
-                        .filter(|f| f.step.as_deref() == Some(s.id.as_str()))
-                        .cloned()
-                        .collect();
-                    GuideStep {
-                        id: s.id.clone(),
-                        key: format!("{}/{}", manual.id, s.id),
-                        number: s.number.clone(),
-                        title: s.title.clone(),
-                        body: resolve(&s.body),
-                        screen: s.screen.as_ref().map(|sc| GuideScreen {
-                            kind: sc.kind,
-                            frame: sc.frame.clone(),
-                            title: sc.title.clone(),
-                            url: sc.url.clone(),
-                            lead: resolve(&sc.lead),
-                            rows: sc
-                                .rows
-                                .iter()
-                                .map(|r| eval_row(r, facts, content, &step_findings))
-                                .collect(),
-                            buttons: sc.buttons.clone(),
-                        }),
-                        screenshot: s.screenshot.clone(),
-                        notes: s
-                            .notes
-                            .iter()
-                            .filter(|n| n.when.as_ref().is_none_or(|w| holds(w, facts)))
-                            .map(|n| GuideNote {
-                                kind: n.kind,
-                                title: n.title.clone(),
-                                body: resolve(&n.body),
-                            })
-                            .collect(),
-                        findings: step_findings,
-                    }
-                })
-                .collect(),
-        })
-        .collect();
+    let mut parts = Vec::new();
+    for p in &manual.parts {
+        if !p.when.as_ref().is_none_or(|w| holds(w, facts)) {
+            continue;
+        }
+        for rep in repetitions(p.for_each.as_ref(), facts) {
+            let pf = &rep.facts;
+            let mut steps = Vec::new();
+            for s in &p.steps {
+                if !s.when.as_ref().is_none_or(|w| holds(w, pf)) {
+                    continue;
+                }
+                for srep in repetitions(s.for_each.as_ref(), pf) {
+                    let id = format!("{}{}{}", s.id, rep.suffix, srep.suffix);
+                    // Findings attach to a step's first repetition only.
+                    let first = rep.suffix.is_empty() && srep.suffix.is_empty();
+                    steps.push(eval_step(
+                        s,
+                        &manual.id,
+                        id,
+                        format!("{}{}{}", rep.prefix, srep.prefix, s.title),
+                        srep.item.clone().or(rep.item.clone()),
+                        &srep.facts,
+                        content,
+                        if first { findings } else { &[] },
+                        corrections,
+                    ));
+                }
+            }
+            parts.push(GuidePart {
+                id: format!("{}{}", p.id, rep.suffix),
+                number: p.number.clone(),
+                title: format!("{}{}", rep.prefix, p.title),
+                intro: p
+                    .intro
+                    .pick(|w| holds(w, pf))
+                    .map(|r| resolve_rich(r, pf, content))
+                    .unwrap_or_default(),
+                outro: resolve_rich(&p.outro, pf, content),
+                steps,
+                item: rep.item.clone(),
+            });
+        }
+    }
     GuideManual {
         id: manual.id.clone(),
         title: manual.title.clone(),
@@ -178,7 +333,7 @@ fn eval_manual(
             .checklist
             .iter()
             .filter(|c| c.when.as_ref().is_none_or(|w| holds(w, facts)))
-            .map(|c| resolve(&c.text))
+            .filter_map(|c| c.text.pick(|w| holds(w, facts)).map(resolve))
             .collect(),
         dates: key_dates(manual, facts),
         parts,
@@ -191,6 +346,66 @@ fn eval_manual(
                 ..c.clone()
             })
             .collect(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn eval_step(
+    s: &crate::model::manual::Step,
+    manual_id: &str,
+    id: String,
+    title: String,
+    item: Option<String>,
+    facts: &Facts,
+    content: &Content,
+    findings: &[Finding],
+    corrections: &Corrections,
+) -> GuideStep {
+    let resolve = |r: &Rich| resolve_rich(r, facts, content);
+    let pick = |c: &crate::model::manual::Cased<Rich>| {
+        c.pick(|w| holds(w, facts)).map(resolve).unwrap_or_default()
+    };
+    let step_findings: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.step.as_deref() == Some(s.id.as_str()))
+        .cloned()
+        .collect();
+    GuideStep {
+        key: format!("{manual_id}/{id}"),
+        id,
+        number: s.number.clone(),
+        title,
+        body: pick(&s.body),
+        screen: s.screen.as_ref().map(|sc| GuideScreen {
+            kind: sc.kind,
+            frame: sc.frame.clone(),
+            title: sc.title.clone(),
+            url: sc.url.clone(),
+            lead: resolve(&sc.lead),
+            rows: sc
+                .rows
+                .iter()
+                .filter(|r| r.when.as_ref().is_none_or(|w| holds(w, facts)))
+                .map(|r| eval_row(r, facts, content, &step_findings, corrections))
+                .collect(),
+            buttons: sc.buttons.clone(),
+        }),
+        screenshot: s.screenshot.clone(),
+        notes: s
+            .notes
+            .iter()
+            .filter(|n| n.when.as_ref().is_none_or(|w| holds(w, facts)))
+            .filter_map(|n| {
+                let body = n.body.pick(|w| holds(w, facts))?;
+                Some(GuideNote {
+                    kind: n.kind,
+                    title: n.title.as_ref().map(|t| resolve_line(t, facts)),
+                    body: resolve(body),
+                })
+            })
+            .collect(),
+        findings: step_findings,
+        item,
     }
 }
 
@@ -225,9 +440,18 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         Condition::In { fact, values } => {
             facts.get(fact).is_some_and(|f| values.contains(&f.value))
         }
-        Condition::Compare { fact, op, value } => facts
-            .get(fact)
-            .is_some_and(|f| compare(&f.value, *op, value)),
+        Condition::Compare { fact, op, value } => {
+            let right = match crate::model::rule::fact_ref(value) {
+                Some(other) => match facts.get(other) {
+                    Some(o) => o.value.as_str(),
+                    None => return false,
+                },
+                None => value.as_str(),
+            };
+            facts
+                .get(fact)
+                .is_some_and(|f| compare(&f.value, *op, right))
+        }
     }
 }
 
@@ -285,22 +509,49 @@ pub fn resolve_line(s: &str, facts: &Facts) -> String {
     out
 }
 
-fn eval_row(row: &Row, facts: &Facts, content: &Content, findings: &[Finding]) -> GuideRow {
+fn eval_row(
+    row: &Row,
+    facts: &Facts,
+    content: &Content,
+    findings: &[Finding],
+    corrections: &Corrections,
+) -> GuideRow {
     let attached: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.field.as_deref() == Some(row.id.as_str()))
         .collect();
     let flag = attached.iter().map(|f| f.severity).min();
-    let expect = attached.iter().find_map(|f| f.expect.clone());
+    let applies = row.applies.as_ref().is_none_or(|w| holds(w, facts));
+    let correction = match &row.value {
+        ValueSource::Field { path } if applies => corrections.get(path).cloned(),
+        _ => None,
+    };
     let shown = match (&row.control, &row.value) {
+        _ if !applies => Shown::NotApplicable {
+            text: resolve_line(&row.not_applicable, facts),
+        },
         (Control::Secret { digits, .. }, _) => Shown::Secret { digits: *digits },
         (Control::Link | Control::Button { .. }, _) | (_, ValueSource::None) => Shown::Nothing,
         (Control::Checkbox { .. }, ValueSource::Fixed { .. }) => Shown::Checked,
-        (_, ValueSource::Fixed { text }) => Shown::Value { text: text.clone() },
+        (_, ValueSource::Fixed { text }) => Shown::Value {
+            text: resolve_line(text, facts),
+        },
         (control, ValueSource::Field { path }) => match facts.get(path) {
-            None => Shown::Missing {
-                label: content.fields.label(path).to_string(),
-            },
+            None => {
+                let optional =
+                    !row.required && content.fields.get(path).is_none_or(|d| !d.required);
+                match &row.if_empty {
+                    Some(t) => Shown::Blank {
+                        text: resolve_line(t, facts),
+                    },
+                    None if optional => Shown::Blank {
+                        text: "空欄のままで構いません".to_string(),
+                    },
+                    None => Shown::Missing {
+                        label: content.fields.label(path).to_string(),
+                    },
+                }
+            }
             Some(f) => match control {
                 Control::Radio { options } | Control::Select { options } => {
                     match options.iter().find(|o| o.value == f.value) {
@@ -344,24 +595,39 @@ fn eval_row(row: &Row, facts: &Facts, content: &Content, findings: &[Finding]) -
             },
         },
     };
+    // A row that does not concern the clinic carries no instruction.
+    let callout = if applies {
+        row.callout.pick(|w| holds(w, facts)).map(|c| Callout {
+            marker: c.marker,
+            text: resolve_line(&c.text, facts),
+            detail: resolve_rich(&c.detail, facts, content),
+        })
+    } else {
+        None
+    };
+    let help = row
+        .help
+        .pick(|w| applies && holds(w, facts))
+        .map(|h| resolve_rich(h, facts, content))
+        .unwrap_or_default();
     GuideRow {
         display: if row.prefilled && shown == Shown::Nothing {
             content.strings.get("shown_by_screen").to_string()
         } else {
-            shown.display(&row.control, row.highlight, &content.strings)
+            shown.display(&row.control, row.highlight && applies, &content.strings)
         },
         is_value: shown.is_value(),
         id: row.id.clone(),
         label: row.label.clone(),
-        required: row.required,
+        required: row.required && applies,
         control: row.control.clone(),
-        help: resolve_rich(&row.help, facts, content),
+        help,
         shown,
         prefilled: row.prefilled,
-        highlight: row.highlight,
-        callout: row.callout.clone(),
+        highlight: row.highlight && applies,
+        callout,
         flag,
-        expect,
+        correction,
     }
 }
 
@@ -372,12 +638,37 @@ fn key_dates(manual: &Manual, facts: &Facts) -> Vec<KeyDate> {
         .filter(|d| d.when.as_ref().is_none_or(|w| holds(w, facts)))
         .filter_map(|d| {
             let date = facts.date(&d.fact)?;
+            // A date on or after its deadline (e.g. the installation day)
+            // is a problem: what it brings is not there before the day.
+            let late = d
+                .deadline
+                .as_ref()
+                .and_then(|dl| facts.date(dl).map(|x| (dl, x)))
+                .filter(|(_, x)| date >= *x);
+            let problem = late.map(|(dl, x)| {
+                let label = manual
+                    .dates
+                    .iter()
+                    .find(|o| &o.fact == dl)
+                    .map(|o| o.label.clone())
+                    .unwrap_or_else(|| dl.clone());
+                if date == x {
+                    format!("{label}の当日です。間に合わないおそれがあります")
+                } else {
+                    format!("{label}（{}）より後です。間に合いません", dates::western(x))
+                }
+            });
             Some(KeyDate {
                 label: d.label.clone(),
                 iso: date.to_string(),
                 wareki: dates::wareki(date),
                 basis: d.basis.clone(),
-                severity: d.severity,
+                severity: if problem.is_some() {
+                    Some(crate::model::Severity::Error)
+                } else {
+                    d.severity
+                },
+                problem,
             })
         })
         .collect();

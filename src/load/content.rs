@@ -10,8 +10,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::SourcePos;
 use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat};
 use crate::model::manual::{
-    Button, Callout, ChecklistItem, Choice, Contact, Content, Control, DateItem, Frame, Manual,
-    Note, NoteKind, Part, Row, Screen, ScreenKind, Step, ValueSource,
+    Button, Callout, Case, Cased, ChecklistItem, Choice, Contact, Content, Control, DateItem,
+    ForEach, Frame, Manual, Note, NoteKind, Part, Row, Screen, ScreenKind, Step, ValueSource,
 };
 use crate::model::rich::Rich;
 use crate::model::rule::{Condition, Op, Rule, Severity};
@@ -32,9 +32,25 @@ pub(crate) enum Md {
         /// Relative path.
         file: String,
     },
+    /// Alternatives per clinic: the first case whose `when` holds, else `otherwise`.
+    Cases {
+        /// Conditional texts.
+        cases: Vec<RawMdCase>,
+        /// Text when no case holds.
+        #[serde(default)]
+        otherwise: Option<Box<Md>>,
+    },
     #[default]
     /// Nothing.
     Empty,
+}
+
+/// One alternative of a Markdown text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMdCase {
+    when: RawCond,
+    text: Md,
 }
 
 /// Context for one YAML file being converted.
@@ -44,11 +60,43 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Markdown that may have alternatives per clinic (`cases` / `otherwise`).
+    fn cased_md(&mut self, md: &Option<Md>, at: &SourcePos, known: FactCheck) -> Cased<Rich> {
+        match md {
+            Some(Md::Cases { cases, otherwise }) => Cased {
+                cases: cases
+                    .iter()
+                    .map(|c| Case {
+                        when: self.cond(&c.when, at, known),
+                        value: self.md1(&c.text, at),
+                    })
+                    .collect(),
+                otherwise: otherwise.as_ref().map(|o| self.md1(o, at)),
+            },
+            None | Some(Md::Empty) => Cased::default(),
+            other => Cased::plain(self.md(other, at)),
+        }
+    }
+
     fn md(&mut self, md: &Option<Md>, at: &SourcePos) -> Rich {
         match md {
-            None | Some(Md::Empty) => Rich::default(),
-            Some(Md::Inline(s)) => markdown::parse(s),
-            Some(Md::File { file }) => {
+            None => Rich::default(),
+            Some(m) => self.md1(m, at),
+        }
+    }
+
+    fn md1(&mut self, md: &Md, at: &SourcePos) -> Rich {
+        match md {
+            Md::Empty => Rich::default(),
+            Md::Cases { .. } => {
+                self.diags.push(
+                    Diagnostic::error(at.clone(), "this text cannot have alternatives (`cases`)")
+                        .with_help("write one text here; alternatives are allowed in step bodies, notes, help texts, callouts, checklist items and rule messages"),
+                );
+                Rich::default()
+            }
+            Md::Inline(s) => markdown::parse(s),
+            Md::File { file } => {
                 let base = self.file.parent().unwrap_or(Path::new("."));
                 let path = base.join(file);
                 match std::fs::read_to_string(&path) {
@@ -135,6 +183,8 @@ struct RawDate {
     when: Option<RawCond>,
     #[serde(default)]
     severity: Option<Severity>,
+    #[serde(default)]
+    deadline: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +217,10 @@ struct RawPart {
     #[serde(default)]
     intro: Option<Md>,
     #[serde(default)]
+    when: Option<RawCond>,
+    #[serde(default)]
+    for_each: Option<RawForEach>,
+    #[serde(default)]
     steps: Vec<RawStep>,
     #[serde(default)]
     outro: Option<Md>,
@@ -180,6 +234,10 @@ struct RawStep {
     number: Option<String>,
     title: String,
     #[serde(default)]
+    when: Option<RawCond>,
+    #[serde(default)]
+    for_each: Option<RawForEach>,
+    #[serde(default)]
     body: Option<Md>,
     #[serde(default)]
     screen: Option<RawScreen>,
@@ -187,6 +245,18 @@ struct RawStep {
     screenshot: Option<super::screenshot::RawScreenshot>,
     #[serde(default)]
     notes: Vec<RawNote>,
+}
+
+/// `for_each: terminals` or `for_each: { list: terminals, label: "{{ each.number }}台目" }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawForEach {
+    List(Spanned<String>),
+    Full {
+        list: Spanned<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -247,6 +317,14 @@ struct RawRow {
     highlight: bool,
     #[serde(default)]
     callout: Option<RawCallout>,
+    #[serde(default)]
+    when: Option<RawCond>,
+    #[serde(default)]
+    applies: Option<RawCond>,
+    #[serde(default)]
+    not_applicable: Option<String>,
+    #[serde(default)]
+    if_empty: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -259,9 +337,31 @@ struct RawChoice {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCallout {
-    text: String,
+    #[serde(default)]
+    text: Option<String>,
     #[serde(default)]
     marker: Option<u32>,
+    #[serde(default)]
+    detail: Option<Md>,
+    #[serde(default)]
+    cases: Vec<RawCalloutCase>,
+    #[serde(default)]
+    otherwise: Option<RawCalloutText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalloutCase {
+    when: RawCond,
+    text: String,
+    #[serde(default)]
+    detail: Option<Md>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalloutText {
+    text: String,
     #[serde(default)]
     detail: Option<Md>,
 }
@@ -368,6 +468,19 @@ impl Ctx<'_> {
                 Diagnostic::error(fpos.clone(), format!("unknown fact `{name}`"))
                     .with_help("use a field path from content/fields.yaml or a derived fact listed in docs/content-format.md"),
             );
+        }
+        for v in [&raw.eq, &raw.ne, &raw.lt, &raw.le, &raw.gt, &raw.ge]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(other) = crate::model::rule::fact_ref(&v.text())
+                && !known(other)
+            {
+                self.diags.push(
+                    Diagnostic::error(fpos.clone(), format!("unknown fact `{other}` in the compared value"))
+                        .with_help("`{{ fact }}` compares with another fact: use a field path or a derived fact"),
+                );
+            }
         }
         let mut found: Vec<Condition> = Vec::new();
         let list = |v: &Vec<Scalar>| v.iter().map(Scalar::text).collect::<Vec<_>>();
@@ -492,7 +605,8 @@ struct RawField {
 struct RawIdFormat {
     prefix: String,
     digits: usize,
-    carrier: String,
+    #[serde(default)]
+    carriers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -515,7 +629,24 @@ pub const DERIVED_FACTS: &[&str] = &[
     "certificate_valid_until",
     "institution_code_10",
     "prefecture_name",
+    "contact.full",
+    "suggested_start_month",
+    "each.item",
+    "each.number",
+    "each.count",
 ];
+
+/// `<path>_kind` / `<path>_number` of a customer_id field (derived facts).
+fn id_part(fields: &FieldCatalog, f: &str) -> bool {
+    [f.strip_suffix("_kind"), f.strip_suffix("_number")]
+        .into_iter()
+        .flatten()
+        .any(|p| {
+            fields
+                .get(p)
+                .is_some_and(|d| d.kind == FieldKind::CustomerId)
+        })
+}
 
 /// The frame name meaning "a plain window".
 const NO_FRAME: &str = "none";
@@ -569,7 +700,9 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
         .iter()
         .map(|f| f.path.clone())
         .collect();
-    let known = |f: &str| field_paths.contains(f) || DERIVED_FACTS.contains(&f);
+    let known = |f: &str| {
+        field_paths.contains(f) || DERIVED_FACTS.contains(&f) || id_part(&content.fields, f)
+    };
 
     for path in yaml_files(&dir.join("rules")) {
         let Some((text, file)) = read(&path, &mut diags) else {
@@ -588,6 +721,13 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
             Err(d) => diags.push(d),
         }
     }
+    // Manuals may ask whether a rule fired: `finding.<rule id>`.
+    let rule_ids: BTreeSet<String> = content.rules.iter().map(|r| r.id.clone()).collect();
+    let known = |f: &str| {
+        known(f)
+            || f.strip_prefix("finding.")
+                .is_some_and(|id| rule_ids.contains(id))
+    };
     for path in yaml_files(&dir.join("manuals")) {
         if path.file_name().and_then(|n| n.to_str()) != Some("manual.yaml") {
             continue;
@@ -684,7 +824,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .map(|x| IdFormat {
                     prefix: x.prefix,
                     digits: x.digits,
-                    carrier: x.carrier,
+                    carriers: x.carriers,
                 })
                 .collect(),
             headers: f.headers,
@@ -710,8 +850,8 @@ impl Ctx<'_> {
             field: r.field,
             expect: r.expect.map(|e| e.text()),
             title: r.title,
-            message: self.md(&Some(r.message), &at),
-            consequence: self.md(&r.consequence, &at),
+            message: self.cased_md(&Some(r.message), &at, known),
+            consequence: self.cased_md(&r.consequence, &at, known),
             applies_when: r.applies_when,
             pos: at,
         }
@@ -816,7 +956,7 @@ impl Ctx<'_> {
                 let p = pos(&self.file, &c.id.referenced);
                 ChecklistItem {
                     when: c.when.as_ref().map(|w| self.cond(w, &p, known)),
-                    text: self.md(&Some(c.text), &p),
+                    text: self.cased_md(&Some(c.text), &p, known),
                     id: c.id.value,
                     pos: p,
                 }
@@ -848,7 +988,21 @@ impl Ctx<'_> {
                         ),
                     );
                 }
+                if let Some(dl) = &d.deadline
+                    && !known(&dl.value)
+                {
+                    self.diags.push(
+                        Diagnostic::error(
+                            pos(&self.file, &dl.referenced),
+                            format!("unknown deadline fact `{}`", dl.value),
+                        )
+                        .with_help(
+                            "use a date field of content/fields.yaml or a derived date fact",
+                        ),
+                    );
+                }
                 DateItem {
+                    deadline: d.deadline.map(|x| x.value),
                     when: d.when.as_ref().map(|w| self.cond(w, &p, known)),
                     label: d.label,
                     fact: d.fact.value,
@@ -878,7 +1032,7 @@ impl Ctx<'_> {
                         Some(f) => self.frame_named(f, &frames),
                         None => default_frame.clone(),
                     };
-                    self.screen(sc, frame, fields)
+                    self.screen(sc, frame, fields, known)
                 });
                 let notes = s
                     .notes
@@ -889,7 +1043,7 @@ impl Ctx<'_> {
                             kind: n.kind.value,
                             title: n.title,
                             when: n.when.as_ref().map(|w| self.cond(w, &npos, known)),
-                            body: self.md(&Some(n.body), &npos),
+                            body: self.cased_md(&Some(n.body), &npos, known),
                             pos: npos,
                         }
                     })
@@ -899,9 +1053,11 @@ impl Ctx<'_> {
                     .and_then(|raw| super::screenshot::load(raw, &self.file, self.diags));
                 steps.push(Step {
                     number: s.number.unwrap_or_else(|| s.id.value.clone()),
+                    when: s.when.as_ref().map(|w| self.cond(w, &spos, known)),
+                    for_each: s.for_each.map(|f| self.for_each(f, fields)),
                     id: s.id.value,
                     title: s.title,
-                    body: self.md(&s.body, &spos),
+                    body: self.cased_md(&s.body, &spos, known),
                     screen,
                     screenshot,
                     notes,
@@ -909,10 +1065,12 @@ impl Ctx<'_> {
                 });
             }
             parts.push(Part {
+                when: p.when.as_ref().map(|w| self.cond(w, &ppos, known)),
+                for_each: p.for_each.map(|f| self.for_each(f, fields)),
                 id: p.id.value,
                 number: p.number,
                 title: p.title,
-                intro: self.md(&p.intro, &ppos),
+                intro: self.cased_md(&p.intro, &ppos, known),
                 steps,
                 outro: self.md(&p.outro, &ppos),
                 pos: ppos,
@@ -934,11 +1092,38 @@ impl Ctx<'_> {
         }
     }
 
-    fn screen(&mut self, sc: RawScreen, frame: Option<Frame>, fields: &FieldCatalog) -> Screen {
+    fn for_each(&mut self, f: RawForEach, fields: &FieldCatalog) -> ForEach {
+        let (list, label) = match f {
+            RawForEach::List(l) => (l, None),
+            RawForEach::Full { list, label } => (list, label),
+        };
+        match fields.get(&list.value) {
+            Some(def) if def.kind == FieldKind::List => {}
+            _ => self.diags.push(
+                Diagnostic::error(
+                    pos(&self.file, &list.referenced),
+                    format!("`for_each: {}` does not name a list field", list.value),
+                )
+                .with_help("use a field of kind `list` from content/fields.yaml, e.g. `terminals`"),
+            ),
+        }
+        ForEach {
+            list: list.value,
+            label: label.unwrap_or_else(|| "{{ each.number }}件目".to_string()),
+        }
+    }
+
+    fn screen(
+        &mut self,
+        sc: RawScreen,
+        frame: Option<Frame>,
+        fields: &FieldCatalog,
+        known: FactCheck,
+    ) -> Screen {
         let spos = pos(&self.file, &sc.kind.referenced);
         let mut rows = Vec::new();
         for r in sc.rows {
-            rows.push(self.row(r, fields));
+            rows.push(self.row(r, fields, known));
         }
         Screen {
             kind: sc.kind.value,
@@ -959,19 +1144,66 @@ impl Ctx<'_> {
         }
     }
 
-    fn row(&mut self, r: RawRow, fields: &FieldCatalog) -> Row {
+    fn callout(&mut self, c: RawCallout, at: &SourcePos, known: FactCheck) -> Cased<Callout> {
+        let marker = c.marker;
+        let cases: Vec<Case<Callout>> = c
+            .cases
+            .into_iter()
+            .map(|k| Case {
+                when: self.cond(&k.when, at, known),
+                value: Callout {
+                    marker,
+                    text: k.text,
+                    detail: self.md(&k.detail, at),
+                },
+            })
+            .collect();
+        let otherwise = match (c.text, c.otherwise) {
+            (Some(_), Some(_)) => {
+                self.diags.push(
+                    Diagnostic::error(at.clone(), "callout has both `text` and `otherwise`")
+                        .with_help("`text` is the callout for every clinic; with `cases`, write the remaining one under `otherwise`"),
+                );
+                None
+            }
+            (Some(text), None) => Some(Callout {
+                marker,
+                text,
+                detail: self.md(&c.detail, at),
+            }),
+            (None, Some(o)) => Some(Callout {
+                marker,
+                text: o.text,
+                detail: self.md(&o.detail, at),
+            }),
+            (None, None) => None,
+        };
+        if cases.is_empty() && otherwise.is_none() {
+            self.diags.push(
+                Diagnostic::error(at.clone(), "callout has no `text` and no `cases`").with_help(
+                    "write `text:` or `cases: [{ when: …, text: … }]` with `otherwise:`",
+                ),
+            );
+        }
+        Cased { cases, otherwise }
+    }
+
+    fn row(&mut self, r: RawRow, fields: &FieldCatalog, known: FactCheck) -> Row {
         let rpos = pos(&self.file, &r.id.referenced);
         let cpos = pos(&self.file, &r.control.referenced);
         let field_def = r.field.as_ref().and_then(|f| fields.get(&f.value));
         if let Some(f) = &r.field
             && field_def.is_none()
+            && !known(&f.value)
         {
             self.diags.push(
                 Diagnostic::error(
                     pos(&self.file, &f.referenced),
                     format!("unknown clinic field `{}`", f.value),
                 )
-                .with_help("define it in content/fields.yaml or fix the spelling"),
+                .with_help(
+                    "define it in content/fields.yaml, use a derived fact, or fix the spelling",
+                ),
             );
         }
         let options = match (&r.options, field_def) {
@@ -1041,20 +1273,32 @@ impl Ctx<'_> {
                     ),
             );
         }
+        if r.not_applicable.is_some() && r.applies.is_none() {
+            self.diags.push(
+                Diagnostic::error(rpos.clone(), "`not_applicable` without `applies`").with_help(
+                    "add `applies:` (the condition under which the row concerns the clinic)",
+                ),
+            );
+        }
         Row {
+            when: r.when.as_ref().map(|w| self.cond(w, &rpos, known)),
+            applies: r.applies.as_ref().map(|w| self.cond(w, &rpos, known)),
+            not_applicable: r
+                .not_applicable
+                .unwrap_or_else(|| "この医療機関には該当しません".to_string()),
+            if_empty: r.if_empty,
             id: r.id.value,
             label: r.label,
             required: r.required,
             control,
-            help: self.md(&r.help, &rpos),
+            help: self.cased_md(&r.help, &rpos, known),
             value,
             prefilled: r.prefilled,
             highlight: r.highlight,
-            callout: r.callout.map(|c| Callout {
-                marker: c.marker,
-                text: c.text,
-                detail: self.md(&c.detail, &rpos),
-            }),
+            callout: match r.callout {
+                Some(c) => self.callout(c, &rpos, known),
+                None => Cased::default(),
+            },
             pos: rpos,
         }
     }
@@ -1079,7 +1323,9 @@ fn cross_check(content: &Content, diags: &mut Diagnostics) {
             }
         }
     }
-    let field_known = |f: &str| content.fields.get(f).is_some() || DERIVED_FACTS.contains(&f);
+    let field_known = |f: &str| {
+        content.fields.get(f).is_some() || DERIVED_FACTS.contains(&f) || id_part(&content.fields, f)
+    };
     for rule in &content.rules {
         if let Some(step_id) = &rule.step {
             let step = content

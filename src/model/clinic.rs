@@ -47,8 +47,8 @@ pub struct IdFormat {
     pub prefix: String,
     /// Number of digits after the prefix.
     pub digits: usize,
-    /// Carrier value this format belongs to.
-    pub carrier: String,
+    /// Carrier values whose lines use this format (empty: any).
+    pub carriers: Vec<String>,
 }
 
 /// Definition of one clinic field.

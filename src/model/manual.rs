@@ -37,13 +37,117 @@ pub struct Manual {
     pub pos: SourcePos,
 }
 
+/// Alternatives chosen per clinic: the first case whose condition holds,
+/// else `otherwise`, else nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cased<T> {
+    /// Conditional alternatives, in order.
+    pub cases: Vec<Case<T>>,
+    /// What applies when no case holds.
+    pub otherwise: Option<T>,
+}
+
+/// One alternative of [`Cased`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Case<T> {
+    /// When it applies.
+    pub when: Condition,
+    /// What applies then.
+    pub value: T,
+}
+
+impl<T> Default for Cased<T> {
+    fn default() -> Self {
+        Self {
+            cases: Vec::new(),
+            otherwise: None,
+        }
+    }
+}
+
+impl<T> Cased<T> {
+    /// The same for every clinic.
+    pub fn plain(value: T) -> Self {
+        Self {
+            cases: Vec::new(),
+            otherwise: Some(value),
+        }
+    }
+
+    /// The alternative that applies, given a way to test conditions.
+    pub fn pick(&self, holds: impl Fn(&Condition) -> bool) -> Option<&T> {
+        self.cases
+            .iter()
+            .find(|c| holds(&c.when))
+            .map(|c| &c.value)
+            .or(self.otherwise.as_ref())
+    }
+
+    /// True when nothing is defined.
+    pub fn is_none(&self) -> bool {
+        self.cases.is_empty() && self.otherwise.is_none()
+    }
+
+    /// True when there are conditional alternatives.
+    pub fn has_cases(&self) -> bool {
+        !self.cases.is_empty()
+    }
+
+    /// Every alternative with its condition (`None` for `otherwise`).
+    pub fn alternatives(&self) -> impl Iterator<Item = (Option<&Condition>, &T)> {
+        self.cases
+            .iter()
+            .map(|c| (Some(&c.when), &c.value))
+            .chain(self.otherwise.iter().map(|v| (None, v)))
+    }
+
+    /// The generic alternative (for the help site): `otherwise`, else the first case.
+    pub fn generic(&self) -> Option<&T> {
+        self.otherwise
+            .as_ref()
+            .or_else(|| self.cases.first().map(|c| &c.value))
+    }
+}
+
+impl Cased<Rich> {
+    /// All alternatives as one text for generic pages: each case headed by
+    /// its condition in words (`describe`), then the text for other cases.
+    pub fn flatten(&self, describe: &dyn Fn(&Condition) -> String) -> Rich {
+        if !self.has_cases() {
+            return self.otherwise.clone().unwrap_or_default();
+        }
+        use super::rich::{Block, Inline};
+        let mut out = Vec::new();
+        for (when, text) in self.alternatives() {
+            let head = match when {
+                Some(c) => format!("【{}の場合】", describe(c)),
+                None => "【それ以外の場合】".to_string(),
+            };
+            out.push(Block::Paragraph {
+                inlines: vec![Inline::Strong {
+                    inlines: vec![Inline::Text { text: head }],
+                }],
+            });
+            out.extend(text.0.iter().cloned());
+        }
+        Rich(out)
+    }
+
+    /// Every placeholder path of every alternative.
+    pub fn placeholders(&self) -> Vec<&str> {
+        self.alternatives()
+            .flat_map(|(_, r)| r.placeholders())
+            .collect()
+    }
+}
+
 /// A checklist entry ("before you start").
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistItem {
     /// Identifier.
     pub id: String,
     /// What to have ready.
-    pub text: Rich,
+    pub text: Cased<Rich>,
     /// Shown only when this holds for the clinic.
     pub when: Option<Condition>,
     /// Where it was defined.
@@ -64,6 +168,9 @@ pub struct DateItem {
     pub when: Option<Condition>,
     /// Marked with this severity (when at risk).
     pub severity: Option<super::rule::Severity>,
+    /// A date fact this date must not fall after (e.g. `installation_date`);
+    /// when it does, the date is shown as a problem.
+    pub deadline: Option<String>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
@@ -91,8 +198,12 @@ pub struct Part {
     pub number: String,
     /// Title.
     pub title: String,
-    /// Text before the first step.
-    pub intro: Rich,
+    /// Text before the first step (alternatives per clinic).
+    pub intro: Cased<Rich>,
+    /// Shown only when this holds for the clinic.
+    pub when: Option<Condition>,
+    /// Repeated once per item of a list fact.
+    pub for_each: Option<ForEach>,
     /// The steps.
     pub steps: Vec<Step>,
     /// Text after the last step.
@@ -100,6 +211,18 @@ pub struct Part {
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
+}
+
+/// Repetition of a part or step once per item of a list fact
+/// (`for_each: terminals`). Inside, the facts `each.item`, `each.number`
+/// (1, 2, …) and `each.count` hold the current item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForEach {
+    /// The list fact (a `list` field such as `terminals`).
+    pub list: String,
+    /// Heading prefix per item, with placeholders (`{{ each.number }}台目`);
+    /// printed only when the list has more than one item.
+    pub label: String,
 }
 
 /// One step the user performs.
@@ -111,8 +234,12 @@ pub struct Step {
     pub number: String,
     /// What to do, in one line.
     pub title: String,
+    /// Shown only when this holds for the clinic.
+    pub when: Option<Condition>,
+    /// Repeated once per item of a list fact.
+    pub for_each: Option<ForEach>,
     /// The instruction.
-    pub body: Rich,
+    pub body: Cased<Rich>,
     /// The screen the user sees during this step.
     pub screen: Option<Screen>,
     /// A real screenshot with annotations, drawn instead of a mock-up picture.
@@ -146,7 +273,7 @@ pub struct Note {
     /// Optional heading.
     pub title: Option<String>,
     /// The text.
-    pub body: Rich,
+    pub body: Cased<Rich>,
     /// Shown only when this holds for the clinic.
     pub when: Option<Condition>,
     /// Where it was defined.
@@ -295,15 +422,25 @@ pub struct Row {
     /// The control.
     pub control: Control,
     /// Help text printed by the portal beside the control.
-    pub help: Rich,
+    pub help: Cased<Rich>,
     /// What goes into the control.
     pub value: ValueSource,
+    /// The row is on the screen only when this holds (`None`: always).
+    pub when: Option<Condition>,
+    /// The row concerns the clinic only when this holds; otherwise it shows
+    /// `not_applicable` instead of a value (never a "missing" mark).
+    pub applies: Option<Condition>,
+    /// Text shown when the row does not apply to the clinic.
+    pub not_applicable: String,
+    /// Text shown when the bound field is empty and that is fine (optional
+    /// fields): replaces the "missing" mark.
+    pub if_empty: Option<String>,
     /// The portal fills this in; the user only checks it.
     pub prefilled: bool,
     /// This is the element to act on in this step.
     pub highlight: bool,
-    /// Callout (annotation) pointing at this row.
-    pub callout: Option<Callout>,
+    /// Callout (annotation) pointing at this row, per clinic.
+    pub callout: Cased<Callout>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,

@@ -2,6 +2,7 @@
 //!
 //! Rules are content: adding one is a YAML edit, never a Rust change.
 
+use super::manual::Cased;
 use super::rich::Rich;
 use super::source::SourcePos;
 use serde::Serialize;
@@ -55,10 +56,10 @@ pub struct Rule {
     pub field: Option<String>,
     /// One-line headline.
     pub title: String,
-    /// Explanation, with `{{ fact }}` placeholders.
-    pub message: Rich,
-    /// What happens if ignored.
-    pub consequence: Rich,
+    /// Explanation, with `{{ fact }}` placeholders (alternatives per clinic).
+    pub message: Cased<Rich>,
+    /// What happens if ignored (alternatives per clinic).
+    pub consequence: Cased<Rich>,
     /// The condition in words, for the generic help site ("NTTフレッツ回線の場合").
     pub applies_when: String,
     /// The value the attached field should have (pointed out in pictures).
@@ -124,7 +125,8 @@ pub enum Condition {
         /// Accepted values.
         values: Vec<String>,
     },
-    /// Compare the fact with a value (numbers, dates as YYYY-MM-DD, or text).
+    /// Compare the fact with a value (numbers, dates as YYYY-MM-DD, or text),
+    /// or with another fact when the value is written `{{ other.fact }}`.
     Compare {
         /// Fact path.
         fact: String,
@@ -160,8 +162,20 @@ impl Condition {
             Condition::Present { fact }
             | Condition::Absent { fact }
             | Condition::In { fact, .. }
-            | Condition::Compare { fact, .. }
             | Condition::Invalid { fact } => out.push(fact),
+            Condition::Compare { fact, value, .. } => {
+                out.push(fact);
+                if let Some(other) = fact_ref(value) {
+                    out.push(other);
+                }
+            }
         }
     }
+}
+
+/// The fact named by a value written `{{ fact.path }}`, if it is one.
+pub fn fact_ref(value: &str) -> Option<&str> {
+    let v = value.trim();
+    let inner = v.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    (!inner.is_empty() && !inner.contains(['{', '}'])).then_some(inner)
 }

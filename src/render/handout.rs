@@ -291,11 +291,8 @@ fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     } else {
         Span::small(r.display.clone())
     }];
-    if let Some(e) = &r.expect {
-        value.push(Span::bold(format!(
-            "\n{}",
-            t.fill("expect", &[("value", e)])
-        )));
+    if r.correction.is_some() {
+        value.push(Span::bold(format!("\n{}", t.get("corrected"))));
     }
     let mut note = Vec::new();
     if let Some(c) = &r.callout {

@@ -188,6 +188,14 @@ impl Bx {
     }
 }
 
+/// The short form of a choice label for tags: "1: IP-VPN…" → "1".
+fn short_choice(label: &str) -> &str {
+    match label.split_once(':') {
+        Some((v, _)) if !v.trim().is_empty() && v.trim().chars().count() <= 4 => v.trim(),
+        _ => label,
+    }
+}
+
 /// A callout waiting to be placed in the margin column.
 struct Pending {
     /// Where the leader starts (right edge of the highlight box).
@@ -919,13 +927,19 @@ impl Builder<'_> {
         }
         let mut b = bbox.grow(6.0);
         b.w = b.w.min(limit - 3.0 - b.x);
-        let flagged =
-            matches!(row.flag, Some(Severity::Error | Severity::Warning)) && row.expect.is_none();
+        let flagged = matches!(row.flag, Some(Severity::Error | Severity::Warning))
+            && row.correction.is_none();
         if row.highlight || row.callout.is_some() {
+            // A value corrected by an error finding is framed in red.
+            let c = if row.flag == Some(Severity::Error) && row.correction.is_some() {
+                WRONG
+            } else {
+                HILITE
+            };
             self.rect(
                 b,
                 4.0,
-                Style::stroke(Stroke::solid(HILITE, HILITE_W)),
+                Style::stroke(Stroke::solid(c, HILITE_W)),
                 Role::Highlight,
             );
         } else if flagged {
@@ -969,16 +983,15 @@ impl Builder<'_> {
         if let Shown::Secret { digits } = &row.shown {
             return self.secret(x, w, y, *digits, false);
         }
-        let wrong = self.opts.annotate && row.flag == Some(Severity::Error);
+        // The row shows the value to enter, not the clinic's wrong data:
+        // the tag says so without naming the wrong value again.
+        let corrected = self.opts.annotate && row.correction.is_some();
+        let wrong = false;
         let (bottom, bbox) = match &row.control {
             Control::Text => self.text_input(row, x, w, y),
             Control::Checkbox { label } => self.checkbox(row, label, x, w, y),
-            Control::Radio { options } => {
-                return self.radio(row, options, x, w, y, wrong);
-            }
-            Control::Select { options } => {
-                return self.select(row, options, x, w, y, wrong);
-            }
+            Control::Radio { options } => self.radio(row, options, x, w, y, wrong),
+            Control::Select { options } => self.select(row, options, x, w, y, wrong),
             Control::YearMonth => self.year_month(row, x, w, y),
             Control::Display => self.display(row, x, w, y),
             Control::Link => {
@@ -994,8 +1007,14 @@ impl Builder<'_> {
             }
             Control::Secret { .. } => unreachable!("handled above"),
         };
-        if wrong && let Some(v) = &row.expect {
-            return self.correct_tag(&format!("正しくは「{v}」"), x, w, bottom + 6.0, bbox);
+        if corrected && let Some(c) = &row.correction {
+            return self.correct_tag(
+                &format!("正しくは「{}」", short_choice(&c.enter)),
+                x,
+                w,
+                bottom + 6.0,
+                bbox,
+            );
         }
         (bottom, bbox)
     }
@@ -1009,6 +1028,8 @@ impl Builder<'_> {
             Shown::Checked => ("チェックを入れる".into(), INK, Role::Value),
             Shown::YearMonth { year, month } => (format!("{year}年{month}月"), INK, Role::Value),
             Shown::Missing { label } => (format!("〈{label}〉未入力"), PLACEHOLDER, Role::Missing),
+            Shown::Blank { .. } => (String::new(), INK, Role::Value),
+            Shown::NotApplicable { text } => (text.clone(), PLACEHOLDER, Role::Control),
             Shown::Unchecked { reason } => (reason.clone(), PLACEHOLDER, Role::Missing),
             Shown::Secret { .. } => (String::new(), INK, Role::Secret),
         }
@@ -1122,7 +1143,7 @@ impl Builder<'_> {
         if !wrong {
             return None;
         }
-        let v = row.expect.as_ref()?;
+        let v = &row.correction.as_ref()?.enter;
         options
             .iter()
             .find(|o| &o.value == v)
@@ -1312,7 +1333,7 @@ impl Builder<'_> {
         }
         if wrong
             && !misplaced
-            && let Some(v) = &row.expect
+            && let Some(v) = row.correction.as_ref().map(|c| &c.enter)
             && expected.is_none()
         {
             return self.correct_tag(&format!("正しくは「{v}」"), x, w, bottom + 6.0, bbox);
@@ -1409,7 +1430,7 @@ impl Builder<'_> {
         }
         if wrong
             && expected.is_none()
-            && let Some(v) = &row.expect
+            && let Some(v) = row.correction.as_ref().map(|c| &c.enter)
         {
             return self.correct_tag(&format!("正しくは「{v}」"), x, w, b.bottom() + 6.0, b);
         }
@@ -2136,7 +2157,7 @@ pub(crate) mod tests {
             highlight: false,
             callout: None,
             flag: None,
-            expect: None,
+            correction: None,
         }
     }
 
@@ -2334,12 +2355,18 @@ pub(crate) mod tests {
     pub(crate) fn wrong_line_form() -> GuideScreen {
         let mut s = usage_form();
         let line = &mut s.rows[2];
+        // The picture shows the value to enter; the data's "2" is named only
+        // in the finding.
         line.shown = Shown::Choice {
-            value: "2".into(),
-            label: "2: IP-VPN回線事業者 (CTC・QTnet)".into(),
+            value: "1".into(),
+            label: "1: IP-VPN回線事業者".into(),
         };
         line.flag = Some(Severity::Error);
-        line.expect = Some("1".into());
+        line.correction = Some(crate::eval::guide::Correction {
+            data: "2: IP-VPN回線事業者 (CTC・QTnet)".into(),
+            enter: "1: IP-VPN回線事業者".into(),
+            rule: "line-type".into(),
+        });
         s
     }
 
@@ -2409,10 +2436,10 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn wrong_line_type_draws_cross_and_hint() {
+    fn corrected_line_type_shows_the_value_to_enter() {
         let sc = screen_scene(&wrong_line_form(), &SceneOptions::default());
         let crosses = sc.items.iter().filter(|i| i.role() == Role::Wrong).count();
-        assert_eq!(crosses, 2, "two strokes of one ✕");
+        assert_eq!(crosses, 0, "the wrong data value is not drawn");
         assert!(
             sc.texts()
                 .any(|t| t.role == Role::Correct && t.text == "正しくは「1」")

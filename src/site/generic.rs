@@ -28,6 +28,13 @@ const DERIVED_LABELS: &[(&str, &str)] = &[
     ("certificate_valid_until", "電子証明書の有効期限"),
     ("institution_code_10", "医療機関コード（10桁）"),
     ("prefecture_name", "都道府県名"),
+    ("contact.full", "担当部署・担当者名"),
+    ("suggested_start_month", "入力する利用開始予定年月"),
+    ("each.item", "その回の項目（端末名称など）"),
+    ("each.number", "何件目か"),
+    ("each.count", "件数"),
+    ("line.customer_id_kind", "お客さまIDの種類"),
+    ("line.customer_id_number", "お客さまIDの数字"),
 ];
 
 /// Names of every value a placeholder may refer to, taken from content.
@@ -170,7 +177,10 @@ pub fn describe_condition(c: &Condition, content: &Content, labels: &Labels) -> 
             }
         }
         Condition::Compare { fact, op, value } => {
-            let v = value_label(fact, value);
+            let v = match crate::model::rule::fact_ref(value) {
+                Some(other) => format!("〈{}〉", labels.label(other)),
+                None => value_label(fact, value),
+            };
             let tail = match op {
                 Op::Eq => format!("「{v}」"),
                 Op::Ne => format!("「{v}」以外"),

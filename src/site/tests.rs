@@ -127,6 +127,8 @@ fn a_broken_link_fails_the_build_naming_page_and_link() {
     let mut c = content();
     c.manuals[0].parts[0].steps[0]
         .body
+        .otherwise
+        .get_or_insert_default()
         .0
         .push(Block::Paragraph {
             inlines: vec![Inline::Link {

@@ -478,7 +478,7 @@ fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> M
             .checklist
             .iter()
             .map(|c| CondItem {
-                text: g(&c.text),
+                text: g(&c.text.flatten(&|w| describe_condition(w, content, labels))),
                 condition: cond(&c.when),
             })
             .collect(),
@@ -521,7 +521,7 @@ fn part_view(p: &Part, url: &str, content: &Content, labels: &Labels) -> PartVie
         anchor: format!("part-{}", slug(&p.id)),
         number: p.number.clone(),
         title: p.title.clone(),
-        intro: g(&p.intro),
+        intro: g(&p.intro.flatten(&|w| describe_condition(w, content, labels))),
         outro: g(&p.outro),
         steps: p
             .steps
@@ -582,7 +582,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
         rows: sc
             .rows
             .iter()
-            .map(|r| row_view(r, s, &rules, labels, &content.strings))
+            .map(|r| row_view(r, s, &rules, content, labels, &content.strings))
             .collect(),
         buttons: sc.buttons.clone(),
     });
@@ -591,7 +591,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
         anchor,
         number: s.number.clone(),
         title: s.title.clone(),
-        body: g(&s.body),
+        body: g(&s.body.flatten(&|w| describe_condition(w, content, labels))),
         screen,
         picture: None,
         notes: s
@@ -608,7 +608,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
                         NoteKind::Next => "このあと",
                     },
                     title: n.title.clone(),
-                    body: g(&n.body),
+                    body: g(&n.body.flatten(&|w| describe_condition(w, content, labels))),
                     condition: n
                         .when
                         .as_ref()
@@ -629,9 +629,11 @@ fn row_view(
     r: &Row,
     step: &Step,
     rules: &[RuleView],
+    content: &Content,
     labels: &Labels,
     t: &crate::model::strings::Strings,
 ) -> RowView {
+    let describe = |w: &crate::model::Condition| describe_condition(w, content, labels);
     let (enter_html, enter_text) = enter(r, labels, t);
     let choices = match &r.control {
         Control::Radio { options } | Control::Select { options } => {
@@ -649,12 +651,24 @@ fn row_view(
         enter_html,
         enter_text,
         choices,
-        callout: r.callout.as_ref().map(|c| CalloutView {
+        // Every alternative of the callout, each with its condition in words.
+        callout: r.callout.generic().map(|c| CalloutView {
             marker: c.marker,
-            text: c.text.clone(),
+            text: if r.callout.has_cases() {
+                r.callout
+                    .alternatives()
+                    .map(|(w, c)| match w {
+                        Some(w) => format!("{}の場合: {}", describe(w), line_text(&c.text, labels)),
+                        None => format!("それ以外の場合: {}", line_text(&c.text, labels)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ／ ")
+            } else {
+                line_text(&c.text, labels)
+            },
             detail: super::generic::resolve_generic(&c.detail, labels),
         }),
-        help: super::generic::resolve_generic(&r.help, labels),
+        help: super::generic::resolve_generic(&r.help.flatten(&describe), labels),
         rules: rules
             .iter()
             .filter(|v| v.row_anchor.as_deref() == Some(row_anchor(step, &r.id).as_str()))
@@ -757,9 +771,13 @@ fn rule_view(r: &Rule, at: Option<(&Step, &str)>, content: &Content, labels: &La
         applies_when,
         title_html: line_html(&r.title, labels),
         title: line_text(&r.title, labels),
-        message: g(&r.message),
-        consequence: g(&r.consequence),
-        expect: r.expect.clone(),
+        message: g(&r
+            .message
+            .flatten(&|w| describe_condition(w, content, labels))),
+        consequence: g(&r
+            .consequence
+            .flatten(&|w| describe_condition(w, content, labels))),
+        expect: r.expect.as_ref().map(|e| line_text(e, labels)),
         row_anchor: match (at, &r.field) {
             (Some((s, _)), Some(f)) if row_label.is_some() => Some(row_anchor(s, f)),
             _ => None,

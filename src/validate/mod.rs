@@ -212,7 +212,7 @@ mod tests {
         let formats = [IdFormat {
             prefix: "CAF".into(),
             digits: 10,
-            carrier: "ntt-east".into(),
+            carriers: vec!["ntt-east".into()],
         }];
         invariant(raw, &normalize::checked(raw));
         for (p, t) in [

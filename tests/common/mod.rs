@@ -80,6 +80,14 @@ pub fn read(p: &Path) -> String {
 /// The output key and a few values unique to each bundled sample clinic.
 pub const SAMPLES: &[(&str, &[&str])] = &[
     (
+        "2610112340",
+        &[
+            "鴨川みなみ診療所",
+            "CAF3051200478",
+            "uketsuke@kamogawa-minami.example.jp",
+        ],
+    ),
+    (
         "1430123455",
         &[
             "みなと歯科クリニック",
