@@ -99,6 +99,11 @@ impl Common {
         })
     }
 
+    /// The project config file given (it may not exist).
+    fn config_path(&self) -> PathBuf {
+        self.config.clone()
+    }
+
     fn today(&self) -> jiff::civil::Date {
         self.today
             .or_else(|| {

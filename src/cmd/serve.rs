@@ -16,17 +16,16 @@ use tebiki::pipeline::{self, BuildOptions};
 use tebiki::render::theme::Theme;
 use tebiki::site::serve::{self as live, Area, LiveState, Mount, Server};
 
-/// How often content, clinic data and theme are checked for changes.
-const POLL: Duration = Duration::from_millis(100);
-/// At most this many files are watched.
-const WATCH_LIMIT: usize = 20_000;
+/// Quiet time after a change before rebuilding (an editor's save is several events).
+const SETTLE: Duration = Duration::from_millis(80);
 
 /// Arguments of `tebiki serve`.
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     #[command(flatten)]
     common: Common,
-    /// Folder to build into (default: a tebiki-serve folder in the system's temp folder).
+    /// Folder to build into (default: a new folder only you can read, in the
+    /// system's temp folder, removed when serve stops).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Port to listen on (0 picks a free one).
@@ -54,14 +53,24 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    cfg.out = args.out.clone().unwrap_or_else(|| {
-        let tag = if args.port == 0 {
-            format!("pid{}", std::process::id())
-        } else {
-            args.port.to_string()
-        };
-        std::env::temp_dir().join(format!("tebiki-serve-{tag}"))
-    });
+    // The guides hold customer IDs: a folder tebiki picks is private (0700)
+    // and unpredictable, and removed when serve stops.
+    let _private = match &args.out {
+        Some(out) => {
+            cfg.out = out.clone();
+            None
+        }
+        None => match private_dir() {
+            Ok(d) => {
+                cfg.out = d.path().to_path_buf();
+                Some(d)
+            }
+            Err(e) => {
+                eprintln!("error: cannot create a folder to build into: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let today = args.common.today();
     let state = LiveState::new();
     let stop = Arc::new(AtomicBool::new(false));
@@ -113,19 +122,26 @@ pub fn run(args: ServeArgs) -> ExitCode {
         cfg.theme.display()
     );
 
-    let mut watched = vec![cfg.content.clone(), cfg.theme.clone()];
+    let mut watched = vec![
+        cfg.content.clone(),
+        cfg.theme.clone(),
+        args.common.config_path(),
+    ];
     if !cfg.clinics.starts_with(&cfg.content) {
         watched.push(cfg.clinics.clone());
     }
-    let deadline = Instant::now() + Duration::from_secs(args.exit_after);
-    let mut seen = live::fingerprint(&watched, WATCH_LIMIT);
-    while Instant::now() < deadline {
-        std::thread::sleep(POLL);
-        let now = live::fingerprint(&watched, WATCH_LIMIT);
-        if now != seen {
-            seen = now;
-            rebuild(&cfg, today, &state, color);
+    let watch = match live::Watch::new(&watched, vec![cfg.out.clone()]) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            let _ = server_thread.join();
+            return ExitCode::from(2);
         }
+    };
+    let deadline = Instant::now() + Duration::from_secs(args.exit_after);
+    while watch.wait(deadline, SETTLE) {
+        rebuild(&cfg, today, &state, color);
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = server_thread.join();
@@ -167,10 +183,26 @@ fn rebuild(cfg: &Config, today: jiff::civil::Date, state: &LiveState, color: boo
             if r.changed > 0 {
                 state.bump(Area::Clinics);
             }
+            // Every message, in the terminal and on the open pages.
+            print_diagnostics(&r.diagnostics, color);
             let failed = r.clinics.iter().filter(|c| !c.ok).count();
+            let mut all: Vec<_> = r.diagnostics.0.iter().collect();
+            all.sort_by_key(|d| d.severity);
+            let text: String = all.iter().map(|d| d.render(false)).collect();
+            if r.failed() {
+                let head = format!(
+                    "{failed} clinic(s) failed (no guide written); see {}/clinics/index.html\n\n",
+                    cfg.out.display()
+                );
+                state.set_notes(None);
+                state.set_error(Some(head + &text));
+            } else {
+                state.set_error(None);
+                state.set_notes((!text.is_empty()).then_some(text));
+            }
             println!(
                 "clinics: {} guide(s), {} failed, {} file(s) changed in {} ms",
-                r.clinics.len(),
+                r.clinics.len() - failed,
                 failed,
                 r.changed,
                 started.elapsed().as_millis()
@@ -195,4 +227,16 @@ fn report_error(e: &Error, state: &LiveState, color: bool) {
     };
     eprintln!("build failed; still serving the last good build");
     state.set_error(Some(text));
+}
+
+/// A new folder in the system's temp folder, created readable by the user only.
+fn private_dir() -> std::io::Result<tempfile::TempDir> {
+    let mut b = tempfile::Builder::new();
+    b.prefix("tebiki-serve-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    b.tempdir()
 }

@@ -1,32 +1,70 @@
 //! The preview server behind `tebiki serve`: static files from the output
 //! folder on a loopback address, with live reload.
 //!
-//! Plain `std::net`, one short-lived thread per connection (at most
-//! [`MAX_CONNECTIONS`]). HTML responses get a tiny script injected that
-//! listens to `/__tebiki/events` (server-sent events): when the build
-//! generation of its area (help site or clinic guides) changes the page
-//! reloads, and a build error is shown over the page until it is fixed.
-//! Every loop is bounded: by a deadline, a size, or the stop flag.
+//! HTTP is hyper's (HTTP/1.1 parsing, keep-alive, header timeouts) and
+//! files are tower-http's `ServeDir` (path decoding and traversal checks,
+//! ranges, conditional requests), on a single-threaded tokio runtime. What
+//! is ours: which folders are served under which prefix, the Host allowlist
+//! (a page on another site that rebinds its DNS name to 127.0.0.1 gets
+//! nothing), the bounds (connections, event streams, slow clients), and the
+//! live-reload script injected into HTML pages. The script listens to
+//! `/__tebiki/events` (server-sent events): when the build generation of its
+//! area changes the page reloads; build errors are shown over the page and
+//! warnings in a corner until the next build.
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, StreamBody, combinators::UnsyncBoxBody};
+use hyper::body::{Frame, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, Response, StatusCode};
 use serde::Serialize;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
-
-/// Connections served at the same time; more are answered 503.
-pub const MAX_CONNECTIONS: usize = 64;
-/// Longest request head read.
-const MAX_HEAD: usize = 16 * 1024;
-/// How long one event stream stays open (the browser reconnects by itself).
-const EVENT_STREAM_LIFETIME: Duration = Duration::from_secs(600);
-/// Keep-alive comment interval on an event stream.
-const PING: Duration = Duration::from_secs(15);
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 /// Path prefix of the server's own endpoints.
 pub const LIVE_PREFIX: &str = "/__tebiki/";
+
+/// Bounds of the server. Every connection, stream and wait is bounded by one.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+    /// Open live-reload event streams; more are answered 503 (the page
+    /// still works, it just does not reload by itself).
+    pub max_event_streams: usize,
+    /// Time a client has to send a request head (slow-trickle clients are cut off).
+    pub header_timeout: Duration,
+    /// Time a response write may make no progress (clients that do not read).
+    pub write_stall: Duration,
+    /// How long one event stream stays open (the browser reconnects by itself).
+    pub event_lifetime: Duration,
+    /// Keep-alive comment interval on an event stream.
+    pub ping: Duration,
+    /// Largest HTML page that gets the live-reload script (larger ones are served as they are).
+    pub max_inject: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 128,
+            max_event_streams: 32,
+            header_timeout: Duration::from_secs(10),
+            write_stall: Duration::from_secs(20),
+            event_lifetime: Duration::from_secs(600),
+            ping: Duration::from_secs(15),
+            max_inject: 16 * 1024 * 1024,
+        }
+    }
+}
 
 /// The build status pages watch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,15 +75,16 @@ pub struct Status {
     pub site: u64,
     /// Generation of the clinic guides.
     pub clinics: u64,
-    /// The last build error, shown over the page.
+    /// Errors of the last build (content broken, clinics failed), shown over the page.
     pub error: Option<String>,
+    /// Warnings of the last build, shown in a corner.
+    pub notes: Option<String>,
 }
 
-/// Shared build status with a condition variable for event streams.
+/// Shared build status; event streams are woken when it changes.
 #[derive(Debug)]
 pub struct LiveState {
-    status: Mutex<Status>,
-    changed: Condvar,
+    status: watch::Sender<Status>,
 }
 
 /// Which generation to bump.
@@ -64,25 +103,22 @@ impl LiveState {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
-        Arc::new(Self {
-            status: Mutex::new(Status {
-                instance,
-                site: 1,
-                clinics: 1,
-                error: None,
-            }),
-            changed: Condvar::new(),
-        })
+        let (status, _) = watch::channel(Status {
+            instance,
+            site: 1,
+            clinics: 1,
+            error: None,
+            notes: None,
+        });
+        Arc::new(Self { status })
     }
 
     fn update(&self, f: impl FnOnce(&mut Status)) {
-        if let Ok(mut s) = self.status.lock() {
+        self.status.send_if_modified(|s| {
             let before = s.clone();
-            f(&mut s);
-            if *s != before {
-                self.changed.notify_all();
-            }
-        }
+            f(s);
+            *s != before
+        });
     }
 
     /// Marks `area` as rebuilt with changes: its open pages reload.
@@ -98,26 +134,14 @@ impl LiveState {
         self.update(|s| s.error = error);
     }
 
-    /// The current status.
-    pub fn snapshot(&self) -> Status {
-        match self.status.lock() {
-            Ok(s) => s.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
+    /// Sets or clears the warnings shown in a corner of every open page.
+    pub fn set_notes(&self, notes: Option<String>) {
+        self.update(|s| s.notes = notes);
     }
 
-    /// Waits until the status differs from `seen` or `timeout` passes.
-    fn wait_change(&self, seen: &Status, timeout: Duration) -> Status {
-        let Ok(guard) = self.status.lock() else {
-            return seen.clone();
-        };
-        match self
-            .changed
-            .wait_timeout_while(guard, timeout, |s| s == seen)
-        {
-            Ok((s, _)) => s.clone(),
-            Err(p) => p.into_inner().0.clone(),
-        }
+    /// The current status.
+    pub fn snapshot(&self) -> Status {
+        self.status.borrow().clone()
     }
 }
 
@@ -165,46 +189,37 @@ pub fn loopback_host(host: &str) -> Result<IpAddr, String> {
     Ok(ip)
 }
 
-/// A fingerprint of every file under `paths` (names, sizes, modification
-/// times); it changes when anything is edited, added or removed. At most
-/// `limit` files are looked at.
-pub fn fingerprint(paths: &[PathBuf], limit: usize) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let mut n = 0;
-    for root in paths {
-        root.hash(&mut h);
-        for e in walkdir::WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            n += 1;
-            if n > limit {
-                return h.finish();
-            }
-            e.path().hash(&mut h);
-            if let Ok(m) = e.metadata() {
-                m.len().hash(&mut h);
-                if let Ok(t) = m.modified() {
-                    t.hash(&mut h);
-                }
-            }
+/// The Host header values accepted for a server on `port`: `127.0.0.1`,
+/// `localhost` and `[::1]` with the port (without it only on port 80). Any
+/// other name is a page that rebound its DNS name to this machine.
+pub fn allowed_hosts(port: u16) -> Vec<String> {
+    let mut v = Vec::new();
+    for h in ["127.0.0.1", "localhost", "[::1]"] {
+        v.push(format!("{h}:{port}"));
+        if port == 80 {
+            v.push(h.to_string());
         }
     }
-    h.finish()
+    v
 }
 
 /// The preview server.
 pub struct Server {
-    listener: TcpListener,
+    listener: std::net::TcpListener,
+    app: Arc<App>,
+    stop: Arc<AtomicBool>,
+}
+
+struct App {
     mounts: Vec<Mount>,
     home: String,
     state: Arc<LiveState>,
-    stop: Arc<AtomicBool>,
-    active: Arc<AtomicUsize>,
+    hosts: Vec<String>,
+    events: Arc<Semaphore>,
+    limits: Limits,
 }
+
+type Body = UnsyncBoxBody<Bytes, std::io::Error>;
 
 impl Server {
     /// Binds `ip:port` (loopback only; port 0 picks a free port).
@@ -219,21 +234,36 @@ impl Server {
         if !ip.is_loopback() {
             return Err(format!("{ip} is not a loopback address"));
         }
-        let listener = TcpListener::bind(SocketAddr::new(ip, port))
+        let listener = std::net::TcpListener::bind(SocketAddr::new(ip, port))
             .map_err(|e| format!("cannot listen on {ip}:{port}: {e}"))?;
         listener
             .set_nonblocking(true)
             .map_err(|e| format!("cannot listen on {ip}:{port}: {e}"))?;
+        let actual = listener.local_addr().map(|a| a.port()).unwrap_or(port);
         let mut mounts = mounts;
         mounts.sort_by_key(|m| std::cmp::Reverse(m.prefix.len()));
+        let limits = Limits::default();
         Ok(Self {
             listener,
-            mounts,
-            home,
-            state,
+            app: Arc::new(App {
+                mounts,
+                home,
+                state,
+                hosts: allowed_hosts(actual),
+                events: Arc::new(Semaphore::new(limits.max_event_streams)),
+                limits,
+            }),
             stop,
-            active: Arc::new(AtomicUsize::new(0)),
         })
+    }
+
+    /// Replaces the bounds (before [`Server::run`]).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        if let Some(app) = Arc::get_mut(&mut self.app) {
+            app.events = Arc::new(Semaphore::new(limits.max_event_streams));
+            app.limits = limits;
+        }
+        self
     }
 
     /// The address actually listened on.
@@ -241,50 +271,212 @@ impl Server {
         self.listener.local_addr().ok()
     }
 
-    /// Accepts connections until the stop flag is set.
+    /// Serves until the stop flag is set.
     pub fn run(self) {
-        let shared = Arc::new(Shared {
-            mounts: self.mounts,
-            home: self.home,
-            state: self.state,
-            stop: self.stop.clone(),
-        });
-        while !self.stop.load(Ordering::Relaxed) {
-            match self.listener.accept() {
-                Ok((stream, _)) => {
-                    let _ = stream.set_nonblocking(false);
-                    if self.active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-                        let mut s = stream;
-                        let _ = respond(&mut s, 503, "text/plain; charset=utf-8", b"busy\n", false);
-                        continue;
-                    }
-                    self.active.fetch_add(1, Ordering::SeqCst);
-                    let shared = shared.clone();
-                    let active = self.active.clone();
-                    let spawned = std::thread::Builder::new()
-                        .name("tebiki-http".into())
-                        .spawn(move || {
-                            handle(stream, &shared);
-                            active.fetch_sub(1, Ordering::SeqCst);
-                        });
-                    if spawned.is_err() {
-                        self.active.fetch_sub(1, Ordering::SeqCst);
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("error: cannot start the server: {e}");
+                return;
             }
+        };
+        rt.block_on(self.serve());
+    }
+
+    async fn serve(self) {
+        let Ok(listener) = tokio::net::TcpListener::from_std(self.listener) else {
+            return;
+        };
+        let slots = Arc::new(Semaphore::new(self.app.limits.max_connections));
+        let tick = Duration::from_millis(100);
+        while !self.stop.load(Ordering::Relaxed) {
+            // A free slot first: beyond the bound, connections wait in the listen queue.
+            let Ok(Ok(permit)) = tokio::time::timeout(tick, slots.clone().acquire_owned()).await
+            else {
+                continue;
+            };
+            let Ok(Ok((stream, _))) = tokio::time::timeout(tick, listener.accept()).await else {
+                continue;
+            };
+            let app = self.app.clone();
+            tokio::spawn(async move {
+                let limits = app.limits.clone();
+                let io = hyper_util::rt::TokioIo::new(Guarded {
+                    inner: stream,
+                    stall: limits.write_stall,
+                    waiting: None,
+                    _slot: permit,
+                });
+                let svc = hyper::service::service_fn(move |req| handle(req, app.clone()));
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(limits.header_timeout)
+                    .serve_connection(io, svc);
+                // No connection outlives an event stream by much.
+                let _ =
+                    tokio::time::timeout(limits.event_lifetime + limits.header_timeout, conn).await;
+            });
         }
     }
 }
 
-struct Shared {
-    mounts: Vec<Mount>,
-    home: String,
-    state: Arc<LiveState>,
-    stop: Arc<AtomicBool>,
+/// A connection that fails a write making no progress for `stall` (a
+/// client that stopped reading), holding its connection slot while open.
+struct Guarded {
+    inner: tokio::net::TcpStream,
+    stall: Duration,
+    waiting: Option<Pin<Box<tokio::time::Sleep>>>,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl Guarded {
+    fn pending<T>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
+        let stall = self.stall;
+        let timer = self
+            .waiting
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(stall)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn progress<T>(
+        &mut self,
+        r: Poll<std::io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<std::io::Result<T>> {
+        match r {
+            Poll::Ready(v) => {
+                self.waiting = None;
+                Poll::Ready(v)
+            }
+            Poll::Pending => self.pending(cx),
+        }
+    }
+}
+
+use std::future::Future as _;
+
+impl AsyncRead for Guarded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Guarded {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progress(r, cx)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.inner).poll_flush(cx);
+        self.progress(r, cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Watches content, clinic data, theme and config for changes (inotify and
+/// its kin through `notify`; polling only where the system offers nothing).
+pub struct Watch {
+    _watcher: Box<dyn notify::Watcher + Send>,
+    events: std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    ignore: Vec<PathBuf>,
+}
+
+impl Watch {
+    /// Watches every existing path of `paths` (folders recursively),
+    /// ignoring changes under `ignore` (the output folder).
+    pub fn new(paths: &[PathBuf], ignore: Vec<PathBuf>) -> Result<Self, String> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx2 = tx.clone();
+        let mut watcher: Box<dyn notify::Watcher + Send> =
+            match notify::recommended_watcher(move |e| {
+                let _ = tx.send(e);
+            }) {
+                Ok(w) => Box::new(w),
+                Err(_) => Box::new(
+                    notify::PollWatcher::new(
+                        move |e| {
+                            let _ = tx2.send(e);
+                        },
+                        notify::Config::default().with_poll_interval(Duration::from_millis(500)),
+                    )
+                    .map_err(|e| format!("cannot watch files: {e}"))?,
+                ),
+            };
+        for p in paths.iter().filter(|p| p.exists()) {
+            let mode = if p.is_dir() {
+                notify::RecursiveMode::Recursive
+            } else {
+                notify::RecursiveMode::NonRecursive
+            };
+            watcher
+                .watch(p, mode)
+                .map_err(|e| format!("cannot watch {}: {e}", p.display()))?;
+        }
+        Ok(Self {
+            _watcher: watcher,
+            events: rx,
+            ignore,
+        })
+    }
+
+    /// Waits until something changed (then for `quiet` without further
+    /// changes, so a save of many files is one rebuild) or `until` passes.
+    /// True when something changed.
+    pub fn wait(&self, until: std::time::Instant, quiet: Duration) -> bool {
+        loop {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            match self.events.recv_timeout(left) {
+                Ok(Ok(e)) if self.relevant(&e) => break,
+                Ok(_) => continue,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => return false,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return false,
+            }
+        }
+        while self.events.recv_timeout(quiet).is_ok() {}
+        true
+    }
+
+    fn relevant(&self, e: &notify::Event) -> bool {
+        use notify::EventKind;
+        use notify::event::{AccessKind, AccessMode};
+        let kind = matches!(
+            e.kind,
+            EventKind::Create(_)
+                | EventKind::Modify(_)
+                | EventKind::Remove(_)
+                | EventKind::Any
+                | EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
+        kind && e
+            .paths
+            .iter()
+            .any(|p| !self.ignore.iter().any(|i| p.starts_with(i)))
+    }
 }
 
 /// The script injected into served HTML pages.
@@ -292,7 +484,7 @@ const LIVE_JS: &str = r#"(function () {
   "use strict";
   var me = document.currentScript;
   var area = (me && me.getAttribute("data-area")) || "site";
-  var first = null, box = null;
+  var first = null, box = null, notes = null;
   function show(error) {
     if (!error) { if (box) { box.remove(); box = null; } return; }
     if (!box) {
@@ -316,6 +508,21 @@ const LIVE_JS: &str = r#"(function () {
     box.style.display = "block";
     box.querySelector("pre").textContent = error;
   }
+  function note(text) {
+    if (!text) { if (notes) { notes.remove(); notes = null; } return; }
+    if (!notes) {
+      notes = document.createElement("details");
+      notes.id = "tebiki-notes";
+      notes.style.cssText = "position:fixed;right:.5rem;bottom:.5rem;z-index:2147483646;max-width:min(60rem,95vw);max-height:60vh;overflow:auto;background:#fff8e1;color:#222;border:1px solid #c8a200;padding:.3rem .6rem;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace";
+      var s = document.createElement("summary");
+      s.textContent = "tebiki: 注意";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "white-space:pre-wrap;margin:.3rem 0 0";
+      notes.appendChild(s); notes.appendChild(pre);
+      document.body.appendChild(notes);
+    }
+    notes.querySelector("pre").textContent = text;
+  }
   var es = new EventSource("/__tebiki/events");
   es.onmessage = function (e) {
     var s;
@@ -323,116 +530,229 @@ const LIVE_JS: &str = r#"(function () {
     if (first === null) first = s;
     else if (s.instance !== first.instance || s[area] !== first[area]) { es.close(); location.reload(); return; }
     show(s.error);
+    note(s.notes);
   };
 })();
 "#;
 
-fn handle(mut stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-    let Some((method, target)) = read_head(&stream) else {
-        let _ = respond(
-            &mut stream,
-            400,
-            "text/plain; charset=utf-8",
-            b"bad request\n",
-            false,
-        );
-        return;
-    };
-    let head_only = method == "HEAD";
-    if method != "GET" && !head_only {
-        let _ = respond(
-            &mut stream,
-            405,
-            "text/plain; charset=utf-8",
-            b"method not allowed\n",
-            false,
-        );
-        return;
+fn full(status: StatusCode, ctype: &'static str, body: impl Into<Bytes>) -> Response<Body> {
+    let mut r = Response::new(
+        Full::new(body.into())
+            .map_err(|e| match e {})
+            .boxed_unsync(),
+    );
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    r
+}
+
+fn text(status: StatusCode, msg: &'static str) -> Response<Body> {
+    full(status, "text/plain; charset=utf-8", msg)
+}
+
+fn redirect(to: &str) -> Response<Body> {
+    let mut r = text(StatusCode::FOUND, "");
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
     }
-    let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
+    r
+}
+
+async fn handle(req: Request<Incoming>, app: Arc<App>) -> Result<Response<Body>, Infallible> {
+    let mut resp = respond(req, &app).await;
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(resp)
+}
+
+async fn respond(req: Request<Incoming>, app: &App) -> Response<Body> {
+    // DNS rebinding: a foreign page's requests carry its own host name.
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !app.hosts.iter().any(|a| a.eq_ignore_ascii_case(host)) {
+        return text(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this preview server answers only to 127.0.0.1, localhost and [::1]\n",
+        );
+    }
+    let head_only = req.method() == hyper::Method::HEAD;
+    if req.method() != hyper::Method::GET && !head_only {
+        return text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+    }
+    let path = req.uri().path().to_string();
     if let Some(ep) = path.strip_prefix(LIVE_PREFIX) {
-        match ep {
-            "live.js" => {
-                let _ = respond(
-                    &mut stream,
-                    200,
-                    "text/javascript; charset=utf-8",
-                    LIVE_JS.as_bytes(),
-                    head_only,
-                );
-            }
-            "status" => {
-                let body = serde_json::to_vec(&shared.state.snapshot()).unwrap_or_default();
-                let _ = respond(&mut stream, 200, "application/json", &body, head_only);
-            }
-            "events" => events(stream, shared),
-            _ => {
-                let _ = respond(
-                    &mut stream,
-                    404,
-                    "text/plain; charset=utf-8",
-                    b"not found\n",
-                    head_only,
-                );
-            }
-        }
-        return;
+        return match ep {
+            "live.js" => full(StatusCode::OK, "text/javascript; charset=utf-8", LIVE_JS),
+            "status" => full(
+                StatusCode::OK,
+                "application/json",
+                serde_json::to_vec(&app.state.snapshot()).unwrap_or_default(),
+            ),
+            "events" => events(app),
+            _ => text(StatusCode::NOT_FOUND, "not found\n"),
+        };
     }
-    if path == "/" && !shared.mounts.iter().any(|m| m.prefix == "/") {
-        let _ = redirect(&mut stream, &shared.home);
-        return;
+    if path == "/" && !app.mounts.iter().any(|m| m.prefix == "/") {
+        return redirect(&app.home);
     }
-    let Some(mount) = shared.mounts.iter().find(|m| path.starts_with(&m.prefix)) else {
+    let Some(mount) = app.mounts.iter().find(|m| path.starts_with(&m.prefix)) else {
         // `/help` without its slash.
-        if let Some(m) = shared
+        if let Some(m) = app
             .mounts
             .iter()
             .find(|m| m.prefix.trim_end_matches('/') == path)
         {
-            let _ = redirect(&mut stream, &m.prefix);
-        } else {
-            not_found(&mut stream, Area::Site, head_only);
+            return redirect(&m.prefix);
         }
-        return;
+        return not_found(Area::Site);
     };
-    let rel = percent_decode(&path[mount.prefix.len()..]);
-    let Some(inside) = confined(&mount.dir, &rel) else {
-        let _ = respond(
-            &mut stream,
-            403,
-            "text/plain; charset=utf-8",
-            b"forbidden\n",
-            head_only,
-        );
-        return;
-    };
-    let mut file = inside;
-    if file.is_dir() {
-        if !rel.is_empty() && !rel.ends_with('/') {
-            let _ = redirect(&mut stream, &format!("{path}/"));
-            return;
-        }
-        file = file.join("index.html");
+    let raw = &path[mount.prefix.len()..];
+    let rel = percent_decode(raw);
+    if confined(&mount.dir, &rel).is_none() {
+        return text(StatusCode::FORBIDDEN, "forbidden\n");
     }
-    match std::fs::read(&file) {
-        Ok(bytes) => {
-            let ctype = content_type(&file);
-            if ctype.starts_with("text/html") {
-                let html = inject(&String::from_utf8_lossy(&bytes), mount.area);
-                let _ = respond(&mut stream, 200, ctype, html.as_bytes(), head_only);
+    // Hidden files (temporary files of a running build, locks) are not pages.
+    if rel.split('/').any(|seg| seg.starts_with('.')) {
+        return not_found(mount.area);
+    }
+    let mut inner = Request::new(());
+    *inner.method_mut() = req.method().clone();
+    *inner.headers_mut() = req.headers().clone();
+    match format!("/{raw}").parse() {
+        Ok(uri) => *inner.uri_mut() = uri,
+        Err(_) => return text(StatusCode::BAD_REQUEST, "bad request\n"),
+    }
+    let served = tower_http::services::ServeDir::new(&mount.dir)
+        .append_index_html_on_directories(true)
+        .try_call(inner)
+        .await;
+    let resp = match served {
+        Ok(r) => r,
+        Err(_) => return text(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n"),
+    };
+    let status = resp.status();
+    if status == StatusCode::NOT_FOUND {
+        return not_found(mount.area);
+    }
+    if status.is_redirection() {
+        // ServeDir saw the path without the mount prefix.
+        let to = resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("/");
+        return redirect(&format!(
+            "{}{}",
+            mount.prefix.trim_end_matches('/'),
+            if to.starts_with('/') {
+                to.to_string()
             } else {
-                let _ = respond(&mut stream, 200, ctype, &bytes, head_only);
+                format!("/{to}")
             }
-        }
-        Err(_) => not_found(&mut stream, mount.area, head_only),
+        ));
     }
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/html"));
+    let (mut parts, body) = resp.into_parts();
+    if !(is_html && status == StatusCode::OK) || head_only {
+        return Response::from_parts(parts, body.map_err(std::io::Error::other).boxed_unsync());
+    }
+    let too_big = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| l.parse::<usize>().ok())
+        .is_none_or(|l| l > app.limits.max_inject);
+    if too_big {
+        return Response::from_parts(parts, body.map_err(std::io::Error::other).boxed_unsync());
+    }
+    let bytes = match body.collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return text(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n"),
+    };
+    let html = inject(&String::from_utf8_lossy(&bytes), mount.area);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::ETAG);
+    parts.headers.remove(header::LAST_MODIFIED);
+    Response::from_parts(
+        parts,
+        Full::new(Bytes::from(html))
+            .map_err(|e| match e {})
+            .boxed_unsync(),
+    )
+}
+
+/// A live-reload event stream: the status now, then on every change, with
+/// keep-alive pings, for at most `event_lifetime`. At most
+/// `max_event_streams` at once.
+fn events(app: &App) -> Response<Body> {
+    let Ok(permit) = app.events.clone().try_acquire_owned() else {
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many live-reload connections\n",
+        );
+    };
+    let rx = app.state.status.subscribe();
+    let limits = app.limits.clone();
+    let deadline = tokio::time::Instant::now() + limits.event_lifetime;
+    let start = (rx, true, permit);
+    let stream = futures_util::stream::unfold(start, move |(mut rx, first, permit)| {
+        let ping = limits.ping;
+        async move {
+            let chunk = if first {
+                let s = rx.borrow_and_update().clone();
+                format!("retry: 300\n\ndata: {}\n\n", to_json(&s))
+            } else {
+                if tokio::time::Instant::now() >= deadline {
+                    return None;
+                }
+                let wait = ping.min(deadline - tokio::time::Instant::now());
+                match tokio::time::timeout(wait, rx.changed()).await {
+                    Ok(Ok(())) => {
+                        let s = rx.borrow_and_update().clone();
+                        format!("data: {}\n\n", to_json(&s))
+                    }
+                    Ok(Err(_)) => return None,
+                    Err(_) => ": ping\n\n".to_string(),
+                }
+            };
+            Some((
+                Ok::<_, std::io::Error>(Frame::data(Bytes::from(chunk))),
+                (rx, false, permit),
+            ))
+        }
+    });
+    let mut r = Response::new(StreamBody::new(stream).boxed_unsync());
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    r
+}
+
+fn to_json(s: &Status) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "{}".into())
 }
 
 /// The file under `dir` that the decoded request path `rel` names, or `None` when `rel` could
 /// leave `dir`: every segment must be a plain name (no `..`, no empty segment that would make
-/// the rest absolute, no drive prefix, backslash or NUL).
+/// the rest absolute, no drive prefix, backslash or NUL), and no folder or file on the way may
+/// be a symbolic link.
 fn confined(dir: &Path, rel: &str) -> Option<PathBuf> {
     if rel.contains('\\') || rel.contains('\0') || rel.contains(':') {
         return None;
@@ -448,22 +768,19 @@ fn confined(dir: &Path, rel: &str) -> Option<PathBuf> {
             (Some(std::path::Component::Normal(name)), None) if name == seg => out.push(name),
             _ => return None,
         }
+        if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
+            return None;
+        }
     }
     Some(out)
 }
 
-fn not_found(stream: &mut TcpStream, area: Area, head_only: bool) {
+fn not_found(area: Area) -> Response<Body> {
     let page = inject(
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>見つかりません</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>404 見つかりません</h1><p>このページはまだありません。ビルドされると自動で再読み込みします。</p></body></html>",
         area,
     );
-    let _ = respond(
-        stream,
-        404,
-        "text/html; charset=utf-8",
-        page.as_bytes(),
-        head_only,
-    );
+    full(StatusCode::NOT_FOUND, "text/html; charset=utf-8", page)
 }
 
 /// Adds the live-reload script before `</body>` (or at the end).
@@ -478,114 +795,6 @@ pub fn inject(html: &str, area: Area) -> String {
     match html.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &html[..i], &html[i..]),
         None => format!("{html}{tag}"),
-    }
-}
-
-fn events(mut stream: TcpStream, shared: &Shared) {
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 300\n\n";
-    if stream.write_all(head.as_bytes()).is_err() {
-        return;
-    }
-    let started = Instant::now();
-    let mut seen = shared.state.snapshot();
-    if send_event(&mut stream, &seen).is_err() {
-        return;
-    }
-    let mut last_write = Instant::now();
-    while started.elapsed() < EVENT_STREAM_LIFETIME && !shared.stop.load(Ordering::Relaxed) {
-        let now = shared.state.wait_change(&seen, Duration::from_millis(500));
-        let sent = if now != seen {
-            seen = now;
-            send_event(&mut stream, &seen)
-        } else if last_write.elapsed() >= PING {
-            stream.write_all(b": ping\n\n").and_then(|_| stream.flush())
-        } else {
-            continue;
-        };
-        if sent.is_err() {
-            return;
-        }
-        last_write = Instant::now();
-    }
-}
-
-fn send_event(stream: &mut TcpStream, s: &Status) -> std::io::Result<()> {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
-    stream.write_all(format!("data: {json}\n\n").as_bytes())?;
-    stream.flush()
-}
-
-/// Reads the request line and headers; returns (method, target).
-fn read_head(stream: &TcpStream) -> Option<(String, String)> {
-    let mut reader = BufReader::new(stream.take(MAX_HEAD as u64));
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    // Drain the headers (bounded by MAX_HEAD through `take`).
-    loop {
-        let mut h = String::new();
-        match reader.read_line(&mut h) {
-            Ok(0) => break,
-            Ok(_) if h == "\r\n" || h == "\n" => break,
-            Ok(_) => {}
-            Err(_) => return None,
-        }
-    }
-    Some((method, target))
-}
-
-fn reason(code: u16) -> &'static str {
-    match code {
-        200 => "OK",
-        302 => "Found",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Service Unavailable",
-    }
-}
-
-fn respond(
-    stream: &mut TcpStream,
-    code: u16,
-    ctype: &str,
-    body: &[u8],
-    head_only: bool,
-) -> std::io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 {code} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        reason(code),
-        body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(body)?;
-    }
-    stream.flush()
-}
-
-fn redirect(stream: &mut TcpStream, to: &str) -> std::io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.flush()
-}
-
-fn content_type(p: &Path) -> &'static str {
-    match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "pdf" => "application/pdf",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
     }
 }
 
@@ -613,6 +822,9 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::Instant;
 
     #[test]
     fn prefixes_and_hosts() {
@@ -628,6 +840,10 @@ mod tests {
         assert!(loopback_host("::1").is_ok());
         assert!(loopback_host("0.0.0.0").is_err());
         assert!(loopback_host("192.168.1.2").is_err());
+        assert_eq!(
+            allowed_hosts(8000),
+            ["127.0.0.1:8000", "localhost:8000", "[::1]:8000"]
+        );
     }
 
     #[test]
@@ -639,22 +855,36 @@ mod tests {
         );
     }
 
-    fn get(addr: SocketAddr, path: &str) -> String {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-        let mut out = String::new();
-        let _ = s.read_to_string(&mut out);
-        out
+    struct Running {
+        addr: SocketAddr,
+        state: Arc<LiveState>,
+        stop: Arc<AtomicBool>,
+        thread: Option<std::thread::JoinHandle<()>>,
+        _dir: tempfile::TempDir,
     }
 
-    #[test]
-    fn serves_files_events_and_refuses_escapes() {
+    impl Drop for Running {
+        fn drop(&mut self) {
+            self.stop.store(true, Ordering::Relaxed);
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    fn start(limits: Limits) -> Running {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("site/sub")).unwrap();
         std::fs::write(dir.path().join("site/index.html"), "<body>home</body>").unwrap();
         std::fs::write(dir.path().join("site/sub/index.html"), "<body>sub</body>").unwrap();
+        std::fs::write(dir.path().join("site/.tmp-123"), "half-written").unwrap();
         std::fs::write(dir.path().join("secret.txt"), "no").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.txt"),
+            dir.path().join("site/link.txt"),
+        )
+        .unwrap();
         let state = LiveState::new();
         let stop = Arc::new(AtomicBool::new(false));
         let server = Server::bind(
@@ -669,15 +899,76 @@ mod tests {
             state.clone(),
             stop.clone(),
         )
-        .unwrap();
+        .unwrap()
+        .with_limits(limits);
         let addr = server.local_addr().unwrap();
-        let t = std::thread::spawn(move || server.run());
+        let thread = Some(std::thread::spawn(move || server.run()));
+        Running {
+            addr,
+            state,
+            stop,
+            thread,
+            _dir: dir,
+        }
+    }
+
+    fn get_host(addr: SocketAddr, path: &str, host: &str) -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    }
+
+    fn get(addr: SocketAddr, path: &str) -> String {
+        get_host(addr, path, &format!("127.0.0.1:{}", addr.port()))
+    }
+
+    /// Opens an event stream and returns its reader after the first event.
+    fn event_stream(addr: SocketAddr) -> (BufReader<TcpStream>, String) {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(
+            s,
+            "GET /__tebiki/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+            addr.port()
+        )
+        .unwrap();
+        let mut reader = BufReader::new(s);
+        let mut line = String::new();
+        let mut head = String::new();
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return (reader, head);
+            }
+            head.push_str(&line);
+            if line.contains("data: ") {
+                return (reader, head);
+            }
+        }
+    }
+
+    #[test]
+    fn serves_files_events_and_refuses_escapes() {
+        let srv = start(Limits::default());
+        let addr = srv.addr;
         let r = get(addr, "/help/index.html");
         assert!(r.starts_with("HTTP/1.1 200"), "{r}");
         assert!(r.contains("home<script src=\"/__tebiki/live.js\""), "{r}");
-        assert!(get(addr, "/").contains("Location: /help/index.html"));
-        assert!(get(addr, "/help/sub").contains("Location: /help/sub/"));
-        assert!(get(addr, "/help/sub/").contains("sub"));
+        assert!(
+            r.to_ascii_lowercase().contains("cache-control: no-store"),
+            "{r}"
+        );
+        assert!(get(addr, "/").contains("location: /help/index.html"));
+        let r = get(addr, "/help/sub");
+        assert!(r.contains("location: /help/sub/"), "{r}");
+        assert!(get(addr, "/help/sub/").contains("sub<script"));
         assert!(get(addr, "/help/../secret.txt").starts_with("HTTP/1.1 403"));
         assert!(get(addr, "/help/%2e%2e/secret.txt").starts_with("HTTP/1.1 403"));
         // A segment that starts with `/` once decoded must not become an absolute path.
@@ -691,44 +982,130 @@ mod tests {
             let r = get(addr, escape);
             assert!(r.starts_with("HTTP/1.1 403"), "{escape}: {r}");
         }
+        // Neither links out of the folder nor half-written temporary files are served.
+        #[cfg(unix)]
+        assert!(get(addr, "/help/link.txt").starts_with("HTTP/1.1 403"));
+        assert!(get(addr, "/help/.tmp-123").starts_with("HTTP/1.1 404"));
         assert!(get(addr, "/help/nope.html").starts_with("HTTP/1.1 404"));
         assert!(get(addr, "/__tebiki/live.js").contains("EventSource"));
 
         // An event stream reports the first status, then a change.
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        write!(s, "GET /__tebiki/events HTTP/1.1\r\n\r\n").unwrap();
-        let mut reader = BufReader::new(s);
-        let mut datas = Vec::new();
+        let (mut reader, first) = event_stream(addr);
+        assert!(first.contains("text/event-stream"), "{first}");
+        assert!(first.contains("\"site\":1"), "{first}");
+        srv.state.bump(Area::Site);
         let mut line = String::new();
         let started = Instant::now();
-        while datas.len() < 2 && started.elapsed() < Duration::from_secs(5) {
+        while !line.contains("data: ") && started.elapsed() < Duration::from_secs(5) {
             line.clear();
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
                 break;
             }
-            if let Some(d) = line.strip_prefix("data: ") {
-                datas.push(d.trim().to_string());
-                if datas.len() == 1 {
-                    state.bump(Area::Site);
-                }
-            }
         }
-        assert_eq!(datas.len(), 2, "{datas:?}");
-        assert!(datas[0].contains("\"site\":1"));
-        assert!(datas[1].contains("\"site\":2"));
-        stop.store(true, Ordering::Relaxed);
-        t.join().unwrap();
+        assert!(line.contains("\"site\":2"), "{line}");
     }
 
     #[test]
-    fn fingerprint_changes_on_edit() {
+    fn only_loopback_host_names_are_answered() {
+        let srv = start(Limits::default());
+        let port = srv.addr.port();
+        for host in [
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+            format!("127.0.0.1:{port}"),
+        ] {
+            let r = get_host(srv.addr, "/help/index.html", &host);
+            assert!(r.starts_with("HTTP/1.1 200"), "{host}: {r}");
+        }
+        // DNS rebinding: a foreign name resolving to 127.0.0.1, or the wrong port.
+        for host in [
+            format!("evil.example:{port}"),
+            "evil.example".into(),
+            format!("127.0.0.1:{}", port + 1),
+            "".into(),
+        ] {
+            let r = get_host(srv.addr, "/help/index.html", &host);
+            assert!(r.starts_with("HTTP/1.1 421"), "{host}: {r}");
+            assert!(!r.contains("home"), "{r}");
+        }
+    }
+
+    #[test]
+    fn event_streams_are_bounded_and_do_not_block_pages() {
+        let srv = start(Limits {
+            max_event_streams: 3,
+            ..Limits::default()
+        });
+        let open: Vec<_> = (0..3).map(|_| event_stream(srv.addr)).collect();
+        assert!(open.iter().all(|(_, h)| h.contains("data: ")));
+        let (_, extra) = event_stream(srv.addr);
+        assert!(extra.starts_with("HTTP/1.1 503"), "{extra}");
+        assert!(get(srv.addr, "/help/index.html").starts_with("HTTP/1.1 200"));
+        drop(open);
+        // Slots come back when streams close.
+        let started = Instant::now();
+        loop {
+            let (_, again) = event_stream(srv.addr);
+            if again.contains("data: ") {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "{again}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    #[test]
+    fn watch_sees_edits_and_ignores_output() {
         let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("a.yaml");
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::create_dir_all(dir.path().join("content/out")).unwrap();
+        let f = dir.path().join("content/a.yaml");
         std::fs::write(&f, "a").unwrap();
-        let roots = vec![dir.path().to_path_buf()];
-        let a = fingerprint(&roots, 1000);
+        let w = Watch::new(
+            &[dir.path().join("content"), dir.path().join("missing")],
+            vec![dir.path().join("content/out")],
+        )
+        .unwrap();
+        let soon = || Instant::now() + Duration::from_millis(300);
+        assert!(!w.wait(soon(), Duration::from_millis(20)));
+        std::fs::write(dir.path().join("content/out/x.html"), "x").unwrap();
+        assert!(
+            !w.wait(soon(), Duration::from_millis(20)),
+            "output changes are ignored"
+        );
         std::fs::write(&f, "ab").unwrap();
-        assert_ne!(a, fingerprint(&roots, 1000));
+        assert!(w.wait(
+            Instant::now() + Duration::from_secs(5),
+            Duration::from_millis(20)
+        ));
+    }
+
+    #[test]
+    fn slow_clients_are_timed_out_and_connections_bounded() {
+        let srv = start(Limits {
+            max_connections: 2,
+            header_timeout: Duration::from_millis(300),
+            ..Limits::default()
+        });
+        // One client trickles a request head and never finishes it, one sends nothing…
+        let mut idle = Vec::new();
+        for head in [&b"GET /help/index.html HTTP/1.1\r\nHo"[..], b""] {
+            let mut s = TcpStream::connect(srv.addr).unwrap();
+            s.write_all(head).unwrap();
+            idle.push(s);
+        }
+        // …yet a third is answered once they are cut off.
+        let r = get(srv.addr, "/help/index.html");
+        assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+        for mut s in idle {
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            let text = String::from_utf8_lossy(&buf);
+            assert!(
+                text.is_empty() || text.starts_with("HTTP/1.1 408"),
+                "{text}"
+            );
+        }
     }
 }
