@@ -116,6 +116,26 @@ fn fonts_are_embedded_subset_and_unicode_mapped() {
     assert!(size < 400_000, "handout unexpectedly large: {size} bytes");
 }
 
+#[test]
+fn handouts_are_tagged_with_language_and_title() {
+    let (dir, o) = build_sample();
+    assert!(o.status.success());
+    let pdf = dir.path().join("out/clinics/1430123455/guide.pdf");
+    let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            .unwrap_or_default()
+    };
+    assert_eq!(field("Tagged:"), "yes", "{info}");
+    assert!(field("Title:").contains("申請手順書"), "{info}");
+    // Same input, same bytes: a rebuild into a fresh folder is identical.
+    let (dir2, o2) = build_sample();
+    assert!(o2.status.success());
+    let again = dir2.path().join("out/clinics/1430123455/guide.pdf");
+    assert_eq!(std::fs::read(&pdf).ok(), std::fs::read(&again).ok());
+}
+
 const NO_START: &[char] = &[
     '、', '。', '，', '．', '」', '）', '』', '】', '〕', '・', 'ー', 'ぁ', 'ぃ', 'ぅ', 'ぇ', 'ぉ',
     'っ', 'ゃ', 'ゅ', 'ょ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ッ', 'ャ', 'ュ', 'ョ', '！', '？', '…',

@@ -73,9 +73,10 @@ impl Pictures {
     pub fn pdf(&self) -> BTreeMap<String, Arc<dyn Drawable>> {
         self.scenes
             .iter()
-            .map(|(id, (scene, _))| {
+            .map(|(id, (scene, alt))| {
                 let d: Arc<dyn Drawable> = Arc::new(ScenePicture {
                     scene: scene.clone(),
+                    alt: alt.clone(),
                 });
                 (id.clone(), d)
             })
@@ -86,6 +87,7 @@ impl Pictures {
 /// A scene as a PDF drawable.
 struct ScenePicture {
     scene: Arc<Scene>,
+    alt: String,
 }
 
 /// Printed pictures are at most this wide (mm): a full form still fits on a
@@ -123,6 +125,10 @@ impl Drawable for ScenePicture {
             y: origin.y,
         };
         ops.extend(scene::pdf::to_pdf_ops_at(&self.scene, at, w, &f));
+    }
+
+    fn alt(&self) -> Option<String> {
+        Some(self.alt.clone())
     }
 
     fn images(&self, width_mm: f32) -> Vec<pdf::PlacedImage> {

@@ -26,7 +26,7 @@
 //! drawn with `Do` through names the caller resolves.
 
 use printpdf::{
-    Color, FontId, LineCapStyle, LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode,
+    Color, DictItem, FontId, LineCapStyle, LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode,
     PdfFontHandle, TextItem, WindingOrder, XObjectId,
 };
 
@@ -152,19 +152,16 @@ impl Palette {
         u8::try_from(self.colours.len() - 1).ok()
     }
 
-    /// The colour space array, or `None` if no colour went in.
-    pub(crate) fn colour_space(&self) -> Option<String> {
+    /// The highest index and the lookup table of the `/Indexed` colour
+    /// space, or `None` if no colour went in.
+    pub(crate) fn lookup(&self) -> Option<(i32, Vec<u8>)> {
         if self.colours.is_empty() {
             return None;
         }
-        let mut s = format!("[/Indexed/DeviceRGB {}<", self.colours.len() - 1);
-        for c in &self.colours {
-            for v in c {
-                s.push_str(&format!("{v:02X}"));
-            }
-        }
-        s.push_str(">]");
-        Some(s)
+        Some((
+            self.colours.len() as i32 - 1,
+            self.colours.iter().flatten().copied().collect(),
+        ))
     }
 }
 
@@ -681,9 +678,31 @@ impl Encoder<'_> {
             }
             Op::LinkAnnotation { link } => self.links.push(link.clone()),
             Op::BeginMarkedContent { tag } => {
+                if !self.in_text || self.pending_et {
+                    self.flush_et();
+                }
                 self.sep();
                 self.name(tag);
                 self.operator("BMC");
+            }
+            Op::BeginMarkedContentWithProperties { tag, properties } => {
+                // Marked content opened outside text must not start inside
+                // a text object whose `ET` was held back.
+                if !self.in_text || self.pending_et {
+                    self.flush_et();
+                }
+                self.sep();
+                self.name(tag);
+                match properties {
+                    // An integer stands for the marked-content id.
+                    DictItem::Int(mcid) => {
+                        self.out.extend_from_slice(b"<</MCID ");
+                        int_to(&mut self.out, (*mcid).max(0) as u64);
+                        self.out.extend_from_slice(b">>");
+                    }
+                    _ => self.out.extend_from_slice(b"<<>>"),
+                }
+                self.operator("BDC");
             }
             Op::EndMarkedContent => self.operator("EMC"),
             Op::SetTextRenderingMode { mode } => {
@@ -885,9 +904,9 @@ fn op_name(op: &Op) -> &'static str {
         Op::MoveTextCursorAndSetLeading { .. } => "MoveTextCursorAndSetLeading",
         Op::SetRenderingIntent { .. } => "SetRenderingIntent",
         Op::BeginInlineImage | Op::BeginInlineImageData | Op::EndInlineImage => "inline image",
-        Op::BeginMarkedContentWithProperties { .. }
-        | Op::DefineMarkedContentPoint { .. }
-        | Op::EndMarkedContentWithProperties => "marked content with properties",
+        Op::DefineMarkedContentPoint { .. } | Op::EndMarkedContentWithProperties => {
+            "marked content with properties"
+        }
         Op::BeginOptionalContent { .. } | Op::EndOptionalContent => "optional content",
         Op::BeginCompatibilitySection | Op::EndCompatibilitySection => "compatibility section",
         Op::MoveToNextLineShowText { .. } | Op::SetSpacingMoveAndShowText { .. } => {
@@ -1019,10 +1038,7 @@ mod tests {
         let out = String::from_utf8(encode(&ops, &Res, &mut palette).bytes).unwrap_or_default();
         // 0.071 is 0x12 after rounding to 1/1000: the same entry.
         assert_eq!(out, "/P cs\n0 sc\n.123 .5 .5 RG\n.3 g\n");
-        assert_eq!(
-            palette.colour_space().as_deref(),
-            Some("[/Indexed/DeviceRGB 0<1200FF>]")
-        );
+        assert_eq!(palette.lookup(), Some((0, vec![0x12, 0x00, 0xFF])));
     }
 
     #[test]

@@ -246,6 +246,12 @@ pub trait Drawable: Send + Sync {
     fn images(&self, _width_mm: f32) -> Vec<PlacedImage> {
         Vec::new()
     }
+
+    /// Alternative text of the drawing (the figure's `/Alt` in tagged PDF:
+    /// what a screen reader says instead of the picture).
+    fn alt(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A PNG placed by a [`Drawable`], in millimetres from the top-left corner of

@@ -2,17 +2,20 @@
 //! character → glyph lookup and advance widths for line breaking, and the
 //! helpers that turn measured text into printpdf text operations.
 //!
-//! The tables are read directly (no printpdf `ParsedFont`): its cmap lookup
-//! is far too slow to call per character, and its parse alone took longer
-//! than rendering a whole handout. This module reads the `cmap`, `hmtx`,
-//! `hhea` and `head` tables and answers lookups with a binary search; the
-//! `embed` module subsets and embeds the faces. Text is always emitted as
-//! glyph ids with the source character attached, which becomes the
-//! `/ToUnicode` map.
+//! Each face is read with `skrifa` once per process; its character map and
+//! advance widths are then copied into flat tables, so the per-character
+//! lookups of line breaking cost an array index. The `embed` module subsets
+//! and embeds the faces. Text is always emitted as glyph ids with the
+//! source character attached, which becomes the `/ToUnicode` map.
 
 use std::fmt;
 
 use printpdf::{Codepoint, Color, FontId, Op, PdfFontHandle, Pt, Rgb, TextItem, TextMatrix};
+
+use std::sync::Arc;
+
+use skrifa::instance::{LocationRef, Size};
+use skrifa::{GlyphId, MetadataProvider};
 
 use super::PdfError;
 use super::embed::FaceData;
@@ -235,19 +238,21 @@ pub(crate) fn is_invisible(c: char) -> bool {
 
 impl Face {
     fn parse(bytes: &[u8], seed: u32) -> Result<Face, PdfError> {
-        let data = FaceData::parse(bytes)?;
+        let data = FaceData::parse(Arc::new(bytes.to_vec()), 0)?;
+        let font = data.font()?;
         let units_per_em = f32::from(data.units_per_em);
-        let hhea = data.table(b"hhea")?;
-        let num_h_metrics = usize::from(be_u16(hhea, 34)?);
-        let hmtx = data.table(b"hmtx")?;
-        let mut advances = Vec::with_capacity(num_h_metrics);
-        for i in 0..num_h_metrics {
-            advances.push(be_u16(hmtx, i * 4)?);
+        let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
+        let advances: Vec<u16> = (0..u32::from(data.num_glyphs()))
+            .map(|g| {
+                metrics
+                    .advance_width(GlyphId::new(g))
+                    .map_or(0, |a| a.round().clamp(0.0, 65535.0) as u16)
+            })
+            .collect();
+        let cmap = Cmap::new(&font.charmap());
+        if cmap.is_empty() {
+            return Err(PdfError::Font("font has no Unicode cmap".into()));
         }
-        if advances.is_empty() {
-            return Err(PdfError::Font("hmtx has no metrics".into()));
-        }
-        let cmap = Cmap::parse(data.table(b"cmap")?)?;
         let mut face = Face {
             data,
             id: FontId(subset_tag(bytes, seed)),
@@ -339,136 +344,42 @@ fn subset_tag(bytes: &[u8], seed: u32) -> String {
     tag
 }
 
-// ---------------------------------------------------------------------------
-// Minimal sfnt table reading (bounds-checked; malformed input is an error).
-
-fn be_u16(data: &[u8], at: usize) -> Result<u16, PdfError> {
-    data.get(at..at + 2)
-        .map(|b| u16::from_be_bytes([b[0], b[1]]))
-        .ok_or_else(|| PdfError::Font(format!("font table truncated at {at}")))
-}
-
-fn be_u32(data: &[u8], at: usize) -> Result<u32, PdfError> {
-    data.get(at..at + 4)
-        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-        .ok_or_else(|| PdfError::Font(format!("font table truncated at {at}")))
-}
-
-/// A Unicode cmap subtable in a form that answers lookups by binary search.
-enum Cmap {
-    /// Format 12: sorted (start, end, start glyph) groups.
-    Groups(Vec<(u32, u32, u32)>),
-    /// Format 4: segments and the glyph id array.
-    Segments {
-        segs: Vec<Seg4>,
-        glyph_ids: Vec<u16>,
-    },
-}
-
-struct Seg4 {
-    end: u16,
-    start: u16,
-    delta: u16,
-    /// idRangeOffset / 2 − (segCount − i): index into `glyph_ids` of the
-    /// segment's first code, or `None` for delta-only segments.
-    range_base: Option<isize>,
+/// Character → glyph, read once from the font's `cmap` (through `skrifa`):
+/// a direct table for the Basic Multilingual Plane, a sorted list beyond.
+struct Cmap {
+    bmp: Vec<u16>,
+    astral: Vec<(u32, u16)>,
 }
 
 impl Cmap {
-    fn parse(cmap: &[u8]) -> Result<Cmap, PdfError> {
-        let num = usize::from(be_u16(cmap, 2)?);
-        let mut best12 = None;
-        let mut best4 = None;
-        for i in 0..num {
-            let at = 4 + i * 8;
-            let platform = be_u16(cmap, at)?;
-            let encoding = be_u16(cmap, at + 2)?;
-            let offset = be_u32(cmap, at + 4)? as usize;
-            let Ok(format) = be_u16(cmap, offset) else {
+    fn new(charmap: &skrifa::charmap::Charmap<'_>) -> Cmap {
+        let mut bmp = vec![0u16; 0x1_0000];
+        let mut astral = Vec::new();
+        for (c, g) in charmap.mappings() {
+            let Ok(g) = u16::try_from(g.to_u32()) else {
                 continue;
             };
-            let unicode = platform == 0 || (platform == 3 && (encoding == 1 || encoding == 10));
-            if !unicode {
-                continue;
-            }
-            match format {
-                12 if best12.is_none() => best12 = Some(offset),
-                4 if best4.is_none() => best4 = Some(offset),
-                _ => {}
+            match usize::try_from(c) {
+                Ok(i) if i < bmp.len() => bmp[i] = g,
+                _ => astral.push((c, g)),
             }
         }
-        if let Some(off) = best12 {
-            let n = be_u32(cmap, off + 12)? as usize;
-            let mut groups = Vec::with_capacity(n.min(1 << 16));
-            for g in 0..n {
-                let at = off + 16 + g * 12;
-                groups.push((
-                    be_u32(cmap, at)?,
-                    be_u32(cmap, at + 4)?,
-                    be_u32(cmap, at + 8)?,
-                ));
-            }
-            groups.sort_unstable_by_key(|g| g.0);
-            return Ok(Cmap::Groups(groups));
-        }
-        if let Some(off) = best4 {
-            let length = usize::from(be_u16(cmap, off + 2)?);
-            let seg_count = usize::from(be_u16(cmap, off + 6)?) / 2;
-            let ends = off + 14;
-            let starts = ends + seg_count * 2 + 2;
-            let deltas = starts + seg_count * 2;
-            let ranges = deltas + seg_count * 2;
-            let glyph_array = ranges + seg_count * 2;
-            let mut segs = Vec::with_capacity(seg_count);
-            for i in 0..seg_count {
-                let range_offset = be_u16(cmap, ranges + i * 2)?;
-                segs.push(Seg4 {
-                    end: be_u16(cmap, ends + i * 2)?,
-                    start: be_u16(cmap, starts + i * 2)?,
-                    delta: be_u16(cmap, deltas + i * 2)?,
-                    range_base: (range_offset != 0)
-                        .then(|| (range_offset / 2) as isize - (seg_count - i) as isize),
-                });
-            }
-            let end = (off + length).min(cmap.len());
-            let mut glyph_ids = Vec::new();
-            let mut at = glyph_array;
-            while at + 2 <= end {
-                glyph_ids.push(be_u16(cmap, at)?);
-                at += 2;
-            }
-            return Ok(Cmap::Segments { segs, glyph_ids });
-        }
-        Err(PdfError::Font(
-            "font has no Unicode cmap subtable (format 4 or 12)".into(),
-        ))
+        astral.sort_unstable();
+        Cmap { bmp, astral }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.astral.is_empty() && self.bmp.iter().all(|g| *g == 0)
     }
 
     fn lookup(&self, c: u32) -> Option<u16> {
-        match self {
-            Cmap::Groups(groups) => {
-                let i = groups.partition_point(|g| g.1 < c);
-                let (start, end, glyph) = *groups.get(i)?;
-                (start <= c && c <= end)
-                    .then(|| u16::try_from(glyph + (c - start)).ok())
-                    .flatten()
-            }
-            Cmap::Segments { segs, glyph_ids } => {
-                let c = u16::try_from(c).ok()?;
-                let i = segs.partition_point(|s| s.end < c);
-                let s = segs.get(i)?;
-                if c < s.start {
-                    return None;
-                }
-                match s.range_base {
-                    None => Some(c.wrapping_add(s.delta)),
-                    Some(base) => {
-                        let idx = base + (c - s.start) as isize;
-                        let g = *glyph_ids.get(usize::try_from(idx).ok()?)?;
-                        (g != 0).then(|| g.wrapping_add(s.delta))
-                    }
-                }
-            }
+        match self.bmp.get(c as usize) {
+            Some(g) => Some(*g),
+            None => self
+                .astral
+                .binary_search_by_key(&c, |e| e.0)
+                .ok()
+                .map(|i| self.astral[i].1),
         }
     }
 }
@@ -480,7 +391,6 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(Fonts::from_bytes(b"not a font", b"").is_err());
-        assert!(Cmap::parse(&[0, 0, 0, 1]).is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Raster images (PNG or whatever printpdf can decode) as PDF image
+//! Raster images (PNG or JPEG, decoded with the `image` crate) as PDF image
 //! XObjects, lossless: 8- or 16-bit samples, Flate-compressed, a soft mask
 //! only when some pixel is not opaque.
 //!
@@ -8,48 +8,58 @@
 
 use std::sync::{Arc, Mutex};
 
-use printpdf::{RawImage, RawImageData, RawImageFormat};
+use image::DynamicImage;
+use pdf_writer::{Filter, Ref};
 
-use super::deflate;
-use super::file::Obj;
+use super::file::{PdfFile, deflate_best};
 
-/// An image ready to be written: its stream dictionary entries and data,
-/// and those of its soft mask.
+/// An image ready to be written: its pixel size, colour samples and alpha.
 pub(crate) struct Encoded {
     pub width: u32,
     pub height: u32,
-    /// Stream dictionary entries except `/SMask`.
-    dict: String,
+    grey: bool,
+    bits: i32,
+    /// Flate-compressed colour samples.
     data: Vec<u8>,
-    /// Alpha channel, if any pixel is not opaque.
-    mask: Option<(String, Vec<u8>)>,
+    /// Flate-compressed alpha channel, if any pixel is not opaque.
+    mask: Option<Vec<u8>>,
 }
 
 impl Encoded {
-    /// The image objects for a file: the soft mask (if any) and the image,
-    /// which refers to the mask by `mask_id` when one is returned.
-    pub(crate) fn objects(&self, mask_id: impl FnOnce() -> u32) -> (Option<Obj>, Obj) {
-        match &self.mask {
-            Some((d, data)) => {
-                let id = mask_id();
-                let mask = Obj::Stream {
-                    dict: d.clone(),
-                    data: data.clone(),
-                };
-                let img = Obj::Stream {
-                    dict: format!("{}/SMask {id} 0 R", self.dict),
-                    data: self.data.clone(),
-                };
-                (Some(mask), img)
+    /// Writes the image (and its soft mask, if any) as `id` (and `mask_id`).
+    pub(crate) fn write(&self, file: &mut PdfFile, id: Ref, mask_id: impl FnOnce() -> Ref) {
+        let mask = self.mask.as_ref().map(|m| (mask_id(), m));
+        file.stream(|c| {
+            let mut img = c.image_xobject(id, &self.data);
+            img.filter(Filter::FlateDecode);
+            img.width(self.width as i32)
+                .height(self.height as i32)
+                .bits_per_component(self.bits);
+            if self.grey {
+                img.color_space().device_gray();
+            } else {
+                img.color_space().device_rgb();
             }
-            None => (
-                None,
-                Obj::Stream {
-                    dict: self.dict.clone(),
-                    data: self.data.clone(),
-                },
-            ),
+            if let Some((mid, _)) = mask {
+                img.s_mask(mid);
+            }
+        });
+        if let Some((mid, data)) = mask {
+            file.stream(|c| {
+                let mut m = c.image_xobject(mid, data);
+                m.filter(Filter::FlateDecode);
+                m.width(self.width as i32)
+                    .height(self.height as i32)
+                    .bits_per_component(self.bits);
+                m.color_space().device_gray();
+            });
         }
+    }
+
+    /// Whether a soft mask is written with the image.
+    #[cfg(test)]
+    fn has_mask(&self) -> bool {
+        self.mask.is_some()
     }
 }
 
@@ -59,8 +69,8 @@ static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
 /// Distinct images kept encoded per process.
 const CACHE_SIZE: usize = 32;
 
-/// Encodes image file bytes (decoding them with printpdf), from the cache
-/// when the same bytes were encoded before.
+/// Encodes image file bytes, from the cache when the same bytes were
+/// encoded before.
 pub(crate) fn encode(bytes: &[u8]) -> Result<Arc<Encoded>, String> {
     let key = (
         fnv(bytes, 0xcbf2_9ce4_8422_2325),
@@ -76,9 +86,8 @@ pub(crate) fn encode(bytes: &[u8]) -> Result<Arc<Encoded>, String> {
     if let Some((_, e)) = cache.iter().find(|(k, _)| *k == key) {
         return Ok(e.clone());
     }
-    let mut warnings = Vec::new();
-    let raw = RawImage::decode_from_bytes(bytes, &mut warnings)?;
-    let enc = Arc::new(from_raw(&raw)?);
+    let img = image::load_from_memory(bytes).map_err(|e| e.to_string())?;
+    let enc = Arc::new(from_image(&img)?);
     if cache.len() >= CACHE_SIZE {
         cache.remove(0);
     }
@@ -102,121 +111,85 @@ fn fnv(data: &[u8], seed: u64) -> u64 {
 }
 
 /// Splits decoded pixels into colour samples and alpha, at 8 or 16 bits.
-fn from_raw(raw: &RawImage) -> Result<Encoded, String> {
-    let (w, h) = (raw.width, raw.height);
-    let n = w
-        .checked_mul(h)
-        .filter(|&n| n > 0)
-        .ok_or("image has no pixels")?;
-    use RawImageFormat as F;
-    // (colour channel order within a pixel, alpha channel, channels per pixel)
-    let (order, alpha, stride): (&[usize], Option<usize>, usize) = match raw.data_format {
-        F::R8 | F::R16 => (&[0], None, 1),
-        F::RG8 | F::RG16 => (&[0], Some(1), 2),
-        F::RGB8 | F::RGB16 | F::RGBF32 => (&[0, 1, 2], None, 3),
-        F::RGBA8 | F::RGBA16 | F::RGBAF32 => (&[0, 1, 2], Some(3), 4),
-        F::BGR8 => (&[2, 1, 0], None, 3),
-        F::BGRA8 => (&[2, 1, 0], Some(3), 4),
-    };
-    // Samples as u16 with their bit depth.
-    let (samples, bits): (Vec<u16>, u32) = match &raw.pixels {
-        RawImageData::U8(v) => (v.iter().map(|&b| u16::from(b)).collect(), 8),
-        RawImageData::U16(v) => (v.clone(), 16),
-        RawImageData::F32(v) => (
-            v.iter()
-                .map(|&f| (f.clamp(0.0, 1.0) * 255.0).round() as u16)
-                .collect(),
-            8,
-        ),
-    };
-    if samples.len() < n * stride {
-        return Err("image data shorter than its size".into());
+fn from_image(img: &DynamicImage) -> Result<Encoded, String> {
+    let (w, h) = (img.width(), img.height());
+    if w == 0 || h == 0 {
+        return Err("image has no pixels".into());
     }
-    let push = |out: &mut Vec<u8>, s: u16| {
-        if bits == 16 {
-            out.extend_from_slice(&s.to_be_bytes());
+    let grey = !img.color().has_color();
+    let alpha = img.color().has_alpha();
+    let wide = img.color().bytes_per_pixel() / img.color().channel_count() > 1;
+    let channels = if grey { 1 } else { 3 };
+    let (colour, mask, bits): (Vec<u8>, Vec<u8>, i32) = if wide {
+        let px = if grey {
+            img.to_luma_alpha16().into_raw()
         } else {
-            out.push(s as u8);
+            img.to_rgba16().into_raw()
+        };
+        let stride = channels + 1;
+        let mut colour = Vec::with_capacity(px.len() / stride * channels * 2);
+        let mut mask = Vec::new();
+        for p in px.chunks_exact(stride) {
+            for c in &p[..channels] {
+                colour.extend_from_slice(&c.to_be_bytes());
+            }
+            if alpha {
+                mask.extend_from_slice(&p[channels].to_be_bytes());
+            }
         }
-    };
-    let bpc = bits as usize / 8;
-    let mut colour = Vec::with_capacity(n * order.len() * bpc);
-    let mut mask = Vec::new();
-    let max = if bits == 16 { u16::MAX } else { 255 };
-    let mut opaque = true;
-    for px in samples.chunks_exact(stride).take(n) {
-        for &c in order {
-            push(&mut colour, px[c]);
-        }
-        if let Some(a) = alpha {
-            opaque &= px[a] == max;
-            push(&mut mask, px[a]);
-        }
-    }
-    let space = if order.len() == 1 {
-        "DeviceGray"
+        let opaque = !alpha || px.chunks_exact(stride).all(|p| p[channels] == u16::MAX);
+        (colour, if opaque { Vec::new() } else { mask }, 16)
     } else {
-        "DeviceRGB"
+        let px = if grey {
+            img.to_luma_alpha8().into_raw()
+        } else {
+            img.to_rgba8().into_raw()
+        };
+        let stride = channels + 1;
+        let mut colour = Vec::with_capacity(px.len() / stride * channels);
+        let mut mask = Vec::new();
+        for p in px.chunks_exact(stride) {
+            colour.extend_from_slice(&p[..channels]);
+            if alpha {
+                mask.push(p[channels]);
+            }
+        }
+        let opaque = !alpha || mask.iter().all(|a| *a == u8::MAX);
+        (colour, if opaque { Vec::new() } else { mask }, 8)
     };
-    let (w, h) = (w as u32, h as u32);
-    let head = |space: &str| {
-        format!(
-            "/Type/XObject/Subtype/Image/Width {w}/Height {h}/ColorSpace/{space}/BitsPerComponent {bits}/Filter/FlateDecode"
-        )
-    };
-    let mask = (alpha.is_some() && !opaque).then(|| {
-        (
-            head("DeviceGray"),
-            deflate::zlib_with(&mask, deflate::Effort::BEST),
-        )
-    });
     Ok(Encoded {
         width: w,
         height: h,
-        dict: head(space),
-        data: deflate::zlib_with(&colour, deflate::Effort::BEST),
-        mask,
+        grey,
+        bits,
+        data: deflate_best(&colour),
+        mask: (!mask.is_empty()).then(|| deflate_best(&mask)),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn raw(format: RawImageFormat, pixels: Vec<u8>, w: usize, h: usize) -> RawImage {
-        RawImage {
-            pixels: RawImageData::U8(pixels),
-            width: w,
-            height: h,
-            data_format: format,
-            tag: Vec::new(),
-        }
-    }
+    use image::{ImageBuffer, Rgb, Rgba};
 
     #[test]
     fn opaque_alpha_is_dropped_and_real_alpha_kept() {
-        let img = from_raw(&raw(
-            RawImageFormat::RGBA8,
-            vec![1, 2, 3, 255, 4, 5, 6, 255],
-            2,
-            1,
-        ));
-        let img = img.unwrap_or_else(|e| panic!("{e}"));
-        assert!(img.mask.is_none());
-        assert!(img.dict.contains("/DeviceRGB"));
-        let img = from_raw(&raw(
-            RawImageFormat::RGBA8,
-            vec![1, 2, 3, 0, 4, 5, 6, 255],
-            2,
-            1,
-        ));
-        assert!(img.unwrap_or_else(|e| panic!("{e}")).mask.is_some());
-        let bgr = from_raw(&raw(RawImageFormat::BGR8, vec![1, 2, 3], 1, 1));
-        assert_eq!(
-            bgr.map(|e| e.dict.contains("/Width 1/Height 1")).ok(),
-            Some(true)
+        let opaque: ImageBuffer<Rgba<u8>, Vec<u8>> =
+            ImageBuffer::from_raw(2, 1, vec![1, 2, 3, 255, 4, 5, 6, 255]).expect("buffer");
+        let img = from_image(&DynamicImage::ImageRgba8(opaque)).expect("encodes");
+        assert!(!img.has_mask());
+        assert!(!img.grey);
+        let holes: ImageBuffer<Rgba<u8>, Vec<u8>> =
+            ImageBuffer::from_raw(2, 1, vec![1, 2, 3, 0, 4, 5, 6, 255]).expect("buffer");
+        assert!(
+            from_image(&DynamicImage::ImageRgba8(holes))
+                .expect("encodes")
+                .has_mask()
         );
-        assert!(from_raw(&raw(RawImageFormat::RGB8, vec![1, 2], 1, 1)).is_err());
-        assert!(from_raw(&raw(RawImageFormat::RGB8, vec![], 0, 0)).is_err());
+        let rgb: ImageBuffer<Rgb<u8>, Vec<u8>> =
+            ImageBuffer::from_raw(1, 1, vec![1, 2, 3]).expect("buffer");
+        let e = from_image(&DynamicImage::ImageRgb8(rgb)).expect("encodes");
+        assert_eq!((e.width, e.height, e.bits), (1, 1, 8));
+        assert!(encode(b"not an image").is_err());
     }
 }

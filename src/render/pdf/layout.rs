@@ -25,6 +25,7 @@ use std::sync::Arc;
 use super::doc::{Block, CalloutKind, Column, Document, Drawable, Span, SpanStyle};
 use super::fonts::{Fonts, Weight};
 use super::linebreak::{BOX_BLEED_EM, BaseStyle, Line, Warnings, layout_spans};
+use super::structure::{self, Role};
 use super::style::*;
 
 /// One glyph positioned on a baseline.
@@ -45,6 +46,8 @@ pub(crate) struct GlyphPos {
 pub(crate) enum Cmd {
     /// A run of glyphs in one face, size and colour.
     Glyphs {
+        /// Structure element (0: an artifact).
+        tag: u32,
         y: f32,
         size: f32,
         weight: Weight,
@@ -94,6 +97,8 @@ pub(crate) enum Cmd {
     },
     /// A caller-supplied drawing, top-left at (x, y), `w` wide.
     Custom {
+        /// Structure element (0: an artifact).
+        tag: u32,
         drawable: Arc<dyn Drawable>,
         x: f32,
         y: f32,
@@ -299,6 +304,7 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
             j += 1;
         }
         cmds.push(Cmd::Glyphs {
+            tag: 0,
             y: baseline,
             size: a.size,
             weight: a.weight,
@@ -343,6 +349,7 @@ struct Layouter<'a> {
     fonts: &'a Fonts,
     warnings: &'a mut Warnings,
     units: Vec<Unit>,
+    tree: structure::Tree,
 }
 
 impl Layouter<'_> {
@@ -365,6 +372,43 @@ impl Layouter<'_> {
     }
 
     fn block(&mut self, block: &Block, x: f32, w: f32, ctx: Ctx) {
+        let role = match block {
+            Block::Title { .. } => Some(Role::H1),
+            Block::Heading { level, .. } => Some(Role::heading(*level)),
+            Block::Paragraph(_) => Some(Role::P),
+            Block::List { .. } | Block::Checklist(_) => Some(Role::L),
+            Block::Table { .. } => Some(Role::Table),
+            Block::Callout { .. } => Some(Role::Div),
+            Block::Custom(_) => Some(Role::Figure),
+            Block::Spacer(_) | Block::PageBreak => None,
+        };
+        let Some(role) = role else {
+            return self.block_content(block, x, w, ctx);
+        };
+        let alt = match block {
+            Block::Custom(d) => d.alt(),
+            _ => None,
+        };
+        let start = self.units.len();
+        let id = self.tree.open(role, alt);
+        self.block_content(block, x, w, ctx);
+        self.tree.close();
+        structure::claim_units(&mut self.units[start..], id);
+    }
+
+    /// Lays out the items of a list or checklist as `LI` elements.
+    fn list_item(&mut self, f: impl FnOnce(&mut Self)) {
+        let start = self.units.len();
+        let li = self.tree.open(Role::LI, None);
+        self.tree.open(Role::LBody, None);
+        f(self);
+        self.tree.close();
+        self.tree.close();
+        // The body's blocks claimed their text; what is left is the marker.
+        structure::claim_units(&mut self.units[start..], li);
+    }
+
+    fn block_content(&mut self, block: &Block, x: f32, w: f32, ctx: Ctx) {
         match block {
             Block::Title { text, subtitle } => self.title(text, subtitle, x, w),
             Block::Heading {
@@ -712,19 +756,21 @@ impl Layouter<'_> {
                     label,
                 ));
             }
-            self.indented_item(item, x + marker_w, w - marker_w, ctx, |strip, bl, sz| {
-                match label_line {
-                    Some((line, label)) => {
-                        let lx = x + marker_w - size * 0.5 - line.width;
-                        draw_line(&mut strip.cmds, &line, &[Span::normal(label)], lx, bl);
+            self.list_item(|l| {
+                l.indented_item(item, x + marker_w, w - marker_w, ctx, |strip, bl, sz| {
+                    match label_line {
+                        Some((line, label)) => {
+                            let lx = x + marker_w - size * 0.5 - line.width;
+                            draw_line(&mut strip.cmds, &line, &[Span::normal(label)], lx, bl);
+                        }
+                        None => strip.cmds.push(Cmd::Disc {
+                            cx: x + size * 0.45,
+                            cy: bl - sz * 0.33,
+                            r: sz * 0.15,
+                            color: ACCENT,
+                        }),
                     }
-                    None => strip.cmds.push(Cmd::Disc {
-                        cx: x + size * 0.45,
-                        cy: bl - sz * 0.33,
-                        r: sz * 0.15,
-                        color: ACCENT,
-                    }),
-                }
+                })
             });
         }
         self.gap(BLOCK_GAP);
@@ -740,24 +786,26 @@ impl Layouter<'_> {
                 self.gap(3.0);
             }
             let block = [Block::Paragraph(spans.clone())];
-            self.indented_item(
-                &block,
-                x + indent,
-                w - indent,
-                Ctx { para_gap: 0.0 },
-                |strip, bl, sz| {
-                    let top = bl - EM_ASCENT * sz + (sz - boxw) / 2.0;
-                    strip.cmds.push(Cmd::Rect {
-                        x: x + 1.0,
-                        y: top,
-                        w: boxw,
-                        h: boxw,
-                        radius: 1.2,
-                        fill: Some(WHITE),
-                        stroke: Some((MUTED, 0.9)),
-                    });
-                },
-            );
+            self.list_item(|l| {
+                l.indented_item(
+                    &block,
+                    x + indent,
+                    w - indent,
+                    Ctx { para_gap: 0.0 },
+                    |strip, bl, sz| {
+                        let top = bl - EM_ASCENT * sz + (sz - boxw) / 2.0;
+                        strip.cmds.push(Cmd::Rect {
+                            x: x + 1.0,
+                            y: top,
+                            w: boxw,
+                            h: boxw,
+                            radius: 1.2,
+                            fill: Some(WHITE),
+                            stroke: Some((MUTED, 0.9)),
+                        });
+                    },
+                )
+            });
         }
         self.gap(BLOCK_GAP);
     }
@@ -778,6 +826,7 @@ impl Layouter<'_> {
         let strip = Strip {
             h,
             cmds: vec![Cmd::Custom {
+                tag: 0,
                 drawable: Arc::clone(d),
                 x,
                 y: 0.0,
@@ -949,6 +998,10 @@ impl Layouter<'_> {
             })
             .collect();
         let max_lines = cell_lines.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        self.tree.open(Role::TR, None);
+        let cell_role = if header { Role::TH } else { Role::TD };
+        let cell_ids: Vec<u32> = (0..ncols).map(|_| self.tree.add(cell_role, None)).collect();
+        self.tree.close();
         // Slice rows that cannot fit on a page between lines.
         let per_slice = (((body_height() - 60.0) - 2.0 * pad_v) / lh)
             .floor()
@@ -984,6 +1037,7 @@ impl Layouter<'_> {
             }
             for (c, lines) in cell_lines.iter().enumerate() {
                 let spans = cells.get(c).unwrap_or(&empty);
+                let before = strip.cmds.len();
                 for (k, line) in lines.iter().enumerate().take(to).skip(from) {
                     let bl = pad_v
                         + (k - from) as f32 * lh
@@ -991,6 +1045,7 @@ impl Layouter<'_> {
                         + EM_ASCENT * base.size;
                     draw_line(&mut strip.cmds, line, spans, xs[c] + pad_h, bl);
                 }
+                structure::claim(&mut strip.cmds[before..], cell_ids[c]);
             }
             // Borders: verticals, bottom, and the top for the header.
             let rule = |x1, y1, x2, y2| Cmd::Line {
@@ -1086,11 +1141,16 @@ fn measure(units: &[Unit]) -> f32 {
 }
 
 /// Lays the document's blocks out into a unit stream.
-pub(crate) fn layout_document(doc: &Document, fonts: &Fonts, warnings: &mut Warnings) -> Vec<Unit> {
+pub(crate) fn layout_document(
+    doc: &Document,
+    fonts: &Fonts,
+    warnings: &mut Warnings,
+) -> (Vec<Unit>, Vec<structure::Node>) {
     let mut l = Layouter {
         fonts,
         warnings,
         units: Vec::new(),
+        tree: structure::Tree::default(),
     };
     l.blocks(
         &doc.blocks,
@@ -1100,7 +1160,7 @@ pub(crate) fn layout_document(doc: &Document, fonts: &Fonts, warnings: &mut Warn
             para_gap: BLOCK_GAP,
         },
     );
-    l.units
+    (l.units, l.tree.nodes)
 }
 
 // ---------------------------------------------------------------------------
@@ -1333,7 +1393,12 @@ impl Paginator {
                     self.gap = 0.0;
                     self.suppress_gap = false;
                 }
-                Unit::TableStart(h) => self.table_header = Some(h),
+                Unit::TableStart(mut h) => {
+                    // Repeats of the header are artifacts: the header is
+                    // in the structure once.
+                    structure::release(&mut h.cmds);
+                    self.table_header = Some(h)
+                }
                 Unit::TableEnd => self.table_header = None,
             }
         }

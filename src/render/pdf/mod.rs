@@ -11,11 +11,10 @@
 //! * `writer` — pages to printpdf operations, fonts, images, outline,
 //!   `/Lang` and metadata.
 //! * `content` — compact content streams from those operations.
-//! * `file` — the file: object stream, cross-reference stream, a trailer
-//!   `/ID` hashed from the content (same input, same bytes).
+//! * `file` — stream compression (`flate2`) and a trailer `/ID` hashed from
+//!   the content (same input, same bytes); `pdf-writer` writes the objects.
 //! * `image` — lossless raster images, encoded once per process.
-//! * `embed` — TrueType subsetting and CID font embedding.
-//! * `deflate` — a fast zlib encoder for the PDF streams.
+//! * `embed` — font reading (`skrifa`) and lossless subsetting (`skera`).
 //! * `style` — page geometry, type scale and colours.
 //!
 //! Pages are A4 portrait with 18 mm side margins, a running header and a
@@ -44,7 +43,6 @@
 //! ```
 
 mod content;
-mod deflate;
 pub mod doc;
 mod embed;
 mod file;
@@ -52,6 +50,7 @@ pub mod fonts;
 mod image;
 mod layout;
 mod linebreak;
+mod structure;
 mod style;
 mod writer;
 
@@ -89,7 +88,7 @@ pub struct Rendered {
 /// with the running header and footer.
 pub fn render(doc: &Document, fonts: &Fonts) -> Result<Rendered, PdfError> {
     let mut warnings = linebreak::Warnings::default();
-    let units = layout::layout_document(doc, fonts, &mut warnings);
+    let (units, nodes) = layout::layout_document(doc, fonts, &mut warnings);
     let layout::Paginated {
         mut pages, marks, ..
     } = layout::paginate(units, &mut warnings);
@@ -98,7 +97,7 @@ pub fn render(doc: &Document, fonts: &Fonts) -> Result<Rendered, PdfError> {
         let heads = layout::running_heads(doc, i + 1, total, fonts, &mut warnings);
         page.cmds.extend(heads);
     }
-    let bytes = writer::write(doc, fonts, pages, &marks, &mut warnings)?;
+    let bytes = writer::write(doc, fonts, pages, &marks, &nodes, &mut warnings)?;
     Ok(Rendered {
         bytes,
         pages: total,

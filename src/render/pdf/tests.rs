@@ -242,7 +242,7 @@ fn punctuation_is_set_solid() {
 
 fn layout_doc(doc: &Document) -> (Vec<Unit>, layout::Paginated) {
     let mut w = Warnings::default();
-    let units = layout::layout_document(doc, fonts(), &mut w);
+    let (units, _) = layout::layout_document(doc, fonts(), &mut w);
     let kept = units.clone();
     (kept, layout::paginate(units, &mut w))
 }
@@ -431,6 +431,9 @@ impl Drawable for Frame {
             "図の説明",
         );
     }
+    fn alt(&self) -> Option<String> {
+        Some("申請画面の図".into())
+    }
 }
 
 fn sample_doc() -> Document {
@@ -478,6 +481,20 @@ fn sample_doc() -> Document {
                 body: vec![Block::text("補足")],
             },
             Block::Custom(Arc::new(Frame)),
+            Block::Table {
+                columns: vec![
+                    Column {
+                        header: "項目".into(),
+                        width: 1.0,
+                    },
+                    Column {
+                        header: "値".into(),
+                        width: 2.0,
+                    },
+                ],
+                rows: vec![vec![vec![Span::normal("氏名")], vec![Span::normal("青木")]]],
+                highlight_col: None,
+            },
             Block::Spacer(5.0),
             Block::PageBreak,
             Block::Heading {
@@ -493,31 +510,22 @@ fn sample_doc() -> Document {
 /// The file followed by the decompressed data of every Flate stream in it
 /// (dictionaries live in a compressed object stream).
 fn with_streams_inflated(pdf: &[u8]) -> Vec<u8> {
-    use printpdf::{DictItem, ExternalStream};
     let mut all = pdf.to_vec();
     let mut at = 0;
-    while let Some(p) = find_from(pdf, b">>stream\n", at) {
-        let start = p + 9;
+    while let Some(p) = find_from(pdf, b"stream\n", at) {
+        let start = p + 7;
+        if !(pdf[..p].ends_with(b">>\n") || pdf[..p].ends_with(b">>")) {
+            at = start;
+            continue;
+        }
         let Some(end) = find_from(pdf, b"\nendstream", start) else {
             break;
         };
         let head_from = pdf[..p].iter().rposition(|&b| b == b'<').unwrap_or(0);
         if find_from(&pdf[..p], b"/FlateDecode", head_from.saturating_sub(200)).is_some() {
-            let item = DictItem::Stream {
-                stream: ExternalStream {
-                    dict: std::collections::BTreeMap::from([(
-                        "Filter".to_string(),
-                        DictItem::Name(b"FlateDecode".to_vec()),
-                    )]),
-                    content: pdf[start..end].to_vec(),
-                    compress: false,
-                },
-            };
-            if let Ok(Ok(raw)) = item
-                .to_lopdf()
-                .as_stream()
-                .map(|s| s.decompressed_content())
-            {
+            let mut raw = Vec::new();
+            let mut d = flate2::read::ZlibDecoder::new(&pdf[start..end]);
+            if std::io::Read::read_to_end(&mut d, &mut raw).is_ok() {
                 all.extend_from_slice(&raw);
             }
         }
@@ -571,6 +579,54 @@ fn renders_a_pdf() {
     assert!(find(b"/FontFile2"));
     assert!(find(b"/ToUnicode"));
     assert!(out.bytes.len() < 150_000, "{} bytes", out.bytes.len());
+}
+
+#[test]
+fn handouts_are_tagged_in_reading_order() {
+    let out = match render(&sample_doc(), fonts()) {
+        Ok(o) => o,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    let all = with_streams_inflated(&out.bytes);
+    let text = String::from_utf8_lossy(&all);
+    for want in [
+        "/MarkInfo<</Marked true>>",
+        "/StructTreeRoot",
+        "/ParentTree",
+        "/DisplayDocTitle true",
+        "/Lang(ja)",
+        "/S/Document",
+        "/S/H1",
+        "/S/H2",
+        "/S/H3",
+        "/S/P",
+        "/S/L",
+        "/S/LI",
+        "/S/LBody",
+        "/S/Table",
+        "/S/TR",
+        "/S/TH",
+        "/S/TD",
+        "/S/Div",
+        "/S/Figure",
+        "/Artifact BMC",
+        "/Figure<</MCID",
+    ] {
+        assert!(text.contains(want), "missing {want}");
+    }
+    // The figure carries its alternative text (UTF-16BE of 申請画面の図).
+    assert!(text.contains("/Alt<FEFF7533"), "figure /Alt");
+    // Every marked-content id opened in a page is closed, and the page's
+    // parent-tree array has one element per id.
+    let bdc = text.matches("BDC").count();
+    let bmc = text.matches("BMC").count();
+    let emc = text.matches("EMC").count();
+    assert_eq!(bdc + bmc, emc);
+    // Structure elements come in reading order: the title's heading first,
+    // the table after the figure.
+    let pos = |s: &str| text.find(s).unwrap_or(usize::MAX);
+    assert!(pos("/S/H1") < pos("/S/H2"));
+    assert!(pos("/S/Figure") < pos("/S/Table"));
 }
 
 #[test]

@@ -16,25 +16,34 @@
 //! file), so unchanged handouts are not rewritten.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, FontId, Line, LineCapStyle, LineDashPattern,
-    LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point, Polygon,
-    PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder, XObjectId, XObjectTransform,
+    Actions, BorderArray, Codepoint, ColorArray, DictItem, FontId, Line, LineCapStyle,
+    LineDashPattern, LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point,
+    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder, XObjectId,
+    XObjectTransform,
 };
+
+use pdf_writer::types::{
+    ActionType, AnnotationType, CidFontType, FontFlags, PageMode, StructRole, SystemInfo,
+    UnicodeCmap,
+};
+use pdf_writer::writers::ColorSpace;
+use pdf_writer::writers::{Catalog, DocumentInfo};
+use pdf_writer::{Filter, Finish, Name, Rect as PdfRect, Ref, Str, TextStr};
 
 use super::PdfError;
 use super::content::{self, Palette, Resources};
 use super::doc::{CalloutKind, Document};
 use super::embed::{self, Subset};
-use super::file::{Obj, PdfFile, literal, text_string};
+use super::file::{PdfFile, deflate, deflate_best};
 use super::fonts::Face;
 use super::fonts::{Fonts, Weight, rgb};
 use super::image;
 use super::layout::{Cmd, GlyphPos, PageOut, PlacedMark, callout_colors};
 use super::linebreak::Warnings;
+use super::structure::Node;
 use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, TEXT, WHITE, mm, to_mm};
 
 fn page_h() -> f32 {
@@ -77,9 +86,34 @@ struct Pen<'a> {
     stroke: Option<Rgb>,
     width: Option<f32>,
     font: Option<(Weight, f32)>,
+    /// The document's structure elements.
+    nodes: &'a [Node],
+    /// Per marked-content id on this page: its structure element.
+    mcids: Vec<u32>,
 }
 
 impl Pen<'_> {
+    /// Opens the marked content of structure element `tag` (an artifact
+    /// when 0).
+    fn begin_tag(&mut self, tag: u32) {
+        let role = usize::try_from(tag)
+            .ok()
+            .and_then(|t| t.checked_sub(1))
+            .and_then(|i| self.nodes.get(i));
+        match role {
+            Some(node) => {
+                self.ops.push(Op::BeginMarkedContentWithProperties {
+                    tag: node.role.tag().into(),
+                    properties: DictItem::Int(self.mcids.len() as i64),
+                });
+                self.mcids.push(tag);
+            }
+            None => self.ops.push(Op::BeginMarkedContent {
+                tag: "Artifact".into(),
+            }),
+        }
+    }
+
     fn fill(&mut self, c: Rgb) {
         if self.fill != Some(c) {
             self.ops.push(Op::SetFillColor { col: col(c) });
@@ -348,6 +382,7 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Codepoint>, f32) {
 fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
     match cmd {
         Cmd::Glyphs {
+            tag,
             y,
             size,
             weight,
@@ -363,6 +398,7 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
                 pen.usage.mark(*weight, g.gid, g.text);
             }
             pen.ops.push(Op::StartTextSection);
+            pen.begin_tag(*tag);
             pen.fill(*color);
             pen.font(*weight, *size);
             pen.ops.push(Op::SetCharacterSpacing {
@@ -374,6 +410,7 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
             pen.ops.push(Op::ShowText {
                 items: vec![TextItem::GlyphIds(items)],
             });
+            pen.ops.push(Op::EndMarkedContent);
             pen.ops.push(Op::EndTextSection);
         }
         Cmd::Rect {
@@ -475,7 +512,14 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
                 None,
             ),
         }),
-        Cmd::Custom { drawable, x, y, w } => {
+        Cmd::Custom {
+            tag,
+            drawable,
+            x,
+            y,
+            w,
+        } => {
+            pen.begin_tag(*tag);
             // Hand the drawing a clean, predictable state.
             pen.save();
             pen.ops.push(Op::SetFillColor { col: col(TEXT) });
@@ -513,6 +557,7 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
             }
             drawable.draw(pen.ops, pt(*x, *y), to_mm(*w), fonts);
             pen.restore();
+            pen.ops.push(Op::EndMarkedContent);
         }
     }
 }
@@ -573,12 +618,23 @@ fn font_resource(w: Weight) -> &'static str {
     }
 }
 
+/// Object numbers handed out in order.
+struct Ids(i32);
+
+impl Ids {
+    fn next(&mut self) -> Ref {
+        self.0 += 1;
+        Ref::new(self.0)
+    }
+}
+
 /// Builds the PDF from laid-out pages (running heads already included).
 pub(crate) fn write(
     doc: &Document,
     fonts: &Fonts,
     pages: Vec<PageOut>,
     marks: &[PlacedMark],
+    nodes: &[Node],
     warnings: &mut Warnings,
 ) -> Result<Vec<u8>, PdfError> {
     let images = collect_images(&pages, warnings);
@@ -588,6 +644,8 @@ pub(crate) fn write(
         .collect();
     let mut page_ops: Vec<Vec<Op>> = Vec::with_capacity(pages.len());
     let mut usage = Usage::new(fonts);
+    // Per page, per marked-content id: the structure element.
+    let mut page_mcids: Vec<Vec<u32>> = Vec::with_capacity(pages.len());
     for mut page in pages {
         let mut ops = Vec::with_capacity(page.cmds.len() * 4 + 16);
         page.under.sort_by_key(|(depth, _)| *depth);
@@ -600,6 +658,8 @@ pub(crate) fn write(
             stroke: None,
             width: None,
             font: None,
+            nodes,
+            mcids: Vec::new(),
         };
         for (_, c) in &page.under {
             cmd_ops(&mut pen, c);
@@ -607,6 +667,7 @@ pub(crate) fn write(
         for c in &page.cmds {
             cmd_ops(&mut pen, c);
         }
+        page_mcids.push(pen.mcids);
         page_ops.push(ops);
     }
     // Subset the faces to the glyphs actually shown (including any a custom
@@ -614,20 +675,11 @@ pub(crate) fn write(
     glyph_usage(&mut page_ops, fonts, &mut usage);
     let usage = usage.into_maps();
     let mut subsets: Vec<(Weight, Subset, BTreeMap<u16, String>)> = Vec::new();
-    for weight in [Weight::Regular, Weight::Bold] {
-        let used = &usage[weight as usize];
+    for (weight, used) in [Weight::Regular, Weight::Bold].into_iter().zip(usage) {
         if used.is_empty() {
             continue;
         }
-        // Glyphs numbered in the order of the characters they show, so that
-        // runs of consecutive characters (kana, digits, Latin) get
-        // consecutive ids: one `bfrange` each in `/ToUnicode`.
-        let mut by_text: Vec<(&String, u16)> = used.iter().map(|(g, t)| (t, *g)).collect();
-        by_text.sort_unstable();
-        let subset = fonts
-            .face(weight)
-            .data
-            .subset(by_text.iter().map(|(_, g)| *g))?;
+        let subset = fonts.face(weight).data.subset(used.keys().copied())?;
         let text: BTreeMap<u16, String> = used
             .iter()
             .filter_map(|(g, t)| subset.map.get(g).map(|n| (*n, t.clone())))
@@ -636,36 +688,24 @@ pub(crate) fn write(
     }
     remap_glyphs(&mut page_ops, fonts, &subsets);
 
-    let mut file = PdfFile::default();
-    let catalog_id = file.reserve();
-    let pages_id = file.reserve();
-    let page_ids: Vec<u32> = page_ops.iter().map(|_| file.reserve()).collect();
+    let mut pdf = PdfFile::default();
+    let mut ids = Ids(0);
+    let catalog_id = ids.next();
+    let pages_id = ids.next();
+    let page_ids: Vec<Ref> = page_ops.iter().map(|_| ids.next()).collect();
 
-    // Resources shared by every page (inherited from the page tree).
-    let mut resources = String::from("<<");
-    if !subsets.is_empty() {
-        resources.push_str("/Font<<");
-        for (weight, subset, text) in &subsets {
-            let id = font_objects(&mut file, fonts.face(*weight), subset, text);
-            let _ = write!(resources, "/{} {id} 0 R", font_resource(*weight));
-        }
-        resources.push_str(">>");
+    let mut font_refs: Vec<(Weight, Ref)> = Vec::new();
+    for (weight, subset, text) in &subsets {
+        let id = font_objects(&mut pdf, &mut ids, fonts.face(*weight), subset, text);
+        font_refs.push((*weight, id));
     }
     let mut image_names: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    if !images.is_empty() {
-        resources.push_str("/XObject<<");
-        for (id, enc) in images.values() {
-            let (mask, img) = enc.objects(|| file.reserve());
-            let img_id = file.reserve();
-            if let Some(mask) = mask {
-                // The mask was reserved just before the image.
-                file.set(img_id - 1, mask);
-            }
-            file.set(img_id, img);
-            let _ = write!(resources, "/{} {img_id} 0 R", id.0);
-            image_names.insert(id.0.clone(), (enc.width, enc.height));
-        }
-        resources.push_str(">>");
+    let mut image_refs: Vec<(String, Ref)> = Vec::new();
+    for (id, enc) in images.values() {
+        let img_id = ids.next();
+        enc.write(&mut pdf, img_id, || ids.next());
+        image_refs.push((id.0.clone(), img_id));
+        image_names.insert(id.0.clone(), (enc.width, enc.height));
     }
 
     let names = Names {
@@ -674,107 +714,210 @@ pub(crate) fn write(
     };
     let mut skipped: Vec<&'static str> = Vec::new();
     let mut palette = Palette::default();
-    for (ops, &page_id) in page_ops.iter().zip(&page_ids) {
+    for (page_index, (ops, &page_id)) in page_ops.iter().zip(&page_ids).enumerate() {
         let enc = content::encode(ops, &names, &mut palette);
         for s in enc.skipped {
             if !skipped.contains(&s) {
                 skipped.push(s);
             }
         }
-        let contents = file.add(Obj::deflated("", &enc.bytes));
-        let mut page = format!("<</Type/Page/Parent {pages_id} 0 R/Contents {contents} 0 R");
-        if !enc.links.is_empty() {
-            page.push_str("/Annots[");
-            for link in &enc.links {
-                link_annotation(&mut page, link);
-            }
-            page.push(']');
+        let contents = ids.next();
+        let data = deflate(&enc.bytes);
+        pdf.stream(|c| {
+            c.stream(contents, &data).filter(Filter::FlateDecode);
+        });
+        let annots: Vec<Ref> = enc.links.iter().map(|_| ids.next()).collect();
+        for (link, &id) in enc.links.iter().zip(&annots) {
+            link_annotation(&mut pdf, id, link);
         }
-        page.push_str(">>");
-        file.set(page_id, Obj::text(page));
+        let mut page = pdf.page(page_id);
+        page.parent(pages_id)
+            .contents(contents)
+            .struct_parents(page_index as i32);
+        if !annots.is_empty() {
+            page.annotations(annots);
+        }
     }
     for s in skipped {
         warnings.push(format!("PDF writer: {s} not supported, skipped"));
     }
-    if let Some(cs) = palette.colour_space() {
-        let _ = write!(resources, "/ColorSpace<</{} {cs}>>", Palette::NAME);
-    }
-    resources.push_str(">>");
-    let kids: Vec<String> = page_ids.iter().map(|id| format!("{id} 0 R")).collect();
-    file.set(
-        pages_id,
-        Obj::text(format!(
-            "<</Type/Pages/Kids[{}]/Count {}/MediaBox[0 0 {} {}]/Resources{resources}>>",
-            kids.join(" "),
-            page_ids.len(),
+    {
+        let mut tree = pdf.pages(pages_id);
+        tree.kids(page_ids.iter().copied())
+            .count(page_ids.len() as i32)
             // Exact to 1/10000 pt: text lands on the same device pixels as
             // in a viewer computing A4 from millimetres.
-            fmt_fine(mm(PAGE_W_MM)),
-            fmt_fine(page_h()),
-        )),
-    );
+            .media_box(PdfRect::new(0.0, 0.0, fine(mm(PAGE_W_MM)), fine(page_h())));
+        // Resources shared by every page (inherited from the page tree).
+        let mut res = tree.resources();
+        if !font_refs.is_empty() {
+            let mut f = res.fonts();
+            for (weight, id) in &font_refs {
+                f.pair(Name(font_resource(*weight).as_bytes()), *id);
+            }
+        }
+        if !image_refs.is_empty() {
+            let mut x = res.x_objects();
+            for (name, id) in &image_refs {
+                x.pair(Name(name.as_bytes()), *id);
+            }
+        }
+        if let Some((hival, lookup)) = palette.lookup() {
+            res.color_spaces()
+                .insert(Name(Palette::NAME.as_bytes()))
+                .start::<ColorSpace>()
+                .indexed(Name(b"DeviceRGB"), hival, &lookup);
+        }
+    }
 
-    let outline = (!marks.is_empty()).then(|| build_outline(&mut file, marks, &page_ids));
+    let outline = (!marks.is_empty()).then(|| build_outline(&mut pdf, &mut ids, marks, &page_ids));
 
     let lang = if doc.lang.trim().is_empty() {
         "ja"
     } else {
         doc.lang.trim()
     };
-    let mut catalog = format!(
-        "<</Type/Catalog/Pages {pages_id} 0 R/Lang{}/ViewerPreferences<</DisplayDocTitle true>>",
-        text_string(lang)
-    );
-    match outline {
-        Some(id) => {
-            let _ = write!(catalog, "/Outlines {id} 0 R/PageMode/UseOutlines");
+    let tree = structure_tree(&mut pdf, &mut ids, nodes, &page_mcids, &page_ids);
+    {
+        let mut catalog = pdf.indirect(catalog_id).start::<Catalog>();
+        catalog.pages(pages_id).lang(TextStr(lang));
+        catalog.viewer_preferences().display_doc_title(true);
+        catalog.mark_info().marked(true);
+        {
+            let mut root = catalog.struct_tree_root();
+            root.child(tree.document);
+            let mut parents = root.parent_tree();
+            let mut nums = parents.nums();
+            for (page, elems) in tree.parents.iter().enumerate() {
+                nums.insert(page as i32, *elems);
+            }
         }
-        None => catalog.push_str("/PageMode/UseNone"),
+        match outline {
+            Some(id) => {
+                catalog.outlines(id).page_mode(PageMode::UseOutlines);
+            }
+            None => {
+                catalog.page_mode(PageMode::UseNone);
+            }
+        }
     }
-    catalog.push_str(">>");
-    file.set(catalog_id, Obj::text(catalog));
-
-    let mut info = format!("<</Title{}", text_string(&doc.title));
-    if !doc.author.is_empty() {
-        let _ = write!(info, "/Author{}", text_string(&doc.author));
+    let info_id = ids.next();
+    {
+        let mut info = pdf.indirect(info_id).start::<DocumentInfo>();
+        info.title(TextStr(&doc.title));
+        if !doc.author.is_empty() {
+            info.author(TextStr(&doc.author));
+        }
+        info.creator(TextStr("tebiki")).producer(TextStr("tebiki"));
     }
-    info.push_str("/Creator(tebiki)/Producer(tebiki)>>");
-    let info_id = file.add(Obj::text(info));
-    Ok(file.finish(catalog_id, Some(info_id)))
+    Ok(pdf.finish(catalog_id, info_id, ids.next()))
 }
 
-/// A number for a dictionary (1/100 precision, no trailing zeros).
-fn fmt_num(v: f32) -> String {
-    let mut out = Vec::new();
-    content::num(&mut out, f64::from(v), 2);
-    String::from_utf8(out).unwrap_or_else(|_| "0".into())
+/// The written structure tree.
+struct Written {
+    /// The `/Document` element.
+    document: Ref,
+    /// Per page: the id of its `/ParentTree` array.
+    parents: Vec<Ref>,
+}
+
+/// Writes the structure elements (in reading order under one `/Document`)
+/// and, per page, the array of elements by marked-content id.
+fn structure_tree(
+    pdf: &mut PdfFile,
+    ids: &mut Ids,
+    nodes: &[Node],
+    page_mcids: &[Vec<u32>],
+    page_ids: &[Ref],
+) -> Written {
+    let document = ids.next();
+    let refs: Vec<Ref> = nodes.iter().map(|_| ids.next()).collect();
+    let node_ref = |tag: u32| {
+        usize::try_from(tag)
+            .ok()
+            .and_then(|t| t.checked_sub(1))
+            .and_then(|i| refs.get(i))
+            .copied()
+    };
+    // Marked content of each element, (page, mcid), in reading order.
+    let mut content: Vec<Vec<(usize, i32)>> = vec![Vec::new(); nodes.len()];
+    for (page, mcids) in page_mcids.iter().enumerate() {
+        for (mcid, &tag) in mcids.iter().enumerate() {
+            if let Some(list) = usize::try_from(tag)
+                .ok()
+                .and_then(|t| t.checked_sub(1))
+                .and_then(|i| content.get_mut(i))
+            {
+                list.push((page, mcid as i32));
+            }
+        }
+    }
+    let mut children: Vec<Vec<Ref>> = vec![Vec::new(); nodes.len() + 1];
+    for (i, n) in nodes.iter().enumerate() {
+        children[n.parent as usize].push(refs[i]);
+    }
+    {
+        let mut doc = pdf.struct_element(document);
+        doc.kind(StructRole::Document).parent(document);
+        doc.children().items(children[0].iter().copied());
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        let mut e = pdf.struct_element(refs[i]);
+        e.kind(n.role.pdf())
+            .parent(node_ref(n.parent).unwrap_or(document));
+        if let Some(alt) = &n.alt {
+            e.alt(TextStr(alt));
+        }
+        let mut kids = e.children();
+        for &(page, mcid) in &content[i] {
+            match page_ids.get(page) {
+                Some(&p) => {
+                    kids.marked_content_ref().marked_content_id(mcid).page(p);
+                }
+                None => {
+                    kids.marked_content_id(mcid);
+                }
+            }
+        }
+        for c in &children[i + 1] {
+            kids.struct_element(*c);
+        }
+    }
+    let parents = page_mcids
+        .iter()
+        .map(|mcids| {
+            let id = ids.next();
+            pdf.indirect(id)
+                .array()
+                .items(mcids.iter().map(|&t| node_ref(t).unwrap_or(document)));
+            id
+        })
+        .collect();
+    Written { document, parents }
 }
 
 /// A number to 1/10000.
-fn fmt_fine(v: f32) -> String {
-    let mut out = Vec::new();
-    content::num(&mut out, f64::from(v), 4);
-    String::from_utf8(out).unwrap_or_else(|_| "0".into())
+fn fine(v: f32) -> f32 {
+    (v * 10_000.0).round() / 10_000.0
 }
 
-/// Appends a link annotation dictionary (no border, URI action).
-fn link_annotation(out: &mut String, link: &LinkAnnotation) {
+/// Writes a link annotation (no border, URI action).
+fn link_annotation(pdf: &mut PdfFile, id: Ref, link: &LinkAnnotation) {
     let r = &link.rect;
-    let _ = write!(
-        out,
-        "<</Type/Annot/Subtype/Link/Rect[{} {} {} {}]/Border[0 0 0]",
-        fmt_num(r.x.0),
-        fmt_num(r.y.0),
-        fmt_num(r.x.0 + r.width.0),
-        fmt_num(r.y.0 + r.height.0),
-    );
-    match &link.actions {
-        Actions::Uri(uri) => {
-            let _ = write!(out, "/A<</S/URI/URI{}>>", literal(&uri_bytes(uri)));
-        }
-        Actions::Goto(_) => {}
+    let mut a = pdf.annotation(id);
+    a.subtype(AnnotationType::Link)
+        .rect(PdfRect::new(
+            r2(r.x.0),
+            r2(r.y.0),
+            r2(r.x.0 + r.width.0),
+            r2(r.y.0 + r.height.0),
+        ))
+        .border(0.0, 0.0, 0.0, None);
+    if let Actions::Uri(uri) = &link.actions {
+        a.action()
+            .action_type(ActionType::Uri)
+            .uri(Str(&uri_bytes(uri)));
     }
-    out.push_str(">>");
 }
 
 /// A URI as 7-bit ASCII: anything else percent-encoded as UTF-8.
@@ -939,38 +1082,122 @@ fn remap_glyphs(
 
 /// Adds the objects of one embedded font and returns the Type0 font's id.
 fn font_objects(
-    file: &mut PdfFile,
+    pdf: &mut PdfFile,
+    ids: &mut Ids,
     face: &Face,
     subset: &Subset,
     text: &BTreeMap<u16, String>,
-) -> u32 {
+) -> Ref {
     let base_font = format!(
         "{}+{}",
         embed::subset_tag(&face.id().0, subset),
         face.data.ps_name
     );
+    let name = Name(base_font.as_bytes());
     let (bbox, ascent, descent, cap) = face.data.descriptor_metrics();
-    let program = file.add(Obj::deflated(
-        format!("/Length1 {}", subset.program.len()),
-        &subset.program,
-    ));
-    let cmap = file.add(Obj::deflated("", embed::to_unicode_cmap(text).as_bytes()));
-    let descriptor = file.add(Obj::text(format!(
-        "<</Type/FontDescriptor/FontName/{base_font}/Flags 4/FontBBox[{} {} {} {}]\
-         /ItalicAngle 0/Ascent {ascent}/Descent {descent}/CapHeight {cap}/StemV 80\
-         /FontFile2 {program} 0 R>>",
-        bbox[0], bbox[1], bbox[2], bbox[3]
-    )));
-    let (dw, w) = embed::widths(&subset.widths);
-    let cid_font = file.add(Obj::text(format!(
-        "<</Type/Font/Subtype/CIDFontType2/BaseFont/{base_font}\
-         /CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>\
-         /FontDescriptor {descriptor} 0 R/DW {dw}/W{w}/CIDToGIDMap/Identity>>"
-    )));
-    file.add(Obj::text(format!(
-        "<</Type/Font/Subtype/Type0/BaseFont/{base_font}/Encoding/Identity-H\
-         /DescendantFonts[{cid_font} 0 R]/ToUnicode {cmap} 0 R>>"
-    )))
+    let (type0, cid, descriptor, program, cmap) =
+        (ids.next(), ids.next(), ids.next(), ids.next(), ids.next());
+    let data = deflate_best(&subset.program);
+    pdf.stream(|c| {
+        let mut stream = c.stream(program, &data);
+        stream.filter(Filter::FlateDecode);
+        if face.data.cff {
+            stream.pair(Name(b"Subtype"), Name(b"OpenType"));
+        } else {
+            stream.pair(Name(b"Length1"), subset.program.len() as i32);
+        }
+    });
+    let mut unicode = UnicodeCmap::new(
+        Name(b"Adobe-Identity-UCS"),
+        SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"UCS"),
+            supplement: 0,
+        },
+    );
+    for (gid, t) in text {
+        unicode.pair_with_multiple(*gid, t.chars());
+    }
+    let unicode = unicode.finish();
+    let unicode = deflate(unicode.as_slice());
+    pdf.stream(|c| {
+        c.cmap(cmap, &unicode).filter(Filter::FlateDecode);
+    });
+    let mut d = pdf.font_descriptor(descriptor);
+    d.name(name)
+        .flags(FontFlags::SYMBOLIC)
+        .bbox(PdfRect::new(bbox[0], bbox[1], bbox[2], bbox[3]))
+        .italic_angle(0.0)
+        .ascent(ascent)
+        .descent(descent)
+        .cap_height(cap)
+        .stem_v(80.0);
+    if face.data.cff {
+        d.font_file3(program);
+    } else {
+        d.font_file2(program);
+    }
+    d.finish();
+    let (dw, runs) = width_runs(&subset.widths);
+    let mut c = pdf.cid_font(cid);
+    c.subtype(if face.data.cff {
+        CidFontType::Type0
+    } else {
+        CidFontType::Type2
+    })
+    .base_font(name)
+    .system_info(SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    })
+    .font_descriptor(descriptor)
+    .default_width(dw);
+    if !runs.is_empty() {
+        let mut w = c.widths();
+        for (first, ws) in &runs {
+            if ws.len() > 1 && ws.iter().all(|x| *x == ws[0]) {
+                w.same(*first, first + ws.len() as u16 - 1, ws[0]);
+            } else {
+                w.consecutive(*first, ws.iter().copied());
+            }
+        }
+    }
+    if !face.data.cff {
+        c.cid_to_gid_map_predefined(Name(b"Identity"));
+    }
+    c.finish();
+    pdf.type0_font(type0)
+        .base_font(name)
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(cmap);
+    type0
+}
+
+/// `/DW` and the runs of other widths for `/W`: the most common width is
+/// the default, and only runs of glyphs with other widths are listed.
+fn width_runs(widths: &[f32]) -> (f32, Vec<(u16, Vec<f32>)>) {
+    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
+    for w in widths {
+        *counts.entry(*w as i64).or_default() += 1;
+    }
+    let dw = counts
+        .iter()
+        .max_by_key(|(w, n)| (**n, std::cmp::Reverse(**w)))
+        .map_or(1000, |(w, _)| *w) as f32;
+    let mut runs: Vec<(u16, Vec<f32>)> = Vec::new();
+    for (i, w) in widths.iter().enumerate() {
+        if *w == dw {
+            continue;
+        }
+        let i = i as u16;
+        match runs.last_mut() {
+            Some((first, ws)) if usize::from(*first) + ws.len() == usize::from(i) => ws.push(*w),
+            _ => runs.push((i, vec![*w])),
+        }
+    }
+    (dw, runs)
 }
 
 struct OutlineNode {
@@ -980,7 +1207,7 @@ struct OutlineNode {
 
 /// Writes the outline tree (level 2 nested under the preceding level 1) and
 /// returns the id of the `/Outlines` dictionary.
-fn build_outline(file: &mut PdfFile, marks: &[PlacedMark], page_ids: &[u32]) -> u32 {
+fn build_outline(pdf: &mut PdfFile, ids: &mut Ids, marks: &[PlacedMark], page_ids: &[Ref]) -> Ref {
     let mut roots: Vec<OutlineNode> = Vec::new();
     for (i, m) in marks.iter().enumerate() {
         let node = OutlineNode {
@@ -994,48 +1221,47 @@ fn build_outline(file: &mut PdfFile, marks: &[PlacedMark], page_ids: &[u32]) -> 
             _ => roots.push(node),
         }
     }
-    let root_id = file.reserve();
-    let (count, first, last) = write_level(file, &roots, root_id, marks, page_ids);
-    let mut dict = format!("<</Type/Outlines/Count {count}");
+    let root_id = ids.next();
+    let (count, first, last) = write_level(pdf, ids, &roots, root_id, marks, page_ids);
+    let mut o = pdf.outline(root_id);
+    o.count(count as i32);
     if let (Some(f), Some(l)) = (first, last) {
-        let _ = write!(dict, "/First {f} 0 R/Last {l} 0 R");
+        o.first(f).last(l);
     }
-    dict.push_str(">>");
-    file.set(root_id, Obj::text(dict));
     root_id
 }
 
 /// Writes sibling outline items under `parent`; returns (visible item count,
 /// first id, last id).
 fn write_level(
-    file: &mut PdfFile,
+    pdf: &mut PdfFile,
+    ids: &mut Ids,
     nodes: &[OutlineNode],
-    parent: u32,
+    parent: Ref,
     marks: &[PlacedMark],
-    page_ids: &[u32],
-) -> (usize, Option<u32>, Option<u32>) {
-    let ids: Vec<u32> = nodes.iter().map(|_| file.reserve()).collect();
+    page_ids: &[Ref],
+) -> (usize, Option<Ref>, Option<Ref>) {
+    let own: Vec<Ref> = nodes.iter().map(|_| ids.next()).collect();
     let mut total = 0;
     for (i, node) in nodes.iter().enumerate() {
         let m = &marks[node.mark];
-        let mut dict = format!("<</Title{}/Parent {parent} 0 R", text_string(&m.title));
+        let (count, first, last) = write_level(pdf, ids, &node.children, own[i], marks, page_ids);
+        let mut item = pdf.outline_item(own[i]);
+        item.title(TextStr(&m.title)).parent(parent);
+        if i > 0 {
+            item.prev(own[i - 1]);
+        }
+        if let Some(next) = own.get(i + 1) {
+            item.next(*next);
+        }
+        if let (Some(f), Some(l)) = (first, last) {
+            item.first(f).last(l).count(count as i32);
+        }
         if let Some(page) = page_ids.get(m.page).or(page_ids.last()) {
             let top = (page_h() - m.y + 6.0).min(page_h());
-            let _ = write!(dict, "/Dest[{page} 0 R/XYZ null {} null]", fmt_num(top));
+            item.dest().page(*page).xyz(0.0, r2(top), None);
         }
-        if i > 0 {
-            let _ = write!(dict, "/Prev {} 0 R", ids[i - 1]);
-        }
-        if let Some(next) = ids.get(i + 1) {
-            let _ = write!(dict, "/Next {next} 0 R");
-        }
-        let (count, first, last) = write_level(file, &node.children, ids[i], marks, page_ids);
-        if let (Some(f), Some(l)) = (first, last) {
-            let _ = write!(dict, "/First {f} 0 R/Last {l} 0 R/Count {count}");
-        }
-        dict.push_str(">>");
-        file.set(ids[i], Obj::text(dict));
         total += 1 + count;
     }
-    (total, ids.first().copied(), ids.last().copied())
+    (total, own.first().copied(), own.last().copied())
 }
