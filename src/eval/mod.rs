@@ -592,7 +592,8 @@ fn eval_row(
     };
     let help = row
         .help
-        .pick(|w| applies && holds(w, facts))
+        .pick(|w| holds(w, facts))
+        .filter(|_| applies)
         .map(|h| resolve_rich(h, facts, content))
         .unwrap_or_default();
     GuideRow {

@@ -97,15 +97,17 @@ impl Ctx<'_> {
             }
             Md::Inline(s) => markdown::parse(s),
             Md::File { file } => {
-                let base = self.file.parent().unwrap_or(Path::new("."));
-                let path = base.join(file);
-                match std::fs::read_to_string(&path) {
+                let text = super::limits::content_file(&self.file, file).and_then(|(path, b)| {
+                    String::from_utf8(b)
+                        .map_err(|_| format!("{} is not UTF-8 text", path.display()))
+                });
+                match text {
                     Ok(text) => markdown::parse(&text),
                     Err(e) => {
                         self.diags.push(
                             Diagnostic::error(
                                 at.clone(),
-                                format!("cannot read Markdown file {}: {e}", path.display()),
+                                format!("cannot read Markdown file: {e}"),
                             )
                             .with_help("the path is relative to the YAML file that names it"),
                         );
@@ -757,7 +759,9 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
 
 fn read(path: &Path, diags: &mut Diagnostics) -> Option<(String, Arc<PathBuf>)> {
     let file = Arc::new(path.to_path_buf());
-    match std::fs::read_to_string(path) {
+    let text = super::limits::read_limited(path, super::limits::MAX_CONTENT_FILE)
+        .and_then(|b| String::from_utf8(b).map_err(|_| "the file is not UTF-8 text".to_string()));
+    match text {
         Ok(t) => Some((t, file)),
         Err(e) => {
             diags.push(

@@ -59,6 +59,43 @@ fn too_big(len: u64, limit: u64) -> String {
     )
 }
 
+/// Reads a file that content names relative to the YAML file naming it
+/// (`{ file: steps/1-1.md }`, screenshots): the path must stay below that
+/// YAML file's folder (no `..`, not absolute), no part of it may be a
+/// symbolic link, and the file is at most [`MAX_CONTENT_FILE`] bytes.
+/// Returns the path and the bytes.
+pub fn content_file(yaml_file: &Path, rel: &str) -> Result<(std::path::PathBuf, Vec<u8>), String> {
+    use std::path::Component;
+    let base = yaml_file.parent().unwrap_or(Path::new("."));
+    let mut path = base.to_path_buf();
+    let mut any = false;
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Normal(n) => {
+                path.push(n);
+                any = true;
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(format!(
+                        "`{rel}` goes through a symbolic link; content files must be real files inside content/"
+                    ));
+                }
+            }
+            Component::CurDir => {}
+            _ => {
+                return Err(format!(
+                    "`{rel}` leaves the content folder; name a file next to or below this YAML file"
+                ));
+            }
+        }
+    }
+    if !any {
+        return Err("the file name is empty".into());
+    }
+    let bytes = read_limited(&path, MAX_CONTENT_FILE)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((path, bytes))
+}
+
 /// An encoding told apart from UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -170,6 +207,28 @@ pub fn save_as_utf8_hint() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_files_stay_inside() {
+        let d = tempfile::tempdir().unwrap();
+        let yaml = d.path().join("m/manual.yaml");
+        std::fs::create_dir_all(d.path().join("m/steps")).unwrap();
+        std::fs::write(d.path().join("m/steps/a.md"), "hi").unwrap();
+        assert_eq!(content_file(&yaml, "steps/a.md").unwrap().1, b"hi");
+        assert_eq!(content_file(&yaml, "./steps/a.md").unwrap().1, b"hi");
+        for bad in ["../../etc/passwd", "/etc/passwd", "steps/../../x", ""] {
+            assert!(content_file(&yaml, bad).is_err(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc", d.path().join("m/etc")).unwrap();
+            assert!(
+                content_file(&yaml, "etc/passwd")
+                    .unwrap_err()
+                    .contains("symbolic link")
+            );
+        }
+    }
 
     #[test]
     fn guesses_encodings() {
