@@ -329,17 +329,30 @@ fn combined_pdf_for_the_print_shop() {
         all.to_str().unwrap(),
     ]);
     ok(&o);
-    // Data order: the clinic files sorted by name.
-    let order = [
-        ("0110113719", "北の森内科医院"),
-        ("1430123455", "みなと歯科クリニック"),
-        ("1440100743", "さくら通り薬局"),
-        ("2740100181", "なにわ中央薬局"),
-        ("1311234566", "青空ファミリークリニック"),
-    ];
+    // Data order: the clinic files sorted by name (the manifest says which
+    // file each clinic came from).
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let mut by_file: Vec<(String, String, String)> = m["clinics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["source"].as_str().unwrap().to_string(),
+                c["key"].as_str().unwrap().to_string(),
+                c["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    by_file.sort();
+    assert!(by_file.len() >= SAMPLES.len());
+    let order: Vec<(&str, &str)> = by_file
+        .iter()
+        .map(|(_, k, n)| (k.as_str(), n.as_str()))
+        .collect();
     let mut start = 1;
     let mut starts = Vec::new();
-    for (key, name) in order {
+    for &(key, name) in &order {
         let n = pdf_pages(&out.join("clinics").join(key).join("guide.pdf"));
         let first = page_text(&all, start);
         assert!(
