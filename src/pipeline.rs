@@ -36,6 +36,19 @@ pub struct Project {
 
 /// Loads content and clinic data. Content errors are returned as [`Error::Invalid`].
 pub fn load_project(cfg: &Config) -> Result<Project> {
+    let (content, mut diagnostics) = load_checked_content(cfg)?;
+    let (clinics, clinic_diags) = load_clinics(&cfg.clinics, &content);
+    diagnostics.extend(clinic_diags);
+    Ok(Project {
+        content,
+        clinics,
+        diagnostics,
+    })
+}
+
+/// Loads the content (with the theme's strings and the config's column
+/// headers). Content errors are returned as [`Error::Invalid`].
+pub fn load_checked_content(cfg: &Config) -> Result<(Content, Diagnostics)> {
     if !cfg.content.is_dir() {
         let mut d = Diagnostics::default();
         d.push(
@@ -53,13 +66,36 @@ pub fn load_project(cfg: &Config) -> Result<Project> {
     if diagnostics.has_errors() {
         return Err(Error::Invalid(diagnostics));
     }
-    let (clinics, clinic_diags) = load_clinics(&cfg.clinics, &content);
-    diagnostics.extend(clinic_diags);
-    Ok(Project {
-        content,
-        clinics,
-        diagnostics,
-    })
+    Ok((content, diagnostics))
+}
+
+/// Reads clinic data like [`load_clinics`] but hands each clinic to `emit`
+/// as soon as it is read (keys not yet de-duplicated); `false` when the
+/// data was not found at all (the reason is in `diags`).
+pub fn stream_clinics(
+    path: &Path,
+    content: &Content,
+    diags: &mut Diagnostics,
+    emit: &mut dyn FnMut(Clinic),
+) -> bool {
+    if path.is_dir() {
+        load::clinics::stream_dir(path, &content.fields, diags, emit);
+        return true;
+    }
+    if path.is_file() {
+        load::table::stream_file(path, &content.fields, diags, emit);
+        return true;
+    }
+    diags.push(not_found(path));
+    false
+}
+
+fn not_found(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        SourcePos::new(std::sync::Arc::new(path.to_path_buf()), 0, 0),
+        "clinic data not found",
+    )
+    .with_help("pass --clinics with a folder of clinic YAML files, a .csv or an .xlsx file")
 }
 
 /// Adds the config's column headers to the clinic schema (unknown fields are errors).
@@ -87,13 +123,7 @@ pub fn load_clinics(path: &Path, content: &Content) -> (Vec<Clinic>, Diagnostics
         return load::table::load_file(path, &content.fields);
     }
     let mut d = Diagnostics::default();
-    d.push(
-        Diagnostic::error(
-            SourcePos::new(std::sync::Arc::new(path.to_path_buf()), 0, 0),
-            "clinic data not found",
-        )
-        .with_help("pass --clinics with a folder of clinic YAML files, a .csv or an .xlsx file"),
-    );
+    d.push(not_found(path));
     (Vec::new(), d)
 }
 
@@ -146,6 +176,8 @@ pub struct BuildReport {
     pub site_rendered: bool,
     /// `--only` keys that match no clinic.
     pub unknown_only: Vec<String>,
+    /// What went into the combined PDF, when one was asked for.
+    pub combined: Option<crate::combined::Combined>,
     /// Output folder.
     pub out: PathBuf,
 }
@@ -180,6 +212,9 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     /// Told about every clinic as it finishes.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Also join every handout of the folder into this one PDF (data order,
+    /// a bookmark per clinic, each clinic starting on a right-hand page).
+    pub combined: Option<PathBuf>,
 }
 
 /// Receives progress events (on the thread that called [`build_batch`]).
@@ -232,7 +267,7 @@ pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
 /// queue; results are sorted by key, so output does not depend on timing.
 /// Only files recorded in the last manifest are ever deleted.
 pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> Result<BuildReport> {
-    let project = load_project(cfg)?;
+    let (content, content_diags) = load_checked_content(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
     let renderers = Renderers {
         html: HtmlRenderer::new(&theme)?,
@@ -241,7 +276,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let out = OutDir::open(&cfg.out)?;
     let sweep = out.sweep();
     let mut report = BuildReport {
-        diagnostics: project.diagnostics,
+        diagnostics: content_diags,
         out: cfg.out.clone(),
         temp_removed: sweep.temp_removed,
         ..BuildReport::default()
@@ -272,7 +307,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         site_prev
     } else {
         report.site_rendered = true;
-        let (_, site) = crate::site::render_site(&project.content, &cfg.site, &theme)?;
+        let (_, site) = crate::site::render_site(&content, &cfg.site, &theme)?;
         let mut entries = Vec::new();
         for (rel, bytes) in site {
             let rel = format!("site/{rel}");
@@ -288,22 +323,48 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     if let Some(m) = prev {
         prev_map.extend(m.clinics.into_iter().map(|c| (c.key.clone(), c)));
     }
-    let (selected, kept_keys): (Vec<Clinic>, Vec<String>) = {
-        let mut sel = Vec::new();
-        let mut kept = Vec::new();
-        let mut found: BTreeSet<String> = BTreeSet::new();
-        for c in project.clinics {
+    // Pass 1: every record's key (clinics are not kept), so that duplicate
+    // institution codes are found before any clinic is built.
+    let mut keys: Vec<Clinic> = Vec::new();
+    let mut pass1 = Diagnostics::default();
+    let found = stream_clinics(&cfg.clinics, &content, &mut pass1, &mut |c| {
+        keys.push(Clinic {
+            key: c.key,
+            source: c.source,
+            values: Default::default(),
+            load_errors: Vec::new(),
+        })
+    });
+    let mut dedupe = Diagnostics::default();
+    crate::load::clinics::dedupe_keys(&mut keys, &mut dedupe);
+    if keys.is_empty() {
+        report.diagnostics.extend(pass1);
+        if found && !report.diagnostics.has_errors() {
+            report.diagnostics.push(if cfg.clinics.is_dir() {
+                crate::load::clinics::no_files(&cfg.clinics)
+            } else {
+                crate::load::table::no_rows(&cfg.clinics)
+            });
+        }
+    }
+    report.diagnostics.extend(dedupe);
+    let mut order: Vec<String> = Vec::new();
+    let mut kept_keys: Vec<String> = Vec::new();
+    let mut selected = vec![false; keys.len()];
+    {
+        let mut found: BTreeSet<&str> = BTreeSet::new();
+        for (i, c) in keys.iter().enumerate() {
             if only.contains(c.key.as_str()) {
-                found.insert(c.key.clone());
+                found.insert(c.key.as_str());
             }
-            let in_shard = batch.shard.is_none_or(|s| s.contains(&c.key));
-            if !in_shard {
+            if !batch.shard.is_none_or(|s| s.contains(&c.key)) {
                 continue;
             }
+            order.push(c.key.clone());
             if only.is_empty() || only.contains(c.key.as_str()) {
-                sel.push(c);
+                selected[i] = true;
             } else {
-                kept.push(c.key);
+                kept_keys.push(c.key.clone());
             }
         }
         report.unknown_only = only
@@ -311,14 +372,14 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
             .filter(|k| !found.contains(**k))
             .map(|k| k.to_string())
             .collect();
-        (sel, kept)
-    };
+    }
+    let total = selected.iter().filter(|s| **s).count();
     if let Some(p) = &batch.progress {
-        p.total(selected.len());
+        p.total(total);
     }
     let prev_lock = Mutex::new(prev_map);
     let ctx = Ctx {
-        content: &project.content,
+        content: &content,
         renderers: &renderers,
         today: opts.today,
         out: &out,
@@ -327,7 +388,24 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         prev: &prev_lock,
     };
     let mut entries: Vec<ClinicEntry> = Vec::new();
-    run_workers(selected, &ctx, |r| {
+    // Pass 2: read again, each clinic straight into the bounded queue.
+    let produce = |emit: &mut dyn FnMut(Clinic)| {
+        let mut diags = Diagnostics::default();
+        let mut i = 0usize;
+        stream_clinics(&cfg.clinics, &content, &mut diags, &mut |mut c| {
+            let n = i;
+            i += 1;
+            let Some(k) = keys.get(n) else { return };
+            if !selected[n] {
+                return;
+            }
+            c.key.clone_from(&k.key);
+            c.load_errors.extend(k.load_errors.iter().cloned());
+            emit(c);
+        });
+        diags
+    };
+    let load_diags = run_workers(produce, &ctx, |r| {
         if let Some(p) = &batch.progress {
             p.clinic(&r.entry, r.outcome);
         }
@@ -343,6 +421,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         });
         entries.push(r.entry);
     });
+    report.diagnostics.extend(load_diags);
     let mut prev_left = prev_lock.into_inner().unwrap_or_else(|e| e.into_inner());
     // Not selected by --only: the last build's result stays as it was.
     for key in kept_keys {
@@ -391,8 +470,40 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         .filter(|f| !ours.contains(f.as_str()) && !recorded.contains(f))
         .collect();
     write_manifest(&out, &manifest)?;
+    if let Some(path) = &batch.combined {
+        report.combined = Some(write_combined(&out, &manifest, &order, path)?);
+    }
     report.manifest = Some(manifest);
     Ok(report)
+}
+
+/// Joins the handouts of every built clinic, in data order, into `path`.
+fn write_combined(
+    out: &OutDir,
+    manifest: &Manifest,
+    order: &[String],
+    path: &Path,
+) -> Result<crate::combined::Combined> {
+    let by_key: HashMap<&str, &ClinicEntry> = manifest
+        .clinics
+        .iter()
+        .map(|c| (c.key.as_str(), c))
+        .collect();
+    let parts = order
+        .iter()
+        .filter_map(|k| by_key.get(k.as_str()))
+        .filter(|c| c.status == Status::Built)
+        .filter_map(|c| {
+            let f = c.files.iter().find(|f| f.path.ends_with(".pdf"))?;
+            Some((c, out.root().join(&f.path)))
+        })
+        .map(|(c, file)| {
+            let bytes = std::fs::read(&file).map_err(|e| Error::io("cannot read", &file, e))?;
+            Ok((format!("{} {}", c.key, c.name), bytes))
+        });
+    let (bytes, stats) = crate::combined::combine(parts)?;
+    crate::write::write_atomic(path, &bytes)?;
+    Ok(stats)
 }
 
 /// Path of the dashboard in the output folder.
@@ -617,23 +728,26 @@ fn clinic_hash(inputs: &Inputs, clinic: &Clinic) -> String {
     h.finish()
 }
 
-/// Feeds `clinics` through a bounded queue to one worker per core and hands
-/// each result to `done` on this thread, as it arrives.
-fn run_workers(clinics: Vec<Clinic>, ctx: &Ctx, mut done: impl FnMut(ClinicResult)) {
+/// Runs `produce` on its own thread, feeding the clinics it emits through a
+/// bounded queue to one worker per core, and hands each result to `done` on
+/// this thread as it arrives; returns what `produce` returns. At most a few
+/// clinics per worker are in memory at a time.
+fn run_workers<P>(produce: P, ctx: &Ctx, mut done: impl FnMut(ClinicResult)) -> Diagnostics
+where
+    P: FnOnce(&mut dyn FnMut(Clinic)) -> Diagnostics + Send,
+{
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .clamp(1, clinics.len().max(1));
-    let (job_tx, job_rx) = mpsc::sync_channel::<Clinic>(workers * 4);
+        .max(1);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Clinic>(workers * 2);
     let job_rx = Mutex::new(job_rx);
-    let (res_tx, res_rx) = mpsc::sync_channel::<ClinicResult>(workers * 4);
+    let (res_tx, res_rx) = mpsc::sync_channel::<ClinicResult>(workers * 2);
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            for c in clinics {
-                if job_tx.send(c).is_err() {
-                    break;
-                }
-            }
+        let producer = scope.spawn(move || {
+            produce(&mut |c| {
+                let _ = job_tx.send(c);
+            })
         });
         for _ in 0..workers {
             let res_tx = res_tx.clone();
@@ -656,7 +770,10 @@ fn run_workers(clinics: Vec<Clinic>, ctx: &Ctx, mut done: impl FnMut(ClinicResul
         for r in res_rx {
             done(r);
         }
-    });
+        producer
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
 }
 
 /// [`process_clinic`], turning a panic (a bug in tebiki) into a failed

@@ -155,14 +155,14 @@ fn the_fixture_manual_alone_comes_out_as_itself() {
         assert!(!text.contains("オンライン資格確認"), "seed wording leaked");
     }
     // Its own frame in its pictures (HTML SVG and PDF vectors alike).
-    assert!(article(&html, "step-card-reader-reader-1-1").contains(READER_FRAME));
+    assert!(article(&html, "step-card-reader-1-1").contains(READER_FRAME));
     assert!(all_pdf.contains(READER_FRAME));
     // Steps numbered as the manual numbers them; the rule fired (two terminals)
     // and names the step by its number, never its id.
     assert!(html.contains("<span class=\"num\">1-2</span>"));
     assert!(html.contains("接続する端末が複数あります"));
     assert!(html.contains("（手順 1-2）"));
-    assert!(!html.contains("手順 reader-1-2") && !all_pdf.contains("reader-1-2"));
+    assert!(!html.contains("手順 card-reader") && !all_pdf.contains("card-reader/1-2"));
     assert!(all_pdf.contains("（手順 1-2）"));
     // Derived facts in its text.
     assert!(html.contains("1430123455"));
@@ -180,7 +180,8 @@ fn the_fixture_manual_alone_comes_out_as_itself() {
     );
     let hits = search(&site, "管理者パスワード");
     assert!(
-        hits.first().is_some_and(|u| u.contains("step-reader-1-1")),
+        hits.first()
+            .is_some_and(|u| u.starts_with("card-reader/") && u.ends_with("#step-1-1")),
         "{hits:?}"
     );
 }
@@ -218,7 +219,7 @@ fn beside_the_seed_manual_one_well_formed_guide() {
     assert!(seed_at < reader_at);
 
     // Each manual's pictures in its own frame.
-    let reader = article(&html, "step-card-reader-reader-1-2");
+    let reader = article(&html, "step-card-reader-1-2");
     assert!(reader.contains("<svg") && reader.contains(READER_FRAME));
     assert!(
         !reader.contains(PORTAL),
@@ -243,6 +244,35 @@ fn beside_the_seed_manual_one_well_formed_guide() {
 }
 
 #[test]
+fn a_step_id_both_manuals_have_must_be_named_with_its_manual() {
+    let (_d, c) = beside();
+    let r = c.join("rules/card-reader.yaml");
+    std::fs::write(
+        &r,
+        read(&r).replace("step: card-reader/1-2", "step: \"1-2\""),
+    )
+    .unwrap();
+    let o = tebiki(&["check", "--content", c.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(!o.status.success());
+    assert!(err.contains("names step `1-2`, which manuals"), "{err}");
+    assert!(
+        err.contains("step: online-shikaku/1-2") || err.contains("step: card-reader/1-2"),
+        "{err}"
+    );
+    // Alone, the bare id is enough.
+    let (_d2, c2) = alone();
+    let r = c2.join("rules/card-reader.yaml");
+    std::fs::write(
+        &r,
+        read(&r).replace("step: card-reader/1-2", "step: \"1-2\""),
+    )
+    .unwrap();
+    let o = tebiki(&["check", "--content", c2.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
 fn a_frame_name_that_is_not_declared_is_a_located_error() {
     let (_d, c) = alone();
     let m = c.join("manuals/card-reader/manual.yaml");
@@ -252,7 +282,7 @@ fn a_frame_name_that_is_not_declared_is_a_located_error() {
     let err = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success());
     assert!(err.contains("unknown frame `reader-tol`"), "{err}");
-    assert!(err.contains("manual.yaml:13:"), "{err}");
+    assert!(err.contains("manual.yaml:14:"), "{err}");
     assert!(
         err.contains("reader-tool"),
         "the help names the declared frames: {err}"

@@ -459,7 +459,9 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
             a.promise(
                 c,
                 "no-missing-mark-on-optional-or-not-applicable",
-                matches!(r.shown, Shown::NotApplicable { .. }) && r.callout.is_none(),
+                matches!(r.shown, Shown::NotApplicable { .. })
+                    && r.callout.is_none()
+                    && r.help.is_empty(),
                 || {
                     format!(
                         "step {step} row {} on a non-NTT line shows {:?}",

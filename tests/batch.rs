@@ -287,3 +287,98 @@ fn shards_in_parallel_merge_into_the_single_run() {
         out_text(&o)
     );
 }
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let o = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo");
+    assert!(o.status.success(), "pdfinfo {}", pdf.display());
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count")
+}
+
+fn page_text(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    let o = std::process::Command::new("pdftotext")
+        .args(["-f", &p, "-l", &p, "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Every handout in one PDF, in data order, each clinic on a right-hand
+/// (odd) page with a blank page before it where needed, a bookmark each.
+#[test]
+fn combined_pdf_for_the_print_shop() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let all = d.path().join("all.pdf");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        TODAY,
+        "--out",
+        out.to_str().unwrap(),
+        "--combined",
+        all.to_str().unwrap(),
+    ]);
+    ok(&o);
+    // Data order: the clinic files sorted by name (the manifest says which
+    // file each clinic came from).
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let mut by_file: Vec<(String, String, String)> = m["clinics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["source"].as_str().unwrap().to_string(),
+                c["key"].as_str().unwrap().to_string(),
+                c["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    by_file.sort();
+    assert!(by_file.len() >= SAMPLES.len());
+    let order: Vec<(&str, &str)> = by_file
+        .iter()
+        .map(|(_, k, n)| (k.as_str(), n.as_str()))
+        .collect();
+    let mut start = 1;
+    let mut starts = Vec::new();
+    for &(key, name) in &order {
+        let n = pdf_pages(&out.join("clinics").join(key).join("guide.pdf"));
+        let first = page_text(&all, start);
+        assert!(
+            first.contains(name),
+            "page {start} should open {name}:\n{first}"
+        );
+        assert_eq!(start % 2, 1, "{key} starts on a right-hand page");
+        starts.push(start);
+        if n % 2 == 1 {
+            assert_eq!(
+                page_text(&all, start + n).trim(),
+                "",
+                "blank page after {key}"
+            );
+        }
+        start += n + n % 2;
+    }
+    assert_eq!(pdf_pages(&all), start - 1);
+    let doc = lopdf::Document::load(&all).unwrap();
+    let toc = doc.get_toc().expect("bookmarks");
+    let titles: Vec<(String, usize)> = toc.toc.iter().map(|t| (t.title.clone(), t.page)).collect();
+    let expected: Vec<(String, usize)> = order
+        .iter()
+        .zip(&starts)
+        .map(|((k, n), s)| (format!("{k} {n}"), *s))
+        .collect();
+    assert_eq!(titles, expected);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("combined PDF"));
+}

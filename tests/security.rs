@@ -479,7 +479,7 @@ fn spreadsheet_bombs_are_refused_with_located_errors() {
         ),
     );
     assert!(far.contains("sheet Sheet1, cell XFD1048576"), "{far}");
-    assert!(far.contains("100000 rows"), "{far}");
+    assert!(far.contains("250000 rows"), "{far}");
     let deep = check(
         "deep.xlsx",
         xlsx(
@@ -586,4 +586,33 @@ fn invisible_characters_are_removed_with_a_warning() {
         .expect("pdftotext");
     let pdf_text = String::from_utf8_lossy(&pdf.stdout);
     assert!(pdf_text.contains("みなと歯科クリニック"), "{pdf_text}");
+}
+
+/// A content `file:` path may not leave content/ (nor go through a link).
+#[test]
+fn content_file_paths_stay_inside_content() {
+    let (tmp, content) = content_copy();
+    let m = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&m).replacen(
+        "summary: { file: summary.md }",
+        "summary: { file: ../../../../../../../../etc/passwd }",
+        1,
+    );
+    assert!(text.contains("etc/passwd"));
+    std::fs::write(&m, text).unwrap();
+    let out = tmp.path().join("out");
+    let o = build_content(&content, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("leaves the content folder"), "{err}");
+    assert!(err.contains("manual.yaml:"), "{err}");
+    assert!(!err.contains("root:x:0"), "{err}");
+    for f in walk(&out) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("root:x:0"),
+            "{}",
+            f.display()
+        );
+    }
 }

@@ -326,7 +326,7 @@ fn serve_rebuilds_reloads_and_reports_errors() {
         .expect("reload event after an edit");
     let latency = t0.elapsed();
     eprintln!("edit → reload event: {latency:?}");
-    assert!(latency < Duration::from_secs(3), "{latency:?}");
+    // Speed is measured in benches/scale.rs, not asserted here (issue 14).
     assert!(ev1["error"].is_null());
     let (_, page) = http_get(&format!("{}online-shikaku/usage.html", s.base));
     assert!(page.contains("ポータルサイトにログインする（編集済み）"));

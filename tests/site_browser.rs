@@ -557,7 +557,7 @@ fn help_site_in_a_real_browser() {
     );
     let reload = t0.elapsed();
     eprintln!("edit → page reloaded in the browser: {reload:?}");
-    assert!(reload < Duration::from_secs(3), "{reload:?}");
+    // Speed is measured in benches/scale.rs, not asserted here (issue 14).
 
     // A content error appears over the page; fixing it removes it.
     std::fs::write(&manual, yaml.replace("\nparts:", "\npartz:")).unwrap();

@@ -36,6 +36,10 @@ pub struct BuildArgs {
     /// join the shard folders with `tebiki merge`.
     #[arg(long, value_parser = Shard::parse, value_name = "INDEX/COUNT")]
     shard: Option<Shard>,
+    /// Also join every handout into this one PDF for printing: in the order of the
+    /// clinic data, a bookmark per clinic, each clinic starting on a right-hand page.
+    #[arg(long, value_name = "FILE.pdf")]
+    combined: Option<PathBuf>,
     /// Print a line per clinic (with its findings) and every message.
     #[arg(short, long)]
     verbose: bool,
@@ -66,6 +70,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         only: args.only.clone(),
         shard: args.shard,
         progress: Some(progress.clone()),
+        combined: args.combined.clone(),
     };
     let result = pipeline::build_batch(&cfg, &opts, &batch);
     progress.finish();
@@ -90,7 +95,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
         MESSAGE_LIMIT
     };
     print_diagnostics_limited(&report.diagnostics, color, limit);
-    print_summary(&report, args.verbose, started.elapsed());
+    print_summary(
+        &report,
+        args.verbose,
+        started.elapsed(),
+        args.combined.as_ref(),
+    );
     for k in &report.unknown_only {
         eprintln!("warning: --only {k}: no clinic has this key");
     }
@@ -107,7 +117,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
 }
 
 /// The closing summary (stdout).
-fn print_summary(report: &BuildReport, verbose: bool, elapsed: Duration) {
+fn print_summary(
+    report: &BuildReport,
+    verbose: bool,
+    elapsed: Duration,
+    combined: Option<&PathBuf>,
+) {
     let built = report.clinics.iter().filter(|c| c.ok).count();
     let failed = report.clinics.len() - built;
     println!(
@@ -181,6 +196,15 @@ fn print_summary(report: &BuildReport, verbose: bool, elapsed: Duration) {
             " (help site unchanged, not rendered)"
         }
     );
+    if let (Some(c), Some(path)) = (&report.combined, combined) {
+        println!(
+            "  combined PDF {}: {} handout(s), {} page(s) ({} blank so each clinic starts on a right-hand page)",
+            path.display(),
+            c.clinics,
+            c.pages,
+            c.blanks
+        );
+    }
     if report.temp_removed > 0 {
         println!(
             "  removed {} temporary file(s) left by an interrupted build",

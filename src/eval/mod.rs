@@ -37,7 +37,7 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
         .filter(|r| {
             r.step
                 .as_ref()
-                .is_none_or(|s| content.manuals.iter().any(|m| manual_has_step(m, s)))
+                .is_none_or(|s| find_step(content, s).is_some())
         })
         .map(|r| {
             let pick = |c: &crate::model::manual::Cased<Rich>| {
@@ -158,11 +158,9 @@ fn corrected_facts(
             continue;
         };
         let Some(expect) = &rule.expect else { continue };
-        let Some(path) = content
-            .manuals
-            .iter()
-            .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
-            .filter(|s| &s.id == step)
+        let Some(path) = find_step(content, step)
+            .map(|(_, s)| s)
+            .into_iter()
             .filter_map(|s| s.screen.as_ref())
             .flat_map(|sc| sc.rows.iter())
             .find(|r| &r.id == row)
@@ -367,7 +365,7 @@ fn eval_step(
     };
     let step_findings: Vec<Finding> = findings
         .iter()
-        .filter(|f| f.step.as_deref() == Some(s.id.as_str()))
+        .filter(|f| f.step.as_deref() == Some(format!("{manual_id}/{}", s.id).as_str()))
         .cloned()
         .collect();
     GuideStep {
@@ -409,22 +407,9 @@ fn eval_step(
     }
 }
 
-/// The manual and step a rule's `step:` names.
-fn find_step<'c>(content: &'c Content, id: &str) -> Option<(&'c Manual, &'c crate::model::Step)> {
-    content.manuals.iter().find_map(|m| {
-        m.parts
-            .iter()
-            .flat_map(|p| p.steps.iter())
-            .find(|s| s.id == id)
-            .map(|s| (m, s))
-    })
-}
-
-fn manual_has_step(manual: &Manual, id: &str) -> bool {
-    manual
-        .parts
-        .iter()
-        .any(|p| p.steps.iter().any(|s| s.id == id))
+/// The manual and step a rule's `step:` names (`manual/step`, resolved at load).
+fn find_step<'c>(content: &'c Content, key: &str) -> Option<(&'c Manual, &'c crate::model::Step)> {
+    crate::load::content::step_by_key(content, key)
 }
 
 /// Evaluates a condition against the facts. Missing facts make comparisons false.
@@ -607,7 +592,8 @@ fn eval_row(
     };
     let help = row
         .help
-        .pick(|w| applies && holds(w, facts))
+        .pick(|w| holds(w, facts))
+        .filter(|_| applies)
         .map(|h| resolve_rich(h, facts, content))
         .unwrap_or_default();
     GuideRow {

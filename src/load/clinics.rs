@@ -20,34 +20,55 @@ use std::sync::Arc;
 pub fn load_dir(dir: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut clinics = Vec::new();
-    let (files, links) = clinic_files(dir);
-    for link in links {
-        let file = Arc::new(link);
-        let msg =
-            "this clinic file is a symbolic link; tebiki reads only real files in clinic data";
-        diags.push(
-            Diagnostic::error(SourcePos::new(file.clone(), 0, 0), msg)
-                .with_help("copy the file into the clinics folder instead of linking it"),
-        );
-        clinics.push(unreadable(&file, msg));
-    }
-    for path in files {
-        let (clinic, local) = load_one(&path, catalog);
-        diags.extend(cap(local, &path));
-        clinics.push(clinic);
-    }
-    clinics.sort_by(|a, b| a.source.file.cmp(&b.source.file));
+    stream_dir(dir, catalog, &mut diags, &mut |c| clinics.push(c));
     dedupe_keys(&mut clinics, &mut diags);
     if clinics.is_empty() {
-        diags.push(
-            Diagnostic::error(
-                SourcePos::new(Arc::new(dir.to_path_buf()), 0, 0),
-                "no clinic files (*.yaml) in this folder",
-            )
-            .with_help("add one YAML file per clinic (copy one from content/clinics/), or pass --clinics LIST.csv|LIST.xlsx"),
-        );
+        diags.push(no_files(dir));
     }
     (clinics, diags)
+}
+
+/// The error of a folder without clinic files.
+pub fn no_files(dir: &Path) -> Diagnostic {
+    Diagnostic::error(
+        SourcePos::new(Arc::new(dir.to_path_buf()), 0, 0),
+        "no clinic files (*.yaml) in this folder",
+    )
+    .with_help("add one YAML file per clinic (copy one from content/clinics/), or pass --clinics LIST.csv|LIST.xlsx")
+}
+
+/// Reads every clinic file under `dir` in path order and hands each clinic
+/// to `emit` as soon as it is read (one file at a time in memory). Keys are
+/// not de-duplicated here (see [`dedupe_keys`]).
+pub fn stream_dir(
+    dir: &Path,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+    emit: &mut dyn FnMut(Clinic),
+) {
+    let (files, links) = clinic_files(dir);
+    let mut all: Vec<(PathBuf, bool)> = files
+        .into_iter()
+        .map(|f| (f, false))
+        .chain(links.into_iter().map(|l| (l, true)))
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, link) in all {
+        if link {
+            let file = Arc::new(path);
+            let msg =
+                "this clinic file is a symbolic link; tebiki reads only real files in clinic data";
+            diags.push(
+                Diagnostic::error(SourcePos::new(file.clone(), 0, 0), msg)
+                    .with_help("copy the file into the clinics folder instead of linking it"),
+            );
+            emit(unreadable(&file, msg));
+        } else {
+            let (clinic, local) = load_one(&path, catalog);
+            diags.extend(cap(local, &path));
+            emit(clinic);
+        }
+    }
 }
 
 /// The `*.yaml`/`*.yml` files under `dir`, and the symbolic links among

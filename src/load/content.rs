@@ -97,15 +97,17 @@ impl Ctx<'_> {
             }
             Md::Inline(s) => markdown::parse(s),
             Md::File { file } => {
-                let base = self.file.parent().unwrap_or(Path::new("."));
-                let path = base.join(file);
-                match std::fs::read_to_string(&path) {
+                let text = super::limits::content_file(&self.file, file).and_then(|(path, b)| {
+                    String::from_utf8(b)
+                        .map_err(|_| format!("{} is not UTF-8 text", path.display()))
+                });
+                match text {
                     Ok(text) => markdown::parse(&text),
                     Err(e) => {
                         self.diags.push(
                             Diagnostic::error(
                                 at.clone(),
-                                format!("cannot read Markdown file {}: {e}", path.display()),
+                                format!("cannot read Markdown file: {e}"),
                             )
                             .with_help("the path is relative to the YAML file that names it"),
                         );
@@ -750,13 +752,16 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
     content
         .manuals
         .sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    resolve_rule_steps(&mut content, &mut diags);
     cross_check(&content, &mut diags);
     (content, diags)
 }
 
 fn read(path: &Path, diags: &mut Diagnostics) -> Option<(String, Arc<PathBuf>)> {
     let file = Arc::new(path.to_path_buf());
-    match std::fs::read_to_string(path) {
+    let text = super::limits::read_limited(path, super::limits::MAX_CONTENT_FILE)
+        .and_then(|b| String::from_utf8(b).map_err(|_| "the file is not UTF-8 text".to_string()));
+    match text {
         Ok(t) => Some((t, file)),
         Err(e) => {
             diags.push(
@@ -1305,42 +1310,91 @@ impl Ctx<'_> {
 }
 
 /// Checks references between files: rule → step and row, placeholders → facts.
-fn cross_check(content: &Content, diags: &mut Diagnostics) {
-    // Rules and pictures name steps by id alone, so ids are unique across manuals.
-    let mut owner: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+/// Step ids are unique within their manual only. A rule names its step as
+/// `manual/step`, or by the step id alone when one manual has it; either way
+/// the rule's `step` becomes the `manual/step` key every later stage uses.
+fn resolve_rule_steps(content: &mut Content, diags: &mut Diagnostics) {
+    let mut owners: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for m in &content.manuals {
         for s in m.parts.iter().flat_map(|p| p.steps.iter()) {
-            if let Some(first) = owner.insert(s.id.as_str(), m.id.as_str())
-                && first != m.id
-            {
-                diags.push(
-                    Diagnostic::error(
-                        s.pos.clone(),
-                        format!("step id `{}` is also used by manual `{first}`", s.id),
-                    )
-                    .with_help("step ids must be unique across manuals (rules refer to steps by id); prefix them, e.g. `install-1-1`"),
-                );
-            }
+            owners.entry(s.id.as_str()).or_default().push(m.id.as_str());
         }
     }
+    let has = |manual: &str, step: &str| owners.get(step).is_some_and(|v| v.contains(&manual));
+    let mut keys = Vec::new();
+    for rule in &content.rules {
+        let Some(named) = &rule.step else {
+            keys.push(None);
+            continue;
+        };
+        let key = match named.split_once('/') {
+            Some((m, s)) if has(m, s) => Some(named.clone()),
+            Some((m, s)) => {
+                diags.push(
+                    Diagnostic::error(rule.pos.clone(), format!("rule `{}` names step `{s}` of manual `{m}`, which does not exist", rule.id))
+                        .with_help("write `manual-id/step-id` with ids from content/manuals/<manual>/manual.yaml"),
+                );
+                None
+            }
+            None => match owners.get(named.as_str()).map(Vec::as_slice) {
+                Some([m]) => Some(format!("{m}/{named}")),
+                Some(several) => {
+                    diags.push(
+                        Diagnostic::error(
+                            rule.pos.clone(),
+                            format!(
+                                "rule `{}` names step `{named}`, which manuals {} both have",
+                                rule.id,
+                                several.join(", ")
+                            ),
+                        )
+                        .with_help(format!("say which: `step: {}/{named}`", several[0])),
+                    );
+                    None
+                }
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            rule.pos.clone(),
+                            format!("rule `{}` names unknown step `{named}`", rule.id),
+                        )
+                        .with_help("use a step id from a manual under content/manuals (or `manual-id/step-id`)"),
+                    );
+                    None
+                }
+            },
+        };
+        keys.push(Some(key));
+    }
+    for (rule, key) in content.rules.iter_mut().zip(keys) {
+        // An unresolved step stays as written (the error is reported).
+        if let Some(Some(k)) = key {
+            rule.step = Some(k);
+        }
+    }
+}
+
+/// The step a `manual/step` key names.
+pub fn step_by_key<'c>(content: &'c Content, key: &str) -> Option<(&'c Manual, &'c Step)> {
+    let (m, s) = key.split_once('/')?;
+    let manual = content.manuals.iter().find(|x| x.id == m)?;
+    let step = manual
+        .parts
+        .iter()
+        .flat_map(|p| p.steps.iter())
+        .find(|x| x.id == s)?;
+    Some((manual, step))
+}
+
+fn cross_check(content: &Content, diags: &mut Diagnostics) {
     let field_known = |f: &str| {
         content.fields.get(f).is_some() || DERIVED_FACTS.contains(&f) || id_part(&content.fields, f)
     };
     for rule in &content.rules {
         if let Some(step_id) = &rule.step {
-            let step = content
-                .manuals
-                .iter()
-                .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
-                .find(|s| &s.id == step_id);
-            match step {
-                None => diags.push(
-                    Diagnostic::error(
-                        rule.pos.clone(),
-                        format!("rule `{}` names unknown step `{step_id}`", rule.id),
-                    )
-                    .with_help("use a step id from a manual under content/manuals"),
-                ),
+            // Unknown and ambiguous steps were reported by resolve_rule_steps.
+            match step_by_key(content, step_id).map(|(_, s)| s) {
+                None => {}
                 Some(s) => {
                     if let Some(field) = &rule.field {
                         let has_row = s

@@ -9,8 +9,9 @@ use std::path::Path;
 
 /// Largest clinic YAML file.
 pub const MAX_CLINIC_FILE: u64 = 1024 * 1024;
-/// Largest CSV clinic list.
-pub const MAX_CSV_FILE: u64 = 32 * 1024 * 1024;
+/// Largest CSV clinic list (a national list of about 230,000 institutions
+/// is about 50 MB).
+pub const MAX_CSV_FILE: u64 = 64 * 1024 * 1024;
 /// Largest XLSX workbook on disk.
 pub const MAX_XLSX_FILE: u64 = 32 * 1024 * 1024;
 /// Largest decompressed part of a workbook (a sheet, the shared strings).
@@ -19,8 +20,9 @@ pub const MAX_XLSX_PART: u64 = 64 * 1024 * 1024;
 pub const MAX_XLSX_TOTAL: u64 = 128 * 1024 * 1024;
 /// Most parts (files) in a workbook.
 pub const MAX_XLSX_ENTRIES: usize = 1000;
-/// Most rows of a sheet (one clinic per row).
-pub const MAX_ROWS: u32 = 100_000;
+/// Most rows of a sheet (one clinic per row; a national roll-out covers
+/// about 230,000 institutions).
+pub const MAX_ROWS: u32 = 250_000;
 /// Most columns of a sheet.
 pub const MAX_COLUMNS: u32 = 1_000;
 /// Most non-empty cells of a workbook.
@@ -57,6 +59,43 @@ fn too_big(len: u64, limit: u64) -> String {
         "the file is too large ({} bytes; the limit is {} bytes)",
         len, limit
     )
+}
+
+/// Reads a file that content names relative to the YAML file naming it
+/// (`{ file: steps/1-1.md }`, screenshots): the path must stay below that
+/// YAML file's folder (no `..`, not absolute), no part of it may be a
+/// symbolic link, and the file is at most [`MAX_CONTENT_FILE`] bytes.
+/// Returns the path and the bytes.
+pub fn content_file(yaml_file: &Path, rel: &str) -> Result<(std::path::PathBuf, Vec<u8>), String> {
+    use std::path::Component;
+    let base = yaml_file.parent().unwrap_or(Path::new("."));
+    let mut path = base.to_path_buf();
+    let mut any = false;
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Normal(n) => {
+                path.push(n);
+                any = true;
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(format!(
+                        "`{rel}` goes through a symbolic link; content files must be real files inside content/"
+                    ));
+                }
+            }
+            Component::CurDir => {}
+            _ => {
+                return Err(format!(
+                    "`{rel}` leaves the content folder; name a file next to or below this YAML file"
+                ));
+            }
+        }
+    }
+    if !any {
+        return Err("the file name is empty".into());
+    }
+    let bytes = read_limited(&path, MAX_CONTENT_FILE)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((path, bytes))
 }
 
 /// An encoding told apart from UTF-8.
@@ -170,6 +209,28 @@ pub fn save_as_utf8_hint() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_files_stay_inside() {
+        let d = tempfile::tempdir().unwrap();
+        let yaml = d.path().join("m/manual.yaml");
+        std::fs::create_dir_all(d.path().join("m/steps")).unwrap();
+        std::fs::write(d.path().join("m/steps/a.md"), "hi").unwrap();
+        assert_eq!(content_file(&yaml, "steps/a.md").unwrap().1, b"hi");
+        assert_eq!(content_file(&yaml, "./steps/a.md").unwrap().1, b"hi");
+        for bad in ["../../etc/passwd", "/etc/passwd", "steps/../../x", ""] {
+            assert!(content_file(&yaml, bad).is_err(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc", d.path().join("m/etc")).unwrap();
+            assert!(
+                content_file(&yaml, "etc/passwd")
+                    .unwrap_err()
+                    .contains("symbolic link")
+            );
+        }
+    }
 
     #[test]
     fn guesses_encodings() {

@@ -12,7 +12,6 @@ use crate::model::SourcePos;
 use crate::model::manual::{Annotation, Screenshot};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
-use std::path::Path;
 use std::sync::Arc;
 
 /// `screenshot:` of a step.
@@ -52,17 +51,12 @@ pub(crate) fn load(
     diags: &mut Diagnostics,
 ) -> Option<Screenshot> {
     let fpos = pos(yaml_file, &raw.file.referenced);
-    let base = yaml_file.parent().unwrap_or(Path::new("."));
-    let path = base.join(&raw.file.value);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
+    let (path, bytes) = match super::limits::content_file(yaml_file, &raw.file.value) {
+        Ok(found) => found,
         Err(e) => {
             diags.push(
-                Diagnostic::error(
-                    fpos,
-                    format!("cannot read screenshot {}: {e}", path.display()),
-                )
-                .with_help("the path is relative to the YAML file; use a PNG or JPEG file"),
+                Diagnostic::error(fpos, format!("cannot read screenshot: {e}"))
+                    .with_help("the path is relative to the YAML file; use a PNG or JPEG file"),
             );
             return None;
         }

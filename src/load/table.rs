@@ -18,8 +18,8 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A worksheet's name (none for CSV) and its rows: (0-based row, cells), in order.
-type Sheet = (Option<String>, Vec<(usize, Vec<Cell>)>);
+/// Receives each row as it is read: sheet (none for CSV), 0-based row, cells.
+type OnRow<'a> = dyn FnMut(Option<&str>, usize, Vec<Cell>) + 'a;
 
 /// One cell: 0-based column, text and location.
 struct Cell {
@@ -33,14 +33,57 @@ struct Cell {
 /// them, an error in a row fails that row.
 pub fn load_file(path: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnostics) {
     let mut diags = Diagnostics::default();
+    let mut clinics = Vec::new();
+    stream_file(path, catalog, &mut diags, &mut |c| clinics.push(c));
+    super::clinics::dedupe_keys(&mut clinics, &mut diags);
+    if clinics.is_empty() {
+        diags.push(no_rows(path));
+    }
+    (clinics, diags)
+}
+
+/// The error of a list without clinic rows.
+pub fn no_rows(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        SourcePos::new(Arc::new(path.to_path_buf()), 0, 0),
+        "the list has no clinic rows",
+    )
+    .with_help("put one row of column headers first, then one row per clinic")
+}
+
+/// Reads clinics from a `.csv` or `.xlsx` file and hands each to `emit` in
+/// list order as soon as its row is read, so a long list is never held as
+/// clinics all at once. Keys are not de-duplicated here (see
+/// [`super::clinics::dedupe_keys`]).
+pub fn stream_file(
+    path: &Path,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+    emit: &mut dyn FnMut(Clinic),
+) {
     let file = Arc::new(path.to_path_buf());
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let sheets = match ext.as_deref() {
-        Some("csv") => read_csv(path, &file, catalog, &mut diags).map(|rows| vec![(None, rows)]),
-        Some("xlsx" | "xlsm") => read_xlsx(path, &file),
+    let mut mappers: Vec<RowMapper> = Vec::new();
+    let mut local = Diagnostics::default();
+    let mut on_row = |sheet: Option<&str>, row_idx: usize, row: Vec<Cell>| {
+        if mappers.last().is_none_or(|m| m.sheet.as_deref() != sheet) {
+            mappers.push(RowMapper {
+                sheet: sheet.map(str::to_string),
+                header: None,
+            });
+        }
+        if let Some(m) = mappers.last_mut()
+            && let Some(c) = m.row(row_idx, row, &file, catalog, &mut local)
+        {
+            emit(c);
+        }
+    };
+    let read = match ext.as_deref() {
+        Some("csv") => read_csv(path, &file, catalog, diags, &mut on_row),
+        Some("xlsx" | "xlsm") => read_xlsx(path, &file, &mut on_row),
         Some("xls" | "ods") => Err(Diagnostic::error(
             SourcePos::new(file.clone(), 0, 0),
             "old Excel (.xls) and OpenDocument (.ods) workbooks are not read",
@@ -52,34 +95,10 @@ pub fn load_file(path: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnosti
         )
         .with_help("use a folder of YAML files, a .csv or an .xlsx file")),
     };
-    let sheets = match sheets {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            return (Vec::new(), diags);
-        }
-    };
-    let mut clinics = Vec::new();
-    for (sheet, rows) in sheets {
-        clinics.extend(rows_to_clinics(
-            rows,
-            sheet.as_deref(),
-            &file,
-            catalog,
-            &mut diags,
-        ));
+    diags.extend(local);
+    if let Err(d) = read {
+        diags.push(d);
     }
-    super::clinics::dedupe_keys(&mut clinics, &mut diags);
-    if clinics.is_empty() {
-        diags.push(
-            Diagnostic::error(
-                SourcePos::new(file.clone(), 0, 0),
-                "the list has no clinic rows",
-            )
-            .with_help("put one row of column headers first, then one row per clinic"),
-        );
-    }
-    (clinics, diags)
 }
 
 /// Spreadsheet column letters: 0 → A, 26 → AA.
@@ -143,25 +162,31 @@ fn map_header(
     (columns, list_errors)
 }
 
-fn rows_to_clinics(
-    rows: Vec<(usize, Vec<Cell>)>,
-    sheet: Option<&str>,
-    file: &Arc<PathBuf>,
-    catalog: &FieldCatalog,
-    diags: &mut Diagnostics,
-) -> Vec<Clinic> {
-    let mut it = rows
-        .into_iter()
-        .skip_while(|(_, r)| r.iter().all(|c| c.text.trim().is_empty()));
-    let Some((header_row, header)) = it.next() else {
-        return Vec::new();
-    };
-    let (columns, list_errors) = map_header(&header, header_row, sheet, catalog, diags);
-    let mut clinics = Vec::new();
-    for (row_idx, row) in it {
+/// Turns the rows of one sheet into clinics: the first non-empty row is
+/// the header, every later non-empty row a clinic.
+struct RowMapper {
+    sheet: Option<String>,
+    /// Column → field path, and the errors that concern every row.
+    header: Option<(BTreeMap<usize, String>, Vec<String>)>,
+}
+
+impl RowMapper {
+    fn row(
+        &mut self,
+        row_idx: usize,
+        row: Vec<Cell>,
+        file: &Arc<PathBuf>,
+        catalog: &FieldCatalog,
+        diags: &mut Diagnostics,
+    ) -> Option<Clinic> {
         if row.iter().all(|c| c.text.trim().is_empty()) {
-            continue;
+            return None;
         }
+        let sheet = self.sheet.as_deref();
+        let Some((columns, list_errors)) = &self.header else {
+            self.header = Some(map_header(&row, row_idx, sheet, catalog, diags));
+            return None;
+        };
         let mut values: BTreeMap<String, Located<RawValue>> = BTreeMap::new();
         for cell in row {
             let Some(path) = columns.get(&cell.col) else {
@@ -190,9 +215,8 @@ fn rows_to_clinics(
                 .map(|d| d.message.clone()),
         );
         diags.extend(local);
-        clinics.push(clinic);
+        Some(clinic)
     }
-    clinics
 }
 
 /// Finds the field a column header means (schema headers, path or label;
@@ -237,7 +261,8 @@ fn read_csv(
     file: &Arc<PathBuf>,
     catalog: &FieldCatalog,
     diags: &mut Diagnostics,
-) -> Result<Vec<(usize, Vec<Cell>)>, Diagnostic> {
+    on_row: &mut OnRow,
+) -> Result<(), Diagnostic> {
     let whole = SourcePos::new(file.clone(), 0, 0);
     // Nothing of this file is echoed until its columns are known.
     crate::diag::register_source(path, Vec::new());
@@ -261,7 +286,10 @@ fn read_csv(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut records = 0usize;
+    let mut header_seen = false;
+    let mut visible: std::collections::BTreeSet<usize> = Default::default();
+    let mut shown = vec![String::new(); text.lines().count() + 1];
     let mut rec = csv::StringRecord::new();
     let mut counted_to = 0usize;
     let mut line = 1u32;
@@ -280,7 +308,7 @@ fn read_csv(
                 ));
             }
         }
-        if rec.len() > limits::MAX_COLUMNS as usize || records.len() >= limits::MAX_ROWS as usize {
+        if rec.len() > limits::MAX_COLUMNS as usize || records >= limits::MAX_ROWS as usize {
             return Err(Diagnostic::error(
                 SourcePos::new(file.clone(), line, 0),
                 format!(
@@ -305,16 +333,12 @@ fn read_csv(
             line += skipped.matches('\n').count() as u32;
         }
         counted_to = start;
-        records.push((line, rec.iter().map(str::to_string).collect()));
-    }
-    // Which columns may be shown: those the header maps to schema fields.
-    let header = records
-        .iter()
-        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()));
-    let visible: std::collections::BTreeSet<usize> = header
-        .map(|h| {
-            records[h]
-                .1
+        records += 1;
+        // Which columns may be shown: those the header maps to schema fields.
+        let is_header = !header_seen && rec.iter().any(|c| !c.trim().is_empty());
+        if is_header {
+            header_seen = true;
+            visible = rec
                 .iter()
                 .enumerate()
                 .filter(|(_, name)| {
@@ -324,19 +348,13 @@ fn read_csv(
                     )
                 })
                 .map(|(i, _)| i)
-                .collect()
-        })
-        .unwrap_or_default();
-    let total_lines = text.lines().count().max(line as usize);
-    let mut shown = vec![String::new(); total_lines];
-    let mut rows = Vec::new();
-    for (i, (line, cells)) in records.into_iter().enumerate() {
-        let is_header = Some(i) == header;
+                .collect();
+        }
         // Column numbers count characters of the shown line, so carets point at the cell.
         let mut column = 1u32;
         let mut out = Vec::new();
         let mut text_line = String::new();
-        for (col, t) in cells.into_iter().enumerate() {
+        for (col, t) in rec.iter().enumerate() {
             let show = if is_header || visible.contains(&col) {
                 t.replace(['\r', '\n'], "⏎")
             } else {
@@ -348,18 +366,20 @@ fn read_csv(
             text_line.push_str(&show);
             out.push(Cell {
                 col,
-                text: t,
+                text: t.to_string(),
                 pos: SourcePos::new(file.clone(), line, column),
             });
             column += show.chars().count() as u32 + 1;
         }
-        if let Some(slot) = shown.get_mut(line as usize - 1) {
-            *slot = text_line;
+        let index = line as usize - 1;
+        if index >= shown.len() {
+            shown.resize(index + 1, String::new());
         }
-        rows.push((line as usize - 1, out));
+        shown[index] = text_line;
+        on_row(None, index, out);
     }
     crate::diag::register_source(path, shown);
-    Ok(rows)
+    Ok(())
 }
 
 /// Checks every part of a workbook by decompressing it (declared sizes can
@@ -411,7 +431,7 @@ fn too_large_part(name: &str, size: u64, limit: u64) -> String {
     )
 }
 
-fn read_xlsx(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Sheet>, Diagnostic> {
+fn read_xlsx(path: &Path, file: &Arc<PathBuf>, on_row: &mut OnRow) -> Result<(), Diagnostic> {
     use calamine::{DataRef, Reader};
     let whole = SourcePos::new(file.clone(), 0, 0);
     let bytes = limits::read_limited(path, limits::MAX_XLSX_FILE)
@@ -422,14 +442,18 @@ fn read_xlsx(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Sheet>, Diagnostic>
             Diagnostic::error(whole.clone(), format!("cannot open spreadsheet: {e}"))
                 .with_help("save it as .xlsx (Excel 2007 or later) or export it as CSV")
         })?;
-    let mut out = Vec::new();
     let mut cells_read = 0usize;
     for name in wb.sheet_names() {
         let sheet_err = |e: calamine::XlsxError| {
             Diagnostic::error(whole.clone(), format!("cannot read sheet {name}: {e}"))
         };
         let mut reader = wb.worksheet_cells_reader(&name).map_err(sheet_err)?;
-        let mut rows: BTreeMap<usize, Vec<Cell>> = BTreeMap::new();
+        // Rows arrive in order (the sheet's XML is written row by row); a
+        // row is handed on when the next one starts. Cells of an earlier row
+        // arriving late are kept and handed on at the end of the sheet.
+        let mut current: Option<(usize, Vec<Cell>)> = None;
+        let mut late: BTreeMap<usize, Vec<Cell>> = BTreeMap::new();
+        let mut done_up_to: Option<usize> = None;
         while let Some(cell) = reader.next_cell().map_err(sheet_err)? {
             let (r, c) = cell.get_position();
             let text = match cell.get_value() {
@@ -478,16 +502,33 @@ fn read_xlsx(path: &Path, file: &Arc<PathBuf>) -> Result<Vec<Sheet>, Diagnostic>
                 )
                 .with_help("split the list into several files"));
             }
-            rows.entry(r as usize).or_default().push(Cell {
+            let cell = Cell {
                 col: c as usize,
                 text,
                 pos,
-            });
+            };
+            let r = r as usize;
+            match &mut current {
+                Some((cr, cells)) if *cr == r => cells.push(cell),
+                _ if done_up_to.is_some_and(|d| r <= d) => late.entry(r).or_default().push(cell),
+                _ => {
+                    if let Some((cr, cells)) = current.take() {
+                        done_up_to = Some(cr);
+                        on_row(Some(&name), cr, cells);
+                    }
+                    current = Some((r, vec![cell]));
+                }
+            }
+        }
+        if let Some((cr, cells)) = current.take() {
+            on_row(Some(&name), cr, cells);
         }
         // Positions in XLSX are (row, column) of the sheet; keep the sheet in `cell`.
-        out.push((Some(name), rows.into_iter().collect()));
+        for (r, cells) in late {
+            on_row(Some(&name), r, cells);
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Excel's day serial (1900 system) → `YYYY-MM-DD`.

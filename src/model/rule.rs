@@ -50,7 +50,7 @@ pub struct Rule {
     pub severity: Severity,
     /// When it fires.
     pub when: Condition,
-    /// The step it is shown at (`None`: shown at the top of the guide).
+    /// The step it is shown at, as `manual/step` once loaded (`None`: shown at the top of the guide).
     pub step: Option<String>,
     /// The form row it points at, within the step's screen.
     pub field: Option<String>,

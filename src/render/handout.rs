@@ -133,7 +133,13 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                         };
                         vec![
                             vec![when],
-                            vec![Span::normal(d.label.clone())],
+                            match &d.problem {
+                                Some(p) => vec![
+                                    Span::normal(d.label.clone()),
+                                    Span::bold(format!("\n※ {p}")),
+                                ],
+                                None => vec![Span::normal(d.label.clone())],
+                            },
                             vec![Span::small(d.basis.clone())],
                         ]
                     })

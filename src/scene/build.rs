@@ -8,9 +8,10 @@
 //! message panel — and the buttons. Controls are drawn as the user sees them
 //! with the clinic's values in them (secrets masked, never printed).
 //!
-//! Annotations go on top: a highlight box around the element to act on, a
-//! red ✕ and a green "正しくは…" label where the clinic's data chose a wrong
-//! option, and callout bubbles placed in a margin column to the right of the
+//! Annotations go on top: a highlight box around the element to act on (red
+//! with a green "正しくは…" label where a finding corrected the clinic's data:
+//! the control already shows the value to enter, never the wrong one), and
+//! callout bubbles placed in a margin column to the right of the
 //! screen (so they never hide what they point at), joined to their rows by
 //! leader lines and numbered markers. All sizes are in scene units; text is
 //! never smaller than [`MIN_FONT_SIZE`].

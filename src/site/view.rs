@@ -465,7 +465,7 @@ fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> M
         .iter()
         .map(|p| {
             let file = unique(slug(&p.id), &mut files);
-            part_view(p, &format!("{mslug}/{file}.html"), content, labels)
+            part_view(p, &m.id, &format!("{mslug}/{file}.html"), content, labels)
         })
         .collect();
     ManualView {
@@ -514,7 +514,7 @@ fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> M
     }
 }
 
-fn part_view(p: &Part, url: &str, content: &Content, labels: &Labels) -> PartView {
+fn part_view(p: &Part, manual: &str, url: &str, content: &Content, labels: &Labels) -> PartView {
     let g = |r: &Rich| super::generic::resolve_generic(r, labels);
     PartView {
         id: p.id.clone(),
@@ -526,7 +526,7 @@ fn part_view(p: &Part, url: &str, content: &Content, labels: &Labels) -> PartVie
         steps: p
             .steps
             .iter()
-            .map(|s| step_view(s, url, content, labels))
+            .map(|s| step_view(s, manual, url, content, labels))
             .collect(),
         url: url.to_string(),
     }
@@ -546,7 +546,7 @@ fn generic_pictures(content: &Content) -> std::collections::BTreeMap<String, Str
     crate::render::pictures::Pictures::new(&guide).svg()
 }
 
-fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepView {
+fn step_view(s: &Step, manual: &str, page: &str, content: &Content, labels: &Labels) -> StepView {
     let g = |r: &Rich| super::generic::resolve_generic(r, labels);
     let anchor = format!("step-{}", slug(&s.id));
     let url = format!("{page}#{anchor}");
@@ -558,7 +558,7 @@ fn step_view(s: &Step, page: &str, content: &Content, labels: &Labels) -> StepVi
     let rules: Vec<RuleView> = content
         .rules
         .iter()
-        .filter(|r| r.step.as_deref() == Some(s.id.as_str()))
+        .filter(|r| r.step.as_deref() == Some(format!("{manual}/{}", s.id).as_str()))
         .map(|r| {
             let mut v = rule_view(r, Some((s, page)), content, labels);
             if r.field.as_deref().is_none_or(|f| !row_ids.contains(&f)) {
