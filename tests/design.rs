@@ -7,20 +7,6 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::process::Command;
-
-fn poppler(tool: &str, args: &[&str]) -> String {
-    let o = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} not runnable ({e}); install poppler-utils"));
-    assert!(
-        o.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn pages(pdf: &Path) -> usize {
     let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);

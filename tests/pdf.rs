@@ -5,20 +5,6 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::process::Command;
-
-fn poppler(tool: &str, args: &[&str]) -> String {
-    let o = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} not runnable ({e}); install poppler-utils"));
-    assert!(
-        o.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn text_of(pdf: &Path) -> String {
     poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])

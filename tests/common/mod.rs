@@ -124,3 +124,18 @@ pub const SAMPLES: &[(&str, &[&str])] = &[
         &["さくら通り薬局", "CAF2468013579", "sakura-dori@example.jp"],
     ),
 ];
+
+/// Runs a poppler tool (pdfinfo, pdftotext, pdffonts …) and returns its stdout;
+/// fails the test with its stderr when it fails.
+pub fn poppler(tool: &str, args: &[&str]) -> String {
+    let o = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} not runnable ({e}); install poppler-utils"));
+    assert!(
+        o.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
