@@ -262,14 +262,9 @@ impl OutDir {
             if e.file_type().is_dir() {
                 continue;
             }
-            let Ok(rel) = e.path().strip_prefix(&self.root) else {
+            let Some(rel) = rel_slash_path(&self.root, e.path()) else {
                 continue;
             };
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
             let name = e.file_name().to_string_lossy();
             if e.file_type().is_file() && is_temp_name(&name) {
                 if std::fs::remove_file(e.path()).is_ok() {
@@ -285,6 +280,18 @@ impl OutDir {
         sweep.files.sort();
         sweep
     }
+}
+
+/// `path` relative to `root` with `/` between its parts (`clinics/a/index.html`),
+/// as manifests and site file maps name files; `None` when `path` is not under `root`.
+pub fn rel_slash_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 /// What [`OutDir::remove`] did.
@@ -310,6 +317,16 @@ pub struct Sweep {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_use_slashes_and_stay_under_the_root() {
+        let root = Path::new("/o");
+        assert_eq!(
+            rel_slash_path(root, Path::new("/o/clinics/a/index.html")).as_deref(),
+            Some("clinics/a/index.html")
+        );
+        assert_eq!(rel_slash_path(root, Path::new("/other/x")), None);
+    }
 
     #[test]
     fn writes_and_skips_unchanged() {
