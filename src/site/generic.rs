@@ -12,31 +12,6 @@ use crate::model::rule::{Condition, Op};
 use crate::render::rich_html::escape;
 use std::collections::BTreeMap;
 
-/// Labels of derived facts that content does not name anywhere (fields.yaml
-/// names clinic fields, a manual's `dates:` names date facts). Derived facts
-/// are computed in Rust (`eval::facts`), so their fallback names live here too.
-const DERIVED_LABELS: &[(&str, &str)] = &[
-    ("today", "資料の作成日"),
-    ("certificates", "電子証明書の枚数"),
-    ("certificate_fee", "電子証明書発行料の合計"),
-    ("days_until_installation", "設置予定日までの日数"),
-    ("days_until_start_month", "利用開始予定年月までの日数"),
-    ("start_month_past", "利用開始予定年月を過ぎているか"),
-    ("latest_safe_application_date", "申請を済ませたい最終日"),
-    ("notice_arrival_date", "通知書が届く見込みの日"),
-    ("line_fix_date", "回線種別の訂正が反映される見込みの日"),
-    ("certificate_valid_until", "電子証明書の有効期限"),
-    ("institution_code_10", "医療機関コード（10桁）"),
-    ("prefecture_name", "都道府県名"),
-    ("contact.full", "担当部署・担当者名"),
-    ("suggested_start_month", "入力する利用開始予定年月"),
-    ("each.item", "その回の項目（端末名称など）"),
-    ("each.number", "何件目か"),
-    ("each.count", "件数"),
-    ("line.customer_id_kind", "お客さまIDの種類"),
-    ("line.customer_id_number", "お客さまIDの数字"),
-];
-
 /// Names of every value a placeholder may refer to, taken from content.
 #[derive(Debug, Clone, Default)]
 pub struct Labels {
@@ -44,26 +19,32 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// Collects labels: fields.yaml first, then the manuals' date labels, then
-    /// the built-in names of derived facts.
+    /// Collects the label of every fact content names, through
+    /// [`Content::fact_label`] (fields, derived facts, built-ins, dates).
     pub fn new(content: &Content) -> Self {
-        let mut by_path = BTreeMap::new();
-        for (path, label) in DERIVED_LABELS {
-            by_path.insert(path.to_string(), label.to_string());
-        }
-        for m in content.manuals.iter().rev() {
-            for d in &m.dates {
-                by_path.insert(d.fact.clone(), d.label.clone());
-            }
-        }
-        for f in &content.fields.fields {
-            by_path.insert(f.path.clone(), f.label.clone());
-        }
+        let paths = content
+            .fields
+            .fields
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(content.derived.iter().map(|d| d.name.as_str()))
+            .chain(crate::model::facts::BUILT_IN.iter().map(|(p, _, _)| *p))
+            .chain(
+                content
+                    .manuals
+                    .iter()
+                    .flat_map(|m| m.dates.iter().map(|d| d.fact.as_str())),
+            );
+        let by_path = paths
+            .filter_map(|p| Some((p.to_string(), content.fact_label(p)?.to_string())))
+            .collect();
         Self { by_path }
     }
 
-    /// The human name of `path` (the path itself when content names it nowhere).
+    /// The human name of `path` (the path itself when content names it nowhere);
+    /// `path | unit` names the same fact.
     pub fn label<'a>(&'a self, path: &'a str) -> &'a str {
+        let path = crate::model::facts::FactRef::parse(path).path;
         self.by_path.get(path).map(String::as_str).unwrap_or(path)
     }
 }
@@ -73,7 +54,7 @@ impl Labels {
 pub fn resolve_generic(r: &Rich, labels: &Labels) -> Rich {
     r.map_inlines(&mut |i| match i {
         Inline::Placeholder { path } => Some(Inline::Missing {
-            path: path.clone(),
+            path: crate::model::facts::FactRef::parse(path).path.to_string(),
             label: labels.label(path).to_string(),
         }),
         // A resolved value can never reach the site, but be safe anyway.
@@ -99,7 +80,8 @@ fn pieces(s: &str) -> Vec<Piece<'_>> {
             break;
         };
         out.push(Piece::Text(&rest[..start]));
-        out.push(Piece::Field(rest[start + 2..start + 2 + len].trim()));
+        let expr = rest[start + 2..start + 2 + len].trim();
+        out.push(Piece::Field(crate::model::facts::FactRef::parse(expr).path));
         rest = &rest[start + 4 + len..];
     }
     out.push(Piece::Text(rest));
