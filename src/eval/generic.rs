@@ -319,6 +319,109 @@ mod tests {
         );
     }
 
+    /// The generic guide has every part, step, row, note, checklist item,
+    /// date and rule of content, each conditional one labelled with its
+    /// condition in words, and every alternative of a cased text.
+    #[test]
+    fn generic_guide_keeps_every_alternative_labelled() {
+        use crate::eval::guide::Shown;
+        let c = content();
+        let guide = crate::eval::evaluate_generic(&c);
+        assert!(guide.generic);
+        assert_eq!(guide.findings.len(), c.rules.len(), "every rule");
+        for (f, r) in guide.findings.iter().zip(&c.rules) {
+            assert_eq!(f.rule, r.id, "content order");
+            let when = f.when.as_deref().unwrap_or_default();
+            assert!(
+                when.ends_with("場合") || when.starts_with("常に"),
+                "{}: {when}",
+                r.id
+            );
+            assert!(!f.title.contains("{{"), "{}", f.title);
+        }
+        assert_eq!(guide.manuals.len(), c.manuals.len());
+        let (mut conditional, mut cased, mut not_applicable) = (0, 0, 0);
+        for (gm, m) in guide.manuals.iter().zip(&c.manuals) {
+            assert_eq!(
+                gm.checklist.len(),
+                m.checklist.len(),
+                "every checklist item"
+            );
+            for ((text, when), item) in gm
+                .checklist
+                .iter()
+                .zip(&gm.checklist_when)
+                .zip(&m.checklist)
+            {
+                assert_eq!(when.is_some(), item.when.is_some(), "{}", item.id);
+                if item.text.has_cases() {
+                    cased += 1;
+                    let plain = text.plain_text();
+                    assert!(plain.contains("それ以外の場合"), "{plain}");
+                    assert_eq!(
+                        plain.matches('【').count(),
+                        item.text.cases.len() + usize::from(item.text.otherwise.is_some()),
+                        "{plain}"
+                    );
+                }
+            }
+            assert_eq!(gm.dates.len(), m.dates.len(), "every date");
+            for (d, decl) in gm.dates.iter().zip(&m.dates) {
+                assert_eq!(d.when.is_some(), decl.when.is_some(), "{}", d.label);
+            }
+            assert_eq!(gm.parts.len(), m.parts.len(), "a repeated part shows once");
+            for (gp, p) in gm.parts.iter().zip(&m.parts) {
+                assert_eq!(gp.when.is_some(), p.when.is_some());
+                assert_eq!(gp.steps.len(), p.steps.len(), "every step of {}", p.id);
+                for (gs, s) in gp.steps.iter().zip(&p.steps) {
+                    assert_eq!(gs.id, s.id);
+                    conditional += usize::from(gs.when.is_some());
+                    assert_eq!(gs.when.is_some(), s.when.is_some(), "{}", s.id);
+                    assert_eq!(gs.notes.len(), s.notes.len(), "every note of {}", s.id);
+                    for (gn, n) in gs.notes.iter().zip(&s.notes) {
+                        assert_eq!(gn.when.is_some(), n.when.is_some());
+                    }
+                    let (Some(gsc), Some(sc)) = (&gs.screen, &s.screen) else {
+                        continue;
+                    };
+                    assert_eq!(gsc.rows.len(), sc.rows.len(), "every row of {}", s.id);
+                    for (gr, r) in gsc.rows.iter().zip(&sc.rows) {
+                        assert_eq!(gr.when.is_some(), r.when.is_some(), "{}", r.id);
+                        assert_eq!(gr.not_applicable.is_some(), r.applies.is_some());
+                        not_applicable += usize::from(gr.not_applicable.is_some());
+                        assert!(gr.flag.is_none() && gr.correction.is_none());
+                        if let Shown::Missing { label } = &gr.shown {
+                            assert!(
+                                gr.display.contains(&format!("〈{label}〉")),
+                                "{}",
+                                gr.display
+                            );
+                        }
+                        if r.callout.has_cases() {
+                            cased += 1;
+                            let text = &gr.callout.as_ref().unwrap().text;
+                            assert_eq!(
+                                text.matches("場合: ").count(),
+                                r.callout.alternatives().count(),
+                                "{text}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(conditional > 0 && cased > 2 && not_applicable > 2);
+        // The line type row: every callout alternative, with its condition.
+        let json = serde_json::to_string(&guide).unwrap();
+        assert!(!json.contains("{{"), "an unresolved placeholder");
+        assert!(json.contains("のいずれかの場合: 1を選択してください"));
+        assert!(json.contains("それ以外の場合: 回線事業者に確認してから選択"));
+        assert!(
+            json.contains("のいずれでもない場合"),
+            "a not_applicable condition"
+        );
+    }
+
     #[test]
     fn conditions_in_words() {
         let c = content();
