@@ -15,7 +15,7 @@ use crate::eval::guide::{
 use crate::model::manual::{Button, Control, ScreenKind};
 use crate::model::rich::Rich;
 use crate::model::rule::Severity;
-use crate::model::strings::Strings;
+use crate::model::strings::{Strings, fill_in};
 use crate::render::rich_html::escape;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -156,6 +156,8 @@ pub struct ScreenView {
     pub rows: Vec<RowView>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// How a button is named in words (the theme's `site_button`, 「{label}」ボタン).
+    pub button_words: String,
 }
 
 /// One row of a screen table.
@@ -432,9 +434,8 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
             }
             body.push(r.help.plain_text());
         }
-        for b in &sc.buttons {
-            body.push(b.label.clone());
-        }
+        // As the picture's description names them: 「申請」ボタン.
+        body.extend(sc.buttons.iter().map(|b| fill_in(&sc.button_words, &[("label", &b.label)])));
     }
     for n in &s.notes {
         if let Some(t) = &n.title {
@@ -583,6 +584,7 @@ fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) ->
         lead: sc.lead.clone(),
         rows: sc.rows.iter().map(|r| row_view(r, s, &rules)).collect(),
         buttons: sc.buttons.clone(),
+        button_words: t.get("site_button").to_string(),
     });
     StepView {
         id: s.id.clone(),
