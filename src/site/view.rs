@@ -435,7 +435,11 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
             body.push(r.help.plain_text());
         }
         // As the picture's description names them: 「申請」ボタン.
-        body.extend(sc.buttons.iter().map(|b| fill_in(&sc.button_words, &[("label", &b.label)])));
+        body.extend(
+            sc.buttons
+                .iter()
+                .map(|b| fill_in(&sc.button_words, &[("label", &b.label)])),
+        );
     }
     for n in &s.notes {
         if let Some(t) = &n.title {
