@@ -15,6 +15,7 @@ use crate::eval::guide::{
 use crate::model::manual::{Button, Control, ScreenKind};
 use crate::model::rich::Rich;
 use crate::model::rule::Severity;
+use crate::model::strings::{Strings, fill_in};
 use crate::render::rich_html::escape;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -144,7 +145,7 @@ pub struct ScreenView {
     /// Kind (form, menu, dialog, message).
     pub kind: ScreenKind,
     /// Japanese name of the kind.
-    pub kind_label: &'static str,
+    pub kind_label: String,
     /// Title shown in the screen.
     pub title: String,
     /// Address of the page.
@@ -155,6 +156,8 @@ pub struct ScreenView {
     pub rows: Vec<RowView>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// How a button is named in words (the theme's `site_button`, 「{label}」ボタン).
+    pub button_words: String,
 }
 
 /// One row of a screen table.
@@ -209,7 +212,7 @@ pub struct RuleRef {
     /// Severity.
     pub severity: Severity,
     /// 重要 / 注意 / お知らせ.
-    pub severity_label: &'static str,
+    pub severity_label: String,
     /// Title (plain).
     pub title: String,
 }
@@ -220,7 +223,7 @@ pub struct NoteView {
     /// info, caution, tip, next.
     pub kind: crate::model::manual::NoteKind,
     /// Japanese name of the kind.
-    pub kind_label: &'static str,
+    pub kind_label: String,
     /// Heading.
     pub title: Option<String>,
     /// Text.
@@ -239,7 +242,7 @@ pub struct RuleView {
     /// Severity.
     pub severity: Severity,
     /// 重要 / 注意 / お知らせ.
-    pub severity_label: &'static str,
+    pub severity_label: String,
     /// The condition in words (`applies_when`, or derived from `when`).
     pub applies_when: String,
     /// Title as HTML with placeholders.
@@ -314,7 +317,7 @@ impl SiteView {
             .iter()
             .map(|m| {
                 let mslug = unique(slug(&m.id), &mut taken);
-                let mv = manual_view(m, &mslug, &pictures);
+                let mv = manual_view(m, &mslug, &pictures, &guide.strings);
                 for s in mv.parts.iter().flat_map(|p| &p.steps) {
                     step_rules.extend(s.rules.iter().cloned());
                 }
@@ -326,7 +329,7 @@ impl SiteView {
             .findings
             .iter()
             .filter(|f| f.step_key.is_none())
-            .map(|f| rule_view(f, None))
+            .map(|f| rule_view(f, None, &guide.strings))
             .collect();
         SiteView {
             manuals,
@@ -431,9 +434,12 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
             }
             body.push(r.help.plain_text());
         }
-        for b in &sc.buttons {
-            body.push(b.label.clone());
-        }
+        // As the picture's description names them: 「申請」ボタン.
+        body.extend(
+            sc.buttons
+                .iter()
+                .map(|b| fill_in(&sc.button_words, &[("label", &b.label)])),
+        );
     }
     for n in &s.notes {
         if let Some(t) = &n.title {
@@ -478,6 +484,7 @@ fn manual_view(
     m: &GuideManual,
     mslug: &str,
     pictures: &std::collections::BTreeMap<String, String>,
+    t: &Strings,
 ) -> ManualView {
     let mut files: BTreeSet<String> = ["index", "print"].iter().map(|s| s.to_string()).collect();
     let parts = m
@@ -485,7 +492,7 @@ fn manual_view(
         .iter()
         .map(|p| {
             let file = unique(slug(&p.id), &mut files);
-            part_view(p, &format!("{mslug}/{file}.html"), pictures)
+            part_view(p, &format!("{mslug}/{file}.html"), pictures, t)
         })
         .collect();
     ManualView {
@@ -539,6 +546,7 @@ fn part_view(
     p: &GuidePart,
     url: &str,
     pictures: &std::collections::BTreeMap<String, String>,
+    t: &Strings,
 ) -> PartView {
     PartView {
         id: p.id.clone(),
@@ -551,33 +559,36 @@ fn part_view(
         steps: p
             .steps
             .iter()
-            .map(|s| step_view(s, url, pictures.get(&s.key).cloned()))
+            .map(|s| step_view(s, url, pictures.get(&s.key).cloned(), t))
             .collect(),
         url: url.to_string(),
     }
 }
 
-fn step_view(s: &GuideStep, page: &str, picture: Option<String>) -> StepView {
+fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) -> StepView {
     let anchor = format!("step-{}", slug(&s.id));
     let url = format!("{page}#{anchor}");
     let rules: Vec<RuleView> = s
         .findings
         .iter()
-        .map(|f| rule_view(f, Some((s, page))))
+        .map(|f| rule_view(f, Some((s, page)), t))
         .collect();
     let screen = s.screen.as_ref().map(|sc| ScreenView {
         kind: sc.kind,
-        kind_label: match sc.kind {
-            ScreenKind::Form => "入力画面",
-            ScreenKind::Menu => "メニュー",
-            ScreenKind::Dialog => "確認ダイアログ",
-            ScreenKind::Message => "メッセージ画面",
-        },
+        kind_label: t
+            .get(match sc.kind {
+                ScreenKind::Form => "site_screen_form",
+                ScreenKind::Menu => "site_screen_menu",
+                ScreenKind::Dialog => "site_screen_dialog",
+                ScreenKind::Message => "site_screen_message",
+            })
+            .to_string(),
         title: sc.title.clone(),
         url: sc.url.clone(),
         lead: sc.lead.clone(),
         rows: sc.rows.iter().map(|r| row_view(r, s, &rules)).collect(),
         buttons: sc.buttons.clone(),
+        button_words: t.get("site_button").to_string(),
     });
     StepView {
         id: s.id.clone(),
@@ -595,12 +606,14 @@ fn step_view(s: &GuideStep, page: &str, picture: Option<String>) -> StepView {
                 use crate::model::manual::NoteKind;
                 NoteView {
                     kind: n.kind,
-                    kind_label: match n.kind {
-                        NoteKind::Info => "補足",
-                        NoteKind::Caution => "注意",
-                        NoteKind::Tip => "ヒント",
-                        NoteKind::Next => "このあと",
-                    },
+                    kind_label: t
+                        .get(match n.kind {
+                            NoteKind::Info => "site_note_info",
+                            NoteKind::Caution => "site_note_caution",
+                            NoteKind::Tip => "site_note_tip",
+                            NoteKind::Next => "site_note_next",
+                        })
+                        .to_string(),
                     title: n.title.clone(),
                     body: n.body.clone(),
                     condition: n.when.clone(),
@@ -648,7 +661,7 @@ fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView]) -> RowView {
             .map(|v| RuleRef {
                 anchor: v.anchor.clone(),
                 severity: v.severity,
-                severity_label: v.severity_label,
+                severity_label: v.severity_label.clone(),
                 title: v.title.clone(),
             })
             .collect(),
@@ -683,7 +696,7 @@ fn enter(r: &GuideRow) -> (String, String) {
 }
 
 /// A rule for the site; `at` is the step it is shown at and that step's page.
-fn rule_view(f: &Finding, at: Option<(&GuideStep, &str)>) -> RuleView {
+fn rule_view(f: &Finding, at: Option<(&GuideStep, &str)>, t: &Strings) -> RuleView {
     let row = at.and_then(|(s, _)| {
         let field = f.field.as_deref()?;
         s.screen.as_ref()?.rows.iter().find(|r| r.id == field)
@@ -692,7 +705,13 @@ fn rule_view(f: &Finding, at: Option<(&GuideStep, &str)>) -> RuleView {
         id: f.rule.clone(),
         anchor: format!("rule-{}", slug(&f.rule)),
         severity: f.severity,
-        severity_label: f.severity.label_ja(),
+        severity_label: t
+            .get(match f.severity {
+                Severity::Error => "severity_error",
+                Severity::Warning => "severity_warning",
+                Severity::Info => "severity_info",
+            })
+            .to_string(),
         applies_when: f.when.clone().unwrap_or_default(),
         title_html: mark_placeholders(&f.title),
         title: f.title.clone(),
