@@ -114,6 +114,7 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
         ),
         documents,
         strings: content.strings.clone(),
+        branding: content.branding.clone(),
         clinic_key: clinic.key.clone(),
         clinic_name: text("name"),
         institution_code: facts
