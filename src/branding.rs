@@ -404,15 +404,31 @@ mod tests {
 
     #[test]
     fn bad_values_are_located_errors() {
-        let cases: &[(&str, &[(&str, &[u8])], &str, u32)] = &[
+        type Files<'a> = &'a [(&'a str, &'a [u8])];
+        let cases: &[(&str, Files, &str, u32)] = &[
             ("  phone: call us\n", &[], "vendor.phone", 2),
             ("  name: a\u{202E}b\n", &[], "invisible", 2),
             ("  public_url: javascript:alert(1)\n", &[], "public_url", 2),
             ("  name: x\n  logo: missing.png\n", &[], "cannot read", 3),
-            ("  logo: l.png\n", &[("l.png", b"not a png")], "readable PNG", 2),
-            ("  logo: l.svg\n", &[("l.svg", b"<html>")], "readable SVG", 2),
+            (
+                "  logo: l.png\n",
+                &[("l.png", b"not a png")],
+                "readable PNG",
+                2,
+            ),
+            (
+                "  logo: l.svg\n",
+                &[("l.svg", b"<html>")],
+                "readable SVG",
+                2,
+            ),
             ("  logo: l.gif\n", &[("l.gif", b"GIF89a")], "neither", 2),
-            ("  logo: l.png\n", &[("l.png", &png(4000, 10))], "too long", 2),
+            (
+                "  logo: l.png\n",
+                &[("l.png", &png(4000, 10))],
+                "too long",
+                2,
+            ),
         ];
         for (yaml, files, want, line) in cases {
             let e = load(yaml, files).expect_err(yaml);

@@ -18,14 +18,26 @@ fn vendor_name_phone_and_logo_are_printed_on_the_handout() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let pdf = out.join("clinics/2610112340/guide.pdf");
     let p = pdf.to_str().unwrap();
-    let first = poppler("pdftotext", &["-enc", "UTF-8", "-f", "1", "-l", "1", p, "-"]);
-    assert!(first.contains("株式会社さくらメディカルシステム"), "{first}");
+    let first = poppler(
+        "pdftotext",
+        &["-enc", "UTF-8", "-f", "1", "-l", "1", p, "-"],
+    );
+    assert!(
+        first.contains("株式会社さくらメディカルシステム"),
+        "{first}"
+    );
     assert!(first.contains("03-1234-5678"), "{first}");
     let all = poppler("pdftotext", &["-enc", "UTF-8", p, "-"]);
-    assert!(all.contains("株式会社さくらメディカルシステム（導入業者）"), "contacts: {all}");
+    assert!(
+        all.contains("株式会社さくらメディカルシステム（導入業者）"),
+        "contacts: {all}"
+    );
     // The SVG logo is printed as an image on page 1.
     let images = poppler("pdfimages", &["-list", "-f", "1", "-l", "1", p]);
-    assert!(images.lines().count() > 2, "no logo image on page 1: {images}");
+    assert!(
+        images.lines().count() > 2,
+        "no logo image on page 1: {images}"
+    );
 }
 
 #[test]
@@ -54,7 +66,10 @@ fn bad_branding_is_a_located_error() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(!o.status.success(), "{vendor}: built anyway");
         assert!(err.contains(want), "{vendor}: {err}");
-        assert!(err.contains(&format!("tebiki.yaml{line}")), "{vendor}: {err}");
+        assert!(
+            err.contains(&format!("tebiki.yaml{line}")),
+            "{vendor}: {err}"
+        );
         assert!(!out.join("clinics").exists(), "{vendor}: wrote output");
     }
 }

@@ -5,8 +5,7 @@
 use super::pdf::{self, Drawable, Fonts, PlacedImage, TextStyle, Weight};
 use crate::branding::Branding;
 use printpdf::{
-    Color as PdfColor, LinePoint, Op, PaintMode, Point, Polygon, PolygonRing, Pt, Rgb,
-    WindingOrder,
+    Color as PdfColor, LinePoint, Op, PaintMode, Point, Polygon, PolygonRing, Pt, Rgb, WindingOrder,
 };
 use std::sync::Arc;
 
@@ -268,8 +267,13 @@ impl Drawable for Row {
 /// The brand line of the guide's vendor as a block, if any branding is set.
 pub fn brand_block(guide: &crate::eval::guide::Guide) -> Option<pdf::Block> {
     let t = &guide.strings;
-    BrandLine::new(&guide.branding, t.get("vendor_label"), t.get("vendor_phone"), 9.0)
-        .map(|b| pdf::Block::Custom(Arc::new(b)))
+    BrandLine::new(
+        &guide.branding,
+        t.get("vendor_label"),
+        t.get("vendor_phone"),
+        9.0,
+    )
+    .map(|b| pdf::Block::Custom(Arc::new(b)))
 }
 
 #[cfg(test)]
