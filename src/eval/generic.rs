@@ -372,11 +372,13 @@ mod tests {
             assert_eq!(gm.parts.len(), m.parts.len(), "a repeated part shows once");
             for (gp, p) in gm.parts.iter().zip(&m.parts) {
                 assert_eq!(gp.when.is_some(), p.when.is_some());
+                assert_eq!(gp.repeat.is_some(), p.for_each.is_some(), "{}", p.id);
                 assert_eq!(gp.steps.len(), p.steps.len(), "every step of {}", p.id);
                 for (gs, s) in gp.steps.iter().zip(&p.steps) {
                     assert_eq!(gs.id, s.id);
                     conditional += usize::from(gs.when.is_some());
                     assert_eq!(gs.when.is_some(), s.when.is_some(), "{}", s.id);
+                    assert_eq!(gs.repeat.is_some(), s.for_each.is_some(), "{}", s.id);
                     assert_eq!(gs.notes.len(), s.notes.len(), "every note of {}", s.id);
                     for (gn, n) in gs.notes.iter().zip(&s.notes) {
                         assert_eq!(gn.when.is_some(), n.when.is_some());

@@ -305,6 +305,9 @@ pub struct GuideStep {
     pub item: Option<String>,
     /// Notes that apply.
     pub notes: Vec<GuideNote>,
+    /// In a generic guide: that this is repeated for each item of a list, in
+    /// words (「〈端末名称〉の一つずつについて繰り返します」); `None`: not repeated.
+    pub repeat: Option<String>,
     /// In a generic guide (the help site): when a clinic's guide shows
     /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
     pub when: Option<String>,
@@ -327,6 +330,9 @@ pub struct GuidePart {
     pub outro: Rich,
     /// The list item this part is repeated for (`for_each`).
     pub item: Option<String>,
+    /// In a generic guide: that this is repeated for each item of a list, in
+    /// words (「〈端末名称〉の一つずつについて繰り返します」); `None`: not repeated.
+    pub repeat: Option<String>,
     /// In a generic guide (the help site): when a clinic's guide shows
     /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
     pub when: Option<String>,

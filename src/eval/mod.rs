@@ -402,6 +402,9 @@ fn eval_manual(
                         corrections,
                         step_when.clone(),
                     ));
+                    if let Some(last) = steps.last_mut() {
+                        last.repeat = repeat_words(s.for_each.as_ref(), ev);
+                    }
                 }
             }
             parts.push(GuidePart {
@@ -413,6 +416,7 @@ fn eval_manual(
                 steps,
                 item: rep.item.clone(),
                 when: part_when.clone(),
+                repeat: repeat_words(p.for_each.as_ref(), ev),
             });
         }
     }
@@ -509,7 +513,19 @@ fn eval_step(
         findings: step_findings,
         item,
         when,
+        repeat: None,
     }
+}
+
+/// In the generic guide, a `for_each` in words (「〈端末名称〉の一つずつについて
+/// 繰り返します」); `None` in a clinic's guide, where it is repeated instead.
+fn repeat_words(for_each: Option<&crate::model::manual::ForEach>, ev: Ev) -> Option<String> {
+    let (fe, g) = (for_each?, ev.generic?);
+    Some(
+        ev.content
+            .strings
+            .fill("generic_repeat", &[("list", &g.named(&fe.list))]),
+    )
 }
 
 /// The manual and step a rule's `step:` names (`manual/step`, resolved at load).

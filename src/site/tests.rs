@@ -37,6 +37,8 @@ pub const EXPECTED_FIRST: &[(&str, &[&str])] = &[
     ("払込請求書", &["online-shikaku/usage.html#step-1-3"]),
     ("端末名称", &["online-shikaku/certificate.html#step-2-2"]),
     ("書留", &["online-shikaku/certificate.html#step-2-5"]),
+    // Buttons are indexed as the picture names them (「申請」ボタン).
+    ("申請ボタン", &["online-shikaku/certificate.html#step-2-4"]),
 ];
 
 #[test]

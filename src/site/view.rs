@@ -15,7 +15,7 @@ use crate::eval::guide::{
 use crate::model::manual::{Button, Control, ScreenKind};
 use crate::model::rich::Rich;
 use crate::model::rule::Severity;
-use crate::model::strings::Strings;
+use crate::model::strings::{Strings, fill_in};
 use crate::render::rich_html::escape;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -102,6 +102,8 @@ pub struct PartView {
     pub title: String,
     /// When a clinic's guide shows this part, in words (`None`: always).
     pub condition: Option<String>,
+    /// Repeated for each item of a list, in words.
+    pub repeat: Option<String>,
     /// Text before the steps.
     pub intro: Text,
     /// Text after the steps.
@@ -125,6 +127,8 @@ pub struct StepView {
     pub title: String,
     /// When a clinic's guide shows this step, in words (`None`: always).
     pub condition: Option<String>,
+    /// Repeated for each item of a list, in words.
+    pub repeat: Option<String>,
     /// Instruction.
     pub body: Text,
     /// The screen, as a table of rows.
@@ -156,6 +160,8 @@ pub struct ScreenView {
     pub rows: Vec<RowView>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// How a button is named in words (the theme's `site_button`, 「{label}」ボタン).
+    pub button_words: String,
 }
 
 /// One row of a screen table.
@@ -432,9 +438,12 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
             }
             body.push(r.help.plain_text());
         }
-        for b in &sc.buttons {
-            body.push(b.label.clone());
-        }
+        // As the picture's description names them: 「申請」ボタン.
+        body.extend(
+            sc.buttons
+                .iter()
+                .map(|b| fill_in(&sc.button_words, &[("label", &b.label)])),
+        );
     }
     for n in &s.notes {
         if let Some(t) = &n.title {
@@ -549,6 +558,7 @@ fn part_view(
         number: p.number.clone(),
         title: p.title.clone(),
         condition: p.when.clone(),
+        repeat: p.repeat.clone(),
         intro: p.intro.clone(),
         outro: p.outro.clone(),
         steps: p
@@ -583,6 +593,7 @@ fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) ->
         lead: sc.lead.clone(),
         rows: sc.rows.iter().map(|r| row_view(r, s, &rules)).collect(),
         buttons: sc.buttons.clone(),
+        button_words: t.get("site_button").to_string(),
     });
     StepView {
         id: s.id.clone(),
@@ -590,6 +601,7 @@ fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) ->
         number: s.number.clone(),
         title: s.title.clone(),
         condition: s.when.clone(),
+        repeat: s.repeat.clone(),
         body: s.body.clone(),
         screen,
         picture,
