@@ -171,6 +171,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .fields
         .fields
         .iter()
+        .filter(|f| content.shows_field(&f.path))
         .filter_map(|f| {
             facts.get(&f.path).map(|v| {
                 let corrected = corrections.contains_key(&f.path);
@@ -581,16 +582,16 @@ fn compare(left: &str, op: Op, right: &str) -> bool {
 /// Replaces placeholders by the clinic's values (or a visible "missing" mark).
 pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Content) -> Rich {
     r.map_inlines(&mut |i| match i {
-        Inline::Placeholder { path } => Some(match facts.get(path) {
-            Some(f) => Inline::Value {
-                path: path.clone(),
-                text: f.display.clone(),
-            },
-            None => Inline::Missing {
-                path: path.clone(),
-                label: content.fields.label(path).to_string(),
-            },
-        }),
+        Inline::Placeholder { path: expr } => {
+            let path = crate::model::facts::FactRef::parse(expr).path.to_string();
+            Some(match facts.text(expr) {
+                Some(text) => Inline::Value { path, text },
+                None => Inline::Missing {
+                    label: content.fact_label(&path).unwrap_or(&path).to_string(),
+                    path,
+                },
+            })
+        }
         _ => None,
     })
 }
@@ -605,8 +606,8 @@ pub fn resolve_line(s: &str, facts: &Facts) -> String {
         };
         let path = rest[start + 2..start + 2 + len].trim();
         out.push_str(&rest[..start]);
-        match facts.get(path) {
-            Some(f) => out.push_str(&f.display),
+        match facts.text(path) {
+            Some(t) => out.push_str(&t),
             None => out.push_str(&rest[start..start + 4 + len]),
         }
         rest = &rest[start + 4 + len..];
@@ -654,7 +655,7 @@ fn eval_row(
                         text: "空欄のままで構いません".to_string(),
                     },
                     None => Shown::Missing {
-                        label: content.fields.label(path).to_string(),
+                        label: content.fact_label(path).unwrap_or(path).to_string(),
                     },
                 }
             }
@@ -671,10 +672,8 @@ fn eval_row(
                     }
                 }
                 Control::Checkbox { .. } => {
-                    if matches!(
-                        f.value.as_str(),
-                        "true" | "yes" | "contracted" | "planned" | "1"
-                    ) {
+                    // Which values tick it is content: options with `checked: true`.
+                    if content.ticks(path, &f.value) {
                         Shown::Checked
                     } else {
                         // The clinic cannot tick it yet (e.g. v6 option not contracted).
