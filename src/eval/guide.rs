@@ -375,6 +375,9 @@ pub struct Guide {
     /// The theme's wording, the one source every renderer words from.
     #[serde(skip)]
     pub strings: Arc<Strings>,
+    /// The vendor's branding (name, phone, logo, public URL).
+    #[serde(skip)]
+    pub branding: Arc<crate::branding::Branding>,
     /// Output key of the clinic (folder name).
     pub clinic_key: String,
     /// Clinic name.

@@ -205,6 +205,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         ),
         documents,
         strings: content.strings.clone(),
+        branding: content.branding.clone(),
         clinic_key: clinic_key.to_string(),
         clinic_name: text("name"),
         institution_code: facts

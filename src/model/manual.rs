@@ -530,4 +530,6 @@ pub struct Content {
     /// The theme's wording (headings, labels, what a row shows), the same for
     /// every renderer.
     pub strings: std::sync::Arc<super::strings::Strings>,
+    /// The vendor's branding (tebiki.yaml `vendor:`), the same for every renderer.
+    pub branding: std::sync::Arc<crate::branding::Branding>,
 }
