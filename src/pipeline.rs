@@ -62,6 +62,7 @@ pub fn load_checked_content(cfg: &Config) -> Result<(Content, Diagnostics)> {
     }
     let (mut content, mut diagnostics) = load::load_content(&cfg.content);
     content.strings = std::sync::Arc::new(Theme::new(Some(&cfg.theme)).strings()?);
+    content.branding = cfg.branding.clone();
     apply_header_mapping(&mut content, cfg, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(Error::Invalid(diagnostics));
@@ -659,6 +660,9 @@ pub fn inputs_of(cfg: &Config, today: Date) -> Inputs {
         for (k, v) in &cfg.headers {
             h.part(k.as_bytes()).part(v.as_bytes());
         }
+        for p in cfg.branding.digest_parts() {
+            h.part(&p);
+        }
         h.finish()
     };
     Inputs {
@@ -937,11 +941,14 @@ fn write_clinic(
     let page = ctx.renderers.html.guide(guide, &pictures.svg())?;
     let pdf = crate::render::handout::render(guide, &ctx.renderers.fonts, &pictures.pdf())
         .map_err(|e| Error::Pdf(e.to_string()))?;
+    let sheet = crate::render::sheet::render(guide, &ctx.renderers.fonts)
+        .map_err(|e| Error::Pdf(e.to_string()))?;
     let mut files = Vec::new();
     let mut changed = 0;
     for (name, bytes) in [
         ("index.html", page.as_bytes()),
         ("guide.pdf", &pdf.bytes[..]),
+        ("sheet.pdf", &sheet.bytes[..]),
     ] {
         let rel = format!("clinics/{key}/{name}");
         if ctx.out.write(&rel, bytes)? == Written::Changed {

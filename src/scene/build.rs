@@ -2159,6 +2159,8 @@ pub(crate) mod tests {
             callout: None,
             flag: None,
             correction: None,
+            when: None,
+            not_applicable: None,
         }
     }
 
