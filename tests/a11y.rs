@@ -619,9 +619,12 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
                 );
             }
         }
+        // Page budgets, so growth fails: the sheet, the findings, each part
+        // from a new page (the three-terminal clinic prints part 2 three times).
+        let budget = if key == "2610112340" { 25 } else { 16 };
         assert!(
-            pages <= 20,
-            "{key}: {pages} printed pages (the handout's structure)"
+            pages <= budget,
+            "{key}: {pages} printed pages, budget {budget}"
         );
     }
 }
