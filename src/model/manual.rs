@@ -110,29 +110,6 @@ impl<T> Cased<T> {
 }
 
 impl Cased<Rich> {
-    /// All alternatives as one text for generic pages: each case headed by
-    /// its condition in words (`describe`), then the text for other cases.
-    pub fn flatten(&self, describe: &dyn Fn(&Condition) -> String) -> Rich {
-        if !self.has_cases() {
-            return self.otherwise.clone().unwrap_or_default();
-        }
-        use super::rich::{Block, Inline};
-        let mut out = Vec::new();
-        for (when, text) in self.alternatives() {
-            let head = match when {
-                Some(c) => format!("【{}の場合】", describe(c)),
-                None => "【それ以外の場合】".to_string(),
-            };
-            out.push(Block::Paragraph {
-                inlines: vec![Inline::Strong {
-                    inlines: vec![Inline::Text { text: head }],
-                }],
-            });
-            out.extend(text.0.iter().cloned());
-        }
-        Rich(out)
-    }
-
     /// Every placeholder path of every alternative.
     pub fn placeholders(&self) -> Vec<&str> {
         self.alternatives()

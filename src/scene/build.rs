@@ -2161,6 +2161,8 @@ pub(crate) mod tests {
             callout: None,
             flag: None,
             correction: None,
+            when: None,
+            not_applicable: None,
         }
     }
 
