@@ -609,7 +609,7 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
                     .position(|t| t.contains(title))
                     .map(|i| i + top)
                     .unwrap_or_else(|| panic!("{title} printed"));
-                let rest = all[at].splitn(2, title).nth(1).unwrap_or("");
+                let rest = all[at].split_once(title).map_or("", |x| x.1);
                 assert!(
                     rest.contains(consequence),
                     "{key}: finding 「{title}」 split across pages {}–{}:\n{}",
