@@ -62,6 +62,7 @@ pub fn load_checked_content(cfg: &Config) -> Result<(Content, Diagnostics)> {
     }
     let (mut content, mut diagnostics) = load::load_content(&cfg.content);
     content.strings = std::sync::Arc::new(Theme::new(Some(&cfg.theme)).strings()?);
+    content.branding = cfg.branding.clone();
     apply_header_mapping(&mut content, cfg, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(Error::Invalid(diagnostics));
@@ -705,6 +706,9 @@ pub fn inputs_of(cfg: &Config, today: Date) -> Inputs {
         );
         for (k, v) in &cfg.headers {
             h.part(k.as_bytes()).part(v.as_bytes());
+        }
+        for p in cfg.branding.digest_parts() {
+            h.part(&p);
         }
         h.finish()
     };

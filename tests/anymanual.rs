@@ -23,7 +23,7 @@ fn alone() -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let c = d.path().join("content");
     copy_dir(&fixture(), &c);
-    for f in ["fields.yaml", "constants.yaml"] {
+    for f in ["fields.yaml", "constants.yaml", "facts.yaml"] {
         std::fs::copy(root().join("content").join(f), c.join(f)).unwrap();
     }
     (d, c)

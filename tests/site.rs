@@ -399,7 +399,8 @@ fn the_site_shows_every_variant_with_its_condition() {
             "表示条件: 注意「電気通信回線種別は必ず「1」を選んでください」が出ている場合"
         )
     );
-    // Conditional steps and notes of the repeated part; its pictures.
+    // The repeated part says so; its conditional steps and notes; its pictures.
+    assert!(cert.contains("〈端末名称〉の一つずつについて繰り返します"));
     assert!(
         cert.contains("表示条件: 〈何件目か〉が「1」の場合"),
         "{cert}"

@@ -3,11 +3,13 @@
 //! Every field of the schema is checked by the validator of its kind; the
 //! normalised value becomes a fact that rules and placeholders read. Problems
 //! become located [`DataIssue`]s. Derived facts (dates, counts, fees) are
-//! computed from content constants, never from numbers written in Rust.
+//! declared in content ([`crate::model::facts`]) and computed here from the
+//! fields and content constants, never from numbers written in Rust.
 
 use super::dates;
 use super::guide::DataIssue;
 use crate::model::clinic::{Clinic, FieldDef, FieldKind, RawValue};
+use crate::model::facts::{FactRef, Function};
 use crate::model::manual::Content;
 use crate::model::{Severity, SourcePos};
 use crate::validate::{self, Checked, Level};
@@ -25,6 +27,8 @@ pub struct FactValue {
     pub items: Vec<String>,
     /// False when validation found an error.
     pub valid: bool,
+    /// Unit shown by `{{ fact | unit }}` (derived facts that declare one).
+    pub unit: Option<String>,
 }
 
 impl FactValue {
@@ -35,6 +39,7 @@ impl FactValue {
             display: display.into(),
             items: Vec::new(),
             valid: true,
+            unit: None,
         }
     }
 }
@@ -61,6 +66,17 @@ impl Facts {
     /// A date fact.
     pub fn date(&self, path: &str) -> Option<Date> {
         self.get(path).and_then(|f| dates::parse_iso(&f.value))
+    }
+
+    /// The text a `{{ }}` placeholder shows: `path` alone, or `path | unit`
+    /// with the fact's unit after its value.
+    pub fn text(&self, expr: &str) -> Option<String> {
+        let r = FactRef::parse(expr);
+        let f = self.get(r.path)?;
+        Some(match (&f.unit, r.unit) {
+            (Some(u), true) => format!("{}{u}", f.display),
+            _ => f.display.clone(),
+        })
     }
 }
 
@@ -130,6 +146,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     display: names.join("、"),
                     items: names,
                     valid: true,
+                    unit: None,
                 }
             }
             RawValue::Text(raw) => match check_scalar(
@@ -199,6 +216,7 @@ fn check_scalar(
             display: raw.trim().to_string(),
             items: Vec::new(),
             valid: false,
+            unit: None,
         });
         (Checked::from_parts(Some(()), problems), fv)
     };
@@ -310,16 +328,13 @@ fn check_scalar(
                     display: items.join("、"),
                     items,
                     valid: true,
+                    unit: None,
                 }),
                 c.problems,
             )
         }
     };
     Some(done(out))
-}
-
-fn constant(content: &Content, name: &str, default: f64) -> f64 {
-    content.constants.get(name).copied().unwrap_or(default)
 }
 
 /// Recomputes the derived facts after some values were replaced (a
@@ -329,149 +344,140 @@ pub fn rederive(facts: &mut Facts, content: &Content) {
     derive(facts, content, today);
 }
 
-/// Computes derived facts from validated ones and content constants.
+/// Computes the derived facts content declares, in their load order (each
+/// after the facts it reads). A fact whose `when` does not hold, or whose
+/// inputs are absent or invalid, is absent.
 fn derive(facts: &mut Facts, content: &Content, today: Date) {
-    let c = |n: &str, d: f64| constant(content, n, d);
-    let put = |facts: &mut Facts, k: &str, v: String, d: String| {
-        facts.map.insert(k.to_string(), FactValue::plain(v, d));
-    };
-    let date_fact = |facts: &mut Facts, k: &str, d: Date| {
-        facts.map.insert(
-            k.to_string(),
-            FactValue::plain(d.to_string(), dates::western(d)),
-        );
-    };
-    date_fact(facts, "today", today);
-    let applied = facts.date("application_date").unwrap_or(today);
-
-    let certificates = facts.get("terminals").map(|t| t.items.len()).unwrap_or(0);
-    put(
-        facts,
-        "certificates",
-        certificates.to_string(),
-        format!("{certificates}枚"),
-    );
-    let fee = certificates as f64 * c("certificate_fee_yen", 1500.0);
-    put(
-        facts,
-        "certificate_fee",
-        format!("{fee:.0}"),
-        format!("{}円", thousands(fee as i64)),
-    );
-
-    let notice = dates::add_days(applied, c("notice_mail_days", 7.0) as i64);
-    date_fact(facts, "notice_arrival_date", notice);
-    // A correction is processed on business days (土日祝を除く).
-    let fix = dates::add_business_days(today, c("line_type_fix_business_days", 5.0) as i64);
-    date_fact(facts, "line_fix_date", fix);
-    let valid_until = dates::add_days(
-        dates::add_months(applied, c("certificate_valid_months", 39.0) as i64),
-        -1,
-    );
-    date_fact(facts, "certificate_valid_until", valid_until);
-
-    if let Some(install) = facts.date("installation_date") {
-        let days = dates::days_between(today, install);
-        put(
-            facts,
-            "days_until_installation",
-            days.to_string(),
-            format!("{days}日"),
-        );
-        let lead = c("notice_mail_days", 7.0) + c("safety_margin_days", 3.0);
-        let latest = dates::add_days(install, -(lead as i64));
-        date_fact(facts, "latest_safe_application_date", latest);
+    for d in &content.derived {
+        facts.map.remove(&d.name);
     }
-    if let Some(start) = facts.get("start_month").map(|f| f.value.clone()) {
-        let this_month = format!("{:04}-{:02}", today.year(), today.month());
-        let past = start.as_str() < this_month.as_str();
-        put(
-            facts,
-            "start_month_past",
-            past.to_string(),
-            if past { "はい" } else { "いいえ" }.into(),
-        );
-        if let Some(first) = dates::parse_iso(&format!("{start}-01")) {
-            let d = dates::days_between(today, first);
-            put(
-                facts,
-                "days_until_start_month",
-                d.to_string(),
-                format!("{d}日"),
-            );
+    for d in &content.derived {
+        if d.when.as_ref().is_some_and(|w| !super::holds(w, facts)) {
+            continue;
+        }
+        if let Some(mut v) = compute(&d.function, facts, content, today) {
+            v.unit = d.unit.clone();
+            facts.map.insert(d.name.clone(), v);
         }
     }
-    // An ID entered as a kind (its letters, chosen on the portal) and a
-    // number: `<path>_kind` and `<path>_number` for every customer_id field.
-    for def in content
-        .fields
-        .fields
-        .iter()
-        .filter(|d| d.kind == FieldKind::CustomerId)
-    {
-        let Some(id) = facts
-            .get(&def.path)
-            .filter(|f| f.valid)
-            .map(|f| f.value.clone())
-        else {
-            continue;
-        };
-        let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
-        let (kind, number) = id.split_at(split);
-        put(
-            facts,
-            &format!("{}_kind", def.path),
-            kind.into(),
-            kind.into(),
-        );
-        put(
-            facts,
-            &format!("{}_number", def.path),
-            number.into(),
-            number.into(),
-        );
+}
+
+/// A date fact, or the first day of a year-month fact.
+fn day_of(f: &FactValue) -> Option<Date> {
+    dates::parse_iso(&f.value).or_else(|| dates::parse_iso(&format!("{}-01", f.value)))
+}
+
+/// A number as a fact: digits as the value, with thousands separators shown.
+fn number(n: f64) -> FactValue {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        FactValue::plain(format!("{n:.0}"), thousands(n as i64))
+    } else {
+        FactValue::plain(n.to_string(), n.to_string())
     }
-    // 担当部署/担当者名: the department and the person, as typed into one box.
-    let contact: Vec<String> = ["contact.department", "contact.person"]
-        .iter()
-        .filter_map(|p| facts.get(p).map(|f| f.display.clone()))
-        .collect();
-    if !contact.is_empty() {
-        let t = contact.join(" ");
-        put(facts, "contact.full", t.clone(), t);
-    }
-    // A start month to enter instead of a past one: the installation month
-    // when it is still ahead, else next month.
-    let this_month = (today.year(), today.month());
-    let install_month = facts
-        .date("installation_date")
-        .map(|d| (d.year(), d.month()))
-        .filter(|m| *m >= this_month);
-    let (y, m) = install_month.unwrap_or_else(|| {
-        let next = dates::add_months(today.first_of_month(), 1);
-        (next.year(), next.month())
-    });
-    put(
-        facts,
-        "suggested_start_month",
-        format!("{y:04}-{m:02}"),
-        format!("{y}年{m}月"),
-    );
-    let pref = facts.get("prefecture").map(|f| f.value.clone());
-    let table = facts.get("fee_schedule").map(|f| f.value.clone());
-    let code = facts.get("institution_code").map(|f| f.value.clone());
-    if let Some(p) = &pref
-        && let Ok(n) = p.parse::<u8>()
-        && let Some(name) = validate::codes::prefecture_name(n)
-    {
-        put(facts, "prefecture_name", name.to_string(), name.to_string());
-    }
-    if let (Some(p), Some(t), Some(code)) = (pref, table, code)
-        && code.len() == 7
-    {
-        let ten = format!("{p}{t}{code}");
-        put(facts, "institution_code_10", ten.clone(), ten);
-    }
+}
+
+fn date(d: Date) -> FactValue {
+    FactValue::plain(d.to_string(), dates::western(d))
+}
+
+fn month(d: Date) -> FactValue {
+    FactValue::plain(
+        format!("{:04}-{:02}", d.year(), d.month()),
+        format!("{}年{}月", d.year(), d.month()),
+    )
+}
+
+/// One function over the facts computed so far.
+fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Option<FactValue> {
+    let get = |p: &str| facts.get(p).filter(|v| v.valid);
+    Some(match f {
+        Function::Today => date(today),
+        // A list the clinic does not have has no items.
+        Function::Count { list } => number(get(list).map_or(0, |v| v.items.len()) as f64),
+        Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
+        Function::DateShift {
+            date: from,
+            months,
+            days,
+            business_days,
+            minus,
+        } => {
+            let sign = if *minus { -1 } else { 1 };
+            let mut d = day_of(get(from)?)?;
+            d = dates::add_months(d, sign * months.value.round() as i64);
+            d = dates::add_days(d, sign * days.value.round() as i64);
+            if business_days.value != 0.0 {
+                d = dates::add_business_days(d, sign * business_days.value.round() as i64);
+            }
+            date(d)
+        }
+        Function::DaysBetween { from, to } => {
+            number(dates::days_between(day_of(get(from)?)?, day_of(get(to)?)?) as f64)
+        }
+        Function::MonthOf { date: from, months } => month(dates::add_months(
+            day_of(get(from)?)?,
+            months.value.round() as i64,
+        )),
+        Function::Test { condition } => {
+            let yes = super::holds(condition, facts);
+            FactValue::plain(yes.to_string(), if yes { "はい" } else { "いいえ" })
+        }
+        Function::LabelOf { fact } => {
+            let v = get(fact)?;
+            let def = content.fields.get(fact)?;
+            let name = match def.kind {
+                FieldKind::Prefecture => {
+                    validate::codes::prefecture_name(v.value.parse().ok()?)?.to_string()
+                }
+                FieldKind::FeeSchedule => {
+                    validate::codes::fee_schedule_name(v.value.parse().ok()?)?.to_string()
+                }
+                _ => def
+                    .options
+                    .iter()
+                    .find(|o| o.value == v.value)?
+                    .label
+                    .clone(),
+            };
+            FactValue::plain(name.clone(), name)
+        }
+        Function::Join { facts: list, with } => {
+            let parts: Vec<&str> = list
+                .iter()
+                .filter_map(|p| get(p).map(|v| v.display.as_str()))
+                .collect();
+            if parts.is_empty() {
+                return None;
+            }
+            let t = parts.join(with);
+            FactValue::plain(t.clone(), t)
+        }
+        Function::Concat { facts: list } => {
+            let mut t = String::new();
+            for p in list {
+                t.push_str(&get(p)?.value);
+            }
+            FactValue::plain(t.clone(), t)
+        }
+        Function::First { facts: list } => {
+            let v = list.iter().find_map(|p| get(p))?;
+            FactValue {
+                unit: None,
+                ..v.clone()
+            }
+        }
+        Function::IdKind { fact } | Function::IdNumber { fact } => {
+            let id = &get(fact)?.value;
+            let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+            let (kind, digits) = id.split_at(split);
+            let part = if matches!(f, Function::IdKind { .. }) {
+                kind
+            } else {
+                digits
+            };
+            FactValue::plain(part, part)
+        }
+    })
 }
 
 /// `12345` → `12,345`.

@@ -5,71 +5,35 @@
 //! words, worded from the theme's strings and content's labels (field labels,
 //! option labels, rule titles).
 
+use crate::model::facts::FactRef;
 use crate::model::manual::{Cased, Content};
 use crate::model::rich::{Block, Inline, Rich};
 use crate::model::rule::{Condition, Op};
 use crate::model::strings::Strings;
-use std::collections::BTreeMap;
-
-/// Labels of facts that content does not name anywhere (fields.yaml names
-/// clinic fields, a manual's `dates:` names date facts). Derived facts are
-/// computed in Rust (`eval::facts`), so their fallback names live here too.
-const DERIVED_LABELS: &[(&str, &str)] = &[
-    ("today", "資料の作成日"),
-    ("certificates", "電子証明書の枚数"),
-    ("certificate_fee", "電子証明書発行料の合計"),
-    ("days_until_installation", "設置予定日までの日数"),
-    ("days_until_start_month", "利用開始予定年月までの日数"),
-    ("start_month_past", "利用開始予定年月を過ぎているか"),
-    ("latest_safe_application_date", "申請を済ませたい最終日"),
-    ("notice_arrival_date", "通知書が届く見込みの日"),
-    ("line_fix_date", "回線種別の訂正が反映される見込みの日"),
-    ("certificate_valid_until", "電子証明書の有効期限"),
-    ("institution_code_10", "医療機関コード（10桁）"),
-    ("prefecture_name", "都道府県名"),
-    ("contact.full", "担当部署・担当者名"),
-    ("suggested_start_month", "入力する利用開始予定年月"),
-    ("each.item", "その回の項目（端末名称など）"),
-    ("each.number", "何件目か"),
-    ("each.count", "件数"),
-    ("line.customer_id_kind", "お客さまIDの種類"),
-    ("line.customer_id_number", "お客さまIDの数字"),
-];
 
 /// What the generic evaluation knows: the name of every fact and the words
 /// for conditions. Holds no clinic data (there is none to hold).
 #[derive(Debug, Clone)]
 pub struct Generic<'c> {
     content: &'c Content,
-    labels: BTreeMap<String, String>,
 }
 
 impl<'c> Generic<'c> {
-    /// Collects the names of facts from `content`: fields.yaml first, then
-    /// the manuals' date labels, then the built-in names of derived facts.
+    /// Names facts through [`Content::fact_label`] (fields, declared derived
+    /// facts, built-ins, dates).
     pub fn new(content: &'c Content) -> Self {
-        let mut labels = BTreeMap::new();
-        for (path, label) in DERIVED_LABELS {
-            labels.insert(path.to_string(), label.to_string());
-        }
-        for m in content.manuals.iter().rev() {
-            for d in &m.dates {
-                labels.insert(d.fact.clone(), d.label.clone());
-            }
-        }
-        for f in &content.fields.fields {
-            labels.insert(f.path.clone(), f.label.clone());
-        }
-        Self { content, labels }
+        Self { content }
     }
 
     fn t(&self) -> &Strings {
         &self.content.strings
     }
 
-    /// The human name of `path` (the path itself when content names it nowhere).
+    /// The human name of `path` (the path itself when content names it
+    /// nowhere); `path | unit` names the same fact.
     pub fn label<'a>(&'a self, path: &'a str) -> &'a str {
-        self.labels.get(path).map(String::as_str).unwrap_or(path)
+        let path = FactRef::parse(path).path;
+        self.content.fact_label(path).unwrap_or(path)
     }
 
     /// A fact as shown in generic text: 〈label〉.
@@ -83,7 +47,7 @@ impl<'c> Generic<'c> {
     pub fn resolve(&self, r: &Rich) -> Rich {
         r.map_inlines(&mut |i| match i {
             Inline::Placeholder { path } | Inline::Value { path, .. } => Some(Inline::Missing {
-                path: path.clone(),
+                path: FactRef::parse(path).path.to_string(),
                 label: self.label(path).to_string(),
             }),
             _ => None,
@@ -372,11 +336,13 @@ mod tests {
             assert_eq!(gm.parts.len(), m.parts.len(), "a repeated part shows once");
             for (gp, p) in gm.parts.iter().zip(&m.parts) {
                 assert_eq!(gp.when.is_some(), p.when.is_some());
+                assert_eq!(gp.repeat.is_some(), p.for_each.is_some(), "{}", p.id);
                 assert_eq!(gp.steps.len(), p.steps.len(), "every step of {}", p.id);
                 for (gs, s) in gp.steps.iter().zip(&p.steps) {
                     assert_eq!(gs.id, s.id);
                     conditional += usize::from(gs.when.is_some());
                     assert_eq!(gs.when.is_some(), s.when.is_some(), "{}", s.id);
+                    assert_eq!(gs.repeat.is_some(), s.for_each.is_some(), "{}", s.id);
                     assert_eq!(gs.notes.len(), s.notes.len(), "every note of {}", s.id);
                     for (gn, n) in gs.notes.iter().zip(&s.notes) {
                         assert_eq!(gn.when.is_some(), n.when.is_some());

@@ -305,6 +305,9 @@ pub struct GuideStep {
     pub item: Option<String>,
     /// Notes that apply.
     pub notes: Vec<GuideNote>,
+    /// In a generic guide: that this is repeated for each item of a list, in
+    /// words (「〈端末名称〉の一つずつについて繰り返します」); `None`: not repeated.
+    pub repeat: Option<String>,
     /// In a generic guide (the help site): when a clinic's guide shows
     /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
     pub when: Option<String>,
@@ -327,6 +330,9 @@ pub struct GuidePart {
     pub outro: Rich,
     /// The list item this part is repeated for (`for_each`).
     pub item: Option<String>,
+    /// In a generic guide: that this is repeated for each item of a list, in
+    /// words (「〈端末名称〉の一つずつについて繰り返します」); `None`: not repeated.
+    pub repeat: Option<String>,
     /// In a generic guide (the help site): when a clinic's guide shows
     /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
     pub when: Option<String>,
@@ -369,6 +375,9 @@ pub struct Guide {
     /// The theme's wording, the one source every renderer words from.
     #[serde(skip)]
     pub strings: Arc<Strings>,
+    /// The vendor's branding (name, phone, logo, public URL).
+    #[serde(skip)]
+    pub branding: Arc<crate::branding::Branding>,
     /// Output key of the clinic (folder name).
     pub clinic_key: String,
     /// Clinic name.

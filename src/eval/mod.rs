@@ -171,6 +171,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .fields
         .fields
         .iter()
+        .filter(|f| content.shows_field(&f.path))
         .filter_map(|f| {
             facts.get(&f.path).map(|v| {
                 let corrected = corrections.contains_key(&f.path);
@@ -204,6 +205,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         ),
         documents,
         strings: content.strings.clone(),
+        branding: content.branding.clone(),
         clinic_key: clinic_key.to_string(),
         clinic_name: text("name"),
         institution_code: facts
@@ -401,6 +403,9 @@ fn eval_manual(
                         corrections,
                         step_when.clone(),
                     ));
+                    if let Some(last) = steps.last_mut() {
+                        last.repeat = repeat_words(s.for_each.as_ref(), ev);
+                    }
                 }
             }
             parts.push(GuidePart {
@@ -412,6 +417,7 @@ fn eval_manual(
                 steps,
                 item: rep.item.clone(),
                 when: part_when.clone(),
+                repeat: repeat_words(p.for_each.as_ref(), ev),
             });
         }
     }
@@ -508,7 +514,19 @@ fn eval_step(
         findings: step_findings,
         item,
         when,
+        repeat: None,
     }
+}
+
+/// In the generic guide, a `for_each` in words (「〈端末名称〉の一つずつについて
+/// 繰り返します」); `None` in a clinic's guide, where it is repeated instead.
+fn repeat_words(for_each: Option<&crate::model::manual::ForEach>, ev: Ev) -> Option<String> {
+    let (fe, g) = (for_each?, ev.generic?);
+    Some(
+        ev.content
+            .strings
+            .fill("generic_repeat", &[("list", &g.named(&fe.list))]),
+    )
 }
 
 /// The manual and step a rule's `step:` names (`manual/step`, resolved at load).
@@ -564,16 +582,16 @@ fn compare(left: &str, op: Op, right: &str) -> bool {
 /// Replaces placeholders by the clinic's values (or a visible "missing" mark).
 pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Content) -> Rich {
     r.map_inlines(&mut |i| match i {
-        Inline::Placeholder { path } => Some(match facts.get(path) {
-            Some(f) => Inline::Value {
-                path: path.clone(),
-                text: f.display.clone(),
-            },
-            None => Inline::Missing {
-                path: path.clone(),
-                label: content.fields.label(path).to_string(),
-            },
-        }),
+        Inline::Placeholder { path: expr } => {
+            let path = crate::model::facts::FactRef::parse(expr).path.to_string();
+            Some(match facts.text(expr) {
+                Some(text) => Inline::Value { path, text },
+                None => Inline::Missing {
+                    label: content.fact_label(&path).unwrap_or(&path).to_string(),
+                    path,
+                },
+            })
+        }
         _ => None,
     })
 }
@@ -588,8 +606,8 @@ pub fn resolve_line(s: &str, facts: &Facts) -> String {
         };
         let path = rest[start + 2..start + 2 + len].trim();
         out.push_str(&rest[..start]);
-        match facts.get(path) {
-            Some(f) => out.push_str(&f.display),
+        match facts.text(path) {
+            Some(t) => out.push_str(&t),
             None => out.push_str(&rest[start..start + 4 + len]),
         }
         rest = &rest[start + 4 + len..];
@@ -637,7 +655,7 @@ fn eval_row(
                         text: "空欄のままで構いません".to_string(),
                     },
                     None => Shown::Missing {
-                        label: content.fields.label(path).to_string(),
+                        label: content.fact_label(path).unwrap_or(path).to_string(),
                     },
                 }
             }
@@ -654,10 +672,8 @@ fn eval_row(
                     }
                 }
                 Control::Checkbox { .. } => {
-                    if matches!(
-                        f.value.as_str(),
-                        "true" | "yes" | "contracted" | "planned" | "1"
-                    ) {
+                    // Which values tick it is content: options with `checked: true`.
+                    if content.ticks(path, &f.value) {
                         Shown::Checked
                     } else {
                         // The clinic cannot tick it yet (e.g. v6 option not contracted).

@@ -522,7 +522,14 @@ pub struct Content {
     pub fields: super::clinic::FieldCatalog,
     /// Tunable numbers (days, fees) used by evaluation.
     pub constants: BTreeMap<String, f64>,
+    /// Derived facts, each after the facts it reads.
+    pub derived: Vec<super::facts::DerivedFact>,
+    /// Fields the manuals and rules use (directly or through derived facts);
+    /// `None`: every field (content not read by the loader).
+    pub used_fields: Option<std::collections::BTreeSet<String>>,
     /// The theme's wording (headings, labels, what a row shows), the same for
     /// every renderer.
     pub strings: std::sync::Arc<super::strings::Strings>,
+    /// The vendor's branding (tebiki.yaml `vendor:`), the same for every renderer.
+    pub branding: std::sync::Arc<crate::branding::Branding>,
 }

@@ -38,6 +38,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             ],
         ))],
     });
+    b.extend(super::marks::brand_block(guide));
     if !guide.findings.is_empty() {
         b.push(Block::Heading {
             level: 1,
@@ -166,6 +167,9 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         b.extend(rich(&m.closing));
         if !m.contacts.is_empty() {
             b.push(heading3(t.get("contacts")));
+            if let Some(v) = vendor_contact(guide) {
+                b.push(v);
+            }
             for c in &m.contacts {
                 let mut spans = vec![Span::bold(c.name.clone())];
                 if let Some(p) = &c.phone {
@@ -197,6 +201,20 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         footer_left: t.fill("footer_left", &clinic),
         blocks: b,
     }
+}
+
+/// The vendor as the first contact (tebiki.yaml `vendor:`), if set.
+fn vendor_contact(guide: &Guide) -> Option<Block> {
+    let v = &guide.branding;
+    let name = v.name.as_deref()?;
+    let mut spans = vec![Span::bold(
+        guide.strings.fill("vendor_contact", &[("vendor", name)]),
+    )];
+    if let Some(p) = &v.phone {
+        spans.push(Span::normal("　"));
+        spans.push(Span::link(p.clone(), format!("tel:{p}")));
+    }
+    Some(Block::Paragraph(spans))
 }
 
 fn heading3(text: &str) -> Block {

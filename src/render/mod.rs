@@ -3,6 +3,7 @@
 
 pub mod handout;
 pub mod html;
+pub mod marks;
 pub mod pdf;
 pub mod pictures;
 pub mod rich_html;

@@ -102,6 +102,8 @@ pub struct PartView {
     pub title: String,
     /// When a clinic's guide shows this part, in words (`None`: always).
     pub condition: Option<String>,
+    /// Repeated for each item of a list, in words.
+    pub repeat: Option<String>,
     /// Text before the steps.
     pub intro: Text,
     /// Text after the steps.
@@ -125,6 +127,8 @@ pub struct StepView {
     pub title: String,
     /// When a clinic's guide shows this step, in words (`None`: always).
     pub condition: Option<String>,
+    /// Repeated for each item of a list, in words.
+    pub repeat: Option<String>,
     /// Instruction.
     pub body: Text,
     /// The screen, as a table of rows.
@@ -554,6 +558,7 @@ fn part_view(
         number: p.number.clone(),
         title: p.title.clone(),
         condition: p.when.clone(),
+        repeat: p.repeat.clone(),
         intro: p.intro.clone(),
         outro: p.outro.clone(),
         steps: p
@@ -596,6 +601,7 @@ fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) ->
         number: s.number.clone(),
         title: s.title.clone(),
         condition: s.when.clone(),
+        repeat: s.repeat.clone(),
         body: s.body.clone(),
         screen,
         picture,
