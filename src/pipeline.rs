@@ -271,7 +271,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let (content, content_diags) = load_checked_content(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
     let renderers = Renderers {
-        html: HtmlRenderer::new(&theme)?,
+        html: HtmlRenderer::new(&theme)?.with_branding(cfg.branding.clone()),
         fonts: theme.pdf_fonts()?,
     };
     let out = OutDir::open(&cfg.out)?;
@@ -1087,7 +1087,12 @@ pub struct MergeReport {
 /// Refuses folders built from different inputs (content, theme, settings,
 /// date, tebiki version), a key present in two folders, and an incomplete
 /// set of shards.
-pub fn merge(dirs: &[PathBuf], theme_dir: &Path, out_dir: &Path) -> Result<MergeReport> {
+pub fn merge(
+    dirs: &[PathBuf],
+    theme_dir: &Path,
+    branding: &std::sync::Arc<crate::branding::Branding>,
+    out_dir: &Path,
+) -> Result<MergeReport> {
     let fail =
         |path: &Path, msg: String| Error::io("cannot merge", path, std::io::Error::other(msg));
     let mut manifests = Vec::new();
@@ -1230,7 +1235,7 @@ pub fn merge(dirs: &[PathBuf], theme_dir: &Path, out_dir: &Path) -> Result<Merge
     }
     clinics.sort_by(|a, b| a.key.cmp(&b.key));
     let theme = Theme::new(Some(theme_dir));
-    let html = HtmlRenderer::new(&theme)?;
+    let html = HtmlRenderer::new(&theme)?.with_branding(branding.clone());
     let inputs = first_inputs;
     if tree_hash(theme_dir, None) != inputs.theme {
         report.warnings.push(format!(

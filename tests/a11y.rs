@@ -287,7 +287,15 @@ fn axe_finds_no_violation_in_guides_dashboard_and_site() {
     let Some(axe) = axe_source("axe_finds_no_violation") else {
         return;
     };
-    let (tmp, out) = sample_output();
+    // The sample with vendor branding (logo, name, phone) on every page.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = build_with(
+        "--config",
+        &root().join("tests/fixtures/branding/tebiki.yaml"),
+        &out,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
     d.call("POST", "/timeouts", json!({ "script": 120_000 }));
     let mut pages = guide_pages(&out);

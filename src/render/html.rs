@@ -4,9 +4,11 @@
 //! values. Tera escapes every interpolation; rich text arrives pre-escaped.
 
 use super::theme::Theme;
+use crate::branding::Branding;
 use crate::error::{Error, Result};
 use crate::eval::guide::Guide;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A renderer holding compiled templates and the inlined stylesheet.
 pub struct HtmlRenderer {
@@ -14,6 +16,27 @@ pub struct HtmlRenderer {
     css: String,
     guide_js: String,
     dashboard_js: String,
+    branding: Arc<Branding>,
+}
+
+/// The vendor's line as templates see it (`brand`): nothing when no
+/// branding is set.
+#[derive(Serialize)]
+struct Brand<'a> {
+    name: Option<&'a str>,
+    phone: Option<&'a str>,
+    /// `data:` URI of the logo (an `<img>` runs no script).
+    logo: Option<String>,
+}
+
+impl<'a> Brand<'a> {
+    fn of(b: &'a Branding) -> Option<Self> {
+        (!b.is_empty()).then(|| Brand {
+            name: b.name.as_deref(),
+            phone: b.phone.as_deref(),
+            logo: b.logo.as_ref().map(|l| l.data_uri()),
+        })
+    }
 }
 
 /// One row of the dashboard.
@@ -104,7 +127,14 @@ impl HtmlRenderer {
             css: theme.file("static/style.css")?,
             guide_js: script(theme.file("static/guide.js")?),
             dashboard_js: script(theme.file("static/dashboard.js")?),
+            branding: Arc::default(),
         })
+    }
+
+    /// The vendor's branding for the dashboard (a guide shows its own).
+    pub fn with_branding(mut self, branding: Arc<Branding>) -> Self {
+        self.branding = branding;
+        self
     }
 
     fn render(&self, template: &str, mut ctx: tera::Context) -> Result<String> {
@@ -129,6 +159,7 @@ impl HtmlRenderer {
         ctx.insert("t", &*guide.strings);
         ctx.insert("pics", illustrations);
         ctx.insert("js", &self.guide_js);
+        ctx.insert("brand", &Brand::of(&guide.branding));
         self.render("guide.html", ctx)
     }
 
@@ -140,6 +171,7 @@ impl HtmlRenderer {
         ctx.insert("counts", &DashboardCounts::of(rows));
         ctx.insert("generated", generated);
         ctx.insert("js", &self.dashboard_js);
+        ctx.insert("brand", &Brand::of(&self.branding));
         self.render("dashboard.html", ctx)
     }
 }

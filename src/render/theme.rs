@@ -23,6 +23,10 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/dashboard.html"),
     ),
     (
+        "templates/vendor.html",
+        include_str!("../../themes/default/templates/vendor.html"),
+    ),
+    (
         "templates/sheet.html",
         include_str!("../../themes/default/templates/sheet.html"),
     ),
