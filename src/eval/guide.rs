@@ -302,6 +302,9 @@ pub struct GuideStep {
     /// Findings attached to this step.
     pub findings: Vec<Finding>,
     /// The list item this step is repeated for (`for_each`), e.g. a terminal name.
+    /// Set when this is a later repetition shown in brief (`repeat_in_full`):
+    /// where the step is shown in full (its picture and table).
+    pub brief_of: Option<BriefOf>,
     pub item: Option<String>,
     /// Notes that apply.
     pub notes: Vec<GuideNote>,
@@ -311,6 +314,20 @@ pub struct GuideStep {
     /// In a generic guide (the help site): when a clinic's guide shows
     /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
     pub when: Option<String>,
+}
+
+/// Where a step shown in brief is shown in full.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefOf {
+    /// Key of the full step (`manual/2-2`), for links.
+    pub key: String,
+    /// Label of the repetition it belongs to (「1台目（受付パソコン）」).
+    pub label: String,
+    /// Its printed number.
+    pub number: String,
+    /// The instruction reads the same as there (nothing differs but the
+    /// heading), so a brief print can leave it out.
+    pub same_text: bool,
 }
 
 /// A part, evaluated.

@@ -309,6 +309,8 @@ struct Rep {
     facts: Facts,
     suffix: String,
     prefix: String,
+    /// The heading label alone (「1台目（受付パソコン）」).
+    label: String,
     item: Option<String>,
 }
 
@@ -323,6 +325,7 @@ fn repetitions(
             facts: facts.clone(),
             suffix: String::new(),
             prefix: String::new(),
+            label: String::new(),
             item: None,
         }];
     };
@@ -349,8 +352,9 @@ fn repetitions(
                 "each.count".into(),
                 facts::FactValue::plain(count.to_string(), count.to_string()),
             );
+            let label = resolve_line(&fe.label, &f);
             let prefix = if count > 1 {
-                format!("{}: ", resolve_line(&fe.label, &f))
+                format!("{label}: ")
             } else {
                 String::new()
             };
@@ -362,6 +366,7 @@ fn repetitions(
                     String::new()
                 },
                 prefix,
+                label,
                 item: Some(item),
             }
         })
@@ -380,6 +385,11 @@ fn eval_manual(
         let Some(part_when) = ev.show(p.when.as_ref(), facts) else {
             continue;
         };
+        // Steps already shown in full in an earlier repetition of the part
+        // (`repeat_in_full`): later ones refer back to them.
+        let in_full = p.for_each.as_ref().and_then(|f| f.repeat_in_full.as_ref());
+        let mut shown_in_full: std::collections::BTreeMap<&str, (BriefOf, String)> =
+            Default::default();
         for rep in repetitions(p.for_each.as_ref(), facts, ev) {
             let pf = &rep.facts;
             let mut steps = Vec::new();
@@ -405,6 +415,32 @@ fn eval_manual(
                     ));
                     if let Some(last) = steps.last_mut() {
                         last.repeat = repeat_words(s.for_each.as_ref(), ev);
+                        if let Some(in_full) = in_full
+                            && !in_full.contains(&s.id)
+                        {
+                            match shown_in_full.get(s.id.as_str()) {
+                                Some((first, text)) => {
+                                    last.brief_of = Some(BriefOf {
+                                        same_text: *text == last.body.plain_text(),
+                                        ..first.clone()
+                                    })
+                                }
+                                None => {
+                                    shown_in_full.insert(
+                                        &s.id,
+                                        (
+                                            BriefOf {
+                                                key: last.key.clone(),
+                                                label: rep.label.clone(),
+                                                number: last.number.clone(),
+                                                same_text: false,
+                                            },
+                                            last.body.plain_text(),
+                                        ),
+                                    );
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -496,6 +532,7 @@ fn eval_step(
                 .collect(),
             buttons: sc.buttons.clone(),
         }),
+        brief_of: None,
         screenshot: s.screenshot.clone(),
         notes: s
             .notes

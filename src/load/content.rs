@@ -262,6 +262,8 @@ enum RawForEach {
         list: Spanned<String>,
         #[serde(default)]
         label: Option<String>,
+        #[serde(default)]
+        repeat_in_full: Option<Vec<Spanned<String>>>,
     },
 }
 
@@ -1064,7 +1066,7 @@ impl Ctx<'_> {
                 steps.push(Step {
                     number: s.number.unwrap_or_else(|| s.id.value.clone()),
                     when: s.when.as_ref().map(|w| self.cond(w, &spos, known)),
-                    for_each: s.for_each.map(|f| self.for_each(f, fields)),
+                    for_each: s.for_each.map(|f| self.for_each(f, fields).0),
                     id: s.id.value,
                     title: s.title,
                     body: self.cased_md(&s.body, &spos, known),
@@ -1076,7 +1078,11 @@ impl Ctx<'_> {
             }
             parts.push(Part {
                 when: p.when.as_ref().map(|w| self.cond(w, &ppos, known)),
-                for_each: p.for_each.map(|f| self.for_each(f, fields)),
+                for_each: p.for_each.map(|f| {
+                    let (fe, in_full) = self.for_each(f, fields);
+                    self.check_in_full(in_full, &steps, &ppos);
+                    fe
+                }),
                 id: p.id.value,
                 number: p.number,
                 title: p.title,
@@ -1102,11 +1108,29 @@ impl Ctx<'_> {
         }
     }
 
-    fn for_each(&mut self, f: RawForEach, fields: &FieldCatalog) -> ForEach {
-        let (list, label) = match f {
-            RawForEach::List(l) => (l, None),
-            RawForEach::Full { list, label } => (list, label),
+    /// The repetition, and the steps `repeat_in_full` names with their positions.
+    fn for_each(
+        &mut self,
+        f: RawForEach,
+        fields: &FieldCatalog,
+    ) -> (ForEach, Vec<(String, SourcePos)>) {
+        let (list, label, in_full) = match f {
+            RawForEach::List(l) => (l, None, None),
+            RawForEach::Full {
+                list,
+                label,
+                repeat_in_full,
+            } => (list, label, repeat_in_full),
         };
+        let named = in_full
+            .as_ref()
+            .map(|v| {
+                v.iter()
+                    // Items of a flow list may carry no position: then the part's.
+                    .map(|s| (s.value.clone(), pos(&self.file, &s.referenced)))
+                    .collect()
+            })
+            .unwrap_or_default();
         match fields.get(&list.value) {
             Some(def) if def.kind == FieldKind::List => {}
             _ => self.diags.push(
@@ -1117,9 +1141,28 @@ impl Ctx<'_> {
                 .with_help("use a field of kind `list` from content/fields.yaml, e.g. `terminals`"),
             ),
         }
-        ForEach {
+        let fe = ForEach {
             list: list.value,
             label: label.unwrap_or_else(|| "{{ each.number }}件目".to_string()),
+            repeat_in_full: in_full.map(|v| v.into_iter().map(|s| s.value).collect()),
+        };
+        (fe, named)
+    }
+
+    /// Every id in `repeat_in_full` names a step of the part.
+    fn check_in_full(&mut self, named: Vec<(String, SourcePos)>, steps: &[Step], part: &SourcePos) {
+        for (id, at) in named {
+            let at = if at.line == 0 { part.clone() } else { at };
+            if !steps.iter().any(|s| s.id == id) {
+                let known: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+                self.diags.push(
+                    Diagnostic::error(
+                        at,
+                        format!("`repeat_in_full` names {id:?}, which is not a step of this part"),
+                    )
+                    .with_help(format!("use ids of the part's steps: {}", known.join(", "))),
+                );
+            }
         }
     }
 

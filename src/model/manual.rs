@@ -200,6 +200,12 @@ pub struct ForEach {
     /// Heading prefix per item, with placeholders (`{{ each.number }}台目`);
     /// printed only when the list has more than one item.
     pub label: String,
+    /// Steps (of a repeated part) that repeat in full for every item. When
+    /// set, every other step is shown in full at its first occurrence only;
+    /// later items show it in brief (its text, no picture), referring back
+    /// to the first (`repeat_in_full: ["2-1"]`; `[]` = all in brief). When
+    /// absent, every step repeats in full.
+    pub repeat_in_full: Option<Vec<String>>,
 }
 
 /// One step the user performs.
