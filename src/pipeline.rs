@@ -992,11 +992,14 @@ fn write_clinic(
     let page = ctx.renderers.html.guide(guide, &pictures.svg())?;
     let pdf = crate::render::handout::render(guide, &ctx.renderers.fonts, &pictures.pdf())
         .map_err(|e| Error::Pdf(e.to_string()))?;
+    let sheet = crate::render::sheet::render(guide, &ctx.renderers.fonts)
+        .map_err(|e| Error::Pdf(e.to_string()))?;
     let mut files = Vec::new();
     let mut changed = 0;
     for (name, bytes) in [
         ("index.html", page.as_bytes()),
         ("guide.pdf", &pdf.bytes[..]),
+        ("sheet.pdf", &sheet.bytes[..]),
     ] {
         let rel = format!("clinics/{key}/{name}");
         if ctx.out.write(&rel, bytes)? == Written::Changed {

@@ -227,7 +227,7 @@ fn heading3(text: &str) -> Block {
 
 /// One date style per document, the one the findings' messages use:
 /// `2026年12月1日（火）`.
-fn date_ja(iso: &str) -> String {
+pub(crate) fn date_ja(iso: &str) -> String {
     crate::eval::dates::parse_iso(iso)
         .map(crate::eval::dates::western)
         .unwrap_or_else(|| iso.to_string())
@@ -467,7 +467,7 @@ fn severity_kind(s: Severity) -> CalloutKind {
     }
 }
 
-fn severity_key(s: Severity) -> &'static str {
+pub(crate) fn severity_key(s: Severity) -> &'static str {
     match s {
         Severity::Error => "severity_error",
         Severity::Warning => "severity_warning",

@@ -220,38 +220,55 @@ impl Drawable for QrMark {
     }
 }
 
-/// Several drawables side by side in equal columns, top-aligned.
-pub struct Row(pub Vec<Arc<dyn Drawable>>);
+/// Several drawables side by side, top-aligned, each with a relative width.
+pub struct Row(pub Vec<(f32, Arc<dyn Drawable>)>);
 
 impl Row {
-    fn col(&self, width_mm: f32) -> f32 {
-        width_mm / self.0.len().max(1) as f32
+    /// Left edge and width of each column.
+    fn cols(&self, width_mm: f32) -> Vec<(f32, f32)> {
+        let total: f32 = self
+            .0
+            .iter()
+            .map(|(w, _)| w.max(0.0))
+            .sum::<f32>()
+            .max(0.01);
+        let mut x = 0.0;
+        self.0
+            .iter()
+            .map(|(w, _)| {
+                let cw = width_mm * w.max(0.0) / total;
+                let c = (x, cw);
+                x += cw;
+                c
+            })
+            .collect()
     }
 }
 
 impl Drawable for Row {
     fn height(&self, width_mm: f32) -> f32 {
-        let w = self.col(width_mm);
-        self.0.iter().map(|d| d.height(w)).fold(0.0, f32::max)
+        self.cols(width_mm)
+            .iter()
+            .zip(&self.0)
+            .map(|((_, w), (_, d))| d.height(*w))
+            .fold(0.0, f32::max)
     }
 
     fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts) {
-        let w = self.col(width_mm);
-        for (i, d) in self.0.iter().enumerate() {
+        for ((x, w), (_, d)) in self.cols(width_mm).iter().zip(&self.0) {
             let at = Point {
-                x: Pt(origin.x.0 + pt(w * i as f32)),
+                x: Pt(origin.x.0 + pt(*x)),
                 y: origin.y,
             };
-            d.draw(ops, at, w, fonts);
+            d.draw(ops, at, *w, fonts);
         }
     }
 
     fn images(&self, width_mm: f32) -> Vec<PlacedImage> {
-        let w = self.col(width_mm);
         let mut out = Vec::new();
-        for (i, d) in self.0.iter().enumerate() {
-            for mut img in d.images(w) {
-                img.x_mm += w * i as f32;
+        for ((x, w), (_, d)) in self.cols(width_mm).iter().zip(&self.0) {
+            for mut img in d.images(*w) {
+                img.x_mm += x;
                 out.push(img);
             }
         }
@@ -259,8 +276,102 @@ impl Drawable for Row {
     }
 
     fn alt(&self) -> Option<String> {
-        let alts: Vec<String> = self.0.iter().filter_map(|d| d.alt()).collect();
+        let alts: Vec<String> = self.0.iter().filter_map(|(_, d)| d.alt()).collect();
         (!alts.is_empty()).then(|| alts.join(" / "))
+    }
+}
+
+/// Short lines of text (contacts beside the QR codes), each wrapped to the
+/// width where Japanese allows a break (never before 。、）」 and the like,
+/// never after （「, never inside a run of Latin letters and digits).
+pub struct TextLines {
+    lines: Vec<(String, Weight, f32)>,
+}
+
+impl TextLines {
+    /// Lines of (text, weight, size in points).
+    pub fn new(lines: Vec<(String, Weight, f32)>) -> TextLines {
+        TextLines { lines }
+    }
+
+    /// `text` broken into lines at most `width_pt` wide.
+    fn wrap(fonts: &Fonts, text: &str, w: Weight, size: f32, width_pt: f32) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < chars.len() {
+            let mut end = chars.len();
+            let measure = |a: usize, b: usize| {
+                fonts.measure(w, &chars[a..b].iter().collect::<String>(), size)
+            };
+            if measure(start, end) > width_pt {
+                // The longest fitting prefix, then back to a break opportunity.
+                let mut fit = start + 1;
+                while fit < chars.len() && measure(start, fit + 1) <= width_pt {
+                    fit += 1;
+                }
+                let ok = |i: usize| {
+                    let (a, b) = (chars[i - 1], chars[i]);
+                    let joins = |c: char| matches!(c, ':' | ',' | '.' | '-');
+                    let in_word = a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
+                    !in_word
+                        && !joins(a)
+                        && !joins(b)
+                        && !pdf::no_line_start(b)
+                        && !pdf::no_line_end(a)
+                };
+                end = (start + 1..=fit).rev().find(|&i| ok(i)).unwrap_or(fit);
+            }
+            out.push(chars[start..end].iter().collect());
+            start = end;
+        }
+        out
+    }
+}
+
+/// Lines `text` takes at `size_pt` in `width_mm`, estimated without the
+/// font (full width 1 em, ASCII half; a tenth of the width spare for breaks).
+fn rows_of(text: &str, size_pt: f32, width_mm: f32) -> usize {
+    let em: f32 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum();
+    let need = em * size_pt / 72.0 * 25.4;
+    ((need / (width_mm * 0.9).max(1.0)).ceil() as usize).max(1)
+}
+
+impl Drawable for TextLines {
+    fn height(&self, width_mm: f32) -> f32 {
+        self.lines
+            .iter()
+            .map(|(t, _, size)| rows_of(t, *size, width_mm) as f32 * size * 1.45 / 72.0 * 25.4)
+            .sum()
+    }
+
+    fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts) {
+        let mut y = origin.y.0;
+        for (t, w, size) in &self.lines {
+            // Never more lines than reserved: the estimate is generous.
+            let rows = rows_of(t, *size, width_mm);
+            for l in Self::wrap(fonts, t, *w, *size, pt(width_mm))
+                .into_iter()
+                .take(rows)
+            {
+                y -= size * 1.1;
+                fonts.text_ops(ops, origin.x.0, y, &TextStyle::new(*w, *size), &l);
+                y -= size * 0.35;
+            }
+        }
+    }
+
+    fn alt(&self) -> Option<String> {
+        Some(
+            self.lines
+                .iter()
+                .map(|(t, _, _)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
     }
 }
 

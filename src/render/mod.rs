@@ -7,4 +7,5 @@ pub mod marks;
 pub mod pdf;
 pub mod pictures;
 pub mod rich_html;
+pub mod sheet;
 pub mod theme;
