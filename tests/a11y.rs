@@ -579,11 +579,36 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
         };
         // Page 1 is the sheet, and only the sheet.
         let first = page(1);
-        assert!(first.contains("入力する値の一覧"), "{key} p1:\n{first}");
+        assert!(first.contains("入力シート"), "{key} p1:\n{first}");
         assert!(!first.contains("始める前に"), "{key} p1:\n{first}");
+        // The same sheet as sheet.pdf: every value it marks is on page 1,
+        // with the portal's QR code.
+        let html = read(&out.join("clinics").join(key).join("index.html"));
+        let sheet_html = html
+            .split("<section class=\"sheet")
+            .nth(1)
+            .and_then(|s| s.split("</section>").next())
+            .unwrap();
+        assert!(sheet_html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\""));
+        let sheet_pdf = out.join("clinics").join(key).join("sheet.pdf");
+        let sheet_text = common::poppler("pdftotext", &[sheet_pdf.to_str().unwrap(), "-"]);
+        let flat = |t: &str| t.split_whitespace().collect::<String>();
+        let mut marked = 0;
+        for v in sheet_html.split("<mark class=\"value\">").skip(1) {
+            let v = v.split("</mark>").next().unwrap();
+            marked += 1;
+            assert!(
+                flat(&sheet_text).contains(&flat(v)),
+                "{key}: 「{v}」 not in sheet.pdf"
+            );
+            assert!(
+                flat(&first).contains(&flat(v)),
+                "{key}: 「{v}」 not on printed page 1"
+            );
+        }
+        assert!(marked >= 8, "{key}: {marked} values");
         let all: Vec<String> = (1..=pages).map(page).collect();
         // Each part starts a page: its heading is at the top of one.
-        let html = read(&out.join("clinics").join(key).join("index.html"));
         let parts: Vec<&str> = html
             .split("<h2 id=\"part-h-")
             .skip(1)

@@ -76,6 +76,24 @@ pub struct DashboardRow {
     pub has_pdf: bool,
 }
 
+/// A value of the printed sheet.
+#[derive(Serialize)]
+struct SheetRow<'a> {
+    step: &'a str,
+    label: &'a str,
+    display: &'a str,
+    is_value: bool,
+    corrected: bool,
+    missing: bool,
+}
+
+/// A QR code of the printed sheet.
+#[derive(Serialize)]
+struct SheetQr {
+    svg: String,
+    caption: String,
+}
+
 /// A finding as one line of the dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Headline {
@@ -160,6 +178,27 @@ impl HtmlRenderer {
         ctx.insert("pics", illustrations);
         ctx.insert("js", &self.guide_js);
         ctx.insert("brand", &Brand::of(&guide.branding));
+        // The one-page sheet, the same values and codes as sheet.pdf.
+        let rows: Vec<SheetRow> = super::sheet::typed_values(guide)
+            .into_iter()
+            .map(|(s, r)| SheetRow {
+                step: &s.number,
+                label: &r.label,
+                display: &r.display,
+                is_value: r.is_value,
+                corrected: r.correction.is_some(),
+                missing: matches!(r.shown, crate::eval::guide::Shown::Missing { .. }),
+            })
+            .collect();
+        ctx.insert("sheet_rows", &rows);
+        let qrs: Vec<SheetQr> = super::sheet::qr_codes(guide)
+            .iter()
+            .map(|q| SheetQr {
+                svg: q.svg(),
+                caption: q.caption().to_string(),
+            })
+            .collect();
+        ctx.insert("sheet_qrs", &qrs);
         self.render("guide.html", ctx)
     }
 
