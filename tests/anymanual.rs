@@ -444,7 +444,10 @@ fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
     // The help site names them by their labels (Content::fact_label), never
     // by name, with or without `| unit`.
     let site = read(&out.join("site/card-reader/connect.html"));
-    assert!(site.contains("〈カードリーダーにつなぐ端末の台数〉"), "{site}");
+    assert!(
+        site.contains("〈カードリーダーにつなぐ端末の台数〉"),
+        "{site}"
+    );
     assert!(!site.contains("reader_terminals |") && !site.contains("〈reader_"));
 
     // One terminal: the conditions do not hold; the values follow.
@@ -488,12 +491,24 @@ fn a_broken_derived_fact_is_a_located_load_error() {
     let err = check("days: 1 }", "days: reader_days }");
     assert!(err.contains("unknown constant `reader_days`"), "{err}");
     assert!(err.contains("manual.yaml:31:"), "{err}");
-    assert!(err.contains("add it to content/constants.yaml or use one of: certificate_fee_yen"), "{err}");
+    assert!(
+        err.contains("add it to content/constants.yaml or use one of: certificate_fee_yen"),
+        "{err}"
+    );
     let err = check("count: terminals", "count: installation_date");
     assert!(err.contains("`count` of derived fact `reader_terminals` needs a list, but `installation_date` is a date"), "{err}");
     assert!(err.contains("manual.yaml:28:12"), "{err}");
-    let err = check("date: installation_date, days: 1", "date: reader_setup_by, days: 1");
-    assert!(err.contains("cycle: reader_setup_by → reader_setup_by"), "{err}");
-    let err = check("{{ reader_terminals | unit }}の名称", "{{ reader_setup_by | unit }}の名称");
+    let err = check(
+        "date: installation_date, days: 1",
+        "date: reader_setup_by, days: 1",
+    );
+    assert!(
+        err.contains("cycle: reader_setup_by → reader_setup_by"),
+        "{err}"
+    );
+    let err = check(
+        "{{ reader_terminals | unit }}の名称",
+        "{{ reader_setup_by | unit }}の名称",
+    );
     assert!(err.contains("`reader_setup_by` has no unit"), "{err}");
 }
