@@ -85,3 +85,64 @@ fn repeat_in_full_names_steps_of_the_part() {
     assert!(!o.status.success(), "{err}");
     assert!(err.contains("2-9") && err.contains("manual.yaml:"), "{err}");
 }
+
+/// JLREQ line rules on every sample handout and sheet, as `pdftotext` shows
+/// the lines: no line starts with a character that may not begin one
+/// (。、）」ー っ …), none ends with one that may not end one (（「),
+/// no number is split from its unit, and no paragraph ends in a stranded
+/// one- or two-character line after a full one.
+#[test]
+fn jlreq_line_rules_hold_on_every_handout_and_sheet() {
+    use tebiki::render::pdf::{no_line_end, no_line_start};
+    let (d, o) = build_sample();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = d.path().join("out");
+    let mut files = handouts(&out);
+    files.extend(files.clone().iter().map(|p| p.with_file_name("sheet.pdf")));
+    assert!(files.len() >= 12, "{files:?}");
+    let mut bad = Vec::new();
+    for pdf in &files {
+        let text = poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let japanese = |c: char| {
+            ('\u{3000}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+        };
+        for (i, line) in lines.iter().enumerate() {
+            let Some(first) = line.chars().next() else {
+                continue;
+            };
+            // Only full-width (Japanese) marks: ASCII ':' '.' ')' also
+            // begin times, URLs and list labels in pictures.
+            if japanese(first) && no_line_start(first) {
+                bad.push(format!(
+                    "{}: line starts with {first:?}: {line:?}",
+                    pdf.display()
+                ));
+            }
+            if let Some(last) = line.chars().last()
+                && japanese(last)
+                && no_line_end(last)
+            {
+                bad.push(format!(
+                    "{}: line ends with {last:?}: {line:?}",
+                    pdf.display()
+                ));
+            }
+            // A stranded end of a paragraph: one or two Japanese characters
+            // (a period may follow) right after a line of running text.
+            let core: String = line.chars().filter(|c| !"。、".contains(*c)).collect();
+            let prev = i.checked_sub(1).map(|j| lines[j]).unwrap_or("");
+            if (1..=2).contains(&core.chars().count())
+                && core.chars().all(|c| japanese(c) && !"□✓".contains(c))
+                && line.ends_with('。')
+                && prev.chars().count() >= 30
+            {
+                bad.push(format!(
+                    "{}: stranded {line:?} after {prev:?}",
+                    pdf.display()
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -492,3 +492,152 @@ pub fn thousands(n: i64) -> String {
     }
     if n < 0 { format!("-{out}") } else { out }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::derived::tests::load;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// Every function once, over the small schema of the load tests.
+    const FACTS: &str = "facts:
+  - { name: today, label: 今日, today: true }
+  - { name: count, label: 枚数, unit: 枚, count: terminals }
+  - { name: fee, label: 発行料, unit: 円, times: { fact: count, by: fee } }
+  - { name: arrive, label: 届く日, date_plus: { date: start, days: mail } }
+  - { name: until, label: 期限, date_plus: { date: start, months: 39, days: -1 } }
+  - { name: fix, label: 反映, date_plus: { date: start, business_days: 5 } }
+  - { name: latest, label: 最終日, date_minus: { date: start, days: [mail, margin] } }
+  - { name: days, label: 日数, unit: 日, days_between: { from: today, to: start } }
+  - { name: to_month, label: 月まで, days_between: { from: today, to: month } }
+  - { name: this_month, label: 今月, month_of: today }
+  - { name: next_month, label: 翌月, month_of: { date: today, months: 1 } }
+  - { name: past, label: 過ぎた, when: { fact: month, present: true }, test: { fact: month, lt: \"{{ this_month }}\" } }
+  - { name: plan_name, label: 契約名, label_of: plan }
+  - { name: pref_name, label: 県名, label_of: pref }
+  - { name: table_name, label: 点数表名, label_of: table }
+  - { name: contact, label: 担当, join: { facts: [dept, person], with: \" \" } }
+  - { name: code, label: コード, concat: [pref, table, n] }
+  - { name: day, label: 申請日, first: [start, today] }
+  - { name: kind, label: 種類, id_kind: id }
+  - { name: number, label: 数字, id_number: id }
+";
+
+    fn facts_of(clinic: &str) -> Facts {
+        let (content, errors) = load(FACTS, &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let file = Arc::new(PathBuf::from("c.yaml"));
+        let tree = crate::load::yaml::read_tree(clinic, &file).expect("yaml");
+        let mut d = crate::diag::Diagnostics::default();
+        let clinic =
+            crate::load::clinics::from_tree(&tree, &file, &content.fields, &mut d).expect("clinic");
+        build(&clinic, &content, "2026-11-28".parse().expect("date"))
+    }
+
+    fn shown(f: &Facts, p: &str) -> Option<(String, String)> {
+        f.get(p).map(|v| (v.value.clone(), v.display.clone()))
+    }
+
+    fn pair(v: &str, d: &str) -> Option<(String, String)> {
+        Some((v.into(), d.into()))
+    }
+
+    const FULL: &str = "terminals: [受付, 診察室]
+start: 2027-01-04
+month: 2026-10
+plan: signed
+pref: 14
+table: 3
+id: CAF1253000113
+n: 1234567
+dept: 受付
+person: 港 花子
+";
+
+    #[test]
+    fn every_function_computes_its_value_and_display() {
+        let f = facts_of(FULL);
+        assert_eq!(
+            shown(&f, "today"),
+            pair("2026-11-28", "2026年11月28日（土）")
+        );
+        assert_eq!(shown(&f, "count"), pair("2", "2"));
+        assert_eq!(f.text("count | unit").as_deref(), Some("2枚"));
+        assert_eq!(f.text("count").as_deref(), Some("2"));
+        assert_eq!(shown(&f, "fee"), pair("3000", "3,000"));
+        assert_eq!(f.text("fee|unit").as_deref(), Some("3,000円"));
+        assert_eq!(
+            shown(&f, "arrive"),
+            pair("2027-01-11", "2027年1月11日（月）")
+        );
+        // 39 months on, less a day.
+        assert_eq!(shown(&f, "until"), pair("2030-04-03", "2030年4月3日（水）"));
+        // 5 business days from Mon 2027-01-04: 1/11 is 成人の日, so Tue 1/12.
+        assert_eq!(shown(&f, "fix"), pair("2027-01-12", "2027年1月12日（火）"));
+        assert_eq!(
+            shown(&f, "latest"),
+            pair("2026-12-25", "2026年12月25日（金）")
+        );
+        assert_eq!(shown(&f, "days"), pair("37", "37"));
+        assert_eq!(f.text("days | unit").as_deref(), Some("37日"));
+        // A year-month counts from its first day.
+        assert_eq!(shown(&f, "to_month"), pair("-58", "-58"));
+        assert_eq!(shown(&f, "this_month"), pair("2026-11", "2026年11月"));
+        assert_eq!(shown(&f, "next_month"), pair("2026-12", "2026年12月"));
+        assert_eq!(shown(&f, "past"), pair("true", "はい"));
+        assert_eq!(shown(&f, "plan_name"), pair("契約済み", "契約済み"));
+        assert_eq!(shown(&f, "pref_name"), pair("神奈川県", "神奈川県"));
+        assert_eq!(shown(&f, "table_name").map(|x| x.0), Some("歯科".into()));
+        assert_eq!(shown(&f, "contact"), pair("受付 港 花子", "受付 港 花子"));
+        assert_eq!(shown(&f, "code"), pair("1431234567", "1431234567"));
+        assert_eq!(shown(&f, "day"), pair("2027-01-04", "2027年1月4日（月）"));
+        assert_eq!(shown(&f, "kind"), pair("CAF", "CAF"));
+        assert_eq!(shown(&f, "number"), pair("1253000113", "1253000113"));
+    }
+
+    #[test]
+    fn absent_or_invalid_inputs_leave_a_fact_absent() {
+        let f = facts_of("person: 港 花子\nid: CAF12\n");
+        // A list the clinic does not have has no items.
+        assert_eq!(shown(&f, "count"), pair("0", "0"));
+        assert_eq!(shown(&f, "fee"), pair("0", "0"));
+        for absent in [
+            "arrive",
+            "days",
+            "past",
+            "plan_name",
+            "code",
+            "kind",
+            "number",
+        ] {
+            assert!(f.get(absent).is_none(), "{absent} should be absent");
+        }
+        // join skips what is absent; first takes the next one.
+        assert_eq!(shown(&f, "contact"), pair("港 花子", "港 花子"));
+        assert_eq!(shown(&f, "day"), pair("2026-11-28", "2026年11月28日（土）"));
+        // `when` not holding: absent; a month ahead is not past.
+        let f = facts_of("month: 2027-02\n");
+        assert_eq!(shown(&f, "past"), pair("false", "いいえ"));
+        assert!(facts_of("n: 1\n").get("past").is_none());
+    }
+
+    #[test]
+    fn a_correction_recomputes_what_depends_on_it() {
+        let (content, _) = load(FACTS, &[]);
+        let mut f = facts_of("start: 2027-01-04\n");
+        assert_eq!(shown(&f, "arrive").map(|x| x.0), Some("2027-01-11".into()));
+        f.map.insert(
+            "start".into(),
+            FactValue::plain("2027-02-01", "2027年2月1日"),
+        );
+        rederive(&mut f, &content);
+        assert_eq!(shown(&f, "arrive").map(|x| x.0), Some("2027-02-08".into()));
+        f.map.remove("start");
+        rederive(&mut f, &content);
+        assert!(
+            f.get("arrive").is_none(),
+            "a fact whose input went away goes too"
+        );
+    }
+}

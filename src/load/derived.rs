@@ -51,7 +51,7 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     days_between: Option<RawBetween>,
     #[serde(default)]
-    month_of: Option<RawMonthOf>,
+    month_of: Option<Spanned<RawMonthOf>>,
     #[serde(default)]
     test: Option<RawCond>,
     #[serde(default)]
@@ -72,7 +72,7 @@ pub(crate) struct RawDerived {
 #[serde(deny_unknown_fields)]
 struct RawTimes {
     fact: Spanned<String>,
-    by: RawAmount,
+    by: Spanned<RawAmount>,
 }
 
 #[derive(Deserialize)]
@@ -80,11 +80,11 @@ struct RawTimes {
 struct RawShift {
     date: Spanned<String>,
     #[serde(default)]
-    months: Option<RawAmount>,
+    months: Option<Spanned<RawAmount>>,
     #[serde(default)]
-    days: Option<RawAmount>,
+    days: Option<Spanned<RawAmount>>,
     #[serde(default)]
-    business_days: Option<RawAmount>,
+    business_days: Option<Spanned<RawAmount>>,
 }
 
 #[derive(Deserialize)]
@@ -197,8 +197,11 @@ impl Ctx<'_> {
     ) -> Option<Pending> {
         let mut refs: Vec<(String, SourcePos)> = Vec::new();
         let file = self.file.clone();
+        // Inside an untagged shape (`month_of: F`) a value has no position
+        // of its own: the enclosing one stands in.
+        let located = |p: SourcePos, near: &SourcePos| if p.line == 0 { near.clone() } else { p };
         let r = |s: &Spanned<String>, refs: &mut Vec<(String, SourcePos)>| {
-            refs.push((s.value.clone(), pos(&file, &s.referenced)));
+            refs.push((s.value.clone(), located(pos(&file, &s.referenced), at)));
             s.value.clone()
         };
         let mut found: Vec<Function> = Vec::new();
@@ -234,11 +237,16 @@ impl Ctx<'_> {
             });
         }
         if let Some(m) = &raw.month_of {
-            let date = match m {
+            let date = match &m.value {
                 RawMonthOf::Fact(d) | RawMonthOf::Full { date: d, .. } => d,
             };
+            let near = pos(&file, &m.referenced);
+            r(date, &mut refs);
+            if let Some(last) = refs.last_mut() {
+                last.1 = if last.1 == *at { near } else { last.1.clone() };
+            }
             found.push(Function::MonthOf {
-                date: r(date, &mut refs),
+                date: date.value.clone(),
                 months: Amount::default(),
             });
         }
@@ -337,7 +345,7 @@ impl Ctx<'_> {
                 ..
             } => {
                 if let Some(s) = raw.date_plus.as_ref().or(raw.date_minus.as_ref()) {
-                    let mut one = |a: &Option<RawAmount>| {
+                    let mut one = |a: &Option<Spanned<RawAmount>>| {
                         a.as_ref()
                             .map(|a| self.amount(a, at, content))
                             .unwrap_or_default()
@@ -354,11 +362,13 @@ impl Ctx<'_> {
                 }
             }
             Function::MonthOf { months, .. } => {
-                if let Some(RawMonthOf::Full {
-                    months: Some(m), ..
-                }) = &raw.month_of
+                if let Some(m) = &raw.month_of
+                    && let RawMonthOf::Full {
+                        months: Some(n), ..
+                    } = &m.value
                 {
-                    *months = self.amount(m, at, content);
+                    let near = pos(&self.file, &m.referenced);
+                    *months = self.amount_of(n, &near, content);
                 }
             }
             Function::Test { condition } => {
@@ -399,7 +409,13 @@ impl Ctx<'_> {
     }
 
     /// A number from constants and literals; an unknown constant is an error.
-    fn amount(&mut self, a: &RawAmount, at: &SourcePos, content: &Content) -> Amount {
+    fn amount(&mut self, a: &Spanned<RawAmount>, at: &SourcePos, content: &Content) -> Amount {
+        let p = pos(&self.file, &a.referenced);
+        let near = if p.line == 0 { at.clone() } else { p };
+        self.amount_of(&a.value, &near, content)
+    }
+
+    fn amount_of(&mut self, a: &RawAmount, at: &SourcePos, content: &Content) -> Amount {
         let terms: Vec<&RawTerm> = match a {
             RawAmount::One(t) => vec![t],
             RawAmount::Many(v) => v.iter().collect(),
@@ -919,4 +935,337 @@ pub(crate) fn check_uses(content: &Content, diags: &mut Diagnostics) -> BTreeSet
         }
     }
     used
+}
+
+/// A content folder written from `files` (name, text) and loaded, for tests
+/// here and in `eval::facts`.
+#[cfg(test)]
+pub(crate) fn test_content(files: &[(&str, &str)]) -> (Content, Diagnostics) {
+    let d = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        let p = d.path().join(name);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
+        std::fs::write(p, text).expect("write");
+    }
+    super::load_content(d.path())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A small schema with one field of each kind the functions read.
+    pub(crate) const FIELDS: &str = "\
+fields:
+  - { path: terminals, label: 端末名称, kind: list }
+  - { path: start, label: 開始日, kind: date }
+  - { path: month, label: 開始月, kind: year_month }
+  - path: plan
+    label: 契約
+    kind: choice
+    options:
+      - { value: signed, label: 契約済み, checked: true }
+      - { value: none, label: 未契約 }
+  - { path: pref, label: 都道府県, kind: prefecture }
+  - { path: table, label: 点数表, kind: fee_schedule }
+  - path: id
+    label: お客さまID
+    kind: customer_id
+    formats: [{ prefix: CAF, digits: 10 }]
+  - { path: n, label: 台数, kind: integer }
+  - { path: dept, label: 部署, kind: text }
+  - { path: person, label: 担当者, kind: text }
+";
+    pub(crate) const CONSTANTS: &str = "constants:\n  fee: 1500\n  mail: 7\n  margin: 3\n";
+
+    /// Loads `facts` (the text of facts.yaml) with the small schema, plus
+    /// any other files; returns the content and its error messages with
+    /// `file:line:column`.
+    pub(crate) fn load(facts: &str, more: &[(&str, &str)]) -> (Content, Vec<(String, String)>) {
+        let mut files = vec![
+            ("fields.yaml", FIELDS),
+            ("constants.yaml", CONSTANTS),
+            ("facts.yaml", facts),
+        ];
+        files.extend_from_slice(more);
+        let (c, d) = test_content(&files);
+        let errs =
+            d.0.iter()
+                .map(|x| {
+                    let file = x.pos.file.file_name().unwrap_or_default().to_string_lossy();
+                    (
+                        format!("{} | {}", x.message, x.help.clone().unwrap_or_default()),
+                        format!("{file}:{}:{}", x.pos.line, x.pos.column),
+                    )
+                })
+                .collect();
+        (c, errs)
+    }
+
+    /// The single error of `facts`: (message with help, location).
+    fn error(facts: &str) -> (String, String) {
+        let (_, e) = load(facts, &[]);
+        assert_eq!(e.len(), 1, "{e:?}");
+        e.into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn declarations_load_in_dependency_order_with_types() {
+        let (c, e) = load(
+            "facts:
+  - { name: fee_total, label: 合計, unit: 円, times: { fact: count, by: fee } }
+  - { name: count, label: 枚数, unit: 枚, count: terminals }
+  - { name: today, label: 今日, today: true }
+",
+            &[],
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let names: Vec<&str> = c.derived.iter().map(|d| d.name.as_str()).collect();
+        let at = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        assert!(at("count") < at("fee_total"), "{names:?}");
+        assert_eq!(c.fact_type("fee_total"), Some(FactType::Number));
+        assert_eq!(c.fact_type("today"), Some(FactType::Date));
+        assert_eq!(c.fact_label("count | unit"), Some("枚数"));
+        assert_eq!(c.fact_unit("fee_total"), Some("円"));
+        assert_eq!(c.fact_label("terminals"), Some("端末名称"));
+        assert_eq!(
+            c.fact_label("each.item"),
+            Some("その回の項目（端末名称など）")
+        );
+        assert_eq!(c.fact_label("nothing"), None);
+        match &c
+            .derived(c.derived[at("fee_total")].name.as_str())
+            .unwrap()
+            .function
+        {
+            Function::Times { by, .. } => {
+                assert_eq!((by.value, by.written.as_str()), (1500.0, "fee"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_constant_is_located_and_lists_the_known_ones() {
+        let (m, at) = error(
+            "facts:
+  - name: total
+    label: 合計
+    times: { fact: n, by: fee_yen }
+",
+        );
+        assert!(m.contains("unknown constant `fee_yen`"), "{m}");
+        assert!(m.contains("fee, mail, margin"), "{m}");
+        assert_eq!(at, "facts.yaml:4:27");
+    }
+
+    #[test]
+    fn an_unknown_fact_is_located() {
+        let (m, at) = error("facts:\n  - { name: c, label: 数, count: terminal }\n");
+        assert!(m.contains("unknown fact `terminal`"), "{m}");
+        assert_eq!(at, "facts.yaml:2:33");
+    }
+
+    #[test]
+    fn a_name_is_declared_once_and_never_a_fields() {
+        let (m, _) = error(
+            "facts:\n  - { name: c, label: 数, count: terminals }\n  - { name: c, label: 数, count: terminals }\n",
+        );
+        assert!(m.contains("derived fact `c` is declared twice"), "{m}");
+        let (m, at) = error("facts:\n  - { name: start, label: 数, count: terminals }\n");
+        assert!(m.contains("`start` is a field"), "{m}");
+        assert_eq!(at, "facts.yaml:2:13");
+        let (m, _) = error("facts:\n  - { name: each.item, label: x, count: terminals }\n");
+        assert!(m.contains("is built in"), "{m}");
+    }
+
+    #[test]
+    fn exactly_one_function() {
+        let (m, _) = error("facts:\n  - { name: c, label: 数 }\n");
+        assert!(
+            m.contains("has no function") && m.contains("count, times"),
+            "{m}"
+        );
+        let (m, _) = error("facts:\n  - { name: c, label: 数, count: terminals, today: true }\n");
+        assert!(m.contains("more than one function"), "{m}");
+        let (m, _) = error("facts:\n  - { name: d, label: 日, date_plus: { date: start } }\n");
+        assert!(m.contains("moves its date by nothing"), "{m}");
+        let (m, _) = error("facts:\n  - { name: d, label: 日, first: [] }\n");
+        assert!(m.contains("lists no facts"), "{m}");
+    }
+
+    #[test]
+    fn a_function_given_the_wrong_type_is_a_located_error() {
+        for (decl, want) in [
+            (
+                "count: start",
+                "`count` of derived fact `x` needs a list, but `start` is a date",
+            ),
+            (
+                "times: { fact: start, by: fee }",
+                "needs a number, but `start` is a date",
+            ),
+            (
+                "date_plus: { date: n, days: 1 }",
+                "needs a date, but `n` is a number",
+            ),
+            (
+                "days_between: { from: start, to: terminals }",
+                "needs a date or a year-month, but `terminals` is a list",
+            ),
+            (
+                "month_of: month",
+                "needs a date, but `month` is a year-month",
+            ),
+            (
+                "label_of: dept",
+                "needs a choice, prefecture or fee_schedule field",
+            ),
+            ("id_kind: dept", "needs a customer_id field"),
+            ("first: [start, month]", "mixes a date and a year-month"),
+            (
+                "join: { facts: [dept, terminals] }",
+                "needs a single value, but `terminals` is a list",
+            ),
+            ("concat: [terminals]", "needs a single value"),
+        ] {
+            let (m, at) = error(&format!("facts:\n  - name: x\n    label: x\n    {decl}\n"));
+            assert!(m.contains(want), "{decl}: {m}");
+            assert!(at.starts_with("facts.yaml:4:"), "{decl}: {at}");
+        }
+    }
+
+    #[test]
+    fn facts_reading_each_other_in_a_cycle_are_an_error() {
+        let (m, at) = error(
+            "facts:
+  - { name: a, label: a, first: [b] }
+  - { name: b, label: b, first: [c] }
+  - { name: c, label: c, first: [a] }
+  - { name: ok, label: ok, count: terminals }
+",
+        );
+        assert!(m.contains("cycle: a → b → c → a"), "{m}");
+        assert!(m.contains("cannot depend on itself"), "{m}");
+        assert_eq!(at, "facts.yaml:2:13");
+        // Through a condition too.
+        let (m, _) = error("facts:\n  - { name: a, label: a, test: { fact: a, present: true } }\n");
+        assert!(m.contains("cycle: a → a"), "{m}");
+    }
+
+    #[test]
+    fn conditions_in_declarations_are_checked() {
+        let (m, _) = error(
+            "facts:\n  - { name: a, label: a, when: { fact: nope, present: true }, count: terminals }\n",
+        );
+        assert!(m.contains("unknown fact `nope`"), "{m}");
+        let (m, _) =
+            error("facts:\n  - { name: a, label: a, test: { fact: each.number, eq: 1 } }\n");
+        assert!(m.contains("unknown fact `each.number`"), "{m}");
+    }
+
+    const RULE: &str = "rules:
+  - id: r
+    severity: info
+    when: { fact: n, ge: 1 }
+    title: \"{{ TITLE }}\"
+    message: x
+    applies_when: x
+";
+
+    #[test]
+    fn a_unit_is_asked_only_of_a_fact_that_has_one() {
+        let facts = "facts:\n  - { name: c, label: 数, unit: 枚, count: terminals }\n  - { name: t, label: 今日, today: true }\n";
+        let rule = |t: &str| RULE.replace("TITLE", t);
+        let (_, e) = load(facts, &[("rules/r.yaml", &rule("c | unit"))]);
+        assert!(e.is_empty(), "{e:?}");
+        let (_, e) = load(facts, &[("rules/r.yaml", &rule("t | unit"))]);
+        assert!(e[0].0.contains("`t` has no unit"), "{e:?}");
+        assert_eq!(e[0].1, "r.yaml:2:9");
+        let (_, e) = load(facts, &[("rules/r.yaml", &rule("c | upper"))]);
+        assert!(e[0].0.contains("unknown filter `upper`"), "{e:?}");
+        let (_, e) = load(facts, &[("rules/r.yaml", &rule("nope"))]);
+        assert!(e[0].0.contains("unknown value `{{ nope }}`"), "{e:?}");
+    }
+
+    fn manual(rows: &str) -> String {
+        format!(
+            "id: m
+title: M
+parts:
+  - id: p
+    number: \"1\"
+    title: P
+    steps:
+      - id: \"1-1\"
+        title: S
+        body: \"{{{{ c | unit }}}} / {{{{ dept }}}}\"
+        screen:
+          kind: form
+          title: F
+          rows:
+{rows}"
+        )
+    }
+
+    #[test]
+    fn rows_bound_to_values_are_checked() {
+        let facts = "facts:\n  - { name: c, label: 数, unit: 枚, count: terminals }\n  - { name: yes, label: 数がある, test: { fact: c, ge: 1 } }\n";
+        let load_rows = |rows: &str| load(facts, &[("manuals/m/manual.yaml", &manual(rows))]);
+        // A derived fact, a ticking choice, a yes/no: fine.
+        let (c, e) = load_rows(
+            "            - { id: a, label: A, control: text, field: c }
+            - { id: b, label: B, control: checkbox, field: plan }
+            - { id: d, label: D, control: checkbox, field: yes }
+",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert!(c.ticks("plan", "signed") && !c.ticks("plan", "none"));
+        assert!(c.ticks("yes", "true") && !c.ticks("yes", "false"));
+        // A select on a list field says what to do.
+        let (_, e) =
+            load_rows("            - { id: a, label: A, control: select, field: terminals }\n");
+        assert!(
+            e[0].0
+                .contains("select row `a` is bound to the list field `terminals`"),
+            "{e:?}"
+        );
+        assert!(e[0].0.contains("for_each: terminals") && e[0].0.contains("control: text"));
+        assert_eq!(e[0].1, "manual.yaml:15:43");
+        // A checkbox nothing ticks.
+        let (_, e) =
+            load_rows("            - { id: a, label: A, control: checkbox, field: dept }\n");
+        assert!(
+            e[0].0.contains("which no value ticks") && e[0].0.contains("checked: true"),
+            "{e:?}"
+        );
+        // `checked` belongs to fields.yaml.
+        let (_, e) = load_rows(
+            "            - { id: a, label: A, control: radio, options: [{ value: 1, label: x, checked: true }] }\n",
+        );
+        assert!(
+            e[0].0.contains("`checked` belongs to a field's options"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_manual_declares_its_own_facts_and_the_table_lists_what_is_used() {
+        let m = manual("            - { id: a, label: A, control: text, field: c }\n").replace(
+            "title: M\n",
+            "title: M\nfacts:\n  - { name: c, label: 数, unit: 枚, count: terminals }\n",
+        );
+        let (c, e) = load("facts: []\n", &[("manuals/m/manual.yaml", &m)]);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c.fact_unit("c"), Some("枚"));
+        // Used: terminals (through c) and dept ({{ }}); not the others.
+        let used: Vec<&str> = c
+            .fields
+            .fields
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| c.shows_field(p))
+            .collect();
+        assert_eq!(used, vec!["terminals", "dept"]);
+    }
 }
