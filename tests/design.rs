@@ -45,24 +45,30 @@ fn every_sample_handout_fits_in_eight_pages_without_split_units() {
             pdf.display()
         );
         let text = poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
-        let lines: Vec<&str> = text.lines().collect();
-        for pair in lines.windows(2) {
-            let (a, b) = (pair[0].trim_end(), pair[1]);
-            // 「1／枚」「1,500／円」「1／週間ほど」: a line ending in a digit
-            // followed by one starting with a counter or unit.
-            // (A number after a space, like a phone number before a forced
-            // break, is not a quantity.)
-            let head = a.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',');
-            let split = head.len() < a.len()
-                && !head.ends_with(|c: char| c.is_whitespace() || c == '-')
-                && b.starts_with(|c: char| "枚円週日年月件台桁か".contains(c));
-            assert!(
-                !split,
-                "{}: number split from its unit: {a:?} / {b:?}",
-                pdf.display()
-            );
+        if let Some(e) = split_unit(&text) {
+            panic!("{}: {e}", pdf.display());
         }
     }
+}
+
+/// A number split from its unit in `pdftotext` lines, if any.
+fn split_unit(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    for pair in lines.windows(2) {
+        let (a, b) = (pair[0].trim_end(), pair[1]);
+        // 「1／枚」「1,500／円」「1／週間ほど」: a line ending in a digit
+        // followed by one starting with a counter or unit.
+        // (A number after a space, like a phone number before a forced
+        // break, is not a quantity.)
+        let head = a.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',');
+        let split = head.len() < a.len()
+            && !head.ends_with(|c: char| c.is_whitespace() || c == '-')
+            && b.starts_with(|c: char| "枚円週日年月件台桁か".contains(c));
+        if split {
+            return Some(format!("number split from its unit: {a:?} / {b:?}"));
+        }
+    }
+    None
 }
 
 /// `repeat_in_full` naming a step the part does not have is a located error.
@@ -89,7 +95,7 @@ fn repeat_in_full_names_steps_of_the_part() {
 /// JLREQ line rules on every sample handout and sheet, as `pdftotext` shows
 /// the lines: no line starts with a character that may not begin one
 /// (。、）」ー っ …), none ends with one that may not end one (（「),
-/// no number is split from its unit, and no paragraph ends in a stranded
+/// no number is split from its unit (「1／枚」), and no paragraph ends in a stranded
 /// one- or two-character line after a full one.
 #[test]
 fn jlreq_line_rules_hold_on_every_handout_and_sheet() {
@@ -103,6 +109,9 @@ fn jlreq_line_rules_hold_on_every_handout_and_sheet() {
     let mut bad = Vec::new();
     for pdf in &files {
         let text = poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+        if let Some(e) = split_unit(&text) {
+            bad.push(format!("{}: {e}", pdf.display()));
+        }
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
         let japanese = |c: char| {
             ('\u{3000}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
