@@ -490,7 +490,9 @@ fn guide_on_a_phone() {
     // No Western space beside a value inside Japanese text.
     let spaced = d.js(
         "var bad = []; document.querySelectorAll('main p mark.value').forEach(function (m) {
-           var p = m.previousSibling, n = m.nextSibling;
+           var el = m;
+           while (/^(STRONG|EM|A|B)$/.test(el.parentNode.nodeName)) el = el.parentNode;
+           var p = el.previousSibling, n = el.nextSibling;
            var jp = /[\\u3000-\\u9fff\\uff00-\\uffef]/;
            if (p && p.nodeType === 3 && / $/.test(p.data) && jp.test(p.data.slice(-2, -1))) bad.push(p.data.slice(-4) + '|' + m.textContent);
            if (n && n.nodeType === 3 && /^ /.test(n.data) && jp.test(n.data.slice(1, 2))) bad.push(m.textContent + '|' + n.data.slice(0, 4));
