@@ -224,9 +224,17 @@ fn beside_the_seed_manual_one_well_formed_guide() {
     // Well-formed: every id once, one registration table, manuals in order.
     let dup: Vec<_> = ids(&html).into_iter().filter(|(_, n)| *n > 1).collect();
     assert!(dup.is_empty(), "repeated ids: {dup:?}");
-    assert_eq!(html.matches("この医療機関の登録内容").count(), 1);
+    // (The seed's text also says 「…この医療機関の登録内容と…」: count headings.)
+    assert_eq!(html.matches(">この医療機関の登録内容</h").count(), 1);
+    assert_eq!(html.matches("<table class=\"facts\">").count(), 1);
     let all_pdf = pdf_text(&pdf, 1, 99);
-    assert_eq!(all_pdf.matches("この医療機関の登録内容").count(), 1);
+    assert_eq!(
+        all_pdf
+            .lines()
+            .filter(|l| l.trim() == "この医療機関の登録内容")
+            .count(),
+        1
+    );
     // The seed has dates, the reader none: one schedule.
     assert_eq!(html.matches("<h2 id=\"dates-h-").count(), 1);
     let seed_at = html.find("id=\"part-online-shikaku-usage\"").unwrap();
@@ -372,9 +380,8 @@ fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
 
     // `{{ reader_terminals | unit }}` → 「2台」; `{{ reader_terminals }}` → 「2」.
     assert!(
-        step.contains(
-            "端末 <mark class=\"value\" data-field=\"reader_terminals\">2台</mark>の名称"
-        ),
+        step.contains("data-field=\"reader_terminals\">2台</mark>")
+            && squash(&untagged(step)).contains("電子証明書を入れた端末2台の名称"),
         "{step}"
     );
     assert!(pdf.contains("端末2台の名称"), "{pdf}");
@@ -441,6 +448,15 @@ fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
         assert!(!pdf.contains(unused), "{unused} listed in the PDF");
     }
 
+    // The help site names them by their labels (Content::fact_label), never
+    // by name, with or without `| unit`.
+    let site = read(&out.join("site/card-reader/connect.html"));
+    assert!(
+        site.contains("〈カードリーダーにつなぐ端末の台数〉"),
+        "{site}"
+    );
+    assert!(!site.contains("reader_terminals |") && !site.contains("〈reader_"));
+
     // One terminal: the conditions do not hold; the values follow.
     let clinic = c.join("clinics/two-terminals.yaml");
     std::fs::write(
@@ -462,4 +478,44 @@ fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
     assert!(pdf.contains("端末1台の名称"), "{pdf}");
     assert!(!html.contains("台あるので") && !pdf.contains("台あるので"));
     assert!(!html.contains("接続する端末が複数あります"));
+}
+
+/// A manual's own derived fact with an unknown constant, a wrong type or a
+/// cycle does not load: `tebiki check` names the file, line and column and
+/// says how to fix it.
+#[test]
+fn a_broken_derived_fact_is_a_located_load_error() {
+    let check = |from: &str, to: &str| -> String {
+        let (_d, c) = alone();
+        let m = c.join("manuals/card-reader/manual.yaml");
+        let text = read(&m);
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&m, text.replace(from, to)).unwrap();
+        let o = tebiki(&["check", "--content", c.to_str().unwrap()]);
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let err = check("days: 1 }", "days: reader_days }");
+    assert!(err.contains("unknown constant `reader_days`"), "{err}");
+    assert!(err.contains("manual.yaml:31:"), "{err}");
+    assert!(
+        err.contains("add it to content/constants.yaml or use one of: certificate_fee_yen"),
+        "{err}"
+    );
+    let err = check("count: terminals", "count: installation_date");
+    assert!(err.contains("`count` of derived fact `reader_terminals` needs a list, but `installation_date` is a date"), "{err}");
+    assert!(err.contains("manual.yaml:28:12"), "{err}");
+    let err = check(
+        "date: installation_date, days: 1",
+        "date: reader_setup_by, days: 1",
+    );
+    assert!(
+        err.contains("cycle: reader_setup_by → reader_setup_by"),
+        "{err}"
+    );
+    let err = check(
+        "{{ reader_terminals | unit }}の名称",
+        "{{ reader_setup_by | unit }}の名称",
+    );
+    assert!(err.contains("`reader_setup_by` has no unit"), "{err}");
 }

@@ -35,7 +35,14 @@ fn qr_codes(pdf: &Path, dir: &Path) -> Option<Vec<String>> {
     let png = dir.join("sheet");
     poppler(
         "pdftoppm",
-        &["-r", "200", "-png", "-singlefile", pdf.to_str().unwrap(), png.to_str().unwrap()],
+        &[
+            "-r",
+            "200",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
     );
     let o = std::process::Command::new("zbarimg")
         .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
@@ -65,8 +72,14 @@ fn every_sample_clinic_gets_a_one_page_sheet_in_the_manifest() {
         for v in *values {
             // お客さまID: its kind (CAF/COP) and number are two rows of the form.
             let number = v.trim_start_matches("CAF").trim_start_matches("COP");
-            assert!(sheet_text.contains(number), "{key}: {v} missing from the sheet");
-            assert!(handout_text.contains(v), "{key}: {v} missing from the handout");
+            assert!(
+                sheet_text.contains(number),
+                "{key}: {v} missing from the sheet"
+            );
+            assert!(
+                handout_text.contains(v),
+                "{key}: {v} missing from the handout"
+            );
         }
         assert!(sheet_text.contains('□'), "{key}: no tick boxes");
         assert!(
@@ -76,7 +89,11 @@ fn every_sample_clinic_gets_a_one_page_sheet_in_the_manifest() {
     }
     // Three terminals: each name once as a value to type, on the one page.
     let kyoto = text(&out.join("clinics/2610112340/sheet.pdf"));
-    for name in ["オンライン資格確認パソコン", "診察室1パソコン", "診察室2パソコン"] {
+    for name in [
+        "オンライン資格確認パソコン",
+        "診察室1パソコン",
+        "診察室2パソコン",
+    ] {
         assert!(kyoto.contains(name), "{name}");
     }
     // The wrong line type: the sheet says to pick 1, as the handout does.

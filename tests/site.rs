@@ -305,14 +305,21 @@ fn the_site_shows_every_variant_with_its_condition() {
     let home = read(&site.join("online-shikaku/index.html"));
     // Callout alternatives (cases and otherwise), each with its condition.
     assert!(
-        usage.contains("のいずれかの場合: 1を選択してください"),
+        usage.contains("NTT東日本・西日本・光コラボの回線の場合: 1を選択してください"),
         "{usage}"
     );
+    // Without `says:`, a condition is worded from the field and option labels.
+    assert!(usage.contains(
+        "〈回線事業者〉が「その他の回線（NTT以外）」、かつ〈電気通信回線種別〉が登録されている場合"
+    ));
     assert!(usage.contains("それ以外の場合: 回線事業者に確認してから選択"));
     // applies / not_applicable: the row's value and what it says otherwise.
-    assert!(usage.contains("のいずれでもない場合: 入力しません（NTTの回線ではないため）"));
+    assert!(usage.contains(
+        "NTT東日本・西日本・光コラボの回線ではない場合: 入力しません（NTTの回線ではないため）"
+    ));
     // A conditional checklist item and its cased text.
-    assert!(home.contains("表示条件: 〈回線事業者〉が「NTT東日本 フレッツ光」"));
+    assert!(home.contains("表示条件: NTT東日本・西日本・光コラボの回線の場合"));
+    assert!(home.contains("【〈回線事業者〉が「光コラボレーション"));
     assert!(home.contains("【それ以外の場合】"));
     // A date shown only when a rule fired names the rule.
     assert!(

@@ -157,6 +157,7 @@ impl<'c> Generic<'c> {
             Condition::All { of } => self.join(of, t.get("cond_and")),
             Condition::Any { of } => self.join(of, t.get("cond_or")),
             Condition::Not { of } => self.negate(of),
+            Condition::Said { says, .. } => says.clone(),
             Condition::Present { fact: f } => match self.rule_title(f) {
                 Some(title) => t.fill("cond_finding", &[("title", &title)]),
                 None => t.fill("cond_present", &[("fact", &fact(f))]),
@@ -232,6 +233,10 @@ impl<'c> Generic<'c> {
                 },
                 value: value.clone(),
             }),
+            // A noun phrase in content's words: 「…の回線ではない」.
+            Condition::Said { says, .. } if !says.ends_with(['い', 'る', 'た']) => {
+                t.fill("cond_not_said", &[("says", says)])
+            }
             _ => t.fill("cond_not", &[("cond", &self.describe(c))]),
         }
     }
@@ -380,11 +385,47 @@ mod tests {
         // The line type row: every callout alternative, with its condition.
         let json = serde_json::to_string(&guide).unwrap();
         assert!(!json.contains("{{"), "an unresolved placeholder");
-        assert!(json.contains("のいずれかの場合: 1を選択してください"));
+        assert!(json.contains("光コラボの回線の場合: 1を選択してください"));
         assert!(json.contains("それ以外の場合: 回線事業者に確認してから選択"));
         assert!(
-            json.contains("のいずれでもない場合"),
+            json.contains("光コラボの回線ではない場合"),
             "a not_applicable condition"
+        );
+    }
+
+    /// `says:` words a condition for the help site and changes nothing else.
+    #[test]
+    fn content_words_a_condition_with_says() {
+        let c = content();
+        let g = Generic::new(&c);
+        let of = Condition::In {
+            fact: "line.carrier".into(),
+            values: vec!["ntt-east".into(), "hikari-collabo".into()],
+        };
+        let said = Condition::Said {
+            says: "NTTの光回線".into(),
+            of: Box::new(of.clone()),
+        };
+        assert_eq!(g.case(&said), "NTTの光回線の場合");
+        let not = Condition::Not {
+            of: Box::new(said.clone()),
+        };
+        assert_eq!(g.case(&not), "NTTの光回線ではない場合");
+        assert_eq!(said.facts(), of.facts());
+        let mut facts = crate::eval::facts::Facts::default();
+        for (v, expected) in [("hikari-collabo", true), ("other", false)] {
+            facts.map.insert(
+                "line.carrier".into(),
+                crate::eval::facts::FactValue::plain(v, v),
+            );
+            assert_eq!(crate::eval::holds(&said, &facts), expected);
+            assert_eq!(crate::eval::holds(&of, &facts), expected);
+        }
+        // Loaded from content: a `says:` beside any test.
+        let loaded = c.manuals[0].checklist.iter().find_map(|i| i.when.as_ref());
+        assert!(
+            matches!(loaded, Some(Condition::Said { says, .. }) if says.contains("光コラボ")),
+            "{loaded:?}"
         );
     }
 

@@ -578,6 +578,7 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         Condition::All { of } => of.iter().all(|c| holds(c, facts)),
         Condition::Any { of } => of.iter().any(|c| holds(c, facts)),
         Condition::Not { of } => !holds(of, facts),
+        Condition::Said { of, .. } => holds(of, facts),
         Condition::Present { fact } => facts.get(fact).is_some(),
         Condition::Absent { fact } => facts.get(fact).is_none(),
         Condition::Invalid { fact } => facts.invalid.iter().any(|f| f == fact),

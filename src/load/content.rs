@@ -408,10 +408,13 @@ impl Scalar {
 
 // ---------------------------------------------------------------- conditions
 
-/// `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }`, or `{ fact: x, <op>: v }`.
+/// `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }`, or `{ fact: x, <op>: v }`,
+/// each with an optional `says:` (the condition in words, for the help site).
 #[derive(Deserialize, Debug, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCond {
+    #[serde(default)]
+    says: Option<String>,
     #[serde(default)]
     all: Option<Vec<RawCond>>,
     #[serde(default)]
@@ -447,6 +450,17 @@ pub(crate) type FactCheck<'a> = &'a dyn Fn(&str) -> bool;
 
 impl Ctx<'_> {
     pub(crate) fn cond(&mut self, raw: &RawCond, at: &SourcePos, known: FactCheck) -> Condition {
+        let c = self.cond_of(raw, at, known);
+        match raw.says.as_deref().map(str::trim) {
+            Some(says) if !says.is_empty() => Condition::Said {
+                says: says.to_string(),
+                of: Box::new(c),
+            },
+            _ => c,
+        }
+    }
+
+    fn cond_of(&mut self, raw: &RawCond, at: &SourcePos, known: FactCheck) -> Condition {
         if let Some(of) = &raw.all {
             return Condition::All {
                 of: of.iter().map(|c| self.cond(c, at, known)).collect(),

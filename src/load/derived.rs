@@ -741,9 +741,17 @@ fn fn_name(f: &Function) -> &'static str {
 
 // ------------------------------------------------------------ uses of facts
 
-/// A fact named somewhere: as written, where, and whether it is a `{{ }}`
-/// placeholder (other uses report unknown facts where they are read).
-pub(crate) type Use<'a> = (&'a str, &'a SourcePos, bool);
+/// A fact named somewhere: as written, where, whether it is a `{{ }}`
+/// placeholder (other uses report unknown facts where they are read), and
+/// whether it is read inside a repetition (`for_each`: `each.*` exist there).
+pub(crate) type Use<'a> = (&'a str, &'a SourcePos, bool, bool);
+
+/// Marks the uses from `start` on as read inside a repetition.
+fn repeated(out: &mut [Use<'_>], start: usize, yes: bool) {
+    for u in &mut out[start..] {
+        u.3 |= yes;
+    }
+}
 
 /// Every fact reference of a manual: `(placeholder or path, where)`. Placeholders
 /// keep their `| unit`.
@@ -770,6 +778,9 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
         cond(p.when.as_ref(), &p.pos, &mut out);
         if let Some(fe) = &p.for_each {
             out.push(named(&fe.list, &p.pos));
+        }
+        let part_start = out.len();
+        if let Some(fe) = &p.for_each {
             line(&fe.label, &p.pos, &mut out);
         }
         cased(&p.intro, &p.pos, &mut out);
@@ -777,6 +788,7 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
         for s in &p.steps {
             let at = &s.pos;
             cond(s.when.as_ref(), at, &mut out);
+            let step_start = out.len();
             if let Some(fe) = &s.for_each {
                 out.push(named(&fe.list, at));
                 line(&fe.label, at, &mut out);
@@ -789,31 +801,38 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
                 }
                 cased(&n.body, &n.pos, &mut out);
             }
-            let Some(sc) = &s.screen else { continue };
-            rich(&sc.lead, &sc.pos, &mut out);
-            for r in &sc.rows {
-                let at = &r.pos;
-                cond(r.when.as_ref(), at, &mut out);
-                cond(r.applies.as_ref(), at, &mut out);
-                line(&r.not_applicable, at, &mut out);
-                if let Some(t) = &r.if_empty {
-                    line(t, at, &mut out);
-                }
-                match &r.value {
-                    crate::model::manual::ValueSource::Field { path: f } => out.push(named(f, at)),
-                    crate::model::manual::ValueSource::Fixed { text } => line(text, at, &mut out),
-                    crate::model::manual::ValueSource::None => {}
-                }
-                cased(&r.help, at, &mut out);
-                for (w, c) in r.callout.alternatives() {
-                    cond(w, at, &mut out);
-                    line(&c.text, at, &mut out);
-                    rich(&c.detail, at, &mut out);
-                }
+            if let Some(sc) = &s.screen {
+                screen_refs(sc, &mut out);
             }
+            repeated(&mut out, step_start, s.for_each.is_some());
         }
+        repeated(&mut out, part_start, p.for_each.is_some());
     }
     out
+}
+
+fn screen_refs<'a>(sc: &'a crate::model::manual::Screen, out: &mut Vec<Use<'a>>) {
+    rich(&sc.lead, &sc.pos, out);
+    for r in &sc.rows {
+        let at = &r.pos;
+        cond(r.when.as_ref(), at, out);
+        cond(r.applies.as_ref(), at, out);
+        line(&r.not_applicable, at, out);
+        if let Some(t) = &r.if_empty {
+            line(t, at, out);
+        }
+        match &r.value {
+            crate::model::manual::ValueSource::Field { path: f } => out.push(named(f, at)),
+            crate::model::manual::ValueSource::Fixed { text } => line(text, at, out),
+            crate::model::manual::ValueSource::None => {}
+        }
+        cased(&r.help, at, out);
+        for (w, c) in r.callout.alternatives() {
+            cond(w, at, out);
+            line(&c.text, at, out);
+            rich(&c.detail, at, out);
+        }
+    }
 }
 
 /// Every fact reference of a rule.
@@ -831,18 +850,18 @@ pub(crate) fn rule_refs(r: &crate::model::rule::Rule) -> Vec<Use<'_>> {
 }
 
 fn named<'a>(p: &'a str, at: &'a SourcePos) -> Use<'a> {
-    (p, at, false)
+    (p, at, false, false)
 }
 
 fn rich<'a>(r: &'a Rich, at: &'a SourcePos, out: &mut Vec<Use<'a>>) {
-    out.extend(r.placeholders().into_iter().map(|p| (p, at, true)));
+    out.extend(r.placeholders().into_iter().map(|p| (p, at, true, false)));
 }
 
 fn line<'a>(s: &'a str, at: &'a SourcePos, out: &mut Vec<Use<'a>>) {
     out.extend(
         crate::model::facts::line_placeholders(s)
             .into_iter()
-            .map(|p| (p, at, true)),
+            .map(|p| (p, at, true, false)),
     );
 }
 
@@ -858,7 +877,7 @@ fn cond<'a>(c: Option<&'a Condition>, at: &'a SourcePos, out: &mut Vec<Use<'a>>)
         out.extend(
             crate::model::facts::condition_facts(c)
                 .into_iter()
-                .map(|p| (p, at, false)),
+                .map(|p| (p, at, false, false)),
         );
     }
 }
@@ -877,9 +896,16 @@ pub(crate) fn check_uses(content: &Content, diags: &mut Diagnostics) -> BTreeSet
     let rule_ids: BTreeSet<&str> = content.rules.iter().map(|r| r.id.as_str()).collect();
     let mut seen = BTreeSet::new();
     let mut todo: Vec<&str> = Vec::new();
-    for (expr, at, placeholder) in refs {
+    for (expr, at, placeholder, in_repetition) in refs {
         let r = FactRef::parse(expr);
         let path = r.path;
+        if !in_repetition && path.starts_with("each.") {
+            diags.push(
+                Diagnostic::error(at.clone(), format!("`{path}` is used outside a repetition"))
+                    .with_help("each.item, each.number and each.count exist only inside a part or step with `for_each:` (and in its label)"),
+            );
+            continue;
+        }
         let known = content.fact_type(path).is_some()
             || path
                 .strip_prefix("finding.")
@@ -1247,6 +1273,34 @@ parts:
             e[0].0.contains("`checked` belongs to a field's options"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn each_values_exist_only_inside_a_repetition() {
+        let facts = "facts:\n  - { name: c, label: 数, unit: 枚, count: terminals }\n";
+        let body = |m: String, text: &str| m.replace("{{ c | unit }} / {{ dept }}", text);
+        let rows = "            - { id: a, label: A, control: text, field: each.item }\n";
+        // Outside: the row and the body are errors.
+        let (_, e) = load(
+            facts,
+            &[(
+                "manuals/m/manual.yaml",
+                &body(manual(rows), "{{ each.number }}"),
+            )],
+        );
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e.iter()
+                .all(|x| x.0.contains("is used outside a repetition")),
+            "{e:?}"
+        );
+        // The same inside a step that repeats per terminal: fine.
+        let inside = body(manual(rows), "{{ each.number }}").replace(
+            "        title: S\n",
+            "        title: S\n        for_each: { list: terminals, label: \"{{ each.item }}\" }\n",
+        );
+        let (_, e) = load(facts, &[("manuals/m/manual.yaml", &inside)]);
+        assert!(e.is_empty(), "{e:?}");
     }
 
     #[test]

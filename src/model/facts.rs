@@ -248,7 +248,7 @@ fn collect_condition_facts<'a>(c: &'a Condition, out: &mut Vec<&'a str>) {
                 collect_condition_facts(x, out);
             }
         }
-        Condition::Not { of } => collect_condition_facts(of, out),
+        Condition::Not { of } | Condition::Said { of, .. } => collect_condition_facts(of, out),
         Condition::Present { fact }
         | Condition::Absent { fact }
         | Condition::Invalid { fact }

@@ -160,6 +160,26 @@ impl QrMark {
     }
 
     const CAPTION_PT: f32 = 8.0;
+
+    /// The code as an inline SVG (black runs on white, quiet zone kept),
+    /// labelled with its alt text, for the HTML guide's printed sheet.
+    pub fn svg(&self) -> String {
+        use std::fmt::Write as _;
+        let w = self.modules.len() + 2 * QUIET;
+        let mut d = String::new();
+        for (y, x, n) in self.runs() {
+            let _ = write!(d, "M{} {}h{n}v1h-{n}z", x + QUIET, y + QUIET);
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" viewBox=\"0 0 {w} {w}\" role=\"img\" aria-label=\"{}\" shape-rendering=\"crispEdges\"><rect width=\"{w}\" height=\"{w}\" fill=\"#ffffff\"/><path d=\"{d}\" fill=\"#000000\"/></svg>",
+            super::rich_html::escape(&self.alt)
+        )
+    }
+
+    /// The caption under the code.
+    pub fn caption(&self) -> &str {
+        &self.caption
+    }
 }
 
 impl Drawable for QrMark {

@@ -28,6 +28,27 @@ fn typed_rows(s: &GuideStep) -> impl Iterator<Item = &GuideRow> {
     })
 }
 
+/// Every value the clinic types or chooses, in screen order, with its step;
+/// a value already listed for an earlier repetition (the same contact for
+/// each terminal) once. The PDF sheet and the HTML guide's printed sheet
+/// both list these.
+pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
+    let mut out = Vec::new();
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for m in &guide.manuals {
+        for s in m.parts.iter().flat_map(|p| p.steps.iter()) {
+            for r in typed_rows(s) {
+                let k = (format!("{}/{}", s.number, r.id), r.display.as_str());
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    out.push((s, r));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The sheet's document.
 pub fn document(guide: &Guide) -> Document {
     let t = &*guide.strings;
@@ -109,40 +130,27 @@ pub fn document(guide: &Guide) -> Document {
         b.push(Block::Paragraph(lines));
     }
 
-    // Every value to type, in screen order; a value already listed for an
-    // earlier repetition (the same contact for each terminal) once.
+    // Every value to type, in screen order.
     let mut rows: Vec<Vec<Vec<Span>>> = Vec::new();
-    let mut seen: Vec<(String, String)> = Vec::new();
-    for m in &guide.manuals {
-        for s in m.parts.iter().flat_map(|p| p.steps.iter()) {
-            {
-                for r in typed_rows(s) {
-                    let k = (format!("{}/{}", s.number, r.id), r.display.clone());
-                    if seen.contains(&k) {
-                        continue;
-                    }
-                    seen.push(k);
-                    let step = s.number.clone();
-                    let value = if r.is_value {
-                        Span::value(r.display.clone(), r.id.clone())
-                    } else if r.correction.is_some() || matches!(r.shown, Shown::Missing { .. }) {
-                        Span::bold(r.display.clone())
-                    } else {
-                        Span::normal(r.display.clone())
-                    };
-                    let mut value = vec![value];
-                    if r.correction.is_some() {
-                        value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
-                    }
-                    rows.push(vec![
-                        vec![Span::normal("□")],
-                        vec![Span::small(step)],
-                        vec![Span::normal(r.label.clone())],
-                        value,
-                    ]);
-                }
-            }
+    for (s, r) in typed_values(guide) {
+        let step = s.number.clone();
+        let value = if r.is_value {
+            Span::value(r.display.clone(), r.id.clone())
+        } else if r.correction.is_some() || matches!(r.shown, Shown::Missing { .. }) {
+            Span::bold(r.display.clone())
+        } else {
+            Span::normal(r.display.clone())
+        };
+        let mut value = vec![value];
+        if r.correction.is_some() {
+            value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
         }
+        rows.push(vec![
+            vec![Span::normal("□")],
+            vec![Span::small(step)],
+            vec![Span::normal(r.label.clone())],
+            value,
+        ]);
     }
     if !rows.is_empty() {
         b.push(heading(t.get("sheet_values")));
@@ -185,30 +193,7 @@ pub fn document(guide: &Guide) -> Document {
     if !contact.is_empty() {
         row.push((2.2, Arc::new(TextLines::new(contact))));
     }
-    if let Some(url) = portal_url(guide)
-        && let Some(q) = QrMark::new(
-            &url,
-            QR_MM,
-            t.get("sheet_qr_portal"),
-            &t.fill(
-                "sheet_qr_alt",
-                &[("what", t.get("sheet_qr_portal")), ("url", &url)],
-            ),
-        )
-    {
-        row.push((1.0, Arc::new(q)));
-    }
-    if let Some(url) = guide.branding.guide_url(&guide.clinic_key)
-        && let Some(q) = QrMark::new(
-            &url,
-            QR_MM,
-            t.get("sheet_qr_guide"),
-            &t.fill(
-                "sheet_qr_alt",
-                &[("what", t.get("sheet_qr_guide")), ("url", &url)],
-            ),
-        )
-    {
+    for q in qr_codes(guide) {
         row.push((1.0, Arc::new(q)));
     }
     if !row.is_empty() {
@@ -232,6 +217,31 @@ pub fn document(guide: &Guide) -> Document {
         footer_left: t.fill("footer_left", &clinic),
         blocks: b,
     }
+}
+
+/// The sheet's QR codes: the portal's address and, when the vendor sets a
+/// public URL, the clinic's guide.
+pub fn qr_codes(guide: &Guide) -> Vec<QrMark> {
+    let t = &*guide.strings;
+    [
+        ("sheet_qr_portal", portal_url(guide)),
+        (
+            "sheet_qr_guide",
+            guide.branding.guide_url(&guide.clinic_key),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(key, url)| {
+        let url = url?;
+        let what = t.get(key);
+        QrMark::new(
+            &url,
+            QR_MM,
+            what,
+            &t.fill("sheet_qr_alt", &[("what", what), ("url", &url)]),
+        )
+    })
+    .collect()
 }
 
 /// The portal's address: the first screen address the guide shows.

@@ -280,3 +280,5 @@ pub fn http_get(url: &str) -> (u16, String) {
     let (host, path) = rest.split_at(rest.find('/').unwrap());
     http_get_host(host, path, host)
 }
+
+pub mod webdriver;
