@@ -389,11 +389,12 @@ fn dashboard_sorts_and_filters_in_the_browser() {
     );
     // The table uses the full width of the screen, one line per clinic.
     let widths = d.js(
-        "var t = document.getElementById('clinics'); var rows = t.tBodies[0].rows; var h = Array.prototype.map.call(rows, function (r) { return r.getBoundingClientRect().height; }); return [t.getBoundingClientRect().width, document.documentElement.clientWidth, Math.max.apply(null, h.slice(1)), parseFloat(getComputedStyle(document.body).lineHeight)];",
+        "var t = document.getElementById('clinics'); var rows = t.tBodies[0].rows; var h = Array.prototype.map.call(rows, function (r) { return r.getBoundingClientRect().height; }); return [t.getBoundingClientRect().width, document.documentElement.clientWidth, Math.max.apply(null, h.slice(1)), parseFloat(getComputedStyle(document.body).lineHeight), document.documentElement.scrollWidth];",
         json!([]),
     );
     let w: Vec<f64> = serde_json::from_value(widths).unwrap();
     assert!(w[0] > w[1] * 0.9, "table {} of {} px", w[0], w[1]);
+    assert!(w[4] <= w[1], "the page scrolls sideways: {w:?}");
     assert!(w[2] < w[3] * 2.5, "a clean clinic's row is one line: {w:?}");
     // Routine notes are folded away.
     assert_eq!(
