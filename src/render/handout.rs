@@ -163,7 +163,12 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             }
             b.extend(rich(&part.outro));
         }
-        b.extend(rich(&m.closing));
+        // The closing under its own heading: a figure of the last step
+        // waiting for the next page does not slip past it.
+        if !m.closing.0.is_empty() {
+            b.push(heading3(t.get("closing")));
+            b.extend(rich(&m.closing));
+        }
         if !m.contacts.is_empty() {
             b.push(heading3(t.get("contacts")));
             if let Some(v) = vendor_contact(guide) {
