@@ -128,6 +128,11 @@ fn main() {
         ms(time(200, || eval::evaluate(&content, clinic, today)))
     );
     println!(
+        "  of which facts ({} derived, declared in content): {}",
+        content.derived.len(),
+        ms(time(500, || eval::facts::build(clinic, &content, today)))
+    );
+    println!(
         "illustrations (scenes, SVG + PDF drawables): {}",
         ms(time(100, || {
             let p = tebiki::render::pictures::Pictures::new(&guide);

@@ -22,6 +22,11 @@ pub struct Config {
     /// Extra spreadsheet column headers: header → field path (added to the
     /// `headers` of `content/fields.yaml` for this project's clinic lists).
     pub headers: std::collections::BTreeMap<String, String>,
+    /// Vendor branding as written (`vendor:`): name, phone, logo, public URL.
+    pub vendor: crate::branding::VendorConfig,
+    /// The branding, checked (filled by [`Config::load`]).
+    #[serde(skip)]
+    pub branding: Arc<crate::branding::Branding>,
 }
 
 /// Settings of the internal help site.
@@ -55,6 +60,8 @@ impl Default for Config {
             out: "output".into(),
             site: SiteConfig::default(),
             headers: Default::default(),
+            vendor: Default::default(),
+            branding: Default::default(),
         }
     }
 }
@@ -74,6 +81,12 @@ impl Config {
         })?;
         let mut cfg: Config = crate::load::yaml::from_str(&text, &file)?;
         let base = path.parent().unwrap_or(Path::new("."));
+        cfg.branding = Arc::new(crate::branding::Branding::from_config(
+            &cfg.vendor,
+            &text,
+            &file,
+            base,
+        )?);
         for p in [
             &mut cfg.content,
             &mut cfg.clinics,

@@ -7,6 +7,7 @@
 //! → [`render`] (HTML, PDF) → [`write`] (atomic output). [`pipeline`] wires
 //! them for the CLI.
 
+pub mod branding;
 pub mod combined;
 pub mod config;
 pub mod diag;

@@ -203,6 +203,9 @@ pub struct ClinicEntry {
     pub prefecture: String,
     /// Installation date, if known.
     pub installation: String,
+    /// The installation date as `YYYY-MM-DD` (for sorting by days left).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub installation_date: String,
     /// Where the record was read (file:line).
     pub source: String,
     /// Built or failed.

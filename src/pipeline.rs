@@ -15,7 +15,7 @@ use crate::manifest::{
 use crate::model::clinic::{Clinic, RawValue};
 use crate::model::manual::Content;
 use crate::model::{Severity, SourcePos};
-use crate::render::html::{DashboardRow, HtmlRenderer};
+use crate::render::html::{DashboardRow, Headline, HtmlRenderer};
 use crate::render::theme::Theme;
 use crate::write::{OutDir, Removed, Written};
 use jiff::civil::Date;
@@ -62,6 +62,7 @@ pub fn load_checked_content(cfg: &Config) -> Result<(Content, Diagnostics)> {
     }
     let (mut content, mut diagnostics) = load::load_content(&cfg.content);
     content.strings = std::sync::Arc::new(Theme::new(Some(&cfg.theme)).strings()?);
+    content.branding = cfg.branding.clone();
     apply_header_mapping(&mut content, cfg, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(Error::Invalid(diagnostics));
@@ -270,7 +271,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let (content, content_diags) = load_checked_content(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
     let renderers = Renderers {
-        html: HtmlRenderer::new(&theme)?,
+        html: HtmlRenderer::new(&theme)?.with_branding(cfg.branding.clone()),
         fonts: theme.pdf_fonts()?,
     };
     let out = OutDir::open(&cfg.out)?;
@@ -445,9 +446,10 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     entries.sort_by(|a, b| a.key.cmp(&b.key));
     report.clinics.sort_by(|a, b| a.key.cmp(&b.key));
 
-    let dash = renderers
-        .html
-        .dashboard(&dashboard_rows(&entries), &opts.today.to_string())?;
+    let dash = renderers.html.dashboard(
+        &dashboard_rows(&entries, &opts.today.to_string()),
+        &opts.today.to_string(),
+    )?;
     count(&mut report, out.write(DASHBOARD, dash.as_bytes())?);
     files.push(FileEntry::of(DASHBOARD.to_string(), dash.as_bytes()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -619,24 +621,73 @@ impl ManifestItems<'_> {
 }
 
 /// The dashboard's rows, from manifest entries (so `tebiki merge` draws
-/// the same dashboard from joined manifests).
-pub fn dashboard_rows(entries: &[ClinicEntry]) -> Vec<DashboardRow> {
-    entries
+/// the same dashboard from joined manifests), most urgent first: clinics
+/// without a guide, then errors, then warnings, each by days left to
+/// installation (unknown last), then by code. `today` (`YYYY-MM-DD`) is the
+/// build's date.
+pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow> {
+    let today = eval::dates::parse_iso(today);
+    let mut rows: Vec<DashboardRow> = entries
         .iter()
-        .map(|e| DashboardRow {
-            key: e.key.clone(),
-            name: e.name.clone(),
-            code: e.code.clone(),
-            prefecture: e.prefecture.clone(),
-            installation: e.installation.clone(),
-            errors: e.errors,
-            warnings: e.warnings,
-            headlines: e.findings.iter().map(|f| f.title.clone()).collect(),
-            ok: e.status == Status::Built,
-            failure: e.failure.clone(),
-            has_pdf: e.files.iter().any(|f| f.path.ends_with(".pdf")),
+        .map(|e| {
+            let ok = e.status == Status::Built;
+            let (state, rank) = if !ok {
+                ("failed", 0)
+            } else if e.errors > 0 {
+                ("error", 1)
+            } else if e.warnings > 0 {
+                ("warning", 2)
+            } else {
+                ("ok", 3)
+            };
+            let mut headlines: Vec<Headline> = e
+                .findings
+                .iter()
+                .filter(|f| f.severity != Severity::Info)
+                .map(|f| Headline {
+                    severity: f.severity,
+                    title: f.title.clone(),
+                })
+                .collect();
+            headlines.sort_by_key(|h| h.severity);
+            let days = eval::dates::parse_iso(&e.installation_date)
+                .zip(today)
+                .map(|(install, today)| eval::dates::days_between(today, install));
+            DashboardRow {
+                key: e.key.clone(),
+                name: e.name.clone(),
+                code: e.code.clone(),
+                prefecture: e.prefecture.clone(),
+                installation: e.installation.clone(),
+                installation_date: e.installation_date.clone(),
+                days,
+                state,
+                rank,
+                errors: e.errors,
+                warnings: e.warnings,
+                headlines,
+                routine: e
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Info)
+                    .map(|f| f.title.clone())
+                    .collect(),
+                ok,
+                failure: e.failure.clone(),
+                has_pdf: e.files.iter().any(|f| f.path.ends_with(".pdf")),
+            }
         })
-        .collect()
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.rank, a.days.is_none(), a.days, &a.code, &a.key).cmp(&(
+            b.rank,
+            b.days.is_none(),
+            b.days,
+            &b.code,
+            &b.key,
+        ))
+    });
+    rows
 }
 
 /// Hashes of everything besides the clinic records that outputs depend on.
@@ -655,6 +706,9 @@ pub fn inputs_of(cfg: &Config, today: Date) -> Inputs {
         );
         for (k, v) in &cfg.headers {
             h.part(k.as_bytes()).part(v.as_bytes());
+        }
+        for p in cfg.branding.digest_parts() {
+            h.part(&p);
         }
         h.finish()
     };
@@ -793,6 +847,7 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
                     code: String::new(),
                     prefecture: String::new(),
                     installation: String::new(),
+                    installation_date: String::new(),
                     source: source.to_string(),
                     status: Status::Failed,
                     failure: failure.into(),
@@ -845,7 +900,10 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
         )
         .collect();
     let input_hash = clinic_hash(ctx.inputs, &clinic);
-    let entry = entry_of(&guide, &clinic, input_hash);
+    let mut entry = entry_of(&guide, &clinic, input_hash);
+    if let Some(d) = facts.date("installation_date") {
+        entry.installation_date = d.to_string();
+    }
     let prev = ctx.prev.lock().ok().and_then(|mut m| m.remove(&clinic.key));
     let mut r = ClinicResult {
         entry,
@@ -934,11 +992,14 @@ fn write_clinic(
     let page = ctx.renderers.html.guide(guide, &pictures.svg())?;
     let pdf = crate::render::handout::render(guide, &ctx.renderers.fonts, &pictures.pdf())
         .map_err(|e| Error::Pdf(e.to_string()))?;
+    let sheet = crate::render::sheet::render(guide, &ctx.renderers.fonts)
+        .map_err(|e| Error::Pdf(e.to_string()))?;
     let mut files = Vec::new();
     let mut changed = 0;
     for (name, bytes) in [
         ("index.html", page.as_bytes()),
         ("guide.pdf", &pdf.bytes[..]),
+        ("sheet.pdf", &sheet.bytes[..]),
     ] {
         let rel = format!("clinics/{key}/{name}");
         if ctx.out.write(&rel, bytes)? == Written::Changed {
@@ -982,6 +1043,7 @@ fn entry_of(guide: &Guide, clinic: &Clinic, input_hash: String) -> ClinicEntry {
             .find(|f| f.path == "installation_date")
             .map(|f| f.text.clone())
             .unwrap_or_default(),
+        installation_date: String::new(),
         source: clinic.source.to_string(),
         status: Status::Built,
         failure: String::new(),
@@ -1028,7 +1090,12 @@ pub struct MergeReport {
 /// Refuses folders built from different inputs (content, theme, settings,
 /// date, tebiki version), a key present in two folders, and an incomplete
 /// set of shards.
-pub fn merge(dirs: &[PathBuf], theme_dir: &Path, out_dir: &Path) -> Result<MergeReport> {
+pub fn merge(
+    dirs: &[PathBuf],
+    theme_dir: &Path,
+    branding: &std::sync::Arc<crate::branding::Branding>,
+    out_dir: &Path,
+) -> Result<MergeReport> {
     let fail =
         |path: &Path, msg: String| Error::io("cannot merge", path, std::io::Error::other(msg));
     let mut manifests = Vec::new();
@@ -1171,7 +1238,7 @@ pub fn merge(dirs: &[PathBuf], theme_dir: &Path, out_dir: &Path) -> Result<Merge
     }
     clinics.sort_by(|a, b| a.key.cmp(&b.key));
     let theme = Theme::new(Some(theme_dir));
-    let html = HtmlRenderer::new(&theme)?;
+    let html = HtmlRenderer::new(&theme)?.with_branding(branding.clone());
     let inputs = first_inputs;
     if tree_hash(theme_dir, None) != inputs.theme {
         report.warnings.push(format!(
@@ -1179,7 +1246,7 @@ pub fn merge(dirs: &[PathBuf], theme_dir: &Path, out_dir: &Path) -> Result<Merge
             theme_dir.display()
         ));
     }
-    let dash = html.dashboard(&dashboard_rows(&clinics), &inputs.today)?;
+    let dash = html.dashboard(&dashboard_rows(&clinics, &inputs.today), &inputs.today)?;
     count_merge(&mut report, out.write(DASHBOARD, dash.as_bytes())?);
     shared.push(FileEntry::of(DASHBOARD.to_string(), dash.as_bytes()));
     shared.sort_by(|a, b| a.path.cmp(&b.path));

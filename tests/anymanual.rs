@@ -23,7 +23,7 @@ fn alone() -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let c = d.path().join("content");
     copy_dir(&fixture(), &c);
-    for f in ["fields.yaml", "constants.yaml"] {
+    for f in ["fields.yaml", "constants.yaml", "facts.yaml"] {
         std::fs::copy(root().join("content").join(f), c.join(f)).unwrap();
     }
     (d, c)
@@ -92,6 +92,21 @@ fn html_title(html: &str) -> String {
     let a = html.find("<title>").unwrap() + 7;
     let b = html[a..].find("</title>").unwrap();
     html[a..a + b].to_string()
+}
+
+/// The text of some HTML (tags removed).
+fn untagged(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Every `id="…"` of a page, with how often it occurs.
@@ -334,4 +349,166 @@ fn the_theme_strings_word_html_and_pdf_alike() {
     assert!(!o.status.success());
     assert!(err.contains("unknown string key `findngs`"), "{err}");
     assert!(err.contains("strings.yaml:2"), "{err}");
+}
+
+/// The fixture manual declares derived facts of its own (`facts:` in its
+/// manual.yaml): `reader_terminals` (count of terminals, unit 台) and
+/// `reader_setup_by` (the day before installation). They work in `field:`, in
+/// `{{ }}` with and without unit, and in conditions (a note and the rule), in
+/// the HTML guide and in the PDF handout alike.
+#[test]
+fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
+    let (d, c) = alone();
+    let out = d.path().join("out");
+    build_ok(&c, &out);
+    let key = "1430123455";
+    let html = read(&out.join(format!("clinics/{key}/index.html")));
+    let pdf = squash(&pdf_text(
+        &out.join(format!("clinics/{key}/guide.pdf")),
+        1,
+        99,
+    ));
+    let step = article(&html, "step-card-reader-1-2");
+
+    // `{{ reader_terminals | unit }}` → 「2台」; `{{ reader_terminals }}` → 「2」.
+    assert!(
+        step.contains(
+            "端末 <mark class=\"value\" data-field=\"reader_terminals\">2台</mark>の名称"
+        ),
+        "{step}"
+    );
+    assert!(pdf.contains("端末2台の名称"), "{pdf}");
+    assert!(!pdf.contains("2枚"), "a count of terminals is not in 枚");
+    // A date computed by the manual's own function (installation 12/18 − 1 day).
+    assert!(pdf.contains("設置日の前日（2026年12月17日"), "{pdf}");
+    // `field:` bound to derived facts: the 10-digit code and the count (no unit).
+    assert!(step.contains("接続する端末の数"));
+    let row_value = |label: &str| -> String {
+        let at = step
+            .find(&format!("<th scope=\"row\">{label}"))
+            .unwrap_or_else(|| panic!("no row {label}"));
+        let rest = &step[at..];
+        let td = rest.find("<td").unwrap();
+        let end = rest[td..].find("</td>").unwrap();
+        rest[td..td + end].to_string()
+    };
+    assert!(
+        row_value("医療機関コード（10桁）").contains("1430123455"),
+        "{step}"
+    );
+    let count = row_value("接続する端末の数");
+    assert!(count.contains(">2<") && !count.contains("台"), "{count}");
+    assert!(pdf.contains("接続する端末の数2"), "{pdf}");
+    // Conditions on the manual's own fact: the note and the rule (2 terminals).
+    assert!(
+        squash(&untagged(step)).contains("端末が2台あるので"),
+        "{step}"
+    );
+    assert!(pdf.contains("端末が2台あるので"));
+    assert!(html.contains("data-field=\"reader_terminals\">2台</mark>です。"));
+    assert!(pdf.contains("の2台です。"), "{pdf}");
+
+    // The registration table lists only the fields this manual uses (directly
+    // or through its derived facts), not every clinic field.
+    let table = {
+        let a = html
+            .find("<table class=\"facts\">")
+            .expect("registration table");
+        &html[a..a + html[a..].find("</table>").unwrap()]
+    };
+    for used in [
+        "医療機関コード",
+        "都道府県",
+        "点数表",
+        "端末名称",
+        "設置予定日",
+    ] {
+        assert!(
+            table.contains(&format!("<th scope=\"row\">{used}</th>")),
+            "{used}: {table}"
+        );
+    }
+    assert_eq!(table.matches("<tr>").count(), 6, "{table}");
+    for unused in [
+        "メールアドレス",
+        "回線事業者",
+        "電気通信回線種別",
+        "利用開始予定年月",
+        "担当者名",
+        "電話番号",
+    ] {
+        assert!(!table.contains(unused), "{unused} listed in the HTML");
+        assert!(!pdf.contains(unused), "{unused} listed in the PDF");
+    }
+
+    // The help site names them by their labels (Content::fact_label), never
+    // by name, with or without `| unit`.
+    let site = read(&out.join("site/card-reader/connect.html"));
+    assert!(
+        site.contains("〈カードリーダーにつなぐ端末の台数〉"),
+        "{site}"
+    );
+    assert!(!site.contains("reader_terminals |") && !site.contains("〈reader_"));
+
+    // One terminal: the conditions do not hold; the values follow.
+    let clinic = c.join("clinics/two-terminals.yaml");
+    std::fs::write(
+        &clinic,
+        read(&clinic).replace(
+            "terminals: [受付パソコン, 診察室パソコン]",
+            "terminals: [受付パソコン]",
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("out1");
+    build_ok(&c, &out);
+    let html = read(&out.join(format!("clinics/{key}/index.html")));
+    let pdf = squash(&pdf_text(
+        &out.join(format!("clinics/{key}/guide.pdf")),
+        1,
+        99,
+    ));
+    assert!(pdf.contains("端末1台の名称"), "{pdf}");
+    assert!(!html.contains("台あるので") && !pdf.contains("台あるので"));
+    assert!(!html.contains("接続する端末が複数あります"));
+}
+
+/// A manual's own derived fact with an unknown constant, a wrong type or a
+/// cycle does not load: `tebiki check` names the file, line and column and
+/// says how to fix it.
+#[test]
+fn a_broken_derived_fact_is_a_located_load_error() {
+    let check = |from: &str, to: &str| -> String {
+        let (_d, c) = alone();
+        let m = c.join("manuals/card-reader/manual.yaml");
+        let text = read(&m);
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&m, text.replace(from, to)).unwrap();
+        let o = tebiki(&["check", "--content", c.to_str().unwrap()]);
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let err = check("days: 1 }", "days: reader_days }");
+    assert!(err.contains("unknown constant `reader_days`"), "{err}");
+    assert!(err.contains("manual.yaml:31:"), "{err}");
+    assert!(
+        err.contains("add it to content/constants.yaml or use one of: certificate_fee_yen"),
+        "{err}"
+    );
+    let err = check("count: terminals", "count: installation_date");
+    assert!(err.contains("`count` of derived fact `reader_terminals` needs a list, but `installation_date` is a date"), "{err}");
+    assert!(err.contains("manual.yaml:28:12"), "{err}");
+    let err = check(
+        "date: installation_date, days: 1",
+        "date: reader_setup_by, days: 1",
+    );
+    assert!(
+        err.contains("cycle: reader_setup_by → reader_setup_by"),
+        "{err}"
+    );
+    let err = check(
+        "{{ reader_terminals | unit }}の名称",
+        "{{ reader_setup_by | unit }}の名称",
+    );
+    assert!(err.contains("`reader_setup_by` has no unit"), "{err}");
 }

@@ -244,9 +244,12 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
         "accessible picture"
     );
     assert_eq!(
-        html.matches("<svg").count(),
+        html.matches("<svg").count()
+            - html
+                .matches("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\"")
+                .count(),
         10,
-        "nine screens and one screenshot"
+        "nine screens and one screenshot (besides the printed sheet's QR code)"
     );
     // The portal's site title appears only inside pictures: the PDF's picture text is extractable.
     let pdf = std::process::Command::new("pdftotext")
@@ -294,4 +297,90 @@ fn one_bad_clinic_does_not_stop_the_batch() {
         dash.contains("作成できません"),
         "dashboard shows the failure"
     );
+}
+
+/// The dashboard without JavaScript: most urgent first (errors, then days
+/// left to installation), counts per state, routine notes folded away, the
+/// filter form hidden until its script runs; the manifest carries the ISO
+/// installation date it sorts by.
+#[test]
+fn dashboard_is_sorted_by_urgency_with_counts_and_folded_routine_notes() {
+    let (dir, o) = build_sample();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.path().join("out");
+    let dash = read(&out.join("clinics/index.html"));
+    let order: Vec<&str> = dash
+        .split("data-code=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "1311234566",
+            "1430123455",
+            "0110113719",
+            "2740100181",
+            "1440100743",
+            "2610112340"
+        ],
+        "errors first, then by days to installation"
+    );
+    assert!(dash.contains("data-days=\"7\""), "days to installation");
+    for count in [
+        "作成できません</span><strong>0</strong>",
+        "重要</span><strong>1</strong>",
+        "注意</span><strong>0</strong>",
+        "問題なし</span><strong>5</strong>",
+    ] {
+        assert!(dash.contains(count), "{count}");
+    }
+    // The certificate fee note is routine: folded, never beside a critical one.
+    assert_eq!(dash.matches("<details class=\"routine-notes\">").count(), 6);
+    assert!(!dash.contains("<details class=\"routine-notes\" open"));
+    let urgent = dash.split("data-code=\"1311234566\"").nth(1).unwrap();
+    let urgent = urgent.split("</tr>").next().unwrap();
+    let headlines = urgent.split("routine-notes").next().unwrap();
+    assert!(headlines.contains("電気通信回線種別は必ず"));
+    assert!(!headlines.contains("発行料"), "{headlines}");
+    assert!(dash.contains("<form class=\"filters\" id=\"filters\" role=\"search\" aria-label=\"医療機関の絞り込み\" hidden>"));
+    let manifest = read(&out.join("manifest.json"));
+    assert!(
+        manifest.contains("\"installation_date\":\"2026-12-01\""),
+        "{manifest}"
+    );
+}
+
+/// Vendor branding (tebiki.yaml `vendor:`) in the HTML guide, its printed
+/// sheet and the dashboard: logo as a data: image with the vendor's name as
+/// its text, name and a tel: link; nothing of it without branding.
+#[test]
+fn vendor_branding_in_guide_sheet_and_dashboard() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = build_with(
+        "--config",
+        &root().join("tests/fixtures/branding/tebiki.yaml"),
+        &out,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let guide = read(&out.join("clinics/1311234566/index.html"));
+    let dash = read(&out.join("clinics/index.html"));
+    for (what, html, n) in [("guide and sheet", &guide, 2), ("dashboard", &dash, 1)] {
+        assert_eq!(html.matches("<p class=\"vendor\">").count(), n, "{what}");
+        assert!(
+            html.contains("<img src=\"data:image/svg+xml;base64,")
+                && html.contains("alt=\"株式会社さくらメディカルシステム\""),
+            "{what}: logo"
+        );
+        assert!(
+            html.contains("<span class=\"vendor-name\">株式会社さくらメディカルシステム</span>"),
+            "{what}: name"
+        );
+        assert!(html.contains("href=\"tel:03-1234-5678\""), "{what}: phone");
+    }
+    let (plain, o) = build_sample();
+    assert!(o.status.success());
+    let guide = read(&plain.path().join("out/clinics/1311234566/index.html"));
+    assert!(!guide.contains("class=\"vendor\""));
 }

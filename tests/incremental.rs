@@ -66,7 +66,7 @@ fn manifest_records_every_clinic_and_file() {
         assert_eq!(c["status"], "built");
         assert_eq!(c["input_hash"].as_str().unwrap().len(), 64);
         let files = c["files"].as_array().unwrap();
-        assert_eq!(files.len(), 2, "{c}");
+        assert_eq!(files.len(), 3, "{c}"); // index.html, guide.pdf, sheet.pdf
         for f in files {
             let bytes = std::fs::read(out.join(f["path"].as_str().unwrap())).unwrap();
             assert_eq!(f["bytes"].as_u64().unwrap(), bytes.len() as u64);

@@ -370,8 +370,8 @@ fn load_error(edit: impl Fn(String) -> String) -> String {
 fn unknown_facts_in_conditions_and_cases_are_located_load_errors() {
     let err = load_error(|t| {
         t.replacen(
-            "- when: { fact: line.carrier, in: [ntt-east, ntt-west, hikari-collabo] }\n                    text: 1を選択してください",
-            "- when: { fact: line.carier, in: [ntt-east, ntt-west, hikari-collabo] }\n                    text: 1を選択してください",
+            "- when: { fact: line.carrier, in: [ntt-east, ntt-west, hikari-collabo], says: NTT東日本・西日本・光コラボの回線 }\n                    text: 1を選択してください",
+            "- when: { fact: line.carier, in: [ntt-east, ntt-west, hikari-collabo], says: NTT東日本・西日本・光コラボの回線 }\n                    text: 1を選択してください",
             1,
         )
     });

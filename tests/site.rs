@@ -358,3 +358,88 @@ fn serve_refuses_non_loopback_hosts() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("loopback"));
 }
+
+/// The help site is the generic guide: every variant of the manual with its
+/// condition in words, every value named by its label (never a bare path),
+/// and a picture for every screen (repeated parts included).
+#[test]
+fn the_site_shows_every_variant_with_its_condition() {
+    let cfg = tebiki::config::Config {
+        content: root().join("content"),
+        clinics: root().join("content/clinics"),
+        ..tebiki::config::Config::default()
+    };
+    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    tebiki::site::build_site(
+        &project.content,
+        &cfg.site,
+        &tebiki::render::theme::Theme::default(),
+        &site,
+    )
+    .expect("site builds");
+    let usage = read(&site.join("online-shikaku/usage.html"));
+    let cert = read(&site.join("online-shikaku/certificate.html"));
+    let home = read(&site.join("online-shikaku/index.html"));
+    // Callout alternatives (cases and otherwise), each with its condition.
+    assert!(
+        usage.contains("NTT東日本・西日本・光コラボの回線の場合: 1を選択してください"),
+        "{usage}"
+    );
+    // Without `says:`, a condition is worded from the field and option labels.
+    assert!(usage.contains(
+        "〈回線事業者〉が「その他の回線（NTT以外）」、かつ〈電気通信回線種別〉が登録されている場合"
+    ));
+    assert!(usage.contains("それ以外の場合: 回線事業者に確認してから選択"));
+    // applies / not_applicable: the row's value and what it says otherwise.
+    assert!(usage.contains(
+        "NTT東日本・西日本・光コラボの回線ではない場合: 入力しません（NTTの回線ではないため）"
+    ));
+    // A conditional checklist item and its cased text.
+    assert!(home.contains("表示条件: NTT東日本・西日本・光コラボの回線の場合"));
+    assert!(home.contains("【〈回線事業者〉が「光コラボレーション"));
+    assert!(home.contains("【それ以外の場合】"));
+    // A date shown only when a rule fired names the rule.
+    assert!(
+        home.contains(
+            "表示条件: 注意「電気通信回線種別は必ず「1」を選んでください」が出ている場合"
+        )
+    );
+    // The repeated part says so; its conditional steps and notes; its pictures.
+    assert!(cert.contains("〈端末名称〉の一つずつについて繰り返します"));
+    assert!(
+        cert.contains("表示条件: 〈何件目か〉が「1」の場合"),
+        "{cert}"
+    );
+    assert!(cert.contains("表示条件: 〈何件目か〉が1より大きい場合"));
+    for step in ["2-1", "2-2", "2-3", "2-4", "2-5"] {
+        assert!(
+            cert.contains(&format!("手順 {step} の画面イメージ")),
+            "picture of {step}"
+        );
+    }
+    // Every named blank has a label, not a fact's path.
+    for f in all_files(&site) {
+        if f.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = read(&f);
+        for (i, _) in html.match_indices('〈') {
+            let inner: String = html[i + '〈'.len_utf8()..]
+                .chars()
+                .take_while(|c| *c != '〉')
+                .collect();
+            assert!(
+                !inner.is_empty() && !inner.is_ascii(),
+                "{}: 〈{inner}〉 names no label",
+                f.display()
+            );
+        }
+        assert!(
+            !html.contains("{{"),
+            "{}: unresolved placeholder",
+            f.display()
+        );
+    }
+}

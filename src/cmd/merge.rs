@@ -27,7 +27,7 @@ pub fn run(args: MergeArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match pipeline::merge(&args.dirs, &cfg.theme, &args.out) {
+    match pipeline::merge(&args.dirs, &cfg.theme, &cfg.branding, &args.out) {
         Ok(r) => {
             for w in &r.warnings {
                 eprintln!("warning: {w}");

@@ -3,11 +3,13 @@
 //! Every field of the schema is checked by the validator of its kind; the
 //! normalised value becomes a fact that rules and placeholders read. Problems
 //! become located [`DataIssue`]s. Derived facts (dates, counts, fees) are
-//! computed from content constants, never from numbers written in Rust.
+//! declared in content ([`crate::model::facts`]) and computed here from the
+//! fields and content constants, never from numbers written in Rust.
 
 use super::dates;
 use super::guide::DataIssue;
 use crate::model::clinic::{Clinic, FieldDef, FieldKind, RawValue};
+use crate::model::facts::{FactRef, Function};
 use crate::model::manual::Content;
 use crate::model::{Severity, SourcePos};
 use crate::validate::{self, Checked, Level};
@@ -25,6 +27,8 @@ pub struct FactValue {
     pub items: Vec<String>,
     /// False when validation found an error.
     pub valid: bool,
+    /// Unit shown by `{{ fact | unit }}` (derived facts that declare one).
+    pub unit: Option<String>,
 }
 
 impl FactValue {
@@ -35,6 +39,7 @@ impl FactValue {
             display: display.into(),
             items: Vec::new(),
             valid: true,
+            unit: None,
         }
     }
 }
@@ -61,6 +66,17 @@ impl Facts {
     /// A date fact.
     pub fn date(&self, path: &str) -> Option<Date> {
         self.get(path).and_then(|f| dates::parse_iso(&f.value))
+    }
+
+    /// The text a `{{ }}` placeholder shows: `path` alone, or `path | unit`
+    /// with the fact's unit after its value.
+    pub fn text(&self, expr: &str) -> Option<String> {
+        let r = FactRef::parse(expr);
+        let f = self.get(r.path)?;
+        Some(match (&f.unit, r.unit) {
+            (Some(u), true) => format!("{}{u}", f.display),
+            _ => f.display.clone(),
+        })
     }
 }
 
@@ -130,6 +146,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     display: names.join("、"),
                     items: names,
                     valid: true,
+                    unit: None,
                 }
             }
             RawValue::Text(raw) => match check_scalar(
@@ -199,6 +216,7 @@ fn check_scalar(
             display: raw.trim().to_string(),
             items: Vec::new(),
             valid: false,
+            unit: None,
         });
         (Checked::from_parts(Some(()), problems), fv)
     };
@@ -310,16 +328,13 @@ fn check_scalar(
                     display: items.join("、"),
                     items,
                     valid: true,
+                    unit: None,
                 }),
                 c.problems,
             )
         }
     };
     Some(done(out))
-}
-
-fn constant(content: &Content, name: &str, default: f64) -> f64 {
-    content.constants.get(name).copied().unwrap_or(default)
 }
 
 /// Recomputes the derived facts after some values were replaced (a
@@ -329,149 +344,140 @@ pub fn rederive(facts: &mut Facts, content: &Content) {
     derive(facts, content, today);
 }
 
-/// Computes derived facts from validated ones and content constants.
+/// Computes the derived facts content declares, in their load order (each
+/// after the facts it reads). A fact whose `when` does not hold, or whose
+/// inputs are absent or invalid, is absent.
 fn derive(facts: &mut Facts, content: &Content, today: Date) {
-    let c = |n: &str, d: f64| constant(content, n, d);
-    let put = |facts: &mut Facts, k: &str, v: String, d: String| {
-        facts.map.insert(k.to_string(), FactValue::plain(v, d));
-    };
-    let date_fact = |facts: &mut Facts, k: &str, d: Date| {
-        facts.map.insert(
-            k.to_string(),
-            FactValue::plain(d.to_string(), dates::western(d)),
-        );
-    };
-    date_fact(facts, "today", today);
-    let applied = facts.date("application_date").unwrap_or(today);
-
-    let certificates = facts.get("terminals").map(|t| t.items.len()).unwrap_or(0);
-    put(
-        facts,
-        "certificates",
-        certificates.to_string(),
-        format!("{certificates}枚"),
-    );
-    let fee = certificates as f64 * c("certificate_fee_yen", 1500.0);
-    put(
-        facts,
-        "certificate_fee",
-        format!("{fee:.0}"),
-        format!("{}円", thousands(fee as i64)),
-    );
-
-    let notice = dates::add_days(applied, c("notice_mail_days", 7.0) as i64);
-    date_fact(facts, "notice_arrival_date", notice);
-    // A correction is processed on business days (土日祝を除く).
-    let fix = dates::add_business_days(today, c("line_type_fix_business_days", 5.0) as i64);
-    date_fact(facts, "line_fix_date", fix);
-    let valid_until = dates::add_days(
-        dates::add_months(applied, c("certificate_valid_months", 39.0) as i64),
-        -1,
-    );
-    date_fact(facts, "certificate_valid_until", valid_until);
-
-    if let Some(install) = facts.date("installation_date") {
-        let days = dates::days_between(today, install);
-        put(
-            facts,
-            "days_until_installation",
-            days.to_string(),
-            format!("{days}日"),
-        );
-        let lead = c("notice_mail_days", 7.0) + c("safety_margin_days", 3.0);
-        let latest = dates::add_days(install, -(lead as i64));
-        date_fact(facts, "latest_safe_application_date", latest);
+    for d in &content.derived {
+        facts.map.remove(&d.name);
     }
-    if let Some(start) = facts.get("start_month").map(|f| f.value.clone()) {
-        let this_month = format!("{:04}-{:02}", today.year(), today.month());
-        let past = start.as_str() < this_month.as_str();
-        put(
-            facts,
-            "start_month_past",
-            past.to_string(),
-            if past { "はい" } else { "いいえ" }.into(),
-        );
-        if let Some(first) = dates::parse_iso(&format!("{start}-01")) {
-            let d = dates::days_between(today, first);
-            put(
-                facts,
-                "days_until_start_month",
-                d.to_string(),
-                format!("{d}日"),
-            );
+    for d in &content.derived {
+        if d.when.as_ref().is_some_and(|w| !super::holds(w, facts)) {
+            continue;
+        }
+        if let Some(mut v) = compute(&d.function, facts, content, today) {
+            v.unit = d.unit.clone();
+            facts.map.insert(d.name.clone(), v);
         }
     }
-    // An ID entered as a kind (its letters, chosen on the portal) and a
-    // number: `<path>_kind` and `<path>_number` for every customer_id field.
-    for def in content
-        .fields
-        .fields
-        .iter()
-        .filter(|d| d.kind == FieldKind::CustomerId)
-    {
-        let Some(id) = facts
-            .get(&def.path)
-            .filter(|f| f.valid)
-            .map(|f| f.value.clone())
-        else {
-            continue;
-        };
-        let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
-        let (kind, number) = id.split_at(split);
-        put(
-            facts,
-            &format!("{}_kind", def.path),
-            kind.into(),
-            kind.into(),
-        );
-        put(
-            facts,
-            &format!("{}_number", def.path),
-            number.into(),
-            number.into(),
-        );
+}
+
+/// A date fact, or the first day of a year-month fact.
+fn day_of(f: &FactValue) -> Option<Date> {
+    dates::parse_iso(&f.value).or_else(|| dates::parse_iso(&format!("{}-01", f.value)))
+}
+
+/// A number as a fact: digits as the value, with thousands separators shown.
+fn number(n: f64) -> FactValue {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        FactValue::plain(format!("{n:.0}"), thousands(n as i64))
+    } else {
+        FactValue::plain(n.to_string(), n.to_string())
     }
-    // 担当部署/担当者名: the department and the person, as typed into one box.
-    let contact: Vec<String> = ["contact.department", "contact.person"]
-        .iter()
-        .filter_map(|p| facts.get(p).map(|f| f.display.clone()))
-        .collect();
-    if !contact.is_empty() {
-        let t = contact.join(" ");
-        put(facts, "contact.full", t.clone(), t);
-    }
-    // A start month to enter instead of a past one: the installation month
-    // when it is still ahead, else next month.
-    let this_month = (today.year(), today.month());
-    let install_month = facts
-        .date("installation_date")
-        .map(|d| (d.year(), d.month()))
-        .filter(|m| *m >= this_month);
-    let (y, m) = install_month.unwrap_or_else(|| {
-        let next = dates::add_months(today.first_of_month(), 1);
-        (next.year(), next.month())
-    });
-    put(
-        facts,
-        "suggested_start_month",
-        format!("{y:04}-{m:02}"),
-        format!("{y}年{m}月"),
-    );
-    let pref = facts.get("prefecture").map(|f| f.value.clone());
-    let table = facts.get("fee_schedule").map(|f| f.value.clone());
-    let code = facts.get("institution_code").map(|f| f.value.clone());
-    if let Some(p) = &pref
-        && let Ok(n) = p.parse::<u8>()
-        && let Some(name) = validate::codes::prefecture_name(n)
-    {
-        put(facts, "prefecture_name", name.to_string(), name.to_string());
-    }
-    if let (Some(p), Some(t), Some(code)) = (pref, table, code)
-        && code.len() == 7
-    {
-        let ten = format!("{p}{t}{code}");
-        put(facts, "institution_code_10", ten.clone(), ten);
-    }
+}
+
+fn date(d: Date) -> FactValue {
+    FactValue::plain(d.to_string(), dates::western(d))
+}
+
+fn month(d: Date) -> FactValue {
+    FactValue::plain(
+        format!("{:04}-{:02}", d.year(), d.month()),
+        format!("{}年{}月", d.year(), d.month()),
+    )
+}
+
+/// One function over the facts computed so far.
+fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Option<FactValue> {
+    let get = |p: &str| facts.get(p).filter(|v| v.valid);
+    Some(match f {
+        Function::Today => date(today),
+        // A list the clinic does not have has no items.
+        Function::Count { list } => number(get(list).map_or(0, |v| v.items.len()) as f64),
+        Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
+        Function::DateShift {
+            date: from,
+            months,
+            days,
+            business_days,
+            minus,
+        } => {
+            let sign = if *minus { -1 } else { 1 };
+            let mut d = day_of(get(from)?)?;
+            d = dates::add_months(d, sign * months.value.round() as i64);
+            d = dates::add_days(d, sign * days.value.round() as i64);
+            if business_days.value != 0.0 {
+                d = dates::add_business_days(d, sign * business_days.value.round() as i64);
+            }
+            date(d)
+        }
+        Function::DaysBetween { from, to } => {
+            number(dates::days_between(day_of(get(from)?)?, day_of(get(to)?)?) as f64)
+        }
+        Function::MonthOf { date: from, months } => month(dates::add_months(
+            day_of(get(from)?)?,
+            months.value.round() as i64,
+        )),
+        Function::Test { condition } => {
+            let yes = super::holds(condition, facts);
+            FactValue::plain(yes.to_string(), if yes { "はい" } else { "いいえ" })
+        }
+        Function::LabelOf { fact } => {
+            let v = get(fact)?;
+            let def = content.fields.get(fact)?;
+            let name = match def.kind {
+                FieldKind::Prefecture => {
+                    validate::codes::prefecture_name(v.value.parse().ok()?)?.to_string()
+                }
+                FieldKind::FeeSchedule => {
+                    validate::codes::fee_schedule_name(v.value.parse().ok()?)?.to_string()
+                }
+                _ => def
+                    .options
+                    .iter()
+                    .find(|o| o.value == v.value)?
+                    .label
+                    .clone(),
+            };
+            FactValue::plain(name.clone(), name)
+        }
+        Function::Join { facts: list, with } => {
+            let parts: Vec<&str> = list
+                .iter()
+                .filter_map(|p| get(p).map(|v| v.display.as_str()))
+                .collect();
+            if parts.is_empty() {
+                return None;
+            }
+            let t = parts.join(with);
+            FactValue::plain(t.clone(), t)
+        }
+        Function::Concat { facts: list } => {
+            let mut t = String::new();
+            for p in list {
+                t.push_str(&get(p)?.value);
+            }
+            FactValue::plain(t.clone(), t)
+        }
+        Function::First { facts: list } => {
+            let v = list.iter().find_map(|p| get(p))?;
+            FactValue {
+                unit: None,
+                ..v.clone()
+            }
+        }
+        Function::IdKind { fact } | Function::IdNumber { fact } => {
+            let id = &get(fact)?.value;
+            let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+            let (kind, digits) = id.split_at(split);
+            let part = if matches!(f, Function::IdKind { .. }) {
+                kind
+            } else {
+                digits
+            };
+            FactValue::plain(part, part)
+        }
+    })
 }
 
 /// `12345` → `12,345`.
@@ -485,4 +491,153 @@ pub fn thousands(n: i64) -> String {
         out.push(ch);
     }
     if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::derived::tests::load;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// Every function once, over the small schema of the load tests.
+    const FACTS: &str = "facts:
+  - { name: today, label: 今日, today: true }
+  - { name: count, label: 枚数, unit: 枚, count: terminals }
+  - { name: fee, label: 発行料, unit: 円, times: { fact: count, by: fee } }
+  - { name: arrive, label: 届く日, date_plus: { date: start, days: mail } }
+  - { name: until, label: 期限, date_plus: { date: start, months: 39, days: -1 } }
+  - { name: fix, label: 反映, date_plus: { date: start, business_days: 5 } }
+  - { name: latest, label: 最終日, date_minus: { date: start, days: [mail, margin] } }
+  - { name: days, label: 日数, unit: 日, days_between: { from: today, to: start } }
+  - { name: to_month, label: 月まで, days_between: { from: today, to: month } }
+  - { name: this_month, label: 今月, month_of: today }
+  - { name: next_month, label: 翌月, month_of: { date: today, months: 1 } }
+  - { name: past, label: 過ぎた, when: { fact: month, present: true }, test: { fact: month, lt: \"{{ this_month }}\" } }
+  - { name: plan_name, label: 契約名, label_of: plan }
+  - { name: pref_name, label: 県名, label_of: pref }
+  - { name: table_name, label: 点数表名, label_of: table }
+  - { name: contact, label: 担当, join: { facts: [dept, person], with: \" \" } }
+  - { name: code, label: コード, concat: [pref, table, n] }
+  - { name: day, label: 申請日, first: [start, today] }
+  - { name: kind, label: 種類, id_kind: id }
+  - { name: number, label: 数字, id_number: id }
+";
+
+    fn facts_of(clinic: &str) -> Facts {
+        let (content, errors) = load(FACTS, &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let file = Arc::new(PathBuf::from("c.yaml"));
+        let tree = crate::load::yaml::read_tree(clinic, &file).expect("yaml");
+        let mut d = crate::diag::Diagnostics::default();
+        let clinic =
+            crate::load::clinics::from_tree(&tree, &file, &content.fields, &mut d).expect("clinic");
+        build(&clinic, &content, "2026-11-28".parse().expect("date"))
+    }
+
+    fn shown(f: &Facts, p: &str) -> Option<(String, String)> {
+        f.get(p).map(|v| (v.value.clone(), v.display.clone()))
+    }
+
+    fn pair(v: &str, d: &str) -> Option<(String, String)> {
+        Some((v.into(), d.into()))
+    }
+
+    const FULL: &str = "terminals: [受付, 診察室]
+start: 2027-01-04
+month: 2026-10
+plan: signed
+pref: 14
+table: 3
+id: CAF1253000113
+n: 1234567
+dept: 受付
+person: 港 花子
+";
+
+    #[test]
+    fn every_function_computes_its_value_and_display() {
+        let f = facts_of(FULL);
+        assert_eq!(
+            shown(&f, "today"),
+            pair("2026-11-28", "2026年11月28日（土）")
+        );
+        assert_eq!(shown(&f, "count"), pair("2", "2"));
+        assert_eq!(f.text("count | unit").as_deref(), Some("2枚"));
+        assert_eq!(f.text("count").as_deref(), Some("2"));
+        assert_eq!(shown(&f, "fee"), pair("3000", "3,000"));
+        assert_eq!(f.text("fee|unit").as_deref(), Some("3,000円"));
+        assert_eq!(
+            shown(&f, "arrive"),
+            pair("2027-01-11", "2027年1月11日（月）")
+        );
+        // 39 months on, less a day.
+        assert_eq!(shown(&f, "until"), pair("2030-04-03", "2030年4月3日（水）"));
+        // 5 business days from Mon 2027-01-04: 1/11 is 成人の日, so Tue 1/12.
+        assert_eq!(shown(&f, "fix"), pair("2027-01-12", "2027年1月12日（火）"));
+        assert_eq!(
+            shown(&f, "latest"),
+            pair("2026-12-25", "2026年12月25日（金）")
+        );
+        assert_eq!(shown(&f, "days"), pair("37", "37"));
+        assert_eq!(f.text("days | unit").as_deref(), Some("37日"));
+        // A year-month counts from its first day.
+        assert_eq!(shown(&f, "to_month"), pair("-58", "-58"));
+        assert_eq!(shown(&f, "this_month"), pair("2026-11", "2026年11月"));
+        assert_eq!(shown(&f, "next_month"), pair("2026-12", "2026年12月"));
+        assert_eq!(shown(&f, "past"), pair("true", "はい"));
+        assert_eq!(shown(&f, "plan_name"), pair("契約済み", "契約済み"));
+        assert_eq!(shown(&f, "pref_name"), pair("神奈川県", "神奈川県"));
+        assert_eq!(shown(&f, "table_name").map(|x| x.0), Some("歯科".into()));
+        assert_eq!(shown(&f, "contact"), pair("受付 港 花子", "受付 港 花子"));
+        assert_eq!(shown(&f, "code"), pair("1431234567", "1431234567"));
+        assert_eq!(shown(&f, "day"), pair("2027-01-04", "2027年1月4日（月）"));
+        assert_eq!(shown(&f, "kind"), pair("CAF", "CAF"));
+        assert_eq!(shown(&f, "number"), pair("1253000113", "1253000113"));
+    }
+
+    #[test]
+    fn absent_or_invalid_inputs_leave_a_fact_absent() {
+        let f = facts_of("person: 港 花子\nid: CAF12\n");
+        // A list the clinic does not have has no items.
+        assert_eq!(shown(&f, "count"), pair("0", "0"));
+        assert_eq!(shown(&f, "fee"), pair("0", "0"));
+        for absent in [
+            "arrive",
+            "days",
+            "past",
+            "plan_name",
+            "code",
+            "kind",
+            "number",
+        ] {
+            assert!(f.get(absent).is_none(), "{absent} should be absent");
+        }
+        // join skips what is absent; first takes the next one.
+        assert_eq!(shown(&f, "contact"), pair("港 花子", "港 花子"));
+        assert_eq!(shown(&f, "day"), pair("2026-11-28", "2026年11月28日（土）"));
+        // `when` not holding: absent; a month ahead is not past.
+        let f = facts_of("month: 2027-02\n");
+        assert_eq!(shown(&f, "past"), pair("false", "いいえ"));
+        assert!(facts_of("n: 1\n").get("past").is_none());
+    }
+
+    #[test]
+    fn a_correction_recomputes_what_depends_on_it() {
+        let (content, _) = load(FACTS, &[]);
+        let mut f = facts_of("start: 2027-01-04\n");
+        assert_eq!(shown(&f, "arrive").map(|x| x.0), Some("2027-01-11".into()));
+        f.map.insert(
+            "start".into(),
+            FactValue::plain("2027-02-01", "2027年2月1日"),
+        );
+        rederive(&mut f, &content);
+        assert_eq!(shown(&f, "arrive").map(|x| x.0), Some("2027-02-08".into()));
+        f.map.remove("start");
+        rederive(&mut f, &content);
+        assert!(
+            f.get("arrive").is_none(),
+            "a fact whose input went away goes too"
+        );
+    }
 }

@@ -50,6 +50,9 @@ pub struct Finding {
     pub field: Option<String>,
     /// The value the row should have.
     pub expect: Option<String>,
+    /// In a generic guide (the help site): when a clinic's guide shows
+    /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
+    pub when: Option<String>,
 }
 
 /// A date that matters to the clinic.
@@ -67,6 +70,9 @@ pub struct KeyDate {
     pub severity: Option<Severity>,
     /// Why the date is a problem (it falls after its deadline), in words.
     pub problem: Option<String>,
+    /// In a generic guide (the help site): when a clinic's guide shows
+    /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
+    pub when: Option<String>,
 }
 
 /// A labelled clinic value for the summary table.
@@ -214,6 +220,21 @@ pub struct GuideRow {
     /// Set when `shown` is not the clinic's data but the value a finding
     /// says to enter instead.
     pub correction: Option<Correction>,
+    /// In a generic guide (the help site): when a clinic's guide shows
+    /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
+    pub when: Option<String>,
+    /// In a generic guide: what the row says instead for a clinic it does
+    /// not concern (`applies:` / `not_applicable:`), with that condition.
+    pub not_applicable: Option<Alternative>,
+}
+
+/// One alternative of a generic guide with its condition in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternative {
+    /// When it is shown (「…の場合」).
+    pub when: String,
+    /// What is shown then.
+    pub text: String,
 }
 
 /// A value a finding corrects: the row shows the value to enter, this keeps
@@ -256,6 +277,9 @@ pub struct GuideNote {
     pub title: Option<String>,
     /// Text with values filled in.
     pub body: Rich,
+    /// In a generic guide (the help site): when a clinic's guide shows
+    /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
+    pub when: Option<String>,
 }
 
 /// A step, evaluated.
@@ -278,9 +302,32 @@ pub struct GuideStep {
     /// Findings attached to this step.
     pub findings: Vec<Finding>,
     /// The list item this step is repeated for (`for_each`), e.g. a terminal name.
+    /// Set when this is a later repetition shown in brief (`repeat_in_full`):
+    /// where the step is shown in full (its picture and table).
+    pub brief_of: Option<BriefOf>,
     pub item: Option<String>,
     /// Notes that apply.
     pub notes: Vec<GuideNote>,
+    /// In a generic guide: that this is repeated for each item of a list, in
+    /// words (「〈端末名称〉の一つずつについて繰り返します」); `None`: not repeated.
+    pub repeat: Option<String>,
+    /// In a generic guide (the help site): when a clinic's guide shows
+    /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
+    pub when: Option<String>,
+}
+
+/// Where a step shown in brief is shown in full.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefOf {
+    /// Key of the full step (`manual/2-2`), for links.
+    pub key: String,
+    /// Label of the repetition it belongs to (「1台目（受付パソコン）」).
+    pub label: String,
+    /// Its printed number.
+    pub number: String,
+    /// The instruction reads the same as there (nothing differs but the
+    /// heading), so a brief print can leave it out.
+    pub same_text: bool,
 }
 
 /// A part, evaluated.
@@ -300,6 +347,12 @@ pub struct GuidePart {
     pub outro: Rich,
     /// The list item this part is repeated for (`for_each`).
     pub item: Option<String>,
+    /// In a generic guide: that this is repeated for each item of a list, in
+    /// words (「〈端末名称〉の一つずつについて繰り返します」); `None`: not repeated.
+    pub repeat: Option<String>,
+    /// In a generic guide (the help site): when a clinic's guide shows
+    /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
+    pub when: Option<String>,
 }
 
 /// One manual applied to one clinic.
@@ -315,6 +368,9 @@ pub struct GuideManual {
     pub summary: Rich,
     /// Checklist items that apply.
     pub checklist: Vec<Rich>,
+    /// In a generic guide: when each checklist item is shown, in words
+    /// (same order as `checklist`; empty in a clinic's guide).
+    pub checklist_when: Vec<Option<String>>,
     /// Dates that follow, in date order.
     pub dates: Vec<KeyDate>,
     /// Parts.
@@ -336,6 +392,9 @@ pub struct Guide {
     /// The theme's wording, the one source every renderer words from.
     #[serde(skip)]
     pub strings: Arc<Strings>,
+    /// The vendor's branding (name, phone, logo, public URL).
+    #[serde(skip)]
+    pub branding: Arc<crate::branding::Branding>,
     /// Output key of the clinic (folder name).
     pub clinic_key: String,
     /// Clinic name.
@@ -358,6 +417,9 @@ pub struct Guide {
     pub issues: Vec<DataIssue>,
     /// The manuals, in order.
     pub manuals: Vec<GuideManual>,
+    /// True for the generic guide (the help site): no clinic, every value
+    /// named by its label, every alternative kept with its condition.
+    pub generic: bool,
 }
 
 impl Guide {

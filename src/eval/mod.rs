@@ -6,15 +6,68 @@
 
 pub mod dates;
 pub mod facts;
+pub mod generic;
 pub mod guide;
 
 use crate::model::clinic::Clinic;
-use crate::model::manual::{Callout, Content, Control, Manual, Row, ValueSource};
+use crate::model::manual::{Callout, Cased, Content, Control, Manual, Row, ValueSource};
 use crate::model::rich::{Inline, Rich};
 use crate::model::rule::{Condition, Op};
 use facts::Facts;
+use generic::Generic;
 use guide::*;
 use jiff::civil::Date;
+
+/// How conditions and placeholders are read: for one clinic (its facts), or
+/// generically for no clinic (the help site), where every alternative is
+/// kept with its condition in words and every value is named by its label.
+#[derive(Clone, Copy)]
+struct Ev<'a> {
+    content: &'a Content,
+    generic: Option<&'a Generic<'a>>,
+}
+
+impl Ev<'_> {
+    /// Whether something conditional is shown, and when: `None` = not for
+    /// this clinic; `Some(None)` = shown; `Some(Some(words))` = the generic
+    /// guide keeps it with its condition in words.
+    fn show(&self, c: Option<&Condition>, facts: &Facts) -> Option<Option<String>> {
+        match (c, self.generic) {
+            (None, _) => Some(None),
+            (Some(c), Some(g)) => Some(Some(g.case(c))),
+            (Some(c), None) => holds(c, facts).then_some(None),
+        }
+    }
+
+    fn rich(&self, r: &Rich, facts: &Facts) -> Rich {
+        match self.generic {
+            Some(g) => g.resolve(r),
+            None => resolve_rich(r, facts, self.content),
+        }
+    }
+
+    fn line(&self, s: &str, facts: &Facts) -> String {
+        match self.generic {
+            Some(g) => g.line(s),
+            None => resolve_line(s, facts),
+        }
+    }
+
+    /// The alternative that applies (generic: every alternative, each
+    /// headed by its condition); `None` when nothing is defined for the case.
+    fn pick_opt(&self, c: &Cased<Rich>, facts: &Facts) -> Option<Rich> {
+        match self.generic {
+            Some(g) => (!c.is_none()).then(|| g.all(c)),
+            None => c
+                .pick(|w| holds(w, facts))
+                .map(|r| resolve_rich(r, facts, self.content)),
+        }
+    }
+
+    fn pick(&self, c: &Cased<Rich>, facts: &Facts) -> Rich {
+        self.pick_opt(c, facts).unwrap_or_default()
+    }
+}
 
 /// Evaluates every manual of `content` for `clinic` as of `today`.
 pub fn evaluate(content: &Content, clinic: &Clinic, today: Date) -> Guide {
@@ -30,41 +83,75 @@ pub fn evaluate(content: &Content, clinic: &Clinic, today: Date) -> Guide {
 /// evaluated with the value to enter; the wrong value is named only in the
 /// finding.
 pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> Guide {
+    let ev = Ev {
+        content,
+        generic: None,
+    };
+    build_guide(ev, &clinic.key, data)
+}
+
+/// Evaluates every manual of `content` for no clinic at all: the guide the
+/// help site renders. No condition can be decided, so every alternative
+/// (cases and otherwise, `applies`/`not_applicable`, `when`, rules) is kept
+/// and labelled with its condition in words; `for_each` shows once; every
+/// value is a named blank 〈label〉 ([`Shown::Missing`] in rows).
+pub fn evaluate_generic(content: &Content) -> Guide {
+    let g = Generic::new(content);
+    let ev = Ev {
+        content,
+        generic: Some(&g),
+    };
+    build_guide(ev, "", &Facts::default())
+}
+
+fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
+    let content = ev.content;
     let mut findings: Vec<Finding> = content
         .rules
         .iter()
-        .filter(|r| holds(&r.when, data))
+        .filter(|r| ev.generic.is_some() || holds(&r.when, data))
         .filter(|r| {
             r.step
                 .as_ref()
                 .is_none_or(|s| find_step(content, s).is_some())
         })
         .map(|r| {
-            let pick = |c: &crate::model::manual::Cased<Rich>| {
-                c.pick(|w| holds(w, data))
-                    .map(|x| resolve_rich(x, data, content))
-                    .unwrap_or_default()
-            };
             let at = r.step.as_ref().and_then(|id| find_step(content, id));
             Finding {
                 rule: r.id.clone(),
                 severity: r.severity,
-                title: resolve_line(&r.title, data),
-                message: pick(&r.message),
-                consequence: pick(&r.consequence),
+                title: ev.line(&r.title, data),
+                message: ev.pick(&r.message, data),
+                consequence: ev.pick(&r.consequence, data),
                 step: r.step.clone(),
                 step_number: at.map(|(_, s)| s.number.clone()),
                 step_key: at.map(|(m, s)| format!("{}/{}", m.id, s.id)),
                 field: r.field.clone(),
-                expect: r.expect.as_ref().map(|e| expected_value(e, data).1),
+                expect: r.expect.as_ref().map(|e| match ev.generic {
+                    Some(g) => g.line(e),
+                    None => expected_value(e, data).1,
+                }),
+                when: ev.generic.map(|g| {
+                    let said = r.applies_when.trim();
+                    if said.is_empty() {
+                        g.case(&r.when)
+                    } else {
+                        said.to_string()
+                    }
+                }),
             }
         })
         .collect();
-    findings.sort_by_key(|f| f.severity);
-    let (mut facts, corrections) = corrected_facts(content, data, &findings);
+    let (mut facts, corrections) = if ev.generic.is_some() {
+        // Content order: the help site lists every rule as written.
+        (data.clone(), Corrections::new())
+    } else {
+        findings.sort_by_key(|f| f.severity);
+        corrected_facts(content, data, &findings)
+    };
     // `finding.<rule id>`: conditions can ask whether a rule fired (its
     // condition read the data, which corrections have since replaced).
-    for f in &findings {
+    for f in findings.iter().filter(|_| ev.generic.is_none()) {
         facts.map.insert(
             format!("finding.{}", f.rule),
             facts::FactValue::plain("true", "はい"),
@@ -74,13 +161,17 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
     let manuals = content
         .manuals
         .iter()
-        .map(|m| eval_manual(m, content, facts, &findings, &corrections))
+        .map(|m| eval_manual(m, ev, facts, &findings, &corrections))
         .collect();
-    let text = |p: &str| facts.get(p).map(|f| f.display.clone()).unwrap_or_default();
+    let text = |p: &str| match ev.generic {
+        Some(_) => content.strings.get("generic_clinic").to_string(),
+        None => facts.get(p).map(|f| f.display.clone()).unwrap_or_default(),
+    };
     let fact_rows = content
         .fields
         .fields
         .iter()
+        .filter(|f| content.shows_field(&f.path))
         .filter_map(|f| {
             facts.get(&f.path).map(|v| {
                 let corrected = corrections.contains_key(&f.path);
@@ -114,7 +205,8 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
         ),
         documents,
         strings: content.strings.clone(),
-        clinic_key: clinic.key.clone(),
+        branding: content.branding.clone(),
+        clinic_key: clinic_key.to_string(),
         clinic_name: text("name"),
         institution_code: facts
             .get("institution_code_10")
@@ -129,6 +221,7 @@ pub fn evaluate_with_facts(content: &Content, clinic: &Clinic, data: &Facts) -> 
         findings,
         issues,
         manuals,
+        generic: ev.generic.is_some(),
     }
 }
 
@@ -216,15 +309,23 @@ struct Rep {
     facts: Facts,
     suffix: String,
     prefix: String,
+    /// The heading label alone (「1台目（受付パソコン）」).
+    label: String,
     item: Option<String>,
 }
 
-fn repetitions(for_each: Option<&crate::model::manual::ForEach>, facts: &Facts) -> Vec<Rep> {
-    let Some(fe) = for_each else {
+fn repetitions(
+    for_each: Option<&crate::model::manual::ForEach>,
+    facts: &Facts,
+    ev: Ev,
+) -> Vec<Rep> {
+    // The generic guide shows a repeated part or step once, its values named.
+    let Some(fe) = for_each.filter(|_| ev.generic.is_none()) else {
         return vec![Rep {
             facts: facts.clone(),
             suffix: String::new(),
             prefix: String::new(),
+            label: String::new(),
             item: None,
         }];
     };
@@ -251,8 +352,9 @@ fn repetitions(for_each: Option<&crate::model::manual::ForEach>, facts: &Facts) 
                 "each.count".into(),
                 facts::FactValue::plain(count.to_string(), count.to_string()),
             );
+            let label = resolve_line(&fe.label, &f);
             let prefix = if count > 1 {
-                format!("{}: ", resolve_line(&fe.label, &f))
+                format!("{label}: ")
             } else {
                 String::new()
             };
@@ -264,6 +366,7 @@ fn repetitions(for_each: Option<&crate::model::manual::ForEach>, facts: &Facts) 
                     String::new()
                 },
                 prefix,
+                label,
                 item: Some(item),
             }
         })
@@ -272,25 +375,29 @@ fn repetitions(for_each: Option<&crate::model::manual::ForEach>, facts: &Facts) 
 
 fn eval_manual(
     manual: &Manual,
-    content: &Content,
+    ev: Ev,
     facts: &Facts,
     findings: &[Finding],
     corrections: &Corrections,
 ) -> GuideManual {
-    let resolve = |r: &Rich| resolve_rich(r, facts, content);
     let mut parts = Vec::new();
     for p in &manual.parts {
-        if !p.when.as_ref().is_none_or(|w| holds(w, facts)) {
+        let Some(part_when) = ev.show(p.when.as_ref(), facts) else {
             continue;
-        }
-        for rep in repetitions(p.for_each.as_ref(), facts) {
+        };
+        // Steps already shown in full in an earlier repetition of the part
+        // (`repeat_in_full`): later ones refer back to them.
+        let in_full = p.for_each.as_ref().and_then(|f| f.repeat_in_full.as_ref());
+        let mut shown_in_full: std::collections::BTreeMap<&str, (BriefOf, String)> =
+            Default::default();
+        for rep in repetitions(p.for_each.as_ref(), facts, ev) {
             let pf = &rep.facts;
             let mut steps = Vec::new();
             for s in &p.steps {
-                if !s.when.as_ref().is_none_or(|w| holds(w, pf)) {
+                let Some(step_when) = ev.show(s.when.as_ref(), pf) else {
                     continue;
-                }
-                for srep in repetitions(s.for_each.as_ref(), pf) {
+                };
+                for srep in repetitions(s.for_each.as_ref(), pf, ev) {
                     let id = format!("{}{}{}", s.id, rep.suffix, srep.suffix);
                     // Findings attach to a step's first repetition only.
                     let first = rep.suffix.is_empty() && srep.suffix.is_empty();
@@ -301,46 +408,81 @@ fn eval_manual(
                         format!("{}{}{}", rep.prefix, srep.prefix, s.title),
                         srep.item.clone().or(rep.item.clone()),
                         &srep.facts,
-                        content,
+                        ev,
                         if first { findings } else { &[] },
                         corrections,
+                        step_when.clone(),
                     ));
+                    if let Some(last) = steps.last_mut() {
+                        last.repeat = repeat_words(s.for_each.as_ref(), ev);
+                        if let Some(in_full) = in_full
+                            && !in_full.contains(&s.id)
+                        {
+                            match shown_in_full.get(s.id.as_str()) {
+                                Some((first, text)) => {
+                                    last.brief_of = Some(BriefOf {
+                                        same_text: *text == last.body.plain_text(),
+                                        ..first.clone()
+                                    })
+                                }
+                                None => {
+                                    shown_in_full.insert(
+                                        &s.id,
+                                        (
+                                            BriefOf {
+                                                key: last.key.clone(),
+                                                label: rep.label.clone(),
+                                                number: last.number.clone(),
+                                                same_text: false,
+                                            },
+                                            last.body.plain_text(),
+                                        ),
+                                    );
+                                }
+                            }
+                        }
+                    }
                 }
             }
             parts.push(GuidePart {
                 id: format!("{}{}", p.id, rep.suffix),
                 number: p.number.clone(),
                 title: format!("{}{}", rep.prefix, p.title),
-                intro: p
-                    .intro
-                    .pick(|w| holds(w, pf))
-                    .map(|r| resolve_rich(r, pf, content))
-                    .unwrap_or_default(),
-                outro: resolve_rich(&p.outro, pf, content),
+                intro: ev.pick(&p.intro, pf),
+                outro: ev.rich(&p.outro, pf),
                 steps,
                 item: rep.item.clone(),
+                when: part_when.clone(),
+                repeat: repeat_words(p.for_each.as_ref(), ev),
             });
+        }
+    }
+    let mut checklist = Vec::new();
+    let mut checklist_when = Vec::new();
+    for c in &manual.checklist {
+        let Some(when) = ev.show(c.when.as_ref(), facts) else {
+            continue;
+        };
+        if let Some(text) = ev.pick_opt(&c.text, facts) {
+            checklist.push(text);
+            checklist_when.push(when);
         }
     }
     GuideManual {
         id: manual.id.clone(),
         title: manual.title.clone(),
         version: manual.version.clone(),
-        summary: resolve(&manual.summary),
-        checklist: manual
-            .checklist
-            .iter()
-            .filter(|c| c.when.as_ref().is_none_or(|w| holds(w, facts)))
-            .filter_map(|c| c.text.pick(|w| holds(w, facts)).map(resolve))
-            .collect(),
-        dates: key_dates(manual, facts),
+        summary: ev.rich(&manual.summary, facts),
+        checklist,
+        checklist_when,
+        dates: key_dates(manual, facts, ev),
         parts,
-        closing: resolve(&manual.closing),
+        closing: ev.rich(&manual.closing, facts),
         contacts: manual
             .contacts
             .iter()
             .map(|c| crate::model::manual::Contact {
-                note: resolve(&c.note),
+                note: ev.rich(&c.note, facts),
                 ..c.clone()
             })
             .collect(),
@@ -355,14 +497,11 @@ fn eval_step(
     title: String,
     item: Option<String>,
     facts: &Facts,
-    content: &Content,
+    ev: Ev,
     findings: &[Finding],
     corrections: &Corrections,
+    when: Option<String>,
 ) -> GuideStep {
-    let resolve = |r: &Rich| resolve_rich(r, facts, content);
-    let pick = |c: &crate::model::manual::Cased<Rich>| {
-        c.pick(|w| holds(w, facts)).map(resolve).unwrap_or_default()
-    };
     let step_findings: Vec<Finding> = findings
         .iter()
         .filter(|f| f.step.as_deref() == Some(format!("{manual_id}/{}", s.id).as_str()))
@@ -373,38 +512,58 @@ fn eval_step(
         id,
         number: s.number.clone(),
         title,
-        body: pick(&s.body),
+        body: ev.pick(&s.body, facts),
         screen: s.screen.as_ref().map(|sc| GuideScreen {
             kind: sc.kind,
             frame: sc.frame.clone(),
             title: sc.title.clone(),
             url: sc.url.clone(),
-            lead: resolve(&sc.lead),
+            lead: ev.rich(&sc.lead, facts),
             rows: sc
                 .rows
                 .iter()
-                .filter(|r| r.when.as_ref().is_none_or(|w| holds(w, facts)))
-                .map(|r| eval_row(r, facts, content, &step_findings, corrections))
+                .filter_map(|r| {
+                    let when = ev.show(r.when.as_ref(), facts)?;
+                    Some(match ev.generic {
+                        Some(g) => generic_row(r, g, ev.content, when),
+                        None => eval_row(r, facts, ev.content, &step_findings, corrections),
+                    })
+                })
                 .collect(),
             buttons: sc.buttons.clone(),
         }),
+        brief_of: None,
         screenshot: s.screenshot.clone(),
         notes: s
             .notes
             .iter()
-            .filter(|n| n.when.as_ref().is_none_or(|w| holds(w, facts)))
             .filter_map(|n| {
-                let body = n.body.pick(|w| holds(w, facts))?;
+                let when = ev.show(n.when.as_ref(), facts)?;
+                let body = ev.pick_opt(&n.body, facts)?;
                 Some(GuideNote {
                     kind: n.kind,
-                    title: n.title.as_ref().map(|t| resolve_line(t, facts)),
-                    body: resolve(body),
+                    title: n.title.as_ref().map(|t| ev.line(t, facts)),
+                    body,
+                    when,
                 })
             })
             .collect(),
         findings: step_findings,
         item,
+        when,
+        repeat: None,
     }
+}
+
+/// In the generic guide, a `for_each` in words (「〈端末名称〉の一つずつについて
+/// 繰り返します」); `None` in a clinic's guide, where it is repeated instead.
+fn repeat_words(for_each: Option<&crate::model::manual::ForEach>, ev: Ev) -> Option<String> {
+    let (fe, g) = (for_each?, ev.generic?);
+    Some(
+        ev.content
+            .strings
+            .fill("generic_repeat", &[("list", &g.named(&fe.list))]),
+    )
 }
 
 /// The manual and step a rule's `step:` names (`manual/step`, resolved at load).
@@ -419,6 +578,7 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         Condition::All { of } => of.iter().all(|c| holds(c, facts)),
         Condition::Any { of } => of.iter().any(|c| holds(c, facts)),
         Condition::Not { of } => !holds(of, facts),
+        Condition::Said { of, .. } => holds(of, facts),
         Condition::Present { fact } => facts.get(fact).is_some(),
         Condition::Absent { fact } => facts.get(fact).is_none(),
         Condition::Invalid { fact } => facts.invalid.iter().any(|f| f == fact),
@@ -460,16 +620,16 @@ fn compare(left: &str, op: Op, right: &str) -> bool {
 /// Replaces placeholders by the clinic's values (or a visible "missing" mark).
 pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Content) -> Rich {
     r.map_inlines(&mut |i| match i {
-        Inline::Placeholder { path } => Some(match facts.get(path) {
-            Some(f) => Inline::Value {
-                path: path.clone(),
-                text: f.display.clone(),
-            },
-            None => Inline::Missing {
-                path: path.clone(),
-                label: content.fields.label(path).to_string(),
-            },
-        }),
+        Inline::Placeholder { path: expr } => {
+            let path = crate::model::facts::FactRef::parse(expr).path.to_string();
+            Some(match facts.text(expr) {
+                Some(text) => Inline::Value { path, text },
+                None => Inline::Missing {
+                    label: content.fact_label(&path).unwrap_or(&path).to_string(),
+                    path,
+                },
+            })
+        }
         _ => None,
     })
 }
@@ -484,8 +644,8 @@ pub fn resolve_line(s: &str, facts: &Facts) -> String {
         };
         let path = rest[start + 2..start + 2 + len].trim();
         out.push_str(&rest[..start]);
-        match facts.get(path) {
-            Some(f) => out.push_str(&f.display),
+        match facts.text(path) {
+            Some(t) => out.push_str(&t),
             None => out.push_str(&rest[start..start + 4 + len]),
         }
         rest = &rest[start + 4 + len..];
@@ -533,7 +693,7 @@ fn eval_row(
                         text: "空欄のままで構いません".to_string(),
                     },
                     None => Shown::Missing {
-                        label: content.fields.label(path).to_string(),
+                        label: content.fact_label(path).unwrap_or(path).to_string(),
                     },
                 }
             }
@@ -550,10 +710,8 @@ fn eval_row(
                     }
                 }
                 Control::Checkbox { .. } => {
-                    if matches!(
-                        f.value.as_str(),
-                        "true" | "yes" | "contracted" | "planned" | "1"
-                    ) {
+                    // Which values tick it is content: options with `checked: true`.
+                    if content.ticks(path, &f.value) {
                         Shown::Checked
                     } else {
                         // The clinic cannot tick it yet (e.g. v6 option not contracted).
@@ -614,10 +772,84 @@ fn eval_row(
         callout,
         flag,
         correction,
+        when: None,
+        not_applicable: None,
     }
 }
 
-fn key_dates(manual: &Manual, facts: &Facts) -> Vec<KeyDate> {
+/// A row of the generic guide: its value named by its label (a named blank,
+/// worded for the control: 〈…〉 を選択), every callout and help alternative
+/// with its condition, and what it says for a clinic it does not concern.
+fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) -> GuideRow {
+    let t = &content.strings;
+    let shown = match (&row.control, &row.value) {
+        (Control::Secret { digits, .. }, _) => Shown::Secret { digits: *digits },
+        (Control::Link | Control::Button { .. }, _) | (_, ValueSource::None) => Shown::Nothing,
+        (Control::Checkbox { .. }, ValueSource::Fixed { .. }) => Shown::Checked,
+        (_, ValueSource::Fixed { text }) => Shown::Value { text: g.line(text) },
+        (_, ValueSource::Field { path }) => Shown::Missing {
+            label: g.label(path).to_string(),
+        },
+    };
+    let display = match (&shown, &row.control) {
+        (Shown::Missing { label }, Control::Radio { .. } | Control::Select { .. }) => {
+            t.fill("generic_choose", &[("label", label)])
+        }
+        (Shown::Missing { label }, Control::YearMonth) => {
+            t.fill("generic_year_month", &[("label", label)])
+        }
+        (Shown::Missing { label }, Control::Checkbox { label: check }) => {
+            t.fill("generic_check", &[("label", label), ("check", check)])
+        }
+        (Shown::Missing { label }, _) => t.fill("generic_value", &[("label", label)]),
+        (Shown::Nothing, _) if row.prefilled => t.get("shown_by_screen").to_string(),
+        _ => shown.display(&row.control, row.highlight, t),
+    };
+    GuideRow {
+        id: row.id.clone(),
+        label: row.label.clone(),
+        required: row.required,
+        control: row.control.clone(),
+        help: g.all(&row.help),
+        is_value: shown.is_value(),
+        shown,
+        display,
+        prefilled: row.prefilled,
+        highlight: row.highlight,
+        callout: row.callout.generic().map(|c| Callout {
+            marker: c.marker,
+            text: g.all_lines(&row.callout, |c| c.text.as_str()),
+            detail: g.resolve(&c.detail),
+        }),
+        flag: None,
+        correction: None,
+        when,
+        not_applicable: row.applies.as_ref().map(|a| Alternative {
+            when: g.case(&Condition::Not {
+                of: Box::new(a.clone()),
+            }),
+            text: g.line(&row.not_applicable),
+        }),
+    }
+}
+
+fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
+    if let Some(g) = ev.generic {
+        // No dates without a clinic: what happens, how it is computed, when.
+        return manual
+            .dates
+            .iter()
+            .map(|d| KeyDate {
+                label: d.label.clone(),
+                iso: String::new(),
+                wareki: g.named(&d.fact),
+                basis: d.basis.clone(),
+                severity: d.severity,
+                problem: None,
+                when: d.when.as_ref().map(|w| g.case(w)),
+            })
+            .collect();
+    }
     let mut out: Vec<KeyDate> = manual
         .dates
         .iter()
@@ -655,6 +887,7 @@ fn key_dates(manual: &Manual, facts: &Facts) -> Vec<KeyDate> {
                     d.severity
                 },
                 problem,
+                when: None,
             })
         })
         .collect();

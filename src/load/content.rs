@@ -9,6 +9,7 @@ use super::yaml::{self, pos};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::SourcePos;
 use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat};
+use crate::model::facts::{BUILT_IN, FactType};
 use crate::model::manual::{
     Button, Callout, Case, Cased, ChecklistItem, Choice, Contact, Content, Control, DateItem,
     ForEach, Frame, Manual, Note, NoteKind, Part, Row, Screen, ScreenKind, Step, ValueSource,
@@ -150,6 +151,9 @@ struct RawManual {
     /// The frame of this manual's screens unless a screen names another.
     #[serde(default)]
     frame: Option<Spanned<String>>,
+    /// Derived facts this manual declares (shared ones live in `content/facts.yaml`).
+    #[serde(default)]
+    facts: Vec<super::derived::RawDerived>,
 }
 
 #[derive(Deserialize)]
@@ -258,6 +262,8 @@ enum RawForEach {
         list: Spanned<String>,
         #[serde(default)]
         label: Option<String>,
+        #[serde(default)]
+        repeat_in_full: Option<Vec<Spanned<String>>>,
     },
 }
 
@@ -334,6 +340,9 @@ struct RawRow {
 struct RawChoice {
     value: Scalar,
     label: String,
+    /// A checkbox bound to the field is ticked by this option (fields.yaml only).
+    #[serde(default)]
+    checked: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -399,10 +408,13 @@ impl Scalar {
 
 // ---------------------------------------------------------------- conditions
 
-/// `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }`, or `{ fact: x, <op>: v }`.
+/// `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }`, or `{ fact: x, <op>: v }`,
+/// each with an optional `says:` (the condition in words, for the help site).
 #[derive(Deserialize, Debug, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCond {
+    #[serde(default)]
+    says: Option<String>,
     #[serde(default)]
     all: Option<Vec<RawCond>>,
     #[serde(default)]
@@ -437,7 +449,18 @@ pub(crate) struct RawCond {
 pub(crate) type FactCheck<'a> = &'a dyn Fn(&str) -> bool;
 
 impl Ctx<'_> {
-    fn cond(&mut self, raw: &RawCond, at: &SourcePos, known: FactCheck) -> Condition {
+    pub(crate) fn cond(&mut self, raw: &RawCond, at: &SourcePos, known: FactCheck) -> Condition {
+        let c = self.cond_of(raw, at, known);
+        match raw.says.as_deref().map(str::trim) {
+            Some(says) if !says.is_empty() => Condition::Said {
+                says: says.to_string(),
+                of: Box::new(c),
+            },
+            _ => c,
+        }
+    }
+
+    fn cond_of(&mut self, raw: &RawCond, at: &SourcePos, known: FactCheck) -> Condition {
         if let Some(of) = &raw.all {
             return Condition::All {
                 of: of.iter().map(|c| self.cond(c, at, known)).collect(),
@@ -617,39 +640,6 @@ struct RawConstants {
     constants: BTreeMap<String, f64>,
 }
 
-/// Facts computed by evaluation in addition to the clinic's fields.
-pub const DERIVED_FACTS: &[&str] = &[
-    "today",
-    "certificates",
-    "certificate_fee",
-    "days_until_installation",
-    "days_until_start_month",
-    "start_month_past",
-    "latest_safe_application_date",
-    "notice_arrival_date",
-    "line_fix_date",
-    "certificate_valid_until",
-    "institution_code_10",
-    "prefecture_name",
-    "contact.full",
-    "suggested_start_month",
-    "each.item",
-    "each.number",
-    "each.count",
-];
-
-/// `<path>_kind` / `<path>_number` of a customer_id field (derived facts).
-fn id_part(fields: &FieldCatalog, f: &str) -> bool {
-    [f.strip_suffix("_kind"), f.strip_suffix("_number")]
-        .into_iter()
-        .flatten()
-        .any(|p| {
-            fields
-                .get(p)
-                .is_some_and(|d| d.kind == FieldKind::CustomerId)
-        })
-}
-
 /// The frame name meaning "a plain window".
 const NO_FRAME: &str = "none";
 
@@ -696,15 +686,48 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
         }
     }
 
+    // Manuals are read before rules: they may declare derived facts.
+    let mut manuals: Vec<(RawManual, Arc<PathBuf>)> = Vec::new();
+    for path in yaml_files(&dir.join("manuals")) {
+        if path.file_name().and_then(|n| n.to_str()) != Some("manual.yaml") {
+            continue;
+        }
+        let Some((text, file)) = read(&path, &mut diags) else {
+            continue;
+        };
+        match yaml::from_str::<RawManual>(&text, &file) {
+            Ok(raw) => manuals.push((raw, file)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut declared = Vec::new();
+    let facts_path = dir.join("facts.yaml");
+    if facts_path.exists()
+        && let Some((text, file)) = read(&facts_path, &mut diags)
+    {
+        match yaml::from_str::<super::derived::RawFactsFile>(&text, &file) {
+            Ok(raw) => declared.extend(raw.facts.into_iter().map(|f| (f, file.clone()))),
+            Err(d) => diags.push(d),
+        }
+    }
+    for (raw, file) in &mut manuals {
+        declared.extend(
+            std::mem::take(&mut raw.facts)
+                .into_iter()
+                .map(|f| (f, file.clone())),
+        );
+    }
+    content.derived = super::derived::convert(declared, &content, &mut diags);
+
     let field_paths: BTreeSet<String> = content
         .fields
         .fields
         .iter()
         .map(|f| f.path.clone())
+        .chain(content.derived.iter().map(|d| d.name.clone()))
+        .chain(BUILT_IN.iter().map(|(p, _, _)| p.to_string()))
         .collect();
-    let known = |f: &str| {
-        field_paths.contains(f) || DERIVED_FACTS.contains(&f) || id_part(&content.fields, f)
-    };
+    let known = |f: &str| field_paths.contains(f);
 
     for path in yaml_files(&dir.join("rules")) {
         let Some((text, file)) = read(&path, &mut diags) else {
@@ -730,30 +753,20 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
             || f.strip_prefix("finding.")
                 .is_some_and(|id| rule_ids.contains(id))
     };
-    for path in yaml_files(&dir.join("manuals")) {
-        if path.file_name().and_then(|n| n.to_str()) != Some("manual.yaml") {
-            continue;
-        }
-        let Some((text, file)) = read(&path, &mut diags) else {
-            continue;
+    for (raw, file) in manuals {
+        let mut ctx = Ctx {
+            file,
+            diags: &mut diags,
         };
-        match yaml::from_str::<RawManual>(&text, &file) {
-            Ok(raw) => {
-                let mut ctx = Ctx {
-                    file: file.clone(),
-                    diags: &mut diags,
-                };
-                let m = ctx.manual(raw, &known, &content.fields, &frames);
-                content.manuals.push(m);
-            }
-            Err(d) => diags.push(d),
-        }
+        let m = ctx.manual(raw, &known, &content, &frames);
+        content.manuals.push(m);
     }
     content
         .manuals
         .sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
     resolve_rule_steps(&mut content, &mut diags);
     cross_check(&content, &mut diags);
+    content.used_fields = Some(super::derived::check_uses(&content, &mut diags));
     (content, diags)
 }
 
@@ -810,7 +823,14 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("add `options: [{ value: ..., label: ... }]`"),
             );
         }
+        let checked: Vec<String> = f
+            .options
+            .iter()
+            .filter(|c| c.checked.as_ref().is_some_and(|x| x.value))
+            .map(|c| c.value.text())
+            .collect();
         fields.push(FieldDef {
+            checked,
             path: f.path.value,
             label: f.label,
             kind: f.kind,
@@ -946,9 +966,10 @@ impl Ctx<'_> {
         &mut self,
         m: RawManual,
         known: FactCheck,
-        fields: &FieldCatalog,
+        content: &Content,
         shared_frames: &BTreeMap<String, Frame>,
     ) -> Manual {
+        let fields = &content.fields;
         let at = pos(&self.file, &m.id.referenced);
         let mut frames = shared_frames.clone();
         self.frames(m.frames, &mut frames);
@@ -1037,7 +1058,7 @@ impl Ctx<'_> {
                         Some(f) => self.frame_named(f, &frames),
                         None => default_frame.clone(),
                     };
-                    self.screen(sc, frame, fields, known)
+                    self.screen(sc, frame, content, known)
                 });
                 let notes = s
                     .notes
@@ -1059,7 +1080,7 @@ impl Ctx<'_> {
                 steps.push(Step {
                     number: s.number.unwrap_or_else(|| s.id.value.clone()),
                     when: s.when.as_ref().map(|w| self.cond(w, &spos, known)),
-                    for_each: s.for_each.map(|f| self.for_each(f, fields)),
+                    for_each: s.for_each.map(|f| self.for_each(f, fields).0),
                     id: s.id.value,
                     title: s.title,
                     body: self.cased_md(&s.body, &spos, known),
@@ -1071,7 +1092,11 @@ impl Ctx<'_> {
             }
             parts.push(Part {
                 when: p.when.as_ref().map(|w| self.cond(w, &ppos, known)),
-                for_each: p.for_each.map(|f| self.for_each(f, fields)),
+                for_each: p.for_each.map(|f| {
+                    let (fe, in_full) = self.for_each(f, fields);
+                    self.check_in_full(in_full, &steps, &ppos);
+                    fe
+                }),
                 id: p.id.value,
                 number: p.number,
                 title: p.title,
@@ -1097,11 +1122,29 @@ impl Ctx<'_> {
         }
     }
 
-    fn for_each(&mut self, f: RawForEach, fields: &FieldCatalog) -> ForEach {
-        let (list, label) = match f {
-            RawForEach::List(l) => (l, None),
-            RawForEach::Full { list, label } => (list, label),
+    /// The repetition, and the steps `repeat_in_full` names with their positions.
+    fn for_each(
+        &mut self,
+        f: RawForEach,
+        fields: &FieldCatalog,
+    ) -> (ForEach, Vec<(String, SourcePos)>) {
+        let (list, label, in_full) = match f {
+            RawForEach::List(l) => (l, None, None),
+            RawForEach::Full {
+                list,
+                label,
+                repeat_in_full,
+            } => (list, label, repeat_in_full),
         };
+        let named = in_full
+            .as_ref()
+            .map(|v| {
+                v.iter()
+                    // Items of a flow list may carry no position: then the part's.
+                    .map(|s| (s.value.clone(), pos(&self.file, &s.referenced)))
+                    .collect()
+            })
+            .unwrap_or_default();
         match fields.get(&list.value) {
             Some(def) if def.kind == FieldKind::List => {}
             _ => self.diags.push(
@@ -1112,9 +1155,28 @@ impl Ctx<'_> {
                 .with_help("use a field of kind `list` from content/fields.yaml, e.g. `terminals`"),
             ),
         }
-        ForEach {
+        let fe = ForEach {
             list: list.value,
             label: label.unwrap_or_else(|| "{{ each.number }}件目".to_string()),
+            repeat_in_full: in_full.map(|v| v.into_iter().map(|s| s.value).collect()),
+        };
+        (fe, named)
+    }
+
+    /// Every id in `repeat_in_full` names a step of the part.
+    fn check_in_full(&mut self, named: Vec<(String, SourcePos)>, steps: &[Step], part: &SourcePos) {
+        for (id, at) in named {
+            let at = if at.line == 0 { part.clone() } else { at };
+            if !steps.iter().any(|s| s.id == id) {
+                let known: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+                self.diags.push(
+                    Diagnostic::error(
+                        at,
+                        format!("`repeat_in_full` names {id:?}, which is not a step of this part"),
+                    )
+                    .with_help(format!("use ids of the part's steps: {}", known.join(", "))),
+                );
+            }
         }
     }
 
@@ -1122,13 +1184,13 @@ impl Ctx<'_> {
         &mut self,
         sc: RawScreen,
         frame: Option<Frame>,
-        fields: &FieldCatalog,
+        content: &Content,
         known: FactCheck,
     ) -> Screen {
         let spos = pos(&self.file, &sc.kind.referenced);
         let mut rows = Vec::new();
         for r in sc.rows {
-            rows.push(self.row(r, fields, known));
+            rows.push(self.row(r, content, known));
         }
         Screen {
             kind: sc.kind.value,
@@ -1193,7 +1255,8 @@ impl Ctx<'_> {
         Cased { cases, otherwise }
     }
 
-    fn row(&mut self, r: RawRow, fields: &FieldCatalog, known: FactCheck) -> Row {
+    fn row(&mut self, r: RawRow, content: &Content, known: FactCheck) -> Row {
+        let fields = &content.fields;
         let rpos = pos(&self.file, &r.id.referenced);
         let cpos = pos(&self.file, &r.control.referenced);
         let field_def = r.field.as_ref().and_then(|f| fields.get(&f.value));
@@ -1211,6 +1274,17 @@ impl Ctx<'_> {
                 ),
             );
         }
+        for c in r.options.iter().flatten() {
+            if let Some(ch) = &c.checked {
+                self.diags.push(
+                    Diagnostic::error(
+                        pos(&self.file, &ch.referenced),
+                        "`checked` belongs to a field's options in content/fields.yaml",
+                    )
+                    .with_help("say which values tick the checkbox on the field's options, and bind the row with `field:`"),
+                );
+            }
+        }
         let options = match (&r.options, field_def) {
             (Some(o), _) => o
                 .iter()
@@ -1222,11 +1296,41 @@ impl Ctx<'_> {
             (None, Some(def)) => def.options.clone(),
             (None, None) => Vec::new(),
         };
+        let list_field = r
+            .field
+            .as_ref()
+            .filter(|f| content.fact_type(&f.value) == Some(FactType::List));
         let control = match r.control.value.as_str() {
             "text" => Control::Text,
-            "checkbox" => Control::Checkbox {
-                label: r.text.clone().unwrap_or_default(),
-            },
+            "checkbox" => {
+                if let Some(f) = &r.field {
+                    let ticks = field_def.is_some_and(|d| !d.checked.is_empty())
+                        || content.fact_type(&f.value) == Some(FactType::YesNo);
+                    if !ticks && content.fact_type(&f.value).is_some() {
+                        self.diags.push(
+                            Diagnostic::error(
+                                pos(&self.file, &f.referenced),
+                                format!("checkbox row `{}` is bound to `{}`, which no value ticks", r.id.value, f.value),
+                            )
+                            .with_help("bind it to a choice field whose ticking options say `checked: true` in content/fields.yaml, or to a yes/no derived fact (`test:`); `fixed: checked` ticks it for every clinic"),
+                        );
+                    }
+                }
+                Control::Checkbox {
+                    label: r.text.clone().unwrap_or_default(),
+                }
+            }
+            "radio" | "select" if list_field.is_some() => {
+                let f = list_field.map(|f| f.value.as_str()).unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::error(
+                        cpos.clone(),
+                        format!("{} row `{}` is bound to the list field `{f}`: a {} picks one value, a list has several", r.control.value, r.id.value, r.control.value),
+                    )
+                    .with_help(format!("use `control: text` (shows the items joined with 、), or repeat the step with `for_each: {f}` and bind the row to `each.item`")),
+                );
+                Control::Text
+            }
             "radio" | "select" => {
                 if options.is_empty() {
                     self.diags.push(
@@ -1387,9 +1491,6 @@ pub fn step_by_key<'c>(content: &'c Content, key: &str) -> Option<(&'c Manual, &
 }
 
 fn cross_check(content: &Content, diags: &mut Diagnostics) {
-    let field_known = |f: &str| {
-        content.fields.get(f).is_some() || DERIVED_FACTS.contains(&f) || id_part(&content.fields, f)
-    };
     for rule in &content.rules {
         if let Some(step_id) = &rule.step {
             // Unknown and ambiguous steps were reported by resolve_rule_steps.
@@ -1407,36 +1508,6 @@ fn cross_check(content: &Content, diags: &mut Diagnostics) {
                                     .with_help("use a row id of that step's screen"),
                             );
                         }
-                    }
-                }
-            }
-        }
-        for p in rule
-            .message
-            .placeholders()
-            .into_iter()
-            .chain(rule.consequence.placeholders())
-        {
-            if !field_known(p) {
-                diags.push(
-                    Diagnostic::error(
-                        rule.pos.clone(),
-                        format!("rule `{}` uses unknown value `{{{{ {p} }}}}`", rule.id),
-                    )
-                    .with_help("use a field path from content/fields.yaml or a derived fact"),
-                );
-            }
-        }
-    }
-    for m in &content.manuals {
-        for part in &m.parts {
-            for s in &part.steps {
-                for p in s.body.placeholders() {
-                    if !field_known(p) {
-                        diags.push(Diagnostic::error(
-                            s.pos.clone(),
-                            format!("step `{}` uses unknown value `{{{{ {p} }}}}`", s.id),
-                        ));
                     }
                 }
             }

@@ -219,7 +219,7 @@ fn split_placeholders(text: &str, out: &mut Vec<Inline>) {
         if path.is_empty()
             || !path
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '|' | ' '))
         {
             break;
         }

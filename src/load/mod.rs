@@ -5,6 +5,7 @@
 
 pub mod clinics;
 pub mod content;
+pub mod derived;
 pub mod limits;
 pub mod markdown;
 pub mod screenshot;

@@ -66,6 +66,9 @@ pub struct FieldDef {
     pub options: Vec<Choice>,
     /// Formats of a `customer_id` field.
     pub formats: Vec<IdFormat>,
+    /// Option values that tick a checkbox bound to this field (`checked: true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checked: Vec<String>,
     /// Column headers that mean this field in CSV/XLSX imports.
     pub headers: Vec<String>,
     /// Explanation for the schema and error messages.

@@ -110,29 +110,6 @@ impl<T> Cased<T> {
 }
 
 impl Cased<Rich> {
-    /// All alternatives as one text for generic pages: each case headed by
-    /// its condition in words (`describe`), then the text for other cases.
-    pub fn flatten(&self, describe: &dyn Fn(&Condition) -> String) -> Rich {
-        if !self.has_cases() {
-            return self.otherwise.clone().unwrap_or_default();
-        }
-        use super::rich::{Block, Inline};
-        let mut out = Vec::new();
-        for (when, text) in self.alternatives() {
-            let head = match when {
-                Some(c) => format!("【{}の場合】", describe(c)),
-                None => "【それ以外の場合】".to_string(),
-            };
-            out.push(Block::Paragraph {
-                inlines: vec![Inline::Strong {
-                    inlines: vec![Inline::Text { text: head }],
-                }],
-            });
-            out.extend(text.0.iter().cloned());
-        }
-        Rich(out)
-    }
-
     /// Every placeholder path of every alternative.
     pub fn placeholders(&self) -> Vec<&str> {
         self.alternatives()
@@ -223,6 +200,12 @@ pub struct ForEach {
     /// Heading prefix per item, with placeholders (`{{ each.number }}台目`);
     /// printed only when the list has more than one item.
     pub label: String,
+    /// Steps (of a repeated part) that repeat in full for every item. When
+    /// set, every other step is shown in full at its first occurrence only;
+    /// later items show it in brief (its text, no picture), referring back
+    /// to the first (`repeat_in_full: ["2-1"]`; `[]` = all in brief). When
+    /// absent, every step repeats in full.
+    pub repeat_in_full: Option<Vec<String>>,
 }
 
 /// One step the user performs.
@@ -545,7 +528,14 @@ pub struct Content {
     pub fields: super::clinic::FieldCatalog,
     /// Tunable numbers (days, fees) used by evaluation.
     pub constants: BTreeMap<String, f64>,
+    /// Derived facts, each after the facts it reads.
+    pub derived: Vec<super::facts::DerivedFact>,
+    /// Fields the manuals and rules use (directly or through derived facts);
+    /// `None`: every field (content not read by the loader).
+    pub used_fields: Option<std::collections::BTreeSet<String>>,
     /// The theme's wording (headings, labels, what a row shows), the same for
     /// every renderer.
     pub strings: std::sync::Arc<super::strings::Strings>,
+    /// The vendor's branding (tebiki.yaml `vendor:`), the same for every renderer.
+    pub branding: std::sync::Arc<crate::branding::Branding>,
 }

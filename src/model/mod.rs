@@ -6,6 +6,7 @@
 //! evaluated result. Nothing here performs I/O.
 
 pub mod clinic;
+pub mod facts;
 pub mod manual;
 pub mod rich;
 pub mod rule;

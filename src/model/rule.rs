@@ -140,6 +140,14 @@ pub enum Condition {
         /// Fact path.
         fact: String,
     },
+    /// A condition with its own words for the help site (`says:` in
+    /// content): holds when `of` holds.
+    Said {
+        /// The condition in words (「NTT東日本・西日本・光コラボの回線」).
+        says: String,
+        /// The condition itself.
+        of: Box<Condition>,
+    },
 }
 
 impl Condition {
@@ -158,7 +166,7 @@ impl Condition {
                     c.collect(out);
                 }
             }
-            Condition::Not { of } => of.collect(out),
+            Condition::Not { of } | Condition::Said { of, .. } => of.collect(out),
             Condition::Present { fact }
             | Condition::Absent { fact }
             | Condition::In { fact, .. }

@@ -5,7 +5,7 @@
 use super::pdf::{self, Block, CalloutKind, Column, Document, Drawable, Span};
 use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep};
 use crate::model::Severity;
-use crate::model::manual::NoteKind;
+use crate::model::manual::{Control, NoteKind, ScreenKind};
 use crate::model::rich::{Block as RBlock, Inline, Rich};
 use crate::model::strings::{Strings, fill_in};
 use std::collections::BTreeMap;
@@ -38,6 +38,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             ],
         ))],
     });
+    b.extend(super::marks::brand_block(guide));
     if !guide.findings.is_empty() {
         b.push(Block::Heading {
             level: 1,
@@ -162,10 +163,12 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             }
             b.extend(rich(&part.outro));
         }
-        b.push(Block::Spacer(4.0));
         b.extend(rich(&m.closing));
         if !m.contacts.is_empty() {
             b.push(heading3(t.get("contacts")));
+            if let Some(v) = vendor_contact(guide) {
+                b.push(v);
+            }
             for c in &m.contacts {
                 let mut spans = vec![Span::bold(c.name.clone())];
                 if let Some(p) = &c.phone {
@@ -199,6 +202,20 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     }
 }
 
+/// The vendor as the first contact (tebiki.yaml `vendor:`), if set.
+fn vendor_contact(guide: &Guide) -> Option<Block> {
+    let v = &guide.branding;
+    let name = v.name.as_deref()?;
+    let mut spans = vec![Span::bold(
+        guide.strings.fill("vendor_contact", &[("vendor", name)]),
+    )];
+    if let Some(p) = &v.phone {
+        spans.push(Span::normal("　"));
+        spans.push(Span::link(p.clone(), format!("tel:{p}")));
+    }
+    Some(Block::Paragraph(spans))
+}
+
 fn heading3(text: &str) -> Block {
     Block::Heading {
         level: 3,
@@ -210,7 +227,7 @@ fn heading3(text: &str) -> Block {
 
 /// One date style per document, the one the findings' messages use:
 /// `2026年12月1日（火）`.
-fn date_ja(iso: &str) -> String {
+pub(crate) fn date_ja(iso: &str) -> String {
     crate::eval::dates::parse_iso(iso)
         .map(crate::eval::dates::western)
         .unwrap_or_else(|| iso.to_string())
@@ -229,6 +246,33 @@ fn step(
     pictures: &BTreeMap<String, Arc<dyn Drawable>>,
     t: &Strings,
 ) {
+    // A later repetition in brief: number and title with where its picture
+    // is, then its text if it differs from the first's; no picture, no table.
+    if let Some(first) = &s.brief_of {
+        b.push(Block::Heading {
+            level: 3,
+            number: Some(s.number.clone()),
+            text: s.title.clone(),
+            bookmark: false,
+        });
+        // Only a picture is left out; a screen put in words has none.
+        if s.screen.as_ref().is_some_and(|sc| !in_words(sc)) {
+            b.push(Block::Paragraph(vec![Span::small(t.fill(
+                "brief_same_screen",
+                &[("label", &first.label), ("step", &first.number)],
+            ))]));
+        }
+        if !first.same_text {
+            b.extend(rich(&s.body));
+        }
+        if let Some(r) = finding_references(&s.findings, t) {
+            b.push(r);
+        }
+        for n in &s.notes {
+            b.push(note(n));
+        }
+        return;
+    }
     b.push(Block::Heading {
         level: 2,
         number: Some(s.number.clone()),
@@ -260,11 +304,39 @@ fn step(
                 });
             }
         }
-        match pictures.get(&s.key) {
+        // A screen with nothing to fill in (a message, a dialog) is put in
+        // words on paper: its title, text and the button to press.
+        let trivial = in_words(sc);
+        match pictures.get(&s.key).filter(|_| !trivial) {
             Some(pic) => b.push(Block::Figure {
                 drawing: pic.clone(),
                 caption,
             }),
+            None if trivial => {
+                let mut body = rich(&sc.lead);
+                // A short confirmation: the values it shows, one per line.
+                let mut shown = Vec::new();
+                for (i, r) in sc.rows.iter().enumerate() {
+                    if i > 0 {
+                        shown.push(Span::normal("\n"));
+                    }
+                    shown.push(Span::normal(format!("{}　", r.label)));
+                    shown.push(if r.is_value {
+                        Span::value(r.display.clone(), r.id.clone())
+                    } else {
+                        Span::normal(r.display.clone())
+                    });
+                }
+                if !shown.is_empty() {
+                    body.push(Block::Paragraph(shown));
+                }
+                body.push(Block::Paragraph(caption));
+                b.push(Block::Callout {
+                    kind: CalloutKind::Note,
+                    title: None,
+                    body,
+                });
+            }
             None => {
                 // Without a picture the lead is text.
                 b.push(Block::Paragraph(caption));
@@ -295,6 +367,26 @@ fn step(
             drawing: pic.clone(),
             caption: vec![Span::small(shot.alt.clone())],
         });
+    }
+}
+
+/// Whether a screen is put in words on paper instead of a picture: a
+/// message or dialog with nothing to fill in, or a short confirmation (at
+/// most three values shown, none marked). Its words say all the picture would.
+fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
+    match sc.kind {
+        ScreenKind::Dialog | ScreenKind::Message => sc.rows.is_empty(),
+        ScreenKind::Form => {
+            !sc.rows.is_empty()
+                && sc.rows.len() <= 3
+                && sc.rows.iter().all(|r| {
+                    matches!(r.control, Control::Display)
+                        && r.callout.is_none()
+                        && r.correction.is_none()
+                        && r.flag.is_none()
+                })
+        }
+        ScreenKind::Menu => false,
     }
 }
 
@@ -375,7 +467,7 @@ fn severity_kind(s: Severity) -> CalloutKind {
     }
 }
 
-fn severity_key(s: Severity) -> &'static str {
+pub(crate) fn severity_key(s: Severity) -> &'static str {
     match s {
         Severity::Error => "severity_error",
         Severity::Warning => "severity_warning",

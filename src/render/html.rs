@@ -4,14 +4,39 @@
 //! values. Tera escapes every interpolation; rich text arrives pre-escaped.
 
 use super::theme::Theme;
+use crate::branding::Branding;
 use crate::error::{Error, Result};
 use crate::eval::guide::Guide;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A renderer holding compiled templates and the inlined stylesheet.
 pub struct HtmlRenderer {
     tera: tera::Tera,
     css: String,
+    guide_js: String,
+    dashboard_js: String,
+    branding: Arc<Branding>,
+}
+
+/// The vendor's line as templates see it (`brand`): nothing when no
+/// branding is set.
+#[derive(Serialize)]
+struct Brand<'a> {
+    name: Option<&'a str>,
+    phone: Option<&'a str>,
+    /// `data:` URI of the logo (an `<img>` runs no script).
+    logo: Option<String>,
+}
+
+impl<'a> Brand<'a> {
+    fn of(b: &'a Branding) -> Option<Self> {
+        (!b.is_empty()).then(|| Brand {
+            name: b.name.as_deref(),
+            phone: b.phone.as_deref(),
+            logo: b.logo.as_ref().map(|l| l.data_uri()),
+        })
+    }
 }
 
 /// One row of the dashboard.
@@ -25,14 +50,24 @@ pub struct DashboardRow {
     pub code: String,
     /// Prefecture.
     pub prefecture: String,
-    /// Installation date, if known.
+    /// Installation date as printed, if known.
     pub installation: String,
+    /// Installation date `YYYY-MM-DD`, if known.
+    pub installation_date: String,
+    /// Days from the build's date to installation (negative when past).
+    pub days: Option<i64>,
+    /// Worst state: `failed`, `error`, `warning` or `ok`.
+    pub state: &'static str,
+    /// Urgency of the state, 0 (failed) to 3 (ok), for sorting.
+    pub rank: u8,
     /// Number of errors (rules and data).
     pub errors: usize,
     /// Number of warnings.
     pub warnings: usize,
-    /// Headlines of the findings.
-    pub headlines: Vec<String>,
+    /// Findings that need action (errors and warnings), worst first.
+    pub headlines: Vec<Headline>,
+    /// Routine notes (findings of severity info, e.g. the certificate fee).
+    pub routine: Vec<String>,
     /// A guide was written.
     pub ok: bool,
     /// Why not, when it failed.
@@ -41,28 +76,87 @@ pub struct DashboardRow {
     pub has_pdf: bool,
 }
 
+/// A value of the printed sheet.
+#[derive(Serialize)]
+struct SheetRow<'a> {
+    step: &'a str,
+    label: &'a str,
+    display: &'a str,
+    is_value: bool,
+    corrected: bool,
+    missing: bool,
+}
+
+/// A QR code of the printed sheet.
+#[derive(Serialize)]
+struct SheetQr {
+    svg: String,
+    caption: String,
+}
+
+/// A finding as one line of the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Headline {
+    /// `error` or `warning`.
+    pub severity: crate::model::Severity,
+    /// The finding's title.
+    pub title: String,
+}
+
+/// How many clinics are in each state.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DashboardCounts {
+    /// All clinics.
+    pub total: usize,
+    /// No guide written.
+    pub failed: usize,
+    /// With an error.
+    pub error: usize,
+    /// With a warning, no error.
+    pub warning: usize,
+    /// Nothing to act on.
+    pub ok: usize,
+}
+
+impl DashboardCounts {
+    /// Counts `rows` by state.
+    pub fn of(rows: &[DashboardRow]) -> Self {
+        let mut c = Self {
+            total: rows.len(),
+            ..Self::default()
+        };
+        for r in rows {
+            match r.state {
+                "failed" => c.failed += 1,
+                "error" => c.error += 1,
+                "warning" => c.warning += 1,
+                _ => c.ok += 1,
+            }
+        }
+        c
+    }
+}
+
 impl HtmlRenderer {
     /// Compiles the theme's templates.
     pub fn new(theme: &Theme) -> Result<Self> {
         Ok(Self {
             tera: theme.tera()?,
             css: theme.file("static/style.css")?,
+            guide_js: script(theme.file("static/guide.js")?),
+            dashboard_js: script(theme.file("static/dashboard.js")?),
+            branding: Arc::default(),
         })
     }
 
-    fn render<T: Serialize>(
-        &self,
-        template: &str,
-        key: &'static str,
-        value: &T,
-        extra: &[(&'static str, &str)],
-    ) -> Result<String> {
-        let mut ctx = tera::Context::new();
-        ctx.insert(key, value);
+    /// The vendor's branding for the dashboard (a guide shows its own).
+    pub fn with_branding(mut self, branding: Arc<Branding>) -> Self {
+        self.branding = branding;
+        self
+    }
+
+    fn render(&self, template: &str, mut ctx: tera::Context) -> Result<String> {
         ctx.insert("css", &self.css);
-        for (k, v) in extra {
-            ctx.insert(*k, v);
-        }
         self.tera
             .render(template, &ctx)
             .map_err(|e| Error::Template {
@@ -81,20 +175,50 @@ impl HtmlRenderer {
         let mut ctx = tera::Context::new();
         ctx.insert("g", guide);
         ctx.insert("t", &*guide.strings);
-        ctx.insert("css", &self.css);
         ctx.insert("pics", illustrations);
-        self.tera
-            .render("guide.html", &ctx)
-            .map_err(|e| Error::Template {
-                name: "guide.html".into(),
-                message: super::theme::tera_message(&e),
+        ctx.insert("js", &self.guide_js);
+        ctx.insert("brand", &Brand::of(&guide.branding));
+        // The one-page sheet, the same values and codes as sheet.pdf.
+        let rows: Vec<SheetRow> = super::sheet::typed_values(guide)
+            .into_iter()
+            .map(|(s, r)| SheetRow {
+                step: &s.number,
+                label: &r.label,
+                display: &r.display,
+                is_value: r.is_value,
+                corrected: r.correction.is_some(),
+                missing: matches!(r.shown, crate::eval::guide::Shown::Missing { .. }),
             })
+            .collect();
+        ctx.insert("sheet_rows", &rows);
+        let qrs: Vec<SheetQr> = super::sheet::qr_codes(guide)
+            .iter()
+            .map(|q| SheetQr {
+                svg: q.svg(),
+                caption: q.caption().to_string(),
+            })
+            .collect();
+        ctx.insert("sheet_qrs", &qrs);
+        self.render("guide.html", ctx)
     }
 
-    /// Renders the vendor's dashboard of all clinics.
+    /// Renders the vendor's dashboard of all clinics (`rows` in the order
+    /// shown without JavaScript: most urgent first).
     pub fn dashboard(&self, rows: &[DashboardRow], generated: &str) -> Result<String> {
-        self.render("dashboard.html", "rows", &rows, &[("generated", generated)])
+        let mut ctx = tera::Context::new();
+        ctx.insert("rows", rows);
+        ctx.insert("counts", &DashboardCounts::of(rows));
+        ctx.insert("generated", generated);
+        ctx.insert("js", &self.dashboard_js);
+        ctx.insert("brand", &Brand::of(&self.branding));
+        self.render("dashboard.html", ctx)
     }
+}
+
+/// A theme script made safe to inline in `<script>`: a `</` inside it
+/// (in a string, say) would end the element early.
+fn script(js: String) -> String {
+    js.replace("</", "<\\/")
 }
 
 /// Date filters for templates: `{{ "2026-11-24" | wareki }}` → 令和8年11月24日（火）,

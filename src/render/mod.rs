@@ -3,7 +3,9 @@
 
 pub mod handout;
 pub mod html;
+pub mod marks;
 pub mod pdf;
 pub mod pictures;
 pub mod rich_html;
+pub mod sheet;
 pub mod theme;

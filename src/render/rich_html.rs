@@ -101,10 +101,82 @@ fn block(s: &mut String, b: &Block) {
     }
 }
 
+/// Japanese text (not Latin, not a space, not a control character).
+fn japanese(c: char) -> bool {
+    !(c.is_ascii() || c.is_whitespace() || (c.is_alphanumeric() && u32::from(c) < 0x2E80))
+}
+
+/// The first (`first`) or last visible character of an inline.
+fn edge(i: &Inline, first: bool) -> Option<char> {
+    let pick = |t: &str| {
+        if first {
+            t.chars().next()
+        } else {
+            t.chars().next_back()
+        }
+    };
+    match i {
+        Inline::Text { text } | Inline::Code { text } | Inline::Value { text, .. } => pick(text),
+        Inline::Missing { .. } | Inline::Placeholder { .. } => {
+            Some(if first { '〈' } else { '〉' })
+        }
+        Inline::Strong { inlines } | Inline::Emph { inlines } | Inline::Link { inlines, .. } => {
+            if first {
+                inlines.iter().find_map(|i| edge(i, true))
+            } else {
+                inlines.iter().rev().find_map(|i| edge(i, false))
+            }
+        }
+        Inline::SoftBreak | Inline::HardBreak => None,
+    }
+}
+
+/// Values and codes sit on a tinted box that already sets them apart.
+fn boxed(i: &Inline) -> bool {
+    matches!(
+        i,
+        Inline::Value { .. }
+            | Inline::Code { .. }
+            | Inline::Missing { .. }
+            | Inline::Placeholder { .. }
+    )
+}
+
+/// Whether a Western space between `text_side` (a character of plain text)
+/// and the element `other` (whose facing character is `inner`) is padding
+/// that Japanese typesetting drops: 「回線は 光コラボ です」 is written
+/// 「回線は光コラボです」 with 光コラボ marked by its background. Spaces
+/// next to Latin text (「お客さまID CAF…」) stay.
+fn padding(text_side: Option<char>, other: &Inline, inner: Option<char>) -> bool {
+    text_side.is_some_and(japanese)
+        && !matches!(
+            other,
+            Inline::Text { .. } | Inline::SoftBreak | Inline::HardBreak
+        )
+        && (boxed(other) || inner.is_some_and(japanese))
+}
+
 fn inlines_html(s: &mut String, inlines: &[Inline]) {
-    for i in inlines {
+    for (n, i) in inlines.iter().enumerate() {
+        let prev = n.checked_sub(1).and_then(|p| inlines.get(p));
+        let next = inlines.get(n + 1);
         match i {
-            Inline::Text { text } => s.push_str(&escape(text)),
+            Inline::Text { text } => {
+                let mut t = text.as_str();
+                if let Some(p) = prev {
+                    let rest = t.trim_start_matches(' ');
+                    if rest.len() < t.len() && padding(rest.chars().next(), p, edge(p, false)) {
+                        t = rest;
+                    }
+                }
+                if let Some(q) = next {
+                    let rest = t.trim_end_matches(' ');
+                    if rest.len() < t.len() && padding(rest.chars().next_back(), q, edge(q, true)) {
+                        t = rest;
+                    }
+                }
+                s.push_str(&escape(t))
+            }
             Inline::Strong { inlines } => {
                 s.push_str("<strong>");
                 inlines_html(s, inlines);
@@ -146,7 +218,14 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                     escape(label)
                 );
             }
-            Inline::SoftBreak => s.push(' '),
+            // A line break in the source is a space only between Latin words.
+            Inline::SoftBreak => {
+                let before = prev.and_then(|p| edge(p, false));
+                let after = next.and_then(|q| edge(q, true));
+                if !(before.is_some_and(japanese) || after.is_some_and(japanese)) {
+                    s.push(' ');
+                }
+            }
             Inline::HardBreak => s.push_str("<br>"),
         }
     }
@@ -180,6 +259,37 @@ mod tests {
         let h = to_html(&r);
         assert!(!h.contains("<script>"));
         assert!(h.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn no_western_spaces_around_values_in_japanese_text() {
+        let v = |t: &str| Inline::Value {
+            path: "x".into(),
+            text: t.into(),
+        };
+        let txt = |t: &str| Inline::Text { text: t.into() };
+        let r = Rich(vec![Block::Paragraph {
+            inlines: vec![
+                txt("回線は "),
+                v("光コラボ"),
+                txt(" です。お客さまID "),
+                v("CAF0912345678"),
+                txt(" が載っています。"),
+            ],
+        }]);
+        assert_eq!(
+            to_html(&r),
+            "<p>回線は<mark class=\"value\" data-field=\"x\">光コラボ</mark>です。お客さまID <mark class=\"value\" data-field=\"x\">CAF0912345678</mark>が載っています。</p>\n"
+        );
+        // Bold Japanese text loses its padding too; a line break inside
+        // Japanese text is no space, between Latin words it is one.
+        let h = to_html(&parse(
+            "必ず **「1」** を選びます。改行\nしても続きます。\nIP-VPN\nline",
+        ));
+        assert_eq!(
+            h,
+            "<p>必ず<strong>「1」</strong>を選びます。改行しても続きます。IP-VPN line</p>\n"
+        );
     }
 
     #[test]

@@ -23,8 +23,24 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/dashboard.html"),
     ),
     (
+        "templates/vendor.html",
+        include_str!("../../themes/default/templates/vendor.html"),
+    ),
+    (
+        "templates/sheet.html",
+        include_str!("../../themes/default/templates/sheet.html"),
+    ),
+    (
         "static/style.css",
         include_str!("../../themes/default/static/style.css"),
+    ),
+    (
+        "static/guide.js",
+        include_str!("../../themes/default/static/guide.js"),
+    ),
+    (
+        "static/dashboard.js",
+        include_str!("../../themes/default/static/dashboard.js"),
     ),
     (
         "templates/site_base.html",

@@ -78,7 +78,9 @@ impl Default for SceneOptions {
 const WHITE: Color = Color::hex(0xffffff);
 const INK: Color = Color::hex(0x1f2328);
 const MUTED: Color = Color::hex(0x5a6069);
-const PLACEHOLDER: Color = Color::hex(0x8e959e);
+const PLACEHOLDER: Color = Color::hex(0x656b74);
+/// Text of a title bar or header dimmed behind a dialog (on its dark band).
+const DIM_TEXT: Color = Color::hex(0x8e959e);
 const FRAME: Color = Color::hex(0xaab1ba);
 const ADDR_BG: Color = Color::hex(0xe6e9ed);
 const ADDR_BORDER: Color = Color::hex(0xc2c7ce);
@@ -90,10 +92,10 @@ const INPUT_BORDER: Color = Color::hex(0x878e97);
 const PREFILLED_BG: Color = Color::hex(0xf1f3f5);
 const LINK: Color = Color::hex(0x0b57b0);
 const BUTTON_BG: Color = Color::hex(0xf4f5f7);
-const HILITE: Color = Color::hex(0xe8500d);
+const HILITE: Color = Color::hex(0xc44100);
 const CALLOUT_BG: Color = Color::hex(0xfff4e8);
 const WRONG: Color = Color::hex(0xd50000);
-const CORRECT: Color = Color::hex(0x188038);
+const CORRECT: Color = Color::hex(0x146c2e);
 const CORRECT_BG: Color = Color::hex(0xe6f4ea);
 const WARN: Color = Color::hex(0xc77700);
 const MESSAGE_BG: Color = Color::hex(0xeaf2fb);
@@ -666,7 +668,7 @@ impl Builder<'_> {
             &text,
             SMALL,
             true,
-            if self.dim { PLACEHOLDER } else { WHITE },
+            if self.dim { DIM_TEXT } else { WHITE },
             Anchor::Start,
             Role::Chrome,
         );
@@ -710,7 +712,7 @@ impl Builder<'_> {
         let color = Color::hex(frame.color);
         self.band(y, h, if self.dim { dimmed(color) } else { color });
         let text_color = if self.dim {
-            PLACEHOLDER
+            DIM_TEXT
         } else {
             Color::hex(frame.text_color)
         };
@@ -2159,6 +2161,8 @@ pub(crate) mod tests {
             callout: None,
             flag: None,
             correction: None,
+            when: None,
+            not_applicable: None,
         }
     }
 

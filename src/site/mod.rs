@@ -1,9 +1,12 @@
 //! The internal help site: every manual, generically (no clinic data), as
 //! static pages with navigation, a print view and in-browser Japanese search.
 //!
-//! Stages, one submodule each:
-//! [`generic`] (placeholders → 〈label〉, conditions in words) →
-//! [`view`] (content → page-shaped view model) →
+//! The site is one more renderer of the evaluated guide: content is
+//! evaluated by [`crate::eval::evaluate_generic`] (the same evaluator as a
+//! clinic's guide, fed by no clinic: every value a named blank 〈label〉,
+//! every alternative kept with its condition in words), then, one submodule
+//! per stage:
+//! [`view`] (the generic guide → pages with URLs and anchors) →
 //! [`pages`] (URLs, sidebar, breadcrumbs, Tera rendering) and
 //! [`search`] (bigram index + the ranking `search.js` mirrors) →
 //! [`links`] (every internal link must resolve) → written with
@@ -12,7 +15,6 @@
 //!
 //! The only input is [`Content`]: clinic data cannot reach the site.
 
-pub mod generic;
 pub mod links;
 pub mod pages;
 pub mod search;
@@ -89,7 +91,8 @@ pub fn render_site(
     site: &SiteConfig,
     theme: &Theme,
 ) -> Result<(SiteReport, BTreeMap<String, Vec<u8>>)> {
-    let view = view::SiteView::new(content);
+    let guide = crate::eval::evaluate_generic(content);
+    let view = view::SiteView::new(&guide);
     let tera = theme.tera()?;
     let pages = pages::render_all(&view, site, &tera)?;
     let index = search::SearchIndex::build(view.search_docs());

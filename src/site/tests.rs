@@ -2,7 +2,7 @@
 
 use super::search::{SearchIndex, Searcher};
 use super::*;
-use crate::model::rich::{Block, Inline, Rich};
+use crate::model::rich::{Block, Inline};
 
 fn content() -> Content {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
@@ -37,6 +37,8 @@ pub const EXPECTED_FIRST: &[(&str, &[&str])] = &[
     ("払込請求書", &["online-shikaku/usage.html#step-1-3"]),
     ("端末名称", &["online-shikaku/certificate.html#step-2-2"]),
     ("書留", &["online-shikaku/certificate.html#step-2-5"]),
+    // Buttons are indexed as the picture names them (「申請」ボタン).
+    ("申請ボタン", &["online-shikaku/certificate.html#step-2-4"]),
 ];
 
 #[test]
@@ -149,16 +151,22 @@ fn a_broken_link_fails_the_build_naming_page_and_link() {
 #[test]
 fn no_placeholder_survives_and_secrets_are_described_only() {
     let c = content();
-    let v = view::SiteView::new(&c);
+    let v = view::SiteView::new(&crate::eval::evaluate_generic(&c));
     let json = serde_json::to_string(&v).unwrap();
     assert!(!json.contains("{{"), "unresolved placeholder");
-    let r = Rich(vec![Block::Paragraph {
-        inlines: vec![Inline::Placeholder {
-            path: "line.customer_id".into(),
-        }],
-    }]);
-    let g = generic::resolve_generic(&r, &generic::Labels::new(&c));
-    assert!(g.placeholders().is_empty());
+    // A secret row says what to do and never shows a value.
+    let usage = &v.manuals[0].parts[0];
+    let secret = usage
+        .steps
+        .iter()
+        .flat_map(|s| s.screen.iter().flat_map(|sc| &sc.rows))
+        .find(|r| r.enter_html.contains("class=\"secret\""))
+        .expect("a secret row");
+    assert!(
+        secret.enter_text.contains("この資料には記載しません"),
+        "{}",
+        secret.enter_text
+    );
 }
 
 fn ranking_index() -> SearchIndex {

@@ -1,16 +1,21 @@
-//! The help site's view model: content read generically (placeholders as
-//! 〈label〉, conditions in words, rules attached to their steps and rows),
-//! shaped for the `site_*.html` templates and for the search index.
+//! The help site's pages assembled from the generic guide: the same
+//! evaluated model the clinics' guides and handouts are rendered from
+//! ([`crate::eval::evaluate_generic`]: every value a named blank 〈label〉,
+//! every alternative with its condition in words), given URLs and anchors,
+//! rules attached to their steps and rows, shaped for the `site_*.html`
+//! templates and for the search index.
 //!
-//! Nothing here knows any clinic: the only input is [`Content`].
+//! Nothing here evaluates anything and nothing knows any clinic: the only
+//! input is the generic [`Guide`].
 
-use super::generic::{Labels, describe_condition, line_html, line_text, placeholder_html};
 use super::search::Doc;
-use crate::model::manual::{
-    Button, Content, Control, Manual, Part, Row, ScreenKind, Step, ValueSource,
+use crate::eval::guide::{
+    Alternative, Finding, Guide, GuideManual, GuidePart, GuideRow, GuideStep, Shown,
 };
+use crate::model::manual::{Button, Control, ScreenKind};
 use crate::model::rich::Rich;
-use crate::model::rule::{Rule, Severity};
+use crate::model::rule::Severity;
+use crate::model::strings::{Strings, fill_in};
 use crate::render::rich_html::escape;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -95,6 +100,10 @@ pub struct PartView {
     pub number: String,
     /// Title.
     pub title: String,
+    /// When a clinic's guide shows this part, in words (`None`: always).
+    pub condition: Option<String>,
+    /// Repeated for each item of a list, in words.
+    pub repeat: Option<String>,
     /// Text before the steps.
     pub intro: Text,
     /// Text after the steps.
@@ -116,6 +125,10 @@ pub struct StepView {
     pub number: String,
     /// Title.
     pub title: String,
+    /// When a clinic's guide shows this step, in words (`None`: always).
+    pub condition: Option<String>,
+    /// Repeated for each item of a list, in words.
+    pub repeat: Option<String>,
     /// Instruction.
     pub body: Text,
     /// The screen, as a table of rows.
@@ -136,7 +149,7 @@ pub struct ScreenView {
     /// Kind (form, menu, dialog, message).
     pub kind: ScreenKind,
     /// Japanese name of the kind.
-    pub kind_label: &'static str,
+    pub kind_label: String,
     /// Title shown in the screen.
     pub title: String,
     /// Address of the page.
@@ -147,6 +160,8 @@ pub struct ScreenView {
     pub rows: Vec<RowView>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// How a button is named in words (the theme's `site_button`, 「{label}」ボタン).
+    pub button_words: String,
 }
 
 /// One row of a screen table.
@@ -164,6 +179,10 @@ pub struct RowView {
     pub prefilled: bool,
     /// The element to act on.
     pub highlight: bool,
+    /// When a clinic's guide shows this row, in words (`None`: always).
+    pub condition: Option<String>,
+    /// What the row says instead for a clinic it does not concern.
+    pub not_applicable: Option<Alternative>,
     /// What to enter, as escaped HTML (〈label〉, the fixed value, a secret's rule).
     pub enter_html: String,
     /// The same as plain text (search).
@@ -197,7 +216,7 @@ pub struct RuleRef {
     /// Severity.
     pub severity: Severity,
     /// 重要 / 注意 / お知らせ.
-    pub severity_label: &'static str,
+    pub severity_label: String,
     /// Title (plain).
     pub title: String,
 }
@@ -208,7 +227,7 @@ pub struct NoteView {
     /// info, caution, tip, next.
     pub kind: crate::model::manual::NoteKind,
     /// Japanese name of the kind.
-    pub kind_label: &'static str,
+    pub kind_label: String,
     /// Heading.
     pub title: Option<String>,
     /// Text.
@@ -227,7 +246,7 @@ pub struct RuleView {
     /// Severity.
     pub severity: Severity,
     /// 重要 / 注意 / お知らせ.
-    pub severity_label: &'static str,
+    pub severity_label: String,
     /// The condition in words (`applies_when`, or derived from `when`).
     pub applies_when: String,
     /// Title as HTML with placeholders.
@@ -289,45 +308,33 @@ fn unique(base: String, taken: &mut BTreeSet<String>) -> String {
 pub const RULES_PAGE: &str = "rules.html";
 
 impl SiteView {
-    /// Reads `content` generically.
-    pub fn new(content: &Content) -> Self {
-        let labels = Labels::new(content);
+    /// Assembles the pages of the generic `guide`.
+    pub fn new(guide: &Guide) -> Self {
         let mut taken: BTreeSet<String> = ["assets", "clinics", "index", "search", "rules"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let mut attached: BTreeSet<String> = BTreeSet::new();
+        let pictures = crate::render::pictures::Pictures::new(guide).svg();
         let mut step_rules = Vec::new();
-        let manuals: Vec<ManualView> = content
+        let manuals: Vec<ManualView> = guide
             .manuals
             .iter()
             .map(|m| {
                 let mslug = unique(slug(&m.id), &mut taken);
-                let mv = manual_view(m, &mslug, content, &labels);
-                for p in &mv.parts {
-                    for s in &p.steps {
-                        for r in &s.rules {
-                            attached.insert(r.id.clone());
-                            step_rules.push(r.clone());
-                        }
-                    }
+                let mv = manual_view(m, &mslug, &pictures, &guide.strings);
+                for s in mv.parts.iter().flat_map(|p| &p.steps) {
+                    step_rules.extend(s.rules.iter().cloned());
                 }
                 mv
             })
             .collect();
-        let general_rules = content
-            .rules
+        // Rules shown at no step of the guide: the general warnings.
+        let general_rules = guide
+            .findings
             .iter()
-            .filter(|r| !attached.contains(&r.id))
-            .map(|r| rule_view(r, None, content, &labels))
+            .filter(|f| f.step_key.is_none())
+            .map(|f| rule_view(f, None, &guide.strings))
             .collect();
-        let mut manuals = manuals;
-        let pictures = generic_pictures(content);
-        for m in manuals.iter_mut() {
-            for s in m.parts.iter_mut().flat_map(|p| p.steps.iter_mut()) {
-                s.picture = pictures.get(&format!("{}/{}", m.id, s.id)).cloned();
-            }
-        }
         SiteView {
             manuals,
             general_rules,
@@ -431,9 +438,12 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
             }
             body.push(r.help.plain_text());
         }
-        for b in &sc.buttons {
-            body.push(b.label.clone());
-        }
+        // As the picture's description names them: 「申請」ボタン.
+        body.extend(
+            sc.buttons
+                .iter()
+                .map(|b| fill_in(&sc.button_words, &[("label", &b.label)])),
+        );
     }
     for n in &s.notes {
         if let Some(t) = &n.title {
@@ -454,18 +464,39 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
     }
 }
 
-fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> ManualView {
-    let g = |r: &Rich| super::generic::resolve_generic(r, labels);
-    let cond = |c: &Option<crate::model::rule::Condition>| {
-        c.as_ref().map(|c| describe_condition(c, content, labels))
-    };
+/// Escaped `text` with each named blank 〈label〉 marked as a placeholder.
+fn mark_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('〈') {
+        let Some(len) = rest[start..].find('〉') else {
+            break;
+        };
+        out.push_str(&escape(&rest[..start]));
+        let end = start + len + '〉'.len_utf8();
+        out.push_str(&format!(
+            "<span class=\"placeholder\">{}</span>",
+            escape(&rest[start..end])
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+fn manual_view(
+    m: &GuideManual,
+    mslug: &str,
+    pictures: &std::collections::BTreeMap<String, String>,
+    t: &Strings,
+) -> ManualView {
     let mut files: BTreeSet<String> = ["index", "print"].iter().map(|s| s.to_string()).collect();
     let parts = m
         .parts
         .iter()
         .map(|p| {
             let file = unique(slug(&p.id), &mut files);
-            part_view(p, &m.id, &format!("{mslug}/{file}.html"), content, labels)
+            part_view(p, &format!("{mslug}/{file}.html"), pictures, t)
         })
         .collect();
     ManualView {
@@ -473,13 +504,14 @@ fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> M
         slug: mslug.to_string(),
         title: m.title.clone(),
         version: m.version.clone(),
-        summary: g(&m.summary),
+        summary: m.summary.clone(),
         checklist: m
             .checklist
             .iter()
-            .map(|c| CondItem {
-                text: g(&c.text.flatten(&|w| describe_condition(w, content, labels))),
-                condition: cond(&c.when),
+            .enumerate()
+            .map(|(i, text)| CondItem {
+                text: text.clone(),
+                condition: m.checklist_when.get(i).cloned().flatten(),
             })
             .collect(),
         dates: m
@@ -488,7 +520,7 @@ fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> M
             .map(|d| DateView {
                 label: d.label.clone(),
                 basis: d.basis.clone(),
-                condition: cond(&d.when),
+                condition: d.when.clone(),
                 severity: d.severity,
             })
             .collect(),
@@ -504,96 +536,75 @@ fn manual_view(m: &Manual, mslug: &str, content: &Content, labels: &Labels) -> M
                         .collect()
                 }),
                 hours: c.hours.clone(),
-                note: g(&c.note),
+                note: c.note.clone(),
             })
             .collect(),
-        closing: g(&m.closing),
+        closing: m.closing.clone(),
         parts,
         url: format!("{mslug}/index.html"),
         print_url: format!("{mslug}/print.html"),
     }
 }
 
-fn part_view(p: &Part, manual: &str, url: &str, content: &Content, labels: &Labels) -> PartView {
-    let g = |r: &Rich| super::generic::resolve_generic(r, labels);
+fn part_view(
+    p: &GuidePart,
+    url: &str,
+    pictures: &std::collections::BTreeMap<String, String>,
+    t: &Strings,
+) -> PartView {
     PartView {
         id: p.id.clone(),
         anchor: format!("part-{}", slug(&p.id)),
         number: p.number.clone(),
         title: p.title.clone(),
-        intro: g(&p.intro.flatten(&|w| describe_condition(w, content, labels))),
-        outro: g(&p.outro),
+        condition: p.when.clone(),
+        repeat: p.repeat.clone(),
+        intro: p.intro.clone(),
+        outro: p.outro.clone(),
         steps: p
             .steps
             .iter()
-            .map(|s| step_view(s, manual, url, content, labels))
+            .map(|s| step_view(s, url, pictures.get(&s.key).cloned(), t))
             .collect(),
         url: url.to_string(),
     }
 }
 
-/// The pictures of every screen for no clinic at all: the same scenes the
-/// guides draw, with every value shown as its 〈label〉 placeholder.
-fn generic_pictures(content: &Content) -> std::collections::BTreeMap<String, String> {
-    let nobody = crate::model::clinic::Clinic {
-        key: "generic".into(),
-        source: crate::model::SourcePos::default(),
-        values: Default::default(),
-        load_errors: Vec::new(),
-    };
-    let facts = crate::eval::facts::Facts::default();
-    let guide = crate::eval::evaluate_with_facts(content, &nobody, &facts);
-    crate::render::pictures::Pictures::new(&guide).svg()
-}
-
-fn step_view(s: &Step, manual: &str, page: &str, content: &Content, labels: &Labels) -> StepView {
-    let g = |r: &Rich| super::generic::resolve_generic(r, labels);
+fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) -> StepView {
     let anchor = format!("step-{}", slug(&s.id));
     let url = format!("{page}#{anchor}");
-    let row_ids: Vec<&str> = s
-        .screen
+    let rules: Vec<RuleView> = s
+        .findings
         .iter()
-        .flat_map(|sc| sc.rows.iter().map(|r| r.id.as_str()))
-        .collect();
-    let rules: Vec<RuleView> = content
-        .rules
-        .iter()
-        .filter(|r| r.step.as_deref() == Some(format!("{manual}/{}", s.id).as_str()))
-        .map(|r| {
-            let mut v = rule_view(r, Some((s, page)), content, labels);
-            if r.field.as_deref().is_none_or(|f| !row_ids.contains(&f)) {
-                v.row_label = None;
-                v.row_anchor = None;
-            }
-            v
-        })
+        .map(|f| rule_view(f, Some((s, page)), t))
         .collect();
     let screen = s.screen.as_ref().map(|sc| ScreenView {
         kind: sc.kind,
-        kind_label: match sc.kind {
-            ScreenKind::Form => "入力画面",
-            ScreenKind::Menu => "メニュー",
-            ScreenKind::Dialog => "確認ダイアログ",
-            ScreenKind::Message => "メッセージ画面",
-        },
+        kind_label: t
+            .get(match sc.kind {
+                ScreenKind::Form => "site_screen_form",
+                ScreenKind::Menu => "site_screen_menu",
+                ScreenKind::Dialog => "site_screen_dialog",
+                ScreenKind::Message => "site_screen_message",
+            })
+            .to_string(),
         title: sc.title.clone(),
         url: sc.url.clone(),
-        lead: g(&sc.lead),
-        rows: sc
-            .rows
-            .iter()
-            .map(|r| row_view(r, s, &rules, content, labels, &content.strings))
-            .collect(),
+        lead: sc.lead.clone(),
+        rows: sc.rows.iter().map(|r| row_view(r, s, &rules)).collect(),
         buttons: sc.buttons.clone(),
+        button_words: t.get("site_button").to_string(),
     });
     StepView {
         id: s.id.clone(),
         anchor,
         number: s.number.clone(),
         title: s.title.clone(),
-        body: g(&s.body.flatten(&|w| describe_condition(w, content, labels))),
+        condition: s.when.clone(),
+        repeat: s.repeat.clone(),
+        body: s.body.clone(),
         screen,
-        picture: None,
+        picture,
         notes: s
             .notes
             .iter()
@@ -601,18 +612,17 @@ fn step_view(s: &Step, manual: &str, page: &str, content: &Content, labels: &Lab
                 use crate::model::manual::NoteKind;
                 NoteView {
                     kind: n.kind,
-                    kind_label: match n.kind {
-                        NoteKind::Info => "補足",
-                        NoteKind::Caution => "注意",
-                        NoteKind::Tip => "ヒント",
-                        NoteKind::Next => "このあと",
-                    },
+                    kind_label: t
+                        .get(match n.kind {
+                            NoteKind::Info => "site_note_info",
+                            NoteKind::Caution => "site_note_caution",
+                            NoteKind::Tip => "site_note_tip",
+                            NoteKind::Next => "site_note_next",
+                        })
+                        .to_string(),
                     title: n.title.clone(),
-                    body: g(&n.body.flatten(&|w| describe_condition(w, content, labels))),
-                    condition: n
-                        .when
-                        .as_ref()
-                        .map(|c| describe_condition(c, content, labels)),
+                    body: n.body.clone(),
+                    condition: n.when.clone(),
                 }
             })
             .collect(),
@@ -621,169 +631,102 @@ fn step_view(s: &Step, manual: &str, page: &str, content: &Content, labels: &Lab
     }
 }
 
-fn row_anchor(step: &Step, row: &str) -> String {
+fn row_anchor(step: &GuideStep, row: &str) -> String {
     format!("row-{}-{}", slug(&step.id), slug(row))
 }
 
-fn row_view(
-    r: &Row,
-    step: &Step,
-    rules: &[RuleView],
-    content: &Content,
-    labels: &Labels,
-    t: &crate::model::strings::Strings,
-) -> RowView {
-    let describe = |w: &crate::model::Condition| describe_condition(w, content, labels);
-    let (enter_html, enter_text) = enter(r, labels, t);
+fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView]) -> RowView {
+    let (enter_html, enter_text) = enter(r);
     let choices = match &r.control {
         Control::Radio { options } | Control::Select { options } => {
             options.iter().map(|o| o.label.clone()).collect()
         }
         _ => Vec::new(),
     };
+    let anchor = row_anchor(step, &r.id);
     RowView {
         id: r.id.clone(),
-        anchor: row_anchor(step, &r.id),
         label: r.label.clone(),
         required: r.required,
         prefilled: r.prefilled,
         highlight: r.highlight,
+        condition: r.when.clone(),
+        not_applicable: r.not_applicable.clone(),
         enter_html,
         enter_text,
         choices,
-        // Every alternative of the callout, each with its condition in words.
-        callout: r.callout.generic().map(|c| CalloutView {
+        callout: r.callout.as_ref().map(|c| CalloutView {
             marker: c.marker,
-            text: if r.callout.has_cases() {
-                r.callout
-                    .alternatives()
-                    .map(|(w, c)| match w {
-                        Some(w) => format!("{}の場合: {}", describe(w), line_text(&c.text, labels)),
-                        None => format!("それ以外の場合: {}", line_text(&c.text, labels)),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ／ ")
-            } else {
-                line_text(&c.text, labels)
-            },
-            detail: super::generic::resolve_generic(&c.detail, labels),
+            text: c.text.clone(),
+            detail: c.detail.clone(),
         }),
-        help: super::generic::resolve_generic(&r.help.flatten(&describe), labels),
+        help: r.help.clone(),
         rules: rules
             .iter()
-            .filter(|v| v.row_anchor.as_deref() == Some(row_anchor(step, &r.id).as_str()))
+            .filter(|v| v.row_anchor.as_deref() == Some(anchor.as_str()))
             .map(|v| RuleRef {
                 anchor: v.anchor.clone(),
                 severity: v.severity,
-                severity_label: v.severity_label,
+                severity_label: v.severity_label.clone(),
                 title: v.title.clone(),
             })
             .collect(),
+        anchor,
     }
 }
 
-/// What to enter in a row, generically: (HTML, plain text).
-fn enter(r: &Row, labels: &Labels, t: &crate::model::strings::Strings) -> (String, String) {
-    let field = |path: &str| {
-        let label = labels.label(path);
-        (placeholder_html(path, label), format!("〈{label}〉"))
-    };
-    match (&r.control, &r.value) {
-        (Control::Secret { digits, .. }, _) => {
-            // The same words as the guides' (the theme's strings).
-            let t =
-                crate::eval::guide::Shown::Secret { digits: *digits }.display(&r.control, false, t);
-            (format!("<span class=\"secret\">{}</span>", escape(&t)), t)
-        }
-        (Control::Link, _) => {
-            if r.highlight {
-                (
-                    "<strong>ここをクリック</strong>".into(),
-                    "ここをクリック".into(),
-                )
-            } else {
-                ("—".into(), String::new())
-            }
-        }
-        (Control::Button { label }, _) => (
+/// What to enter in a row, as (HTML, plain text): the guide's wording,
+/// with the named blank 〈label〉 marked.
+fn enter(r: &GuideRow) -> (String, String) {
+    let text = r.display.clone();
+    match (&r.shown, &r.control) {
+        (Shown::Secret { .. }, _) => (
+            format!("<span class=\"secret\">{}</span>", escape(&text)),
+            text,
+        ),
+        (Shown::Nothing, Control::Button { label }) => (
             format!("<span class=\"btn\">{}</span>", escape(label)),
             label.clone(),
         ),
-        (Control::Checkbox { label }, ValueSource::Fixed { .. }) => {
-            let t = format!("☑ {label}");
-            (escape(&t), t)
+        (Shown::Nothing, Control::Link) if r.highlight => {
+            (format!("<strong>{}</strong>", escape(&text)), text)
         }
-        (Control::Checkbox { label }, ValueSource::Field { path }) => {
-            let (h, t) = field(path);
-            (
-                format!("{h} に応じて「{}」にチェック", escape(label)),
-                format!("{t} に応じて「{label}」にチェック"),
-            )
-        }
-        (_, ValueSource::Fixed { text }) => (
-            format!("<span class=\"fixed\">{}</span>", escape(text)),
-            text.clone(),
+        (Shown::Nothing, _) if r.prefilled => (escape(&text), String::new()),
+        (Shown::Nothing, _) => ("—".into(), String::new()),
+        (Shown::Value { .. }, _) => (
+            format!("<span class=\"fixed\">{}</span>", mark_placeholders(&text)),
+            text,
         ),
-        (Control::YearMonth, ValueSource::Field { path }) => {
-            let (h, t) = field(path);
-            (
-                format!("{h}（年・月を選択）"),
-                format!("{t}（年・月を選択）"),
-            )
-        }
-        (Control::Radio { .. } | Control::Select { .. }, ValueSource::Field { path }) => {
-            let (h, t) = field(path);
-            (format!("{h} を選択"), format!("{t} を選択"))
-        }
-        (_, ValueSource::Field { path }) => field(path),
-        (_, ValueSource::None) => {
-            if r.prefilled {
-                (escape(t.get("shown_by_screen")), String::new())
-            } else {
-                ("—".into(), String::new())
-            }
-        }
+        _ => (mark_placeholders(&text), text),
     }
 }
 
 /// A rule for the site; `at` is the step it is shown at and that step's page.
-fn rule_view(r: &Rule, at: Option<(&Step, &str)>, content: &Content, labels: &Labels) -> RuleView {
-    let g = |x: &Rich| super::generic::resolve_generic(x, labels);
-    let applies_when = if r.applies_when.trim().is_empty() {
-        format!("{}の場合", describe_condition(&r.when, content, labels))
-    } else {
-        r.applies_when.trim().to_string()
-    };
-    let row_label = at.and_then(|(s, _)| {
-        let f = r.field.as_deref()?;
-        s.screen
-            .as_ref()?
-            .rows
-            .iter()
-            .find(|row| row.id == f)
-            .map(|row| row.label.clone())
+fn rule_view(f: &Finding, at: Option<(&GuideStep, &str)>, t: &Strings) -> RuleView {
+    let row = at.and_then(|(s, _)| {
+        let field = f.field.as_deref()?;
+        s.screen.as_ref()?.rows.iter().find(|r| r.id == field)
     });
     RuleView {
-        id: r.id.clone(),
-        anchor: format!("rule-{}", slug(&r.id)),
-        severity: r.severity,
-        severity_label: r.severity.label_ja(),
-        applies_when,
-        title_html: line_html(&r.title, labels),
-        title: line_text(&r.title, labels),
-        message: g(&r
-            .message
-            .flatten(&|w| describe_condition(w, content, labels))),
-        consequence: g(&r
-            .consequence
-            .flatten(&|w| describe_condition(w, content, labels))),
-        expect: r.expect.as_ref().map(|e| line_text(e, labels)),
-        row_anchor: match (at, &r.field) {
-            (Some((s, _)), Some(f)) if row_label.is_some() => Some(row_anchor(s, f)),
-            _ => None,
-        },
-        row_label,
+        id: f.rule.clone(),
+        anchor: format!("rule-{}", slug(&f.rule)),
+        severity: f.severity,
+        severity_label: t
+            .get(match f.severity {
+                Severity::Error => "severity_error",
+                Severity::Warning => "severity_warning",
+                Severity::Info => "severity_info",
+            })
+            .to_string(),
+        applies_when: f.when.clone().unwrap_or_default(),
+        title_html: mark_placeholders(&f.title),
+        title: f.title.clone(),
+        message: f.message.clone(),
+        consequence: f.consequence.clone(),
+        expect: f.expect.clone(),
+        row_label: row.map(|r| r.label.clone()),
+        row_anchor: at.zip(row).map(|((s, _), r)| row_anchor(s, &r.id)),
         at_label: at.map(|(s, _)| format!("{} {}", s.number, s.title)),
-        at_url: at.map(|(_, page)| format!("{page}#rule-{}", slug(&r.id))),
+        at_url: at.map(|(_, page)| format!("{page}#rule-{}", slug(&f.rule))),
     }
 }

@@ -139,3 +139,4 @@ pub fn poppler(tool: &str, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+pub mod webdriver;

@@ -619,7 +619,7 @@ impl Layouter<'_> {
                     draw_line(&mut strip.cmds, line, &spans, tx, bl);
                 }
                 strip.h = h;
-                (12.0, 5.0)
+                (9.0, 4.0)
             }
             2 => {
                 let size = H2_SIZE;
@@ -718,7 +718,7 @@ impl Layouter<'_> {
                     stroke: None,
                 });
                 strip.h = h;
-                (8.0, 3.0)
+                (5.5, 2.5)
             }
         };
         self.gap(gap_before);
@@ -1450,8 +1450,8 @@ impl Paginator {
                     ordinal += 1;
                 }
                 Unit::Strip { strip, keep, mark } => {
-                    // A numbered heading does not overtake a waiting figure.
-                    if mark.is_some() && !self.floats.is_empty() {
+                    // A heading does not overtake a waiting figure.
+                    if (mark.is_some() || strip.heading) && !self.floats.is_empty() {
                         self.new_page();
                     }
                     let need = if keep {

@@ -478,7 +478,8 @@ pub(crate) fn break_lines(p: &Prepared, width: f32, justify: bool, fonts: &Fonts
 /// last line.
 const SHORT_LINE_MAX_EM: usize = 4;
 
-/// Whether the last of several lines holds fewer than three characters.
+/// Whether the last of several lines holds fewer than three characters,
+/// not counting closing punctuation (「さい。」 and 「す）。」 are short).
 fn short_last_line(atoms: &[Atom], seg: &[(usize, usize, Brk)]) -> bool {
     if seg.len() < 2 {
         return false;
@@ -488,7 +489,9 @@ fn short_last_line(atoms: &[Atom], seg: &[(usize, usize, Brk)]) -> bool {
         .get(s..e)
         .unwrap_or_default()
         .iter()
-        .filter(|a| !a.is_space())
+        .filter(|a| {
+            !a.is_space() && !matches!(a.orig, '。' | '、' | '）' | '」' | '』' | '．' | '，')
+        })
         .count();
     visible < 3
 }

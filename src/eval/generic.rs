@@ -1,0 +1,470 @@
+//! The generic fact source: evaluating content for no clinic at all (the
+//! help site). Every fact is unknown, so a value is named by its label
+//! (〈医療機関コード（10桁）〉) and a condition cannot be decided: the
+//! evaluator keeps every alternative and labels it with its condition in
+//! words, worded from the theme's strings and content's labels (field labels,
+//! option labels, rule titles).
+
+use crate::model::facts::FactRef;
+use crate::model::manual::{Cased, Content};
+use crate::model::rich::{Block, Inline, Rich};
+use crate::model::rule::{Condition, Op};
+use crate::model::strings::Strings;
+
+/// What the generic evaluation knows: the name of every fact and the words
+/// for conditions. Holds no clinic data (there is none to hold).
+#[derive(Debug, Clone)]
+pub struct Generic<'c> {
+    content: &'c Content,
+}
+
+impl<'c> Generic<'c> {
+    /// Names facts through [`Content::fact_label`] (fields, declared derived
+    /// facts, built-ins, dates).
+    pub fn new(content: &'c Content) -> Self {
+        Self { content }
+    }
+
+    fn t(&self) -> &Strings {
+        &self.content.strings
+    }
+
+    /// The human name of `path` (the path itself when content names it
+    /// nowhere); `path | unit` names the same fact.
+    pub fn label<'a>(&'a self, path: &'a str) -> &'a str {
+        let path = FactRef::parse(path).path;
+        self.content.fact_label(path).unwrap_or(path)
+    }
+
+    /// A fact as shown in generic text: 〈label〉.
+    pub fn named(&self, path: &str) -> String {
+        self.t()
+            .fill("generic_value", &[("label", self.label(path))])
+    }
+
+    /// Every placeholder of `r` as a named blank (`Inline::Missing`), which
+    /// renderers show as 〈label〉.
+    pub fn resolve(&self, r: &Rich) -> Rich {
+        r.map_inlines(&mut |i| match i {
+            Inline::Placeholder { path } | Inline::Value { path, .. } => Some(Inline::Missing {
+                path: FactRef::parse(path).path.to_string(),
+                label: self.label(path).to_string(),
+            }),
+            _ => None,
+        })
+    }
+
+    /// A one-line text with each `{{ fact }}` as 〈label〉.
+    pub fn line(&self, s: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(start) = rest.find("{{") {
+            let Some(len) = rest[start + 2..].find("}}") else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            out.push_str(&self.named(rest[start + 2..start + 2 + len].trim()));
+            rest = &rest[start + 4 + len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A condition as the phrase that heads its alternative
+    /// (「〈回線事業者〉が「光コラボ」の場合」).
+    pub fn case(&self, c: &Condition) -> String {
+        let cond = self.describe(c);
+        // 「…いる場合」「…ない場合」, but 「…以外の場合」「「1」の場合」.
+        let key = if cond.ends_with(['い', 'る', 'た']) {
+            "condition_case_verb"
+        } else {
+            "condition_case"
+        };
+        self.t().fill(key, &[("cond", &cond)])
+    }
+
+    /// The phrase heading the `otherwise` alternative.
+    pub fn otherwise(&self) -> String {
+        self.t().get("condition_otherwise").to_string()
+    }
+
+    /// Every alternative of `c` in one text: each headed by its condition,
+    /// then the text for the other cases; placeholders named.
+    pub fn all(&self, c: &Cased<Rich>) -> Rich {
+        if !c.has_cases() {
+            return self.resolve(&c.otherwise.clone().unwrap_or_default());
+        }
+        let mut out = Vec::new();
+        for (when, text) in c.alternatives() {
+            let head = match when {
+                Some(w) => self.case(w),
+                None => self.otherwise(),
+            };
+            out.push(Block::Paragraph {
+                inlines: vec![Inline::Strong {
+                    inlines: vec![Inline::Text {
+                        text: self.t().fill("condition_head", &[("case", &head)]),
+                    }],
+                }],
+            });
+            out.extend(self.resolve(text).0);
+        }
+        Rich(out)
+    }
+
+    /// Every alternative of a one-line text, each with its condition
+    /// ("〈…〉の場合: a ／ それ以外の場合: b").
+    pub fn all_lines<T>(&self, c: &Cased<T>, text: impl Fn(&T) -> &str) -> String {
+        if !c.has_cases() {
+            return c
+                .otherwise
+                .as_ref()
+                .map(|v| self.line(text(v)))
+                .unwrap_or_default();
+        }
+        c.alternatives()
+            .map(|(when, v)| {
+                let head = match when {
+                    Some(w) => self.case(w),
+                    None => self.otherwise(),
+                };
+                self.t().fill(
+                    "condition_line",
+                    &[("case", &head), ("text", &self.line(text(v)))],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(self.t().get("condition_line_joiner"))
+    }
+
+    /// The name of a choice's value (its option label in fields.yaml).
+    fn value_label(&self, fact: &str, v: &str) -> String {
+        self.content
+            .fields
+            .get(fact)
+            .and_then(|f| f.options.iter().find(|o| o.value == v))
+            .map(|o| o.label.clone())
+            .unwrap_or_else(|| v.to_string())
+    }
+
+    /// Says a condition in words (「〈回線事業者〉が「NTT東日本 フレッツ光」
+    /// 「NTT西日本 フレッツ光」のいずれか」).
+    pub fn describe(&self, c: &Condition) -> String {
+        let t = self.t();
+        let fact = |f: &str| self.named(f);
+        match c {
+            Condition::Always => t.get("cond_always").to_string(),
+            Condition::All { of } => self.join(of, t.get("cond_and")),
+            Condition::Any { of } => self.join(of, t.get("cond_or")),
+            Condition::Not { of } => self.negate(of),
+            Condition::Said { says, .. } => says.clone(),
+            Condition::Present { fact: f } => match self.rule_title(f) {
+                Some(title) => t.fill("cond_finding", &[("title", &title)]),
+                None => t.fill("cond_present", &[("fact", &fact(f))]),
+            },
+            Condition::Absent { fact: f } => t.fill("cond_absent", &[("fact", &fact(f))]),
+            Condition::Invalid { fact: f } => t.fill("cond_invalid", &[("fact", &fact(f))]),
+            Condition::In { fact: f, values } => {
+                let list: String = values
+                    .iter()
+                    .map(|v| t.fill("cond_value", &[("value", &self.value_label(f, v))]))
+                    .collect();
+                let key = if values.len() == 1 {
+                    "cond_in_one"
+                } else {
+                    "cond_in_many"
+                };
+                t.fill(key, &[("fact", &fact(f)), ("values", &list)])
+            }
+            Condition::Compare { fact: f, op, value } => {
+                let other = crate::model::rule::fact_ref(value);
+                let v = match other {
+                    Some(other) => fact(other),
+                    None => self.value_label(f, value),
+                };
+                let key = match op {
+                    Op::Eq if other.is_some() => "cond_eq_fact",
+                    Op::Ne if other.is_some() => "cond_ne_fact",
+                    Op::Eq => "cond_eq",
+                    Op::Ne => "cond_ne",
+                    Op::Lt => "cond_lt",
+                    Op::Le => "cond_le",
+                    Op::Gt => "cond_gt",
+                    Op::Ge => "cond_ge",
+                };
+                t.fill(key, &[("fact", &fact(f)), ("value", &v)])
+            }
+        }
+    }
+
+    /// Says the opposite of `c`, plainly where the opposite has its own words.
+    fn negate(&self, c: &Condition) -> String {
+        let t = self.t();
+        match c {
+            Condition::Not { of } => self.describe(of),
+            Condition::Present { fact } if self.rule_title(fact).is_none() => {
+                self.describe(&Condition::Absent { fact: fact.clone() })
+            }
+            Condition::Absent { fact } => self.describe(&Condition::Present { fact: fact.clone() }),
+            Condition::In { fact, values } if values.len() > 1 => {
+                let list: String = values
+                    .iter()
+                    .map(|v| t.fill("cond_value", &[("value", &self.value_label(fact, v))]))
+                    .collect();
+                t.fill(
+                    "cond_in_none",
+                    &[("fact", &self.named(fact)), ("values", &list)],
+                )
+            }
+            Condition::In { fact, values } => self.describe(&Condition::Compare {
+                fact: fact.clone(),
+                op: Op::Ne,
+                value: values.first().cloned().unwrap_or_default(),
+            }),
+            Condition::Compare { fact, op, value } => self.describe(&Condition::Compare {
+                fact: fact.clone(),
+                op: match op {
+                    Op::Eq => Op::Ne,
+                    Op::Ne => Op::Eq,
+                    Op::Lt => Op::Ge,
+                    Op::Le => Op::Gt,
+                    Op::Gt => Op::Le,
+                    Op::Ge => Op::Lt,
+                },
+                value: value.clone(),
+            }),
+            // A noun phrase in content's words: 「…の回線ではない」.
+            Condition::Said { says, .. } if !says.ends_with(['い', 'る', 'た']) => {
+                t.fill("cond_not_said", &[("says", says)])
+            }
+            _ => t.fill("cond_not", &[("cond", &self.describe(c))]),
+        }
+    }
+
+    /// `finding.<rule id>` names a rule: its title, placeholders named.
+    fn rule_title(&self, path: &str) -> Option<String> {
+        let id = path.strip_prefix("finding.")?;
+        let rule = self.content.rules.iter().find(|r| r.id == id)?;
+        Some(self.line(&rule.title))
+    }
+
+    fn join(&self, of: &[Condition], sep: &str) -> String {
+        of.iter()
+            .map(|c| {
+                let s = self.describe(c);
+                if matches!(c, Condition::All { .. } | Condition::Any { .. }) && of.len() > 1 {
+                    self.t().fill("cond_group", &[("cond", &s)])
+                } else {
+                    s
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::markdown::parse;
+
+    fn content() -> Content {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        crate::load::load_content(&dir).0
+    }
+
+    #[test]
+    fn placeholders_become_named_blanks() {
+        let c = content();
+        let g = Generic::new(&c);
+        let r = g.resolve(&parse("ID は {{ line.customer_id }} です"));
+        assert!(r.placeholders().is_empty());
+        let html = crate::render::rich_html::to_html(&r);
+        assert!(html.contains("〈お客さまID〉"), "{html}");
+        assert!(html.contains("class=\"placeholder\""));
+        assert_eq!(
+            g.line("{{ certificates }}（{{ zzz }}）"),
+            "〈電子証明書の枚数〉（〈zzz〉）"
+        );
+    }
+
+    /// The generic guide has every part, step, row, note, checklist item,
+    /// date and rule of content, each conditional one labelled with its
+    /// condition in words, and every alternative of a cased text.
+    #[test]
+    fn generic_guide_keeps_every_alternative_labelled() {
+        use crate::eval::guide::Shown;
+        let c = content();
+        let guide = crate::eval::evaluate_generic(&c);
+        assert!(guide.generic);
+        assert_eq!(guide.findings.len(), c.rules.len(), "every rule");
+        for (f, r) in guide.findings.iter().zip(&c.rules) {
+            assert_eq!(f.rule, r.id, "content order");
+            let when = f.when.as_deref().unwrap_or_default();
+            assert!(
+                when.ends_with("場合") || when.starts_with("常に"),
+                "{}: {when}",
+                r.id
+            );
+            assert!(!f.title.contains("{{"), "{}", f.title);
+        }
+        assert_eq!(guide.manuals.len(), c.manuals.len());
+        let (mut conditional, mut cased, mut not_applicable) = (0, 0, 0);
+        for (gm, m) in guide.manuals.iter().zip(&c.manuals) {
+            assert_eq!(
+                gm.checklist.len(),
+                m.checklist.len(),
+                "every checklist item"
+            );
+            for ((text, when), item) in gm
+                .checklist
+                .iter()
+                .zip(&gm.checklist_when)
+                .zip(&m.checklist)
+            {
+                assert_eq!(when.is_some(), item.when.is_some(), "{}", item.id);
+                if item.text.has_cases() {
+                    cased += 1;
+                    let plain = text.plain_text();
+                    assert!(plain.contains("それ以外の場合"), "{plain}");
+                    assert_eq!(
+                        plain.matches('【').count(),
+                        item.text.cases.len() + usize::from(item.text.otherwise.is_some()),
+                        "{plain}"
+                    );
+                }
+            }
+            assert_eq!(gm.dates.len(), m.dates.len(), "every date");
+            for (d, decl) in gm.dates.iter().zip(&m.dates) {
+                assert_eq!(d.when.is_some(), decl.when.is_some(), "{}", d.label);
+            }
+            assert_eq!(gm.parts.len(), m.parts.len(), "a repeated part shows once");
+            for (gp, p) in gm.parts.iter().zip(&m.parts) {
+                assert_eq!(gp.when.is_some(), p.when.is_some());
+                assert_eq!(gp.repeat.is_some(), p.for_each.is_some(), "{}", p.id);
+                assert_eq!(gp.steps.len(), p.steps.len(), "every step of {}", p.id);
+                for (gs, s) in gp.steps.iter().zip(&p.steps) {
+                    assert_eq!(gs.id, s.id);
+                    conditional += usize::from(gs.when.is_some());
+                    assert_eq!(gs.when.is_some(), s.when.is_some(), "{}", s.id);
+                    assert_eq!(gs.repeat.is_some(), s.for_each.is_some(), "{}", s.id);
+                    assert_eq!(gs.notes.len(), s.notes.len(), "every note of {}", s.id);
+                    for (gn, n) in gs.notes.iter().zip(&s.notes) {
+                        assert_eq!(gn.when.is_some(), n.when.is_some());
+                    }
+                    let (Some(gsc), Some(sc)) = (&gs.screen, &s.screen) else {
+                        continue;
+                    };
+                    assert_eq!(gsc.rows.len(), sc.rows.len(), "every row of {}", s.id);
+                    for (gr, r) in gsc.rows.iter().zip(&sc.rows) {
+                        assert_eq!(gr.when.is_some(), r.when.is_some(), "{}", r.id);
+                        assert_eq!(gr.not_applicable.is_some(), r.applies.is_some());
+                        not_applicable += usize::from(gr.not_applicable.is_some());
+                        assert!(gr.flag.is_none() && gr.correction.is_none());
+                        if let Shown::Missing { label } = &gr.shown {
+                            assert!(
+                                gr.display.contains(&format!("〈{label}〉")),
+                                "{}",
+                                gr.display
+                            );
+                        }
+                        if r.callout.has_cases() {
+                            cased += 1;
+                            let text = &gr.callout.as_ref().unwrap().text;
+                            assert_eq!(
+                                text.matches("場合: ").count(),
+                                r.callout.alternatives().count(),
+                                "{text}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(conditional > 0 && cased > 2 && not_applicable > 2);
+        // The line type row: every callout alternative, with its condition.
+        let json = serde_json::to_string(&guide).unwrap();
+        assert!(!json.contains("{{"), "an unresolved placeholder");
+        assert!(json.contains("光コラボの回線の場合: 1を選択してください"));
+        assert!(json.contains("それ以外の場合: 回線事業者に確認してから選択"));
+        assert!(
+            json.contains("光コラボの回線ではない場合"),
+            "a not_applicable condition"
+        );
+    }
+
+    /// `says:` words a condition for the help site and changes nothing else.
+    #[test]
+    fn content_words_a_condition_with_says() {
+        let c = content();
+        let g = Generic::new(&c);
+        let of = Condition::In {
+            fact: "line.carrier".into(),
+            values: vec!["ntt-east".into(), "hikari-collabo".into()],
+        };
+        let said = Condition::Said {
+            says: "NTTの光回線".into(),
+            of: Box::new(of.clone()),
+        };
+        assert_eq!(g.case(&said), "NTTの光回線の場合");
+        let not = Condition::Not {
+            of: Box::new(said.clone()),
+        };
+        assert_eq!(g.case(&not), "NTTの光回線ではない場合");
+        assert_eq!(said.facts(), of.facts());
+        let mut facts = crate::eval::facts::Facts::default();
+        for (v, expected) in [("hikari-collabo", true), ("other", false)] {
+            facts.map.insert(
+                "line.carrier".into(),
+                crate::eval::facts::FactValue::plain(v, v),
+            );
+            assert_eq!(crate::eval::holds(&said, &facts), expected);
+            assert_eq!(crate::eval::holds(&of, &facts), expected);
+        }
+        // Loaded from content: a `says:` beside any test.
+        let loaded = c.manuals[0].checklist.iter().find_map(|i| i.when.as_ref());
+        assert!(
+            matches!(loaded, Some(Condition::Said { says, .. }) if says.contains("光コラボ")),
+            "{loaded:?}"
+        );
+    }
+
+    #[test]
+    fn conditions_in_words() {
+        let c = content();
+        let g = Generic::new(&c);
+        let cond = Condition::All {
+            of: vec![
+                Condition::In {
+                    fact: "line.carrier".into(),
+                    values: vec!["ntt-east".into(), "ntt-west".into()],
+                },
+                Condition::Compare {
+                    fact: "line.type".into(),
+                    op: Op::Ne,
+                    value: "1".into(),
+                },
+            ],
+        };
+        let s = g.describe(&cond);
+        assert!(
+            s.contains("〈回線事業者〉が「NTT東日本 フレッツ光」"),
+            "{s}"
+        );
+        assert!(
+            s.contains("のいずれか、かつ〈電気通信回線種別〉が「1: IP-VPN"),
+            "{s}"
+        );
+        assert!(s.ends_with("以外"), "{s}");
+        assert!(g.case(&cond).ends_with("以外の場合"), "{}", g.case(&cond));
+        // A condition on a rule having fired names the rule.
+        let fired = Condition::Present {
+            fact: "finding.line-type-ntt-must-be-1".into(),
+        };
+        let s = g.describe(&fired);
+        assert!(
+            s.contains("電気通信回線種別は必ず「1」を選んでください"),
+            "{s}"
+        );
+    }
+}

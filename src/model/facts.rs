@@ -1,0 +1,382 @@
+//! Derived facts: values computed per clinic from its fields and the
+//! content's constants, declared in content (`content/facts.yaml` or a
+//! manual's `facts:`), never in Rust.
+//!
+//! Each derived fact has a name, a label, an optional unit and one function
+//! from a small closed set ([`Function`]). The load stage checks names,
+//! constants, types and cycles and orders the declarations so that each one
+//! comes after the facts it reads; evaluation runs them in that order.
+
+use super::SourcePos;
+use super::clinic::FieldKind;
+use super::manual::Content;
+use super::rule::Condition;
+use serde::Serialize;
+
+/// The type of a fact's value: what a function accepts and returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactType {
+    /// Free text (names, codes, choices).
+    Text,
+    /// A whole or decimal number.
+    Number,
+    /// A calendar date (ISO `2026-12-10`).
+    Date,
+    /// A year and month (`2026-12`).
+    YearMonth,
+    /// Yes or no (`true` / `false`, shown as はい / いいえ).
+    YesNo,
+    /// A list of names.
+    List,
+}
+
+impl FactType {
+    /// The type of a clinic field of `kind`.
+    pub fn of_field(kind: FieldKind) -> Self {
+        match kind {
+            FieldKind::Integer => Self::Number,
+            FieldKind::Date => Self::Date,
+            FieldKind::YearMonth => Self::YearMonth,
+            FieldKind::List => Self::List,
+            _ => Self::Text,
+        }
+    }
+
+    /// How the type is named in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Number => "number",
+            Self::Date => "date",
+            Self::YearMonth => "year-month",
+            Self::YesNo => "yes/no",
+            Self::List => "list",
+        }
+    }
+}
+
+/// A number written in content: constants (by name) and literals, summed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Amount {
+    /// The sum, resolved from `constants.yaml` at load.
+    pub value: f64,
+    /// As written (`notice_mail_days + safety_margin_days`), for people.
+    pub written: String,
+}
+
+/// The closed set of functions a derived fact may use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "function", rename_all = "snake_case")]
+pub enum Function {
+    /// The day the guide is made (`--today`).
+    Today,
+    /// How many items a list has (0 when the clinic has none).
+    Count {
+        /// A list fact.
+        list: String,
+    },
+    /// A number times a constant.
+    Times {
+        /// A number fact.
+        fact: String,
+        /// The factor.
+        by: Amount,
+    },
+    /// A date moved by months, calendar days and business days (土日祝を除く),
+    /// in that order; `minus` moves back.
+    DateShift {
+        /// A date fact.
+        date: String,
+        /// Months.
+        months: Amount,
+        /// Calendar days.
+        days: Amount,
+        /// Business days (weekends and Japanese public holidays skipped).
+        business_days: Amount,
+        /// Move backwards.
+        minus: bool,
+    },
+    /// Calendar days from one date (or month's first day) to another.
+    DaysBetween {
+        /// Start (date or year-month).
+        from: String,
+        /// End (date or year-month).
+        to: String,
+    },
+    /// The year and month of a date, optionally some months later.
+    MonthOf {
+        /// A date fact.
+        date: String,
+        /// Months to add.
+        months: Amount,
+    },
+    /// Whether a condition holds (yes/no).
+    Test {
+        /// The condition.
+        condition: Condition,
+    },
+    /// The name of a choice (its option's label), a prefecture or a 点数表,
+    /// without its number.
+    LabelOf {
+        /// A choice, prefecture or fee_schedule field.
+        fact: String,
+    },
+    /// The shown texts of the present facts, joined; absent when none is.
+    Join {
+        /// Facts in order.
+        facts: Vec<String>,
+        /// Put between two texts.
+        with: String,
+    },
+    /// The values of the facts run together; absent unless all are present.
+    Concat {
+        /// Facts in order.
+        facts: Vec<String>,
+    },
+    /// The first of the facts that is present.
+    First {
+        /// Candidates in order.
+        facts: Vec<String>,
+    },
+    /// The letters of a customer_id (`CAF`).
+    IdKind {
+        /// A customer_id field.
+        fact: String,
+    },
+    /// The digits of a customer_id (`1253000113`).
+    IdNumber {
+        /// A customer_id field.
+        fact: String,
+    },
+}
+
+impl Function {
+    /// The facts this function reads (its dependencies).
+    pub fn inputs(&self) -> Vec<&str> {
+        match self {
+            Self::Today => Vec::new(),
+            Self::Count { list: f }
+            | Self::Times { fact: f, .. }
+            | Self::DateShift { date: f, .. }
+            | Self::MonthOf { date: f, .. }
+            | Self::LabelOf { fact: f }
+            | Self::IdKind { fact: f }
+            | Self::IdNumber { fact: f } => vec![f.as_str()],
+            Self::DaysBetween { from, to } => vec![from.as_str(), to.as_str()],
+            Self::Test { condition } => condition_facts(condition),
+            Self::Join { facts, .. } | Self::Concat { facts } | Self::First { facts } => {
+                facts.iter().map(String::as_str).collect()
+            }
+        }
+    }
+}
+
+/// One derived fact as declared in content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DerivedFact {
+    /// Its name, used in `{{ }}`, conditions and `field:`.
+    pub name: String,
+    /// Its human name (the 〈label〉 on the help site).
+    pub label: String,
+    /// Unit shown by `{{ name | unit }}` (`枚`, `円`, `日`).
+    pub unit: Option<String>,
+    /// The type of its value.
+    pub kind: FactType,
+    /// How it is computed.
+    pub function: Function,
+    /// Computed only when this holds (else absent).
+    pub when: Option<Condition>,
+    /// Where it was declared.
+    #[serde(skip)]
+    pub pos: SourcePos,
+}
+
+/// Facts every guide has without declaring them: `today`'s companions inside
+/// a repetition. Their labels come from the theme's strings.
+pub const BUILT_IN: &[(&str, FactType, &str)] = &[
+    ("each.item", FactType::Text, "fact_each_item"),
+    ("each.number", FactType::Number, "fact_each_number"),
+    ("each.count", FactType::Number, "fact_each_count"),
+];
+
+/// A `{{ }}` placeholder's reference: a fact path and whether its unit is
+/// wanted (`{{ certificates | unit }}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactRef<'a> {
+    /// The fact's path.
+    pub path: &'a str,
+    /// `| unit` was written.
+    pub unit: bool,
+    /// A filter other than `unit` (an error at load).
+    pub unknown_filter: Option<&'a str>,
+}
+
+impl<'a> FactRef<'a> {
+    /// Reads `path` or `path | unit` (spaces optional).
+    pub fn parse(expr: &'a str) -> Self {
+        match expr.split_once('|') {
+            None => Self {
+                path: expr.trim(),
+                unit: false,
+                unknown_filter: None,
+            },
+            Some((p, f)) => {
+                let f = f.trim();
+                Self {
+                    path: p.trim(),
+                    unit: f == "unit",
+                    unknown_filter: (f != "unit").then_some(f),
+                }
+            }
+        }
+    }
+}
+
+/// Every fact a condition reads, including `{{ fact }}` compared values.
+pub fn condition_facts(c: &Condition) -> Vec<&str> {
+    let mut out = Vec::new();
+    collect_condition_facts(c, &mut out);
+    out
+}
+
+fn collect_condition_facts<'a>(c: &'a Condition, out: &mut Vec<&'a str>) {
+    match c {
+        Condition::Always => {}
+        Condition::All { of } | Condition::Any { of } => {
+            for x in of {
+                collect_condition_facts(x, out);
+            }
+        }
+        Condition::Not { of } | Condition::Said { of, .. } => collect_condition_facts(of, out),
+        Condition::Present { fact }
+        | Condition::Absent { fact }
+        | Condition::Invalid { fact }
+        | Condition::In { fact, .. } => out.push(fact),
+        Condition::Compare { fact, value, .. } => {
+            out.push(fact);
+            if let Some(other) = super::rule::fact_ref(value) {
+                out.push(other);
+            }
+        }
+    }
+}
+
+/// The `{{ }}` references in a one-line text (titles, callouts).
+pub fn line_placeholders(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        out.push(rest[start + 2..start + 2 + len].trim());
+        rest = &rest[start + 4 + len..];
+    }
+    out
+}
+
+impl Content {
+    /// The declared derived fact `name`.
+    pub fn derived(&self, name: &str) -> Option<&DerivedFact> {
+        self.derived.iter().find(|d| d.name == name)
+    }
+
+    /// The human name of any fact a guide may show: a field of fields.yaml, a
+    /// declared derived fact, a built-in (`each.item` …) or a date a manual
+    /// lists. `path` may carry `| unit`. `None` when content names it nowhere.
+    pub fn fact_label(&self, path: &str) -> Option<&str> {
+        let path = FactRef::parse(path).path;
+        if let Some(f) = self.fields.get(path) {
+            return Some(&f.label);
+        }
+        if let Some(d) = self.derived(path) {
+            return Some(&d.label);
+        }
+        if let Some((_, _, key)) = BUILT_IN.iter().find(|(p, _, _)| *p == path) {
+            return Some(self.strings.get(key));
+        }
+        self.manuals
+            .iter()
+            .flat_map(|m| m.dates.iter())
+            .find(|d| d.fact == path)
+            .map(|d| d.label.as_str())
+    }
+
+    /// The unit of a fact (`枚` for `certificates`), when it has one.
+    pub fn fact_unit(&self, path: &str) -> Option<&str> {
+        self.derived(FactRef::parse(path).path)
+            .and_then(|d| d.unit.as_deref())
+    }
+
+    /// The type of a fact's value, when the fact is known.
+    pub fn fact_type(&self, path: &str) -> Option<FactType> {
+        let path = FactRef::parse(path).path;
+        if let Some(f) = self.fields.get(path) {
+            return Some(FactType::of_field(f.kind));
+        }
+        if let Some(d) = self.derived(path) {
+            return Some(d.kind);
+        }
+        BUILT_IN
+            .iter()
+            .find(|(p, _, _)| *p == path)
+            .map(|(_, t, _)| *t)
+    }
+
+    /// Whether a checkbox bound to `path` is ticked by `value`: an option of
+    /// the choice field that says `checked: true`, or a yes/no fact that is yes.
+    pub fn ticks(&self, path: &str, value: &str) -> bool {
+        if let Some(f) = self.fields.get(path) {
+            return f.checked.iter().any(|v| v == value);
+        }
+        self.fact_type(path) == Some(FactType::YesNo) && value == "true"
+    }
+
+    /// Whether the registration table shows the field `path`: only fields the
+    /// manuals (and rules) use, directly or through a derived fact.
+    pub fn shows_field(&self, path: &str) -> bool {
+        self.used_fields.as_ref().is_none_or(|u| u.contains(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeholder_reads_its_unit_filter() {
+        let r = FactRef::parse("certificates | unit");
+        assert_eq!(
+            (r.path, r.unit, r.unknown_filter),
+            ("certificates", true, None)
+        );
+        let r = FactRef::parse("certificates");
+        assert_eq!((r.path, r.unit), ("certificates", false));
+        let r = FactRef::parse("certificates|upper");
+        assert_eq!(r.unknown_filter, Some("upper"));
+    }
+
+    #[test]
+    fn a_condition_names_the_facts_it_reads() {
+        let c = Condition::All {
+            of: vec![
+                Condition::Present { fact: "a".into() },
+                Condition::Compare {
+                    fact: "b".into(),
+                    op: crate::model::rule::Op::Lt,
+                    value: "{{ c }}".into(),
+                },
+            ],
+        };
+        assert_eq!(condition_facts(&c), vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn line_placeholders_are_found_in_titles() {
+        assert_eq!(
+            line_placeholders("電子証明書は {{ certificates | unit }}（{{fee}}）"),
+            vec!["certificates | unit", "fee"]
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! The one-page sheet of a clinic (`sheet.pdf`): every value the clinic
+//! will type, in screen order, with a tick box each; the dates; each
+//! finding in one line; the contacts; QR codes to the portal and (when the
+//! vendor sets a public URL) to the clinic's guide.
+//!
+//! Built from the same evaluated [`Guide`] as the handout and laid out by
+//! the same engine, so the two never disagree; the words come from the
+//! theme's strings and the content.
+
+use super::marks::{QrMark, Row, TextLines};
+use super::pdf::{self, Block, Column, Document, Drawable, Span, Weight};
+use crate::eval::guide::{Guide, GuideRow, GuideStep, Shown};
+use crate::model::Severity;
+use crate::model::manual::Control;
+use std::sync::Arc;
+
+/// Width of a printed QR code (quiet zone included), in millimetres.
+const QR_MM: f32 = 22.0;
+
+/// The rows of a step the clinic types or chooses something in (not the
+/// portal's own display, links or prefilled values; nothing for rows that
+/// do not concern it).
+fn typed_rows(s: &GuideStep) -> impl Iterator<Item = &GuideRow> {
+    s.screen.iter().flat_map(|sc| sc.rows.iter()).filter(|r| {
+        !matches!(r.control, Control::Display | Control::Link)
+            && !r.prefilled
+            && !matches!(r.shown, Shown::Nothing | Shown::NotApplicable { .. })
+    })
+}
+
+/// Every value the clinic types or chooses, in screen order, with its step;
+/// a value already listed for an earlier repetition (the same contact for
+/// each terminal) once. The PDF sheet and the HTML guide's printed sheet
+/// both list these.
+pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
+    let mut out = Vec::new();
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for m in &guide.manuals {
+        for s in m.parts.iter().flat_map(|p| p.steps.iter()) {
+            for r in typed_rows(s) {
+                let k = (format!("{}/{}", s.number, r.id), r.display.as_str());
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    out.push((s, r));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The sheet's document.
+pub fn document(guide: &Guide) -> Document {
+    let t = &*guide.strings;
+    let mut b: Vec<Block> = Vec::new();
+    let (before, after) = t.split("sheet_title", "clinic");
+    let mut title = Vec::new();
+    if !before.is_empty() {
+        title.push(Span::bold(before));
+    }
+    title.push(Span::value(guide.clinic_name.clone(), "name"));
+    if !after.is_empty() {
+        title.push(Span::bold(after));
+    }
+    let generated = super::handout::date_ja(&guide.generated);
+    b.push(Block::Title {
+        text: title,
+        subtitle: vec![Span::normal(t.fill(
+            "subtitle",
+            &[
+                ("code", &guide.institution_code),
+                ("prefecture", &guide.prefecture),
+                ("date", &generated),
+            ],
+        ))],
+    });
+    b.extend(super::marks::brand_block(guide));
+
+    // Each finding in one line, worst first.
+    if !guide.findings.is_empty() {
+        b.push(heading(t.get("sheet_findings")));
+        b.push(Block::Paragraph(
+            guide
+                .findings
+                .iter()
+                .enumerate()
+                .flat_map(|(i, f)| {
+                    let mut v = Vec::new();
+                    if i > 0 {
+                        v.push(Span::normal("\n"));
+                    }
+                    let sev = t.get(super::handout::severity_key(f.severity));
+                    let at = f
+                        .step_number
+                        .as_deref()
+                        .map(|n| t.fill("at_step", &[("step", n)]))
+                        .unwrap_or_default();
+                    if f.severity == Severity::Info {
+                        v.push(Span::normal(format!("{sev}: {}{at}", f.title)));
+                    } else {
+                        v.push(Span::bold(format!("{sev}: {}{at}", f.title)));
+                    }
+                    v
+                })
+                .collect(),
+        ));
+    }
+
+    // The dates.
+    let dates: Vec<_> = guide.manuals.iter().flat_map(|m| m.dates.iter()).collect();
+    if !dates.is_empty() {
+        b.push(heading(t.get("dates")));
+        // One line per date, like the findings.
+        let mut lines = Vec::new();
+        for (i, d) in dates.iter().enumerate() {
+            if i > 0 {
+                lines.push(Span::normal("\n"));
+            }
+            let when = format!("{}　", super::handout::date_ja(&d.iso));
+            lines.push(if d.severity == Some(Severity::Error) {
+                Span::bold(when)
+            } else {
+                Span::normal(when)
+            });
+            lines.push(Span::normal(d.label.clone()));
+            if let Some(p) = &d.problem {
+                lines.push(Span::bold(format!("　※ {p}")));
+            }
+        }
+        b.push(Block::Paragraph(lines));
+    }
+
+    // Every value to type, in screen order.
+    let mut rows: Vec<Vec<Vec<Span>>> = Vec::new();
+    for (s, r) in typed_values(guide) {
+        let step = s.number.clone();
+        let value = if r.is_value {
+            Span::value(r.display.clone(), r.id.clone())
+        } else if r.correction.is_some() || matches!(r.shown, Shown::Missing { .. }) {
+            Span::bold(r.display.clone())
+        } else {
+            Span::normal(r.display.clone())
+        };
+        let mut value = vec![value];
+        if r.correction.is_some() {
+            value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
+        }
+        rows.push(vec![
+            vec![Span::normal("□")],
+            vec![Span::small(step)],
+            vec![Span::normal(r.label.clone())],
+            value,
+        ]);
+    }
+    if !rows.is_empty() {
+        b.push(heading(t.get("sheet_values")));
+        b.push(Block::Table {
+            columns: vec![
+                col("", 0.22),
+                col(t.get("sheet_step"), 0.45),
+                col(t.get("row_item"), 1.45),
+                col(t.get("row_enter"), 3.5),
+            ],
+            rows,
+            highlight_col: None,
+        });
+    }
+
+    // Contacts beside the QR codes.
+    let mut contact: Vec<(String, Weight, f32)> = Vec::new();
+    if let Some(name) = guide.branding.name.as_deref() {
+        contact.push((
+            t.fill("vendor_contact", &[("vendor", name)]),
+            Weight::Bold,
+            9.0,
+        ));
+        if let Some(p) = &guide.branding.phone
+            && let Some(last) = contact.last_mut()
+        {
+            last.0.push_str(&format!("　{p}"));
+        }
+    }
+    for c in guide.manuals.iter().flat_map(|m| m.contacts.iter()) {
+        match &c.phone {
+            Some(p) => contact.push((format!("{}　{p}", c.name), Weight::Bold, 9.0)),
+            None => contact.push((c.name.clone(), Weight::Bold, 9.0)),
+        }
+        if let Some(h) = &c.hours {
+            contact.push((h.clone(), Weight::Regular, 9.0));
+        }
+    }
+    let mut row: Vec<(f32, Arc<dyn Drawable>)> = Vec::new();
+    if !contact.is_empty() {
+        row.push((2.2, Arc::new(TextLines::new(contact))));
+    }
+    for q in qr_codes(guide) {
+        row.push((1.0, Arc::new(q)));
+    }
+    if !row.is_empty() {
+        b.push(Block::Spacer(1.0));
+        b.push(Block::Custom(Arc::new(Row(row))));
+    }
+
+    let versions = guide.versions();
+    let clinic = [
+        ("clinic", guide.clinic_name.as_str()),
+        ("code", guide.institution_code.as_str()),
+        ("date", generated.as_str()),
+        ("versions", versions.as_str()),
+    ];
+    Document {
+        title: t.fill("sheet_title", &[("clinic", &guide.clinic_name)]),
+        lang: "ja".into(),
+        author: "tebiki".into(),
+        header_left: t.fill("header_left", &clinic),
+        header_right: t.fill("header_right", &clinic),
+        footer_left: t.fill("footer_left", &clinic),
+        blocks: b,
+    }
+}
+
+/// The sheet's QR codes: the portal's address and, when the vendor sets a
+/// public URL, the clinic's guide.
+pub fn qr_codes(guide: &Guide) -> Vec<QrMark> {
+    let t = &*guide.strings;
+    [
+        ("sheet_qr_portal", portal_url(guide)),
+        (
+            "sheet_qr_guide",
+            guide.branding.guide_url(&guide.clinic_key),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(key, url)| {
+        let url = url?;
+        let what = t.get(key);
+        QrMark::new(
+            &url,
+            QR_MM,
+            what,
+            &t.fill("sheet_qr_alt", &[("what", what), ("url", &url)]),
+        )
+    })
+    .collect()
+}
+
+/// The portal's address: the first screen address the guide shows.
+pub fn portal_url(guide: &Guide) -> Option<String> {
+    guide
+        .manuals
+        .iter()
+        .flat_map(|m| m.parts.iter())
+        .flat_map(|p| p.steps.iter())
+        .find_map(|s| s.screen.as_ref()?.url.clone())
+        .filter(|u| super::rich_html::safe_url(u))
+}
+
+fn heading(text: &str) -> Block {
+    Block::Heading {
+        level: 3,
+        number: None,
+        text: text.into(),
+        bookmark: false,
+    }
+}
+
+fn col(header: &str, width: f32) -> Column {
+    Column {
+        header: header.into(),
+        width,
+    }
+}
+
+/// Renders the sheet PDF of `guide`.
+pub fn render(guide: &Guide, fonts: &pdf::Fonts) -> Result<pdf::Rendered, pdf::PdfError> {
+    pdf::render(&document(guide), fonts)
+}

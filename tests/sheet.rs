@@ -1,0 +1,135 @@
+//! The one-page sheet (issue 13 item 2): every sample clinic gets
+//! `clinics/<key>/sheet.pdf`, one A4 page (the three-terminal clinic too),
+//! listed in the manifest; it carries the clinic's values as the handout
+//! does, a tick box per value, and QR codes that decode to the portal and
+//! (with a public URL in tebiki.yaml) to the clinic's guide.
+//! Needs poppler-utils and zbar-tools (zbarimg); `.ci/run` installs both.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn text(pdf: &Path) -> String {
+    poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+}
+
+fn pages(pdf: &Path) -> usize {
+    poppler("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The QR codes on page 1 of `pdf`, decoded by zbarimg; `None` when
+/// zbarimg is not installed (CI installs it).
+fn qr_codes(pdf: &Path, dir: &Path) -> Option<Vec<String>> {
+    if std::process::Command::new("zbarimg")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED QR decoding: zbarimg not installed (apt-get install zbar-tools)");
+        return None;
+    }
+    let png = dir.join("sheet");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "200",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    );
+    let o = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+        .arg(dir.join("sheet.png"))
+        .output()
+        .unwrap();
+    let mut codes: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    codes.sort();
+    Some(codes)
+}
+
+#[test]
+fn every_sample_clinic_gets_a_one_page_sheet_in_the_manifest() {
+    let (d, o) = build_sample();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = d.path().join("out");
+    let manifest = read(&out.join("manifest.json"));
+    for (key, values) in SAMPLES {
+        let sheet = out.join(format!("clinics/{key}/sheet.pdf"));
+        assert_eq!(pages(&sheet), 1, "{key}: the sheet must fit on one page");
+        let sheet_text = text(&sheet);
+        let handout_text = text(&out.join(format!("clinics/{key}/guide.pdf")));
+        // The same values as the handout (both from the evaluated guide).
+        for v in *values {
+            // お客さまID: its kind (CAF/COP) and number are two rows of the form.
+            let number = v.trim_start_matches("CAF").trim_start_matches("COP");
+            assert!(
+                sheet_text.contains(number),
+                "{key}: {v} missing from the sheet"
+            );
+            assert!(
+                handout_text.contains(v),
+                "{key}: {v} missing from the handout"
+            );
+        }
+        assert!(sheet_text.contains('□'), "{key}: no tick boxes");
+        assert!(
+            manifest.contains(&format!("clinics/{key}/sheet.pdf")),
+            "{key}: sheet.pdf not in the manifest"
+        );
+    }
+    // Three terminals: each name once as a value to type, on the one page.
+    let kyoto = text(&out.join("clinics/2610112340/sheet.pdf"));
+    for name in [
+        "オンライン資格確認パソコン",
+        "診察室1パソコン",
+        "診察室2パソコン",
+    ] {
+        assert!(kyoto.contains(name), "{name}");
+    }
+    // The wrong line type: the sheet says to pick 1, as the handout does.
+    let aozora = text(&out.join("clinics/1311234566/sheet.pdf"));
+    assert!(aozora.contains("1: IP-VPN"), "{aozora}");
+    assert!(aozora.contains("訂正した値"), "{aozora}");
+    // Without a public URL only the portal's code is printed.
+    if let Some(codes) = qr_codes(&out.join("clinics/2610112340/sheet.pdf"), d.path()) {
+        assert_eq!(
+            codes,
+            vec!["https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/".to_string()]
+        );
+    }
+}
+
+#[test]
+fn with_a_public_url_the_sheet_links_the_clinics_guide() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = build_with(
+        "--config",
+        &root().join("tests/fixtures/branding/tebiki.yaml"),
+        &out,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sheet = out.join("clinics/2610112340/sheet.pdf");
+    assert_eq!(pages(&sheet), 1);
+    let t = text(&sheet);
+    assert!(t.contains("株式会社さくらメディカルシステム"), "{t}");
+    if let Some(codes) = qr_codes(&sheet, d.path()) {
+        assert_eq!(
+            codes,
+            vec![
+                "https://guides.example.jp/2026/clinics/2610112340/index.html".to_string(),
+                "https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/".to_string(),
+            ]
+        );
+    }
+}
