@@ -389,11 +389,12 @@ fn dashboard_sorts_and_filters_in_the_browser() {
     );
     // The table uses the full width of the screen, one line per clinic.
     let widths = d.js(
-        "var t = document.getElementById('clinics'); var rows = t.tBodies[0].rows; var h = Array.prototype.map.call(rows, function (r) { return r.getBoundingClientRect().height; }); return [t.getBoundingClientRect().width, document.documentElement.clientWidth, Math.max.apply(null, h.slice(1)), parseFloat(getComputedStyle(document.body).lineHeight)];",
+        "var t = document.getElementById('clinics'); var rows = t.tBodies[0].rows; var h = Array.prototype.map.call(rows, function (r) { return r.getBoundingClientRect().height; }); return [t.getBoundingClientRect().width, document.documentElement.clientWidth, Math.max.apply(null, h.slice(1)), parseFloat(getComputedStyle(document.body).lineHeight), document.documentElement.scrollWidth];",
         json!([]),
     );
     let w: Vec<f64> = serde_json::from_value(widths).unwrap();
     assert!(w[0] > w[1] * 0.9, "table {} of {} px", w[0], w[1]);
+    assert!(w[4] <= w[1], "the page scrolls sideways: {w:?}");
     assert!(w[2] < w[3] * 2.5, "a clean clinic's row is one line: {w:?}");
     // Routine notes are folded away.
     assert_eq!(
@@ -490,7 +491,9 @@ fn guide_on_a_phone() {
     // No Western space beside a value inside Japanese text.
     let spaced = d.js(
         "var bad = []; document.querySelectorAll('main p mark.value').forEach(function (m) {
-           var p = m.previousSibling, n = m.nextSibling;
+           var el = m;
+           while (/^(STRONG|EM|A|B)$/.test(el.parentNode.nodeName)) el = el.parentNode;
+           var p = el.previousSibling, n = el.nextSibling;
            var jp = /[\\u3000-\\u9fff\\uff00-\\uffef]/;
            if (p && p.nodeType === 3 && / $/.test(p.data) && jp.test(p.data.slice(-2, -1))) bad.push(p.data.slice(-4) + '|' + m.textContent);
            if (n && n.nodeType === 3 && /^ /.test(n.data) && jp.test(n.data.slice(1, 2))) bad.push(m.textContent + '|' + n.data.slice(0, 4));
@@ -609,10 +612,19 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
         assert!(marked >= 8, "{key}: {marked} values");
         let all: Vec<String> = (1..=pages).map(page).collect();
         // Each part starts a page: its heading is at the top of one.
+        // (A later repetition in brief follows on the same page.)
         let parts: Vec<&str> = html
-            .split("<h2 id=\"part-h-")
+            .split("<section class=\"part")
             .skip(1)
-            .filter_map(|h| h.split("</span>").nth(1)?.split("</h2>").next())
+            .filter(|p| !p.starts_with(" brief-part"))
+            .filter_map(|h| {
+                h.split("<h2 id=\"part-h-")
+                    .nth(1)?
+                    .split("</span>")
+                    .nth(1)?
+                    .split("</h2>")
+                    .next()
+            })
             .collect();
         assert!(parts.len() >= 2, "{key}: parts {parts:?}");
         for title in &parts {

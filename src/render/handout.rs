@@ -163,7 +163,12 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
             }
             b.extend(rich(&part.outro));
         }
-        b.extend(rich(&m.closing));
+        // The closing under its own heading: a figure of the last step
+        // waiting for the next page does not slip past it.
+        if !m.closing.0.is_empty() {
+            b.push(heading3(t.get("closing")));
+            b.extend(rich(&m.closing));
+        }
         if !m.contacts.is_empty() {
             b.push(heading3(t.get("contacts")));
             if let Some(v) = vendor_contact(guide) {
@@ -373,7 +378,7 @@ fn step(
 /// Whether a screen is put in words on paper instead of a picture: a
 /// message or dialog with nothing to fill in, or a short confirmation (at
 /// most three values shown, none marked). Its words say all the picture would.
-fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
+pub(crate) fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
     match sc.kind {
         ScreenKind::Dialog | ScreenKind::Message => sc.rows.is_empty(),
         ScreenKind::Form => {

@@ -131,15 +131,24 @@ fn edge(i: &Inline, first: bool) -> Option<char> {
     }
 }
 
-/// Values and codes sit on a tinted box that already sets them apart.
-fn boxed(i: &Inline) -> bool {
-    matches!(
-        i,
+/// Values and codes sit on a tinted box that already sets them apart; so
+/// does bold or emphasised text that starts (`first`) or ends with one.
+fn boxed(i: &Inline, first: bool) -> bool {
+    match i {
         Inline::Value { .. }
-            | Inline::Code { .. }
-            | Inline::Missing { .. }
-            | Inline::Placeholder { .. }
-    )
+        | Inline::Code { .. }
+        | Inline::Missing { .. }
+        | Inline::Placeholder { .. } => true,
+        Inline::Strong { inlines } | Inline::Emph { inlines } | Inline::Link { inlines, .. } => {
+            let edge = if first {
+                inlines.first()
+            } else {
+                inlines.last()
+            };
+            edge.is_some_and(|e| boxed(e, first))
+        }
+        _ => false,
+    }
 }
 
 /// Whether a Western space between `text_side` (a character of plain text)
@@ -147,13 +156,13 @@ fn boxed(i: &Inline) -> bool {
 /// that Japanese typesetting drops: 「回線は 光コラボ です」 is written
 /// 「回線は光コラボです」 with 光コラボ marked by its background. Spaces
 /// next to Latin text (「お客さまID CAF…」) stay.
-fn padding(text_side: Option<char>, other: &Inline, inner: Option<char>) -> bool {
+fn padding(text_side: Option<char>, other: &Inline, inner: Option<char>, first: bool) -> bool {
     text_side.is_some_and(japanese)
         && !matches!(
             other,
             Inline::Text { .. } | Inline::SoftBreak | Inline::HardBreak
         )
-        && (boxed(other) || inner.is_some_and(japanese))
+        && (boxed(other, first) || inner.is_some_and(japanese))
 }
 
 fn inlines_html(s: &mut String, inlines: &[Inline]) {
@@ -165,13 +174,17 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                 let mut t = text.as_str();
                 if let Some(p) = prev {
                     let rest = t.trim_start_matches(' ');
-                    if rest.len() < t.len() && padding(rest.chars().next(), p, edge(p, false)) {
+                    if rest.len() < t.len()
+                        && padding(rest.chars().next(), p, edge(p, false), false)
+                    {
                         t = rest;
                     }
                 }
                 if let Some(q) = next {
                     let rest = t.trim_end_matches(' ');
-                    if rest.len() < t.len() && padding(rest.chars().next_back(), q, edge(q, true)) {
+                    if rest.len() < t.len()
+                        && padding(rest.chars().next_back(), q, edge(q, true), true)
+                    {
                         t = rest;
                     }
                 }
@@ -283,6 +296,19 @@ mod tests {
         );
         // Bold Japanese text loses its padding too; a line break inside
         // Japanese text is no space, between Latin words it is one.
+        let bold_value = Rich(vec![Block::Paragraph {
+            inlines: vec![
+                txt("メールアドレスは "),
+                Inline::Strong {
+                    inlines: vec![v("iji@example.jp")],
+                },
+                txt(" です。"),
+            ],
+        }]);
+        assert_eq!(
+            to_html(&bold_value),
+            "<p>メールアドレスは<strong><mark class=\"value\" data-field=\"x\">iji@example.jp</mark></strong>です。</p>\n"
+        );
         let h = to_html(&parse(
             "必ず **「1」** を選びます。改行\nしても続きます。\nIP-VPN\nline",
         ));
