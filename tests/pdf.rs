@@ -182,3 +182,39 @@ fn hostile_values_neither_crash_nor_vanish() {
     let t = squash(&text_of(&pdf));
     assert!(t.contains(&"長い名前の歯科医院".repeat(3)));
 }
+
+#[test]
+fn characters_outside_the_theme_font_fall_back_or_are_warned_about() {
+    // 𠮷 is not in BIZ UDGothic but in Noto Sans CJK (`fonts-noto-cjk`,
+    // installed by .ci/run, the default `fallback_font`); no font here has
+    // the emoji.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &root().join("tests/fixtures/fallback"), &out);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let pdf = out.join("clinics/1311234566/guide.pdf");
+    let text = text_of(&pdf);
+    assert!(text.contains("𠮷野ファミリークリニック"), "{text}");
+    assert!(text.contains("𠮷田"), "{text}");
+    let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("NotoSansCJK"), "{fonts}");
+    // The emoji: printed as 〓, and a warning naming the field, in the
+    // summary and on the dashboard (which no longer says 問題なし).
+    assert!(text.contains('〓'), "{text}");
+    let said = format!("{stdout}{stderr}");
+    assert!(
+        said.contains("「😀」(U+1F600) を表示できるフォントがありません（項目 name）"),
+        "{said}"
+    );
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(dash.contains("表示できるフォントがありません"), "dashboard");
+    // 𠮷 is not reported: the fallback font printed it.
+    assert!(!said.contains("U+20BB7"), "{said}");
+    // A handout without such characters embeds no fallback font.
+    let (dir, o) = build_sample();
+    assert!(o.status.success());
+    let plain = dir.path().join("out/clinics/1311234566/guide.pdf");
+    let fonts = poppler("pdffonts", &[plain.to_str().unwrap()]);
+    assert!(!fonts.contains("Noto"), "{fonts}");
+}
