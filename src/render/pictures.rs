@@ -40,10 +40,12 @@ impl Pictures {
             for p in &m.parts {
                 for s in &p.steps {
                     if let Some(screen) = &s.screen {
-                        let alt = format!(
-                            "手順 {} の画面イメージ: {}",
-                            s.number,
-                            scene::build::screen_alt(screen)
+                        let alt = guide.strings.fill(
+                            "picture_alt_step",
+                            &[
+                                ("step", &s.number),
+                                ("alt", &scene::build::screen_alt(screen, &guide.strings)),
+                            ],
                         );
                         scenes.insert(
                             s.key.clone(),
