@@ -179,7 +179,9 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                     path: f.path.clone(),
                     label: f.label.clone(),
                     text: if corrected {
-                        format!("{}（入力する値。データから訂正）", v.display)
+                        content
+                            .strings
+                            .fill("facts_corrected", &[("value", &v.display)])
                     } else {
                         v.display.clone()
                     },
@@ -705,7 +707,7 @@ fn eval_row(
                         text: resolve_line(t, facts),
                     },
                     None if optional => Shown::Blank {
-                        text: "空欄のままで構いません".to_string(),
+                        text: content.strings.get("if_empty").to_string(),
                     },
                     None => Shown::Missing {
                         label: content.fact_label(path).unwrap_or(path).to_string(),

@@ -780,10 +780,8 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
             out.push(named(&fe.list, &p.pos));
         }
         let part_start = out.len();
-        if let Some(fe) = &p.for_each {
-            if let Some(l) = &fe.label {
-                line(l, &p.pos, &mut out);
-            }
+        if let Some(l) = p.for_each.as_ref().and_then(|fe| fe.label.as_ref()) {
+            line(l, &p.pos, &mut out);
         }
         cased(&p.intro, &p.pos, &mut out);
         rich(&p.outro, &p.pos, &mut out);

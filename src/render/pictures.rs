@@ -53,7 +53,10 @@ impl Pictures {
                         );
                     }
                     if let Some(shot) = &s.screenshot {
-                        let alt = format!("手順 {} の画像: {}", s.number, shot.alt);
+                        let alt = guide.strings.fill(
+                            "picture_alt_shot",
+                            &[("step", &s.number), ("alt", &shot.alt)],
+                        );
                         let scene = scene::build::screenshot_scene(shot, &opts);
                         scenes.insert(shot_key(&s.key), (Arc::new(scene), alt));
                     }

@@ -577,7 +577,11 @@ impl Builder<'_> {
             .as_ref()
             .map(|f| Color::hex(f.color))
             .unwrap_or(PLAIN_ACCENT);
-        self.words = s.frame.as_ref().map(|f| f.words.clone()).unwrap_or_default();
+        self.words = s
+            .frame
+            .as_ref()
+            .map(|f| f.words.clone())
+            .unwrap_or_default();
         let mut y = 1.0;
         if let Some(f) = &s.frame
             && let Some(t) = &f.title_bar
@@ -1123,7 +1127,10 @@ impl Builder<'_> {
         let mut bottom = self.lines(x + s + 8.0, y, &ls, BODY, false, INK, Role::Control);
         // The clinic cannot tick it yet: say why under the label.
         if let Shown::Unchecked { reason } = &row.shown {
-            let note = self.opts.strings.fill("picture_unchecked", &[("reason", reason)]);
+            let note = self
+                .opts
+                .strings
+                .fill("picture_unchecked", &[("reason", reason)]);
             let note = wrap(&note, BODY, w - s - 8.0);
             bottom = self.lines(
                 x + s + 8.0,
@@ -1187,12 +1194,16 @@ impl Builder<'_> {
 
     /// The words of a correction tag (the theme's `picture_correct`).
     fn correct_words(&self, value: &str) -> String {
-        self.opts.strings.fill("picture_correct", &[("value", value)])
+        self.opts
+            .strings
+            .fill("picture_correct", &[("value", value)])
     }
 
     /// What a row missing from the clinic's data shows (`picture_missing`).
     fn missing_words(&self, label: &str) -> String {
-        self.opts.strings.fill("picture_missing", &[("label", label)])
+        self.opts
+            .strings
+            .fill("picture_missing", &[("label", label)])
     }
 
     /// A red ✕ centred at (`cx`, `cy`).
@@ -2383,7 +2394,10 @@ pub(crate) mod tests {
         // The portal's frame: its badge and its unchosen select.
         let mut s = usage_form();
         let text = screen_scene(&s, &SceneOptions::default()).plain_text();
-        assert!(text.contains("必須") && text.contains("確認のため再度入力"), "{text}");
+        assert!(
+            text.contains("必須") && text.contains("確認のため再度入力"),
+            "{text}"
+        );
         // A frame in English draws its own badge; no frame draws none.
         let mut f = portal_frame();
         f.words = FrameWords {
@@ -2393,12 +2407,21 @@ pub(crate) mod tests {
         };
         s.frame = Some(f);
         let text = screen_scene(&s, &SceneOptions::default()).plain_text();
-        assert!(text.contains("Required") && text.contains("Enter it again."), "{text}");
+        assert!(
+            text.contains("Required") && text.contains("Enter it again."),
+            "{text}"
+        );
         assert!(!text.contains("必須") && !text.contains("確認のため再度入力"));
         s.frame = None;
         let sc = screen_scene(&s, &SceneOptions::default());
         assert!(!sc.plain_text().contains("必須"));
-        assert!(!sc.items.iter().any(|i| matches!(i, Item::Rect { role: Role::Required, .. })));
+        assert!(!sc.items.iter().any(|i| matches!(
+            i,
+            Item::Rect {
+                role: Role::Required,
+                ..
+            }
+        )));
     }
 
     #[test]
@@ -2406,14 +2429,20 @@ pub(crate) mod tests {
         let s = usage_form();
         let mut o = std::collections::BTreeMap::new();
         o.insert("picture_secret".to_string(), "Your own digits".to_string());
-        o.insert("picture_alt".to_string(), "Picture of {title} ({kind})".to_string());
+        o.insert(
+            "picture_alt".to_string(),
+            "Picture of {title} ({kind})".to_string(),
+        );
         o.insert("site_screen_form".to_string(), "form".to_string());
         let t = Strings::with_overrides(o).unwrap();
         let text = screen_scene(&s, &SceneOptions::default().worded(&t)).plain_text();
         assert!(text.contains("Your own digits"), "{text}");
         assert!(!text.contains("院内で決めた数字"));
         let alt = screen_alt(&s, &t);
-        assert!(alt.starts_with("Picture of オンライン資格確認利用開始・変更申請 (form)"), "{alt}");
+        assert!(
+            alt.starts_with("Picture of オンライン資格確認利用開始・変更申請 (form)"),
+            "{alt}"
+        );
     }
 
     #[test]
