@@ -1,10 +1,22 @@
-//! Speed of the stages that run per clinic, and of a whole batch.
+//! Speed of the stages that run per clinic, of HTML + PDF per clinic side by
+//! side with Typst, and of a whole batch.
 //!
-//! `cargo bench --bench build` prints medians. Timings live here, never in
-//! tests. Per-handout figures run on one core with the fonts parsed once,
-//! as a batch does.
+//! ```sh
+//! cargo bench --bench build
+//! ```
+//!
+//! Prints medians. Timings live here, never in tests. Per-clinic figures run
+//! on one thread with the fonts parsed once, as a batch's workers do, and
+//! are CPU time of that thread (the machine is shared; CPU time is steadier
+//! than wall time). The side-by-side figure renders `TEBIKI_BENCH_N`
+//! (default 300) synthetic clinics from `../shared/bench/scale/gen.py` (or
+//! `TEBIKI_SCALE_GEN`), each a different clinic, so nothing per clinic can
+//! be served from a cache; then, when the Python package `typst` is
+//! installed, runs `../shared/bench/typst/run.py 60` (or `TEBIKI_TYPST_DIR`)
+//! in the same sitting and prints the ratio.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tebiki::eval;
 use tebiki::render::{handout, html::HtmlRenderer, theme::Theme};
@@ -32,6 +44,49 @@ fn time<R>(runs: usize, mut f: impl FnMut() -> R) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// CPU time of the calling thread (Linux `/proc/thread-self/schedstat`).
+fn thread_cpu() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+fn shared(var: &str, rel: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/bench").join(rel))
+}
+
+/// Typst's median ms per document from its bench script, if it can run.
+fn typst_ms() -> Option<f64> {
+    let dir = shared("TEBIKI_TYPST_DIR", "typst");
+    if !dir.join("run.py").is_file() {
+        println!("typst: no {}/run.py; skipped", dir.display());
+        return None;
+    }
+    let o = Command::new("python3")
+        .args(["run.py", "60"])
+        .current_dir(&dir)
+        .output()
+        .ok()?;
+    let out = String::from_utf8_lossy(&o.stdout);
+    if !o.status.success() {
+        println!(
+            "typst: not run ({}); `pip install typst` to compare",
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return None;
+    }
+    println!("typst: {}", out.trim());
+    out.split_whitespace()
+        .find_map(|w| w.strip_prefix("median="))
+        .and_then(|m| m.trim_end_matches("ms/doc").parse().ok())
 }
 
 fn main() {
@@ -78,7 +133,7 @@ fn main() {
         ms(time(500, || eval::facts::build(clinic, &content, today)))
     );
     println!(
-        "illustrations (10 scenes, SVG + PDF drawables): {}",
+        "illustrations (scenes, SVG + PDF drawables): {}",
         ms(time(100, || {
             let p = tebiki::render::pictures::Pictures::new(&guide);
             (p.svg(), p.pdf())
@@ -93,8 +148,66 @@ fn main() {
         ms(time(100, || handout::render(&guide, &fonts, &drawings)))
     );
 
-    // A region's batch: 200 clinics (the samples repeated under new keys), end to end.
     let tmp = std::env::temp_dir().join(format!("tebiki-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("tmp");
+
+    // HTML + PDF per clinic, each clinic different (synthetic list).
+    let n: usize = std::env::var("TEBIKI_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let script = shared("TEBIKI_SCALE_GEN", "scale/gen.py");
+    let csv = tmp.join("clinics.csv");
+    let generated = script.is_file()
+        && Command::new("python3")
+            .arg(&script)
+            .arg(n.to_string())
+            .arg(&csv)
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let list = if generated {
+        tebiki::pipeline::load_clinics(&csv, &content).0
+    } else {
+        println!("no {}: the six samples stand in", script.display());
+        clinics.clone()
+    };
+    let mut per: Vec<Duration> = Vec::with_capacity(list.len());
+    let mut wall: Vec<Duration> = Vec::with_capacity(list.len());
+    let mut bytes = 0usize;
+    for c in &list {
+        let (t0, w0) = (thread_cpu(), Instant::now());
+        let guide = eval::evaluate(&content, c, today);
+        let p = tebiki::render::pictures::Pictures::new(&guide);
+        let page = html.guide(&guide, &p.svg()).expect("html");
+        let pdf = handout::render(&guide, &fonts, &p.pdf()).expect("pdf");
+        bytes += page.len() + pdf.bytes.len();
+        wall.push(w0.elapsed());
+        if let (Some(a), Some(b)) = (t0, thread_cpu()) {
+            per.push(b - a);
+        }
+    }
+    std::hint::black_box(bytes);
+    // The thread's CPU clock ticks coarsely, so CPU is the mean over the
+    // whole list; wall time is the median.
+    let cpu = (per.len() == list.len() && !per.is_empty())
+        .then(|| per.iter().sum::<Duration>() / per.len() as u32);
+    println!(
+        "per clinic, evaluate + HTML + PDF, {} different clinics, one thread: mean {} CPU, median {} wall",
+        list.len(),
+        cpu.map_or("?".into(), ms),
+        ms(median(wall))
+    );
+    if let (Some(typst), Some(cpu)) = (typst_ms(), cpu) {
+        let ours = cpu.as_secs_f64() * 1000.0;
+        println!(
+            "side by side: tebiki {ours:.2} ms per clinic (HTML + PDF) vs Typst {typst:.1} ms per document: {:.1}x faster (target: 5x)",
+            typst / ours
+        );
+    }
+
+    // A region's batch: 240 clinics (the samples repeated under new keys),
+    // end to end into a fresh folder each time (an unchanged rebuild would
+    // skip the rendering).
     let data = tmp.join("clinics");
     std::fs::create_dir_all(&data).expect("tmp");
     let mut n = 0;
@@ -119,13 +232,17 @@ fn main() {
     cfg.content = root.join("content");
     cfg.clinics = data.clone();
     cfg.theme = root.join("themes/default");
-    cfg.out = tmp.join("out");
     let opts = tebiki::pipeline::BuildOptions { today };
+    let mut run = 0;
     let batch = time(3, || {
-        tebiki::pipeline::build(&cfg, &opts).map(|r| r.clinics.len())
+        run += 1;
+        cfg.out = tmp.join(format!("out{run}"));
+        let r = tebiki::pipeline::build(&cfg, &opts).map(|r| r.clinics.len());
+        let _ = std::fs::remove_dir_all(&cfg.out);
+        r
     });
     println!(
-        "batch of {n} clinics (HTML + PDF + dashboard, all cores): {} ({:.1} ms per clinic)",
+        "batch of {n} clinics (HTML + PDF + dashboard, all cores, fresh output): {} ({:.1} ms per clinic)",
         ms(batch),
         batch.as_secs_f64() * 1000.0 / n as f64
     );

@@ -10,8 +10,14 @@
 //! ```
 //!
 //! Clinic lists come from `../shared/bench/scale/gen.py N FILE` (or
-//! `TEBIKI_SCALE_GEN=path/to/gen.py`). Each figure is the median of
-//! `TEBIKI_SCALE_RUNS` runs (default 3 for N ≤ 1,000, else 1).
+//! `TEBIKI_SCALE_GEN=path/to/gen.py`). Its random 6-digit codes repeat at
+//! large N (tebiki fails both clinics of a repeated code, so the build would
+//! exit 1): the bench asks it for a few more rows, drops every row whose
+//! output key (prefecture, fee schedule, code) was already seen and keeps the
+//! first N, so each list has N distinct, valid clinics. Each figure is the
+//! median of `TEBIKI_SCALE_RUNS` runs (default 3 for N ≤ 1,000, else 1).
+//! Lists and outputs go to `TEBIKI_SCALE_DIR` (default: the temp folder);
+//! 100,000 handouts need about 25 GB there. It is removed at the end.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,16 +86,51 @@ fn generate(n: usize, dir: &Path) -> PathBuf {
     let script = std::env::var_os("TEBIKI_SCALE_GEN")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/bench/scale/gen.py"));
-    let csv = dir.join(format!("c{n}.csv"));
+    let raw = dir.join(format!("c{n}-raw.csv"));
     let ok = Command::new("python3")
         .arg(&script)
-        .arg(n.to_string())
-        .arg(&csv)
+        .arg((n + n / 50 + 10).to_string())
+        .arg(&raw)
+        .stdout(std::process::Stdio::null())
         .status()
         .map(|s| s.success())
         .unwrap_or(false);
     assert!(ok, "cannot run {} (set TEBIKI_SCALE_GEN)", script.display());
+    let text = std::fs::read_to_string(&raw).expect("generated list");
+    let _ = std::fs::remove_file(&raw);
+    let (rows, dropped) = distinct_rows(&text, n);
+    assert_eq!(
+        rows.len(),
+        n + 1,
+        "the generator gave too few distinct codes"
+    );
+    if dropped > 0 {
+        eprintln!("N = {n}: dropped {dropped} generated row(s) with a repeated code");
+    }
+    let csv = dir.join(format!("c{n}.csv"));
+    std::fs::write(&csv, rows.join("\n") + "\n").expect("write list");
     csv
+}
+
+/// The header and the first `n` rows whose output key (code, prefecture,
+/// fee schedule: the first three columns) is new; how many rows were dropped.
+fn distinct_rows(text: &str, n: usize) -> (Vec<&str>, usize) {
+    let mut lines = text.lines();
+    let mut rows: Vec<&str> = lines.next().into_iter().collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut dropped = 0;
+    for l in lines {
+        if rows.len() > n {
+            break;
+        }
+        let key: Vec<&str> = l.splitn(4, ',').take(3).collect();
+        if seen.insert(key) {
+            rows.push(l);
+        } else {
+            dropped += 1;
+        }
+    }
+    (rows, dropped)
 }
 
 /// Changes one clinic's name (the last row) in place.
@@ -109,7 +150,10 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let tmp = std::env::temp_dir().join(format!("tebiki-scale-{}", std::process::id()));
+    let tmp = std::env::var_os("TEBIKI_SCALE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+        .join(format!("tebiki-scale-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("tmp");
     println!(
         "| N | cold: wall | clinics/s | CPU | peak RSS | unchanged rebuild: wall | CPU | CPU ratio | one record changed: wall | CPU | peak RSS (max) |"

@@ -503,9 +503,12 @@ fn write_combined(
             let bytes = std::fs::read(&file).map_err(|e| Error::io("cannot read", &file, e))?;
             Ok((format!("{} {}", c.key, c.name), bytes))
         });
-    let (bytes, stats) = crate::combined::combine(parts)?;
-    crate::write::write_atomic(path, &bytes)?;
-    Ok(stats)
+    let mut stats = None;
+    crate::write::write_atomic_streamed(path, |w| {
+        stats = Some(crate::combined::combine_to(parts, w)?);
+        Ok(())
+    })?;
+    Ok(stats.unwrap_or_default())
 }
 
 /// Path of the dashboard in the output folder.

@@ -41,14 +41,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
 
 /// Writes `bytes` over `path` (its folder exists) via a temporary sibling.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<Written> {
+    refuse_symlink(path)?;
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            return Err(Error::io(
-                "refusing to write through a symbolic link",
-                path,
-                std::io::Error::other("remove the link; tebiki writes real files only"),
-            ));
-        }
         Ok(m)
             if m.is_file()
                 && m.len() == bytes.len() as u64
@@ -58,26 +52,66 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<Written> {
         }
         _ => {}
     }
+    via_temp(path, |f| {
+        f.write_all(bytes)
+            .map_err(|e| Error::io("cannot write", path, e))
+    })?;
+    Ok(Written::Changed)
+}
+
+/// Writes `path` (its folder is created) atomically from `fill`, which
+/// writes the content piece by piece: for files too large to hold in memory,
+/// such as a combined PDF of thousands of handouts. Refuses to replace a
+/// symbolic link; never compares with the old content.
+pub fn write_atomic_streamed(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
+    refuse_symlink(path)?;
+    via_temp(path, |f| {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+        fill(&mut w)?;
+        w.flush().map_err(|e| Error::io("cannot write", path, e))
+    })
+}
+
+/// An error when `path` is a symbolic link (tebiki replaces files, never links).
+fn refuse_symlink(path: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::io(
+            "refusing to write through a symbolic link",
+            path,
+            std::io::Error::other("remove the link; tebiki writes real files only"),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `fill` on a new temporary sibling of `path`, then syncs it and
+/// renames it over `path`; on any failure the temporary file is removed.
+fn via_temp(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        // A leftover of this very process id (a killed run with a recycled id).
+    // A leftover of this very process id (a killed run with a recycled id).
+    let _ = std::fs::remove_file(&tmp);
+    // create_new never follows a symlink planted at the temporary name.
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| Error::io("cannot write", path, e))
+        .and_then(|mut f| {
+            fill(&mut f)?;
+            f.sync_all().map_err(|e| Error::io("cannot write", path, e))
+        })
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io("cannot write", path, e)));
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        // create_new never follows a symlink planted at the temporary name.
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io("cannot write", path, e));
     }
-    Ok(Written::Changed)
+    result
 }
 
 /// True for the name of a temporary file [`write_atomic`] creates.
@@ -262,14 +296,9 @@ impl OutDir {
             if e.file_type().is_dir() {
                 continue;
             }
-            let Ok(rel) = e.path().strip_prefix(&self.root) else {
+            let Some(rel) = rel_slash_path(&self.root, e.path()) else {
                 continue;
             };
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
             let name = e.file_name().to_string_lossy();
             if e.file_type().is_file() && is_temp_name(&name) {
                 if std::fs::remove_file(e.path()).is_ok() {
@@ -285,6 +314,18 @@ impl OutDir {
         sweep.files.sort();
         sweep
     }
+}
+
+/// `path` relative to `root` with `/` between its parts (`clinics/a/index.html`),
+/// as manifests and site file maps name files; `None` when `path` is not under `root`.
+pub fn rel_slash_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 /// What [`OutDir::remove`] did.
@@ -310,6 +351,16 @@ pub struct Sweep {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_use_slashes_and_stay_under_the_root() {
+        let root = Path::new("/o");
+        assert_eq!(
+            rel_slash_path(root, Path::new("/o/clinics/a/index.html")).as_deref(),
+            Some("clinics/a/index.html")
+        );
+        assert_eq!(rel_slash_path(root, Path::new("/other/x")), None);
+    }
 
     #[test]
     fn writes_and_skips_unchanged() {

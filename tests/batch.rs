@@ -172,7 +172,7 @@ fn a_recorded_file_turned_symlink_is_not_followed() {
 }
 
 fn build_into(content: &Path, out: &Path, extra: &[&str]) -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"));
+    let mut c = std::process::Command::new(bin());
     c.args(["build", "--today", TODAY, "--content"])
         .arg(content)
         .arg("--out")

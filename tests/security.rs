@@ -93,6 +93,19 @@ fn xlsx_with_sheet(
     w.finish().unwrap().into_inner()
 }
 
+/// Secret-key spellings issue 11 found the old detector missed.
+const ISSUE_SPELLINGS: &[&str] = &[
+    "PINno",
+    "pinnumber",
+    "ヒミツ",
+    "ﾋﾐﾂ",
+    "ぱすわーど",
+    "パス",
+    "シークレット",
+    "security_code",
+    "p@ssword",
+];
+
 /// Every shape of issue 11 with a unique secret, each beside an unrelated
 /// error: build, check (human and JSON) and import print none of them and
 /// write none of them.
@@ -147,21 +160,10 @@ fn planted_secrets_never_reach_any_output() {
     plant("s-block.yaml", &|s| {
         clinic_yaml("0100182", &format!("password: |\n  {s}\nemail: bad\n"))
     });
-    for (i, key) in [
-        "PINno",
-        "pinnumber",
-        "ヒミツ",
-        "ﾋﾐﾂ",
-        "ぱすわーど",
-        "パス",
-        "シークレット",
-        "security_code",
-        "p@ssword",
-        "秘密の番号",
-        "暗証番号",
-    ]
-    .iter()
-    .enumerate()
+    for (i, key) in ISSUE_SPELLINGS
+        .iter()
+        .chain(&["秘密の番号", "暗証番号"])
+        .enumerate()
     {
         plant(&format!("s-spelling-{i}.yaml"), &|s| {
             clinic_yaml("0100182", &format!("\"{key}\": {s}\nemail: bad\n"))
@@ -212,6 +214,30 @@ fn planted_secrets_never_reach_any_output() {
     let out = tmp.path().join("out");
     let imported = tmp.path().join("imported");
     let c = content.to_str().unwrap();
+    let build_list = |list: &Path, into: &str| {
+        let into = out.join(into);
+        tebiki(&[
+            "build",
+            "--today",
+            TODAY,
+            "--content",
+            c,
+            "--clinics",
+            list.to_str().unwrap(),
+            "--out",
+            into.to_str().unwrap(),
+        ])
+    };
+    let import = |list: &Path| {
+        tebiki(&[
+            "import",
+            "--content",
+            c,
+            list.to_str().unwrap(),
+            "--out",
+            imported.to_str().unwrap(),
+        ])
+    };
     let runs = vec![
         build_content(&content, &out),
         tebiki(&["check", "--today", TODAY, "--content", c]),
@@ -224,28 +250,8 @@ fn planted_secrets_never_reach_any_output() {
             "--format",
             "json",
         ]),
-        tebiki(&[
-            "build",
-            "--today",
-            TODAY,
-            "--content",
-            c,
-            "--clinics",
-            csv_path.to_str().unwrap(),
-            "--out",
-            out.join("csv").to_str().unwrap(),
-        ]),
-        tebiki(&[
-            "build",
-            "--today",
-            TODAY,
-            "--content",
-            c,
-            "--clinics",
-            xlsx_path.to_str().unwrap(),
-            "--out",
-            out.join("xlsx").to_str().unwrap(),
-        ]),
+        build_list(&csv_path, "csv"),
+        build_list(&xlsx_path, "xlsx"),
         tebiki(&[
             "check",
             "--today",
@@ -255,22 +261,8 @@ fn planted_secrets_never_reach_any_output() {
             "--clinics",
             csv_path.to_str().unwrap(),
         ]),
-        tebiki(&[
-            "import",
-            "--content",
-            c,
-            csv_path.to_str().unwrap(),
-            "--out",
-            imported.to_str().unwrap(),
-        ]),
-        tebiki(&[
-            "import",
-            "--content",
-            c,
-            xlsx_path.to_str().unwrap(),
-            "--out",
-            imported.to_str().unwrap(),
-        ]),
+        import(&csv_path),
+        import(&xlsx_path),
     ];
     let mut all = String::new();
     for o in &runs {
@@ -309,17 +301,7 @@ fn planted_secrets_never_reach_any_output() {
         all.contains("column `PINno` looks like a password"),
         "{all}"
     );
-    for key in [
-        "PINno",
-        "pinnumber",
-        "ヒミツ",
-        "ﾋﾐﾂ",
-        "ぱすわーど",
-        "パス",
-        "シークレット",
-        "security_code",
-        "p@ssword",
-    ] {
+    for key in ISSUE_SPELLINGS {
         assert!(
             all.contains(&format!("`{key}` looks like a password")),
             "{key} not recognised:\n{all}"
@@ -550,6 +532,56 @@ fn many_keys_give_a_bounded_report() {
         "{err}"
     );
     assert!(err.matches("unknown field").count() <= 50, "{}", err.len());
+}
+
+/// Across files the terminal gets at most 100 messages and a count of the
+/// rest; `-v` prints them all.
+#[test]
+fn messages_are_bounded_across_files_and_v_shows_all() {
+    let (tmp, content) = content_copy();
+    let dir = tmp.path().join("many");
+    std::fs::create_dir(&dir).unwrap();
+    for f in 0..3 {
+        let mut body = clinic_yaml(&format!("012345{}", [5, 3, 1][f]), "");
+        for i in 0..40 {
+            body.push_str(&format!("k{i}: v\n"));
+        }
+        std::fs::write(dir.join(format!("many-{f}.yaml")), body).unwrap();
+    }
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--content",
+            content.to_str().unwrap(),
+            "--clinics",
+            dir.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = tebiki(&args);
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let bounded = run(&[]);
+    // "checked 3 clinic(s): E error(s), W warning(s)"
+    let counts: Vec<usize> = bounded
+        .lines()
+        .find_map(|l| l.strip_prefix("checked 3 clinic(s): "))
+        .expect("summary")
+        .split(", ")
+        .map(|n| n.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    let total: usize = counts.iter().sum();
+    assert!(total > 120, "{bounded}");
+    assert!(
+        bounded.contains(&format!(
+            "… and {} more message(s) not shown (run with -v to see all)",
+            total - 100
+        )),
+        "{bounded}"
+    );
+    assert!(bounded.matches("unknown field").count() < 100);
+    let all = run(&["-v"]);
+    assert_eq!(all.matches("unknown field").count(), 120, "{all}");
+    assert!(!all.contains("not shown"), "{all}");
 }
 
 /// Bidi overrides, zero-width and control characters are removed from

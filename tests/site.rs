@@ -4,10 +4,9 @@
 
 mod common;
 use common::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Replaces the value of `key:` (at any indentation) on its line.
@@ -162,91 +161,13 @@ fn no_clinic_data_anywhere_in_the_site() {
     );
 }
 
-/// A running `tebiki serve`, stopped on drop.
-struct Serve {
-    child: Child,
-    base: String,
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(content: &Path, out: &Path) -> Serve {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--exit-after",
-            "120",
-            "--today",
-            TODAY,
-            "--content",
-            content.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start tebiki serve");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let tx2 = tx.clone();
-    std::thread::spawn(move || {
-        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(l);
-        }
-    });
-    std::thread::spawn(move || {
-        for l in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx2.send(l);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200))
-            && let Some(url) = l.strip_prefix("Serving the help site at ")
-        {
-            let base = url.trim_end_matches("index.html").to_string();
-            return Serve {
-                child,
-                base,
-                lines: rx,
-            };
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("tebiki serve did not start");
-}
-
-fn http_get(url: &str) -> (u16, String) {
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, path) = rest.split_at(rest.find('/').unwrap());
-    let mut s = TcpStream::connect(host).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let code = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (code, out)
+fn serve_into(content: &Path, out: &Path) -> Serve {
+    serve(&[
+        "--content",
+        content.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 /// Reads server-sent events (the `data:` lines) from `/__tebiki/events`.
@@ -298,7 +219,7 @@ impl Events {
 fn serve_rebuilds_reloads_and_reports_errors() {
     let (tmp, content) = content_copy();
     let out = tmp.path().join("out");
-    let s = serve(&content, &out);
+    let s = serve_into(&content, &out);
     let (code, home) = http_get(&format!("{}index.html", s.base));
     assert_eq!(code, 200, "{home}");
     assert!(home.contains("<script src=\"/__tebiki/live.js\" data-area=\"site\"></script></body>"));

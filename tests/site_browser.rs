@@ -14,9 +14,7 @@ mod common;
 use common::webdriver::*;
 use common::*;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tebiki::site::search::{SearchIndex, Searcher};
 
@@ -254,39 +252,16 @@ fn help_site_in_a_real_browser() {
     let project = tmp.path().join("project");
     copy_dir(&root().join("content"), &project.join("content"));
     std::fs::write(project.join("tebiki.yaml"), "site:\n  base_url: /help/\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--exit-after",
-            "120",
-            "--today",
-            TODAY,
-        ])
-        .arg("--config")
-        .arg(project.join("tebiki.yaml"))
-        .arg("--out")
-        .arg(tmp.path().join("served"))
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tebiki serve");
-    let stdout = child.stdout.take().unwrap();
-    let _serve = Proc(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let l = lines
-            .next()
-            .and_then(Result::ok)
-            .expect("tebiki serve output");
-        if let Some(u) = l.strip_prefix("Serving the help site at ") {
-            break u.to_string();
-        }
-    };
-    assert!(url.ends_with("/help/index.html"), "{url}");
-    let served_root = url.trim_end_matches("index.html").to_string();
+    let config = project.join("tebiki.yaml");
+    let served = tmp.path().join("served");
+    let serve = serve(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        served.to_str().unwrap(),
+    ]);
+    let served_root = serve.base.clone();
+    assert!(served_root.ends_with("/help/"), "{served_root}");
     let served_index = SearchIndex::from_js(&read(
         &tmp.path()
             .join("served/site")

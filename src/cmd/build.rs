@@ -5,7 +5,7 @@
 //! closing summary goes to stdout. None of it carries clinic values beyond
 //! what the dashboard shows (key, name, findings): never a secret.
 
-use super::{Common, print_diagnostics_limited};
+use super::{ALL_MESSAGES, Common, message_limit, print_diagnostics};
 use clap::Args;
 use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
@@ -45,8 +45,6 @@ pub struct BuildArgs {
     verbose: bool,
 }
 
-/// Messages printed without `-v`; the rest are counted.
-const MESSAGE_LIMIT: usize = 100;
 /// Failed clinics listed in the summary without `-v`.
 const FAILED_LIMIT: usize = 20;
 
@@ -77,7 +75,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let report = match result {
         Ok(r) => r,
         Err(Error::Invalid(d)) => {
-            print_diagnostics_limited(&d, color, usize::MAX);
+            print_diagnostics(&d, color, ALL_MESSAGES);
             eprintln!(
                 "error: content has {} error(s); nothing was built",
                 d.error_count()
@@ -89,12 +87,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let limit = if args.verbose {
-        usize::MAX
-    } else {
-        MESSAGE_LIMIT
-    };
-    print_diagnostics_limited(&report.diagnostics, color, limit);
+    print_diagnostics(&report.diagnostics, color, message_limit(args.verbose));
     print_summary(
         &report,
         args.verbose,

@@ -1,6 +1,6 @@
 //! `tebiki check`: load and validate everything, write nothing.
 
-use super::{Common, print_diagnostics};
+use super::{Common, message_limit, print_diagnostics};
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
 use tebiki::Error;
@@ -16,6 +16,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Print every message (without it, the first 100; JSON always has all).
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -50,10 +53,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    report(&diags, clinics, args.format, color)
+    report(&diags, clinics, args.format, color, args.verbose)
 }
 
-fn report(d: &Diagnostics, clinics: usize, format: Format, color: bool) -> ExitCode {
+fn report(d: &Diagnostics, clinics: usize, format: Format, color: bool, verbose: bool) -> ExitCode {
     match format {
         Format::Json => {
             let out = serde_json::json!({
@@ -64,7 +67,7 @@ fn report(d: &Diagnostics, clinics: usize, format: Format, color: bool) -> ExitC
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human => {
-            print_diagnostics(d, color);
+            print_diagnostics(d, color, message_limit(verbose));
             let warnings = d.0.len() - d.error_count();
             eprintln!(
                 "checked {clinics} clinic(s): {} error(s), {warnings} warning(s)",

@@ -1,6 +1,6 @@
 //! `tebiki import FILE --out DIR`: a CSV/XLSX clinic list → one YAML file per clinic, for review.
 
-use super::{Common, print_diagnostics};
+use super::{ALL_MESSAGES, Common, message_limit, print_diagnostics};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +18,9 @@ pub struct ImportArgs {
     /// Folder to write the YAML files into.
     #[arg(long)]
     out: PathBuf,
+    /// Print every message (without it, the first 100).
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 /// Writes `<key>.yaml` per clinic; exit 1 when any row had an error.
@@ -30,7 +33,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
     let (mut content, mut d) = tebiki::load::load_content(&cfg.content);
     tebiki::pipeline::apply_header_mapping(&mut content, &cfg, &mut d);
     if d.has_errors() {
-        print_diagnostics(&d, color);
+        print_diagnostics(&d, color, ALL_MESSAGES);
         return ExitCode::from(2);
     }
     let (clinics, mut diags) = tebiki::pipeline::load_clinics(&args.file, &content);
@@ -58,7 +61,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
             Err(e) => eprintln!("error: {e}"),
         }
     }
-    print_diagnostics(&diags, color);
+    print_diagnostics(&diags, color, message_limit(args.verbose));
     eprintln!(
         "imported {written} clinic(s) into {} ({} error(s), {} warning(s))",
         args.out.display(),

@@ -125,14 +125,21 @@ impl Common {
     }
 }
 
-/// Prints diagnostics to stderr, errors first.
-fn print_diagnostics(d: &Diagnostics, color: bool) {
-    print_diagnostics_limited(d, color, usize::MAX);
+/// How many messages `build`, `check` and `import` print without `-v`.
+const MESSAGE_LIMIT: usize = 100;
+
+/// No bound: content errors (few, and all needed to fix the content) and
+/// `serve`, which shows every message (issue 11).
+const ALL_MESSAGES: usize = usize::MAX;
+
+/// The message bound for a command run with or without `-v`.
+fn message_limit(verbose: bool) -> usize {
+    if verbose { ALL_MESSAGES } else { MESSAGE_LIMIT }
 }
 
 /// Prints at most `limit` diagnostics to stderr, errors first, and says how
 /// many more there are.
-fn print_diagnostics_limited(d: &Diagnostics, color: bool, limit: usize) {
+fn print_diagnostics(d: &Diagnostics, color: bool, limit: usize) {
     let mut all: Vec<&Diagnostic> = d.0.iter().collect();
     all.sort_by(|a, b| {
         (a.severity, &a.pos.file, a.pos.line, a.pos.column).cmp(&(

@@ -1,6 +1,6 @@
 //! `tebiki schema`: the JSON Schema of a clinic file, for editor completion.
 
-use super::{Common, print_diagnostics};
+use super::{ALL_MESSAGES, Common, print_diagnostics};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,7 +24,7 @@ pub fn run(args: SchemaArgs) -> ExitCode {
     };
     let (content, d) = tebiki::load::load_content(&cfg.content);
     if d.has_errors() {
-        print_diagnostics(&d, color);
+        print_diagnostics(&d, color, ALL_MESSAGES);
         return ExitCode::from(2);
     }
     let schema = tebiki::export::clinic_json_schema(&content.fields);

@@ -3,7 +3,7 @@
 //! data or the theme change. A broken build is shown in the terminal and
 //! over the page; the server keeps running.
 
-use super::{Common, print_diagnostics};
+use super::{ALL_MESSAGES, Common, print_diagnostics};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -184,7 +184,7 @@ fn rebuild(cfg: &Config, today: jiff::civil::Date, state: &LiveState, color: boo
                 state.bump(Area::Clinics);
             }
             // Every message, in the terminal and on the open pages.
-            print_diagnostics(&r.diagnostics, color);
+            print_diagnostics(&r.diagnostics, color, ALL_MESSAGES);
             let failed = r.clinics.iter().filter(|c| !c.ok).count();
             let mut all: Vec<_> = r.diagnostics.0.iter().collect();
             all.sort_by_key(|d| d.severity);
@@ -215,7 +215,7 @@ fn rebuild(cfg: &Config, today: jiff::civil::Date, state: &LiveState, color: boo
 fn report_error(e: &Error, state: &LiveState, color: bool) {
     let text = match e {
         Error::Invalid(d) => {
-            print_diagnostics(d, color);
+            print_diagnostics(d, color, ALL_MESSAGES);
             let mut all: Vec<_> = d.0.iter().collect();
             all.sort_by_key(|d| d.severity);
             all.iter().map(|d| d.render(false)).collect::<String>()

@@ -378,7 +378,7 @@ fn step(
 /// Whether a screen is put in words on paper instead of a picture: a
 /// message or dialog with nothing to fill in, or a short confirmation (at
 /// most three values shown, none marked). Its words say all the picture would.
-fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
+pub(crate) fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
     match sc.kind {
         ScreenKind::Dialog | ScreenKind::Message => sc.rows.is_empty(),
         ScreenKind::Form => {

@@ -199,6 +199,17 @@ impl HtmlRenderer {
             })
             .collect();
         ctx.insert("sheet_qrs", &qrs);
+        // Screens the handout puts in words (nothing to fill in): printed
+        // without their picture here too.
+        let in_words: Vec<&str> = guide
+            .manuals
+            .iter()
+            .flat_map(|m| m.parts.iter())
+            .flat_map(|p| p.steps.iter())
+            .filter(|s| s.screen.as_ref().is_some_and(super::handout::in_words))
+            .map(|s| s.key.as_str())
+            .collect();
+        ctx.insert("in_words", &in_words);
         self.render("guide.html", ctx)
     }
 

@@ -121,6 +121,8 @@ impl Drawable for ScenePicture {
         let f = scene::pdf::PdfFonts {
             regular: fonts.font_id(Weight::Regular).clone(),
             bold: fonts.font_id(Weight::Bold).clone(),
+            regular_data: fonts.data_font_id(Weight::Regular).clone(),
+            bold_data: fonts.data_font_id(Weight::Bold).clone(),
         };
         let w = Self::width(width_mm);
         // Centre the picture in the column.

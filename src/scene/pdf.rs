@@ -10,7 +10,7 @@
 //! extractable), positioned with the same fixed-pitch measure the layout
 //! used, so the handout matches the SVG.
 
-use super::{Anchor, Color, Item, Scene, Stroke, Style, text_width};
+use super::{Anchor, Color, Item, Role, Scene, Stroke, Style, text_width};
 use printpdf::{
     Color as PdfColor, CurTransMat, FontId, Line, LineCapStyle, LineDashPattern, LineJoinStyle,
     LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, Rgb, TextItem,
@@ -24,6 +24,10 @@ pub struct PdfFonts {
     pub regular: FontId,
     /// BIZ UDGothic Bold.
     pub bold: FontId,
+    /// Regular, for text that shows the clinic's data ([`Role::Value`]).
+    pub regular_data: FontId,
+    /// Bold, for text that shows the clinic's data.
+    pub bold_data: FontId,
 }
 
 /// Points per millimetre.
@@ -330,7 +334,12 @@ pub fn to_pdf_ops_at(scene: &Scene, top_left: Point, width_mm: f32, fonts: &PdfF
                     Anchor::Middle => t.x - w / 2.0,
                     Anchor::End => t.x - w,
                 };
-                let font = if t.bold { &fonts.bold } else { &fonts.regular };
+                let font = match (t.bold, t.role == Role::Value) {
+                    (false, false) => &fonts.regular,
+                    (true, false) => &fonts.bold,
+                    (false, true) => &fonts.regular_data,
+                    (true, true) => &fonts.bold_data,
+                };
                 pen.fill(t.color);
                 pen.ops.push(Op::StartTextSection);
                 pen.ops.push(Op::SetFont {
@@ -362,6 +371,8 @@ mod tests {
         PdfFonts {
             regular: FontId("F-regular".into()),
             bold: FontId("F-bold".into()),
+            regular_data: FontId("F-regular-data".into()),
+            bold_data: FontId("F-bold-data".into()),
         }
     }
 

@@ -151,14 +151,9 @@ fn remove_stale(out_dir: &Path, keep: &BTreeMap<String, Vec<u8>>) -> usize {
             dirs.push(path.to_path_buf());
             continue;
         }
-        let Ok(rel) = path.strip_prefix(out_dir) else {
+        let Some(rel) = crate::write::rel_slash_path(out_dir, path) else {
             continue;
         };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
         let ours = matches!(
             path.extension().and_then(|x| x.to_str()),
             Some("html" | "css" | "js" | "json")

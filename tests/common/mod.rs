@@ -3,8 +3,12 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 /// The fixed date every test builds for, so deadlines are reproducible.
 pub const TODAY: &str = "2026-11-24";
@@ -14,9 +18,17 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The binary under test: `TEBIKI_BIN` when set (to run these tests against
+/// another build, e.g. the code before a fix: SECURITY.md), else this build's.
+pub fn bin() -> PathBuf {
+    std::env::var_os("TEBIKI_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_tebiki")))
+}
+
 /// Runs `tebiki` with `args` in the repository root.
 pub fn tebiki(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tebiki"))
+    Command::new(bin())
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
@@ -139,4 +151,134 @@ pub fn poppler(tool: &str, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+/// A running `tebiki serve`, stopped on drop.
+pub struct Serve {
+    child: Child,
+    /// URL of the served site's root, ending in `/`.
+    pub base: String,
+    /// Its stdout and stderr, line by line, as they come.
+    pub lines: Receiver<String>,
+    /// The lines [`Serve::wait_line`] has read so far.
+    seen: Vec<String>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    /// `host:port` it listens on.
+    pub fn addr(&self) -> &str {
+        let rest = self.base.strip_prefix("http://").unwrap_or(&self.base);
+        rest.split('/').next().unwrap_or(rest)
+    }
+
+    /// The next line it prints that satisfies `f`, within `timeout`.
+    pub fn wait_line(&mut self, timeout: Duration, f: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok(l) = self.lines.recv_timeout(left) else {
+                return None;
+            };
+            self.seen.push(l.clone());
+            if f(&l) {
+                return Some(l);
+            }
+        }
+        None
+    }
+
+    /// Stops the server; every line it printed (stdout and stderr, each in order).
+    pub fn stop(&mut self) -> Vec<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut all = std::mem::take(&mut self.seen);
+        all.extend(self.lines.iter());
+        all
+    }
+}
+
+/// Starts `tebiki serve --port 0 --exit-after 120 --today TODAY ARGS…` in
+/// the repository root and returns once it says where it serves.
+pub fn serve(args: &[&str]) -> Serve {
+    let mut child = Command::new(bin())
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--exit-after",
+            "120",
+            "--today",
+            TODAY,
+        ])
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tebiki serve");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let tx2 = tx.clone();
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(l);
+        }
+    });
+    std::thread::spawn(move || {
+        for l in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx2.send(l);
+        }
+    });
+    let mut s = Serve {
+        child,
+        base: String::new(),
+        lines: rx,
+        seen: Vec::new(),
+    };
+    match s.wait_line(Duration::from_secs(60), |l| {
+        l.starts_with("Serving the help site at ")
+    }) {
+        Some(l) => {
+            let url = l.trim_start_matches("Serving the help site at ");
+            s.base = url.trim_end_matches("index.html").to_string();
+            s
+        }
+        None => panic!("tebiki serve did not start: {:?}", s.stop()),
+    }
+}
+
+/// `GET path` from `addr` (`host:port`) with this `Host` header; returns the
+/// status code and the whole response.
+pub fn http_get_host(addr: &str, path: &str, host: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let code = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (code, out)
+}
+
+/// `GET` an `http://host:port/path` URL; returns the status code and the whole response.
+pub fn http_get(url: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    http_get_host(host, path, host)
+}
+
 pub mod webdriver;

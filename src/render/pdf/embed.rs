@@ -10,7 +10,7 @@
 //! CFF-flavoured OpenType fonts are subset as CFF.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use skera::{Plan, SubsetFlags, subset_font};
 use skrifa::raw::FontRef;
@@ -176,6 +176,149 @@ impl FaceData {
             s(self.cap_height),
         )
     }
+}
+
+/// Glyph id → the text it shows (what `/ToUnicode` maps it back to).
+pub(crate) type GlyphText = BTreeMap<u16, String>;
+
+/// A subset ready to embed: everything of a font's PDF objects that depends
+/// only on the glyphs and their text, with the streams already compressed.
+pub(crate) struct Embedded {
+    /// Original glyph id → subset glyph id.
+    pub map: BTreeMap<u16, u16>,
+    /// The font program, zlib-compressed.
+    pub program: Vec<u8>,
+    /// Uncompressed length of the program (`/Length1`).
+    pub program_len: usize,
+    /// The `/ToUnicode` CMap, zlib-compressed.
+    pub to_unicode: Vec<u8>,
+    /// `/DW` and the runs of other widths for `/W`.
+    pub widths: (f32, Vec<(u16, Vec<f32>)>),
+    /// `ABCDEF+PostScriptName`.
+    pub base_font: String,
+}
+
+impl Embedded {
+    /// Subsets `face` to the glyphs of `text` and compresses the result.
+    pub(crate) fn build(
+        face: &FaceData,
+        face_tag: &str,
+        text: &GlyphText,
+    ) -> Result<Embedded, PdfError> {
+        let subset = face.subset(text.keys().copied())?;
+        let mut unicode = pdf_writer::types::UnicodeCmap::new(
+            pdf_writer::Name(b"Adobe-Identity-UCS"),
+            pdf_writer::types::SystemInfo {
+                registry: pdf_writer::Str(b"Adobe"),
+                ordering: pdf_writer::Str(b"UCS"),
+                supplement: 0,
+            },
+        );
+        for (gid, t) in text {
+            if let Some(n) = subset.map.get(gid) {
+                unicode.pair_with_multiple(*n, t.chars());
+            }
+        }
+        let to_unicode = super::file::deflate(unicode.finish().as_slice());
+        Ok(Embedded {
+            base_font: format!("{}+{}", subset_tag(face_tag, &subset), face.ps_name),
+            program: super::file::deflate_best(&subset.program),
+            program_len: subset.program.len(),
+            to_unicode,
+            widths: width_runs(&subset.widths),
+            map: subset.map,
+        })
+    }
+}
+
+/// Subsets already built in this process, by glyph set and text: the
+/// handouts of one build show mostly the same words, so the font program
+/// for those glyphs is subset and compressed once, not once per document.
+#[derive(Default)]
+pub(crate) struct EmbedCache {
+    entries: Mutex<Entries>,
+}
+
+/// Subsets kept per face (each is one font program, about 60 KB, so at
+/// most about 30 MB for both faces). The words of a handout vary with the
+/// warnings and steps that apply to a clinic: a few dozen sets in a batch.
+const CACHE_SIZE: usize = 256;
+
+/// (hash of the glyph text, glyph text, subset), oldest first.
+type Entries = Vec<(u64, Arc<GlyphText>, Arc<Embedded>)>;
+
+impl EmbedCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The subset of `face` for `text`, from the cache or built (and kept).
+    pub(crate) fn get(
+        &self,
+        face: &FaceData,
+        face_tag: &str,
+        text: &GlyphText,
+    ) -> Result<Arc<Embedded>, PdfError> {
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            text.hash(&mut h);
+            h.finish()
+        };
+        let find = |entries: &Entries| {
+            entries
+                .iter()
+                .rposition(|(h, k, _)| *h == hash && **k == *text)
+        };
+        {
+            let mut entries = self.lock();
+            if let Some(i) = find(&entries) {
+                // Most recently used last; the oldest goes first.
+                let hit = entries.remove(i);
+                let e = hit.2.clone();
+                entries.push(hit);
+                return Ok(e);
+            }
+        }
+        // Built outside the lock: two workers may build the same subset at
+        // once, which costs time but never changes the result.
+        let built = Arc::new(Embedded::build(face, face_tag, text)?);
+        let mut entries = self.lock();
+        if find(&entries).is_none() {
+            if entries.len() >= CACHE_SIZE {
+                entries.remove(0);
+            }
+            entries.push((hash, Arc::new(text.clone()), built.clone()));
+        }
+        Ok(built)
+    }
+}
+
+/// `/DW` and the runs of other widths for `/W`: the most common width is
+/// the default, and only runs of glyphs with other widths are listed.
+pub(crate) fn width_runs(widths: &[f32]) -> (f32, Vec<(u16, Vec<f32>)>) {
+    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
+    for w in widths {
+        *counts.entry(*w as i64).or_default() += 1;
+    }
+    let dw = counts
+        .iter()
+        .max_by_key(|(w, n)| (**n, std::cmp::Reverse(**w)))
+        .map_or(1000, |(w, _)| *w) as f32;
+    let mut runs: Vec<(u16, Vec<f32>)> = Vec::new();
+    for (i, w) in widths.iter().enumerate() {
+        if *w == dw {
+            continue;
+        }
+        let i = i as u16;
+        match runs.last_mut() {
+            Some((first, ws)) if usize::from(*first) + ws.len() == usize::from(i) => ws.push(*w),
+            _ => runs.push((i, vec![*w])),
+        }
+    }
+    (dw, runs)
 }
 
 /// The six-letter tag in front of a subset's font name: derived from the

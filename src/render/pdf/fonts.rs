@@ -18,7 +18,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::{GlyphId, MetadataProvider};
 
 use super::PdfError;
-use super::embed::FaceData;
+use super::embed::{EmbedCache, FaceData};
 
 /// Character drawn in place of a character the font cannot show: the "geta"
 /// mark, the Japanese typesetting convention for a missing glyph.
@@ -78,10 +78,14 @@ impl fmt::Debug for Fonts {
 pub(crate) struct Face {
     pub(crate) data: FaceData,
     id: FontId,
+    /// The id custom drawings set text that shows data under.
+    data_id: FontId,
     units_per_em: f32,
     cmap: Cmap,
     advances: Vec<u16>,
     replacement: Option<(char, u16)>,
+    /// Subsets of this face built for earlier documents.
+    pub(crate) cache: EmbedCache,
 }
 
 /// A glyph resolved for drawing: its id, the text it stands for (what
@@ -119,6 +123,15 @@ impl Fonts {
     /// call [`Fonts::text_ops`]).
     pub fn font_id(&self, weight: Weight) -> &FontId {
         &self.face(weight).id
+    }
+
+    /// Like [`Fonts::font_id`], for text that shows data (a clinic's
+    /// values) rather than the document's own words: the same face, but its
+    /// glyphs are embedded per document, while the glyphs of the words are
+    /// subset and compressed once and shared by every document that shows
+    /// the same words.
+    pub fn data_font_id(&self, weight: Weight) -> &FontId {
+        &self.face(weight).data_id
     }
 
     /// Whether `weight` has a glyph for `c`.
@@ -199,15 +212,19 @@ impl Fonts {
         missing
     }
 
-    /// Which face a font resource id belongs to.
-    pub(crate) fn weight_of(&self, id: &FontId) -> Option<Weight> {
-        if *id == self.regular.id {
-            Some(Weight::Regular)
-        } else if *id == self.bold.id {
-            Some(Weight::Bold)
-        } else {
-            None
-        }
+    /// Which face a font id belongs to, and whether it is the face's data
+    /// id ([`Fonts::data_font_id`]).
+    pub(crate) fn weight_of(&self, id: &FontId) -> Option<(Weight, bool)> {
+        [Weight::Regular, Weight::Bold].into_iter().find_map(|w| {
+            let f = self.face(w);
+            if *id == f.id {
+                Some((w, false))
+            } else if *id == f.data_id {
+                Some((w, true))
+            } else {
+                None
+            }
+        })
     }
 }
 
@@ -256,10 +273,12 @@ impl Face {
         let mut face = Face {
             data,
             id: FontId(subset_tag(bytes, seed)),
+            data_id: FontId(format!("{}-data", subset_tag(bytes, seed))),
             units_per_em,
             cmap,
             advances,
             replacement: None,
+            cache: EmbedCache::default(),
         };
         face.replacement = [REPLACEMENT_CHAR, REPLACEMENT_FALLBACK]
             .into_iter()

@@ -38,6 +38,10 @@ pub(crate) struct GlyphPos {
     pub x: f32,
     /// Natural advance in pt.
     pub adv: f32,
+    /// Shows data (a value filled in, the clinic's name in a running head)
+    /// rather than the document's own words; see `writer` for why it
+    /// matters.
+    pub data: bool,
 }
 
 /// A drawing command. Positions are absolute x and y relative to the top of
@@ -304,6 +308,9 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
                 text: b.text,
                 x: x + items[j].x + b.lead,
                 adv: b.advance,
+                data: spans
+                    .get(b.span)
+                    .is_some_and(|sp| sp.style == SpanStyle::Value || sp.origin.is_some()),
             });
             j += 1;
         }
@@ -513,6 +520,8 @@ impl Layouter<'_> {
             };
             let slh = SUBTITLE_SIZE * 1.5;
             y += 2.0;
+            // The subtitle names the clinic's code, prefecture and date.
+            let from = strip.cmds.len();
             for line in layout_spans(subtitle, &sb, w, false, self.fonts, self.warnings) {
                 draw_line(
                     &mut strip.cmds,
@@ -523,6 +532,7 @@ impl Layouter<'_> {
                 );
                 y += slh;
             }
+            mark_data(&mut strip.cmds[from..]);
         }
         y += 5.0;
         strip.cmds.push(Cmd::Rect {
@@ -1575,7 +1585,10 @@ pub(crate) fn running_heads(
         let fitted = fit_text(fonts, text, size, max_w);
         let line = plain_text(fonts, &fitted, size, Weight::Regular, MUTED, warnings);
         let x = if right { x1 - line.width } else { x0 };
+        // Running heads name the clinic.
+        let from = cmds.len();
         draw_line(cmds, &line, &[Span::normal(fitted)], x, y);
+        mark_data(&mut cmds[from..]);
     };
     let hy = mm(HEADER_BASELINE_MM);
     let right_w = fonts
@@ -1613,6 +1626,17 @@ pub(crate) fn running_heads(
     );
     put(&mut cmds, &num, num_w + 1.0, true, fy, warnings);
     cmds
+}
+
+/// Marks the glyphs of `cmds` as showing data.
+fn mark_data(cmds: &mut [Cmd]) {
+    for c in cmds {
+        if let Cmd::Glyphs { glyphs, .. } = c {
+            for g in glyphs {
+                g.data = true;
+            }
+        }
+    }
 }
 
 /// Shortens `text` with an ellipsis so that it fits `max_w`.

@@ -955,3 +955,87 @@ fn no_table_row_stands_alone_on_a_page() {
         }
     }
 }
+
+/// Names of the fonts a PDF embeds (`/BaseFont` of its Type0 fonts).
+fn font_names(bytes: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(bytes).expect("our PDF parses");
+    let mut names: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Type0"))
+        .filter_map(|d| d.get(b"BaseFont").and_then(|n| n.as_name()).ok())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_words_subset_is_shared_and_data_glyphs_are_embedded_apart() {
+    let doc = |name: &str| Document {
+        title: "手引き".into(),
+        blocks: vec![Block::Paragraph(vec![
+            Span::normal("医療機関名は"),
+            Span::value(name, "clinic.name"),
+            Span::normal("です。"),
+        ])],
+        ..Document::default()
+    };
+    let render_ok = |name: &str| match render(&doc(name), fonts()) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let a = font_names(&render_ok("山田医院").bytes);
+    let b = font_names(&render_ok("鈴木歯科").bytes);
+    // Regular: the words, and the page number (data); Bold: the values.
+    assert_eq!(a.len(), 3, "{a:?}");
+    assert_eq!(b.len(), 3, "{b:?}");
+    let shared: Vec<&String> = a.iter().filter(|n| b.contains(n)).collect();
+    assert_eq!(
+        shared.len(),
+        2,
+        "the words and the page number: {a:?} {b:?}"
+    );
+    assert!(shared.iter().all(|n| n.ends_with("-Regular")), "{shared:?}");
+    // Only the values' subsets differ.
+    assert!(a.iter().any(|n| n.ends_with("-Bold") && !b.contains(n)));
+}
+
+#[test]
+fn glyphs_of_data_and_words_in_one_run_keep_their_positions() {
+    // The running heads (data) and body (words) share glyphs; a run mixing
+    // subsets switches fonts mid-line and the text still reads in order.
+    let doc = Document {
+        title: "手引き".into(),
+        header_left: "山田医院 様".into(),
+        blocks: vec![Block::Paragraph(vec![Span::normal("山田医院の申請")])],
+        ..Document::default()
+    };
+    let out = match render(&doc, fonts()) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    // The same glyphs in two subsets: the head's from the data subset, the
+    // body's from the words' subset, and both /ToUnicode maps say 山田医院.
+    assert_eq!(font_names(&out.bytes).len(), 2);
+    let Ok(text) = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(&out.bytes)?;
+            }
+            child.wait_with_output()
+        })
+    else {
+        // poppler-utils is installed by CI (.ci/run); nothing to read here.
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("山田医院の申請"), "{text}");
+    assert!(text.contains("山田医院 様"), "{text}");
+}

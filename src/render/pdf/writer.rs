@@ -27,7 +27,6 @@ use printpdf::{
 
 use pdf_writer::types::{
     ActionType, AnnotationType, CidFontType, FontFlags, PageMode, StructRole, SystemInfo,
-    UnicodeCmap,
 };
 use pdf_writer::writers::ColorSpace;
 use pdf_writer::writers::{Catalog, DocumentInfo};
@@ -36,8 +35,8 @@ use pdf_writer::{Filter, Finish, Name, Rect as PdfRect, Ref, Str, TextStr};
 use super::PdfError;
 use super::content::{self, Palette, Resources};
 use super::doc::{CalloutKind, Document};
-use super::embed::{self, Subset};
-use super::file::{PdfFile, deflate, deflate_best};
+use super::embed::{Embedded, GlyphText};
+use super::file::{PdfFile, deflate};
 use super::fonts::Face;
 use super::fonts::{Fonts, Weight, rgb};
 use super::image;
@@ -395,7 +394,7 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
             }
             let (items, spacing) = glyph_items(glyphs, *size);
             for g in glyphs {
-                pen.usage.mark(*weight, g.gid, g.text);
+                pen.usage.mark(*weight, g.gid, g.text, !g.data);
             }
             pen.ops.push(Op::StartTextSection);
             pen.begin_tag(*tag);
@@ -600,7 +599,9 @@ struct Names<'a> {
 
 impl Resources for Names<'_> {
     fn font(&self, id: &FontId) -> Option<&str> {
-        self.fonts.weight_of(id).map(font_resource)
+        self.fonts
+            .weight_of(id)
+            .map(|(w, data)| font_resource(w, data))
     }
 
     fn image(&self, id: &XObjectId) -> Option<(&str, u32, u32)> {
@@ -610,11 +611,14 @@ impl Resources for Names<'_> {
     }
 }
 
-/// Resource name of a face in the page font dictionary.
-fn font_resource(w: Weight) -> &'static str {
-    match w {
-        Weight::Regular => "R",
-        Weight::Bold => "B",
+/// Resource name of a face's subset (of the words' glyphs, or of the
+/// glyphs only data shows) in the page font dictionary.
+fn font_resource(w: Weight, data: bool) -> &'static str {
+    match (w, data) {
+        (Weight::Regular, false) => "R",
+        (Weight::Bold, false) => "B",
+        (Weight::Regular, true) => "RD",
+        (Weight::Bold, true) => "BD",
     }
 }
 
@@ -671,20 +675,32 @@ pub(crate) fn write(
         page_ops.push(ops);
     }
     // Subset the faces to the glyphs actually shown (including any a custom
-    // drawing emitted) and renumber the glyph ids in the content.
+    // drawing emitted) and renumber the glyph ids in the content. The
+    // glyphs of the document's own words make one subset per face, which
+    // every document showing the same words shares (built once per
+    // process); glyphs only data shows make a second, small one.
     glyph_usage(&mut page_ops, fonts, &mut usage);
-    let usage = usage.into_maps();
-    let mut subsets: Vec<(Weight, Subset, BTreeMap<u16, String>)> = Vec::new();
-    for (weight, used) in [Weight::Regular, Weight::Bold].into_iter().zip(usage) {
-        if used.is_empty() {
-            continue;
-        }
-        let subset = fonts.face(weight).data.subset(used.keys().copied())?;
-        let text: BTreeMap<u16, String> = used
-            .iter()
-            .filter_map(|(g, t)| subset.map.get(g).map(|n| (*n, t.clone())))
-            .collect();
-        subsets.push((weight, subset, text));
+    let mut subsets: Vec<FaceSubsets> = Vec::new();
+    for (weight, (words, data)) in [Weight::Regular, Weight::Bold]
+        .into_iter()
+        .zip(usage.split())
+    {
+        let face = fonts.face(weight);
+        let words = if words.is_empty() {
+            None
+        } else {
+            Some(face.cache.get(&face.data, &face.id().0, &words)?)
+        };
+        let data = if data.is_empty() {
+            None
+        } else {
+            Some(Arc::new(Embedded::build(&face.data, &face.id().0, &data)?))
+        };
+        subsets.push(FaceSubsets {
+            weight,
+            words,
+            data,
+        });
     }
     remap_glyphs(&mut page_ops, fonts, &subsets);
 
@@ -694,10 +710,14 @@ pub(crate) fn write(
     let pages_id = ids.next();
     let page_ids: Vec<Ref> = page_ops.iter().map(|_| ids.next()).collect();
 
-    let mut font_refs: Vec<(Weight, Ref)> = Vec::new();
-    for (weight, subset, text) in &subsets {
-        let id = font_objects(&mut pdf, &mut ids, fonts.face(*weight), subset, text);
-        font_refs.push((*weight, id));
+    let mut font_refs: Vec<(&'static str, Ref)> = Vec::new();
+    for s in &subsets {
+        for (data, e) in [(false, &s.words), (true, &s.data)] {
+            if let Some(e) = e {
+                let id = font_objects(&mut pdf, &mut ids, fonts.face(s.weight), e);
+                font_refs.push((font_resource(s.weight, data), id));
+            }
+        }
     }
     let mut image_names: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     let mut image_refs: Vec<(String, Ref)> = Vec::new();
@@ -752,8 +772,8 @@ pub(crate) fn write(
         let mut res = tree.resources();
         if !font_refs.is_empty() {
             let mut f = res.fonts();
-            for (weight, id) in &font_refs {
-                f.pair(Name(font_resource(*weight).as_bytes()), *id);
+            for (name, id) in &font_refs {
+                f.pair(Name(name.as_bytes()), *id);
             }
         }
         if !image_refs.is_empty() {
@@ -933,79 +953,105 @@ fn uri_bytes(uri: &str) -> Vec<u8> {
     out
 }
 
-/// The glyphs shown in each face and the text each stands for.
-struct Usage {
-    /// Per face, per glyph id: the character (0 = not shown).
-    chars: [Vec<u32>; 2],
+/// The glyphs shown in one face and the text each stands for.
+struct FaceUsage {
+    /// Per glyph id: the character (0 = not shown).
+    chars: Vec<u32>,
     /// Glyphs standing for no or several characters.
-    other: [BTreeMap<u16, String>; 2],
+    other: BTreeMap<u16, String>,
+    /// Per glyph id: shown by the document's own words (not only by data).
+    words: Vec<bool>,
 }
+
+/// The glyphs shown in each face.
+struct Usage([FaceUsage; 2]);
 
 impl Usage {
     fn new(fonts: &Fonts) -> Usage {
-        let n = |w| usize::from(fonts.face(w).data.num_glyphs());
-        Usage {
-            chars: [vec![0; n(Weight::Regular)], vec![0; n(Weight::Bold)]],
-            other: [BTreeMap::new(), BTreeMap::new()],
-        }
+        let face = |w| {
+            let n = usize::from(fonts.face(w).data.num_glyphs());
+            FaceUsage {
+                chars: vec![0; n],
+                other: BTreeMap::new(),
+                words: vec![false; n],
+            }
+        };
+        Usage([face(Weight::Regular), face(Weight::Bold)])
     }
 
-    /// Records glyph `gid` of `w` as showing `c` (the first text wins).
-    fn mark(&mut self, w: Weight, gid: u16, c: char) {
-        if let Some(slot) = self.chars[w as usize].get_mut(usize::from(gid))
-            && *slot == 0
-            && !self.other[w as usize].contains_key(&gid)
-        {
-            *slot = u32::from(c);
+    /// Records glyph `gid` of `w` as showing `c` (the first text wins),
+    /// and as part of the document's words when `words`.
+    fn mark(&mut self, w: Weight, gid: u16, c: char, words: bool) {
+        let f = &mut self.0[w as usize];
+        let i = usize::from(gid);
+        if let Some(slot) = f.chars.get_mut(i) {
+            if *slot == 0 && !f.other.contains_key(&gid) {
+                *slot = u32::from(c);
+            }
+            if words {
+                f.words[i] = true;
+            }
         }
     }
 
     /// Records glyph `gid` of `w` as showing `text`.
-    fn mark_text(&mut self, w: Weight, gid: u16, text: &str) {
+    fn mark_text(&mut self, w: Weight, gid: u16, text: &str, words: bool) {
         let mut chars = text.chars();
         match (chars.next(), chars.next()) {
-            (Some(c), None) if c != '\0' => self.mark(w, gid, c),
+            (Some(c), None) if c != '\0' => self.mark(w, gid, c, words),
             _ => {
-                let shown = self.chars[w as usize]
-                    .get(usize::from(gid))
-                    .is_some_and(|&c| c != 0);
-                if !shown {
-                    self.other[w as usize]
-                        .entry(gid)
-                        .or_insert_with(|| text.to_string());
+                let f = &mut self.0[w as usize];
+                let i = usize::from(gid);
+                if i >= f.chars.len() {
+                    return;
+                }
+                if f.chars[i] == 0 {
+                    f.other.entry(gid).or_insert_with(|| text.to_string());
+                }
+                if words {
+                    f.words[i] = true;
                 }
             }
         }
     }
 
-    /// Glyph id → text, per face.
-    fn into_maps(self) -> [BTreeMap<u16, String>; 2] {
-        let [r, b] = self.chars;
-        let [ro, bo] = self.other;
-        let map = |chars: Vec<u32>, mut other: BTreeMap<u16, String>| {
-            for (gid, c) in chars.into_iter().enumerate() {
+    /// Per face: glyph id → text of the glyphs the document's words show,
+    /// and of those only data shows.
+    fn split(self) -> [(GlyphText, GlyphText); 2] {
+        self.0.map(|f| {
+            let mut text = f.other;
+            for (gid, c) in f.chars.into_iter().enumerate() {
                 if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(c))
                     && c != '\0'
                 {
-                    other.insert(gid, c.to_string());
+                    text.insert(gid, c.to_string());
                 }
             }
-            other
-        };
-        [map(r, ro), map(b, bo)]
+            let mut words = GlyphText::new();
+            let mut data = GlyphText::new();
+            for (gid, t) in text {
+                if f.words.get(usize::from(gid)).copied().unwrap_or(false) {
+                    words.insert(gid, t);
+                } else {
+                    data.insert(gid, t);
+                }
+            }
+            (words, data)
+        })
     }
 }
 
-/// Calls `f` with the items of every text run shown in one of our faces,
-/// tracking the font in force across `q`/`Q` (the walk both passes share).
+/// Calls `f` with the items of every text run shown in one of our faces
+/// (and whether it was set under the face's data id), tracking the font
+/// in force across `q`/`Q`.
 fn each_text_run(
     pages: &mut [Vec<Op>],
     fonts: &Fonts,
-    mut f: impl FnMut(Weight, &mut Vec<TextItem>),
+    mut f: impl FnMut(Weight, bool, &mut Vec<TextItem>),
 ) {
     for page in pages {
-        let mut current: Option<Weight> = None;
-        let mut stack: Vec<Option<Weight>> = Vec::new();
+        let mut current: Option<(Weight, bool)> = None;
+        let mut stack: Vec<Option<(Weight, bool)>> = Vec::new();
         for op in page.iter_mut() {
             match op {
                 Op::SaveGraphicsState => stack.push(current),
@@ -1016,8 +1062,8 @@ fn each_text_run(
                 } => current = fonts.weight_of(id),
                 Op::SetFont { .. } => current = None,
                 Op::ShowText { items } => {
-                    if let Some(w) = current {
-                        f(w, items);
+                    if let Some((w, data)) = current {
+                        f(w, data, items);
                     }
                 }
                 _ => {}
@@ -1027,9 +1073,10 @@ fn each_text_run(
 }
 
 /// Adds the glyphs that custom drawings show to `usage`, converting any
-/// plain-text items under our fonts to glyph ids first.
+/// plain-text items under our fonts to glyph ids first. (The engine's own
+/// glyphs, without text attached, are recorded already.)
 fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
-    each_text_run(pages, fonts, |w, items| {
+    each_text_run(pages, fonts, |w, data, items| {
         let face = fonts.face(w);
         for item in items.iter_mut() {
             if let TextItem::Text(t) = item {
@@ -1039,7 +1086,7 @@ fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
                     .map(|c| {
                         let g = face.resolve(c);
                         let text = if g.found { c } else { face.replacement_text() };
-                        usage.mark(w, g.gid, text);
+                        usage.mark(w, g.gid, text, !data);
                         Codepoint {
                             gid: g.gid,
                             offset: 0.0,
@@ -1050,78 +1097,151 @@ fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
                 *item = TextItem::GlyphIds(glyphs);
             } else if let TextItem::GlyphIds(glyphs) = item {
                 for g in glyphs.iter() {
-                    usage.mark_text(w, g.gid, g.cid.as_deref().unwrap_or(""));
+                    let text = g.cid.as_deref();
+                    usage.mark_text(w, g.gid, text.unwrap_or(""), !data && text.is_some());
                 }
             }
         }
     });
 }
 
-/// Rewrites glyph ids in the content to the subsets' numbering.
-fn remap_glyphs(
-    pages: &mut [Vec<Op>],
-    fonts: &Fonts,
-    subsets: &[(Weight, Subset, BTreeMap<u16, String>)],
-) {
-    each_text_run(pages, fonts, |w, items| {
-        let Some(m) = subsets.iter().find(|s| s.0 == w).map(|s| &s.1.map) else {
-            return;
-        };
-        for item in items.iter_mut() {
-            if let TextItem::GlyphIds(glyphs) = item {
-                for g in glyphs.iter_mut() {
-                    g.gid = m.get(&g.gid).copied().unwrap_or(0);
-                    // The content no longer needs the text; it lives in the
-                    // font's /ToUnicode map.
-                    g.cid = None;
+/// The subsets of one face in a document.
+struct FaceSubsets {
+    weight: Weight,
+    /// Glyphs of the document's words (shared between documents).
+    words: Option<Arc<Embedded>>,
+    /// Glyphs only data shows.
+    data: Option<Arc<Embedded>>,
+}
+
+impl FaceSubsets {
+    /// The subset showing `gid` (whether it is the data subset) and the
+    /// glyph's id in it.
+    fn locate(&self, gid: u16) -> (bool, u16) {
+        if let Some(n) = self.words.as_ref().and_then(|e| e.map.get(&gid)) {
+            return (false, *n);
+        }
+        if let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
+            return (true, *n);
+        }
+        (self.words.is_none(), 0)
+    }
+}
+
+/// Rewrites glyph ids in the content to the subsets' numbering, setting
+/// each glyph in the subset that holds it: a run mixing words and data
+/// glyphs switches fonts in the middle (positions are unchanged, as both
+/// subsets have the face's advances).
+fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
+    for page in pages {
+        let ops = std::mem::take(page);
+        let mut out = Vec::with_capacity(ops.len() + 16);
+        let mut current: Option<(Weight, Pt)> = None;
+        let mut stack: Vec<Option<(Weight, Pt)>> = Vec::new();
+        for op in ops {
+            match op {
+                Op::SaveGraphicsState => {
+                    stack.push(current);
+                    out.push(op);
                 }
+                Op::RestoreGraphicsState => {
+                    current = stack.pop().unwrap_or(None);
+                    out.push(op);
+                }
+                Op::SetFont {
+                    font: PdfFontHandle::External(ref id),
+                    size,
+                } if fonts.weight_of(id).is_some() => {
+                    // Set again before each run below, in the right subset.
+                    current = fonts.weight_of(id).map(|(w, _)| (w, size));
+                }
+                Op::SetFont { .. } => {
+                    current = None;
+                    out.push(op);
+                }
+                Op::ShowText { items } => {
+                    match current.and_then(|(w, size)| {
+                        subsets.iter().find(|s| s.weight == w).map(|s| (s, size))
+                    }) {
+                        Some((s, size)) => split_run(&mut out, items, s, size, fonts),
+                        None => out.push(Op::ShowText { items }),
+                    }
+                }
+                other => out.push(other),
             }
         }
-    });
+        *page = out;
+    }
+}
+
+/// Appends one text run as runs per subset, each after its `Tf`.
+fn split_run(out: &mut Vec<Op>, items: Vec<TextItem>, s: &FaceSubsets, size: Pt, fonts: &Fonts) {
+    let set = |out: &mut Vec<Op>, data: bool| {
+        let id = if data {
+            fonts.data_font_id(s.weight)
+        } else {
+            fonts.font_id(s.weight)
+        };
+        out.push(Op::SetFont {
+            font: PdfFontHandle::External(id.clone()),
+            size,
+        });
+    };
+    let mut run: Vec<TextItem> = Vec::new();
+    let mut in_data: Option<bool> = None;
+    let flush = |out: &mut Vec<Op>, run: &mut Vec<TextItem>, data: Option<bool>| {
+        if !run.is_empty() {
+            set(out, data.unwrap_or(false));
+            out.push(Op::ShowText {
+                items: std::mem::take(run),
+            });
+        }
+    };
+    for item in items {
+        match item {
+            TextItem::GlyphIds(glyphs) => {
+                let mut part: Vec<Codepoint> = Vec::with_capacity(glyphs.len());
+                for mut g in glyphs {
+                    let (data, gid) = s.locate(g.gid);
+                    if in_data.is_some_and(|d| d != data) {
+                        if !part.is_empty() {
+                            run.push(TextItem::GlyphIds(std::mem::take(&mut part)));
+                        }
+                        flush(out, &mut run, in_data);
+                    }
+                    in_data = Some(data);
+                    g.gid = gid;
+                    // The text lives in the font's /ToUnicode map.
+                    g.cid = None;
+                    part.push(g);
+                }
+                if !part.is_empty() {
+                    run.push(TextItem::GlyphIds(part));
+                }
+            }
+            other => run.push(other),
+        }
+    }
+    flush(out, &mut run, in_data);
 }
 
 /// Adds the objects of one embedded font and returns the Type0 font's id.
-fn font_objects(
-    pdf: &mut PdfFile,
-    ids: &mut Ids,
-    face: &Face,
-    subset: &Subset,
-    text: &BTreeMap<u16, String>,
-) -> Ref {
-    let base_font = format!(
-        "{}+{}",
-        embed::subset_tag(&face.id().0, subset),
-        face.data.ps_name
-    );
-    let name = Name(base_font.as_bytes());
+fn font_objects(pdf: &mut PdfFile, ids: &mut Ids, face: &Face, e: &Embedded) -> Ref {
+    let name = Name(e.base_font.as_bytes());
     let (bbox, ascent, descent, cap) = face.data.descriptor_metrics();
     let (type0, cid, descriptor, program, cmap) =
         (ids.next(), ids.next(), ids.next(), ids.next(), ids.next());
-    let data = deflate_best(&subset.program);
     pdf.stream(|c| {
-        let mut stream = c.stream(program, &data);
+        let mut stream = c.stream(program, &e.program);
         stream.filter(Filter::FlateDecode);
         if face.data.cff {
             stream.pair(Name(b"Subtype"), Name(b"OpenType"));
         } else {
-            stream.pair(Name(b"Length1"), subset.program.len() as i32);
+            stream.pair(Name(b"Length1"), e.program_len as i32);
         }
     });
-    let mut unicode = UnicodeCmap::new(
-        Name(b"Adobe-Identity-UCS"),
-        SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"UCS"),
-            supplement: 0,
-        },
-    );
-    for (gid, t) in text {
-        unicode.pair_with_multiple(*gid, t.chars());
-    }
-    let unicode = unicode.finish();
-    let unicode = deflate(unicode.as_slice());
     pdf.stream(|c| {
-        c.cmap(cmap, &unicode).filter(Filter::FlateDecode);
+        c.cmap(cmap, &e.to_unicode).filter(Filter::FlateDecode);
     });
     let mut d = pdf.font_descriptor(descriptor);
     d.name(name)
@@ -1138,7 +1258,7 @@ fn font_objects(
         d.font_file2(program);
     }
     d.finish();
-    let (dw, runs) = width_runs(&subset.widths);
+    let (dw, runs) = &e.widths;
     let mut c = pdf.cid_font(cid);
     c.subtype(if face.data.cff {
         CidFontType::Type0
@@ -1152,10 +1272,10 @@ fn font_objects(
         supplement: 0,
     })
     .font_descriptor(descriptor)
-    .default_width(dw);
+    .default_width(*dw);
     if !runs.is_empty() {
         let mut w = c.widths();
-        for (first, ws) in &runs {
+        for (first, ws) in runs {
             if ws.len() > 1 && ws.iter().all(|x| *x == ws[0]) {
                 w.same(*first, first + ws.len() as u16 - 1, ws[0]);
             } else {
@@ -1173,31 +1293,6 @@ fn font_objects(
         .descendant_font(cid)
         .to_unicode(cmap);
     type0
-}
-
-/// `/DW` and the runs of other widths for `/W`: the most common width is
-/// the default, and only runs of glyphs with other widths are listed.
-fn width_runs(widths: &[f32]) -> (f32, Vec<(u16, Vec<f32>)>) {
-    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
-    for w in widths {
-        *counts.entry(*w as i64).or_default() += 1;
-    }
-    let dw = counts
-        .iter()
-        .max_by_key(|(w, n)| (**n, std::cmp::Reverse(**w)))
-        .map_or(1000, |(w, _)| *w) as f32;
-    let mut runs: Vec<(u16, Vec<f32>)> = Vec::new();
-    for (i, w) in widths.iter().enumerate() {
-        if *w == dw {
-            continue;
-        }
-        let i = i as u16;
-        match runs.last_mut() {
-            Some((first, ws)) if usize::from(*first) + ws.len() == usize::from(i) => ws.push(*w),
-            _ => runs.push((i, vec![*w])),
-        }
-    }
-    (dw, runs)
 }
 
 struct OutlineNode {
