@@ -24,6 +24,11 @@ pub struct Config {
     pub headers: std::collections::BTreeMap<String, String>,
     /// Vendor branding as written (`vendor:`): name, phone, logo, public URL.
     pub vendor: crate::branding::VendorConfig,
+    /// A font for characters the theme's fonts lack (rare kanji such as 𠮷),
+    /// read only when a handout needs it. Default: Debian's Noto Sans CJK
+    /// (`fonts-noto-cjk`); a file that is not there leaves such characters
+    /// missing (drawn as 〓 and reported as a warning).
+    pub fallback_font: PathBuf,
     /// The branding, checked (filled by [`Config::load`]).
     #[serde(skip)]
     pub branding: Arc<crate::branding::Branding>,
@@ -61,10 +66,14 @@ impl Default for Config {
             site: SiteConfig::default(),
             headers: Default::default(),
             vendor: Default::default(),
+            fallback_font: DEFAULT_FALLBACK_FONT.into(),
             branding: Default::default(),
         }
     }
 }
+
+/// Where Debian's `fonts-noto-cjk` puts Noto Sans CJK.
+pub const DEFAULT_FALLBACK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 impl Config {
     /// Reads `path` if it exists; paths in it are relative to its folder.
@@ -92,6 +101,7 @@ impl Config {
             &mut cfg.clinics,
             &mut cfg.theme,
             &mut cfg.out,
+            &mut cfg.fallback_font,
         ] {
             if p.is_relative() {
                 *p = base.join(&*p);

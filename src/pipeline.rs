@@ -272,7 +272,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let theme = Theme::new(Some(&cfg.theme));
     let renderers = Renderers {
         html: HtmlRenderer::new(&theme)?.with_branding(cfg.branding.clone()),
-        fonts: theme.pdf_fonts()?,
+        fonts: theme.pdf_fonts()?.with_fallback(&cfg.fallback_font),
     };
     let out = OutDir::open(&cfg.out)?;
     let sweep = out.sweep();
@@ -638,7 +638,8 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                 ("failed", 0)
             } else if e.errors > 0 {
                 ("error", 1)
-            } else if e.warnings > 0 {
+            } else if e.warnings > 0 || !e.notes.is_empty() {
+                // Notes: what the PDF could not print (a character no font has).
                 ("warning", 2)
             } else {
                 ("ok", 3)
@@ -652,6 +653,10 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                     title: f.title.clone(),
                 })
                 .collect();
+            headlines.extend(e.notes.iter().map(|n| Headline {
+                severity: Severity::Warning,
+                title: n.clone(),
+            }));
             headlines.sort_by_key(|h| h.severity);
             let days = eval::dates::parse_iso(&e.installation_date)
                 .zip(today)
@@ -667,7 +672,7 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                 state,
                 rank,
                 errors: e.errors,
-                warnings: e.warnings,
+                warnings: e.warnings + e.notes.len(),
                 headlines,
                 routine: e
                     .findings

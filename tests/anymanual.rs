@@ -172,6 +172,17 @@ fn the_fixture_manual_alone_comes_out_as_itself() {
     // Its own frame in its pictures (HTML SVG and PDF vectors alike).
     assert!(article(&html, "step-card-reader-1-1").contains(READER_FRAME));
     assert!(all_pdf.contains(READER_FRAME));
+    // Its frame's words, not the portal's: its own required badge.
+    let form = article(&html, "step-card-reader-1-2");
+    assert!(
+        form.contains(">要入力</text>"),
+        "the frame's badge is missing"
+    );
+    assert!(!form.contains(">必須</text>"));
+    assert!(all_pdf.contains("要入力"));
+    for portal_word in ["選択してください", "確認のため再度入力"] {
+        assert!(!html.contains(portal_word) && !all_pdf.contains(portal_word));
+    }
     // Steps numbered as the manual numbers them; the rule fired (two terminals)
     // and names the step by its number, never its id.
     assert!(html.contains("<span class=\"num\">1-2</span>"));
@@ -497,14 +508,14 @@ fn a_broken_derived_fact_is_a_located_load_error() {
     };
     let err = check("days: 1 }", "days: reader_days }");
     assert!(err.contains("unknown constant `reader_days`"), "{err}");
-    assert!(err.contains("manual.yaml:31:"), "{err}");
+    assert!(err.contains("manual.yaml:33:"), "{err}");
     assert!(
         err.contains("add it to content/constants.yaml or use one of: certificate_fee_yen"),
         "{err}"
     );
     let err = check("count: terminals", "count: installation_date");
     assert!(err.contains("`count` of derived fact `reader_terminals` needs a list, but `installation_date` is a date"), "{err}");
-    assert!(err.contains("manual.yaml:28:12"), "{err}");
+    assert!(err.contains("manual.yaml:30:12"), "{err}");
     let err = check(
         "date: installation_date, days: 1",
         "date: reader_setup_by, days: 1",

@@ -164,7 +164,7 @@ fn hostile_values_neither_crash_nor_vanish() {
     let long_name: String = "長い名前の歯科医院".repeat(34); // ~300 characters
     let text = read(&clinic)
         .replace("みなと歯科クリニック", &long_name)
-        .replace("港 花子", "𠮷野 太郎")
+        .replace("港 花子", "𠮷野 太郎😀")
         .replace(
             "- オンライン資格確認パソコン",
             &format!("- {}", "受付端末".repeat(500)),
@@ -176,9 +176,46 @@ fn hostile_values_neither_crash_nor_vanish() {
     assert!(o.status.success(), "{err}");
     let pdf = out.join("clinics/1430123455/guide.pdf");
     assert!(pdf.exists());
-    // 𠮷 (U+20BB7) is not in BIZ UDGothic: reported, naming the field.
-    assert!(err.contains("U+20BB7"), "{err}");
+    // No font has the emoji (U+1F600): reported, naming the clinic's file
+    // and the field. (𠮷 is printed with the fallback font, see below.)
+    assert!(err.contains("U+1F600"), "{err}");
     assert!(err.contains("kanagawa-dental.yaml"), "{err}");
     let t = squash(&text_of(&pdf));
     assert!(t.contains(&"長い名前の歯科医院".repeat(3)));
+}
+
+#[test]
+fn characters_outside_the_theme_font_fall_back_or_are_warned_about() {
+    // 𠮷 is not in BIZ UDGothic but in Noto Sans CJK (`fonts-noto-cjk`,
+    // installed by .ci/run, the default `fallback_font`); no font here has
+    // the emoji.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &root().join("tests/fixtures/fallback"), &out);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let pdf = out.join("clinics/1311234566/guide.pdf");
+    let text = text_of(&pdf);
+    assert!(text.contains("𠮷野ファミリークリニック"), "{text}");
+    assert!(text.contains("𠮷田"), "{text}");
+    let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("NotoSansCJK"), "{fonts}");
+    // The emoji: printed as 〓, and a warning naming the field, in the
+    // summary and on the dashboard (which no longer says 問題なし).
+    assert!(text.contains('〓'), "{text}");
+    let said = format!("{stdout}{stderr}");
+    assert!(
+        said.contains("「😀」(U+1F600) を表示できるフォントがありません（項目 name）"),
+        "{said}"
+    );
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(dash.contains("表示できるフォントがありません"), "dashboard");
+    // 𠮷 is not reported: the fallback font printed it.
+    assert!(!said.contains("U+20BB7"), "{said}");
+    // A handout without such characters embeds no fallback font.
+    let (dir, o) = build_sample();
+    assert!(o.status.success());
+    let plain = dir.path().join("out/clinics/1311234566/guide.pdf");
+    let fonts = poppler("pdffonts", &[plain.to_str().unwrap()]);
+    assert!(!fonts.contains("Noto"), "{fonts}");
 }

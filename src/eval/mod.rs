@@ -179,7 +179,9 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                     path: f.path.clone(),
                     label: f.label.clone(),
                     text: if corrected {
-                        format!("{}（入力する値。データから訂正）", v.display)
+                        content
+                            .strings
+                            .fill("facts_corrected", &[("value", &v.display)])
                     } else {
                         v.display.clone()
                     },
@@ -352,7 +354,7 @@ fn repetitions(
                 "each.count".into(),
                 facts::FactValue::plain(count.to_string(), count.to_string()),
             );
-            let label = resolve_line(&fe.label, &f);
+            let label = resolve_line(each_label(fe, ev.content), &f);
             let prefix = if count > 1 {
                 format!("{label}: ")
             } else {
@@ -654,6 +656,21 @@ pub fn resolve_line(s: &str, facts: &Facts) -> String {
     out
 }
 
+/// The label of each repetition: the content's, else the theme's `each_label`.
+fn each_label<'a>(fe: &'a crate::model::manual::ForEach, content: &'a Content) -> &'a str {
+    fe.label
+        .as_deref()
+        .unwrap_or_else(|| content.strings.get("each_label"))
+}
+
+/// What a row that does not concern the clinic shows: the content's words,
+/// else the theme's `not_applicable`.
+fn not_applicable<'a>(row: &'a Row, content: &'a Content) -> &'a str {
+    row.not_applicable
+        .as_deref()
+        .unwrap_or_else(|| content.strings.get("not_applicable"))
+}
+
 fn eval_row(
     row: &Row,
     facts: &Facts,
@@ -673,7 +690,7 @@ fn eval_row(
     };
     let shown = match (&row.control, &row.value) {
         _ if !applies => Shown::NotApplicable {
-            text: resolve_line(&row.not_applicable, facts),
+            text: resolve_line(not_applicable(row, content), facts),
         },
         (Control::Secret { digits, .. }, _) => Shown::Secret { digits: *digits },
         (Control::Link | Control::Button { .. }, _) | (_, ValueSource::None) => Shown::Nothing,
@@ -690,7 +707,7 @@ fn eval_row(
                         text: resolve_line(t, facts),
                     },
                     None if optional => Shown::Blank {
-                        text: "空欄のままで構いません".to_string(),
+                        text: content.strings.get("if_empty").to_string(),
                     },
                     None => Shown::Missing {
                         label: content.fact_label(path).unwrap_or(path).to_string(),
@@ -828,7 +845,7 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
             when: g.case(&Condition::Not {
                 of: Box::new(a.clone()),
             }),
-            text: g.line(&row.not_applicable),
+            text: g.line(not_applicable(row, content)),
         }),
     }
 }

@@ -176,6 +176,8 @@ struct RawFrame {
     text_color: Option<Spanned<String>>,
     #[serde(default)]
     title_bar_color: Option<Spanned<String>>,
+    #[serde(default)]
+    words: crate::model::manual::FrameWords,
 }
 
 #[derive(Deserialize)]
@@ -914,6 +916,7 @@ impl Ctx<'_> {
                 color: self.colour(&f.color, 0x1d4e89),
                 text_color: self.colour(&f.text_color, 0xffffff),
                 title_bar_color: self.colour(&f.title_bar_color, 0x3c4043),
+                words: f.words,
                 id: f.id.value,
             };
             into.insert(frame.id.clone(), frame);
@@ -1157,7 +1160,7 @@ impl Ctx<'_> {
         }
         let fe = ForEach {
             list: list.value,
-            label: label.unwrap_or_else(|| "{{ each.number }}件目".to_string()),
+            label,
             repeat_in_full: in_full.map(|v| v.into_iter().map(|s| s.value).collect()),
         };
         (fe, named)
@@ -1392,9 +1395,7 @@ impl Ctx<'_> {
         Row {
             when: r.when.as_ref().map(|w| self.cond(w, &rpos, known)),
             applies: r.applies.as_ref().map(|w| self.cond(w, &rpos, known)),
-            not_applicable: r
-                .not_applicable
-                .unwrap_or_else(|| "この医療機関には該当しません".to_string()),
+            not_applicable: r.not_applicable,
             if_empty: r.if_empty,
             id: r.id.value,
             label: r.label,

@@ -780,8 +780,8 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
             out.push(named(&fe.list, &p.pos));
         }
         let part_start = out.len();
-        if let Some(fe) = &p.for_each {
-            line(&fe.label, &p.pos, &mut out);
+        if let Some(l) = p.for_each.as_ref().and_then(|fe| fe.label.as_ref()) {
+            line(l, &p.pos, &mut out);
         }
         cased(&p.intro, &p.pos, &mut out);
         rich(&p.outro, &p.pos, &mut out);
@@ -791,7 +791,9 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
             let step_start = out.len();
             if let Some(fe) = &s.for_each {
                 out.push(named(&fe.list, at));
-                line(&fe.label, at, &mut out);
+                if let Some(l) = &fe.label {
+                    line(l, at, &mut out);
+                }
             }
             cased(&s.body, at, &mut out);
             for n in &s.notes {
@@ -817,7 +819,9 @@ fn screen_refs<'a>(sc: &'a crate::model::manual::Screen, out: &mut Vec<Use<'a>>)
         let at = &r.pos;
         cond(r.when.as_ref(), at, out);
         cond(r.applies.as_ref(), at, out);
-        line(&r.not_applicable, at, out);
+        if let Some(t) = &r.not_applicable {
+            line(t, at, out);
+        }
         if let Some(t) = &r.if_empty {
             line(t, at, out);
         }

@@ -198,8 +198,9 @@ pub struct ForEach {
     /// The list fact (a `list` field such as `terminals`).
     pub list: String,
     /// Heading prefix per item, with placeholders (`{{ each.number }}台目`);
-    /// printed only when the list has more than one item.
-    pub label: String,
+    /// printed only when the list has more than one item; `None`: the
+    /// theme's `each_label`.
+    pub label: Option<String>,
     /// Steps (of a repeated part) that repeat in full for every item. When
     /// set, every other step is shown in full at its first occurrence only;
     /// later items show it in brief (its text, no picture), referring back
@@ -355,6 +356,24 @@ pub struct Frame {
     pub text_color: u32,
     /// Colour of the title bar, `0xRRGGBB`.
     pub title_bar_color: u32,
+    /// The screens' own words, drawn in pictures (none: not drawn).
+    pub words: FrameWords,
+}
+
+/// Words a frame's screens show by themselves (`frames: - words:`), in the
+/// language of those screens; each absent one is not drawn.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameWords {
+    /// Badge beside the label of a required row (「必須」, "Required").
+    #[serde(default)]
+    pub required: Option<String>,
+    /// What an unchosen select shows (「選択してください」).
+    #[serde(default)]
+    pub select: Option<String>,
+    /// Line above the second box of a secret entered twice.
+    #[serde(default)]
+    pub confirm: Option<String>,
 }
 
 /// The screen of a step.
@@ -414,7 +433,7 @@ pub struct Row {
     /// `not_applicable` instead of a value (never a "missing" mark).
     pub applies: Option<Condition>,
     /// Text shown when the row does not apply to the clinic.
-    pub not_applicable: String,
+    pub not_applicable: Option<String>,
     /// Text shown when the bound field is empty and that is fine (optional
     /// fields): replaces the "missing" mark.
     pub if_empty: Option<String>,

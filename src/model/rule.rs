@@ -22,12 +22,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// Japanese label used on guides.
-    pub fn label_ja(self) -> &'static str {
+    /// The strings key of its name on guides (`severity_error` …: 「重要」).
+    pub fn strings_key(self) -> &'static str {
         match self {
-            Severity::Error => "重要",
-            Severity::Warning => "注意",
-            Severity::Info => "お知らせ",
+            Severity::Error => "severity_error",
+            Severity::Warning => "severity_warning",
+            Severity::Info => "severity_info",
         }
     }
 

@@ -473,11 +473,7 @@ fn severity_kind(s: Severity) -> CalloutKind {
 }
 
 pub(crate) fn severity_key(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "severity_error",
-        Severity::Warning => "severity_warning",
-        Severity::Info => "severity_info",
-    }
+    s.strings_key()
 }
 
 /// The findings of a step, one line each, pointing to their full text at

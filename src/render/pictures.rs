@@ -40,10 +40,12 @@ impl Pictures {
             for p in &m.parts {
                 for s in &p.steps {
                     if let Some(screen) = &s.screen {
-                        let alt = format!(
-                            "手順 {} の画面イメージ: {}",
-                            s.number,
-                            scene::build::screen_alt(screen)
+                        let alt = guide.strings.fill(
+                            "picture_alt_step",
+                            &[
+                                ("step", &s.number),
+                                ("alt", &scene::build::screen_alt(screen, &guide.strings)),
+                            ],
                         );
                         scenes.insert(
                             s.key.clone(),
@@ -51,7 +53,10 @@ impl Pictures {
                         );
                     }
                     if let Some(shot) = &s.screenshot {
-                        let alt = format!("手順 {} の画像: {}", s.number, shot.alt);
+                        let alt = guide.strings.fill(
+                            "picture_alt_shot",
+                            &[("step", &s.number), ("alt", &shot.alt)],
+                        );
                         let scene = scene::build::screenshot_scene(shot, &opts);
                         scenes.insert(shot_key(&s.key), (Arc::new(scene), alt));
                     }

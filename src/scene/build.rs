@@ -22,7 +22,10 @@ use super::{
 };
 use crate::eval::guide::{GuideRow, GuideScreen, Shown};
 use crate::model::Severity;
-use crate::model::manual::{Annotation, Button, Choice, Control, Frame, ScreenKind, Screenshot};
+use crate::model::manual::{
+    Annotation, Button, Choice, Control, Frame, FrameWords, ScreenKind, Screenshot,
+};
+use crate::model::strings::Strings;
 
 /// Layout choices for [`screen_scene`].
 #[derive(Debug, Clone, PartialEq)]
@@ -39,22 +42,15 @@ pub struct SceneOptions {
     pub callout_detail: bool,
     /// Draw highlights, callouts and corrections (false: the bare screen).
     pub annotate: bool,
-    /// Words beside a masked secret number / password (the theme's
-    /// `picture_secret` and `picture_password`; never with digits).
-    pub secret_note: String,
-    /// See `secret_note`.
-    pub password_note: String,
+    /// The tool's words drawn in pictures (the theme's strings: `picture_*`,
+    /// `check`, `year_month`); the screens' own words come from their frame.
+    pub strings: Strings,
 }
 
 impl SceneOptions {
-    fn words() -> crate::model::strings::Strings {
-        crate::model::strings::Strings::default()
-    }
-
     /// Takes the words drawn in pictures from the theme's strings.
-    pub fn worded(mut self, t: &crate::model::strings::Strings) -> Self {
-        self.secret_note = t.get("picture_secret").to_string();
-        self.password_note = t.get("picture_password").to_string();
+    pub fn worded(mut self, t: &Strings) -> Self {
+        self.strings = t.clone();
         self
     }
 }
@@ -67,8 +63,7 @@ impl Default for SceneOptions {
             help_lines: 2,
             callout_detail: true,
             annotate: true,
-            secret_note: Self::words().get("picture_secret").to_string(),
-            password_note: Self::words().get("picture_password").to_string(),
+            strings: Strings::default(),
         }
     }
 }
@@ -222,6 +217,8 @@ struct Builder<'o> {
     dim: bool,
     /// The frame's colour (page title mark, chosen options, primary buttons).
     accent: Color,
+    /// The frame's words (required badge, select placeholder …).
+    words: FrameWords,
 }
 
 /// Builds the picture of `screen` as the clinic should see it, annotated.
@@ -246,6 +243,7 @@ pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
         pending: Vec::new(),
         dim: false,
         accent: PLAIN_ACCENT,
+        words: FrameWords::default(),
     };
     let bottom = b.screen(screen);
     let callout_bottom = b.place_callouts(width - margin, margin);
@@ -286,6 +284,7 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
         pending: Vec::new(),
         dim: false,
         accent: PLAIN_ACCENT,
+        words: FrameWords::default(),
     };
     let at = |x: f32, y: f32| (1.0 + x * k, 1.0 + y * k);
     for a in &shot.annotations {
@@ -299,11 +298,12 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
                     h: h * k,
                 };
                 b.rect(bx, 0.0, Style::fill(SHADOW), Role::Secret);
-                if bx.w >= text_width("非表示", SMALL) + 4.0 && bx.h >= lh(SMALL) {
+                let hidden = opts.strings.get("picture_hidden");
+                if bx.w >= text_width(hidden, SMALL) + 4.0 && bx.h >= lh(SMALL) {
                     b.run(
                         bx.x + bx.w / 2.0,
                         baseline(bx.y + (bx.h - lh(SMALL)) / 2.0, SMALL),
-                        "非表示",
+                        hidden,
                         SMALL,
                         true,
                         WHITE,
@@ -397,27 +397,35 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
 
 /// A short description of the picture for `alt`/`aria-label` text: the
 /// screen and the element to act on. Never contains secret values.
-pub fn screen_alt(screen: &GuideScreen) -> String {
-    let kind = match screen.kind {
-        ScreenKind::Form => "入力画面",
-        ScreenKind::Menu => "メニュー画面",
-        ScreenKind::Dialog => "確認ダイアログ",
-        ScreenKind::Message => "メッセージ画面",
-    };
-    let mut s = format!("「{}」の{}の図", screen.title, kind);
-    let targets: Vec<&str> = screen
+/// Worded by the theme's `picture_alt*` strings and the screen kind's name
+/// (`site_screen_*`, the help site's names).
+pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
+    let kind = t.get(screen_kind_key(screen.kind));
+    let mut s = t.fill("picture_alt", &[("title", &screen.title), ("kind", kind)]);
+    let targets: String = screen
         .rows
         .iter()
         .filter(|r| r.highlight || r.callout.is_some())
-        .map(|r| r.label.as_str())
+        .map(|r| t.fill("picture_alt_target", &[("label", &r.label)]))
         .collect();
     if !targets.is_empty() {
-        s.push_str(&format!("。「{}」を示しています", targets.join("」「")));
+        s.push_str(&t.fill("picture_alt_shows", &[("targets", &targets)]));
     }
     if let Some(p) = screen.buttons.iter().find(|b| b.primary) {
-        s.push_str(&format!("。「{}」ボタンを押します", p.label));
+        let button = t.fill("site_button", &[("label", &p.label)]);
+        s.push_str(&t.fill("picture_alt_press", &[("button", &button)]));
     }
     s
+}
+
+/// The strings key of a screen kind's name (「入力画面」).
+pub fn screen_kind_key(kind: ScreenKind) -> &'static str {
+    match kind {
+        ScreenKind::Form => "site_screen_form",
+        ScreenKind::Menu => "site_screen_menu",
+        ScreenKind::Dialog => "site_screen_dialog",
+        ScreenKind::Message => "site_screen_message",
+    }
 }
 
 impl Builder<'_> {
@@ -569,6 +577,11 @@ impl Builder<'_> {
             .as_ref()
             .map(|f| Color::hex(f.color))
             .unwrap_or(PLAIN_ACCENT);
+        self.words = s
+            .frame
+            .as_ref()
+            .map(|f| f.words.clone())
+            .unwrap_or_default();
         let mut y = 1.0;
         if let Some(f) = &s.frame
             && let Some(t) = &f.title_bar
@@ -819,13 +832,18 @@ impl Builder<'_> {
     fn form_row(&mut self, row: &GuideRow, x: f32, w: f32, lw: f32, y: f32) -> f32 {
         let at = self.items.len();
         // Label cell content.
-        // The 必須 badge sits at the right of the first line, unless that
-        // would cost the label an extra line; then it goes below the label.
+        // The frame's required badge sits at the right of the first line, unless
+        // that would cost the label an extra line; then it goes below the label.
+        // A frame without a badge word draws none.
+        let badge = self.words.required.clone().filter(|_| row.required);
+        let bw = badge
+            .as_deref()
+            .map_or(30.0, |t| (text_width(t, SMALL) + 8.0).max(30.0));
         let full = lw - 2.0 * CELL_PAD;
-        let beside = wrap(&row.label, BODY, full - 34.0);
+        let beside = wrap(&row.label, BODY, full - bw - 4.0);
         let alone = wrap(&row.label, BODY, full);
-        let badge_below = row.required && beside.len() > alone.len();
-        let label_lines = if row.required && !badge_below {
+        let badge_below = badge.is_some() && beside.len() > alone.len();
+        let label_lines = if badge.is_some() && !badge_below {
             beside
         } else {
             alone
@@ -839,20 +857,20 @@ impl Builder<'_> {
             INK,
             Role::Table,
         );
-        if row.required {
+        if let Some(badge) = &badge {
             let b = if badge_below {
                 label_bottom += 20.0;
                 Bx {
                     x: x + CELL_PAD,
                     y: label_bottom - 18.0,
-                    w: 30.0,
+                    w: bw,
                     h: 16.0,
                 }
             } else {
                 Bx {
-                    x: x + lw - CELL_PAD - 30.0,
+                    x: x + lw - CELL_PAD - bw,
                     y: y + CELL_PAD + (lh(BODY) - 16.0) / 2.0,
-                    w: 30.0,
+                    w: bw,
                     h: 16.0,
                 }
             };
@@ -860,7 +878,7 @@ impl Builder<'_> {
             self.run(
                 b.x + b.w / 2.0,
                 b.y + 8.0 + SMALL * 0.36,
-                "必須",
+                badge,
                 SMALL,
                 true,
                 WHITE,
@@ -1012,7 +1030,7 @@ impl Builder<'_> {
         };
         if corrected && let Some(c) = &row.correction {
             return self.correct_tag(
-                &format!("正しくは「{}」", short_choice(&c.enter)),
+                &self.correct_words(short_choice(&c.enter)),
                 x,
                 w,
                 bottom + 6.0,
@@ -1023,14 +1041,22 @@ impl Builder<'_> {
     }
 
     /// The text a row shows in an input, with its style.
-    fn shown_text(row: &GuideRow) -> (String, Color, Role) {
+    fn shown_text(&self, row: &GuideRow) -> (String, Color, Role) {
+        let t = &self.opts.strings;
         match &row.shown {
             Shown::Nothing => (String::new(), INK, Role::Value),
             Shown::Value { text } => (text.clone(), INK, Role::Value),
             Shown::Choice { label, .. } => (label.clone(), INK, Role::Value),
-            Shown::Checked => ("チェックを入れる".into(), INK, Role::Value),
-            Shown::YearMonth { year, month } => (format!("{year}年{month}月"), INK, Role::Value),
-            Shown::Missing { label } => (format!("〈{label}〉未入力"), PLACEHOLDER, Role::Missing),
+            Shown::Checked => (t.get("check").to_string(), INK, Role::Value),
+            Shown::YearMonth { year, month } => (
+                t.fill(
+                    "year_month",
+                    &[("year", &year.to_string()), ("month", &month.to_string())],
+                ),
+                INK,
+                Role::Value,
+            ),
+            Shown::Missing { label } => (self.missing_words(label), PLACEHOLDER, Role::Missing),
             Shown::Blank { .. } => (String::new(), INK, Role::Value),
             Shown::NotApplicable { text } => (text.clone(), PLACEHOLDER, Role::Control),
             Shown::Unchecked { reason } => (reason.clone(), PLACEHOLDER, Role::Missing),
@@ -1039,7 +1065,7 @@ impl Builder<'_> {
     }
 
     fn text_input(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
-        let (text, color, role) = Self::shown_text(row);
+        let (text, color, role) = self.shown_text(row);
         let inner = (w - 16.0).max(40.0);
         let ls = wrap(&text, BODY, inner);
         let widest = ls
@@ -1101,7 +1127,11 @@ impl Builder<'_> {
         let mut bottom = self.lines(x + s + 8.0, y, &ls, BODY, false, INK, Role::Control);
         // The clinic cannot tick it yet: say why under the label.
         if let Shown::Unchecked { reason } = &row.shown {
-            let note = wrap(&format!("未チェック（{reason}）"), BODY, w - s - 8.0);
+            let note = self
+                .opts
+                .strings
+                .fill("picture_unchecked", &[("reason", reason)]);
+            let note = wrap(&note, BODY, w - s - 8.0);
             bottom = self.lines(
                 x + s + 8.0,
                 bottom + 2.0,
@@ -1154,12 +1184,26 @@ impl Builder<'_> {
     }
 
     /// The label of the correction tag for `o`: its value when short.
-    fn correct_label(o: &Choice) -> String {
+    fn correct_label(&self, o: &Choice) -> String {
         if !o.value.is_empty() && o.value.chars().count() <= 4 {
-            format!("正しくは「{}」", o.value)
+            self.correct_words(&o.value)
         } else {
-            format!("正しくは「{}」", o.label)
+            self.correct_words(&o.label)
         }
+    }
+
+    /// The words of a correction tag (the theme's `picture_correct`).
+    fn correct_words(&self, value: &str) -> String {
+        self.opts
+            .strings
+            .fill("picture_correct", &[("value", value)])
+    }
+
+    /// What a row missing from the clinic's data shows (`picture_missing`).
+    fn missing_words(&self, label: &str) -> String {
+        self.opts
+            .strings
+            .fill("picture_missing", &[("label", label)])
     }
 
     /// A red ✕ centred at (`cx`, `cy`).
@@ -1225,7 +1269,7 @@ impl Builder<'_> {
         let chosen = Self::chosen(row, options);
         let expected = Self::expected(row, options, wrong);
         let misplaced = expected.is_some() && chosen != expected;
-        let tag_text = expected.map(Self::correct_label);
+        let tag_text = expected.map(|o| self.correct_label(o));
         let tag_w = tag_text
             .as_ref()
             .map(|t| text_width(t, SMALL) + 12.0 + 10.0)
@@ -1339,7 +1383,7 @@ impl Builder<'_> {
             && let Some(v) = row.correction.as_ref().map(|c| &c.enter)
             && expected.is_none()
         {
-            return self.correct_tag(&format!("正しくは「{v}」"), x, w, bottom + 6.0, bbox);
+            return self.correct_tag(&self.correct_words(v), x, w, bottom + 6.0, bbox);
         }
         (bottom, bbox)
     }
@@ -1359,10 +1403,14 @@ impl Builder<'_> {
         let (text, color, role) = match (chosen, &row.shown) {
             (Some(o), _) => (o.label.clone(), INK, Role::Value),
             (None, Shown::Missing { label }) => {
-                (format!("〈{label}〉未入力"), PLACEHOLDER, Role::Missing)
+                (self.missing_words(label), PLACEHOLDER, Role::Missing)
             }
             (None, Shown::Choice { label, .. }) => (label.clone(), INK, Role::Value),
-            _ => ("選択してください".to_string(), PLACEHOLDER, Role::Control),
+            _ => (
+                self.words.select.clone().unwrap_or_default(),
+                PLACEHOLDER,
+                Role::Control,
+            ),
         };
         let arrow_w = 24.0;
         let widest_opt = options
@@ -1419,7 +1467,7 @@ impl Builder<'_> {
                 mx
             };
             self.cross(cx, my, 7.5);
-            let tag = format!("正しくは「{}」", e.label);
+            let tag = self.correct_words(&e.label);
             let (bottom, bbox) = self.correct_tag(&tag, x, w, b.bottom() + 6.0, b);
             return (
                 bottom,
@@ -1435,7 +1483,7 @@ impl Builder<'_> {
             && expected.is_none()
             && let Some(v) = row.correction.as_ref().map(|c| &c.enter)
         {
-            return self.correct_tag(&format!("正しくは「{v}」"), x, w, b.bottom() + 6.0, b);
+            return self.correct_tag(&self.correct_words(v), x, w, b.bottom() + 6.0, b);
         }
         (b.bottom(), b)
     }
@@ -1460,7 +1508,12 @@ impl Builder<'_> {
             w: 0.0,
             h: bh,
         };
-        for (value, unit, bw) in [(year, "年", 58.0), (month, "月", 40.0)] {
+        let opts = self.opts;
+        let units = [
+            opts.strings.get("picture_year"),
+            opts.strings.get("picture_month"),
+        ];
+        for ((value, unit), bw) in [year, month].into_iter().zip(units).zip([58.0, 40.0]) {
             let b = Bx {
                 x: cx,
                 y,
@@ -1509,7 +1562,7 @@ impl Builder<'_> {
         };
         let mut bottom = y + bh;
         if let Shown::Missing { label } = &row.shown {
-            let note = format!("〈{label}〉未入力");
+            let note = self.missing_words(label);
             let room = x + w - (bbox.right() + 10.0);
             if text_width(&note, SMALL) <= room {
                 self.run(
@@ -1542,7 +1595,7 @@ impl Builder<'_> {
     fn display(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
         let (text, color, role) = match &row.shown {
             Shown::Nothing => (row.display.clone(), PLACEHOLDER, Role::Control),
-            _ => Self::shown_text(row),
+            _ => self.shown_text(row),
         };
         let ls = wrap(&text, BODY, w);
         let bottom = self.lines(x, y, &ls, BODY, false, color, role);
@@ -1601,12 +1654,12 @@ impl Builder<'_> {
         let mut bbox = first;
         let mut bottom = first.bottom();
         // The note sits beside the first box when it fits, else below it.
-        let note = if digits.is_some() {
-            self.opts.secret_note.clone()
+        let t = &self.opts.strings;
+        let note = t.get(if digits.is_some() {
+            "picture_secret"
         } else {
-            self.opts.password_note.clone()
-        };
-        let note = note.as_str();
+            "picture_password"
+        });
         let room = w - bw - 12.0;
         bottom = if room >= SMALL * 10.0 {
             let ls = wrap(note, SMALL, room);
@@ -1631,7 +1684,7 @@ impl Builder<'_> {
             nb
         };
         if confirm {
-            let ls = wrap("確認のため再度入力してください。", SMALL, w);
+            let ls = wrap(self.words.confirm.as_deref().unwrap_or_default(), SMALL, w);
             let top = self.lines(x, bottom + 4.0, &ls, SMALL, false, MUTED, Role::Table);
             bbox = bbox.union(Bx {
                 x,
@@ -2328,7 +2381,68 @@ pub(crate) mod tests {
             color: 0x1d4e89,
             text_color: 0xffffff,
             title_bar_color: 0x3c4043,
+            words: FrameWords {
+                required: Some("必須".into()),
+                select: Some("選択してください".into()),
+                confirm: Some("確認のため再度入力してください。".into()),
+            },
         }
+    }
+
+    #[test]
+    fn a_frames_words_are_the_screens_own() {
+        // The portal's frame: its badge and its unchosen select.
+        let mut s = usage_form();
+        let text = screen_scene(&s, &SceneOptions::default()).plain_text();
+        assert!(
+            text.contains("必須") && text.contains("確認のため再度入力"),
+            "{text}"
+        );
+        // A frame in English draws its own badge; no frame draws none.
+        let mut f = portal_frame();
+        f.words = FrameWords {
+            required: Some("Required".into()),
+            select: Some("Select…".into()),
+            confirm: Some("Enter it again.".into()),
+        };
+        s.frame = Some(f);
+        let text = screen_scene(&s, &SceneOptions::default()).plain_text();
+        assert!(
+            text.contains("Required") && text.contains("Enter it again."),
+            "{text}"
+        );
+        assert!(!text.contains("必須") && !text.contains("確認のため再度入力"));
+        s.frame = None;
+        let sc = screen_scene(&s, &SceneOptions::default());
+        assert!(!sc.plain_text().contains("必須"));
+        assert!(!sc.items.iter().any(|i| matches!(
+            i,
+            Item::Rect {
+                role: Role::Required,
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn a_theme_key_changes_the_picture() {
+        let s = usage_form();
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("picture_secret".to_string(), "Your own digits".to_string());
+        o.insert(
+            "picture_alt".to_string(),
+            "Picture of {title} ({kind})".to_string(),
+        );
+        o.insert("site_screen_form".to_string(), "form".to_string());
+        let t = Strings::with_overrides(o).unwrap();
+        let text = screen_scene(&s, &SceneOptions::default().worded(&t)).plain_text();
+        assert!(text.contains("Your own digits"), "{text}");
+        assert!(!text.contains("院内で決めた数字"));
+        let alt = screen_alt(&s, &t);
+        assert!(
+            alt.starts_with("Picture of オンライン資格確認利用開始・変更申請 (form)"),
+            "{alt}"
+        );
     }
 
     #[test]
@@ -2347,6 +2461,7 @@ pub(crate) mod tests {
             color: 0x2e7d32,
             text_color: 0xffffff,
             title_bar_color: 0x333333,
+            words: FrameWords::default(),
         });
         let sc = screen_scene(&s, &SceneOptions::default());
         let text = sc.plain_text();
@@ -2654,7 +2769,7 @@ pub(crate) mod tests {
 
     #[test]
     fn alt_text_names_screen_and_button() {
-        let alt = screen_alt(&usage_form());
+        let alt = screen_alt(&usage_form(), &Strings::default());
         assert!(alt.contains("オンライン資格確認利用開始・変更申請"));
         assert!(alt.contains("確認画面へ進む"));
         assert!(!alt.chars().any(|c| c.is_ascii_digit()));

@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn svg_is_accessible_and_responsive() {
         let s = usage_form();
-        let svg = to_svg(&screen_scene(&s, &SceneOptions::default()), &screen_alt(&s));
+        let svg = to_svg(
+            &screen_scene(&s, &SceneOptions::default()),
+            &screen_alt(&s, &Default::default()),
+        );
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("aria-label=\"「オンライン資格確認利用開始・変更申請」"));

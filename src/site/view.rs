@@ -581,12 +581,7 @@ fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) ->
     let screen = s.screen.as_ref().map(|sc| ScreenView {
         kind: sc.kind,
         kind_label: t
-            .get(match sc.kind {
-                ScreenKind::Form => "site_screen_form",
-                ScreenKind::Menu => "site_screen_menu",
-                ScreenKind::Dialog => "site_screen_dialog",
-                ScreenKind::Message => "site_screen_message",
-            })
+            .get(crate::scene::build::screen_kind_key(sc.kind))
             .to_string(),
         title: sc.title.clone(),
         url: sc.url.clone(),
@@ -711,13 +706,7 @@ fn rule_view(f: &Finding, at: Option<(&GuideStep, &str)>, t: &Strings) -> RuleVi
         id: f.rule.clone(),
         anchor: format!("rule-{}", slug(&f.rule)),
         severity: f.severity,
-        severity_label: t
-            .get(match f.severity {
-                Severity::Error => "severity_error",
-                Severity::Warning => "severity_warning",
-                Severity::Info => "severity_info",
-            })
-            .to_string(),
+        severity_label: t.get(f.severity.strings_key()).to_string(),
         applies_when: f.when.clone().unwrap_or_default(),
         title_html: mark_placeholders(&f.title),
         title: f.title.clone(),

@@ -111,38 +111,22 @@ impl FaceData {
     /// components), numbered in the order of the original glyph ids.
     pub(crate) fn subset<I: IntoIterator<Item = u16>>(&self, used: I) -> Result<Subset, PdfError> {
         let font = self.font()?;
-        let mut gids = IntSet::empty();
-        gids.insert(GlyphId::new(0));
-        for g in used {
-            if g < self.num_glyphs {
-                gids.insert(GlyphId::new(u32::from(g)));
-            }
-        }
-        let mut drop = IntSet::empty();
-        for t in DROP {
-            drop.insert(Tag::new(t));
-        }
-        let plan = Plan::new(
-            &gids,
-            &IntSet::empty(),
-            &font,
-            SubsetFlags::SUBSET_FLAGS_NO_HINTING | SubsetFlags::SUBSET_FLAGS_NO_LAYOUT_CLOSURE,
-            &drop,
-            &IntSet::empty(),
-            &IntSet::empty(),
-            &IntSet::<NameId>::empty(),
-            &IntSet::empty(),
-        );
-        let program = subset_font(&font, &plan).map_err(|e| err(format!("subsetting: {e}")))?;
-        let map: BTreeMap<u16, u16> = plan
-            .old_to_new_glyph_mapping()
-            .filter_map(|(o, n)| {
-                Some((
-                    u16::try_from(o.to_u32()).ok()?,
-                    u16::try_from(n.to_u32()).ok()?,
-                ))
-            })
-            .collect();
+        let mut glyphs: Vec<u16> = used.into_iter().filter(|g| *g < self.num_glyphs).collect();
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        let (program, map) = if self.cff {
+            // skera has no CFF subsetter; `subsetter` (typst's) has.
+            let mut remapper = subsetter::GlyphRemapper::new();
+            let map: BTreeMap<u16, u16> = std::iter::once(0)
+                .chain(glyphs.iter().copied())
+                .map(|g| (g, remapper.remap(g)))
+                .collect();
+            let program = subsetter::subset(&self.bytes, self.index, &remapper)
+                .map_err(|e| err(format!("subsetting: {e}")))?;
+            (program, map)
+        } else {
+            self.subset_glyf(&font, &glyphs)?
+        };
         let metrics =
             font.glyph_metrics(Size::unscaled(), skrifa::instance::LocationRef::default());
         let n = map.values().map(|v| usize::from(*v) + 1).max().unwrap_or(1);
@@ -159,6 +143,45 @@ impl FaceData {
             map,
             widths,
         })
+    }
+
+    /// A TrueType subset with `skera`: the program and old → new glyph ids.
+    fn subset_glyf(
+        &self,
+        font: &FontRef<'_>,
+        glyphs: &[u16],
+    ) -> Result<(Vec<u8>, BTreeMap<u16, u16>), PdfError> {
+        let mut gids = IntSet::empty();
+        gids.insert(GlyphId::new(0));
+        for g in glyphs {
+            gids.insert(GlyphId::new(u32::from(*g)));
+        }
+        let mut drop = IntSet::empty();
+        for t in DROP {
+            drop.insert(Tag::new(t));
+        }
+        let plan = Plan::new(
+            &gids,
+            &IntSet::empty(),
+            font,
+            SubsetFlags::SUBSET_FLAGS_NO_HINTING | SubsetFlags::SUBSET_FLAGS_NO_LAYOUT_CLOSURE,
+            &drop,
+            &IntSet::empty(),
+            &IntSet::empty(),
+            &IntSet::<NameId>::empty(),
+            &IntSet::empty(),
+        );
+        let program = subset_font(font, &plan).map_err(|e| err(format!("subsetting: {e}")))?;
+        let map: BTreeMap<u16, u16> = plan
+            .old_to_new_glyph_mapping()
+            .filter_map(|(o, n)| {
+                Some((
+                    u16::try_from(o.to_u32()).ok()?,
+                    u16::try_from(n.to_u32()).ok()?,
+                ))
+            })
+            .collect();
+        Ok((program, map))
     }
 
     /// `/FontDescriptor` numbers in 1/1000 em: bbox, ascent, descent, cap height.

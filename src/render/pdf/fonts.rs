@@ -65,6 +65,90 @@ pub struct Fonts {
     bold: Face,
 }
 
+/// A second font for characters the two faces lack (rare kanji such as 𠮷,
+/// symbols): read from disk the first time a document needs it, never when
+/// no document does. One face serves both weights.
+///
+/// Its glyphs reach layout under stand-in glyph ids above every id of the
+/// two faces (handed out in the order characters are first met); the writer
+/// sends them to the fallback's own subset, so the ids never reach a file.
+pub(crate) struct Fallback {
+    path: std::path::PathBuf,
+    /// Stand-in ids start here.
+    first_id: u16,
+    loaded: std::sync::OnceLock<Option<Loaded>>,
+}
+
+pub(crate) struct Loaded {
+    pub(crate) face: Face,
+    /// Stand-in id − `first_id` → the fallback's glyph id, and back.
+    ids: std::sync::Mutex<(Vec<u16>, std::collections::HashMap<u16, u16>)>,
+}
+
+impl Fallback {
+    /// The loaded face, or `None` when the file cannot be read or parsed.
+    pub(crate) fn get(&self) -> Option<&Loaded> {
+        self.loaded
+            .get_or_init(|| {
+                let bytes = std::fs::read(&self.path).ok()?;
+                let index = japanese_face(&bytes);
+                let face = Face::parse_index(&bytes, index, 0x4641_4C4C).ok()?;
+                Some(Loaded {
+                    face,
+                    ids: std::sync::Mutex::new((Vec::new(), std::collections::HashMap::new())),
+                })
+            })
+            .as_ref()
+    }
+
+    /// Whether `gid` is a stand-in id of this fallback.
+    pub(crate) fn owns(&self, gid: u16) -> bool {
+        gid >= self.first_id
+    }
+
+    /// The fallback's own glyph id behind stand-in `gid`.
+    pub(crate) fn real_id(&self, gid: u16) -> Option<u16> {
+        let loaded = self.loaded.get()?.as_ref()?;
+        let ids = loaded.ids.lock().unwrap_or_else(|p| p.into_inner());
+        ids.0
+            .get(usize::from(gid.checked_sub(self.first_id)?))
+            .copied()
+    }
+
+    /// Resolves `c` in the fallback: a stand-in id and its advance in em.
+    fn resolve(&self, c: char) -> Option<(u16, f32)> {
+        let loaded = self.get()?;
+        let real = loaded.face.lookup(c)?;
+        let advance = loaded.face.advance_em(real);
+        let mut ids = loaded.ids.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(&k) = ids.1.get(&real) {
+            return Some((self.first_id + k, advance));
+        }
+        let k = u16::try_from(ids.0.len()).ok()?;
+        let id = self.first_id.checked_add(k).filter(|id| *id < u16::MAX)?;
+        ids.0.push(real);
+        ids.1.insert(real, k);
+        Some((id, advance))
+    }
+}
+
+/// In a font collection, the index of the Japanese face (its PostScript
+/// name says `JP`, as Noto Sans CJK's does), else 0.
+fn japanese_face(bytes: &[u8]) -> u32 {
+    let Ok(skrifa::raw::FileRef::Collection(c)) = skrifa::raw::FileRef::new(bytes) else {
+        return 0;
+    };
+    (0..c.len())
+        .find(|&i| {
+            c.get(i).is_ok_and(|f| {
+                f.localized_strings(skrifa::string::StringId::POSTSCRIPT_NAME)
+                    .english_or_first()
+                    .is_some_and(|n| n.chars().collect::<String>().contains("JP"))
+            })
+        })
+        .unwrap_or(0)
+}
+
 impl fmt::Debug for Fonts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Fonts")
@@ -86,6 +170,8 @@ pub(crate) struct Face {
     replacement: Option<(char, u16)>,
     /// Subsets of this face built for earlier documents.
     pub(crate) cache: EmbedCache,
+    /// Where characters this face lacks are looked up next.
+    fallback: Option<Arc<Fallback>>,
 }
 
 /// A glyph resolved for drawing: its id, the text it stands for (what
@@ -108,6 +194,31 @@ impl Fonts {
             regular: Face::parse(regular, 0x5245_4755)?,
             bold: Face::parse(bold, 0x424F_4C44)?,
         })
+    }
+
+    /// Adds a fallback font file (TrueType/OpenType, or a collection, where
+    /// the Japanese face is used) for characters the two faces lack. The
+    /// file is read only when a document first needs it; if it cannot be
+    /// read, those characters stay missing (drawn as 〓 with a warning).
+    pub fn with_fallback(mut self, path: impl Into<std::path::PathBuf>) -> Fonts {
+        let first_id = self
+            .regular
+            .data
+            .num_glyphs()
+            .max(self.bold.data.num_glyphs());
+        let fallback = Arc::new(Fallback {
+            path: path.into(),
+            first_id,
+            loaded: std::sync::OnceLock::new(),
+        });
+        self.regular.fallback = Some(fallback.clone());
+        self.bold.fallback = Some(fallback);
+        self
+    }
+
+    /// The fallback font, if one is configured.
+    pub(crate) fn fallback(&self) -> Option<&Fallback> {
+        self.regular.fallback.as_deref()
     }
 
     pub(crate) fn face(&self, weight: Weight) -> &Face {
@@ -255,7 +366,11 @@ pub(crate) fn is_invisible(c: char) -> bool {
 
 impl Face {
     fn parse(bytes: &[u8], seed: u32) -> Result<Face, PdfError> {
-        let data = FaceData::parse(Arc::new(bytes.to_vec()), 0)?;
+        Face::parse_index(bytes, 0, seed)
+    }
+
+    fn parse_index(bytes: &[u8], index: u32, seed: u32) -> Result<Face, PdfError> {
+        let data = FaceData::parse(Arc::new(bytes.to_vec()), index)?;
         let font = data.font()?;
         let units_per_em = f32::from(data.units_per_em);
         let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
@@ -279,6 +394,7 @@ impl Face {
             advances,
             replacement: None,
             cache: EmbedCache::default(),
+            fallback: None,
         };
         face.replacement = [REPLACEMENT_CHAR, REPLACEMENT_FALLBACK]
             .into_iter()
@@ -315,22 +431,34 @@ impl Face {
         self.replacement.map_or(REPLACEMENT_FALLBACK, |r| r.0)
     }
 
-    /// Resolves `c`, falling back to the replacement mark (or `.notdef`).
+    /// Resolves `c` in this face, then in the fallback font, and failing
+    /// both to the replacement mark (or `.notdef`).
     pub(crate) fn resolve(&self, c: char) -> ResolvedGlyph {
+        let fallback = || self.fallback.as_ref().and_then(|f| f.resolve(c));
         match self.lookup(c) {
             Some(gid) => ResolvedGlyph {
                 gid,
                 advance_em: self.advance_em(gid),
                 found: true,
             },
-            None => {
-                let gid = self.replacement.map_or(0, |r| r.1);
-                ResolvedGlyph {
+            None => match fallback() {
+                Some((gid, advance_em)) => ResolvedGlyph {
                     gid,
-                    advance_em: self.advance_em(gid).max(0.5),
-                    found: false,
-                }
-            }
+                    advance_em,
+                    found: true,
+                },
+                None => self.replacement_glyph(),
+            },
+        }
+    }
+
+    /// The replacement mark as a glyph not found.
+    fn replacement_glyph(&self) -> ResolvedGlyph {
+        let gid = self.replacement.map_or(0, |r| r.1);
+        ResolvedGlyph {
+            gid,
+            advance_em: self.advance_em(gid).max(0.5),
+            found: false,
         }
     }
 

@@ -117,13 +117,17 @@ pub(crate) struct Warnings {
 impl Warnings {
     /// Reports a character the font cannot show.
     pub fn missing(&mut self, origin: Option<&str>, c: char, replacement: char) {
+        // The same character without an origin (a running head repeating
+        // a value) adds nothing to a report that names its field.
+        if origin.is_none() && self.seen.iter().any(|(_, seen)| *seen == c) {
+            return;
+        }
         if self.seen.insert((origin.map(str::to_owned), c)) {
+            let field = origin.map_or(String::new(), |o| format!("（項目 {o}）"));
             self.list.push(format!(
-                "missing glyph U+{:04X} '{}' in {}: drawn as '{}'",
-                u32::from(c),
+                "「{}」(U+{:04X}) を表示できるフォントがありません{field}。PDF では「{replacement}」で印刷しています",
                 c.escape_debug(),
-                origin.unwrap_or("(no origin)"),
-                replacement
+                u32::from(c),
             ));
         }
     }

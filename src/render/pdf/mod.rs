@@ -78,7 +78,7 @@ pub struct Rendered {
     /// Number of pages (at least 1).
     pub pages: usize,
     /// Problems worth telling the user about, e.g. characters the font
-    /// cannot show (`missing glyph U+XXXX 'c' in <origin>: drawn as '〓'`).
+    /// cannot show (`「😀」(U+1F600) を表示できるフォントがありません（項目 name）…`).
     pub warnings: Vec<String>,
 }
 

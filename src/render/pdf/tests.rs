@@ -795,7 +795,7 @@ fn random_unicode_does_not_panic() {
     match render(&doc, fonts()) {
         Ok(out) => {
             assert!(out.pages >= 1);
-            assert!(out.warnings.iter().any(|w| w.contains("in random")));
+            assert!(out.warnings.iter().any(|w| w.contains("（項目 random）")));
         }
         Err(e) => panic!("{e}"),
     }

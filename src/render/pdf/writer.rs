@@ -37,7 +37,7 @@ use super::content::{self, Palette, Resources};
 use super::doc::{CalloutKind, Document};
 use super::embed::{Embedded, GlyphText};
 use super::file::{PdfFile, deflate};
-use super::fonts::Face;
+use super::fonts::{Face, Fallback};
 use super::fonts::{Fonts, Weight, rgb};
 use super::image;
 use super::layout::{Cmd, GlyphPos, PageOut, PlacedMark, callout_colors};
@@ -599,6 +599,11 @@ struct Names<'a> {
 
 impl Resources for Names<'_> {
     fn font(&self, id: &FontId) -> Option<&str> {
+        if let Some(loaded) = self.fonts.fallback().and_then(Fallback::get)
+            && loaded.face.id() == id
+        {
+            return Some(FALLBACK_RESOURCE);
+        }
         self.fonts
             .weight_of(id)
             .map(|(w, data)| font_resource(w, data))
@@ -610,6 +615,9 @@ impl Resources for Names<'_> {
             .map(|(k, &(w, h))| (k.as_str(), w, h))
     }
 }
+
+/// Resource name of the fallback font's subset.
+const FALLBACK_RESOURCE: &str = "F";
 
 /// Resource name of a face's subset (of the words' glyphs, or of the
 /// glyphs only data shows) in the page font dictionary.
@@ -681,10 +689,20 @@ pub(crate) fn write(
     // process); glyphs only data shows make a second, small one.
     glyph_usage(&mut page_ops, fonts, &mut usage);
     let mut subsets: Vec<FaceSubsets> = Vec::new();
-    for (weight, (words, data)) in [Weight::Regular, Weight::Bold]
-        .into_iter()
-        .zip(usage.split())
-    {
+    let (faces, stand_ins) = usage.split();
+    // The fallback font's glyphs (rare): one subset for this document.
+    let fallback = match fonts.fallback().and_then(|f| Some((f, f.get()?))) {
+        Some((f, loaded)) if !stand_ins.is_empty() => {
+            let real: GlyphText = stand_ins
+                .iter()
+                .filter_map(|(id, t)| Some((f.real_id(*id)?, t.clone())))
+                .collect();
+            let e = Embedded::build(&loaded.face.data, &loaded.face.id().0, &real)?;
+            Some((f, loaded, e))
+        }
+        _ => None,
+    };
+    for (weight, (words, data)) in [Weight::Regular, Weight::Bold].into_iter().zip(faces) {
         let face = fonts.face(weight);
         let words = if words.is_empty() {
             None
@@ -700,6 +718,7 @@ pub(crate) fn write(
             weight,
             words,
             data,
+            fallback: fallback.as_ref().map(|(f, _, e)| (*f, e)),
         });
     }
     remap_glyphs(&mut page_ops, fonts, &subsets);
@@ -711,6 +730,10 @@ pub(crate) fn write(
     let page_ids: Vec<Ref> = page_ops.iter().map(|_| ids.next()).collect();
 
     let mut font_refs: Vec<(&'static str, Ref)> = Vec::new();
+    if let Some((_, loaded, e)) = &fallback {
+        let id = font_objects(&mut pdf, &mut ids, &loaded.face, e);
+        font_refs.push((FALLBACK_RESOURCE, id));
+    }
     for s in &subsets {
         for (data, e) in [(false, &s.words), (true, &s.data)] {
             if let Some(e) = e {
@@ -963,8 +986,9 @@ struct FaceUsage {
     words: Vec<bool>,
 }
 
-/// The glyphs shown in each face.
-struct Usage([FaceUsage; 2]);
+/// The glyphs shown in each face, and those of the fallback font (by
+/// stand-in id, see `Fallback`).
+struct Usage([FaceUsage; 2], GlyphText);
 
 impl Usage {
     fn new(fonts: &Fonts) -> Usage {
@@ -976,7 +1000,10 @@ impl Usage {
                 words: vec![false; n],
             }
         };
-        Usage([face(Weight::Regular), face(Weight::Bold)])
+        Usage(
+            [face(Weight::Regular), face(Weight::Bold)],
+            GlyphText::new(),
+        )
     }
 
     /// Records glyph `gid` of `w` as showing `c` (the first text wins),
@@ -984,6 +1011,11 @@ impl Usage {
     fn mark(&mut self, w: Weight, gid: u16, c: char, words: bool) {
         let f = &mut self.0[w as usize];
         let i = usize::from(gid);
+        if i >= f.chars.len() {
+            // A stand-in id of the fallback font.
+            self.1.entry(gid).or_insert_with(|| c.to_string());
+            return;
+        }
         if let Some(slot) = f.chars.get_mut(i) {
             if *slot == 0 && !f.other.contains_key(&gid) {
                 *slot = u32::from(c);
@@ -1016,9 +1048,9 @@ impl Usage {
     }
 
     /// Per face: glyph id → text of the glyphs the document's words show,
-    /// and of those only data shows.
-    fn split(self) -> [(GlyphText, GlyphText); 2] {
-        self.0.map(|f| {
+    /// and of those only data shows; and the fallback font's glyphs.
+    fn split(self) -> ([(GlyphText, GlyphText); 2], GlyphText) {
+        let faces = self.0.map(|f| {
             let mut text = f.other;
             for (gid, c) in f.chars.into_iter().enumerate() {
                 if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(c))
@@ -1037,7 +1069,8 @@ impl Usage {
                 }
             }
             (words, data)
-        })
+        });
+        (faces, self.1)
     }
 }
 
@@ -1106,25 +1139,45 @@ fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
 }
 
 /// The subsets of one face in a document.
-struct FaceSubsets {
+struct FaceSubsets<'a> {
     weight: Weight,
     /// Glyphs of the document's words (shared between documents).
     words: Option<Arc<Embedded>>,
     /// Glyphs only data shows.
     data: Option<Arc<Embedded>>,
+    /// The fallback font and its subset, when the document uses it.
+    fallback: Option<(&'a Fallback, &'a Embedded)>,
 }
 
-impl FaceSubsets {
-    /// The subset showing `gid` (whether it is the data subset) and the
-    /// glyph's id in it.
-    fn locate(&self, gid: u16) -> (bool, u16) {
+/// Which subset a glyph is set in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Target {
+    Words,
+    Data,
+    Fallback,
+}
+
+impl FaceSubsets<'_> {
+    /// The subset showing `gid` and the glyph's id in it.
+    fn locate(&self, gid: u16) -> (Target, u16) {
         if let Some(n) = self.words.as_ref().and_then(|e| e.map.get(&gid)) {
-            return (false, *n);
+            return (Target::Words, *n);
         }
         if let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
-            return (true, *n);
+            return (Target::Data, *n);
         }
-        (self.words.is_none(), 0)
+        if let Some((f, e)) = self.fallback
+            && f.owns(gid)
+        {
+            let n = f.real_id(gid).and_then(|r| e.map.get(&r)).copied();
+            return (Target::Fallback, n.unwrap_or(0));
+        }
+        let target = if self.words.is_some() {
+            Target::Words
+        } else {
+            Target::Data
+        };
+        (target, 0)
     }
 }
 
@@ -1176,11 +1229,11 @@ fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
 
 /// Appends one text run as runs per subset, each after its `Tf`.
 fn split_run(out: &mut Vec<Op>, items: Vec<TextItem>, s: &FaceSubsets, size: Pt, fonts: &Fonts) {
-    let set = |out: &mut Vec<Op>, data: bool| {
-        let id = if data {
-            fonts.data_font_id(s.weight)
-        } else {
-            fonts.font_id(s.weight)
+    let set = |out: &mut Vec<Op>, target: Target| {
+        let id = match (target, fonts.fallback().and_then(Fallback::get)) {
+            (Target::Fallback, Some(loaded)) => loaded.face.id(),
+            (Target::Data, _) => fonts.data_font_id(s.weight),
+            _ => fonts.font_id(s.weight),
         };
         out.push(Op::SetFont {
             font: PdfFontHandle::External(id.clone()),
@@ -1188,10 +1241,10 @@ fn split_run(out: &mut Vec<Op>, items: Vec<TextItem>, s: &FaceSubsets, size: Pt,
         });
     };
     let mut run: Vec<TextItem> = Vec::new();
-    let mut in_data: Option<bool> = None;
-    let flush = |out: &mut Vec<Op>, run: &mut Vec<TextItem>, data: Option<bool>| {
+    let mut in_data: Option<Target> = None;
+    let flush = |out: &mut Vec<Op>, run: &mut Vec<TextItem>, target: Option<Target>| {
         if !run.is_empty() {
-            set(out, data.unwrap_or(false));
+            set(out, target.unwrap_or(Target::Words));
             out.push(Op::ShowText {
                 items: std::mem::take(run),
             });
