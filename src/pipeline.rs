@@ -216,6 +216,8 @@ pub struct BatchOptions {
     /// Also join every handout of the folder into this one PDF (data order,
     /// a bookmark per clinic, each clinic starting on a right-hand page).
     pub combined: Option<PathBuf>,
+    /// Join each clinic's one-page sheet (`sheet.pdf`) instead of its handout.
+    pub combined_sheets: bool,
 }
 
 /// Receives progress events (on the thread that called [`build_batch`]).
@@ -473,18 +475,25 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         .collect();
     write_manifest(&out, &manifest)?;
     if let Some(path) = &batch.combined {
-        report.combined = Some(write_combined(&out, &manifest, &order, path)?);
+        let file = if batch.combined_sheets {
+            "sheet.pdf"
+        } else {
+            "guide.pdf"
+        };
+        report.combined = Some(write_combined(&out, &manifest, &order, path, file)?);
     }
     report.manifest = Some(manifest);
     Ok(report)
 }
 
-/// Joins the handouts of every built clinic, in data order, into `path`.
+/// Joins `file` (`guide.pdf` or `sheet.pdf`) of every built clinic, in data
+/// order, into `path`.
 fn write_combined(
     out: &OutDir,
     manifest: &Manifest,
     order: &[String],
     path: &Path,
+    file: &str,
 ) -> Result<crate::combined::Combined> {
     let by_key: HashMap<&str, &ClinicEntry> = manifest
         .clinics
@@ -496,7 +505,10 @@ fn write_combined(
         .filter_map(|k| by_key.get(k.as_str()))
         .filter(|c| c.status == Status::Built)
         .filter_map(|c| {
-            let f = c.files.iter().find(|f| f.path.ends_with(".pdf"))?;
+            let f = c
+                .files
+                .iter()
+                .find(|f| f.path.rsplit('/').next() == Some(file))?;
             Some((c, out.root().join(&f.path)))
         })
         .map(|(c, file)| {

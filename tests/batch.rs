@@ -316,10 +316,22 @@ fn page_text(pdf: &Path, page: usize) -> String {
 /// (odd) page with a blank page before it where needed, a bookmark each.
 #[test]
 fn combined_pdf_for_the_print_shop() {
+    combined_pdf_of("guide.pdf", &[]);
+}
+
+/// The same with each clinic's one-page sheet instead of its handout.
+#[test]
+fn combined_sheets_for_the_print_shop() {
+    combined_pdf_of("sheet.pdf", &["--combined-sheets"]);
+}
+
+/// Builds the sample with `--combined` (and `extra`) and checks the joined
+/// file against each clinic's `file`.
+fn combined_pdf_of(file: &str, extra: &[&str]) {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out");
     let all = d.path().join("all.pdf");
-    let o = tebiki(&[
+    let mut args = vec![
         "build",
         "--today",
         TODAY,
@@ -327,7 +339,9 @@ fn combined_pdf_for_the_print_shop() {
         out.to_str().unwrap(),
         "--combined",
         all.to_str().unwrap(),
-    ]);
+    ];
+    args.extend(extra);
+    let o = tebiki(&args);
     ok(&o);
     // Data order: the clinic files sorted by name (the manifest says which
     // file each clinic came from).
@@ -353,7 +367,7 @@ fn combined_pdf_for_the_print_shop() {
     let mut start = 1;
     let mut starts = Vec::new();
     for &(key, name) in &order {
-        let n = pdf_pages(&out.join("clinics").join(key).join("guide.pdf"));
+        let n = pdf_pages(&out.join("clinics").join(key).join(file));
         let first = page_text(&all, start);
         assert!(
             first.contains(name),

@@ -40,6 +40,9 @@ pub struct BuildArgs {
     /// clinic data, a bookmark per clinic, each clinic starting on a right-hand page.
     #[arg(long, value_name = "FILE.pdf")]
     combined: Option<PathBuf>,
+    /// With --combined: join each clinic's one-page sheet (sheet.pdf) instead of its handout.
+    #[arg(long, requires = "combined")]
+    combined_sheets: bool,
     /// Print a line per clinic (with its findings) and every message.
     #[arg(short, long)]
     verbose: bool,
@@ -69,6 +72,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         shard: args.shard,
         progress: Some(progress.clone()),
         combined: args.combined.clone(),
+        combined_sheets: args.combined_sheets,
     };
     let result = pipeline::build_batch(&cfg, &opts, &batch);
     progress.finish();
@@ -191,7 +195,7 @@ fn print_summary(
     );
     if let (Some(c), Some(path)) = (&report.combined, combined) {
         println!(
-            "  combined PDF {}: {} handout(s), {} page(s) ({} blank so each clinic starts on a right-hand page)",
+            "  combined PDF {}: {} clinic(s), {} page(s) ({} blank so each clinic starts on a right-hand page)",
             path.display(),
             c.clinics,
             c.pages,
