@@ -38,7 +38,7 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
-    /// Site title.
+    /// Site title; empty = the theme's `site_title`.
     pub title: String,
     /// Path prefix when hosted under a sub-path ("/help/"); "" for relative links.
     pub base_url: String,
@@ -49,7 +49,7 @@ pub struct SiteConfig {
 impl Default for SiteConfig {
     fn default() -> Self {
         Self {
-            title: "導入手順ヘルプ".into(),
+            title: String::new(),
             base_url: String::new(),
             lang: "ja".into(),
         }

@@ -846,8 +846,7 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_clinic(clinic, ctx))) {
         Ok(r) => r,
         Err(_) => {
-            let failure =
-                "内部エラーのため作成できませんでした (a bug in tebiki; please report it)";
+            let failure = ctx.content.strings.get("dashboard_internal_error");
             ClinicResult {
                 entry: ClinicEntry {
                     key: key.clone(),
@@ -963,10 +962,12 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
         }
     } else {
         r.entry.status = Status::Failed;
-        r.entry.failure = format!(
-            "データの誤り {} 件のため手順書を作成していません: {}",
-            data_errors.len(),
-            data_errors.join(" / ")
+        r.entry.failure = ctx.content.strings.fill(
+            "dashboard_data_errors",
+            &[
+                ("count", &data_errors.len().to_string()),
+                ("errors", &data_errors.join(" / ")),
+            ],
         );
     }
     // Files of the last build this one did not write again (a wrong handout

@@ -21,34 +21,8 @@ fn serve_picks_a_private_folder_and_shows_every_message() {
         })
         .expect("the folder it builds into");
     let out = out.trim().trim_start_matches("building into ").to_string();
-    // The folder is new, unpredictable and only the user's.
-    let name = std::path::Path::new(&out)
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    assert!(
-        name.starts_with("tebiki-serve-") && name.len() > "tebiki-serve-".len() + 3,
-        "{out}"
-    );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700, "{out}");
-    }
-    // Both failed files, with their messages, on the open pages…
-    let (code, status) = http_get_host(&addr, "/__tebiki/status", &addr);
-    assert_eq!(code, 200, "{status}");
-    assert!(status.contains("2 clinic(s) failed"), "{status}");
-    assert!(status.contains("broken.yaml:1"), "{status}");
-    assert!(status.contains("duplicate key `name`"), "{status}");
-    let (_, dash) = http_get_host(&addr, "/clinics/index.html", &addr);
-    assert!(
-        dash.contains("broken.yaml") && dash.contains("second.yaml"),
-        "{dash}"
-    );
-    // …no file outside its folder, however the path is spelled…
+    // No file outside its folder, however the path is spelled (checked first: the
+    // critical finding of issue 11)…
     for path in [
         "//etc/passwd",
         "/%2fetc%2fpasswd",
@@ -72,6 +46,33 @@ fn serve_picks_a_private_folder_and_shows_every_message() {
         &format!("attacker.example:{port}"),
     );
     assert_eq!(code, 421, "{rebound}");
+    // Both failed files, with their messages, on the open pages…
+    let (code, status) = http_get_host(&addr, "/__tebiki/status", &addr);
+    assert_eq!(code, 200, "{status}");
+    assert!(status.contains("2 clinic(s) failed"), "{status}");
+    assert!(status.contains("broken.yaml:1"), "{status}");
+    assert!(status.contains("duplicate key `name`"), "{status}");
+    let (_, dash) = http_get_host(&addr, "/clinics/index.html", &addr);
+    assert!(
+        dash.contains("broken.yaml") && dash.contains("second.yaml"),
+        "{dash}"
+    );
+    // The folder is new, unpredictable and only the user's.
+    let name = std::path::Path::new(&out)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("tebiki-serve-") && name.len() > "tebiki-serve-".len() + 3,
+        "{out}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{out}");
+    }
     // …and in the terminal.
     let err = server.stop().join("\n");
     assert!(err.contains("broken.yaml:1"), "{err}");

@@ -243,7 +243,7 @@ fn serve_rebuilds_reloads_and_reports_errors() {
     let t0 = Instant::now();
     std::fs::write(&manual, &edited).unwrap();
     let ev1 = ev
-        .wait(Duration::from_secs(10), |v| v["site"].as_u64() > Some(gen0))
+        .wait(Duration::from_secs(60), |v| v["site"].as_u64() > Some(gen0))
         .expect("reload event after an edit");
     let latency = t0.elapsed();
     eprintln!("edit → reload event: {latency:?}");
@@ -255,7 +255,7 @@ fn serve_rebuilds_reloads_and_reports_errors() {
     // Break the content: the error reaches the page, the old build stays served.
     std::fs::write(&manual, edited.replace("\nparts:", "\npartz:")).unwrap();
     let bad = ev
-        .wait(Duration::from_secs(10), |v| v["error"].is_string())
+        .wait(Duration::from_secs(60), |v| v["error"].is_string())
         .expect("error event");
     let msg = bad["error"].as_str().unwrap();
     assert!(msg.contains("manual.yaml:"), "{msg}");
@@ -264,7 +264,7 @@ fn serve_rebuilds_reloads_and_reports_errors() {
 
     // Fix it: the error clears.
     std::fs::write(&manual, &yaml).unwrap();
-    ev.wait(Duration::from_secs(10), |v| v["error"].is_null())
+    ev.wait(Duration::from_secs(60), |v| v["error"].is_null())
         .expect("error cleared");
     let terminal: Vec<String> = s.lines.try_iter().collect();
     assert!(

@@ -290,7 +290,7 @@ fn help_site_in_a_real_browser() {
     .unwrap();
     d.wait_for(
         "return document.querySelector('h1') && document.querySelector('h1').textContent.indexOf('（改訂）') >= 0;",
-        Duration::from_secs(10),
+        Duration::from_secs(60),
     );
     let reload = t0.elapsed();
     eprintln!("edit → page reloaded in the browser: {reload:?}");
@@ -300,12 +300,12 @@ fn help_site_in_a_real_browser() {
     std::fs::write(&manual, yaml.replace("\nparts:", "\npartz:")).unwrap();
     d.wait_for(
         "var e = document.getElementById('tebiki-error'); return e && e.textContent.indexOf('manual.yaml') >= 0;",
-        Duration::from_secs(10),
+        Duration::from_secs(60),
     );
     std::fs::write(&manual, &yaml).unwrap();
     d.wait_for(
         "return !document.getElementById('tebiki-error') && document.querySelector('h1').textContent.indexOf('（改訂）') < 0;",
-        Duration::from_secs(10),
+        Duration::from_secs(60),
     );
     let severe = d.severe_logs();
     assert!(severe.is_empty(), "console errors: {severe:#?}");

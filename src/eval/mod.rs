@@ -887,10 +887,14 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                     .find(|o| &o.fact == dl)
                     .map(|o| o.label.clone())
                     .unwrap_or_else(|| dl.clone());
+                let t = &ev.content.strings;
                 if date == x {
-                    format!("{label}の当日です。間に合わないおそれがあります")
+                    t.fill("date_on_deadline", &[("deadline", &label)])
                 } else {
-                    format!("{label}（{}）より後です。間に合いません", dates::western(x))
+                    t.fill(
+                        "date_after_deadline",
+                        &[("deadline", &label), ("date", &dates::western(x))],
+                    )
                 }
             });
             Some(KeyDate {

@@ -105,17 +105,17 @@ fn nav(view: &SiteView, kind: Kind) -> Vec<NavManual> {
         .collect()
 }
 
-fn home() -> Link {
+fn home(view: &SiteView) -> Link {
     Link {
-        label: "ホーム".into(),
+        label: view.strings.get("site_home").into(),
         url: "index.html".into(),
     }
 }
 
 /// Previous and next page inside a manual: overview, part 1, part 2, ….
-fn neighbours(m: &ManualView, pos: usize) -> (Option<Link>, Option<Link>) {
+fn neighbours(view: &SiteView, m: &ManualView, pos: usize) -> (Option<Link>, Option<Link>) {
     let mut seq = vec![Link {
-        label: format!("概要: {}", m.title),
+        label: view.strings.fill("site_overview", &[("title", &m.title)]),
         url: m.url.clone(),
     }];
     seq.extend(m.parts.iter().map(|p| Link {
@@ -134,6 +134,14 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// The site's title: the config's, else the theme's.
+    fn title(&self) -> &str {
+        match self.site.title.trim() {
+            "" => self.view.strings.get("site_title"),
+            t => t,
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn page(
         &self,
@@ -150,7 +158,7 @@ impl Renderer<'_> {
         ctx.insert(
             "site",
             &serde_json::json!({
-                "title": self.site.title,
+                "title": self.title(),
                 "lang": if self.site.lang.trim().is_empty() { "ja" } else { self.site.lang.trim() },
                 "base_url": self.site.base_url,
             }),
@@ -194,7 +202,7 @@ pub fn render_all(view: &SiteView, site: &SiteConfig, tera: &tera::Tera) -> Resu
         "index.html".into(),
         "site_home.html",
         Kind::Home,
-        &site.title,
+        r.title(),
         Vec::new(),
         (None, None),
         &|ctx| ctx.insert("manuals", &view.manuals),
@@ -203,8 +211,8 @@ pub fn render_all(view: &SiteView, site: &SiteConfig, tera: &tera::Tera) -> Resu
         "search.html".into(),
         "site_search.html",
         Kind::Search,
-        "検索",
-        vec![home()],
+        view.strings.get("site_search"),
+        vec![home(view)],
         (None, None),
         &|_| {},
     )?);
@@ -212,8 +220,8 @@ pub fn render_all(view: &SiteView, site: &SiteConfig, tera: &tera::Tera) -> Resu
         RULES_PAGE.into(),
         "site_rules.html",
         Kind::Rules,
-        "注意事項一覧",
-        vec![home()],
+        view.strings.get("site_rules"),
+        vec![home(view)],
         (None, None),
         &|ctx| {
             ctx.insert("general_rules", &view.general_rules);
@@ -230,8 +238,8 @@ pub fn render_all(view: &SiteView, site: &SiteConfig, tera: &tera::Tera) -> Resu
             "site_manual.html",
             Kind::Manual(mi),
             &m.title,
-            vec![home()],
-            neighbours(m, 0),
+            vec![home(view)],
+            neighbours(view, m, 0),
             &|ctx| ctx.insert("manual", m),
         )?);
         for (pi, p) in m.parts.iter().enumerate() {
@@ -240,23 +248,27 @@ pub fn render_all(view: &SiteView, site: &SiteConfig, tera: &tera::Tera) -> Resu
                 "site_part.html",
                 Kind::Part(mi, pi),
                 &format!("{} {}", p.number, p.title),
-                vec![home(), manual_link.clone()],
-                neighbours(m, pi + 1),
+                vec![home(view), manual_link.clone()],
+                neighbours(view, m, pi + 1),
                 &|ctx| {
                     ctx.insert("manual", m);
                     ctx.insert("part", p);
                 },
             )?);
         }
-        pages.push(r.page(
-            m.print_url.clone(),
-            "site_print.html",
-            Kind::Print(mi),
-            &format!("{}（印刷用）", m.title),
-            vec![home(), manual_link.clone()],
-            (None, None),
-            &|ctx| ctx.insert("manual", m),
-        )?);
+        pages.push(
+            r.page(
+                m.print_url.clone(),
+                "site_print.html",
+                Kind::Print(mi),
+                &view
+                    .strings
+                    .fill("site_print_title", &[("title", &m.title)]),
+                vec![home(view), manual_link.clone()],
+                (None, None),
+                &|ctx| ctx.insert("manual", m),
+            )?,
+        );
     }
     Ok(pages)
 }

@@ -278,6 +278,9 @@ pub struct SiteView {
     pub general_rules: Vec<RuleView>,
     /// Rules shown at steps, for the rules page's list.
     pub step_rules: Vec<RuleView>,
+    /// The theme's wording (page names of the site itself).
+    #[serde(skip)]
+    pub strings: std::sync::Arc<Strings>,
 }
 
 /// Makes `s` safe as an id or a file name: ASCII letters, digits, `-`, `_`
@@ -339,6 +342,7 @@ impl SiteView {
             manuals,
             general_rules,
             step_rules,
+            strings: guide.strings.clone(),
         }
     }
 
@@ -363,7 +367,7 @@ impl SiteView {
             docs.push(Doc {
                 t: m.title.clone(),
                 u: m.url.clone(),
-                c: "手順書".into(),
+                c: self.strings.get("site_kind_manual").into(),
                 h: m.parts
                     .iter()
                     .map(|p| format!("{} {}", p.number, p.title))
@@ -395,9 +399,9 @@ impl SiteView {
                 body.push(rule_text(r));
             }
             docs.push(Doc {
-                t: "全般の注意事項".into(),
+                t: self.strings.get("site_general_rules").into(),
                 u: format!("{RULES_PAGE}#general"),
-                c: "注意事項一覧".into(),
+                c: self.strings.get("site_rules").into(),
                 h: heads.join("\n"),
                 b: join_lines(body),
             });

@@ -13,9 +13,13 @@ use std::time::{Duration, Instant};
 /// The fixed date every test builds for, so deadlines are reproducible.
 pub const TODAY: &str = "2026-11-24";
 
-/// Path of the repository root.
+/// Path of the repository root: the project the binary runs in and whose
+/// content the tests copy. `TEBIKI_ROOT` replaces it (with `TEBIKI_BIN`, to
+/// run these tests against an older checkout, whose content that build reads).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("TEBIKI_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// The binary under test: `TEBIKI_BIN` when set (to run these tests against
