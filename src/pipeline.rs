@@ -694,7 +694,8 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                     .collect(),
                 ok,
                 failure: e.failure.clone(),
-                has_pdf: e.files.iter().any(|f| f.path.ends_with(".pdf")),
+                has_pdf: e.files.iter().any(|f| f.path.ends_with("/guide.pdf")),
+                has_sheet: e.files.iter().any(|f| f.path.ends_with("/sheet.pdf")),
             }
         })
         .collect();

@@ -344,6 +344,14 @@ fn dashboard_is_sorted_by_urgency_with_counts_and_folded_routine_notes() {
     assert!(headlines.contains("電気通信回線種別は必ず"));
     assert!(!headlines.contains("発行料"), "{headlines}");
     assert!(dash.contains("<form class=\"filters\" id=\"filters\" role=\"search\" aria-label=\"医療機関の絞り込み\" hidden>"));
+    // Each built clinic links its guide, handout and one-page sheet.
+    for kind in ["index.html", "guide.pdf", "sheet.pdf"] {
+        assert_eq!(
+            dash.matches(&format!("href=\"2610112340/{kind}\"")).count(),
+            1,
+            "{kind}"
+        );
+    }
     let manifest = read(&out.join("manifest.json"));
     assert!(
         manifest.contains("\"installation_date\":\"2026-12-01\""),

@@ -72,8 +72,10 @@ pub struct DashboardRow {
     pub ok: bool,
     /// Why not, when it failed.
     pub failure: String,
-    /// The PDF was written too.
+    /// The PDF handout was written too.
     pub has_pdf: bool,
+    /// The one-page sheet was written too.
+    pub has_sheet: bool,
 }
 
 /// A value of the printed sheet.
