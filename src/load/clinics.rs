@@ -423,7 +423,7 @@ fn value_of(
                                     pos.clone(),
                                     "list items must be text or `name: ...`",
                                 )
-                                .with_help("write `- オンライン資格確認パソコン`"),
+                                .with_help("write each item as text on its own line: `- item`"),
                             );
                         }
                     }
