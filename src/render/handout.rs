@@ -11,13 +11,12 @@ use crate::model::strings::{Strings, fill_in};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Builds the handout document of one clinic.
-pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -> Document {
+/// The title (the clinic's name as a value span, the words around it from
+/// the theme's `key`), its subtitle and the vendor's brand line: the top of
+/// the handout and of the sheet.
+pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     let t = &*guide.strings;
-    let mut b: Vec<Block> = Vec::new();
-    // The same title as the HTML guide's: the clinic's name as a value span,
-    // the words around it from the theme's `title`.
-    let (before, after) = t.split("title", "clinic");
+    let (before, after) = t.split(key, "clinic");
     let docs = [("documents", guide.documents.as_str())];
     let mut title = Vec::new();
     if !before.is_empty() {
@@ -27,7 +26,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     if !after.is_empty() {
         title.push(Span::bold(fill_in(after, &docs)));
     }
-    b.push(Block::Title {
+    let mut b = vec![Block::Title {
         text: title,
         subtitle: vec![Span::normal(t.fill(
             "subtitle",
@@ -37,8 +36,17 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                 ("date", &date_ja(&guide.generated)),
             ],
         ))],
-    });
+    }];
     b.extend(super::marks::brand_block(guide));
+    b
+}
+
+/// Builds the handout document of one clinic.
+pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -> Document {
+    let t = &*guide.strings;
+    let mut b: Vec<Block> = Vec::new();
+    // The same title as the HTML guide's.
+    b.extend(title_blocks(guide, "title"));
     if !guide.findings.is_empty() {
         b.push(Block::Heading {
             level: 1,

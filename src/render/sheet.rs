@@ -53,28 +53,8 @@ pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
 pub fn document(guide: &Guide) -> Document {
     let t = &*guide.strings;
     let mut b: Vec<Block> = Vec::new();
-    let (before, after) = t.split("sheet_title", "clinic");
-    let mut title = Vec::new();
-    if !before.is_empty() {
-        title.push(Span::bold(before));
-    }
-    title.push(Span::value(guide.clinic_name.clone(), "name"));
-    if !after.is_empty() {
-        title.push(Span::bold(after));
-    }
+    b.extend(super::handout::title_blocks(guide, "sheet_title"));
     let generated = super::handout::date_ja(&guide.generated);
-    b.push(Block::Title {
-        text: title,
-        subtitle: vec![Span::normal(t.fill(
-            "subtitle",
-            &[
-                ("code", &guide.institution_code),
-                ("prefecture", &guide.prefecture),
-                ("date", &generated),
-            ],
-        ))],
-    });
-    b.extend(super::marks::brand_block(guide));
 
     // Each finding in one line, worst first.
     if !guide.findings.is_empty() {
