@@ -1,12 +1,14 @@
-//! Illustrations of a guide: one scene per screen, drawn by both renderers.
+//! Illustrations of a guide: one frame per screen, drawn by both exporters.
 //!
-//! Scenes are built once per clinic from the evaluated screens; the HTML
-//! guide gets them as inline SVG, the PDF handout as vector drawings of the
-//! same geometry.
+//! Pictures are laid out once per clinic from the evaluated screens into
+//! frames of the display list (text measured and broken with the handout's
+//! fonts); the HTML guide gets each frame as inline SVG, the PDF handout
+//! places the same frame on its page.
 
-use super::pdf::{self, Drawable, Weight};
+use super::frame::Frame;
+use super::pdf::{self, Drawable, FramePlacement};
 use crate::eval::guide::Guide;
-use crate::scene::{self, Scene, SceneOptions};
+use crate::scene::{self, SceneOptions};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -26,17 +28,17 @@ pub fn options() -> SceneOptions {
     }
 }
 
-/// The scenes of every step that has a screen, by step id.
+/// The pictures of every step that has a screen, by step id.
 pub struct Pictures {
-    scenes: BTreeMap<String, (Arc<Scene>, String)>,
+    frames: BTreeMap<String, (Arc<Frame>, String)>,
 }
 
 impl Pictures {
-    /// Builds the scenes of `guide`, measuring text with `fonts` (the
+    /// Lays out the pictures of `guide`, measuring text with `fonts` (the
     /// handout's faces and line breaking).
     pub fn new(guide: &Guide, fonts: &pdf::Fonts) -> Self {
         let opts = options().worded(&guide.strings);
-        let mut scenes = BTreeMap::new();
+        let mut frames = BTreeMap::new();
         for m in &guide.manuals {
             for p in &m.parts {
                 for s in &p.steps {
@@ -48,13 +50,8 @@ impl Pictures {
                                 ("alt", &scene::build::screen_alt(screen, &guide.strings)),
                             ],
                         );
-                        scenes.insert(
-                            s.key.clone(),
-                            (
-                                Arc::new(scene::build::screen_scene(screen, &opts, fonts)),
-                                alt,
-                            ),
-                        );
+                        let scene = scene::build::screen_scene(screen, &opts, fonts);
+                        frames.insert(s.key.clone(), (Arc::new(scene.to_frame(fonts)), alt));
                     }
                     if let Some(shot) = &s.screenshot {
                         let alt = guide.strings.fill(
@@ -62,29 +59,29 @@ impl Pictures {
                             &[("step", &s.number), ("alt", &shot.alt)],
                         );
                         let scene = scene::build::screenshot_scene(shot, &opts, fonts);
-                        scenes.insert(shot_key(&s.key), (Arc::new(scene), alt));
+                        frames.insert(shot_key(&s.key), (Arc::new(scene.to_frame(fonts)), alt));
                     }
                 }
             }
         }
-        Self { scenes }
+        Self { frames }
     }
 
     /// Inline SVG per step id, for the HTML guide.
     pub fn svg(&self) -> BTreeMap<String, String> {
-        self.scenes
+        self.frames
             .iter()
-            .map(|(id, (scene, alt))| (id.clone(), scene::svg::to_svg(scene, alt)))
+            .map(|(id, (frame, alt))| (id.clone(), super::svg::to_svg(frame, alt)))
             .collect()
     }
 
     /// Drawables per step id, for the PDF handout.
     pub fn pdf(&self) -> BTreeMap<String, Arc<dyn Drawable>> {
-        self.scenes
+        self.frames
             .iter()
-            .map(|(id, (scene, alt))| {
-                let d: Arc<dyn Drawable> = Arc::new(ScenePicture {
-                    scene: scene.clone(),
+            .map(|(id, (frame, alt))| {
+                let d: Arc<dyn Drawable> = Arc::new(Picture {
+                    frame: frame.clone(),
                     alt: alt.clone(),
                 });
                 (id.clone(), d)
@@ -93,9 +90,9 @@ impl Pictures {
     }
 }
 
-/// A scene as a PDF drawable.
-struct ScenePicture {
-    scene: Arc<Scene>,
+/// A picture's frame placed in the handout.
+struct Picture {
+    frame: Arc<Frame>,
     alt: String,
 }
 
@@ -104,61 +101,32 @@ struct ScenePicture {
 /// stays at 11 / 680 × 155 mm ≈ 2.51 mm ≈ 7.1 pt, above the 7 pt minimum.
 pub const MAX_PRINT_WIDTH_MM: f32 = 155.0;
 
-impl ScenePicture {
+impl Picture {
     fn width(width_mm: f32) -> f32 {
         width_mm.min(MAX_PRINT_WIDTH_MM)
     }
 }
 
-impl Drawable for ScenePicture {
+impl Drawable for Picture {
     fn height(&self, width_mm: f32) -> f32 {
-        scene::pdf::scene_height_mm(&self.scene, Self::width(width_mm))
+        if self.frame.width <= 0.0 {
+            return 0.0;
+        }
+        self.frame.height * Self::width(width_mm) / self.frame.width
     }
 
-    fn draw(
-        &self,
-        ops: &mut Vec<printpdf::Op>,
-        origin: printpdf::Point,
-        width_mm: f32,
-        fonts: &pdf::Fonts,
-    ) {
-        let f = scene::pdf::PdfFonts {
-            regular: fonts.font_id(Weight::Regular).clone(),
-            bold: fonts.font_id(Weight::Bold).clone(),
-            regular_data: fonts.data_font_id(Weight::Regular).clone(),
-            bold_data: fonts.data_font_id(Weight::Bold).clone(),
-        };
+    fn frame(&self, width_mm: f32) -> Option<FramePlacement> {
         let w = Self::width(width_mm);
-        // Centre the picture in the column.
-        let shift = printpdf::Mm((width_mm - w) / 2.0).into_pt();
-        let at = printpdf::Point {
-            x: printpdf::Pt(origin.x.0 + shift.0),
-            y: origin.y,
-        };
-        ops.extend(scene::pdf::to_pdf_ops_at(&self.scene, at, w, &f));
+        Some(FramePlacement {
+            frame: self.frame.clone(),
+            // Centred in the column.
+            x_mm: (width_mm - w) / 2.0,
+            width_mm: w,
+        })
     }
 
     fn alt(&self) -> Option<String> {
         Some(self.alt.clone())
-    }
-
-    fn images(&self, width_mm: f32) -> Vec<pdf::PlacedImage> {
-        let Some(img) = &self.scene.image else {
-            return Vec::new();
-        };
-        let w = Self::width(width_mm);
-        let k = if self.scene.width > 0.0 {
-            w / self.scene.width
-        } else {
-            0.0
-        };
-        vec![pdf::PlacedImage {
-            png: img.png.clone(),
-            x_mm: (width_mm - w) / 2.0 + img.x * k,
-            y_mm: img.y * k,
-            w_mm: img.w * k,
-            h_mm: img.h * k,
-        }]
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::layout::{self, Cmd, PageOut, Unit};
+use super::layout::{self, Item, PageOut, Unit};
 use super::linebreak::{BaseStyle, Line, Warnings, layout_spans};
 use super::style::{BODY_BOTTOM_MM, BODY_TOP_MM, TEXT, mm};
 use super::*;
@@ -317,7 +317,7 @@ fn page_text(page: &PageOut) -> String {
     page.cmds
         .iter()
         .filter_map(|c| match c {
-            Cmd::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.text).collect::<String>()),
+            Item::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.text).collect::<String>()),
             _ => None,
         })
         .collect()
