@@ -140,4 +140,54 @@ mod tests {
         let pt = min_mm / 25.4 * 72.0;
         assert!(pt >= 7.0, "{pt} pt");
     }
+
+    /// A picture is one frame: the handout places it (centred, at most
+    /// 155 mm wide) and the SVG draws the same glyph runs at the same
+    /// positions (the page side: `pdf::tests`).
+    #[test]
+    fn the_handout_and_the_svg_draw_the_same_frame() {
+        let fonts = pdf::test_fonts();
+        let sc = crate::scene::build::tests::screen_scene(
+            &crate::scene::build::tests::usage_form(),
+            &options(),
+        );
+        let frame = Arc::new(sc.to_frame(fonts));
+        // Every text run became a glyph run of the same text and width.
+        let runs: Vec<_> = frame
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                crate::render::frame::Item::Glyphs { glyphs, class, .. } => {
+                    Some((glyphs.clone(), *class))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(runs.len(), sc.texts().count());
+        for ((glyphs, class), t) in runs.iter().zip(sc.texts()) {
+            let text: String = glyphs.iter().map(|g| g.text).collect();
+            assert_eq!(text, t.text.replace('\t', " "));
+            assert_eq!(*class, t.role.as_str());
+            let w: f32 = glyphs.iter().map(|g| g.adv).sum();
+            assert!((w - t.width).abs() < 0.01, "{text}: {w} vs {}", t.width);
+            assert!((glyphs[0].x - t.left()).abs() < 0.01);
+        }
+        let svg = super::super::svg::to_svg(&frame, "alt");
+        let (glyphs, _) = &runs[runs.len() / 2];
+        assert!(svg.contains(&format!(
+            " x=\"{}\"",
+            format!("{:.2}", glyphs[0].x)
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+        )));
+
+        let pic: Arc<dyn Drawable> = Arc::new(Picture {
+            frame: frame.clone(),
+            alt: "利用申請の画面".into(),
+        });
+        let placed = pic.frame(180.0).expect("a picture is a frame");
+        assert!((placed.x_mm - 12.5).abs() < 0.01 && placed.width_mm == MAX_PRINT_WIDTH_MM);
+        assert!(Arc::ptr_eq(&placed.frame, &frame));
+        assert!((pic.height(180.0) - frame.height * 155.0 / frame.width).abs() < 0.01);
+    }
 }
