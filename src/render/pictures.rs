@@ -32,8 +32,9 @@ pub struct Pictures {
 }
 
 impl Pictures {
-    /// Builds the scenes of `guide`.
-    pub fn new(guide: &Guide) -> Self {
+    /// Builds the scenes of `guide`, measuring text with `fonts` (the
+    /// handout's faces and line breaking).
+    pub fn new(guide: &Guide, fonts: &pdf::Fonts) -> Self {
         let opts = options().worded(&guide.strings);
         let mut scenes = BTreeMap::new();
         for m in &guide.manuals {
@@ -49,7 +50,10 @@ impl Pictures {
                         );
                         scenes.insert(
                             s.key.clone(),
-                            (Arc::new(scene::build::screen_scene(screen, &opts)), alt),
+                            (
+                                Arc::new(scene::build::screen_scene(screen, &opts, fonts)),
+                                alt,
+                            ),
                         );
                     }
                     if let Some(shot) = &s.screenshot {
@@ -57,7 +61,7 @@ impl Pictures {
                             "picture_alt_shot",
                             &[("step", &s.number), ("alt", &shot.alt)],
                         );
-                        let scene = scene::build::screenshot_scene(shot, &opts);
+                        let scene = scene::build::screenshot_scene(shot, &opts, fonts);
                         scenes.insert(shot_key(&s.key), (Arc::new(scene), alt));
                     }
                 }

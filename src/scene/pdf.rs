@@ -10,7 +10,7 @@
 //! extractable), positioned with the same fixed-pitch measure the layout
 //! used, so the handout matches the SVG.
 
-use super::{Anchor, Color, Item, Role, Scene, Stroke, Style, text_width};
+use super::{Anchor, Color, Item, Role, Scene, Stroke, Style};
 use printpdf::{
     Color as PdfColor, CurTransMat, FontId, Line, LineCapStyle, LineDashPattern, LineJoinStyle,
     LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, Rgb, TextItem,
@@ -328,7 +328,7 @@ pub fn to_pdf_ops_at(scene: &Scene, top_left: Point, width_mm: f32, fonts: &PdfF
                 }
             }
             Item::Text(t) => {
-                let w = text_width(&t.text, t.size);
+                let w = t.width;
                 let x = match t.anchor {
                     Anchor::Start => t.x,
                     Anchor::Middle => t.x - w / 2.0,
@@ -364,8 +364,8 @@ pub fn to_pdf_ops_at(scene: &Scene, top_left: Point, width_mm: f32, fonts: &PdfF
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::build::tests::{usage_form, wrong_line_form};
-    use crate::scene::{SceneOptions, screen_scene};
+    use crate::scene::SceneOptions;
+    use crate::scene::build::tests::{screen_scene, usage_form, wrong_line_form};
 
     fn fonts() -> PdfFonts {
         PdfFonts {

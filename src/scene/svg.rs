@@ -178,8 +178,8 @@ pub fn to_svg(scene: &Scene, alt: &str) -> String {
 mod tests {
     use super::*;
     use crate::eval::guide::Shown;
-    use crate::scene::build::tests::{usage_form, wrong_line_form};
-    use crate::scene::{SceneOptions, screen_alt, screen_scene};
+    use crate::scene::build::tests::{screen_scene, usage_form, wrong_line_form};
+    use crate::scene::{SceneOptions, screen_alt};
 
     #[test]
     fn svg_is_accessible_and_responsive() {

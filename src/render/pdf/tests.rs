@@ -1,7 +1,7 @@
 //! Tests of the PDF engine: line breaking (kinsoku, unsplittable words, soft
 //! breaks), pagination rules and end-to-end rendering of awkward documents.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::layout::{self, Cmd, PageOut, Unit};
 use super::linebreak::{BaseStyle, Line, Warnings, layout_spans};
@@ -9,15 +9,7 @@ use super::style::{BODY_BOTTOM_MM, BODY_TOP_MM, TEXT, mm};
 use super::*;
 
 fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
-        let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
-        match Fonts::from_bytes(regular, bold) {
-            Ok(f) => f,
-            Err(e) => panic!("vendored fonts must parse: {e}"),
-        }
-    })
+    test_fonts()
 }
 
 fn base() -> BaseStyle {
@@ -1038,4 +1030,48 @@ fn glyphs_of_data_and_words_in_one_run_keep_their_positions() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("山田医院の申請"), "{text}");
     assert!(text.contains("山田医院 様"), "{text}");
+}
+
+/// Pictures and pages share one measure and one line breaker: a label wrapped
+/// for a picture breaks where the same text set on a page does, with no line
+/// starting with a closing mark or ending with an opening one.
+#[test]
+fn pictures_break_lines_where_pages_do() {
+    let m = Measure::new(fonts());
+    let s = "回線契約時(光コラボレーション契約時)にNTT又は光コラボ事業者から送付されている「お客さまID」の種類を選択し、CAF1253000113のように入力してください。";
+    for max in [60.0, 75.0, 90.0, 130.0, 200.0, 333.0] {
+        let lines = m.wrap(s, 10.0, max);
+        assert_eq!(lines.concat(), s, "no text lost at {max}");
+        let page: Vec<String> = layout_spans(
+            &[Span::normal(s)],
+            &base(),
+            max,
+            false,
+            fonts(),
+            &mut Warnings::default(),
+        )
+        .iter()
+        .map(|l| l.items.iter().map(|i| i.atom.orig).collect())
+        .collect();
+        assert_eq!(lines, page, "same breaks at {max}");
+        for l in &lines {
+            assert!(m.width(l, 10.0) <= max + 0.01, "{l} wider than {max}");
+            let (first, last) = (l.chars().next().unwrap(), l.chars().last().unwrap());
+            assert!(!no_line_start(first), "line starts with {first}: {l}");
+            assert!(!no_line_end(last), "line ends with {last}: {l}");
+        }
+    }
+    // Real advances: Latin is half an em in BIZ UDGothic, kana a full em.
+    assert_eq!(m.width("CAF1253000113", 10.0), 65.0);
+    assert_eq!(m.width("お客さまID", 10.0), 50.0);
+    let cut = m.ellipsize(
+        "https://shinsei.iryohokenjyoho-portalsite.jp/pc/",
+        10.0,
+        100.0,
+    );
+    assert!(cut.ends_with('…') && m.width(&cut, 10.0) <= 100.0);
+    assert_eq!(
+        m.wrap("あいう\n\n  えお ", 10.0, 100.0),
+        vec!["あいう", "えお"]
+    );
 }
