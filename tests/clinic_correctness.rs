@@ -61,11 +61,15 @@ impl Docs {
     /// Which of the three documents contain `s` (whitespace ignored).
     fn having(&self, s: &str) -> Vec<&'static str> {
         let s = squash(s);
-        [("html", &self.html), ("pdf", &self.pdf), ("sheet", &self.sheet)]
-            .into_iter()
-            .filter(|(_, t)| t.contains(&s))
-            .map(|(n, _)| n)
-            .collect()
+        [
+            ("html", &self.html),
+            ("pdf", &self.pdf),
+            ("sheet", &self.sheet),
+        ]
+        .into_iter()
+        .filter(|(_, t)| t.contains(&s))
+        .map(|(n, _)| n)
+        .collect()
     }
 }
 
@@ -161,7 +165,12 @@ fn html_guide_handout_and_sheet_say_the_same_for_every_unusual_clinic() {
         // Every step heading (number and title, later terminals included) in
         // the guide and the handout, in the same order.
         let mut at = (0, 0);
-        for s in g.manuals.iter().flat_map(|m| &m.parts).flat_map(|p| &p.steps) {
+        for s in g
+            .manuals
+            .iter()
+            .flat_map(|m| &m.parts)
+            .flat_map(|p| &p.steps)
+        {
             let title = squash(&s.title);
             let h = docs.html[at.0..].find(&title);
             let p = docs.pdf[at.1..].find(&title);
@@ -279,8 +288,14 @@ fn later_terminals_are_brief_in_the_html_guide_as_in_the_handout() {
         let id = format!("id=\"step-online-shikaku-2-2-n{n}\"");
         let at = html.find(&id).unwrap_or_else(|| panic!("no {id}"));
         let step = &html[at..at + html[at..].find("</article>").unwrap()];
-        assert!(!step.contains("<figure"), "terminal {n}: a picture in brief");
-        assert!(!step.contains("print-only"), "terminal {n}: brief only on paper");
+        assert!(
+            !step.contains("<figure"),
+            "terminal {n}: a picture in brief"
+        );
+        assert!(
+            !step.contains("print-only"),
+            "terminal {n}: brief only on paper"
+        );
         assert!(
             step.contains("href=\"#step-online-shikaku-2-2\""),
             "terminal {n}: no link to the picture"
@@ -319,7 +334,11 @@ fn clinics_from_csv_and_xlsx_read_right() {
     let _ = std::fs::remove_dir_all(&out);
     // CSV: another carrier on type 3, an NTT West line with a COP ID and two
     // terminals in one cell, a 光コラボ dental clinic on type 2.
-    let o = build_with("--clinics", &fixtures().join("clinics.csv"), &out.join("csv"));
+    let o = build_with(
+        "--clinics",
+        &fixtures().join("clinics.csv"),
+        &out.join("csv"),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let shuri = Docs::in_dir(&out.join("csv/clinics/4710100498"));
     assert!(shuri.html.contains("「3」を選択してください"));
@@ -336,7 +355,11 @@ fn clinics_from_csv_and_xlsx_read_right() {
     );
     // XLSX: one row with a wrong check digit fails alone, with its cell named;
     // a 訪問看護 station on an unknown carrier and a 光コラボ pharmacy build.
-    let o = build_with("--clinics", &fixtures().join("clinics.xlsx"), &out.join("xlsx"));
+    let o = build_with(
+        "--clinics",
+        &fixtures().join("clinics.xlsx"),
+        &out.join("xlsx"),
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("検証番号が合いません"), "{err}");
@@ -346,5 +369,9 @@ fn clinics_from_csv_and_xlsx_read_right() {
     assert!(momo.html.contains("4:訪問看護ステーション"));
     let tenjin = Docs::in_dir(&out.join("xlsx/clinics/4043100207"));
     assert!(tenjin.sheet.contains("55667788"));
-    assert!(tenjin.html.contains(&squash("光コラボ事業者（またはNTT）から届いた")));
+    assert!(
+        tenjin
+            .html
+            .contains(&squash("光コラボ事業者（またはNTT）から届いた"))
+    );
 }
