@@ -769,7 +769,7 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
     }
     for d in &m.dates {
         out.push(named(&d.fact, &d.pos));
-        if let Some(dl) = &d.deadline {
+        for dl in [&d.deadline, &d.not_before].into_iter().flatten() {
             out.push(named(dl, &d.pos));
         }
         cond(d.when.as_ref(), &d.pos, &mut out);
