@@ -148,12 +148,14 @@ pub enum Item {
         /// Outline.
         stroke: Option<Stroke>,
     },
-    /// Straight segments through `points`; filled only when `closed`.
+    /// Straight segments through the points of each ring (one subpath per
+    /// ring, so rings filled together leave no seams); filled only when
+    /// `closed`.
     Path {
         /// What it depicts (the SVG `class`; empty for none).
         class: &'static str,
-        /// Vertices.
-        points: Vec<(f32, f32)>,
+        /// Vertices, per ring.
+        rings: Vec<Vec<(f32, f32)>>,
         /// Joins the last point to the first.
         closed: bool,
         /// Fill (closed paths only).
@@ -244,8 +246,8 @@ impl Item {
                 *y2 += dy;
             }
             Item::Circle { cy, .. } => *cy += dy,
-            Item::Path { points, .. } => {
-                for p in points {
+            Item::Path { rings, .. } => {
+                for p in rings.iter_mut().flatten() {
                     p.1 += dy;
                 }
             }

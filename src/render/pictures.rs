@@ -115,7 +115,7 @@ impl Drawable for Picture {
         self.frame.height * Self::width(width_mm) / self.frame.width
     }
 
-    fn frame(&self, width_mm: f32) -> Option<FramePlacement> {
+    fn frame(&self, width_mm: f32, _fonts: &pdf::Fonts) -> Option<FramePlacement> {
         let w = Self::width(width_mm);
         Some(FramePlacement {
             frame: self.frame.clone(),
@@ -185,7 +185,7 @@ mod tests {
             frame: frame.clone(),
             alt: "利用申請の画面".into(),
         });
-        let placed = pic.frame(180.0).expect("a picture is a frame");
+        let placed = pic.frame(180.0, fonts).expect("a picture is a frame");
         assert!((placed.x_mm - 12.5).abs() < 0.01 && placed.width_mm == MAX_PRINT_WIDTH_MM);
         assert!(Arc::ptr_eq(&placed.frame, &frame));
         assert!((pic.height(180.0) - frame.height * 155.0 / frame.width).abs() < 0.01);

@@ -240,11 +240,12 @@ pub trait Drawable: Send + Sync {
     /// negative values are treated as 0.
     fn height(&self, width_mm: f32) -> f32;
 
-    /// The drawing as a frame of the display list, placed `width_mm` wide.
-    /// A drawing that is a frame is drawn by the engine's own exporter (the
-    /// one that draws the pages; the SVG exporter draws the same frame), and
+    /// The drawing laid out as a frame of the display list `width_mm` wide
+    /// (text measured and set with `fonts`). A drawing that is a frame is
+    /// drawn by the engine's own exporter (the one that draws the pages; the
+    /// SVG exporter draws the same frame), takes the frame's height, and
     /// [`Drawable::draw`] and [`Drawable::images`] are not asked.
-    fn frame(&self, _width_mm: f32) -> Option<FramePlacement> {
+    fn frame(&self, _width_mm: f32, _fonts: &Fonts) -> Option<FramePlacement> {
         None
     }
 

@@ -757,7 +757,37 @@ impl Layouter<'_> {
 
     /// The strip of a drawing `w` wide (at most a page tall).
     fn drawing(&mut self, d: &Arc<dyn Drawable>, x: f32, w: f32) -> Strip {
-        let h_mm = d.height(to_mm(w));
+        // A drawing that is a frame (a picture) is a sub-frame placed on the
+        // page, as tall as its frame.
+        let placed = d.frame(to_mm(w), self.fonts).map(|p| {
+            let scale = if p.frame.width > 0.0 {
+                mm(p.width_mm) / p.frame.width
+            } else {
+                0.0
+            };
+            let h = p.frame.height * scale;
+            let item = Item::Group {
+                tag: 0,
+                x: x + mm(p.x_mm),
+                y: 0.0,
+                scale,
+                frame: p.frame,
+            };
+            (item, to_mm(h))
+        });
+        let (item, h_mm) = match placed {
+            Some((item, h_mm)) => (item, h_mm),
+            None => (
+                Item::Custom {
+                    tag: 0,
+                    drawable: Arc::clone(d),
+                    x,
+                    y: 0.0,
+                    w,
+                },
+                d.height(to_mm(w)),
+            ),
+        };
         let mut h = if h_mm.is_finite() {
             mm(h_mm).max(0.0)
         } else {
@@ -769,27 +799,6 @@ impl Layouter<'_> {
             ));
             h = body_height();
         }
-        // A picture is a sub-frame placed on the page.
-        let item = match d.frame(to_mm(w)) {
-            Some(p) => Item::Group {
-                tag: 0,
-                x: x + mm(p.x_mm),
-                y: 0.0,
-                scale: if p.frame.width > 0.0 {
-                    mm(p.width_mm) / p.frame.width
-                } else {
-                    0.0
-                },
-                frame: p.frame,
-            },
-            None => Item::Custom {
-                tag: 0,
-                drawable: Arc::clone(d),
-                x,
-                y: 0.0,
-                w,
-            },
-        };
         Strip {
             h,
             cmds: vec![item],

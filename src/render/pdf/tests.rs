@@ -1084,7 +1084,7 @@ impl Drawable for FramePic {
         width_mm / 2.0
     }
 
-    fn frame(&self, width_mm: f32) -> Option<FramePlacement> {
+    fn frame(&self, width_mm: f32, _fonts: &Fonts) -> Option<FramePlacement> {
         Some(FramePlacement {
             frame: self.0.clone(),
             x_mm: 10.0,

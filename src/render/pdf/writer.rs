@@ -567,31 +567,43 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
             }
         }
         Item::Path {
-            points,
+            rings,
             closed,
             fill,
             stroke,
             ..
         } => {
-            if points.len() < 2 {
+            let rings: Vec<Vec<LinePoint>> = rings
+                .iter()
+                .filter(|r| r.len() >= 2)
+                .map(|r| r.iter().map(|(x, y)| lp(pen.pt(*x, *y), false)).collect())
+                .collect();
+            if rings.is_empty() {
                 return;
             }
-            let pts: Vec<LinePoint> = points
-                .iter()
-                .map(|(x, y)| lp(pen.pt(*x, *y), false))
-                .collect();
             if *closed {
                 if let Some(mode) = pen.paint(*fill, stroke.as_ref()) {
-                    pen.polygon(pts, mode);
+                    pen.ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: rings
+                                .into_iter()
+                                .map(|points| PolygonRing { points })
+                                .collect(),
+                            mode,
+                            winding_order: WindingOrder::NonZero,
+                        },
+                    });
                 }
             } else if let Some(s) = stroke {
                 pen.outline(s);
-                pen.ops.push(Op::DrawLine {
-                    line: Line {
-                        points: pts,
-                        is_closed: false,
-                    },
-                });
+                for points in rings {
+                    pen.ops.push(Op::DrawLine {
+                        line: Line {
+                            points,
+                            is_closed: false,
+                        },
+                    });
+                }
             }
         }
         Item::Icon { kind, x, y, size } => icon(pen, *kind, *x, *y, *size),
