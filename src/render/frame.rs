@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use crate::render::pdf::{CalloutKind, Drawable, Weight};
+use crate::render::pdf::{CalloutKind, Weight};
 
 /// An sRGB colour, components 0.0–1.0.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -214,20 +214,6 @@ pub enum Item {
         /// The frame.
         frame: Arc<Frame>,
     },
-    /// A caller-supplied drawing that is not a frame, top-left at (x, y),
-    /// `w` wide.
-    Custom {
-        /// Structure element (0: an artifact).
-        tag: u32,
-        /// The drawing.
-        drawable: Arc<dyn Drawable>,
-        /// Left.
-        x: f32,
-        /// Top.
-        y: f32,
-        /// Width.
-        w: f32,
-    },
 }
 
 impl Item {
@@ -239,8 +225,7 @@ impl Item {
             | Item::Icon { y, .. }
             | Item::Link { y, .. }
             | Item::Image { y, .. }
-            | Item::Group { y, .. }
-            | Item::Custom { y, .. } => *y += dy,
+            | Item::Group { y, .. } => *y += dy,
             Item::Line { y1, y2, .. } => {
                 *y1 += dy;
                 *y2 += dy;

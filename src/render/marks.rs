@@ -90,11 +90,7 @@ impl BrandLine {
 }
 
 impl Drawable for BrandLine {
-    fn height(&self, _width_mm: f32) -> f32 {
-        self.height_mm
-    }
-
-    fn frame(&self, width_mm: f32, fonts: &Fonts) -> Option<FramePlacement> {
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
         let mut items = Vec::new();
         let mut x = 0.0;
         if let Some(png) = &self.logo {
@@ -115,7 +111,7 @@ impl Drawable for BrandLine {
             items.push(line(fonts, t, *w, size, (x, baseline)));
             x += fonts.measure(*w, t, size);
         }
-        Some(placed(width_mm, self.height_mm, items))
+        placed(width_mm, self.height_mm, items)
     }
 
     fn alt(&self) -> Option<String> {
@@ -202,12 +198,7 @@ impl QrMark {
 }
 
 impl Drawable for QrMark {
-    fn height(&self, _width_mm: f32) -> f32 {
-        let caption = if self.caption.is_empty() { 0.0 } else { 4.5 };
-        self.size_mm + caption
-    }
-
-    fn frame(&self, width_mm: f32, fonts: &Fonts) -> Option<FramePlacement> {
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
         let n = self.modules.len() + 2 * QUIET;
         let m = pt(self.size_mm) / n as f32;
         let x0 = pt((width_mm - self.size_mm).max(0.0) / 2.0);
@@ -243,7 +234,8 @@ impl Drawable for QrMark {
                 (x, baseline),
             ));
         }
-        Some(placed(width_mm, self.height(width_mm), items))
+        let caption = if self.caption.is_empty() { 0.0 } else { 4.5 };
+        placed(width_mm, self.size_mm + caption, items)
     }
 
     fn alt(&self) -> Option<String> {
@@ -277,23 +269,12 @@ impl Row {
 }
 
 impl Drawable for Row {
-    fn height(&self, width_mm: f32) -> f32 {
-        self.cols(width_mm)
-            .iter()
-            .zip(&self.0)
-            .map(|((_, w), (_, d))| d.height(*w))
-            .fold(0.0, f32::max)
-    }
-
-    /// The columns' frames side by side (a column that is no frame is left
-    /// out: every piece of this module is one).
-    fn frame(&self, width_mm: f32, fonts: &Fonts) -> Option<FramePlacement> {
+    /// The columns' frames side by side, top-aligned.
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
         let mut items = Vec::new();
         let mut height = 0.0f32;
         for ((x, w), (_, d)) in self.cols(width_mm).iter().zip(&self.0) {
-            let Some(p) = d.frame(*w, fonts) else {
-                continue;
-            };
+            let p = d.frame(*w, fonts);
             let scale = if p.frame.width > 0.0 {
                 pt(p.width_mm) / p.frame.width
             } else {
@@ -308,7 +289,7 @@ impl Drawable for Row {
                 frame: p.frame,
             });
         }
-        Some(placed(width_mm, height * 25.4 / 72.0, items))
+        placed(width_mm, height * 25.4 / 72.0, items)
     }
 
     fn alt(&self) -> Option<String> {
@@ -338,16 +319,7 @@ impl TextLines {
 }
 
 impl Drawable for TextLines {
-    /// Only asked when the lines are not laid out (they always are, see
-    /// [`TextLines::frame`]): one line per entry.
-    fn height(&self, _width_mm: f32) -> f32 {
-        self.lines
-            .iter()
-            .map(|(_, _, size)| size * 1.45 * 25.4 / 72.0)
-            .sum()
-    }
-
-    fn frame(&self, width_mm: f32, fonts: &Fonts) -> Option<FramePlacement> {
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
         let mut items = Vec::new();
         let mut y = 0.0;
         for (t, w, size) in &self.lines {
@@ -357,7 +329,7 @@ impl Drawable for TextLines {
                 y += size * 0.35;
             }
         }
-        Some(placed(width_mm, y * 25.4 / 72.0, items))
+        placed(width_mm, y * 25.4 / 72.0, items)
     }
 
     fn alt(&self) -> Option<String> {

@@ -224,9 +224,9 @@ fn items(out: &mut String, frame: &Frame) {
                 items(out, frame);
                 out.push_str("</g>");
             }
-            // Page furniture that pictures do not use: callout icons, link
-            // areas and drawings that are not frames are PDF-only.
-            Item::Icon { .. } | Item::Link { .. } | Item::Custom { .. } => {}
+            // Page furniture that pictures do not use: callout icons and
+            // link areas are PDF-only.
+            Item::Icon { .. } | Item::Link { .. } => {}
         }
     }
 }
