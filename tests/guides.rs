@@ -407,7 +407,10 @@ fn the_dashboards_wording_comes_from_the_themes_strings() {
     ] {
         let text = read(&root().join(f));
         let words: Vec<&str> = text.lines().filter(|l| japanese(l)).collect();
-        assert!(words.is_empty(), "{f}: wording outside strings.yaml: {words:?}");
+        assert!(
+            words.is_empty(),
+            "{f}: wording outside strings.yaml: {words:?}"
+        );
     }
     let d = tempfile::tempdir().unwrap();
     let theme = d.path().join("theme");
@@ -425,7 +428,10 @@ fn the_dashboards_wording_comes_from_the_themes_strings() {
     assert!(dash.contains("<title>導入先の一覧 — tebiki</title>"));
     assert!(dash.contains(">準備よし<"), "state");
     assert!(!dash.contains("医療機関一覧"));
-    assert!(dash.contains("data-format=\"{shown}/{total}院\""), "script's count");
+    assert!(
+        dash.contains("data-format=\"{shown}/{total}院\""),
+        "script's count"
+    );
     // Keys not overridden keep the default wording.
     assert!(dash.contains("要対応・お知らせ"));
 }
