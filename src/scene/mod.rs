@@ -15,12 +15,11 @@
 //! line is a [`TextRun`] at an explicit position.
 
 pub mod build;
-pub mod pdf;
-pub mod svg;
 
 pub use build::{SceneOptions, screen_alt, screen_scene};
-pub use pdf::{PdfFonts, scene_height_mm, to_pdf_ops, to_pdf_ops_at};
-pub use svg::to_svg;
+
+use crate::render::frame::{self, Frame, Rgb};
+use crate::render::pdf::{Fonts, Measure};
 
 /// Default canvas width in units: 680 units printed at 170 mm, so one unit is
 /// a quarter millimetre and 11 units are about 7.8 pt.
@@ -55,9 +54,9 @@ impl Color {
         format!("#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
     }
 
-    /// Components in 0.0–1.0, for PDF colour operators.
-    pub fn unit(self) -> (f32, f32, f32) {
-        (
+    /// The colour of the display list.
+    pub fn rgb(self) -> Rgb {
+        Rgb(
             f32::from(self.r) / 255.0,
             f32::from(self.g) / 255.0,
             f32::from(self.b) / 255.0,
@@ -77,6 +76,14 @@ pub struct Stroke {
 }
 
 impl Stroke {
+    fn frame(self) -> frame::Stroke {
+        frame::Stroke {
+            color: self.color.rgb(),
+            width: self.width,
+            dash: self.dash,
+        }
+    }
+
     /// A solid line.
     pub const fn solid(color: Color, width: f32) -> Self {
         Self {
@@ -341,5 +348,106 @@ impl Scene {
             .map(|t| t.text.as_str())
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// Lays the picture out into a frame of the display list (what the PDF
+    /// and the SVG exporters draw): a white canvas, the screenshot, then
+    /// every primitive, text as glyphs of `fonts` placed with the advances
+    /// it was measured with. Each item carries its [`Role`] as its class.
+    pub fn to_frame(&self, fonts: &Fonts) -> Frame {
+        let m = Measure::new(fonts);
+        let mut items = Vec::with_capacity(self.items.len() + 2);
+        items.push(frame::Item::Rect {
+            class: "",
+            x: 0.0,
+            y: 0.0,
+            w: self.width,
+            h: self.height,
+            radius: 0.0,
+            fill: Some(Color::hex(0xffffff).rgb()),
+            stroke: None,
+        });
+        if let Some(img) = &self.image {
+            items.push(frame::Item::Image {
+                x: img.x,
+                y: img.y,
+                w: img.w,
+                h: img.h,
+                png: img.png.clone(),
+            });
+        }
+        let paint = |s: &Style| (s.fill.map(Color::rgb), s.stroke.map(Stroke::frame));
+        for item in &self.items {
+            let class = item.role().as_str();
+            items.push(match item {
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    radius,
+                    style,
+                    ..
+                } => {
+                    let (fill, stroke) = paint(style);
+                    frame::Item::Rect {
+                        class,
+                        x: *x,
+                        y: *y,
+                        w: *w,
+                        h: *h,
+                        radius: *radius,
+                        fill,
+                        stroke,
+                    }
+                }
+                Item::Circle {
+                    cx, cy, r, style, ..
+                } => {
+                    let (fill, stroke) = paint(style);
+                    frame::Item::Circle {
+                        class,
+                        cx: *cx,
+                        cy: *cy,
+                        r: *r,
+                        fill,
+                        stroke,
+                    }
+                }
+                Item::Path {
+                    points,
+                    closed,
+                    style,
+                    ..
+                } => {
+                    let (fill, stroke) = paint(style);
+                    frame::Item::Path {
+                        class,
+                        points: points.clone(),
+                        closed: *closed,
+                        fill: fill.filter(|_| *closed),
+                        stroke,
+                    }
+                }
+                Item::Text(t) => frame::Item::Glyphs {
+                    tag: 0,
+                    class,
+                    y: t.y,
+                    size: t.size,
+                    weight: if t.bold {
+                        crate::render::pdf::Weight::Bold
+                    } else {
+                        crate::render::pdf::Weight::Regular
+                    },
+                    color: t.color.rgb(),
+                    glyphs: m.glyphs(&t.text, t.size, t.bold, t.left(), t.role == Role::Value),
+                },
+            });
+        }
+        Frame {
+            width: self.width,
+            height: self.height,
+            items,
+        }
     }
 }

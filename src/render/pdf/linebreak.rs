@@ -764,6 +764,39 @@ impl<'a> Measure<'a> {
     }
 }
 
+impl Measure<'_> {
+    /// `text` set on one line from `x` at `size`: the glyphs of the face
+    /// (the replacement mark for characters no font has) at their natural
+    /// advances. `data`: the text shows the clinic's data.
+    pub(crate) fn glyphs(
+        &self,
+        text: &str,
+        size: f32,
+        bold: bool,
+        x: f32,
+        data: bool,
+    ) -> Vec<crate::render::frame::GlyphPos> {
+        let face = self.fonts.face(weight(bold));
+        let mut x = x;
+        text.chars()
+            .filter(|c| !is_invisible(*c) && *c != '\n')
+            .map(|c| {
+                let g = face.resolve(c);
+                let adv = g.advance_em * size;
+                let pos = crate::render::frame::GlyphPos {
+                    gid: g.gid,
+                    text: if g.found { c } else { face.replacement_text() },
+                    x,
+                    adv,
+                    data,
+                };
+                x += adv;
+                pos
+            })
+            .collect()
+    }
+}
+
 fn weight(bold: bool) -> Weight {
     if bold { Weight::Bold } else { Weight::Regular }
 }

@@ -54,7 +54,9 @@ mod structure;
 mod style;
 mod writer;
 
-pub use doc::{Block, CalloutKind, Column, Document, Drawable, PlacedImage, Span, SpanStyle};
+pub use doc::{
+    Block, CalloutKind, Column, Document, Drawable, FramePlacement, PlacedImage, Span, SpanStyle,
+};
 pub use fonts::{Fonts, REPLACEMENT_CHAR, TextStyle, Weight};
 pub use linebreak::{Measure, no_line_end, no_line_start};
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::layout::{self, Cmd, PageOut, Unit};
+use super::layout::{self, Item, PageOut, Unit};
 use super::linebreak::{BaseStyle, Line, Warnings, layout_spans};
 use super::style::{BODY_BOTTOM_MM, BODY_TOP_MM, TEXT, mm};
 use super::*;
@@ -317,7 +317,7 @@ fn page_text(page: &PageOut) -> String {
     page.cmds
         .iter()
         .filter_map(|c| match c {
-            Cmd::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.text).collect::<String>()),
+            Item::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.text).collect::<String>()),
             _ => None,
         })
         .collect()
@@ -1074,4 +1074,101 @@ fn pictures_break_lines_where_pages_do() {
         m.wrap("あいう\n\n  えお ", 10.0, 100.0),
         vec!["あいう", "えお"]
     );
+}
+
+/// A drawing that is a frame of the display list (a picture).
+struct FramePic(Arc<crate::render::frame::Frame>);
+
+impl Drawable for FramePic {
+    fn height(&self, width_mm: f32) -> f32 {
+        width_mm / 2.0
+    }
+
+    fn frame(&self, width_mm: f32) -> Option<FramePlacement> {
+        Some(FramePlacement {
+            frame: self.0.clone(),
+            x_mm: 10.0,
+            width_mm: width_mm - 20.0,
+        })
+    }
+
+    fn alt(&self) -> Option<String> {
+        Some("申請画面の図".into())
+    }
+}
+
+/// A picture is a sub-frame of the page: placed and scaled where its area
+/// is, tagged as one figure (its text inside the figure's marked content),
+/// drawn by the page writer under one `cm` with the same glyph, path and
+/// dash operators as the page.
+#[test]
+fn a_picture_is_a_sub_frame_placed_on_the_page() {
+    use crate::render::frame::{Frame, Item as F, Rgb, Stroke as S};
+    let m = Measure::new(fonts());
+    let frame = Arc::new(Frame {
+        width: 200.0,
+        height: 100.0,
+        items: vec![
+            F::Rect {
+                class: "chrome",
+                x: 1.0,
+                y: 1.0,
+                w: 198.0,
+                h: 98.0,
+                radius: 6.0,
+                fill: None,
+                stroke: Some(S {
+                    color: Rgb::hex(0xc77700),
+                    width: 2.0,
+                    dash: Some((5.0, 3.0)),
+                }),
+            },
+            F::Glyphs {
+                tag: 0,
+                class: "value",
+                y: 50.0,
+                size: 12.0,
+                weight: Weight::Regular,
+                color: TEXT,
+                glyphs: m.glyphs("CAF1253000113", 12.0, false, 20.0, true),
+            },
+        ],
+    });
+    let doc = Document {
+        title: "図".into(),
+        blocks: vec![Block::Custom(Arc::new(FramePic(frame.clone())))],
+        ..Document::default()
+    };
+    let mut warnings = Warnings::default();
+    let (units, nodes) = layout::layout_document(&doc, fonts(), &mut warnings);
+    let p = layout::paginate(units, &mut warnings);
+    let groups: Vec<_> = p.pages[0]
+        .cmds
+        .iter()
+        .filter_map(|c| match c {
+            Item::Group { tag, x, scale, .. } => Some((*tag, *x, *scale)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(groups.len(), 1);
+    let (tag, x, scale) = groups[0];
+    let node = &nodes[tag as usize - 1];
+    assert_eq!(node.role, structure::Role::Figure);
+    assert_eq!(node.alt.as_deref(), Some("申請画面の図"));
+    assert!((x - layout::body_left() - mm(10.0)).abs() < 0.01);
+    assert!((scale * 200.0 - (layout::body_width() - mm(20.0))).abs() < 0.01);
+
+    let out = render(&doc, fonts()).expect("pdf");
+    let lop = lopdf::Document::load_mem(&out.bytes).expect("parse");
+    let page = *lop.get_pages().values().next().expect("a page");
+    let content = String::from_utf8_lossy(&lop.get_page_content(page)).into_owned();
+    let bdc = content.find("/Figure").expect("figure marked content");
+    let bdc = content[bdc..].find("BDC").expect("opened") + bdc;
+    let cm = content[bdc..].find(" cm").expect("one cm for the frame") + bdc;
+    let dash = content[cm..].find(" d").expect("the dashed outline") + cm;
+    let tj = content[cm..].find("Tj").expect("the glyph run") + cm;
+    let emc = content[bdc..].find("EMC").expect("closed") + bdc;
+    assert!(dash < emc && tj < emc, "drawn inside the figure: {content}");
+    // No marked content of its own inside the figure.
+    assert!(!content[bdc + 3..emc].contains("BDC") && !content[bdc + 3..emc].contains("BMC"));
 }
