@@ -375,3 +375,23 @@ fn clinics_from_csv_and_xlsx_read_right() {
             .contains(&squash("光コラボ事業者（またはNTT）から届いた"))
     );
 }
+
+#[test]
+fn two_terminals_with_one_name_are_told_to_name_them_apart() {
+    // 幕張ひかりクリニック: 受付パソコン twice — two certificates nobody can tell apart.
+    let docs = Docs::of("1213000171");
+    assert_eq!(
+        docs.having("端末名称に同じ名前があります"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("端末ごとに違う名前（例 受付パソコン1、受付パソコン2）を決め"),
+        ["html", "pdf"]
+    );
+    // A clinic whose names differ is not told so.
+    assert!(
+        Docs::of("1342000115")
+            .having("同じ名前があります")
+            .is_empty()
+    );
+}

@@ -61,6 +61,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
     ("certificate-fee", "", ""),
     (
+        "terminal-names-alike",
+        "terminals: [オンライン資格確認パソコン]",
+        "terminals: [受付パソコン, \" 受付パソコン\"]",
+    ),
+    (
         "carrier-unknown",
         "carrier: ntt-east, type: 1, customer_id: CAF1253000113, v6_option: contracted",
         "carrier: unknown, type: 1",

@@ -619,6 +619,15 @@ fn compare(left: &str, op: Op, right: &str) -> bool {
     }
 }
 
+/// The unit `{{ fact | unit }}` asks for, when the fact has one.
+pub(crate) fn unit_of(expr: &str, content: &crate::model::manual::Content) -> Option<String> {
+    let r = crate::model::facts::FactRef::parse(expr);
+    r.unit
+        .then(|| content.fact_unit(r.path))
+        .flatten()
+        .map(str::to_string)
+}
+
 /// Replaces placeholders by the clinic's values (or a visible "missing" mark).
 pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Content) -> Rich {
     r.map_inlines(&mut |i| match i {
@@ -628,6 +637,7 @@ pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Con
                 Some(text) => Inline::Value { path, text },
                 None => Inline::Missing {
                     label: content.fact_label(&path).unwrap_or(&path).to_string(),
+                    unit: unit_of(expr, content),
                     path,
                 },
             })
