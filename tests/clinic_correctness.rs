@@ -261,6 +261,11 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
         docs.having("回線事業者を確かめてから回線種別を選んでください"),
         ["html", "pdf", "sheet"]
     );
+    // Its confirmation screen (1-4) does not show the data's guess of the line type.
+    assert_eq!(
+        docs.having("手順 1-3 で選んだ番号（回線事業者に確認した種別）"),
+        ["html", "pdf"]
+    );
     // Its checklist asks for the papers that say which line it is.
     for doc in [&docs.html, &docs.pdf] {
         assert!(doc.contains(&squash("回線の契約書類（回線事業者が分かるもの")));
