@@ -436,3 +436,17 @@ fn an_installation_far_ahead_is_told_when_applying_is_enough() {
             .is_empty()
     );
 }
+
+#[test]
+fn choices_that_do_not_apply_say_so_in_the_handout_as_in_the_guide() {
+    // 天満橋デンタルオフィス (another carrier): the お客さまID choice and the v6
+    // checkbox do not concern it. The picture shows them unmarked; both documents
+    // say why (before, only the HTML guide did).
+    let docs = Docs::of("2730100233");
+    for why in [
+        "NTTの回線（光コラボを含む）のときだけ選びます。この医療機関の回線は「その他の回線（NTT以外）」です",
+        "NTTの回線（光コラボを含む）のときだけチェックします。この医療機関の回線は「その他の回線（NTT以外）」です",
+    ] {
+        assert_eq!(docs.having(why), ["html", "pdf"], "«{why}»");
+    }
+}
