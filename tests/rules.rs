@@ -61,6 +61,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
     ("certificate-fee", "", ""),
     (
+        "application-early",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-06-01",
+    ),
+    (
         "terminal-names-alike",
         "terminals: [オンライン資格確認パソコン]",
         "terminals: [受付パソコン, \" 受付パソコン\"]",
