@@ -450,3 +450,35 @@ fn choices_that_do_not_apply_say_so_in_the_handout_as_in_the_guide() {
         assert_eq!(docs.having(why), ["html", "pdf"], "«{why}»");
     }
 }
+
+#[test]
+fn the_html_guide_has_the_handouts_sections_in_the_handouts_order() {
+    // The schedule right after the registered values, the closing under its
+    // own heading after the steps, the contacts last — as in the handout.
+    for (_, key) in BUILT {
+        let html = read(&built().join("clinics").join(key).join("index.html"));
+        let docs = Docs::of(key);
+        let headings: Vec<String> = html
+            .split("<h2 id=\"")
+            .skip(1)
+            .filter(|h| !h.starts_with("sheet-h"))
+            .filter_map(|h| {
+                Some(squash(&html_text(
+                    h.split_once('>')?.1.split("</h2>").next()?,
+                )))
+            })
+            .collect();
+        assert!(headings.len() >= 7, "{key}: {headings:?}");
+        let mut at = 0;
+        for h in &headings {
+            // The part number is printed apart from its title in the handout.
+            let h = h.trim_start_matches(|c: char| c.is_ascii_digit());
+            let found = docs.pdf[at..].find(h);
+            assert!(
+                found.is_some(),
+                "{key}: «{h}» not after the previous section in the handout ({headings:?})"
+            );
+            at += found.unwrap();
+        }
+    }
+}

@@ -42,7 +42,7 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     (
         "application-too-late",
         "installation_date: 2027-01-20",
-        "installation_date: 2026-12-01",
+        "installation_date: 2026-11-27",
     ),
     (
         "application-at-risk",
