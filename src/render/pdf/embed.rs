@@ -287,12 +287,20 @@ const CACHE_SIZE: usize = 256;
 /// 1,300 different kanji makes one of about 140 KB).
 const CACHE_BYTES: usize = 32 << 20;
 
-/// (hash of the key, key, subset, weight in bytes), oldest first, and the
-/// sum of the weights. The key is the glyph text in one allocation (see
+/// A kept subset. The key is the glyph text in one allocation (see
 /// [`key`]), not a map of a thousand small strings.
+struct Entry {
+    hash: u64,
+    key: Box<[u8]>,
+    subset: Arc<Embedded>,
+    /// Bytes held (see [`Embedded::weight`]).
+    weight: usize,
+}
+
+/// Kept subsets, oldest first, and the sum of their weights.
 #[derive(Default)]
 struct Entries {
-    list: Vec<(u64, Box<[u8]>, Arc<Embedded>, usize)>,
+    list: Vec<Entry>,
     bytes: usize,
     /// Hashes of the keys of glyph sets built once and not kept, newest
     /// last (at most [`SEEN`]).
@@ -376,16 +384,16 @@ impl EmbedCache {
             entries
                 .list
                 .iter()
-                .rposition(|(h, k, _, _)| *h == hash && *k == key)
+                .rposition(|e| e.hash == hash && e.key == key)
         };
         {
             let mut entries = self.lock();
             if let Some(i) = find(&entries) {
                 // Most recently used last; the oldest goes first.
                 let hit = entries.list.remove(i);
-                let e = hit.2.clone();
+                let subset = hit.subset.clone();
                 entries.list.push(hit);
-                return Ok(e);
+                return Ok(subset);
             }
         }
         // Built outside the lock: two workers may build the same subset at
@@ -414,10 +422,15 @@ impl EmbedCache {
                 && (entries.list.len() >= self.max_count || entries.bytes + weight > self.max_bytes)
             {
                 let old = entries.list.remove(0);
-                entries.bytes -= old.3;
+                entries.bytes -= old.weight;
             }
             entries.bytes += weight;
-            entries.list.push((hash, key, built.clone(), weight));
+            entries.list.push(Entry {
+                hash,
+                key,
+                subset: built.clone(),
+                weight,
+            });
         }
         Ok(built)
     }
