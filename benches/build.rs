@@ -107,7 +107,7 @@ fn main() {
         .find(|c| c.key == "1311234566")
         .expect("sample");
     let guide = eval::evaluate(&content, clinic, today);
-    let pictures = tebiki::render::pictures::Pictures::new(&guide);
+    let pictures = tebiki::render::pictures::Pictures::new(&guide, &fonts);
     let svg = pictures.svg();
     let drawings = pictures.pdf();
     let pdf = handout::render(&guide, &fonts, &drawings).expect("pdf");
@@ -135,7 +135,7 @@ fn main() {
     println!(
         "illustrations (scenes, SVG + PDF drawables): {}",
         ms(time(100, || {
-            let p = tebiki::render::pictures::Pictures::new(&guide);
+            let p = tebiki::render::pictures::Pictures::new(&guide, &fonts);
             (p.svg(), p.pdf())
         }))
     );
@@ -177,7 +177,7 @@ fn main() {
     for c in &list {
         let (t0, w0) = (thread_cpu(), Instant::now());
         let guide = eval::evaluate(&content, c, today);
-        let p = tebiki::render::pictures::Pictures::new(&guide);
+        let p = tebiki::render::pictures::Pictures::new(&guide, &fonts);
         let page = html.guide(&guide, &p.svg()).expect("html");
         let pdf = handout::render(&guide, &fonts, &p.pdf()).expect("pdf");
         bytes += page.len() + pdf.bytes.len();

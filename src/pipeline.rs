@@ -1188,7 +1188,7 @@ fn write_clinic(
     guide: &Guide,
     key: &str,
 ) -> Result<(Vec<FileEntry>, Vec<String>, usize)> {
-    let pictures = crate::render::pictures::Pictures::new(guide);
+    let pictures = crate::render::pictures::Pictures::new(guide, &ctx.renderers.fonts);
     let page = ctx.renderers.html.guide(guide, &pictures.svg())?;
     let pdf = crate::render::handout::render(guide, &ctx.renderers.fonts, &pictures.pdf())
         .map_err(|e| Error::Pdf(e.to_string()))?;

@@ -611,7 +611,12 @@ fn spans(inlines: &[Inline], bold: bool) -> Vec<Span> {
             }
             Inline::Value { path, text } => out.push(Span::value(text.clone(), path.clone())),
             Inline::Placeholder { path } => out.push(Span::bold(format!("〈{path}〉"))),
-            Inline::Missing { label, .. } => out.push(Span::bold(format!("〈{label}〉"))),
+            Inline::Missing { label, unit, .. } => {
+                out.push(Span::bold(format!("〈{label}〉")));
+                if let Some(u) = unit {
+                    out.push(Span::normal(u.clone()));
+                }
+            }
             Inline::SoftBreak => {}
             Inline::HardBreak => out.push(Span::normal("\n")),
         }

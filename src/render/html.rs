@@ -16,6 +16,8 @@ pub struct HtmlRenderer {
     css: String,
     guide_js: String,
     dashboard_js: String,
+    /// The theme's wording, for the dashboard (a guide carries its own).
+    strings: Arc<crate::model::strings::Strings>,
     branding: Arc<Branding>,
 }
 
@@ -147,6 +149,7 @@ impl HtmlRenderer {
             css: theme.file("static/style.css")?,
             guide_js: script(theme.file("static/guide.js")?),
             dashboard_js: script(theme.file("static/dashboard.js")?),
+            strings: Arc::new(theme.strings()?),
             branding: Arc::default(),
         })
     }
@@ -237,6 +240,7 @@ impl HtmlRenderer {
         ctx.insert("generated", generated);
         ctx.insert("js", &self.dashboard_js);
         ctx.insert("brand", &Brand::of(&self.branding));
+        ctx.insert("t", &*self.strings);
         ctx.insert("rows_marker", marker);
         ctx
     }

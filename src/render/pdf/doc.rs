@@ -240,7 +240,15 @@ pub trait Drawable: Send + Sync {
     /// negative values are treated as 0.
     fn height(&self, width_mm: f32) -> f32;
 
-    /// Appends the drawing to `ops`.
+    /// The drawing as a frame of the display list, placed `width_mm` wide.
+    /// A drawing that is a frame is drawn by the engine's own exporter (the
+    /// one that draws the pages; the SVG exporter draws the same frame), and
+    /// [`Drawable::draw`] and [`Drawable::images`] are not asked.
+    fn frame(&self, _width_mm: f32) -> Option<FramePlacement> {
+        None
+    }
+
+    /// Appends the drawing to `ops` (drawings that are not frames).
     ///
     /// `origin` is the top-left corner of the reserved area in PDF user space
     /// (points, y axis pointing *up*, origin at the page's bottom-left), so a
@@ -248,7 +256,7 @@ pub trait Drawable: Send + Sync {
     /// `origin.x + mm(dx)`, `origin.y - mm(dy)`. `width_mm` is the reserved
     /// width. Use [`Fonts::text_ops`] / [`Fonts::font_id`] for text. Wrap
     /// state changes in `SaveGraphicsState`/`RestoreGraphicsState`.
-    fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts);
+    fn draw(&self, _ops: &mut Vec<Op>, _origin: Point, _width_mm: f32, _fonts: &Fonts) {}
 
     /// Raster images (PNG) the engine places *under* the drawing, positioned
     /// relative to the reserved area when drawn `width_mm` wide. Embedded
@@ -262,6 +270,17 @@ pub trait Drawable: Send + Sync {
     fn alt(&self) -> Option<String> {
         None
     }
+}
+
+/// Where a [`Drawable`] that is a frame goes in its reserved area.
+#[derive(Debug, Clone)]
+pub struct FramePlacement {
+    /// The laid-out picture.
+    pub frame: std::sync::Arc<crate::render::frame::Frame>,
+    /// Its left edge, in millimetres from the area's left edge.
+    pub x_mm: f32,
+    /// Its printed width in millimetres (the frame's `width` units span it).
+    pub width_mm: f32,
 }
 
 /// A PNG placed by a [`Drawable`], in millimetres from the top-left corner of

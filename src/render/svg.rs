@@ -1,14 +1,16 @@
-//! SVG backend: a [`Scene`] as a standalone inline `<svg>` element for the
-//! HTML guide.
+//! The SVG exporter of the display list: a [`Frame`] as a standalone inline
+//! `<svg>` element for the HTML guide and the help site.
 //!
 //! The element scales to the width of its container (`width="100%"`, the
 //! height following from the `viewBox`), is announced as an image with the
 //! given alt text (`role="img"`, `aria-label` and `<title>`), and names BIZ
 //! UDGothic first so the browser sets text with the metrics the layout was
-//! computed with. Every text and attribute value is XML-escaped: clinic data
-//! is untrusted.
+//! computed with. Text runs are placed where the layout put them (each line
+//! at its own measured start, the breaks those of the PDF). Every text and
+//! attribute value is XML-escaped: clinic data is untrusted.
 
-use super::{Anchor, Item, Scene, Style};
+use super::frame::{Frame, Item, Rgb, Stroke};
+use super::pdf::Weight;
 use std::fmt::Write as _;
 
 /// The font stack of every picture.
@@ -25,78 +27,71 @@ fn n(v: f32) -> String {
     if s == "-0" { "0".into() } else { s.into() }
 }
 
-fn paint(style: &Style) -> String {
-    let mut s = String::new();
-    match style.fill {
+fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
+    match fill {
         Some(c) => {
-            let _ = write!(s, " fill=\"{}\"", c.css());
+            let _ = write!(out, " fill=\"{}\"", c.css());
         }
-        None => s.push_str(" fill=\"none\""),
+        None => out.push_str(" fill=\"none\""),
     }
-    if let Some(st) = style.stroke {
+    if let Some(st) = stroke {
         let _ = write!(
-            s,
+            out,
             " stroke=\"{}\" stroke-width=\"{}\"",
             st.color.css(),
             n(st.width)
         );
         if let Some((d, g)) = st.dash {
-            let _ = write!(s, " stroke-dasharray=\"{} {}\"", n(d), n(g));
+            let _ = write!(out, " stroke-dasharray=\"{} {}\"", n(d), n(g));
         }
     }
-    s
 }
 
-/// Renders `scene` as an inline `<svg>` whose accessible name is `alt`.
-pub fn to_svg(scene: &Scene, alt: &str) -> String {
+fn class(out: &mut String, class: &str) {
+    if !class.is_empty() {
+        let _ = write!(out, " class=\"{class}\"");
+    }
+}
+
+/// Renders `frame` as an inline `<svg>` whose accessible name is `alt`.
+pub fn to_svg(frame: &Frame, alt: &str) -> String {
     let alt = escape(alt);
-    let mut out = String::with_capacity(scene.items.len() * 120 + 512);
+    let mut out = String::with_capacity(frame.items.len() * 120 + 512);
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tebiki-scene\" viewBox=\"0 0 {w} {h}\" \
          width=\"100%\" preserveAspectRatio=\"xMidYMin meet\" role=\"img\" aria-label=\"{alt}\" \
          style=\"display:block;width:100%;height:auto\" \
          font-family='{ff}' stroke-linecap=\"round\" stroke-linejoin=\"round\">",
-        w = n(scene.width),
-        h = n(scene.height),
+        w = n(frame.width),
+        h = n(frame.height),
         ff = FONT_FAMILY,
     );
     let _ = write!(out, "<title>{alt}</title>");
-    let _ = write!(
-        out,
-        "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
-        n(scene.width),
-        n(scene.height)
-    );
-    if let Some(img) = &scene.image {
-        // Embedded as a data URI so the guide stays one self-contained file.
-        use base64::Engine as _;
-        let data = base64::engine::general_purpose::STANDARD.encode(img.png.as_slice());
-        let _ = write!(
-            out,
-            "<image class=\"screenshot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
-             preserveAspectRatio=\"none\" href=\"data:image/png;base64,{data}\"/>",
-            n(img.x),
-            n(img.y),
-            n(img.w),
-            n(img.h)
-        );
-    }
-    for item in &scene.items {
-        let class = item.role().as_str();
+    items(&mut out, frame);
+    out.push_str("</svg>");
+    out
+}
+
+/// Appends the elements of `frame`'s items.
+fn items(out: &mut String, frame: &Frame) {
+    for item in &frame.items {
         match item {
             Item::Rect {
+                class: c,
                 x,
                 y,
                 w,
                 h,
                 radius,
-                style,
-                ..
+                fill,
+                stroke,
             } => {
+                out.push_str("<rect");
+                class(out, c);
                 let _ = write!(
                     out,
-                    "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+                    " x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
                     n(*x),
                     n(*y),
                     n(w.max(0.0)),
@@ -105,33 +100,39 @@ pub fn to_svg(scene: &Scene, alt: &str) -> String {
                 if *radius > 0.0 {
                     let _ = write!(out, " rx=\"{}\"", n(*radius));
                 }
-                let _ = write!(out, "{}/>", paint(style));
+                paint(out, *fill, stroke.as_ref());
+                out.push_str("/>");
             }
             Item::Circle {
-                cx, cy, r, style, ..
+                class: c,
+                cx,
+                cy,
+                r,
+                fill,
+                stroke,
             } => {
-                let _ = write!(
-                    out,
-                    "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"{}\"{}/>",
-                    n(*cx),
-                    n(*cy),
-                    n(*r),
-                    paint(style)
-                );
+                out.push_str("<circle");
+                class(out, c);
+                let _ = write!(out, " cx=\"{}\" cy=\"{}\" r=\"{}\"", n(*cx), n(*cy), n(*r));
+                paint(out, *fill, stroke.as_ref());
+                out.push_str("/>");
             }
             Item::Path {
+                class: c,
                 points,
                 closed,
-                style,
-                ..
+                fill,
+                stroke,
             } => {
                 if points.is_empty() {
                     continue;
                 }
-                let mut d = String::new();
+                out.push_str("<path");
+                class(out, c);
+                out.push_str(" d=\"");
                 for (i, (px, py)) in points.iter().enumerate() {
                     let _ = write!(
-                        d,
+                        out,
                         "{}{} {}",
                         if i == 0 { "M" } else { " L" },
                         n(*px),
@@ -139,47 +140,105 @@ pub fn to_svg(scene: &Scene, alt: &str) -> String {
                     );
                 }
                 if *closed {
-                    d.push_str(" Z");
+                    out.push_str(" Z");
                 }
-                let style = if *closed {
-                    *style
-                } else {
-                    Style {
-                        fill: None,
-                        ..*style
-                    }
-                };
-                let _ = write!(out, "<path class=\"{class}\" d=\"{d}\"{}/>", paint(&style));
+                out.push('"');
+                paint(out, fill.filter(|_| *closed), stroke.as_ref());
+                out.push_str("/>");
             }
-            Item::Text(t) => {
-                let anchor = match t.anchor {
-                    Anchor::Start => "",
-                    Anchor::Middle => " text-anchor=\"middle\"",
-                    Anchor::End => " text-anchor=\"end\"",
-                };
-                let weight = if t.bold { " font-weight=\"700\"" } else { "" };
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                color,
+                width,
+            } => {
                 let _ = write!(
                     out,
-                    "<text class=\"{class}\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\"{anchor}{weight} xml:space=\"preserve\">{}</text>",
-                    n(t.x),
-                    n(t.y),
-                    n(t.size),
-                    t.color.css(),
-                    escape(&t.text)
+                    "<path d=\"M{} {} L{} {}\"",
+                    n(*x1),
+                    n(*y1),
+                    n(*x2),
+                    n(*y2)
+                );
+                paint(out, None, Some(&Stroke::solid(*color, *width)));
+                out.push_str("/>");
+            }
+            Item::Glyphs {
+                class: c,
+                y,
+                size,
+                weight,
+                color,
+                glyphs,
+                ..
+            } => {
+                let Some(first) = glyphs.first() else {
+                    continue;
+                };
+                let text: String = glyphs.iter().map(|g| g.text).collect();
+                out.push_str("<text");
+                class(out, c);
+                let _ = write!(
+                    out,
+                    " x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\"",
+                    n(first.x),
+                    n(*y),
+                    n(*size),
+                    color.css()
+                );
+                if *weight == Weight::Bold {
+                    out.push_str(" font-weight=\"700\"");
+                }
+                let _ = write!(out, " xml:space=\"preserve\">{}</text>", escape(&text));
+            }
+            Item::Image { x, y, w, h, png } => {
+                // Embedded as a data URI so the guide stays one
+                // self-contained file.
+                use base64::Engine as _;
+                let data = base64::engine::general_purpose::STANDARD.encode(png.as_slice());
+                let _ = write!(
+                    out,
+                    "<image class=\"screenshot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
+                     preserveAspectRatio=\"none\" href=\"data:image/png;base64,{data}\"/>",
+                    n(*x),
+                    n(*y),
+                    n(*w),
+                    n(*h)
                 );
             }
+            Item::Group {
+                x, y, scale, frame, ..
+            } => {
+                let _ = write!(
+                    out,
+                    "<g transform=\"translate({} {}) scale({})\">",
+                    n(*x),
+                    n(*y),
+                    scale
+                );
+                items(out, frame);
+                out.push_str("</g>");
+            }
+            // Page furniture that pictures do not use: callout icons, link
+            // areas and drawings that are not frames are PDF-only.
+            Item::Icon { .. } | Item::Link { .. } | Item::Custom { .. } => {}
         }
     }
-    out.push_str("</svg>");
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::eval::guide::Shown;
+    use crate::render::pdf::test_fonts;
     use crate::scene::build::tests::{usage_form, wrong_line_form};
-    use crate::scene::{SceneOptions, screen_alt, screen_scene};
+    use crate::scene::{SceneOptions, screen_alt};
+
+    fn screen_scene(s: &crate::eval::guide::GuideScreen, o: &SceneOptions) -> Frame {
+        crate::scene::build::tests::screen_scene(s, o).to_frame(test_fonts())
+    }
 
     #[test]
     fn svg_is_accessible_and_responsive() {
@@ -237,7 +296,7 @@ mod tests {
         let s = usage_form();
         let svg = to_svg(&screen_scene(&s, &SceneOptions::default()), "x");
         // The secret row's drawn text has no digits at all.
-        let sc = screen_scene(&s, &SceneOptions::default());
+        let sc = crate::scene::build::tests::screen_scene(&s, &SceneOptions::default());
         for t in sc.texts().filter(|t| t.role == crate::scene::Role::Secret) {
             assert!(!t.text.chars().any(|c| c.is_ascii_digit()));
             assert!(svg.contains(&escape(&t.text)));
