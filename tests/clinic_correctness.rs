@@ -261,6 +261,11 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
         docs.having("回線事業者を確かめてから回線種別を選んでください"),
         ["html", "pdf", "sheet"]
     );
+    // Its confirmation screen (1-4) does not show the data's guess of the line type.
+    assert_eq!(
+        docs.having("手順 1-3 で選んだ番号（回線事業者に確認した種別）"),
+        ["html", "pdf"]
+    );
     // Its checklist asks for the papers that say which line it is.
     for doc in [&docs.html, &docs.pdf] {
         assert!(doc.contains(&squash("回線の契約書類（回線事業者が分かるもの")));
@@ -394,4 +399,86 @@ fn two_terminals_with_one_name_are_told_to_name_them_apart() {
             .having("同じ名前があります")
             .is_empty()
     );
+}
+
+#[test]
+fn the_line_type_correction_says_whether_it_is_in_time_for_this_clinic() {
+    // 新潟ゆきぐに医院 (type 3 on 光コラボ, installation 2027-03-01): a correction
+    // today (reflected 2026-12-01) is in time — it is not told it may be late.
+    let niigata = Docs::of("1511200345");
+    assert_eq!(
+        niigata.having("今日訂正すれば反映は2026年12月1日（火）ごろで、設置予定日（2027年3月1日（月））に間に合います"),
+        ["html", "pdf"]
+    );
+    assert!(niigata.having("間に合わないことがあります").is_empty());
+    // 博多えきまえ内科 (type 2, installation tomorrow): it cannot be.
+    let hakata = Docs::of("4011100452");
+    assert_eq!(
+        hakata.having("設置予定日（2026年11月25日（水））に間に合いません"),
+        ["html", "pdf"]
+    );
+    assert!(hakata.having("に間に合います").is_empty());
+}
+
+#[test]
+fn an_installation_far_ahead_is_told_when_applying_is_enough() {
+    // 神田すずらん薬局: installation 2028-06-01, 555 days ahead; the certificate's
+    // 3 years 3 months run from its issue, so it is told the last safe day.
+    let docs = Docs::of("1342000115");
+    assert_eq!(
+        docs.having("申請は2028年5月22日（月）までに済ませれば間に合います"),
+        ["html", "pdf", "sheet"]
+    );
+    // A clinic installing within half a year is not.
+    assert!(
+        Docs::of("2730100233")
+            .having("済ませれば間に合います")
+            .is_empty()
+    );
+}
+
+#[test]
+fn choices_that_do_not_apply_say_so_in_the_handout_as_in_the_guide() {
+    // 天満橋デンタルオフィス (another carrier): the お客さまID choice and the v6
+    // checkbox do not concern it. The picture shows them unmarked; both documents
+    // say why (before, only the HTML guide did).
+    let docs = Docs::of("2730100233");
+    for why in [
+        "NTTの回線（光コラボを含む）のときだけ選びます。この医療機関の回線は「その他の回線（NTT以外）」です",
+        "NTTの回線（光コラボを含む）のときだけチェックします。この医療機関の回線は「その他の回線（NTT以外）」です",
+    ] {
+        assert_eq!(docs.having(why), ["html", "pdf"], "«{why}»");
+    }
+}
+
+#[test]
+fn the_html_guide_has_the_handouts_sections_in_the_handouts_order() {
+    // The schedule right after the registered values, the closing under its
+    // own heading after the steps, the contacts last — as in the handout.
+    for (_, key) in BUILT {
+        let html = read(&built().join("clinics").join(key).join("index.html"));
+        let docs = Docs::of(key);
+        let headings: Vec<String> = html
+            .split("<h2 id=\"")
+            .skip(1)
+            .filter(|h| !h.starts_with("sheet-h"))
+            .filter_map(|h| {
+                Some(squash(&html_text(
+                    h.split_once('>')?.1.split("</h2>").next()?,
+                )))
+            })
+            .collect();
+        assert!(headings.len() >= 7, "{key}: {headings:?}");
+        let mut at = 0;
+        for h in &headings {
+            // The part number is printed apart from its title in the handout.
+            let h = h.trim_start_matches(|c: char| c.is_ascii_digit());
+            let found = docs.pdf[at..].find(h);
+            assert!(
+                found.is_some(),
+                "{key}: «{h}» not after the previous section in the handout ({headings:?})"
+            );
+            at += found.unwrap();
+        }
+    }
 }

@@ -42,7 +42,7 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     (
         "application-too-late",
         "installation_date: 2027-01-20",
-        "installation_date: 2026-12-01",
+        "installation_date: 2026-11-27",
     ),
     (
         "application-at-risk",
@@ -60,6 +60,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2026-12-08",
     ),
     ("certificate-fee", "", ""),
+    (
+        "application-early",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-06-01",
+    ),
     (
         "terminal-names-alike",
         "terminals: [オンライン資格確認パソコン]",
