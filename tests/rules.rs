@@ -60,7 +60,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2026-12-08",
     ),
     ("certificate-fee", "", ""),
-    ("category-fee-schedule-mismatch", "category: 2", "category: 1"),
+    (
+        "category-fee-schedule-mismatch",
+        "category: 2",
+        "category: 1",
+    ),
     (
         "application-early",
         "installation_date: 2027-01-20",
