@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use crate::render::pdf::{CalloutKind, Drawable, Weight};
+use crate::render::pdf::{CalloutKind, Weight};
 
 /// An sRGB colour, components 0.0–1.0.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,12 +148,14 @@ pub enum Item {
         /// Outline.
         stroke: Option<Stroke>,
     },
-    /// Straight segments through `points`; filled only when `closed`.
+    /// Straight segments through the points of each ring (one subpath per
+    /// ring, so rings filled together leave no seams); filled only when
+    /// `closed`.
     Path {
         /// What it depicts (the SVG `class`; empty for none).
         class: &'static str,
-        /// Vertices.
-        points: Vec<(f32, f32)>,
+        /// Vertices, per ring.
+        rings: Vec<Vec<(f32, f32)>>,
         /// Joins the last point to the first.
         closed: bool,
         /// Fill (closed paths only).
@@ -212,20 +214,6 @@ pub enum Item {
         /// The frame.
         frame: Arc<Frame>,
     },
-    /// A caller-supplied drawing that is not a frame, top-left at (x, y),
-    /// `w` wide.
-    Custom {
-        /// Structure element (0: an artifact).
-        tag: u32,
-        /// The drawing.
-        drawable: Arc<dyn Drawable>,
-        /// Left.
-        x: f32,
-        /// Top.
-        y: f32,
-        /// Width.
-        w: f32,
-    },
 }
 
 impl Item {
@@ -237,15 +225,14 @@ impl Item {
             | Item::Icon { y, .. }
             | Item::Link { y, .. }
             | Item::Image { y, .. }
-            | Item::Group { y, .. }
-            | Item::Custom { y, .. } => *y += dy,
+            | Item::Group { y, .. } => *y += dy,
             Item::Line { y1, y2, .. } => {
                 *y1 += dy;
                 *y2 += dy;
             }
             Item::Circle { cy, .. } => *cy += dy,
-            Item::Path { points, .. } => {
-                for p in points {
+            Item::Path { rings, .. } => {
+                for p in rings.iter_mut().flatten() {
                     p.1 += dy;
                 }
             }

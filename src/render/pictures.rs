@@ -108,21 +108,14 @@ impl Picture {
 }
 
 impl Drawable for Picture {
-    fn height(&self, width_mm: f32) -> f32 {
-        if self.frame.width <= 0.0 {
-            return 0.0;
-        }
-        self.frame.height * Self::width(width_mm) / self.frame.width
-    }
-
-    fn frame(&self, width_mm: f32) -> Option<FramePlacement> {
+    fn frame(&self, width_mm: f32, _fonts: &pdf::Fonts) -> FramePlacement {
         let w = Self::width(width_mm);
-        Some(FramePlacement {
+        FramePlacement {
             frame: self.frame.clone(),
             // Centred in the column.
             x_mm: (width_mm - w) / 2.0,
             width_mm: w,
-        })
+        }
     }
 
     fn alt(&self) -> Option<String> {
@@ -185,9 +178,8 @@ mod tests {
             frame: frame.clone(),
             alt: "利用申請の画面".into(),
         });
-        let placed = pic.frame(180.0).expect("a picture is a frame");
+        let placed = pic.frame(180.0, fonts);
         assert!((placed.x_mm - 12.5).abs() < 0.01 && placed.width_mm == MAX_PRINT_WIDTH_MM);
         assert!(Arc::ptr_eq(&placed.frame, &frame));
-        assert!((pic.height(180.0) - frame.height * 155.0 / frame.width).abs() < 0.01);
     }
 }

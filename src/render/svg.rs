@@ -119,28 +119,31 @@ fn items(out: &mut String, frame: &Frame) {
             }
             Item::Path {
                 class: c,
-                points,
+                rings,
                 closed,
                 fill,
                 stroke,
             } => {
-                if points.is_empty() {
+                if rings.iter().all(Vec::is_empty) {
                     continue;
                 }
                 out.push_str("<path");
                 class(out, c);
                 out.push_str(" d=\"");
-                for (i, (px, py)) in points.iter().enumerate() {
-                    let _ = write!(
-                        out,
-                        "{}{} {}",
-                        if i == 0 { "M" } else { " L" },
-                        n(*px),
-                        n(*py)
-                    );
-                }
-                if *closed {
-                    out.push_str(" Z");
+                for (k, ring) in rings.iter().filter(|r| !r.is_empty()).enumerate() {
+                    for (i, (px, py)) in ring.iter().enumerate() {
+                        let _ = write!(
+                            out,
+                            "{}{}{} {}",
+                            if k > 0 && i == 0 { " " } else { "" },
+                            if i == 0 { "M" } else { " L" },
+                            n(*px),
+                            n(*py)
+                        );
+                    }
+                    if *closed {
+                        out.push_str(" Z");
+                    }
                 }
                 out.push('"');
                 paint(out, fill.filter(|_| *closed), stroke.as_ref());
@@ -221,9 +224,9 @@ fn items(out: &mut String, frame: &Frame) {
                 items(out, frame);
                 out.push_str("</g>");
             }
-            // Page furniture that pictures do not use: callout icons, link
-            // areas and drawings that are not frames are PDF-only.
-            Item::Icon { .. } | Item::Link { .. } | Item::Custom { .. } => {}
+            // Page furniture that pictures do not use: callout icons and
+            // link areas are PDF-only.
+            Item::Icon { .. } | Item::Link { .. } => {}
         }
     }
 }

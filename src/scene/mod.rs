@@ -423,7 +423,7 @@ impl Scene {
                     let (fill, stroke) = paint(style);
                     frame::Item::Path {
                         class,
-                        points: points.clone(),
+                        rings: vec![points.clone()],
                         closed: *closed,
                         fill: fill.filter(|_| *closed),
                         stroke,

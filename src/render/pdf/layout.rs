@@ -755,44 +755,33 @@ impl Layouter<'_> {
         self.gap(BLOCK_GAP);
     }
 
-    /// The strip of a drawing `w` wide (at most a page tall).
+    /// The strip of a drawing `w` wide (at most a page tall): its frame, a
+    /// sub-frame placed on the page.
     fn drawing(&mut self, d: &Arc<dyn Drawable>, x: f32, w: f32) -> Strip {
-        let h_mm = d.height(to_mm(w));
-        let mut h = if h_mm.is_finite() {
-            mm(h_mm).max(0.0)
+        let p = d.frame(to_mm(w), self.fonts);
+        let scale = if p.frame.width > 0.0 && p.width_mm.is_finite() {
+            mm(p.width_mm).max(0.0) / p.frame.width
         } else {
             0.0
         };
+        let full = p.frame.height * scale;
+        let mut h = if full.is_finite() { full.max(0.0) } else { 0.0 };
         if h > body_height() {
             self.warnings.push(format!(
-                "custom drawing is {h_mm:.0} mm tall, taller than a page; it is clipped"
+                "custom drawing is {:.0} mm tall, taller than a page; it is clipped",
+                to_mm(h)
             ));
             h = body_height();
         }
-        // A picture is a sub-frame placed on the page.
-        let item = match d.frame(to_mm(w)) {
-            Some(p) => Item::Group {
+        Strip {
+            h,
+            cmds: vec![Item::Group {
                 tag: 0,
                 x: x + mm(p.x_mm),
                 y: 0.0,
-                scale: if p.frame.width > 0.0 {
-                    mm(p.width_mm) / p.frame.width
-                } else {
-                    0.0
-                },
+                scale,
                 frame: p.frame,
-            },
-            None => Item::Custom {
-                tag: 0,
-                drawable: Arc::clone(d),
-                x,
-                y: 0.0,
-                w,
-            },
-        };
-        Strip {
-            h,
-            cmds: vec![item],
+            }],
             ..Strip::default()
         }
     }

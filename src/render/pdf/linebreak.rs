@@ -713,9 +713,14 @@ impl<'a> Measure<'a> {
     /// newlines start new lines, blank lines are dropped, each line is
     /// trimmed. A line is wider than `max` only when one character is.
     pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+        self.wrap_in(text, size, max, false)
+    }
+
+    /// Like [`Measure::wrap`], in the bold face when `bold`.
+    pub fn wrap_in(&self, text: &str, size: f32, max: f32, bold: bool) -> Vec<String> {
         let base = BaseStyle {
             size,
-            weight: Weight::Regular,
+            weight: weight(bold),
             color: TEXT,
         };
         let mut warnings = Warnings::default();

@@ -54,10 +54,8 @@ mod structure;
 mod style;
 mod writer;
 
-pub use doc::{
-    Block, CalloutKind, Column, Document, Drawable, FramePlacement, PlacedImage, Span, SpanStyle,
-};
-pub use fonts::{Fonts, REPLACEMENT_CHAR, TextStyle, Weight};
+pub use doc::{Block, CalloutKind, Column, Document, Drawable, FramePlacement, Span, SpanStyle};
+pub use fonts::{Fonts, REPLACEMENT_CHAR, Weight};
 pub use linebreak::{Measure, no_line_end, no_line_start};
 
 /// Errors of the PDF engine. Layout itself never fails; only unusable fonts

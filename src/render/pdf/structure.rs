@@ -109,11 +109,7 @@ impl Tree {
 pub(crate) fn claim(cmds: &mut [Item], id: u32) {
     for c in cmds {
         match c {
-            Item::Glyphs { tag, .. } | Item::Custom { tag, .. } | Item::Group { tag, .. }
-                if *tag == 0 =>
-            {
-                *tag = id
-            }
+            Item::Glyphs { tag, .. } | Item::Group { tag, .. } if *tag == 0 => *tag = id,
             _ => {}
         }
     }
@@ -131,7 +127,7 @@ pub(crate) fn claim_units(units: &mut [Unit], id: u32) {
 /// Makes every command of `cmds` an artifact (a repeated table header).
 pub(crate) fn release(cmds: &mut [Item]) {
     for c in cmds {
-        if let Item::Glyphs { tag, .. } | Item::Custom { tag, .. } | Item::Group { tag, .. } = c {
+        if let Item::Glyphs { tag, .. } | Item::Group { tag, .. } = c {
             *tag = 0;
         }
     }

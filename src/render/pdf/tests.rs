@@ -409,19 +409,37 @@ fn callouts_move_whole_to_the_next_page() {
     );
 }
 
+/// A drawing `height_mm` tall at any width, with one line of text.
+fn drawn(width_mm: f32, height_mm: f32, text: &str, fonts: &Fonts) -> FramePlacement {
+    use crate::render::frame::{Frame, Item as F};
+    let items = if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![F::Glyphs {
+            tag: 0,
+            class: "",
+            y: 12.0,
+            size: 10.0,
+            weight: Weight::Bold,
+            color: TEXT,
+            glyphs: Measure::new(fonts).glyphs(text, 10.0, true, 0.0, false),
+        }]
+    };
+    FramePlacement {
+        frame: Arc::new(Frame {
+            width: mm(width_mm),
+            height: mm(height_mm),
+            items,
+        }),
+        x_mm: 0.0,
+        width_mm,
+    }
+}
+
 struct Frame;
 impl Drawable for Frame {
-    fn height(&self, _width_mm: f32) -> f32 {
-        30.0
-    }
-    fn draw(&self, ops: &mut Vec<printpdf::Op>, origin: printpdf::Point, _w: f32, fonts: &Fonts) {
-        fonts.text_ops(
-            ops,
-            origin.x.0,
-            origin.y.0 - 12.0,
-            &TextStyle::new(Weight::Bold, 10.0),
-            "図の説明",
-        );
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
+        drawn(width_mm, 30.0, "図の説明", fonts)
     }
     fn alt(&self) -> Option<String> {
         Some("申請画面の図".into())
@@ -856,10 +874,9 @@ fn values_are_not_padded_with_western_spaces() {
 
 struct Tall(f32);
 impl Drawable for Tall {
-    fn height(&self, _width_mm: f32) -> f32 {
-        self.0
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
+        drawn(width_mm, self.0, "", fonts)
     }
-    fn draw(&self, _ops: &mut Vec<printpdf::Op>, _o: printpdf::Point, _w: f32, _f: &Fonts) {}
 }
 
 fn heading2(n: &str) -> Block {
@@ -1080,16 +1097,12 @@ fn pictures_break_lines_where_pages_do() {
 struct FramePic(Arc<crate::render::frame::Frame>);
 
 impl Drawable for FramePic {
-    fn height(&self, width_mm: f32) -> f32 {
-        width_mm / 2.0
-    }
-
-    fn frame(&self, width_mm: f32) -> Option<FramePlacement> {
-        Some(FramePlacement {
+    fn frame(&self, width_mm: f32, _fonts: &Fonts) -> FramePlacement {
+        FramePlacement {
             frame: self.0.clone(),
             x_mm: 10.0,
             width_mm: width_mm - 20.0,
-        })
+        }
     }
 
     fn alt(&self) -> Option<String> {

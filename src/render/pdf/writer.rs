@@ -43,7 +43,7 @@ use super::image;
 use super::layout::{GlyphPos, Item, PageOut, PlacedMark, Stroke, callout_colors};
 use super::linebreak::Warnings;
 use super::structure::Node;
-use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, TEXT, WHITE, mm, to_mm};
+use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, WHITE, mm};
 
 fn page_h() -> f32 {
     mm(PAGE_H_MM)
@@ -567,31 +567,43 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
             }
         }
         Item::Path {
-            points,
+            rings,
             closed,
             fill,
             stroke,
             ..
         } => {
-            if points.len() < 2 {
+            let rings: Vec<Vec<LinePoint>> = rings
+                .iter()
+                .filter(|r| r.len() >= 2)
+                .map(|r| r.iter().map(|(x, y)| lp(pen.pt(*x, *y), false)).collect())
+                .collect();
+            if rings.is_empty() {
                 return;
             }
-            let pts: Vec<LinePoint> = points
-                .iter()
-                .map(|(x, y)| lp(pen.pt(*x, *y), false))
-                .collect();
             if *closed {
                 if let Some(mode) = pen.paint(*fill, stroke.as_ref()) {
-                    pen.polygon(pts, mode);
+                    pen.ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: rings
+                                .into_iter()
+                                .map(|points| PolygonRing { points })
+                                .collect(),
+                            mode,
+                            winding_order: WindingOrder::NonZero,
+                        },
+                    });
                 }
             } else if let Some(s) = stroke {
                 pen.outline(s);
-                pen.ops.push(Op::DrawLine {
-                    line: Line {
-                        points: pts,
-                        is_closed: false,
-                    },
-                });
+                for points in rings {
+                    pen.ops.push(Op::DrawLine {
+                        line: Line {
+                            points,
+                            is_closed: false,
+                        },
+                    });
+                }
             }
         }
         Item::Icon { kind, x, y, size } => icon(pen, *kind, *x, *y, *size),
@@ -642,39 +654,6 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
                 pen.ops.push(Op::EndMarkedContent);
             }
         }
-        Item::Custom {
-            tag,
-            drawable,
-            x,
-            y,
-            w,
-        } => {
-            pen.begin_tag(*tag);
-            // Hand the drawing a clean, predictable state.
-            pen.save();
-            pen.ops.push(Op::SetFillColor { col: col(TEXT) });
-            pen.ops.push(Op::SetOutlineColor { col: col(TEXT) });
-            pen.ops.push(Op::SetOutlineThickness { pt: Pt(1.0) });
-            pen.ops.push(Op::SetLineDashPattern {
-                dash: LineDashPattern::solid(),
-            });
-            pen.ops.push(Op::SetLineCapStyle {
-                cap: LineCapStyle::Butt,
-            });
-            pen.ops.push(Op::SetLineJoinStyle {
-                join: LineJoinStyle::Miter,
-            });
-            pen.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
-            let fonts = pen.fonts;
-            // Images first, so the drawing's annotations sit on top.
-            for img in drawable.images(to_mm(*w)) {
-                let b = (*x + mm(img.x_mm), *y + mm(img.y_mm));
-                image_op(pen, &img.png, (b.0, b.1, mm(img.w_mm), mm(img.h_mm)));
-            }
-            drawable.draw(pen.ops, pen.pt(*x, *y), to_mm(*w), fonts);
-            pen.restore();
-            pen.ops.push(Op::EndMarkedContent);
-        }
     }
 }
 
@@ -697,9 +676,8 @@ fn image_op(pen: &mut Pen<'_>, png: &Arc<Vec<u8>>, (x, y, w, h): (f32, f32, f32,
     });
 }
 
-/// Decodes and encodes every distinct raster image of the pages (frames and
-/// custom drawings) once (lossless), keyed by the address of its shared
-/// bytes.
+/// Decodes and encodes every distinct raster image of the pages and their
+/// frames once (lossless), keyed by the address of its shared bytes.
 fn collect_images(
     pages: &[PageOut],
     warnings: &mut Warnings,
@@ -721,11 +699,6 @@ fn collect_images(
     for page in pages {
         for c in page.cmds.iter().chain(page.under.iter().map(|(_, c)| c)) {
             match c {
-                Item::Custom { drawable, w, .. } => {
-                    for img in drawable.images(to_mm(*w)) {
-                        add(&img.png, warnings);
-                    }
-                }
                 Item::Image { png, .. } => add(png, warnings),
                 Item::Group { frame, .. } => frame.walk(&mut |i| {
                     if let Item::Image { png, .. } = i {
@@ -839,7 +812,6 @@ pub(crate) fn write(
     // glyphs of the document's own words make one subset per face, which
     // every document showing the same words shares (built once per
     // process); glyphs only data shows make a second, small one.
-    glyph_usage(&mut page_ops, fonts, &mut usage);
     let mut subsets: Vec<FaceSubsets> = Vec::new();
     let (faces, stand_ins) = usage.split();
     // The fallback font's glyphs (rare): one subset for this document.
@@ -1178,27 +1150,6 @@ impl Usage {
         }
     }
 
-    /// Records glyph `gid` of `w` as showing `text`.
-    fn mark_text(&mut self, w: Weight, gid: u16, text: &str, words: bool) {
-        let mut chars = text.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) if c != '\0' => self.mark(w, gid, c, words),
-            _ => {
-                let f = &mut self.0[w as usize];
-                let i = usize::from(gid);
-                if i >= f.chars.len() {
-                    return;
-                }
-                if f.chars[i] == 0 {
-                    f.other.entry(gid).or_insert_with(|| text.to_string());
-                }
-                if words {
-                    f.words[i] = true;
-                }
-            }
-        }
-    }
-
     /// Per face: glyph id → text of the glyphs the document's words show,
     /// and of those only data shows; and the fallback font's glyphs.
     fn split(self) -> ([(GlyphText, GlyphText); 2], GlyphText) {
@@ -1224,70 +1175,6 @@ impl Usage {
         });
         (faces, self.1)
     }
-}
-
-/// Calls `f` with the items of every text run shown in one of our faces
-/// (and whether it was set under the face's data id), tracking the font
-/// in force across `q`/`Q`.
-fn each_text_run(
-    pages: &mut [Vec<Op>],
-    fonts: &Fonts,
-    mut f: impl FnMut(Weight, bool, &mut Vec<TextItem>),
-) {
-    for page in pages {
-        let mut current: Option<(Weight, bool)> = None;
-        let mut stack: Vec<Option<(Weight, bool)>> = Vec::new();
-        for op in page.iter_mut() {
-            match op {
-                Op::SaveGraphicsState => stack.push(current),
-                Op::RestoreGraphicsState => current = stack.pop().unwrap_or(None),
-                Op::SetFont {
-                    font: PdfFontHandle::External(id),
-                    ..
-                } => current = fonts.weight_of(id),
-                Op::SetFont { .. } => current = None,
-                Op::ShowText { items } => {
-                    if let Some((w, data)) = current {
-                        f(w, data, items);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// Adds the glyphs that custom drawings show to `usage`, converting any
-/// plain-text items under our fonts to glyph ids first. (The engine's own
-/// glyphs, without text attached, are recorded already.)
-fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
-    each_text_run(pages, fonts, |w, data, items| {
-        let face = fonts.face(w);
-        for item in items.iter_mut() {
-            if let TextItem::Text(t) = item {
-                let glyphs = t
-                    .chars()
-                    .filter(|c| !super::fonts::is_invisible(*c))
-                    .map(|c| {
-                        let g = face.resolve(c);
-                        let text = if g.found { c } else { face.replacement_text() };
-                        usage.mark(w, g.gid, text, !data);
-                        Codepoint {
-                            gid: g.gid,
-                            offset: 0.0,
-                            cid: None,
-                        }
-                    })
-                    .collect();
-                *item = TextItem::GlyphIds(glyphs);
-            } else if let TextItem::GlyphIds(glyphs) = item {
-                for g in glyphs.iter() {
-                    let text = g.cid.as_deref();
-                    usage.mark_text(w, g.gid, text.unwrap_or(""), !data && text.is_some());
-                }
-            }
-        }
-    });
 }
 
 /// The subsets of one face in a document.
