@@ -237,7 +237,7 @@ fn main() {
     let batch = time(3, || {
         run += 1;
         cfg.out = tmp.join(format!("out{run}"));
-        let r = tebiki::pipeline::build(&cfg, &opts).map(|r| r.clinics.len());
+        let r = tebiki::pipeline::build(&cfg, &opts).map(|r| r.clinic_count);
         let _ = std::fs::remove_dir_all(&cfg.out);
         r
     });
