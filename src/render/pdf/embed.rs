@@ -249,12 +249,20 @@ pub(crate) struct Embedded {
 }
 
 impl Embedded {
-    /// Subsets `face` to the glyphs of `text` and compresses the result.
+    /// Subsets `face` to the glyphs of `text` and compresses the result:
+    /// at the strongest level when `shared` (built once, embedded by many
+    /// documents), else at the per-document level.
     pub(crate) fn build(
         face: &FaceData,
         face_tag: &str,
         text: &GlyphText,
+        shared: bool,
     ) -> Result<Embedded, PdfError> {
+        let deflate = if shared {
+            super::file::deflate_best
+        } else {
+            super::file::deflate
+        };
         let subset = face.subset(text.keys().copied())?;
         let mut unicode = pdf_writer::types::UnicodeCmap::new(
             pdf_writer::Name(b"Adobe-Identity-UCS"),
@@ -269,10 +277,10 @@ impl Embedded {
                 unicode.pair_with_multiple(*n, t.chars());
             }
         }
-        let to_unicode = super::file::deflate(unicode.finish().as_slice());
+        let to_unicode = deflate(unicode.finish().as_slice());
         Ok(Embedded {
             base_font: format!("{}+{}", subset_tag(face_tag, &subset), face.ps_name),
-            program: super::file::deflate_best(&subset.program),
+            program: deflate(&subset.program),
             program_len: subset.program.len(),
             to_unicode,
             widths: width_runs(&subset.widths),
@@ -334,7 +342,7 @@ impl EmbedCache {
         }
         // Built outside the lock: two workers may build the same subset at
         // once, which costs time but never changes the result.
-        let built = Arc::new(Embedded::build(face, face_tag, text)?);
+        let built = Arc::new(Embedded::build(face, face_tag, text, true)?);
         let mut entries = self.lock();
         if find(&entries).is_none() {
             if entries.len() >= CACHE_SIZE {

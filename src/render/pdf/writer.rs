@@ -697,7 +697,7 @@ pub(crate) fn write(
                 .iter()
                 .filter_map(|(id, t)| Some((f.real_id(*id)?, t.clone())))
                 .collect();
-            let e = Embedded::build(&loaded.face.data, &loaded.face.id().0, &real)?;
+            let e = Embedded::build(&loaded.face.data, &loaded.face.id().0, &real, false)?;
             Some((f, loaded, e))
         }
         _ => None,
@@ -712,7 +712,12 @@ pub(crate) fn write(
         let data = if data.is_empty() {
             None
         } else {
-            Some(Arc::new(Embedded::build(&face.data, &face.id().0, &data)?))
+            Some(Arc::new(Embedded::build(
+                &face.data,
+                &face.id().0,
+                &data,
+                false,
+            )?))
         };
         subsets.push(FaceSubsets {
             weight,
