@@ -250,7 +250,7 @@ pub(crate) struct Embedded {
 
 impl Embedded {
     /// Subsets `face` to the glyphs of `text` and compresses the result:
-    /// at the strongest level when `shared` (built once, embedded by many
+    /// at the shared level when `shared` (built once, embedded by many
     /// documents), else at the per-document level.
     pub(crate) fn build(
         face: &FaceData,
@@ -259,7 +259,7 @@ impl Embedded {
         shared: bool,
     ) -> Result<Embedded, PdfError> {
         let deflate = if shared {
-            super::file::deflate_best
+            super::file::deflate_shared
         } else {
             super::file::deflate
         };
