@@ -107,7 +107,7 @@ fn main() {
         .find(|c| c.key == "1311234566")
         .expect("sample");
     let guide = eval::evaluate(&content, clinic, today);
-    let pictures = tebiki::render::pictures::Pictures::new(&guide);
+    let pictures = tebiki::render::pictures::Pictures::new(&guide, &fonts);
     let svg = pictures.svg();
     let drawings = pictures.pdf();
     let pdf = handout::render(&guide, &fonts, &drawings).expect("pdf");
@@ -137,7 +137,7 @@ fn main() {
     println!(
         "illustrations (scenes, SVG + PDF drawables): {}",
         ms(time(100, || {
-            let p = tebiki::render::pictures::Pictures::new(&guide);
+            let p = tebiki::render::pictures::Pictures::new(&guide, &fonts);
             (p.svg(), p.pdf())
         }))
     );
@@ -179,7 +179,7 @@ fn main() {
     for c in &list {
         let (t0, w0) = (thread_cpu(), Instant::now());
         let guide = eval::evaluate(&content, c, today);
-        let p = tebiki::render::pictures::Pictures::new(&guide);
+        let p = tebiki::render::pictures::Pictures::new(&guide, &fonts);
         let page = html.guide(&guide, &p.svg()).expect("html");
         let pdf = handout::render(&guide, &fonts, &p.pdf()).expect("pdf");
         bytes += page.len() + pdf.bytes.len();
@@ -239,7 +239,7 @@ fn main() {
     let batch = time(3, || {
         run += 1;
         cfg.out = tmp.join(format!("out{run}"));
-        let r = tebiki::pipeline::build(&cfg, &opts).map(|r| r.clinics.len());
+        let r = tebiki::pipeline::build(&cfg, &opts).map(|r| r.clinic_count);
         let _ = std::fs::remove_dir_all(&cfg.out);
         r
     });
@@ -305,10 +305,8 @@ fn compression_candidates(pdf: &[u8]) {
         codecs.push((
             format!("flate2 zlib-rs {level}"),
             Box::new(move |raw: &[u8]| {
-                let mut e = flate2::write::ZlibEncoder::new(
-                    Vec::new(),
-                    flate2::Compression::new(level),
-                );
+                let mut e =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
                 let _ = e.write_all(raw);
                 e.finish().map_or(0, |v| v.len())
             }),
@@ -331,7 +329,11 @@ fn compression_candidates(pdf: &[u8]) {
             continue;
         }
         let raw: usize = streams.iter().map(Vec::len).sum();
-        println!("  {kind}: {} streams, {:.1} KB raw", streams.len(), raw as f64 / 1024.0);
+        println!(
+            "  {kind}: {} streams, {:.1} KB raw",
+            streams.len(),
+            raw as f64 / 1024.0
+        );
         for (name, f) in &codecs {
             let size: usize = streams.iter().map(|s| f(s)).sum();
             let t = time(20, || streams.iter().map(|s| f(s)).sum::<usize>());
