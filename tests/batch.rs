@@ -153,21 +153,42 @@ fn two_builds_on_one_folder_are_refused() {
     ok(&build_content(&content, &out));
 }
 
-/// A recorded file replaced by a symlink is neither followed nor deleted.
+/// A recorded clinic folder replaced by a symlink to a folder outside
+/// --out, and a recorded handout replaced by a symlink to a file outside:
+/// when those clinics leave the data, neither link is followed (issue 11:
+/// the old cleanup deleted through the folder link; the file link guards
+/// the record-based cleanup of today).
 #[test]
-fn a_recorded_file_turned_symlink_is_not_followed() {
+fn a_recorded_folder_or_file_turned_symlink_is_not_followed() {
     let (tmp, content) = content_copy();
     let out = tmp.path().join("out");
     ok(&build_content(&content, &out));
+    // The folder of 北の森内科医院 becomes a link to someone's folder.
+    let theirs = tmp.path().join("theirs");
+    std::fs::create_dir_all(&theirs).unwrap();
+    for f in ["index.html", "guide.pdf", "sheet.pdf"] {
+        std::fs::write(theirs.join(f), "mine").unwrap();
+    }
+    let folder = out.join("clinics/0110113719");
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(&theirs, &folder).unwrap();
+    // The handout of なにわ中央薬局 becomes a link to someone's file.
     let target = tmp.path().join("target.pdf");
     std::fs::write(&target, "mine").unwrap();
     let pdf = out.join("clinics/2740100181/guide.pdf");
     std::fs::remove_file(&pdf).unwrap();
     std::os::unix::fs::symlink(&target, &pdf).unwrap();
-    // Data now wrong: the old handout would be deleted, but it is a link.
-    let clinic = content.join("clinics/osaka-pharmacy.yaml");
-    std::fs::write(&clinic, read(&clinic).replace("\"0100181\"", "\"0100182\"")).unwrap();
-    let _ = build_content(&content, &out);
+    // Both clinics leave the data: their recorded files would be deleted.
+    std::fs::remove_file(content.join("clinics/hokkaido-clinic.yaml")).unwrap();
+    std::fs::remove_file(content.join("clinics/osaka-pharmacy.yaml")).unwrap();
+    let o = build_content(&content, &out);
+    for f in ["index.html", "guide.pdf", "sheet.pdf"] {
+        assert!(
+            theirs.join(f).exists(),
+            "{f} deleted through the symlinked clinic folder (outside --out):\n{}",
+            out_text(&o)
+        );
+    }
     assert_eq!(read(&target), "mine");
 }
 
