@@ -674,7 +674,7 @@ fn full_matrix_on(carriers: &[&str]) {
     for c in cases {
         let g = guide_of(&w, c);
         check_guide(&mut a, c, &g);
-        let pictures = tebiki::render::pictures::Pictures::new(&g);
+        let pictures = tebiki::render::pictures::Pictures::new(&g, &w.fonts);
         let html = w.html.guide(&g, &pictures.svg()).expect("html");
         check_html(&mut a, c, &html);
     }
@@ -703,7 +703,7 @@ fn all_pairs_handouts_keep_every_promise_in_the_pdf_text() {
     let mut a = Audit::default();
     for c in &cases {
         let g = guide_of(&w, c);
-        let pictures = tebiki::render::pictures::Pictures::new(&g);
+        let pictures = tebiki::render::pictures::Pictures::new(&g, &w.fonts);
         let pdf = tebiki::render::handout::render(&g, &w.fonts, &pictures.pdf()).expect("pdf");
         let text = pdf_text(&pdf.bytes, c);
         check_pdf(&mut a, c, &text);

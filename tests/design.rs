@@ -238,7 +238,7 @@ fn later_terminals_are_brief_but_complete() {
         let step = format!("{n}台目（{name}）:証明書発行申請情報を入力し");
         assert!(flat.contains(&step), "no 2-2 for terminal {n}");
         assert!(
-            flat.contains(&format!("端末名称等に「{name}」と入力する")),
+            flat.contains(&format!("端末名称等に「{name}」、")),
             "{name}"
         );
         for s in [
@@ -260,7 +260,7 @@ fn later_terminals_are_brief_but_complete() {
         "one notice sample"
     );
     assert!(
-        flat.contains("1台目の手順2-5にある見本の①の欄"),
+        flat.contains("1台目の手順2-5の見本の①の欄"),
         "the closing note points to it"
     );
 }

@@ -392,3 +392,47 @@ fn vendor_branding_in_guide_sheet_and_dashboard() {
     let guide = read(&plain.path().join("out/clinics/1311234566/index.html"));
     assert!(!guide.contains("class=\"vendor\""));
 }
+
+/// The dashboard's own wording is theme strings (themes/default/strings.yaml),
+/// not text in its template or script: a theme's strings.yaml changes it.
+#[test]
+fn the_dashboards_wording_comes_from_the_themes_strings() {
+    let japanese = |s: &str| {
+        s.chars()
+            .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+    };
+    for f in [
+        "themes/default/templates/dashboard.html",
+        "themes/default/templates/dashboard_rows.html",
+        "themes/default/static/dashboard.js",
+    ] {
+        let text = read(&root().join(f));
+        let words: Vec<&str> = text.lines().filter(|l| japanese(l)).collect();
+        assert!(
+            words.is_empty(),
+            "{f}: wording outside strings.yaml: {words:?}"
+        );
+    }
+    let d = tempfile::tempdir().unwrap();
+    let theme = d.path().join("theme");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("strings.yaml"),
+        "dashboard_title: 導入先の一覧\ndashboard_ok: 準備よし\ndashboard_shown: \"{shown}/{total}院\"\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--theme", &theme, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(dash.contains("<h1>導入先の一覧</h1>"), "title");
+    assert!(dash.contains("<title>導入先の一覧 — tebiki</title>"));
+    assert!(dash.contains(">準備よし<"), "state");
+    assert!(!dash.contains("医療機関一覧"));
+    assert!(
+        dash.contains("data-format=\"{shown}/{total}院\""),
+        "script's count"
+    );
+    // Keys not overridden keep the default wording.
+    assert!(dash.contains("要対応・お知らせ"));
+}

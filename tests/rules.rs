@@ -42,7 +42,17 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     (
         "application-too-late",
         "installation_date: 2027-01-20",
-        "installation_date: 2026-12-01",
+        "installation_date: 2026-11-27",
+    ),
+    (
+        "application-at-risk",
+        "installation_date: 2027-01-20",
+        "installation_date: 2026-12-03",
+    ),
+    (
+        "installation-date-past",
+        "installation_date: 2027-01-20",
+        "installation_date: 2026-11-20",
     ),
     (
         "application-soon",
@@ -50,6 +60,21 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2026-12-08",
     ),
     ("certificate-fee", "", ""),
+    (
+        "category-fee-schedule-mismatch",
+        "category: 2",
+        "category: 1",
+    ),
+    (
+        "application-early",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-06-01",
+    ),
+    (
+        "terminal-names-alike",
+        "terminals: [オンライン資格確認パソコン]",
+        "terminals: [受付パソコン, \" 受付パソコン\"]",
+    ),
     (
         "carrier-unknown",
         "carrier: ntt-east, type: 1, customer_id: CAF1253000113, v6_option: contracted",
@@ -393,4 +418,8 @@ fn unknown_facts_in_conditions_and_cases_are_located_load_errors() {
         )
     });
     assert!(err.contains("installation_dat"), "{err}");
+    // A schedule date's `not_before:` (a passed date is marked) names a known date.
+    let err = load_error(|t| t.replacen("not_before: today", "not_before: todya", 1));
+    assert!(err.contains("unknown not_before fact `todya`"), "{err}");
+    assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
 }

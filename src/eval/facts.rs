@@ -394,6 +394,12 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
         Function::Today => date(today),
         // A list the clinic does not have has no items.
         Function::Count { list } => number(get(list).map_or(0, |v| v.items.len()) as f64),
+        Function::CountDistinct { list } => {
+            let items = get(list).map(|v| v.items.as_slice()).unwrap_or_default();
+            let distinct: std::collections::BTreeSet<&str> =
+                items.iter().map(|i| i.trim()).collect();
+            number(distinct.len() as f64)
+        }
         Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
         Function::DateShift {
             date: from,
@@ -504,6 +510,7 @@ mod tests {
     const FACTS: &str = "facts:
   - { name: today, label: 今日, today: true }
   - { name: count, label: 枚数, unit: 枚, count: terminals }
+  - { name: names, label: 名前の数, count_distinct: terminals }
   - { name: fee, label: 発行料, unit: 円, times: { fact: count, by: fee } }
   - { name: arrive, label: 届く日, date_plus: { date: start, days: mail } }
   - { name: until, label: 期限, date_plus: { date: start, months: 39, days: -1 } }
@@ -565,6 +572,11 @@ person: 港 花子
         assert_eq!(shown(&f, "count"), pair("2", "2"));
         assert_eq!(f.text("count | unit").as_deref(), Some("2枚"));
         assert_eq!(f.text("count").as_deref(), Some("2"));
+        assert_eq!(shown(&f, "names"), pair("2", "2"));
+        // Names alike (spaces around them aside) count once.
+        let alike = facts_of("terminals: [受付, \" 受付 \", 診察室]\n");
+        assert_eq!(shown(&alike, "count"), pair("3", "3"));
+        assert_eq!(shown(&alike, "names"), pair("2", "2"));
         assert_eq!(shown(&f, "fee"), pair("3000", "3,000"));
         assert_eq!(f.text("fee|unit").as_deref(), Some("3,000円"));
         assert_eq!(

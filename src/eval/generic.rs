@@ -36,10 +36,14 @@ impl<'c> Generic<'c> {
         self.content.fact_label(path).unwrap_or(path)
     }
 
-    /// A fact as shown in generic text: 〈label〉.
+    /// A fact as shown in generic text: 〈label〉, with its unit after it
+    /// when `path` is `fact | unit` (〈電子証明書の枚数〉枚).
     pub fn named(&self, path: &str) -> String {
-        self.t()
-            .fill("generic_value", &[("label", self.label(path))])
+        let mut s = self
+            .t()
+            .fill("generic_value", &[("label", self.label(path))]);
+        s.push_str(&super::unit_of(path, self.content).unwrap_or_default());
+        s
     }
 
     /// Every placeholder of `r` as a named blank (`Inline::Missing`), which
@@ -49,6 +53,7 @@ impl<'c> Generic<'c> {
             Inline::Placeholder { path } | Inline::Value { path, .. } => Some(Inline::Missing {
                 path: FactRef::parse(path).path.to_string(),
                 label: self.label(path).to_string(),
+                unit: super::unit_of(path, self.content),
             }),
             _ => None,
         })
@@ -285,6 +290,25 @@ mod tests {
         assert_eq!(
             g.line("{{ certificates }}（{{ zzz }}）"),
             "〈電子証明書の枚数〉（〈zzz〉）"
+        );
+    }
+
+    /// `{{ fact | unit }}` on the help site: the named blank keeps the unit
+    /// the clinic's guide prints after the value (「〈電子証明書の枚数〉枚」).
+    #[test]
+    fn a_unit_placeholder_keeps_its_unit() {
+        let c = content();
+        let g = Generic::new(&c);
+        assert_eq!(
+            g.line("{{ certificates | unit }}、{{ certificate_fee|unit }}、{{ certificates }}"),
+            "〈電子証明書の枚数〉枚、〈電子証明書発行料の合計〉円、〈電子証明書の枚数〉"
+        );
+        let r = parse("端末 {{ certificates | unit }}で {{ terminals | unit }}");
+        let html = crate::render::rich_html::to_html(&g.resolve(&r));
+        assert!(html.contains("〈電子証明書の枚数〉</span>枚で"), "{html}");
+        assert_eq!(
+            g.resolve(&r).plain_text(),
+            "端末 〈電子証明書の枚数〉枚で 〈端末名称〉"
         );
     }
 

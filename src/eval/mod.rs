@@ -619,6 +619,15 @@ fn compare(left: &str, op: Op, right: &str) -> bool {
     }
 }
 
+/// The unit `{{ fact | unit }}` asks for, when the fact has one.
+pub(crate) fn unit_of(expr: &str, content: &crate::model::manual::Content) -> Option<String> {
+    let r = crate::model::facts::FactRef::parse(expr);
+    r.unit
+        .then(|| content.fact_unit(r.path))
+        .flatten()
+        .map(str::to_string)
+}
+
 /// Replaces placeholders by the clinic's values (or a visible "missing" mark).
 pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Content) -> Rich {
     r.map_inlines(&mut |i| match i {
@@ -628,6 +637,7 @@ pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Con
                 Some(text) => Inline::Value { path, text },
                 None => Inline::Missing {
                     label: content.fact_label(&path).unwrap_or(&path).to_string(),
+                    unit: unit_of(expr, content),
                     path,
                 },
             })
@@ -880,13 +890,27 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                 .as_ref()
                 .and_then(|dl| facts.date(dl).map(|x| (dl, x)))
                 .filter(|(_, x)| date >= *x);
-            let problem = late.map(|(dl, x)| {
-                let label = manual
+            let label_of = |dl: &String| {
+                manual
                     .dates
                     .iter()
                     .find(|o| &o.fact == dl)
                     .map(|o| o.label.clone())
-                    .unwrap_or_else(|| dl.clone());
+                    .unwrap_or_else(|| ev.content.fact_label(dl).unwrap_or(dl).to_string())
+            };
+            // A date before the one it must not precede (e.g. today): passed.
+            let passed = d
+                .not_before
+                .as_ref()
+                .and_then(|nb| facts.date(nb).map(|x| (nb, x)))
+                .filter(|(_, x)| date < *x)
+                .map(|(nb, _)| {
+                    ev.content
+                        .strings
+                        .fill("date_passed", &[("reference", &label_of(nb))])
+                });
+            let problem = late.map(|(dl, x)| {
+                let label = label_of(dl);
                 let t = &ev.content.strings;
                 if date == x {
                     t.fill("date_on_deadline", &[("deadline", &label)])
@@ -897,6 +921,10 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                     )
                 }
             });
+            let problem = match (passed, problem) {
+                (Some(a), Some(b)) => Some(format!("{a}。{b}")),
+                (a, b) => a.or(b),
+            };
             Some(KeyDate {
                 label: d.label.clone(),
                 iso: date.to_string(),

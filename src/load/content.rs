@@ -193,6 +193,8 @@ struct RawDate {
     severity: Option<Severity>,
     #[serde(default)]
     deadline: Option<Spanned<String>>,
+    #[serde(default)]
+    not_before: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1017,13 +1019,14 @@ impl Ctx<'_> {
                         ),
                     );
                 }
-                if let Some(dl) = &d.deadline
-                    && !known(&dl.value)
-                {
+                for (what, dl) in [("deadline", &d.deadline), ("not_before", &d.not_before)] {
+                    let Some(dl) = dl.as_ref().filter(|dl| !known(&dl.value)) else {
+                        continue;
+                    };
                     self.diags.push(
                         Diagnostic::error(
                             pos(&self.file, &dl.referenced),
-                            format!("unknown deadline fact `{}`", dl.value),
+                            format!("unknown {what} fact `{}`", dl.value),
                         )
                         .with_help(
                             "use a date field of content/fields.yaml or a derived date fact",
@@ -1032,6 +1035,7 @@ impl Ctx<'_> {
                 }
                 DateItem {
                     deadline: d.deadline.map(|x| x.value),
+                    not_before: d.not_before.map(|x| x.value),
                     when: d.when.as_ref().map(|w| self.cond(w, &p, known)),
                     label: d.label,
                     fact: d.fact.value,

@@ -43,6 +43,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     count: Option<Spanned<String>>,
     #[serde(default)]
+    count_distinct: Option<Spanned<String>>,
+    #[serde(default)]
     times: Option<RawTimes>,
     #[serde(default)]
     date_plus: Option<RawShift>,
@@ -129,7 +131,7 @@ enum RawTerm {
 }
 
 /// The function names, for messages.
-const FUNCTIONS: &str = "today, count, times, date_plus, date_minus, days_between, month_of, test, label_of, join, concat, first, id_kind, id_number";
+const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, month_of, test, label_of, join, concat, first, id_kind, id_number";
 
 /// A declaration converted but not yet checked for types and cycles.
 struct Pending {
@@ -210,6 +212,11 @@ impl Ctx<'_> {
         }
         if let Some(l) = &raw.count {
             found.push(Function::Count {
+                list: r(l, &mut refs),
+            });
+        }
+        if let Some(l) = &raw.count_distinct {
+            found.push(Function::CountDistinct {
                 list: r(l, &mut refs),
             });
         }
@@ -597,7 +604,7 @@ fn check_types(
     use FactType as T;
     match &f.function {
         Function::Today => T::Date,
-        Function::Count { list } => {
+        Function::Count { list } | Function::CountDistinct { list } => {
             need(
                 list,
                 &[T::List],
@@ -724,6 +731,7 @@ fn fn_name(f: &Function) -> &'static str {
     match f {
         Function::Today => "today",
         Function::Count { .. } => "count",
+        Function::CountDistinct { .. } => "count_distinct",
         Function::Times { .. } => "times",
         Function::DateShift { minus: false, .. } => "date_plus",
         Function::DateShift { minus: true, .. } => "date_minus",
@@ -769,7 +777,7 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
     }
     for d in &m.dates {
         out.push(named(&d.fact, &d.pos));
-        if let Some(dl) = &d.deadline {
+        for dl in [&d.deadline, &d.not_before].into_iter().flatten() {
             out.push(named(dl, &d.pos));
         }
         cond(d.when.as_ref(), &d.pos, &mut out);
@@ -1113,7 +1121,7 @@ fields:
     fn exactly_one_function() {
         let (m, _) = error("facts:\n  - { name: c, label: 数 }\n");
         assert!(
-            m.contains("has no function") && m.contains("count, times"),
+            m.contains("has no function") && m.contains("count, count_distinct, times"),
             "{m}"
         );
         let (m, _) = error("facts:\n  - { name: c, label: 数, count: terminals, today: true }\n");

@@ -76,6 +76,12 @@ pub enum Function {
         /// A list fact.
         list: String,
     },
+    /// How many different items a list has (items that differ only in
+    /// surrounding spaces count once).
+    CountDistinct {
+        /// A list fact.
+        list: String,
+    },
     /// A number times a constant.
     Times {
         /// A number fact.
@@ -157,6 +163,7 @@ impl Function {
         match self {
             Self::Today => Vec::new(),
             Self::Count { list: f }
+            | Self::CountDistinct { list: f }
             | Self::Times { fact: f, .. }
             | Self::DateShift { date: f, .. }
             | Self::MonthOf { date: f, .. }

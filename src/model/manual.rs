@@ -148,6 +148,9 @@ pub struct DateItem {
     /// A date fact this date must not fall after (e.g. `installation_date`);
     /// when it does, the date is shown as a problem.
     pub deadline: Option<String>,
+    /// A date fact this date must not fall before (e.g. `today`); when it
+    /// does, the date has passed and is shown as a problem.
+    pub not_before: Option<String>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,

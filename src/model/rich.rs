@@ -139,6 +139,10 @@ pub enum Inline {
         path: String,
         /// Human label of the field.
         label: String,
+        /// The fact's unit when `{{ fact | unit }}` asked for it (shown after
+        /// the label: 〈電子証明書の枚数〉枚).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
     },
     /// A line break that Japanese text should not turn into a space.
     SoftBreak,
@@ -269,10 +273,11 @@ pub fn inlines_plain_text(inlines: &[Inline]) -> String {
                 s.push_str(path);
                 s.push_str("}}");
             }
-            Inline::Missing { label, .. } => {
+            Inline::Missing { label, unit, .. } => {
                 s.push('〈');
                 s.push_str(label);
                 s.push('〉');
+                s.push_str(unit.as_deref().unwrap_or_default());
             }
             Inline::SoftBreak => {}
             Inline::HardBreak => s.push('\n'),

@@ -404,12 +404,26 @@ pub(crate) fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
 }
 
 /// Rows the table under a picture adds something for: a 補足 the picture
-/// cannot show in full (help text, a callout's detail) or a corrected value.
+/// cannot show in full (help text, a callout's detail), a corrected value,
+/// or why a choice does not concern the clinic (a picture shows a text box's
+/// reason in the box, but not a radio group's or a checkbox's).
 /// Values, labels and short callouts are legible in the picture itself.
 fn shown_in_table(r: &GuideRow) -> bool {
     !r.help.plain_text().trim().is_empty()
         || r.correction.is_some()
         || r.callout.as_ref().is_some_and(|c| !c.detail.is_empty())
+        || not_applicable_choice(r).is_some()
+}
+
+/// Why a radio group, select or checkbox does not concern the clinic.
+fn not_applicable_choice(r: &GuideRow) -> Option<&str> {
+    match (&r.shown, &r.control) {
+        (
+            crate::eval::guide::Shown::NotApplicable { text },
+            Control::Radio { .. } | Control::Select { .. } | Control::Checkbox { .. },
+        ) => Some(text),
+        _ => None,
+    }
 }
 
 /// A row of the 補足 table: the item as labelled on the screen, and what the
@@ -422,6 +436,9 @@ fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     let mut note = Vec::new();
     if r.correction.is_some() {
         note.push(Span::bold(t.get("corrected").to_string()));
+    }
+    if let Some(why) = not_applicable_choice(r) {
+        note.push(Span::bold(why.to_string()));
     }
     if let Some(c) = &r.callout
         && !c.detail.is_empty()
@@ -611,7 +628,12 @@ fn spans(inlines: &[Inline], bold: bool) -> Vec<Span> {
             }
             Inline::Value { path, text } => out.push(Span::value(text.clone(), path.clone())),
             Inline::Placeholder { path } => out.push(Span::bold(format!("〈{path}〉"))),
-            Inline::Missing { label, .. } => out.push(Span::bold(format!("〈{label}〉"))),
+            Inline::Missing { label, unit, .. } => {
+                out.push(Span::bold(format!("〈{label}〉")));
+                if let Some(u) = unit {
+                    out.push(Span::normal(u.clone()));
+                }
+            }
             Inline::SoftBreak => {}
             Inline::HardBreak => out.push(Span::normal("\n")),
         }

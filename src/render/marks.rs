@@ -1,22 +1,46 @@
 //! Small printed pieces shared by the handout and the sheet: the vendor's
-//! brand line (logo, name, support phone) and QR codes drawn as vector
-//! squares. Both are [`Drawable`]s laid out by the PDF engine like pictures.
+//! brand line (logo, name, support phone), QR codes drawn as vector squares,
+//! rows of them and short lines of text. Each is a [`Drawable`] that lays
+//! itself out as a frame of the display list (in points), placed on the
+//! page by the PDF engine like a picture.
 
-use super::pdf::{self, Drawable, Fonts, PlacedImage, TextStyle, Weight};
+use super::frame::{Frame, Item, Rgb};
+use super::pdf::{self, Drawable, Fonts, FramePlacement, Measure, Weight};
 use crate::branding::Branding;
-use printpdf::{
-    Color as PdfColor, LinePoint, Op, PaintMode, Point, Polygon, PolygonRing, Pt, Rgb, WindingOrder,
-};
 use std::sync::Arc;
 
 fn pt(mm: f32) -> f32 {
     mm * 72.0 / 25.4
 }
 
-fn fill(ops: &mut Vec<Op>, r: f32, g: f32, b: f32) {
-    ops.push(Op::SetFillColor {
-        col: PdfColor::Rgb(Rgb::new(r, g, b, None)),
-    });
+/// Colour of the text of these pieces.
+const INK: Rgb = Rgb::hex(0x222222);
+
+/// A frame in points, `width_mm` wide and `height_mm` tall, placed at the
+/// left of its area.
+fn placed(width_mm: f32, height_mm: f32, items: Vec<Item>) -> FramePlacement {
+    FramePlacement {
+        frame: Arc::new(Frame {
+            width: pt(width_mm),
+            height: pt(height_mm),
+            items,
+        }),
+        x_mm: 0.0,
+        width_mm,
+    }
+}
+
+/// One line of `text` set from `x` on the baseline `y` (points).
+fn line(fonts: &Fonts, text: &str, w: Weight, size: f32, (x, y): (f32, f32)) -> Item {
+    Item::Glyphs {
+        tag: 0,
+        class: "",
+        y,
+        size,
+        weight: w,
+        color: INK,
+        glyphs: Measure::new(fonts).glyphs(text, size, w == Weight::Bold, x, false),
+    }
 }
 
 /// The vendor's line: logo on the left, then name (bold) and support phone,
@@ -66,37 +90,28 @@ impl BrandLine {
 }
 
 impl Drawable for BrandLine {
-    fn height(&self, _width_mm: f32) -> f32 {
-        self.height_mm
-    }
-
-    fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts) {
-        let mut x = origin.x.0;
-        if self.logo.is_some() {
-            x += pt(self.logo_width(width_mm) + 3.0);
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
+        let mut items = Vec::new();
+        let mut x = 0.0;
+        if let Some(png) = &self.logo {
+            let w = self.logo_width(width_mm);
+            let h = w * self.aspect;
+            items.push(Item::Image {
+                x: 0.0,
+                y: pt((self.height_mm - h) / 2.0),
+                w: pt(w),
+                h: pt(h),
+                png: png.clone(),
+            });
+            x += pt(w + 3.0);
         }
         let size = 9.5f32;
-        let baseline = origin.y.0 - pt(self.height_mm / 2.0) - size * 0.35;
+        let baseline = pt(self.height_mm / 2.0) + size * 0.35;
         for (t, w) in &self.text {
-            let style = TextStyle::new(*w, size);
-            fonts.text_ops(ops, x, baseline, &style, t);
+            items.push(line(fonts, t, *w, size, (x, baseline)));
             x += fonts.measure(*w, t, size);
         }
-    }
-
-    fn images(&self, width_mm: f32) -> Vec<PlacedImage> {
-        let Some(png) = &self.logo else {
-            return Vec::new();
-        };
-        let w = self.logo_width(width_mm);
-        let h = w * self.aspect;
-        vec![PlacedImage {
-            png: png.clone(),
-            x_mm: 0.0,
-            y_mm: (self.height_mm - h) / 2.0,
-            w_mm: w,
-            h_mm: h,
-        }]
+        placed(width_mm, self.height_mm, items)
     }
 
     fn alt(&self) -> Option<String> {
@@ -107,11 +122,43 @@ impl Drawable for BrandLine {
 /// A QR code drawn as filled squares (no raster), with its quiet zone, and
 /// a caption line under it.
 pub struct QrMark {
-    modules: Vec<Vec<bool>>,
+    modules: Arc<Vec<Vec<bool>>>,
     /// Width of the code in millimetres (quiet zone included).
     pub size_mm: f32,
     caption: String,
     alt: String,
+}
+
+/// The dark modules of the QR code of `data`, row by row. Every sheet of a
+/// batch carries the same portal address, and choosing a code's mask costs
+/// more than drawing the sheet, so the last few codes are kept per process
+/// (only for identical data: nothing of one clinic reaches another's sheet).
+fn qr_modules(data: &str) -> Option<Arc<Vec<Vec<bool>>>> {
+    type Kept = Vec<(String, Arc<Vec<Vec<bool>>>)>;
+    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+    const KEEP: usize = 8;
+    let lock = || KEPT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, m)) = lock().iter().find(|(d, _)| d == data) {
+        return Some(m.clone());
+    }
+    let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).ok()?;
+    let w = code.width();
+    let colors = code.to_colors();
+    let modules: Arc<Vec<Vec<bool>>> = Arc::new(
+        (0..w)
+            .map(|y| {
+                (0..w)
+                    .map(|x| colors[y * w + x] == qrcode::Color::Dark)
+                    .collect()
+            })
+            .collect(),
+    );
+    let mut kept = lock();
+    if kept.len() >= KEEP {
+        kept.remove(0);
+    }
+    kept.push((data.to_string(), modules.clone()));
+    Some(modules)
 }
 
 /// Modules of quiet zone around a code (the standard asks for 4).
@@ -121,16 +168,7 @@ impl QrMark {
     /// The code of `data` (medium error correction), `size_mm` wide, or
     /// `None` when the data does not fit a QR code.
     pub fn new(data: &str, size_mm: f32, caption: &str, alt: &str) -> Option<QrMark> {
-        let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).ok()?;
-        let w = code.width();
-        let colors = code.to_colors();
-        let modules = (0..w)
-            .map(|y| {
-                (0..w)
-                    .map(|x| colors[y * w + x] == qrcode::Color::Dark)
-                    .collect()
-            })
-            .collect();
+        let modules = qr_modules(data)?;
         Some(QrMark {
             modules,
             size_mm,
@@ -183,56 +221,44 @@ impl QrMark {
 }
 
 impl Drawable for QrMark {
-    fn height(&self, _width_mm: f32) -> f32 {
-        let caption = if self.caption.is_empty() { 0.0 } else { 4.5 };
-        self.size_mm + caption
-    }
-
-    fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts) {
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
         let n = self.modules.len() + 2 * QUIET;
         let m = pt(self.size_mm) / n as f32;
-        let x0 = origin.x.0 + pt((width_mm - self.size_mm).max(0.0) / 2.0);
-        let y0 = origin.y.0;
-        ops.push(Op::SaveGraphicsState);
-        fill(ops, 0.0, 0.0, 0.0);
+        let x0 = pt((width_mm - self.size_mm).max(0.0) / 2.0);
+        // Every dark run one ring of one filled path: no seams between them.
         let rings = self
             .runs()
             .into_iter()
             .map(|(y, x, len)| {
                 let l = x0 + (x + QUIET) as f32 * m;
                 let r = l + len as f32 * m;
-                let t = y0 - (y + QUIET) as f32 * m;
-                let b = t - m;
-                let p = |x: f32, y: f32| LinePoint {
-                    p: Point { x: Pt(x), y: Pt(y) },
-                    bezier: false,
-                };
-                PolygonRing {
-                    points: vec![p(l, b), p(r, b), p(r, t), p(l, t)],
-                }
+                let t = (y + QUIET) as f32 * m;
+                let b = t + m;
+                vec![(l, b), (r, b), (r, t), (l, t)]
             })
             .collect();
-        ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings,
-                mode: PaintMode::Fill,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
-        ops.push(Op::RestoreGraphicsState);
+        let mut items = vec![Item::Path {
+            class: "qr",
+            rings,
+            closed: true,
+            fill: Some(Rgb(0.0, 0.0, 0.0)),
+            stroke: None,
+        }];
         if !self.caption.is_empty() {
             let size = Self::CAPTION_PT;
             let w = fonts.measure(Weight::Regular, &self.caption, size);
-            let x = origin.x.0 + (pt(width_mm) - w).max(0.0) / 2.0;
-            let baseline = y0 - pt(self.size_mm) - size * 1.05;
-            fonts.text_ops(
-                ops,
-                x,
-                baseline,
-                &TextStyle::new(Weight::Regular, size),
+            let x = (pt(width_mm) - w).max(0.0) / 2.0;
+            let baseline = pt(self.size_mm) + size * 1.05;
+            items.push(line(
+                fonts,
                 &self.caption,
-            );
+                Weight::Regular,
+                size,
+                (x, baseline),
+            ));
         }
+        let caption = if self.caption.is_empty() { 0.0 } else { 4.5 };
+        placed(width_mm, self.size_mm + caption, items)
     }
 
     fn alt(&self) -> Option<String> {
@@ -266,33 +292,27 @@ impl Row {
 }
 
 impl Drawable for Row {
-    fn height(&self, width_mm: f32) -> f32 {
-        self.cols(width_mm)
-            .iter()
-            .zip(&self.0)
-            .map(|((_, w), (_, d))| d.height(*w))
-            .fold(0.0, f32::max)
-    }
-
-    fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts) {
+    /// The columns' frames side by side, top-aligned.
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
+        let mut items = Vec::new();
+        let mut height = 0.0f32;
         for ((x, w), (_, d)) in self.cols(width_mm).iter().zip(&self.0) {
-            let at = Point {
-                x: Pt(origin.x.0 + pt(*x)),
-                y: origin.y,
+            let p = d.frame(*w, fonts);
+            let scale = if p.frame.width > 0.0 {
+                pt(p.width_mm) / p.frame.width
+            } else {
+                0.0
             };
-            d.draw(ops, at, *w, fonts);
+            height = height.max(p.frame.height * scale);
+            items.push(Item::Group {
+                tag: 0,
+                x: pt(x + p.x_mm),
+                y: 0.0,
+                scale,
+                frame: p.frame,
+            });
         }
-    }
-
-    fn images(&self, width_mm: f32) -> Vec<PlacedImage> {
-        let mut out = Vec::new();
-        for ((x, w), (_, d)) in self.cols(width_mm).iter().zip(&self.0) {
-            for mut img in d.images(*w) {
-                img.x_mm += x;
-                out.push(img);
-            }
-        }
-        out
+        placed(width_mm, height * 25.4 / 72.0, items)
     }
 
     fn alt(&self) -> Option<String> {
@@ -314,74 +334,25 @@ impl TextLines {
         TextLines { lines }
     }
 
-    /// `text` broken into lines at most `width_pt` wide.
+    /// `text` broken into lines at most `width_pt` wide, by the engine's
+    /// one line breaker (JLREQ; Latin words, numbers and addresses whole).
     fn wrap(fonts: &Fonts, text: &str, w: Weight, size: f32, width_pt: f32) -> Vec<String> {
-        let chars: Vec<char> = text.chars().collect();
-        let mut out = Vec::new();
-        let mut start = 0;
-        while start < chars.len() {
-            let mut end = chars.len();
-            let measure = |a: usize, b: usize| {
-                fonts.measure(w, &chars[a..b].iter().collect::<String>(), size)
-            };
-            if measure(start, end) > width_pt {
-                // The longest fitting prefix, then back to a break opportunity.
-                let mut fit = start + 1;
-                while fit < chars.len() && measure(start, fit + 1) <= width_pt {
-                    fit += 1;
-                }
-                let ok = |i: usize| {
-                    let (a, b) = (chars[i - 1], chars[i]);
-                    let joins = |c: char| matches!(c, ':' | ',' | '.' | '-');
-                    let in_word = a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
-                    !in_word
-                        && !joins(a)
-                        && !joins(b)
-                        && !pdf::no_line_start(b)
-                        && !pdf::no_line_end(a)
-                };
-                end = (start + 1..=fit).rev().find(|&i| ok(i)).unwrap_or(fit);
-            }
-            out.push(chars[start..end].iter().collect());
-            start = end;
-        }
-        out
+        pdf::Measure::new(fonts).wrap_in(text, size, width_pt, w == Weight::Bold)
     }
-}
-
-/// Lines `text` takes at `size_pt` in `width_mm`, estimated without the
-/// font (full width 1 em, ASCII half; a tenth of the width spare for breaks).
-fn rows_of(text: &str, size_pt: f32, width_mm: f32) -> usize {
-    let em: f32 = text
-        .chars()
-        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-        .sum();
-    let need = em * size_pt / 72.0 * 25.4;
-    ((need / (width_mm * 0.9).max(1.0)).ceil() as usize).max(1)
 }
 
 impl Drawable for TextLines {
-    fn height(&self, width_mm: f32) -> f32 {
-        self.lines
-            .iter()
-            .map(|(t, _, size)| rows_of(t, *size, width_mm) as f32 * size * 1.45 / 72.0 * 25.4)
-            .sum()
-    }
-
-    fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts) {
-        let mut y = origin.y.0;
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
+        let mut items = Vec::new();
+        let mut y = 0.0;
         for (t, w, size) in &self.lines {
-            // Never more lines than reserved: the estimate is generous.
-            let rows = rows_of(t, *size, width_mm);
-            for l in Self::wrap(fonts, t, *w, *size, pt(width_mm))
-                .into_iter()
-                .take(rows)
-            {
-                y -= size * 1.1;
-                fonts.text_ops(ops, origin.x.0, y, &TextStyle::new(*w, *size), &l);
-                y -= size * 0.35;
+            for l in Self::wrap(fonts, t, *w, *size, pt(width_mm)) {
+                y += size * 1.1;
+                items.push(line(fonts, &l, *w, *size, (0.0, y)));
+                y += size * 0.35;
             }
         }
+        placed(width_mm, y * 25.4 / 72.0, items)
     }
 
     fn alt(&self) -> Option<String> {

@@ -1,6 +1,7 @@
 //! Render stage: evaluated guides → HTML (Tera themes) and PDF (our own
 //! layout on printpdf). Renderers read the evaluated model only.
 
+pub mod frame;
 pub mod handout;
 pub mod html;
 pub mod marks;
@@ -8,4 +9,5 @@ pub mod pdf;
 pub mod pictures;
 pub mod rich_html;
 pub mod sheet;
+pub mod svg;
 pub mod theme;

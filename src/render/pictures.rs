@@ -1,12 +1,14 @@
-//! Illustrations of a guide: one scene per screen, drawn by both renderers.
+//! Illustrations of a guide: one frame per screen, drawn by both exporters.
 //!
-//! Scenes are built once per clinic from the evaluated screens; the HTML
-//! guide gets them as inline SVG, the PDF handout as vector drawings of the
-//! same geometry.
+//! Pictures are laid out once per clinic from the evaluated screens into
+//! frames of the display list (text measured and broken with the handout's
+//! fonts); the HTML guide gets each frame as inline SVG, the PDF handout
+//! places the same frame on its page.
 
-use super::pdf::{self, Drawable, Weight};
+use super::frame::Frame;
+use super::pdf::{self, Drawable, FramePlacement};
 use crate::eval::guide::Guide;
-use crate::scene::{self, Scene, SceneOptions};
+use crate::scene::{self, SceneOptions};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -26,16 +28,17 @@ pub fn options() -> SceneOptions {
     }
 }
 
-/// The scenes of every step that has a screen, by step id.
+/// The pictures of every step that has a screen, by step id.
 pub struct Pictures {
-    scenes: BTreeMap<String, (Arc<Scene>, String)>,
+    frames: BTreeMap<String, (Arc<Frame>, String)>,
 }
 
 impl Pictures {
-    /// Builds the scenes of `guide`.
-    pub fn new(guide: &Guide) -> Self {
+    /// Lays out the pictures of `guide`, measuring text with `fonts` (the
+    /// handout's faces and line breaking).
+    pub fn new(guide: &Guide, fonts: &pdf::Fonts) -> Self {
         let opts = options().worded(&guide.strings);
-        let mut scenes = BTreeMap::new();
+        let mut frames = BTreeMap::new();
         for m in &guide.manuals {
             for p in &m.parts {
                 for s in &p.steps {
@@ -47,40 +50,38 @@ impl Pictures {
                                 ("alt", &scene::build::screen_alt(screen, &guide.strings)),
                             ],
                         );
-                        scenes.insert(
-                            s.key.clone(),
-                            (Arc::new(scene::build::screen_scene(screen, &opts)), alt),
-                        );
+                        let scene = scene::build::screen_scene(screen, &opts, fonts);
+                        frames.insert(s.key.clone(), (Arc::new(scene.to_frame(fonts)), alt));
                     }
                     if let Some(shot) = &s.screenshot {
                         let alt = guide.strings.fill(
                             "picture_alt_shot",
                             &[("step", &s.number), ("alt", &shot.alt)],
                         );
-                        let scene = scene::build::screenshot_scene(shot, &opts);
-                        scenes.insert(shot_key(&s.key), (Arc::new(scene), alt));
+                        let scene = scene::build::screenshot_scene(shot, &opts, fonts);
+                        frames.insert(shot_key(&s.key), (Arc::new(scene.to_frame(fonts)), alt));
                     }
                 }
             }
         }
-        Self { scenes }
+        Self { frames }
     }
 
     /// Inline SVG per step id, for the HTML guide.
     pub fn svg(&self) -> BTreeMap<String, String> {
-        self.scenes
+        self.frames
             .iter()
-            .map(|(id, (scene, alt))| (id.clone(), scene::svg::to_svg(scene, alt)))
+            .map(|(id, (frame, alt))| (id.clone(), super::svg::to_svg(frame, alt)))
             .collect()
     }
 
     /// Drawables per step id, for the PDF handout.
     pub fn pdf(&self) -> BTreeMap<String, Arc<dyn Drawable>> {
-        self.scenes
+        self.frames
             .iter()
-            .map(|(id, (scene, alt))| {
-                let d: Arc<dyn Drawable> = Arc::new(ScenePicture {
-                    scene: scene.clone(),
+            .map(|(id, (frame, alt))| {
+                let d: Arc<dyn Drawable> = Arc::new(Picture {
+                    frame: frame.clone(),
                     alt: alt.clone(),
                 });
                 (id.clone(), d)
@@ -89,9 +90,9 @@ impl Pictures {
     }
 }
 
-/// A scene as a PDF drawable.
-struct ScenePicture {
-    scene: Arc<Scene>,
+/// A picture's frame placed in the handout.
+struct Picture {
+    frame: Arc<Frame>,
     alt: String,
 }
 
@@ -100,61 +101,25 @@ struct ScenePicture {
 /// stays at 11 / 680 × 155 mm ≈ 2.51 mm ≈ 7.1 pt, above the 7 pt minimum.
 pub const MAX_PRINT_WIDTH_MM: f32 = 155.0;
 
-impl ScenePicture {
+impl Picture {
     fn width(width_mm: f32) -> f32 {
         width_mm.min(MAX_PRINT_WIDTH_MM)
     }
 }
 
-impl Drawable for ScenePicture {
-    fn height(&self, width_mm: f32) -> f32 {
-        scene::pdf::scene_height_mm(&self.scene, Self::width(width_mm))
-    }
-
-    fn draw(
-        &self,
-        ops: &mut Vec<printpdf::Op>,
-        origin: printpdf::Point,
-        width_mm: f32,
-        fonts: &pdf::Fonts,
-    ) {
-        let f = scene::pdf::PdfFonts {
-            regular: fonts.font_id(Weight::Regular).clone(),
-            bold: fonts.font_id(Weight::Bold).clone(),
-            regular_data: fonts.data_font_id(Weight::Regular).clone(),
-            bold_data: fonts.data_font_id(Weight::Bold).clone(),
-        };
+impl Drawable for Picture {
+    fn frame(&self, width_mm: f32, _fonts: &pdf::Fonts) -> FramePlacement {
         let w = Self::width(width_mm);
-        // Centre the picture in the column.
-        let shift = printpdf::Mm((width_mm - w) / 2.0).into_pt();
-        let at = printpdf::Point {
-            x: printpdf::Pt(origin.x.0 + shift.0),
-            y: origin.y,
-        };
-        ops.extend(scene::pdf::to_pdf_ops_at(&self.scene, at, w, &f));
+        FramePlacement {
+            frame: self.frame.clone(),
+            // Centred in the column.
+            x_mm: (width_mm - w) / 2.0,
+            width_mm: w,
+        }
     }
 
     fn alt(&self) -> Option<String> {
         Some(self.alt.clone())
-    }
-
-    fn images(&self, width_mm: f32) -> Vec<pdf::PlacedImage> {
-        let Some(img) = &self.scene.image else {
-            return Vec::new();
-        };
-        let w = Self::width(width_mm);
-        let k = if self.scene.width > 0.0 {
-            w / self.scene.width
-        } else {
-            0.0
-        };
-        vec![pdf::PlacedImage {
-            png: img.png.clone(),
-            x_mm: (width_mm - w) / 2.0 + img.x * k,
-            y_mm: img.y * k,
-            w_mm: img.w * k,
-            h_mm: img.h * k,
-        }]
     }
 }
 
@@ -167,5 +132,54 @@ mod tests {
         let min_mm = scene::MIN_FONT_SIZE / scene::DEFAULT_WIDTH * MAX_PRINT_WIDTH_MM;
         let pt = min_mm / 25.4 * 72.0;
         assert!(pt >= 7.0, "{pt} pt");
+    }
+
+    /// A picture is one frame: the handout places it (centred, at most
+    /// 155 mm wide) and the SVG draws the same glyph runs at the same
+    /// positions (the page side: `pdf::tests`).
+    #[test]
+    fn the_handout_and_the_svg_draw_the_same_frame() {
+        let fonts = pdf::test_fonts();
+        let sc = crate::scene::build::tests::screen_scene(
+            &crate::scene::build::tests::usage_form(),
+            &options(),
+        );
+        let frame = Arc::new(sc.to_frame(fonts));
+        // Every text run became a glyph run of the same text and width.
+        let runs: Vec<_> = frame
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                crate::render::frame::Item::Glyphs { glyphs, class, .. } => {
+                    Some((glyphs.clone(), *class))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(runs.len(), sc.texts().count());
+        for ((glyphs, class), t) in runs.iter().zip(sc.texts()) {
+            let text: String = glyphs.iter().map(|g| g.text).collect();
+            assert_eq!(text, t.text.replace('\t', " "));
+            assert_eq!(*class, t.role.as_str());
+            let w: f32 = glyphs.iter().map(|g| g.adv).sum();
+            assert!((w - t.width).abs() < 0.01, "{text}: {w} vs {}", t.width);
+            assert!((glyphs[0].x - t.left()).abs() < 0.01);
+        }
+        let svg = super::super::svg::to_svg(&frame, "alt");
+        let (glyphs, _) = &runs[runs.len() / 2];
+        assert!(svg.contains(&format!(
+            " x=\"{}\"",
+            format!("{:.2}", glyphs[0].x)
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+        )));
+
+        let pic: Arc<dyn Drawable> = Arc::new(Picture {
+            frame: frame.clone(),
+            alt: "利用申請の画面".into(),
+        });
+        let placed = pic.frame(180.0, fonts);
+        assert!((placed.x_mm - 12.5).abs() < 0.01 && placed.width_mm == MAX_PRINT_WIDTH_MM);
+        assert!(Arc::ptr_eq(&placed.frame, &frame));
     }
 }

@@ -223,12 +223,13 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                     escape(text)
                 );
             }
-            Inline::Missing { path, label } => {
+            Inline::Missing { path, label, unit } => {
                 let _ = write!(
                     s,
-                    "<span class=\"placeholder\" data-field=\"{}\">〈{}〉</span>",
+                    "<span class=\"placeholder\" data-field=\"{}\">〈{}〉</span>{}",
                     escape(path),
-                    escape(label)
+                    escape(label),
+                    escape(unit.as_deref().unwrap_or_default())
                 );
             }
             // A line break in the source is a space only between Latin words.

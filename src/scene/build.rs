@@ -16,16 +16,14 @@
 //! leader lines and numbered markers. All sizes are in scene units; text is
 //! never smaller than [`MIN_FONT_SIZE`].
 
-use super::{
-    Anchor, Color, ImageLayer, Item, MIN_FONT_SIZE, Role, Scene, Stroke, Style, TextRun, ellipsize,
-    text_width, wrap,
-};
+use super::{Anchor, Color, ImageLayer, Item, MIN_FONT_SIZE, Role, Scene, Stroke, Style, TextRun};
 use crate::eval::guide::{GuideRow, GuideScreen, Shown};
 use crate::model::Severity;
 use crate::model::manual::{
     Annotation, Button, Choice, Control, Frame, FrameWords, ScreenKind, Screenshot,
 };
 use crate::model::strings::Strings;
+use crate::render::pdf::{Fonts, Measure};
 
 /// Layout choices for [`screen_scene`].
 #[derive(Debug, Clone, PartialEq)]
@@ -138,15 +136,15 @@ fn baseline(top: f32, size: f32) -> f32 {
 }
 
 /// Width of a button showing `label` (never narrower than 72 units).
-fn button_width(label: &str) -> f32 {
-    (text_width(label, BODY) + 36.0).max(72.0)
+fn button_width(m: Measure<'_>, label: &str) -> f32 {
+    (m.width(label, BODY) + 36.0).max(72.0)
 }
 
 /// Width of the widest of `lines` at `size`.
-fn widest(lines: &[String], size: f32) -> f32 {
+fn widest(m: Measure<'_>, lines: &[String], size: f32) -> f32 {
     lines
         .iter()
-        .map(|l| text_width(l, size))
+        .map(|l| m.width(l, size))
         .fold(0.0f32, f32::max)
 }
 
@@ -207,6 +205,8 @@ struct Pending {
 /// Layout state.
 struct Builder<'o> {
     opts: &'o SceneOptions,
+    /// The one text measure (the handout's fonts and line breaking).
+    m: Measure<'o>,
     items: Vec<Item>,
     /// Screen frame left and width.
     fx: f32,
@@ -222,7 +222,7 @@ struct Builder<'o> {
 }
 
 /// Builds the picture of `screen` as the clinic should see it, annotated.
-pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
+pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions, fonts: &Fonts) -> Scene {
     let width = opts.width.max(MIN_WIDTH);
     let has_callouts = opts.annotate && screen.rows.iter().any(|r| r.callout.is_some());
     let margin = if has_callouts {
@@ -237,6 +237,7 @@ pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
     };
     let mut b = Builder {
         opts,
+        m: Measure::new(fonts),
         items: Vec::new(),
         fx: 1.0,
         fw,
@@ -258,7 +259,7 @@ pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
 /// Builds the picture of a real screenshot: the (already redacted) image
 /// scaled to the picture width, with its annotations drawn over it and its
 /// callouts in a margin column beside it.
-pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
+pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions, fonts: &Fonts) -> Scene {
     let width = opts.width.max(MIN_WIDTH);
     let has_callouts = shot
         .annotations
@@ -278,6 +279,7 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
     let ih = shot.height as f32 * k;
     let mut b = Builder {
         opts,
+        m: Measure::new(fonts),
         items: Vec::new(),
         fx: 1.0,
         fw: iw,
@@ -299,7 +301,7 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions) -> Scene {
                 };
                 b.rect(bx, 0.0, Style::fill(SHADOW), Role::Secret);
                 let hidden = opts.strings.get("picture_hidden");
-                if bx.w >= text_width(hidden, SMALL) + 4.0 && bx.h >= lh(SMALL) {
+                if bx.w >= b.m.width(hidden, SMALL) + 4.0 && bx.h >= lh(SMALL) {
                     b.run(
                         bx.x + bx.w / 2.0,
                         baseline(bx.y + (bx.h - lh(SMALL)) / 2.0, SMALL),
@@ -477,11 +479,13 @@ impl Builder<'_> {
         if text.is_empty() {
             return;
         }
+        let size = size.max(MIN_FONT_SIZE);
         self.items.push(Item::Text(TextRun {
             x,
+            width: self.m.width_in(text, size, bold),
             y,
             text: text.to_string(),
-            size: size.max(MIN_FONT_SIZE),
+            size,
             bold,
             color,
             anchor,
@@ -531,7 +535,7 @@ impl Builder<'_> {
         color: Color,
         role: Role,
     ) -> f32 {
-        let ls = wrap(text, size, w);
+        let ls = self.m.wrap(text, size, w);
         self.lines(x, top, &ls, size, bold, color, role)
     }
 
@@ -674,7 +678,7 @@ impl Builder<'_> {
         let h = 26.0;
         let color = if self.dim { dimmed(color) } else { color };
         self.band(y, h, color);
-        let text = ellipsize(text, SMALL, self.fw - 2.0 * PAD);
+        let text = self.m.ellipsize(text, SMALL, self.fw - 2.0 * PAD);
         self.run(
             self.fx + PAD,
             baseline(y + (h - lh(SMALL)) / 2.0, SMALL),
@@ -703,7 +707,7 @@ impl Builder<'_> {
             Style::both(WHITE, Stroke::solid(ADDR_BORDER, 1.0)),
             Role::Chrome,
         );
-        let text = ellipsize(url, SMALL, field.w - 24.0);
+        let text = self.m.ellipsize(url, SMALL, field.w - 24.0);
         self.run(
             field.x + 12.0,
             field.y + field.h / 2.0 + SMALL * 0.36,
@@ -732,7 +736,7 @@ impl Builder<'_> {
         let x = self.fx + PAD;
         let w = self.fw - 2.0 * PAD;
         if let Some(sub) = frame.header.first().filter(|_| two) {
-            let sub = ellipsize(sub, SITE_SUB, w);
+            let sub = self.m.ellipsize(sub, SITE_SUB, w);
             self.run(
                 x,
                 y + 19.0,
@@ -745,7 +749,7 @@ impl Builder<'_> {
             );
         }
         if let Some(main) = frame.header.last() {
-            let main = ellipsize(main, SITE_MAIN, w);
+            let main = self.m.ellipsize(main, SITE_MAIN, w);
             self.run(
                 x,
                 if two { y + 38.0 } else { y + 23.0 },
@@ -763,7 +767,7 @@ impl Builder<'_> {
     fn page_title(&mut self, y: f32, title: &str) -> f32 {
         let x = self.fx + PAD;
         let w = self.fw - 2.0 * PAD;
-        let ls = wrap(title, TITLE, w - 12.0);
+        let ls = self.m.wrap(title, TITLE, w - 12.0);
         let h = ls.len().max(1) as f32 * lh(TITLE);
         self.rect(
             Bx {
@@ -838,10 +842,10 @@ impl Builder<'_> {
         let badge = self.words.required.clone().filter(|_| row.required);
         let bw = badge
             .as_deref()
-            .map_or(30.0, |t| (text_width(t, SMALL) + 8.0).max(30.0));
+            .map_or(30.0, |t| (self.m.width(t, SMALL) + 8.0).max(30.0));
         let full = lw - 2.0 * CELL_PAD;
-        let beside = wrap(&row.label, BODY, full - bw - 4.0);
-        let alone = wrap(&row.label, BODY, full);
+        let beside = self.m.wrap(&row.label, BODY, full - bw - 4.0);
+        let alone = self.m.wrap(&row.label, BODY, full);
         let badge_below = badge.is_some() && beside.len() > alone.len();
         let label_lines = if badge.is_some() && !badge_below {
             beside
@@ -925,15 +929,15 @@ impl Builder<'_> {
         if self.opts.help_lines == 0 || row.help.is_empty() {
             return y;
         }
-        let mut ls = wrap(&row.help.plain_text(), SMALL, w);
+        let mut ls = self.m.wrap(&row.help.plain_text(), SMALL, w);
         if ls.len() > self.opts.help_lines {
             ls.truncate(self.opts.help_lines);
             if let Some(last) = ls.last_mut() {
                 let more = format!("{last}…");
-                *last = if text_width(&more, SMALL) <= w {
+                *last = if self.m.width(&more, SMALL) <= w {
                     more
                 } else {
-                    ellipsize(last, SMALL, w - SMALL)
+                    self.m.ellipsize(last, SMALL, w - SMALL)
                 };
             }
         }
@@ -1067,10 +1071,10 @@ impl Builder<'_> {
     fn text_input(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
         let (text, color, role) = self.shown_text(row);
         let inner = (w - 16.0).max(40.0);
-        let ls = wrap(&text, BODY, inner);
+        let ls = self.m.wrap(&text, BODY, inner);
         let widest = ls
             .iter()
-            .map(|l| text_width(l, BODY))
+            .map(|l| self.m.width(l, BODY))
             .fold(0.0f32, f32::max);
         let bw = (widest + 20.0).clamp(w.min(220.0), w);
         let bh = ls.len().max(1) as f32 * lh(BODY) + 8.0;
@@ -1123,7 +1127,7 @@ impl Builder<'_> {
                 Role::Value,
             );
         }
-        let ls = wrap(label, BODY, w - s - 8.0);
+        let ls = self.m.wrap(label, BODY, w - s - 8.0);
         let mut bottom = self.lines(x + s + 8.0, y, &ls, BODY, false, INK, Role::Control);
         // The clinic cannot tick it yet: say why under the label.
         if let Shown::Unchecked { reason } = &row.shown {
@@ -1131,7 +1135,7 @@ impl Builder<'_> {
                 .opts
                 .strings
                 .fill("picture_unchecked", &[("reason", reason)]);
-            let note = wrap(&note, BODY, w - s - 8.0);
+            let note = self.m.wrap(&note, BODY, w - s - 8.0);
             bottom = self.lines(
                 x + s + 8.0,
                 bottom + 2.0,
@@ -1144,7 +1148,7 @@ impl Builder<'_> {
         }
         let widest = ls
             .iter()
-            .map(|l| text_width(l, BODY))
+            .map(|l| self.m.width(l, BODY))
             .fold(0.0f32, f32::max);
         (
             bottom,
@@ -1225,11 +1229,13 @@ impl Builder<'_> {
 
     /// A green filled tag with `text`; returns its box.
     fn tag(&mut self, text: &str, x: f32, y: f32, max_w: f32) -> Bx {
-        let t = ellipsize(text, SMALL, (max_w - 12.0).max(SMALL * 3.0));
+        let t = self
+            .m
+            .ellipsize(text, SMALL, (max_w - 12.0).max(SMALL * 3.0));
         let b = Bx {
             x,
             y,
-            w: text_width(&t, SMALL) + 12.0,
+            w: self.m.width(&t, SMALL) + 12.0,
             h: 18.0,
         };
         self.rect(
@@ -1272,14 +1278,14 @@ impl Builder<'_> {
         let tag_text = expected.map(|o| self.correct_label(o));
         let tag_w = tag_text
             .as_ref()
-            .map(|t| text_width(t, SMALL) + 12.0 + 10.0)
+            .map(|t| self.m.width(t, SMALL) + 12.0 + 10.0)
             .unwrap_or(0.0);
         let dot = 14.0;
         let gap = 6.0;
         let sep = 18.0;
         let one_line: f32 = options
             .iter()
-            .map(|o| dot + gap + text_width(&o.label, BODY) + sep)
+            .map(|o| dot + gap + self.m.width(&o.label, BODY) + sep)
             .sum::<f32>()
             + if misplaced { tag_w } else { 0.0 };
         let inline = one_line <= w && options.len() <= 4;
@@ -1297,20 +1303,20 @@ impl Builder<'_> {
             let is_expected = misplaced && expected == Some(o);
             let is_wrong = misplaced && is_chosen;
             let label_w = if inline {
-                text_width(&o.label, BODY)
+                self.m.width(&o.label, BODY)
             } else {
                 w - dot - gap
             };
-            let mut ls = wrap(&o.label, BODY, label_w.max(BODY));
+            let mut ls = self.m.wrap(&o.label, BODY, label_w.max(BODY));
             if ls.is_empty() {
                 ls.push(String::new());
             }
             let widest = ls
                 .iter()
-                .map(|l| text_width(l, BODY))
+                .map(|l| self.m.width(l, BODY))
                 .fold(0.0f32, f32::max);
             // The correction tag goes after the label when it fits.
-            let last_w = ls.last().map(|l| text_width(l, BODY)).unwrap_or(0.0);
+            let last_w = ls.last().map(|l| self.m.width(l, BODY)).unwrap_or(0.0);
             let tag_inline = is_expected && (inline || dot + gap + last_w + tag_w <= w);
             let h = ls.len() as f32 * lh(BODY);
             let ccy = cy + lh(BODY) / 2.0;
@@ -1415,10 +1421,10 @@ impl Builder<'_> {
         let arrow_w = 24.0;
         let widest_opt = options
             .iter()
-            .map(|o| text_width(&o.label, BODY))
-            .fold(text_width(&text, BODY), f32::max);
+            .map(|o| self.m.width(&o.label, BODY))
+            .fold(self.m.width(&text, BODY), f32::max);
         let bw = (widest_opt + 20.0 + arrow_w).clamp(w.min(180.0), w);
-        let t = ellipsize(&text, BODY, bw - arrow_w - 16.0);
+        let t = self.m.ellipsize(&text, BODY, bw - arrow_w - 16.0);
         let bh = lh(BODY) + 8.0;
         let b = Bx { x, y, w: bw, h: bh };
         let fill = if row.prefilled { PREFILLED_BG } else { WHITE };
@@ -1456,7 +1462,7 @@ impl Builder<'_> {
         if misplaced && let Some(e) = expected {
             // Strike the wrong value (still legible) and put a ✕ beside the box.
             self.path(
-                vec![(x + 8.0, my), (x + 12.0 + text_width(&t, BODY), my)],
+                vec![(x + 8.0, my), (x + 12.0 + self.m.width(&t, BODY), my)],
                 false,
                 Style::stroke(Stroke::solid(WRONG, 1.6)),
                 Role::Wrong,
@@ -1564,7 +1570,7 @@ impl Builder<'_> {
         if let Shown::Missing { label } = &row.shown {
             let note = self.missing_words(label);
             let room = x + w - (bbox.right() + 10.0);
-            if text_width(&note, SMALL) <= room {
+            if self.m.width(&note, SMALL) <= room {
                 self.run(
                     bbox.right() + 10.0,
                     baseline(y + 4.0, BODY),
@@ -1575,7 +1581,7 @@ impl Builder<'_> {
                     Anchor::Start,
                     Role::Missing,
                 );
-                bbox.w += 10.0 + text_width(&note, SMALL);
+                bbox.w += 10.0 + self.m.width(&note, SMALL);
             } else {
                 bottom = self.para(
                     x,
@@ -1597,11 +1603,11 @@ impl Builder<'_> {
             Shown::Nothing => (row.display.clone(), PLACEHOLDER, Role::Control),
             _ => self.shown_text(row),
         };
-        let ls = wrap(&text, BODY, w);
+        let ls = self.m.wrap(&text, BODY, w);
         let bottom = self.lines(x, y, &ls, BODY, false, color, role);
         let widest = ls
             .iter()
-            .map(|l| text_width(l, BODY))
+            .map(|l| self.m.width(l, BODY))
             .fold(0.0f32, f32::max);
         (
             bottom,
@@ -1616,11 +1622,11 @@ impl Builder<'_> {
 
     /// Underlined link text; returns bottom and box.
     fn link_text(&mut self, text: &str, x: f32, w: f32, y: f32) -> (f32, Bx) {
-        let ls = wrap(text, BODY, w);
+        let ls = self.m.wrap(text, BODY, w);
         let mut ty = y;
         let mut widest = 0.0f32;
         for l in &ls {
-            let lw = text_width(l, BODY);
+            let lw = self.m.width(l, BODY);
             widest = widest.max(lw);
             let base = baseline(ty, BODY);
             self.run(x, base, l, BODY, false, LINK, Anchor::Start, Role::Control);
@@ -1662,34 +1668,36 @@ impl Builder<'_> {
         });
         let room = w - bw - 12.0;
         bottom = if room >= SMALL * 10.0 {
-            let ls = wrap(note, SMALL, room);
+            let ls = self.m.wrap(note, SMALL, room);
             let top = y + ((bh - ls.len() as f32 * lh(SMALL)) / 2.0).max(0.0);
             let nb = self.lines(x + bw + 12.0, top, &ls, SMALL, false, MUTED, Role::Secret);
             bbox = bbox.union(Bx {
                 x: x + bw + 12.0,
                 y: top,
-                w: widest(&ls, SMALL),
+                w: widest(self.m, &ls, SMALL),
                 h: nb - top,
             });
             bottom.max(nb)
         } else {
-            let ls = wrap(note, SMALL, w);
+            let ls = self.m.wrap(note, SMALL, w);
             let nb = self.lines(x, bottom + 2.0, &ls, SMALL, false, MUTED, Role::Secret);
             bbox = bbox.union(Bx {
                 x,
                 y,
-                w: widest(&ls, SMALL),
+                w: widest(self.m, &ls, SMALL),
                 h: nb - y,
             });
             nb
         };
         if confirm {
-            let ls = wrap(self.words.confirm.as_deref().unwrap_or_default(), SMALL, w);
+            let ls = self
+                .m
+                .wrap(self.words.confirm.as_deref().unwrap_or_default(), SMALL, w);
             let top = self.lines(x, bottom + 4.0, &ls, SMALL, false, MUTED, Role::Table);
             bbox = bbox.union(Bx {
                 x,
                 y,
-                w: widest(&ls, SMALL),
+                w: widest(self.m, &ls, SMALL),
                 h: top - y,
             });
             let second = self.masked_box(x, top, bw, bh, n);
@@ -1726,7 +1734,7 @@ impl Builder<'_> {
         let b = Bx {
             x,
             y,
-            w: button_width(label),
+            w: button_width(self.m, label),
             h: 30.0,
         };
         let (fill, border, ink) = if primary {
@@ -1759,7 +1767,7 @@ impl Builder<'_> {
         let sep = 16.0;
         let widths: Vec<f32> = buttons
             .iter()
-            .map(|b| button_width(&ellipsize(&b.label, BODY, w - 40.0)))
+            .map(|b| button_width(self.m, &self.m.ellipsize(&b.label, BODY, w - 40.0)))
             .collect();
         let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
         let mut lw = 0.0;
@@ -1790,7 +1798,7 @@ impl Builder<'_> {
             };
             for i in line {
                 let btn = &buttons[i];
-                let label = ellipsize(&btn.label, BODY, w - 40.0);
+                let label = self.m.ellipsize(&btn.label, BODY, w - 40.0);
                 let b = self.button(&label, bx, y + 6.0, btn.primary);
                 if btn.primary && self.opts.annotate {
                     self.rect(
@@ -1818,7 +1826,7 @@ impl Builder<'_> {
             match row.control {
                 Control::Display => {
                     // A section heading band.
-                    let ls = wrap(&row.label, BODY, w - 20.0);
+                    let ls = self.m.wrap(&row.label, BODY, w - 20.0);
                     let h = ls.len().max(1) as f32 * lh(BODY) + 8.0;
                     let band = Bx {
                         x,
@@ -1888,7 +1896,7 @@ impl Builder<'_> {
                     Anchor::Start,
                     Role::Table,
                 );
-                let lx = ix + text_width(&row.label, BODY) + 12.0;
+                let lx = ix + self.m.width(&row.label, BODY) + 12.0;
                 let b = self.button(label, lx, top - 4.0, false);
                 (b.bottom() - 4.0, b)
             }
@@ -1982,7 +1990,7 @@ impl Builder<'_> {
         let inner_x = mx + PAD;
         let inner_w = mw - 2.0 * PAD;
         // Title bar of the dialog.
-        let tl = wrap(&s.title, 14.0, inner_w);
+        let tl = self.m.wrap(&s.title, 14.0, inner_w);
         let title_h = tl.len().max(1) as f32 * lh(14.0) + 16.0;
         self.lines(inner_x, my + 8.0, &tl, 14.0, true, INK, Role::Chrome);
         let mut y = my + title_h + 12.0;
@@ -2116,11 +2124,11 @@ impl Builder<'_> {
             } else {
                 0.0
             };
-            let tl = wrap(&p.text, BODY, w - 2.0 * pad - mark_w);
+            let tl = self.m.wrap(&p.text, BODY, w - 2.0 * pad - mark_w);
             let dl = if p.detail.is_empty() {
                 Vec::new()
             } else {
-                wrap(&p.detail, SMALL, w - 2.0 * pad)
+                self.m.wrap(&p.detail, SMALL, w - 2.0 * pad)
             };
             let title_h = (tl.len() as f32 * lh(BODY)).max(if p.marker.is_some() {
                 2.0 * MARKER_R
@@ -2190,6 +2198,11 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::manual::Callout;
     use crate::model::{Block, Inline, Rich};
+
+    /// The scene of `screen` measured with the default theme's fonts.
+    pub(crate) fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {
+        super::screen_scene(screen, opts, crate::render::pdf::test_fonts())
+    }
 
     fn rich(s: &str) -> Rich {
         Rich(vec![Block::Paragraph {
@@ -2522,7 +2535,7 @@ pub(crate) mod tests {
             for t in sc.texts() {
                 assert!(t.size >= MIN_FONT_SIZE, "{} at {}", t.text, t.size);
                 let l = t.left();
-                let r = l + text_width(&t.text, t.size);
+                let r = l + t.width;
                 assert!(
                     l >= 0.0 && r <= sc.width + 0.5,
                     "{} outside: {l}..{r}",
@@ -2758,7 +2771,7 @@ pub(crate) mod tests {
         );
         assert_eq!(sc.width, MIN_WIDTH);
         for t in sc.texts() {
-            assert!(t.left() >= 0.0 && t.left() + text_width(&t.text, t.size) <= sc.width + 0.5);
+            assert!(t.left() >= 0.0 && t.left() + t.width <= sc.width + 0.5);
         }
         for i in &sc.items {
             if let Item::Rect { w, h, .. } = i {

@@ -92,7 +92,7 @@ pub fn render_site(
     theme: &Theme,
 ) -> Result<(SiteReport, BTreeMap<String, Vec<u8>>)> {
     let guide = crate::eval::evaluate_generic(content);
-    let view = view::SiteView::new(&guide);
+    let view = view::SiteView::new(&guide, &theme.pdf_fonts()?);
     let tera = theme.tera()?;
     let pages = pages::render_all(&view, site, &tera)?;
     let index = search::SearchIndex::build(view.search_docs());

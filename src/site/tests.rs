@@ -151,7 +151,10 @@ fn a_broken_link_fails_the_build_naming_page_and_link() {
 #[test]
 fn no_placeholder_survives_and_secrets_are_described_only() {
     let c = content();
-    let v = view::SiteView::new(&crate::eval::evaluate_generic(&c));
+    let v = view::SiteView::new(
+        &crate::eval::evaluate_generic(&c),
+        crate::render::pdf::test_fonts(),
+    );
     let json = serde_json::to_string(&v).unwrap();
     assert!(!json.contains("{{"), "unresolved placeholder");
     // A secret row says what to do and never shows a value.

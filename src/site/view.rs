@@ -311,13 +311,14 @@ fn unique(base: String, taken: &mut BTreeSet<String>) -> String {
 pub const RULES_PAGE: &str = "rules.html";
 
 impl SiteView {
-    /// Assembles the pages of the generic `guide`.
-    pub fn new(guide: &Guide) -> Self {
+    /// Assembles the pages of the generic `guide` (pictures measured with
+    /// `fonts`).
+    pub fn new(guide: &Guide, fonts: &crate::render::pdf::Fonts) -> Self {
         let mut taken: BTreeSet<String> = ["assets", "clinics", "index", "search", "rules"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let pictures = crate::render::pictures::Pictures::new(guide).svg();
+        let pictures = crate::render::pictures::Pictures::new(guide, fonts).svg();
         let mut step_rules = Vec::new();
         let manuals: Vec<ManualView> = guide
             .manuals

@@ -11,8 +11,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use printpdf::{Op, Point};
-
 use super::fonts::Fonts;
 
 /// A whole document: metadata, running header/footer texts and the blocks.
@@ -229,33 +227,14 @@ impl Block {
     }
 }
 
-/// A vector drawing that another module plugs into the document through
-/// [`Block::Custom`].
-///
-/// The engine asks for [`Drawable::height`] at the width it has, reserves that
-/// much space (moving the drawing to a new page if needed) and then calls
-/// [`Drawable::draw`] once.
+/// A drawing placed in the document flow (a picture, a QR code, the brand
+/// line): it lays itself out as a frame of the display list at the width the
+/// engine has; the engine reserves the frame's height (moving it to a new
+/// page if needed) and draws it with the exporter that draws the pages.
 pub trait Drawable: Send + Sync {
-    /// Height in millimetres needed when drawn `width_mm` wide. Non-finite or
-    /// negative values are treated as 0.
-    fn height(&self, width_mm: f32) -> f32;
-
-    /// Appends the drawing to `ops`.
-    ///
-    /// `origin` is the top-left corner of the reserved area in PDF user space
-    /// (points, y axis pointing *up*, origin at the page's bottom-left), so a
-    /// point `(dx, dy)` millimetres right of and below the corner is at
-    /// `origin.x + mm(dx)`, `origin.y - mm(dy)`. `width_mm` is the reserved
-    /// width. Use [`Fonts::text_ops`] / [`Fonts::font_id`] for text. Wrap
-    /// state changes in `SaveGraphicsState`/`RestoreGraphicsState`.
-    fn draw(&self, ops: &mut Vec<Op>, origin: Point, width_mm: f32, fonts: &Fonts);
-
-    /// Raster images (PNG) the engine places *under* the drawing, positioned
-    /// relative to the reserved area when drawn `width_mm` wide. Embedded
-    /// losslessly (Flate), once per document however often they appear.
-    fn images(&self, _width_mm: f32) -> Vec<PlacedImage> {
-        Vec::new()
-    }
+    /// The drawing laid out `width_mm` wide, text measured and set with
+    /// `fonts` (the one measure and line breaker of pages and pictures).
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement;
 
     /// Alternative text of the drawing (the figure's `/Alt` in tagged PDF:
     /// what a screen reader says instead of the picture).
@@ -264,20 +243,16 @@ pub trait Drawable: Send + Sync {
     }
 }
 
-/// A PNG placed by a [`Drawable`], in millimetres from the top-left corner of
-/// its reserved area.
+/// Where a [`Drawable`]'s frame goes in its reserved area.
 #[derive(Debug, Clone)]
-pub struct PlacedImage {
-    /// PNG bytes (shared: the engine embeds each distinct image once).
-    pub png: Arc<Vec<u8>>,
-    /// Left.
+pub struct FramePlacement {
+    /// The laid-out drawing.
+    pub frame: Arc<crate::render::frame::Frame>,
+    /// Its left edge, in millimetres from the area's left edge.
     pub x_mm: f32,
-    /// Top.
-    pub y_mm: f32,
-    /// Width.
-    pub w_mm: f32,
-    /// Height.
-    pub h_mm: f32,
+    /// Its printed width in millimetres (the frame's `width` units span it;
+    /// its height follows at the same scale).
+    pub width_mm: f32,
 }
 
 impl fmt::Debug for dyn Drawable {

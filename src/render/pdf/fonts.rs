@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use printpdf::{Codepoint, Color, FontId, Op, PdfFontHandle, Pt, Rgb, TextItem, TextMatrix};
+use printpdf::{Color, FontId, Rgb};
 
 use std::sync::Arc;
 
@@ -25,28 +25,6 @@ use super::embed::{EmbedCache, FaceData};
 pub const REPLACEMENT_CHAR: char = '\u{3013}';
 /// Fallback replacement when the font lacks even the geta mark.
 const REPLACEMENT_FALLBACK: char = '?';
-
-/// Face, size and colour for [`Fonts::text_ops`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextStyle {
-    /// Regular or bold face.
-    pub weight: Weight,
-    /// Font size in points.
-    pub size_pt: f32,
-    /// Fill colour; dark grey (the body text colour) when `None`.
-    pub color: Option<Color>,
-}
-
-impl TextStyle {
-    /// Dark grey text in `weight` at `size_pt`.
-    pub fn new(weight: Weight, size_pt: f32) -> TextStyle {
-        TextStyle {
-            weight,
-            size_pt,
-            color: None,
-        }
-    }
-}
 
 /// Which of the two faces to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -260,67 +238,6 @@ impl Fonts {
             .map(|c| face.resolve(c).advance_em)
             .sum::<f32>()
             * size_pt
-    }
-
-    /// Appends the operations that draw `text` on one line with its baseline
-    /// starting at (`x_pt`, `baseline_pt`) in PDF user space (points, origin
-    /// bottom-left), in `style`.
-    ///
-    /// Returns the characters the font lacked; they are drawn as the
-    /// replacement mark, never left blank.
-    pub fn text_ops(
-        &self,
-        ops: &mut Vec<Op>,
-        x_pt: f32,
-        baseline_pt: f32,
-        style: &TextStyle,
-        text: &str,
-    ) -> Vec<char> {
-        let TextStyle {
-            weight,
-            size_pt,
-            color,
-        } = style.clone();
-        let face = self.face(weight);
-        let mut missing = Vec::new();
-        let glyphs: Vec<Codepoint> = text
-            .chars()
-            .filter(|c| !is_invisible(*c))
-            .map(|c| {
-                let g = face.resolve(c);
-                if !g.found {
-                    missing.push(c);
-                }
-                Codepoint {
-                    gid: g.gid,
-                    offset: 0.0,
-                    cid: Some(if g.found {
-                        c.to_string()
-                    } else {
-                        face.replacement_char().to_string()
-                    }),
-                }
-            })
-            .collect();
-        if glyphs.is_empty() {
-            return missing;
-        }
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFillColor {
-            col: color.unwrap_or_else(|| rgb(0.13, 0.13, 0.13)),
-        });
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(face.id.clone()),
-            size: Pt(size_pt),
-        });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x_pt), Pt(baseline_pt)),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        });
-        ops.push(Op::EndTextSection);
-        missing
     }
 
     /// Which face a font id belongs to, and whether it is the face's data

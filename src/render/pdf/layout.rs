@@ -27,111 +27,13 @@ use super::fonts::{Fonts, Weight};
 use super::linebreak::{BOX_BLEED_EM, BaseStyle, Line, Warnings, layout_spans};
 use super::structure::{self, Role};
 use super::style::*;
-
-/// One glyph positioned on a baseline.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct GlyphPos {
-    pub gid: u16,
-    /// The text the glyph stands for (for `/ToUnicode`).
-    pub text: char,
-    /// Absolute x of the glyph origin.
-    pub x: f32,
-    /// Natural advance in pt.
-    pub adv: f32,
-    /// Shows data (a value filled in, the clinic's name in a running head)
-    /// rather than the document's own words; see `writer` for why it
-    /// matters.
-    pub data: bool,
-}
-
-/// A drawing command. Positions are absolute x and y relative to the top of
-/// the strip (or page) the command belongs to.
-#[derive(Debug, Clone)]
-pub(crate) enum Cmd {
-    /// A run of glyphs in one face, size and colour.
-    Glyphs {
-        /// Structure element (0: an artifact).
-        tag: u32,
-        y: f32,
-        size: f32,
-        weight: Weight,
-        color: Rgb,
-        glyphs: Vec<GlyphPos>,
-    },
-    /// A rectangle, optionally rounded, filled and/or stroked.
-    Rect {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        radius: f32,
-        fill: Option<Rgb>,
-        stroke: Option<(Rgb, f32)>,
-    },
-    /// A straight line.
-    Line {
-        x1: f32,
-        y1: f32,
-        x2: f32,
-        y2: f32,
-        color: Rgb,
-        width: f32,
-    },
-    /// A filled circle (list bullet).
-    Disc {
-        cx: f32,
-        cy: f32,
-        r: f32,
-        color: Rgb,
-    },
-    /// A callout icon whose top-left corner is at (x, y).
-    Icon {
-        kind: CalloutKind,
-        x: f32,
-        y: f32,
-        size: f32,
-    },
-    /// A clickable area.
-    Link {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        url: String,
-    },
-    /// A caller-supplied drawing, top-left at (x, y), `w` wide.
-    Custom {
-        /// Structure element (0: an artifact).
-        tag: u32,
-        drawable: Arc<dyn Drawable>,
-        x: f32,
-        y: f32,
-        w: f32,
-    },
-}
-
-impl Cmd {
-    fn shift(&mut self, dy: f32) {
-        match self {
-            Cmd::Glyphs { y, .. }
-            | Cmd::Rect { y, .. }
-            | Cmd::Icon { y, .. }
-            | Cmd::Link { y, .. }
-            | Cmd::Custom { y, .. } => *y += dy,
-            Cmd::Line { y1, y2, .. } => {
-                *y1 += dy;
-                *y2 += dy;
-            }
-            Cmd::Disc { cy, .. } => *cy += dy,
-        }
-    }
-}
+pub(crate) use crate::render::frame::{GlyphPos, Item, Stroke};
 
 /// An unbreakable horizontal slice of content.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Strip {
     pub h: f32,
-    pub cmds: Vec<Cmd>,
+    pub cmds: Vec<Item>,
     /// Baseline and font size of the first text line, where list markers,
     /// tick boxes and callout icons attach.
     pub first_line: Option<(f32, f32)>,
@@ -183,8 +85,8 @@ pub(crate) enum Unit {
 /// and content commands, all in page coordinates.
 #[derive(Debug, Default)]
 pub(crate) struct PageOut {
-    pub under: Vec<(usize, Cmd)>,
-    pub cmds: Vec<Cmd>,
+    pub under: Vec<(usize, Item)>,
+    pub cmds: Vec<Item>,
 }
 
 /// Where a bookmarked heading ended up.
@@ -221,7 +123,7 @@ const EM_ASCENT: f32 = 0.88;
 
 /// Appends the commands that draw `line` with its start at `x` and its
 /// baseline at `baseline` (strip coordinates).
-pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32, baseline: f32) {
+pub(crate) fn draw_line(cmds: &mut Vec<Item>, line: &Line, spans: &[Span], x: f32, baseline: f32) {
     let items = &line.items;
     // Span decorations first (they sit behind the glyphs).
     let mut i = 0;
@@ -243,7 +145,8 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
         let h = 1.2 * s;
         match spans.get(si).map(|sp| &sp.style) {
             Some(SpanStyle::Value) => {
-                cmds.push(Cmd::Rect {
+                cmds.push(Item::Rect {
+                    class: "",
                     x: x0,
                     y: top,
                     w: x1 - x0,
@@ -252,7 +155,7 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
                     fill: Some(VALUE_BG),
                     stroke: None,
                 });
-                cmds.push(Cmd::Line {
+                cmds.push(Item::Line {
                     x1: x0,
                     y1: top + h - 0.3,
                     x2: x1,
@@ -261,7 +164,8 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
                     width: 0.6,
                 });
             }
-            Some(SpanStyle::Code) => cmds.push(Cmd::Rect {
+            Some(SpanStyle::Code) => cmds.push(Item::Rect {
+                class: "",
                 x: x0,
                 y: top,
                 w: x1 - x0,
@@ -272,7 +176,7 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
             }),
             Some(SpanStyle::Link { url }) => {
                 let uy = baseline + 0.11 * s;
-                cmds.push(Cmd::Line {
+                cmds.push(Item::Line {
                     x1: x0,
                     y1: uy,
                     x2: x1,
@@ -280,7 +184,7 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
                     color: LINK,
                     width: 0.5,
                 });
-                cmds.push(Cmd::Link {
+                cmds.push(Item::Link {
                     x: x0,
                     y: top,
                     w: x1 - x0,
@@ -314,7 +218,8 @@ pub(crate) fn draw_line(cmds: &mut Vec<Cmd>, line: &Line, spans: &[Span], x: f32
             });
             j += 1;
         }
-        cmds.push(Cmd::Glyphs {
+        cmds.push(Item::Glyphs {
+            class: "",
             tag: 0,
             y: baseline,
             size: a.size,
@@ -535,7 +440,8 @@ impl Layouter<'_> {
             mark_data(&mut strip.cmds[from..]);
         }
         y += 5.0;
-        strip.cmds.push(Cmd::Rect {
+        strip.cmds.push(Item::Rect {
+            class: "",
             x,
             y,
             w,
@@ -604,7 +510,8 @@ impl Layouter<'_> {
                     self.warnings,
                 );
                 let h = lines.len().max(1) as f32 * lh + 2.0 * pad_v;
-                strip.cmds.push(Cmd::Rect {
+                strip.cmds.push(Item::Rect {
+                    class: "",
                     x,
                     y: 0.0,
                     w,
@@ -638,7 +545,8 @@ impl Layouter<'_> {
                     let bw = nl.width + bsize * 0.9;
                     let bh = size * 1.3;
                     let top = first_bl - EM_ASCENT * size - (bh - size) / 2.0;
-                    strip.cmds.push(Cmd::Rect {
+                    strip.cmds.push(Item::Rect {
+                        class: "",
                         x,
                         y: top,
                         w: bw,
@@ -671,7 +579,7 @@ impl Layouter<'_> {
                     draw_line(&mut strip.cmds, line, &spans, tx, first_bl + i as f32 * lh);
                 }
                 let h = lines.len().max(1) as f32 * lh + 4.0;
-                strip.cmds.push(Cmd::Line {
+                strip.cmds.push(Item::Line {
                     x1: x,
                     y1: h - 0.5,
                     x2: x + w,
@@ -708,7 +616,8 @@ impl Layouter<'_> {
                     draw_line(&mut strip.cmds, line, &spans, x + 8.0, bl);
                 }
                 let h = lines.len().max(1) as f32 * lh;
-                strip.cmds.push(Cmd::Rect {
+                strip.cmds.push(Item::Rect {
+                    class: "",
                     x,
                     y: 2.0,
                     w: 3.0,
@@ -796,11 +705,13 @@ impl Layouter<'_> {
                             let lx = x + marker_w - size * 0.5 - line.width;
                             draw_line(&mut strip.cmds, &line, &[Span::normal(label)], lx, bl);
                         }
-                        None => strip.cmds.push(Cmd::Disc {
+                        None => strip.cmds.push(Item::Circle {
+                            class: "",
                             cx: x + size * 0.45,
                             cy: bl - sz * 0.33,
                             r: sz * 0.15,
-                            color: ACCENT,
+                            fill: Some(ACCENT),
+                            stroke: None,
                         }),
                     }
                 })
@@ -827,14 +738,15 @@ impl Layouter<'_> {
                     Ctx { para_gap: 0.0 },
                     |strip, bl, sz| {
                         let top = bl - EM_ASCENT * sz + (sz - boxw) / 2.0;
-                        strip.cmds.push(Cmd::Rect {
+                        strip.cmds.push(Item::Rect {
+                            class: "",
                             x: x + 1.0,
                             y: top,
                             w: boxw,
                             h: boxw,
                             radius: 1.2,
                             fill: Some(WHITE),
-                            stroke: Some((MUTED, 0.9)),
+                            stroke: Some(Stroke::solid(MUTED, 0.9)),
                         });
                     },
                 )
@@ -843,28 +755,32 @@ impl Layouter<'_> {
         self.gap(BLOCK_GAP);
     }
 
-    /// The strip of a drawing `w` wide (at most a page tall).
+    /// The strip of a drawing `w` wide (at most a page tall): its frame, a
+    /// sub-frame placed on the page.
     fn drawing(&mut self, d: &Arc<dyn Drawable>, x: f32, w: f32) -> Strip {
-        let h_mm = d.height(to_mm(w));
-        let mut h = if h_mm.is_finite() {
-            mm(h_mm).max(0.0)
+        let p = d.frame(to_mm(w), self.fonts);
+        let scale = if p.frame.width > 0.0 && p.width_mm.is_finite() {
+            mm(p.width_mm).max(0.0) / p.frame.width
         } else {
             0.0
         };
+        let full = p.frame.height * scale;
+        let mut h = if full.is_finite() { full.max(0.0) } else { 0.0 };
         if h > body_height() {
             self.warnings.push(format!(
-                "custom drawing is {h_mm:.0} mm tall, taller than a page; it is clipped"
+                "custom drawing is {:.0} mm tall, taller than a page; it is clipped",
+                to_mm(h)
             ));
             h = body_height();
         }
         Strip {
             h,
-            cmds: vec![Cmd::Custom {
+            cmds: vec![Item::Group {
                 tag: 0,
-                drawable: Arc::clone(d),
-                x,
+                x: x + mm(p.x_mm),
                 y: 0.0,
-                w,
+                scale,
+                frame: p.frame,
             }],
             ..Strip::default()
         }
@@ -925,7 +841,7 @@ impl Layouter<'_> {
                 draw_line(&mut strip.cmds, line, &spans, ix, bl);
             }
             let bl0 = (lh - size) / 2.0 + EM_ASCENT * size;
-            strip.cmds.push(Cmd::Icon {
+            strip.cmds.push(Item::Icon {
                 kind,
                 x: icon_x,
                 y: bl0 - EM_ASCENT * size - (icon - size) / 2.0,
@@ -943,7 +859,7 @@ impl Layouter<'_> {
             self.blocks(body, bx, (w - (bx - x) - pad_r).max(size * 4.0), ctx);
         } else {
             self.indented_item(body, ix, iw, ctx, |strip, bl, sz| {
-                strip.cmds.push(Cmd::Icon {
+                strip.cmds.push(Item::Icon {
                     kind,
                     x: icon_x,
                     y: bl - EM_ASCENT * sz - (icon - sz) / 2.0,
@@ -1089,7 +1005,8 @@ impl Layouter<'_> {
                 };
                 if let Some(fill) = tint {
                     // Leave the rule above (drawn by the previous row) visible.
-                    strip.cmds.push(Cmd::Rect {
+                    strip.cmds.push(Item::Rect {
+                        class: "",
                         x: xs[c],
                         y: 0.35,
                         w: xs[c + 1] - xs[c],
@@ -1113,7 +1030,7 @@ impl Layouter<'_> {
                 structure::claim(&mut strip.cmds[before..], cell_ids[c]);
             }
             // Borders: verticals, bottom, and the top for the header.
-            let rule = |x1, y1, x2, y2| Cmd::Line {
+            let rule = |x1, y1, x2, y2| Item::Line {
                 x1,
                 y1,
                 x2,
@@ -1127,7 +1044,7 @@ impl Layouter<'_> {
             let right = xs[ncols];
             if header {
                 strip.cmds.push(rule(xs[0], 0.0, right, 0.0));
-                strip.cmds.push(Cmd::Line {
+                strip.cmds.push(Item::Line {
                     x1: xs[0],
                     y1: h,
                     x2: right,
@@ -1288,7 +1205,8 @@ impl Paginator {
         let page = self.page();
         page.under.push((
             depth,
-            Cmd::Rect {
+            Item::Rect {
+                class: "",
                 x: d.x,
                 y: top,
                 w: d.w,
@@ -1300,7 +1218,8 @@ impl Paginator {
         ));
         page.under.push((
             depth,
-            Cmd::Rect {
+            Item::Rect {
+                class: "",
                 x: d.x,
                 y: top,
                 w: 3.0,
@@ -1567,13 +1486,13 @@ pub(crate) fn running_heads(
     total: usize,
     fonts: &Fonts,
     warnings: &mut Warnings,
-) -> Vec<Cmd> {
+) -> Vec<Item> {
     let mut cmds = Vec::new();
     let x0 = body_left();
     let w = body_width();
     let x1 = x0 + w;
     let size = HEADER_SIZE;
-    let put = |cmds: &mut Vec<Cmd>,
+    let put = |cmds: &mut Vec<Item>,
                text: &str,
                max_w: f32,
                right: bool,
@@ -1603,7 +1522,7 @@ pub(crate) fn running_heads(
         warnings,
     );
     put(&mut cmds, &doc.header_right, right_w, true, hy, warnings);
-    let rule = |y: f32| Cmd::Line {
+    let rule = |y: f32| Item::Line {
         x1: x0,
         y1: y,
         x2: x1,
@@ -1629,9 +1548,9 @@ pub(crate) fn running_heads(
 }
 
 /// Marks the glyphs of `cmds` as showing data.
-fn mark_data(cmds: &mut [Cmd]) {
+fn mark_data(cmds: &mut [Item]) {
     for c in cmds {
-        if let Cmd::Glyphs { glyphs, .. } = c {
+        if let Item::Glyphs { glyphs, .. } = c {
             for g in glyphs {
                 g.data = true;
             }

@@ -669,3 +669,139 @@ pub(crate) fn layout_spans(
     let p = prepare(spans, base, fonts, warnings);
     break_lines(&p, width, justify, fonts)
 }
+
+/// The one text measure of pages and pictures: plain text measured with the
+/// faces' real advances (`hmtx`) and broken into lines by this module's
+/// JLREQ rules (UAX #14, kinsoku with oidashi, words kept whole), never
+/// justified. Picture layout ([`crate::scene`]) sets every label with it, so
+/// a picture breaks its lines where the handout's text would, and the PDF
+/// and the SVG of a picture show the same lines.
+#[derive(Clone, Copy)]
+pub struct Measure<'a> {
+    fonts: &'a Fonts,
+}
+
+impl std::fmt::Debug for Measure<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Measure").field(self.fonts).finish()
+    }
+}
+
+impl<'a> Measure<'a> {
+    /// Measures with `fonts`.
+    pub fn new(fonts: &'a Fonts) -> Self {
+        Self { fonts }
+    }
+
+    /// The faces measured with.
+    pub fn fonts(&self) -> &'a Fonts {
+        self.fonts
+    }
+
+    /// Advance width of `text` on one line at `size` (any unit: the result
+    /// is in the unit of `size`), in the regular face.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        self.width_in(text, size, false)
+    }
+
+    /// Like [`Measure::width`], in the bold face when `bold`.
+    pub fn width_in(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.fonts.measure(weight(bold), text, size)
+    }
+
+    /// Breaks `text` into lines no wider than `max` at `size`: explicit
+    /// newlines start new lines, blank lines are dropped, each line is
+    /// trimmed. A line is wider than `max` only when one character is.
+    pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+        self.wrap_in(text, size, max, false)
+    }
+
+    /// Like [`Measure::wrap`], in the bold face when `bold`.
+    pub fn wrap_in(&self, text: &str, size: f32, max: f32, bold: bool) -> Vec<String> {
+        let base = BaseStyle {
+            size,
+            weight: weight(bold),
+            color: TEXT,
+        };
+        let mut warnings = Warnings::default();
+        let mut out = Vec::new();
+        for para in text.split('\n') {
+            let para = para.trim();
+            if para.is_empty() {
+                continue;
+            }
+            let spans = [Span::normal(para)];
+            let p = prepare(&spans, &base, self.fonts, &mut warnings);
+            for line in break_lines(&p, max, false, self.fonts) {
+                let s: String = line.items.iter().map(|i| i.atom.orig).collect();
+                let s = s.trim();
+                if !s.is_empty() {
+                    out.push(s.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// `text` cut to fit `max` at `size`, ending with … when cut.
+    pub fn ellipsize(&self, text: &str, size: f32, max: f32) -> String {
+        if self.width(text, size) <= max {
+            return text.to_string();
+        }
+        let face = self.fonts.face(Weight::Regular);
+        let budget = max - self.width("…", size);
+        let mut out = String::new();
+        let mut w = 0.0;
+        for c in text.chars() {
+            let cw = if is_invisible(c) {
+                0.0
+            } else {
+                face.resolve(c).advance_em * size
+            };
+            if w + cw > budget {
+                break;
+            }
+            w += cw;
+            out.push(c);
+        }
+        out.push('…');
+        out
+    }
+}
+
+impl Measure<'_> {
+    /// `text` set on one line from `x` at `size`: the glyphs of the face
+    /// (the replacement mark for characters no font has) at their natural
+    /// advances. `data`: the text shows the clinic's data.
+    pub(crate) fn glyphs(
+        &self,
+        text: &str,
+        size: f32,
+        bold: bool,
+        x: f32,
+        data: bool,
+    ) -> Vec<crate::render::frame::GlyphPos> {
+        let face = self.fonts.face(weight(bold));
+        let mut x = x;
+        text.chars()
+            .filter(|c| !is_invisible(*c) && *c != '\n')
+            .map(|c| {
+                let g = face.resolve(c);
+                let adv = g.advance_em * size;
+                let pos = crate::render::frame::GlyphPos {
+                    gid: g.gid,
+                    text: if g.found { c } else { face.replacement_text() },
+                    x,
+                    adv,
+                    data,
+                };
+                x += adv;
+                pos
+            })
+            .collect()
+    }
+}
+
+fn weight(bold: bool) -> Weight {
+    if bold { Weight::Bold } else { Weight::Regular }
+}

@@ -11,7 +11,7 @@
 //! * `writer` — pages to printpdf operations, fonts, images, outline,
 //!   `/Lang` and metadata.
 //! * `content` — compact content streams from those operations.
-//! * `file` — stream compression (`flate2`) and a trailer `/ID` hashed from
+//! * `file` — stream compression (`libdeflater`) and a trailer `/ID` hashed from
 //!   the content (same input, same bytes); `pdf-writer` writes the objects.
 //! * `image` — lossless raster images, encoded once per process.
 //! * `embed` — font reading (`skrifa`) and lossless subsetting (`skera`).
@@ -54,9 +54,9 @@ mod structure;
 mod style;
 mod writer;
 
-pub use doc::{Block, CalloutKind, Column, Document, Drawable, PlacedImage, Span, SpanStyle};
-pub use fonts::{Fonts, REPLACEMENT_CHAR, TextStyle, Weight};
-pub use linebreak::{no_line_end, no_line_start};
+pub use doc::{Block, CalloutKind, Column, Document, Drawable, FramePlacement, Span, SpanStyle};
+pub use fonts::{Fonts, REPLACEMENT_CHAR, Weight};
+pub use linebreak::{Measure, no_line_end, no_line_start};
 
 /// Errors of the PDF engine. Layout itself never fails; only unusable fonts
 /// and serialisation problems are errors.
@@ -102,6 +102,20 @@ pub fn render(doc: &Document, fonts: &Fonts) -> Result<Rendered, PdfError> {
         bytes,
         pages: total,
         warnings: warnings.list,
+    })
+}
+
+/// The default theme's fonts, parsed once, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_fonts() -> &'static Fonts {
+    static FONTS: std::sync::OnceLock<Fonts> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| {
+        let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
+        let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
+        match Fonts::from_bytes(regular, bold) {
+            Ok(f) => f,
+            Err(e) => panic!("vendored fonts must parse: {e}"),
+        }
     })
 }
 

@@ -7,7 +7,7 @@
 
 use pdf_writer::types::StructRole;
 
-use super::layout::{Cmd, Unit};
+use super::layout::{Item, Unit};
 
 /// The kind of a structure element (standard PDF 1.7 structure types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,10 +106,10 @@ impl Tree {
 }
 
 /// Gives every not yet tagged glyph run and drawing in `cmds` to `id`.
-pub(crate) fn claim(cmds: &mut [Cmd], id: u32) {
+pub(crate) fn claim(cmds: &mut [Item], id: u32) {
     for c in cmds {
         match c {
-            Cmd::Glyphs { tag, .. } | Cmd::Custom { tag, .. } if *tag == 0 => *tag = id,
+            Item::Glyphs { tag, .. } | Item::Group { tag, .. } if *tag == 0 => *tag = id,
             _ => {}
         }
     }
@@ -125,9 +125,9 @@ pub(crate) fn claim_units(units: &mut [Unit], id: u32) {
 }
 
 /// Makes every command of `cmds` an artifact (a repeated table header).
-pub(crate) fn release(cmds: &mut [Cmd]) {
+pub(crate) fn release(cmds: &mut [Item]) {
     for c in cmds {
-        if let Cmd::Glyphs { tag, .. } | Cmd::Custom { tag, .. } = c {
+        if let Item::Glyphs { tag, .. } | Item::Group { tag, .. } = c {
             *tag = 0;
         }
     }

@@ -54,20 +54,7 @@ pub(crate) const BLOCK_GAP: f32 = 5.0;
 
 // --- colours -------------------------------------------------------------------
 
-/// An RGB colour with components in 0.0–1.0.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Rgb(pub f32, pub f32, pub f32);
-
-impl Rgb {
-    /// From 0xRRGGBB.
-    pub(crate) const fn hex(v: u32) -> Rgb {
-        Rgb(
-            ((v >> 16) & 0xFF) as f32 / 255.0,
-            ((v >> 8) & 0xFF) as f32 / 255.0,
-            (v & 0xFF) as f32 / 255.0,
-        )
-    }
-}
+pub use crate::render::frame::Rgb;
 
 pub(crate) const TEXT: Rgb = Rgb::hex(0x222222);
 pub(crate) const MUTED: Rgb = Rgb::hex(0x5f6368);

@@ -1,23 +1,15 @@
 //! Tests of the PDF engine: line breaking (kinsoku, unsplittable words, soft
 //! breaks), pagination rules and end-to-end rendering of awkward documents.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use super::layout::{self, Cmd, PageOut, Unit};
+use super::layout::{self, Item, PageOut, Unit};
 use super::linebreak::{BaseStyle, Line, Warnings, layout_spans};
 use super::style::{BODY_BOTTOM_MM, BODY_TOP_MM, TEXT, mm};
 use super::*;
 
 fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
-        let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
-        match Fonts::from_bytes(regular, bold) {
-            Ok(f) => f,
-            Err(e) => panic!("vendored fonts must parse: {e}"),
-        }
-    })
+    test_fonts()
 }
 
 fn base() -> BaseStyle {
@@ -325,7 +317,7 @@ fn page_text(page: &PageOut) -> String {
     page.cmds
         .iter()
         .filter_map(|c| match c {
-            Cmd::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.text).collect::<String>()),
+            Item::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.text).collect::<String>()),
             _ => None,
         })
         .collect()
@@ -417,19 +409,37 @@ fn callouts_move_whole_to_the_next_page() {
     );
 }
 
+/// A drawing `height_mm` tall at any width, with one line of text.
+fn drawn(width_mm: f32, height_mm: f32, text: &str, fonts: &Fonts) -> FramePlacement {
+    use crate::render::frame::{Frame, Item as F};
+    let items = if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![F::Glyphs {
+            tag: 0,
+            class: "",
+            y: 12.0,
+            size: 10.0,
+            weight: Weight::Bold,
+            color: TEXT,
+            glyphs: Measure::new(fonts).glyphs(text, 10.0, true, 0.0, false),
+        }]
+    };
+    FramePlacement {
+        frame: Arc::new(Frame {
+            width: mm(width_mm),
+            height: mm(height_mm),
+            items,
+        }),
+        x_mm: 0.0,
+        width_mm,
+    }
+}
+
 struct Frame;
 impl Drawable for Frame {
-    fn height(&self, _width_mm: f32) -> f32 {
-        30.0
-    }
-    fn draw(&self, ops: &mut Vec<printpdf::Op>, origin: printpdf::Point, _w: f32, fonts: &Fonts) {
-        fonts.text_ops(
-            ops,
-            origin.x.0,
-            origin.y.0 - 12.0,
-            &TextStyle::new(Weight::Bold, 10.0),
-            "図の説明",
-        );
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
+        drawn(width_mm, 30.0, "図の説明", fonts)
     }
     fn alt(&self) -> Option<String> {
         Some("申請画面の図".into())
@@ -864,10 +874,9 @@ fn values_are_not_padded_with_western_spaces() {
 
 struct Tall(f32);
 impl Drawable for Tall {
-    fn height(&self, _width_mm: f32) -> f32 {
-        self.0
+    fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
+        drawn(width_mm, self.0, "", fonts)
     }
-    fn draw(&self, _ops: &mut Vec<printpdf::Op>, _o: printpdf::Point, _w: f32, _f: &Fonts) {}
 }
 
 fn heading2(n: &str) -> Block {
@@ -1038,4 +1047,183 @@ fn glyphs_of_data_and_words_in_one_run_keep_their_positions() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("山田医院の申請"), "{text}");
     assert!(text.contains("山田医院 様"), "{text}");
+}
+
+#[test]
+fn bold_text_in_the_fallback_font_is_set_in_synthetic_bold() {
+    let path = std::path::Path::new(crate::config::DEFAULT_FALLBACK_FONT);
+    if !path.is_file() {
+        // fonts-noto-cjk is installed by CI (.ci/run), where this runs.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} missing",
+            path.display()
+        );
+        return;
+    }
+    let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
+    let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
+    let fonts = Fonts::from_bytes(regular, bold)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_fallback(path);
+    // 𠮷 is outside BIZ UDGothic: set in the fallback, once bold, once not.
+    let content = |span: Span| {
+        let doc = Document {
+            title: "手引き".into(),
+            blocks: vec![Block::Paragraph(vec![Span::normal("氏名 "), span])],
+            ..Document::default()
+        };
+        let out = render(&doc, &fonts).unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        String::from_utf8_lossy(&with_streams_inflated(&out.bytes)).into_owned()
+    };
+    let bold = content(Span::bold("𠮷野"));
+    let regular = content(Span::normal("𠮷野"));
+    // Fill and stroke (2 Tr) around the fallback's run, back to fill (0 Tr).
+    let at = bold
+        .find("2 Tr")
+        .unwrap_or_else(|| panic!("no synthetic bold: {bold}"));
+    assert!(
+        bold[..at].contains("/F "),
+        "the run is in the fallback: {bold}"
+    );
+    assert!(bold[at..].contains("0 Tr"), "{bold}");
+    assert!(!regular.contains("2 Tr"), "regular stays filled only");
+}
+
+/// Pictures and pages share one measure and one line breaker: a label wrapped
+/// for a picture breaks where the same text set on a page does, with no line
+/// starting with a closing mark or ending with an opening one.
+#[test]
+fn pictures_break_lines_where_pages_do() {
+    let m = Measure::new(fonts());
+    let s = "回線契約時(光コラボレーション契約時)にNTT又は光コラボ事業者から送付されている「お客さまID」の種類を選択し、CAF1253000113のように入力してください。";
+    for max in [60.0, 75.0, 90.0, 130.0, 200.0, 333.0] {
+        let lines = m.wrap(s, 10.0, max);
+        assert_eq!(lines.concat(), s, "no text lost at {max}");
+        let page: Vec<String> = layout_spans(
+            &[Span::normal(s)],
+            &base(),
+            max,
+            false,
+            fonts(),
+            &mut Warnings::default(),
+        )
+        .iter()
+        .map(|l| l.items.iter().map(|i| i.atom.orig).collect())
+        .collect();
+        assert_eq!(lines, page, "same breaks at {max}");
+        for l in &lines {
+            assert!(m.width(l, 10.0) <= max + 0.01, "{l} wider than {max}");
+            let (first, last) = (l.chars().next().unwrap(), l.chars().last().unwrap());
+            assert!(!no_line_start(first), "line starts with {first}: {l}");
+            assert!(!no_line_end(last), "line ends with {last}: {l}");
+        }
+    }
+    // Real advances: Latin is half an em in BIZ UDGothic, kana a full em.
+    assert_eq!(m.width("CAF1253000113", 10.0), 65.0);
+    assert_eq!(m.width("お客さまID", 10.0), 50.0);
+    let cut = m.ellipsize(
+        "https://shinsei.iryohokenjyoho-portalsite.jp/pc/",
+        10.0,
+        100.0,
+    );
+    assert!(cut.ends_with('…') && m.width(&cut, 10.0) <= 100.0);
+    assert_eq!(
+        m.wrap("あいう\n\n  えお ", 10.0, 100.0),
+        vec!["あいう", "えお"]
+    );
+}
+
+/// A drawing that is a frame of the display list (a picture).
+struct FramePic(Arc<crate::render::frame::Frame>);
+
+impl Drawable for FramePic {
+    fn frame(&self, width_mm: f32, _fonts: &Fonts) -> FramePlacement {
+        FramePlacement {
+            frame: self.0.clone(),
+            x_mm: 10.0,
+            width_mm: width_mm - 20.0,
+        }
+    }
+
+    fn alt(&self) -> Option<String> {
+        Some("申請画面の図".into())
+    }
+}
+
+/// A picture is a sub-frame of the page: placed and scaled where its area
+/// is, tagged as one figure (its text inside the figure's marked content),
+/// drawn by the page writer under one `cm` with the same glyph, path and
+/// dash operators as the page.
+#[test]
+fn a_picture_is_a_sub_frame_placed_on_the_page() {
+    use crate::render::frame::{Frame, Item as F, Rgb, Stroke as S};
+    let m = Measure::new(fonts());
+    let frame = Arc::new(Frame {
+        width: 200.0,
+        height: 100.0,
+        items: vec![
+            F::Rect {
+                class: "chrome",
+                x: 1.0,
+                y: 1.0,
+                w: 198.0,
+                h: 98.0,
+                radius: 6.0,
+                fill: None,
+                stroke: Some(S {
+                    color: Rgb::hex(0xc77700),
+                    width: 2.0,
+                    dash: Some((5.0, 3.0)),
+                }),
+            },
+            F::Glyphs {
+                tag: 0,
+                class: "value",
+                y: 50.0,
+                size: 12.0,
+                weight: Weight::Regular,
+                color: TEXT,
+                glyphs: m.glyphs("CAF1253000113", 12.0, false, 20.0, true),
+            },
+        ],
+    });
+    let doc = Document {
+        title: "図".into(),
+        blocks: vec![Block::Custom(Arc::new(FramePic(frame.clone())))],
+        ..Document::default()
+    };
+    let mut warnings = Warnings::default();
+    let (units, nodes) = layout::layout_document(&doc, fonts(), &mut warnings);
+    let p = layout::paginate(units, &mut warnings);
+    let groups: Vec<_> = p.pages[0]
+        .cmds
+        .iter()
+        .filter_map(|c| match c {
+            Item::Group { tag, x, scale, .. } => Some((*tag, *x, *scale)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(groups.len(), 1);
+    let (tag, x, scale) = groups[0];
+    let node = &nodes[tag as usize - 1];
+    assert_eq!(node.role, structure::Role::Figure);
+    assert_eq!(node.alt.as_deref(), Some("申請画面の図"));
+    assert!((x - layout::body_left() - mm(10.0)).abs() < 0.01);
+    assert!((scale * 200.0 - (layout::body_width() - mm(20.0))).abs() < 0.01);
+
+    let out = render(&doc, fonts()).expect("pdf");
+    let lop = lopdf::Document::load_mem(&out.bytes).expect("parse");
+    let page = *lop.get_pages().values().next().expect("a page");
+    let content = String::from_utf8_lossy(&lop.get_page_content(page)).into_owned();
+    let bdc = content.find("/Figure").expect("figure marked content");
+    let bdc = content[bdc..].find("BDC").expect("opened") + bdc;
+    let cm = content[bdc..].find(" cm").expect("one cm for the frame") + bdc;
+    let dash = content[cm..].find(" d").expect("the dashed outline") + cm;
+    let tj = content[cm..].find("Tj").expect("the glyph run") + cm;
+    let emc = content[bdc..].find("EMC").expect("closed") + bdc;
+    assert!(dash < emc && tj < emc, "drawn inside the figure: {content}");
+    // No marked content of its own inside the figure.
+    assert!(!content[bdc + 3..emc].contains("BDC") && !content[bdc + 3..emc].contains("BMC"));
 }

@@ -19,10 +19,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, DictItem, FontId, Line, LineCapStyle,
+    Actions, BorderArray, Codepoint, ColorArray, CurTransMat, DictItem, FontId, Line, LineCapStyle,
     LineDashPattern, LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point,
-    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder, XObjectId,
-    XObjectTransform,
+    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
+    XObjectId, XObjectTransform,
 };
 
 use pdf_writer::types::{
@@ -40,10 +40,10 @@ use super::file::{PdfFile, deflate};
 use super::fonts::{Face, Fallback};
 use super::fonts::{Fonts, Weight, rgb};
 use super::image;
-use super::layout::{Cmd, GlyphPos, PageOut, PlacedMark, callout_colors};
+use super::layout::{GlyphPos, Item, PageOut, PlacedMark, Stroke, callout_colors};
 use super::linebreak::Warnings;
 use super::structure::Node;
-use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, TEXT, WHITE, mm, to_mm};
+use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, WHITE, mm};
 
 fn page_h() -> f32 {
     mm(PAGE_H_MM)
@@ -60,10 +60,12 @@ fn col(c: Rgb) -> printpdf::Color {
     rgb(c.0, c.1, c.2)
 }
 
-fn pt(x: f32, y_down: f32) -> Point {
+/// The point `(x, y_down)` of a page (`flip` = the page height) or of a
+/// frame drawn under its own `cm` (`flip` = 0).
+fn at(flip: f32, x: f32, y_down: f32) -> Point {
     Point {
         x: Pt(r2(x)),
-        y: Pt(r2(page_h() - y_down)),
+        y: Pt(r2(flip - y_down)),
     }
 }
 
@@ -84,7 +86,14 @@ struct Pen<'a> {
     fill: Option<Rgb>,
     stroke: Option<Rgb>,
     width: Option<f32>,
+    dash: Option<Option<(f32, f32)>>,
     font: Option<(Weight, f32)>,
+    /// y of the coordinate system's top edge: the page height, or 0 inside
+    /// a frame drawn under its own `cm`.
+    flip: f32,
+    /// Inside a sub-frame: its content belongs to the frame's structure
+    /// element, so glyph runs open no marked content of their own.
+    nested: bool,
     /// The document's structure elements.
     nodes: &'a [Node],
     /// Per marked-content id on this page: its structure element.
@@ -92,6 +101,10 @@ struct Pen<'a> {
 }
 
 impl Pen<'_> {
+    fn pt(&self, x: f32, y_down: f32) -> Point {
+        at(self.flip, x, y_down)
+    }
+
     /// Opens the marked content of structure element `tag` (an artifact
     /// when 0).
     fn begin_tag(&mut self, tag: u32) {
@@ -121,15 +134,59 @@ impl Pen<'_> {
     }
 
     fn stroke(&mut self, c: Rgb, w: f32) {
-        if self.stroke != Some(c) {
-            self.ops.push(Op::SetOutlineColor { col: col(c) });
-            self.stroke = Some(c);
+        self.outline(&Stroke::solid(c, w));
+    }
+
+    fn outline(&mut self, s: &Stroke) {
+        if self.stroke != Some(s.color) {
+            self.ops.push(Op::SetOutlineColor { col: col(s.color) });
+            self.stroke = Some(s.color);
         }
-        let w = r2(w);
+        let w = r2(s.width);
         if self.width != Some(w) {
             self.ops.push(Op::SetOutlineThickness { pt: Pt(w) });
             self.width = Some(w);
         }
+        // Unknown after a restore: set again (the content encoder drops
+        // what is already in force).
+        if self.dash != Some(s.dash) {
+            let pattern = match s.dash {
+                Some((d, g)) => LineDashPattern::new(0.0, &[d, g]),
+                None => LineDashPattern::solid(),
+            };
+            self.ops.push(Op::SetLineDashPattern { dash: pattern });
+        }
+        self.dash = Some(s.dash);
+    }
+
+    /// Sets fill and outline; the painting mode, if anything is painted.
+    fn paint(&mut self, fill: Option<Rgb>, stroke: Option<&Stroke>) -> Option<PaintMode> {
+        match (fill, stroke) {
+            (Some(f), Some(s)) => {
+                self.fill(f);
+                self.outline(s);
+                Some(PaintMode::FillStroke)
+            }
+            (Some(f), None) => {
+                self.fill(f);
+                Some(PaintMode::Fill)
+            }
+            (None, Some(s)) => {
+                self.outline(s);
+                Some(PaintMode::Stroke)
+            }
+            (None, None) => None,
+        }
+    }
+
+    fn polygon(&mut self, points: Vec<LinePoint>, mode: PaintMode) {
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing { points }],
+                mode,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
     }
 
     fn font(&mut self, weight: Weight, size: f32) {
@@ -153,18 +210,13 @@ impl Pen<'_> {
         self.fill = None;
         self.stroke = None;
         self.width = None;
+        self.dash = None;
         self.font = None;
     }
 
     fn fill_shape(&mut self, points: Vec<LinePoint>, color: Rgb) {
         self.fill(color);
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![PolygonRing { points }],
-                mode: PaintMode::Fill,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
+        self.polygon(points, PaintMode::Fill);
     }
 
     fn stroke_line(&mut self, points: Vec<Point>, color: Rgb, width: f32) {
@@ -181,9 +233,17 @@ impl Pen<'_> {
 /// Bézier constant for quarter circles.
 const KAPPA: f32 = 0.552_284_8;
 
-/// Closed outline of a rounded rectangle (page coordinates, y down). It
-/// starts where the top edge ends, so the closing operator draws that edge.
-fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Vec<LinePoint> {
+/// Closed outline of a rounded rectangle (y down, see [`at`]). It starts
+/// where the top edge ends, so the closing operator draws that edge; or,
+/// with `top_first`, where the top edge starts (a dashed outline's pattern
+/// starts there).
+fn rounded_rect(
+    flip: f32,
+    (x, y, w, h): (f32, f32, f32, f32),
+    r: f32,
+    top_first: bool,
+) -> Vec<LinePoint> {
+    let pt = |x, y| at(flip, x, y);
     let r = r.min(w / 2.0).min(h / 2.0).max(0.0);
     if r <= 0.01 {
         return vec![
@@ -194,7 +254,11 @@ fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Vec<LinePoint> {
         ];
     }
     let k = r * KAPPA;
-    vec![
+    let mut pts = Vec::with_capacity(17);
+    if top_first {
+        pts.push(lp(pt(x + r, y), false));
+    }
+    pts.extend([
         lp(pt(x + w - r, y), false),
         lp(pt(x + w - r + k, y), true),
         lp(pt(x + w, y + r - k), true),
@@ -211,10 +275,13 @@ fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Vec<LinePoint> {
         lp(pt(x, y + r - k), true),
         lp(pt(x + r - k, y), true),
         lp(pt(x + r, y), false),
-    ]
+    ]);
+    pts
 }
 
-fn circle(cx: f32, cy: f32, r: f32) -> Vec<LinePoint> {
+/// Closed outline of a circle as four Bézier quarters (y down, see [`at`]).
+fn circle(flip: f32, cx: f32, cy: f32, r: f32) -> Vec<LinePoint> {
+    let pt = |x, y| at(flip, x, y);
     let k = r * KAPPA;
     vec![
         lp(pt(cx + r, cy), false),
@@ -249,9 +316,9 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
         CalloutKind::Warning => {
             // Rounded-looking triangle: fill plus a round-joined stroke.
             let tri = vec![
-                lp(pt(cx, y + s * 0.06), false),
-                lp(pt(x + s * 0.98, y + s * 0.92), false),
-                lp(pt(x + s * 0.02, y + s * 0.92), false),
+                lp(pen.pt(cx, y + s * 0.06), false),
+                lp(pen.pt(x + s * 0.98, y + s * 0.92), false),
+                lp(pen.pt(x + s * 0.02, y + s * 0.92), false),
             ];
             pen.stroke(color, s * 0.08);
             pen.fill(color);
@@ -263,42 +330,42 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
                 },
             });
             pen.stroke_line(
-                vec![pt(cx, y + s * 0.36), pt(cx, y + s * 0.62)],
+                vec![pen.pt(cx, y + s * 0.36), pen.pt(cx, y + s * 0.62)],
                 WHITE,
                 s * 0.11,
             );
-            pen.fill_shape(circle(cx, y + s * 0.77, s * 0.065), WHITE);
+            pen.fill_shape(circle(pen.flip, cx, y + s * 0.77, s * 0.065), WHITE);
         }
         CalloutKind::Info => {
-            pen.fill_shape(circle(cx, cy, r), color);
-            pen.fill_shape(circle(cx, y + s * 0.28, s * 0.07), WHITE);
+            pen.fill_shape(circle(pen.flip, cx, cy, r), color);
+            pen.fill_shape(circle(pen.flip, cx, y + s * 0.28, s * 0.07), WHITE);
             pen.stroke_line(
-                vec![pt(cx, y + s * 0.45), pt(cx, y + s * 0.74)],
+                vec![pen.pt(cx, y + s * 0.45), pen.pt(cx, y + s * 0.74)],
                 WHITE,
                 s * 0.12,
             );
         }
         CalloutKind::Error => {
-            pen.fill_shape(circle(cx, cy, r), color);
+            pen.fill_shape(circle(pen.flip, cx, cy, r), color);
             let d = s * 0.19;
             pen.stroke_line(
-                vec![pt(cx - d, cy - d), pt(cx + d, cy + d)],
+                vec![pen.pt(cx - d, cy - d), pen.pt(cx + d, cy + d)],
                 WHITE,
                 s * 0.11,
             );
             pen.stroke_line(
-                vec![pt(cx - d, cy + d), pt(cx + d, cy - d)],
+                vec![pen.pt(cx - d, cy + d), pen.pt(cx + d, cy - d)],
                 WHITE,
                 s * 0.11,
             );
         }
         CalloutKind::Success => {
-            pen.fill_shape(circle(cx, cy, r), color);
+            pen.fill_shape(circle(pen.flip, cx, cy, r), color);
             pen.stroke_line(
                 vec![
-                    pt(x + s * 0.28, y + s * 0.52),
-                    pt(x + s * 0.44, y + s * 0.68),
-                    pt(x + s * 0.73, y + s * 0.36),
+                    pen.pt(x + s * 0.28, y + s * 0.52),
+                    pen.pt(x + s * 0.44, y + s * 0.68),
+                    pen.pt(x + s * 0.73, y + s * 0.36),
                 ],
                 WHITE,
                 s * 0.11,
@@ -306,14 +373,19 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
         }
         CalloutKind::Note => {
             pen.fill_shape(
-                rounded_rect(x + s * 0.1, y + s * 0.04, s * 0.8, s * 0.92, s * 0.12),
+                rounded_rect(
+                    pen.flip,
+                    (x + s * 0.1, y + s * 0.04, s * 0.8, s * 0.92),
+                    s * 0.12,
+                    false,
+                ),
                 color,
             );
             for k in 0..3 {
                 let ly = y + s * (0.3 + 0.2 * k as f32);
                 let right = if k == 2 { 0.55 } else { 0.7 };
                 pen.stroke_line(
-                    vec![pt(x + s * 0.3, ly), pt(x + s * right, ly)],
+                    vec![pen.pt(x + s * 0.3, ly), pen.pt(x + s * right, ly)],
                     WHITE,
                     s * 0.08,
                 );
@@ -377,16 +449,17 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Codepoint>, f32) {
     (items, spacing)
 }
 
-/// Converts one command to printpdf operations.
-fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
+/// The PDF exporter of the display list: one item as printpdf operations.
+fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
     match cmd {
-        Cmd::Glyphs {
+        Item::Glyphs {
             tag,
             y,
             size,
             weight,
             color,
             glyphs,
+            ..
         } => {
             let Some(first) = glyphs.first() else { return };
             if *size <= 0.0 {
@@ -397,22 +470,26 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
                 pen.usage.mark(*weight, g.gid, g.text, !g.data);
             }
             pen.ops.push(Op::StartTextSection);
-            pen.begin_tag(*tag);
+            if !pen.nested {
+                pen.begin_tag(*tag);
+            }
             pen.fill(*color);
             pen.font(*weight, *size);
             pen.ops.push(Op::SetCharacterSpacing {
                 multiplier: spacing,
             });
             pen.ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(r2(first.x)), Pt(r2(page_h() - y))),
+                matrix: TextMatrix::Translate(Pt(r2(first.x)), Pt(r2(pen.flip - y))),
             });
             pen.ops.push(Op::ShowText {
                 items: vec![TextItem::GlyphIds(items)],
             });
-            pen.ops.push(Op::EndMarkedContent);
+            if !pen.nested {
+                pen.ops.push(Op::EndMarkedContent);
+            }
             pen.ops.push(Op::EndTextSection);
         }
-        Cmd::Rect {
+        Item::Rect {
             x,
             y,
             w,
@@ -420,6 +497,7 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
             radius,
             fill,
             stroke,
+            ..
         } => {
             if *w <= 0.0 || *h <= 0.0 {
                 return;
@@ -442,149 +520,192 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Cmd) {
                     join: LineJoinStyle::Round,
                 });
                 let (x1, y1, x2, y2) = (x + r, y + r, x + w - r, y + h - r);
-                pen.ops.push(Op::DrawPolygon {
-                    polygon: Polygon {
-                        rings: vec![PolygonRing {
-                            points: vec![
-                                lp(pt(x1, y1), false),
-                                lp(pt(x2, y1), false),
-                                lp(pt(x2, y2), false),
-                                lp(pt(x1, y2), false),
-                            ],
-                        }],
-                        mode: PaintMode::FillStroke,
-                        winding_order: WindingOrder::NonZero,
-                    },
-                });
+                let points = [(x1, y1), (x2, y1), (x2, y2), (x1, y2)]
+                    .into_iter()
+                    .map(|(a, b)| lp(pen.pt(a, b), false))
+                    .collect();
+                pen.polygon(points, PaintMode::FillStroke);
                 pen.restore();
                 return;
             }
-            let mode = match (fill, stroke) {
-                (Some(f), Some((s, sw))) => {
-                    pen.fill(*f);
-                    pen.stroke(*s, *sw);
-                    PaintMode::FillStroke
-                }
-                (Some(f), None) => {
-                    pen.fill(*f);
-                    PaintMode::Fill
-                }
-                (None, Some((s, sw))) => {
-                    pen.stroke(*s, *sw);
-                    PaintMode::Stroke
-                }
-                (None, None) => return,
+            let Some(mode) = pen.paint(*fill, stroke.as_ref()) else {
+                return;
             };
             if *radius <= 0.01 {
                 let mut r =
-                    Rect::from_xywh(Pt(r2(*x)), Pt(r2(page_h() - y - h)), Pt(r2(*w)), Pt(r2(*h)));
+                    Rect::from_xywh(Pt(r2(*x)), Pt(r2(pen.flip - y - h)), Pt(r2(*w)), Pt(r2(*h)));
                 r.mode = Some(mode);
                 pen.ops.push(Op::DrawRectangle { rectangle: r });
             } else {
-                pen.ops.push(Op::DrawPolygon {
-                    polygon: Polygon {
-                        rings: vec![PolygonRing {
-                            points: rounded_rect(*x, *y, *w, *h, *radius),
-                        }],
-                        mode,
-                        winding_order: WindingOrder::NonZero,
-                    },
-                });
+                let dashed = stroke.is_some_and(|s| s.dash.is_some());
+                let points = rounded_rect(pen.flip, (*x, *y, *w, *h), *radius, dashed);
+                pen.polygon(points, mode);
             }
         }
-        Cmd::Line {
+        Item::Line {
             x1,
             y1,
             x2,
             y2,
             color,
             width,
-        } => pen.stroke_line(vec![pt(*x1, *y1), pt(*x2, *y2)], *color, *width),
-        Cmd::Disc { cx, cy, r, color } => pen.fill_shape(circle(*cx, *cy, *r), *color),
-        Cmd::Icon { kind, x, y, size } => icon(pen, *kind, *x, *y, *size),
-        Cmd::Link { x, y, w, h, url } => pen.ops.push(Op::LinkAnnotation {
+        } => {
+            let points = vec![pen.pt(*x1, *y1), pen.pt(*x2, *y2)];
+            pen.stroke_line(points, *color, *width);
+        }
+        Item::Circle {
+            cx,
+            cy,
+            r,
+            fill,
+            stroke,
+            ..
+        } => {
+            if let Some(mode) = pen.paint(*fill, stroke.as_ref()) {
+                let points = circle(pen.flip, *cx, *cy, *r);
+                pen.polygon(points, mode);
+            }
+        }
+        Item::Path {
+            rings,
+            closed,
+            fill,
+            stroke,
+            ..
+        } => {
+            let rings: Vec<Vec<LinePoint>> = rings
+                .iter()
+                .filter(|r| r.len() >= 2)
+                .map(|r| r.iter().map(|(x, y)| lp(pen.pt(*x, *y), false)).collect())
+                .collect();
+            if rings.is_empty() {
+                return;
+            }
+            if *closed {
+                if let Some(mode) = pen.paint(*fill, stroke.as_ref()) {
+                    pen.ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: rings
+                                .into_iter()
+                                .map(|points| PolygonRing { points })
+                                .collect(),
+                            mode,
+                            winding_order: WindingOrder::NonZero,
+                        },
+                    });
+                }
+            } else if let Some(s) = stroke {
+                pen.outline(s);
+                for points in rings {
+                    pen.ops.push(Op::DrawLine {
+                        line: Line {
+                            points,
+                            is_closed: false,
+                        },
+                    });
+                }
+            }
+        }
+        Item::Icon { kind, x, y, size } => icon(pen, *kind, *x, *y, *size),
+        Item::Link { x, y, w, h, url } => pen.ops.push(Op::LinkAnnotation {
             link: LinkAnnotation::new(
-                Rect::from_xywh(Pt(r2(*x)), Pt(r2(page_h() - y - h)), Pt(r2(*w)), Pt(r2(*h))),
+                Rect::from_xywh(Pt(r2(*x)), Pt(r2(pen.flip - y - h)), Pt(r2(*w)), Pt(r2(*h))),
                 Actions::Uri(url.clone()),
                 Some(BorderArray::Solid([0.0, 0.0, 0.0])),
                 Some(ColorArray::Transparent),
                 None,
             ),
         }),
-        Cmd::Custom {
+        Item::Image { x, y, w, h, png } => image_op(pen, png, (*x, *y, *w, *h)),
+        Item::Group {
             tag,
-            drawable,
             x,
             y,
-            w,
+            scale,
+            frame,
         } => {
-            pen.begin_tag(*tag);
-            // Hand the drawing a clean, predictable state.
+            let nested = pen.nested;
+            if !nested {
+                pen.begin_tag(*tag);
+            }
             pen.save();
-            pen.ops.push(Op::SetFillColor { col: col(TEXT) });
-            pen.ops.push(Op::SetOutlineColor { col: col(TEXT) });
-            pen.ops.push(Op::SetOutlineThickness { pt: Pt(1.0) });
-            pen.ops.push(Op::SetLineDashPattern {
-                dash: LineDashPattern::solid(),
+            // Frame units, y down from the frame's top-left corner (points
+            // are written with `flip` 0, so y is negated, and glyphs stay
+            // upright).
+            pen.ops.push(Op::SetTransformationMatrix {
+                matrix: CurTransMat::Raw([*scale, 0.0, 0.0, *scale, r2(*x), r2(pen.flip - y)]),
             });
             pen.ops.push(Op::SetLineCapStyle {
-                cap: LineCapStyle::Butt,
+                cap: LineCapStyle::Round,
             });
             pen.ops.push(Op::SetLineJoinStyle {
-                join: LineJoinStyle::Miter,
+                join: LineJoinStyle::Round,
             });
-            pen.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
-            let fonts = pen.fonts;
-            // Images first, so the drawing's annotations sit on top.
-            for img in drawable.images(to_mm(*w)) {
-                let Some((id, pw, ph)) = pen.images.get(&(Arc::as_ptr(&img.png) as usize)) else {
-                    continue;
-                };
-                let (wpt, hpt) = (mm(img.w_mm), mm(img.h_mm));
-                let bottom_left = pt(*x + mm(img.x_mm), *y + mm(img.y_mm) + hpt);
-                pen.ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    transform: XObjectTransform {
-                        translate_x: Some(bottom_left.x),
-                        translate_y: Some(bottom_left.y),
-                        scale_x: Some(wpt / (*pw).max(1) as f32),
-                        scale_y: Some(hpt / (*ph).max(1) as f32),
-                        dpi: Some(72.0),
-                        ..XObjectTransform::default()
-                    },
-                });
+            let flip = pen.flip;
+            pen.flip = 0.0;
+            pen.nested = true;
+            for item in &frame.items {
+                cmd_ops(pen, item);
             }
-            drawable.draw(pen.ops, pt(*x, *y), to_mm(*w), fonts);
+            pen.flip = flip;
+            pen.nested = nested;
             pen.restore();
-            pen.ops.push(Op::EndMarkedContent);
+            if !nested {
+                pen.ops.push(Op::EndMarkedContent);
+            }
         }
     }
 }
 
-/// Decodes and encodes every distinct raster image of the custom drawings
-/// once (lossless), keyed by the address of its shared bytes.
+/// Draws an embedded raster image into the box `(x, y, w, h)` (y down).
+fn image_op(pen: &mut Pen<'_>, png: &Arc<Vec<u8>>, (x, y, w, h): (f32, f32, f32, f32)) {
+    let Some((id, pw, ph)) = pen.images.get(&(Arc::as_ptr(png) as usize)) else {
+        return;
+    };
+    let bottom_left = pen.pt(x, y + h);
+    pen.ops.push(Op::UseXobject {
+        id: id.clone(),
+        transform: XObjectTransform {
+            translate_x: Some(bottom_left.x),
+            translate_y: Some(bottom_left.y),
+            scale_x: Some(w / (*pw).max(1) as f32),
+            scale_y: Some(h / (*ph).max(1) as f32),
+            dpi: Some(72.0),
+            ..XObjectTransform::default()
+        },
+    });
+}
+
+/// Decodes and encodes every distinct raster image of the pages and their
+/// frames once (lossless), keyed by the address of its shared bytes.
 fn collect_images(
     pages: &[PageOut],
     warnings: &mut Warnings,
 ) -> BTreeMap<usize, (XObjectId, Arc<image::Encoded>)> {
     let mut out = BTreeMap::new();
+    let mut add = |png: &Arc<Vec<u8>>, warnings: &mut Warnings| {
+        let key = Arc::as_ptr(png) as usize;
+        if out.contains_key(&key) {
+            return;
+        }
+        match image::encode(png) {
+            Ok(enc) => {
+                let id = XObjectId(format!("I{}", out.len() + 1));
+                out.insert(key, (id, enc));
+            }
+            Err(e) => warnings.push(format!("image not embedded: {e}")),
+        }
+    };
     for page in pages {
         for c in page.cmds.iter().chain(page.under.iter().map(|(_, c)| c)) {
-            let Cmd::Custom { drawable, w, .. } = c else {
-                continue;
-            };
-            for img in drawable.images(to_mm(*w)) {
-                let key = Arc::as_ptr(&img.png) as usize;
-                if out.contains_key(&key) {
-                    continue;
-                }
-                match image::encode(&img.png) {
-                    Ok(enc) => {
-                        let id = XObjectId(format!("I{}", out.len() + 1));
-                        out.insert(key, (id, enc));
+            match c {
+                Item::Image { png, .. } => add(png, warnings),
+                Item::Group { frame, .. } => frame.walk(&mut |i| {
+                    if let Item::Image { png, .. } = i {
+                        add(png, warnings);
                     }
-                    Err(e) => warnings.push(format!("image not embedded: {e}")),
-                }
+                }),
+                _ => {}
             }
         }
     }
@@ -669,7 +790,11 @@ pub(crate) fn write(
             fill: None,
             stroke: None,
             width: None,
+            // A page starts with solid lines.
+            dash: Some(None),
             font: None,
+            flip: page_h(),
+            nested: false,
             nodes,
             mcids: Vec::new(),
         };
@@ -687,7 +812,6 @@ pub(crate) fn write(
     // glyphs of the document's own words make one subset per face, which
     // every document showing the same words shares (built once per
     // process); glyphs only data shows make a second, small one.
-    glyph_usage(&mut page_ops, fonts, &mut usage);
     let mut subsets: Vec<FaceSubsets> = Vec::new();
     let (faces, stand_ins) = usage.split();
     // The fallback font's glyphs (rare): one subset for this document.
@@ -697,7 +821,7 @@ pub(crate) fn write(
                 .iter()
                 .filter_map(|(id, t)| Some((f.real_id(*id)?, t.clone())))
                 .collect();
-            let e = Embedded::build(&loaded.face.data, &loaded.face.id().0, &real)?;
+            let e = Embedded::build(&loaded.face.data, &loaded.face.id().0, &real, false)?;
             Some((f, loaded, e))
         }
         _ => None,
@@ -712,7 +836,12 @@ pub(crate) fn write(
         let data = if data.is_empty() {
             None
         } else {
-            Some(Arc::new(Embedded::build(&face.data, &face.id().0, &data)?))
+            Some(Arc::new(Embedded::build(
+                &face.data,
+                &face.id().0,
+                &data,
+                false,
+            )?))
         };
         subsets.push(FaceSubsets {
             weight,
@@ -1026,27 +1155,6 @@ impl Usage {
         }
     }
 
-    /// Records glyph `gid` of `w` as showing `text`.
-    fn mark_text(&mut self, w: Weight, gid: u16, text: &str, words: bool) {
-        let mut chars = text.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) if c != '\0' => self.mark(w, gid, c, words),
-            _ => {
-                let f = &mut self.0[w as usize];
-                let i = usize::from(gid);
-                if i >= f.chars.len() {
-                    return;
-                }
-                if f.chars[i] == 0 {
-                    f.other.entry(gid).or_insert_with(|| text.to_string());
-                }
-                if words {
-                    f.words[i] = true;
-                }
-            }
-        }
-    }
-
     /// Per face: glyph id → text of the glyphs the document's words show,
     /// and of those only data shows; and the fallback font's glyphs.
     fn split(self) -> ([(GlyphText, GlyphText); 2], GlyphText) {
@@ -1072,70 +1180,6 @@ impl Usage {
         });
         (faces, self.1)
     }
-}
-
-/// Calls `f` with the items of every text run shown in one of our faces
-/// (and whether it was set under the face's data id), tracking the font
-/// in force across `q`/`Q`.
-fn each_text_run(
-    pages: &mut [Vec<Op>],
-    fonts: &Fonts,
-    mut f: impl FnMut(Weight, bool, &mut Vec<TextItem>),
-) {
-    for page in pages {
-        let mut current: Option<(Weight, bool)> = None;
-        let mut stack: Vec<Option<(Weight, bool)>> = Vec::new();
-        for op in page.iter_mut() {
-            match op {
-                Op::SaveGraphicsState => stack.push(current),
-                Op::RestoreGraphicsState => current = stack.pop().unwrap_or(None),
-                Op::SetFont {
-                    font: PdfFontHandle::External(id),
-                    ..
-                } => current = fonts.weight_of(id),
-                Op::SetFont { .. } => current = None,
-                Op::ShowText { items } => {
-                    if let Some((w, data)) = current {
-                        f(w, data, items);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// Adds the glyphs that custom drawings show to `usage`, converting any
-/// plain-text items under our fonts to glyph ids first. (The engine's own
-/// glyphs, without text attached, are recorded already.)
-fn glyph_usage(pages: &mut [Vec<Op>], fonts: &Fonts, usage: &mut Usage) {
-    each_text_run(pages, fonts, |w, data, items| {
-        let face = fonts.face(w);
-        for item in items.iter_mut() {
-            if let TextItem::Text(t) = item {
-                let glyphs = t
-                    .chars()
-                    .filter(|c| !super::fonts::is_invisible(*c))
-                    .map(|c| {
-                        let g = face.resolve(c);
-                        let text = if g.found { c } else { face.replacement_text() };
-                        usage.mark(w, g.gid, text, !data);
-                        Codepoint {
-                            gid: g.gid,
-                            offset: 0.0,
-                            cid: None,
-                        }
-                    })
-                    .collect();
-                *item = TextItem::GlyphIds(glyphs);
-            } else if let TextItem::GlyphIds(glyphs) = item {
-                for g in glyphs.iter() {
-                    let text = g.cid.as_deref();
-                    usage.mark_text(w, g.gid, text.unwrap_or(""), !data && text.is_some());
-                }
-            }
-        }
-    });
 }
 
 /// The subsets of one face in a document.
@@ -1190,15 +1234,28 @@ fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
         let ops = std::mem::take(page);
         let mut out = Vec::with_capacity(ops.len() + 16);
         let mut current: Option<(Weight, Pt)> = None;
-        let mut stack: Vec<Option<(Weight, Pt)>> = Vec::new();
+        let mut paint = Paint::default();
+        let mut stack: Vec<(Option<(Weight, Pt)>, Paint)> = Vec::new();
         for op in ops {
             match op {
                 Op::SaveGraphicsState => {
-                    stack.push(current);
+                    stack.push((current, paint.clone()));
                     out.push(op);
                 }
                 Op::RestoreGraphicsState => {
-                    current = stack.pop().unwrap_or(None);
+                    (current, paint) = stack.pop().unwrap_or_default();
+                    out.push(op);
+                }
+                Op::SetFillColor { ref col } => {
+                    paint.fill = Some(col.clone());
+                    out.push(op);
+                }
+                Op::SetOutlineColor { ref col } => {
+                    paint.stroke = Some(col.clone());
+                    out.push(op);
+                }
+                Op::SetOutlineThickness { pt } => {
+                    paint.width = Some(pt);
                     out.push(op);
                 }
                 Op::SetFont {
@@ -1216,7 +1273,7 @@ fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
                     match current.and_then(|(w, size)| {
                         subsets.iter().find(|s| s.weight == w).map(|s| (s, size))
                     }) {
-                        Some((s, size)) => split_run(&mut out, items, s, size, fonts),
+                        Some((s, size)) => split_run(&mut out, items, s, size, fonts, &paint),
                         None => out.push(Op::ShowText { items }),
                     }
                 }
@@ -1227,8 +1284,30 @@ fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
     }
 }
 
-/// Appends one text run as runs per subset, each after its `Tf`.
-fn split_run(out: &mut Vec<Op>, items: Vec<TextItem>, s: &FaceSubsets, size: Pt, fonts: &Fonts) {
+/// The colours and line width in force (`None`: the PDF's initial value).
+#[derive(Clone, Default)]
+struct Paint {
+    fill: Option<printpdf::Color>,
+    stroke: Option<printpdf::Color>,
+    width: Option<Pt>,
+}
+
+/// Stroke width of synthetic bold, in em: the fallback font has one
+/// weight, so bold text set in it is filled and stroked in its own colour.
+const SYNTHETIC_BOLD_EM: f32 = 0.035;
+
+/// Appends one text run as runs per subset, each after its `Tf`. A bold
+/// run's glyphs in the fallback font (which has one weight) are set in
+/// synthetic bold: filled and outlined in the fill colour.
+fn split_run(
+    out: &mut Vec<Op>,
+    items: Vec<TextItem>,
+    s: &FaceSubsets,
+    size: Pt,
+    fonts: &Fonts,
+    paint: &Paint,
+) {
+    let emboldened = s.weight == Weight::Bold;
     let set = |out: &mut Vec<Op>, target: Target| {
         let id = match (target, fonts.fallback().and_then(Fallback::get)) {
             (Target::Fallback, Some(loaded)) => loaded.face.id(),
@@ -1243,10 +1322,36 @@ fn split_run(out: &mut Vec<Op>, items: Vec<TextItem>, s: &FaceSubsets, size: Pt,
     let mut run: Vec<TextItem> = Vec::new();
     let mut in_data: Option<Target> = None;
     let flush = |out: &mut Vec<Op>, run: &mut Vec<TextItem>, target: Option<Target>| {
-        if !run.is_empty() {
-            set(out, target.unwrap_or(Target::Words));
-            out.push(Op::ShowText {
-                items: std::mem::take(run),
+        if run.is_empty() {
+            return;
+        }
+        let target = target.unwrap_or(Target::Words);
+        set(out, target);
+        let bold = emboldened && target == Target::Fallback;
+        if bold {
+            out.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::FillStroke,
+            });
+            out.push(Op::SetOutlineColor {
+                col: paint.fill.clone().unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
+            });
+            out.push(Op::SetOutlineThickness {
+                pt: Pt(r2(size.0 * SYNTHETIC_BOLD_EM)),
+            });
+        }
+        out.push(Op::ShowText {
+            items: std::mem::take(run),
+        });
+        if bold {
+            // Back to what the content around the run expects.
+            out.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::Fill,
+            });
+            out.push(Op::SetOutlineColor {
+                col: paint.stroke.clone().unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
+            });
+            out.push(Op::SetOutlineThickness {
+                pt: paint.width.unwrap_or(Pt(1.0)),
             });
         }
     };

@@ -38,7 +38,8 @@
       r.hidden = !ok;
       if (ok) shown++;
     });
-    count.textContent = shown + "件を表示（全" + rows.length + "件）";
+    count.textContent = (count.getAttribute("data-format") || "{shown} / {total}")
+      .replace("{shown}", shown).replace("{total}", rows.length);
   }
   [text, state, days].forEach(function (el) {
     el.addEventListener("input", apply);

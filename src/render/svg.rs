@@ -1,0 +1,326 @@
+//! The SVG exporter of the display list: a [`Frame`] as a standalone inline
+//! `<svg>` element for the HTML guide and the help site.
+//!
+//! The element scales to the width of its container (`width="100%"`, the
+//! height following from the `viewBox`), is announced as an image with the
+//! given alt text (`role="img"`, `aria-label` and `<title>`), and names BIZ
+//! UDGothic first so the browser sets text with the metrics the layout was
+//! computed with. Text runs are placed where the layout put them (each line
+//! at its own measured start, the breaks those of the PDF). Every text and
+//! attribute value is XML-escaped: clinic data is untrusted.
+
+use super::frame::{Frame, Item, Rgb, Stroke};
+use super::pdf::Weight;
+use std::fmt::Write as _;
+
+/// The font stack of every picture.
+const FONT_FAMILY: &str = "\"BIZ UDGothic\",\"BIZ UDゴシック\",\"Noto Sans CJK JP\",sans-serif";
+
+/// Escapes `s` for XML text and attribute values (the one escaper of HTML output).
+pub use crate::render::rich_html::escape;
+
+/// A number with at most two decimals and no trailing zeros.
+fn n(v: f32) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let s = format!("{:.2}", v);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
+    match fill {
+        Some(c) => {
+            let _ = write!(out, " fill=\"{}\"", c.css());
+        }
+        None => out.push_str(" fill=\"none\""),
+    }
+    if let Some(st) = stroke {
+        let _ = write!(
+            out,
+            " stroke=\"{}\" stroke-width=\"{}\"",
+            st.color.css(),
+            n(st.width)
+        );
+        if let Some((d, g)) = st.dash {
+            let _ = write!(out, " stroke-dasharray=\"{} {}\"", n(d), n(g));
+        }
+    }
+}
+
+fn class(out: &mut String, class: &str) {
+    if !class.is_empty() {
+        let _ = write!(out, " class=\"{class}\"");
+    }
+}
+
+/// Renders `frame` as an inline `<svg>` whose accessible name is `alt`.
+pub fn to_svg(frame: &Frame, alt: &str) -> String {
+    let alt = escape(alt);
+    let mut out = String::with_capacity(frame.items.len() * 120 + 512);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tebiki-scene\" viewBox=\"0 0 {w} {h}\" \
+         width=\"100%\" preserveAspectRatio=\"xMidYMin meet\" role=\"img\" aria-label=\"{alt}\" \
+         style=\"display:block;width:100%;height:auto\" \
+         font-family='{ff}' stroke-linecap=\"round\" stroke-linejoin=\"round\">",
+        w = n(frame.width),
+        h = n(frame.height),
+        ff = FONT_FAMILY,
+    );
+    let _ = write!(out, "<title>{alt}</title>");
+    items(&mut out, frame);
+    out.push_str("</svg>");
+    out
+}
+
+/// Appends the elements of `frame`'s items.
+fn items(out: &mut String, frame: &Frame) {
+    for item in &frame.items {
+        match item {
+            Item::Rect {
+                class: c,
+                x,
+                y,
+                w,
+                h,
+                radius,
+                fill,
+                stroke,
+            } => {
+                out.push_str("<rect");
+                class(out, c);
+                let _ = write!(
+                    out,
+                    " x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+                    n(*x),
+                    n(*y),
+                    n(w.max(0.0)),
+                    n(h.max(0.0))
+                );
+                if *radius > 0.0 {
+                    let _ = write!(out, " rx=\"{}\"", n(*radius));
+                }
+                paint(out, *fill, stroke.as_ref());
+                out.push_str("/>");
+            }
+            Item::Circle {
+                class: c,
+                cx,
+                cy,
+                r,
+                fill,
+                stroke,
+            } => {
+                out.push_str("<circle");
+                class(out, c);
+                let _ = write!(out, " cx=\"{}\" cy=\"{}\" r=\"{}\"", n(*cx), n(*cy), n(*r));
+                paint(out, *fill, stroke.as_ref());
+                out.push_str("/>");
+            }
+            Item::Path {
+                class: c,
+                rings,
+                closed,
+                fill,
+                stroke,
+            } => {
+                if rings.iter().all(Vec::is_empty) {
+                    continue;
+                }
+                out.push_str("<path");
+                class(out, c);
+                out.push_str(" d=\"");
+                for (k, ring) in rings.iter().filter(|r| !r.is_empty()).enumerate() {
+                    for (i, (px, py)) in ring.iter().enumerate() {
+                        let _ = write!(
+                            out,
+                            "{}{}{} {}",
+                            if k > 0 && i == 0 { " " } else { "" },
+                            if i == 0 { "M" } else { " L" },
+                            n(*px),
+                            n(*py)
+                        );
+                    }
+                    if *closed {
+                        out.push_str(" Z");
+                    }
+                }
+                out.push('"');
+                paint(out, fill.filter(|_| *closed), stroke.as_ref());
+                out.push_str("/>");
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                color,
+                width,
+            } => {
+                let _ = write!(
+                    out,
+                    "<path d=\"M{} {} L{} {}\"",
+                    n(*x1),
+                    n(*y1),
+                    n(*x2),
+                    n(*y2)
+                );
+                paint(out, None, Some(&Stroke::solid(*color, *width)));
+                out.push_str("/>");
+            }
+            Item::Glyphs {
+                class: c,
+                y,
+                size,
+                weight,
+                color,
+                glyphs,
+                ..
+            } => {
+                let Some(first) = glyphs.first() else {
+                    continue;
+                };
+                let text: String = glyphs.iter().map(|g| g.text).collect();
+                out.push_str("<text");
+                class(out, c);
+                let _ = write!(
+                    out,
+                    " x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\"",
+                    n(first.x),
+                    n(*y),
+                    n(*size),
+                    color.css()
+                );
+                if *weight == Weight::Bold {
+                    out.push_str(" font-weight=\"700\"");
+                }
+                let _ = write!(out, " xml:space=\"preserve\">{}</text>", escape(&text));
+            }
+            Item::Image { x, y, w, h, png } => {
+                // Embedded as a data URI so the guide stays one
+                // self-contained file.
+                use base64::Engine as _;
+                let data = base64::engine::general_purpose::STANDARD.encode(png.as_slice());
+                let _ = write!(
+                    out,
+                    "<image class=\"screenshot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
+                     preserveAspectRatio=\"none\" href=\"data:image/png;base64,{data}\"/>",
+                    n(*x),
+                    n(*y),
+                    n(*w),
+                    n(*h)
+                );
+            }
+            Item::Group {
+                x, y, scale, frame, ..
+            } => {
+                let _ = write!(
+                    out,
+                    "<g transform=\"translate({} {}) scale({})\">",
+                    n(*x),
+                    n(*y),
+                    scale
+                );
+                items(out, frame);
+                out.push_str("</g>");
+            }
+            // Page furniture that pictures do not use: callout icons and
+            // link areas are PDF-only.
+            Item::Icon { .. } | Item::Link { .. } => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::guide::Shown;
+    use crate::render::pdf::test_fonts;
+    use crate::scene::build::tests::{usage_form, wrong_line_form};
+    use crate::scene::{SceneOptions, screen_alt};
+
+    fn screen_scene(s: &crate::eval::guide::GuideScreen, o: &SceneOptions) -> Frame {
+        crate::scene::build::tests::screen_scene(s, o).to_frame(test_fonts())
+    }
+
+    #[test]
+    fn svg_is_accessible_and_responsive() {
+        let s = usage_form();
+        let svg = to_svg(
+            &screen_scene(&s, &SceneOptions::default()),
+            &screen_alt(&s, &Default::default()),
+        );
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("aria-label=\"「オンライン資格確認利用開始・変更申請」"));
+        assert!(svg.contains("<title>「オンライン資格確認利用開始・変更申請」"));
+        assert!(svg.contains("width=\"100%\""));
+        assert!(svg.contains("viewBox=\"0 0 680 "));
+        assert!(svg.contains("BIZ UDGothic"));
+        assert!(svg.contains("CAF1253000113"));
+        assert!(svg.contains(">2026</text>") && svg.contains(">12</text>"));
+        assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn svg_escapes_hostile_text() {
+        let mut s = usage_form();
+        s.rows[3].shown = Shown::Value {
+            text: "<script>alert(\"x\")</script> & 'q'".into(),
+        };
+        s.rows[3].label = "ID<b>\"".into();
+        let svg = to_svg(
+            &screen_scene(&s, &SceneOptions::default()),
+            "alt <img src=x onerror=alert(1)> \"'",
+        );
+        assert!(!svg.contains("<script"));
+        assert!(!svg.contains("<b>"));
+        assert!(!svg.contains("<img"));
+        assert!(svg.contains("&lt;script&gt;"));
+        assert!(svg.contains("&amp;"));
+        assert!(svg.contains("&quot;"));
+        assert!(svg.contains("&#39;q&#39;") || svg.contains("&#39;"));
+        // Every '<' opens one of the elements we write.
+        for part in svg.split('<').skip(1) {
+            assert!(
+                [
+                    "svg", "/svg", "title", "/title", "rect", "circle", "path", "text", "/text"
+                ]
+                .iter()
+                .any(|t| part.starts_with(t)),
+                "unexpected element: <{}",
+                &part[..part.len().min(20)]
+            );
+        }
+    }
+
+    #[test]
+    fn svg_never_prints_secret_digits() {
+        let s = usage_form();
+        let svg = to_svg(&screen_scene(&s, &SceneOptions::default()), "x");
+        // The secret row's drawn text has no digits at all.
+        let sc = crate::scene::build::tests::screen_scene(&s, &SceneOptions::default());
+        for t in sc.texts().filter(|t| t.role == crate::scene::Role::Secret) {
+            assert!(!t.text.chars().any(|c| c.is_ascii_digit()));
+            assert!(svg.contains(&escape(&t.text)));
+        }
+        assert!(svg.contains("class=\"secret\""));
+    }
+
+    #[test]
+    fn svg_marks_wrong_choice() {
+        let s = wrong_line_form();
+        let svg = to_svg(&screen_scene(&s, &SceneOptions::default()), "x");
+        // The picture shows the value to enter; the wrong data is named in the finding only.
+        assert_eq!(svg.matches("<path class=\"wrong\"").count(), 0);
+        assert!(svg.contains("正しくは「1」"));
+    }
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(n(1.0), "1");
+        assert_eq!(n(1.5), "1.5");
+        assert_eq!(n(-0.001), "0");
+        assert_eq!(n(2.25), "2.25");
+    }
+}

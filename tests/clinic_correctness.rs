@@ -1,0 +1,484 @@
+//! Read as each unusual clinic's receptionist would: every sentence of its HTML
+//! guide, handout and one-page sheet is right for *this* clinic, and the three
+//! say the same (one evaluated model). The clinics are in
+//! tests/fixtures/unusual/ (YAML, CSV and XLSX); each test names the clinic
+//! and the promise it checks.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use tebiki::diag::Diagnostics;
+use tebiki::load::{clinics, yaml};
+
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures/unusual")
+}
+
+/// The unusual YAML clinics built once for all tests of this file.
+fn built() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("clinic-correctness");
+        let _ = std::fs::remove_dir_all(&out);
+        let o = build_with("--clinics", &fixtures().join("clinics"), &out);
+        // 那覇みなと医院 has a 事業者変更承諾番号 where its お客さまID belongs:
+        // it fails (exit 1) with a located message; every other clinic builds.
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains("事業者変更承諾番号"), "{err}");
+        assert!(err.contains("g-okinawa-switch-number.yaml:15:16"), "{err}");
+        out
+    })
+}
+
+/// The three documents of one clinic, as text without whitespace.
+struct Docs {
+    html: String,
+    pdf: String,
+    sheet: String,
+}
+
+impl Docs {
+    fn of(key: &str) -> Docs {
+        Self::in_dir(&built().join("clinics").join(key))
+    }
+
+    fn in_dir(dir: &Path) -> Docs {
+        let pdf = |f: &str| {
+            squash(&poppler(
+                "pdftotext",
+                &["-enc", "UTF-8", dir.join(f).to_str().unwrap(), "-"],
+            ))
+        };
+        Docs {
+            html: squash(&html_text(&read(&dir.join("index.html")))),
+            pdf: pdf("guide.pdf"),
+            sheet: pdf("sheet.pdf"),
+        }
+    }
+
+    /// Which of the three documents contain `s` (whitespace ignored).
+    fn having(&self, s: &str) -> Vec<&'static str> {
+        let s = squash(s);
+        [
+            ("html", &self.html),
+            ("pdf", &self.pdf),
+            ("sheet", &self.sheet),
+        ]
+        .into_iter()
+        .filter(|(_, t)| t.contains(&s))
+        .map(|(n, _)| n)
+        .collect()
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of an HTML page: no tags, no scripts or styles, entities of
+/// clinic values decoded.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let skip_to = ["<script", "<style"]
+            .iter()
+            .find(|t| rest.starts_with(**t))
+            .map(|t| format!("</{}>", &t[1..]));
+        let end = match skip_to {
+            Some(close) => rest.find(&close).map(|j| j + close.len()),
+            None => rest.find('>').map(|j| j + 1),
+        };
+        rest = &rest[end.unwrap_or(rest.len())..];
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+}
+
+/// The evaluated guide of one fixture clinic (the model all three documents come from).
+fn guide_of(file: &str) -> tebiki::eval::guide::Guide {
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let path = fixtures().join("clinics").join(file);
+    let text = read(&path);
+    let path = Arc::new(path);
+    let tree = yaml::read_tree(&text, &path).expect("yaml");
+    let mut diags = Diagnostics::default();
+    let clinic = clinics::from_tree(&tree, &path, &content.fields, &mut diags).expect("clinic");
+    tebiki::eval::evaluate(&content, &clinic, TODAY.parse().unwrap())
+}
+
+/// (file, output key) of every fixture clinic that gets a guide.
+const BUILT: &[(&str, &str)] = &[
+    ("a-osaka-dental-other-type2.yaml", "2730100233"),
+    ("b-tokyo-pharmacy-east-cop-four.yaml", "1342000115"),
+    ("c-fukuoka-collabo-wrong2-tomorrow.yaml", "4011100452"),
+    ("d-hokkaido-dental-past.yaml", "0130100886"),
+    ("e-aichi-unknown-carrier.yaml", "2313012888"),
+    ("f-kyoto-pharmacy-west-no-id.yaml", "2641000621"),
+    ("h-chiba-same-terminal-names.yaml", "1213000171"),
+    ("i-niigata-east-type3-collabo-cop.yaml", "1511200345"),
+];
+
+#[test]
+fn html_guide_handout_and_sheet_say_the_same_for_every_unusual_clinic() {
+    for (file, key) in BUILT {
+        let g = guide_of(file);
+        let docs = Docs::of(key);
+        // Every finding, by its title, in all three.
+        for f in &g.findings {
+            assert_eq!(
+                docs.having(&f.title),
+                ["html", "pdf", "sheet"],
+                "{key} ({file}): finding {} «{}»",
+                f.rule,
+                f.title
+            );
+        }
+        // Every date of the schedule with its problem, if any, in all three.
+        for d in g.manuals.iter().flat_map(|m| &m.dates) {
+            let date = tebiki::eval::dates::western(d.iso.parse().unwrap());
+            for s in [&date, &d.label] {
+                assert_eq!(
+                    docs.having(s),
+                    ["html", "pdf", "sheet"],
+                    "{key} ({file}): date «{s}»"
+                );
+            }
+            if let Some(p) = &d.problem {
+                assert_eq!(
+                    docs.having(p),
+                    ["html", "pdf", "sheet"],
+                    "{key} ({file}): date problem «{p}» of {}",
+                    d.label
+                );
+            }
+        }
+        // Every step heading (number and title, later terminals included) in
+        // the guide and the handout, in the same order.
+        let mut at = (0, 0);
+        for s in g
+            .manuals
+            .iter()
+            .flat_map(|m| &m.parts)
+            .flat_map(|p| &p.steps)
+        {
+            let title = squash(&s.title);
+            let h = docs.html[at.0..].find(&title);
+            let p = docs.pdf[at.1..].find(&title);
+            assert!(
+                h.is_some() && p.is_some(),
+                "{key} ({file}): step {} «{}» out of order (html {h:?}, pdf {p:?})",
+                s.number,
+                s.title
+            );
+            at = (at.0 + h.unwrap(), at.1 + p.unwrap());
+        }
+    }
+}
+
+#[test]
+fn a_past_installation_day_is_said_to_be_past_never_counted_down() {
+    // すすきの歯科: 設置予定日 2026-11-20, four days before the handout's date.
+    let docs = Docs::of("0130100886");
+    assert_eq!(
+        docs.having("設置予定日の2026年11月20日（金）はすでに過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    // The finding in full (guide and handout; the sheet has its title).
+    assert_eq!(
+        docs.having("新しい設置日を担当の業者と決めてください"),
+        ["html", "pdf"]
+    );
+    for doc in [&docs.html, &docs.pdf, &docs.sheet] {
+        assert!(!doc.contains("あと-"), "a negative count of days");
+        assert!(!doc.contains("届かないおそれ"), "a past day called a risk");
+    }
+    // The schedule marks the passed installation day and last safe day.
+    let g = guide_of("d-hokkaido-dental-past.yaml");
+    for label in ["設置予定日", "申請を済ませたい最終日"] {
+        let d = g.manuals[0]
+            .dates
+            .iter()
+            .find(|d| d.label == label)
+            .unwrap_or_else(|| panic!("no {label}"));
+        let p = d.problem.as_deref().unwrap_or_default();
+        assert!(p.contains("すでに過ぎています"), "{label}: {p:?}");
+    }
+}
+
+#[test]
+fn a_notice_that_cannot_arrive_in_time_is_not_called_a_risk() {
+    // 博多えきまえ内科: installation tomorrow; the notice comes a week after applying.
+    let docs = Docs::of("4011100452");
+    let title = "設置予定日までに電子証明書発行通知書が届きません";
+    assert_eq!(docs.having(title), ["html", "pdf", "sheet"]);
+    assert!(docs.having("届かないおそれ").is_empty());
+    // Its last safe day to apply (2026-11-15) has passed: said so in all three.
+    let g = guide_of("c-fukuoka-collabo-wrong2-tomorrow.yaml");
+    let safe = g.manuals[0]
+        .dates
+        .iter()
+        .find(|d| d.label == "申請を済ませたい最終日")
+        .unwrap();
+    assert_eq!(safe.iso, "2026-11-15");
+    assert!(
+        safe.problem
+            .as_deref()
+            .is_some_and(|p| p.contains("すでに過ぎています")),
+        "{:?}",
+        safe.problem
+    );
+}
+
+#[test]
+fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
+    // 名駅さくら医院: its carrier is not known yet, so it may well be NTT.
+    let docs = Docs::of("2313012888");
+    for wrong in ["NTTの回線ではない", "NTT以外の回線です"] {
+        assert!(
+            docs.having(wrong).is_empty(),
+            "«{wrong}» in {:?}",
+            docs.having(wrong)
+        );
+    }
+    // What it is told instead: the customer ID only on an NTT line, and to ask.
+    assert!(docs.html.contains("NTTの回線のときだけ入力します"));
+    assert!(docs.pdf.contains("NTTの回線のときだけ入力します"));
+    assert!(
+        docs.html
+            .contains("この医療機関の回線は「不明（回線事業者に確認中）」です")
+    );
+    assert_eq!(
+        docs.having("回線事業者を確かめてから回線種別を選んでください"),
+        ["html", "pdf", "sheet"]
+    );
+    // Its confirmation screen (1-4) does not show the data's guess of the line type.
+    assert_eq!(
+        docs.having("手順 1-3 で選んだ番号（回線事業者に確認した種別）"),
+        ["html", "pdf"]
+    );
+    // Its checklist asks for the papers that say which line it is.
+    for doc in [&docs.html, &docs.pdf] {
+        assert!(doc.contains(&squash("回線の契約書類（回線事業者が分かるもの")));
+    }
+    // A clinic on another carrier is told the same neutral way, with its line named.
+    let other = Docs::of("2730100233");
+    assert!(other.having("NTTの回線ではない").is_empty());
+    assert!(
+        other
+            .html
+            .contains("この医療機関の回線は「その他の回線（NTT以外）」です")
+    );
+}
+
+#[test]
+fn later_terminals_are_brief_in_the_html_guide_as_in_the_handout() {
+    // 神田すずらん薬局: four terminals. Terminals 2–4 refer back to the first
+    // terminal's pictures in both documents, and the guide draws no picture for them.
+    let docs = Docs::of("1342000115");
+    let refer = "画面は1台目（受付パソコン）の手順 2-2 の図と同じです（図は省略）。";
+    assert_eq!(docs.html.matches(&squash(refer)).count(), 3, "html");
+    assert_eq!(docs.pdf.matches(&squash(refer)).count(), 3, "pdf");
+    let html = read(&built().join("clinics/1342000115/index.html"));
+    for n in 2..=4 {
+        let id = format!("id=\"step-online-shikaku-2-2-n{n}\"");
+        let at = html.find(&id).unwrap_or_else(|| panic!("no {id}"));
+        let step = &html[at..at + html[at..].find("</article>").unwrap()];
+        assert!(
+            !step.contains("<figure"),
+            "terminal {n}: a picture in brief"
+        );
+        assert!(
+            !step.contains("print-only"),
+            "terminal {n}: brief only on paper"
+        );
+        assert!(
+            step.contains("href=\"#step-online-shikaku-2-2\""),
+            "terminal {n}: no link to the picture"
+        );
+        // What differs is said: its own terminal name.
+        let name = ["調剤室パソコン", "投薬台パソコン", "在宅用ノートパソコン"][n - 2];
+        assert!(step.contains(name), "terminal {n}: {name}");
+    }
+}
+
+#[test]
+fn later_terminals_get_a_picture_of_the_link_they_click() {
+    // From the second terminal on, the application starts on the my page. Its
+    // picture points at 電子証明書発行申請 (1-2's points at the usage application).
+    let docs = Docs::of("1342000115");
+    assert!(
+        docs.having("手順 1-2 の図のとおり").is_empty(),
+        "sent to a picture that circles another link"
+    );
+    let html = read(&built().join("clinics/1342000115/index.html"));
+    let id = "id=\"step-online-shikaku-2-1-next-n2\"";
+    let at = html.find(id).expect("2-1 of the second terminal");
+    let step = &html[at..at + html[at..].find("</article>").unwrap()];
+    assert!(step.contains("<figure"), "no picture");
+    assert!(step.contains("電子証明書発行申請") && step.contains("ここをクリック"));
+    assert!(docs.pdf.contains("画面「マイページ（下の部分）」"));
+    // Third and fourth terminals refer back to it, in both documents.
+    let refer = squash("画面は2台目（調剤室パソコン）の手順 2-1 の図と同じです（図は省略）。");
+    assert_eq!(docs.html.matches(&refer).count(), 2);
+    assert_eq!(docs.pdf.matches(&refer).count(), 2);
+}
+
+#[test]
+fn clinics_from_csv_and_xlsx_read_right() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("clinic-correctness-tables");
+    let _ = std::fs::remove_dir_all(&out);
+    // CSV: another carrier on type 3, an NTT West line with a COP ID and two
+    // terminals in one cell, a 光コラボ dental clinic on type 2.
+    let o = build_with(
+        "--clinics",
+        &fixtures().join("clinics.csv"),
+        &out.join("csv"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shuri = Docs::in_dir(&out.join("csv/clinics/4710100498"));
+    assert!(shuri.html.contains("「3」を選択してください"));
+    assert!(shuri.having("1を選択してください").is_empty());
+    let miyajima = Docs::in_dir(&out.join("csv/clinics/3410712362"));
+    for t in ["1台目（受付パソコン）", "2台目（診察室パソコン）"] {
+        assert_eq!(miyajima.having(t).len(), 2, "{t}: html and pdf");
+    }
+    assert!(miyajima.sheet.contains("COP") && miyajima.sheet.contains("11223344"));
+    let urawa = Docs::in_dir(&out.join("csv/clinics/1131000413"));
+    assert_eq!(
+        urawa.having("電気通信回線種別は必ず「1」を選んでください"),
+        ["html", "pdf", "sheet"]
+    );
+    // XLSX: one row with a wrong check digit fails alone, with its cell named;
+    // a 訪問看護 station on an unknown carrier and a 光コラボ pharmacy build.
+    let o = build_with(
+        "--clinics",
+        &fixtures().join("clinics.xlsx"),
+        &out.join("xlsx"),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("検証番号が合いません"), "{err}");
+    assert!(err.contains("row 2, column A"), "{err}");
+    let momo = Docs::in_dir(&out.join("xlsx/clinics/3369000157"));
+    assert!(momo.having("NTTの回線ではない").is_empty());
+    assert!(momo.html.contains("4:訪問看護ステーション"));
+    let tenjin = Docs::in_dir(&out.join("xlsx/clinics/4043100207"));
+    assert!(tenjin.sheet.contains("55667788"));
+    assert!(
+        tenjin
+            .html
+            .contains(&squash("光コラボ事業者（またはNTT）から届いた"))
+    );
+}
+
+#[test]
+fn two_terminals_with_one_name_are_told_to_name_them_apart() {
+    // 幕張ひかりクリニック: 受付パソコン twice — two certificates nobody can tell apart.
+    let docs = Docs::of("1213000171");
+    assert_eq!(
+        docs.having("端末名称に同じ名前があります"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("端末ごとに違う名前（例 受付パソコン1、受付パソコン2）を決め"),
+        ["html", "pdf"]
+    );
+    // A clinic whose names differ is not told so.
+    assert!(
+        Docs::of("1342000115")
+            .having("同じ名前があります")
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_line_type_correction_says_whether_it_is_in_time_for_this_clinic() {
+    // 新潟ゆきぐに医院 (type 3 on 光コラボ, installation 2027-03-01): a correction
+    // today (reflected 2026-12-01) is in time — it is not told it may be late.
+    let niigata = Docs::of("1511200345");
+    assert_eq!(
+        niigata.having("今日訂正すれば反映は2026年12月1日（火）ごろで、設置予定日（2027年3月1日（月））に間に合います"),
+        ["html", "pdf"]
+    );
+    assert!(niigata.having("間に合わないことがあります").is_empty());
+    // 博多えきまえ内科 (type 2, installation tomorrow): it cannot be.
+    let hakata = Docs::of("4011100452");
+    assert_eq!(
+        hakata.having("設置予定日（2026年11月25日（水））に間に合いません"),
+        ["html", "pdf"]
+    );
+    assert!(hakata.having("に間に合います").is_empty());
+}
+
+#[test]
+fn an_installation_far_ahead_is_told_when_applying_is_enough() {
+    // 神田すずらん薬局: installation 2028-06-01, 555 days ahead; the certificate's
+    // 3 years 3 months run from its issue, so it is told the last safe day.
+    let docs = Docs::of("1342000115");
+    assert_eq!(
+        docs.having("申請は2028年5月22日（月）までに済ませれば間に合います"),
+        ["html", "pdf", "sheet"]
+    );
+    // A clinic installing within half a year is not.
+    assert!(
+        Docs::of("2730100233")
+            .having("済ませれば間に合います")
+            .is_empty()
+    );
+}
+
+#[test]
+fn choices_that_do_not_apply_say_so_in_the_handout_as_in_the_guide() {
+    // 天満橋デンタルオフィス (another carrier): the お客さまID choice and the v6
+    // checkbox do not concern it. The picture shows them unmarked; both documents
+    // say why (before, only the HTML guide did).
+    let docs = Docs::of("2730100233");
+    for why in [
+        "NTTの回線（光コラボを含む）のときだけ選びます。この医療機関の回線は「その他の回線（NTT以外）」です",
+        "NTTの回線（光コラボを含む）のときだけチェックします。この医療機関の回線は「その他の回線（NTT以外）」です",
+    ] {
+        assert_eq!(docs.having(why), ["html", "pdf"], "«{why}»");
+    }
+}
+
+#[test]
+fn the_html_guide_has_the_handouts_sections_in_the_handouts_order() {
+    // The schedule right after the registered values, the closing under its
+    // own heading after the steps, the contacts last — as in the handout.
+    for (_, key) in BUILT {
+        let html = read(&built().join("clinics").join(key).join("index.html"));
+        let docs = Docs::of(key);
+        let headings: Vec<String> = html
+            .split("<h2 id=\"")
+            .skip(1)
+            .filter(|h| !h.starts_with("sheet-h"))
+            .filter_map(|h| {
+                Some(squash(&html_text(
+                    h.split_once('>')?.1.split("</h2>").next()?,
+                )))
+            })
+            .collect();
+        assert!(headings.len() >= 7, "{key}: {headings:?}");
+        let mut at = 0;
+        for h in &headings {
+            // The part number is printed apart from its title in the handout.
+            let h = h.trim_start_matches(|c: char| c.is_ascii_digit());
+            let found = docs.pdf[at..].find(h);
+            assert!(
+                found.is_some(),
+                "{key}: «{h}» not after the previous section in the handout ({headings:?})"
+            );
+            at += found.unwrap();
+        }
+    }
+}
