@@ -372,6 +372,17 @@ fn clinics_from_csv_and_xlsx_read_right() {
     let momo = Docs::in_dir(&out.join("xlsx/clinics/3369000157"));
     assert!(momo.having("NTTの回線ではない").is_empty());
     assert!(momo.html.contains("4:訪問看護ステーション"));
+    // Where the notice is posted: as the portal registers each kind.
+    assert_eq!(
+        momo.having("訪問看護ステーションとして登録されている所在地に郵送されます"),
+        ["html", "pdf"]
+    );
+    assert!(momo.having("保険医療機関として登録").is_empty());
+    let kanda = Docs::of("1342000115");
+    assert_eq!(
+        kanda.having("保険薬局として登録されている所在地に郵送されます"),
+        ["html", "pdf"]
+    );
     let tenjin = Docs::in_dir(&out.join("xlsx/clinics/4043100207"));
     assert!(tenjin.sheet.contains("55667788"));
     assert!(
