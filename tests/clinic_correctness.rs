@@ -266,6 +266,17 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
         docs.having("手順 1-3 で選んだ番号（回線事業者に確認した種別）"),
         ["html", "pdf"]
     );
+    // Its sheet does not list the data's line type as settled: checked first.
+    assert!(
+        docs.sheet.contains(&squash(
+            "1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）（確認してから入力）"
+        )),
+        "sheet"
+    );
+    assert!(
+        docs.html.contains("（確認してから入力）"),
+        "the guide's printed sheet"
+    );
     // Its checklist asks for the papers that say which line it is.
     for doc in [&docs.html, &docs.pdf] {
         assert!(doc.contains(&squash("回線の契約書類（回線事業者が分かるもの")));
