@@ -79,6 +79,23 @@ impl Inputs {
         self
     }
 
+    /// The parts of `now` that differ from these (the last build's): why
+    /// every clinic is rendered again.
+    pub fn changed(&self, now: &Inputs) -> Vec<&'static str> {
+        [
+            ("tebiki version", &self.tebiki, &now.tebiki),
+            ("tebiki program", &self.program, &now.program),
+            ("content", &self.content, &now.content),
+            ("theme", &self.theme, &now.theme),
+            ("settings", &self.config, &now.config),
+            ("date (--today)", &self.today, &now.today),
+        ]
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(name, _, _)| name)
+        .collect()
+    }
+
     /// Same inputs apart from the program's own build (merging shards built
     /// by identical versions on different machines).
     pub fn compatible(&self, other: &Inputs) -> bool {
@@ -255,6 +272,446 @@ impl Manifest {
     }
 }
 
+/// What an incremental build needs of the last build, read from its
+/// manifest without holding the manifest in memory: the shared files, the
+/// inputs and, per clinic, a compact record ([`PrevClinic`]). Clinics the
+/// caller wants whole (those `--only` leaves as they were) are handed to it
+/// while reading.
+#[derive(Debug, Default)]
+pub struct PrevBuild {
+    /// What the last build's guides were computed from.
+    pub inputs: Option<Inputs>,
+    /// Files not belonging to one clinic (dashboard, help site).
+    pub files: Vec<FileEntry>,
+    /// Every clinic not taken whole by the caller, by key.
+    pub clinics: std::collections::HashMap<Box<str>, PrevClinic>,
+}
+
+/// One clinic of the last build, compact: about 300 bytes, so that the
+/// record of 100,000 clinics stays small.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrevClinic {
+    /// Its guide and handout were written.
+    pub built: bool,
+    /// SHA-256 of its inputs (all zero when the manifest's was not hex).
+    pub input_hash: [u8; 32],
+    /// Files written for it.
+    pub files: Box<[PrevFile]>,
+    /// Warnings of the PDF typesetter.
+    pub notes: Box<[String]>,
+}
+
+/// A file of [`PrevClinic`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrevFile {
+    /// Path relative to the output folder.
+    pub path: Box<str>,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the bytes.
+    pub sha256: [u8; 32],
+}
+
+impl PrevFile {
+    /// The manifest entry again.
+    pub fn entry(&self) -> FileEntry {
+        FileEntry {
+            path: self.path.to_string(),
+            bytes: self.bytes,
+            sha256: hex(&self.sha256),
+        }
+    }
+}
+
+impl PrevClinic {
+    fn of(e: ClinicEntry) -> PrevClinic {
+        PrevClinic {
+            built: e.status == Status::Built,
+            input_hash: unhex32(&e.input_hash),
+            files: e
+                .files
+                .into_iter()
+                .map(|f| PrevFile {
+                    path: f.path.into_boxed_str(),
+                    bytes: f.bytes,
+                    sha256: unhex32(&f.sha256),
+                })
+                .collect(),
+            notes: e.notes.into_boxed_slice(),
+        }
+    }
+
+    /// True when `hash` (lower-case hex, as in [`ClinicEntry::input_hash`])
+    /// is this clinic's input hash.
+    pub fn same_inputs(&self, hash: &str) -> bool {
+        self.input_hash != [0; 32] && unhex32(hash) == self.input_hash
+    }
+}
+
+impl PrevBuild {
+    /// Reads the manifest at `path` ([`PrevBuild::read`]): `Ok(None)` when
+    /// there is none, `Err` with the reason when it cannot be used (not a
+    /// regular file, larger than `limit` bytes, not JSON of this format).
+    pub fn open(
+        path: &std::path::Path,
+        limit: u64,
+        take: &mut dyn FnMut(ClinicEntry) -> Option<ClinicEntry>,
+    ) -> Result<Option<PrevBuild>, String> {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return Ok(None);
+        };
+        if !meta.is_file() {
+            return Err("not a regular file".into());
+        }
+        if meta.len() > limit {
+            return Err(format!(
+                "it is too large: {} bytes, the limit is {limit} bytes",
+                meta.len()
+            ));
+        }
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        PrevBuild::read(file, limit, take).map(Some)
+    }
+
+    /// Reads a manifest from `r` (of at most `limit` bytes), clinic by
+    /// clinic: each is offered to `take` first, and kept compact when
+    /// `take` gives it back. The error says why the manifest cannot be used.
+    pub fn read(
+        r: impl std::io::Read,
+        limit: u64,
+        take: &mut dyn FnMut(ClinicEntry) -> Option<ClinicEntry>,
+    ) -> Result<PrevBuild, String> {
+        let reader = std::io::BufReader::with_capacity(1 << 16, r.take(limit + 1));
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        let mut prev = PrevBuild::default();
+        serde::de::DeserializeSeed::deserialize(
+            TopSeed {
+                prev: &mut prev,
+                take,
+            },
+            &mut de,
+        )
+        .map_err(|e| e.to_string())?;
+        de.end().map_err(|e| e.to_string())?;
+        Ok(prev)
+    }
+
+    /// Every file path the last build recorded.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|f| f.path.as_str()).chain(
+            self.clinics
+                .values()
+                .flat_map(|c| c.files.iter().map(|f| &*f.path)),
+        )
+    }
+
+    /// True when the last build wrote `path` (relative, `/`-separated).
+    pub fn records(&self, path: &str) -> bool {
+        if self.files.iter().any(|f| f.path == path) {
+            return true;
+        }
+        let key = path
+            .strip_prefix("clinics/")
+            .and_then(|rest| rest.split_once('/'))
+            .map(|(k, _)| k);
+        key.and_then(|k| self.clinics.get(k))
+            .is_some_and(|c| c.files.iter().any(|f| &*f.path == path))
+    }
+}
+
+/// The whole manifest, fields in any order; the format is checked as soon
+/// as it is read (the writer puts it first).
+struct TopSeed<'a> {
+    prev: &'a mut PrevBuild,
+    take: &'a mut dyn FnMut(ClinicEntry) -> Option<ClinicEntry>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for TopSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for TopSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a tebiki manifest (a JSON object)")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        let mut format = None;
+        let mut clinics = false;
+        while let Some(k) = map.next_key::<String>()? {
+            match k.as_str() {
+                "format" => {
+                    let f: Option<u32> = map.next_value()?;
+                    if f != Some(FORMAT) {
+                        return Err(A::Error::custom(format!(
+                            "format {f:?}, this tebiki reads format {FORMAT}"
+                        )));
+                    }
+                    format = f;
+                }
+                "inputs" => self.prev.inputs = Some(map.next_value()?),
+                "shard" => {
+                    let _: Option<Shard> = map.next_value()?;
+                }
+                "files" => self.prev.files = map.next_value()?,
+                "clinics" => {
+                    map.next_value_seed(ClinicsSeed {
+                        prev: &mut *self.prev,
+                        take: &mut *self.take,
+                    })?;
+                    clinics = true;
+                }
+                other => return Err(A::Error::unknown_field(other, FIELDS)),
+            }
+        }
+        if format.is_none() {
+            return Err(A::Error::missing_field("format"));
+        }
+        if self.prev.inputs.is_none() {
+            return Err(A::Error::missing_field("inputs"));
+        }
+        if !clinics {
+            return Err(A::Error::missing_field("clinics"));
+        }
+        Ok(())
+    }
+}
+
+const FIELDS: &[&str] = &["format", "inputs", "shard", "clinics", "files"];
+
+struct ClinicsSeed<'a> {
+    prev: &'a mut PrevBuild,
+    take: &'a mut dyn FnMut(ClinicEntry) -> Option<ClinicEntry>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ClinicsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ClinicsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of clinics")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(e) = seq.next_element::<ClinicEntry>()? {
+            if let Some(e) = (self.take)(e) {
+                let key = e.key.clone().into_boxed_str();
+                self.prev.clinics.insert(key, PrevClinic::of(e));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The 32 bytes of a 64-digit hex string; all zero when it is not one.
+fn unhex32(s: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let b = s.as_bytes();
+    if b.len() != 64 {
+        return [0; 32];
+    }
+    for (i, pair) in b.chunks_exact(2).enumerate() {
+        let digit = |c: u8| (c as char).to_digit(16);
+        match (digit(pair[0]), digit(pair[1])) {
+            (Some(h), Some(l)) => out[i] = (h * 16 + l) as u8,
+            _ => return [0; 32],
+        }
+    }
+    out
+}
+
+/// The clinic entries of a running build, spooled to a temporary file in
+/// the output folder as they arrive, so that memory does not grow with the
+/// number of clinics: in memory only a small [`Slot`] per clinic (key, where
+/// its line is, what the dashboard sorts by). The file is removed when the
+/// spool is dropped (and by the next build's sweep if the process died).
+#[derive(Debug)]
+pub struct Spool {
+    path: std::path::PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    end: u64,
+    /// One per clinic, in the order they were pushed (or as last sorted).
+    pub slots: Vec<Slot>,
+}
+
+/// Where one clinic's entry is in the [`Spool`], and what sorts it.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    /// Output key.
+    pub key: Box<str>,
+    off: u64,
+    len: u32,
+    /// Its guide is in the folder.
+    pub built: bool,
+    /// Dashboard order: 0 no guide, 1 errors, 2 warnings, 3 nothing to do.
+    pub rank: u8,
+    /// Days left to installation, if known.
+    pub days: Option<i64>,
+    /// Institution code as printed.
+    pub code: Box<str>,
+}
+
+impl Spool {
+    /// A new spool in `dir` (a temporary file named like the writer's).
+    pub fn create(dir: &std::path::Path) -> std::io::Result<Spool> {
+        let path = dir.join(format!(".manifest-clinics.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok(Spool {
+            path,
+            file: std::io::BufWriter::with_capacity(1 << 16, file),
+            end: 0,
+            slots: Vec::new(),
+        })
+    }
+
+    /// Appends `e` (as one line of HTML-safe JSON) with its dashboard order.
+    pub fn push(&mut self, e: &ClinicEntry, rank: u8, days: Option<i64>) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let line = json(e)?;
+        let len = u32::try_from(line.len()).map_err(std::io::Error::other)?;
+        self.file.write_all(&line)?;
+        self.slots.push(Slot {
+            key: e.key.as_str().into(),
+            off: self.end,
+            len,
+            built: e.status == Status::Built,
+            rank,
+            days,
+            code: e.code.as_str().into(),
+        });
+        self.end += u64::from(len);
+        Ok(())
+    }
+
+    /// Forgets every entry pushed so far.
+    pub fn clear(&mut self) -> std::io::Result<()> {
+        use std::io::{Seek as _, Write as _};
+        self.file.flush()?;
+        self.file.get_mut().set_len(0)?;
+        self.file.get_mut().seek(std::io::SeekFrom::Start(0))?;
+        self.slots.clear();
+        self.end = 0;
+        Ok(())
+    }
+
+    /// The JSON line of `slot` (as written: HTML-safe, without newline).
+    pub fn line(&mut self, slot: &Slot) -> std::io::Result<Vec<u8>> {
+        use std::io::{Read as _, Seek as _, Write as _};
+        self.file.flush()?;
+        let mut f: &std::fs::File = self.file.get_ref();
+        f.seek(std::io::SeekFrom::Start(slot.off))?;
+        let mut buf = vec![0; slot.len as usize];
+        f.read_exact(&mut buf)?;
+        f.seek(std::io::SeekFrom::Start(self.end))?;
+        Ok(buf)
+    }
+
+    /// The entry of `slot`, read back.
+    pub fn entry(&mut self, slot: &Slot) -> std::io::Result<ClinicEntry> {
+        serde_json::from_slice(&self.line(slot)?).map_err(std::io::Error::other)
+    }
+
+    /// Sorts the slots by key (the manifest's order).
+    pub fn sort_by_key(&mut self) {
+        self.slots.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+
+    /// The slot of `key` once sorted by key.
+    pub fn find(&self, key: &str) -> Option<&Slot> {
+        self.slots
+            .binary_search_by(|s| (*s.key).cmp(key))
+            .ok()
+            .map(|i| &self.slots[i])
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Writes a manifest to `w`: compact JSON with one clinic per line
+/// (diffable, greppable) and still one JSON document of the documented
+/// shape. `clinics` yields each clinic's line as made by [`entry_line`] (or
+/// [`Spool::line`]), sorted by key.
+pub fn write_to(
+    w: &mut dyn std::io::Write,
+    inputs: &Inputs,
+    shard: Option<Shard>,
+    clinics: &mut dyn Iterator<Item = std::io::Result<Vec<u8>>>,
+    files: &[FileEntry],
+) -> std::io::Result<()> {
+    w.write_all(format!("{{\n  \"format\": {FORMAT},\n  \"inputs\": ").as_bytes())?;
+    w.write_all(&json(inputs)?)?;
+    if let Some(s) = shard {
+        w.write_all(b",\n  \"shard\": ")?;
+        w.write_all(&json(&s)?)?;
+    }
+    w.write_all(b",\n  \"clinics\": [")?;
+    let mut first = true;
+    for line in clinics {
+        w.write_all(if first { b"\n    " } else { b",\n    " })?;
+        w.write_all(&line?)?;
+        first = false;
+    }
+    w.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
+    w.write_all(b"  \"files\": [")?;
+    for (i, f) in files.iter().enumerate() {
+        w.write_all(b"\n    ")?;
+        w.write_all(&json(f)?)?;
+        if i + 1 < files.len() {
+            w.write_all(b",")?;
+        }
+    }
+    w.write_all(if files.is_empty() { b"]" } else { b"\n  ]" })?;
+    w.write_all(b"\n}\n")
+}
+
+/// One clinic's line of the manifest (HTML-safe JSON).
+pub fn entry_line(e: &ClinicEntry) -> std::io::Result<Vec<u8>> {
+    json(e)
+}
+
+fn json<T: Serialize>(v: &T) -> std::io::Result<Vec<u8>> {
+    serde_json::to_vec(v)
+        .map(html_safe_json)
+        .map_err(std::io::Error::other)
+}
+
+/// Escapes `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`: clinic names
+/// are untrusted, and a JSON file sniffed or embedded as HTML must not carry
+/// markup. JSON syntax never uses these bytes outside strings, so the
+/// replacement keeps the document's meaning.
+pub fn html_safe_json(buf: Vec<u8>) -> Vec<u8> {
+    if !buf.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return buf;
+    }
+    let mut out = Vec::with_capacity(buf.len() + 64);
+    for b in buf {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -328,5 +785,132 @@ mod tests {
                 .contains("99")
         );
         assert!(Manifest::parse("not json").is_err());
+    }
+
+    #[test]
+    fn manifest_json_carries_no_markup_and_keeps_its_meaning() {
+        let v = serde_json::json!({"name": "<script>&\"x\"</script>"});
+        let safe = html_safe_json(serde_json::to_vec(&v).unwrap());
+        let text = String::from_utf8(safe.clone()).unwrap();
+        assert!(!text.contains('<') && !text.contains('&'), "{text}");
+        let back: serde_json::Value = serde_json::from_slice(&safe).unwrap();
+        assert_eq!(back, v);
+    }
+
+    fn entry(key: &str, hash_byte: u8) -> ClinicEntry {
+        ClinicEntry {
+            key: key.into(),
+            name: format!("<b>{key}</b> & co"),
+            code: key.into(),
+            prefecture: "東京都".into(),
+            installation: String::new(),
+            installation_date: String::new(),
+            source: "c.csv:2".into(),
+            status: Status::Built,
+            failure: String::new(),
+            errors: 0,
+            warnings: 0,
+            findings: Vec::new(),
+            notes: vec!["a note".into()],
+            input_hash: hex(&[hash_byte; 32]),
+            files: vec![FileEntry::of(format!("clinics/{key}/guide.pdf"), b"%PDF")],
+        }
+    }
+
+    fn sample() -> (Inputs, Vec<u8>) {
+        let inputs = Inputs {
+            tebiki: "0.1.0".into(),
+            program: "p".into(),
+            content: "c".into(),
+            theme: "t".into(),
+            config: "s".into(),
+            today: "2026-11-24".into(),
+            hash: String::new(),
+        }
+        .seal();
+        let clinics = [entry("a", 1), entry("b", 2), entry("c", 3)];
+        let mut lines = clinics.iter().map(entry_line);
+        let files = [FileEntry::of("clinics/index.html".into(), b"<html>")];
+        let mut buf = Vec::new();
+        write_to(&mut buf, &inputs, None, &mut lines, &files).unwrap();
+        (inputs, buf)
+    }
+
+    #[test]
+    fn the_last_build_is_read_compactly_and_whole_where_asked() {
+        let (inputs, buf) = sample();
+        // The written manifest is the documented document, markup escaped.
+        let whole = Manifest::parse(std::str::from_utf8(&buf).unwrap()).unwrap();
+        assert_eq!(whole.clinics.len(), 3);
+        assert!(!String::from_utf8_lossy(&buf).contains('<'));
+        let mut taken = Vec::new();
+        let prev = PrevBuild::read(&buf[..], 1 << 20, &mut |e| {
+            if e.key == "b" {
+                taken.push(e);
+                None
+            } else {
+                Some(e)
+            }
+        })
+        .unwrap();
+        assert_eq!(prev.inputs.as_ref(), Some(&inputs));
+        assert_eq!(taken, vec![whole.clinics[1].clone()], "b handed over whole");
+        assert_eq!(prev.clinics.len(), 2);
+        let a = &prev.clinics["a"];
+        assert!(a.built && a.same_inputs(&hex(&[1; 32])) && !a.same_inputs(&hex(&[2; 32])));
+        assert_eq!(a.files[0].entry(), whole.clinics[0].files[0]);
+        assert_eq!(&*a.notes, &["a note".to_string()]);
+        assert!(prev.records("clinics/a/guide.pdf") && prev.records("clinics/index.html"));
+        assert!(
+            !prev.records("clinics/b/guide.pdf"),
+            "taken whole: not recorded here"
+        );
+        assert!(!prev.records("clinics/a/other.pdf"));
+    }
+
+    #[test]
+    fn an_unusable_last_manifest_says_why() {
+        let (_, buf) = sample();
+        let read = |bytes: &[u8], limit| PrevBuild::read(bytes, limit, &mut Some).map(|_| ());
+        assert!(read(&buf[..buf.len() / 2], 1 << 20).is_err(), "truncated");
+        // Read no further than the limit: a longer file is cut, so it fails.
+        assert!(read(&buf, 100).is_err());
+        let other = String::from_utf8(buf.clone())
+            .unwrap()
+            .replace("\"format\": 1", "\"format\": 7");
+        assert!(
+            read(other.as_bytes(), 1 << 20)
+                .unwrap_err()
+                .contains("format Some(7)")
+        );
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join(MANIFEST_FILE);
+        assert!(
+            PrevBuild::open(&path, 1 << 20, &mut Some)
+                .unwrap()
+                .is_none(),
+            "none yet"
+        );
+        std::fs::write(&path, &buf).unwrap();
+        assert!(
+            PrevBuild::open(&path, 1 << 20, &mut Some)
+                .unwrap()
+                .is_some()
+        );
+        let e = PrevBuild::open(&path, 64, &mut Some).unwrap_err();
+        assert!(
+            e.contains("too large") && e.contains("limit is 64 bytes"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn changed_inputs_are_named() {
+        let (inputs, _) = sample();
+        let mut now = inputs.clone();
+        now.theme = "t2".into();
+        now.today = "2026-11-25".into();
+        assert_eq!(inputs.changed(&now), vec!["theme", "date (--today)"]);
+        assert!(inputs.changed(&inputs).is_empty());
     }
 }

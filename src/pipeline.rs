@@ -9,8 +9,10 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::eval::{self, guide::Guide};
 use crate::load;
+use crate::load::limits::MAX_MANIFEST_FILE;
 use crate::manifest::{
-    ClinicEntry, FileEntry, Finding, Inputs, MANIFEST_FILE, Manifest, PartHasher, Shard, Status,
+    ClinicEntry, FileEntry, Finding, Inputs, MANIFEST_FILE, Manifest, PartHasher, PrevBuild,
+    PrevClinic, PrevFile, Shard, Spool, Status,
 };
 use crate::model::clinic::{Clinic, RawValue};
 use crate::model::manual::Content;
@@ -141,28 +143,72 @@ pub enum Outcome {
     Failed,
 }
 
-/// Outcome for one clinic.
-#[derive(Debug, Clone)]
-pub struct ClinicOutcome {
+/// Clinics counted by what this run did with them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct OutcomeCounts {
+    /// Rendered and written in this run.
+    pub rendered: usize,
+    /// Not rendered: inputs unchanged.
+    pub unchanged: usize,
+    /// Not selected by `--only`: kept as they were.
+    pub kept: usize,
+    /// No handout written in this run (data errors or rendering failed).
+    pub failed: usize,
+    /// Without a guide in the folder (failed now, or kept from a failed build).
+    pub without_guide: usize,
+}
+
+/// How many clinics a rule applied to, with the rule's generic title (the
+/// title without any clinic's values: a console line must be right for
+/// every clinic it counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleCount {
+    /// error, warning or info.
+    pub severity: Severity,
+    /// Rule id.
+    pub rule: String,
+    /// The rule's title as on the help site (clinic values as placeholders).
+    pub title: String,
+    /// Clinics it applies to.
+    pub clinics: usize,
+}
+
+/// A clinic without a guide, for the closing summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedClinic {
     /// Output key.
     pub key: String,
     /// Clinic name (or file name when unreadable).
     pub name: String,
-    /// A guide is in the folder for it.
-    pub ok: bool,
-    /// What this run did.
-    pub outcome: Outcome,
+    /// Why (the messages joined by " / ").
+    pub failure: String,
 }
 
-/// Result of a build.
+/// Failed clinics kept in [`BuildReport::failures`]; the dashboard and the
+/// manifest list them all.
+pub const FAILURES_KEPT: usize = 1000;
+
+/// Result of a build. Nothing in it grows with the number of clinics
+/// (beyond the messages of clinics with problems): the full record is
+/// `OUT/manifest.json`.
 #[derive(Debug, Default)]
 pub struct BuildReport {
     /// All diagnostics (loading and data validation).
     pub diagnostics: Diagnostics,
-    /// Per-clinic outcomes, in key order.
-    pub clinics: Vec<ClinicOutcome>,
-    /// What is now in the folder (also written to `OUT/manifest.json`).
-    pub manifest: Option<Manifest>,
+    /// Clinics by what this run did with them.
+    pub outcomes: OutcomeCounts,
+    /// Clinics in the folder's manifest now.
+    pub clinic_count: usize,
+    /// Findings by rule over every clinic in the folder, most severe first.
+    pub rules: Vec<RuleCount>,
+    /// The first [`FAILURES_KEPT`] clinics without a guide, by key.
+    pub failures: Vec<FailedClinic>,
+    /// Why every clinic was rendered again although a last manifest was
+    /// read: the inputs that changed (`theme`, `content`, …).
+    pub inputs_changed: Vec<&'static str>,
+    /// Why the last build's manifest could not be used (everything is then
+    /// rendered again); also a warning in `diagnostics`.
+    pub manifest_unusable: Option<String>,
     /// Files written or replaced.
     pub changed: usize,
     /// Files already up to date.
@@ -186,12 +232,53 @@ pub struct BuildReport {
 impl BuildReport {
     /// True when any clinic failed or any error was reported.
     pub fn failed(&self) -> bool {
-        self.diagnostics.has_errors() || self.clinics.iter().any(|c| !c.ok)
+        self.diagnostics.has_errors() || self.outcomes.without_guide > 0
     }
 
     /// Number of clinics with the given outcome.
     pub fn count(&self, outcome: Outcome) -> usize {
-        self.clinics.iter().filter(|c| c.outcome == outcome).count()
+        match outcome {
+            Outcome::Rendered => self.outcomes.rendered,
+            Outcome::Unchanged => self.outcomes.unchanged,
+            Outcome::Kept => self.outcomes.kept,
+            Outcome::Failed => self.outcomes.failed,
+        }
+    }
+
+    /// Counts one clinic of the folder (findings, failure, outcome).
+    fn tally(&mut self, e: &ClinicEntry, outcome: Outcome, titles: &HashMap<String, String>) {
+        match outcome {
+            Outcome::Rendered => self.outcomes.rendered += 1,
+            Outcome::Unchanged => self.outcomes.unchanged += 1,
+            Outcome::Kept => self.outcomes.kept += 1,
+            Outcome::Failed => self.outcomes.failed += 1,
+        }
+        self.clinic_count += 1;
+        if e.status == Status::Failed {
+            self.outcomes.without_guide += 1;
+            if self.failures.len() < FAILURES_KEPT {
+                self.failures.push(FailedClinic {
+                    key: e.key.clone(),
+                    name: e.name.clone(),
+                    failure: e.failure.clone(),
+                });
+            }
+        }
+        for f in &e.findings {
+            match self
+                .rules
+                .iter_mut()
+                .find(|r| r.rule == f.rule && r.severity == f.severity)
+            {
+                Some(r) => r.clinics += 1,
+                None => self.rules.push(RuleCount {
+                    severity: f.severity,
+                    rule: f.rule.clone(),
+                    title: titles.get(&f.rule).unwrap_or(&f.title).clone(),
+                    clinics: 1,
+                }),
+            }
+        }
     }
 }
 
@@ -252,8 +339,8 @@ struct Ctx<'a> {
     out: &'a OutDir,
     inputs: &'a Inputs,
     force: bool,
-    /// Entries of the last build not yet claimed by a clinic of this one.
-    prev: &'a Mutex<HashMap<String, ClinicEntry>>,
+    /// Clinics of the last build not yet claimed by a clinic of this one.
+    prev: &'a Mutex<HashMap<Box<str>, PrevClinic>>,
 }
 
 /// Builds every clinic guide and the dashboard (all clinics, incremental).
@@ -269,6 +356,11 @@ pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
 /// processed in parallel (one worker per core) and fed through a bounded
 /// queue; results are sorted by key, so output does not depend on timing.
 /// Only files recorded in the last manifest are ever deleted.
+///
+/// Memory does not grow with the number of clinics beyond a few hundred
+/// bytes each: the last manifest is read compactly, each finished clinic's
+/// entry goes to a spool file, and the dashboard and manifest are written
+/// from it piece by piece.
 pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> Result<BuildReport> {
     let (content, content_diags) = load_checked_content(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
@@ -277,23 +369,129 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         fonts: theme.pdf_fonts()?.with_fallback(&cfg.fallback_font),
     };
     let out = OutDir::open(&cfg.out)?;
-    let sweep = out.sweep();
     let mut report = BuildReport {
         diagnostics: content_diags,
         out: cfg.out.clone(),
-        temp_removed: sweep.temp_removed,
         ..BuildReport::default()
     };
-    let prev = read_manifest(&out, &mut report.diagnostics);
-    let recorded: HashSet<String> = prev
-        .as_ref()
-        .map(|m| m.paths().map(str::to_string).collect())
-        .unwrap_or_default();
     let inputs = inputs_of(cfg, opts.today);
+    let today = opts.today.to_string();
+    // The summary counts findings under the rule's generic title.
+    let titles: HashMap<String, String> = eval::evaluate_generic(&content)
+        .findings
+        .into_iter()
+        .map(|f| (f.rule, f.title))
+        .collect();
+
+    // Pass 1: every record's key (clinics are not kept), so that duplicate
+    // institution codes are found before any clinic is built.
+    let only: BTreeSet<&str> = batch.only.iter().map(String::as_str).collect();
+    let mut keys: Vec<Clinic> = Vec::new();
+    let mut pass1 = Diagnostics::default();
+    let found = stream_clinics(&cfg.clinics, &content, &mut pass1, &mut |c| {
+        keys.push(Clinic {
+            key: c.key,
+            source: c.source,
+            values: Default::default(),
+            load_errors: Vec::new(),
+        })
+    });
+    let mut dedupe = Diagnostics::default();
+    crate::load::clinics::dedupe_keys(&mut keys, &mut dedupe);
+    if keys.is_empty() {
+        report.diagnostics.extend(pass1);
+        if found && !report.diagnostics.has_errors() {
+            report.diagnostics.push(if cfg.clinics.is_dir() {
+                crate::load::clinics::no_files(&cfg.clinics)
+            } else {
+                crate::load::table::no_rows(&cfg.clinics)
+            });
+        }
+    }
+    report.diagnostics.extend(dedupe);
+    // In this shard, in data order (for the combined PDF); selected to build,
+    // or kept as the last build left them (--only).
+    let mut order: Vec<u32> = Vec::new();
+    let mut selected = vec![false; keys.len()];
+    let mut kept: HashSet<&str> = HashSet::new();
+    {
+        let mut found: BTreeSet<&str> = BTreeSet::new();
+        for (i, c) in keys.iter().enumerate() {
+            if only.contains(c.key.as_str()) {
+                found.insert(c.key.as_str());
+            }
+            if !batch.shard.is_none_or(|s| s.contains(&c.key)) {
+                continue;
+            }
+            order.push(i as u32);
+            if only.is_empty() || only.contains(c.key.as_str()) {
+                selected[i] = true;
+            } else {
+                kept.insert(c.key.as_str());
+            }
+        }
+        report.unknown_only = only
+            .iter()
+            .filter(|k| !found.contains(**k))
+            .map(|k| k.to_string())
+            .collect();
+    }
+
+    // The last build: compact; clinics --only keeps go straight to the spool.
+    let mut spool =
+        Spool::create(out.root()).map_err(|e| Error::io("cannot write", out.root(), e))?;
+    let mut spool_error: Option<std::io::Error> = None;
+    let mut kept_report = BuildReport::default();
+    let prev = read_manifest(&out, MAX_MANIFEST_FILE, &mut |e| {
+        if !kept.contains(e.key.as_str()) {
+            return Some(e);
+        }
+        let (rank, days) = urgency(&e, &today);
+        if let Err(err) = spool.push(&e, rank, days) {
+            spool_error.get_or_insert(err);
+        }
+        kept_report.tally(&e, Outcome::Kept, &titles);
+        None
+    });
+    let prev = match prev {
+        Ok(p) => p,
+        Err(reason) => {
+            spool
+                .clear()
+                .map_err(|e| Error::io("cannot write", out.root(), e))?;
+            kept_report = BuildReport::default();
+            report.diagnostics.push(
+                Diagnostic::warning(
+                    SourcePos::new(Arc::new(out.root().join(MANIFEST_FILE)), 0, 0),
+                    format!(
+                        "the last build's manifest cannot be used ({reason}); rendering everything"
+                    ),
+                )
+                .with_help("files of earlier builds that are not in a manifest are left alone"),
+            );
+            report.manifest_unusable = Some(reason);
+            None
+        }
+    };
+    report.outcomes = kept_report.outcomes;
+    report.clinic_count = kept_report.clinic_count;
+    report.rules = kept_report.rules;
+    report.failures = kept_report.failures;
+    if let Some(p) = prev.as_ref().filter(|_| !batch.force) {
+        report.inputs_changed = p.inputs.as_ref().map_or(Vec::new(), |i| i.changed(&inputs));
+    }
+    // Files the last build did not write (left alone, and listed).
+    let sweep = out.sweep_where(|rel| !prev.as_ref().is_some_and(|p| p.records(rel)));
+    report.temp_removed = sweep.temp_removed;
+    let (prev_files, prev_clinics) = match prev {
+        Some(p) => (p.files, p.clinics),
+        None => Default::default(),
+    };
 
     // The help site depends on content, theme and settings only.
-    let prev_files = prev.as_ref().map(|m| m.files.clone()).unwrap_or_default();
-    let same_inputs = prev.as_ref().is_some_and(|m| m.inputs == inputs);
+    let same_inputs = report.manifest_unusable.is_none()
+        && report.inputs_changed.is_empty()
+        && !prev_files.is_empty();
     let site_prev: Vec<FileEntry> = prev_files
         .iter()
         .filter(|f| f.path.starts_with("site/"))
@@ -320,67 +518,11 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         entries
     };
 
-    // Clinics: selection, then the workers.
-    let only: BTreeSet<&str> = batch.only.iter().map(String::as_str).collect();
-    let mut prev_map: HashMap<String, ClinicEntry> = HashMap::new();
-    if let Some(m) = prev {
-        prev_map.extend(m.clinics.into_iter().map(|c| (c.key.clone(), c)));
-    }
-    // Pass 1: every record's key (clinics are not kept), so that duplicate
-    // institution codes are found before any clinic is built.
-    let mut keys: Vec<Clinic> = Vec::new();
-    let mut pass1 = Diagnostics::default();
-    let found = stream_clinics(&cfg.clinics, &content, &mut pass1, &mut |c| {
-        keys.push(Clinic {
-            key: c.key,
-            source: c.source,
-            values: Default::default(),
-            load_errors: Vec::new(),
-        })
-    });
-    let mut dedupe = Diagnostics::default();
-    crate::load::clinics::dedupe_keys(&mut keys, &mut dedupe);
-    if keys.is_empty() {
-        report.diagnostics.extend(pass1);
-        if found && !report.diagnostics.has_errors() {
-            report.diagnostics.push(if cfg.clinics.is_dir() {
-                crate::load::clinics::no_files(&cfg.clinics)
-            } else {
-                crate::load::table::no_rows(&cfg.clinics)
-            });
-        }
-    }
-    report.diagnostics.extend(dedupe);
-    let mut order: Vec<String> = Vec::new();
-    let mut kept_keys: Vec<String> = Vec::new();
-    let mut selected = vec![false; keys.len()];
-    {
-        let mut found: BTreeSet<&str> = BTreeSet::new();
-        for (i, c) in keys.iter().enumerate() {
-            if only.contains(c.key.as_str()) {
-                found.insert(c.key.as_str());
-            }
-            if !batch.shard.is_none_or(|s| s.contains(&c.key)) {
-                continue;
-            }
-            order.push(c.key.clone());
-            if only.is_empty() || only.contains(c.key.as_str()) {
-                selected[i] = true;
-            } else {
-                kept_keys.push(c.key.clone());
-            }
-        }
-        report.unknown_only = only
-            .iter()
-            .filter(|k| !found.contains(**k))
-            .map(|k| k.to_string())
-            .collect();
-    }
     let total = selected.iter().filter(|s| **s).count();
     if let Some(p) = &batch.progress {
         p.total(total);
     }
-    let prev_lock = Mutex::new(prev_map);
+    let prev_lock = Mutex::new(prev_clinics);
     let ctx = Ctx {
         content: &content,
         renderers: &renderers,
@@ -390,7 +532,6 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         force: batch.force,
         prev: &prev_lock,
     };
-    let mut entries: Vec<ClinicEntry> = Vec::new();
     // Pass 2: read again, each clinic straight into the bounded queue.
     let produce = |emit: &mut dyn FnMut(Clinic)| {
         let mut diags = Diagnostics::default();
@@ -416,105 +557,105 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         report.changed += r.changed;
         report.unchanged += r.unchanged;
         report.removed += r.removed;
-        report.clinics.push(ClinicOutcome {
-            key: r.entry.key.clone(),
-            name: r.entry.name.clone(),
-            ok: r.entry.status == Status::Built,
-            outcome: r.outcome,
-        });
-        entries.push(r.entry);
+        report.tally(&r.entry, r.outcome, &titles);
+        let (rank, days) = urgency(&r.entry, &today);
+        if let Err(err) = spool.push(&r.entry, rank, days) {
+            spool_error.get_or_insert(err);
+        }
     });
     report.diagnostics.extend(load_diags);
-    let mut prev_left = prev_lock.into_inner().unwrap_or_else(|e| e.into_inner());
-    // Not selected by --only: the last build's result stays as it was.
-    for key in kept_keys {
-        if let Some(e) = prev_left.remove(&key) {
-            report.clinics.push(ClinicOutcome {
-                key: e.key.clone(),
-                name: e.name.clone(),
-                ok: e.status == Status::Built,
-                outcome: Outcome::Kept,
-            });
-            entries.push(e);
-        }
+    if let Some(e) = spool_error {
+        return Err(Error::io("cannot write", out.root(), e));
     }
-    // Clinics gone from the data (or from this shard): their guides would be
-    // handed out by mistake. Only files the last build recorded are deleted.
-    for e in prev_left.into_values() {
-        for f in &e.files {
+    // Clinics gone from the data (or from this shard, or kept by --only
+    // without a last result): their guides would be handed out by mistake.
+    // Only files the last build recorded are deleted.
+    let prev_left = prev_lock.into_inner().unwrap_or_else(|e| e.into_inner());
+    for c in prev_left.into_values() {
+        for f in &c.files {
             report.removed += usize::from(out.remove(&f.path) == Removed::Removed);
         }
     }
-    entries.sort_by(|a, b| a.key.cmp(&b.key));
-    report.clinics.sort_by(|a, b| a.key.cmp(&b.key));
+    report.failures.sort_by(|a, b| a.key.cmp(&b.key));
+    report
+        .rules
+        .sort_by(|a, b| (a.severity, &a.rule).cmp(&(b.severity, &b.rule)));
 
-    let dash = renderers.html.dashboard(
-        &dashboard_rows(&entries, &opts.today.to_string()),
-        &opts.today.to_string(),
-    )?;
-    count(&mut report, out.write(DASHBOARD, dash.as_bytes())?);
-    files.push(FileEntry::of(DASHBOARD.to_string(), dash.as_bytes()));
+    let dash = write_dashboard(&out, &renderers.html, &mut spool, &today)?;
+    count(&mut report, dash.0);
+    files.push(dash.1);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for f in &prev_files {
         if !files.iter().any(|n| n.path == f.path) {
             report.removed += usize::from(out.remove(&f.path) == Removed::Removed);
         }
     }
-    let manifest = Manifest {
-        format: crate::manifest::FORMAT,
-        inputs,
-        shard: batch.shard,
-        clinics: entries,
-        files,
-    };
-    let ours: HashSet<&str> = manifest.paths().collect();
+    spool.sort_by_key();
+    write_spooled_manifest(&out, &inputs, batch.shard, &mut spool, &files)?;
     report.foreign = sweep
         .files
         .into_iter()
-        .filter(|f| !ours.contains(f.as_str()) && !recorded.contains(f))
+        .filter(|f| !files.iter().any(|n| &n.path == f) && !spool_has_file(&mut spool, f))
         .collect();
-    write_manifest(&out, &manifest)?;
     if let Some(path) = &batch.combined {
         let file = if batch.combined_sheets {
             "sheet.pdf"
         } else {
             "guide.pdf"
         };
-        report.combined = Some(write_combined(&out, &manifest, &order, path, file)?);
+        let order = order
+            .iter()
+            .filter_map(|i| keys.get(*i as usize))
+            .map(|c| c.key.as_str());
+        report.combined = Some(write_combined(&out, &mut spool, order, path, file)?);
     }
-    report.manifest = Some(manifest);
     Ok(report)
 }
 
+/// True when the spooled entry of the clinic that `path`
+/// (`clinics/KEY/NAME`) belongs to lists it.
+fn spool_has_file(spool: &mut Spool, path: &str) -> bool {
+    let Some(key) = path
+        .strip_prefix("clinics/")
+        .and_then(|r| r.split_once('/'))
+        .map(|(k, _)| k)
+    else {
+        return false;
+    };
+    let Some(slot) = spool.find(key).cloned() else {
+        return false;
+    };
+    spool
+        .entry(&slot)
+        .is_ok_and(|e| e.files.iter().any(|f| f.path == path))
+}
+
 /// Joins `file` (`guide.pdf` or `sheet.pdf`) of every built clinic, in data
-/// order, into `path`.
-fn write_combined(
+/// order (`order`, keys), into `path`. The spool is sorted by key.
+fn write_combined<'k>(
     out: &OutDir,
-    manifest: &Manifest,
-    order: &[String],
+    spool: &mut Spool,
+    order: impl Iterator<Item = &'k str>,
     path: &Path,
     file: &str,
 ) -> Result<crate::combined::Combined> {
-    let by_key: HashMap<&str, &ClinicEntry> = manifest
-        .clinics
-        .iter()
-        .map(|c| (c.key.as_str(), c))
-        .collect();
-    let parts = order
-        .iter()
-        .filter_map(|k| by_key.get(k.as_str()))
-        .filter(|c| c.status == Status::Built)
-        .filter_map(|c| {
-            let f = c
-                .files
-                .iter()
-                .find(|f| f.path.rsplit('/').next() == Some(file))?;
-            Some((c, out.root().join(&f.path)))
-        })
-        .map(|(c, file)| {
-            let bytes = std::fs::read(&file).map_err(|e| Error::io("cannot read", &file, e))?;
-            Ok((format!("{} {}", c.key, c.name), bytes))
-        });
+    let parts = order.filter_map(|k| {
+        let slot = spool.find(k).filter(|s| s.built)?.clone();
+        let c = match spool.entry(&slot) {
+            Ok(c) => c,
+            Err(e) => return Some(Err(Error::io("cannot read", out.root(), e))),
+        };
+        let f = c
+            .files
+            .iter()
+            .find(|f| f.path.rsplit('/').next() == Some(file))?;
+        let at = out.root().join(&f.path);
+        Some(
+            std::fs::read(&at)
+                .map_err(|e| Error::io("cannot read", &at, e))
+                .map(|bytes| (format!("{} {}", c.key, c.name), bytes)),
+        )
+    });
     let mut stats = None;
     crate::write::write_atomic_streamed(path, |w| {
         stats = Some(crate::combined::combine_to(parts, w)?);
@@ -523,116 +664,161 @@ fn write_combined(
     Ok(stats.unwrap_or_default())
 }
 
+/// Rows of the dashboard drawn at a time.
+const DASHBOARD_CHUNK: usize = 500;
+
+/// Writes the dashboard from the spooled entries, most urgent first, a few
+/// hundred rows at a time; returns what was written and its manifest entry.
+fn write_dashboard(
+    out: &OutDir,
+    html: &HtmlRenderer,
+    spool: &mut Spool,
+    today: &str,
+) -> Result<(Written, FileEntry)> {
+    spool.slots.sort_by(|a, b| {
+        (a.rank, a.days.is_none(), a.days, &a.code, &a.key).cmp(&(
+            b.rank,
+            b.days.is_none(),
+            b.days,
+            &b.code,
+            &b.key,
+        ))
+    });
+    let mut counts = crate::render::html::DashboardCounts {
+        total: spool.slots.len(),
+        ..Default::default()
+    };
+    for s in &spool.slots {
+        match s.rank {
+            0 => counts.failed += 1,
+            1 => counts.error += 1,
+            2 => counts.warning += 1,
+            _ => counts.ok += 1,
+        }
+    }
+    let slots = spool.slots.clone();
+    let mut chunks = slots.chunks(DASHBOARD_CHUNK);
+    let mut next = || -> Result<Option<Vec<DashboardRow>>> {
+        let Some(chunk) = chunks.next() else {
+            return Ok(None);
+        };
+        let mut entries = Vec::with_capacity(chunk.len());
+        for s in chunk {
+            entries.push(
+                spool
+                    .entry(s)
+                    .map_err(|e| Error::io("cannot read", out.root(), e))?,
+            );
+        }
+        Ok(Some(dashboard_rows(&entries, today)))
+    };
+    let mut hasher = Sha256Writer::default();
+    let written = out.write_streamed(DASHBOARD, |w| {
+        let mut both = Tee(w, &mut hasher);
+        html.dashboard_to(&counts, today, &mut next, &mut both)
+    })?;
+    Ok((written, hasher.entry(DASHBOARD.to_string())))
+}
+
+/// Writes the manifest from the spool (sorted by key), streamed.
+fn write_spooled_manifest(
+    out: &OutDir,
+    inputs: &Inputs,
+    shard: Option<Shard>,
+    spool: &mut Spool,
+    files: &[FileEntry],
+) -> Result<()> {
+    let slots = std::mem::take(&mut spool.slots);
+    let result = out.write_streamed(MANIFEST_FILE, |w| {
+        let mut lines = slots.iter().map(|s| spool.line(s));
+        crate::manifest::write_to(w, inputs, shard, &mut lines, files)
+            .map_err(|e| Error::io("cannot write", MANIFEST_FILE, e))
+    });
+    spool.slots = slots;
+    result.map(|_| ())
+}
+
+/// A writer that hashes what passes through it (size and SHA-256).
+#[derive(Default)]
+struct Sha256Writer {
+    hash: sha2::Sha256,
+    bytes: u64,
+}
+
+impl Sha256Writer {
+    fn entry(self, path: String) -> FileEntry {
+        FileEntry {
+            path,
+            bytes: self.bytes,
+            sha256: crate::manifest::hex(&self.hash.finalize()),
+        }
+    }
+}
+
+impl std::io::Write for Sha256Writer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.hash.update(buf);
+        self.bytes += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes to both.
+struct Tee<'a>(&'a mut dyn std::io::Write, &'a mut Sha256Writer);
+
+impl std::io::Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.0.write(buf)?;
+        std::io::Write::write_all(self.1, &buf[..n])?;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Path of the dashboard in the output folder.
 pub const DASHBOARD: &str = "clinics/index.html";
 
-/// Reads the last build's manifest; a broken one is reported and ignored
-/// (everything is rendered again, nothing of it deleted).
-fn read_manifest(out: &OutDir, diags: &mut Diagnostics) -> Option<Manifest> {
-    let path = out.root().join(MANIFEST_FILE);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
-    let text = if meta.is_file() {
-        std::fs::read_to_string(&path).map_err(|e| e.to_string())
-    } else {
-        Err("not a regular file".to_string())
-    };
-    match text.and_then(|t| Manifest::parse(&t)) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            diags.push(
-                Diagnostic::warning(
-                    SourcePos::new(Arc::new(path), 0, 0),
-                    format!("the last build's manifest cannot be used ({e}); rendering everything"),
-                )
-                .with_help("files of earlier builds that are not in a manifest are left alone"),
-            );
-            None
-        }
-    }
+/// Reads the last build's manifest compactly ([`PrevBuild::open`]).
+fn read_manifest(
+    out: &OutDir,
+    limit: u64,
+    take: &mut dyn FnMut(ClinicEntry) -> Option<ClinicEntry>,
+) -> std::result::Result<Option<PrevBuild>, String> {
+    PrevBuild::open(&out.root().join(MANIFEST_FILE), limit, take)
 }
 
 /// Writes the manifest (compact JSON, one clinic per line) atomically.
 pub fn write_manifest(out: &OutDir, m: &Manifest) -> Result<()> {
-    let mut buf = Vec::new();
-    let io =
-        |e: serde_json::Error| Error::io("cannot write", MANIFEST_FILE, std::io::Error::other(e));
-    let head = serde_json::json!({
-        "format": m.format,
-        "inputs": m.inputs,
-        "shard": m.shard,
-    });
-    // Hand-joined so that each clinic is one line (diffable, greppable) and
-    // the whole file is still one JSON document of the documented shape.
-    buf.extend_from_slice(b"{\n");
-    if let serde_json::Value::Object(map) = head {
-        for (k, v) in map {
-            if v.is_null() {
-                continue;
-            }
-            buf.extend_from_slice(format!("  {}: ", serde_json::Value::String(k)).as_bytes());
-            serde_json::to_writer(&mut buf, &v).map_err(io)?;
-            buf.extend_from_slice(b",\n");
-        }
-    }
-    for (name, items) in [
-        ("clinics", ManifestItems::Clinics(&m.clinics)),
-        ("files", ManifestItems::Files(&m.files)),
-    ] {
-        buf.extend_from_slice(format!("  \"{name}\": [").as_bytes());
-        let n = items.len();
-        for i in 0..n {
-            buf.extend_from_slice(b"\n    ");
-            items.write(i, &mut buf).map_err(io)?;
-            if i + 1 < n {
-                buf.push(b',');
-            }
-        }
-        buf.extend_from_slice(if n == 0 { b"]" } else { b"\n  ]" });
-        buf.extend_from_slice(if name == "files" { b"\n" } else { b",\n" });
-    }
-    buf.extend_from_slice(b"}\n");
-    out.write(MANIFEST_FILE, &html_safe_json(buf))?;
+    out.write_streamed(MANIFEST_FILE, |w| {
+        let mut lines = m.clinics.iter().map(crate::manifest::entry_line);
+        crate::manifest::write_to(w, &m.inputs, m.shard, &mut lines, &m.files)
+            .map_err(|e| Error::io("cannot write", MANIFEST_FILE, e))
+    })?;
     Ok(())
 }
 
-/// Escapes `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`: clinic names
-/// are untrusted, and a JSON file sniffed or embedded as HTML must not carry
-/// markup. JSON syntax never uses these bytes outside strings, so the
-/// replacement keeps the document's meaning.
-fn html_safe_json(buf: Vec<u8>) -> Vec<u8> {
-    if !buf.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
-        return buf;
-    }
-    let mut out = Vec::with_capacity(buf.len() + 64);
-    for b in buf {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(b),
-        }
-    }
-    out
-}
-
-enum ManifestItems<'a> {
-    Clinics(&'a [ClinicEntry]),
-    Files(&'a [FileEntry]),
-}
-
-impl ManifestItems<'_> {
-    fn len(&self) -> usize {
-        match self {
-            ManifestItems::Clinics(c) => c.len(),
-            ManifestItems::Files(f) => f.len(),
-        }
-    }
-    fn write(&self, i: usize, buf: &mut Vec<u8>) -> serde_json::Result<()> {
-        match self {
-            ManifestItems::Clinics(c) => serde_json::to_writer(buf, &c[i]),
-            ManifestItems::Files(f) => serde_json::to_writer(buf, &f[i]),
-        }
-    }
+/// Dashboard order of a clinic: rank (0 no guide, 1 errors, 2 warnings,
+/// 3 nothing to do) and days left to installation as of `today`.
+fn urgency(e: &ClinicEntry, today: &str) -> (u8, Option<i64>) {
+    let rank = if e.status != Status::Built {
+        0
+    } else if e.errors > 0 {
+        1
+    } else if e.warnings > 0 || !e.notes.is_empty() {
+        // Notes: what the PDF could not print (a character no font has).
+        2
+    } else {
+        3
+    };
+    let days = eval::dates::parse_iso(&e.installation_date)
+        .zip(eval::dates::parse_iso(today))
+        .map(|(install, today)| eval::dates::days_between(today, install));
+    (rank, days)
 }
 
 /// The dashboard's rows, from manifest entries (so `tebiki merge` draws
@@ -641,21 +827,12 @@ impl ManifestItems<'_> {
 /// installation (unknown last), then by code. `today` (`YYYY-MM-DD`) is the
 /// build's date.
 pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow> {
-    let today = eval::dates::parse_iso(today);
     let mut rows: Vec<DashboardRow> = entries
         .iter()
         .map(|e| {
             let ok = e.status == Status::Built;
-            let (state, rank) = if !ok {
-                ("failed", 0)
-            } else if e.errors > 0 {
-                ("error", 1)
-            } else if e.warnings > 0 || !e.notes.is_empty() {
-                // Notes: what the PDF could not print (a character no font has).
-                ("warning", 2)
-            } else {
-                ("ok", 3)
-            };
+            let (rank, days) = urgency(e, today);
+            let state = ["failed", "error", "warning", "ok"][usize::from(rank.min(3))];
             let mut headlines: Vec<Headline> = e
                 .findings
                 .iter()
@@ -670,9 +847,6 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                 title: n.clone(),
             }));
             headlines.sort_by_key(|h| h.severity);
-            let days = eval::dates::parse_iso(&e.installation_date)
-                .zip(today)
-                .map(|(install, today)| eval::dates::days_between(today, install));
             DashboardRow {
                 key: e.key.clone(),
                 name: e.name.clone(),
@@ -730,6 +904,24 @@ pub fn inputs_of(cfg: &Config, today: Date) -> Inputs {
         }
         for p in cfg.branding.digest_parts() {
             h.part(&p);
+        }
+        // The fallback font prints characters the theme's fonts lack: a
+        // different file (or the same path changed) must render again. Its
+        // size and time stamp stand for its bytes, so an unchanged build
+        // does not read tens of megabytes it may never need.
+        h.part(cfg.fallback_font.to_string_lossy().as_bytes());
+        match std::fs::metadata(&cfg.fallback_font) {
+            Ok(m) => {
+                let stamp = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                h.part(&m.len().to_le_bytes()).part(&stamp.to_le_bytes());
+            }
+            Err(_) => {
+                h.part(b"\0missing");
+            }
         }
         h.finish()
     };
@@ -924,7 +1116,11 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     if let Some(d) = facts.date("installation_date") {
         entry.installation_date = d.to_string();
     }
-    let prev = ctx.prev.lock().ok().and_then(|mut m| m.remove(&clinic.key));
+    let prev = ctx
+        .prev
+        .lock()
+        .ok()
+        .and_then(|mut m| m.remove(clinic.key.as_str()));
     let mut r = ClinicResult {
         entry,
         outcome: Outcome::Failed,
@@ -936,16 +1132,16 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     if data_errors.is_empty() {
         let reusable = prev.as_ref().filter(|p| {
             !ctx.force
-                && p.status == Status::Built
-                && p.input_hash == r.entry.input_hash
+                && p.built
+                && p.same_inputs(&r.entry.input_hash)
                 && !p.files.is_empty()
                 && p.files
                     .iter()
                     .all(|f| ctx.out.file_len(&f.path) == Some(f.bytes))
         });
         if let Some(p) = reusable {
-            r.entry.files = p.files.clone();
-            r.entry.notes = p.notes.clone();
+            r.entry.files = p.files.iter().map(PrevFile::entry).collect();
+            r.entry.notes = p.notes.to_vec();
             r.unchanged = p.files.len();
             r.outcome = Outcome::Unchanged;
         } else {
@@ -987,7 +1183,7 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     // must not be left behind when the data is now wrong).
     if let Some(p) = prev {
         for f in &p.files {
-            if !r.entry.files.iter().any(|n| n.path == f.path) {
+            if !r.entry.files.iter().any(|n| *n.path == *f.path) {
                 r.removed += usize::from(ctx.out.remove(&f.path) == Removed::Removed);
             }
         }
@@ -1206,7 +1402,8 @@ pub fn merge(
             "--out must be a new folder, not one of the shards".into(),
         ));
     }
-    let prev = read_manifest(&out, &mut Diagnostics::default());
+    // An unusable last manifest: nothing of the last merge is deleted.
+    let prev = read_manifest(&out, MAX_MANIFEST_FILE, &mut Some).unwrap_or_default();
     let copy = |from: &Path, f: &FileEntry, report: &mut MergeReport| -> Result<()> {
         let src = from.join(&f.path);
         let bytes = std::fs::read(&src).map_err(|e| Error::io("cannot read", &src, e))?;
@@ -1317,12 +1514,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn manifest_json_carries_no_markup_and_keeps_its_meaning() {
-        let v = serde_json::json!({"name": "<script>&\"x\"</script>"});
-        let safe = html_safe_json(serde_json::to_vec(&v).unwrap());
-        let text = String::from_utf8(safe.clone()).unwrap();
-        assert!(!text.contains('<') && !text.contains('&'), "{text}");
-        let back: serde_json::Value = serde_json::from_slice(&safe).unwrap();
-        assert_eq!(back, v);
+    fn a_fallback_font_change_changes_the_inputs_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let font = dir.path().join("fallback.ttf");
+        std::fs::write(&font, b"one").unwrap();
+        let today: Date = "2026-11-24".parse().unwrap();
+        let mut cfg = Config {
+            content: dir.path().join("content"),
+            theme: dir.path().join("theme"),
+            fallback_font: font.clone(),
+            ..Config::default()
+        };
+        let first = inputs_of(&cfg, today).config;
+        assert_eq!(inputs_of(&cfg, today).config, first, "stable");
+        // Same path, other bytes (a font package update).
+        std::fs::write(&font, b"other font").unwrap();
+        let updated = inputs_of(&cfg, today).config;
+        assert_ne!(updated, first);
+        // Another file.
+        cfg.fallback_font = dir.path().join("missing.ttc");
+        assert_ne!(inputs_of(&cfg, today).config, updated);
     }
 }

@@ -92,6 +92,16 @@ fn refuse_symlink(path: &Path) -> Result<()> {
 /// Runs `fill` on a new temporary sibling of `path`, then syncs it and
 /// renames it over `path`; on any failure the temporary file is removed.
 fn via_temp(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
+    via_temp_if(path, |f, _| fill(f).map(|()| true))
+}
+
+/// [`via_temp`], where `fill` also gets the temporary file's path and says
+/// whether to keep the result (`false`: the temporary file is removed and
+/// `path` left as it was).
+fn via_temp_if(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File, &Path) -> Result<bool>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
@@ -104,14 +114,53 @@ fn via_temp(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) ->
         .open(&tmp)
         .map_err(|e| Error::io("cannot write", path, e))
         .and_then(|mut f| {
-            fill(&mut f)?;
-            f.sync_all().map_err(|e| Error::io("cannot write", path, e))
+            let keep = fill(&mut f, &tmp)?;
+            if keep {
+                f.sync_all()
+                    .map_err(|e| Error::io("cannot write", path, e))?;
+            }
+            Ok(keep)
         })
-        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io("cannot write", path, e)));
+        .and_then(|keep| {
+            if keep {
+                std::fs::rename(&tmp, path).map_err(|e| Error::io("cannot write", path, e))
+            } else {
+                let _ = std::fs::remove_file(&tmp);
+                Ok(())
+            }
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// True when the regular files `a` and `b` have the same bytes (compared
+/// piece by piece).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read as _;
+    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    match (fa.metadata(), std::fs::symlink_metadata(b)) {
+        (Ok(ma), Ok(mb)) if mb.is_file() && ma.len() == mb.len() => {}
+        _ => return false,
+    }
+    let mut ra = std::io::BufReader::with_capacity(1 << 16, fa);
+    let mut rb = std::io::BufReader::with_capacity(1 << 16, fb);
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return rb.read(&mut bb[..1]).is_ok_and(|m| m == 0);
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
 }
 
 /// True for the name of a temporary file [`write_atomic`] creates.
@@ -233,6 +282,34 @@ impl OutDir {
         replace_file(&path, bytes)
     }
 
+    /// Writes `root/rel` atomically from `fill`, which writes the content
+    /// piece by piece (a dashboard or manifest of 100,000 clinics need not be
+    /// held in memory). When the new content equals the file's, the file is
+    /// left untouched ([`Written::Unchanged`]); never through a symlink.
+    pub fn write_streamed(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<Written> {
+        let path = self.path_of(rel)?;
+        self.ensure_parents(rel)?;
+        refuse_symlink(&path)?;
+        let mut same = false;
+        via_temp_if(&path, |f, tmp| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut *f);
+            fill(&mut w)?;
+            w.flush().map_err(|e| Error::io("cannot write", &path, e))?;
+            drop(w);
+            same = same_bytes(tmp, &path);
+            Ok(!same)
+        })?;
+        Ok(if same {
+            Written::Unchanged
+        } else {
+            Written::Changed
+        })
+    }
+
     /// Size of the regular file `root/rel`, if it is one and no folder on
     /// the way is a symlink.
     pub fn file_len(&self, rel: &str) -> Option<u64> {
@@ -286,6 +363,14 @@ impl OutDir {
     /// killed runs and returns every other file's relative path (`a/b`),
     /// except the lock and the manifest.
     pub fn sweep(&self) -> Sweep {
+        self.sweep_where(|_| true)
+    }
+
+    /// [`OutDir::sweep`], returning only the files `keep` accepts (a build
+    /// keeps those its last manifest does not record, not 300,000 paths).
+    /// Temporary files of this very process (a build's spool) stay.
+    pub fn sweep_where(&self, keep: impl Fn(&str) -> bool) -> Sweep {
+        let own = format!("{TMP_MARK}{}", std::process::id());
         let mut sweep = Sweep::default();
         for e in walkdir::WalkDir::new(&self.root)
             .min_depth(1)
@@ -301,12 +386,15 @@ impl OutDir {
             };
             let name = e.file_name().to_string_lossy();
             if e.file_type().is_file() && is_temp_name(&name) {
+                if name.ends_with(&own) {
+                    continue;
+                }
                 if std::fs::remove_file(e.path()).is_ok() {
                     sweep.temp_removed += 1;
                 }
                 continue;
             }
-            if rel == LOCK_FILE || rel == crate::manifest::MANIFEST_FILE {
+            if rel == LOCK_FILE || rel == crate::manifest::MANIFEST_FILE || !keep(&rel) {
                 continue;
             }
             sweep.files.push(rel);

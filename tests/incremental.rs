@@ -182,6 +182,13 @@ fn content_change_renders_all() {
     let o = build_content(&content, &out);
     ok(&o);
     assert_eq!(counts(&o), (SAMPLES.len(), 0, 0, 0));
+    // The summary says why everything was rendered again.
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains("every clinic rendered: changed since the last build: content\n"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // Another day changes deadlines: everything again.
     let o = tebiki(&[
         "build",
@@ -194,6 +201,67 @@ fn content_change_renders_all() {
     ]);
     ok(&o);
     assert_eq!(counts(&o), (SAMPLES.len(), 0, 0, 0));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("changed since the last build: date (--today)")
+    );
+}
+
+#[test]
+fn an_unusable_manifest_is_named_and_everything_rendered() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    ok(&build_content(&content, &out));
+    let manifest = out.join("manifest.json");
+    // Cut in the middle of a clinic, as a full disk or a killed copy would.
+    let text = read(&manifest);
+    std::fs::write(&manifest, &text[..text.len() / 2]).unwrap();
+    let o = build_content(&content, &out);
+    ok(&o);
+    assert_eq!(counts(&o), (SAMPLES.len(), 0, 0, 0));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("the last build's manifest cannot be used (EOF while parsing"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("every clinic rendered: the last build's manifest cannot be used (EOF"),
+        "{stdout}"
+    );
+    // The manifest written now is whole again: the next build renders nothing.
+    let again = build_content(&content, &out);
+    ok(&again);
+    assert_eq!(counts(&again), (0, SAMPLES.len(), 0, 0));
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("every clinic rendered"));
+}
+
+#[test]
+fn the_summary_counts_rules_under_their_generic_title() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    let o = build_content(&content, &out);
+    ok(&o);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    // The sample clinics need 1, 2 and 3 certificates: the summary line
+    // counts them all, so it must not print one clinic's number.
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("certificate-fee"))
+        .unwrap_or_else(|| panic!("no certificate-fee line in:\n{stdout}"));
+    let head = format!("[お知らせ] certificate-fee ×{}: ", SAMPLES.len());
+    let title = line
+        .trim()
+        .strip_prefix(&head)
+        .unwrap_or_else(|| panic!("severity name from strings.yaml (severity_info): {line}"));
+    // The rule's title as the help site shows it: placeholders, no values.
+    assert!(
+        title.starts_with("電子証明書は〈電子証明書の枚数〉")
+            && title.contains("〈電子証明書発行料の合計〉"),
+        "{title}"
+    );
+    for l in stdout.lines().filter(|l| l.trim_start().starts_with('[')) {
+        assert!(!l.contains("1枚") && !l.contains("1,500円"), "{l}");
+    }
 }
 
 #[test]

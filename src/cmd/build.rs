@@ -7,14 +7,13 @@
 
 use super::{ALL_MESSAGES, Common, message_limit, print_diagnostics};
 use clap::Args;
-use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tebiki::Error;
-use tebiki::manifest::{ClinicEntry, Shard, Status};
+use tebiki::manifest::{ClinicEntry, Shard};
 use tebiki::model::Severity;
 use tebiki::pipeline::{self, BatchOptions, BuildOptions, BuildReport, Outcome, Progress};
 
@@ -65,7 +64,9 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let opts = BuildOptions {
         today: args.common.today(),
     };
-    let progress = Arc::new(Reporter::new(args.verbose));
+    // Severity names as the guides print them (「重要」…), from the theme.
+    let tags = Tags::load(&cfg.theme);
+    let progress = Arc::new(Reporter::new(args.verbose, tags.clone()));
     let batch = BatchOptions {
         force: args.force,
         only: args.only.clone(),
@@ -97,12 +98,13 @@ pub fn run(args: BuildArgs) -> ExitCode {
         args.verbose,
         started.elapsed(),
         args.combined.as_ref(),
+        &tags,
     );
     for k in &report.unknown_only {
         eprintln!("warning: --only {k}: no clinic has this key");
     }
     if report.failed() {
-        let n = report.clinics.iter().filter(|c| !c.ok).count();
+        let n = report.outcomes.without_guide;
         eprintln!(
             "error: {n} clinic(s) failed; see the messages above and {}/clinics/index.html",
             report.out.display()
@@ -119,9 +121,10 @@ fn print_summary(
     verbose: bool,
     elapsed: Duration,
     combined: Option<&PathBuf>,
+    tags: &Tags,
 ) {
-    let built = report.clinics.iter().filter(|c| c.ok).count();
-    let failed = report.clinics.len() - built;
+    let failed = report.outcomes.without_guide;
+    let built = report.clinic_count - failed;
     println!(
         "Built {built} clinic guide(s) into {} in {:.1} s",
         report.out.display(),
@@ -133,50 +136,47 @@ fn print_summary(
         report.count(Outcome::Unchanged),
         report.count(Outcome::Kept),
     );
-    let entries: &[ClinicEntry] = report
-        .manifest
-        .as_ref()
-        .map(|m| &m.clinics[..])
-        .unwrap_or(&[]);
-    let failures: Vec<&ClinicEntry> = entries
-        .iter()
-        .filter(|e| e.status == Status::Failed)
-        .collect();
+    if let Some(reason) = &report.manifest_unusable {
+        println!("  every clinic rendered: the last build's manifest cannot be used ({reason})");
+    } else if !report.inputs_changed.is_empty() {
+        println!(
+            "  every clinic rendered: changed since the last build: {}",
+            report.inputs_changed.join(", ")
+        );
+    }
     let shown = if verbose {
-        failures.len()
+        report.failures.len()
     } else {
         FAILED_LIMIT
     };
-    for e in failures.iter().take(shown) {
+    for e in report.failures.iter().take(shown) {
         println!("  FAILED {} {}: {}", e.key, e.name, first_error(&e.failure));
     }
-    if failures.len() > shown {
+    if failed > shown.min(report.failures.len()) {
         println!(
             "  … and {} more failed clinic(s): see {}/clinics/index.html",
-            failures.len() - shown,
+            failed - shown.min(report.failures.len()),
             report.out.display()
         );
     }
-    // Findings by rule over every clinic in the folder.
-    let mut by_rule: BTreeMap<(Severity, &str), (usize, &str)> = BTreeMap::new();
-    for e in entries {
-        for f in &e.findings {
-            let slot = by_rule
-                .entry((f.severity, f.rule.as_str()))
-                .or_insert((0, f.title.as_str()));
-            slot.0 += 1;
-        }
-    }
+    // Findings by rule over every clinic in the folder, each under the
+    // rule's generic title (one clinic's values would be wrong for others).
     let data_warnings = report
         .diagnostics
         .0
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    if !by_rule.is_empty() || data_warnings > 0 {
+    if !report.rules.is_empty() || data_warnings > 0 {
         println!("  findings by rule (clinics):");
-        for ((sev, rule), (n, title)) in &by_rule {
-            println!("    [{}] {rule} ×{n}: {title}", tag(*sev));
+        for r in &report.rules {
+            println!(
+                "    [{}] {} ×{}: {}",
+                tags.of(r.severity),
+                r.rule,
+                r.clinics,
+                r.title
+            );
         }
         if data_warnings > 0 {
             println!("    data warnings ×{data_warnings} (messages above)");
@@ -229,11 +229,29 @@ fn first_error(failure: &str) -> &str {
     failure.split(" / ").next().unwrap_or(failure)
 }
 
-fn tag(sev: Severity) -> &'static str {
-    match sev {
-        Severity::Error => "重要",
-        Severity::Warning => "注意",
-        Severity::Info => "情報",
+/// The names of the severities, from the theme's `strings.yaml`
+/// (`severity_error` …), as the guides print them.
+#[derive(Clone)]
+struct Tags([String; 3]);
+
+impl Tags {
+    fn load(theme: &std::path::Path) -> Tags {
+        let strings = tebiki::render::theme::Theme::new(Some(theme))
+            .strings()
+            .unwrap_or_default();
+        Tags(
+            [Severity::Error, Severity::Warning, Severity::Info]
+                .map(|s| strings.get(s.strings_key()).to_string()),
+        )
+    }
+
+    fn of(&self, sev: Severity) -> &str {
+        let i = match sev {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        };
+        &self.0[i]
     }
 }
 
@@ -241,6 +259,7 @@ fn tag(sev: Severity) -> &'static str {
 /// lines otherwise; per-clinic lines on stdout with `-v`.
 struct Reporter {
     verbose: bool,
+    tags: Tags,
     bar: Option<indicatif::ProgressBar>,
     plain: Mutex<Plain>,
 }
@@ -256,7 +275,7 @@ struct Plain {
 const PLAIN_EVERY: Duration = Duration::from_secs(10);
 
 impl Reporter {
-    fn new(verbose: bool) -> Reporter {
+    fn new(verbose: bool, tags: Tags) -> Reporter {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
@@ -272,6 +291,7 @@ impl Reporter {
         let now = Instant::now();
         Reporter {
             verbose,
+            tags,
             bar,
             plain: Mutex::new(Plain {
                 total: 0,
@@ -320,7 +340,7 @@ impl Progress for Reporter {
             for f in &e.findings {
                 text.push_str(&format!(
                     "\n            [{}] {} ({})",
-                    tag(f.severity),
+                    self.tags.of(f.severity),
                     f.title,
                     f.rule
                 ));

@@ -185,7 +185,7 @@ fn rebuild(cfg: &Config, today: jiff::civil::Date, state: &LiveState, color: boo
             }
             // Every message, in the terminal and on the open pages.
             print_diagnostics(&r.diagnostics, color, ALL_MESSAGES);
-            let failed = r.clinics.iter().filter(|c| !c.ok).count();
+            let failed = r.outcomes.without_guide;
             let mut all: Vec<_> = r.diagnostics.0.iter().collect();
             all.sort_by_key(|d| d.severity);
             let text: String = all.iter().map(|d| d.render(false)).collect();
@@ -202,7 +202,7 @@ fn rebuild(cfg: &Config, today: jiff::civil::Date, state: &LiveState, color: boo
             }
             println!(
                 "clinics: {} guide(s), {} failed, {} file(s) changed in {} ms",
-                r.clinics.len() - failed,
+                r.clinic_count - failed,
                 failed,
                 r.changed,
                 started.elapsed().as_millis()

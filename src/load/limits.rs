@@ -29,6 +29,10 @@ pub const MAX_COLUMNS: u32 = 1_000;
 pub const MAX_CELLS: usize = 2_000_000;
 /// Largest content file (manual, rules, fields, Markdown).
 pub const MAX_CONTENT_FILE: u64 = 4 * 1024 * 1024;
+/// Largest manifest of an earlier build (`OUT/manifest.json`, about 0.9 KB
+/// per clinic: 230,000 clinics make about 210 MB). It is read clinic by
+/// clinic, so its size does not set the memory used.
+pub const MAX_MANIFEST_FILE: u64 = 2 * 1024 * 1024 * 1024;
 /// Deepest nesting of a YAML document.
 pub const MAX_YAML_DEPTH: usize = 32;
 /// Most diagnostics kept for one input file; the rest are counted.

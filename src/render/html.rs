@@ -221,14 +221,68 @@ impl HtmlRenderer {
     /// Renders the vendor's dashboard of all clinics (`rows` in the order
     /// shown without JavaScript: most urgent first).
     pub fn dashboard(&self, rows: &[DashboardRow], generated: &str) -> Result<String> {
+        self.render(
+            "dashboard.html",
+            self.dashboard_context(rows, &DashboardCounts::of(rows), generated, ""),
+        )
+    }
+
+    fn dashboard_context(
+        &self,
+        rows: &[DashboardRow],
+        counts: &DashboardCounts,
+        generated: &str,
+        marker: &str,
+    ) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert("rows", rows);
-        ctx.insert("counts", &DashboardCounts::of(rows));
+        ctx.insert("counts", counts);
         ctx.insert("generated", generated);
         ctx.insert("js", &self.dashboard_js);
         ctx.insert("brand", &Brand::of(&self.branding));
         ctx.insert("t", &*self.strings);
-        self.render("dashboard.html", ctx)
+        ctx.insert("rows_marker", marker);
+        ctx
+    }
+
+    /// Writes the dashboard to `w` without holding all its rows: the page
+    /// around the rows first, then the rows `next` hands out a chunk at a
+    /// time (most urgent first), each drawn by `dashboard_rows.html`. A
+    /// theme whose `dashboard.html` does not include that template (no
+    /// `rows_marker` in its output) gets every row at once, as before.
+    pub fn dashboard_to(
+        &self,
+        counts: &DashboardCounts,
+        generated: &str,
+        next: &mut dyn FnMut() -> Result<Option<Vec<DashboardRow>>>,
+        w: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        const MARKER: &str = "<!--tebiki:dashboard-rows-->";
+        let io = |e: std::io::Error| Error::io("cannot write", "clinics/index.html", e);
+        let page = self.render(
+            "dashboard.html",
+            self.dashboard_context(&[], counts, generated, MARKER),
+        )?;
+        let Some((head, tail)) = page.split_once(MARKER) else {
+            let mut rows = Vec::new();
+            while let Some(chunk) = next()? {
+                rows.extend(chunk);
+            }
+            let page = self.render(
+                "dashboard.html",
+                self.dashboard_context(&rows, counts, generated, ""),
+            )?;
+            return w.write_all(page.as_bytes()).map_err(io);
+        };
+        w.write_all(head.as_bytes()).map_err(io)?;
+        while let Some(chunk) = next()? {
+            let part = self.render(
+                "dashboard_rows.html",
+                self.dashboard_context(&chunk, counts, generated, ""),
+            )?;
+            w.write_all(part.as_bytes()).map_err(io)?;
+        }
+        w.write_all(tail.as_bytes()).map_err(io)
     }
 }
 

@@ -23,6 +23,10 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/dashboard.html"),
     ),
     (
+        "templates/dashboard_rows.html",
+        include_str!("../../themes/default/templates/dashboard_rows.html"),
+    ),
+    (
         "templates/vendor.html",
         include_str!("../../themes/default/templates/vendor.html"),
     ),
