@@ -117,6 +117,8 @@ fn main() {
         pdf.bytes.len()
     );
 
+    compression_candidates(&pdf.bytes);
+
     println!(
         "load content (manual, rules, schema):  {}",
         ms(time(50, || tebiki::load::load_content(
@@ -247,4 +249,99 @@ fn main() {
         batch.as_secs_f64() * 1000.0 / n as f64
     );
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The streams of a handout by kind, uncompressed: page content, font
+/// programs, images, `/ToUnicode` maps, object stream.
+fn streams_by_kind(pdf: &[u8]) -> Vec<(&'static str, Vec<Vec<u8>>)> {
+    let Ok(doc) = lopdf::Document::load_mem(pdf) else {
+        return Vec::new();
+    };
+    let contents: std::collections::BTreeSet<lopdf::ObjectId> = doc
+        .get_pages()
+        .values()
+        .flat_map(|p| doc.get_page_contents(*p))
+        .collect();
+    let mut kinds: Vec<(&'static str, Vec<Vec<u8>>)> = [
+        "page content",
+        "font program",
+        "image",
+        "ToUnicode",
+        "other",
+    ]
+    .into_iter()
+    .map(|k| (k, Vec::new()))
+    .collect();
+    for (id, obj) in &doc.objects {
+        let Ok(s) = obj.as_stream() else { continue };
+        let Ok(raw) = s.decompressed_content() else {
+            continue;
+        };
+        let name = |k: &[u8]| s.dict.get(k).and_then(|v| v.as_name()).ok();
+        let kind = if contents.contains(id) {
+            0
+        } else if s.dict.has(b"Length1") || name(b"Subtype") == Some(b"OpenType") {
+            1
+        } else if name(b"Subtype") == Some(b"Image") {
+            2
+        } else if raw.windows(9).any(|w| w == b"begincmap") {
+            3
+        } else {
+            4
+        };
+        kinds[kind].1.push(raw);
+    }
+    kinds
+}
+
+/// Compressed size and time of each kind of stream of `pdf` at the levels
+/// of `flate2` (zlib-rs) and `libdeflater`: the measurement behind the
+/// level chosen per stream (README, "The PDF stack").
+fn compression_candidates(pdf: &[u8]) {
+    use std::io::Write as _;
+    type Codec = (String, Box<dyn Fn(&[u8]) -> usize>);
+    let mut codecs: Vec<Codec> = Vec::new();
+    for level in [1, 2, 3, 6, 9] {
+        codecs.push((
+            format!("flate2 zlib-rs {level}"),
+            Box::new(move |raw: &[u8]| {
+                let mut e =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
+                let _ = e.write_all(raw);
+                e.finish().map_or(0, |v| v.len())
+            }),
+        ));
+    }
+    for level in [1, 3, 6, 9, 12] {
+        codecs.push((
+            format!("libdeflater {level}"),
+            Box::new(move |raw: &[u8]| {
+                let lvl = libdeflater::CompressionLvl::new(level).expect("level");
+                let mut c = libdeflater::Compressor::new(lvl);
+                let mut out = vec![0; c.zlib_compress_bound(raw.len())];
+                c.zlib_compress(raw, &mut out).unwrap_or(0)
+            }),
+        ));
+    }
+    println!("compression of the typical handout's streams (size, median time):");
+    for (kind, streams) in streams_by_kind(pdf) {
+        if streams.is_empty() {
+            continue;
+        }
+        let raw: usize = streams.iter().map(Vec::len).sum();
+        println!(
+            "  {kind}: {} streams, {:.1} KB raw",
+            streams.len(),
+            raw as f64 / 1024.0
+        );
+        for (name, f) in &codecs {
+            let size: usize = streams.iter().map(|s| f(s)).sum();
+            let t = time(20, || streams.iter().map(|s| f(s)).sum::<usize>());
+            println!(
+                "    {name:<18} {:>7.1} KB {:>9}",
+                size as f64 / 1024.0,
+                ms(t)
+            );
+        }
+    }
 }

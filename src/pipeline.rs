@@ -905,6 +905,24 @@ pub fn inputs_of(cfg: &Config, today: Date) -> Inputs {
         for p in cfg.branding.digest_parts() {
             h.part(&p);
         }
+        // The fallback font prints characters the theme's fonts lack: a
+        // different file (or the same path changed) must render again. Its
+        // size and time stamp stand for its bytes, so an unchanged build
+        // does not read tens of megabytes it may never need.
+        h.part(cfg.fallback_font.to_string_lossy().as_bytes());
+        match std::fs::metadata(&cfg.fallback_font) {
+            Ok(m) => {
+                let stamp = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                h.part(&m.len().to_le_bytes()).part(&stamp.to_le_bytes());
+            }
+            Err(_) => {
+                h.part(b"\0missing");
+            }
+        }
         h.finish()
     };
     Inputs {
@@ -1488,5 +1506,33 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fallback_font_change_changes_the_inputs_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let font = dir.path().join("fallback.ttf");
+        std::fs::write(&font, b"one").unwrap();
+        let today: Date = "2026-11-24".parse().unwrap();
+        let mut cfg = Config {
+            content: dir.path().join("content"),
+            theme: dir.path().join("theme"),
+            fallback_font: font.clone(),
+            ..Config::default()
+        };
+        let first = inputs_of(&cfg, today).config;
+        assert_eq!(inputs_of(&cfg, today).config, first, "stable");
+        // Same path, other bytes (a font package update).
+        std::fs::write(&font, b"other font").unwrap();
+        let updated = inputs_of(&cfg, today).config;
+        assert_ne!(updated, first);
+        // Another file.
+        cfg.fallback_font = dir.path().join("missing.ttc");
+        assert_ne!(inputs_of(&cfg, today).config, updated);
     }
 }

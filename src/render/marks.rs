@@ -122,11 +122,43 @@ impl Drawable for BrandLine {
 /// A QR code drawn as filled squares (no raster), with its quiet zone, and
 /// a caption line under it.
 pub struct QrMark {
-    modules: Vec<Vec<bool>>,
+    modules: Arc<Vec<Vec<bool>>>,
     /// Width of the code in millimetres (quiet zone included).
     pub size_mm: f32,
     caption: String,
     alt: String,
+}
+
+/// The dark modules of the QR code of `data`, row by row. Every sheet of a
+/// batch carries the same portal address, and choosing a code's mask costs
+/// more than drawing the sheet, so the last few codes are kept per process
+/// (only for identical data: nothing of one clinic reaches another's sheet).
+fn qr_modules(data: &str) -> Option<Arc<Vec<Vec<bool>>>> {
+    type Kept = Vec<(String, Arc<Vec<Vec<bool>>>)>;
+    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+    const KEEP: usize = 8;
+    let lock = || KEPT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, m)) = lock().iter().find(|(d, _)| d == data) {
+        return Some(m.clone());
+    }
+    let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).ok()?;
+    let w = code.width();
+    let colors = code.to_colors();
+    let modules: Arc<Vec<Vec<bool>>> = Arc::new(
+        (0..w)
+            .map(|y| {
+                (0..w)
+                    .map(|x| colors[y * w + x] == qrcode::Color::Dark)
+                    .collect()
+            })
+            .collect(),
+    );
+    let mut kept = lock();
+    if kept.len() >= KEEP {
+        kept.remove(0);
+    }
+    kept.push((data.to_string(), modules.clone()));
+    Some(modules)
 }
 
 /// Modules of quiet zone around a code (the standard asks for 4).
@@ -136,16 +168,7 @@ impl QrMark {
     /// The code of `data` (medium error correction), `size_mm` wide, or
     /// `None` when the data does not fit a QR code.
     pub fn new(data: &str, size_mm: f32, caption: &str, alt: &str) -> Option<QrMark> {
-        let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).ok()?;
-        let w = code.width();
-        let colors = code.to_colors();
-        let modules = (0..w)
-            .map(|y| {
-                (0..w)
-                    .map(|x| colors[y * w + x] == qrcode::Color::Dark)
-                    .collect()
-            })
-            .collect();
+        let modules = qr_modules(data)?;
         Some(QrMark {
             modules,
             size_mm,

@@ -35,6 +35,12 @@ const DROP: [&[u8; 4]; 27] = [
 pub(crate) struct FaceData {
     bytes: Arc<Vec<u8>>,
     index: u32,
+    /// For TrueType outlines: the face as a font of its own without the
+    /// tables in [`DROP`], built once. `skera` plans a subset by walking the
+    /// whole character map (tens of thousands of entries in a CJK font)
+    /// even when given glyph ids; without a `cmap` that walk is empty, and
+    /// the subset is the same, as the `cmap` is dropped from it anyway.
+    stripped: Option<Vec<u8>>,
     num_glyphs: u16,
     pub units_per_em: u16,
     /// Whether the outlines are CFF (embedded as `/FontFile3` `OpenType`).
@@ -81,7 +87,9 @@ impl FaceData {
         let bbox = m.bounds.map_or([0.0, -120.0, 1000.0, 880.0], |b| {
             [b.x_min, b.y_min, b.x_max, b.y_max]
         });
+        let stripped = (!cff).then(|| strip(&font));
         Ok(FaceData {
+            stripped,
             num_glyphs,
             units_per_em: m.units_per_em.max(16),
             cff,
@@ -110,7 +118,10 @@ impl FaceData {
     /// Builds a subset containing `used` (plus `.notdef` and any composite
     /// components), numbered in the order of the original glyph ids.
     pub(crate) fn subset<I: IntoIterator<Item = u16>>(&self, used: I) -> Result<Subset, PdfError> {
-        let font = self.font()?;
+        let font = match &self.stripped {
+            Some(bytes) => FontRef::new(bytes).map_err(|e| err(format!("{e}")))?,
+            None => self.font()?,
+        };
         let mut glyphs: Vec<u16> = used.into_iter().filter(|g| *g < self.num_glyphs).collect();
         glyphs.sort_unstable();
         glyphs.dedup();
@@ -201,6 +212,22 @@ impl FaceData {
     }
 }
 
+/// The tables of `font` a PDF font program keeps (all but [`DROP`]), as a
+/// font file of their own.
+fn strip(font: &FontRef<'_>) -> Vec<u8> {
+    let mut b = write_fonts::FontBuilder::new();
+    for record in font.table_directory.table_records() {
+        let tag = record.tag();
+        if DROP.iter().any(|t| Tag::new(t) == tag) {
+            continue;
+        }
+        if let Some(data) = font.table_data(tag) {
+            b.add_raw(tag, data.as_bytes().to_vec());
+        }
+    }
+    b.build()
+}
+
 /// Glyph id → the text it shows (what `/ToUnicode` maps it back to).
 pub(crate) type GlyphText = BTreeMap<u16, String>;
 
@@ -222,12 +249,20 @@ pub(crate) struct Embedded {
 }
 
 impl Embedded {
-    /// Subsets `face` to the glyphs of `text` and compresses the result.
+    /// Subsets `face` to the glyphs of `text` and compresses the result:
+    /// at the shared level when `shared` (built once, embedded by many
+    /// documents), else at the per-document level.
     pub(crate) fn build(
         face: &FaceData,
         face_tag: &str,
         text: &GlyphText,
+        shared: bool,
     ) -> Result<Embedded, PdfError> {
+        let deflate = if shared {
+            super::file::deflate_shared
+        } else {
+            super::file::deflate
+        };
         let subset = face.subset(text.keys().copied())?;
         let mut unicode = pdf_writer::types::UnicodeCmap::new(
             pdf_writer::Name(b"Adobe-Identity-UCS"),
@@ -242,10 +277,10 @@ impl Embedded {
                 unicode.pair_with_multiple(*n, t.chars());
             }
         }
-        let to_unicode = super::file::deflate(unicode.finish().as_slice());
+        let to_unicode = deflate(unicode.finish().as_slice());
         Ok(Embedded {
             base_font: format!("{}+{}", subset_tag(face_tag, &subset), face.ps_name),
-            program: super::file::deflate_best(&subset.program),
+            program: deflate(&subset.program),
             program_len: subset.program.len(),
             to_unicode,
             widths: width_runs(&subset.widths),
@@ -307,7 +342,7 @@ impl EmbedCache {
         }
         // Built outside the lock: two workers may build the same subset at
         // once, which costs time but never changes the result.
-        let built = Arc::new(Embedded::build(face, face_tag, text)?);
+        let built = Arc::new(Embedded::build(face, face_tag, text, true)?);
         let mut entries = self.lock();
         if find(&entries).is_none() {
             if entries.len() >= CACHE_SIZE {
@@ -373,5 +408,22 @@ mod tests {
     #[test]
     fn garbage_is_an_error() {
         assert!(FaceData::parse(Arc::new(b"not a font".to_vec()), 0).is_err());
+    }
+
+    #[test]
+    fn subsetting_the_stripped_face_gives_the_same_program() {
+        let bytes = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
+        let face = FaceData::parse(Arc::new(bytes.to_vec()), 0).expect("parses");
+        let stripped = face.stripped.as_deref().expect("TrueType");
+        let stripped_font = FontRef::new(stripped).expect("a font");
+        assert!(stripped_font.table_data(Tag::new(b"cmap")).is_none());
+        assert!(stripped_font.table_data(Tag::new(b"glyf")).is_some());
+        let glyphs = [5u16, 17, 300, 1200, 4000];
+        let via_stripped = face.subset(glyphs).expect("subset");
+        let whole = face.font().expect("font");
+        let (program, map) = face.subset_glyf(&whole, &glyphs).expect("subset");
+        assert_eq!(via_stripped.program, program);
+        assert_eq!(via_stripped.map, map);
+        assert_eq!(map.len(), glyphs.len() + 1, "with .notdef");
     }
 }

@@ -11,7 +11,7 @@
 //! * `writer` — pages to printpdf operations, fonts, images, outline,
 //!   `/Lang` and metadata.
 //! * `content` — compact content streams from those operations.
-//! * `file` — stream compression (`flate2`) and a trailer `/ID` hashed from
+//! * `file` — stream compression (`libdeflater`) and a trailer `/ID` hashed from
 //!   the content (same input, same bytes); `pdf-writer` writes the objects.
 //! * `image` — lossless raster images, encoded once per process.
 //! * `embed` — font reading (`skrifa`) and lossless subsetting (`skera`).

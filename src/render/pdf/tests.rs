@@ -1049,6 +1049,48 @@ fn glyphs_of_data_and_words_in_one_run_keep_their_positions() {
     assert!(text.contains("山田医院 様"), "{text}");
 }
 
+#[test]
+fn bold_text_in_the_fallback_font_is_set_in_synthetic_bold() {
+    let path = std::path::Path::new(crate::config::DEFAULT_FALLBACK_FONT);
+    if !path.is_file() {
+        // fonts-noto-cjk is installed by CI (.ci/run), where this runs.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} missing",
+            path.display()
+        );
+        return;
+    }
+    let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
+    let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
+    let fonts = Fonts::from_bytes(regular, bold)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_fallback(path);
+    // 𠮷 is outside BIZ UDGothic: set in the fallback, once bold, once not.
+    let content = |span: Span| {
+        let doc = Document {
+            title: "手引き".into(),
+            blocks: vec![Block::Paragraph(vec![Span::normal("氏名 "), span])],
+            ..Document::default()
+        };
+        let out = render(&doc, &fonts).unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        String::from_utf8_lossy(&with_streams_inflated(&out.bytes)).into_owned()
+    };
+    let bold = content(Span::bold("𠮷野"));
+    let regular = content(Span::normal("𠮷野"));
+    // Fill and stroke (2 Tr) around the fallback's run, back to fill (0 Tr).
+    let at = bold
+        .find("2 Tr")
+        .unwrap_or_else(|| panic!("no synthetic bold: {bold}"));
+    assert!(
+        bold[..at].contains("/F "),
+        "the run is in the fallback: {bold}"
+    );
+    assert!(bold[at..].contains("0 Tr"), "{bold}");
+    assert!(!regular.contains("2 Tr"), "regular stays filled only");
+}
+
 /// Pictures and pages share one measure and one line breaker: a label wrapped
 /// for a picture breaks where the same text set on a page does, with no line
 /// starting with a closing mark or ending with an opening one.

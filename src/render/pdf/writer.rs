@@ -21,8 +21,8 @@ use std::sync::Arc;
 use printpdf::{
     Actions, BorderArray, Codepoint, ColorArray, CurTransMat, DictItem, FontId, Line, LineCapStyle,
     LineDashPattern, LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point,
-    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder, XObjectId,
-    XObjectTransform,
+    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
+    XObjectId, XObjectTransform,
 };
 
 use pdf_writer::types::{
@@ -821,7 +821,7 @@ pub(crate) fn write(
                 .iter()
                 .filter_map(|(id, t)| Some((f.real_id(*id)?, t.clone())))
                 .collect();
-            let e = Embedded::build(&loaded.face.data, &loaded.face.id().0, &real)?;
+            let e = Embedded::build(&loaded.face.data, &loaded.face.id().0, &real, false)?;
             Some((f, loaded, e))
         }
         _ => None,
@@ -836,7 +836,12 @@ pub(crate) fn write(
         let data = if data.is_empty() {
             None
         } else {
-            Some(Arc::new(Embedded::build(&face.data, &face.id().0, &data)?))
+            Some(Arc::new(Embedded::build(
+                &face.data,
+                &face.id().0,
+                &data,
+                false,
+            )?))
         };
         subsets.push(FaceSubsets {
             weight,
@@ -1229,15 +1234,28 @@ fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
         let ops = std::mem::take(page);
         let mut out = Vec::with_capacity(ops.len() + 16);
         let mut current: Option<(Weight, Pt)> = None;
-        let mut stack: Vec<Option<(Weight, Pt)>> = Vec::new();
+        let mut paint = Paint::default();
+        let mut stack: Vec<(Option<(Weight, Pt)>, Paint)> = Vec::new();
         for op in ops {
             match op {
                 Op::SaveGraphicsState => {
-                    stack.push(current);
+                    stack.push((current, paint.clone()));
                     out.push(op);
                 }
                 Op::RestoreGraphicsState => {
-                    current = stack.pop().unwrap_or(None);
+                    (current, paint) = stack.pop().unwrap_or_default();
+                    out.push(op);
+                }
+                Op::SetFillColor { ref col } => {
+                    paint.fill = Some(col.clone());
+                    out.push(op);
+                }
+                Op::SetOutlineColor { ref col } => {
+                    paint.stroke = Some(col.clone());
+                    out.push(op);
+                }
+                Op::SetOutlineThickness { pt } => {
+                    paint.width = Some(pt);
                     out.push(op);
                 }
                 Op::SetFont {
@@ -1255,7 +1273,7 @@ fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
                     match current.and_then(|(w, size)| {
                         subsets.iter().find(|s| s.weight == w).map(|s| (s, size))
                     }) {
-                        Some((s, size)) => split_run(&mut out, items, s, size, fonts),
+                        Some((s, size)) => split_run(&mut out, items, s, size, fonts, &paint),
                         None => out.push(Op::ShowText { items }),
                     }
                 }
@@ -1266,8 +1284,30 @@ fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
     }
 }
 
-/// Appends one text run as runs per subset, each after its `Tf`.
-fn split_run(out: &mut Vec<Op>, items: Vec<TextItem>, s: &FaceSubsets, size: Pt, fonts: &Fonts) {
+/// The colours and line width in force (`None`: the PDF's initial value).
+#[derive(Clone, Default)]
+struct Paint {
+    fill: Option<printpdf::Color>,
+    stroke: Option<printpdf::Color>,
+    width: Option<Pt>,
+}
+
+/// Stroke width of synthetic bold, in em: the fallback font has one
+/// weight, so bold text set in it is filled and stroked in its own colour.
+const SYNTHETIC_BOLD_EM: f32 = 0.035;
+
+/// Appends one text run as runs per subset, each after its `Tf`. A bold
+/// run's glyphs in the fallback font (which has one weight) are set in
+/// synthetic bold: filled and outlined in the fill colour.
+fn split_run(
+    out: &mut Vec<Op>,
+    items: Vec<TextItem>,
+    s: &FaceSubsets,
+    size: Pt,
+    fonts: &Fonts,
+    paint: &Paint,
+) {
+    let emboldened = s.weight == Weight::Bold;
     let set = |out: &mut Vec<Op>, target: Target| {
         let id = match (target, fonts.fallback().and_then(Fallback::get)) {
             (Target::Fallback, Some(loaded)) => loaded.face.id(),
@@ -1282,10 +1322,36 @@ fn split_run(out: &mut Vec<Op>, items: Vec<TextItem>, s: &FaceSubsets, size: Pt,
     let mut run: Vec<TextItem> = Vec::new();
     let mut in_data: Option<Target> = None;
     let flush = |out: &mut Vec<Op>, run: &mut Vec<TextItem>, target: Option<Target>| {
-        if !run.is_empty() {
-            set(out, target.unwrap_or(Target::Words));
-            out.push(Op::ShowText {
-                items: std::mem::take(run),
+        if run.is_empty() {
+            return;
+        }
+        let target = target.unwrap_or(Target::Words);
+        set(out, target);
+        let bold = emboldened && target == Target::Fallback;
+        if bold {
+            out.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::FillStroke,
+            });
+            out.push(Op::SetOutlineColor {
+                col: paint.fill.clone().unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
+            });
+            out.push(Op::SetOutlineThickness {
+                pt: Pt(r2(size.0 * SYNTHETIC_BOLD_EM)),
+            });
+        }
+        out.push(Op::ShowText {
+            items: std::mem::take(run),
+        });
+        if bold {
+            // Back to what the content around the run expects.
+            out.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::Fill,
+            });
+            out.push(Op::SetOutlineColor {
+                col: paint.stroke.clone().unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
+            });
+            out.push(Op::SetOutlineThickness {
+                pt: paint.width.unwrap_or(Pt(1.0)),
             });
         }
     };
