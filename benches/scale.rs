@@ -207,15 +207,15 @@ fn main() {
             peak / 1024
         );
     }
-    if let (Some(&(n0, r0)), Some(&(n1, r1))) = (rss.first(), rss.last()) {
-        if n1 > n0 {
-            println!(
-                "peak RSS of the cold build grows {:.2} KB per clinic from N = {n0} to {n1} ({} → {} MB)",
-                (r1 as f64 - r0 as f64) / (n1 - n0) as f64,
-                r0 / 1024,
-                r1 / 1024
-            );
-        }
+    if let (Some(&(n0, r0)), Some(&(n1, r1))) = (rss.first(), rss.last())
+        && n1 > n0
+    {
+        println!(
+            "peak RSS of the cold build grows {:.2} KB per clinic from N = {n0} to {n1} ({} → {} MB)",
+            (r1 as f64 - r0 as f64) / (n1 - n0) as f64,
+            r0 / 1024,
+            r1 / 1024
+        );
     }
     serve_rebuild();
     let _ = std::fs::remove_dir_all(&tmp);
