@@ -71,17 +71,24 @@ def main():
     stopped = "exited"
     with open(log_path, "a") as log:
         log.write(f"== {started:%Y-%m-%d %H:%M:%S} {' '.join(cmd)}\n")
-        p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=log, text=True, errors="replace")
+        p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=log)
         os.set_blocking(p.stderr.fileno(), False)
         buf = ""
         while True:
-            chunk = p.stderr.read()
+            try:
+                raw = os.read(p.stderr.fileno(), 1 << 16)
+            except BlockingIOError:
+                raw = None
+            chunk = raw.decode("utf-8", "replace") if raw else ""
             if chunk:
                 log.write(chunk)
                 log.flush()
                 buf += chunk
                 *lines, buf = buf.split("\n")
                 for line in lines:
+                    u = re.match(r"stat::number_of_executed_units:\s+(\d+)", line)
+                    if u:
+                        runs = int(u[1])
                     m = STAT.match(line)
                     if not m:
                         continue
@@ -90,7 +97,7 @@ def main():
                         corp, corp_size = int(m[5]), m[6]
                     if cov > last_cov:
                         last_cov, last_new = cov, time.monotonic()
-            if p.poll() is not None:
+            if p.poll() is not None and not raw:
                 break
             now = time.monotonic()
             if stopped == "exited":
@@ -100,13 +107,8 @@ def main():
                 elif now - start > a.max_min * 60:
                     stopped = f"bound ({a.max_min:g} min, cov still growing)"
                     p.send_signal(signal.SIGINT)
-            time.sleep(1)
-        rest = p.stderr.read() or ""
-        log.write(rest)
-        for line in rest.split("\n"):
-            m = re.match(r"stat::number_of_executed_units:\s+(\d+)", line)
-            if m:
-                runs = int(m[1])
+            if not raw:
+                time.sleep(1)
     wall = time.monotonic() - start
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     t0 = started.timestamp()

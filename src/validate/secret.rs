@@ -281,7 +281,12 @@ pub fn mask_text(text: &str) -> Vec<String> {
         }
         match mask_line(line) {
             Some(m) => {
-                let rest = line[line.find([':', '=', '：']).map_or(line.len(), |i| i + 1)..].trim();
+                // After the first separator (`：` is three bytes long).
+                let rest = line
+                    .char_indices()
+                    .find(|(_, c)| matches!(c, ':' | '=' | '：'))
+                    .map_or("", |(i, c)| &line[i + c.len_utf8()..])
+                    .trim();
                 if rest.is_empty() || rest.starts_with(['|', '>', '"', '\'']) {
                     open_indent = Some(indent);
                 }
@@ -296,6 +301,20 @@ pub fn mask_text(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_width_colon_after_a_secret_key_is_masked_without_a_panic() {
+        // Found by the clinic_yaml fuzzer: the value was sliced one byte
+        // after the start of `：`.
+        let masked = mask_text("password：1234\nsecret：\n  5678\nname: x");
+        assert!(
+            masked
+                .iter()
+                .all(|l| !l.contains("1234") && !l.contains("5678")),
+            "{masked:?}"
+        );
+        assert_eq!(masked.last().map(String::as_str), Some("name: x"));
+    }
 
     #[test]
     fn secret_keys() {
