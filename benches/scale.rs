@@ -159,6 +159,8 @@ fn main() {
         "| N | cold: wall | clinics/s | CPU | peak RSS | unchanged rebuild: wall | CPU | CPU ratio | one record changed: wall | CPU | peak RSS (max) |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    // (N, cold build's peak RSS in KB): memory must not grow with N.
+    let mut rss: Vec<(usize, u64)> = Vec::new();
     for n in ns {
         let csv = generate(n, &tmp);
         let runs: usize = std::env::var("TEBIKI_SCALE_RUNS")
@@ -183,6 +185,7 @@ fn main() {
             let _ = generate(n, &tmp);
         }
         let (c, a, o) = (median_run(&cold), median_run(&again), median_run(&one));
+        rss.push((n, c.rss_kb));
         let peak = cold
             .iter()
             .chain(&again)
@@ -202,6 +205,16 @@ fn main() {
             o.wall,
             o.cpu,
             peak / 1024
+        );
+    }
+    if let (Some(&(n0, r0)), Some(&(n1, r1))) = (rss.first(), rss.last())
+        && n1 > n0
+    {
+        println!(
+            "peak RSS of the cold build grows {:.2} KB per clinic from N = {n0} to {n1} ({} → {} MB)",
+            (r1 as f64 - r0 as f64) / (n1 - n0) as f64,
+            r0 / 1024,
+            r1 / 1024
         );
     }
     serve_rebuild();

@@ -56,15 +56,19 @@ fn a_symlinked_clinic_folder_is_refused() {
     std::fs::create_dir_all(out.join("clinics")).unwrap();
     std::os::unix::fs::symlink(&outside, out.join("clinics/1430123455")).unwrap();
     let o = build_content(&content, &out);
-    assert_eq!(o.status.code(), Some(1), "{}", out_text(&o));
     let text = out_text(&o);
+    let through: Vec<_> = std::fs::read_dir(&outside)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        through.is_empty(),
+        "written through the symlinked clinic folder (outside --out): {through:?}\n{text}"
+    );
+    assert_eq!(o.status.code(), Some(1), "{text}");
     assert!(text.contains("symbolic link"), "{text}");
     assert!(text.contains("1430123455"), "{text}");
-    assert_eq!(
-        std::fs::read_dir(&outside).unwrap().count(),
-        0,
-        "nothing written through it"
-    );
     // The other clinics are built.
     assert!(out.join("clinics/2740100181/guide.pdf").exists());
 }
@@ -119,7 +123,7 @@ fn temp_files_of_a_killed_run_are_removed() {
     let o = build_content(&content, &out);
     ok(&o);
     for t in temps {
-        assert!(!out.join(t).exists(), "{t}");
+        assert!(!out.join(t).exists(), "{t} of a killed run was left behind");
     }
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("removed 3 temporary file(s)"),
@@ -142,7 +146,12 @@ fn two_builds_on_one_folder_are_refused() {
         .unwrap();
     lock.lock().unwrap();
     let o = build_content(&content, &out);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a second build ran on the folder another build holds:\n{}",
+        out_text(&o)
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("another tebiki build is writing into"),
@@ -153,21 +162,42 @@ fn two_builds_on_one_folder_are_refused() {
     ok(&build_content(&content, &out));
 }
 
-/// A recorded file replaced by a symlink is neither followed nor deleted.
+/// A recorded clinic folder replaced by a symlink to a folder outside
+/// --out, and a recorded handout replaced by a symlink to a file outside:
+/// when those clinics leave the data, neither link is followed (issue 11:
+/// the old cleanup deleted through the folder link; the file link guards
+/// the record-based cleanup of today).
 #[test]
-fn a_recorded_file_turned_symlink_is_not_followed() {
+fn a_recorded_folder_or_file_turned_symlink_is_not_followed() {
     let (tmp, content) = content_copy();
     let out = tmp.path().join("out");
     ok(&build_content(&content, &out));
+    // The folder of 北の森内科医院 becomes a link to someone's folder.
+    let theirs = tmp.path().join("theirs");
+    std::fs::create_dir_all(&theirs).unwrap();
+    for f in ["index.html", "guide.pdf", "sheet.pdf"] {
+        std::fs::write(theirs.join(f), "mine").unwrap();
+    }
+    let folder = out.join("clinics/0110113719");
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(&theirs, &folder).unwrap();
+    // The handout of なにわ中央薬局 becomes a link to someone's file.
     let target = tmp.path().join("target.pdf");
     std::fs::write(&target, "mine").unwrap();
     let pdf = out.join("clinics/2740100181/guide.pdf");
     std::fs::remove_file(&pdf).unwrap();
     std::os::unix::fs::symlink(&target, &pdf).unwrap();
-    // Data now wrong: the old handout would be deleted, but it is a link.
-    let clinic = content.join("clinics/osaka-pharmacy.yaml");
-    std::fs::write(&clinic, read(&clinic).replace("\"0100181\"", "\"0100182\"")).unwrap();
-    let _ = build_content(&content, &out);
+    // Both clinics leave the data: their recorded files would be deleted.
+    std::fs::remove_file(content.join("clinics/hokkaido-clinic.yaml")).unwrap();
+    std::fs::remove_file(content.join("clinics/osaka-pharmacy.yaml")).unwrap();
+    let o = build_content(&content, &out);
+    for f in ["index.html", "guide.pdf", "sheet.pdf"] {
+        assert!(
+            theirs.join(f).exists(),
+            "{f} deleted through the symlinked clinic folder (outside --out):\n{}",
+            out_text(&o)
+        );
+    }
     assert_eq!(read(&target), "mine");
 }
 

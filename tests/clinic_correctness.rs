@@ -266,6 +266,17 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
         docs.having("手順 1-3 で選んだ番号（回線事業者に確認した種別）"),
         ["html", "pdf"]
     );
+    // Its sheet does not list the data's line type as settled: checked first.
+    assert!(
+        docs.sheet.contains(&squash(
+            "1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）（確認してから入力）"
+        )),
+        "sheet"
+    );
+    assert!(
+        docs.html.contains("（確認してから入力）"),
+        "the guide's printed sheet"
+    );
     // Its checklist asks for the papers that say which line it is.
     for doc in [&docs.html, &docs.pdf] {
         assert!(doc.contains(&squash("回線の契約書類（回線事業者が分かるもの")));
@@ -372,6 +383,17 @@ fn clinics_from_csv_and_xlsx_read_right() {
     let momo = Docs::in_dir(&out.join("xlsx/clinics/3369000157"));
     assert!(momo.having("NTTの回線ではない").is_empty());
     assert!(momo.html.contains("4:訪問看護ステーション"));
+    // Where the notice is posted: as the portal registers each kind.
+    assert_eq!(
+        momo.having("訪問看護ステーションとして登録されている所在地に郵送されます"),
+        ["html", "pdf"]
+    );
+    assert!(momo.having("保険医療機関として登録").is_empty());
+    let kanda = Docs::of("1342000115");
+    assert_eq!(
+        kanda.having("保険薬局として登録されている所在地に郵送されます"),
+        ["html", "pdf"]
+    );
     let tenjin = Docs::in_dir(&out.join("xlsx/clinics/4043100207"));
     assert!(tenjin.sheet.contains("55667788"));
     assert!(

@@ -403,6 +403,7 @@ fn the_dashboards_wording_comes_from_the_themes_strings() {
     };
     for f in [
         "themes/default/templates/dashboard.html",
+        "themes/default/templates/dashboard_rows.html",
         "themes/default/static/dashboard.js",
     ] {
         let text = read(&root().join(f));

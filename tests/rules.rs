@@ -61,6 +61,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
     ),
     ("certificate-fee", "", ""),
     (
+        "category-fee-schedule-mismatch",
+        "category: 2",
+        "category: 1",
+    ),
+    (
         "application-early",
         "installation_date: 2027-01-20",
         "installation_date: 2027-06-01",

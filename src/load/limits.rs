@@ -173,6 +173,19 @@ pub fn decode_guess(bytes: &[u8]) -> Option<(String, Encoding)> {
     })
 }
 
+/// [`decode_guess`] taking the bytes: UTF-8 text (the usual case) keeps
+/// its buffer instead of being copied, so a large clinic list is held once,
+/// not twice.
+pub fn decode_guess_owned(bytes: Vec<u8>) -> Option<(String, Encoding)> {
+    if !bytes.starts_with(&[0xEF, 0xBB, 0xBF]) && utf16_kind(&bytes).is_none() {
+        match String::from_utf8(bytes) {
+            Ok(s) => return Some((s, Encoding::Utf8)),
+            Err(e) => return decode_guess(e.as_bytes()),
+        }
+    }
+    decode_guess(&bytes)
+}
+
 /// UTF-16 by its BOM, or by zero bytes in every other position (Japanese
 /// and ASCII text in UTF-16 has them; UTF-8 and Shift_JIS text has none).
 fn utf16_kind(bytes: &[u8]) -> Option<Encoding> {
@@ -244,6 +257,14 @@ mod tests {
         assert_eq!(
             decode_guess(&sjis).unwrap(),
             (text.into(), Encoding::ShiftJis)
+        );
+        assert_eq!(
+            decode_guess_owned(sjis.to_vec()).unwrap(),
+            (text.into(), Encoding::ShiftJis)
+        );
+        assert_eq!(
+            decode_guess_owned(text.as_bytes().to_vec()).unwrap(),
+            (text.into(), Encoding::Utf8)
         );
         let (euc, _, _) = encoding_rs::EUC_JP.encode(text);
         assert_eq!(decode_guess(&euc).unwrap(), (text.into(), Encoding::EucJp));

@@ -268,7 +268,7 @@ fn read_csv(
     crate::diag::register_source(path, Vec::new());
     let bytes = limits::read_limited(path, limits::MAX_CSV_FILE)
         .map_err(|e| Diagnostic::error(whole.clone(), format!("cannot read CSV: {e}")))?;
-    let Some((text, enc)) = limits::decode_guess(&bytes) else {
+    let Some((text, enc)) = limits::decode_guess_owned(bytes) else {
         return Err(Diagnostic::error(
             whole,
             "cannot tell the text encoding of this CSV (not UTF-8, UTF-16, Shift_JIS or EUC-JP)",

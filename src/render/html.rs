@@ -89,6 +89,7 @@ struct SheetRow<'a> {
     is_value: bool,
     corrected: bool,
     missing: bool,
+    check: bool,
 }
 
 /// A QR code of the printed sheet.
@@ -193,6 +194,7 @@ impl HtmlRenderer {
                 is_value: r.is_value,
                 corrected: r.correction.is_some(),
                 missing: matches!(r.shown, crate::eval::guide::Shown::Missing { .. }),
+                check: super::sheet::to_check(r),
             })
             .collect();
         ctx.insert("sheet_rows", &rows);

@@ -49,6 +49,19 @@ pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
     out
 }
 
+/// A value a warning or an error asks to check before typing it (and that
+/// no correction replaced): the sheet marks it, so it never reads as settled
+/// (e.g. the line type of a clinic whose carrier is not known yet). Rows
+/// whose words already say so (missing, blank, cannot tick yet) are not.
+pub fn to_check(r: &GuideRow) -> bool {
+    matches!(r.flag, Some(Severity::Error | Severity::Warning))
+        && r.correction.is_none()
+        && !matches!(
+            r.shown,
+            Shown::Missing { .. } | Shown::Blank { .. } | Shown::Unchecked { .. }
+        )
+}
+
 /// The sheet's document.
 pub fn document(guide: &Guide) -> Document {
     let t = &*guide.strings;
@@ -124,6 +137,9 @@ pub fn document(guide: &Guide) -> Document {
         let mut value = vec![value];
         if r.correction.is_some() {
             value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
+        }
+        if to_check(r) {
+            value.push(Span::small(format!("（{}）", t.get("sheet_check"))));
         }
         rows.push(vec![
             vec![Span::normal("□")],

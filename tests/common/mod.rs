@@ -175,6 +175,11 @@ impl Drop for Serve {
 }
 
 impl Serve {
+    /// Process id of the server.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `host:port` it listens on.
     pub fn addr(&self) -> &str {
         let rest = self.base.strip_prefix("http://").unwrap_or(&self.base);

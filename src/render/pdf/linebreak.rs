@@ -730,6 +730,14 @@ impl<'a> Measure<'a> {
             if para.is_empty() {
                 continue;
             }
+            // Most labels fit: one line, as the breaker would set it.
+            let plain = !para
+                .chars()
+                .any(|c| matches!(c, '\t' | '\u{2028}' | '\u{2029}') || is_invisible(c));
+            if plain && self.width_in(para, size, bold) <= max + 0.01 {
+                out.push(para.to_string());
+                continue;
+            }
             let spans = [Span::normal(para)];
             let p = prepare(&spans, &base, self.fonts, &mut warnings);
             for line in break_lines(&p, max, false, self.fonts) {

@@ -1098,7 +1098,7 @@ fn bold_text_in_the_fallback_font_is_set_in_synthetic_bold() {
 fn pictures_break_lines_where_pages_do() {
     let m = Measure::new(fonts());
     let s = "回線契約時(光コラボレーション契約時)にNTT又は光コラボ事業者から送付されている「お客さまID」の種類を選択し、CAF1253000113のように入力してください。";
-    for max in [60.0, 75.0, 90.0, 130.0, 200.0, 333.0] {
+    for max in [60.0, 75.0, 90.0, 130.0, 200.0, 333.0, 2000.0] {
         let lines = m.wrap(s, 10.0, max);
         assert_eq!(lines.concat(), s, "no text lost at {max}");
         let page: Vec<String> = layout_spans(
