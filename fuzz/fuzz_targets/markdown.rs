@@ -1,10 +1,9 @@
-//! Markdown bodies → rich text → HTML.
+//! Markdown bodies → rich text (block and inline).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+#[path = "harness.rs"]
+mod harness;
 
-fuzz_target!(|text: &str| {
-    let rich = tebiki::load::markdown::parse(text);
-    let _ = tebiki::load::markdown::parse_inline(text);
-    drop(rich);
+libfuzzer_sys::fuzz_target!(|text: &str| {
+    harness::markdown(text);
 });

@@ -292,63 +292,180 @@ impl Embedded {
 /// Subsets already built in this process, by glyph set and text: the
 /// handouts of one build show mostly the same words, so the font program
 /// for those glyphs is subset and compressed once, not once per document.
-#[derive(Default)]
+///
+/// A subset is kept only when its glyph set comes a second time: a set seen
+/// once (every document of the fuzzer, or of a batch whose words all
+/// differ) gains nothing from being kept, and each kept subset pins far
+/// more of the heap than its own bytes (the documents' temporary memory
+/// around it cannot be reused): 256 one-off subsets of 1,300 kanji per
+/// face took the `pdf_linebreak` fuzzer to 568 MB. Kept subsets are also
+/// bounded in count and bytes.
 pub(crate) struct EmbedCache {
     entries: Mutex<Entries>,
+    /// Most subsets kept.
+    max_count: usize,
+    /// Most bytes kept (see [`Embedded::weight`]).
+    max_bytes: usize,
 }
 
-/// Subsets kept per face (each is one font program, about 60 KB, so at
-/// most about 30 MB for both faces). The words of a handout vary with the
-/// warnings and steps that apply to a clinic: a few dozen sets in a batch.
-const CACHE_SIZE: usize = 256;
+impl Default for EmbedCache {
+    fn default() -> Self {
+        EmbedCache::with_limits(CACHE_SIZE, CACHE_BYTES)
+    }
+}
 
-/// (hash of the glyph text, glyph text, subset), oldest first.
-type Entries = Vec<(u64, Arc<GlyphText>, Arc<Embedded>)>;
+/// Subsets kept per face. A handout's words make a font program of about
+/// 60 KB; the words vary with the warnings and steps that apply to a clinic,
+/// a few dozen sets in a batch.
+const CACHE_SIZE: usize = 256;
+/// Bytes kept per face. A subset grows with its glyphs (a paragraph of
+/// 1,300 different kanji makes one of about 140 KB).
+const CACHE_BYTES: usize = 32 << 20;
+
+/// A kept subset. The key is the glyph text in one allocation (see
+/// [`key`]), not a map of a thousand small strings.
+struct Entry {
+    hash: u64,
+    key: Box<[u8]>,
+    subset: Arc<Embedded>,
+    /// Bytes held (see [`Embedded::weight`]).
+    weight: usize,
+}
+
+/// Kept subsets, oldest first, and the sum of their weights.
+#[derive(Default)]
+struct Entries {
+    list: Vec<Entry>,
+    bytes: usize,
+    /// Hashes of the keys of glyph sets built once and not kept, newest
+    /// last (at most [`SEEN`]).
+    seen: std::collections::VecDeque<u64>,
+}
+
+/// Glyph sets remembered (by hash) as seen once.
+const SEEN: usize = 4096;
+
+/// The glyph text as one byte string: each glyph id, the length of its
+/// text and the text.
+fn key(text: &GlyphText) -> Box<[u8]> {
+    let mut k = Vec::with_capacity(text.len() * 6);
+    for (gid, t) in text {
+        k.extend_from_slice(&gid.to_le_bytes());
+        k.extend_from_slice(&(t.len() as u32).to_le_bytes());
+        k.extend_from_slice(t.as_bytes());
+    }
+    k.into_boxed_slice()
+}
+
+impl Embedded {
+    /// Bytes this subset holds on the heap (streams at their capacity plus
+    /// a few dozen bytes per glyph for the map) with its `key`.
+    fn weight(&self, key: &[u8]) -> usize {
+        self.program.capacity()
+            + self.to_unicode.capacity()
+            + self.base_font.capacity()
+            + self.map.len() * 32
+            + self
+                .widths
+                .1
+                .iter()
+                .map(|(_, w)| 32 + 4 * w.capacity())
+                .sum::<usize>()
+            + key.len()
+    }
+}
 
 impl EmbedCache {
+    /// A cache keeping at most `max_count` subsets and `max_bytes` bytes.
+    pub(crate) fn with_limits(max_count: usize, max_bytes: usize) -> Self {
+        EmbedCache {
+            entries: Mutex::default(),
+            max_count,
+            max_bytes,
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The subset of `face` for `text`, from the cache or built (and kept).
+    /// (subsets, bytes) kept now.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> (usize, usize) {
+        let e = self.lock();
+        (e.list.len(), e.bytes)
+    }
+
+    /// The subset of `face` for `text`, from the cache or built. A built
+    /// subset is kept when its glyph set was built before (the oldest going
+    /// first when it would exceed the limits; one larger than all the room
+    /// is never kept).
     pub(crate) fn get(
         &self,
         face: &FaceData,
         face_tag: &str,
         text: &GlyphText,
     ) -> Result<Arc<Embedded>, PdfError> {
+        let key = key(text);
         let hash = {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
-            text.hash(&mut h);
+            key.hash(&mut h);
             h.finish()
         };
         let find = |entries: &Entries| {
             entries
+                .list
                 .iter()
-                .rposition(|(h, k, _)| *h == hash && **k == *text)
+                .rposition(|e| e.hash == hash && e.key == key)
         };
         {
             let mut entries = self.lock();
             if let Some(i) = find(&entries) {
                 // Most recently used last; the oldest goes first.
-                let hit = entries.remove(i);
-                let e = hit.2.clone();
-                entries.push(hit);
-                return Ok(e);
+                let hit = entries.list.remove(i);
+                let subset = hit.subset.clone();
+                entries.list.push(hit);
+                return Ok(subset);
             }
         }
         // Built outside the lock: two workers may build the same subset at
         // once, which costs time but never changes the result.
-        let built = Arc::new(Embedded::build(face, face_tag, text, true)?);
+        let mut built = Embedded::build(face, face_tag, text, true)?;
+        built.program.shrink_to_fit();
+        built.to_unicode.shrink_to_fit();
+        let built = Arc::new(built);
+        let weight = built.weight(&key);
         let mut entries = self.lock();
-        if find(&entries).is_none() {
-            if entries.len() >= CACHE_SIZE {
-                entries.remove(0);
+        let again = match entries.seen.iter().rposition(|h| *h == hash) {
+            Some(i) => {
+                entries.seen.remove(i);
+                true
             }
-            entries.push((hash, Arc::new(text.clone()), built.clone()));
+            None => {
+                if entries.seen.len() >= SEEN {
+                    entries.seen.pop_front();
+                }
+                entries.seen.push_back(hash);
+                false
+            }
+        };
+        if again && weight <= self.max_bytes && find(&entries).is_none() {
+            while !entries.list.is_empty()
+                && (entries.list.len() >= self.max_count || entries.bytes + weight > self.max_bytes)
+            {
+                let old = entries.list.remove(0);
+                entries.bytes -= old.weight;
+            }
+            entries.bytes += weight;
+            entries.list.push(Entry {
+                hash,
+                key,
+                subset: built.clone(),
+                weight,
+            });
         }
         Ok(built)
     }
@@ -408,6 +525,62 @@ mod tests {
     #[test]
     fn garbage_is_an_error() {
         assert!(FaceData::parse(Arc::new(b"not a font".to_vec()), 0).is_err());
+    }
+
+    /// Glyphs `from..from + n`, each standing for one kanji.
+    fn glyphs(from: u16, n: u16) -> GlyphText {
+        (from..from + n)
+            .map(|g| {
+                (
+                    g,
+                    char::from_u32(0x4E00 + u32::from(g)).unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_subset_cache_keeps_repeated_sets_only_and_is_bounded_in_bytes() {
+        let fonts = crate::render::theme::Theme::new(None).pdf_fonts().unwrap();
+        let face = fonts.face(crate::render::pdf::Weight::Regular);
+        let tag = face.id().0.clone();
+        let one = Embedded::build(&face.data, &tag, &glyphs(1000, 300), true).unwrap();
+        let one = one.weight(&key(&glyphs(1000, 300)));
+        // Room for about three subsets of 300 glyphs, and for many by count.
+        let cache = EmbedCache::with_limits(256, 3 * one + one / 2);
+        let mut last = None;
+        for i in 0..8 {
+            let text = glyphs(1000 + i * 310, 300);
+            // Built once: not kept. Built again: kept.
+            let before = cache.held();
+            cache.get(&face.data, &tag, &text).unwrap();
+            assert_eq!(cache.held(), before, "kept after one build ({i})");
+            last = Some((text.clone(), cache.get(&face.data, &tag, &text).unwrap()));
+            assert_ne!(cache.held(), before, "not kept after two builds ({i})");
+            let (_, bytes) = cache.held();
+            assert!(bytes <= 3 * one + one / 2, "{bytes} bytes after {i}");
+        }
+        // The oldest went to make room.
+        assert!(cache.held().0 < 6, "{:?}", cache.held());
+        // The newest is kept (a hit returns the same subset) ...
+        let (text, built) = last.unwrap();
+        assert!(Arc::ptr_eq(
+            &built,
+            &cache.get(&face.data, &tag, &text).unwrap()
+        ));
+        // ... and one larger than all the room is built but not kept.
+        let big = glyphs(5000, 1500);
+        let before = cache.held();
+        for _ in 0..2 {
+            assert!(
+                !cache
+                    .get(&face.data, &tag, &big)
+                    .unwrap()
+                    .program
+                    .is_empty()
+            );
+        }
+        assert_eq!(cache.held(), before);
     }
 
     #[test]
