@@ -190,24 +190,15 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// zlib stream of `raw` at `level` (1–12) with `libdeflater`, one
-/// compressor per level and thread (setting one up costs more than
-/// compressing a page).
+/// zlib stream of `raw` at `level` (1–12) with `libdeflater`. The
+/// compressors of the levels used per document are kept, one per level and
+/// thread (setting one up costs more than compressing a page); the
+/// strongest level's, large and used once per process, is not.
 fn zlib(raw: &[u8], level: i32) -> Vec<u8> {
     thread_local! {
         static COMPRESSORS: RefCell<Vec<(i32, Compressor)>> = const { RefCell::new(Vec::new()) };
     }
-    COMPRESSORS.with(|cell| {
-        let mut list = cell.borrow_mut();
-        let at = match list.iter().position(|(l, _)| *l == level) {
-            Some(at) => at,
-            None => {
-                let lvl = CompressionLvl::new(level).unwrap_or_default();
-                list.push((level, Compressor::new(lvl)));
-                list.len() - 1
-            }
-        };
-        let c = &mut list[at].1;
+    let run = |c: &mut Compressor| {
         let mut out = vec![0; c.zlib_compress_bound(raw.len())];
         match c.zlib_compress(raw, &mut out) {
             Ok(n) => {
@@ -218,6 +209,21 @@ fn zlib(raw: &[u8], level: i32) -> Vec<u8> {
             // valid stream rather than a panic.
             Err(_) => stored(raw),
         }
+    };
+    let new = || Compressor::new(CompressionLvl::new(level).unwrap_or_default());
+    if level > SHARED {
+        return run(&mut new());
+    }
+    COMPRESSORS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        let at = match list.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                list.push((level, new()));
+                list.len() - 1
+            }
+        };
+        run(&mut list[at].1)
     })
 }
 
@@ -277,13 +283,18 @@ pub(crate) fn deflate(raw: &[u8]) -> Vec<u8> {
 /// zlib stream of `raw` built once per process and shared by documents
 /// (font subsets of the words).
 pub(crate) fn deflate_shared(raw: &[u8]) -> Vec<u8> {
-    zlib(raw, SHARED)
+    let mut z = zlib(raw, SHARED);
+    // Kept for the whole build: no room for the worst case.
+    z.shrink_to_fit();
+    z
 }
 
 /// zlib stream of `raw` encoded once per process at the strongest level
 /// (images).
 pub(crate) fn deflate_best(raw: &[u8]) -> Vec<u8> {
-    zlib(raw, ONCE)
+    let mut z = zlib(raw, ONCE);
+    z.shrink_to_fit();
+    z
 }
 
 /// 16 bytes identifying `data` (for the trailer `/ID`).
