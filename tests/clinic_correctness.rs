@@ -266,17 +266,22 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
         docs.having("手順 1-3 で選んだ番号（回線事業者に確認した種別）"),
         ["html", "pdf"]
     );
-    // Its sheet does not list the data's line type as settled: checked first.
+    // Its sheet and 1-3 tables do not list the data's line type as settled:
+    // the carrier is asked first (the manual's `value_when:`/`unsettled:`).
+    let one = squash("1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）");
+    assert!(!docs.sheet.contains(&one), "sheet");
     assert!(
-        docs.sheet.contains(&squash(
-            "1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）（確認してから入力）"
-        )),
+        docs.sheet
+            .contains(&squash("1-3電気通信回線種別回線事業者に確認してから選択")),
         "sheet"
     );
-    assert!(
-        docs.html.contains("（確認してから入力）"),
-        "the guide's printed sheet"
-    );
+    // Its registration table shows the data's value, marked as not settled.
+    for doc in [&docs.html, &docs.pdf] {
+        assert!(
+            doc.contains(&format!("{one}（回線事業者に確認してから選択）")),
+            "registration table"
+        );
+    }
     // Its checklist asks for the papers that say which line it is.
     for doc in [&docs.html, &docs.pdf] {
         assert!(doc.contains(&squash("回線の契約書類（回線事業者が分かるもの")));
@@ -503,4 +508,103 @@ fn the_html_guide_has_the_handouts_sections_in_the_handouts_order() {
             at += found.unwrap();
         }
     }
+}
+
+/// The text runs of the option labels a picture draws as selected (class
+/// `value`: bold, with the filled dot), from an SVG of the display list.
+fn selected_texts(svg: &str) -> Vec<String> {
+    svg.split("<text class=\"value\"")
+        .skip(1)
+        .filter_map(|t| {
+            let t = &t[t.find('>')? + 1..];
+            Some(t[..t.find("</text>")?].to_string())
+        })
+        .collect()
+}
+
+/// Text runs of a PDF set in a bold face (pdftohtml marks them `<b>`).
+fn bold_pdf_texts(pdf: &Path) -> Vec<String> {
+    let xml = poppler(
+        "pdftohtml",
+        &["-xml", "-i", "-stdout", "-q", pdf.to_str().unwrap()],
+    );
+    xml.split("<b>")
+        .skip(1)
+        .filter_map(|t| Some(t[..t.find("</b>")?].to_string()))
+        .collect()
+}
+
+#[test]
+fn an_unknown_carrier_sees_no_line_type_selected_in_the_pictures() {
+    // 名駅さくら医院: its data says line type 1, but its carrier is unknown, so
+    // a picture that selects 1 would be copied and could lose the installation
+    // day. Both exporters draw one frame per screen: neither selects an option
+    // of 電気通信回線種別; the callout stays. 神田すずらん薬局 (NTT東日本, type 1)
+    // still sees 1 selected.
+    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
+    let fonts = theme.pdf_fonts().expect("fonts");
+    let one = "1: IP-VPN";
+    for (file, key, ntt) in [
+        ("e-aichi-unknown-carrier.yaml", "2313012888", false),
+        ("b-tokyo-pharmacy-east-cop-four.yaml", "1342000115", true),
+    ] {
+        let g = guide_of(file);
+        let svgs = tebiki::render::pictures::Pictures::new(&g, &fonts).svg();
+        let svg = &svgs["online-shikaku/1-3"];
+        let selected = selected_texts(svg);
+        assert_eq!(
+            selected.iter().any(|t| t.starts_with(one)),
+            ntt,
+            "{key}: 1-3 picture selects {selected:?}"
+        );
+        // The other choices of the screen are still drawn selected.
+        assert!(
+            selected.iter().any(|t| t.starts_with("1: 診療")),
+            "{key}: {selected:?}"
+        );
+        assert!(svg.contains("1を選択してください") == ntt, "{key}");
+        assert!(svg.contains("回線事業者に確認してから選択") != ntt, "{key}");
+        // The built guide's pictures (inline SVG) and handout (PDF) as the clinic gets them.
+        let dir = built().join("clinics").join(key);
+        let html = read(&dir.join("index.html"));
+        assert_eq!(
+            selected_texts(&html).iter().any(|t| t.starts_with(one)),
+            ntt,
+            "{key}: guide"
+        );
+        let bold = bold_pdf_texts(&dir.join("guide.pdf"));
+        assert_eq!(
+            bold.iter().any(|t| t.starts_with(one)),
+            ntt,
+            "{key}: handout {bold:?}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_value_when_is_a_located_load_error() {
+    let load = |from: &str, to: &str| {
+        let (_t, content) = content_copy();
+        let manual = content.join("manuals/online-shikaku/manual.yaml");
+        let text = read(&manual);
+        assert!(text.contains(from));
+        std::fs::write(&manual, text.replacen(from, to, 1)).unwrap();
+        let (_, d) = tebiki::load::load_content(&content);
+        assert!(d.has_errors(), "the edit must be rejected");
+        format!("{d:?}")
+    };
+    let line = read(&root().join("content/manuals/online-shikaku/manual.yaml"))
+        .lines()
+        .position(|l| l.contains("value_when: { fact: line.carrier, ne: unknown"))
+        .expect("line_type's value_when")
+        + 1;
+    let err = load(
+        "value_when: { fact: line.carrier, ne: unknown",
+        "value_when: { fact: line.carier, ne: unknown",
+    );
+    assert!(err.contains("unknown fact `line.carier`"), "{err}");
+    assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
+    assert!(err.contains(&line.to_string()), "line {line}: {err}");
+    let err = load("unsettled: 回線事業者に確認してから選択\n", "");
+    assert!(err.contains("`value_when` without `unsettled`"), "{err}");
 }

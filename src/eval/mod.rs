@@ -167,6 +167,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         Some(_) => content.strings.get("generic_clinic").to_string(),
         None => facts.get(p).map(|f| f.display.clone()).unwrap_or_default(),
     };
+    let unsettled = unsettled_fields(content, facts);
     let fact_rows = content
         .fields
         .fields
@@ -182,6 +183,9 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                         content
                             .strings
                             .fill("facts_corrected", &[("value", &v.display)])
+                    } else if let Some(u) = unsettled.get(f.path.as_str()) {
+                        // The data holds it, but it is not to be copied yet.
+                        format!("{}（{u}）", v.display)
                     } else {
                         v.display.clone()
                     },
@@ -673,6 +677,31 @@ fn each_label<'a>(fe: &'a crate::model::manual::ForEach, content: &'a Content) -
         .unwrap_or_else(|| content.strings.get("each_label"))
 }
 
+/// Fields whose value a row marks as not settled for this clinic
+/// (`value_when:` false), with the row's `unsettled` words.
+fn unsettled_fields<'a>(
+    content: &'a Content,
+    facts: &Facts,
+) -> std::collections::BTreeMap<&'a str, String> {
+    let rows = content
+        .manuals
+        .iter()
+        .flat_map(|m| m.parts.iter())
+        .flat_map(|p| p.steps.iter())
+        .filter_map(|s| s.screen.as_ref())
+        .flat_map(|sc| sc.rows.iter());
+    let mut out = std::collections::BTreeMap::new();
+    for r in rows {
+        if let (Some(w), ValueSource::Field { path }) = (&r.value_when, &r.value)
+            && !holds(w, facts)
+        {
+            let text = resolve_line(r.unsettled.as_deref().unwrap_or_default(), facts);
+            out.entry(path.as_str()).or_insert(text);
+        }
+    }
+    out
+}
+
 /// What a row that does not concern the clinic shows: the content's words,
 /// else the theme's `not_applicable`.
 fn not_applicable<'a>(row: &'a Row, content: &'a Content) -> &'a str {
@@ -694,13 +723,18 @@ fn eval_row(
         .collect();
     let flag = attached.iter().map(|f| f.severity).min();
     let applies = row.applies.as_ref().is_none_or(|w| holds(w, facts));
+    let settled = row.value_when.as_ref().is_none_or(|w| holds(w, facts));
     let correction = match &row.value {
-        ValueSource::Field { path } if applies => corrections.get(path).cloned(),
+        ValueSource::Field { path } if applies && settled => corrections.get(path).cloned(),
         _ => None,
     };
     let shown = match (&row.control, &row.value) {
         _ if !applies => Shown::NotApplicable {
             text: resolve_line(not_applicable(row, content), facts),
+        },
+        // The data's value is not to be copied yet: drawn empty, with its words.
+        (_, ValueSource::Field { .. }) if !settled => Shown::Blank {
+            text: resolve_line(row.unsettled.as_deref().unwrap_or_default(), facts),
         },
         (Control::Secret { digits, .. }, _) => Shown::Secret { digits: *digits },
         (Control::Link | Control::Button { .. }, _) | (_, ValueSource::None) => Shown::Nothing,

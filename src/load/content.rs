@@ -337,6 +337,10 @@ struct RawRow {
     not_applicable: Option<String>,
     #[serde(default)]
     if_empty: Option<String>,
+    #[serde(default)]
+    value_when: Option<RawCond>,
+    #[serde(default)]
+    unsettled: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1396,7 +1400,28 @@ impl Ctx<'_> {
                 ),
             );
         }
+        match (&r.value_when, &r.unsettled, &value) {
+            (Some(_), None, _) => self.diags.push(
+                Diagnostic::error(rpos.clone(), "`value_when` without `unsettled`").with_help(
+                    "add `unsettled:` (what the row shows while its value is not settled)",
+                ),
+            ),
+            (None, Some(_), _) => self.diags.push(
+                Diagnostic::error(rpos.clone(), "`unsettled` without `value_when`").with_help(
+                    "add `value_when:` (the condition under which the row's value is settled)",
+                ),
+            ),
+            (Some(_), Some(_), ValueSource::Field { .. }) | (None, None, _) => {}
+            (Some(_), Some(_), _) => self.diags.push(
+                Diagnostic::error(rpos.clone(), "`value_when` on a row without `field:`")
+                    .with_help(
+                        "only a value from clinic data can be unsettled; remove `value_when:`",
+                    ),
+            ),
+        }
         Row {
+            value_when: r.value_when.as_ref().map(|w| self.cond(w, &rpos, known)),
+            unsettled: r.unsettled,
             when: r.when.as_ref().map(|w| self.cond(w, &rpos, known)),
             applies: r.applies.as_ref().map(|w| self.cond(w, &rpos, known)),
             not_applicable: r.not_applicable,

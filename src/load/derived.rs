@@ -827,7 +827,11 @@ fn screen_refs<'a>(sc: &'a crate::model::manual::Screen, out: &mut Vec<Use<'a>>)
         let at = &r.pos;
         cond(r.when.as_ref(), at, out);
         cond(r.applies.as_ref(), at, out);
+        cond(r.value_when.as_ref(), at, out);
         if let Some(t) = &r.not_applicable {
+            line(t, at, out);
+        }
+        if let Some(t) = &r.unsettled {
             line(t, at, out);
         }
         if let Some(t) = &r.if_empty {

@@ -440,6 +440,13 @@ pub struct Row {
     /// Text shown when the bound field is empty and that is fine (optional
     /// fields): replaces the "missing" mark.
     pub if_empty: Option<String>,
+    /// The bound value is settled only when this holds (`None`: always).
+    /// Otherwise the row is drawn as if its field were empty (nothing
+    /// selected, nothing typed) and shows `unsettled` instead; its callout
+    /// stays. E.g. the line type while the carrier is unknown.
+    pub value_when: Option<Condition>,
+    /// Text shown in place of the value when `value_when` does not hold.
+    pub unsettled: Option<String>,
     /// The portal fills this in; the user only checks it.
     pub prefilled: bool,
     /// This is the element to act on in this step.
