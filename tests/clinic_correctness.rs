@@ -572,9 +572,15 @@ fn an_unknown_carrier_sees_no_line_type_selected_in_the_pictures() {
             ntt,
             "{key}: guide"
         );
+        // The handout's 1-3 picture: from its first row to the next step.
         let bold = bold_pdf_texts(&dir.join("guide.pdf"));
+        let from = bold
+            .iter()
+            .position(|t| t == "申請区分")
+            .expect("1-3 picture");
+        let to = from + bold[from..].iter().position(|t| t == "1-4").expect("1-4");
         assert_eq!(
-            bold.iter().any(|t| t.starts_with(one)),
+            bold[from..to].iter().any(|t| t.starts_with("1: I")),
             ntt,
             "{key}: handout {bold:?}"
         );
@@ -605,6 +611,9 @@ fn a_bad_value_when_is_a_located_load_error() {
     assert!(err.contains("unknown fact `line.carier`"), "{err}");
     assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
     assert!(err.contains(&line.to_string()), "line {line}: {err}");
-    let err = load("unsettled: 回線事業者に確認してから選択\n", "");
+    let err = load(
+        "\n              unsettled: 回線事業者に確認してから選択\n",
+        "\n",
+    );
     assert!(err.contains("`value_when` without `unsettled`"), "{err}");
 }
