@@ -676,13 +676,8 @@ fn write_dashboard(
     today: &str,
 ) -> Result<(Written, FileEntry)> {
     spool.slots.sort_by(|a, b| {
-        (a.rank, a.days.is_none(), a.days, &a.code, &a.key).cmp(&(
-            b.rank,
-            b.days.is_none(),
-            b.days,
-            &b.code,
-            &b.key,
-        ))
+        dashboard_order(a.rank, a.days, &a.code, &a.key)
+            .cmp(&dashboard_order(b.rank, b.days, &b.code, &b.key))
     });
     let mut counts = crate::render::html::DashboardCounts {
         total: spool.slots.len(),
@@ -874,15 +869,20 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
         })
         .collect();
     rows.sort_by(|a, b| {
-        (a.rank, a.days.is_none(), a.days, &a.code, &a.key).cmp(&(
-            b.rank,
-            b.days.is_none(),
-            b.days,
-            &b.code,
-            &b.key,
-        ))
+        dashboard_order(a.rank, a.days, &a.code, &a.key)
+            .cmp(&dashboard_order(b.rank, b.days, &b.code, &b.key))
     });
     rows
+}
+
+/// The dashboard's sort key: rank, then days left (unknown last), code, key.
+fn dashboard_order<'a>(
+    rank: u8,
+    days: Option<i64>,
+    code: &'a str,
+    key: &'a str,
+) -> (u8, bool, Option<i64>, &'a str, &'a str) {
+    (rank, days.is_none(), days, code, key)
 }
 
 /// Hashes of everything besides the clinic records that outputs depend on.
