@@ -1329,30 +1329,24 @@ fn split_run(
         set(out, target);
         let bold = emboldened && target == Target::Fallback;
         if bold {
-            out.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::FillStroke,
-            });
-            out.push(Op::SetOutlineColor {
-                col: paint.fill.clone().unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
-            });
-            out.push(Op::SetOutlineThickness {
-                pt: Pt(r2(size.0 * SYNTHETIC_BOLD_EM)),
-            });
+            text_stroke(
+                out,
+                TextRenderingMode::FillStroke,
+                paint.fill.clone(),
+                Pt(r2(size.0 * SYNTHETIC_BOLD_EM)),
+            );
         }
         out.push(Op::ShowText {
             items: std::mem::take(run),
         });
         if bold {
             // Back to what the content around the run expects.
-            out.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::Fill,
-            });
-            out.push(Op::SetOutlineColor {
-                col: paint.stroke.clone().unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
-            });
-            out.push(Op::SetOutlineThickness {
-                pt: paint.width.unwrap_or(Pt(1.0)),
-            });
+            text_stroke(
+                out,
+                TextRenderingMode::Fill,
+                paint.stroke.clone(),
+                paint.width.unwrap_or(Pt(1.0)),
+            );
         }
     };
     for item in items {
@@ -1517,4 +1511,14 @@ fn write_level(
         total += 1 + count;
     }
     (total, own.first().copied(), own.last().copied())
+}
+
+/// Text rendering mode with the outline colour (black when unset) and width
+/// it strokes with: synthetic bold sets it around a run, then restores it.
+fn text_stroke(out: &mut Vec<Op>, mode: TextRenderingMode, col: Option<printpdf::Color>, pt: Pt) {
+    out.push(Op::SetTextRenderingMode { mode });
+    out.push(Op::SetOutlineColor {
+        col: col.unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
+    });
+    out.push(Op::SetOutlineThickness { pt });
 }
