@@ -110,19 +110,29 @@ class Run:
             self.last_new_cpu, self.last_new_wall = self.cpu, self.wall()
 
     def summary(self, corpus, artifacts, exit_code=None):
+        # libFuzzer adds and removes corpus files while we look: a file that
+        # is gone by the time we stat it is not counted.
+        def stat(folder):
+            out = {}
+            for f in os.listdir(folder):
+                try:
+                    out[f] = os.stat(os.path.join(folder, f))
+                except FileNotFoundError:
+                    pass
+            return out
+
         found = {
             k: len(
                 [
                     f
-                    for f in os.listdir(artifacts)
-                    if f.startswith(k + "-")
-                    and os.path.getmtime(os.path.join(artifacts, f)) >= self.started.timestamp()
+                    for f, st in stat(artifacts).items()
+                    if f.startswith(k + "-") and st.st_mtime >= self.started.timestamp()
                 ]
             )
             for k in ("crash", "timeout", "oom", "slow-unit")
         }
-        files = os.listdir(corpus)
-        size = sum(os.path.getsize(os.path.join(corpus, f)) for f in files)
+        files = stat(corpus)
+        size = sum(st.st_size for st in files.values())
         runs = self.final.get("number_of_executed_units", self.runs)
         rss = self.final.get("peak_rss_mb", self.rss)
         ended = "" if exit_code is None else f", exit {exit_code}"
@@ -194,63 +204,71 @@ def main():
         status = None
         last_status = 0.0
         interrupted = False
-        while True:
-            try:
-                raw = os.read(p.stderr.fileno(), 1 << 16)
-            except BlockingIOError:
-                raw = None
-            cpu = cpu_seconds(p.pid)
-            if cpu is not None:
-                r.cpu = cpu
-            rss = peak_rss_mb(p.pid)
-            if rss is not None:
-                r.rss = max(r.rss, rss)
-            if raw:
-                log.write(raw.decode("utf-8", "replace"))
-                log.flush()
-                buf += raw
-                *lines, buf = buf.split(b"\n")
-                for line in lines:
-                    r.line(line.decode("utf-8", "replace"))
-            elif raw == b"" or raw is None:
-                pid, st, ru = os.wait4(p.pid, os.WNOHANG)
-                if pid:
-                    status = os.waitstatus_to_exitcode(st)
-                    r.cpu = ru.ru_utime + ru.ru_stime
-                    r.rss = max(r.rss, ru.ru_maxrss // 1024)
-                    # Drain what is left in the pipe.
-                    try:
-                        rest = p.stderr.read() or b""
-                    except (BlockingIOError, ValueError):
-                        rest = b""
-                    log.write(rest.decode("utf-8", "replace"))
-                    for line in (buf + rest).split(b"\n"):
+        try:
+            while True:
+                try:
+                    raw = os.read(p.stderr.fileno(), 1 << 16)
+                except BlockingIOError:
+                    raw = None
+                cpu = cpu_seconds(p.pid)
+                if cpu is not None:
+                    r.cpu = cpu
+                rss = peak_rss_mb(p.pid)
+                if rss is not None:
+                    r.rss = max(r.rss, rss)
+                if raw:
+                    log.write(raw.decode("utf-8", "replace"))
+                    log.flush()
+                    buf += raw
+                    *lines, buf = buf.split(b"\n")
+                    for line in lines:
                         r.line(line.decode("utf-8", "replace"))
-                    break
-            if not interrupted:
-                flat_for = r.cpu - r.last_new_cpu
-                if stop["why"]:
-                    r.state = stop["why"]
-                elif r.start_cov is not None and flat_for >= a.flat_cpu_min * 60:
-                    r.state = f"FLAT (no new cov for {a.flat_cpu_min:g} CPU min)"
-                elif r.cpu >= a.max_cpu_min * 60:
-                    r.state = f"NOT FLAT: bound {a.max_cpu_min:g} CPU min, cov grew {flat_for / 60:.1f} CPU min before"
-                elif r.wall() >= a.max_wall_min * 60:
-                    r.state = f"NOT FLAT: bound {a.max_wall_min:g} wall min, cov grew {flat_for / 60:.1f} CPU min before"
-                if r.state != "running":
-                    interrupted = True
-                    p.send_signal(signal.SIGINT)
-            if time.monotonic() - last_status > 30:
-                last_status = time.monotonic()
-                with open(status_path, "w") as f:
-                    f.write(
-                        f"pid {p.pid}, at {datetime.datetime.now():%H:%M:%S}, "
-                        f"no new cov for {(r.cpu - r.last_new_cpu) / 60:.1f} CPU min\n"
-                        + r.summary(corpus, artifacts)
-                        + "\n"
-                    )
-            if not raw:
-                time.sleep(1)
+                elif raw == b"" or raw is None:
+                    pid, st, ru = os.wait4(p.pid, os.WNOHANG)
+                    if pid:
+                        status = os.waitstatus_to_exitcode(st)
+                        r.cpu = ru.ru_utime + ru.ru_stime
+                        r.rss = max(r.rss, ru.ru_maxrss // 1024)
+                        # Drain what is left in the pipe.
+                        try:
+                            rest = p.stderr.read() or b""
+                        except (BlockingIOError, ValueError):
+                            rest = b""
+                        log.write(rest.decode("utf-8", "replace"))
+                        for line in (buf + rest).split(b"\n"):
+                            r.line(line.decode("utf-8", "replace"))
+                        break
+                if not interrupted:
+                    flat_for = r.cpu - r.last_new_cpu
+                    if stop["why"]:
+                        r.state = stop["why"]
+                    elif r.start_cov is not None and flat_for >= a.flat_cpu_min * 60:
+                        r.state = f"FLAT (no new cov for {a.flat_cpu_min:g} CPU min)"
+                    elif r.cpu >= a.max_cpu_min * 60:
+                        r.state = f"NOT FLAT: bound {a.max_cpu_min:g} CPU min, cov grew {flat_for / 60:.1f} CPU min before"
+                    elif r.wall() >= a.max_wall_min * 60:
+                        r.state = f"NOT FLAT: bound {a.max_wall_min:g} wall min, cov grew {flat_for / 60:.1f} CPU min before"
+                    if r.state != "running":
+                        interrupted = True
+                        p.send_signal(signal.SIGINT)
+                if time.monotonic() - last_status > 30:
+                    last_status = time.monotonic()
+                    try:
+                        with open(status_path, "w") as f:
+                            f.write(
+                                f"pid {p.pid}, at {datetime.datetime.now():%H:%M:%S}, "
+                                f"no new cov for {(r.cpu - r.last_new_cpu) / 60:.1f} CPU min\n"
+                                + r.summary(corpus, artifacts)
+                                + "\n"
+                            )
+                    except OSError as e:
+                        print(f"status not written: {e}", file=sys.stderr)
+                if not raw:
+                    time.sleep(1)
+        except BaseException:
+            # Never leave the fuzzer running without its monitor.
+            p.send_signal(signal.SIGINT)
+            raise
     if r.state == "running":
         r.state = "NOT FLAT: the fuzzer stopped (crash, timeout or OOM?)" if status else "exited"
     summary = r.summary(corpus, artifacts, status)
@@ -265,7 +283,10 @@ def main():
         os.makedirs(to, exist_ok=True)
         for name in os.listdir(corpus):
             if not os.path.exists(os.path.join(to, name)):
-                shutil.copy2(os.path.join(corpus, name), to)
+                try:
+                    shutil.copy2(os.path.join(corpus, name), to)
+                except FileNotFoundError:
+                    pass
     return 0
 
 
