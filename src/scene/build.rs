@@ -2229,6 +2229,7 @@ pub(crate) mod tests {
             correction: None,
             when: None,
             not_applicable: None,
+            unsettled: None,
         }
     }
 
