@@ -731,3 +731,15 @@ fn a_bad_value_when_is_a_located_load_error() {
     );
     assert!(err.contains("`value_when` without `unsettled`"), "{err}");
 }
+
+#[test]
+fn a_missing_customer_id_is_not_a_blank_on_the_confirmation_screen() {
+    // 四条からすま薬局 (NTT West, no customer ID in the data): the 1-4
+    // confirmation picture showed an empty お客さまID, as if nothing were
+    // entered; it shows what the clinic typed in 1-3 instead.
+    let docs = Docs::of("2641000621");
+    assert_eq!(
+        docs.having("お客さまID手順 1-3 で入力したID（開通のご案内のもの）"),
+        ["html", "pdf"]
+    );
+}
