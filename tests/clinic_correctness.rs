@@ -731,3 +731,63 @@ fn a_bad_value_when_is_a_located_load_error() {
     );
     assert!(err.contains("`value_when` without `unsettled`"), "{err}");
 }
+
+#[test]
+fn a_missing_customer_id_is_not_a_blank_on_the_confirmation_screen() {
+    // 四条からすま薬局 (NTT West, no customer ID in the data): the 1-4
+    // confirmation picture showed an empty お客さまID, as if nothing were
+    // entered; it shows what the clinic typed in 1-3 instead.
+    let docs = Docs::of("2641000621");
+    assert_eq!(
+        docs.having("お客さまID手順 1-3 で入力したID（開通のご案内のもの）"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn a_figure_waiting_behind_a_table_does_not_leave_a_page_empty() {
+    // 医療法人社団…分院: a long name and terminal name push 1-3's table onto
+    // page 4; its picture, waiting for the next page, was held back behind
+    // 1-4's heading, so page 4 carried four table rows and nothing else and
+    // the handout ran to 9 pages (issue 13's limit is 8).
+    let long = r#"
+institution_code: "1001111"
+prefecture: 1
+fee_schedule: 1
+category: 1
+name: 医療法人社団北海道ながいなまえの会 札幌すすきの駅前ふれあいファミリー内科・小児科・皮膚科クリニック分院
+contact: { department: 事務, person: 山田 花子 }
+phone: 03-0000-0000
+email: long@example.jp
+line: { carrier: hikari-collabo, type: 1, customer_id: COP12345678, v6_option: planned }
+application_kind: new
+start_month: 2027-03
+fee_payment: 1
+terminals:
+  - 受付カウンター左側のオンライン資格確認専用デスクトップパソコン（顔認証付きカードリーダー接続）
+  - 診察室
+installation_date: 2027-03-01
+"#;
+    let (o, dir) = build_clinics(&[("long.yaml", long)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let guide = dir.path().join("out/clinics/0111001111/guide.pdf");
+    let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
+    assert!(info.contains("Pages:           8"), "{info}");
+    // Page 4 holds the 1-3 picture after the end of its table.
+    let p4 = poppler(
+        "pdftotext",
+        &["-f", "4", "-l", "4", guide.to_str().unwrap(), "-"],
+    );
+    assert!(p4.contains("確認画面へ進む"), "{p4}");
+}
+
+#[test]
+fn an_e_mail_address_in_a_table_breaks_at_a_separator_never_inside_a_word() {
+    // 天満橋デンタルオフィス: its address did not fit the registration table's
+    // cell and broke as 「info@temmabashi-dental.exampl」「e.jp」.
+    let guide = built().join("clinics/2730100233/guide.pdf");
+    let text = poppler("pdftotext", &["-layout", guide.to_str().unwrap(), "-"]);
+    for line in text.lines().filter(|l| l.contains("temmabashi")) {
+        assert!(line.contains("temmabashi-dental.example.jp"), "{line}");
+    }
+}
