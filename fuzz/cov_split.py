@@ -9,9 +9,9 @@ Usage (after `cargo fuzz build -s none -a`):
 Replays the corpus once with `-runs=0 -print_coverage=1`. That flag needs two
 sanitizer functions a `-s none` build lacks; `fuzz/symshim.c` (compiled here,
 loaded with LD_PRELOAD) supplies them, naming each function by its offset in
-the binary, and llvm-symbolizer maps the offsets to source files. Prints
-covered/instrumented edges per origin: tebiki (src/), the harness, each
-dependency crate, the Rust standard library. Nothing is added to the corpus
+the binary, and llvm-symbolizer names the functions. Prints
+covered/instrumented edges per origin (the crate of each function): tebiki,
+the harness, each dependency crate, the Rust standard library. Nothing is added to the corpus
 (new inputs would go to a temporary folder).
 """
 
@@ -28,34 +28,42 @@ BIN = os.path.join(FUZZ, "target", "x86_64-unknown-linux-gnu", "release")
 FUNC = re.compile(r"^(UN)?COVERED_FUNC: hits: (\d+) edges: (\d+)/(\d+) 0x([0-9a-f]+)")
 
 
-def origin(path):
-    m = re.search(r"/registry/src/[^/]+/([^/]+?)-\d+\.\d+[^/]*/", path)
-    if m:
-        return "dep " + m[1]
-    if "/fuzz/fuzz_targets/" in path:
-        return "harness"
-    if "/rustc/" in path or "/library/" in path:
+STD = {"core", "alloc", "std", "hashbrown", "compiler_builtins"}
+
+
+def origin(name, target):
+    """The crate a (demangled) function belongs to: the first path segment,
+    the implementing type's for `<T as Trait>::f`, the dropped type's for
+    drop glue. (The binaries' line tables are not reliable after the
+    linker's section GC, so files are not used.)"""
+    if name.startswith("core::ptr::drop_in_place::<"):
+        name = name[len("core::ptr::drop_in_place::<") :]
+    name = name.lstrip("<&*( ").replace("mut ", "").replace("dyn ", "")
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
+    if not m:
+        return "other"
+    crate = m[1]
+    if crate in STD:
         return "std"
-    if "/libfuzzer" in path:
-        return "libfuzzer"
-    if "/src/" in path or path.startswith("src/"):
+    if crate == "tebiki":
         return "tebiki"
-    return "unknown"
+    if crate in (target, "harness", "tebiki_fuzz"):
+        return "harness"
+    if crate in ("fuzzer", "libfuzzer_sys"):
+        return "libfuzzer"
+    return "dep " + crate
 
 
 def symbolise(binary, offsets):
+    """The demangled function name at each offset (llvm-symbolizer, one batch)."""
     out = subprocess.run(
-        ["llvm-symbolizer", "--obj=" + binary, "--output-style=LLVM", "--no-inlines"],
+        ["llvm-symbolizer", "--obj=" + binary, "--output-style=LLVM", "--no-inlines", "-C"],
         input="".join(f"0x{o:x}\n" for o in offsets),
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    files = []
-    for block in out.strip("\n").split("\n\n"):
-        lines = block.split("\n")
-        files.append(lines[1].rsplit(":", 2)[0] if len(lines) > 1 else "??")
-    return files
+    return [block.split("\n")[0] for block in out.strip("\n").split("\n\n")]
 
 
 def main():
@@ -86,10 +94,10 @@ def main():
     if not funcs:
         sys.exit("no coverage printed:\n" + run.stderr[-2000:])
     stats = re.findall(r"cov: (\d+) ft: (\d+)", run.stderr)
-    files = symbolise(binary, [f[0] for f in funcs])
+    names = symbolise(binary, [f[0] for f in funcs])
     cov, inst = collections.Counter(), collections.Counter()
-    for (_, c, n), f in zip(funcs, files):
-        o = origin(f)
+    for (_, c, n), f in zip(funcs, names):
+        o = origin(f, target)
         cov[o] += c
         inst[o] += n
     total_c, total_n = sum(cov.values()), sum(inst.values())
