@@ -196,7 +196,15 @@ def main():
         log.write(f"== {r.started:%Y-%m-%d %H:%M:%S} {' '.join(cmd)}\n")
         log.flush()
         # The fuzzer ignores our terminal's ^C (own session); we forward it.
-        p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=log, start_new_session=True)
+        # The harnesses write each input to a scratch file; on a disk with
+        # online discard every truncation waits for the device, so scratch
+        # files go to tmpfs when there is one.
+        env = dict(os.environ)
+        if os.access("/dev/shm", os.W_OK) and "TMPDIR" not in env:
+            env["TMPDIR"] = "/dev/shm"
+        p = subprocess.Popen(
+            cmd, stderr=subprocess.PIPE, stdout=log, start_new_session=True, env=env
+        )
         with open(status_path, "w") as f:
             f.write(f"pid {p.pid}\n")
         os.set_blocking(p.stderr.fileno(), False)
