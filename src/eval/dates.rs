@@ -3,8 +3,8 @@
 //! All arithmetic here counts calendar days (暦日). The era table covers
 //! 平成 and 令和, which is all a clinic application can involve.
 
+use jiff::Span;
 use jiff::civil::Date;
-use jiff::{Span, ToSpan};
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_iso(s: &str) -> Option<Date> {
@@ -72,14 +72,27 @@ pub fn wareki_month(year: i16, month: i8) -> String {
     }
 }
 
-/// `d` plus `days` calendar days (saturating at the calendar's ends).
-pub fn add_days(d: Date, days: i64) -> Date {
-    d.checked_add(days.days()).unwrap_or(d)
+/// `d` plus `days` calendar days, or none beyond the calendar (years
+/// -9999 to 9999). Never panics: jiff's `days.days()` panics when `days`
+/// is beyond a span's range, so the span is built with `try_days`.
+pub fn checked_add_days(d: Date, days: i64) -> Option<Date> {
+    let span = Span::new().try_days(days).ok()?;
+    d.checked_add(span).ok()
 }
 
-/// `d` plus `months` months, clamped to the month's last day.
+/// `d` plus `days` calendar days (`d` itself beyond the calendar's ends).
+pub fn add_days(d: Date, days: i64) -> Date {
+    checked_add_days(d, days).unwrap_or(d)
+}
+
+/// `d` plus `months` months, clamped to the month's last day (`d` itself
+/// beyond the calendar's ends).
 pub fn add_months(d: Date, months: i64) -> Date {
-    d.checked_add(months.months()).unwrap_or(d)
+    Span::new()
+        .try_months(months)
+        .ok()
+        .and_then(|span| d.checked_add(span).ok())
+        .unwrap_or(d)
 }
 
 /// Calendar days from `a` to `b` (negative when `b` is earlier).
@@ -251,5 +264,22 @@ mod tests {
             add_months(Date::constant(2026, 11, 30), 39),
             Date::constant(2030, 2, 28)
         );
+    }
+
+    #[test]
+    fn days_and_months_beyond_the_calendar_leave_the_date_without_a_panic() {
+        // Found by the clinic_table fuzzer: 7,890,789 days is beyond a jiff
+        // span, and `days.days()` panicked instead of failing.
+        let d = Date::constant(1899, 12, 30);
+        for n in [7_890_789, -7_890_789, i64::MAX, i64::MIN] {
+            assert_eq!(checked_add_days(d, n), None);
+            assert_eq!(add_days(d, n), d);
+            assert_eq!(add_months(d, n), d);
+        }
+        assert_eq!(
+            checked_add_days(d, 45_000),
+            Some(Date::constant(2023, 3, 15))
+        );
+        assert_eq!(add_months(d, 1), Date::constant(1900, 1, 30));
     }
 }

@@ -531,15 +531,33 @@ fn read_xlsx(path: &Path, file: &Arc<PathBuf>, on_row: &mut OnRow) -> Result<(),
     Ok(())
 }
 
-/// Excel's day serial (1900 system) → `YYYY-MM-DD`.
+/// Excel's day serial (1900 system) → `YYYY-MM-DD`; a serial beyond the
+/// calendar (years up to 9999) stays a number, which the field's check
+/// then reports as not a date.
 fn excel_serial_to_iso(serial: f64) -> String {
     let base = jiff::civil::Date::constant(1899, 12, 30);
-    crate::eval::dates::add_days(base, serial.floor() as i64).to_string()
+    let day = serial.floor();
+    if day.is_finite()
+        && let Some(d) = crate::eval::dates::checked_add_days(base, day as i64)
+    {
+        return d.to_string();
+    }
+    serial.to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_serials_beyond_the_calendar_stay_numbers() {
+        assert_eq!(excel_serial_to_iso(45000.0), "2023-03-15");
+        assert_eq!(excel_serial_to_iso(45000.75), "2023-03-15");
+        // Found by the clinic_table fuzzer (it panicked in jiff).
+        assert_eq!(excel_serial_to_iso(7890789.0), "7890789");
+        assert_eq!(excel_serial_to_iso(f64::NAN), "NaN");
+        assert_eq!(excel_serial_to_iso(-1e300), (-1e300f64).to_string());
+    }
 
     #[test]
     fn column_letters() {
