@@ -250,12 +250,23 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
             docs.having(wrong)
         );
     }
-    // What it is told instead: the customer ID only on an NTT line, and to ask.
-    assert!(docs.html.contains("NTTの回線のときだけ入力します"));
-    assert!(docs.pdf.contains("NTTの回線のときだけ入力します"));
-    assert!(
-        docs.html
-            .contains("この医療機関の回線は「不明（回線事業者に確認中）」です")
+    // What it is told instead: the customer ID and the v6 option only on an
+    // NTT line — and its sheet lists them so (it left them out, although the
+    // line may well be NTT and then they must be filled in).
+    for row in [
+        "1-3お客さまID（数字）NTTの回線なら、開通のご案内に載っている数字を入力",
+        "1-3フレッツ・v6オプション契約の確認NTTの回線なら、契約済みか（近日中に申し込むか）を確かめてからチェック",
+        "1-3お客さまIDNTTの回線なら開通のご案内を元に入力",
+    ] {
+        assert!(docs.sheet.contains(row), "sheet: {row}");
+    }
+    assert_eq!(
+        docs.having("NTTの回線なら、開通のご案内に載っている数字を入力"),
+        ["html", "sheet"]
+    );
+    assert_eq!(
+        docs.having("NTTの回線なら開通のご案内を元に入力"),
+        ["html", "pdf", "sheet"]
     );
     assert_eq!(
         docs.having("回線事業者を確かめてから回線種別を選んでください"),

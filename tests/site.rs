@@ -316,7 +316,7 @@ fn the_site_shows_every_variant_with_its_condition() {
     // applies / not_applicable: the row's value and what it says otherwise.
     assert!(
         usage.contains(
-            "NTT東日本・西日本・光コラボの回線ではない場合: NTTの回線のときだけ入力します"
+            "NTT東日本・西日本・光コラボの回線ではない場合: NTTの回線のときだけ表示されます"
         )
     );
     // A conditional checklist item and its cased text.
