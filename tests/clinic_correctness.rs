@@ -780,3 +780,14 @@ installation_date: 2027-03-01
     );
     assert!(p4.contains("確認画面へ進む"), "{p4}");
 }
+
+#[test]
+fn an_e_mail_address_in_a_table_breaks_at_a_separator_never_inside_a_word() {
+    // 天満橋デンタルオフィス: its address did not fit the registration table's
+    // cell and broke as 「info@temmabashi-dental.exampl」「e.jp」.
+    let guide = built().join("clinics/2730100233/guide.pdf");
+    let text = poppler("pdftotext", &["-layout", guide.to_str().unwrap(), "-"]);
+    for line in text.lines().filter(|l| l.contains("temmabashi")) {
+        assert!(line.contains("temmabashi-dental.example.jp"), "{line}");
+    }
+}
