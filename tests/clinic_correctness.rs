@@ -802,3 +802,37 @@ fn an_e_mail_address_in_a_table_breaks_at_a_separator_never_inside_a_word() {
         assert!(line.contains("temmabashi-dental.example.jp"), "{line}");
     }
 }
+
+#[test]
+fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
+    // 端末なし医院: no terminal, so no certificate part in its handout; yet its
+    // finding pointed at 「手順 2-2」, its checklist asked for 「端末の名称（）」
+    // and its schedule promised a notice nobody applied for.
+    let text = TEN.replace(
+        "terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,\n  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]",
+        "terminals: []",
+    );
+    assert!(text.contains("terminals: []"));
+    let (o, dir) = build_clinics(&[("none.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    assert_eq!(
+        docs.having("端末が登録されていません"),
+        ["html", "pdf", "sheet"]
+    );
+    for wrong in [
+        "手順2-2",
+        "端末の名称（）",
+        "電子証明書発行通知書が届く見込み",
+    ] {
+        assert!(
+            docs.having(wrong).is_empty(),
+            "«{wrong}» in {:?}",
+            docs.having(wrong)
+        );
+    }
+    assert_eq!(
+        docs.having("この手順書には電子証明書の発行申請（手順 2）を載せていません"),
+        ["html", "pdf"]
+    );
+}
