@@ -836,3 +836,22 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         ["html", "pdf"]
     );
 }
+
+#[test]
+fn a_failed_clinic_has_no_notices_on_the_dashboard() {
+    // 那覇みなと医院 got no guide, yet its dashboard row listed a routine
+    // fee notice (「定型のお知らせ1件」) as if it had one.
+    let dash = read(&built().join("clinics/index.html"));
+    let row = dash
+        .split("<tr")
+        .find(|r| r.contains("4710100506"))
+        .expect("the failed clinic's row");
+    assert!(row.contains("class=\"failed\""), "{row}");
+    assert!(!row.contains("routine"), "{row}");
+    // A clinic with a guide keeps its routine notes.
+    let ok = dash
+        .split("<tr")
+        .find(|r| r.contains("2730100233"))
+        .expect("天満橋's row");
+    assert!(ok.contains("routine-notes"), "{ok}");
+}
