@@ -855,3 +855,24 @@ fn a_failed_clinic_has_no_notices_on_the_dashboard() {
         .expect("天満橋's row");
     assert!(ok.contains("routine-notes"), "{ok}");
 }
+
+#[test]
+fn a_character_no_font_has_is_reported_once_under_its_data_field() {
+    // 受付𓀀パソコン: the same character was reported three times, under
+    // `terminals`, `each.item` and `terminal_name` (a derived fact and a row
+    // id the vendor's data does not have).
+    let text = TEN.replace("診察室1パソコン", "受付𓀀パソコン");
+    let (o, _dir) = build_clinics(&[("glyph.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("U+13000") && l.contains("フォントがありません"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{said}");
+    assert!(lines[0].contains("（項目 terminals）"), "{}", lines[0]);
+}
