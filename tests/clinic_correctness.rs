@@ -876,3 +876,21 @@ fn a_character_no_font_has_is_reported_once_under_its_data_field() {
     assert_eq!(lines.len(), 1, "{said}");
     assert!(lines[0].contains("（項目 terminals）"), "{}", lines[0]);
 }
+
+#[test]
+fn four_terminals_fit_eight_pages() {
+    // 神田すずらん薬局 (4 terminals): each later terminal's steps were headings
+    // with their own gaps; the contacts spilled onto a 9th page. Later
+    // terminals are now a compact list (number and title in bold, the text
+    // with it), nothing left out.
+    let guide = built().join("clinics/1342000115/guide.pdf");
+    let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
+    assert!(info.contains("Pages:           8"), "{info}");
+    let docs = Docs::of("1342000115");
+    for t in [
+        "2-3 4台目（在宅用ノートパソコン）: 確認のダイアログで「OK」をクリックする",
+        "画面は1台目（受付パソコン）の手順 2-2 の図と同じです（図は省略）。",
+    ] {
+        assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
+    }
+}
