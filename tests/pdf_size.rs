@@ -178,9 +178,12 @@ impl skrifa::outline::OutlinePen for Outline {
     }
 }
 
-/// Per embedded TrueType font: its `/BaseFont`, the font program and the
+/// An embedded TrueType font: its `/BaseFont`, the font program and the
 /// glyph → text pairs of its `/ToUnicode` map.
-fn embedded_fonts(doc: &Document) -> Vec<(String, Vec<u8>, Vec<(u16, String)>)> {
+type EmbeddedFont = (String, Vec<u8>, Vec<(u16, String)>);
+
+/// Every embedded TrueType font of `doc`.
+fn embedded_fonts(doc: &Document) -> Vec<EmbeddedFont> {
     let mut out = Vec::new();
     for obj in doc.objects.values() {
         let Ok(t0) = obj.as_dict() else { continue };
@@ -450,7 +453,7 @@ fn kinds(doc: &Document) -> BTreeMap<u32, String> {
         let Some(cid_ref) = t0
             .get(b"DescendantFonts")
             .ok()
-            .and_then(|a| get(a))
+            .and_then(get)
             .and_then(|a| a.as_array().ok())
             .and_then(|a| a.first())
             .and_then(|r| r.as_reference().ok())
@@ -486,7 +489,7 @@ fn kinds(doc: &Document) -> BTreeMap<u32, String> {
                 .ok()
                 .and_then(dict_of)
                 .and_then(|p| p.get(b"Nums").ok())
-                .and_then(|n| get(n))
+                .and_then(get)
                 .and_then(|n| n.as_array().ok())
         {
             for n in nums {
@@ -508,7 +511,7 @@ fn kinds(doc: &Document) -> BTreeMap<u32, String> {
         let t = name(d, b"Type");
         let s = name(d, b"Subtype");
         let kind = match (t.as_deref(), s.as_deref()) {
-            (Some("StructElem"), _) => "structure: elements",
+            (Some("StructElem" | "StructTreeRoot"), _) => "structure: elements",
             (Some("XRef"), _) => "cross-reference stream",
             (Some("Outlines"), _) => "outline",
             (_, Some("Image")) => "images",
