@@ -437,12 +437,16 @@ fn shown_in_table(r: &GuideRow) -> bool {
 }
 
 /// Why a radio group, select or checkbox does not concern the clinic.
+/// The same for a choice left empty with words (`unsettled:` while the
+/// clinic's value is not known yet, `if_empty:`): the picture selects
+/// nothing and cannot say why.
 fn not_applicable_choice(r: &GuideRow) -> Option<&str> {
+    use crate::eval::guide::Shown;
     match (&r.shown, &r.control) {
         (
-            crate::eval::guide::Shown::NotApplicable { text },
+            Shown::NotApplicable { text } | Shown::Blank { text },
             Control::Radio { .. } | Control::Select { .. } | Control::Checkbox { .. },
-        ) => Some(text),
+        ) if !text.is_empty() => Some(text),
         _ => None,
     }
 }
@@ -458,7 +462,10 @@ fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     if r.correction.is_some() {
         note.push(Span::bold(t.get("corrected").to_string()));
     }
-    if let Some(why) = not_applicable_choice(r) {
+    // (Not twice when the callout says the same.)
+    if let Some(why) = not_applicable_choice(r)
+        && r.callout.as_ref().is_none_or(|c| c.text != why)
+    {
         note.push(Span::bold(why.to_string()));
     }
     if let Some(c) = &r.callout
