@@ -272,6 +272,42 @@ fn bfchars(cmap: &[u8]) -> Vec<(u16, String)> {
     out
 }
 
+/// Every handout is tagged and poppler reads and draws it without a
+/// complaint (the compact structure tree and the predicted cross-reference
+/// rows included).
+#[test]
+fn every_handout_is_tagged_and_renders_without_errors() {
+    for pdf in built() {
+        let path = pdf.to_str().unwrap();
+        let info = poppler("pdfinfo", &[path]);
+        assert!(
+            info.lines()
+                .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+            "{}: {info}",
+            key(pdf)
+        );
+        let png = std::env::temp_dir().join(format!("tebiki-pdf-size-{}", key(pdf)));
+        let o = std::process::Command::new("pdftoppm")
+            .args(["-r", "10", "-png", path, png.to_str().unwrap()])
+            .output()
+            .expect("pdftoppm runs (poppler-utils)");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            o.status.success() && err.trim().is_empty(),
+            "{}: {err}",
+            key(pdf)
+        );
+        for e in std::fs::read_dir(std::env::temp_dir()).unwrap().flatten() {
+            if e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("tebiki-pdf-size-{}", key(pdf)))
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 fn pages(pdf: &[u8]) -> usize {
     Document::load_mem(pdf).map_or(0, |d| d.get_pages().len())
 }
