@@ -820,10 +820,15 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         docs.having("端末が登録されていません"),
         ["html", "pdf", "sheet"]
     );
+    // Its intro and closing spoke of 「二つの申請」 and said the
+    // certificate application was done: the manual's summary and closing
+    // take conditions like any other text.
     for wrong in [
         "手順2-2",
         "端末の名称（）",
         "電子証明書発行通知書が届く見込み",
+        "二つの申請",
+        "「電子証明書の発行申請」は終わりです",
     ] {
         assert!(
             docs.having(wrong).is_empty(),
@@ -835,6 +840,12 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         docs.having("この手順書には電子証明書の発行申請（手順 2）を載せていません"),
         ["html", "pdf"]
     );
+    for right in [
+        "この医療機関の端末はまだ登録されていないため",
+        "「電子証明書の発行申請」はまだです",
+    ] {
+        assert_eq!(docs.having(right), ["html", "pdf"], "«{right}»");
+    }
 }
 
 #[test]
@@ -893,4 +904,60 @@ fn four_terminals_fit_eight_pages() {
     ] {
         assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
     }
+}
+
+#[test]
+fn the_manual_summary_and_closing_take_conditions() {
+    // The summary and closing said 「二つの申請」 to every clinic; they now
+    // take `cases` / `otherwise` like a part's intro. The help site shows
+    // every variant headed by its condition in words.
+    let cfg = tebiki::config::Config {
+        content: root().join("content"),
+        clinics: root().join("content/clinics"),
+        ..tebiki::config::Config::default()
+    };
+    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    tebiki::site::build_site(
+        &project.content,
+        &cfg.site,
+        &tebiki::render::theme::Theme::default(),
+        &site,
+    )
+    .expect("site builds");
+    let home = read(&site.join("online-shikaku/index.html"));
+    for said in [
+        "【端末が登録されていない場合】",
+        "【それ以外の場合】",
+        "医療機関が行う二つの申請を",
+        "この医療機関の端末はまだ登録されていないため",
+        "「電子証明書の発行申請」はまだです",
+        "と「電子証明書の発行申請」は終わりです",
+    ] {
+        assert!(home.contains(said), "«{said}» not on the site");
+    }
+    // A condition on them is checked like any other: located load error.
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("closing:"))
+        .expect("closing")
+        + 1;
+    let text = text.replacen(
+        "closing:\n  cases:\n    - when: { fact: certificates,",
+        "closing:\n  cases:\n    - when: { fact: certificate_count,",
+        1,
+    );
+    assert!(text.contains("certificate_count"));
+    std::fs::write(&manual, text).unwrap();
+    let (_, d) = tebiki::load::load_content(&content);
+    assert!(d.has_errors(), "the edit must be rejected");
+    let err = format!("{d:?}");
+    assert!(err.contains("unknown fact `certificate_count`"), "{err}");
+    assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
+    // Reported at the `cases:` under `closing:`.
+    assert!(err.contains(&format!("line: {},", line + 1)), "line {}: {err}", line + 1);
 }

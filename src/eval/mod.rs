@@ -494,12 +494,12 @@ fn eval_manual(
         id: manual.id.clone(),
         title: manual.title.clone(),
         version: manual.version.clone(),
-        summary: ev.rich(&manual.summary, facts),
+        summary: ev.pick(&manual.summary, facts),
         checklist,
         checklist_when,
         dates: key_dates(manual, facts, ev),
         parts,
-        closing: ev.rich(&manual.closing, facts),
+        closing: ev.pick(&manual.closing, facts),
         contacts: manual
             .contacts
             .iter()
