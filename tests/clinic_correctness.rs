@@ -213,6 +213,31 @@ fn a_past_installation_day_is_said_to_be_past_never_counted_down() {
         let p = d.problem.as_deref().unwrap_or_default();
         assert!(p.contains("すでに過ぎています"), "{label}: {p:?}");
     }
+    // The notice date is measured against a new installation day, as the
+    // finding says (「新しい設置日はそれより後にします」), never 「間に合いません」
+    // against the day that has gone; the same words in all three.
+    let notice = g.manuals[0]
+        .dates
+        .iter()
+        .find(|d| d.label == "電子証明書発行通知書が届く見込み")
+        .expect("notice date");
+    assert_eq!(
+        notice.problem.as_deref(),
+        Some("設置予定日（2026年11月20日（金））はすでに過ぎています。新しい設置予定日はこの日より後にしてください")
+    );
+    assert_eq!(
+        docs.having("新しい設置予定日はこの日より後にしてください"),
+        ["html", "pdf", "sheet"]
+    );
+    for doc in [&docs.html, &docs.pdf, &docs.sheet] {
+        assert!(!doc.contains("間に合いません"), "«間に合いません» for a day that has gone");
+    }
+    // Step 2-5 says the same, not 「設置日までに届かない見込み」 of the old day.
+    assert_eq!(
+        docs.having("新しい設置日は、電子証明書発行通知書が届く日より後にしてください"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("設置日までに届かない見込みです").is_empty());
 }
 
 #[test]
