@@ -871,6 +871,25 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
     ] {
         assert_eq!(docs.having(right), ["html", "pdf"], "«{right}»");
     }
+    // Nor do the date findings (installation day past, planned application
+    // day past) tell it to finish 「二つの申請」.
+    let past = text.replace(
+        "installation_date: 2027-02-10",
+        "installation_date: 2026-11-20\napplication_date: 2026-11-01",
+    );
+    assert!(past.contains("application_date"));
+    let (o, dir) = build_clinics(&[("none.yaml", &past)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    assert_eq!(
+        docs.having("設置予定日の2026年11月20日（金）はすでに過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("利用申請がまだなら、すぐに済ませてください"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("二つの申請").is_empty(), "{:?}", docs.having("二つの申請"));
 }
 
 #[test]
