@@ -223,14 +223,19 @@ fn a_past_installation_day_is_said_to_be_past_never_counted_down() {
         .expect("notice date");
     assert_eq!(
         notice.problem.as_deref(),
-        Some("設置予定日（2026年11月20日（金））はすでに過ぎています。新しい設置予定日はこの日より後にしてください")
+        Some(
+            "設置予定日（2026年11月20日（金））はすでに過ぎています。新しい設置予定日はこの日より後にしてください"
+        )
     );
     assert_eq!(
         docs.having("新しい設置予定日はこの日より後にしてください"),
         ["html", "pdf", "sheet"]
     );
     for doc in [&docs.html, &docs.pdf, &docs.sheet] {
-        assert!(!doc.contains("間に合いません"), "«間に合いません» for a day that has gone");
+        assert!(
+            !doc.contains("間に合いません"),
+            "«間に合いません» for a day that has gone"
+        );
     }
     // Step 2-5 says the same, not 「設置日までに届かない見込み」 of the old day.
     assert_eq!(
@@ -889,7 +894,11 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         docs.having("利用申請がまだなら、すぐに済ませてください"),
         ["html", "pdf"]
     );
-    assert!(docs.having("二つの申請").is_empty(), "{:?}", docs.having("二つの申請"));
+    assert!(
+        docs.having("二つの申請").is_empty(),
+        "{:?}",
+        docs.having("二つの申請")
+    );
 }
 
 #[test]
@@ -1003,5 +1012,9 @@ fn the_manual_summary_and_closing_take_conditions() {
     assert!(err.contains("unknown fact `certificate_count`"), "{err}");
     assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
     // Reported at the `cases:` under `closing:`.
-    assert!(err.contains(&format!("line: {},", line + 1)), "line {}: {err}", line + 1);
+    assert!(
+        err.contains(&format!("line: {},", line + 1)),
+        "line {}: {err}",
+        line + 1
+    );
 }
