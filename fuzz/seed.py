@@ -3,8 +3,9 @@
 
 clinic_yaml   bundled and fixture clinic files, tests/fixtures/fuzz/clinic_yaml
 clinic_table  CSV (prefixed with byte 0) and XLSX (byte 1) import fixtures, a CSV
-              written from the bundled clinics, tests/fixtures/fuzz/{csv,xlsx}
-manual        the manuals, the rules and tests/fixtures/fuzz/manual
+              written from the bundled clinics, tests/fixtures/fuzz/{csv,xlsx}, and
+              the CSV lists as tab-separated text for a built workbook (byte 3)
+manual        the manuals, each cut to one step, and tests/fixtures/fuzz/manual
 markdown      every Markdown file and every string of the manuals (bodies,
               callouts, checklist texts), tests/fixtures/fuzz/markdown
 pdf_linebreak (style byte 0-3 + text) each manual string, the seed manual's
@@ -53,6 +54,19 @@ def strings(node):
             yield from strings(v)
 
 
+def cut_manual(m):
+    """The manual cut to each single step, the other lists to their first item."""
+    if not isinstance(m, dict):
+        return
+    base = {k: (v[:1] if isinstance(v, list) and k != "parts" else v) for k, v in m.items()}
+    for part in m.get("parts") or []:
+        for step in (part.get("steps") or []) if isinstance(part, dict) else []:
+            yield {**base, "parts": [{**part, "steps": [step]}]}
+    yield {k: v for k, v in base.items() if k in ("id", "title", "parts")} | {
+        "parts": [{**part, "steps": (part.get("steps") or [])[:1]} for part in (m.get("parts") or [])[:1]]
+    }
+
+
 def g(*parts):
     return sorted(glob.glob(os.path.join(ROOT, *parts), recursive=True))
 
@@ -88,11 +102,27 @@ def main():
     w.writeheader()
     w.writerows(rows)
     put("clinic_table", b"\0" + out.getvalue().encode())
+    # The same lists as text for the harness's built XLSX (byte 3): tab
+    # separated, values that look like numbers as number cells.
+    csvs = [read(p) for p in g("tests/fixtures/import/*.csv")] + [out.getvalue().encode()]
+    for body in csvs:
+        try:
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        except (UnicodeDecodeError, csv.Error):
+            continue
+        cell = lambda v: "#" + v if v.isdigit() and not v.startswith("0") else v
+        text = "\n".join("\t".join(cell(v) for v in r) for r in rows)
+        put("clinic_table", b"\3" + text.encode())
 
     manuals = g("content/manuals/**/*.yaml") + g("tests/fixtures/anymanual/manuals/**/*.yaml")
     yamls = manuals + g("content/rules/*.yaml") + g("tests/fixtures/anymanual/rules/*.yaml")
     for p in manuals + g("tests/fixtures/fuzz/manual/*"):
         put("manual", read(p))
+    # Small manuals: the bundled one cut to one step (and one of each list),
+    # so that mutations are fast and land on one construct at a time.
+    for p in manuals:
+        for small in cut_manual(yaml.safe_load(read(p))):
+            put("manual", yaml.safe_dump(small, allow_unicode=True, sort_keys=False))
 
     texts = set()
     for p in yamls + g("content/*.yaml"):

@@ -1,28 +1,40 @@
 #!/usr/bin/env python3
-"""Runs one libFuzzer target until its coverage stops growing.
+"""Runs one libFuzzer target until its coverage stops growing, measured in the
+fuzzer's own CPU time.
 
-Usage (from the repository root, after `cargo fuzz build`):
+Usage (from anywhere, after `cargo fuzz build -s none -a` in fuzz/):
 
-    python3 fuzz/until_flat.py TARGET [--flat-min 10] [--max-min 60] [-- extra libFuzzer args]
+    python3 fuzz/until_flat.py TARGET [--flat-cpu-min 10] [--max-cpu-min 120]
+        [--max-wall-min 600] [--log-dir DIR] [-- extra libFuzzer args]
 
-"Flat" means libFuzzer's `cov:` (covered edges) has not grown for `--flat-min`
-consecutive minutes. The run then gets SIGINT (libFuzzer prints its final
-stats and exits); `--max-min` is a hard bound on the wall time. The fuzzer
-runs on `fuzz/corpus/TARGET` (kept between runs, so a rerun continues) with
-`fuzz/dicts/TARGET.dict` when that file exists, `-timeout=10
--rss_limit_mb=2048`, and writes crashes to `fuzz/artifacts/TARGET/`.
+"Flat" means libFuzzer's `cov:` (covered edges) has not grown during the last
+`--flat-cpu-min` minutes of the fuzzer process's own CPU time (utime + stime
+of its pid, read from /proc/<pid>/stat). Wall time is not used for the
+criterion: on a shared machine a fuzzer that gets a quarter of a core for ten
+wall minutes has fuzzed for two and a half minutes, and calling that flat
+would be a lie. The run then gets SIGINT (libFuzzer prints its final stats and
+exits). `--max-cpu-min` and `--max-wall-min` bound the run; a run stopped by a
+bound is reported as not flat. SIGTERM or SIGINT to this script stops the
+fuzzer the same way ("stopped by hand").
 
-At the end one summary line (also appended to `fuzz/runs.log`, which is not
-in git) gives: runs, wall time, final cov/ft, corpus size, minutes from the
-start to the last new coverage, crashes/timeouts/OOMs, peak RSS, and
-whether the run flattened or hit the bound.
+The fuzzer runs on `fuzz/corpus/TARGET` (never deleted; a rerun continues it)
+with `fuzz/dicts/TARGET.dict` when that file exists, `-timeout=10
+-rss_limit_mb=2048`, and writes crashes, timeouts and OOMs to
+`fuzz/artifacts/TARGET/`. libFuzzer's output goes to `DIR/TARGET.log`
+(default DIR: fuzz/logs). `DIR/TARGET.status` is rewritten every 30 s with the
+run's state so far. At the end one summary line is printed and appended to
+`fuzz/runs.log` and `DIR/runs.log` (neither is in git): wall and CPU minutes,
+runs, cov/ft when the corpus was loaded and at the end, corpus size, CPU and
+wall minute of the last new coverage, peak RSS, crashes/timeouts/OOMs, and
+whether the run flattened. With `--copy-corpus-to D` the corpus is then copied
+into `D/TARGET/` (adding files, never deleting).
 """
 
 import argparse
 import datetime
 import os
 import re
-import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,109 +43,250 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUZZ = os.path.join(ROOT, "fuzz")
 BIN = os.path.join(FUZZ, "target", "x86_64-unknown-linux-gnu", "release")
+TICK = os.sysconf("SC_CLK_TCK")
 
+# "#1234  NEW    cov: 3362 ft: 16290 corp: 6103/1919Kb lim: 4096 exec/s: 3257 rss: 38Mb ..."
 STAT = re.compile(r"^#(\d+)\s+(\w+)\s+cov: (\d+) ft: (\d+)(?: corp: (\d+)/(\S+))?")
+FINAL = re.compile(r"^stat::(\w+):\s+(\d+)")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a live process, in seconds (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            s = f.read()
+    except OSError:
+        return None
+    # The command name (field 2) may contain spaces; fields after ')' start at 3.
+    fields = s[s.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def peak_rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return None
+
+
+class Run:
+    def __init__(self, target):
+        self.target = target
+        self.started = datetime.datetime.now()
+        self.t0 = time.monotonic()
+        self.cpu = 0.0
+        self.runs = self.cov = self.ft = self.corp = 0
+        self.corp_size = "?"
+        self.start_cov = self.start_ft = None  # when the corpus was loaded (INITED)
+        self.last_cov = -1
+        self.last_new_cpu = 0.0
+        self.last_new_wall = 0.0
+        self.rss = 0
+        self.final = {}
+        self.state = "running"
+
+    def wall(self):
+        return time.monotonic() - self.t0
+
+    def line(self, text):
+        m = FINAL.match(text)
+        if m:
+            self.final[m[1]] = int(m[2])
+            return
+        m = STAT.match(text)
+        if not m:
+            return
+        self.runs, self.cov, self.ft = int(m[1]), int(m[3]), int(m[4])
+        if m[5]:
+            self.corp, self.corp_size = int(m[5]), m[6]
+        if m[2] == "INITED":
+            self.start_cov, self.start_ft = self.cov, self.ft
+        if self.cov > self.last_cov:
+            self.last_cov = self.cov
+            self.last_new_cpu, self.last_new_wall = self.cpu, self.wall()
+
+    def summary(self, corpus, artifacts, exit_code=None):
+        # libFuzzer adds and removes corpus files while we look: a file that
+        # is gone by the time we stat it is not counted.
+        def stat(folder):
+            out = {}
+            for f in os.listdir(folder):
+                try:
+                    out[f] = os.stat(os.path.join(folder, f))
+                except FileNotFoundError:
+                    pass
+            return out
+
+        found = {
+            k: len(
+                [
+                    f
+                    for f, st in stat(artifacts).items()
+                    if f.startswith(k + "-") and st.st_mtime >= self.started.timestamp()
+                ]
+            )
+            for k in ("crash", "timeout", "oom", "slow-unit")
+        }
+        files = stat(corpus)
+        size = sum(st.st_size for st in files.values())
+        runs = self.final.get("number_of_executed_units", self.runs)
+        rss = self.final.get("peak_rss_mb", self.rss)
+        ended = "" if exit_code is None else f", exit {exit_code}"
+        return (
+            f"{self.started:%Y-%m-%d %H:%M} {self.target}: {self.state}{ended}; "
+            f"runs {runs}, cpu {self.cpu / 60:.1f} min, wall {self.wall() / 60:.1f} min, "
+            f"cov/ft start {self.start_cov}/{self.start_ft} end {self.cov}/{self.ft}, "
+            f"corpus {len(files)} files / {size // 1024} KB (libFuzzer corp {self.corp}/{self.corp_size}), "
+            f"last new cov at cpu {self.last_new_cpu / 60:.1f} min / wall {self.last_new_wall / 60:.1f} min, "
+            f"peak RSS {rss} MB, crashes {found['crash']}, timeouts {found['timeout']}, "
+            f"OOMs {found['oom']}, slow units {found['slow-unit']}"
+        )
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("target")
-    ap.add_argument("--flat-min", type=float, default=10.0)
-    ap.add_argument("--max-min", type=float, default=60.0)
+    ap.add_argument("--flat-cpu-min", type=float, default=10.0)
+    ap.add_argument("--max-cpu-min", type=float, default=120.0)
+    ap.add_argument("--max-wall-min", type=float, default=600.0)
+    ap.add_argument("--log-dir", default=os.path.join(FUZZ, "logs"))
+    ap.add_argument(
+        "--copy-corpus-to",
+        metavar="DIR",
+        help="at the end, copy the corpus's files into DIR/TARGET/ (nothing is deleted there)",
+    )
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
 
     corpus = os.path.join(FUZZ, "corpus", a.target)
-    artifacts = os.path.join(FUZZ, "artifacts", a.target) + "/"
+    artifacts = os.path.join(FUZZ, "artifacts", a.target)
     os.makedirs(corpus, exist_ok=True)
     os.makedirs(artifacts, exist_ok=True)
+    os.makedirs(a.log_dir, exist_ok=True)
     cmd = [
         os.path.join(BIN, a.target),
         corpus,
         "-timeout=10",
         "-rss_limit_mb=2048",
         "-print_final_stats=1",
-        "-artifact_prefix=" + artifacts,
+        "-artifact_prefix=" + artifacts + "/",
     ]
     d = os.path.join(FUZZ, "dicts", a.target + ".dict")
     if os.path.exists(d):
         cmd.append("-dict=" + d)
     cmd += a.extra
-    log_path = os.path.join(FUZZ, "logs", a.target + ".log")
-    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    log_path = os.path.join(a.log_dir, a.target + ".log")
+    status_path = os.path.join(a.log_dir, a.target + ".status")
     print(" ".join(cmd), flush=True)
 
-    start = time.monotonic()
-    started = datetime.datetime.now()
-    last_cov, last_new = -1, start
-    runs = cov = ft = corp = 0
-    corp_size = "?"
-    stopped = "exited"
+    r = Run(a.target)
+    stop = {"why": None}
+
+    def by_hand(signum, _frame):
+        stop["why"] = "stopped by hand (not flat)"
+
+    signal.signal(signal.SIGTERM, by_hand)
+    signal.signal(signal.SIGINT, by_hand)
+
     with open(log_path, "a") as log:
-        log.write(f"== {started:%Y-%m-%d %H:%M:%S} {' '.join(cmd)}\n")
-        p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=log)
+        log.write(f"== {r.started:%Y-%m-%d %H:%M:%S} {' '.join(cmd)}\n")
+        log.flush()
+        # The fuzzer ignores our terminal's ^C (own session); we forward it.
+        p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=log, start_new_session=True)
+        with open(status_path, "w") as f:
+            f.write(f"pid {p.pid}\n")
         os.set_blocking(p.stderr.fileno(), False)
-        buf = ""
-        while True:
-            try:
-                raw = os.read(p.stderr.fileno(), 1 << 16)
-            except BlockingIOError:
-                raw = None
-            chunk = raw.decode("utf-8", "replace") if raw else ""
-            if chunk:
-                log.write(chunk)
-                log.flush()
-                buf += chunk
-                *lines, buf = buf.split("\n")
-                for line in lines:
-                    u = re.match(r"stat::number_of_executed_units:\s+(\d+)", line)
-                    if u:
-                        runs = int(u[1])
-                    m = STAT.match(line)
-                    if not m:
-                        continue
-                    runs, cov, ft = int(m[1]), int(m[3]), int(m[4])
-                    if m[5]:
-                        corp, corp_size = int(m[5]), m[6]
-                    if cov > last_cov:
-                        last_cov, last_new = cov, time.monotonic()
-            if p.poll() is not None and not raw:
-                break
-            now = time.monotonic()
-            if stopped == "exited":
-                if now - last_new > a.flat_min * 60:
-                    stopped = f"flat ({a.flat_min:g} min without new cov)"
-                    p.send_signal(signal.SIGINT)
-                elif now - start > a.max_min * 60:
-                    stopped = f"bound ({a.max_min:g} min, cov still growing)"
-                    p.send_signal(signal.SIGINT)
-            if not raw:
-                time.sleep(1)
-    wall = time.monotonic() - start
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    t0 = started.timestamp()
-    found = {
-        k: len(
-            [
-                f
-                for f in os.listdir(artifacts)
-                if f.startswith(k + "-") and os.path.getmtime(artifacts + f) >= t0
-            ]
-        )
-        for k in ("crash", "timeout", "oom", "slow-unit")
-    }
-    files = os.listdir(corpus)
-    size = sum(os.path.getsize(os.path.join(corpus, f)) for f in files)
-    summary = (
-        f"{started:%Y-%m-%d %H:%M} {a.target}: {stopped}, exit {p.returncode}; "
-        f"runs {runs}, wall {wall / 60:.1f} min, cov {cov}, ft {ft}, "
-        f"corpus {len(files)} files / {size // 1024} KB (libFuzzer corp {corp}/{corp_size}), "
-        f"last new cov at {(last_new - start) / 60:.1f} min, peak RSS {rss} MB, "
-        f"crashes {found['crash']}, timeouts {found['timeout']}, OOMs {found['oom']}"
-    )
+        buf = b""
+        status = None
+        last_status = 0.0
+        interrupted = False
+        try:
+            while True:
+                try:
+                    raw = os.read(p.stderr.fileno(), 1 << 16)
+                except BlockingIOError:
+                    raw = None
+                cpu = cpu_seconds(p.pid)
+                if cpu is not None:
+                    r.cpu = cpu
+                rss = peak_rss_mb(p.pid)
+                if rss is not None:
+                    r.rss = max(r.rss, rss)
+                if raw:
+                    log.write(raw.decode("utf-8", "replace"))
+                    log.flush()
+                    buf += raw
+                    *lines, buf = buf.split(b"\n")
+                    for line in lines:
+                        r.line(line.decode("utf-8", "replace"))
+                elif raw == b"" or raw is None:
+                    pid, st, ru = os.wait4(p.pid, os.WNOHANG)
+                    if pid:
+                        status = os.waitstatus_to_exitcode(st)
+                        r.cpu = ru.ru_utime + ru.ru_stime
+                        r.rss = max(r.rss, ru.ru_maxrss // 1024)
+                        # Drain what is left in the pipe.
+                        try:
+                            rest = p.stderr.read() or b""
+                        except (BlockingIOError, ValueError):
+                            rest = b""
+                        log.write(rest.decode("utf-8", "replace"))
+                        for line in (buf + rest).split(b"\n"):
+                            r.line(line.decode("utf-8", "replace"))
+                        break
+                if not interrupted:
+                    flat_for = r.cpu - r.last_new_cpu
+                    if stop["why"]:
+                        r.state = stop["why"]
+                    elif r.start_cov is not None and flat_for >= a.flat_cpu_min * 60:
+                        r.state = f"FLAT (no new cov for {a.flat_cpu_min:g} CPU min)"
+                    elif r.cpu >= a.max_cpu_min * 60:
+                        r.state = f"NOT FLAT: bound {a.max_cpu_min:g} CPU min, cov grew {flat_for / 60:.1f} CPU min before"
+                    elif r.wall() >= a.max_wall_min * 60:
+                        r.state = f"NOT FLAT: bound {a.max_wall_min:g} wall min, cov grew {flat_for / 60:.1f} CPU min before"
+                    if r.state != "running":
+                        interrupted = True
+                        p.send_signal(signal.SIGINT)
+                if time.monotonic() - last_status > 30:
+                    last_status = time.monotonic()
+                    try:
+                        with open(status_path, "w") as f:
+                            f.write(
+                                f"pid {p.pid}, at {datetime.datetime.now():%H:%M:%S}, "
+                                f"no new cov for {(r.cpu - r.last_new_cpu) / 60:.1f} CPU min\n"
+                                + r.summary(corpus, artifacts)
+                                + "\n"
+                            )
+                    except OSError as e:
+                        print(f"status not written: {e}", file=sys.stderr)
+                if not raw:
+                    time.sleep(1)
+        except BaseException:
+            # Never leave the fuzzer running without its monitor.
+            p.send_signal(signal.SIGINT)
+            raise
+    if r.state == "running":
+        r.state = "NOT FLAT: the fuzzer stopped (crash, timeout or OOM?)" if status else "exited"
+    summary = r.summary(corpus, artifacts, status)
     print(summary, flush=True)
-    with open(os.path.join(FUZZ, "runs.log"), "a") as f:
-        f.write(summary + "\n")
+    with open(status_path, "w") as f:
+        f.write("finished\n" + summary + "\n")
+    for path in (os.path.join(FUZZ, "runs.log"), os.path.join(a.log_dir, "runs.log")):
+        with open(path, "a") as f:
+            f.write(summary + "\n")
+    if a.copy_corpus_to:
+        to = os.path.join(a.copy_corpus_to, a.target)
+        os.makedirs(to, exist_ok=True)
+        for name in os.listdir(corpus):
+            if not os.path.exists(os.path.join(to, name)):
+                try:
+                    shutil.copy2(os.path.join(corpus, name), to)
+                except FileNotFoundError:
+                    pass
     return 0
 
 

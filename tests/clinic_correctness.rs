@@ -275,10 +275,12 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
             .contains(&squash("1-3電気通信回線種別回線事業者に確認してから選択")),
         "sheet"
     );
-    // Its registration table shows the data's value, marked as not settled.
+    // Its registration table does not show the data's guess either (a number
+    // printed as "this clinic's value" gets typed): only what to do.
     for doc in [&docs.html, &docs.pdf] {
+        assert!(!doc.contains(&format!("{one}（")), "registration table");
         assert!(
-            doc.contains(&format!("{one}（回線事業者に確認してから選択）")),
+            doc.contains(&squash("電気通信回線種別回線事業者に確認してから選択")),
             "registration table"
         );
     }
@@ -426,6 +428,118 @@ fn two_terminals_with_one_name_are_told_to_name_them_apart() {
             .having("同じ名前があります")
             .is_empty()
     );
+    // Its sheet has a tick box for each of the two applications, though the
+    // names read the same (it listed 端末名称等 once: one certificate).
+    let row = docs
+        .sheet
+        .split("端末名称等")
+        .nth(1)
+        .expect("the sheet's terminal row");
+    assert!(
+        row.starts_with("□受付パソコン□受付パソコン（確認してから入力）"),
+        "{row}"
+    );
+}
+
+/// Builds clinics written here (file name, YAML) into a fresh folder and
+/// returns the build's output and the folder.
+fn build_clinics(files: &[(&str, &str)]) -> (std::process::Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let clinics = dir.path().join("clinics");
+    std::fs::create_dir_all(&clinics).unwrap();
+    for (name, text) in files {
+        std::fs::write(clinics.join(name), text).unwrap();
+    }
+    let o = build_with("--clinics", &clinics, &dir.path().join("out"));
+    (o, dir)
+}
+
+const TEN: &str = r#"
+institution_code: "1000744"
+prefecture: 13
+fee_schedule: 1
+category: 1
+name: 新宿たくさん総合クリニック
+contact: { department: 事務, person: 山田 花子 }
+phone: 03-0000-0000
+email: many@example.jp
+line: { carrier: ntt-east, type: 1, customer_id: CAF1234567890, v6_option: contracted }
+application_kind: new
+start_month: 2027-02
+fee_payment: 1
+terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,
+  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]
+installation_date: 2027-02-10
+"#;
+
+#[test]
+fn ten_terminals_fit_the_one_page_sheet_each_name_whole() {
+    // 新宿たくさん総合クリニック: ten rows of 端末名称等 pushed the contacts
+    // and the QR code onto a second page of the "one-page" sheet.
+    let (o, dir) = build_clinics(&[("ten.yaml", TEN)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sheet = dir.path().join("out/clinics/1311000744/sheet.pdf");
+    let info = poppler("pdfinfo", &[sheet.to_str().unwrap()]);
+    assert!(info.contains("Pages:           1"), "{info}");
+    // One name a line, each with its tick box: no name broken across lines.
+    let text = poppler("pdftotext", &["-layout", sheet.to_str().unwrap(), "-"]);
+    for n in 1..=10 {
+        let name = format!("□診察室{n}パソコン");
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().any(|w| w == name)),
+            "{name} not whole on one line:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_start_month_past_by_the_planned_application_day_is_corrected() {
+    // なにわ内科クリニック: start month 2026-11, applying on 2026-12-07. On the
+    // day it types the month, 2026-11 is past; nothing said so (it was
+    // compared with today's month only).
+    let text = TEN
+        .replace(
+            "start_month: 2027-02",
+            "start_month: 2026-11\napplication_date: 2026-12-07",
+        )
+        .replace(
+            "installation_date: 2027-02-10",
+            "installation_date: 2027-01-15",
+        );
+    let (o, dir) = build_clinics(&[("naniwa.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    assert_eq!(
+        docs.having("利用開始予定年月（2026年11月）は申請の時点で過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("申請予定日（2026年12月7日（月））の月より前です"),
+        ["html", "pdf"]
+    );
+    // The month to enter is the installation month, on every later screen.
+    assert!(
+        docs.sheet
+            .contains(&squash("1-3利用開始予定年月2027年1月（訂正した値）")),
+        "{}",
+        docs.sheet
+    );
+}
+
+#[test]
+fn the_summary_counts_rules_over_clinics_that_got_a_guide() {
+    // 那覇みなと医院 fails (a 事業者変更承諾番号 as its ID): its fee notice was
+    // counted in the summary although it got no guide.
+    let fixture = |n: &str| read(&fixtures().join("clinics").join(n));
+    let (o, _dir) = build_clinics(&[
+        ("g.yaml", &fixture("g-okinawa-switch-number.yaml")),
+        ("a.yaml", &fixture("a-osaka-dental-other-type2.yaml")),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("1 failed"), "{out}");
+    assert!(out.contains("certificate-fee ×1:"), "{out}");
 }
 
 #[test]
@@ -616,4 +730,64 @@ fn a_bad_value_when_is_a_located_load_error() {
         "\n",
     );
     assert!(err.contains("`value_when` without `unsettled`"), "{err}");
+}
+
+#[test]
+fn a_missing_customer_id_is_not_a_blank_on_the_confirmation_screen() {
+    // 四条からすま薬局 (NTT West, no customer ID in the data): the 1-4
+    // confirmation picture showed an empty お客さまID, as if nothing were
+    // entered; it shows what the clinic typed in 1-3 instead.
+    let docs = Docs::of("2641000621");
+    assert_eq!(
+        docs.having("お客さまID手順 1-3 で入力したID（開通のご案内のもの）"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn a_figure_waiting_behind_a_table_does_not_leave_a_page_empty() {
+    // 医療法人社団…分院: a long name and terminal name push 1-3's table onto
+    // page 4; its picture, waiting for the next page, was held back behind
+    // 1-4's heading, so page 4 carried four table rows and nothing else and
+    // the handout ran to 9 pages (issue 13's limit is 8).
+    let long = r#"
+institution_code: "1001111"
+prefecture: 1
+fee_schedule: 1
+category: 1
+name: 医療法人社団北海道ながいなまえの会 札幌すすきの駅前ふれあいファミリー内科・小児科・皮膚科クリニック分院
+contact: { department: 事務, person: 山田 花子 }
+phone: 03-0000-0000
+email: long@example.jp
+line: { carrier: hikari-collabo, type: 1, customer_id: COP12345678, v6_option: planned }
+application_kind: new
+start_month: 2027-03
+fee_payment: 1
+terminals:
+  - 受付カウンター左側のオンライン資格確認専用デスクトップパソコン（顔認証付きカードリーダー接続）
+  - 診察室
+installation_date: 2027-03-01
+"#;
+    let (o, dir) = build_clinics(&[("long.yaml", long)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let guide = dir.path().join("out/clinics/0111001111/guide.pdf");
+    let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
+    assert!(info.contains("Pages:           8"), "{info}");
+    // Page 4 holds the 1-3 picture after the end of its table.
+    let p4 = poppler(
+        "pdftotext",
+        &["-f", "4", "-l", "4", guide.to_str().unwrap(), "-"],
+    );
+    assert!(p4.contains("確認画面へ進む"), "{p4}");
+}
+
+#[test]
+fn an_e_mail_address_in_a_table_breaks_at_a_separator_never_inside_a_word() {
+    // 天満橋デンタルオフィス: its address did not fit the registration table's
+    // cell and broke as 「info@temmabashi-dental.exampl」「e.jp」.
+    let guide = built().join("clinics/2730100233/guide.pdf");
+    let text = poppler("pdftotext", &["-layout", guide.to_str().unwrap(), "-"]);
+    for line in text.lines().filter(|l| l.contains("temmabashi")) {
+        assert!(line.contains("temmabashi-dental.example.jp"), "{line}");
+    }
 }

@@ -436,3 +436,28 @@ fn the_dashboards_wording_comes_from_the_themes_strings() {
     // Keys not overridden keep the default wording.
     assert!(dash.contains("要対応・お知らせ"));
 }
+
+#[test]
+fn the_help_site_words_what_an_unsettled_value_shows() {
+    // The line type row shows 「回線事業者に確認してから選択」 instead of the
+    // data's value while the carrier is unknown (`value_when:`/`unsettled:`);
+    // the help site showed only 〈電気通信回線種別〉, so its reader could not
+    // know what those clinics' guides say there.
+    let (dir, o) = build_sample();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let usage = read(&dir.path().join("out/site/online-shikaku/usage.html"));
+    assert!(
+        usage.contains(
+            "〈回線事業者〉が「不明（回線事業者に確認中）」の場合: 回線事業者に確認してから選択"
+        ),
+        "{usage}"
+    );
+    // The 1-4 row's alternative is worded from the condition, not
+    // 「次に当てはまらない（…）」.
+    assert!(
+        usage.contains(
+            "〈回線事業者〉が「不明（回線事業者に確認中）」の場合: 手順 1-3 で選んだ番号"
+        )
+    );
+    assert!(!usage.contains("次に当てはまらない"), "{usage}");
+}

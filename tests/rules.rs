@@ -81,6 +81,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "carrier: unknown, type: 1",
     ),
     (
+        "installation-not-weekday",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-01-11",
+    ),
+    (
         "no-terminal",
         "terminals: [オンライン資格確認パソコン]\n",
         "",
@@ -422,4 +427,52 @@ fn unknown_facts_in_conditions_and_cases_are_located_load_errors() {
     let err = load_error(|t| t.replacen("not_before: today", "not_before: todya", 1));
     assert!(err.contains("unknown not_before fact `todya`"), "{err}");
     assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
+}
+
+#[test]
+fn an_installation_on_a_weekend_or_holiday_names_the_call_centres_hours() {
+    // The call centre is closed on Sundays and holidays and shorter on
+    // Saturdays (the seed manual's hours); nothing said so.
+    for (day, fires) in [
+        ("2027-01-09", true),  // Saturday
+        ("2027-01-10", true),  // Sunday
+        ("2027-01-11", true),  // 成人の日 (Monday)
+        ("2027-01-12", false), // Tuesday
+    ] {
+        let text = BASE.replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: {day}"),
+            1,
+        );
+        let g = guide_of(&text);
+        let f = g
+            .findings
+            .iter()
+            .find(|f| f.rule == "installation-not-weekday");
+        assert_eq!(f.is_some(), fires, "{day}");
+        if let Some(f) = f {
+            let msg = f.message.plain_text();
+            assert!(msg.contains("日曜日と祝日は休みです"), "{msg}");
+        }
+    }
+}
+
+#[test]
+fn a_start_month_is_compared_with_the_month_of_the_application() {
+    // Applying on 2026-12-07 with a start month of 2026-11: past on that day.
+    let text = BASE.replacen(
+        "start_month: 2027-01",
+        "start_month: 2026-11\napplication_date: 2026-12-07",
+        1,
+    );
+    assert!(fired(&text).contains("start-month-past"));
+    let g = guide_of(&text);
+    assert_eq!(row(&g, "1-3", "start_month").display, "2027年1月");
+    // The same month applied for in November is not past.
+    let text = BASE.replacen(
+        "start_month: 2027-01",
+        "start_month: 2026-11\napplication_date: 2026-11-30",
+        1,
+    );
+    assert!(!fired(&text).contains("start-month-past"));
 }

@@ -81,8 +81,14 @@ secrets = ["password", "パスワード", "秘密の番号", "PINno", "ﾋﾐﾂ
 write("clinic_yaml", YAML + [k + ": " for k in field_tokens] + list(field_tokens) + secrets + CHARS[:20])
 write("clinic_table", [",", ";", "\t", '"', '""', "\r\n", "\n", "\ufeff", "=", "PK\x03\x04",
                        "xl/worksheets/sheet1.xml", "<c r=\"A1\"", "XFD1048576", "<v>", "</v>",
-                       "sharedStrings"] + list(field_tokens) + secrets)
+                       "sharedStrings",
+                       # the harness's built workbook (kind byte 3): rows, cells, types, sheets
+                       "@1|", "@250001|", "@1000|", "@4294967296|", "\t#", "\t=", "\t?", "\t!",
+                       "\t'", "\n@", "\x0c", "\x0c!名簿\n", "#45000", "=45000", "#1e308", "#-0",
+                       "#NaN", "?1", "!#N/A"] + list(field_tokens) + secrets)
 write("manual", YAML + [k + ": " for k in content_keys] + list(content_keys) + sorted(facts) + MD
       + ["{ fact: ", "when: ", "cases:\n", "{ file: summary.md }", "{ file: ../x }"])
 write("markdown", MD + CHARS + sorted(facts))
-write("pdf_linebreak", CHARS + ["a", "A1", "あ", "漢", " ", "\u3000\u3000"])
+write("pdf_linebreak", CHARS + ["a", "A1", "あ", "漢", " ", "\u3000\u3000",
+                        # the harness's span separators (styles 0-5)
+                        "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"])

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use tebiki::model::manual::Content;
-use tebiki::render::pdf::{Block, Document, Fonts, Span, SpanStyle};
+use tebiki::render::pdf::{Block, CalloutKind, Column, Document, Fonts, Span, SpanStyle};
 
 /// The repository root (this file is compiled from `fuzz/` and from the
 /// root's tests).
@@ -65,16 +65,23 @@ pub fn clinic_yaml(data: &[u8]) -> usize {
     diags.0.len()
 }
 
-/// A clinic list: the first byte picks CSV (even) or XLSX (odd), the rest
-/// is the file. Returns (clinics, messages).
+/// A clinic list. The first byte picks the file: 0 and 2 (mod 4) a CSV
+/// file, 1 a raw XLSX file, 3 an XLSX workbook built from the rest as text
+/// ([`xlsx_from_text`]), so that the fuzzer reaches the reading of cells,
+/// rows and sheets and not only the ZIP and XML parsers. Returns (clinics,
+/// messages).
 pub fn clinic_table(data: &[u8]) -> (usize, usize) {
     let Some((&kind, body)) = data.split_first() else {
         return (0, 0);
     };
-    let name = if kind % 2 == 0 {
-        "list.csv"
-    } else {
-        "list.xlsx"
+    let built;
+    let (name, body) = match kind % 4 {
+        1 => ("list.xlsx", body),
+        3 => {
+            built = xlsx_from_text(&String::from_utf8_lossy(body));
+            ("list.xlsx", &built[..])
+        }
+        _ => ("list.csv", body),
     };
     let Some(path) = write_scratch(name, body) else {
         return (0, 0);
@@ -84,6 +91,157 @@ pub fn clinic_table(data: &[u8]) -> (usize, usize) {
         let _ = d.render(false);
     }
     (clinics.len(), diags.0.len())
+}
+
+/// A valid XLSX workbook (stored, not compressed) from text: sheets are
+/// separated by form feeds (U+000C), a sheet that starts with `!NAME` and a
+/// newline is named NAME, rows are lines, cells are separated by tabs. A row
+/// that starts with `@N|` is row N (1-based; otherwise the row after the
+/// previous one), a cell that starts with `@N|` is column N (0-based;
+/// otherwise the next column). Then a cell's first character picks its
+/// type: `#` a number (the rest, unchecked), `=` a number with a date
+/// format, `?` a boolean, `!` an error, `'` an inline string; any other
+/// text is a shared string.
+pub fn xlsx_from_text(text: &str) -> Vec<u8> {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    fn esc(s: &str) -> String {
+        s.chars()
+            .filter(|&c| {
+                matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+            })
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+    fn at(s: &str) -> (Option<u64>, &str) {
+        if let Some(rest) = s.strip_prefix('@')
+            && let Some((n, rest)) = rest.split_once('|')
+            && let Ok(n) = n.parse::<u64>()
+        {
+            return (Some(n), rest);
+        }
+        (None, s)
+    }
+    let mut shared: Vec<String> = Vec::new();
+    let mut sheets: Vec<(String, String)> = Vec::new();
+    for (i, sheet) in text.split('\u{c}').enumerate() {
+        let (name, body) = match sheet.strip_prefix('!').and_then(|s| s.split_once('\n')) {
+            Some((name, body)) => (name.to_string(), body),
+            None => (format!("Sheet{}", i + 1), sheet),
+        };
+        let mut xml = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+        );
+        let mut row = 0u64;
+        for line in body.split('\n') {
+            let (n, line) = at(line);
+            row = n.unwrap_or(row + 1);
+            let _ = write!(xml, r#"<row r="{row}">"#);
+            let mut col = 0u64;
+            for (j, cell) in line.split('\t').enumerate() {
+                let (n, cell) = at(cell);
+                col = n.unwrap_or(if j == 0 { 0 } else { col + 1 });
+                let r = format!(
+                    "{}{row}",
+                    tebiki::load::table::column_letter(col.min(1 << 20) as usize)
+                );
+                let mut chars = cell.chars();
+                let _ = match chars.next() {
+                    Some('#') => write!(xml, r#"<c r="{r}"><v>{}</v></c>"#, esc(chars.as_str())),
+                    Some('=') => write!(
+                        xml,
+                        r#"<c r="{r}" s="1"><v>{}</v></c>"#,
+                        esc(chars.as_str())
+                    ),
+                    Some('?') => write!(
+                        xml,
+                        r#"<c r="{r}" t="b"><v>{}</v></c>"#,
+                        esc(chars.as_str())
+                    ),
+                    Some('!') => write!(
+                        xml,
+                        r#"<c r="{r}" t="e"><v>{}</v></c>"#,
+                        esc(chars.as_str())
+                    ),
+                    Some('\'') => write!(
+                        xml,
+                        r#"<c r="{r}" t="inlineStr"><is><t>{}</t></is></c>"#,
+                        esc(chars.as_str())
+                    ),
+                    None => Ok(()),
+                    Some(_) => {
+                        shared.push(esc(cell));
+                        write!(xml, r#"<c r="{r}" t="s"><v>{}</v></c>"#, shared.len() - 1)
+                    }
+                };
+            }
+            xml.push_str("</row>");
+        }
+        xml.push_str("</sheetData></worksheet>");
+        sheets.push((esc(&name), xml));
+    }
+    let mut sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{0}" uniqueCount="{0}">"#,
+        shared.len()
+    );
+    for s in &shared {
+        let _ = write!(sst, r#"<si><t xml:space="preserve">{s}</t></si>"#);
+    }
+    sst.push_str("</sst>");
+    let mut types = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#,
+    );
+    let mut workbook = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rIdY" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#,
+    );
+    for (i, (name, _)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        let _ = write!(
+            types,
+            r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        );
+        let _ = write!(
+            workbook,
+            r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
+        );
+        let _ = write!(
+            rels,
+            r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#
+        );
+    }
+    types.push_str("</Types>");
+    workbook.push_str("</sheets></workbook>");
+    rels.push_str("</Relationships>");
+    let styles = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#;
+    let root_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let mut parts: Vec<(String, String)> = vec![
+        ("[Content_Types].xml".into(), types),
+        ("_rels/.rels".into(), root_rels.into()),
+        ("xl/workbook.xml".into(), workbook),
+        ("xl/_rels/workbook.xml.rels".into(), rels),
+        ("xl/sharedStrings.xml".into(), sst),
+        ("xl/styles.xml".into(), styles.into()),
+    ];
+    for (i, (_, xml)) in sheets.into_iter().enumerate() {
+        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), xml));
+    }
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in parts {
+        zip.start_file(name, stored).expect("zip entry");
+        zip.write_all(body.as_bytes()).expect("zip write");
+    }
+    zip.finish().expect("zip").into_inner()
 }
 
 /// A copy of the bundled content whose first manual [`manual`] replaces.
@@ -129,24 +287,56 @@ pub fn markdown(text: &str) {
     let _ = tebiki::load::markdown::parse_inline(text);
 }
 
-/// A paragraph set by the PDF line breaker and written: the first byte
-/// picks the span style, the rest is the text (UTF-8, else skipped).
-/// Returns the page count of the written PDF.
+/// Text set by the PDF line breaker and written. The first byte picks the
+/// first span's style (bits 0–2: normal, bold, value, code, small, link,
+/// normal, bold) and the block the text is set in (bits 3–4: a paragraph, a
+/// list item, the narrow middle column of a table, a callout); the rest is
+/// the text (invalid UTF-8 replaced), where each byte 0x01–0x06 starts a new
+/// span in style 0–5. Returns the page count of the written PDF.
 pub fn pdf_linebreak(data: &[u8]) -> Option<usize> {
-    let (&style, rest) = data.split_first()?;
-    let text = std::str::from_utf8(rest).ok()?;
-    let style = match style % 4 {
-        0 => SpanStyle::Normal,
-        1 => SpanStyle::Bold,
+    let (&head, rest) = data.split_first()?;
+    let text = String::from_utf8_lossy(rest);
+    let style = |n: u8| match n % 8 {
+        1 | 7 => SpanStyle::Bold,
         2 => SpanStyle::Value,
-        _ => SpanStyle::Code,
+        3 => SpanStyle::Code,
+        4 => SpanStyle::Small,
+        5 => SpanStyle::Link {
+            url: "https://example.jp/".into(),
+        },
+        _ => SpanStyle::Normal,
+    };
+    let mut spans = vec![Span::new(String::new(), style(head))];
+    for c in text.chars() {
+        match c {
+            '\u{1}'..='\u{6}' => spans.push(Span::new(String::new(), style(c as u8 - 1))),
+            c => spans.last_mut().expect("a span").text.push(c),
+        }
+    }
+    let block = match (head >> 3) % 4 {
+        0 => Block::Paragraph(spans),
+        1 => Block::List {
+            ordered: head & 0x20 != 0,
+            items: vec![vec![Block::Paragraph(spans)]],
+        },
+        2 => Block::Table {
+            columns: ["項目", "入力する値", "備考"]
+                .map(|h| Column {
+                    header: h.into(),
+                    width: if h == "入力する値" { 0.5 } else { 2.0 },
+                })
+                .to_vec(),
+            rows: vec![vec![vec![Span::normal("回線種別")], spans, vec![]]],
+            highlight_col: Some(1),
+        },
+        _ => Block::Callout {
+            kind: CalloutKind::Warning,
+            title: Some("注意".into()),
+            body: vec![Block::Paragraph(spans)],
+        },
     };
     let doc = Document {
-        blocks: vec![Block::Paragraph(vec![Span {
-            text: text.to_string(),
-            style,
-            origin: None,
-        }])],
+        blocks: vec![block],
         ..Document::default()
     };
     tebiki::render::pdf::render(&doc, fonts())

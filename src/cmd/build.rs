@@ -168,7 +168,7 @@ fn print_summary(
         .filter(|d| d.severity == Severity::Warning)
         .count();
     if !report.rules.is_empty() || data_warnings > 0 {
-        println!("  findings by rule (clinics):");
+        println!("  findings by rule (clinics with a guide):");
         for r in &report.rules {
             println!(
                 "    [{}] {} ×{}: {}",

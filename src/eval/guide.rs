@@ -226,6 +226,10 @@ pub struct GuideRow {
     /// In a generic guide: what the row says instead for a clinic it does
     /// not concern (`applies:` / `not_applicable:`), with that condition.
     pub not_applicable: Option<Alternative>,
+    /// In a generic guide: what the row shows instead of the clinic's value
+    /// while that value is not settled (`value_when:` / `unsettled:`), with
+    /// that condition.
+    pub unsettled: Option<Alternative>,
 }
 
 /// One alternative of a generic guide with its condition in words.

@@ -184,8 +184,9 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                             .strings
                             .fill("facts_corrected", &[("value", &v.display)])
                     } else if let Some(u) = unsettled.get(f.path.as_str()) {
-                        // The data holds it, but it is not to be copied yet.
-                        format!("{}（{u}）", v.display)
+                        // The data holds it, but it may be wrong (a guess):
+                        // what to do instead, never the guess to copy.
+                        u.clone()
                     } else {
                         v.display.clone()
                     },
@@ -835,6 +836,7 @@ fn eval_row(
         correction,
         when: None,
         not_applicable: None,
+        unsettled: None,
     }
 }
 
@@ -890,6 +892,12 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
                 of: Box::new(a.clone()),
             }),
             text: g.line(not_applicable(row, content)),
+        }),
+        unsettled: row.value_when.as_ref().map(|w| Alternative {
+            when: g.case(&Condition::Not {
+                of: Box::new(w.clone()),
+            }),
+            text: g.line(row.unsettled.as_deref().unwrap_or_default()),
         }),
     }
 }

@@ -30,15 +30,18 @@ fn typed_rows(s: &GuideStep) -> impl Iterator<Item = &GuideRow> {
 
 /// Every value the clinic types or chooses, in screen order, with its step;
 /// a value already listed for an earlier repetition (the same contact for
-/// each terminal) once. The PDF sheet and the HTML guide's printed sheet
-/// both list these.
+/// each terminal) once, but the item a repetition is for (its terminal name)
+/// in every repetition, even when two items read the same. The PDF sheet and
+/// the HTML guide's printed sheet both list these.
 pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
     let mut out = Vec::new();
     let mut seen: Vec<(String, &str)> = Vec::new();
     for m in &guide.manuals {
         for s in m.parts.iter().flat_map(|p| p.steps.iter()) {
             for r in typed_rows(s) {
-                let k = (format!("{}/{}", s.number, r.id), r.display.as_str());
+                let per_item = s.item.as_deref() == Some(r.display.as_str());
+                let step = if per_item { &s.id } else { &s.number };
+                let k = (format!("{step}/{}", r.id), r.display.as_str());
                 if !seen.contains(&k) {
                     seen.push(k);
                     out.push((s, r));
@@ -123,28 +126,47 @@ pub fn document(guide: &Guide) -> Document {
         b.push(Block::Paragraph(lines));
     }
 
-    // Every value to type, in screen order.
-    let mut rows: Vec<Vec<Vec<Span>>> = Vec::new();
+    // Every value to type, in screen order. The same row of a repeated step
+    // (a terminal name per terminal) is one table row with a tick box per
+    // value, so ten terminals still fit the page.
+    let mut groups: Vec<(&GuideStep, Vec<&GuideRow>)> = Vec::new();
     for (s, r) in typed_values(guide) {
-        let step = s.number.clone();
-        let value = if r.is_value {
-            Span::value(r.display.clone(), r.id.clone())
-        } else if r.correction.is_some() || matches!(r.shown, Shown::Missing { .. }) {
-            Span::bold(r.display.clone())
-        } else {
-            Span::normal(r.display.clone())
-        };
-        let mut value = vec![value];
-        if r.correction.is_some() {
-            value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
+        match groups
+            .iter_mut()
+            .find(|(gs, g)| gs.number == s.number && g[0].id == r.id)
+        {
+            Some((_, g)) => g.push(r),
+            None => groups.push((s, vec![r])),
         }
-        if to_check(r) {
+    }
+    let mut rows: Vec<Vec<Vec<Span>>> = Vec::new();
+    for (s, g) in groups {
+        let many = g.len() > 1;
+        let mut value = Vec::new();
+        for (i, r) in g.iter().enumerate() {
+            if many {
+                // One value a line: a name is never broken between two.
+                value.push(Span::normal(if i == 0 { "□ " } else { "\n□ " }));
+            }
+            value.push(if r.is_value {
+                Span::value(r.display.clone(), r.id.clone())
+            } else if r.correction.is_some() || matches!(r.shown, Shown::Missing { .. }) {
+                Span::bold(r.display.clone())
+            } else {
+                Span::normal(r.display.clone())
+            });
+            if r.correction.is_some() {
+                value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
+            }
+        }
+        // A warning on the row (its first repetition carries it) marks all.
+        if g.iter().any(|r| to_check(r)) {
             value.push(Span::small(format!("（{}）", t.get("sheet_check"))));
         }
         rows.push(vec![
-            vec![Span::normal("□")],
-            vec![Span::small(step)],
-            vec![Span::normal(r.label.clone())],
+            vec![Span::normal(if many { "" } else { "□" })],
+            vec![Span::small(s.number.clone())],
+            vec![Span::normal(g[0].label.clone())],
             value,
         ]);
     }

@@ -1601,6 +1601,9 @@ impl Builder<'_> {
     fn display(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
         let (text, color, role) = match &row.shown {
             Shown::Nothing => (row.display.clone(), PLACEHOLDER, Role::Control),
+            // A shown value has no input box to stay empty: its words say
+            // what the screen shows instead (`if_empty:`, `unsettled:`).
+            Shown::Blank { text } => (text.clone(), PLACEHOLDER, Role::Control),
             _ => self.shown_text(row),
         };
         let ls = self.m.wrap(&text, BODY, w);
@@ -2229,6 +2232,7 @@ pub(crate) mod tests {
             correction: None,
             when: None,
             not_applicable: None,
+            unsettled: None,
         }
     }
 

@@ -183,6 +183,8 @@ pub struct RowView {
     pub condition: Option<String>,
     /// What the row says instead for a clinic it does not concern.
     pub not_applicable: Option<Alternative>,
+    /// What the row shows instead while the clinic's value is not settled.
+    pub unsettled: Option<Alternative>,
     /// What to enter, as escaped HTML (〈label〉, the fixed value, a secret's rule).
     pub enter_html: String,
     /// The same as plain text (search).
@@ -652,6 +654,7 @@ fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView]) -> RowView {
         highlight: r.highlight,
         condition: r.when.clone(),
         not_applicable: r.not_applicable.clone(),
+        unsettled: r.unsettled.clone(),
         enter_html,
         enter_text,
         choices,

@@ -1369,9 +1369,19 @@ impl Paginator {
                     ordinal += 1;
                 }
                 Unit::Strip { strip, keep, mark } => {
-                    // A heading does not overtake a waiting figure.
+                    // A heading does not overtake a waiting figure: the
+                    // figure goes here if it fits now (a table it waited
+                    // behind ended on the next page), else on a new page.
                     if (mark.is_some() || strip.heading) && !self.floats.is_empty() {
-                        self.new_page();
+                        let waiting: f32 = self.floats.iter().map(|(f, _)| f.h + BLOCK_GAP).sum();
+                        if self.boxes.is_empty()
+                            && self.table_header.is_none()
+                            && self.fits(waiting)
+                        {
+                            self.flush_floats();
+                        } else {
+                            self.new_page();
+                        }
                     }
                     let need = if keep {
                         chains[i].max(strip.h)
