@@ -67,12 +67,15 @@ pub struct PictureCache {
 #[derive(Default)]
 struct Kept {
     /// Kept pictures by the hash of their key.
-    map: HashMap<u64, Vec<(Box<[u8]>, Arc<Frame>, Arc<str>)>>,
+    map: HashMap<u64, Vec<KeptPicture>>,
     count: usize,
     bytes: usize,
     /// Hashes of keys laid out once and not kept.
     seen: HashSet<u64>,
 }
+
+/// A kept picture: its key, frame and SVG.
+type KeptPicture = (Box<[u8]>, Arc<Frame>, Arc<str>);
 
 /// Most pictures a [`PictureCache`] keeps.
 pub const PICTURES_KEPT: usize = 512;
