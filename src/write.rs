@@ -26,28 +26,6 @@ pub enum Written {
 /// Marker in the names of temporary files: `.NAME.tmp-PID`.
 const TMP_MARK: &str = ".tmp-";
 
-/// [`OutDir::write`] leaves syncing to [`OutDir::sync`] (one `syncfs` for
-/// the whole build instead of an `fsync` per file); elsewhere every file is
-/// synced before its rename.
-const DEFER_SYNC: bool = cfg!(target_os = "linux");
-
-/// Syncs the file system `file` is on.
-#[cfg(target_os = "linux")]
-fn sync_file_system(file: &std::fs::File) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd as _;
-    // SAFETY: `syncfs` only reads the descriptor, which `file` keeps open.
-    if unsafe { libc::syncfs(file.as_raw_fd()) } == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn sync_file_system(_file: &std::fs::File) -> std::io::Result<()> {
-    Ok(())
-}
-
 /// Name of the lock file in the output folder.
 pub const LOCK_FILE: &str = ".tebiki.lock";
 
@@ -58,15 +36,13 @@ pub const LOCK_FILE: &str = ".tebiki.lock";
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create folder", dir, e))?;
-    replace_file(path, bytes, true)
+    replace_file(path, bytes)
 }
 
-/// Writes `bytes` over `path` (its folder exists) via a temporary sibling,
-/// flushed to disk before the rename when `sync` (else the caller syncs
-/// the file system later, see [`OutDir::write`]).
-fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<Written> {
+/// Writes `bytes` over `path` (its folder exists) via a temporary sibling.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<Written> {
+    refuse_symlink(path)?;
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => return Err(symlink_refused(path)),
         Ok(m)
             if m.is_file()
                 && m.len() == bytes.len() as u64
@@ -76,15 +52,10 @@ fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<Written> {
         }
         _ => {}
     }
-    via_temp_if(
-        path,
-        |f, _| {
-            f.write_all(bytes)
-                .map_err(|e| Error::io("cannot write", path, e))
-                .map(|()| true)
-        },
-        sync,
-    )?;
+    via_temp(path, |f| {
+        f.write_all(bytes)
+            .map_err(|e| Error::io("cannot write", path, e))
+    })?;
     Ok(Written::Changed)
 }
 
@@ -109,33 +80,27 @@ pub fn write_atomic_streamed(
 /// An error when `path` is a symbolic link (tebiki replaces files, never links).
 fn refuse_symlink(path: &Path) -> Result<()> {
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(symlink_refused(path));
+        return Err(Error::io(
+            "refusing to write through a symbolic link",
+            path,
+            std::io::Error::other("remove the link; tebiki writes real files only"),
+        ));
     }
     Ok(())
-}
-
-fn symlink_refused(path: &Path) -> Error {
-    Error::io(
-        "refusing to write through a symbolic link",
-        path,
-        std::io::Error::other("remove the link; tebiki writes real files only"),
-    )
 }
 
 /// Runs `fill` on a new temporary sibling of `path`, then syncs it and
 /// renames it over `path`; on any failure the temporary file is removed.
 fn via_temp(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
-    via_temp_if(path, |f, _| fill(f).map(|()| true), true)
+    via_temp_if(path, |f, _| fill(f).map(|()| true))
 }
 
 /// [`via_temp`], where `fill` also gets the temporary file's path and says
 /// whether to keep the result (`false`: the temporary file is removed and
-/// `path` left as it was); the file is synced before the rename only when
-/// `sync`.
+/// `path` left as it was).
 fn via_temp_if(
     path: &Path,
     fill: impl FnOnce(&mut std::fs::File, &Path) -> Result<bool>,
-    sync: bool,
 ) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
@@ -150,7 +115,7 @@ fn via_temp_if(
         .map_err(|e| Error::io("cannot write", path, e))
         .and_then(|mut f| {
             let keep = fill(&mut f, &tmp)?;
-            if keep && sync {
+            if keep {
                 f.sync_all()
                     .map_err(|e| Error::io("cannot write", path, e))?;
             }
@@ -206,14 +171,6 @@ pub fn is_temp_name(name: &str) -> bool {
             .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
-impl Drop for OutDir {
-    /// Files written but not yet synced are synced (best effort: a build
-    /// that got this far has reported its errors already).
-    fn drop(&mut self) {
-        let _ = self.sync();
-    }
-}
-
 /// The output folder of one build, locked for its lifetime.
 #[derive(Debug)]
 pub struct OutDir {
@@ -221,9 +178,6 @@ pub struct OutDir {
     /// Held (and locked) until the build ends; the OS releases the lock
     /// when the process dies, so a killed build never blocks the next.
     _lock: std::fs::File,
-    /// Files were renamed into place without being synced since the last
-    /// [`OutDir::sync`].
-    unsynced: std::sync::atomic::AtomicBool,
 }
 
 impl OutDir {
@@ -264,7 +218,6 @@ impl OutDir {
         Ok(OutDir {
             root: root.to_path_buf(),
             _lock: lock,
-            unsynced: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -323,39 +276,10 @@ impl OutDir {
     }
 
     /// Writes `bytes` to `root/rel` atomically; never through a symlink.
-    ///
-    /// Atomic: the bytes go to a temporary sibling that is renamed over the
-    /// file, so no one (and no crash of tebiki) ever sees a half-written
-    /// file. On Linux the file is not flushed to disk one by one (an
-    /// `fsync` per file was a sixth of a build's system time and stalled
-    /// the workers on the disk): the whole file system is synced once by
-    /// [`OutDir::sync`], which [`OutDir::write_streamed`] (the dashboard,
-    /// the manifest: written last) and dropping the `OutDir` call first. So
-    /// the manifest, which lets the next build skip a clinic, never names a
-    /// file that is not on disk; after a power cut during a build the old
-    /// manifest stays, and a clinic file that lost its bytes has another
-    /// length than recorded and is rendered again.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<Written> {
         let path = self.path_of(rel)?;
         self.ensure_parents(rel)?;
-        let written = replace_file(&path, bytes, !DEFER_SYNC)?;
-        if DEFER_SYNC && written == Written::Changed {
-            self.unsynced
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        Ok(written)
-    }
-
-    /// Flushes every file [`OutDir::write`] renamed into place since the
-    /// last call to disk (`syncfs` of the output's file system).
-    pub fn sync(&self) -> Result<()> {
-        if !self
-            .unsynced
-            .swap(false, std::sync::atomic::Ordering::AcqRel)
-        {
-            return Ok(());
-        }
-        sync_file_system(&self._lock).map_err(|e| Error::io("cannot sync", &self.root, e))
+        replace_file(&path, bytes)
     }
 
     /// Writes `root/rel` atomically from `fill`, which writes the content
@@ -370,21 +294,15 @@ impl OutDir {
         let path = self.path_of(rel)?;
         self.ensure_parents(rel)?;
         refuse_symlink(&path)?;
-        // What this file lists (the manifest, the dashboard) is on disk first.
-        self.sync()?;
         let mut same = false;
-        via_temp_if(
-            &path,
-            |f, tmp| {
-                let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut *f);
-                fill(&mut w)?;
-                w.flush().map_err(|e| Error::io("cannot write", &path, e))?;
-                drop(w);
-                same = same_bytes(tmp, &path);
-                Ok(!same)
-            },
-            true,
-        )?;
+        via_temp_if(&path, |f, tmp| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut *f);
+            fill(&mut w)?;
+            w.flush().map_err(|e| Error::io("cannot write", &path, e))?;
+            drop(w);
+            same = same_bytes(tmp, &path);
+            Ok(!same)
+        })?;
         Ok(if same {
             Written::Unchanged
         } else {
@@ -530,30 +448,6 @@ mod tests {
             Some("clinics/a/index.html")
         );
         assert_eq!(rel_slash_path(root, Path::new("/other/x")), None);
-    }
-
-    #[test]
-    fn out_dir_writes_are_synced_once_before_the_streamed_files() {
-        use std::sync::atomic::Ordering;
-        let d = tempfile::tempdir().unwrap();
-        let out = OutDir::open(d.path()).unwrap();
-        assert_eq!(out.write("k/a.pdf", b"x").unwrap(), Written::Changed);
-        assert_eq!(out.unsynced.load(Ordering::Relaxed), DEFER_SYNC);
-        // Atomic all the same: the file is complete, no temporary is left.
-        assert_eq!(std::fs::read(d.path().join("k/a.pdf")).unwrap(), b"x");
-        assert_eq!(std::fs::read_dir(d.path().join("k")).unwrap().count(), 1);
-        // Unchanged bytes need no sync.
-        out.sync().unwrap();
-        assert_eq!(out.write("k/a.pdf", b"x").unwrap(), Written::Unchanged);
-        assert!(!out.unsynced.load(Ordering::Relaxed));
-        // The manifest (streamed) is written after the files are synced.
-        out.write("k/b.pdf", b"y").unwrap();
-        out.write_streamed("manifest.json", |w| {
-            w.write_all(b"{}")
-                .map_err(|e| Error::io("cannot write", Path::new("manifest.json"), e))
-        })
-        .unwrap();
-        assert!(!out.unsynced.load(Ordering::Relaxed));
     }
 
     #[test]
