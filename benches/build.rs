@@ -237,10 +237,13 @@ fn main() {
     let mut wall: Vec<Duration> = Vec::with_capacity(list.len());
     let mut sheets: Vec<Duration> = Vec::with_capacity(list.len());
     let mut bytes = 0usize;
+    // As in a build: pictures more than one clinic shows are laid out once
+    // (nothing of a clinic's own values is reused).
+    let cache = tebiki::render::pictures::PictureCache::default();
     for c in &list {
         let (t0, w0) = (thread_cpu(), Instant::now());
         let guide = eval::evaluate(&content, c, today);
-        let p = tebiki::render::pictures::Pictures::new(&guide, &fonts);
+        let p = tebiki::render::pictures::Pictures::cached(&guide, &fonts, &cache);
         let page = html.guide(&guide, &p.svg()).expect("html");
         let pdf = handout::render(&guide, &fonts, &p.pdf()).expect("pdf");
         bytes += page.len() + pdf.bytes.len();
