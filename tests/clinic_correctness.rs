@@ -213,6 +213,36 @@ fn a_past_installation_day_is_said_to_be_past_never_counted_down() {
         let p = d.problem.as_deref().unwrap_or_default();
         assert!(p.contains("すでに過ぎています"), "{label}: {p:?}");
     }
+    // The notice date is measured against a new installation day, as the
+    // finding says (「新しい設置日はそれより後にします」), never 「間に合いません」
+    // against the day that has gone; the same words in all three.
+    let notice = g.manuals[0]
+        .dates
+        .iter()
+        .find(|d| d.label == "電子証明書発行通知書が届く見込み")
+        .expect("notice date");
+    assert_eq!(
+        notice.problem.as_deref(),
+        Some(
+            "設置予定日（2026年11月20日（金））はすでに過ぎています。新しい設置予定日はこの日より後にしてください"
+        )
+    );
+    assert_eq!(
+        docs.having("新しい設置予定日はこの日より後にしてください"),
+        ["html", "pdf", "sheet"]
+    );
+    for doc in [&docs.html, &docs.pdf, &docs.sheet] {
+        assert!(
+            !doc.contains("間に合いません"),
+            "«間に合いません» for a day that has gone"
+        );
+    }
+    // Step 2-5 says the same, not 「設置日までに届かない見込み」 of the old day.
+    assert_eq!(
+        docs.having("新しい設置日は、電子証明書発行通知書が届く日より後にしてください"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("設置日までに届かない見込みです").is_empty());
 }
 
 #[test]
@@ -250,12 +280,23 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
             docs.having(wrong)
         );
     }
-    // What it is told instead: the customer ID only on an NTT line, and to ask.
-    assert!(docs.html.contains("NTTの回線のときだけ入力します"));
-    assert!(docs.pdf.contains("NTTの回線のときだけ入力します"));
-    assert!(
-        docs.html
-            .contains("この医療機関の回線は「不明（回線事業者に確認中）」です")
+    // What it is told instead: the customer ID and the v6 option only on an
+    // NTT line — and its sheet lists them so (it left them out, although the
+    // line may well be NTT and then they must be filled in).
+    for row in [
+        "1-3お客さまID（数字）NTTの回線なら、開通のご案内に載っている数字を入力",
+        "1-3フレッツ・v6オプション契約の確認NTTの回線なら、契約済みか（近日中に申し込むか）を確かめてからチェック",
+        "1-3お客さまIDNTTの回線なら開通のご案内を元に入力",
+    ] {
+        assert!(docs.sheet.contains(row), "sheet: {row}");
+    }
+    assert_eq!(
+        docs.having("NTTの回線なら、開通のご案内に載っている数字を入力"),
+        ["html", "sheet"]
+    );
+    assert_eq!(
+        docs.having("NTTの回線なら開通のご案内を元に入力"),
+        ["html", "pdf", "sheet"]
     );
     assert_eq!(
         docs.having("回線事業者を確かめてから回線種別を選んでください"),
@@ -790,4 +831,190 @@ fn an_e_mail_address_in_a_table_breaks_at_a_separator_never_inside_a_word() {
     for line in text.lines().filter(|l| l.contains("temmabashi")) {
         assert!(line.contains("temmabashi-dental.example.jp"), "{line}");
     }
+}
+
+#[test]
+fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
+    // 端末なし医院: no terminal, so no certificate part in its handout; yet its
+    // finding pointed at 「手順 2-2」, its checklist asked for 「端末の名称（）」
+    // and its schedule promised a notice nobody applied for.
+    let text = TEN.replace(
+        "terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,\n  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]",
+        "terminals: []",
+    );
+    assert!(text.contains("terminals: []"));
+    let (o, dir) = build_clinics(&[("none.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    assert_eq!(
+        docs.having("端末が登録されていません"),
+        ["html", "pdf", "sheet"]
+    );
+    // Its intro and closing spoke of 「二つの申請」 and said the
+    // certificate application was done: the manual's summary and closing
+    // take conditions like any other text.
+    for wrong in [
+        "手順2-2",
+        "端末の名称（）",
+        "電子証明書発行通知書が届く見込み",
+        "二つの申請",
+        "「電子証明書の発行申請」は終わりです",
+    ] {
+        assert!(
+            docs.having(wrong).is_empty(),
+            "«{wrong}» in {:?}",
+            docs.having(wrong)
+        );
+    }
+    assert_eq!(
+        docs.having("この手順書には電子証明書の発行申請（手順 2）を載せていません"),
+        ["html", "pdf"]
+    );
+    for right in [
+        "この医療機関の端末はまだ登録されていないため",
+        "「電子証明書の発行申請」はまだです",
+    ] {
+        assert_eq!(docs.having(right), ["html", "pdf"], "«{right}»");
+    }
+    // Nor do the date findings (installation day past, planned application
+    // day past) tell it to finish 「二つの申請」.
+    let past = text.replace(
+        "installation_date: 2027-02-10",
+        "installation_date: 2026-11-20\napplication_date: 2026-11-01",
+    );
+    assert!(past.contains("application_date"));
+    let (o, dir) = build_clinics(&[("none.yaml", &past)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    assert_eq!(
+        docs.having("設置予定日の2026年11月20日（金）はすでに過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("利用申請がまだなら、すぐに済ませてください"),
+        ["html", "pdf"]
+    );
+    assert!(
+        docs.having("二つの申請").is_empty(),
+        "{:?}",
+        docs.having("二つの申請")
+    );
+}
+
+#[test]
+fn a_failed_clinic_has_no_notices_on_the_dashboard() {
+    // 那覇みなと医院 got no guide, yet its dashboard row listed a routine
+    // fee notice (「定型のお知らせ1件」) as if it had one.
+    let dash = read(&built().join("clinics/index.html"));
+    let row = dash
+        .split("<tr")
+        .find(|r| r.contains("4710100506"))
+        .expect("the failed clinic's row");
+    assert!(row.contains("class=\"failed\""), "{row}");
+    assert!(!row.contains("routine"), "{row}");
+    // A clinic with a guide keeps its routine notes.
+    let ok = dash
+        .split("<tr")
+        .find(|r| r.contains("2730100233"))
+        .expect("天満橋's row");
+    assert!(ok.contains("routine-notes"), "{ok}");
+}
+
+#[test]
+fn a_character_no_font_has_is_reported_once_under_its_data_field() {
+    // 受付𓀀パソコン: the same character was reported three times, under
+    // `terminals`, `each.item` and `terminal_name` (a derived fact and a row
+    // id the vendor's data does not have).
+    let text = TEN.replace("診察室1パソコン", "受付𓀀パソコン");
+    let (o, _dir) = build_clinics(&[("glyph.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("U+13000") && l.contains("フォントがありません"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{said}");
+    assert!(lines[0].contains("（項目 terminals）"), "{}", lines[0]);
+}
+
+#[test]
+fn four_terminals_fit_eight_pages() {
+    // 神田すずらん薬局 (4 terminals): each later terminal's steps were headings
+    // with their own gaps; the contacts spilled onto a 9th page. Later
+    // terminals are now a compact list (number and title in bold, the text
+    // with it), nothing left out.
+    let guide = built().join("clinics/1342000115/guide.pdf");
+    let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
+    assert!(info.contains("Pages:           8"), "{info}");
+    let docs = Docs::of("1342000115");
+    for t in [
+        "2-3 4台目（在宅用ノートパソコン）: 確認のダイアログで「OK」をクリックする",
+        "画面は1台目（受付パソコン）の手順 2-2 の図と同じです（図は省略）。",
+    ] {
+        assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
+    }
+}
+
+#[test]
+fn the_manual_summary_and_closing_take_conditions() {
+    // The summary and closing said 「二つの申請」 to every clinic; they now
+    // take `cases` / `otherwise` like a part's intro. The help site shows
+    // every variant headed by its condition in words.
+    let cfg = tebiki::config::Config {
+        content: root().join("content"),
+        clinics: root().join("content/clinics"),
+        ..tebiki::config::Config::default()
+    };
+    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    tebiki::site::build_site(
+        &project.content,
+        &cfg.site,
+        &tebiki::render::theme::Theme::default(),
+        &site,
+    )
+    .expect("site builds");
+    let home = read(&site.join("online-shikaku/index.html"));
+    for said in [
+        "【端末が登録されていない場合】",
+        "【それ以外の場合】",
+        "医療機関が行う二つの申請を",
+        "この医療機関の端末はまだ登録されていないため",
+        "「電子証明書の発行申請」はまだです",
+        "と「電子証明書の発行申請」は終わりです",
+    ] {
+        assert!(home.contains(said), "«{said}» not on the site");
+    }
+    // A condition on them is checked like any other: located load error.
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("closing:"))
+        .expect("closing")
+        + 1;
+    let text = text.replacen(
+        "closing:\n  cases:\n    - when: { fact: certificates,",
+        "closing:\n  cases:\n    - when: { fact: certificate_count,",
+        1,
+    );
+    assert!(text.contains("certificate_count"));
+    std::fs::write(&manual, text).unwrap();
+    let (_, d) = tebiki::load::load_content(&content);
+    assert!(d.has_errors(), "the edit must be rejected");
+    let err = format!("{d:?}");
+    assert!(err.contains("unknown fact `certificate_count`"), "{err}");
+    assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
+    // Reported at the `cases:` under `closing:`.
+    assert!(
+        err.contains(&format!("line: {},", line + 1)),
+        "line {}: {err}",
+        line + 1
+    );
 }

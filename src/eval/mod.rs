@@ -158,11 +158,26 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         );
     }
     let facts = &facts;
-    let manuals = content
+    let manuals: Vec<GuideManual> = content
         .manuals
         .iter()
         .map(|m| eval_manual(m, ev, facts, &findings, &corrections))
         .collect();
+    // A finding names its step only where this guide shows that step (with
+    // no terminal, no certificate step is shown: 「（手順 2-2）」 pointed at
+    // nothing).
+    for f in &mut findings {
+        let shown = f.step_key.as_deref().is_none_or(|k| {
+            manuals
+                .iter()
+                .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
+                .any(|s| s.key == k)
+        });
+        if !shown {
+            f.step_number = None;
+            f.step_key = None;
+        }
+    }
     let text = |p: &str| match ev.generic {
         Some(_) => content.strings.get("generic_clinic").to_string(),
         None => facts.get(p).map(|f| f.display.clone()).unwrap_or_default(),
@@ -479,12 +494,12 @@ fn eval_manual(
         id: manual.id.clone(),
         title: manual.title.clone(),
         version: manual.version.clone(),
-        summary: ev.rich(&manual.summary, facts),
+        summary: ev.pick(&manual.summary, facts),
         checklist,
         checklist_when,
         dates: key_dates(manual, facts, ev),
         parts,
-        closing: ev.rich(&manual.closing, facts),
+        closing: ev.pick(&manual.closing, facts),
         contacts: manual
             .contacts
             .iter()
@@ -951,10 +966,18 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                         .strings
                         .fill("date_passed", &[("reference", &label_of(nb))])
                 });
+            let today = facts.date("today");
             let problem = late.map(|(dl, x)| {
                 let label = label_of(dl);
                 let t = &ev.content.strings;
-                if date == x {
+                if today.is_some_and(|today| x < today) {
+                    // The deadline itself has passed (a finding says so and
+                    // asks for a new one): this date bounds the new one.
+                    t.fill(
+                        "date_after_passed_deadline",
+                        &[("deadline", &label), ("date", &dates::western(x))],
+                    )
+                } else if date == x {
                     t.fill("date_on_deadline", &[("deadline", &label)])
                 } else {
                     t.fill(

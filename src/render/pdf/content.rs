@@ -1,7 +1,9 @@
-//! Content streams: printpdf operations → compact PDF content-stream bytes.
+//! Content streams: the page writer's drawing operations → compact PDF
+//! content-stream bytes.
 //!
-//! The engine and the drawings it hosts describe pages as printpdf [`Op`]s;
-//! this encoder writes them the short way (they are most of a handout after
+//! The page writer draws the display list ([`crate::render::frame`]) through
+//! [`Encoder`], whose methods are the PDF operators it needs; the encoder
+//! writes them the short way (content streams are most of a handout after
 //! the fonts):
 //!
 //! * numbers in fixed point with only the digits that matter (1/100 pt for
@@ -23,12 +25,16 @@
 //! * character spacing (`Tc`) tracked, so justified lines need no kerning.
 //!
 //! Link annotations are collected for the page dictionary; raster images are
-//! drawn with `Do` through names the caller resolves.
+//! drawn with `Do` under the resource names the caller gives.
+//!
+//! Why not `pdf_writer::Content`: it writes each operator as asked, so the
+//! state tracking, text-object merging, `Td` and kerning above would sit on
+//! top of it anyway, and what it would replace — writing an operand and an
+//! operator name — is a few lines here; its numbers are `f32` in shortest
+//! round-trip form (`0.5`, `841.89`), ours fixed point with a leading `0`
+//! dropped, and glyph runs would be literal strings with escapes.
 
-use printpdf::{
-    Color, DictItem, FontId, LineCapStyle, LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode,
-    PdfFontHandle, TextItem, WindingOrder, XObjectId,
-};
+use super::style::Rgb;
 
 /// Decimals of coordinates (1/100 pt). One decimal would save about 1 KB
 /// per handout, but rasterisers that snap rectangles to the pixel grid then
@@ -45,24 +51,57 @@ const MATRIX: u32 = 5;
 /// Decimals of character spacing (it adds up over a line).
 const SPACING: u32 = 5;
 
-/// What a page's operations became.
+/// What a page's drawing became.
 #[derive(Debug, Default)]
 pub(crate) struct Encoded {
     /// The content stream (not yet compressed).
     pub bytes: Vec<u8>,
     /// Link annotations met on the way, in order.
-    pub links: Vec<LinkAnnotation>,
-    /// Names of operations that have no PDF form here and were skipped.
-    pub skipped: Vec<&'static str>,
+    pub links: Vec<Link>,
 }
 
-/// Resolves resources named in operations.
-pub(crate) trait Resources {
-    /// Resource name (without `/`) of a font.
-    fn font(&self, id: &FontId) -> Option<&str>;
-    /// Resource name (without `/`) and pixel size of an image.
-    fn image(&self, id: &XObjectId) -> Option<(&str, u32, u32)>;
+/// A clickable area of a page (PDF units, y up) and where it leads.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Link {
+    /// Lower-left corner.
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub url: String,
 }
+
+/// A point of a path (PDF units, y up). A point flagged `curve` followed by
+/// another flagged one and an end point is a cubic Bézier segment (its two
+/// control points).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PathPoint {
+    pub x: f32,
+    pub y: f32,
+    pub curve: bool,
+}
+
+/// How a path is painted (non-zero winding).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Paint {
+    Fill,
+    Stroke,
+    FillStroke,
+}
+
+/// One glyph of a shown run: its id in the font, and the adjustment after
+/// it (thousandths of an em, as in `TJ`: positive moves the next glyph left).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Glyph {
+    pub gid: u16,
+    pub kern: f32,
+}
+
+/// Round line caps and joins (`1 J`, `1 j`).
+pub(crate) const ROUND: i64 = 1;
+/// Text rendering modes (`Tr`): fill, and fill then stroke.
+pub(crate) const FILL: i64 = 0;
+pub(crate) const FILL_STROKE: i64 = 2;
 
 /// Writes `v` in fixed point with at most `decimals` decimals.
 pub(crate) fn num(out: &mut Vec<u8>, v: f64, decimals: u32) {
@@ -180,34 +219,21 @@ enum Col {
     Idx(u8),
     Gray(i64),
     Rgb(i64, i64, i64),
-    Cmyk(i64, i64, i64, i64),
 }
 
 impl Col {
-    fn of(c: &Color, palette: &mut Palette) -> Col {
-        let k = |v: f32| q(v.clamp(0.0, 1.0), COLOUR);
-        let rgb8 = match c {
-            Color::Rgb(c) => byte_of(c.r).zip(byte_of(c.g)).zip(byte_of(c.b)),
-            Color::Greyscale(g) => byte_of(g.percent).map(|v| ((v, v), v)),
-            _ => None,
-        };
-        if let Some(((r, g), b)) = rgb8
+    fn of(c: Rgb, palette: &mut Palette) -> Col {
+        if let (Some(r), Some(g), Some(b)) = (byte_of(c.0), byte_of(c.1), byte_of(c.2))
             && let Some(i) = palette.index([r, g, b])
         {
             return Col::Idx(i);
         }
-        match c {
-            Color::Rgb(c) => {
-                let (r, g, b) = (k(c.r), k(c.g), k(c.b));
-                if r == g && g == b {
-                    Col::Gray(r)
-                } else {
-                    Col::Rgb(r, g, b)
-                }
-            }
-            Color::Greyscale(g) => Col::Gray(k(g.percent)),
-            Color::Cmyk(c) => Col::Cmyk(k(c.c), k(c.m), k(c.y), k(c.k)),
-            Color::SpotColor(c) => Col::Cmyk(k(c.c), k(c.m), k(c.y), k(c.k)),
+        let k = |v: f32| q(v.clamp(0.0, 1.0), COLOUR);
+        let (r, g, b) = (k(c.0), k(c.1), k(c.2));
+        if r == g && g == b {
+            Col::Gray(r)
+        } else {
+            Col::Rgb(r, g, b)
         }
     }
 }
@@ -224,10 +250,13 @@ struct State {
     dash: Option<(Vec<i64>, i64)>,
     cap: Option<i64>,
     join: Option<i64>,
-    miter: Option<i64>,
     /// Font resource name and size.
-    font: Option<(String, i64)>,
+    font: Option<(&'static str, i64)>,
     char_spacing: Option<i64>,
+    /// The outline colour and width last asked for (`None`: the initial
+    /// black and 1 pt), which synthetic bold restores after its run.
+    stroke_asked: Option<Rgb>,
+    width_asked: Option<f32>,
 }
 
 impl State {
@@ -240,9 +269,10 @@ impl State {
         dash: None,
         cap: None,
         join: None,
-        miter: None,
         font: None,
         char_spacing: None,
+        stroke_asked: None,
+        width_asked: None,
     };
 
     /// The state at the start of a page.
@@ -256,9 +286,10 @@ impl State {
             dash: Some((Vec::new(), 0)),
             cap: Some(0),
             join: Some(0),
-            miter: Some(q(10.0, SIZE)),
             font: None,
             char_spacing: Some(0),
+            stroke_asked: None,
+            width_asked: None,
         }
     }
 }
@@ -292,9 +323,10 @@ impl TextPos {
     }
 }
 
-struct Encoder<'a> {
+/// Writes one page's content stream. Colours go into `palette` (shared by
+/// the pages of a document, named [`Palette::NAME`] in their resources).
+pub(crate) struct Encoder<'a> {
     out: Vec<u8>,
-    res: &'a dyn Resources,
     palette: &'a mut Palette,
     st: State,
     stack: Vec<State>,
@@ -304,7 +336,7 @@ struct Encoder<'a> {
     pending_et: bool,
     /// The line matrix as written (valid inside a text object).
     real: TextPos,
-    /// The line matrix the operations asked for.
+    /// The line matrix asked for.
     want: TextPos,
     /// A positioning operation came since the last show.
     moved: bool,
@@ -313,41 +345,36 @@ struct Encoder<'a> {
     /// A stroked open path whose `S` is held back: the next open line with
     /// the same state joins the path as another subpath.
     pending_stroke: bool,
-    links: Vec<LinkAnnotation>,
-    skipped: Vec<&'static str>,
+    links: Vec<Link>,
 }
 
-/// Encodes one page's operations; colours go into `palette` (shared by
-/// the pages of a document, named [`Palette::NAME`] in their resources).
-pub(crate) fn encode(ops: &[Op], res: &dyn Resources, palette: &mut Palette) -> Encoded {
-    let mut e = Encoder {
-        out: Vec::with_capacity(ops.len() * 24),
-        res,
-        palette,
-        st: State::initial(),
-        stack: Vec::new(),
-        in_text: false,
-        pending_et: false,
-        real: TextPos::ORIGIN,
-        want: TextPos::ORIGIN,
-        moved: false,
-        cur: None,
-        pending_stroke: false,
-        links: Vec::new(),
-        skipped: Vec::new(),
-    };
-    for op in ops {
-        if !matches!(op, Op::DrawLine { line } if !line.is_closed) {
-            e.flush_stroke();
+impl<'a> Encoder<'a> {
+    /// A page; `capacity` is a guess of its size in bytes.
+    pub(crate) fn new(palette: &'a mut Palette, capacity: usize) -> Encoder<'a> {
+        Encoder {
+            out: Vec::with_capacity(capacity),
+            palette,
+            st: State::initial(),
+            stack: Vec::new(),
+            in_text: false,
+            pending_et: false,
+            real: TextPos::ORIGIN,
+            want: TextPos::ORIGIN,
+            moved: false,
+            cur: None,
+            pending_stroke: false,
+            links: Vec::new(),
         }
-        e.op(op);
     }
-    e.flush_stroke();
-    e.flush_et();
-    Encoded {
-        bytes: e.out,
-        links: e.links,
-        skipped: e.skipped,
+
+    /// The page's bytes and links.
+    pub(crate) fn finish(mut self) -> Encoded {
+        self.flush_stroke();
+        self.flush_et();
+        Encoded {
+            bytes: self.out,
+            links: self.links,
+        }
     }
 }
 
@@ -381,7 +408,9 @@ impl Encoder<'_> {
         self.out.extend_from_slice(name.as_bytes());
     }
 
-    /// Paints the held-back stroked path.
+    /// Paints the held-back stroked path: before any operator but another
+    /// open line, and before any change of state (it would change how the
+    /// held-back path is painted).
     fn flush_stroke(&mut self) {
         if self.pending_stroke {
             self.pending_stroke = false;
@@ -428,305 +457,271 @@ impl Encoder<'_> {
                 }
                 self.operator(if stroke { "RG" } else { "rg" });
             }
-            Col::Cmyk(c, m, y, k) => {
-                for v in [c, m, y, k] {
-                    self.fx(*v, COLOUR);
-                }
-                self.operator(if stroke { "K" } else { "k" });
-            }
         }
     }
 
-    fn op(&mut self, op: &Op) {
-        match op {
-            Op::SaveGraphicsState => {
-                self.flush_et();
-                self.stack.push(self.st.clone());
-                self.operator("q");
-            }
-            Op::RestoreGraphicsState => {
-                self.flush_et();
-                // An unbalanced `Q` restores something unknown.
-                self.st = self.stack.pop().unwrap_or(State::UNKNOWN);
-                self.operator("Q");
-            }
-            Op::StartTextSection => {
-                if self.pending_et {
-                    // Merge with the previous text object. BT would reset
-                    // the text matrix; the operations expect that.
-                    self.pending_et = false;
-                } else {
-                    self.operator("BT");
-                    self.in_text = true;
-                    self.real = TextPos::ORIGIN;
+    /// `q`.
+    pub(crate) fn save(&mut self) {
+        self.flush_stroke();
+        self.flush_et();
+        self.stack.push(self.st.clone());
+        self.operator("q");
+    }
+
+    /// `Q`.
+    pub(crate) fn restore(&mut self) {
+        self.flush_stroke();
+        self.flush_et();
+        // An unbalanced `Q` restores something unknown.
+        self.st = self.stack.pop().unwrap_or(State::UNKNOWN);
+        self.operator("Q");
+    }
+
+    /// Starts a text section (`BT`, or the held-back text object goes on;
+    /// either way the text matrix starts at the origin).
+    pub(crate) fn begin_text(&mut self) {
+        self.flush_stroke();
+        if self.pending_et {
+            // Merge with the previous text object. BT would reset the text
+            // matrix; what follows expects that.
+            self.pending_et = false;
+        } else {
+            self.operator("BT");
+            self.in_text = true;
+            self.real = TextPos::ORIGIN;
+        }
+        self.want = TextPos::ORIGIN;
+        self.moved = true;
+    }
+
+    /// Ends a text section (its `ET` is held back).
+    pub(crate) fn end_text(&mut self) {
+        self.flush_stroke();
+        if self.in_text {
+            self.pending_et = true;
+        }
+    }
+
+    /// The fill colour.
+    pub(crate) fn fill(&mut self, colour: Rgb) {
+        let c = Col::of(colour, self.palette);
+        if self.st.fill.as_ref() != Some(&c) {
+            self.flush_stroke();
+            self.col(&c, false);
+            self.st.fill = Some(c);
+        }
+    }
+
+    /// The outline colour.
+    pub(crate) fn stroke(&mut self, colour: Rgb) {
+        self.st.stroke_asked = Some(colour);
+        let c = Col::of(colour, self.palette);
+        if self.st.stroke.as_ref() != Some(&c) {
+            self.flush_stroke();
+            self.col(&c, true);
+            self.st.stroke = Some(c);
+        }
+    }
+
+    /// The line width.
+    pub(crate) fn line_width(&mut self, pt: f32) {
+        self.st.width_asked = Some(pt);
+        let w = q(pt.max(0.0), SIZE);
+        if self.st.width != Some(w) {
+            self.flush_stroke();
+            self.fx(w, SIZE);
+            self.operator("w");
+            self.st.width = Some(w);
+        }
+    }
+
+    /// Dashes (dash and gap length, from the start of each subpath) or a
+    /// solid line.
+    pub(crate) fn dash(&mut self, dash: Option<(f32, f32)>) {
+        let d = (
+            dash.map_or_else(Vec::new, |(on, off)| vec![q(on, SIZE), q(off, SIZE)]),
+            0,
+        );
+        if self.st.dash.as_ref() != Some(&d) {
+            self.flush_stroke();
+            self.sep();
+            self.out.push(b'[');
+            for (i, v) in d.0.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(b' ');
                 }
-                self.want = TextPos::ORIGIN;
-                self.moved = true;
+                fixed(&mut self.out, *v, SIZE);
             }
-            Op::EndTextSection => {
-                if self.in_text {
-                    self.pending_et = true;
-                }
-            }
-            Op::SetFillColor { col } => {
-                let c = Col::of(col, self.palette);
-                if self.st.fill.as_ref() != Some(&c) {
-                    self.col(&c, false);
-                    self.st.fill = Some(c);
-                }
-            }
-            Op::SetOutlineColor { col } => {
-                let c = Col::of(col, self.palette);
-                if self.st.stroke.as_ref() != Some(&c) {
-                    self.col(&c, true);
-                    self.st.stroke = Some(c);
-                }
-            }
-            Op::SetOutlineThickness { pt } => {
-                let w = q(pt.0.max(0.0), SIZE);
-                if self.st.width != Some(w) {
-                    self.fx(w, SIZE);
-                    self.operator("w");
-                    self.st.width = Some(w);
-                }
-            }
-            Op::SetLineDashPattern { dash } => {
-                let d = (
-                    dash.pattern.iter().map(|v| q(*v, SIZE)).collect::<Vec<_>>(),
-                    q(dash.offset, SIZE),
-                );
-                if self.st.dash.as_ref() != Some(&d) {
-                    self.sep();
-                    self.out.push(b'[');
-                    for (i, v) in d.0.iter().enumerate() {
-                        if i > 0 {
-                            self.out.push(b' ');
-                        }
-                        fixed(&mut self.out, *v, SIZE);
-                    }
-                    self.out.push(b']');
-                    self.fx(d.1, SIZE);
-                    self.operator("d");
-                    self.st.dash = Some(d);
-                }
-            }
-            Op::SetLineCapStyle { cap } => {
-                let id = cap_id(cap);
-                if self.st.cap != Some(id) {
-                    self.fx(id, 0);
-                    self.operator("J");
-                    self.st.cap = Some(id);
-                }
-            }
-            Op::SetLineJoinStyle { join } => {
-                let id = join_id(join);
-                if self.st.join != Some(id) {
-                    self.fx(id, 0);
-                    self.operator("j");
-                    self.st.join = Some(id);
-                }
-            }
-            Op::SetMiterLimit { limit } => {
-                let m = q(limit.0, SIZE);
-                if self.st.miter != Some(m) {
-                    self.fx(m, SIZE);
-                    self.operator("M");
-                    self.st.miter = Some(m);
-                }
-            }
-            Op::SetFont { font, size } => {
-                let PdfFontHandle::External(id) = font else {
-                    self.skipped.push("built-in font");
-                    return;
-                };
-                let Some(name) = self.res.font(id) else {
-                    self.skipped.push("unknown font");
-                    return;
-                };
-                let f = (name.to_string(), q(size.0, SIZE));
-                if self.st.font.as_ref() != Some(&f) {
-                    self.sep();
-                    self.name(name);
-                    self.fx(f.1, SIZE);
-                    self.operator("Tf");
-                    self.st.font = Some(f);
-                }
-            }
-            Op::SetCharacterSpacing { multiplier } => {
-                let c = q(*multiplier, SPACING);
-                if self.st.char_spacing != Some(c) {
-                    self.fx(c, SPACING);
-                    self.operator("Tc");
-                    self.st.char_spacing = Some(c);
-                }
-            }
-            Op::SetTextMatrix { matrix } => {
-                self.want = TextPos::of(matrix.as_array());
-                self.moved = true;
-            }
-            Op::SetTextCursor { pos } => {
-                // Td: relative to the line matrix.
-                let w = &mut self.want;
-                let (a, b, c, d) = (
-                    w.lin[0] as f64 / 1e5,
-                    w.lin[1] as f64 / 1e5,
-                    w.lin[2] as f64 / 1e5,
-                    w.lin[3] as f64 / 1e5,
-                );
-                let (tx, ty) = (f64::from(pos.x.0), f64::from(pos.y.0));
-                let scale = 10f64.powi(TEXT_POS as i32);
-                w.e += ((a * tx + c * ty) * scale).round() as i64;
-                w.f += ((b * tx + d * ty) * scale).round() as i64;
-                self.moved = true;
-            }
-            Op::ShowText { items } => self.show(items),
-            Op::DrawLine { line } => {
-                self.flush_et();
-                self.path(&line.points, line.is_closed);
-                if line.is_closed {
-                    self.operator("s");
-                } else {
-                    self.pending_stroke = true;
-                }
-            }
-            Op::DrawPolygon { polygon } => {
-                self.flush_et();
-                let n = polygon.rings.len();
-                for (i, ring) in polygon.rings.iter().enumerate() {
-                    self.path(&ring.points, true);
-                    let stroked = matches!(polygon.mode, PaintMode::Stroke | PaintMode::FillStroke);
-                    if i + 1 < n && stroked {
-                        self.operator("h");
-                    }
-                }
-                let eo = matches!(polygon.winding_order, WindingOrder::EvenOdd);
-                self.operator(match (polygon.mode, eo) {
-                    (PaintMode::Fill, false) => "f",
-                    (PaintMode::Fill, true) => "f*",
-                    (PaintMode::Stroke, _) => "s",
-                    (PaintMode::FillStroke, false) => "b",
-                    (PaintMode::FillStroke, true) => "b*",
-                    (PaintMode::Clip, false) => "W n",
-                    (PaintMode::Clip, true) => "W* n",
-                });
-            }
-            Op::DrawRectangle { rectangle: r } => {
-                self.flush_et();
-                // Round the corners, not the size, so that rectangles that
-                // touch still touch.
-                let (x0, y0) = (q(r.x.0, COORD), q(r.y.0, COORD));
-                let (x1, y1) = (q(r.x.0 + r.width.0, COORD), q(r.y.0 + r.height.0, COORD));
-                for v in [x0, y0, x1 - x0, y1 - y0] {
-                    self.fx(v, COORD);
-                }
-                self.operator("re");
-                let eo = matches!(r.winding_order, Some(WindingOrder::EvenOdd));
-                self.operator(match (r.mode.unwrap_or(PaintMode::Fill), eo) {
-                    (PaintMode::Fill, false) => "f",
-                    (PaintMode::Fill, true) => "f*",
-                    (PaintMode::Stroke, _) => "S",
-                    (PaintMode::FillStroke, false) => "B",
-                    (PaintMode::FillStroke, true) => "B*",
-                    (PaintMode::Clip, false) => "W n",
-                    (PaintMode::Clip, true) => "W* n",
-                });
-            }
-            Op::SetTransformationMatrix { matrix } => {
-                self.flush_et();
-                let m = matrix.as_array();
-                self.matrix(m);
-                self.operator("cm");
-                // Widths and dashes are in user space: same numbers, but
-                // keep tracking them (they are not changed by `cm`).
-            }
-            Op::UseXobject { id, transform } => {
-                self.flush_et();
-                let Some((name, pw, ph)) = self.res.image(id) else {
-                    self.skipped.push("unknown XObject");
-                    return;
-                };
-                let name = name.to_string();
-                let plain = transform.translate_x.is_none()
-                    && transform.translate_y.is_none()
-                    && transform.scale_x.is_none()
-                    && transform.scale_y.is_none()
-                    && transform.dpi.is_none()
-                    && transform.rotate.is_none();
-                if plain {
-                    self.sep();
-                    self.name(&name);
-                    self.operator("Do");
-                } else {
-                    if transform.rotate.is_some() {
-                        self.skipped.push("image rotation");
-                    }
-                    // printpdf's reading: pixels at `dpi` (default 300),
-                    // scaled, then translated.
-                    let dpi = transform.dpi.unwrap_or(300.0).max(1e-3);
-                    let w = pw as f32 * 72.0 / dpi * transform.scale_x.unwrap_or(1.0);
-                    let h = ph as f32 * 72.0 / dpi * transform.scale_y.unwrap_or(1.0);
-                    let tx = transform.translate_x.map_or(0.0, |p| p.0);
-                    let ty = transform.translate_y.map_or(0.0, |p| p.0);
-                    self.operator("q");
-                    self.matrix([w, 0.0, 0.0, h, tx, ty]);
-                    self.operator("cm");
-                    self.sep();
-                    self.name(&name);
-                    self.operator("Do");
-                    self.operator("Q");
-                }
-            }
-            Op::LinkAnnotation { link } => self.links.push(link.clone()),
-            Op::BeginMarkedContent { tag } => {
-                if !self.in_text || self.pending_et {
-                    self.flush_et();
-                }
-                self.sep();
-                self.name(tag);
-                self.operator("BMC");
-            }
-            Op::BeginMarkedContentWithProperties { tag, properties } => {
-                // Marked content opened outside text must not start inside
-                // a text object whose `ET` was held back.
-                if !self.in_text || self.pending_et {
-                    self.flush_et();
-                }
-                self.sep();
-                self.name(tag);
-                match properties {
-                    // An integer stands for the marked-content id.
-                    DictItem::Int(mcid) => {
-                        self.out.extend_from_slice(b"<</MCID ");
-                        int_to(&mut self.out, (*mcid).max(0) as u64);
-                        self.out.extend_from_slice(b">>");
-                    }
-                    _ => self.out.extend_from_slice(b"<<>>"),
-                }
+            self.out.push(b']');
+            self.fx(d.1, SIZE);
+            self.operator("d");
+            self.st.dash = Some(d);
+        }
+    }
+
+    /// The line cap style (`J`).
+    pub(crate) fn cap(&mut self, id: i64) {
+        if self.st.cap != Some(id) {
+            self.flush_stroke();
+            self.fx(id, 0);
+            self.operator("J");
+            self.st.cap = Some(id);
+        }
+    }
+
+    /// The line join style (`j`).
+    pub(crate) fn join(&mut self, id: i64) {
+        if self.st.join != Some(id) {
+            self.flush_stroke();
+            self.fx(id, 0);
+            self.operator("j");
+            self.st.join = Some(id);
+        }
+    }
+
+    /// The font (resource name without `/`) and size.
+    pub(crate) fn font(&mut self, name: &'static str, size: f32) {
+        let f = (name, q(size, SIZE));
+        if self.st.font != Some(f) {
+            self.flush_stroke();
+            self.sep();
+            self.name(name);
+            self.fx(f.1, SIZE);
+            self.operator("Tf");
+            self.st.font = Some(f);
+        }
+    }
+
+    /// Character spacing (`Tc`, in unscaled text space units).
+    pub(crate) fn char_spacing(&mut self, v: f32) {
+        let c = q(v, SPACING);
+        if self.st.char_spacing != Some(c) {
+            self.flush_stroke();
+            self.fx(c, SPACING);
+            self.operator("Tc");
+            self.st.char_spacing = Some(c);
+        }
+    }
+
+    /// The text (and line) matrix; written when something is shown.
+    pub(crate) fn text_matrix(&mut self, m: [f32; 6]) {
+        self.flush_stroke();
+        self.want = TextPos::of(m);
+        self.moved = true;
+    }
+
+    /// The text rendering mode (`Tr`).
+    pub(crate) fn render_mode(&mut self, mode: i64) {
+        self.flush_stroke();
+        self.fx(mode, 0);
+        self.operator("Tr");
+    }
+
+    /// The outline colour and width last asked for: what synthetic bold
+    /// restores after its run.
+    pub(crate) fn stroke_asked(&self) -> (Option<Rgb>, Option<f32>) {
+        (self.st.stroke_asked, self.st.width_asked)
+    }
+
+    /// Opens marked content: `/tag <</MCID n>> BDC` for content of a
+    /// structure element, `/tag BMC` without an id (an artifact).
+    pub(crate) fn begin_marked(&mut self, tag: &str, mcid: Option<u32>) {
+        self.flush_stroke();
+        // Marked content opened outside text must not start inside a text
+        // object whose `ET` was held back.
+        if !self.in_text || self.pending_et {
+            self.flush_et();
+        }
+        self.sep();
+        self.name(tag);
+        match mcid {
+            Some(id) => {
+                self.out.extend_from_slice(b"<</MCID ");
+                int_to(&mut self.out, u64::from(id));
+                self.out.extend_from_slice(b">>");
                 self.operator("BDC");
             }
-            Op::EndMarkedContent => self.operator("EMC"),
-            Op::SetTextRenderingMode { mode } => {
-                self.fx(mode.id(), 0);
-                self.operator("Tr");
-            }
-            Op::SetWordSpacing { pt } => {
-                self.n(f64::from(pt.0), SIZE + 1);
-                self.operator("Tw");
-            }
-            Op::SetHorizontalScaling { percent } => {
-                self.n(f64::from(*percent), SIZE);
-                self.operator("Tz");
-            }
-            Op::SetLineOffset { multiplier } => {
-                self.n(f64::from(*multiplier), SIZE);
-                self.operator("Ts");
-            }
-            Op::SetLineHeight { lh } => {
-                self.n(f64::from(lh.0), SIZE);
-                self.operator("TL");
-            }
-            other => self.skipped.push(op_name(other)),
+            None => self.operator("BMC"),
         }
+    }
+
+    /// `EMC`.
+    pub(crate) fn end_marked(&mut self) {
+        self.flush_stroke();
+        self.operator("EMC");
+    }
+
+    /// Concatenates `m` to the current transformation matrix (`cm`).
+    pub(crate) fn transform(&mut self, m: [f32; 6]) {
+        self.flush_stroke();
+        self.flush_et();
+        self.matrix(m);
+        self.operator("cm");
+    }
+
+    /// Draws image resource `name` into the box with lower-left corner
+    /// (`x`, `y`), `w` × `h`.
+    pub(crate) fn image(&mut self, name: &str, (x, y, w, h): (f32, f32, f32, f32)) {
+        self.flush_stroke();
+        self.flush_et();
+        self.operator("q");
+        self.matrix([w, 0.0, 0.0, h, x, y]);
+        self.operator("cm");
+        self.sep();
+        self.name(name);
+        self.operator("Do");
+        self.operator("Q");
+    }
+
+    /// A link annotation of the page.
+    pub(crate) fn link(&mut self, link: Link) {
+        self.flush_stroke();
+        self.links.push(link);
+    }
+
+    /// An open polyline or Bézier path, stroked (consecutive ones in the
+    /// same state share one `S`).
+    pub(crate) fn line(&mut self, points: &[PathPoint]) {
+        self.flush_et();
+        self.path(points, false);
+        self.pending_stroke = true;
+    }
+
+    /// Closed rings (one subpath each), painted together.
+    pub(crate) fn polygon(&mut self, rings: &[Vec<PathPoint>], paint: Paint) {
+        self.flush_stroke();
+        self.flush_et();
+        let n = rings.len();
+        for (i, ring) in rings.iter().enumerate() {
+            self.path(ring, true);
+            if i + 1 < n && paint != Paint::Fill {
+                self.operator("h");
+            }
+        }
+        self.operator(match paint {
+            Paint::Fill => "f",
+            Paint::Stroke => "s",
+            Paint::FillStroke => "b",
+        });
+    }
+
+    /// A rectangle with lower-left corner (`x`, `y`).
+    pub(crate) fn rect(&mut self, (x, y, w, h): (f32, f32, f32, f32), paint: Paint) {
+        self.flush_stroke();
+        self.flush_et();
+        // Round the corners, not the size, so that rectangles that touch
+        // still touch.
+        let (x0, y0) = (q(x, COORD), q(y, COORD));
+        let (x1, y1) = (q(x + w, COORD), q(y + h, COORD));
+        for v in [x0, y0, x1 - x0, y1 - y0] {
+            self.fx(v, COORD);
+        }
+        self.operator("re");
+        self.operator(match paint {
+            Paint::Fill => "f",
+            Paint::Stroke => "S",
+            Paint::FillStroke => "B",
+        });
     }
 
     /// A `cm` matrix: where a drawing lands is kept as exactly as text.
@@ -739,23 +734,13 @@ impl Encoder<'_> {
         }
     }
 
-    /// Positions the text as the operations asked, then shows `items`.
-    fn show(&mut self, items: &[TextItem]) {
-        // Glyph ids and kerns, adjacent kerns summed.
-        let mut glyphs: Vec<u16> = Vec::new();
+    /// Positions the text as asked, then shows `glyphs` in the current font.
+    pub(crate) fn show(&mut self, glyphs: &[Glyph]) {
+        self.flush_stroke();
         // (index of the glyph it follows, thousandths of an em)
         let mut kerns: Vec<(usize, i64)> = Vec::new();
-        for item in items {
-            match item {
-                TextItem::GlyphIds(gs) => {
-                    for g in gs {
-                        glyphs.push(g.gid);
-                        add_kern(&mut kerns, glyphs.len(), g.offset);
-                    }
-                }
-                TextItem::Offset(o) => add_kern(&mut kerns, glyphs.len(), *o),
-                TextItem::Text(_) => self.skipped.push("text without a known font"),
-            }
+        for (i, g) in glyphs.iter().enumerate() {
+            add_kern(&mut kerns, i + 1, g.kern);
         }
         kerns.retain(|k| k.1 != 0);
         if glyphs.is_empty() && kerns.is_empty() {
@@ -772,19 +757,19 @@ impl Encoder<'_> {
             self.position();
             self.moved = false;
         }
-        let hex = |out: &mut Vec<u8>, gs: &[u16]| {
+        let hex = |out: &mut Vec<u8>, gs: &[Glyph]| {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.push(b'<');
             for g in gs {
                 for shift in [12, 8, 4, 0] {
-                    out.push(HEX[usize::from((g >> shift) & 0xF)]);
+                    out.push(HEX[usize::from((g.gid >> shift) & 0xF)]);
                 }
             }
             out.push(b'>');
         };
         if kerns.is_empty() {
             self.sep();
-            hex(&mut self.out, &glyphs);
+            hex(&mut self.out, glyphs);
             self.operator("Tj");
             return;
         }
@@ -833,15 +818,14 @@ impl Encoder<'_> {
         self.real = w;
     }
 
-    /// Writes a path (`m`, `l`, `c`) in printpdf's point convention: a point
-    /// flagged `bezier` followed by another flagged one and an end point is a
-    /// cubic segment. For a `closed` path the last straight edge back to the
-    /// start is left to the closing operator.
-    fn path(&mut self, points: &[LinePoint], closed: bool) {
+    /// Writes a path (`m`, `l`, `c`), see [`PathPoint`]. For a `closed`
+    /// path the last straight edge back to the start is left to the closing
+    /// operator.
+    fn path(&mut self, points: &[PathPoint], closed: bool) {
         let Some(first) = points.first() else {
             return;
         };
-        let p = |lp: &LinePoint| (q(lp.p.x.0, COORD), q(lp.p.y.0, COORD));
+        let p = |pp: &PathPoint| (q(pp.x, COORD), q(pp.y, COORD));
         let start = p(first);
         self.fx(start.0, COORD);
         self.fx(start.1, COORD);
@@ -850,9 +834,9 @@ impl Encoder<'_> {
         let mut i = 1;
         while i < points.len() {
             let cur = &points[i];
-            if cur.bezier && i + 2 < points.len() && points[i + 1].bezier {
-                for lp in &points[i..i + 3] {
-                    let (x, y) = p(lp);
+            if cur.curve && i + 2 < points.len() && points[i + 1].curve {
+                for pp in &points[i..i + 3] {
+                    let (x, y) = p(pp);
                     self.fx(x, COORD);
                     self.fx(y, COORD);
                 }
@@ -886,55 +870,15 @@ fn add_kern(kerns: &mut Vec<(usize, i64)>, at: usize, k: f32) {
     }
 }
 
-fn cap_id(c: &LineCapStyle) -> i64 {
-    c.id()
-}
-
-fn join_id(j: &LineJoinStyle) -> i64 {
-    j.id()
-}
-
-fn op_name(op: &Op) -> &'static str {
-    match op {
-        Op::Marker { .. } => "Marker",
-        Op::SetColorSpaceStroke { .. } | Op::SetColorSpaceFill { .. } => "colour space",
-        Op::BeginLayer { .. } | Op::EndLayer => "layer",
-        Op::LoadGraphicsState { .. } => "ExtGState",
-        Op::AddLineBreak => "AddLineBreak",
-        Op::MoveTextCursorAndSetLeading { .. } => "MoveTextCursorAndSetLeading",
-        Op::SetRenderingIntent { .. } => "SetRenderingIntent",
-        Op::BeginInlineImage | Op::BeginInlineImageData | Op::EndInlineImage => "inline image",
-        Op::DefineMarkedContentPoint { .. } | Op::EndMarkedContentWithProperties => {
-            "marked content with properties"
-        }
-        Op::BeginOptionalContent { .. } | Op::EndOptionalContent => "optional content",
-        Op::BeginCompatibilitySection | Op::EndCompatibilitySection => "compatibility section",
-        Op::MoveToNextLineShowText { .. } | Op::SetSpacingMoveAndShowText { .. } => {
-            "text shown by string"
-        }
-        Op::PaintShading { .. } => "shading",
-        Op::Unknown { .. } => "unknown operation",
-        _ => "operation",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use printpdf::{Codepoint, Line, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextMatrix};
 
-    struct Res;
-    impl Resources for Res {
-        fn font(&self, id: &FontId) -> Option<&str> {
-            (id.0 == "REG").then_some("R")
-        }
-        fn image(&self, _id: &XObjectId) -> Option<(&str, u32, u32)> {
-            Some(("I1", 10, 20))
-        }
-    }
-
-    fn enc(ops: &[Op]) -> String {
-        String::from_utf8(encode(ops, &Res, &mut Palette::default()).bytes).unwrap_or_default()
+    fn enc(f: impl FnOnce(&mut Encoder<'_>)) -> String {
+        let mut palette = Palette::default();
+        let mut e = Encoder::new(&mut palette, 0);
+        f(&mut e);
+        String::from_utf8(e.finish().bytes).unwrap_or_default()
     }
 
     fn num_s(v: f64, d: u32) -> String {
@@ -943,33 +887,20 @@ mod tests {
         String::from_utf8(o).unwrap_or_default()
     }
 
-    fn rgb(r: f32, g: f32, b: f32) -> Color {
-        Color::Rgb(Rgb::new(r, g, b, None))
+    fn text(e: &mut Encoder<'_>, x: f32, y: f32, gids: &[(u16, f32)]) {
+        e.begin_text();
+        e.font("R", 10.0);
+        e.text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
+        let glyphs: Vec<Glyph> = gids
+            .iter()
+            .map(|&(gid, kern)| Glyph { gid, kern })
+            .collect();
+        e.show(&glyphs);
+        e.end_text();
     }
 
-    fn text(x: f32, y: f32, gids: &[(u16, f32)]) -> Vec<Op> {
-        vec![
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(FontId("REG".into())),
-                size: Pt(10.0),
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(x), Pt(y)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::GlyphIds(
-                    gids.iter()
-                        .map(|&(gid, offset)| Codepoint {
-                            gid,
-                            offset,
-                            cid: None,
-                        })
-                        .collect(),
-                )],
-            },
-            Op::EndTextSection,
-        ]
+    fn pp(x: f32, y: f32, curve: bool) -> PathPoint {
+        PathPoint { x, y, curve }
     }
 
     #[test]
@@ -989,12 +920,11 @@ mod tests {
 
     #[test]
     fn text_sections_merge_and_state_is_not_repeated() {
-        let mut ops = vec![Op::SetFillColor {
-            col: rgb(0.2, 0.2, 0.2),
-        }];
-        ops.extend(text(50.0, 700.0, &[(1, 0.0), (2, 0.0)]));
-        ops.extend(text(50.0, 686.5, &[(3, -2.0), (4, 0.0)]));
-        let s = enc(&ops);
+        let s = enc(|e| {
+            e.fill(Rgb(0.2, 0.2, 0.2));
+            text(e, 50.0, 700.0, &[(1, 0.0), (2, 0.0)]);
+            text(e, 50.0, 686.5, &[(3, -2.0), (4, 0.0)]);
+        });
         assert_eq!(
             s,
             "/P cs\n0 sc\nBT\n/R 10 Tf\n50 700 Td\n<00010002>Tj\n0 -13.5 Td\n[<0003>-2<0004>]TJ\nET\n"
@@ -1003,39 +933,28 @@ mod tests {
 
     #[test]
     fn colours_and_widths_survive_save_and_restore() {
-        let red = rgb(1.0, 0.0, 0.0);
-        let ops = vec![
-            Op::SetFillColor { col: red.clone() },
-            Op::SaveGraphicsState,
-            Op::SetFillColor { col: red.clone() },
-            Op::SetFillColor {
-                col: rgb(0.0, 0.0, 1.0),
-            },
-            Op::SetOutlineThickness { pt: Pt(1.0) },
-            Op::RestoreGraphicsState,
-            Op::SetFillColor { col: red },
-        ];
-        assert_eq!(enc(&ops), "/P cs\n0 sc\nq\n1 sc\nQ\n");
+        let red = Rgb(1.0, 0.0, 0.0);
+        let s = enc(|e| {
+            e.fill(red);
+            e.save();
+            e.fill(red);
+            e.fill(Rgb(0.0, 0.0, 1.0));
+            e.line_width(1.0);
+            e.restore();
+            e.fill(red);
+        });
+        assert_eq!(s, "/P cs\n0 sc\nq\n1 sc\nQ\n");
     }
 
     #[test]
     fn palette_takes_exact_8_bit_colours_only() {
         let mut palette = Palette::default();
-        let ops = vec![
-            Op::SetFillColor {
-                col: rgb(0x12 as f32 / 255.0, 0.0, 1.0),
-            },
-            Op::SetOutlineColor {
-                col: rgb(0.123_456, 0.5, 0.5),
-            },
-            Op::SetFillColor {
-                col: rgb(0.071, 0.0, 1.0),
-            },
-            Op::SetFillColor {
-                col: rgb(0.3, 0.3, 0.3),
-            },
-        ];
-        let out = String::from_utf8(encode(&ops, &Res, &mut palette).bytes).unwrap_or_default();
+        let mut e = Encoder::new(&mut palette, 0);
+        e.fill(Rgb(0x12 as f32 / 255.0, 0.0, 1.0));
+        e.stroke(Rgb(0.123_456, 0.5, 0.5));
+        e.fill(Rgb(0.071, 0.0, 1.0));
+        e.fill(Rgb(0.3, 0.3, 0.3));
+        let out = String::from_utf8(e.finish().bytes).unwrap_or_default();
         // 0.071 is 0x12 after rounding to 1/1000: the same entry.
         assert_eq!(out, "/P cs\n0 sc\n.123 .5 .5 RG\n.3 g\n");
         assert_eq!(palette.lookup(), Some((0, vec![0x12, 0x00, 0xFF])));
@@ -1043,64 +962,78 @@ mod tests {
 
     #[test]
     fn paths_drop_redundant_points() {
-        let lp = |x: f32, y: f32, bezier: bool| LinePoint {
-            p: Point { x: Pt(x), y: Pt(y) },
-            bezier,
-        };
-        let ops = vec![
-            Op::DrawPolygon {
-                polygon: Polygon {
-                    rings: vec![PolygonRing {
-                        points: vec![
-                            lp(0.0, 0.0, false),
-                            lp(10.0, 0.0, false),
-                            lp(10.0, 0.0, false),
-                            lp(12.0, 0.0, true),
-                            lp(12.0, 2.0, true),
-                            lp(12.0, 3.0, false),
-                            lp(0.0, 0.0, false),
-                        ],
-                    }],
-                    mode: PaintMode::Fill,
-                    winding_order: WindingOrder::NonZero,
-                },
-            },
-            Op::DrawLine {
-                line: Line {
-                    points: vec![lp(1.0, 1.0, false), lp(2.5, 1.0, false)],
-                    is_closed: false,
-                },
-            },
-            Op::DrawRectangle {
-                rectangle: Rect::from_xywh(Pt(1.0), Pt(2.0), Pt(3.0), Pt(4.0)),
-            },
-        ];
+        let s = enc(|e| {
+            e.polygon(
+                &[vec![
+                    pp(0.0, 0.0, false),
+                    pp(10.0, 0.0, false),
+                    pp(10.0, 0.0, false),
+                    pp(12.0, 0.0, true),
+                    pp(12.0, 2.0, true),
+                    pp(12.0, 3.0, false),
+                    pp(0.0, 0.0, false),
+                ]],
+                Paint::Fill,
+            );
+            e.line(&[pp(1.0, 1.0, false), pp(2.5, 1.0, false)]);
+            e.rect((1.0, 2.0, 3.0, 4.0), Paint::Fill);
+        });
         assert_eq!(
-            enc(&ops),
+            s,
             "0 0 m\n10 0 l\n12 0 12 2 12 3 c\nf\n1 1 m\n2.5 1 l\nS\n1 2 3 4 re\nf\n"
         );
     }
 
     #[test]
-    fn flipped_text_uses_td_after_one_tm() {
-        let ops = vec![
-            Op::StartTextSection,
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Raw([1.0, 0.0, 0.0, -1.0, 10.0, 20.0]),
-            },
-            Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![Codepoint::new(5, 0.0)])],
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Raw([1.0, 0.0, 0.0, -1.0, 15.0, 30.0]),
-            },
-            Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![Codepoint::new(6, 0.0)])],
-            },
-            Op::EndTextSection,
-        ];
+    fn open_lines_in_one_state_share_one_stroke() {
+        let s = enc(|e| {
+            e.stroke(Rgb(0.0, 0.0, 0.0));
+            e.line(&[pp(0.0, 0.0, false), pp(5.0, 0.0, false)]);
+            // Asking again for what is in force changes nothing.
+            e.stroke(Rgb(0.0, 0.0, 0.0));
+            e.line_width(1.0);
+            e.line(&[pp(0.0, 2.0, false), pp(5.0, 2.0, false)]);
+            e.line_width(2.0);
+            e.line(&[pp(0.0, 4.0, false), pp(5.0, 4.0, false)]);
+        });
         assert_eq!(
-            enc(&ops),
+            s,
+            "/P CS\n0 SC\n0 0 m\n5 0 l\n0 2 m\n5 2 l\nS\n2 w\n0 4 m\n5 4 l\nS\n"
+        );
+    }
+
+    #[test]
+    fn marked_content_opens_inside_merged_text_and_after_held_back_et() {
+        let s = enc(|e| {
+            e.begin_text();
+            e.begin_marked("P", Some(0));
+            e.font("R", 10.0);
+            e.text_matrix([1.0, 0.0, 0.0, 1.0, 10.0, 20.0]);
+            e.show(&[Glyph { gid: 1, kern: 0.0 }]);
+            e.end_marked();
+            e.end_text();
+            e.begin_marked("Artifact", None);
+            e.rect((0.0, 0.0, 1.0, 1.0), Paint::Fill);
+            e.end_marked();
+        });
+        assert_eq!(
+            s,
+            "BT\n/P<</MCID 0>>BDC\n/R 10 Tf\n10 20 Td\n<0001>Tj\nEMC\nET\n/Artifact BMC\n0 0 1 1 re\nf\nEMC\n"
+        );
+    }
+
+    #[test]
+    fn flipped_text_uses_td_after_one_tm() {
+        let s = enc(|e| {
+            e.begin_text();
+            e.text_matrix([1.0, 0.0, 0.0, -1.0, 10.0, 20.0]);
+            e.show(&[Glyph { gid: 5, kern: 0.0 }]);
+            e.text_matrix([1.0, 0.0, 0.0, -1.0, 15.0, 30.0]);
+            e.show(&[Glyph { gid: 6, kern: 0.0 }]);
+            e.end_text();
+        });
+        assert_eq!(
+            s,
             "BT\n1 0 0 -1 10 20 Tm\n<0005>Tj\n5 -10 Td\n<0006>Tj\nET\n"
         );
     }

@@ -1,6 +1,5 @@
 //! Fonts: parsing the two faces (regular and bold) once per process, fast
-//! character → glyph lookup and advance widths for line breaking, and the
-//! helpers that turn measured text into printpdf text operations.
+//! character → glyph lookup and advance widths for line breaking.
 //!
 //! Each face is read with `skrifa` once per process; its character map and
 //! advance widths are then copied into flat tables, so the per-character
@@ -9,8 +8,6 @@
 //! source character attached, which becomes the `/ToUnicode` map.
 
 use std::fmt;
-
-use printpdf::{Color, FontId, Rgb};
 
 use std::sync::Arc;
 
@@ -140,8 +137,6 @@ impl fmt::Debug for Fonts {
 pub(crate) struct Face {
     pub(crate) data: FaceData,
     id: FontId,
-    /// The id custom drawings set text that shows data under.
-    data_id: FontId,
     units_per_em: f32,
     cmap: Cmap,
     advances: Vec<u16>,
@@ -206,31 +201,14 @@ impl Fonts {
         }
     }
 
-    /// The printpdf resource id under which `weight` is registered in every
-    /// document rendered with these fonts. Use it in `Op::SetFont` when a
-    /// [`Drawable`](super::Drawable) emits its own text operations (or simply
-    /// call [`Fonts::text_ops`]).
-    pub fn font_id(&self, weight: Weight) -> &FontId {
-        &self.face(weight).id
-    }
-
-    /// Like [`Fonts::font_id`], for text that shows data (a clinic's
-    /// values) rather than the document's own words: the same face, but its
-    /// glyphs are embedded per document, while the glyphs of the words are
-    /// subset and compressed once and shared by every document that shows
-    /// the same words.
-    pub fn data_font_id(&self, weight: Weight) -> &FontId {
-        &self.face(weight).data_id
-    }
-
     /// Whether `weight` has a glyph for `c`.
     pub fn has_char(&self, weight: Weight, c: char) -> bool {
         self.face(weight).lookup(c).is_some()
     }
 
     /// Advance width of `text` set in `weight` at `size_pt`, in points.
-    /// Characters the font lacks are measured as the replacement mark that
-    /// [`Fonts::text_ops`] draws for them.
+    /// Characters the font lacks are measured as the replacement mark drawn
+    /// for them.
     pub fn measure(&self, weight: Weight, text: &str, size_pt: f32) -> f32 {
         let face = self.face(weight);
         text.chars()
@@ -239,31 +217,6 @@ impl Fonts {
             .sum::<f32>()
             * size_pt
     }
-
-    /// Which face a font id belongs to, and whether it is the face's data
-    /// id ([`Fonts::data_font_id`]).
-    pub(crate) fn weight_of(&self, id: &FontId) -> Option<(Weight, bool)> {
-        [Weight::Regular, Weight::Bold].into_iter().find_map(|w| {
-            let f = self.face(w);
-            if *id == f.id {
-                Some((w, false))
-            } else if *id == f.data_id {
-                Some((w, true))
-            } else {
-                None
-            }
-        })
-    }
-}
-
-/// Convenience constructor for an RGB colour (components 0.0–1.0).
-pub(crate) fn rgb(r: f32, g: f32, b: f32) -> Color {
-    Color::Rgb(Rgb {
-        r,
-        g,
-        b,
-        icc_profile: None,
-    })
 }
 
 /// Characters that take no room and draw nothing: controls, zero-width
@@ -305,7 +258,6 @@ impl Face {
         let mut face = Face {
             data,
             id: FontId(subset_tag(bytes, seed)),
-            data_id: FontId(format!("{}-data", subset_tag(bytes, seed))),
             units_per_em,
             cmap,
             advances,
@@ -319,7 +271,7 @@ impl Face {
         Ok(face)
     }
 
-    /// Resource name (and subset tag) of this face.
+    /// The subset tag of this face.
     pub(crate) fn id(&self) -> &FontId {
         &self.id
     }
@@ -385,10 +337,13 @@ impl Face {
     }
 }
 
-/// Six uppercase letters derived from the font bytes: the subset tag printpdf
-/// puts in front of the font name (`ABCDEF+BIZUDGothic-Regular`) and the
-/// resource name used in content streams. Fixed per face, so output is
-/// deterministic and the two faces never collide.
+/// The subset tag of a face (`ABCDEF` in `ABCDEF+BIZUDGothic-Regular`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FontId(pub(crate) String);
+
+/// Six uppercase letters derived from the font bytes: the subset tag put in
+/// front of the font name (`ABCDEF+BIZUDGothic-Regular`). Fixed per face, so
+/// output is deterministic and the two faces never collide.
 fn subset_tag(bytes: &[u8], seed: u32) -> String {
     // FNV-1a over the length and a sample of the bytes (the whole file is
     // several MB; a strided sample is plenty to tell faces apart).

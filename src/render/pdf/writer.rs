@@ -1,15 +1,14 @@
-//! PDF output: turns laid-out pages into printpdf operations (the vocabulary
-//! custom drawings speak too), subsets and embeds the fonts, and writes the
-//! file itself: content streams through `content`, objects through `file`
-//! (one object stream, a cross-reference stream), with a hierarchical
+//! PDF output: draws laid-out pages (the display list, `render::frame`)
+//! straight into content streams through `content`, subsets and embeds the
+//! fonts, and writes the file itself: objects through `file` (one object
+//! stream, a cross-reference stream), with a structure tree, a hierarchical
 //! outline, `/Lang` and metadata.
 //!
 //! Text is always emitted as glyph ids; the characters they stand for go into
 //! each font's `/ToUnicode` map, so the text is extractable and searchable.
-//! `embed` subsets the faces (printpdf's subsetting re-reads the whole font
-//! on every save). printpdf's own document writer is not used: it cannot
-//! write object or cross-reference streams, puts a random `/ID` in every
-//! file and spends most of its time formatting numbers nobody needs.
+//! The glyphs shown are collected first (one walk over the pages), `embed`
+//! subsets the faces to them, and the pages are then written with the
+//! subsets' glyph ids.
 //!
 //! Nothing in the output depends on anything but the input: the same
 //! document gives byte-identical bytes (the trailer `/ID` is a hash of the
@@ -18,27 +17,18 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, CurTransMat, DictItem, FontId, Line, LineCapStyle,
-    LineDashPattern, LineJoinStyle, LinePoint, LinkAnnotation, Op, PaintMode, PdfFontHandle, Point,
-    Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
-    XObjectId, XObjectTransform,
-};
-
-use pdf_writer::types::{
-    ActionType, AnnotationType, CidFontType, FontFlags, PageMode, StructRole, SystemInfo,
-};
+use pdf_writer::types::{ActionType, AnnotationType, CidFontType, FontFlags, PageMode, SystemInfo};
 use pdf_writer::writers::ColorSpace;
 use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Filter, Finish, Name, Rect as PdfRect, Ref, Str, TextStr};
 
 use super::PdfError;
-use super::content::{self, Palette, Resources};
+use super::content::{Encoder, FILL, FILL_STROKE, Glyph, Link, Paint, Palette, PathPoint, ROUND};
 use super::doc::{CalloutKind, Document};
 use super::embed::{Embedded, GlyphText};
 use super::file::{PdfFile, deflate};
 use super::fonts::{Face, Fallback};
-use super::fonts::{Fonts, Weight, rgb};
+use super::fonts::{Fonts, Weight};
 use super::image;
 use super::layout::{GlyphPos, Item, PageOut, PlacedMark, Stroke, callout_colors};
 use super::linebreak::Warnings;
@@ -55,39 +45,33 @@ fn r2(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
 }
 
-/// The exact colour; the content encoder finds it in the palette.
-fn col(c: Rgb) -> printpdf::Color {
-    rgb(c.0, c.1, c.2)
-}
-
 /// The point `(x, y_down)` of a page (`flip` = the page height) or of a
 /// frame drawn under its own `cm` (`flip` = 0).
-fn at(flip: f32, x: f32, y_down: f32) -> Point {
-    Point {
-        x: Pt(r2(x)),
-        y: Pt(r2(flip - y_down)),
+fn at(flip: f32, x: f32, y_down: f32) -> PathPoint {
+    PathPoint {
+        x: r2(x),
+        y: r2(flip - y_down),
+        curve: false,
     }
 }
 
-fn lp(p: Point, bezier: bool) -> LinePoint {
-    LinePoint { p, bezier }
+/// Like [`at`], a control point of a Bézier segment.
+fn ctl(flip: f32, x: f32, y_down: f32) -> PathPoint {
+    PathPoint {
+        curve: true,
+        ..at(flip, x, y_down)
+    }
 }
 
-/// Emits operations, skipping colour, line width and font changes that
-/// would not change anything.
-struct Pen<'a> {
-    ops: &'a mut Vec<Op>,
+/// Draws the display list into one page's content stream.
+struct Pen<'a, 'p> {
+    enc: Encoder<'p>,
     fonts: &'a Fonts,
-    /// Raster images of the custom drawings by the address of their
-    /// shared bytes: resource id and pixel size.
-    images: &'a BTreeMap<usize, (XObjectId, u32, u32)>,
-    /// The glyphs the engine's own text shows.
-    usage: &'a mut Usage,
-    fill: Option<Rgb>,
-    stroke: Option<Rgb>,
-    width: Option<f32>,
-    dash: Option<Option<(f32, f32)>>,
-    font: Option<(Weight, f32)>,
+    /// The subsets of each face (regular, bold).
+    subsets: &'a [FaceSubsets<'a>],
+    /// Raster images by the address of their shared bytes: resource name
+    /// and pixel size.
+    images: &'a BTreeMap<usize, (String, u32, u32)>,
     /// y of the coordinate system's top edge: the page height, or 0 inside
     /// a frame drawn under its own `cm`.
     flip: f32,
@@ -100,8 +84,8 @@ struct Pen<'a> {
     mcids: Vec<u32>,
 }
 
-impl Pen<'_> {
-    fn pt(&self, x: f32, y_down: f32) -> Point {
+impl Pen<'_, '_> {
+    fn pt(&self, x: f32, y_down: f32) -> PathPoint {
         at(self.flip, x, y_down)
     }
 
@@ -114,22 +98,11 @@ impl Pen<'_> {
             .and_then(|i| self.nodes.get(i));
         match role {
             Some(node) => {
-                self.ops.push(Op::BeginMarkedContentWithProperties {
-                    tag: node.role.tag().into(),
-                    properties: DictItem::Int(self.mcids.len() as i64),
-                });
+                let mcid = u32::try_from(self.mcids.len()).unwrap_or(u32::MAX);
+                self.enc.begin_marked(node.role.tag(), Some(mcid));
                 self.mcids.push(tag);
             }
-            None => self.ops.push(Op::BeginMarkedContent {
-                tag: "Artifact".into(),
-            }),
-        }
-    }
-
-    fn fill(&mut self, c: Rgb) {
-        if self.fill != Some(c) {
-            self.ops.push(Op::SetFillColor { col: col(c) });
-            self.fill = Some(c);
+            None => self.enc.begin_marked("Artifact", None),
         }
     }
 
@@ -138,95 +111,39 @@ impl Pen<'_> {
     }
 
     fn outline(&mut self, s: &Stroke) {
-        if self.stroke != Some(s.color) {
-            self.ops.push(Op::SetOutlineColor { col: col(s.color) });
-            self.stroke = Some(s.color);
-        }
-        let w = r2(s.width);
-        if self.width != Some(w) {
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(w) });
-            self.width = Some(w);
-        }
-        // Unknown after a restore: set again (the content encoder drops
-        // what is already in force).
-        if self.dash != Some(s.dash) {
-            let pattern = match s.dash {
-                Some((d, g)) => LineDashPattern::new(0.0, &[d, g]),
-                None => LineDashPattern::solid(),
-            };
-            self.ops.push(Op::SetLineDashPattern { dash: pattern });
-        }
-        self.dash = Some(s.dash);
+        self.enc.stroke(s.color);
+        self.enc.line_width(r2(s.width));
+        self.enc.dash(s.dash);
     }
 
     /// Sets fill and outline; the painting mode, if anything is painted.
-    fn paint(&mut self, fill: Option<Rgb>, stroke: Option<&Stroke>) -> Option<PaintMode> {
+    fn paint(&mut self, fill: Option<Rgb>, stroke: Option<&Stroke>) -> Option<Paint> {
         match (fill, stroke) {
             (Some(f), Some(s)) => {
-                self.fill(f);
+                self.enc.fill(f);
                 self.outline(s);
-                Some(PaintMode::FillStroke)
+                Some(Paint::FillStroke)
             }
             (Some(f), None) => {
-                self.fill(f);
-                Some(PaintMode::Fill)
+                self.enc.fill(f);
+                Some(Paint::Fill)
             }
             (None, Some(s)) => {
                 self.outline(s);
-                Some(PaintMode::Stroke)
+                Some(Paint::Stroke)
             }
             (None, None) => None,
         }
     }
 
-    fn polygon(&mut self, points: Vec<LinePoint>, mode: PaintMode) {
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![PolygonRing { points }],
-                mode,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
+    fn fill_shape(&mut self, points: Vec<PathPoint>, color: Rgb) {
+        self.enc.fill(color);
+        self.enc.polygon(&[points], Paint::Fill);
     }
 
-    fn font(&mut self, weight: Weight, size: f32) {
-        if self.font != Some((weight, size)) {
-            self.ops.push(Op::SetFont {
-                font: PdfFontHandle::External(self.fonts.font_id(weight).clone()),
-                size: Pt(size),
-            });
-            self.font = Some((weight, size));
-        }
-    }
-
-    fn save(&mut self) {
-        self.ops.push(Op::SaveGraphicsState);
-    }
-
-    /// Restores the graphics state; what it restores is not tracked, so
-    /// everything is re-emitted next time.
-    fn restore(&mut self) {
-        self.ops.push(Op::RestoreGraphicsState);
-        self.fill = None;
-        self.stroke = None;
-        self.width = None;
-        self.dash = None;
-        self.font = None;
-    }
-
-    fn fill_shape(&mut self, points: Vec<LinePoint>, color: Rgb) {
-        self.fill(color);
-        self.polygon(points, PaintMode::Fill);
-    }
-
-    fn stroke_line(&mut self, points: Vec<Point>, color: Rgb, width: f32) {
+    fn stroke_line(&mut self, points: &[PathPoint], color: Rgb, width: f32) {
         self.stroke(color, width);
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: points.into_iter().map(|p| lp(p, false)).collect(),
-                is_closed: false,
-            },
-        });
+        self.enc.line(points);
     }
 }
 
@@ -242,95 +159,82 @@ fn rounded_rect(
     (x, y, w, h): (f32, f32, f32, f32),
     r: f32,
     top_first: bool,
-) -> Vec<LinePoint> {
+) -> Vec<PathPoint> {
     let pt = |x, y| at(flip, x, y);
+    let c = |x, y| ctl(flip, x, y);
     let r = r.min(w / 2.0).min(h / 2.0).max(0.0);
     if r <= 0.01 {
-        return vec![
-            lp(pt(x, y), false),
-            lp(pt(x + w, y), false),
-            lp(pt(x + w, y + h), false),
-            lp(pt(x, y + h), false),
-        ];
+        return vec![pt(x, y), pt(x + w, y), pt(x + w, y + h), pt(x, y + h)];
     }
     let k = r * KAPPA;
     let mut pts = Vec::with_capacity(17);
     if top_first {
-        pts.push(lp(pt(x + r, y), false));
+        pts.push(pt(x + r, y));
     }
     pts.extend([
-        lp(pt(x + w - r, y), false),
-        lp(pt(x + w - r + k, y), true),
-        lp(pt(x + w, y + r - k), true),
-        lp(pt(x + w, y + r), false),
-        lp(pt(x + w, y + h - r), false),
-        lp(pt(x + w, y + h - r + k), true),
-        lp(pt(x + w - r + k, y + h), true),
-        lp(pt(x + w - r, y + h), false),
-        lp(pt(x + r, y + h), false),
-        lp(pt(x + r - k, y + h), true),
-        lp(pt(x, y + h - r + k), true),
-        lp(pt(x, y + h - r), false),
-        lp(pt(x, y + r), false),
-        lp(pt(x, y + r - k), true),
-        lp(pt(x + r - k, y), true),
-        lp(pt(x + r, y), false),
+        pt(x + w - r, y),
+        c(x + w - r + k, y),
+        c(x + w, y + r - k),
+        pt(x + w, y + r),
+        pt(x + w, y + h - r),
+        c(x + w, y + h - r + k),
+        c(x + w - r + k, y + h),
+        pt(x + w - r, y + h),
+        pt(x + r, y + h),
+        c(x + r - k, y + h),
+        c(x, y + h - r + k),
+        pt(x, y + h - r),
+        pt(x, y + r),
+        c(x, y + r - k),
+        c(x + r - k, y),
+        pt(x + r, y),
     ]);
     pts
 }
 
 /// Closed outline of a circle as four Bézier quarters (y down, see [`at`]).
-fn circle(flip: f32, cx: f32, cy: f32, r: f32) -> Vec<LinePoint> {
+fn circle(flip: f32, cx: f32, cy: f32, r: f32) -> Vec<PathPoint> {
     let pt = |x, y| at(flip, x, y);
+    let c = |x, y| ctl(flip, x, y);
     let k = r * KAPPA;
     vec![
-        lp(pt(cx + r, cy), false),
-        lp(pt(cx + r, cy + k), true),
-        lp(pt(cx + k, cy + r), true),
-        lp(pt(cx, cy + r), false),
-        lp(pt(cx - k, cy + r), true),
-        lp(pt(cx - r, cy + k), true),
-        lp(pt(cx - r, cy), false),
-        lp(pt(cx - r, cy - k), true),
-        lp(pt(cx - k, cy - r), true),
-        lp(pt(cx, cy - r), false),
-        lp(pt(cx + k, cy - r), true),
-        lp(pt(cx + r, cy - k), true),
-        lp(pt(cx + r, cy), false),
+        pt(cx + r, cy),
+        c(cx + r, cy + k),
+        c(cx + k, cy + r),
+        pt(cx, cy + r),
+        c(cx - k, cy + r),
+        c(cx - r, cy + k),
+        pt(cx - r, cy),
+        c(cx - r, cy - k),
+        c(cx - k, cy - r),
+        pt(cx, cy - r),
+        c(cx + k, cy - r),
+        c(cx + r, cy - k),
+        pt(cx + r, cy),
     ]
 }
 
 /// Draws a callout icon into the `s`×`s` square with top-left (x, y), with
 /// paths only (no glyphs).
-fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
+fn icon(pen: &mut Pen<'_, '_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
     let (_, color, _) = callout_colors(kind);
     let (cx, cy, r) = (x + s / 2.0, y + s / 2.0, s / 2.0);
-    pen.save();
-    pen.ops.push(Op::SetLineCapStyle {
-        cap: LineCapStyle::Round,
-    });
-    pen.ops.push(Op::SetLineJoinStyle {
-        join: LineJoinStyle::Round,
-    });
+    pen.enc.save();
+    pen.enc.cap(ROUND);
+    pen.enc.join(ROUND);
     match kind {
         CalloutKind::Warning => {
             // Rounded-looking triangle: fill plus a round-joined stroke.
             let tri = vec![
-                lp(pen.pt(cx, y + s * 0.06), false),
-                lp(pen.pt(x + s * 0.98, y + s * 0.92), false),
-                lp(pen.pt(x + s * 0.02, y + s * 0.92), false),
+                pen.pt(cx, y + s * 0.06),
+                pen.pt(x + s * 0.98, y + s * 0.92),
+                pen.pt(x + s * 0.02, y + s * 0.92),
             ];
             pen.stroke(color, s * 0.08);
-            pen.fill(color);
-            pen.ops.push(Op::DrawPolygon {
-                polygon: Polygon {
-                    rings: vec![PolygonRing { points: tri }],
-                    mode: PaintMode::FillStroke,
-                    winding_order: WindingOrder::NonZero,
-                },
-            });
+            pen.enc.fill(color);
+            pen.enc.polygon(&[tri], Paint::FillStroke);
             pen.stroke_line(
-                vec![pen.pt(cx, y + s * 0.36), pen.pt(cx, y + s * 0.62)],
+                &[pen.pt(cx, y + s * 0.36), pen.pt(cx, y + s * 0.62)],
                 WHITE,
                 s * 0.11,
             );
@@ -340,7 +244,7 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
             pen.fill_shape(circle(pen.flip, cx, cy, r), color);
             pen.fill_shape(circle(pen.flip, cx, y + s * 0.28, s * 0.07), WHITE);
             pen.stroke_line(
-                vec![pen.pt(cx, y + s * 0.45), pen.pt(cx, y + s * 0.74)],
+                &[pen.pt(cx, y + s * 0.45), pen.pt(cx, y + s * 0.74)],
                 WHITE,
                 s * 0.12,
             );
@@ -349,12 +253,12 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
             pen.fill_shape(circle(pen.flip, cx, cy, r), color);
             let d = s * 0.19;
             pen.stroke_line(
-                vec![pen.pt(cx - d, cy - d), pen.pt(cx + d, cy + d)],
+                &[pen.pt(cx - d, cy - d), pen.pt(cx + d, cy + d)],
                 WHITE,
                 s * 0.11,
             );
             pen.stroke_line(
-                vec![pen.pt(cx - d, cy + d), pen.pt(cx + d, cy - d)],
+                &[pen.pt(cx - d, cy + d), pen.pt(cx + d, cy - d)],
                 WHITE,
                 s * 0.11,
             );
@@ -362,7 +266,7 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
         CalloutKind::Success => {
             pen.fill_shape(circle(pen.flip, cx, cy, r), color);
             pen.stroke_line(
-                vec![
+                &[
                     pen.pt(x + s * 0.28, y + s * 0.52),
                     pen.pt(x + s * 0.44, y + s * 0.68),
                     pen.pt(x + s * 0.73, y + s * 0.36),
@@ -385,14 +289,14 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
                 let ly = y + s * (0.3 + 0.2 * k as f32);
                 let right = if k == 2 { 0.55 } else { 0.7 };
                 pen.stroke_line(
-                    vec![pen.pt(x + s * 0.3, ly), pen.pt(x + s * right, ly)],
+                    &[pen.pt(x + s * 0.3, ly), pen.pt(x + s * right, ly)],
                     WHITE,
                     s * 0.08,
                 );
             }
         }
     }
-    pen.restore();
+    pen.enc.restore();
 }
 
 /// Glyph ids with TJ adjustments that put every glyph at its laid-out
@@ -403,7 +307,7 @@ fn icon(pen: &mut Pen<'_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
 /// words, around boxed values) need an adjustment. Adjustments are whole
 /// thousandths of an em; the rounding error is carried forward so it never
 /// accumulates beyond half a unit.
-fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Codepoint>, f32) {
+fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
     let Some(first) = glyphs.first() else {
         return (Vec::new(), 0.0);
     };
@@ -428,7 +332,7 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Codepoint>, f32) {
         .enumerate()
         .map(|(i, g)| {
             pen += (g.adv + spacing) / unit;
-            let offset = match glyphs.get(i + 1) {
+            let kern = match glyphs.get(i + 1) {
                 Some(next) => {
                     let target = (next.x - first.x) / unit;
                     let n = (pen - target).round();
@@ -437,20 +341,14 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Codepoint>, f32) {
                 }
                 None => 0.0,
             };
-            Codepoint {
-                gid: g.gid,
-                offset: if offset == 0.0 { 0.0 } else { offset },
-                // The text goes to the font's /ToUnicode map through
-                // `Usage`; the content needs only the glyph id.
-                cid: None,
-            }
+            Glyph { gid: g.gid, kern }
         })
         .collect();
     (items, spacing)
 }
 
-/// The PDF exporter of the display list: one item as printpdf operations.
-fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
+/// The PDF exporter of the display list: draws one item.
+fn draw(pen: &mut Pen<'_, '_>, cmd: &Item) {
     match cmd {
         Item::Glyphs {
             tag,
@@ -466,28 +364,21 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
                 return;
             }
             let (items, spacing) = glyph_items(glyphs, *size);
-            for g in glyphs {
-                pen.usage.mark(*weight, g.gid, g.text, !g.data);
-            }
-            pen.ops.push(Op::StartTextSection);
+            pen.enc.begin_text();
             if !pen.nested {
                 pen.begin_tag(*tag);
             }
-            pen.fill(*color);
-            pen.font(*weight, *size);
-            pen.ops.push(Op::SetCharacterSpacing {
-                multiplier: spacing,
-            });
-            pen.ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(r2(first.x)), Pt(r2(pen.flip - y))),
-            });
-            pen.ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(items)],
-            });
-            if !pen.nested {
-                pen.ops.push(Op::EndMarkedContent);
+            pen.enc.fill(*color);
+            pen.enc.char_spacing(spacing);
+            pen.enc
+                .text_matrix([1.0, 0.0, 0.0, 1.0, r2(first.x), r2(pen.flip - y)]);
+            if let Some(s) = pen.subsets.iter().find(|s| s.weight == *weight) {
+                show_run(&mut pen.enc, items, s, *size, pen.fonts, *color);
             }
-            pen.ops.push(Op::EndTextSection);
+            if !pen.nested {
+                pen.enc.end_marked();
+            }
+            pen.enc.end_text();
         }
         Item::Rect {
             x,
@@ -512,34 +403,30 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
                 // radius) filled and stroked 2r wide in the same colour with
                 // round joins: exact circular corners in a few bytes instead
                 // of four Bézier curves.
-                pen.fill(*f);
-                pen.save();
-                pen.ops.push(Op::SetOutlineColor { col: col(*f) });
-                pen.ops.push(Op::SetOutlineThickness { pt: Pt(2.0 * r) });
-                pen.ops.push(Op::SetLineJoinStyle {
-                    join: LineJoinStyle::Round,
-                });
+                pen.enc.fill(*f);
+                pen.enc.save();
+                pen.enc.stroke(*f);
+                pen.enc.line_width(2.0 * r);
+                pen.enc.join(ROUND);
                 let (x1, y1, x2, y2) = (x + r, y + r, x + w - r, y + h - r);
                 let points = [(x1, y1), (x2, y1), (x2, y2), (x1, y2)]
                     .into_iter()
-                    .map(|(a, b)| lp(pen.pt(a, b), false))
+                    .map(|(a, b)| pen.pt(a, b))
                     .collect();
-                pen.polygon(points, PaintMode::FillStroke);
-                pen.restore();
+                pen.enc.polygon(&[points], Paint::FillStroke);
+                pen.enc.restore();
                 return;
             }
             let Some(mode) = pen.paint(*fill, stroke.as_ref()) else {
                 return;
             };
             if *radius <= 0.01 {
-                let mut r =
-                    Rect::from_xywh(Pt(r2(*x)), Pt(r2(pen.flip - y - h)), Pt(r2(*w)), Pt(r2(*h)));
-                r.mode = Some(mode);
-                pen.ops.push(Op::DrawRectangle { rectangle: r });
+                let bottom = r2(pen.flip - y - h);
+                pen.enc.rect((r2(*x), bottom, r2(*w), r2(*h)), mode);
             } else {
                 let dashed = stroke.is_some_and(|s| s.dash.is_some());
                 let points = rounded_rect(pen.flip, (*x, *y, *w, *h), *radius, dashed);
-                pen.polygon(points, mode);
+                pen.enc.polygon(&[points], mode);
             }
         }
         Item::Line {
@@ -550,8 +437,8 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
             color,
             width,
         } => {
-            let points = vec![pen.pt(*x1, *y1), pen.pt(*x2, *y2)];
-            pen.stroke_line(points, *color, *width);
+            let points = [pen.pt(*x1, *y1), pen.pt(*x2, *y2)];
+            pen.stroke_line(&points, *color, *width);
         }
         Item::Circle {
             cx,
@@ -563,7 +450,7 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
         } => {
             if let Some(mode) = pen.paint(*fill, stroke.as_ref()) {
                 let points = circle(pen.flip, *cx, *cy, *r);
-                pen.polygon(points, mode);
+                pen.enc.polygon(&[points], mode);
             }
         }
         Item::Path {
@@ -573,50 +460,42 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
             stroke,
             ..
         } => {
-            let rings: Vec<Vec<LinePoint>> = rings
+            let rings: Vec<Vec<PathPoint>> = rings
                 .iter()
                 .filter(|r| r.len() >= 2)
-                .map(|r| r.iter().map(|(x, y)| lp(pen.pt(*x, *y), false)).collect())
+                .map(|r| r.iter().map(|(x, y)| pen.pt(*x, *y)).collect())
                 .collect();
             if rings.is_empty() {
                 return;
             }
             if *closed {
                 if let Some(mode) = pen.paint(*fill, stroke.as_ref()) {
-                    pen.ops.push(Op::DrawPolygon {
-                        polygon: Polygon {
-                            rings: rings
-                                .into_iter()
-                                .map(|points| PolygonRing { points })
-                                .collect(),
-                            mode,
-                            winding_order: WindingOrder::NonZero,
-                        },
-                    });
+                    pen.enc.polygon(&rings, mode);
                 }
             } else if let Some(s) = stroke {
                 pen.outline(s);
-                for points in rings {
-                    pen.ops.push(Op::DrawLine {
-                        line: Line {
-                            points,
-                            is_closed: false,
-                        },
-                    });
+                for points in &rings {
+                    pen.enc.line(points);
                 }
             }
         }
         Item::Icon { kind, x, y, size } => icon(pen, *kind, *x, *y, *size),
-        Item::Link { x, y, w, h, url } => pen.ops.push(Op::LinkAnnotation {
-            link: LinkAnnotation::new(
-                Rect::from_xywh(Pt(r2(*x)), Pt(r2(pen.flip - y - h)), Pt(r2(*w)), Pt(r2(*h))),
-                Actions::Uri(url.clone()),
-                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                Some(ColorArray::Transparent),
-                None,
-            ),
+        Item::Link { x, y, w, h, url } => pen.enc.link(Link {
+            x: r2(*x),
+            y: r2(pen.flip - y - h),
+            w: r2(*w),
+            h: r2(*h),
+            url: url.clone(),
         }),
-        Item::Image { x, y, w, h, png } => image_op(pen, png, (*x, *y, *w, *h)),
+        Item::Image { x, y, w, h, png } => {
+            if let Some((name, pw, ph)) = pen.images.get(&(Arc::as_ptr(png) as usize)) {
+                let bottom_left = pen.pt(*x, y + h);
+                // The image's unit square scaled to the box.
+                let sw = *pw as f32 * (w / (*pw).max(1) as f32);
+                let sh = *ph as f32 * (h / (*ph).max(1) as f32);
+                pen.enc.image(name, (bottom_left.x, bottom_left.y, sw, sh));
+            }
+        }
         Item::Group {
             tag,
             x,
@@ -628,60 +507,63 @@ fn cmd_ops(pen: &mut Pen<'_>, cmd: &Item) {
             if !nested {
                 pen.begin_tag(*tag);
             }
-            pen.save();
+            pen.enc.save();
             // Frame units, y down from the frame's top-left corner (points
             // are written with `flip` 0, so y is negated, and glyphs stay
             // upright).
-            pen.ops.push(Op::SetTransformationMatrix {
-                matrix: CurTransMat::Raw([*scale, 0.0, 0.0, *scale, r2(*x), r2(pen.flip - y)]),
-            });
-            pen.ops.push(Op::SetLineCapStyle {
-                cap: LineCapStyle::Round,
-            });
-            pen.ops.push(Op::SetLineJoinStyle {
-                join: LineJoinStyle::Round,
-            });
+            pen.enc
+                .transform([*scale, 0.0, 0.0, *scale, r2(*x), r2(pen.flip - y)]);
+            pen.enc.cap(ROUND);
+            pen.enc.join(ROUND);
             let flip = pen.flip;
             pen.flip = 0.0;
             pen.nested = true;
             for item in &frame.items {
-                cmd_ops(pen, item);
+                draw(pen, item);
             }
             pen.flip = flip;
             pen.nested = nested;
-            pen.restore();
+            pen.enc.restore();
             if !nested {
-                pen.ops.push(Op::EndMarkedContent);
+                pen.enc.end_marked();
             }
         }
     }
 }
 
-/// Draws an embedded raster image into the box `(x, y, w, h)` (y down).
-fn image_op(pen: &mut Pen<'_>, png: &Arc<Vec<u8>>, (x, y, w, h): (f32, f32, f32, f32)) {
-    let Some((id, pw, ph)) = pen.images.get(&(Arc::as_ptr(png) as usize)) else {
-        return;
-    };
-    let bottom_left = pen.pt(x, y + h);
-    pen.ops.push(Op::UseXobject {
-        id: id.clone(),
-        transform: XObjectTransform {
-            translate_x: Some(bottom_left.x),
-            translate_y: Some(bottom_left.y),
-            scale_x: Some(w / (*pw).max(1) as f32),
-            scale_y: Some(h / (*ph).max(1) as f32),
-            dpi: Some(72.0),
-            ..XObjectTransform::default()
-        },
-    });
+/// Records the glyphs an item shows (sub-frames included), in drawing
+/// order.
+fn mark_glyphs(usage: &mut Usage, item: &Item) {
+    match item {
+        Item::Glyphs {
+            size,
+            weight,
+            glyphs,
+            ..
+        } => {
+            if *size <= 0.0 {
+                return;
+            }
+            for g in glyphs {
+                usage.mark(*weight, g.gid, g.text, !g.data);
+            }
+        }
+        Item::Group { frame, .. } => {
+            for i in &frame.items {
+                mark_glyphs(usage, i);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Decodes and encodes every distinct raster image of the pages and their
-/// frames once (lossless), keyed by the address of its shared bytes.
+/// frames once (lossless), keyed by the address of its shared bytes, with
+/// its resource name.
 fn collect_images(
     pages: &[PageOut],
     warnings: &mut Warnings,
-) -> BTreeMap<usize, (XObjectId, Arc<image::Encoded>)> {
+) -> BTreeMap<usize, (String, Arc<image::Encoded>)> {
     let mut out = BTreeMap::new();
     let mut add = |png: &Arc<Vec<u8>>, warnings: &mut Warnings| {
         let key = Arc::as_ptr(png) as usize;
@@ -690,8 +572,8 @@ fn collect_images(
         }
         match image::encode(png) {
             Ok(enc) => {
-                let id = XObjectId(format!("I{}", out.len() + 1));
-                out.insert(key, (id, enc));
+                let name = format!("I{}", out.len() + 1);
+                out.insert(key, (name, enc));
             }
             Err(e) => warnings.push(format!("image not embedded: {e}")),
         }
@@ -710,31 +592,6 @@ fn collect_images(
         }
     }
     out
-}
-
-/// Resource names for the content encoder.
-struct Names<'a> {
-    fonts: &'a Fonts,
-    images: &'a BTreeMap<String, (u32, u32)>,
-}
-
-impl Resources for Names<'_> {
-    fn font(&self, id: &FontId) -> Option<&str> {
-        if let Some(loaded) = self.fonts.fallback().and_then(Fallback::get)
-            && loaded.face.id() == id
-        {
-            return Some(FALLBACK_RESOURCE);
-        }
-        self.fonts
-            .weight_of(id)
-            .map(|(w, data)| font_resource(w, data))
-    }
-
-    fn image(&self, id: &XObjectId) -> Option<(&str, u32, u32)> {
-        self.images
-            .get_key_value(&id.0)
-            .map(|(k, &(w, h))| (k.as_str(), w, h))
-    }
 }
 
 /// Resource name of the fallback font's subset.
@@ -771,47 +628,27 @@ pub(crate) fn write(
     warnings: &mut Warnings,
 ) -> Result<Vec<u8>, PdfError> {
     let images = collect_images(&pages, warnings);
-    let image_ids: BTreeMap<usize, (XObjectId, u32, u32)> = images
+    let image_names: BTreeMap<usize, (String, u32, u32)> = images
         .iter()
-        .map(|(k, (id, e))| (*k, (id.clone(), e.width, e.height)))
+        .map(|(k, (name, e))| (*k, (name.clone(), e.width, e.height)))
         .collect();
-    let mut page_ops: Vec<Vec<Op>> = Vec::with_capacity(pages.len());
-    let mut usage = Usage::new(fonts);
-    // Per page, per marked-content id: the structure element.
-    let mut page_mcids: Vec<Vec<u32>> = Vec::with_capacity(pages.len());
-    for mut page in pages {
-        let mut ops = Vec::with_capacity(page.cmds.len() * 4 + 16);
+    let mut pages = pages;
+    for page in &mut pages {
         page.under.sort_by_key(|(depth, _)| *depth);
-        let mut pen = Pen {
-            ops: &mut ops,
-            fonts,
-            images: &image_ids,
-            usage: &mut usage,
-            fill: None,
-            stroke: None,
-            width: None,
-            // A page starts with solid lines.
-            dash: Some(None),
-            font: None,
-            flip: page_h(),
-            nested: false,
-            nodes,
-            mcids: Vec::new(),
-        };
-        for (_, c) in &page.under {
-            cmd_ops(&mut pen, c);
-        }
-        for c in &page.cmds {
-            cmd_ops(&mut pen, c);
-        }
-        page_mcids.push(pen.mcids);
-        page_ops.push(ops);
     }
-    // Subset the faces to the glyphs actually shown (including any a custom
-    // drawing emitted) and renumber the glyph ids in the content. The
-    // glyphs of the document's own words make one subset per face, which
-    // every document showing the same words shares (built once per
-    // process); glyphs only data shows make a second, small one.
+    // The glyphs shown, in drawing order (the first text a glyph shows is
+    // the one `/ToUnicode` maps it to).
+    let mut usage = Usage::new(fonts);
+    for page in &pages {
+        for c in page.under.iter().map(|(_, c)| c).chain(&page.cmds) {
+            mark_glyphs(&mut usage, c);
+        }
+    }
+    // Subset the faces to the glyphs actually shown; the pages are then
+    // written with the subsets' glyph ids. The glyphs of the document's own
+    // words make one subset per face, which every document showing the same
+    // words shares (built once per process); glyphs only data shows make a
+    // second, small one.
     let mut subsets: Vec<FaceSubsets> = Vec::new();
     let (faces, stand_ins) = usage.split();
     // The fallback font's glyphs (rare): one subset for this document.
@@ -850,13 +687,12 @@ pub(crate) fn write(
             fallback: fallback.as_ref().map(|(f, _, e)| (*f, e)),
         });
     }
-    remap_glyphs(&mut page_ops, fonts, &subsets);
 
     let mut pdf = PdfFile::default();
     let mut ids = Ids(0);
     let catalog_id = ids.next();
     let pages_id = ids.next();
-    let page_ids: Vec<Ref> = page_ops.iter().map(|_| ids.next()).collect();
+    let page_ids: Vec<Ref> = pages.iter().map(|_| ids.next()).collect();
 
     let mut font_refs: Vec<(&'static str, Ref)> = Vec::new();
     if let Some((_, loaded, e)) = &fallback {
@@ -871,28 +707,35 @@ pub(crate) fn write(
             }
         }
     }
-    let mut image_names: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     let mut image_refs: Vec<(String, Ref)> = Vec::new();
-    for (id, enc) in images.values() {
+    for (name, enc) in images.values() {
         let img_id = ids.next();
         enc.write(&mut pdf, img_id, || ids.next());
-        image_refs.push((id.0.clone(), img_id));
-        image_names.insert(id.0.clone(), (enc.width, enc.height));
+        image_refs.push((name.clone(), img_id));
     }
 
-    let names = Names {
-        fonts,
-        images: &image_names,
-    };
-    let mut skipped: Vec<&'static str> = Vec::new();
     let mut palette = Palette::default();
-    for (page_index, (ops, &page_id)) in page_ops.iter().zip(&page_ids).enumerate() {
-        let enc = content::encode(ops, &names, &mut palette);
-        for s in enc.skipped {
-            if !skipped.contains(&s) {
-                skipped.push(s);
-            }
+    // Per page, per marked-content id: the structure element.
+    let mut page_mcids: Vec<Vec<u32>> = Vec::with_capacity(pages.len());
+    for (page_index, (page, &page_id)) in pages.iter().zip(&page_ids).enumerate() {
+        let mut pen = Pen {
+            enc: Encoder::new(&mut palette, page.cmds.len() * 48 + 256),
+            fonts,
+            subsets: &subsets,
+            images: &image_names,
+            flip: page_h(),
+            nested: false,
+            nodes,
+            mcids: Vec::new(),
+        };
+        for (_, c) in &page.under {
+            draw(&mut pen, c);
         }
+        for c in &page.cmds {
+            draw(&mut pen, c);
+        }
+        page_mcids.push(std::mem::take(&mut pen.mcids));
+        let enc = pen.enc.finish();
         let contents = ids.next();
         let data = deflate(&enc.bytes);
         pdf.stream(|c| {
@@ -909,9 +752,6 @@ pub(crate) fn write(
         if !annots.is_empty() {
             page.annotations(annots);
         }
-    }
-    for s in skipped {
-        warnings.push(format!("PDF writer: {s} not supported, skipped"));
     }
     {
         let mut tree = pdf.pages(pages_id);
@@ -949,21 +789,13 @@ pub(crate) fn write(
     } else {
         doc.lang.trim()
     };
-    let tree = structure_tree(&mut pdf, &mut ids, nodes, &page_mcids, &page_ids);
+    let tree = super::structure::write(&mut pdf, &mut || ids.next(), nodes, &page_mcids, &page_ids);
     {
         let mut catalog = pdf.indirect(catalog_id).start::<Catalog>();
         catalog.pages(pages_id).lang(TextStr(lang));
         catalog.viewer_preferences().display_doc_title(true);
         catalog.mark_info().marked(true);
-        {
-            let mut root = catalog.struct_tree_root();
-            root.child(tree.document);
-            let mut parents = root.parent_tree();
-            let mut nums = parents.nums();
-            for (page, elems) in tree.parents.iter().enumerate() {
-                nums.insert(page as i32, *elems);
-            }
-        }
+        catalog.pair(Name(b"StructTreeRoot"), tree);
         match outline {
             Some(id) => {
                 catalog.outlines(id).page_mode(PageMode::UseOutlines);
@@ -985,111 +817,25 @@ pub(crate) fn write(
     Ok(pdf.finish(catalog_id, info_id, ids.next()))
 }
 
-/// The written structure tree.
-struct Written {
-    /// The `/Document` element.
-    document: Ref,
-    /// Per page: the id of its `/ParentTree` array.
-    parents: Vec<Ref>,
-}
-
-/// Writes the structure elements (in reading order under one `/Document`)
-/// and, per page, the array of elements by marked-content id.
-fn structure_tree(
-    pdf: &mut PdfFile,
-    ids: &mut Ids,
-    nodes: &[Node],
-    page_mcids: &[Vec<u32>],
-    page_ids: &[Ref],
-) -> Written {
-    let document = ids.next();
-    let refs: Vec<Ref> = nodes.iter().map(|_| ids.next()).collect();
-    let node_ref = |tag: u32| {
-        usize::try_from(tag)
-            .ok()
-            .and_then(|t| t.checked_sub(1))
-            .and_then(|i| refs.get(i))
-            .copied()
-    };
-    // Marked content of each element, (page, mcid), in reading order.
-    let mut content: Vec<Vec<(usize, i32)>> = vec![Vec::new(); nodes.len()];
-    for (page, mcids) in page_mcids.iter().enumerate() {
-        for (mcid, &tag) in mcids.iter().enumerate() {
-            if let Some(list) = usize::try_from(tag)
-                .ok()
-                .and_then(|t| t.checked_sub(1))
-                .and_then(|i| content.get_mut(i))
-            {
-                list.push((page, mcid as i32));
-            }
-        }
-    }
-    let mut children: Vec<Vec<Ref>> = vec![Vec::new(); nodes.len() + 1];
-    for (i, n) in nodes.iter().enumerate() {
-        children[n.parent as usize].push(refs[i]);
-    }
-    {
-        let mut doc = pdf.struct_element(document);
-        doc.kind(StructRole::Document).parent(document);
-        doc.children().items(children[0].iter().copied());
-    }
-    for (i, n) in nodes.iter().enumerate() {
-        let mut e = pdf.struct_element(refs[i]);
-        e.kind(n.role.pdf())
-            .parent(node_ref(n.parent).unwrap_or(document));
-        if let Some(alt) = &n.alt {
-            e.alt(TextStr(alt));
-        }
-        let mut kids = e.children();
-        for &(page, mcid) in &content[i] {
-            match page_ids.get(page) {
-                Some(&p) => {
-                    kids.marked_content_ref().marked_content_id(mcid).page(p);
-                }
-                None => {
-                    kids.marked_content_id(mcid);
-                }
-            }
-        }
-        for c in &children[i + 1] {
-            kids.struct_element(*c);
-        }
-    }
-    let parents = page_mcids
-        .iter()
-        .map(|mcids| {
-            let id = ids.next();
-            pdf.indirect(id)
-                .array()
-                .items(mcids.iter().map(|&t| node_ref(t).unwrap_or(document)));
-            id
-        })
-        .collect();
-    Written { document, parents }
-}
-
 /// A number to 1/10000.
 fn fine(v: f32) -> f32 {
     (v * 10_000.0).round() / 10_000.0
 }
 
 /// Writes a link annotation (no border, URI action).
-fn link_annotation(pdf: &mut PdfFile, id: Ref, link: &LinkAnnotation) {
-    let r = &link.rect;
+fn link_annotation(pdf: &mut PdfFile, id: Ref, link: &Link) {
     let mut a = pdf.annotation(id);
     a.subtype(AnnotationType::Link)
         .rect(PdfRect::new(
-            r2(r.x.0),
-            r2(r.y.0),
-            r2(r.x.0 + r.width.0),
-            r2(r.y.0 + r.height.0),
+            r2(link.x),
+            r2(link.y),
+            r2(link.x + link.w),
+            r2(link.y + link.h),
         ))
         .border(0.0, 0.0, 0.0, None);
-    if let Actions::Uri(uri) = &link.actions {
-        a.action()
-            .action_type(ActionType::Uri)
-            .uri(Str(&uri_bytes(uri)));
-    }
+    a.action()
+        .action_type(ActionType::Uri)
+        .uri(Str(&uri_bytes(&link.url)));
 }
 
 /// A URI as 7-bit ASCII: anything else percent-encoded as UTF-8.
@@ -1225,156 +971,68 @@ impl FaceSubsets<'_> {
     }
 }
 
-/// Rewrites glyph ids in the content to the subsets' numbering, setting
-/// each glyph in the subset that holds it: a run mixing words and data
-/// glyphs switches fonts in the middle (positions are unchanged, as both
-/// subsets have the face's advances).
-fn remap_glyphs(pages: &mut [Vec<Op>], fonts: &Fonts, subsets: &[FaceSubsets]) {
-    for page in pages {
-        let ops = std::mem::take(page);
-        let mut out = Vec::with_capacity(ops.len() + 16);
-        let mut current: Option<(Weight, Pt)> = None;
-        let mut paint = Paint::default();
-        let mut stack: Vec<(Option<(Weight, Pt)>, Paint)> = Vec::new();
-        for op in ops {
-            match op {
-                Op::SaveGraphicsState => {
-                    stack.push((current, paint.clone()));
-                    out.push(op);
-                }
-                Op::RestoreGraphicsState => {
-                    (current, paint) = stack.pop().unwrap_or_default();
-                    out.push(op);
-                }
-                Op::SetFillColor { ref col } => {
-                    paint.fill = Some(col.clone());
-                    out.push(op);
-                }
-                Op::SetOutlineColor { ref col } => {
-                    paint.stroke = Some(col.clone());
-                    out.push(op);
-                }
-                Op::SetOutlineThickness { pt } => {
-                    paint.width = Some(pt);
-                    out.push(op);
-                }
-                Op::SetFont {
-                    font: PdfFontHandle::External(ref id),
-                    size,
-                } if fonts.weight_of(id).is_some() => {
-                    // Set again before each run below, in the right subset.
-                    current = fonts.weight_of(id).map(|(w, _)| (w, size));
-                }
-                Op::SetFont { .. } => {
-                    current = None;
-                    out.push(op);
-                }
-                Op::ShowText { items } => {
-                    match current.and_then(|(w, size)| {
-                        subsets.iter().find(|s| s.weight == w).map(|s| (s, size))
-                    }) {
-                        Some((s, size)) => split_run(&mut out, items, s, size, fonts, &paint),
-                        None => out.push(Op::ShowText { items }),
-                    }
-                }
-                other => out.push(other),
-            }
-        }
-        *page = out;
-    }
-}
-
-/// The colours and line width in force (`None`: the PDF's initial value).
-#[derive(Clone, Default)]
-struct Paint {
-    fill: Option<printpdf::Color>,
-    stroke: Option<printpdf::Color>,
-    width: Option<Pt>,
-}
-
 /// Stroke width of synthetic bold, in em: the fallback font has one
 /// weight, so bold text set in it is filled and stroked in its own colour.
 const SYNTHETIC_BOLD_EM: f32 = 0.035;
 
-/// Appends one text run as runs per subset, each after its `Tf`. A bold
-/// run's glyphs in the fallback font (which has one weight) are set in
-/// synthetic bold: filled and outlined in the fill colour.
-fn split_run(
-    out: &mut Vec<Op>,
-    items: Vec<TextItem>,
+/// Shows one glyph run (glyph ids of the face) as runs per subset, each
+/// after its `Tf`, with the subsets' glyph ids: a run mixing words and data
+/// glyphs switches fonts in the middle (positions are unchanged, as both
+/// subsets have the face's advances). A bold run's glyphs in the fallback
+/// font (which has one weight) are set in synthetic bold: filled and
+/// outlined in the fill colour.
+fn show_run(
+    enc: &mut Encoder<'_>,
+    glyphs: Vec<Glyph>,
     s: &FaceSubsets,
-    size: Pt,
+    size: f32,
     fonts: &Fonts,
-    paint: &Paint,
+    colour: Rgb,
 ) {
-    let emboldened = s.weight == Weight::Bold;
-    let set = |out: &mut Vec<Op>, target: Target| {
-        let id = match (target, fonts.fallback().and_then(Fallback::get)) {
-            (Target::Fallback, Some(loaded)) => loaded.face.id(),
-            (Target::Data, _) => fonts.data_font_id(s.weight),
-            _ => fonts.font_id(s.weight),
-        };
-        out.push(Op::SetFont {
-            font: PdfFontHandle::External(id.clone()),
-            size,
-        });
-    };
-    let mut run: Vec<TextItem> = Vec::new();
-    let mut in_data: Option<Target> = None;
-    let flush = |out: &mut Vec<Op>, run: &mut Vec<TextItem>, target: Option<Target>| {
+    let fallback_loaded = fonts.fallback().and_then(Fallback::get).is_some();
+    let mut run: Vec<Glyph> = Vec::with_capacity(glyphs.len());
+    let mut target: Option<Target> = None;
+    let flush = |enc: &mut Encoder<'_>, run: &mut Vec<Glyph>, target: Option<Target>| {
         if run.is_empty() {
             return;
         }
         let target = target.unwrap_or(Target::Words);
-        set(out, target);
-        let bold = emboldened && target == Target::Fallback;
+        enc.font(
+            match target {
+                Target::Fallback if fallback_loaded => FALLBACK_RESOURCE,
+                Target::Data => font_resource(s.weight, true),
+                _ => font_resource(s.weight, false),
+            },
+            size,
+        );
+        let bold = s.weight == Weight::Bold && target == Target::Fallback;
+        let before = enc.stroke_asked();
         if bold {
-            text_stroke(
-                out,
-                TextRenderingMode::FillStroke,
-                paint.fill.clone(),
-                Pt(r2(size.0 * SYNTHETIC_BOLD_EM)),
-            );
+            text_stroke(enc, FILL_STROKE, colour, r2(size * SYNTHETIC_BOLD_EM));
         }
-        out.push(Op::ShowText {
-            items: std::mem::take(run),
-        });
+        enc.show(run);
+        run.clear();
         if bold {
             // Back to what the content around the run expects.
+            let black = Rgb(0.0, 0.0, 0.0);
             text_stroke(
-                out,
-                TextRenderingMode::Fill,
-                paint.stroke.clone(),
-                paint.width.unwrap_or(Pt(1.0)),
+                enc,
+                FILL,
+                before.0.unwrap_or(black),
+                before.1.unwrap_or(1.0),
             );
         }
     };
-    for item in items {
-        match item {
-            TextItem::GlyphIds(glyphs) => {
-                let mut part: Vec<Codepoint> = Vec::with_capacity(glyphs.len());
-                for mut g in glyphs {
-                    let (data, gid) = s.locate(g.gid);
-                    if in_data.is_some_and(|d| d != data) {
-                        if !part.is_empty() {
-                            run.push(TextItem::GlyphIds(std::mem::take(&mut part)));
-                        }
-                        flush(out, &mut run, in_data);
-                    }
-                    in_data = Some(data);
-                    g.gid = gid;
-                    // The text lives in the font's /ToUnicode map.
-                    g.cid = None;
-                    part.push(g);
-                }
-                if !part.is_empty() {
-                    run.push(TextItem::GlyphIds(part));
-                }
-            }
-            other => run.push(other),
+    for mut g in glyphs {
+        let (t, gid) = s.locate(g.gid);
+        if target.is_some_and(|d| d != t) {
+            flush(enc, &mut run, target);
         }
+        target = Some(t);
+        g.gid = gid;
+        run.push(g);
     }
-    flush(out, &mut run, in_data);
+    flush(enc, &mut run, target);
 }
 
 /// Adds the objects of one embedded font and returns the Type0 font's id.
@@ -1513,12 +1171,10 @@ fn write_level(
     (total, own.first().copied(), own.last().copied())
 }
 
-/// Text rendering mode with the outline colour (black when unset) and width
-/// it strokes with: synthetic bold sets it around a run, then restores it.
-fn text_stroke(out: &mut Vec<Op>, mode: TextRenderingMode, col: Option<printpdf::Color>, pt: Pt) {
-    out.push(Op::SetTextRenderingMode { mode });
-    out.push(Op::SetOutlineColor {
-        col: col.unwrap_or_else(|| rgb(0.0, 0.0, 0.0)),
-    });
-    out.push(Op::SetOutlineThickness { pt });
+/// Text rendering mode with the outline colour and width it strokes
+/// with: synthetic bold sets it around a run, then restores it.
+fn text_stroke(enc: &mut Encoder<'_>, mode: i64, colour: Rgb, width: f32) {
+    enc.render_mode(mode);
+    enc.stroke(colour);
+    enc.line_width(width);
 }
