@@ -455,13 +455,25 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
             !missing || allowed,
             || format!("step {step} row {} shows {:?}", r.id, r.display),
         );
+        // On another carrier's line the ID and v6 rows do not concern the
+        // clinic; while the carrier is unknown the line may be NTT, so they
+        // stay, every word of them conditional (「NTTの回線なら…」).
+        let unknown = CARRIERS[c.carrier] == "unknown";
+        let conditional = |t: &str| t.is_empty() || t.contains("NTTの回線");
         if !c.ntt() && (r.id.starts_with("customer_id") || r.id == "v6_option") {
             a.promise(
                 c,
                 "no-missing-mark-on-optional-or-not-applicable",
-                matches!(r.shown, Shown::NotApplicable { .. })
-                    && r.callout.is_none()
-                    && r.help.is_empty(),
+                if unknown {
+                    matches!(&r.shown, Shown::Blank { text } | Shown::NotApplicable { text }
+                        if conditional(text))
+                        && r.callout.as_ref().is_none_or(|k| conditional(&k.text))
+                        && conditional(&r.help.plain_text())
+                } else {
+                    matches!(r.shown, Shown::NotApplicable { .. })
+                        && r.callout.is_none()
+                        && r.help.is_empty()
+                },
                 || {
                     format!(
                         "step {step} row {} on a non-NTT line shows {:?}",

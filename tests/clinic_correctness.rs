@@ -250,12 +250,23 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
             docs.having(wrong)
         );
     }
-    // What it is told instead: the customer ID only on an NTT line, and to ask.
-    assert!(docs.html.contains("NTTの回線のときだけ入力します"));
-    assert!(docs.pdf.contains("NTTの回線のときだけ入力します"));
-    assert!(
-        docs.html
-            .contains("この医療機関の回線は「不明（回線事業者に確認中）」です")
+    // What it is told instead: the customer ID and the v6 option only on an
+    // NTT line — and its sheet lists them so (it left them out, although the
+    // line may well be NTT and then they must be filled in).
+    for row in [
+        "1-3お客さまID（数字）NTTの回線なら、開通のご案内に載っている数字を入力",
+        "1-3フレッツ・v6オプション契約の確認NTTの回線なら、契約済みか（近日中に申し込むか）を確かめてからチェック",
+        "1-3お客さまIDNTTの回線なら開通のご案内を元に入力",
+    ] {
+        assert!(docs.sheet.contains(row), "sheet: {row}");
+    }
+    assert_eq!(
+        docs.having("NTTの回線なら、開通のご案内に載っている数字を入力"),
+        ["html", "sheet"]
+    );
+    assert_eq!(
+        docs.having("NTTの回線なら開通のご案内を元に入力"),
+        ["html", "pdf", "sheet"]
     );
     assert_eq!(
         docs.having("回線事業者を確かめてから回線種別を選んでください"),
@@ -789,5 +800,97 @@ fn an_e_mail_address_in_a_table_breaks_at_a_separator_never_inside_a_word() {
     let text = poppler("pdftotext", &["-layout", guide.to_str().unwrap(), "-"]);
     for line in text.lines().filter(|l| l.contains("temmabashi")) {
         assert!(line.contains("temmabashi-dental.example.jp"), "{line}");
+    }
+}
+
+#[test]
+fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
+    // 端末なし医院: no terminal, so no certificate part in its handout; yet its
+    // finding pointed at 「手順 2-2」, its checklist asked for 「端末の名称（）」
+    // and its schedule promised a notice nobody applied for.
+    let text = TEN.replace(
+        "terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,\n  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]",
+        "terminals: []",
+    );
+    assert!(text.contains("terminals: []"));
+    let (o, dir) = build_clinics(&[("none.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    assert_eq!(
+        docs.having("端末が登録されていません"),
+        ["html", "pdf", "sheet"]
+    );
+    for wrong in [
+        "手順2-2",
+        "端末の名称（）",
+        "電子証明書発行通知書が届く見込み",
+    ] {
+        assert!(
+            docs.having(wrong).is_empty(),
+            "«{wrong}» in {:?}",
+            docs.having(wrong)
+        );
+    }
+    assert_eq!(
+        docs.having("この手順書には電子証明書の発行申請（手順 2）を載せていません"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn a_failed_clinic_has_no_notices_on_the_dashboard() {
+    // 那覇みなと医院 got no guide, yet its dashboard row listed a routine
+    // fee notice (「定型のお知らせ1件」) as if it had one.
+    let dash = read(&built().join("clinics/index.html"));
+    let row = dash
+        .split("<tr")
+        .find(|r| r.contains("4710100506"))
+        .expect("the failed clinic's row");
+    assert!(row.contains("class=\"failed\""), "{row}");
+    assert!(!row.contains("routine"), "{row}");
+    // A clinic with a guide keeps its routine notes.
+    let ok = dash
+        .split("<tr")
+        .find(|r| r.contains("2730100233"))
+        .expect("天満橋's row");
+    assert!(ok.contains("routine-notes"), "{ok}");
+}
+
+#[test]
+fn a_character_no_font_has_is_reported_once_under_its_data_field() {
+    // 受付𓀀パソコン: the same character was reported three times, under
+    // `terminals`, `each.item` and `terminal_name` (a derived fact and a row
+    // id the vendor's data does not have).
+    let text = TEN.replace("診察室1パソコン", "受付𓀀パソコン");
+    let (o, _dir) = build_clinics(&[("glyph.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("U+13000") && l.contains("フォントがありません"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{said}");
+    assert!(lines[0].contains("（項目 terminals）"), "{}", lines[0]);
+}
+
+#[test]
+fn four_terminals_fit_eight_pages() {
+    // 神田すずらん薬局 (4 terminals): each later terminal's steps were headings
+    // with their own gaps; the contacts spilled onto a 9th page. Later
+    // terminals are now a compact list (number and title in bold, the text
+    // with it), nothing left out.
+    let guide = built().join("clinics/1342000115/guide.pdf");
+    let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
+    assert!(info.contains("Pages:           8"), "{info}");
+    let docs = Docs::of("1342000115");
+    for t in [
+        "2-3 4台目（在宅用ノートパソコン）: 確認のダイアログで「OK」をクリックする",
+        "画面は1台目（受付パソコン）の手順 2-2 の図と同じです（図は省略）。",
+    ] {
+        assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
     }
 }

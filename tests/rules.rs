@@ -86,6 +86,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2027-01-11",
     ),
     (
+        "application-date-past",
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-11-01",
+    ),
+    (
         "no-terminal",
         "terminals: [オンライン資格確認パソコン]\n",
         "",
@@ -475,4 +480,23 @@ fn a_start_month_is_compared_with_the_month_of_the_application() {
         1,
     );
     assert!(!fired(&text).contains("start-month-past"));
+}
+
+#[test]
+fn a_past_application_date_is_not_used_for_the_schedule() {
+    // Applying on 2026-11-01 (before today, 2026-11-24): the schedule showed
+    // the notice arriving 2026-11-08, in the past, with nothing said.
+    let text = BASE.replacen(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-11-01",
+        1,
+    );
+    let g = guide_of(&text);
+    let notice = g.manuals[0]
+        .dates
+        .iter()
+        .find(|d| d.label == "電子証明書発行通知書が届く見込み")
+        .expect("notice date");
+    assert_eq!(notice.iso, "2026-12-01");
+    assert!(g.findings.iter().any(|f| f.rule == "application-date-past"));
 }

@@ -314,11 +314,9 @@ fn the_site_shows_every_variant_with_its_condition() {
     ));
     assert!(usage.contains("それ以外の場合: 回線事業者に確認してから選択"));
     // applies / not_applicable: the row's value and what it says otherwise.
-    assert!(
-        usage.contains(
-            "NTT東日本・西日本・光コラボの回線ではない場合: NTTの回線のときだけ入力します"
-        )
-    );
+    assert!(usage.contains(
+        "NTT東日本・西日本・光コラボの回線ではない場合: NTTの回線のときだけ表示されます"
+    ));
     // A conditional checklist item and its cased text.
     assert!(home.contains("表示条件: NTT東日本・西日本・光コラボの回線の場合"));
     assert!(home.contains("【〈回線事業者〉が「光コラボレーション"));

@@ -158,11 +158,26 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         );
     }
     let facts = &facts;
-    let manuals = content
+    let manuals: Vec<GuideManual> = content
         .manuals
         .iter()
         .map(|m| eval_manual(m, ev, facts, &findings, &corrections))
         .collect();
+    // A finding names its step only where this guide shows that step (with
+    // no terminal, no certificate step is shown: 「（手順 2-2）」 pointed at
+    // nothing).
+    for f in &mut findings {
+        let shown = f.step_key.as_deref().is_none_or(|k| {
+            manuals
+                .iter()
+                .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
+                .any(|s| s.key == k)
+        });
+        if !shown {
+            f.step_number = None;
+            f.step_key = None;
+        }
+    }
     let text = |p: &str| match ev.generic {
         Some(_) => content.strings.get("generic_clinic").to_string(),
         None => facts.get(p).map(|f| f.display.clone()).unwrap_or_default(),

@@ -166,7 +166,19 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                 bookmark: true,
             });
             b.extend(rich(&part.intro));
-            for s in &part.steps {
+            let mut steps = part.steps.iter().peekable();
+            while let Some(s) = steps.next() {
+                // Later repetitions' steps that say nothing beyond their
+                // title (a dialog's OK, the 申請 button) are one list, not a
+                // heading each: later terminals stay compact.
+                if title_only(s) {
+                    let mut lines = vec![Span::bold(format!("{} {}", s.number, s.title))];
+                    while let Some(next) = steps.next_if(|n| title_only(n)) {
+                        lines.push(Span::bold(format!("\n{} {}", next.number, next.title)));
+                    }
+                    b.push(Block::Paragraph(lines));
+                    continue;
+                }
                 step(&mut b, s, pictures, t);
             }
             b.extend(rich(&part.outro));
@@ -274,31 +286,49 @@ fn col(header: &str, width: f32) -> Column {
     }
 }
 
+/// A later repetition shown in brief with nothing but its title: the same
+/// text as the first time, no picture left out (a screen put in words), no
+/// finding, no note.
+fn title_only(s: &GuideStep) -> bool {
+    s.brief_of.as_ref().is_some_and(|f| f.same_text)
+        && s.screen.as_ref().is_none_or(in_words)
+        && s.findings.is_empty()
+        && s.notes.is_empty()
+}
+
 fn step(
     b: &mut Vec<Block>,
     s: &GuideStep,
     pictures: &BTreeMap<String, Arc<dyn Drawable>>,
     t: &Strings,
 ) {
-    // A later repetition in brief: number and title with where its picture
-    // is, then its text if it differs from the first's; no picture, no table.
+    // A later repetition in brief: number and title in bold with where its
+    // picture is (one paragraph, not a heading: later terminals stay
+    // compact), then its text if it differs from the first's; no picture,
+    // no table.
     if let Some(first) = &s.brief_of {
-        b.push(Block::Heading {
-            level: 3,
-            number: Some(s.number.clone()),
-            text: s.title.clone(),
-            bookmark: false,
-        });
+        let mut lines = vec![Span::bold(format!("{} {}", s.number, s.title))];
         // Only a picture is left out; a screen put in words has none.
         if s.screen.as_ref().is_some_and(|sc| !in_words(sc)) {
-            b.push(Block::Paragraph(vec![Span::small(t.fill(
+            lines.push(Span::normal("\n"));
+            lines.push(Span::small(t.fill(
                 "brief_same_screen",
                 &[("label", &first.label), ("step", &first.number)],
-            ))]));
+            )));
         }
-        if !first.same_text {
-            b.extend(rich(&s.body));
+        // Its text's first paragraph goes with the title (never split from it).
+        let mut body = if first.same_text {
+            Vec::new()
+        } else {
+            rich(&s.body)
+        };
+        if let Some(Block::Paragraph(spans)) = body.first_mut() {
+            lines.push(Span::normal("\n"));
+            lines.append(spans);
+            body.remove(0);
         }
+        b.push(Block::Paragraph(lines));
+        b.extend(body);
         if let Some(r) = finding_references(&s.findings, t) {
             b.push(r);
         }
@@ -437,12 +467,16 @@ fn shown_in_table(r: &GuideRow) -> bool {
 }
 
 /// Why a radio group, select or checkbox does not concern the clinic.
+/// The same for a choice left empty with words (`unsettled:` while the
+/// clinic's value is not known yet, `if_empty:`): the picture selects
+/// nothing and cannot say why.
 fn not_applicable_choice(r: &GuideRow) -> Option<&str> {
+    use crate::eval::guide::Shown;
     match (&r.shown, &r.control) {
         (
-            crate::eval::guide::Shown::NotApplicable { text },
+            Shown::NotApplicable { text } | Shown::Blank { text },
             Control::Radio { .. } | Control::Select { .. } | Control::Checkbox { .. },
-        ) => Some(text),
+        ) if !text.is_empty() => Some(text),
         _ => None,
     }
 }
@@ -458,7 +492,10 @@ fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     if r.correction.is_some() {
         note.push(Span::bold(t.get("corrected").to_string()));
     }
-    if let Some(why) = not_applicable_choice(r) {
+    // (Not twice when the callout says the same.)
+    if let Some(why) = not_applicable_choice(r)
+        && r.callout.as_ref().is_none_or(|c| c.text != why)
+    {
         note.push(Span::bold(why.to_string()));
     }
     if let Some(c) = &r.callout

@@ -117,9 +117,11 @@ pub(crate) struct Warnings {
 impl Warnings {
     /// Reports a character the font cannot show.
     pub fn missing(&mut self, origin: Option<&str>, c: char, replacement: char) {
-        // The same character without an origin (a running head repeating
-        // a value) adds nothing to a report that names its field.
-        if origin.is_none() && self.seen.iter().any(|(_, seen)| *seen == c) {
+        // The same character again (a running head repeating a value, the
+        // same value under a step's row id or a derived fact such as
+        // `each.item`) adds nothing to the report that named its field first
+        // (the registration table's data field).
+        if self.seen.iter().any(|(_, seen)| *seen == c) {
             return;
         }
         if self.seen.insert((origin.map(str::to_owned), c)) {

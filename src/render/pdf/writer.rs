@@ -17,9 +17,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use pdf_writer::types::{
-    ActionType, AnnotationType, CidFontType, FontFlags, PageMode, StructRole, SystemInfo,
-};
+use pdf_writer::types::{ActionType, AnnotationType, CidFontType, FontFlags, PageMode, SystemInfo};
 use pdf_writer::writers::ColorSpace;
 use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Filter, Finish, Name, Rect as PdfRect, Ref, Str, TextStr};
@@ -791,21 +789,13 @@ pub(crate) fn write(
     } else {
         doc.lang.trim()
     };
-    let tree = structure_tree(&mut pdf, &mut ids, nodes, &page_mcids, &page_ids);
+    let tree = super::structure::write(&mut pdf, &mut || ids.next(), nodes, &page_mcids, &page_ids);
     {
         let mut catalog = pdf.indirect(catalog_id).start::<Catalog>();
         catalog.pages(pages_id).lang(TextStr(lang));
         catalog.viewer_preferences().display_doc_title(true);
         catalog.mark_info().marked(true);
-        {
-            let mut root = catalog.struct_tree_root();
-            root.child(tree.document);
-            let mut parents = root.parent_tree();
-            let mut nums = parents.nums();
-            for (page, elems) in tree.parents.iter().enumerate() {
-                nums.insert(page as i32, *elems);
-            }
-        }
+        catalog.pair(Name(b"StructTreeRoot"), tree);
         match outline {
             Some(id) => {
                 catalog.outlines(id).page_mode(PageMode::UseOutlines);
@@ -825,89 +815,6 @@ pub(crate) fn write(
         info.creator(TextStr("tebiki")).producer(TextStr("tebiki"));
     }
     Ok(pdf.finish(catalog_id, info_id, ids.next()))
-}
-
-/// The written structure tree.
-struct Written {
-    /// The `/Document` element.
-    document: Ref,
-    /// Per page: the id of its `/ParentTree` array.
-    parents: Vec<Ref>,
-}
-
-/// Writes the structure elements (in reading order under one `/Document`)
-/// and, per page, the array of elements by marked-content id.
-fn structure_tree(
-    pdf: &mut PdfFile,
-    ids: &mut Ids,
-    nodes: &[Node],
-    page_mcids: &[Vec<u32>],
-    page_ids: &[Ref],
-) -> Written {
-    let document = ids.next();
-    let refs: Vec<Ref> = nodes.iter().map(|_| ids.next()).collect();
-    let node_ref = |tag: u32| {
-        usize::try_from(tag)
-            .ok()
-            .and_then(|t| t.checked_sub(1))
-            .and_then(|i| refs.get(i))
-            .copied()
-    };
-    // Marked content of each element, (page, mcid), in reading order.
-    let mut content: Vec<Vec<(usize, i32)>> = vec![Vec::new(); nodes.len()];
-    for (page, mcids) in page_mcids.iter().enumerate() {
-        for (mcid, &tag) in mcids.iter().enumerate() {
-            if let Some(list) = usize::try_from(tag)
-                .ok()
-                .and_then(|t| t.checked_sub(1))
-                .and_then(|i| content.get_mut(i))
-            {
-                list.push((page, mcid as i32));
-            }
-        }
-    }
-    let mut children: Vec<Vec<Ref>> = vec![Vec::new(); nodes.len() + 1];
-    for (i, n) in nodes.iter().enumerate() {
-        children[n.parent as usize].push(refs[i]);
-    }
-    {
-        let mut doc = pdf.struct_element(document);
-        doc.kind(StructRole::Document).parent(document);
-        doc.children().items(children[0].iter().copied());
-    }
-    for (i, n) in nodes.iter().enumerate() {
-        let mut e = pdf.struct_element(refs[i]);
-        e.kind(n.role.pdf())
-            .parent(node_ref(n.parent).unwrap_or(document));
-        if let Some(alt) = &n.alt {
-            e.alt(TextStr(alt));
-        }
-        let mut kids = e.children();
-        for &(page, mcid) in &content[i] {
-            match page_ids.get(page) {
-                Some(&p) => {
-                    kids.marked_content_ref().marked_content_id(mcid).page(p);
-                }
-                None => {
-                    kids.marked_content_id(mcid);
-                }
-            }
-        }
-        for c in &children[i + 1] {
-            kids.struct_element(*c);
-        }
-    }
-    let parents = page_mcids
-        .iter()
-        .map(|mcids| {
-            let id = ids.next();
-            pdf.indirect(id)
-                .array()
-                .items(mcids.iter().map(|&t| node_ref(t).unwrap_or(document)));
-            id
-        })
-        .collect();
-    Written { document, parents }
 }
 
 /// A number to 1/10000.
