@@ -60,33 +60,93 @@ fn shared(var: &str, rel: &str) -> PathBuf {
         .unwrap_or_else(|| root.join("../shared/bench").join(rel))
 }
 
-/// Typst's median ms per document from its bench script, if it can run.
-fn typst_ms() -> Option<f64> {
+/// Typst per document, measured by its own bench script in this sitting.
+struct Typst {
+    /// Median wall time per document as `run.py` prints it (ms).
+    wall_ms: f64,
+    /// CPU time (user + sys, every thread of the Python process) per
+    /// document (ms): the difference between a run of `CPU_LONG` and one of
+    /// `CPU_SHORT` documents, over the difference in documents, so Python's
+    /// start, the import, font loading and the first (cold) compile cancel
+    /// out. The median of `CPU_REPEATS` such pairs.
+    cpu_ms: Option<f64>,
+}
+
+const CPU_SHORT: usize = 10;
+const CPU_LONG: usize = 70;
+const CPU_REPEATS: usize = 3;
+
+/// Runs `run.py N` unchanged inside a Python that then prints its own
+/// `resource.getrusage(RUSAGE_SELF)` user + sys seconds on the last line.
+fn run_typst(dir: &Path, n: usize) -> Result<(String, Option<f64>), String> {
+    const WRAP: &str = "import resource, runpy, sys\n\
+        sys.argv = ['run.py', sys.argv[1]]\n\
+        runpy.run_path('run.py', run_name='__main__')\n\
+        r = resource.getrusage(resource.RUSAGE_SELF)\n\
+        print(f'cpu_s={r.ru_utime + r.ru_stime:.6f}')\n";
+    let o = Command::new("python3")
+        .args(["-c", WRAP, &n.to_string()])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string());
+    }
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let cpu = out
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("cpu_s="))
+        .and_then(|v| v.parse().ok());
+    Ok((out, cpu))
+}
+
+/// Typst's wall and CPU time per document, if its bench script can run.
+fn typst() -> Option<Typst> {
     let dir = shared("TEBIKI_TYPST_DIR", "typst");
     if !dir.join("run.py").is_file() {
         println!("typst: no {}/run.py; skipped", dir.display());
         return None;
     }
-    let o = Command::new("python3")
-        .args(["run.py", "60"])
-        .current_dir(&dir)
-        .output()
-        .ok()?;
-    let out = String::from_utf8_lossy(&o.stdout);
-    if !o.status.success() {
-        println!(
-            "typst: not run ({}); `pip install typst` to compare",
-            String::from_utf8_lossy(&o.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
-        );
-        return None;
-    }
-    println!("typst: {}", out.trim());
-    out.split_whitespace()
+    let (out, _) = match run_typst(&dir, 60) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("typst: not run ({e}); `pip install typst` to compare");
+            return None;
+        }
+    };
+    let line = out.lines().find(|l| l.starts_with("typst")).unwrap_or("");
+    println!("typst: {line}");
+    let wall_ms = line
+        .split_whitespace()
         .find_map(|w| w.strip_prefix("median="))
-        .and_then(|m| m.trim_end_matches("ms/doc").parse().ok())
+        .and_then(|m| m.trim_end_matches("ms/doc").parse().ok())?;
+    let mut per_doc: Vec<f64> = (0..CPU_REPEATS)
+        .filter_map(|_| {
+            let short = run_typst(&dir, CPU_SHORT).ok()?.1?;
+            let long = run_typst(&dir, CPU_LONG).ok()?.1?;
+            Some((long - short) * 1000.0 / (CPU_LONG - CPU_SHORT) as f64)
+        })
+        .collect();
+    per_doc.sort_by(f64::total_cmp);
+    let cpu_ms = per_doc.get(per_doc.len() / 2).copied();
+    if let Some(c) = cpu_ms {
+        println!(
+            "typst: {c:.1} ms CPU per document (user + sys of its process, runs of {CPU_LONG} minus {CPU_SHORT} documents, median of {})",
+            per_doc.len()
+        );
+    }
+    Some(Typst { wall_ms, cpu_ms })
+}
+
+/// The machine's load average as `uptime` prints it (the sitting's context).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
 }
 
 fn main() {
@@ -175,17 +235,28 @@ fn main() {
     };
     let mut per: Vec<Duration> = Vec::with_capacity(list.len());
     let mut wall: Vec<Duration> = Vec::with_capacity(list.len());
+    let mut sheets: Vec<Duration> = Vec::with_capacity(list.len());
     let mut bytes = 0usize;
+    // As in a build: pictures more than one clinic shows are laid out once
+    // (nothing of a clinic's own values is reused).
+    let cache = tebiki::render::pictures::PictureCache::default();
     for c in &list {
         let (t0, w0) = (thread_cpu(), Instant::now());
         let guide = eval::evaluate(&content, c, today);
-        let p = tebiki::render::pictures::Pictures::new(&guide, &fonts);
+        let p = tebiki::render::pictures::Pictures::cached(&guide, &fonts, &cache);
         let page = html.guide(&guide, &p.svg()).expect("html");
         let pdf = handout::render(&guide, &fonts, &p.pdf()).expect("pdf");
         bytes += page.len() + pdf.bytes.len();
         wall.push(w0.elapsed());
-        if let (Some(a), Some(b)) = (t0, thread_cpu()) {
+        let t1 = thread_cpu();
+        if let (Some(a), Some(b)) = (t0, t1) {
             per.push(b - a);
+        }
+        // The one-page sheet a build also writes (not in the comparison).
+        let sheet = tebiki::render::sheet::render(&guide, &fonts).expect("sheet");
+        bytes += sheet.bytes.len();
+        if let (Some(a), Some(b)) = (t1, thread_cpu()) {
+            sheets.push(b - a);
         }
     }
     std::hint::black_box(bytes);
@@ -197,15 +268,31 @@ fn main() {
         "per clinic, evaluate + HTML + PDF, {} different clinics, one thread: mean {} CPU, median {} wall",
         list.len(),
         cpu.map_or("?".into(), ms),
-        ms(median(wall))
+        ms(median(wall.clone()))
     );
-    if let (Some(typst), Some(cpu)) = (typst_ms(), cpu) {
-        let ours = cpu.as_secs_f64() * 1000.0;
+    if sheets.len() == list.len() && !sheets.is_empty() {
         println!(
-            "side by side: tebiki {ours:.2} ms per clinic (HTML + PDF) vs Typst {typst:.1} ms per document: {:.1}x faster (target: 5x)",
-            typst / ours
+            "  plus the sheet (sheet.pdf), per clinic: mean {} CPU",
+            ms(sheets.iter().sum::<Duration>() / sheets.len() as u32)
         );
     }
+    println!("load average before Typst: {}", load_average());
+    if let (Some(t), Some(cpu)) = (typst(), cpu) {
+        let ours = cpu.as_secs_f64() * 1000.0;
+        let wall_ours = median(wall).as_secs_f64() * 1000.0;
+        if let Some(tc) = t.cpu_ms {
+            println!(
+                "side by side, CPU: tebiki {ours:.2} ms per clinic (HTML + PDF) vs Typst {tc:.1} ms per document: {:.1}x (target: 5x)",
+                tc / ours
+            );
+        }
+        println!(
+            "side by side, wall (depends on load): tebiki median {wall_ours:.2} ms vs Typst median {:.1} ms: {:.1}x",
+            t.wall_ms,
+            t.wall_ms / wall_ours
+        );
+    }
+    println!("load average after Typst: {}", load_average());
 
     // A region's batch: 240 clinics (the samples repeated under new keys),
     // end to end into a fresh folder each time (an unchanged rebuild would

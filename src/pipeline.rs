@@ -336,6 +336,8 @@ struct ClinicResult {
 struct Renderers {
     html: HtmlRenderer,
     fonts: crate::render::pdf::Fonts,
+    /// Pictures laid out in this build that more than one clinic shows.
+    pictures: crate::render::pictures::PictureCache,
 }
 
 /// Shared state of the workers.
@@ -374,6 +376,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let renderers = Renderers {
         html: HtmlRenderer::new(&theme)?.with_branding(cfg.branding.clone()),
         fonts: theme.pdf_fonts()?.with_fallback(&cfg.fallback_font),
+        pictures: Default::default(),
     };
     let out = OutDir::open(&cfg.out)?;
     let mut report = BuildReport {
@@ -1213,7 +1216,8 @@ fn write_clinic(
     guide: &Guide,
     key: &str,
 ) -> Result<(Vec<FileEntry>, Vec<String>, usize)> {
-    let pictures = crate::render::pictures::Pictures::new(guide, &ctx.renderers.fonts);
+    let r = ctx.renderers;
+    let pictures = crate::render::pictures::Pictures::cached(guide, &r.fonts, &r.pictures);
     let page = ctx.renderers.html.guide(guide, &pictures.svg())?;
     let pdf = crate::render::handout::render(guide, &ctx.renderers.fonts, &pictures.pdf())
         .map_err(|e| Error::Pdf(e.to_string()))?;

@@ -9,8 +9,9 @@ use super::frame::Frame;
 use super::pdf::{self, Drawable, FramePlacement};
 use crate::eval::guide::Guide;
 use crate::scene::{self, SceneOptions};
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 /// Key of a step's screenshot picture (its screen picture is keyed by the
 /// step's `manual/step` key).
@@ -30,15 +31,153 @@ pub fn options() -> SceneOptions {
 
 /// The pictures of every step that has a screen, by step id.
 pub struct Pictures {
-    frames: BTreeMap<String, (Arc<Frame>, String)>,
+    frames: BTreeMap<String, Laid>,
+}
+
+/// One picture: its frame, its text alternative and, when it came from a
+/// [`PictureCache`], its SVG already written.
+struct Laid {
+    frame: Arc<Frame>,
+    alt: String,
+    svg: Option<Arc<str>>,
+    /// Taken from the cache (not laid out for this guide).
+    reused: bool,
+}
+
+/// Pictures already laid out in one build, by everything they are drawn
+/// from: most screens show no clinic value (every clinic's 1-2 picture is
+/// the same picture), so laying them out and writing their SVG once per
+/// build instead of once per clinic changes no byte of any output.
+///
+/// The key is the evaluated screen as JSON (every value a picture draws)
+/// with the picture's text alternative; a screenshot adds the address and
+/// length of its image, which the build's content holds unchanged for the
+/// cache's whole life. The options and fonts are not in the key: a cache
+/// belongs to one build (one content, theme and set of fonts) and must not
+/// outlive it.
+///
+/// Like the font subset cache, a picture is kept only when it comes a
+/// second time (a picture showing one clinic's values never does), within
+/// [`PICTURES_KEPT`] pictures and [`PICTURE_BYTES`] bytes.
+#[derive(Default)]
+pub struct PictureCache {
+    inner: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// Kept pictures by the hash of their key.
+    map: HashMap<u64, Vec<KeptPicture>>,
+    count: usize,
+    bytes: usize,
+    /// Hashes of keys laid out once and not kept.
+    seen: HashSet<u64>,
+}
+
+/// A kept picture: its key, frame and SVG.
+type KeptPicture = (Box<[u8]>, Arc<Frame>, Arc<str>);
+
+/// Most pictures a [`PictureCache`] keeps.
+pub const PICTURES_KEPT: usize = 512;
+/// Most bytes (keys and SVG) a [`PictureCache`] keeps.
+pub const PICTURE_BYTES: usize = 24 << 20;
+/// Hashes remembered as seen once before the memory is cleared.
+const SEEN_MAX: usize = 1 << 16;
+
+impl PictureCache {
+    /// The picture for `key`, laid out by `lay` unless kept.
+    fn get(
+        &self,
+        key: Vec<u8>,
+        alt: &str,
+        lay: impl FnOnce() -> Frame,
+    ) -> (Arc<Frame>, Option<Arc<str>>, bool) {
+        let hash = {
+            let mut h = std::hash::DefaultHasher::new();
+            key.hash(&mut h);
+            h.finish()
+        };
+        let lock = || self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(list) = lock().map.get(&hash)
+            && let Some((_, frame, svg)) = list.iter().find(|(k, ..)| **k == *key)
+        {
+            return (frame.clone(), Some(svg.clone()), true);
+        }
+        let frame = Arc::new(lay());
+        let mut kept = lock();
+        if !kept.seen.remove(&hash) {
+            if kept.seen.len() >= SEEN_MAX {
+                kept.seen.clear();
+            }
+            kept.seen.insert(hash);
+            return (frame, None, false);
+        }
+        let svg: Arc<str> = super::svg::to_svg(&frame, alt).into();
+        let weight = key.len() + svg.len();
+        if kept.count < PICTURES_KEPT && kept.bytes + weight <= PICTURE_BYTES {
+            kept.count += 1;
+            kept.bytes += weight;
+            kept.map.entry(hash).or_default().push((
+                key.into_boxed_slice(),
+                frame.clone(),
+                svg.clone(),
+            ));
+        }
+        (frame, Some(svg), false)
+    }
+}
+
+/// What a picture is drawn from, as bytes: its kind, the evaluated screen
+/// (or screenshot and the identity of its image) and its text alternative.
+fn picture_key(
+    kind: u8,
+    drawn: &impl serde::Serialize,
+    image: Option<&Arc<Vec<u8>>>,
+    alt: &str,
+) -> Option<Vec<u8>> {
+    let mut key = vec![kind];
+    serde_json::to_writer(&mut key, drawn).ok()?;
+    if let Some(png) = image {
+        key.extend_from_slice(&(Arc::as_ptr(png) as usize).to_le_bytes());
+        key.extend_from_slice(&png.len().to_le_bytes());
+    }
+    key.push(0);
+    key.extend_from_slice(alt.as_bytes());
+    Some(key)
 }
 
 impl Pictures {
     /// Lays out the pictures of `guide`, measuring text with `fonts` (the
     /// handout's faces and line breaking).
     pub fn new(guide: &Guide, fonts: &pdf::Fonts) -> Self {
-        let opts = options().worded(&guide.strings);
+        Self::laid_out(guide, fonts, None)
+    }
+
+    /// [`Pictures::new`], taking the pictures `cache` holds from it and
+    /// leaving those that come again in it (`cache` belongs to this build:
+    /// same content, theme and fonts).
+    pub fn cached(guide: &Guide, fonts: &pdf::Fonts, cache: &PictureCache) -> Self {
+        Self::laid_out(guide, fonts, Some(cache))
+    }
+
+    fn laid_out(guide: &Guide, fonts: &pdf::Fonts, cache: Option<&PictureCache>) -> Self {
+        let mut opts: Option<SceneOptions> = None;
         let mut frames = BTreeMap::new();
+        let mut lay = |key: Option<Vec<u8>>,
+                       alt: String,
+                       scene: &dyn Fn(&SceneOptions) -> Frame| {
+            let mut fresh = || scene(opts.get_or_insert_with(|| options().worded(&guide.strings)));
+            let (frame, svg, reused) = match (cache, key) {
+                (Some(cache), Some(key)) => cache.get(key, &alt, fresh),
+                _ => (Arc::new(fresh()), None, false),
+            };
+            Laid {
+                frame,
+                alt,
+                svg,
+                reused,
+            }
+        };
         for m in &guide.manuals {
             for p in &m.parts {
                 for s in &p.steps {
@@ -50,16 +189,23 @@ impl Pictures {
                                 ("alt", &scene::build::screen_alt(screen, &guide.strings)),
                             ],
                         );
-                        let scene = scene::build::screen_scene(screen, &opts, fonts);
-                        frames.insert(s.key.clone(), (Arc::new(scene.to_frame(fonts)), alt));
+                        let key = cache.and_then(|_| picture_key(b's', screen, None, &alt));
+                        let laid = lay(key, alt, &|o| {
+                            scene::build::screen_scene(screen, o, fonts).to_frame(fonts)
+                        });
+                        frames.insert(s.key.clone(), laid);
                     }
                     if let Some(shot) = &s.screenshot {
                         let alt = guide.strings.fill(
                             "picture_alt_shot",
                             &[("step", &s.number), ("alt", &shot.alt)],
                         );
-                        let scene = scene::build::screenshot_scene(shot, &opts, fonts);
-                        frames.insert(shot_key(&s.key), (Arc::new(scene.to_frame(fonts)), alt));
+                        let key =
+                            cache.and_then(|_| picture_key(b'i', shot, Some(&shot.png), &alt));
+                        let laid = lay(key, alt, &|o| {
+                            scene::build::screenshot_scene(shot, o, fonts).to_frame(fonts)
+                        });
+                        frames.insert(shot_key(&s.key), laid);
                     }
                 }
             }
@@ -67,11 +213,22 @@ impl Pictures {
         Self { frames }
     }
 
+    /// How many pictures came from the cache.
+    pub fn reused(&self) -> usize {
+        self.frames.values().filter(|l| l.reused).count()
+    }
+
     /// Inline SVG per step id, for the HTML guide.
     pub fn svg(&self) -> BTreeMap<String, String> {
         self.frames
             .iter()
-            .map(|(id, (frame, alt))| (id.clone(), super::svg::to_svg(frame, alt)))
+            .map(|(id, l)| {
+                let svg = match &l.svg {
+                    Some(s) => s.to_string(),
+                    None => super::svg::to_svg(&l.frame, &l.alt),
+                };
+                (id.clone(), svg)
+            })
             .collect()
     }
 
@@ -79,10 +236,10 @@ impl Pictures {
     pub fn pdf(&self) -> BTreeMap<String, Arc<dyn Drawable>> {
         self.frames
             .iter()
-            .map(|(id, (frame, alt))| {
+            .map(|(id, l)| {
                 let d: Arc<dyn Drawable> = Arc::new(Picture {
-                    frame: frame.clone(),
-                    alt: alt.clone(),
+                    frame: l.frame.clone(),
+                    alt: l.alt.clone(),
                 });
                 (id.clone(), d)
             })

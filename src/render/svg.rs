@@ -20,11 +20,35 @@ const FONT_FAMILY: &str = "\"BIZ UDGothic\",\"BIZ UDゴシック\",\"Noto Sans C
 pub use crate::render::rich_html::escape;
 
 /// A number with at most two decimals and no trailing zeros.
+///
+/// The same digits as `format!("{v:.2}")` trimmed, without the float
+/// formatter (a tenth of the time; pictures print thousands): an `f32` times
+/// 100 is exact in `f64`, and the formatter rounds exact ties to even.
 fn n(v: f32) -> String {
     let v = if v.is_finite() { v } else { 0.0 };
-    let s = format!("{:.2}", v);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
+    let hundredths = (f64::from(v) * 100.0).round_ties_even();
+    // Beyond i64 (not a coordinate any picture has): the formatter.
+    if hundredths.abs() >= 9.0e15 {
+        let s = format!("{:.2}", v);
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let t = hundredths as i64;
+    let mut s = String::with_capacity(12);
+    if t < 0 {
+        s.push('-');
+    }
+    let t = t.unsigned_abs();
+    let _ = write!(s, "{}", t / 100);
+    match t % 100 {
+        0 => {}
+        f if f % 10 == 0 => {
+            let _ = write!(s, ".{}", f / 10);
+        }
+        f => {
+            let _ = write!(s, ".{f:02}");
+        }
+    }
+    s
 }
 
 fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
@@ -233,6 +257,56 @@ fn items(out: &mut String, frame: &Frame) {
 
 #[cfg(test)]
 mod tests {
+    /// [`n`] prints what the float formatter printed (two decimals, ties to
+    /// even, trailing zeros and a negative zero dropped).
+    #[test]
+    fn numbers_print_as_the_float_formatter_did() {
+        let old = |v: f32| {
+            let s = format!("{:.2}", v);
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" {
+                "0".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        let mut vals: Vec<f32> = vec![
+            0.0,
+            -0.0,
+            0.004,
+            -0.004,
+            0.005,
+            -0.005,
+            0.015,
+            0.025,
+            0.125,
+            0.375,
+            1.005,
+            2.675,
+            10.0,
+            10.5,
+            -10.25,
+            99.995,
+            123456.78,
+            -0.001,
+            1e-9,
+            7.0e6,
+            f32::NAN,
+            f32::INFINITY,
+        ];
+        let mut x: u32 = 12345;
+        for _ in 0..200_000 {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            vals.push((x as f32 / u32::MAX as f32 - 0.5) * 4000.0);
+            vals.push((x % 400_000) as f32 / 400.0 - 500.0);
+            vals.push(f32::from_bits(x % 0x4b00_0000));
+        }
+        for v in vals {
+            let v2 = if v.is_finite() { v } else { 0.0 };
+            assert_eq!(super::n(v), old(v2), "{v:?}");
+        }
+    }
+
     use super::*;
     use crate::eval::guide::Shown;
     use crate::render::pdf::test_fonts;
