@@ -213,6 +213,36 @@ fn a_past_installation_day_is_said_to_be_past_never_counted_down() {
         let p = d.problem.as_deref().unwrap_or_default();
         assert!(p.contains("すでに過ぎています"), "{label}: {p:?}");
     }
+    // The notice date is measured against a new installation day, as the
+    // finding says (「新しい設置日はそれより後にします」), never 「間に合いません」
+    // against the day that has gone; the same words in all three.
+    let notice = g.manuals[0]
+        .dates
+        .iter()
+        .find(|d| d.label == "電子証明書発行通知書が届く見込み")
+        .expect("notice date");
+    assert_eq!(
+        notice.problem.as_deref(),
+        Some(
+            "設置予定日（2026年11月20日（金））はすでに過ぎています。新しい設置予定日はこの日より後にしてください"
+        )
+    );
+    assert_eq!(
+        docs.having("新しい設置予定日はこの日より後にしてください"),
+        ["html", "pdf", "sheet"]
+    );
+    for doc in [&docs.html, &docs.pdf, &docs.sheet] {
+        assert!(
+            !doc.contains("間に合いません"),
+            "«間に合いません» for a day that has gone"
+        );
+    }
+    // Step 2-5 says the same, not 「設置日までに届かない見込み」 of the old day.
+    assert_eq!(
+        docs.having("新しい設置日は、電子証明書発行通知書が届く日より後にしてください"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("設置日までに届かない見込みです").is_empty());
 }
 
 #[test]
@@ -820,10 +850,15 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         docs.having("端末が登録されていません"),
         ["html", "pdf", "sheet"]
     );
+    // Its intro and closing spoke of 「二つの申請」 and said the
+    // certificate application was done: the manual's summary and closing
+    // take conditions like any other text.
     for wrong in [
         "手順2-2",
         "端末の名称（）",
         "電子証明書発行通知書が届く見込み",
+        "二つの申請",
+        "「電子証明書の発行申請」は終わりです",
     ] {
         assert!(
             docs.having(wrong).is_empty(),
@@ -834,6 +869,35 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
     assert_eq!(
         docs.having("この手順書には電子証明書の発行申請（手順 2）を載せていません"),
         ["html", "pdf"]
+    );
+    for right in [
+        "この医療機関の端末はまだ登録されていないため",
+        "「電子証明書の発行申請」はまだです",
+    ] {
+        assert_eq!(docs.having(right), ["html", "pdf"], "«{right}»");
+    }
+    // Nor do the date findings (installation day past, planned application
+    // day past) tell it to finish 「二つの申請」.
+    let past = text.replace(
+        "installation_date: 2027-02-10",
+        "installation_date: 2026-11-20\napplication_date: 2026-11-01",
+    );
+    assert!(past.contains("application_date"));
+    let (o, dir) = build_clinics(&[("none.yaml", &past)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    assert_eq!(
+        docs.having("設置予定日の2026年11月20日（金）はすでに過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("利用申請がまだなら、すぐに済ませてください"),
+        ["html", "pdf"]
+    );
+    assert!(
+        docs.having("二つの申請").is_empty(),
+        "{:?}",
+        docs.having("二つの申請")
     );
 }
 
@@ -893,4 +957,64 @@ fn four_terminals_fit_eight_pages() {
     ] {
         assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
     }
+}
+
+#[test]
+fn the_manual_summary_and_closing_take_conditions() {
+    // The summary and closing said 「二つの申請」 to every clinic; they now
+    // take `cases` / `otherwise` like a part's intro. The help site shows
+    // every variant headed by its condition in words.
+    let cfg = tebiki::config::Config {
+        content: root().join("content"),
+        clinics: root().join("content/clinics"),
+        ..tebiki::config::Config::default()
+    };
+    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    tebiki::site::build_site(
+        &project.content,
+        &cfg.site,
+        &tebiki::render::theme::Theme::default(),
+        &site,
+    )
+    .expect("site builds");
+    let home = read(&site.join("online-shikaku/index.html"));
+    for said in [
+        "【端末が登録されていない場合】",
+        "【それ以外の場合】",
+        "医療機関が行う二つの申請を",
+        "この医療機関の端末はまだ登録されていないため",
+        "「電子証明書の発行申請」はまだです",
+        "と「電子証明書の発行申請」は終わりです",
+    ] {
+        assert!(home.contains(said), "«{said}» not on the site");
+    }
+    // A condition on them is checked like any other: located load error.
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("closing:"))
+        .expect("closing")
+        + 1;
+    let text = text.replacen(
+        "closing:\n  cases:\n    - when: { fact: certificates,",
+        "closing:\n  cases:\n    - when: { fact: certificate_count,",
+        1,
+    );
+    assert!(text.contains("certificate_count"));
+    std::fs::write(&manual, text).unwrap();
+    let (_, d) = tebiki::load::load_content(&content);
+    assert!(d.has_errors(), "the edit must be rejected");
+    let err = format!("{d:?}");
+    assert!(err.contains("unknown fact `certificate_count`"), "{err}");
+    assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
+    // Reported at the `cases:` under `closing:`.
+    assert!(
+        err.contains(&format!("line: {},", line + 1)),
+        "line {}: {err}",
+        line + 1
+    );
 }

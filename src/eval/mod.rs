@@ -494,12 +494,12 @@ fn eval_manual(
         id: manual.id.clone(),
         title: manual.title.clone(),
         version: manual.version.clone(),
-        summary: ev.rich(&manual.summary, facts),
+        summary: ev.pick(&manual.summary, facts),
         checklist,
         checklist_when,
         dates: key_dates(manual, facts, ev),
         parts,
-        closing: ev.rich(&manual.closing, facts),
+        closing: ev.pick(&manual.closing, facts),
         contacts: manual
             .contacts
             .iter()
@@ -966,10 +966,18 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                         .strings
                         .fill("date_passed", &[("reference", &label_of(nb))])
                 });
+            let today = facts.date("today");
             let problem = late.map(|(dl, x)| {
                 let label = label_of(dl);
                 let t = &ev.content.strings;
-                if date == x {
+                if today.is_some_and(|today| x < today) {
+                    // The deadline itself has passed (a finding says so and
+                    // asks for a new one): this date bounds the new one.
+                    t.fill(
+                        "date_after_passed_deadline",
+                        &[("deadline", &label), ("date", &dates::western(x))],
+                    )
+                } else if date == x {
                     t.fill("date_on_deadline", &[("deadline", &label)])
                 } else {
                     t.fill(

@@ -79,6 +79,22 @@ impl Ctx<'_> {
         }
     }
 
+    /// [`Self::cased_md`] of a text whose key has a position of its own
+    /// (conditions inside `cases` are then reported at that key).
+    fn spanned_cased_md(
+        &mut self,
+        md: Option<Spanned<Md>>,
+        at: &SourcePos,
+        known: FactCheck,
+    ) -> Cased<Rich> {
+        let Some(md) = md else {
+            return Cased::default();
+        };
+        let here = pos(&self.file, &md.referenced);
+        let here = if here.line == 0 { at.clone() } else { here };
+        self.cased_md(&Some(md.value), &here, known)
+    }
+
     fn md(&mut self, md: &Option<Md>, at: &SourcePos) -> Rich {
         match md {
             None => Rich::default(),
@@ -134,7 +150,7 @@ struct RawManual {
     #[serde(default)]
     order: Option<i64>,
     #[serde(default)]
-    summary: Option<Md>,
+    summary: Option<Spanned<Md>>,
     #[serde(default)]
     checklist: Vec<RawChecklist>,
     #[serde(default)]
@@ -142,7 +158,7 @@ struct RawManual {
     #[serde(default)]
     parts: Vec<RawPart>,
     #[serde(default)]
-    closing: Option<Md>,
+    closing: Option<Spanned<Md>>,
     #[serde(default)]
     dates: Vec<RawDate>,
     /// Frames declared by this manual (shared ones live in `content/frames.yaml`).
@@ -494,7 +510,10 @@ impl Ctx<'_> {
             );
             return Condition::Always;
         };
+        // A condition inside `cases` has no span of its own (the text's
+        // alternatives are read untagged): the enclosing key stands in.
         let fpos = pos(&self.file, &fact.referenced);
+        let fpos = if fpos.line == 0 { at.clone() } else { fpos };
         let name = fact.value.clone();
         if !known(&name) {
             self.diags.push(
@@ -1122,11 +1141,11 @@ impl Ctx<'_> {
             guide_title: m.guide_title.unwrap_or_else(|| m.title.clone()),
             title: m.title,
             version: m.version.unwrap_or_else(|| "1".into()),
-            summary: self.md(&m.summary, &at),
+            summary: self.spanned_cased_md(m.summary, &at, known),
             order: m.order.unwrap_or(100),
             checklist,
             parts,
-            closing: self.md(&m.closing, &at),
+            closing: self.spanned_cased_md(m.closing, &at, known),
             contacts,
             dates,
             pos: at,

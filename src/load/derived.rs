@@ -766,8 +766,8 @@ fn repeated(out: &mut [Use<'_>], start: usize, yes: bool) {
 pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
     let mut out: Vec<Use<'_>> = Vec::new();
     let at = &m.pos;
-    rich(&m.summary, at, &mut out);
-    rich(&m.closing, at, &mut out);
+    cased(&m.summary, at, &mut out);
+    cased(&m.closing, at, &mut out);
     for c in &m.contacts {
         rich(&c.note, at, &mut out);
     }

@@ -18,16 +18,16 @@ pub struct Manual {
     pub guide_title: String,
     /// Content version, printed in the PDF footer.
     pub version: String,
-    /// Short description shown before the first part.
-    pub summary: Rich,
+    /// Short description shown before the first part (may differ per clinic).
+    pub summary: Cased<Rich>,
     /// Order among manuals (lower first).
     pub order: i64,
     /// What the clinic must have at hand before starting.
     pub checklist: Vec<ChecklistItem>,
     /// The parts, in order.
     pub parts: Vec<Part>,
-    /// Closing text after the last part.
-    pub closing: Rich,
+    /// Closing text after the last part (may differ per clinic).
+    pub closing: Cased<Rich>,
     /// Contacts printed on every guide (call centre, vendor).
     pub contacts: Vec<Contact>,
     /// Dates shown in the guide's schedule.
