@@ -1,5 +1,6 @@
 //! Render stage: evaluated guides → HTML (Tera themes) and PDF (our own
-//! layout on printpdf). Renderers read the evaluated model only.
+//! layout, written with `pdf-writer`). Renderers read the evaluated model
+//! only.
 
 pub mod frame;
 pub mod handout;

@@ -4,9 +4,9 @@
 //! rounded corners, circles, straight-segment paths and text runs at explicit
 //! positions) in abstract units on a canvas of [`Scene::width`] ×
 //! [`Scene::height`], y growing downwards. [`build`] turns an evaluated
-//! screen into a scene; [`svg`] and [`pdf`] draw the same scene as inline SVG
-//! for the HTML guide and as printpdf vector operations for the handout, so
-//! both show the same picture.
+//! screen into a scene; [`Scene::to_frame`] lays it out into a display-list
+//! frame, which the SVG exporter draws for the HTML guide and the PDF
+//! writer for the handout, so both show the same picture.
 //!
 //! Text is measured and broken once, while the scene is built, by the same
 //! module that sets the handout's text ([`crate::render::pdf::Measure`]: the

@@ -88,7 +88,8 @@ pub fn no_line_end(c: char) -> bool {
 
 /// Latin "word" characters between which no break is made.
 fn word_char(c: char) -> bool {
-    c.is_ascii_graphic() || (c.is_alphanumeric() && u32::from(c) < 0x2E80)
+    // The cheap bound first: Japanese text never reaches the Unicode table.
+    c.is_ascii_graphic() || (u32::from(c) < 0x2E80 && c.is_alphanumeric())
 }
 
 /// A digit (ASCII or full-width).

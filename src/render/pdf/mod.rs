@@ -8,9 +8,9 @@
 //!   justification, punctuation compression).
 //! * `layout` — block layout and pagination (keep-with-next, unsplittable
 //!   rows and boxes, repeated table headers).
-//! * `writer` — pages to printpdf operations, fonts, images, outline,
-//!   `/Lang` and metadata.
-//! * `content` — compact content streams from those operations.
+//! * `writer` — draws the pages' display list, subsets the fonts, writes
+//!   images, structure tree, outline, `/Lang` and metadata.
+//! * `content` — the compact content-stream encoder the writer draws with.
 //! * `file` — stream compression (`libdeflater`) and a trailer `/ID` hashed from
 //!   the content (same input, same bytes); `pdf-writer` writes the objects.
 //! * `image` — lossless raster images, encoded once per process.
