@@ -982,8 +982,8 @@ fn content_file_paths_stay_inside_content() {
     let (tmp, content) = content_copy();
     let m = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&m).replacen(
-        "summary: { file: summary.md }",
-        "summary: { file: ../../../../../../../../etc/passwd }",
+        "{ file: summary.md }",
+        "{ file: ../../../../../../../../etc/passwd }",
         1,
     );
     assert!(text.contains("etc/passwd"));

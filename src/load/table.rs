@@ -413,14 +413,89 @@ fn check_zip(bytes: &[u8], file: &Arc<PathBuf>) -> Result<(), Diagnostic> {
         if part.size() > limit {
             return Err(bad(too_large_part(&name, part.size(), limit)));
         }
-        let n = std::io::copy(&mut (&mut part).take(limit + 1), &mut std::io::sink())
+        let mut counted = Counted {
+            inner: (&mut part).take(limit + 1),
+            read: 0,
+        };
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            if let Some(reference) = reference_beyond_u32(&mut counted) {
+                return Err(bad(format!(
+                    "sheet part {name} names the cell {reference}, far beyond the area tebiki reads ({} rows × {} columns)",
+                    limits::MAX_ROWS,
+                    limits::MAX_COLUMNS
+                )));
+            }
+        }
+        std::io::copy(&mut counted, &mut std::io::sink())
             .map_err(|e| bad(format!("cannot read spreadsheet part {name}: {e}")))?;
+        let n = counted.read;
         if n > limit {
             return Err(bad(too_large_part(&name, n, limit)));
         }
         total += n;
     }
     Ok(())
+}
+
+/// A reader that counts the bytes read through it (a part's unpacked size).
+struct Counted<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// The first cell reference (`r` or `ref` attribute) in a sheet's XML whose
+/// row or column does not fit 32 bits. The spreadsheet reader computes those
+/// numbers in 32 bits: such a reference would wrap around to a wrong cell
+/// (or overflow), so it is refused before the reader sees it. References
+/// that fit are left to the reader and the located check of each cell.
+/// XML the scan cannot parse is left to the reader, which reports it.
+fn reference_beyond_u32(part: impl std::io::Read) -> Option<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                for a in e.attributes().flatten() {
+                    if matches!(a.key.as_ref(), "r" | "ref")
+                        && a.value
+                            .split([':', ' '])
+                            .any(|r| reference_overflows(r.as_bytes()))
+                    {
+                        let shown: String = a.value.chars().take(40).collect();
+                        return Some(shown);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// Whether one `A1`-style reference has a column or row beyond 32 bits.
+fn reference_overflows(reference: &[u8]) -> bool {
+    let (mut col, mut row) = (0u64, 0u64);
+    for b in reference {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' => {
+                let letter = u64::from(b.to_ascii_uppercase() - b'A') + 1;
+                col = col.saturating_mul(26).saturating_add(letter);
+            }
+            b'0'..=b'9' => row = row.saturating_mul(10).saturating_add(u64::from(b - b'0')),
+            _ => {}
+        }
+    }
+    col > u64::from(u32::MAX) || row > u64::from(u32::MAX)
 }
 
 fn too_large_part(name: &str, size: u64, limit: u64) -> String {
@@ -547,6 +622,23 @@ fn excel_serial_to_iso(serial: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn references_beyond_32_bits_are_found_before_the_reader() {
+        assert!(!super::reference_overflows(b"XFD1048576"));
+        assert!(!super::reference_overflows(b"A4294967295"));
+        assert!(super::reference_overflows(b"A4294967296"));
+        assert!(super::reference_overflows(b"AAAAAAAA1"));
+        let sheet = br#"<worksheet><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"/></row>
+            <row r="4294967296"><c r="B4294967296" t="s"/></row></sheetData></worksheet>"#;
+        assert_eq!(
+            super::reference_beyond_u32(&sheet[..]).as_deref(),
+            Some("4294967296")
+        );
+        let fine =
+            br#"<worksheet><sheetData><row r="2"><c r="Z1048576"/></row></sheetData></worksheet>"#;
+        assert_eq!(super::reference_beyond_u32(&fine[..]), None);
+    }
+
     use super::*;
 
     #[test]
