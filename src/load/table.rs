@@ -417,14 +417,15 @@ fn check_zip(bytes: &[u8], file: &Arc<PathBuf>) -> Result<(), Diagnostic> {
             inner: (&mut part).take(limit + 1),
             read: 0,
         };
-        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
-            if let Some(reference) = reference_beyond_u32(&mut counted) {
-                return Err(bad(format!(
-                    "sheet part {name} names the cell {reference}, far beyond the area tebiki reads ({} rows × {} columns)",
-                    limits::MAX_ROWS,
-                    limits::MAX_COLUMNS
-                )));
-            }
+        if name.starts_with("xl/worksheets/")
+            && name.ends_with(".xml")
+            && let Some(reference) = reference_beyond_u32(&mut counted)
+        {
+            return Err(bad(format!(
+                "sheet part {name} names the cell {reference}, far beyond the area tebiki reads ({} rows × {} columns)",
+                limits::MAX_ROWS,
+                limits::MAX_COLUMNS
+            )));
         }
         std::io::copy(&mut counted, &mut std::io::sink())
             .map_err(|e| bad(format!("cannot read spreadsheet part {name}: {e}")))?;
