@@ -964,21 +964,7 @@ fn the_manual_summary_and_closing_take_conditions() {
     // The summary and closing said 「二つの申請」 to every clinic; they now
     // take `cases` / `otherwise` like a part's intro. The help site shows
     // every variant headed by its condition in words.
-    let cfg = tebiki::config::Config {
-        content: root().join("content"),
-        clinics: root().join("content/clinics"),
-        ..tebiki::config::Config::default()
-    };
-    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    tebiki::site::build_site(
-        &project.content,
-        &cfg.site,
-        &tebiki::render::theme::Theme::default(),
-        &site,
-    )
-    .expect("site builds");
+    let (_dir, site) = bundled_site();
     let home = read(&site.join("online-shikaku/index.html"));
     for said in [
         "【端末が登録されていない場合】",

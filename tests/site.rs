@@ -285,21 +285,7 @@ fn serve_refuses_non_loopback_hosts() {
 /// and a picture for every screen (repeated parts included).
 #[test]
 fn the_site_shows_every_variant_with_its_condition() {
-    let cfg = tebiki::config::Config {
-        content: root().join("content"),
-        clinics: root().join("content/clinics"),
-        ..tebiki::config::Config::default()
-    };
-    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    tebiki::site::build_site(
-        &project.content,
-        &cfg.site,
-        &tebiki::render::theme::Theme::default(),
-        &site,
-    )
-    .expect("site builds");
+    let (_dir, site) = bundled_site();
     let usage = read(&site.join("online-shikaku/usage.html"));
     let cert = read(&site.join("online-shikaku/certificate.html"));
     let home = read(&site.join("online-shikaku/index.html"));

@@ -89,6 +89,27 @@ pub fn build_content(content: &Path, out: &Path) -> Output {
 }
 
 /// Text of a file.
+/// The help site of the bundled content, built in-process into a temporary
+/// folder (kept alive by the returned guard); returns the site folder.
+pub fn bundled_site() -> (tempfile::TempDir, PathBuf) {
+    let cfg = tebiki::config::Config {
+        content: root().join("content"),
+        clinics: root().join("content/clinics"),
+        ..tebiki::config::Config::default()
+    };
+    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    tebiki::site::build_site(
+        &project.content,
+        &cfg.site,
+        &tebiki::render::theme::Theme::default(),
+        &site,
+    )
+    .expect("site builds");
+    (dir, site)
+}
+
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
