@@ -121,19 +121,7 @@ fn no_clinic_data_anywhere_in_the_site() {
         eprintln!(
             "note: `tebiki build` wrote no site yet; building it with tebiki::site::build_site"
         );
-        let cfg = tebiki::config::Config {
-            content: content.clone(),
-            clinics: content.join("clinics"),
-            ..tebiki::config::Config::default()
-        };
-        let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
-        tebiki::site::build_site(
-            &project.content,
-            &cfg.site,
-            &tebiki::render::theme::Theme::default(),
-            &site,
-        )
-        .expect("site builds");
+        build_site_of(&content, &site);
     }
     let files = all_files(&site);
     assert!(files.len() >= 10, "site has {} files", files.len());

@@ -92,22 +92,28 @@ pub fn build_content(content: &Path, out: &Path) -> Output {
 /// The help site of the bundled content, built in-process into a temporary
 /// folder (kept alive by the returned guard); returns the site folder.
 pub fn bundled_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_site_of(&root().join("content"), &site);
+    (dir, site)
+}
+
+/// Builds the help site of the content folder `content` into `site`,
+/// in-process.
+pub fn build_site_of(content: &Path, site: &Path) {
     let cfg = tebiki::config::Config {
-        content: root().join("content"),
-        clinics: root().join("content/clinics"),
+        content: content.to_path_buf(),
+        clinics: content.join("clinics"),
         ..tebiki::config::Config::default()
     };
     let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
     tebiki::site::build_site(
         &project.content,
         &cfg.site,
         &tebiki::render::theme::Theme::default(),
-        &site,
+        site,
     )
     .expect("site builds");
-    (dir, site)
 }
 
 pub fn read(p: &Path) -> String {
