@@ -269,6 +269,9 @@ struct RawStep {
     screen: Option<RawScreen>,
     #[serde(default)]
     screenshot: Option<super::screenshot::RawScreenshot>,
+    /// A second picture in the screen format, drawn after the notes.
+    #[serde(default)]
+    figure: Option<RawScreen>,
     #[serde(default)]
     notes: Vec<RawNote>,
 }
@@ -314,6 +317,12 @@ struct RawScreen {
     rows: Vec<RawRow>,
     #[serde(default)]
     buttons: Vec<RawButton>,
+    /// Text below the rows.
+    #[serde(default)]
+    foot: Option<Md>,
+    /// The picture's text alternative (default: worded from the screen).
+    #[serde(default)]
+    alt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1083,13 +1092,15 @@ impl Ctx<'_> {
                         .with_help("step ids must be unique within a manual"),
                     );
                 }
-                let screen = s.screen.map(|sc| {
+                let mut screen_of = |sc: RawScreen| {
                     let frame = match &sc.frame {
                         Some(f) => self.frame_named(f, &frames),
                         None => default_frame.clone(),
                     };
                     self.screen(sc, frame, content, known)
-                });
+                };
+                let screen = s.screen.map(&mut screen_of);
+                let figure = s.figure.map(&mut screen_of);
                 let notes = s
                     .notes
                     .into_iter()
@@ -1116,6 +1127,7 @@ impl Ctx<'_> {
                     body: self.cased_md(&s.body, &spos, known),
                     screen,
                     screenshot,
+                    figure,
                     notes,
                     pos: spos,
                 });
@@ -1228,6 +1240,8 @@ impl Ctx<'_> {
             title: sc.title,
             url: sc.url,
             lead: self.md(&sc.lead, &spos),
+            foot: self.md(&sc.foot, &spos),
+            alt: sc.alt,
             rows,
             buttons: sc
                 .buttons
