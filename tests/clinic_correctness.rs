@@ -859,6 +859,9 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         "電子証明書発行通知書が届く見込み",
         "二つの申請",
         "「電子証明書の発行申請」は終わりです",
+        // The manual's title named both applications in the heading
+        // 「始める前に － …」 (and the PDF's bookmarks).
+        "利用申請と電子証明書の発行申請",
     ] {
         assert!(
             docs.having(wrong).is_empty(),
@@ -866,6 +869,10 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
             docs.having(wrong)
         );
     }
+    assert_eq!(
+        docs.having("始める前に — オンライン資格確認の利用申請"),
+        ["html", "pdf"]
+    );
     assert_eq!(
         docs.having("この手順書には電子証明書の発行申請（手順 2）を載せていません"),
         ["html", "pdf"]
@@ -998,6 +1005,46 @@ fn the_manual_summary_and_closing_take_conditions() {
     assert!(err.contains("unknown fact `certificate_count`"), "{err}");
     assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
     // Reported at the `cases:` under `closing:`.
+    assert!(
+        err.contains(&format!("line: {},", line + 1)),
+        "line {}: {err}",
+        line + 1
+    );
+}
+
+#[test]
+fn the_manual_title_takes_conditions() {
+    // 端末なし医院 was given the manual's title 「…の利用申請と電子証明書の
+    // 発行申請」 though it applies for no certificate. The title takes
+    // `cases` / `otherwise`; the help site words every variant.
+    let (_dir, site) = bundled_site();
+    for page in ["index.html", "print.html"] {
+        let html = read(&site.join("online-shikaku").join(page));
+        assert!(
+            html.contains(
+                "端末が登録されていない場合: オンライン資格確認の利用申請 ／ \
+                 それ以外の場合: オンライン資格確認の利用申請と電子証明書の発行申請"
+            ),
+            "{page}"
+        );
+    }
+    // A title for some clinics only is refused where it is written.
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let line = text.lines().position(|l| l == "title:").expect("title") + 1;
+    let text = text.replacen(
+        "  otherwise: オンライン資格確認の利用申請と電子証明書の発行申請\n",
+        "",
+        1,
+    );
+    std::fs::write(&manual, &text).unwrap();
+    let (_, d) = tebiki::load::load_content(&content);
+    let err = format!("{d:?}");
+    assert!(
+        err.contains("`title` with `cases` has no `otherwise`"),
+        "{err}"
+    );
     assert!(
         err.contains(&format!("line: {},", line + 1)),
         "line {}: {err}",
