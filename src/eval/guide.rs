@@ -370,8 +370,11 @@ pub struct GuidePart {
 pub struct GuideManual {
     /// Manual id (anchor).
     pub id: String,
-    /// Title.
+    /// Title (for this clinic).
     pub title: String,
+    /// In a generic guide: every alternative of the title with its
+    /// condition in words (empty in a clinic's guide or without alternatives).
+    pub title_variants: String,
     /// Version.
     pub version: String,
     /// Summary.

@@ -11,11 +11,13 @@ use std::collections::BTreeMap;
 pub struct Manual {
     /// Stable identifier, used in URLs of the help site.
     pub id: String,
-    /// Title as printed on guides.
-    pub title: String,
+    /// Title as printed on guides (may differ per clinic: a clinic that
+    /// makes only one of the manual's applications is not given the name of
+    /// both).
+    pub title: Cased<String>,
     /// The name of the document made from this manual, in the title of a
-    /// clinic's guide and handout (default: `title`).
-    pub guide_title: String,
+    /// clinic's guide and handout (default: `title`; may differ per clinic).
+    pub guide_title: Cased<String>,
     /// Content version, printed in the PDF footer.
     pub version: String,
     /// Short description shown before the first part (may differ per clinic).
