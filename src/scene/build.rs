@@ -2720,7 +2720,10 @@ pub(crate) mod tests {
                 .iter()
                 .any(|r| r.text == hidden && r.role == Role::Secret)
         );
-        assert!(texts.iter().any(|r| r.role == Role::Callout), "callouts stay");
+        assert!(
+            texts.iter().any(|r| r.role == Role::Callout),
+            "callouts stay"
+        );
         // The sheet is square, drawn first.
         assert!(matches!(
             sc.items[0],

@@ -702,7 +702,12 @@ impl Encoder<'_> {
         let origin = rings
             .iter()
             .any(|r| r.len() >= 3)
-            .then(|| rings.first()?.first().map(|p| (q(p.x, COORD), q(p.y, COORD))))
+            .then(|| {
+                rings
+                    .first()?
+                    .first()
+                    .map(|p| (q(p.x, COORD), q(p.y, COORD)))
+            })
             .flatten()
             .filter(|&o| o != (0, 0));
         if let Some((x, y)) = origin {
@@ -1008,9 +1013,7 @@ mod tests {
         let shape = "0 0 m\n4 0 5 1 5 2.5 c\nf\n";
         assert_eq!(
             s,
-            format!(
-                "q\n1 0 0 1 10 20 cm\n{shape}Q\nq\n1 0 0 1 110.25 7.5 cm\n{shape}Q\n{shape}"
-            )
+            format!("q\n1 0 0 1 10 20 cm\n{shape}Q\nq\n1 0 0 1 110.25 7.5 cm\n{shape}Q\n{shape}")
         );
     }
 
