@@ -552,7 +552,7 @@ impl Builder<'_> {
         let mut y = top;
         for (i, p) in text.lines().filter(|p| !p.trim().is_empty()).enumerate() {
             if i > 0 {
-                y += 4.0;
+                y += 2.0;
             }
             y = self.para(x, y, w, p, BODY, false, INK, Role::Table);
         }
@@ -677,7 +677,7 @@ impl Builder<'_> {
     fn document(&mut self, s: &GuideScreen) -> f32 {
         let sheet_at = self.items.len();
         self.paper = true;
-        let margin = PAD * 1.5;
+        let margin = PAD;
         let x = self.fx + margin;
         let w = self.fw - 2.0 * margin;
         let mut y = 1.0 + margin;
@@ -694,13 +694,13 @@ impl Builder<'_> {
             );
             y += lh(DOC_TITLE);
         }
-        y += 12.0;
+        y += 6.0;
         if !s.lead.is_empty() {
             y = self.paragraphs(x, y, w, &s.lead.plain_text()) + 8.0;
         }
         y = self.table(&s.rows, x, w, y);
         if !s.foot.is_empty() {
-            y = self.paragraphs(x, y + 12.0, w, &s.foot.plain_text());
+            y = self.paragraphs(x, y + 8.0, w, &s.foot.plain_text());
         }
         if !s.buttons.is_empty() {
             y = self.buttons(&s.buttons, x, w, y + 14.0, false);
@@ -884,7 +884,17 @@ impl Builder<'_> {
         if rows.is_empty() {
             return y;
         }
-        let lw = (w * 0.3).clamp(90.0, 170.0);
+        let lw = if self.paper {
+            // On paper the label column fits the longest label (within
+            // reason), so no label breaks.
+            let longest = rows
+                .iter()
+                .map(|r| self.m.width_in(&r.label, BODY, true))
+                .fold(0.0f32, f32::max);
+            (longest + 2.0 * CELL_PAD + 1.0).clamp(90.0, w * 0.45)
+        } else {
+            (w * 0.3).clamp(90.0, 170.0)
+        };
         let top = y;
         for row in rows {
             y = self.form_row(row, x, w, lw, y);
