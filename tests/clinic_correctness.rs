@@ -1079,3 +1079,17 @@ fn a_figure_that_nearly_fits_does_not_leave_its_page_half_empty() {
     let (table, next) = (p7.find("端末名称等（必須）"), p7.find("2-31台目"));
     assert!(table.is_some() && table < next, "{p7}");
 }
+
+#[test]
+fn a_missing_customer_id_is_an_instruction_in_the_picture_never_not_entered() {
+    // 四条からすま薬局 (NTT West, no customer ID in its data): the 1-3 picture
+    // showed 「〈お客さまIDの数字〉未入力」 in both number boxes, which a
+    // receptionist reads as a box to leave empty. It now says what to do,
+    // in the HTML and the PDF alike (the theme's `picture_missing`).
+    let docs = Docs::of("2641000621");
+    assert_eq!(
+        docs.having("〈お客さまIDの数字〉を確かめて入力"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("未入力").is_empty(), "{:?}", docs.having("未入力"));
+}
