@@ -1091,5 +1091,47 @@ fn a_missing_customer_id_is_an_instruction_in_the_picture_never_not_entered() {
         docs.having("〈お客さまIDの数字〉を確かめて入力"),
         ["html", "pdf"]
     );
-    assert!(docs.having("未入力").is_empty(), "{:?}", docs.having("未入力"));
+    assert!(
+        docs.having("未入力").is_empty(),
+        "{:?}",
+        docs.having("未入力")
+    );
+}
+
+#[test]
+fn free_names_are_kept_as_the_clinic_wrote_them() {
+    // Full-width parentheses in a terminal name were changed to half-width
+    // (with a data warning), so the handout told the clinic to type a name
+    // other than the one on its list and its labels. The portal's pages ask
+    // for half-width only in the secret number; 端末名称等 is a free name.
+    let text = TEN
+        .replace(
+            "terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,\n  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]",
+            "terminals: [受付（1階）パソコン, PC1, ＰＣ１]",
+        )
+        .replace("department: 事務", "department: 事務（受付）");
+    assert!(text.contains("ＰＣ１") && text.contains("事務（受付）"));
+    let (o, dir) = build_clinics(&[("wide.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!said.contains("半角に直しました"), "{said}");
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    for typed in [
+        "端末名称等に「受付（1階）パソコン」と入力する",
+        "担当部署/担当者名に「事務（受付）山田花子」と入力する",
+    ] {
+        assert_eq!(docs.having(typed), ["html", "pdf"], "«{typed}»");
+    }
+    assert!(
+        docs.having("受付(1階)").is_empty(),
+        "{:?}",
+        docs.having("受付(1階)")
+    );
+    // 「PC1」 and 「ＰＣ１」 look the same on a label: two of three names
+    // are told apart, as for two equal names.
+    assert_eq!(docs.having("3枚のうち異なる名前は2つです"), ["html", "pdf"]);
 }
