@@ -615,6 +615,18 @@ person: 港 花子
     }
 
     #[test]
+    fn free_names_in_one_cell_are_kept_as_written() {
+        // A CSV/XLSX cell: items split at separators of either width, each
+        // kept as written (full-width parentheses and letters included).
+        let f = facts_of("terminals: \"受付（1階）パソコン，ＰＣ１；PC1、診察室\"\n");
+        let items = &f.get("terminals").expect("terminals").items;
+        assert_eq!(items, &["受付（1階）パソコン", "ＰＣ１", "PC1", "診察室"]);
+        assert!(f.issues.is_empty(), "{:?}", f.issues);
+        // 「ＰＣ１」 and 「PC1」 differ only in width: one name.
+        assert_eq!(shown(&f, "names"), pair("3", "3"));
+    }
+
+    #[test]
     fn absent_or_invalid_inputs_leave_a_fact_absent() {
         let f = facts_of("person: 港 花子\nid: CAF12\n");
         // A list the clinic does not have has no items.
