@@ -9,12 +9,18 @@ Usage (after `cargo fuzz build -s none -a`):
 Replays the corpus once with `-runs=0 -print_coverage=1`. That flag needs two
 sanitizer functions a `-s none` build lacks; `fuzz/symshim.c` (compiled here,
 loaded with LD_PRELOAD) supplies them, naming each function by its offset in
-the binary, and llvm-symbolizer names the functions. Prints
-covered/instrumented edges per origin (the crate of each function): tebiki,
-the harness, each dependency crate, the Rust standard library. Nothing is added to the corpus
-(new inputs would go to a temporary folder).
+the binary, and the binary's symbol table (`nm -C -S`) names the function
+around each offset. Prints covered/instrumented edges per origin (the crate
+of each function): tebiki, the harness, each dependency crate, the Rust
+standard library. Nothing is added to the corpus (new inputs would go to a
+temporary folder).
+
+`fuzz/until_flat.py` uses the same classification (`Symbols`, `origin`) for
+the edges libFuzzer reports live with `-print_pcs=1`, and `replay` for the
+split when a run starts.
 """
 
+import bisect
 import collections
 import os
 import re
@@ -54,55 +60,106 @@ def origin(name, target):
     return "dep " + crate
 
 
-def symbolise(binary, offsets):
-    """The demangled function name at each offset (llvm-symbolizer, one batch)."""
-    out = subprocess.run(
-        ["llvm-symbolizer", "--obj=" + binary, "--output-style=LLVM", "--no-inlines", "-C"],
-        input="".join(f"0x{o:x}\n" for o in offsets),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [block.split("\n")[0] for block in out.strip("\n").split("\n\n")]
+class Symbols:
+    """The binary's function symbols (`nm -C -S`), to name the function
+    around an offset by bisection. Read once, so a binary rebuilt while a
+    fuzzer runs does not change the answers. An offset inside inlined code
+    is named by the function it was inlined into (as `llvm-symbolizer
+    --no-inlines` does; the two gave the same origin for every function of a
+    clinic_table replay)."""
 
-
-def main():
-    target = sys.argv[1]
-    corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(FUZZ, "corpus", target)
-    binary = os.path.join(BIN, target)
-    with tempfile.TemporaryDirectory() as tmp:
-        shim = os.path.join(tmp, "symshim.so")
-        subprocess.run(
-            ["cc", "-shared", "-fPIC", "-O1", "-o", shim, os.path.join(FUZZ, "symshim.c"), "-ldl"],
+    def __init__(self, binary, target):
+        self.target = target
+        out = subprocess.run(
+            ["nm", "-C", "-S", "--defined-only", binary],
+            capture_output=True,
+            text=True,
             check=True,
-        )
+        ).stdout
+        syms = []
+        for line in out.splitlines():
+            p = line.split(" ", 3)
+            if len(p) == 4 and p[2] in "tTwW":
+                syms.append((int(p[0], 16), int(p[1], 16), p[3]))
+        syms.sort()
+        self.starts = [s[0] for s in syms]
+        self.syms = syms
+        self.cache = {}
+
+    def name(self, offset):
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0:
+            start, size, name = self.syms[i]
+            if offset < start + size:
+                return name
+        return ""
+
+    def origin(self, offset):
+        """The origin (see `origin`) of the function around an offset."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i in self.cache:
+            return self.cache[i]
+        o = origin(self.name(offset), self.target)
+        self.cache[i] = o
+        return o
+
+
+def shim(tmp):
+    """fuzz/symshim.c compiled into TMP; the path of the library."""
+    path = os.path.join(tmp, "symshim.so")
+    subprocess.run(
+        ["cc", "-shared", "-fPIC", "-O1", "-o", path, os.path.join(FUZZ, "symshim.c"), "-ldl"],
+        check=True,
+    )
+    return path
+
+
+def replay(target, corpus, symbols=None, env=None):
+    """Covered and instrumented edges by origin after one pass over CORPUS:
+    (covered Counter, instrumented Counter, libFuzzer's last "cov: N ft: M"
+    as a pair of strings or None, CPU seconds the replay took)."""
+    binary = os.path.join(BIN, target)
+    symbols = symbols or Symbols(binary, target)
+    with tempfile.TemporaryDirectory() as tmp:
         new = os.path.join(tmp, "new")
         os.mkdir(new)
+        before = os.times()
         run = subprocess.run(
             [binary, new, corpus, "-runs=0", "-print_coverage=1", "-timeout=10",
              "-rss_limit_mb=2048"],
             capture_output=True,
             text=True,
             errors="replace",
-            env={**os.environ, "LD_PRELOAD": shim},
+            env={**(env or os.environ), "LD_PRELOAD": shim(tmp)},
         )
+        after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     funcs = [
         (int(m[5], 16) - 1, int(m[3]), int(m[4]))
         for m in (FUNC.match(line) for line in run.stderr.splitlines())
         if m
     ]
     if not funcs:
-        sys.exit("no coverage printed:\n" + run.stderr[-2000:])
+        raise RuntimeError("no coverage printed:\n" + run.stderr[-2000:])
     stats = re.findall(r"cov: (\d+) ft: (\d+)", run.stderr)
-    names = symbolise(binary, [f[0] for f in funcs])
     cov, inst = collections.Counter(), collections.Counter()
-    for (_, c, n), f in zip(funcs, names):
-        o = origin(f, target)
+    for offset, c, n in funcs:
+        o = symbols.origin(offset)
         cov[o] += c
         inst[o] += n
+    return cov, inst, (stats[-1] if stats else None), cpu
+
+
+def main():
+    target = sys.argv[1]
+    corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(FUZZ, "corpus", target)
+    try:
+        cov, inst, stats, _ = replay(target, corpus)
+    except RuntimeError as e:
+        sys.exit(str(e))
     total_c, total_n = sum(cov.values()), sum(inst.values())
     files_n = len(os.listdir(corpus))
-    print(f"{target}: {files_n} inputs in {corpus}; libFuzzer cov/ft {'/'.join(stats[-1]) if stats else '?'}")
+    print(f"{target}: {files_n} inputs in {corpus}; libFuzzer cov/ft {'/'.join(stats) if stats else '?'}")
     print(f"{'origin':<24} {'covered':>8} {'of cov':>7} {'edges':>8} {'covered %':>9}")
     for o, c in sorted(cov.items(), key=lambda x: (-x[1], x[0])):
         print(f"{o:<24} {c:>8} {100 * c / total_c:>6.1f}% {inst[o]:>8} {100 * c / inst[o]:>8.1f}%")

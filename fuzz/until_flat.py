@@ -28,9 +28,28 @@ runs, cov/ft when the corpus was loaded and at the end, corpus size, CPU and
 wall minute of the last new coverage, peak RSS, crashes/timeouts/OOMs, and
 whether the run flattened. With `--copy-corpus-to D` the corpus is then copied
 into `D/TARGET/` (adding files, never deleting).
+
+A second criterion, reported separately and never in place of the first:
+"flat in tebiki's own code", no new edge in a function of the tebiki crate
+for `--flat-cpu-min` CPU minutes. Much of the coverage that keeps coming is a
+dependency's (the YAML or Markdown parser), so a run can be flat in tebiki's
+code long before `cov:` stops growing. How it is measured:
+
+- at the start, the corpus is replayed once (`-runs=0 -print_coverage=1`,
+  `fuzz/cov_split.py`'s `replay`) for the covered edges by crate;
+- the fuzzer runs with `-print_pcs=1`, so libFuzzer prints every newly
+  covered edge (`NEW_PC: 0x...`, from the end of the corpus load on); each
+  address, minus the binary's load address (from /proc/PID/maps), is named
+  by the binary's symbol table (`nm`, read once) and classified by crate as
+  `cov_split.py` does, stamped with the fuzzer's CPU time when it was read.
+
+tebiki's own edges at the end = at the start + the new ones. The summary
+gives both figures, the CPU minute tebiki's own coverage last grew, the new
+edges by crate, and both verdicts. `--no-own` turns this off.
 """
 
 import argparse
+import collections
 import datetime
 import os
 import re
@@ -44,6 +63,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUZZ = os.path.join(ROOT, "fuzz")
 BIN = os.path.join(FUZZ, "target", "x86_64-unknown-linux-gnu", "release")
 TICK = os.sysconf("SC_CLK_TCK")
+NEW_PC = re.compile(r"^\s*NEW_PC: 0x([0-9a-f]+)")
 
 # "#1234  NEW    cov: 3362 ft: 16290 corp: 6103/1919Kb lim: 4096 exec/s: 3257 rss: 38Mb ..."
 STAT = re.compile(r"^#(\d+)\s+(\w+)\s+cov: (\d+) ft: (\d+)(?: corp: (\d+)/(\S+))?")
@@ -60,6 +80,24 @@ def cpu_seconds(pid):
     # The command name (field 2) may contain spaces; fields after ')' start at 3.
     fields = s[s.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def load_address(pid, binary):
+    """Where the (position-independent) binary is mapped in process PID."""
+    real = os.path.realpath(binary)
+    try:
+        with open(f"/proc/{pid}/maps") as f:
+            for line in f:
+                p = line.split(maxsplit=5)
+                if len(p) == 6 and p[2] == "00000000" and p[5].strip().split(" (deleted)")[0] == real:
+                    return int(p[0].split("-")[0], 16)
+    except OSError:
+        pass
+    return None
+
+
+def yes_no(flat):
+    return "yes" if flat else "no"
 
 
 def peak_rss_mb(pid):
@@ -88,11 +126,52 @@ class Run:
         self.rss = 0
         self.final = {}
         self.state = "running"
+        # tebiki's own edges (None: not measured)
+        self.symbols = None
+        self.split_start = None  # Counter of covered edges by origin, from the replay
+        self.replay_cov = None
+        self.replay_cpu = 0.0
+        self.base = None
+        self.pending = []  # NEW_PC addresses read before the load address was known
+        self.new_pcs = collections.Counter()  # new edges by origin
+        self.last_new_by = {}  # origin -> fuzzer CPU s of its last new edge
+        self.inited_cpu = None
+        self.flat_s = 600.0
 
     def wall(self):
         return time.monotonic() - self.t0
 
+    def pc(self, addr):
+        o = self.symbols.origin(addr - self.base - 1)
+        self.new_pcs[o] += 1
+        self.last_new_by[o] = self.cpu
+
+    def own_start(self):
+        return None if self.split_start is None else self.split_start["tebiki"]
+
+    def own_end(self):
+        s = self.own_start()
+        return None if s is None else s + self.new_pcs["tebiki"]
+
+    def own_last_new_cpu(self):
+        """CPU s of the last new tebiki edge (the end of the corpus load if none)."""
+        return self.last_new_by.get("tebiki", self.inited_cpu or 0.0)
+
+    def own_flat(self):
+        return self.inited_cpu is not None and self.cpu - self.own_last_new_cpu() >= self.flat_s
+
+    def total_flat(self):
+        return self.start_cov is not None and self.cpu - self.last_new_cpu >= self.flat_s
+
     def line(self, text):
+        if self.symbols is not None:
+            m = NEW_PC.match(text)
+            if m:
+                if self.base is None:
+                    self.pending.append(int(m[1], 16))
+                else:
+                    self.pc(int(m[1], 16))
+                return
         m = FINAL.match(text)
         if m:
             self.final[m[1]] = int(m[2])
@@ -105,6 +184,7 @@ class Run:
             self.corp, self.corp_size = int(m[5]), m[6]
         if m[2] == "INITED":
             self.start_cov, self.start_ft = self.cov, self.ft
+            self.inited_cpu = self.cpu
         if self.cov > self.last_cov:
             self.last_cov = self.cov
             self.last_new_cpu, self.last_new_wall = self.cpu, self.wall()
@@ -143,7 +223,29 @@ class Run:
             f"corpus {len(files)} files / {size // 1024} KB (libFuzzer corp {self.corp}/{self.corp_size}), "
             f"last new cov at cpu {self.last_new_cpu / 60:.1f} min / wall {self.last_new_wall / 60:.1f} min, "
             f"peak RSS {rss} MB, crashes {found['crash']}, timeouts {found['timeout']}, "
-            f"OOMs {found['oom']}, slow units {found['slow-unit']}"
+            f"OOMs {found['oom']}, slow units {found['slow-unit']}; "
+            f"flat by total cov: {yes_no(self.total_flat())}"
+            + self.own_summary()
+        )
+
+    def own_summary(self):
+        if self.symbols is None:
+            return ""
+        new = sum(self.new_pcs.values())
+        by = ", ".join(f"{o} +{n}" for o, n in self.new_pcs.most_common(6)) or "none"
+        check = ""
+        if self.start_cov is not None:
+            check = f" (cov start {self.start_cov} + {new} new = {self.start_cov + new}, libFuzzer says {self.cov})"
+        replay = ""
+        if self.split_start is not None:
+            replay = f", start split from a replay of {self.replay_cpu:.0f} CPU s (its cov {self.replay_cov})"
+        unplaced = f", {len(self.pending)} new edges not placed (load address unknown)" if self.pending else ""
+        return (
+            f"; tebiki's own edges start {self.own_start()} end {self.own_end()} "
+            f"(+{self.new_pcs['tebiki']}), last new own edge at cpu {self.own_last_new_cpu() / 60:.1f} min, "
+            f"flat in tebiki's own code: {yes_no(self.own_flat())} "
+            f"(no new tebiki edge for {(self.cpu - self.own_last_new_cpu()) / 60:.1f} CPU min); "
+            f"new edges by crate{check}: {by}{replay}{unplaced}"
         )
 
 
@@ -158,6 +260,11 @@ def main():
         "--copy-corpus-to",
         metavar="DIR",
         help="at the end, copy the corpus's files into DIR/TARGET/ (nothing is deleted there)",
+    )
+    ap.add_argument(
+        "--no-own",
+        action="store_true",
+        help="do not measure tebiki's own edges (no replay, no -print_pcs)",
     )
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
@@ -175,6 +282,8 @@ def main():
         "-print_final_stats=1",
         "-artifact_prefix=" + artifacts + "/",
     ]
+    if not a.no_own:
+        cmd.append("-print_pcs=1")
     d = os.path.join(FUZZ, "dicts", a.target + ".dict")
     if os.path.exists(d):
         cmd.append("-dict=" + d)
@@ -184,7 +293,29 @@ def main():
     print(" ".join(cmd), flush=True)
 
     r = Run(a.target)
+    r.flat_s = a.flat_cpu_min * 60
     stop = {"why": None}
+    env = dict(os.environ)
+    # The harnesses write each input to a scratch file; on a disk with online
+    # discard every truncation waits for the device, so scratch files go to
+    # tmpfs when there is one.
+    if os.access("/dev/shm", os.W_OK) and "TMPDIR" not in env:
+        env["TMPDIR"] = "/dev/shm"
+    if not a.no_own:
+        import cov_split
+
+        r.symbols = cov_split.Symbols(cmd[0], a.target)
+        try:
+            split, _, stats, r.replay_cpu = cov_split.replay(a.target, corpus, r.symbols, env)
+            r.split_start = split
+            r.replay_cov = stats[0] if stats else "?"
+            print(
+                f"start: tebiki's own edges {split['tebiki']} of {sum(split.values())} "
+                f"(replay {r.replay_cpu:.0f} CPU s)",
+                flush=True,
+            )
+        except RuntimeError as e:
+            print(f"no start split (tebiki's own edges at the start unknown): {e}", file=sys.stderr)
 
     def by_hand(signum, _frame):
         stop["why"] = "stopped by hand (not flat)"
@@ -196,12 +327,6 @@ def main():
         log.write(f"== {r.started:%Y-%m-%d %H:%M:%S} {' '.join(cmd)}\n")
         log.flush()
         # The fuzzer ignores our terminal's ^C (own session); we forward it.
-        # The harnesses write each input to a scratch file; on a disk with
-        # online discard every truncation waits for the device, so scratch
-        # files go to tmpfs when there is one.
-        env = dict(os.environ)
-        if os.access("/dev/shm", os.W_OK) and "TMPDIR" not in env:
-            env["TMPDIR"] = "/dev/shm"
         p = subprocess.Popen(
             cmd, stderr=subprocess.PIPE, stdout=log, start_new_session=True, env=env
         )
@@ -221,6 +346,12 @@ def main():
                 cpu = cpu_seconds(p.pid)
                 if cpu is not None:
                     r.cpu = cpu
+                if r.symbols is not None and r.base is None:
+                    r.base = load_address(p.pid, cmd[0])
+                    if r.base is not None:
+                        for addr in r.pending:
+                            r.pc(addr)
+                        r.pending = []
                 rss = peak_rss_mb(p.pid)
                 if rss is not None:
                     r.rss = max(r.rss, rss)
@@ -250,7 +381,7 @@ def main():
                     flat_for = r.cpu - r.last_new_cpu
                     if stop["why"]:
                         r.state = stop["why"]
-                    elif r.start_cov is not None and flat_for >= a.flat_cpu_min * 60:
+                    elif r.total_flat():
                         r.state = f"FLAT (no new cov for {a.flat_cpu_min:g} CPU min)"
                     elif r.cpu >= a.max_cpu_min * 60:
                         r.state = f"NOT FLAT: bound {a.max_cpu_min:g} CPU min, cov grew {flat_for / 60:.1f} CPU min before"
@@ -265,7 +396,8 @@ def main():
                         with open(status_path, "w") as f:
                             f.write(
                                 f"pid {p.pid}, at {datetime.datetime.now():%H:%M:%S}, "
-                                f"no new cov for {(r.cpu - r.last_new_cpu) / 60:.1f} CPU min\n"
+                                f"no new cov for {(r.cpu - r.last_new_cpu) / 60:.1f} CPU min, "
+                                f"no new tebiki edge for {(r.cpu - r.own_last_new_cpu()) / 60:.1f} CPU min\n"
                                 + r.summary(corpus, artifacts)
                                 + "\n"
                             )

@@ -126,6 +126,10 @@ const BUILT: &[(&str, &str)] = &[
     ("f-kyoto-pharmacy-west-no-id.yaml", "2641000621"),
     ("h-chiba-same-terminal-names.yaml", "1213000171"),
     ("i-niigata-east-type3-collabo-cop.yaml", "1511200345"),
+    ("j-osaka-houmon-west-v6none-change.yaml", "2769001237"),
+    ("k-hyogo-dental-fee-mismatch.yaml", "2833100452"),
+    ("m-tokyo-other-type1-one.yaml", "1311122332"),
+    ("n-miyagi-pharmacy-east-v6absent.yaml", "0441204567"),
 ];
 
 #[test]
@@ -859,6 +863,9 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         "電子証明書発行通知書が届く見込み",
         "二つの申請",
         "「電子証明書の発行申請」は終わりです",
+        // The manual's title named both applications in the heading
+        // 「始める前に － …」 (and the PDF's bookmarks).
+        "利用申請と電子証明書の発行申請",
     ] {
         assert!(
             docs.having(wrong).is_empty(),
@@ -866,6 +873,10 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
             docs.having(wrong)
         );
     }
+    assert_eq!(
+        docs.having("始める前に — オンライン資格確認の利用申請"),
+        ["html", "pdf"]
+    );
     assert_eq!(
         docs.having("この手順書には電子証明書の発行申請（手順 2）を載せていません"),
         ["html", "pdf"]
@@ -1002,5 +1013,222 @@ fn the_manual_summary_and_closing_take_conditions() {
         err.contains(&format!("line: {},", line + 1)),
         "line {}: {err}",
         line + 1
+    );
+}
+
+#[test]
+fn the_manual_title_takes_conditions() {
+    // 端末なし医院 was given the manual's title 「…の利用申請と電子証明書の
+    // 発行申請」 though it applies for no certificate. The title takes
+    // `cases` / `otherwise`; the help site words every variant.
+    let (_dir, site) = bundled_site();
+    for page in ["index.html", "print.html"] {
+        let html = read(&site.join("online-shikaku").join(page));
+        assert!(
+            html.contains(
+                "端末が登録されていない場合: オンライン資格確認の利用申請 ／ \
+                 それ以外の場合: オンライン資格確認の利用申請と電子証明書の発行申請"
+            ),
+            "{page}"
+        );
+    }
+    // A title for some clinics only is refused where it is written.
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let line = text.lines().position(|l| l == "title:").expect("title") + 1;
+    let text = text.replacen(
+        "  otherwise: オンライン資格確認の利用申請と電子証明書の発行申請\n",
+        "",
+        1,
+    );
+    std::fs::write(&manual, &text).unwrap();
+    let (_, d) = tebiki::load::load_content(&content);
+    let err = format!("{d:?}");
+    assert!(
+        err.contains("`title` with `cases` has no `otherwise`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("line: {},", line + 1)),
+        "line {}: {err}",
+        line + 1
+    );
+}
+
+#[test]
+fn a_figure_that_nearly_fits_does_not_leave_its_page_half_empty() {
+    // 博多えきまえ内科 (installing tomorrow, 2 terminals): the 2-2 picture
+    // missed page 6 by 4 %; it waited, could not pass 2-3's heading, and
+    // page 6 ended half empty; 9 pages. It is now set a little smaller
+    // where it belongs.
+    let guide = built().join("clinics/4011100452/guide.pdf");
+    let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
+    assert!(info.contains("Pages:           8"), "{info}");
+    let page = |n: &str| {
+        squash(&poppler(
+            "pdftotext",
+            &["-f", n, "-l", n, guide.to_str().unwrap(), "-"],
+        ))
+    };
+    let p6 = page("6");
+    for said in [
+        "2-21台目（受付パソコン）:証明書発行申請情報を入力し",
+        "画面「証明書発行申請情報の入力（オンライン請求ネットワーク関連システム）」",
+    ] {
+        assert!(p6.contains(said), "«{said}» not on page 6: {p6}");
+    }
+    // Its explanation follows it, before 2-3.
+    let p7 = page("7");
+    let (table, next) = (p7.find("端末名称等（必須）"), p7.find("2-31台目"));
+    assert!(table.is_some() && table < next, "{p7}");
+}
+
+#[test]
+fn a_missing_customer_id_is_an_instruction_in_the_picture_never_not_entered() {
+    // 四条からすま薬局 (NTT West, no customer ID in its data): the 1-3 picture
+    // showed 「〈お客さまIDの数字〉未入力」 in both number boxes, which a
+    // receptionist reads as a box to leave empty. It now says what to do,
+    // in the HTML and the PDF alike (the theme's `picture_missing`).
+    let docs = Docs::of("2641000621");
+    assert_eq!(
+        docs.having("〈お客さまIDの数字〉を確かめて入力"),
+        ["html", "pdf"]
+    );
+    assert!(
+        docs.having("未入力").is_empty(),
+        "{:?}",
+        docs.having("未入力")
+    );
+}
+
+#[test]
+fn free_names_are_kept_as_the_clinic_wrote_them() {
+    // Full-width parentheses in a terminal name were changed to half-width
+    // (with a data warning), so the handout told the clinic to type a name
+    // other than the one on its list and its labels. The portal's pages ask
+    // for half-width only in the secret number; 端末名称等 is a free name.
+    let text = TEN
+        .replace(
+            "terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,\n  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]",
+            "terminals: [受付（1階）パソコン, PC1, ＰＣ１]",
+        )
+        .replace("department: 事務", "department: 事務（受付）");
+    assert!(text.contains("ＰＣ１") && text.contains("事務（受付）"));
+    let (o, dir) = build_clinics(&[("wide.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!said.contains("半角に直しました"), "{said}");
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/1311000744"));
+    for typed in [
+        "端末名称等に「受付（1階）パソコン」と入力する",
+        "担当部署/担当者名に「事務（受付）山田花子」と入力する",
+    ] {
+        assert_eq!(docs.having(typed), ["html", "pdf"], "«{typed}»");
+    }
+    assert!(
+        docs.having("受付(1階)").is_empty(),
+        "{:?}",
+        docs.having("受付(1階)")
+    );
+    // 「PC1」 and 「ＰＣ１」 look the same on a label: two of three names
+    // are told apart, as for two equal names.
+    assert_eq!(docs.having("3枚のうち異なる名前は2つです"), ["html", "pdf"]);
+}
+
+#[test]
+fn kinds_no_fixture_covered_read_right() {
+    // 訪問看護ステーションなにわ (category 4, 点数表 6, NTT West, v6 not
+    // contracted, 申請区分「変更」, a test month, three terminals).
+    let docs = Docs::of("2769001237");
+    for said in [
+        // The notice goes to the address it is registered under as a station.
+        "電子証明書発行通知書は、訪問看護ステーションとして登録されている所在地に郵送されます。",
+        "分類4:訪問看護ステーション",
+        "点数表6:訪問看護",
+        "申請区分変更",
+        "3台目（訪問用タブレット2）",
+    ] {
+        assert_eq!(docs.having(said), ["html", "pdf"], "«{said}»");
+    }
+    assert_eq!(
+        docs.having("テスト開始予定年月2027年1月"),
+        ["html", "pdf", "sheet"]
+    );
+    for wrong in [
+        "保険医療機関として登録されている",
+        "保険薬局として登録されている",
+    ] {
+        assert!(docs.having(wrong).is_empty(), "«{wrong}»");
+    }
+    // v6 not contracted: the box cannot be ticked yet, and it says why.
+    assert_eq!(docs.having("未チェック（未契約）"), ["html", "pdf"]);
+
+    // 新橋ガーデンクリニック: a line not from NTT on type 1 (an IP-VPN of
+    // another carrier). It keeps its own type and is never given the NTT
+    // instruction, nor asked for a customer ID or the v6 option.
+    let docs = Docs::of("1311122332");
+    assert_eq!(
+        docs.having("「1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）」を選択してください"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        docs.having("回線事業者から案内された種別のまま選び、変更しないでください"),
+        ["html", "pdf"]
+    );
+    for wrong in [
+        "1を選択してください",
+        "お客さまIDが登録されていません",
+        "v6オプションの契約を確認",
+    ] {
+        assert!(
+            docs.having(wrong).is_empty(),
+            "«{wrong}» in {:?}",
+            docs.having(wrong)
+        );
+    }
+
+    // 仙台あおば薬局: NTT East with no word on the v6 option and no
+    // installation day yet: asked to check the v6 option, and no date is
+    // computed from a day nobody has set.
+    let docs = Docs::of("0441204567");
+    assert_eq!(
+        docs.having("契約済みか（近日中に申し込むか）を確かめてからチェック"),
+        ["html", "pdf", "sheet"]
+    );
+    for wrong in ["設置予定日", "申請を済ませたい最終日"] {
+        assert!(
+            docs.having(wrong).is_empty(),
+            "«{wrong}» in {:?}",
+            docs.having(wrong)
+        );
+    }
+    assert_eq!(
+        docs.having("電子証明書発行料の支払方法1:診療(調剤)報酬支払額から控除"),
+        ["html", "pdf", "sheet"]
+    );
+
+    // 三宮はなみずき歯科: 分類 医科 but 点数表 歯科 in the data; a 光コラボ
+    // line with no customer ID; applying on a planned day (12/1). The
+    // mismatch is named once, at the step whose screen shows both.
+    let docs = Docs::of("2833100452");
+    assert_eq!(
+        docs.having("分類と点数表が合っていません（手順 2-2）"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having(
+            "光コラボ事業者（またはNTT）から届いた開通のご案内（お客さまIDが載っている書類）"
+        ),
+        ["html", "pdf"]
+    );
+    // Dates from the planned application day, not from today.
+    assert_eq!(
+        docs.having("2026年12月8日（火）電子証明書発行通知書が届く見込み"),
+        ["html", "pdf", "sheet"]
     );
 }

@@ -116,15 +116,9 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             RawValue::List(items) => {
                 let mut names = Vec::new();
                 for it in items {
-                    let (t, changed) = validate::normalize::to_half_width(&it.value);
-                    if changed && t != it.value.trim() {
-                        push_issue(
-                            &mut facts,
-                            def,
-                            &it.pos,
-                            validate::normalize::width_warning(&it.value, &t),
-                        );
-                    }
+                    // Free names (terminals): typed on the portal as the
+                    // clinic wrote them, full-width characters included.
+                    let t = free_text(&it.value);
                     if !t.is_empty() {
                         names.push(t);
                     }
@@ -198,6 +192,11 @@ fn push_issue(facts: &mut Facts, def: &FieldDef, pos: &SourcePos, p: validate::P
     });
 }
 
+/// A free text as the clinic wrote it, without surrounding blanks.
+fn free_text(raw: &str) -> String {
+    raw.trim_matches(validate::normalize::is_blank).to_string()
+}
+
 /// Checks one scalar; `None` when the value is empty.
 fn check_scalar(
     def: &FieldDef,
@@ -221,8 +220,13 @@ fn check_scalar(
         (Checked::from_parts(Some(()), problems), fv)
     };
     let out = match def.kind {
+        // Free text (names, the contact): kept as written. Nothing in the
+        // portal's pages asks for half-width there, and the handout says
+        // what to type: a silent change would make it differ from the
+        // clinic's own records and labels.
         FieldKind::Text => {
-            validate::normalize::checked(raw).map(|s| FactValue::plain(s.clone(), s))
+            let s = free_text(raw);
+            Checked::from_parts(Some(FactValue::plain(s.clone(), s)), Vec::new())
         }
         FieldKind::InstitutionCode => {
             validate::institution::check_code(raw, pref, table).map(|c| {
@@ -313,13 +317,11 @@ fn check_scalar(
             }
         }
         FieldKind::List => {
-            let c = validate::normalize::checked(raw);
-            let items: Vec<String> = c
-                .value
-                .clone()
-                .unwrap_or_default()
-                .split(['、', ',', ';', '\n'])
-                .map(|s| s.trim().to_string())
+            // Items are free names (see `FieldKind::Text`); the separators
+            // are read in either width.
+            let items: Vec<String> = raw
+                .split(['、', ',', '，', ';', '；', '\n'])
+                .map(free_text)
                 .filter(|s| !s.is_empty())
                 .collect();
             Checked::from_parts(
@@ -330,7 +332,7 @@ fn check_scalar(
                     valid: true,
                     unit: None,
                 }),
-                c.problems,
+                Vec::new(),
             )
         }
     };
@@ -396,8 +398,12 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
         Function::Count { list } => number(get(list).map_or(0, |v| v.items.len()) as f64),
         Function::CountDistinct { list } => {
             let items = get(list).map(|v| v.items.as_slice()).unwrap_or_default();
-            let distinct: std::collections::BTreeSet<&str> =
-                items.iter().map(|i| i.trim()).collect();
+            // Names that differ only in width (「PC1」「ＰＣ１」) look the
+            // same on a label: one name.
+            let distinct: std::collections::BTreeSet<String> = items
+                .iter()
+                .map(|i| validate::normalize::to_half_width(i).0)
+                .collect();
             number(distinct.len() as f64)
         }
         Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
@@ -606,6 +612,18 @@ person: 港 花子
         assert_eq!(shown(&f, "day"), pair("2027-01-04", "2027年1月4日（月）"));
         assert_eq!(shown(&f, "kind"), pair("CAF", "CAF"));
         assert_eq!(shown(&f, "number"), pair("1253000113", "1253000113"));
+    }
+
+    #[test]
+    fn free_names_in_one_cell_are_kept_as_written() {
+        // A CSV/XLSX cell: items split at separators of either width, each
+        // kept as written (full-width parentheses and letters included).
+        let f = facts_of("terminals: \"受付（1階）パソコン，ＰＣ１；PC1、診察室\"\n");
+        let items = &f.get("terminals").expect("terminals").items;
+        assert_eq!(items, &["受付（1階）パソコン", "ＰＣ１", "PC1", "診察室"]);
+        assert!(f.issues.is_empty(), "{:?}", f.issues);
+        // 「ＰＣ１」 and 「PC1」 differ only in width: one name.
+        assert_eq!(shown(&f, "names"), pair("3", "3"));
     }
 
     #[test]

@@ -270,6 +270,10 @@ pub struct GuideScreen {
     pub rows: Vec<GuideRow>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// Text below the rows.
+    pub foot: Rich,
+    /// The author's text alternative (`None`: worded from the screen).
+    pub alt: Option<String>,
 }
 
 /// A note, evaluated.
@@ -303,6 +307,8 @@ pub struct GuideStep {
     pub screen: Option<GuideScreen>,
     /// A real screenshot (already redacted) with its annotations.
     pub screenshot: Option<crate::model::manual::Screenshot>,
+    /// A second picture drawn from the screen format (`figure:`).
+    pub figure: Option<GuideScreen>,
     /// Findings attached to this step.
     pub findings: Vec<Finding>,
     /// The list item this step is repeated for (`for_each`), e.g. a terminal name.
@@ -364,8 +370,11 @@ pub struct GuidePart {
 pub struct GuideManual {
     /// Manual id (anchor).
     pub id: String,
-    /// Title.
+    /// Title (for this clinic).
     pub title: String,
+    /// In a generic guide: every alternative of the title with its
+    /// condition in words (empty in a clinic's guide or without alternatives).
+    pub title_variants: String,
     /// Version.
     pub version: String,
     /// Summary.

@@ -67,6 +67,26 @@ impl Ev<'_> {
     fn pick(&self, c: &Cased<Rich>, facts: &Facts) -> Rich {
         self.pick_opt(c, facts).unwrap_or_default()
     }
+
+    /// The one-line text (a title) that applies; generic: the text for no
+    /// clinic in particular (`otherwise`), its alternatives told apart by
+    /// [`Self::line_variants`].
+    fn pick_line(&self, c: &Cased<String>, facts: &Facts) -> String {
+        let chosen = match self.generic {
+            Some(_) => c.generic(),
+            None => c.pick(|w| holds(w, facts)),
+        };
+        chosen.map(|s| self.line(s, facts)).unwrap_or_default()
+    }
+
+    /// Generic only: every alternative of a one-line text with its
+    /// condition in words (empty for a clinic, or without alternatives).
+    fn line_variants(&self, c: &Cased<String>) -> String {
+        match self.generic {
+            Some(g) if c.has_cases() => g.all_lines(c, |s| s.as_str()),
+            _ => String::new(),
+        }
+    }
 }
 
 /// Evaluates every manual of `content` for `clinic` as of `today`.
@@ -213,10 +233,10 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
     let today = facts.today.unwrap_or_else(dates::today_jst);
     let mut issues = facts.issues.clone();
     issues.sort_by_key(|i| i.severity);
-    let documents: Vec<&str> = content
+    let documents: Vec<String> = content
         .manuals
         .iter()
-        .map(|m| m.guide_title.as_str())
+        .map(|m| ev.pick_line(&m.guide_title, facts))
         .collect();
     let t = &content.strings;
     let documents = documents.join(t.get("title_joiner"));
@@ -492,7 +512,8 @@ fn eval_manual(
     }
     GuideManual {
         id: manual.id.clone(),
-        title: manual.title.clone(),
+        title: ev.pick_line(&manual.title, facts),
+        title_variants: ev.line_variants(&manual.title),
         version: manual.version.clone(),
         summary: ev.pick(&manual.summary, facts),
         checklist,
@@ -529,31 +550,35 @@ fn eval_step(
         .filter(|f| f.step.as_deref() == Some(format!("{manual_id}/{}", s.id).as_str()))
         .cloned()
         .collect();
+    let screen = |sc: &crate::model::manual::Screen| GuideScreen {
+        kind: sc.kind,
+        frame: sc.frame.clone(),
+        title: sc.title.clone(),
+        url: sc.url.clone(),
+        lead: ev.rich(&sc.lead, facts),
+        rows: sc
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let when = ev.show(r.when.as_ref(), facts)?;
+                Some(match ev.generic {
+                    Some(g) => generic_row(r, g, ev.content, when),
+                    None => eval_row(r, facts, ev.content, &step_findings, corrections),
+                })
+            })
+            .collect(),
+        buttons: sc.buttons.clone(),
+        foot: ev.rich(&sc.foot, facts),
+        alt: sc.alt.as_ref().map(|a| ev.line(a, facts)),
+    };
     GuideStep {
         key: format!("{manual_id}/{id}"),
         id,
         number: s.number.clone(),
         title,
         body: ev.pick(&s.body, facts),
-        screen: s.screen.as_ref().map(|sc| GuideScreen {
-            kind: sc.kind,
-            frame: sc.frame.clone(),
-            title: sc.title.clone(),
-            url: sc.url.clone(),
-            lead: ev.rich(&sc.lead, facts),
-            rows: sc
-                .rows
-                .iter()
-                .filter_map(|r| {
-                    let when = ev.show(r.when.as_ref(), facts)?;
-                    Some(match ev.generic {
-                        Some(g) => generic_row(r, g, ev.content, when),
-                        None => eval_row(r, facts, ev.content, &step_findings, corrections),
-                    })
-                })
-                .collect(),
-            buttons: sc.buttons.clone(),
-        }),
+        screen: s.screen.as_ref().map(&screen),
+        figure: s.figure.as_ref().map(&screen),
         brief_of: None,
         screenshot: s.screenshot.clone(),
         notes: s

@@ -46,6 +46,30 @@ pub(crate) enum Md {
     Empty,
 }
 
+/// A one-line text (a title) that may have alternatives per clinic.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawLine {
+    /// The same for every clinic.
+    Plain(String),
+    /// The first case whose `when` holds, else `otherwise`.
+    Cases {
+        /// Conditional texts.
+        cases: Vec<RawLineCase>,
+        /// Text when no case holds.
+        #[serde(default)]
+        otherwise: Option<String>,
+    },
+}
+
+/// One alternative of a one-line text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLineCase {
+    when: RawCond,
+    text: String,
+}
+
 /// One alternative of a Markdown text.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,6 +100,40 @@ impl Ctx<'_> {
             },
             None | Some(Md::Empty) => Cased::default(),
             other => Cased::plain(self.md(other, at)),
+        }
+    }
+
+    /// A one-line text that may have alternatives per clinic; `key` names it
+    /// in messages. It must say something for every clinic (`otherwise`).
+    fn cased_line(
+        &mut self,
+        line: Spanned<RawLine>,
+        key: &str,
+        at: &SourcePos,
+        known: FactCheck,
+    ) -> Cased<String> {
+        let here = pos(&self.file, &line.referenced);
+        let here = if here.line == 0 { at.clone() } else { here };
+        match line.value {
+            RawLine::Plain(s) => Cased::plain(s),
+            RawLine::Cases { cases, otherwise } => {
+                if otherwise.is_none() {
+                    self.diags.push(
+                        Diagnostic::error(here.clone(), format!("`{key}` with `cases` has no `otherwise`"))
+                            .with_help("every clinic needs a text: write the one for the remaining clinics under `otherwise:`"),
+                    );
+                }
+                Cased {
+                    cases: cases
+                        .iter()
+                        .map(|c| Case {
+                            when: self.cond(&c.when, &here, known),
+                            value: c.text.clone(),
+                        })
+                        .collect(),
+                    otherwise,
+                }
+            }
         }
     }
 
@@ -142,9 +200,9 @@ impl Ctx<'_> {
 #[serde(deny_unknown_fields)]
 struct RawManual {
     id: Spanned<String>,
-    title: String,
+    title: Spanned<RawLine>,
     #[serde(default)]
-    guide_title: Option<String>,
+    guide_title: Option<Spanned<RawLine>>,
     #[serde(default)]
     version: Option<String>,
     #[serde(default)]
@@ -269,6 +327,9 @@ struct RawStep {
     screen: Option<RawScreen>,
     #[serde(default)]
     screenshot: Option<super::screenshot::RawScreenshot>,
+    /// A second picture in the screen format, drawn after the notes.
+    #[serde(default)]
+    figure: Option<RawScreen>,
     #[serde(default)]
     notes: Vec<RawNote>,
 }
@@ -314,6 +375,12 @@ struct RawScreen {
     rows: Vec<RawRow>,
     #[serde(default)]
     buttons: Vec<RawButton>,
+    /// Text below the rows.
+    #[serde(default)]
+    foot: Option<Md>,
+    /// The picture's text alternative (default: worded from the screen).
+    #[serde(default)]
+    alt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1083,13 +1150,15 @@ impl Ctx<'_> {
                         .with_help("step ids must be unique within a manual"),
                     );
                 }
-                let screen = s.screen.map(|sc| {
+                let mut screen_of = |sc: RawScreen| {
                     let frame = match &sc.frame {
                         Some(f) => self.frame_named(f, &frames),
                         None => default_frame.clone(),
                     };
                     self.screen(sc, frame, content, known)
-                });
+                };
+                let screen = s.screen.map(&mut screen_of);
+                let figure = s.figure.map(&mut screen_of);
                 let notes = s
                     .notes
                     .into_iter()
@@ -1116,6 +1185,7 @@ impl Ctx<'_> {
                     body: self.cased_md(&s.body, &spos, known),
                     screen,
                     screenshot,
+                    figure,
                     notes,
                     pos: spos,
                 });
@@ -1136,10 +1206,14 @@ impl Ctx<'_> {
                 pos: ppos,
             });
         }
+        let title = self.cased_line(m.title, "title", &at, known);
         Manual {
             id: m.id.value,
-            guide_title: m.guide_title.unwrap_or_else(|| m.title.clone()),
-            title: m.title,
+            guide_title: match m.guide_title {
+                Some(g) => self.cased_line(g, "guide_title", &at, known),
+                None => title.clone(),
+            },
+            title,
             version: m.version.unwrap_or_else(|| "1".into()),
             summary: self.spanned_cased_md(m.summary, &at, known),
             order: m.order.unwrap_or(100),
@@ -1228,6 +1302,8 @@ impl Ctx<'_> {
             title: sc.title,
             url: sc.url,
             lead: self.md(&sc.lead, &spos),
+            foot: self.md(&sc.foot, &spos),
+            alt: sc.alt,
             rows,
             buttons: sc
                 .buttons

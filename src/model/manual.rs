@@ -11,11 +11,13 @@ use std::collections::BTreeMap;
 pub struct Manual {
     /// Stable identifier, used in URLs of the help site.
     pub id: String,
-    /// Title as printed on guides.
-    pub title: String,
+    /// Title as printed on guides (may differ per clinic: a clinic that
+    /// makes only one of the manual's applications is not given the name of
+    /// both).
+    pub title: Cased<String>,
     /// The name of the document made from this manual, in the title of a
-    /// clinic's guide and handout (default: `title`).
-    pub guide_title: String,
+    /// clinic's guide and handout (default: `title`; may differ per clinic).
+    pub guide_title: Cased<String>,
     /// Content version, printed in the PDF footer.
     pub version: String,
     /// Short description shown before the first part (may differ per clinic).
@@ -231,6 +233,9 @@ pub struct Step {
     pub screen: Option<Screen>,
     /// A real screenshot with annotations, drawn instead of a mock-up picture.
     pub screenshot: Option<Screenshot>,
+    /// A second picture drawn from the screen format after the notes (a
+    /// paper the clinic receives, a device's label): `figure:`.
+    pub figure: Option<Screen>,
     /// Notes shown after the screen.
     pub notes: Vec<Note>,
     /// Where it was defined.
@@ -396,6 +401,12 @@ pub struct Screen {
     pub rows: Vec<Row>,
     /// Buttons at the bottom.
     pub buttons: Vec<Button>,
+    /// Text below the rows (a document's closing lines), one line per
+    /// paragraph.
+    pub foot: Rich,
+    /// The picture's text alternative and caption, when the author gives
+    /// one (`None`: worded from the screen, `picture_alt`).
+    pub alt: Option<String>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
@@ -413,6 +424,10 @@ pub enum ScreenKind {
     Dialog,
     /// A result message.
     Message,
+    /// A paper document (a notice or letter the clinic receives): a sheet
+    /// without window, its title centred, rows as a ruled table, a secret
+    /// blanked.
+    Document,
 }
 
 /// One row of a form (or entry of a menu).

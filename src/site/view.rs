@@ -32,6 +32,9 @@ pub struct ManualView {
     pub slug: String,
     /// Title.
     pub title: String,
+    /// Every alternative of the title with its condition in words (empty
+    /// when it is the same for every clinic).
+    pub title_variants: String,
     /// Content version.
     pub version: String,
     /// Summary.
@@ -510,6 +513,7 @@ fn manual_view(
         id: m.id.clone(),
         slug: mslug.to_string(),
         title: m.title.clone(),
+        title_variants: m.title_variants.clone(),
         version: m.version.clone(),
         summary: m.summary.clone(),
         checklist: m
