@@ -963,10 +963,10 @@ fn uri_bytes(uri: &str) -> Vec<u8> {
 struct FaceUsage {
     /// Per glyph id: the character (0 = not shown).
     chars: Vec<u32>,
-    /// Glyphs standing for no or several characters.
-    other: BTreeMap<u16, String>,
     /// Per glyph id: shown by the document's own words (not only by data).
     words: Vec<bool>,
+    /// The glyph ids given a character, in the order first shown.
+    shown: Vec<u16>,
 }
 
 /// The glyphs shown in each face, and those of the fallback font (by
@@ -979,8 +979,8 @@ impl Usage {
             let n = usize::from(fonts.face(w).data.num_glyphs());
             FaceUsage {
                 chars: vec![0; n],
-                other: BTreeMap::new(),
                 words: vec![false; n],
+                shown: Vec::with_capacity(512),
             }
         };
         Usage(
@@ -994,40 +994,36 @@ impl Usage {
     fn mark(&mut self, w: Weight, gid: u16, c: char, words: bool) {
         let f = &mut self.0[w as usize];
         let i = usize::from(gid);
-        if i >= f.chars.len() {
+        let Some(slot) = f.chars.get_mut(i) else {
             // A stand-in id of the fallback font.
             self.1.entry(gid).or_insert_with(|| c.to_string());
             return;
+        };
+        if *slot == 0 && c != '\0' {
+            *slot = u32::from(c);
+            f.shown.push(gid);
         }
-        if let Some(slot) = f.chars.get_mut(i) {
-            if *slot == 0 && !f.other.contains_key(&gid) {
-                *slot = u32::from(c);
-            }
-            if words {
-                f.words[i] = true;
-            }
+        if words {
+            f.words[i] = true;
         }
     }
 
     /// Per face: glyph id → text of the glyphs the document's words show,
     /// and of those only data shows; and the fallback font's glyphs.
     fn split(self) -> ([(GlyphText, GlyphText); 2], GlyphText) {
-        let faces = self.0.map(|f| {
-            let mut text = f.other;
-            for (gid, c) in f.chars.into_iter().enumerate() {
-                if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(c))
-                    && c != '\0'
-                {
-                    text.insert(gid, c.to_string());
-                }
-            }
+        let faces = self.0.map(|mut f| {
+            f.shown.sort_unstable();
             let mut words = GlyphText::new();
             let mut data = GlyphText::new();
-            for (gid, t) in text {
-                if f.words.get(usize::from(gid)).copied().unwrap_or(false) {
-                    words.insert(gid, t);
+            for gid in f.shown {
+                let i = usize::from(gid);
+                let Some(c) = char::from_u32(f.chars[i]) else {
+                    continue;
+                };
+                if f.words[i] {
+                    words.insert(gid, c.to_string());
                 } else {
-                    data.insert(gid, t);
+                    data.insert(gid, c.to_string());
                 }
             }
             (words, data)
@@ -1063,8 +1059,8 @@ impl FaceSubsets<'_> {
         if let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
             return (Target::Data, *n);
         }
-        if let Some(n) = self.words.as_ref().and_then(|e| e.map.get(&gid)) {
-            return (Target::Words, *n);
+        if let Some(n) = self.words.as_ref().and_then(|e| e.new_id(gid)) {
+            return (Target::Words, n);
         }
         if let Some((f, e)) = self.fallback
             && f.owns(gid)
