@@ -760,7 +760,7 @@ pub(crate) fn write(
         page_mcids.push(std::mem::take(&mut pen.mcids));
         let enc = pen.enc.finish();
         let contents = ids.next();
-        let data = PAGE_STREAMS.deflate(&enc.bytes);
+        let data = deflate(&enc.bytes);
         pdf.stream(|c| {
             c.stream(contents, &data).filter(Filter::FlateDecode);
         });
@@ -838,91 +838,6 @@ pub(crate) fn write(
         info.creator(TextStr("tebiki")).producer(TextStr("tebiki"));
     }
     Ok(pdf.finish(catalog_id, info_id, ids.next()))
-}
-
-/// Compressed page content streams kept per process: a page that does not
-/// depend on the clinic (no data on it, the same alternatives before it)
-/// has the same content stream in many handouts of a build, since the words
-/// are shown from the same shared subsets; it is compressed once.
-static PAGE_STREAMS: std::sync::LazyLock<StreamCache> =
-    std::sync::LazyLock::new(|| StreamCache::new(4096, 48 << 20));
-
-/// Compressed streams by a 128-bit hash of their raw bytes and their
-/// length. As in `EmbedCache`, a stream is kept only when it comes a second
-/// time (one-off pages pin no memory), within bounds of count and bytes;
-/// when full, nothing more is kept.
-pub(crate) struct StreamCache {
-    inner: std::sync::Mutex<StreamEntries>,
-    max_count: usize,
-    max_bytes: usize,
-}
-
-type StreamKey = (u128, usize);
-
-#[derive(Default)]
-struct StreamEntries {
-    kept: std::collections::HashMap<StreamKey, Arc<[u8]>>,
-    bytes: usize,
-    /// Keys seen once (forgotten when there are more than `max_count` × 4).
-    seen: std::collections::HashSet<StreamKey>,
-}
-
-impl StreamCache {
-    pub(crate) fn new(max_count: usize, max_bytes: usize) -> StreamCache {
-        StreamCache {
-            inner: std::sync::Mutex::default(),
-            max_count,
-            max_bytes,
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, StreamEntries> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// `raw` compressed for one document ([`deflate`]), from the cache when
-    /// the same bytes were compressed before.
-    pub(crate) fn deflate(&self, raw: &[u8]) -> Arc<[u8]> {
-        let key = (stream_hash(raw), raw.len());
-        if let Some(hit) = self.lock().kept.get(&key) {
-            return hit.clone();
-        }
-        let data: Arc<[u8]> = deflate(raw).into();
-        let mut e = self.lock();
-        if e.seen.remove(&key) {
-            if e.kept.len() < self.max_count && e.bytes + data.len() <= self.max_bytes {
-                e.bytes += data.len();
-                e.kept.insert(key, data.clone());
-            }
-        } else {
-            if e.seen.len() >= self.max_count * 4 {
-                e.seen.clear();
-            }
-            e.seen.insert(key);
-        }
-        data
-    }
-
-    /// (streams, bytes) kept now.
-    #[cfg(test)]
-    pub(crate) fn held(&self) -> (usize, usize) {
-        let e = self.lock();
-        (e.kept.len(), e.bytes)
-    }
-}
-
-/// 128 bits of two fixed-key SipHashes of `raw`: equal for equal bytes in
-/// every process, and no two different page streams of a build meet.
-fn stream_hash(raw: &[u8]) -> u128 {
-    use std::hash::{Hash, Hasher};
-    let mut out = 0u128;
-    for seed in [0x7061_6765_7374_7265_u64, 0x616d_7374_7265_616d] {
-        let mut h = std::hash::DefaultHasher::new();
-        seed.hash(&mut h);
-        raw.hash(&mut h);
-        out = (out << 64) | u128::from(Hasher::finish(&h));
-    }
-    out
 }
 
 /// A number to 1/10000.
@@ -1283,30 +1198,4 @@ fn text_stroke(enc: &mut Encoder<'_>, mode: i64, colour: Rgb, width: f32) {
     enc.render_mode(mode);
     enc.stroke(colour);
     enc.line_width(width);
-}
-
-#[cfg(test)]
-mod stream_cache_tests {
-    use super::*;
-
-    #[test]
-    fn a_stream_is_kept_the_second_time_and_gives_the_same_bytes() {
-        let cache = StreamCache::new(2, 1 << 20);
-        let page = b"BT /R 10 Tf (x) Tj ET\n".repeat(40);
-        let first = cache.deflate(&page);
-        assert_eq!(cache.held().0, 0, "kept after one");
-        let second = cache.deflate(&page);
-        assert_eq!(cache.held().0, 1, "not kept after two");
-        assert_eq!(first, second);
-        assert_eq!(&*first, &deflate(&page)[..]);
-        // A hit is the kept stream itself.
-        assert!(Arc::ptr_eq(&second, &cache.deflate(&page)));
-        // Bounded in count: a third distinct stream seen twice is not kept.
-        for n in 0..3u8 {
-            let other = [n; 300];
-            cache.deflate(&other);
-            cache.deflate(&other);
-        }
-        assert_eq!(cache.held().0, 2);
-    }
 }
