@@ -1232,3 +1232,94 @@ fn kinds_no_fixture_covered_read_right() {
         ["html", "pdf", "sheet"]
     );
 }
+
+/// A valid seven-digit code (Hokkaido, 医科) numbered `i`.
+fn code7(i: usize) -> String {
+    let six = format!("{:06}", 100_100 + i);
+    let mut body = vec![0, 1, 1];
+    body.extend(six.bytes().map(|b| b - b'0'));
+    format!("{six}{}", tebiki::validate::institution::check_digit(&body))
+}
+
+#[test]
+fn a_long_clinic_name_never_breaks_the_title_inside_a_word_of_the_document_name() {
+    // 医療法人社団…分院: the handout's title broke as 「…分院様 オン」
+    // 「ライン資格確認 申請手順書」, and for other name lengths inside
+    // 「申請｜手順書」. The document's name (content's `guide_title`) breaks
+    // only at its spaces, 様 stays with the name, and no title line holds
+    // one or two characters alone; the sheet's title likewise.
+    let base = "札幌すすきの駅前ふれあいファミリー内科小児科皮膚科クリニック分院医療法人社団北海道ながいなまえの会";
+    let lengths = [8, 11, 14, 17, 19, 21, 23, 25, 27, 29, 32, 36, 41, 47];
+    let files: Vec<(String, String)> = lengths
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let name: String = base.chars().take(n).collect();
+            let yaml = format!(
+                r#"
+institution_code: "{}"
+prefecture: 1
+fee_schedule: 1
+category: 1
+name: {name}
+contact: {{ department: 事務, person: 山田 花子 }}
+phone: 03-0000-0000
+email: long@example.jp
+line: {{ carrier: hikari-collabo, type: 1, customer_id: COP12345678, v6_option: planned }}
+application_kind: new
+start_month: 2027-03
+fee_payment: 1
+terminals: [受付]
+installation_date: 2027-03-01
+"#,
+                code7(i)
+            );
+            (format!("c{i}.yaml"), yaml)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let (o, dir) = build_clinics(&refs);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (i, &n) in lengths.iter().enumerate() {
+        let name: String = base.chars().take(n).collect();
+        let key = format!("011{}", code7(i));
+        let end = "医療機関コード";
+        for (file, words) in [
+            ("guide.pdf", &["オンライン資格確認", "申請手順書"][..]),
+            ("sheet.pdf", &["入力シート"][..]),
+        ] {
+            let pdf = dir.path().join("out/clinics").join(&key).join(file);
+            let p1 = poppler(
+                "pdftotext",
+                &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+            );
+            // The title: the lines above the subtitle (「医療機関コード … 作成」)
+            // below the running head (the name and 「医療機関コード …」).
+            let lines: Vec<&str> = p1.lines().collect();
+            let sub = lines
+                .iter()
+                .position(|l| l.starts_with(end) && l.contains("作成"))
+                .expect("the subtitle");
+            let top = lines.iter().position(|l| l.starts_with(end)).unwrap() + 1;
+            let title: Vec<String> = lines[top..sub]
+                .iter()
+                .map(|l| squash(l))
+                .filter(|l| !l.is_empty())
+                .collect();
+            let all = title.concat();
+            for w in words {
+                assert!(
+                    title.iter().any(|l| l.contains(w)),
+                    "{name} ({n} characters), {file}: 「{w}」 broken in the title {title:?}\n{p1}"
+                );
+                assert!(all.contains(w), "{file}: {all}");
+            }
+            for l in &title {
+                assert!(
+                    l.chars().count() >= 3 && !l.starts_with('様'),
+                    "{name} ({n} characters), {file}: title line 「{l}」 in {title:?}"
+                );
+            }
+        }
+    }
+}
