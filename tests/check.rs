@@ -120,7 +120,7 @@ fn json_format_for_ci() {
 
 #[test]
 fn screenshot_annotation_outside_the_image_is_located() {
-    let (_t, content) = content_copy();
+    let (_t, content) = content_with_screenshot();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&manual).replace(
         "- { rect: [50, 300, 700, 100] }",
@@ -136,7 +136,7 @@ fn screenshot_annotation_outside_the_image_is_located() {
 
 #[test]
 fn missing_screenshot_file_is_located() {
-    let (_t, content) = content_copy();
+    let (_t, content) = content_with_screenshot();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&manual).replace("images/notice-sample.png", "images/nope.png");
     std::fs::write(&manual, &text).unwrap();

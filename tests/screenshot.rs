@@ -1,5 +1,7 @@
 //! Real screenshots: drawn in both the HTML and the PDF, redacted in the
-//! pixels that are written out, not only covered by a shape.
+//! pixels that are written out, not only covered by a shape. The bundled
+//! manual draws its notice sample as a figure; these tests add the same
+//! notice as a PNG screenshot (tests/fixtures/screenshot).
 
 mod common;
 use base64::Engine as _;
@@ -25,6 +27,13 @@ fn assert_blanked(img: &image::RgbImage, what: &str) {
         [96, 96, 96],
         "{what}: too much blanked"
     );
+}
+
+/// Builds the bundled content with the screenshot added.
+fn build_sample() -> (tempfile::TempDir, std::process::Output) {
+    let (dir, content) = content_with_screenshot();
+    let o = build_content(&content, &dir.path().join("out"));
+    (dir, o)
 }
 
 #[test]

@@ -270,6 +270,10 @@ pub struct GuideScreen {
     pub rows: Vec<GuideRow>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// Text below the rows.
+    pub foot: Rich,
+    /// The author's text alternative (`None`: worded from the screen).
+    pub alt: Option<String>,
 }
 
 /// A note, evaluated.
@@ -303,6 +307,8 @@ pub struct GuideStep {
     pub screen: Option<GuideScreen>,
     /// A real screenshot (already redacted) with its annotations.
     pub screenshot: Option<crate::model::manual::Screenshot>,
+    /// A second picture drawn from the screen format (`figure:`).
+    pub figure: Option<GuideScreen>,
     /// Findings attached to this step.
     pub findings: Vec<Finding>,
     /// The list item this step is repeated for (`for_each`), e.g. a terminal name.

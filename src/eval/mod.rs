@@ -550,31 +550,35 @@ fn eval_step(
         .filter(|f| f.step.as_deref() == Some(format!("{manual_id}/{}", s.id).as_str()))
         .cloned()
         .collect();
+    let screen = |sc: &crate::model::manual::Screen| GuideScreen {
+        kind: sc.kind,
+        frame: sc.frame.clone(),
+        title: sc.title.clone(),
+        url: sc.url.clone(),
+        lead: ev.rich(&sc.lead, facts),
+        rows: sc
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let when = ev.show(r.when.as_ref(), facts)?;
+                Some(match ev.generic {
+                    Some(g) => generic_row(r, g, ev.content, when),
+                    None => eval_row(r, facts, ev.content, &step_findings, corrections),
+                })
+            })
+            .collect(),
+        buttons: sc.buttons.clone(),
+        foot: ev.rich(&sc.foot, facts),
+        alt: sc.alt.as_ref().map(|a| ev.line(a, facts)),
+    };
     GuideStep {
         key: format!("{manual_id}/{id}"),
         id,
         number: s.number.clone(),
         title,
         body: ev.pick(&s.body, facts),
-        screen: s.screen.as_ref().map(|sc| GuideScreen {
-            kind: sc.kind,
-            frame: sc.frame.clone(),
-            title: sc.title.clone(),
-            url: sc.url.clone(),
-            lead: ev.rich(&sc.lead, facts),
-            rows: sc
-                .rows
-                .iter()
-                .filter_map(|r| {
-                    let when = ev.show(r.when.as_ref(), facts)?;
-                    Some(match ev.generic {
-                        Some(g) => generic_row(r, g, ev.content, when),
-                        None => eval_row(r, facts, ev.content, &step_findings, corrections),
-                    })
-                })
-                .collect(),
-            buttons: sc.buttons.clone(),
-        }),
+        screen: s.screen.as_ref().map(&screen),
+        figure: s.figure.as_ref().map(&screen),
         brief_of: None,
         screenshot: s.screenshot.clone(),
         notes: s

@@ -327,6 +327,9 @@ struct RawStep {
     screen: Option<RawScreen>,
     #[serde(default)]
     screenshot: Option<super::screenshot::RawScreenshot>,
+    /// A second picture in the screen format, drawn after the notes.
+    #[serde(default)]
+    figure: Option<RawScreen>,
     #[serde(default)]
     notes: Vec<RawNote>,
 }
@@ -372,6 +375,12 @@ struct RawScreen {
     rows: Vec<RawRow>,
     #[serde(default)]
     buttons: Vec<RawButton>,
+    /// Text below the rows.
+    #[serde(default)]
+    foot: Option<Md>,
+    /// The picture's text alternative (default: worded from the screen).
+    #[serde(default)]
+    alt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1141,13 +1150,15 @@ impl Ctx<'_> {
                         .with_help("step ids must be unique within a manual"),
                     );
                 }
-                let screen = s.screen.map(|sc| {
+                let mut screen_of = |sc: RawScreen| {
                     let frame = match &sc.frame {
                         Some(f) => self.frame_named(f, &frames),
                         None => default_frame.clone(),
                     };
                     self.screen(sc, frame, content, known)
-                });
+                };
+                let screen = s.screen.map(&mut screen_of);
+                let figure = s.figure.map(&mut screen_of);
                 let notes = s
                     .notes
                     .into_iter()
@@ -1174,6 +1185,7 @@ impl Ctx<'_> {
                     body: self.cased_md(&s.body, &spos, known),
                     screen,
                     screenshot,
+                    figure,
                     notes,
                     pos: spos,
                 });
@@ -1290,6 +1302,8 @@ impl Ctx<'_> {
             title: sc.title,
             url: sc.url,
             lead: self.md(&sc.lead, &spos),
+            foot: self.md(&sc.foot, &spos),
+            alt: sc.alt,
             rows,
             buttons: sc
                 .buttons

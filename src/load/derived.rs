@@ -811,7 +811,7 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
                 }
                 cased(&n.body, &n.pos, &mut out);
             }
-            if let Some(sc) = &s.screen {
+            for sc in s.screen.iter().chain(&s.figure) {
                 screen_refs(sc, &mut out);
             }
             repeated(&mut out, step_start, s.for_each.is_some());
@@ -823,6 +823,10 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
 
 fn screen_refs<'a>(sc: &'a crate::model::manual::Screen, out: &mut Vec<Use<'a>>) {
     rich(&sc.lead, &sc.pos, out);
+    rich(&sc.foot, &sc.pos, out);
+    if let Some(alt) = &sc.alt {
+        line(alt, &sc.pos, out);
+    }
     for r in &sc.rows {
         let at = &r.pos;
         cond(r.when.as_ref(), at, out);

@@ -233,6 +233,9 @@ pub struct Step {
     pub screen: Option<Screen>,
     /// A real screenshot with annotations, drawn instead of a mock-up picture.
     pub screenshot: Option<Screenshot>,
+    /// A second picture drawn from the screen format after the notes (a
+    /// paper the clinic receives, a device's label): `figure:`.
+    pub figure: Option<Screen>,
     /// Notes shown after the screen.
     pub notes: Vec<Note>,
     /// Where it was defined.
@@ -398,6 +401,12 @@ pub struct Screen {
     pub rows: Vec<Row>,
     /// Buttons at the bottom.
     pub buttons: Vec<Button>,
+    /// Text below the rows (a document's closing lines), one line per
+    /// paragraph.
+    pub foot: Rich,
+    /// The picture's text alternative and caption, when the author gives
+    /// one (`None`: worded from the screen, `picture_alt`).
+    pub alt: Option<String>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
@@ -415,6 +424,10 @@ pub enum ScreenKind {
     Dialog,
     /// A result message.
     Message,
+    /// A paper document (a notice or letter the clinic receives): a sheet
+    /// without window, its title centred, rows as a ruled table, a secret
+    /// blanked.
+    Document,
 }
 
 /// One row of a form (or entry of a menu).

@@ -461,6 +461,14 @@ fn step(
             caption: vec![Span::small(shot.alt.clone())],
         });
     }
+    if let Some(fig) = &s.figure
+        && let Some(pic) = pictures.get(&super::pictures::figure_key(&s.key))
+    {
+        b.push(Block::Figure {
+            drawing: pic.clone(),
+            caption: vec![Span::small(super::pictures::figure_caption(fig, t))],
+        });
+    }
 }
 
 /// Whether a screen is put in words on paper instead of a picture: a
@@ -479,7 +487,7 @@ pub(crate) fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
                         && r.flag.is_none()
                 })
         }
-        ScreenKind::Menu => false,
+        ScreenKind::Menu | ScreenKind::Document => false,
     }
 }
 

@@ -7,7 +7,8 @@
 
 use super::frame::Frame;
 use super::pdf::{self, Drawable, FramePlacement};
-use crate::eval::guide::Guide;
+use crate::eval::guide::{Guide, GuideScreen};
+use crate::model::strings::Strings;
 use crate::scene::{self, SceneOptions};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -17,6 +18,19 @@ use std::sync::{Arc, Mutex};
 /// step's `manual/step` key).
 pub fn shot_key(step_id: &str) -> String {
     format!("{step_id}#screenshot")
+}
+
+/// Key of a step's figure picture (`figure:`).
+pub fn figure_key(step_id: &str) -> String {
+    format!("{step_id}#figure")
+}
+
+/// The caption of a step's figure: the author's `alt:`, or the theme's
+/// `picture_caption` with its title (as a screen's picture is captioned).
+pub fn figure_caption(fig: &GuideScreen, t: &Strings) -> String {
+    fig.alt
+        .clone()
+        .unwrap_or_else(|| t.fill("picture_caption", &[("title", &fig.title)]))
 }
 
 /// Options shared by both renderers, so the pictures are the same picture.
@@ -206,6 +220,20 @@ impl Pictures {
                             scene::build::screenshot_scene(shot, o, fonts).to_frame(fonts)
                         });
                         frames.insert(shot_key(&s.key), laid);
+                    }
+                    if let Some(fig) = &s.figure {
+                        let alt = guide.strings.fill(
+                            "picture_alt_shot",
+                            &[
+                                ("step", &s.number),
+                                ("alt", &figure_caption(fig, &guide.strings)),
+                            ],
+                        );
+                        let key = cache.and_then(|_| picture_key(b'f', fig, None, &alt));
+                        let laid = lay(key, alt, &|o| {
+                            scene::build::screen_scene(fig, o, fonts).to_frame(fonts)
+                        });
+                        frames.insert(figure_key(&s.key), laid);
                     }
                 }
             }

@@ -103,6 +103,8 @@ const SMALL: f32 = MIN_FONT_SIZE;
 const TITLE: f32 = 16.0;
 const SITE_SUB: f32 = 11.0;
 const SITE_MAIN: f32 = 14.0;
+/// A paper document's title.
+const DOC_TITLE: f32 = 18.0;
 
 // Geometry (units).
 /// Narrowest canvas the layout supports; narrower requests are widened.
@@ -219,6 +221,8 @@ struct Builder<'o> {
     accent: Color,
     /// The frame's words (required badge, select placeholder …).
     words: FrameWords,
+    /// Drawing a paper document (a secret is blanked, not an input).
+    paper: bool,
 }
 
 /// Builds the picture of `screen` as the clinic should see it, annotated.
@@ -245,6 +249,7 @@ pub fn screen_scene(screen: &GuideScreen, opts: &SceneOptions, fonts: &Fonts) ->
         dim: false,
         accent: PLAIN_ACCENT,
         words: FrameWords::default(),
+        paper: false,
     };
     let bottom = b.screen(screen);
     let callout_bottom = b.place_callouts(width - margin, margin);
@@ -287,6 +292,7 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions, fonts: &Fonts) -
         dim: false,
         accent: PLAIN_ACCENT,
         words: FrameWords::default(),
+        paper: false,
     };
     let at = |x: f32, y: f32| (1.0 + x * k, 1.0 + y * k);
     for a in &shot.annotations {
@@ -427,6 +433,7 @@ pub fn screen_kind_key(kind: ScreenKind) -> &'static str {
         ScreenKind::Menu => "site_screen_menu",
         ScreenKind::Dialog => "site_screen_dialog",
         ScreenKind::Message => "site_screen_message",
+        ScreenKind::Document => "site_screen_document",
     }
 }
 
@@ -539,6 +546,19 @@ impl Builder<'_> {
         self.lines(x, top, &ls, size, bold, color, role)
     }
 
+    /// Draws paragraphs (one per line of `text`) with a gap between them;
+    /// returns the bottom.
+    fn paragraphs(&mut self, x: f32, top: f32, w: f32, text: &str) -> f32 {
+        let mut y = top;
+        for (i, p) in text.lines().filter(|p| !p.trim().is_empty()).enumerate() {
+            if i > 0 {
+                y += 2.0;
+            }
+            y = self.para(x, y, w, p, BODY, false, INK, Role::Table);
+        }
+        y
+    }
+
     /// A marker: a filled circle with the number in white.
     fn marker(&mut self, cx: f32, cy: f32, n: u32) {
         self.circle(
@@ -574,6 +594,9 @@ impl Builder<'_> {
     // ---- the screen ----------------------------------------------------------
 
     fn screen(&mut self, s: &GuideScreen) -> f32 {
+        if s.kind == ScreenKind::Document {
+            return self.document(s);
+        }
         let frame_at = self.items.len();
         self.dim = s.kind == ScreenKind::Dialog;
         self.accent = s
@@ -645,6 +668,54 @@ impl Builder<'_> {
             Style::stroke(Stroke::solid(FRAME, 1.0)),
             Role::Chrome,
         );
+        bottom
+    }
+
+    /// A paper document: a sheet with square corners and no window (its
+    /// frame is not drawn), the title centred in bold, the lead, the rows as
+    /// a ruled table, the foot and any buttons.
+    fn document(&mut self, s: &GuideScreen) -> f32 {
+        let sheet_at = self.items.len();
+        self.paper = true;
+        let margin = PAD;
+        let x = self.fx + margin;
+        let w = self.fw - 2.0 * margin;
+        let mut y = 1.0 + margin;
+        for l in self.m.wrap_in(&s.title, DOC_TITLE, w, true) {
+            self.run(
+                self.fx + self.fw / 2.0,
+                baseline(y, DOC_TITLE),
+                &l,
+                DOC_TITLE,
+                true,
+                INK,
+                Anchor::Middle,
+                Role::Chrome,
+            );
+            y += lh(DOC_TITLE);
+        }
+        y += 6.0;
+        if !s.lead.is_empty() {
+            y = self.paragraphs(x, y, w, &s.lead.plain_text()) + 8.0;
+        }
+        y = self.table(&s.rows, x, w, y);
+        if !s.foot.is_empty() {
+            y = self.paragraphs(x, y + 8.0, w, &s.foot.plain_text());
+        }
+        if !s.buttons.is_empty() {
+            y = self.buttons(&s.buttons, x, w, y + 14.0, false);
+        }
+        let bottom = y + margin;
+        let sheet = Item::Rect {
+            x: self.fx,
+            y: 1.0,
+            w: self.fw,
+            h: bottom - 1.0,
+            radius: 0.0,
+            style: Style::both(WHITE, Stroke::solid(INK, 1.0)),
+            role: Role::Chrome,
+        };
+        self.insert_at(sheet_at, vec![sheet]);
         bottom
     }
 
@@ -813,7 +884,17 @@ impl Builder<'_> {
         if rows.is_empty() {
             return y;
         }
-        let lw = (w * 0.3).clamp(90.0, 170.0);
+        let lw = if self.paper {
+            // On paper the label column fits the longest label (within
+            // reason), so no label breaks.
+            let longest = rows
+                .iter()
+                .map(|r| self.m.width_in(&r.label, BODY, true))
+                .fold(0.0f32, f32::max);
+            (longest + 2.0 * CELL_PAD + 1.0).clamp(90.0, w * 0.45)
+        } else {
+            (w * 0.3).clamp(90.0, 170.0)
+        };
         let top = y;
         for row in rows {
             y = self.form_row(row, x, w, lw, y);
@@ -1001,6 +1082,13 @@ impl Builder<'_> {
     /// Draws the control of `row` at (`x`, `y`) within `w`; returns its
     /// bottom and its bounding box.
     fn control(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        // On paper a secret is blanked, as in a redacted sample.
+        if self.paper
+            && (matches!(row.control, Control::Secret { .. })
+                || matches!(row.shown, Shown::Secret { .. }))
+        {
+            return self.blanked(x, w, y);
+        }
         // A secret is masked whatever the control says.
         if let Control::Secret { digits, confirm } = &row.control {
             return self.secret(x, w, y, *digits, *confirm);
@@ -1710,6 +1798,32 @@ impl Builder<'_> {
         (bottom, bbox)
     }
 
+    /// A value blanked on paper: a dark bar across the cell with the
+    /// theme's `picture_hidden` word (as a screenshot's redacted area).
+    fn blanked(&mut self, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let b = Bx {
+            x,
+            y,
+            w,
+            h: lh(BODY),
+        };
+        self.rect(b, 0.0, Style::fill(SHADOW), Role::Secret);
+        let hidden = self.opts.strings.get("picture_hidden").to_string();
+        if w >= self.m.width(&hidden, SMALL) + 4.0 {
+            self.run(
+                x + w / 2.0,
+                baseline(y + (b.h - lh(SMALL)) / 2.0, SMALL),
+                &hidden,
+                SMALL,
+                true,
+                WHITE,
+                Anchor::Middle,
+                Role::Secret,
+            );
+        }
+        (b.bottom(), b)
+    }
+
     /// One input box showing `n` mask dots.
     fn masked_box(&mut self, x: f32, y: f32, bw: f32, bh: f32, n: usize) -> Bx {
         let b = Bx { x, y, w: bw, h: bh };
@@ -2373,6 +2487,8 @@ pub(crate) mod tests {
             url: Some("https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/".into()),
             lead: Rich::default(),
             rows: vec![kind, agree, line, id, start, test, secret, fee],
+            foot: Rich::default(),
+            alt: None,
             buttons: vec![
                 Button {
                     label: "この画面を開いた状態に戻す".into(),
@@ -2572,6 +2688,63 @@ pub(crate) mod tests {
         }
     }
 
+    /// A paper document: no window or header even with a frame, the title
+    /// centred, lead and foot drawn, a secret blanked with the theme's word
+    /// (no input box, no mask dots), and the callout still placed.
+    #[test]
+    fn a_document_is_a_sheet_with_its_secrets_blanked() {
+        let mut s = usage_form();
+        s.kind = ScreenKind::Document;
+        s.title = "通知書（見本）".into();
+        s.lead = rich("○○○○クリニック　御中");
+        s.foot = rich("大切に保管してください。");
+        let opts = SceneOptions::default();
+        let sc = screen_scene(&s, &opts);
+        let texts: Vec<&TextRun> = sc.texts().collect();
+        let has = |t: &str| texts.iter().any(|r| r.text == t);
+        assert!(!has("医療機関等向けポータルサイト"), "no frame header");
+        let title = texts.iter().find(|r| r.text == "通知書（見本）").unwrap();
+        assert_eq!(title.anchor, Anchor::Middle);
+        let Item::Rect { x, w, .. } = sc.items[0] else {
+            panic!("the sheet first")
+        };
+        assert!((title.x - (x + w / 2.0)).abs() < 0.01, "title centred");
+        assert!(has("○○○○クリニック　御中") && has("大切に保管してください。"));
+        let dots = sc
+            .items
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i,
+                    Item::Circle {
+                        role: Role::Secret,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(dots, 0, "a secret on paper is blanked, not masked");
+        let hidden = opts.strings.get("picture_hidden");
+        assert!(
+            texts
+                .iter()
+                .any(|r| r.text == hidden && r.role == Role::Secret)
+        );
+        assert!(
+            texts.iter().any(|r| r.role == Role::Callout),
+            "callouts stay"
+        );
+        // The sheet is square, drawn first.
+        assert!(matches!(
+            sc.items[0],
+            Item::Rect {
+                radius: 0.0,
+                role: Role::Chrome,
+                ..
+            }
+        ));
+    }
+
     #[test]
     fn corrected_line_type_shows_the_value_to_enter() {
         let sc = screen_scene(&wrong_line_form(), &SceneOptions::default());
@@ -2745,12 +2918,15 @@ pub(crate) mod tests {
             lead: Rich::default(),
             rows: Vec::new(),
             buttons: Vec::new(),
+            foot: Rich::default(),
+            alt: None,
         };
         for kind in [
             ScreenKind::Form,
             ScreenKind::Menu,
             ScreenKind::Dialog,
             ScreenKind::Message,
+            ScreenKind::Document,
         ] {
             let s = GuideScreen {
                 kind,

@@ -62,6 +62,32 @@ pub fn content_copy() -> (tempfile::TempDir, PathBuf) {
     (d, c)
 }
 
+/// A temporary copy of the bundled content whose step 2-5 also shows a real
+/// screenshot (tests/fixtures/screenshot: the notice sample as a PNG with
+/// redactions and annotations), for the tests of the image path.
+pub fn content_with_screenshot() -> (tempfile::TempDir, PathBuf) {
+    let (d, c) = content_copy();
+    let fixture = root().join("tests/fixtures/screenshot");
+    let manual = c.join("manuals/online-shikaku");
+    std::fs::create_dir_all(manual.join("images")).unwrap();
+    std::fs::copy(
+        fixture.join("notice-sample.png"),
+        manual.join("images/notice-sample.png"),
+    )
+    .unwrap();
+    let text = read(&manual.join("manual.yaml"));
+    let at = text
+        .find("        figure:\n")
+        .expect("step 2-5 has a figure");
+    let block = read(&fixture.join("step.yaml"));
+    std::fs::write(
+        manual.join("manual.yaml"),
+        format!("{}{block}{}", &text[..at], &text[at..]),
+    )
+    .unwrap();
+    (d, c)
+}
+
 /// Builds the bundled sample into a temporary folder and returns it.
 pub fn build_sample() -> (tempfile::TempDir, Output) {
     let d = tempfile::tempdir().unwrap();
