@@ -779,6 +779,7 @@ pub fn shared_words(
         source: Default::default(),
         values: Default::default(),
         load_errors: Vec::new(),
+        keys: Default::default(),
     };
     let empty = crate::eval::evaluate(content, &nobody, today);
     let mut words = doc(generic);
