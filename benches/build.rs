@@ -240,24 +240,77 @@ fn main() {
     // As in a build: pictures more than one clinic shows are laid out once
     // (nothing of a clinic's own values is reused).
     let cache = tebiki::render::pictures::PictureCache::default();
+    // As in a build: the word subsets every handout and sheet share, built
+    // once from the content's generic documents.
+    let t = Instant::now();
+    let generic = eval::evaluate_generic(&content);
+    let handout_words =
+        handout::shared_words(&content, &generic, today, &fonts).expect("shared words");
+    let sheet_words = tebiki::render::sheet::shared_words(&generic, &fonts).expect("shared words");
+    println!(
+        "shared word subsets (once per build): {} ({:?} glyphs in the handout's, {:?} in the sheet's)",
+        ms(t.elapsed()),
+        handout_words.glyph_counts(),
+        sheet_words.glyph_counts()
+    );
+    let mut sizes: Vec<usize> = Vec::with_capacity(list.len());
+    let mut sheet_sizes: Vec<usize> = Vec::with_capacity(list.len());
     for c in &list {
         let (t0, w0) = (thread_cpu(), Instant::now());
         let guide = eval::evaluate(&content, c, today);
         let p = tebiki::render::pictures::Pictures::cached(&guide, &fonts, &cache);
         let page = html.guide(&guide, &p.svg()).expect("html");
-        let pdf = handout::render(&guide, &fonts, &p.pdf()).expect("pdf");
+        let pdf =
+            handout::render_shared(&guide, &fonts, &p.pdf(), Some(&handout_words)).expect("pdf");
         bytes += page.len() + pdf.bytes.len();
+        sizes.push(pdf.bytes.len());
         wall.push(w0.elapsed());
         let t1 = thread_cpu();
         if let (Some(a), Some(b)) = (t0, t1) {
             per.push(b - a);
         }
         // The one-page sheet a build also writes (not in the comparison).
-        let sheet = tebiki::render::sheet::render(&guide, &fonts).expect("sheet");
-        bytes += sheet.bytes.len();
+        let sheet = tebiki::render::sheet::render_shared(&guide, &fonts, Some(&sheet_words))
+            .expect("sheet");
+        sheet_sizes.push(sheet.bytes.len());
         if let (Some(a), Some(b)) = (t1, thread_cpu()) {
             sheets.push(b - a);
         }
+    }
+    print_sizes("handout, shared word subsets", &mut sizes);
+    print_sizes("sheet, shared word subsets", &mut sheet_sizes);
+    // The same clinics with one word subset per document's glyph set
+    // (cached by set, as before shared subsets): size and CPU.
+    {
+        let (mut sizes, mut sheet_sizes) = (Vec::new(), Vec::new());
+        let mut cpu = Duration::ZERO;
+        for c in &list {
+            let t0 = thread_cpu();
+            let guide = eval::evaluate(&content, c, today);
+            let p = tebiki::render::pictures::Pictures::cached(&guide, &fonts, &cache);
+            std::hint::black_box(html.guide(&guide, &p.svg()).expect("html"));
+            sizes.push(
+                handout::render(&guide, &fonts, &p.pdf())
+                    .expect("pdf")
+                    .bytes
+                    .len(),
+            );
+            if let (Some(a), Some(b)) = (t0, thread_cpu()) {
+                cpu += b - a;
+            }
+            sheet_sizes.push(
+                tebiki::render::sheet::render(&guide, &fonts)
+                    .expect("sheet")
+                    .bytes
+                    .len(),
+            );
+        }
+        println!(
+            "  per-document word subsets instead: evaluate + HTML + PDF mean {} CPU",
+            ms(cpu / list.len() as u32)
+        );
+        print_sizes("handout, per-document word subsets", &mut sizes);
+        print_sizes("sheet, per-document word subsets", &mut sheet_sizes);
     }
     std::hint::black_box(bytes);
     // The thread's CPU clock ticks coarsely, so CPU is the mean over the
@@ -336,6 +389,19 @@ fn main() {
         batch.as_secs_f64() * 1000.0 / n as f64
     );
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Prints the smallest, median and largest of `sizes` (bytes).
+fn print_sizes(what: &str, sizes: &mut [usize]) {
+    sizes.sort_unstable();
+    if let (Some(min), Some(max)) = (sizes.first(), sizes.last()) {
+        println!(
+            "  {what}: {:.1} / {:.1} / {:.1} KB (smallest / median / largest)",
+            *min as f64 / 1000.0,
+            sizes[sizes.len() / 2] as f64 / 1000.0,
+            *max as f64 / 1000.0
+        );
+    }
 }
 
 /// The streams of a handout by kind, uncompressed: page content, font

@@ -1,11 +1,119 @@
 //! What a build computes once and reuses for many clinics (speed) must give
 //! every clinic exactly the bytes it would get alone.
 
+mod common;
+
 use std::path::Path;
 use tebiki::render::pictures::{PictureCache, Pictures};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The base font names of a PDF's fonts.
+fn font_names(pdf: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(pdf).expect("parses");
+    let mut names: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Type0"))
+        .filter_map(|d| d.get(b"BaseFont").and_then(|n| n.as_name()).ok())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The word subsets a build shares between handouts (one per face, from
+/// the content's generic documents): every sample and unusual clinic's
+/// handout embeds the same regular and bold word subsets, and reads and
+/// looks exactly as with subsets of its own glyphs (same text extracted,
+/// same pixels on every page).
+#[test]
+fn shared_word_subsets_change_neither_text_nor_pixels() {
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
+    let fonts = theme.pdf_fonts().expect("fonts");
+    let today = "2026-11-24".parse().expect("date");
+    let generic = tebiki::eval::evaluate_generic(&content);
+    let shared = tebiki::render::handout::shared_words(&content, &generic, today, &fonts)
+        .expect("shared subsets");
+    let [regular, bold] = shared.glyph_counts();
+    assert!(regular > 200 && bold > 100, "{regular} / {bold} glyphs");
+    let mut clinics = tebiki::pipeline::load_clinics(&root().join("content/clinics"), &content).0;
+    clinics.extend(
+        tebiki::pipeline::load_clinics(&root().join("tests/fixtures/unusual"), &content)
+            .0
+            .into_iter()
+            .filter(|c| c.load_errors.is_empty()),
+    );
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut common_names: Option<Vec<String>> = None;
+    for (i, c) in clinics.iter().enumerate() {
+        let g = tebiki::eval::evaluate(&content, c, today);
+        let p = Pictures::new(&g, &fonts).pdf();
+        let own = tebiki::render::handout::render(&g, &fonts, &p).expect("pdf");
+        let with =
+            tebiki::render::handout::render_shared(&g, &fonts, &p, Some(&shared)).expect("pdf");
+        assert_ne!(own.bytes, with.bytes, "{}: shared subsets not used", c.key);
+        let names = font_names(&with.bytes);
+        common_names = Some(match common_names {
+            None => names,
+            Some(n) => n.into_iter().filter(|x| names.contains(x)).collect(),
+        });
+        let (a, b) = (tmp.path().join("own.pdf"), tmp.path().join("with.pdf"));
+        std::fs::write(&a, &own.bytes).expect("write");
+        std::fs::write(&b, &with.bytes).expect("write");
+        let text = |f: &Path| common::poppler("pdftotext", &[f.to_str().unwrap(), "-"]);
+        assert_eq!(text(&a), text(&b), "{}: text differs", c.key);
+        // Pixels: every page of two clinics (rasterising costs).
+        if i < 2 {
+            let png = |f: &Path, stem: &str| {
+                let prefix = tmp.path().join(stem);
+                common::poppler(
+                    "pdftoppm",
+                    &[
+                        "-r",
+                        "40",
+                        "-gray",
+                        f.to_str().unwrap(),
+                        prefix.to_str().unwrap(),
+                    ],
+                );
+            };
+            png(&a, "own");
+            png(&b, "with");
+            let mut pages = 0;
+            for e in std::fs::read_dir(tmp.path()).expect("dir").flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(rest) = name.strip_prefix("own")
+                    && name.ends_with(".pgm")
+                {
+                    let other = tmp.path().join(format!("with{rest}"));
+                    assert!(
+                        std::fs::read(e.path()).expect("page")
+                            == std::fs::read(&other).expect("page"),
+                        "{}: page {rest} looks different",
+                        c.key
+                    );
+                    pages += 1;
+                }
+            }
+            assert_eq!(pages, own.pages, "{}", c.key);
+            for e in std::fs::read_dir(tmp.path()).expect("dir").flatten() {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    // The two shared subsets are in every handout.
+    let common_names = common_names.expect("clinics");
+    assert!(
+        common_names.iter().any(|n| n.ends_with("-Regular"))
+            && common_names.iter().any(|n| n.ends_with("-Bold")),
+        "{common_names:?}"
+    );
 }
 
 /// Every sample and unusual clinic, twice through one cache (the second

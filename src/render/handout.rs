@@ -20,11 +20,16 @@ pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     let docs = [("documents", guide.documents.as_str())];
     let mut title = Vec::new();
     if !before.is_empty() {
-        title.push(Span::bold(fill_in(before, &docs)));
+        title.push(Span::bold(whole_words(&fill_in(before, &docs))));
     }
     title.push(Span::value(guide.clinic_name.clone(), "name"));
     if !after.is_empty() {
-        title.push(Span::bold(fill_in(after, &docs)));
+        // The honorific stays with the name: no line starts with 「様」 (the
+        // Western space before it is not set next to the name's box anyway).
+        title.push(Span::bold(format!(
+            "\u{2060}{}",
+            whole_words(&fill_in(after.trim_start_matches(' '), &docs))
+        )));
     }
     let mut b = vec![Block::Title {
         text: title,
@@ -39,6 +44,30 @@ pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     }];
     b.extend(super::marks::brand_block(guide));
     b
+}
+
+/// The words around the clinic's name in a title (the honorific, the
+/// document's name from content's `guide_title`) break only where the text
+/// has a space or after a list mark (・、), never inside a word:
+/// 「オンライン資格確認 申請手順書」 breaks only between its two words. Each
+/// other gap gets a WORD JOINER (U+2060), which the line breaker honours
+/// (UAX #14) and which is not drawn; a word longer than a whole line is
+/// still broken by character.
+fn whole_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if let Some(p) = prev
+            && !p.is_whitespace()
+            && !c.is_whitespace()
+            && !matches!(p, '・' | '、' | '，' | ',')
+        {
+            out.push('\u{2060}');
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
 }
 
 /// Builds the handout document of one clinic.
@@ -713,5 +742,79 @@ pub fn render(
     fonts: &pdf::Fonts,
     pictures: &BTreeMap<String, Arc<dyn Drawable>>,
 ) -> Result<pdf::Rendered, pdf::PdfError> {
-    pdf::render(&document(guide, pictures), fonts)
+    render_shared(guide, fonts, pictures, None)
+}
+
+/// Renders the handout PDF of `guide` with a build's shared word subsets
+/// (see [`shared_words`]).
+pub fn render_shared(
+    guide: &Guide,
+    fonts: &pdf::Fonts,
+    pictures: &BTreeMap<String, Arc<dyn Drawable>>,
+    shared: Option<&pdf::SharedWords>,
+) -> Result<pdf::Rendered, pdf::PdfError> {
+    pdf::render_shared(&document(guide, pictures), fonts, shared)
+}
+
+/// The word subsets every handout of a build shares, subset and
+/// compressed once: per face, the glyphs that both the handout of the
+/// generic guide (`eval::evaluate_generic`: every alternative kept) and the
+/// handout of a clinic with no data (each condition decided without data)
+/// show in their words, and every character of a date. The first alone
+/// would add glyphs no clinic prints (each alternative's wording, values
+/// named 〈label〉), the second alone words only an empty clinic gets (its
+/// missing values); what both show is what nearly every handout shows.
+pub fn shared_words(
+    content: &crate::model::manual::Content,
+    generic: &Guide,
+    today: jiff::civil::Date,
+    fonts: &pdf::Fonts,
+) -> Result<pdf::SharedWords, pdf::PdfError> {
+    let doc = |g: &Guide| {
+        let pictures = super::pictures::Pictures::new(g, fonts);
+        pdf::words(&document(g, &pictures.pdf()), fonts)
+    };
+    let nobody = crate::model::clinic::Clinic {
+        key: String::new(),
+        source: Default::default(),
+        values: Default::default(),
+        load_errors: Vec::new(),
+        keys: Default::default(),
+    };
+    let empty = crate::eval::evaluate(content, &nobody, today);
+    let mut words = doc(generic);
+    for (w, e) in words.iter_mut().zip(doc(&empty)) {
+        w.retain(|gid, t| e.get(gid) == Some(t));
+    }
+    add_words(&mut words, pdf::words(&dates_probe(), fonts));
+    pdf::SharedWords::build(fonts, words)
+}
+
+/// Adds the glyphs of `more` to `words` (a glyph keeps its first text).
+pub(crate) fn add_words(words: &mut [pdf::GlyphText; 2], more: [pdf::GlyphText; 2]) {
+    for (w, m) in words.iter_mut().zip(more) {
+        for (gid, t) in m {
+            w.entry(gid).or_insert(t);
+        }
+    }
+}
+
+/// A document of every character a date can print in the forms the
+/// documents use (digits, the seven weekdays), in both faces: the generic
+/// document names dates, a clinic's shows them.
+pub(crate) fn dates_probe() -> Document {
+    let mut text = String::from("0123456789");
+    let mut d = jiff::civil::Date::constant(2026, 11, 23);
+    for _ in 0..7 {
+        text.push_str(&crate::eval::dates::western(d));
+        text.push_str(&crate::eval::dates::wareki(d));
+        d = d.tomorrow().unwrap_or(d);
+    }
+    Document {
+        blocks: vec![Block::Paragraph(vec![
+            Span::normal(text.clone()),
+            Span::bold(text),
+        ])],
+        ..Document::default()
+    }
 }

@@ -291,5 +291,33 @@ fn col(header: &str, width: f32) -> Column {
 
 /// Renders the sheet PDF of `guide`.
 pub fn render(guide: &Guide, fonts: &pdf::Fonts) -> Result<pdf::Rendered, pdf::PdfError> {
-    pdf::render(&document(guide), fonts)
+    render_shared(guide, fonts, None)
+}
+
+/// Renders the sheet PDF of `guide` with a build's shared word subsets
+/// (see [`shared_words`]).
+pub fn render_shared(
+    guide: &Guide,
+    fonts: &pdf::Fonts,
+    shared: Option<&pdf::SharedWords>,
+) -> Result<pdf::Rendered, pdf::PdfError> {
+    pdf::render_shared(&document(guide), fonts, shared)
+}
+
+/// The word subset every sheet of a build shares: the regular glyphs of
+/// the sheet of `generic` (`eval::evaluate_generic`), subset and compressed
+/// once. Bold is left to each sheet: the generic sheet sets every finding's
+/// title and every value's name in bold, nearly three times the bold
+/// glyphs of a clinic's sheet (README, "Speed").
+pub fn shared_words(
+    generic: &Guide,
+    fonts: &pdf::Fonts,
+) -> Result<pdf::SharedWords, pdf::PdfError> {
+    let mut words = pdf::words(&document(generic), fonts);
+    super::handout::add_words(
+        &mut words,
+        pdf::words(&super::handout::dates_probe(), fonts),
+    );
+    words[pdf::Weight::Bold as usize].clear();
+    pdf::SharedWords::build(fonts, words)
 }

@@ -229,7 +229,7 @@ fn strip(font: &FontRef<'_>) -> Vec<u8> {
 }
 
 /// Glyph id → the text it shows (what `/ToUnicode` maps it back to).
-pub(crate) type GlyphText = BTreeMap<u16, String>;
+pub type GlyphText = BTreeMap<u16, String>;
 
 /// A subset ready to embed: everything of a font's PDF objects that depends
 /// only on the glyphs and their text, with the streams already compressed.
@@ -263,6 +263,16 @@ impl Embedded {
         } else {
             super::file::deflate
         };
+        Embedded::build_with(face, face_tag, text, deflate)
+    }
+
+    /// Like [`Embedded::build`], compressing the streams with `deflate`.
+    fn build_with(
+        face: &FaceData,
+        face_tag: &str,
+        text: &GlyphText,
+        deflate: fn(&[u8]) -> Vec<u8>,
+    ) -> Result<Embedded, PdfError> {
         let subset = face.subset(text.keys().copied())?;
         let mut unicode = pdf_writer::types::UnicodeCmap::new(
             pdf_writer::Name(b"Adobe-Identity-UCS"),
@@ -286,6 +296,76 @@ impl Embedded {
             widths: width_runs(&subset.widths),
             map: subset.map,
         })
+    }
+}
+
+/// One subset per face built once for a whole build and embedded, as the
+/// same bytes, by every document of that build: the glyphs a kind of
+/// document (the handout, the sheet) can show in the manual's own words,
+/// found by laying out the content's generic document (every alternative
+/// kept, see `eval::evaluate_generic`). A document's glyphs outside it
+/// (clinic data, a word the generic document lacks) go to the document's
+/// own small subset.
+///
+/// Derived from content, theme and fonts only, never from the clinics of
+/// the batch: a clinic's file is the same whichever clinics are built with
+/// it.
+#[derive(Default)]
+pub struct SharedWords {
+    faces: [Option<SharedFace>; 2],
+}
+
+/// The shared subset of one face and the text of each of its glyphs.
+pub(crate) struct SharedFace {
+    pub text: GlyphText,
+    pub embedded: Arc<Embedded>,
+}
+
+impl SharedWords {
+    /// Subsets `fonts` to `words` (per face: regular, bold), compressed at
+    /// the strongest level (paid once per build). A face with no words gets
+    /// no shared subset: each document embeds its own.
+    pub fn build(fonts: &super::Fonts, words: [GlyphText; 2]) -> Result<SharedWords, PdfError> {
+        let mut faces: [Option<SharedFace>; 2] = [None, None];
+        for ((slot, text), weight) in faces
+            .iter_mut()
+            .zip(words)
+            .zip([super::Weight::Regular, super::Weight::Bold])
+        {
+            if text.is_empty() {
+                continue;
+            }
+            let face = fonts.face(weight);
+            let mut e =
+                Embedded::build_with(&face.data, &face.id().0, &text, super::file::deflate_best)?;
+            e.program.shrink_to_fit();
+            e.to_unicode.shrink_to_fit();
+            *slot = Some(SharedFace {
+                text,
+                embedded: Arc::new(e),
+            });
+        }
+        Ok(SharedWords { faces })
+    }
+
+    /// The shared subset of `weight`, if any.
+    pub(crate) fn face(&self, weight: super::Weight) -> Option<&SharedFace> {
+        self.faces[weight as usize].as_ref()
+    }
+
+    /// Glyphs in the shared subsets (regular, bold).
+    pub fn glyph_counts(&self) -> [usize; 2] {
+        self.faces
+            .each_ref()
+            .map(|f| f.as_ref().map_or(0, |f| f.text.len()))
+    }
+}
+
+impl std::fmt::Debug for SharedWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedWords")
+            .field("glyphs", &self.glyph_counts())
+            .finish()
     }
 }
 

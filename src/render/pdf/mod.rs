@@ -55,6 +55,7 @@ mod style;
 mod writer;
 
 pub use doc::{Block, CalloutKind, Column, Document, Drawable, FramePlacement, Span, SpanStyle};
+pub use embed::{GlyphText, SharedWords};
 pub use fonts::{Fonts, REPLACEMENT_CHAR, Weight};
 pub use linebreak::{Measure, no_line_end, no_line_start};
 
@@ -87,22 +88,55 @@ pub struct Rendered {
 /// Never panics on any document content; an empty document yields one page
 /// with the running header and footer.
 pub fn render(doc: &Document, fonts: &Fonts) -> Result<Rendered, PdfError> {
+    render_shared(doc, fonts, None)
+}
+
+/// Like [`render`], showing every glyph `shared` holds (with the same
+/// text) from its subsets, built once per build (see [`SharedWords`]).
+pub fn render_shared(
+    doc: &Document,
+    fonts: &Fonts,
+    shared: Option<&SharedWords>,
+) -> Result<Rendered, PdfError> {
     let mut warnings = linebreak::Warnings::default();
-    let (units, nodes) = layout::layout_document(doc, fonts, &mut warnings);
-    let layout::Paginated {
-        mut pages, marks, ..
-    } = layout::paginate(units, &mut warnings);
+    let (pages, marks, nodes) = lay_out(doc, fonts, &mut warnings);
     let total = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        let heads = layout::running_heads(doc, i + 1, total, fonts, &mut warnings);
-        page.cmds.extend(heads);
-    }
-    let bytes = writer::write(doc, fonts, pages, &marks, &nodes, &mut warnings)?;
+    let bytes = writer::write(doc, fonts, pages, &marks, &nodes, shared, &mut warnings)?;
     Ok(Rendered {
         bytes,
         pages: total,
         warnings: warnings.list,
     })
+}
+
+/// The pages of `doc` with their running heads, the outline's marks and
+/// the structure nodes.
+fn lay_out(
+    doc: &Document,
+    fonts: &Fonts,
+    warnings: &mut linebreak::Warnings,
+) -> (
+    Vec<layout::PageOut>,
+    Vec<layout::PlacedMark>,
+    Vec<structure::Node>,
+) {
+    let (units, nodes) = layout::layout_document(doc, fonts, warnings);
+    let layout::Paginated {
+        mut pages, marks, ..
+    } = layout::paginate(units, warnings);
+    let total = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        let heads = layout::running_heads(doc, i + 1, total, fonts, warnings);
+        page.cmds.extend(heads);
+    }
+    (pages, marks, nodes)
+}
+
+/// Per face (regular, bold): the glyphs `doc` shows in its own words (not
+/// data), laid out with `fonts`, and the text of each.
+pub fn words(doc: &Document, fonts: &Fonts) -> [GlyphText; 2] {
+    let (pages, ..) = lay_out(doc, fonts, &mut linebreak::Warnings::default());
+    writer::words_of(fonts, &pages)
 }
 
 /// The default theme's fonts, parsed once, for unit tests.

@@ -25,7 +25,7 @@ use pdf_writer::{Filter, Finish, Name, Rect as PdfRect, Ref, Str, TextStr};
 use super::PdfError;
 use super::content::{Encoder, FILL, FILL_STROKE, Glyph, Link, Paint, Palette, PathPoint, ROUND};
 use super::doc::{CalloutKind, Document};
-use super::embed::{Embedded, GlyphText};
+use super::embed::{Embedded, GlyphText, SharedWords};
 use super::file::{PdfFile, deflate};
 use super::fonts::{Face, Fallback};
 use super::fonts::{Fonts, Weight};
@@ -557,6 +557,24 @@ fn mark_glyphs(usage: &mut Usage, item: &Item) {
     }
 }
 
+/// The glyphs the pages show, in drawing order (the first text a glyph
+/// shows is the one `/ToUnicode` maps it to).
+fn usage_of(fonts: &Fonts, pages: &[PageOut]) -> Usage {
+    let mut usage = Usage::new(fonts);
+    for page in pages {
+        for c in page.under.iter().map(|(_, c)| c).chain(&page.cmds) {
+            mark_glyphs(&mut usage, c);
+        }
+    }
+    usage
+}
+
+/// Per face (regular, bold): the glyphs the pages show in the document's
+/// own words (not data, not the fallback font) and their text.
+pub(crate) fn words_of(fonts: &Fonts, pages: &[PageOut]) -> [GlyphText; 2] {
+    usage_of(fonts, pages).split().0.map(|(words, _)| words)
+}
+
 /// Decodes and encodes every distinct raster image of the pages and their
 /// frames once (lossless), keyed by the address of its shared bytes, with
 /// its resource name.
@@ -625,6 +643,7 @@ pub(crate) fn write(
     pages: Vec<PageOut>,
     marks: &[PlacedMark],
     nodes: &[Node],
+    shared: Option<&SharedWords>,
     warnings: &mut Warnings,
 ) -> Result<Vec<u8>, PdfError> {
     let images = collect_images(&pages, warnings);
@@ -636,21 +655,15 @@ pub(crate) fn write(
     for page in &mut pages {
         page.under.sort_by_key(|(depth, _)| *depth);
     }
-    // The glyphs shown, in drawing order (the first text a glyph shows is
-    // the one `/ToUnicode` maps it to).
-    let mut usage = Usage::new(fonts);
-    for page in &pages {
-        for c in page.under.iter().map(|(_, c)| c).chain(&page.cmds) {
-            mark_glyphs(&mut usage, c);
-        }
-    }
     // Subset the faces to the glyphs actually shown; the pages are then
     // written with the subsets' glyph ids. The glyphs of the document's own
     // words make one subset per face, which every document showing the same
     // words shares (built once per process); glyphs only data shows make a
-    // second, small one.
+    // second, small one. With `shared` subsets (built once per build), a
+    // glyph they hold with the same text is shown from them, data or not,
+    // and every other glyph goes to the document's own subset.
     let mut subsets: Vec<FaceSubsets> = Vec::new();
-    let (faces, stand_ins) = usage.split();
+    let (faces, stand_ins) = usage_of(fonts, &pages).split();
     // The fallback font's glyphs (rare): one subset for this document.
     let fallback = match fonts.fallback().and_then(|f| Some((f, f.get()?))) {
         Some((f, loaded)) if !stand_ins.is_empty() => {
@@ -663,12 +676,22 @@ pub(crate) fn write(
         }
         _ => None,
     };
-    for (weight, (words, data)) in [Weight::Regular, Weight::Bold].into_iter().zip(faces) {
+    for (weight, (words, mut data)) in [Weight::Regular, Weight::Bold].into_iter().zip(faces) {
         let face = fonts.face(weight);
-        let words = if words.is_empty() {
-            None
-        } else {
-            Some(face.cache.get(&face.data, &face.id().0, &words)?)
+        let words = match shared.and_then(|s| s.face(weight)) {
+            Some(sh) => {
+                let mut any = false;
+                for (gid, t) in words.into_iter().chain(std::mem::take(&mut data)) {
+                    if sh.text.get(&gid) == Some(&t) {
+                        any = true;
+                    } else {
+                        data.insert(gid, t);
+                    }
+                }
+                any.then(|| sh.embedded.clone())
+            }
+            None if words.is_empty() => None,
+            None => Some(face.cache.get(&face.data, &face.id().0, &words)?),
         };
         let data = if data.is_empty() {
             None
@@ -737,7 +760,7 @@ pub(crate) fn write(
         page_mcids.push(std::mem::take(&mut pen.mcids));
         let enc = pen.enc.finish();
         let contents = ids.next();
-        let data = deflate(&enc.bytes);
+        let data = PAGE_STREAMS.deflate(&enc.bytes);
         pdf.stream(|c| {
             c.stream(contents, &data).filter(Filter::FlateDecode);
         });
@@ -815,6 +838,91 @@ pub(crate) fn write(
         info.creator(TextStr("tebiki")).producer(TextStr("tebiki"));
     }
     Ok(pdf.finish(catalog_id, info_id, ids.next()))
+}
+
+/// Compressed page content streams kept per process: a page that does not
+/// depend on the clinic (no data on it, the same alternatives before it)
+/// has the same content stream in many handouts of a build, since the words
+/// are shown from the same shared subsets; it is compressed once.
+static PAGE_STREAMS: std::sync::LazyLock<StreamCache> =
+    std::sync::LazyLock::new(|| StreamCache::new(4096, 48 << 20));
+
+/// Compressed streams by a 128-bit hash of their raw bytes and their
+/// length. As in `EmbedCache`, a stream is kept only when it comes a second
+/// time (one-off pages pin no memory), within bounds of count and bytes;
+/// when full, nothing more is kept.
+pub(crate) struct StreamCache {
+    inner: std::sync::Mutex<StreamEntries>,
+    max_count: usize,
+    max_bytes: usize,
+}
+
+type StreamKey = (u128, usize);
+
+#[derive(Default)]
+struct StreamEntries {
+    kept: std::collections::HashMap<StreamKey, Arc<[u8]>>,
+    bytes: usize,
+    /// Keys seen once (forgotten when there are more than `max_count` × 4).
+    seen: std::collections::HashSet<StreamKey>,
+}
+
+impl StreamCache {
+    pub(crate) fn new(max_count: usize, max_bytes: usize) -> StreamCache {
+        StreamCache {
+            inner: std::sync::Mutex::default(),
+            max_count,
+            max_bytes,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, StreamEntries> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `raw` compressed for one document ([`deflate`]), from the cache when
+    /// the same bytes were compressed before.
+    pub(crate) fn deflate(&self, raw: &[u8]) -> Arc<[u8]> {
+        let key = (stream_hash(raw), raw.len());
+        if let Some(hit) = self.lock().kept.get(&key) {
+            return hit.clone();
+        }
+        let data: Arc<[u8]> = deflate(raw).into();
+        let mut e = self.lock();
+        if e.seen.remove(&key) {
+            if e.kept.len() < self.max_count && e.bytes + data.len() <= self.max_bytes {
+                e.bytes += data.len();
+                e.kept.insert(key, data.clone());
+            }
+        } else {
+            if e.seen.len() >= self.max_count * 4 {
+                e.seen.clear();
+            }
+            e.seen.insert(key);
+        }
+        data
+    }
+
+    /// (streams, bytes) kept now.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> (usize, usize) {
+        let e = self.lock();
+        (e.kept.len(), e.bytes)
+    }
+}
+
+/// 128 bits of two fixed-key SipHashes of `raw`: equal for equal bytes in
+/// every process, and no two different page streams of a build meet.
+fn stream_hash(raw: &[u8]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut out = 0u128;
+    for seed in [0x7061_6765_7374_7265_u64, 0x616d_7374_7265_616d] {
+        let mut h = std::hash::DefaultHasher::new();
+        seed.hash(&mut h);
+        raw.hash(&mut h);
+        out = (out << 64) | u128::from(Hasher::finish(&h));
+    }
+    out
 }
 
 /// A number to 1/10000.
@@ -950,11 +1058,13 @@ enum Target {
 impl FaceSubsets<'_> {
     /// The subset showing `gid` and the glyph's id in it.
     fn locate(&self, gid: u16) -> (Target, u16) {
-        if let Some(n) = self.words.as_ref().and_then(|e| e.map.get(&gid)) {
-            return (Target::Words, *n);
-        }
+        // Data first: with shared subsets, a glyph of the shared one shown
+        // with another text is in the document's own subset.
         if let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
             return (Target::Data, *n);
+        }
+        if let Some(n) = self.words.as_ref().and_then(|e| e.map.get(&gid)) {
+            return (Target::Words, *n);
         }
         if let Some((f, e)) = self.fallback
             && f.owns(gid)
@@ -1177,4 +1287,30 @@ fn text_stroke(enc: &mut Encoder<'_>, mode: i64, colour: Rgb, width: f32) {
     enc.render_mode(mode);
     enc.stroke(colour);
     enc.line_width(width);
+}
+
+#[cfg(test)]
+mod stream_cache_tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_is_kept_the_second_time_and_gives_the_same_bytes() {
+        let cache = StreamCache::new(2, 1 << 20);
+        let page = b"BT /R 10 Tf (x) Tj ET\n".repeat(40);
+        let first = cache.deflate(&page);
+        assert_eq!(cache.held().0, 0, "kept after one");
+        let second = cache.deflate(&page);
+        assert_eq!(cache.held().0, 1, "not kept after two");
+        assert_eq!(first, second);
+        assert_eq!(&*first, &deflate(&page)[..]);
+        // A hit is the kept stream itself.
+        assert!(Arc::ptr_eq(&second, &cache.deflate(&page)));
+        // Bounded in count: a third distinct stream seen twice is not kept.
+        for n in 0..3u8 {
+            let other = [n; 300];
+            cache.deflate(&other);
+            cache.deflate(&other);
+        }
+        assert_eq!(cache.held().0, 2);
+    }
 }
