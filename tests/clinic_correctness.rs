@@ -1456,7 +1456,10 @@ fn a_pharmacy_or_station_is_never_called_a_medical_institution_or_a_clinic() {
             for word in ["医療機関", "院内"] {
                 if let Some(i) = rest.find(word) {
                     let from = rest[..i].char_indices().rev().nth(20).map_or(0, |(j, _)| j);
-                    let to = rest[i..].char_indices().nth(20).map_or(rest.len(), |(j, _)| i + j);
+                    let to = rest[i..]
+                        .char_indices()
+                        .nth(20)
+                        .map_or(rest.len(), |(j, _)| i + j);
                     panic!("{key} {doc}: 「{word}」 in 「{}」", &rest[from..to]);
                 }
             }
