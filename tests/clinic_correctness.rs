@@ -339,7 +339,7 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
     assert!(
         other
             .html
-            .contains("この医療機関の回線は「その他の回線（NTT以外）」です")
+            .contains("貴施設の回線は「その他の回線（NTT以外）」です")
     );
 }
 
@@ -630,8 +630,8 @@ fn choices_that_do_not_apply_say_so_in_the_handout_as_in_the_guide() {
     // say why (before, only the HTML guide did).
     let docs = Docs::of("2730100233");
     for why in [
-        "NTTの回線（光コラボを含む）のときだけ選びます。この医療機関の回線は「その他の回線（NTT以外）」です",
-        "NTTの回線（光コラボを含む）のときだけチェックします。この医療機関の回線は「その他の回線（NTT以外）」です",
+        "NTTの回線（光コラボを含む）のときだけ選びます。貴施設の回線は「その他の回線（NTT以外）」です",
+        "NTTの回線（光コラボを含む）のときだけチェックします。貴施設の回線は「その他の回線（NTT以外）」です",
     ] {
         assert_eq!(docs.having(why), ["html", "pdf"], "«{why}»");
     }
@@ -882,7 +882,7 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         ["html", "pdf"]
     );
     for right in [
-        "この医療機関の端末はまだ登録されていないため",
+        "貴施設の端末はまだ登録されていないため",
         "「電子証明書の発行申請」はまだです",
     ] {
         assert_eq!(docs.having(right), ["html", "pdf"], "«{right}»");
@@ -980,8 +980,8 @@ fn the_manual_summary_and_closing_take_conditions() {
     for said in [
         "【端末が登録されていない場合】",
         "【それ以外の場合】",
-        "医療機関が行う二つの申請を",
-        "この医療機関の端末はまだ登録されていないため",
+        "医療機関等が行う二つの申請を",
+        "貴施設の端末はまだ登録されていないため",
         "「電子証明書の発行申請」はまだです",
         "と「電子証明書の発行申請」は終わりです",
     ] {
@@ -1430,4 +1430,63 @@ fn a_missing_required_value_is_reported_where_it_belongs_with_what_to_add() {
         "{m}"
     );
     assert!(loc.ends_with("list.csv:2:1"), "{loc}");
+}
+
+#[test]
+fn a_pharmacy_or_station_is_never_called_a_medical_institution_or_a_clinic() {
+    // 神田すずらん薬局 and 訪問看護ステーションなにわ read 「この医療機関の回線は…」,
+    // 「この医療機関への重要なお知らせ」 and 「院内で決めた4桁の秘密の番号」.
+    // Every guide now says 貴施設 (right for a clinic, a pharmacy and a
+    // station); 「医療機関」 stays only in the portal's and the data's own
+    // terms.
+    for key in ["1342000115", "2641000621", "2769001237", "0441204567"] {
+        let d = Docs::of(key);
+        for (doc, text) in [("html", &d.html), ("pdf", &d.pdf), ("sheet", &d.sheet)] {
+            let mut rest = text.clone();
+            for term in [
+                "医療機関コード",
+                "医療機関等",
+                "医療機関（薬局）",
+                "医療機関(薬局)",
+                "保険医療機関",
+                "医療機関・薬局",
+            ] {
+                rest = rest.replace(term, "");
+            }
+            for word in ["医療機関", "院内"] {
+                if let Some(i) = rest.find(word) {
+                    let from = rest[..i].char_indices().rev().nth(20).map_or(0, |(j, _)| j);
+                    let to = rest[i..]
+                        .char_indices()
+                        .nth(20)
+                        .map_or(rest.len(), |(j, _)| i + j);
+                    panic!("{key} {doc}: 「{word}」 in 「{}」", &rest[from..to]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_closing_never_says_the_notice_will_be_there_when_it_cannot_be() {
+    // 青空ファミリークリニック's step 2-5 says the notice arrives after the
+    // installation day, yet its closing said 「設置日には、届いた電子証明書発行
+    // 通知書を用意してお待ちください」. The closing now follows the dates.
+    let ready = "設置日には、届いた電子証明書発行通知書を用意してお待ちください";
+    // 博多えきまえ内科: installation tomorrow, the notice a week away.
+    let hakata = Docs::of("4011100452");
+    assert!(hakata.having(ready).is_empty());
+    assert_eq!(
+        hakata.having("電子証明書発行通知書は設置予定日までに届かない見込みです。設置日の変更を担当の業者とご相談のうえ"),
+        ["html", "pdf"]
+    );
+    // すすきの歯科: the installation day has gone.
+    let susukino = Docs::of("0130100886");
+    assert!(susukino.having(ready).is_empty());
+    assert_eq!(
+        susukino.having("新しい設置日は電子証明書発行通知書が届いた後の日で担当の業者と決め"),
+        ["html", "pdf"]
+    );
+    // 天満橋デンタルオフィス: in time, as before.
+    assert_eq!(Docs::of("2730100233").having(ready), ["html", "pdf"]);
 }
