@@ -414,6 +414,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
             source: c.source,
             values: Default::default(),
             load_errors: Vec::new(),
+            keys: Default::default(),
         })
     });
     let mut dedupe = Diagnostics::default();
@@ -1256,11 +1257,7 @@ fn write_clinic(
 
 /// A data issue of `clinic` as a located diagnostic.
 pub fn issue_diagnostic(issue: &eval::guide::DataIssue, clinic: &Clinic) -> Diagnostic {
-    let pos = clinic
-        .values
-        .get(&issue.field)
-        .map(|v| v.pos.clone())
-        .unwrap_or_else(|| clinic.source.clone());
+    let pos = clinic.pos_of(&issue.field);
     Diagnostic {
         severity: issue.severity,
         pos,
