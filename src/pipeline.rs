@@ -338,12 +338,18 @@ struct Renderers {
     fonts: crate::render::pdf::Fonts,
     /// Pictures laid out in this build that more than one clinic shows.
     pictures: crate::render::pictures::PictureCache,
-    /// The word subsets every handout and every sheet of this build embed
-    /// (built once from the content's generic documents); `None` when they
-    /// could not be built, and each document then embeds its own.
-    handout_words: Option<crate::render::pdf::SharedWords>,
-    sheet_words: Option<crate::render::pdf::SharedWords>,
+    /// The word subsets every handout and every sheet of this build embed,
+    /// built from the content's generic documents when the first clinic is
+    /// rendered (an unchanged rebuild renders none); `None` when they could
+    /// not be built, and each document then embeds its own.
+    words: std::sync::OnceLock<SharedWords>,
 }
+
+/// The shared word subsets of the handouts and of the sheets.
+type SharedWords = (
+    Option<crate::render::pdf::SharedWords>,
+    Option<crate::render::pdf::SharedWords>,
+);
 
 /// Shared state of the workers.
 struct Ctx<'a> {
@@ -378,15 +384,11 @@ pub fn build(cfg: &Config, opts: &BuildOptions) -> Result<BuildReport> {
 pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> Result<BuildReport> {
     let (content, content_diags) = load_checked_content(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
-    let generic = eval::evaluate_generic(&content);
-    let fonts = theme.pdf_fonts()?.with_fallback(&cfg.fallback_font);
     let renderers = Renderers {
         html: HtmlRenderer::new(&theme)?.with_branding(cfg.branding.clone()),
-        handout_words: crate::render::handout::shared_words(&content, &generic, opts.today, &fonts)
-            .ok(),
-        sheet_words: crate::render::sheet::shared_words(&generic, &fonts).ok(),
-        fonts,
+        fonts: theme.pdf_fonts()?.with_fallback(&cfg.fallback_font),
         pictures: Default::default(),
+        words: Default::default(),
     };
     let out = OutDir::open(&cfg.out)?;
     let mut report = BuildReport {
@@ -397,7 +399,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let inputs = inputs_of(cfg, opts.today);
     let today = opts.today.to_string();
     // The summary counts findings under the rule's generic title.
-    let titles: HashMap<String, String> = generic
+    let titles: HashMap<String, String> = eval::evaluate_generic(&content)
         .findings
         .into_iter()
         .map(|f| (f.rule, f.title))
@@ -414,6 +416,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
             source: c.source,
             values: Default::default(),
             load_errors: Vec::new(),
+            keys: Default::default(),
         })
     });
     let mut dedupe = Diagnostics::default();
@@ -1229,14 +1232,21 @@ fn write_clinic(
     let r = ctx.renderers;
     let pictures = crate::render::pictures::Pictures::cached(guide, &r.fonts, &r.pictures);
     let page = ctx.renderers.html.guide(guide, &pictures.svg())?;
+    let (handout_words, sheet_words) = r.words.get_or_init(|| {
+        let generic = eval::evaluate_generic(ctx.content);
+        (
+            crate::render::handout::shared_words(ctx.content, &generic, ctx.today, &r.fonts).ok(),
+            crate::render::sheet::shared_words(&generic, &r.fonts).ok(),
+        )
+    });
     let pdf = crate::render::handout::render_shared(
         guide,
         &r.fonts,
         &pictures.pdf(),
-        r.handout_words.as_ref(),
+        handout_words.as_ref(),
     )
     .map_err(|e| Error::Pdf(e.to_string()))?;
-    let sheet = crate::render::sheet::render_shared(guide, &r.fonts, r.sheet_words.as_ref())
+    let sheet = crate::render::sheet::render_shared(guide, &r.fonts, sheet_words.as_ref())
         .map_err(|e| Error::Pdf(e.to_string()))?;
     let mut files = Vec::new();
     let mut changed = 0;
@@ -1256,11 +1266,7 @@ fn write_clinic(
 
 /// A data issue of `clinic` as a located diagnostic.
 pub fn issue_diagnostic(issue: &eval::guide::DataIssue, clinic: &Clinic) -> Diagnostic {
-    let pos = clinic
-        .values
-        .get(&issue.field)
-        .map(|v| v.pos.clone())
-        .unwrap_or_else(|| clinic.source.clone());
+    let pos = clinic.pos_of(&issue.field);
     Diagnostic {
         severity: issue.severity,
         pos,

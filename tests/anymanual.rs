@@ -236,13 +236,13 @@ fn beside_the_seed_manual_one_well_formed_guide() {
     let dup: Vec<_> = ids(&html).into_iter().filter(|(_, n)| *n > 1).collect();
     assert!(dup.is_empty(), "repeated ids: {dup:?}");
     // (The seed's text also says 「…この医療機関の登録内容と…」: count headings.)
-    assert_eq!(html.matches(">この医療機関の登録内容</h").count(), 1);
+    assert_eq!(html.matches(">貴施設の登録内容</h").count(), 1);
     assert_eq!(html.matches("<table class=\"facts\">").count(), 1);
     let all_pdf = pdf_text(&pdf, 1, 99);
     assert_eq!(
         all_pdf
             .lines()
-            .filter(|l| l.trim() == "この医療機関の登録内容")
+            .filter(|l| l.trim() == "貴施設の登録内容")
             .count(),
         1
     );

@@ -339,7 +339,7 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
     assert!(
         other
             .html
-            .contains("この医療機関の回線は「その他の回線（NTT以外）」です")
+            .contains("貴施設の回線は「その他の回線（NTT以外）」です")
     );
 }
 
@@ -630,8 +630,8 @@ fn choices_that_do_not_apply_say_so_in_the_handout_as_in_the_guide() {
     // say why (before, only the HTML guide did).
     let docs = Docs::of("2730100233");
     for why in [
-        "NTTの回線（光コラボを含む）のときだけ選びます。この医療機関の回線は「その他の回線（NTT以外）」です",
-        "NTTの回線（光コラボを含む）のときだけチェックします。この医療機関の回線は「その他の回線（NTT以外）」です",
+        "NTTの回線（光コラボを含む）のときだけ選びます。貴施設の回線は「その他の回線（NTT以外）」です",
+        "NTTの回線（光コラボを含む）のときだけチェックします。貴施設の回線は「その他の回線（NTT以外）」です",
     ] {
         assert_eq!(docs.having(why), ["html", "pdf"], "«{why}»");
     }
@@ -882,7 +882,7 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
         ["html", "pdf"]
     );
     for right in [
-        "この医療機関の端末はまだ登録されていないため",
+        "貴施設の端末はまだ登録されていないため",
         "「電子証明書の発行申請」はまだです",
     ] {
         assert_eq!(docs.having(right), ["html", "pdf"], "«{right}»");
@@ -980,8 +980,8 @@ fn the_manual_summary_and_closing_take_conditions() {
     for said in [
         "【端末が登録されていない場合】",
         "【それ以外の場合】",
-        "医療機関が行う二つの申請を",
-        "この医療機関の端末はまだ登録されていないため",
+        "医療機関等が行う二つの申請を",
+        "貴施設の端末はまだ登録されていないため",
         "「電子証明書の発行申請」はまだです",
         "と「電子証明書の発行申請」は終わりです",
     ] {
@@ -1231,4 +1231,262 @@ fn kinds_no_fixture_covered_read_right() {
         docs.having("2026年12月8日（火）電子証明書発行通知書が届く見込み"),
         ["html", "pdf", "sheet"]
     );
+}
+
+/// A valid seven-digit code (Hokkaido, 医科) numbered `i`.
+fn code7(i: usize) -> String {
+    let six = format!("{:06}", 100_100 + i);
+    let mut body = vec![0, 1, 1];
+    body.extend(six.bytes().map(|b| b - b'0'));
+    format!("{six}{}", tebiki::validate::institution::check_digit(&body))
+}
+
+#[test]
+fn a_long_clinic_name_never_breaks_the_title_inside_a_word_of_the_document_name() {
+    // 医療法人社団…分院: the handout's title broke as 「…分院様 オン」
+    // 「ライン資格確認 申請手順書」, and for other name lengths inside
+    // 「申請｜手順書」. The document's name (content's `guide_title`) breaks
+    // only at its spaces, 様 stays with the name, and no title line holds
+    // one or two characters alone; the sheet's title likewise.
+    let base = "札幌すすきの駅前ふれあいファミリー内科小児科皮膚科クリニック分院医療法人社団北海道ながいなまえの会";
+    let lengths = [8, 11, 14, 17, 19, 21, 23, 25, 27, 29, 32, 36, 41, 47];
+    let files: Vec<(String, String)> = lengths
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let name: String = base.chars().take(n).collect();
+            let yaml = format!(
+                r#"
+institution_code: "{}"
+prefecture: 1
+fee_schedule: 1
+category: 1
+name: {name}
+contact: {{ department: 事務, person: 山田 花子 }}
+phone: 03-0000-0000
+email: long@example.jp
+line: {{ carrier: hikari-collabo, type: 1, customer_id: COP12345678, v6_option: planned }}
+application_kind: new
+start_month: 2027-03
+fee_payment: 1
+terminals: [受付]
+installation_date: 2027-03-01
+"#,
+                code7(i)
+            );
+            (format!("c{i}.yaml"), yaml)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (o, dir) = build_clinics(&refs);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (i, &n) in lengths.iter().enumerate() {
+        let name: String = base.chars().take(n).collect();
+        let key = format!("011{}", code7(i));
+        let end = "医療機関コード";
+        for (file, words) in [
+            ("guide.pdf", &["オンライン資格確認", "申請手順書"][..]),
+            ("sheet.pdf", &["入力シート"][..]),
+        ] {
+            let pdf = dir.path().join("out/clinics").join(&key).join(file);
+            let p1 = poppler(
+                "pdftotext",
+                &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+            );
+            // The title: the lines above the subtitle (「医療機関コード … 作成」)
+            // below the running head (the name and 「医療機関コード …」).
+            let lines: Vec<&str> = p1.lines().collect();
+            let sub = lines
+                .iter()
+                .position(|l| l.starts_with(end) && l.contains("作成"))
+                .expect("the subtitle");
+            let top = lines.iter().position(|l| l.starts_with(end)).unwrap() + 1;
+            let title: Vec<String> = lines[top..sub]
+                .iter()
+                .map(|l| squash(l))
+                .filter(|l| !l.is_empty())
+                .collect();
+            let all = title.concat();
+            for w in words {
+                assert!(
+                    title.iter().any(|l| l.contains(w)),
+                    "{name} ({n} characters), {file}: 「{w}」 broken in the title {title:?}\n{p1}"
+                );
+                assert!(all.contains(w), "{file}: {all}");
+            }
+            for l in &title {
+                assert!(
+                    l.chars().count() >= 3 && !l.starts_with('様'),
+                    "{name} ({n} characters), {file}: title line 「{l}」 in {title:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_missing_required_value_is_reported_where_it_belongs_with_what_to_add() {
+    // A clinic without `contact.person` was reported at 1:1 of its file,
+    // not at `contact:`; `person: ""` was not reported at all. Each missing
+    // value now points at its empty key, else its nearest parent key, else
+    // the file, and says what to write; in a CSV, at the empty cell with its
+    // column header, or at the row when the column is absent.
+    let clinic = |code: &str, contact: &str| {
+        format!(
+            "institution_code: \"{code}\"\nprefecture: 1\nfee_schedule: 1\ncategory: 1\nname: テスト医院\n\
+             {contact}\nphone: 03-0000-0000\n\
+             line: {{ carrier: hikari-collabo, type: 1, customer_id: COP12345678, v6_option: planned }}\n\
+             application_kind: new\nstart_month: 2027-03\nfee_payment: 1\nterminals: [受付]\n\
+             installation_date: 2027-03-01\n"
+        )
+    };
+    let files = [
+        ("a.yaml", clinic(&code7(1), "contact:\n  department: 事務")),
+        (
+            "b.yaml",
+            clinic(&code7(2), "contact:\n  department: 事務\n  person:"),
+        ),
+        ("c.yaml", clinic(&code7(3), "contact: { person: \"\" }")),
+        ("d.yaml", clinic(&code7(4), "")),
+    ];
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let (o, _dir) = build_clinics(&refs);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    // Each message with the location line under it.
+    let said = |file: &str, field: &str| -> (String, String) {
+        let lines: Vec<&str> = err.lines().collect();
+        let i = (0..lines.len())
+            .find(|&i| {
+                lines[i].contains(field)
+                    && lines
+                        .get(i + 1)
+                        .is_some_and(|l| l.contains(&format!("/{file}")))
+            })
+            .unwrap_or_else(|| panic!("no message on {field} for {file}:\n{err}"));
+        (lines[i].to_string(), lines[i + 1].to_string())
+    };
+    let (m, at) = said("a.yaml", "(contact.person)");
+    assert!(at.ends_with("a.yaml:6:1"), "{at}");
+    assert!(
+        m.contains("`contact:` の下に `person: …`（担当者名）を書き足してください"),
+        "{m}"
+    );
+    let (m, at) = said("b.yaml", "(contact.person)");
+    assert!(at.ends_with("b.yaml:8:3"), "{at}");
+    assert!(m.contains("`person:` の値が空です"), "{m}");
+    let (_, at) = said("c.yaml", "(contact.person)");
+    assert!(at.ends_with("c.yaml:6:20"), "{at}");
+    let (m, at) = said("d.yaml", "(contact.person)");
+    assert!(at.ends_with("d.yaml:1:1"), "{at}");
+    assert!(
+        m.contains("ファイルに `contact: { person: … }`（担当者名）を書き足してください"),
+        "{m}"
+    );
+    // Every required field the same way: e-mail is absent from every file.
+    let (m, _) = said("d.yaml", "(email)");
+    assert!(
+        m.contains("ファイルに `email: …`（メールアドレス）を書き足してください"),
+        "{m}"
+    );
+
+    // CSV: an empty cell, and a column the list does not have.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("list.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "医療機関コード,都道府県,点数表,分類,医療機関名,担当部署,担当者,電話番号,回線事業者,回線種別,申請区分,利用開始予定年月,支払方法,端末名称,設置日\n\
+             {},1,1,1,首里の杜クリニック,,,098-886-0000,other,3,new,2027-02,2,受付パソコン,2027-01-29\n",
+            code7(5)
+        ),
+    )
+    .unwrap();
+    let o = build_with("--clinics", &csv, &dir.path().join("out"));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    let at = |field: &str| {
+        let i = lines
+            .iter()
+            .position(|l| l.contains(field))
+            .unwrap_or_else(|| panic!("{err}"));
+        (lines[i], lines[i + 1])
+    };
+    let (m, loc) = at("(contact.person)");
+    assert!(m.contains("列「担当者」のこのセルが空です"), "{m}");
+    // The cell after 「首里の杜クリニック,,」 (column 7 of the row).
+    assert!(
+        loc.ends_with(&format!(
+            "list.csv:2:{}",
+            "0100498,1,1,1,首里の杜クリニック,,".chars().count() + 1
+        )),
+        "{loc}"
+    );
+    let (m, loc) = at("(email)");
+    assert!(
+        m.contains("この表にはメールアドレスの列がありません"),
+        "{m}"
+    );
+    assert!(loc.ends_with("list.csv:2:1"), "{loc}");
+}
+
+#[test]
+fn a_pharmacy_or_station_is_never_called_a_medical_institution_or_a_clinic() {
+    // 神田すずらん薬局 and 訪問看護ステーションなにわ read 「この医療機関の回線は…」,
+    // 「この医療機関への重要なお知らせ」 and 「院内で決めた4桁の秘密の番号」.
+    // Every guide now says 貴施設 (right for a clinic, a pharmacy and a
+    // station); 「医療機関」 stays only in the portal's and the data's own
+    // terms.
+    for key in ["1342000115", "2641000621", "2769001237", "0441204567"] {
+        let d = Docs::of(key);
+        for (doc, text) in [("html", &d.html), ("pdf", &d.pdf), ("sheet", &d.sheet)] {
+            let mut rest = text.clone();
+            for term in [
+                "医療機関コード",
+                "医療機関等",
+                "医療機関（薬局）",
+                "医療機関(薬局)",
+                "保険医療機関",
+                "医療機関・薬局",
+            ] {
+                rest = rest.replace(term, "");
+            }
+            for word in ["医療機関", "院内"] {
+                if let Some(i) = rest.find(word) {
+                    let from = rest[..i].char_indices().rev().nth(20).map_or(0, |(j, _)| j);
+                    let to = rest[i..]
+                        .char_indices()
+                        .nth(20)
+                        .map_or(rest.len(), |(j, _)| i + j);
+                    panic!("{key} {doc}: 「{word}」 in 「{}」", &rest[from..to]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_closing_never_says_the_notice_will_be_there_when_it_cannot_be() {
+    // 青空ファミリークリニック's step 2-5 says the notice arrives after the
+    // installation day, yet its closing said 「設置日には、届いた電子証明書発行
+    // 通知書を用意してお待ちください」. The closing now follows the dates.
+    let ready = "設置日には、届いた電子証明書発行通知書を用意してお待ちください";
+    // 博多えきまえ内科: installation tomorrow, the notice a week away.
+    let hakata = Docs::of("4011100452");
+    assert!(hakata.having(ready).is_empty());
+    assert_eq!(
+        hakata.having("電子証明書発行通知書は設置予定日までに届かない見込みです。設置日の変更を担当の業者とご相談のうえ"),
+        ["html", "pdf"]
+    );
+    // すすきの歯科: the installation day has gone.
+    let susukino = Docs::of("0130100886");
+    assert!(susukino.having(ready).is_empty());
+    assert_eq!(
+        susukino.having("新しい設置日は電子証明書発行通知書が届いた後の日で担当の業者と決め"),
+        ["html", "pdf"]
+    );
+    // 天満橋デンタルオフィス: in time, as before.
+    assert_eq!(Docs::of("2730100233").having(ready), ["html", "pdf"]);
 }

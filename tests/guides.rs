@@ -90,7 +90,7 @@ fn all_nine_steps_and_every_annotation_appear() {
         "開通のご案内を元に入力",
         "実際の開始日とずれても問題ありません",
         "好きな数字4桁で設定",
-        "どちらかを選択",
+        "「1: 診療(調剤)報酬支払額から控除」を選択",
         "担当者様のお名前を入力",
         "「オンライン資格確認パソコン」と入力",
         "0800-0804583",
@@ -460,4 +460,26 @@ fn the_help_site_words_what_an_unsettled_value_shows() {
         )
     );
     assert!(!usage.contains("次に当てはまらない"), "{usage}");
+}
+
+#[test]
+fn the_guide_title_breaks_between_phrases_and_keeps_the_honorific_with_the_name() {
+    // The HTML title of a long name showed 「様」 alone on the last line (the
+    // name was an inline block) and could break the document's name inside
+    // a word. The title's rules: phrases kept whole, lines balanced, the name
+    // inline so that 様 follows its last characters; the document's name
+    // breaks only at its space.
+    let css = read(&root().join("themes/default/static/style.css"));
+    let rule = |sel: &str| -> String {
+        css.lines()
+            .filter(|l| l.starts_with(&format!("{sel} {{")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let h1 = rule("h1");
+    for p in ["word-break: keep-all", "text-wrap: balance"] {
+        assert!(h1.contains(p), "h1 lacks {p}: {h1}");
+    }
+    assert!(rule("h1 .name").contains("display: inline;"), "{css}");
+    assert!(rule(".eyebrow").contains("word-break: keep-all"), "{css}");
 }

@@ -97,15 +97,25 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
     let mut fields: Vec<&FieldDef> = content.fields.fields.iter().collect();
     fields.sort_by_key(order);
     for def in fields {
-        let Some(located) = clinic.values.get(&def.path) else {
+        // A key written with an empty text (`person: ""`) is as missing as an
+        // absent one; an empty list (`terminals: []`) is a value.
+        let written = clinic
+            .values
+            .get(&def.path)
+            .filter(|v| !matches!(&v.value, RawValue::Text(t) if free_text(t).is_empty()));
+        let Some(located) = written else {
             if def.required {
+                let place = clinic.missing(&def.path, &def.label);
                 facts.issues.push(DataIssue {
                     severity: Severity::Error,
                     field: def.path.clone(),
                     label: def.label.clone(),
-                    message: format!("必須項目「{}」({}) がありません", def.label, def.path),
+                    message: format!(
+                        "必須項目「{}」({}) がありません。{}",
+                        def.label, def.path, place.hint
+                    ),
                     expected: (!def.help.is_empty()).then(|| def.help.clone()),
-                    location: clinic.source.to_string(),
+                    location: place.pos.to_string(),
                 });
                 facts.invalid.push(def.path.clone());
             }

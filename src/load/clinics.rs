@@ -129,6 +129,7 @@ fn unreadable(file: &Arc<PathBuf>, why: &str) -> Clinic {
         source,
         values: BTreeMap::new(),
         load_errors: vec![why.to_string()],
+        keys: BTreeMap::new(),
     }
 }
 
@@ -276,13 +277,11 @@ fn from_tree_masked(
         return None;
     };
     let mut values = BTreeMap::new();
-    flatten(tree, "", &mut values, catalog, diags, masks);
-    Some(make_clinic(
-        values,
-        SourcePos::new(file.clone(), 1, 1),
-        catalog,
-        diags,
-    ))
+    let mut keys = BTreeMap::new();
+    flatten(tree, "", (&mut values, &mut keys), catalog, diags, masks);
+    let mut clinic = make_clinic(values, SourcePos::new(file.clone(), 1, 1), catalog, diags);
+    clinic.keys = keys;
+    Some(clinic)
 }
 
 fn secret_diag(pos: SourcePos, what: &str) -> Diagnostic {
@@ -318,10 +317,16 @@ fn join(prefix: &str, k: &str) -> String {
     }
 }
 
+/// The values of a clinic file, and where each key is written.
+type Read<'a> = (
+    &'a mut BTreeMap<String, Located<RawValue>>,
+    &'a mut BTreeMap<String, Located<String>>,
+);
+
 fn flatten(
     node: &Node,
     prefix: &str,
-    out: &mut BTreeMap<String, Located<RawValue>>,
+    (out, keys): Read<'_>,
     catalog: &FieldCatalog,
     diags: &mut Diagnostics,
     masks: &mut Vec<Mask>,
@@ -333,6 +338,7 @@ fn flatten(
     };
     for (kpos, k, v) in entries {
         let path = join(prefix, k);
+        keys.insert(path.clone(), Located::new(k.clone(), kpos.clone()));
         let hide = |masks: &mut Vec<Mask>| masks.push((v.pos().clone(), v.end().clone()));
         match classify(&path, catalog) {
             KeyClass::Secret => {
@@ -341,7 +347,7 @@ fn flatten(
             }
             KeyClass::Unknown if matches!(v, Node::Map { .. }) => {
                 // A group (`line:`) whose fields are `line.type` …
-                flatten(v, &path, out, catalog, diags, masks);
+                flatten(v, &path, (&mut *out, &mut *keys), catalog, diags, masks);
             }
             KeyClass::Unknown => {
                 hide(masks);
@@ -492,6 +498,7 @@ pub fn make_clinic(
         source,
         values,
         load_errors: Vec::new(),
+        keys: BTreeMap::new(),
     }
 }
 

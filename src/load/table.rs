@@ -123,7 +123,7 @@ fn map_header(
     sheet: Option<&str>,
     catalog: &FieldCatalog,
     diags: &mut Diagnostics,
-) -> (BTreeMap<usize, String>, Vec<String>) {
+) -> (Columns, Vec<String>) {
     let mut columns = BTreeMap::new();
     let mut list_errors = Vec::new();
     for h in header {
@@ -155,19 +155,23 @@ fn map_header(
                 false,
             ),
             KeyClass::Field(p) => {
-                columns.insert(h.col, p);
+                columns.insert(h.col, (p, name.to_string()));
             }
         }
     }
     (columns, list_errors)
 }
 
+/// Column → (field path, header as written).
+type Columns = BTreeMap<usize, (String, String)>;
+
 /// Turns the rows of one sheet into clinics: the first non-empty row is
 /// the header, every later non-empty row a clinic.
 struct RowMapper {
     sheet: Option<String>,
-    /// Column → field path, and the errors that concern every row.
-    header: Option<(BTreeMap<usize, String>, Vec<String>)>,
+    /// Column → (field path, header as written), and the errors that concern
+    /// every row.
+    header: Option<(Columns, Vec<String>)>,
 }
 
 impl RowMapper {
@@ -188,10 +192,24 @@ impl RowMapper {
             return None;
         };
         let mut values: BTreeMap<String, Located<RawValue>> = BTreeMap::new();
+        // Each field's cell in this row, also when empty (a missing value is
+        // reported there, with its header).
+        let cell_pos = |col: usize| match sheet {
+            Some(s) => SourcePos::cell(file.clone(), s, row_idx as u32 + 1, col as u32 + 1),
+            None => SourcePos::new(file.clone(), row_idx as u32 + 1, col as u32 + 1),
+        };
+        let mut keys: BTreeMap<String, Located<String>> = columns
+            .iter()
+            .map(|(col, (path, header))| {
+                (path.clone(), Located::new(header.clone(), cell_pos(*col)))
+            })
+            .collect();
         for cell in row {
-            let Some(path) = columns.get(&cell.col) else {
+            let Some((path, header)) = columns.get(&cell.col) else {
                 continue;
             };
+            // A CSV cell's column counts characters of the shown line.
+            keys.insert(path.clone(), Located::new(header.clone(), cell.pos.clone()));
             if cell.text.trim().is_empty() {
                 continue;
             }
@@ -206,6 +224,7 @@ impl RowMapper {
         };
         let mut local = Diagnostics::default();
         let mut clinic = make_clinic(values, source, catalog, &mut local);
+        clinic.keys = keys;
         clinic.load_errors.extend(list_errors.iter().cloned());
         clinic.load_errors.extend(
             local

@@ -125,9 +125,100 @@ pub struct Clinic {
     /// guide; it still appears on the dashboard and in the counts.
     #[serde(skip)]
     pub load_errors: Vec<String>,
+    /// Where each key of the clinic is written, with the key as written:
+    /// in YAML every key, groups (`contact`) and keys left empty included;
+    /// in a CSV/XLSX row each field's cell, empty or not, with its column
+    /// header. A missing value is reported there (see [`Clinic::missing`]).
+    #[serde(skip)]
+    pub keys: BTreeMap<String, Located<String>>,
+}
+
+/// The YAML entry that writes the field `path`: `contact: { person: … }`.
+fn yaml_entry(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut out = parts.join(": { ");
+    out.push_str(": …");
+    out.push_str(&" }".repeat(parts.len() - 1));
+    out
+}
+
+/// Where a missing value belongs, and what to write there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingPlace {
+    /// The key or cell left empty, else the nearest parent key written
+    /// (`contact:` for `contact.person`), else the clinic's file or row.
+    pub pos: SourcePos,
+    /// What to add, in words for the person fixing the data.
+    pub hint: String,
 }
 
 impl Clinic {
+    /// Where the value of `path` is, or would be written: the value itself;
+    /// else the key or cell written empty; else the nearest parent key
+    /// written; else the clinic's file (YAML) or row (CSV/XLSX).
+    pub fn pos_of(&self, path: &str) -> SourcePos {
+        if let Some(v) = self.values.get(path) {
+            return v.pos.clone();
+        }
+        self.missing(path, "").pos
+    }
+
+    /// Where the missing value of `path` (shown as `label`) belongs and what
+    /// to add there.
+    pub fn missing(&self, path: &str, label: &str) -> MissingPlace {
+        let table = self.source.sheet.is_some()
+            || self
+                .source
+                .file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if table {
+            return match self.keys.get(path) {
+                Some(cell) => MissingPlace {
+                    pos: cell.pos.clone(),
+                    hint: format!(
+                        "列「{}」のこのセルが空です。{label}を入力してください",
+                        cell.value
+                    ),
+                },
+                None => MissingPlace {
+                    pos: self.source.clone(),
+                    hint: format!(
+                        "この表には{label}の列がありません。見出しが「{label}」の列を足して、この行に入力してください"
+                    ),
+                },
+            };
+        }
+        if let Some(key) = self.keys.get(path) {
+            return MissingPlace {
+                pos: key.pos.clone(),
+                hint: format!("`{}:` の値が空です。{label}を書いてください", key.value),
+            };
+        }
+        // The nearest parent written (`contact:` for `contact.person`).
+        let mut parent = path;
+        while let Some((p, _)) = parent.rsplit_once('.') {
+            parent = p;
+            if let Some(key) = self.keys.get(parent) {
+                let rest = &path[parent.len() + 1..];
+                return MissingPlace {
+                    pos: key.pos.clone(),
+                    hint: format!(
+                        "`{}:` の下に `{}`（{label}）を書き足してください",
+                        key.value,
+                        yaml_entry(rest)
+                    ),
+                };
+            }
+        }
+        MissingPlace {
+            pos: self.source.clone(),
+            hint: format!(
+                "ファイルに `{}`（{label}）を書き足してください",
+                yaml_entry(path)
+            ),
+        }
+    }
     /// The scalar value at `path`, trimmed, if present and non-empty.
     pub fn text(&self, path: &str) -> Option<&str> {
         match self.values.get(path).map(|v| &v.value) {

@@ -17,8 +17,12 @@ pub struct Strings(BTreeMap<String, String>);
 impl Default for Strings {
     fn default() -> Self {
         // The compiled-in file is checked by a unit test; an empty map only
-        // shows keys instead of texts, it never fails.
-        Self(serde_saphyr::from_str(DEFAULT_STRINGS).unwrap_or_default())
+        // shows keys instead of texts, it never fails. Parsed once per
+        // process (pictures start from the default per clinic).
+        static PARSED: std::sync::LazyLock<Strings> = std::sync::LazyLock::new(|| {
+            Strings(serde_saphyr::from_str(DEFAULT_STRINGS).unwrap_or_default())
+        });
+        PARSED.clone()
     }
 }
 

@@ -20,11 +20,16 @@ pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     let docs = [("documents", guide.documents.as_str())];
     let mut title = Vec::new();
     if !before.is_empty() {
-        title.push(Span::bold(fill_in(before, &docs)));
+        title.push(Span::bold(whole_words(&fill_in(before, &docs))));
     }
     title.push(Span::value(guide.clinic_name.clone(), "name"));
     if !after.is_empty() {
-        title.push(Span::bold(fill_in(after, &docs)));
+        // The honorific stays with the name: no line starts with 「様」 (the
+        // Western space before it is not set next to the name's box anyway).
+        title.push(Span::bold(format!(
+            "\u{2060}{}",
+            whole_words(&fill_in(after.trim_start_matches(' '), &docs))
+        )));
     }
     let mut b = vec![Block::Title {
         text: title,
@@ -39,6 +44,30 @@ pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     }];
     b.extend(super::marks::brand_block(guide));
     b
+}
+
+/// The words around the clinic's name in a title (the honorific, the
+/// document's name from content's `guide_title`) break only where the text
+/// has a space or after a list mark (・、), never inside a word:
+/// 「オンライン資格確認 申請手順書」 breaks only between its two words. Each
+/// other gap gets a WORD JOINER (U+2060), which the line breaker honours
+/// (UAX #14) and which is not drawn; a word longer than a whole line is
+/// still broken by character.
+fn whole_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if let Some(p) = prev
+            && !p.is_whitespace()
+            && !c.is_whitespace()
+            && !matches!(p, '・' | '、' | '，' | ',')
+        {
+            out.push('\u{2060}');
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
 }
 
 /// Builds the handout document of one clinic.
@@ -750,6 +779,7 @@ pub fn shared_words(
         source: Default::default(),
         values: Default::default(),
         load_errors: Vec::new(),
+        keys: Default::default(),
     };
     let empty = crate::eval::evaluate(content, &nobody, today);
     let mut words = doc(generic);

@@ -2570,7 +2570,7 @@ pub(crate) mod tests {
         let t = Strings::with_overrides(o).unwrap();
         let text = screen_scene(&s, &SceneOptions::default().worded(&t)).plain_text();
         assert!(text.contains("Your own digits"), "{text}");
-        assert!(!text.contains("院内で決めた数字"));
+        assert!(!text.contains("施設内で決めた数字"));
         let alt = screen_alt(&s, &t);
         assert!(
             alt.starts_with("Picture of オンライン資格確認利用開始・変更申請 (form)"),

@@ -246,6 +246,24 @@ pub(crate) struct Embedded {
     pub widths: (f32, Vec<(u16, Vec<f32>)>),
     /// `ABCDEF+PostScriptName`.
     pub base_font: String,
+    /// For a subset shared by a build: subset glyph id + 1 by original
+    /// glyph id (0: not in the subset), so that drawing looks a glyph up
+    /// by index rather than in `map`.
+    pub dense: Vec<u16>,
+}
+
+impl Embedded {
+    /// The subset glyph id of original glyph `gid`, if the subset has it.
+    pub(crate) fn new_id(&self, gid: u16) -> Option<u16> {
+        if self.dense.is_empty() {
+            self.map.get(&gid).copied()
+        } else {
+            match self.dense.get(usize::from(gid)) {
+                Some(0) | None => None,
+                Some(n) => Some(n - 1),
+            }
+        }
+    }
 }
 
 impl Embedded {
@@ -295,6 +313,7 @@ impl Embedded {
             to_unicode,
             widths: width_runs(&subset.widths),
             map: subset.map,
+            dense: Vec::new(),
         })
     }
 }
@@ -340,6 +359,11 @@ impl SharedWords {
                 Embedded::build_with(&face.data, &face.id().0, &text, super::file::deflate_best)?;
             e.program.shrink_to_fit();
             e.to_unicode.shrink_to_fit();
+            let top = e.map.keys().last().map_or(0, |g| usize::from(*g) + 1);
+            e.dense = vec![0; top];
+            for (&old, &new) in &e.map {
+                e.dense[usize::from(old)] = new.saturating_add(1);
+            }
             *slot = Some(SharedFace {
                 text,
                 embedded: Arc::new(e),

@@ -760,7 +760,7 @@ pub(crate) fn write(
         page_mcids.push(std::mem::take(&mut pen.mcids));
         let enc = pen.enc.finish();
         let contents = ids.next();
-        let data = PAGE_STREAMS.deflate(&enc.bytes);
+        let data = deflate(&enc.bytes);
         pdf.stream(|c| {
             c.stream(contents, &data).filter(Filter::FlateDecode);
         });
@@ -840,91 +840,6 @@ pub(crate) fn write(
     Ok(pdf.finish(catalog_id, info_id, ids.next()))
 }
 
-/// Compressed page content streams kept per process: a page that does not
-/// depend on the clinic (no data on it, the same alternatives before it)
-/// has the same content stream in many handouts of a build, since the words
-/// are shown from the same shared subsets; it is compressed once.
-static PAGE_STREAMS: std::sync::LazyLock<StreamCache> =
-    std::sync::LazyLock::new(|| StreamCache::new(4096, 48 << 20));
-
-/// Compressed streams by a 128-bit hash of their raw bytes and their
-/// length. As in `EmbedCache`, a stream is kept only when it comes a second
-/// time (one-off pages pin no memory), within bounds of count and bytes;
-/// when full, nothing more is kept.
-pub(crate) struct StreamCache {
-    inner: std::sync::Mutex<StreamEntries>,
-    max_count: usize,
-    max_bytes: usize,
-}
-
-type StreamKey = (u128, usize);
-
-#[derive(Default)]
-struct StreamEntries {
-    kept: std::collections::HashMap<StreamKey, Arc<[u8]>>,
-    bytes: usize,
-    /// Keys seen once (forgotten when there are more than `max_count` × 4).
-    seen: std::collections::HashSet<StreamKey>,
-}
-
-impl StreamCache {
-    pub(crate) fn new(max_count: usize, max_bytes: usize) -> StreamCache {
-        StreamCache {
-            inner: std::sync::Mutex::default(),
-            max_count,
-            max_bytes,
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, StreamEntries> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// `raw` compressed for one document ([`deflate`]), from the cache when
-    /// the same bytes were compressed before.
-    pub(crate) fn deflate(&self, raw: &[u8]) -> Arc<[u8]> {
-        let key = (stream_hash(raw), raw.len());
-        if let Some(hit) = self.lock().kept.get(&key) {
-            return hit.clone();
-        }
-        let data: Arc<[u8]> = deflate(raw).into();
-        let mut e = self.lock();
-        if e.seen.remove(&key) {
-            if e.kept.len() < self.max_count && e.bytes + data.len() <= self.max_bytes {
-                e.bytes += data.len();
-                e.kept.insert(key, data.clone());
-            }
-        } else {
-            if e.seen.len() >= self.max_count * 4 {
-                e.seen.clear();
-            }
-            e.seen.insert(key);
-        }
-        data
-    }
-
-    /// (streams, bytes) kept now.
-    #[cfg(test)]
-    pub(crate) fn held(&self) -> (usize, usize) {
-        let e = self.lock();
-        (e.kept.len(), e.bytes)
-    }
-}
-
-/// 128 bits of two fixed-key SipHashes of `raw`: equal for equal bytes in
-/// every process, and no two different page streams of a build meet.
-fn stream_hash(raw: &[u8]) -> u128 {
-    use std::hash::{Hash, Hasher};
-    let mut out = 0u128;
-    for seed in [0x7061_6765_7374_7265_u64, 0x616d_7374_7265_616d] {
-        let mut h = std::hash::DefaultHasher::new();
-        seed.hash(&mut h);
-        raw.hash(&mut h);
-        out = (out << 64) | u128::from(Hasher::finish(&h));
-    }
-    out
-}
-
 /// A number to 1/10000.
 fn fine(v: f32) -> f32 {
     (v * 10_000.0).round() / 10_000.0
@@ -963,10 +878,10 @@ fn uri_bytes(uri: &str) -> Vec<u8> {
 struct FaceUsage {
     /// Per glyph id: the character (0 = not shown).
     chars: Vec<u32>,
-    /// Glyphs standing for no or several characters.
-    other: BTreeMap<u16, String>,
     /// Per glyph id: shown by the document's own words (not only by data).
     words: Vec<bool>,
+    /// The glyph ids given a character, in the order first shown.
+    shown: Vec<u16>,
 }
 
 /// The glyphs shown in each face, and those of the fallback font (by
@@ -979,8 +894,8 @@ impl Usage {
             let n = usize::from(fonts.face(w).data.num_glyphs());
             FaceUsage {
                 chars: vec![0; n],
-                other: BTreeMap::new(),
                 words: vec![false; n],
+                shown: Vec::with_capacity(512),
             }
         };
         Usage(
@@ -994,40 +909,36 @@ impl Usage {
     fn mark(&mut self, w: Weight, gid: u16, c: char, words: bool) {
         let f = &mut self.0[w as usize];
         let i = usize::from(gid);
-        if i >= f.chars.len() {
+        let Some(slot) = f.chars.get_mut(i) else {
             // A stand-in id of the fallback font.
             self.1.entry(gid).or_insert_with(|| c.to_string());
             return;
+        };
+        if *slot == 0 && c != '\0' {
+            *slot = u32::from(c);
+            f.shown.push(gid);
         }
-        if let Some(slot) = f.chars.get_mut(i) {
-            if *slot == 0 && !f.other.contains_key(&gid) {
-                *slot = u32::from(c);
-            }
-            if words {
-                f.words[i] = true;
-            }
+        if words {
+            f.words[i] = true;
         }
     }
 
     /// Per face: glyph id → text of the glyphs the document's words show,
     /// and of those only data shows; and the fallback font's glyphs.
     fn split(self) -> ([(GlyphText, GlyphText); 2], GlyphText) {
-        let faces = self.0.map(|f| {
-            let mut text = f.other;
-            for (gid, c) in f.chars.into_iter().enumerate() {
-                if let (Ok(gid), Some(c)) = (u16::try_from(gid), char::from_u32(c))
-                    && c != '\0'
-                {
-                    text.insert(gid, c.to_string());
-                }
-            }
+        let faces = self.0.map(|mut f| {
+            f.shown.sort_unstable();
             let mut words = GlyphText::new();
             let mut data = GlyphText::new();
-            for (gid, t) in text {
-                if f.words.get(usize::from(gid)).copied().unwrap_or(false) {
-                    words.insert(gid, t);
+            for gid in f.shown {
+                let i = usize::from(gid);
+                let Some(c) = char::from_u32(f.chars[i]) else {
+                    continue;
+                };
+                if f.words[i] {
+                    words.insert(gid, c.to_string());
                 } else {
-                    data.insert(gid, t);
+                    data.insert(gid, c.to_string());
                 }
             }
             (words, data)
@@ -1063,8 +974,8 @@ impl FaceSubsets<'_> {
         if let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
             return (Target::Data, *n);
         }
-        if let Some(n) = self.words.as_ref().and_then(|e| e.map.get(&gid)) {
-            return (Target::Words, *n);
+        if let Some(n) = self.words.as_ref().and_then(|e| e.new_id(gid)) {
+            return (Target::Words, n);
         }
         if let Some((f, e)) = self.fallback
             && f.owns(gid)
@@ -1287,30 +1198,4 @@ fn text_stroke(enc: &mut Encoder<'_>, mode: i64, colour: Rgb, width: f32) {
     enc.render_mode(mode);
     enc.stroke(colour);
     enc.line_width(width);
-}
-
-#[cfg(test)]
-mod stream_cache_tests {
-    use super::*;
-
-    #[test]
-    fn a_stream_is_kept_the_second_time_and_gives_the_same_bytes() {
-        let cache = StreamCache::new(2, 1 << 20);
-        let page = b"BT /R 10 Tf (x) Tj ET\n".repeat(40);
-        let first = cache.deflate(&page);
-        assert_eq!(cache.held().0, 0, "kept after one");
-        let second = cache.deflate(&page);
-        assert_eq!(cache.held().0, 1, "not kept after two");
-        assert_eq!(first, second);
-        assert_eq!(&*first, &deflate(&page)[..]);
-        // A hit is the kept stream itself.
-        assert!(Arc::ptr_eq(&second, &cache.deflate(&page)));
-        // Bounded in count: a third distinct stream seen twice is not kept.
-        for n in 0..3u8 {
-            let other = [n; 300];
-            cache.deflate(&other);
-            cache.deflate(&other);
-        }
-        assert_eq!(cache.held().0, 2);
-    }
 }
