@@ -2321,6 +2321,22 @@ pub(crate) mod tests {
         super::screen_scene(screen, opts, crate::render::pdf::test_fonts())
     }
 
+    /// The mask dots a scene draws for secret values.
+    fn secret_dots(sc: &Scene) -> usize {
+        sc.items
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i,
+                    Item::Circle {
+                        role: Role::Secret,
+                        ..
+                    }
+                )
+            })
+            .count()
+    }
+
     fn rich(s: &str) -> Rich {
         Rich(vec![Block::Paragraph {
             inlines: vec![Inline::Text { text: s.into() }],
@@ -2669,19 +2685,7 @@ pub(crate) mod tests {
     #[test]
     fn secret_is_masked() {
         let sc = screen_scene(&usage_form(), &SceneOptions::default());
-        let masked = sc
-            .items
-            .iter()
-            .filter(|i| {
-                matches!(
-                    i,
-                    Item::Circle {
-                        role: Role::Secret,
-                        ..
-                    }
-                )
-            })
-            .count();
+        let masked = secret_dots(&sc);
         assert_eq!(masked, 8, "four dots in each of the two boxes");
         for t in sc.texts().filter(|t| t.role == Role::Secret) {
             assert!(!t.text.chars().any(|c| c.is_ascii_digit()), "{}", t.text);
@@ -2710,19 +2714,7 @@ pub(crate) mod tests {
         };
         assert!((title.x - (x + w / 2.0)).abs() < 0.01, "title centred");
         assert!(has("○○○○クリニック　御中") && has("大切に保管してください。"));
-        let dots = sc
-            .items
-            .iter()
-            .filter(|i| {
-                matches!(
-                    i,
-                    Item::Circle {
-                        role: Role::Secret,
-                        ..
-                    }
-                )
-            })
-            .count();
+        let dots = secret_dots(&sc);
         assert_eq!(dots, 0, "a secret on paper is blanked, not masked");
         let hidden = opts.strings.get("picture_hidden");
         assert!(
