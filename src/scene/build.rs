@@ -646,16 +646,7 @@ impl Builder<'_> {
             }
         };
         // The frame goes first so everything draws over the white page.
-        let frame = Item::Rect {
-            x: self.fx,
-            y: 1.0,
-            w: self.fw,
-            h: bottom - 1.0,
-            radius: 6.0,
-            style: Style::both(WHITE, Stroke::solid(FRAME, 1.0)),
-            role: Role::Chrome,
-        };
-        self.insert_at(frame_at, vec![frame]);
+        self.backdrop(frame_at, bottom, 6.0, FRAME);
         // Outline again on top so cells and header never cover the border.
         self.rect(
             Bx {
@@ -669,6 +660,21 @@ impl Builder<'_> {
             Role::Chrome,
         );
         bottom
+    }
+
+    /// The white shape behind a whole screen or document, from the top of
+    /// the frame to `bottom`, put before the items drawn from `at` on.
+    fn backdrop(&mut self, at: usize, bottom: f32, radius: f32, outline: Color) {
+        let shape = Item::Rect {
+            x: self.fx,
+            y: 1.0,
+            w: self.fw,
+            h: bottom - 1.0,
+            radius,
+            style: Style::both(WHITE, Stroke::solid(outline, 1.0)),
+            role: Role::Chrome,
+        };
+        self.insert_at(at, vec![shape]);
     }
 
     /// A paper document: a sheet with square corners and no window (its
@@ -706,16 +712,7 @@ impl Builder<'_> {
             y = self.buttons(&s.buttons, x, w, y + 14.0, false);
         }
         let bottom = y + margin;
-        let sheet = Item::Rect {
-            x: self.fx,
-            y: 1.0,
-            w: self.fw,
-            h: bottom - 1.0,
-            radius: 0.0,
-            style: Style::both(WHITE, Stroke::solid(INK, 1.0)),
-            role: Role::Chrome,
-        };
-        self.insert_at(sheet_at, vec![sheet]);
+        self.backdrop(sheet_at, bottom, 0.0, INK);
         bottom
     }
 
