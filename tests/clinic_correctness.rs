@@ -1639,3 +1639,76 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
     use tebiki::eval::guide::StepBlock::*;
     assert_eq!(s.order, [Screen, Notes, Figure]);
 }
+
+/// The drawn notice signs off as a real one does: its sender line flush
+/// right (`align: { foot: right }`), the same in the HTML guide's SVG and
+/// the handout; a misspelt alignment is a load error at its line.
+#[test]
+fn the_notice_samples_sender_line_is_flush_right() {
+    let d = built().join("clinics/2730100233");
+    let html = read(&d.join("index.html"));
+    let svg_text = |s: &str| {
+        let i = html
+            .find(&format!(">{s}<"))
+            .unwrap_or_else(|| panic!("no 「{s}」 in the HTML"));
+        let tag = &html[html[..i].rfind("<text").unwrap()..i];
+        tag.to_string()
+    };
+    let x = |s: &str| -> f32 {
+        let t = svg_text(s);
+        let i = t.find(" x=\"").unwrap() + 4;
+        t[i..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        x("社会保険診療報酬支払基金") > x("○○○○○○　御中") + 150.0,
+        "the sender is flush right, the addressee left"
+    );
+    // In the handout: the sender's right edge is the sheet's, right of the addressee's.
+    let bbox = poppler(
+        "pdftotext",
+        &["-bbox", d.join("guide.pdf").to_str().unwrap(), "-"],
+    );
+    let x_of = |w: &str| -> (f32, f32) {
+        let l = bbox
+            .lines()
+            .find(|l| l.contains(&format!(">{w}<")))
+            .unwrap_or_else(|| panic!("{w}"));
+        let num = |k: &str| {
+            let i = l.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+            l[i..].split('"').next().unwrap().parse::<f32>().unwrap()
+        };
+        (num("xMin"), num("xMax"))
+    };
+    let (sender_l, sender_r) = x_of("社会保険診療報酬支払基金");
+    let (addr_l, _) = x_of("○○○○○○");
+    let (_, value_r) = x_of("発行日から3年3か月");
+    assert!(
+        sender_l > addr_l + 100.0,
+        "sender {sender_l} right of addressee {addr_l}"
+    );
+    assert!(
+        sender_r > value_r + 50.0,
+        "sender ends at the sheet's right: {sender_r} vs {value_r}"
+    );
+
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let line = text
+        .lines()
+        .position(|l| l.contains("align: { foot: right }"))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &manual,
+        text.replacen("align: { foot: right }", "align: { foot: rigth }", 1),
+    )
+    .unwrap();
+    let (_, diags) = tebiki::load::load_content(&content);
+    let err = format!("{diags:?}");
+    assert!(diags.has_errors() && err.contains("rigth"), "{err}");
+    assert!(
+        err.contains(&format!("manual.yaml:{line}")) || err.contains(&format!("line: {line}")),
+        "line {line}: {err}"
+    );
+}

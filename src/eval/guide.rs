@@ -274,6 +274,8 @@ pub struct GuideScreen {
     pub foot: Rich,
     /// The author's text alternative (`None`: worded from the screen).
     pub alt: Option<String>,
+    /// Alignment of the lead's and the foot's lines (`align:`).
+    pub align: crate::model::manual::TextAlign,
 }
 
 /// A note, evaluated.

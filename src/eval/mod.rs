@@ -570,6 +570,7 @@ fn eval_step(
         buttons: sc.buttons.clone(),
         foot: ev.rich(&sc.foot, facts),
         alt: sc.alt.as_ref().map(|a| ev.line(a, facts)),
+        align: sc.align,
     };
     let notes: Vec<GuideNote> = s
         .notes
