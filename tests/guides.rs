@@ -491,19 +491,7 @@ fn the_guide_title_breaks_between_phrases_and_keeps_the_honorific_with_the_name(
 #[test]
 fn the_help_site_and_dashboard_speak_of_every_kind_of_facility() {
     fn bare_mentions(file: &std::path::Path, text: &str) -> Vec<String> {
-        let text: String = {
-            let mut out = String::new();
-            let mut in_tag = false;
-            for c in text.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => out.push(c),
-                    _ => {}
-                }
-            }
-            out
-        };
+        let text = untagged(text);
         let kept = ["コード", "等", "（薬局）", "(薬局)", "・薬局"];
         let mut found = Vec::new();
         for (i, _) in text.match_indices("医療機関") {
