@@ -570,8 +570,29 @@ fn eval_step(
         buttons: sc.buttons.clone(),
         foot: ev.rich(&sc.foot, facts),
         alt: sc.alt.as_ref().map(|a| ev.line(a, facts)),
+        align: sc.align,
     };
+    let notes: Vec<GuideNote> = s
+        .notes
+        .iter()
+        .filter_map(|n| {
+            let when = ev.show(n.when.as_ref(), facts)?;
+            let body = ev.pick_opt(&n.body, facts)?;
+            Some(GuideNote {
+                kind: n.kind,
+                title: n.title.as_ref().map(|t| ev.line(t, facts)),
+                body,
+                when,
+            })
+        })
+        .collect();
     GuideStep {
+        order: StepBlock::order(
+            s.screen.is_some(),
+            s.screenshot.is_some(),
+            !notes.is_empty(),
+            s.figure.is_some(),
+        ),
         key: format!("{manual_id}/{id}"),
         id,
         number: s.number.clone(),
@@ -581,20 +602,7 @@ fn eval_step(
         figure: s.figure.as_ref().map(&screen),
         brief_of: None,
         screenshot: s.screenshot.clone(),
-        notes: s
-            .notes
-            .iter()
-            .filter_map(|n| {
-                let when = ev.show(n.when.as_ref(), facts)?;
-                let body = ev.pick_opt(&n.body, facts)?;
-                Some(GuideNote {
-                    kind: n.kind,
-                    title: n.title.as_ref().map(|t| ev.line(t, facts)),
-                    body,
-                    when,
-                })
-            })
-            .collect(),
+        notes,
         findings: step_findings,
         item,
         when,
