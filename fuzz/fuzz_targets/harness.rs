@@ -2,6 +2,8 @@
 //! (`fuzz/fuzz_targets/*.rs`) and by `tests/fuzz_regressions.rs`, which
 //! replays saved inputs through exactly these functions.
 #![allow(dead_code)]
+// `fuzzing` is set by cargo-fuzz; tests/fuzz_regressions.rs builds without it.
+#![allow(unexpected_cfgs)]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -72,6 +74,7 @@ pub fn fresh_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// (std looks `getrandom` up as a weak symbol; this definition wins at link
 /// time.) Nothing else in the fuzz targets needs randomness: the scratch
 /// folder's name only has to be free, and `tempfile` retries until it is.
+/// (`tests/fuzz_regressions.rs` compiles this file without `fuzzing`.)
 #[cfg(fuzzing)]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn getrandom(buf: *mut u8, len: usize, _flags: u32) -> isize {
