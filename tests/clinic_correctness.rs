@@ -1660,7 +1660,7 @@ fn the_notice_samples_sender_line_is_flush_right() {
         t[i..].split('"').next().unwrap().parse().unwrap()
     };
     assert!(
-        x("社会保険診療報酬支払基金") > x("○○○○○○　御中") + 150.0,
+        x("社会保険診療報酬支払基金") > x("天満橋デンタルオフィス　御中") + 150.0,
         "the sender is flush right, the addressee left"
     );
     // In the handout: the sender's right edge is the sheet's, right of the addressee's.
@@ -1680,7 +1680,7 @@ fn the_notice_samples_sender_line_is_flush_right() {
         (num("xMin"), num("xMax"))
     };
     let (sender_l, sender_r) = x_of("社会保険診療報酬支払基金");
-    let (addr_l, _) = x_of("○○○○○○");
+    let (addr_l, _) = x_of("天満橋デンタルオフィス");
     let (_, value_r) = x_of("発行日から3年3か月");
     assert!(
         sender_l > addr_l + 100.0,
