@@ -1629,6 +1629,24 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
         }
     }
     assert!(checked >= 5, "{checked} one-terminal clinics");
+    // The help site, whose notes say 「下の見本」 too, puts the sample below them.
+    let (_d, site) = bundled_site();
+    let page = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .map(|p| read(&p))
+        .find(|t| t.contains("<figure class=\"screen-pic figure\">") && !t.contains("site-print"))
+        .expect("a site page with the notice figure");
+    let fig = page.find("<figure class=\"screen-pic figure\">").unwrap();
+    let note = page
+        .find("下の見本の ❶・❷ の欄")
+        .expect("the note on the site");
+    assert!(
+        note < fig,
+        "on the site the notes come before the figure too"
+    );
     // The model says the order; both documents follow it.
     let g = guide_of("a-osaka-dental-other-type2.yaml");
     let s = g.manuals[0].parts[1]
