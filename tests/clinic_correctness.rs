@@ -1629,6 +1629,24 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
         }
     }
     assert!(checked >= 5, "{checked} one-terminal clinics");
+    // The help site, whose notes say 「下の見本」 too, puts the sample below them.
+    let (_d, site) = bundled_site();
+    let page = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .map(|p| read(&p))
+        .find(|t| t.contains("<figure class=\"screen-pic figure\">") && !t.contains("site-print"))
+        .expect("a site page with the notice figure");
+    let fig = page.find("<figure class=\"screen-pic figure\">").unwrap();
+    let note = page
+        .find("下の見本の ❶・❷ の欄")
+        .expect("the note on the site");
+    assert!(
+        note < fig,
+        "on the site the notes come before the figure too"
+    );
     // The model says the order; both documents follow it.
     let g = guide_of("a-osaka-dental-other-type2.yaml");
     let s = g.manuals[0].parts[1]
@@ -1710,5 +1728,96 @@ fn the_notice_samples_sender_line_is_flush_right() {
     assert!(
         err.contains(&format!("manual.yaml:{line}")) || err.contains(&format!("line: {line}")),
         "line {line}: {err}"
+    );
+}
+
+/// 博多えきまえ内科 read on 2026-11-29, four days after its installation day
+/// (2026-11-25): the start month to enter is not the past day's month
+/// (November, though still this month) but the next one, and the line-type
+/// finding does not say the correction misses a day that is already gone; it
+/// says when the new day can be.
+#[test]
+fn a_past_installation_day_is_no_start_month_and_no_deadline_to_miss() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        "2026-11-29",
+        "--clinics",
+        fixtures()
+            .join("clinics/c-fukuoka-collabo-wrong2-tomorrow.yaml")
+            .to_str()
+            .unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = Docs::in_dir(&out.join("clinics/4011100452"));
+    assert_eq!(
+        d.having("この手順書では2026年12月を入力する値として示しています（設置予定月。設置日が未定か、すでに過ぎていれば来月）"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        d.having("正しくは「2026年12月」"),
+        ["html", "pdf"],
+        "1-3 and 1-4 pictures"
+    );
+    assert!(
+        d.having("2026年11月（入力する値").is_empty()
+            && d.having("正しくは「2026年11月」").is_empty()
+    );
+    assert_eq!(
+        d.having("今日訂正しても反映は2026年12月4日（金）ごろです。すぐに訂正し、新しい設置日はそれより後の日で担当の業者と決めてください。"),
+        ["html", "pdf"]
+    );
+    assert!(
+        d.having("に間に合いません").is_empty(),
+        "nothing misses the day already gone"
+    );
+    // On its test date (the day before installation) the month is the installation month.
+    let d = Docs::of("4011100452");
+    assert_eq!(d.having("正しくは「2026年11月」"), ["html", "pdf"]);
+}
+
+/// Bad values read as the receptionist and the vendor will: the handout's
+/// data notes name the carrier as people do (「その他の回線（NTT以外）」, never
+/// the code `other`) and say where to check; a customer ID with digits
+/// missing, which stops the handout, says on the dashboard where the right
+/// one is printed (開通のご案内).
+#[test]
+fn bad_values_say_what_is_wrong_where_to_look_and_what_to_do() {
+    let ok = r#"
+institution_code: "0100233"
+prefecture: 27
+fee_schedule: 3
+category: 2
+name: 天満橋デンタルオフィス
+contact: { person: 天野 歯子 }
+phone: ０６-６９４０-１１２２
+email: info@temmabashi-dental.example.jp
+line: { carrier: other, type: 2, customer_id: ｃａｆ 1253000113 }
+start_month: 2027-01
+fee_payment: 2
+terminals: [受付パソコン]
+installation_date: 2027-01-12
+"#;
+    let short = ok.replace("\"0100233\"", "\"0100241\"").replace(
+        "carrier: other, type: 2, customer_id: ｃａｆ 1253000113",
+        "carrier: ntt-west, type: 1, customer_id: CAF12345, v6_option: contracted",
+    );
+    let (o, dir) = build_clinics(&[("ok.yaml", ok), ("short.yaml", &short)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let d = Docs::in_dir(&dir.path().join("out/clinics/2730100233"));
+    let said = "回線事業者が「その他の回線（NTT以外）」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内や回線の契約書類で確かめてください";
+    assert_eq!(d.having(said), ["html", "pdf"]);
+    assert!(!d.html.contains("回線事業者other") && !d.pdf.contains("回線事業者other"));
+    // The phone as the portal shows it, its conversion noted for the vendor.
+    assert_eq!(d.having("電話番号06-6940-1122"), ["html", "pdf"]);
+    let dash = html_text(&read(&dir.path().join("out/clinics/index.html")));
+    assert!(
+        squash(&dash).contains(&squash("CAF の後の数字が 5 桁あります。10 桁のはずです。打ち落としや打ち間違いがないか確かめてください。お客さまIDは、回線の開通時に届いた「開通のご案内」")),
+        "{dash}"
     );
 }
