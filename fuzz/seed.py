@@ -94,8 +94,8 @@ def g(*parts):
 def unicase_chars():
     """Every character unicase's fold table maps (the arms of
     `unicase::unicode::map::lookup`, read from its source in the cargo
-    registry), plus one character of each block it switches on that maps to
-    itself; Python's case folding when the source is not found."""
+    registry) and their neighbours, so that both sides of every range test
+    are taken; Python's case folding when the source is not found."""
     home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
     maps = sorted(glob.glob(os.path.join(home, "registry", "src", "*", "unicase-2.*", "src", "unicode", "map.rs")))
     chars = set()
@@ -108,7 +108,6 @@ def unicase_chars():
             m = re.match(r"\s+0x([0-9a-f]+) => match low_byte", line)
             if m:
                 high = int(m[1], 16)
-                chars.add(high << 8)  # the block's own (often unmapped) first character
                 continue
             m = re.match(r"\s+x @ _ if (?:0x([0-9a-f]+) <= x && )?x <= 0x([0-9a-f]+) =>", line)
             lo_hi = (int(m[1] or "0", 16), int(m[2], 16)) if m else None
@@ -120,7 +119,9 @@ def unicase_chars():
             base = (high << 8) if small and high is not None else 0
             if small and high is None:
                 continue
-            for c in range(lo_hi[0], lo_hi[1] + 1):
+            # The range, and its neighbours (both sides of each guard).
+            top = 0xFF if small else 0x10FFFF
+            for c in range(max(lo_hi[0] - 1, 0), min(lo_hi[1] + 1, top) + 1):
                 chars.add(base + c)
     if not chars:
         chars = {
