@@ -92,7 +92,7 @@ fn decide(key: &str, forbidden: &[String]) -> bool {
         return true;
     }
     let k = compact(&fold_for_match(key));
-    !k.is_empty() && forbidden.iter().any(|f| *f == k)
+    !k.is_empty() && forbidden.contains(&k)
 }
 
 /// Keys whose answer [`is_forbidden`] keeps per thread (clinic data can
