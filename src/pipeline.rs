@@ -1201,17 +1201,26 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
         .iter()
         .map(|issue| issue_diagnostic(issue, &clinic))
         .collect();
-    let data_errors: Vec<&str> = clinic
-        .load_errors
-        .iter()
-        .map(String::as_str)
-        .chain(
-            issues
-                .iter()
-                .filter(|i| i.severity == Severity::Error)
-                .map(|i| i.message.as_str()),
-        )
-        .collect();
+    // Each with its expected form, as the handout's data notes say it: the
+    // dashboard is where the vendor reads what to fix.
+    let data_errors: Vec<String> =
+        clinic
+            .load_errors
+            .iter()
+            .cloned()
+            .chain(issues.iter().filter(|i| i.severity == Severity::Error).map(
+                |i| match &i.expected {
+                    Some(e) => {
+                        let form = ctx
+                            .content
+                            .strings
+                            .fill("expected_form", &[("expected", e)]);
+                        format!("{}{form}", i.message)
+                    }
+                    None => i.message.clone(),
+                },
+            ))
+            .collect();
     let input_hash = clinic_hash(ctx.inputs, &clinic);
     let mut entry = entry_of(&guide, &clinic, input_hash);
     if let Some(d) = facts.date("installation_date") {

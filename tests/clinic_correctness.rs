@@ -1841,4 +1841,11 @@ installation_date: 2027-01-12
         squash(&dash).contains(&squash("CAF の後の数字が 5 桁あります。10 桁のはずです。打ち落としや打ち間違いがないか確かめてください。お客さまIDは、回線の開通時に届いた「開通のご案内」")),
         "{dash}"
     );
+    // With the form it should have, as the handout's data notes give it.
+    assert!(
+        squash(&dash).contains(&squash(
+            "に載っています（正しい形式: CAF + 10桁の数字、COP + 8桁の数字）"
+        )),
+        "{dash}"
+    );
 }
