@@ -873,6 +873,17 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
             docs.having(wrong)
         );
     }
+    // Its registration table had a blank, highlighted 端末名称 (a value to
+    // enter that is empty): the row is left out, the finding says why.
+    assert!(
+        docs.having("端末名称設置予定日").is_empty(),
+        "{:?}",
+        docs.having("端末名称設置予定日")
+    );
+    assert!(
+        !read(&dir.path().join("out/clinics/1311000744/index.html"))
+            .contains("<mark class=\"value\"></mark>")
+    );
     assert_eq!(
         docs.having("始める前に — オンライン資格確認の利用申請"),
         ["html", "pdf"]
@@ -1602,8 +1613,18 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
             .parts
             .iter()
             .flat_map(|p| &p.steps)
-            .any(|s| s.figure.is_some() && s.brief_of.is_none() && !s.notes.is_empty());
+            .filter(|s| s.number == "2-5")
+            .count()
+            == 1;
         if !one_step {
+            // The first terminal's 2-5 says what its sample is (its caption).
+            let d = Docs::of(key);
+            for (doc, text) in [("html", &d.html), ("pdf", &d.pdf)] {
+                assert!(
+                    text.contains(&squash("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
+                    "{file} {doc}: the sample in the first terminal's 2-5 says what it is"
+                );
+            }
             continue;
         }
         checked += 1;
@@ -1818,6 +1839,13 @@ installation_date: 2027-01-12
     let dash = html_text(&read(&dir.path().join("out/clinics/index.html")));
     assert!(
         squash(&dash).contains(&squash("CAF の後の数字が 5 桁あります。10 桁のはずです。打ち落としや打ち間違いがないか確かめてください。お客さまIDは、回線の開通時に届いた「開通のご案内」")),
+        "{dash}"
+    );
+    // With the form it should have, as the handout's data notes give it.
+    assert!(
+        squash(&dash).contains(&squash(
+            "に載っています（正しい形式: CAF + 10桁の数字、COP + 8桁の数字）"
+        )),
         "{dash}"
     );
 }

@@ -209,25 +209,31 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .iter()
         .filter(|f| content.shows_field(&f.path))
         .filter_map(|f| {
-            facts.get(&f.path).map(|v| {
-                let corrected = corrections.contains_key(&f.path);
-                Fact {
-                    path: f.path.clone(),
-                    label: f.label.clone(),
-                    text: if corrected {
-                        content
-                            .strings
-                            .fill("facts_corrected", &[("value", &v.display)])
-                    } else if let Some(u) = unsettled.get(f.path.as_str()) {
-                        // The data holds it, but it may be wrong (a guess):
-                        // what to do instead, never the guess to copy.
-                        u.clone()
-                    } else {
-                        v.display.clone()
-                    },
-                    corrected,
-                }
-            })
+            // An empty list (`terminals: []`) has no value to show: a blank,
+            // highlighted cell would read as a value to enter (a finding
+            // says what is missing).
+            facts
+                .get(&f.path)
+                .filter(|v| !v.display.is_empty())
+                .map(|v| {
+                    let corrected = corrections.contains_key(&f.path);
+                    Fact {
+                        path: f.path.clone(),
+                        label: f.label.clone(),
+                        text: if corrected {
+                            content
+                                .strings
+                                .fill("facts_corrected", &[("value", &v.display)])
+                        } else if let Some(u) = unsettled.get(f.path.as_str()) {
+                            // The data holds it, but it may be wrong (a guess):
+                            // what to do instead, never the guess to copy.
+                            u.clone()
+                        } else {
+                            v.display.clone()
+                        },
+                        corrected,
+                    }
+                })
         })
         .collect();
     let today = facts.today.unwrap_or_else(dates::today_jst);
