@@ -120,13 +120,27 @@ def replay(target, corpus, symbols=None, env=None):
     as a pair of strings or None, CPU seconds the replay took)."""
     binary = os.path.join(BIN, target)
     symbols = symbols or Symbols(binary, target)
+    funcs, stats, cpu = replay_funcs(target, corpus, env)
+    cov, inst = collections.Counter(), collections.Counter()
+    for offset, c, n in funcs:
+        o = symbols.origin(offset)
+        cov[o] += c
+        inst[o] += n
+    return cov, inst, stats, cpu
+
+
+def replay_funcs(target, corpus, env=None, extra=()):
+    """One pass over CORPUS: ([(function offset, covered edges,
+    instrumented edges)], libFuzzer's last "cov: N ft: M" as a pair of
+    strings or None, CPU seconds the replay took)."""
+    binary = os.path.join(BIN, target)
     with tempfile.TemporaryDirectory() as tmp:
         new = os.path.join(tmp, "new")
         os.mkdir(new)
         before = os.times()
         run = subprocess.run(
             [binary, new, corpus, "-runs=0", "-print_coverage=1", "-timeout=10",
-             "-rss_limit_mb=2048"],
+             "-rss_limit_mb=2048", *extra],
             capture_output=True,
             text=True,
             errors="replace",
@@ -142,12 +156,7 @@ def replay(target, corpus, symbols=None, env=None):
     if not funcs:
         raise RuntimeError("no coverage printed:\n" + run.stderr[-2000:])
     stats = re.findall(r"cov: (\d+) ft: (\d+)", run.stderr)
-    cov, inst = collections.Counter(), collections.Counter()
-    for offset, c, n in funcs:
-        o = symbols.origin(offset)
-        cov[o] += c
-        inst[o] += n
-    return cov, inst, (stats[-1] if stats else None), cpu
+    return funcs, (stats[-1] if stats else None), cpu
 
 
 def main():

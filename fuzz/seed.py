@@ -11,6 +11,24 @@ markdown      every Markdown file and every string of the manuals (bodies,
 pdf_linebreak (style byte 0-3 + text) each manual string, the seed manual's
               paragraphs, tests/fixtures/fuzz/pdf_linebreak
 
+Crafted seeds for table-like code (each arm of a big `match` is an edge that
+random mutation finds one at a time, if ever):
+
+markdown      link reference definitions and uses whose labels hold every
+              character unicase's case folding maps (its own table, read from
+              unicase's source in the cargo registry when it is there, else
+              Python's str.casefold), defined in one form and used as written,
+              case-folded and upper-cased, so that the label comparison folds
+              every character on every execution
+clinic_yaml   the bundled clinic with its dates (設置予定日, 申請予定日,
+              利用開始予定年月, テスト開始予定年月) in every form the loaders
+              accept or refuse: ISO, slashes, dots, 年月日, 令和/平成/R/H with
+              元年, weekdays right and wrong, full-width digits, spaces, impossible
+              dates, era boundaries, ISO forms with times, offsets and annotations
+clinic_table  the same dates as CSV rows and as built-workbook rows (text
+              cells, and `=N` date-formatted serial cells around the calendar's
+              ends)
+
 Seeds are named by content hash, so running it twice adds nothing.
 """
 
@@ -19,6 +37,8 @@ import glob
 import hashlib
 import io
 import os
+import re
+import unicodedata
 
 import yaml
 
@@ -71,7 +91,214 @@ def g(*parts):
     return sorted(glob.glob(os.path.join(ROOT, *parts), recursive=True))
 
 
+def unicase_chars():
+    """Every character unicase's fold table maps (the arms of
+    `unicase::unicode::map::lookup`, read from its source in the cargo
+    registry), plus one character of each block it switches on that maps to
+    itself; Python's case folding when the source is not found."""
+    home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
+    maps = sorted(glob.glob(os.path.join(home, "registry", "src", "*", "unicase-2.*", "src", "unicode", "map.rs")))
+    chars = set()
+    if maps:
+        high = None
+        small = True
+        for line in open(maps[-1], encoding="utf-8"):
+            if "} else {" in line and line.startswith("    } else"):
+                small, high = False, None
+            m = re.match(r"\s+0x([0-9a-f]+) => match low_byte", line)
+            if m:
+                high = int(m[1], 16)
+                chars.add(high << 8)  # the block's own (often unmapped) first character
+                continue
+            m = re.match(r"\s+x @ _ if (?:0x([0-9a-f]+) <= x && )?x <= 0x([0-9a-f]+) =>", line)
+            lo_hi = (int(m[1] or "0", 16), int(m[2], 16)) if m else None
+            if not m:
+                m = re.match(r"\s+0x([0-9a-f]+) =>", line)
+                lo_hi = (int(m[1], 16),) * 2 if m else None
+            if not lo_hi:
+                continue
+            base = (high << 8) if small and high is not None else 0
+            if small and high is None:
+                continue
+            for c in range(lo_hi[0], lo_hi[1] + 1):
+                chars.add(base + c)
+    if not chars:
+        chars = {
+            c
+            for c in range(0x80, 0x110000)
+            if unicodedata.category(chr(c)) not in ("Cs", "Co", "Cn") and chr(c).casefold() != chr(c)
+        }
+    out = []
+    for c in sorted(chars):
+        ch = chr(c)
+        if unicodedata.category(ch) in ("Cs", "Cc", "Zs", "Zl", "Zp") or ch in "[]\\`<>*_!&":
+            continue
+        out.append(ch)
+    return out
+
+
+def casefold_markdown():
+    """Markdown documents whose link labels hold every folded character."""
+    chars = unicase_chars()
+    docs = []
+    for i in range(0, len(chars), 120):
+        label = "".join(chars[i : i + 120])
+        folded = label.casefold()
+        upper = label.upper()
+        docs.append(
+            f"[{label}]: /a{i}\n\n[{label}] [{folded}] [{upper}][] [x][{label}]\n"
+        )
+        # One character per label: mismatches fold only as far as they go.
+        small = "".join(f"[{c}]: /{j}\n" for j, c in enumerate(chars[i : i + 120]))
+        uses = " ".join(f"[{c.casefold()}] [{c.upper()}]" for c in chars[i : i + 120])
+        docs.append(small + "\n" + uses + "\n")
+    return docs
+
+
+# (year, month, day) for the date seeds: era boundaries, leap days, month
+# ends, impossible dates, the calendar's ends.
+DATES = [
+    (2026, 12, 25), (2019, 4, 30), (2019, 5, 1), (1989, 1, 7), (1989, 1, 8),
+    (2024, 2, 29), (2023, 2, 29), (2100, 2, 29), (2000, 2, 29), (2026, 4, 31),
+    (2026, 13, 1), (2026, 0, 10), (2026, 12, 0), (9999, 12, 31), (1, 1, 1),
+    (2027, 1, 31), (2026, 11, 24), (1988, 12, 31),
+]
+WEEKDAYS = "日月火水木金土"
+
+
+def weekday(y, m, d):
+    import datetime
+
+    try:
+        return WEEKDAYS[(datetime.date(y, m, d).weekday() + 1) % 7]
+    except ValueError:
+        return "月"
+
+
+def fullwidth(s):
+    return "".join(chr(ord(c) + 0xFEE0) if "0" <= c <= "9" or c in "-/." else c for c in s)
+
+
+def date_forms(y, m, d):
+    """A date written every way a clinic list might write it."""
+    r, h = y - 2018, y - 1988
+    era = lambda n: "元" if n == 1 else str(n)
+    w = weekday(y, m, d)
+    wrong = WEEKDAYS[(WEEKDAYS.index(w) + 3) % 7]
+    forms = [
+        f"{y}-{m:02}-{d:02}", f"{y}-{m}-{d}", f"{y}/{m}/{d}", f"{y}.{m}.{d}",
+        f"{y}年{m}月{d}日", f"{y} 年 {m} 月 {d} 日", f"{y}{m:02}{d:02}",
+        f"令和{era(r)}年{m}月{d}日", f"R{r}.{m}.{d}", f"r{r}/{m}/{d}", f"R {r}.{m}.{d}",
+        f"平成{era(h)}年{m}月{d}日", f"H{h}.{m}.{d}", f"h{h}-{m}-{d}",
+        f"{y}/{m}/{d}({w})", f"{y}年{m}月{d}日（{w}曜日）", f"{y}-{m:02}-{d:02} ({wrong}曜)",
+        fullwidth(f"{y}/{m}/{d}"), fullwidth(f"{y}年{m}月{d}日"),
+        f"{y}-{m:02}-{d:02}T09:00:00", f"{y}-{m:02}-{d:02}T09:00+09:00[Asia/Tokyo]",
+        f"{y}-{m:02}-{d:02} 09:00Z", f"+{y:06}-{m:02}-{d:02}", f"{y}{m:02}{d:02}T0900",
+        f"{y}-{m:02}-{d:02}[u-ca=iso8601]", f"{y}/{m}/{d} 9:00", f"{y}-{m:02}",
+    ]
+    return forms
+
+
+def month_forms(y, m):
+    r, h = y - 2018, y - 1988
+    era = lambda n: "元" if n == 1 else str(n)
+    return [
+        f"{y}-{m:02}", f"{y}/{m}", f"{y}.{m}", f"{y}年{m}月", f"{y}{m:02}",
+        f"令和{era(r)}年{m}月", f"R{r}.{m}", f"平成{era(h)}年{m}月", f"H{h}/{m}",
+        fullwidth(f"{y}-{m:02}"), f"{y}-{m:02}-01", f"{y}", f"{y}-{m:02}-01-01",
+    ]
+
+
+def yaml_scalar(v):
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' if re.search(r"[:#\[\]{}]|^[-+ ]", v) else v
+
+
+def date_seeds(base_yaml):
+    """(clinic YAML files, CSV lists, built-workbook texts) with every date form."""
+    forms = [f for (y, m, d) in DATES for f in date_forms(y, m, d)]
+    months = [f for (y, m, _) in DATES for f in month_forms(y, m)]
+    yamls = []
+    for i, f in enumerate(forms):
+        text = re.sub(r"(?m)^installation_date:.*$", "installation_date: " + yaml_scalar(f), base_yaml)
+        text = re.sub(r"(?m)^start_month:.*$", "start_month: " + yaml_scalar(months[i % len(months)]), text)
+        extra = f"application_date: {yaml_scalar(forms[(i * 7 + 3) % len(forms)])}\n"
+        extra += f"test_month: {yaml_scalar(months[(i * 5 + 1) % len(months)])}\n"
+        yamls.append(text + extra)
+    return yamls, forms, months
+
+
+def flat_row(doc):
+    """A clinic YAML tree as one CSV row with dotted headers (line.carrier, …)."""
+    flat = {}
+
+    def walk(prefix, v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(f"{prefix}{k}.", x)
+        elif isinstance(v, list):
+            flat[prefix[:-1]] = ";".join(map(str, v))
+        else:
+            flat[prefix[:-1]] = "" if v is None else str(v)
+
+    walk("", doc)
+    return flat
+
+
+def crafted():
+    """The crafted seeds (module docstring): (target, bytes) pairs."""
+    for doc in casefold_markdown():
+        yield "markdown", doc
+    base_path = os.path.join(ROOT, "content", "clinics", "hokkaido-clinic.yaml")
+    base = read(base_path).decode("utf-8")
+    yamls, forms, months = date_seeds(base)
+    for y in yamls:
+        yield "clinic_yaml", y
+    row = flat_row(yaml.safe_load(base))
+    heads = sorted(set(row) | {"application_date", "test_month"})
+    serials = ["0", "1", "59", "60", "61", "46015", "46015.5", "2958465", "2958466", "-1", "1e10", "x"]
+    per = len(forms) // len(DATES)
+    for i in range(len(DATES)):
+        rows = []
+        for j, f in enumerate(forms[i * per : (i + 1) * per]):
+            r = dict(row, installation_date=f, start_month=months[(i + j) % len(months)])
+            r["application_date"] = forms[(i * 7 + j * 3) % len(forms)]
+            r["test_month"] = months[(i * 5 + j) % len(months)]
+            rows.append(r)
+        out = io.StringIO()
+        w = csv.DictWriter(out, heads)
+        w.writeheader()
+        w.writerows(rows)
+        yield "clinic_table", b"\0" + out.getvalue().encode()
+        # The same rows in a built workbook (byte 3), and date-formatted
+        # serial cells in the date columns.
+        lines = ["\t".join(heads)]
+        for j, r in enumerate(rows):
+            cells = []
+            for h in heads:
+                v = r.get(h, "")
+                if h in ("installation_date", "application_date") and j % 2:
+                    v = "=" + serials[(i + j + (h == "application_date")) % len(serials)]
+                cells.append(v)
+            lines.append("\t".join(cells))
+        yield "clinic_table", b"\3" + "\n".join(lines).encode()
+
+
 def main():
+    import argparse
+
+    global CORPUS
+    ap = argparse.ArgumentParser(description="Seeds fuzz/corpus/<target>/ (see the module docstring).")
+    ap.add_argument("--into", metavar="DIR", help="write DIR/<target>/ instead of fuzz/corpus/<target>/")
+    ap.add_argument("--crafted-only", action="store_true", help="only the crafted seeds")
+    a = ap.parse_args()
+    if a.into:
+        CORPUS = a.into
+    for target, data in crafted():
+        put(target, data)
+    if a.crafted_only:
+        for t in sorted(os.listdir(CORPUS)):
+            print(t, len(os.listdir(os.path.join(CORPUS, t))))
+        return
     clinics = g("content/clinics/*.yaml") + g("tests/fixtures/anymanual/clinics/*.yaml")
     for p in clinics + g("tests/fixtures/fuzz/clinic_yaml/*"):
         put("clinic_yaml", read(p))
@@ -81,21 +308,7 @@ def main():
     for p in g("tests/fixtures/import/*.xlsx") + g("tests/fixtures/fuzz/xlsx/*"):
         put("clinic_table", b"\1" + read(p))
     # The bundled clinics as one CSV with dotted headers (line.carrier, …).
-    rows = []
-    for p in clinics:
-        flat = {}
-
-        def walk(prefix, v):
-            if isinstance(v, dict):
-                for k, x in v.items():
-                    walk(f"{prefix}{k}.", x)
-            elif isinstance(v, list):
-                flat[prefix[:-1]] = ";".join(map(str, v))
-            else:
-                flat[prefix[:-1]] = "" if v is None else str(v)
-
-        walk("", yaml.safe_load(read(p)))
-        rows.append(flat)
+    rows = [flat_row(yaml.safe_load(read(p))) for p in clinics]
     heads = sorted({k for r in rows for k in r})
     out = io.StringIO()
     w = csv.DictWriter(out, heads)

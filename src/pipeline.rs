@@ -85,6 +85,10 @@ pub fn stream_clinics(
         load::clinics::stream_dir(path, &content.fields, diags, emit);
         return true;
     }
+    if load::clinics::is_yaml(path) && path.symlink_metadata().is_ok() {
+        load::clinics::stream_file(path, &content.fields, diags, emit);
+        return true;
+    }
     if path.is_file() {
         load::table::stream_file(path, &content.fields, diags, emit);
         return true;
@@ -98,7 +102,7 @@ fn not_found(path: &Path) -> Diagnostic {
         SourcePos::new(std::sync::Arc::new(path.to_path_buf()), 0, 0),
         "clinic data not found",
     )
-    .with_help("pass --clinics with a folder of clinic YAML files, a .csv or an .xlsx file")
+    .with_help("pass --clinics with a folder of clinic YAML files, one clinic .yaml file, a .csv or an .xlsx file")
 }
 
 /// Adds the config's column headers to the clinic schema (unknown fields are errors).
@@ -117,10 +121,16 @@ pub fn apply_header_mapping(content: &mut Content, cfg: &Config, diags: &mut Dia
     }
 }
 
-/// Reads clinic data from a folder of YAML files, a CSV or an XLSX file.
+/// Reads clinic data from a folder of YAML files, one clinic YAML file, a CSV or an XLSX file.
 pub fn load_clinics(path: &Path, content: &Content) -> (Vec<Clinic>, Diagnostics) {
     if path.is_dir() {
         return load::clinics::load_dir(path, &content.fields);
+    }
+    if load::clinics::is_yaml(path) && path.symlink_metadata().is_ok() {
+        let mut clinics = Vec::new();
+        let mut d = Diagnostics::default();
+        load::clinics::stream_file(path, &content.fields, &mut d, &mut |c| clinics.push(c));
+        return (clinics, d);
     }
     if path.is_file() {
         return load::table::load_file(path, &content.fields);
@@ -421,7 +431,10 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     });
     let mut dedupe = Diagnostics::default();
     crate::load::clinics::dedupe_keys(&mut keys, &mut dedupe);
-    if keys.is_empty() {
+    // Without any record, pass 2 reads nothing new: pass 1's messages
+    // (a file that cannot be read at all) are reported once, from here.
+    let no_records = keys.is_empty();
+    if no_records {
         report.diagnostics.extend(pass1);
         if found && !report.diagnostics.has_errors() {
             report.diagnostics.push(if cfg.clinics.is_dir() {
@@ -586,7 +599,9 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
             spool_error.get_or_insert(err);
         }
     });
-    report.diagnostics.extend(load_diags);
+    if !no_records {
+        report.diagnostics.extend(load_diags);
+    }
     if let Some(e) = spool_error {
         return Err(Error::io("cannot write", out.root(), e));
     }
@@ -1123,17 +1138,26 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
         .iter()
         .map(|issue| issue_diagnostic(issue, &clinic))
         .collect();
-    let data_errors: Vec<&str> = clinic
-        .load_errors
-        .iter()
-        .map(String::as_str)
-        .chain(
-            issues
-                .iter()
-                .filter(|i| i.severity == Severity::Error)
-                .map(|i| i.message.as_str()),
-        )
-        .collect();
+    // Each with its expected form, as the handout's data notes say it: the
+    // dashboard is where the vendor reads what to fix.
+    let data_errors: Vec<String> =
+        clinic
+            .load_errors
+            .iter()
+            .cloned()
+            .chain(issues.iter().filter(|i| i.severity == Severity::Error).map(
+                |i| match &i.expected {
+                    Some(e) => {
+                        let form = ctx
+                            .content
+                            .strings
+                            .fill("expected_form", &[("expected", e)]);
+                        format!("{}{form}", i.message)
+                    }
+                    None => i.message.clone(),
+                },
+            ))
+            .collect();
     let input_hash = clinic_hash(ctx.inputs, &clinic);
     let mut entry = entry_of(&guide, &clinic, input_hash);
     if let Some(d) = facts.date("installation_date") {

@@ -94,21 +94,6 @@ fn html_title(html: &str) -> String {
     html[a..a + b].to_string()
 }
 
-/// The text of some HTML (tags removed).
-fn untagged(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// Every `id="…"` of a page, with how often it occurs.
 fn ids(html: &str) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();

@@ -528,7 +528,8 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
     }
 
     // the-finding-says-it-cannot-make-it: when the correction lands after the
-    // installation day, the finding does not say "may not make it".
+    // installation day, the finding does not say "may not make it"; when that
+    // day is already past, it says the new day goes after the correction.
     if let Some(f) = g
         .findings
         .iter()
@@ -542,7 +543,12 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
         a.promise(
             c,
             "the-finding-says-it-cannot-make-it",
-            !fix_late || text.contains("間に合いません"),
+            !fix_late
+                || if INSTALL[c.install] == "past" {
+                    text.contains("新しい設置日はそれより後") && !text.contains("ことがあります")
+                } else {
+                    text.contains("間に合いません")
+                },
             || text.clone(),
         );
     }

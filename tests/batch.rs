@@ -426,3 +426,72 @@ fn combined_pdf_of(file: &str, extra: &[&str]) {
     assert_eq!(titles, expected);
     assert!(String::from_utf8_lossy(&o.stdout).contains("combined PDF"));
 }
+
+/// `--clinics ONE.yaml` builds that one clinic, exactly as it is built from
+/// a folder holding only that file.
+#[test]
+fn one_clinic_yaml_file_builds_its_guide() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = root().join("content/clinics/kyoto-three-terminals.yaml");
+    let folder = tmp.path().join("one");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(&file, folder.join("kyoto-three-terminals.yaml")).unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let o = build_with("--clinics", &file, &a);
+    ok(&o);
+    assert!(
+        out_text(&o).contains("Built 1 clinic guide(s)"),
+        "{}",
+        out_text(&o)
+    );
+    ok(&build_with("--clinics", &folder, &b));
+    let keys = |out: &Path| -> Vec<String> {
+        let mut k: Vec<String> = std::fs::read_dir(out.join("clinics"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&a).len(), 1);
+    assert_eq!(keys(&a), keys(&b));
+    let key = &keys(&a)[0];
+    for f in ["index.html", "guide.pdf", "sheet.pdf"] {
+        let (pa, pb) = (
+            a.join("clinics").join(key).join(f),
+            b.join("clinics").join(key).join(f),
+        );
+        assert!(
+            std::fs::read(&pa).unwrap() == std::fs::read(&pb).unwrap(),
+            "{f} differs between --clinics FILE and --clinics FOLDER"
+        );
+    }
+    // A link in the file's place is refused, as it is inside a folder.
+    let link = tmp.path().join("link.yaml");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let o = build_with("--clinics", &link, &tmp.path().join("c"));
+    assert!(!o.status.success());
+    assert!(out_text(&o).contains("symbolic link"), "{}", out_text(&o));
+}
+
+/// Clinic data that cannot be read at all: its message once, and a last
+/// line that says what happened (not "0 clinic(s) failed").
+#[test]
+fn unreadable_clinic_data_is_reported_once_with_what_happened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = tmp.path().join("clinics.txt");
+    std::fs::write(&list, "医療機関コード\n1311234566\n").unwrap();
+    let o = build_with("--clinics", &list, &tmp.path().join("out"));
+    let text = out_text(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert_eq!(
+        text.matches("unsupported clinic data file").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("one clinic .yaml file"), "{text}");
+    assert!(text.contains("error: no clinic could be read"), "{text}");
+    assert!(!text.contains("0 clinic(s) failed"), "{text}");
+}

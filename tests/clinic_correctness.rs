@@ -873,6 +873,17 @@ fn a_clinic_without_terminals_is_not_pointed_at_steps_it_does_not_have() {
             docs.having(wrong)
         );
     }
+    // Its registration table had a blank, highlighted 端末名称 (a value to
+    // enter that is empty): the row is left out, the finding says why.
+    assert!(
+        docs.having("端末名称設置予定日").is_empty(),
+        "{:?}",
+        docs.having("端末名称設置予定日")
+    );
+    assert!(
+        !read(&dir.path().join("out/clinics/1311000744/index.html"))
+            .contains("<mark class=\"value\"></mark>")
+    );
     assert_eq!(
         docs.having("始める前に — オンライン資格確認の利用申請"),
         ["html", "pdf"]
@@ -1489,4 +1500,352 @@ fn the_closing_never_says_the_notice_will_be_there_when_it_cannot_be() {
     );
     // 天満橋デンタルオフィス: in time, as before.
     assert_eq!(Docs::of("2730100233").having(ready), ["html", "pdf"]);
+}
+
+/// The marks a text names (「❶ の欄」, a table's 「❷「受付パソコン」と入力」) are the
+/// marks the step's pictures draw: a filled circle with the number in white
+/// (❶), never the outlined ① a receptionist would look for in vain, and only
+/// numbers a picture of that step carries. Over all content: every
+/// alternative of every step (the generic evaluation keeps them all).
+#[test]
+fn every_mark_a_step_names_is_a_mark_its_pictures_show() {
+    use tebiki::eval::guide::{GuideRow, GuideScreen};
+    use tebiki::model::manual::Annotation;
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let guide = tebiki::eval::evaluate_generic(&content);
+    fn row_text(r: &GuideRow) -> String {
+        let mut s = r.help.plain_text();
+        if let Some(c) = &r.callout {
+            s += &c.text;
+            s += &c.detail.plain_text();
+        }
+        s
+    }
+    fn screen_text(sc: &GuideScreen) -> String {
+        let rows: String = sc.rows.iter().map(row_text).collect();
+        format!("{}{}{rows}", sc.lead.plain_text(), sc.foot.plain_text())
+    }
+    // The number of a mark, and whether it is drawn as the picture draws it.
+    fn mark(c: char) -> Option<(u32, bool)> {
+        match c as u32 {
+            n @ 0x2460..=0x2473 => Some((n - 0x2460 + 1, false)),
+            n @ 0x2776..=0x277F => Some((n - 0x2776 + 1, true)),
+            n @ 0x24EB..=0x24F4 => Some((n - 0x24EB + 11, true)),
+            _ => None,
+        }
+    }
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for m in &guide.manuals {
+        for p in &m.parts {
+            for s in &p.steps {
+                let screens = s.screen.iter().chain(s.figure.iter());
+                let mut drawn: Vec<u32> = screens
+                    .clone()
+                    .flat_map(|sc| sc.rows.iter().filter_map(|r| r.callout.as_ref()?.marker))
+                    .collect();
+                if let Some(shot) = &s.screenshot {
+                    for a in &shot.annotations {
+                        if let Annotation::Marker { number, .. } = a {
+                            drawn.push(*number);
+                        }
+                    }
+                }
+                let notes: String = s
+                    .notes
+                    .iter()
+                    .map(|n| {
+                        format!(
+                            "{}{}",
+                            n.title.clone().unwrap_or_default(),
+                            n.body.plain_text()
+                        )
+                    })
+                    .collect();
+                let text = format!(
+                    "{}{}{notes}",
+                    s.body.plain_text(),
+                    screens.map(screen_text).collect::<String>()
+                );
+                for c in text.chars() {
+                    let Some((n, filled)) = mark(c) else { continue };
+                    checked += 1;
+                    if !filled {
+                        wrong.push(format!(
+                            "step {}: 「{c}」 is an outlined mark; its pictures draw filled marks ({})",
+                            s.key,
+                            tebiki::render::handout::circled(n)
+                        ));
+                    } else if !drawn.contains(&n) {
+                        wrong.push(format!(
+                            "step {}: 「{c}」 names mark {n}, but its pictures draw only {drawn:?}",
+                            s.key
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(checked >= 1, "the seed's 2-5 notes name the notice's marks");
+
+    // A handout's table names a callout's mark as its picture draws it.
+    let d = Docs::of("2730100233");
+    assert_eq!(d.having("❷「受付パソコン」と入力"), ["pdf"], "2-2's table");
+    assert!(!d.pdf.contains('②') && !d.html.contains('②'));
+    assert_eq!(d.having("見本の❶・❷の欄"), ["html", "pdf"]);
+}
+
+/// One order from the model: a step's notes come before its figure in the
+/// HTML guide as in the handout (step 2-5: the mail, then the notice the
+/// note announces, then the notice's sample), for every clinic.
+#[test]
+fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
+    let mail = "支払基金からのメールはssk.or.jpのドメインから届きます";
+    let sample = "電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄";
+    let mut checked = 0;
+    for (file, key) in BUILT {
+        // With several terminals the sample is in the first one's 2-5 and the
+        // notes in the last one's.
+        let g = guide_of(file);
+        let one_step = g.manuals[0]
+            .parts
+            .iter()
+            .flat_map(|p| &p.steps)
+            .filter(|s| s.number == "2-5")
+            .count()
+            == 1;
+        if !one_step {
+            // The first terminal's 2-5 says what its sample is (its caption).
+            let d = Docs::of(key);
+            for (doc, text) in [("html", &d.html), ("pdf", &d.pdf)] {
+                assert!(
+                    text.contains(&squash("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
+                    "{file} {doc}: the sample in the first terminal's 2-5 says what it is"
+                );
+            }
+            continue;
+        }
+        checked += 1;
+        let d = Docs::of(key);
+        for (doc, text) in [("html", &d.html), ("pdf", &d.pdf)] {
+            let at = |s: &str| {
+                text.find(s)
+                    .unwrap_or_else(|| panic!("{file} {doc}: no 「{s}」"))
+            };
+            // The note that introduces the notice: on time, late or past.
+            let note = [
+                "約1週間後に「電子証明書発行通知書」が書留で届きます",
+                "新しい設置日は、電子証明書発行通知書が届く日より後にしてください",
+                "電子証明書発行通知書が設置日までに届かない見込みです",
+            ]
+            .iter()
+            .find_map(|s| text.find(s))
+            .unwrap_or_else(|| panic!("{file} {doc}: no note about the notice"));
+            assert!(
+                at(mail) < note && note < at(sample),
+                "{file} {doc}: 2-5 shows the mail tip, the notice's note, then its sample"
+            );
+        }
+    }
+    assert!(checked >= 5, "{checked} one-terminal clinics");
+    // The help site, whose notes say 「下の見本」 too, puts the sample below them.
+    let (_d, site) = bundled_site();
+    let page = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .map(|p| read(&p))
+        .find(|t| t.contains("<figure class=\"screen-pic figure\">") && !t.contains("site-print"))
+        .expect("a site page with the notice figure");
+    let fig = page.find("<figure class=\"screen-pic figure\">").unwrap();
+    let note = page
+        .find("下の見本の ❶・❷ の欄")
+        .expect("the note on the site");
+    assert!(
+        note < fig,
+        "on the site the notes come before the figure too"
+    );
+    // The model says the order; both documents follow it.
+    let g = guide_of("a-osaka-dental-other-type2.yaml");
+    let s = g.manuals[0].parts[1]
+        .steps
+        .iter()
+        .find(|s| s.id == "2-5")
+        .unwrap();
+    use tebiki::eval::guide::StepBlock::*;
+    assert_eq!(s.order, [Screen, Notes, Figure]);
+}
+
+/// The drawn notice signs off as a real one does: its sender line flush
+/// right (`align: { foot: right }`), the same in the HTML guide's SVG and
+/// the handout; a misspelt alignment is a load error at its line.
+#[test]
+fn the_notice_samples_sender_line_is_flush_right() {
+    let d = built().join("clinics/2730100233");
+    let html = read(&d.join("index.html"));
+    let svg_text = |s: &str| {
+        let i = html
+            .find(&format!(">{s}<"))
+            .unwrap_or_else(|| panic!("no 「{s}」 in the HTML"));
+        let tag = &html[html[..i].rfind("<text").unwrap()..i];
+        tag.to_string()
+    };
+    let x = |s: &str| -> f32 {
+        let t = svg_text(s);
+        let i = t.find(" x=\"").unwrap() + 4;
+        t[i..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        x("社会保険診療報酬支払基金") > x("天満橋デンタルオフィス　御中") + 150.0,
+        "the sender is flush right, the addressee left"
+    );
+    // In the handout: the sender's right edge is the sheet's, right of the addressee's.
+    let bbox = poppler(
+        "pdftotext",
+        &["-bbox", d.join("guide.pdf").to_str().unwrap(), "-"],
+    );
+    let x_of = |w: &str| -> (f32, f32) {
+        let l = bbox
+            .lines()
+            .find(|l| l.contains(&format!(">{w}<")))
+            .unwrap_or_else(|| panic!("{w}"));
+        let num = |k: &str| {
+            let i = l.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+            l[i..].split('"').next().unwrap().parse::<f32>().unwrap()
+        };
+        (num("xMin"), num("xMax"))
+    };
+    let (sender_l, sender_r) = x_of("社会保険診療報酬支払基金");
+    let (addr_l, _) = x_of("天満橋デンタルオフィス");
+    let (_, value_r) = x_of("発行日から3年3か月");
+    assert!(
+        sender_l > addr_l + 100.0,
+        "sender {sender_l} right of addressee {addr_l}"
+    );
+    assert!(
+        sender_r > value_r + 50.0,
+        "sender ends at the sheet's right: {sender_r} vs {value_r}"
+    );
+
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let line = text
+        .lines()
+        .position(|l| l.contains("align: { foot: right }"))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &manual,
+        text.replacen("align: { foot: right }", "align: { foot: rigth }", 1),
+    )
+    .unwrap();
+    let (_, diags) = tebiki::load::load_content(&content);
+    let err = format!("{diags:?}");
+    assert!(diags.has_errors() && err.contains("rigth"), "{err}");
+    assert!(
+        err.contains(&format!("manual.yaml:{line}")) || err.contains(&format!("line: {line}")),
+        "line {line}: {err}"
+    );
+}
+
+/// 博多えきまえ内科 read on 2026-11-29, four days after its installation day
+/// (2026-11-25): the start month to enter is not the past day's month
+/// (November, though still this month) but the next one, and the line-type
+/// finding does not say the correction misses a day that is already gone; it
+/// says when the new day can be.
+#[test]
+fn a_past_installation_day_is_no_start_month_and_no_deadline_to_miss() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        "2026-11-29",
+        "--clinics",
+        fixtures()
+            .join("clinics/c-fukuoka-collabo-wrong2-tomorrow.yaml")
+            .to_str()
+            .unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = Docs::in_dir(&out.join("clinics/4011100452"));
+    assert_eq!(
+        d.having("この手順書では2026年12月を入力する値として示しています（設置予定月。設置日が未定か、すでに過ぎていれば来月）"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        d.having("正しくは「2026年12月」"),
+        ["html", "pdf"],
+        "1-3 and 1-4 pictures"
+    );
+    assert!(
+        d.having("2026年11月（入力する値").is_empty()
+            && d.having("正しくは「2026年11月」").is_empty()
+    );
+    assert_eq!(
+        d.having("今日訂正しても反映は2026年12月4日（金）ごろです。すぐに訂正し、新しい設置日はそれより後の日で担当の業者と決めてください。"),
+        ["html", "pdf"]
+    );
+    assert!(
+        d.having("に間に合いません").is_empty(),
+        "nothing misses the day already gone"
+    );
+    // On its test date (the day before installation) the month is the installation month.
+    let d = Docs::of("4011100452");
+    assert_eq!(d.having("正しくは「2026年11月」"), ["html", "pdf"]);
+}
+
+/// Bad values read as the receptionist and the vendor will: the handout's
+/// data notes name the carrier as people do (「その他の回線（NTT以外）」, never
+/// the code `other`) and say where to check; a customer ID with digits
+/// missing, which stops the handout, says on the dashboard where the right
+/// one is printed (開通のご案内).
+#[test]
+fn bad_values_say_what_is_wrong_where_to_look_and_what_to_do() {
+    let ok = r#"
+institution_code: "0100233"
+prefecture: 27
+fee_schedule: 3
+category: 2
+name: 天満橋デンタルオフィス
+contact: { person: 天野 歯子 }
+phone: ０６-６９４０-１１２２
+email: info@temmabashi-dental.example.jp
+line: { carrier: other, type: 2, customer_id: ｃａｆ 1253000113 }
+start_month: 2027-01
+fee_payment: 2
+terminals: [受付パソコン]
+installation_date: 2027-01-12
+"#;
+    let short = ok.replace("\"0100233\"", "\"0100241\"").replace(
+        "carrier: other, type: 2, customer_id: ｃａｆ 1253000113",
+        "carrier: ntt-west, type: 1, customer_id: CAF12345, v6_option: contracted",
+    );
+    let (o, dir) = build_clinics(&[("ok.yaml", ok), ("short.yaml", &short)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let d = Docs::in_dir(&dir.path().join("out/clinics/2730100233"));
+    let said = "回線事業者が「その他の回線（NTT以外）」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内や回線の契約書類で確かめてください";
+    assert_eq!(d.having(said), ["html", "pdf"]);
+    assert!(!d.html.contains("回線事業者other") && !d.pdf.contains("回線事業者other"));
+    // The phone as the portal shows it, its conversion noted for the vendor.
+    assert_eq!(d.having("電話番号06-6940-1122"), ["html", "pdf"]);
+    let dash = html_text(&read(&dir.path().join("out/clinics/index.html")));
+    assert!(
+        squash(&dash).contains(&squash("CAF の後の数字が 5 桁あります。10 桁のはずです。打ち落としや打ち間違いがないか確かめてください。お客さまIDは、回線の開通時に届いた「開通のご案内」")),
+        "{dash}"
+    );
+    // With the form it should have, as the handout's data notes give it.
+    assert!(
+        squash(&dash).contains(&squash(
+            "に載っています（正しい形式: CAF + 10桁の数字、COP + 8桁の数字）"
+        )),
+        "{dash}"
+    );
 }

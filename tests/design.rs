@@ -260,7 +260,7 @@ fn later_terminals_are_brief_but_complete() {
         "one notice sample"
     );
     assert!(
-        flat.contains("1台目の手順2-5の見本の①の欄"),
+        flat.contains("1台目の手順2-5の見本の❶・❷の欄"),
         "the closing note points to it"
     );
 }

@@ -343,7 +343,7 @@ fn dashboard_is_sorted_by_urgency_with_counts_and_folded_routine_notes() {
     let headlines = urgent.split("routine-notes").next().unwrap();
     assert!(headlines.contains("電気通信回線種別は必ず"));
     assert!(!headlines.contains("発行料"), "{headlines}");
-    assert!(dash.contains("<form class=\"filters\" id=\"filters\" role=\"search\" aria-label=\"医療機関の絞り込み\" hidden>"));
+    assert!(dash.contains("<form class=\"filters\" id=\"filters\" role=\"search\" aria-label=\"施設の絞り込み\" hidden>"));
     // Each built clinic links its guide, handout and one-page sheet.
     for kind in ["index.html", "guide.pdf", "sheet.pdf"] {
         assert_eq!(
@@ -482,4 +482,44 @@ fn the_guide_title_breaks_between_phrases_and_keeps_the_honorific_with_the_name(
     }
     assert!(rule("h1 .name").contains("display: inline;"), "{css}");
     assert!(rule(".eyebrow").contains("word-break: keep-all"), "{css}");
+}
+
+/// The help site and the dashboard are about every kind of facility: their
+/// own words never say 医療機関 where a pharmacy or a 訪問看護ステーション is
+/// meant too (「施設ごとの値」, 施設一覧). The portal's own names stay
+/// (医療機関コード, 医療機関等向けポータルサイト, 医療機関（薬局）名称, 保険医療機関).
+#[test]
+fn the_help_site_and_dashboard_speak_of_every_kind_of_facility() {
+    fn bare_mentions(file: &std::path::Path, text: &str) -> Vec<String> {
+        let text = untagged(text);
+        let kept = ["コード", "等", "（薬局）", "(薬局)", "・薬局"];
+        let mut found = Vec::new();
+        for (i, _) in text.match_indices("医療機関") {
+            let after = &text[i + "医療機関".len()..];
+            let before: String = text[..i].chars().rev().take(1).collect();
+            if kept.iter().any(|k| after.starts_with(k)) || before == "険" {
+                continue;
+            }
+            let ctx: String = after.chars().take(20).collect();
+            found.push(format!("{}: 医療機関{ctx}", file.display()));
+        }
+        found
+    }
+    let (_d, site) = bundled_site();
+    let mut found = Vec::new();
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(&site) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "html") {
+            pages += 1;
+            found.extend(bare_mentions(e.path(), &read(e.path())));
+        }
+    }
+    assert!(pages > 5, "{pages} pages");
+    let (d, o) = build_sample();
+    assert!(o.status.success());
+    let dash = d.path().join("out/clinics/index.html");
+    found.extend(bare_mentions(&dash, &read(&dash)));
+    assert!(found.is_empty(), "{found:#?}");
+    assert!(read(&site.join("index.html")).contains("医療機関・薬局・訪問看護ステーション"));
 }

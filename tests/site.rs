@@ -338,3 +338,23 @@ fn the_site_shows_every_variant_with_its_condition() {
         );
     }
 }
+
+/// A step's second picture (`figure:`, the notice the clinic receives by
+/// post) is on the help site too, generic: its clinic values as named
+/// blanks, its caption the author's `alt:`.
+#[test]
+fn the_site_shows_a_steps_figure_with_blanks_for_clinic_values() {
+    let (_dir, site) = bundled_site();
+    let cert = read(&site.join("online-shikaku/certificate.html"));
+    let start = cert
+        .find("<figure class=\"screen-pic figure\">")
+        .expect("the notice figure of step 2-5 is on the site");
+    let fig = &cert[start..start + cert[start..].find("</figure>").unwrap()];
+    assert!(fig.contains("電子証明書発行通知書（見本）"), "{fig}");
+    assert!(fig.contains("〈医療機関（薬局）名称〉　御中"), "{fig}");
+    assert!(fig.contains("〈医療機関コード〉"), "{fig}");
+    assert!(
+        fig.contains("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。"),
+        "{fig}"
+    );
+}

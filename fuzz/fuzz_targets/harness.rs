@@ -2,6 +2,8 @@
 //! (`fuzz/fuzz_targets/*.rs`) and by `tests/fuzz_regressions.rs`, which
 //! replays saved inputs through exactly these functions.
 #![allow(dead_code)]
+// `fuzzing` is set by cargo-fuzz; tests/fuzz_regressions.rs builds without it.
+#![allow(unexpected_cfgs)]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -40,6 +42,62 @@ pub fn fonts() -> &'static Fonts {
             .pdf_fonts()
             .expect("bundled fonts")
     })
+}
+
+/// Runs one input on a fresh thread (with the main thread's 8 MB of stack),
+/// so that every execution of the same input takes the same paths. std's
+/// `HashMap` draws its hash keys once per thread and then changes them for
+/// every new map, so on one long-lived thread the same input meets
+/// different keys each time: which keys of pulldown-cmark's link
+/// references, serde-saphyr's duplicate-key check, calamine's relationships
+/// or zip's entry index collide (and call `eq`, e.g. unicase's case folding)
+/// changes from one execution to the next, and libFuzzer counts that as new
+/// coverage forever. A fresh thread starts from the same keys, because fuzz
+/// builds fix them ([`getrandom`]); per-thread caches (the PDF writer's
+/// compressors) start empty for every input too. A panic on the thread
+/// still aborts the process (libFuzzer's panic hook), so crashes are saved
+/// as before.
+pub fn fresh_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn_scoped(s, f)
+            .expect("a thread")
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
+
+/// Fuzz builds only (`cargo fuzz` sets `--cfg fuzzing`): the C library's
+/// `getrandom`, which std calls once per thread for its hash keys, replaced
+/// by fixed bytes, so that [`fresh_thread`] gives every input the same keys.
+/// (std looks `getrandom` up as a weak symbol; this definition wins at link
+/// time.) Nothing else in the fuzz targets needs randomness: the scratch
+/// folder's name only has to be free, and `tempfile` retries until it is.
+/// (`tests/fuzz_regressions.rs` compiles this file without `fuzzing`.)
+#[cfg(fuzzing)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn getrandom(buf: *mut u8, len: usize, _flags: u32) -> isize {
+    for i in 0..len {
+        // SAFETY: the caller passes a buffer of `len` writable bytes.
+        unsafe { *buf.add(i) = (i as u8).wrapping_mul(0x9d) ^ 0x5a };
+    }
+    len as isize
+}
+
+/// Before fuzzing: runs the target's function three times on one input, on
+/// fresh threads, so that everything built once per process (the content,
+/// the fonts, the scratch folder, the PDF subset cache's first and second
+/// sight of a glyph set) is built before the first input is measured.
+pub fn warm_up<R: Send>(f: impl Fn() -> R + Send + Sync) {
+    for _ in 0..3 {
+        fresh_thread(&f);
+    }
+}
+
+/// A sample input for [`warm_up`]: a file of the repository.
+pub fn sample(path: &str) -> Vec<u8> {
+    std::fs::read(root().join(path)).unwrap_or_default()
 }
 
 fn write_scratch(name: &str, data: &[u8]) -> Option<PathBuf> {

@@ -4,6 +4,12 @@
 #[path = "harness.rs"]
 mod harness;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    harness::manual(data);
-});
+libfuzzer_sys::fuzz_target!(
+    init: {
+        let sample = harness::sample("content/manuals/online-shikaku/manual.yaml");
+        harness::warm_up(|| harness::manual(&sample));
+    },
+    |data: &[u8]| {
+        harness::fresh_thread(|| harness::manual(data));
+    }
+);

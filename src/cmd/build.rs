@@ -105,10 +105,19 @@ pub fn run(args: BuildArgs) -> ExitCode {
     }
     if report.failed() {
         let n = report.outcomes.without_guide;
-        eprintln!(
-            "error: {n} clinic(s) failed; see the messages above and {}/clinics/index.html",
-            report.out.display()
-        );
+        if n == 0 && report.clinic_count == 0 {
+            eprintln!("error: no clinic could be read; see the messages above");
+        } else if n == 0 {
+            eprintln!(
+                "error: the clinic data has errors; see the messages above and {}/clinics/index.html",
+                report.out.display()
+            );
+        } else {
+            eprintln!(
+                "error: {n} clinic(s) failed; see the messages above and {}/clinics/index.html",
+                report.out.display()
+            );
+        }
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

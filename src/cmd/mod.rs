@@ -47,7 +47,7 @@ pub struct Common {
     /// Content folder (manuals, rules, fields.yaml).
     #[arg(long)]
     content: Option<PathBuf>,
-    /// Clinic data: a folder of YAML files, a .csv (UTF-8 or Shift_JIS) or an .xlsx file.
+    /// Clinic data: a folder of YAML files, one clinic .yaml file, a .csv (UTF-8 or Shift_JIS) or an .xlsx file.
     #[arg(long)]
     clinics: Option<PathBuf>,
     /// Theme folder overriding the built-in theme.

@@ -158,7 +158,10 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                 raw,
                 pref,
                 table,
-                facts.map.get("line.carrier").map(|f| f.value.as_str()),
+                facts
+                    .map
+                    .get("line.carrier")
+                    .map(|f| (f.value.as_str(), f.display.as_str())),
             ) {
                 Some((checked, fv)) => {
                     let bad = checked.has_errors();
@@ -213,7 +216,7 @@ fn check_scalar(
     raw: &str,
     pref: Option<u8>,
     table: Option<u8>,
-    carrier: Option<&str>,
+    carrier: Option<(&str, &str)>,
 ) -> Option<(Checked<()>, FactValue)> {
     if raw.trim().is_empty() {
         return None;

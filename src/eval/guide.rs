@@ -274,6 +274,8 @@ pub struct GuideScreen {
     pub foot: Rich,
     /// The author's text alternative (`None`: worded from the screen).
     pub alt: Option<String>,
+    /// Alignment of the lead's and the foot's lines (`align:`).
+    pub align: crate::model::manual::TextAlign,
 }
 
 /// A note, evaluated.
@@ -318,12 +320,49 @@ pub struct GuideStep {
     pub item: Option<String>,
     /// Notes that apply.
     pub notes: Vec<GuideNote>,
+    /// What the step shows after its text and findings, in the one order the
+    /// HTML guide and the PDF handout both follow (see [`StepBlock`]).
+    pub order: Vec<StepBlock>,
     /// In a generic guide: that this is repeated for each item of a list, in
     /// words (「〈端末名称〉の一つずつについて繰り返します」); `None`: not repeated.
     pub repeat: Option<String>,
     /// In a generic guide (the help site): when a clinic's guide shows
     /// this, in words (「〈回線事業者〉が「光コラボ」の場合」); `None`: always.
     pub when: Option<String>,
+}
+
+/// A part of a step shown after its text and findings. A step lists those it
+/// has in [`GuideStep::order`]: its screen (picture and table), a screenshot
+/// of it, then its notes, then a `figure:` (a paper such as the notice, which
+/// the notes introduce: 「約1週間後に…届きます。見本の ❶・❷ の欄に…」). Both
+/// renderers walk this list, so the HTML guide and the handout cannot differ
+/// in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepBlock {
+    /// The screen's picture and its table.
+    Screen,
+    /// A real screenshot.
+    Screenshot,
+    /// The notes that apply.
+    Notes,
+    /// The `figure:` picture.
+    Figure,
+}
+
+impl StepBlock {
+    /// The blocks a step with these parts shows, in order.
+    pub fn order(screen: bool, screenshot: bool, notes: bool, figure: bool) -> Vec<StepBlock> {
+        [
+            (screen, StepBlock::Screen),
+            (screenshot, StepBlock::Screenshot),
+            (notes, StepBlock::Notes),
+            (figure, StepBlock::Figure),
+        ]
+        .into_iter()
+        .filter_map(|(has, b)| has.then_some(b))
+        .collect()
+    }
 }
 
 /// Where a step shown in brief is shown in full.

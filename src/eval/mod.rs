@@ -209,25 +209,31 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .iter()
         .filter(|f| content.shows_field(&f.path))
         .filter_map(|f| {
-            facts.get(&f.path).map(|v| {
-                let corrected = corrections.contains_key(&f.path);
-                Fact {
-                    path: f.path.clone(),
-                    label: f.label.clone(),
-                    text: if corrected {
-                        content
-                            .strings
-                            .fill("facts_corrected", &[("value", &v.display)])
-                    } else if let Some(u) = unsettled.get(f.path.as_str()) {
-                        // The data holds it, but it may be wrong (a guess):
-                        // what to do instead, never the guess to copy.
-                        u.clone()
-                    } else {
-                        v.display.clone()
-                    },
-                    corrected,
-                }
-            })
+            // An empty list (`terminals: []`) has no value to show: a blank,
+            // highlighted cell would read as a value to enter (a finding
+            // says what is missing).
+            facts
+                .get(&f.path)
+                .filter(|v| !v.display.is_empty())
+                .map(|v| {
+                    let corrected = corrections.contains_key(&f.path);
+                    Fact {
+                        path: f.path.clone(),
+                        label: f.label.clone(),
+                        text: if corrected {
+                            content
+                                .strings
+                                .fill("facts_corrected", &[("value", &v.display)])
+                        } else if let Some(u) = unsettled.get(f.path.as_str()) {
+                            // The data holds it, but it may be wrong (a guess):
+                            // what to do instead, never the guess to copy.
+                            u.clone()
+                        } else {
+                            v.display.clone()
+                        },
+                        corrected,
+                    }
+                })
         })
         .collect();
     let today = facts.today.unwrap_or_else(dates::today_jst);
@@ -570,8 +576,29 @@ fn eval_step(
         buttons: sc.buttons.clone(),
         foot: ev.rich(&sc.foot, facts),
         alt: sc.alt.as_ref().map(|a| ev.line(a, facts)),
+        align: sc.align,
     };
+    let notes: Vec<GuideNote> = s
+        .notes
+        .iter()
+        .filter_map(|n| {
+            let when = ev.show(n.when.as_ref(), facts)?;
+            let body = ev.pick_opt(&n.body, facts)?;
+            Some(GuideNote {
+                kind: n.kind,
+                title: n.title.as_ref().map(|t| ev.line(t, facts)),
+                body,
+                when,
+            })
+        })
+        .collect();
     GuideStep {
+        order: StepBlock::order(
+            s.screen.is_some(),
+            s.screenshot.is_some(),
+            !notes.is_empty(),
+            s.figure.is_some(),
+        ),
         key: format!("{manual_id}/{id}"),
         id,
         number: s.number.clone(),
@@ -581,20 +608,7 @@ fn eval_step(
         figure: s.figure.as_ref().map(&screen),
         brief_of: None,
         screenshot: s.screenshot.clone(),
-        notes: s
-            .notes
-            .iter()
-            .filter_map(|n| {
-                let when = ev.show(n.when.as_ref(), facts)?;
-                let body = ev.pick_opt(&n.body, facts)?;
-                Some(GuideNote {
-                    kind: n.kind,
-                    title: n.title.as_ref().map(|t| ev.line(t, facts)),
-                    body,
-                    when,
-                })
-            })
-            .collect(),
+        notes,
         findings: step_findings,
         item,
         when,

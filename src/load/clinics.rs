@@ -54,20 +54,51 @@ pub fn stream_dir(
         .collect();
     all.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, link) in all {
-        if link {
-            let file = Arc::new(path);
-            let msg =
-                "this clinic file is a symbolic link; tebiki reads only real files in clinic data";
-            diags.push(
-                Diagnostic::error(SourcePos::new(file.clone(), 0, 0), msg)
-                    .with_help("copy the file into the clinics folder instead of linking it"),
-            );
-            emit(unreadable(&file, msg));
-        } else {
-            let (clinic, local) = load_one(&path, catalog);
-            diags.extend(cap(local, &path));
-            emit(clinic);
-        }
+        stream_one(path, link, catalog, diags, emit);
+    }
+}
+
+/// Reads one clinic YAML file (`--clinics FILE.yaml`) and hands its clinic
+/// to `emit`; a symbolic link is refused like one inside a folder.
+pub fn stream_file(
+    path: &Path,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+    emit: &mut dyn FnMut(Clinic),
+) {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    stream_one(path.to_path_buf(), link, catalog, diags, emit);
+}
+
+/// True for a clinic YAML file name (`*.yaml`, `*.yml`).
+pub fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|x| x.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// One clinic file (or a link in its place, which fails visibly).
+fn stream_one(
+    path: PathBuf,
+    link: bool,
+    catalog: &FieldCatalog,
+    diags: &mut Diagnostics,
+    emit: &mut dyn FnMut(Clinic),
+) {
+    if link {
+        let file = Arc::new(path);
+        let msg =
+            "this clinic file is a symbolic link; tebiki reads only real files in clinic data";
+        diags.push(
+            Diagnostic::error(SourcePos::new(file.clone(), 0, 0), msg)
+                .with_help("copy the file into the clinics folder instead of linking it"),
+        );
+        emit(unreadable(&file, msg));
+    } else {
+        let (clinic, local) = load_one(&path, catalog);
+        diags.extend(cap(local, &path));
+        emit(clinic);
     }
 }
 
@@ -76,7 +107,6 @@ pub fn stream_dir(
 fn clinic_files(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut files = Vec::new();
     let mut links = Vec::new();
-    let is_yaml = |p: &Path| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"));
     for e in walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()

@@ -381,6 +381,9 @@ struct RawScreen {
     /// The picture's text alternative (default: worded from the screen).
     #[serde(default)]
     alt: Option<String>,
+    /// Alignment of the lead's and the foot's lines.
+    #[serde(default)]
+    align: crate::model::manual::TextAlign,
 }
 
 #[derive(Deserialize)]
@@ -1304,6 +1307,7 @@ impl Ctx<'_> {
             lead: self.md(&sc.lead, &spos),
             foot: self.md(&sc.foot, &spos),
             alt: sc.alt,
+            align: sc.align,
             rows,
             buttons: sc
                 .buttons

@@ -93,7 +93,9 @@ pub fn stream_file(
             SourcePos::new(file.clone(), 0, 0),
             "unsupported clinic data file",
         )
-        .with_help("use a folder of YAML files, a .csv or an .xlsx file")),
+        .with_help(
+            "use a folder of clinic YAML files, one clinic .yaml file, a .csv or an .xlsx file",
+        )),
     };
     diags.extend(local);
     if let Err(d) = read {

@@ -95,10 +95,11 @@ impl Node {
     }
 }
 
-/// A mapping being read: its entries, the pending key and the keys seen.
+/// A mapping being read: its entries, the pending key and the keys seen
+/// (ordered, not hashed: the same file always takes the same steps).
 struct OpenMap {
     key: Option<(SourcePos, String)>,
-    seen: std::collections::HashSet<String>,
+    seen: std::collections::BTreeSet<String>,
 }
 
 /// Reads one YAML document into a [`Node`] tree. A second document, an

@@ -407,9 +407,38 @@ pub struct Screen {
     /// The picture's text alternative and caption, when the author gives
     /// one (`None`: worded from the screen, `picture_alt`).
     pub alt: Option<String>,
+    /// How the lead's and the foot's lines are aligned in the picture
+    /// (`align:`; default left).
+    pub align: TextAlign,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
+}
+
+/// The alignment of a screen's or a document's own text (`align:` in
+/// content): a letter's sender line is right-aligned, say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextAlign {
+    /// The `lead`'s lines.
+    #[serde(default)]
+    pub lead: Align,
+    /// The `foot`'s lines.
+    #[serde(default)]
+    pub foot: Align,
+}
+
+/// Where a line of text sits across its box.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    /// Flush left (the default).
+    #[default]
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
 }
 
 /// What kind of screen this is; drives how it is drawn.

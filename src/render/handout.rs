@@ -3,7 +3,7 @@
 //! medium differs. Illustrations arrive as ready drawables per step.
 
 use super::pdf::{self, Block, CalloutKind, Column, Document, Drawable, Span};
-use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep};
+use crate::eval::guide::{Finding, Guide, GuideNote, GuideRow, GuideStep, StepBlock};
 use crate::model::Severity;
 use crate::model::manual::{Control, NoteKind, ScreenKind};
 use crate::model::rich::{Block as RBlock, Inline, Rich};
@@ -376,97 +376,117 @@ fn step(
     if let Some(r) = finding_references(&s.findings, t) {
         b.push(r);
     }
-    if let Some(sc) = &s.screen {
-        // One line under the picture: which screen, where, what to press.
-        let mut caption = vec![Span::bold(
-            t.fill("screen_caption", &[("title", &sc.title)]),
-        )];
-        if let Some(u) = &sc.url {
-            caption.push(Span::normal("　"));
-            caption.push(Span::link(u.clone(), u.clone()));
-        }
-        if !sc.buttons.is_empty() {
-            caption.push(Span::small(format!("　{}", t.get("buttons").trim_end())));
-            for (i, btn) in sc.buttons.iter().enumerate() {
-                // An invisible break opportunity between buttons.
-                caption.push(Span::small(if i > 0 { "\u{200B}" } else { "" }));
-                caption.push(if btn.primary {
-                    Span::bold(t.fill("primary_button", &[("label", &btn.label)]))
-                } else {
-                    Span::small(format!("［{}］", btn.label))
-                });
+    // In the model's order (the HTML guide follows the same list).
+    for part in &s.order {
+        match part {
+            StepBlock::Screen => {
+                if let Some(sc) = &s.screen {
+                    screen(b, s, sc, pictures, t);
+                }
             }
-        }
-        // A screen with nothing to fill in (a message, a dialog) is put in
-        // words on paper: its title, text and the button to press.
-        let trivial = in_words(sc);
-        match pictures.get(&s.key).filter(|_| !trivial) {
-            Some(pic) => b.push(Block::Figure {
-                drawing: pic.clone(),
-                caption,
-            }),
-            None if trivial => {
-                let mut body = rich(&sc.lead);
-                // A short confirmation: the values it shows, one per line.
-                let mut shown = Vec::new();
-                for (i, r) in sc.rows.iter().enumerate() {
-                    if i > 0 {
-                        shown.push(Span::normal("\n"));
-                    }
-                    shown.push(Span::normal(format!("{}　", r.label)));
-                    shown.push(if r.is_value {
-                        Span::value(r.display.clone(), r.id.clone())
-                    } else {
-                        Span::normal(r.display.clone())
+            StepBlock::Notes => b.extend(s.notes.iter().map(note)),
+            StepBlock::Screenshot => {
+                if let Some(shot) = &s.screenshot
+                    && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.key))
+                {
+                    b.push(Block::Figure {
+                        drawing: pic.clone(),
+                        caption: vec![Span::small(shot.alt.clone())],
                     });
                 }
-                if !shown.is_empty() {
-                    body.push(Block::Paragraph(shown));
-                }
-                body.push(Block::Paragraph(caption));
-                b.push(Block::Callout {
-                    kind: CalloutKind::Note,
-                    title: None,
-                    body,
-                });
             }
-            None => {
-                // Without a picture the lead is text.
-                b.push(Block::Paragraph(caption));
-                b.extend(rich(&sc.lead));
+            StepBlock::Figure => {
+                if let Some(fig) = &s.figure
+                    && let Some(pic) = pictures.get(&super::pictures::figure_key(&s.key))
+                {
+                    b.push(Block::Figure {
+                        drawing: pic.clone(),
+                        caption: vec![Span::small(super::pictures::figure_caption(fig, t))],
+                    });
+                }
             }
         }
-        let rows: Vec<Vec<Vec<Span>>> = sc
-            .rows
-            .iter()
-            .filter(|r| shown_in_table(r))
-            .map(|r| row(r, t))
-            .collect();
-        if !rows.is_empty() {
-            b.push(Block::Table {
-                columns: vec![col(t.get("row_item"), 1.0), col(t.get("row_note"), 3.2)],
-                rows,
-                highlight_col: None,
+    }
+}
+
+/// A step's screen: its picture (or, on paper, its words) and its table.
+fn screen(
+    b: &mut Vec<Block>,
+    s: &GuideStep,
+    sc: &crate::eval::guide::GuideScreen,
+    pictures: &BTreeMap<String, Arc<dyn Drawable>>,
+    t: &Strings,
+) {
+    // One line under the picture: which screen, where, what to press.
+    let mut caption = vec![Span::bold(
+        t.fill("screen_caption", &[("title", &sc.title)]),
+    )];
+    if let Some(u) = &sc.url {
+        caption.push(Span::normal("　"));
+        caption.push(Span::link(u.clone(), u.clone()));
+    }
+    if !sc.buttons.is_empty() {
+        caption.push(Span::small(format!("　{}", t.get("buttons").trim_end())));
+        for (i, btn) in sc.buttons.iter().enumerate() {
+            // An invisible break opportunity between buttons.
+            caption.push(Span::small(if i > 0 { "\u{200B}" } else { "" }));
+            caption.push(if btn.primary {
+                Span::bold(t.fill("primary_button", &[("label", &btn.label)]))
+            } else {
+                Span::small(format!("［{}］", btn.label))
             });
         }
     }
-    for n in &s.notes {
-        b.push(note(n));
-    }
-    if let Some(shot) = &s.screenshot
-        && let Some(pic) = pictures.get(&super::pictures::shot_key(&s.key))
-    {
-        b.push(Block::Figure {
+    // A screen with nothing to fill in (a message, a dialog) is put in
+    // words on paper: its title, text and the button to press.
+    let trivial = in_words(sc);
+    match pictures.get(&s.key).filter(|_| !trivial) {
+        Some(pic) => b.push(Block::Figure {
             drawing: pic.clone(),
-            caption: vec![Span::small(shot.alt.clone())],
-        });
+            caption,
+        }),
+        None if trivial => {
+            let mut body = rich(&sc.lead);
+            // A short confirmation: the values it shows, one per line.
+            let mut shown = Vec::new();
+            for (i, r) in sc.rows.iter().enumerate() {
+                if i > 0 {
+                    shown.push(Span::normal("\n"));
+                }
+                shown.push(Span::normal(format!("{}　", r.label)));
+                shown.push(if r.is_value {
+                    Span::value(r.display.clone(), r.id.clone())
+                } else {
+                    Span::normal(r.display.clone())
+                });
+            }
+            if !shown.is_empty() {
+                body.push(Block::Paragraph(shown));
+            }
+            body.push(Block::Paragraph(caption));
+            b.push(Block::Callout {
+                kind: CalloutKind::Note,
+                title: None,
+                body,
+            });
+        }
+        None => {
+            // Without a picture the lead is text.
+            b.push(Block::Paragraph(caption));
+            b.extend(rich(&sc.lead));
+        }
     }
-    if let Some(fig) = &s.figure
-        && let Some(pic) = pictures.get(&super::pictures::figure_key(&s.key))
-    {
-        b.push(Block::Figure {
-            drawing: pic.clone(),
-            caption: vec![Span::small(super::pictures::figure_caption(fig, t))],
+    let rows: Vec<Vec<Vec<Span>>> = sc
+        .rows
+        .iter()
+        .filter(|r| shown_in_table(r))
+        .map(|r| row(r, t))
+        .collect();
+    if !rows.is_empty() {
+        b.push(Block::Table {
+            columns: vec![col(t.get("row_item"), 1.0), col(t.get("row_note"), 3.2)],
+            rows,
+            highlight_col: None,
         });
     }
 }
@@ -556,14 +576,16 @@ fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     vec![label, note]
 }
 
-/// ① … ⑳ for markers (plain digits beyond).
+/// The mark a picture draws for a callout's marker (a filled circle with the
+/// number in white), as a character: ❶ … ❿, ⓫ … ⓴ (plain digits beyond).
+/// Text that names a marker (a table's note, a step's words) shows this one.
 pub fn circled(n: u32) -> String {
-    match n {
-        1..=20 => char::from_u32(0x2460 + n - 1)
-            .map(String::from)
-            .unwrap_or_default(),
-        _ => format!("({n})"),
-    }
+    let c = match n {
+        1..=10 => char::from_u32(0x2776 + n - 1),
+        11..=20 => char::from_u32(0x24EB + n - 11),
+        _ => None,
+    };
+    c.map(String::from).unwrap_or_else(|| format!("({n})"))
 }
 
 /// Where a finding is shown, in words: 「（手順 1-2）」, or with several

@@ -20,7 +20,7 @@ use super::{Anchor, Color, ImageLayer, Item, MIN_FONT_SIZE, Role, Scene, Stroke,
 use crate::eval::guide::{GuideRow, GuideScreen, Shown};
 use crate::model::Severity;
 use crate::model::manual::{
-    Annotation, Button, Choice, Control, Frame, FrameWords, ScreenKind, Screenshot,
+    Align, Annotation, Button, Choice, Control, Frame, FrameWords, ScreenKind, Screenshot,
 };
 use crate::model::strings::Strings;
 use crate::render::pdf::{Fonts, Measure};
@@ -546,15 +546,32 @@ impl Builder<'_> {
         self.lines(x, top, &ls, size, bold, color, role)
     }
 
-    /// Draws paragraphs (one per line of `text`) with a gap between them;
-    /// returns the bottom.
-    fn paragraphs(&mut self, x: f32, top: f32, w: f32, text: &str) -> f32 {
+    /// Draws paragraphs (one per line of `text`) with a gap between them,
+    /// each line aligned as `align` says; returns the bottom.
+    fn paragraphs(&mut self, x: f32, top: f32, w: f32, text: &str, align: Align) -> f32 {
+        let (ax, anchor) = match align {
+            Align::Left => (x, Anchor::Start),
+            Align::Center => (x + w / 2.0, Anchor::Middle),
+            Align::Right => (x + w, Anchor::End),
+        };
         let mut y = top;
         for (i, p) in text.lines().filter(|p| !p.trim().is_empty()).enumerate() {
             if i > 0 {
                 y += 2.0;
             }
-            y = self.para(x, y, w, p, BODY, false, INK, Role::Table);
+            for l in self.m.wrap(p, BODY, w) {
+                self.run(
+                    ax,
+                    baseline(y, BODY),
+                    &l,
+                    BODY,
+                    false,
+                    INK,
+                    anchor,
+                    Role::Table,
+                );
+                y += lh(BODY);
+            }
         }
         y
     }
@@ -702,11 +719,11 @@ impl Builder<'_> {
         }
         y += 6.0;
         if !s.lead.is_empty() {
-            y = self.paragraphs(x, y, w, &s.lead.plain_text()) + 8.0;
+            y = self.paragraphs(x, y, w, &s.lead.plain_text(), s.align.lead) + 8.0;
         }
         y = self.table(&s.rows, x, w, y);
         if !s.foot.is_empty() {
-            y = self.paragraphs(x, y + 8.0, w, &s.foot.plain_text());
+            y = self.paragraphs(x, y + 8.0, w, &s.foot.plain_text(), s.align.foot);
         }
         if !s.buttons.is_empty() {
             y = self.buttons(&s.buttons, x, w, y + 14.0, false);
@@ -863,6 +880,10 @@ impl Builder<'_> {
             return y;
         }
         let text = s.lead.plain_text();
+        if s.align.lead != Align::Left {
+            let w = self.fw - 2.0 * PAD;
+            return self.paragraphs(self.fx + PAD, y, w, &text, s.align.lead) + 10.0;
+        }
         self.para(
             self.fx + PAD,
             y,
@@ -2502,6 +2523,7 @@ pub(crate) mod tests {
             rows: vec![kind, agree, line, id, start, test, secret, fee],
             foot: Rich::default(),
             alt: None,
+            align: Default::default(),
             buttons: vec![
                 Button {
                     label: "この画面を開いた状態に戻す".into(),
@@ -2711,6 +2733,30 @@ pub(crate) mod tests {
         };
         assert!((title.x - (x + w / 2.0)).abs() < 0.01, "title centred");
         assert!(has("○○○○クリニック　御中") && has("大切に保管してください。"));
+        // Left by default; `align: { foot: right }` puts the foot's lines flush
+        // right against the sheet's inner edge (a letter's sender).
+        let foot = |sc: &Scene| {
+            let r = sc
+                .texts()
+                .find(|r| r.text == "大切に保管してください。")
+                .unwrap();
+            (r.x, r.anchor)
+        };
+        assert_eq!(foot(&sc).1, Anchor::Start);
+        s.align.foot = Align::Right;
+        let right = screen_scene(&s, &opts);
+        let (fx, anchor) = foot(&right);
+        assert_eq!(anchor, Anchor::End);
+        assert!(
+            (fx - (x + w - PAD)).abs() < 0.01,
+            "flush right: {fx} vs {}",
+            x + w - PAD
+        );
+        let lead = right
+            .texts()
+            .find(|r| r.text == "○○○○クリニック　御中")
+            .unwrap();
+        assert_eq!(lead.anchor, Anchor::Start, "the lead stays left");
         let dots = secret_dots(&sc);
         assert_eq!(dots, 0, "a secret on paper is blanked, not masked");
         let hidden = opts.strings.get("picture_hidden");
@@ -2909,6 +2955,7 @@ pub(crate) mod tests {
             buttons: Vec::new(),
             foot: Rich::default(),
             alt: None,
+            align: Default::default(),
         };
         for kind in [
             ScreenKind::Form,

@@ -138,12 +138,24 @@ pub struct StepView {
     pub screen: Option<ScreenView>,
     /// The generic picture of the screen (inline SVG; placeholders, no clinic data).
     pub picture: Option<String>,
+    /// The step's second picture (`figure:`, e.g. a letter the clinic
+    /// receives), generic like `picture`.
+    pub figure: Option<FigureView>,
     /// Notes (conditional ones with their condition).
     pub notes: Vec<NoteView>,
     /// Rules attached to this step, each with its condition in words.
     pub rules: Vec<RuleView>,
     /// Site-relative URL (part page + anchor).
     pub url: String,
+}
+
+/// A step's `figure:` picture with its caption.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    /// Inline SVG (placeholders, no clinic data).
+    pub picture: String,
+    /// The author's `alt:`, else the theme's picture caption.
+    pub caption: String,
 }
 
 /// A screen of a step.
@@ -575,13 +587,28 @@ fn part_view(
         steps: p
             .steps
             .iter()
-            .map(|s| step_view(s, url, pictures.get(&s.key).cloned(), t))
+            .map(|s| {
+                let figure = s.figure.as_ref().and_then(|fig| {
+                    let key = crate::render::pictures::figure_key(&s.key);
+                    pictures.get(&key).map(|svg| FigureView {
+                        picture: svg.clone(),
+                        caption: crate::render::pictures::figure_caption(fig, t),
+                    })
+                });
+                step_view(s, url, pictures.get(&s.key).cloned(), figure, t)
+            })
             .collect(),
         url: url.to_string(),
     }
 }
 
-fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) -> StepView {
+fn step_view(
+    s: &GuideStep,
+    page: &str,
+    picture: Option<String>,
+    figure: Option<FigureView>,
+    t: &Strings,
+) -> StepView {
     let anchor = format!("step-{}", slug(&s.id));
     let url = format!("{page}#{anchor}");
     let rules: Vec<RuleView> = s
@@ -611,6 +638,7 @@ fn step_view(s: &GuideStep, page: &str, picture: Option<String>, t: &Strings) ->
         body: s.body.clone(),
         screen,
         picture,
+        figure,
         notes: s
             .notes
             .iter()

@@ -71,10 +71,11 @@ fn is_id_separator(c: char) -> bool {
 /// The value is normalised (full-width → half-width, letters upper-cased,
 /// spaces and hyphens inside removed; reported as one warning) and must then
 /// match one of `formats`. `carrier`, when given, is the clinic's line
-/// carrier: an ID on a line that uses no such format is worth a warning
-/// (the ID or the carrier may be out of date), never an error.
+/// carrier (its value and the label people read, 「その他の回線（NTT以外）」):
+/// an ID on a line that uses no such format is worth a warning (the ID or the
+/// carrier may be out of date), never an error.
 /// The value returned is the compact form, e.g. `CAF1253000113`.
-pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<&str>) -> Checked<String> {
+pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> Checked<String> {
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw);
     let compact = tidy.strip(&text, is_id_separator);
@@ -121,7 +122,7 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<&str>) -> Checked<
         let counts: Vec<String> = counts.iter().map(|c| format!("{c} 桁")).collect();
         problems.push(
             Problem::error(format!(
-                "{prefix} の後の数字が {n} 桁あります。{}のはずです",
+                "{prefix} の後の数字が {n} 桁あります。{}のはずです。打ち落としや打ち間違いがないか確かめてください。{WHERE_TO_FIND}",
                 counts.join("または")
             ))
             .with_expected(expected),
@@ -129,11 +130,11 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<&str>) -> Checked<
         return Checked::from_parts(None, problems);
     }
 
-    if let Some(carrier) = carrier.map(str::trim).filter(|c| !c.is_empty())
-        && !matching.iter().any(|f| f.used_on(carrier))
+    if let Some((carrier, label)) = carrier.filter(|(c, _)| !c.trim().is_empty())
+        && !matching.iter().any(|f| f.used_on(carrier.trim()))
     {
         problems.push(Problem::warning(format!(
-            "お客さまID {id} が登録されていますが、回線事業者 {carrier} の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか確かめてください"
+            "お客さまID {id} が登録されていますが、回線事業者が「{label}」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内や回線の契約書類で確かめてください"
         )));
     }
 
@@ -290,7 +291,7 @@ mod tests {
             ("  COP12345678 ", None, "COP12345678", 0),
         ];
         for (raw, carrier, want, warnings) in cases {
-            let c = check(raw, &f, *carrier);
+            let c = check(raw, &f, carrier.map(|c| (c, c)));
             assert_eq!(c.value.as_deref(), Some(*want), "{raw}: {:?}", c.problems);
             assert_eq!(c.problems.len(), *warnings, "{raw}: {:?}", c.problems);
         }
@@ -333,7 +334,7 @@ mod tests {
             ("CAF１２５３０００１１３😀", None, "'😀'"),
         ];
         for (raw, carrier, needle) in cases {
-            let c = check(raw, &f, *carrier);
+            let c = check(raw, &f, carrier.map(|c| (c, c)));
             assert!(c.value.is_none(), "{raw}");
             assert!(
                 c.errors()
@@ -358,12 +359,22 @@ mod tests {
 
     #[test]
     fn an_id_on_a_line_without_ids_is_a_warning_only() {
-        let c = check("CAF1253000113", &formats(), Some("other"));
+        let c = check(
+            "CAF1253000113",
+            &formats(),
+            Some(("other", "その他の回線（NTT以外）")),
+        );
         assert_eq!(c.value.as_deref(), Some("CAF1253000113"));
         assert!(!c.has_errors());
         assert_eq!(c.problems.len(), 1);
         assert_eq!(c.problems[0].level, Level::Warning);
         assert!(!c.problems[0].message.contains("東日本"));
+        // The carrier as people read it, never its code.
+        let m = &c.problems[0].message;
+        assert!(
+            m.contains("回線事業者が「その他の回線（NTT以外）」の回線") && !m.contains("other"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -225,7 +225,10 @@ mod tests {
         }
         invariant(raw, &codes::check_prefecture(raw));
         invariant(raw, &codes::check_fee_schedule(raw));
-        invariant(raw, &customer_id::check(raw, &formats, Some("ntt-east")));
+        invariant(
+            raw,
+            &customer_id::check(raw, &formats, Some(("ntt-east", "NTT東日本"))),
+        );
         invariant(raw, &customer_id::check(raw, &[], None));
         invariant(raw, &contact::check_phone(raw));
         invariant(raw, &contact::check_email(raw));

@@ -344,3 +344,18 @@ pub fn http_get(url: &str) -> (u16, String) {
 }
 
 pub mod webdriver;
+
+/// The text of some HTML (tags removed).
+pub fn untagged(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

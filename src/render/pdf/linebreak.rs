@@ -30,7 +30,7 @@
 //! boxes, and text extractors (poppler's pdftotext) then split the line at
 //! the overlap; searchable, correctly ordered text matters more here.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -108,11 +108,12 @@ fn inseparable(a: char, b: char) -> bool {
     a == b && matches!(a, '…' | '‥' | '—' | '―')
 }
 
-/// Collects warnings, reporting each (origin, character) pair once.
+/// Collects warnings, reporting each character once (under the origin it
+/// was first seen with).
 #[derive(Debug, Default)]
 pub(crate) struct Warnings {
     pub list: Vec<String>,
-    seen: HashSet<(Option<String>, char)>,
+    seen: BTreeSet<char>,
 }
 
 impl Warnings {
@@ -122,10 +123,7 @@ impl Warnings {
         // same value under a step's row id or a derived fact such as
         // `each.item`) adds nothing to the report that named its field first
         // (the registration table's data field).
-        if self.seen.iter().any(|(_, seen)| *seen == c) {
-            return;
-        }
-        if self.seen.insert((origin.map(str::to_owned), c)) {
+        if self.seen.insert(c) {
             let field = origin.map_or(String::new(), |o| format!("（項目 {o}）"));
             self.list.push(format!(
                 "「{}」(U+{:04X}) を表示できるフォントがありません{field}。PDF では「{replacement}」で印刷しています",
@@ -815,4 +813,22 @@ impl Measure<'_> {
 
 fn weight(bold: bool) -> Weight {
     if bold { Weight::Bold } else { Weight::Regular }
+}
+
+#[cfg(test)]
+mod warnings_tests {
+    use super::Warnings;
+
+    #[test]
+    fn a_missing_character_is_reported_once_under_the_field_it_was_first_seen_in() {
+        let mut w = Warnings::default();
+        w.missing(Some("name"), '𠀋', '〓');
+        w.missing(Some("contact.person"), '𠀋', '〓');
+        w.missing(None, '𠀋', '〓');
+        w.missing(None, '丂', '〓');
+        w.missing(Some("name"), '丂', '〓');
+        assert_eq!(w.list.len(), 2, "{:?}", w.list);
+        assert!(w.list[0].contains("U+2000B") && w.list[0].contains("（項目 name）"));
+        assert!(w.list[1].contains("U+4E02") && !w.list[1].contains("項目"));
+    }
 }
