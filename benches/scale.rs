@@ -156,13 +156,14 @@ fn main() {
         .join(format!("tebiki-scale-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("tmp");
     println!(
-        "| N | cold: wall | clinics/s | CPU | peak RSS | unchanged rebuild: wall | CPU | CPU ratio | one record changed: wall | CPU | peak RSS (max) |"
+        "| N | load | cold: wall | clinics/s | CPU | CPU per clinic | clinics/s on 2 idle cores (est.) | peak RSS | unchanged rebuild: wall | CPU | CPU ratio | one record changed: wall | CPU | peak RSS (max) |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     // (N, cold build's peak RSS in KB): memory must not grow with N.
     let mut rss: Vec<(usize, u64)> = Vec::new();
     for n in ns {
         let csv = generate(n, &tmp);
+        let load = load_average();
         let runs: usize = std::env::var("TEBIKI_SCALE_RUNS")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -193,11 +194,16 @@ fn main() {
             .map(|r| r.rss_kb)
             .max()
             .unwrap_or(0);
+        // The machine is shared: CPU time is the load-robust figure, and two
+        // idle cores would give 2 s of CPU per second of wall time.
+        let cpu_ms = c.cpu * 1000.0 / n as f64;
         println!(
-            "| {n} | {:.1} s | {:.0} | {:.1} s | {} MB | {:.2} s | {:.2} s | {:.3} | {:.2} s | {:.2} s | {} MB |",
+            "| {n} | {load} → {} | {:.1} s | {:.0} | {:.1} s | {cpu_ms:.2} ms | {:.0} | {} MB | {:.2} s | {:.2} s | {:.3} | {:.2} s | {:.2} s | {} MB |",
+            load_average(),
             c.wall,
             n as f64 / c.wall,
             c.cpu,
+            2000.0 / cpu_ms,
             c.rss_kb / 1024,
             a.wall,
             a.cpu,
@@ -219,6 +225,14 @@ fn main() {
     }
     serve_rebuild();
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The 1-minute load average (`/proc/loadavg`), `?` where there is none.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// What `tebiki serve` does between a content edit and telling open pages

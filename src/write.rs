@@ -3,6 +3,10 @@
 //! A file is written to a temporary sibling, flushed and renamed over the
 //! target, so a crash never leaves a half-written guide; unchanged files are
 //! left untouched so their timestamps (and incremental tools) stay quiet.
+//! Many files at once ([`OutDir::stage`], [`OutDir::commit`]) are written to
+//! their temporary siblings first, flushed together (one `syncfs` on Linux
+//! instead of one `fsync` each), and only then renamed: the promise is the
+//! same, a file is either its old bytes or its new bytes, never torn.
 //!
 //! [`OutDir`] is how a build writes: it holds a lock on the folder (two
 //! builds into one folder would interleave their files), removes temporary
@@ -23,6 +27,32 @@ pub enum Written {
     Unchanged,
 }
 
+/// A file written to its temporary sibling by [`OutDir::stage`], waiting
+/// for [`OutDir::commit`] to flush it and rename it into place. Dropped
+/// without a commit, it removes the temporary file (a killed build leaves it
+/// to the next build's sweep).
+#[derive(Debug)]
+pub struct Staged {
+    /// Empty once renamed into place.
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+impl Staged {
+    /// The file it will replace.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
 /// Marker in the names of temporary files: `.NAME.tmp-PID`.
 const TMP_MARK: &str = ".tmp-";
 
@@ -41,16 +71,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Written> {
 
 /// Writes `bytes` over `path` (its folder exists) via a temporary sibling.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<Written> {
-    refuse_symlink(path)?;
-    match std::fs::symlink_metadata(path) {
-        Ok(m)
-            if m.is_file()
-                && m.len() == bytes.len() as u64
-                && std::fs::read(path).is_ok_and(|existing| existing == bytes) =>
-        {
-            return Ok(Written::Unchanged);
-        }
-        _ => {}
+    if holds(path, bytes)? {
+        return Ok(Written::Unchanged);
     }
     via_temp(path, |f| {
         f.write_all(bytes)
@@ -75,6 +97,47 @@ pub fn write_atomic_streamed(
         fill(&mut w)?;
         w.flush().map_err(|e| Error::io("cannot write", path, e))
     })
+}
+
+/// True when `path` is a regular file holding exactly `bytes`; an error
+/// when it is a symbolic link (tebiki replaces files, never links).
+fn holds(path: &Path, bytes: &[u8]) -> Result<bool> {
+    Ok(match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            refuse_symlink(path)?;
+            false
+        }
+        Ok(m) => {
+            m.is_file()
+                && m.len() == bytes.len() as u64
+                && std::fs::read(path).is_ok_and(|existing| existing == bytes)
+        }
+        Err(_) => false,
+    })
+}
+
+/// The temporary sibling of `path` this process writes (`.NAME.tmp-PID`).
+fn temp_of(path: &Path) -> PathBuf {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    dir.join(format!(".{name}{TMP_MARK}{}", std::process::id()))
+}
+
+/// Creates `tmp` (never through a symlink planted there: `create_new`) and
+/// writes `bytes` into it, not flushed; on failure nothing is left.
+fn write_new(tmp: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    // A leftover of this very process id (a killed run with a recycled id).
+    let _ = std::fs::remove_file(tmp);
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| Error::io("cannot write", path, e));
+    if result.is_err() {
+        let _ = std::fs::remove_file(tmp);
+    }
+    result
 }
 
 /// An error when `path` is a symbolic link (tebiki replaces files, never links).
@@ -102,9 +165,7 @@ fn via_temp_if(
     path: &Path,
     fill: impl FnOnce(&mut std::fs::File, &Path) -> Result<bool>,
 ) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
+    let tmp = temp_of(path);
     // A leftover of this very process id (a killed run with a recycled id).
     let _ = std::fs::remove_file(&tmp);
     // create_new never follows a symlink planted at the temporary name.
@@ -280,6 +341,70 @@ impl OutDir {
         let path = self.path_of(rel)?;
         self.ensure_parents(rel)?;
         replace_file(&path, bytes)
+    }
+
+    /// Writes `bytes` to a temporary sibling of `root/rel`, not yet flushed
+    /// nor in place: [`OutDir::commit`] does both for many files at once.
+    /// `None` when the file already holds these bytes (nothing to do).
+    /// Refuses what [`OutDir::write`] refuses. Until the commit, `root/rel`
+    /// keeps its old bytes; a killed build leaves the temporary file, which
+    /// the next build removes.
+    pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<Option<Staged>> {
+        let path = self.path_of(rel)?;
+        self.ensure_parents(rel)?;
+        if holds(&path, bytes)? {
+            return Ok(None);
+        }
+        let tmp = temp_of(&path);
+        write_new(&tmp, &path, bytes)?;
+        Ok(Some(Staged { tmp, path }))
+    }
+
+    /// Makes the staged files durable together, then renames each over its
+    /// target: one `syncfs` of the output's file system on Linux (elsewhere
+    /// an `fsync` of each). Returns one result per staged file, in order. When
+    /// the flush fails, nothing is renamed and every temporary file is
+    /// removed, so every target keeps its old bytes; a failed rename leaves
+    /// that target as it was and the others renamed.
+    pub fn commit(&self, staged: Vec<Staged>) -> Vec<Result<()>> {
+        if staged.is_empty() {
+            return Vec::new();
+        }
+        if let Err(e) = self.flush(&staged) {
+            // Dropping them removes the temporary files.
+            return staged
+                .iter()
+                .map(|s| {
+                    let e = std::io::Error::new(e.kind(), e.to_string());
+                    Err(Error::io("cannot write", &s.path, e))
+                })
+                .collect();
+        }
+        staged
+            .into_iter()
+            .map(|mut s| {
+                std::fs::rename(&s.tmp, &s.path)
+                    .map_err(|e| Error::io("cannot write", &s.path, e))?;
+                s.tmp = PathBuf::new();
+                Ok(())
+            })
+            .collect()
+    }
+
+    /// Puts the staged files' bytes on the disk before any is renamed.
+    #[cfg(target_os = "linux")]
+    fn flush(&self, _staged: &[Staged]) -> std::io::Result<()> {
+        // The lock file is on the output's file system: its syncfs flushes
+        // every staged file (and their folders) with one request.
+        rustix::fs::syncfs(&self._lock).map_err(std::io::Error::from)
+    }
+
+    /// Puts the staged files' bytes on the disk before any is renamed.
+    #[cfg(not(target_os = "linux"))]
+    fn flush(&self, staged: &[Staged]) -> std::io::Result<()> {
+        staged
+            .iter()
+            .try_for_each(|s| std::fs::File::open(&s.tmp)?.sync_all())
     }
 
     /// Writes `root/rel` atomically from `fill`, which writes the content
@@ -499,6 +624,86 @@ mod tests {
         assert!(err.contains("another tebiki build"), "{err}");
         drop(first);
         assert!(OutDir::open(d.path()).is_ok());
+    }
+
+    /// Every temporary file below `dir`.
+    fn temps(dir: &Path) -> Vec<PathBuf> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| is_temp_name(&e.file_name().to_string_lossy()))
+            .map(|e| e.path().to_path_buf())
+            .collect()
+    }
+
+    #[test]
+    fn a_chunk_is_in_place_only_after_its_commit_and_a_failed_file_spares_the_rest() {
+        let d = tempfile::tempdir().unwrap();
+        let out = OutDir::open(d.path()).unwrap();
+        out.write("a/one.pdf", b"old one").unwrap();
+        out.write("b/two.pdf", b"old two").unwrap();
+        out.write("c/three.pdf", b"old three").unwrap();
+        let outside = d.path().join("outside.txt");
+        std::fs::write(&outside, b"keep").unwrap();
+        std::os::unix::fs::symlink(&outside, d.path().join("c/link.pdf")).unwrap();
+
+        let mut staged = Vec::new();
+        staged.extend(out.stage("a/one.pdf", b"new one").unwrap());
+        staged.extend(out.stage("b/two.pdf", b"new two").unwrap());
+        staged.extend(out.stage("c/three.pdf", b"new three").unwrap());
+        staged.extend(out.stage("d/four.pdf", b"new four").unwrap());
+        // A file that already holds its bytes is not staged at all.
+        assert!(out.stage("a/one.pdf", b"old one").unwrap().is_none());
+        // A write that fails while staging (a symlink where the file goes)
+        // leaves the staged ones alone.
+        assert!(out.stage("c/link.pdf", b"x").is_err());
+        assert_eq!(staged.len(), 4);
+        // Nothing is in place before the commit.
+        assert_eq!(
+            std::fs::read(d.path().join("a/one.pdf")).unwrap(),
+            b"old one"
+        );
+        assert!(!d.path().join("d/four.pdf").exists());
+        assert_eq!(temps(d.path()).len(), 4);
+        // One file's write is lost before the commit (its rename fails).
+        std::fs::remove_file(&staged[2].tmp).unwrap();
+
+        let results = out.commit(staged);
+        assert!(results[0].is_ok() && results[1].is_ok() && results[3].is_ok());
+        let err = results[2].as_ref().unwrap_err().to_string();
+        assert!(err.contains("three.pdf"), "{err}");
+        assert_eq!(
+            std::fs::read(d.path().join("a/one.pdf")).unwrap(),
+            b"new one"
+        );
+        assert_eq!(
+            std::fs::read(d.path().join("b/two.pdf")).unwrap(),
+            b"new two"
+        );
+        assert_eq!(
+            std::fs::read(d.path().join("d/four.pdf")).unwrap(),
+            b"new four"
+        );
+        // The failed file keeps its old bytes, whole.
+        assert_eq!(
+            std::fs::read(d.path().join("c/three.pdf")).unwrap(),
+            b"old three"
+        );
+        assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
+        assert!(temps(d.path()).is_empty(), "{:?}", temps(d.path()));
+    }
+
+    #[test]
+    fn a_staged_file_never_committed_leaves_the_old_file_and_no_temporary_file() {
+        let d = tempfile::tempdir().unwrap();
+        let out = OutDir::open(d.path()).unwrap();
+        out.write("a/one.pdf", b"old").unwrap();
+        let staged = out.stage("a/one.pdf", b"new").unwrap().unwrap();
+        assert_eq!(staged.path(), d.path().join("a/one.pdf"));
+        drop(staged);
+        assert_eq!(std::fs::read(d.path().join("a/one.pdf")).unwrap(), b"old");
+        assert!(temps(d.path()).is_empty());
+        assert!(out.commit(Vec::new()).is_empty());
     }
 
     #[test]

@@ -427,6 +427,51 @@ fn combined_pdf_of(file: &str, extra: &[&str]) {
     assert!(String::from_utf8_lossy(&o.stdout).contains("combined PDF"));
 }
 
+/// Clinic files are committed a chunk at a time (written beside their place,
+/// flushed together, then renamed): one clinic whose handout cannot be put
+/// in place fails alone. The other clinics of its chunk get the files a
+/// clean build writes, byte for byte; no temporary file is left; what stood
+/// in the handout's place is untouched; the exit code says a clinic failed.
+#[test]
+fn a_file_that_cannot_be_put_in_place_fails_its_clinic_only() {
+    let (tmp, content) = content_copy();
+    let clean = tmp.path().join("clean");
+    ok(&build_into(&content, &clean, &[]).output().unwrap());
+    let out = tmp.path().join("out");
+    // A folder that is not empty where one handout goes: its rename fails.
+    let blocker = out.join("clinics/1430123455/guide.pdf");
+    std::fs::create_dir_all(&blocker).unwrap();
+    std::fs::write(blocker.join("mine.txt"), "mine").unwrap();
+    let o = build_into(&content, &out, &[]).output().unwrap();
+    let text = out_text(&o);
+    assert!(!o.status.success(), "{text}");
+    assert!(
+        text.contains("guide not written") && text.contains("1430123455"),
+        "{text}"
+    );
+    assert_eq!(read(&blocker.join("mine.txt")), "mine");
+    assert!(!out.join("clinics/1430123455/index.html").exists());
+    assert!(!out.join("clinics/1430123455/sheet.pdf").exists());
+    let (want, got) = (tree(&clean), tree(&out));
+    let others: Vec<&String> = want
+        .keys()
+        .filter(|rel| {
+            rel.starts_with("clinics/")
+                && !rel.starts_with("clinics/1430123455/")
+                && rel.as_str() != "clinics/index.html"
+        })
+        .collect();
+    assert!(others.len() >= 6, "{others:?}");
+    for rel in others {
+        assert!(
+            got.get(rel) == want.get(rel),
+            "{rel} differs from a clean build"
+        );
+    }
+    let temps: Vec<&String> = got.keys().filter(|k| k.contains(".tmp-")).collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
+
 /// `--clinics ONE.yaml` builds that one clinic, exactly as it is built from
 /// a folder holding only that file.
 #[test]

@@ -57,16 +57,59 @@ pub fn classify_header(
     }
 }
 
+/// Whether `key` is a secret for `catalog`. Every row of a CSV or XLSX
+/// file and most YAML files ask about the same keys: the answers are kept
+/// per thread for the catalog's `forbidden` list they were given for (at
+/// most [`MEMO_KEYS`] keys; a different list starts afresh), so the folding
+/// is done once per distinct key and not once per clinic.
 fn is_forbidden(key: &str, catalog: &FieldCatalog) -> bool {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.forbidden != catalog.forbidden {
+            memo.forbidden.clone_from(&catalog.forbidden);
+            memo.folded = catalog
+                .forbidden
+                .iter()
+                .map(|f| compact(&fold_for_match(f)))
+                .collect();
+            memo.answers.clear();
+        }
+        if let Some(&answer) = memo.answers.get(key) {
+            return answer;
+        }
+        let answer = decide(key, &memo.folded);
+        if memo.answers.len() >= MEMO_KEYS {
+            memo.answers.clear();
+        }
+        memo.answers.insert(key.to_string(), answer);
+        answer
+    })
+}
+
+/// [`is_forbidden`] without the memo; `forbidden` folded and compacted.
+fn decide(key: &str, forbidden: &[String]) -> bool {
     if looks_like_secret_key(key) {
         return true;
     }
     let k = compact(&fold_for_match(key));
-    !k.is_empty()
-        && catalog
-            .forbidden
-            .iter()
-            .any(|f| compact(&fold_for_match(f)) == k)
+    !k.is_empty() && forbidden.contains(&k)
+}
+
+/// Keys whose answer [`is_forbidden`] keeps per thread (clinic data can
+/// bring any number of distinct keys; the memo does not grow past this).
+const MEMO_KEYS: usize = 4096;
+
+/// What [`is_forbidden`] keeps: the `forbidden` list, its folded form and
+/// the answers given for it.
+#[derive(Default)]
+struct Memo {
+    forbidden: Vec<String>,
+    folded: Vec<String>,
+    answers: std::collections::HashMap<String, bool>,
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::default();
 }
 
 /// Letters and digits only (any script).
@@ -301,6 +344,40 @@ pub fn mask_text(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kept answers are those of the detector, also when the same key
+    /// is asked about again under another `forbidden` list.
+    #[test]
+    fn kept_answers_follow_the_forbidden_list() {
+        let keys = [
+            "contact.person",
+            "ｐａｓｓ",
+            "pin",
+            "line.customer_id",
+            "kagi",
+            "secretary",
+            "terminals.password",
+        ];
+        let mut catalog = FieldCatalog::default();
+        for forbidden in [vec![], vec!["KAGI".to_string()], vec!["PIN".into()], vec![]] {
+            catalog.forbidden = forbidden;
+            let folded: Vec<String> = catalog
+                .forbidden
+                .iter()
+                .map(|f| compact(&fold_for_match(f)))
+                .collect();
+            for _ in 0..2 {
+                for k in keys {
+                    assert_eq!(is_forbidden(k, &catalog), decide(k, &folded), "{k}");
+                }
+            }
+        }
+        catalog.forbidden = vec!["kagi".into()];
+        assert!(is_forbidden("kagi", &catalog));
+        catalog.forbidden = vec![];
+        assert!(!is_forbidden("kagi", &catalog));
+        assert!(is_forbidden("ｐａｓｓ", &catalog));
+    }
 
     #[test]
     fn a_full_width_colon_after_a_secret_key_is_masked_without_a_panic() {
