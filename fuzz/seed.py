@@ -25,6 +25,8 @@ clinic_yaml   the bundled clinic with its dates (設置予定日, 申請予定�
               accept or refuse: ISO, slashes, dots, 年月日, 令和/平成/R/H with
               元年, weekdays right and wrong, full-width digits, spaces, impossible
               dates, era boundaries, ISO forms with times, offsets and annotations
+              (jiff's parser); and the clinic's name in YAML's other syntax (tags,
+              directives, block scalars, flow collections, every escape)
 clinic_table  the same dates as CSV rows and as built-workbook rows (text
               cells, and `=N` date-formatted serial cells around the calendar's
               ends)
@@ -94,8 +96,8 @@ def g(*parts):
 def unicase_chars():
     """Every character unicase's fold table maps (the arms of
     `unicase::unicode::map::lookup`, read from its source in the cargo
-    registry), plus one character of each block it switches on that maps to
-    itself; Python's case folding when the source is not found."""
+    registry) and their neighbours, so that both sides of every range test
+    are taken; Python's case folding when the source is not found."""
     home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
     maps = sorted(glob.glob(os.path.join(home, "registry", "src", "*", "unicase-2.*", "src", "unicode", "map.rs")))
     chars = set()
@@ -108,7 +110,6 @@ def unicase_chars():
             m = re.match(r"\s+0x([0-9a-f]+) => match low_byte", line)
             if m:
                 high = int(m[1], 16)
-                chars.add(high << 8)  # the block's own (often unmapped) first character
                 continue
             m = re.match(r"\s+x @ _ if (?:0x([0-9a-f]+) <= x && )?x <= 0x([0-9a-f]+) =>", line)
             lo_hi = (int(m[1] or "0", 16), int(m[2], 16)) if m else None
@@ -120,7 +121,9 @@ def unicase_chars():
             base = (high << 8) if small and high is not None else 0
             if small and high is None:
                 continue
-            for c in range(lo_hi[0], lo_hi[1] + 1):
+            # The range, and its neighbours (both sides of each guard).
+            top = 0xFF if small else 0x10FFFF
+            for c in range(max(lo_hi[0] - 1, 0), min(lo_hi[1] + 1, top) + 1):
                 chars.add(base + c)
     if not chars:
         chars = {
@@ -199,6 +202,33 @@ def date_forms(y, m, d):
     return forms
 
 
+# Dates as jiff's Temporal / RFC 9557 parser reads them (a value the loader
+# does not recognise reaches it as written): times, offsets, annotations.
+JIFF_FORMS = [
+    "2026-12-25T09", "2026-12-25T0900", "2026-12-25T09:00:00.123456789", "2026-12-25t09:00",
+    "2026-12-25 09:00:00,5", "2026-12-25T09:00+09", "2026-12-25T09:00+0900",
+    "2026-12-25T09:00+09:00:00", "2026-12-25T09:00-00:00", "2026-12-25T09:00z",
+    "2026-12-25T09:00:60", "2026-12-25T24:00", "2026-12-25[Asia/Tokyo]",
+    "2026-12-25T09:00[!Asia/Tokyo]", "2026-12-25T09:00+09:00[+09:00]",
+    "2026-12-25[u-ca=japanese]", "2026-12-25[!u-ca=iso8601][Asia/Tokyo]",
+    "2026-12-25T09:00[Etc/GMT-9]", "2026-12-25T09:00Z[UTC]", "2026-12-25[a-b=c]",
+    "20261225T090000+0900", "+002026-12-25", "-000001-01-01", "+999999-12-31",
+    "2026-12-25T09:00:00.1234567891", "2026-02-30", "2026-12-25T", "2026-12-25[",
+]
+
+# YAML syntax the clinic reader meets in values: tags, block scalars, flow
+# collections, every escape of a double-quoted scalar, directives.
+YAML_FORMS = [
+    'name: !!str 北の森内科医院\n', "name: !local 北の森\n", "name: !<tag:yaml.org,2002:str> 北の森\n",
+    "%YAML 1.2\n%TAG !e! tag:example.jp,2026:\n---\nname: !e!clinic 北の森\n...\n",
+    "name: |\n  北の森\n  内科\n", "name: >-\n  北の森\n\n  内科\n", "name: |2+\n   北の森\n\n",
+    "terminals: [オンライン資格確認パソコン, '受付', \"診察室\"]\n", "contact: {department: 事務長, person: 森 健太}\n",
+    'name: "\\0\\a\\b\\t\\n\\v\\f\\r\\e\\ \\"\\/\\\\\\N\\_\\L\\P\\x41\\u3042\\U0001F600 北の森"\n',
+    "name: '北の森''内科'\n", "name: ? 北の森\n", "? name\n: 北の森\n", "name: &a 北の森\n",
+    "name: 北の森 # コメント\n", "name:\t北の森\n", "name: >\n\t北の森\n",
+]
+
+
 def month_forms(y, m):
     r, h = y - 2018, y - 1988
     era = lambda n: "元" if n == 1 else str(n)
@@ -217,6 +247,7 @@ def date_seeds(base_yaml):
     """(clinic YAML files, CSV lists, built-workbook texts) with every date form."""
     forms = [f for (y, m, d) in DATES for f in date_forms(y, m, d)]
     months = [f for (y, m, _) in DATES for f in month_forms(y, m)]
+    forms = forms + JIFF_FORMS
     yamls = []
     for i, f in enumerate(forms):
         text = re.sub(r"(?m)^installation_date:.*$", "installation_date: " + yaml_scalar(f), base_yaml)
@@ -253,6 +284,12 @@ def crafted():
     yamls, forms, months = date_seeds(base)
     for y in yamls:
         yield "clinic_yaml", y
+    for form in YAML_FORMS:
+        if form.startswith("%"):  # directives go before the document
+            head, body = form.split("---\n")
+            yield "clinic_yaml", head + "---\n" + re.sub(r"(?m)^name:.*\n", lambda _: body.replace("...\n", ""), base) + "...\n"
+        else:
+            yield "clinic_yaml", re.sub(r"(?m)^name:.*\n", lambda _: form, base)
     row = flat_row(yaml.safe_load(base))
     heads = sorted(set(row) | {"application_date", "test_month"})
     serials = ["0", "1", "59", "60", "61", "46015", "46015.5", "2958465", "2958466", "-1", "1e10", "x"]

@@ -21,10 +21,27 @@ pub fn root() -> PathBuf {
     }
 }
 
-/// The bundled content (schema, manuals, rules), loaded once.
+/// The bundled content (schema, manuals, rules), loaded once. The fuzz
+/// binaries read `content/` of the checkout they were built in when they
+/// start, so a binary older than the content (main merged since the build)
+/// may not understand it and would fuzz a content that failed to load:
+/// that is refused here, before any input runs.
 pub fn content() -> &'static Content {
     static C: OnceLock<Content> = OnceLock::new();
-    C.get_or_init(|| tebiki::load::load_content(&root().join("content")).0)
+    C.get_or_init(|| {
+        let (content, diags) = tebiki::load::load_content(&root().join("content"));
+        assert!(
+            !diags.has_errors(),
+            "the bundled content does not load with this build (rebuild the fuzz targets):\n{}",
+            diags
+                .0
+                .iter()
+                .map(|d| d.render(false))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        content
+    })
 }
 
 /// A scratch folder for inputs that are read from files.
