@@ -177,7 +177,24 @@ fn main() {
         pdf.bytes.len()
     );
 
-    compression_candidates(&pdf.bytes);
+    // As in a build: the word subsets every handout and sheet share, built
+    // once from the content's generic documents.
+    let t = Instant::now();
+    let generic = eval::evaluate_generic(&content);
+    let handout_words =
+        handout::shared_words(&content, &generic, today, &fonts).expect("shared words");
+    let sheet_words = tebiki::render::sheet::shared_words(&generic, &fonts).expect("shared words");
+    println!(
+        "shared word subsets (once per build): {} ({:?} glyphs in the handout's, {:?} in the sheet's)",
+        ms(t.elapsed()),
+        handout_words.glyph_counts(),
+        sheet_words.glyph_counts()
+    );
+    // The streams' compression, measured on the handout as a build writes
+    // it (with the build's shared word subsets).
+    let typical =
+        handout::render_shared(&guide, &fonts, &drawings, Some(&handout_words)).expect("pdf");
+    compression_candidates(&typical.bytes);
 
     println!(
         "load content (manual, rules, schema):  {}",
@@ -240,19 +257,6 @@ fn main() {
     // As in a build: pictures more than one clinic shows are laid out once
     // (nothing of a clinic's own values is reused).
     let cache = tebiki::render::pictures::PictureCache::default();
-    // As in a build: the word subsets every handout and sheet share, built
-    // once from the content's generic documents.
-    let t = Instant::now();
-    let generic = eval::evaluate_generic(&content);
-    let handout_words =
-        handout::shared_words(&content, &generic, today, &fonts).expect("shared words");
-    let sheet_words = tebiki::render::sheet::shared_words(&generic, &fonts).expect("shared words");
-    println!(
-        "shared word subsets (once per build): {} ({:?} glyphs in the handout's, {:?} in the sheet's)",
-        ms(t.elapsed()),
-        handout_words.glyph_counts(),
-        sheet_words.glyph_counts()
-    );
     let mut sizes: Vec<usize> = Vec::with_capacity(list.len());
     let mut sheet_sizes: Vec<usize> = Vec::with_capacity(list.len());
     for c in &list {
@@ -405,22 +409,66 @@ fn print_sizes(what: &str, sizes: &mut [usize]) {
 }
 
 /// The streams of a handout by kind, uncompressed: page content, font
-/// programs, images, `/ToUnicode` maps, object stream.
+/// programs and `/ToUnicode` maps (the build's shared word subsets apart
+/// from the document's own: those are compressed once per build), images,
+/// object and cross-reference streams.
 fn streams_by_kind(pdf: &[u8]) -> Vec<(&'static str, Vec<Vec<u8>>)> {
     let Ok(doc) = lopdf::Document::load_mem(pdf) else {
         return Vec::new();
     };
-    let contents: std::collections::BTreeSet<lopdf::ObjectId> = doc
-        .get_pages()
+    let pages = doc.get_pages();
+    let contents: std::collections::BTreeSet<lopdf::ObjectId> = pages
         .values()
         .flat_map(|p| doc.get_page_contents(*p))
         .collect();
+    // Streams of the shared word subsets (resources `/R` and `/B`).
+    let mut shared = std::collections::BTreeSet::new();
+    // The fonts are resources of the page tree's root (every page's).
+    let fonts = doc
+        .catalog()
+        .and_then(|c| c.get_deref(b"Pages", &doc))
+        .and_then(lopdf::Object::as_dict)
+        .and_then(|p| p.get_deref(b"Resources", &doc))
+        .and_then(lopdf::Object::as_dict)
+        .and_then(|r| r.get_deref(b"Font", &doc))
+        .and_then(lopdf::Object::as_dict);
+    if let Ok(fonts) = fonts {
+        for (name, font) in fonts.iter() {
+            if name != b"R" && name != b"B" {
+                continue;
+            }
+            let Ok(font) = doc.dereference(font).and_then(|(_, f)| f.as_dict()) else {
+                continue;
+            };
+            if let Ok(id) = font.get(b"ToUnicode").and_then(lopdf::Object::as_reference) {
+                shared.insert(id);
+            }
+            let descriptor = font
+                .get_deref(b"DescendantFonts", &doc)
+                .and_then(lopdf::Object::as_array)
+                .ok()
+                .and_then(|a| a.first())
+                .and_then(|d| doc.dereference(d).ok())
+                .and_then(|(_, d)| d.as_dict().ok())
+                .and_then(|d| d.get_deref(b"FontDescriptor", &doc).ok())
+                .and_then(|d| d.as_dict().ok());
+            if let Some(d) = descriptor {
+                for key in [&b"FontFile2"[..], b"FontFile3"] {
+                    if let Ok(id) = d.get(key).and_then(lopdf::Object::as_reference) {
+                        shared.insert(id);
+                    }
+                }
+            }
+        }
+    }
     let mut kinds: Vec<(&'static str, Vec<Vec<u8>>)> = [
-        "page content",
-        "font program",
-        "image",
-        "ToUnicode",
-        "other",
+        "page content (per document)",
+        "font programs, document's own subsets (per document)",
+        "ToUnicode, document's own subsets (per document)",
+        "object + cross-reference streams (per document)",
+        "font programs, shared word subsets (once per build)",
+        "ToUnicode, shared word subsets (once per build)",
+        "images (once per process)",
     ]
     .into_iter()
     .map(|k| (k, Vec::new()))
@@ -431,16 +479,17 @@ fn streams_by_kind(pdf: &[u8]) -> Vec<(&'static str, Vec<Vec<u8>>)> {
             continue;
         };
         let name = |k: &[u8]| s.dict.get(k).and_then(|v| v.as_name()).ok();
+        let once = shared.contains(id);
         let kind = if contents.contains(id) {
             0
         } else if s.dict.has(b"Length1") || name(b"Subtype") == Some(b"OpenType") {
-            1
+            if once { 4 } else { 1 }
         } else if name(b"Subtype") == Some(b"Image") {
-            2
+            6
         } else if raw.windows(9).any(|w| w == b"begincmap") {
-            3
+            if once { 5 } else { 2 }
         } else {
-            4
+            3
         };
         kinds[kind].1.push(raw);
     }
@@ -454,7 +503,7 @@ fn compression_candidates(pdf: &[u8]) {
     use std::io::Write as _;
     type Codec = (String, Box<dyn Fn(&[u8]) -> usize>);
     let mut codecs: Vec<Codec> = Vec::new();
-    for level in [1, 2, 3, 6, 9] {
+    for level in 1..=9 {
         codecs.push((
             format!("flate2 zlib-rs {level}"),
             Box::new(move |raw: &[u8]| {
@@ -465,7 +514,7 @@ fn compression_candidates(pdf: &[u8]) {
             }),
         ));
     }
-    for level in [1, 3, 6, 9, 12] {
+    for level in 1..=12 {
         codecs.push((
             format!("libdeflater {level}"),
             Box::new(move |raw: &[u8]| {

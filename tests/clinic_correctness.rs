@@ -1849,3 +1849,51 @@ installation_date: 2027-01-12
         "{dash}"
     );
 }
+
+/// An お客さまID on a line that does not use one (その他の回線) never stops
+/// the clinic's handout, whatever it holds: the vendor is told, the clinic
+/// gets its guide. On a line still being checked (不明) the ID may be
+/// needed, so a malformed one stops the handout as on an NTT line, and a
+/// well-formed one is never called unused.
+#[test]
+fn an_unused_customer_id_never_stops_the_handout_and_a_maybe_used_one_is_checked() {
+    let base = read(&fixtures().join("clinics/e-aichi-unknown-carrier.yaml"));
+    let with = |carrier: &str, id: &str, code: &str| {
+        base.replace("carrier: unknown", &format!("carrier: {carrier}"))
+            .replace(
+                "  type: 1\n",
+                &format!("  type: 1\n  customer_id: \"{id}\"\n"),
+            )
+            .replace("3012888", code)
+    };
+    let (o, dir) = build_clinics(&[
+        ("other-bad.yaml", &with("other", "12-3456", "3012896")),
+        ("unknown-bad.yaml", &with("unknown", "CAF12345", "3012904")),
+        (
+            "unknown-good.yaml",
+            &with("unknown", "CAF1253000113", "3012912"),
+        ),
+    ]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = dir.path().join("out/clinics");
+    assert!(
+        out.join("2313012896/guide.pdf").exists(),
+        "other line, malformed unused ID: a handout\n{text}"
+    );
+    assert!(text.contains("「その他の回線（NTT以外）」の回線ではお客さまIDを使いません"));
+    assert!(
+        !out.join("2313012904/guide.pdf").exists(),
+        "line being checked, malformed ID: stopped\n{text}"
+    );
+    assert!(text.contains("CAF の後の数字が 5 桁あります"), "{text}");
+    assert!(out.join("2313012912/guide.pdf").exists(), "{text}");
+    assert!(
+        !text.contains("「不明（回線事業者に確認中）」の回線ではお客さまIDを使いません"),
+        "{text}"
+    );
+    assert_eq!(o.status.code(), Some(1), "one clinic failed: {text}");
+}

@@ -158,9 +158,12 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                 raw,
                 pref,
                 table,
+                // A carrier that is not one of its options says nothing
+                // about whether the line uses an ID.
                 facts
                     .map
                     .get("line.carrier")
+                    .filter(|f| f.valid)
                     .map(|f| (f.value.as_str(), f.display.as_str())),
             ) {
                 Some((checked, fv)) => {

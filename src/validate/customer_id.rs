@@ -91,6 +91,17 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> 
         return Checked::from_parts(None, problems);
     }
 
+    // A line whose carrier uses no format does not use the ID at all: its
+    // shape must not stop the clinic's handout. Said once, as a warning.
+    let carrier = carrier.filter(|(c, _)| !c.trim().is_empty());
+    if let Some((c, label)) = carrier
+        && !formats.is_empty()
+        && !formats.iter().any(|f| f.used_on(c.trim()))
+    {
+        problems.push(unused_on(&id, label));
+        return Checked::from_parts(Some(id.clone()), problems);
+    }
+
     // Split into leading letters and the rest.
     let split = id
         .find(|c: char| !c.is_ascii_alphabetic())
@@ -130,15 +141,20 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> 
         return Checked::from_parts(None, problems);
     }
 
-    if let Some((carrier, label)) = carrier.filter(|(c, _)| !c.trim().is_empty())
+    if let Some((carrier, label)) = carrier
         && !matching.iter().any(|f| f.used_on(carrier.trim()))
     {
-        problems.push(Problem::warning(format!(
-            "お客さまID {id} が登録されていますが、回線事業者が「{label}」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内や回線の契約書類で確かめてください"
-        )));
+        problems.push(unused_on(&id, label));
     }
 
     Checked::from_parts(Some(id.clone()), problems)
+}
+
+/// The warning for an ID on a line that does not use it.
+fn unused_on(id: &str, carrier_label: &str) -> Problem {
+    Problem::warning(format!(
+        "お客さまID {id} が登録されていますが、回線事業者が「{carrier_label}」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内や回線の契約書類で確かめてください"
+    ))
 }
 
 /// The error for a value that matches no format's prefix or has non-digits
@@ -375,6 +391,32 @@ mod tests {
             m.contains("回線事業者が「その他の回線（NTT以外）」の回線") && !m.contains("other"),
             "{m}"
         );
+    }
+
+    /// Whatever an unused ID holds, it does not stop the handout of a
+    /// clinic whose line does not use IDs; on a line that may (a carrier
+    /// still being checked, listed with the formats), it is checked.
+    #[test]
+    fn a_malformed_id_matters_only_on_a_line_that_may_use_it() {
+        let mut f = formats();
+        for x in &mut f {
+            x.carriers.push("unknown".into());
+        }
+        for raw in ["12-3456", "CAF12345", "COP 1234", "お客さまID未確認"] {
+            let c = check(raw, &f, Some(("other", "その他の回線（NTT以外）")));
+            assert!(!c.has_errors(), "{raw}: {:?}", c.problems);
+            let warnings: Vec<_> = c
+                .problems
+                .iter()
+                .filter(|p| p.message.contains("お客さまIDを使いません"))
+                .collect();
+            assert_eq!(warnings.len(), 1, "{raw}: {:?}", c.problems);
+            let c = check(raw, &f, Some(("unknown", "不明（回線事業者に確認中）")));
+            assert!(c.has_errors(), "{raw} on a line being checked");
+        }
+        // A well-formed ID on a line still being checked: nothing to say.
+        let c = check("CAF1253000113", &f, Some(("unknown", "不明")));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
     }
 
     #[test]

@@ -23,7 +23,9 @@ use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Filter, Finish, Name, Rect as PdfRect, Ref, Str, TextStr};
 
 use super::PdfError;
-use super::content::{Encoder, FILL, FILL_STROKE, Glyph, Link, Paint, Palette, PathPoint, ROUND};
+use super::content::{
+    Encoder, FILL, FILL_STROKE, Glyph, Link, Paint, Palette, PathPoint, ROUND, round32,
+};
 use super::doc::{CalloutKind, Document};
 use super::embed::{Embedded, GlyphText, SharedWords};
 use super::file::{PdfFile, deflate};
@@ -42,7 +44,7 @@ fn page_h() -> f32 {
 /// Rounds a coordinate to 1/100 pt: invisible, and it keeps the content
 /// streams short (they are most of what gets deflated).
 fn r2(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
+    round32(v * 100.0) / 100.0
 }
 
 /// The point `(x, y_down)` of a page (`flip` = the page height) or of a
@@ -316,7 +318,7 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
     let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
     for w in glyphs.windows(2) {
         let gap = (w[1].x - w[0].x - w[0].adv) / unit;
-        *counts.entry((gap * 100.0).round() as i64).or_default() += 1;
+        *counts.entry(round32(gap * 100.0) as i64).or_default() += 1;
     }
     let spacing = counts
         .iter()
@@ -324,7 +326,7 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
         .max_by_key(|(k, n)| (**n, std::cmp::Reverse(k.abs())))
         .map_or(0.0, |(k, _)| {
             // As written: 1/100000 pt.
-            ((*k as f32 / 100.0 * unit) * 1e5).round() / 1e5
+            round32((*k as f32 / 100.0 * unit) * 1e5) / 1e5
         });
     let mut pen = 0.0f32;
     let items = glyphs
@@ -335,7 +337,7 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
             let kern = match glyphs.get(i + 1) {
                 Some(next) => {
                     let target = (next.x - first.x) / unit;
-                    let n = (pen - target).round();
+                    let n = round32(pen - target);
                     pen -= n;
                     n
                 }
@@ -740,9 +742,11 @@ pub(crate) fn write(
     let mut palette = Palette::default();
     // Per page, per marked-content id: the structure element.
     let mut page_mcids: Vec<Vec<u32>> = Vec::with_capacity(pages.len());
+    // One buffer for every page's content stream (about 14 KB a page).
+    let mut buffer: Vec<u8> = Vec::with_capacity(16 << 10);
     for (page_index, (page, &page_id)) in pages.iter().zip(&page_ids).enumerate() {
         let mut pen = Pen {
-            enc: Encoder::new(&mut palette, page.cmds.len() * 48 + 256),
+            enc: Encoder::reusing(&mut palette, std::mem::take(&mut buffer)),
             fonts,
             subsets: &subsets,
             images: &image_names,
@@ -764,6 +768,7 @@ pub(crate) fn write(
         pdf.stream(|c| {
             c.stream(contents, &data).filter(Filter::FlateDecode);
         });
+        buffer = enc.bytes;
         let annots: Vec<Ref> = enc.links.iter().map(|_| ids.next()).collect();
         for (link, &id) in enc.links.iter().zip(&annots) {
             link_annotation(&mut pdf, id, link);
