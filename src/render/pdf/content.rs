@@ -128,21 +128,11 @@ pub(crate) fn round(v: f64) -> f64 {
     }
 }
 
-/// [`round`] for `f32`.
+/// [`round`] for `f32`: exact through `f64` (every `f32` is an `f64`, and
+/// every whole `f32` below 2^24 comes back unchanged).
 #[inline]
 pub(crate) fn round32(v: f32) -> f32 {
-    if v.is_nan() || v.abs() >= 8.0e6 {
-        return v.round();
-    }
-    let t = (v as i32 as f32).copysign(v);
-    let d = v - t;
-    if d >= 0.5 {
-        t + 1.0
-    } else if d <= -0.5 {
-        t - 1.0
-    } else {
-        t
-    }
+    round(f64::from(v)) as f32
 }
 
 /// Writes `v` in fixed point with at most `decimals` decimals.
