@@ -399,6 +399,13 @@ FACTS = [
 ]
 
 # Derived facts that are wrong, one way each.
+# Facts a function may read (field paths and derived facts of the bundled content).
+FACT_NAMES = {
+    "terminals", "installation_date", "application_day", "start_month", "line.carrier", "prefecture",
+    "fee_schedule", "contact.department", "contact.person", "institution_code", "application_date",
+    "line.customer_id", "certificates", "m_count", "m_label", "m_today", "line.type",
+}
+
 BAD_FACTS = [
     {"name": "m_x", "label": "x"},
     {"name": "m_x", "label": "x", "today": True, "count": "terminals"},
@@ -611,8 +618,19 @@ def manual_seeds():
         m["dates"] = [{"fact": "installation_date", "label": "設置", "when": copy.deepcopy(cond)}]
         m["facts"] = [{"name": "m_t", "label": "t", "test": copy.deepcopy(cond)}]
         emit(m)
-    # Derived facts: all at once, then each wrong one alone, and a cycle.
-    for facts in [FACTS] + [[f] for f in BAD_FACTS] + [CYCLE, FACTS[:3] + FACTS[:1]]:
+    # Derived facts: all at once, then each wrong one alone, a cycle, a name
+    # twice; each function beside a second one (the message names both) and
+    # with every fact it reads replaced by a text field (the wrong type).
+    def retyped(node):
+        if isinstance(node, dict):
+            return {k: ("name" if k in ("fact", "date", "from", "to") else retyped(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return ["name" if isinstance(v, str) and v in FACT_NAMES else retyped(v) for v in node]
+        return "name" if isinstance(node, str) and node in FACT_NAMES else node
+
+    twice = [dict(f, **({"today": True} if "today" not in f else {"count": "terminals"})) for f in FACTS]
+    wrong = [{**{k: v for k, v in f.items() if k in ("name", "label")}, **retyped({k: v for k, v in f.items() if k not in ("name", "label", "unit", "when")})} for f in FACTS]
+    for facts in [FACTS] + [[f] for f in BAD_FACTS + twice + wrong] + [CYCLE, FACTS[:3] + FACTS[:1]]:
         m = manual_base()
         m["facts"] = facts
         step0(m)["body"] = " ".join("{{ %s }} {{ %s | unit }}" % (f["name"], f["name"]) for f in facts)
