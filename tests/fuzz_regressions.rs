@@ -96,6 +96,23 @@ fn texts_found_by_fuzzing() {
     }
 }
 
+/// Found by the clinic_table fuzzer (session 8, an out-of-memory: the input
+/// `clinic_table/sixteen-sheets-of-one-name`, 5.8 KB, took 2.1 GB and 11 s).
+/// Sheets are read by name, so a workbook naming fifteen sheets 名簿 read the
+/// first 名簿 fifteen times, and the thousands of rows, all duplicates, each
+/// got a message naming every other. Such a workbook is now refused, naming
+/// the sheet (Excel itself refuses two sheets of one name).
+#[test]
+fn a_workbook_with_two_sheets_of_one_name_is_refused() {
+    let text = "!名簿\n医療機関コード\t名称\n'1312345678\t東京クリニック\u{c}!名簿\n医療機関コード\t名称\n'1312345679\t横浜クリニック";
+    harness::clinic_table(&prefixed(3, text.as_bytes()));
+    let path = harness::scratch().join("list.xlsx");
+    let (loaded, diags) = tebiki::load::table::load_file(&path, &harness::content().fields);
+    let all: String = diags.0.iter().map(|d| d.render(false)).collect();
+    assert!(all.contains("two sheets named 名簿"), "{all}");
+    assert!(loaded.is_empty(), "{} clinics", loaded.len());
+}
+
 /// The clinic_table harness's built workbook (kind byte 3) is a real XLSX:
 /// the same list read from it and from CSV gives the same clinics and
 /// messages, and its cell types, positions and sheets arrive as written.

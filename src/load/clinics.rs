@@ -628,8 +628,14 @@ pub fn sanitize_key(s: &str) -> String {
     }
 }
 
+/// How many of the other clinics with the same key a message names (the
+/// rest are counted): a list of n rows with one code would otherwise make n
+/// messages of n places each.
+const OTHERS_NAMED: usize = 3;
+
 /// Two clinics must not write into the same folder: every clinic whose key
-/// (institution code) is also another's fails, each naming the other.
+/// (institution code) is also another's fails, each naming the others (the
+/// first [`OTHERS_NAMED`], then how many more).
 pub fn dedupe_keys(clinics: &mut [Clinic], diags: &mut Diagnostics) {
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, c) in clinics.iter().enumerate() {
@@ -640,14 +646,23 @@ pub fn dedupe_keys(clinics: &mut [Clinic], diags: &mut Diagnostics) {
         if idx.len() < 2 {
             continue;
         }
+        // The next suffix to try for this key (the ones below it are taken).
+        let mut k = 2;
         for (n, &i) in idx.iter().enumerate() {
             let others: Vec<String> = idx
                 .iter()
                 .filter(|&&j| j != i)
+                .take(OTHERS_NAMED)
                 .map(|&j| clinics[j].source.to_string())
                 .collect();
+            let more = idx.len() - 1 - others.len();
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             let msg = format!(
-                "医療機関コード (output folder `{key}`) is also used by {}; no guide is written for either",
+                "医療機関コード (output folder `{key}`) is also used by {}{more}; no guide is written for either",
                 others.join(", ")
             );
             diags.push(
@@ -658,7 +673,6 @@ pub fn dedupe_keys(clinics: &mut [Clinic], diags: &mut Diagnostics) {
             let c = &mut clinics[i];
             c.load_errors.push(msg);
             if n > 0 {
-                let mut k = 2;
                 while taken.contains(&format!("{key}-{k}")) {
                     k += 1;
                 }
@@ -692,4 +706,42 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the clinic_table fuzzer: a list of n rows with one code made
+    /// n messages naming n − 1 places each (a 5 KB workbook took 2 GB).
+    #[test]
+    fn many_clinics_with_one_code_get_short_messages_and_their_own_folders() {
+        let file = Arc::new(PathBuf::from("list.xlsx"));
+        let n = 3000;
+        let mut clinics: Vec<Clinic> = (0..n)
+            .map(|row| Clinic {
+                key: "1312345678".into(),
+                source: SourcePos::cell(file.clone(), "名簿", row + 2, 1),
+                values: BTreeMap::new(),
+                load_errors: Vec::new(),
+                keys: BTreeMap::new(),
+            })
+            .collect();
+        let mut diags = Diagnostics::default();
+        dedupe_keys(&mut clinics, &mut diags);
+        assert_eq!(diags.0.len(), n as usize);
+        for d in &diags.0 {
+            assert!(d.message.len() < 400, "{}", d.message);
+        }
+        let first = &diags.0[0].message;
+        assert!(
+            first.contains("row 3, column A") && first.contains("and 2996 more"),
+            "{first}"
+        );
+        let keys: std::collections::BTreeSet<&str> =
+            clinics.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys.len(), n as usize);
+        assert!(keys.contains("1312345678") && keys.contains("1312345678-3000"));
+        assert!(clinics.iter().all(|c| c.load_errors.len() == 1));
+    }
 }

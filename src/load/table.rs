@@ -540,7 +540,21 @@ fn read_xlsx(path: &Path, file: &Arc<PathBuf>, on_row: &mut OnRow) -> Result<(),
                 .with_help("save it as .xlsx (Excel 2007 or later) or export it as CSV")
         })?;
     let mut cells_read = 0usize;
-    for name in wb.sheet_names() {
+    let names = wb.sheet_names();
+    // Sheets are read by name: a second sheet of the same name would be the
+    // first one read again (Excel refuses such a workbook; other programs
+    // may write one).
+    let mut seen = std::collections::BTreeSet::new();
+    for name in &names {
+        if !seen.insert(name) {
+            return Err(Diagnostic::error(
+                whole.clone(),
+                format!("the workbook has two sheets named {name}"),
+            )
+            .with_help("rename one of them, or copy the list into a new workbook"));
+        }
+    }
+    for name in names {
         let sheet_err = |e: calamine::XlsxError| {
             Diagnostic::error(whole.clone(), format!("cannot read sheet {name}: {e}"))
         };
