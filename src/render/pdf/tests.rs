@@ -1227,3 +1227,45 @@ fn a_picture_is_a_sub_frame_placed_on_the_page() {
     // No marked content of its own inside the figure.
     assert!(!content[bdc + 3..emc].contains("BDC") && !content[bdc + 3..emc].contains("BMC"));
 }
+
+/// The layout cache keeps a paragraph of the document's own words and
+/// serves it again, but never one that met a character the fonts lack (its
+/// warning belongs to every document that shows it), nor one with a value.
+#[test]
+fn a_paragraph_with_a_missing_character_warns_in_every_document() {
+    let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
+    let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
+    let cached = Fonts::from_bytes(regular, bold)
+        .expect("fonts")
+        .with_layout_cache();
+    let set = |spans: &[Span]| {
+        let mut w = Warnings::default();
+        let lines = layout_spans(spans, &base(), 200.0, true, &cached, &mut w);
+        let plain = layout_spans(
+            spans,
+            &base(),
+            200.0,
+            true,
+            fonts(),
+            &mut Warnings::default(),
+        );
+        let text = |l: &[Line]| l.iter().map(text_of).collect::<Vec<_>>();
+        assert_eq!(text(&lines), text(&plain));
+        w.list
+    };
+    let words = [Span::normal("電子証明書の発行を申請します。")];
+    let missing = [Span::normal("絵文字😀は表示できません。")];
+    let value = [
+        Span::normal("医療機関コードは"),
+        Span::value("1234567", "clinic.code"),
+    ];
+    for round in 0..2 {
+        assert!(set(&words).is_empty());
+        let w = set(&missing);
+        assert_eq!(w.len(), 1, "round {round}: {w:?}");
+        assert!(w[0].contains("U+1F600"), "{w:?}");
+        assert!(set(&value).is_empty());
+    }
+    // Only the paragraph of words was kept, and served the second time.
+    assert_eq!(cached.layout_cache_counts(), Some((1, 1)));
+}
