@@ -30,10 +30,20 @@ clinic_yaml   the bundled clinic with its dates (設置予定日, 申請予定�
 clinic_table  the same dates as CSV rows and as built-workbook rows (text
               cells, and `=N` date-formatted serial cells around the calendar's
               ends)
+manual        small manuals (the steps and rows the bundled rules point at,
+              plus one construct each) that use every key of the content
+              format right and wrong: manual keys, titles and texts with
+              alternatives and files, every condition form and scalar, every
+              derived-fact function and its type errors, frames, screens of
+              each kind with align, rows of each control with callouts, help
+              and variants (applies, value_when), figures, notes, screenshots,
+              for_each with labels and repeat_in_full, {{ }} placeholders and
+              filters
 
 Seeds are named by content hash, so running it twice adds nothing.
 """
 
+import copy
 import csv
 import glob
 import hashlib
@@ -275,8 +285,479 @@ def flat_row(doc):
     return flat
 
 
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings as block scalars (`|`), as content authors write Markdown."""
+
+
+_Dumper.add_representer(
+    str,
+    lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style="|" if "\n" in s and not s.endswith(" \n") else None),
+)
+
+
+def manual_base():
+    """A small manual with the steps and rows the bundled rules point at
+    (online-shikaku/1-3: line_type, customer_id, v6_option, start_month;
+    2-2: terminal_name, category), so that a seed's messages are its own."""
+    return {
+        "id": "online-shikaku",
+        "title": "利用申請",
+        "parts": [
+            {
+                "id": "usage",
+                "number": "1",
+                "title": "利用申請",
+                "steps": [
+                    {
+                        "id": "1-3",
+                        "title": "入力する",
+                        "screen": {
+                            "kind": "form",
+                            "title": "申請",
+                            "rows": [
+                                {"id": "line_type", "label": "回線種別", "control": "radio", "field": "line.type"},
+                                {"id": "customer_id", "label": "お客さまID", "control": "text", "field": "line.customer_id"},
+                                {"id": "v6_option", "label": "v6", "control": "checkbox", "field": "line.v6_option"},
+                                {"id": "start_month", "label": "開始", "control": "year_month", "field": "start_month"},
+                            ],
+                        },
+                    }
+                ],
+            },
+            {
+                "id": "certificate",
+                "number": "2",
+                "title": "証明書",
+                "steps": [
+                    {
+                        "id": "2-2",
+                        "title": "端末",
+                        "screen": {
+                            "kind": "form",
+                            "title": "発行申請",
+                            "rows": [
+                                {"id": "terminal_name", "label": "端末名称", "control": "text", "field": "terminals"},
+                                {"id": "category", "label": "区分", "control": "radio", "field": "category"},
+                            ],
+                        },
+                    }
+                ],
+            },
+        ],
+    }
+
+
+# Conditions: every form the condition language has, with each kind of
+# scalar, facts compared with facts, and the wrong shapes.
+CONDITIONS = [
+    {"fact": "line.carrier", "eq": "ntt-east"},
+    {"fact": "line.type", "ne": 1},
+    {"fact": "certificates", "lt": 1.5},
+    {"fact": "certificates", "le": 2},
+    {"fact": "days_until_installation", "gt": -3},
+    {"fact": "installation_date", "ge": "{{ today }}"},
+    {"fact": "installation_date", "lt": "{{ no_such_fact }}"},
+    {"fact": "start_month_past", "eq": True},
+    {"fact": "line.carrier", "in": ["ntt-east", "ntt-west", 1, 2.5, False]},
+    {"fact": "line.carrier", "not_in": ["other", "unknown"]},
+    {"fact": "line.customer_id", "present": True},
+    {"fact": "line.customer_id", "present": False},
+    {"fact": "institution_code", "invalid": True},
+    {"fact": "institution_code", "invalid": False},
+    {"fact": "finding.line-type-ntt-must-be-1", "present": True},
+    {"fact": "finding.no-such-rule", "present": True},
+    {"fact": "each.number", "gt": 1},
+    {"fact": "no.such.fact", "eq": 1},
+    {"fact": "line.type"},
+    {"fact": "line.type", "eq": 1, "ne": 2, "present": True},
+    {"says": "何もない"},
+    {"all": [{"fact": "line.carrier", "eq": "other"}, {"any": [{"fact": "line.type", "present": True}, {"not": {"fact": "certificates", "lt": 1}}]}], "says": "NTT以外の回線"},
+    {"any": []},
+    {"not": {"all": []}, "says": "  "},
+]
+
+FACTS = [
+    {"name": "m_today", "label": "今日", "today": True},
+    {"name": "m_count", "label": "台数", "unit": "台", "count": "terminals"},
+    {"name": "m_distinct", "label": "異なる台数", "count_distinct": "terminals"},
+    {"name": "m_times", "label": "料金", "unit": "円", "times": {"fact": "m_count", "by": "certificate_fee_yen"}},
+    {"name": "m_times_n", "label": "料金", "times": {"fact": "certificates", "by": [2, "certificate_fee_yen", -1.5]}},
+    {"name": "m_plus", "label": "後", "date_plus": {"date": "installation_date", "months": 1, "days": ["notice_mail_days", 2], "business_days": "line_type_fix_business_days"}},
+    {"name": "m_minus", "label": "前", "date_minus": {"date": "application_day", "days": -1}},
+    {"name": "m_between", "label": "日数", "unit": "日", "days_between": {"from": "start_month", "to": "installation_date"}},
+    {"name": "m_month", "label": "月", "month_of": "installation_date"},
+    {"name": "m_month2", "label": "翌月", "month_of": {"date": "installation_date", "months": [1, "notice_mail_days"]}},
+    {"name": "m_test", "label": "か", "when": {"fact": "line.type", "present": True}, "test": {"fact": "line.type", "eq": 1}},
+    {"name": "m_label", "label": "名", "label_of": "line.carrier"},
+    {"name": "m_label_p", "label": "県", "label_of": "prefecture"},
+    {"name": "m_label_f", "label": "表", "label_of": "fee_schedule"},
+    {"name": "m_join", "label": "連絡", "join": {"facts": ["contact.department", "contact.person", "m_label"], "with": "・"}},
+    {"name": "m_concat", "label": "コード", "concat": ["prefecture", "fee_schedule", "institution_code"]},
+    {"name": "m_first", "label": "最初", "first": ["application_date", "m_today"]},
+    {"name": "m_kind", "label": "種類", "id_kind": "line.customer_id"},
+    {"name": "m_number", "label": "数字", "id_number": "line.customer_id"},
+]
+
+# Derived facts that are wrong, one way each.
+BAD_FACTS = [
+    {"name": "m_x", "label": "x"},
+    {"name": "m_x", "label": "x", "today": True, "count": "terminals"},
+    {"name": "certificates", "label": "x", "today": True},
+    {"name": "line.type", "label": "x", "today": True},
+    {"name": "m_x", "label": "x", "count": "start_month"},
+    {"name": "m_x", "label": "x", "count_distinct": "no_such"},
+    {"name": "m_x", "label": "x", "times": {"fact": "name", "by": "no_such_constant"}},
+    {"name": "m_x", "label": "x", "date_plus": {"date": "installation_date"}},
+    {"name": "m_x", "label": "x", "date_minus": {"date": "terminals", "months": "x"}},
+    {"name": "m_x", "label": "x", "days_between": {"from": "name", "to": "certificates"}},
+    {"name": "m_x", "label": "x", "month_of": "terminals"},
+    {"name": "m_x", "label": "x", "month_of": {"date": "start_month"}},
+    {"name": "m_x", "label": "x", "label_of": "name"},
+    {"name": "m_x", "label": "x", "join": {"facts": []}},
+    {"name": "m_x", "label": "x", "concat": []},
+    {"name": "m_x", "label": "x", "first": ["name", "certificates"]},
+    {"name": "m_x", "label": "x", "first": []},
+    {"name": "m_x", "label": "x", "id_kind": "name"},
+    {"name": "m_x", "label": "x", "id_number": "phone"},
+    {"name": "m_x", "label": "x", "test": {"fact": "m_y", "present": True}},
+    {"name": "m_x", "label": "x", "first": ["each.item"]},
+    {"name": "m_x", "label": "x", "first": ["finding.start-month-past"]},
+]
+CYCLE = [
+    {"name": "m_a", "label": "a", "first": ["m_b"]},
+    {"name": "m_b", "label": "b", "first": ["m_c", "today"]},
+    {"name": "m_c", "label": "c", "month_of": "m_a"},
+]
+
+FRAMES = [
+    {
+        "id": "portal",
+        "title_bar": "ポータル",
+        "header": ["小さい行", "大きい行"],
+        "color": "#1d4e89",
+        "text_color": "#ffffff",
+        "title_bar_color": "#3c4043",
+        "words": {"required": "必須", "select": "選択してください", "confirm": "再度入力"},
+    },
+    {"id": "tool", "header": ["設定"], "words": {"required": "Required"}},
+]
+BAD_FRAMES = [
+    {"id": "portal", "header": ["a", "b", "c"], "color": "1d4e89", "text_color": "#12345", "title_bar_color": "#gggggg"},
+    {"id": "portal"},
+    {"id": "none"},
+    {"id": "x", "words": {"unknown": "y"}},
+]
+
+MARKDOWN = (
+    "# 見出し\n\n**太字** と *斜体* と `code` と [リンク](https://example.jp/) と <https://example.jp/>。\n"
+    "{{ name }} 様、{{ certificates | unit }}、{{ certificate_fee | unit }}、{{ line.type }}。\n"
+    "改行で\nつながる行。\n\n- 項目1\n- 項目2\n  1. 入れ子\n\n1. 番号\n2. 番号\n\n> 引用\n\n---\n\n"
+    "| 表 | 値 |\n|---|---|\n| a | {{ email }} |\n\n```\nコード\n```\n\n<b>html</b> &amp; \\* ![画像](x.png)\n"
+)
+BAD_MARKDOWN = [
+    "{{ no_such }} と {{ name | unit }} と {{ certificates | units }} と {{ each.item }} と {{ }} と {{ certificates | }}",
+    "{{ finding.line-type-ntt-must-be-1 }} {{ finding.nope }} {{ today }} {{ m_count | unit }}",
+    "{{ name",
+    "}} {{{ name }}} {{ {{ name }} }}",
+]
+
+ROWS = [
+    {"id": "r_text", "label": "テキスト", "control": "text", "field": "name", "required": True, "highlight": True,
+     "help": MARKDOWN, "callout": {"marker": 1, "text": "{{ name }} を入力", "detail": "詳しく **{{ phone }}**"}},
+    {"id": "r_check", "label": "同意", "control": "checkbox", "text": "同意する", "fixed": "checked"},
+    {"id": "r_check_f", "label": "v6", "control": "checkbox", "field": "line.v6_option"},
+    {"id": "r_check_t", "label": "過去", "control": "checkbox", "field": "start_month_past"},
+    {"id": "r_radio", "label": "回線", "control": "radio", "field": "line.type",
+     "value_when": {"fact": "line.carrier", "ne": "unknown"}, "unsettled": "確認してから"},
+    {"id": "r_radio_o", "label": "種類", "control": "radio", "options": [{"value": "CAF", "label": "CAF"}, {"value": 1, "label": "1"}, {"value": True, "label": "真"}, {"value": 1.5, "label": "小数"}], "field": "line.customer_id_kind"},
+    {"id": "r_select", "label": "支払", "control": "select", "field": "fee_payment", "prefilled": True},
+    {"id": "r_select_o", "label": "選択", "control": "select", "options": [{"value": "a", "label": "A"}]},
+    {"id": "r_ym", "label": "開始", "control": "year_month", "field": "start_month", "if_empty": "空欄でよい"},
+    {"id": "r_secret", "label": "秘密の番号", "control": "secret", "digits": 4, "confirm": True},
+    {"id": "r_password", "label": "パスワード", "control": "secret"},
+    {"id": "r_display", "label": "表示", "control": "display", "field": "institution_code_10",
+     "applies": {"fact": "line.carrier", "in": ["ntt-east"]}, "not_applicable": "該当しません"},
+    {"id": "r_display_f", "label": "固定", "control": "display", "fixed": "変更"},
+    {"id": "r_link", "label": "リンク", "control": "link", "when": {"fact": "certificates", "ge": 1}},
+    {"id": "r_button", "label": "ボタン", "control": "button", "text": "押す"},
+    {"id": "r_button2", "label": "ボタン2", "control": "button"},
+    {"id": "r_each", "label": "端末", "control": "text", "field": "each.item"},
+    {"id": "r_list", "label": "端末一覧", "control": "text", "field": "terminals"},
+    {"id": "r_contact", "label": "担当", "control": "text", "field": "contact.full"},
+    {"id": "r_cases", "label": "場合", "control": "text", "field": "phone", "callout": {
+        "marker": 2,
+        "cases": [
+            {"when": {"fact": "line.carrier", "in": ["ntt-east", "ntt-west"], "says": "NTT"}, "text": "1を選択", "detail": "**必ず1**"},
+            {"when": {"all": [{"fact": "line.carrier", "eq": "other"}, {"fact": "line.type", "present": True}]}, "text": "「{{ line.type }}」を選択"},
+        ],
+        "otherwise": {"text": "確認", "detail": "回線事業者に確認"},
+    }, "help": {"cases": [{"when": {"fact": "line.carrier", "eq": "unknown"}, "text": "不明なら"}], "otherwise": "それ以外"}},
+]
+BAD_ROWS = [
+    {"id": "b1", "label": "x", "control": "slider"},
+    {"id": "b2", "label": "x", "control": "radio", "field": "terminals"},
+    {"id": "b3", "label": "x", "control": "select"},
+    {"id": "b4", "label": "x", "control": "checkbox", "field": "name"},
+    {"id": "b5", "label": "x", "control": "secret", "field": "name", "digits": 300},
+    {"id": "b6", "label": "x", "control": "text", "not_applicable": "n"},
+    {"id": "b7", "label": "x", "control": "text", "field": "name", "value_when": {"fact": "name", "present": True}},
+    {"id": "b8", "label": "x", "control": "text", "unsettled": "u"},
+    {"id": "b9", "label": "x", "control": "text", "fixed": "f", "value_when": {"fact": "name", "present": True}, "unsettled": "u"},
+    {"id": "b10", "label": "x", "control": "text", "callout": {"text": "a", "otherwise": {"text": "b"}}},
+    {"id": "b11", "label": "x", "control": "text", "callout": {"marker": 3}},
+    {"id": "b12", "label": "x", "control": "radio", "options": [{"value": 1, "label": "a", "checked": True}]},
+    {"id": "b13", "label": "x", "control": "text", "field": "no.such.field"},
+    {"id": "b14", "label": "x", "control": "text", "field": "each.number", "help": {"file": "no-such.md"}},
+    {"id": "b15", "label": "x", "control": "text", "callout": {"cases": [{"when": {"fact": "nope", "eq": 1}, "text": "t", "detail": {"cases": []}}]}},
+]
+
+NOTES = [
+    {"kind": "info", "body": "お知らせ"},
+    {"kind": "caution", "title": "注意", "body": MARKDOWN, "when": {"fact": "certificates", "gt": 1}},
+    {"kind": "tip", "body": {"cases": [{"when": {"fact": "certificates", "gt": 1}, "text": "{{ certificates }} 台"}], "otherwise": {"file": "summary.md"}}},
+    {"kind": "next", "body": {"file": "summary-no-terminal.md"}},
+]
+
+SCREENSHOTS = [
+    {"file": "shot.png", "alt": "画面", "annotations": [
+        {"rect": [50, 300, 700, 100]}, {"arrow": [10, 10, 120, 80]}, {"marker": [50, 300], "number": 1},
+        {"callout": [540, 400], "text": "ここ"}, {"redact": [332, 302, 416, 46]}, {"rect": [1, 2, 3, 4], "marker": [1, 2]}, {}]},
+    {"file": "summary.md", "alt": "Markdownの画像"},
+    {"file": "../../../../etc/passwd", "alt": "外"},
+    {"file": "/etc/passwd", "alt": "絶対"},
+    {"file": "", "alt": ""},
+]
+
+
+def manual_seeds():
+    """Small manuals that each use one part of the content format (every key
+    of a manual, part, step, screen, row, figure, note, date, fact, frame,
+    condition and alternative), right and wrong, so that the fuzzer starts
+    from every arm of the loader instead of finding each by mutation."""
+    out = []
+
+    def emit(m, flow=False):
+        out.append(yaml.dump(m, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=flow))
+
+    def step0(m):
+        return m["parts"][0]["steps"][0]
+
+    # Manual-level keys.
+    m = manual_base()
+    m.update({
+        "guide_title": "申請手順書", "version": "2.0", "order": 3, "summary": MARKDOWN,
+        "closing": {"file": "summary.md"}, "frame": "portal", "frames": FRAMES,
+        "checklist": [
+            {"id": "c1", "text": "**メールアドレス** {{ email }}"},
+            {"id": "c2", "when": {"fact": "line.carrier", "in": ["ntt-east", "ntt-west"], "says": "NTTの回線"},
+             "text": {"cases": [{"when": {"fact": "line.customer_id", "present": True}, "text": "ID {{ line.customer_id }}"}], "otherwise": "開通のご案内"}},
+        ],
+        "contacts": [
+            {"name": "コールセンター", "phone": "0800-0804583", "hours": "平日 8:00〜18:00", "note": "お問い合わせ **先**"},
+            {"name": "名前だけ"},
+        ],
+        "dates": [
+            {"fact": "today", "label": "作成日", "basis": "作成時点"},
+            {"fact": "notice_arrival_date", "label": "届く", "basis": "1週間", "deadline": "installation_date", "when": {"fact": "certificates", "ge": 1}},
+            {"fact": "line_fix_date", "label": "反映", "severity": "error", "deadline": "installation_date", "when": {"fact": "finding.line-type-ntt-must-be-1", "present": True}},
+            {"fact": "installation_date", "label": "設置", "not_before": "today", "severity": "warning"},
+            {"fact": "certificate_valid_until", "label": "有効", "severity": "info"},
+        ],
+        "facts": FACTS,
+    })
+    emit(m)
+    # Titles, summaries and closings with alternatives, right and wrong.
+    for title in (
+        {"cases": [{"when": {"fact": "certificates", "lt": 1, "says": "端末なし"}, "text": "利用申請"}], "otherwise": "利用申請と発行申請"},
+        {"cases": [{"when": {"fact": "certificates", "lt": 1}, "text": "利用申請"}]},
+        {"cases": [{"when": {"fact": "nope", "lt": 1}, "text": "x"}], "otherwise": "y"},
+        ["list", "title"],
+    ):
+        m = manual_base()
+        m["title"] = title
+        m["guide_title"] = copy.deepcopy(title)
+        emit(m)
+    for text in (
+        {"file": "summary.md"},
+        {"file": "no-such.md"},
+        {"file": "../../fields.yaml"},
+        {"file": "../../../../../../etc/hostname"},
+        {"cases": [{"when": {"fact": "certificates", "lt": 1, "says": "端末なし"}, "text": {"file": "summary-no-terminal.md"}}], "otherwise": {"file": "summary.md"}},
+        {"cases": [{"when": {"fact": "certificates", "lt": 1}, "text": {"cases": [{"when": {"fact": "x", "eq": 1}, "text": "入れ子"}]}}]},
+        {"otherwise": "だけ", "cases": []},
+        "",
+        None,
+        MARKDOWN,
+    ) + tuple(BAD_MARKDOWN):
+        m = manual_base()
+        m["summary"] = text
+        m["closing"] = copy.deepcopy(text)
+        m["parts"][0]["intro"] = copy.deepcopy(text)
+        m["parts"][0]["outro"] = copy.deepcopy(text)
+        step0(m)["body"] = copy.deepcopy(text)
+        m["contacts"] = [{"name": "窓口", "note": copy.deepcopy(text)}]
+        emit(m)
+    # Each condition, in a rule-less place of every kind.
+    for cond in CONDITIONS:
+        m = manual_base()
+        m["parts"][0]["when"] = cond
+        s = step0(m)
+        s["when"] = copy.deepcopy(cond)
+        s["notes"] = [{"kind": "info", "body": "注", "when": copy.deepcopy(cond)}]
+        s["screen"]["rows"][0]["when"] = copy.deepcopy(cond)
+        s["screen"]["rows"][1]["applies"] = copy.deepcopy(cond)
+        s["screen"]["rows"][1]["not_applicable"] = "該当なし"
+        m["checklist"] = [{"id": "c", "text": "持ち物", "when": copy.deepcopy(cond)}]
+        m["dates"] = [{"fact": "installation_date", "label": "設置", "when": copy.deepcopy(cond)}]
+        m["facts"] = [{"name": "m_t", "label": "t", "test": copy.deepcopy(cond)}]
+        emit(m)
+    # Derived facts: all at once, then each wrong one alone, and a cycle.
+    for facts in [FACTS] + [[f] for f in BAD_FACTS] + [CYCLE, FACTS[:3] + FACTS[:1]]:
+        m = manual_base()
+        m["facts"] = facts
+        step0(m)["body"] = " ".join("{{ %s }} {{ %s | unit }}" % (f["name"], f["name"]) for f in facts)
+        emit(m)
+    # Frames, right and wrong, and the screens that name them.
+    for frames, frame, screen_frame in (
+        (FRAMES, "portal", "tool"), (FRAMES, "portal", "none"), (FRAMES, "nope", "nope2"),
+        (BAD_FRAMES, "portal", None), ([], None, "portal"),
+    ):
+        m = manual_base()
+        m["frames"] = frames
+        if frame:
+            m["frame"] = frame
+        if screen_frame:
+            step0(m)["screen"]["frame"] = screen_frame
+        emit(m)
+    # Screens of every kind with every key, and as a figure.
+    for kind in ("form", "menu", "dialog", "message", "document", "login"):
+        for align in ({"lead": "left", "foot": "right"}, {"lead": "center"}, {"foot": "middle"}, {"other": "left"}):
+            m = manual_base()
+            s = step0(m)
+            sc = {
+                "kind": kind, "frame": "none", "title": "画面", "url": "https://example.jp/a?b=c&d",
+                "lead": "○○ 御中\n\n下記のとおり通知します。", "rows": copy.deepcopy(ROWS[:3]) if kind != "message" else [],
+                "buttons": [{"label": "確定", "primary": True}, {"label": "戻る"}],
+                "foot": "社会保険診療報酬支払基金\n令和8年", "alt": "画面の図", "align": align,
+            }
+            s["screen"]["kind"] = kind
+            s["figure"] = sc
+            emit(m)
+    # Rows: all the right ones on one screen, each wrong one alone.
+    m = manual_base()
+    m["frame"] = "portal"
+    m["frames"] = FRAMES
+    step0(m)["screen"]["rows"] += copy.deepcopy(ROWS)
+    step0(m)["figure"] = {"kind": "document", "title": "通知書", "rows": copy.deepcopy(ROWS)}
+    emit(m)
+    for row in ROWS + BAD_ROWS:
+        m = manual_base()
+        step0(m)["screen"]["rows"].append(copy.deepcopy(row))
+        emit(m)
+    # Notes, screenshots.
+    m = manual_base()
+    step0(m)["notes"] = NOTES + [{"kind": "warning", "body": "x"}, {"kind": "info"}]
+    emit(m)
+    for shot in SCREENSHOTS:
+        m = manual_base()
+        step0(m)["screenshot"] = shot
+        emit(m)
+    # Repetition: for_each on parts and steps, with labels and repeat_in_full.
+    for fe in (
+        "terminals",
+        {"list": "terminals", "label": "{{ each.number }}台目（{{ each.item }}）／{{ each.count }}"},
+        {"list": "terminals", "label": "x", "repeat_in_full": []},
+        {"list": "terminals", "repeat_in_full": ["2-2", "no-such-step"]},
+        {"list": "name"},
+        "no_such_list",
+        {"label": "リストなし"},
+    ):
+        m = manual_base()
+        part = m["parts"][1]
+        part["for_each"] = fe
+        part["steps"].insert(0, {"id": "2-1", "title": "最初", "when": {"fact": "each.number", "eq": 1}, "body": "{{ each.item }} は {{ each.number }} / {{ each.count }}"})
+        part["steps"].append({"id": "2-1-next", "number": "2-1", "title": "次", "when": {"fact": "each.number", "gt": 1}, "for_each": copy.deepcopy(fe)})
+        emit(m)
+    # each.* outside a repetition, step ids used twice, numbers.
+    m = manual_base()
+    step0(m)["body"] = "{{ each.item }}"
+    step0(m)["number"] = "1-3a"
+    m["parts"][1]["steps"].append(copy.deepcopy(step0(m)))
+    emit(m)
+    # Other manual ids (the rules then name steps of a manual that is gone),
+    # and the bare minimum.
+    for mid in ("card-reader", "", "online-shikaku/../x"):
+        m = manual_base()
+        m["id"] = mid
+        emit(m)
+    emit(manual_base(), flow=True)
+    # Every key of a manual that uses them all, once with a value of the
+    # wrong shape (a mapping, a list, a number where text goes) and once
+    # beside an unknown key: the arms of each struct's reader that say what
+    # is wrong, each field's own. One seed per key (list items alike).
+    full = manual_base()
+    full.update({
+        "guide_title": "手順書", "version": "1", "order": 1, "summary": "要約", "closing": "おわり",
+        "frame": "portal", "frames": FRAMES, "facts": FACTS,
+        "checklist": [{"id": "c", "text": "持ち物", "when": CONDITIONS[0]}],
+        "contacts": [{"name": "窓口", "phone": "0120", "hours": "平日", "note": "注"}],
+        "dates": [{"fact": "installation_date", "label": "設置", "basis": "b", "when": CONDITIONS[0],
+                   "severity": "error", "deadline": "today", "not_before": "today"}],
+    })
+    part = full["parts"][1]
+    part.update({"intro": "前", "outro": "後", "when": CONDITIONS[21],
+                 "for_each": {"list": "terminals", "label": "{{ each.number }}台目", "repeat_in_full": ["2-2"]}})
+    s = part["steps"][0]
+    s.update({"number": "2-2", "when": CONDITIONS[2], "body": "本文", "notes": NOTES[:2], "screenshot": SCREENSHOTS[0],
+              "figure": {"kind": "document", "frame": "none", "title": "紙", "url": "u", "lead": "l", "foot": "f",
+                         "alt": "a", "align": {"lead": "center", "foot": "right"}, "buttons": [{"label": "b", "primary": True}],
+                         "rows": [ROWS[0], ROWS[5], ROWS[9], ROWS[11], ROWS[19]]}})
+    seen = set()
+
+    def shapes(node, path):
+        if isinstance(node, dict):
+            for k in list(node):
+                sig = (tuple(p for p in path if isinstance(p, str)), k)
+                if sig not in seen:
+                    seen.add(sig)
+                    for wrong in ({"x": 1}, [1, "a"], 12345, None, "文字"):
+                        if wrong == node[k] or type(wrong) is type(node[k]) and not isinstance(wrong, (dict, list)):
+                            continue
+                        m = copy.deepcopy(full)
+                        at = m
+                        for p in path:
+                            at = at[p]
+                        at[k] = wrong
+                        emit(m)
+                    m = copy.deepcopy(full)
+                    at = m
+                    for p in path:
+                        at = at[p]
+                    at["zz_" + str(k)] = 1
+                    emit(m)
+                shapes(node[k], path + [k])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                shapes(v, path + [i])
+
+    shapes(full, [])
+    for sev in ("warning", "info", "fatal", 1, ["error"]):
+        m = copy.deepcopy(full)
+        m["dates"][0]["severity"] = sev
+        emit(m)
+    emit({"id": "online-shikaku", "title": "最小"})
+    emit({"id": "online-shikaku"})
+    emit({"title": "idなし", "parts": []})
+    emit({"id": "online-shikaku", "title": "t", "unknown_key": 1})
+    emit({"id": "online-shikaku", "title": "t", "parts": [{"id": "p", "number": 1, "title": "t", "steps": [{"id": 13, "title": "t", "unknown": True}]}]})
+    emit({"id": "online-shikaku", "title": "t", "order": "first", "version": 2})
+    return out
+
+
 def crafted():
     """The crafted seeds (module docstring): (target, bytes) pairs."""
+    for m in manual_seeds():
+        yield "manual", m
     for doc in casefold_markdown():
         yield "markdown", doc
     base_path = os.path.join(ROOT, "content", "clinics", "hokkaido-clinic.yaml")

@@ -245,6 +245,16 @@ impl OutDir {
     /// Creates (if needed) and locks `root`. Fails with a clear message when
     /// another build holds the lock or `root` is not a folder.
     pub fn open(root: &Path) -> Result<OutDir> {
+        // A file in the way: say so, not 「File exists」 from create_dir_all.
+        if root.exists() && !root.is_dir() {
+            return Err(Error::io(
+                "output is not a folder",
+                root,
+                std::io::Error::other(
+                    "a file of that name is in the way; pass --out with a folder (it is created when missing)",
+                ),
+            ));
+        }
         std::fs::create_dir_all(root).map_err(|e| Error::io("cannot create folder", root, e))?;
         if !root.is_dir() {
             return Err(Error::io(

@@ -540,3 +540,18 @@ fn unreadable_clinic_data_is_reported_once_with_what_happened() {
     assert!(text.contains("error: no clinic could be read"), "{text}");
     assert!(!text.contains("0 clinic(s) failed"), "{text}");
 }
+
+#[test]
+fn an_out_path_that_is_a_file_is_refused_in_plain_words_and_kept() {
+    // It said 「cannot create folder …: File exists (os error 17)」.
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("report.pdf");
+    std::fs::write(&out, b"not a folder").unwrap();
+    let o = build_content(&content, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(err.contains("output is not a folder"), "{err}");
+    assert!(err.contains("pass --out with a folder"), "{err}");
+    assert!(!err.contains("File exists"), "{err}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"not a folder");
+}

@@ -91,6 +91,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "start_month: 2027-01\napplication_date: 2026-11-01",
     ),
     (
+        "change-certificates-applied",
+        "start_month: 2027-01",
+        "application_kind: change\nstart_month: 2027-01",
+    ),
+    (
         "no-terminal",
         "terminals: [オンライン資格確認パソコン]\n",
         "",
@@ -499,4 +504,42 @@ fn a_past_application_date_is_not_used_for_the_schedule() {
         .expect("notice date");
     assert_eq!(notice.iso, "2026-12-01");
     assert!(g.findings.iter().any(|f| f.rule == "application-date-past"));
+}
+
+/// A 変更 application: the certificates may have been applied for with the
+/// first application. The handout says to check that on the my page (step
+/// 1-2, where the link is) before applying again, and the fee notice asks
+/// only for the terminals not applied for yet.
+#[test]
+fn a_change_application_checks_the_certificates_already_applied_for() {
+    let message = |yaml_text: &str, rule: &str| {
+        guide_of(yaml_text)
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .map(|f| (f.message.plain_text(), f.step_number.clone()))
+    };
+    let change = BASE.replacen(
+        "start_month: 2027-01",
+        "application_kind: change\nstart_month: 2027-01",
+        1,
+    );
+    let (check, step) = message(&change, "change-certificates-applied").expect("fires");
+    assert_eq!(step.as_deref(), Some("1-2"));
+    assert!(check.contains("電子証明書申請状況照会"), "{check}");
+    let (fee, _) = message(&change, "certificate-fee").expect("fee notice");
+    assert!(fee.contains("まだ申請していないときだけ"), "{fee}");
+    assert!(!fee.contains("の申請が必要です"), "{fee}");
+    let two = change.replacen(
+        "terminals: [オンライン資格確認パソコン]",
+        "terminals: [オンライン資格確認パソコン, 受付パソコン]",
+        1,
+    );
+    let (fee, _) = message(&two, "certificate-fee").expect("fee notice");
+    assert!(fee.contains("まだ申請していない端末の分だけ"), "{fee}");
+    assert!(fee.contains("3,000円"), "{fee}");
+    // A first application is asked for every certificate, as before.
+    let (fee, _) = message(BASE, "certificate-fee").expect("fee notice");
+    assert!(fee.contains("の申請が必要です"), "{fee}");
+    assert!(message(BASE, "change-certificates-applied").is_none());
 }

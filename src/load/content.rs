@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Markdown text, inline or in a file beside the YAML (`{ file: steps/1-1.md }`).
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(untagged)]
 pub(crate) enum Md {
     /// Inline Markdown.
@@ -71,7 +71,7 @@ pub(crate) struct RawLineCase {
 }
 
 /// One alternative of a Markdown text.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMdCase {
     when: RawCond,
@@ -230,13 +230,13 @@ struct RawManual {
     facts: Vec<super::derived::RawDerived>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFrameFile {
     frames: Vec<RawFrame>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFrame {
     id: Spanned<String>,
@@ -429,7 +429,7 @@ struct RawRow {
     unsettled: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChoice {
     value: Scalar,
@@ -504,7 +504,7 @@ impl Scalar {
 
 /// `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }`, or `{ fact: x, <op>: v }`,
 /// each with an optional `says:` (the condition in words, for the help site).
-#[derive(Deserialize, Debug, Default)]
+#[derive(Deserialize, Debug, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCond {
     #[serde(default)]
@@ -669,13 +669,13 @@ impl Ctx<'_> {
 
 // ---------------------------------------------------------------- rules
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRuleFile {
     rules: Vec<RawRule>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
     id: Spanned<String>,
@@ -696,7 +696,7 @@ struct RawRule {
 
 // ---------------------------------------------------------------- fields
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFieldFile {
     #[serde(default)]
@@ -704,7 +704,7 @@ struct RawFieldFile {
     fields: Vec<RawField>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawField {
     path: Spanned<String>,
@@ -722,7 +722,7 @@ struct RawField {
     help: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawIdFormat {
     prefix: String,
@@ -731,7 +731,7 @@ struct RawIdFormat {
     carriers: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConstants {
     constants: BTreeMap<String, f64>,
@@ -745,13 +745,56 @@ const NO_FRAME: &str = "none";
 /// Layout: `fields.yaml`, `constants.yaml`, `rules/**/*.yaml`,
 /// `manuals/**/manual.yaml` (Markdown files may sit beside them).
 pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
+    load_content_reusing(dir, &mut ParseCache::default())
+}
+
+/// The parsed YAML of the content files other than manuals (fields,
+/// constants, frames, facts, rules), kept with the text each was parsed
+/// from. [`load_content_reusing`] still reads every file and checks and
+/// converts everything; it only skips parsing a file whose text is the one
+/// kept. Manuals are always parsed (their texts are not kept). The fuzz
+/// target `manual`, which loads the content once per input with a different
+/// manual, uses it so that most of its time goes to the manual.
+#[derive(Default)]
+pub struct ParseCache {
+    /// (file, the type it was parsed as) → (its text, the parsed value).
+    files: BTreeMap<(PathBuf, &'static str), (String, KeptParse)>,
+}
+
+/// A parsed file's value, of the type named in its [`ParseCache`] key.
+type KeptParse = Box<dyn std::any::Any + Send>;
+
+impl ParseCache {
+    /// `text` of `file` parsed as `T`, or a clone of the value kept for the
+    /// same file and text. Failed parses are not kept.
+    fn parse<T>(&mut self, text: String, file: &Arc<PathBuf>) -> Result<T, Diagnostic>
+    where
+        T: serde::de::DeserializeOwned + Clone + Send + 'static,
+    {
+        let key = (file.to_path_buf(), std::any::type_name::<T>());
+        if let Some((kept, value)) = self.files.get(&key)
+            && *kept == text
+            && let Some(value) = value.downcast_ref::<T>()
+        {
+            return Ok(value.clone());
+        }
+        let value = yaml::from_str::<T>(&text, file)?;
+        self.files.insert(key, (text, Box::new(value.clone())));
+        Ok(value)
+    }
+}
+
+/// [`load_content`], taking the parsed fields, constants, frames, facts and
+/// rules from `cache` where their files are unchanged (and keeping them
+/// there). Same result and messages as [`load_content`].
+pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
     let mut content = Content::default();
 
     // fields.yaml first: rules and rows refer to it.
     let fields_path = dir.join("fields.yaml");
     if let Some((text, file)) = read(&fields_path, &mut diags) {
-        match yaml::from_str::<RawFieldFile>(&text, &file) {
+        match cache.parse::<RawFieldFile>(text, &file) {
             Ok(raw) => content.fields = convert_fields(raw, &file, &mut diags),
             Err(d) => diags.push(d),
         }
@@ -760,7 +803,7 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
     if constants_path.exists()
         && let Some((text, file)) = read(&constants_path, &mut diags)
     {
-        match yaml::from_str::<RawConstants>(&text, &file) {
+        match cache.parse::<RawConstants>(text, &file) {
             Ok(raw) => content.constants = raw.constants,
             Err(d) => diags.push(d),
         }
@@ -771,7 +814,7 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
     if frames_path.exists()
         && let Some((text, file)) = read(&frames_path, &mut diags)
     {
-        match yaml::from_str::<RawFrameFile>(&text, &file) {
+        match cache.parse::<RawFrameFile>(text, &file) {
             Ok(raw) => {
                 let mut ctx = Ctx {
                     file: file.clone(),
@@ -802,7 +845,7 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
     if facts_path.exists()
         && let Some((text, file)) = read(&facts_path, &mut diags)
     {
-        match yaml::from_str::<super::derived::RawFactsFile>(&text, &file) {
+        match cache.parse::<super::derived::RawFactsFile>(text, &file) {
             Ok(raw) => declared.extend(raw.facts.into_iter().map(|f| (f, file.clone()))),
             Err(d) => diags.push(d),
         }
@@ -830,7 +873,7 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
         let Some((text, file)) = read(&path, &mut diags) else {
             continue;
         };
-        match yaml::from_str::<RawRuleFile>(&text, &file) {
+        match cache.parse::<RawRuleFile>(text, &file) {
             Ok(raw) => {
                 let mut ctx = Ctx {
                     file: file.clone(),
@@ -1641,5 +1684,59 @@ fn cross_check(content: &Content, diags: &mut Diagnostics) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read dir").flatten() {
+            let dest = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy_dir(&e.path(), &dest);
+            } else {
+                std::fs::copy(e.path(), dest).expect("copy");
+            }
+        }
+    }
+
+    fn shown(loaded: &(Content, Diagnostics)) -> String {
+        format!("{:?}\n{:?}", loaded.0, loaded.1)
+    }
+
+    #[test]
+    fn kept_parses_give_the_same_content_and_a_changed_file_is_parsed_again() {
+        let d = tempfile::tempdir().expect("temp dir");
+        let dir = d.path().join("content");
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), &dir);
+        let mut cache = ParseCache::default();
+        let fresh = shown(&load_content(&dir));
+        assert_eq!(shown(&load_content_reusing(&dir, &mut cache)), fresh);
+        // Fields, constants, facts and the rule file are kept; the manual is not.
+        assert_eq!(cache.files.len(), 4);
+        assert_eq!(shown(&load_content_reusing(&dir, &mut cache)), fresh);
+
+        // A rule file edited between loads is read as it is now.
+        let rules = dir.join("rules/usage-application.yaml");
+        let text = std::fs::read_to_string(&rules).expect("rules");
+        let edited = text.replacen(
+            "電気通信回線種別は必ず「1」を選んでください",
+            "回線種別は1です",
+            1,
+        );
+        assert_ne!(edited, text);
+        std::fs::write(&rules, &edited).expect("write");
+        let again = load_content_reusing(&dir, &mut cache);
+        assert_eq!(shown(&again), shown(&load_content(&dir)));
+        assert!(again.0.rules.iter().any(|r| r.title == "回線種別は1です"));
+
+        // A file that no longer parses gives the same error as a fresh load.
+        std::fs::write(&rules, "rules: [\n").expect("write");
+        let broken = load_content_reusing(&dir, &mut cache);
+        assert!(broken.1.has_errors());
+        assert_eq!(shown(&broken), shown(&load_content(&dir)));
     }
 }

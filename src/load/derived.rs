@@ -22,14 +22,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// `content/facts.yaml`.
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFactsFile {
     pub facts: Vec<RawDerived>,
 }
 
 /// One declaration: name, label, unit, `when`, and exactly one function key.
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDerived {
     name: Spanned<String>,
@@ -70,14 +70,14 @@ pub(crate) struct RawDerived {
     id_number: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTimes {
     fact: Spanned<String>,
     by: Spanned<RawAmount>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawShift {
     date: Spanned<String>,
@@ -89,14 +89,14 @@ struct RawShift {
     business_days: Option<Spanned<RawAmount>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBetween {
     from: Spanned<String>,
     to: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(untagged)]
 enum RawMonthOf {
     Fact(Spanned<String>),
@@ -107,7 +107,7 @@ enum RawMonthOf {
     },
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawJoin {
     facts: Vec<Spanned<String>>,
@@ -116,14 +116,14 @@ struct RawJoin {
 }
 
 /// A number: a constant's name, a literal, or a list of them (summed).
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(untagged)]
 enum RawAmount {
     One(RawTerm),
     Many(Vec<RawTerm>),
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(untagged)]
 enum RawTerm {
     Number(f64),

@@ -12,4 +12,4 @@ pub mod screenshot;
 pub mod table;
 pub mod yaml;
 
-pub use content::load_content;
+pub use content::{ParseCache, load_content, load_content_reusing};
