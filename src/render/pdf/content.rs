@@ -18,7 +18,8 @@
 //!   until something that cannot live inside a text object comes);
 //! * text positioned with `Td` relative to the previous line where the text
 //!   matrix allows it, and only when something is shown;
-//! * glyph runs as one hex string (`<00120034>Tj`), kerning only where needed;
+//! * glyph runs as one literal string of two-byte glyph ids (`(\0\x12\0\x34)Tj`,
+//!   escaped where PDF asks), kerning only where needed;
 //! * zero-length lines and the redundant last edge of closed paths dropped,
 //!   closing folded into the painting operator (`f`, `s`, `b`);
 //! * consecutive stroked lines in the same state as one path with one `S`;
@@ -35,7 +36,7 @@
 //! top of it anyway, and what it would replace — writing an operand and an
 //! operator name — is a few lines here; its numbers are `f32` in shortest
 //! round-trip form (`0.5`, `841.89`), ours fixed point with a leading `0`
-//! dropped, and glyph runs would be literal strings with escapes.
+//! dropped.
 
 use super::style::Rgb;
 
@@ -849,19 +850,26 @@ impl Encoder<'_> {
             self.position();
             self.moved = false;
         }
-        let hex = |out: &mut Vec<u8>, gs: &[Glyph]| {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push(b'<');
+        // Each glyph id as its two bytes in a literal string: half the
+        // bytes of a hex string to encode and compress, and a little
+        // smaller compressed. Only the delimiters, the escape and a carriage
+        // return (which a reader would take for an end of line) are escaped.
+        let string = |out: &mut Vec<u8>, gs: &[Glyph]| {
+            out.push(b'(');
             for g in gs {
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[usize::from((g.gid >> shift) & 0xF)]);
+                for b in g.gid.to_be_bytes() {
+                    match b {
+                        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        _ => out.push(b),
+                    }
                 }
             }
-            out.push(b'>');
+            out.push(b')');
         };
         if kerns.is_empty() {
             self.sep();
-            hex(&mut self.out, glyphs);
+            string(&mut self.out, glyphs);
             self.operator("Tj");
             return;
         }
@@ -870,13 +878,13 @@ impl Encoder<'_> {
         let mut from = 0;
         for (at, k) in kerns {
             if at > from {
-                hex(&mut self.out, &glyphs[from..at]);
+                string(&mut self.out, &glyphs[from..at]);
                 from = at;
             }
             self.fx(k, 1);
         }
         if from < glyphs.len() {
-            hex(&mut self.out, &glyphs[from..]);
+            string(&mut self.out, &glyphs[from..]);
         }
         self.out.push(b']');
         self.operator("TJ");
@@ -1067,7 +1075,7 @@ mod tests {
         });
         assert_eq!(
             s,
-            "/P cs\n0 sc\nBT\n/R 10 Tf\n50 700 Td\n<00010002>Tj\n0 -13.5 Td\n[<0003>-2<0004>]TJ\nET\n"
+            "/P cs\n0 sc\nBT\n/R 10 Tf\n50 700 Td\n(\0\x01\0\x02)Tj\n0 -13.5 Td\n[(\0\x03)-2(\0\x04)]TJ\nET\n"
         );
     }
 
@@ -1183,7 +1191,7 @@ mod tests {
         });
         assert_eq!(
             s,
-            "BT\n/P<</MCID 0>>BDC\n/R 10 Tf\n10 20 Td\n<0001>Tj\nEMC\nET\n/Artifact BMC\n0 0 1 1 re\nf\nEMC\n"
+            "BT\n/P<</MCID 0>>BDC\n/R 10 Tf\n10 20 Td\n(\0\x01)Tj\nEMC\nET\n/Artifact BMC\n0 0 1 1 re\nf\nEMC\n"
         );
     }
 
@@ -1199,7 +1207,37 @@ mod tests {
         });
         assert_eq!(
             s,
-            "BT\n1 0 0 -1 10 20 Tm\n<0005>Tj\n5 -10 Td\n<0006>Tj\nET\n"
+            "BT\n1 0 0 -1 10 20 Tm\n(\0\x05)Tj\n5 -10 Td\n(\0\x06)Tj\nET\n"
         );
+    }
+
+    /// Glyph ids whose bytes are a string delimiter, the escape or a
+    /// carriage return are escaped, and a PDF reader gets every id back.
+    #[test]
+    fn glyph_strings_escape_what_a_reader_would_misread() {
+        let gids = [0x2829u16, 0x5C0D, 0x0A0D, 0x0D0A, 0x4142, 0x0000, 0xFFFF];
+        let glyphs: Vec<Glyph> = gids.iter().map(|&gid| Glyph { gid, kern: 0.0 }).collect();
+        let mut palette = Palette::default();
+        let mut e = Encoder::new(&mut palette, 0);
+        e.begin_text();
+        e.show(&glyphs);
+        e.end_text();
+        let bytes = e.finish().bytes;
+        let at = bytes.iter().position(|&b| b == b'(').expect("a string");
+        assert_eq!(
+            &bytes[at..at + 22],
+            b"(\\(\\)\\\\\\r\n\\r\\r\nAB\0\0\xFF\xFF)",
+        );
+        // Read back as a reader does (lopdf's content parser).
+        let ops = lopdf::content::Content::decode(&bytes)
+            .expect("parses")
+            .operations;
+        let tj = ops.iter().find(|o| o.operator == "Tj").expect("Tj");
+        let read = tj.operands[0].as_str().expect("a string");
+        let back: Vec<u16> = read
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        assert_eq!(back, gids);
     }
 }

@@ -662,6 +662,9 @@ fn justify_line(line: &mut Line, width: f32) {
     line.width += shift;
 }
 
+/// The lines of a paragraph, shared with the layout cache.
+pub(crate) type Lines = std::sync::Arc<Vec<Line>>;
+
 /// Convenience: prepare and break in one go. A paragraph of the
 /// document's own words (no value, no span from data) is kept in the
 /// fonts' [`LayoutCache`] and set once per build.
@@ -672,7 +675,7 @@ pub(crate) fn layout_spans(
     justify: bool,
     fonts: &Fonts,
     warnings: &mut Warnings,
-) -> Vec<Line> {
+) -> Lines {
     let cache = fonts.layouts.as_ref().filter(|_| {
         !spans
             .iter()
@@ -684,7 +687,7 @@ pub(crate) fn layout_spans(
     }
     let met = warnings.missing_met;
     let p = prepare(spans, base, fonts, warnings);
-    let lines = break_lines(&p, width, justify, fonts);
+    let lines = Lines::new(break_lines(&p, width, justify, fonts));
     if let Some((c, k)) = key
         && warnings.missing_met == met
     {
@@ -706,7 +709,7 @@ struct LayoutKey {
 impl LayoutKey {
     fn hash(spans: &[Span], base: &BaseStyle, width: f32, justify: bool) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = KeyHasher(0);
         spans.hash(&mut h);
         base.size.to_bits().hash(&mut h);
         base.weight.hash(&mut h);
@@ -725,6 +728,35 @@ impl LayoutKey {
     }
 }
 
+/// A fast hash of a layout key (the key itself is compared on a match,
+/// so a collision costs a comparison, never a wrong paragraph).
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Paragraphs of the documents' own words, set once per build (a build's
 /// fonts are shared by its documents): the lines of the same spans at the
 /// same style and width are the same in every document. Nothing from data
@@ -738,7 +770,7 @@ pub(crate) struct LayoutCache {
 #[derive(Default)]
 struct LayoutKept {
     /// By the hash of their key.
-    map: std::collections::HashMap<u64, Vec<(LayoutKey, Vec<Line>)>>,
+    map: std::collections::HashMap<u64, Vec<(LayoutKey, Lines)>>,
     /// Placed glyphs kept, to bound the memory.
     glyphs: usize,
     /// Paragraphs kept, and how often one was served.
@@ -764,7 +796,7 @@ impl LayoutCache {
         base: &BaseStyle,
         width: f32,
         justify: bool,
-    ) -> Option<Vec<Line>> {
+    ) -> Option<Lines> {
         let mut kept = self.lock();
         let lines = kept
             .map
@@ -790,7 +822,7 @@ impl LayoutCache {
         base: &BaseStyle,
         width: f32,
         justify: bool,
-        lines: &[Line],
+        lines: &Lines,
     ) {
         let n: usize = lines.iter().map(|l| l.items.len()).sum();
         let mut kept = self.lock();
@@ -810,7 +842,7 @@ impl LayoutCache {
                 width: width.to_bits(),
                 justify,
             },
-            lines.to_vec(),
+            lines.clone(),
         ));
         kept.glyphs += n;
         kept.kept += 1;

@@ -22,7 +22,7 @@ fn base() -> BaseStyle {
 
 fn lines_of(spans: &[Span], width_em: f32) -> Vec<Line> {
     let mut w = Warnings::default();
-    layout_spans(spans, &base(), width_em * 10.0, true, fonts(), &mut w)
+    layout_spans(spans, &base(), width_em * 10.0, true, fonts(), &mut w).to_vec()
 }
 
 fn text_of(line: &Line) -> String {
@@ -1268,4 +1268,33 @@ fn a_paragraph_with_a_missing_character_warns_in_every_document() {
     }
     // Only the paragraph of words was kept, and served the second time.
     assert_eq!(cached.layout_cache_counts(), Some((1, 1)));
+}
+
+/// What a thread keeps between documents (the glyph tables, the room for
+/// compressed streams) leaves nothing of one document in the next: a
+/// document rendered after another with other words and values is byte
+/// for byte the one rendered first on a fresh thread.
+#[test]
+fn a_document_is_the_same_after_any_other_on_the_same_thread() {
+    let bytes = |doc: &Document| match render(doc, fonts()) {
+        Ok(o) => o.bytes,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    let alone = std::thread::spawn(move || bytes(&sample_doc()))
+        .join()
+        .expect("thread");
+    let after = std::thread::spawn(move || {
+        let mut other = sample_doc();
+        other.blocks.push(Block::Paragraph(vec![
+            Span::value("鴨川みなみ診療所 Ω", "clinic.name"),
+            Span::normal("別の言葉で書いた段落、記号「※」も。"),
+            Span::bold("太字の見出し語"),
+        ]));
+        let first = bytes(&other);
+        (first, bytes(&sample_doc()))
+    })
+    .join()
+    .expect("thread");
+    assert_ne!(after.0, alone);
+    assert!(after.1 == alone, "the second document differs");
 }

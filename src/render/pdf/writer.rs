@@ -887,21 +887,37 @@ struct FaceUsage {
     words: Vec<bool>,
     /// The glyph ids given a character, in the order first shown.
     shown: Vec<u16>,
+    /// Glyph ids marked as words but given no character (yet).
+    blank: Vec<u16>,
 }
 
 /// The glyphs shown in each face, and those of the fallback font (by
 /// stand-in id, see `Fallback`).
 struct Usage([FaceUsage; 2], GlyphText);
 
+thread_local! {
+    /// Tables of a face's glyphs left by the last document on this thread,
+    /// all zero again: a new table (one entry per glyph of the face, about
+    /// 90 KB a document) would be allocated and zeroed per document.
+    static SPARE_USAGE: std::cell::RefCell<Vec<FaceUsage>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Usage {
     fn new(fonts: &Fonts) -> Usage {
         let face = |w| {
             let n = usize::from(fonts.face(w).data.num_glyphs());
-            FaceUsage {
+            let spare = SPARE_USAGE.with(|s| {
+                let mut s = s.borrow_mut();
+                let at = s.iter().position(|f| f.chars.len() == n)?;
+                Some(s.swap_remove(at))
+            });
+            spare.unwrap_or_else(|| FaceUsage {
                 chars: vec![0; n],
                 words: vec![false; n],
                 shown: Vec::with_capacity(512),
-            }
+                blank: Vec::new(),
+            })
         };
         Usage(
             [face(Weight::Regular), face(Weight::Bold)],
@@ -924,6 +940,9 @@ impl Usage {
             f.shown.push(gid);
         }
         if words {
+            if *slot == 0 && !f.words[i] {
+                f.blank.push(gid);
+            }
             f.words[i] = true;
         }
     }
@@ -935,17 +954,29 @@ impl Usage {
             f.shown.sort_unstable();
             let mut words = GlyphText::new();
             let mut data = GlyphText::new();
-            for gid in f.shown {
+            for &gid in &f.shown {
                 let i = usize::from(gid);
-                let Some(c) = char::from_u32(f.chars[i]) else {
-                    continue;
-                };
-                if f.words[i] {
-                    words.insert(gid, c.to_string());
-                } else {
-                    data.insert(gid, c.to_string());
+                if let Some(c) = char::from_u32(f.chars[i]) {
+                    if f.words[i] {
+                        words.insert(gid, c.to_string());
+                    } else {
+                        data.insert(gid, c.to_string());
+                    }
                 }
             }
+            // All zero again for the next document.
+            for &gid in f.shown.iter().chain(&f.blank) {
+                f.chars[usize::from(gid)] = 0;
+                f.words[usize::from(gid)] = false;
+            }
+            f.shown.clear();
+            f.blank.clear();
+            SPARE_USAGE.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.len() < 2 {
+                    s.push(f);
+                }
+            });
             (words, data)
         });
         (faces, self.1)
