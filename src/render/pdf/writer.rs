@@ -314,20 +314,31 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
         return (Vec::new(), 0.0);
     };
     let unit = size / 1000.0;
-    // The most common gap between glyphs, in 1/100 of a unit.
-    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
-    for w in glyphs.windows(2) {
-        let gap = (w[1].x - w[0].x - w[0].adv) / unit;
-        *counts.entry(round32(gap * 100.0) as i64).or_default() += 1;
+    // The most common non-zero gap between glyphs (at least three times),
+    // in 1/100 of a unit; of gaps as common, the smallest (the later of
+    // two as small).
+    let mut best: Option<(usize, std::cmp::Reverse<i64>, i64)> = None;
+    if glyphs.len() >= 4 {
+        let mut gaps: Vec<i64> = glyphs
+            .windows(2)
+            .map(|w| {
+                let gap = (w[1].x - w[0].x - w[0].adv) / unit;
+                round32(gap * 100.0) as i64
+            })
+            .collect();
+        gaps.sort_unstable();
+        for run in gaps.chunk_by(|a, b| a == b) {
+            let (k, n) = (run[0], run.len());
+            let key = (n, std::cmp::Reverse(k.abs()));
+            if k != 0 && n >= 3 && best.as_ref().is_none_or(|b| key >= (b.0, b.1)) {
+                best = Some((key.0, key.1, k));
+            }
+        }
     }
-    let spacing = counts
-        .iter()
-        .filter(|(k, n)| **k != 0 && **n >= 3)
-        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(k.abs())))
-        .map_or(0.0, |(k, _)| {
-            // As written: 1/100000 pt.
-            round32((*k as f32 / 100.0 * unit) * 1e5) / 1e5
-        });
+    let spacing = best.map_or(0.0, |(.., k)| {
+        // As written: 1/100000 pt.
+        round32((k as f32 / 100.0 * unit) * 1e5) / 1e5
+    });
     let mut pen = 0.0f32;
     let items = glyphs
         .iter()
@@ -705,10 +716,19 @@ pub(crate) fn write(
                 false,
             )?))
         };
+        let mut in_data = Vec::new();
+        if let Some(d) = &data {
+            let last = d.map.keys().next_back().copied().unwrap_or(0);
+            in_data = vec![0u64; usize::from(last / 64) + 1];
+            for &gid in d.map.keys() {
+                in_data[usize::from(gid / 64)] |= 1 << (gid % 64);
+            }
+        }
         subsets.push(FaceSubsets {
             weight,
             words,
             data,
+            in_data,
             fallback: fallback.as_ref().map(|(f, _, e)| (*f, e)),
         });
     }
@@ -990,6 +1010,9 @@ struct FaceSubsets<'a> {
     words: Option<Arc<Embedded>>,
     /// Glyphs only data shows.
     data: Option<Arc<Embedded>>,
+    /// One bit per glyph id of the face: in `data` (most glyphs are not,
+    /// and a bit is cheaper to test than the map to search, per glyph).
+    in_data: Vec<u64>,
     /// The fallback font and its subset, when the document uses it.
     fallback: Option<(&'a Fallback, &'a Embedded)>,
 }
@@ -1007,7 +1030,11 @@ impl FaceSubsets<'_> {
     fn locate(&self, gid: u16) -> (Target, u16) {
         // Data first: with shared subsets, a glyph of the shared one shown
         // with another text is in the document's own subset.
-        if let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
+        let maybe_data = self
+            .in_data
+            .get(usize::from(gid / 64))
+            .is_some_and(|w| w & (1 << (gid % 64)) != 0);
+        if maybe_data && let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
             return (Target::Data, *n);
         }
         if let Some(n) = self.words.as_ref().and_then(|e| e.new_id(gid)) {
