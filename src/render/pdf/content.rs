@@ -20,6 +20,7 @@
 //!   matrix allows it, and only when something is shown;
 //! * glyph runs as one literal string of two-byte glyph ids (`(\0\x12\0\x34)Tj`,
 //!   escaped where PDF asks), kerning only where needed;
+//! * filled upright rectangles as `re` (a QR code's runs);
 //! * zero-length lines and the redundant last edge of closed paths dropped,
 //!   closing folded into the painting operator (`f`, `s`, `b`);
 //! * consecutive stroked lines in the same state as one path with one `S`;
@@ -785,6 +786,19 @@ impl Encoder<'_> {
         let origin = self.begin_relative(first.and_then(|r| r.first()));
         let n = rings.len();
         for (i, ring) in rings.iter().enumerate() {
+            // A filled ring that is an upright rectangle drawn as `re`
+            // draws it (same corners, same start and direction) in a third
+            // of the bytes: a QR code is hundreds of them.
+            if paint == Paint::Fill
+                && let Some((x, y, w, h)) = upright_rect(ring, origin)
+            {
+                for v in [x, y, w, h] {
+                    self.fx(v, COORD);
+                }
+                self.operator("re");
+                self.cur = Some((x, y));
+                continue;
+            }
             self.path(ring, true, origin);
             if i + 1 < n && paint != Paint::Fill {
                 self.operator("h");
@@ -959,6 +973,26 @@ impl Encoder<'_> {
     }
 }
 
+/// The ring as `re` operands (lower-left corner, width, height; relative
+/// to `origin`) when it is the path `re` draws: four straight points from
+/// the lower-left corner, counter-clockwise (right, up, left).
+fn upright_rect(ring: &[PathPoint], origin: (i64, i64)) -> Option<(i64, i64, i64, i64)> {
+    let [a, b, c, d] = ring else {
+        return None;
+    };
+    if ring.iter().any(|p| p.curve) {
+        return None;
+    }
+    let p = |pp: &PathPoint| (q(pp.x, COORD) - origin.0, q(pp.y, COORD) - origin.1);
+    let [a, b, c, d] = [a, b, c, d].map(p);
+    (a.1 == b.1 && b.0 == c.0 && c.1 == d.1 && d.0 == a.0 && b.0 > a.0 && c.1 > b.1).then_some((
+        a.0,
+        a.1,
+        b.0 - a.0,
+        c.1 - b.1,
+    ))
+}
+
 /// Adds a kern (thousandths of an em) after glyph `at`, summing adjacent ones.
 fn add_kern(kerns: &mut Vec<(usize, i64)>, at: usize, k: f32) {
     let k = q(k, 1);
@@ -1129,6 +1163,40 @@ mod tests {
         assert_eq!(
             s,
             format!("q\n1 0 0 1 10 20 cm\n{shape}Q\nq\n1 0 0 1 110.25 7.5 cm\n{shape}Q\n{shape}")
+        );
+    }
+
+    #[test]
+    fn filled_upright_rectangles_are_written_as_re() {
+        let rect = |x: f32, y: f32, w: f32, h: f32| {
+            vec![
+                pp(x, y, false),
+                pp(x + w, y, false),
+                pp(x + w, y + h, false),
+                pp(x, y + h, false),
+            ]
+        };
+        let s = enc(|e| {
+            // Two runs of a QR code in one path, then a ring that starts
+            // elsewhere (clockwise), a stroked rectangle and a slanted one.
+            e.polygon(
+                &[rect(10.0, 20.0, 3.0, 1.5), rect(15.0, 20.0, 1.5, 1.5)],
+                Paint::Fill,
+            );
+            let mut clockwise = rect(0.0, 0.0, 2.0, 2.0);
+            clockwise.reverse();
+            e.polygon(&[clockwise], Paint::Fill);
+            e.polygon(&[rect(0.0, 0.0, 2.0, 2.0)], Paint::Stroke);
+            let mut slanted = rect(0.0, 0.0, 2.0, 2.0);
+            slanted[2].x += 0.5;
+            e.polygon(&[slanted], Paint::Fill);
+        });
+        assert_eq!(
+            s,
+            "q\n1 0 0 1 10 20 cm\n0 0 3 1.5 re\n5 0 1.5 1.5 re\nf\nQ\n\
+             q\n1 0 0 1 0 2 cm\n0 0 m\n2 0 l\n2 -2 l\n0 -2 l\nf\nQ\n\
+             0 0 m\n2 0 l\n2 2 l\n0 2 l\ns\n\
+             0 0 m\n2 0 l\n2.5 2 l\n0 2 l\nf\n"
         );
     }
 
