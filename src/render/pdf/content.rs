@@ -281,7 +281,8 @@ struct State {
     fill_indexed: Option<bool>,
     stroke_indexed: Option<bool>,
     width: Option<i64>,
-    dash: Option<(Vec<i64>, i64)>,
+    /// The dash pattern in force: `Some(None)` for solid lines.
+    dash: Option<Option<[i64; 2]>>,
     cap: Option<i64>,
     join: Option<i64>,
     /// Font resource name and size.
@@ -317,7 +318,7 @@ impl State {
             fill_indexed: Some(false),
             stroke_indexed: Some(false),
             width: Some(q(1.0, SIZE)),
-            dash: Some((Vec::new(), 0)),
+            dash: Some(None),
             cap: Some(0),
             join: Some(0),
             font: None,
@@ -585,22 +586,18 @@ impl Encoder<'_> {
     /// Dashes (dash and gap length, from the start of each subpath) or a
     /// solid line.
     pub(crate) fn dash(&mut self, dash: Option<(f32, f32)>) {
-        let d = (
-            dash.map_or_else(Vec::new, |(on, off)| vec![q(on, SIZE), q(off, SIZE)]),
-            0,
-        );
-        if self.st.dash.as_ref() != Some(&d) {
+        let d = dash.map(|(on, off)| [q(on, SIZE), q(off, SIZE)]);
+        if self.st.dash != Some(d) {
             self.flush_stroke();
             self.sep();
             self.out.push(b'[');
-            for (i, v) in d.0.iter().enumerate() {
-                if i > 0 {
-                    self.out.push(b' ');
-                }
-                fixed(&mut self.out, *v, SIZE);
+            if let Some([on, off]) = d {
+                fixed(&mut self.out, on, SIZE);
+                self.out.push(b' ');
+                fixed(&mut self.out, off, SIZE);
             }
             self.out.push(b']');
-            self.fx(d.1, SIZE);
+            self.fx(0, SIZE);
             self.operator("d");
             self.st.dash = Some(d);
         }
