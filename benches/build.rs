@@ -14,12 +14,22 @@
 //! be served from a cache; then, when the Python package `typst` is
 //! installed, runs `../shared/bench/typst/run.py 60` (or `TEBIKI_TYPST_DIR`)
 //! in the same sitting and prints the ratio.
+//!
+//! `TEBIKI_BENCH_QUICK=1` measures only the per-clinic figures (no
+//! compression table, no per-document-subset variant, no batch): for A/B
+//! runs of two builds alternating in the same minutes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use tebiki::eval;
 use tebiki::render::{handout, html::HtmlRenderer, theme::Theme};
+
+// The allocator the `tebiki` binary uses (src/main.rs), so the figures here
+// are the binary's: a global allocator is the final program's choice, not
+// the library's (README, "Speed, session 8").
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -158,7 +168,8 @@ fn main() {
     let theme = Theme::new(Some(&root.join("themes/default")));
 
     let t = Instant::now();
-    let fonts = theme.pdf_fonts().expect("fonts");
+    // As in a build: paragraphs of the content's own words set once.
+    let fonts = theme.pdf_fonts().expect("fonts").with_layout_cache();
     println!("font parsing (once per process):       {}", ms(t.elapsed()));
     let html = HtmlRenderer::new(&theme).expect("templates");
 
@@ -194,7 +205,10 @@ fn main() {
     // it (with the build's shared word subsets).
     let typical =
         handout::render_shared(&guide, &fonts, &drawings, Some(&handout_words)).expect("pdf");
-    compression_candidates(&typical.bytes);
+    let quick = std::env::var_os("TEBIKI_BENCH_QUICK").is_some();
+    if !quick {
+        compression_candidates(&typical.bytes);
+    }
 
     println!(
         "load content (manual, rules, schema):  {}",
@@ -281,11 +295,16 @@ fn main() {
             sheets.push(b - a);
         }
     }
+    if let Some((kept, served)) = fonts.layout_cache_counts() {
+        println!(
+            "  paragraphs of the content's own words set once: {kept} kept, served {served} times"
+        );
+    }
     print_sizes("handout, shared word subsets", &mut sizes);
     print_sizes("sheet, shared word subsets", &mut sheet_sizes);
     // The same clinics with one word subset per document's glyph set
     // (cached by set, as before shared subsets): size and CPU.
-    {
+    if !quick {
         let (mut sizes, mut sheet_sizes) = (Vec::new(), Vec::new());
         let mut cpu = Duration::ZERO;
         for c in &list {
@@ -350,6 +369,10 @@ fn main() {
         );
     }
     println!("load average after Typst: {}", load_average());
+    if quick {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return;
+    }
 
     // A region's batch: 240 clinics (the samples repeated under new keys),
     // end to end into a fresh folder each time (an unchanged rebuild would

@@ -401,7 +401,10 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let theme = Theme::new(Some(&cfg.theme));
     let renderers = Renderers {
         html: HtmlRenderer::new(&theme)?.with_branding(cfg.branding.clone()),
-        fonts: theme.pdf_fonts()?.with_fallback(&cfg.fallback_font),
+        fonts: theme
+            .pdf_fonts()?
+            .with_fallback(&cfg.fallback_font)
+            .with_layout_cache(),
         pictures: Default::default(),
         words: Default::default(),
     };

@@ -157,3 +157,49 @@ fn pictures_reused_within_a_build_give_the_same_svg_and_handout() {
     // The cache did serve pictures (the test is not vacuous).
     assert!(reused > guides.len() * 3, "only {reused} pictures reused");
 }
+
+/// Paragraphs of the content's own words set once per build (the fonts'
+/// layout cache): every sample and unusual clinic, twice through one
+/// cache, gets the handout and sheet it gets with fonts that keep nothing,
+/// byte for byte and with the same warnings (a paragraph that meets a
+/// missing character is never kept: unit test
+/// `a_paragraph_with_a_missing_character_warns_in_every_document`).
+#[test]
+fn paragraphs_set_once_per_build_give_the_same_handout_and_sheet() {
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
+    let plain = theme.pdf_fonts().expect("fonts");
+    let cached = theme.pdf_fonts().expect("fonts").with_layout_cache();
+    assert_eq!(plain.layout_cache_counts(), None);
+    let today = "2026-11-24".parse().expect("date");
+    let mut clinics = tebiki::pipeline::load_clinics(&root().join("content/clinics"), &content).0;
+    clinics.extend(
+        tebiki::pipeline::load_clinics(&root().join("tests/fixtures/unusual"), &content)
+            .0
+            .into_iter()
+            .filter(|c| c.load_errors.is_empty()),
+    );
+    assert!(clinics.len() >= 10, "{} clinics", clinics.len());
+    for round in 0..2 {
+        for c in &clinics {
+            let g = tebiki::eval::evaluate(&content, c, today);
+            let p = Pictures::new(&g, &plain).pdf();
+            let a = tebiki::render::handout::render(&g, &plain, &p).expect("pdf");
+            let b = tebiki::render::handout::render(&g, &cached, &p).expect("pdf");
+            assert!(
+                a.bytes == b.bytes,
+                "{} round {round}: handout differs",
+                c.key
+            );
+            assert_eq!(a.warnings, b.warnings, "{} round {round}", c.key);
+            let a = tebiki::render::sheet::render(&g, &plain).expect("sheet");
+            let b = tebiki::render::sheet::render(&g, &cached).expect("sheet");
+            assert!(a.bytes == b.bytes, "{} round {round}: sheet differs", c.key);
+            assert_eq!(a.warnings, b.warnings, "{} round {round}", c.key);
+        }
+    }
+    // Not vacuous: the cache kept paragraphs and served them.
+    let (kept, served) = cached.layout_cache_counts().expect("cache on");
+    assert!(kept > 50 && served > kept, "{kept} kept, {served} served");
+}

@@ -13,9 +13,14 @@ use std::sync::Arc;
 /// A renderer holding compiled templates and the inlined stylesheet.
 pub struct HtmlRenderer {
     tera: tera::Tera,
-    css: String,
-    guide_js: String,
-    dashboard_js: String,
+    /// The stylesheet and scripts as template values, converted once (a
+    /// value's text is shared, so each page's context costs no copy).
+    css: tera::Value,
+    guide_js: tera::Value,
+    dashboard_js: tera::Value,
+    /// The last guide wording seen and its template value: every guide of
+    /// a build carries the same (the content's), converted once.
+    guide_strings: std::sync::Mutex<Option<(Arc<crate::model::strings::Strings>, tera::Value)>>,
     /// The theme's wording, for the dashboard (a guide carries its own).
     strings: Arc<crate::model::strings::Strings>,
     branding: Arc<Branding>,
@@ -147,9 +152,12 @@ impl HtmlRenderer {
     pub fn new(theme: &Theme) -> Result<Self> {
         Ok(Self {
             tera: theme.tera()?,
-            css: theme.file("static/style.css")?,
-            guide_js: script(theme.file("static/guide.js")?),
-            dashboard_js: script(theme.file("static/dashboard.js")?),
+            css: tera::Value::from_serializable(&theme.file("static/style.css")?),
+            guide_js: tera::Value::from_serializable(&script(theme.file("static/guide.js")?)),
+            dashboard_js: tera::Value::from_serializable(&script(
+                theme.file("static/dashboard.js")?,
+            )),
+            guide_strings: std::sync::Mutex::default(),
             strings: Arc::new(theme.strings()?),
             branding: Arc::default(),
         })
@@ -162,13 +170,30 @@ impl HtmlRenderer {
     }
 
     fn render(&self, template: &str, mut ctx: tera::Context) -> Result<String> {
-        ctx.insert("css", &self.css);
+        ctx.insert_value("css", self.css.clone());
         self.tera
             .render(template, &ctx)
             .map_err(|e| Error::Template {
                 name: template.to_string(),
                 message: super::theme::tera_message(&e),
             })
+    }
+
+    /// `strings` as a template value: the one converted last when it is
+    /// the same wording (the same shared value), else converted now.
+    fn strings_value(&self, strings: &Arc<crate::model::strings::Strings>) -> tera::Value {
+        let mut last = self
+            .guide_strings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*last {
+            Some((s, v)) if Arc::ptr_eq(s, strings) => v.clone(),
+            _ => {
+                let v = tera::Value::from_serializable(&**strings);
+                *last = Some((strings.clone(), v.clone()));
+                v
+            }
+        }
     }
 
     /// Renders one clinic's guide; `illustrations` holds inline SVG per
@@ -180,9 +205,9 @@ impl HtmlRenderer {
     ) -> Result<String> {
         let mut ctx = tera::Context::new();
         ctx.insert("g", guide);
-        ctx.insert("t", &*guide.strings);
+        ctx.insert_value("t", self.strings_value(&guide.strings));
         ctx.insert("pics", illustrations);
-        ctx.insert("js", &self.guide_js);
+        ctx.insert_value("js", self.guide_js.clone());
         ctx.insert("brand", &Brand::of(&guide.branding));
         // The one-page sheet, the same values and codes as sheet.pdf.
         let rows: Vec<SheetRow> = super::sheet::typed_values(guide)
@@ -240,7 +265,7 @@ impl HtmlRenderer {
         ctx.insert("rows", rows);
         ctx.insert("counts", counts);
         ctx.insert("generated", generated);
-        ctx.insert("js", &self.dashboard_js);
+        ctx.insert_value("js", self.dashboard_js.clone());
         ctx.insert("brand", &Brand::of(&self.branding));
         ctx.insert("t", &*self.strings);
         ctx.insert("rows_marker", marker);

@@ -122,19 +122,29 @@ impl Drawable for BrandLine {
 /// A QR code drawn as filled squares (no raster), with its quiet zone, and
 /// a caption line under it.
 pub struct QrMark {
-    modules: Arc<Vec<Vec<bool>>>,
+    code: Arc<Code>,
     /// Width of the code in millimetres (quiet zone included).
     pub size_mm: f32,
     caption: String,
     alt: String,
 }
 
-/// The dark modules of the QR code of `data`, row by row. Every sheet of a
-/// batch carries the same portal address, and choosing a code's mask costs
-/// more than drawing the sheet, so the last few codes are kept per process
-/// (only for identical data: nothing of one clinic reaches another's sheet).
-fn qr_modules(data: &str) -> Option<Arc<Vec<Vec<bool>>>> {
-    type Kept = Vec<(String, Arc<Vec<Vec<bool>>>)>;
+/// A QR code's modules and what is drawn from them alone.
+struct Code {
+    /// The dark modules, row by row.
+    modules: Vec<Vec<bool>>,
+    /// Dark runs per row as (row, first column, length), in modules.
+    runs: Vec<(usize, usize, usize)>,
+    /// The runs as SVG path data, quiet zone included.
+    path: String,
+}
+
+/// The QR code of `data`. Every sheet of a batch carries the same portal
+/// address, and choosing a code's mask costs more than drawing the sheet,
+/// so the last few codes are kept per process (only for identical data:
+/// nothing of one clinic reaches another's sheet).
+fn qr_code(data: &str) -> Option<Arc<Code>> {
+    type Kept = Vec<(String, Arc<Code>)>;
     static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
     const KEEP: usize = 8;
     let lock = || KEPT.lock().unwrap_or_else(|p| p.into_inner());
@@ -144,21 +154,50 @@ fn qr_modules(data: &str) -> Option<Arc<Vec<Vec<bool>>>> {
     let code = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M).ok()?;
     let w = code.width();
     let colors = code.to_colors();
-    let modules: Arc<Vec<Vec<bool>>> = Arc::new(
-        (0..w)
-            .map(|y| {
-                (0..w)
-                    .map(|x| colors[y * w + x] == qrcode::Color::Dark)
-                    .collect()
-            })
-            .collect(),
-    );
+    let modules: Vec<Vec<bool>> = (0..w)
+        .map(|y| {
+            (0..w)
+                .map(|x| colors[y * w + x] == qrcode::Color::Dark)
+                .collect()
+        })
+        .collect();
+    let runs = runs(&modules);
+    let mut path = String::new();
+    for (y, x, n) in &runs {
+        use std::fmt::Write as _;
+        let _ = write!(path, "M{} {}h{n}v1h-{n}z", x + QUIET, y + QUIET);
+    }
+    let code = Arc::new(Code {
+        modules,
+        runs,
+        path,
+    });
     let mut kept = lock();
     if kept.len() >= KEEP {
         kept.remove(0);
     }
-    kept.push((data.to_string(), modules.clone()));
-    Some(modules)
+    kept.push((data.to_string(), code.clone()));
+    Some(code)
+}
+
+/// Dark runs per row of `modules` as (row, first column, length).
+fn runs(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (y, row) in modules.iter().enumerate() {
+        let mut x = 0;
+        while x < row.len() {
+            if row[x] {
+                let start = x;
+                while x < row.len() && row[x] {
+                    x += 1;
+                }
+                out.push((y, start, x - start));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Modules of quiet zone around a code (the standard asks for 4).
@@ -168,9 +207,9 @@ impl QrMark {
     /// The code of `data` (medium error correction), `size_mm` wide, or
     /// `None` when the data does not fit a QR code.
     pub fn new(data: &str, size_mm: f32, caption: &str, alt: &str) -> Option<QrMark> {
-        let modules = qr_modules(data)?;
+        let code = qr_code(data)?;
         Some(QrMark {
-            modules,
+            code,
             size_mm,
             caption: caption.into(),
             alt: alt.into(),
@@ -178,23 +217,8 @@ impl QrMark {
     }
 
     /// Dark runs per row as (row, first column, length), in modules.
-    fn runs(&self) -> Vec<(usize, usize, usize)> {
-        let mut out = Vec::new();
-        for (y, row) in self.modules.iter().enumerate() {
-            let mut x = 0;
-            while x < row.len() {
-                if row[x] {
-                    let start = x;
-                    while x < row.len() && row[x] {
-                        x += 1;
-                    }
-                    out.push((y, start, x - start));
-                } else {
-                    x += 1;
-                }
-            }
-        }
-        out
+    fn runs(&self) -> &[(usize, usize, usize)] {
+        &self.code.runs
     }
 
     const CAPTION_PT: f32 = 8.0;
@@ -202,12 +226,8 @@ impl QrMark {
     /// The code as an inline SVG (black runs on white, quiet zone kept),
     /// labelled with its alt text, for the HTML guide's printed sheet.
     pub fn svg(&self) -> String {
-        use std::fmt::Write as _;
-        let w = self.modules.len() + 2 * QUIET;
-        let mut d = String::new();
-        for (y, x, n) in self.runs() {
-            let _ = write!(d, "M{} {}h{n}v1h-{n}z", x + QUIET, y + QUIET);
-        }
+        let w = self.code.modules.len() + 2 * QUIET;
+        let d = &self.code.path;
         format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" viewBox=\"0 0 {w} {w}\" role=\"img\" aria-label=\"{}\" shape-rendering=\"crispEdges\"><rect width=\"{w}\" height=\"{w}\" fill=\"#ffffff\"/><path d=\"{d}\" fill=\"#000000\"/></svg>",
             super::rich_html::escape(&self.alt)
@@ -222,14 +242,14 @@ impl QrMark {
 
 impl Drawable for QrMark {
     fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
-        let n = self.modules.len() + 2 * QUIET;
+        let n = self.code.modules.len() + 2 * QUIET;
         let m = pt(self.size_mm) / n as f32;
         let x0 = pt((width_mm - self.size_mm).max(0.0) / 2.0);
         // Every dark run one ring of one filled path: no seams between them.
         let rings = self
             .runs()
-            .into_iter()
-            .map(|(y, x, len)| {
+            .iter()
+            .map(|&(y, x, len)| {
                 let l = x0 + (x + QUIET) as f32 * m;
                 let r = l + len as f32 * m;
                 let t = (y + QUIET) as f32 * m;
@@ -385,9 +405,9 @@ mod tests {
     #[test]
     fn qr_runs_cover_every_dark_module() {
         let q = QrMark::new("https://example.jp/", 30.0, "", "").unwrap();
-        let dark: usize = q.modules.iter().flatten().filter(|d| **d).count();
+        let dark: usize = q.code.modules.iter().flatten().filter(|d| **d).count();
         let covered: usize = q.runs().iter().map(|r| r.2).sum();
         assert_eq!(dark, covered);
-        assert!(q.modules.len() >= 21);
+        assert!(q.code.modules.len() >= 21);
     }
 }

@@ -18,7 +18,9 @@
 //!   until something that cannot live inside a text object comes);
 //! * text positioned with `Td` relative to the previous line where the text
 //!   matrix allows it, and only when something is shown;
-//! * glyph runs as one hex string (`<00120034>Tj`), kerning only where needed;
+//! * glyph runs as one literal string of two-byte glyph ids (`(\0\x12\0\x34)Tj`,
+//!   escaped where PDF asks), kerning only where needed;
+//! * filled upright rectangles as `re` (a QR code's runs);
 //! * zero-length lines and the redundant last edge of closed paths dropped,
 //!   closing folded into the painting operator (`f`, `s`, `b`);
 //! * consecutive stroked lines in the same state as one path with one `S`;
@@ -35,7 +37,7 @@
 //! top of it anyway, and what it would replace — writing an operand and an
 //! operator name — is a few lines here; its numbers are `f32` in shortest
 //! round-trip form (`0.5`, `841.89`), ours fixed point with a leading `0`
-//! dropped, and glyph runs would be literal strings with escapes.
+//! dropped.
 
 use super::style::Rgb;
 
@@ -279,7 +281,8 @@ struct State {
     fill_indexed: Option<bool>,
     stroke_indexed: Option<bool>,
     width: Option<i64>,
-    dash: Option<(Vec<i64>, i64)>,
+    /// The dash pattern in force: `Some(None)` for solid lines.
+    dash: Option<Option<[i64; 2]>>,
     cap: Option<i64>,
     join: Option<i64>,
     /// Font resource name and size.
@@ -315,7 +318,7 @@ impl State {
             fill_indexed: Some(false),
             stroke_indexed: Some(false),
             width: Some(q(1.0, SIZE)),
-            dash: Some((Vec::new(), 0)),
+            dash: Some(None),
             cap: Some(0),
             join: Some(0),
             font: None,
@@ -583,22 +586,18 @@ impl Encoder<'_> {
     /// Dashes (dash and gap length, from the start of each subpath) or a
     /// solid line.
     pub(crate) fn dash(&mut self, dash: Option<(f32, f32)>) {
-        let d = (
-            dash.map_or_else(Vec::new, |(on, off)| vec![q(on, SIZE), q(off, SIZE)]),
-            0,
-        );
-        if self.st.dash.as_ref() != Some(&d) {
+        let d = dash.map(|(on, off)| [q(on, SIZE), q(off, SIZE)]);
+        if self.st.dash != Some(d) {
             self.flush_stroke();
             self.sep();
             self.out.push(b'[');
-            for (i, v) in d.0.iter().enumerate() {
-                if i > 0 {
-                    self.out.push(b' ');
-                }
-                fixed(&mut self.out, *v, SIZE);
+            if let Some([on, off]) = d {
+                fixed(&mut self.out, on, SIZE);
+                self.out.push(b' ');
+                fixed(&mut self.out, off, SIZE);
             }
             self.out.push(b']');
-            self.fx(d.1, SIZE);
+            self.fx(0, SIZE);
             self.operator("d");
             self.st.dash = Some(d);
         }
@@ -784,6 +783,19 @@ impl Encoder<'_> {
         let origin = self.begin_relative(first.and_then(|r| r.first()));
         let n = rings.len();
         for (i, ring) in rings.iter().enumerate() {
+            // A filled ring that is an upright rectangle drawn as `re`
+            // draws it (same corners, same start and direction) in a third
+            // of the bytes: a QR code is hundreds of them.
+            if paint == Paint::Fill
+                && let Some((x, y, w, h)) = upright_rect(ring, origin)
+            {
+                for v in [x, y, w, h] {
+                    self.fx(v, COORD);
+                }
+                self.operator("re");
+                self.cur = Some((x, y));
+                continue;
+            }
             self.path(ring, true, origin);
             if i + 1 < n && paint != Paint::Fill {
                 self.operator("h");
@@ -849,19 +861,26 @@ impl Encoder<'_> {
             self.position();
             self.moved = false;
         }
-        let hex = |out: &mut Vec<u8>, gs: &[Glyph]| {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push(b'<');
+        // Each glyph id as its two bytes in a literal string: half the
+        // bytes of a hex string to encode and compress, and a little
+        // smaller compressed. Only the delimiters, the escape and a carriage
+        // return (which a reader would take for an end of line) are escaped.
+        let string = |out: &mut Vec<u8>, gs: &[Glyph]| {
+            out.push(b'(');
             for g in gs {
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[usize::from((g.gid >> shift) & 0xF)]);
+                for b in g.gid.to_be_bytes() {
+                    match b {
+                        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        _ => out.push(b),
+                    }
                 }
             }
-            out.push(b'>');
+            out.push(b')');
         };
         if kerns.is_empty() {
             self.sep();
-            hex(&mut self.out, glyphs);
+            string(&mut self.out, glyphs);
             self.operator("Tj");
             return;
         }
@@ -870,13 +889,13 @@ impl Encoder<'_> {
         let mut from = 0;
         for (at, k) in kerns {
             if at > from {
-                hex(&mut self.out, &glyphs[from..at]);
+                string(&mut self.out, &glyphs[from..at]);
                 from = at;
             }
             self.fx(k, 1);
         }
         if from < glyphs.len() {
-            hex(&mut self.out, &glyphs[from..]);
+            string(&mut self.out, &glyphs[from..]);
         }
         self.out.push(b']');
         self.operator("TJ");
@@ -949,6 +968,26 @@ impl Encoder<'_> {
             i += 1;
         }
     }
+}
+
+/// The ring as `re` operands (lower-left corner, width, height; relative
+/// to `origin`) when it is the path `re` draws: four straight points from
+/// the lower-left corner, counter-clockwise (right, up, left).
+fn upright_rect(ring: &[PathPoint], origin: (i64, i64)) -> Option<(i64, i64, i64, i64)> {
+    let [a, b, c, d] = ring else {
+        return None;
+    };
+    if ring.iter().any(|p| p.curve) {
+        return None;
+    }
+    let p = |pp: &PathPoint| (q(pp.x, COORD) - origin.0, q(pp.y, COORD) - origin.1);
+    let [a, b, c, d] = [a, b, c, d].map(p);
+    (a.1 == b.1 && b.0 == c.0 && c.1 == d.1 && d.0 == a.0 && b.0 > a.0 && c.1 > b.1).then_some((
+        a.0,
+        a.1,
+        b.0 - a.0,
+        c.1 - b.1,
+    ))
 }
 
 /// Adds a kern (thousandths of an em) after glyph `at`, summing adjacent ones.
@@ -1067,7 +1106,7 @@ mod tests {
         });
         assert_eq!(
             s,
-            "/P cs\n0 sc\nBT\n/R 10 Tf\n50 700 Td\n<00010002>Tj\n0 -13.5 Td\n[<0003>-2<0004>]TJ\nET\n"
+            "/P cs\n0 sc\nBT\n/R 10 Tf\n50 700 Td\n(\0\x01\0\x02)Tj\n0 -13.5 Td\n[(\0\x03)-2(\0\x04)]TJ\nET\n"
         );
     }
 
@@ -1121,6 +1160,40 @@ mod tests {
         assert_eq!(
             s,
             format!("q\n1 0 0 1 10 20 cm\n{shape}Q\nq\n1 0 0 1 110.25 7.5 cm\n{shape}Q\n{shape}")
+        );
+    }
+
+    #[test]
+    fn filled_upright_rectangles_are_written_as_re() {
+        let rect = |x: f32, y: f32, w: f32, h: f32| {
+            vec![
+                pp(x, y, false),
+                pp(x + w, y, false),
+                pp(x + w, y + h, false),
+                pp(x, y + h, false),
+            ]
+        };
+        let s = enc(|e| {
+            // Two runs of a QR code in one path, then a ring that starts
+            // elsewhere (clockwise), a stroked rectangle and a slanted one.
+            e.polygon(
+                &[rect(10.0, 20.0, 3.0, 1.5), rect(15.0, 20.0, 1.5, 1.5)],
+                Paint::Fill,
+            );
+            let mut clockwise = rect(0.0, 0.0, 2.0, 2.0);
+            clockwise.reverse();
+            e.polygon(&[clockwise], Paint::Fill);
+            e.polygon(&[rect(0.0, 0.0, 2.0, 2.0)], Paint::Stroke);
+            let mut slanted = rect(0.0, 0.0, 2.0, 2.0);
+            slanted[2].x += 0.5;
+            e.polygon(&[slanted], Paint::Fill);
+        });
+        assert_eq!(
+            s,
+            "q\n1 0 0 1 10 20 cm\n0 0 3 1.5 re\n5 0 1.5 1.5 re\nf\nQ\n\
+             q\n1 0 0 1 0 2 cm\n0 0 m\n2 0 l\n2 -2 l\n0 -2 l\nf\nQ\n\
+             0 0 m\n2 0 l\n2 2 l\n0 2 l\ns\n\
+             0 0 m\n2 0 l\n2.5 2 l\n0 2 l\nf\n"
         );
     }
 
@@ -1183,7 +1256,7 @@ mod tests {
         });
         assert_eq!(
             s,
-            "BT\n/P<</MCID 0>>BDC\n/R 10 Tf\n10 20 Td\n<0001>Tj\nEMC\nET\n/Artifact BMC\n0 0 1 1 re\nf\nEMC\n"
+            "BT\n/P<</MCID 0>>BDC\n/R 10 Tf\n10 20 Td\n(\0\x01)Tj\nEMC\nET\n/Artifact BMC\n0 0 1 1 re\nf\nEMC\n"
         );
     }
 
@@ -1199,7 +1272,37 @@ mod tests {
         });
         assert_eq!(
             s,
-            "BT\n1 0 0 -1 10 20 Tm\n<0005>Tj\n5 -10 Td\n<0006>Tj\nET\n"
+            "BT\n1 0 0 -1 10 20 Tm\n(\0\x05)Tj\n5 -10 Td\n(\0\x06)Tj\nET\n"
         );
+    }
+
+    /// Glyph ids whose bytes are a string delimiter, the escape or a
+    /// carriage return are escaped, and a PDF reader gets every id back.
+    #[test]
+    fn glyph_strings_escape_what_a_reader_would_misread() {
+        let gids = [0x2829u16, 0x5C0D, 0x0A0D, 0x0D0A, 0x4142, 0x0000, 0xFFFF];
+        let glyphs: Vec<Glyph> = gids.iter().map(|&gid| Glyph { gid, kern: 0.0 }).collect();
+        let mut palette = Palette::default();
+        let mut e = Encoder::new(&mut palette, 0);
+        e.begin_text();
+        e.show(&glyphs);
+        e.end_text();
+        let bytes = e.finish().bytes;
+        let at = bytes.iter().position(|&b| b == b'(').expect("a string");
+        assert_eq!(
+            &bytes[at..at + 22],
+            b"(\\(\\)\\\\\\r\n\\r\\r\nAB\0\0\xFF\xFF)",
+        );
+        // Read back as a reader does (lopdf's content parser).
+        let ops = lopdf::content::Content::decode(&bytes)
+            .expect("parses")
+            .operations;
+        let tj = ops.iter().find(|o| o.operator == "Tj").expect("Tj");
+        let read = tj.operands[0].as_str().expect("a string");
+        let back: Vec<u16> = read
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        assert_eq!(back, gids);
     }
 }

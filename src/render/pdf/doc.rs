@@ -137,7 +137,7 @@ pub enum CalloutKind {
 }
 
 /// A run of inline text in one style.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Span {
     /// The text. `'\n'` is a forced line break; U+200B marks an invisible
     /// break opportunity; U+00AD a soft hyphen (shown only when broken there).

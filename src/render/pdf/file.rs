@@ -211,14 +211,19 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn zlib(raw: &[u8], level: i32) -> Vec<u8> {
     thread_local! {
         static COMPRESSORS: RefCell<Vec<(i32, Compressor)>> = const { RefCell::new(Vec::new()) };
+        /// Room for the compressed bytes of a per-document stream, kept
+        /// per thread: a new buffer of the bound's size (more than the
+        /// stream itself) would be zeroed, and often faulted in, for
+        /// every stream.
+        static ROOM: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    let run = |c: &mut Compressor| {
-        let mut out = vec![0; c.zlib_compress_bound(raw.len())];
-        match c.zlib_compress(raw, &mut out) {
-            Ok(n) => {
-                out.truncate(n);
-                out
-            }
+    let run = |c: &mut Compressor, out: &mut Vec<u8>| {
+        let bound = c.zlib_compress_bound(raw.len());
+        if out.len() < bound {
+            out.resize(bound, 0);
+        }
+        match c.zlib_compress(raw, &mut out[..bound]) {
+            Ok(n) => out[..n].to_vec(),
             // Cannot happen (the buffer has the bound's size); still a
             // valid stream rather than a panic.
             Err(_) => stored(raw),
@@ -226,7 +231,7 @@ fn zlib(raw: &[u8], level: i32) -> Vec<u8> {
     };
     let new = || Compressor::new(CompressionLvl::new(level).unwrap_or_default());
     if level > SHARED {
-        return run(&mut new());
+        return run(&mut new(), &mut Vec::new());
     }
     COMPRESSORS.with(|cell| {
         let mut list = cell.borrow_mut();
@@ -237,9 +242,18 @@ fn zlib(raw: &[u8], level: i32) -> Vec<u8> {
                 list.len() - 1
             }
         };
-        run(&mut list[at].1)
+        let c = &mut list[at].1;
+        if level == PER_DOCUMENT && raw.len() <= ROOM_LIMIT {
+            ROOM.with(|room| run(c, &mut room.borrow_mut()))
+        } else {
+            run(c, &mut Vec::new())
+        }
     })
 }
+
+/// Largest stream compressed in the per-thread room (a page's content is
+/// about 20 KB, a document's own font subset under 64 KB).
+const ROOM_LIMIT: usize = 256 << 10;
 
 /// `raw` as a zlib stream of stored (uncompressed) blocks.
 fn stored(raw: &[u8]) -> Vec<u8> {

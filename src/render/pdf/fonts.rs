@@ -38,6 +38,9 @@ pub enum Weight {
 pub struct Fonts {
     regular: Face,
     bold: Face,
+    /// Paragraphs of the documents' own words, set once per build (off
+    /// unless asked for: see [`Fonts::with_layout_cache`]).
+    pub(crate) layouts: Option<super::linebreak::LayoutCache>,
 }
 
 /// A second font for characters the two faces lack (rare kanji such as 𠮷,
@@ -166,6 +169,7 @@ impl Fonts {
         Ok(Fonts {
             regular: Face::parse(regular, 0x5245_4755)?,
             bold: Face::parse(bold, 0x424F_4C44)?,
+            layouts: None,
         })
     }
 
@@ -187,6 +191,23 @@ impl Fonts {
         self.regular.fallback = Some(fallback.clone());
         self.bold.fallback = Some(fallback);
         self
+    }
+
+    /// Keeps the lines of every paragraph of the documents' own words (no
+    /// value, nothing from data) set with these fonts, so each is set once
+    /// for all the documents rendered with them: same output, less work
+    /// per document (a build's renderers use it). Off by default, so a
+    /// program that sets each input once (a fuzzer) takes the same path
+    /// every time.
+    pub fn with_layout_cache(mut self) -> Fonts {
+        self.layouts = Some(Default::default());
+        self
+    }
+
+    /// With [`Fonts::with_layout_cache`]: the paragraphs kept, and how
+    /// many times one was served instead of being set again.
+    pub fn layout_cache_counts(&self) -> Option<(usize, usize)> {
+        self.layouts.as_ref().map(|c| c.counts())
     }
 
     /// The fallback font, if one is configured.

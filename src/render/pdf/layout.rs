@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use super::doc::{Block, CalloutKind, Column, Document, Drawable, Span, SpanStyle};
 use super::fonts::{Fonts, Weight};
-use super::linebreak::{BOX_BLEED_EM, BaseStyle, Line, Warnings, layout_spans};
+use super::linebreak::{BOX_BLEED_EM, BaseStyle, Line, Lines, Warnings, layout_spans};
 use super::structure::{self, Role};
 use super::style::*;
 pub(crate) use crate::render::frame::{GlyphPos, Item, Stroke};
@@ -250,8 +250,8 @@ fn plain_text(
         color,
     };
     layout_spans(&spans, &base, f32::INFINITY, false, fonts, warnings)
-        .into_iter()
-        .next()
+        .first()
+        .cloned()
         .unwrap_or_default()
 }
 
@@ -410,7 +410,7 @@ impl Layouter<'_> {
         let lh = TITLE_SIZE * 1.35;
         let mut strip = Strip::default();
         let mut y = 0.0;
-        for line in &lines {
+        for line in lines.iter() {
             draw_line(
                 &mut strip.cmds,
                 line,
@@ -430,10 +430,10 @@ impl Layouter<'_> {
             y += 2.0;
             // The subtitle names the clinic's code, prefecture and date.
             let from = strip.cmds.len();
-            for line in layout_spans(subtitle, &sb, w, false, self.fonts, self.warnings) {
+            for line in layout_spans(subtitle, &sb, w, false, self.fonts, self.warnings).iter() {
                 draw_line(
                     &mut strip.cmds,
-                    &line,
+                    line,
                     subtitle,
                     x,
                     y + (slh - SUBTITLE_SIZE) / 2.0 + EM_ASCENT * SUBTITLE_SIZE,
@@ -976,14 +976,14 @@ impl Layouter<'_> {
         let lh = base.size * 1.4;
         let ncols = xs.len() - 1;
         let empty = Vec::new();
-        let cell_lines: Vec<Vec<Line>> = (0..ncols)
+        let cell_lines: Vec<Lines> = (0..ncols)
             .map(|c| {
                 let spans = cells.get(c).unwrap_or(&empty);
                 let w = (xs[c + 1] - xs[c] - 2.0 * pad_h).max(base.size);
                 layout_spans(spans, base, w, false, self.fonts, self.warnings)
             })
             .collect();
-        let max_lines = cell_lines.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let max_lines = cell_lines.iter().map(|l| l.len()).max().unwrap_or(0).max(1);
         self.tree.open(Role::TR, None);
         let cell_role = if header { Role::TH } else { Role::TD };
         let cell_ids: Vec<u32> = (0..ncols).map(|_| self.tree.add(cell_role, None)).collect();

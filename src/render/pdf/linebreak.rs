@@ -114,11 +114,15 @@ fn inseparable(a: char, b: char) -> bool {
 pub(crate) struct Warnings {
     pub list: Vec<String>,
     seen: BTreeSet<char>,
+    /// Missing characters met, reported or not (a paragraph that met one
+    /// is not kept by the layout cache: its warning must come again).
+    missing_met: usize,
 }
 
 impl Warnings {
     /// Reports a character the font cannot show.
     pub fn missing(&mut self, origin: Option<&str>, c: char, replacement: char) {
+        self.missing_met += 1;
         // The same character again (a running head repeating a value, the
         // same value under a step's row id or a derived fact such as
         // `each.item`) adds nothing to the report that named its field first
@@ -658,7 +662,12 @@ fn justify_line(line: &mut Line, width: f32) {
     line.width += shift;
 }
 
-/// Convenience: prepare and break in one go.
+/// The lines of a paragraph, shared with the layout cache.
+pub(crate) type Lines = std::sync::Arc<Vec<Line>>;
+
+/// Convenience: prepare and break in one go. A paragraph of the
+/// document's own words (no value, no span from data) is kept in the
+/// fonts' [`LayoutCache`] and set once per build.
 pub(crate) fn layout_spans(
     spans: &[Span],
     base: &BaseStyle,
@@ -666,9 +675,178 @@ pub(crate) fn layout_spans(
     justify: bool,
     fonts: &Fonts,
     warnings: &mut Warnings,
-) -> Vec<Line> {
+) -> Lines {
+    let cache = fonts.layouts.as_ref().filter(|_| {
+        !spans
+            .iter()
+            .any(|s| s.style == SpanStyle::Value || s.origin.is_some())
+    });
+    let key = cache.map(|c| (c, LayoutKey::hash(spans, base, width, justify)));
+    if let Some(lines) = key.and_then(|(c, k)| c.get(k, spans, base, width, justify)) {
+        return lines;
+    }
+    let met = warnings.missing_met;
     let p = prepare(spans, base, fonts, warnings);
-    break_lines(&p, width, justify, fonts)
+    let lines = Lines::new(break_lines(&p, width, justify, fonts));
+    if let Some((c, k)) = key
+        && warnings.missing_met == met
+    {
+        c.put(k, spans, base, width, justify, &lines);
+    }
+    lines
+}
+
+/// What a set paragraph depends on besides the fonts.
+struct LayoutKey {
+    spans: Vec<Span>,
+    size: u32,
+    weight: Weight,
+    color: [u32; 3],
+    width: u32,
+    justify: bool,
+}
+
+impl LayoutKey {
+    fn hash(spans: &[Span], base: &BaseStyle, width: f32, justify: bool) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = KeyHasher(0);
+        spans.hash(&mut h);
+        base.size.to_bits().hash(&mut h);
+        base.weight.hash(&mut h);
+        width.to_bits().hash(&mut h);
+        justify.hash(&mut h);
+        h.finish()
+    }
+
+    fn is(&self, spans: &[Span], base: &BaseStyle, width: f32, justify: bool) -> bool {
+        self.spans == spans
+            && self.size == base.size.to_bits()
+            && self.weight == base.weight
+            && self.color == [base.color.0, base.color.1, base.color.2].map(f32::to_bits)
+            && self.width == width.to_bits()
+            && self.justify == justify
+    }
+}
+
+/// A fast hash of a layout key (the key itself is compared on a match,
+/// so a collision costs a comparison, never a wrong paragraph).
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Paragraphs of the documents' own words, set once per build (a build's
+/// fonts are shared by its documents): the lines of the same spans at the
+/// same style and width are the same in every document. Nothing from data
+/// is kept (see [`layout_spans`]), and no paragraph that met a missing
+/// character (its warning belongs to each document).
+#[derive(Default)]
+pub(crate) struct LayoutCache {
+    kept: std::sync::Mutex<LayoutKept>,
+}
+
+#[derive(Default)]
+struct LayoutKept {
+    /// By the hash of their key.
+    map: std::collections::HashMap<u64, Vec<(LayoutKey, Lines)>>,
+    /// Placed glyphs kept, to bound the memory.
+    glyphs: usize,
+    /// Paragraphs kept, and how often one was served.
+    kept: usize,
+    served: usize,
+}
+
+/// At most this many placed glyphs are kept (about 64 bytes each): far
+/// more than the content's own words at the few widths they are set in.
+const LAYOUT_CACHE_GLYPHS: usize = 200_000;
+
+impl LayoutCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LayoutKept> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(
+        &self,
+        hash: u64,
+        spans: &[Span],
+        base: &BaseStyle,
+        width: f32,
+        justify: bool,
+    ) -> Option<Lines> {
+        let mut kept = self.lock();
+        let lines = kept
+            .map
+            .get(&hash)?
+            .iter()
+            .find(|(k, _)| k.is(spans, base, width, justify))?
+            .1
+            .clone();
+        kept.served += 1;
+        Some(lines)
+    }
+
+    /// Paragraphs kept, and how many times one was served.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        let kept = self.lock();
+        (kept.kept, kept.served)
+    }
+
+    fn put(
+        &self,
+        hash: u64,
+        spans: &[Span],
+        base: &BaseStyle,
+        width: f32,
+        justify: bool,
+        lines: &Lines,
+    ) {
+        let n: usize = lines.iter().map(|l| l.items.len()).sum();
+        let mut kept = self.lock();
+        if kept.glyphs + n > LAYOUT_CACHE_GLYPHS {
+            return;
+        }
+        let entry = kept.map.entry(hash).or_default();
+        if entry.iter().any(|(k, _)| k.is(spans, base, width, justify)) {
+            return;
+        }
+        entry.push((
+            LayoutKey {
+                spans: spans.to_vec(),
+                size: base.size.to_bits(),
+                weight: base.weight,
+                color: [base.color.0, base.color.1, base.color.2].map(f32::to_bits),
+                width: width.to_bits(),
+                justify,
+            },
+            lines.clone(),
+        ));
+        kept.glyphs += n;
+        kept.kept += 1;
+    }
 }
 
 /// The one text measure of pages and pictures: plain text measured with the

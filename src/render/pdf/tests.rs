@@ -22,7 +22,7 @@ fn base() -> BaseStyle {
 
 fn lines_of(spans: &[Span], width_em: f32) -> Vec<Line> {
     let mut w = Warnings::default();
-    layout_spans(spans, &base(), width_em * 10.0, true, fonts(), &mut w)
+    layout_spans(spans, &base(), width_em * 10.0, true, fonts(), &mut w).to_vec()
 }
 
 fn text_of(line: &Line) -> String {
@@ -1226,4 +1226,75 @@ fn a_picture_is_a_sub_frame_placed_on_the_page() {
     assert!(dash < emc && tj < emc, "drawn inside the figure: {content}");
     // No marked content of its own inside the figure.
     assert!(!content[bdc + 3..emc].contains("BDC") && !content[bdc + 3..emc].contains("BMC"));
+}
+
+/// The layout cache keeps a paragraph of the document's own words and
+/// serves it again, but never one that met a character the fonts lack (its
+/// warning belongs to every document that shows it), nor one with a value.
+#[test]
+fn a_paragraph_with_a_missing_character_warns_in_every_document() {
+    let regular = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Regular.ttf");
+    let bold = include_bytes!("../../../themes/default/fonts/BIZUDGothic-Bold.ttf");
+    let cached = Fonts::from_bytes(regular, bold)
+        .expect("fonts")
+        .with_layout_cache();
+    let set = |spans: &[Span]| {
+        let mut w = Warnings::default();
+        let lines = layout_spans(spans, &base(), 200.0, true, &cached, &mut w);
+        let plain = layout_spans(
+            spans,
+            &base(),
+            200.0,
+            true,
+            fonts(),
+            &mut Warnings::default(),
+        );
+        let text = |l: &[Line]| l.iter().map(text_of).collect::<Vec<_>>();
+        assert_eq!(text(&lines), text(&plain));
+        w.list
+    };
+    let words = [Span::normal("電子証明書の発行を申請します。")];
+    let missing = [Span::normal("絵文字😀は表示できません。")];
+    let value = [
+        Span::normal("医療機関コードは"),
+        Span::value("1234567", "clinic.code"),
+    ];
+    for round in 0..2 {
+        assert!(set(&words).is_empty());
+        let w = set(&missing);
+        assert_eq!(w.len(), 1, "round {round}: {w:?}");
+        assert!(w[0].contains("U+1F600"), "{w:?}");
+        assert!(set(&value).is_empty());
+    }
+    // Only the paragraph of words was kept, and served the second time.
+    assert_eq!(cached.layout_cache_counts(), Some((1, 1)));
+}
+
+/// What a thread keeps between documents (the glyph tables, the room for
+/// compressed streams) leaves nothing of one document in the next: a
+/// document rendered after another with other words and values is byte
+/// for byte the one rendered first on a fresh thread.
+#[test]
+fn a_document_is_the_same_after_any_other_on_the_same_thread() {
+    let bytes = |doc: &Document| match render(doc, fonts()) {
+        Ok(o) => o.bytes,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    let alone = std::thread::spawn(move || bytes(&sample_doc()))
+        .join()
+        .expect("thread");
+    let after = std::thread::spawn(move || {
+        let mut other = sample_doc();
+        other.blocks.push(Block::Paragraph(vec![
+            Span::value("鴨川みなみ診療所 Ω", "clinic.name"),
+            Span::normal("別の言葉で書いた段落、記号「※」も。"),
+            Span::bold("太字の見出し語"),
+        ]));
+        let first = bytes(&other);
+        (first, bytes(&sample_doc()))
+    })
+    .join()
+    .expect("thread");
+    assert_ne!(after.0, alone);
+    assert!(after.1 == alone, "the second document differs");
 }

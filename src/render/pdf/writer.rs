@@ -314,20 +314,31 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
         return (Vec::new(), 0.0);
     };
     let unit = size / 1000.0;
-    // The most common gap between glyphs, in 1/100 of a unit.
-    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
-    for w in glyphs.windows(2) {
-        let gap = (w[1].x - w[0].x - w[0].adv) / unit;
-        *counts.entry(round32(gap * 100.0) as i64).or_default() += 1;
+    // The most common non-zero gap between glyphs (at least three times),
+    // in 1/100 of a unit; of gaps as common, the smallest (the later of
+    // two as small).
+    let mut best: Option<(usize, std::cmp::Reverse<i64>, i64)> = None;
+    if glyphs.len() >= 4 {
+        let mut gaps: Vec<i64> = glyphs
+            .windows(2)
+            .map(|w| {
+                let gap = (w[1].x - w[0].x - w[0].adv) / unit;
+                round32(gap * 100.0) as i64
+            })
+            .collect();
+        gaps.sort_unstable();
+        for run in gaps.chunk_by(|a, b| a == b) {
+            let (k, n) = (run[0], run.len());
+            let key = (n, std::cmp::Reverse(k.abs()));
+            if k != 0 && n >= 3 && best.as_ref().is_none_or(|b| key >= (b.0, b.1)) {
+                best = Some((key.0, key.1, k));
+            }
+        }
     }
-    let spacing = counts
-        .iter()
-        .filter(|(k, n)| **k != 0 && **n >= 3)
-        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(k.abs())))
-        .map_or(0.0, |(k, _)| {
-            // As written: 1/100000 pt.
-            round32((*k as f32 / 100.0 * unit) * 1e5) / 1e5
-        });
+    let spacing = best.map_or(0.0, |(.., k)| {
+        // As written: 1/100000 pt.
+        round32((k as f32 / 100.0 * unit) * 1e5) / 1e5
+    });
     let mut pen = 0.0f32;
     let items = glyphs
         .iter()
@@ -705,10 +716,19 @@ pub(crate) fn write(
                 false,
             )?))
         };
+        let mut in_data = Vec::new();
+        if let Some(d) = &data {
+            let last = d.map.keys().next_back().copied().unwrap_or(0);
+            in_data = vec![0u64; usize::from(last / 64) + 1];
+            for &gid in d.map.keys() {
+                in_data[usize::from(gid / 64)] |= 1 << (gid % 64);
+            }
+        }
         subsets.push(FaceSubsets {
             weight,
             words,
             data,
+            in_data,
             fallback: fallback.as_ref().map(|(f, _, e)| (*f, e)),
         });
     }
@@ -887,21 +907,37 @@ struct FaceUsage {
     words: Vec<bool>,
     /// The glyph ids given a character, in the order first shown.
     shown: Vec<u16>,
+    /// Glyph ids marked as words but given no character (yet).
+    blank: Vec<u16>,
 }
 
 /// The glyphs shown in each face, and those of the fallback font (by
 /// stand-in id, see `Fallback`).
 struct Usage([FaceUsage; 2], GlyphText);
 
+thread_local! {
+    /// Tables of a face's glyphs left by the last document on this thread,
+    /// all zero again: a new table (one entry per glyph of the face, about
+    /// 90 KB a document) would be allocated and zeroed per document.
+    static SPARE_USAGE: std::cell::RefCell<Vec<FaceUsage>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Usage {
     fn new(fonts: &Fonts) -> Usage {
         let face = |w| {
             let n = usize::from(fonts.face(w).data.num_glyphs());
-            FaceUsage {
+            let spare = SPARE_USAGE.with(|s| {
+                let mut s = s.borrow_mut();
+                let at = s.iter().position(|f| f.chars.len() == n)?;
+                Some(s.swap_remove(at))
+            });
+            spare.unwrap_or_else(|| FaceUsage {
                 chars: vec![0; n],
                 words: vec![false; n],
                 shown: Vec::with_capacity(512),
-            }
+                blank: Vec::new(),
+            })
         };
         Usage(
             [face(Weight::Regular), face(Weight::Bold)],
@@ -924,6 +960,9 @@ impl Usage {
             f.shown.push(gid);
         }
         if words {
+            if *slot == 0 && !f.words[i] {
+                f.blank.push(gid);
+            }
             f.words[i] = true;
         }
     }
@@ -935,17 +974,29 @@ impl Usage {
             f.shown.sort_unstable();
             let mut words = GlyphText::new();
             let mut data = GlyphText::new();
-            for gid in f.shown {
+            for &gid in &f.shown {
                 let i = usize::from(gid);
-                let Some(c) = char::from_u32(f.chars[i]) else {
-                    continue;
-                };
-                if f.words[i] {
-                    words.insert(gid, c.to_string());
-                } else {
-                    data.insert(gid, c.to_string());
+                if let Some(c) = char::from_u32(f.chars[i]) {
+                    if f.words[i] {
+                        words.insert(gid, c.to_string());
+                    } else {
+                        data.insert(gid, c.to_string());
+                    }
                 }
             }
+            // All zero again for the next document.
+            for &gid in f.shown.iter().chain(&f.blank) {
+                f.chars[usize::from(gid)] = 0;
+                f.words[usize::from(gid)] = false;
+            }
+            f.shown.clear();
+            f.blank.clear();
+            SPARE_USAGE.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.len() < 2 {
+                    s.push(f);
+                }
+            });
             (words, data)
         });
         (faces, self.1)
@@ -959,6 +1010,9 @@ struct FaceSubsets<'a> {
     words: Option<Arc<Embedded>>,
     /// Glyphs only data shows.
     data: Option<Arc<Embedded>>,
+    /// One bit per glyph id of the face: in `data` (most glyphs are not,
+    /// and a bit is cheaper to test than the map to search, per glyph).
+    in_data: Vec<u64>,
     /// The fallback font and its subset, when the document uses it.
     fallback: Option<(&'a Fallback, &'a Embedded)>,
 }
@@ -976,7 +1030,11 @@ impl FaceSubsets<'_> {
     fn locate(&self, gid: u16) -> (Target, u16) {
         // Data first: with shared subsets, a glyph of the shared one shown
         // with another text is in the document's own subset.
-        if let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
+        let maybe_data = self
+            .in_data
+            .get(usize::from(gid / 64))
+            .is_some_and(|w| w & (1 << (gid % 64)) != 0);
+        if maybe_data && let Some(n) = self.data.as_ref().and_then(|e| e.map.get(&gid)) {
             return (Target::Data, *n);
         }
         if let Some(n) = self.words.as_ref().and_then(|e| e.new_id(gid)) {
