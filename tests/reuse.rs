@@ -127,14 +127,7 @@ fn pictures_reused_within_a_build_give_the_same_svg_and_handout() {
     let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
     let fonts = theme.pdf_fonts().expect("fonts");
     let today = "2026-11-24".parse().expect("date");
-    let mut clinics = tebiki::pipeline::load_clinics(&root().join("content/clinics"), &content).0;
-    clinics.extend(
-        tebiki::pipeline::load_clinics(&root().join("tests/fixtures/unusual"), &content)
-            .0
-            .into_iter()
-            .filter(|c| c.load_errors.is_empty()),
-    );
-    assert!(clinics.len() >= 10, "{} clinics", clinics.len());
+    let clinics = samples_and_unusual(&content);
     let guides: Vec<_> = clinics
         .iter()
         .map(|c| tebiki::eval::evaluate(&content, c, today))
@@ -173,14 +166,7 @@ fn paragraphs_set_once_per_build_give_the_same_handout_and_sheet() {
     let cached = theme.pdf_fonts().expect("fonts").with_layout_cache();
     assert_eq!(plain.layout_cache_counts(), None);
     let today = "2026-11-24".parse().expect("date");
-    let mut clinics = tebiki::pipeline::load_clinics(&root().join("content/clinics"), &content).0;
-    clinics.extend(
-        tebiki::pipeline::load_clinics(&root().join("tests/fixtures/unusual"), &content)
-            .0
-            .into_iter()
-            .filter(|c| c.load_errors.is_empty()),
-    );
-    assert!(clinics.len() >= 10, "{} clinics", clinics.len());
+    let clinics = samples_and_unusual(&content);
     for round in 0..2 {
         for c in &clinics {
             let g = tebiki::eval::evaluate(&content, c, today);
@@ -202,4 +188,19 @@ fn paragraphs_set_once_per_build_give_the_same_handout_and_sheet() {
     // Not vacuous: the cache kept paragraphs and served them.
     let (kept, served) = cached.layout_cache_counts().expect("cache on");
     assert!(kept > 50 && served > kept, "{kept} kept, {served} served");
+}
+
+/// The sample clinics and the unusual fixtures that load (at least ten).
+fn samples_and_unusual(
+    content: &tebiki::model::manual::Content,
+) -> Vec<tebiki::model::clinic::Clinic> {
+    let mut clinics = tebiki::pipeline::load_clinics(&root().join("content/clinics"), content).0;
+    clinics.extend(
+        tebiki::pipeline::load_clinics(&root().join("tests/fixtures/unusual"), content)
+            .0
+            .into_iter()
+            .filter(|c| c.load_errors.is_empty()),
+    );
+    assert!(clinics.len() >= 10, "{} clinics", clinics.len());
+    clinics
 }
