@@ -107,6 +107,25 @@ pub fn run(args: ServeArgs) -> ExitCode {
         return ExitCode::from(2);
     };
 
+    // Watch before the first build and before the server answers: an edit
+    // made as soon as a page is open must not fall before the watch starts
+    // (tests/site.rs edits right after the first live-reload event).
+    let mut watched = vec![
+        cfg.content.clone(),
+        cfg.theme.clone(),
+        args.common.config_path(),
+    ];
+    if !cfg.clinics.starts_with(&cfg.content) {
+        watched.push(cfg.clinics.clone());
+    }
+    let watch = match live::Watch::new(&watched, vec![cfg.out.clone()]) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+
     rebuild(&cfg, today, &state, color);
     let server_thread = std::thread::spawn(move || server.run());
     let host = match addr {
@@ -122,23 +141,6 @@ pub fn run(args: ServeArgs) -> ExitCode {
         cfg.theme.display()
     );
 
-    let mut watched = vec![
-        cfg.content.clone(),
-        cfg.theme.clone(),
-        args.common.config_path(),
-    ];
-    if !cfg.clinics.starts_with(&cfg.content) {
-        watched.push(cfg.clinics.clone());
-    }
-    let watch = match live::Watch::new(&watched, vec![cfg.out.clone()]) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e}");
-            stop.store(true, std::sync::atomic::Ordering::Relaxed);
-            let _ = server_thread.join();
-            return ExitCode::from(2);
-        }
-    };
     let deadline = Instant::now() + Duration::from_secs(args.exit_after);
     while watch.wait(deadline, SETTLE) {
         rebuild(&cfg, today, &state, color);
