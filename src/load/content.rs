@@ -745,7 +745,7 @@ const NO_FRAME: &str = "none";
 /// Layout: `fields.yaml`, `constants.yaml`, `rules/**/*.yaml`,
 /// `manuals/**/manual.yaml` (Markdown files may sit beside them).
 pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
-    load_content_reusing(dir, &mut ParseCache::default())
+    load_content_reusing(dir, &mut ParseCache::keeping_nothing())
 }
 
 /// The parsed YAML of the content files other than manuals (fields,
@@ -755,16 +755,35 @@ pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
 /// kept. Manuals are always parsed (their texts are not kept). The fuzz
 /// target `manual`, which loads the content once per input with a different
 /// manual, uses it so that most of its time goes to the manual.
-#[derive(Default)]
 pub struct ParseCache {
     /// (file, the type it was parsed as) → (its text, the parsed value).
     files: BTreeMap<(PathBuf, &'static str), (String, KeptParse)>,
+    /// False for a single load ([`load_content`]): nothing is cloned into a
+    /// cache that is dropped right after.
+    keep: bool,
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        ParseCache {
+            files: BTreeMap::new(),
+            keep: true,
+        }
+    }
 }
 
 /// A parsed file's value, of the type named in its [`ParseCache`] key.
 type KeptParse = Box<dyn std::any::Any + Send>;
 
 impl ParseCache {
+    /// A cache for one load: parses are used once and not kept.
+    fn keeping_nothing() -> Self {
+        ParseCache {
+            files: BTreeMap::new(),
+            keep: false,
+        }
+    }
+
     /// `text` of `file` parsed as `T`, or a clone of the value kept for the
     /// same file and text. Failed parses are not kept.
     fn parse<T>(&mut self, text: String, file: &Arc<PathBuf>) -> Result<T, Diagnostic>
@@ -779,7 +798,9 @@ impl ParseCache {
             return Ok(value.clone());
         }
         let value = yaml::from_str::<T>(&text, file)?;
-        self.files.insert(key, (text, Box::new(value.clone())));
+        if self.keep {
+            self.files.insert(key, (text, Box::new(value.clone())));
+        }
         Ok(value)
     }
 }
