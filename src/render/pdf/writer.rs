@@ -653,7 +653,7 @@ impl Ids {
 pub(crate) fn write(
     doc: &Document,
     fonts: &Fonts,
-    pages: Vec<PageOut>,
+    pages: &mut [PageOut],
     marks: &[PlacedMark],
     nodes: &[Node],
     shared: Option<&SharedWords>,
@@ -664,8 +664,7 @@ pub(crate) fn write(
         .iter()
         .map(|(k, (name, e))| (*k, (name.clone(), e.width, e.height)))
         .collect();
-    let mut pages = pages;
-    for page in &mut pages {
+    for page in pages.iter_mut() {
         page.under.sort_by_key(|(depth, _)| *depth);
     }
     // Subset the faces to the glyphs actually shown; the pages are then
