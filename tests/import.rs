@@ -162,3 +162,115 @@ fn config_adds_column_headers() {
         "installation date from the mapped column"
     );
 }
+
+/// A spreadsheet's own words for the options of a choice field, as a
+/// vendor's list has them: `ＮＴＴ 西日本`, `あり`, `新規申請`, `払込請求書`.
+const OWN_WORDS_CSV: &str = "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,v6オプション,申請区分,利用開始予定年月,支払方法,端末名称,設置日\n\
+0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ＮＴＴ 西日本,2,COP48215537,あり,新規申請,2027-02,払込請求書,オンライン資格確認パソコン,2027-01-20\n\
+0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,フレッツ光,1,CAF3051200478,契約済み,新規,2027-03,1,オンライン資格確認パソコン,2027-02-22\n";
+
+#[test]
+fn a_spreadsheet_s_words_for_options_are_read_as_the_options_and_drive_the_rules() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("list.csv");
+    std::fs::write(&csv, OWN_WORDS_CSV).unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &csv, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    // ＮＴＴ 西日本 is the NTT West line: on it, line type 2 is the mistake
+    // that costs the installation day, so the handout must say to pick 1.
+    let html = untagged(&read(&out.join("clinics/2740100181/index.html")));
+    assert!(
+        html.contains("電気通信回線種別は必ず「1」を選んでください"),
+        "{html}"
+    );
+    assert!(html.contains("2: 払込請求書による振込み"), "{html}");
+    assert!(
+        !err.contains("「ＮＴＴ 西日本」") && !err.contains("「あり」"),
+        "{err}"
+    );
+    // A bare フレッツ光 may be East's or West's: an error that lists the
+    // options by their labels, and the exit code says something failed.
+    assert!(err.contains("「フレッツ光」は選択肢にありません"), "{err}");
+    assert!(err.contains("list.csv:3:"), "{err}");
+    assert!(err.contains("ntt-west（NTT西日本 フレッツ光）"), "{err}");
+    assert!(!o.status.success(), "{err}");
+}
+
+#[test]
+fn import_writes_an_option_named_in_other_words_as_its_value() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("list.csv");
+    std::fs::write(&csv, OWN_WORDS_CSV).unwrap();
+    let out = d.path().join("clinics");
+    let o = tebiki(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let yaml = read(&out.join("2740100181.yaml"));
+    for line in [
+        "  carrier: \"ntt-west\"  # NTT西日本 フレッツ光（元の表記 \"ＮＴＴ 西日本\"）",
+        "  v6_option: \"contracted\"  # 契約済み（元の表記 \"あり\"）",
+        "application_kind: \"new\"  # 新規（元の表記 \"新規申請\"）",
+        "fee_payment: \"2\"  # 2: 払込請求書による振込み（元の表記 \"払込請求書\"）",
+        "  type: \"2\"\n",
+    ] {
+        assert!(yaml.contains(line), "{line}\n{yaml}\n{err}");
+    }
+    // The row whose carrier names no option is written as it is, for
+    // review, and the exit code says something is wrong.
+    let other = read(&out.join("2610112340.yaml"));
+    assert!(other.contains("  carrier: \"フレッツ光\"\n"), "{other}");
+    assert!(!o.status.success(), "{err}");
+    // What was written for the first loads back as the same clinic.
+    std::fs::remove_file(out.join("2610112340.yaml")).unwrap();
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--clinics",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn an_alias_naming_two_options_is_refused_where_it_is_written() {
+    let (_d, content) = content_copy();
+    let fields = content.join("fields.yaml");
+    let text = read(&fields);
+    let changed = text.replacen(
+        "aliases: [NTT東日本, NTT東,",
+        "aliases: [NTT東日本, ｎｔｔ西日本,",
+        1,
+    );
+    assert_ne!(
+        text, changed,
+        "fields.yaml no longer has the alias this test edits"
+    );
+    std::fs::write(&fields, &changed).unwrap();
+    let line_of = |needle: &str| changed.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let (east, west) = (line_of("ｎｔｔ西日本"), line_of("aliases: [NTT西日本,"));
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    // One error, at the second of the two, pointing at the first.
+    assert!(
+        err.contains("alias `NTT西日本` of `ntt-west` in field `line.carrier` also names the option `ntt-east` (its alias `ｎｔｔ西日本` at line "),
+        "{err}"
+    );
+    assert!(err.contains(&format!("at line {east})")), "{err}");
+    assert!(err.contains(&format!("fields.yaml:{west}:")), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+}
