@@ -659,7 +659,7 @@ pub(crate) fn write(
     shared: Option<&SharedWords>,
     warnings: &mut Warnings,
 ) -> Result<Vec<u8>, PdfError> {
-    let images = collect_images(&pages, warnings);
+    let images = collect_images(pages, warnings);
     let image_names: BTreeMap<usize, (String, u32, u32)> = images
         .iter()
         .map(|(k, (name, e))| (*k, (name.clone(), e.width, e.height)))
@@ -675,7 +675,7 @@ pub(crate) fn write(
     // glyph they hold with the same text is shown from them, data or not,
     // and every other glyph goes to the document's own subset.
     let mut subsets: Vec<FaceSubsets> = Vec::new();
-    let (faces, stand_ins) = usage_of(fonts, &pages).split();
+    let (faces, stand_ins) = usage_of(fonts, pages).split();
     // The fallback font's glyphs (rare): one subset for this document.
     let fallback = match fonts.fallback().and_then(|f| Some((f, f.get()?))) {
         Some((f, loaded)) if !stand_ins.is_empty() => {
