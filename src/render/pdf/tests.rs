@@ -579,10 +579,10 @@ fn zlib_levels(pdf: &[u8]) -> Vec<u8> {
     let mut at = 0;
     while let Some(p) = find_from(pdf, b"stream\n", at) {
         at = p + 7;
-        if pdf[..p].ends_with(b">>\n") || pdf[..p].ends_with(b">>") {
-            if let Some(&flg) = pdf.get(at + 1) {
-                out.push(flg >> 6);
-            }
+        if (pdf[..p].ends_with(b">>\n") || pdf[..p].ends_with(b">>"))
+            && let Some(&flg) = pdf.get(at + 1)
+        {
+            out.push(flg >> 6);
         }
     }
     out
