@@ -274,3 +274,60 @@ fn an_alias_naming_two_options_is_refused_where_it_is_written() {
     assert!(err.contains(&format!("fields.yaml:{west}:")), "{err}");
     assert_eq!(err.matches("error:").count(), 1, "{err}");
 }
+
+#[test]
+fn a_list_kept_one_item_per_column_is_read_as_one_list() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("list.csv");
+    std::fs::write(
+        &csv,
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称1,端末名称２,端末名称(3),設置日\n\
+         0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,2027-03,1,オンライン資格確認パソコン,診察室1パソコン,,2027-02-22\n\
+         0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,2027-02,2,受付パソコン,調剤室パソコン,監査台パソコン,2027-01-20\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &csv, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("unknown column"), "{err}");
+    let two = untagged(&read(&out.join("clinics/2610112340/index.html")));
+    assert!(two.contains("2台"), "{two}");
+    assert!(two.contains("診察室1パソコン"), "{two}");
+    let three = untagged(&read(&out.join("clinics/2740100181/index.html")));
+    assert!(three.contains("3台"), "{three}");
+    assert!(three.contains("監査台パソコン"), "{three}");
+}
+
+#[test]
+fn two_columns_for_one_value_that_differ_fail_their_row_not_silently() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("list.csv");
+    // お客さまID and お客様ID mean the same field: the first row agrees, the
+    // second has two different IDs (the later column used to win unsaid).
+    std::fs::write(
+        &csv,
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,お客様ID,利用開始予定年月,支払方法,端末名称,設置日\n\
+         0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,CAF3051200478,2027-03,1,PC1,2027-02-22\n\
+         0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,COP11111111,2027-02,2,PC1,2027-01-20\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &csv, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("columns J (お客さまID) and K (お客様ID) both mean `line.customer_id`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("two columns mean お客さまID (`line.customer_id`) and differ in this row"),
+        "{err}"
+    );
+    assert!(err.contains("row 3, column K (お客様ID)"), "{err}");
+    // The agreeing row is built; the other has no handout with a guessed ID.
+    assert!(out.join("clinics/2610112340/guide.pdf").exists(), "{err}");
+    assert!(!out.join("clinics/2740100181/guide.pdf").exists(), "{err}");
+    let dashboard = read(&out.join("clinics/index.html"));
+    assert!(dashboard.contains("differ in this row"), "{dashboard}");
+}

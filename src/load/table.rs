@@ -9,7 +9,7 @@
 use super::clinics::make_clinic;
 use super::limits::{self, Encoding};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::clinic::{Clinic, FieldCatalog, RawValue};
+use crate::model::clinic::{Clinic, FieldCatalog, FieldKind, RawValue};
 use crate::model::{Located, SourcePos};
 use crate::validate::normalize::to_half_width;
 use crate::validate::secret::{KeyClass, classify_header};
@@ -157,6 +157,23 @@ fn map_header(
                 false,
             ),
             KeyClass::Field(p) => {
+                let single = catalog
+                    .fields
+                    .iter()
+                    .any(|f| f.path == p && f.kind != FieldKind::List);
+                if let Some((col, (_, first))) =
+                    columns.iter().find(|(_, (q, _))| single && *q == p)
+                {
+                    let first = format!("{} ({first})", column_letter(*col));
+                    d(
+                        format!(
+                            "columns {first} and {} ({name}) both mean `{p}`; a row where they differ is an error",
+                            column_letter(h.col)
+                        ),
+                        "keep one of the two columns",
+                        false,
+                    );
+                }
                 columns.insert(h.col, (p, name.to_string()));
             }
         }
@@ -194,6 +211,7 @@ impl RowMapper {
             return None;
         };
         let mut values: BTreeMap<String, Located<RawValue>> = BTreeMap::new();
+        let mut row_errors: Vec<Diagnostic> = Vec::new();
         // Each field's cell in this row, also when empty (a missing value is
         // reported there, with its header).
         let cell_pos = |col: usize| match sheet {
@@ -215,16 +233,46 @@ impl RowMapper {
             if cell.text.trim().is_empty() {
                 continue;
             }
-            values.insert(
-                path.clone(),
-                Located::new(RawValue::Text(cell.text), cell.pos),
-            );
+            let Some(earlier) = values.get_mut(path) else {
+                values.insert(
+                    path.clone(),
+                    Located::new(RawValue::Text(cell.text), cell.pos),
+                );
+                continue;
+            };
+            let RawValue::Text(first) = &mut earlier.value else {
+                continue;
+            };
+            let list = catalog
+                .fields
+                .iter()
+                .any(|f| &f.path == path && f.kind == FieldKind::List);
+            if list {
+                // The items of every column of the list, in column order.
+                first.push('\n');
+                first.push_str(&cell.text);
+            } else if first.trim() != cell.text.trim() {
+                let label = catalog
+                    .fields
+                    .iter()
+                    .find(|f| &f.path == path)
+                    .map_or(path.as_str(), |f| f.label.as_str());
+                let msg = format!(
+                    "two columns mean {label} (`{path}`) and differ in this row (the other at {}); which is right is not for tebiki to guess",
+                    earlier.pos
+                );
+                let mut diag = Diagnostic::error(cell.pos.clone(), msg.clone())
+                    .with_help("correct the row or keep one of the two columns");
+                diag.cell = Some(cell_name(sheet, row_idx, cell.col, header));
+                row_errors.push(diag);
+            }
         }
         let source = match sheet {
             Some(s) => SourcePos::cell(file.clone(), s, row_idx as u32 + 1, 1),
             None => SourcePos::new(file.clone(), row_idx as u32 + 1, 1),
         };
         let mut local = Diagnostics::default();
+        local.0.extend(row_errors);
         let mut clinic = make_clinic(values, source, catalog, &mut local);
         clinic.keys = keys;
         clinic.load_errors.extend(list_errors.iter().cloned());
@@ -251,12 +299,23 @@ pub fn header_to_path(header: &str, catalog: &FieldCatalog) -> Option<String> {
             .replace([' ', '　'], "")
     };
     let h = norm(header);
-    catalog
-        .fields
-        .iter()
-        .find(|f| {
+    let find = |h: &str| {
+        catalog.fields.iter().find(|f| {
             norm(&f.path) == h || norm(&f.label) == h || f.headers.iter().any(|x| norm(x) == h)
         })
+    };
+    if let Some(f) = find(&h) {
+        return Some(f.path.clone());
+    }
+    // A list kept one item per column: 端末名称1, 端末名称2, 端末(3), 端末③.
+    let base = h.trim_end_matches(|c: char| {
+        c.is_ascii_digit() || ('①'..='⑳').contains(&c) || "()（）-_#".contains(c)
+    });
+    let numbered = h[base.len()..]
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('①'..='⑳').contains(&c));
+    find(base)
+        .filter(|f| numbered && !base.is_empty() && f.kind == FieldKind::List)
         .map(|f| f.path.clone())
 }
 
