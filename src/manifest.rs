@@ -204,6 +204,16 @@ impl FileEntry {
             sha256: hex(&Sha256::digest(bytes)),
         }
     }
+
+    /// The entry for a file of `len` bytes at `path` whose SHA-256 its
+    /// writer computed already (a PDF hashes itself as it is written).
+    pub fn hashed(path: String, len: usize, sha256: &[u8; 32]) -> FileEntry {
+        FileEntry {
+            path,
+            bytes: len as u64,
+            sha256: hex(sha256),
+        }
+    }
 }
 
 /// One clinic.

@@ -1344,14 +1344,17 @@ fn write_clinic(
         .map_err(|e| Error::Pdf(e.to_string()))?;
     let mut files = Vec::new();
     let mut staged = Vec::new();
-    for (name, bytes) in [
-        ("index.html", page.as_bytes()),
-        ("guide.pdf", &pdf.bytes[..]),
-        ("sheet.pdf", &sheet.bytes[..]),
+    for (name, bytes, sha256) in [
+        ("index.html", page.as_bytes(), None),
+        ("guide.pdf", &pdf.bytes[..], Some(&pdf.sha256)),
+        ("sheet.pdf", &sheet.bytes[..], Some(&sheet.sha256)),
     ] {
         let rel = format!("clinics/{key}/{name}");
         staged.extend(ctx.out.stage(&rel, bytes)?);
-        files.push(FileEntry::of(rel, bytes));
+        files.push(match sha256 {
+            Some(h) => FileEntry::hashed(rel, bytes.len(), h),
+            None => FileEntry::of(rel, bytes),
+        });
     }
     Ok((files, pdf.warnings, staged))
 }

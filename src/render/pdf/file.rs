@@ -7,12 +7,12 @@
 //! structure elements is a plain uncompressed object, which costs about
 //! 45 KB. So the dictionaries are collected in one chunk and packed into a
 //! single compressed object stream here, and the cross-reference stream
-//! that points into it is written here too. The trailer `/ID` is a hash of
-//! everything written before it, so unchanged input gives a byte-identical
-//! file.
+//! that points into it is written here too. The trailer `/ID` is the first
+//! half of the SHA-256 of everything written before it, so unchanged input
+//! gives a byte-identical file; the same pass hashes the whole file for the
+//! manifest.
 
 use std::cell::{Cell, RefCell};
-use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::ops::{Deref, DerefMut};
 
@@ -63,7 +63,18 @@ impl PdfFile {
 
     /// The file, with `root` as the catalog, `info` as the document
     /// information and `next` a free object number.
+    #[cfg(test)]
     pub(crate) fn finish(self, root: Ref, info: Ref, next: Ref) -> Vec<u8> {
+        self.finish_hashed(root, info, next).0
+    }
+
+    /// [`PdfFile::finish`] with the file's SHA-256, hashed as it is
+    /// written: the trailer `/ID` is the first half of the hash of
+    /// everything before the cross-reference stream, and the same pass
+    /// goes on over the rest (the manifest records the whole file's hash,
+    /// so no byte is hashed twice).
+    pub(crate) fn finish_hashed(self, root: Ref, info: Ref, next: Ref) -> (Vec<u8>, [u8; 32]) {
+        use sha2::{Digest, Sha256};
         let packed = split_objects(&self.objects);
         let objstm_id = next;
         let xref_id = next.next();
@@ -137,7 +148,10 @@ impl PdfFile {
             table.extend(row.iter().zip(&above).map(|(b, a)| b.wrapping_sub(*a)));
             std::mem::swap(&mut above, &mut row);
         }
-        let id = file_id(&out);
+        let mut hash = Sha256::new();
+        hash.update(&out);
+        let id = hash.clone().finalize()[..16].to_vec();
+        let head = out.len();
         let data = deflate(&table);
         let mut c = Chunk::with_settings(settings());
         {
@@ -156,7 +170,8 @@ impl PdfFile {
         }
         out.extend_from_slice(c.as_bytes());
         let _ = write!(out, "startxref\n{xref_at}\n%%EOF\n");
-        out
+        hash.update(&out[head..]);
+        (out, hash.finalize().into())
     }
 }
 
@@ -357,19 +372,6 @@ pub(crate) fn deflate_best(raw: &[u8]) -> Vec<u8> {
     z
 }
 
-/// 16 bytes identifying `data` (for the trailer `/ID`).
-pub(crate) fn file_id(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16);
-    for seed in [0x7465_6269_6b69_u64, 0x6775_6964_6570_6466] {
-        // SipHash with fixed keys: the same bytes give the same id.
-        let mut h = std::hash::DefaultHasher::new();
-        seed.hash(&mut h);
-        data.hash(&mut h);
-        out.extend_from_slice(&h.finish().to_be_bytes());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,9 +449,6 @@ mod tests {
             std::io::Read::read_to_end(&mut d, &mut back).expect("a valid stream");
             assert_eq!(back, data);
         }
-        assert_eq!(file_id(b"a"), file_id(b"a"));
-        assert_ne!(file_id(b"a"), file_id(b"b"));
-        assert_eq!(file_id(b"").len(), 16);
     }
 
     /// The level a zlib header announces (FLEVEL: 0 fastest … 3 strongest).

@@ -76,6 +76,9 @@ pub enum PdfError {
 pub struct Rendered {
     /// The PDF file.
     pub bytes: Vec<u8>,
+    /// SHA-256 of [`Rendered::bytes`], hashed while they were written (for
+    /// the manifest).
+    pub sha256: [u8; 32],
     /// Number of pages (at least 1).
     pub pages: usize,
     /// Problems worth telling the user about, e.g. characters the font
@@ -116,34 +119,20 @@ fn render_within(
     let (mut pages, marks, nodes) = lay_out(doc, fonts, &mut warnings);
     let total = pages.len();
     let before = warnings.clone();
-    let mut bytes = file::at_level(file::FAST, || {
-        writer::write(
-            doc,
-            fonts,
-            &mut pages,
-            &marks,
-            &nodes,
-            shared,
-            &mut warnings,
-        )
-    })?;
+    let mut write_at = |level, warnings: &mut linebreak::Warnings| {
+        file::at_level(level, || {
+            writer::write(doc, fonts, &mut pages, &marks, &nodes, shared, warnings)
+        })
+    };
+    let (mut bytes, mut sha256) = write_at(file::FAST, &mut warnings)?;
     if bytes.len() > above {
         // The writer's warnings (pictures it could not embed) come once.
         warnings = before;
-        bytes = file::at_level(file::PER_DOCUMENT, || {
-            writer::write(
-                doc,
-                fonts,
-                &mut pages,
-                &marks,
-                &nodes,
-                shared,
-                &mut warnings,
-            )
-        })?;
+        (bytes, sha256) = write_at(file::PER_DOCUMENT, &mut warnings)?;
     }
     Ok(Rendered {
         bytes,
+        sha256,
         pages: total,
         warnings: warnings.list,
     })

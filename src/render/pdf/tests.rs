@@ -573,6 +573,34 @@ fn same_document_same_bytes() {
     assert!(all[id_at + 5..id_at + 37].iter().all(u8::is_ascii_hexdigit));
 }
 
+#[test]
+fn the_id_and_the_hash_come_from_one_pass_over_the_file() {
+    use sha2::{Digest, Sha256};
+    let r = match render(&sample_doc(), fonts()) {
+        Ok(o) => o,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    // The hash handed to the manifest is the whole file's.
+    assert_eq!(r.sha256[..], Sha256::digest(&r.bytes)[..]);
+    // The /ID is the first half of the hash of all before the xref stream.
+    let text = String::from_utf8_lossy(&r.bytes);
+    let xref_at: usize = text
+        .rsplit("startxref\n")
+        .next()
+        .and_then(|t| t.lines().next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no startxref"));
+    let id: String = Sha256::digest(&r.bytes[..xref_at])[..16]
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let tail = String::from_utf8_lossy(&r.bytes[xref_at..]).to_uppercase();
+    assert!(
+        tail.contains(&format!("/ID[<{id}><{id}>]")),
+        "{id} not in {tail:.400}"
+    );
+}
+
 /// FLEVEL (0 fastest … 3 strongest) of each Flate stream's zlib header.
 fn zlib_levels(pdf: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();

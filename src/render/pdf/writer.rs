@@ -649,7 +649,8 @@ impl Ids {
     }
 }
 
-/// Builds the PDF from laid-out pages (running heads already included).
+/// Builds the PDF from laid-out pages (running heads already included);
+/// returns it with its SHA-256.
 pub(crate) fn write(
     doc: &Document,
     fonts: &Fonts,
@@ -658,7 +659,7 @@ pub(crate) fn write(
     nodes: &[Node],
     shared: Option<&SharedWords>,
     warnings: &mut Warnings,
-) -> Result<Vec<u8>, PdfError> {
+) -> Result<(Vec<u8>, [u8; 32]), PdfError> {
     let images = collect_images(pages, warnings);
     let image_names: BTreeMap<usize, (String, u32, u32)> = images
         .iter()
@@ -868,7 +869,7 @@ pub(crate) fn write(
         }
         info.creator(TextStr("tebiki")).producer(TextStr("tebiki"));
     }
-    Ok(pdf.finish(catalog_id, info_id, ids.next()))
+    Ok(pdf.finish_hashed(catalog_id, info_id, ids.next()))
 }
 
 /// A number to 1/10000.
