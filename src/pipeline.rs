@@ -1325,7 +1325,7 @@ fn write_clinic(
 ) -> Result<(Vec<FileEntry>, Vec<String>, Vec<Staged>)> {
     let r = ctx.renderers;
     let pictures = crate::render::pictures::Pictures::cached(guide, &r.fonts, &r.pictures);
-    let page = ctx.renderers.html.guide(guide, &pictures.svg())?;
+    let page = ctx.renderers.html.guide_pictures(guide, &pictures)?;
     let (handout_words, sheet_words) = r.words.get_or_init(|| {
         let generic = eval::evaluate_generic(ctx.content);
         (

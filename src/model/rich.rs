@@ -19,8 +19,9 @@ impl Serialize for Rich {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Rich", 4)?;
-        st.serialize_field("html", &crate::render::rich_html::to_html(self))?;
-        st.serialize_field("inline", &crate::render::rich_html::inline_html(self))?;
+        let (html, inline) = crate::render::rich_html::html_and_inline(self);
+        st.serialize_field("html", &html)?;
+        st.serialize_field("inline", &inline)?;
         st.serialize_field("text", &self.plain_text())?;
         st.serialize_field("empty", &self.is_empty())?;
         st.end()

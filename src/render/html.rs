@@ -20,10 +20,42 @@ pub struct HtmlRenderer {
     dashboard_js: tera::Value,
     /// The last guide wording seen and its template value: every guide of
     /// a build carries the same (the content's), converted once.
-    guide_strings: std::sync::Mutex<Option<(Arc<crate::model::strings::Strings>, tera::Value)>>,
+    guide_strings: LastValue<crate::model::strings::Strings>,
+    /// The same for the guides' branding (its logo as a `data:` URI).
+    guide_brand: LastValue<Branding>,
     /// The theme's wording, for the dashboard (a guide carries its own).
     strings: Arc<crate::model::strings::Strings>,
     branding: Arc<Branding>,
+}
+
+/// The template value of the shared value converted last: every guide of a
+/// build carries the same wording and branding (one `Arc`), so each is
+/// converted once, not once per clinic.
+struct LastValue<T>(std::sync::Mutex<Option<(Arc<T>, tera::Value)>>);
+
+impl<T> Default for LastValue<T> {
+    fn default() -> Self {
+        Self(std::sync::Mutex::default())
+    }
+}
+
+impl<T> LastValue<T> {
+    /// The value of `of`: the one converted last when `of` is the same
+    /// shared value, else `convert(of)` (kept for the next call).
+    fn get(&self, of: &Arc<T>, convert: impl FnOnce(&T) -> tera::Value) -> tera::Value {
+        let mut last = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*last {
+            Some((s, v)) if Arc::ptr_eq(s, of) => v.clone(),
+            _ => {
+                let v = convert(of);
+                *last = Some((of.clone(), v.clone()));
+                v
+            }
+        }
+    }
 }
 
 /// The vendor's line as templates see it (`brand`): nothing when no
@@ -157,7 +189,8 @@ impl HtmlRenderer {
             dashboard_js: tera::Value::from_serializable(&script(
                 theme.file("static/dashboard.js")?,
             )),
-            guide_strings: std::sync::Mutex::default(),
+            guide_strings: LastValue::default(),
+            guide_brand: LastValue::default(),
             strings: Arc::new(theme.strings()?),
             branding: Arc::default(),
         })
@@ -179,23 +212,6 @@ impl HtmlRenderer {
             })
     }
 
-    /// `strings` as a template value: the one converted last when it is
-    /// the same wording (the same shared value), else converted now.
-    fn strings_value(&self, strings: &Arc<crate::model::strings::Strings>) -> tera::Value {
-        let mut last = self
-            .guide_strings
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match &*last {
-            Some((s, v)) if Arc::ptr_eq(s, strings) => v.clone(),
-            _ => {
-                let v = tera::Value::from_serializable(&**strings);
-                *last = Some((strings.clone(), v.clone()));
-                v
-            }
-        }
-    }
-
     /// Renders one clinic's guide; `illustrations` holds inline SVG per
     /// `manual/step` key. Its wording comes from the guide's strings.
     pub fn guide(
@@ -203,12 +219,35 @@ impl HtmlRenderer {
         guide: &Guide,
         illustrations: &std::collections::BTreeMap<String, String>,
     ) -> Result<String> {
+        self.guide_with(guide, tera::Value::from_serializable(illustrations))
+    }
+
+    /// [`HtmlRenderer::guide`] with the guide's pictures (the SVG of those
+    /// kept by a build's cache is not copied again per clinic).
+    pub fn guide_pictures(
+        &self,
+        guide: &Guide,
+        pictures: &super::pictures::Pictures,
+    ) -> Result<String> {
+        self.guide_with(guide, pictures.svg_value())
+    }
+
+    fn guide_with(&self, guide: &Guide, pics: tera::Value) -> Result<String> {
         let mut ctx = tera::Context::new();
         ctx.insert("g", guide);
-        ctx.insert_value("t", self.strings_value(&guide.strings));
-        ctx.insert("pics", illustrations);
+        ctx.insert_value(
+            "t",
+            self.guide_strings
+                .get(&guide.strings, |s| tera::Value::from_serializable(s)),
+        );
+        ctx.insert_value("pics", pics);
         ctx.insert_value("js", self.guide_js.clone());
-        ctx.insert("brand", &Brand::of(&guide.branding));
+        ctx.insert_value(
+            "brand",
+            self.guide_brand.get(&guide.branding, |b| {
+                tera::Value::from_serializable(&Brand::of(b))
+            }),
+        );
         // The one-page sheet, the same values and codes as sheet.pdf.
         let rows: Vec<SheetRow> = super::sheet::typed_values(guide)
             .into_iter()

@@ -49,11 +49,12 @@ pub struct Pictures {
 }
 
 /// One picture: its frame, its text alternative and, when it came from a
-/// [`PictureCache`], its SVG already written.
+/// [`PictureCache`], its SVG already written (as the template value the HTML
+/// guide inlines: a shared string, so no clinic's page copies it again).
 struct Laid {
     frame: Arc<Frame>,
     alt: String,
-    svg: Option<Arc<str>>,
+    svg: Option<tera::Value>,
     /// Taken from the cache (not laid out for this guide).
     reused: bool,
 }
@@ -88,8 +89,8 @@ struct Kept {
     seen: HashSet<u64>,
 }
 
-/// A kept picture: its key, frame and SVG.
-type KeptPicture = (Box<[u8]>, Arc<Frame>, Arc<str>);
+/// A kept picture: its key, frame and SVG (a template value, shared).
+type KeptPicture = (Box<[u8]>, Arc<Frame>, tera::Value);
 
 /// Most pictures a [`PictureCache`] keeps.
 pub const PICTURES_KEPT: usize = 512;
@@ -105,7 +106,7 @@ impl PictureCache {
         key: Vec<u8>,
         alt: &str,
         lay: impl FnOnce() -> Frame,
-    ) -> (Arc<Frame>, Option<Arc<str>>, bool) {
+    ) -> (Arc<Frame>, Option<tera::Value>, bool) {
         let hash = {
             let mut h = std::hash::DefaultHasher::new();
             key.hash(&mut h);
@@ -126,8 +127,9 @@ impl PictureCache {
             kept.seen.insert(hash);
             return (frame, None, false);
         }
-        let svg: Arc<str> = super::svg::to_svg(&frame, alt).into();
+        let svg = super::svg::to_svg(&frame, alt);
         let weight = key.len() + svg.len();
+        let svg = tera::Value::from(svg);
         if kept.count < PICTURES_KEPT && kept.bytes + weight <= PICTURE_BYTES {
             kept.count += 1;
             kept.bytes += weight;
@@ -252,12 +254,30 @@ impl Pictures {
             .iter()
             .map(|(id, l)| {
                 let svg = match &l.svg {
-                    Some(s) => s.to_string(),
+                    Some(s) => s.as_str().unwrap_or_default().to_string(),
                     None => super::svg::to_svg(&l.frame, &l.alt),
                 };
                 (id.clone(), svg)
             })
             .collect()
+    }
+
+    /// [`Pictures::svg`] as the template value the HTML guide takes: a
+    /// picture from the cache is its kept value (a shared string, not
+    /// copied per clinic), the others are written now.
+    pub fn svg_value(&self) -> tera::Value {
+        let map: BTreeMap<String, tera::Value> = self
+            .frames
+            .iter()
+            .map(|(id, l)| {
+                let svg = match &l.svg {
+                    Some(v) => v.clone(),
+                    None => super::svg::to_svg(&l.frame, &l.alt).into(),
+                };
+                (id.clone(), svg)
+            })
+            .collect();
+        map.into()
     }
 
     /// Drawables per step id, for the PDF handout.

@@ -12,19 +12,30 @@ use std::fmt::Write as _;
 /// safe in HTML pages and in inline SVG.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`] appending to `out` (no string of its own).
+pub fn escape_into(out: &mut String, s: &str) {
+    // Runs of characters that need nothing are copied whole.
+    let mut from = 0;
+    for (at, c) in s.char_indices() {
+        let with = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => "",
+            '\u{fffe}' | '\u{ffff}' => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..at]);
+        out.push_str(with);
+        from = at + c.len_utf8();
+    }
+    out.push_str(&s[from..]);
 }
 
 /// Renders blocks to HTML.
@@ -46,6 +57,20 @@ pub fn inline_html(r: &Rich) -> String {
         }
         _ => to_html(r),
     }
+}
+
+/// [`to_html`] and [`inline_html`] of `r` at once, from one rendering (the
+/// inline form of a single paragraph is its HTML without the `<p>`).
+pub fn html_and_inline(r: &Rich) -> (String, String) {
+    let html = to_html(r);
+    let inline = match r.0.as_slice() {
+        [Block::Paragraph { .. }] => html
+            .strip_prefix("<p>")
+            .and_then(|h| h.strip_suffix("</p>\n"))
+            .map_or_else(|| inline_html(r), str::to_string),
+        _ => html.clone(),
+    };
+    (html, inline)
 }
 
 fn block(s: &mut String, b: &Block) {
@@ -188,7 +213,7 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                         t = rest;
                     }
                 }
-                s.push_str(&escape(t))
+                escape_into(s, t)
             }
             Inline::Strong { inlines } => {
                 s.push_str("<strong>");
@@ -201,11 +226,15 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                 s.push_str("</em>");
             }
             Inline::Code { text } => {
-                let _ = write!(s, "<code>{}</code>", escape(text));
+                s.push_str("<code>");
+                escape_into(s, text);
+                s.push_str("</code>");
             }
             Inline::Link { url, inlines } => {
                 if safe_url(url) {
-                    let _ = write!(s, "<a href=\"{}\">", escape(url));
+                    s.push_str("<a href=\"");
+                    escape_into(s, url);
+                    s.push_str("\">");
                     inlines_html(s, inlines);
                     s.push_str("</a>");
                 } else {
@@ -213,24 +242,24 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                 }
             }
             Inline::Placeholder { path } => {
-                let _ = write!(s, "<span class=\"placeholder\">〈{}〉</span>", escape(path));
+                s.push_str("<span class=\"placeholder\">〈");
+                escape_into(s, path);
+                s.push_str("〉</span>");
             }
             Inline::Value { path, text } => {
-                let _ = write!(
-                    s,
-                    "<mark class=\"value\" data-field=\"{}\">{}</mark>",
-                    escape(path),
-                    escape(text)
-                );
+                s.push_str("<mark class=\"value\" data-field=\"");
+                escape_into(s, path);
+                s.push_str("\">");
+                escape_into(s, text);
+                s.push_str("</mark>");
             }
             Inline::Missing { path, label, unit } => {
-                let _ = write!(
-                    s,
-                    "<span class=\"placeholder\" data-field=\"{}\">〈{}〉</span>{}",
-                    escape(path),
-                    escape(label),
-                    escape(unit.as_deref().unwrap_or_default())
-                );
+                s.push_str("<span class=\"placeholder\" data-field=\"");
+                escape_into(s, path);
+                s.push_str("\">〈");
+                escape_into(s, label);
+                s.push_str("〉</span>");
+                escape_into(s, unit.as_deref().unwrap_or_default());
             }
             // A line break in the source is a space only between Latin words.
             Inline::SoftBreak => {
@@ -273,6 +302,34 @@ mod tests {
         let h = to_html(&r);
         assert!(!h.contains("<script>"));
         assert!(h.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn html_and_inline_are_to_html_and_inline_html() {
+        for md in [
+            "",
+            "ひとつの段落 **太字** `code` [リンク](https://example.jp/)",
+            "段落1\n\n段落2",
+            "- 項目1\n- 項目2",
+            "> 引用",
+            "# 見出し",
+        ] {
+            let r = parse(md);
+            assert_eq!(html_and_inline(&r), (to_html(&r), inline_html(&r)), "{md}");
+        }
+    }
+
+    #[test]
+    fn escape_replaces_each_special_character_and_drops_forbidden_ones() {
+        assert_eq!(
+            escape("a&b<c>d\"e'f\u{1}g\th\u{fffe}i\u{ffff}受付&"),
+            "a&amp;b&lt;c&gt;d&quot;e&#39;fg\thi受付&amp;"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("受付パソコン"), "受付パソコン");
+        let mut s = String::from("<p>");
+        escape_into(&mut s, "<x>");
+        assert_eq!(s, "<p>&lt;x&gt;");
     }
 
     #[test]
