@@ -21,6 +21,10 @@ checkout of each):
         (the one extension tebiki turns on) and its regression cases
         (specs/regression.txt); `→` in an example is a tab
   date  the dates tebiki's date fields hand to jiff (below), written here
+  style the bundled clinics, and every twelfth of seed.py's crafted
+        manuals, rewritten by PyYAML in the presentation styles of the YAML
+        spec: canonical, double- and single-quoted, flow with a directive,
+        anchors and aliases, block with deep indentation and folded lines
 
 Targets and shapes:
 
@@ -176,6 +180,38 @@ def manual_shapes(case):
     yield "summary", re.sub(r"(?m)^title:.*\n", lambda mt: mt[0] + "summary:\n" + indent(case, 2), base, count=1)
 
 
+def shared(doc):
+    """DOC with equal mappings and lists made one object, so that the
+    emitter writes them once with an anchor and then as aliases."""
+    import json
+
+    memo = {}
+
+    def walk(node):
+        if isinstance(node, (dict, list)):
+            node = {k: walk(v) for k, v in node.items()} if isinstance(node, dict) else [walk(v) for v in node]
+            key = json.dumps(node, sort_keys=True, ensure_ascii=False, default=str)
+            return memo.setdefault(key, node)
+        return node
+
+    return walk(doc)
+
+
+def styles(doc):
+    """DOC written in the presentation styles of the YAML spec (chapters 6-9):
+    canonical (explicit tags and keys, document markers), every scalar
+    double- or single-quoted, flow collections with a %YAML directive and
+    document end, anchors and aliases, and block style with deep indentation
+    and long plain scalars folded over lines."""
+    kw = dict(Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False)
+    yield "canonical", yaml.dump(doc, canonical=True, **kw)
+    yield "double", yaml.dump(doc, default_style='"', **kw)
+    yield "single", yaml.dump(doc, default_style="'", **kw)
+    yield "flow", yaml.dump(doc, default_flow_style=True, explicit_start=True, explicit_end=True, version=(1, 2), **kw)
+    yield "anchors", yaml.dump(shared(doc), **kw)
+    yield "folded", yaml.dump(doc, indent=5, width=12, **kw)
+
+
 # Dates chosen for jiff (module docstring): groups of (installation, application, start month, test month).
 def date_groups():
     today = datetime.date(2026, 11, 24)
@@ -297,6 +333,16 @@ def main():
 
     for label, text in date_seeds(base_clinic):
         put("clinic_yaml", "dates for jiff (seed_spec.py date_groups)", f"date-{label}", "dates", text)
+
+    # The same documents in YAML's other presentation styles.
+    for p in sorted(os.listdir(os.path.join(ROOT, "content", "clinics"))):
+        doc = yaml.load(open(os.path.join(ROOT, "content", "clinics", p), encoding="utf-8"), Loader=yaml.BaseLoader)
+        for style, text in styles(doc):
+            put("clinic_yaml", f"content/clinics/{p} restyled (PyYAML emitter)", f"style-{p[:-5]}", style, text)
+    for i, text in enumerate(seed.manual_seeds()):
+        if i % 12 == 0:
+            for style, t in styles(yaml.safe_load(text)):
+                put("manual", f"seed.py manual_seeds()[{i}] restyled (PyYAML emitter)", f"style-m{i}", style, t)
 
     if a.manifest:
         with open(a.manifest, "w", encoding="utf-8") as f:
