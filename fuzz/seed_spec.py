@@ -21,6 +21,8 @@ checkout of each):
         (the one extension tebiki turns on) and its regression cases
         (specs/regression.txt); `→` in an example is a tab
   date  the dates tebiki's date fields hand to jiff (below), written here
+  jiff  the test inputs of jiff's own date-time parsers (jiff_forms), from
+        the jiff in the cargo registry that fuzz/Cargo.lock names
   style the bundled clinics, and every twelfth of seed.py's crafted
         manuals, rewritten by PyYAML in the presentation styles of the YAML
         spec: canonical, double- and single-quoted, flow with a directive,
@@ -69,6 +71,7 @@ Usage:
 
 import argparse
 import datetime
+import glob
 import hashlib
 import io
 import os
@@ -271,6 +274,43 @@ def date_seeds(base):
     yield "reiwa99-wareki", re.sub(r"(?m)^installation_date:.*$", "installation_date: 令和99年12月31日", base) + "application_date: 令和99年2月28日\n"
 
 
+def jiff_forms():
+    """The test inputs of jiff's own parsers (the `#[cfg(test)]` part of
+    src/fmt/{temporal/parser,temporal/mod,offset,rfc9557,util}.rs of the
+    jiff the fuzz build uses, in the cargo registry), read as data, each made
+    a whole date-time text: annotations after a date and after a date-time
+    with an offset, offsets after a date-time, times after a date's `T`.
+    A clinic's date field that tebiki's own check refuses keeps its text,
+    and the derived facts hand that text (and it with `-01` added) to
+    jiff's `Date` parser, so each of these reaches a different arm of it.
+    Returns (source, [text]) or None when that jiff is not in the registry."""
+    home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
+    lock = open(os.path.join(ROOT, "fuzz", "Cargo.lock"), encoding="utf-8").read()
+    m = re.search(r'name = "jiff"\nversion = "([^"]+)"', lock)
+    dirs = sorted(glob.glob(os.path.join(home, "registry", "src", "*", f"jiff-{m[1] if m else 'x'}", "src", "fmt")))
+    if not dirs:
+        return None
+    forms = set()
+    for rel in ("temporal/parser.rs", "temporal/mod.rs", "offset.rs", "rfc9557.rs", "util.rs"):
+        text = open(os.path.join(dirs[-1], rel), encoding="utf-8").read()
+        tests = text[text.find("#[cfg(test)]"):] if "#[cfg(test)]" in text else ""
+        for lit in re.finditer(r'b?"((?:[^"\\\n]|\\.)*)"', tests):
+            v = lit[1]
+            if not v or len(v) > 80 or "\\" in v:
+                continue
+            if v[0] in "[":
+                forms.update({"2026-12-25" + v, "2026-12-25T09:00-05" + v, "2026-12-25T09:00Z" + v})
+            elif v[0] in "Tt":
+                forms.add("2026-12-25" + v)
+            elif rel == "offset.rs" and v[0] in "+-Zz":
+                forms.update({"2026-12-25T09:00" + v, "2026-12-25T09:00:00.5" + v})
+            elif re.match(r"\d\d:", v) or re.fullmatch(r"\d\d", v):
+                forms.update({"2026-12-25T" + v, "2026-12-25 " + v})
+            elif re.match(r"[-+0-9]", v) and re.search(r"\d\d", v):
+                forms.add(v)
+    return f"jiff-{m[1]} (cargo registry): src/fmt test inputs", sorted(forms)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--into", default=os.path.join(ROOT, "fuzz", "corpus"), help="write DIR/<target>/ (default fuzz/corpus)")
@@ -333,6 +373,16 @@ def main():
 
     for label, text in date_seeds(base_clinic):
         put("clinic_yaml", "dates for jiff (seed_spec.py date_groups)", f"date-{label}", "dates", text)
+
+    jf = jiff_forms()
+    if jf:
+        src, forms = jf
+        q = lambda v: '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for i, v in enumerate(forms):
+            text = re.sub(r"(?m)^installation_date:.*$", lambda _: "installation_date: " + q(v), base_clinic)
+            put("clinic_yaml", f"{src}: {v}", f"jiff{i}", "date", text + f"application_date: {q(forms[(i * 7 + 3) % len(forms)])}\n")
+    else:
+        print("jiff's source is not in the cargo registry: no jiff seeds", file=sys.stderr)
 
     # The same documents in YAML's other presentation styles.
     for p in sorted(os.listdir(os.path.join(ROOT, "content", "clinics"))):
