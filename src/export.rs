@@ -29,6 +29,26 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
             open.push((*p).to_string());
         }
         let indent = "  ".repeat(open.len());
+        // An option named by its label or an alias is written as the
+        // option's value, with its label and the clinic's own words in a comment.
+        if let RawValue::Text(t) = &v.value
+            && def.kind == FieldKind::Choice
+            && let Some(o) = crate::validate::normalize::find_choice(&def.options, t)
+            && o.value != t.trim()
+        {
+            let label: String = o
+                .label
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            out.push_str(&format!(
+                "{indent}{}: {}  # {label}（元の表記 {}）\n",
+                leaf[0],
+                quote(&o.value),
+                quote(t.trim())
+            ));
+            continue;
+        }
         match &v.value {
             RawValue::Text(t) if def.kind == FieldKind::List => {
                 out.push_str(&format!("{indent}{}:\n", leaf[0]));

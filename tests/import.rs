@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use std::io::Write as _;
 
 fn fixture(name: &str) -> String {
     root()
@@ -143,17 +144,10 @@ fn committed_schema_is_up_to_date() {
 #[test]
 fn config_adds_column_headers() {
     // tebiki.yaml maps 医療機関番号 → institution_code and 導入予定日 → installation_date.
-    let d = tempfile::tempdir().unwrap();
-    let csv = d.path().join("list.csv");
-    std::fs::write(
-        &csv,
+    let (_d, out, o, err) = build_csv(
         "医療機関番号,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,導入予定日\n\
          0100181,27,4,見出し薬局,見出 太郎,06-1234-5678,midashi@example.jp,ntt-west,1,COP12345678,2027-02,1,PC1,2027-01-29\n",
-    )
-    .unwrap();
-    let out = d.path().join("out");
-    let o = build_with("--clinics", &csv, &out);
-    let err = String::from_utf8_lossy(&o.stderr);
+    );
     assert!(o.status.success(), "{err}");
     assert!(!err.contains("unknown column"), "{err}");
     let html = read(&out.join("clinics/2740100181/index.html"));
@@ -161,4 +155,237 @@ fn config_adds_column_headers() {
         html.contains("2027年1月29日"),
         "installation date from the mapped column"
     );
+}
+
+/// Builds the clinic list `csv` (written as list.csv in a fresh folder);
+/// returns the folder (kept alive), the output folder, the run and its stderr.
+fn build_csv(
+    csv: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::process::Output,
+    String,
+) {
+    let d = tempfile::tempdir().unwrap();
+    let list = d.path().join("list.csv");
+    std::fs::write(&list, csv).unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &list, &out);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    (d, out, o, err)
+}
+
+/// A spreadsheet's own words for the options of a choice field, as a
+/// vendor's list has them: `ＮＴＴ 西日本`, `あり`, `新規申請`, `払込請求書`.
+const OWN_WORDS_CSV: &str = "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,v6オプション,申請区分,利用開始予定年月,支払方法,端末名称,設置日\n\
+0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ＮＴＴ 西日本,2,COP48215537,あり,新規申請,2027-02,払込請求書,オンライン資格確認パソコン,2027-01-20\n\
+0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,フレッツ光,1,CAF3051200478,契約済み,新規,2027-03,1,オンライン資格確認パソコン,2027-02-22\n";
+
+#[test]
+fn a_spreadsheet_s_words_for_options_are_read_as_the_options_and_drive_the_rules() {
+    let (_d, out, o, err) = build_csv(OWN_WORDS_CSV);
+    // ＮＴＴ 西日本 is the NTT West line: on it, line type 2 is the mistake
+    // that costs the installation day, so the handout must say to pick 1.
+    let html = untagged(&read(&out.join("clinics/2740100181/index.html")));
+    assert!(
+        html.contains("電気通信回線種別は必ず「1」を選んでください"),
+        "{html}"
+    );
+    assert!(html.contains("2: 払込請求書による振込み"), "{html}");
+    assert!(
+        !err.contains("「ＮＴＴ 西日本」") && !err.contains("「あり」"),
+        "{err}"
+    );
+    // A bare フレッツ光 may be East's or West's: an error that lists the
+    // options by their labels, and the exit code says something failed.
+    assert!(err.contains("「フレッツ光」は選択肢にありません"), "{err}");
+    assert!(err.contains("list.csv:3:"), "{err}");
+    assert!(err.contains("ntt-west（NTT西日本 フレッツ光）"), "{err}");
+    assert!(!o.status.success(), "{err}");
+}
+
+#[test]
+fn import_writes_an_option_named_in_other_words_as_its_value() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("list.csv");
+    std::fs::write(&csv, OWN_WORDS_CSV).unwrap();
+    let out = d.path().join("clinics");
+    let o = tebiki(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let yaml = read(&out.join("2740100181.yaml"));
+    for line in [
+        "  carrier: \"ntt-west\"  # NTT西日本 フレッツ光（元の表記 \"ＮＴＴ 西日本\"）",
+        "  v6_option: \"contracted\"  # 契約済み（元の表記 \"あり\"）",
+        "application_kind: \"new\"  # 新規（元の表記 \"新規申請\"）",
+        "fee_payment: \"2\"  # 2: 払込請求書による振込み（元の表記 \"払込請求書\"）",
+        "  type: \"2\"\n",
+    ] {
+        assert!(yaml.contains(line), "{line}\n{yaml}\n{err}");
+    }
+    // The row whose carrier names no option is written as it is, for
+    // review, and the exit code says something is wrong.
+    let other = read(&out.join("2610112340.yaml"));
+    assert!(other.contains("  carrier: \"フレッツ光\"\n"), "{other}");
+    assert!(!o.status.success(), "{err}");
+    // What was written for the first loads back as the same clinic.
+    std::fs::remove_file(out.join("2610112340.yaml")).unwrap();
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--clinics",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn an_alias_naming_two_options_is_refused_where_it_is_written() {
+    let (_d, content) = content_copy();
+    let fields = content.join("fields.yaml");
+    let text = read(&fields);
+    let changed = text.replacen(
+        "aliases: [NTT東日本, NTT東,",
+        "aliases: [NTT東日本, ｎｔｔ西日本,",
+        1,
+    );
+    assert_ne!(
+        text, changed,
+        "fields.yaml no longer has the alias this test edits"
+    );
+    std::fs::write(&fields, &changed).unwrap();
+    let line_of = |needle: &str| changed.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let (east, west) = (line_of("ｎｔｔ西日本"), line_of("aliases: [NTT西日本,"));
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--content",
+        content.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    // One error, at the second of the two, pointing at the first.
+    assert!(
+        err.contains("alias `NTT西日本` of `ntt-west` in field `line.carrier` also names the option `ntt-east` (its alias `ｎｔｔ西日本` at line "),
+        "{err}"
+    );
+    assert!(err.contains(&format!("at line {east})")), "{err}");
+    assert!(err.contains(&format!("fields.yaml:{west}:")), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+}
+
+#[test]
+fn a_list_kept_one_item_per_column_is_read_as_one_list() {
+    let (_d, out, o, err) = build_csv(
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称1,端末名称２,端末名称(3),設置日\n\
+         0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,2027-03,1,オンライン資格確認パソコン,診察室1パソコン,,2027-02-22\n\
+         0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,2027-02,2,受付パソコン,調剤室パソコン,監査台パソコン,2027-01-20\n",
+    );
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("unknown column"), "{err}");
+    let two = untagged(&read(&out.join("clinics/2610112340/index.html")));
+    assert!(two.contains("2台"), "{two}");
+    assert!(two.contains("診察室1パソコン"), "{two}");
+    let three = untagged(&read(&out.join("clinics/2740100181/index.html")));
+    assert!(three.contains("3台"), "{three}");
+    assert!(three.contains("監査台パソコン"), "{three}");
+}
+
+#[test]
+fn two_columns_for_one_value_that_differ_fail_their_row_not_silently() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("list.csv");
+    // お客さまID and お客様ID mean the same field: the first row agrees, the
+    // second has two different IDs (the later column used to win unsaid).
+    std::fs::write(
+        &csv,
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,お客様ID,利用開始予定年月,支払方法,端末名称,設置日\n\
+         0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,CAF3051200478,2027-03,1,PC1,2027-02-22\n\
+         0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,COP11111111,2027-02,2,PC1,2027-01-20\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &csv, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("columns J (お客さまID) and K (お客様ID) both mean `line.customer_id`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("two columns mean お客さまID (`line.customer_id`) and differ in this row"),
+        "{err}"
+    );
+    assert!(err.contains("row 3, column K (お客様ID)"), "{err}");
+    // The agreeing row is built; the other has no handout with a guessed ID.
+    assert!(out.join("clinics/2610112340/guide.pdf").exists(), "{err}");
+    assert!(!out.join("clinics/2740100181/guide.pdf").exists(), "{err}");
+    let dashboard = read(&out.join("clinics/index.html"));
+    assert!(dashboard.contains("differ in this row"), "{dashboard}");
+}
+
+const HEADER: &str = "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,設置日";
+const ROW: &str = "0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,2027-03,1,PC1,2027-02-22";
+
+#[test]
+fn title_rows_above_the_header_are_skipped_without_a_word() {
+    let (_d, out, o, err) = build_csv(&format!(
+        "オンライン資格確認 導入予定一覧,,作成 2026/11/20\n,,\n{HEADER}\n{ROW}\n"
+    ));
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("unknown column"), "{err}");
+    assert!(out.join("clinics/2610112340/guide.pdf").exists(), "{err}");
+}
+
+#[test]
+fn a_sheet_of_notes_beside_the_list_is_skipped_with_a_warning() {
+    let cells = |line: &str, row: u32| -> Vec<(String, String)> {
+        line.split(',')
+            .enumerate()
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(i, t)| (format!("{}{row}", (b'A' + i as u8) as char), t.to_string()))
+            .collect()
+    };
+    let list: Vec<(String, String)> = cells(HEADER, 1).into_iter().chain(cells(ROW, 2)).collect();
+    let notes = vec![
+        ("A1".to_string(), "記入のしかた".to_string()),
+        ("A2".to_string(), "医療機関ごとに一行".to_string()),
+        ("A3".to_string(), "回線はNTT東日本などと書く".to_string()),
+    ];
+    let sheet = |c: Vec<(String, String)>| -> WriteSheet {
+        Box::new(move |w| {
+            let refs: Vec<(&str, &str)> = c.iter().map(|(r, t)| (r.as_str(), t.as_str())).collect();
+            w.write_all(sheet_xml(&refs, "A1:N3").as_bytes()).unwrap()
+        })
+    };
+    let d = tempfile::tempdir().unwrap();
+    let book = d.path().join("list.xlsx");
+    std::fs::write(
+        &book,
+        xlsx_workbook(vec![("説明", sheet(notes)), ("名簿", sheet(list))]),
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = build_with("--clinics", &book, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    // The notes are not three clinics missing every value.
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "sheet 説明: none of its first rows (from row 1) names a column of the clinic schema"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("unknown column"), "{err}");
+    assert!(!err.contains("必須項目"), "{err}");
+    assert!(out.join("clinics/2610112340/guide.pdf").exists(), "{err}");
 }

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{TODAY, build_content, content_copy, read, tebiki};
+use common::{
+    SheetWriter, TODAY, build_content, content_copy, read, sheet_xml, tebiki, xlsx_workbook,
+};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -36,61 +38,12 @@ fn clinic_yaml(code: &str, extra: &str) -> String {
 /// A minimal XLSX workbook with one sheet of inline-string cells
 /// (`(reference, text)`), built here so the attack fixtures live in the test.
 fn xlsx(cells: &[(&str, &str)], dimension: &str) -> Vec<u8> {
-    let mut rows: std::collections::BTreeMap<u32, Vec<(&str, &str)>> = Default::default();
-    for (r, t) in cells {
-        let row: u32 = r
-            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-            .parse()
-            .unwrap();
-        rows.entry(row).or_default().push((r, t));
-    }
-    let mut sheet = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><dimension ref=\"{dimension}\"/><sheetData>"
-    );
-    for (row, cs) in rows {
-        sheet.push_str(&format!("<row r=\"{row}\">"));
-        for (r, t) in cs {
-            sheet.push_str(&format!(
-                "<c r=\"{r}\" t=\"inlineStr\"><is><t>{t}</t></is></c>"
-            ));
-        }
-        sheet.push_str("</row>");
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    xlsx_with_sheet(|w| w.write_all(sheet.as_bytes()).unwrap())
+    let sheet = sheet_xml(cells, dimension);
+    xlsx_with_sheet(move |w| w.write_all(sheet.as_bytes()).unwrap())
 }
 
-fn xlsx_with_sheet(
-    write_sheet: impl FnOnce(&mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>),
-) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opt = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let parts = [
-        (
-            "[Content_Types].xml",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
-        ),
-        (
-            "_rels/.rels",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>",
-        ),
-        (
-            "xl/workbook.xml",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>",
-        ),
-    ];
-    for (name, body) in parts {
-        w.start_file(name, opt).unwrap();
-        w.write_all(body.as_bytes()).unwrap();
-    }
-    w.start_file("xl/worksheets/sheet1.xml", opt).unwrap();
-    write_sheet(&mut w);
-    w.finish().unwrap().into_inner()
+fn xlsx_with_sheet(write_sheet: impl FnOnce(&mut SheetWriter) + 'static) -> Vec<u8> {
+    xlsx_workbook(vec![("Sheet1", Box::new(write_sheet))])
 }
 
 /// Secret-key spellings issue 11 found the old detector missed.

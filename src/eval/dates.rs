@@ -6,9 +6,27 @@
 use jiff::Span;
 use jiff::civil::Date;
 
-/// Parses `YYYY-MM-DD`.
+/// Parses `YYYY-MM-DD` and nothing else: the form tebiki's own check
+/// writes a date in. A value the check refused (`2027-02-22T09:00`,
+/// `20270222`, `+002027-02-22`) is no date here either, so nothing derives
+/// a day from it.
 pub fn parse_iso(s: &str) -> Option<Date> {
-    s.trim().parse::<Date>().ok()
+    let b = s.trim().as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i32> {
+        b.get(r)?.iter().try_fold(0i32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
 }
 
 /// Weekday in Japanese (月 … 日).
@@ -209,6 +227,24 @@ pub fn add_business_days(d: Date, n: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_checked_form_of_a_date_is_a_date() {
+        assert_eq!(parse_iso("2027-02-22"), Some(Date::constant(2027, 2, 22)));
+        assert_eq!(parse_iso(" 2027-02-22 "), Some(Date::constant(2027, 2, 22)));
+        for refused in [
+            "2027-02-22T09:00",
+            "20270222",
+            "+002027-02-22",
+            "2027-2-22",
+            "2027-02-30",
+            "２０２７-02-22",
+            "2027-02-22[Asia/Tokyo]",
+            "",
+        ] {
+            assert_eq!(parse_iso(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn era_formatting() {

@@ -261,22 +261,13 @@ fn check_scalar(
         FieldKind::Choice => {
             let c = validate::normalize::checked(raw);
             let norm = c.value.clone().unwrap_or_default();
-            let found = def
-                .options
-                .iter()
-                .find(|o| o.value == norm || o.label == norm)
-                .cloned();
-            match found {
-                Some(o) => {
-                    Checked::from_parts(Some(FactValue::plain(o.value, o.label)), c.problems)
-                }
+            match validate::normalize::find_choice(&def.options, &norm) {
+                Some(o) => Checked::from_parts(
+                    Some(FactValue::plain(o.value.clone(), o.label.clone())),
+                    c.problems,
+                ),
                 None => {
-                    let list = def
-                        .options
-                        .iter()
-                        .map(|o| o.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let list = validate::normalize::choice_list(&def.options);
                     let mut problems = c.problems;
                     problems.push(
                         validate::Problem::error(format!("「{norm}」は選択肢にありません"))

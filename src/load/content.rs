@@ -437,6 +437,9 @@ struct RawChoice {
     /// A checkbox bound to the field is ticked by this option (fields.yaml only).
     #[serde(default)]
     checked: Option<Spanned<bool>>,
+    /// Other names clinic data may use for this option (fields.yaml only).
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -984,6 +987,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("add `options: [{ value: ..., label: ... }]`"),
             );
         }
+        choice_names_unique(&f.path.value, &f.options, file, diags);
         let checked: Vec<String> = f
             .options
             .iter()
@@ -1002,6 +1006,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .map(|c| Choice {
                     value: c.value.text(),
                     label: c.label,
+                    aliases: c.aliases.into_iter().map(|a| a.value).collect(),
                 })
                 .collect(),
             formats: f
@@ -1021,6 +1026,69 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
+    }
+}
+
+/// Each name of a choice field's options (value, label, alias; compared
+/// folded, as clinic values are matched) must name one option only, or a
+/// clinic's value could be read as either.
+fn choice_names_unique(
+    field: &str,
+    options: &[RawChoice],
+    file: &Arc<PathBuf>,
+    diags: &mut Diagnostics,
+) {
+    use crate::validate::normalize::{choice_key, choice_keys};
+    // Folded name → the option it names, and the alias (as written, with
+    // its line) when an alias gave it.
+    let mut owner: BTreeMap<String, (String, Option<(String, usize)>)> = BTreeMap::new();
+    for o in options {
+        let value = o.value.text();
+        let choice = Choice {
+            value: value.clone(),
+            label: o.label.clone(),
+            aliases: Vec::new(),
+        };
+        for key in choice_keys(&choice) {
+            owner.entry(key).or_insert_with(|| (value.clone(), None));
+        }
+    }
+    for o in options {
+        let value = o.value.text();
+        for a in &o.aliases {
+            let key = choice_key(&a.value);
+            let at = pos(file, &a.referenced);
+            if key.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        at,
+                        format!("an alias of `{value}` in field `{field}` is empty"),
+                    )
+                    .with_help("remove it, or write the name clinic data uses"),
+                );
+                continue;
+            }
+            match owner.get(&key) {
+                Some((other, by)) if *other != value => {
+                    let how = match by {
+                        Some((name, line)) => format!(" (its alias `{name}` at line {line})"),
+                        None => " (its value or label)".to_string(),
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            at,
+                            format!("alias `{}` of `{value}` in field `{field}` also names the option `{other}`{how}", a.value),
+                        )
+                        .with_help("a name may belong to one option only (names are compared ignoring width, case, spaces and hiragana/katakana); remove it from one of them"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    let line = a.referenced.line() as usize;
+                    owner.insert(key, (value.clone(), Some((a.value.clone(), line))));
+                }
+            }
+        }
     }
 }
 
@@ -1449,6 +1517,15 @@ impl Ctx<'_> {
             );
         }
         for c in r.options.iter().flatten() {
+            if let Some(a) = c.aliases.first() {
+                self.diags.push(
+                    Diagnostic::error(
+                        pos(&self.file, &a.referenced),
+                        "`aliases` belongs to a field's options in content/fields.yaml",
+                    )
+                    .with_help("a row's options are what the portal shows; the other names clinic data uses go on the field's options, and the row takes them with `field:`"),
+                );
+            }
             if let Some(ch) = &c.checked {
                 self.diags.push(
                     Diagnostic::error(
@@ -1465,6 +1542,7 @@ impl Ctx<'_> {
                 .map(|c| Choice {
                     value: c.value.text(),
                     label: c.label.clone(),
+                    aliases: Vec::new(),
                 })
                 .collect(),
             (None, Some(def)) => def.options.clone(),

@@ -9,7 +9,7 @@
 use super::clinics::make_clinic;
 use super::limits::{self, Encoding};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::clinic::{Clinic, FieldCatalog, RawValue};
+use crate::model::clinic::{Clinic, FieldCatalog, FieldKind, RawValue};
 use crate::model::{Located, SourcePos};
 use crate::validate::normalize::to_half_width;
 use crate::validate::secret::{KeyClass, classify_header};
@@ -73,6 +73,7 @@ pub fn stream_file(
             mappers.push(RowMapper {
                 sheet: sheet.map(str::to_string),
                 header: None,
+                title_rows: Vec::new(),
             });
         }
         if let Some(m) = mappers.last_mut()
@@ -97,6 +98,14 @@ pub fn stream_file(
             "use a folder of clinic YAML files, one clinic .yaml file, a .csv or an .xlsx file",
         )),
     };
+    // A sheet that ended before any row named a column.
+    for m in &mappers {
+        if m.header.is_none()
+            && let Some((row_idx, row)) = m.title_rows.first()
+        {
+            local.push(no_schema_column(m.sheet.as_deref(), *row_idx, row));
+        }
+    }
     diags.extend(local);
     if let Err(d) = read {
         diags.push(d);
@@ -157,11 +166,51 @@ fn map_header(
                 false,
             ),
             KeyClass::Field(p) => {
+                let single = catalog
+                    .fields
+                    .iter()
+                    .any(|f| f.path == p && f.kind != FieldKind::List);
+                if let Some((col, (_, first))) =
+                    columns.iter().find(|(_, (q, _))| single && *q == p)
+                {
+                    let first = format!("{} ({first})", column_letter(*col));
+                    d(
+                        format!(
+                            "columns {first} and {} ({name}) both mean `{p}`; a row where they differ is an error",
+                            column_letter(h.col)
+                        ),
+                        "keep one of the two columns",
+                        false,
+                    );
+                }
                 columns.insert(h.col, (p, name.to_string()));
             }
         }
     }
     (columns, list_errors)
+}
+
+/// The warning for a sheet (or CSV) none of whose first rows names a field
+/// of the clinic schema: its rows are skipped, not read as clinics missing
+/// every value.
+fn no_schema_column(sheet: Option<&str>, row_idx: usize, row: &[Cell]) -> Diagnostic {
+    let first = row.iter().find(|c| !c.text.trim().is_empty());
+    let what = match sheet {
+        Some(s) => format!("sheet {s}"),
+        None => "the list".to_string(),
+    };
+    let mut d = Diagnostic::warning(
+        first.map(|c| c.pos.clone()).unwrap_or_default(),
+        format!(
+            "{what}: none of its first rows (from row {}) names a column of the clinic schema, so its rows are not read as clinics",
+            row_idx + 1
+        ),
+    )
+    .with_help("if it lists clinics, name its columns with the headers in content/fields.yaml (医療機関コード, 医療機関名, …); a sheet of notes can stay as it is");
+    if let Some(c) = first {
+        d.cell = Some(cell_name(sheet, row_idx, c.col, c.text.trim()));
+    }
+    d
 }
 
 /// Column → (field path, header as written).
@@ -174,7 +223,15 @@ struct RowMapper {
     /// Column → (field path, header as written), and the errors that concern
     /// every row.
     header: Option<(Columns, Vec<String>)>,
+    /// Rows before the header that name no field (a title, a date, a
+    /// note), each with its row number; the first is where a sheet without
+    /// any header is reported.
+    title_rows: Vec<(usize, Vec<Cell>)>,
 }
+
+/// How many rows above the header a sheet may have (a title, the date it
+/// was made, a blank line, a note) before it is taken for a sheet of notes.
+const MAX_TITLE_ROWS: usize = 10;
 
 impl RowMapper {
     fn row(
@@ -190,10 +247,32 @@ impl RowMapper {
         }
         let sheet = self.sheet.as_deref();
         let Some((columns, list_errors)) = &self.header else {
-            self.header = Some(map_header(&row, row_idx, sheet, catalog, diags));
+            if self.title_rows.len() >= MAX_TITLE_ROWS {
+                return None;
+            }
+            let mut local = Diagnostics::default();
+            let header = map_header(&row, row_idx, sheet, catalog, &mut local);
+            if !header.0.is_empty() {
+                diags.extend(local);
+                self.header = Some(header);
+                return None;
+            }
+            // A title row's words are no unknown columns; a secret-looking
+            // one is still an error.
+            for d in local.0 {
+                if d.severity == crate::model::Severity::Error {
+                    diags.push(d);
+                }
+            }
+            self.title_rows.push((row_idx, row));
+            if self.title_rows.len() == MAX_TITLE_ROWS {
+                let (first_idx, first) = &self.title_rows[0];
+                diags.push(no_schema_column(sheet, *first_idx, first));
+            }
             return None;
         };
         let mut values: BTreeMap<String, Located<RawValue>> = BTreeMap::new();
+        let mut row_errors: Vec<Diagnostic> = Vec::new();
         // Each field's cell in this row, also when empty (a missing value is
         // reported there, with its header).
         let cell_pos = |col: usize| match sheet {
@@ -215,16 +294,46 @@ impl RowMapper {
             if cell.text.trim().is_empty() {
                 continue;
             }
-            values.insert(
-                path.clone(),
-                Located::new(RawValue::Text(cell.text), cell.pos),
-            );
+            let Some(earlier) = values.get_mut(path) else {
+                values.insert(
+                    path.clone(),
+                    Located::new(RawValue::Text(cell.text), cell.pos),
+                );
+                continue;
+            };
+            let RawValue::Text(first) = &mut earlier.value else {
+                continue;
+            };
+            let list = catalog
+                .fields
+                .iter()
+                .any(|f| &f.path == path && f.kind == FieldKind::List);
+            if list {
+                // The items of every column of the list, in column order.
+                first.push('\n');
+                first.push_str(&cell.text);
+            } else if first.trim() != cell.text.trim() {
+                let label = catalog
+                    .fields
+                    .iter()
+                    .find(|f| &f.path == path)
+                    .map_or(path.as_str(), |f| f.label.as_str());
+                let msg = format!(
+                    "two columns mean {label} (`{path}`) and differ in this row (the other at {}); which is right is not for tebiki to guess",
+                    earlier.pos
+                );
+                let mut diag = Diagnostic::error(cell.pos.clone(), msg.clone())
+                    .with_help("correct the row or keep one of the two columns");
+                diag.cell = Some(cell_name(sheet, row_idx, cell.col, header));
+                row_errors.push(diag);
+            }
         }
         let source = match sheet {
             Some(s) => SourcePos::cell(file.clone(), s, row_idx as u32 + 1, 1),
             None => SourcePos::new(file.clone(), row_idx as u32 + 1, 1),
         };
         let mut local = Diagnostics::default();
+        local.0.extend(row_errors);
         let mut clinic = make_clinic(values, source, catalog, &mut local);
         clinic.keys = keys;
         clinic.load_errors.extend(list_errors.iter().cloned());
@@ -251,12 +360,23 @@ pub fn header_to_path(header: &str, catalog: &FieldCatalog) -> Option<String> {
             .replace([' ', '　'], "")
     };
     let h = norm(header);
-    catalog
-        .fields
-        .iter()
-        .find(|f| {
+    let find = |h: &str| {
+        catalog.fields.iter().find(|f| {
             norm(&f.path) == h || norm(&f.label) == h || f.headers.iter().any(|x| norm(x) == h)
         })
+    };
+    if let Some(f) = find(&h) {
+        return Some(f.path.clone());
+    }
+    // A list kept one item per column: 端末名称1, 端末名称2, 端末(3), 端末③.
+    let base = h.trim_end_matches(|c: char| {
+        c.is_ascii_digit() || ('①'..='⑳').contains(&c) || "()（）-_#".contains(c)
+    });
+    let numbered = h[base.len()..]
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('①'..='⑳').contains(&c));
+    find(base)
+        .filter(|f| numbered && !base.is_empty() && f.kind == FieldKind::List)
         .map(|f| f.path.clone())
 }
 
@@ -309,6 +429,7 @@ fn read_csv(
         .from_reader(text.as_bytes());
     let mut records = 0usize;
     let mut header_seen = false;
+    let mut title_rows = 0usize;
     let mut visible: std::collections::BTreeSet<usize> = Default::default();
     let mut shown = vec![String::new(); text.lines().count() + 1];
     let mut rec = csv::StringRecord::new();
@@ -356,9 +477,10 @@ fn read_csv(
         counted_to = start;
         records += 1;
         // Which columns may be shown: those the header maps to schema fields.
-        let is_header = !header_seen && rec.iter().any(|c| !c.trim().is_empty());
-        if is_header {
-            header_seen = true;
+        // The header is the first row naming a schema column (title rows
+        // above it are never shown).
+        let looking = !header_seen && title_rows < MAX_TITLE_ROWS;
+        let is_header = looking && {
             visible = rec
                 .iter()
                 .enumerate()
@@ -370,6 +492,12 @@ fn read_csv(
                 })
                 .map(|(i, _)| i)
                 .collect();
+            !visible.is_empty()
+        };
+        if is_header {
+            header_seen = true;
+        } else if looking && rec.iter().any(|c| !c.trim().is_empty()) {
+            title_rows += 1;
         }
         // Column numbers count characters of the shown line, so carets point at the cell.
         let mut column = 1u32;

@@ -550,6 +550,11 @@ pub struct Choice {
     pub value: String,
     /// Label as on the portal.
     pub label: String,
+    /// Other names a clinic's data may give this option (`NTT西日本` for
+    /// `ntt-west`): read as the option, never shown. Only the options of a
+    /// field in `content/fields.yaml` have them.
+    #[serde(skip)]
+    pub aliases: Vec<String>,
 }
 
 /// Where a row's value comes from.

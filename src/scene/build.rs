@@ -2388,6 +2388,7 @@ pub(crate) mod tests {
         Choice {
             value: v.into(),
             label: l.into(),
+            aliases: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@
 //! passing the raw value through [`to_half_width`]. No I/O happens here.
 
 use super::{Checked, Problem};
+use crate::model::manual::Choice;
 
 /// Converts full-width ASCII (digits, letters, punctuation) and the
 /// full-width space to their half-width forms, turns dash-like characters
@@ -104,6 +105,66 @@ pub fn fold_for_match(s: &str) -> String {
         })
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Folds a choice's value, label or alias, or a clinic's value, for
+/// matching one to the other: [`fold_for_match`] without any blank.
+pub fn choice_key(s: &str) -> String {
+    fold_for_match(s)
+        .chars()
+        .filter(|&c| !is_blank(c))
+        .collect()
+}
+
+/// Every folded name of `option`: its value, its label, the label without
+/// a leading `value:` (`1: 診療(調剤)報酬支払額から控除` also answers to
+/// `診療(調剤)報酬支払額から控除`), and its aliases.
+pub fn choice_keys(option: &Choice) -> Vec<String> {
+    let value = choice_key(&option.value);
+    let label = choice_key(&option.label);
+    let mut keys = vec![value.clone()];
+    if let Some(rest) = label
+        .strip_prefix(value.as_str())
+        .and_then(|r| r.strip_prefix(':'))
+        .filter(|r| !r.is_empty())
+    {
+        keys.push(rest.to_string());
+    }
+    keys.push(label);
+    keys.extend(option.aliases.iter().map(|a| choice_key(a)));
+    keys.retain(|k| !k.is_empty());
+    keys.dedup();
+    keys
+}
+
+/// The option that `raw` names by its value, label or an alias, compared
+/// [folded](choice_key): `ｎｔｔ西日本` and `NTT 西日本` name the option whose
+/// alias is `NTT西日本`.
+pub fn find_choice<'a>(options: &'a [Choice], raw: &str) -> Option<&'a Choice> {
+    let key = choice_key(raw);
+    if key.is_empty() {
+        return None;
+    }
+    options.iter().find(|o| choice_keys(o).contains(&key))
+}
+
+/// How an error lists the options: `ntt-west（NTT西日本 フレッツ光）`, or the
+/// label alone when it starts with the value (`1: 診療(調剤)報酬…`).
+pub fn choice_list(options: &[Choice]) -> String {
+    options
+        .iter()
+        .map(|o| {
+            let label = o.label.trim();
+            if label.is_empty() || label == o.value {
+                o.value.clone()
+            } else if label.starts_with(&format!("{}:", o.value)) {
+                label.to_string()
+            } else {
+                format!("{}（{label}）", o.value)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// Characters that change how text looks without being seen: bidi
@@ -287,6 +348,44 @@ pub(crate) fn describe_chars(chars: impl IntoIterator<Item = char>) -> String {
 mod tests {
     use super::super::Level;
     use super::*;
+
+    #[test]
+    fn an_option_is_found_by_its_value_label_or_alias_in_any_width_case_or_kana() {
+        let opt = |value: &str, label: &str, aliases: &[&str]| Choice {
+            value: value.into(),
+            label: label.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        };
+        let options = [
+            opt("ntt-west", "NTT西日本 フレッツ光", &["NTT西日本"]),
+            opt("contracted", "契約済み", &["あり"]),
+            opt("2", "2: 払込請求書による振込み", &[]),
+        ];
+        let found = |raw: &str| find_choice(&options, raw).map(|o| o.value.as_str());
+        for (raw, want) in [
+            ("ntt-west", Some("ntt-west")),
+            ("NTT-West", Some("ntt-west")),
+            ("NTT西日本 フレッツ光", Some("ntt-west")),
+            ("ＮＴＴ　西日本", Some("ntt-west")),
+            ("ﾅｼ", None),
+            ("アリ", Some("contracted")),
+            (" あり ", Some("contracted")),
+            ("2", Some("2")),
+            ("払込請求書による振込み", Some("2")),
+            ("2：払込請求書による振込み", Some("2")),
+            // Part of a name is not the name.
+            ("西日本", None),
+            ("払込", None),
+            ("", None),
+            ("  ", None),
+        ] {
+            assert_eq!(found(raw), want, "{raw:?}");
+        }
+        assert_eq!(
+            choice_list(&options),
+            "ntt-west（NTT西日本 フレッツ光）、contracted（契約済み）、2: 払込請求書による振込み"
+        );
+    }
 
     #[test]
     fn converts_width_and_reports_change() {

@@ -359,3 +359,91 @@ pub fn untagged(html: &str) -> String {
     }
     out
 }
+
+/// Where a test writes one sheet's XML into a workbook being built.
+pub type SheetWriter = zip::ZipWriter<std::io::Cursor<Vec<u8>>>;
+
+/// What writes one sheet's XML.
+pub type WriteSheet = Box<dyn FnOnce(&mut SheetWriter)>;
+
+/// A sheet's XML of inline-string cells (`(reference, text)`).
+pub fn sheet_xml(cells: &[(&str, &str)], dimension: &str) -> String {
+    let mut rows: std::collections::BTreeMap<u32, Vec<(&str, &str)>> = Default::default();
+    for (r, t) in cells {
+        let row: u32 = r
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .parse()
+            .unwrap();
+        rows.entry(row).or_default().push((r, t));
+    }
+    let mut sheet = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><dimension ref=\"{dimension}\"/><sheetData>"
+    );
+    for (row, cs) in rows {
+        sheet.push_str(&format!("<row r=\"{row}\">"));
+        for (r, t) in cs {
+            sheet.push_str(&format!(
+                "<c r=\"{r}\" t=\"inlineStr\"><is><t>{t}</t></is></c>"
+            ));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    sheet
+}
+
+/// A minimal XLSX workbook with the given sheets, in order: each a name and
+/// what writes its XML (a whole sheet, or a stream of any size).
+pub fn xlsx_workbook(sheets: Vec<(&str, WriteSheet)>) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opt = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let ns = "http://schemas.openxmlformats.org";
+    let mut types = String::new();
+    let mut list = String::new();
+    let mut rels = String::new();
+    for (i, (name, _)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        types.push_str(&format!("<Override PartName=\"/xl/worksheets/sheet{n}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"));
+        list.push_str(&format!(
+            "<sheet name=\"{name}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>"
+        ));
+        rels.push_str(&format!("<Relationship Id=\"rId{n}\" Type=\"{ns}/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>"));
+    }
+    let parts = [
+        (
+            "[Content_Types].xml",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"{ns}/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>{types}</Types>"
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"{ns}/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{ns}/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"{ns}/spreadsheetml/2006/main\" xmlns:r=\"{ns}/officeDocument/2006/relationships\"><sheets>{list}</sheets></workbook>"
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"{ns}/package/2006/relationships\">{rels}</Relationships>"
+            ),
+        ),
+    ];
+    for (name, body) in parts {
+        w.start_file(name, opt).unwrap();
+        w.write_all(body.as_bytes()).unwrap();
+    }
+    for (i, (_, write_sheet)) in sheets.into_iter().enumerate() {
+        w.start_file(format!("xl/worksheets/sheet{}.xml", i + 1), opt)
+            .unwrap();
+        write_sheet(&mut w);
+    }
+    w.finish().unwrap().into_inner()
+}

@@ -11,7 +11,7 @@
 //! everything written before it, so unchanged input gives a byte-identical
 //! file.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::ops::{Deref, DerefMut};
@@ -243,7 +243,7 @@ fn zlib(raw: &[u8], level: i32) -> Vec<u8> {
             }
         };
         let c = &mut list[at].1;
-        if level == PER_DOCUMENT && raw.len() <= ROOM_LIMIT {
+        if level <= PER_DOCUMENT && raw.len() <= ROOM_LIMIT {
             ROOM.with(|room| run(c, &mut room.borrow_mut()))
         } else {
             run(c, &mut Vec::new())
@@ -288,10 +288,42 @@ fn adler32(data: &[u8]) -> u32 {
 
 /// Level for streams compressed anew in every document (page content, the
 /// small per-document font subsets, the object and cross-reference
-/// streams): measured on the sample handout (README, "The PDF stack"),
-/// level 6 is as fast as zlib-rs at 6 and 2 % smaller; higher levels cost
-/// a third more time for under 1 %.
-const PER_DOCUMENT: i32 = 6;
+/// streams) when the document would otherwise be large (see [`FAST`]):
+/// measured on the sample handout (README, "The PDF stack"), level 6 is
+/// as fast as zlib-rs at 6 and 2 % smaller; higher levels cost a third
+/// more time for under 1 %.
+pub(crate) const PER_DOCUMENT: i32 = 6;
+
+/// Level a document's own streams are compressed at first. A document
+/// that comes out larger than [`STRONGER_ABOVE`] is written again at
+/// [`PER_DOCUMENT`] (README, "Speed, session 9").
+pub(crate) const FAST: i32 = 1;
+
+/// Size (bytes) above which a document written at [`FAST`] is written
+/// again at [`PER_DOCUMENT`]: the handouts' budget is 150 KB, and a
+/// fast-compressed handout this large would come too near it.
+pub(crate) const STRONGER_ABOVE: usize = 145_000;
+
+thread_local! {
+    /// Level of [`deflate`] on this thread (see [`at_level`]).
+    static LEVEL: Cell<i32> = const { Cell::new(PER_DOCUMENT) };
+}
+
+/// Runs `f` with [`deflate`] compressing at `level` on this thread; the
+/// level before is restored afterwards (also if `f` panics). Only
+/// per-document streams follow it: what is built once and kept
+/// ([`deflate_shared`], [`deflate_best`]) has a fixed level, so a kept
+/// stream never depends on which document built it.
+pub(crate) fn at_level<T>(level: i32, f: impl FnOnce() -> T) -> T {
+    struct Restore(i32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LEVEL.with(|l| l.set(self.0));
+        }
+    }
+    let _restore = Restore(LEVEL.with(|l| l.replace(level)));
+    f()
+}
 
 /// Level for font subsets built once per process and shared by the
 /// documents showing the same words: as small as zlib-rs at 9 in a seventh
@@ -305,7 +337,7 @@ const ONCE: i32 = 12;
 
 /// zlib stream of `raw` for one document.
 pub(crate) fn deflate(raw: &[u8]) -> Vec<u8> {
-    zlib(raw, PER_DOCUMENT)
+    zlib(raw, LEVEL.with(Cell::get))
 }
 
 /// zlib stream of `raw` built once per process and shared by documents
@@ -418,5 +450,35 @@ mod tests {
         assert_eq!(file_id(b"a"), file_id(b"a"));
         assert_ne!(file_id(b"a"), file_id(b"b"));
         assert_eq!(file_id(b"").len(), 16);
+    }
+
+    /// The level a zlib header announces (FLEVEL: 0 fastest … 3 strongest).
+    fn flevel(z: &[u8]) -> u8 {
+        z[1] >> 6
+    }
+
+    #[test]
+    fn a_level_holds_inside_its_scope_only_and_kept_streams_ignore_it() {
+        let raw: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("{} {} l\n", i % 97, i % 13).into_bytes())
+            .collect();
+        let inflate = |z: &[u8]| {
+            let mut back = Vec::new();
+            let mut d = flate2::read::ZlibDecoder::new(z);
+            std::io::Read::read_to_end(&mut d, &mut back).expect("a valid stream");
+            back
+        };
+        let strong = deflate(&raw);
+        let fast = at_level(FAST, || deflate(&raw));
+        assert_eq!((flevel(&strong), flevel(&fast)), (2, 0));
+        assert!(fast.len() > strong.len());
+        assert_eq!(inflate(&fast), raw);
+        // Shared and once-per-process streams keep their level.
+        let (shared, best) = at_level(FAST, || (deflate_shared(&raw), deflate_best(&raw)));
+        assert_eq!(shared, deflate_shared(&raw));
+        assert_eq!(best, deflate_best(&raw));
+        // The level before comes back, even after a panic.
+        let _ = std::panic::catch_unwind(|| at_level(FAST, || panic!("inside")));
+        assert_eq!(deflate(&raw), strong);
     }
 }

@@ -110,7 +110,7 @@ fn inseparable(a: char, b: char) -> bool {
 
 /// Collects warnings, reporting each character once (under the origin it
 /// was first seen with).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Warnings {
     pub list: Vec<String>,
     seen: BTreeSet<char>,

@@ -98,10 +98,50 @@ pub fn render_shared(
     fonts: &Fonts,
     shared: Option<&SharedWords>,
 ) -> Result<Rendered, PdfError> {
+    render_within(doc, fonts, shared, file::STRONGER_ABOVE)
+}
+
+/// Like [`render_shared`]: the document's own streams are compressed fast
+/// ([`file::FAST`]), and a document that comes out larger than `above`
+/// bytes is written again with them compressed harder
+/// ([`file::PER_DOCUMENT`]; README, "Speed, session 9"). Same input, same
+/// bytes: the choice depends only on the document.
+fn render_within(
+    doc: &Document,
+    fonts: &Fonts,
+    shared: Option<&SharedWords>,
+    above: usize,
+) -> Result<Rendered, PdfError> {
     let mut warnings = linebreak::Warnings::default();
-    let (pages, marks, nodes) = lay_out(doc, fonts, &mut warnings);
+    let (mut pages, marks, nodes) = lay_out(doc, fonts, &mut warnings);
     let total = pages.len();
-    let bytes = writer::write(doc, fonts, pages, &marks, &nodes, shared, &mut warnings)?;
+    let before = warnings.clone();
+    let mut bytes = file::at_level(file::FAST, || {
+        writer::write(
+            doc,
+            fonts,
+            &mut pages,
+            &marks,
+            &nodes,
+            shared,
+            &mut warnings,
+        )
+    })?;
+    if bytes.len() > above {
+        // The writer's warnings (pictures it could not embed) come once.
+        warnings = before;
+        bytes = file::at_level(file::PER_DOCUMENT, || {
+            writer::write(
+                doc,
+                fonts,
+                &mut pages,
+                &marks,
+                &nodes,
+                shared,
+                &mut warnings,
+            )
+        })?;
+    }
     Ok(Rendered {
         bytes,
         pages: total,

@@ -573,6 +573,53 @@ fn same_document_same_bytes() {
     assert!(all[id_at + 5..id_at + 37].iter().all(u8::is_ascii_hexdigit));
 }
 
+/// FLEVEL (0 fastest … 3 strongest) of each Flate stream's zlib header.
+fn zlib_levels(pdf: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(p) = find_from(pdf, b"stream\n", at) {
+        at = p + 7;
+        if (pdf[..p].ends_with(b">>\n") || pdf[..p].ends_with(b">>"))
+            && let Some(&flg) = pdf.get(at + 1)
+        {
+            out.push(flg >> 6);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_large_document_is_written_again_compressed_harder_and_warns_once() {
+    let mut doc = sample_doc();
+    doc.blocks.push(Block::Paragraph(vec![Span::value(
+        "A\u{1F600}B",
+        "clinic.name",
+    )]));
+    let render_at = |above| match render_within(&doc, fonts(), None, above) {
+        Ok(o) => o,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    let small = render_at(usize::MAX);
+    let large = render_at(0);
+    // The document's own streams: fast when small, level 6 when large (the
+    // words' subsets are built once, at their own level, in both).
+    let (a, b) = (zlib_levels(&small.bytes), zlib_levels(&large.bytes));
+    assert!(a.contains(&0) && !a.contains(&2), "{a:?}");
+    assert!(b.contains(&2) && !b.contains(&0), "{b:?}");
+    assert_eq!(a.len(), b.len());
+    assert!(large.bytes.len() < small.bytes.len());
+    assert_eq!((small.pages, large.pages), (2, 2));
+    assert_eq!(small.warnings.len(), 1, "{:?}", small.warnings);
+    assert_eq!(large.warnings, small.warnings);
+    // `render` decides by the real limit, and by the document alone.
+    let plain = |d: &Document| match render(d, fonts()) {
+        Ok(o) => o.bytes,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    assert_eq!(plain(&doc), small.bytes);
+    assert!(small.bytes.len() <= file::STRONGER_ABOVE);
+}
+
 #[test]
 fn renders_a_pdf() {
     let out = match render(&sample_doc(), fonts()) {

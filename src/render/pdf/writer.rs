@@ -653,19 +653,18 @@ impl Ids {
 pub(crate) fn write(
     doc: &Document,
     fonts: &Fonts,
-    pages: Vec<PageOut>,
+    pages: &mut [PageOut],
     marks: &[PlacedMark],
     nodes: &[Node],
     shared: Option<&SharedWords>,
     warnings: &mut Warnings,
 ) -> Result<Vec<u8>, PdfError> {
-    let images = collect_images(&pages, warnings);
+    let images = collect_images(pages, warnings);
     let image_names: BTreeMap<usize, (String, u32, u32)> = images
         .iter()
         .map(|(k, (name, e))| (*k, (name.clone(), e.width, e.height)))
         .collect();
-    let mut pages = pages;
-    for page in &mut pages {
+    for page in pages.iter_mut() {
         page.under.sort_by_key(|(depth, _)| *depth);
     }
     // Subset the faces to the glyphs actually shown; the pages are then
@@ -676,7 +675,7 @@ pub(crate) fn write(
     // glyph they hold with the same text is shown from them, data or not,
     // and every other glyph goes to the document's own subset.
     let mut subsets: Vec<FaceSubsets> = Vec::new();
-    let (faces, stand_ins) = usage_of(fonts, &pages).split();
+    let (faces, stand_ins) = usage_of(fonts, pages).split();
     // The fallback font's glyphs (rare): one subset for this document.
     let fallback = match fonts.fallback().and_then(|f| Some((f, f.get()?))) {
         Some((f, loaded)) if !stand_ins.is_empty() => {
