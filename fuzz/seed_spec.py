@@ -24,7 +24,7 @@ checkout of each):
   jiff  the test inputs of jiff's own date-time parsers (jiff_forms), from
         the jiff in the cargo registry that fuzz/Cargo.lock names
   style the bundled clinics, and every twelfth of seed.py's crafted
-        manuals, rewritten by PyYAML in the presentation styles of the YAML
+        manuals (every Nth with --style-every N), rewritten by PyYAML in the presentation styles of the YAML
         spec: canonical, double- and single-quoted, flow with a directive,
         anchors and aliases, block with deep indentation and folded lines
 
@@ -318,6 +318,7 @@ def main():
     ap.add_argument("--yts", default="/work/.mirror/yaml+yaml-test-suite/repo", help="yaml-test-suite: git dir or a checkout of its data branch")
     ap.add_argument("--cm", default="/work/.mirror/pulldown-cmark+pulldown-cmark/repo", help="pulldown-cmark: git dir or checkout")
     ap.add_argument("--manifest", help="write one TSV row per seed here")
+    ap.add_argument("--style-every", type=int, default=12, metavar="N", help="restyle every Nth of seed.py's crafted manuals (default 12; 1: all)")
     ap.add_argument("--limits-from", default=os.path.join(ROOT, "fuzz", "corpus"), help="corpus dirs whose largest file sets each -max_len")
     a = ap.parse_args()
 
@@ -390,7 +391,7 @@ def main():
         for style, text in styles(doc):
             put("clinic_yaml", f"content/clinics/{p} restyled (PyYAML emitter)", f"style-{p[:-5]}", style, text)
     for i, text in enumerate(seed.manual_seeds()):
-        if i % 12 == 0:
+        if i % a.style_every == 0:
             for style, t in styles(yaml.safe_load(text)):
                 put("manual", f"seed.py manual_seeds()[{i}] restyled (PyYAML emitter)", f"style-m{i}", style, t)
 
