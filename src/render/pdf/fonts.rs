@@ -79,6 +79,12 @@ impl Fallback {
             .as_ref()
     }
 
+    /// Whether the face has been loaded (some document needed it): unlike
+    /// [`Fallback::get`], never reads the file.
+    pub(crate) fn is_loaded(&self) -> bool {
+        self.loaded.get().is_some_and(Option::is_some)
+    }
+
     /// Whether `gid` is a stand-in id of this fallback.
     pub(crate) fn owns(&self, gid: u16) -> bool {
         gid >= self.first_id

@@ -1124,7 +1124,16 @@ fn bold_text_in_the_fallback_font_is_set_in_synthetic_bold() {
         assert!(out.warnings.is_empty(), "{:?}", out.warnings);
         String::from_utf8_lossy(&with_streams_inflated(&out.bytes)).into_owned()
     };
+    // A document the two faces can show never reads the fallback's file.
+    let plain = content(Span::bold("吉野"));
+    assert!(!plain.contains("/F "), "{plain}");
+    assert!(fonts.fallback().is_some_and(|f| !f.is_loaded()));
     let bold = content(Span::bold("𠮷野"));
+    assert!(
+        fonts
+            .fallback()
+            .is_some_and(super::fonts::Fallback::is_loaded)
+    );
     let regular = content(Span::normal("𠮷野"));
     // Fill and stroke (2 Tr) around the fallback's run, back to fill (0 Tr).
     let at = bold

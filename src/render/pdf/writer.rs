@@ -677,8 +677,15 @@ pub(crate) fn write(
     let mut subsets: Vec<FaceSubsets> = Vec::new();
     let (faces, stand_ins) = usage_of(fonts, pages).split();
     // The fallback font's glyphs (rare): one subset for this document.
-    let fallback = match fonts.fallback().and_then(|f| Some((f, f.get()?))) {
-        Some((f, loaded)) if !stand_ins.is_empty() => {
+    // Only a document with stand-ins looks at the face: asking for it
+    // otherwise would read the file (19 MB for Noto Sans CJK) into every
+    // build, needed or not.
+    let fallback = match fonts
+        .fallback()
+        .filter(|_| !stand_ins.is_empty())
+        .and_then(|f| Some((f, f.get()?)))
+    {
+        Some((f, loaded)) => {
             let real: GlyphText = stand_ins
                 .iter()
                 .filter_map(|(id, t)| Some((f.real_id(*id)?, t.clone())))
@@ -1072,7 +1079,8 @@ fn show_run(
     fonts: &Fonts,
     colour: Rgb,
 ) {
-    let fallback_loaded = fonts.fallback().and_then(Fallback::get).is_some();
+    // A stand-in glyph exists only once the face was loaded for it.
+    let fallback_loaded = fonts.fallback().is_some_and(Fallback::is_loaded);
     let mut run: Vec<Glyph> = Vec::with_capacity(glyphs.len());
     let mut target: Option<Target> = None;
     let flush = |enc: &mut Encoder<'_>, run: &mut Vec<Glyph>, target: Option<Target>| {
