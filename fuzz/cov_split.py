@@ -4,7 +4,7 @@ dependency's, in libFuzzer's edges (the points its `cov:` counts).
 
 Usage (after `cargo fuzz build -s none -a`):
 
-    python3 fuzz/cov_split.py TARGET [CORPUS_DIR]
+    python3 fuzz/cov_split.py TARGET [CORPUS_DIR ...]
 
 Replays the corpus once with `-runs=0 -print_coverage=1`. That flag needs two
 sanitizer functions a `-s none` build lacks; `fuzz/symshim.c` (compiled here,
@@ -30,7 +30,9 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUZZ = os.path.join(ROOT, "fuzz")
-BIN = os.path.join(FUZZ, "target", "x86_64-unknown-linux-gnu", "release")
+# TEBIKI_FUZZ_BIN: a folder with copies of the binaries, to measure while the
+# fuzzers run the originals.
+BIN = os.environ.get("TEBIKI_FUZZ_BIN") or os.path.join(FUZZ, "target", "x86_64-unknown-linux-gnu", "release")
 FUNC = re.compile(r"^(UN)?COVERED_FUNC: hits: (\d+) edges: (\d+)/(\d+) 0x([0-9a-f]+)")
 
 
@@ -130,16 +132,18 @@ def replay(target, corpus, symbols=None, env=None):
 
 
 def replay_funcs(target, corpus, env=None, extra=()):
-    """One pass over CORPUS: ([(function offset, covered edges,
-    instrumented edges)], libFuzzer's last "cov: N ft: M" as a pair of
-    strings or None, CPU seconds the replay took)."""
+    """One pass over CORPUS (a folder, or a list of folders replayed as
+    one): ([(function offset, covered edges, instrumented edges)],
+    libFuzzer's last "cov: N ft: M" as a pair of strings or None, CPU
+    seconds the replay took)."""
     binary = os.path.join(BIN, target)
+    corpora = [corpus] if isinstance(corpus, str) else list(corpus)
     with tempfile.TemporaryDirectory() as tmp:
         new = os.path.join(tmp, "new")
         os.mkdir(new)
         before = os.times()
         run = subprocess.run(
-            [binary, new, corpus, "-runs=0", "-print_coverage=1", "-timeout=10",
+            [binary, new, *corpora, "-runs=0", "-print_coverage=1", "-timeout=10",
              "-rss_limit_mb=2048", *extra],
             capture_output=True,
             text=True,
@@ -161,14 +165,14 @@ def replay_funcs(target, corpus, env=None, extra=()):
 
 def main():
     target = sys.argv[1]
-    corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(FUZZ, "corpus", target)
+    corpus = sys.argv[2:] or [os.path.join(FUZZ, "corpus", target)]
     try:
         cov, inst, stats, _ = replay(target, corpus)
     except RuntimeError as e:
         sys.exit(str(e))
     total_c, total_n = sum(cov.values()), sum(inst.values())
-    files_n = len(os.listdir(corpus))
-    print(f"{target}: {files_n} inputs in {corpus}; libFuzzer cov/ft {'/'.join(stats) if stats else '?'}")
+    files_n = sum(len(os.listdir(c)) for c in corpus)
+    print(f"{target}: {files_n} inputs in {' + '.join(corpus)}; libFuzzer cov/ft {'/'.join(stats) if stats else '?'}")
     print(f"{'origin':<24} {'covered':>8} {'of cov':>7} {'edges':>8} {'covered %':>9}")
     for o, c in sorted(cov.items(), key=lambda x: (-x[1], x[0])):
         print(f"{o:<24} {c:>8} {100 * c / total_c:>6.1f}% {inst[o]:>8} {100 * c / inst[o]:>8.1f}%")

@@ -144,3 +144,34 @@ fn missing_screenshot_file_is_located() {
     assert!(!ok);
     assert!(err.contains("cannot read screenshot"), "{err}");
 }
+
+#[test]
+fn a_field_given_as_a_dotted_key_and_inside_its_group_is_an_error_not_a_silent_choice() {
+    // `customer_id:` under `line:` and `line.customer_id:` at the top are one
+    // field: the later used to win without a word, so a stale ID could reach
+    // the handout.
+    let (_t, content) = content_copy();
+    let file = content.join("clinics/kyoto-three-terminals.yaml");
+    let text = read(&file);
+    std::fs::write(&file, format!("{text}line.customer_id: COP11111111\n")).unwrap();
+    let line = text.lines().count() + 1;
+    let first = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("customer_id:"))
+        .unwrap()
+        + 1;
+    let (ok, err) = check(&content);
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains("`line.customer_id` is given twice: here and at "),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("kyoto-three-terminals.yaml:{first}:")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("kyoto-three-terminals.yaml:{line}:1")),
+        "{err}"
+    );
+}

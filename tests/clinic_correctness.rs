@@ -1899,3 +1899,29 @@ fn an_unused_customer_id_never_stops_the_handout_and_a_maybe_used_one_is_checked
     );
     assert_eq!(o.status.code(), Some(1), "one clinic failed: {text}");
 }
+
+#[test]
+fn a_change_application_is_never_told_every_certificate_is_due() {
+    // 神田すずらん薬局: 変更, four terminals. Certificates applied for with its
+    // first application are not applied for (or paid) again: no document
+    // may announce four certificates and 6,000円 as due, and each terminal's
+    // application says to skip it when it is applied for already.
+    let docs = Docs::of("1342000115");
+    for due in [
+        "4枚の申請が必要です",
+        "端末4台で4枚、合計6,000円",
+        "4回申請します",
+        "電子証明書は4枚（発行料6,000円）",
+    ] {
+        assert_eq!(docs.having(due), Vec::<&str>::new(), "{due}");
+    }
+    let only = "まだ申請していない端末の分だけ申請します（1枚1,500円）";
+    assert_eq!(docs.having(only), ["html", "pdf", "sheet"]);
+    // Under each later terminal's heading (which names it).
+    let skip = squash("この端末を申請済みなら、この回は行いません。");
+    assert_eq!(docs.html.matches(&skip).count(), 3, "html");
+    assert_eq!(docs.pdf.matches(&skip).count(), 3, "pdf");
+    // 新橋ガーデンクリニック, a first application, is still told what is due.
+    let first = Docs::of("1311122332");
+    assert_eq!(first.having("の申請が必要です"), ["html", "pdf"]);
+}

@@ -96,6 +96,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "application_kind: change\nstart_month: 2027-01",
     ),
     (
+        "certificate-fee-change",
+        "start_month: 2027-01",
+        "application_kind: change\nstart_month: 2027-01",
+    ),
+    (
         "no-terminal",
         "terminals: [オンライン資格確認パソコン]\n",
         "",
@@ -132,9 +137,22 @@ fn each_rule_fires_on_its_sample_only() {
         };
         let got = fired(&text);
         let mut want: BTreeSet<String> = [rule.to_string()].into();
+        let change = text.contains("application_kind: change");
         if *rule != "no-terminal" {
-            // The fee notice is information every clinic with a terminal gets.
-            want.insert("certificate-fee".into());
+            // The fee notice is information every clinic with a terminal
+            // gets; a 変更 application gets its own.
+            want.insert(
+                if change {
+                    "certificate-fee-change"
+                } else {
+                    "certificate-fee"
+                }
+                .into(),
+            );
+        }
+        if change {
+            // A 変更 application is always asked to check what it applied for.
+            want.insert("change-certificates-applied".into());
         }
         assert_eq!(got, want, "sample for {rule}");
     }
@@ -527,7 +545,8 @@ fn a_change_application_checks_the_certificates_already_applied_for() {
     let (check, step) = message(&change, "change-certificates-applied").expect("fires");
     assert_eq!(step.as_deref(), Some("1-2"));
     assert!(check.contains("電子証明書申請状況照会"), "{check}");
-    let (fee, _) = message(&change, "certificate-fee").expect("fee notice");
+    assert!(message(&change, "certificate-fee").is_none());
+    let (fee, _) = message(&change, "certificate-fee-change").expect("fee notice");
     assert!(fee.contains("まだ申請していないときだけ"), "{fee}");
     assert!(!fee.contains("の申請が必要です"), "{fee}");
     let two = change.replacen(
@@ -535,9 +554,22 @@ fn a_change_application_checks_the_certificates_already_applied_for() {
         "terminals: [オンライン資格確認パソコン, 受付パソコン]",
         1,
     );
-    let (fee, _) = message(&two, "certificate-fee").expect("fee notice");
+    let (fee, _) = message(&two, "certificate-fee-change").expect("fee notice");
     assert!(fee.contains("まだ申請していない端末の分だけ"), "{fee}");
     assert!(fee.contains("3,000円"), "{fee}");
+    // Its title announces no count and no total as due: some terminals
+    // may have been applied for already.
+    let title = guide_of(&two)
+        .findings
+        .iter()
+        .find(|f| f.rule == "certificate-fee-change")
+        .map(|f| f.title.clone())
+        .expect("title");
+    assert!(title.contains("まだ申請していない端末の分だけ"), "{title}");
+    assert!(
+        !title.contains("2枚") && !title.contains("3,000"),
+        "{title}"
+    );
     // A first application is asked for every certificate, as before.
     let (fee, _) = message(BASE, "certificate-fee").expect("fee notice");
     assert!(fee.contains("の申請が必要です"), "{fee}");

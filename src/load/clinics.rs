@@ -389,7 +389,21 @@ fn flatten(
             }
             KeyClass::Field(_) => {
                 if let Some(val) = value_of(v, &path, catalog, diags, masks) {
-                    out.insert(path, Located::new(val, v.pos().clone()));
+                    // `line.type: 1` at the top and `type:` under `line:`
+                    // name one field: the later must not silently win.
+                    if let Some(first) = out.get(&path) {
+                        diags.push(
+                            Diagnostic::error(
+                                kpos.clone(),
+                                format!("`{path}` is given twice: here and at {}", first.pos),
+                            )
+                            .with_help(format!(
+                                "keep one of the two: a dotted key (`{path}:`) and the same key inside its group are the same field"
+                            )),
+                        );
+                    } else {
+                        out.insert(path, Located::new(val, v.pos().clone()));
+                    }
                 }
             }
         }
