@@ -238,7 +238,7 @@ impl HtmlRenderer {
         ctx.insert_value(
             "t",
             self.guide_strings
-                .get(&guide.strings, |s| tera::Value::from_serializable(s)),
+                .get(&guide.strings, tera::Value::from_serializable),
         );
         ctx.insert_value("pics", pics);
         ctx.insert_value("js", self.guide_js.clone());
