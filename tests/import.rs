@@ -114,14 +114,7 @@ fn import_writes_reviewable_yaml_that_loads_back() {
     assert!(yaml.contains("line:\n  carrier: \"ntt-west\""), "{yaml}");
     assert!(yaml.contains("  - \"オンライン請求パソコン\""), "{yaml}");
     // The written folder is valid clinic data again.
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--clinics",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    checks_clean(&out);
 }
 
 #[test]
@@ -155,6 +148,18 @@ fn config_adds_column_headers() {
         html.contains("2027年1月29日"),
         "installation date from the mapped column"
     );
+}
+
+/// `tebiki check` finds no error in the clinic data at `clinics`.
+fn checks_clean(clinics: &std::path::Path) {
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--clinics",
+        clinics.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// Builds the clinic list `csv` (written as list.csv in a fresh folder);
@@ -237,14 +242,7 @@ fn import_writes_an_option_named_in_other_words_as_its_value() {
     assert!(!o.status.success(), "{err}");
     // What was written for the first loads back as the same clinic.
     std::fs::remove_file(out.join("2610112340.yaml")).unwrap();
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--clinics",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    checks_clean(&out);
 }
 
 #[test]
