@@ -99,8 +99,10 @@ pub fn stream_file(
         )),
     };
     // A sheet that ended before any row named a column.
+    // (One with MAX_TITLE_ROWS of them was reported at the last.)
     for m in &mappers {
         if m.header.is_none()
+            && m.title_rows.len() < MAX_TITLE_ROWS
             && let Some((row_idx, row)) = m.title_rows.first()
         {
             local.push(no_schema_column(m.sheet.as_deref(), *row_idx, row));
@@ -322,7 +324,7 @@ impl RowMapper {
                     "two columns mean {label} (`{path}`) and differ in this row (the other at {}); which is right is not for tebiki to guess",
                     earlier.pos
                 );
-                let mut diag = Diagnostic::error(cell.pos.clone(), msg.clone())
+                let mut diag = Diagnostic::error(cell.pos.clone(), msg)
                     .with_help("correct the row or keep one of the two columns");
                 diag.cell = Some(cell_name(sheet, row_idx, cell.col, header));
                 row_errors.push(diag);
