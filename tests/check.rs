@@ -4,17 +4,7 @@ mod common;
 use common::*;
 
 fn check(content: &std::path::Path) -> (bool, String) {
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--content",
-        content.to_str().unwrap(),
-    ]);
-    (
-        o.status.success(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    check_with("--content", content)
 }
 
 #[test]

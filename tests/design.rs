@@ -80,15 +80,8 @@ fn repeat_in_full_names_steps_of_the_part() {
     let text = text.replacen("repeat_in_full: []", "repeat_in_full: [\"2-9\"]", 1);
     assert!(text.contains("[\"2-9\"]"));
     std::fs::write(&manual, text).unwrap();
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--content",
-        content.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{err}");
+    let (ok, err) = check_with("--content", &content);
+    assert!(!ok, "{err}");
     assert!(err.contains("2-9") && err.contains("manual.yaml:"), "{err}");
 }
 

@@ -152,14 +152,8 @@ fn config_adds_column_headers() {
 
 /// `tebiki check` finds no error in the clinic data at `clinics`.
 fn checks_clean(clinics: &std::path::Path) {
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--clinics",
-        clinics.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (ok, err) = check_with("--clinics", clinics);
+    assert!(ok, "{err}");
 }
 
 /// Builds the clinic list `csv` (written as list.csv in a fresh folder);
@@ -262,15 +256,8 @@ fn an_alias_naming_two_options_is_refused_where_it_is_written() {
     std::fs::write(&fields, &changed).unwrap();
     let line_of = |needle: &str| changed.lines().position(|l| l.contains(needle)).unwrap() + 1;
     let (east, west) = (line_of("ｎｔｔ西日本"), line_of("aliases: [NTT西日本,"));
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--content",
-        content.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{err}");
+    let (ok, err) = check_with("--content", &content);
+    assert!(!ok, "{err}");
     // One error, at the second of the two, pointing at the first.
     assert!(
         err.contains("alias `NTT西日本` of `ntt-west` in field `line.carrier` also names the option `ntt-east` (its alias `ｎｔｔ西日本` at line "),

@@ -40,6 +40,16 @@ pub fn tebiki(args: &[&str]) -> Output {
         .expect("run tebiki")
 }
 
+/// Runs `tebiki check` for the test date with `flag path` (`--content` or
+/// `--clinics`); returns whether it passed and its stderr.
+pub fn check_with(flag: &str, path: &Path) -> (bool, String) {
+    let o = tebiki(&["check", "--today", TODAY, flag, path.to_str().unwrap()]);
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
