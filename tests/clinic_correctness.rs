@@ -572,6 +572,169 @@ fn a_start_month_past_by_the_planned_application_day_is_corrected() {
     );
 }
 
+/// One terminal, NTT West, line type 1: the usual clinic, whose dates the
+/// tests below change.
+const ONE: &str = r#"
+institution_code: "3100118"
+prefecture: 28
+fee_schedule: 1
+category: 1
+name: 芦屋うみかぜ医院
+contact: { department: 事務, person: 海風 凪 }
+phone: 0797-22-0000
+email: umikaze@example.jp
+line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }
+application_kind: new
+start_month: 2027-01
+fee_payment: 1
+terminals: [オンライン資格確認パソコン]
+installation_date: 2026-12-20
+"#;
+
+/// ONE with `replace` applied (each pair), built alone; its three documents.
+fn one_with(replace: &[(&str, &str)]) -> Docs {
+    let mut text = ONE.to_string();
+    for (from, to) in replace {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    let (o, dir) = build_clinics(&[("one.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Docs::in_dir(&dir.path().join("out/clinics/2813100118"))
+}
+
+#[test]
+fn a_start_month_is_never_said_to_be_before_the_month_of_a_past_application_day() {
+    // 尾道 … : applying was planned for 2026-10-20 (past on 2026-11-24), start
+    // month 2026-10. The notice said 「申請予定日（2026年10月20日）の月より前です」:
+    // October is not before October. The application is today.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2026-10\napplication_date: 2026-10-20",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-12-28",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("利用開始予定年月（2026年10月）は申請の時点で過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert!(docs.having("の月より前です").is_empty(), "{}", docs.pdf);
+    assert_eq!(
+        docs.having("2026年10月で、今日（2026年11月24日（火））より前です"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn a_planned_application_day_too_late_for_the_notice_is_moved_not_the_installation_day() {
+    // 芦屋うみかぜ医院: installation 2026-12-20 (26 days on), applying planned
+    // for 2026-12-16, so the notice would come on 2026-12-23. The handout said
+    // to move the installation day and that 「今日申請しても2026年12月23日ごろ」:
+    // applied today, the notice comes on 2026-12-01, in time.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-12-16",
+    )]);
+    assert_eq!(
+        docs.having(
+            "申請予定日の2026年12月16日（水）では、設置予定日までに電子証明書発行通知書が届きません"
+        ),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("2026年12月10日（木）までに二つの申請を済ませてください（今日申請すれば2026年12月1日（火）ごろ届きます）"),
+        ["html", "pdf"]
+    );
+    for wrong in [
+        "設置日の変更",
+        "今日申請しても2026年12月23日",
+        "設置予定日までに届かない見込みです。",
+    ] {
+        assert!(docs.having(wrong).is_empty(), "{wrong}: {}", docs.html);
+    }
+    assert!(!docs.html.contains(&squash(
+        "重要設置予定日までに電子証明書発行通知書が届きません"
+    )));
+    // The step and the closing say to apply earlier, with today's date.
+    assert_eq!(
+        docs.having("申請を早めてください（今日申請すれば2026年12月1日（火）ごろの見込みです）"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        docs.having("申請予定日（2026年12月16日（水））まで待たずに申請すれば、電子証明書発行通知書は設置日までに届く見込みです"),
+        ["html", "pdf"]
+    );
+    // Within ten days, applying today is the only way left.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2027-01\napplication_date: 2026-11-30",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-12-02",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("今日のうちに二つの申請を済ませてください（今日申請すれば2026年12月1日（火）ごろ届く見込みで、郵送が遅れれば間に合いません）"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn what_applying_today_would_bring_is_dated_from_today_not_the_planned_day() {
+    // Installation 2026-11-28 (too close even today), applying planned for
+    // 2026-11-26: 「今日申請しても」 is today + 7 days, 2026-12-01, never the
+    // planned day's 2026-12-03.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2027-01\napplication_date: 2026-11-26",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-11-28",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("設置予定日までに電子証明書発行通知書が届きません"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("今日申請しても2026年12月1日（火）ごろ"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("今日申請しても2026年12月3日").is_empty());
+    // A past installation day, applying planned for 2026-12-01.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2027-01\napplication_date: 2026-12-01",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-11-20",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("今日申請すれば2026年12月1日（火）ごろ"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        docs.having("今日申請しても2026年12月1日（火）ごろ"),
+        ["html", "pdf"]
+    );
+    assert!(
+        docs.having("2026年12月8日（火）ごろ").is_empty(),
+        "{}",
+        docs.pdf
+    );
+}
+
 #[test]
 fn the_summary_counts_rules_over_clinics_that_got_a_guide() {
     // 那覇みなと医院 fails (a 事業者変更承諾番号 as its ID): its fee notice was

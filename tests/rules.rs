@@ -45,6 +45,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2026-11-27",
     ),
     (
+        "application-date-too-late",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-01-20\napplication_date: 2027-01-15",
+    ),
+    (
         "application-at-risk",
         "installation_date: 2027-01-20",
         "installation_date: 2026-12-03",
