@@ -736,6 +736,109 @@ fn what_applying_today_would_bring_is_dated_from_today_not_the_planned_day() {
 }
 
 #[test]
+fn a_clinic_without_terminals_is_never_told_to_apply_for_certificates_today_or_at_step_2() {
+    // 芦屋うみかぜ医院 without a terminal: it cannot apply for a certificate
+    // until its terminals are named (no-terminal says so), and its guide has
+    // no step 2. A 変更 application was sent to 「手順 2」, a late one was
+    // promised the notice 「見込みは2026年12月1日」 and told 「今日のうちに申請し」.
+    let none = |code: &str, edits: &[(&str, &str)]| {
+        let mut t = ONE
+            .replace("\"3100118\"", &format!("\"{code}\""))
+            .replace("terminals: [オンライン資格確認パソコン]", "terminals: []");
+        for (from, to) in edits {
+            assert!(t.contains(from), "{from}");
+            t = t.replacen(from, to, 1);
+        }
+        t
+    };
+    let change = none(
+        "3100126",
+        &[("application_kind: new", "application_kind: change")],
+    );
+    let late = none(
+        "3100134",
+        &[(
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-11-28",
+        )],
+    );
+    let risk = none(
+        "3100142",
+        &[(
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-12-02",
+        )],
+    );
+    let early = none(
+        "3100159",
+        &[(
+            "installation_date: 2026-12-20",
+            "installation_date: 2027-07-01",
+        )],
+    );
+    let (o, dir) = build_clinics(&[
+        ("change.yaml", &change),
+        ("late.yaml", &late),
+        ("risk.yaml", &risk),
+        ("early.yaml", &early),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = |code: &str| Docs::in_dir(&dir.path().join(format!("out/clinics/28{code}")));
+    let wait = "端末を決めて電子証明書の発行申請をしてから約1週間後に書留で届";
+    let change = docs("13100126");
+    assert_eq!(
+        change.having(
+            "電子証明書申請状況照会で申請済みの端末を確かめ、まだ申請していない端末を伝えてください"
+        ),
+        ["html", "pdf"]
+    );
+    let late = docs("13100134");
+    assert_eq!(late.having(wait), ["html", "pdf"]);
+    assert_eq!(
+        late.having("利用申請がまだなら、すぐに済ませてください"),
+        ["html", "pdf"]
+    );
+    let risk = docs("13100142");
+    assert_eq!(risk.having(wait), ["html", "pdf"]);
+    assert_eq!(
+        risk.having("端末を今日のうちに決めて担当の業者に知らせ"),
+        ["html", "pdf"]
+    );
+    let early = docs("13100159");
+    assert_eq!(
+        early.having("電子証明書の発行申請は、端末を決めてから2027年6月21日（月）までに済ませれば"),
+        ["html", "pdf"]
+    );
+    for (name, d) in [
+        ("change", &change),
+        ("late", &late),
+        ("risk", &risk),
+        ("early", &early),
+    ] {
+        for wrong in [
+            "手順2は",
+            "見込みは2026年12月1日",
+            "今日のうちに申請し",
+            "申請がまだなら、すぐに済ませてください",
+            "届いた通知書は設置日まで大切に保管してください",
+        ] {
+            let at = d.having(wrong);
+            // 「利用申請がまだなら、すぐに済ませてください」 contains the
+            // fourth: only that one is right.
+            if wrong.starts_with("申請がまだなら") {
+                assert_eq!(
+                    d.html.matches(&squash(wrong)).count(),
+                    d.html.matches(&squash(&format!("利用{wrong}"))).count(),
+                    "{name}: «{wrong}»"
+                );
+                continue;
+            }
+            assert!(at.is_empty(), "{name}: «{wrong}» in {at:?}");
+        }
+    }
+}
+
+#[test]
 fn the_summary_counts_rules_over_clinics_that_got_a_guide() {
     // 那覇みなと医院 fails (a 事業者変更承諾番号 as its ID): its fee notice was
     // counted in the summary although it got no guide.
