@@ -839,6 +839,35 @@ fn a_clinic_without_terminals_is_never_told_to_apply_for_certificates_today_or_a
 }
 
 #[test]
+fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
+    // テスト開始予定年月 2026-10, applying in 2026-11: the sheet said to type
+    // 2026年10月 as the month of a test still to come.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-10",
+    )]);
+    assert_eq!(
+        docs.having("テスト開始予定年月（2026年10月）は申請の時点で過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("1-3テスト開始予定年月今後の予定年月を入力（未定なら空欄）"),
+        ["html", "sheet"]
+    );
+    assert!(docs.having("テスト開始予定年月2026年10月").is_empty());
+    // A coming month is typed as it is.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-12",
+    )]);
+    assert_eq!(
+        docs.having("1-3テスト開始予定年月2026年12月"),
+        ["html", "sheet"]
+    );
+    assert!(docs.having("申請の時点で過ぎています").is_empty());
+}
+
+#[test]
 fn the_summary_counts_rules_over_clinics_that_got_a_guide() {
     // 那覇みなと医院 fails (a 事業者変更承諾番号 as its ID): its fee notice was
     // counted in the summary although it got no guide.
