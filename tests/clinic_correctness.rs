@@ -572,6 +572,301 @@ fn a_start_month_past_by_the_planned_application_day_is_corrected() {
     );
 }
 
+/// One terminal, NTT West, line type 1: the usual clinic, whose dates the
+/// tests below change.
+const ONE: &str = r#"
+institution_code: "3100118"
+prefecture: 28
+fee_schedule: 1
+category: 1
+name: 芦屋うみかぜ医院
+contact: { department: 事務, person: 海風 凪 }
+phone: 0797-22-0000
+email: umikaze@example.jp
+line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }
+application_kind: new
+start_month: 2027-01
+fee_payment: 1
+terminals: [オンライン資格確認パソコン]
+installation_date: 2026-12-20
+"#;
+
+/// ONE with `replace` applied (each pair), built alone; its three documents.
+fn one_with(replace: &[(&str, &str)]) -> Docs {
+    let mut text = ONE.to_string();
+    for (from, to) in replace {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    let (o, dir) = build_clinics(&[("one.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Docs::in_dir(&dir.path().join("out/clinics/2813100118"))
+}
+
+#[test]
+fn a_start_month_is_never_said_to_be_before_the_month_of_a_past_application_day() {
+    // 尾道 … : applying was planned for 2026-10-20 (past on 2026-11-24), start
+    // month 2026-10. The notice said 「申請予定日（2026年10月20日）の月より前です」:
+    // October is not before October. The application is today.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2026-10\napplication_date: 2026-10-20",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-12-28",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("利用開始予定年月（2026年10月）は申請の時点で過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert!(docs.having("の月より前です").is_empty(), "{}", docs.pdf);
+    assert_eq!(
+        docs.having("2026年10月で、今日（2026年11月24日（火））より前です"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn a_planned_application_day_too_late_for_the_notice_is_moved_not_the_installation_day() {
+    // 芦屋うみかぜ医院: installation 2026-12-20 (26 days on), applying planned
+    // for 2026-12-16, so the notice would come on 2026-12-23. The handout said
+    // to move the installation day and that 「今日申請しても2026年12月23日ごろ」:
+    // applied today, the notice comes on 2026-12-01, in time.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-12-16",
+    )]);
+    assert_eq!(
+        docs.having(
+            "申請予定日の2026年12月16日（水）では、設置予定日までに電子証明書発行通知書が届きません"
+        ),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("2026年12月10日（木）までに二つの申請を済ませてください（今日申請すれば2026年12月1日（火）ごろ届きます）"),
+        ["html", "pdf"]
+    );
+    for wrong in [
+        "設置日の変更",
+        "今日申請しても2026年12月23日",
+        "設置予定日までに届かない見込みです。",
+    ] {
+        assert!(docs.having(wrong).is_empty(), "{wrong}: {}", docs.html);
+    }
+    assert!(!docs.html.contains(&squash(
+        "重要設置予定日までに電子証明書発行通知書が届きません"
+    )));
+    // The step and the closing say to apply earlier, with today's date.
+    assert_eq!(
+        docs.having("申請を早めてください（今日申請すれば2026年12月1日（火）ごろの見込みです）"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        docs.having("申請予定日（2026年12月16日（水））まで待たずに申請すれば、電子証明書発行通知書は設置日までに届く見込みです"),
+        ["html", "pdf"]
+    );
+    // Within ten days, applying today is the only way left.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2027-01\napplication_date: 2026-11-30",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-12-02",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("今日のうちに二つの申請を済ませてください（今日申請すれば2026年12月1日（火）ごろ届く見込みで、郵送が遅れれば間に合いません）"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn what_applying_today_would_bring_is_dated_from_today_not_the_planned_day() {
+    // Installation 2026-11-28 (too close even today), applying planned for
+    // 2026-11-26: 「今日申請しても」 is today + 7 days, 2026-12-01, never the
+    // planned day's 2026-12-03.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2027-01\napplication_date: 2026-11-26",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-11-28",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("設置予定日までに電子証明書発行通知書が届きません"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("今日申請しても2026年12月1日（火）ごろ"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("今日申請しても2026年12月3日").is_empty());
+    // A past installation day, applying planned for 2026-12-01.
+    let docs = one_with(&[
+        (
+            "start_month: 2027-01",
+            "start_month: 2027-01\napplication_date: 2026-12-01",
+        ),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-11-20",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("今日申請すれば2026年12月1日（火）ごろ"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        docs.having("今日申請しても2026年12月1日（火）ごろ"),
+        ["html", "pdf"]
+    );
+    assert!(
+        docs.having("2026年12月8日（火）ごろ").is_empty(),
+        "{}",
+        docs.pdf
+    );
+}
+
+#[test]
+fn a_clinic_without_terminals_is_never_told_to_apply_for_certificates_today_or_at_step_2() {
+    // 芦屋うみかぜ医院 without a terminal: it cannot apply for a certificate
+    // until its terminals are named (no-terminal says so), and its guide has
+    // no step 2. A 変更 application was sent to 「手順 2」, a late one was
+    // promised the notice 「見込みは2026年12月1日」 and told 「今日のうちに申請し」.
+    let none = |code: &str, edits: &[(&str, &str)]| {
+        let mut t = ONE
+            .replace("\"3100118\"", &format!("\"{code}\""))
+            .replace("terminals: [オンライン資格確認パソコン]", "terminals: []");
+        for (from, to) in edits {
+            assert!(t.contains(from), "{from}");
+            t = t.replacen(from, to, 1);
+        }
+        t
+    };
+    let change = none(
+        "3100126",
+        &[("application_kind: new", "application_kind: change")],
+    );
+    let late = none(
+        "3100134",
+        &[(
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-11-28",
+        )],
+    );
+    let risk = none(
+        "3100142",
+        &[(
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-12-02",
+        )],
+    );
+    let early = none(
+        "3100159",
+        &[(
+            "installation_date: 2026-12-20",
+            "installation_date: 2027-07-01",
+        )],
+    );
+    let (o, dir) = build_clinics(&[
+        ("change.yaml", &change),
+        ("late.yaml", &late),
+        ("risk.yaml", &risk),
+        ("early.yaml", &early),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = |code: &str| Docs::in_dir(&dir.path().join(format!("out/clinics/28{code}")));
+    let wait = "端末を決めて電子証明書の発行申請をしてから約1週間後に書留で届";
+    let change = docs("13100126");
+    assert_eq!(
+        change.having(
+            "電子証明書申請状況照会で申請済みの端末を確かめ、まだ申請していない端末を伝えてください"
+        ),
+        ["html", "pdf"]
+    );
+    let late = docs("13100134");
+    assert_eq!(late.having(wait), ["html", "pdf"]);
+    assert_eq!(
+        late.having("利用申請がまだなら、すぐに済ませてください"),
+        ["html", "pdf"]
+    );
+    let risk = docs("13100142");
+    assert_eq!(risk.having(wait), ["html", "pdf"]);
+    assert_eq!(
+        risk.having("端末を今日のうちに決めて担当の業者に知らせ"),
+        ["html", "pdf"]
+    );
+    let early = docs("13100159");
+    assert_eq!(
+        early.having("電子証明書の発行申請は、端末を決めてから2027年6月21日（月）までに済ませれば"),
+        ["html", "pdf"]
+    );
+    for (name, d) in [
+        ("change", &change),
+        ("late", &late),
+        ("risk", &risk),
+        ("early", &early),
+    ] {
+        for wrong in [
+            "手順2は",
+            "見込みは2026年12月1日",
+            "今日のうちに申請し",
+            "申請がまだなら、すぐに済ませてください",
+            "届いた通知書は設置日まで大切に保管してください",
+        ] {
+            let at = d.having(wrong);
+            // 「利用申請がまだなら、すぐに済ませてください」 contains the
+            // fourth: only that one is right.
+            if wrong.starts_with("申請がまだなら") {
+                assert_eq!(
+                    d.html.matches(&squash(wrong)).count(),
+                    d.html.matches(&squash(&format!("利用{wrong}"))).count(),
+                    "{name}: «{wrong}»"
+                );
+                continue;
+            }
+            assert!(at.is_empty(), "{name}: «{wrong}» in {at:?}");
+        }
+    }
+}
+
+#[test]
+fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
+    // テスト開始予定年月 2026-10, applying in 2026-11: the sheet said to type
+    // 2026年10月 as the month of a test still to come.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-10",
+    )]);
+    assert_eq!(
+        docs.having("テスト開始予定年月（2026年10月）は申請の時点で過ぎています"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        docs.having("1-3テスト開始予定年月今後の予定年月を入力（未定なら空欄）"),
+        ["html", "sheet"]
+    );
+    assert!(docs.having("テスト開始予定年月2026年10月").is_empty());
+    // A coming month is typed as it is.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-12",
+    )]);
+    assert_eq!(
+        docs.having("1-3テスト開始予定年月2026年12月"),
+        ["html", "sheet"]
+    );
+    assert!(docs.having("申請の時点で過ぎています").is_empty());
+}
+
 #[test]
 fn the_summary_counts_rules_over_clinics_that_got_a_guide() {
     // 那覇みなと医院 fails (a 事業者変更承諾番号 as its ID): its fee notice was

@@ -45,6 +45,16 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2026-11-27",
     ),
     (
+        "test-month-past",
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-10",
+    ),
+    (
+        "application-date-too-late",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-01-20\napplication_date: 2027-01-15",
+    ),
+    (
         "application-at-risk",
         "installation_date: 2027-01-20",
         "installation_date: 2026-12-03",
