@@ -183,6 +183,19 @@ pub struct Finding {
     pub title: String,
 }
 
+/// A remark on one value of the clinic's data, as in the handout's
+/// データの確認事項 (a value normalised, an ID the line does not use …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataNote {
+    /// warning or info (a data error leaves the clinic without a guide).
+    pub severity: Severity,
+    /// Field path (`line.customer_id`).
+    pub field: String,
+    /// What the handout says about it.
+    pub message: String,
+}
+
 /// A file tebiki wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -246,6 +259,9 @@ pub struct ClinicEntry {
     pub warnings: usize,
     /// Rule findings, in guide order.
     pub findings: Vec<Finding>,
+    /// Remarks on the data, counted in `errors`/`warnings` like findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<DataNote>,
     /// Warnings of the PDF typesetter, repeated on later builds that skip it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -821,6 +837,7 @@ mod tests {
             errors: 0,
             warnings: 0,
             findings: Vec::new(),
+            data: Vec::new(),
             notes: vec!["a note".into()],
             input_hash: hex(&[hash_byte; 32]),
             files: vec![FileEntry::of(format!("clinics/{key}/guide.pdf"), b"%PDF")],

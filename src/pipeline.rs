@@ -11,8 +11,8 @@ use crate::eval::{self, guide::Guide};
 use crate::load;
 use crate::load::limits::MAX_MANIFEST_FILE;
 use crate::manifest::{
-    ClinicEntry, FileEntry, Finding, Inputs, MANIFEST_FILE, Manifest, PartHasher, PrevBuild,
-    PrevClinic, PrevFile, Shard, Spool, Status,
+    ClinicEntry, DataNote, FileEntry, Finding, Inputs, MANIFEST_FILE, Manifest, PartHasher,
+    PrevBuild, PrevClinic, PrevFile, Shard, Spool, Status,
 };
 use crate::model::clinic::{Clinic, RawValue};
 use crate::model::manual::Content;
@@ -891,6 +891,16 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                     title: f.title.clone(),
                 })
                 .collect();
+            // The data's remarks are counted in `warnings`: each is named.
+            headlines.extend(
+                e.data
+                    .iter()
+                    .filter(|d| d.severity != Severity::Info)
+                    .map(|d| Headline {
+                        severity: d.severity,
+                        title: d.message.clone(),
+                    }),
+            );
             headlines.extend(e.notes.iter().map(|n| Headline {
                 severity: Severity::Warning,
                 title: n.clone(),
@@ -914,6 +924,12 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                     .iter()
                     .filter(|f| f.severity == Severity::Info)
                     .map(|f| f.title.clone())
+                    .chain(
+                        e.data
+                            .iter()
+                            .filter(|d| d.severity == Severity::Info)
+                            .map(|d| d.message.clone()),
+                    )
                     .collect(),
                 ok,
                 failure: e.failure.clone(),
@@ -1168,6 +1184,7 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
                     errors: 1,
                     warnings: 0,
                     findings: Vec::new(),
+                    data: Vec::new(),
                     notes: Vec::new(),
                     input_hash: String::new(),
                     files: Vec::new(),
@@ -1401,6 +1418,15 @@ fn entry_of(guide: &Guide, clinic: &Clinic, input_hash: String) -> ClinicEntry {
                 severity: f.severity,
                 rule: f.rule.clone(),
                 title: f.title.clone(),
+            })
+            .collect(),
+        data: guide
+            .issues
+            .iter()
+            .map(|i| DataNote {
+                severity: i.severity,
+                field: i.field.clone(),
+                message: i.message.clone(),
             })
             .collect(),
         notes: Vec::new(),

@@ -1238,6 +1238,33 @@ fn a_failed_clinic_has_no_notices_on_the_dashboard() {
 }
 
 #[test]
+fn every_warning_a_dashboard_row_counts_is_named_in_the_row() {
+    // 芦屋うみかぜ医院 on a line that is not NTT's, with an お客さまID: the row
+    // said 「注意 1件」 and named nothing, as the data's remark (the handout's
+    // データの確認事項) was counted but not listed.
+    let text = ONE.replace(
+        "carrier: ntt-west, type: 1, customer_id: CAF7777788888",
+        "carrier: other, type: 1, customer_id: CAF7777788888",
+    );
+    assert!(text.contains("carrier: other"));
+    let (o, dir) = build_clinics(&[("one.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/2813100118"));
+    let remark = "回線事業者が「その他の回線（NTT以外）」の回線ではお客さまIDを使いません";
+    assert_eq!(docs.having(remark), ["html", "pdf"]);
+    let dash = read(&dir.path().join("out/clinics/index.html"));
+    let row = dash
+        .split("<tr")
+        .find(|r| r.contains("2813100118"))
+        .expect("the clinic's row");
+    assert!(row.contains("注意</span>1件"), "{row}");
+    assert!(row.contains(remark), "{row}");
+    // The manifest keeps it, so `tebiki merge` draws the same row.
+    let manifest = read(&dir.path().join("out/manifest.json"));
+    assert!(manifest.contains(remark), "{manifest}");
+}
+
+#[test]
 fn a_character_no_font_has_is_reported_once_under_its_data_field() {
     // 受付𓀀パソコン: the same character was reported three times, under
     // `terminals`, `each.item` and `terminal_name` (a derived fact and a row
