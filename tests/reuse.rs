@@ -116,6 +116,48 @@ fn shared_word_subsets_change_neither_text_nor_pixels() {
     );
 }
 
+/// The handouts' shared word subsets hold nearly every glyph a clinic's
+/// handout shows in its words, those of the steps repeated per terminal
+/// included: every sample and unusual clinic (each has terminals) shows at
+/// most a tenth of its word glyphs (3–9 %; 19–25 % when the words of those
+/// steps were not shared) from a subset of its own, which is built and
+/// compressed again for every handout (README, "Speed, session 10").
+#[test]
+fn a_handout_shows_nearly_all_its_words_from_the_shared_subsets() {
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
+    let fonts = theme.pdf_fonts().expect("fonts");
+    let today = "2026-11-24".parse().expect("date");
+    let generic = tebiki::eval::evaluate_generic(&content);
+    let shared = tebiki::render::handout::shared_words(&content, &generic, today, &fonts)
+        .expect("shared subsets");
+    let weights = [
+        tebiki::render::pdf::Weight::Regular,
+        tebiki::render::pdf::Weight::Bold,
+    ];
+    for c in samples_and_unusual(&content) {
+        let g = tebiki::eval::evaluate(&content, &c, today);
+        let p = Pictures::new(&g, &fonts).pdf();
+        let words = tebiki::render::pdf::words(&tebiki::render::handout::document(&g, &p), &fonts);
+        let (mut all, mut own) = (0, String::new());
+        for (w, glyphs) in weights.into_iter().zip(&words) {
+            all += glyphs.len();
+            for (gid, t) in glyphs {
+                if !shared.shows(w, *gid, t) {
+                    own.push_str(t);
+                }
+            }
+        }
+        let n = own.chars().count();
+        assert!(
+            all > 300 && n * 10 <= all,
+            "{}: {n} of {all} word glyphs not shared: {own}",
+            c.key
+        );
+    }
+}
+
 /// Every sample and unusual clinic, twice through one cache (the second
 /// time every picture more than one clinic shows comes from it): the SVG of
 /// the HTML guide and the PDF handout are byte for byte those laid out

@@ -779,13 +779,18 @@ pub fn render_shared(
 }
 
 /// The word subsets every handout of a build shares, subset and
-/// compressed once: per face, the glyphs that both the handout of the
-/// generic guide (`eval::evaluate_generic`: every alternative kept) and the
-/// handout of a clinic with no data (each condition decided without data)
-/// show in their words, and every character of a date. The first alone
-/// would add glyphs no clinic prints (each alternative's wording, values
-/// named 〈label〉), the second alone words only an empty clinic gets (its
-/// missing values); what both show is what nearly every handout shows.
+/// compressed once: per face, the glyphs that the handout of the generic
+/// guide (`eval::evaluate_generic`: every alternative kept) shows in its
+/// words and that the handout of a clinic with no data (each condition
+/// decided without data) shows too, or that of such a clinic with one or
+/// with two items in each list (the steps repeated per terminal); and
+/// every character of a date. The first alone would add glyphs no clinic
+/// prints (each alternative's wording, values named 〈label〉), the others
+/// alone words only an empty clinic gets (its missing values); what both
+/// show is what nearly every handout shows. Without the probes with
+/// items, the words of the steps repeated per item (every clinic has a
+/// terminal) were subset and compressed again in every handout (README,
+/// "Speed, session 10").
 pub fn shared_words(
     content: &crate::model::manual::Content,
     generic: &Guide,
@@ -796,17 +801,42 @@ pub fn shared_words(
         let pictures = super::pictures::Pictures::new(g, fonts);
         pdf::words(&document(g, &pictures.pdf()), fonts)
     };
-    let nobody = crate::model::clinic::Clinic {
-        key: String::new(),
-        source: Default::default(),
-        values: Default::default(),
-        load_errors: Vec::new(),
-        keys: Default::default(),
+    let probe = |items: usize| {
+        let mut nobody = crate::model::clinic::Clinic {
+            key: String::new(),
+            source: Default::default(),
+            values: Default::default(),
+            load_errors: Vec::new(),
+            keys: Default::default(),
+        };
+        for f in &content.fields.fields {
+            if f.kind == crate::model::clinic::FieldKind::List && items > 0 {
+                let list = (1..=items)
+                    .map(|n| {
+                        crate::model::source::Located::new(
+                            format!("{}{n}", f.label),
+                            Default::default(),
+                        )
+                    })
+                    .collect();
+                nobody.values.insert(
+                    f.path.clone(),
+                    crate::model::source::Located::new(
+                        crate::model::clinic::RawValue::List(list),
+                        Default::default(),
+                    ),
+                );
+            }
+        }
+        doc(&crate::eval::evaluate(content, &nobody, today))
     };
-    let empty = crate::eval::evaluate(content, &nobody, today);
+    let mut probes = probe(0);
+    for items in [1, 2] {
+        add_words(&mut probes, probe(items));
+    }
     let mut words = doc(generic);
-    for (w, e) in words.iter_mut().zip(doc(&empty)) {
-        w.retain(|gid, t| e.get(gid) == Some(t));
+    for (w, p) in words.iter_mut().zip(probes) {
+        w.retain(|gid, t| p.get(gid) == Some(t));
     }
     add_words(&mut words, pdf::words(&dates_probe(), fonts));
     pdf::SharedWords::build(fonts, words)

@@ -377,6 +377,13 @@ impl SharedWords {
         self.faces[weight as usize].as_ref()
     }
 
+    /// Whether the shared subset of `weight` shows glyph `gid` (of the
+    /// face) with `text`.
+    pub fn shows(&self, weight: super::Weight, gid: u16, text: &str) -> bool {
+        self.face(weight)
+            .is_some_and(|f| f.text.get(&gid).is_some_and(|t| t == text))
+    }
+
     /// Glyphs in the shared subsets (regular, bold).
     pub fn glyph_counts(&self) -> [usize; 2] {
         self.faces
