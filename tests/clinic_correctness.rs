@@ -868,6 +868,15 @@ fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
 }
 
 #[test]
+fn a_value_the_portal_fills_in_is_never_one_to_leave_blank() {
+    // 芦屋うみかぜ医院 without 分類 in its data: the certificate screen's 分類
+    // (shown by the portal) read 「空欄のままで構いません」.
+    let docs = one_with(&[("category: 1\n", "")]);
+    assert!(docs.having("分類空欄のままで構いません").is_empty(), "{}", docs.pdf);
+    assert_eq!(docs.having("分類ポータルが自動で表示します"), ["html", "pdf"]);
+}
+
+#[test]
 fn the_summary_counts_rules_over_clinics_that_got_a_guide() {
     // 那覇みなと医院 fails (a 事業者変更承諾番号 as its ID): its fee notice was
     // counted in the summary although it got no guide.
