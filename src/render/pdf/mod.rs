@@ -101,19 +101,23 @@ pub fn render_shared(
     fonts: &Fonts,
     shared: Option<&SharedWords>,
 ) -> Result<Rendered, PdfError> {
-    render_within(doc, fonts, shared, file::STRONGER_ABOVE)
+    render_within(doc, fonts, shared, file::STRONGER_ABOVE, file::BUDGET)
 }
 
 /// Like [`render_shared`]: the document's own streams are compressed fast
 /// ([`file::FAST`]), and a document that comes out larger than `above`
 /// bytes is written again with them compressed harder
-/// ([`file::PER_DOCUMENT`]; README, "Speed, session 9"). Same input, same
-/// bytes: the choice depends only on the document.
+/// ([`file::PER_DOCUMENT`]; README, "Speed, session 9"); one still larger
+/// than `budget` bytes is written a third time at the strongest level
+/// ([`file::STRONGEST`]; README, "Speed, session 10") before it is left
+/// over budget. Same input, same bytes: the choice depends only on the
+/// document.
 fn render_within(
     doc: &Document,
     fonts: &Fonts,
     shared: Option<&SharedWords>,
     above: usize,
+    budget: usize,
 ) -> Result<Rendered, PdfError> {
     let mut warnings = linebreak::Warnings::default();
     let (mut pages, marks, nodes) = lay_out(doc, fonts, &mut warnings);
@@ -125,10 +129,13 @@ fn render_within(
         })
     };
     let (mut bytes, mut sha256) = write_at(file::FAST, &mut warnings)?;
-    if bytes.len() > above {
+    for (level, limit) in [(file::PER_DOCUMENT, above), (file::STRONGEST, budget)] {
+        if bytes.len() <= limit {
+            break;
+        }
         // The writer's warnings (pictures it could not embed) come once.
-        warnings = before;
-        (bytes, sha256) = write_at(file::PER_DOCUMENT, &mut warnings)?;
+        warnings = before.clone();
+        (bytes, sha256) = write_at(level, &mut warnings)?;
     }
     Ok(Rendered {
         bytes,

@@ -521,6 +521,13 @@ fn sample_doc() -> Document {
 /// (dictionaries live in a compressed object stream).
 fn with_streams_inflated(pdf: &[u8]) -> Vec<u8> {
     let mut all = pdf.to_vec();
+    all.extend(inflated_streams(pdf).concat());
+    all
+}
+
+/// The inflated data of each Flate stream, in file order.
+fn inflated_streams(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let mut all = Vec::new();
     let mut at = 0;
     while let Some(p) = find_from(pdf, b"stream\n", at) {
         let start = p + 7;
@@ -536,7 +543,7 @@ fn with_streams_inflated(pdf: &[u8]) -> Vec<u8> {
             let mut raw = Vec::new();
             let mut d = flate2::read::ZlibDecoder::new(&pdf[start..end]);
             if std::io::Read::read_to_end(&mut d, &mut raw).is_ok() {
-                all.extend_from_slice(&raw);
+                all.push(raw);
             }
         }
         at = end;
@@ -623,7 +630,7 @@ fn a_large_document_is_written_again_compressed_harder_and_warns_once() {
         "A\u{1F600}B",
         "clinic.name",
     )]));
-    let render_at = |above| match render_within(&doc, fonts(), None, above) {
+    let render_at = |above| match render_within(&doc, fonts(), None, above, usize::MAX) {
         Ok(o) => o,
         Err(e) => panic!("render failed: {e}"),
     };
@@ -646,6 +653,51 @@ fn a_large_document_is_written_again_compressed_harder_and_warns_once() {
     };
     assert_eq!(plain(&doc), small.bytes);
     assert!(small.bytes.len() <= file::STRONGER_ABOVE);
+}
+
+#[test]
+fn a_document_over_budget_at_level_6_is_written_at_the_strongest_level() {
+    let mut doc = sample_doc();
+    doc.blocks.push(Block::Paragraph(vec![Span::value(
+        "A\u{1F600}B",
+        "clinic.name",
+    )]));
+    let render_at = |above, budget| match render_within(&doc, fonts(), None, above, budget) {
+        Ok(o) => o,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    // Always above `above`: written at level 6, then judged by the budget.
+    let level6 = render_at(0, usize::MAX);
+    let strongest = render_at(0, 0);
+    assert!(
+        strongest.bytes.len() < level6.bytes.len(),
+        "{} vs {}",
+        strongest.bytes.len(),
+        level6.bytes.len()
+    );
+    // A budget the level-6 file meets exactly keeps it.
+    assert_eq!(render_at(0, level6.bytes.len()).bytes, level6.bytes);
+    // One byte less: written again, and the strongest file fits.
+    let budget = level6.bytes.len() - 1;
+    let out = render_at(0, budget);
+    assert!(out.bytes.len() <= budget, "{} > {budget}", out.bytes.len());
+    assert_eq!(out.bytes, strongest.bytes);
+    // The document's own streams say the strongest level (FLEVEL 3), none
+    // level 6 (2) or fast (0).
+    let levels = zlib_levels(&out.bytes);
+    assert!(!levels.contains(&2) && !levels.contains(&0), "{levels:?}");
+    assert_eq!(levels.len(), zlib_levels(&level6.bytes).len());
+    assert_eq!(out.pages, level6.pages);
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert_eq!(out.warnings, level6.warnings);
+    // The same text and drawing: every stream inflates to the same bytes
+    // (but the cross-reference stream, last, whose offsets moved).
+    let (mut a, mut b) = (
+        inflated_streams(&out.bytes),
+        inflated_streams(&level6.bytes),
+    );
+    assert!(a.pop().is_some() && b.pop().is_some());
+    assert_eq!(a, b);
 }
 
 #[test]
