@@ -872,8 +872,39 @@ fn a_value_the_portal_fills_in_is_never_one_to_leave_blank() {
     // 芦屋うみかぜ医院 without 分類 in its data: the certificate screen's 分類
     // (shown by the portal) read 「空欄のままで構いません」.
     let docs = one_with(&[("category: 1\n", "")]);
-    assert!(docs.having("分類空欄のままで構いません").is_empty(), "{}", docs.pdf);
-    assert_eq!(docs.having("分類ポータルが自動で表示します"), ["html", "pdf"]);
+    assert!(
+        docs.having("分類空欄のままで構いません").is_empty(),
+        "{}",
+        docs.pdf
+    );
+    assert_eq!(
+        docs.having("分類ポータルが自動で表示します"),
+        ["html", "pdf"]
+    );
+    // A manual that says nothing for such a row: the theme's words for a
+    // value the screen shows by itself, never 「空欄のままで構いません」.
+    let (tmp, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let said = ", if_empty: ポータルが自動で表示します }";
+    assert!(text.contains(said));
+    std::fs::write(&manual, text.replace(said, " }")).unwrap();
+    let clinics = content.join("clinics");
+    std::fs::remove_dir_all(&clinics).unwrap();
+    std::fs::create_dir_all(&clinics).unwrap();
+    std::fs::write(clinics.join("one.yaml"), ONE.replace("category: 1\n", "")).unwrap();
+    let o = build_content(&content, &tmp.path().join("out"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&tmp.path().join("out/clinics/2813100118"));
+    assert!(
+        docs.having("分類空欄のままで構いません").is_empty(),
+        "{}",
+        docs.pdf
+    );
+    assert_eq!(
+        docs.having("分類画面に表示される内容を確かめます"),
+        ["html", "pdf"]
+    );
 }
 
 #[test]
