@@ -686,6 +686,39 @@ fn a_planned_application_day_too_late_for_the_notice_is_moved_not_the_installati
 }
 
 #[test]
+fn the_schedule_shows_the_planned_application_day_its_notice_is_counted_from() {
+    // 芦屋うみかぜ医院 applying on 2026-12-01: the schedule said the notice
+    // comes on 2026-12-08, 「申請日から約1週間後」, without the day it counts
+    // from (read as today, it is a week early).
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-12-01",
+    )]);
+    for (s, at) in [
+        (
+            "2026年12月1日（火）申請予定日",
+            vec!["html", "pdf", "sheet"],
+        ),
+        (
+            "2026年12月8日（火）電子証明書発行通知書が届く見込み",
+            vec!["html", "pdf", "sheet"],
+        ),
+    ] {
+        assert_eq!(docs.having(s), at, "{s}");
+    }
+    // A planned day already past is not a date of the schedule.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-11-01",
+    )]);
+    assert!(docs.having("2026年11月1日（日）申請予定日").is_empty());
+    assert_eq!(
+        docs.having("2026年12月1日（火）電子証明書発行通知書が届く見込み"),
+        ["html", "pdf", "sheet"]
+    );
+}
+
+#[test]
 fn what_applying_today_would_bring_is_dated_from_today_not_the_planned_day() {
     // Installation 2026-11-28 (too close even today), applying planned for
     // 2026-11-26: 「今日申請しても」 is today + 7 days, 2026-12-01, never the
