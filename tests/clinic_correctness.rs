@@ -686,6 +686,39 @@ fn a_planned_application_day_too_late_for_the_notice_is_moved_not_the_installati
 }
 
 #[test]
+fn the_schedule_shows_the_planned_application_day_its_notice_is_counted_from() {
+    // 芦屋うみかぜ医院 applying on 2026-12-01: the schedule said the notice
+    // comes on 2026-12-08, 「申請日から約1週間後」, without the day it counts
+    // from (read as today, it is a week early).
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-12-01",
+    )]);
+    for (s, at) in [
+        (
+            "2026年12月1日（火）申請予定日",
+            vec!["html", "pdf", "sheet"],
+        ),
+        (
+            "2026年12月8日（火）電子証明書発行通知書が届く見込み",
+            vec!["html", "pdf", "sheet"],
+        ),
+    ] {
+        assert_eq!(docs.having(s), at, "{s}");
+    }
+    // A planned day already past is not a date of the schedule.
+    let docs = one_with(&[(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-11-01",
+    )]);
+    assert!(docs.having("2026年11月1日（日）申請予定日").is_empty());
+    assert_eq!(
+        docs.having("2026年12月1日（火）電子証明書発行通知書が届く見込み"),
+        ["html", "pdf", "sheet"]
+    );
+}
+
+#[test]
 fn what_applying_today_would_bring_is_dated_from_today_not_the_planned_day() {
     // Installation 2026-11-28 (too close even today), applying planned for
     // 2026-11-26: 「今日申請しても」 is today + 7 days, 2026-12-01, never the
@@ -865,6 +898,46 @@ fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
         ["html", "sheet"]
     );
     assert!(docs.having("申請の時点で過ぎています").is_empty());
+}
+
+#[test]
+fn a_value_the_portal_fills_in_is_never_one_to_leave_blank() {
+    // 芦屋うみかぜ医院 without 分類 in its data: the certificate screen's 分類
+    // (shown by the portal) read 「空欄のままで構いません」.
+    let docs = one_with(&[("category: 1\n", "")]);
+    assert!(
+        docs.having("分類空欄のままで構いません").is_empty(),
+        "{}",
+        docs.pdf
+    );
+    assert_eq!(
+        docs.having("分類ポータルが自動で表示します"),
+        ["html", "pdf"]
+    );
+    // A manual that says nothing for such a row: the theme's words for a
+    // value the screen shows by itself, never 「空欄のままで構いません」.
+    let (tmp, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let said = ", if_empty: ポータルが自動で表示します }";
+    assert!(text.contains(said));
+    std::fs::write(&manual, text.replace(said, " }")).unwrap();
+    let clinics = content.join("clinics");
+    std::fs::remove_dir_all(&clinics).unwrap();
+    std::fs::create_dir_all(&clinics).unwrap();
+    std::fs::write(clinics.join("one.yaml"), ONE.replace("category: 1\n", "")).unwrap();
+    let o = build_content(&content, &tmp.path().join("out"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&tmp.path().join("out/clinics/2813100118"));
+    assert!(
+        docs.having("分類空欄のままで構いません").is_empty(),
+        "{}",
+        docs.pdf
+    );
+    assert_eq!(
+        docs.having("分類画面に表示される内容を確かめます"),
+        ["html", "pdf"]
+    );
 }
 
 #[test]

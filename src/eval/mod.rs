@@ -805,6 +805,10 @@ fn eval_row(
                     Some(t) => Shown::Blank {
                         text: resolve_line(t, facts),
                     },
+                    // The screen shows it (`prefilled`): never one to leave blank.
+                    None if optional && row.prefilled => Shown::Blank {
+                        text: content.strings.get("if_empty_prefilled").to_string(),
+                    },
                     None if optional => Shown::Blank {
                         text: content.strings.get("if_empty").to_string(),
                     },
