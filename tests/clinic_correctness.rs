@@ -686,6 +686,53 @@ fn a_planned_application_day_too_late_for_the_notice_is_moved_not_the_installati
 }
 
 #[test]
+fn a_past_start_month_is_not_replaced_by_the_month_of_an_installation_day_that_cannot_be_kept() {
+    // 浦和さくら歯科 (the CSV): start month 2026-10, installation 2026-11-30,
+    // read on 2026-11-29. The handout said the installation day must move
+    // (the notice comes on 2026-12-06) yet gave 2026年11月, the month of that
+    // day, as the start month to type: the month after the application is.
+    let docs = one_with(&[
+        ("start_month: 2027-01", "start_month: 2026-10"),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2026-11-27",
+        ),
+    ]);
+    assert_eq!(
+        docs.having("設置予定日までに電子証明書発行通知書が届きません"),
+        ["html", "pdf", "sheet"]
+    );
+    assert!(
+        docs.sheet
+            .contains(&squash("1-3利用開始予定年月2026年12月（訂正した値）")),
+        "{}",
+        docs.sheet
+    );
+    assert!(docs.having("2026年11月を入力する値として").is_empty());
+    // An installation day the notice reaches keeps its month.
+    let docs = one_with(&[("start_month: 2027-01", "start_month: 2026-10")]);
+    assert!(
+        docs.sheet
+            .contains(&squash("1-3利用開始予定年月2026年12月（訂正した値）")),
+        "{}",
+        docs.sheet
+    );
+    let docs = one_with(&[
+        ("start_month: 2027-01", "start_month: 2026-10"),
+        (
+            "installation_date: 2026-12-20",
+            "installation_date: 2027-02-10",
+        ),
+    ]);
+    assert!(
+        docs.sheet
+            .contains(&squash("1-3利用開始予定年月2027年2月（訂正した値）")),
+        "{}",
+        docs.sheet
+    );
+}
+
+#[test]
 fn the_schedule_shows_the_planned_application_day_its_notice_is_counted_from() {
     // 芦屋うみかぜ医院 applying on 2026-12-01: the schedule said the notice
     // comes on 2026-12-08, 「申請日から約1週間後」, without the day it counts
@@ -2173,7 +2220,7 @@ fn a_past_installation_day_is_no_start_month_and_no_deadline_to_miss() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = Docs::in_dir(&out.join("clinics/4011100452"));
     assert_eq!(
-        d.having("この手順書では2026年12月を入力する値として示しています（設置予定月。設置日が未定か、すでに過ぎていれば来月）"),
+        d.having("この手順書では2026年12月を入力する値として示しています（設置予定月。その日に設置できないか未定なら来月）"),
         ["html", "pdf"]
     );
     assert_eq!(
@@ -2193,9 +2240,12 @@ fn a_past_installation_day_is_no_start_month_and_no_deadline_to_miss() {
         d.having("に間に合いません").is_empty(),
         "nothing misses the day already gone"
     );
-    // On its test date (the day before installation) the month is the installation month.
+    // On its test date (the day before installation) the notice cannot be
+    // there by the installation day either (it comes on 2026-12-01): the
+    // day is to move, so its month is no start month; the next month is.
     let d = Docs::of("4011100452");
-    assert_eq!(d.having("正しくは「2026年11月」"), ["html", "pdf"]);
+    assert_eq!(d.having("正しくは「2026年12月」"), ["html", "pdf"]);
+    assert!(d.having("正しくは「2026年11月」").is_empty());
 }
 
 /// Bad values read as the receptionist and the vendor will: the handout's

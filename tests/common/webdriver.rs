@@ -119,10 +119,23 @@ pub fn http(
     Ok((code, body))
 }
 
-/// A WebDriver session.
+/// A WebDriver session. Dropping it ends the session, which quits the
+/// browser: killing chromedriver alone (`Proc`) leaves chromium running.
 pub struct Driver {
     port: u16,
     session: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Best effort, also while a failed test unwinds.
+        let _ = http(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+    }
 }
 
 impl Driver {
