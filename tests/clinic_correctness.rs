@@ -2362,10 +2362,24 @@ fn a_change_application_is_never_told_every_certificate_is_due() {
     }
     let only = "まだ申請していない端末の分だけ申請します（1枚1,500円）";
     assert_eq!(docs.having(only), ["html", "pdf", "sheet"]);
-    // Under each later terminal's heading (which names it).
+    // Under each later terminal's heading (which names it). The last round
+    // ends with the notes on the mail and the notice (ssk.or.jp, the
+    // registered letter): a clinic skipping it is sent to them.
     let skip = squash("この端末を申請済みなら、この回は行いません。");
-    assert_eq!(docs.html.matches(&skip).count(), 3, "html");
-    assert_eq!(docs.pdf.matches(&skip).count(), 3, "pdf");
+    let last = squash(
+        "この端末を申請済みなら、この回の手順は行わず、この回の終わりにあるお知らせだけお読みください。",
+    );
+    assert_eq!(docs.html.matches(&skip).count(), 2, "html");
+    assert_eq!(docs.pdf.matches(&skip).count(), 2, "pdf");
+    assert_eq!(docs.html.matches(&last).count(), 1, "html");
+    assert_eq!(docs.pdf.matches(&last).count(), 1, "pdf");
+    for doc in [&docs.html, &docs.pdf] {
+        assert!(
+            doc.split(&last)
+                .nth(1)
+                .is_some_and(|rest| rest.contains("ssk.or.jp"))
+        );
+    }
     // 新橋ガーデンクリニック, a first application, is still told what is due.
     let first = Docs::of("1311122332");
     assert_eq!(first.having("の申請が必要です"), ["html", "pdf"]);
