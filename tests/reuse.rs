@@ -25,13 +25,14 @@ fn font_names(pdf: &[u8]) -> Vec<String> {
     names
 }
 
-/// The word subsets a build shares between handouts (one per face, from
-/// the content's generic documents): every sample and unusual clinic's
-/// handout embeds the same regular and bold word subsets, and reads and
-/// looks exactly as with subsets of its own glyphs (same text extracted,
-/// same pixels on every page).
-#[test]
-fn shared_word_subsets_change_neither_text_nor_pixels() {
+/// The bundled content, the default theme's PDF fonts, the tests' date and
+/// the word subsets a build of that content shares between handouts.
+fn bundled_with_shared_words() -> (
+    tebiki::model::manual::Content,
+    tebiki::render::pdf::Fonts,
+    jiff::civil::Date,
+    tebiki::render::pdf::SharedWords,
+) {
     let (content, d) = tebiki::load::load_content(&root().join("content"));
     assert!(!d.has_errors(), "{d:?}");
     let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
@@ -40,15 +41,20 @@ fn shared_word_subsets_change_neither_text_nor_pixels() {
     let generic = tebiki::eval::evaluate_generic(&content);
     let shared = tebiki::render::handout::shared_words(&content, &generic, today, &fonts)
         .expect("shared subsets");
+    (content, fonts, today, shared)
+}
+
+/// The word subsets a build shares between handouts (one per face, from
+/// the content's generic documents): every sample and unusual clinic's
+/// handout embeds the same regular and bold word subsets, and reads and
+/// looks exactly as with subsets of its own glyphs (same text extracted,
+/// same pixels on every page).
+#[test]
+fn shared_word_subsets_change_neither_text_nor_pixels() {
+    let (content, fonts, today, shared) = bundled_with_shared_words();
     let [regular, bold] = shared.glyph_counts();
     assert!(regular > 200 && bold > 100, "{regular} / {bold} glyphs");
-    let mut clinics = tebiki::pipeline::load_clinics(&root().join("content/clinics"), &content).0;
-    clinics.extend(
-        tebiki::pipeline::load_clinics(&root().join("tests/fixtures/unusual"), &content)
-            .0
-            .into_iter()
-            .filter(|c| c.load_errors.is_empty()),
-    );
+    let clinics = samples_and_unusual(&content);
     let tmp = tempfile::tempdir().expect("tmp");
     let mut common_names: Option<Vec<String>> = None;
     for (i, c) in clinics.iter().enumerate() {
@@ -124,14 +130,7 @@ fn shared_word_subsets_change_neither_text_nor_pixels() {
 /// compressed again for every handout (README, "Speed, session 10").
 #[test]
 fn a_handout_shows_nearly_all_its_words_from_the_shared_subsets() {
-    let (content, d) = tebiki::load::load_content(&root().join("content"));
-    assert!(!d.has_errors(), "{d:?}");
-    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
-    let fonts = theme.pdf_fonts().expect("fonts");
-    let today = "2026-11-24".parse().expect("date");
-    let generic = tebiki::eval::evaluate_generic(&content);
-    let shared = tebiki::render::handout::shared_words(&content, &generic, today, &fonts)
-        .expect("shared subsets");
+    let (content, fonts, today, shared) = bundled_with_shared_words();
     let weights = [
         tebiki::render::pdf::Weight::Regular,
         tebiki::render::pdf::Weight::Bold,
