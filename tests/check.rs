@@ -14,6 +14,47 @@ fn bundled_content_is_clean() {
 }
 
 #[test]
+fn a_wrong_entry_of_the_search_words_is_located() {
+    let (_t, content) = content_copy();
+    std::fs::write(
+        content.join("search.yaml"),
+        "words:\n  - word: 秘密の番号\n    also: [ひみつ]\n  - word: 暗証番号\n    also: [ひみつ]\n  - word: \"  \"\n    also: [x]\n  - word: 秘密の番号\n    also: [y]\n  - word: 書留\n",
+    )
+    .unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok, "{err}");
+    // The other word of two words, the empty word, the word listed twice,
+    // each at its line; the entry without other words is a warning.
+    for (line, what) in [
+        (
+            5,
+            "「ひみつ」 is already an other word of 「秘密の番号」 (line 3)",
+        ),
+        (6, "`word` is empty"),
+        (8, "「秘密の番号」 is listed twice (first at line 2)"),
+        (10, "「書留」 has no other words"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!("search.yaml:{line}:")) && l.contains(what))
+                || err.contains(&format!("search.yaml:{line}:")) && err.contains(what),
+            "line {line}: {what}\n{err}"
+        );
+    }
+    std::fs::write(
+        content.join("search.yaml"),
+        "words:\n  - wort: 秘密の番号\n",
+    )
+    .unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(
+        err.contains("search.yaml:2:") && err.contains("wort"),
+        "{err}"
+    );
+}
+
+#[test]
 fn broken_manual_reports_file_and_line() {
     let (_t, content) = content_copy();
     let manual = content.join("manuals/online-shikaku/manual.yaml");

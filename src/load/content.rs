@@ -740,12 +740,118 @@ struct RawConstants {
     constants: BTreeMap<String, f64>,
 }
 
+/// `content/search.yaml`: other words for the manuals' words.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearchFile {
+    #[serde(default)]
+    words: Vec<RawSearchWord>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearchWord {
+    word: Spanned<String>,
+    #[serde(default)]
+    also: Vec<Spanned<String>>,
+}
+
+/// Checks the entries of `content/search.yaml`: every word and other word
+/// non-empty, a word listed once, an other word that differs from its word
+/// and belongs to one word only (else one question would find two unrelated
+/// words' sections without a reason in the text).
+fn convert_search_words(
+    raw: RawSearchFile,
+    file: &Arc<PathBuf>,
+    diags: &mut Diagnostics,
+) -> Vec<crate::model::manual::SearchWord> {
+    // Compared without spaces and case; the search folds more (kana, width).
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut words: BTreeMap<String, SourcePos> = BTreeMap::new();
+    let mut others: BTreeMap<String, (SourcePos, String)> = BTreeMap::new();
+    for w in raw.words {
+        let at = pos(file, &w.word.referenced);
+        let word = w.word.value.trim().to_string();
+        if key(&word).is_empty() {
+            diags.push(
+                Diagnostic::error(at, "`word` is empty")
+                    .with_help("write the word as the manuals spell it, e.g. `word: 秘密の番号`"),
+            );
+            continue;
+        }
+        if let Some(first) = words.get(&key(&word)) {
+            diags.push(
+                Diagnostic::error(
+                    at,
+                    format!("「{word}」 is listed twice (first at line {})", first.line),
+                )
+                .with_help("put every other word of it under the first entry's `also`"),
+            );
+            continue;
+        }
+        words.insert(key(&word), at.clone());
+        if w.also.is_empty() {
+            diags.push(
+                Diagnostic::warning(at.clone(), format!("「{word}」 has no other words"))
+                    .with_help("list what a reader may type instead under `also` (its reading in kana, another name), or remove the entry"),
+            );
+        }
+        let mut also = Vec::new();
+        for a in w.also {
+            let a_at = pos(file, &a.referenced);
+            let text = a.value.trim().to_string();
+            let k = key(&text);
+            if k.is_empty() {
+                diags.push(
+                    Diagnostic::error(a_at, "an other word is empty")
+                        .with_help("write a reading or another name, e.g. `ひみつのばんごう`"),
+                );
+                continue;
+            }
+            if k == key(&word) {
+                diags.push(
+                    Diagnostic::warning(a_at, format!("「{text}」 is the word itself"))
+                        .with_help("remove it: the search finds the word as written"),
+                );
+                continue;
+            }
+            if let Some((first, of)) = others.get(&k)
+                && *of != word
+            {
+                diags.push(
+                    Diagnostic::error(
+                        a_at,
+                        format!(
+                            "「{text}」 is already an other word of 「{of}」 (line {})",
+                            first.line
+                        ),
+                    )
+                    .with_help(
+                        "an other word may belong to one word only: keep it where it is meant",
+                    ),
+                );
+                continue;
+            }
+            others.insert(k, (a_at, word.clone()));
+            also.push(text);
+        }
+        out.push(crate::model::manual::SearchWord { word, also });
+    }
+    out
+}
+
 /// The frame name meaning "a plain window".
 const NO_FRAME: &str = "none";
 
 /// Loads everything under `dir` except clinic data.
 ///
-/// Layout: `fields.yaml`, `constants.yaml`, `rules/**/*.yaml`,
+/// Layout: `fields.yaml`, `constants.yaml`, `search.yaml`, `rules/**/*.yaml`,
 /// `manuals/**/manual.yaml` (Markdown files may sit beside them).
 pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
     load_content_reusing(dir, &mut ParseCache::keeping_nothing())
@@ -829,6 +935,16 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
     {
         match cache.parse::<RawConstants>(text, &file) {
             Ok(raw) => content.constants = raw.constants,
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let search_path = dir.join("search.yaml");
+    if search_path.exists()
+        && let Some((text, file)) = read(&search_path, &mut diags)
+    {
+        match cache.parse::<RawSearchFile>(text, &file) {
+            Ok(raw) => content.search_words = convert_search_words(raw, &file, &mut diags),
             Err(d) => diags.push(d),
         }
     }

@@ -616,4 +616,18 @@ pub struct Content {
     pub strings: std::sync::Arc<super::strings::Strings>,
     /// The vendor's branding (tebiki.yaml `vendor:`), the same for every renderer.
     pub branding: std::sync::Arc<crate::branding::Branding>,
+    /// Other words for the manuals' words, for the help site's search
+    /// (`content/search.yaml`).
+    pub search_words: Vec<SearchWord>,
+}
+
+/// A word the manuals use and the other ways a reader may type it (its
+/// reading in kana, another name): a question with one of `also` finds the
+/// sections that use `word` (`content/search.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchWord {
+    /// The word as the manuals write it (秘密の番号).
+    pub word: String,
+    /// What a reader may type instead (ひみつのばんごう, 暗証番号).
+    pub also: Vec<String>,
 }
