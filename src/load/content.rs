@@ -1930,8 +1930,9 @@ mod tests {
         let mut cache = ParseCache::default();
         let fresh = shown(&load_content(&dir));
         assert_eq!(shown(&load_content_reusing(&dir, &mut cache)), fresh);
-        // Fields, constants, facts and the rule file are kept; the manual is not.
-        assert_eq!(cache.files.len(), 4);
+        // Fields, constants, search words, facts and the rule file are kept;
+        // the manual is not.
+        assert_eq!(cache.files.len(), 5);
         assert_eq!(shown(&load_content_reusing(&dir, &mut cache)), fresh);
 
         // A rule file edited between loads is read as it is now.
