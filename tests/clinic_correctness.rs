@@ -434,7 +434,11 @@ fn clinics_from_csv_and_xlsx_read_right() {
     assert!(err.contains("row 2, column A"), "{err}");
     let momo = Docs::in_dir(&out.join("xlsx/clinics/3369000157"));
     assert!(momo.having("NTTの回線ではない").is_empty());
-    assert!(momo.html.contains("4:訪問看護ステーション"));
+    // 分類 and 点数表 of a station: their portal labels are unconfirmed, so
+    // content's true words are shown (content/fields.yaml `shown`).
+    assert!(momo.html.contains("訪問看護ステーション"));
+    assert!(momo.html.contains("6（訪問看護）"));
+    assert!(!momo.html.contains("4:訪問看護ステーション"));
     // Where the notice is posted: as the portal registers each kind.
     assert_eq!(
         momo.having("訪問看護ステーションとして登録されている所在地に郵送されます"),
@@ -1603,8 +1607,9 @@ fn kinds_no_fixture_covered_read_right() {
     for said in [
         // The notice goes to the address it is registered under as a station.
         "電子証明書発行通知書は、訪問看護ステーションとして登録されている所在地に郵送されます。",
-        "分類4:訪問看護ステーション",
-        "点数表6:訪問看護",
+        // Portal labels unconfirmed: true words, never a guessed label.
+        "分類訪問看護ステーション",
+        "点数表6（訪問看護）",
         "申請区分変更",
         "3台目（訪問用タブレット2）",
     ] {
@@ -2383,4 +2388,48 @@ fn a_change_application_is_never_told_every_certificate_is_due() {
     // 新橋ガーデンクリニック, a first application, is still told what is due.
     let first = Docs::of("1311122332");
     assert_eq!(first.having("の申請が必要です"), ["html", "pdf"]);
+}
+
+#[test]
+fn the_certificate_screen_shows_a_confirmed_portal_label_and_never_an_unconfirmed_one() {
+    // みなと歯科クリニック (点数表 3, 分類 2): the portal shows
+    // 「3:医療機関（歯科）」; the handout said 「3:歯科」. The 医科 clinic's
+    // labels are unconfirmed (content/fields.yaml): it is told the number
+    // and the kind in words, never a guessed label.
+    let dental = ONE
+        .replace(
+            "institution_code: \"3100118\"",
+            "institution_code: \"3100452\"",
+        )
+        .replace(
+            "fee_schedule: 1\ncategory: 1",
+            "fee_schedule: 3\ncategory: 2",
+        );
+    let (o, dir) = build_clinics(&[("one.yaml", ONE), ("dental.yaml", &dental)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dental = Docs::in_dir(&dir.path().join("out/clinics/2833100452"));
+    for said in ["点数表3:医療機関（歯科）", "分類2:保険医療機関（歯科）"] {
+        assert_eq!(dental.having(said), ["html", "pdf"], "«{said}»");
+    }
+    assert!(dental.having("3:歯科").is_empty());
+    let medical = Docs::in_dir(&dir.path().join("out/clinics/2813100118"));
+    for said in ["点数表1（医科）", "分類医科の保険医療機関"] {
+        assert_eq!(medical.having(said), ["html", "pdf"], "«{said}»");
+    }
+    for guessed in ["1:医科", "1:医療機関（医科）", "1:保険医療機関（医科）"] {
+        assert!(medical.having(guessed).is_empty(), "«{guessed}»");
+    }
+}
+
+#[test]
+fn a_certificate_applied_for_on_the_30th_of_november_is_valid_to_the_last_day_of_february() {
+    // 芦屋うみかぜ医院 applying on 2026-11-30: 3年3か月 ends 2030-02-28, the
+    // last day of a February without a 30th (民法 第143条); the schedule
+    // said 2030年2月27日, a day early (the day before the clamped 02-28).
+    let docs = one_with(&[(
+        "installation_date: 2026-12-20",
+        "installation_date: 2026-12-20\napplication_date: 2026-11-30",
+    )]);
+    assert_eq!(docs.having("2030年2月28日（木）"), ["html", "pdf", "sheet"]);
+    assert!(docs.having("2030年2月27日").is_empty());
 }
