@@ -2433,3 +2433,19 @@ fn a_certificate_applied_for_on_the_30th_of_november_is_valid_to_the_last_day_of
     assert_eq!(docs.having("2030年2月28日（木）"), ["html", "pdf", "sheet"]);
     assert!(docs.having("2030年2月27日").is_empty());
 }
+
+#[test]
+fn a_mailbox_is_told_to_accept_ssk_or_jp_before_the_certificate_is_applied_for() {
+    // 芦屋うみかぜ医院: the completion mail comes from ssk.or.jp as soon as
+    // a certificate is applied for; the only word on domain filtering was a
+    // tip at 2-5, read after the mail was sent.
+    let docs = one_with(&[]);
+    let said = "支払基金（ssk.or.jp）からのメールをumikaze@example.jpで受け取れる設定";
+    assert_eq!(docs.having(said), ["html", "pdf"]);
+    for text in [&docs.html, &docs.pdf] {
+        let told = text.find(&squash(said)).unwrap_or(usize::MAX);
+        // Step 2-1's own words (its title is also in the HTML's contents).
+        let applied = text.find("利用申請が終わった画面で").unwrap_or(0);
+        assert!(told < applied, "told at {told}, 2-1 at {applied}");
+    }
+}
