@@ -2449,3 +2449,66 @@ fn a_mailbox_is_told_to_accept_ssk_or_jp_before_the_certificate_is_applied_for()
         assert!(told < applied, "told at {told}, 2-1 at {applied}");
     }
 }
+
+#[test]
+fn two_institution_codes_given_one_e_mail_address_are_each_told_the_address_is_per_account() {
+    // 芦屋うみかぜ医院 has 医科 and 歯科: two codes, two portal accounts, each
+    // registered with its own address. Both rows gave umikaze@example.jp,
+    // so both handouts said to log in with it, and nothing said that one
+    // of them must be another account's address.
+    let dental = ONE
+        .replace(
+            "institution_code: \"3100118\"",
+            "institution_code: \"3100452\"",
+        )
+        .replace(
+            "fee_schedule: 1\ncategory: 1",
+            "fee_schedule: 3\ncategory: 2",
+        );
+    let alone = ONE
+        .replace(
+            "institution_code: \"3100118\"",
+            "institution_code: \"0101010\"",
+        )
+        .replace("umikaze@example.jp", "alone@example.jp");
+    let (o, dir) = build_clinics(&[
+        ("one.yaml", ONE),
+        ("dental.yaml", &dental),
+        ("alone.yaml", &alone),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    // Located at each row's address.
+    let line = ONE
+        .lines()
+        .position(|l| l.starts_with("email:"))
+        .unwrap_or(0)
+        + 1;
+    for file in ["one.yaml", "dental.yaml"] {
+        assert!(err.contains(&format!("{file}:{line}:8")), "{err}");
+    }
+    // Counted, never named: the remark is printed in the other's handout.
+    let said =
+        "「umikaze@example.jp」は、この一覧のほかの医療機関コード1件のデータにも書かれています";
+    for key in ["2813100118", "2833100452"] {
+        let docs = Docs::in_dir(&dir.path().join("out/clinics").join(key));
+        assert_eq!(docs.having(said), ["html", "pdf"], "{key}");
+        let other = if key == "2813100118" {
+            "2833100452"
+        } else {
+            "2813100118"
+        };
+        assert!(docs.having(other).is_empty(), "{key} names {other}");
+    }
+    let alone = Docs::in_dir(&dir.path().join("out/clinics/2810101010"));
+    assert!(alone.having("にも書かれています").is_empty());
+    // The vendor's dashboard names it in both rows.
+    let dashboard = squash(&html_text(&read(
+        &dir.path().join("out/clinics/index.html"),
+    )));
+    assert_eq!(
+        dashboard.matches("にも書かれています").count(),
+        2,
+        "{dashboard}"
+    );
+}

@@ -191,6 +191,20 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         };
         facts.map.insert(def.path.clone(), fact);
     }
+    for r in &clinic.list_remarks {
+        let label = content
+            .fields
+            .get(&r.field)
+            .map_or_else(|| r.field.clone(), |d| d.label.clone());
+        facts.issues.push(DataIssue {
+            severity: Severity::Warning,
+            field: r.field.clone(),
+            message: format!("{label}: {}", r.message),
+            label,
+            expected: None,
+            location: r.pos.to_string(),
+        });
+    }
     derive(&mut facts, content, today);
     facts
 }
