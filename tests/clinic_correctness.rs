@@ -595,6 +595,18 @@ terminals: [オンライン資格確認パソコン]
 installation_date: 2026-12-20
 "#;
 
+/// ONE as the clinic's 歯科 (its second code: 点数表 3, 分類 2).
+fn dental_one() -> String {
+    ONE.replace(
+        "institution_code: \"3100118\"",
+        "institution_code: \"3100452\"",
+    )
+    .replace(
+        "fee_schedule: 1\ncategory: 1",
+        "fee_schedule: 3\ncategory: 2",
+    )
+}
+
 /// ONE with `replace` applied (each pair), built alone; its three documents.
 fn one_with(replace: &[(&str, &str)]) -> Docs {
     let mut text = ONE.to_string();
@@ -2396,15 +2408,7 @@ fn the_certificate_screen_shows_a_confirmed_portal_label_and_never_an_unconfirme
     // 「3:医療機関（歯科）」; the handout said 「3:歯科」. The 医科 clinic's
     // labels are unconfirmed (content/fields.yaml): it is told the number
     // and the kind in words, never a guessed label.
-    let dental = ONE
-        .replace(
-            "institution_code: \"3100118\"",
-            "institution_code: \"3100452\"",
-        )
-        .replace(
-            "fee_schedule: 1\ncategory: 1",
-            "fee_schedule: 3\ncategory: 2",
-        );
+    let dental = dental_one();
     let (o, dir) = build_clinics(&[("one.yaml", ONE), ("dental.yaml", &dental)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dental = Docs::in_dir(&dir.path().join("out/clinics/2833100452"));
@@ -2456,15 +2460,7 @@ fn two_institution_codes_given_one_e_mail_address_are_each_told_the_address_is_p
     // registered with its own address. Both rows gave umikaze@example.jp,
     // so both handouts said to log in with it, and nothing said that one
     // of them must be another account's address.
-    let dental = ONE
-        .replace(
-            "institution_code: \"3100118\"",
-            "institution_code: \"3100452\"",
-        )
-        .replace(
-            "fee_schedule: 1\ncategory: 1",
-            "fee_schedule: 3\ncategory: 2",
-        );
+    let dental = dental_one();
     let alone = ONE
         .replace(
             "institution_code: \"3100118\"",
