@@ -329,9 +329,17 @@ fn verify(
         (Some(p), Some(t)) => {
             let nine = nine_rule(p, t, &first6);
             if check != nine {
+                // A code that checks itself (the six-digit rule) is likely
+                // one of 11–14 given another prefecture: say so rather than
+                // only suspect a typo.
+                let hint = if check == six {
+                    "末尾は、埼玉・千葉・東京・神奈川の方式 (コードの先頭6桁だけから計算) では合っています。都道府県の指定が違っていませんか".to_string()
+                } else {
+                    typo_hint.to_string()
+                };
                 problems.push(
                     Problem::error(format!(
-                        "検証番号が合いません: 末尾は {nine} のはずです (都道府県 {}・点数表 {} として計算。都道府県や点数表の指定が違っていても合いません)。{typo_hint}",
+                        "検証番号が合いません: 末尾は {nine} のはずです (都道府県 {}・点数表 {} として計算。都道府県や点数表の指定が違っていると、正しいコードでも合いません)。{hint}",
                         describe_prefecture(p),
                         describe_fee_schedule(schedules, t)
                     ))
@@ -785,5 +793,22 @@ mod tests {
         let v = c.value.unwrap_or_else(unreachable_code);
         assert_eq!(v.prefecture, None);
         assert_eq!(v.fee_schedule, None);
+    }
+
+    #[test]
+    fn a_code_that_checks_itself_outside_11_to_14_asks_whether_the_prefecture_is_wrong() {
+        // 札幌ろっかく医院: 0106070 passes the six-digit rule (the 11–14
+        // one) but not 北海道's; the error only suspected a typo.
+        let c = check_code("0106070", Some(1), Some(1));
+        let e: Vec<&str> = c.errors().map(|p| p.message.as_str()).collect();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("末尾は 7 のはず"), "{e:?}");
+        assert!(e[0].contains("都道府県の指定が違っていませんか"), "{e:?}");
+        assert!(!e[0].contains("打ち間違い"), "{e:?}");
+        // Passing neither rule: a typo is still what it suspects.
+        let c = check_code("0106071", Some(1), Some(1));
+        let e: Vec<&str> = c.errors().map(|p| p.message.as_str()).collect();
+        assert!(e[0].contains("打ち間違い"), "{e:?}");
+        assert!(!e[0].contains("都道府県の指定が違っていませんか"), "{e:?}");
     }
 }
