@@ -2508,3 +2508,27 @@ fn two_institution_codes_given_one_e_mail_address_are_each_told_the_address_is_p
         "{dashboard}"
     );
 }
+
+#[test]
+fn a_line_not_ntts_recorded_as_type_1_is_told_ctc_and_qtnet_are_not_1() {
+    // 芦屋うみかぜ医院 on a line that is not NTT's, recorded as type 1: the
+    // handout said 「回線事業者から案内された種別のまま選び、変更しないで
+    // ください」, though option 1 excludes CTC and QTnet (its own label): a
+    // CTC or QTnet clinic recorded as 1 was told to keep a wrong choice.
+    let docs = one_with(&[(
+        "line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }",
+        "line: { carrier: other, type: 1 }",
+    )]);
+    assert_eq!(
+        docs.having("CTC・QTnetの回線は1ではありません"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("案内された種別のまま選び").is_empty());
+    // Type 2 on such a line keeps the carrier's word.
+    let docs = one_with(&[(
+        "line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }",
+        "line: { carrier: other, type: 2 }",
+    )]);
+    assert_eq!(docs.having("案内された種別のまま選び"), ["html", "pdf"]);
+    assert!(docs.having("CTC・QTnetの回線は1ではありません").is_empty());
+}
