@@ -2532,3 +2532,22 @@ fn a_line_not_ntts_recorded_as_type_1_is_told_ctc_and_qtnet_are_not_1() {
     assert_eq!(docs.having("案内された種別のまま選び"), ["html", "pdf"]);
     assert!(docs.having("CTC・QTnetの回線は1ではありません").is_empty());
 }
+
+#[test]
+fn an_unconfirmed_label_typed_with_or_without_its_number_is_still_read() {
+    // 芦屋うみかぜ医院's list wrote the portal's (unconfirmed) words: they
+    // are read as the option, and the handout shows content's true words.
+    // (A 点数表 given by name leaves the output folder the 7-digit code.)
+    let text = ONE.replacen(
+        "fee_schedule: 1\ncategory: 1",
+        "fee_schedule: 医療機関(医科)\ncategory: 保険医療機関（医科）",
+        1,
+    );
+    let (o, dir) = build_clinics(&[("one.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&dir.path().join("out/clinics/3100118"));
+    assert_eq!(docs.having("分類医科の保険医療機関"), ["html", "pdf"]);
+    assert_eq!(docs.having("点数表1（医科）"), ["html", "pdf"]);
+    let docs = one_with(&[("category: 1", "category: \"1:保険医療機関（医科）\"")]);
+    assert_eq!(docs.having("分類医科の保険医療機関"), ["html", "pdf"]);
+}

@@ -467,6 +467,17 @@ impl RawChoice {
         let mut aliases: Vec<String> = self.aliases.iter().map(|a| a.value.clone()).collect();
         let label = match (&self.shown, self.label_confirmed()) {
             (Some(shown), false) => {
+                // Read as the label was: whole, and without a leading
+                // `value:` (`1:保険医療機関（医科）`, `保険医療機関（医科）`).
+                let value = self.value.value.text();
+                let rest = self
+                    .label
+                    .trim()
+                    .strip_prefix(value.as_str())
+                    .and_then(|r| r.trim_start().strip_prefix([':', '：']))
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty());
+                aliases.extend(rest.map(String::from));
                 aliases.push(self.label.clone());
                 shown.value.clone()
             }
