@@ -1642,14 +1642,12 @@ fn kinds_no_fixture_covered_read_right() {
 
     // 新橋ガーデンクリニック: a line not from NTT on type 1 (an IP-VPN of
     // another carrier). It keeps its own type and is never given the NTT
-    // instruction, nor asked for a customer ID or the v6 option.
+    // instruction, nor asked for a customer ID or the v6 option; it is told
+    // that option 1 is not for CTC or QTnet lines.
     let docs = Docs::of("1311122332");
+    assert_eq!(docs.having("「1」を選択してください"), ["html", "pdf"]);
     assert_eq!(
-        docs.having("「1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）」を選択してください"),
-        ["html", "pdf"]
-    );
-    assert_eq!(
-        docs.having("回線事業者から案内された種別のまま選び、変更しないでください"),
+        docs.having("CTC・QTnetの回線は1ではありません"),
         ["html", "pdf"]
     );
     for wrong in [
