@@ -2535,17 +2535,46 @@ fn a_line_not_ntts_recorded_as_type_1_is_told_ctc_and_qtnet_are_not_1() {
 fn an_unconfirmed_label_typed_with_or_without_its_number_is_still_read() {
     // 芦屋うみかぜ医院's list wrote the portal's (unconfirmed) words: they
     // are read as the option, and the handout shows content's true words.
-    // (A 点数表 given by name leaves the output folder the 7-digit code.)
-    let text = ONE.replacen(
+    let docs = one_with(&[(
         "fee_schedule: 1\ncategory: 1",
         "fee_schedule: 医療機関(医科)\ncategory: 保険医療機関（医科）",
-        1,
-    );
-    let (o, dir) = build_clinics(&[("one.yaml", &text)]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let docs = Docs::in_dir(&dir.path().join("out/clinics/3100118"));
+    )]);
     assert_eq!(docs.having("分類医科の保険医療機関"), ["html", "pdf"]);
     assert_eq!(docs.having("点数表1（医科）"), ["html", "pdf"]);
     let docs = one_with(&[("category: 1", "category: \"1:保険医療機関（医科）\"")]);
     assert_eq!(docs.having("分類医科の保険医療機関"), ["html", "pdf"]);
+}
+
+#[test]
+fn one_seven_digit_code_in_two_prefectures_named_in_words_makes_two_guides() {
+    // 水戸 and 東京 clinics with the same seven digits (valid in both:
+    // codes are numbered per prefecture), their prefecture and 点数表
+    // written in words as lists often do: the output folder fell back to
+    // the seven digits, one for both, and neither got a guide.
+    let clinic = |pref: &str, name: &str| {
+        ONE.replacen(
+            "institution_code: \"3100118\"",
+            "institution_code: \"0101014\"",
+            1,
+        )
+        .replacen("prefecture: 28", &format!("prefecture: {pref}"), 1)
+        .replacen("fee_schedule: 1", "fee_schedule: 医科", 1)
+        .replacen("name: 芦屋うみかぜ医院", &format!("name: {name}"), 1)
+    };
+    let (o, dir) = build_clinics(&[
+        ("mito.yaml", &clinic("茨城県", "水戸ひまわり医院")),
+        ("tokyo.yaml", &clinic("東京都", "東京ひまわり医院")),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (key, name) in [
+        ("0810101014", "水戸ひまわり医院"),
+        ("1310101014", "東京ひまわり医院"),
+    ] {
+        let docs = Docs::in_dir(&dir.path().join("out/clinics").join(key));
+        assert_eq!(
+            docs.having(&format!("医療機関コード{key}")),
+            ["html", "pdf", "sheet"]
+        );
+        assert_eq!(docs.having(name), ["html", "pdf", "sheet"]);
+    }
 }

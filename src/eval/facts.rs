@@ -237,17 +237,7 @@ pub fn fee_schedules(content: &Content) -> Vec<validate::codes::FeeSchedule> {
         .fields
         .iter()
         .filter(|f| f.kind == FieldKind::FeeSchedule)
-        .flat_map(|f| &f.options)
-        .filter_map(|o| {
-            Some(validate::codes::FeeSchedule {
-                number: o.value.parse().ok()?,
-                name: o.name.clone().unwrap_or_else(|| o.label.clone()),
-                names: std::iter::once(&o.label)
-                    .chain(&o.aliases)
-                    .cloned()
-                    .collect(),
-            })
-        })
+        .flat_map(|f| validate::codes::fee_schedules_of(&f.options))
         .collect()
 }
 

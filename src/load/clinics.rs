@@ -156,7 +156,7 @@ pub fn cap(mut d: Diagnostics, file: &Path) -> Diagnostics {
 fn unreadable(file: &Arc<PathBuf>, why: &str) -> Clinic {
     let source = SourcePos::new(file.clone(), 1, 1);
     Clinic {
-        key: clinic_key(&BTreeMap::new(), &source),
+        key: clinic_key(&BTreeMap::new(), &source, &FieldCatalog::default()),
         source,
         values: BTreeMap::new(),
         load_errors: vec![why.to_string()],
@@ -538,7 +538,7 @@ pub fn make_clinic(
             }
         }
     }
-    let key = clinic_key(&values, &source);
+    let key = clinic_key(&values, &source, catalog);
     Clinic {
         key,
         source,
@@ -594,22 +594,39 @@ fn invisible_name(c: char) -> String {
 
 /// Derives a safe folder name: the digits of the institution code (10-digit
 /// form when prefecture and 点数表 are known), else the file stem.
-fn clinic_key(values: &BTreeMap<String, Located<RawValue>>, source: &SourcePos) -> String {
+fn clinic_key(
+    values: &BTreeMap<String, Located<RawValue>>,
+    source: &SourcePos,
+    catalog: &FieldCatalog,
+) -> String {
+    use crate::validate::codes;
     let text = |p: &str| match values.get(p).map(|v| &v.value) {
         Some(RawValue::Text(t)) => Some(crate::validate::normalize::to_half_width(t).0),
         _ => None,
     };
+    let of_kind = |kind: FieldKind| {
+        catalog
+            .fields
+            .iter()
+            .find(|f| f.kind == kind)
+            .and_then(|f| text(&f.path).map(|t| (t, f)))
+    };
     let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
-    let code = text("institution_code")
-        .map(|c| digits(&c))
+    let code = of_kind(FieldKind::InstitutionCode)
+        .map(|(c, _)| digits(&c))
         .unwrap_or_default();
     let key = if code.len() == 7 {
-        let pref = text("prefecture").map(|p| digits(&p)).unwrap_or_default();
-        let table = text("fee_schedule").map(|t| digits(&t)).unwrap_or_default();
-        if pref.len() <= 2 && !pref.is_empty() && table.len() == 1 {
-            format!("{pref:0>2}{table}{code}")
-        } else {
-            code
+        // Read as the validators read them, names included (`神奈川県`,
+        // `歯科`): the same seven digits exist in many prefectures, so a
+        // 7-digit key could make two clinics one.
+        let pref =
+            of_kind(FieldKind::Prefecture).and_then(|(p, _)| codes::check_prefecture(&p).value);
+        let table = of_kind(FieldKind::FeeSchedule).and_then(|(t, f)| {
+            codes::check_fee_schedule(&t, &codes::fee_schedules_of(&f.options)).value
+        });
+        match (pref, table) {
+            (Some(p), Some(t)) => format!("{p:02}{t}{code}"),
+            _ => code,
         }
     } else {
         code

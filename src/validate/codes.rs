@@ -74,6 +74,24 @@ pub struct FeeSchedule {
     pub names: Vec<String>,
 }
 
+/// The 点数表 a `fee_schedule` field's options list (the loader checked
+/// that each value is one digit and has a name).
+pub fn fee_schedules_of(options: &[crate::model::manual::Choice]) -> Vec<FeeSchedule> {
+    options
+        .iter()
+        .filter_map(|o| {
+            Some(FeeSchedule {
+                number: o.value.parse().ok()?,
+                name: o.name.clone().unwrap_or_else(|| o.label.clone()),
+                names: std::iter::once(&o.label)
+                    .chain(&o.aliases)
+                    .cloned()
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
 /// The 点数表 of the bundled content, for unit tests of the checks.
 #[cfg(test)]
 pub(crate) fn test_fee_schedules() -> Vec<FeeSchedule> {
