@@ -432,7 +432,7 @@ struct RawRow {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChoice {
-    value: Scalar,
+    value: Spanned<Scalar>,
     label: String,
     /// A checkbox bound to the field is ticked by this option (fields.yaml only).
     #[serde(default)]
@@ -440,6 +440,56 @@ struct RawChoice {
     /// Other names clinic data may use for this option (fields.yaml only).
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
+    /// Whether `label` is confirmed as the portal's own wording
+    /// (fields.yaml only; required on a `fee_schedule` field's options).
+    /// `false` needs `shown`.
+    #[serde(default)]
+    confirmed: Option<Spanned<bool>>,
+    /// What a handout shows instead of an unconfirmed label (fields.yaml only).
+    #[serde(default)]
+    shown: Option<Spanned<String>>,
+    /// The option's short name in words for messages (`歯科`; a
+    /// `fee_schedule` field's options only, where it is required).
+    #[serde(default)]
+    name: Option<Spanned<String>>,
+}
+
+impl RawChoice {
+    /// The label is the portal's, as far as content knows (not marked
+    /// `confirmed: false`).
+    fn label_confirmed(&self) -> bool {
+        self.confirmed.as_ref().is_none_or(|c| c.value)
+    }
+
+    /// The option as a field's choice: an unconfirmed label is read (an
+    /// alias) but never shown; `shown` is shown instead.
+    fn field_choice(&self) -> Choice {
+        let mut aliases: Vec<String> = self.aliases.iter().map(|a| a.value.clone()).collect();
+        let label = match (&self.shown, self.label_confirmed()) {
+            (Some(shown), false) => {
+                // Read as the label was: whole, and without a leading
+                // `value:` (`1:保険医療機関（医科）`, `保険医療機関（医科）`).
+                let value = self.value.value.text();
+                let rest = self
+                    .label
+                    .trim()
+                    .strip_prefix(value.as_str())
+                    .and_then(|r| r.trim_start().strip_prefix([':', '：']))
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty());
+                aliases.extend(rest.map(String::from));
+                aliases.push(self.label.clone());
+                shown.value.clone()
+            }
+            _ => self.label.clone(),
+        };
+        Choice {
+            value: self.value.value.text(),
+            label,
+            aliases,
+            name: self.name.as_ref().map(|n| n.value.clone()),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -1103,12 +1153,13 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("add `options: [{ value: ..., label: ... }]`"),
             );
         }
+        check_confirmed_labels(&f, file, diags);
         choice_names_unique(&f.path.value, &f.options, file, diags);
         let checked: Vec<String> = f
             .options
             .iter()
             .filter(|c| c.checked.as_ref().is_some_and(|x| x.value))
-            .map(|c| c.value.text())
+            .map(|c| c.value.value.text())
             .collect();
         fields.push(FieldDef {
             checked,
@@ -1116,15 +1167,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             label: f.label,
             kind: f.kind,
             required: f.required,
-            options: f
-                .options
-                .into_iter()
-                .map(|c| Choice {
-                    value: c.value.text(),
-                    label: c.label,
-                    aliases: c.aliases.into_iter().map(|a| a.value).collect(),
-                })
-                .collect(),
+            options: f.options.iter().map(RawChoice::field_choice).collect(),
             formats: f
                 .formats
                 .into_iter()
@@ -1145,6 +1188,93 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
     }
 }
 
+/// A field option's `confirmed`, `shown` and `name` agree: an unconfirmed
+/// label has a `shown` wording (a handout never claims it), `shown` is only
+/// for an unconfirmed one, and every option of a `fee_schedule` field says
+/// whether its label is confirmed, has a `name` and a one-digit number (the
+/// 10-digit code holds one digit for it).
+fn check_confirmed_labels(f: &RawField, file: &Arc<PathBuf>, diags: &mut Diagnostics) {
+    let field = &f.path.value;
+    let at_field = pos(file, &f.path.referenced);
+    if f.kind == FieldKind::FeeSchedule && f.options.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                at_field.clone(),
+                format!("fee_schedule field `{field}` has no options"),
+            )
+            .with_help("list the 点数表: `options: [{ value: 3, name: 歯科, label: \"3:医療機関（歯科）\", confirmed: true }, ...]`"),
+        );
+    }
+    for o in &f.options {
+        let value = o.value.value.text();
+        match (&o.confirmed, &o.shown) {
+            (Some(c), None) if !c.value => diags.push(
+                Diagnostic::error(
+                    pos(file, &c.referenced),
+                    format!("option `{value}` of field `{field}` has an unconfirmed label and no `shown`"),
+                )
+                .with_help("add `shown:`, the true words a handout shows instead of the unconfirmed label (e.g. the number and the kind: 1（医科）)"),
+            ),
+            (_, Some(s)) if o.label_confirmed() => diags.push(
+                Diagnostic::error(
+                    pos(file, &s.referenced),
+                    format!("option `{value}` of field `{field}` has `shown` but its label is not marked `confirmed: false`"),
+                )
+                .with_help("`shown` replaces an unconfirmed label only; remove it, or say `confirmed: false`"),
+            ),
+            (_, Some(s)) if s.value.trim().is_empty() => diags.push(
+                Diagnostic::error(
+                    pos(file, &s.referenced),
+                    format!("`shown` of option `{value}` of field `{field}` is empty"),
+                )
+                .with_help("write what a handout shows instead of the unconfirmed label"),
+            ),
+            _ => {}
+        }
+        if f.kind != FieldKind::FeeSchedule {
+            if let Some(n) = &o.name {
+                diags.push(
+                    Diagnostic::error(
+                        pos(file, &n.referenced),
+                        format!("`name` of option `{value}` of field `{field}`: only a fee_schedule field's options have one"),
+                    )
+                    .with_help("remove it; a choice is named by its label"),
+                );
+            }
+            continue;
+        }
+        let at = pos(file, &o.value.referenced);
+        let one_digit = value.len() == 1 && value.bytes().all(|b| b.is_ascii_digit());
+        if !one_digit {
+            diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!("option `{value}` of fee_schedule field `{field}` is not a 点数表番号 (one digit)"),
+                )
+                .with_help("the 10-digit 医療機関コード holds the 点数表番号 in one digit: write 1–9"),
+            );
+        }
+        if o.confirmed.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!("option `{value}` of fee_schedule field `{field}` does not say whether its label is the portal's (`confirmed: true` or `false`)"),
+                )
+                .with_help("add `confirmed: true` when the portal's label is known to be exactly this, else `confirmed: false` and `shown:`"),
+            );
+        }
+        if o.name.as_ref().is_none_or(|n| n.value.trim().is_empty()) {
+            diags.push(
+                Diagnostic::error(
+                    at,
+                    format!("option `{value}` of fee_schedule field `{field}` has no `name`"),
+                )
+                .with_help("add the kind in words, e.g. `name: 歯科`"),
+            );
+        }
+    }
+}
+
 /// Each name of a choice field's options (value, label, alias; compared
 /// folded, as clinic values are matched) must name one option only, or a
 /// clinic's value could be read as either.
@@ -1159,18 +1289,24 @@ fn choice_names_unique(
     // its line) when an alias gave it.
     let mut owner: BTreeMap<String, (String, Option<(String, usize)>)> = BTreeMap::new();
     for o in options {
-        let value = o.value.text();
-        let choice = Choice {
-            value: value.clone(),
-            label: o.label.clone(),
-            aliases: Vec::new(),
-        };
-        for key in choice_keys(&choice) {
-            owner.entry(key).or_insert_with(|| (value.clone(), None));
+        let value = o.value.value.text();
+        // Both the label and what is shown instead of an unconfirmed one
+        // name the option.
+        let shown = o.shown.iter().map(|s| s.value.clone());
+        for label in std::iter::once(o.label.clone()).chain(shown) {
+            let choice = Choice {
+                value: value.clone(),
+                label,
+                aliases: Vec::new(),
+                name: None,
+            };
+            for key in choice_keys(&choice) {
+                owner.entry(key).or_insert_with(|| (value.clone(), None));
+            }
         }
     }
     for o in options {
-        let value = o.value.text();
+        let value = o.value.value.text();
         for a in &o.aliases {
             let key = choice_key(&a.value);
             let at = pos(file, &a.referenced);
@@ -1651,14 +1787,30 @@ impl Ctx<'_> {
                     .with_help("say which values tick the checkbox on the field's options, and bind the row with `field:`"),
                 );
             }
+            let marked = c
+                .confirmed
+                .as_ref()
+                .map(|x| &x.referenced)
+                .or(c.shown.as_ref().map(|x| &x.referenced))
+                .or(c.name.as_ref().map(|x| &x.referenced));
+            if let Some(at) = marked {
+                self.diags.push(
+                    Diagnostic::error(
+                        pos(&self.file, at),
+                        "`confirmed`, `shown` and `name` belong to a field's options in content/fields.yaml",
+                    )
+                    .with_help("mark an unconfirmed portal label on the field's options, and bind the row with `field:`"),
+                );
+            }
         }
         let options = match (&r.options, field_def) {
             (Some(o), _) => o
                 .iter()
                 .map(|c| Choice {
-                    value: c.value.text(),
+                    value: c.value.value.text(),
                     label: c.label.clone(),
                     aliases: Vec::new(),
+                    name: None,
                 })
                 .collect(),
             (None, Some(def)) => def.options.clone(),

@@ -548,13 +548,20 @@ pub enum Control {
 pub struct Choice {
     /// Value matched against the clinic's field value.
     pub value: String,
-    /// Label as on the portal.
+    /// What a handout shows for the option: the portal's label, or, when
+    /// content marks that label unconfirmed (`confirmed: false`), the
+    /// content's own true wording (`shown:`); the unconfirmed label is then
+    /// one of the `aliases`, read but never shown.
     pub label: String,
     /// Other names a clinic's data may give this option (`NTT西日本` for
     /// `ntt-west`): read as the option, never shown. Only the options of a
     /// field in `content/fields.yaml` have them.
     #[serde(skip)]
     pub aliases: Vec<String>,
+    /// The option's short name in words, for messages (a 点数表's `歯科`);
+    /// only the options of a `fee_schedule` field have one.
+    #[serde(skip)]
+    pub name: Option<String>,
 }
 
 /// Where a row's value comes from.
