@@ -2522,13 +2522,57 @@ fn a_line_not_ntts_recorded_as_type_1_is_told_ctc_and_qtnet_are_not_1() {
         ["html", "pdf"]
     );
     assert!(docs.having("案内された種別のまま選び").is_empty());
-    // Type 2 on such a line keeps the carrier's word.
+    // Type 2 on such a line is not told about CTC and QTnet.
     let docs = one_with(&[(
         "line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }",
         "line: { carrier: other, type: 2 }",
     )]);
-    assert_eq!(docs.having("案内された種別のまま選び"), ["html", "pdf"]);
     assert!(docs.having("CTC・QTnetの回線は1ではありません").is_empty());
+}
+
+#[test]
+fn a_line_not_ntts_recorded_as_type_2_or_3_checks_its_number_on_the_screen_not_the_carriers_word() {
+    // 芦屋うみかぜ医院 on a line that is not NTT's, recorded as 2 or 3: the
+    // handout said 「回線事業者から案内された種別のまま選び、変更しないで
+    // ください」, as if the carrier had named a type (nothing says it did;
+    // what the portal calls 2 and 3 is unconfirmed). It is told its data's
+    // number, to check it against the screen's own explanation and to ask
+    // its carrier when unsure.
+    for t in ["2", "3"] {
+        let docs = one_with(&[(
+            "line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }",
+            &format!("line: {{ carrier: other, type: {t} }}"),
+        )]);
+        assert!(docs.having("案内された種別").is_empty(), "{t}");
+        for said in [
+            format!("登録内容の種別は「{t}」です"),
+            format!("貴施設の回線の種類が{t}に当たるか確かめてください"),
+            "契約している回線事業者に確認してから選んでください".to_string(),
+        ] {
+            assert_eq!(docs.having(&said), ["html", "pdf"], "«{said}»");
+        }
+    }
+}
+
+#[test]
+fn a_clinic_without_a_category_is_shown_the_one_its_fee_schedule_makes() {
+    // 芦屋うみかぜ医院 and its 歯科 with no 分類 in the data: the certificate
+    // screen row said 「ポータルが自動で表示します」, though the 点数表 makes
+    // the 分類 (content/facts.yaml): the 歯科 is shown the confirmed label,
+    // the 医科 content's true words, never a guessed label.
+    let dental = dental_one().replace("category: 2\n", "");
+    let medical = ONE.replace("category: 1\n", "");
+    assert!(!dental.contains("category") && !medical.contains("category"));
+    let (o, dir) = build_clinics(&[("one.yaml", &medical), ("dental.yaml", &dental)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dental = Docs::in_dir(&dir.path().join("out/clinics/2833100452"));
+    assert_eq!(dental.having("分類2:保険医療機関（歯科）"), ["html", "pdf"]);
+    let medical = Docs::in_dir(&dir.path().join("out/clinics/2813100118"));
+    assert_eq!(medical.having("分類医科の保険医療機関"), ["html", "pdf"]);
+    for docs in [&dental, &medical] {
+        assert!(docs.having("分類ポータルが自動で表示します").is_empty());
+        assert!(docs.having("1:保険医療機関（医科）").is_empty());
+    }
 }
 
 #[test]

@@ -501,6 +501,17 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             };
             FactValue::plain(name.clone(), name)
         }
+        Function::Map { fact, to, values } => {
+            let v = get(fact)?;
+            let (_, target) = values.iter().find(|(k, _)| *k == v.value)?;
+            let o = content
+                .fields
+                .get(to)?
+                .options
+                .iter()
+                .find(|o| o.value == *target)?;
+            FactValue::plain(o.value.clone(), o.label.clone())
+        }
         Function::Join { facts: list, with } => {
             let parts: Vec<&str> = list
                 .iter()
@@ -579,6 +590,7 @@ mod tests {
   - { name: plan_name, label: 契約名, label_of: plan }
   - { name: pref_name, label: 県名, label_of: pref }
   - { name: table_name, label: 点数表名, label_of: table }
+  - { name: plan_by_table, label: 点数表の契約, map: { fact: table, to: plan, values: { 3: signed, \"1\": none } } }
   - { name: contact, label: 担当, join: { facts: [dept, person], with: \" \" } }
   - { name: code, label: コード, concat: [pref, table, n] }
   - { name: day, label: 申請日, first: [start, today] }
@@ -657,6 +669,8 @@ person: 港 花子
         assert_eq!(shown(&f, "plan_name"), pair("契約済み", "契約済み"));
         assert_eq!(shown(&f, "pref_name"), pair("神奈川県", "神奈川県"));
         assert_eq!(shown(&f, "table_name").map(|x| x.0), Some("歯科".into()));
+        // map: the option its table pairs with the value, shown by its label.
+        assert_eq!(shown(&f, "plan_by_table"), pair("signed", "契約済み"));
         assert_eq!(shown(&f, "contact"), pair("受付 港 花子", "受付 港 花子"));
         assert_eq!(shown(&f, "code"), pair("1431234567", "1431234567"));
         assert_eq!(shown(&f, "day"), pair("2027-01-04", "2027年1月4日（月）"));

@@ -61,6 +61,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     label_of: Option<Spanned<String>>,
     #[serde(default)]
+    map: Option<RawMap>,
+    #[serde(default)]
     join: Option<RawJoin>,
     #[serde(default)]
     concat: Option<Vec<Spanned<String>>>,
@@ -117,6 +119,15 @@ enum RawMonthOf {
     },
 }
 
+/// `map: { fact: F, to: CHOICE_FIELD, values: { "3": "2", … } }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMap {
+    fact: Spanned<String>,
+    to: Spanned<String>,
+    values: BTreeMap<String, String>,
+}
+
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawJoin {
@@ -141,7 +152,7 @@ enum RawTerm {
 }
 
 /// The function names, for messages.
-const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, month_of, period_end, test, label_of, join, concat, first, id_kind, id_number";
+const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
 
 /// A declaration converted but not yet checked for types and cycles.
 struct Pending {
@@ -199,6 +210,64 @@ pub(crate) fn convert(
 }
 
 impl Ctx<'_> {
+    /// A `map`'s table names options that exist: each result an option of
+    /// its `to` field (a choice field), each key an option of `fact` when
+    /// that is a field with options.
+    fn check_map(&mut self, m: &RawMap, content: &Content) {
+        let at = pos(&self.file, &m.to.referenced);
+        let Some(to) = content
+            .fields
+            .get(&m.to.value)
+            .filter(|d| d.kind == FieldKind::Choice)
+        else {
+            self.diags.push(
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "`map` needs a choice field as `to`, but `{}` is not one",
+                        m.to.value
+                    ),
+                )
+                .with_help(
+                    "name a field of kind choice in content/fields.yaml (its option is the result)",
+                ),
+            );
+            return;
+        };
+        let from = content
+            .fields
+            .get(&m.fact.value)
+            .filter(|d| !d.options.is_empty());
+        for (k, v) in &m.values {
+            if !to.options.iter().any(|o| o.value == *v) {
+                self.diags.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        format!(
+                            "`map` gives `{v}` for `{k}`, but `{}` has no option `{v}`",
+                            m.to.value
+                        ),
+                    )
+                    .with_help("give an option value of the `to` field"),
+                );
+            }
+            if let Some(f) = from
+                && !f.options.iter().any(|o| o.value == *k)
+            {
+                self.diags.push(
+                    Diagnostic::error(
+                        pos(&self.file, &m.fact.referenced),
+                        format!(
+                            "`map` pairs `{k}`, but `{}` has no option `{k}`",
+                            m.fact.value
+                        ),
+                    )
+                    .with_help("use option values of the looked-up field as the keys of `values`"),
+                );
+            }
+        }
+    }
+
     /// The one function of a declaration, with the facts it reads.
     fn function(
         &mut self,
@@ -289,6 +358,19 @@ impl Ctx<'_> {
             if let Some(f) = f {
                 found.push(make(r(f, &mut refs)));
             }
+        }
+        if let Some(m) = &raw.map {
+            let fact = r(&m.fact, &mut refs);
+            self.check_map(m, content);
+            found.push(Function::Map {
+                fact,
+                to: m.to.value.clone(),
+                values: m
+                    .values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            });
         }
         if let Some(j) = &raw.join {
             found.push(Function::Join {
@@ -688,6 +770,7 @@ fn check_types(
             }
             T::Text
         }
+        Function::Map { .. } => T::Text,
         Function::IdKind { fact } | Function::IdNumber { fact } => {
             let ok = content
                 .fields
@@ -761,6 +844,7 @@ fn fn_name(f: &Function) -> &'static str {
         Function::PeriodEnd { .. } => "period_end",
         Function::Test { .. } => "test",
         Function::LabelOf { .. } => "label_of",
+        Function::Map { .. } => "map",
         Function::Join { .. } => "join",
         Function::Concat { .. } => "concat",
         Function::First { .. } => "first",
@@ -1195,6 +1279,18 @@ fields:
                 "needs a choice, prefecture or fee_schedule field",
             ),
             ("id_kind: dept", "needs a customer_id field"),
+            (
+                "map: { fact: table, to: dept, values: { 3: signed } }",
+                "`map` needs a choice field as `to`, but `dept` is not one",
+            ),
+            (
+                "map: { fact: table, to: plan, values: { 3: maybe } }",
+                "`map` gives `maybe` for `3`, but `plan` has no option `maybe`",
+            ),
+            (
+                "map: { fact: table, to: plan, values: { 2: signed } }",
+                "`map` pairs `2`, but `table` has no option `2`",
+            ),
             ("first: [start, month]", "mixes a date and a year-month"),
             (
                 "join: { facts: [dept, terminals] }",

@@ -154,6 +154,17 @@ pub enum Function {
         /// Candidates in order.
         facts: Vec<String>,
     },
+    /// The option of a choice field that a table in content pairs with a
+    /// fact's value (the 分類 that a 点数表 makes); absent when the table
+    /// has no row for the value.
+    Map {
+        /// The fact looked up.
+        fact: String,
+        /// The choice field whose option is the result (shown by its label).
+        to: String,
+        /// Pairs of a value of `fact` and an option value of `to`.
+        values: Vec<(String, String)>,
+    },
     /// The letters of a customer_id (`CAF`).
     IdKind {
         /// A customer_id field.
@@ -178,6 +189,7 @@ impl Function {
             | Self::PeriodEnd { date: f, .. }
             | Self::MonthOf { date: f, .. }
             | Self::LabelOf { fact: f }
+            | Self::Map { fact: f, .. }
             | Self::IdKind { fact: f }
             | Self::IdNumber { fact: f } => vec![f.as_str()],
             Self::DaysBetween { from, to } => vec![from.as_str(), to.as_str()],
