@@ -286,6 +286,20 @@ fn a_list_kept_one_item_per_column_is_read_as_one_list() {
 }
 
 #[test]
+fn a_list_kept_one_item_per_column_and_left_empty_is_reported_at_its_first_column() {
+    // 端末名称1–3 all empty: the error named 「端末名称(3)」, column O, as if
+    // the third terminal were missing; the first column is where to start.
+    let (_d, _out, o, err) = build_csv(
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称1,端末名称２,端末名称(3),設置日\n\
+         0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,2027-03,1,,,,2027-02-22\n",
+    );
+    assert!(!o.status.success(), "{err}");
+    assert!(err.contains("列「端末名称1」のこのセルが空です"), "{err}");
+    assert!(!err.contains("端末名称(3)"), "{err}");
+    assert!(err.contains("list.csv:2:"), "{err}");
+}
+
+#[test]
 fn two_columns_for_one_value_that_differ_fail_their_row_not_silently() {
     let d = tempfile::tempdir().unwrap();
     let csv = d.path().join("list.csv");

@@ -282,18 +282,24 @@ impl RowMapper {
             Some(s) => SourcePos::cell(file.clone(), s, row_idx as u32 + 1, col as u32 + 1),
             None => SourcePos::new(file.clone(), row_idx as u32 + 1, col as u32 + 1),
         };
-        let mut keys: BTreeMap<String, Located<String>> = columns
-            .iter()
-            .map(|(col, (path, header))| {
-                (path.clone(), Located::new(header.clone(), cell_pos(*col)))
-            })
-            .collect();
+        // A list kept one item per column (端末名称1, 端末名称2, …) is
+        // located at its first column: a missing list is to be filled there.
+        let mut keys: BTreeMap<String, Located<String>> = BTreeMap::new();
+        let mut first_col: BTreeMap<&str, usize> = BTreeMap::new();
+        for (col, (path, header)) in columns {
+            if !keys.contains_key(path) {
+                keys.insert(path.clone(), Located::new(header.clone(), cell_pos(*col)));
+                first_col.insert(path, *col);
+            }
+        }
         for cell in row {
             let Some((path, header)) = columns.get(&cell.col) else {
                 continue;
             };
             // A CSV cell's column counts characters of the shown line.
-            keys.insert(path.clone(), Located::new(header.clone(), cell.pos.clone()));
+            if first_col.get(path.as_str()) == Some(&cell.col) {
+                keys.insert(path.clone(), Located::new(header.clone(), cell.pos.clone()));
+            }
             if cell.text.trim().is_empty() {
                 continue;
             }
