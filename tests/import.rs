@@ -300,6 +300,50 @@ fn a_list_kept_one_item_per_column_and_left_empty_is_reported_at_its_first_colum
 }
 
 #[test]
+fn a_total_or_a_note_below_the_clinics_is_not_read_as_a_clinic() {
+    // A vendor's list ends with 「合計2件」 in the name column and a note in
+    // a column of its own: the total was a clinic missing eleven values
+    // (the dashboard said 全3件, 作成できません 1件) and `import` wrote it as
+    // list.yaml. A row with at most one value in the schema's columns is
+    // skipped with a warning naming its cell.
+    let csv = "No.,医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,設置日,備考\n\
+         1,0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,2027-03,1,PC1,2027-02-22,\n\
+         2,0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,2027-02,2,PC1,2027-01-20,\n\
+         ,,,,合計2件,,,,,,,,,,,\n\
+         ,,,,,,,,,,,,,,,設置日は営業に確認\n";
+    let (d, out, o, err) = build_csv(csv);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "row 4: only column 医療機関名 has a value, so the row is not read as a clinic"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 5: no column of the clinic schema has a value"),
+        "{err}"
+    );
+    assert!(!err.contains("必須項目"), "{err}");
+    let dashboard = untagged(&read(&out.join("clinics/index.html")));
+    assert!(dashboard.contains("全2件"), "{dashboard}");
+    assert!(!dashboard.contains("合計2件"), "{dashboard}");
+    let imported = d.path().join("imported");
+    let o = tebiki(&[
+        "import",
+        d.path().join("list.csv").to_str().unwrap(),
+        "--out",
+        imported.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&imported)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["2610112340.yaml", "2740100181.yaml"]);
+}
+
+#[test]
 fn two_columns_for_one_value_that_differ_fail_their_row_not_silently() {
     let d = tempfile::tempdir().unwrap();
     let csv = d.path().join("list.csv");

@@ -216,6 +216,36 @@ fn no_schema_column(sheet: Option<&str>, row_idx: usize, row: &[Cell]) -> Diagno
     d
 }
 
+/// The warning for a row below the header with at most one value in the
+/// schema's columns (`filled`): it is skipped, not read as a clinic. The
+/// value is not quoted (it may be a clinic's name): its cell is named.
+fn not_a_clinic(
+    sheet: Option<&str>,
+    row_idx: usize,
+    filled: Option<&Cell>,
+    row: &[Cell],
+    columns: &Columns,
+) -> Diagnostic {
+    let at = filled.or_else(|| row.iter().find(|c| !c.text.trim().is_empty()));
+    let what = match filled.and_then(|c| columns.get(&c.col)) {
+        Some((_, header)) => format!("only column {header} has a value"),
+        None => "no column of the clinic schema has a value".to_string(),
+    };
+    let mut d = Diagnostic::warning(
+        at.map(|c| c.pos.clone()).unwrap_or_default(),
+        format!(
+            "row {}: {what}, so the row is not read as a clinic (a total or a note?)",
+            row_idx + 1
+        ),
+    )
+    .with_help("if the row is a clinic, fill in its other columns (医療機関コード, 医療機関名, …); a total or a note can stay");
+    if let Some(c) = at {
+        let header = columns.get(&c.col).map_or("", |(_, h)| h.as_str());
+        d.cell = Some(cell_name(sheet, row_idx, c.col, header));
+    }
+    d
+}
+
 /// Column → (field path, header as written).
 type Columns = BTreeMap<usize, (String, String)>;
 
@@ -274,6 +304,16 @@ impl RowMapper {
             }
             return None;
         };
+        // A row with at most one value in the schema's columns (a total
+        // 「合計20件」, a note) is no clinic: read as one, it was a clinic
+        // missing every value, counted on the dashboard and imported.
+        let mut filled = row
+            .iter()
+            .filter(|c| columns.contains_key(&c.col) && !c.text.trim().is_empty());
+        if let (first, None) = (filled.next(), filled.next()) {
+            diags.push(not_a_clinic(sheet, row_idx, first, &row, columns));
+            return None;
+        }
         let mut values: BTreeMap<String, Located<RawValue>> = BTreeMap::new();
         let mut row_errors: Vec<Diagnostic> = Vec::new();
         // Each field's cell in this row, also when empty (a missing value is
