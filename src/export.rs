@@ -49,6 +49,22 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
             ));
             continue;
         }
+        // A date, a year-month, a phone number or a code the list writes in
+        // its own way (令和9年1月, R9.1.15, 全角 digits) is written as tebiki
+        // reads it, the list's words in a comment: the reviewer checks the
+        // value the handout will show.
+        if let RawValue::Text(t) = &v.value
+            && let Some(norm) = normalized(def.kind, t)
+            && norm != t.trim()
+        {
+            out.push_str(&format!(
+                "{indent}{}: {}  # 元の表記 {}\n",
+                leaf[0],
+                quote(&norm),
+                quote(t.trim())
+            ));
+            continue;
+        }
         match &v.value {
             RawValue::Text(t) if def.kind == FieldKind::List => {
                 out.push_str(&format!("{indent}{}:\n", leaf[0]));
@@ -72,6 +88,33 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
         }
     }
     out
+}
+
+/// The value of `raw` as tebiki reads a field of `kind` (dates ISO,
+/// year-months `2027-01`, phone numbers and codes in half-width digits), or
+/// `None` when the kind keeps its words or reading it, once in half-width,
+/// finds anything (a weekday that does not match the date, a day on a
+/// year-month, an error): that value is written as it is, so every later
+/// check still says so.
+fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
+    use crate::validate::{Checked, contact};
+    fn clean<T>(c: Checked<T>) -> Option<T> {
+        c.value.filter(|_| c.problems.is_empty())
+    }
+    let (half, _) = crate::validate::normalize::to_half_width(raw.trim());
+    match kind {
+        FieldKind::Date => {
+            clean(contact::check_date(&half)).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+        }
+        FieldKind::YearMonth => {
+            clean(contact::check_year_month(&half)).map(|(y, m)| format!("{y:04}-{m:02}"))
+        }
+        FieldKind::Phone => clean(contact::check_phone(&half)),
+        FieldKind::InstitutionCode => {
+            (!half.is_empty() && half.chars().all(|c| c.is_ascii_digit())).then_some(half)
+        }
+        _ => None,
+    }
 }
 
 /// A double-quoted YAML scalar.

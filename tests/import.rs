@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 use std::io::Write as _;
+use std::path::Path;
 
 fn fixture(name: &str) -> String {
     root()
@@ -100,14 +101,7 @@ fn twenty_mistakes_give_twenty_located_errors() {
 fn import_writes_reviewable_yaml_that_loads_back() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("clinics");
-    let o = tebiki(&[
-        "import",
-        &fixture("clinics-cp932.csv"),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let o = import(Path::new(&fixture("clinics-cp932.csv")), &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let yaml = read(&out.join("2740100181.yaml"));
     assert!(yaml.contains("name: \"つばめ薬局\""), "{yaml}");
@@ -156,6 +150,27 @@ fn checks_clean(clinics: &std::path::Path) {
     assert!(ok, "{err}");
 }
 
+/// Runs `tebiki import LIST --out OUT` for the test date.
+fn import(list: &Path, out: &Path) -> std::process::Output {
+    tebiki(&[
+        "import",
+        list.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        TODAY,
+    ])
+}
+
+/// Writes the clinic list `csv` as list.csv in a fresh folder; returns the
+/// folder (kept alive) and the file.
+fn list_csv(csv: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let list = d.path().join("list.csv");
+    std::fs::write(&list, csv).unwrap();
+    (d, list)
+}
+
 /// Builds the clinic list `csv` (written as list.csv in a fresh folder);
 /// returns the folder (kept alive), the output folder, the run and its stderr.
 fn build_csv(
@@ -166,9 +181,7 @@ fn build_csv(
     std::process::Output,
     String,
 ) {
-    let d = tempfile::tempdir().unwrap();
-    let list = d.path().join("list.csv");
-    std::fs::write(&list, csv).unwrap();
+    let (d, list) = list_csv(csv);
     let out = d.path().join("out");
     let o = build_with("--clinics", &list, &out);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
@@ -210,14 +223,7 @@ fn import_writes_an_option_named_in_other_words_as_its_value() {
     let csv = d.path().join("list.csv");
     std::fs::write(&csv, OWN_WORDS_CSV).unwrap();
     let out = d.path().join("clinics");
-    let o = tebiki(&[
-        "import",
-        csv.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        TODAY,
-    ]);
+    let o = import(&csv, &out);
     let err = String::from_utf8_lossy(&o.stderr);
     let yaml = read(&out.join("2740100181.yaml"));
     for line in [
@@ -328,12 +334,7 @@ fn a_total_or_a_note_below_the_clinics_is_not_read_as_a_clinic() {
     assert!(dashboard.contains("全2件"), "{dashboard}");
     assert!(!dashboard.contains("合計2件"), "{dashboard}");
     let imported = d.path().join("imported");
-    let o = tebiki(&[
-        "import",
-        d.path().join("list.csv").to_str().unwrap(),
-        "--out",
-        imported.to_str().unwrap(),
-    ]);
+    let o = import(&d.path().join("list.csv"), &imported);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut files: Vec<String> = std::fs::read_dir(&imported)
         .unwrap()
@@ -344,18 +345,56 @@ fn a_total_or_a_note_below_the_clinics_is_not_read_as_a_clinic() {
 }
 
 #[test]
+fn import_writes_dates_codes_and_phones_as_read_with_the_lists_words_in_a_comment() {
+    // A vendor's list in its own ways: 令和 dates, R9.2, 2027/01/20, 全角
+    // digits. Import wrote them as typed (「installation_date: "R9.1.15"」):
+    // the reviewer could not see the date the handout would show, and every
+    // build warned again about the 全角 digits.
+    let (d, csv) = list_csv(
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,設置日\n\
+         ０１１２３４０,26,1,鴨川みなみ診療所,鴨川 道子,０７５－３４１－２２００,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,R9.3,1,PC1,令和9年2月22日\n\
+         0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,令和9年2月,2,PC1,2027/1/20(木)\n",
+    );
+    let out = d.path().join("clinics");
+    let o = import(&csv, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let one = read(&out.join("2610112340.yaml"));
+    for said in [
+        "institution_code: \"0112340\"  # 元の表記 \"０１１２３４０\"",
+        "phone: \"075-341-2200\"  # 元の表記 \"０７５－３４１－２２００\"",
+        "start_month: \"2027-03\"  # 元の表記 \"R9.3\"",
+        "installation_date: \"2027-02-22\"  # 元の表記 \"令和9年2月22日\"",
+    ] {
+        assert!(one.contains(said), "«{said}» in {one}");
+    }
+    let two = read(&out.join("2740100181.yaml"));
+    assert!(
+        two.contains("start_month: \"2027-02\"  # 元の表記 \"令和9年2月\""),
+        "{two}"
+    );
+    // 2027-01-20 is a Wednesday: a date whose weekday does not match is kept
+    // as written, so every check still asks which is right.
+    assert!(
+        two.contains("installation_date: \"2027/1/20(木)\"\n"),
+        "{two}"
+    );
+    // Written as read, a value needs no correction: no warning on reading
+    // back but the weekday's.
+    let (ok, err) = check_with("--clinics", &out);
+    assert!(ok, "{err}");
+    assert!(!err.contains("全角"), "{err}");
+    assert!(err.contains("2027年1月20日は水曜日です"), "{err}");
+}
+
+#[test]
 fn two_columns_for_one_value_that_differ_fail_their_row_not_silently() {
-    let d = tempfile::tempdir().unwrap();
-    let csv = d.path().join("list.csv");
     // お客さまID and お客様ID mean the same field: the first row agrees, the
     // second has two different IDs (the later column used to win unsaid).
-    std::fs::write(
-        &csv,
+    let (d, csv) = list_csv(
         "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,お客様ID,利用開始予定年月,支払方法,端末名称,設置日\n\
          0112340,26,1,鴨川みなみ診療所,鴨川 道子,075-341-2200,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,CAF3051200478,2027-03,1,PC1,2027-02-22\n\
          0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,COP11111111,2027-02,2,PC1,2027-01-20\n",
-    )
-    .unwrap();
+    );
     let out = d.path().join("out");
     let o = build_with("--clinics", &csv, &out);
     let err = String::from_utf8_lossy(&o.stderr);
