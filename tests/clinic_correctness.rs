@@ -973,18 +973,21 @@ fn a_value_the_portal_fills_in_is_never_one_to_leave_blank() {
         "{}",
         docs.pdf
     );
-    assert_eq!(
-        docs.having("分類ポータルが自動で表示します"),
-        ["html", "pdf"]
-    );
-    // A manual that says nothing for such a row: the theme's words for a
-    // value the screen shows by itself, never 「空欄のままで構いません」.
+    // The 分類 its 点数表 makes (content/facts.yaml).
+    assert_eq!(docs.having("分類医科の保険医療機関"), ["html", "pdf"]);
+    // A manual that says nothing for such a row (bound to the data's 分類
+    // alone): the theme's words for a value the screen shows by itself,
+    // never 「空欄のままで構いません」.
     let (tmp, content) = content_copy();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&manual);
-    let said = ", if_empty: ポータルが自動で表示します }";
+    let said = "field: category_shown, prefilled: true, if_empty: ポータルが自動で表示します }";
     assert!(text.contains(said));
-    std::fs::write(&manual, text.replace(said, " }")).unwrap();
+    std::fs::write(
+        &manual,
+        text.replace(said, "field: category, prefilled: true }"),
+    )
+    .unwrap();
     let clinics = content.join("clinics");
     std::fs::remove_dir_all(&clinics).unwrap();
     std::fs::create_dir_all(&clinics).unwrap();
