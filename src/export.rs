@@ -91,7 +91,7 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
 }
 
 /// The value of `raw` as tebiki reads a field of `kind` (dates ISO,
-/// year-months `2027-01`, phone numbers and codes in half-width digits), or
+/// year-months `2027-01`, phone numbers, codes and IDs in half-width), or
 /// `None` when the kind keeps its words or reading it, once in half-width,
 /// finds anything (a weekday that does not match the date, a day on a
 /// year-month, an error): that value is written as it is, so every later
@@ -110,8 +110,16 @@ fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
             clean(contact::check_year_month(&half)).map(|(y, m)| format!("{y:04}-{m:02}"))
         }
         FieldKind::Phone => clean(contact::check_phone(&half)),
+        // Separators (01-0102-9, 01・0102・9) go, as the validator drops them.
         FieldKind::InstitutionCode => {
-            (!half.is_empty() && half.chars().all(|c| c.is_ascii_digit())).then_some(half)
+            let digits: String = half
+                .chars()
+                .filter(|c| !matches!(c, '-' | '・' | ' '))
+                .collect();
+            (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
+        }
+        FieldKind::CustomerId => {
+            (!half.is_empty() && half.chars().all(|c| c.is_ascii_alphanumeric())).then_some(half)
         }
         _ => None,
     }

@@ -353,7 +353,7 @@ fn import_writes_dates_codes_and_phones_as_read_with_the_lists_words_in_a_commen
     let (d, csv) = list_csv(
         "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,設置日\n\
          ０１１２３４０,26,1,鴨川みなみ診療所,鴨川 道子,０７５－３４１－２２００,uketsuke@kamogawa-minami.example.jp,ntt-west,1,CAF3051200478,R9.3,1,PC1,令和9年2月22日\n\
-         0100181,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,COP48215537,令和9年2月,2,PC1,2027/1/20(木)\n",
+         01-0018-1,27,4,なにわ中央薬局,浪速 一郎,06-6312-7788,kanri@naniwa-yakkyoku.example.jp,ntt-west,1,ＣＯＰ４８２１５５３７,令和9年2月,2,PC1,2027/1/20(木)\n",
     );
     let out = d.path().join("clinics");
     let o = import(&csv, &out);
@@ -369,6 +369,14 @@ fn import_writes_dates_codes_and_phones_as_read_with_the_lists_words_in_a_commen
     }
     let two = read(&out.join("2740100181.yaml"));
     assert!(
+        two.contains("institution_code: \"0100181\"  # 元の表記 \"01-0018-1\""),
+        "{two}"
+    );
+    assert!(
+        two.contains("customer_id: \"COP48215537\"  # 元の表記 \"ＣＯＰ４８２１５５３７\""),
+        "{two}"
+    );
+    assert!(
         two.contains("start_month: \"2027-02\"  # 元の表記 \"令和9年2月\""),
         "{two}"
     );
@@ -383,6 +391,7 @@ fn import_writes_dates_codes_and_phones_as_read_with_the_lists_words_in_a_commen
     let (ok, err) = check_with("--clinics", &out);
     assert!(ok, "{err}");
     assert!(!err.contains("全角"), "{err}");
+    assert!(!err.contains("区切り"), "{err}");
     assert!(err.contains("2027年1月20日は水曜日です"), "{err}");
 }
 
