@@ -133,3 +133,45 @@ fn with_a_public_url_the_sheet_links_the_clinics_guide() {
         );
     }
 }
+
+#[test]
+fn a_long_clinic_name_with_ten_terminals_still_fits_one_page_with_its_dates_and_qr_code() {
+    // 医療法人社団 … (a 40-character name, two lines of title), a long
+    // department, an installation on a Sunday and ten terminals: the
+    // contacts and the QR code went onto a second page of the one-page sheet. When it does not fit, the dates are set beside them.
+    let d = tempfile::tempdir().unwrap();
+    let terminals: Vec<String> = (1..=10).map(|n| format!("診察室{n}パソコン")).collect();
+    let clinic = format!(
+        "institution_code: \"3100217\"\nprefecture: 28\nfee_schedule: 1\ncategory: 1\n\
+         name: 医療法人社団　六甲山麓ひだまり会　芦屋うみかぜ内科・消化器内科・在宅診療クリ\n\
+         contact: {{ department: 医療情報システム管理部門　医事課, person: 長谷川　左右衛門之丞 }}\nphone: 0797-22-0001\nemail: long@example.jp\n\
+         line: {{ carrier: ntt-west, type: 1, customer_id: CAF7777788881, v6_option: contracted }}\n\
+         application_kind: new\nstart_month: 2027-01\nfee_payment: 1\nterminals: [{}]\n\
+         installation_date: 2026-12-20\n",
+        terminals.join(", ")
+    );
+    let clinics = d.path().join("clinics");
+    std::fs::create_dir_all(&clinics).unwrap();
+    std::fs::write(clinics.join("long.yaml"), clinic).unwrap();
+    let o = build_with("--clinics", &clinics, &d.path().join("out"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sheet = d.path().join("out/clinics/2813100217/sheet.pdf");
+    assert_eq!(pages(&sheet), 1);
+    let said: String = text(&sheet).split_whitespace().collect();
+    for want in [
+        "2026年11月24日（火）この資料の作成日",
+        "2026年12月20日（日）設置予定日",
+        "土日・祝日にあたります",
+        "電子証明書の有効期限の目安",
+        "診察室10パソコン",
+        "オンライン資格確認等コールセンター",
+    ] {
+        assert!(said.contains(want), "«{want}» in {said}");
+    }
+    if let Some(codes) = qr_codes(&sheet, d.path()) {
+        assert_eq!(
+            codes,
+            ["https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/"]
+        );
+    }
+}

@@ -67,6 +67,13 @@ pub fn to_check(r: &GuideRow) -> bool {
 
 /// The sheet's document.
 pub fn document(guide: &Guide) -> Document {
+    document_laid_out(guide, false)
+}
+
+/// The sheet's document; `compact` sets the dates beside the contacts and
+/// QR codes (one block instead of two), for a sheet that does not fit its
+/// page otherwise (a long clinic name over two lines and ten terminals).
+fn document_laid_out(guide: &Guide, compact: bool) -> Document {
     let t = &*guide.strings;
     let mut b: Vec<Block> = Vec::new();
     b.extend(super::handout::title_blocks(guide, "sheet_title"));
@@ -104,7 +111,7 @@ pub fn document(guide: &Guide) -> Document {
 
     // The dates.
     let dates: Vec<_> = guide.manuals.iter().flat_map(|m| m.dates.iter()).collect();
-    if !dates.is_empty() {
+    if !dates.is_empty() && !compact {
         b.push(heading(t.get("dates")));
         // One line per date, like the findings.
         let mut lines = Vec::new();
@@ -208,6 +215,23 @@ pub fn document(guide: &Guide) -> Document {
         }
     }
     let mut row: Vec<(f32, Arc<dyn Drawable>)> = Vec::new();
+    if compact && !dates.is_empty() {
+        // One line a date, bold when it is a problem, beside the contacts.
+        let lines = dates
+            .iter()
+            .map(|d| {
+                let mut line = format!("{}　{}", super::handout::date_ja(&d.iso), d.label);
+                if let Some(p) = &d.problem {
+                    line.push_str(&format!("　※ {p}"));
+                }
+                let bold = d.severity == Some(Severity::Error) || d.problem.is_some();
+                let weight = if bold { Weight::Bold } else { Weight::Regular };
+                (line, weight, 9.0)
+            })
+            .collect();
+        b.push(heading(t.get("dates")));
+        row.push((2.6, Arc::new(TextLines::new(lines))));
+    }
     if !contact.is_empty() {
         row.push((2.2, Arc::new(TextLines::new(contact))));
     }
@@ -301,7 +325,17 @@ pub fn render_shared(
     fonts: &pdf::Fonts,
     shared: Option<&pdf::SharedWords>,
 ) -> Result<pdf::Rendered, pdf::PdfError> {
-    pdf::render_shared(&document(guide), fonts, shared)
+    let sheet = pdf::render_shared(&document(guide), fonts, shared)?;
+    if sheet.pages <= 1 {
+        return Ok(sheet);
+    }
+    // Too long for its page: the dates beside the contacts, when that helps.
+    let compact = pdf::render_shared(&document_laid_out(guide, true), fonts, shared)?;
+    Ok(if compact.pages < sheet.pages {
+        compact
+    } else {
+        sheet
+    })
 }
 
 /// The word subset every sheet of a build shares: the regular glyphs of
