@@ -27,7 +27,7 @@ use tebiki::render::{handout, html::HtmlRenderer, theme::Theme};
 
 // The allocator the `tebiki` binary uses (src/main.rs), so the figures here
 // are the binary's: a global allocator is the final program's choice, not
-// the library's (README, "Speed, session 8").
+// the library's (docs/speed.md, "Speed, session 8").
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""README "Fuzzing" table rows from `fuzz/until_flat.py`'s records: every
+"""docs/fuzzing.md table rows from `fuzz/until_flat.py`'s records: every
 finished run in DIR/runs.log, then every run still going (DIR/*.status).
 
 Usage: python3 fuzz/table.py [DIR] [--since YYYY-MM-DD HH:MM]

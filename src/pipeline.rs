@@ -427,18 +427,23 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     // institution codes are found before any clinic is built.
     let only: BTreeSet<&str> = batch.only.iter().map(String::as_str).collect();
     let mut keys: Vec<Clinic> = Vec::new();
+    let mut addresses: Vec<Vec<crate::load::clinics::Address>> = Vec::new();
     let mut pass1 = Diagnostics::default();
     let found = stream_clinics(&cfg.clinics, &content, &mut pass1, &mut |c| {
+        addresses.push(crate::load::clinics::addresses(&c, &content.fields));
         keys.push(Clinic {
             key: c.key,
             source: c.source,
             values: Default::default(),
             load_errors: Vec::new(),
+            list_remarks: Vec::new(),
             keys: Default::default(),
         })
     });
     let mut dedupe = Diagnostics::default();
     crate::load::clinics::dedupe_keys(&mut keys, &mut dedupe);
+    crate::load::clinics::shared_addresses(&mut keys, &addresses);
+    drop(addresses);
     // Without any record, pass 2 reads nothing new: pass 1's messages
     // (a file that cannot be read at all) are reported once, from here.
     let no_records = keys.is_empty();
@@ -597,6 +602,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
             }
             c.key.clone_from(&k.key);
             c.load_errors.extend(k.load_errors.iter().cloned());
+            c.list_remarks.extend(k.list_remarks.iter().cloned());
             emit(c);
         });
         diags
@@ -1047,6 +1053,10 @@ fn clinic_hash(inputs: &Inputs, clinic: &Clinic) -> String {
         .part(clinic.source.file.to_string_lossy().as_bytes());
     for e in &clinic.load_errors {
         h.part(b"e").part(e.as_bytes());
+    }
+    // What the other clinics of the list make of this one.
+    for r in &clinic.list_remarks {
+        h.part(b"r").part(r.message.as_bytes());
     }
     for (path, v) in &clinic.values {
         h.part(path.as_bytes());

@@ -14,6 +14,47 @@ fn bundled_content_is_clean() {
 }
 
 #[test]
+fn a_wrong_entry_of_the_search_words_is_located() {
+    let (_t, content) = content_copy();
+    std::fs::write(
+        content.join("search.yaml"),
+        "words:\n  - word: 秘密の番号\n    also: [ひみつ]\n  - word: 暗証番号\n    also: [ひみつ]\n  - word: \"  \"\n    also: [x]\n  - word: 秘密の番号\n    also: [y]\n  - word: 書留\n",
+    )
+    .unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok, "{err}");
+    // The other word of two words, the empty word, the word listed twice,
+    // each at its line; the entry without other words is a warning.
+    for (line, what) in [
+        (
+            5,
+            "「ひみつ」 is already an other word of 「秘密の番号」 (line 3)",
+        ),
+        (6, "`word` is empty"),
+        (8, "「秘密の番号」 is listed twice (first at line 2)"),
+        (10, "「書留」 has no other words"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!("search.yaml:{line}:")) && l.contains(what))
+                || err.contains(&format!("search.yaml:{line}:")) && err.contains(what),
+            "line {line}: {what}\n{err}"
+        );
+    }
+    std::fs::write(
+        content.join("search.yaml"),
+        "words:\n  - wort: 秘密の番号\n",
+    )
+    .unwrap();
+    let (ok, err) = check(&content);
+    assert!(!ok);
+    assert!(
+        err.contains("search.yaml:2:") && err.contains("wort"),
+        "{err}"
+    );
+}
+
+#[test]
 fn broken_manual_reports_file_and_line() {
     let (_t, content) = content_copy();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
@@ -164,4 +205,62 @@ fn a_field_given_as_a_dotted_key_and_inside_its_group_is_an_error_not_a_silent_c
         err.contains(&format!("kyoto-three-terminals.yaml:{line}:1")),
         "{err}"
     );
+}
+
+/// The line of `fields.yaml` (1-based) holding `needle`.
+fn fields_line(fields: &std::path::Path, needle: &str) -> usize {
+    read(fields)
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in fields.yaml"))
+        + 1
+}
+
+#[test]
+fn a_bad_fee_schedule_or_category_entry_in_content_is_located() {
+    // The 点数表 and 分類 lists are content (fields.yaml): each entry says
+    // whether its portal label is confirmed, and an unconfirmed one says
+    // what a handout shows instead.
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // An unconfirmed label with nothing true to show in its place.
+        (
+            "        confirmed: false\n        shown: 1（医科）\n",
+            "        confirmed: false\n",
+            "has an unconfirmed label and no `shown`",
+            "        confirmed: false",
+        ),
+        // A 点数表 that does not say whether its label is confirmed.
+        (
+            "        label: \"3:医療機関（歯科）\"\n        confirmed: true\n",
+            "        label: \"3:医療機関（歯科）\"\n",
+            "does not say whether its label is the portal's",
+            "      - value: 3",
+        ),
+        // A 点数表 number that cannot be one digit of the 10-digit code.
+        (
+            "      - value: 6\n",
+            "      - value: 16\n",
+            "is not a 点数表番号 (one digit)",
+            "      - value: 16",
+        ),
+        // `shown` on a confirmed 分類 label.
+        (
+            "label: \"2:保険医療機関（歯科）\", confirmed: true }",
+            "label: \"2:保険医療機関（歯科）\", confirmed: true, shown: 歯科 }",
+            "has `shown` but its label is not marked `confirmed: false`",
+            "shown: 歯科",
+        ),
+    ];
+    for (from, to, message, at) in cases {
+        let (_t, content) = content_copy();
+        let fields = content.join("fields.yaml");
+        let text = read(&fields);
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&fields, text.replacen(from, to, 1)).unwrap();
+        let (ok, err) = check(&content);
+        assert!(!ok, "{to}: {err}");
+        assert!(err.contains(message), "{to}: {err}");
+        let line = fields_line(&fields, at);
+        assert!(err.contains(&format!("fields.yaml:{line}:")), "{to}: {err}");
+    }
 }

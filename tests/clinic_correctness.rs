@@ -434,7 +434,11 @@ fn clinics_from_csv_and_xlsx_read_right() {
     assert!(err.contains("row 2, column A"), "{err}");
     let momo = Docs::in_dir(&out.join("xlsx/clinics/3369000157"));
     assert!(momo.having("NTTの回線ではない").is_empty());
-    assert!(momo.html.contains("4:訪問看護ステーション"));
+    // 分類 and 点数表 of a station: their portal labels are unconfirmed, so
+    // content's true words are shown (content/fields.yaml `shown`).
+    assert!(momo.html.contains("訪問看護ステーション"));
+    assert!(momo.html.contains("6（訪問看護）"));
+    assert!(!momo.html.contains("4:訪問看護ステーション"));
     // Where the notice is posted: as the portal registers each kind.
     assert_eq!(
         momo.having("訪問看護ステーションとして登録されている所在地に郵送されます"),
@@ -590,6 +594,18 @@ fee_payment: 1
 terminals: [オンライン資格確認パソコン]
 installation_date: 2026-12-20
 "#;
+
+/// ONE as the clinic's 歯科 (its second code: 点数表 3, 分類 2).
+fn dental_one() -> String {
+    ONE.replace(
+        "institution_code: \"3100118\"",
+        "institution_code: \"3100452\"",
+    )
+    .replace(
+        "fee_schedule: 1\ncategory: 1",
+        "fee_schedule: 3\ncategory: 2",
+    )
+}
 
 /// ONE with `replace` applied (each pair), built alone; its three documents.
 fn one_with(replace: &[(&str, &str)]) -> Docs {
@@ -1603,8 +1619,9 @@ fn kinds_no_fixture_covered_read_right() {
     for said in [
         // The notice goes to the address it is registered under as a station.
         "電子証明書発行通知書は、訪問看護ステーションとして登録されている所在地に郵送されます。",
-        "分類4:訪問看護ステーション",
-        "点数表6:訪問看護",
+        // Portal labels unconfirmed: true words, never a guessed label.
+        "分類訪問看護ステーション",
+        "点数表6（訪問看護）",
         "申請区分変更",
         "3台目（訪問用タブレット2）",
     ] {
@@ -1625,14 +1642,12 @@ fn kinds_no_fixture_covered_read_right() {
 
     // 新橋ガーデンクリニック: a line not from NTT on type 1 (an IP-VPN of
     // another carrier). It keeps its own type and is never given the NTT
-    // instruction, nor asked for a customer ID or the v6 option.
+    // instruction, nor asked for a customer ID or the v6 option; it is told
+    // that option 1 is not for CTC or QTnet lines.
     let docs = Docs::of("1311122332");
+    assert_eq!(docs.having("「1」を選択してください"), ["html", "pdf"]);
     assert_eq!(
-        docs.having("「1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）」を選択してください"),
-        ["html", "pdf"]
-    );
-    assert_eq!(
-        docs.having("回線事業者から案内された種別のまま選び、変更しないでください"),
+        docs.having("CTC・QTnetの回線は1ではありません"),
         ["html", "pdf"]
     );
     for wrong in [
@@ -2383,4 +2398,183 @@ fn a_change_application_is_never_told_every_certificate_is_due() {
     // 新橋ガーデンクリニック, a first application, is still told what is due.
     let first = Docs::of("1311122332");
     assert_eq!(first.having("の申請が必要です"), ["html", "pdf"]);
+}
+
+#[test]
+fn the_certificate_screen_shows_a_confirmed_portal_label_and_never_an_unconfirmed_one() {
+    // みなと歯科クリニック (点数表 3, 分類 2): the portal shows
+    // 「3:医療機関（歯科）」; the handout said 「3:歯科」. The 医科 clinic's
+    // labels are unconfirmed (content/fields.yaml): it is told the number
+    // and the kind in words, never a guessed label.
+    let dental = dental_one();
+    let (o, dir) = build_clinics(&[("one.yaml", ONE), ("dental.yaml", &dental)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dental = Docs::in_dir(&dir.path().join("out/clinics/2833100452"));
+    for said in ["点数表3:医療機関（歯科）", "分類2:保険医療機関（歯科）"] {
+        assert_eq!(dental.having(said), ["html", "pdf"], "«{said}»");
+    }
+    assert!(dental.having("3:歯科").is_empty());
+    let medical = Docs::in_dir(&dir.path().join("out/clinics/2813100118"));
+    for said in ["点数表1（医科）", "分類医科の保険医療機関"] {
+        assert_eq!(medical.having(said), ["html", "pdf"], "«{said}»");
+    }
+    for guessed in ["1:医科", "1:医療機関（医科）", "1:保険医療機関（医科）"] {
+        assert!(medical.having(guessed).is_empty(), "«{guessed}»");
+    }
+}
+
+#[test]
+fn a_certificate_applied_for_on_the_30th_of_november_is_valid_to_the_last_day_of_february() {
+    // 芦屋うみかぜ医院 applying on 2026-11-30: 3年3か月 ends 2030-02-28, the
+    // last day of a February without a 30th (民法 第143条); the schedule
+    // said 2030年2月27日, a day early (the day before the clamped 02-28).
+    let docs = one_with(&[(
+        "installation_date: 2026-12-20",
+        "installation_date: 2026-12-20\napplication_date: 2026-11-30",
+    )]);
+    assert_eq!(docs.having("2030年2月28日（木）"), ["html", "pdf", "sheet"]);
+    assert!(docs.having("2030年2月27日").is_empty());
+}
+
+#[test]
+fn a_mailbox_is_told_to_accept_ssk_or_jp_before_the_certificate_is_applied_for() {
+    // 芦屋うみかぜ医院: the completion mail comes from ssk.or.jp as soon as
+    // a certificate is applied for; the only word on domain filtering was a
+    // tip at 2-5, read after the mail was sent.
+    let docs = one_with(&[]);
+    let said = "支払基金（ssk.or.jp）からのメールをumikaze@example.jpで受け取れる設定";
+    assert_eq!(docs.having(said), ["html", "pdf"]);
+    for text in [&docs.html, &docs.pdf] {
+        let told = text.find(&squash(said)).unwrap_or(usize::MAX);
+        // Step 2-1's own words (its title is also in the HTML's contents).
+        let applied = text.find("利用申請が終わった画面で").unwrap_or(0);
+        assert!(told < applied, "told at {told}, 2-1 at {applied}");
+    }
+}
+
+#[test]
+fn two_institution_codes_given_one_e_mail_address_are_each_told_the_address_is_per_account() {
+    // 芦屋うみかぜ医院 has 医科 and 歯科: two codes, two portal accounts, each
+    // registered with its own address. Both rows gave umikaze@example.jp,
+    // so both handouts said to log in with it, and nothing said that one
+    // of them must be another account's address.
+    let dental = dental_one();
+    let alone = ONE
+        .replace(
+            "institution_code: \"3100118\"",
+            "institution_code: \"0101010\"",
+        )
+        .replace("umikaze@example.jp", "alone@example.jp");
+    let (o, dir) = build_clinics(&[
+        ("one.yaml", ONE),
+        ("dental.yaml", &dental),
+        ("alone.yaml", &alone),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    // Located at each row's address.
+    let line = ONE
+        .lines()
+        .position(|l| l.starts_with("email:"))
+        .unwrap_or(0)
+        + 1;
+    for file in ["one.yaml", "dental.yaml"] {
+        assert!(err.contains(&format!("{file}:{line}:8")), "{err}");
+    }
+    // Counted, never named: the remark is printed in the other's handout.
+    let said =
+        "「umikaze@example.jp」は、この一覧のほかの医療機関コード1件のデータにも書かれています";
+    for key in ["2813100118", "2833100452"] {
+        let docs = Docs::in_dir(&dir.path().join("out/clinics").join(key));
+        assert_eq!(docs.having(said), ["html", "pdf"], "{key}");
+        let other = if key == "2813100118" {
+            "2833100452"
+        } else {
+            "2813100118"
+        };
+        assert!(docs.having(other).is_empty(), "{key} names {other}");
+    }
+    let alone = Docs::in_dir(&dir.path().join("out/clinics/2810101010"));
+    assert!(alone.having("にも書かれています").is_empty());
+    // The vendor's dashboard names it in both rows.
+    let dashboard = squash(&html_text(&read(
+        &dir.path().join("out/clinics/index.html"),
+    )));
+    assert_eq!(
+        dashboard.matches("にも書かれています").count(),
+        2,
+        "{dashboard}"
+    );
+}
+
+#[test]
+fn a_line_not_ntts_recorded_as_type_1_is_told_ctc_and_qtnet_are_not_1() {
+    // 芦屋うみかぜ医院 on a line that is not NTT's, recorded as type 1: the
+    // handout said 「回線事業者から案内された種別のまま選び、変更しないで
+    // ください」, though option 1 excludes CTC and QTnet (its own label): a
+    // CTC or QTnet clinic recorded as 1 was told to keep a wrong choice.
+    let docs = one_with(&[(
+        "line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }",
+        "line: { carrier: other, type: 1 }",
+    )]);
+    assert_eq!(
+        docs.having("CTC・QTnetの回線は1ではありません"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("案内された種別のまま選び").is_empty());
+    // Type 2 on such a line keeps the carrier's word.
+    let docs = one_with(&[(
+        "line: { carrier: ntt-west, type: 1, customer_id: CAF7777788888, v6_option: contracted }",
+        "line: { carrier: other, type: 2 }",
+    )]);
+    assert_eq!(docs.having("案内された種別のまま選び"), ["html", "pdf"]);
+    assert!(docs.having("CTC・QTnetの回線は1ではありません").is_empty());
+}
+
+#[test]
+fn an_unconfirmed_label_typed_with_or_without_its_number_is_still_read() {
+    // 芦屋うみかぜ医院's list wrote the portal's (unconfirmed) words: they
+    // are read as the option, and the handout shows content's true words.
+    let docs = one_with(&[(
+        "fee_schedule: 1\ncategory: 1",
+        "fee_schedule: 医療機関(医科)\ncategory: 保険医療機関（医科）",
+    )]);
+    assert_eq!(docs.having("分類医科の保険医療機関"), ["html", "pdf"]);
+    assert_eq!(docs.having("点数表1（医科）"), ["html", "pdf"]);
+    let docs = one_with(&[("category: 1", "category: \"1:保険医療機関（医科）\"")]);
+    assert_eq!(docs.having("分類医科の保険医療機関"), ["html", "pdf"]);
+}
+
+#[test]
+fn one_seven_digit_code_in_two_prefectures_named_in_words_makes_two_guides() {
+    // 水戸 and 東京 clinics with the same seven digits (valid in both:
+    // codes are numbered per prefecture), their prefecture and 点数表
+    // written in words as lists often do: the output folder fell back to
+    // the seven digits, one for both, and neither got a guide.
+    let clinic = |pref: &str, name: &str| {
+        ONE.replacen(
+            "institution_code: \"3100118\"",
+            "institution_code: \"0101014\"",
+            1,
+        )
+        .replacen("prefecture: 28", &format!("prefecture: {pref}"), 1)
+        .replacen("fee_schedule: 1", "fee_schedule: 医科", 1)
+        .replacen("name: 芦屋うみかぜ医院", &format!("name: {name}"), 1)
+    };
+    let (o, dir) = build_clinics(&[
+        ("mito.yaml", &clinic("茨城県", "水戸ひまわり医院")),
+        ("tokyo.yaml", &clinic("東京都", "東京ひまわり医院")),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (key, name) in [
+        ("0810101014", "水戸ひまわり医院"),
+        ("1310101014", "東京ひまわり医院"),
+    ] {
+        let docs = Docs::in_dir(&dir.path().join("out/clinics").join(key));
+        assert_eq!(
+            docs.having(&format!("医療機関コード{key}")),
+            ["html", "pdf", "sheet"]
+        );
+        assert_eq!(docs.having(name), ["html", "pdf", "sheet"]);
+    }
 }

@@ -138,7 +138,7 @@ fn shared_word_subsets_change_neither_text_nor_pixels() {
 /// included: every sample and unusual clinic (each has terminals) shows at
 /// most a tenth of its word glyphs (3–9 %; 19–25 % when the words of those
 /// steps were not shared) from a subset of its own, which is built and
-/// compressed again for every handout (README, "Speed, session 10").
+/// compressed again for every handout (docs/speed.md, "Speed, session 10").
 #[test]
 fn a_handout_shows_nearly_all_its_words_from_the_shared_subsets() {
     let (content, fonts, today, shared) = bundled_with_shared_words();

@@ -33,6 +33,9 @@ const EXPECTED_FIRST: &[(&str, &[&str])] = &[
     ("払込請求書", &["online-shikaku/usage.html#step-1-3"]),
     ("端末名称", &["online-shikaku/certificate.html#step-2-2"]),
     ("書留", &["online-shikaku/certificate.html#step-2-5"]),
+    // Through content/search.yaml: a reading in kana, another name.
+    ("ひみつのばんごう", &["online-shikaku/usage.html#step-1-3"]),
+    ("お客様ID", &["online-shikaku/usage.html#step-1-3"]),
 ];
 
 /// More queries whose whole ranking must be the same in JS and Rust.
@@ -47,6 +50,8 @@ const PARITY_ONLY: &[&str] = &[
     "v6",
     "パスワード 再設定",
     "ｶﾞｲﾄﾞ",
+    "暗証番号を忘れた",
+    "しょうめいしょ かきとめ",
 ];
 
 fn build_site(base_url: &str, out: &Path) -> SearchIndex {

@@ -113,6 +113,24 @@ pub fn add_months(d: Date, months: i64) -> Date {
         .unwrap_or(d)
 }
 
+/// The last day of a period of `months` months starting on `d`, as the
+/// civil code counts it (民法 第143条): the day before the day of the
+/// month `months` on that has `d`'s day number; when that month has no such
+/// day (a period from 11-29, 11-30 or 11-31 ending in February), the month's
+/// last day. `d` itself beyond the calendar's ends.
+pub fn months_period_end(d: Date, months: i64) -> Date {
+    let same_day = add_months(d, months);
+    if same_day == d && months != 0 {
+        return d;
+    }
+    if same_day.day() < d.day() {
+        // Clamped: the month has no day `d.day()`; its last day ends the period.
+        same_day
+    } else {
+        add_days(same_day, -1)
+    }
+}
+
 /// Calendar days from `a` to `b` (negative when `b` is earlier).
 pub fn days_between(a: Date, b: Date) -> i64 {
     // Date::until defaults to days as the largest unit.
@@ -227,6 +245,26 @@ pub fn add_business_days(d: Date, n: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_of_months_ends_the_day_before_the_same_day_or_on_the_months_last_day() {
+        let d = |s: &str| -> Date { s.parse().expect("date") };
+        // 3年3か月 (39 months) from an issue date.
+        assert_eq!(months_period_end(d("2026-11-28"), 39), d("2030-02-27"));
+        // 2030-02 has no 29th or 30th: the period ends on its last day,
+        // never a day early (the day before the clamped 02-28).
+        assert_eq!(months_period_end(d("2026-11-29"), 39), d("2030-02-28"));
+        assert_eq!(months_period_end(d("2026-11-30"), 39), d("2030-02-28"));
+        assert_eq!(months_period_end(d("2027-01-31"), 39), d("2030-04-30"));
+        // A leap February has the 29th: the day before it.
+        assert_eq!(months_period_end(d("2028-11-29"), 39), d("2032-02-28"));
+        assert_eq!(months_period_end(d("2028-11-30"), 39), d("2032-02-29"));
+        assert_eq!(months_period_end(d("2026-12-01"), 39), d("2030-02-28"));
+        assert_eq!(months_period_end(d("2026-01-31"), 1), d("2026-02-28"));
+        assert_eq!(months_period_end(d("2026-03-31"), 1), d("2026-04-30"));
+        assert_eq!(months_period_end(d("2026-03-15"), 1), d("2026-04-14"));
+        assert_eq!(months_period_end(d("9999-12-01"), 39), d("9999-12-01"));
+    }
 
     #[test]
     fn only_the_checked_form_of_a_date_is_a_date() {

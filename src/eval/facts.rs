@@ -96,6 +96,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
     };
     let mut fields: Vec<&FieldDef> = content.fields.fields.iter().collect();
     fields.sort_by_key(order);
+    let schedules = fee_schedules(content);
     for def in fields {
         // A key written with an empty text (`person: ""`) is as missing as an
         // absent one; an empty list (`terminals: []`) is a value.
@@ -158,6 +159,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                 raw,
                 pref,
                 table,
+                &schedules,
                 // A carrier that is not one of its options says nothing
                 // about whether the line uses an ID.
                 facts
@@ -189,6 +191,20 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         };
         facts.map.insert(def.path.clone(), fact);
     }
+    for r in &clinic.list_remarks {
+        let label = content
+            .fields
+            .get(&r.field)
+            .map_or_else(|| r.field.clone(), |d| d.label.clone());
+        facts.issues.push(DataIssue {
+            severity: Severity::Warning,
+            field: r.field.clone(),
+            message: format!("{label}: {}", r.message),
+            label,
+            expected: None,
+            location: r.pos.to_string(),
+        });
+    }
     derive(&mut facts, content, today);
     facts
 }
@@ -213,12 +229,25 @@ fn free_text(raw: &str) -> String {
     raw.trim_matches(validate::normalize::is_blank).to_string()
 }
 
+/// The 点数表 content lists: the options of its `fee_schedule` field (the
+/// loader checked that each is one digit and has a name).
+pub fn fee_schedules(content: &Content) -> Vec<validate::codes::FeeSchedule> {
+    content
+        .fields
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::FeeSchedule)
+        .flat_map(|f| validate::codes::fee_schedules_of(&f.options))
+        .collect()
+}
+
 /// Checks one scalar; `None` when the value is empty.
 fn check_scalar(
     def: &FieldDef,
     raw: &str,
     pref: Option<u8>,
     table: Option<u8>,
+    schedules: &[validate::codes::FeeSchedule],
     carrier: Option<(&str, &str)>,
 ) -> Option<(Checked<()>, FactValue)> {
     if raw.trim().is_empty() {
@@ -245,7 +274,7 @@ fn check_scalar(
             Checked::from_parts(Some(FactValue::plain(s.clone(), s)), Vec::new())
         }
         FieldKind::InstitutionCode => {
-            validate::institution::check_code(raw, pref, table).map(|c| {
+            validate::institution::check_code(raw, pref, table, schedules).map(|c| {
                 let shown = c.code7.clone();
                 FactValue::plain(c.code7.clone(), shown)
             })
@@ -254,9 +283,16 @@ fn check_scalar(
             let name = validate::codes::prefecture_name(n).unwrap_or("");
             FactValue::plain(format!("{n:02}"), format!("{n:02}:{name}"))
         }),
-        FieldKind::FeeSchedule => validate::codes::check_fee_schedule(raw).map(|n| {
-            let name = validate::codes::fee_schedule_name(n).unwrap_or("");
-            FactValue::plain(n.to_string(), format!("{n}:{name}"))
+        // Shown as the option's label: the portal's own when content
+        // confirms it (`3:医療機関（歯科）`), else content's true wording.
+        FieldKind::FeeSchedule => validate::codes::check_fee_schedule(raw, schedules).map(|n| {
+            let value = n.to_string();
+            let shown = def
+                .options
+                .iter()
+                .find(|o| o.value == value)
+                .map_or_else(|| value.clone(), |o| o.label.clone());
+            FactValue::plain(value, shown)
         }),
         FieldKind::Choice => {
             let c = validate::normalize::checked(raw);
@@ -433,6 +469,10 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
         Function::DaysBetween { from, to } => {
             number(dates::days_between(day_of(get(from)?)?, day_of(get(to)?)?) as f64)
         }
+        Function::PeriodEnd { date: from, months } => date(dates::months_period_end(
+            day_of(get(from)?)?,
+            months.value.round() as i64,
+        )),
         Function::MonthOf { date: from, months } => month(dates::add_months(
             day_of(get(from)?)?,
             months.value.round() as i64,
@@ -449,7 +489,8 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
                     validate::codes::prefecture_name(v.value.parse().ok()?)?.to_string()
                 }
                 FieldKind::FeeSchedule => {
-                    validate::codes::fee_schedule_name(v.value.parse().ok()?)?.to_string()
+                    let o = def.options.iter().find(|o| o.value == v.value)?;
+                    o.name.clone().unwrap_or_else(|| o.label.clone())
                 }
                 _ => def
                     .options
@@ -527,6 +568,7 @@ mod tests {
   - { name: fee, label: 発行料, unit: 円, times: { fact: count, by: fee } }
   - { name: arrive, label: 届く日, date_plus: { date: start, days: mail } }
   - { name: until, label: 期限, date_plus: { date: start, months: 39, days: -1 } }
+  - { name: valid, label: 有効期限, period_end: { date: start, months: 39 } }
   - { name: fix, label: 反映, date_plus: { date: start, business_days: 5 } }
   - { name: latest, label: 最終日, date_minus: { date: start, days: [mail, margin] } }
   - { name: days, label: 日数, unit: 日, days_between: { from: today, to: start } }
@@ -598,6 +640,7 @@ person: 港 花子
         );
         // 39 months on, less a day.
         assert_eq!(shown(&f, "until"), pair("2030-04-03", "2030年4月3日（水）"));
+        assert_eq!(shown(&f, "valid"), pair("2030-04-03", "2030年4月3日（水）"));
         // 5 business days from Mon 2027-01-04: 1/11 is 成人の日, so Tue 1/12.
         assert_eq!(shown(&f, "fix"), pair("2027-01-12", "2027年1月12日（火）"));
         assert_eq!(

@@ -7,7 +7,7 @@
 
 use super::yaml::{self, Node};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::clinic::{Clinic, FieldCatalog, RawValue};
+use crate::model::clinic::{Clinic, FieldCatalog, FieldKind, ListRemark, RawValue};
 use crate::model::{Located, SourcePos};
 use crate::validate::secret::{KeyClass, classify};
 use std::collections::BTreeMap;
@@ -22,6 +22,7 @@ pub fn load_dir(dir: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnostics
     let mut clinics = Vec::new();
     stream_dir(dir, catalog, &mut diags, &mut |c| clinics.push(c));
     dedupe_keys(&mut clinics, &mut diags);
+    mark_shared_addresses(&mut clinics, catalog);
     if clinics.is_empty() {
         diags.push(no_files(dir));
     }
@@ -155,10 +156,11 @@ pub fn cap(mut d: Diagnostics, file: &Path) -> Diagnostics {
 fn unreadable(file: &Arc<PathBuf>, why: &str) -> Clinic {
     let source = SourcePos::new(file.clone(), 1, 1);
     Clinic {
-        key: clinic_key(&BTreeMap::new(), &source),
+        key: clinic_key(&BTreeMap::new(), &source, &FieldCatalog::default()),
         source,
         values: BTreeMap::new(),
         load_errors: vec![why.to_string()],
+        list_remarks: Vec::new(),
         keys: BTreeMap::new(),
     }
 }
@@ -536,12 +538,13 @@ pub fn make_clinic(
             }
         }
     }
-    let key = clinic_key(&values, &source);
+    let key = clinic_key(&values, &source, catalog);
     Clinic {
         key,
         source,
         values,
         load_errors: Vec::new(),
+        list_remarks: Vec::new(),
         keys: BTreeMap::new(),
     }
 }
@@ -591,22 +594,39 @@ fn invisible_name(c: char) -> String {
 
 /// Derives a safe folder name: the digits of the institution code (10-digit
 /// form when prefecture and 点数表 are known), else the file stem.
-fn clinic_key(values: &BTreeMap<String, Located<RawValue>>, source: &SourcePos) -> String {
+fn clinic_key(
+    values: &BTreeMap<String, Located<RawValue>>,
+    source: &SourcePos,
+    catalog: &FieldCatalog,
+) -> String {
+    use crate::validate::codes;
     let text = |p: &str| match values.get(p).map(|v| &v.value) {
         Some(RawValue::Text(t)) => Some(crate::validate::normalize::to_half_width(t).0),
         _ => None,
     };
+    let of_kind = |kind: FieldKind| {
+        catalog
+            .fields
+            .iter()
+            .find(|f| f.kind == kind)
+            .and_then(|f| text(&f.path).map(|t| (t, f)))
+    };
     let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
-    let code = text("institution_code")
-        .map(|c| digits(&c))
+    let code = of_kind(FieldKind::InstitutionCode)
+        .map(|(c, _)| digits(&c))
         .unwrap_or_default();
     let key = if code.len() == 7 {
-        let pref = text("prefecture").map(|p| digits(&p)).unwrap_or_default();
-        let table = text("fee_schedule").map(|t| digits(&t)).unwrap_or_default();
-        if pref.len() <= 2 && !pref.is_empty() && table.len() == 1 {
-            format!("{pref:0>2}{table}{code}")
-        } else {
-            code
+        // Read as the validators read them, names included (`神奈川県`,
+        // `歯科`): the same seven digits exist in many prefectures, so a
+        // 7-digit key could make two clinics one.
+        let pref =
+            of_kind(FieldKind::Prefecture).and_then(|(p, _)| codes::check_prefecture(&p).value);
+        let table = of_kind(FieldKind::FeeSchedule).and_then(|(t, f)| {
+            codes::check_fee_schedule(&t, &codes::fee_schedules_of(&f.options)).value
+        });
+        match (pref, table) {
+            (Some(p), Some(t)) => format!("{p:02}{t}{code}"),
+            _ => code,
         }
     } else {
         code
@@ -640,6 +660,99 @@ pub fn sanitize_key(s: &str) -> String {
     } else {
         k
     }
+}
+
+/// An e-mail value of a clinic, for [`shared_addresses`]: its field path,
+/// the value folded for comparison (case, width, blanks), as written, and
+/// where.
+#[derive(Debug, Clone)]
+pub struct Address {
+    field: String,
+    folded: String,
+    written: String,
+    pos: SourcePos,
+}
+
+/// The e-mail values of `clinic` (its fields of kind `email`).
+pub fn addresses(clinic: &Clinic, fields: &FieldCatalog) -> Vec<Address> {
+    fields
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Email)
+        .filter_map(|f| {
+            let v = clinic.values.get(&f.path)?;
+            let RawValue::Text(t) = &v.value else {
+                return None;
+            };
+            let folded = crate::validate::normalize::choice_key(t);
+            (!folded.is_empty()).then(|| Address {
+                field: f.path.clone(),
+                folded,
+                written: t.trim().to_string(),
+                pos: v.pos.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Each institution code has its own portal account, registered with its
+/// own e-mail address (a clinic with 医科 and 歯科 has two codes, two
+/// accounts, two addresses). A clinic whose address another clinic of the
+/// list, with another code, also gives is told so (a [`ListRemark`]): its
+/// handout would have it log in to the other code's account. The remark
+/// counts the others but never names them: it is printed in this clinic's
+/// handout. `addresses` holds each clinic's, in the order of `clinics`.
+pub fn shared_addresses(clinics: &mut [Clinic], addresses: &[Vec<Address>]) {
+    let mut by_address: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, list) in addresses.iter().enumerate() {
+        for a in list {
+            by_address.entry(a.folded.as_str()).or_default().push(i);
+        }
+    }
+    let mut remarks: Vec<(usize, ListRemark)> = Vec::new();
+    for (folded, idx) in by_address {
+        for &i in &idx {
+            let Some(me) = clinics.get(i) else { continue };
+            let mut others: Vec<&Clinic> = idx
+                .iter()
+                .filter_map(|&j| clinics.get(j))
+                .filter(|c| c.key != me.key)
+                .collect();
+            others.dedup_by(|a, b| a.key == b.key);
+            if others.is_empty() {
+                continue;
+            }
+            let Some(a) = addresses
+                .get(i)
+                .and_then(|l| l.iter().find(|a| a.folded == folded))
+            else {
+                continue;
+            };
+            remarks.push((
+                i,
+                ListRemark {
+                    field: a.field.clone(),
+                    message: format!(
+                        "「{}」は、この一覧のほかの医療機関コード{}件のデータにも書かれています。ポータルのアカウントは医療機関コードごとにあり（医科と歯科があれば二つ）、それぞれ別のメールアドレスで登録します。このコードのアカウントに登録したメールアドレスか確かめてください",
+                        a.written,
+                        others.len()
+                    ),
+                    pos: a.pos.clone(),
+                },
+            ));
+        }
+    }
+    for (i, r) in remarks {
+        if let Some(c) = clinics.get_mut(i) {
+            c.list_remarks.push(r);
+        }
+    }
+}
+
+/// [`shared_addresses`] of clinics read whole (their values at hand).
+pub fn mark_shared_addresses(clinics: &mut [Clinic], catalog: &FieldCatalog) {
+    let addresses: Vec<Vec<Address>> = clinics.iter().map(|c| addresses(c, catalog)).collect();
+    shared_addresses(clinics, &addresses);
 }
 
 /// How many of the other clinics with the same key a message names (the
@@ -738,6 +851,7 @@ mod tests {
                 source: SourcePos::cell(file.clone(), "名簿", row + 2, 1),
                 values: BTreeMap::new(),
                 load_errors: Vec::new(),
+                list_remarks: Vec::new(),
                 keys: BTreeMap::new(),
             })
             .collect();

@@ -432,7 +432,7 @@ struct RawRow {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChoice {
-    value: Scalar,
+    value: Spanned<Scalar>,
     label: String,
     /// A checkbox bound to the field is ticked by this option (fields.yaml only).
     #[serde(default)]
@@ -440,6 +440,56 @@ struct RawChoice {
     /// Other names clinic data may use for this option (fields.yaml only).
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
+    /// Whether `label` is confirmed as the portal's own wording
+    /// (fields.yaml only; required on a `fee_schedule` field's options).
+    /// `false` needs `shown`.
+    #[serde(default)]
+    confirmed: Option<Spanned<bool>>,
+    /// What a handout shows instead of an unconfirmed label (fields.yaml only).
+    #[serde(default)]
+    shown: Option<Spanned<String>>,
+    /// The option's short name in words for messages (`歯科`; a
+    /// `fee_schedule` field's options only, where it is required).
+    #[serde(default)]
+    name: Option<Spanned<String>>,
+}
+
+impl RawChoice {
+    /// The label is the portal's, as far as content knows (not marked
+    /// `confirmed: false`).
+    fn label_confirmed(&self) -> bool {
+        self.confirmed.as_ref().is_none_or(|c| c.value)
+    }
+
+    /// The option as a field's choice: an unconfirmed label is read (an
+    /// alias) but never shown; `shown` is shown instead.
+    fn field_choice(&self) -> Choice {
+        let mut aliases: Vec<String> = self.aliases.iter().map(|a| a.value.clone()).collect();
+        let label = match (&self.shown, self.label_confirmed()) {
+            (Some(shown), false) => {
+                // Read as the label was: whole, and without a leading
+                // `value:` (`1:保険医療機関（医科）`, `保険医療機関（医科）`).
+                let value = self.value.value.text();
+                let rest = self
+                    .label
+                    .trim()
+                    .strip_prefix(value.as_str())
+                    .and_then(|r| r.trim_start().strip_prefix([':', '：']))
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty());
+                aliases.extend(rest.map(String::from));
+                aliases.push(self.label.clone());
+                shown.value.clone()
+            }
+            _ => self.label.clone(),
+        };
+        Choice {
+            value: self.value.value.text(),
+            label,
+            aliases,
+            name: self.name.as_ref().map(|n| n.value.clone()),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -740,12 +790,118 @@ struct RawConstants {
     constants: BTreeMap<String, f64>,
 }
 
+/// `content/search.yaml`: other words for the manuals' words.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearchFile {
+    #[serde(default)]
+    words: Vec<RawSearchWord>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearchWord {
+    word: Spanned<String>,
+    #[serde(default)]
+    also: Vec<Spanned<String>>,
+}
+
+/// Checks the entries of `content/search.yaml`: every word and other word
+/// non-empty, a word listed once, an other word that differs from its word
+/// and belongs to one word only (else one question would find two unrelated
+/// words' sections without a reason in the text).
+fn convert_search_words(
+    raw: RawSearchFile,
+    file: &Arc<PathBuf>,
+    diags: &mut Diagnostics,
+) -> Vec<crate::model::manual::SearchWord> {
+    // Compared without spaces and case; the search folds more (kana, width).
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut words: BTreeMap<String, SourcePos> = BTreeMap::new();
+    let mut others: BTreeMap<String, (SourcePos, String)> = BTreeMap::new();
+    for w in raw.words {
+        let at = pos(file, &w.word.referenced);
+        let word = w.word.value.trim().to_string();
+        if key(&word).is_empty() {
+            diags.push(
+                Diagnostic::error(at, "`word` is empty")
+                    .with_help("write the word as the manuals spell it, e.g. `word: 秘密の番号`"),
+            );
+            continue;
+        }
+        if let Some(first) = words.get(&key(&word)) {
+            diags.push(
+                Diagnostic::error(
+                    at,
+                    format!("「{word}」 is listed twice (first at line {})", first.line),
+                )
+                .with_help("put every other word of it under the first entry's `also`"),
+            );
+            continue;
+        }
+        words.insert(key(&word), at.clone());
+        if w.also.is_empty() {
+            diags.push(
+                Diagnostic::warning(at.clone(), format!("「{word}」 has no other words"))
+                    .with_help("list what a reader may type instead under `also` (its reading in kana, another name), or remove the entry"),
+            );
+        }
+        let mut also = Vec::new();
+        for a in w.also {
+            let a_at = pos(file, &a.referenced);
+            let text = a.value.trim().to_string();
+            let k = key(&text);
+            if k.is_empty() {
+                diags.push(
+                    Diagnostic::error(a_at, "an other word is empty")
+                        .with_help("write a reading or another name, e.g. `ひみつのばんごう`"),
+                );
+                continue;
+            }
+            if k == key(&word) {
+                diags.push(
+                    Diagnostic::warning(a_at, format!("「{text}」 is the word itself"))
+                        .with_help("remove it: the search finds the word as written"),
+                );
+                continue;
+            }
+            if let Some((first, of)) = others.get(&k)
+                && *of != word
+            {
+                diags.push(
+                    Diagnostic::error(
+                        a_at,
+                        format!(
+                            "「{text}」 is already an other word of 「{of}」 (line {})",
+                            first.line
+                        ),
+                    )
+                    .with_help(
+                        "an other word may belong to one word only: keep it where it is meant",
+                    ),
+                );
+                continue;
+            }
+            others.insert(k, (a_at, word.clone()));
+            also.push(text);
+        }
+        out.push(crate::model::manual::SearchWord { word, also });
+    }
+    out
+}
+
 /// The frame name meaning "a plain window".
 const NO_FRAME: &str = "none";
 
 /// Loads everything under `dir` except clinic data.
 ///
-/// Layout: `fields.yaml`, `constants.yaml`, `rules/**/*.yaml`,
+/// Layout: `fields.yaml`, `constants.yaml`, `search.yaml`, `rules/**/*.yaml`,
 /// `manuals/**/manual.yaml` (Markdown files may sit beside them).
 pub fn load_content(dir: &Path) -> (Content, Diagnostics) {
     load_content_reusing(dir, &mut ParseCache::keeping_nothing())
@@ -829,6 +985,16 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
     {
         match cache.parse::<RawConstants>(text, &file) {
             Ok(raw) => content.constants = raw.constants,
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let search_path = dir.join("search.yaml");
+    if search_path.exists()
+        && let Some((text, file)) = read(&search_path, &mut diags)
+    {
+        match cache.parse::<RawSearchFile>(text, &file) {
+            Ok(raw) => content.search_words = convert_search_words(raw, &file, &mut diags),
             Err(d) => diags.push(d),
         }
     }
@@ -987,12 +1153,13 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("add `options: [{ value: ..., label: ... }]`"),
             );
         }
+        check_confirmed_labels(&f, file, diags);
         choice_names_unique(&f.path.value, &f.options, file, diags);
         let checked: Vec<String> = f
             .options
             .iter()
             .filter(|c| c.checked.as_ref().is_some_and(|x| x.value))
-            .map(|c| c.value.text())
+            .map(|c| c.value.value.text())
             .collect();
         fields.push(FieldDef {
             checked,
@@ -1000,15 +1167,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             label: f.label,
             kind: f.kind,
             required: f.required,
-            options: f
-                .options
-                .into_iter()
-                .map(|c| Choice {
-                    value: c.value.text(),
-                    label: c.label,
-                    aliases: c.aliases.into_iter().map(|a| a.value).collect(),
-                })
-                .collect(),
+            options: f.options.iter().map(RawChoice::field_choice).collect(),
             formats: f
                 .formats
                 .into_iter()
@@ -1029,6 +1188,93 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
     }
 }
 
+/// A field option's `confirmed`, `shown` and `name` agree: an unconfirmed
+/// label has a `shown` wording (a handout never claims it), `shown` is only
+/// for an unconfirmed one, and every option of a `fee_schedule` field says
+/// whether its label is confirmed, has a `name` and a one-digit number (the
+/// 10-digit code holds one digit for it).
+fn check_confirmed_labels(f: &RawField, file: &Arc<PathBuf>, diags: &mut Diagnostics) {
+    let field = &f.path.value;
+    let at_field = pos(file, &f.path.referenced);
+    if f.kind == FieldKind::FeeSchedule && f.options.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                at_field.clone(),
+                format!("fee_schedule field `{field}` has no options"),
+            )
+            .with_help("list the 点数表: `options: [{ value: 3, name: 歯科, label: \"3:医療機関（歯科）\", confirmed: true }, ...]`"),
+        );
+    }
+    for o in &f.options {
+        let value = o.value.value.text();
+        match (&o.confirmed, &o.shown) {
+            (Some(c), None) if !c.value => diags.push(
+                Diagnostic::error(
+                    pos(file, &c.referenced),
+                    format!("option `{value}` of field `{field}` has an unconfirmed label and no `shown`"),
+                )
+                .with_help("add `shown:`, the true words a handout shows instead of the unconfirmed label (e.g. the number and the kind: 1（医科）)"),
+            ),
+            (_, Some(s)) if o.label_confirmed() => diags.push(
+                Diagnostic::error(
+                    pos(file, &s.referenced),
+                    format!("option `{value}` of field `{field}` has `shown` but its label is not marked `confirmed: false`"),
+                )
+                .with_help("`shown` replaces an unconfirmed label only; remove it, or say `confirmed: false`"),
+            ),
+            (_, Some(s)) if s.value.trim().is_empty() => diags.push(
+                Diagnostic::error(
+                    pos(file, &s.referenced),
+                    format!("`shown` of option `{value}` of field `{field}` is empty"),
+                )
+                .with_help("write what a handout shows instead of the unconfirmed label"),
+            ),
+            _ => {}
+        }
+        if f.kind != FieldKind::FeeSchedule {
+            if let Some(n) = &o.name {
+                diags.push(
+                    Diagnostic::error(
+                        pos(file, &n.referenced),
+                        format!("`name` of option `{value}` of field `{field}`: only a fee_schedule field's options have one"),
+                    )
+                    .with_help("remove it; a choice is named by its label"),
+                );
+            }
+            continue;
+        }
+        let at = pos(file, &o.value.referenced);
+        let one_digit = value.len() == 1 && value.bytes().all(|b| b.is_ascii_digit());
+        if !one_digit {
+            diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!("option `{value}` of fee_schedule field `{field}` is not a 点数表番号 (one digit)"),
+                )
+                .with_help("the 10-digit 医療機関コード holds the 点数表番号 in one digit: write 1–9"),
+            );
+        }
+        if o.confirmed.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!("option `{value}` of fee_schedule field `{field}` does not say whether its label is the portal's (`confirmed: true` or `false`)"),
+                )
+                .with_help("add `confirmed: true` when the portal's label is known to be exactly this, else `confirmed: false` and `shown:`"),
+            );
+        }
+        if o.name.as_ref().is_none_or(|n| n.value.trim().is_empty()) {
+            diags.push(
+                Diagnostic::error(
+                    at,
+                    format!("option `{value}` of fee_schedule field `{field}` has no `name`"),
+                )
+                .with_help("add the kind in words, e.g. `name: 歯科`"),
+            );
+        }
+    }
+}
+
 /// Each name of a choice field's options (value, label, alias; compared
 /// folded, as clinic values are matched) must name one option only, or a
 /// clinic's value could be read as either.
@@ -1043,18 +1289,24 @@ fn choice_names_unique(
     // its line) when an alias gave it.
     let mut owner: BTreeMap<String, (String, Option<(String, usize)>)> = BTreeMap::new();
     for o in options {
-        let value = o.value.text();
-        let choice = Choice {
-            value: value.clone(),
-            label: o.label.clone(),
-            aliases: Vec::new(),
-        };
-        for key in choice_keys(&choice) {
-            owner.entry(key).or_insert_with(|| (value.clone(), None));
+        let value = o.value.value.text();
+        // Both the label and what is shown instead of an unconfirmed one
+        // name the option.
+        let shown = o.shown.iter().map(|s| s.value.clone());
+        for label in std::iter::once(o.label.clone()).chain(shown) {
+            let choice = Choice {
+                value: value.clone(),
+                label,
+                aliases: Vec::new(),
+                name: None,
+            };
+            for key in choice_keys(&choice) {
+                owner.entry(key).or_insert_with(|| (value.clone(), None));
+            }
         }
     }
     for o in options {
-        let value = o.value.text();
+        let value = o.value.value.text();
         for a in &o.aliases {
             let key = choice_key(&a.value);
             let at = pos(file, &a.referenced);
@@ -1535,14 +1787,30 @@ impl Ctx<'_> {
                     .with_help("say which values tick the checkbox on the field's options, and bind the row with `field:`"),
                 );
             }
+            let marked = c
+                .confirmed
+                .as_ref()
+                .map(|x| &x.referenced)
+                .or(c.shown.as_ref().map(|x| &x.referenced))
+                .or(c.name.as_ref().map(|x| &x.referenced));
+            if let Some(at) = marked {
+                self.diags.push(
+                    Diagnostic::error(
+                        pos(&self.file, at),
+                        "`confirmed`, `shown` and `name` belong to a field's options in content/fields.yaml",
+                    )
+                    .with_help("mark an unconfirmed portal label on the field's options, and bind the row with `field:`"),
+                );
+            }
         }
         let options = match (&r.options, field_def) {
             (Some(o), _) => o
                 .iter()
                 .map(|c| Choice {
-                    value: c.value.text(),
+                    value: c.value.value.text(),
                     label: c.label.clone(),
                     aliases: Vec::new(),
+                    name: None,
                 })
                 .collect(),
             (None, Some(def)) => def.options.clone(),
@@ -1814,8 +2082,9 @@ mod tests {
         let mut cache = ParseCache::default();
         let fresh = shown(&load_content(&dir));
         assert_eq!(shown(&load_content_reusing(&dir, &mut cache)), fresh);
-        // Fields, constants, facts and the rule file are kept; the manual is not.
-        assert_eq!(cache.files.len(), 4);
+        // Fields, constants, search words, facts and the rule file are kept;
+        // the manual is not.
+        assert_eq!(cache.files.len(), 5);
         assert_eq!(shown(&load_content_reusing(&dir, &mut cache)), fresh);
 
         // A rule file edited between loads is read as it is now.

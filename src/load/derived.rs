@@ -55,6 +55,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     month_of: Option<Spanned<RawMonthOf>>,
     #[serde(default)]
+    period_end: Option<RawPeriod>,
+    #[serde(default)]
     test: Option<RawCond>,
     #[serde(default)]
     label_of: Option<Spanned<String>>,
@@ -87,6 +89,14 @@ struct RawShift {
     days: Option<Spanned<RawAmount>>,
     #[serde(default)]
     business_days: Option<Spanned<RawAmount>>,
+}
+
+/// `period_end: { date: F, months: N }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    date: Spanned<String>,
+    months: Spanned<RawAmount>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -131,7 +141,7 @@ enum RawTerm {
 }
 
 /// The function names, for messages.
-const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, month_of, test, label_of, join, concat, first, id_kind, id_number";
+const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, month_of, period_end, test, label_of, join, concat, first, id_kind, id_number";
 
 /// A declaration converted but not yet checked for types and cycles.
 struct Pending {
@@ -236,6 +246,12 @@ impl Ctx<'_> {
                     minus,
                 });
             }
+        }
+        if let Some(p) = &raw.period_end {
+            found.push(Function::PeriodEnd {
+                date: r(&p.date, &mut refs),
+                months: Amount::default(),
+            });
         }
         if let Some(b) = &raw.days_between {
             found.push(Function::DaysBetween {
@@ -366,6 +382,11 @@ impl Ctx<'_> {
                                 .with_help("add `months:`, `days:` or `business_days:` (a constant's name or a number)"),
                         );
                     }
+                }
+            }
+            Function::PeriodEnd { months, .. } => {
+                if let Some(p) = &raw.period_end {
+                    *months = self.amount(&p.months, at, content);
                 }
             }
             Function::MonthOf { months, .. } => {
@@ -622,7 +643,7 @@ fn check_types(
             );
             T::Number
         }
-        Function::DateShift { date, .. } => {
+        Function::DateShift { date, .. } | Function::PeriodEnd { date, .. } => {
             need(
                 date,
                 &[T::Date],
@@ -737,6 +758,7 @@ fn fn_name(f: &Function) -> &'static str {
         Function::DateShift { minus: true, .. } => "date_minus",
         Function::DaysBetween { .. } => "days_between",
         Function::MonthOf { .. } => "month_of",
+        Function::PeriodEnd { .. } => "period_end",
         Function::Test { .. } => "test",
         Function::LabelOf { .. } => "label_of",
         Function::Join { .. } => "join",
@@ -1013,7 +1035,12 @@ fields:
       - { value: signed, label: 契約済み, checked: true }
       - { value: none, label: 未契約 }
   - { path: pref, label: 都道府県, kind: prefecture }
-  - { path: table, label: 点数表, kind: fee_schedule }
+  - path: table
+    label: 点数表
+    kind: fee_schedule
+    options:
+      - { value: 1, name: 医科, label: \"1:医療機関（医科）\", confirmed: false, shown: 1（医科） }
+      - { value: 3, name: 歯科, label: \"3:医療機関（歯科）\", confirmed: true }
   - path: id
     label: お客さまID
     kind: customer_id

@@ -109,6 +109,17 @@ pub enum RawValue {
     List(Vec<Located<String>>),
 }
 
+/// A warning about one clinic's value that only the whole list shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRemark {
+    /// Field path (`email`).
+    pub field: String,
+    /// What is wrong, without the field's label.
+    pub message: String,
+    /// Where the value is written.
+    pub pos: SourcePos,
+}
+
 /// A clinic as read from the vendor's data, before validation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Clinic {
@@ -125,6 +136,11 @@ pub struct Clinic {
     /// guide; it still appears on the dashboard and in the counts.
     #[serde(skip)]
     pub load_errors: Vec<String>,
+    /// Warnings found by comparing this clinic with the others of its list
+    /// (an e-mail address another institution code gives too): read into
+    /// the clinic's data remarks like its own values' warnings.
+    #[serde(skip)]
+    pub list_remarks: Vec<ListRemark>,
     /// Where each key of the clinic is written, with the key as written:
     /// in YAML every key, groups (`contact`) and keys left empty included;
     /// in a CSV/XLSX row each field's cell, empty or not, with its column

@@ -103,6 +103,15 @@ pub enum Function {
         /// Move backwards.
         minus: bool,
     },
+    /// The last day of a period of months that starts on a date (民法
+    /// 第143条): the day before the same day of the month `months` on, or
+    /// that month's last day when it has no such day.
+    PeriodEnd {
+        /// A date fact: the period's first day.
+        date: String,
+        /// Months.
+        months: Amount,
+    },
     /// Calendar days from one date (or month's first day) to another.
     DaysBetween {
         /// Start (date or year-month).
@@ -166,6 +175,7 @@ impl Function {
             | Self::CountDistinct { list: f }
             | Self::Times { fact: f, .. }
             | Self::DateShift { date: f, .. }
+            | Self::PeriodEnd { date: f, .. }
             | Self::MonthOf { date: f, .. }
             | Self::LabelOf { fact: f }
             | Self::IdKind { fact: f }

@@ -548,13 +548,20 @@ pub enum Control {
 pub struct Choice {
     /// Value matched against the clinic's field value.
     pub value: String,
-    /// Label as on the portal.
+    /// What a handout shows for the option: the portal's label, or, when
+    /// content marks that label unconfirmed (`confirmed: false`), the
+    /// content's own true wording (`shown:`); the unconfirmed label is then
+    /// one of the `aliases`, read but never shown.
     pub label: String,
     /// Other names a clinic's data may give this option (`NTT西日本` for
     /// `ntt-west`): read as the option, never shown. Only the options of a
     /// field in `content/fields.yaml` have them.
     #[serde(skip)]
     pub aliases: Vec<String>,
+    /// The option's short name in words, for messages (a 点数表's `歯科`);
+    /// only the options of a `fee_schedule` field have one.
+    #[serde(skip)]
+    pub name: Option<String>,
 }
 
 /// Where a row's value comes from.
@@ -616,4 +623,18 @@ pub struct Content {
     pub strings: std::sync::Arc<super::strings::Strings>,
     /// The vendor's branding (tebiki.yaml `vendor:`), the same for every renderer.
     pub branding: std::sync::Arc<crate::branding::Branding>,
+    /// Other words for the manuals' words, for the help site's search
+    /// (`content/search.yaml`).
+    pub search_words: Vec<SearchWord>,
+}
+
+/// A word the manuals use and the other ways a reader may type it (its
+/// reading in kana, another name): a question with one of `also` finds the
+/// sections that use `word` (`content/search.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchWord {
+    /// The word as the manuals write it (秘密の番号).
+    pub word: String,
+    /// What a reader may type instead (ひみつのばんごう, 暗証番号).
+    pub also: Vec<String>,
 }

@@ -807,6 +807,7 @@ pub fn shared_words(
             source: Default::default(),
             values: Default::default(),
             load_errors: Vec::new(),
+            list_remarks: Vec::new(),
             keys: Default::default(),
         };
         for f in &content.fields.fields {

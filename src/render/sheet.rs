@@ -308,7 +308,7 @@ pub fn render_shared(
 /// the sheet of `generic` (`eval::evaluate_generic`), subset and compressed
 /// once. Bold is left to each sheet: the generic sheet sets every finding's
 /// title and every value's name in bold, nearly three times the bold
-/// glyphs of a clinic's sheet (README, "Speed").
+/// glyphs of a clinic's sheet (docs/speed.md).
 pub fn shared_words(
     generic: &Guide,
     fonts: &pdf::Fonts,

@@ -2389,6 +2389,7 @@ pub(crate) mod tests {
             value: v.into(),
             label: l.into(),
             aliases: Vec::new(),
+            name: None,
         }
     }
 

@@ -95,7 +95,7 @@ pub fn render_site(
     let view = view::SiteView::new(&guide, &theme.pdf_fonts()?);
     let tera = theme.tera()?;
     let pages = pages::render_all(&view, site, &tera)?;
-    let index = search::SearchIndex::build(view.search_docs());
+    let index = search::SearchIndex::build_with(view.search_docs(), &content.search_words);
     let index_js = index.to_js();
 
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();

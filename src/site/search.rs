@@ -18,6 +18,13 @@
 //! another script (particles, okurigana: の, を, できない) are dropped. 「電子証明書の発行料」 → 電子証明書 + 発行料,
 //! 「ログインできない」 → ログイン, 「支払い方法」 → 支払 + 方法.
 //!
+//! **Other words** (`content/search.yaml`): before anything else, a query's
+//! readings in kana and other names are replaced by the word the manuals
+//! write (ひみつのばんごう → 秘密の番号, お客様ID → お客さまID), so the
+//! question ranks exactly as the word would. Matching is on folded
+//! characters, leftmost first and longest first at one place; an other word
+//! that the site's text uses itself is not replaced (the reader may mean it).
+//!
 //! **Ranking**, a tuple compared in order (see [`Searcher::search`]):
 //! 1. *found*: how many key parts occur in the section at all (a section
 //!    that has every part of the question beats one that has some);
@@ -85,6 +92,68 @@ pub struct SearchIndex {
     pub avgdl: f64,
     /// Term → idf and postings.
     pub terms: BTreeMap<String, Term>,
+    /// Other words, folded, each with the word that replaces it in a query,
+    /// longest first ([`other_words`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub a: Vec<(String, String)>,
+}
+
+/// The replacements a query gets from `content/search.yaml`: each other word
+/// folded, with its word, longest first (then by text), leaving out an other
+/// word that some doc's text uses itself.
+pub fn other_words(
+    words: &[crate::model::manual::SearchWord],
+    docs: &[Doc],
+) -> Vec<(String, String)> {
+    let texts: Vec<String> = docs
+        .iter()
+        .map(|d| compact(&fold(&format!("{}\n{}\n{}", d.t, d.h, d.b))))
+        .collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for w in words {
+        for a in &w.also {
+            let folded = fold(a.trim());
+            let key = compact(&folded);
+            if key.is_empty() || texts.iter().any(|t| t.contains(key.as_str())) {
+                continue;
+            }
+            if !out.iter().any(|(f, _)| *f == folded) {
+                out.push((folded, w.word.clone()));
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        y.0.chars()
+            .count()
+            .cmp(&x.0.chars().count())
+            .then_with(|| x.0.cmp(&y.0))
+    });
+    out
+}
+
+/// `query` with its other words replaced by their words (see the module
+/// documentation); `other` as [`other_words`] gives it.
+pub fn expand_other_words(query: &str, other: &[(String, String)]) -> String {
+    if other.is_empty() {
+        return query.to_string();
+    }
+    let chars: Vec<char> = query.chars().collect();
+    let folded: Vec<char> = chars.iter().map(|&c| fold_char(c)).collect();
+    let keys: Vec<Vec<char>> = other.iter().map(|(a, _)| a.chars().collect()).collect();
+    let mut out = String::with_capacity(query.len());
+    let mut i = 0;
+    'at: while i < chars.len() {
+        for (k, (_, word)) in keys.iter().zip(other) {
+            if !k.is_empty() && folded[i..].starts_with(k) {
+                out.push_str(word);
+                i += k.len();
+                continue 'at;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
 }
 
 /// The JavaScript statement that carries the index (a script, not JSON, so
@@ -96,6 +165,16 @@ fn round4(x: f64) -> f64 {
 }
 
 impl SearchIndex {
+    /// Builds the index of `docs`, with the other words of `words`
+    /// (`content/search.yaml`).
+    pub fn build_with(docs: Vec<Doc>, words: &[crate::model::manual::SearchWord]) -> Self {
+        let a = other_words(words, &docs);
+        SearchIndex {
+            a,
+            ..Self::build(docs)
+        }
+    }
+
     /// Builds the index of `docs`.
     pub fn build(docs: Vec<Doc>) -> Self {
         let n = docs.len();
@@ -135,6 +214,7 @@ impl SearchIndex {
             dl,
             avgdl,
             terms,
+            a: Vec::new(),
         }
     }
 
@@ -384,6 +464,8 @@ impl<'a> Searcher<'a> {
 
     /// The hits for `query`, best first (see the module documentation).
     pub fn search(&self, query: &str) -> Vec<Hit> {
+        let expanded = expand_other_words(query, &self.index.a);
+        let query = expanded.as_str();
         let folded = fold_query(query);
         let words: Vec<String> = folded
             .split_whitespace()
@@ -564,6 +646,66 @@ mod tests {
         let s = Searcher::new(&idx);
         // Only ログイン of 「ログインできない」 is in the text: still found, the step first.
         assert_eq!(s.search("ログインできない").first().map(|h| h.doc), Some(1));
+    }
+
+    #[test]
+    fn a_reading_or_another_name_ranks_as_the_word_itself() {
+        use crate::model::manual::SearchWord;
+        let words = vec![
+            SearchWord {
+                word: "秘密の番号".into(),
+                also: vec![
+                    "ひみつのばんごう".into(),
+                    "ひみつ".into(),
+                    "暗証番号".into(),
+                ],
+            },
+            SearchWord {
+                word: "お客さまID".into(),
+                also: vec!["お客様ID".into(), "番号".into()],
+            },
+        ];
+        let docs = vec![
+            doc("概要", "", "秘密の番号、お客さまID、秘密の番号、番号"),
+            doc("1-3 入力する", "秘密の番号", "好きな数字4桁を入れます。"),
+            doc("1-1 ログイン", "お客さまID", "開通のご案内にあります。"),
+        ];
+        // Without the other words a reading or another name finds nothing.
+        let plain = SearchIndex::build(docs.clone());
+        assert!(Searcher::new(&plain).search("ひみつのばんごう").is_empty());
+        assert!(Searcher::new(&plain).search("暗証番号").is_empty());
+
+        let idx = SearchIndex::build_with(docs, &words);
+        // Longest first; 番号 is in the text, so it is never replaced.
+        assert_eq!(
+            idx.a
+                .iter()
+                .map(|(a, w)| (a.as_str(), w.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                ("ヒミツノバンゴウ", "秘密の番号"),
+                ("オ客様id", "お客さまID"),
+                ("暗証番号", "秘密の番号"),
+                ("ヒミツ", "秘密の番号"),
+            ]
+        );
+        assert_eq!(
+            expand_other_words("ひみつのばんごうを忘れた", &idx.a),
+            "秘密の番号を忘れた"
+        );
+        assert_eq!(expand_other_words("ﾋﾐﾂ 番号", &idx.a), "秘密の番号 番号");
+        assert_eq!(expand_other_words("お客様ＩＤ", &idx.a), "お客さまID");
+        let s = Searcher::new(&idx);
+        let ranks = |q: &str| s.search(q).iter().map(|h| h.doc).collect::<Vec<_>>();
+        for q in ["ひみつのばんごう", "ヒミツノバンゴウ", "暗証番号", "ひみつ"]
+        {
+            assert_eq!(ranks(q), ranks("秘密の番号"), "{q}");
+        }
+        assert_eq!(ranks("秘密の番号").first(), Some(&1));
+        assert_eq!(ranks("お客様ID"), ranks("お客さまID"));
+        // The other words travel in the index the browser reads.
+        assert_eq!(SearchIndex::from_js(&idx.to_js()), Some(idx.clone()));
+        assert!(!plain.to_js().contains("\"a\":"));
     }
 
     #[test]

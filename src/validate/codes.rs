@@ -1,8 +1,10 @@
-//! 都道府県番号 (JIS X 0401) and 点数表番号: tables, names, and checks of
+//! 都道府県番号 (JIS X 0401) and 点数表番号: names, and checks of
 //! hand-typed values such as `14`, `14:神奈川県`, `神奈川`, `３:歯科`.
 //!
-//! These two codes are fixed by law and standards, so they live in code
-//! rather than in content. No I/O happens here.
+//! The prefectures are fixed by JIS X 0401, so they live in code; the
+//! 点数表 and their names are content (the `fee_schedule` field's options in
+//! `content/fields.yaml`) and are passed in as a [`FeeSchedule`] table.
+//! No I/O happens here.
 
 use super::normalize::{Tidy, describe_chars, quote};
 use super::{Checked, Problem};
@@ -58,31 +60,77 @@ pub const PREFECTURES: [&str; 47] = [
     "沖縄県",
 ];
 
-/// The 点数表番号 and their names: 1 医科, 3 歯科, 4 調剤, 6 訪問看護.
-pub const FEE_SCHEDULES: [(u8, &str); 4] = [(1, "医科"), (3, "歯科"), (4, "調剤"), (6, "訪問看護")];
+/// A 点数表 as content lists it (the options of the `fee_schedule` field in
+/// `content/fields.yaml`): its number, its short name in words and the
+/// other names a clinic's data may give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeSchedule {
+    /// 点数表番号 (one digit: it is the third digit of the 10-digit code).
+    pub number: u8,
+    /// The kind in words (`歯科`), for messages.
+    pub name: String,
+    /// Other names (`3:医療機関（歯科）`, `医療機関(歯科)`, `薬局`): compared
+    /// ignoring width and blanks, and also without a leading `number:`.
+    pub names: Vec<String>,
+}
 
-/// Other names accepted for a 点数表, after spaces are removed and
-/// parentheses made half-width.
-const FEE_SCHEDULE_ALIASES: [(&str, u8); 12] = [
-    ("医療機関(医科)", 1),
-    ("保険医療機関(医科)", 1),
-    ("医科(医療機関)", 1),
-    ("医療機関(歯科)", 3),
-    ("保険医療機関(歯科)", 3),
-    ("歯科(医療機関)", 3),
-    ("薬局", 4),
-    ("保険薬局", 4),
-    ("調剤薬局", 4),
-    ("調剤(薬局)", 4),
-    ("訪問看護ステーション", 6),
-    ("指定訪問看護事業者", 6),
-];
+/// The 点数表 a `fee_schedule` field's options list (the loader checked
+/// that each value is one digit and has a name).
+pub fn fee_schedules_of(options: &[crate::model::manual::Choice]) -> Vec<FeeSchedule> {
+    options
+        .iter()
+        .filter_map(|o| {
+            Some(FeeSchedule {
+                number: o.value.parse().ok()?,
+                name: o.name.clone().unwrap_or_else(|| o.label.clone()),
+                names: std::iter::once(&o.label)
+                    .chain(&o.aliases)
+                    .cloned()
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The 点数表 of the bundled content, for unit tests of the checks.
+#[cfg(test)]
+pub(crate) fn test_fee_schedules() -> Vec<FeeSchedule> {
+    let t = |number: u8, name: &str, names: &[&str]| FeeSchedule {
+        number,
+        name: name.to_string(),
+        names: names.iter().map(|n| n.to_string()).collect(),
+    };
+    vec![
+        t(1, "医科", &["医療機関(医科)", "保険医療機関(医科)"]),
+        t(3, "歯科", &["3:医療機関（歯科）", "保険医療機関(歯科)"]),
+        t(4, "調剤", &["薬局", "保険薬局", "調剤薬局"]),
+        t(6, "訪問看護", &["訪問看護ステーション"]),
+    ]
+}
 
 /// The expected form of a prefecture, for [`Problem::expected`].
 const PREFECTURE_EXPECTED: &str =
     "01〜47 の都道府県番号か都道府県名 (例: 14、14:神奈川県、神奈川県、神奈川)";
-/// The expected form of a 点数表, for [`Problem::expected`].
-const FEE_SCHEDULE_EXPECTED: &str = "点数表番号 1 (医科)、3 (歯科)、4 (調剤)、6 (訪問看護) のどれか、またはその名前 (例: 3、3:歯科、歯科)";
+/// The expected form of a 点数表, for [`Problem::expected`]: `点数表番号
+/// 1 (医科)、3 (歯科)… のどれか、またはその名前 (例: 3、3:歯科、歯科)`.
+pub fn fee_schedule_expected(table: &[FeeSchedule]) -> String {
+    let each: Vec<String> = table
+        .iter()
+        .map(|t| format!("{} ({})", t.number, t.name))
+        .collect();
+    let example = match table.first() {
+        Some(t) => format!(
+            " (例: {n}、{n}:{name}、{name})",
+            n = t.number,
+            name = t.name
+        ),
+        None => String::new(),
+    };
+    format!(
+        "点数表番号 {} のどれか、またはその名前{example}",
+        each.join("、")
+    )
+}
 
 /// The name of prefecture `code` (1–47), e.g. `prefecture_name(14)` is
 /// `Some("神奈川県")`.
@@ -122,41 +170,41 @@ pub fn describe_prefecture(code: u8) -> String {
     }
 }
 
-/// The name of 点数表 `code`: 1 医科, 3 歯科, 4 調剤, 6 訪問看護.
-pub fn fee_schedule_name(code: u8) -> Option<&'static str> {
-    FEE_SCHEDULES
+/// The name of 点数表 `code` in `table` (`歯科` for 3 in the bundled content).
+pub fn fee_schedule_name(table: &[FeeSchedule], code: u8) -> Option<&str> {
+    table
         .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, name)| *name)
+        .find(|t| t.number == code)
+        .map(|t| t.name.as_str())
 }
 
 /// The 点数表 named `name` (医科, 歯科, 調剤, 薬局, 訪問看護, and forms
-/// such as `医療機関（歯科）`).
-pub fn fee_schedule_by_name(name: &str) -> Option<u8> {
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            _ => c,
-        })
-        .collect();
-    FEE_SCHEDULES
+/// such as `医療機関（歯科）` when content lists them), compared ignoring
+/// width, case and blanks.
+pub fn fee_schedule_by_name(table: &[FeeSchedule], name: &str) -> Option<u8> {
+    use super::normalize::choice_key;
+    let key = choice_key(name);
+    if key.is_empty() {
+        return None;
+    }
+    table
         .iter()
-        .find(|(_, n)| *n == name)
-        .map(|(c, _)| *c)
-        .or_else(|| {
-            FEE_SCHEDULE_ALIASES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, c)| *c)
+        .find(|t| {
+            let number = t.number.to_string();
+            std::iter::once(&t.name).chain(&t.names).any(|n| {
+                let k = choice_key(n);
+                k == key
+                    || k.strip_prefix(number.as_str())
+                        .and_then(|r| r.strip_prefix(':'))
+                        .is_some_and(|r| r == key)
+            })
         })
+        .map(|t| t.number)
 }
 
 /// `3 (歯科)`, or just the number when it is not a 点数表.
-pub fn describe_fee_schedule(code: u8) -> String {
-    match fee_schedule_name(code) {
+pub fn describe_fee_schedule(table: &[FeeSchedule], code: u8) -> String {
+    match fee_schedule_name(table, code) {
         Some(name) => format!("{code} ({name})"),
         None => code.to_string(),
     }
@@ -253,39 +301,40 @@ fn unknown_prefecture_name(name: &str) -> Problem {
 /// Checks a 点数表 written as a number (`1`, `3`, `4`, `6`), a name (`医科`,
 /// `歯科`, `調剤`, `薬局`, `訪問看護`) or both (`3:歯科`,
 /// `3:医療機関（歯科）`).
-pub fn check_fee_schedule(raw: &str) -> Checked<u8> {
+pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
+    let expected = fee_schedule_expected(table);
     let (text, tidy) = Tidy::start(raw);
     let mut problems = Vec::new();
     tidy.report(&text, &mut problems);
     if text.is_empty() {
-        problems.push(Problem::error("点数表が空です").with_expected(FEE_SCHEDULE_EXPECTED));
+        problems.push(Problem::error("点数表が空です").with_expected(expected.clone()));
         return Checked::from_parts(None, problems);
     }
     let (digits, name) = split_number_and_name(&text);
     if digits.is_none() && name.is_empty() {
         problems.push(
             Problem::error(format!("点数表 {} に番号も名前もありません", quote(&text)))
-                .with_expected(FEE_SCHEDULE_EXPECTED),
+                .with_expected(expected.clone()),
         );
         return Checked::from_parts(None, problems);
     }
 
     let from_number = match digits {
         Some(d) => match d.parse::<u8>() {
-            Ok(n) if d.len() <= 2 && fee_schedule_name(n).is_some() => Some(n),
+            Ok(n) if d.len() <= 2 && fee_schedule_name(table, n).is_some() => Some(n),
             Ok(2) => {
                 problems.push(
                     Problem::error(
                         "点数表番号 2 はありません。ポータルの「分類」の番号 (2:保険医療機関（歯科）など) と取り違えていませんか",
                     )
-                    .with_expected(FEE_SCHEDULE_EXPECTED),
+                    .with_expected(expected.clone()),
                 );
                 None
             }
             _ => {
                 problems.push(
                     Problem::error(format!("点数表番号 {} はありません", quote(d)))
-                        .with_expected(FEE_SCHEDULE_EXPECTED),
+                        .with_expected(expected.clone()),
                 );
                 None
             }
@@ -296,7 +345,7 @@ pub fn check_fee_schedule(raw: &str) -> Checked<u8> {
     let from_name = if name.is_empty() {
         None
     } else {
-        match fee_schedule_by_name(name) {
+        match fee_schedule_by_name(table, name) {
             Some(code) => Some(code),
             None => {
                 let odd: Vec<char> = name.chars().filter(|c| c.is_ascii_digit()).collect();
@@ -309,7 +358,7 @@ pub fn check_fee_schedule(raw: &str) -> Checked<u8> {
                         describe_chars(odd)
                     )
                 };
-                problems.push(Problem::error(message).with_expected(FEE_SCHEDULE_EXPECTED));
+                problems.push(Problem::error(message).with_expected(expected.clone()));
                 None
             }
         }
@@ -320,10 +369,10 @@ pub fn check_fee_schedule(raw: &str) -> Checked<u8> {
             problems.push(
                 Problem::error(format!(
                     "番号と名前が合いません: 点数表 {} ですが、名前は {} です",
-                    describe_fee_schedule(n),
-                    describe_fee_schedule(m)
+                    describe_fee_schedule(table, n),
+                    describe_fee_schedule(table, m)
                 ))
-                .with_expected(FEE_SCHEDULE_EXPECTED),
+                .with_expected(expected.clone()),
             );
             None
         }
@@ -449,14 +498,26 @@ mod tests {
 
     #[test]
     fn fee_schedule_names() {
-        assert_eq!(fee_schedule_name(1), Some("医科"));
-        assert_eq!(fee_schedule_name(3), Some("歯科"));
-        assert_eq!(fee_schedule_name(4), Some("調剤"));
-        assert_eq!(fee_schedule_name(6), Some("訪問看護"));
+        let t = test_fee_schedules();
+        assert_eq!(fee_schedule_name(&t, 1), Some("医科"));
+        assert_eq!(fee_schedule_name(&t, 3), Some("歯科"));
+        assert_eq!(fee_schedule_name(&t, 4), Some("調剤"));
+        assert_eq!(fee_schedule_name(&t, 6), Some("訪問看護"));
         for n in [0, 2, 5, 7, 9, 255] {
-            assert_eq!(fee_schedule_name(n), None);
+            assert_eq!(fee_schedule_name(&t, n), None);
         }
-        assert_eq!(describe_fee_schedule(3), "3 (歯科)");
+        assert_eq!(describe_fee_schedule(&t, 3), "3 (歯科)");
+        assert_eq!(
+            fee_schedule_expected(&t),
+            "点数表番号 1 (医科)、3 (歯科)、4 (調剤)、6 (訪問看護) のどれか、またはその名前 (例: 1、1:医科、医科)"
+        );
+        // A name is read ignoring width and blanks, and a listed
+        // `number:label` also answers to the label alone.
+        assert_eq!(fee_schedule_by_name(&t, "医療機関（歯科）"), Some(3));
+        assert_eq!(fee_schedule_by_name(&t, "医療機関 (歯科)"), Some(3));
+        assert_eq!(fee_schedule_by_name(&t, "保険 薬局"), Some(4));
+        assert_eq!(fee_schedule_by_name(&t, ""), None);
+        assert_eq!(fee_schedule_by_name(&[], "歯科"), None);
         assert_eq!(describe_prefecture(1), "01 (北海道)");
     }
 
@@ -478,9 +539,13 @@ mod tests {
             ("1 医科", 1),
             ("４", 4),
             ("６：訪問看護", 6),
+            ("３:歯科", 3),
+            ("医療機関(医科)", 1),
+            ("1:医療機関（医科）", 1),
         ];
+        let t = test_fee_schedules();
         for (raw, want) in cases {
-            let c = check_fee_schedule(raw);
+            let c = check_fee_schedule(raw, &t);
             assert_eq!(c.value, Some(*want), "{raw}: {:?}", c.problems);
             assert!(!c.has_errors());
         }
@@ -500,8 +565,9 @@ mod tests {
             ("x", "ありません"),
             (":", "番号も名前もありません"),
         ];
+        let t = test_fee_schedules();
         for (raw, needle) in cases {
-            let c = check_fee_schedule(raw);
+            let c = check_fee_schedule(raw, &t);
             assert_eq!(c.value, None, "{raw}");
             assert!(
                 c.errors().any(|p| p.message.contains(needle)),

@@ -15,7 +15,7 @@
 //! No I/O happens here.
 
 use super::codes::{
-    describe_fee_schedule, describe_prefecture, fee_schedule_name, prefecture_name,
+    FeeSchedule, describe_fee_schedule, describe_prefecture, fee_schedule_name, prefecture_name,
 };
 use super::normalize::{Tidy, describe_chars, is_dash_like};
 use super::{Checked, Problem};
@@ -111,11 +111,13 @@ fn is_code_separator(c: char) -> bool {
 /// `01・4015・9`); what was tidied is reported as one warning. A 10-digit
 /// form whose prefecture or 点数表 disagrees with the separate fields is an
 /// error. The 検証番号 is verified as far as the known fields allow; when
-/// it cannot be fully verified an info says why.
+/// it cannot be fully verified an info says why. `schedules` are the
+/// 点数表 content lists (their numbers and names).
 pub fn check_code(
     raw: &str,
     prefecture: Option<u8>,
     fee_schedule: Option<u8>,
+    schedules: &[FeeSchedule],
 ) -> Checked<InstitutionCode> {
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw);
@@ -156,7 +158,7 @@ pub fn check_code(
     );
     let given_table = accept_given(
         fee_schedule,
-        fee_schedule_name(fee_schedule.unwrap_or(0)).is_some(),
+        fee_schedule_name(schedules, fee_schedule.unwrap_or(0)).is_some(),
         "点数表番号",
         &mut problems,
     );
@@ -186,10 +188,15 @@ pub fn check_code(
                 );
                 parts_ok = false;
             }
-            if fee_schedule_name(table).is_none() {
+            if fee_schedule_name(schedules, table).is_none() {
+                let each: Vec<String> = schedules
+                    .iter()
+                    .map(|t| describe_fee_schedule(schedules, t.number))
+                    .collect();
                 problems.push(
                     Problem::error(format!(
-                        "10桁のコードの3桁目 (点数表番号) が {table} です。1 (医科)、3 (歯科)、4 (調剤)、6 (訪問看護) のどれかのはずです"
+                        "10桁のコードの3桁目 (点数表番号) が {table} です。{} のどれかのはずです",
+                        each.join("、")
                     ))
                     .with_expected(EXPECTED_FORM),
                 );
@@ -206,13 +213,13 @@ pub fn check_code(
                 )));
             }
             if let Some(t) = given_table
-                && fee_schedule_name(table).is_some()
+                && fee_schedule_name(schedules, table).is_some()
                 && t != table
             {
                 problems.push(Problem::error(format!(
                     "10桁のコードの点数表番号 {} が、別に指定された点数表 {} と一致しません",
-                    describe_fee_schedule(table),
-                    describe_fee_schedule(t)
+                    describe_fee_schedule(schedules, table),
+                    describe_fee_schedule(schedules, t)
                 )));
             }
             if !parts_ok {
@@ -232,7 +239,7 @@ pub fn check_code(
         }
     };
 
-    verify(&code7, pref, table, &mut problems);
+    verify(&code7, pref, table, schedules, &mut problems);
 
     let code7_text: String = code7.iter().map(|d| char::from(b'0' + d)).collect();
     let value = InstitutionCode {
@@ -265,7 +272,14 @@ fn accept_given(
 
 /// Verifies the 検証番号 of `code7` as far as `pref` and `table` allow,
 /// pushing an error, a warning or an info onto `problems`.
-fn verify(code7: &[u8; 7], pref: Option<u8>, table: Option<u8>, problems: &mut Vec<Problem>) {
+fn verify(
+    code7: &[u8; 7],
+    pref: Option<u8>,
+    table: Option<u8>,
+    schedules: &[FeeSchedule],
+    problems: &mut Vec<Problem>,
+) {
+    let numbers: Vec<u8> = schedules.iter().map(|t| t.number).collect();
     let check = code7[6];
     let mut first6 = [0u8; 6];
     first6.copy_from_slice(&code7[..6]);
@@ -293,7 +307,10 @@ fn verify(code7: &[u8; 7], pref: Option<u8>, table: Option<u8>, problems: &mut V
                 .filter(|&t| nine_rule(p, t, &first6) == check)
                 .collect();
             if table.is_none() && !dental.is_empty() {
-                let names: Vec<String> = dental.iter().map(|t| describe_fee_schedule(*t)).collect();
+                let names: Vec<String> = dental
+                    .iter()
+                    .map(|t| describe_fee_schedule(schedules, *t))
+                    .collect();
                 problems.push(Problem::warning(format!(
                     "{}の医科・調剤のコードなら末尾は {six} のはずです。点数表が {} なら合っています。点数表を指定してください",
                     describe_prefecture(p),
@@ -312,28 +329,38 @@ fn verify(code7: &[u8; 7], pref: Option<u8>, table: Option<u8>, problems: &mut V
         (Some(p), Some(t)) => {
             let nine = nine_rule(p, t, &first6);
             if check != nine {
+                // A code that checks itself (the six-digit rule) is likely
+                // one of 11–14 given another prefecture: say so rather than
+                // only suspect a typo.
+                let hint = if check == six {
+                    "末尾は、埼玉・千葉・東京・神奈川の方式 (コードの先頭6桁だけから計算) では合っています。都道府県の指定が違っていませんか".to_string()
+                } else {
+                    typo_hint.to_string()
+                };
                 problems.push(
                     Problem::error(format!(
-                        "検証番号が合いません: 末尾は {nine} のはずです (都道府県 {}・点数表 {} として計算。都道府県や点数表の指定が違っていても合いません)。{typo_hint}",
+                        "検証番号が合いません: 末尾は {nine} のはずです (都道府県 {}・点数表 {} として計算。都道府県や点数表の指定が違っていると、正しいコードでも合いません)。{hint}",
                         describe_prefecture(p),
-                        describe_fee_schedule(t)
+                        describe_fee_schedule(schedules, t)
                     ))
                     .with_expected(format!("末尾の検証番号が {nine}")),
                 );
             }
         }
         (Some(p), None) => {
-            let passing: Vec<u8> = [1u8, 3, 4, 6]
-                .into_iter()
+            let passing: Vec<u8> = numbers
+                .iter()
+                .copied()
                 .filter(|&t| nine_rule(p, t, &first6) == check)
                 .collect();
             if passing.is_empty() {
-                let each: Vec<String> = [1u8, 3, 4, 6]
-                    .into_iter()
+                let each: Vec<String> = numbers
+                    .iter()
+                    .copied()
                     .map(|t| {
                         format!(
                             "{}なら {}",
-                            fee_schedule_name(t).unwrap_or_default(),
+                            fee_schedule_name(schedules, t).unwrap_or_default(),
                             nine_rule(p, t, &first6)
                         )
                     })
@@ -347,8 +374,10 @@ fn verify(code7: &[u8; 7], pref: Option<u8>, table: Option<u8>, problems: &mut V
                     .with_expected(format!("末尾の検証番号が {}", each.join("、"))),
                 );
             } else {
-                let names: Vec<String> =
-                    passing.iter().map(|t| describe_fee_schedule(*t)).collect();
+                let names: Vec<String> = passing
+                    .iter()
+                    .map(|t| describe_fee_schedule(schedules, *t))
+                    .collect();
                 problems.push(Problem::info(format!(
                     "点数表が分からないため、検証番号を完全には確かめられません (点数表 {} なら正しい検証番号です)",
                     names.join(" か ")
@@ -364,7 +393,7 @@ fn verify(code7: &[u8; 7], pref: Option<u8>, table: Option<u8>, problems: &mut V
             }
             let tables: Vec<u8> = match table {
                 Some(t) => vec![t],
-                None => vec![1, 3, 4, 6],
+                None => numbers.clone(),
             };
             let any_fits = (1..=47u8).any(|p| {
                 tables.iter().any(|&t| {
@@ -392,6 +421,20 @@ fn verify(code7: &[u8; 7], pref: Option<u8>, table: Option<u8>, problems: &mut V
 mod tests {
     use super::super::Level;
     use super::*;
+
+    /// [`super::check_code`] with the bundled content's 点数表.
+    fn check_code(
+        raw: &str,
+        prefecture: Option<u8>,
+        fee_schedule: Option<u8>,
+    ) -> Checked<InstitutionCode> {
+        super::check_code(
+            raw,
+            prefecture,
+            fee_schedule,
+            &crate::validate::codes::test_fee_schedules(),
+        )
+    }
 
     fn code(s: &str) -> [u8; 7] {
         let v: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
@@ -750,5 +793,22 @@ mod tests {
         let v = c.value.unwrap_or_else(unreachable_code);
         assert_eq!(v.prefecture, None);
         assert_eq!(v.fee_schedule, None);
+    }
+
+    #[test]
+    fn a_code_that_checks_itself_outside_11_to_14_asks_whether_the_prefecture_is_wrong() {
+        // 札幌ろっかく医院: 0106070 passes the six-digit rule (the 11–14
+        // one) but not 北海道's; the error only suspected a typo.
+        let c = check_code("0106070", Some(1), Some(1));
+        let e: Vec<&str> = c.errors().map(|p| p.message.as_str()).collect();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("末尾は 7 のはず"), "{e:?}");
+        assert!(e[0].contains("都道府県の指定が違っていませんか"), "{e:?}");
+        assert!(!e[0].contains("打ち間違い"), "{e:?}");
+        // Passing neither rule: a typo is still what it suspects.
+        let c = check_code("0106071", Some(1), Some(1));
+        let e: Vec<&str> = c.errors().map(|p| p.message.as_str()).collect();
+        assert!(e[0].contains("打ち間違い"), "{e:?}");
+        assert!(!e[0].contains("都道府県の指定が違っていませんか"), "{e:?}");
     }
 }

@@ -221,10 +221,16 @@ mod tests {
             (Some(13), Some(3)),
             (Some(200), Some(9)),
         ] {
-            invariant(raw, &institution::check_code(raw, p, t));
+            invariant(
+                raw,
+                &institution::check_code(raw, p, t, &codes::test_fee_schedules()),
+            );
         }
         invariant(raw, &codes::check_prefecture(raw));
-        invariant(raw, &codes::check_fee_schedule(raw));
+        invariant(
+            raw,
+            &codes::check_fee_schedule(raw, &codes::test_fee_schedules()),
+        );
         invariant(
             raw,
             &customer_id::check(raw, &formats, Some(("ntt-east", "NTT東日本"))),

@@ -355,6 +355,7 @@ mod tests {
             value: value.into(),
             label: label.into(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            name: None,
         };
         let options = [
             opt("ntt-west", "NTT西日本 フレッツ光", &["NTT西日本"]),

@@ -311,7 +311,7 @@ pub(crate) const PER_DOCUMENT: i32 = 6;
 
 /// Level a document's own streams are compressed at first. A document
 /// that comes out larger than [`STRONGER_ABOVE`] is written again at
-/// [`PER_DOCUMENT`] (README, "Speed, session 9").
+/// [`PER_DOCUMENT`] (docs/speed.md, "Speed, session 9").
 pub(crate) const FAST: i32 = 1;
 
 /// Size (bytes) above which a document written at [`FAST`] is written

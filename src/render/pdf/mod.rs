@@ -107,9 +107,9 @@ pub fn render_shared(
 /// Like [`render_shared`]: the document's own streams are compressed fast
 /// ([`file::FAST`]), and a document that comes out larger than `above`
 /// bytes is written again with them compressed harder
-/// ([`file::PER_DOCUMENT`]; README, "Speed, session 9"); one still larger
+/// ([`file::PER_DOCUMENT`]; docs/speed.md, "Speed, session 9"); one still larger
 /// than `budget` bytes is written a third time at the strongest level
-/// ([`file::STRONGEST`]; README, "Speed, session 10") before it is left
+/// ([`file::STRONGEST`]; docs/speed.md, "Speed, session 10") before it is left
 /// over budget. Same input, same bytes: the choice depends only on the
 /// document.
 fn render_within(

@@ -138,8 +138,32 @@
     return out;
   }
 
+  /* `query` with its other words (content/search.yaml, index.a: folded other
+     word → word, longest first) replaced: expand_other_words in search.rs. */
+  function expandOtherWords(index, query) {
+    var other = index.a || [];
+    if (!other.length) return query;
+    var chars = Array.from(query);
+    var folded = chars.map(foldChar);
+    var keys = other.map(function (p) { return Array.from(p[0]); });
+    var out = "", i = 0;
+    outer: while (i < chars.length) {
+      for (var k = 0; k < keys.length; k++) {
+        var key = keys[k];
+        if (!key.length || i + key.length > chars.length) continue;
+        var same = true;
+        for (var j = 0; j < key.length; j++) if (folded[i + j] !== key[j]) { same = false; break; }
+        if (same) { out += other[k][1]; i += key.length; continue outer; }
+      }
+      out += chars[i];
+      i += 1;
+    }
+    return out;
+  }
+
   /* The hits for `query`, best first: the ranking of src/site/search.rs. */
   function search(index, prepared, query) {
+    query = expandOtherWords(index, query);
     var folded = foldQuery(query);
     var words = folded.split(/\s+/).map(compact).filter(function (w) { return w.length > 0; });
     if (!words.length) return [];
@@ -256,9 +280,12 @@
       if (!q) { status.textContent = "キーワードを入力してください。"; return; }
       var hits = window.tebikiSearch(q);
       var docs = index().docs;
+      // What was searched for, when an other word was replaced (ひみつのばんごう → 秘密の番号).
+      var eq = expandOtherWords(index(), q);
+      var asked = "「" + q + "」" + (eq !== q ? "（「" + eq + "」として検索）" : "");
       status.textContent = hits.length
-        ? "「" + q + "」の検索結果: " + hits.length + " 件"
-        : "「" + q + "」は見つかりませんでした。別の言葉や短い言葉でお試しください。";
+        ? asked + "の検索結果: " + hits.length + " 件"
+        : asked + "は見つかりませんでした。別の言葉や短い言葉でお試しください。";
       hits.forEach(function (h) {
         var d = docs[h.doc];
         var li = document.createElement("li");
@@ -274,7 +301,7 @@
         li.appendChild(c);
         var s = document.createElement("p");
         s.className = "hit-snippet";
-        s.appendChild(snippet(pickText(d, q), q));
+        s.appendChild(snippet(pickText(d, eq), eq));
         li.appendChild(s);
         list.appendChild(li);
       });
