@@ -1372,7 +1372,7 @@ fn write_clinic(
     let mut files = Vec::new();
     let mut staged = Vec::new();
     for (name, bytes, sha256) in [
-        ("index.html", page.as_bytes(), None),
+        ("index.html", &page[..], None),
         ("guide.pdf", &pdf.bytes[..], Some(&pdf.sha256)),
         ("sheet.pdf", &sheet.bytes[..], Some(&sheet.sha256)),
     ] {

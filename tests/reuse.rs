@@ -25,6 +25,21 @@ fn font_names(pdf: &[u8]) -> Vec<String> {
     names
 }
 
+/// The bundled content, the default theme, its PDF fonts and the tests' date.
+fn bundled() -> (
+    tebiki::model::manual::Content,
+    tebiki::render::theme::Theme,
+    tebiki::render::pdf::Fonts,
+    jiff::civil::Date,
+) {
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
+    let fonts = theme.pdf_fonts().expect("fonts");
+    let today = "2026-11-24".parse().expect("date");
+    (content, theme, fonts, today)
+}
+
 /// The bundled content, the default theme's PDF fonts, the tests' date and
 /// the word subsets a build of that content shares between handouts.
 fn bundled_with_shared_words() -> (
@@ -33,11 +48,7 @@ fn bundled_with_shared_words() -> (
     jiff::civil::Date,
     tebiki::render::pdf::SharedWords,
 ) {
-    let (content, d) = tebiki::load::load_content(&root().join("content"));
-    assert!(!d.has_errors(), "{d:?}");
-    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
-    let fonts = theme.pdf_fonts().expect("fonts");
-    let today = "2026-11-24".parse().expect("date");
+    let (content, _, fonts, today) = bundled();
     let generic = tebiki::eval::evaluate_generic(&content);
     let shared = tebiki::render::handout::shared_words(&content, &generic, today, &fonts)
         .expect("shared subsets");
@@ -163,11 +174,7 @@ fn a_handout_shows_nearly_all_its_words_from_the_shared_subsets() {
 /// without a cache.
 #[test]
 fn pictures_reused_within_a_build_give_the_same_svg_and_handout() {
-    let (content, d) = tebiki::load::load_content(&root().join("content"));
-    assert!(!d.has_errors(), "{d:?}");
-    let theme = tebiki::render::theme::Theme::new(Some(&root().join("themes/default")));
-    let fonts = theme.pdf_fonts().expect("fonts");
-    let today = "2026-11-24".parse().expect("date");
+    let (content, _, fonts, today) = bundled();
     let clinics = samples_and_unusual(&content);
     let guides: Vec<_> = clinics
         .iter()
@@ -229,6 +236,37 @@ fn paragraphs_set_once_per_build_give_the_same_handout_and_sheet() {
     // Not vacuous: the cache kept paragraphs and served them.
     let (kept, served) = cached.layout_cache_counts().expect("cache on");
     assert!(kept > 50 && served > kept, "{kept} kept, {served} served");
+}
+
+/// The guide's page as a build writes it (bytes rendered straight into a
+/// buffer that starts as large as the largest page before) is the page
+/// `HtmlRenderer::guide` renders as text, for every sample and unusual
+/// clinic, in both orders (a buffer sized by a larger page, then a smaller).
+#[test]
+fn the_guide_written_as_bytes_is_the_guide_as_text() {
+    let (content, theme, fonts, today) = bundled();
+    let html = tebiki::render::html::HtmlRenderer::new(&theme).expect("templates");
+    let mut clinics = samples_and_unusual(&content);
+    let mut sizes = Vec::new();
+    for round in 0..2 {
+        for c in &clinics {
+            let g = tebiki::eval::evaluate(&content, c, today);
+            let p = Pictures::new(&g, &fonts);
+            let text = html.guide(&g, &p.svg()).expect("html");
+            let bytes = html.guide_pictures(&g, &p).expect("html");
+            assert!(
+                bytes == text.as_bytes(),
+                "{} round {round}: page differs",
+                c.key
+            );
+            sizes.push(bytes.len());
+        }
+        clinics.reverse();
+    }
+    // Not vacuous: pages of different sizes went through one renderer.
+    sizes.sort_unstable();
+    sizes.dedup();
+    assert!(sizes.len() > 3, "{sizes:?}");
 }
 
 /// The sample clinics and the unusual fixtures that load (at least ten).

@@ -26,6 +26,9 @@ pub struct HtmlRenderer {
     /// The theme's wording, for the dashboard (a guide carries its own).
     strings: Arc<crate::model::strings::Strings>,
     branding: Arc<Branding>,
+    /// The largest guide rendered so far (bytes): the next one's buffer
+    /// starts that large instead of growing by doubling (and copying).
+    guide_len: std::sync::atomic::AtomicUsize,
 }
 
 /// The template value of the shared value converted last: every guide of a
@@ -193,6 +196,7 @@ impl HtmlRenderer {
             guide_brand: LastValue::default(),
             strings: Arc::new(theme.strings()?),
             branding: Arc::default(),
+            guide_len: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -212,6 +216,27 @@ impl HtmlRenderer {
             })
     }
 
+    /// [`HtmlRenderer::render`] into bytes, the page as it is written to
+    /// its file: Tera writes only `str` pieces, so the bytes are UTF-8
+    /// without the pass over the whole page that `render` makes to turn
+    /// its buffer into a `String` again. `capacity` is the buffer's start.
+    fn render_bytes(
+        &self,
+        template: &str,
+        mut ctx: tera::Context,
+        capacity: usize,
+    ) -> Result<Vec<u8>> {
+        ctx.insert_value("css", self.css.clone());
+        let mut out = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| Error::Template {
+                name: template.to_string(),
+                message: super::theme::tera_message(&e),
+            })?;
+        Ok(out)
+    }
+
     /// Renders one clinic's guide; `illustrations` holds inline SVG per
     /// `manual/step` key. Its wording comes from the guide's strings.
     pub fn guide(
@@ -224,15 +249,25 @@ impl HtmlRenderer {
 
     /// [`HtmlRenderer::guide`] with the guide's pictures (the SVG of those
     /// kept by a build's cache is not copied again per clinic).
+    /// Returns the page's bytes (UTF-8), as a build writes them.
     pub fn guide_pictures(
         &self,
         guide: &Guide,
         pictures: &super::pictures::Pictures,
-    ) -> Result<String> {
-        self.guide_with(guide, pictures.svg_value())
+    ) -> Result<Vec<u8>> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let ctx = self.guide_context(guide, pictures.svg_value());
+        let page = self.render_bytes("guide.html", ctx, self.guide_len.load(Relaxed))?;
+        self.guide_len.fetch_max(page.len(), Relaxed);
+        Ok(page)
     }
 
     fn guide_with(&self, guide: &Guide, pics: tera::Value) -> Result<String> {
+        self.render("guide.html", self.guide_context(guide, pics))
+    }
+
+    /// The template context of one clinic's guide.
+    fn guide_context(&self, guide: &Guide, pics: tera::Value) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert("g", guide);
         ctx.insert_value(
@@ -281,7 +316,7 @@ impl HtmlRenderer {
             .map(|s| s.key.as_str())
             .collect();
         ctx.insert("in_words", &in_words);
-        self.render("guide.html", ctx)
+        ctx
     }
 
     /// Renders the vendor's dashboard of all clinics (`rows` in the order
