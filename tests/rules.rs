@@ -55,6 +55,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2027-01-20\napplication_date: 2027-01-15",
     ),
     (
+        "application-date-after-safe-day",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-01-20\napplication_date: 2027-01-12",
+    ),
+    (
         "application-at-risk",
         "installation_date: 2027-01-20",
         "installation_date: 2026-12-03",
@@ -183,7 +188,12 @@ fn every_shipped_rule_has_a_sample() {
 
 #[test]
 fn line_type_message_carries_the_correction_date() {
-    let text = BASE.replacen("type: 1,", "type: 3,", 1);
+    // A 変更 application: the usage application is registered already.
+    let text = BASE.replacen("type: 1,", "type: 3,", 1).replacen(
+        "start_month:",
+        "application_kind: change\nstart_month:",
+        1,
+    );
     let (content, _) = tebiki::load::load_content(&root().join("content"));
     let file = Arc::new(PathBuf::from("sample.yaml"));
     let tree = yaml::read_tree(&text, &file).unwrap();
@@ -207,6 +217,75 @@ fn line_type_message_carries_the_correction_date() {
             .iter()
             .any(|d| d.iso == "2026-12-01" && d.label.contains("回線種別"))
     );
+}
+
+/// A clinic yet to apply (新規, no planned day or one still ahead) has no
+/// line type to correct: it is told to choose 1, never when a correction
+/// would land (「すでに申請済みなら、今日訂正しても反映は…」 and a dated row
+/// in the schedule), which read as if it had applied with the wrong type.
+/// A planned day already past may mean it applied: then it is told.
+#[test]
+fn only_a_clinic_that_may_have_applied_is_told_when_a_correction_lands() {
+    let wrong = BASE.replacen("type: 1,", "type: 3,", 1);
+    let with = |extra: &str| wrong.replacen("start_month:", &format!("{extra}\nstart_month:"), 1);
+    for (case, text, applied) in [
+        ("新規, no planned day", wrong.clone(), false),
+        (
+            "planned day ahead",
+            with("application_date: 2026-12-01"),
+            false,
+        ),
+        (
+            "planned day today",
+            with("application_date: 2026-11-24"),
+            false,
+        ),
+        (
+            "planned day past",
+            with("application_date: 2026-11-23"),
+            true,
+        ),
+        ("変更", with("application_kind: change"), true),
+    ] {
+        let g = guide_of(&text);
+        let f = g
+            .findings
+            .iter()
+            .find(|f| f.rule == "line-type-ntt-must-be-1")
+            .expect(case);
+        let message = f.message.plain_text();
+        let consequence = f.consequence.plain_text();
+        let dated = g.manuals[0]
+            .dates
+            .iter()
+            .any(|d| d.label.contains("回線種別"));
+        assert_eq!(
+            message.contains("すでに申請済みなら"),
+            applied,
+            "{case}: {message}"
+        );
+        assert_eq!(
+            message.contains("2026年12月1日"),
+            applied,
+            "{case}: {message}"
+        );
+        assert_eq!(dated, applied, "{case}: the schedule's correction row");
+        assert_eq!(
+            consequence.contains("今日訂正"),
+            applied,
+            "{case}: {consequence}"
+        );
+        if !applied {
+            assert!(
+                message.contains("「1」を選べば、訂正の必要はありません"),
+                "{case}: {message}"
+            );
+            assert!(
+                consequence.contains("1以外を選んで申請すると、設置日当日に設置できません"),
+                "{case}: {consequence}"
+            );
+        }
+    }
 }
 
 /// The row `row` of step `step` in the guide.
@@ -309,7 +388,9 @@ fn rows_that_do_not_apply_are_never_missing() {
 
 #[test]
 fn a_correction_reaches_every_later_screen_and_date() {
+    // A 変更 application: the wrong type may be registered (a correction).
     let text = BASE
+        .replacen("start_month:", "application_kind: change\nstart_month:", 1)
         .replacen(
             "carrier: ntt-east, type: 1,",
             "carrier: hikari-collabo, type: 3,",
@@ -584,4 +665,77 @@ fn a_change_application_checks_the_certificates_already_applied_for() {
     let (fee, _) = message(BASE, "certificate-fee").expect("fee notice");
     assert!(fee.contains("の申請が必要です"), "{fee}");
     assert!(message(BASE, "change-certificates-applied").is_none());
+}
+
+/// A planned application day after the last safe day (installation day
+/// less 7 + 3 days) whose notice still comes by the installation day had no
+/// notice at all: the schedule listed 申請予定日 2027-01-13 after
+/// 申請を済ませたい最終日 2027-01-10 and nothing said why (the notice was due
+/// on the installation day itself). Each edge, as of 2026-11-24.
+#[test]
+fn a_planned_day_after_the_last_safe_day_is_told_to_apply_by_it() {
+    let at = |install: &str, planned: &str| {
+        let text = BASE.replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: {install}\napplication_date: {planned}"),
+            1,
+        );
+        let g = guide_of(&text);
+        let rules: BTreeSet<String> = g.findings.iter().map(|f| f.rule.clone()).collect();
+        let text = g
+            .findings
+            .iter()
+            .find(|f| f.rule == "application-date-after-safe-day")
+            .map(|f| f.message.plain_text().replace(' ', ""));
+        (rules, text)
+    };
+    let rule = "application-date-after-safe-day";
+    // The last safe day itself: nothing to say.
+    assert!(!at("2027-01-20", "2027-01-10").0.contains(rule));
+    // A day later: the notice (01-18) still comes, with no margin.
+    let (rules, text) = at("2027-01-20", "2027-01-11");
+    assert!(rules.contains(rule), "{rules:?}");
+    let text = text.unwrap();
+    assert!(text.contains("見込みは2027年1月18日（月）で"), "{text}");
+    assert!(
+        text.contains("2027年1月10日（日）までに二つの申請"),
+        "{text}"
+    );
+    // The notice due on the installation day itself.
+    let (rules, text) = at("2027-01-20", "2027-01-13");
+    assert!(rules.contains(rule), "{rules:?}");
+    assert!(
+        text.unwrap()
+            .contains("設置予定日（2027年1月20日（水））の当日")
+    );
+    // A day later the notice is late: application-date-too-late alone.
+    let (rules, _) = at("2027-01-20", "2027-01-14");
+    assert!(
+        !rules.contains(rule) && rules.contains("application-date-too-late"),
+        "{rules:?}"
+    );
+    // Within 17 days (installation 12-08, last safe day 11-28): this notice
+    // instead of application-soon, which would say the same without the plan.
+    let (rules, _) = at("2026-12-08", "2026-11-30");
+    assert!(
+        rules.contains(rule) && !rules.contains("application-soon"),
+        "{rules:?}"
+    );
+    let (rules, _) = at("2026-12-08", "2026-11-28");
+    assert!(
+        !rules.contains(rule) && rules.contains("application-soon"),
+        "{rules:?}"
+    );
+    // Planned too late within 17 days: one notice, not application-soon too.
+    let (rules, _) = at("2026-12-08", "2026-12-02");
+    assert!(
+        rules.contains("application-date-too-late") && !rules.contains("application-soon"),
+        "{rules:?}"
+    );
+    // Closer than 10 days application-at-risk speaks.
+    let (rules, _) = at("2026-12-03", "2026-11-25");
+    assert!(
+        !rules.contains(rule) && rules.contains("application-at-risk"),
+        "{rules:?}"
+    );
 }
