@@ -739,3 +739,36 @@ fn a_planned_day_after_the_last_safe_day_is_told_to_apply_by_it() {
         "{rules:?}"
     );
 }
+
+/// An installation day on a weekend or holiday is told to ask the call
+/// centre 「設置予定日より前の受付時間内に」: on the day itself (a Sunday
+/// handout for a Sunday installation) that cannot be done, and the day is
+/// to move anyway (application-too-late says so).
+#[test]
+fn the_call_centre_hours_are_not_told_on_the_installation_day_itself() {
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let fired_on = |install: &str, today: &str| {
+        let text = BASE.replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: {install}"),
+            1,
+        );
+        let file = Arc::new(PathBuf::from("sample.yaml"));
+        let tree = yaml::read_tree(&text, &file).expect("yaml");
+        let mut diags = Diagnostics::default();
+        let clinic = clinics::from_tree(&tree, &file, &content.fields, &mut diags).expect("clinic");
+        let g = tebiki::eval::evaluate(&content, &clinic, today.parse().unwrap());
+        g.findings
+            .iter()
+            .any(|f| f.rule == "installation-not-weekday")
+    };
+    // Sunday 2026-11-29 read on that Sunday, and on the Saturday before.
+    assert!(!fired_on("2026-11-29", "2026-11-29"));
+    assert!(fired_on("2026-11-29", "2026-11-28"));
+    // A Saturday installation read that Saturday.
+    assert!(!fired_on("2026-11-28", "2026-11-28"));
+    // A weekday, and a holiday (2027-01-11, 成人の日) a day ahead.
+    assert!(!fired_on("2026-11-30", "2026-11-28"));
+    assert!(fired_on("2027-01-11", "2027-01-10"));
+}
