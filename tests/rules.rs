@@ -772,3 +772,49 @@ fn the_call_centre_hours_are_not_told_on_the_installation_day_itself() {
     assert!(!fired_on("2026-11-30", "2026-11-28"));
     assert!(fired_on("2027-01-11", "2027-01-10"));
 }
+
+/// A 新規 clinic whose planned application day is past may or may not have
+/// applied: what follows a wrong line type is said as a condition. It was
+/// told as a fact (「設置予定日…に間に合いません。すぐに訂正し、設置日の変更を…」),
+/// so a clinic yet to apply would move its installation day for nothing.
+/// A 変更 application (registered) is still told plainly.
+#[test]
+fn a_clinic_that_may_have_applied_is_told_the_cost_of_a_wrong_type_as_a_condition() {
+    let consequence = |install: &str, extra: &str| {
+        let text = BASE.replacen("type: 1,", "type: 3,", 1).replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: {install}\n{extra}"),
+            1,
+        );
+        let g = guide_of(&text);
+        g.findings
+            .iter()
+            .find(|f| f.rule == "line-type-ntt-must-be-1")
+            .map(|f| f.consequence.plain_text().replace(' ', ""))
+            .unwrap()
+    };
+    let planned_past = "application_date: 2026-11-23";
+    // 2026-11-24 + 5 business days = 2026-12-01.
+    for (install, says) in [
+        (
+            "2026-11-30",
+            "設置予定日（2026年11月30日（月））に間に合いません",
+        ),
+        ("2026-12-01", "間に合わないおそれがあります"),
+        ("2027-01-20", "今日訂正すれば2026年12月1日（火）ごろ"),
+        ("2026-11-20", "新しい設置日はそれより後の日で"),
+    ] {
+        let text = consequence(install, planned_past);
+        assert!(text.starts_with("1以外で申請済みなら"), "{install}: {text}");
+        assert!(text.contains(says), "{install}: {text}");
+        assert!(
+            text.contains(
+                "まだ申請していなければ、申請のときに「1」を選べば訂正の必要はありません"
+            ),
+            "{install}: {text}"
+        );
+    }
+    let change = consequence("2026-11-30", "application_kind: change");
+    assert!(change.starts_with("設置日当日に設置できません"), "{change}");
+    assert!(change.contains("に間に合いません"), "{change}");
+}
