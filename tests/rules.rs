@@ -45,6 +45,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2026-11-27",
     ),
     (
+        "start-month-ends-soon",
+        "start_month: 2027-01",
+        "start_month: 2026-11",
+    ),
+    (
         "test-month-past",
         "start_month: 2027-01",
         "start_month: 2027-01\ntest_month: 2026-10",
@@ -123,14 +128,18 @@ const SAMPLES: &[(&str, &str, &str)] = &[
 ];
 
 fn guide_of(yaml_text: &str) -> tebiki::eval::guide::Guide {
+    guide_on(yaml_text, TODAY)
+}
+
+/// The guide of a clinic as made on `today`.
+fn guide_on(yaml_text: &str, today: &str) -> tebiki::eval::guide::Guide {
     let (content, d) = tebiki::load::load_content(&root().join("content"));
     assert!(!d.has_errors(), "{d:?}");
     let file = Arc::new(PathBuf::from("sample.yaml"));
     let tree = yaml::read_tree(yaml_text, &file).expect("yaml");
     let mut diags = Diagnostics::default();
     let clinic = clinics::from_tree(&tree, &file, &content.fields, &mut diags).expect("clinic");
-    let today = TODAY.parse().unwrap();
-    tebiki::eval::evaluate(&content, &clinic, today)
+    tebiki::eval::evaluate(&content, &clinic, today.parse().unwrap())
 }
 
 fn fired(yaml_text: &str) -> BTreeSet<String> {
@@ -817,4 +826,134 @@ fn a_clinic_that_may_have_applied_is_told_the_cost_of_a_wrong_type_as_a_conditio
     let change = consequence("2026-11-30", "application_kind: change");
     assert!(change.starts_with("設置日当日に設置できません"), "{change}");
     assert!(change.contains("に間に合いません"), "{change}");
+}
+
+/// A start month equal to the current month, on a handout made in the
+/// month's last week (2026-11-29, start month 2026-11): nothing was said,
+/// though it is a past month if the clinic applies in December. It is
+/// entered as the suggested month, right on either day (the notice comes a
+/// week after applying: the installation is in December at the earliest).
+#[test]
+fn a_start_month_of_this_month_at_its_end_is_entered_as_a_month_still_ahead() {
+    let rule = "start-month-ends-soon";
+    let at = |today: &str, edit: &str| {
+        let mut text = BASE.replacen("start_month: 2027-01", edit, 1);
+        if edit.contains("installation_date") {
+            text = text.replacen("installation_date: 2027-01-20\n", "", 1);
+        }
+        let g = guide_on(&text, today);
+        let shown = row(&g, "1-3", "start_month").display.clone();
+        let f = g.findings.iter().find(|f| f.rule == rule).map(|f| {
+            (
+                f.message.plain_text().replace(' ', ""),
+                f.consequence.plain_text().replace(' ', ""),
+            )
+        });
+        let rules: BTreeSet<String> = g.findings.iter().map(|f| f.rule.clone()).collect();
+        (shown, f, rules)
+    };
+    let (shown, f, _) = at("2026-11-29", "start_month: 2026-11");
+    // Installation 2027-01-20: its month.
+    assert_eq!(shown, "2027年1月");
+    let (message, consequence) = f.expect("fires");
+    assert!(message.contains("で、今月です"), "{message}");
+    assert!(
+        message.contains("今月中に申請すればそのままでも構いません"),
+        "{message}"
+    );
+    assert!(
+        message.contains("2026年12月に申請しても過ぎた年月にならない2027年1月を入力する値"),
+        "{message}"
+    );
+    assert!(
+        consequence
+            .contains("申請が2026年12月に入ってからになると、2026年11月は申請の時点で過ぎた年月"),
+        "{consequence}"
+    );
+    // Eight days to December (11-23): the month's last week not yet.
+    let (shown, f, _) = at("2026-11-23", "start_month: 2026-11");
+    assert_eq!(shown, "2026年11月");
+    assert!(f.is_none());
+    // Seven (11-24): its last week.
+    assert!(at("2026-11-24", "start_month: 2026-11").1.is_some());
+    // A month ahead, at month end: nothing.
+    assert!(at("2026-11-29", "start_month: 2026-12").1.is_none());
+    // An installation too close for the notice: the month after applying.
+    let (shown, f, _) = at(
+        "2026-11-29",
+        "start_month: 2026-11\ninstallation_date: 2026-12-03",
+    );
+    assert_eq!(shown, "2026年12月");
+    assert!(f.is_some());
+    // A planned day in the month's last week: the plan is named.
+    let (shown, f, rules) = at(
+        "2026-11-24",
+        "start_month: 2026-11\napplication_date: 2026-11-30",
+    );
+    assert_eq!(shown, "2027年1月");
+    let (message, _) = f.expect("fires");
+    assert!(
+        message.contains("申請予定日（2026年11月30日（月））と同じ月です"),
+        "{message}"
+    );
+    assert!(
+        message.contains("予定どおり2026年11月中に申請すれば"),
+        "{message}"
+    );
+    assert!(!rules.contains("start-month-past"), "{rules:?}");
+    // A planned day early in the month: nothing (it is ahead, not at risk).
+    assert!(
+        at(
+            "2026-11-24",
+            "start_month: 2026-12\napplication_date: 2026-12-02"
+        )
+        .1
+        .is_none()
+    );
+    // A planned day next month: the month is past then (start-month-past).
+    let (_, f, rules) = at(
+        "2026-11-29",
+        "start_month: 2026-11\napplication_date: 2026-12-01",
+    );
+    assert!(
+        f.is_none() && rules.contains("start-month-past"),
+        "{rules:?}"
+    );
+}
+
+/// application-at-risk with a planned application day still ahead quoted
+/// the notice date counted from the planned day (「見込み 2026年12月3日」)
+/// while telling the clinic to apply today (a notice then due 12-01): both
+/// dates are told, each with its day.
+#[test]
+fn an_application_at_risk_with_a_planned_day_ahead_tells_the_date_of_applying_today() {
+    let message = |extra: &str| {
+        let text = BASE.replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: 2026-12-03{extra}"),
+            1,
+        );
+        guide_of(&text)
+            .findings
+            .iter()
+            .find(|f| f.rule == "application-at-risk")
+            .map(|f| f.message.plain_text().replace(' ', ""))
+            .expect("fires")
+    };
+    let planned = message("\napplication_date: 2026-11-26");
+    assert!(
+        planned
+            .contains("申請予定日（2026年11月26日（木））に申請すると見込みは2026年12月3日（木）"),
+        "{planned}"
+    );
+    assert!(
+        planned.contains("申請予定日を待たずに今日のうちに申請し（見込み2026年12月1日（火））"),
+        "{planned}"
+    );
+    // No planned day (or today's): one date, that of applying today.
+    for extra in ["", "\napplication_date: 2026-11-24"] {
+        let today = message(extra);
+        assert!(today.contains("（見込み2026年12月1日（火））"), "{today}");
+        assert!(!today.contains("申請予定日"), "{today}");
+    }
 }
