@@ -5,7 +5,7 @@
 //! words, worded from the theme's strings and content's labels (field labels,
 //! option labels, rule titles).
 
-use crate::model::facts::FactRef;
+use crate::model::facts::{FactRef, FactType};
 use crate::model::manual::{Cased, Content};
 use crate::model::rich::{Block, Inline, Rich};
 use crate::model::rule::{Condition, Op};
@@ -187,11 +187,21 @@ impl<'c> Generic<'c> {
                     Some(other) => fact(other),
                     None => self.value_label(f, value),
                 };
+                // Dates and year-months are earlier or later, not smaller
+                // or larger: 「〈設置予定日〉より後」, not 「より大きい」.
+                let dated = matches!(
+                    self.content.fact_type(f),
+                    Some(FactType::Date | FactType::YearMonth)
+                );
                 let key = match op {
                     Op::Eq if other.is_some() => "cond_eq_fact",
                     Op::Ne if other.is_some() => "cond_ne_fact",
                     Op::Eq => "cond_eq",
                     Op::Ne => "cond_ne",
+                    Op::Lt if dated => "cond_before",
+                    Op::Le if dated => "cond_on_or_before",
+                    Op::Gt if dated => "cond_after",
+                    Op::Ge if dated => "cond_on_or_after",
                     Op::Lt => "cond_lt",
                     Op::Le => "cond_le",
                     Op::Gt => "cond_gt",
@@ -481,6 +491,35 @@ mod tests {
         );
         assert!(s.ends_with("以外"), "{s}");
         assert!(g.case(&cond).ends_with("以外の場合"), "{}", g.case(&cond));
+        // Dates are earlier or later, numbers smaller or larger: it read
+        // 「〈回線種別を今日訂正した場合に反映される見込み〉が〈設置予定日〉より大きい」.
+        let cmp = |fact: &str, op: Op, value: &str| {
+            g.describe(&Condition::Compare {
+                fact: fact.into(),
+                op,
+                value: value.into(),
+            })
+        };
+        let later = cmp("line_fix_date", Op::Gt, "{{ installation_date }}");
+        assert!(later.ends_with("〈設置予定日〉より後"), "{later}");
+        assert!(
+            cmp("latest_safe_application_date", Op::Ge, "{{ today }}").ends_with("以降"),
+            "{later}"
+        );
+        let month = cmp("test_month", Op::Lt, "{{ application_month }}");
+        assert!(month.ends_with("〈申請する月〉より前"), "{month}");
+        assert!(
+            g.case(&Condition::Not {
+                of: Box::new(Condition::Compare {
+                    fact: "installation_date".into(),
+                    op: Op::Gt,
+                    value: "{{ today }}".into(),
+                })
+            })
+            .contains("以前"),
+            "negated"
+        );
+        assert!(cmp("certificates", Op::Lt, "1").ends_with("1 未満"));
         // A condition on a rule having fired names the rule.
         let fired = Condition::Present {
             fact: "finding.line-type-ntt-must-be-1".into(),

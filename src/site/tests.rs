@@ -79,7 +79,7 @@ fn writes_every_page_and_asset() {
     assert!(part.contains("〈メールアドレス〉"), "placeholder in a body");
     assert!(!part.contains("{{"), "an unresolved placeholder");
     // The rule attached to 1-3, with its condition in words.
-    assert!(part.contains("NTTフレッツ光・光コラボ回線を利用している場合:"));
+    assert!(part.contains("NTTフレッツ光・光コラボ回線で、データの回線種別が「1」以外の場合:"));
     assert!(part.contains("電気通信回線種別は必ず「1」を選んでください"));
     assert!(part.contains("〈回線種別を今日訂正した場合に反映される見込み〉"));
     assert!(part.contains("設置日当日に設置できません"));
@@ -95,6 +95,37 @@ fn writes_every_page_and_asset() {
     let again = build_site(&content(), &SiteConfig::default(), &Theme::default(), &site).unwrap();
     assert_eq!(again.changed, 0);
     assert_eq!(again.unchanged, report.changed);
+}
+
+/// A rule's condition in words names every part that decides it: the
+/// help site said 「NTTフレッツ光・光コラボ回線を利用している場合」 for the
+/// line-type error (shown only when the data's type is not 1) and
+/// 「申請区分が「変更」でない場合」 for the fee notice (not shown without a
+/// terminal); dates compared read earlier or later, not 「以上」.
+#[test]
+fn a_rules_condition_in_words_names_what_decides_it() {
+    let (dir, _) = build(&SiteConfig::default());
+    let rules = read(&dir.path().join("site/rules.html"));
+    for said in [
+        "NTTフレッツ光・光コラボ回線で、データの回線種別が「1」以外の場合",
+        "端末が登録されていて、申請区分が「変更」でない場合",
+        "端末が登録されていて、申請区分が「変更」の場合",
+        "設置予定日が今日以降で、今日申請しても通知書が設置予定日より後に届く見込みの場合",
+        "設置予定日まで10日以上あり、申請予定日が申請を済ませたい最終日より後だが",
+        "申請を済ませたい最終日が今日以降の場合",
+        "申請予定日が明日以降の場合",
+    ] {
+        assert!(rules.contains(said), "{said}");
+    }
+    assert!(!rules.contains("〈この資料の作成日〉 以上"));
+    let usage = read(&dir.path().join("site/online-shikaku/usage.html"));
+    assert!(
+        usage.contains(
+            "〈回線種別を今日訂正した場合に反映される見込み〉が〈設置予定日〉より後の場合"
+        ),
+        "a date compared"
+    );
+    assert!(usage.contains("〈テスト開始予定年月〉が〈申請する月〉より前の場合"));
 }
 
 #[test]
