@@ -637,6 +637,40 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
                 "{key}: part 「{title}」 does not start a page"
             );
         }
+        // A step's heading and lead are on the page of its picture: the
+        // heading and lead of 1-3 ended a page, its picture began the next.
+        let mut pictured = 0;
+        for step in html.split("<article class=\"step").skip(1) {
+            if step.starts_with(" brief") {
+                continue;
+            }
+            let (Some(h3), Some(fig)) = (
+                step.split("<h3 ")
+                    .nth(1)
+                    .and_then(|h| h.split("</h3>").next()),
+                step.split("<figure class=\"screen-pic\">").nth(1),
+            ) else {
+                continue;
+            };
+            let heading = flat(&h3.split("</span>").skip(1).collect::<String>());
+            let caption = fig
+                .split("<figcaption><span>")
+                .nth(1)
+                .and_then(|c| c.split("</span>").next())
+                .unwrap();
+            let on = all
+                .iter()
+                .skip(1)
+                .find(|t| flat(t).contains(&heading))
+                .unwrap_or_else(|| panic!("{key}: 「{heading}」 printed"));
+            let after = flat(on).split_once(&heading).map(|x| x.1.to_string());
+            assert!(
+                after.is_some_and(|a| a.contains(&flat(caption))),
+                "{key}: step 「{heading}」 printed apart from its picture:\n{on}"
+            );
+            pictured += 1;
+        }
+        assert!(pictured >= 5, "{key}: {pictured} steps with a picture");
         // The findings in full follow the sheet (which lists them in one line each).
         let top = 1 + all[1..]
             .iter()
