@@ -55,6 +55,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "start_month: 2027-01\ntest_month: 2026-10",
     ),
     (
+        "test-month-ends-soon",
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-11",
+    ),
+    (
         "application-date-too-late",
         "installation_date: 2027-01-20",
         "installation_date: 2027-01-20\napplication_date: 2027-01-15",
@@ -919,6 +924,37 @@ fn a_start_month_of_this_month_at_its_end_is_entered_as_a_month_still_ahead() {
         f.is_none() && rules.contains("start-month-past"),
         "{rules:?}"
     );
+}
+
+/// The optional test month equal to the month of the application, in its
+/// last week (2026-11-29, test month 2026-11): nothing was said, though it
+/// is past if the clinic applies in December. It is told what to enter then.
+#[test]
+fn a_test_month_of_this_month_at_its_end_is_told_what_to_enter_next_month() {
+    let at = |today: &str, test: &str| {
+        let text = BASE.replacen(
+            "start_month: 2027-01",
+            &format!("start_month: 2027-01\ntest_month: {test}"),
+            1,
+        );
+        guide_on(&text, today)
+            .findings
+            .iter()
+            .find(|f| f.rule == "test-month-ends-soon")
+            .map(|f| (f.title.clone(), f.message.plain_text().replace(' ', "")))
+    };
+    let (title, message) = at("2026-11-29", "2026-11").expect("fires");
+    assert!(
+        title.contains("申請が2026年12月にずれると過ぎた年月になります"),
+        "{title}"
+    );
+    assert!(
+        message.contains("2026年11月中に申請すればそのまま入力できますが"),
+        "{message}"
+    );
+    assert!(message.contains("未定なら空欄のまま"), "{message}");
+    assert!(at("2026-11-23", "2026-11").is_none());
+    assert!(at("2026-11-29", "2026-12").is_none());
 }
 
 /// application-at-risk with a planned application day still ahead quoted
