@@ -957,25 +957,29 @@ fn a_test_month_of_this_month_at_its_end_is_told_what_to_enter_next_month() {
     assert!(at("2026-11-29", "2026-12").is_none());
 }
 
+/// The message of `rule` (which must fire), spaces removed, for the base
+/// clinic installing on `install` with `extra` lines.
+fn message_at(rule: &str, install: &str, extra: &str) -> String {
+    let text = BASE.replacen(
+        "installation_date: 2027-01-20",
+        &format!("installation_date: {install}{extra}"),
+        1,
+    );
+    guide_of(&text)
+        .findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .map(|f| f.message.plain_text().replace(' ', ""))
+        .unwrap_or_else(|| panic!("{rule} fires"))
+}
+
 /// application-at-risk with a planned application day still ahead quoted
 /// the notice date counted from the planned day (「見込み 2026年12月3日」)
 /// while telling the clinic to apply today (a notice then due 12-01): both
 /// dates are told, each with its day.
 #[test]
 fn an_application_at_risk_with_a_planned_day_ahead_tells_the_date_of_applying_today() {
-    let message = |extra: &str| {
-        let text = BASE.replacen(
-            "installation_date: 2027-01-20",
-            &format!("installation_date: 2026-12-03{extra}"),
-            1,
-        );
-        guide_of(&text)
-            .findings
-            .iter()
-            .find(|f| f.rule == "application-at-risk")
-            .map(|f| f.message.plain_text().replace(' ', ""))
-            .expect("fires")
-    };
+    let message = |extra: &str| message_at("application-at-risk", "2026-12-03", extra);
     let planned = message("\napplication_date: 2026-11-26");
     assert!(
         planned
@@ -992,4 +996,34 @@ fn an_application_at_risk_with_a_planned_day_ahead_tells_the_date_of_applying_to
         assert!(today.contains("（見込み2026年12月1日（火））"), "{today}");
         assert!(!today.contains("申請予定日"), "{today}");
     }
+}
+
+/// application-too-late with a planned application day still ahead quoted
+/// the notice date counted from the planned day while telling the clinic to
+/// apply at once: both dates are told. On the installation day itself the
+/// date is that of applying today.
+#[test]
+fn an_application_too_late_with_a_planned_day_ahead_tells_the_date_of_applying_today() {
+    let message = |install: &str, extra: &str| message_at("application-too-late", install, extra);
+    // Installation 2026-11-28; applying today (11-24) → 12-01.
+    let planned = message("2026-11-28", "\napplication_date: 2026-11-26");
+    assert!(
+        planned.contains(
+            "申請予定日（2026年11月26日（木））に申請すると見込みは2026年12月3日（木）、今日申請しても2026年12月1日（火）です"
+        ),
+        "{planned}"
+    );
+    assert!(
+        planned.contains("申請予定日を待たずにすぐに済ませてください"),
+        "{planned}"
+    );
+    let none = message("2026-11-28", "");
+    assert!(none.contains("見込みは2026年12月1日（火）です"), "{none}");
+    assert!(!none.contains("申請予定日"), "{none}");
+    // The installation day is today, the planned day after it.
+    let today = message("2026-11-24", "\napplication_date: 2026-11-26");
+    assert!(
+        today.contains("今日申請しても見込みは2026年12月1日（火）です"),
+        "{today}"
+    );
 }
