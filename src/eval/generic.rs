@@ -112,7 +112,17 @@ impl<'c> Generic<'c> {
                     }],
                 }],
             });
-            out.extend(self.resolve(text).0);
+            let said = self.resolve(text).0;
+            if said.is_empty() {
+                // An alternative that says nothing (a later terminal's part
+                // intro): said so, not a heading with nothing under it.
+                out.push(Block::Paragraph {
+                    inlines: vec![Inline::Text {
+                        text: self.t().get("condition_says_nothing").to_string(),
+                    }],
+                });
+            }
+            out.extend(said);
         }
         Rich(out)
     }
@@ -520,6 +530,17 @@ mod tests {
             "negated"
         );
         assert!(cmp("certificates", Op::Lt, "1").ends_with("1 未満"));
+        // An alternative that says nothing is said to say nothing.
+        let part = c.manuals[0]
+            .parts
+            .iter()
+            .find(|p| p.intro.has_cases())
+            .expect("a part intro with cases");
+        let words = g.all(&part.intro).plain_text();
+        assert!(
+            words.contains("【〈件数〉が1より大きい場合】\n（この場合は何も表示しません）"),
+            "{words}"
+        );
         // A condition on a rule having fired names the rule.
         let fired = Condition::Present {
             fact: "finding.line-type-ntt-must-be-1".into(),
