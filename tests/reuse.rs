@@ -133,6 +133,107 @@ fn shared_word_subsets_change_neither_text_nor_pixels() {
     );
 }
 
+/// The form XObjects of a PDF: (content stream as written, count).
+fn forms(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let doc = lopdf::Document::load_mem(pdf).expect("parses");
+    let mut out: Vec<Vec<u8>> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|n| n.as_name()).ok() == Some(b"Form"))
+        .map(|s| s.content.clone())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Pictures are drawn once per build as form XObjects that every handout
+/// showing them embeds as the same bytes (docs/speed.md, "Speed, session
+/// 12"): every sample and unusual clinic's handout reads the same (text
+/// extracted) and looks the same (every page of three clinics) as with its
+/// pictures drawn into the pages; handouts of different clinics share form
+/// bytes; and a handout is the same bytes whether its forms were made for
+/// it or taken from the build's cache.
+#[test]
+fn pictures_drawn_once_as_forms_change_neither_text_nor_pixels() {
+    let (content, fonts, today, shared) = bundled_with_shared_words();
+    let (.., inline) = bundled_with_shared_words();
+    let inline = inline.with_pictures_inline();
+    let clinics = samples_and_unusual(&content);
+    let cache = PictureCache::default();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut seen: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut first: Option<(String, Vec<u8>)> = None;
+    for (i, c) in clinics.iter().enumerate() {
+        let g = tebiki::eval::evaluate(&content, c, today);
+        let p = Pictures::cached(&g, &fonts, &cache).pdf();
+        let with =
+            tebiki::render::handout::render_shared(&g, &fonts, &p, Some(&shared)).expect("pdf");
+        let without =
+            tebiki::render::handout::render_shared(&g, &fonts, &p, Some(&inline)).expect("pdf");
+        let f = forms(&with.bytes);
+        assert!(!f.is_empty(), "{}: no picture drawn as a form", c.key);
+        assert!(forms(&without.bytes).is_empty(), "{}", c.key);
+        seen.push(f);
+        if first.is_none() {
+            first = Some((c.key.clone(), with.bytes.clone()));
+        }
+        let (a, b) = (tmp.path().join("inline.pdf"), tmp.path().join("forms.pdf"));
+        std::fs::write(&a, &without.bytes).expect("write");
+        std::fs::write(&b, &with.bytes).expect("write");
+        let text = |f: &Path| common::poppler("pdftotext", &["-layout", f.to_str().unwrap(), "-"]);
+        assert_eq!(text(&a), text(&b), "{}: text differs", c.key);
+        if i < 3 {
+            let png = |f: &Path, stem: &str| {
+                let prefix = tmp.path().join(stem);
+                common::poppler(
+                    "pdftoppm",
+                    &["-r", "50", f.to_str().unwrap(), prefix.to_str().unwrap()],
+                );
+            };
+            png(&a, "inline");
+            png(&b, "forms");
+            let mut pages = 0;
+            for e in std::fs::read_dir(tmp.path()).expect("dir").flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(rest) = name.strip_prefix("inline")
+                    && name.ends_with(".ppm")
+                {
+                    let other = tmp.path().join(format!("forms{rest}"));
+                    assert!(
+                        std::fs::read(e.path()).expect("page")
+                            == std::fs::read(&other).expect("page"),
+                        "{}: page {rest} looks different",
+                        c.key
+                    );
+                    pages += 1;
+                }
+            }
+            assert_eq!(pages, with.pages, "{}", c.key);
+            for e in std::fs::read_dir(tmp.path()).expect("dir").flatten() {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    // Handouts of different clinics embed the same forms.
+    let shared_forms = seen[1..]
+        .iter()
+        .flatten()
+        .filter(|f| seen[0].contains(f))
+        .count();
+    assert!(shared_forms > 0, "no form shared between two handouts");
+    // The first handout again, its forms now from the build's cache.
+    let (key, bytes) = first.expect("clinics");
+    let c = clinics.iter().find(|c| c.key == key).expect("clinic");
+    let g = tebiki::eval::evaluate(&content, c, today);
+    let p = Pictures::cached(&g, &fonts, &cache).pdf();
+    let again = tebiki::render::handout::render_shared(&g, &fonts, &p, Some(&shared)).expect("pdf");
+    assert!(
+        again.bytes == bytes,
+        "{key}: not the same bytes a second time"
+    );
+}
+
 /// The handouts' shared word subsets hold nearly every glyph a clinic's
 /// handout shows in its words, those of the steps repeated per terminal
 /// included: every sample and unusual clinic (each has terminals) shows at
