@@ -417,16 +417,6 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    /// The content of a form XObject drawn into `buffer` (cleared first):
-    /// it is shown where the page's graphics state may be anything, so no
-    /// state is assumed (every colour, width, font and style it uses is
-    /// written).
-    pub(crate) fn for_form(palette: &'a mut Palette, buffer: Vec<u8>) -> Encoder<'a> {
-        let mut e = Encoder::reusing(palette, buffer);
-        e.st = State::UNKNOWN;
-        e
-    }
-
     /// The page's bytes and links.
     pub(crate) fn finish(mut self) -> Encoded {
         self.flush_stroke();
@@ -728,15 +718,6 @@ impl Encoder<'_> {
         self.name(name);
         self.operator("Do");
         self.operator("Q");
-    }
-
-    /// Paints form XObject resource `name` (`/name Do`).
-    pub(crate) fn form(&mut self, name: &str) {
-        self.flush_stroke();
-        self.flush_et();
-        self.sep();
-        self.name(name);
-        self.operator("Do");
     }
 
     /// A link annotation of the page.

@@ -332,12 +332,6 @@ impl Embedded {
 #[derive(Default)]
 pub struct SharedWords {
     faces: [Option<SharedFace>; 2],
-    /// The build's pictures drawn once as form XObjects, set in these
-    /// subsets.
-    pub(crate) forms: super::writer::FormCache,
-    /// Draw every picture into the pages' content instead (for
-    /// comparisons: tests and the bench).
-    pub(crate) pictures_inline: bool,
 }
 
 /// The shared subset of one face and the text of each of its glyphs.
@@ -375,20 +369,7 @@ impl SharedWords {
                 embedded: Arc::new(e),
             });
         }
-        Ok(SharedWords {
-            faces,
-            forms: Default::default(),
-            pictures_inline: false,
-        })
-    }
-
-    /// These subsets with every picture drawn into the pages' content, as
-    /// before pictures became form XObjects (docs/speed.md, "Speed, session
-    /// 12"): for comparisons (tests, the bench).
-    pub fn with_pictures_inline(mut self) -> SharedWords {
-        self.pictures_inline = true;
-        self.forms = Default::default();
-        self
+        Ok(SharedWords { faces })
     }
 
     /// The shared subset of `weight`, if any.

@@ -396,15 +396,6 @@ pub(crate) fn deflate_shared(raw: &[u8]) -> Vec<u8> {
     z
 }
 
-/// zlib stream of `raw` at [`FAST`] whatever the document's level: a
-/// picture's form, kept for the build and made by whichever document shows
-/// it first (or anew for a picture shown once), must not depend on it.
-pub(crate) fn deflate_form(raw: &[u8]) -> Vec<u8> {
-    let mut z = zlib(raw, FAST);
-    z.shrink_to_fit();
-    z
-}
-
 /// zlib stream of `raw` encoded once per process at the strongest level
 /// (images).
 pub(crate) fn deflate_best(raw: &[u8]) -> Vec<u8> {

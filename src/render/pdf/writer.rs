@@ -36,7 +36,6 @@ use super::layout::{GlyphPos, Item, PageOut, PlacedMark, Stroke, callout_colors}
 use super::linebreak::Warnings;
 use super::structure::Node;
 use super::style::{PAGE_H_MM, PAGE_W_MM, Rgb, WHITE, mm};
-use crate::render::frame::Frame;
 
 fn page_h() -> f32 {
     mm(PAGE_H_MM)
@@ -89,9 +88,6 @@ struct Pen<'a, 'p> {
     /// from run to run and page to page.
     items: Vec<Glyph>,
     gaps: Vec<i64>,
-    /// Pictures drawn as form XObjects: resource name by the address of
-    /// the picture's frame ([`Form`]).
-    forms: &'a BTreeMap<usize, String>,
 }
 
 impl Pen<'_, '_> {
@@ -526,17 +522,6 @@ fn draw(pen: &mut Pen<'_, '_>, cmd: &Item) {
             frame,
         } => {
             let nested = pen.nested;
-            if !nested && let Some(name) = pen.forms.get(&frame_key(frame)) {
-                // The picture drawn once per build (see [`Form`]).
-                pen.begin_tag(*tag);
-                pen.enc.save();
-                pen.enc
-                    .transform([*scale, 0.0, 0.0, *scale, r2(*x), r2(pen.flip - y)]);
-                pen.enc.form(name);
-                pen.enc.restore();
-                pen.enc.end_marked();
-                return;
-            }
             if !nested {
                 pen.begin_tag(*tag);
             }
@@ -697,37 +682,6 @@ pub(crate) fn write(
     // and every other glyph goes to the document's own subset.
     let mut subsets: Vec<FaceSubsets> = Vec::new();
     let (faces, stand_ins) = usage_of(fonts, pages).split();
-    // Pictures drawn once per build as form XObjects (see [`Form`]), in
-    // the order the pages first show them, one object per distinct form.
-    let mut doc_forms: Vec<Arc<Form>> = Vec::new();
-    let mut form_of: BTreeMap<usize, usize> = BTreeMap::new();
-    if let Some(sh) = shared.filter(|s| !s.pictures_inline) {
-        for page in pages.iter() {
-            for c in page.under.iter().map(|(_, c)| c).chain(&page.cmds) {
-                let Item::Group { frame, .. } = c else {
-                    continue;
-                };
-                if form_of.contains_key(&frame_key(frame)) {
-                    continue;
-                }
-                let Some(form) = sh.forms.get(frame, |f| Form::of(f, sh, fonts)) else {
-                    continue;
-                };
-                let at = match doc_forms.iter().position(|d| **d == *form) {
-                    Some(at) => at,
-                    None => {
-                        doc_forms.push(form);
-                        doc_forms.len() - 1
-                    }
-                };
-                form_of.insert(frame_key(frame), at);
-            }
-        }
-    }
-    // A face a form shows needs the shared subset it is set in.
-    let form_faces = doc_forms.iter().fold([false; 2], |acc, f| {
-        [acc[0] || f.faces[0], acc[1] || f.faces[1]]
-    });
     // The fallback font's glyphs (rare): one subset for this document.
     // Only a document with stand-ins looks at the face: asking for it
     // otherwise would read the file (19 MB for Noto Sans CJK) into every
@@ -759,7 +713,7 @@ pub(crate) fn write(
                         data.insert(gid, t);
                     }
                 }
-                (any || form_faces[weight as usize]).then(|| sh.embedded.clone())
+                any.then(|| sh.embedded.clone())
             }
             None if words.is_empty() => None,
             None => Some(face.cache.get(&face.data, &face.id().0, &words)?),
@@ -817,40 +771,6 @@ pub(crate) fn write(
         image_refs.push((name.clone(), img_id));
     }
 
-    let mut form_refs: Vec<(String, Ref)> = Vec::new();
-    for (i, form) in doc_forms.iter().enumerate() {
-        let id = ids.next();
-        pdf.stream(|c| {
-            let mut x = c.form_xobject(id, &form.bytes);
-            x.filter(Filter::FlateDecode);
-            let [x0, y0, x1, y1] = form.bbox;
-            x.bbox(PdfRect::new(x0, y0, x1, y1));
-            let mut res = x.resources();
-            if form.faces.contains(&true) {
-                let mut f = res.fonts();
-                for (w, used) in [Weight::Regular, Weight::Bold].into_iter().zip(form.faces) {
-                    let name = font_resource(w, false);
-                    if let Some((_, r)) = font_refs.iter().find(|(n, _)| *n == name)
-                        && used
-                    {
-                        f.pair(Name(name.as_bytes()), *r);
-                    }
-                }
-            }
-            if let Some((hival, lookup)) = &form.palette {
-                res.color_spaces()
-                    .insert(Name(Palette::NAME.as_bytes()))
-                    .start::<ColorSpace>()
-                    .indexed(Name(b"DeviceRGB"), *hival, lookup);
-            }
-        });
-        form_refs.push((format!("X{}", i + 1), id));
-    }
-    let form_names: BTreeMap<usize, String> = form_of
-        .iter()
-        .filter_map(|(k, i)| Some((*k, form_refs.get(*i)?.0.clone())))
-        .collect();
-
     let mut palette = Palette::default();
     // Per page, per marked-content id: the structure element.
     let mut page_mcids: Vec<Vec<u32>> = Vec::with_capacity(pages.len());
@@ -870,7 +790,6 @@ pub(crate) fn write(
             mcids: Vec::new(),
             items: std::mem::take(&mut items),
             gaps: std::mem::take(&mut gaps),
-            forms: &form_names,
         };
         for (_, c) in &page.under {
             draw(&mut pen, c);
@@ -917,9 +836,9 @@ pub(crate) fn write(
                 f.pair(Name(name.as_bytes()), *id);
             }
         }
-        if !image_refs.is_empty() || !form_refs.is_empty() {
+        if !image_refs.is_empty() {
             let mut x = res.x_objects();
-            for (name, id) in image_refs.iter().chain(&form_refs) {
+            for (name, id) in &image_refs {
                 x.pair(Name(name.as_bytes()), *id);
             }
         }
@@ -969,176 +888,6 @@ pub(crate) fn write(
 /// A number to 1/10000.
 fn fine(v: f32) -> f32 {
     (v * 10_000.0).round() / 10_000.0
-}
-
-/// The address of a picture's frame: what identifies it in a document and
-/// in the build's [`FormCache`] (which holds the frame, so the address is
-/// not reused while it is kept).
-fn frame_key(frame: &Arc<Frame>) -> usize {
-    Arc::as_ptr(frame) as usize
-}
-
-/// A picture (a sub-frame of the pages: a screen, a figure) drawn once per
-/// build as the content of a form XObject that every document showing it
-/// embeds as the same bytes, instead of drawn into each page's content and
-/// compressed again in every document (docs/speed.md, "Speed, session 12").
-///
-/// Only a picture whose every glyph the build's shared word subsets show
-/// with the same text (so the content names the same glyph ids in every
-/// document), with no link and no raster image, and large enough to pay
-/// for an object of its own ([`FORM_MIN_ITEMS`]). Whether a picture is a
-/// form depends on the picture and the shared subsets only (both fixed for
-/// a build), never on the cache: same input, same bytes.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Form {
-    /// The content, zlib-compressed at one level for every document.
-    bytes: Vec<u8>,
-    /// Its own `/Indexed` colour space (highest index, lookup), if any.
-    palette: Option<(i32, Vec<u8>)>,
-    /// Bounding box in the frame's units (generous: it must clip nothing).
-    bbox: [f32; 4],
-    /// Faces it shows glyphs of (regular, bold).
-    faces: [bool; 2],
-}
-
-/// Pictures with fewer items stay in the page's content: a form costs an
-/// object and a stream of its own in every document (callout icons and
-/// markers are a few items).
-const FORM_MIN_ITEMS: usize = 24;
-
-impl Form {
-    /// The form of `frame`, if it can be one (see [`Form`]).
-    fn of(frame: &Frame, shared: &SharedWords, fonts: &Fonts) -> Option<Form> {
-        if frame.items.len() < FORM_MIN_ITEMS {
-            return None;
-        }
-        let mut faces = [false; 2];
-        let mut ok = true;
-        let mut buf = [0u8; 4];
-        frame.walk(&mut |item| match item {
-            Item::Link { .. } | Item::Image { .. } => ok = false,
-            Item::Glyphs {
-                size,
-                weight,
-                glyphs,
-                ..
-            } if *size > 0.0 && !glyphs.is_empty() => {
-                faces[*weight as usize] = true;
-                let sh = shared.face(*weight);
-                ok &= glyphs.iter().all(|g| {
-                    !g.data
-                        && sh.is_some_and(|sh| sh.embedded.new_id(g.gid).is_some())
-                        && shared.shows(*weight, g.gid, g.text.encode_utf8(&mut buf))
-                });
-            }
-            _ => {}
-        });
-        if !ok {
-            return None;
-        }
-        let subsets: Vec<FaceSubsets> = [Weight::Regular, Weight::Bold]
-            .into_iter()
-            .filter_map(|weight| {
-                Some(FaceSubsets {
-                    weight,
-                    words: Some(shared.face(weight)?.embedded.clone()),
-                    data: None,
-                    in_data: Vec::new(),
-                    fallback: None,
-                })
-            })
-            .collect();
-        let mut palette = Palette::default();
-        let (images, forms) = (BTreeMap::new(), BTreeMap::new());
-        let mut pen = Pen {
-            enc: Encoder::for_form(&mut palette, Vec::with_capacity(16 << 10)),
-            fonts,
-            subsets: &subsets,
-            images: &images,
-            flip: 0.0,
-            nested: true,
-            nodes: &[],
-            mcids: Vec::new(),
-            items: Vec::new(),
-            gaps: Vec::new(),
-            forms: &forms,
-        };
-        // As a group drawn in the page sets them.
-        pen.enc.cap(ROUND);
-        pen.enc.join(ROUND);
-        for item in &frame.items {
-            draw(&mut pen, item);
-        }
-        let bytes = pen.enc.finish().bytes;
-        let m = 10.0 * frame.width.max(frame.height).max(1.0);
-        Some(Form {
-            bytes: super::file::deflate_form(&bytes),
-            palette: palette.lookup(),
-            bbox: [-m, -m, m, m],
-            faces,
-        })
-    }
-}
-
-/// The forms of one build's pictures, by frame ([`frame_key`]), each with
-/// the frame it was drawn from (held, so its address stays its own). A
-/// frame is kept from its second showing on (a picture with the clinic's
-/// values is laid out anew for every clinic and never comes again), at
-/// most [`FORMS_KEPT`], the oldest going first.
-#[derive(Default)]
-pub(crate) struct FormCache(std::sync::Mutex<FormEntries>);
-
-#[derive(Default)]
-struct FormEntries {
-    kept: std::collections::VecDeque<(usize, Arc<Frame>, Option<Arc<Form>>)>,
-    /// Frames seen once and not kept, newest last.
-    seen: std::collections::VecDeque<usize>,
-}
-
-/// Forms kept per build (a handout shows about six large pictures; the
-/// screens of a manual are a few dozen).
-const FORMS_KEPT: usize = 128;
-
-impl FormCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, FormEntries> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The form of `frame` (`None`: it is not one), from the cache or made
-    /// with `make`.
-    fn get(
-        &self,
-        frame: &Arc<Frame>,
-        make: impl FnOnce(&Frame) -> Option<Form>,
-    ) -> Option<Arc<Form>> {
-        let key = frame_key(frame);
-        if let Some((.., form)) = self.lock().kept.iter().find(|(k, ..)| *k == key) {
-            return form.clone();
-        }
-        // Made outside the lock: two workers may make the same form at
-        // once, which costs time but never changes the result.
-        let form = make(frame).map(Arc::new);
-        let mut e = self.lock();
-        if e.kept.iter().any(|(k, ..)| *k == key) {
-            return form;
-        }
-        match e.seen.iter().position(|k| *k == key) {
-            Some(at) => {
-                e.seen.remove(at);
-                if e.kept.len() >= FORMS_KEPT {
-                    e.kept.pop_front();
-                }
-                e.kept.push_back((key, frame.clone(), form.clone()));
-            }
-            None => {
-                if e.seen.len() >= 4 * FORMS_KEPT {
-                    e.seen.pop_front();
-                }
-                e.seen.push_back(key);
-            }
-        }
-        form
-    }
 }
 
 /// Writes a link annotation (no border, URI action).
