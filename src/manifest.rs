@@ -237,8 +237,11 @@ pub struct ClinicEntry {
     pub key: String,
     /// Clinic name (or the file name when the name is missing).
     pub name: String,
-    /// Institution code as printed.
+    /// Institution code as printed (as read, for a code the check refused).
     pub code: String,
+    /// A refused institution code as typed, when that differs from `code`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code_typed: String,
     /// Prefecture.
     pub prefecture: String,
     /// Installation date, if known.
@@ -828,6 +831,7 @@ mod tests {
             key: key.into(),
             name: format!("<b>{key}</b> & co"),
             code: key.into(),
+            code_typed: String::new(),
             prefecture: "東京都".into(),
             installation: String::new(),
             installation_date: String::new(),

@@ -916,6 +916,7 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                 key: e.key.clone(),
                 name: e.name.clone(),
                 code: e.code.clone(),
+                code_typed: e.code_typed.clone(),
                 prefecture: e.prefecture.clone(),
                 installation: e.installation.clone(),
                 installation_date: e.installation_date.clone(),
@@ -1185,6 +1186,7 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
                     key: key.clone(),
                     name: String::new(),
                     code: String::new(),
+                    code_typed: String::new(),
                     prefecture: String::new(),
                     installation: String::new(),
                     installation_date: String::new(),
@@ -1408,6 +1410,7 @@ fn entry_of(guide: &Guide, clinic: &Clinic, input_hash: String) -> ClinicEntry {
             guide.clinic_name.clone()
         },
         code: guide.institution_code.clone(),
+        code_typed: guide.institution_code_typed.clone(),
         prefecture: guide.prefecture.clone(),
         installation: guide
             .facts

@@ -1031,13 +1031,16 @@ fn the_line_type_correction_says_whether_it_is_in_time_for_this_clinic() {
         ["html", "pdf"]
     );
     assert!(niigata.having("間に合わないことがあります").is_empty());
-    // 博多えきまえ内科 (type 2, installation tomorrow): it cannot be.
+    // 博多えきまえ内科 (type 2, 新規, no planned application day) has not
+    // applied: nothing to correct, no day a correction lands; it chooses 1.
     let hakata = Docs::of("4011100452");
     assert_eq!(
-        hakata.having("設置予定日（2026年11月25日（水））に間に合いません"),
+        hakata.having("利用申請のときに「1」を選べば、訂正の必要はありません"),
         ["html", "pdf"]
     );
-    assert!(hakata.having("に間に合います").is_empty());
+    assert!(hakata.having("今日訂正").is_empty(), "{}", hakata.pdf);
+    assert!(hakata.having("すでに申請済みなら").is_empty());
+    assert!(hakata.having("回線種別を今日訂正した場合").is_empty());
 }
 
 #[test]
@@ -1374,6 +1377,59 @@ fn a_failed_clinic_has_no_notices_on_the_dashboard() {
         .find(|r| r.contains("2730100233"))
         .expect("天満橋's row");
     assert!(ok.contains("routine-notes"), "{ok}");
+}
+
+/// A failed clinic's code on the dashboard: it read 「１２３４５６7」 as
+/// typed (全角 mixed), where every other row shows the 10-digit code as
+/// read. It is now the code as read in that form, sorted and filtered like
+/// the others, with the typed form beside it (escaped) to find the row.
+#[test]
+fn a_refused_code_is_shown_as_read_like_the_other_rows_and_as_typed_beside_it() {
+    let base = read(&root().join("content/clinics/tokyo-wrong-line.yaml"));
+    let refused = base
+        .replace("\"1234566\"", "\"１２３４５６7\"")
+        .replace("青空ファミリークリニック", "青空<b>ファミリー</b>");
+    let separators = base
+        .replace("\"1234566\"", "\"12-345O7<i>\"")
+        .replace("青空ファミリークリニック", "青空セパレータ医院");
+    let (o, dir) = build_clinics(&[
+        ("ok.yaml", &base),
+        ("refused.yaml", &refused),
+        ("letter.yaml", &separators),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dash = read(&dir.path().join("out/clinics/index.html"));
+    let row = |name: &str| {
+        dash.split("<tr")
+            .find(|r| r.contains(name))
+            .unwrap_or_else(|| panic!("{name}'s row"))
+            .to_string()
+    };
+    assert!(row("青空ファミリークリニック").contains("<td class=\"code\">1311234566</td>"));
+    let failed = row("青空&lt;b&gt;");
+    assert!(failed.contains("class=\"failed\""), "{failed}");
+    assert!(
+        failed.contains(
+            "<td class=\"code\">1311234567<span class=\"typed\">入力は「１２３４５６7」</span></td>"
+        ),
+        "{failed}"
+    );
+    assert!(failed.contains("data-code=\"1311234567\""), "{failed}");
+    // A letter is kept (it is what is wrong), separators are not; both escaped.
+    let letter = row("青空セパレータ医院");
+    assert!(
+        letter.contains(
+            "<td class=\"code\">12345O7&lt;i&gt;<span class=\"typed\">入力は「12-345O7&lt;i&gt;」</span></td>"
+        ),
+        "{letter}"
+    );
+    let manifest = read(&dir.path().join("out/manifest.json"));
+    assert!(manifest.contains("\"code_typed\""), "{manifest}");
 }
 
 #[test]
@@ -2223,15 +2279,16 @@ fn the_notice_samples_sender_line_is_flush_right() {
 fn a_past_installation_day_is_no_start_month_and_no_deadline_to_miss() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
+    // As a 変更 application (the wrong type may be registered: a correction).
+    let clinic = dir.path().join("hakata.yaml");
+    let text = read(&fixtures().join("clinics/c-fukuoka-collabo-wrong2-tomorrow.yaml"));
+    std::fs::write(&clinic, format!("{text}\napplication_kind: change\n")).unwrap();
     let o = tebiki(&[
         "build",
         "--today",
         "2026-11-29",
         "--clinics",
-        fixtures()
-            .join("clinics/c-fukuoka-collabo-wrong2-tomorrow.yaml")
-            .to_str()
-            .unwrap(),
+        clinic.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);

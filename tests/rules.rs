@@ -55,6 +55,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "installation_date: 2027-01-20\napplication_date: 2027-01-15",
     ),
     (
+        "application-date-after-safe-day",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-01-20\napplication_date: 2027-01-12",
+    ),
+    (
         "application-at-risk",
         "installation_date: 2027-01-20",
         "installation_date: 2026-12-03",
@@ -183,7 +188,12 @@ fn every_shipped_rule_has_a_sample() {
 
 #[test]
 fn line_type_message_carries_the_correction_date() {
-    let text = BASE.replacen("type: 1,", "type: 3,", 1);
+    // A 変更 application: the usage application is registered already.
+    let text = BASE.replacen("type: 1,", "type: 3,", 1).replacen(
+        "start_month:",
+        "application_kind: change\nstart_month:",
+        1,
+    );
     let (content, _) = tebiki::load::load_content(&root().join("content"));
     let file = Arc::new(PathBuf::from("sample.yaml"));
     let tree = yaml::read_tree(&text, &file).unwrap();
@@ -207,6 +217,75 @@ fn line_type_message_carries_the_correction_date() {
             .iter()
             .any(|d| d.iso == "2026-12-01" && d.label.contains("回線種別"))
     );
+}
+
+/// A clinic yet to apply (新規, no planned day or one still ahead) has no
+/// line type to correct: it is told to choose 1, never when a correction
+/// would land (「すでに申請済みなら、今日訂正しても反映は…」 and a dated row
+/// in the schedule), which read as if it had applied with the wrong type.
+/// A planned day already past may mean it applied: then it is told.
+#[test]
+fn only_a_clinic_that_may_have_applied_is_told_when_a_correction_lands() {
+    let wrong = BASE.replacen("type: 1,", "type: 3,", 1);
+    let with = |extra: &str| wrong.replacen("start_month:", &format!("{extra}\nstart_month:"), 1);
+    for (case, text, applied) in [
+        ("新規, no planned day", wrong.clone(), false),
+        (
+            "planned day ahead",
+            with("application_date: 2026-12-01"),
+            false,
+        ),
+        (
+            "planned day today",
+            with("application_date: 2026-11-24"),
+            false,
+        ),
+        (
+            "planned day past",
+            with("application_date: 2026-11-23"),
+            true,
+        ),
+        ("変更", with("application_kind: change"), true),
+    ] {
+        let g = guide_of(&text);
+        let f = g
+            .findings
+            .iter()
+            .find(|f| f.rule == "line-type-ntt-must-be-1")
+            .expect(case);
+        let message = f.message.plain_text();
+        let consequence = f.consequence.plain_text();
+        let dated = g.manuals[0]
+            .dates
+            .iter()
+            .any(|d| d.label.contains("回線種別"));
+        assert_eq!(
+            message.contains("すでに申請済みなら"),
+            applied,
+            "{case}: {message}"
+        );
+        assert_eq!(
+            message.contains("2026年12月1日"),
+            applied,
+            "{case}: {message}"
+        );
+        assert_eq!(dated, applied, "{case}: the schedule's correction row");
+        assert_eq!(
+            consequence.contains("今日訂正"),
+            applied,
+            "{case}: {consequence}"
+        );
+        if !applied {
+            assert!(
+                message.contains("「1」を選べば、訂正の必要はありません"),
+                "{case}: {message}"
+            );
+            assert!(
+                consequence.contains("1以外を選んで申請すると、設置日当日に設置できません"),
+                "{case}: {consequence}"
+            );
+        }
+    }
 }
 
 /// The row `row` of step `step` in the guide.
@@ -309,7 +388,9 @@ fn rows_that_do_not_apply_are_never_missing() {
 
 #[test]
 fn a_correction_reaches_every_later_screen_and_date() {
+    // A 変更 application: the wrong type may be registered (a correction).
     let text = BASE
+        .replacen("start_month:", "application_kind: change\nstart_month:", 1)
         .replacen(
             "carrier: ntt-east, type: 1,",
             "carrier: hikari-collabo, type: 3,",
@@ -584,4 +665,156 @@ fn a_change_application_checks_the_certificates_already_applied_for() {
     let (fee, _) = message(BASE, "certificate-fee").expect("fee notice");
     assert!(fee.contains("の申請が必要です"), "{fee}");
     assert!(message(BASE, "change-certificates-applied").is_none());
+}
+
+/// A planned application day after the last safe day (installation day
+/// less 7 + 3 days) whose notice still comes by the installation day had no
+/// notice at all: the schedule listed 申請予定日 2027-01-13 after
+/// 申請を済ませたい最終日 2027-01-10 and nothing said why (the notice was due
+/// on the installation day itself). Each edge, as of 2026-11-24.
+#[test]
+fn a_planned_day_after_the_last_safe_day_is_told_to_apply_by_it() {
+    let at = |install: &str, planned: &str| {
+        let text = BASE.replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: {install}\napplication_date: {planned}"),
+            1,
+        );
+        let g = guide_of(&text);
+        let rules: BTreeSet<String> = g.findings.iter().map(|f| f.rule.clone()).collect();
+        let text = g
+            .findings
+            .iter()
+            .find(|f| f.rule == "application-date-after-safe-day")
+            .map(|f| f.message.plain_text().replace(' ', ""));
+        (rules, text)
+    };
+    let rule = "application-date-after-safe-day";
+    // The last safe day itself: nothing to say.
+    assert!(!at("2027-01-20", "2027-01-10").0.contains(rule));
+    // A day later: the notice (01-18) still comes, with no margin.
+    let (rules, text) = at("2027-01-20", "2027-01-11");
+    assert!(rules.contains(rule), "{rules:?}");
+    let text = text.unwrap();
+    assert!(text.contains("見込みは2027年1月18日（月）で"), "{text}");
+    assert!(
+        text.contains("2027年1月10日（日）までに二つの申請"),
+        "{text}"
+    );
+    // The notice due on the installation day itself.
+    let (rules, text) = at("2027-01-20", "2027-01-13");
+    assert!(rules.contains(rule), "{rules:?}");
+    assert!(
+        text.unwrap()
+            .contains("設置予定日（2027年1月20日（水））の当日")
+    );
+    // A day later the notice is late: application-date-too-late alone.
+    let (rules, _) = at("2027-01-20", "2027-01-14");
+    assert!(
+        !rules.contains(rule) && rules.contains("application-date-too-late"),
+        "{rules:?}"
+    );
+    // Within 17 days (installation 12-08, last safe day 11-28): this notice
+    // instead of application-soon, which would say the same without the plan.
+    let (rules, _) = at("2026-12-08", "2026-11-30");
+    assert!(
+        rules.contains(rule) && !rules.contains("application-soon"),
+        "{rules:?}"
+    );
+    let (rules, _) = at("2026-12-08", "2026-11-28");
+    assert!(
+        !rules.contains(rule) && rules.contains("application-soon"),
+        "{rules:?}"
+    );
+    // Planned too late within 17 days: one notice, not application-soon too.
+    let (rules, _) = at("2026-12-08", "2026-12-02");
+    assert!(
+        rules.contains("application-date-too-late") && !rules.contains("application-soon"),
+        "{rules:?}"
+    );
+    // Closer than 10 days application-at-risk speaks.
+    let (rules, _) = at("2026-12-03", "2026-11-25");
+    assert!(
+        !rules.contains(rule) && rules.contains("application-at-risk"),
+        "{rules:?}"
+    );
+}
+
+/// An installation day on a weekend or holiday is told to ask the call
+/// centre 「設置予定日より前の受付時間内に」: on the day itself (a Sunday
+/// handout for a Sunday installation) that cannot be done, and the day is
+/// to move anyway (application-too-late says so).
+#[test]
+fn the_call_centre_hours_are_not_told_on_the_installation_day_itself() {
+    let (content, d) = tebiki::load::load_content(&root().join("content"));
+    assert!(!d.has_errors(), "{d:?}");
+    let fired_on = |install: &str, today: &str| {
+        let text = BASE.replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: {install}"),
+            1,
+        );
+        let file = Arc::new(PathBuf::from("sample.yaml"));
+        let tree = yaml::read_tree(&text, &file).expect("yaml");
+        let mut diags = Diagnostics::default();
+        let clinic = clinics::from_tree(&tree, &file, &content.fields, &mut diags).expect("clinic");
+        let g = tebiki::eval::evaluate(&content, &clinic, today.parse().unwrap());
+        g.findings
+            .iter()
+            .any(|f| f.rule == "installation-not-weekday")
+    };
+    // Sunday 2026-11-29 read on that Sunday, and on the Saturday before.
+    assert!(!fired_on("2026-11-29", "2026-11-29"));
+    assert!(fired_on("2026-11-29", "2026-11-28"));
+    // A Saturday installation read that Saturday.
+    assert!(!fired_on("2026-11-28", "2026-11-28"));
+    // A weekday, and a holiday (2027-01-11, 成人の日) a day ahead.
+    assert!(!fired_on("2026-11-30", "2026-11-28"));
+    assert!(fired_on("2027-01-11", "2027-01-10"));
+}
+
+/// A 新規 clinic whose planned application day is past may or may not have
+/// applied: what follows a wrong line type is said as a condition. It was
+/// told as a fact (「設置予定日…に間に合いません。すぐに訂正し、設置日の変更を…」),
+/// so a clinic yet to apply would move its installation day for nothing.
+/// A 変更 application (registered) is still told plainly.
+#[test]
+fn a_clinic_that_may_have_applied_is_told_the_cost_of_a_wrong_type_as_a_condition() {
+    let consequence = |install: &str, extra: &str| {
+        let text = BASE.replacen("type: 1,", "type: 3,", 1).replacen(
+            "installation_date: 2027-01-20",
+            &format!("installation_date: {install}\n{extra}"),
+            1,
+        );
+        let g = guide_of(&text);
+        g.findings
+            .iter()
+            .find(|f| f.rule == "line-type-ntt-must-be-1")
+            .map(|f| f.consequence.plain_text().replace(' ', ""))
+            .unwrap()
+    };
+    let planned_past = "application_date: 2026-11-23";
+    // 2026-11-24 + 5 business days = 2026-12-01.
+    for (install, says) in [
+        (
+            "2026-11-30",
+            "設置予定日（2026年11月30日（月））に間に合いません",
+        ),
+        ("2026-12-01", "間に合わないおそれがあります"),
+        ("2027-01-20", "今日訂正すれば2026年12月1日（火）ごろ"),
+        ("2026-11-20", "新しい設置日はそれより後の日で"),
+    ] {
+        let text = consequence(install, planned_past);
+        assert!(text.starts_with("1以外で申請済みなら"), "{install}: {text}");
+        assert!(text.contains(says), "{install}: {text}");
+        assert!(
+            text.contains(
+                "まだ申請していなければ、申請のときに「1」を選べば訂正の必要はありません"
+            ),
+            "{install}: {text}"
+        );
+    }
+    let change = consequence("2026-11-30", "application_kind: change");
+    assert!(change.starts_with("設置日当日に設置できません"), "{change}");
+    assert!(change.contains("に間に合いません"), "{change}");
 }

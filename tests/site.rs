@@ -295,11 +295,13 @@ fn the_site_shows_every_variant_with_its_condition() {
     assert!(home.contains("表示条件: NTT東日本・西日本・光コラボの回線の場合"));
     assert!(home.contains("【〈回線事業者〉が「光コラボレーション"));
     assert!(home.contains("【それ以外の場合】"));
-    // A date shown only when a rule fired names the rule.
+    // A date shown only when a rule fired names the rule (and, here, only
+    // to a clinic that may have applied: the date of a correction).
     assert!(
         home.contains(
-            "表示条件: 注意「電気通信回線種別は必ず「1」を選んでください」が出ている場合"
-        )
+            "表示条件: 注意「電気通信回線種別は必ず「1」を選んでください」が出ている、かつ利用申請を済ませている可能性がある（申請区分が変更か、申請予定日が過ぎている）の場合"
+        ),
+        "{home}"
     );
     // The repeated part says so; its conditional steps and notes; its pictures.
     assert!(cert.contains("〈端末名称〉の一つずつについて繰り返します"));

@@ -379,7 +379,13 @@ fn check_scalar(
             )
         }
     };
-    Some(done(out))
+    let (checked, mut fv) = done(out);
+    if def.kind == FieldKind::InstitutionCode && !fv.valid {
+        // A refused code: its value is the code as read (the dashboard
+        // shows it beside the other rows' codes), its display as typed.
+        fv.value = validate::institution::as_read(raw);
+    }
+    Some((checked, fv))
 }
 
 /// Recomputes the derived facts after some values were replaced (a

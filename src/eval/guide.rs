@@ -451,8 +451,11 @@ pub struct Guide {
     pub clinic_key: String,
     /// Clinic name.
     pub clinic_name: String,
-    /// Institution code as printed.
+    /// Institution code as printed (as read, for a code the check refused).
     pub institution_code: String,
+    /// A refused institution code as typed, when that differs from
+    /// `institution_code` (全角 digits, separators); else empty.
+    pub institution_code_typed: String,
     /// Prefecture, "14:神奈川県".
     pub prefecture: String,
     /// Generation date (ISO).

@@ -9,7 +9,7 @@ pub mod facts;
 pub mod generic;
 pub mod guide;
 
-use crate::model::clinic::Clinic;
+use crate::model::clinic::{Clinic, FieldKind};
 use crate::model::manual::{Callout, Cased, Content, Control, Manual, Row, ValueSource};
 use crate::model::rich::{Inline, Rich};
 use crate::model::rule::{Condition, Op};
@@ -122,6 +122,43 @@ pub fn evaluate_generic(content: &Content) -> Guide {
         generic: Some(&g),
     };
     build_guide(ev, "", &Facts::default())
+}
+
+/// The institution code as read, in the form every guide shows it (the
+/// 10-digit form when its prefecture and 点数表 were read too), and as
+/// typed when the check refused it and typing differs from reading
+/// (`１２３４５６7`): a failed clinic's row on the dashboard is then
+/// `1311234567` like the others, the typed form beside it to find the row.
+fn institution_code(content: &Content, facts: &Facts) -> (String, String) {
+    if let Some(f) = facts.get("institution_code_10") {
+        return (f.display.clone(), String::new());
+    }
+    let of_kind = |kind: FieldKind| {
+        content
+            .fields
+            .fields
+            .iter()
+            .find(|f| f.kind == kind)
+            .and_then(|f| facts.get(&f.path))
+    };
+    let Some(code) = of_kind(FieldKind::InstitutionCode) else {
+        return (String::new(), String::new());
+    };
+    if code.valid {
+        return (code.display.clone(), String::new());
+    }
+    let seven = code.value.len() == 7 && code.value.bytes().all(|b| b.is_ascii_digit());
+    let valid = |kind| of_kind(kind).filter(|f| f.valid);
+    let read = match (valid(FieldKind::Prefecture), valid(FieldKind::FeeSchedule)) {
+        (Some(p), Some(t)) if seven => format!("{}{}{}", p.value, t.value, code.value),
+        _ => code.value.clone(),
+    };
+    let typed = if code.display == code.value {
+        String::new()
+    } else {
+        code.display.clone()
+    };
+    (read, typed)
 }
 
 fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
@@ -246,6 +283,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .collect();
     let t = &content.strings;
     let documents = documents.join(t.get("title_joiner"));
+    let (institution_code, institution_code_typed) = institution_code(content, facts);
     Guide {
         title: t.fill(
             "title",
@@ -256,11 +294,8 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         branding: content.branding.clone(),
         clinic_key: clinic_key.to_string(),
         clinic_name: text("name"),
-        institution_code: facts
-            .get("institution_code_10")
-            .or_else(|| facts.get("institution_code"))
-            .map(|f| f.display.clone())
-            .unwrap_or_default(),
+        institution_code,
+        institution_code_typed,
         prefecture: text("prefecture"),
         generated: today.to_string(),
         generated_wareki: dates::wareki(today),

@@ -88,8 +88,10 @@ pub struct DashboardRow {
     pub key: String,
     /// Clinic name.
     pub name: String,
-    /// Institution code as printed.
+    /// Institution code as printed (as read, for a code the check refused).
     pub code: String,
+    /// A refused institution code as typed, when that differs from `code`.
+    pub code_typed: String,
     /// Prefecture.
     pub prefecture: String,
     /// Installation date as printed, if known.

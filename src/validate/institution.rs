@@ -102,6 +102,14 @@ fn is_code_separator(c: char) -> bool {
         )
 }
 
+/// A code as [`check_code`] reads it, also one it refuses: half-width,
+/// separators removed, any other character kept (`１２３４５６7` →
+/// `1234567`, `12-345O7` → `12345O7`).
+pub fn as_read(raw: &str) -> String {
+    let (text, _) = super::normalize::to_half_width(raw);
+    text.chars().filter(|&c| !is_code_separator(c)).collect()
+}
+
 /// Checks a 医療機関コード typed by hand.
 ///
 /// `prefecture` and `fee_schedule` are the separately given 都道府県番号

@@ -384,6 +384,11 @@ impl Layouter<'_> {
         let lines = layout_spans(spans, base, w, true, self.fonts, self.warnings);
         let lh = base.size * leading;
         let n = lines.len();
+        // A lead of one or two lines right under a heading stays with what
+        // follows it, as the heading does: both its lines (asked per line,
+        // the second line followed the first, not the heading, and was not
+        // kept: a part's heading and two-line intro ended a page).
+        let lead = n <= 2 && self.after_heading();
         for (i, line) in lines.iter().enumerate() {
             let mut strip = Strip {
                 h: lh,
@@ -392,9 +397,6 @@ impl Layouter<'_> {
             let baseline = (lh - base.size) / 2.0 + EM_ASCENT * base.size;
             draw_line(&mut strip.cmds, line, spans, x, baseline);
             strip.first_line = Some((baseline, base.size));
-            // A lead of one or two lines right under a heading stays with
-            // what follows it, as the heading does.
-            let lead = n <= 2 && self.after_heading();
             let keep = lead || (n >= 2 && (i == 0 || i + 2 == n));
             self.strip(strip, keep);
         }

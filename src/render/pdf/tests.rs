@@ -313,6 +313,50 @@ fn headings_are_never_last_on_a_page() {
     }
 }
 
+/// A heading's lead of two lines stays, both lines, with what follows: the
+/// part-2 heading of 神田すずらん薬局 and its two-line intro ended page 5,
+/// its first step beginning page 6 (the second line was not kept).
+#[test]
+fn a_two_line_lead_under_a_heading_keeps_both_lines_with_what_follows() {
+    let lead = para(2);
+    let alone = Document {
+        blocks: vec![lead.clone()],
+        ..Document::default()
+    };
+    let n = strips(&layout_doc(&alone).0).len();
+    assert_eq!(n, 2, "the lead is two lines");
+    let doc = Document {
+        blocks: vec![
+            Block::Heading {
+                level: 1,
+                number: Some("2".into()),
+                text: "電子証明書の発行申請".into(),
+                bookmark: true,
+            },
+            lead,
+            Block::Heading {
+                level: 2,
+                number: Some("2-1".into()),
+                text: "見出し".into(),
+                bookmark: true,
+            },
+            para(6),
+        ],
+        ..Document::default()
+    };
+    let flags = strips(&layout_doc(&doc).0);
+    let body = Document {
+        blocks: vec![para(6)],
+        ..Document::default()
+    };
+    // The strips before the step's body (whose last lines are not kept):
+    // the part heading, the lead's two lines and the step heading.
+    let before_body = flags.len() - strips(&layout_doc(&body).0).len();
+    for (i, (keep, _)) in flags.iter().enumerate().take(before_body) {
+        assert!(*keep, "strip {i} of {flags:?}");
+    }
+}
+
 fn page_text(page: &PageOut) -> String {
     page.cmds
         .iter()
