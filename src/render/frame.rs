@@ -33,9 +33,26 @@ impl Rgb {
     }
 
     /// `#rrggbb`.
-    pub fn css(self) -> String {
+    pub fn css(self) -> Css {
         let c = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-        format!("#{:02x}{:02x}{:02x}", c(self.0), c(self.1), c(self.2))
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'#'; 7];
+        for (i, b) in [c(self.0), c(self.1), c(self.2)].into_iter().enumerate() {
+            out[1 + 2 * i] = HEX[usize::from(b >> 4)];
+            out[2 + 2 * i] = HEX[usize::from(b & 15)];
+        }
+        Css(out)
+    }
+}
+
+/// A colour as CSS writes it, `#rrggbb` (lower-case hex), on the stack:
+/// pictures print one for most of their items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Css([u8; 7]);
+
+impl std::fmt::Display for Css {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(std::str::from_utf8(&self.0).unwrap_or_default())
     }
 }
 
@@ -275,5 +292,24 @@ impl Frame {
         let mut out = Vec::new();
         self.walk(&mut |i| out.extend(i.text()));
         out.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rgb;
+
+    #[test]
+    fn css_colours_are_the_formatters_hex() {
+        let c = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        let mut vals: Vec<f32> = vec![0.0, 1.0, -0.5, 2.0, 0.5, 1.0 / 255.0, f32::NAN];
+        vals.extend((0..=255).map(|i| i as f32 / 255.0));
+        vals.extend((0..1000).map(|i| i as f32 / 999.0));
+        for (i, &r) in vals.iter().enumerate() {
+            let (g, b) = (vals[(i * 7) % vals.len()], vals[(i * 13) % vals.len()]);
+            let colour = Rgb(r, g, b);
+            let old = format!("#{:02x}{:02x}{:02x}", c(r), c(g), c(b));
+            assert_eq!(colour.css().to_string(), old, "{colour:?}");
+        }
     }
 }

@@ -24,31 +24,69 @@ pub use crate::render::rich_html::escape;
 /// The same digits as `format!("{v:.2}")` trimmed, without the float
 /// formatter (a tenth of the time; pictures print thousands): an `f32` times
 /// 100 is exact in `f64`, and the formatter rounds exact ties to even.
-fn n(v: f32) -> String {
+fn n(v: f32) -> Num {
     let v = if v.is_finite() { v } else { 0.0 };
     let hundredths = (f64::from(v) * 100.0).round_ties_even();
     // Beyond i64 (not a coordinate any picture has): the formatter.
     if hundredths.abs() >= 9.0e15 {
         let s = format!("{:.2}", v);
-        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+        return Num::Long(s.trim_end_matches('0').trim_end_matches('.').to_string());
     }
     let t = hundredths as i64;
-    let mut s = String::with_capacity(12);
-    if t < 0 {
-        s.push('-');
-    }
-    let t = t.unsigned_abs();
-    let _ = write!(s, "{}", t / 100);
-    match t % 100 {
+    // Written from the right: the last decimals, the point, the integer
+    // part, the sign.
+    let mut buf = [0u8; 24];
+    let mut at = buf.len();
+    let mut put = |b: u8| {
+        at -= 1;
+        buf[at] = b;
+    };
+    let a = t.unsigned_abs();
+    let (mut int, frac) = (a / 100, a % 100);
+    match frac {
         0 => {}
         f if f % 10 == 0 => {
-            let _ = write!(s, ".{}", f / 10);
+            put(b'0' + (f / 10) as u8);
+            put(b'.');
         }
         f => {
-            let _ = write!(s, ".{f:02}");
+            put(b'0' + (f % 10) as u8);
+            put(b'0' + (f / 10) as u8);
+            put(b'.');
         }
     }
-    s
+    loop {
+        put(b'0' + (int % 10) as u8);
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if t < 0 {
+        put(b'-');
+    }
+    Num::Short(buf, at as u8)
+}
+
+/// A number as [`n`] prints it: on the stack (pictures print thousands of
+/// them, and a `String` each was an allocation each), or, beyond `i64`
+/// hundredths, the formatter's text.
+enum Num {
+    /// The bytes from the index on (ASCII digits, sign and point).
+    Short([u8; 24], u8),
+    Long(String),
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Num::Short(buf, at) => {
+                let bytes = buf.get(usize::from(*at)..).unwrap_or_default();
+                f.write_str(std::str::from_utf8(bytes).unwrap_or_default())
+            }
+            Num::Long(s) => f.write_str(s),
+        }
+    }
 }
 
 fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
@@ -73,7 +111,9 @@ fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
 
 fn class(out: &mut String, class: &str) {
     if !class.is_empty() {
-        let _ = write!(out, " class=\"{class}\"");
+        out.push_str(" class=\"");
+        out.push_str(class);
+        out.push('"');
     }
 }
 
@@ -218,7 +258,9 @@ fn items(out: &mut String, frame: &Frame) {
                 if *weight == Weight::Bold {
                     out.push_str(" font-weight=\"700\"");
                 }
-                let _ = write!(out, " xml:space=\"preserve\">{}</text>", escape(&text));
+                out.push_str(" xml:space=\"preserve\">");
+                crate::render::rich_html::escape_into(out, &text);
+                out.push_str("</text>");
             }
             Item::Image { x, y, w, h, png } => {
                 // Embedded as a data URI so the guide stays one
@@ -303,7 +345,7 @@ mod tests {
         }
         for v in vals {
             let v2 = if v.is_finite() { v } else { 0.0 };
-            assert_eq!(super::n(v), old(v2), "{v:?}");
+            assert_eq!(super::n(v).to_string(), old(v2), "{v:?}");
         }
     }
 
@@ -392,9 +434,9 @@ mod tests {
 
     #[test]
     fn numbers_are_compact() {
-        assert_eq!(n(1.0), "1");
-        assert_eq!(n(1.5), "1.5");
-        assert_eq!(n(-0.001), "0");
-        assert_eq!(n(2.25), "2.25");
+        assert_eq!(n(1.0).to_string(), "1");
+        assert_eq!(n(1.5).to_string(), "1.5");
+        assert_eq!(n(-0.001).to_string(), "0");
+        assert_eq!(n(2.25).to_string(), "2.25");
     }
 }

@@ -384,6 +384,8 @@ pub(crate) struct Encoder<'a> {
     /// point, moved there by a `cm` inside `q`; `(0, 0)`: absolute).
     stroke_origin: (i64, i64),
     links: Vec<Link>,
+    /// Room for a shown run's adjustments ([`Encoder::show`]).
+    kerns: Vec<(usize, i64)>,
 }
 
 impl<'a> Encoder<'a> {
@@ -411,6 +413,7 @@ impl<'a> Encoder<'a> {
             pending_stroke: false,
             stroke_origin: (0, 0),
             links: Vec::new(),
+            kerns: Vec::new(),
         }
     }
 
@@ -840,11 +843,19 @@ impl Encoder<'_> {
 
     /// Positions the text as asked, then shows `glyphs` in the current font.
     pub(crate) fn show(&mut self, glyphs: &[Glyph]) {
+        let mut kerns = std::mem::take(&mut self.kerns);
+        self.show_with(glyphs, &mut kerns);
+        self.kerns = kerns;
+    }
+
+    /// [`Encoder::show`] with `kerns` as room for the adjustments (kept
+    /// from run to run).
+    fn show_with(&mut self, glyphs: &[Glyph], kerns: &mut Vec<(usize, i64)>) {
         self.flush_stroke();
         // (index of the glyph it follows, thousandths of an em)
-        let mut kerns: Vec<(usize, i64)> = Vec::new();
+        kerns.clear();
         for (i, g) in glyphs.iter().enumerate() {
-            add_kern(&mut kerns, i + 1, g.kern);
+            add_kern(kerns, i + 1, g.kern);
         }
         kerns.retain(|k| k.1 != 0);
         if glyphs.is_empty() && kerns.is_empty() {
@@ -887,7 +898,7 @@ impl Encoder<'_> {
         self.sep();
         self.out.push(b'[');
         let mut from = 0;
-        for (at, k) in kerns {
+        for &(at, k) in kerns.iter() {
             if at > from {
                 string(&mut self.out, &glyphs[from..at]);
                 from = at;

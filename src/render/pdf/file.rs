@@ -182,9 +182,10 @@ fn split_objects(chunk: &Chunk) -> Option<Vec<(Ref, &[u8])>> {
     let bytes = chunk.as_bytes();
     let mut at = 0;
     let mut out = Vec::new();
+    let mut head = Vec::with_capacity(24);
     for r in chunk.refs() {
-        let head = format!("{} 0 obj\n", r.get());
-        if !bytes.get(at..)?.starts_with(head.as_bytes()) {
+        object_head(&mut head, r);
+        if !bytes.get(at..)?.starts_with(&head) {
             return None;
         }
         let start = at + head.len();
@@ -204,19 +205,41 @@ fn split_objects(chunk: &Chunk) -> Option<Vec<(Ref, &[u8])>> {
 fn object_offsets(chunk: &Chunk) -> Vec<(Ref, usize)> {
     let bytes = chunk.as_bytes();
     let mut from = 0;
+    let mut head = Vec::with_capacity(24);
     chunk
         .refs()
         .filter_map(|r| {
-            let head = format!("{} 0 obj\n", r.get());
-            let at = from + find(bytes.get(from..)?, head.as_bytes())?;
+            object_head(&mut head, r);
+            let at = from + find(bytes.get(from..)?, &head)?;
             from = at + head.len();
             Some((r, at))
         })
         .collect()
 }
 
+/// `N 0 obj` and a line feed, as `pdf-writer` starts object `r`, into
+/// `out` (cleared first).
+fn object_head(out: &mut Vec<u8>, r: Ref) {
+    out.clear();
+    let _ = writeln!(out, "{} 0 obj", r.get());
+}
+
+/// Where `needle` first occurs in `hay`: candidates are found by its first
+/// byte, and only they are compared whole (comparing every window cost a
+/// call each).
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    let (&first, rest) = needle.split_first()?;
+    let mut at = 0;
+    while at + needle.len() <= hay.len() {
+        at += hay[at..=hay.len() - needle.len()]
+            .iter()
+            .position(|&b| b == first)?;
+        if hay[at + 1..at + needle.len()] == *rest {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }
 
 /// zlib stream of `raw` at `level` (1–12) with `libdeflater`. The
@@ -435,6 +458,34 @@ mod tests {
             content.decompressed_content().unwrap(),
             b"0 0 m 10 10 l S\n".repeat(50)
         );
+    }
+
+    #[test]
+    fn find_finds_the_first_occurrence_only_where_it_is_whole() {
+        let naive = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+        let hay = b"1 0 obj\n<<>>\nendobj\n12 0 obj\n(\nendob)\nendobj\n\nendobj";
+        for needle in [
+            &b"\nendobj\n"[..],
+            b"12 0 obj\n",
+            b"2 0 obj\n",
+            b"j",
+            b"\nendobj",
+            b"endobj\n\nendobj",
+            b"x",
+            b"obj\n(",
+        ] {
+            for from in 0..hay.len() {
+                assert_eq!(
+                    find(&hay[from..], needle),
+                    naive(&hay[from..], needle),
+                    "{:?} from {from}",
+                    String::from_utf8_lossy(needle)
+                );
+            }
+        }
+        assert_eq!(find(b"ab", b"abc"), None);
+        assert_eq!(find(b"", b"a"), None);
+        assert_eq!(find(b"abc", b""), None);
     }
 
     #[test]

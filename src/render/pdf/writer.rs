@@ -84,6 +84,10 @@ struct Pen<'a, 'p> {
     nodes: &'a [Node],
     /// Per marked-content id on this page: its structure element.
     mcids: Vec<u32>,
+    /// A glyph run's glyphs and its sorted gaps ([`glyph_items`]): kept
+    /// from run to run and page to page.
+    items: Vec<Glyph>,
+    gaps: Vec<i64>,
 }
 
 impl Pen<'_, '_> {
@@ -309,9 +313,14 @@ fn icon(pen: &mut Pen<'_, '_>, kind: CalloutKind, x: f32, y: f32, s: f32) {
 /// words, around boxed values) need an adjustment. Adjustments are whole
 /// thousandths of an em; the rounding error is carried forward so it never
 /// accumulates beyond half a unit.
-fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
+///
+/// The glyphs go into `items` and the gaps are sorted in `gaps` (both
+/// cleared first): buffers a document's glyph runs reuse instead of
+/// allocating two vectors each.
+fn glyph_items(glyphs: &[GlyphPos], size: f32, items: &mut Vec<Glyph>, gaps: &mut Vec<i64>) -> f32 {
+    items.clear();
     let Some(first) = glyphs.first() else {
-        return (Vec::new(), 0.0);
+        return 0.0;
     };
     let unit = size / 1000.0;
     // The most common non-zero gap between glyphs (at least three times),
@@ -319,13 +328,11 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
     // two as small).
     let mut best: Option<(usize, std::cmp::Reverse<i64>, i64)> = None;
     if glyphs.len() >= 4 {
-        let mut gaps: Vec<i64> = glyphs
-            .windows(2)
-            .map(|w| {
-                let gap = (w[1].x - w[0].x - w[0].adv) / unit;
-                round32(gap * 100.0) as i64
-            })
-            .collect();
+        gaps.clear();
+        gaps.extend(glyphs.windows(2).map(|w| {
+            let gap = (w[1].x - w[0].x - w[0].adv) / unit;
+            round32(gap * 100.0) as i64
+        }));
         gaps.sort_unstable();
         for run in gaps.chunk_by(|a, b| a == b) {
             let (k, n) = (run[0], run.len());
@@ -340,24 +347,20 @@ fn glyph_items(glyphs: &[GlyphPos], size: f32) -> (Vec<Glyph>, f32) {
         round32((k as f32 / 100.0 * unit) * 1e5) / 1e5
     });
     let mut pen = 0.0f32;
-    let items = glyphs
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            pen += (g.adv + spacing) / unit;
-            let kern = match glyphs.get(i + 1) {
-                Some(next) => {
-                    let target = (next.x - first.x) / unit;
-                    let n = round32(pen - target);
-                    pen -= n;
-                    n
-                }
-                None => 0.0,
-            };
-            Glyph { gid: g.gid, kern }
-        })
-        .collect();
-    (items, spacing)
+    items.extend(glyphs.iter().enumerate().map(|(i, g)| {
+        pen += (g.adv + spacing) / unit;
+        let kern = match glyphs.get(i + 1) {
+            Some(next) => {
+                let target = (next.x - first.x) / unit;
+                let n = round32(pen - target);
+                pen -= n;
+                n
+            }
+            None => 0.0,
+        };
+        Glyph { gid: g.gid, kern }
+    }));
+    spacing
 }
 
 /// The PDF exporter of the display list: draws one item.
@@ -376,7 +379,8 @@ fn draw(pen: &mut Pen<'_, '_>, cmd: &Item) {
             if *size <= 0.0 {
                 return;
             }
-            let (items, spacing) = glyph_items(glyphs, *size);
+            let mut items = std::mem::take(&mut pen.items);
+            let spacing = glyph_items(glyphs, *size, &mut items, &mut pen.gaps);
             pen.enc.begin_text();
             if !pen.nested {
                 pen.begin_tag(*tag);
@@ -386,8 +390,9 @@ fn draw(pen: &mut Pen<'_, '_>, cmd: &Item) {
             pen.enc
                 .text_matrix([1.0, 0.0, 0.0, 1.0, r2(first.x), r2(pen.flip - y)]);
             if let Some(s) = pen.subsets.iter().find(|s| s.weight == *weight) {
-                show_run(&mut pen.enc, items, s, *size, pen.fonts, *color);
+                show_run(&mut pen.enc, &mut items, s, *size, pen.fonts, *color);
             }
+            pen.items = items;
             if !pen.nested {
                 pen.enc.end_marked();
             }
@@ -771,6 +776,8 @@ pub(crate) fn write(
     let mut page_mcids: Vec<Vec<u32>> = Vec::with_capacity(pages.len());
     // One buffer for every page's content stream (about 14 KB a page).
     let mut buffer: Vec<u8> = Vec::with_capacity(16 << 10);
+    // The glyph runs' buffers, likewise.
+    let (mut items, mut gaps) = (Vec::new(), Vec::new());
     for (page_index, (page, &page_id)) in pages.iter().zip(&page_ids).enumerate() {
         let mut pen = Pen {
             enc: Encoder::reusing(&mut palette, std::mem::take(&mut buffer)),
@@ -781,6 +788,8 @@ pub(crate) fn write(
             nested: false,
             nodes,
             mcids: Vec::new(),
+            items: std::mem::take(&mut items),
+            gaps: std::mem::take(&mut gaps),
         };
         for (_, c) in &page.under {
             draw(&mut pen, c);
@@ -789,6 +798,10 @@ pub(crate) fn write(
             draw(&mut pen, c);
         }
         page_mcids.push(std::mem::take(&mut pen.mcids));
+        (items, gaps) = (
+            std::mem::take(&mut pen.items),
+            std::mem::take(&mut pen.gaps),
+        );
         let enc = pen.enc.finish();
         let contents = ids.next();
         let data = deflate(&enc.bytes);
@@ -1074,7 +1087,7 @@ const SYNTHETIC_BOLD_EM: f32 = 0.035;
 /// outlined in the fill colour.
 fn show_run(
     enc: &mut Encoder<'_>,
-    glyphs: Vec<Glyph>,
+    glyphs: &mut [Glyph],
     s: &FaceSubsets,
     size: f32,
     fonts: &Fonts,
@@ -1082,13 +1095,10 @@ fn show_run(
 ) {
     // A stand-in glyph exists only once the face was loaded for it.
     let fallback_loaded = fonts.fallback().is_some_and(Fallback::is_loaded);
-    let mut run: Vec<Glyph> = Vec::with_capacity(glyphs.len());
-    let mut target: Option<Target> = None;
-    let flush = |enc: &mut Encoder<'_>, run: &mut Vec<Glyph>, target: Option<Target>| {
+    let flush = |enc: &mut Encoder<'_>, run: &[Glyph], target: Target| {
         if run.is_empty() {
             return;
         }
-        let target = target.unwrap_or(Target::Words);
         enc.font(
             match target {
                 Target::Fallback if fallback_loaded => FALLBACK_RESOURCE,
@@ -1103,7 +1113,6 @@ fn show_run(
             text_stroke(enc, FILL_STROKE, colour, r2(size * SYNTHETIC_BOLD_EM));
         }
         enc.show(run);
-        run.clear();
         if bold {
             // Back to what the content around the run expects.
             let black = Rgb(0.0, 0.0, 0.0);
@@ -1115,16 +1124,20 @@ fn show_run(
             );
         }
     };
-    for mut g in glyphs {
-        let (t, gid) = s.locate(g.gid);
-        if target.is_some_and(|d| d != t) {
-            flush(enc, &mut run, target);
+    // The glyphs take their subsets' ids in place; each stretch in one
+    // subset is shown after its `Tf`.
+    let mut target = Target::Words;
+    let mut from = 0;
+    for i in 0..glyphs.len() {
+        let (t, gid) = s.locate(glyphs[i].gid);
+        if i > from && t != target {
+            flush(enc, &glyphs[from..i], target);
+            from = i;
         }
-        target = Some(t);
-        g.gid = gid;
-        run.push(g);
+        target = t;
+        glyphs[i].gid = gid;
     }
-    flush(enc, &mut run, target);
+    flush(enc, &glyphs[from..], target);
 }
 
 /// Adds the objects of one embedded font and returns the Type0 font's id.
@@ -1269,4 +1282,57 @@ fn text_stroke(enc: &mut Encoder<'_>, mode: i64, colour: Rgb, width: f32) {
     enc.render_mode(mode);
     enc.stroke(colour);
     enc.line_width(width);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(xs: &[(f32, f32)]) -> Vec<GlyphPos> {
+        xs.iter()
+            .enumerate()
+            .map(|(i, &(x, adv))| GlyphPos {
+                gid: i as u16 + 3,
+                x,
+                adv,
+                text: 'あ',
+                data: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn glyph_runs_set_in_kept_buffers_are_set_as_in_new_ones() {
+        // A justified line (one common gap), a line with no common gap,
+        // a short one and an empty one, in an order that leaves each
+        // buffer longer than the next run needs.
+        let runs = [
+            glyphs(&[
+                (0.0, 10.0),
+                (10.5, 10.0),
+                (21.0, 10.0),
+                (31.5, 10.0),
+                (42.0, 9.0),
+                (51.7, 10.0),
+            ]),
+            glyphs(&[
+                (0.0, 10.0),
+                (10.0, 5.0),
+                (15.2, 7.0),
+                (23.0, 10.0),
+                (33.9, 1.0),
+            ]),
+            glyphs(&[(5.0, 10.0), (15.0, 10.0)]),
+            Vec::new(),
+            glyphs(&[(0.0, 10.0), (10.25, 10.0), (20.5, 10.0), (30.75, 10.0)]),
+        ];
+        let (mut items, mut gaps) = (Vec::new(), Vec::new());
+        for run in &runs {
+            let spacing = glyph_items(run, 10.0, &mut items, &mut gaps);
+            let (mut fresh, mut fresh_gaps) = (Vec::new(), Vec::new());
+            let fresh_spacing = glyph_items(run, 10.0, &mut fresh, &mut fresh_gaps);
+            assert_eq!((spacing, &items), (fresh_spacing, &fresh));
+            assert_eq!(items.len(), run.len());
+        }
+    }
 }
