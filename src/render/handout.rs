@@ -514,10 +514,12 @@ pub(crate) fn in_words(sc: &crate::eval::guide::GuideScreen) -> bool {
 /// Rows the table under a picture adds something for: a 補足 the picture
 /// cannot show in full (help text, a callout's detail), a corrected value,
 /// or why a choice does not concern the clinic (a picture shows a text box's
-/// reason in the box, but not a radio group's or a checkbox's).
+/// reason in the box, but not a radio group's or a checkbox's), or that the
+/// clinic's data lacks the value (the picture says only what to do).
 /// Values, labels and short callouts are legible in the picture itself.
 fn shown_in_table(r: &GuideRow) -> bool {
     !r.help.plain_text().trim().is_empty()
+        || matches!(r.shown, crate::eval::guide::Shown::Missing { .. })
         || r.correction.is_some()
         || r.callout.as_ref().is_some_and(|c| !c.detail.is_empty())
         || not_applicable_choice(r).is_some()
@@ -548,6 +550,11 @@ fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     let mut note = Vec::new();
     if r.correction.is_some() {
         note.push(Span::bold(t.get("corrected").to_string()));
+    }
+    // A value the data lacks: the picture says what to do in its box
+    // (`picture_missing`), the table that it is missing, as the HTML's does.
+    if matches!(r.shown, crate::eval::guide::Shown::Missing { .. }) {
+        note.push(Span::bold(r.display.clone()));
     }
     // (Not twice when the callout says the same.)
     if let Some(why) = not_applicable_choice(r)

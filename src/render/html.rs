@@ -285,6 +285,19 @@ impl HtmlRenderer {
                 tera::Value::from_serializable(&Brand::of(b))
             }),
         );
+        // The line under the title, the same words as the handout's and the
+        // sheet's (one string, `subtitle`).
+        ctx.insert(
+            "subtitle",
+            &guide.strings.fill(
+                "subtitle",
+                &[
+                    ("code", &guide.institution_code),
+                    ("prefecture", &guide.prefecture),
+                    ("date", &super::handout::date_ja(&guide.generated)),
+                ],
+            ),
+        );
         // The one-page sheet, the same values and codes as sheet.pdf.
         let rows: Vec<SheetRow> = super::sheet::typed_values(guide)
             .into_iter()

@@ -59,6 +59,56 @@ pub fn inline_html(r: &Rich) -> String {
     }
 }
 
+/// The text a reader sees of `r` on a page: [`to_html`]'s words without
+/// the tags, one line a paragraph, list item or line break. Unlike
+/// [`Rich::plain_text`] it drops what the page drops, the Western spaces
+/// padding a marked word in Japanese text (「場合は **必ず1**」 reads
+/// 「場合は必ず1」), so a search result quotes the page as it reads.
+pub fn shown_text(r: &Rich) -> String {
+    let html = to_html(r);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |j| j + 1);
+            let tag = &rest[..end];
+            // A block ends (an inline element's end is no break).
+            let inline = ["strong", "em", "code", "a", "mark", "span"];
+            let closes = tag.strip_prefix("</").is_some_and(|t| {
+                !inline
+                    .iter()
+                    .any(|i| t.strip_prefix(i).is_some_and(|r| r.starts_with('>')))
+            });
+            if closes || tag == "<br>" {
+                out.push('\n');
+            }
+            rest = &rest[end..];
+        } else {
+            let (c, len) = [
+                ("&amp;", '&'),
+                ("&lt;", '<'),
+                ("&gt;", '>'),
+                ("&quot;", '"'),
+                ("&#39;", '\''),
+            ]
+            .iter()
+            .find(|(e, _)| rest.starts_with(e))
+            .map_or(('&', 1), |(e, c)| (*c, e.len()));
+            out.push(c);
+            rest = &rest[len..];
+        }
+    }
+    out.push_str(rest);
+    let lines: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
 /// [`to_html`] and [`inline_html`] of `r` at once, from one rendering (the
 /// inline form of a single paragraph is its HTML without the `<p>`).
 pub fn html_and_inline(r: &Rich) -> (String, String) {
@@ -302,6 +352,24 @@ mod tests {
         let h = to_html(&r);
         assert!(!h.contains("<script>"));
         assert!(h.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn shown_text_is_the_pages_words_without_padding() {
+        let r = parse(
+            "回線なら **必ず1**です。場合は **1週間ほど** かかります。\n\n- `A&B` と書く\n- 二つ目",
+        );
+        assert_eq!(
+            shown_text(&r),
+            "回線なら必ず1です。場合は 1週間ほどかかります。\nA&Bと書く\n二つ目"
+        );
+        // The same words as the HTML, tags and entities aside (a space
+        // before a digit stays, as before a Latin word).
+        let html = to_html(&r);
+        assert!(
+            html.contains("場合は <strong>1週間ほど</strong>かかります"),
+            "{html}"
+        );
     }
 
     #[test]

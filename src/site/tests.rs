@@ -270,3 +270,36 @@ fn index_is_small_and_queries_are_fast() {
     );
     assert!(index.to_js().len() < 512 * 1024);
 }
+
+/// The 2-5 note 「約1週間後に…届きます」 shows unless the notice is expected on
+/// or after the installation day, so also for a clinic without one: the help
+/// site said 「〈電子証明書発行通知書が届く見込み〉が〈設置予定日〉より前の場合」,
+/// false without an installation day.
+#[test]
+fn the_notice_notes_condition_says_it_holds_without_an_installation_day() {
+    let (dir, _) = build(&SiteConfig::default());
+    let page = read(&dir.path().join("site/online-shikaku/certificate.html"));
+    assert!(
+        page.contains(
+            "設置予定日が未定か、電子証明書発行通知書が設置予定日より前に届く見込みの場合"
+        ),
+        "the 2-5 note's condition"
+    );
+    assert!(!page.contains("〈電子証明書発行通知書が届く見込み〉が〈設置予定日〉より前"));
+}
+
+/// A search result quotes the page as it reads: no Western space the page
+/// drops around a marked word (the rule's 「回線なら **必ず「1」** です」 read
+/// 「必ず「1」 です」 in a result, 「必ず「1」です」 on the page).
+#[test]
+fn search_texts_have_the_pages_words_without_padding_spaces() {
+    let index = ranking_index();
+    let said = |s: &str| index.docs.iter().any(|d| d.b.contains(s));
+    assert!(said("回線なら必ず「1」です。"));
+    assert!(said(
+        "NTTフレッツ光・光コラボの回線では必ず「1: IP-VPN回線事業者」を選びます。"
+    ));
+    for d in &index.docs {
+        assert!(!d.b.contains(" です"), "{}: {}", d.u, d.b);
+    }
+}

@@ -16,7 +16,7 @@ use crate::model::manual::{Button, Control, ScreenKind};
 use crate::model::rich::Rich;
 use crate::model::rule::Severity;
 use crate::model::strings::{Strings, fill_in};
-use crate::render::rich_html::escape;
+use crate::render::rich_html::{escape, shown_text};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -369,8 +369,8 @@ impl SiteView {
     pub fn search_docs(&self) -> Vec<Doc> {
         let mut docs = Vec::new();
         for m in &self.manuals {
-            let mut body = vec![m.summary.plain_text()];
-            body.extend(m.checklist.iter().map(|c| c.text.plain_text()));
+            let mut body = vec![shown_text(&m.summary)];
+            body.extend(m.checklist.iter().map(|c| shown_text(&c.text)));
             body.extend(m.dates.iter().map(|d| format!("{} {}", d.label, d.basis)));
             body.extend(m.contacts.iter().map(|c| {
                 format!(
@@ -378,10 +378,10 @@ impl SiteView {
                     c.name,
                     c.phone.as_deref().unwrap_or(""),
                     c.hours.as_deref().unwrap_or(""),
-                    c.note.plain_text()
+                    shown_text(&c.note)
                 )
             }));
-            body.push(m.closing.plain_text());
+            body.push(shown_text(&m.closing));
             docs.push(Doc {
                 t: m.title.clone(),
                 u: m.url.clone(),
@@ -402,7 +402,7 @@ impl SiteView {
                     u: p.url.clone(),
                     c: m.title.clone(),
                     h: String::new(),
-                    b: join_lines(vec![p.intro.plain_text(), p.outro.plain_text()]),
+                    b: join_lines(vec![shown_text(&p.intro), shown_text(&p.outro)]),
                 });
                 for s in &p.steps {
                     docs.push(step_doc(m, p, s));
@@ -439,26 +439,26 @@ fn join_lines(parts: Vec<String>) -> String {
 fn rule_text(r: &RuleView) -> String {
     join_lines(vec![
         r.applies_when.clone(),
-        r.message.plain_text(),
-        r.consequence.plain_text(),
+        shown_text(&r.message),
+        shown_text(&r.consequence),
     ])
 }
 
 fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
     let mut heads = Vec::new();
-    let mut body = vec![s.body.plain_text()];
+    let mut body = vec![shown_text(&s.body)];
     if let Some(sc) = &s.screen {
         heads.push(sc.title.clone());
-        body.push(sc.lead.plain_text());
+        body.push(shown_text(&sc.lead));
         for r in &sc.rows {
             heads.push(r.label.clone());
             body.push(r.enter_text.clone());
             body.extend(r.choices.iter().cloned());
             if let Some(c) = &r.callout {
                 heads.push(c.text.clone());
-                body.push(c.detail.plain_text());
+                body.push(shown_text(&c.detail));
             }
-            body.push(r.help.plain_text());
+            body.push(shown_text(&r.help));
         }
         // As the picture's description names them: 「申請」ボタン.
         body.extend(
@@ -471,7 +471,7 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
         if let Some(t) = &n.title {
             heads.push(t.clone());
         }
-        body.push(n.body.plain_text());
+        body.push(shown_text(&n.body));
     }
     for r in &s.rules {
         heads.push(r.title.clone());

@@ -1,0 +1,428 @@
+//! The HTML guide, the PDF handout and the one-page sheet say the same
+//! (brief: "the PDF and the HTML come from the same evaluated model, so they
+//! never disagree"). For every sample clinic and every unusual fixture
+//! clinic, built once: every finding (title, message, consequence), every
+//! checklist item, every date of the schedule (date, event, problem, basis)
+//! and every personalised value of a screen's rows is in the HTML guide and
+//! in the handout, in the same order; the HTML's printed sheet and sheet.pdf
+//! list the same findings, dates and values to type, in the same order.
+//!
+//! What to compare comes from the evaluated model (`tebiki::eval::evaluate`,
+//! the one every renderer reads), never from strings spelled here; the texts
+//! are compared without whitespace (the PDF breaks lines where the HTML does
+//! not). The HTML is read without its pictures (inline SVG), so a value must
+//! be in its table, as a reader without the picture sees it.
+//! Needs poppler-utils (pdftotext); `.ci/run` installs it.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use tebiki::eval::guide::{Guide, GuideRow, Shown};
+
+/// One clinic's guide as evaluated and the folder its documents were built in.
+struct Built {
+    guide: Guide,
+    dir: PathBuf,
+}
+
+/// Builds the clinics of `clinics` (a folder) once into `name` and evaluates
+/// each as the build did; returns those that got documents.
+fn build_and_evaluate(name: &str, clinics: &Path) -> Vec<Built> {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    let o = build_with("--clinics", clinics, &out);
+    // Exit 1: a clinic with an error in its data (the unusual 那覇みなと医院)
+    // gets no documents; the others are built.
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let cfg = tebiki::config::Config {
+        content: root().join("content"),
+        clinics: clinics.to_path_buf(),
+        theme: root().join("themes/default"),
+        ..tebiki::config::Config::default()
+    };
+    let project = tebiki::pipeline::load_project(&cfg).expect("content loads");
+    let today = TODAY.parse().unwrap();
+    let built: Vec<Built> = project
+        .clinics
+        .iter()
+        .filter_map(|c| {
+            let dir = out.join("clinics").join(&c.key);
+            dir.join("index.html").is_file().then(|| Built {
+                guide: tebiki::eval::evaluate(&project.content, c, today),
+                dir,
+            })
+        })
+        .collect();
+    // Every clinic folder the build wrote is compared.
+    let written = std::fs::read_dir(out.join("clinics"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
+        .count();
+    assert_eq!(
+        built.len(),
+        written,
+        "{name}: clinics built but not compared"
+    );
+    built
+}
+
+fn samples() -> &'static [Built] {
+    static B: OnceLock<Vec<Built>> = OnceLock::new();
+    B.get_or_init(|| build_and_evaluate("parity-samples", &root().join("content/clinics")))
+}
+
+fn unusual() -> &'static [Built] {
+    static B: OnceLock<Vec<Built>> = OnceLock::new();
+    B.get_or_init(|| {
+        build_and_evaluate(
+            "parity-unusual",
+            &root().join("tests/fixtures/unusual/clinics"),
+        )
+    })
+}
+
+/// Text without whitespace.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// `html` without the elements that start with `open` (through their
+/// closing `</tag>`, not nested in themselves).
+fn without(html: &str, open: &str) -> String {
+    let tag = open[1..].split([' ', '>']).next().unwrap_or_default();
+    let close = format!("</{tag}>");
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(open) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        rest = match rest.find(&close) {
+            Some(j) => &rest[j + close.len()..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The element that starts with `open`, through its closing tag.
+fn element<'a>(html: &'a str, open: &str) -> &'a str {
+    let tag = open[1..].split([' ', '>']).next().unwrap_or_default();
+    let close = format!("</{tag}>");
+    let Some(i) = html.find(open) else {
+        return "";
+    };
+    let end = html[i..].find(&close).map_or(html.len(), |j| i + j);
+    &html[i..end]
+}
+
+/// The text of some HTML: no tags, scripts, styles or pictures (inline SVG),
+/// entities decoded; without whitespace.
+fn html_text(html: &str) -> String {
+    let mut html = html.to_string();
+    for open in ["<script", "<style", "<svg"] {
+        html = without(&html, open);
+    }
+    squash(
+        &untagged(&html)
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The text of a PDF without its page headers and footers (the running
+/// head and foot the model's strings make, and the page number), without
+/// whitespace: a sentence a page break cuts reads whole.
+fn pdf_text(pdf: &Path, g: &Guide) -> String {
+    let t = &*g.strings;
+    let generated = tebiki::eval::dates::western(g.generated.parse().unwrap());
+    let versions = g.versions();
+    let clinic = [
+        ("clinic", g.clinic_name.as_str()),
+        ("code", g.institution_code.as_str()),
+        ("date", generated.as_str()),
+        ("versions", versions.as_str()),
+    ];
+    let running: Vec<String> = ["header_left", "header_right", "footer_left"]
+        .iter()
+        .map(|k| squash(&t.fill(k, &clinic)))
+        .collect();
+    let page_number = |l: &str| {
+        l.split_once('/').is_some_and(|(a, b)| {
+            a.trim().parse::<u32>().is_ok() && b.trim().parse::<u32>().is_ok()
+        })
+    };
+    let text = poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    let mut out = String::new();
+    for page in text.split('\u{c}') {
+        let lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+        let running_line = |l: &&&str| running.contains(&squash(l)) || page_number(l);
+        let start = lines.iter().take_while(running_line).count();
+        let end = lines.len() - lines[start..].iter().rev().take_while(running_line).count();
+        for l in &lines[start..end] {
+            out.push_str(&squash(l));
+        }
+    }
+    out
+}
+
+/// The line under a document's title, from the model's strings.
+fn subtitle(g: &Guide) -> String {
+    let date = tebiki::eval::dates::western(g.generated.parse().unwrap());
+    g.strings.fill(
+        "subtitle",
+        &[
+            ("code", &g.institution_code),
+            ("prefecture", &g.prefecture),
+            ("date", &date),
+        ],
+    )
+}
+
+/// Each line of a text, without whitespace, empty lines left out.
+fn pieces(text: &str) -> Vec<String> {
+    text.lines().map(squash).filter(|l| !l.is_empty()).collect()
+}
+
+/// A document read front to back: each thing looked for must come after the
+/// last one found.
+struct Reader<'a> {
+    what: &'static str,
+    text: &'a str,
+    at: usize,
+    failures: &'a mut Vec<String>,
+    clinic: String,
+}
+
+impl Reader<'_> {
+    /// Finds `piece` (whitespace-free) after the last find, before `limit`
+    /// (a byte offset); on failure records where it was expected and whether
+    /// it is there at all.
+    fn next(&mut self, piece: &str, why: &str, limit: usize) -> Option<usize> {
+        if piece.is_empty() {
+            return Some(self.at);
+        }
+        let limit = limit.min(self.text.len()).max(self.at);
+        match self.text[self.at..limit].find(piece) {
+            Some(i) => {
+                self.at += i + piece.len();
+                Some(self.at - piece.len())
+            }
+            None => {
+                let elsewhere = if self.text.contains(piece) {
+                    "out of order or in the wrong place"
+                } else {
+                    "missing"
+                };
+                let context: String = self.text[self.at..].chars().take(60).collect();
+                self.failures.push(format!(
+                    "{}: {} «{piece}» ({why}) {elsewhere}; after the last find: «{context}…»",
+                    self.clinic, self.what
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// A row whose value is the clinic's own, as the HTML's value cell shows it:
+/// a value to enter or a choice, or the name of a value its data lacks.
+/// (A tick (「チェックを入れる」) and a secret's instruction are words of the
+/// theme, not values; a picture draws the tick.)
+fn personal(r: &GuideRow) -> bool {
+    matches!(
+        &r.shown,
+        Shown::Value { .. }
+            | Shown::Choice { .. }
+            | Shown::YearMonth { .. }
+            | Shown::Missing { .. }
+    )
+}
+
+/// Findings, checklist, dates and step values of one clinic, in the HTML
+/// guide and in the handout, in order.
+fn compare_guide_and_handout(b: &Built, failures: &mut Vec<String>) {
+    let g = &b.guide;
+    let html = read(&b.dir.join("index.html"));
+    // The guide's body: not its header, table of contents or printed sheet
+    // (compared with sheet.pdf on its own).
+    let body = without(
+        &without(
+            &without(&html, "<header class=\"guide-header\""),
+            "<nav class=\"toc",
+        ),
+        "<section class=\"sheet",
+    );
+    let header = html_text(element(&html, "<header class=\"guide-header\""));
+    let html = html_text(&body);
+    let pdf = pdf_text(&b.dir.join("guide.pdf"), g);
+    let clinic = format!("{} ({})", g.clinic_key, g.clinic_name);
+    // The line under the title in the same words.
+    let line = squash(&subtitle(g));
+    for (what, text) in [("guide header", &header), ("handout", &pdf)] {
+        if !text.contains(&line) {
+            failures.push(format!("{clinic}: {what} lacks the subtitle «{line}»"));
+        }
+    }
+    for (what, text) in [("guide", html.as_str()), ("handout", pdf.as_str())] {
+        let mut r = Reader {
+            what,
+            text,
+            at: 0,
+            failures: &mut *failures,
+            clinic: clinic.clone(),
+        };
+        let end = usize::MAX;
+        for f in &g.findings {
+            let why = format!("finding {}", f.rule);
+            r.next(&squash(&f.title), &why, end);
+            for p in pieces(&f.message.plain_text()) {
+                r.next(&p, &why, end);
+            }
+            for p in pieces(&f.consequence.plain_text()) {
+                r.next(&p, &why, end);
+            }
+        }
+        for i in &g.issues {
+            r.next(&squash(&i.message), "data remark", end);
+        }
+        for m in &g.manuals {
+            for c in &m.checklist {
+                for p in pieces(&c.plain_text()) {
+                    r.next(&p, "checklist", end);
+                }
+            }
+            for d in &m.dates {
+                let date = tebiki::eval::dates::western(d.iso.parse().unwrap());
+                let why = format!("date {}", d.iso);
+                r.next(&squash(&date), &why, end);
+                r.next(&squash(&d.label), &why, end);
+                if let Some(p) = &d.problem {
+                    r.next(&squash(p), &why, end);
+                }
+                r.next(&squash(&d.basis), &why, end);
+            }
+            // Each step's values between its title and the next step's.
+            let steps: Vec<_> = m.parts.iter().flat_map(|p| &p.steps).collect();
+            let mut starts = Vec::new();
+            for s in &steps {
+                let why = format!("step {}", s.number);
+                starts.push(r.next(&squash(&s.title), &why, end));
+            }
+            for (i, s) in steps.iter().enumerate() {
+                let Some(start) = starts[i] else { continue };
+                let limit = starts[i + 1..]
+                    .iter()
+                    .flatten()
+                    .next()
+                    .copied()
+                    .unwrap_or(end);
+                // A later repetition in brief shows no table and no picture.
+                if s.brief_of.is_some() {
+                    continue;
+                }
+                let Some(sc) = &s.screen else { continue };
+                // Within the step in any order: the picture shows most
+                // values, the table under it those the picture cannot.
+                for row in sc.rows.iter().filter(|row| personal(row)) {
+                    r.at = start;
+                    let why = format!("step {} row {}", s.number, row.id);
+                    r.next(&squash(&row.display), &why, limit);
+                }
+            }
+            r.at = starts.iter().flatten().last().copied().unwrap_or(r.at);
+        }
+    }
+}
+
+/// Findings, dates and values to type of one clinic, in the HTML guide's
+/// printed sheet and in sheet.pdf, in order.
+fn compare_sheets(b: &Built, failures: &mut Vec<String>) {
+    let g = &b.guide;
+    let html = read(&b.dir.join("index.html"));
+    let html = html_text(element(&html, "<section class=\"sheet"));
+    let pdf = pdf_text(&b.dir.join("sheet.pdf"), g);
+    let clinic = format!("{} ({})", g.clinic_key, g.clinic_name);
+    // The values in sheet.pdf's order: the same row of a repeated step is
+    // one line (a tick box per value) where its first value is.
+    let values = tebiki::render::sheet::typed_values(g);
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    for (i, (s, r)) in values.iter().enumerate() {
+        let first = values
+            .iter()
+            .position(|(s2, r2)| s2.number == s.number && r2.id == r.id)
+            .unwrap_or(i);
+        order.push((first, i));
+    }
+    order.sort();
+    for (what, text) in [("sheet (html)", html.as_str()), ("sheet.pdf", pdf.as_str())] {
+        let mut r = Reader {
+            what,
+            text,
+            at: 0,
+            failures: &mut *failures,
+            clinic: clinic.clone(),
+        };
+        let end = usize::MAX;
+        // The line under the title: code, prefecture, date, in the same words.
+        r.next(&squash(&subtitle(g)), "subtitle", end);
+        for f in &g.findings {
+            r.next(&squash(&f.title), &format!("finding {}", f.rule), end);
+        }
+        for d in g.manuals.iter().flat_map(|m| &m.dates) {
+            let date = tebiki::eval::dates::western(d.iso.parse().unwrap());
+            let why = format!("date {}", d.iso);
+            r.next(&squash(&date), &why, end);
+            r.next(&squash(&d.label), &why, end);
+            if let Some(p) = &d.problem {
+                r.next(&squash(p), &why, end);
+            }
+        }
+        let mut group = usize::MAX;
+        for &(first, i) in &order {
+            let (s, row) = values[i];
+            let why = format!("step {} row {}", s.number, row.id);
+            // The label once a group in sheet.pdf.
+            if first != group || what == "sheet (html)" {
+                r.next(&squash(&row.label), &why, end);
+            }
+            group = first;
+            r.next(&squash(&row.display), &why, end);
+        }
+    }
+}
+
+fn check(clinics: &[Built]) {
+    let mut failures = Vec::new();
+    for b in clinics {
+        compare_guide_and_handout(b, &mut failures);
+        compare_sheets(b, &mut failures);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_sample_clinics_guide_handout_and_sheet_say_the_same_in_the_same_order() {
+    assert_eq!(samples().len(), SAMPLES.len());
+    check(samples());
+}
+
+#[test]
+fn the_unusual_clinics_guide_handout_and_sheet_say_the_same_in_the_same_order() {
+    assert!(unusual().len() >= 12, "{}", unusual().len());
+    check(unusual());
+}
