@@ -18,7 +18,7 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use tebiki::eval::guide::{Guide, GuideRow, Shown};
+use tebiki::eval::guide::{Guide, GuideRow, KeyDate, Shown};
 
 /// One clinic's guide as evaluated and the folder its documents were built in.
 struct Built {
@@ -203,7 +203,32 @@ struct Reader<'a> {
     clinic: String,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(what: &'static str, text: &'a str, failures: &'a mut Vec<String>, clinic: &str) -> Self {
+        Reader {
+            what,
+            text,
+            at: 0,
+            failures,
+            clinic: clinic.to_string(),
+        }
+    }
+
+    /// A date of the schedule: the date, its event, its problem if any and,
+    /// with `basis`, how it was computed.
+    fn date(&mut self, d: &KeyDate, basis: bool) {
+        let date = tebiki::eval::dates::western(d.iso.parse().unwrap());
+        let why = format!("date {}", d.iso);
+        self.next(&squash(&date), &why, usize::MAX);
+        self.next(&squash(&d.label), &why, usize::MAX);
+        if let Some(p) = &d.problem {
+            self.next(&squash(p), &why, usize::MAX);
+        }
+        if basis {
+            self.next(&squash(&d.basis), &why, usize::MAX);
+        }
+    }
+
     /// Finds `piece` (whitespace-free) after the last find, before `limit`
     /// (a byte offset); on failure records where it was expected and whether
     /// it is there at all.
@@ -274,13 +299,7 @@ fn compare_guide_and_handout(b: &Built, failures: &mut Vec<String>) {
         }
     }
     for (what, text) in [("guide", html.as_str()), ("handout", pdf.as_str())] {
-        let mut r = Reader {
-            what,
-            text,
-            at: 0,
-            failures: &mut *failures,
-            clinic: clinic.clone(),
-        };
+        let mut r = Reader::new(what, text, failures, &clinic);
         let end = usize::MAX;
         for f in &g.findings {
             let why = format!("finding {}", f.rule);
@@ -302,14 +321,7 @@ fn compare_guide_and_handout(b: &Built, failures: &mut Vec<String>) {
                 }
             }
             for d in &m.dates {
-                let date = tebiki::eval::dates::western(d.iso.parse().unwrap());
-                let why = format!("date {}", d.iso);
-                r.next(&squash(&date), &why, end);
-                r.next(&squash(&d.label), &why, end);
-                if let Some(p) = &d.problem {
-                    r.next(&squash(p), &why, end);
-                }
-                r.next(&squash(&d.basis), &why, end);
+                r.date(d, true);
             }
             // Each step's values between its title and the next step's.
             let steps: Vec<_> = m.parts.iter().flat_map(|p| &p.steps).collect();
@@ -365,13 +377,7 @@ fn compare_sheets(b: &Built, failures: &mut Vec<String>) {
     }
     order.sort();
     for (what, text) in [("sheet (html)", html.as_str()), ("sheet.pdf", pdf.as_str())] {
-        let mut r = Reader {
-            what,
-            text,
-            at: 0,
-            failures: &mut *failures,
-            clinic: clinic.clone(),
-        };
+        let mut r = Reader::new(what, text, failures, &clinic);
         let end = usize::MAX;
         // The line under the title: code, prefecture, date, in the same words.
         r.next(&squash(&subtitle(g)), "subtitle", end);
@@ -379,13 +385,7 @@ fn compare_sheets(b: &Built, failures: &mut Vec<String>) {
             r.next(&squash(&f.title), &format!("finding {}", f.rule), end);
         }
         for d in g.manuals.iter().flat_map(|m| &m.dates) {
-            let date = tebiki::eval::dates::western(d.iso.parse().unwrap());
-            let why = format!("date {}", d.iso);
-            r.next(&squash(&date), &why, end);
-            r.next(&squash(&d.label), &why, end);
-            if let Some(p) = &d.problem {
-                r.next(&squash(p), &why, end);
-            }
+            r.date(d, false);
         }
         let mut group = usize::MAX;
         for &(first, i) in &order {
