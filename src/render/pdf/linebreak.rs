@@ -248,30 +248,59 @@ fn boxed(style: &SpanStyle) -> bool {
     matches!(style, SpanStyle::Value | SpanStyle::Code)
 }
 
+/// A bold or linked run whose character facing the space (its first when
+/// `start`, else its last) is Japanese: its weight sets it apart as the
+/// HTML's `<strong>` does (`rich_html`), so a Western space between it and
+/// Japanese text is padding too (「場合は **必ず1**」 is set 「場合は必ず1」).
+fn marked(s: &Span, start: bool) -> bool {
+    let c = if start {
+        s.text.chars().next()
+    } else {
+        s.text.chars().next_back()
+    };
+    matches!(s.style, SpanStyle::Bold | SpanStyle::Link { .. }) && c.is_some_and(japanese)
+}
+
 /// Drops Western spaces between Japanese text and a value or code span:
 /// the tinted box already sets the value apart (「回線は 光コラボ です」 is
-/// set 「回線は光コラボです」 with 光コラボ on its box). Spaces next to Latin
-/// text (「お客さまID CAF…」) stay.
+/// set 「回線は光コラボです」 with 光コラボ on its box); likewise between
+/// Japanese text and a bold run facing it with Japanese ([`marked`]), as
+/// the HTML guide sets them. Spaces next to Latin text (「お客さまID CAF…」)
+/// stay.
 fn tidy_spaces(spans: &[Span]) -> std::borrow::Cow<'_, [Span]> {
-    let needs = spans.windows(2).any(|w| {
-        (boxed(&w[1].style) && w[0].text.ends_with(' '))
-            || (boxed(&w[0].style) && w[1].text.starts_with(' '))
-    });
-    if !needs {
+    let before = |w: &[Span]| {
+        w[0].text.ends_with(' ')
+            && (boxed(&w[1].style) || (w[0].style == SpanStyle::Normal && marked(&w[1], true)))
+    };
+    let after = |w: &[Span]| {
+        w[1].text.starts_with(' ')
+            && (boxed(&w[0].style) || (w[1].style == SpanStyle::Normal && marked(&w[0], false)))
+    };
+    if !spans.windows(2).any(|w| before(w) || after(w)) {
         return std::borrow::Cow::Borrowed(spans);
     }
     let mut out = spans.to_vec();
     for i in 0..out.len() {
-        if !boxed(&out[i].style) {
+        let boxed_i = boxed(&out[i].style);
+        if !boxed_i && !matches!(out[i].style, SpanStyle::Bold | SpanStyle::Link { .. }) {
             continue;
         }
-        if i > 0 && !boxed(&out[i - 1].style) {
+        // A boxed span trims any neighbour that is not boxed; a bold run a
+        // plain neighbour, when it faces it with Japanese.
+        let trims = |n: &Span, start: bool, me: &Span| {
+            if boxed_i {
+                !boxed(&n.style)
+            } else {
+                n.style == SpanStyle::Normal && marked(me, start)
+            }
+        };
+        if i > 0 && trims(&out[i - 1], true, &out[i]) {
             let t = out[i - 1].text.trim_end_matches(' ');
             if t.len() < out[i - 1].text.len() && t.chars().next_back().is_some_and(japanese) {
                 out[i - 1].text = t.to_string();
             }
         }
-        if i + 1 < out.len() && !boxed(&out[i + 1].style) {
+        if i + 1 < out.len() && trims(&out[i + 1], false, &out[i]) {
             let t = out[i + 1].text.trim_start_matches(' ');
             if t.len() < out[i + 1].text.len() && t.chars().next().is_some_and(japanese) {
                 out[i + 1].text = t.to_string();

@@ -1043,6 +1043,29 @@ fn values_are_not_padded_with_western_spaces() {
     );
 }
 
+/// A bold run facing Japanese text is set apart by its weight: no Western
+/// space around it, as in the HTML guide (「場合は **必ず1**を選びます」 read
+/// 「場合は 必ず1を選びます」 in the handout, 「場合は必ず1を選びます」 in the
+/// guide); a bold Latin word keeps its space, as in the HTML.
+#[test]
+fn bold_runs_in_japanese_text_are_not_padded_with_western_spaces() {
+    let spans = [
+        Span::normal("場合は "),
+        Span::bold("必ず1"),
+        Span::normal("を選びます。反映まで "),
+        Span::bold("1週間ほど"),
+        Span::normal(" かかります。確認画面で "),
+        Span::bold("OK"),
+        Span::normal(" をクリック。"),
+    ];
+    let lines = lines_of(&spans, 120.0);
+    let text: String = lines.iter().map(text_of).collect();
+    assert_eq!(
+        text,
+        "場合は必ず1を選びます。反映まで 1週間ほどかかります。確認画面で OK をクリック。"
+    );
+}
+
 struct Tall(f32);
 impl Drawable for Tall {
     fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
