@@ -262,7 +262,10 @@ impl<'a> Reader<'a> {
 /// A row whose value is the clinic's own, as the HTML's value cell shows it:
 /// a value to enter or a choice, or the name of a value its data lacks.
 /// (A tick (「チェックを入れる」) and a secret's instruction are words of the
-/// theme, not values; a picture draws the tick.)
+/// theme, not values; a picture draws the tick. A box to leave empty
+/// (「空欄のままで構いません」), one that cannot be ticked yet (「まだチェックできま
+/// せん（未契約）」) or that does not concern the clinic are drawn so in the
+/// picture and said by the row's help or callout, not in the HTML cell's words.)
 fn personal(r: &GuideRow) -> bool {
     matches!(
         &r.shown,
