@@ -808,6 +808,35 @@ fn weekday(year: i32, month: u8, day: u8) -> u8 {
     u8::try_from(w).unwrap_or(0)
 }
 
+/// What a lone five-digit number means when it is an Excel day serial (a
+/// date cell exported as a number: 46407 is 2027-01-20), or nothing. Never
+/// read as that date: the number may be anything else mistyped.
+fn excel_serial_hint(numbers: &[String], month_only: bool) -> String {
+    let [n] = numbers else {
+        return String::new();
+    };
+    let Ok(serial) = n.parse::<i64>() else {
+        return String::new();
+    };
+    // 2000-01-01 ..= 2099-12-31: the dates of these lists.
+    if n.len() != 5 || !(36_526..=73_050).contains(&serial) {
+        return String::new();
+    }
+    let base = jiff::civil::Date::constant(1899, 12, 30);
+    let Some(d) = crate::eval::dates::checked_add_days(base, serial) else {
+        return String::new();
+    };
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    let (date, write) = if month_only {
+        (format!("{y}年{m}月 ({y}年{m}月{day}日)"), "年と月")
+    } else {
+        (format!("{y}年{m}月{day}日"), "年月日")
+    };
+    format!(
+        "。Excel の日付が数値のまま書き出されたもの (シリアル値) なら {date} です。セルの書式を日付にして保存し直すか、{write}を書いてください"
+    )
+}
+
 /// Checks a year and month such as 利用開始予定年月: `2026-12`, `2026/12`,
 /// `2026.12`, `2026年12月`, `令和8年12月`, `R8.12`, `令和元年5月`, `202612`.
 /// A full date (as spreadsheets turn `2026/12` into `2026/12/01`) is
@@ -825,10 +854,12 @@ pub fn check_year_month(raw: &str) -> Checked<(i32, u8)> {
             quote(&d.shown)
         ))),
         1 => {
-            problems.push(
-                Problem::error(format!("{what} {} に月がありません", quote(&d.shown)))
-                    .with_expected(YEAR_MONTH_EXPECTED),
+            let message = format!(
+                "{what} {} に月がありません{}",
+                quote(&d.shown),
+                excel_serial_hint(&d.numbers, true)
             );
+            problems.push(Problem::error(message).with_expected(YEAR_MONTH_EXPECTED));
             return Checked::from_parts(None, problems);
         }
         _ => {
@@ -856,7 +887,11 @@ pub fn check_date(raw: &str) -> Checked<(i32, u8, u8)> {
     let message = match d.numbers.len() {
         3 => None,
         2 => Some(format!("{what} {} に日がありません", quote(&d.shown))),
-        1 => Some(format!("{what} {} に月と日がありません", quote(&d.shown))),
+        1 => Some(format!(
+            "{what} {} に月と日がありません{}",
+            quote(&d.shown),
+            excel_serial_hint(&d.numbers, false)
+        )),
         _ => Some(format!("{what} {} に数が多すぎます", quote(&d.shown))),
     };
     if let Some(message) = message {
@@ -1149,6 +1184,40 @@ mod tests {
             assert!(
                 c.errors()
                     .any(|p| p.message.contains(needle) && p.expected.is_some()),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+    }
+
+    #[test]
+    fn an_excel_serial_is_named_as_the_date_it_may_be_never_read_as_it() {
+        // 日付シリアル歯科: a list exported from Excel with 設置日 46407 and
+        // 利用開始予定年月 46388 was told only 「'46407' に月と日がありません」:
+        // nothing said what the number was or how to fix the list.
+        let c = check_date("46407");
+        assert!(c.value.is_none());
+        assert!(
+            c.errors().any(|p| p.message.contains("シリアル値")
+                && p.message.contains("2027年1月20日")
+                && p.message.contains("セルの書式を日付に")),
+            "{:?}",
+            c.problems
+        );
+        let c = check_year_month("46388");
+        assert!(c.value.is_none());
+        assert!(
+            c.errors().any(|p| p
+                .message
+                .contains("(シリアル値) なら 2027年1月 (2027年1月1日) です。セルの書式を日付にして保存し直すか、年と月を書いてください")),
+            "{:?}",
+            c.problems
+        );
+        // A year alone, or a number that is no date of these lists, is not.
+        for raw in ["2026", "12345", "99999", "462"] {
+            let c = check_date(raw);
+            assert!(
+                !c.problems.iter().any(|p| p.message.contains("シリアル値")),
                 "{raw}: {:?}",
                 c.problems
             );
