@@ -300,6 +300,24 @@ pub fn check_email(raw: &str) -> Checked<String> {
         return Checked::from_parts(None, problems);
     }
 
+    // Two addresses in one cell (「a@x.jp; b@x.jp」, 「a@x.jp/b@x.jp」):
+    // the portal account of a code is registered with one.
+    let parts: Vec<&str> = address
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '、' | '/' | '|'))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() > 1 && parts.iter().all(|p| p.matches('@').count() == 1) {
+        problems.push(
+            Problem::error(format!(
+                "メールアドレスが {} つ ({}) 書かれています。ポータルのアカウントは医療機関コードごとに一つで、登録したメールアドレスも一つです",
+                parts.len(),
+                parts.join(" と ")
+            ))
+            .with_expected("このコードのアカウントに登録したメールアドレスを一つだけ"),
+        );
+        return Checked::from_parts(None, problems);
+    }
+
     let mut errors: Vec<String> = Vec::new();
     if address.chars().any(char::is_whitespace) {
         errors.push("空白が含まれています".to_string());
@@ -1188,6 +1206,39 @@ mod tests {
                 c.problems
             );
         }
+    }
+
+    #[test]
+    fn two_addresses_in_one_cell_are_told_to_be_one() {
+        // メール12: 「info@example.jp; sub@example.jp」 was told 「空白が含まれています」
+        // and 「@ が 2 個あります」, not that it holds two addresses of which
+        // the portal account has one.
+        for raw in [
+            "info@example.jp; sub@example.jp",
+            "info@example.jp/sub@example.jp",
+            "info@example.jp　sub@example.jp",
+            "info@example.jp、sub@example.jp",
+        ] {
+            let c = check_email(raw);
+            assert!(c.value.is_none(), "{raw}");
+            assert!(
+                c.errors().any(|p| p
+                    .message
+                    .starts_with("メールアドレスが 2 つ (info@example.jp と sub@example.jp)")
+                    && p.expected
+                        .as_deref()
+                        .is_some_and(|e| e.contains("一つだけ"))),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+        // One address with two @ is still that.
+        let c = check_email("info@@example.jp");
+        assert!(
+            c.errors().any(|p| p.message.contains("@ が 2 個")),
+            "{:?}",
+            c.problems
+        );
     }
 
     #[test]
