@@ -108,6 +108,27 @@ pub fn check_phone(raw: &str) -> Checked<String> {
         problems.push(Problem::error("電話番号が空です").with_expected(PHONE_EXPECTED));
         return Checked::from_parts(None, problems);
     }
+    // Two numbers in one cell (「03-1234-5678/03-1234-5679」): each part a
+    // whole number of 10 or 11 digits.
+    let parts: Vec<&str> = text
+        .split(['/', '、', ',', ';', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let digits = |p: &str| p.chars().filter(char::is_ascii_digit).count();
+    if parts.len() > 1 && parts.iter().all(|p| matches!(digits(p), 10 | 11)) {
+        problems.push(
+            Problem::error(format!(
+                "電話番号が {} つ ({}) 書かれています",
+                parts.len(),
+                parts.join(" と ")
+            ))
+            .with_expected(
+                "ポータルに登録した電話番号を一つだけ (証明書の申請画面にポータルが表示する番号)",
+            ),
+        );
+        return Checked::from_parts(None, problems);
+    }
 
     let mut body = text.as_str();
     let mut international = false;
@@ -1206,6 +1227,36 @@ mod tests {
                 c.problems
             );
         }
+    }
+
+    #[test]
+    fn two_numbers_in_one_cell_are_told_to_be_one() {
+        // 電話3: 「03-1234-5678/03-1234-5679」 was told 「電話番号の数字が 20 桁
+        // あります」, not that it holds two numbers.
+        for raw in [
+            "03-1234-5678/03-1234-5679",
+            "03-1234-5678、090-1234-5678",
+            "０３－１２３４－５６７８／０３－１２３４－５６７９",
+        ] {
+            let c = check_phone(raw);
+            assert!(c.value.is_none(), "{raw}");
+            assert!(
+                c.errors()
+                    .any(|p| p.message.starts_with("電話番号が 2 つ (")
+                        && p.expected
+                            .as_deref()
+                            .is_some_and(|e| e.contains("一つだけ"))),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+        // One number with a slash in it is not two.
+        let c = check_phone("03/1234/5678");
+        assert!(
+            !c.problems.iter().any(|p| p.message.contains("2 つ")),
+            "{:?}",
+            c.problems
+        );
     }
 
     #[test]

@@ -24,6 +24,10 @@ use super::{Checked, Problem};
 pub const EXPECTED_FORM: &str =
     "7桁の数字 (郡市区2 + 番号4 + 検証番号1)、または10桁の数字 (都道府県2 + 点数表1 + 7桁のコード)";
 
+/// How to fix a 10-digit code whose prefecture or 点数表 disagrees with
+/// the separately given one.
+const MISMATCH_FIX: &str = "届出の書類やレセプトで正しいほうを確かめ、10桁のコードか都道府県・点数表の欄を直す (7桁のコードだけを書けば欄の値で確かめます)";
+
 /// A 医療機関コード that passed (or could not be refuted by) the checks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InstitutionCode {
@@ -214,21 +218,27 @@ pub fn check_code(
                 && prefecture_name(pref).is_some()
                 && p != pref
             {
-                problems.push(Problem::error(format!(
-                    "10桁のコードの都道府県番号 {} が、別に指定された都道府県 {} と一致しません",
-                    describe_prefecture(pref),
-                    describe_prefecture(p)
-                )));
+                problems.push(
+                    Problem::error(format!(
+                        "10桁のコードの都道府県番号 {} が、別に指定された都道府県 {} と一致しません",
+                        describe_prefecture(pref),
+                        describe_prefecture(p)
+                    ))
+                    .with_expected(MISMATCH_FIX),
+                );
             }
             if let Some(t) = given_table
                 && fee_schedule_name(schedules, table).is_some()
                 && t != table
             {
-                problems.push(Problem::error(format!(
-                    "10桁のコードの点数表番号 {} が、別に指定された点数表 {} と一致しません",
-                    describe_fee_schedule(schedules, table),
-                    describe_fee_schedule(schedules, t)
-                )));
+                problems.push(
+                    Problem::error(format!(
+                        "10桁のコードの点数表番号 {} が、別に指定された点数表 {} と一致しません",
+                        describe_fee_schedule(schedules, table),
+                        describe_fee_schedule(schedules, t)
+                    ))
+                    .with_expected(MISMATCH_FIX),
+                );
             }
             if !parts_ok {
                 return Checked::from_parts(None, problems);
@@ -750,6 +760,15 @@ mod tests {
                 .filter(|p| p.message.contains("一致しません"))
                 .count(),
             2
+        );
+        // Each says how to fix it (十桁県違い薬局: the message said what was
+        // wrong and nothing of what to do).
+        assert!(
+            c.errors()
+                .filter(|p| p.message.contains("一致しません"))
+                .all(|p| p.expected.as_deref() == Some(MISMATCH_FIX)),
+            "{:?}",
+            c.problems
         );
         // Impossible parts.
         let c = check_code("4810113719", None, None);
