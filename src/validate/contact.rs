@@ -888,6 +888,13 @@ pub fn check_year_month(raw: &str) -> Checked<(i32, u8)> {
     };
     match d.numbers.len() {
         2 => {}
+        // The first of the month is how a spreadsheet keeps a year-month
+        // (an Excel cell shown 「2027/1」 holds 2027-01-01): nothing to say.
+        // Another day may be a date put in the wrong column.
+        3 if d
+            .numbers
+            .get(2)
+            .is_some_and(|n| n.trim_start_matches('0') == "1") => {}
         3 => problems.push(Problem::warning(format!(
             "{} には日も書かれていますが、年と月だけを使います",
             quote(&d.shown)
@@ -1119,8 +1126,15 @@ mod tests {
             ("202612", (2026, 12), 0),
             ("２０２６年１２月", (2026, 12), 1),
             ("Ｒ８．１２", (2026, 12), 1),
-            ("2026/12/01", (2026, 12), 1),
-            ("2026年12月1日", (2026, 12), 1),
+            // The first of the month is how a spreadsheet keeps a year-month
+            // (ゼロ落ち内科's XLSX: every row warned 「'2027-01-01' には日も
+            // 書かれていますが…」 about a day nobody typed); another day may
+            // be a date in the wrong column and is still said.
+            ("2026/12/01", (2026, 12), 0),
+            ("2026-12-01", (2026, 12), 0),
+            ("2026年12月1日", (2026, 12), 0),
+            ("2026/12/15", (2026, 12), 1),
+            ("令和8年12月20日", (2026, 12), 1),
         ];
         for (raw, want, warnings) in cases {
             let c = check_year_month(raw);
