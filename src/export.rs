@@ -49,7 +49,7 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
             ));
             continue;
         }
-        // A date, a year-month, a phone number or a code the list writes in
+        // A date, a year-month, a phone number, an address or a code the list writes in
         // its own way (令和9年1月, R9.1.15, 全角 digits) is written as tebiki
         // reads it, the list's words in a comment: the reviewer checks the
         // value the handout will show.
@@ -91,15 +91,19 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
 }
 
 /// The value of `raw` as tebiki reads a field of `kind` (dates ISO,
-/// year-months `2027-01`, phone numbers, codes and IDs in half-width), or
+/// year-months `2027-01`, phone numbers and e-mail addresses as the
+/// validator tidies them, codes and IDs in half-width), or
 /// `None` when the kind keeps its words or reading it, once in half-width,
 /// finds anything (a weekday that does not match the date, a day on a
 /// year-month, an error): that value is written as it is, so every later
 /// check still says so.
 fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
     use crate::validate::{Checked, contact};
+    // Tidying alone (parentheses or full-width ＠ in a phone number or an
+    // address: `validate::Problem::tidy`) is how build reads it too; any other
+    // problem keeps the list's words.
     fn clean<T>(c: Checked<T>) -> Option<T> {
-        c.value.filter(|_| c.problems.is_empty())
+        c.value.filter(|_| c.problems.iter().all(|p| p.tidy))
     }
     let (half, _) = crate::validate::normalize::to_half_width(raw.trim());
     match kind {
@@ -110,6 +114,7 @@ fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
             clean(contact::check_year_month(&half)).map(|(y, m)| format!("{y:04}-{m:02}"))
         }
         FieldKind::Phone => clean(contact::check_phone(&half)),
+        FieldKind::Email => clean(contact::check_email(&half)),
         // Separators (01-0102-9, 01,5026,8, 010,074.3, 01・0102・9) go, the
         // ones the validator drops: a set of its own here left 「01,5026,8」
         // as typed while 「01-0102-2」 was written as read.

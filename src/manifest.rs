@@ -194,6 +194,10 @@ pub struct DataNote {
     pub field: String,
     /// What the handout says about it.
     pub message: String,
+    /// Only how the value was written was tidied (full-width digits,
+    /// separators): read right, nothing to do.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tidy: bool,
 }
 
 /// A file tebiki wrote.
@@ -249,6 +253,10 @@ pub struct ClinicEntry {
     /// The installation date as `YYYY-MM-DD` (for sorting by days left).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub installation_date: String,
+    /// An installation date that could not be read, as typed (`installation`
+    /// is then empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub installation_typed: String,
     /// Where the record was read (file:line).
     pub source: String,
     /// Built or failed.
@@ -835,6 +843,7 @@ mod tests {
             prefecture: "東京都".into(),
             installation: String::new(),
             installation_date: String::new(),
+            installation_typed: String::new(),
             source: "c.csv:2".into(),
             status: Status::Built,
             failure: String::new(),

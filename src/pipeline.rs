@@ -748,6 +748,7 @@ fn write_dashboard(
             0 => counts.failed += 1,
             1 => counts.error += 1,
             2 => counts.warning += 1,
+            3 => counts.tidied += 1,
             _ => counts.ok += 1,
         }
     }
@@ -857,18 +858,37 @@ pub fn write_manifest(out: &OutDir, m: &Manifest) -> Result<()> {
     Ok(())
 }
 
-/// Dashboard order of a clinic: rank (0 no guide, 1 errors, 2 warnings,
-/// 3 nothing to do) and days left to installation as of `today`.
+/// The states of the dashboard, by rank: no guide, errors, warnings that
+/// ask for something, values only tidied (read right, nothing to do),
+/// nothing at all.
+const STATES: [&str; 5] = ["failed", "error", "warning", "tidied", "ok"];
+
+/// How many of `e`'s warnings ask for something: all but the data notes
+/// that only say how a value was tidied.
+fn action_warnings(e: &ClinicEntry) -> usize {
+    let tidied = e
+        .data
+        .iter()
+        .filter(|d| d.tidy && d.severity == Severity::Warning)
+        .count();
+    e.warnings.saturating_sub(tidied)
+}
+
+/// Dashboard order of a clinic: rank (0 no guide, 1 errors, 2 warnings
+/// that ask for something, 3 values only tidied, 4 nothing to do) and days
+/// left to installation as of `today`.
 fn urgency(e: &ClinicEntry, today: &str) -> (u8, Option<i64>) {
     let rank = if e.status != Status::Built {
         0
     } else if e.errors > 0 {
         1
-    } else if e.warnings > 0 || !e.notes.is_empty() {
+    } else if action_warnings(e) > 0 || !e.notes.is_empty() {
         // Notes: what the PDF could not print (a character no font has).
         2
-    } else {
+    } else if e.data.iter().any(|d| d.tidy) {
         3
+    } else {
+        4
     };
     let days = eval::dates::parse_iso(&e.installation_date)
         .zip(eval::dates::parse_iso(today))
@@ -887,7 +907,7 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
         .map(|e| {
             let ok = e.status == Status::Built;
             let (rank, days) = urgency(e, today);
-            let state = ["failed", "error", "warning", "ok"][usize::from(rank.min(3))];
+            let state = STATES[usize::from(rank.min(4))];
             let mut headlines: Vec<Headline> = e
                 .findings
                 .iter()
@@ -901,7 +921,7 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
             headlines.extend(
                 e.data
                     .iter()
-                    .filter(|d| d.severity != Severity::Info)
+                    .filter(|d| d.severity != Severity::Info && !d.tidy)
                     .map(|d| Headline {
                         severity: d.severity,
                         title: d.message.clone(),
@@ -920,11 +940,12 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                 prefecture: e.prefecture.clone(),
                 installation: e.installation.clone(),
                 installation_date: e.installation_date.clone(),
+                installation_typed: e.installation_typed.clone(),
                 days,
                 state,
                 rank,
                 errors: e.errors,
-                warnings: e.warnings + e.notes.len(),
+                warnings: action_warnings(e) + e.notes.len(),
                 headlines,
                 routine: e
                     .findings
@@ -937,6 +958,12 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                             .filter(|d| d.severity == Severity::Info)
                             .map(|d| d.message.clone()),
                     )
+                    .collect(),
+                tidied: e
+                    .data
+                    .iter()
+                    .filter(|d| d.tidy)
+                    .map(|d| d.message.clone())
                     .collect(),
                 ok,
                 failure: e.failure.clone(),
@@ -1190,6 +1217,7 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
                     prefecture: String::new(),
                     installation: String::new(),
                     installation_date: String::new(),
+                    installation_typed: String::new(),
                     source: source.to_string(),
                     status: Status::Failed,
                     failure: failure.into(),
@@ -1257,6 +1285,10 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     let mut entry = entry_of(&guide, &clinic, input_hash);
     if let Some(d) = facts.date("installation_date") {
         entry.installation_date = d.to_string();
+    } else if !entry.installation.is_empty() {
+        // Not read as a date (「46407」, an Excel serial): shown as typed and
+        // said to be unread, never in the column of dates as if it were one.
+        entry.installation_typed = std::mem::take(&mut entry.installation);
     }
     let prev = ctx
         .prev
@@ -1419,6 +1451,7 @@ fn entry_of(guide: &Guide, clinic: &Clinic, input_hash: String) -> ClinicEntry {
             .map(|f| f.text.clone())
             .unwrap_or_default(),
         installation_date: String::new(),
+        installation_typed: String::new(),
         source: clinic.source.to_string(),
         status: Status::Built,
         failure: String::new(),
@@ -1440,6 +1473,7 @@ fn entry_of(guide: &Guide, clinic: &Clinic, input_hash: String) -> ClinicEntry {
                 severity: i.severity,
                 field: i.field.clone(),
                 message: i.message.clone(),
+                tidy: i.tidy,
             })
             .collect(),
         notes: Vec::new(),

@@ -2726,3 +2726,91 @@ fn one_seven_digit_code_in_two_prefectures_named_in_words_makes_two_guides() {
         assert_eq!(docs.having(name), ["html", "pdf", "sheet"]);
     }
 }
+
+#[test]
+fn a_value_only_tidied_is_told_apart_from_what_needs_action_on_the_dashboard() {
+    // 全角 digits in a phone number are read right and ask nothing of anyone;
+    // the dashboard counted 「注意 1件」 for them as for a warning that asks
+    // the vendor to act, so in a list of hundreds the clinics that need
+    // action were hidden among the tidied ones.
+    let full_width = "phone: ０７９７－２２－００００";
+    let tidied = ONE.replace("phone: 0797-22-0000", full_width);
+    let action = dental_one()
+        .replace(
+            "carrier: ntt-west, type: 1, customer_id: CAF7777788888",
+            "carrier: other, type: 1, customer_id: CAF7777788888",
+        )
+        .replace("phone: 0797-22-0000", full_width)
+        .replace("umikaze@example.jp", "shika@example.jp");
+    assert!(tidied.contains(full_width) && action.contains("carrier: other"));
+    let (o, dir) = build_clinics(&[("tidied.yaml", &tidied), ("action.yaml", &action)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dash = read(&dir.path().join("out/clinics/index.html"));
+    let row = |code: &str| {
+        dash.split("<tr")
+            .find(|r| r.contains(&format!("data-code=\"{code}\"")))
+            .unwrap_or_else(|| panic!("{code}'s row in {dash}"))
+            .to_string()
+    };
+    let tidy = "全角文字を半角に直しました";
+    // Only tidied: its own state, after the warnings, the note folded away
+    // and still there.
+    let t = row("2813100118");
+    assert!(t.contains("data-state=\"tidied\""), "{t}");
+    assert!(t.contains("data-rank=\"3\""), "{t}");
+    assert!(!t.contains("注意</span>"), "{t}");
+    assert!(t.contains("<details class=\"tidied-notes\">"), "{t}");
+    assert!(t.contains("表記を整えて読んだ値1件（対応不要）"), "{t}");
+    assert!(t.contains(tidy), "{t}");
+    // A warning that asks for something is counted alone; the tidied phone
+    // is listed apart, not as a second 注意.
+    let a = row("2833100452");
+    assert!(a.contains("data-state=\"warning\""), "{a}");
+    assert!(a.contains("注意</span>1件"), "{a}");
+    let headline = a.split("<details class=\"tidied-notes\">").next().unwrap();
+    assert!(!headline.contains(tidy), "{a}");
+    assert!(a.contains(tidy), "{a}");
+    // The action first; counts and the filter name the state.
+    assert!(dash.find("2833100452") < dash.find("2813100118"));
+    assert!(dash.contains("<option value=\"tidied\">表記を整えたのみ</option>"));
+    assert!(
+        dash.contains("表記を整えたのみ</span><strong>1</strong>件"),
+        "{dash}"
+    );
+    let manifest = read(&dir.path().join("out/manifest.json"));
+    assert!(manifest.contains("\"tidy\":true"), "{manifest}");
+}
+
+#[test]
+fn an_installation_date_not_read_is_said_to_be_unread_on_the_dashboard() {
+    // A failed row showed 「46407」 (an Excel serial) in the 設置日 column
+    // as if it were a date.
+    let serial = ONE.replace(
+        "installation_date: 2026-12-20",
+        "installation_date: \"46407\"",
+    );
+    assert!(serial.contains("\"46407\""));
+    let (o, dir) = build_clinics(&[("serial.yaml", &serial)]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let dash = read(&dir.path().join("out/clinics/index.html"));
+    let row = dash
+        .split("<tr")
+        .find(|r| r.contains("2813100118"))
+        .expect("the clinic's row");
+    assert!(row.contains("class=\"failed\""), "{row}");
+    assert!(
+        row.contains("<span class=\"unread\">日付として読めません（入力は「46407」）</span>"),
+        "{row}"
+    );
+    assert!(!row.contains("<time>46407"), "{row}");
+    let manifest = read(&dir.path().join("out/manifest.json"));
+    assert!(
+        manifest.contains("\"installation_typed\":\"46407\""),
+        "{manifest}"
+    );
+}

@@ -431,6 +431,32 @@ fn import_reads_codes_and_ids_with_the_validators_separators() {
 }
 
 #[test]
+fn import_writes_phones_and_addresses_as_build_reads_them() {
+    // 括弧電話医院: 「03（1234）5678」 and 「uketsuke＠kakko.example.jp」 were
+    // written as typed while build reads 03-1234-5678 and
+    // uketsuke@kakko.example.jp: the reviewer checked words the handout
+    // does not show.
+    let (d, csv) = list_csv(
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,設置日\n\
+         0150268,13,1,括弧電話医院,甲 一,03（1234）5678,uketsuke＠kakko.example.jp,ntt-east,1,CAF1253000113,2027-01,1,PC1,2027-01-20\n",
+    );
+    let out = d.path().join("clinics");
+    let o = import(&csv, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let one = read(&out.join("1310150268.yaml"));
+    for said in [
+        "phone: \"03-1234-5678\"  # 元の表記 \"03（1234）5678\"",
+        "email: \"uketsuke@kakko.example.jp\"  # 元の表記 \"uketsuke＠kakko.example.jp\"",
+    ] {
+        assert!(one.contains(said), "«{said}» in {one}");
+    }
+    // Written as read, the values need no tidying when read back.
+    let (ok, err) = check_with("--clinics", &out);
+    assert!(ok, "{err}");
+    assert!(!err.contains("直しました"), "{err}");
+}
+
+#[test]
 fn two_columns_for_one_value_that_differ_fail_their_row_not_silently() {
     // お客さまID and お客様ID mean the same field: the first row agrees, the
     // second has two different IDs (the later column used to win unsaid).

@@ -117,6 +117,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     ),
                     expected: (!def.help.is_empty()).then(|| def.help.clone()),
                     location: place.pos.to_string(),
+                    tidy: false,
                 });
                 facts.invalid.push(def.path.clone());
             }
@@ -203,6 +204,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             label,
             expected: None,
             location: r.pos.to_string(),
+            tidy: false,
         });
     }
     derive(&mut facts, content, today);
@@ -221,6 +223,7 @@ fn push_issue(facts: &mut Facts, def: &FieldDef, pos: &SourcePos, p: validate::P
         message: format!("{}: {}", def.label, p.message),
         expected: p.expected,
         location: pos.to_string(),
+        tidy: p.tidy,
     });
 }
 

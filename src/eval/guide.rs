@@ -25,6 +25,9 @@ pub struct DataIssue {
     pub expected: Option<String>,
     /// Where the value was read, as `file:line:column` (or sheet/row/column).
     pub location: String,
+    /// Only how the value was written was tidied: it was read right and
+    /// asks nothing of anyone ([`crate::validate::Problem::tidy`]).
+    pub tidy: bool,
 }
 
 /// A rule that fired for this clinic.

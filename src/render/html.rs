@@ -98,20 +98,26 @@ pub struct DashboardRow {
     pub installation: String,
     /// Installation date `YYYY-MM-DD`, if known.
     pub installation_date: String,
+    /// An installation date that could not be read, as typed.
+    pub installation_typed: String,
     /// Days from the build's date to installation (negative when past).
     pub days: Option<i64>,
-    /// Worst state: `failed`, `error`, `warning` or `ok`.
+    /// Worst state: `failed`, `error`, `warning` (asks for something),
+    /// `tidied` (values only tidied, read right) or `ok`.
     pub state: &'static str,
-    /// Urgency of the state, 0 (failed) to 3 (ok), for sorting.
+    /// Urgency of the state, 0 (failed) to 4 (ok), for sorting.
     pub rank: u8,
     /// Number of errors (rules and data).
     pub errors: usize,
-    /// Number of warnings.
+    /// Number of warnings that ask for something (not the tidied values).
     pub warnings: usize,
     /// Findings that need action (errors and warnings), worst first.
     pub headlines: Vec<Headline>,
     /// Routine notes (findings of severity info, e.g. the certificate fee).
     pub routine: Vec<String>,
+    /// Data notes that only say how a value was tidied (full-width digits
+    /// made half-width, separators removed): read right, nothing to do.
+    pub tidied: Vec<String>,
     /// A guide was written.
     pub ok: bool,
     /// Why not, when it failed.
@@ -159,8 +165,10 @@ pub struct DashboardCounts {
     pub failed: usize,
     /// With an error.
     pub error: usize,
-    /// With a warning, no error.
+    /// With a warning that asks for something, no error.
     pub warning: usize,
+    /// Only values tidied as they were read: nothing to do.
+    pub tidied: usize,
     /// Nothing to act on.
     pub ok: usize,
 }
@@ -177,6 +185,7 @@ impl DashboardCounts {
                 "failed" => c.failed += 1,
                 "error" => c.error += 1,
                 "warning" => c.warning += 1,
+                "tidied" => c.tidied += 1,
                 _ => c.ok += 1,
             }
         }

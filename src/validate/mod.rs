@@ -71,6 +71,10 @@ pub struct Problem {
     /// The expected form, when that helps the reader fix the value
     /// (e.g. "7桁の数字 (郡市区2 + 番号4 + 検証番号1)").
     pub expected: Option<String>,
+    /// Only a tidying of how the value was written (full-width digits made
+    /// half-width, separators removed …): the value was read right and asks
+    /// nothing of anyone. Always of level [`Level::Warning`].
+    pub tidy: bool,
 }
 
 impl Problem {
@@ -80,6 +84,15 @@ impl Problem {
             level,
             message: message.into(),
             expected: None,
+            tidy: false,
+        }
+    }
+
+    /// A warning that only says how the value was tidied ([`Problem::tidy`]).
+    pub fn tidied(message: impl Into<String>) -> Self {
+        Self {
+            tidy: true,
+            ..Self::warning(message)
         }
     }
 

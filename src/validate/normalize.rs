@@ -50,7 +50,7 @@ pub fn to_half_width(raw: &str) -> (String, bool) {
 /// The warning reported for a value that needed width normalisation, e.g.
 /// `全角文字を半角に直しました: 'ＣＡＦ１２３' → 'CAF123'`.
 pub fn width_warning(raw: &str, normalized: &str) -> Problem {
-    Problem::warning(format!(
+    Problem::tidied(format!(
         "全角文字を半角に直しました: {} → {}",
         quote(raw.trim_matches(is_blank)),
         quote(normalized)
@@ -303,7 +303,7 @@ impl Tidy {
         if self.notes.is_empty() {
             return None;
         }
-        Some(Problem::warning(format!(
+        Some(Problem::tidied(format!(
             "{}: {} → {}",
             self.notes.join("。"),
             quote(&self.shown_raw),
