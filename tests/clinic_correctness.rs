@@ -2804,7 +2804,9 @@ fn an_installation_date_not_read_is_said_to_be_unread_on_the_dashboard() {
         .expect("the clinic's row");
     assert!(row.contains("class=\"failed\""), "{row}");
     assert!(
-        row.contains("<span class=\"unread\">日付として読めません（入力は「46407」）</span>"),
+        row.contains(
+            "<span class=\"unread\">日付として読めません</span><span class=\"typed\">入力は「46407」</span>"
+        ),
         "{row}"
     );
     assert!(!row.contains("<time>46407"), "{row}");

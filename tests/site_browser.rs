@@ -52,6 +52,14 @@ const PARITY_ONLY: &[&str] = &[
     "ｶﾞｲﾄﾞ",
     "暗証番号を忘れた",
     "しょうめいしょ かきとめ",
+    // Readings with a slip, old kanji, small kana typed large.
+    "でんしじょうめいしょ",
+    "でんししよめいしょ",
+    "電子證明書",
+    "點數表",
+    "りようしんせい",
+    "ひみつのばんこう 忘れた",
+    "電子証明書\u{3000}発行料",
 ];
 
 fn build_site(base_url: &str, out: &Path) -> SearchIndex {

@@ -5,7 +5,8 @@
 //! **Text folding** (both sides, one character to one character, so offsets
 //! in folded text are offsets in the shown text): full-width ASCII →
 //! ASCII, ideographic space → space, upper → lower case, hiragana →
-//! katakana, half-width katakana → full-width. The query is folded the same
+//! katakana, half-width katakana → full-width, small kana → large (ョ → ヨ),
+//! old and variant kanji → the manuals' ([`VARIANTS`]: 證 → 証). The query is folded the same
 //! way and may additionally join a half-width voiced mark (ｶﾞ → ガ).
 //!
 //! **Tokens**: runs of letters and digits; an ASCII run is one word
@@ -132,15 +133,39 @@ pub fn other_words(
 }
 
 /// `query` with its other words replaced by their words (see the module
-/// documentation); `other` as [`other_words`] gives it.
+/// documentation); `other` as [`other_words`] gives it. A query word of kana
+/// that is no other word but one kana away from one (a reading with a slip,
+/// でんしじょうめいしょ, or a small kana typed large, でんししよめいしょ) is
+/// that other word's word.
 pub fn expand_other_words(query: &str, other: &[(String, String)]) -> String {
     if other.is_empty() {
         return query.to_string();
     }
-    let chars: Vec<char> = query.chars().collect();
-    let folded: Vec<char> = chars.iter().map(|&c| fold_char(c)).collect();
     let keys: Vec<Vec<char>> = other.iter().map(|(a, _)| a.chars().collect()).collect();
-    let mut out = String::with_capacity(query.len());
+    // Whole words one kana away first: a part of the word that is an other
+    // word (ひみつ in ひみつのばんこう) must not win over the word it means.
+    let typed: Vec<char> = query.chars().collect();
+    let typed_folded: Vec<char> = typed.iter().map(|&c| fold_char(c)).collect();
+    let mut near = String::with_capacity(query.len());
+    let mut i = 0;
+    while i < typed.len() {
+        let start = i;
+        while i < typed.len() && !is_space(typed_folded[i]) {
+            i += 1;
+        }
+        let word = &typed_folded[start..i];
+        match near_other_word(word, &keys, other) {
+            Some(w) => near.push_str(w),
+            None => near.extend(&typed[start..i]),
+        }
+        while i < typed.len() && is_space(typed_folded[i]) {
+            near.push(typed[i]);
+            i += 1;
+        }
+    }
+    let chars: Vec<char> = near.chars().collect();
+    let folded: Vec<char> = chars.iter().map(|&c| fold_char(c)).collect();
+    let mut out = String::with_capacity(near.len());
     let mut i = 0;
     'at: while i < chars.len() {
         for (k, (_, word)) in keys.iter().zip(other) {
@@ -154,6 +179,45 @@ pub fn expand_other_words(query: &str, other: &[(String, String)]) -> String {
         i += 1;
     }
     out
+}
+
+/// A space between query words, once folded.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// A kana once folded (katakana or the long mark).
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー')
+}
+
+/// The word of the first other word of kana (in `other`'s order, `keys`
+/// its characters) that `word` (folded, 5 kana or more, itself no other
+/// word) reaches by changing, adding or dropping one kana.
+fn near_other_word<'a>(
+    word: &[char],
+    keys: &[Vec<char>],
+    other: &'a [(String, String)],
+) -> Option<&'a str> {
+    if word.len() < 5 || !word.iter().all(|&c| is_kana(c)) || keys.iter().any(|k| k == word) {
+        return None;
+    }
+    keys.iter()
+        .zip(other)
+        .find(|(k, _)| k.iter().all(|&c| is_kana(c)) && one_edit(word, k))
+        .map(|(_, (_, w))| w.as_str())
+}
+
+/// Whether `a` and `b` differ by exactly one changed, added or dropped
+/// character.
+fn one_edit(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let head = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => head < short.len() && short[head + 1..] == long[head + 1..],
+        1 => short[head..] == long[head + 1..],
+        _ => false,
+    }
 }
 
 /// The JavaScript statement that carries the index (a script, not JSON, so
@@ -249,8 +313,61 @@ pub fn fold_char(c: char) -> char {
         0xFF9F => '゜',
         _ => c,
     };
+    let c = match c {
+        // Small kana as their large ones: a reader types ショウメイ as
+        // しよめい (the small ょ missed) or シヨウ.
+        'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' => {
+            char::from_u32(c as u32 + 1).unwrap_or(c)
+        }
+        'ヵ' => 'カ',
+        'ヶ' => 'ケ',
+        _ => VARIANTS
+            .iter()
+            .find(|(old, _)| *old == c)
+            .map_or(c, |&(_, new)| new),
+    };
     c.to_ascii_lowercase()
 }
+
+/// Old and variant kanji (旧字・異体字) as the manuals write them: 電子證明書
+/// finds 電子証明書, 點數表 点数表, 髙橋 高橋. `static/search.js` has the same
+/// list (`VARIANTS`).
+pub const VARIANTS: [(char, char); 34] = [
+    ('證', '証'),
+    ('發', '発'),
+    ('會', '会'),
+    ('醫', '医'),
+    ('藥', '薬'),
+    ('變', '変'),
+    ('關', '関'),
+    ('擔', '担'),
+    ('當', '当'),
+    ('續', '続'),
+    ('齒', '歯'),
+    ('縣', '県'),
+    ('區', '区'),
+    ('樣', '様'),
+    ('數', '数'),
+    ('點', '点'),
+    ('豫', '予'),
+    ('號', '号'),
+    ('圖', '図'),
+    ('實', '実'),
+    ('讀', '読'),
+    ('檢', '検'),
+    ('驗', '験'),
+    ('價', '価'),
+    ('舊', '旧'),
+    ('體', '体'),
+    ('國', '国'),
+    ('廣', '広'),
+    ('澤', '沢'),
+    ('邊', '辺'),
+    ('邉', '辺'),
+    ('髙', '高'),
+    ('﨑', '崎'),
+    ('濱', '浜'),
+];
 
 /// Folds a text character by character.
 pub fn fold(s: &str) -> String {
@@ -571,7 +688,11 @@ mod tests {
         let s = "ＣＡＦ１２　おきゃくさまＩＤ ｶｷｸ";
         let f = fold(s);
         assert_eq!(f.chars().count(), s.chars().count());
-        assert_eq!(f, "caf12 オキャクサマid カキク");
+        assert_eq!(f, "caf12 オキヤクサマid カキク");
+        assert_eq!(
+            fold("電子證明書 しよめい ショウメイ"),
+            "電子証明書 シヨメイ シヨウメイ"
+        );
         assert_eq!(fold_query("ｶﾞｲﾄﾞ ﾊﾟｿｺﾝ ｳﾞ"), "ガイド パソコン ヴ");
     }
 
@@ -626,7 +747,7 @@ mod tests {
         assert_eq!(key_parts("ログインできない"), vec!["ログイン"]);
         assert_eq!(key_parts("支払い方法"), vec!["支払", "方法"]);
         assert_eq!(key_parts("ぱすわーど 再設定"), vec!["パスワード", "再設定"]);
-        assert_eq!(key_parts("v6オプション"), vec!["v6", "オプション"]);
+        assert_eq!(key_parts("v6オプション"), vec!["v6", "オプシヨン"]);
     }
 
     #[test]
@@ -695,6 +816,23 @@ mod tests {
         );
         assert_eq!(expand_other_words("ﾋﾐﾂ 番号", &idx.a), "秘密の番号 番号");
         assert_eq!(expand_other_words("お客様ＩＤ", &idx.a), "お客さまID");
+        // One kana away from a reading: a slip, a small kana typed large.
+        assert_eq!(
+            expand_other_words("ひみつのばんこう 忘れた", &idx.a),
+            "秘密の番号 忘れた"
+        );
+        assert_eq!(expand_other_words("ひみつのはんごう", &idx.a), "秘密の番号");
+        assert_eq!(expand_other_words("ひみつばんごう", &idx.a), "秘密の番号");
+        // Not two kana away, not a short word, not a word with kanji.
+        assert_eq!(
+            expand_other_words("ひみのばんこう", &idx.a),
+            "ひみのばんこう"
+        );
+        assert_eq!(expand_other_words("ひみ", &idx.a), "ひみ");
+        assert_eq!(
+            expand_other_words("ひめつの番ごう", &idx.a),
+            "ひめつの番ごう"
+        );
         let s = Searcher::new(&idx);
         let ranks = |q: &str| s.search(q).iter().map(|h| h.doc).collect::<Vec<_>>();
         for q in ["ひみつのばんごう", "ヒミツノバンゴウ", "暗証番号", "ひみつ"]

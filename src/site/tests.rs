@@ -231,6 +231,39 @@ fn required_queries_find_the_right_step_first() {
 }
 
 #[test]
+fn what_vendor_staff_type_finds_what_the_manuals_word_finds() {
+    // A reading in hiragana, with a slip of one kana or a small kana typed
+    // large, old kanji, half-width kana, full-width letters, a full-width
+    // space: each found nothing or only loose pairs of characters
+    // (でんしじょうめいしょ, でんししよめいしょ, りようしんせい: 0 hits;
+    // 電子證明書: 「全般の注意事項」 first, on 明書 alone).
+    let index = ranking_index();
+    let s = Searcher::new(&index);
+    let ranked = |q: &str| -> Vec<usize> { s.search(q).iter().map(|h| h.doc).collect() };
+    for (typed, word) in [
+        ("でんしじょうめいしょ", "電子証明書"),
+        ("でんししよめいしょ", "電子証明書"),
+        ("電子證明書", "電子証明書"),
+        ("點數表", "点数表"),
+        ("ぱすわーど", "パスワード"),
+        ("ﾊﾟｽﾜｰﾄﾞ", "パスワード"),
+        ("ｖ６", "v6"),
+        ("電子証明書\u{3000}発行料", "電子証明書 発行料"),
+        ("りようしんせい", "利用申請"),
+        ("はっこうしんせい", "発行申請"),
+        ("かくにんがめん", "確認画面"),
+        ("かいせんじぎょうしゃ", "回線事業者"),
+        ("たんとうしゃ", "担当者"),
+        ("ひみつのばんこう", "秘密の番号"),
+        ("はらいこみせいきゅうしよ", "払込請求書"),
+    ] {
+        let want = ranked(word);
+        assert!(!want.is_empty(), "{word}");
+        assert_eq!(ranked(typed), want, "{typed} as {word}");
+    }
+}
+
+#[test]
 fn search_folds_width_and_kana_and_finds_ascii_words() {
     let index = ranking_index();
     let s = Searcher::new(&index);

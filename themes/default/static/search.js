@@ -13,6 +13,11 @@
   var SEMI = "ハヒフヘホ";
   var INDEXABLE = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
   var PUNCT_HALF = { 0xFF61: "。", 0xFF62: "「", 0xFF63: "」", 0xFF64: "、", 0xFF65: "・" };
+  var SMALL = { "ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ", "ッ": "ツ", "ャ": "ヤ", "ュ": "ユ", "ョ": "ヨ", "ヮ": "ワ", "ヵ": "カ", "ヶ": "ケ" };
+  /* Old and variant kanji, pairs: VARIANTS in search.rs. */
+  var VARIANTS = "證証發発會会醫医藥薬變変關関擔担當当續続齒歯縣県區区樣様數数點点豫予號号圖図實実讀読檢検驗験價価舊旧體体國国廣広澤沢邊辺邉辺髙高﨑崎濱浜";
+  var VARIANT = {};
+  for (var vi = 0; vi + 1 < VARIANTS.length; vi += 2) VARIANT[VARIANTS.charAt(vi)] = VARIANTS.charAt(vi + 1);
 
   /* Folds one character (one code point in, one out). */
   function foldChar(c) {
@@ -24,6 +29,8 @@
     else if (u >= 0xFF66 && u <= 0xFF9D) c = HALF_KANA.charAt(u - 0xFF66);
     else if (u === 0xFF9E) c = "゛";
     else if (u === 0xFF9F) c = "゜";
+    if (SMALL[c]) c = SMALL[c];
+    else if (VARIANT[c]) c = VARIANT[c];
     var v = c.codePointAt(0);
     if (v >= 65 && v <= 90) c = String.fromCharCode(v + 32);
     return c;
@@ -139,21 +146,54 @@
   }
 
   /* `query` with its other words (content/search.yaml, index.a: folded other
-     word → word, longest first) replaced: expand_other_words in search.rs. */
+     word → word, longest first) replaced, a word of kana one kana away from
+     an other word first: expand_other_words in search.rs. */
+  function isSpace(c) { return c === " " || c === "\t" || c === "\n" || c === "\r"; }
+  function isKana(c) { var u = c.codePointAt(0); return (u >= 0x30A1 && u <= 0x30FA) || c === "ー"; }
+  function same(a, b) {
+    if (a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  function oneEdit(a, b) {
+    var s = a.length <= b.length ? a : b, l = a.length <= b.length ? b : a, h = 0;
+    while (h < s.length && s[h] === l[h]) h++;
+    if (l.length === s.length) return h < s.length && same(s.slice(h + 1), l.slice(h + 1));
+    if (l.length === s.length + 1) return same(s.slice(h), l.slice(h + 1));
+    return false;
+  }
+  function nearOtherWord(word, keys, other) {
+    if (word.length < 5 || !word.every(isKana)) return null;
+    if (keys.some(function (k) { return same(k, word); })) return null;
+    for (var k = 0; k < keys.length; k++) {
+      if (keys[k].every(isKana) && oneEdit(word, keys[k])) return other[k][1];
+    }
+    return null;
+  }
   function expandOtherWords(index, query) {
     var other = index.a || [];
     if (!other.length) return query;
-    var chars = Array.from(query);
-    var folded = chars.map(foldChar);
     var keys = other.map(function (p) { return Array.from(p[0]); });
+    var typed = Array.from(query);
+    var typedFolded = typed.map(foldChar);
+    var near = "", t = 0;
+    while (t < typed.length) {
+      var start = t;
+      while (t < typed.length && !isSpace(typedFolded[t])) t++;
+      var w = nearOtherWord(typedFolded.slice(start, t), keys, other);
+      near += w !== null ? w : typed.slice(start, t).join("");
+      while (t < typed.length && isSpace(typedFolded[t])) { near += typed[t]; t++; }
+    }
+    var chars = Array.from(near);
+    var folded = chars.map(foldChar);
     var out = "", i = 0;
     outer: while (i < chars.length) {
       for (var k = 0; k < keys.length; k++) {
         var key = keys[k];
         if (!key.length || i + key.length > chars.length) continue;
-        var same = true;
-        for (var j = 0; j < key.length; j++) if (folded[i + j] !== key[j]) { same = false; break; }
-        if (same) { out += other[k][1]; i += key.length; continue outer; }
+        var hit = true;
+        for (var j = 0; j < key.length; j++) if (folded[i + j] !== key[j]) { hit = false; break; }
+        if (hit) { out += other[k][1]; i += key.length; continue outer; }
       }
       out += chars[i];
       i += 1;
