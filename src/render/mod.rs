@@ -12,3 +12,11 @@ pub mod rich_html;
 pub mod sheet;
 pub mod svg;
 pub mod theme;
+
+/// A dash written with a Western space on each side (「**利用申請** — 回線の
+/// 種類…」): the spaces are the writer's and stay on both sides, never only
+/// after it. The HTML's [`rich_html`] padding rule and the handout's
+/// line breaker both ask this.
+pub(crate) fn spaced_dash(c: char) -> bool {
+    matches!(c, '—' | '―' | '–')
+}

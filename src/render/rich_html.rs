@@ -232,7 +232,7 @@ fn boxed(i: &Inline, first: bool) -> bool {
 /// 「回線は光コラボです」 with 光コラボ marked by its background. Spaces
 /// next to Latin text (「お客さまID CAF…」) stay.
 fn padding(text_side: Option<char>, other: &Inline, inner: Option<char>, first: bool) -> bool {
-    text_side.is_some_and(japanese)
+    text_side.is_some_and(|c| japanese(c) && !super::spaced_dash(c))
         && !matches!(
             other,
             Inline::Text { .. } | Inline::SoftBreak | Inline::HardBreak
@@ -441,6 +441,12 @@ mod tests {
         assert_eq!(
             h,
             "<p>必ず<strong>「1」</strong>を選びます。改行しても続きます。IP-VPN line</p>\n"
+        );
+        // A dash keeps the spaces written around it on both sides: it read
+        // 「利用申請</strong>— 回線の種類」, the space before it dropped.
+        assert_eq!(
+            to_html(&parse("1. **オンライン資格確認の利用申請** — 回線の種類")),
+            "<ol><li><strong>オンライン資格確認の利用申請</strong> — 回線の種類</li></ol>\n"
         );
     }
 

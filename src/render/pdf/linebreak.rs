@@ -296,13 +296,21 @@ fn tidy_spaces(spans: &[Span]) -> std::borrow::Cow<'_, [Span]> {
         };
         if i > 0 && trims(&out[i - 1], true, &out[i]) {
             let t = out[i - 1].text.trim_end_matches(' ');
-            if t.len() < out[i - 1].text.len() && t.chars().next_back().is_some_and(japanese) {
+            if t.len() < out[i - 1].text.len()
+                && t.chars()
+                    .next_back()
+                    .is_some_and(|c| japanese(c) && !crate::render::spaced_dash(c))
+            {
                 out[i - 1].text = t.to_string();
             }
         }
         if i + 1 < out.len() && trims(&out[i + 1], false, &out[i]) {
             let t = out[i + 1].text.trim_start_matches(' ');
-            if t.len() < out[i + 1].text.len() && t.chars().next().is_some_and(japanese) {
+            if t.len() < out[i + 1].text.len()
+                && t.chars()
+                    .next()
+                    .is_some_and(|c| japanese(c) && !crate::render::spaced_dash(c))
+            {
                 out[i + 1].text = t.to_string();
             }
         }

@@ -1066,6 +1066,18 @@ fn bold_runs_in_japanese_text_are_not_padded_with_western_spaces() {
     );
 }
 
+/// A dash keeps the spaces written around it on both sides, as in the HTML
+/// guide: 「利用申請— 回線の種類」 lost only the space before it.
+#[test]
+fn a_dash_after_a_bold_run_keeps_its_spaces() {
+    let spans = [
+        Span::bold("利用申請"),
+        Span::normal(" — 回線の種類を登録します。"),
+    ];
+    let text: String = lines_of(&spans, 120.0).iter().map(text_of).collect();
+    assert_eq!(text, "利用申請 — 回線の種類を登録します。");
+}
+
 struct Tall(f32);
 impl Drawable for Tall {
     fn frame(&self, width_mm: f32, fonts: &Fonts) -> FramePlacement {
