@@ -524,6 +524,19 @@ fn guide_on_a_phone() {
     assert_eq!(after["scrolls"], json!(true), "{after}");
     assert_eq!(after["pressed"], json!("true"), "{after}");
     assert_eq!(after["overflow"], json!(0), "{after}");
+    // The checklist is ticked with a tap on its words (its boxes were
+    // drawn, nothing a reader could tick on a phone).
+    d.click("ul.checklist li:first-child label span");
+    let ticked = d.js(
+        "var b = document.querySelectorAll('ul.checklist input[type=checkbox]');
+         return [b.length, document.querySelectorAll('ul.checklist li').length, b[0].checked, b[1].checked,
+                 document.querySelector('ul.checklist label').getBoundingClientRect().height];",
+        json!([]),
+    );
+    assert_eq!(ticked[0], ticked[1], "a box on every item: {ticked}");
+    assert_eq!(ticked[2], json!(true), "{ticked}");
+    assert_eq!(ticked[3], json!(false), "{ticked}");
+    assert!(ticked[4].as_f64().unwrap() >= 24.0, "a target of 24 px: {ticked}");
     assert!(d.severe_logs().is_empty());
 }
 
