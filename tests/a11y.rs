@@ -536,7 +536,10 @@ fn guide_on_a_phone() {
     assert_eq!(ticked[0], ticked[1], "a box on every item: {ticked}");
     assert_eq!(ticked[2], json!(true), "{ticked}");
     assert_eq!(ticked[3], json!(false), "{ticked}");
-    assert!(ticked[4].as_f64().unwrap() >= 24.0, "a target of 24 px: {ticked}");
+    assert!(
+        ticked[4].as_f64().unwrap() >= 24.0,
+        "a target of 24 px: {ticked}"
+    );
     assert!(d.severe_logs().is_empty());
 }
 

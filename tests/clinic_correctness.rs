@@ -544,6 +544,14 @@ fn build_clinics(files: &[(&str, &str)]) -> (std::process::Output, tempfile::Tem
     (o, dir)
 }
 
+/// The dashboard's row (its `<tr`…) of the clinic whose row has `has`.
+fn dashboard_row(dash: &str, has: &str) -> String {
+    dash.split("<tr")
+        .find(|r| r.contains(has))
+        .unwrap_or_else(|| panic!("the row with {has} in {dash}"))
+        .to_string()
+}
+
 const TEN: &str = r#"
 institution_code: "1000744"
 prefecture: 13
@@ -1406,17 +1414,11 @@ fn a_failed_clinic_has_no_notices_on_the_dashboard() {
     // 那覇みなと医院 got no guide, yet its dashboard row listed a routine
     // fee notice (「定型のお知らせ1件」) as if it had one.
     let dash = read(&built().join("clinics/index.html"));
-    let row = dash
-        .split("<tr")
-        .find(|r| r.contains("4710100506"))
-        .expect("the failed clinic's row");
+    let row = dashboard_row(&dash, "4710100506");
     assert!(row.contains("class=\"failed\""), "{row}");
     assert!(!row.contains("routine"), "{row}");
     // A clinic with a guide keeps its routine notes.
-    let ok = dash
-        .split("<tr")
-        .find(|r| r.contains("2730100233"))
-        .expect("天満橋's row");
+    let ok = dashboard_row(&dash, "2730100233");
     assert!(ok.contains("routine-notes"), "{ok}");
 }
 
@@ -1445,12 +1447,7 @@ fn a_refused_code_is_shown_as_read_like_the_other_rows_and_as_typed_beside_it() 
         String::from_utf8_lossy(&o.stderr)
     );
     let dash = read(&dir.path().join("out/clinics/index.html"));
-    let row = |name: &str| {
-        dash.split("<tr")
-            .find(|r| r.contains(name))
-            .unwrap_or_else(|| panic!("{name}'s row"))
-            .to_string()
-    };
+    let row = |name: &str| dashboard_row(&dash, name);
     assert!(row("青空ファミリークリニック").contains("<td class=\"code\">1311234566</td>"));
     let failed = row("青空&lt;b&gt;");
     assert!(failed.contains("class=\"failed\""), "{failed}");
@@ -1489,10 +1486,7 @@ fn every_warning_a_dashboard_row_counts_is_named_in_the_row() {
     let remark = "回線事業者が「その他の回線（NTT以外）」の回線ではお客さまIDを使いません";
     assert_eq!(docs.having(remark), ["html", "pdf"]);
     let dash = read(&dir.path().join("out/clinics/index.html"));
-    let row = dash
-        .split("<tr")
-        .find(|r| r.contains("2813100118"))
-        .expect("the clinic's row");
+    let row = dashboard_row(&dash, "2813100118");
     assert!(row.contains("注意</span>1件"), "{row}");
     assert!(row.contains(remark), "{row}");
     // The manifest keeps it, so `tebiki merge` draws the same row.
@@ -2746,12 +2740,7 @@ fn a_value_only_tidied_is_told_apart_from_what_needs_action_on_the_dashboard() {
     let (o, dir) = build_clinics(&[("tidied.yaml", &tidied), ("action.yaml", &action)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dash = read(&dir.path().join("out/clinics/index.html"));
-    let row = |code: &str| {
-        dash.split("<tr")
-            .find(|r| r.contains(&format!("data-code=\"{code}\"")))
-            .unwrap_or_else(|| panic!("{code}'s row in {dash}"))
-            .to_string()
-    };
+    let row = |code: &str| dashboard_row(&dash, &format!("data-code=\"{code}\""));
     let tidy = "全角文字を半角に直しました";
     // Only tidied: its own state, after the warnings, the note folded away
     // and still there.
@@ -2798,10 +2787,7 @@ fn an_installation_date_not_read_is_said_to_be_unread_on_the_dashboard() {
         String::from_utf8_lossy(&o.stderr)
     );
     let dash = read(&dir.path().join("out/clinics/index.html"));
-    let row = dash
-        .split("<tr")
-        .find(|r| r.contains("2813100118"))
-        .expect("the clinic's row");
+    let row = dashboard_row(&dash, "2813100118");
     assert!(row.contains("class=\"failed\""), "{row}");
     assert!(
         row.contains(
