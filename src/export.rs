@@ -110,16 +110,22 @@ fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
             clean(contact::check_year_month(&half)).map(|(y, m)| format!("{y:04}-{m:02}"))
         }
         FieldKind::Phone => clean(contact::check_phone(&half)),
-        // Separators (01-0102-9, 01・0102・9) go, as the validator drops them.
+        // Separators (01-0102-9, 01,5026,8, 010,074.3, 01・0102・9) go, the
+        // ones the validator drops: a set of its own here left 「01,5026,8」
+        // as typed while 「01-0102-2」 was written as read.
         FieldKind::InstitutionCode => {
-            let digits: String = half
-                .chars()
-                .filter(|c| !matches!(c, '-' | '・' | ' '))
-                .collect();
+            let digits = crate::validate::institution::as_read(&half);
             (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
         }
+        // Spaces and hyphens go and letters are capitals, as the validator
+        // reads 「CAF 1253000113」「caf-1253000113」.
         FieldKind::CustomerId => {
-            (!half.is_empty() && half.chars().all(|c| c.is_ascii_alphanumeric())).then_some(half)
+            let id: String = half
+                .chars()
+                .filter(|&c| !c.is_whitespace() && !crate::validate::normalize::is_dash_like(c))
+                .collect::<String>()
+                .to_ascii_uppercase();
+            (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())).then_some(id)
         }
         _ => None,
     }

@@ -478,15 +478,56 @@ fn two_terminals_with_one_name_are_told_to_name_them_apart() {
             .is_empty()
     );
     // Its sheet has a tick box for each of the two applications, though the
-    // names read the same (it listed 端末名称等 once: one certificate).
+    // names read the same (it listed 端末名称等 once: one certificate); the
+    // mark to check is on the row's label, for both names.
     let row = docs
         .sheet
         .split("端末名称等")
         .nth(1)
         .expect("the sheet's terminal row");
     assert!(
-        row.starts_with("□受付パソコン□受付パソコン（確認してから入力）"),
+        row.starts_with("（確認してから入力）□受付パソコン□受付パソコン"),
         "{row}"
+    );
+}
+
+#[test]
+fn the_mark_to_check_a_list_is_on_every_name_never_on_one() {
+    // 博多五台クリニック: five terminals, 受付PC/受付ＰＣ and 診察室PC twice.
+    // sheet.pdf set 「（確認してから入力）」 after the last name, 事務PC, the
+    // one name that was no duplicate; the HTML sheet marked the first name
+    // alone. Now the PDF marks the label, the HTML every name.
+    let text = TEN.replace(
+        "terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,\n  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]",
+        "terminals: [受付PC, 受付ＰＣ, 診察室PC, 診察室PC, 事務PC]",
+    );
+    assert!(text.contains("事務PC"));
+    let (o, dir) = build_clinics(&[("five.yaml", &text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.path().join("out/clinics/1311000744");
+    let docs = Docs::in_dir(&out);
+    assert!(
+        docs.sheet.contains(&squash(
+            "端末名称等（確認してから入力）□受付PC□受付ＰＣ□診察室PC□診察室PC□事務PC"
+        )),
+        "{}",
+        docs.sheet
+    );
+    assert!(!docs.sheet.contains("事務PC（確認"), "{}", docs.sheet);
+    let html = read(&out.join("index.html"));
+    let sheet = html
+        .split("<section class=\"sheet")
+        .nth(1)
+        .expect("the printed sheet");
+    let sheet = squash(&html_text(sheet.split("</section>").next().unwrap()));
+    for name in ["受付PC", "受付ＰＣ", "診察室PC", "事務PC"] {
+        let marked = format!("端末名称等{name}（確認してから入力）");
+        assert!(sheet.contains(&marked), "{marked}: {sheet}");
+    }
+    // Names differing only in width are counted as one, and told why.
+    assert_eq!(
+        docs.having("5枚のうち見分けのつく名前は3つです（全角と半角だけが違う名前は、ラベルでは見分けにくいため同じ名前として数えています）"),
+        ["html", "pdf"]
     );
 }
 
@@ -1667,7 +1708,10 @@ fn free_names_are_kept_as_the_clinic_wrote_them() {
     );
     // 「PC1」 and 「ＰＣ１」 look the same on a label: two of three names
     // are told apart, as for two equal names.
-    assert_eq!(docs.having("3枚のうち異なる名前は2つです"), ["html", "pdf"]);
+    assert_eq!(
+        docs.having("3枚のうち見分けのつく名前は2つです"),
+        ["html", "pdf"]
+    );
 }
 
 #[test]

@@ -396,6 +396,41 @@ fn import_writes_dates_codes_and_phones_as_read_with_the_lists_words_in_a_commen
 }
 
 #[test]
+fn import_reads_codes_and_ids_with_the_validators_separators() {
+    // カンマ区切り内科: 「01,5026,8」 and 「010,074.3」 were written as typed
+    // while 「01-0102-2」 was written as read (import dropped only '-', '・'
+    // and spaces, the validator also ',' and '.'); 「CAF 1253000113」 and
+    // 「caf-1253000114」 were written as typed too.
+    let (d, csv) = list_csv(
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,設置日\n\
+         \"01,5026,8\",13,1,カンマ区切り内科,甲 一,03-1234-5678,a1@example.jp,ntt-east,1,CAF 1253000113,2027-01,1,PC1,2027-01-20\n\
+         \"010,074.3\",14,4,ドット薬局,丙 三,045-123-4567,a3@example.jp,ntt-east,1,caf-1253000114,2027-01,1,PC1,2027-01-20\n",
+    );
+    let out = d.path().join("clinics");
+    let o = import(&csv, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let one = read(&out.join("1310150268.yaml"));
+    for said in [
+        "institution_code: \"0150268\"  # 元の表記 \"01,5026,8\"",
+        "customer_id: \"CAF1253000113\"  # 元の表記 \"CAF 1253000113\"",
+    ] {
+        assert!(one.contains(said), "«{said}» in {one}");
+    }
+    let two = read(&out.join("1440100743.yaml"));
+    for said in [
+        "institution_code: \"0100743\"  # 元の表記 \"010,074.3\"",
+        "customer_id: \"CAF1253000114\"  # 元の表記 \"caf-1253000114\"",
+    ] {
+        assert!(two.contains(said), "«{said}» in {two}");
+    }
+    // Written as read, the values need no tidying when read back.
+    let (ok, err) = check_with("--clinics", &out);
+    assert!(ok, "{err}");
+    assert!(!err.contains("区切り"), "{err}");
+    assert!(!err.contains("大文字"), "{err}");
+}
+
+#[test]
 fn two_columns_for_one_value_that_differ_fail_their_row_not_silently() {
     // お客さまID and お客様ID mean the same field: the first row agrees, the
     // second has two different IDs (the later column used to win unsaid).

@@ -299,16 +299,25 @@ impl HtmlRenderer {
             ),
         );
         // The one-page sheet, the same values and codes as sheet.pdf.
-        let rows: Vec<SheetRow> = super::sheet::typed_values(guide)
-            .into_iter()
-            .map(|(s, r)| SheetRow {
+        let values = super::sheet::typed_values(guide);
+        // A warning on a repeated row (its first repetition carries it)
+        // marks every value of it, as the sheet marks the group: marked on
+        // the first alone, one name of several read as the one to check.
+        let checked: Vec<(&str, &str)> = values
+            .iter()
+            .filter(|(_, r)| super::sheet::to_check(r))
+            .map(|(s, r)| (s.number.as_str(), r.id.as_str()))
+            .collect();
+        let rows: Vec<SheetRow> = values
+            .iter()
+            .map(|&(s, r)| SheetRow {
                 step: &s.number,
                 label: &r.label,
                 display: &r.display,
                 is_value: r.is_value,
                 corrected: r.correction.is_some(),
                 missing: matches!(r.shown, crate::eval::guide::Shown::Missing { .. }),
-                check: super::sheet::to_check(r),
+                check: checked.contains(&(s.number.as_str(), r.id.as_str())),
             })
             .collect();
         ctx.insert("sheet_rows", &rows);

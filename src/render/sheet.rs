@@ -166,14 +166,24 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
                 value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
             }
         }
-        // A warning on the row (its first repetition carries it) marks all.
+        // A warning on the row (its first repetition carries it) marks all:
+        // under the label when the row holds several values, since after the
+        // last one it would read as about that one (the one name of five
+        // terminals that was no duplicate).
+        let mut label = vec![Span::normal(g[0].label.clone())];
         if g.iter().any(|r| to_check(r)) {
-            value.push(Span::small(format!("（{}）", t.get("sheet_check"))));
+            let mark = Span::small(format!("（{}）", t.get("sheet_check")));
+            if many {
+                label.push(Span::normal("\n"));
+                label.push(mark);
+            } else {
+                value.push(mark);
+            }
         }
         rows.push(vec![
             vec![Span::normal(if many { "" } else { "□" })],
             vec![Span::small(s.number.clone())],
-            vec![Span::normal(g[0].label.clone())],
+            label,
             value,
         ]);
     }

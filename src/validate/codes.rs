@@ -202,6 +202,28 @@ pub fn fee_schedule_by_name(table: &[FeeSchedule], name: &str) -> Option<u8> {
         .map(|t| t.number)
 }
 
+/// The 点数表 whose names a text holds as separate words (`医科・歯科`,
+/// `医科/歯科`), in table order: a cell that gives a clinic's two kinds.
+fn fee_schedules_named_in(table: &[FeeSchedule], text: &str) -> Vec<u8> {
+    let words: Vec<&str> = text
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '・' | '･' | '/' | '、' | ',' | '，' | '＆' | '&' | '+' | '＋' | 'と'
+                )
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found: Vec<u8> = words
+        .iter()
+        .filter_map(|w| fee_schedule_by_name(table, w))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 /// `3 (歯科)`, or just the number when it is not a 点数表.
 pub fn describe_fee_schedule(table: &[FeeSchedule], code: u8) -> String {
     match fee_schedule_name(table, code) {
@@ -349,7 +371,19 @@ pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
             Some(code) => Some(code),
             None => {
                 let odd: Vec<char> = name.chars().filter(|c| c.is_ascii_digit()).collect();
-                let message = if odd.is_empty() {
+                let named = fee_schedules_named_in(table, name);
+                let message = if named.len() > 1 {
+                    let each: Vec<String> = named
+                        .iter()
+                        .map(|&n| describe_fee_schedule(table, n))
+                        .collect();
+                    format!(
+                        "{} には点数表が {} つ ({}) 書かれています。点数表は医療機関コードごとに一つで、二つの点数表がある施設 (医科と歯科など) はコードもポータルのアカウントも二つです。コードごとに一行に分けてください",
+                        quote(name),
+                        named.len(),
+                        each.join("、")
+                    )
+                } else if odd.is_empty() {
                     format!("{} という点数表はありません", quote(name))
                 } else {
                     format!(
@@ -575,5 +609,30 @@ mod tests {
                 c.problems
             );
         }
+    }
+
+    #[test]
+    fn two_fee_schedules_in_one_cell_are_told_to_be_two_rows() {
+        // 難波医科歯科クリニック: one row with 点数表 「医科・歯科」 was told only
+        // that no such 点数表 exists, not that its two kinds need two rows.
+        let t = test_fee_schedules();
+        for raw in ["医科・歯科", "医科／歯科", "医科と歯科", "歯科 医科"] {
+            let c = check_fee_schedule(raw, &t);
+            assert_eq!(c.value, None, "{raw}");
+            assert!(
+                c.errors()
+                    .any(|p| p.message.contains("点数表が 2 つ (1 (医科)、3 (歯科))")
+                        && p.message.contains("コードごとに一行に分けてください")),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+        // One unknown name is still just unknown.
+        let c = check_fee_schedule("眼科・内科", &t);
+        assert!(
+            !c.errors().any(|p| p.message.contains("つ (")),
+            "{:?}",
+            c.problems
+        );
     }
 }

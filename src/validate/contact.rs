@@ -108,6 +108,27 @@ pub fn check_phone(raw: &str) -> Checked<String> {
         problems.push(Problem::error("電話番号が空です").with_expected(PHONE_EXPECTED));
         return Checked::from_parts(None, problems);
     }
+    // Two numbers in one cell (「03-1234-5678/03-1234-5679」): each part a
+    // whole number of 10 or 11 digits.
+    let parts: Vec<&str> = text
+        .split(['/', '、', ',', ';', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let digits = |p: &str| p.chars().filter(char::is_ascii_digit).count();
+    if parts.len() > 1 && parts.iter().all(|p| matches!(digits(p), 10 | 11)) {
+        problems.push(
+            Problem::error(format!(
+                "電話番号が {} つ ({}) 書かれています",
+                parts.len(),
+                parts.join(" と ")
+            ))
+            .with_expected(
+                "ポータルに登録した電話番号を一つだけ (証明書の申請画面にポータルが表示する番号)",
+            ),
+        );
+        return Checked::from_parts(None, problems);
+    }
 
     let mut body = text.as_str();
     let mut international = false;
@@ -297,6 +318,24 @@ pub fn check_email(raw: &str) -> Checked<String> {
 
     if address.is_empty() {
         problems.push(Problem::error("メールアドレスが空です").with_expected(EMAIL_EXPECTED));
+        return Checked::from_parts(None, problems);
+    }
+
+    // Two addresses in one cell (「a@x.jp; b@x.jp」, 「a@x.jp/b@x.jp」):
+    // the portal account of a code is registered with one.
+    let parts: Vec<&str> = address
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '、' | '/' | '|'))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() > 1 && parts.iter().all(|p| p.matches('@').count() == 1) {
+        problems.push(
+            Problem::error(format!(
+                "メールアドレスが {} つ ({}) 書かれています。ポータルのアカウントは医療機関コードごとに一つで、登録したメールアドレスも一つです",
+                parts.len(),
+                parts.join(" と ")
+            ))
+            .with_expected("このコードのアカウントに登録したメールアドレスを一つだけ"),
+        );
         return Checked::from_parts(None, problems);
     }
 
@@ -808,6 +847,35 @@ fn weekday(year: i32, month: u8, day: u8) -> u8 {
     u8::try_from(w).unwrap_or(0)
 }
 
+/// What a lone five-digit number means when it is an Excel day serial (a
+/// date cell exported as a number: 46407 is 2027-01-20), or nothing. Never
+/// read as that date: the number may be anything else mistyped.
+fn excel_serial_hint(numbers: &[String], month_only: bool) -> String {
+    let [n] = numbers else {
+        return String::new();
+    };
+    let Ok(serial) = n.parse::<i64>() else {
+        return String::new();
+    };
+    // 2000-01-01 ..= 2099-12-31: the dates of these lists.
+    if n.len() != 5 || !(36_526..=73_050).contains(&serial) {
+        return String::new();
+    }
+    let base = jiff::civil::Date::constant(1899, 12, 30);
+    let Some(d) = crate::eval::dates::checked_add_days(base, serial) else {
+        return String::new();
+    };
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    let (date, write) = if month_only {
+        (format!("{y}年{m}月 ({y}年{m}月{day}日)"), "年と月")
+    } else {
+        (format!("{y}年{m}月{day}日"), "年月日")
+    };
+    format!(
+        "。Excel の日付が数値のまま書き出されたもの (シリアル値) なら {date} です。セルの書式を日付にして保存し直すか、{write}を書いてください"
+    )
+}
+
 /// Checks a year and month such as 利用開始予定年月: `2026-12`, `2026/12`,
 /// `2026.12`, `2026年12月`, `令和8年12月`, `R8.12`, `令和元年5月`, `202612`.
 /// A full date (as spreadsheets turn `2026/12` into `2026/12/01`) is
@@ -820,15 +888,24 @@ pub fn check_year_month(raw: &str) -> Checked<(i32, u8)> {
     };
     match d.numbers.len() {
         2 => {}
+        // The first of the month is how a spreadsheet keeps a year-month
+        // (an Excel cell shown 「2027/1」 holds 2027-01-01): nothing to say.
+        // Another day may be a date put in the wrong column.
+        3 if d
+            .numbers
+            .get(2)
+            .is_some_and(|n| n.trim_start_matches('0') == "1") => {}
         3 => problems.push(Problem::warning(format!(
             "{} には日も書かれていますが、年と月だけを使います",
             quote(&d.shown)
         ))),
         1 => {
-            problems.push(
-                Problem::error(format!("{what} {} に月がありません", quote(&d.shown)))
-                    .with_expected(YEAR_MONTH_EXPECTED),
+            let message = format!(
+                "{what} {} に月がありません{}",
+                quote(&d.shown),
+                excel_serial_hint(&d.numbers, true)
             );
+            problems.push(Problem::error(message).with_expected(YEAR_MONTH_EXPECTED));
             return Checked::from_parts(None, problems);
         }
         _ => {
@@ -856,7 +933,11 @@ pub fn check_date(raw: &str) -> Checked<(i32, u8, u8)> {
     let message = match d.numbers.len() {
         3 => None,
         2 => Some(format!("{what} {} に日がありません", quote(&d.shown))),
-        1 => Some(format!("{what} {} に月と日がありません", quote(&d.shown))),
+        1 => Some(format!(
+            "{what} {} に月と日がありません{}",
+            quote(&d.shown),
+            excel_serial_hint(&d.numbers, false)
+        )),
         _ => Some(format!("{what} {} に数が多すぎます", quote(&d.shown))),
     };
     if let Some(message) = message {
@@ -1045,8 +1126,15 @@ mod tests {
             ("202612", (2026, 12), 0),
             ("２０２６年１２月", (2026, 12), 1),
             ("Ｒ８．１２", (2026, 12), 1),
-            ("2026/12/01", (2026, 12), 1),
-            ("2026年12月1日", (2026, 12), 1),
+            // The first of the month is how a spreadsheet keeps a year-month
+            // (ゼロ落ち内科's XLSX: every row warned 「'2027-01-01' には日も
+            // 書かれていますが…」 about a day nobody typed); another day may
+            // be a date in the wrong column and is still said.
+            ("2026/12/01", (2026, 12), 0),
+            ("2026-12-01", (2026, 12), 0),
+            ("2026年12月1日", (2026, 12), 0),
+            ("2026/12/15", (2026, 12), 1),
+            ("令和8年12月20日", (2026, 12), 1),
         ];
         for (raw, want, warnings) in cases {
             let c = check_year_month(raw);
@@ -1149,6 +1237,103 @@ mod tests {
             assert!(
                 c.errors()
                     .any(|p| p.message.contains(needle) && p.expected.is_some()),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+    }
+
+    #[test]
+    fn two_numbers_in_one_cell_are_told_to_be_one() {
+        // 電話3: 「03-1234-5678/03-1234-5679」 was told 「電話番号の数字が 20 桁
+        // あります」, not that it holds two numbers.
+        for raw in [
+            "03-1234-5678/03-1234-5679",
+            "03-1234-5678、090-1234-5678",
+            "０３－１２３４－５６７８／０３－１２３４－５６７９",
+        ] {
+            let c = check_phone(raw);
+            assert!(c.value.is_none(), "{raw}");
+            assert!(
+                c.errors()
+                    .any(|p| p.message.starts_with("電話番号が 2 つ (")
+                        && p.expected
+                            .as_deref()
+                            .is_some_and(|e| e.contains("一つだけ"))),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+        // One number with a slash in it is not two.
+        let c = check_phone("03/1234/5678");
+        assert!(
+            !c.problems.iter().any(|p| p.message.contains("2 つ")),
+            "{:?}",
+            c.problems
+        );
+    }
+
+    #[test]
+    fn two_addresses_in_one_cell_are_told_to_be_one() {
+        // メール12: 「info@example.jp; sub@example.jp」 was told 「空白が含まれています」
+        // and 「@ が 2 個あります」, not that it holds two addresses of which
+        // the portal account has one.
+        for raw in [
+            "info@example.jp; sub@example.jp",
+            "info@example.jp/sub@example.jp",
+            "info@example.jp　sub@example.jp",
+            "info@example.jp、sub@example.jp",
+        ] {
+            let c = check_email(raw);
+            assert!(c.value.is_none(), "{raw}");
+            assert!(
+                c.errors().any(|p| p
+                    .message
+                    .starts_with("メールアドレスが 2 つ (info@example.jp と sub@example.jp)")
+                    && p.expected
+                        .as_deref()
+                        .is_some_and(|e| e.contains("一つだけ"))),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+        // One address with two @ is still that.
+        let c = check_email("info@@example.jp");
+        assert!(
+            c.errors().any(|p| p.message.contains("@ が 2 個")),
+            "{:?}",
+            c.problems
+        );
+    }
+
+    #[test]
+    fn an_excel_serial_is_named_as_the_date_it_may_be_never_read_as_it() {
+        // 日付シリアル歯科: a list exported from Excel with 設置日 46407 and
+        // 利用開始予定年月 46388 was told only 「'46407' に月と日がありません」:
+        // nothing said what the number was or how to fix the list.
+        let c = check_date("46407");
+        assert!(c.value.is_none());
+        assert!(
+            c.errors().any(|p| p.message.contains("シリアル値")
+                && p.message.contains("2027年1月20日")
+                && p.message.contains("セルの書式を日付に")),
+            "{:?}",
+            c.problems
+        );
+        let c = check_year_month("46388");
+        assert!(c.value.is_none());
+        assert!(
+            c.errors().any(|p| p
+                .message
+                .contains("(シリアル値) なら 2027年1月 (2027年1月1日) です。セルの書式を日付にして保存し直すか、年と月を書いてください")),
+            "{:?}",
+            c.problems
+        );
+        // A year alone, or a number that is no date of these lists, is not.
+        for raw in ["2026", "12345", "99999", "462"] {
+            let c = check_date(raw);
+            assert!(
+                !c.problems.iter().any(|p| p.message.contains("シリアル値")),
                 "{raw}: {:?}",
                 c.problems
             );

@@ -24,6 +24,10 @@ use super::{Checked, Problem};
 pub const EXPECTED_FORM: &str =
     "7桁の数字 (郡市区2 + 番号4 + 検証番号1)、または10桁の数字 (都道府県2 + 点数表1 + 7桁のコード)";
 
+/// How to fix a 10-digit code whose prefecture or 点数表 disagrees with
+/// the separately given one.
+const MISMATCH_FIX: &str = "届出の書類やレセプトで正しいほうを確かめ、10桁のコードか都道府県・点数表の欄を直す (7桁のコードだけを書けば欄の値で確かめます)";
+
 /// A 医療機関コード that passed (or could not be refuted by) the checks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InstitutionCode {
@@ -214,21 +218,27 @@ pub fn check_code(
                 && prefecture_name(pref).is_some()
                 && p != pref
             {
-                problems.push(Problem::error(format!(
-                    "10桁のコードの都道府県番号 {} が、別に指定された都道府県 {} と一致しません",
-                    describe_prefecture(pref),
-                    describe_prefecture(p)
-                )));
+                problems.push(
+                    Problem::error(format!(
+                        "10桁のコードの都道府県番号 {} が、別に指定された都道府県 {} と一致しません",
+                        describe_prefecture(pref),
+                        describe_prefecture(p)
+                    ))
+                    .with_expected(MISMATCH_FIX),
+                );
             }
             if let Some(t) = given_table
                 && fee_schedule_name(schedules, table).is_some()
                 && t != table
             {
-                problems.push(Problem::error(format!(
-                    "10桁のコードの点数表番号 {} が、別に指定された点数表 {} と一致しません",
-                    describe_fee_schedule(schedules, table),
-                    describe_fee_schedule(schedules, t)
-                )));
+                problems.push(
+                    Problem::error(format!(
+                        "10桁のコードの点数表番号 {} が、別に指定された点数表 {} と一致しません",
+                        describe_fee_schedule(schedules, table),
+                        describe_fee_schedule(schedules, t)
+                    ))
+                    .with_expected(MISMATCH_FIX),
+                );
             }
             if !parts_ok {
                 return Checked::from_parts(None, problems);
@@ -241,6 +251,22 @@ pub fn check_code(
             );
             if n == 6 || n == 9 {
                 message.push_str(" (表計算ソフトで先頭の 0 が消えていませんか)");
+            }
+            if let Some(codes) = two_codes(&text, &digits_text) {
+                // Two codes in one cell (a clinic with 医科 and 歯科): the
+                // separators between them were no typing noise, so the
+                // tidy warning that joined them is dropped.
+                problems.retain(|p| p.level != super::Level::Warning);
+                message = format!(
+                    "一つの欄に医療機関コードが二つ ({}) 書かれています。医科と歯科のようにコードが二つある施設は、ポータルのアカウントも電子証明書の申請もコードごとです",
+                    codes.join(" と ")
+                );
+                problems.push(
+                    Problem::error(message).with_expected(
+                        "一行 (一つのファイル) に一つのコード。二つ目のコードは、その点数表・メールアドレス・端末とともに別の行に書いてください",
+                    ),
+                );
+                return Checked::from_parts(None, problems);
             }
             problems.push(Problem::error(message).with_expected(EXPECTED_FORM));
             return Checked::from_parts(None, problems);
@@ -256,6 +282,34 @@ pub fn check_code(
         code7: code7_text,
     };
     Checked::from_parts(Some(value), problems)
+}
+
+/// The two codes of a cell that holds two (`3012348/3012344`,
+/// `3012348、2733012344`): digits that make two codes of 7 or 10 digits,
+/// split where the cell separates them by something other than a digit.
+/// `None` for one code written with separators (`01,5026,8`).
+fn two_codes(text: &str, digits: &str) -> Option<Vec<String>> {
+    if !matches!(digits.len(), 14 | 17 | 20) {
+        return None;
+    }
+    // The digits before each separator run: a split point of the cell.
+    let mut splits = Vec::new();
+    let mut count = 0;
+    let mut after_digit = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            count += 1;
+            after_digit = true;
+        } else if after_digit {
+            splits.push(count);
+            after_digit = false;
+        }
+    }
+    splits.into_iter().find_map(|at| {
+        let (a, b) = digits.split_at(at);
+        (matches!(a.len(), 7 | 10) && matches!(b.len(), 7 | 10))
+            .then(|| vec![a.to_string(), b.to_string()])
+    })
 }
 
 /// Keeps a separately given field when it is valid; otherwise ignores it
@@ -707,6 +761,15 @@ mod tests {
                 .count(),
             2
         );
+        // Each says how to fix it (十桁県違い薬局: the message said what was
+        // wrong and nothing of what to do).
+        assert!(
+            c.errors()
+                .filter(|p| p.message.contains("一致しません"))
+                .all(|p| p.expected.as_deref() == Some(MISMATCH_FIX)),
+            "{:?}",
+            c.problems
+        );
         // Impossible parts.
         let c = check_code("4810113719", None, None);
         assert!(
@@ -818,5 +881,42 @@ mod tests {
         let e: Vec<&str> = c.errors().map(|p| p.message.as_str()).collect();
         assert!(e[0].contains("打ち間違い"), "{e:?}");
         assert!(!e[0].contains("都道府県の指定が違っていませんか"), "{e:?}");
+    }
+
+    #[test]
+    fn two_codes_in_one_cell_are_told_to_be_two_rows() {
+        // 難波医科歯科クリニック: 医科 3012348 and 歯科 3012344 in one cell
+        // were joined into 「30123483012344」 with a warning that the '/' was
+        // removed, then refused as 14 digits: two codes were never named.
+        for (raw, a, b) in [
+            ("3012348/3012344", "3012348", "3012344"),
+            ("3012348、3012344", "3012348", "3012344"),
+            ("301-234-8 ／ 301-234-4", "3012348", "3012344"),
+            ("2713012348\n2733012344", "2713012348", "2733012344"),
+            ("3012348 2733012344", "3012348", "2733012344"),
+        ] {
+            let c = check_code(raw, Some(27), Some(1));
+            assert!(c.value.is_none(), "{raw}");
+            let named = format!("二つ ({a} と {b})");
+            assert!(
+                c.errors().any(|p| p.message.contains(&named)
+                    && p.expected.as_deref().is_some_and(|e| e.contains("別の行"))),
+                "{raw}: {:?}",
+                c.problems
+            );
+            // No warning that the separator between them was noise.
+            assert!(
+                !c.problems.iter().any(|p| p.level == Level::Warning),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
+        // One code with separators, and 14 digits with none, stay as before.
+        let c = check_code("30123483012344", Some(27), Some(1));
+        assert!(
+            c.errors().any(|p| p.message.contains("14 桁")),
+            "{:?}",
+            c.problems
+        );
     }
 }
