@@ -11,13 +11,19 @@ use serde::Serialize;
 /// A sequence of blocks.
 ///
 /// Serialized (for templates and JSON) as `{ "html": …, "text": … }`: the
-/// escaped HTML from [`crate::render::rich_html`] and the plain text.
+/// escaped HTML from [`crate::render::rich_html`] and the plain text; for a
+/// serializer that is not human-readable (a cache key), as its tree.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rich(pub Vec<Block>);
 
 impl Serialize for Rich {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        // A compact form (a cache key, `render::key`) takes the tree itself,
+        // of which the HTML and the text are functions: nothing rendered.
+        if !s.is_human_readable() {
+            return self.0.serialize(s);
+        }
         let mut st = s.serialize_struct("Rich", 4)?;
         let (html, inline) = crate::render::rich_html::html_and_inline(self);
         st.serialize_field("html", &html)?;

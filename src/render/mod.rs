@@ -5,6 +5,7 @@
 pub mod frame;
 pub mod handout;
 pub mod html;
+pub mod key;
 pub mod marks;
 pub mod pdf;
 pub mod pictures;

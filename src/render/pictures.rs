@@ -64,8 +64,8 @@ struct Laid {
 /// the same picture), so laying them out and writing their SVG once per
 /// build instead of once per clinic changes no byte of any output.
 ///
-/// The key is the evaluated screen as JSON (every value a picture draws)
-/// with the picture's text alternative; a screenshot adds the address and
+/// The key is the evaluated screen in the byte form of [`super::key`]
+/// (every value a picture draws) with the picture's text alternative; a screenshot adds the address and
 /// length of its image, which the build's content holds unchanged for the
 /// cache's whole life. The options and fonts are not in the key: a cache
 /// belongs to one build (one content, theme and set of fonts) and must not
@@ -151,8 +151,9 @@ fn picture_key(
     image: Option<&Arc<Vec<u8>>>,
     alt: &str,
 ) -> Option<Vec<u8>> {
-    let mut key = vec![kind];
-    serde_json::to_writer(&mut key, drawn).ok()?;
+    let mut key = Vec::with_capacity(4 << 10);
+    key.push(kind);
+    super::key::write(&mut key, drawn).ok()?;
     if let Some(png) = image {
         key.extend_from_slice(&(Arc::as_ptr(png) as usize).to_le_bytes());
         key.extend_from_slice(&png.len().to_le_bytes());
