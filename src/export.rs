@@ -1,7 +1,7 @@
 //! Exports derived from the clinic schema: clinic YAML files (for
 //! `tebiki import`) and the JSON Schema of a clinic file (`tebiki schema`).
 
-use crate::model::clinic::{Clinic, FieldCatalog, FieldKind, RawValue};
+use crate::model::clinic::{Clinic, FieldCatalog, FieldDef, FieldKind, RawValue};
 use serde_json::{Map, Value, json};
 
 /// Writes `clinic` as a YAML file in schema order, every scalar quoted.
@@ -54,7 +54,7 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
         // reads it, the list's words in a comment: the reviewer checks the
         // value the handout will show.
         if let RawValue::Text(t) = &v.value
-            && let Some(norm) = normalized(def.kind, t)
+            && let Some(norm) = normalized(def, t)
             && norm != t.trim()
         {
             out.push_str(&format!(
@@ -92,12 +92,13 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
 
 /// The value of `raw` as tebiki reads a field of `kind` (dates ISO,
 /// year-months `2027-01`, phone numbers and e-mail addresses as the
-/// validator tidies them, codes and IDs in half-width), or
+/// validator tidies them, codes in half-width, a customer ID as its
+/// validator reads it), or
 /// `None` when the kind keeps its words or reading it, once in half-width,
 /// finds anything (a weekday that does not match the date, a day on a
 /// year-month, an error): that value is written as it is, so every later
 /// check still says so.
-fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
+fn normalized(def: &FieldDef, raw: &str) -> Option<String> {
     use crate::validate::{Checked, contact};
     // Tidying alone (parentheses or full-width ＠ in a phone number or an
     // address: `validate::Problem::tidy`) is how build reads it too; any other
@@ -106,7 +107,7 @@ fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
         c.value.filter(|_| c.problems.iter().all(|p| p.tidy))
     }
     let (half, _) = crate::validate::normalize::to_half_width(raw.trim());
-    match kind {
+    match def.kind {
         FieldKind::Date => {
             clean(contact::check_date(&half)).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
         }
@@ -122,15 +123,16 @@ fn normalized(kind: FieldKind, raw: &str) -> Option<String> {
             let digits = crate::validate::institution::as_read(&half);
             (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
         }
-        // Spaces and hyphens go and letters are capitals, as the validator
-        // reads 「CAF 1253000113」「caf-1253000113」.
+        // The validator's own reading (separators 「CAF 1253000113」
+        // 「CAF.1253.000.113」「caf-1253000113」 go, letters are capitals) and
+        // only an ID it accepts: an ID it refuses (COP + 10 digits, F/T + 10
+        // digits, no prefix) is kept as typed for the reviewer. The line's
+        // carrier is not asked: it decides whether the ID is used, not how
+        // it reads.
         FieldKind::CustomerId => {
-            let id: String = half
-                .chars()
-                .filter(|&c| !c.is_whitespace() && !crate::validate::normalize::is_dash_like(c))
-                .collect::<String>()
-                .to_ascii_uppercase();
-            (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())).then_some(id)
+            let formats: Vec<crate::validate::IdFormat> =
+                def.formats.iter().map(Into::into).collect();
+            clean(crate::validate::customer_id::check(raw, &formats, None))
         }
         _ => None,
     }

@@ -431,6 +431,53 @@ fn import_reads_codes_and_ids_with_the_validators_separators() {
 }
 
 #[test]
+fn import_reads_a_customer_id_as_the_validator_does() {
+    // import had a reading of its own (spaces and hyphens only): 「CAF.1253.000.113」
+    // and 「CAF・1253000114」 were kept as typed though build reads
+    // CAF1253000113, while IDs build refuses were rewritten as if read:
+    // 「cop-1234-5678-90」 (COP + 10 digits) as COP1234567890,
+    // 「f-1234567890」 (a 承諾番号) as F1234567890, 「1253-000-115」 (no
+    // prefix) as 1253000115, and the reviewer lost the words the error is about.
+    let (d, csv) = list_csv(
+        "医療機関コード,都道府県,点数表,医療機関名,担当者,電話番号,メールアドレス,回線事業者,回線種別,お客さまID,利用開始予定年月,支払方法,端末名称,設置日\n\
+         0150268,13,1,点区切り内科,甲 一,03-1234-5678,a1@example.jp,ntt-east,1,CAF.1253.000.113,2027-01,1,PC1,2027-01-20\n\
+         0100743,14,4,中黒薬局,丙 三,045-123-4567,a3@example.jp,ntt-east,1,ｃａｆ・１２５３０００１１４,2027-01,1,PC1,2027-01-20\n\
+         0100181,27,4,桁違い薬局,丁 四,06-1234-5678,a4@example.jp,ntt-west,1,cop-1234-5678-90,2027-01,1,PC1,2027-01-20\n\
+         0100140,27,4,承諾番号薬局,戊 五,06-1234-5679,a5@example.jp,hikari-collabo,1,f-1234567890,2027-01,1,PC1,2027-01-20\n\
+         0100157,27,4,英字なし薬局,己 六,06-1234-5670,a6@example.jp,ntt-west,1,1253-000-115,2027-01,1,PC1,2027-01-20\n",
+    );
+    let out = d.path().join("clinics");
+    let o = import(&csv, &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let written = |key: &str| read(&out.join(format!("{key}.yaml")));
+    for (key, said) in [
+        (
+            "1310150268",
+            "customer_id: \"CAF1253000113\"  # 元の表記 \"CAF.1253.000.113\"",
+        ),
+        (
+            "1440100743",
+            "customer_id: \"CAF1253000114\"  # 元の表記 \"ｃａｆ・１２５３０００１１４\"",
+        ),
+        ("2740100181", "customer_id: \"cop-1234-5678-90\"\n"),
+        ("2740100140", "customer_id: \"f-1234567890\"\n"),
+        ("2740100157", "customer_id: \"1253-000-115\"\n"),
+    ] {
+        let yaml = written(key);
+        assert!(yaml.contains(said), "«{said}» in {yaml}\n{err}");
+    }
+    // What import wrote as read, build reads as written, without a word;
+    // what it kept, build refuses with the list's own words.
+    let (_, err) = check_with("--clinics", &out);
+    for id in ["CAF1253000113", "CAF1253000114"] {
+        assert!(!err.contains(id), "{id}: {err}");
+    }
+    for refused in ["COP の後の数字が 10 桁", "承諾番号", "先頭に英字"] {
+        assert!(err.contains(refused), "«{refused}» in {err}");
+    }
+}
+
+#[test]
 fn import_writes_phones_and_addresses_as_build_reads_them() {
     // 括弧電話医院: 「03（1234）5678」 and 「uketsuke＠kakko.example.jp」 were
     // written as typed while build reads 03-1234-5678 and

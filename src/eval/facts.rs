@@ -317,15 +317,8 @@ fn check_scalar(
             }
         }
         FieldKind::CustomerId => {
-            let formats: Vec<validate::customer_id::IdFormat> = def
-                .formats
-                .iter()
-                .map(|f| validate::customer_id::IdFormat {
-                    prefix: f.prefix.clone(),
-                    digits: f.digits,
-                    carriers: f.carriers.clone(),
-                })
-                .collect();
+            let formats: Vec<validate::customer_id::IdFormat> =
+                def.formats.iter().map(Into::into).collect();
             validate::customer_id::check(raw, &formats, carrier)
                 .map(|s| FactValue::plain(s.clone(), s))
         }

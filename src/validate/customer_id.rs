@@ -27,6 +27,17 @@ pub struct IdFormat {
     pub carriers: Vec<String>,
 }
 
+impl From<&crate::model::clinic::IdFormat> for IdFormat {
+    /// The format content declares for a `customer_id` field.
+    fn from(f: &crate::model::clinic::IdFormat) -> Self {
+        IdFormat {
+            prefix: f.prefix.clone(),
+            digits: f.digits,
+            carriers: f.carriers.clone(),
+        }
+    }
+}
+
 impl IdFormat {
     /// `CAF + 10桁の数字`.
     pub fn describe(&self) -> String {
