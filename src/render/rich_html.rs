@@ -176,10 +176,7 @@ fn block(s: &mut String, b: &Block) {
     }
 }
 
-/// Japanese text (not Latin, not a space, not a control character).
-fn japanese(c: char) -> bool {
-    !(c.is_ascii() || c.is_whitespace() || (c.is_alphanumeric() && u32::from(c) < 0x2E80))
-}
+use super::japanese;
 
 /// The first (`first`) or last visible character of an inline.
 fn edge(i: &Inline, first: bool) -> Option<char> {
@@ -226,18 +223,38 @@ fn boxed(i: &Inline, first: bool) -> bool {
     }
 }
 
+/// The text of an inline's first (`first`) or last visible leaf.
+fn edge_text(i: &Inline, first: bool) -> Option<&str> {
+    match i {
+        Inline::Text { text } | Inline::Code { text } | Inline::Value { text, .. } => {
+            Some(text.as_str()).filter(|t| !t.is_empty())
+        }
+        Inline::Strong { inlines } | Inline::Emph { inlines } | Inline::Link { inlines, .. } => {
+            if first {
+                inlines.iter().find_map(|i| edge_text(i, true))
+            } else {
+                inlines.iter().rev().find_map(|i| edge_text(i, false))
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Whether a Western space between `text_side` (a character of plain text)
-/// and the element `other` (whose facing character is `inner`) is padding
-/// that Japanese typesetting drops: 「回線は 光コラボ です」 is written
-/// 「回線は光コラボです」 with 光コラボ marked by its background. Spaces
-/// next to Latin text (「お客さまID CAF…」) stay.
-fn padding(text_side: Option<char>, other: &Inline, inner: Option<char>, first: bool) -> bool {
+/// and the element `other` (facing it with its start when `first`) is
+/// padding that Japanese typesetting drops: 「回線は 光コラボ です」 is
+/// written 「回線は光コラボです」 with 光コラボ marked by its background; a
+/// bold run facing it with Japanese or a number likewise
+/// ([`super::faces_as_japanese`], the handout's rule too). Spaces next to
+/// Latin text (「お客さまID CAF…」) stay.
+fn padding(text_side: Option<char>, other: &Inline, first: bool) -> bool {
     text_side.is_some_and(|c| japanese(c) && !super::spaced_dash(c))
         && !matches!(
             other,
             Inline::Text { .. } | Inline::SoftBreak | Inline::HardBreak
         )
-        && (boxed(other, first) || inner.is_some_and(japanese))
+        && (boxed(other, first)
+            || edge_text(other, first).is_some_and(|t| super::faces_as_japanese(t, first)))
 }
 
 fn inlines_html(s: &mut String, inlines: &[Inline]) {
@@ -249,17 +266,13 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                 let mut t = text.as_str();
                 if let Some(p) = prev {
                     let rest = t.trim_start_matches(' ');
-                    if rest.len() < t.len()
-                        && padding(rest.chars().next(), p, edge(p, false), false)
-                    {
+                    if rest.len() < t.len() && padding(rest.chars().next(), p, false) {
                         t = rest;
                     }
                 }
                 if let Some(q) = next {
                     let rest = t.trim_end_matches(' ');
-                    if rest.len() < t.len()
-                        && padding(rest.chars().next_back(), q, edge(q, true), true)
-                    {
+                    if rest.len() < t.len() && padding(rest.chars().next_back(), q, true) {
                         t = rest;
                     }
                 }
@@ -361,13 +374,13 @@ mod tests {
         );
         assert_eq!(
             shown_text(&r),
-            "回線なら必ず1です。場合は 1週間ほどかかります。\nA&Bと書く\n二つ目"
+            "回線なら必ず1です。場合は1週間ほどかかります。\nA&Bと書く\n二つ目"
         );
-        // The same words as the HTML, tags and entities aside (a space
-        // before a digit stays, as before a Latin word).
+        // The same words as the HTML, tags and entities aside (no space
+        // before a number in Japanese text; one before a Latin word stays).
         let html = to_html(&r);
         assert!(
-            html.contains("場合は <strong>1週間ほど</strong>かかります"),
+            html.contains("場合は<strong>1週間ほど</strong>かかります"),
             "{html}"
         );
     }
@@ -441,6 +454,15 @@ mod tests {
         assert_eq!(
             h,
             "<p>必ず<strong>「1」</strong>を選びます。改行しても続きます。IP-VPN line</p>\n"
+        );
+        // A bold run starting or ending with a number is Japanese text's
+        // neighbour with no space (JLREQ): 「施設内で決めた 4桁の秘密の番号」
+        // kept the one before 4. A Latin word keeps its spaces.
+        assert_eq!(
+            to_html(&parse(
+                "施設内で決めた **4桁の秘密の番号**（人に見せず）。**手順 3** で、**10:00** から。確認画面で **OK** を押し **IPv6** の欄へ。"
+            )),
+            "<p>施設内で決めた<strong>4桁の秘密の番号</strong>（人に見せず）。<strong>手順 3</strong>で、<strong>10:00</strong>から。確認画面で <strong>OK</strong> を押し <strong>IPv6</strong> の欄へ。</p>\n"
         );
         // A dash keeps the spaces written around it on both sides: it read
         // 「利用申請</strong>— 回線の種類」, the space before it dropped.

@@ -248,17 +248,15 @@ fn boxed(style: &SpanStyle) -> bool {
     matches!(style, SpanStyle::Value | SpanStyle::Code)
 }
 
-/// A bold or linked run whose character facing the space (its first when
-/// `start`, else its last) is Japanese: its weight sets it apart as the
-/// HTML's `<strong>` does (`rich_html`), so a Western space between it and
-/// Japanese text is padding too (「場合は **必ず1**」 is set 「場合は必ず1」).
+/// A bold or linked run facing the space (with its start when `start`,
+/// else its end) as part of the Japanese sentence: Japanese or a number
+/// (`render::faces_as_japanese`, the HTML's rule too). Its weight sets it
+/// apart as the HTML's `<strong>` does, so a Western space between it and
+/// Japanese text is padding (「場合は **必ず1**」 is set 「場合は必ず1」,
+/// 「決めた **4桁の…**」 「決めた4桁の…」).
 fn marked(s: &Span, start: bool) -> bool {
-    let c = if start {
-        s.text.chars().next()
-    } else {
-        s.text.chars().next_back()
-    };
-    matches!(s.style, SpanStyle::Bold | SpanStyle::Link { .. }) && c.is_some_and(japanese)
+    matches!(s.style, SpanStyle::Bold | SpanStyle::Link { .. })
+        && crate::render::faces_as_japanese(&s.text, start)
 }
 
 /// Drops Western spaces between Japanese text and a value or code span:
@@ -299,7 +297,7 @@ fn tidy_spaces(spans: &[Span]) -> std::borrow::Cow<'_, [Span]> {
             if t.len() < out[i - 1].text.len()
                 && t.chars()
                     .next_back()
-                    .is_some_and(|c| japanese(c) && !crate::render::spaced_dash(c))
+                    .is_some_and(|c| crate::render::japanese(c) && !crate::render::spaced_dash(c))
             {
                 out[i - 1].text = t.to_string();
             }
@@ -309,7 +307,7 @@ fn tidy_spaces(spans: &[Span]) -> std::borrow::Cow<'_, [Span]> {
             if t.len() < out[i + 1].text.len()
                 && t.chars()
                     .next()
-                    .is_some_and(|c| japanese(c) && !crate::render::spaced_dash(c))
+                    .is_some_and(|c| crate::render::japanese(c) && !crate::render::spaced_dash(c))
             {
                 out[i + 1].text = t.to_string();
             }

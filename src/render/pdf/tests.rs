@@ -1062,7 +1062,31 @@ fn bold_runs_in_japanese_text_are_not_padded_with_western_spaces() {
     let text: String = lines.iter().map(text_of).collect();
     assert_eq!(
         text,
-        "場合は必ず1を選びます。反映まで 1週間ほどかかります。確認画面で OK をクリック。"
+        "場合は必ず1を選びます。反映まで1週間ほどかかります。確認画面で OK をクリック。"
+    );
+}
+
+/// A bold run starting or ending with a number has no Western space beside
+/// Japanese text, as in the HTML guide (the rule is `render::faces_as_japanese`):
+/// 「施設内で決めた 4桁の秘密の番号」 kept the space before 4 in both. A
+/// Latin word (「IPv6」) keeps its spaces.
+#[test]
+fn a_bold_run_with_a_number_facing_japanese_text_has_no_western_space() {
+    let spans = [
+        Span::normal("施設内で決めた "),
+        Span::bold("4桁の秘密の番号"),
+        Span::normal("（人に見せず）。"),
+        Span::bold("手順 3"),
+        Span::normal(" で、"),
+        Span::bold("10:00"),
+        Span::normal(" から。"),
+        Span::bold("IPv6"),
+        Span::normal(" の欄へ。"),
+    ];
+    let text: String = lines_of(&spans, 120.0).iter().map(text_of).collect();
+    assert_eq!(
+        text,
+        "施設内で決めた4桁の秘密の番号（人に見せず）。手順 3で、10:00から。IPv6 の欄へ。"
     );
 }
 
