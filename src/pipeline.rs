@@ -908,25 +908,30 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
             let ok = e.status == Status::Built;
             let (rank, days) = urgency(e, today);
             let state = STATES[usize::from(rank.min(4))];
-            let mut headlines: Vec<Headline> = e
+            let findings = e
                 .findings
                 .iter()
                 .filter(|f| f.severity != Severity::Info)
                 .map(|f| Headline {
                     severity: f.severity,
                     title: f.title.clone(),
-                })
-                .collect();
+                });
             // The data's remarks are counted in `warnings`: each is named.
-            headlines.extend(
-                e.data
-                    .iter()
-                    .filter(|d| d.severity != Severity::Info && !d.tidy)
-                    .map(|d| Headline {
-                        severity: d.severity,
-                        title: d.message.clone(),
-                    }),
-            );
+            let data = e
+                .data
+                .iter()
+                .filter(|d| d.severity != Severity::Info && !d.tidy)
+                .map(|d| Headline {
+                    severity: d.severity,
+                    title: d.message.clone(),
+                });
+            // A clinic without a guide leads with the data's errors, why it
+            // has none; its findings (a deadline at risk) follow, named too.
+            let mut headlines: Vec<Headline> = if ok {
+                findings.chain(data).collect()
+            } else {
+                data.chain(findings).collect()
+            };
             headlines.extend(e.notes.iter().map(|n| Headline {
                 severity: Severity::Warning,
                 title: n.clone(),

@@ -1422,6 +1422,29 @@ fn a_failed_clinic_has_no_notices_on_the_dashboard() {
     assert!(ok.contains("routine-notes"), "{ok}");
 }
 
+#[test]
+fn a_failed_clinic_says_why_and_what_else_is_at_risk_on_the_dashboard() {
+    // 那覇みなと医院 (a 承諾番号 as its お客さまID, installation in 9 days):
+    // its row said only 「作成できません」 and a folded 「手順書を作成していません」,
+    // the reason inside it, and never that the notice cannot come before the
+    // installation day (application-at-risk, a finding of its data). It
+    // now leads with the data's error, its findings named after it.
+    let dash = read(&built().join("clinics/index.html"));
+    let row = dashboard_row(&dash, "4710100506");
+    assert!(row.contains("class=\"failed\""), "{row}");
+    let first = row
+        .split("<span class=\"first\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("a first headline in {row}"));
+    let first = &first[..first.find("</span>").unwrap_or(first.len())];
+    assert!(first.contains("事業者変更承諾番号"), "{first}");
+    assert!(
+        row.contains("設置日までに電子証明書発行通知書が届かないおそれがあります"),
+        "{row}"
+    );
+    assert!(!row.contains("手順書を作成していません"), "{row}");
+}
+
 /// A failed clinic's code on the dashboard: it read 「１２３４５６7」 as
 /// typed (全角 mixed), where every other row shows the 10-digit code as
 /// read. It is now the code as read in that form, sorted and filtered like
