@@ -925,13 +925,12 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                     severity: d.severity,
                     title: d.message.clone(),
                 });
-            // A clinic without a guide leads with the data's errors, why it
-            // has none; its findings (a deadline at risk) follow, named too.
-            let mut headlines: Vec<Headline> = if ok {
-                findings.chain(data).collect()
-            } else {
-                data.chain(findings).collect()
-            };
+            // A clinic without a guide leads with why (`failure`: the data's
+            // errors, each with its expected form); its findings (a deadline
+            // at risk) and other remarks are named after it.
+            let mut headlines: Vec<Headline> = findings
+                .chain(data.filter(|h| ok || h.severity != Severity::Error))
+                .collect();
             headlines.extend(e.notes.iter().map(|n| Headline {
                 severity: Severity::Warning,
                 title: n.clone(),

@@ -457,6 +457,21 @@ fn dashboard_sorts_and_filters_in_the_browser() {
     );
     d.click("th[data-sort=days] button");
     assert_eq!(visible_codes(&d)[0], "1311234566");
+    // On a phone (375 px) every clinic is a card: its name, state and what
+    // needs action on the screen. The table scrolled sideways with the name
+    // in the fourth column, off the screen; the state and days alone showed.
+    set_width(&d, 375);
+    let off = d.js(
+        "var w = document.documentElement.clientWidth; var rows = document.getElementById('clinics').tBodies[0].rows; return [document.documentElement.scrollWidth - w, Array.prototype.filter.call(rows, function (r) { return Array.prototype.some.call(r.querySelectorAll('td.clinic, td.state, td.notes'), function (c) { var b = c.getBoundingClientRect(); return b.width === 0 || b.left < 0 || b.right > w + 1; }); }).length, rows.length];",
+        json!([]),
+    );
+    assert_eq!(
+        off,
+        json!([0, 0, 6]),
+        "[page overflow px, rows with a cell off the screen, rows]"
+    );
+    d.click("th[data-sort=code] button");
+    assert_eq!(visible_codes(&d)[0], "0110113719");
     assert!(d.severe_logs().is_empty(), "{:?}", d.severe_logs());
 }
 
