@@ -2849,4 +2849,24 @@ fn no_western_space_between_japanese_text_and_a_number() {
         let plain: String = said.replace("<strong>", "").replace("</strong>", "");
         assert!(pdf.contains(&plain), "«{plain}» in {pdf}");
     }
+    // A field's name and に, both Japanese, had a Western space between
+    // them: 「担当部署/担当者名 に「…」と入力する」「端末名称等 に「…」」.
+    for stray in ["担当者名 に", "端末名称等 に"] {
+        assert!(!html.contains(stray), "«{stray}» in the HTML");
+        assert!(!pdf.contains(stray), "«{stray}» in the handout");
+    }
+    assert!(pdf.contains("担当部署/担当者名に「"), "{pdf}");
+}
+
+#[test]
+fn the_confirmation_screen_claims_nothing_unconfirmed_about_a_line_that_is_not_ntts() {
+    // 天満橋デンタルオフィス (その他の回線, 種別2): the handout's 1-4 said the
+    // portal shows the お客さまID 「NTTの回線のときだけ表示されます」, a fact about
+    // the portal no source confirms (the form's own row only says when to
+    // type one). It now says what is true either way.
+    let d = Docs::of("2730100233");
+    assert!(!d.html.contains("NTTの回線のときだけ表示されます"));
+    assert!(!d.pdf.contains("NTTの回線のときだけ表示されます"));
+    let said = "手順1-3で入力したときだけ、その値が表示されます（NTTの回線のときだけ入力します）";
+    assert_eq!(d.having(said), ["html", "pdf"]);
 }
