@@ -681,6 +681,40 @@ fn a_change_application_checks_the_certificates_already_applied_for() {
     assert!(message(BASE, "change-certificates-applied").is_none());
 }
 
+/// A 変更 clinic applies only for the terminals it has not applied for yet;
+/// if the first application had them all, this one brings no notice. Its
+/// schedule said 「電子証明書発行通知書が届く見込み」 as a fact all the same:
+/// the row now says whose notice it is. A first application keeps the plain
+/// label, and no row says it twice.
+#[test]
+fn a_change_applications_notice_date_is_for_the_terminals_not_applied_for() {
+    let labels = |text: &str| -> Vec<String> {
+        guide_of(text).manuals[0]
+            .dates
+            .iter()
+            .map(|d| d.label.clone())
+            .filter(|l| l.contains("通知書が届く見込み"))
+            .collect()
+    };
+    let change = BASE.replacen(
+        "start_month: 2027-01",
+        "application_kind: change\nstart_month: 2027-01",
+        1,
+    );
+    assert_eq!(
+        labels(&change),
+        ["電子証明書発行通知書が届く見込み（未申請の端末を申請した場合）"]
+    );
+    assert_eq!(labels(BASE), ["電子証明書発行通知書が届く見込み"]);
+    // No terminal, no certificate to apply for: no notice row either way.
+    let none = change.replacen(
+        "terminals: [オンライン資格確認パソコン]",
+        "terminals: []",
+        1,
+    );
+    assert!(labels(&none).is_empty(), "{:?}", labels(&none));
+}
+
 /// A planned application day after the last safe day (installation day
 /// less 7 + 3 days) whose notice still comes by the installation day had no
 /// notice at all: the schedule listed 申請予定日 2027-01-13 after
