@@ -403,19 +403,51 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions, fonts: &Fonts) -
     }
 }
 
-/// A short description of the picture for `alt`/`aria-label` text: the
-/// screen and the element to act on. Never contains secret values.
+/// The text alternative of a picture (`alt`/`aria-label`, the tagged PDF's
+/// `/Alt`): the screen, then what the picture shows this clinic on each row
+/// in the screen's order (the row's label and [`GuideRow::display`], the
+/// words every renderer shows: the value to enter or choose, a tick, a box
+/// to leave empty, a secret's instruction), the element to act on and the
+/// button to press. In the handout the picture is the only place most values
+/// are printed, and a reader of the tagged PDF gets this text instead of the
+/// picture, so it says everything the picture asks of the clinic. Never
+/// contains secret values (a secret row's display is the theme's words).
 /// Worded by the theme's `picture_alt*` strings and the screen kind's name
 /// (`site_screen_*`, the help site's names).
 pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
     let kind = t.get(screen_kind_key(screen.kind));
     let mut s = t.fill("picture_alt", &[("title", &screen.title), ("kind", kind)]);
-    let targets: String = screen
-        .rows
-        .iter()
-        .filter(|r| r.highlight || r.callout.is_some())
-        .map(|r| t.fill("picture_alt_target", &[("label", &r.label)]))
-        .collect();
+    let mut targets = String::new();
+    for r in &screen.rows {
+        if matches!(r.shown, Shown::Nothing) {
+            if r.highlight || r.callout.is_some() {
+                targets.push_str(&t.fill("picture_alt_target", &[("label", &r.label)]));
+            }
+            continue;
+        }
+        let mut label = r.label.clone();
+        if r.prefilled {
+            label.push_str(&t.fill(
+                "picture_alt_prefilled",
+                &[("prefilled", t.get("prefilled"))],
+            ));
+        }
+        let display = r.display.trim_end_matches('。');
+        s.push_str(&t.fill(
+            "picture_alt_row",
+            &[("label", &label), ("display", display)],
+        ));
+        if r.correction.is_some() {
+            s.push_str(&t.fill("picture_alt_note", &[("text", t.get("corrected"))]));
+        }
+        // A callout that only repeats the value (「「1: …」を選択」) adds nothing.
+        if let Some(c) = &r.callout
+            && !display.contains(c.text.as_str())
+            && !c.text.contains(display)
+        {
+            s.push_str(&t.fill("picture_alt_note", &[("text", &c.text)]));
+        }
+    }
     if !targets.is_empty() {
         s.push_str(&t.fill("picture_alt_shows", &[("targets", &targets)]));
     }
@@ -3003,6 +3035,33 @@ pub(crate) mod tests {
         let alt = screen_alt(&usage_form(), &Strings::default());
         assert!(alt.contains("オンライン資格確認利用開始・変更申請"));
         assert!(alt.contains("確認画面へ進む"));
-        assert!(!alt.chars().any(|c| c.is_ascii_digit()));
+    }
+
+    /// A reader of the tagged PDF gets the alt text instead of the picture,
+    /// and the handout prints most values only in the picture: the alt says
+    /// what the picture asks of this clinic on each row, in the screen's
+    /// order, in the words of the rows' display (never a secret).
+    #[test]
+    fn alt_text_says_what_the_clinic_enters_on_each_row() {
+        let s = usage_form();
+        let alt = screen_alt(&s, &Strings::default());
+        let mut at = 0;
+        for piece in [
+            "「申請区分（自動入力）」: 変更",
+            "「利用規約への同意」: チェックを入れる: 同意する",
+            "「電気通信回線種別」: 1: IP-VPN回線事業者 (NTTなど、ただし、CTC・QNetを除く)（1を選択してください）",
+            "「お客さまID」: CAF1253000113（開通のご案内を元に入力）",
+            "「利用開始予定年月」: 2026年12月",
+            "「秘密の番号」: 施設内で決めた4桁の数字を入力（確認のため2回）。この資料には記載しません（好きな数字4桁で設定）",
+            "「電子証明書発行料の支払方法」: 1: 診療(調剤)報酬支払額から控除",
+            "。「確認画面へ進む」ボタンを押します",
+        ] {
+            let i = alt[at..]
+                .find(piece)
+                .unwrap_or_else(|| panic!("«{piece}» not in order in «{alt}»"));
+            at += i + piece.len();
+        }
+        // A row without a value (テスト開始予定年月 here) is not listed.
+        assert!(!alt.contains("テスト開始"), "{alt}");
     }
 }
