@@ -495,7 +495,7 @@ fn pdf_alts(pdf: &Path) -> Vec<String> {
 /// anything (not only values: a tick 「チェックを入れる: 同意する」, a box to
 /// leave empty, one the clinic cannot tick yet, one that does not concern
 /// it, a secret's instruction) with the row's display, in the screen's
-/// order. (A tick is drawn, not written: the frame drawn in both is one,
+/// order, and that a value a warning doubts (framed dashed) is to be checked. (A tick is drawn, not written: the frame drawn in both is one,
 /// `pictures::the_handout_and_the_svg_draw_the_same_frame`.)
 fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
     let g = &b.guide;
@@ -561,6 +561,14 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
                     &why,
                     usize::MAX,
                 );
+                // A value a warning doubts (drawn dashed) is said to be checked.
+                if tebiki::render::sheet::to_check(row) {
+                    let flag = g.strings.fill(
+                        "picture_alt_flag",
+                        &[("findings", g.strings.get("findings"))],
+                    );
+                    r.next(&squash(&flag), &why, usize::MAX);
+                }
             }
         }
     }

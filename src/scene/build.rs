@@ -447,6 +447,12 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
         {
             s.push_str(&t.fill("picture_alt_note", &[("text", &c.text)]));
         }
+        // The picture frames a row a warning or an error doubts (dashed):
+        // the words say so, as the sheet marks it.
+        if crate::render::sheet::to_check(r) {
+            let flag = t.fill("picture_alt_flag", &[("findings", t.get("findings"))]);
+            s.push_str(&t.fill("picture_alt_note", &[("text", &flag)]));
+        }
     }
     if !targets.is_empty() {
         s.push_str(&t.fill("picture_alt_shows", &[("targets", &targets)]));
@@ -3063,5 +3069,13 @@ pub(crate) mod tests {
         }
         // A row without a value (テスト開始予定年月 here) is not listed.
         assert!(!alt.contains("テスト開始"), "{alt}");
+        // A value a warning doubts says so, as its dashed frame does.
+        let mut doubted = s.clone();
+        doubted.rows[2].flag = Some(Severity::Warning);
+        let alt = screen_alt(&doubted, &Strings::default());
+        assert!(
+            alt.contains("（1を選択してください）（確認が必要: 冒頭の「貴施設への重要なお知らせ」を参照）。「お客さまID」"),
+            "{alt}"
+        );
     }
 }
