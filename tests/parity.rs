@@ -2,10 +2,16 @@
 //! (brief: "the PDF and the HTML come from the same evaluated model, so they
 //! never disagree"). For every sample clinic and every unusual fixture
 //! clinic, built once: every finding (title, message, consequence), every
-//! checklist item, every date of the schedule (date, event, problem, basis)
-//! and every personalised value of a screen's rows is in the HTML guide and
-//! in the handout, in the same order; the HTML's printed sheet and sheet.pdf
-//! list the same findings, dates and values to type, in the same order.
+//! checklist item, every date of the schedule (date, event, problem, basis),
+//! every step's text and notes (a later repetition in brief too), each
+//! part's text and each manual's closing words, and every personalised value
+//! of a screen's rows is in the HTML guide and in the handout, in the same
+//! order; every row of every kind (a tick, a box to leave empty or that
+//! cannot be ticked yet, one that does not concern the clinic, a secret's
+//! instruction) is in the guide's table and in its picture's text
+//! alternative, the same in the guide and in the tagged handout; the HTML's
+//! printed sheet and sheet.pdf list the same findings, dates and values to
+//! type, in the same order.
 //!
 //! What to compare comes from the evaluated model (`tebiki::eval::evaluate`,
 //! the one every renderer reads), never from strings spelled here; the texts
@@ -332,6 +338,26 @@ fn compare_guide_and_handout(b: &Built, failures: &mut Vec<String>) {
                     .next()
                     .copied()
                     .unwrap_or(end);
+                // The step's text (a later repetition in brief: unless the
+                // same as the first's) and its notes, in order: the values
+                // its words name (a brief repetition's terminal name and
+                // contact, the notice's expected date).
+                r.at = start;
+                let why = format!("step {} text", s.number);
+                if !s.brief_of.as_ref().is_some_and(|f| f.same_text) {
+                    for p in pieces(&s.body.plain_text()) {
+                        r.next(&p, &why, limit);
+                    }
+                }
+                for n in &s.notes {
+                    let why = format!("step {} note", s.number);
+                    if let Some(title) = &n.title {
+                        r.next(&squash(title), &why, limit);
+                    }
+                    for p in pieces(&n.body.plain_text()) {
+                        r.next(&p, &why, limit);
+                    }
+                }
                 // A later repetition in brief shows no table and no picture.
                 if s.brief_of.is_some() {
                     continue;
@@ -358,6 +384,27 @@ fn compare_guide_and_handout(b: &Built, failures: &mut Vec<String>) {
                 }
             }
             r.at = starts.iter().flatten().last().copied().unwrap_or(r.at);
+        }
+        // Each part's title, text before and after its steps, and each
+        // manual's closing words, in order.
+        let mut r = Reader::new(what, text, failures, &clinic);
+        for m in &g.manuals {
+            for p in &m.parts {
+                let why = format!("part {} text", p.number);
+                r.next(&squash(&p.title), &why, end);
+                for piece in pieces(&p.intro.plain_text()) {
+                    r.next(&piece, &why, end);
+                }
+                for s in &p.steps {
+                    r.next(&squash(&s.title), &why, end);
+                }
+                for piece in pieces(&p.outro.plain_text()) {
+                    r.next(&piece, &why, end);
+                }
+            }
+            for piece in pieces(&m.closing.plain_text()) {
+                r.next(&piece, "closing", end);
+            }
         }
     }
 }
