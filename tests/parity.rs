@@ -548,7 +548,8 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
     let g = &b.guide;
     let html = read(&b.dir.join("index.html"));
     let pdf = pdf_alts(&b.dir.join("guide.pdf"));
-    let text = pdf_text(&b.dir.join("guide.pdf"), g);
+    // Read only when a screen is put in words.
+    let text = std::cell::OnceCell::new();
     let clinic = format!("{} ({})", g.clinic_key, g.clinic_name);
     let mut at = 0;
     for m in &g.manuals {
@@ -568,7 +569,8 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
                     None if alt.starts_with(&screen_prefix) => {
                         // Put in words: each row's label and display.
                         let sc = s.screen.as_ref().expect("a screen's picture");
-                        let mut r = Reader::new("handout (in words)", &text, failures, &clinic);
+                        let text = text.get_or_init(|| pdf_text(&b.dir.join("guide.pdf"), g));
+                        let mut r = Reader::new("handout (in words)", text, failures, &clinic);
                         r.next(&squash(&s.title), &format!("step {}", s.number), usize::MAX);
                         for row in &sc.rows {
                             let why = format!("step {} row {} (no picture)", s.number, row.id);
