@@ -440,10 +440,10 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
         if r.correction.is_some() {
             s.push_str(&t.fill("picture_alt_note", &[("text", t.get("corrected"))]));
         }
-        // A callout that only repeats the value (「「1: …」を選択」) adds nothing.
+        // A callout the display already says adds nothing; one that names
+        // the value says what to do with it (「「2」を選択してください」).
         if let Some(c) = &r.callout
             && !display.contains(c.text.as_str())
-            && !c.text.contains(display)
         {
             s.push_str(&t.fill("picture_alt_note", &[("text", &c.text)]));
         }
@@ -3067,6 +3067,19 @@ pub(crate) mod tests {
                 .unwrap_or_else(|| panic!("«{piece}» not in order in «{alt}»"));
             at += i + piece.len();
         }
+        // A callout naming the value says what to do with it.
+        let mut other = s.clone();
+        other.rows[2].shown = Shown::Choice {
+            value: "2".into(),
+            label: "2".into(),
+        };
+        other.rows[2].display = "2".into();
+        other.rows[2].callout.as_mut().unwrap().text = "「2」を選択してください".into();
+        let other = screen_alt(&other, &Strings::default());
+        assert!(
+            other.contains("「電気通信回線種別」: 2（「2」を選択してください）"),
+            "{other}"
+        );
         // A row without a value (テスト開始予定年月 here) is not listed.
         assert!(!alt.contains("テスト開始"), "{alt}");
         // A value a warning doubts says so, as its dashed frame does.
