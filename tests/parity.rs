@@ -588,6 +588,40 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
             if s.brief_of.is_some() {
                 continue;
             }
+            // A figure (the notice sample): its author's caption, then each
+            // value the document prints for this clinic (its code, the
+            // terminal of this step), in order.
+            if let Some(fig) = &s.figure {
+                let caption = tebiki::render::pictures::figure_caption(fig, &g.strings);
+                let caption = squash(caption.trim_end_matches('。'));
+                match alts
+                    .iter()
+                    .map(|a| squash(a))
+                    .find(|a| a.contains(&caption))
+                {
+                    None => failures.push(format!(
+                        "{clinic}: step {}: the guide has no picture of its figure «{caption}»",
+                        s.number
+                    )),
+                    Some(alt) => {
+                        let mut r =
+                            Reader::new("figure's text alternative", &alt, failures, &clinic);
+                        r.next(&caption, &format!("step {} figure", s.number), usize::MAX);
+                        for row in fig.rows.iter().filter(|r| {
+                            matches!(
+                                r.shown,
+                                Shown::Value { .. }
+                                    | Shown::Choice { .. }
+                                    | Shown::YearMonth { .. }
+                            )
+                        }) {
+                            let why = format!("step {} figure row {}", s.number, row.id);
+                            r.next(&squash(&row.label), &why, usize::MAX);
+                            r.next(&squash(&row.display), &why, usize::MAX);
+                        }
+                    }
+                }
+            }
             let Some(sc) = &s.screen else { continue };
             let Some(alt) = alts.iter().find(|a| a.starts_with(&screen_prefix)) else {
                 failures.push(format!(

@@ -425,34 +425,7 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
             }
             continue;
         }
-        let mut label = r.label.clone();
-        if r.prefilled {
-            label.push_str(&t.fill(
-                "picture_alt_prefilled",
-                &[("prefilled", t.get("prefilled"))],
-            ));
-        }
-        let display = r.display.trim_end_matches('。');
-        s.push_str(&t.fill(
-            "picture_alt_row",
-            &[("label", &label), ("display", display)],
-        ));
-        if r.correction.is_some() {
-            s.push_str(&t.fill("picture_alt_note", &[("text", t.get("corrected"))]));
-        }
-        // A callout the display already says adds nothing; one that names
-        // the value says what to do with it (「「2」を選択してください」).
-        if let Some(c) = &r.callout
-            && !display.contains(c.text.as_str())
-        {
-            s.push_str(&t.fill("picture_alt_note", &[("text", &c.text)]));
-        }
-        // The picture frames a row a warning or an error doubts (dashed):
-        // the words say so, as the sheet marks it.
-        if crate::render::sheet::to_check(r) {
-            let flag = t.fill("picture_alt_flag", &[("findings", t.get("findings"))]);
-            s.push_str(&t.fill("picture_alt_note", &[("text", &flag)]));
-        }
+        s.push_str(&row_alt(r, t));
     }
     if !targets.is_empty() {
         s.push_str(&t.fill("picture_alt_shows", &[("targets", &targets)]));
@@ -460,6 +433,70 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
     if let Some(p) = screen.buttons.iter().find(|b| b.primary) {
         let button = t.fill("site_button", &[("label", &p.label)]);
         s.push_str(&t.fill("picture_alt_press", &[("button", &button)]));
+    }
+    s
+}
+
+/// The text alternative of a step's figure (a document such as the notice
+/// sample): the author's `caption` (its `alt:`, which says what is blanked
+/// and why), then the values the document prints for this clinic (its code,
+/// the terminal of this step), in its order. Secrets are blanked on paper
+/// and left to the caption.
+pub fn figure_alt(fig: &GuideScreen, caption: &str, t: &Strings) -> String {
+    let rows: String = fig
+        .rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.shown,
+                Shown::Value { .. } | Shown::Choice { .. } | Shown::YearMonth { .. }
+            )
+        })
+        .map(|r| row_alt(r, t))
+        .collect();
+    if rows.is_empty() {
+        return caption.to_string();
+    }
+    let bare = caption.trim_end_matches('。');
+    let stop = if bare.len() < caption.len() {
+        "。"
+    } else {
+        ""
+    };
+    format!("{bare}{rows}{stop}")
+}
+
+/// One row in a text alternative: its label (marked when the portal fills
+/// it in) and what it shows, with a correction's, a callout's or a doubt's
+/// words after it.
+fn row_alt(r: &GuideRow, t: &Strings) -> String {
+    let mut label = r.label.clone();
+    if r.prefilled {
+        label.push_str(&t.fill(
+            "picture_alt_prefilled",
+            &[("prefilled", t.get("prefilled"))],
+        ));
+    }
+    let display = r.display.trim_end_matches('。');
+    let mut s = t.fill(
+        "picture_alt_row",
+        &[("label", &label), ("display", display)],
+    );
+    if r.correction.is_some() {
+        s.push_str(&t.fill("picture_alt_note", &[("text", t.get("corrected"))]));
+    }
+    // A callout the display already says adds nothing; one that names
+    // the value says what to do with it (「「2」を選択してください」).
+    if let Some(c) = &r.callout
+        && !display.contains(c.text.as_str())
+    {
+        s.push_str(&t.fill("picture_alt_note", &[("text", &c.text)]));
+    }
+    // The picture frames a row a warning or an error doubts (dashed):
+    // the words say so, as the sheet marks it.
+    if crate::render::sheet::to_check(r) {
+        let flag = t.fill("picture_alt_flag", &[("findings", t.get("findings"))]);
+        s.push_str(&t.fill("picture_alt_note", &[("text", &flag)]));
     }
     s
 }
@@ -2749,6 +2786,35 @@ pub(crate) mod tests {
         for t in sc.texts().filter(|t| t.role == Role::Secret) {
             assert!(!t.text.chars().any(|c| c.is_ascii_digit()), "{}", t.text);
         }
+    }
+
+    /// A figure's text alternative: the author's caption, then the values
+    /// the document prints for this clinic, in order; its secrets (blanked
+    /// on paper) and the rows without a value are left to the caption.
+    #[test]
+    fn a_figures_alt_adds_the_values_the_document_prints() {
+        let mut s = usage_form();
+        s.kind = ScreenKind::Document;
+        let t = Strings::default();
+        let alt = figure_alt(&s, "通知書の見本。番号の欄は塗りつぶしてあります。", &t);
+        assert!(
+            alt.starts_with(
+                "通知書の見本。番号の欄は塗りつぶしてあります。「申請区分（自動入力）」: 変更"
+            ),
+            "{alt}"
+        );
+        assert!(
+            alt.contains("。「お客さまID」: CAF1253000113（開通のご案内を元に入力）。"),
+            "{alt}"
+        );
+        assert!(alt.ends_with("。"), "{alt}");
+        assert!(
+            !alt.contains("秘密の番号") && !alt.contains("同意する"),
+            "{alt}"
+        );
+        // Without a value, the caption alone.
+        s.rows.retain(|r| matches!(r.shown, Shown::Secret { .. }));
+        assert_eq!(figure_alt(&s, "見本", &t), "見本");
     }
 
     /// A paper document: no window or header even with a frame, the title
