@@ -372,7 +372,10 @@ fn compare_guide_and_handout(b: &Built, failures: &mut Vec<String>) {
                 // (`compare_pictures`).
                 let says = |row: &&GuideRow| {
                     if what == "guide" {
+                        // (A link or button to act on: 「このリンクをクリック」.)
                         !matches!(row.shown, Shown::Nothing)
+                            || row.highlight
+                            || row.callout.is_some()
                     } else {
                         personal(row)
                     }
@@ -652,6 +655,13 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
                     );
                     r.next(&squash(&flag), &why, usize::MAX);
                 }
+            }
+            // Then the rows without a value it points at (a link to click).
+            for row in sc.rows.iter().filter(|r| {
+                matches!(r.shown, Shown::Nothing) && (r.highlight || r.callout.is_some())
+            }) {
+                let why = format!("step {} row {} (to act on)", s.number, row.id);
+                r.next(&squash(&row.label), &why, usize::MAX);
             }
         }
     }
