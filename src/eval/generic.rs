@@ -466,7 +466,11 @@ mod tests {
             assert_eq!(crate::eval::holds(&of, &facts), expected);
         }
         // Loaded from content: a `says:` beside any test.
-        let loaded = c.manuals[0].checklist.iter().find_map(|i| i.when.as_ref());
+        let loaded = c.manuals[0]
+            .checklist
+            .iter()
+            .find(|i| i.id == "opening-notice")
+            .and_then(|i| i.when.as_ref());
         assert!(
             matches!(loaded, Some(Condition::Said { says, .. }) if says.contains("光コラボ")),
             "{loaded:?}"
