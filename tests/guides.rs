@@ -236,7 +236,9 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
     let step = &html[html.find("id=\"step-online-shikaku-1-3\"").unwrap()..];
     let svg = &step[step.find("<svg").unwrap()..step.find("</svg>").unwrap()];
     // The portal asks for the kind (CAF/COP) and the number, typed twice:
-    // drawn twice, and said twice in its text alternative (the title).
+    // drawn twice, and said twice in the table under the picture, not again
+    // in the picture's text alternative (the title), which says where the
+    // values are (the handout's /Alt says them: tests/parity.rs).
     let (head, drawn) = svg.split_once("</title>").expect("a titled picture");
     let title = head.split_once("<title>").map_or("", |(_, t)| t);
     assert_eq!(
@@ -244,10 +246,13 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
         2,
         "number twice in the picture"
     );
+    assert_eq!(title.matches("1253000113").count(), 0, "{title}");
+    assert!(title.contains("この図の下の表にあります"), "{title}");
+    let table = &step[step.find("<table class=\"form").unwrap()..step.find("</table>").unwrap()];
     assert_eq!(
-        title.matches("1253000113").count(),
+        table.matches("1253000113").count(),
         2,
-        "number twice in the text alternative"
+        "number twice in the table under the picture"
     );
     assert!(svg.contains("CAF"), "kind inside the picture");
     assert!(svg.contains("2027"), "start year inside the picture");

@@ -532,20 +532,27 @@ fn pdf_alts(pdf: &Path) -> Vec<String> {
 }
 
 /// Each screen's picture says, for every row of every kind, what this clinic
-/// does there, and says it in the HTML guide and the handout alike.
+/// does there: in the handout in its text alternative, in the HTML guide in
+/// the table under it, each said once.
 ///
 /// The handout prints most values only in its pictures (the table under a
 /// picture adds only what it cannot show), and a reader of the tagged PDF
 /// (a screen reader, a copy as text) gets the picture's `/Alt` instead of
-/// it; the HTML's picture has the same text as its `aria-label`. For every
-/// picture of the guide: the handout has it with the same text alternative,
-/// in the same order, or (a short screen the handout puts in words) says
-/// each row's label and display in its text within the step. For every step
-/// with a screen: its picture's text alternative names each row showing
+/// it. The HTML guide sets every row in a table right under the picture, so
+/// there the picture's `aria-label` is short (the screen, where the values
+/// are, the button: `scene::build::screen_alt_beside_table`) and a screen
+/// reader hears the values once, in the table. For every picture of the
+/// guide: the handout has it, in the same order, with the same text
+/// alternative or, beside a table, the full one of its screen; or (a short
+/// screen the handout puts in words) says each row's label and display in
+/// its text within the step. For every step with a screen: the handout's
+/// text alternative and the guide's table each name each row showing
 /// anything (not only values: a tick 「チェックを入れる: 同意する」, a box to
 /// leave empty, one the clinic cannot tick yet, one that does not concern
 /// it, a secret's instruction) with the row's display, in the screen's
-/// order, and that a value a warning doubts (framed dashed) is to be checked. (A tick is drawn, not written: the frame drawn in both is one,
+/// order, and that a value a warning doubts (framed dashed) is to be
+/// checked; the guide's picture names none of them. (A tick is drawn, not
+/// written: the frame drawn in both is one,
 /// `pictures::the_handout_and_the_svg_draw_the_same_frame`.)
 fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
     let g = &b.guide;
@@ -562,13 +569,35 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
                 failures.push(format!("{clinic}: guide lacks step {}", s.number));
                 continue;
             };
-            let alts = html_alts(&html[i..i + html[i..].find("</article>").unwrap_or(0)]);
-            let screen_prefix = g
-                .strings
-                .fill("picture_alt_step", &[("step", &s.number), ("alt", "")]);
+            let step = &html[i..i + html[i..].find("</article>").unwrap_or(0)];
+            let alts = html_alts(step);
+            let in_step = |alt: &str| {
+                g.strings
+                    .fill("picture_alt_step", &[("step", &s.number), ("alt", alt)])
+            };
+            let screen_prefix = in_step("");
+            // The screen's picture beside its table: short in the guide, the
+            // full text alternative in the handout.
+            let beside = s.screen.as_ref().and_then(|sc| {
+                let short = tebiki::scene::build::screen_alt_beside_table(sc, &g.strings)?;
+                Some((
+                    in_step(&short),
+                    in_step(&tebiki::scene::screen_alt(sc, &g.strings)),
+                ))
+            });
+            let mut handout_alt = None;
             for alt in &alts {
-                match pdf[at..].iter().position(|a| a == alt) {
-                    Some(j) => at += j + 1,
+                let expected = match &beside {
+                    Some((short, full)) if short == alt => full,
+                    _ => alt,
+                };
+                match pdf[at..].iter().position(|a| a == expected) {
+                    Some(j) => {
+                        at += j + 1;
+                        if expected.starts_with(&screen_prefix) {
+                            handout_alt = Some(expected.clone());
+                        }
+                    }
                     None if alt.starts_with(&screen_prefix) => {
                         // Put in words: each row's label and display.
                         let sc = s.screen.as_ref().expect("a screen's picture");
@@ -582,9 +611,9 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
                         }
                     }
                     None => failures.push(format!(
-                        "{clinic}: step {}: the guide's picture «{alt}» is not in the handout with that text alternative{}",
+                        "{clinic}: step {}: the guide's picture «{alt}» is not in the handout with the text alternative «{expected}»{}",
                         s.number,
-                        if pdf.contains(alt) { " in this order" } else { "" }
+                        if pdf.contains(expected) { " in this order" } else { "" }
                     )),
                 }
             }
@@ -633,35 +662,64 @@ fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
                 ));
                 continue;
             };
-            let alt = squash(alt);
-            let mut r = Reader::new("picture's text alternative", &alt, failures, &clinic);
-            for row in sc
-                .rows
-                .iter()
-                .filter(|r| !matches!(r.shown, Shown::Nothing))
-            {
-                let why = format!("step {} row {} ({})", s.number, row.id, kind(&row.shown));
-                r.next(&squash(&row.label), &why, usize::MAX);
-                r.next(
-                    squash(&row.display).trim_end_matches('。'),
-                    &why,
-                    usize::MAX,
-                );
-                // A value a warning doubts (drawn dashed) is said to be checked.
-                if tebiki::render::sheet::to_check(row) {
-                    let flag = g.strings.fill(
-                        "picture_alt_flag",
-                        &[("findings", g.strings.get("findings"))],
-                    );
-                    r.next(&squash(&flag), &why, usize::MAX);
-                }
+            // Where a reader hears the rows: the handout's text alternative
+            // (unless put in words, read above); in the guide the table
+            // under a picture beside one, else its picture.
+            let mut heard = Vec::new();
+            if let Some(a) = &handout_alt {
+                heard.push(("handout's text alternative", squash(a)));
             }
-            // Then the rows without a value it points at (a link to click).
-            for row in sc.rows.iter().filter(|r| {
-                matches!(r.shown, Shown::Nothing) && (r.highlight || r.callout.is_some())
-            }) {
-                let why = format!("step {} row {} (to act on)", s.number, row.id);
-                r.next(&squash(&row.label), &why, usize::MAX);
+            if let Some((short, _)) = &beside {
+                let table = step.find("<table class=\"form").map_or("", |t| {
+                    &step[t..t + step[t..].find("</table>").unwrap_or(0)]
+                });
+                heard.push((
+                    "guide's table under the picture",
+                    squash(&unescape(&untagged(table))),
+                ));
+                // The picture itself names the screen and where its values
+                // are, not the values again.
+                if alt != short {
+                    failures.push(format!(
+                        "{clinic}: step {}: the guide's picture beside its table reads «{alt}», not «{short}»",
+                        s.number
+                    ));
+                }
+            } else {
+                heard.push(("guide's picture", squash(alt)));
+            }
+            for (what, text) in &heard {
+                let mut r = Reader::new(what, text, failures, &clinic);
+                for row in sc
+                    .rows
+                    .iter()
+                    .filter(|r| !matches!(r.shown, Shown::Nothing))
+                {
+                    let why = format!("step {} row {} ({})", s.number, row.id, kind(&row.shown));
+                    r.next(&squash(&row.label), &why, usize::MAX);
+                    r.next(
+                        squash(&row.display).trim_end_matches('。'),
+                        &why,
+                        usize::MAX,
+                    );
+                    // A value a warning doubts (drawn dashed) is said to be checked.
+                    if tebiki::render::sheet::to_check(row) {
+                        let flag = g.strings.fill(
+                            "picture_alt_flag",
+                            &[("findings", g.strings.get("findings"))],
+                        );
+                        r.next(&squash(&flag), &why, usize::MAX);
+                    }
+                }
+                // Then the rows without a value it points at (a link to
+                // click); in the table, in the screen's order among the rest.
+                let mut r = Reader::new(what, text, failures, &clinic);
+                for row in sc.rows.iter().filter(|r| {
+                    matches!(r.shown, Shown::Nothing) && (r.highlight || r.callout.is_some())
+                }) {
+                    let why = format!("step {} row {} (to act on)", s.number, row.id);
+                    r.next(&squash(&row.label), &why, usize::MAX);
+                }
             }
         }
     }

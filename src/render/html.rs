@@ -349,6 +349,23 @@ impl HtmlRenderer {
             .map(|s| s.key.as_str())
             .collect();
         ctx.insert("in_words", &in_words);
+        // Rows a warning or an error doubts (the sheet's 「確認してから入力」):
+        // the table under a picture says so in words, not by colour alone,
+        // as the picture's full text alternative did.
+        let doubted: Vec<String> = guide
+            .manuals
+            .iter()
+            .flat_map(|m| m.parts.iter())
+            .flat_map(|p| p.steps.iter())
+            .flat_map(|s| {
+                s.screen
+                    .iter()
+                    .flat_map(|sc| sc.rows.iter())
+                    .filter(|r| super::sheet::to_check(r))
+                    .map(|r| format!("{}#{}", s.key, r.id))
+            })
+            .collect();
+        ctx.insert("doubted", &doubted);
         ctx
     }
 

@@ -54,6 +54,10 @@ pub struct Pictures {
 struct Laid {
     frame: Arc<Frame>,
     alt: String,
+    /// The SVG's text alternative when an HTML page says the rows in a
+    /// table under the picture ([`scene::build::screen_alt_beside_table`]);
+    /// else `alt`.
+    svg_alt: Option<String>,
     svg: Option<tera::Value>,
     /// Taken from the cache (not laid out for this guide).
     reused: bool,
@@ -182,15 +186,19 @@ impl Pictures {
         let mut frames = BTreeMap::new();
         let mut lay = |key: Option<Vec<u8>>,
                        alt: String,
+                       svg_alt: Option<String>,
                        scene: &dyn Fn(&SceneOptions) -> Frame| {
             let mut fresh = || scene(opts.get_or_insert_with(|| options().worded(&guide.strings)));
             let (frame, svg, reused) = match (cache, key) {
-                (Some(cache), Some(key)) => cache.get(key, &alt, fresh),
+                (Some(cache), Some(key)) => {
+                    cache.get(key, svg_alt.as_deref().unwrap_or(&alt), fresh)
+                }
                 _ => (Arc::new(fresh()), None, false),
             };
             Laid {
                 frame,
                 alt,
+                svg_alt,
                 svg,
                 reused,
             }
@@ -206,8 +214,15 @@ impl Pictures {
                                 ("alt", &scene::build::screen_alt(screen, &guide.strings)),
                             ],
                         );
+                        // The key holds the screen, which decides both texts.
+                        let svg_alt = scene::build::screen_alt_beside_table(screen, &guide.strings)
+                            .map(|a| {
+                                guide
+                                    .strings
+                                    .fill("picture_alt_step", &[("step", &s.number), ("alt", &a)])
+                            });
                         let key = cache.and_then(|_| picture_key(b's', screen, None, &alt));
-                        let laid = lay(key, alt, &|o| {
+                        let laid = lay(key, alt, svg_alt, &|o| {
                             scene::build::screen_scene(screen, o, fonts).to_frame(fonts)
                         });
                         frames.insert(s.key.clone(), laid);
@@ -219,7 +234,7 @@ impl Pictures {
                         );
                         let key =
                             cache.and_then(|_| picture_key(b'i', shot, Some(&shot.png), &alt));
-                        let laid = lay(key, alt, &|o| {
+                        let laid = lay(key, alt, None, &|o| {
                             scene::build::screenshot_scene(shot, o, fonts).to_frame(fonts)
                         });
                         frames.insert(shot_key(&s.key), laid);
@@ -237,7 +252,7 @@ impl Pictures {
                             ],
                         );
                         let key = cache.and_then(|_| picture_key(b'f', fig, None, &alt));
-                        let laid = lay(key, alt, &|o| {
+                        let laid = lay(key, alt, None, &|o| {
                             scene::build::screen_scene(fig, o, fonts).to_frame(fonts)
                         });
                         frames.insert(figure_key(&s.key), laid);
@@ -260,7 +275,7 @@ impl Pictures {
             .map(|(id, l)| {
                 let svg = match &l.svg {
                     Some(s) => s.as_str().unwrap_or_default().to_string(),
-                    None => super::svg::to_svg(&l.frame, &l.alt),
+                    None => super::svg::to_svg(&l.frame, l.svg_alt.as_deref().unwrap_or(&l.alt)),
                 };
                 (id.clone(), svg)
             })
@@ -277,7 +292,9 @@ impl Pictures {
             .map(|(id, l)| {
                 let svg = match &l.svg {
                     Some(v) => v.clone(),
-                    None => super::svg::to_svg(&l.frame, &l.alt).into(),
+                    None => {
+                        super::svg::to_svg(&l.frame, l.svg_alt.as_deref().unwrap_or(&l.alt)).into()
+                    }
                 };
                 (id.clone(), svg)
             })

@@ -415,8 +415,7 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions, fonts: &Fonts) -
 /// Worded by the theme's `picture_alt*` strings and the screen kind's name
 /// (`site_screen_*`, the help site's names).
 pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
-    let kind = t.get(screen_kind_key(screen.kind));
-    let mut s = t.fill("picture_alt", &[("title", &screen.title), ("kind", kind)]);
+    let mut s = screen_named(screen, t);
     let mut targets = String::new();
     for r in &screen.rows {
         if matches!(r.shown, Shown::Nothing) {
@@ -430,11 +429,46 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
     if !targets.is_empty() {
         s.push_str(&t.fill("picture_alt_shows", &[("targets", &targets)]));
     }
-    if let Some(p) = screen.buttons.iter().find(|b| b.primary) {
-        let button = t.fill("site_button", &[("label", &p.label)]);
-        s.push_str(&t.fill("picture_alt_press", &[("button", &button)]));
-    }
+    s.push_str(&press(screen, t));
     s
+}
+
+/// The text alternative of a picture in an HTML page that sets the table of
+/// the screen's rows right under it (the guide and the help site, whenever
+/// the screen has rows): the screen, where its values are (that table), and
+/// the button to press. [`screen_alt`]'s rows again would be heard twice by a
+/// screen reader, once in the picture and once in the table (WCAG G74: a
+/// short alternative naming where the long description is). The tagged
+/// handout, which prints most values only in the picture, keeps
+/// [`screen_alt`]. `None` for a screen without rows (no table: the picture
+/// says it all).
+pub fn screen_alt_beside_table(screen: &GuideScreen, t: &Strings) -> Option<String> {
+    if screen.rows.is_empty() {
+        return None;
+    }
+    let mut s = screen_named(screen, t);
+    s.push_str(t.get("picture_alt_table"));
+    s.push_str(&press(screen, t));
+    Some(s)
+}
+
+/// 「「…」の入力画面の図」: the screen's title and kind.
+fn screen_named(screen: &GuideScreen, t: &Strings) -> String {
+    let kind = t.get(screen_kind_key(screen.kind));
+    t.fill("picture_alt", &[("title", &screen.title), ("kind", kind)])
+}
+
+/// 「。「確認画面へ進む」ボタンを押します」: the screen's primary button, if any.
+fn press(screen: &GuideScreen, t: &Strings) -> String {
+    screen
+        .buttons
+        .iter()
+        .find(|b| b.primary)
+        .map(|p| {
+            let button = t.fill("site_button", &[("label", &p.label)]);
+            t.fill("picture_alt_press", &[("button", &button)])
+        })
+        .unwrap_or_default()
 }
 
 /// The text alternative of a step's figure (a document such as the notice
@@ -3107,6 +3141,36 @@ pub(crate) mod tests {
         let alt = screen_alt(&usage_form(), &Strings::default());
         assert!(alt.contains("オンライン資格確認利用開始・変更申請"));
         assert!(alt.contains("確認画面へ進む"));
+    }
+
+    /// In an HTML page the table under the picture says every row: the
+    /// picture's alternative names the screen, where the values are and the
+    /// button, and no value again (a screen reader heard each twice).
+    #[test]
+    fn alt_beside_a_table_names_the_screen_and_the_table_not_the_values() {
+        let t = Strings::default();
+        let s = usage_form();
+        let short = screen_alt_beside_table(&s, &t).expect("a screen with rows");
+        let full = screen_alt(&s, &t);
+        assert!(short.starts_with(&screen_named(&s, &t)), "{short}");
+        assert!(short.contains(t.get("picture_alt_table")), "{short}");
+        assert!(
+            short.ends_with("。「確認画面へ進む」ボタンを押します"),
+            "{short}"
+        );
+        // (「変更」 is in the screen's title.)
+        for r in s
+            .rows
+            .iter()
+            .filter(|r| r.is_value && !s.title.contains(&r.display))
+        {
+            assert!(!short.contains(&r.display), "{short} says {}", r.display);
+            assert!(full.contains(&r.display), "{full} lacks {}", r.display);
+        }
+        // No rows, no table: the picture's own alternative is the only one.
+        let mut bare = s.clone();
+        bare.rows.clear();
+        assert_eq!(screen_alt_beside_table(&bare, &t), None);
     }
 
     /// A reader of the tagged PDF gets the alt text instead of the picture,
