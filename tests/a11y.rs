@@ -475,6 +475,76 @@ fn dashboard_sorts_and_filters_in_the_browser() {
     assert!(d.severe_logs().is_empty(), "{:?}", d.severe_logs());
 }
 
+/// The schedule at 375 px: its three columns left the event 「申請を済ませたい
+/// 最終日」 two or three characters a line (the date kept whole, the basis
+/// beside it). Each date is now a block across the width: the date on one
+/// line, the event and its problem, then the basis named 「根拠：」; the heads
+/// are still there for a screen reader. At 1280 px it is the table it was.
+#[test]
+fn the_schedule_reads_across_a_phone() {
+    let Some((chromedriver, chromium)) = browser("the_schedule_reads_across_a_phone") else {
+        return;
+    };
+    let (tmp, out) = sample_output();
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    let measure = |d: &Driver| -> Value {
+        d.js(
+            "var t = document.querySelector('table.timeline'); var w = t.getBoundingClientRect().width;
+             var rows = Array.prototype.map.call(t.querySelectorAll('tbody tr'), function (r) {
+               var c = r.querySelectorAll('td'); var date = c[0].querySelector('time');
+               var lh = parseFloat(getComputedStyle(c[0]).lineHeight);
+               return { event: c[1].getBoundingClientRect().width / w, basisLeft: c[2].getBoundingClientRect().left - c[1].getBoundingClientRect().left,
+                        dateLines: Math.round(date.getBoundingClientRect().height / lh),
+                        label: getComputedStyle(c[2], '::before').content };
+             });
+             var heads = Array.prototype.map.call(t.querySelectorAll('thead th'), function (h) { return h.textContent; });
+             return { rows: rows, heads: heads, headHeight: t.querySelector('thead').getBoundingClientRect().height,
+                      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth };",
+            json!([]),
+        )
+    };
+    let page = format!(
+        "file://{}",
+        out.join("clinics/1311234566/index.html").display()
+    );
+    set_width(&d, 375);
+    d.goto(&page);
+    let v = measure(&d);
+    assert_eq!(v["overflow"], json!(0), "{v}");
+    assert_eq!(v["heads"], json!(["日付", "できごと", "根拠"]), "{v}");
+    assert!(
+        v["headHeight"].as_f64().unwrap() <= 1.0,
+        "heads read aloud only: {v}"
+    );
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() >= 4, "{v}");
+    for r in rows {
+        assert!(
+            r["event"].as_f64().unwrap() > 0.9,
+            "the event across the width: {v}"
+        );
+        assert_eq!(r["dateLines"], json!(1), "{v}");
+        assert!(
+            r["basisLeft"].as_f64().unwrap().abs() < 1.0,
+            "the basis under the event: {v}"
+        );
+        assert_eq!(r["label"], json!("\"根拠：\""), "{v}");
+    }
+    set_width(&d, 1280);
+    d.goto(&page);
+    let v = measure(&d);
+    assert!(v["headHeight"].as_f64().unwrap() > 10.0, "{v}");
+    for r in v["rows"].as_array().unwrap() {
+        assert!(r["event"].as_f64().unwrap() < 0.6, "three columns: {v}");
+        assert!(
+            r["basisLeft"].as_f64().unwrap() > 50.0,
+            "the basis beside the event: {v}"
+        );
+        assert_eq!(r["label"], json!("none"), "{v}");
+    }
+    assert!(d.severe_logs().is_empty());
+}
+
 #[test]
 fn guide_on_a_phone() {
     let Some((chromedriver, chromium)) = browser("guide_on_a_phone") else {
