@@ -247,7 +247,7 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
         "number twice in the picture"
     );
     assert_eq!(title.matches("1253000113").count(), 0, "{title}");
-    assert!(title.contains("この図の下の表にあります"), "{title}");
+    assert!(title.contains("この図の下に書いてあります"), "{title}");
     let table = &step[step.find("<table class=\"form").unwrap()..step.find("</table>").unwrap()];
     assert_eq!(
         table.matches("1253000113").count(),

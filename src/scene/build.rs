@@ -433,9 +433,10 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
     s
 }
 
-/// The text alternative of a picture in an HTML page that sets the table of
-/// the screen's rows right under it (the guide and the help site, whenever
-/// the screen has rows): the screen, where its values are (that table), and
+/// The text alternative of a picture in an HTML page that sets the screen's
+/// rows right under it (the guide's table; the help site's table, or list
+/// for a menu; whenever the screen has rows): the screen, where its values
+/// are (under it), and
 /// the button to press. [`screen_alt`]'s rows again would be heard twice by a
 /// screen reader, once in the picture and once in the table (WCAG G74: a
 /// short alternative naming where the long description is). The tagged
