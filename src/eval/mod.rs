@@ -129,10 +129,7 @@ pub fn evaluate_generic(content: &Content) -> Guide {
 /// typed when the check refused it and typing differs from reading
 /// (`１２３４５６7`): a failed clinic's row on the dashboard is then
 /// `1311234567` like the others, the typed form beside it to find the row.
-fn institution_code(content: &Content, facts: &Facts) -> (String, String) {
-    if let Some(f) = facts.get("institution_code_10") {
-        return (f.display.clone(), String::new());
-    }
+fn institution_code(content: &Content, facts: &Facts, clinic_key: &str) -> (String, String) {
     let of_kind = |kind: FieldKind| {
         content
             .fields
@@ -144,15 +141,24 @@ fn institution_code(content: &Content, facts: &Facts) -> (String, String) {
     let Some(code) = of_kind(FieldKind::InstitutionCode) else {
         return (String::new(), String::new());
     };
-    if code.valid {
-        return (code.display.clone(), String::new());
-    }
     let seven = code.value.len() == 7 && code.value.bytes().all(|b| b.is_ascii_digit());
     let valid = |kind| of_kind(kind).filter(|f| f.valid);
     let read = match (valid(FieldKind::Prefecture), valid(FieldKind::FeeSchedule)) {
         (Some(p), Some(t)) if seven => format!("{}{}{}", p.value, t.value, code.value),
+        // Typed with its 10 digits (no prefecture or 点数表 field): the
+        // clinic's key is that code as read.
+        _ if code.valid
+            && clinic_key.len() == 10
+            && clinic_key.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            clinic_key.to_string()
+        }
+        _ if code.valid => code.display.clone(),
         _ => code.value.clone(),
     };
+    if code.valid {
+        return (read, String::new());
+    }
     let typed = if code.display == code.value {
         String::new()
     } else {
@@ -235,9 +241,34 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
             f.step_key = None;
         }
     }
-    let text = |p: &str| match ev.generic {
+    // The clinic's name and prefecture: the field content marks
+    // `names_clinic: true` (else its first text field) and its prefecture
+    // field, whatever their paths.
+    let name_field = content
+        .fields
+        .fields
+        .iter()
+        .find(|f| f.names_clinic)
+        .or_else(|| {
+            content
+                .fields
+                .fields
+                .iter()
+                .find(|f| f.kind == FieldKind::Text)
+        })
+        .map(|f| f.path.as_str());
+    let prefecture_field = content
+        .fields
+        .fields
+        .iter()
+        .find(|f| f.kind == FieldKind::Prefecture)
+        .map(|f| f.path.as_str());
+    let text = |p: Option<&str>| match ev.generic {
         Some(_) => content.strings.get("generic_clinic").to_string(),
-        None => facts.get(p).map(|f| f.display.clone()).unwrap_or_default(),
+        None => p
+            .and_then(|p| facts.get(p))
+            .map(|f| f.display.clone())
+            .unwrap_or_default(),
     };
     let unsettled = unsettled_fields(content, facts);
     let fact_rows = content
@@ -283,20 +314,27 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .collect();
     let t = &content.strings;
     let documents = documents.join(t.get("title_joiner"));
-    let (institution_code, institution_code_typed) = institution_code(content, facts);
+    let (institution_code, institution_code_typed) = institution_code(content, facts, clinic_key);
     Guide {
         title: t.fill(
             "title",
-            &[("clinic", &text("name")), ("documents", &documents)],
+            &[("clinic", &text(name_field)), ("documents", &documents)],
         ),
         documents,
         strings: content.strings.clone(),
         branding: content.branding.clone(),
         clinic_key: clinic_key.to_string(),
-        clinic_name: text("name"),
+        clinic_name: text(name_field),
         institution_code,
         institution_code_typed,
-        prefecture: text("prefecture"),
+        prefecture: text(prefecture_field),
+        code_label: content
+            .fields
+            .fields
+            .iter()
+            .find(|f| f.kind == FieldKind::InstitutionCode)
+            .map(|f| f.label.clone())
+            .unwrap_or_default(),
         generated: today.to_string(),
         generated_wareki: dates::wareki(today),
         facts: fact_rows,

@@ -33,14 +33,7 @@ pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     }
     let mut b = vec![Block::Title {
         text: title,
-        subtitle: vec![Span::normal(t.fill(
-            "subtitle",
-            &[
-                ("code", &guide.institution_code),
-                ("prefecture", &guide.prefecture),
-                ("date", &date_ja(&guide.generated)),
-            ],
-        ))],
+        subtitle: vec![Span::normal(guide.subtitle(&date_ja(&guide.generated)))],
     }];
     b.extend(super::marks::brand_block(guide));
     b
@@ -242,6 +235,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     let clinic = [
         ("clinic", guide.clinic_name.as_str()),
         ("code", guide.institution_code.as_str()),
+        ("code_label", guide.code_label.as_str()),
         ("date", generated.as_str()),
         ("versions", versions.as_str()),
     ];
