@@ -696,6 +696,14 @@ fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
         "{home}"
     );
     assert!(home.contains("〈施設名〉"));
+    // A repetition's item is named on the help site by its list's label
+    // (「〈立ち会う人〉さん」), not the theme's words for any item.
+    let part = read(&out.join("site/site-prep/prepare.html"));
+    assert!(
+        part.contains("data-field=\"each.item\">〈立ち会う人〉</span>さんに"),
+        "{part}"
+    );
+    assert!(!part.contains("その回の項目"));
     let hits = search(&out.join("site"), "てーぶるたっぷ");
     assert!(
         hits.first().is_some_and(|u| u.starts_with("site-prep/")),
@@ -718,6 +726,12 @@ fn the_seed_says_its_own_site_and_date_through_content() {
     assert!(dash.contains("data-sort=\"pref\""));
     let home = read(&out.join("site/index.html"));
     assert!(home.contains("例: 電子証明書、お客さまID、書留"));
+    // Its terminal, repeated per terminal, named by the list's label.
+    let part = read(&out.join("site/online-shikaku/certificate.html"));
+    assert!(
+        part.contains("data-field=\"each.item\">〈端末名称〉</span>"),
+        "{part}"
+    );
 }
 
 /// The customer ID's carrier is the field content names (`carrier:`), not

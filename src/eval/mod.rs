@@ -503,6 +503,15 @@ fn eval_manual(
 ) -> GuideManual {
     let mut parts = Vec::new();
     for p in &manual.parts {
+        // The help site names a repetition's item by its list's label.
+        let part_g = ev
+            .generic
+            .zip(p.for_each.as_ref())
+            .map(|(g, f)| g.repeating(&f.list));
+        let ev = Ev {
+            generic: part_g.as_ref().or(ev.generic),
+            ..ev
+        };
         let Some(part_when) = ev.show(p.when.as_ref(), facts) else {
             continue;
         };
@@ -515,6 +524,14 @@ fn eval_manual(
             let pf = &rep.facts;
             let mut steps = Vec::new();
             for s in &p.steps {
+                let step_g = ev
+                    .generic
+                    .zip(s.for_each.as_ref())
+                    .map(|(g, f)| g.repeating(&f.list));
+                let ev = Ev {
+                    generic: step_g.as_ref().or(ev.generic),
+                    ..ev
+                };
                 let Some(step_when) = ev.show(s.when.as_ref(), pf) else {
                     continue;
                 };
