@@ -27,7 +27,26 @@ struct Ev<'a> {
     generic: Option<&'a Generic<'a>>,
 }
 
-impl Ev<'_> {
+impl<'a> Ev<'a> {
+    /// In a generic guide, the generic evaluation inside a repetition over
+    /// `for_each`'s list (its item named by the list's label).
+    fn repeating(&self, for_each: Option<&crate::model::manual::ForEach>) -> Option<Generic<'a>> {
+        self.generic
+            .zip(for_each)
+            .map(|(g, f)| g.repeating(&f.list))
+    }
+
+    /// This evaluation with `generic` in place of its own, when given.
+    fn within<'b>(&self, generic: Option<&'b Generic<'a>>) -> Ev<'b>
+    where
+        'a: 'b,
+    {
+        Ev {
+            content: self.content,
+            generic: generic.or(self.generic),
+        }
+    }
+
     /// Whether something conditional is shown, and when: `None` = not for
     /// this clinic; `Some(None)` = shown; `Some(Some(words))` = the generic
     /// guide keeps it with its condition in words.
@@ -504,14 +523,8 @@ fn eval_manual(
     let mut parts = Vec::new();
     for p in &manual.parts {
         // The help site names a repetition's item by its list's label.
-        let part_g = ev
-            .generic
-            .zip(p.for_each.as_ref())
-            .map(|(g, f)| g.repeating(&f.list));
-        let ev = Ev {
-            generic: part_g.as_ref().or(ev.generic),
-            ..ev
-        };
+        let part_g = ev.repeating(p.for_each.as_ref());
+        let ev = ev.within(part_g.as_ref());
         let Some(part_when) = ev.show(p.when.as_ref(), facts) else {
             continue;
         };
@@ -524,14 +537,8 @@ fn eval_manual(
             let pf = &rep.facts;
             let mut steps = Vec::new();
             for s in &p.steps {
-                let step_g = ev
-                    .generic
-                    .zip(s.for_each.as_ref())
-                    .map(|(g, f)| g.repeating(&f.list));
-                let ev = Ev {
-                    generic: step_g.as_ref().or(ev.generic),
-                    ..ev
-                };
+                let step_g = ev.repeating(s.for_each.as_ref());
+                let ev = ev.within(step_g.as_ref());
                 let Some(step_when) = ev.show(s.when.as_ref(), pf) else {
                     continue;
                 };
