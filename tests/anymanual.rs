@@ -815,3 +815,39 @@ fn the_schemas_own_keys_are_checked_at_their_line() {
         "{err}"
     );
 }
+
+/// A deadline already past is told as such whatever content calls the day
+/// the guide is made: Rust read the derived fact `today` by name, so a
+/// schema calling it `made_on` lost 「…はすでに過ぎています」.
+#[test]
+fn a_past_deadline_is_told_whatever_the_build_day_is_called() {
+    let d = third();
+    let c = d.path().join("content");
+    for f in all_files(&c) {
+        let t = read(&f)
+            .replace("name: today", "name: made_on")
+            .replace("from: today", "from: made_on")
+            .replace("not_before: today", "not_before: made_on");
+        std::fs::write(&f, t).unwrap();
+    }
+    let m = c.join("manuals/site-prep/manual.yaml");
+    let text = read(&m).replace(
+        "  - { fact: visit_date, label: 工事訪問日,",
+        "  - { fact: made_on, label: この資料の作成日, basis: 作成した日, deadline: visit_date }\n  - { fact: visit_date, label: 工事訪問日,",
+    );
+    std::fs::write(&m, text).unwrap();
+    let shop = c.join("clinics/kaede.yaml");
+    std::fs::write(
+        &shop,
+        read(&shop).replace("visit_date: 2026-12-10", "visit_date: 2026-11-20"),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = read(&d.path().join("out/clinics/1340112342/index.html"));
+    assert!(
+        html.contains("工事訪問日（2026年11月20日（金））はすでに過ぎています。新しい工事訪問日はこの日より後にしてください"),
+        "{}",
+        untagged(&html)
+    );
+}

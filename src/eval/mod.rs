@@ -1106,7 +1106,7 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                         .strings
                         .fill("date_passed", &[("reference", &label_of(nb))])
                 });
-            let today = facts.date("today");
+            let today = facts.today;
             let problem = late.map(|(dl, x)| {
                 let label = label_of(dl);
                 let t = &ev.content.strings;
