@@ -851,3 +851,20 @@ fn a_past_deadline_is_told_whatever_the_build_day_is_called() {
         untagged(&html)
     );
 }
+
+/// A list that names none of the schema's columns is told which columns it
+/// needs in the schema's own headers (「薬局コード, 店舗名, …」), not the
+/// seed's 「医療機関コード, 医療機関名」.
+#[test]
+fn a_list_without_the_schemas_columns_is_told_its_own_headers() {
+    let d = third();
+    let list = d.path().join("notes.csv");
+    std::fs::write(&list, "メモ,備考\n訪問の前に,電話する\n").unwrap();
+    let o = tebiki_in(
+        d.path(),
+        &["check", "--content", "content", "--clinics", "notes.csv"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("(薬局コード, 店舗名, …)"), "{err}");
+    assert!(!err.contains("医療機関"), "{err}");
+}

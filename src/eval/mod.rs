@@ -263,19 +263,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
     // The clinic's name and prefecture: the field content marks
     // `names_clinic: true` (else its first text field) and its prefecture
     // field, whatever their paths.
-    let name_field = content
-        .fields
-        .fields
-        .iter()
-        .find(|f| f.names_clinic)
-        .or_else(|| {
-            content
-                .fields
-                .fields
-                .iter()
-                .find(|f| f.kind == FieldKind::Text)
-        })
-        .map(|f| f.path.as_str());
+    let name_field = content.fields.name_field().map(|f| f.path.as_str());
     let prefecture_field = content
         .fields
         .fields

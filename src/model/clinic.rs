@@ -107,6 +107,15 @@ pub struct FieldCatalog {
 }
 
 impl FieldCatalog {
+    /// The field that names the clinic: the one content marks
+    /// `names_clinic: true`, else the first `text` field.
+    pub fn name_field(&self) -> Option<&FieldDef> {
+        self.fields
+            .iter()
+            .find(|f| f.names_clinic)
+            .or_else(|| self.fields.iter().find(|f| f.kind == FieldKind::Text))
+    }
+
     /// The field whose date the dashboard counts down to, and its short
     /// name there (`dashboard:` in fields.yaml).
     pub fn dashboard_date(&self) -> Option<(&str, &str)> {
