@@ -868,3 +868,31 @@ fn a_list_without_the_schemas_columns_is_told_its_own_headers() {
     assert!(err.contains("(薬局コード, 店舗名, …)"), "{err}");
     assert!(!err.contains("医療機関"), "{err}");
 }
+
+/// `tebiki import` of a list in the third schema writes each value as
+/// tebiki reads it, a number typed in full width included (「２」 → 2; the
+/// seed's schema has no integer field, and it was kept as typed).
+#[test]
+fn import_reads_the_schemas_own_values() {
+    let d = third();
+    std::fs::write(
+        d.path().join("list.csv"),
+        "薬局コード,店舗名,管理薬剤師,店舗電話,訪問日,コンセント数,有線LAN,ルーター,駐車場,立会者\n\
+         1340112342,かえで台薬局,楓 一郎,042-555-0101,令和8年12月10日,２,有,不明,近くのコインパーキング,楓 一郎\n",
+    )
+    .unwrap();
+    let o = tebiki_in(
+        d.path(),
+        &["import", "list.csv", "--out", "imp", "--content", "content"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let yaml = read(&d.path().join("imp/1340112342.yaml"));
+    for line in [
+        "power_outlets: \"2\"",
+        "visit_date: \"2026-12-10\"",
+        "wired_lan: \"yes\"",
+        "router_maker: \"other\"",
+    ] {
+        assert!(yaml.contains(line), "{line}:\n{yaml}");
+    }
+}
