@@ -666,6 +666,22 @@ fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
         "{guide}"
     );
     assert!(guide.contains("2026年12月7日（月）までに済ませ"), "{guide}");
+    // A Markdown table, its values filled in (a `{{ f | unit }}` in a cell),
+    // in the HTML guide, the handout and, named, on the help site.
+    assert!(
+        guide.contains("もの数置き場所空いているコンセント1口机の近く"),
+        "{guide}"
+    );
+    let html = read(&out.join("clinics/1340112342/index.html"));
+    assert!(html.contains("<table class=\"md-table\"><thead><tr><th scope=\"col\">もの</th>"));
+    assert!(
+        html.contains("<td><mark class=\"value\" data-field=\"power_outlets\">1口</mark></td>")
+    );
+    let part = read(&out.join("site/site-prep/prepare.html"));
+    assert!(
+        part.contains("〈空いているコンセントの数〉</span>口</td>"),
+        "{part}"
+    );
     // Its three severities, by the theme's names.
     assert!(guide.contains("注意:空いているコンセントが足りません"));
     assert!(guide.contains("お知らせ:ルーターの製造元は当日確かめます"));

@@ -705,6 +705,35 @@ fn block(b: &RBlock) -> Block {
             title: None,
             body: blocks.iter().map(block).collect(),
         },
+        // Columns as wide as their longest cell (capped, so that one long
+        // cell wraps rather than squeezing the others).
+        RBlock::Table { head, rows } => {
+            let plain = crate::model::rich::inlines_plain_text;
+            let width = |i: usize| {
+                std::iter::once(head)
+                    .chain(rows)
+                    .filter_map(|r| r.get(i))
+                    .map(|c| plain(c).chars().count())
+                    .max()
+                    .unwrap_or(1)
+                    .clamp(2, 30) as f32
+            };
+            Block::Table {
+                columns: head
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| Column {
+                        header: plain(c),
+                        width: width(i),
+                    })
+                    .collect(),
+                rows: rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| spans(c, false)).collect())
+                    .collect(),
+                highlight_col: None,
+            }
+        }
     }
 }
 
