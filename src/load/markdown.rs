@@ -360,4 +360,38 @@ mod tests {
         assert_eq!(r.plain_text().lines().nth(1), Some("もの 数"));
         assert_eq!(r.placeholders(), vec!["n | unit"]);
     }
+
+    /// Bars, braces and table rows in any mix parse without a panic, and a
+    /// `{{ }}` keeps its bar outside tables too.
+    #[test]
+    fn bars_and_braces_in_any_mix_parse() {
+        for md in [
+            "{{|}}",
+            "| {{ a |",
+            "{{",
+            "}} {{ | }}",
+            "| a |\n| - |\n| {{ x \\| unit }} |",
+            "| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 |",
+            "値は {{ c | unit }} です",
+            "{{ a\n| b }}",
+        ] {
+            let r = parse(md);
+            let _ = r.plain_text();
+        }
+        assert_eq!(
+            parse("値は {{ c | unit }} です").placeholders(),
+            vec!["c | unit"]
+        );
+        // A deterministic scramble of the characters that matter here.
+        let alphabet: Vec<char> = "|{} -\n:a\\*`".chars().collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut md = String::new();
+            for _ in 0..40 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                md.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            let _ = parse(&md).plain_text();
+        }
+    }
 }
