@@ -115,6 +115,25 @@ pub enum Block {
         /// Quoted blocks.
         blocks: Vec<Block>,
     },
+    /// A table (Markdown's pipe table): a header row and rows of cells,
+    /// each cell one line of inline content.
+    Table {
+        /// The header cells.
+        head: Vec<Vec<Inline>>,
+        /// The rows, each a list of cells.
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+}
+
+impl Block {
+    /// Every cell of a table, header first (nothing for other blocks).
+    fn cells(&self) -> impl Iterator<Item = &Vec<Inline>> {
+        let (head, rows): (&[Vec<Inline>], &[Vec<Vec<Inline>>]) = match self {
+            Block::Table { head, rows } => (head, rows),
+            _ => (&[], &[]),
+        };
+        head.iter().chain(rows.iter().flatten())
+    }
 }
 
 /// An inline element.
@@ -205,6 +224,11 @@ impl Block {
                     b.collect_placeholders(out);
                 }
             }
+            Block::Table { .. } => {
+                for cell in self.cells() {
+                    collect_inline_placeholders(cell, out);
+                }
+            }
         }
     }
 
@@ -224,6 +248,13 @@ impl Block {
             Block::Quote { blocks } => {
                 for b in blocks {
                     b.push_plain(s);
+                    s.push('\n');
+                }
+            }
+            Block::Table { head, rows } => {
+                for row in std::iter::once(head).chain(rows) {
+                    let cells: Vec<String> = row.iter().map(|c| inlines_plain_text(c)).collect();
+                    s.push_str(&cells.join(" "));
                     s.push('\n');
                 }
             }
@@ -253,6 +284,13 @@ impl Block {
             },
             Block::Quote { blocks } => Block::Quote {
                 blocks: blocks.iter().map(|b| b.map_inlines(f)).collect(),
+            },
+            Block::Table { head, rows } => Block::Table {
+                head: head.iter().map(|c| map_inline_vec(c, f)).collect(),
+                rows: rows
+                    .iter()
+                    .map(|row| row.iter().map(|c| map_inline_vec(c, f)).collect())
+                    .collect(),
             },
         }
     }

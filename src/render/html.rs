@@ -26,9 +26,30 @@ pub struct HtmlRenderer {
     /// The theme's wording, for the dashboard (a guide carries its own).
     strings: Arc<crate::model::strings::Strings>,
     branding: Arc<Branding>,
+    /// Which of the dashboard's optional columns content's schema has.
+    columns: DashboardColumns,
     /// The largest guide rendered so far (bytes): the next one's buffer
     /// starts that large instead of growing by doubling (and copying).
     guide_len: std::sync::atomic::AtomicUsize,
+}
+
+/// The dashboard's columns that depend on content's schema (all shown
+/// unless [`HtmlRenderer::with_dashboard_columns`] says otherwise).
+#[derive(Debug, Clone, Copy, Serialize)]
+struct DashboardColumns {
+    /// Days to, and the date of, the field marked `dashboard:`.
+    date: bool,
+    /// The prefecture.
+    prefecture: bool,
+}
+
+impl Default for DashboardColumns {
+    fn default() -> Self {
+        Self {
+            date: true,
+            prefecture: true,
+        }
+    }
 }
 
 /// The template value of the shared value converted last: every guide of a
@@ -207,8 +228,28 @@ impl HtmlRenderer {
             guide_brand: LastValue::default(),
             strings: Arc::new(theme.strings()?),
             branding: Arc::default(),
+            columns: DashboardColumns::default(),
             guide_len: std::sync::atomic::AtomicUsize::new(0),
         })
+    }
+
+    /// The dashboard's columns as content's schema has them: the days to
+    /// and the date of the field content marks `dashboard:` (its name there,
+    /// 「設置日」, fills `{date_name}` in the dashboard's words), and the
+    /// prefecture when the schema has a prefecture field. A schema without
+    /// them gets no such columns (nor the days filter).
+    pub fn with_dashboard_columns(mut self, fields: &crate::model::clinic::FieldCatalog) -> Self {
+        let date = fields.dashboard_date().map(|(_, w)| w);
+        let word = date.unwrap_or(self.strings.get("date")).to_string();
+        self.strings = Arc::new(self.strings.filled("dashboard_", &[("date_name", &word)]));
+        self.columns = DashboardColumns {
+            date: date.is_some(),
+            prefecture: fields
+                .fields
+                .iter()
+                .any(|f| f.kind == crate::model::clinic::FieldKind::Prefecture),
+        };
+        self
     }
 
     /// The vendor's branding for the dashboard (a guide shows its own).
@@ -298,14 +339,7 @@ impl HtmlRenderer {
         // sheet's (one string, `subtitle`).
         ctx.insert(
             "subtitle",
-            &guide.strings.fill(
-                "subtitle",
-                &[
-                    ("code", &guide.institution_code),
-                    ("prefecture", &guide.prefecture),
-                    ("date", &super::handout::date_ja(&guide.generated)),
-                ],
-            ),
+            &guide.subtitle(&super::handout::date_ja(&guide.generated)),
         );
         // The one-page sheet, the same values and codes as sheet.pdf.
         let values = super::sheet::typed_values(guide);
@@ -376,6 +410,7 @@ impl HtmlRenderer {
         ctx.insert("brand", &Brand::of(&self.branding));
         ctx.insert("t", &*self.strings);
         ctx.insert("rows_marker", marker);
+        ctx.insert("cols", &self.columns);
         ctx
     }
 

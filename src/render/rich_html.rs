@@ -228,6 +228,25 @@ fn block(s: &mut String, b: &Block) {
             }
             s.push_str("</blockquote>\n");
         }
+        Block::Table { head, rows } => {
+            s.push_str("<table class=\"md-table\"><thead><tr>");
+            for c in head {
+                s.push_str("<th scope=\"col\">");
+                inlines_html(s, c);
+                s.push_str("</th>");
+            }
+            s.push_str("</tr></thead><tbody>");
+            for row in rows {
+                s.push_str("<tr>");
+                for c in row {
+                    s.push_str("<td>");
+                    inlines_html(s, c);
+                    s.push_str("</td>");
+                }
+                s.push_str("</tr>");
+            }
+            s.push_str("</tbody></table>\n");
+        }
     }
 }
 
