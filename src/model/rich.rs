@@ -371,3 +371,27 @@ pub fn inlines_plain_text(inlines: &[Inline]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table whose cell holds a clinic's value is never serialised once
+    /// for every clinic (the HTML guide's memo of texts without values).
+    #[test]
+    fn a_table_holds_a_value_when_a_cell_does() {
+        let text = |t: &str| vec![Inline::Text { text: t.into() }];
+        let table = |cell: Vec<Inline>| {
+            Rich(vec![Block::Table {
+                head: vec![text("項目"), text("値")],
+                rows: vec![vec![text("医院名"), cell]],
+            }])
+        };
+        assert!(!table(text("なし")).holds_values());
+        let valued = table(vec![Inline::Value {
+            path: "name".into(),
+            text: "北の森内科医院".into(),
+        }]);
+        assert!(valued.holds_values());
+    }
+}
