@@ -30,7 +30,14 @@ const EXPECTED_FIRST: &[(&str, &[&str])] = &[
     ("お客さまID", &["online-shikaku/usage.html#step-1-3"]),
     ("フレッツ", &["online-shikaku/usage.html#step-1-3"]),
     ("秘密の番号", &["online-shikaku/usage.html#step-1-3"]),
-    ("払込請求書", &["online-shikaku/usage.html#step-1-3"]),
+    // The form's choice (1-3) or the note on paying the slip (2-5).
+    (
+        "払込請求書",
+        &[
+            "online-shikaku/usage.html#step-1-3",
+            "online-shikaku/certificate.html#step-2-5",
+        ],
+    ),
     ("端末名称", &["online-shikaku/certificate.html#step-2-2"]),
     ("書留", &["online-shikaku/certificate.html#step-2-5"]),
     // Through content/search.yaml: a reading in kana, another name.
