@@ -574,8 +574,8 @@ pub fn circled(n: u32) -> String {
     c.map(String::from).unwrap_or_else(|| format!("({n})"))
 }
 
-/// Where a finding is shown, in words: 「（手順 1-2）」, or with several
-/// manuals 「（顔認証付きカードリーダーの初期設定 手順 1-2）」.
+/// Where a finding is shown, in words: 「（手順1-2）」, or with several
+/// manuals 「（顔認証付きカードリーダーの初期設定の手順1-2）」.
 fn at_step(guide: &Guide, f: &Finding) -> Option<String> {
     let t = &guide.strings;
     let number = f.step_number.as_deref()?;
