@@ -753,3 +753,68 @@ fn poppler_missing(test: &str) -> bool {
     }
     !ok
 }
+
+#[test]
+fn a_long_clinic_name_wraps_in_its_column_on_the_dashboard() {
+    // ｻﾝｺﾞｼｮｳ薬局's 40-character name stood on one line (every cell
+    // nowrap): its column took 560 px of 1280 and squeezed what needs action
+    // to a few characters a line, cut at the table's edge. The name now
+    // wraps within its column; a name of 13 characters still fits one line.
+    let Some((chromedriver, chromium)) = browser("a_long_clinic_name_wraps") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let clinics = tmp.path().join("clinics");
+    std::fs::create_dir_all(&clinics).unwrap();
+    let sample = read(&root().join("content/clinics/osaka-pharmacy.yaml"));
+    let long = sample.replace(
+        "name: なにわ中央薬局",
+        "name: 医療法人社団ＡＢＣ会　ｻﾝｺﾞｼｮｳ薬局　那覇新都心おもろまち駅前店（本館２階）",
+    );
+    assert_ne!(long, sample);
+    std::fs::write(clinics.join("long.yaml"), long).unwrap();
+    std::fs::copy(
+        root().join("content/clinics/kanagawa-dental.yaml"),
+        clinics.join("dental.yaml"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = build_with("--clinics", &clinics, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    set_width(&d, 1280);
+    d.goto(&format!(
+        "file://{}",
+        out.join("clinics/index.html").display()
+    ));
+    let sizes = d.js(
+        "var rows = document.getElementById('clinics').tBodies[0].rows; return Array.prototype.map.call(rows, function (r) { var c = r.querySelector('td.clinic').getBoundingClientRect(); var n = r.querySelector('td.notes').getBoundingClientRect(); var lh = parseFloat(getComputedStyle(r.querySelector('td.clinic')).lineHeight); return [r.querySelector('td.clinic').textContent, c.width, c.height / lh, n.width, n.right]; }).concat([[document.documentElement.clientWidth]]);",
+        json!([]),
+    );
+    let rows: Vec<Value> = serde_json::from_value(sizes).unwrap();
+    let page: f64 = rows.last().unwrap()[0].as_f64().unwrap();
+    for r in &rows[..rows.len() - 1] {
+        let (name, width, lines, notes, right) = (
+            r[0].as_str().unwrap(),
+            r[1].as_f64().unwrap(),
+            r[2].as_f64().unwrap(),
+            r[3].as_f64().unwrap(),
+            r[4].as_f64().unwrap(),
+        );
+        assert!(
+            width < page * 0.3,
+            "{name}: its column is {width} px of {page}"
+        );
+        assert!(
+            notes > page * 0.25,
+            "{name}: what needs action is {notes} px"
+        );
+        assert!(
+            right <= page,
+            "{name}: what needs action ends at {right} px"
+        );
+        if name.chars().count() <= 13 {
+            assert!(lines < 2.0, "{name}: {lines} lines");
+        }
+    }
+}
