@@ -754,6 +754,103 @@ fn poppler_missing(test: &str) -> bool {
     !ok
 }
 
+/// A clinic that got no guide has only its reason on the dashboard, and it
+/// was cut: at 1280 px 那覇みなと医院's row read 「お客さまID: 'F1234567890…」 in a
+/// folded one-line summary (the rest behind a click, the findings too). Its
+/// reason is now whole, wrapped in its cell, its findings listed under it,
+/// at 1280 and at 375 px: nothing of it clipped, folded or off the screen,
+/// and the page does not scroll sideways.
+#[test]
+fn a_failed_clinics_reason_is_whole_on_the_dashboard_at_1280_and_375() {
+    let Some((chromedriver, chromium)) = browser("a_failed_clinics_reason_is_whole") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let clinics = tmp.path().join("clinics");
+    std::fs::create_dir_all(&clinics).unwrap();
+    for f in [
+        "g-okinawa-switch-number.yaml",
+        "a-osaka-dental-other-type2.yaml",
+    ] {
+        std::fs::copy(
+            root().join("tests/fixtures/unusual/clinics").join(f),
+            clinics.join(f),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = build_with("--clinics", &clinics, &out);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let axe = axe_source("a_failed_clinics_reason_is_whole (axe)");
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    for width in [1280, 375] {
+        set_width(&d, width);
+        d.goto(&format!(
+            "file://{}",
+            out.join("clinics/index.html").display()
+        ));
+        // Every piece of the failed row's notes: its text, whether it is
+        // rendered (not in a closed <details>), and any clipping: an
+        // ancestor that hides overflow and does not hold it whole, an
+        // ellipsis, or a part outside the window.
+        let v = d.js(
+            "var row = document.querySelector('tr.failed'); if (!row) return null;
+             var cell = row.querySelector('td.notes'); var vw = document.documentElement.clientWidth;
+             var bad = [];
+             // Every element with text of its own (routine notes folded by design aside).
+             var parts = Array.prototype.filter.call(cell.querySelectorAll('*'), function (el) {
+               return !el.closest('details.tidied-notes') && Array.prototype.some.call(el.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+             });
+             Array.prototype.forEach.call(parts, function (el) {
+               var r = el.getBoundingClientRect();
+               if (!el.checkVisibility() || r.width === 0 || r.height === 0) bad.push('not shown: ' + el.textContent);
+               if (r.left < 0 || r.right > vw + 0.5) bad.push('off the screen: ' + el.textContent);
+               for (var a = el; a && a !== document.body; a = a.parentElement) {
+                 var s = getComputedStyle(a);
+                 if (s.textOverflow === 'ellipsis' && a.scrollWidth > a.clientWidth) bad.push('ellipsis: ' + a.textContent);
+                 if ((s.overflowX !== 'visible' || s.overflowY !== 'visible') && a.tagName !== 'HTML') {
+                   var ar = a.getBoundingClientRect();
+                   if (r.left < ar.left - 0.5 || r.right > ar.right + 0.5 || r.top < ar.top - 0.5 || r.bottom > ar.bottom + 0.5) bad.push('clipped by ' + a.tagName + '.' + a.className + ': ' + el.textContent);
+                 }
+               }
+             });
+             return { bad: bad, text: cell.innerText,
+                      sideways: document.documentElement.scrollWidth > vw };",
+            json!([]),
+        );
+        assert!(!v.is_null(), "{width} px: no failed row");
+        let bad: Vec<String> = serde_json::from_value(v["bad"].clone()).unwrap();
+        assert!(bad.is_empty(), "{width} px: {bad:#?}");
+        assert_eq!(
+            v["sideways"],
+            json!(false),
+            "{width} px: the page scrolls sideways"
+        );
+        // The whole reason (from its first words to the end) and the findings.
+        let text = v["text"].as_str().unwrap();
+        for piece in [
+            "お客さまID: 'F1234567890' は事業者変更承諾番号",
+            "（データの誤り1件のため手順書を作成していません）",
+            "設置日までに電子証明書発行通知書が届かないおそれがあります",
+        ] {
+            assert!(
+                text.contains(piece),
+                "{width} px: «{piece}» not shown in «{text}»"
+            );
+        }
+        // The row's cells as laid out (its notes over two columns) break no rule.
+        if let Some(axe) = &axe {
+            let v = axe_violations(&d, axe);
+            assert!(v.is_empty(), "{width} px: {v:#?}");
+        }
+    }
+}
+
 #[test]
 fn a_long_clinic_name_wraps_in_its_column_on_the_dashboard() {
     // ｻﾝｺﾞｼｮｳ薬局's 40-character name stood on one line (every cell

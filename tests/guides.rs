@@ -235,11 +235,19 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
     // The usage-form picture of step 1-3 shows this clinic's customer ID and start month.
     let step = &html[html.find("id=\"step-online-shikaku-1-3\"").unwrap()..];
     let svg = &step[step.find("<svg").unwrap()..step.find("</svg>").unwrap()];
-    // The portal asks for the kind (CAF/COP) and the number, typed twice.
+    // The portal asks for the kind (CAF/COP) and the number, typed twice:
+    // drawn twice, and said twice in its text alternative (the title).
+    let (head, drawn) = svg.split_once("</title>").expect("a titled picture");
+    let title = head.split_once("<title>").map_or("", |(_, t)| t);
     assert_eq!(
-        svg.matches("1253000113").count(),
+        drawn.matches("1253000113").count(),
         2,
         "number twice in the picture"
+    );
+    assert_eq!(
+        title.matches("1253000113").count(),
+        2,
+        "number twice in the text alternative"
     );
     assert!(svg.contains("CAF"), "kind inside the picture");
     assert!(svg.contains("2027"), "start year inside the picture");

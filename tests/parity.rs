@@ -2,10 +2,16 @@
 //! (brief: "the PDF and the HTML come from the same evaluated model, so they
 //! never disagree"). For every sample clinic and every unusual fixture
 //! clinic, built once: every finding (title, message, consequence), every
-//! checklist item, every date of the schedule (date, event, problem, basis)
-//! and every personalised value of a screen's rows is in the HTML guide and
-//! in the handout, in the same order; the HTML's printed sheet and sheet.pdf
-//! list the same findings, dates and values to type, in the same order.
+//! checklist item, every date of the schedule (date, event, problem, basis),
+//! every step's text and notes (a later repetition in brief too), each
+//! part's text and each manual's closing words, and every personalised value
+//! of a screen's rows is in the HTML guide and in the handout, in the same
+//! order; every row of every kind (a tick, a box to leave empty or that
+//! cannot be ticked yet, one that does not concern the clinic, a secret's
+//! instruction) is in the guide's table and in its picture's text
+//! alternative, the same in the guide and in the tagged handout; the HTML's
+//! printed sheet and sheet.pdf list the same findings, dates and values to
+//! type, in the same order.
 //!
 //! What to compare comes from the evaluated model (`tebiki::eval::evaluate`,
 //! the one every renderer reads), never from strings spelled here; the texts
@@ -128,15 +134,7 @@ fn html_text(html: &str) -> String {
     for open in ["<script", "<style", "<svg"] {
         html = without(&html, open);
     }
-    squash(
-        &untagged(&html)
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#x27;", "'")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&"),
-    )
+    squash(&unescape(&untagged(&html)))
 }
 
 /// The text of a PDF without its page headers and footers (the running
@@ -259,13 +257,12 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A row whose value is the clinic's own, as the HTML's value cell shows it:
-/// a value to enter or a choice, or the name of a value its data lacks.
-/// (A tick (「チェックを入れる」) and a secret's instruction are words of the
-/// theme, not values; a picture draws the tick. A box to leave empty
-/// (「空欄のままで構いません」), one that cannot be ticked yet (「まだチェックできま
-/// せん（未契約）」) or that does not concern the clinic are drawn so in the
-/// picture and said by the row's help or callout, not in the HTML cell's words.)
+/// A row whose value the handout's text prints as the model words it: a
+/// value to enter or a choice, or the name of a value its data lacks. The
+/// other kinds are drawn (a tick, an empty box, a blanked secret) or worded
+/// for the picture (「未チェック（未契約）」), so the handout says them in the
+/// picture's text alternative, compared with the guide's in
+/// [`compare_pictures`].
 fn personal(r: &GuideRow) -> bool {
     matches!(
         &r.shown,
@@ -341,20 +338,76 @@ fn compare_guide_and_handout(b: &Built, failures: &mut Vec<String>) {
                     .next()
                     .copied()
                     .unwrap_or(end);
+                // The step's text (a later repetition in brief: unless the
+                // same as the first's) and its notes, in order: the values
+                // its words name (a brief repetition's terminal name and
+                // contact, the notice's expected date).
+                r.at = start;
+                let why = format!("step {} text", s.number);
+                if !s.brief_of.as_ref().is_some_and(|f| f.same_text) {
+                    for p in pieces(&s.body.plain_text()) {
+                        r.next(&p, &why, limit);
+                    }
+                }
+                for n in &s.notes {
+                    let why = format!("step {} note", s.number);
+                    if let Some(title) = &n.title {
+                        r.next(&squash(title), &why, limit);
+                    }
+                    for p in pieces(&n.body.plain_text()) {
+                        r.next(&p, &why, limit);
+                    }
+                }
                 // A later repetition in brief shows no table and no picture.
                 if s.brief_of.is_some() {
                     continue;
                 }
                 let Some(sc) = &s.screen else { continue };
                 // Within the step in any order: the picture shows most
-                // values, the table under it those the picture cannot.
-                for row in sc.rows.iter().filter(|row| personal(row)) {
+                // values, the table under it those the picture cannot. The
+                // guide's table has a line for every row with something to
+                // say, of every kind (a tick, a box to leave empty, a secret's
+                // instruction: the theme's words); the handout's text has
+                // the values, the picture's text alternative all of them
+                // (`compare_pictures`).
+                let says = |row: &&GuideRow| {
+                    if what == "guide" {
+                        // (A link or button to act on: 「このリンクをクリック」.)
+                        !matches!(row.shown, Shown::Nothing)
+                            || row.highlight
+                            || row.callout.is_some()
+                    } else {
+                        personal(row)
+                    }
+                };
+                for row in sc.rows.iter().filter(says) {
                     r.at = start;
                     let why = format!("step {} row {}", s.number, row.id);
                     r.next(&squash(&row.display), &why, limit);
                 }
             }
             r.at = starts.iter().flatten().last().copied().unwrap_or(r.at);
+        }
+        // Each part's title, text before and after its steps, and each
+        // manual's closing words, in order.
+        let mut r = Reader::new(what, text, failures, &clinic);
+        for m in &g.manuals {
+            for p in &m.parts {
+                let why = format!("part {} text", p.number);
+                r.next(&squash(&p.title), &why, end);
+                for piece in pieces(&p.intro.plain_text()) {
+                    r.next(&piece, &why, end);
+                }
+                for s in &p.steps {
+                    r.next(&squash(&s.title), &why, end);
+                }
+                for piece in pieces(&p.outro.plain_text()) {
+                    r.next(&piece, &why, end);
+                }
+            }
+            for piece in pieces(&m.closing.plain_text()) {
+                r.next(&piece, "closing", end);
+            }
         }
     }
 }
@@ -404,11 +457,238 @@ fn compare_sheets(b: &Built, failures: &mut Vec<String>) {
     }
 }
 
+/// `s` with the entities the templates and the SVG writer use decoded.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text alternatives of the pictures (inline SVG) in some HTML, in order.
+fn html_alts(html: &str) -> Vec<String> {
+    html.match_indices("<svg ")
+        .filter_map(|(i, _)| {
+            let tag = &html[i..i + html[i..].find('>')?];
+            let (_, rest) = tag.split_once(" aria-label=\"")?;
+            Some(unescape(&rest[..rest.find('"')?]))
+        })
+        .collect()
+}
+
+/// A PDF text string: UTF-16BE with its byte order mark, or PDFDocEncoding
+/// (read as Latin-1, enough for ASCII).
+fn pdf_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(units) => String::from_utf16_lossy(
+            &units
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        ),
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// The text alternatives (`/Alt`) of a tagged PDF's figures, in the order of
+/// its structure tree (the reading order).
+fn pdf_alts(pdf: &Path) -> Vec<String> {
+    use lopdf::Object;
+    let doc = lopdf::Document::load(pdf).expect("the handout parses");
+    fn walk(doc: &lopdf::Document, o: &Object, out: &mut Vec<String>, depth: usize) {
+        assert!(depth < 64, "structure tree too deep");
+        let o = match o {
+            Object::Reference(r) => doc.get_object(*r).expect("reference resolves"),
+            o => o,
+        };
+        match o {
+            Object::Array(kids) => {
+                for k in kids {
+                    walk(doc, k, out, depth + 1);
+                }
+            }
+            Object::Dictionary(d) => {
+                let figure = d.get(b"S").and_then(Object::as_name).ok() == Some(&b"Figure"[..]);
+                if figure && let Ok(Object::String(alt, _)) = d.get(b"Alt") {
+                    out.push(pdf_string(alt));
+                }
+                if let Ok(k) = d.get(b"K") {
+                    walk(doc, k, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let root = doc
+        .catalog()
+        .and_then(|c| c.get(b"StructTreeRoot"))
+        .expect("the handout is tagged")
+        .clone();
+    let mut out = Vec::new();
+    walk(&doc, &root, &mut out, 0);
+    out
+}
+
+/// Each screen's picture says, for every row of every kind, what this clinic
+/// does there, and says it in the HTML guide and the handout alike.
+///
+/// The handout prints most values only in its pictures (the table under a
+/// picture adds only what it cannot show), and a reader of the tagged PDF
+/// (a screen reader, a copy as text) gets the picture's `/Alt` instead of
+/// it; the HTML's picture has the same text as its `aria-label`. For every
+/// picture of the guide: the handout has it with the same text alternative,
+/// in the same order, or (a short screen the handout puts in words) says
+/// each row's label and display in its text within the step. For every step
+/// with a screen: its picture's text alternative names each row showing
+/// anything (not only values: a tick 「チェックを入れる: 同意する」, a box to
+/// leave empty, one the clinic cannot tick yet, one that does not concern
+/// it, a secret's instruction) with the row's display, in the screen's
+/// order, and that a value a warning doubts (framed dashed) is to be checked. (A tick is drawn, not written: the frame drawn in both is one,
+/// `pictures::the_handout_and_the_svg_draw_the_same_frame`.)
+fn compare_pictures(b: &Built, failures: &mut Vec<String>) {
+    let g = &b.guide;
+    let html = read(&b.dir.join("index.html"));
+    let pdf = pdf_alts(&b.dir.join("guide.pdf"));
+    // Read only when a screen is put in words.
+    let text = std::cell::OnceCell::new();
+    let clinic = format!("{} ({})", g.clinic_key, g.clinic_name);
+    let mut at = 0;
+    for m in &g.manuals {
+        for s in m.parts.iter().flat_map(|p| &p.steps) {
+            let open = format!("id=\"step-{}-{}\"", m.id, s.id);
+            let Some(i) = html.find(&open) else {
+                failures.push(format!("{clinic}: guide lacks step {}", s.number));
+                continue;
+            };
+            let alts = html_alts(&html[i..i + html[i..].find("</article>").unwrap_or(0)]);
+            let screen_prefix = g
+                .strings
+                .fill("picture_alt_step", &[("step", &s.number), ("alt", "")]);
+            for alt in &alts {
+                match pdf[at..].iter().position(|a| a == alt) {
+                    Some(j) => at += j + 1,
+                    None if alt.starts_with(&screen_prefix) => {
+                        // Put in words: each row's label and display.
+                        let sc = s.screen.as_ref().expect("a screen's picture");
+                        let text = text.get_or_init(|| pdf_text(&b.dir.join("guide.pdf"), g));
+                        let mut r = Reader::new("handout (in words)", text, failures, &clinic);
+                        r.next(&squash(&s.title), &format!("step {}", s.number), usize::MAX);
+                        for row in &sc.rows {
+                            let why = format!("step {} row {} (no picture)", s.number, row.id);
+                            r.next(&squash(&row.label), &why, usize::MAX);
+                            r.next(&squash(&row.display), &why, usize::MAX);
+                        }
+                    }
+                    None => failures.push(format!(
+                        "{clinic}: step {}: the guide's picture «{alt}» is not in the handout with that text alternative{}",
+                        s.number,
+                        if pdf.contains(alt) { " in this order" } else { "" }
+                    )),
+                }
+            }
+            if s.brief_of.is_some() {
+                continue;
+            }
+            // A figure (the notice sample): its author's caption, then each
+            // value the document prints for this clinic (its code, the
+            // terminal of this step), in order.
+            if let Some(fig) = &s.figure {
+                let caption = tebiki::render::pictures::figure_caption(fig, &g.strings);
+                let caption = squash(caption.trim_end_matches('。'));
+                match alts
+                    .iter()
+                    .map(|a| squash(a))
+                    .find(|a| a.contains(&caption))
+                {
+                    None => failures.push(format!(
+                        "{clinic}: step {}: the guide has no picture of its figure «{caption}»",
+                        s.number
+                    )),
+                    Some(alt) => {
+                        let mut r =
+                            Reader::new("figure's text alternative", &alt, failures, &clinic);
+                        r.next(&caption, &format!("step {} figure", s.number), usize::MAX);
+                        for row in fig.rows.iter().filter(|r| {
+                            matches!(
+                                r.shown,
+                                Shown::Value { .. }
+                                    | Shown::Choice { .. }
+                                    | Shown::YearMonth { .. }
+                            )
+                        }) {
+                            let why = format!("step {} figure row {}", s.number, row.id);
+                            r.next(&squash(&row.label), &why, usize::MAX);
+                            r.next(&squash(&row.display), &why, usize::MAX);
+                        }
+                    }
+                }
+            }
+            let Some(sc) = &s.screen else { continue };
+            let Some(alt) = alts.iter().find(|a| a.starts_with(&screen_prefix)) else {
+                failures.push(format!(
+                    "{clinic}: step {}: the guide has no picture of its screen",
+                    s.number
+                ));
+                continue;
+            };
+            let alt = squash(alt);
+            let mut r = Reader::new("picture's text alternative", &alt, failures, &clinic);
+            for row in sc
+                .rows
+                .iter()
+                .filter(|r| !matches!(r.shown, Shown::Nothing))
+            {
+                let why = format!("step {} row {} ({})", s.number, row.id, kind(&row.shown));
+                r.next(&squash(&row.label), &why, usize::MAX);
+                r.next(
+                    squash(&row.display).trim_end_matches('。'),
+                    &why,
+                    usize::MAX,
+                );
+                // A value a warning doubts (drawn dashed) is said to be checked.
+                if tebiki::render::sheet::to_check(row) {
+                    let flag = g.strings.fill(
+                        "picture_alt_flag",
+                        &[("findings", g.strings.get("findings"))],
+                    );
+                    r.next(&squash(&flag), &why, usize::MAX);
+                }
+            }
+            // Then the rows without a value it points at (a link to click).
+            for row in sc.rows.iter().filter(|r| {
+                matches!(r.shown, Shown::Nothing) && (r.highlight || r.callout.is_some())
+            }) {
+                let why = format!("step {} row {} (to act on)", s.number, row.id);
+                r.next(&squash(&row.label), &why, usize::MAX);
+            }
+        }
+    }
+}
+
+/// The name of a row's kind, for messages.
+fn kind(s: &Shown) -> &'static str {
+    match s {
+        Shown::Nothing => "nothing",
+        Shown::Value { .. } => "value",
+        Shown::Choice { .. } => "choice",
+        Shown::Checked => "tick",
+        Shown::Unchecked { .. } => "cannot tick yet",
+        Shown::YearMonth { .. } => "year-month",
+        Shown::Missing { .. } => "missing",
+        Shown::Blank { .. } => "left empty",
+        Shown::NotApplicable { .. } => "does not concern the clinic",
+        Shown::Secret { .. } => "secret",
+    }
+}
+
 fn check(clinics: &[Built]) {
     let mut failures = Vec::new();
     for b in clinics {
         compare_guide_and_handout(b, &mut failures);
         compare_sheets(b, &mut failures);
+        compare_pictures(b, &mut failures);
     }
     assert!(
         failures.is_empty(),

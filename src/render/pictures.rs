@@ -225,11 +225,15 @@ impl Pictures {
                         frames.insert(shot_key(&s.key), laid);
                     }
                     if let Some(fig) = &s.figure {
+                        let caption = figure_caption(fig, &guide.strings);
                         let alt = guide.strings.fill(
                             "picture_alt_shot",
                             &[
                                 ("step", &s.number),
-                                ("alt", &figure_caption(fig, &guide.strings)),
+                                (
+                                    "alt",
+                                    &scene::build::figure_alt(fig, &caption, &guide.strings),
+                                ),
                             ],
                         );
                         let key = cache.and_then(|_| picture_key(b'f', fig, None, &alt));

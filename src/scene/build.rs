@@ -403,25 +403,100 @@ pub fn screenshot_scene(shot: &Screenshot, opts: &SceneOptions, fonts: &Fonts) -
     }
 }
 
-/// A short description of the picture for `alt`/`aria-label` text: the
-/// screen and the element to act on. Never contains secret values.
+/// The text alternative of a picture (`alt`/`aria-label`, the tagged PDF's
+/// `/Alt`): the screen, then what the picture shows this clinic on each row
+/// in the screen's order (the row's label and [`GuideRow::display`], the
+/// words every renderer shows: the value to enter or choose, a tick, a box
+/// to leave empty, a secret's instruction), the element to act on and the
+/// button to press. In the handout the picture is the only place most values
+/// are printed, and a reader of the tagged PDF gets this text instead of the
+/// picture, so it says everything the picture asks of the clinic. Never
+/// contains secret values (a secret row's display is the theme's words).
 /// Worded by the theme's `picture_alt*` strings and the screen kind's name
 /// (`site_screen_*`, the help site's names).
 pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
     let kind = t.get(screen_kind_key(screen.kind));
     let mut s = t.fill("picture_alt", &[("title", &screen.title), ("kind", kind)]);
-    let targets: String = screen
-        .rows
-        .iter()
-        .filter(|r| r.highlight || r.callout.is_some())
-        .map(|r| t.fill("picture_alt_target", &[("label", &r.label)]))
-        .collect();
+    let mut targets = String::new();
+    for r in &screen.rows {
+        if matches!(r.shown, Shown::Nothing) {
+            if r.highlight || r.callout.is_some() {
+                targets.push_str(&t.fill("picture_alt_target", &[("label", &r.label)]));
+            }
+            continue;
+        }
+        s.push_str(&row_alt(r, t));
+    }
     if !targets.is_empty() {
         s.push_str(&t.fill("picture_alt_shows", &[("targets", &targets)]));
     }
     if let Some(p) = screen.buttons.iter().find(|b| b.primary) {
         let button = t.fill("site_button", &[("label", &p.label)]);
         s.push_str(&t.fill("picture_alt_press", &[("button", &button)]));
+    }
+    s
+}
+
+/// The text alternative of a step's figure (a document such as the notice
+/// sample): the author's `caption` (its `alt:`, which says what is blanked
+/// and why), then the values the document prints for this clinic (its code,
+/// the terminal of this step), in its order. Secrets are blanked on paper
+/// and left to the caption.
+pub fn figure_alt(fig: &GuideScreen, caption: &str, t: &Strings) -> String {
+    let rows: String = fig
+        .rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.shown,
+                Shown::Value { .. } | Shown::Choice { .. } | Shown::YearMonth { .. }
+            )
+        })
+        .map(|r| row_alt(r, t))
+        .collect();
+    if rows.is_empty() {
+        return caption.to_string();
+    }
+    let bare = caption.trim_end_matches('。');
+    let stop = if bare.len() < caption.len() {
+        "。"
+    } else {
+        ""
+    };
+    format!("{bare}{rows}{stop}")
+}
+
+/// One row in a text alternative: its label (marked when the portal fills
+/// it in) and what it shows, with a correction's, a callout's or a doubt's
+/// words after it.
+fn row_alt(r: &GuideRow, t: &Strings) -> String {
+    let mut label = r.label.clone();
+    if r.prefilled {
+        label.push_str(&t.fill(
+            "picture_alt_prefilled",
+            &[("prefilled", t.get("prefilled"))],
+        ));
+    }
+    let display = r.display.trim_end_matches('。');
+    let mut s = t.fill(
+        "picture_alt_row",
+        &[("label", &label), ("display", display)],
+    );
+    if r.correction.is_some() {
+        s.push_str(&t.fill("picture_alt_note", &[("text", t.get("corrected"))]));
+    }
+    // A callout the display already says adds nothing; one that names
+    // the value says what to do with it (「「2」を選択してください」).
+    if let Some(c) = &r.callout
+        && !display.contains(c.text.as_str())
+    {
+        s.push_str(&t.fill("picture_alt_note", &[("text", &c.text)]));
+    }
+    // The picture frames a row a warning or an error doubts (dashed):
+    // the words say so, as the sheet marks it.
+    if crate::render::sheet::to_check(r) {
+        let flag = t.fill("picture_alt_flag", &[("findings", t.get("findings"))]);
+        s.push_str(&t.fill("picture_alt_note", &[("text", &flag)]));
     }
     s
 }
@@ -2713,6 +2788,35 @@ pub(crate) mod tests {
         }
     }
 
+    /// A figure's text alternative: the author's caption, then the values
+    /// the document prints for this clinic, in order; its secrets (blanked
+    /// on paper) and the rows without a value are left to the caption.
+    #[test]
+    fn a_figures_alt_adds_the_values_the_document_prints() {
+        let mut s = usage_form();
+        s.kind = ScreenKind::Document;
+        let t = Strings::default();
+        let alt = figure_alt(&s, "通知書の見本。番号の欄は塗りつぶしてあります。", &t);
+        assert!(
+            alt.starts_with(
+                "通知書の見本。番号の欄は塗りつぶしてあります。「申請区分（自動入力）」: 変更"
+            ),
+            "{alt}"
+        );
+        assert!(
+            alt.contains("。「お客さまID」: CAF1253000113（開通のご案内を元に入力）。"),
+            "{alt}"
+        );
+        assert!(alt.ends_with("。"), "{alt}");
+        assert!(
+            !alt.contains("秘密の番号") && !alt.contains("同意する"),
+            "{alt}"
+        );
+        // Without a value, the caption alone.
+        s.rows.retain(|r| matches!(r.shown, Shown::Secret { .. }));
+        assert_eq!(figure_alt(&s, "見本", &t), "見本");
+    }
+
     /// A paper document: no window or header even with a frame, the title
     /// centred, lead and foot drawn, a secret blanked with the theme's word
     /// (no input box, no mask dots), and the callout still placed.
@@ -3003,6 +3107,54 @@ pub(crate) mod tests {
         let alt = screen_alt(&usage_form(), &Strings::default());
         assert!(alt.contains("オンライン資格確認利用開始・変更申請"));
         assert!(alt.contains("確認画面へ進む"));
-        assert!(!alt.chars().any(|c| c.is_ascii_digit()));
+    }
+
+    /// A reader of the tagged PDF gets the alt text instead of the picture,
+    /// and the handout prints most values only in the picture: the alt says
+    /// what the picture asks of this clinic on each row, in the screen's
+    /// order, in the words of the rows' display (never a secret).
+    #[test]
+    fn alt_text_says_what_the_clinic_enters_on_each_row() {
+        let s = usage_form();
+        let alt = screen_alt(&s, &Strings::default());
+        let mut at = 0;
+        for piece in [
+            "「申請区分（自動入力）」: 変更",
+            "「利用規約への同意」: チェックを入れる: 同意する",
+            "「電気通信回線種別」: 1: IP-VPN回線事業者 (NTTなど、ただし、CTC・QNetを除く)（1を選択してください）",
+            "「お客さまID」: CAF1253000113（開通のご案内を元に入力）",
+            "「利用開始予定年月」: 2026年12月",
+            "「秘密の番号」: 施設内で決めた4桁の数字を入力（確認のため2回）。この資料には記載しません（好きな数字4桁で設定）",
+            "「電子証明書発行料の支払方法」: 1: 診療(調剤)報酬支払額から控除",
+            "。「確認画面へ進む」ボタンを押します",
+        ] {
+            let i = alt[at..]
+                .find(piece)
+                .unwrap_or_else(|| panic!("«{piece}» not in order in «{alt}»"));
+            at += i + piece.len();
+        }
+        // A callout naming the value says what to do with it.
+        let mut other = s.clone();
+        other.rows[2].shown = Shown::Choice {
+            value: "2".into(),
+            label: "2".into(),
+        };
+        other.rows[2].display = "2".into();
+        other.rows[2].callout.as_mut().unwrap().text = "「2」を選択してください".into();
+        let other = screen_alt(&other, &Strings::default());
+        assert!(
+            other.contains("「電気通信回線種別」: 2（「2」を選択してください）"),
+            "{other}"
+        );
+        // A row without a value (テスト開始予定年月 here) is not listed.
+        assert!(!alt.contains("テスト開始"), "{alt}");
+        // A value a warning doubts says so, as its dashed frame does.
+        let mut doubted = s.clone();
+        doubted.rows[2].flag = Some(Severity::Warning);
+        let alt = screen_alt(&doubted, &Strings::default());
+        assert!(
+            alt.contains("（1を選択してください）（確認が必要: 冒頭の「貴施設への重要なお知らせ」を参照）。「お客さまID」"),
+            "{alt}"
+        );
     }
 }
