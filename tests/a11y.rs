@@ -754,6 +754,20 @@ fn poppler_missing(test: &str) -> bool {
     !ok
 }
 
+/// Clinics (file name, YAML) built into a fresh folder: the folder, its
+/// output and the build's result.
+fn built_from(files: &[(String, String)]) -> (tempfile::TempDir, PathBuf, std::process::Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let clinics = tmp.path().join("clinics");
+    std::fs::create_dir_all(&clinics).unwrap();
+    for (name, text) in files {
+        std::fs::write(clinics.join(name), text).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = build_with("--clinics", &clinics, &out);
+    (tmp, out, o)
+}
+
 /// A clinic that got no guide has only its reason on the dashboard, and it
 /// was cut: at 1280 px 那覇みなと医院's row read 「お客さまID: 'F1234567890…」 in a
 /// folded one-line summary (the rest behind a click, the findings too). Its
@@ -765,21 +779,14 @@ fn a_failed_clinics_reason_is_whole_on_the_dashboard_at_1280_and_375() {
     let Some((chromedriver, chromium)) = browser("a_failed_clinics_reason_is_whole") else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let clinics = tmp.path().join("clinics");
-    std::fs::create_dir_all(&clinics).unwrap();
-    for f in [
-        "g-okinawa-switch-number.yaml",
-        "a-osaka-dental-other-type2.yaml",
-    ] {
-        std::fs::copy(
-            root().join("tests/fixtures/unusual/clinics").join(f),
-            clinics.join(f),
-        )
-        .unwrap();
-    }
-    let out = tmp.path().join("out");
-    let o = build_with("--clinics", &clinics, &out);
+    let unusual = |f: &str| {
+        let text = read(&root().join("tests/fixtures/unusual/clinics").join(f));
+        (f.to_string(), text)
+    };
+    let (tmp, out, o) = built_from(&[
+        unusual("g-okinawa-switch-number.yaml"),
+        unusual("a-osaka-dental-other-type2.yaml"),
+    ]);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -860,23 +867,14 @@ fn a_long_clinic_name_wraps_in_its_column_on_the_dashboard() {
     let Some((chromedriver, chromium)) = browser("a_long_clinic_name_wraps") else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let clinics = tmp.path().join("clinics");
-    std::fs::create_dir_all(&clinics).unwrap();
     let sample = read(&root().join("content/clinics/osaka-pharmacy.yaml"));
     let long = sample.replace(
         "name: なにわ中央薬局",
         "name: 医療法人社団ＡＢＣ会　ｻﾝｺﾞｼｮｳ薬局　那覇新都心おもろまち駅前店（本館２階）",
     );
     assert_ne!(long, sample);
-    std::fs::write(clinics.join("long.yaml"), long).unwrap();
-    std::fs::copy(
-        root().join("content/clinics/kanagawa-dental.yaml"),
-        clinics.join("dental.yaml"),
-    )
-    .unwrap();
-    let out = tmp.path().join("out");
-    let o = build_with("--clinics", &clinics, &out);
+    let dental = read(&root().join("content/clinics/kanagawa-dental.yaml"));
+    let (tmp, out, o) = built_from(&[("long.yaml".into(), long), ("dental.yaml".into(), dental)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
     set_width(&d, 1280);
