@@ -2967,3 +2967,29 @@ fn a_holiday_installation_day_is_shown_as_a_holiday() {
     );
     assert!(d.having("2027年1月11日（月）").is_empty());
 }
+
+#[test]
+fn a_later_terminal_is_one_line_in_the_html_guides_contents() {
+    // 神田すずらん薬局 (four terminals): the guide's contents listed the five
+    // steps of every terminal, 2-1 … 2-5 four times (ten terminals: fifty
+    // lines before the guide began), though a later terminal's steps are the
+    // first one's in brief. A later terminal is now its part's line alone.
+    let html = read(&built().join("clinics/1342000115/index.html"));
+    let at = html.find("<nav class=\"toc").expect("contents");
+    let nav = &html[at..at + html[at..].find("</nav>").unwrap()];
+    for n in 2..=4 {
+        assert!(nav.contains(&format!("href=\"#part-online-shikaku-certificate-n{n}\"")));
+        assert!(
+            !nav.contains(&format!("-n{n}\">2-")),
+            "terminal {n}'s steps listed"
+        );
+        assert!(!nav.contains(&format!("href=\"#step-online-shikaku-2-2-n{n}\"")));
+    }
+    // The first terminal's steps, and the usage application's, are listed.
+    for step in ["1-1", "1-4", "2-1", "2-5"] {
+        assert!(
+            nav.contains(&format!("href=\"#step-online-shikaku-{step}\"")),
+            "{step}"
+        );
+    }
+}
