@@ -115,6 +115,8 @@ fn normalized(def: &FieldDef, raw: &str) -> Option<String> {
             clean(contact::check_year_month(&half)).map(|(y, m)| format!("{y:04}-{m:02}"))
         }
         FieldKind::Phone => clean(contact::check_phone(&half)),
+        // A count typed in full width (「２」) as the evaluator reads it.
+        FieldKind::Integer => half.parse::<i64>().ok().map(|n| n.to_string()),
         FieldKind::Email => clean(contact::check_email(&half)),
         // Separators (01-0102-9, 01,5026,8, 010,074.3, 01・0102・9) go, the
         // ones the validator drops: a set of its own here left 「01,5026,8」

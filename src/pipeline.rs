@@ -400,7 +400,9 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     let (content, content_diags) = load_checked_content(cfg)?;
     let theme = Theme::new(Some(&cfg.theme));
     let renderers = Renderers {
-        html: HtmlRenderer::new(&theme)?.with_branding(cfg.branding.clone()),
+        html: HtmlRenderer::new(&theme)?
+            .with_branding(cfg.branding.clone())
+            .with_dashboard_columns(&content.fields),
         fonts: theme
             .pdf_fonts()?
             .with_fallback(&cfg.fallback_font)
@@ -1286,8 +1288,9 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
             ))
             .collect();
     let input_hash = clinic_hash(ctx.inputs, &clinic);
-    let mut entry = entry_of(&guide, &clinic, input_hash);
-    if let Some(d) = facts.date("installation_date") {
+    let date_field = ctx.content.fields.dashboard_date().map(|(p, _)| p);
+    let mut entry = entry_of(&guide, &clinic, input_hash, date_field);
+    if let Some(d) = date_field.and_then(|p| facts.date(p)) {
         entry.installation_date = d.to_string();
     } else if !entry.installation.is_empty() {
         // Not read as a date (「46407」, an Excel serial): shown as typed and
@@ -1437,7 +1440,14 @@ pub fn issue_diagnostic(issue: &eval::guide::DataIssue, clinic: &Clinic) -> Diag
     }
 }
 
-fn entry_of(guide: &Guide, clinic: &Clinic, input_hash: String) -> ClinicEntry {
+/// `date_field`: the field the dashboard counts down to (content's
+/// `dashboard:`), if any.
+fn entry_of(
+    guide: &Guide,
+    clinic: &Clinic,
+    input_hash: String,
+    date_field: Option<&str>,
+) -> ClinicEntry {
     ClinicEntry {
         key: clinic.key.clone(),
         name: if guide.clinic_name.is_empty() {
@@ -1451,7 +1461,7 @@ fn entry_of(guide: &Guide, clinic: &Clinic, input_hash: String) -> ClinicEntry {
         installation: guide
             .facts
             .iter()
-            .find(|f| f.path == "installation_date")
+            .find(|f| Some(f.path.as_str()) == date_field)
             .map(|f| f.text.clone())
             .unwrap_or_default(),
         installation_date: String::new(),
@@ -1516,6 +1526,7 @@ pub fn merge(
     dirs: &[PathBuf],
     theme_dir: &Path,
     branding: &std::sync::Arc<crate::branding::Branding>,
+    fields: &crate::model::clinic::FieldCatalog,
     out_dir: &Path,
 ) -> Result<MergeReport> {
     let fail =
@@ -1661,7 +1672,9 @@ pub fn merge(
     }
     clinics.sort_by(|a, b| a.key.cmp(&b.key));
     let theme = Theme::new(Some(theme_dir));
-    let html = HtmlRenderer::new(&theme)?.with_branding(branding.clone());
+    let html = HtmlRenderer::new(&theme)?
+        .with_branding(branding.clone())
+        .with_dashboard_columns(fields);
     let inputs = first_inputs;
     if tree_hash(theme_dir, None) != inputs.theme {
         report.warnings.push(format!(

@@ -754,6 +754,67 @@ fn poppler_missing(test: &str) -> bool {
     !ok
 }
 
+/// The third fixture manual (tests/fixtures/anymanual2: its own schema, a
+/// Markdown table, its own frame) passes axe in its guide, its help site and
+/// its dashboard; a schema without a dashboard date gets a dashboard without
+/// the days columns and filter, whose script still filters by name.
+#[test]
+fn a_manual_of_another_schema_passes_axe_and_its_dashboard_filters_without_a_date() {
+    let Some((chromedriver, chromium)) = browser("another_schema_axe") else {
+        return;
+    };
+    let Some(axe) = axe_source("another_schema_axe") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("tests/fixtures/anymanual2"),
+        &tmp.path().join("content"),
+    );
+    let fields = tmp.path().join("content/fields.yaml");
+    std::fs::write(&fields, read(&fields).replace("    dashboard: 訪問日", "")).unwrap();
+    let o = std::process::Command::new(bin())
+        .args(["build", "--today", TODAY, "--out", "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = tmp.path().join("out");
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(!dash.contains("id=\"f-days\"") && !dash.contains("data-sort=\"days\""));
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    d.call("POST", "/timeouts", json!({ "script": 120_000 }));
+    let mut failures = Vec::new();
+    for page in [
+        "clinics/index.html",
+        "clinics/1340112342/index.html",
+        "site/index.html",
+        "site/site-prep/prepare.html",
+        "site/site-prep/book.html",
+    ] {
+        for width in [1280, 390] {
+            set_width(&d, width);
+            d.goto(&format!("file://{}", out.join(page).display()));
+            for v in axe_violations(&d, &axe) {
+                failures.push(format!("{page} @{width}px: {v}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe-core violations:\n{}",
+        failures.join("\n")
+    );
+    set_width(&d, 1280);
+    d.goto(&format!(
+        "file://{}",
+        out.join("clinics/index.html").display()
+    ));
+    assert_eq!(visible_codes(&d).len(), 2);
+    d.type_into("#f-text", "駅前");
+    assert_eq!(visible_codes(&d), ["1340154328"]);
+}
+
 /// Clinics (file name, YAML) built into a fresh folder: the folder, its
 /// output and the build's result.
 fn built_from(files: &[(String, String)]) -> (tempfile::TempDir, PathBuf, std::process::Output) {

@@ -515,3 +515,400 @@ fn a_broken_derived_fact_is_a_located_load_error() {
     );
     assert!(err.contains("`reader_setup_by` has no unit"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// A third manual of a clearly different shape (tests/fixtures/anymanual2): a
+// pharmacy's preparation for a vendor's installation visit, mostly text and
+// checklists, one screen of the vendor's own booking site, a printed work
+// order; with its own clinic schema (no line, no certificate, no prefecture:
+// a 薬局コード typed with its 10 digits, the shop's name at `shop.name`, a
+// visit date, a number with a unit, a yes/no, a choice of eight), its own
+// constants, derived facts, rules of three severities, dates and search words.
+
+/// The third fixture as a project of its own: `content/` in a folder with no
+/// tebiki.yaml (the bundled project's `headers:` name the seed's fields).
+fn third() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("tests/fixtures/anymanual2"),
+        &d.path().join("content"),
+    );
+    d
+}
+
+/// Runs tebiki in `dir` for the test date.
+fn tebiki_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec![args[0], "--today", TODAY];
+    all.extend_from_slice(&args[1..]);
+    std::process::Command::new(bin())
+        .args(&all)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run tebiki")
+}
+
+/// Words of the seed manual and its schema that the third fixture never
+/// uses: none may reach any of its outputs.
+const SEED_WORDS: &[&str] = &[
+    "オンライン資格確認",
+    "ポータル",
+    "電子証明書",
+    "医療機関コード",
+    "お客さまID",
+    "回線",
+    "端末",
+    "秘密の番号",
+    "設置",
+    "申請",
+    "利用開始",
+    "点数表",
+    "都道府県",
+    "通知書",
+    "コールセンター",
+    "書留",
+    "歯科",
+    "医科",
+];
+
+/// What a reader can see or hear of an HTML page: everything but its
+/// scripts and stylesheet (tags and attributes kept: a placeholder or an
+/// aria-label is read too).
+fn visible(html: &str) -> String {
+    let mut s = html.to_string();
+    for (open, close) in [("<script", "</script>"), ("<style", "</style>")] {
+        while let Some(a) = s.find(open) {
+            let Some(b) = s[a..].find(close) else { break };
+            s.replace_range(a..a + b + close.len(), " ");
+        }
+    }
+    s
+}
+
+#[test]
+fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
+    // The fixture itself never uses the words the test looks for.
+    let files: Vec<String> = all_files(&root().join("tests/fixtures/anymanual2"))
+        .iter()
+        .map(|f| read(f))
+        .collect();
+    for w in SEED_WORDS {
+        assert!(!files.iter().any(|f| f.contains(w)), "the fixture uses {w}");
+    }
+
+    let d = third();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = d.path().join("out");
+    let keys = ["1340112342", "1340154328"];
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for k in keys {
+        let dir = out.join("clinics").join(k);
+        texts.push((
+            format!("{k}/index.html"),
+            visible(&read(&dir.join("index.html"))),
+        ));
+        for pdf in ["guide.pdf", "sheet.pdf"] {
+            texts.push((format!("{k}/{pdf}"), pdf_text(&dir.join(pdf), 1, 99)));
+        }
+    }
+    texts.push((
+        "dashboard".into(),
+        visible(&read(&out.join("clinics/index.html"))),
+    ));
+    for page in [
+        "index.html",
+        "search.html",
+        "rules.html",
+        "site-prep/index.html",
+        "site-prep/prepare.html",
+        "site-prep/book.html",
+        "site-prep/print.html",
+    ] {
+        texts.push((page.into(), visible(&read(&out.join("site").join(page)))));
+    }
+    texts.push((
+        "search index".into(),
+        read(&out.join("site/assets/search-index.js")),
+    ));
+    for (name, text) in &texts {
+        for w in SEED_WORDS {
+            assert!(!text.contains(w), "{name} says {w}");
+        }
+    }
+    let text = |name: &str| &texts.iter().find(|(n, _)| n == name).unwrap().1;
+
+    // The title line names the code by its own label, and leaves out the
+    // prefecture it has no field for (no 「・  ・」).
+    let guide = squash(text("1340112342/guide.pdf"));
+    assert!(
+        guide.contains("薬局コード1340112342・2026年11月24日（火）作成"),
+        "{guide}"
+    );
+    assert!(
+        squash(text("1340112342/index.html"))
+            .contains("薬局コード1340112342・2026年11月24日（火）作成")
+    );
+    // The shop's name (`names_clinic: true` on `shop.name`) heads it.
+    assert!(
+        guide.contains("かえで台薬局様訪問工事事前準備のご案内"),
+        "{guide}"
+    );
+    // A number field with its unit; the business days counted back from the
+    // visit (Thursday 12-10, 3 business days: Monday 12-07, not 12-10).
+    assert!(
+        guide.contains("空いているコンセントが1口しかない場合"),
+        "{guide}"
+    );
+    assert!(guide.contains("2026年12月7日（月）までに済ませ"), "{guide}");
+    // A Markdown table, its values filled in (a `{{ f | unit }}` in a cell),
+    // in the HTML guide, the handout and, named, on the help site.
+    assert!(
+        guide.contains("もの数置き場所空いているコンセント1口机の近く"),
+        "{guide}"
+    );
+    let html = read(&out.join("clinics/1340112342/index.html"));
+    assert!(html.contains("<table class=\"md-table\"><thead><tr><th scope=\"col\">もの</th>"));
+    assert!(
+        html.contains("<td><mark class=\"value\" data-field=\"power_outlets\">1口</mark></td>")
+    );
+    let part = read(&out.join("site/site-prep/prepare.html"));
+    assert!(
+        part.contains("〈空いているコンセントの数〉</span>口</td>"),
+        "{part}"
+    );
+    // Its three severities, by the theme's names.
+    assert!(guide.contains("注意:空いているコンセントが足りません"));
+    assert!(guide.contains("お知らせ:ルーターの製造元は当日確かめます"));
+    assert!(squash(text("1340154328/guide.pdf")).contains("重要:工事訪問日まで1日しかありません"));
+    // Two shops of one chain share the head office's address: content asks
+    // for no remark about it (`shared_remark` is the seed's, on its e-mail).
+    assert!(!text("1340112342/index.html").contains("この一覧のほか"));
+
+    // The sheet's QR code is named by the booking frame's `name:`.
+    let sheet = text("1340112342/sheet.pdf");
+    assert!(sheet.contains("訪問予約サイト"), "{sheet}");
+
+    // The dashboard counts down to the field marked `dashboard: 訪問日`;
+    // no prefecture column for a schema without one; the build's date stays.
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(
+        dash.contains(">訪問日まで</th>") && dash.contains(">訪問日</th>"),
+        "{dash}"
+    );
+    assert!(!dash.contains("data-sort=\"pref\""));
+    assert!(dash.contains("2026年11月24日（火）作成・全2件"));
+    assert!(dash.contains("2026年11月25日（水）"));
+
+    // The help site's search boxes give content's examples.
+    let home = read(&out.join("site/index.html"));
+    assert!(
+        home.contains("例: コンセント、LANケーブル、訪問日"),
+        "{home}"
+    );
+    assert!(home.contains("〈施設名〉"));
+    // A repetition's item is named on the help site by its list's label
+    // (「〈立ち会う人〉さん」), not the theme's words for any item.
+    let part = read(&out.join("site/site-prep/prepare.html"));
+    assert!(
+        part.contains("data-field=\"each.item\">〈立ち会う人〉</span>さんに"),
+        "{part}"
+    );
+    assert!(!part.contains("その回の項目"));
+    let hits = search(&out.join("site"), "てーぶるたっぷ");
+    assert!(
+        hits.first().is_some_and(|u| u.starts_with("site-prep/")),
+        "{hits:?}"
+    );
+}
+
+/// The seed content says through content what Rust used to spell: its
+/// sheet's QR code 「ポータルサイト」 (the portal frame's `name:`), the
+/// dashboard's 設置日 (`dashboard: 設置日` on `installation_date`).
+#[test]
+fn the_seed_says_its_own_site_and_date_through_content() {
+    let (d, o) = build_sample();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = d.path().join("out");
+    let sheet = pdf_text(&out.join("clinics/1430123455/sheet.pdf"), 1, 1);
+    assert!(sheet.contains("ポータルサイト"), "{sheet}");
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(dash.contains(">設置日まで</th>") && dash.contains(">設置日</th>"));
+    assert!(dash.contains("data-sort=\"pref\""));
+    let home = read(&out.join("site/index.html"));
+    assert!(home.contains("例: 電子証明書、お客さまID、書留"));
+    // Its terminal, repeated per terminal, named by the list's label.
+    let part = read(&out.join("site/online-shikaku/certificate.html"));
+    assert!(
+        part.contains("data-field=\"each.item\">〈端末名称〉</span>"),
+        "{part}"
+    );
+}
+
+/// The customer ID's carrier is the field content names (`carrier:`), not
+/// a path spelled in Rust: renamed `line.provider`, an ID on a line that
+/// uses none is still told so.
+#[test]
+fn the_customer_ids_carrier_is_the_field_content_names() {
+    let (d, c) = content_copy();
+    for f in all_files(&c) {
+        if f.extension().is_some_and(|x| x == "yaml" || x == "md") {
+            std::fs::write(&f, read(&f).replace("line.carrier", "line.provider")).unwrap();
+        }
+    }
+    let clinic = d.path().join("other-line.yaml");
+    std::fs::write(
+        &clinic,
+        read(&c.join("clinics/kanagawa-dental.yaml"))
+            .replace("carrier: ntt-east", "provider: other")
+            .replace("carrier: ntt-west", "provider: other"),
+    )
+    .unwrap();
+    assert!(read(&clinic).contains("provider: other"));
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--content",
+        c.to_str().unwrap(),
+        "--clinics",
+        clinic.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("回線ではお客さまIDを使いません"), "{err}");
+}
+
+/// The schema's new keys are checked where they are written.
+#[test]
+fn the_schemas_own_keys_are_checked_at_their_line() {
+    let check = |from: &str, to: &str| -> String {
+        let d = third();
+        let f = d.path().join("content/fields.yaml");
+        let text = read(&f);
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&f, text.replacen(from, to, 1)).unwrap();
+        let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let err = check("    kind: phone\n", "    kind: phone\n    unit: 番\n");
+    assert!(
+        err.contains("`unit:` of field `shop.phone` needs a field of kind integer"),
+        "{err}"
+    );
+    assert!(err.contains("fields.yaml:28:"), "{err}");
+    let err = check(
+        "    dashboard: 訪問日",
+        "    dashboard: 訪問日\n    names_clinic: true",
+    );
+    assert!(
+        err.contains("`names_clinic:` field `visit_date` must be of kind text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("also says `names_clinic: true`, like `shop.name`"),
+        "{err}"
+    );
+    let err = check(
+        "    kind: integer\n",
+        "    kind: integer\n    dashboard: 数\n",
+    );
+    assert!(
+        err.contains("`dashboard:` of field `power_outlets` needs a date field"),
+        "{err}"
+    );
+    let err = check(
+        "    kind: phone\n",
+        "    kind: phone\n    carrier: parking\n",
+    );
+    assert!(
+        err.contains("`carrier:` of field `shop.phone` is only for a customer_id field"),
+        "{err}"
+    );
+}
+
+/// A deadline already past is told as such whatever content calls the day
+/// the guide is made: Rust read the derived fact `today` by name, so a
+/// schema calling it `made_on` lost 「…はすでに過ぎています」.
+#[test]
+fn a_past_deadline_is_told_whatever_the_build_day_is_called() {
+    let d = third();
+    let c = d.path().join("content");
+    for f in all_files(&c) {
+        let t = read(&f)
+            .replace("name: today", "name: made_on")
+            .replace("from: today", "from: made_on")
+            .replace("not_before: today", "not_before: made_on");
+        std::fs::write(&f, t).unwrap();
+    }
+    let m = c.join("manuals/site-prep/manual.yaml");
+    let text = read(&m).replace(
+        "  - { fact: visit_date, label: 工事訪問日,",
+        "  - { fact: made_on, label: この資料の作成日, basis: 作成した日, deadline: visit_date }\n  - { fact: visit_date, label: 工事訪問日,",
+    );
+    std::fs::write(&m, text).unwrap();
+    let shop = c.join("clinics/kaede.yaml");
+    std::fs::write(
+        &shop,
+        read(&shop).replace("visit_date: 2026-12-10", "visit_date: 2026-11-20"),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = read(&d.path().join("out/clinics/1340112342/index.html"));
+    assert!(
+        html.contains("工事訪問日（2026年11月20日（金））はすでに過ぎています。新しい工事訪問日はこの日より後にしてください"),
+        "{}",
+        untagged(&html)
+    );
+}
+
+/// A list that names none of the schema's columns is told which columns it
+/// needs in the schema's own headers (「薬局コード, 店舗名, …」), not the
+/// seed's 「医療機関コード, 医療機関名」.
+#[test]
+fn a_list_without_the_schemas_columns_is_told_its_own_headers() {
+    let d = third();
+    let list = d.path().join("notes.csv");
+    std::fs::write(&list, "メモ,備考\n訪問の前に,電話する\n").unwrap();
+    let o = tebiki_in(
+        d.path(),
+        &["check", "--content", "content", "--clinics", "notes.csv"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("(薬局コード, 店舗名, …)"), "{err}");
+    assert!(!err.contains("医療機関"), "{err}");
+}
+
+/// `tebiki import` of a list in the third schema writes each value as
+/// tebiki reads it, a number typed in full width included (「２」 → 2; the
+/// seed's schema has no integer field, and it was kept as typed).
+#[test]
+fn import_reads_the_schemas_own_values() {
+    let d = third();
+    std::fs::write(
+        d.path().join("list.csv"),
+        "薬局コード,店舗名,管理薬剤師,店舗電話,訪問日,コンセント数,有線LAN,ルーター,駐車場,立会者\n\
+         1340112342,かえで台薬局,楓 一郎,042-555-0101,令和8年12月10日,２,有,不明,近くのコインパーキング,楓 一郎\n",
+    )
+    .unwrap();
+    let o = tebiki_in(
+        d.path(),
+        &["import", "list.csv", "--out", "imp", "--content", "content"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let yaml = read(&d.path().join("imp/1340112342.yaml"));
+    for line in [
+        "power_outlets: \"2\"",
+        "visit_date: \"2026-12-10\"",
+        "wired_lan: \"yes\"",
+        "router_maker: \"other\"",
+    ] {
+        assert!(yaml.contains(line), "{line}:\n{yaml}");
+    }
+}

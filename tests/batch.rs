@@ -215,22 +215,15 @@ fn build_into(content: &Path, out: &Path, extra: &[&str]) -> std::process::Comma
 
 /// Every file below `dir` (relative path → bytes), without the lock.
 fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut m = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                if rel != ".tebiki.lock" {
-                    m.insert(rel, std::fs::read(&p).unwrap());
-                }
-            }
-        }
-    }
-    m
+    all_files(dir)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, p)
+        })
+        .filter(|(rel, _)| rel != ".tebiki.lock")
+        .map(|(rel, p)| (rel, std::fs::read(&p).unwrap()))
+        .collect()
 }
 
 /// Shards run as parallel processes; merged, they equal one single run,

@@ -173,17 +173,10 @@ fn pdf_text(pdf: &Path, g: &Guide) -> String {
     out
 }
 
-/// The line under a document's title, from the model's strings.
+/// The line under a document's title, from the model (`Guide::subtitle`:
+/// the theme's string with the code's label, a part without value left out).
 fn subtitle(g: &Guide) -> String {
-    let date = tebiki::eval::dates::western(g.generated.parse().unwrap());
-    g.strings.fill(
-        "subtitle",
-        &[
-            ("code", &g.institution_code),
-            ("prefecture", &g.prefecture),
-            ("date", &date),
-        ],
-    )
+    g.subtitle(&tebiki::eval::dates::western(g.generated.parse().unwrap()))
 }
 
 /// Each line of a text, without whitespace, empty lines left out.

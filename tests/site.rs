@@ -79,22 +79,6 @@ fn plant(content: &Path) -> (Vec<String>, Vec<String>) {
     (planted, originals)
 }
 
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn no_clinic_data_anywhere_in_the_site() {
     let (tmp, content) = content_copy();

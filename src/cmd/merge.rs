@@ -27,7 +27,16 @@ pub fn run(args: MergeArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match pipeline::merge(&args.dirs, &cfg.theme, &cfg.branding, &args.out) {
+    // The dashboard's columns follow content's schema (fields.yaml: the
+    // field marked `dashboard:`, a prefecture field).
+    let content = tebiki::load::load_content(&cfg.content).0;
+    match pipeline::merge(
+        &args.dirs,
+        &cfg.theme,
+        &cfg.branding,
+        &content.fields,
+        &args.out,
+    ) {
         Ok(r) => {
             for w in &r.warnings {
                 eprintln!("warning: {w}");

@@ -238,13 +238,16 @@ pub fn is_business_day(d: Date) -> bool {
 /// `d` plus `n` business days (weekends and public holidays skipped).
 pub fn add_business_days(d: Date, n: i64) -> Date {
     let mut cur = d;
-    let mut left = n.max(0);
+    // Back for a negative `n` (`date_minus: { business_days: 3 }`): it moved
+    // nothing, so 「3営業日前」 was the day itself.
+    let step = if n < 0 { -1 } else { 1 };
+    let mut left = n.saturating_abs();
     // Bounded: n business days never need more than n * 3 + 14 calendar days.
-    for _ in 0..(left * 3 + 14) {
+    for _ in 0..(left.saturating_mul(3).saturating_add(14)) {
         if left == 0 {
             break;
         }
-        cur = add_days(cur, 1);
+        cur = add_days(cur, step);
         if is_business_day(cur) {
             left -= 1;
         }
@@ -255,6 +258,17 @@ pub fn add_business_days(d: Date, n: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn business_days_back_skip_weekends_and_holidays() {
+        let d = |s: &str| -> Date { s.parse().expect("date") };
+        // Thursday 2026-12-10, 3 business days back: Monday 12-07.
+        assert_eq!(add_business_days(d("2026-12-10"), -3), d("2026-12-07"));
+        // Monday 2027-01-04, 2 back: over the weekend and 元日 to 12-30.
+        assert_eq!(add_business_days(d("2027-01-04"), -2), d("2026-12-30"));
+        assert_eq!(add_business_days(d("2026-12-10"), 0), d("2026-12-10"));
+        assert_eq!(add_business_days(d("2026-12-10"), 3), d("2026-12-15"));
+    }
 
     #[test]
     fn a_period_of_months_ends_the_day_before_the_same_day_or_on_the_months_last_day() {

@@ -163,9 +163,9 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                 &schedules,
                 // A carrier that is not one of its options says nothing
                 // about whether the line uses an ID.
-                facts
-                    .map
-                    .get("line.carrier")
+                def.carrier
+                    .as_deref()
+                    .and_then(|c| facts.map.get(c))
                     .filter(|f| f.valid)
                     .map(|f| (f.value.as_str(), f.display.as_str())),
             ) {
@@ -190,7 +190,13 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                 None => continue,
             },
         };
-        facts.map.insert(def.path.clone(), fact);
+        facts.map.insert(
+            def.path.clone(),
+            FactValue {
+                unit: def.unit.clone(),
+                ..fact
+            },
+        );
     }
     for r in &clinic.list_remarks {
         let label = content

@@ -16,13 +16,29 @@ use crate::model::strings::Strings;
 #[derive(Debug, Clone)]
 pub struct Generic<'c> {
     content: &'c Content,
+    /// Inside a repetition (`for_each`): the label of its list, which names
+    /// `each.item` (〈端末名称〉, 〈立ち会う人〉) instead of the theme's
+    /// `fact_each_item`.
+    each: Option<&'c str>,
 }
 
 impl<'c> Generic<'c> {
     /// Names facts through [`Content::fact_label`] (fields, declared derived
     /// facts, built-ins, dates).
     pub fn new(content: &'c Content) -> Self {
-        Self { content }
+        Self {
+            content,
+            each: None,
+        }
+    }
+
+    /// The same inside a repetition over `list`: `each.item` is named by
+    /// the list's label.
+    pub fn repeating(&self, list: &str) -> Self {
+        Self {
+            content: self.content,
+            each: self.content.fact_label(list).or(self.each),
+        }
     }
 
     fn t(&self) -> &Strings {
@@ -33,7 +49,10 @@ impl<'c> Generic<'c> {
     /// nowhere); `path | unit` names the same fact.
     pub fn label<'a>(&'a self, path: &'a str) -> &'a str {
         let path = FactRef::parse(path).path;
-        self.content.fact_label(path).unwrap_or(path)
+        match self.each {
+            Some(list) if path == "each.item" => list,
+            _ => self.content.fact_label(path).unwrap_or(path),
+        }
     }
 
     /// A fact as shown in generic text: 〈label〉, with its unit after it

@@ -459,8 +459,11 @@ pub struct Guide {
     /// A refused institution code as typed, when that differs from
     /// `institution_code` (全角 digits, separators); else empty.
     pub institution_code_typed: String,
-    /// Prefecture, "14:神奈川県".
+    /// Prefecture, "14:神奈川県" (empty when the schema has no prefecture field).
     pub prefecture: String,
+    /// The label of the schema's institution-code field (「医療機関コード」,
+    /// 「薬局コード」): the subtitle's and running head's `{code_label}`.
+    pub code_label: String,
     /// Generation date (ISO).
     pub generated: String,
     /// Generation date in Japanese form.
@@ -481,6 +484,35 @@ pub struct Guide {
 }
 
 impl Guide {
+    /// The line under the title (theme's `subtitle`, the same in the HTML
+    /// guide, the handout and the sheet), without the part of a value the
+    /// clinic has not (no prefecture field: no 「・  ・」).
+    pub fn subtitle(&self, date: &str) -> String {
+        const GAP: &str = "\u{0}";
+        let prefecture = if self.prefecture.is_empty() {
+            GAP
+        } else {
+            &self.prefecture
+        };
+        let line = self.strings.fill(
+            "subtitle",
+            &[
+                ("code_label", &self.code_label),
+                ("code", &self.institution_code),
+                ("prefecture", prefecture),
+                ("date", date),
+            ],
+        );
+        if !line.contains(GAP) {
+            return line;
+        }
+        line.split('・')
+            .filter(|part| part.trim() != GAP)
+            .collect::<Vec<_>>()
+            .join("・")
+            .replace(GAP, "")
+    }
+
     /// Worst severity among findings and data issues.
     pub fn worst(&self) -> Option<Severity> {
         self.findings

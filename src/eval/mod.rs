@@ -27,7 +27,26 @@ struct Ev<'a> {
     generic: Option<&'a Generic<'a>>,
 }
 
-impl Ev<'_> {
+impl<'a> Ev<'a> {
+    /// In a generic guide, the generic evaluation inside a repetition over
+    /// `for_each`'s list (its item named by the list's label).
+    fn repeating(&self, for_each: Option<&crate::model::manual::ForEach>) -> Option<Generic<'a>> {
+        self.generic
+            .zip(for_each)
+            .map(|(g, f)| g.repeating(&f.list))
+    }
+
+    /// This evaluation with `generic` in place of its own, when given.
+    fn within<'b>(&self, generic: Option<&'b Generic<'a>>) -> Ev<'b>
+    where
+        'a: 'b,
+    {
+        Ev {
+            content: self.content,
+            generic: generic.or(self.generic),
+        }
+    }
+
     /// Whether something conditional is shown, and when: `None` = not for
     /// this clinic; `Some(None)` = shown; `Some(Some(words))` = the generic
     /// guide keeps it with its condition in words.
@@ -129,10 +148,7 @@ pub fn evaluate_generic(content: &Content) -> Guide {
 /// typed when the check refused it and typing differs from reading
 /// (`１２３４５６7`): a failed clinic's row on the dashboard is then
 /// `1311234567` like the others, the typed form beside it to find the row.
-fn institution_code(content: &Content, facts: &Facts) -> (String, String) {
-    if let Some(f) = facts.get("institution_code_10") {
-        return (f.display.clone(), String::new());
-    }
+fn institution_code(content: &Content, facts: &Facts, clinic_key: &str) -> (String, String) {
     let of_kind = |kind: FieldKind| {
         content
             .fields
@@ -144,15 +160,24 @@ fn institution_code(content: &Content, facts: &Facts) -> (String, String) {
     let Some(code) = of_kind(FieldKind::InstitutionCode) else {
         return (String::new(), String::new());
     };
-    if code.valid {
-        return (code.display.clone(), String::new());
-    }
     let seven = code.value.len() == 7 && code.value.bytes().all(|b| b.is_ascii_digit());
     let valid = |kind| of_kind(kind).filter(|f| f.valid);
     let read = match (valid(FieldKind::Prefecture), valid(FieldKind::FeeSchedule)) {
         (Some(p), Some(t)) if seven => format!("{}{}{}", p.value, t.value, code.value),
+        // Typed with its 10 digits (no prefecture or 点数表 field): the
+        // clinic's key is that code as read.
+        _ if code.valid
+            && clinic_key.len() == 10
+            && clinic_key.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            clinic_key.to_string()
+        }
+        _ if code.valid => code.display.clone(),
         _ => code.value.clone(),
     };
+    if code.valid {
+        return (read, String::new());
+    }
     let typed = if code.display == code.value {
         String::new()
     } else {
@@ -235,9 +260,22 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
             f.step_key = None;
         }
     }
-    let text = |p: &str| match ev.generic {
+    // The clinic's name and prefecture: the field content marks
+    // `names_clinic: true` (else its first text field) and its prefecture
+    // field, whatever their paths.
+    let name_field = content.fields.name_field().map(|f| f.path.as_str());
+    let prefecture_field = content
+        .fields
+        .fields
+        .iter()
+        .find(|f| f.kind == FieldKind::Prefecture)
+        .map(|f| f.path.as_str());
+    let text = |p: Option<&str>| match ev.generic {
         Some(_) => content.strings.get("generic_clinic").to_string(),
-        None => facts.get(p).map(|f| f.display.clone()).unwrap_or_default(),
+        None => p
+            .and_then(|p| facts.get(p))
+            .map(|f| f.display.clone())
+            .unwrap_or_default(),
     };
     let unsettled = unsettled_fields(content, facts);
     let fact_rows = content
@@ -283,20 +321,27 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .collect();
     let t = &content.strings;
     let documents = documents.join(t.get("title_joiner"));
-    let (institution_code, institution_code_typed) = institution_code(content, facts);
+    let (institution_code, institution_code_typed) = institution_code(content, facts, clinic_key);
     Guide {
         title: t.fill(
             "title",
-            &[("clinic", &text("name")), ("documents", &documents)],
+            &[("clinic", &text(name_field)), ("documents", &documents)],
         ),
         documents,
         strings: content.strings.clone(),
         branding: content.branding.clone(),
         clinic_key: clinic_key.to_string(),
-        clinic_name: text("name"),
+        clinic_name: text(name_field),
         institution_code,
         institution_code_typed,
-        prefecture: text("prefecture"),
+        prefecture: text(prefecture_field),
+        code_label: content
+            .fields
+            .fields
+            .iter()
+            .find(|f| f.kind == FieldKind::InstitutionCode)
+            .map(|f| f.label.clone())
+            .unwrap_or_default(),
         generated: today.to_string(),
         generated_wareki: dates::wareki(today),
         facts: fact_rows,
@@ -465,6 +510,9 @@ fn eval_manual(
 ) -> GuideManual {
     let mut parts = Vec::new();
     for p in &manual.parts {
+        // The help site names a repetition's item by its list's label.
+        let part_g = ev.repeating(p.for_each.as_ref());
+        let ev = ev.within(part_g.as_ref());
         let Some(part_when) = ev.show(p.when.as_ref(), facts) else {
             continue;
         };
@@ -477,6 +525,8 @@ fn eval_manual(
             let pf = &rep.facts;
             let mut steps = Vec::new();
             for s in &p.steps {
+                let step_g = ev.repeating(s.for_each.as_ref());
+                let ev = ev.within(step_g.as_ref());
                 let Some(step_when) = ev.show(s.when.as_ref(), pf) else {
                     continue;
                 };
@@ -1044,7 +1094,7 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                         .strings
                         .fill("date_passed", &[("reference", &label_of(nb))])
                 });
-            let today = facts.date("today");
+            let today = facts.today;
             let problem = late.map(|(dl, x)| {
                 let label = label_of(dl);
                 let t = &ev.content.strings;

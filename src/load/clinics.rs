@@ -662,24 +662,27 @@ pub fn sanitize_key(s: &str) -> String {
     }
 }
 
-/// An e-mail value of a clinic, for [`shared_addresses`]: its field path,
-/// the value folded for comparison (case, width, blanks), as written, and
-/// where.
+/// A value of a clinic that must be its own, for [`shared_addresses`]: its
+/// field path, the value folded for comparison (case, width, blanks), as
+/// written, where, and the remark content gives for it being shared.
 #[derive(Debug, Clone)]
 pub struct Address {
     field: String,
     folded: String,
     written: String,
     pos: SourcePos,
+    remark: String,
 }
 
-/// The e-mail values of `clinic` (its fields of kind `email`).
+/// The values of `clinic` in the fields whose content says what sharing
+/// them means (`shared_remark:` in fields.yaml; the bundled content's
+/// e-mail address, one per portal account).
 pub fn addresses(clinic: &Clinic, fields: &FieldCatalog) -> Vec<Address> {
     fields
         .fields
         .iter()
-        .filter(|f| f.kind == FieldKind::Email)
-        .filter_map(|f| {
+        .filter_map(|f| Some((f, f.shared_remark.as_ref()?)))
+        .filter_map(|(f, remark)| {
             let v = clinic.values.get(&f.path)?;
             let RawValue::Text(t) = &v.value else {
                 return None;
@@ -690,27 +693,31 @@ pub fn addresses(clinic: &Clinic, fields: &FieldCatalog) -> Vec<Address> {
                 folded,
                 written: t.trim().to_string(),
                 pos: v.pos.clone(),
+                remark: remark.clone(),
             })
         })
         .collect()
 }
 
-/// Each institution code has its own portal account, registered with its
-/// own e-mail address (a clinic with 医科 and 歯科 has two codes, two
-/// accounts, two addresses). A clinic whose address another clinic of the
-/// list, with another code, also gives is told so (a [`ListRemark`]): its
-/// handout would have it log in to the other code's account. The remark
-/// counts the others but never names them: it is printed in this clinic's
-/// handout. `addresses` holds each clinic's, in the order of `clinics`.
+/// A value content marks as one clinic's own (`shared_remark:`; in the
+/// bundled content the e-mail address: each institution code has its own
+/// portal account, registered with its own address) that another clinic of
+/// the list, with another key, also gives: the clinic is told so with
+/// content's remark (a [`ListRemark`]), which counts the others but never
+/// names them (it is printed in this clinic's handout). `addresses` holds
+/// each clinic's, in the order of `clinics`.
 pub fn shared_addresses(clinics: &mut [Clinic], addresses: &[Vec<Address>]) {
-    let mut by_address: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_address: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, list) in addresses.iter().enumerate() {
         for a in list {
-            by_address.entry(a.folded.as_str()).or_default().push(i);
+            by_address
+                .entry((a.field.as_str(), a.folded.as_str()))
+                .or_default()
+                .push(i);
         }
     }
     let mut remarks: Vec<(usize, ListRemark)> = Vec::new();
-    for (folded, idx) in by_address {
+    for ((field, folded), idx) in by_address {
         for &i in &idx {
             let Some(me) = clinics.get(i) else { continue };
             let mut others: Vec<&Clinic> = idx
@@ -724,7 +731,7 @@ pub fn shared_addresses(clinics: &mut [Clinic], addresses: &[Vec<Address>]) {
             }
             let Some(a) = addresses
                 .get(i)
-                .and_then(|l| l.iter().find(|a| a.folded == folded))
+                .and_then(|l| l.iter().find(|a| a.field == field && a.folded == folded))
             else {
                 continue;
             };
@@ -732,11 +739,10 @@ pub fn shared_addresses(clinics: &mut [Clinic], addresses: &[Vec<Address>]) {
                 i,
                 ListRemark {
                     field: a.field.clone(),
-                    message: format!(
-                        "「{}」は、この一覧のほかの医療機関コード{}件のデータにも書かれています。ポータルのアカウントは医療機関コードごとにあり（医科と歯科があれば二つ）、それぞれ別のメールアドレスで登録します。このコードのアカウントに登録したメールアドレスか確かめてください",
-                        a.written,
-                        others.len()
-                    ),
+                    message: a
+                        .remark
+                        .replace("{value}", &a.written)
+                        .replace("{count}", &others.len().to_string()),
                     pos: a.pos.clone(),
                 },
             ));

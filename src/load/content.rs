@@ -252,6 +252,8 @@ struct RawFrame {
     title_bar_color: Option<Spanned<String>>,
     #[serde(default)]
     words: crate::model::manual::FrameWords,
+    #[serde(default)]
+    name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -773,6 +775,16 @@ struct RawField {
     headers: Vec<String>,
     #[serde(default)]
     help: String,
+    #[serde(default)]
+    unit: Option<Spanned<String>>,
+    #[serde(default)]
+    names_clinic: bool,
+    #[serde(default)]
+    carrier: Option<Spanned<String>>,
+    #[serde(default)]
+    shared_remark: Option<String>,
+    #[serde(default)]
+    dashboard: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -796,6 +808,8 @@ struct RawConstants {
 struct RawSearchFile {
     #[serde(default)]
     words: Vec<RawSearchWord>,
+    #[serde(default)]
+    examples: Vec<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -994,7 +1008,15 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
         && let Some((text, file)) = read(&search_path, &mut diags)
     {
         match cache.parse::<RawSearchFile>(text, &file) {
-            Ok(raw) => content.search_words = convert_search_words(raw, &file, &mut diags),
+            Ok(raw) => {
+                content.search_examples = raw
+                    .examples
+                    .iter()
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .collect();
+                content.search_words = convert_search_words(raw, &file, &mut diags);
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -1136,7 +1158,29 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostics) -> FieldCatalog {
     let mut seen = BTreeSet::new();
     let mut fields = Vec::new();
+    let raw_carriers: Vec<(String, Spanned<String>)> = raw
+        .fields
+        .iter()
+        .filter_map(|f| Some((f.path.value.clone(), f.carrier.clone()?)))
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut dashboard_first: Option<String> = None;
     for f in raw.fields {
+        if f.names_clinic {
+            if let Some(first) = names.first() {
+                diags.push(
+                    Diagnostic::error(
+                        pos(file, &f.path.referenced),
+                        format!(
+                            "field `{}` also says `names_clinic: true`, like `{first}`",
+                            f.path.value
+                        ),
+                    )
+                    .with_help("one field names the clinic: keep `names_clinic: true` on one"),
+                );
+            }
+            names.push(f.path.value.clone());
+        }
         let p = pos(file, &f.path.referenced);
         if !seen.insert(f.path.value.clone()) {
             diags.push(Diagnostic::error(
@@ -1155,6 +1199,69 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
         }
         check_confirmed_labels(&f, file, diags);
         choice_names_unique(&f.path.value, &f.options, file, diags);
+        if let Some(u) = &f.unit
+            && (f.kind != FieldKind::Integer || u.value.trim().is_empty())
+        {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &u.referenced),
+                    format!(
+                        "`unit:` of field `{}` needs a field of kind integer and a word",
+                        f.path.value
+                    ),
+                )
+                .with_help("a unit is the word after a number (`unit: 口`); give it to an `integer` field, or to a derived fact"),
+            );
+        }
+        if let Some(c) = &f.carrier
+            && f.kind != FieldKind::CustomerId
+        {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &c.referenced),
+                    format!("`carrier:` of field `{}` is only for a customer_id field", f.path.value),
+                )
+                .with_help("remove it: it names the choice field whose values a customer_id's `formats` list as `carriers`"),
+            );
+        }
+        if let Some(d) = &f.dashboard {
+            if f.kind != FieldKind::Date || d.value.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        pos(file, &d.referenced),
+                        format!("`dashboard:` of field `{}` needs a date field and a name", f.path.value),
+                    )
+                    .with_help("give one date field the dashboard's short name for it, e.g. `dashboard: 設置日`"),
+                );
+            } else if let Some(first) = &dashboard_first {
+                diags.push(
+                    Diagnostic::error(
+                        pos(file, &d.referenced),
+                        format!(
+                            "field `{}` is the dashboard's date, but `{first}` already is",
+                            f.path.value
+                        ),
+                    )
+                    .with_help(
+                        "the dashboard counts down to one date: keep `dashboard:` on one field",
+                    ),
+                );
+            } else {
+                dashboard_first = Some(f.path.value.clone());
+            }
+        }
+        if f.names_clinic && f.kind != FieldKind::Text {
+            diags.push(
+                Diagnostic::error(
+                    p.clone(),
+                    format!(
+                        "`names_clinic:` field `{}` must be of kind text",
+                        f.path.value
+                    ),
+                )
+                .with_help("the clinic's name is a free text field"),
+            );
+        }
         let checked: Vec<String> = f
             .options
             .iter()
@@ -1179,12 +1286,46 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .collect(),
             headers: f.headers,
             help: f.help,
+            unit: f.unit.map(|u| u.value.trim().to_string()),
+            names_clinic: f.names_clinic,
+            carrier: f.carrier.map(|c| c.value),
+            shared_remark: f.shared_remark,
+            dashboard: f.dashboard.map(|d| d.value.trim().to_string()),
             pos: p,
         });
     }
+    carrier_fields(&raw_carriers, &fields, file, diags);
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
+    }
+}
+
+/// A `customer_id` field's `carrier:` names a choice field of the schema.
+fn carrier_fields(
+    carriers: &[(String, Spanned<String>)],
+    fields: &[FieldDef],
+    file: &Arc<PathBuf>,
+    diags: &mut Diagnostics,
+) {
+    for (of, c) in carriers {
+        if !fields
+            .iter()
+            .any(|d| d.path == c.value && d.kind == FieldKind::Choice)
+        {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &c.referenced),
+                    format!(
+                        "`carrier: {}` of field `{of}` is not a choice field",
+                        c.value
+                    ),
+                )
+                .with_help(
+                    "name the choice field whose option values the formats' `carriers` list",
+                ),
+            );
+        }
     }
 }
 
@@ -1396,6 +1537,7 @@ impl Ctx<'_> {
                 text_color: self.colour(&f.text_color, 0xffffff),
                 title_bar_color: self.colour(&f.title_bar_color, 0x3c4043),
                 words: f.words,
+                name: f.name.filter(|n| !n.trim().is_empty()),
                 id: f.id.value,
             };
             into.insert(frame.id.clone(), frame);

@@ -1185,10 +1185,7 @@ fields:
         assert_eq!(c.fact_label("count | unit"), Some("枚数"));
         assert_eq!(c.fact_unit("fee_total"), Some("円"));
         assert_eq!(c.fact_label("terminals"), Some("端末名称"));
-        assert_eq!(
-            c.fact_label("each.item"),
-            Some("その回の項目（端末名称など）")
-        );
+        assert_eq!(c.fact_label("each.item"), Some("その回の項目"));
         assert_eq!(c.fact_label("nothing"), None);
         match &c
             .derived(c.derived[at("fee_total")].name.as_str())

@@ -9,8 +9,9 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Parses Markdown into rich text.
 pub fn parse(md: &str) -> Rich {
+    let md = escape_filter_bars(md);
     let mut stack: Vec<Frame> = vec![Frame::Root(Vec::new())];
-    for ev in Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH) {
+    for ev in Parser::new_ext(&md, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES) {
         match ev {
             Event::Start(tag) => stack.push(match tag {
                 Tag::Paragraph => Frame::Para(Vec::new()),
@@ -21,6 +22,9 @@ pub fn parse(md: &str) -> Rich {
                 Tag::Strong => Frame::Strong(Vec::new()),
                 Tag::Emphasis | Tag::Strikethrough => Frame::Emph(Vec::new()),
                 Tag::Link { dest_url, .. } => Frame::Link(dest_url.to_string(), Vec::new()),
+                Tag::Table(_) => Frame::Table(Vec::new(), Vec::new()),
+                Tag::TableHead | Tag::TableRow => Frame::Row(Vec::new()),
+                Tag::TableCell => Frame::Cell(Vec::new()),
                 _ => Frame::Other(Vec::new()),
             }),
             Event::End(end) => {
@@ -53,6 +57,31 @@ pub fn parse(md: &str) -> Rich {
     Rich(blocks)
 }
 
+/// `md` with the `|` of every `{{ fact | unit }}` escaped (`\|`, read back
+/// as `|`): in a table row it would otherwise end the cell.
+fn escape_filter_bars(md: &str) -> std::borrow::Cow<'_, str> {
+    if !md.contains('|') || !md.contains("{{") {
+        return std::borrow::Cow::Borrowed(md);
+    }
+    let mut out = String::with_capacity(md.len() + 8);
+    let mut rest = md;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let inner = &rest[start..start + len];
+        out.push_str(&rest[..start]);
+        if inner.contains('\n') {
+            out.push_str(inner);
+        } else {
+            out.push_str(&inner.replace("\\|", "|").replace('|', "\\|"));
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Parses a one-line label (no block structure) into inlines.
 pub fn parse_inline(md: &str) -> Vec<Inline> {
     match parse(md).0.into_iter().next() {
@@ -72,6 +101,11 @@ enum Frame {
     Emph(Vec<Inline>),
     Link(String, Vec<Inline>),
     Other(Vec<Inline>),
+    /// A table: its header cells and its rows.
+    Table(Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>),
+    /// A table's row (or its header): its cells.
+    Row(Vec<Vec<Inline>>),
+    Cell(Vec<Inline>),
 }
 
 fn push_inline(stack: &mut [Frame], inline: Inline) {
@@ -82,7 +116,8 @@ fn push_inline(stack: &mut [Frame], inline: Inline) {
         | Frame::Strong(v)
         | Frame::Emph(v)
         | Frame::Link(_, v)
-        | Frame::Other(v),
+        | Frame::Other(v)
+        | Frame::Cell(v),
     ) = stack.last_mut()
     {
         v.push(inline);
@@ -103,8 +138,23 @@ fn push_block(stack: &mut [Frame], block: Block) {
     }
 }
 
-fn close(stack: &mut [Frame], frame: Frame, _end: TagEnd) {
+fn close(stack: &mut [Frame], frame: Frame, end: TagEnd) {
     match frame {
+        Frame::Cell(v) => {
+            if let Some(Frame::Row(cells)) = stack.last_mut() {
+                cells.push(finish_inlines(v));
+            }
+        }
+        Frame::Row(cells) => {
+            if let Some(Frame::Table(head, rows)) = stack.last_mut() {
+                if end == TagEnd::TableHead {
+                    *head = cells;
+                } else {
+                    rows.push(cells);
+                }
+            }
+        }
+        Frame::Table(head, rows) => push_block(stack, Block::Table { head, rows }),
         Frame::Para(v) => push_block(
             stack,
             Block::Paragraph {
@@ -293,5 +343,55 @@ mod tests {
         let r = parse("{{ oops");
         assert!(r.placeholders().is_empty());
         assert_eq!(r.plain_text(), "{{ oops");
+    }
+
+    #[test]
+    fn a_pipe_table_is_a_table_of_inline_cells() {
+        let r = parse(
+            "持ち物:\n\n| もの | 数 |\n| --- | --- |\n| **LANケーブル** | {{ n | unit }} |\n| 延長コード | 1本 |\n",
+        );
+        let Block::Table { head, rows } = &r.0[1] else {
+            panic!("{r:?}");
+        };
+        assert_eq!(head.len(), 2);
+        assert_eq!(rows.len(), 2);
+        assert!(matches!(&rows[0][0][0], Inline::Strong { .. }));
+        assert!(matches!(&rows[0][1][0], Inline::Placeholder { path } if path == "n | unit"));
+        assert_eq!(r.plain_text().lines().nth(1), Some("もの 数"));
+        assert_eq!(r.placeholders(), vec!["n | unit"]);
+    }
+
+    /// Bars, braces and table rows in any mix parse without a panic, and a
+    /// `{{ }}` keeps its bar outside tables too.
+    #[test]
+    fn bars_and_braces_in_any_mix_parse() {
+        for md in [
+            "{{|}}",
+            "| {{ a |",
+            "{{",
+            "}} {{ | }}",
+            "| a |\n| - |\n| {{ x \\| unit }} |",
+            "| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 |",
+            "値は {{ c | unit }} です",
+            "{{ a\n| b }}",
+        ] {
+            let r = parse(md);
+            let _ = r.plain_text();
+        }
+        assert_eq!(
+            parse("値は {{ c | unit }} です").placeholders(),
+            vec!["c | unit"]
+        );
+        // A deterministic scramble of the characters that matter here.
+        let alphabet: Vec<char> = "|{} -\n:a\\*`".chars().collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut md = String::new();
+            for _ in 0..40 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                md.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            let _ = parse(&md).plain_text();
+        }
     }
 }

@@ -106,7 +106,7 @@ pub fn stream_file(
             && m.title_rows.len() < MAX_TITLE_ROWS
             && let Some((row_idx, row)) = m.title_rows.first()
         {
-            local.push(no_schema_column(m.sheet.as_deref(), *row_idx, row));
+            local.push(no_schema_column(m.sheet.as_deref(), *row_idx, row, catalog));
         }
     }
     diags.extend(local);
@@ -193,10 +193,33 @@ fn map_header(
     (columns, list_errors)
 }
 
+/// The first column header of the schema's institution-code field and of
+/// the field that names the clinic, as examples of the columns a list needs
+/// (「医療機関コード, 医療機関名, …」).
+fn example_headers(catalog: &FieldCatalog) -> String {
+    let code = catalog
+        .fields
+        .iter()
+        .find(|f| f.kind == FieldKind::InstitutionCode);
+    let name = catalog.name_field();
+    let mut names: Vec<&str> = [code, name]
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.headers.first().map(String::as_str))
+        .collect();
+    names.push("…");
+    names.join(", ")
+}
+
 /// The warning for a sheet (or CSV) none of whose first rows names a field
 /// of the clinic schema: its rows are skipped, not read as clinics missing
 /// every value.
-fn no_schema_column(sheet: Option<&str>, row_idx: usize, row: &[Cell]) -> Diagnostic {
+fn no_schema_column(
+    sheet: Option<&str>,
+    row_idx: usize,
+    row: &[Cell],
+    catalog: &FieldCatalog,
+) -> Diagnostic {
     let first = row.iter().find(|c| !c.text.trim().is_empty());
     let what = match sheet {
         Some(s) => format!("sheet {s}"),
@@ -209,7 +232,7 @@ fn no_schema_column(sheet: Option<&str>, row_idx: usize, row: &[Cell]) -> Diagno
             row_idx + 1
         ),
     )
-    .with_help("if it lists clinics, name its columns with the headers in content/fields.yaml (医療機関コード, 医療機関名, …); a sheet of notes can stay as it is");
+    .with_help(format!("if it lists clinics, name its columns with the headers in content/fields.yaml ({}); a sheet of notes can stay as it is", example_headers(catalog)));
     if let Some(c) = first {
         d.cell = Some(cell_name(sheet, row_idx, c.col, c.text.trim()));
     }
@@ -225,6 +248,7 @@ fn not_a_clinic(
     filled: Option<&Cell>,
     row: &[Cell],
     columns: &Columns,
+    catalog: &FieldCatalog,
 ) -> Diagnostic {
     let at = filled.or_else(|| row.iter().find(|c| !c.text.trim().is_empty()));
     let what = match filled.and_then(|c| columns.get(&c.col)) {
@@ -238,7 +262,10 @@ fn not_a_clinic(
             row_idx + 1
         ),
     )
-    .with_help("if the row is a clinic, fill in its other columns (医療機関コード, 医療機関名, …); a total or a note can stay");
+    .with_help(format!(
+        "if the row is a clinic, fill in its other columns ({}); a total or a note can stay",
+        example_headers(catalog)
+    ));
     if let Some(c) = at {
         let header = columns.get(&c.col).map_or("", |(_, h)| h.as_str());
         d.cell = Some(cell_name(sheet, row_idx, c.col, header));
@@ -300,7 +327,7 @@ impl RowMapper {
             self.title_rows.push((row_idx, row));
             if self.title_rows.len() == MAX_TITLE_ROWS {
                 let (first_idx, first) = &self.title_rows[0];
-                diags.push(no_schema_column(sheet, *first_idx, first));
+                diags.push(no_schema_column(sheet, *first_idx, first, catalog));
             }
             return None;
         };
@@ -311,7 +338,7 @@ impl RowMapper {
             .iter()
             .filter(|c| columns.contains_key(&c.col) && !c.text.trim().is_empty());
         if let (first, None) = (filled.next(), filled.next()) {
-            diags.push(not_a_clinic(sheet, row_idx, first, &row, columns));
+            diags.push(not_a_clinic(sheet, row_idx, first, &row, columns, catalog));
             return None;
         }
         let mut values: BTreeMap<String, Located<RawValue>> = BTreeMap::new();

@@ -73,6 +73,25 @@ pub struct FieldDef {
     pub headers: Vec<String>,
     /// Explanation for the schema and error messages.
     pub help: String,
+    /// Unit of an `integer` field, shown by `{{ field | unit }}` (`口`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// This field names the clinic (`names_clinic: true`): the guide's
+    /// title, running head and dashboard row.
+    #[serde(skip)]
+    pub names_clinic: bool,
+    /// A `customer_id` field: the choice field whose values its formats'
+    /// `carriers` list (`carrier: line.carrier`).
+    #[serde(skip)]
+    pub carrier: Option<String>,
+    /// The remark a clinic gets when another clinic of the list, with
+    /// another key, gives the same value here (`{value}`, `{count}`).
+    #[serde(skip)]
+    pub shared_remark: Option<String>,
+    /// The dashboard's date (`dashboard: 設置日` on a date field): its rows
+    /// are sorted by the days left until it; this is its short name there.
+    #[serde(skip)]
+    pub dashboard: Option<String>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
@@ -88,6 +107,23 @@ pub struct FieldCatalog {
 }
 
 impl FieldCatalog {
+    /// The field that names the clinic: the one content marks
+    /// `names_clinic: true`, else the first `text` field.
+    pub fn name_field(&self) -> Option<&FieldDef> {
+        self.fields
+            .iter()
+            .find(|f| f.names_clinic)
+            .or_else(|| self.fields.iter().find(|f| f.kind == FieldKind::Text))
+    }
+
+    /// The field whose date the dashboard counts down to, and its short
+    /// name there (`dashboard:` in fields.yaml).
+    pub fn dashboard_date(&self) -> Option<(&str, &str)> {
+        self.fields
+            .iter()
+            .find_map(|f| Some((f.path.as_str(), f.dashboard.as_deref()?)))
+    }
+
     /// The definition of `path`, if any.
     pub fn get(&self, path: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.path == path)

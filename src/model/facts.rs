@@ -334,8 +334,11 @@ impl Content {
 
     /// The unit of a fact (`枚` for `certificates`), when it has one.
     pub fn fact_unit(&self, path: &str) -> Option<&str> {
-        self.derived(FactRef::parse(path).path)
-            .and_then(|d| d.unit.as_deref())
+        let path = FactRef::parse(path).path;
+        if let Some(f) = self.fields.get(path) {
+            return f.unit.as_deref();
+        }
+        self.derived(path).and_then(|d| d.unit.as_deref())
     }
 
     /// The type of a fact's value, when the fact is known.

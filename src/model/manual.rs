@@ -366,6 +366,9 @@ pub struct Frame {
     pub title_bar_color: u32,
     /// The screens' own words, drawn in pictures (none: not drawn).
     pub words: FrameWords,
+    /// What the clinic calls the site or tool (「ポータルサイト」): the
+    /// label of the QR code of its address on the sheet.
+    pub name: Option<String>,
 }
 
 /// Words a frame's screens show by themselves (`frames: - words:`), in the
@@ -626,6 +629,9 @@ pub struct Content {
     /// Other words for the manuals' words, for the help site's search
     /// (`content/search.yaml`).
     pub search_words: Vec<SearchWord>,
+    /// Words the help site's search boxes show as examples
+    /// (`content/search.yaml` `examples:`).
+    pub search_examples: Vec<String>,
 }
 
 /// A word the manuals use and the other ways a reader may type it (its

@@ -13,23 +13,38 @@ use serde::Serialize;
 /// Serialized (for templates and JSON) as `{ "html": …, "text": … }`: the
 /// escaped HTML from [`crate::render::rich_html`] and the plain text; for a
 /// serializer that is not human-readable (a cache key), as its tree.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Rich(pub Vec<Block>);
 
 impl Serialize for Rich {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
         // A compact form (a cache key, `render::key`) takes the tree itself,
         // of which the HTML and the text are functions: nothing rendered.
         if !s.is_human_readable() {
             return self.0.serialize(s);
         }
+        // A guide's template context: the value made for an equal text
+        // before, when the text holds no clinic value.
+        if let Some(v) = crate::render::rich_html::memoised_value(self) {
+            return v.serialize(s);
+        }
+        Rendered(self).serialize(s)
+    }
+}
+
+/// What templates and JSON see of a rich text: `html`, `inline`, `text`
+/// and `empty`, rendered from its tree.
+pub(crate) struct Rendered<'a>(pub(crate) &'a Rich);
+
+impl Serialize for Rendered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Rich", 4)?;
-        let (html, inline) = crate::render::rich_html::html_and_inline(self);
+        let (html, inline) = crate::render::rich_html::html_and_inline(self.0);
         st.serialize_field("html", &html)?;
         st.serialize_field("inline", &inline)?;
-        st.serialize_field("text", &self.plain_text())?;
-        st.serialize_field("empty", &self.is_empty())?;
+        st.serialize_field("text", &self.0.plain_text())?;
+        st.serialize_field("empty", &self.0.is_empty())?;
         st.end()
     }
 }
@@ -49,6 +64,11 @@ impl Rich {
         out
     }
 
+    /// True when a clinic's value is in the text ([`Inline::Value`]).
+    pub fn holds_values(&self) -> bool {
+        self.0.iter().any(Block::holds_values)
+    }
+
     /// Plain text of the whole tree (for search, alt text and tests).
     pub fn plain_text(&self) -> String {
         let mut s = String::new();
@@ -66,7 +86,7 @@ impl Rich {
 }
 
 /// A block-level element.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// A paragraph of inline content.
@@ -95,10 +115,29 @@ pub enum Block {
         /// Quoted blocks.
         blocks: Vec<Block>,
     },
+    /// A table (Markdown's pipe table): a header row and rows of cells,
+    /// each cell one line of inline content.
+    Table {
+        /// The header cells.
+        head: Vec<Vec<Inline>>,
+        /// The rows, each a list of cells.
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+}
+
+impl Block {
+    /// Every cell of a table, header first (nothing for other blocks).
+    fn cells(&self) -> impl Iterator<Item = &Vec<Inline>> {
+        let (head, rows): (&[Vec<Inline>], &[Vec<Vec<Inline>>]) = match self {
+            Block::Table { head, rows } => (head, rows),
+            _ => (&[], &[]),
+        };
+        head.iter().chain(rows.iter().flatten())
+    }
 }
 
 /// An inline element.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Inline {
     /// Plain text.
@@ -158,6 +197,16 @@ pub enum Inline {
 }
 
 impl Block {
+    fn holds_values(&self) -> bool {
+        match self {
+            Block::Paragraph { inlines } | Block::Heading { inlines, .. } => {
+                inlines_hold_values(inlines)
+            }
+            Block::List { items, .. } => items.iter().flatten().any(Block::holds_values),
+            Block::Quote { blocks } => blocks.iter().any(Block::holds_values),
+        }
+    }
+
     fn collect_placeholders<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Block::Paragraph { inlines } | Block::Heading { inlines, .. } => {
@@ -173,6 +222,11 @@ impl Block {
             Block::Quote { blocks } => {
                 for b in blocks {
                     b.collect_placeholders(out);
+                }
+            }
+            Block::Table { .. } => {
+                for cell in self.cells() {
+                    collect_inline_placeholders(cell, out);
                 }
             }
         }
@@ -194,6 +248,13 @@ impl Block {
             Block::Quote { blocks } => {
                 for b in blocks {
                     b.push_plain(s);
+                    s.push('\n');
+                }
+            }
+            Block::Table { head, rows } => {
+                for row in std::iter::once(head).chain(rows) {
+                    let cells: Vec<String> = row.iter().map(|c| inlines_plain_text(c)).collect();
+                    s.push_str(&cells.join(" "));
                     s.push('\n');
                 }
             }
@@ -224,8 +285,25 @@ impl Block {
             Block::Quote { blocks } => Block::Quote {
                 blocks: blocks.iter().map(|b| b.map_inlines(f)).collect(),
             },
+            Block::Table { head, rows } => Block::Table {
+                head: head.iter().map(|c| map_inline_vec(c, f)).collect(),
+                rows: rows
+                    .iter()
+                    .map(|row| row.iter().map(|c| map_inline_vec(c, f)).collect())
+                    .collect(),
+            },
         }
     }
+}
+
+fn inlines_hold_values(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|i| match i {
+        Inline::Value { .. } => true,
+        Inline::Strong { inlines } | Inline::Emph { inlines } | Inline::Link { inlines, .. } => {
+            inlines_hold_values(inlines)
+        }
+        _ => false,
+    })
 }
 
 fn collect_inline_placeholders<'a>(inlines: &'a [Inline], out: &mut Vec<&'a str>) {

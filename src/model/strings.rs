@@ -53,6 +53,18 @@ impl Strings {
         fill_in(self.get(key), values)
     }
 
+    /// These strings with `{name}` filled in every key that starts with
+    /// `prefix` (the dashboard's keys take content's name of its date).
+    pub fn filled(&self, prefix: &str, values: &[(&str, &str)]) -> Self {
+        let mut s = self.clone();
+        for (k, v) in s.0.iter_mut() {
+            if k.starts_with(prefix) {
+                *v = fill_in(v, values);
+            }
+        }
+        s
+    }
+
     /// The text of `key` split around `{name}`: (before, after). Used where the
     /// value is styled apart from the words (the clinic's name in a title).
     pub fn split<'a>(&'a self, key: &'a str, name: &str) -> (&'a str, &'a str) {

@@ -50,9 +50,16 @@ impl Rgb {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Css([u8; 7]);
 
+impl Css {
+    /// The colour's text, `#rrggbb`.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
 impl std::fmt::Display for Css {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(std::str::from_utf8(&self.0).unwrap_or_default())
+        f.write_str(self.as_str())
     }
 }
 

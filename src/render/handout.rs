@@ -33,14 +33,7 @@ pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     }
     let mut b = vec![Block::Title {
         text: title,
-        subtitle: vec![Span::normal(t.fill(
-            "subtitle",
-            &[
-                ("code", &guide.institution_code),
-                ("prefecture", &guide.prefecture),
-                ("date", &date_ja(&guide.generated)),
-            ],
-        ))],
+        subtitle: vec![Span::normal(guide.subtitle(&date_ja(&guide.generated)))],
     }];
     b.extend(super::marks::brand_block(guide));
     b
@@ -242,6 +235,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     let clinic = [
         ("clinic", guide.clinic_name.as_str()),
         ("code", guide.institution_code.as_str()),
+        ("code_label", guide.code_label.as_str()),
         ("date", generated.as_str()),
         ("versions", versions.as_str()),
     ];
@@ -690,6 +684,35 @@ fn block(b: &RBlock) -> Block {
             title: None,
             body: blocks.iter().map(block).collect(),
         },
+        // Columns as wide as their longest cell (capped, so that one long
+        // cell wraps rather than squeezing the others).
+        RBlock::Table { head, rows } => {
+            let plain = crate::model::rich::inlines_plain_text;
+            let width = |i: usize| {
+                std::iter::once(head)
+                    .chain(rows)
+                    .filter_map(|r| r.get(i))
+                    .map(|c| plain(c).chars().count())
+                    .max()
+                    .unwrap_or(1)
+                    .clamp(2, 30) as f32
+            };
+            Block::Table {
+                columns: head
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| Column {
+                        header: plain(c),
+                        width: width(i),
+                    })
+                    .collect(),
+                rows: rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| spans(c, false)).collect())
+                    .collect(),
+                highlight_col: None,
+            }
+        }
     }
 }
 

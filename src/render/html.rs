@@ -26,9 +26,30 @@ pub struct HtmlRenderer {
     /// The theme's wording, for the dashboard (a guide carries its own).
     strings: Arc<crate::model::strings::Strings>,
     branding: Arc<Branding>,
+    /// Which of the dashboard's optional columns content's schema has.
+    columns: DashboardColumns,
     /// The largest guide rendered so far (bytes): the next one's buffer
     /// starts that large instead of growing by doubling (and copying).
     guide_len: std::sync::atomic::AtomicUsize,
+}
+
+/// The dashboard's columns that depend on content's schema (all shown
+/// unless [`HtmlRenderer::with_dashboard_columns`] says otherwise).
+#[derive(Debug, Clone, Copy, Serialize)]
+struct DashboardColumns {
+    /// Days to, and the date of, the field marked `dashboard:`.
+    date: bool,
+    /// The prefecture.
+    prefecture: bool,
+}
+
+impl Default for DashboardColumns {
+    fn default() -> Self {
+        Self {
+            date: true,
+            prefecture: true,
+        }
+    }
 }
 
 /// The template value of the shared value converted last: every guide of a
@@ -198,7 +219,7 @@ impl HtmlRenderer {
     pub fn new(theme: &Theme) -> Result<Self> {
         Ok(Self {
             tera: theme.tera()?,
-            css: tera::Value::from_serializable(&theme.file("static/style.css")?),
+            css: tera::Value::from_serializable(&compact_css(&theme.file("static/style.css")?)),
             guide_js: tera::Value::from_serializable(&script(theme.file("static/guide.js")?)),
             dashboard_js: tera::Value::from_serializable(&script(
                 theme.file("static/dashboard.js")?,
@@ -207,8 +228,28 @@ impl HtmlRenderer {
             guide_brand: LastValue::default(),
             strings: Arc::new(theme.strings()?),
             branding: Arc::default(),
+            columns: DashboardColumns::default(),
             guide_len: std::sync::atomic::AtomicUsize::new(0),
         })
+    }
+
+    /// The dashboard's columns as content's schema has them: the days to
+    /// and the date of the field content marks `dashboard:` (its name there,
+    /// 「設置日」, fills `{date_name}` in the dashboard's words), and the
+    /// prefecture when the schema has a prefecture field. A schema without
+    /// them gets no such columns (nor the days filter).
+    pub fn with_dashboard_columns(mut self, fields: &crate::model::clinic::FieldCatalog) -> Self {
+        let date = fields.dashboard_date().map(|(_, w)| w);
+        let word = date.unwrap_or(self.strings.get("date")).to_string();
+        self.strings = Arc::new(self.strings.filled("dashboard_", &[("date_name", &word)]));
+        self.columns = DashboardColumns {
+            date: date.is_some(),
+            prefecture: fields
+                .fields
+                .iter()
+                .any(|f| f.kind == crate::model::clinic::FieldKind::Prefecture),
+        };
+        self
     }
 
     /// The vendor's branding for the dashboard (a guide shows its own).
@@ -280,7 +321,7 @@ impl HtmlRenderer {
     /// The template context of one clinic's guide.
     fn guide_context(&self, guide: &Guide, pics: tera::Value) -> tera::Context {
         let mut ctx = tera::Context::new();
-        ctx.insert("g", guide);
+        super::rich_html::with_memo(|| ctx.insert("g", guide));
         ctx.insert_value(
             "t",
             self.guide_strings
@@ -298,14 +339,7 @@ impl HtmlRenderer {
         // sheet's (one string, `subtitle`).
         ctx.insert(
             "subtitle",
-            &guide.strings.fill(
-                "subtitle",
-                &[
-                    ("code", &guide.institution_code),
-                    ("prefecture", &guide.prefecture),
-                    ("date", &super::handout::date_ja(&guide.generated)),
-                ],
-            ),
+            &guide.subtitle(&super::handout::date_ja(&guide.generated)),
         );
         // The one-page sheet, the same values and codes as sheet.pdf.
         let values = super::sheet::typed_values(guide);
@@ -376,6 +410,7 @@ impl HtmlRenderer {
         ctx.insert("brand", &Brand::of(&self.branding));
         ctx.insert("t", &*self.strings);
         ctx.insert("rows_marker", marker);
+        ctx.insert("cols", &self.columns);
         ctx
     }
 
@@ -420,6 +455,64 @@ impl HtmlRenderer {
     }
 }
 
+/// The theme's stylesheet as every page inlines it: without its comments
+/// (notes for the theme's authors, about a ninth of the default one) and
+/// with each run of white space one space, none next to `{`, `}` or `;`.
+/// Strings are copied as they are; a comment counts as white space, so no
+/// two words are joined. The rules, and so the page, are the same.
+fn compact_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                space = true;
+                continue;
+            }
+            c if c.is_ascii_whitespace() => {
+                space = true;
+                continue;
+            }
+            _ => {}
+        }
+        if std::mem::take(&mut space)
+            && !out.is_empty()
+            && !out.ends_with(['{', '}', ';'])
+            && !matches!(c, '{' | '}' | ';')
+        {
+            out.push(' ');
+        }
+        out.push(c);
+        if c == '"' || c == '\'' {
+            // A string, as it is, to its closing quote (or the end of the
+            // line, where an unclosed one ends).
+            while let Some(s) = chars.next() {
+                out.push(s);
+                match s {
+                    '\\' => {
+                        if let Some(e) = chars.next() {
+                            out.push(e);
+                        }
+                    }
+                    '\n' => break,
+                    s if s == c => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A theme script made safe to inline in `<script>`: a `</` inside it
 /// (in a string, say) would end the element early.
 fn script(js: String) -> String {
@@ -444,6 +537,59 @@ pub fn register_date_filters(tera: &mut tera::Tera) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_inlined_stylesheet_drops_comments_and_spare_space_only() {
+        let css = "/* note */\n:root {\n  --ink: #1b1f24; --x: 1px;\n}\n\
+                   a, b > c .d {  margin: 0 auto ;\tcolor:var(--ink) }\n\
+                   body{font-family: \"BIZ  UDゴシック\", 'a /* b */ c', sans-serif;}\n\
+                   e/* joined? */f { content: \"\\\"  }\" }\n\
+                   @media (max-width: 40em) { .g { width: calc(100% - 2rem); } }\n";
+        assert_eq!(
+            super::compact_css(css),
+            ":root{--ink: #1b1f24;--x: 1px;}\
+             a, b > c .d{margin: 0 auto;color:var(--ink)}\
+             body{font-family: \"BIZ  UDゴシック\", 'a /* b */ c', sans-serif;}\
+             e f{content: \"\\\"  }\"}\
+             @media (max-width: 40em){.g{width: calc(100% - 2rem);}}"
+        );
+        // The default theme's: shorter, every rule still there.
+        let theme = crate::render::theme::Theme::new(None);
+        let full = theme.file("static/style.css").unwrap();
+        let short = super::compact_css(&full);
+        assert!(
+            short.len() * 10 < full.len() * 9,
+            "{} of {}",
+            short.len(),
+            full.len()
+        );
+        let uncommented: String = full
+            .split("/*")
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 0 {
+                    p
+                } else {
+                    p.split_once("*/").unwrap().1
+                }
+            })
+            .collect();
+        for c in ['{', '}', ';', ':', ',', '"', '\''] {
+            assert_eq!(
+                short.matches(c).count(),
+                uncommented.matches(c).count(),
+                "{c}"
+            );
+        }
+        let words = |s: &str| -> Vec<String> {
+            s.split(|c: char| c.is_ascii_whitespace() || "{};".contains(c))
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(words(&short), words(&uncommented));
+        assert_eq!(super::compact_css(&short), short);
+    }
+
     use super::*;
 
     #[test]

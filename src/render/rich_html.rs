@@ -109,6 +109,61 @@ pub fn shown_text(r: &Rich) -> String {
     lines.join("\n")
 }
 
+/// Rich texts kept in a thread's memo at most (content's texts: a manual has
+/// a few hundred; the bound only guards memory).
+const MEMO_CAP: usize = 4096;
+
+thread_local! {
+    /// True while [`with_memo`] runs on this thread.
+    static MEMO_ON: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The template value of each rich text serialised under [`with_memo`]
+    /// on this thread that holds no clinic value, by its tree.
+    static MEMO: std::cell::RefCell<std::collections::HashMap<Rich, tera::Value>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs `f` (which serialises a guide into template values) with rich texts
+/// memoised: every guide of a build carries the content's texts, most of them
+/// without a clinic's value, and each would be rendered to HTML, inline HTML
+/// and plain text again for each clinic. A text equal to one seen before on
+/// this thread (the whole tree compared) gets the value made for it then (a
+/// shared value: no copy); a text holding a clinic's value is rendered anew
+/// and not kept. Only for Tera's serializer: the value is passed through it.
+pub(crate) fn with_memo<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            MEMO_ON.set(self.0);
+        }
+    }
+    let _reset = Reset(MEMO_ON.replace(true));
+    f()
+}
+
+/// The template value of `r` under [`with_memo`] (`None` outside it, or when
+/// `r` holds a clinic's value: then it is serialised as usual).
+pub(crate) fn memoised_value(r: &Rich) -> Option<tera::Value> {
+    if !MEMO_ON.get() || r.holds_values() {
+        return None;
+    }
+    if let Some(v) = MEMO.with_borrow(|m| m.get(r).cloned()) {
+        return Some(v);
+    }
+    let v = tera::Value::try_from_serializable(&crate::model::rich::Rendered(r)).ok()?;
+    MEMO.with_borrow_mut(|m| {
+        if m.len() < MEMO_CAP {
+            m.insert(r.clone(), v.clone());
+        }
+    });
+    Some(v)
+}
+
+/// The number of rich texts in this thread's memo (tests).
+#[cfg(test)]
+pub(crate) fn memo_len() -> usize {
+    MEMO.with_borrow(std::collections::HashMap::len)
+}
+
 /// [`to_html`] and [`inline_html`] of `r` at once, from one rendering (the
 /// inline form of a single paragraph is its HTML without the `<p>`).
 pub fn html_and_inline(r: &Rich) -> (String, String) {
@@ -172,6 +227,25 @@ fn block(s: &mut String, b: &Block) {
                 block(s, b);
             }
             s.push_str("</blockquote>\n");
+        }
+        Block::Table { head, rows } => {
+            s.push_str("<table class=\"md-table\"><thead><tr>");
+            for c in head {
+                s.push_str("<th scope=\"col\">");
+                inlines_html(s, c);
+                s.push_str("</th>");
+            }
+            s.push_str("</tr></thead><tbody>");
+            for row in rows {
+                s.push_str("<tr>");
+                for c in row {
+                    s.push_str("<td>");
+                    inlines_html(s, c);
+                    s.push_str("</td>");
+                }
+                s.push_str("</tr>");
+            }
+            s.push_str("</tbody></table>\n");
         }
     }
 }
@@ -353,6 +427,52 @@ pub fn safe_url(url: &str) -> bool {
 mod tests {
     use super::*;
     use crate::load::markdown::parse;
+
+    #[test]
+    fn memoised_texts_serialise_as_rendered_and_clinic_values_are_not_kept() {
+        #[derive(serde::Serialize)]
+        struct Page<'a> {
+            a: &'a Rich,
+            b: &'a Rich,
+        }
+        let content = parse("画面の **ログイン** を押します。\n\n- `A&B` と書く\n- 二つ目");
+        let valued = Rich(vec![Block::Paragraph {
+            inlines: vec![
+                Inline::Text {
+                    text: "医院名: ".into(),
+                },
+                Inline::Value {
+                    path: "clinic.name".into(),
+                    text: "<b>北の森</b>".into(),
+                },
+            ],
+        }]);
+        let texts = [content.clone(), valued.clone(), Rich::default()];
+        let before = memo_len();
+        for r in &texts {
+            let page = Page { a: r, b: r };
+            let plain = tera::Value::from_serializable(&page);
+            let first = with_memo(|| tera::Value::from_serializable(&page));
+            let again = with_memo(|| tera::Value::from_serializable(&page));
+            assert!(plain == first && first == again, "{r:?}");
+        }
+        // The content's text and the empty one are kept, once each; the
+        // one with a clinic's value never.
+        assert_eq!(memo_len(), before + 2);
+        // Outside the memo (JSON, other templates) nothing is looked up.
+        let json = serde_json::to_string(&content).unwrap();
+        assert!(json.contains("\"html\""), "{json}");
+        assert_eq!(memo_len(), before + 2);
+        // A changed text is a new entry, never the old value.
+        let mut changed = content.clone();
+        if let Block::Paragraph { inlines } = &mut changed.0[0] {
+            inlines.push(Inline::Text { text: "!".into() });
+        }
+        let v = with_memo(|| tera::Value::from_serializable(&changed));
+        assert!(v == tera::Value::from_serializable(&changed));
+        assert!(v != tera::Value::from_serializable(&content));
+        assert_eq!(memo_len(), before + 3);
+    }
 
     #[test]
     fn values_are_escaped() {

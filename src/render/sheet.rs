@@ -257,6 +257,7 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
     let clinic = [
         ("clinic", guide.clinic_name.as_str()),
         ("code", guide.institution_code.as_str()),
+        ("code_label", guide.code_label.as_str()),
         ("date", generated.as_str()),
         ("versions", versions.as_str()),
     ];
@@ -271,40 +272,45 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
     }
 }
 
-/// The sheet's QR codes: the portal's address and, when the vendor sets a
-/// public URL, the clinic's guide.
+/// The sheet's QR codes: the first screen address the guide shows (named
+/// by its frame's `name:`, the seed's 「ポータルサイト」, else the theme's
+/// `sheet_qr_portal`) and, when the vendor sets a public URL, the clinic's
+/// guide.
 pub fn qr_codes(guide: &Guide) -> Vec<QrMark> {
     let t = &*guide.strings;
-    [
-        ("sheet_qr_portal", portal_url(guide)),
-        (
-            "sheet_qr_guide",
-            guide.branding.guide_url(&guide.clinic_key),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(key, url)| {
-        let url = url?;
-        let what = t.get(key);
-        QrMark::new(
-            &url,
-            QR_MM,
-            what,
-            &t.fill("sheet_qr_alt", &[("what", what), ("url", &url)]),
-        )
-    })
-    .collect()
+    let site = portal_url(guide).map(|(url, name)| (name.unwrap_or(t.get("sheet_qr_portal")), url));
+    let own = guide
+        .branding
+        .guide_url(&guide.clinic_key)
+        .map(|url| (t.get("sheet_qr_guide"), url));
+    [site, own]
+        .into_iter()
+        .flatten()
+        .filter_map(|(what, url)| {
+            QrMark::new(
+                &url,
+                QR_MM,
+                what,
+                &t.fill("sheet_qr_alt", &[("what", what), ("url", &url)]),
+            )
+        })
+        .collect()
 }
 
-/// The portal's address: the first screen address the guide shows.
-pub fn portal_url(guide: &Guide) -> Option<String> {
+/// The first screen address the guide shows, with the name of its
+/// screen's frame (`frames: - name:`), when it has one.
+pub fn portal_url(guide: &Guide) -> Option<(String, Option<&str>)> {
     guide
         .manuals
         .iter()
         .flat_map(|m| m.parts.iter())
         .flat_map(|p| p.steps.iter())
-        .find_map(|s| s.screen.as_ref()?.url.clone())
-        .filter(|u| super::rich_html::safe_url(u))
+        .find_map(|s| {
+            let sc = s.screen.as_ref()?;
+            let url = sc.url.clone()?;
+            Some((url, sc.frame.as_ref().and_then(|f| f.name.as_deref())))
+        })
+        .filter(|(u, _)| super::rich_html::safe_url(u))
 }
 
 fn heading(text: &str) -> Block {

@@ -77,34 +77,77 @@ enum Num {
     Long(String),
 }
 
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Num {
+    fn as_str(&self) -> &str {
         match self {
             Num::Short(buf, at) => {
                 let bytes = buf.get(usize::from(*at)..).unwrap_or_default();
-                f.write_str(std::str::from_utf8(bytes).unwrap_or_default())
+                std::str::from_utf8(bytes).unwrap_or_default()
             }
-            Num::Long(s) => f.write_str(s),
+            Num::Long(s) => s,
         }
     }
 }
 
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// True when `text` in an SVG `<text>` shows the same with the default
+/// white-space handling as with `xml:space="preserve"`: no space, tab or line
+/// break at either end, none next to another, no tab or line break at all.
+/// Only such a run is written without the attribute.
+fn spaces_keep(text: &str) -> bool {
+    let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let mut last_space = true;
+    for c in text.chars() {
+        if matches!(c, '\t' | '\n' | '\r') || (c == ' ' && last_space) {
+            return false;
+        }
+        last_space = c == ' ';
+    }
+    !text.ends_with(ws)
+}
+
+/// Appends `key` (the attribute's name with ` ` before and `="` after it),
+/// the number and the closing quote: pictures print thousands of them, and
+/// the formatter's machinery cost more than the digits.
+fn num(out: &mut String, key: &str, v: f32) {
+    out.push_str(key);
+    out.push_str(n(v).as_str());
+    out.push('"');
+}
+
+/// [`num`] for a colour.
+fn colour(out: &mut String, key: &str, c: Rgb) {
+    out.push_str(key);
+    out.push_str(c.css().as_str());
+    out.push('"');
+}
+
 fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
     match fill {
-        Some(c) => {
-            let _ = write!(out, " fill=\"{}\"", c.css());
-        }
+        Some(c) => colour(out, " fill=\"", c),
         None => out.push_str(" fill=\"none\""),
     }
     if let Some(st) = stroke {
-        let _ = write!(
-            out,
-            " stroke=\"{}\" stroke-width=\"{}\"",
-            st.color.css(),
-            n(st.width)
-        );
+        colour(out, " stroke=\"", st.color);
+        // 1 is the initial value, and nothing in a picture sets another to
+        // inherit: the attribute would say what the renderer does anyway.
+        let width = n(st.width);
+        if width.as_str() != "1" {
+            out.push_str(" stroke-width=\"");
+            out.push_str(width.as_str());
+            out.push('"');
+        }
         if let Some((d, g)) = st.dash {
-            let _ = write!(out, " stroke-dasharray=\"{} {}\"", n(d), n(g));
+            out.push_str(" stroke-dasharray=\"");
+            out.push_str(n(d).as_str());
+            out.push(' ');
+            out.push_str(n(g).as_str());
+            out.push('"');
         }
     }
 }
@@ -153,16 +196,12 @@ fn items(out: &mut String, frame: &Frame) {
             } => {
                 out.push_str("<rect");
                 class(out, c);
-                let _ = write!(
-                    out,
-                    " x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
-                    n(*x),
-                    n(*y),
-                    n(w.max(0.0)),
-                    n(h.max(0.0))
-                );
+                num(out, " x=\"", *x);
+                num(out, " y=\"", *y);
+                num(out, " width=\"", w.max(0.0));
+                num(out, " height=\"", h.max(0.0));
                 if *radius > 0.0 {
-                    let _ = write!(out, " rx=\"{}\"", n(*radius));
+                    num(out, " rx=\"", *radius);
                 }
                 paint(out, *fill, stroke.as_ref());
                 out.push_str("/>");
@@ -177,7 +216,9 @@ fn items(out: &mut String, frame: &Frame) {
             } => {
                 out.push_str("<circle");
                 class(out, c);
-                let _ = write!(out, " cx=\"{}\" cy=\"{}\" r=\"{}\"", n(*cx), n(*cy), n(*r));
+                num(out, " cx=\"", *cx);
+                num(out, " cy=\"", *cy);
+                num(out, " r=\"", *r);
                 paint(out, *fill, stroke.as_ref());
                 out.push_str("/>");
             }
@@ -196,14 +237,13 @@ fn items(out: &mut String, frame: &Frame) {
                 out.push_str(" d=\"");
                 for (k, ring) in rings.iter().filter(|r| !r.is_empty()).enumerate() {
                     for (i, (px, py)) in ring.iter().enumerate() {
-                        let _ = write!(
-                            out,
-                            "{}{}{} {}",
-                            if k > 0 && i == 0 { " " } else { "" },
-                            if i == 0 { "M" } else { " L" },
-                            n(*px),
-                            n(*py)
-                        );
+                        if k > 0 && i == 0 {
+                            out.push(' ');
+                        }
+                        out.push_str(if i == 0 { "M" } else { " L" });
+                        out.push_str(n(*px).as_str());
+                        out.push(' ');
+                        out.push_str(n(*py).as_str());
                     }
                     if *closed {
                         out.push_str(" Z");
@@ -221,14 +261,15 @@ fn items(out: &mut String, frame: &Frame) {
                 color,
                 width,
             } => {
-                let _ = write!(
-                    out,
-                    "<path d=\"M{} {} L{} {}\"",
-                    n(*x1),
-                    n(*y1),
-                    n(*x2),
-                    n(*y2)
-                );
+                out.push_str("<path d=\"M");
+                out.push_str(n(*x1).as_str());
+                out.push(' ');
+                out.push_str(n(*y1).as_str());
+                out.push_str(" L");
+                out.push_str(n(*x2).as_str());
+                out.push(' ');
+                out.push_str(n(*y2).as_str());
+                out.push('"');
                 paint(out, None, Some(&Stroke::solid(*color, *width)));
                 out.push_str("/>");
             }
@@ -244,38 +285,40 @@ fn items(out: &mut String, frame: &Frame) {
                 let Some(first) = glyphs.first() else {
                     continue;
                 };
-                let text: String = glyphs.iter().map(|g| g.text).collect();
                 out.push_str("<text");
                 class(out, c);
-                let _ = write!(
-                    out,
-                    " x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\"",
-                    n(first.x),
-                    n(*y),
-                    n(*size),
-                    color.css()
-                );
+                num(out, " x=\"", first.x);
+                num(out, " y=\"", *y);
+                num(out, " font-size=\"", *size);
+                colour(out, " fill=\"", *color);
                 if *weight == Weight::Bold {
                     out.push_str(" font-weight=\"700\"");
                 }
-                out.push_str(" xml:space=\"preserve\">");
-                crate::render::rich_html::escape_into(out, &text);
+                // The run's text, escaped straight into the page after the
+                // tag (the attribute goes in only when its spaces need it).
+                let tag_end = out.len();
+                out.push('>');
+                let mut buf = [0u8; 4];
+                for g in glyphs {
+                    crate::render::rich_html::escape_into(out, g.text.encode_utf8(&mut buf));
+                }
+                if !spaces_keep(out.get(tag_end + 1..).unwrap_or_default()) {
+                    out.insert_str(tag_end, " xml:space=\"preserve\"");
+                }
                 out.push_str("</text>");
             }
             Item::Image { x, y, w, h, png } => {
                 // Embedded as a data URI so the guide stays one
                 // self-contained file.
                 use base64::Engine as _;
-                let data = base64::engine::general_purpose::STANDARD.encode(png.as_slice());
-                let _ = write!(
-                    out,
-                    "<image class=\"screenshot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
-                     preserveAspectRatio=\"none\" href=\"data:image/png;base64,{data}\"/>",
-                    n(*x),
-                    n(*y),
-                    n(*w),
-                    n(*h)
-                );
+                out.push_str("<image class=\"screenshot\"");
+                num(out, " x=\"", *x);
+                num(out, " y=\"", *y);
+                num(out, " width=\"", *w);
+                num(out, " height=\"", *h);
+                out.push_str(" preserveAspectRatio=\"none\" href=\"data:image/png;base64,");
+                base64::engine::general_purpose::STANDARD.encode_string(png.as_slice(), out);
+                out.push_str("\"/>");
             }
             Item::Group {
                 x, y, scale, frame, ..
@@ -430,6 +473,58 @@ mod tests {
         // The picture shows the value to enter; the wrong data is named in the finding only.
         assert_eq!(svg.matches("<path class=\"wrong\"").count(), 0);
         assert!(svg.contains("正しくは「1」"));
+    }
+
+    #[test]
+    fn only_runs_whose_spaces_would_collapse_keep_xml_space() {
+        for keeps in ["", "医療機関", "a b", "BIZ UD ゴシック", "　全角　"] {
+            assert!(spaces_keep(keeps), "{keeps:?}");
+        }
+        for changes in [" a", "a ", "a  b", "a\tb", "a\nb", "a\r", " ", "\t"] {
+            assert!(!spaces_keep(changes), "{changes:?}");
+        }
+        // In a picture: a run that would lose a space says so; the others
+        // do not repeat the attribute.
+        let mut s = usage_form();
+        s.rows[3].shown = Shown::Value {
+            text: "CAF  1253".into(),
+        };
+        let svg = to_svg(&screen_scene(&s, &SceneOptions::default()), "x");
+        let runs: Vec<&str> = svg.split("<text").skip(1).collect();
+        assert!(runs.len() > 5);
+        for run in runs {
+            let (tag, rest) = run.split_once('>').unwrap();
+            let text = &rest[..rest.find("</text>").unwrap()];
+            assert_eq!(
+                tag.contains("xml:space=\"preserve\""),
+                !spaces_keep(text),
+                "{run}"
+            );
+        }
+        assert!(
+            svg.contains("xml:space=\"preserve\">CAF  1253</text>"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn a_stroke_of_the_initial_width_is_not_written() {
+        let frame = |width: f32| Frame {
+            width: 10.0,
+            height: 10.0,
+            items: vec![Item::Line {
+                x1: 0.0,
+                y1: 0.0,
+                x2: 5.0,
+                y2: 5.0,
+                color: Rgb(0.0, 0.0, 0.0),
+                width,
+            }],
+        };
+        assert!(!to_svg(&frame(1.0), "x").contains("stroke-width"));
+        assert!(!to_svg(&frame(1.001), "x").contains("stroke-width"));
+        assert!(to_svg(&frame(2.5), "x").contains(" stroke=\"#000000\" stroke-width=\"2.5\""));
+        assert!(to_svg(&frame(0.5), "x").contains("stroke-width=\"0.5\""));
     }
 
     #[test]

@@ -2631,6 +2631,7 @@ pub(crate) mod tests {
                 select: Some("選択してください".into()),
                 confirm: Some("確認のため再度入力してください。".into()),
             },
+            name: Some("ポータルサイト".into()),
         }
     }
 
@@ -2707,6 +2708,7 @@ pub(crate) mod tests {
             text_color: 0xffffff,
             title_bar_color: 0x333333,
             words: FrameWords::default(),
+            name: None,
         });
         let sc = screen_scene(&s, &SceneOptions::default());
         let text = sc.plain_text();

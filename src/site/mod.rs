@@ -92,7 +92,8 @@ pub fn render_site(
     theme: &Theme,
 ) -> Result<(SiteReport, BTreeMap<String, Vec<u8>>)> {
     let guide = crate::eval::evaluate_generic(content);
-    let view = view::SiteView::new(&guide, &theme.pdf_fonts()?);
+    let mut view = view::SiteView::new(&guide, &theme.pdf_fonts()?);
+    view.search_examples = content.search_examples.clone();
     let tera = theme.tera()?;
     let pages = pages::render_all(&view, site, &tera)?;
     let index = search::SearchIndex::build_with(view.search_docs(), &content.search_words);

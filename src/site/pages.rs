@@ -182,6 +182,8 @@ impl Renderer<'_> {
         ctx.insert("prev", &prev_next.0);
         ctx.insert("next", &prev_next.1);
         ctx.insert("rules_page", RULES_PAGE);
+        ctx.insert("search_examples", &self.view.search_examples);
+        ctx.insert("generic_value", self.view.strings.get("generic_clinic"));
         extra(&mut ctx);
         let html = self
             .tera

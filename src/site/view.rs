@@ -298,6 +298,9 @@ pub struct SiteView {
     /// The theme's wording (page names of the site itself).
     #[serde(skip)]
     pub strings: std::sync::Arc<Strings>,
+    /// Words to show as examples in the search boxes (content's
+    /// `search.yaml` `examples:`; none: the boxes show no example).
+    pub search_examples: Vec<String>,
 }
 
 /// Makes `s` safe as an id or a file name: ASCII letters, digits, `-`, `_`
@@ -361,6 +364,7 @@ impl SiteView {
             general_rules,
             step_rules,
             strings: guide.strings.clone(),
+            search_examples: Vec::new(),
         }
     }
 

@@ -200,7 +200,9 @@ pub fn check_code(
                 );
                 parts_ok = false;
             }
-            if fee_schedule_name(schedules, table).is_none() {
+            // Content that lists no 点数表 (no `fee_schedule` field) leaves
+            // the digit unchecked: there is no list to check it against.
+            if !schedules.is_empty() && fee_schedule_name(schedules, table).is_none() {
                 let each: Vec<String> = schedules
                     .iter()
                     .map(|t| describe_fee_schedule(schedules, t.number))

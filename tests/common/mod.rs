@@ -124,6 +124,23 @@ pub fn build_content(content: &Path, out: &Path) -> Output {
     build_with("--content", content, out)
 }
 
+/// Every file under `dir`, at any depth.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Text of a file.
 /// The help site of the bundled content, built in-process into a temporary
 /// folder (kept alive by the returned guard); returns the site folder.

@@ -26,7 +26,7 @@
     return d === "" || d === null ? null : Number(d);
   }
   function apply() {
-    var q = norm(text.value), st = state.value, dv = days.value, shown = 0;
+    var q = norm(text.value), st = state.value, dv = days ? days.value : "", shown = 0;
     rows.forEach(function (r) {
       var ok = true;
       if (q) ok = norm(r.getAttribute("data-name")).indexOf(q) >= 0 || norm(r.getAttribute("data-code")).indexOf(q) >= 0;
@@ -41,7 +41,8 @@
     count.textContent = (count.getAttribute("data-format") || "{shown} / {total}")
       .replace("{shown}", shown).replace("{total}", rows.length);
   }
-  [text, state, days].forEach(function (el) {
+  // Without a date to count down to (content names none) there is no days filter.
+  [text, state, days].filter(Boolean).forEach(function (el) {
     el.addEventListener("input", apply);
     el.addEventListener("change", apply);
   });
