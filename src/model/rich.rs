@@ -204,6 +204,7 @@ impl Block {
             }
             Block::List { items, .. } => items.iter().flatten().any(Block::holds_values),
             Block::Quote { blocks } => blocks.iter().any(Block::holds_values),
+            Block::Table { .. } => self.cells().any(|c| inlines_hold_values(c)),
         }
     }
 
