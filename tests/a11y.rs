@@ -885,6 +885,20 @@ fn a_manual_of_another_schema_passes_axe_and_its_dashboard_filters_without_a_dat
     assert_eq!(visible_codes(&d), ["1340154328"]);
 }
 
+/// Clinics (file name, YAML) built into a fresh folder: the folder, its
+/// output and the build's result.
+fn built_from(files: &[(String, String)]) -> (tempfile::TempDir, PathBuf, std::process::Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let clinics = tmp.path().join("clinics");
+    std::fs::create_dir_all(&clinics).unwrap();
+    for (name, text) in files {
+        std::fs::write(clinics.join(name), text).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = build_with("--clinics", &clinics, &out);
+    (tmp, out, o)
+}
+
 /// A clinic that got no guide has only its reason on the dashboard, and it
 /// was cut: at 1280 px 那覇みなと医院's row read 「お客さまID: 'F1234567890…」 in a
 /// folded one-line summary (the rest behind a click, the findings too). Its
@@ -896,21 +910,14 @@ fn a_failed_clinics_reason_is_whole_on_the_dashboard_at_1280_and_375() {
     let Some((chromedriver, chromium)) = browser("a_failed_clinics_reason_is_whole") else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let clinics = tmp.path().join("clinics");
-    std::fs::create_dir_all(&clinics).unwrap();
-    for f in [
-        "g-okinawa-switch-number.yaml",
-        "a-osaka-dental-other-type2.yaml",
-    ] {
-        std::fs::copy(
-            root().join("tests/fixtures/unusual/clinics").join(f),
-            clinics.join(f),
-        )
-        .unwrap();
-    }
-    let out = tmp.path().join("out");
-    let o = build_with("--clinics", &clinics, &out);
+    let unusual = |f: &str| {
+        let text = read(&root().join("tests/fixtures/unusual/clinics").join(f));
+        (f.to_string(), text)
+    };
+    let (tmp, out, o) = built_from(&[
+        unusual("g-okinawa-switch-number.yaml"),
+        unusual("a-osaka-dental-other-type2.yaml"),
+    ]);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -966,7 +973,7 @@ fn a_failed_clinics_reason_is_whole_on_the_dashboard_at_1280_and_375() {
         let text = v["text"].as_str().unwrap();
         for piece in [
             "お客さまID: 'F1234567890' は事業者変更承諾番号",
-            "（データの誤り 1 件のため手順書を作成していません）",
+            "（データの誤り1件のため手順書を作成していません）",
             "設置日までに電子証明書発行通知書が届かないおそれがあります",
         ] {
             assert!(
@@ -978,6 +985,62 @@ fn a_failed_clinics_reason_is_whole_on_the_dashboard_at_1280_and_375() {
         if let Some(axe) = &axe {
             let v = axe_violations(&d, axe);
             assert!(v.is_empty(), "{width} px: {v:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_long_clinic_name_wraps_in_its_column_on_the_dashboard() {
+    // ｻﾝｺﾞｼｮｳ薬局's 40-character name stood on one line (every cell
+    // nowrap): its column took 560 px of 1280 and squeezed what needs action
+    // to a few characters a line, cut at the table's edge. The name now
+    // wraps within its column; a name of 13 characters still fits one line.
+    let Some((chromedriver, chromium)) = browser("a_long_clinic_name_wraps") else {
+        return;
+    };
+    let sample = read(&root().join("content/clinics/osaka-pharmacy.yaml"));
+    let long = sample.replace(
+        "name: なにわ中央薬局",
+        "name: 医療法人社団ＡＢＣ会　ｻﾝｺﾞｼｮｳ薬局　那覇新都心おもろまち駅前店（本館２階）",
+    );
+    assert_ne!(long, sample);
+    let dental = read(&root().join("content/clinics/kanagawa-dental.yaml"));
+    let (tmp, out, o) = built_from(&[("long.yaml".into(), long), ("dental.yaml".into(), dental)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    set_width(&d, 1280);
+    d.goto(&format!(
+        "file://{}",
+        out.join("clinics/index.html").display()
+    ));
+    let sizes = d.js(
+        "var rows = document.getElementById('clinics').tBodies[0].rows; return Array.prototype.map.call(rows, function (r) { var c = r.querySelector('td.clinic').getBoundingClientRect(); var n = r.querySelector('td.notes').getBoundingClientRect(); var lh = parseFloat(getComputedStyle(r.querySelector('td.clinic')).lineHeight); return [r.querySelector('td.clinic').textContent, c.width, c.height / lh, n.width, n.right]; }).concat([[document.documentElement.clientWidth]]);",
+        json!([]),
+    );
+    let rows: Vec<Value> = serde_json::from_value(sizes).unwrap();
+    let page: f64 = rows.last().unwrap()[0].as_f64().unwrap();
+    for r in &rows[..rows.len() - 1] {
+        let (name, width, lines, notes, right) = (
+            r[0].as_str().unwrap(),
+            r[1].as_f64().unwrap(),
+            r[2].as_f64().unwrap(),
+            r[3].as_f64().unwrap(),
+            r[4].as_f64().unwrap(),
+        );
+        assert!(
+            width < page * 0.3,
+            "{name}: its column is {width} px of {page}"
+        );
+        assert!(
+            notes > page * 0.25,
+            "{name}: what needs action is {notes} px"
+        );
+        assert!(
+            right <= page,
+            "{name}: what needs action ends at {right} px"
+        );
+        if name.chars().count() <= 13 {
+            assert!(lines < 2.0, "{name}: {lines} lines");
         }
     }
 }

@@ -472,9 +472,7 @@ fn the_help_site_words_what_an_unsettled_value_shows() {
     // The 1-4 row's alternative is worded from the condition, not
     // 「次に当てはまらない（…）」.
     assert!(
-        usage.contains(
-            "〈回線事業者〉が「不明（回線事業者に確認中）」の場合: 手順 1-3 で選んだ番号"
-        )
+        usage.contains("〈回線事業者〉が「不明（回線事業者に確認中）」の場合: 手順1-3で選んだ番号")
     );
     assert!(!usage.contains("次に当てはまらない"), "{usage}");
 }

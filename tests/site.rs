@@ -273,7 +273,7 @@ fn the_site_shows_every_variant_with_its_condition() {
     assert!(usage.contains("それ以外の場合: 回線事業者に確認してから選択"));
     // applies / not_applicable: the row's value and what it says otherwise.
     assert!(usage.contains(
-        "NTT東日本・西日本・光コラボの回線ではない場合: 手順 1-3 で入力したときだけ、その値が表示されます（NTTの回線のときだけ入力します）"
+        "NTT東日本・西日本・光コラボの回線ではない場合: 手順1-3で入力したときだけ、その値が表示されます（NTTの回線のときだけ入力します）"
     ));
     // A conditional checklist item and its cased text.
     assert!(home.contains("表示条件: NTT東日本・西日本・光コラボの回線の場合"));
@@ -296,7 +296,7 @@ fn the_site_shows_every_variant_with_its_condition() {
     assert!(cert.contains("表示条件: 〈何件目か〉が1より大きい場合"));
     for step in ["2-1", "2-2", "2-3", "2-4", "2-5"] {
         assert!(
-            cert.contains(&format!("手順 {step} の画面イメージ")),
+            cert.contains(&format!("手順{step}の画面イメージ")),
             "picture of {step}"
         );
     }

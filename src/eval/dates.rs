@@ -47,6 +47,16 @@ pub fn era(d: Date) -> (&'static str, i16) {
     }
 }
 
+/// The weekday a date is shown with: `月`, or `月・祝` on a public holiday
+/// (「2027年1月11日（月・祝）」, as Japanese calendars and notices write it), so
+/// that a finding saying a Monday is 「土日・祝日」 shows why.
+fn weekday_shown(d: Date) -> String {
+    match holiday_name(d) {
+        Some(_) => format!("{}・祝", weekday_ja(d)),
+        None => weekday_ja(d).to_string(),
+    }
+}
+
 /// `令和8年11月24日（火）`; the first year is written 元年.
 pub fn wareki(d: Date) -> String {
     let (name, y) = era(d);
@@ -59,18 +69,18 @@ pub fn wareki(d: Date) -> String {
         "{name}{year}年{}月{}日（{}）",
         d.month(),
         d.day(),
-        weekday_ja(d)
+        weekday_shown(d)
     )
 }
 
-/// `2026年11月24日（火）`.
+/// `2026年11月24日（火）`, `2027年1月11日（月・祝）`.
 pub fn western(d: Date) -> String {
     format!(
         "{}年{}月{}日（{}）",
         d.year(),
         d.month(),
         d.day(),
-        weekday_ja(d)
+        weekday_shown(d)
     )
 }
 
@@ -330,6 +340,18 @@ mod tests {
         assert_eq!(holiday_name(d(2026, 11, 24)), None);
         assert!(!is_business_day(d(2026, 11, 23)));
         assert!(is_business_day(d(2026, 11, 24)));
+    }
+
+    #[test]
+    fn a_holiday_is_shown_as_one() {
+        // 天満橋デンタルオフィス: 「設置予定日（2027年1月11日（月））は土日・祝日に
+        // あたります」 — a Monday, with nothing to say it is 成人の日.
+        let d = |y, m, dd| Date::new(y, m, dd).unwrap();
+        assert_eq!(western(d(2027, 1, 11)), "2027年1月11日（月・祝）");
+        assert_eq!(western(d(2026, 11, 23)), "2026年11月23日（月・祝）");
+        assert_eq!(wareki(d(2027, 3, 22)), "令和9年3月22日（月・祝）");
+        assert_eq!(western(d(2027, 1, 12)), "2027年1月12日（火）");
+        assert_eq!(western(d(2027, 1, 10)), "2027年1月10日（日）");
     }
 
     #[test]

@@ -656,7 +656,7 @@ person: 港 花子
         assert_eq!(f.text("fee|unit").as_deref(), Some("3,000円"));
         assert_eq!(
             shown(&f, "arrive"),
-            pair("2027-01-11", "2027年1月11日（月）")
+            pair("2027-01-11", "2027年1月11日（月・祝）")
         );
         // 39 months on, less a day.
         assert_eq!(shown(&f, "until"), pair("2030-04-03", "2030年4月3日（水）"));

@@ -552,7 +552,7 @@ mod tests {
             .contains("以前"),
             "negated"
         );
-        assert!(cmp("certificates", Op::Lt, "1").ends_with("1 未満"));
+        assert!(cmp("certificates", Op::Lt, "1").ends_with("が1未満"));
         // An alternative that says nothing is said to say nothing.
         let part = c.manuals[0]
             .parts

@@ -90,7 +90,7 @@ mod tests {
     fn default_strings_parse_and_fill() {
         let s = Strings::default();
         assert!(s.0.len() > 40, "the default strings.yaml must parse");
-        assert_eq!(s.fill("at_step", &[("step", "1-3")]), "（手順 1-3）");
+        assert_eq!(s.fill("at_step", &[("step", "1-3")]), "（手順1-3）");
         assert_eq!(s.split("title", "clinic").1, " 様　{documents}");
         assert_eq!(s.get("no-such-key"), "no-such-key");
         let mut o = BTreeMap::new();

@@ -126,7 +126,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                 .map(|f| {
                     [
                         vec![Span::normal(f.label.clone())],
-                        vec![Span::value(breakable_address(&f.text), f.path.clone())],
+                        vec![Span::value(f.text.clone(), f.path.clone())],
                     ]
                 })
                 .collect();
@@ -262,27 +262,6 @@ fn vendor_contact(guide: &Guide) -> Option<Block> {
         spans.push(Span::link(p.clone(), format!("tel:{p}")));
     }
     Some(Block::Paragraph(spans))
-}
-
-/// An e-mail address or URL with invisible break opportunities after `@`
-/// and `/` and before `.`, so a narrow table cell breaks it at a separator
-/// (「info@temmabashi-dental / .example.jp」) instead of inside a word
-/// (「…exampl / e.jp」). Other text is returned as it is.
-fn breakable_address(text: &str) -> String {
-    if !(text.contains('@') || text.contains("://")) || !text.is_ascii() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c == '.' && !out.is_empty() {
-            out.push('\u{200B}');
-        }
-        out.push(c);
-        if matches!(c, '@' | '/') {
-            out.push('\u{200B}');
-        }
-    }
-    out
 }
 
 fn heading3(text: &str) -> Block {
@@ -589,8 +568,8 @@ pub fn circled(n: u32) -> String {
     c.map(String::from).unwrap_or_else(|| format!("({n})"))
 }
 
-/// Where a finding is shown, in words: 「（手順 1-2）」, or with several
-/// manuals 「（顔認証付きカードリーダーの初期設定 手順 1-2）」.
+/// Where a finding is shown, in words: 「（手順1-2）」, or with several
+/// manuals 「（顔認証付きカードリーダーの初期設定の手順1-2）」.
 fn at_step(guide: &Guide, f: &Finding) -> Option<String> {
     let t = &guide.strings;
     let number = f.step_number.as_deref()?;

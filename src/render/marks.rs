@@ -346,18 +346,63 @@ impl Drawable for Row {
 /// never after （「, never inside a run of Latin letters and digits).
 pub struct TextLines {
     lines: Vec<(String, Weight, f32)>,
+    /// Continuation lines start under the text after this character of
+    /// their line (a hanging indent), when that leaves 40 % of the width.
+    hang_after: Option<char>,
 }
 
 impl TextLines {
     /// Lines of (text, weight, size in points).
     pub fn new(lines: Vec<(String, Weight, f32)>) -> TextLines {
-        TextLines { lines }
+        TextLines {
+            lines,
+            hang_after: None,
+        }
+    }
+
+    /// The same, a line too long for the width going on under its text
+    /// after `sep` (「2026年12月6日（日）　電子証明書発行通知書が届く」 and
+    /// 「見込み」 under 電子, not under the date).
+    pub fn hanging_after(mut self, sep: char) -> TextLines {
+        self.hang_after = Some(sep);
+        self
     }
 
     /// `text` broken into lines at most `width_pt` wide, by the engine's
     /// one line breaker (JLREQ; Latin words, numbers and addresses whole).
     fn wrap(fonts: &Fonts, text: &str, w: Weight, size: f32, width_pt: f32) -> Vec<String> {
         pdf::Measure::new(fonts).wrap_in(text, size, width_pt, w == Weight::Bold)
+    }
+
+    /// `text`'s lines with the x (pt) each starts at: continuation lines
+    /// after the hang, when there is one.
+    fn lines_of(
+        &self,
+        fonts: &Fonts,
+        text: &str,
+        w: Weight,
+        size: f32,
+        width_pt: f32,
+    ) -> Vec<(f32, String)> {
+        let lines = Self::wrap(fonts, text, w, size, width_pt);
+        let hang = self.hang_after.and_then(|sep| {
+            let at = text.find(sep)? + sep.len_utf8();
+            let hang = pdf::Measure::new(fonts).width_in(&text[..at], size, w == Weight::Bold);
+            (hang < width_pt * 0.6).then_some(hang)
+        });
+        let (Some(hang), [first, _, ..]) = (hang, lines.as_slice()) else {
+            return lines.into_iter().map(|l| (0.0, l)).collect();
+        };
+        let Some(rest) = text.strip_prefix(first.as_str()) else {
+            return lines.into_iter().map(|l| (0.0, l)).collect();
+        };
+        std::iter::once((0.0, first.clone()))
+            .chain(
+                Self::wrap(fonts, rest.trim_start(), w, size, width_pt - hang)
+                    .into_iter()
+                    .map(|l| (hang, l)),
+            )
+            .collect()
     }
 }
 
@@ -366,9 +411,9 @@ impl Drawable for TextLines {
         let mut items = Vec::new();
         let mut y = 0.0;
         for (t, w, size) in &self.lines {
-            for l in Self::wrap(fonts, t, *w, *size, pt(width_mm)) {
+            for (x, l) in self.lines_of(fonts, t, *w, *size, pt(width_mm)) {
                 y += size * 1.1;
-                items.push(line(fonts, &l, *w, *size, (0.0, y)));
+                items.push(line(fonts, &l, *w, *size, (x, y)));
                 y += size * 0.35;
             }
         }
@@ -401,6 +446,32 @@ pub fn brand_block(guide: &crate::eval::guide::Guide) -> Option<pdf::Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_too_long_for_its_line_goes_on_under_its_event() {
+        // The sheet set beside its contacts (ｻﾝｺﾞｼｮｳ薬局, ten terminals): 「見込み」
+        // of 「2026年12月6日（日）　電子証明書発行通知書が届く見込み」 went on
+        // under the dates, at the column's left edge.
+        let fonts = crate::render::pdf::test_fonts();
+        let text =
+            "2026年12月6日（日）　電子証明書発行通知書が届く見込み（未申請の端末を申請した場合）";
+        let lines = TextLines::new(vec![(text.into(), Weight::Regular, 9.0)]).hanging_after('　');
+        let set = lines.lines_of(fonts, text, Weight::Regular, 9.0, 227.0);
+        assert!(set.len() > 1, "{set:?}");
+        let hang = Measure::new(fonts).width("2026年12月6日（日）　", 9.0);
+        assert_eq!(set[0].0, 0.0);
+        assert!(set[1..].iter().all(|(x, _)| *x == hang), "{set:?}");
+        let words: String = set.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(words, text);
+        // Without a hang (the contacts), every line at the left edge.
+        let plain = TextLines::new(vec![]);
+        assert!(
+            plain
+                .lines_of(fonts, text, Weight::Regular, 9.0, 227.0)
+                .iter()
+                .all(|(x, _)| *x == 0.0)
+        );
+    }
 
     #[test]
     fn qr_runs_cover_every_dark_module() {

@@ -240,7 +240,7 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
             })
             .collect();
         b.push(heading(t.get("dates")));
-        row.push((2.6, Arc::new(TextLines::new(lines))));
+        row.push((2.6, Arc::new(TextLines::new(lines).hanging_after('　'))));
     }
     if !contact.is_empty() {
         row.push((2.2, Arc::new(TextLines::new(contact))));

@@ -12,7 +12,9 @@
 //!   letters, digits and symbols, Latin letters), so codes such as
 //!   `CAF1253000113`, phone numbers such as `0800-0804583`, e-mail addresses
 //!   and URLs are never split — unless one is longer than a whole line, in
-//!   which case it is broken by character.
+//!   which case an address is broken at a separator ([`address_breaks`]: after
+//!   `@` or `/`, else before `.`, else before `-`) and anything else by
+//!   character.
 //! * `'\n'` is a forced break; U+200B (zero-width space) an invisible break
 //!   opportunity; U+00AD (soft hyphen) an opportunity that shows a hyphen when
 //!   taken.
@@ -323,6 +325,49 @@ pub(crate) struct Prepared {
     brk: Vec<Brk>,
     /// Forced line feeds before the first atom.
     leading_breaks: u16,
+    /// `addr[i]`: how good a place atom `i` is to start a line inside an
+    /// e-mail address or URL longer than a whole line (0: none), the last
+    /// resort before breaking by character ([`address_breaks`]).
+    addr: Vec<u8>,
+}
+
+/// Where an e-mail address or URL too long for a whole line (a narrow table
+/// cell, a picture's field) may break, ranked: after `@` or `/` (3), before
+/// `.` (2), before `-` (1), as a reader splits it and the Chicago Manual
+/// breaks it; 0 elsewhere. Without these it broke by character, inside a
+/// word (「…pharma / cy@」「…example.c / o.jp」). A run of ASCII text counts as
+/// an address when it holds `@` or `://`. Kinsoku is not asked: a `.` opening
+/// the next line is how a broken address shows it goes on.
+fn address_breaks(atoms: &[Atom]) -> Vec<u8> {
+    let mut addr = vec![0u8; atoms.len() + 1];
+    let mut s = 0;
+    while s < atoms.len() {
+        let mut e = s;
+        while e < atoms.len() && atoms[e].orig.is_ascii_graphic() {
+            e += 1;
+        }
+        if e == s {
+            s += 1;
+            continue;
+        }
+        let run: Vec<char> = atoms[s..e].iter().map(|a| a.orig).collect();
+        let address = run.contains(&'@') || run.windows(3).any(|w| w == [':', '/', '/']);
+        for k in (1..run.len()).filter(|_| address) {
+            let (prev, c) = (run[k - 1], run[k]);
+            let word_follows = run.get(k + 1).is_some_and(char::is_ascii_alphanumeric);
+            addr[s + k] = if matches!(prev, '@' | '/') && !matches!(c, '/') && !no_line_start(c) {
+                3
+            } else if c == '.' && word_follows && prev.is_ascii_alphanumeric() {
+                2
+            } else if c == '-' && word_follows && prev.is_ascii_alphanumeric() {
+                1
+            } else {
+                0
+            };
+        }
+        s = e;
+    }
+    addr
 }
 
 /// Turns spans into atoms and computes the tailored break opportunities.
@@ -453,6 +498,7 @@ pub(crate) fn prepare(
     }
 
     Prepared {
+        addr: address_breaks(&atoms),
         atoms,
         brk,
         leading_breaks,
@@ -562,6 +608,8 @@ fn greedy(p: &Prepared, mut s: usize, width: f32, fonts: &Fonts) -> Vec<(usize, 
         let mut best: Option<usize> = None;
         let mut j = s;
         let mut end: Option<(usize, Brk)> = None;
+        // The last address break that fits, by rank.
+        let mut addr: [Option<usize>; 3] = [None; 3];
         while j < n {
             let content = w + atoms[j].width();
             if j > s && !atoms[j].is_space() && content > width + 0.01 {
@@ -587,12 +635,18 @@ fn greedy(p: &Prepared, mut s: usize, width: f32, fonts: &Fonts) -> Vec<(usize, 
                 }
                 Brk::No => {}
             }
+            if let Some(r) = p.addr[j].checked_sub(1) {
+                addr[usize::from(r)] = Some(j);
+            }
         }
         let (e, kind) = match end {
             Some(x) => x,
             None => match best {
                 Some(b) => (b, p.brk[b]),
-                None => (emergency(atoms, s, j), Brk::No),
+                None => match addr.iter().rev().flatten().next() {
+                    Some(&a) => (a, Brk::Allowed),
+                    None => (emergency(atoms, s, j), Brk::No),
+                },
             },
         };
         out.push((s, e, kind));
