@@ -211,8 +211,15 @@ fn each_schedule_has_the_rows_of_its_clinic_in_date_order() {
     // 変更: the notice comes only for the terminals not applied for yet.
     assert!(a[1].contains("電子証明書発行通知書が届く見込み（未申請の端末を申請した場合）"));
     assert!(a[2].contains("申請を済ませたい最終日") && a[3].contains("設置予定日"));
+    // Its certificates applied for before keep their own expiry: the date is
+    // that of one applied for now (it read as every certificate's).
+    assert!(
+        a[4].contains("電子証明書の有効期限の目安（未申請の端末を申請した場合）"),
+        "{a:?}"
+    );
     let b = rows("2740100181");
     assert_eq!(b.len(), 5, "{b:?}");
+    assert!(!b[4].contains("未申請"), "{b:?}");
     assert!(b[1].contains("電子証明書発行通知書が届く見込み") && !b[1].contains("未申請"));
     // The doubted clinic's last safe day has gone and the notice comes after
     // the installation day: both said on their rows, in date order.
