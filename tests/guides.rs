@@ -248,6 +248,14 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
     );
     assert_eq!(title.matches("1253000113").count(), 0, "{title}");
     assert!(title.contains("この図の下に書いてあります"), "{title}");
+    // Nor does the box around it name the screen a third time (after the
+    // picture and the figure's caption): no label of its own.
+    let boxes: Vec<&str> = html
+        .match_indices("class=\"pic-scroll\"")
+        .map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()])
+        .collect();
+    assert!(!boxes.is_empty());
+    assert!(boxes.iter().all(|b| !b.contains("aria-label")), "{boxes:?}");
     let table = &step[step.find("<table class=\"form").unwrap()..step.find("</table>").unwrap()];
     assert_eq!(
         table.matches("1253000113").count(),
