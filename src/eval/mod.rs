@@ -937,8 +937,14 @@ fn eval_row(
                         },
                     }
                 }
+                // A count shows its unit (「1口」, not 「1」), as
+                // `{{ fact | unit }}` does in text.
                 _ => Shown::Value {
-                    text: f.display.clone(),
+                    text: format!(
+                        "{}{}",
+                        f.display,
+                        content.fact_unit(path).unwrap_or_default()
+                    ),
                 },
             },
         },
