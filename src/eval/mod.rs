@@ -937,13 +937,19 @@ fn eval_row(
                         },
                     }
                 }
-                // A count shows its unit (「1口」, not 「1」), as
-                // `{{ fact | unit }}` does in text.
+                // A clinic field's count shows its unit (「1口」, not 「1」),
+                // as `{{ field | unit }}` does in text. A derived fact's
+                // value is shown alone, as typed into a box (「2」 for
+                // `reader_terminals`, whose text says 「2台」).
                 _ => Shown::Value {
                     text: format!(
                         "{}{}",
                         f.display,
-                        content.fact_unit(path).unwrap_or_default()
+                        content
+                            .fields
+                            .get(path)
+                            .and_then(|d| d.unit.as_deref())
+                            .unwrap_or_default()
                     ),
                 },
             },
