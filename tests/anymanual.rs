@@ -727,6 +727,33 @@ fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
     );
 }
 
+/// A screen row bound to a field with `unit: 口` shows the count with its
+/// unit (「1口」, as `{{ power_outlets | unit }}` in text), in the HTML
+/// guide's row table, its picture and the picture's text alternative, the
+/// handout's picture and the sheet alike: they all show the one evaluated
+/// row. It showed 「1」.
+#[test]
+fn a_row_bound_to_a_count_shows_its_unit() {
+    let d = third();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = d.path().join("out/clinics/1340112342");
+    let html = read(&dir.join("index.html"));
+    assert!(
+        html.contains("空きコンセント</th><td class=\"val\"><mark class=\"value\">1口</mark></td>"),
+        "row table"
+    );
+    assert!(html.contains("「空きコンセント」: 1口。"), "alt text");
+    assert!(html.contains("fill=\"#1f2328\">1口</text>"), "picture");
+    let guide = squash(&pdf_text(&dir.join("guide.pdf"), 1, 99));
+    assert!(
+        guide.contains("空きコンセント入力してください1口"),
+        "{guide}"
+    );
+    let sheet = squash(&pdf_text(&dir.join("sheet.pdf"), 1, 99));
+    assert!(sheet.contains("B1空きコンセント1口□"), "{sheet}");
+}
+
 /// The seed content says through content what Rust used to spell: its
 /// sheet's QR code 「ポータルサイト」 (the portal frame's `name:`), the
 /// dashboard's 設置日 (`dashboard: 設置日` on `installation_date`).

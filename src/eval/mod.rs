@@ -937,8 +937,20 @@ fn eval_row(
                         },
                     }
                 }
+                // A clinic field's count shows its unit (「1口」, not 「1」),
+                // as `{{ field | unit }}` does in text. A derived fact's
+                // value is shown alone, as typed into a box (「2」 for
+                // `reader_terminals`, whose text says 「2台」).
                 _ => Shown::Value {
-                    text: f.display.clone(),
+                    text: format!(
+                        "{}{}",
+                        f.display,
+                        content
+                            .fields
+                            .get(path)
+                            .and_then(|d| d.unit.as_deref())
+                            .unwrap_or_default()
+                    ),
                 },
             },
         },

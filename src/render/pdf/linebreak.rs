@@ -9,7 +9,8 @@
 //!   iteration mark, `！？…‥` and similar ([`no_line_start`]); no line ends
 //!   with an opening bracket ([`no_line_end`]).
 //! * **Words stay whole**: no break between two Latin "word" characters (ASCII
-//!   letters, digits and symbols, Latin letters), so codes such as
+//!   letters, digits and symbols, Latin letters, full-width Latin letters and
+//!   digits with the joiners `－．＿／` between them), so codes such as
 //!   `CAF1253000113`, phone numbers such as `0800-0804583`, e-mail addresses
 //!   and URLs are never split — unless one is longer than a whole line, in
 //!   which case an address is broken at a separator ([`address_breaks`]: after
@@ -88,10 +89,36 @@ pub fn no_line_end(c: char) -> bool {
     )
 }
 
-/// Latin "word" characters between which no break is made.
+/// Latin "word" characters between which no break is made: ASCII letters,
+/// digits and symbols, Latin letters, and full-width Latin letters and
+/// digits (「ノートＰＣ-04」 is a name the receptionist types, as
+/// 「ノートPC-04」 is).
 fn word_char(c: char) -> bool {
     // The cheap bound first: Japanese text never reaches the Unicode table.
-    c.is_ascii_graphic() || (u32::from(c) < 0x2E80 && c.is_alphanumeric())
+    c.is_ascii_graphic() || (u32::from(c) < 0x2E80 && c.is_alphanumeric()) || fullwidth_alnum(c)
+}
+
+/// A full-width Latin letter or digit (Ａ–Ｚ, ａ–ｚ, ０–９).
+fn fullwidth_alnum(c: char) -> bool {
+    matches!(c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９')
+}
+
+/// Full-width joiners that belong to a word between two of its characters
+/// (「ＰＣ－０４」「ｖ１．２」「ＡＢ／ＣＤ」), as `-` `.` `_` `/` do in ASCII.
+/// Elsewhere (「はい／いいえ」) they are Japanese punctuation.
+fn fullwidth_joiner(c: char) -> bool {
+    matches!(c, '－' | '．' | '＿' | '／')
+}
+
+/// Whether atom `k` is part of a Latin word: a [`word_char`], or a
+/// full-width joiner with a word character on either side.
+fn in_word(atoms: &[Atom], k: usize) -> bool {
+    let c = atoms[k].orig;
+    word_char(c)
+        || (fullwidth_joiner(c)
+            && k > 0
+            && atoms.get(k + 1).is_some_and(|a| word_char(a.orig))
+            && word_char(atoms[k - 1].orig))
 }
 
 /// A digit (ASCII or full-width).
@@ -455,12 +482,10 @@ pub(crate) fn prepare(
         if ai == 0 || ai >= n {
             continue;
         }
-        if matches!(op, BreakOpportunity::Allowed | BreakOpportunity::Mandatory) {
-            let prev = &atoms[ai - 1];
-            let next = &atoms[ai];
-            if !(word_char(prev.orig) && word_char(next.orig)) {
-                brk[ai] = Brk::Allowed;
-            }
+        if matches!(op, BreakOpportunity::Allowed | BreakOpportunity::Mandatory)
+            && !(in_word(&atoms, ai - 1) && in_word(&atoms, ai))
+        {
+            brk[ai] = Brk::Allowed;
         }
     }
     for (ai, b) in explicit {

@@ -155,20 +155,63 @@ fn codes_numbers_and_addresses_are_not_split() {
         "info-desk@sakura-naika.example.jp",
     ] {
         let min = word.len() + 2;
-        for width in min..min + 60 {
-            let spans = [
-                Span::normal("受付番号は、窓口で確認した"),
-                Span::value(word, "code"),
-                Span::normal("です。お問い合わせの際に番号をお伝えください。"),
-            ];
-            let lines = lines_of(&spans, width as f32 * 0.5);
-            assert!(
-                lines.iter().any(|l| text_of(l).contains(word)),
-                "{word} split at width {width}: {:?}",
-                lines.iter().map(text_of).collect::<Vec<_>>()
-            );
-        }
+        let spans = [
+            Span::normal("受付番号は、窓口で確認した"),
+            Span::value(word, "code"),
+            Span::normal("です。お問い合わせの際に番号をお伝えください。"),
+        ];
+        assert_kept_whole(&spans, word, min..min + 60);
     }
+}
+
+/// Asserts that `word` is on one line of `spans` set at each width (half
+/// ems) in `widths`.
+fn assert_kept_whole(spans: &[Span], word: &str, widths: std::ops::Range<usize>) {
+    for width in widths {
+        let lines = lines_of(spans, width as f32 * 0.5);
+        assert!(
+            lines.iter().any(|l| text_of(l).contains(word)),
+            "{word} split at width {width}: {:?}",
+            lines.iter().map(text_of).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn full_width_latin_words_are_not_split() {
+    for word in [
+        "ノートＰＣ-04",
+        "ＰＣ－０４",
+        "ｖ１．２＿ＡＢ／ＣＤ",
+        "ＣＡＦ１２５３",
+    ] {
+        let latin: String = word
+            .chars()
+            .skip_while(|c| matches!(c, 'ァ'..='ー'))
+            .collect();
+        // Half an em a step, from the first width the word fits on a line.
+        let min = 2 * latin.chars().count() + 2;
+        let spans = [
+            Span::normal("受付のパソコンは"),
+            Span::value(word, "terminal"),
+            Span::normal("です。端末名をそのまま入力してください。"),
+        ];
+        assert_kept_whole(&spans, &latin, min..min + 40);
+    }
+    // Japanese text still breaks between characters, a joiner between
+    // Japanese words too, and a full-width word longer than a line by
+    // character.
+    let lines = lines_of(
+        &[Span::normal("はい／いいえのどちらかを選んでください")],
+        3.0,
+    );
+    assert!(lines.len() > 3);
+    assert!(lines.iter().all(|l| l.width <= 30.05));
+    let word = "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰ０１２３４５６７８９";
+    let lines = lines_of(&[Span::normal(word)], 8.0);
+    assert!(lines.len() > 1);
+    assert_eq!(lines.iter().map(text_of).collect::<String>(), word);
+    assert!(lines.iter().all(|l| l.width <= 80.05));
 }
 
 #[test]
