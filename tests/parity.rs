@@ -471,59 +471,6 @@ fn html_alts(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// A PDF text string: UTF-16BE with its byte order mark, or PDFDocEncoding
-/// (read as Latin-1, enough for ASCII).
-fn pdf_string(bytes: &[u8]) -> String {
-    match bytes.strip_prefix(&[0xFE, 0xFF]) {
-        Some(units) => String::from_utf16_lossy(
-            &units
-                .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect::<Vec<_>>(),
-        ),
-        None => bytes.iter().map(|&b| char::from(b)).collect(),
-    }
-}
-
-/// The text alternatives (`/Alt`) of a tagged PDF's figures, in the order of
-/// its structure tree (the reading order).
-fn pdf_alts(pdf: &Path) -> Vec<String> {
-    use lopdf::Object;
-    let doc = lopdf::Document::load(pdf).expect("the handout parses");
-    fn walk(doc: &lopdf::Document, o: &Object, out: &mut Vec<String>, depth: usize) {
-        assert!(depth < 64, "structure tree too deep");
-        let o = match o {
-            Object::Reference(r) => doc.get_object(*r).expect("reference resolves"),
-            o => o,
-        };
-        match o {
-            Object::Array(kids) => {
-                for k in kids {
-                    walk(doc, k, out, depth + 1);
-                }
-            }
-            Object::Dictionary(d) => {
-                let figure = d.get(b"S").and_then(Object::as_name).ok() == Some(&b"Figure"[..]);
-                if figure && let Ok(Object::String(alt, _)) = d.get(b"Alt") {
-                    out.push(pdf_string(alt));
-                }
-                if let Ok(k) = d.get(b"K") {
-                    walk(doc, k, out, depth + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    let root = doc
-        .catalog()
-        .and_then(|c| c.get(b"StructTreeRoot"))
-        .expect("the handout is tagged")
-        .clone();
-    let mut out = Vec::new();
-    walk(&doc, &root, &mut out, 0);
-    out
-}
-
 /// Each screen's picture says, for every row of every kind, what this clinic
 /// does there: in the handout in its text alternative, in the HTML guide in
 /// the table under it, each said once.
