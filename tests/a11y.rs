@@ -1044,3 +1044,92 @@ fn a_long_clinic_name_wraps_in_its_column_on_the_dashboard() {
         }
     }
 }
+
+/// The Latin words the handout keeps whole stay whole in the HTML guide on
+/// a phone. At 375 px the browser broke 「ノートＰＣ－０４ＡＢ」 between its
+/// full-width letters as between kanji (「…ノートＰＣ－０」/「４ＡＢ」) where
+/// the handout keeps 「ＰＣ－０４ＡＢ」 on one line: the receptionist types
+/// what the guide shows. Every such word (the handout's definition,
+/// `full_width_words`) is in a `span.word` on one line, in the tables, the
+/// contents, the notices and the sheet; the text is the clinic's (no
+/// invisible character), and a word longer than the line still wraps.
+#[test]
+fn full_width_latin_words_stay_whole_on_a_phone() {
+    let Some((chromedriver, chromium)) = browser("full_width_latin_words_stay_whole") else {
+        return;
+    };
+    let long = "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ０１２３";
+    let sample = read(&root().join("content/clinics/kyoto-three-terminals.yaml"));
+    let text = sample.replace(
+        "  - オンライン資格確認パソコン\n  - 診察室1パソコン\n  - 診察室2パソコン\n",
+        &format!("  - 受付カウンター左側ノートＰＣ－０４ＡＢ\n  - 診察室ＰＣ-04\n  - {long}\n"),
+    );
+    assert_ne!(text, sample);
+    let (tmp, out, o) = built_from(&[("words.yaml".into(), text)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_dir(out.join("clinics"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("index.html"))
+        .find(|p| p.is_file())
+        .expect("the guide");
+    let html = read(&page);
+    // Letters kept together by the word's span, a sign with its
+    // neighbours by a `keep` span.
+    for word in [
+        "Ｐ<span class=\"keep\">Ｃ－０</span>４ＡＢ",
+        "Ｐ<span class=\"keep\">Ｃ-0</span>4",
+        long,
+    ] {
+        assert!(
+            html.contains(&format!("<span class=\"word\">{word}</span>")),
+            "{word}"
+        );
+    }
+    // The names themselves, unchanged, between the tags.
+    let shown = untagged(&html);
+    for name in ["受付カウンター左側ノートＰＣ－０４ＡＢ", "診察室ＰＣ-04"]
+    {
+        assert!(shown.contains(name), "{name}");
+    }
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    set_width(&d, 375);
+    d.goto(&format!("file://{}", page.display()));
+    // Each shown word: its text, the lines it is on (its boxes' distinct tops), its right edge; then the
+    // page's width and how wide it scrolls.
+    let v = d.js(
+        "var out = Array.prototype.map.call(document.querySelectorAll('span.word'), function (w) { var r = w.getClientRects(); var right = 0; var tops = {}; for (var i = 0; i < r.length; i++) { right = Math.max(right, r[i].right); tops[Math.round(r[i].top)] = 1; } var c = w.closest('td, th, li, p, h1, h2, h3, a, span.name'); return [w.textContent, Object.keys(tops).length, right, c ? c.tagName + '.' + c.className + ' ' + Math.round(c.getBoundingClientRect().width) + ' ' + c.textContent.slice(0, 30) : '']; }).filter(function (w) { return w[1] > 0; }); out.push([document.documentElement.clientWidth, document.documentElement.scrollWidth]); return out;",
+        json!([]),
+    );
+    let mut rows: Vec<Value> = serde_json::from_value(v).unwrap();
+    let page_size = rows.pop().unwrap();
+    let (width, scroll) = (
+        page_size[0].as_f64().unwrap(),
+        page_size[1].as_f64().unwrap(),
+    );
+    let wide = d.js("var w = document.documentElement.clientWidth; return Array.prototype.filter.call(document.querySelectorAll('body *'), function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && r.right > w + 0.5; }).map(function (e) { return e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 40); });", json!([]));
+    assert!(
+        scroll <= width,
+        "the page scrolls sideways: {scroll} > {width}: {wide:#}"
+    );
+    let mut seen = std::collections::BTreeMap::new();
+    for r in &rows {
+        let (word, lines, right) = (
+            r[0].as_str().unwrap(),
+            r[1].as_u64().unwrap(),
+            r[2].as_f64().unwrap(),
+        );
+        *seen.entry(word.to_string()).or_insert(0) += 1;
+        assert!(right <= width, "{word} ends at {right} px of {width}");
+        if word == long {
+            assert!(lines > 1, "{word} longer than the line is on {lines} line");
+        } else {
+            assert_eq!(lines, 1, "{word} is split over {lines} lines in {}", r[3]);
+        }
+    }
+    // Shown in the tables, the contents and the notices, not only once.
+    for word in ["ＰＣ－０４ＡＢ", "ＰＣ-04"] {
+        let n = seen.get(word).copied().unwrap_or(0);
+        assert!(n >= 3, "{word} shown {n} times: {seen:?}");
+    }
+}

@@ -536,6 +536,20 @@ fn script(js: String) -> String {
     js.replace("</", "<\\/")
 }
 
+/// `{{ value | words }}`: the value escaped for element content with the
+/// words the handout keeps whole wrapped to stay whole in the browser too
+/// ([`super::rich_html::escape_words`]); never for an attribute. A value
+/// that is not text passes unchanged (and is escaped as usual).
+pub fn register_words_filter(tera: &mut tera::Tera) {
+    tera.register_filter(
+        "words",
+        |v: tera::Value, _: tera::Kwargs, _: &tera::State| match v.as_str() {
+            Some(s) if !v.is_safe() => tera::Value::safe_string(&super::rich_html::escape_words(s)),
+            _ => v,
+        },
+    );
+}
+
 /// Date filters for templates: `{{ "2026-11-24" | wareki }}` → 令和8年11月24日（火）,
 /// `| western` → 2026年11月24日（火）. Text that is not an ISO date passes unchanged.
 pub fn register_date_filters(tera: &mut tera::Tera) {

@@ -38,6 +38,67 @@ pub fn escape_into(out: &mut String, s: &str) {
     out.push_str(&s[from..]);
 }
 
+/// [`escape`] for element content: each word the handout keeps whole and a
+/// browser would split (「ＰＣ－０４ＡＢ」, see
+/// [`crate::render::pdf::full_width_words`]) is wrapped in
+/// `<span class="word">`, which the stylesheet keeps on one line unless it is
+/// longer than the line. The text itself is unchanged (no invisible joiner:
+/// what a receptionist copies is the clinic's value). Not for attributes.
+pub fn escape_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_words_into(&mut out, s);
+    out
+}
+
+/// [`escape_words`] appending to `out`.
+pub fn escape_words_into(out: &mut String, s: &str) {
+    let mut from = 0;
+    for run in crate::render::pdf::full_width_words(s) {
+        escape_into(out, &s[from..run.start]);
+        out.push_str("<span class=\"word\">");
+        word_into(out, &s[run.clone()]);
+        out.push_str("</span>");
+        from = run.end;
+    }
+    escape_into(out, &s[from..]);
+}
+
+/// One word's text: a browser keeps its letters and digits together
+/// (`word-break: keep-all`) but still breaks beside a joiner or other
+/// sign (「ＰＣ－」/「０４ＡＢ」), so each sign goes with the characters on
+/// either side into a `<span class="keep">` that does not wrap.
+fn word_into(out: &mut String, w: &str) {
+    let chars: Vec<(usize, char)> = w.char_indices().collect();
+    let end_of = |k: usize| chars.get(k + 1).map_or(w.len(), |n| n.0);
+    let mut done = 0; // bytes of `w` written
+    let mut k = 0;
+    while k < chars.len() {
+        if chars[k].1.is_alphanumeric() {
+            k += 1;
+            continue;
+        }
+        // From the character before the sign to the one after it, through
+        // a chain of signs (「Ａ－Ｂ－Ｃ」 is one piece).
+        let first = k.saturating_sub(1);
+        let mut last = k;
+        while last + 1 < chars.len() {
+            last += 1;
+            let sign_next = chars.get(last + 1).is_some_and(|n| !n.1.is_alphanumeric());
+            if chars[last].1.is_alphanumeric() && !sign_next {
+                break;
+            }
+        }
+        let start = chars[first].0.max(done);
+        escape_into(out, &w[done..start]);
+        out.push_str("<span class=\"keep\">");
+        escape_into(out, &w[start..end_of(last)]);
+        out.push_str("</span>");
+        done = end_of(last);
+        k = last + 1;
+    }
+    escape_into(out, &w[done..]);
+}
+
 /// Renders blocks to HTML.
 pub fn to_html(r: &Rich) -> String {
     let mut s = String::new();
@@ -350,7 +411,7 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                         t = rest;
                     }
                 }
-                escape_into(s, t)
+                escape_words_into(s, t)
             }
             Inline::Strong { inlines } => {
                 s.push_str("<strong>");
@@ -364,7 +425,7 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
             }
             Inline::Code { text } => {
                 s.push_str("<code>");
-                escape_into(s, text);
+                escape_words_into(s, text);
                 s.push_str("</code>");
             }
             Inline::Link { url, inlines } => {
@@ -387,7 +448,7 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                 s.push_str("<mark class=\"value\" data-field=\"");
                 escape_into(s, path);
                 s.push_str("\">");
-                escape_into(s, text);
+                escape_words_into(s, text);
                 s.push_str("</mark>");
             }
             Inline::Missing { path, label, unit } => {
@@ -531,6 +592,96 @@ mod tests {
         let mut s = String::from("<p>");
         escape_into(&mut s, "<x>");
         assert_eq!(s, "<p>&lt;x&gt;");
+    }
+
+    /// The words the handout keeps whole are wrapped for the browser to keep
+    /// them whole too; the text is the clinic's, escaped as by [`escape`].
+    #[test]
+    fn full_width_words_are_wrapped_and_still_escaped() {
+        let w = |s: &str| format!("<span class=\"word\">{s}</span>");
+        let k = |s: &str| format!("<span class=\"keep\">{s}</span>");
+        assert_eq!(
+            escape_words("受付カウンター左側ノートＰＣ－０４ＡＢ"),
+            format!(
+                "受付カウンター左側ノート{}",
+                w(&format!("Ｐ{}４ＡＢ", k("Ｃ－０")))
+            )
+        );
+        assert_eq!(
+            escape_words("診察室ＰＣ-04と受付ＰＣ"),
+            format!(
+                "診察室{}と受付{}",
+                w(&format!("Ｐ{}4", k("Ｃ-0"))),
+                w("ＰＣ")
+            )
+        );
+        assert_eq!(
+            escape_words("ｖ１．２＿ＡＢ／ＣＤ"),
+            w(&format!("ｖ{}{}Ｄ", k("１．２＿Ａ"), k("Ｂ／Ｃ")))
+        );
+        // Hostile text stays escaped, inside a word and outside it: without
+        // the two spans the page's text is exactly `escape`'s.
+        let bare = |h: String| {
+            h.replace("<span class=\"word\">", "")
+                .replace("<span class=\"keep\">", "")
+                .replace("</span>", "")
+        };
+        for s in [
+            "<b>&\"ＰＣ<i>\"'&",
+            "端末<ＡＢ> & 「Ｃ」",
+            "ＡＢ--&&ＣＤ",
+            "(ＰＣ)",
+            "Ａ－Ｂ－Ｃ",
+            "ＰＣ-",
+        ] {
+            let h = escape_words(s);
+            assert!(h.contains("class=\"word\""), "{s}: {h}");
+            assert_eq!(bare(h.clone()), escape(s), "{s}: {h}");
+            assert!(!h.contains("<b>") && !h.contains("<i>"), "{h}");
+        }
+        assert_eq!(
+            escape_words("端末<ＡＢ> & 「Ｃ」"),
+            format!(
+                "端末{} &amp; 「Ｃ」",
+                w(&format!("{}{}", k("&lt;Ａ"), k("Ｂ&gt;")))
+            )
+        );
+        // A joiner between Japanese words is punctuation; ASCII words and
+        // text without a full-width letter are only escaped.
+        for s in [
+            "はい／いいえ",
+            "ノートPC-04",
+            "受付パソコン",
+            "a<b",
+            "",
+            "Ａ",
+        ] {
+            assert_eq!(escape_words(s), escape(s), "{s}");
+        }
+        assert_eq!(
+            escape_words("ＰＣ／いいえ"),
+            format!("{}／いいえ", w("ＰＣ"))
+        );
+        // Values and text in rich text, as the guide prints them.
+        let r = Rich(vec![Block::Paragraph {
+            inlines: vec![
+                Inline::Text {
+                    text: "端末名「".into(),
+                },
+                Inline::Value {
+                    path: "terminals".into(),
+                    text: "診察室ＰＣＰＣ&".into(),
+                },
+                Inline::Text { text: "」".into() },
+            ],
+        }]);
+        assert_eq!(
+            inline_html(&r),
+            format!(
+                "端末名「<mark class=\"value\" data-field=\"terminals\">診察室{}</mark>」",
+                w(&format!("ＰＣＰ{}", k("Ｃ&amp;")))
+            )
+        );
     }
 
     #[test]

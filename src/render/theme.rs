@@ -233,6 +233,7 @@ impl Theme {
         t.autoescape_on(vec![".html"]);
         // Filters must exist before templates are compiled (Tera checks them).
         super::html::register_date_filters(&mut t);
+        super::html::register_words_filter(&mut t);
         let mut all = Vec::new();
         for name in self.template_names() {
             all.push((name.clone(), self.file(&format!("templates/{name}"))?));

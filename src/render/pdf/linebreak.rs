@@ -110,15 +110,59 @@ fn fullwidth_joiner(c: char) -> bool {
     matches!(c, '－' | '．' | '＿' | '／')
 }
 
-/// Whether atom `k` is part of a Latin word: a [`word_char`], or a
-/// full-width joiner with a word character on either side.
+/// Whether atom `k` is part of a Latin word (see [`word_at`]).
 fn in_word(atoms: &[Atom], k: usize) -> bool {
-    let c = atoms[k].orig;
+    let prev = k.checked_sub(1).map(|p| atoms[p].orig);
+    word_at(prev, atoms[k].orig, atoms.get(k + 1).map(|a| a.orig))
+}
+
+/// Whether `c`, between `prev` and `next`, is part of a Latin word: a
+/// [`word_char`], or a full-width joiner with a word character on either
+/// side. The one definition of a word for the handout's line breaker and
+/// the HTML guide ([`full_width_words`]).
+fn word_at(prev: Option<char>, c: char, next: Option<char>) -> bool {
     word_char(c)
-        || (fullwidth_joiner(c)
-            && k > 0
-            && atoms.get(k + 1).is_some_and(|a| word_char(a.orig))
-            && word_char(atoms[k - 1].orig))
+        || (fullwidth_joiner(c) && prev.is_some_and(word_char) && next.is_some_and(word_char))
+}
+
+/// Byte ranges of the words of `s` (runs of [`word_at`], the runs the
+/// handout never breaks) that hold a full-width letter or digit: a browser
+/// breaks between full-width letters as between kanji (「ノートＰ」/「Ｃ-04」),
+/// so the HTML guide marks these runs to be kept whole. ASCII words are
+/// left alone: a browser does not break between ASCII letters or digits.
+pub fn full_width_words(s: &str) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    // Every full-width letter and digit is U+FF10..U+FF5A, encoded from
+    // 0xEF; most text has none and costs one scan of its bytes.
+    if !s.as_bytes().contains(&0xEF) || !s.chars().any(fullwidth_alnum) {
+        return runs;
+    }
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut start: Option<usize> = None;
+    let mut wide = false;
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|n| n.1);
+        if word_at(prev, c, next) {
+            start.get_or_insert(k);
+            wide |= fullwidth_alnum(c);
+            continue;
+        }
+        if let Some(from) = start.take()
+            && wide
+            && k - from > 1
+        {
+            runs.push(chars[from].0..at);
+        }
+        wide = false;
+    }
+    if let Some(from) = start
+        && wide
+        && chars.len() - from > 1
+    {
+        runs.push(chars[from].0..s.len());
+    }
+    runs
 }
 
 /// A digit (ASCII or full-width).
