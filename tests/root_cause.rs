@@ -72,7 +72,13 @@ fn one_error_at(content: &Path, file: &str, line: usize, column: usize) -> serde
         err.contains("error: content has 1 error(s); nothing was built"),
         "{err}"
     );
-    assert!(err.contains(&format!("{file}:{line}:{column}")), "{err}");
+    // A file that cannot be read has no line: only the file is named.
+    let at = if line == 0 {
+        format!("{file}\n")
+    } else {
+        format!("{file}:{line}:{column}")
+    };
+    assert!(err.contains(&at), "{err}");
     d.clone()
 }
 
@@ -123,6 +129,18 @@ fn a_broken_fields_facts_constants_or_rules_file_is_one_error() {
             "{file}: {d:#}"
         );
     }
+}
+
+#[test]
+fn a_missing_fields_file_is_one_error_said_once() {
+    let (_t, content) = content_copy();
+    std::fs::remove_file(content.join("fields.yaml")).unwrap();
+    let d = one_error_at(&content, "fields.yaml", 0, 0);
+    let message = d["message"].as_str().unwrap();
+    // Not 「cannot read file: cannot read the file: …」.
+    assert!(message.starts_with("cannot read the file: "), "{message}");
+    assert_eq!(message.matches("cannot read").count(), 1, "{message}");
+    assert!(d["help"].as_str().unwrap().contains("held back"), "{d:#}");
 }
 
 #[test]

@@ -1176,7 +1176,7 @@ fn read(path: &Path, diags: &mut Diagnostics) -> Option<(String, Arc<PathBuf>)> 
         Ok(t) => Some((t, file)),
         Err(e) => {
             diags.push(
-                Diagnostic::error(SourcePos::new(file, 0, 0), format!("cannot read file: {e}"))
+                Diagnostic::error(SourcePos::new(file, 0, 0), e)
                     .with_help("check that the file exists and is UTF-8 text"),
             );
             None
