@@ -189,3 +189,29 @@ fn a_step_renamed_in_its_manual_is_one_error_at_the_first_rule_naming_it() {
     assert!(help.contains("1-2, 1-3x,"), "{help}");
     assert!(help.contains("`customer-id-missing` (line 85)"), "{help}");
 }
+
+#[test]
+fn a_row_renamed_in_its_manual_is_one_error_at_the_first_rule_pointing_at_it() {
+    let (_t, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let from = "\n            - id: line_type\n";
+    // The first `line_type` row is step 1-3's.
+    let text = read(&manual);
+    assert!(text.find(from) < text.find("\n      - id: \"1-4\""));
+    std::fs::write(
+        &manual,
+        text.replacen(from, "\n            - id: line_typ\n", 1),
+    )
+    .unwrap();
+    let d = one_error_at(&content, "rules/usage-application.yaml", 3, 9);
+    assert_eq!(
+        d["message"],
+        "2 rules (`line-type-ntt-must-be-1` and 1 more) point at row `line_type`, which step `online-shikaku/1-3` does not have"
+    );
+    let help = d["help"].as_str().unwrap();
+    assert!(
+        help.contains(", line_typ,") || help.contains(", line_typ)"),
+        "{help}"
+    );
+    assert!(help.contains("`carrier-unknown` (line 537)"), "{help}");
+}

@@ -2251,22 +2251,7 @@ fn missing_step_error(content: &Content, named: &str, rules: &[&Rule]) -> Diagno
             steps.join(", ")
         )
     };
-    if rules.len() > 1 {
-        let others: Vec<String> = rules[1..]
-            .iter()
-            .map(|r| {
-                if r.pos.file == first.pos.file {
-                    format!("`{}` (line {})", r.id, r.pos.line)
-                } else {
-                    format!("`{}` ({})", r.id, r.pos)
-                }
-            })
-            .collect();
-        help.push_str(&format!(
-            "; the other rules naming it: {}",
-            others.join(", ")
-        ));
-    }
+    help.push_str(&others_naming(rules));
     Diagnostic::error(first.pos.clone(), message).with_help(help)
 }
 
@@ -2283,28 +2268,81 @@ pub fn step_by_key<'c>(content: &'c Content, key: &str) -> Option<(&'c Manual, &
 }
 
 fn cross_check(content: &Content, diags: &mut Diagnostics) {
+    // Rules pointing at a row their step does not have, grouped by step and
+    // row: a row renamed in its manual is one error, not one per rule.
+    let mut missing: Vec<(&str, &str, &Step, Vec<&Rule>)> = Vec::new();
     for rule in &content.rules {
-        if let Some(step_id) = &rule.step {
-            // Unknown and ambiguous steps were reported by resolve_rule_steps.
-            match step_by_key(content, step_id).map(|(_, s)| s) {
-                None => {}
-                Some(s) => {
-                    if let Some(field) = &rule.field {
-                        let has_row = s
-                            .screen
-                            .as_ref()
-                            .is_some_and(|sc| sc.rows.iter().any(|r| &r.id == field));
-                        if !has_row {
-                            diags.push(
-                                Diagnostic::error(rule.pos.clone(), format!("rule `{}` points at row `{field}`, which step `{step_id}` does not have", rule.id))
-                                    .with_help("use a row id of that step's screen"),
-                            );
-                        }
-                    }
-                }
-            }
+        // Unknown and ambiguous steps were reported by resolve_rule_steps.
+        let (Some(step_id), Some(field)) = (&rule.step, &rule.field) else {
+            continue;
+        };
+        let Some((_, s)) = step_by_key(content, step_id) else {
+            continue;
+        };
+        let rows = s
+            .screen
+            .as_ref()
+            .map(|sc| sc.rows.as_slice())
+            .unwrap_or_default();
+        if rows.iter().any(|r| &r.id == field) {
+            continue;
+        }
+        match missing
+            .iter_mut()
+            .find(|(k, f, _, _)| k == step_id && f == field)
+        {
+            Some((_, _, _, rules)) => rules.push(rule),
+            None => missing.push((step_id, field, s, vec![rule])),
         }
     }
+    for (step_id, field, step, rules) in missing {
+        let first = rules[0];
+        let message = match rules.len() {
+            1 => format!(
+                "rule `{}` points at row `{field}`, which step `{step_id}` does not have",
+                first.id
+            ),
+            n => format!(
+                "{n} rules (`{}` and {} more) point at row `{field}`, which step `{step_id}` does not have",
+                first.id,
+                n - 1
+            ),
+        };
+        let rows: Vec<&str> = step
+            .screen
+            .iter()
+            .flat_map(|sc| sc.rows.iter().map(|r| r.id.as_str()))
+            .collect();
+        let mut help = if rows.is_empty() {
+            "use a row id of that step's screen (it has no rows)".to_string()
+        } else {
+            format!("use a row id of that step's screen ({})", rows.join(", "))
+        };
+        help.push_str(&others_naming(&rules));
+        diags.push(Diagnostic::error(first.pos.clone(), message).with_help(help));
+    }
+}
+
+/// `; the other rules naming it: `b` (line 9), …` for the rules after the
+/// first (their file too when it is not the first's); empty for one rule.
+fn others_naming(rules: &[&Rule]) -> String {
+    let Some((first, others)) = rules.split_first() else {
+        return String::new();
+    };
+    if others.is_empty() {
+        return String::new();
+    }
+    let others: Vec<String> = others
+        .iter()
+        .map(|r| {
+            if r.pos.file == first.pos.file {
+                format!("`{}` (line {})", r.id, r.pos.line)
+            } else {
+                format!("`{}` ({})", r.id, r.pos)
+            }
+        })
+        .collect();
+    format!("; the other rules naming it: {}", others.join(", "))
 }
 
 #[cfg(test)]
