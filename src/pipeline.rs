@@ -105,8 +105,13 @@ fn not_found(path: &Path) -> Diagnostic {
     .with_help("pass --clinics with a folder of clinic YAML files, one clinic .yaml file, a .csv or an .xlsx file")
 }
 
-/// Adds the config's column headers to the clinic schema (unknown fields are errors).
+/// Adds the config's column headers to the clinic schema (unknown fields are
+/// errors). Without a schema (content/fields.yaml did not load, and says
+/// why) nothing is checked: every header would be one more follow-on error.
 pub fn apply_header_mapping(content: &mut Content, cfg: &Config, diags: &mut Diagnostics) {
+    if content.fields.fields.is_empty() {
+        return;
+    }
     for (header, path) in &cfg.headers {
         match content.fields.fields.iter_mut().find(|f| &f.path == path) {
             Some(f) => f.headers.push(header.clone()),

@@ -983,29 +983,35 @@ impl ParseCache {
 /// there). Same result and messages as [`load_content`].
 pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
+    // Files that could not be read or parsed, of those other files refer to
+    // (fields, constants, frames, manuals, facts, rules): the root causes.
+    let mut roots = Diagnostics::default();
     let mut content = Content::default();
 
     // fields.yaml first: rules and rows refer to it.
     let fields_path = dir.join("fields.yaml");
-    if let Some((text, file)) = read(&fields_path, &mut diags) {
+    if let Some((text, file)) = read(&fields_path, &mut roots) {
         match cache.parse::<RawFieldFile>(text, &file) {
             Ok(raw) => content.fields = convert_fields(raw, &file, &mut diags),
-            Err(d) => diags.push(d),
+            Err(d) => roots.push(d),
         }
     }
     let constants_path = dir.join("constants.yaml");
     if constants_path.exists()
-        && let Some((text, file)) = read(&constants_path, &mut diags)
+        && let Some((text, file)) = read(&constants_path, &mut roots)
     {
         match cache.parse::<RawConstants>(text, &file) {
             Ok(raw) => content.constants = raw.constants,
-            Err(d) => diags.push(d),
+            Err(d) => roots.push(d),
         }
     }
 
+    // search.yaml: no other file refers to it.
+    let mut search = Diagnostics::default();
+    let search_at = diags.0.len();
     let search_path = dir.join("search.yaml");
     if search_path.exists()
-        && let Some((text, file)) = read(&search_path, &mut diags)
+        && let Some((text, file)) = read(&search_path, &mut search)
     {
         match cache.parse::<RawSearchFile>(text, &file) {
             Ok(raw) => {
@@ -1015,16 +1021,16 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
                     .map(|e| e.trim().to_string())
                     .filter(|e| !e.is_empty())
                     .collect();
-                content.search_words = convert_search_words(raw, &file, &mut diags);
+                content.search_words = convert_search_words(raw, &file, &mut search);
             }
-            Err(d) => diags.push(d),
+            Err(d) => search.push(d),
         }
     }
 
     let mut frames: BTreeMap<String, Frame> = BTreeMap::new();
     let frames_path = dir.join("frames.yaml");
     if frames_path.exists()
-        && let Some((text, file)) = read(&frames_path, &mut diags)
+        && let Some((text, file)) = read(&frames_path, &mut roots)
     {
         match cache.parse::<RawFrameFile>(text, &file) {
             Ok(raw) => {
@@ -1034,7 +1040,7 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
                 };
                 ctx.frames(raw.frames, &mut frames);
             }
-            Err(d) => diags.push(d),
+            Err(d) => roots.push(d),
         }
     }
 
@@ -1044,22 +1050,22 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
         if path.file_name().and_then(|n| n.to_str()) != Some("manual.yaml") {
             continue;
         }
-        let Some((text, file)) = read(&path, &mut diags) else {
+        let Some((text, file)) = read(&path, &mut roots) else {
             continue;
         };
         match yaml::from_str::<RawManual>(&text, &file) {
             Ok(raw) => manuals.push((raw, file)),
-            Err(d) => diags.push(d),
+            Err(d) => roots.push(d),
         }
     }
     let mut declared = Vec::new();
     let facts_path = dir.join("facts.yaml");
     if facts_path.exists()
-        && let Some((text, file)) = read(&facts_path, &mut diags)
+        && let Some((text, file)) = read(&facts_path, &mut roots)
     {
         match cache.parse::<super::derived::RawFactsFile>(text, &file) {
             Ok(raw) => declared.extend(raw.facts.into_iter().map(|f| (f, file.clone()))),
-            Err(d) => diags.push(d),
+            Err(d) => roots.push(d),
         }
     }
     for (raw, file) in &mut manuals {
@@ -1082,7 +1088,7 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
     let known = |f: &str| field_paths.contains(f);
 
     for path in yaml_files(&dir.join("rules")) {
-        let Some((text, file)) = read(&path, &mut diags) else {
+        let Some((text, file)) = read(&path, &mut roots) else {
             continue;
         };
         match cache.parse::<RawRuleFile>(text, &file) {
@@ -1095,7 +1101,7 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
                     content.rules.push(ctx.rule(r, &known));
                 }
             }
-            Err(d) => diags.push(d),
+            Err(d) => roots.push(d),
         }
     }
     // Manuals may ask whether a rule fired: `finding.<rule id>`.
@@ -1119,7 +1125,47 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
     resolve_rule_steps(&mut content, &mut diags);
     cross_check(&content, &mut diags);
     content.used_fields = Some(super::derived::check_uses(&content, &mut diags));
-    (content, diags)
+    (
+        content,
+        root_causes_first(roots, (search_at, search), diags),
+    )
+}
+
+/// The messages of a load. When a file other files refer to failed to load,
+/// only why it failed is reported (with the messages of files nothing
+/// refers to): every reference to a name it declares would be reported
+/// as unknown, one typo burying itself under a page of follow-on errors.
+/// The first root says that the references wait until it loads.
+/// `search` is search.yaml's messages and where they go among `diags`.
+fn root_causes_first(
+    mut roots: Diagnostics,
+    (search_at, search): (usize, Diagnostics),
+    mut diags: Diagnostics,
+) -> Diagnostics {
+    if roots.0.is_empty() {
+        let at = search_at.min(diags.0.len());
+        diags.0.splice(at..at, search.0);
+        return diags;
+    }
+    let which = if roots.0.len() > 1 {
+        "these files load"
+    } else {
+        "this file loads"
+    };
+    if !diags.0.is_empty()
+        && let Some(first) = roots.0.first_mut()
+    {
+        let note = format!(
+            "the other checks (references between content files) run once {which}: {} message(s) held back",
+            diags.0.len()
+        );
+        first.help = Some(match first.help.take() {
+            Some(h) => format!("{h}; {note}"),
+            None => note,
+        });
+    }
+    roots.extend(search);
+    roots
 }
 
 fn read(path: &Path, diags: &mut Diagnostics) -> Option<(String, Arc<PathBuf>)> {
@@ -1130,7 +1176,7 @@ fn read(path: &Path, diags: &mut Diagnostics) -> Option<(String, Arc<PathBuf>)> 
         Ok(t) => Some((t, file)),
         Err(e) => {
             diags.push(
-                Diagnostic::error(SourcePos::new(file, 0, 0), format!("cannot read file: {e}"))
+                Diagnostic::error(SourcePos::new(file, 0, 0), e)
                     .with_help("check that the file exists and is UTF-8 text"),
             );
             None
@@ -2106,6 +2152,10 @@ fn resolve_rule_steps(content: &mut Content, diags: &mut Diagnostics) {
         }
     }
     let has = |manual: &str, step: &str| owners.get(step).is_some_and(|v| v.contains(&manual));
+    // Rules naming a step no manual has, grouped by the step as written: a
+    // step renamed in its manual is one error (at the first rule naming
+    // it, the others listed), not one per rule.
+    let mut missing: Vec<(&str, Vec<&Rule>)> = Vec::new();
     let mut keys = Vec::new();
     for rule in &content.rules {
         let Some(named) = &rule.step else {
@@ -2114,11 +2164,8 @@ fn resolve_rule_steps(content: &mut Content, diags: &mut Diagnostics) {
         };
         let key = match named.split_once('/') {
             Some((m, s)) if has(m, s) => Some(named.clone()),
-            Some((m, s)) => {
-                diags.push(
-                    Diagnostic::error(rule.pos.clone(), format!("rule `{}` names step `{s}` of manual `{m}`, which does not exist", rule.id))
-                        .with_help("write `manual-id/step-id` with ids from content/manuals/<manual>/manual.yaml"),
-                );
+            Some(_) => {
+                missing_step(&mut missing, named, rule);
                 None
             }
             None => match owners.get(named.as_str()).map(Vec::as_slice) {
@@ -2138,18 +2185,15 @@ fn resolve_rule_steps(content: &mut Content, diags: &mut Diagnostics) {
                     None
                 }
                 None => {
-                    diags.push(
-                        Diagnostic::error(
-                            rule.pos.clone(),
-                            format!("rule `{}` names unknown step `{named}`", rule.id),
-                        )
-                        .with_help("use a step id from a manual under content/manuals (or `manual-id/step-id`)"),
-                    );
+                    missing_step(&mut missing, named, rule);
                     None
                 }
             },
         };
         keys.push(Some(key));
+    }
+    for (named, rules) in missing {
+        diags.push(missing_step_error(content, named, &rules));
     }
     for (rule, key) in content.rules.iter_mut().zip(keys) {
         // An unresolved step stays as written (the error is reported).
@@ -2157,6 +2201,58 @@ fn resolve_rule_steps(content: &mut Content, diags: &mut Diagnostics) {
             rule.step = Some(k);
         }
     }
+}
+
+fn missing_step<'r>(missing: &mut Vec<(&'r str, Vec<&'r Rule>)>, named: &'r str, rule: &'r Rule) {
+    match missing.iter_mut().find(|(n, _)| *n == named) {
+        Some((_, rules)) => rules.push(rule),
+        None => missing.push((named, vec![rule])),
+    }
+}
+
+/// One error for every rule naming the step `named`, which no manual has: at
+/// the first rule, with the others and the steps the manual does have.
+fn missing_step_error(content: &Content, named: &str, rules: &[&Rule]) -> Diagnostic {
+    let first = rules[0];
+    let (manual, step) = match named.split_once('/') {
+        Some((m, s)) => (Some(m), s),
+        None => (None, named),
+    };
+    let whom = match rules.len() {
+        1 => format!("rule `{}`", first.id),
+        n => format!("{n} rules (`{}` and {} more)", first.id, n - 1),
+    };
+    let name = if rules.len() == 1 { "names" } else { "name" };
+    let message = match manual {
+        Some(m) if content.manuals.iter().any(|x| x.id == m) => {
+            format!("{whom} {name} step `{step}` of manual `{m}`, which does not exist")
+        }
+        Some(m) => {
+            format!("{whom} {name} step `{step}` of manual `{m}`, and there is no manual `{m}`")
+        }
+        None => format!("{whom} {name} unknown step `{step}`"),
+    };
+    let steps: Vec<String> = content
+        .manuals
+        .iter()
+        .filter(|x| manual.is_none_or(|m| x.id == m))
+        .flat_map(|x| x.parts.iter().flat_map(|p| p.steps.iter()))
+        .map(|s| s.id.clone())
+        .collect();
+    let mut help = if steps.is_empty() {
+        let ids: Vec<&str> = content.manuals.iter().map(|m| m.id.as_str()).collect();
+        format!(
+            "write `manual-id/step-id` with ids from content/manuals/<manual>/manual.yaml (manuals: {})",
+            ids.join(", ")
+        )
+    } else {
+        format!(
+            "use a step id the manual has ({}), or `manual-id/step-id`; if the step was renamed, rename it here too",
+            steps.join(", ")
+        )
+    };
+    help.push_str(&others_naming(rules));
+    Diagnostic::error(first.pos.clone(), message).with_help(help)
 }
 
 /// The step a `manual/step` key names.
@@ -2172,28 +2268,81 @@ pub fn step_by_key<'c>(content: &'c Content, key: &str) -> Option<(&'c Manual, &
 }
 
 fn cross_check(content: &Content, diags: &mut Diagnostics) {
+    // Rules pointing at a row their step does not have, grouped by step and
+    // row: a row renamed in its manual is one error, not one per rule.
+    let mut missing: Vec<(&str, &str, &Step, Vec<&Rule>)> = Vec::new();
     for rule in &content.rules {
-        if let Some(step_id) = &rule.step {
-            // Unknown and ambiguous steps were reported by resolve_rule_steps.
-            match step_by_key(content, step_id).map(|(_, s)| s) {
-                None => {}
-                Some(s) => {
-                    if let Some(field) = &rule.field {
-                        let has_row = s
-                            .screen
-                            .as_ref()
-                            .is_some_and(|sc| sc.rows.iter().any(|r| &r.id == field));
-                        if !has_row {
-                            diags.push(
-                                Diagnostic::error(rule.pos.clone(), format!("rule `{}` points at row `{field}`, which step `{step_id}` does not have", rule.id))
-                                    .with_help("use a row id of that step's screen"),
-                            );
-                        }
-                    }
-                }
-            }
+        // Unknown and ambiguous steps were reported by resolve_rule_steps.
+        let (Some(step_id), Some(field)) = (&rule.step, &rule.field) else {
+            continue;
+        };
+        let Some((_, s)) = step_by_key(content, step_id) else {
+            continue;
+        };
+        let rows = s
+            .screen
+            .as_ref()
+            .map(|sc| sc.rows.as_slice())
+            .unwrap_or_default();
+        if rows.iter().any(|r| &r.id == field) {
+            continue;
+        }
+        match missing
+            .iter_mut()
+            .find(|(k, f, _, _)| k == step_id && f == field)
+        {
+            Some((_, _, _, rules)) => rules.push(rule),
+            None => missing.push((step_id, field, s, vec![rule])),
         }
     }
+    for (step_id, field, step, rules) in missing {
+        let first = rules[0];
+        let message = match rules.len() {
+            1 => format!(
+                "rule `{}` points at row `{field}`, which step `{step_id}` does not have",
+                first.id
+            ),
+            n => format!(
+                "{n} rules (`{}` and {} more) point at row `{field}`, which step `{step_id}` does not have",
+                first.id,
+                n - 1
+            ),
+        };
+        let rows: Vec<&str> = step
+            .screen
+            .iter()
+            .flat_map(|sc| sc.rows.iter().map(|r| r.id.as_str()))
+            .collect();
+        let mut help = if rows.is_empty() {
+            "use a row id of that step's screen (it has no rows)".to_string()
+        } else {
+            format!("use a row id of that step's screen ({})", rows.join(", "))
+        };
+        help.push_str(&others_naming(&rules));
+        diags.push(Diagnostic::error(first.pos.clone(), message).with_help(help));
+    }
+}
+
+/// `; the other rules naming it: `b` (line 9), …` for the rules after the
+/// first (their file too when it is not the first's); empty for one rule.
+fn others_naming(rules: &[&Rule]) -> String {
+    let Some((first, others)) = rules.split_first() else {
+        return String::new();
+    };
+    if others.is_empty() {
+        return String::new();
+    }
+    let others: Vec<String> = others
+        .iter()
+        .map(|r| {
+            if r.pos.file == first.pos.file {
+                format!("`{}` (line {})", r.id, r.pos.line)
+            } else {
+                format!("`{}` ({})", r.id, r.pos)
+            }
+        })
+        .collect();
+    format!("; the other rules naming it: {}", others.join(", "))
 }
 
 #[cfg(test)]

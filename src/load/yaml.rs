@@ -30,9 +30,19 @@ pub fn from_str<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// serde-saphyr's Display may append a snippet; we print our own, so keep the message.
+/// serde-saphyr's Display may append a snippet; we print our own, so keep the
+/// message. Its `error: line 7 column 5: ` prefix is dropped too: the
+/// diagnostic prints its severity and its `file:line:column` itself.
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
+    let line = s.lines().next().unwrap_or(s).trim();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    let located = line.strip_prefix("line ").and_then(|rest| {
+        let (l, rest) = rest.split_once(" column ")?;
+        let (c, rest) = rest.split_once(": ")?;
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        (digits(l) && digits(c)).then_some(rest)
+    });
+    located.unwrap_or(line).to_string()
 }
 
 /// Converts a serde-saphyr location into a [`SourcePos`].
@@ -280,6 +290,24 @@ mod tests {
             (1, 10)
         );
         assert_eq!((entries[1].2.end().line, entries[1].2.end().column), (2, 5));
+    }
+
+    #[test]
+    fn the_parsers_own_location_is_not_repeated_in_the_message() {
+        assert_eq!(
+            first_line("error: line 7 column 5: \"-\" is only valid inside a block\n 7 | - x"),
+            "\"-\" is only valid inside a block"
+        );
+        assert_eq!(first_line("invalid i64"), "invalid i64");
+        assert_eq!(first_line("line x column 5: kept"), "line x column 5: kept");
+        let e = from_str::<std::collections::BTreeMap<String, Vec<i64>>>("a: [1\n", &file())
+            .unwrap_err();
+        assert!(
+            e.pos.line >= 1 && !e.message.starts_with("error"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains(" column "), "{}", e.message);
     }
 
     #[test]
