@@ -330,6 +330,14 @@ def main():
         p = subprocess.Popen(
             cmd, stderr=subprocess.PIPE, stdout=log, start_new_session=True, env=env
         )
+        # A new session is a new scheduler autogroup, whose nice starts at 0 whatever
+        # our own nice is (Linux with autogroups): give it our nice, so a fuzzer started
+        # with `nice -n 19` yields the cores to builds and tests in other sessions.
+        try:
+            with open(f"/proc/{p.pid}/autogroup", "w") as f:
+                f.write(str(os.nice(0)))
+        except OSError:
+            pass
         with open(status_path, "w") as f:
             f.write(f"pid {p.pid}\n")
         os.set_blocking(p.stderr.fileno(), False)
