@@ -232,16 +232,20 @@ fn strip(font: &FontRef<'_>) -> Vec<u8> {
 pub type GlyphText = BTreeMap<u16, String>;
 
 /// A subset ready to embed: everything of a font's PDF objects that depends
-/// only on the glyphs and their text, with the streams already compressed.
+/// only on the glyphs and their text, with the streams compressed once and
+/// kept (a subset shared by documents) or left to the document to compress
+/// at its level (a document's own).
 pub(crate) struct Embedded {
     /// Original glyph id → subset glyph id.
     pub map: BTreeMap<u16, u16>,
-    /// The font program, zlib-compressed.
+    /// The font program, zlib-compressed if [`Embedded::deflated`].
     pub program: Vec<u8>,
     /// Uncompressed length of the program (`/Length1`).
     pub program_len: usize,
-    /// The `/ToUnicode` CMap, zlib-compressed.
+    /// The `/ToUnicode` CMap, zlib-compressed if [`Embedded::deflated`].
     pub to_unicode: Vec<u8>,
+    /// Whether `program` and `to_unicode` are compressed already.
+    pub deflated: bool,
     /// `/DW` and the runs of other widths for `/W`.
     pub widths: (f32, Vec<(u16, Vec<f32>)>),
     /// `ABCDEF+PostScriptName`.
@@ -267,30 +271,29 @@ impl Embedded {
 }
 
 impl Embedded {
-    /// Subsets `face` to the glyphs of `text` and compresses the result:
-    /// at the shared level when `shared` (built once, embedded by many
-    /// documents), else at the per-document level.
+    /// Subsets `face` to the glyphs of `text`: compressed at the shared
+    /// level when `shared` (built once, embedded by many documents), else
+    /// left for the document to compress when it is finished, at its level.
     pub(crate) fn build(
         face: &FaceData,
         face_tag: &str,
         text: &GlyphText,
         shared: bool,
     ) -> Result<Embedded, PdfError> {
-        let deflate = if shared {
-            super::file::deflate_shared
-        } else {
-            super::file::deflate
-        };
+        let deflate = shared.then_some(super::file::deflate_shared as fn(&[u8]) -> Vec<u8>);
         Embedded::build_with(face, face_tag, text, deflate)
     }
 
-    /// Like [`Embedded::build`], compressing the streams with `deflate`.
+    /// Like [`Embedded::build`], compressing the streams with `deflate`
+    /// (`None`: not compressed).
     fn build_with(
         face: &FaceData,
         face_tag: &str,
         text: &GlyphText,
-        deflate: fn(&[u8]) -> Vec<u8>,
+        deflate: Option<fn(&[u8]) -> Vec<u8>>,
     ) -> Result<Embedded, PdfError> {
+        let deflated = deflate.is_some();
+        let deflate = deflate.unwrap_or(<[u8]>::to_vec);
         let subset = face.subset(text.keys().copied())?;
         let mut unicode = pdf_writer::types::UnicodeCmap::new(
             pdf_writer::Name(b"Adobe-Identity-UCS"),
@@ -311,6 +314,7 @@ impl Embedded {
             program: deflate(&subset.program),
             program_len: subset.program.len(),
             to_unicode,
+            deflated,
             widths: width_runs(&subset.widths),
             map: subset.map,
             dense: Vec::new(),
@@ -355,8 +359,12 @@ impl SharedWords {
                 continue;
             }
             let face = fonts.face(weight);
-            let mut e =
-                Embedded::build_with(&face.data, &face.id().0, &text, super::file::deflate_best)?;
+            let mut e = Embedded::build_with(
+                &face.data,
+                &face.id().0,
+                &text,
+                Some(super::file::deflate_best),
+            )?;
             e.program.shrink_to_fit();
             e.to_unicode.shrink_to_fit();
             let top = e.map.keys().last().map_or(0, |g| usize::from(*g) + 1);

@@ -12,7 +12,7 @@
 //! gives a byte-identical file; the same pass hashes the whole file for the
 //! manifest.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::io::Write as _;
 use std::ops::{Deref, DerefMut};
 
@@ -24,11 +24,41 @@ fn settings() -> Settings {
 }
 
 /// A PDF under construction. Dictionaries and arrays are written into the
-/// chunk it dereferences to; streams through [`PdfFile::stream`].
+/// chunk it dereferences to; streams through [`PdfFile::stream`] and
+/// [`PdfFile::stream_of`].
 pub(crate) struct PdfFile {
     objects: Chunk,
-    /// One chunk per stream object.
-    streams: Vec<Chunk>,
+    /// The stream objects, in the order written.
+    streams: Vec<Stream>,
+}
+
+/// One stream object of a [`PdfFile`].
+enum Stream {
+    /// Written whole: its data needs no compression or was compressed
+    /// once at a fixed level and kept (images, the words' font subsets).
+    Written(Chunk),
+    /// The document's own data, compressed only when the file is finished,
+    /// at the level it is finished at: a document written again at a
+    /// stronger level compresses these again, and draws nothing again.
+    Deflate {
+        raw: Vec<u8>,
+        /// Writes the object given the compressed data.
+        write: Box<dyn Fn(&mut Chunk, &[u8])>,
+    },
+}
+
+impl Stream {
+    /// The stream as written when the file is finished at `level`.
+    fn chunk(&self, level: i32) -> std::borrow::Cow<'_, Chunk> {
+        match self {
+            Stream::Written(c) => std::borrow::Cow::Borrowed(c),
+            Stream::Deflate { raw, write } => {
+                let mut c = Chunk::with_settings(settings());
+                write(&mut c, &zlib(raw, level));
+                std::borrow::Cow::Owned(c)
+            }
+        }
+    }
 }
 
 impl Deref for PdfFile {
@@ -58,34 +88,63 @@ impl PdfFile {
     pub(crate) fn stream(&mut self, f: impl FnOnce(&mut Chunk)) {
         let mut c = Chunk::with_settings(settings());
         f(&mut c);
-        self.streams.push(c);
+        self.streams.push(Stream::Written(c));
+    }
+
+    /// Writes one stream object of `data` with `write` (which must write
+    /// exactly one, with `/FlateDecode`, given the compressed bytes):
+    /// `data` as it is when `deflated` (compressed once and kept), else
+    /// `data` compressed when the file is finished, at its level.
+    pub(crate) fn stream_of(
+        &mut self,
+        data: &[u8],
+        deflated: bool,
+        write: impl Fn(&mut Chunk, &[u8]) + 'static,
+    ) {
+        if deflated {
+            self.stream(|c| write(c, data));
+        } else {
+            self.streams.push(Stream::Deflate {
+                raw: data.to_vec(),
+                write: Box::new(write),
+            });
+        }
     }
 
     /// The file, with `root` as the catalog, `info` as the document
-    /// information and `next` a free object number.
+    /// information and `next` a free object number, its own streams
+    /// compressed at `level`.
     #[cfg(test)]
-    pub(crate) fn finish(self, root: Ref, info: Ref, next: Ref) -> Vec<u8> {
-        self.finish_hashed(root, info, next).0
+    pub(crate) fn finish_at(&self, root: Ref, info: Ref, next: Ref, level: i32) -> Vec<u8> {
+        self.finish_hashed(root, info, next, level).0
     }
 
-    /// [`PdfFile::finish`] with the file's SHA-256, hashed as it is
+    /// [`PdfFile::finish_at`] with the file's SHA-256, hashed as it is
     /// written: the trailer `/ID` is the first half of the hash of
     /// everything before the cross-reference stream, and the same pass
     /// goes on over the rest (the manifest records the whole file's hash,
-    /// so no byte is hashed twice).
-    pub(crate) fn finish_hashed(self, root: Ref, info: Ref, next: Ref) -> (Vec<u8>, [u8; 32]) {
+    /// so no byte is hashed twice). The file is left as it was, so that it
+    /// can be finished again at another level.
+    pub(crate) fn finish_hashed(
+        &self,
+        root: Ref,
+        info: Ref,
+        next: Ref,
+        level: i32,
+    ) -> (Vec<u8>, [u8; 32]) {
         use sha2::{Digest, Sha256};
         let packed = split_objects(&self.objects);
         let objstm_id = next;
         let xref_id = next.next();
         let size = xref_id.get() as usize + 1;
+        let streams: Vec<_> = self.streams.iter().map(|s| s.chunk(level)).collect();
         let mut out: Vec<u8> = Vec::with_capacity(
-            self.streams.iter().map(Chunk::len).sum::<usize>() + self.objects.len() / 3 + 1024,
+            streams.iter().map(|c| c.len()).sum::<usize>() + self.objects.len() / 3 + 1024,
         );
         out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
         // (type, field 2, field 3) per object number; free by default.
         let mut xref: Vec<(u8, u64, u16)> = vec![(0, 0, 0xFFFF); size];
-        for chunk in &self.streams {
+        for chunk in &streams {
             for r in chunk.refs() {
                 if let Some(e) = xref.get_mut(r.get() as usize) {
                     *e = (1, out.len() as u64, 0);
@@ -107,7 +166,7 @@ impl PdfFile {
                 }
                 let first = head.len();
                 head.extend_from_slice(&body);
-                let data = deflate(&head);
+                let data = zlib(&head, level);
                 xref[objstm_id.get() as usize] = (1, out.len() as u64, 0);
                 let mut c = Chunk::with_settings(settings());
                 c.stream(objstm_id, &data)
@@ -152,7 +211,7 @@ impl PdfFile {
         hash.update(&out);
         let id = hash.clone().finalize()[..16].to_vec();
         let head = out.len();
-        let data = deflate(&table);
+        let data = zlib(&table, level);
         let mut c = Chunk::with_settings(settings());
         {
             let mut s = c.stream(xref_id, &data);
@@ -351,27 +410,6 @@ pub(crate) const BUDGET: usize = 150_000;
 /// and for the rare document over [`BUDGET`] at [`PER_DOCUMENT`].
 pub(crate) const STRONGEST: i32 = 12;
 
-thread_local! {
-    /// Level of [`deflate`] on this thread (see [`at_level`]).
-    static LEVEL: Cell<i32> = const { Cell::new(PER_DOCUMENT) };
-}
-
-/// Runs `f` with [`deflate`] compressing at `level` on this thread; the
-/// level before is restored afterwards (also if `f` panics). Only
-/// per-document streams follow it: what is built once and kept
-/// ([`deflate_shared`], [`deflate_best`]) has a fixed level, so a kept
-/// stream never depends on which document built it.
-pub(crate) fn at_level<T>(level: i32, f: impl FnOnce() -> T) -> T {
-    struct Restore(i32);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            LEVEL.with(|l| l.set(self.0));
-        }
-    }
-    let _restore = Restore(LEVEL.with(|l| l.replace(level)));
-    f()
-}
-
 /// Level for font subsets built once per process and shared by the
 /// documents showing the same words: as small as zlib-rs at 9 in a seventh
 /// of its time; 12 saves another 0.6 % at fifteen times the cost, paid
@@ -381,11 +419,6 @@ const SHARED: i32 = 9;
 /// Level for images, encoded once per process: the strongest (3 % smaller
 /// than level 9 for the screenshot, paid once).
 const ONCE: i32 = STRONGEST;
-
-/// zlib stream of `raw` for one document.
-pub(crate) fn deflate(raw: &[u8]) -> Vec<u8> {
-    zlib(raw, LEVEL.with(Cell::get))
-}
 
 /// zlib stream of `raw` built once per process and shared by documents
 /// (font subsets of the words).
@@ -422,11 +455,10 @@ mod tests {
             f.indirect(info)
                 .dict()
                 .pair(Name(b"Title"), TextStr("a\nendobj\n(x)"));
-            let data = deflate(&b"0 0 m 10 10 l S\n".repeat(50));
-            f.stream(|c| {
-                c.stream(content, &data).filter(Filter::FlateDecode);
+            f.stream_of(&b"0 0 m 10 10 l S\n".repeat(50), false, move |c, data| {
+                c.stream(content, data).filter(Filter::FlateDecode);
             });
-            f.finish(root, info, Ref::new(5))
+            f.finish_at(root, info, Ref::new(5), PER_DOCUMENT)
         };
         let a = build();
         assert_eq!(a, build());
@@ -491,7 +523,7 @@ mod tests {
     #[test]
     fn round_trips_and_ids_are_stable() {
         let raw = b"0 0 m 10 10 l S\n".repeat(50);
-        let z = deflate(&raw);
+        let z = zlib(&raw, PER_DOCUMENT);
         assert!(z.len() < raw.len() / 5);
         let mut back = Vec::new();
         let mut d = flate2::read::ZlibDecoder::new(&z[..]);
@@ -517,27 +549,62 @@ mod tests {
     }
 
     #[test]
-    fn a_level_holds_inside_its_scope_only_and_kept_streams_ignore_it() {
+    fn own_streams_are_compressed_at_the_level_the_file_is_finished_at() {
         let raw: Vec<u8> = (0..20_000u32)
             .flat_map(|i| format!("{} {} l\n", i % 97, i % 13).into_bytes())
             .collect();
-        let inflate = |z: &[u8]| {
-            let mut back = Vec::new();
-            let mut d = flate2::read::ZlibDecoder::new(z);
-            std::io::Read::read_to_end(&mut d, &mut back).expect("a valid stream");
-            back
+        let kept = deflate_shared(&raw[..5_000]);
+        let (root, info, own, shared) = (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4));
+        let objects = |f: &mut PdfFile| {
+            f.indirect(root)
+                .dict()
+                .pair(Name(b"Type"), Name(b"Catalog"));
+            f.indirect(info).dict().pair(Name(b"Title"), TextStr("t"));
         };
-        let strong = deflate(&raw);
-        let fast = at_level(FAST, || deflate(&raw));
-        assert_eq!((flevel(&strong), flevel(&fast)), (2, 0));
-        assert!(fast.len() > strong.len());
-        assert_eq!(inflate(&fast), raw);
-        // Shared and once-per-process streams keep their level.
-        let (shared, best) = at_level(FAST, || (deflate_shared(&raw), deflate_best(&raw)));
-        assert_eq!(shared, deflate_shared(&raw));
-        assert_eq!(best, deflate_best(&raw));
-        // The level before comes back, even after a panic.
-        let _ = std::panic::catch_unwind(|| at_level(FAST, || panic!("inside")));
-        assert_eq!(deflate(&raw), strong);
+        let mut f = PdfFile::default();
+        objects(&mut f);
+        f.stream_of(&raw, false, move |c, data| {
+            c.stream(own, data).filter(Filter::FlateDecode);
+        });
+        f.stream_of(&kept, true, move |c, data| {
+            c.stream(shared, data).filter(Filter::FlateDecode);
+        });
+        // The same file with its streams compressed as it is written.
+        let direct = |level: i32| {
+            let mut d = PdfFile::default();
+            objects(&mut d);
+            let own_data = zlib(&raw, level);
+            d.stream(|c| {
+                c.stream(own, &own_data).filter(Filter::FlateDecode);
+            });
+            d.stream(|c| {
+                c.stream(shared, &kept).filter(Filter::FlateDecode);
+            });
+            d.finish_at(root, info, Ref::new(5), level)
+        };
+        let streams = |pdf: &[u8]| {
+            let doc = lopdf::Document::load_mem(pdf).expect("parses");
+            [own, shared].map(|r| {
+                let s = doc
+                    .get_object((r.get() as u32, 0))
+                    .unwrap()
+                    .as_stream()
+                    .unwrap();
+                (flevel(&s.content), s.decompressed_content().unwrap())
+            })
+        };
+        let fast = f.finish_at(root, info, Ref::new(5), FAST);
+        let harder = f.finish_at(root, info, Ref::new(5), PER_DOCUMENT);
+        // Finishing leaves the file as it was: again, the same bytes.
+        assert_eq!(f.finish_at(root, info, Ref::new(5), FAST), fast);
+        assert_eq!(fast, direct(FAST));
+        assert_eq!(harder, direct(PER_DOCUMENT));
+        assert!(harder.len() < fast.len());
+        let ([(l0, a0), (k0, b0)], [(l1, a1), (k1, b1)]) = (streams(&fast), streams(&harder));
+        assert_eq!((l0, l1), (0, 2));
+        // The kept stream is the same bytes at either level.
+        assert_eq!((k0, k1), (flevel(&kept), flevel(&kept)));
+        assert_eq!((a0, a1), (raw.clone(), raw.clone()));
+        assert_eq!((b0, b1), (raw[..5_000].to_vec(), raw[..5_000].to_vec()));
     }
 }

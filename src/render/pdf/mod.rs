@@ -106,12 +106,13 @@ pub fn render_shared(
 
 /// Like [`render_shared`]: the document's own streams are compressed fast
 /// ([`file::FAST`]), and a document that comes out larger than `above`
-/// bytes is written again with them compressed harder
+/// bytes is finished again with them compressed harder
 /// ([`file::PER_DOCUMENT`]; docs/speed.md, "Speed, session 9"); one still larger
-/// than `budget` bytes is written a third time at the strongest level
+/// than `budget` bytes is finished a third time at the strongest level
 /// ([`file::STRONGEST`]; docs/speed.md, "Speed, session 10") before it is left
-/// over budget. Same input, same bytes: the choice depends only on the
-/// document.
+/// over budget. The pages are drawn once: finishing again compresses the
+/// document's own streams again (docs/speed.md, "Speed, session 15"). Same
+/// input, same bytes: the choice depends only on the document.
 fn render_within(
     doc: &Document,
     fonts: &Fonts,
@@ -122,20 +123,21 @@ fn render_within(
     let mut warnings = linebreak::Warnings::default();
     let (mut pages, marks, nodes) = lay_out(doc, fonts, &mut warnings);
     let total = pages.len();
-    let before = warnings.clone();
-    let mut write_at = |level, warnings: &mut linebreak::Warnings| {
-        file::at_level(level, || {
-            writer::write(doc, fonts, &mut pages, &marks, &nodes, shared, warnings)
-        })
-    };
-    let (mut bytes, mut sha256) = write_at(file::FAST, &mut warnings)?;
+    let written = writer::write(
+        doc,
+        fonts,
+        &mut pages,
+        &marks,
+        &nodes,
+        shared,
+        &mut warnings,
+    )?;
+    let (mut bytes, mut sha256) = written.finish(file::FAST);
     for (level, limit) in [(file::PER_DOCUMENT, above), (file::STRONGEST, budget)] {
         if bytes.len() <= limit {
             break;
         }
-        // The writer's warnings (pictures it could not embed) come once.
-        warnings = before.clone();
-        (bytes, sha256) = write_at(level, &mut warnings)?;
+        (bytes, sha256) = written.finish(level);
     }
     Ok(Rendered {
         bytes,

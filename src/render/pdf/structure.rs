@@ -334,7 +334,12 @@ mod tests {
         file.indirect(info)
             .dict()
             .pair(Name(b"Title"), TextStr("t"));
-        let bytes = file.finish(catalog, info, Ref::new(n + 2));
+        let bytes = file.finish_at(
+            catalog,
+            info,
+            Ref::new(n + 2),
+            crate::render::pdf::file::PER_DOCUMENT,
+        );
         let doc = lopdf::Document::load_mem(&bytes).expect("parses");
         let dict = |r: Ref| doc.get_dictionary((r.get() as u32, 0)).expect("dict");
         let reference = |o: &Object| {

@@ -749,6 +749,35 @@ fn a_large_document_is_written_again_compressed_harder_and_warns_once() {
 }
 
 #[test]
+fn a_document_finished_again_at_stronger_levels_is_drawn_once() {
+    let doc = sample_doc();
+    let drawn = |above, budget| {
+        let before = writer::WRITES.with(std::cell::Cell::get);
+        let out = match render_within(&doc, fonts(), None, above, budget) {
+            Ok(o) => o,
+            Err(e) => panic!("render failed: {e}"),
+        };
+        (out, writer::WRITES.with(std::cell::Cell::get) - before)
+    };
+    let (fast, n_fast) = drawn(usize::MAX, usize::MAX);
+    let (level6, n_level6) = drawn(0, usize::MAX);
+    let (strongest, n_strongest) = drawn(0, 0);
+    // Each drawn once, however often it is finished.
+    assert_eq!((n_fast, n_level6, n_strongest), (1, 1, 1));
+    assert!(strongest.bytes.len() < level6.bytes.len());
+    assert!(level6.bytes.len() < fast.bytes.len());
+    // The same pages at every level.
+    let (mut a, mut b, mut c) = (
+        inflated_streams(&fast.bytes),
+        inflated_streams(&level6.bytes),
+        inflated_streams(&strongest.bytes),
+    );
+    assert!(a.pop().is_some() && b.pop().is_some() && c.pop().is_some());
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+}
+
+#[test]
 fn a_document_over_budget_at_level_6_is_written_at_the_strongest_level() {
     let mut doc = sample_doc();
     doc.blocks.push(Block::Paragraph(vec![Span::value(

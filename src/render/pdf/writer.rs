@@ -28,7 +28,7 @@ use super::content::{
 };
 use super::doc::{CalloutKind, Document};
 use super::embed::{Embedded, GlyphText, SharedWords};
-use super::file::{PdfFile, deflate};
+use super::file::PdfFile;
 use super::fonts::{Face, Fallback};
 use super::fonts::{Fonts, Weight};
 use super::image;
@@ -654,8 +654,32 @@ impl Ids {
     }
 }
 
-/// Builds the PDF from laid-out pages (running heads already included);
-/// returns it with its SHA-256.
+/// A PDF whose every object is written, its own streams not yet
+/// compressed: finished at a level, and again at another if need be,
+/// without drawing a page again.
+pub(crate) struct Written {
+    pdf: PdfFile,
+    catalog: Ref,
+    info: Ref,
+    next: Ref,
+}
+
+impl Written {
+    /// The file with the document's own streams compressed at `level`, and
+    /// its SHA-256.
+    pub(crate) fn finish(&self, level: i32) -> (Vec<u8>, [u8; 32]) {
+        self.pdf
+            .finish_hashed(self.catalog, self.info, self.next, level)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many documents [`write`] drew on this thread (tests only).
+    pub(crate) static WRITES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Builds the PDF from laid-out pages (running heads already included).
 pub(crate) fn write(
     doc: &Document,
     fonts: &Fonts,
@@ -664,7 +688,9 @@ pub(crate) fn write(
     nodes: &[Node],
     shared: Option<&SharedWords>,
     warnings: &mut Warnings,
-) -> Result<(Vec<u8>, [u8; 32]), PdfError> {
+) -> Result<Written, PdfError> {
+    #[cfg(test)]
+    WRITES.with(|n| n.set(n.get() + 1));
     let images = collect_images(pages, warnings);
     let image_names: BTreeMap<usize, (String, u32, u32)> = images
         .iter()
@@ -804,9 +830,8 @@ pub(crate) fn write(
         );
         let enc = pen.enc.finish();
         let contents = ids.next();
-        let data = deflate(&enc.bytes);
-        pdf.stream(|c| {
-            c.stream(contents, &data).filter(Filter::FlateDecode);
+        pdf.stream_of(&enc.bytes, false, move |c, data| {
+            c.stream(contents, data).filter(Filter::FlateDecode);
         });
         buffer = enc.bytes;
         let annots: Vec<Ref> = enc.links.iter().map(|_| ids.next()).collect();
@@ -882,7 +907,12 @@ pub(crate) fn write(
         }
         info.creator(TextStr("tebiki")).producer(TextStr("tebiki"));
     }
-    Ok(pdf.finish_hashed(catalog_id, info_id, ids.next()))
+    Ok(Written {
+        pdf,
+        catalog: catalog_id,
+        info: info_id,
+        next: ids.next(),
+    })
 }
 
 /// A number to 1/10000.
@@ -1146,17 +1176,18 @@ fn font_objects(pdf: &mut PdfFile, ids: &mut Ids, face: &Face, e: &Embedded) -> 
     let (bbox, ascent, descent, cap) = face.data.descriptor_metrics();
     let (type0, cid, descriptor, program, cmap) =
         (ids.next(), ids.next(), ids.next(), ids.next(), ids.next());
-    pdf.stream(|c| {
-        let mut stream = c.stream(program, &e.program);
+    let (cff, program_len) = (face.data.cff, e.program_len as i32);
+    pdf.stream_of(&e.program, e.deflated, move |c, data| {
+        let mut stream = c.stream(program, data);
         stream.filter(Filter::FlateDecode);
-        if face.data.cff {
+        if cff {
             stream.pair(Name(b"Subtype"), Name(b"OpenType"));
         } else {
-            stream.pair(Name(b"Length1"), e.program_len as i32);
+            stream.pair(Name(b"Length1"), program_len);
         }
     });
-    pdf.stream(|c| {
-        c.cmap(cmap, &e.to_unicode).filter(Filter::FlateDecode);
+    pdf.stream_of(&e.to_unicode, e.deflated, move |c, data| {
+        c.cmap(cmap, data).filter(Filter::FlateDecode);
     });
     let mut d = pdf.font_descriptor(descriptor);
     d.name(name)
