@@ -220,11 +220,25 @@ fn q(v: f32, decimals: u32) -> i64 {
 #[derive(Debug, Default)]
 pub(crate) struct Palette {
     colours: Vec<[u8; 3]>,
+    /// The two colours last asked for and what they are written as: most
+    /// fills and strokes ask for one asked for just before, and a colour's
+    /// [`Col`] never changes (the palette only grows).
+    recent: [Option<(Rgb, Col)>; 2],
 }
 
 impl Palette {
     /// Resource name of the colour space.
     pub(crate) const NAME: &'static str = "P";
+
+    /// [`Col::of`] `c`, from [`Palette::recent`] when it is there.
+    fn col(&mut self, c: Rgb) -> Col {
+        if let Some((_, col)) = self.recent.iter().flatten().find(|(rgb, _)| *rgb == c) {
+            return col.clone();
+        }
+        let col = Col::of(c, self);
+        self.recent = [Some((c, col.clone())), self.recent[0].take()];
+        col
+    }
 
     fn index(&mut self, c: [u8; 3]) -> Option<u8> {
         if let Some(i) = self.colours.iter().position(|x| *x == c) {
@@ -461,7 +475,9 @@ impl Encoder<'_> {
 
     fn operator(&mut self, name: &str) {
         self.sep();
-        self.out.extend_from_slice(name.as_bytes());
+        // Byte by byte: an operator is one to three bytes, less than the
+        // call into `memcpy` that `extend_from_slice` makes.
+        self.out.extend(name.bytes());
         self.out.push(b'\n');
     }
 
@@ -567,7 +583,7 @@ impl Encoder<'_> {
 
     /// The fill colour.
     pub(crate) fn fill(&mut self, colour: Rgb) {
-        let c = Col::of(colour, self.palette);
+        let c = self.palette.col(colour);
         if self.st.fill.as_ref() != Some(&c) {
             self.flush_stroke();
             self.col(&c, false);
@@ -578,7 +594,7 @@ impl Encoder<'_> {
     /// The outline colour.
     pub(crate) fn stroke(&mut self, colour: Rgb) {
         self.st.stroke_asked = Some(colour);
-        let c = Col::of(colour, self.palette);
+        let c = self.palette.col(colour);
         if self.st.stroke.as_ref() != Some(&c) {
             self.flush_stroke();
             self.col(&c, true);
@@ -1163,6 +1179,37 @@ mod tests {
                 assert_eq!(a, b, "{v} with {d} decimals");
             }
         }
+    }
+
+    #[test]
+    fn a_colour_asked_again_is_written_as_when_looked_up_anew() {
+        // Repeats next to each other and a step apart, equal values of
+        // other bits (-0.0, 0.0), NaN, colours off the 8-bit grid, and more
+        // than the palette's 256 entries.
+        let mut x: u32 = 12_345;
+        let mut asked = vec![
+            Rgb(-0.0, 0.0, 0.0),
+            Rgb(0.0, -0.0, 0.0),
+            Rgb(f32::NAN, 0.5, 0.5),
+        ];
+        for i in 0..3_000u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let v = |k: u32| ((x >> k) % 300) as f32 / 255.0;
+            let c = Rgb(v(3), v(11), if i % 7 == 0 { 0.333 } else { v(19) });
+            asked.push(c);
+            if i % 3 == 0 {
+                asked.push(c);
+            }
+            if i % 5 == 0 && asked.len() > 3 {
+                asked.push(asked[asked.len() - 3]);
+            }
+        }
+        let (mut memo, mut fresh) = (Palette::default(), Palette::default());
+        for &c in &asked {
+            assert_eq!(memo.col(c), Col::of(c, &mut fresh), "{c:?}");
+        }
+        assert_eq!(memo.colours, fresh.colours);
+        assert_eq!(memo.colours.len(), 256);
     }
 
     #[test]
