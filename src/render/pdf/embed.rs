@@ -228,6 +228,9 @@ fn strip(font: &FontRef<'_>) -> Vec<u8> {
     b.build()
 }
 
+/// A compression of a font's streams.
+type Deflate = fn(&[u8]) -> Vec<u8>;
+
 /// Glyph id → the text it shows (what `/ToUnicode` maps it back to).
 pub type GlyphText = BTreeMap<u16, String>;
 
@@ -280,7 +283,7 @@ impl Embedded {
         text: &GlyphText,
         shared: bool,
     ) -> Result<Embedded, PdfError> {
-        let deflate = shared.then_some(super::file::deflate_shared as fn(&[u8]) -> Vec<u8>);
+        let deflate = shared.then_some(super::file::deflate_shared as Deflate);
         Embedded::build_with(face, face_tag, text, deflate)
     }
 
@@ -290,7 +293,7 @@ impl Embedded {
         face: &FaceData,
         face_tag: &str,
         text: &GlyphText,
-        deflate: Option<fn(&[u8]) -> Vec<u8>>,
+        deflate: Option<Deflate>,
     ) -> Result<Embedded, PdfError> {
         let deflated = deflate.is_some();
         let deflate = deflate.unwrap_or(<[u8]>::to_vec);

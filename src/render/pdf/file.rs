@@ -40,12 +40,11 @@ enum Stream {
     /// The document's own data, compressed only when the file is finished,
     /// at the level it is finished at: a document written again at a
     /// stronger level compresses these again, and draws nothing again.
-    Deflate {
-        raw: Vec<u8>,
-        /// Writes the object given the compressed data.
-        write: Box<dyn Fn(&mut Chunk, &[u8])>,
-    },
+    Deflate { raw: Vec<u8>, write: WriteStream },
 }
+
+/// Writes a stream object given its compressed data.
+type WriteStream = Box<dyn Fn(&mut Chunk, &[u8])>;
 
 impl Stream {
     /// The stream as written when the file is finished at `level`.
