@@ -1314,8 +1314,15 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             .filter(|c| c.checked.as_ref().is_some_and(|x| x.value))
             .map(|c| c.value.value.text())
             .collect();
+        let unchecked: Vec<String> = f
+            .options
+            .iter()
+            .filter(|c| c.checked.as_ref().is_some_and(|x| !x.value))
+            .map(|c| c.value.value.text())
+            .collect();
         fields.push(FieldDef {
             checked,
+            unchecked,
             path: f.path.value,
             label: f.label,
             kind: f.kind,

@@ -883,6 +883,8 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
     }
     for d in &m.dates {
         out.push(named(&d.fact, &d.pos));
+        line(&d.label, &d.pos, &mut out);
+        line(&d.basis, &d.pos, &mut out);
         for dl in [&d.deadline, &d.not_before].into_iter().flatten() {
             out.push(named(dl, &d.pos));
         }

@@ -69,6 +69,11 @@ pub struct FieldDef {
     /// Option values that tick a checkbox bound to this field (`checked: true`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checked: Vec<String>,
+    /// Option values that leave such a checkbox empty as the clinic's
+    /// settled answer (`checked: false`: 「チェックを入れない」). An option
+    /// that says neither leaves it empty for now (「まだチェックできません」).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<String>,
     /// Column headers that mean this field in CSV/XLSX imports.
     pub headers: Vec<String>,
     /// Explanation for the schema and error messages.

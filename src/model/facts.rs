@@ -365,6 +365,16 @@ impl Content {
         self.fact_type(path) == Some(FactType::YesNo) && value == "true"
     }
 
+    /// Whether `value` leaves a checkbox bound to `path` empty as a settled
+    /// answer (「チェックを入れない」), not one the clinic cannot tick yet:
+    /// an option that says `checked: false`, or a yes/no fact that is no.
+    pub fn leaves_unticked(&self, path: &str, value: &str) -> bool {
+        if let Some(f) = self.fields.get(path) {
+            return f.unchecked.iter().any(|v| v == value);
+        }
+        self.fact_type(path) == Some(FactType::YesNo) && value == "false"
+    }
+
     /// Whether the registration table shows the field `path`: only fields the
     /// manuals (and rules) use, directly or through a derived fact.
     pub fn shows_field(&self, path: &str) -> bool {

@@ -61,7 +61,7 @@ pub fn to_check(r: &GuideRow) -> bool {
         && r.correction.is_none()
         && !matches!(
             r.shown,
-            Shown::Missing { .. } | Shown::Blank { .. } | Shown::Unchecked { .. }
+            Shown::Missing { .. } | Shown::Blank { .. } | Shown::Unchecked { settled: false, .. }
         )
 }
 
