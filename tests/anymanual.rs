@@ -1152,8 +1152,12 @@ fn an_installation_day_manual_speaks_only_its_own_words_everywhere() {
             .contains("院内LAN工事を終えておく日（2026年12月1日（火））より後です。間に合いません"),
         "{minato}"
     );
-    // A part repeated per room, the address of each in its own words.
-    assert!(text(&format!("{MINATO}/html")).contains("3番目のアドレスだけを入力します"));
+    // A part repeated per room; a room's label sample says what it will
+    // carry while its address is not decided (the row's `if_empty:`).
+    assert!(
+        text(&format!("{MINATO}/html"))
+            .contains("設置ラベル（見本）設置場所処置室IPアドレス決まりしだい担当者が記入します")
+    );
     // No staff named: the alternative, never a 〈…〉 blank.
     assert!(aoba.contains("立ち会う方を一人決めて"), "{aoba}");
     assert!(!aoba.contains("〈"), "{aoba}");
@@ -1311,4 +1315,103 @@ fn a_schedule_line_takes_the_clinics_values() {
     let err = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(err.contains("install.start"), "{err}");
     assert!(err.contains("manual.yaml:54:"), "{err}");
+}
+
+/// Inside a part repeated over one list, `each.<list>` is the item of
+/// another list at the same number: each room's reader gets its own
+/// address (`field: each.network.reader_ips`), in the picture, the table,
+/// the label sample and the sheet; a room past the end of the addresses
+/// is told its address is missing, never given another room's. Before,
+/// a row could only show every address (「192.168.1.21、192.168.1.22」)
+/// on each reader's screen. A name that is not a list, or one used outside
+/// a repetition, is a load error at its line.
+#[test]
+fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
+    let d = fourth();
+    let clinic = d.path().join("content/clinics/minato-ganka.yaml");
+    std::fs::write(
+        &clinic,
+        read(&clinic).replace(
+            "  dhcp: なし\n",
+            "  dhcp: なし\n  reader_ips: [192.168.1.21, 192.168.1.22]\n",
+        ),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = d.path().join("out");
+    let html = read(&out.join("clinics").join(MINATO).join("index.html"));
+    for (step, room, ip) in [
+        ("step-install-day-4", "受付", Some("192.168.1.21")),
+        ("step-install-day-4-n2", "検査室", Some("192.168.1.22")),
+        ("step-install-day-4-n3", "処置室", None),
+    ] {
+        let a = squash(&untagged(article(&html, step)));
+        assert!(a.contains(&format!("設置場所の名前必須{room}")), "{a}");
+        match ip {
+            Some(ip) => {
+                assert!(a.contains(&format!("IPアドレス必須{ip}")), "{a}");
+                assert!(!a.contains("192.168.1.21、"), "one address a reader: {a}");
+            }
+            None => assert!(
+                a.contains("IPアドレス必須〈カードリーダーのIPアドレス〉未登録"),
+                "{a}"
+            ),
+        }
+    }
+    // The label sample of the second room, drawn in the handout.
+    let pdf = squash(&pdf_text(
+        &out.join("clinics").join(MINATO).join("guide.pdf"),
+        1,
+        99,
+    ));
+    assert!(
+        pdf.contains("設置場所検査室IPアドレス192.168.1.22"),
+        "{pdf}"
+    );
+    let sheet = squash(&pdf_text(
+        &out.join("clinics").join(MINATO).join("sheet.pdf"),
+        1,
+        99,
+    ));
+    // The sheet lists a repeated row's values in the rooms' order.
+    assert!(
+        sheet.contains("4設置場所の名前□受付□検査室□処置室"),
+        "{sheet}"
+    );
+    assert!(
+        sheet
+            .contains("4IPアドレス□192.168.1.21□192.168.1.22□〈カードリーダーのIPアドレス〉未登録"),
+        "{sheet}"
+    );
+    // The count of addresses differs from the rooms: the rule says so.
+    assert!(html.contains("IPアドレスの数がカードリーダーの台数と合いません"));
+    // The help site names it by the paired list's label.
+    let day = read(&out.join("site/install-day/day.html"));
+    assert!(day.contains("〈カードリーダーのIPアドレス〉"), "{day}");
+    assert!(!day.contains("each.network"), "{day}");
+
+    for (from, to, want) in [
+        (
+            "field: each.network.reader_ips     #",
+            "field: each.network.dhcp     #",
+            "unknown clinic field `each.network.dhcp`",
+        ),
+        (
+            "院内LANの準備は{{ lan_done_by }}までに",
+            "院内LANの準備は{{ each.network.reader_ips }}までに",
+            "`each.network.reader_ips` is used outside a repetition",
+        ),
+    ] {
+        let d = fourth();
+        let m = d.path().join("content/manuals/install-day/manual.yaml");
+        let text = read(&m);
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&m, text.replacen(from, to, 1)).unwrap();
+        let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(err.contains(want), "{want}: {err}");
+        assert!(err.contains("manual.yaml:"), "{err}");
+    }
 }

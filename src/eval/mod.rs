@@ -481,6 +481,16 @@ fn repetitions(
                 "each.count".into(),
                 facts::FactValue::plain(count.to_string(), count.to_string()),
             );
+            // `each.<list>`: the item of every other list at this number
+            // (the address of this room), absent past that list's end.
+            for (path, v) in &facts.map {
+                if let Some(x) = v.items.get(i).filter(|_| !path.starts_with("each.")) {
+                    f.map.insert(
+                        format!("each.{path}"),
+                        facts::FactValue::plain(x.clone(), x.clone()),
+                    );
+                }
+            }
             let label = resolve_line(each_label(fe, ev.content), &f);
             let prefix = if count > 1 {
                 format!("{label}: ")

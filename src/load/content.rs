@@ -1085,7 +1085,15 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
         .chain(content.derived.iter().map(|d| d.name.clone()))
         .chain(BUILT_IN.iter().map(|(p, _, _)| p.to_string()))
         .collect();
-    let known = |f: &str| field_paths.contains(f);
+    // `each.<list>`: inside a repetition, the item of another list.
+    let lists: BTreeSet<&str> = field_paths
+        .iter()
+        .map(String::as_str)
+        .filter(|p| content.paired_list(&format!("each.{p}")).is_some())
+        .collect();
+    let known = |f: &str| {
+        field_paths.contains(f) || f.strip_prefix("each.").is_some_and(|l| lists.contains(l))
+    };
 
     for path in yaml_files(&dir.join("rules")) {
         let Some((text, file)) = read(&path, &mut roots) else {
