@@ -1244,6 +1244,15 @@ fn a_checkbox_the_clinic_leaves_empty_as_its_answer_says_so() {
         html.contains("DHCPサーバー機能を使うチェックを入れる"),
         "{html}"
     );
+    // The pharmacy fixture's shop without a LAN port, likewise.
+    let d = third();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let [(_, html), ..] = documents(&d.path().join("out"), "1340154328");
+    assert!(
+        html.contains("有線LANの差込口があるチェックを入れない（ない）"),
+        "{html}"
+    );
 }
 
 /// A row a warning points at because its value is missing is never one to
