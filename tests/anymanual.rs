@@ -1383,15 +1383,23 @@ fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
         1,
         99,
     ));
-    // The sheet lists a repeated row's values in the rooms' order.
+    // The sheet lists a repeated row's values in the rooms' order, each
+    // with its room (they read 「□192.168.1.21□192.168.1.22□…」 under one
+    // label), in sheet.pdf and the guide's printed sheet alike.
     assert!(
         sheet.contains("4設置場所の名前□受付□検査室□処置室"),
         "{sheet}"
     );
     assert!(
-        sheet
-            .contains("4IPアドレス□192.168.1.21□192.168.1.22□〈カードリーダーのIPアドレス〉未登録"),
+        sheet.contains(
+            "4IPアドレス□受付:192.168.1.21□検査室:192.168.1.22□処置室:〈カードリーダーのIPアドレス〉未登録"
+        ),
         "{sheet}"
+    );
+    let printed = squash(&untagged(&html[..html.find("</table>").unwrap()]));
+    assert!(
+        printed.contains("4IPアドレス検査室:192.168.1.22"),
+        "{printed}"
     );
     // The count of addresses differs from the rooms: the rule says so.
     assert!(html.contains("IPアドレスの数がカードリーダーの台数と合いません"));
