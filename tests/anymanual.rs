@@ -1207,6 +1207,12 @@ fn an_installation_day_manual_speaks_only_its_own_words_everywhere() {
         "{before}"
     );
     assert!(!before.contains("「」にチェック"));
+    // A value the label sample only prints is named, not 「…を確かめて
+    // 入力」 (nothing is typed on paper); the setup screen's box still says so.
+    let day = read(&site.join("install-day/day.html"));
+    assert!(day.contains(">〈施設名〉</text>"), "{day}");
+    assert!(!day.contains("〈施設名〉を確かめて入力"), "{day}");
+    assert!(day.contains(">〈カードリーダーを置く場所〉を確かめて入力</text>"));
 }
 
 /// A checkbox bound to a yes/no setting whose answer is no (`checked:

@@ -1824,6 +1824,15 @@ impl Builder<'_> {
             // A shown value has no input box to stay empty: its words say
             // what the screen shows instead (`if_empty:`, `unsettled:`).
             Shown::Blank { text } => (text.clone(), PLACEHOLDER, Role::Control),
+            // Nothing is typed into a shown value (a confirmation screen, a
+            // printed label): its name alone, never 「…を確かめて入力」.
+            Shown::Missing { label } => (
+                self.opts
+                    .strings
+                    .fill("picture_missing_shown", &[("label", label)]),
+                PLACEHOLDER,
+                Role::Missing,
+            ),
             _ => self.shown_text(row),
         };
         let ls = self.m.wrap(&text, BODY, w);
