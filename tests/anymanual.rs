@@ -1438,3 +1438,79 @@ fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
         assert!(err.contains("manual.yaml:"), "{err}");
     }
 }
+
+/// An address typed into a device is read exactly or refused at its line:
+/// a list field says `items: ip_address` and each item is an IPv4 address
+/// (full-width digits tidied with a warning; 「192.168.1.300」 an error
+/// that stops that clinic's guide, naming the item). Before, any text was
+/// an address, and a handout told the clinic to type 192.168.1.300. The
+/// key is checked where it is written.
+#[test]
+fn an_address_is_read_as_one_or_refused_at_its_line() {
+    let d = fourth();
+    let clinic = d.path().join("content/clinics/minato-ganka.yaml");
+    std::fs::write(
+        &clinic,
+        read(&clinic).replace(
+            "  dhcp: なし\n",
+            "  dhcp: なし\n  reader_ips:\n    - １９２．１６８．１．２１\n    - 192.168.1.300\n",
+        ),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains(
+            "カードリーダーのIPアドレス: 2件目: '192.168.1.300'はIPアドレスとして読めません"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("minato-ganka.yaml:15:"), "{err}");
+    assert!(
+        err.contains(
+            "1件目: 全角文字を半角に直しました: '１９２．１６８．１．２１' → '192.168.1.21'"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("minato-ganka.yaml:14:"), "{err}");
+    assert!(
+        !d.path()
+            .join("out/clinics")
+            .join(MINATO)
+            .join("guide.pdf")
+            .exists()
+    );
+
+    // Read, the tidied address is the one every document shows.
+    std::fs::write(
+        &clinic,
+        read(&clinic).replace("192.168.1.300", "192.168.1.22"),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let [(_, html), ..] = documents(&d.path().join("out"), MINATO);
+    assert!(html.contains("IPアドレス必須192.168.1.21"), "{html}");
+    assert!(!html.contains("IPアドレス必須１９２"), "{html}");
+
+    let d = fourth();
+    let f = d.path().join("content/fields.yaml");
+    std::fs::write(
+        &f,
+        read(&f).replacen(
+            "    kind: text\n",
+            "    kind: text\n    items: ip_address\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("`items:` of field `facility.name` needs a list field"),
+        "{err}"
+    );
+    assert!(err.contains("fields.yaml:16:"), "{err}");
+}

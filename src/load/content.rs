@@ -785,6 +785,9 @@ struct RawField {
     shared_remark: Option<String>,
     #[serde(default)]
     dashboard: Option<Spanned<String>>,
+    /// The kind each item of a list is read as (`items: ip_address`).
+    #[serde(default)]
+    items: Option<Spanned<FieldKind>>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -1267,6 +1270,30 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("a unit is the word after a number (`unit: 口`); give it to an `integer` field, or to a derived fact"),
             );
         }
+        if let Some(i) = &f.items
+            && (f.kind != FieldKind::List
+                || !matches!(
+                    i.value,
+                    FieldKind::Text
+                        | FieldKind::Phone
+                        | FieldKind::Email
+                        | FieldKind::IpAddress
+                        | FieldKind::Integer
+                        | FieldKind::Date
+                        | FieldKind::YearMonth
+                ))
+        {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &i.referenced),
+                    format!(
+                        "`items:` of field `{}` needs a list field and a kind without options or codes",
+                        f.path.value
+                    ),
+                )
+                .with_help("give `items:` to a `list` field: one of text, phone, email, ip_address, integer, date, year_month"),
+            );
+        }
         if let Some(c) = &f.carrier
             && f.kind != FieldKind::CustomerId
         {
@@ -1331,6 +1358,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
         fields.push(FieldDef {
             checked,
             unchecked,
+            items: f.items.as_ref().map(|i| i.value),
             path: f.path.value,
             label: f.label,
             kind: f.kind,
