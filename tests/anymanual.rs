@@ -1332,6 +1332,19 @@ fn a_schedule_line_takes_the_clinics_values() {
     assert!(err.contains("manual.yaml:54:"), "{err}");
 }
 
+/// The fourth fixture with みなと眼科's `reader_ips:` written as `value`
+/// (after the key); returns its folder and the clinic's file.
+fn minato_with_addresses(value: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = fourth();
+    let clinic = d.path().join("content/clinics/minato-ganka.yaml");
+    let text = read(&clinic).replace(
+        "  dhcp: なし\n",
+        &format!("  dhcp: なし\n  reader_ips:{value}\n"),
+    );
+    std::fs::write(&clinic, text).unwrap();
+    (d, clinic)
+}
+
 /// Inside a part repeated over one list, `each.<list>` is the item of
 /// another list at the same number: each room's reader gets its own
 /// address (`field: each.network.reader_ips`), in the picture, the table,
@@ -1342,16 +1355,7 @@ fn a_schedule_line_takes_the_clinics_values() {
 /// a repetition, is a load error at its line.
 #[test]
 fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
-    let d = fourth();
-    let clinic = d.path().join("content/clinics/minato-ganka.yaml");
-    std::fs::write(
-        &clinic,
-        read(&clinic).replace(
-            "  dhcp: なし\n",
-            "  dhcp: なし\n  reader_ips: [192.168.1.21, 192.168.1.22]\n",
-        ),
-    )
-    .unwrap();
+    let (d, _) = minato_with_addresses(" [192.168.1.21, 192.168.1.22]");
     let o = tebiki_in(d.path(), &["build", "--out", "out"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = d.path().join("out");
@@ -1447,16 +1451,8 @@ fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
 /// key is checked where it is written.
 #[test]
 fn an_address_is_read_as_one_or_refused_at_its_line() {
-    let d = fourth();
-    let clinic = d.path().join("content/clinics/minato-ganka.yaml");
-    std::fs::write(
-        &clinic,
-        read(&clinic).replace(
-            "  dhcp: なし\n",
-            "  dhcp: なし\n  reader_ips:\n    - １９２．１６８．１．２１\n    - 192.168.1.300\n",
-        ),
-    )
-    .unwrap();
+    let (d, clinic) =
+        minato_with_addresses("\n    - １９２．１６８．１．２１\n    - 192.168.1.300");
     let o = tebiki_in(d.path(), &["build", "--out", "out"]);
     assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
     let err = String::from_utf8_lossy(&o.stderr).to_string();
