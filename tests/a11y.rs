@@ -593,13 +593,17 @@ fn guide_on_a_phone() {
             "var f = document.querySelector('figure.screen-pic'); var svg = f.querySelector('svg');
              var vb = svg.viewBox.baseVal.width; var w = svg.getBoundingClientRect().width;
              var box = f.querySelector('.pic-scroll');
-             return { scale: w / vb, scrolls: box.scrollWidth > box.clientWidth, pressed: f.querySelector('button.zoom').getAttribute('aria-pressed'),
+             return { scale: w / vb, scrolls: box.scrollWidth > box.clientWidth, tabStop: box.hasAttribute('tabindex'), pressed: f.querySelector('button.zoom').getAttribute('aria-pressed'),
                       overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth };",
             json!([]),
         )
     };
     let before = sizes(&d);
     assert!(before["scale"].as_f64().unwrap() < 0.6, "{before}");
+    // A fitted picture's box scrolls nothing: it is no stop for the Tab key
+    // (it was, on every picture); an opened one is, to scroll it by keyboard.
+    assert_eq!(before["scrolls"], json!(false), "{before}");
+    assert_eq!(before["tabStop"], json!(false), "{before}");
     d.click("figure.screen-pic button.zoom");
     let after = sizes(&d);
     assert!(
@@ -607,6 +611,7 @@ fn guide_on_a_phone() {
         "smallest picture text at least 11 px: {after}"
     );
     assert_eq!(after["scrolls"], json!(true), "{after}");
+    assert_eq!(after["tabStop"], json!(true), "{after}");
     assert_eq!(after["pressed"], json!("true"), "{after}");
     assert_eq!(after["overflow"], json!(0), "{after}");
     // The checklist is ticked with a tap on its words (its boxes were
