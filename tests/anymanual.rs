@@ -1181,6 +1181,8 @@ fn an_installation_day_manual_speaks_only_its_own_words_everywhere() {
         home.contains("例: IPアドレス、空きポート、初回の資格確認"),
         "{home}"
     );
+    // Its home page speaks of 施設 (no `audience:` in its search.yaml).
+    assert!(home.contains("施設ごとに配る手順書の内容を"), "{home}");
     for q in [
         "空きポート",
         "かおにんしょう",

@@ -898,18 +898,20 @@ fn eval_row(
                 let optional =
                     !row.required && content.fields.get(path).is_none_or(|d| !d.required);
                 // A warning or an error points at the empty row: it is never
-                // one to leave blank (「空欄のままで構いません」 beside a
-                // finding asking for the value), whatever the row says.
+                // one to leave blank (the theme's 「空欄のままで構いません」
+                // beside a finding asking for the value). The row's own
+                // `if_empty:` words stand: they say what to do (the seed's
+                // v6 option: 「契約済みか…を確かめてからチェック」).
                 let asked = matches!(
                     flag,
                     Some(crate::model::Severity::Error | crate::model::Severity::Warning)
                 );
                 match &row.if_empty {
-                    _ if asked => Shown::Missing {
-                        label: content.fact_label(path).unwrap_or(path).to_string(),
-                    },
                     Some(t) => Shown::Blank {
                         text: resolve_line(t, facts),
+                    },
+                    None if asked => Shown::Missing {
+                        label: content.fact_label(path).unwrap_or(path).to_string(),
                     },
                     // The screen shows it (`prefilled`): never one to leave blank.
                     None if optional && row.prefilled => Shown::Blank {

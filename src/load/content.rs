@@ -813,6 +813,10 @@ struct RawSearchFile {
     words: Vec<RawSearchWord>,
     #[serde(default)]
     examples: Vec<String>,
+    /// Who the manuals are for, in the help site's home page
+    /// (「医療機関・薬局・訪問看護ステーションなどの施設」).
+    #[serde(default)]
+    audience: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -1024,6 +1028,12 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
                     .map(|e| e.trim().to_string())
                     .filter(|e| !e.is_empty())
                     .collect();
+                content.site_audience = raw
+                    .audience
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(String::from);
                 content.search_words = convert_search_words(raw, &file, &mut search);
             }
             Err(d) => search.push(d),
