@@ -320,7 +320,7 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
     );
     // Its sheet and 1-3 tables do not list the data's line type as settled:
     // the carrier is asked first (the manual's `value_when:`/`unsettled:`).
-    let one = squash("1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）");
+    let one = squash("1: IP-VPN回線事業者 (NTTなど、ただし、CTC・QNetを除く)");
     assert!(!docs.sheet.contains(&one), "sheet");
     assert!(
         docs.sheet
@@ -1564,7 +1564,7 @@ fn four_terminals_fit_nine_pages() {
     assert!(info.contains("Pages:           9"), "{info}");
     let docs = Docs::of("1342000115");
     for t in [
-        "2-3 4台目（在宅用ノートパソコン）: 確認のダイアログで「OK」をクリックする",
+        "2-3 4台目（在宅用ノートパソコン）: 「電子証明書の発行」の画面で「OK」をクリックする",
         "画面は1台目（受付パソコン）の手順 2-2 の図と同じです（図は省略）。",
     ] {
         assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
@@ -1675,7 +1675,7 @@ fn a_figure_that_nearly_fits_does_not_leave_its_page_half_empty() {
     let p6 = page("6");
     for said in [
         "2-21台目（受付パソコン）:証明書発行申請情報を入力し",
-        "画面「証明書発行申請情報の入力（オンライン請求ネットワーク関連システム）」",
+        "画面「証明書発行申請情報の入力画面（オンライン請求ネットワーク関連システム）」",
     ] {
         assert!(p6.contains(said), "«{said}» not on page 6: {p6}");
     }
@@ -2195,7 +2195,7 @@ fn every_mark_a_step_names_is_a_mark_its_pictures_show() {
 #[test]
 fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
     let mail = "支払基金からのメールはssk.or.jpのドメインから届きます";
-    let sample = "電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄";
+    let sample = "電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄";
     let mut checked = 0;
     for (file, key) in BUILT {
         // With several terminals the sample is in the first one's 2-5 and the
@@ -2213,7 +2213,7 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
             let d = Docs::of(key);
             for (doc, text) in [("html", &d.html), ("pdf", &d.pdf)] {
                 assert!(
-                    text.contains(&squash("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
+                    text.contains(&squash("電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
                     "{file} {doc}: the sample in the first terminal's 2-5 says what it is"
                 );
             }
