@@ -65,8 +65,8 @@ fn in_neither(s: &str) {
     assert!(!html.contains(&s), "HTML guide has 「{s}」");
 }
 
-/// Step 1-3: option 1 of the line type and the v6 option's box read as on the
-/// portal (the seed: 「ただし、CTC・QNet」, 「契約済(又は近期中に申込予定)」); the
+/// Step 1-3: option 1 of the line type, the v6 option's box and the link
+/// that explains the line types read as on the portal (the seed: 「ただし、CTC・QNet」, 「契約済(又は近期中に申込予定)」); the
 /// content had its own spelling of both (「ただしCTC・QTnet」, 「近日中」) while
 /// `fields.yaml` said option 1 was written as in the manual.
 #[test]
@@ -75,6 +75,9 @@ fn step_1_3_draws_the_line_type_and_the_v6_box_as_the_portal_writes_them() {
     in_neither("ただしCTC・QTnetを除く");
     in_both("フレッツ・v6オプション契約済(又は近期中に申込予定)である");
     in_neither("契約済（又は近日中に申込予定）");
+    // The link to the line types' explanation, quoted whole (it was cut to
+    // 「電気通信回線種別とはこちら」).
+    in_both("「電気通信回線種別とはこちらをクリック」");
 }
 
 /// Step 1-2: the body sends the clinic to the my page's section
