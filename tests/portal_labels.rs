@@ -49,19 +49,33 @@ fn dental() -> &'static (String, String) {
     })
 }
 
-/// Asserts that both documents contain `s` (whitespace ignored).
+/// The text alternatives of the handout's pictures (their `/Alt`), joined:
+/// they name each row with its display in one piece, where the text of a
+/// picture's two columns may come out interleaved.
+fn dental_alts() -> &'static String {
+    static ALTS: OnceLock<String> = OnceLock::new();
+    ALTS.get_or_init(|| squash(&pdf_alts(&out().join("clinics/1430123455/guide.pdf")).join("")))
+}
+
+/// Asserts that both documents contain `s` (whitespace ignored): the
+/// handout in its text or its pictures' text alternatives.
 fn in_both(s: &str) {
     let (pdf, html) = dental();
     let s = squash(s);
-    assert!(pdf.contains(&s), "handout lacks 「{s}」");
+    assert!(
+        pdf.contains(&s) || dental_alts().contains(&s),
+        "handout lacks 「{s}」"
+    );
     assert!(html.contains(&s), "HTML guide lacks 「{s}」");
 }
 
-/// Asserts that neither document contains `s`.
+/// Asserts that neither document contains `s`, nor the handout's text
+/// alternatives.
 fn in_neither(s: &str) {
     let (pdf, html) = dental();
     let s = squash(s);
     assert!(!pdf.contains(&s), "handout has 「{s}」");
+    assert!(!dental_alts().contains(&s), "handout's /Alt has 「{s}」");
     assert!(!html.contains(&s), "HTML guide has 「{s}」");
 }
 
@@ -155,4 +169,65 @@ fn unsourced_claims_are_marked_as_such() {
         "the schedule's basis for the correction date"
     );
     assert!(!index.contains("訂正から5営業日（"));
+}
+
+/// Step 1-3: on the portal the お客さまID is one row (CAF or COP, then the
+/// number typed twice in the same cell); the picture drew three rows, two of
+/// them with labels no screen shows (「お客さまID（数字）」, 「お客さまID（数字・確認のため
+/// 再入力）」) and a 必須 badge each. Those rows are now `joined:` to it: drawn in
+/// its cell, no label of their own, in the handout and in the guide's
+/// pictures (the guide's table still names each box).
+#[test]
+fn the_customer_id_is_one_row_in_the_pictures_as_on_the_portal() {
+    let (pdf, _) = dental();
+    assert!(pdf.contains("1253000113"), "the number is drawn");
+    assert!(
+        !pdf.contains("お客さまID（数字"),
+        "the handout (its pictures) names no row the screen lacks"
+    );
+    let html = read(&out().join("clinics/1430123455/index.html"));
+    let mut pictures = 0;
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<svg") {
+        let end = i + rest[i..].find("</svg>").expect("closed svg");
+        let svg = squash(&untagged(&rest[i..end]));
+        if svg.contains("開通のご案内を元に入力") {
+            pictures += 1;
+            assert!(svg.contains("1253000113"), "{svg}");
+            assert!(!svg.contains("お客さまID（数字"), "{svg}");
+        }
+        rest = &rest[end..];
+    }
+    assert_eq!(pictures, 1, "the 1-3 picture of the guide");
+    assert!(
+        html.contains("お客さまID（数字）"),
+        "the guide's table names the box"
+    );
+}
+
+/// `joined: true` needs a form row before it: on the first row it is a
+/// located error (no silent picture of a row joined to nothing).
+#[test]
+fn a_joined_first_row_is_a_located_error() {
+    let (_d, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let at = "            - id: email\n              label: メールアドレス\n";
+    assert!(text.contains(at), "step 1-1's first row");
+    let line = text[..text.find(at).unwrap()].lines().count() + 1;
+    std::fs::write(
+        &manual,
+        text.replacen(at, &format!("{at}              joined: true\n"), 1),
+    )
+    .unwrap();
+    let (ok, err) = check_with("--content", &content);
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains("row `email` has `joined: true` but is the screen's first row"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("manual.yaml:{line}:")),
+        "line {line}: {err}"
+    );
 }
