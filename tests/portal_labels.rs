@@ -92,6 +92,10 @@ fn step_1_3_draws_the_line_type_and_the_v6_box_as_the_portal_writes_them() {
     // The link to the line types' explanation, quoted whole (it was cut to
     // 「電気通信回線種別とはこちら」).
     in_both("「電気通信回線種別とはこちらをクリック」");
+    // So is the terms' link (it was 「オンライン資格確認等システム利用規約」), and
+    // the test month's label keeps the screen's note.
+    in_both("「オンライン資格確認等システム利用規約はこちらをクリック」");
+    in_both("テスト開始予定年月(※未定の方は入力不要)");
 }
 
 /// Step 1-2: the body sends the clinic to the my page's section
