@@ -235,3 +235,29 @@ fn a_joined_first_row_is_a_located_error() {
         "line {line}: {err}"
     );
 }
+
+/// A later terminal's picture of the my page's lower part shows the section
+/// heading 「電子証明書発行申請」 above its link, as step 1-2's picture (and the
+/// portal) does: it listed the link right under the claims contact's.
+#[test]
+fn the_lower_my_page_has_the_certificate_section_too() {
+    let pdf = poppler(
+        "pdftotext",
+        &[
+            "-enc",
+            "UTF-8",
+            out().join("clinics/2610112340/guide.pdf").to_str().unwrap(),
+            "-",
+        ],
+    );
+    let start = pdf
+        .find("マイページ（下の部分）\n")
+        .expect("the picture's title");
+    let end = start + pdf[start..].find("画面「マイページ（下の部分）」").unwrap();
+    let picture = &pdf[start..end];
+    assert_eq!(
+        picture.matches("電子証明書発行申請").count(),
+        2,
+        "the band and the link: {picture}"
+    );
+}
