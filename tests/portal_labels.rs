@@ -261,3 +261,22 @@ fn the_lower_my_page_has_the_certificate_section_too() {
         "the band and the link: {picture}"
     );
 }
+
+/// On the help site a menu's section heading is listed as a heading, not as
+/// one more link of the list (the list showed 「電子証明書発行申請」 twice, alike).
+#[test]
+fn the_help_sites_menu_tells_a_section_from_a_link() {
+    let usage = read(&out().join("site/online-shikaku/usage.html"));
+    for heading in [
+        "オンライン資格・オンライン請求利用申請",
+        "電子証明書発行申請",
+    ] {
+        assert!(
+            usage.contains(&format!(
+                "class=\"menu-section\"><span class=\"menu-heading\">{heading}</span>"
+            )),
+            "{heading}"
+        );
+    }
+    assert!(usage.contains("<span class=\"menu-label\">電子証明書発行申請</span>"));
+}
