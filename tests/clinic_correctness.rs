@@ -3208,6 +3208,32 @@ fn a_start_month_years_after_the_installation_and_a_test_after_the_start_are_to_
 }
 
 #[test]
+fn an_installation_years_after_the_start_month_is_doubted_not_counted_down() {
+    // 芦屋うみかぜ医院 (j-…): start month 2027年1月, installation 2028-12-20
+    // (a year mistyped?). The handout said 「申請は2028年12月10日（日）までに
+    // 済ませれば間に合います」「まだ757日あります」 and that applying early
+    // shortens the certificate's use: a clinic installing in 2027 would wait.
+    let d = contradicting("2813100266");
+    assert_eq!(
+        d.having(
+            "設置予定日（2028年12月20日（水））が利用開始予定年月（2027年1月）の1年以上後です"
+        ),
+        ALL
+    );
+    assert_eq!(
+        d.having("確かめるまでは申請を先に延ばさないでください"),
+        GUIDES
+    );
+    for said in ["までに済ませれば間に合います", "まだ757日あります"] {
+        assert_eq!(d.having(said), [] as [&str; 0], "{said}");
+    }
+    assert!(
+        d.sheet
+            .contains(&squash("1-3利用開始予定年月2027年1月（確認してから入力）"))
+    );
+}
+
+#[test]
 fn an_ntt_carrier_of_the_other_region_is_remarked() {
     // なにわ中央薬局 in 大阪府 (27) recorded on NTT東日本: NTT East serves
     // 北海道 to 新潟・山梨・長野 only. The handout listed 「回線事業者 NTT東日本

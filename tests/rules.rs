@@ -146,6 +146,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "start_month: 2028-01",
     ),
     (
+        "installation-far-after-start",
+        "installation_date: 2027-01-20",
+        "installation_date: 2028-01-20",
+    ),
+    (
         "test-month-after-start",
         "start_month: 2027-01",
         "start_month: 2027-01\ntest_month: 2027-02",
