@@ -1107,3 +1107,33 @@ fn an_application_too_late_with_a_planned_day_ahead_tells_the_date_of_applying_t
         "{today}"
     );
 }
+
+#[test]
+fn a_missing_id_beside_another_line_type_doubts_the_carrier_too() {
+    // NTT East recorded, but no お客さまID and line type 3: two values say
+    // the line is not NTT's. The ID finding said only to look the ID up on
+    // the opening notice; a clinic without one was left with 「必ず「1」」.
+    let said = |text: &str| {
+        guide_of(text)
+            .findings
+            .iter()
+            .find(|f| f.rule == "customer-id-missing")
+            .map(|f| f.message.plain_text())
+            .expect("customer-id-missing fires")
+    };
+    let no_id = BASE.replacen("customer_id: CAF1253000113, ", "", 1);
+    let other_type = no_id.replacen("type: 1,", "type: 3,", 1);
+    let m = said(&other_type);
+    assert!(m.contains("回線種別も「3」"), "{m}");
+    assert!(
+        m.contains("回線事業者（NTT東日本 フレッツ光）の登録が誤っているかもしれない"),
+        "{m}"
+    );
+    assert!(
+        m.contains("開通のご案内があればNTTの回線で、回線種別は「1」です"),
+        "{m}"
+    );
+    // Type 1 without an ID: only the ID is missing.
+    let m = said(&no_id);
+    assert!(!m.contains("登録が誤っているかもしれない"), "{m}");
+}
