@@ -8,21 +8,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// `tebiki check --format json` on `content`: exit code and the report.
-fn check_json(content: &Path) -> (i32, serde_json::Value) {
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-        "--content",
-        content.to_str().unwrap(),
-    ]);
-    let v = serde_json::from_slice(&o.stdout).expect("json report");
-    (o.status.code().unwrap_or(-1), v)
-}
-
 /// `tebiki build` on `content`: exit code and stderr.
 fn build(content: &Path) -> (i32, String) {
     let out = tempfile::tempdir().unwrap();
@@ -50,7 +35,7 @@ fn insert_after(file: &Path, after: &str, line: &str) -> usize {
 /// The report has exactly one error, in `file` at `line:column`; `check`
 /// exits 1 and `build` 2, its stderr holding that one error and its place.
 fn one_error_at(content: &Path, file: &str, line: usize, column: usize) -> serde_json::Value {
-    let (code, v) = check_json(content);
+    let (code, v) = check_json("--content", content);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(v["errors"], 1, "{v:#}");
     let d = &v["diagnostics"][0];
@@ -154,7 +139,7 @@ fn a_broken_search_file_holds_nothing_back() {
         "field: line.customer_idd\n              applies:",
     );
     std::fs::write(&manual, text).unwrap();
-    let (code, v) = check_json(&content);
+    let (code, v) = check_json("--content", &content);
     assert_eq!(code, 1);
     assert_eq!(v["errors"], 2, "{v:#}");
     let shown = v.to_string();
