@@ -1253,12 +1253,12 @@ fn a_bad_value_when_is_a_located_load_error() {
     };
     let line = read(&root().join("content/manuals/online-shikaku/manual.yaml"))
         .lines()
-        .position(|l| l.contains("value_when: { fact: line.carrier, ne: unknown"))
+        .position(|l| l.contains("- { fact: line.carrier, ne: unknown }"))
         .expect("line_type's value_when")
         + 1;
     let err = load(
-        "value_when: { fact: line.carrier, ne: unknown",
-        "value_when: { fact: line.carier, ne: unknown",
+        "- { fact: line.carrier, ne: unknown }",
+        "- { fact: line.carier, ne: unknown }",
     );
     assert!(err.contains("unknown fact `line.carier`"), "{err}");
     assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
@@ -1523,7 +1523,13 @@ fn every_warning_a_dashboard_row_counts_is_named_in_the_row() {
     assert_eq!(docs.having(remark), ["html", "pdf"]);
     let dash = read(&dir.path().join("out/clinics/index.html"));
     let row = dashboard_row(&dash, "2813100118");
-    assert!(row.contains("注意</span>1件"), "{row}");
+    // The ID also contradicts the carrier (rule carrier-contradicted): the
+    // state counts that error; the data's remark is still named.
+    assert!(row.contains("重要</span>1件"), "{row}");
+    assert!(
+        row.contains("回線事業者の登録がほかの回線の情報と食い違っています"),
+        "{row}"
+    );
     assert!(row.contains(remark), "{row}");
     // The manifest keeps it, so `tebiki merge` draws the same row.
     let manifest = read(&dir.path().join("out/manifest.json"));
@@ -1597,10 +1603,13 @@ fn the_manual_summary_and_closing_take_conditions() {
         .position(|l| l.starts_with("closing:"))
         .expect("closing")
         + 1;
-    let text = text.replacen(
-        "closing:\n  cases:\n    - when: { fact: certificates,",
-        "closing:\n  cases:\n    - when: { fact: certificate_count,",
-        1,
+    // The first condition under `closing:` (its first case is a 変更 clinic's
+    // without terminals, `all:` of two).
+    let at = text.find("\nclosing:\n").expect("closing");
+    let text = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen("{ fact: certificates,", "{ fact: certificate_count,", 1)
     );
     assert!(text.contains("certificate_count"));
     std::fs::write(&manual, text).unwrap();
@@ -2765,14 +2774,14 @@ fn a_value_only_tidied_is_told_apart_from_what_needs_action_on_the_dashboard() {
     // action were hidden among the tidied ones.
     let full_width = "phone: ０７９７－２２－００００";
     let tidied = ONE.replace("phone: 0797-22-0000", full_width);
+    // The action: the v6 option not contracted (a warning). An お客さまID on
+    // another carrier's line was the example; it is now also an error
+    // (carrier-contradicted).
     let action = dental_one()
-        .replace(
-            "carrier: ntt-west, type: 1, customer_id: CAF7777788888",
-            "carrier: other, type: 1, customer_id: CAF7777788888",
-        )
+        .replace("v6_option: contracted", "v6_option: none")
         .replace("phone: 0797-22-0000", full_width)
         .replace("umikaze@example.jp", "shika@example.jp");
-    assert!(tidied.contains(full_width) && action.contains("carrier: other"));
+    assert!(tidied.contains(full_width) && action.contains("v6_option: none"));
     let (o, dir) = build_clinics(&[("tidied.yaml", &tidied), ("action.yaml", &action)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dash = read(&dir.path().join("out/clinics/index.html"));
