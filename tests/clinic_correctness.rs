@@ -3052,6 +3052,15 @@ fn a_carrier_contradicted_by_an_ntt_id_or_v6_option_leaves_the_line_rows_to_chec
             "{key}"
         );
         assert!(d.having("どちらかが誤っています").len() == 2, "{key}");
+        // What a non-NTT line does with the v6 box is hedged as the box's
+        // own row is (the portal marks it 必須; no source says more): it
+        // said 「…フレッツ・v6オプションの欄は使いません」 as settled.
+        assert_eq!(d.having("欄は使いません"), [] as [&str; 0], "{key}");
+        assert_eq!(
+            d.having("チェックも入れません（画面で求められたら回線事業者に確認してください）"),
+            ["html", "pdf"],
+            "{key}"
+        );
         // The line type is not the data's: to be checked, everywhere.
         assert_eq!(
             d.having(&format!("「{typed}」を選択してください")),
