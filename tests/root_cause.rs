@@ -162,13 +162,13 @@ fn a_step_renamed_in_its_manual_is_one_error_at_the_first_rule_naming_it() {
         .filter(|(_, l)| l.trim() == "step: online-shikaku/1-3")
         .map(|(i, _)| i + 1)
         .collect();
-    assert_eq!(naming.len(), 9);
+    assert_eq!(naming.len(), 13);
     // The first rule's id is 6 lines above its step.
     let first_id = naming[0] - 6;
     let d = one_error_at(&content, "rules/usage-application.yaml", first_id, 9);
     assert_eq!(
         d["message"],
-        "9 rules (`line-type-ntt-must-be-1` and 8 more) name step `1-3` of manual `online-shikaku`, which does not exist"
+        "13 rules (`line-type-ntt-must-be-1` and 12 more) name step `1-3` of manual `online-shikaku`, which does not exist"
     );
     let help = d["help"].as_str().unwrap();
     assert!(help.contains("1-2, 1-3x,"), "{help}");
@@ -191,12 +191,13 @@ fn a_row_renamed_in_its_manual_is_one_error_at_the_first_rule_pointing_at_it() {
     let d = one_error_at(&content, "rules/usage-application.yaml", 3, 9);
     assert_eq!(
         d["message"],
-        "2 rules (`line-type-ntt-must-be-1` and 1 more) point at row `line_type`, which step `online-shikaku/1-3` does not have"
+        "3 rules (`line-type-ntt-must-be-1` and 2 more) point at row `line_type`, which step `online-shikaku/1-3` does not have"
     );
     let help = d["help"].as_str().unwrap();
     assert!(
         help.contains(", line_typ,") || help.contains(", line_typ)"),
         "{help}"
     );
-    assert!(help.contains("`carrier-unknown` (line 537)"), "{help}");
+    assert!(help.contains("`carrier-contradicted` (line 671)"), "{help}");
+    assert!(help.contains("`carrier-unknown` (line 732)"), "{help}");
 }

@@ -1011,6 +1011,7 @@ fn eval_row(
         help,
         shown,
         prefilled: row.prefilled,
+        joined: row.joined,
         highlight: row.highlight && applies,
         callout,
         flag,
@@ -1061,6 +1062,7 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         shown,
         display,
         prefilled: row.prefilled,
+        joined: row.joined,
         highlight: row.highlight,
         callout: row.callout.generic().map(|c| Callout {
             marker: c.marker,
