@@ -249,7 +249,22 @@ class Run:
         )
 
 
+def own_autogroup_nice():
+    """Give our scheduler autogroup our nice (Linux with autogroups).
+
+    `setsid nice -n 19 until_flat.py` starts a new session, which is a new
+    autogroup whose nice is 0 whatever our own nice is: the corpus replay we run
+    before the fuzzer would compete with builds in other sessions as an equal.
+    """
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(os.nice(0)))
+    except OSError:
+        pass
+
+
 def main():
+    own_autogroup_nice()
     ap = argparse.ArgumentParser()
     ap.add_argument("target")
     ap.add_argument("--flat-cpu-min", type=float, default=10.0)

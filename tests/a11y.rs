@@ -593,13 +593,17 @@ fn guide_on_a_phone() {
             "var f = document.querySelector('figure.screen-pic'); var svg = f.querySelector('svg');
              var vb = svg.viewBox.baseVal.width; var w = svg.getBoundingClientRect().width;
              var box = f.querySelector('.pic-scroll');
-             return { scale: w / vb, scrolls: box.scrollWidth > box.clientWidth, pressed: f.querySelector('button.zoom').getAttribute('aria-pressed'),
+             return { scale: w / vb, scrolls: box.scrollWidth > box.clientWidth, tabStop: box.hasAttribute('tabindex'), pressed: f.querySelector('button.zoom').getAttribute('aria-pressed'),
                       overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth };",
             json!([]),
         )
     };
     let before = sizes(&d);
     assert!(before["scale"].as_f64().unwrap() < 0.6, "{before}");
+    // A fitted picture's box scrolls nothing: it is no stop for the Tab key
+    // (it was, on every picture); an opened one is, to scroll it by keyboard.
+    assert_eq!(before["scrolls"], json!(false), "{before}");
+    assert_eq!(before["tabStop"], json!(false), "{before}");
     d.click("figure.screen-pic button.zoom");
     let after = sizes(&d);
     assert!(
@@ -607,6 +611,7 @@ fn guide_on_a_phone() {
         "smallest picture text at least 11 px: {after}"
     );
     assert_eq!(after["scrolls"], json!(true), "{after}");
+    assert_eq!(after["tabStop"], json!(true), "{after}");
     assert_eq!(after["pressed"], json!("true"), "{after}");
     assert_eq!(after["overflow"], json!(0), "{after}");
     // The checklist is ticked with a tap on its words (its boxes were
@@ -699,14 +704,16 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
         let flat = |t: &str| t.split_whitespace().collect::<String>();
         let mut marked = 0;
         for v in sheet_html.split("<mark class=\"value\">").skip(1) {
-            let v = v.split("</mark>").next().unwrap();
+            // A value's words are wrapped in spans that keep them whole
+            // (rich_html::escape_words): its text is what the sheet prints.
+            let v = common::untagged(v.split("</mark>").next().unwrap());
             marked += 1;
             assert!(
-                flat(&sheet_text).contains(&flat(v)),
+                flat(&sheet_text).contains(&flat(&v)),
                 "{key}: 「{v}」 not in sheet.pdf"
             );
             assert!(
-                flat(&first).contains(&flat(v)),
+                flat(&first).contains(&flat(&v)),
                 "{key}: 「{v}」 not on printed page 1"
             );
         }
@@ -1050,7 +1057,7 @@ fn a_long_clinic_name_wraps_in_its_column_on_the_dashboard() {
 /// full-width letters as between kanji (「…ノートＰＣ－０」/「４ＡＢ」) where
 /// the handout keeps 「ＰＣ－０４ＡＢ」 on one line: the receptionist types
 /// what the guide shows. Every such word (the handout's definition,
-/// `full_width_words`) is in a `span.word` on one line, in the tables, the
+/// `words_a_browser_splits`) is in a `span.word` on one line, in the tables, the
 /// contents, the notices and the sheet; the text is the clinic's (no
 /// invisible character), and a word longer than the line still wraps.
 #[test]
@@ -1062,7 +1069,7 @@ fn full_width_latin_words_stay_whole_on_a_phone() {
     let sample = read(&root().join("content/clinics/kyoto-three-terminals.yaml"));
     let text = sample.replace(
         "  - オンライン資格確認パソコン\n  - 診察室1パソコン\n  - 診察室2パソコン\n",
-        &format!("  - 受付カウンター左側ノートＰＣ－０４ＡＢ\n  - 診察室ＰＣ-04\n  - {long}\n"),
+        &format!("  - 受付カウンター左側ノートＰＣ－０４ＡＢ\n  - 診察室ＰＣ-04\n  - {long}\n  - 受付ノートPC-AB\n"),
     );
     assert_ne!(text, sample);
     let (tmp, out, o) = built_from(&[("words.yaml".into(), text)]);
@@ -1080,6 +1087,8 @@ fn full_width_latin_words_stay_whole_on_a_phone() {
         "Ｐ<span class=\"keep\">Ｃ－０</span>４ＡＢ",
         "Ｐ<span class=\"keep\">Ｃ-0</span>4",
         long,
+        // An ASCII word a browser breaks after its hyphen (「PC-」/「AB」).
+        "P<span class=\"keep\">C-A</span>B",
     ] {
         assert!(
             html.contains(&format!("<span class=\"word\">{word}</span>")),
@@ -1088,8 +1097,11 @@ fn full_width_latin_words_stay_whole_on_a_phone() {
     }
     // The names themselves, unchanged, between the tags.
     let shown = untagged(&html);
-    for name in ["受付カウンター左側ノートＰＣ－０４ＡＢ", "診察室ＰＣ-04"]
-    {
+    for name in [
+        "受付カウンター左側ノートＰＣ－０４ＡＢ",
+        "診察室ＰＣ-04",
+        "受付ノートPC-AB",
+    ] {
         assert!(shown.contains(name), "{name}");
     }
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
@@ -1128,7 +1140,7 @@ fn full_width_latin_words_stay_whole_on_a_phone() {
         }
     }
     // Shown in the tables, the contents and the notices, not only once.
-    for word in ["ＰＣ－０４ＡＢ", "ＰＣ-04"] {
+    for word in ["ＰＣ－０４ＡＢ", "ＰＣ-04", "PC-AB"] {
         let n = seen.get(word).copied().unwrap_or(0);
         assert!(n >= 3, "{word} shown {n} times: {seen:?}");
     }

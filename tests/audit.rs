@@ -70,6 +70,13 @@ impl Case {
     fn names(&self) -> &'static [&'static str] {
         &TERMINAL_NAMES[..self.n_terminals()]
     }
+    /// Another carrier's line, yet with what only an NTT line has (an ID or
+    /// the v6 option contracted or planned): the carrier is doubted (rule
+    /// carrier-contradicted) and the line rows are as on an unknown line.
+    fn contradicted(&self) -> bool {
+        self.carrier() == "other"
+            && (IDS[self.id] != "absent" || matches!(V6[self.v6], "contracted" | "planned"))
+    }
     /// The line type must be corrected to 1 (an NTT-based line with 2 or 3).
     fn corrected_type(&self) -> bool {
         self.ntt() && self.line_type() != "1"
@@ -332,14 +339,15 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
     );
 
     // line-type-instruction-matches-the-line: NTT/光コラボ → choose 1; another
-    // line → its own type, never told to change; unknown → ask the provider.
+    // line → its own type, never told to change; unknown, or another line
+    // the data contradicts → ask the provider.
     for (step, r) in rows(g).filter(|(_, r)| r.id == "line_type") {
         let callout = r.callout.as_ref().map(|c| c.text.as_str()).unwrap_or("");
         let ok = match c.carrier() {
             _ if c.ntt() => {
                 r.display.starts_with("1: ") && (step != "1-3" || callout == "1を選択してください")
             }
-            "other" => {
+            "other" if !c.contradicted() => {
                 r.display.starts_with(c.line_type())
                     && r.correction.is_none()
                     && !callout.contains("1を選択")
@@ -458,7 +466,7 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
         // On another carrier's line the ID and v6 rows do not concern the
         // clinic; while the carrier is unknown the line may be NTT, so they
         // stay, every word of them conditional (「NTTの回線なら…」).
-        let unknown = CARRIERS[c.carrier] == "unknown";
+        let unknown = CARRIERS[c.carrier] == "unknown" || c.contradicted();
         let conditional = |t: &str| t.is_empty() || t.contains("NTTの回線");
         if !c.ntt() && (r.id.starts_with("customer_id") || r.id == "v6_option") {
             a.promise(

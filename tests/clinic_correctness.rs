@@ -320,7 +320,7 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
     );
     // Its sheet and 1-3 tables do not list the data's line type as settled:
     // the carrier is asked first (the manual's `value_when:`/`unsettled:`).
-    let one = squash("1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）");
+    let one = squash("1: IP-VPN回線事業者 (NTTなど、ただし、CTC・QNetを除く)");
     assert!(!docs.sheet.contains(&one), "sheet");
     assert!(
         docs.sheet
@@ -1003,7 +1003,9 @@ fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
         ["html", "pdf", "sheet"]
     );
     assert_eq!(
-        docs.having("1-3テスト開始予定年月今後の予定年月を入力（未定なら空欄）"),
+        docs.having(
+            "1-3テスト開始予定年月(※未定の方は入力不要)今後の予定年月を入力（未定なら空欄）"
+        ),
         ["html", "sheet"]
     );
     assert!(docs.having("テスト開始予定年月2026年10月").is_empty());
@@ -1013,7 +1015,7 @@ fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
         "start_month: 2027-01\ntest_month: 2026-12",
     )]);
     assert_eq!(
-        docs.having("1-3テスト開始予定年月2026年12月"),
+        docs.having("1-3テスト開始予定年月(※未定の方は入力不要)2026年12月"),
         ["html", "sheet"]
     );
     assert!(docs.having("申請の時点で過ぎています").is_empty());
@@ -1253,12 +1255,12 @@ fn a_bad_value_when_is_a_located_load_error() {
     };
     let line = read(&root().join("content/manuals/online-shikaku/manual.yaml"))
         .lines()
-        .position(|l| l.contains("value_when: { fact: line.carrier, ne: unknown"))
+        .position(|l| l.contains("- { fact: line.carrier, ne: unknown }"))
         .expect("line_type's value_when")
         + 1;
     let err = load(
-        "value_when: { fact: line.carrier, ne: unknown",
-        "value_when: { fact: line.carier, ne: unknown",
+        "- { fact: line.carrier, ne: unknown }",
+        "- { fact: line.carier, ne: unknown }",
     );
     assert!(err.contains("unknown fact `line.carier`"), "{err}");
     assert!(err.contains("online-shikaku/manual.yaml"), "{err}");
@@ -1523,7 +1525,13 @@ fn every_warning_a_dashboard_row_counts_is_named_in_the_row() {
     assert_eq!(docs.having(remark), ["html", "pdf"]);
     let dash = read(&dir.path().join("out/clinics/index.html"));
     let row = dashboard_row(&dash, "2813100118");
-    assert!(row.contains("注意</span>1件"), "{row}");
+    // The ID also contradicts the carrier (rule carrier-contradicted): the
+    // state counts that error; the data's remark is still named.
+    assert!(row.contains("重要</span>1件"), "{row}");
+    assert!(
+        row.contains("回線事業者の登録がほかの回線の情報と食い違っています"),
+        "{row}"
+    );
     assert!(row.contains(remark), "{row}");
     // The manifest keeps it, so `tebiki merge` draws the same row.
     let manifest = read(&dir.path().join("out/manifest.json"));
@@ -1564,7 +1572,7 @@ fn four_terminals_fit_nine_pages() {
     assert!(info.contains("Pages:           9"), "{info}");
     let docs = Docs::of("1342000115");
     for t in [
-        "2-3 4台目（在宅用ノートパソコン）: 確認のダイアログで「OK」をクリックする",
+        "2-3 4台目（在宅用ノートパソコン）: 「電子証明書の発行」の画面で「OK」をクリックする",
         "画面は1台目（受付パソコン）の手順 2-2 の図と同じです（図は省略）。",
     ] {
         assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
@@ -1597,10 +1605,13 @@ fn the_manual_summary_and_closing_take_conditions() {
         .position(|l| l.starts_with("closing:"))
         .expect("closing")
         + 1;
-    let text = text.replacen(
-        "closing:\n  cases:\n    - when: { fact: certificates,",
-        "closing:\n  cases:\n    - when: { fact: certificate_count,",
-        1,
+    // The first condition under `closing:` (its first case is a 変更 clinic's
+    // without terminals, `all:` of two).
+    let at = text.find("\nclosing:\n").expect("closing");
+    let text = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen("{ fact: certificates,", "{ fact: certificate_count,", 1)
     );
     assert!(text.contains("certificate_count"));
     std::fs::write(&manual, text).unwrap();
@@ -1675,7 +1686,7 @@ fn a_figure_that_nearly_fits_does_not_leave_its_page_half_empty() {
     let p6 = page("6");
     for said in [
         "2-21台目（受付パソコン）:証明書発行申請情報を入力し",
-        "画面「証明書発行申請情報の入力（オンライン請求ネットワーク関連システム）」",
+        "画面「証明書発行申請情報の入力画面（オンライン請求ネットワーク関連システム）」",
     ] {
         assert!(p6.contains(said), "«{said}» not on page 6: {p6}");
     }
@@ -1760,9 +1771,12 @@ fn kinds_no_fixture_covered_read_right() {
     ] {
         assert_eq!(docs.having(said), ["html", "pdf"], "«{said}»");
     }
+    // The registration table names the field, the sheet the screen's row
+    // (its label keeps the portal's note).
+    assert_eq!(docs.having("テスト開始予定年月2027年1月"), ["html", "pdf"]);
     assert_eq!(
-        docs.having("テスト開始予定年月2027年1月"),
-        ["html", "pdf", "sheet"]
+        docs.having("テスト開始予定年月(※未定の方は入力不要)2027年1月"),
+        ["html", "sheet"]
     );
     for wrong in [
         "保険医療機関として登録されている",
@@ -2195,7 +2209,7 @@ fn every_mark_a_step_names_is_a_mark_its_pictures_show() {
 #[test]
 fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
     let mail = "支払基金からのメールはssk.or.jpのドメインから届きます";
-    let sample = "電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄";
+    let sample = "電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄";
     let mut checked = 0;
     for (file, key) in BUILT {
         // With several terminals the sample is in the first one's 2-5 and the
@@ -2213,7 +2227,7 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
             let d = Docs::of(key);
             for (doc, text) in [("html", &d.html), ("pdf", &d.pdf)] {
                 assert!(
-                    text.contains(&squash("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
+                    text.contains(&squash("電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
                     "{file} {doc}: the sample in the first terminal's 2-5 says what it is"
                 );
             }
@@ -2765,14 +2779,14 @@ fn a_value_only_tidied_is_told_apart_from_what_needs_action_on_the_dashboard() {
     // action were hidden among the tidied ones.
     let full_width = "phone: ０７９７－２２－００００";
     let tidied = ONE.replace("phone: 0797-22-0000", full_width);
+    // The action: the v6 option not contracted (a warning). An お客さまID on
+    // another carrier's line was the example; it is now also an error
+    // (carrier-contradicted).
     let action = dental_one()
-        .replace(
-            "carrier: ntt-west, type: 1, customer_id: CAF7777788888",
-            "carrier: other, type: 1, customer_id: CAF7777788888",
-        )
+        .replace("v6_option: contracted", "v6_option: none")
         .replace("phone: 0797-22-0000", full_width)
         .replace("umikaze@example.jp", "shika@example.jp");
-    assert!(tidied.contains(full_width) && action.contains("carrier: other"));
+    assert!(tidied.contains(full_width) && action.contains("v6_option: none"));
     let (o, dir) = build_clinics(&[("tidied.yaml", &tidied), ("action.yaml", &action)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dash = read(&dir.path().join("out/clinics/index.html"));
@@ -2992,4 +3006,273 @@ fn a_later_terminal_is_one_line_in_the_html_guides_contents() {
             "{step}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// Clinics whose values are each valid alone but contradict one another
+// (tests/fixtures/contradictions/): the handout never picks one side and
+// instructs as if it were settled. It says which value it doubts and what to
+// check, and every row whose instruction depends on the doubted value is
+// left to be checked, in the HTML guide, the handout and the sheet alike.
+
+/// The three documents of one clinic of tests/fixtures/contradictions/,
+/// built once for all tests that read them.
+fn contradicting(key: &str) -> Docs {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    let out = OUT.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contradictions");
+        let _ = std::fs::remove_dir_all(&out);
+        let o = build_with(
+            "--clinics",
+            &root().join("tests/fixtures/contradictions"),
+            &out,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    });
+    Docs::in_dir(&out.join("clinics").join(key))
+}
+
+const ALL: [&str; 3] = ["html", "pdf", "sheet"];
+const GUIDES: [&str; 2] = ["html", "pdf"];
+
+#[test]
+fn a_carrier_contradicted_by_an_ntt_id_or_v6_option_leaves_the_line_rows_to_check() {
+    // 芦屋うみかぜ医院 (a-…): carrier 「その他の回線（NTT以外）」, line type 3,
+    // yet an NTT customer ID CAF7777788888 and the FLET'S v6 option
+    // contracted. The handout said 「「3」を選択してください」 and the sheet
+    // 「1-3 電気通信回線種別 3」, the ID and v6 rows 「NTTの回線のときだけ…」,
+    // the doubt only in the vendor's data remarks: on an NTT line, 3 means
+    // no installation on the day. (b-…: type 2, the v6 option alone.)
+    for (key, typed) in [("2813100126", "3"), ("2813100134", "2")] {
+        let d = contradicting(key);
+        assert_eq!(
+            d.having("回線事業者の登録がほかの回線の情報と食い違っています"),
+            ALL,
+            "{key}"
+        );
+        assert!(d.having("どちらかが誤っています").len() == 2, "{key}");
+        // What a non-NTT line does with the v6 box is hedged as the box's
+        // own row is (the portal marks it 必須; no source says more): it
+        // said 「…フレッツ・v6オプションの欄は使いません」 as settled.
+        assert_eq!(d.having("欄は使いません"), [] as [&str; 0], "{key}");
+        assert_eq!(
+            d.having("チェックも入れません（画面で求められたら回線事業者に確認してください）"),
+            ["html", "pdf"],
+            "{key}"
+        );
+        // The line type is not the data's: to be checked, everywhere.
+        assert_eq!(
+            d.having(&format!("「{typed}」を選択してください")),
+            [] as [&str; 0],
+            "{key}"
+        );
+        assert!(
+            !d.sheet.contains(&format!("1-3電気通信回線種別{typed}")),
+            "{key}: {}",
+            d.sheet
+        );
+        assert!(
+            d.sheet
+                .contains(&squash("1-3電気通信回線種別回線事業者に確認してから選択")),
+            "{key}: {}",
+            d.sheet
+        );
+        // The rows an NTT line fills in are there, to fill in if it is NTT's.
+        for row in [
+            "1-3お客さまIDNTTの回線なら開通のご案内を元に入力",
+            "1-3お客さまID（数字）NTTの回線なら、開通のご案内に載っている数字を入力",
+            "1-3フレッツ・v6オプション契約の確認NTTの回線なら、契約済みか（近日中に申し込むか）を確かめてからチェック",
+        ] {
+            assert!(
+                d.sheet.contains(&squash(row)),
+                "{key}: {row} in {}",
+                d.sheet
+            );
+        }
+        assert_eq!(
+            d.having("NTTの回線（光コラボを含む）のときだけ選びます"),
+            [] as [&str; 0],
+            "{key}"
+        );
+        // The confirmation screen shows the number chosen at 1-3.
+        assert_eq!(
+            d.having("手順1-3で選んだ番号（回線事業者に確認した種別）"),
+            GUIDES,
+            "{key}"
+        );
+        // What to have at hand: the line's contract papers.
+        assert_eq!(
+            d.having("回線の契約書類（回線事業者が分かるもの。"),
+            GUIDES,
+            "{key}"
+        );
+    }
+    // The remark names what the data holds, the ID only where there is one.
+    let a = contradicting("2813100126");
+    assert!(a.pdf.contains(&squash(
+        "お客さまID「CAF7777788888」と、フレッツ・v6オプション「契約済み」も登録されています"
+    )));
+    let b = contradicting("2813100134");
+    assert!(b.pdf.contains(&squash(
+        "フレッツ・v6オプション「契約済み」も登録されています"
+    )));
+    assert!(!b.pdf.contains("お客さまID「"));
+}
+
+#[test]
+fn a_change_application_without_terminals_is_not_told_its_certificates_are_still_to_apply() {
+    // 変更 with no terminal (c-…): every certificate may have been applied
+    // for with the first application. The handout said 「「電子証明書の発行申請」
+    // はまだです」 and 「端末…を決めて担当の業者に知らせ、手順書を作り直して
+    // もらってください」 as settled; installing in four days (d-…) it was told
+    // 「設置予定日には間に合いません。設置日の変更を担当の業者とご相談ください」,
+    // wrong for a clinic whose notices came long ago.
+    for key in ["2813100142", "2813100209"] {
+        let d = contradicting(key);
+        assert_eq!(
+            d.having("「電子証明書の発行申請」はまだです"),
+            [] as [&str; 0],
+            "{key}"
+        );
+        assert_eq!(
+            d.having(
+                "以前の申請ですべての端末の電子証明書を申請済みなら、今回は利用申請だけで終わりです"
+            ),
+            GUIDES,
+            "{key}"
+        );
+        assert_eq!(
+            d.having("以前の申請ですべての端末の分を申請済みなら、これで終わりです"),
+            GUIDES,
+            "{key}"
+        );
+        assert_eq!(
+            d.having("以前の申請ですべての端末の電子証明書を申請済みなら、今回は要りません"),
+            GUIDES,
+            "{key}"
+        );
+        // No timing rule speaks as if a certificate were due.
+        for title in [
+            "設置予定日までに電子証明書発行通知書が届きません",
+            "設置日までに電子証明書発行通知書が届かないおそれがあります",
+            "までに済ませてください",
+        ] {
+            assert_eq!(d.having(title), [] as [&str; 0], "{key}: {title}");
+        }
+    }
+    // The timing is said as a condition: if a terminal is still to apply for.
+    let late = contradicting("2813100209");
+    assert_eq!(
+        late.having("ただし今日申請しても、電子証明書発行通知書（申請から約1週間後に書留で届きます）は2026年12月1日（火）ごろの見込みで、設置予定日（2026年11月28日（土））に間に合いません"),
+        GUIDES
+    );
+    let ahead = contradicting("2813100142");
+    assert_eq!(
+        ahead.having(
+            "設置予定日（2026年12月20日（日））に間に合うよう2026年12月10日（木）までに申請します"
+        ),
+        GUIDES
+    );
+    // A 新規 clinic without terminals, installing on the same day, is told
+    // as before: its certificates are still to apply for.
+    let new = contradicting("2813100217");
+    assert_eq!(new.having("「電子証明書の発行申請」はまだです"), GUIDES);
+    assert_eq!(
+        new.having("設置予定日までに電子証明書発行通知書が届きません"),
+        ALL
+    );
+}
+
+#[test]
+fn a_start_month_years_after_the_installation_and_a_test_after_the_start_are_to_be_checked() {
+    // 芦屋うみかぜ医院 (f-…) installs on 2026-12-20 with 利用開始予定年月
+    // 2029年1月 and テスト開始予定年月 2029年6月: the handout printed both as
+    // values to type, without a word.
+    let d = contradicting("2813100159");
+    assert_eq!(
+        d.having("利用開始予定年月（2029年1月）が設置予定日の1年以上後です"),
+        ALL
+    );
+    assert_eq!(
+        d.having("テスト開始予定年月（2029年6月）が利用開始予定年月（2029年1月）より後です"),
+        ALL
+    );
+    assert!(
+        d.sheet
+            .contains(&squash("1-3利用開始予定年月2029年1月（確認してから入力）"))
+    );
+    assert!(d.sheet.contains(&squash(
+        "1-3テスト開始予定年月(※未定の方は入力不要)2029年6月（確認してから入力）"
+    )));
+    assert_eq!(d.having("（設置予定日の月なら2026年12月）"), GUIDES);
+    // The test month is compared with the start month entered: a past one
+    // is corrected to the installation month (2026年12月) first. Equal to it
+    // (h-…), nothing is remarked; the data's 2026年10月 was compared before.
+    let same = contradicting("2813100241");
+    assert_eq!(same.having("より後です"), [] as [&str; 0]);
+    assert!(same.sheet.contains(&squash(
+        "1-3テスト開始予定年月(※未定の方は入力不要)2026年12月"
+    )));
+    assert!(!same.sheet.contains(&squash(
+        "テスト開始予定年月(※未定の方は入力不要)2026年12月（確認してから入力）"
+    )));
+    let later = contradicting("2813100258");
+    assert_eq!(
+        later.having("テスト開始予定年月（2027年3月）が利用開始予定年月（2026年12月）より後です"),
+        ALL
+    );
+    // A start month in the installation's month is not remarked.
+    let usual = contradicting("2813100126");
+    assert_eq!(usual.having("設置予定日の1年以上後です"), [] as [&str; 0]);
+}
+
+#[test]
+fn an_installation_years_after_the_start_month_is_doubted_not_counted_down() {
+    // 芦屋うみかぜ医院 (j-…): start month 2027年1月, installation 2028-12-20
+    // (a year mistyped?). The handout said 「申請は2028年12月10日（日）までに
+    // 済ませれば間に合います」「まだ757日あります」 and that applying early
+    // shortens the certificate's use: a clinic installing in 2027 would wait.
+    let d = contradicting("2813100266");
+    assert_eq!(
+        d.having(
+            "設置予定日（2028年12月20日（水））が利用開始予定年月（2027年1月）の1年以上後です"
+        ),
+        ALL
+    );
+    assert_eq!(
+        d.having("確かめるまでは申請を先に延ばさないでください"),
+        GUIDES
+    );
+    for said in ["までに済ませれば間に合います", "まだ757日あります"] {
+        assert_eq!(d.having(said), [] as [&str; 0], "{said}");
+    }
+    assert!(
+        d.sheet
+            .contains(&squash("1-3利用開始予定年月2027年1月（確認してから入力）"))
+    );
+}
+
+#[test]
+fn an_ntt_carrier_of_the_other_region_is_remarked() {
+    // なにわ中央薬局 in 大阪府 (27) recorded on NTT東日本: NTT East serves
+    // 北海道 to 新潟・山梨・長野 only. The handout listed 「回線事業者 NTT東日本
+    // フレッツ光」 in the clinic's data without a word.
+    let d = contradicting("2740100199");
+    assert_eq!(
+        d.having("回線事業者（NTT東日本フレッツ光）が所在地の地域と合っていません"),
+        ALL
+    );
+    assert_eq!(
+        d.having("データでは回線事業者がNTT東日本フレッツ光、所在地が27:大阪府です"),
+        GUIDES
+    );
+    // Its form's instructions do not depend on East or West: type 1 stays.
+    assert!(
+        d.sheet
+            .contains(&squash("1-3電気通信回線種別1: IP-VPN回線事業者"))
+    );
+    // 兵庫県 on NTT西日本 (the other fixtures' base) is not remarked.
+    let west = contradicting("2813100159");
+    assert_eq!(west.having("所在地の地域と合っていません"), [] as [&str; 0]);
 }

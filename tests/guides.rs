@@ -256,6 +256,9 @@ fn pictures_carry_the_clinic_values_in_html_and_pdf() {
         .collect();
     assert!(!boxes.is_empty());
     assert!(boxes.iter().all(|b| !b.contains("aria-label")), "{boxes:?}");
+    // Nor is a fitted picture a stop for the Tab key: it scrolls nothing
+    // until the guide's script opens it (and then makes it one).
+    assert!(boxes.iter().all(|b| !b.contains("tabindex")), "{boxes:?}");
     let table = &step[step.find("<table class=\"form").unwrap()..step.find("</table>").unwrap()];
     assert_eq!(
         table.matches("1253000113").count(),
@@ -471,16 +474,17 @@ fn the_help_site_words_what_an_unsettled_value_shows() {
     let (dir, o) = build_sample();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let usage = read(&dir.path().join("out/site/online-shikaku/usage.html"));
+    // Also when the data contradicts the carrier (rule carrier-contradicted).
     assert!(
         usage.contains(
-            "〈回線事業者〉が「不明（回線事業者に確認中）」の場合: 回線事業者に確認してから選択"
+            "〈回線事業者〉が「不明（回線事業者に確認中）」、または重要「回線事業者の登録がほかの回線の情報と食い違っています」が出ている場合: 回線事業者に確認してから選択"
         ),
         "{usage}"
     );
     // The 1-4 row's alternative is worded from the condition, not
     // 「次に当てはまらない（…）」.
     assert!(
-        usage.contains("〈回線事業者〉が「不明（回線事業者に確認中）」の場合: 手順1-3で選んだ番号")
+        usage.contains("〈回線事業者〉が「不明（回線事業者に確認中）」、または重要「回線事業者の登録がほかの回線の情報と食い違っています」が出ている場合: 手順1-3で選んだ番号")
     );
     assert!(!usage.contains("次に当てはまらない"), "{usage}");
 }

@@ -66,17 +66,8 @@ fn xlsx_reports_sheet_row_and_column() {
 
 #[test]
 fn twenty_mistakes_give_twenty_located_errors() {
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-        "--clinics",
-        &fixture("twenty-mistakes.csv"),
-    ]);
-    assert!(!o.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (code, v) = check_json("--clinics", Path::new(&fixture("twenty-mistakes.csv")));
+    assert_ne!(code, 0);
     assert_eq!(v["errors"], 20, "{v:#}");
     let mut places = std::collections::BTreeSet::new();
     for d in v["diagnostics"].as_array().unwrap() {

@@ -8,21 +8,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// `tebiki check --format json` on `content`: exit code and the report.
-fn check_json(content: &Path) -> (i32, serde_json::Value) {
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--format",
-        "json",
-        "--content",
-        content.to_str().unwrap(),
-    ]);
-    let v = serde_json::from_slice(&o.stdout).expect("json report");
-    (o.status.code().unwrap_or(-1), v)
-}
-
 /// `tebiki build` on `content`: exit code and stderr.
 fn build(content: &Path) -> (i32, String) {
     let out = tempfile::tempdir().unwrap();
@@ -50,7 +35,7 @@ fn insert_after(file: &Path, after: &str, line: &str) -> usize {
 /// The report has exactly one error, in `file` at `line:column`; `check`
 /// exits 1 and `build` 2, its stderr holding that one error and its place.
 fn one_error_at(content: &Path, file: &str, line: usize, column: usize) -> serde_json::Value {
-    let (code, v) = check_json(content);
+    let (code, v) = check_json("--content", content);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(v["errors"], 1, "{v:#}");
     let d = &v["diagnostics"][0];
@@ -154,7 +139,7 @@ fn a_broken_search_file_holds_nothing_back() {
         "field: line.customer_idd\n              applies:",
     );
     std::fs::write(&manual, text).unwrap();
-    let (code, v) = check_json(&content);
+    let (code, v) = check_json("--content", &content);
     assert_eq!(code, 1);
     assert_eq!(v["errors"], 2, "{v:#}");
     let shown = v.to_string();
@@ -177,13 +162,13 @@ fn a_step_renamed_in_its_manual_is_one_error_at_the_first_rule_naming_it() {
         .filter(|(_, l)| l.trim() == "step: online-shikaku/1-3")
         .map(|(i, _)| i + 1)
         .collect();
-    assert_eq!(naming.len(), 9);
+    assert_eq!(naming.len(), 13);
     // The first rule's id is 6 lines above its step.
     let first_id = naming[0] - 6;
     let d = one_error_at(&content, "rules/usage-application.yaml", first_id, 9);
     assert_eq!(
         d["message"],
-        "9 rules (`line-type-ntt-must-be-1` and 8 more) name step `1-3` of manual `online-shikaku`, which does not exist"
+        "13 rules (`line-type-ntt-must-be-1` and 12 more) name step `1-3` of manual `online-shikaku`, which does not exist"
     );
     let help = d["help"].as_str().unwrap();
     assert!(help.contains("1-2, 1-3x,"), "{help}");
@@ -206,12 +191,13 @@ fn a_row_renamed_in_its_manual_is_one_error_at_the_first_rule_pointing_at_it() {
     let d = one_error_at(&content, "rules/usage-application.yaml", 3, 9);
     assert_eq!(
         d["message"],
-        "2 rules (`line-type-ntt-must-be-1` and 1 more) point at row `line_type`, which step `online-shikaku/1-3` does not have"
+        "3 rules (`line-type-ntt-must-be-1` and 2 more) point at row `line_type`, which step `online-shikaku/1-3` does not have"
     );
     let help = d["help"].as_str().unwrap();
     assert!(
         help.contains(", line_typ,") || help.contains(", line_typ)"),
         "{help}"
     );
-    assert!(help.contains("`carrier-unknown` (line 537)"), "{help}");
+    assert!(help.contains("`carrier-contradicted` (line 671)"), "{help}");
+    assert!(help.contains("`carrier-unknown` (line 732)"), "{help}");
 }

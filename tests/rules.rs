@@ -130,6 +130,31 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "terminals: [オンライン資格確認パソコン]\n",
         "",
     ),
+    (
+        "carrier-contradicted",
+        "carrier: ntt-east, type: 1, customer_id: CAF1253000113, v6_option: contracted",
+        "carrier: other, type: 2, customer_id: CAF1253000113",
+    ),
+    (
+        "carrier-region-mismatch",
+        "carrier: ntt-east,",
+        "carrier: ntt-west,",
+    ),
+    (
+        "start-month-far",
+        "start_month: 2027-01",
+        "start_month: 2028-01",
+    ),
+    (
+        "installation-far-after-start",
+        "installation_date: 2027-01-20",
+        "installation_date: 2028-01-20",
+    ),
+    (
+        "test-month-after-start",
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2027-02",
+    ),
 ];
 
 fn guide_of(yaml_text: &str) -> tebiki::eval::guide::Guide {
@@ -336,7 +361,13 @@ fn both_id_formats_are_accepted_on_every_ntt_line() {
             "{carrier} with {id}: {:?}",
             g.issues.iter().map(|i| &i.message).collect::<Vec<_>>()
         );
-        assert_eq!(fired(&text), ["certificate-fee".to_string()].into());
+        // BASE is in 神奈川県, NTT East's region: NTT West there is remarked
+        // (carrier-region-mismatch), the ID's format never.
+        let mut want: BTreeSet<String> = ["certificate-fee".to_string()].into();
+        if carrier == "ntt-west" {
+            want.insert("carrier-region-mismatch".into());
+        }
+        assert_eq!(fired(&text), want);
         let (kind, number) = id.split_at(3);
         let r = row(&g, "1-3", "customer_id");
         assert_eq!(r.display, kind, "{carrier}: kind chosen");
@@ -348,15 +379,30 @@ fn both_id_formats_are_accepted_on_every_ntt_line() {
 #[test]
 fn the_line_type_callout_follows_the_carrier() {
     // NTT or 光コラボ → 1; another line → its own type, never "1"; unknown → ask.
+    // Another line with an NTT customer ID or v6 option contradicts itself
+    // (rule carrier-contradicted): ask, never its own type.
     let cases = [
         ("carrier: ntt-east, type: 1,", "1を選択してください"),
         ("carrier: hikari-collabo, type: 1,", "1を選択してください"),
-        ("carrier: other, type: 3,", "「3」を選択してください"),
-        ("carrier: other, type: 2,", "「2」を選択してください"),
+        ("carrier: other, type: 3 }", "「3」を選択してください"),
+        ("carrier: other, type: 2 }", "「2」を選択してください"),
         ("carrier: unknown, type: 1,", "回線事業者に確認してから選択"),
+        ("carrier: other, type: 3,", "回線事業者に確認してから選択"),
+        (
+            "carrier: other, type: 3, v6_option: planned }",
+            "回線事業者に確認してから選択",
+        ),
     ];
     for (line, want) in cases {
-        let text = BASE.replacen("carrier: ntt-east, type: 1,", line, 1);
+        let text = if line.ends_with('}') {
+            BASE.replacen(
+                "{ carrier: ntt-east, type: 1, customer_id: CAF1253000113, v6_option: contracted }",
+                &format!("{{ {line}"),
+                1,
+            )
+        } else {
+            BASE.replacen("carrier: ntt-east, type: 1,", line, 1)
+        };
         let g = guide_of(&text);
         let r = row(&g, "1-3", "line_type");
         let c = r.callout.as_ref().expect("callout");
@@ -1060,4 +1106,34 @@ fn an_application_too_late_with_a_planned_day_ahead_tells_the_date_of_applying_t
         today.contains("今日申請しても見込みは2026年12月1日（火）です"),
         "{today}"
     );
+}
+
+#[test]
+fn a_missing_id_beside_another_line_type_doubts_the_carrier_too() {
+    // NTT East recorded, but no お客さまID and line type 3: two values say
+    // the line is not NTT's. The ID finding said only to look the ID up on
+    // the opening notice; a clinic without one was left with 「必ず「1」」.
+    let said = |text: &str| {
+        guide_of(text)
+            .findings
+            .iter()
+            .find(|f| f.rule == "customer-id-missing")
+            .map(|f| f.message.plain_text())
+            .expect("customer-id-missing fires")
+    };
+    let no_id = BASE.replacen("customer_id: CAF1253000113, ", "", 1);
+    let other_type = no_id.replacen("type: 1,", "type: 3,", 1);
+    let m = said(&other_type);
+    assert!(m.contains("回線種別も「3」"), "{m}");
+    assert!(
+        m.contains("回線事業者（NTT東日本 フレッツ光）の登録が誤っているかもしれない"),
+        "{m}"
+    );
+    assert!(
+        m.contains("開通のご案内があればNTTの回線で、回線種別は「1」です"),
+        "{m}"
+    );
+    // Type 1 without an ID: only the ID is missing.
+    let m = said(&no_id);
+    assert!(!m.contains("登録が誤っているかもしれない"), "{m}");
 }

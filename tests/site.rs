@@ -283,7 +283,7 @@ fn the_site_shows_every_variant_with_its_condition() {
     // to a clinic that may have applied: the date of a correction).
     assert!(
         home.contains(
-            "表示条件: 注意「電気通信回線種別は必ず「1」を選んでください」が出ている、かつ利用申請を済ませている可能性がある（申請区分が変更か、申請予定日が過ぎている）の場合"
+            "表示条件: 重要「電気通信回線種別は必ず「1」を選んでください」が出ている、かつ利用申請を済ませている可能性がある（申請区分が変更か、申請予定日が過ぎている）の場合"
         ),
         "{home}"
     );
@@ -340,7 +340,7 @@ fn the_site_shows_a_steps_figure_with_blanks_for_clinic_values() {
     assert!(fig.contains("〈医療機関（薬局）名称〉　御中"), "{fig}");
     assert!(fig.contains("〈医療機関コード〉"), "{fig}");
     assert!(
-        fig.contains("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。"),
+        fig.contains("電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄は塗りつぶしてあります。"),
         "{fig}"
     );
 }

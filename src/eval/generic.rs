@@ -8,7 +8,7 @@
 use crate::model::facts::{FactRef, FactType};
 use crate::model::manual::{Cased, Content};
 use crate::model::rich::{Block, Inline, Rich};
-use crate::model::rule::{Condition, Op};
+use crate::model::rule::{Condition, Op, Severity};
 use crate::model::strings::Strings;
 
 /// What the generic evaluation knows: the name of every fact and the words
@@ -193,7 +193,9 @@ impl<'c> Generic<'c> {
             Condition::Not { of } => self.negate(of),
             Condition::Said { says, .. } => says.clone(),
             Condition::Present { fact: f } => match self.rule_title(f) {
-                Some(title) => t.fill("cond_finding", &[("title", &title)]),
+                Some((severity, title)) => {
+                    t.fill("cond_finding", &[("severity", severity), ("title", &title)])
+                }
                 None => t.fill("cond_present", &[("fact", &fact(f))]),
             },
             Condition::Absent { fact: f } => t.fill("cond_absent", &[("fact", &fact(f))]),
@@ -246,9 +248,17 @@ impl<'c> Generic<'c> {
         let t = self.t();
         match c {
             Condition::Not { of } => self.describe(of),
-            Condition::Present { fact } if self.rule_title(fact).is_none() => {
-                self.describe(&Condition::Absent { fact: fact.clone() })
-            }
+            // Neither / either (De Morgan), each part said plainly: 「〈回線事業者〉が
+            // 「不明」、または重要「…」が出ている」, not 「次に当てはまらない（…）」.
+            Condition::All { of } => self.join_negated(of, t.get("cond_or")),
+            Condition::Any { of } => self.join_negated(of, t.get("cond_and")),
+            Condition::Present { fact } => match self.rule_title(fact) {
+                Some((severity, title)) => t.fill(
+                    "cond_no_finding",
+                    &[("severity", severity), ("title", &title)],
+                ),
+                None => self.describe(&Condition::Absent { fact: fact.clone() }),
+            },
             Condition::Absent { fact } => self.describe(&Condition::Present { fact: fact.clone() }),
             Condition::In { fact, values } if values.len() > 1 => {
                 let list: String = values
@@ -285,17 +295,33 @@ impl<'c> Generic<'c> {
         }
     }
 
-    /// `finding.<rule id>` names a rule: its title, placeholders named.
-    fn rule_title(&self, path: &str) -> Option<String> {
+    /// `finding.<rule id>` names a rule: its severity's name (the theme's
+    /// 重要・注意・お知らせ) and its title, placeholders named.
+    fn rule_title(&self, path: &str) -> Option<(&str, String)> {
         let id = path.strip_prefix("finding.")?;
         let rule = self.content.rules.iter().find(|r| r.id == id)?;
-        Some(self.line(&rule.title))
+        let severity = self.t().get(match rule.severity {
+            Severity::Error => "severity_error",
+            Severity::Warning => "severity_warning",
+            Severity::Info => "severity_info",
+        });
+        Some((severity, self.line(&rule.title)))
     }
 
     fn join(&self, of: &[Condition], sep: &str) -> String {
+        self.join_with(of, sep, |c| self.describe(c))
+    }
+
+    /// The negation of each of `of`, joined by `sep`.
+    fn join_negated(&self, of: &[Condition], sep: &str) -> String {
+        self.join_with(of, sep, |c| self.negate(c))
+    }
+
+    /// `of` said by `say`, joined by `sep`; a group of several in brackets.
+    fn join_with(&self, of: &[Condition], sep: &str, say: impl Fn(&Condition) -> String) -> String {
         of.iter()
             .map(|c| {
-                let s = self.describe(c);
+                let s = say(c);
                 if matches!(c, Condition::All { .. } | Condition::Any { .. }) && of.len() > 1 {
                     self.t().fill("cond_group", &[("cond", &s)])
                 } else {
@@ -573,5 +599,54 @@ mod tests {
             s.contains("電気通信回線種別は必ず「1」を選んでください"),
             "{s}"
         );
+        // Named by its severity: the rule is an error (重要), not 注意.
+        assert!(s.starts_with("重要「"), "{s}");
+    }
+
+    #[test]
+    fn the_negation_of_all_or_any_is_said_part_by_part() {
+        // A row's `value_when` of two conditions: what its guide shows when it
+        // does not hold read 「次に当てはまらない（〈回線事業者〉が「不明（回線事業者に
+        // 確認中）」以外、かつ次に当てはまらない（注意「…」が出ている））の場合」.
+        let c = content();
+        let g = Generic::new(&c);
+        let fired = || Condition::Present {
+            fact: "finding.line-type-ntt-must-be-1".into(),
+        };
+        let known = Condition::Compare {
+            fact: "line.carrier".into(),
+            op: Op::Ne,
+            value: "unknown".into(),
+        };
+        let settled = Condition::Not {
+            of: Box::new(Condition::All {
+                of: vec![
+                    known.clone(),
+                    Condition::Not {
+                        of: Box::new(fired()),
+                    },
+                ],
+            }),
+        };
+        let s = g.describe(&settled);
+        assert!(!s.contains("次に当てはまらない"), "{s}");
+        assert!(
+            s.starts_with("〈回線事業者〉が「不明（回線事業者に確認中）」、または重要「"),
+            "{s}"
+        );
+        assert!(s.ends_with("」が出ている"), "{s}");
+        // Neither: each part negated, joined by かつ; a rule not fired is said so.
+        let neither = Condition::Not {
+            of: Box::new(Condition::Any {
+                of: vec![known, fired()],
+            }),
+        };
+        let s = g.describe(&neither);
+        assert!(!s.contains("次に当てはまらない"), "{s}");
+        assert!(
+            s.contains("「不明（回線事業者に確認中）」、かつ重要「"),
+            "{s}"
+        );
+        assert!(s.ends_with("」が出ていない"), "{s}");
     }
 }

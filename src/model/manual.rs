@@ -496,6 +496,11 @@ pub struct Row {
     pub unsettled: Option<String>,
     /// The portal fills this in; the user only checks it.
     pub prefilled: bool,
+    /// On the portal this control sits in the previous row's cell (the
+    /// number typed twice under the お客さまID choice): the picture draws it
+    /// there, without a label or badge of its own. The label still names it
+    /// in the tables, the sheet and the text alternatives.
+    pub joined: bool,
     /// This is the element to act on in this step.
     pub highlight: bool,
     /// Callout (annotation) pointing at this row, per clinic.
@@ -632,6 +637,9 @@ pub struct Content {
     /// Words the help site's search boxes show as examples
     /// (`content/search.yaml` `examples:`).
     pub search_examples: Vec<String>,
+    /// Who the manuals are for, as the help site's home page says it
+    /// (`content/search.yaml` `audience:`; none: the theme's words).
+    pub site_audience: Option<String>,
 }
 
 /// A word the manuals use and the other ways a reader may type it (its

@@ -40,7 +40,7 @@ pub fn escape_into(out: &mut String, s: &str) {
 
 /// [`escape`] for element content: each word the handout keeps whole and a
 /// browser would split (「ＰＣ－０４ＡＢ」, see
-/// [`crate::render::pdf::full_width_words`]) is wrapped in
+/// [`crate::render::pdf::words_a_browser_splits`]) is wrapped in
 /// `<span class="word">`, which the stylesheet keeps on one line unless it is
 /// longer than the line. The text itself is unchanged (no invisible joiner:
 /// what a receptionist copies is the clinic's value). Not for attributes.
@@ -53,7 +53,7 @@ pub fn escape_words(s: &str) -> String {
 /// [`escape_words`] appending to `out`.
 pub fn escape_words_into(out: &mut String, s: &str) {
     let mut from = 0;
-    for run in crate::render::pdf::full_width_words(s) {
+    for run in crate::render::pdf::words_a_browser_splits(s) {
         escape_into(out, &s[from..run.start]);
         out.push_str("<span class=\"word\">");
         word_into(out, &s[run.clone()]);
@@ -545,7 +545,16 @@ mod tests {
         }]);
         let h = to_html(&r);
         assert!(!h.contains("<script>"));
-        assert!(h.contains("&lt;script&gt;"));
+        // (The value is one word a browser could split after its `/`: kept
+        // whole by spans around its signs, its text escaped between them.)
+        let bare = h
+            .replace("<span class=\"word\">", "")
+            .replace("<span class=\"keep\">", "")
+            .replace("</span>", "");
+        assert!(
+            bare.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+            "{h}"
+        );
     }
 
     #[test]
@@ -646,11 +655,30 @@ mod tests {
                 w(&format!("{}{}", k("&lt;Ａ"), k("Ｂ&gt;")))
             )
         );
-        // A joiner between Japanese words is punctuation; ASCII words and
+        // An ASCII word a browser would break after its hyphen or slash
+        // (before a letter) is kept whole like a full-width one.
+        assert_eq!(
+            escape_words("受付ノートPC-AB"),
+            format!("受付ノート{}", w(&format!("P{}B", k("C-A"))))
+        );
+        assert_eq!(
+            escape_words("端末 PC/AB-3 と <PC-AB>"),
+            format!(
+                "端末 {} と {}",
+                w(&format!("P{}{}", k("C/A"), k("B-3"))),
+                w(&format!("{}{}{}", k("&lt;P"), k("C-A"), k("B&gt;")))
+            )
+        );
+        // A joiner between Japanese words is punctuation; ASCII words a
+        // browser does not split (a hyphen before a digit: 「03-1234」) and
         // text without a full-width letter are only escaped.
         for s in [
             "はい／いいえ",
             "ノートPC-04",
+            "03-1234-5678",
+            "手順1-3",
+            "a-",
+            "-a",
             "受付パソコン",
             "a<b",
             "",
@@ -724,7 +752,7 @@ mod tests {
         ));
         assert_eq!(
             h,
-            "<p>必ず<strong>「1」</strong>を選びます。改行しても続きます。IP-VPN line</p>\n"
+            "<p>必ず<strong>「1」</strong>を選びます。改行しても続きます。<span class=\"word\">I<span class=\"keep\">P-V</span>PN</span> line</p>\n"
         );
         // A bold run starting or ending with a number is Japanese text's
         // neighbour with no space (JLREQ): 「施設内で決めた 4桁の秘密の番号」

@@ -194,6 +194,8 @@ pub struct RowView {
     pub prefilled: bool,
     /// The element to act on.
     pub highlight: bool,
+    /// A menu's section heading (a `display` row of a menu), not a link.
+    pub heading: bool,
     /// When a clinic's guide shows this row, in words (`None`: always).
     pub condition: Option<String>,
     /// What the row says instead for a clinic it does not concern.
@@ -301,6 +303,8 @@ pub struct SiteView {
     /// Words to show as examples in the search boxes (content's
     /// `search.yaml` `examples:`; none: the boxes show no example).
     pub search_examples: Vec<String>,
+    /// Who the manuals are for (content's `search.yaml` `audience:`).
+    pub site_audience: Option<String>,
 }
 
 /// Makes `s` safe as an id or a file name: ASCII letters, digits, `-`, `_`
@@ -365,6 +369,7 @@ impl SiteView {
             step_rules,
             strings: guide.strings.clone(),
             search_examples: Vec::new(),
+            site_audience: None,
         }
     }
 
@@ -688,6 +693,7 @@ fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView]) -> RowView {
         required: r.required,
         prefilled: r.prefilled,
         highlight: r.highlight,
+        heading: matches!(r.control, Control::Display),
         condition: r.when.clone(),
         not_applicable: r.not_applicable.clone(),
         unsettled: r.unsettled.clone(),

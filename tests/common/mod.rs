@@ -50,6 +50,22 @@ pub fn check_with(flag: &str, path: &Path) -> (bool, String) {
     )
 }
 
+/// Runs `tebiki check --format json` for the test date with `flag path`;
+/// returns its exit code and the parsed report.
+pub fn check_json(flag: &str, path: &Path) -> (i32, serde_json::Value) {
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        flag,
+        path.to_str().unwrap(),
+    ]);
+    let v = serde_json::from_slice(&o.stdout).expect("json report");
+    (o.status.code().unwrap_or(-1), v)
+}
+
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -119,50 +119,67 @@ fn in_word(atoms: &[Atom], k: usize) -> bool {
 /// Whether `c`, between `prev` and `next`, is part of a Latin word: a
 /// [`word_char`], or a full-width joiner with a word character on either
 /// side. The one definition of a word for the handout's line breaker and
-/// the HTML guide ([`full_width_words`]).
+/// the HTML guide ([`words_a_browser_splits`]).
 fn word_at(prev: Option<char>, c: char, next: Option<char>) -> bool {
     word_char(c)
         || (fullwidth_joiner(c) && prev.is_some_and(word_char) && next.is_some_and(word_char))
 }
 
 /// Byte ranges of the words of `s` (runs of [`word_at`], the runs the
-/// handout never breaks) that hold a full-width letter or digit: a browser
-/// breaks between full-width letters as between kanji (「ノートＰ」/「Ｃ-04」),
-/// so the HTML guide marks these runs to be kept whole. ASCII words are
-/// left alone: a browser does not break between ASCII letters or digits.
-pub fn full_width_words(s: &str) -> Vec<std::ops::Range<usize>> {
+/// handout never breaks) that a browser would split: a run holding a
+/// full-width letter or digit (a browser breaks between those as between
+/// kanji: 「ノートＰ」/「Ｃ-04」), or an ASCII `-` or `/` before a letter (a
+/// browser breaks after it: 「PC-」/「AB」; not before a digit, as in
+/// 「03-1234」 or 「1-3」), so the HTML guide marks these runs to be kept
+/// whole. Other ASCII words are left alone: a browser does not break
+/// between ASCII letters or digits.
+pub fn words_a_browser_splits(s: &str) -> Vec<std::ops::Range<usize>> {
     let mut runs = Vec::new();
     // Every full-width letter and digit is U+FF10..U+FF5A, encoded from
-    // 0xEF; most text has none and costs one scan of its bytes.
-    if !s.as_bytes().contains(&0xEF) || !s.chars().any(fullwidth_alnum) {
+    // 0xEF; most text has neither them nor an ASCII sign a browser breaks
+    // after, and costs one scan of its bytes.
+    let bytes = s.as_bytes();
+    let wide_text = bytes.contains(&0xEF) && s.chars().any(fullwidth_alnum);
+    if !wide_text && !bytes.windows(2).any(|w| breaks_after(w[0], w[1])) {
         return runs;
     }
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut start: Option<usize> = None;
-    let mut wide = false;
+    let mut split = false;
     for (k, &(at, c)) in chars.iter().enumerate() {
         let prev = k.checked_sub(1).map(|p| chars[p].1);
         let next = chars.get(k + 1).map(|n| n.1);
         if word_at(prev, c, next) {
+            let first = start.is_none();
             start.get_or_insert(k);
-            wide |= fullwidth_alnum(c);
+            split |= fullwidth_alnum(c)
+                || (!first
+                    && c.is_ascii()
+                    && next.is_some_and(|n| n.is_ascii() && breaks_after(c as u8, n as u8)));
             continue;
         }
         if let Some(from) = start.take()
-            && wide
+            && split
             && k - from > 1
         {
             runs.push(chars[from].0..at);
         }
-        wide = false;
+        split = false;
     }
     if let Some(from) = start
-        && wide
+        && split
         && chars.len() - from > 1
     {
         runs.push(chars[from].0..s.len());
     }
     runs
+}
+
+/// Whether a browser may break between ASCII `a` and `b` inside a word:
+/// after a hyphen or a slash before a letter (Unicode line breaking: a break
+/// after `-` or `/`, but not before a number).
+fn breaks_after(a: u8, b: u8) -> bool {
+    matches!(a, b'-' | b'/') && b.is_ascii_alphabetic()
 }
 
 /// A digit (ASCII or full-width).
