@@ -30,7 +30,21 @@ pub(crate) struct PdfFile {
     objects: Chunk,
     /// The stream objects, in the order written.
     streams: Vec<Stream>,
+    /// The uncompressed bytes of the [`Stream::Deflate`] streams, one after
+    /// the other: one buffer a document, kept per thread between documents
+    /// ([`RAW`]), rather than a buffer a stream.
+    raw: Vec<u8>,
 }
+
+thread_local! {
+    /// The last finished document's [`PdfFile::raw`], cleared, for the next
+    /// document on this thread.
+    static RAW: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Largest [`PdfFile::raw`] kept for the next document (a handout's own
+/// streams are about 150 KB).
+const RAW_KEPT: usize = 1 << 20;
 
 /// One stream object of a [`PdfFile`].
 enum Stream {
@@ -40,20 +54,25 @@ enum Stream {
     /// The document's own data, compressed only when the file is finished,
     /// at the level it is finished at: a document written again at a
     /// stronger level compresses these again, and draws nothing again.
-    Deflate { raw: Vec<u8>, write: WriteStream },
+    Deflate {
+        /// Where its bytes are in [`PdfFile::raw`].
+        raw: std::ops::Range<usize>,
+        write: WriteStream,
+    },
 }
 
 /// Writes a stream object given its compressed data.
 type WriteStream = Box<dyn Fn(&mut Chunk, &[u8])>;
 
 impl Stream {
-    /// The stream as written when the file is finished at `level`.
-    fn chunk(&self, level: i32) -> std::borrow::Cow<'_, Chunk> {
+    /// The stream as written when the file is finished at `level` (`raw`:
+    /// the file's [`PdfFile::raw`]).
+    fn chunk<'a>(&'a self, raw: &[u8], level: i32) -> std::borrow::Cow<'a, Chunk> {
         match self {
             Stream::Written(c) => std::borrow::Cow::Borrowed(c),
-            Stream::Deflate { raw, write } => {
+            Stream::Deflate { raw: at, write } => {
                 let mut c = Chunk::with_settings(settings());
-                write(&mut c, &zlib(raw, level));
+                write(&mut c, &zlib(&raw[at.clone()], level));
                 std::borrow::Cow::Owned(c)
             }
         }
@@ -78,6 +97,21 @@ impl Default for PdfFile {
         PdfFile {
             objects: Chunk::with_settings(settings()),
             streams: Vec::new(),
+            raw: RAW
+                .try_with(|r| r.try_borrow_mut().map(|mut r| std::mem::take(&mut *r)))
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Drop for PdfFile {
+    fn drop(&mut self) {
+        let mut raw = std::mem::take(&mut self.raw);
+        if raw.capacity() <= RAW_KEPT {
+            raw.clear();
+            let _ = RAW.try_with(|r| r.try_borrow_mut().map(|mut r| *r = raw));
         }
     }
 }
@@ -103,8 +137,10 @@ impl PdfFile {
         if deflated {
             self.stream(|c| write(c, data));
         } else {
+            let at = self.raw.len();
+            self.raw.extend_from_slice(data);
             self.streams.push(Stream::Deflate {
-                raw: data.to_vec(),
+                raw: at..self.raw.len(),
                 write: Box::new(write),
             });
         }
@@ -136,7 +172,11 @@ impl PdfFile {
         let objstm_id = next;
         let xref_id = next.next();
         let size = xref_id.get() as usize + 1;
-        let streams: Vec<_> = self.streams.iter().map(|s| s.chunk(level)).collect();
+        let streams: Vec<_> = self
+            .streams
+            .iter()
+            .map(|s| s.chunk(&self.raw, level))
+            .collect();
         let mut out: Vec<u8> = Vec::with_capacity(
             streams.iter().map(|c| c.len()).sum::<usize>() + self.objects.len() / 3 + 1024,
         );
@@ -605,5 +645,19 @@ mod tests {
         assert_eq!((k0, k1), (flevel(&kept), flevel(&kept)));
         assert_eq!((a0, a1), (raw.clone(), raw.clone()));
         assert_eq!((b0, b1), (raw[..5_000].to_vec(), raw[..5_000].to_vec()));
+        // The next document on this thread takes the buffer of the own
+        // streams' bytes, empty, and writes the same file with it.
+        let room = f.raw.capacity();
+        drop(f);
+        let mut g = PdfFile::default();
+        assert!(g.raw.is_empty() && g.raw.capacity() == room && room >= raw.len());
+        objects(&mut g);
+        g.stream_of(&raw, false, move |c, data| {
+            c.stream(own, data).filter(Filter::FlateDecode);
+        });
+        g.stream_of(&kept, true, move |c, data| {
+            c.stream(shared, data).filter(Filter::FlateDecode);
+        });
+        assert_eq!(g.finish_at(root, info, Ref::new(5), FAST), fast);
     }
 }
