@@ -1404,3 +1404,44 @@ fn when_to_apply_is_told_before_the_other_warnings() {
         }
     }
 }
+
+#[test]
+fn a_change_application_past_its_installation_day_is_not_told_a_notice_is_due() {
+    // 変更 without terminals, the installation day past (a clinic read
+    // beside many-findings/a-…): no-terminal says every certificate may have
+    // been applied for with the first application, and installation-date-past
+    // said 「電子証明書発行通知書は、端末を決めて発行申請してから約1週間後に書留で
+    // 届くので、新しい設置日はそれより後にします」 as if one were due.
+    let (from, past) = installing("2026-11-20");
+    let said = |edits: &[(&str, &str)]| {
+        let g = guide_of(&base_with(edits));
+        let f = g
+            .findings
+            .iter()
+            .find(|f| f.rule == "installation-date-past")
+            .expect("fires");
+        (f.message.plain_text(), f.consequence.plain_text())
+    };
+    let (m, c) = said(&[CHANGE, NO_TERMINAL, (from, &past)]);
+    assert!(!m.contains("端末を決めて発行申請してから"), "{m}");
+    assert!(
+        m.contains("まだ電子証明書を申請していない端末があれば、その電子証明書発行通知書は"),
+        "{m}"
+    );
+    assert!(c.starts_with("まだ申請していない端末は"), "{c}");
+    // With terminals: the certificates not applied for yet, not 「二つの申請」.
+    let (m, c) = said(&[CHANGE, (from, &past)]);
+    assert!(!m.contains("二つの申請がまだなら"), "{m}");
+    assert!(
+        m.contains("まだ申請していない端末の電子証明書の発行申請"),
+        "{m}"
+    );
+    assert!(c.starts_with("まだ申請していない端末は"), "{c}");
+    // A first application: as before.
+    let (m, c) = said(&[(from, &past)]);
+    assert!(
+        m.contains("二つの申請がまだなら、すぐに済ませてください"),
+        "{m}"
+    );
+    assert!(c.starts_with("通知書が届く前の日には"), "{c}");
+}
