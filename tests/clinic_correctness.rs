@@ -320,7 +320,7 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
     );
     // Its sheet and 1-3 tables do not list the data's line type as settled:
     // the carrier is asked first (the manual's `value_when:`/`unsettled:`).
-    let one = squash("1: IP-VPN回線事業者（NTTなど、ただしCTC・QTnetを除く）");
+    let one = squash("1: IP-VPN回線事業者 (NTTなど、ただし、CTC・QNetを除く)");
     assert!(!docs.sheet.contains(&one), "sheet");
     assert!(
         docs.sheet
@@ -1008,7 +1008,9 @@ fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
         ["html", "pdf", "sheet"]
     );
     assert_eq!(
-        docs.having("1-3テスト開始予定年月今後の予定年月を入力（未定なら空欄）"),
+        docs.having(
+            "1-3テスト開始予定年月(※未定の方は入力不要)今後の予定年月を入力（未定なら空欄）"
+        ),
         ["html", "sheet"]
     );
     assert!(docs.having("テスト開始予定年月2026年10月").is_empty());
@@ -1018,7 +1020,7 @@ fn a_test_month_already_past_is_never_given_as_the_month_to_type() {
         "start_month: 2027-01\ntest_month: 2026-12",
     )]);
     assert_eq!(
-        docs.having("1-3テスト開始予定年月2026年12月"),
+        docs.having("1-3テスト開始予定年月(※未定の方は入力不要)2026年12月"),
         ["html", "sheet"]
     );
     assert!(docs.having("申請の時点で過ぎています").is_empty());
@@ -1575,7 +1577,7 @@ fn four_terminals_fit_nine_pages() {
     assert!(info.contains("Pages:           9"), "{info}");
     let docs = Docs::of("1342000115");
     for t in [
-        "2-3 4台目（在宅用ノートパソコン）: 確認のダイアログで「OK」をクリックする",
+        "2-3 4台目（在宅用ノートパソコン）: 「電子証明書の発行」の画面で「OK」をクリックする",
         "画面は1台目（受付パソコン）の手順 2-2 の図と同じです（図は省略）。",
     ] {
         assert_eq!(docs.having(t), ["html", "pdf"], "{t}");
@@ -1689,7 +1691,7 @@ fn a_figure_that_nearly_fits_does_not_leave_its_page_half_empty() {
     let p6 = page("6");
     for said in [
         "2-21台目（受付パソコン）:証明書発行申請情報を入力し",
-        "画面「証明書発行申請情報の入力（オンライン請求ネットワーク関連システム）」",
+        "画面「証明書発行申請情報の入力画面（オンライン請求ネットワーク関連システム）」",
     ] {
         assert!(p6.contains(said), "«{said}» not on page 6: {p6}");
     }
@@ -1774,9 +1776,12 @@ fn kinds_no_fixture_covered_read_right() {
     ] {
         assert_eq!(docs.having(said), ["html", "pdf"], "«{said}»");
     }
+    // The registration table names the field, the sheet the screen's row
+    // (its label keeps the portal's note).
+    assert_eq!(docs.having("テスト開始予定年月2027年1月"), ["html", "pdf"]);
     assert_eq!(
-        docs.having("テスト開始予定年月2027年1月"),
-        ["html", "pdf", "sheet"]
+        docs.having("テスト開始予定年月(※未定の方は入力不要)2027年1月"),
+        ["html", "sheet"]
     );
     for wrong in [
         "保険医療機関として登録されている",
@@ -2209,7 +2214,7 @@ fn every_mark_a_step_names_is_a_mark_its_pictures_show() {
 #[test]
 fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
     let mail = "支払基金からのメールはssk.or.jpのドメインから届きます";
-    let sample = "電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄";
+    let sample = "電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄";
     let mut checked = 0;
     for (file, key) in BUILT {
         // With several terminals the sample is in the first one's 2-5 and the
@@ -2227,7 +2232,7 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
             let d = Docs::of(key);
             for (doc, text) in [("html", &d.html), ("pdf", &d.pdf)] {
                 assert!(
-                    text.contains(&squash("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
+                    text.contains(&squash("電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄は塗りつぶしてあります。約1週間後に届きます。")),
                     "{file} {doc}: the sample in the first terminal's 2-5 says what it is"
                 );
             }
@@ -3042,6 +3047,15 @@ fn a_carrier_contradicted_by_an_ntt_id_or_v6_option_leaves_the_line_rows_to_chec
             "{key}"
         );
         assert!(d.having("どちらかが誤っています").len() == 2, "{key}");
+        // What a non-NTT line does with the v6 box is hedged as the box's
+        // own row is (the portal marks it 必須; no source says more): it
+        // said 「…フレッツ・v6オプションの欄は使いません」 as settled.
+        assert_eq!(d.having("欄は使いません"), [] as [&str; 0], "{key}");
+        assert_eq!(
+            d.having("チェックも入れません（画面で求められたら回線事業者に確認してください）"),
+            ["html", "pdf"],
+            "{key}"
+        );
         // The line type is not the data's: to be checked, everywhere.
         assert_eq!(
             d.having(&format!("「{typed}」を選択してください")),
@@ -3184,7 +3198,7 @@ fn a_start_month_years_after_the_installation_and_a_test_after_the_start_are_to_
             .contains(&squash("1-3利用開始予定年月2029年1月（確認してから入力）"))
     );
     assert!(d.sheet.contains(&squash(
-        "1-3テスト開始予定年月2029年6月（確認してから入力）"
+        "1-3テスト開始予定年月(※未定の方は入力不要)2029年6月（確認してから入力）"
     )));
     assert_eq!(d.having("（設置予定日の月なら2026年12月）"), GUIDES);
     // The test month is compared with the start month entered: a past one
@@ -3192,15 +3206,12 @@ fn a_start_month_years_after_the_installation_and_a_test_after_the_start_are_to_
     // (h-…), nothing is remarked; the data's 2026年10月 was compared before.
     let same = contradicting("2813100241");
     assert_eq!(same.having("より後です"), [] as [&str; 0]);
-    assert!(
-        same.sheet
-            .contains(&squash("1-3テスト開始予定年月2026年12月"))
-    );
-    assert!(
-        !same
-            .sheet
-            .contains(&squash("テスト開始予定年月2026年12月（確認してから入力）"))
-    );
+    assert!(same.sheet.contains(&squash(
+        "1-3テスト開始予定年月(※未定の方は入力不要)2026年12月"
+    )));
+    assert!(!same.sheet.contains(&squash(
+        "テスト開始予定年月(※未定の方は入力不要)2026年12月（確認してから入力）"
+    )));
     let later = contradicting("2813100258");
     assert_eq!(
         later.having("テスト開始予定年月（2027年3月）が利用開始予定年月（2026年12月）より後です"),

@@ -235,7 +235,7 @@ fn later_terminals_are_brief_but_complete() {
             "{name}"
         );
         for s in [
-            "確認のダイアログで「OK」をクリックする",
+            "「電子証明書の発行」の画面で「OK」をクリックする",
             "入力内容を確認し、「申請」をクリックする",
         ] {
             assert!(flat.contains(&format!("{n}台目（{name}）:{s}")), "{n}: {s}");
@@ -248,7 +248,8 @@ fn later_terminals_are_brief_but_complete() {
         "each later 2-2 points back once"
     );
     assert_eq!(
-        flat.matches("電子証明書発行通知書の見本。").count(),
+        flat.matches("電子証明書発行通知書の見本（項目名は一例）。")
+            .count(),
         1,
         "one notice sample"
     );

@@ -198,6 +198,6 @@ fn a_row_renamed_in_its_manual_is_one_error_at_the_first_rule_pointing_at_it() {
         help.contains(", line_typ,") || help.contains(", line_typ)"),
         "{help}"
     );
-    assert!(help.contains("`carrier-contradicted` (line 669)"), "{help}");
-    assert!(help.contains("`carrier-unknown` (line 730)"), "{help}");
+    assert!(help.contains("`carrier-contradicted` (line 671)"), "{help}");
+    assert!(help.contains("`carrier-unknown` (line 732)"), "{help}");
 }

@@ -340,7 +340,7 @@ fn the_site_shows_a_steps_figure_with_blanks_for_clinic_values() {
     assert!(fig.contains("〈医療機関（薬局）名称〉　御中"), "{fig}");
     assert!(fig.contains("〈医療機関コード〉"), "{fig}");
     assert!(
-        fig.contains("電子証明書発行通知書の見本。申請IDとダウンロード用パスワードの欄は塗りつぶしてあります。"),
+        fig.contains("電子証明書発行通知書の見本（項目名は一例）。申請IDとパスワードの欄は塗りつぶしてあります。"),
         "{fig}"
     );
 }

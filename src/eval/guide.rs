@@ -214,6 +214,8 @@ pub struct GuideRow {
     pub is_value: bool,
     /// Filled in by the portal; to be checked.
     pub prefilled: bool,
+    /// Drawn in the previous row's cell ([`crate::model::manual::Row::joined`]).
+    pub joined: bool,
     /// The element to act on.
     pub highlight: bool,
     /// Annotation (the alternative for this clinic).

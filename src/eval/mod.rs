@@ -985,6 +985,7 @@ fn eval_row(
         help,
         shown,
         prefilled: row.prefilled,
+        joined: row.joined,
         highlight: row.highlight && applies,
         callout,
         flag,
@@ -1033,6 +1034,7 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         shown,
         display,
         prefilled: row.prefilled,
+        joined: row.joined,
         highlight: row.highlight,
         callout: row.callout.generic().map(|c| Callout {
             marker: c.marker,

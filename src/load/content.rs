@@ -414,6 +414,8 @@ struct RawRow {
     #[serde(default)]
     prefilled: bool,
     #[serde(default)]
+    joined: bool,
+    #[serde(default)]
     highlight: bool,
     #[serde(default)]
     callout: Option<RawCallout>,
@@ -1867,9 +1869,31 @@ impl Ctx<'_> {
         known: FactCheck,
     ) -> Screen {
         let spos = pos(&self.file, &sc.kind.referenced);
-        let mut rows = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
         for r in sc.rows {
-            rows.push(self.row(r, content, known));
+            let row = self.row(r, content, known);
+            // `joined:` draws the row in the cell of the one before it, in a
+            // form's table: there must be one, and a form.
+            if row.joined && (rows.is_empty() || sc.kind.value != ScreenKind::Form) {
+                self.diags.push(
+                    Diagnostic::error(
+                        row.pos.clone(),
+                        format!(
+                            "row `{}` has `joined: true` but is {}",
+                            row.id,
+                            if rows.is_empty() {
+                                "the screen's first row"
+                            } else {
+                                "not on a form"
+                            }
+                        ),
+                    )
+                    .with_help(
+                        "`joined: true` draws a form's row in the cell of the row before it; remove it here",
+                    ),
+                );
+            }
+            rows.push(row);
         }
         Screen {
             kind: sc.kind.value,
@@ -2130,6 +2154,7 @@ impl Ctx<'_> {
             help: self.cased_md(&r.help, &rpos, known),
             value,
             prefilled: r.prefilled,
+            joined: r.joined,
             highlight: r.highlight,
             callout: match r.callout {
                 Some(c) => self.callout(c, &rpos, known),

@@ -496,6 +496,11 @@ pub struct Row {
     pub unsettled: Option<String>,
     /// The portal fills this in; the user only checks it.
     pub prefilled: bool,
+    /// On the portal this control sits in the previous row's cell (the
+    /// number typed twice under the お客さまID choice): the picture draws it
+    /// there, without a label or badge of its own. The label still names it
+    /// in the tables, the sheet and the text alternatives.
+    pub joined: bool,
     /// This is the element to act on in this step.
     pub highlight: bool,
     /// Callout (annotation) pointing at this row, per clinic.

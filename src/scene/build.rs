@@ -1017,6 +1017,7 @@ impl Builder<'_> {
             // reason), so no label breaks.
             let longest = rows
                 .iter()
+                .filter(|r| !r.joined)
                 .map(|r| self.m.width_in(&r.label, BODY, true))
                 .fold(0.0f32, f32::max);
             (longest + 2.0 * CELL_PAD + 1.0).clamp(90.0, w * 0.45)
@@ -1043,6 +1044,9 @@ impl Builder<'_> {
     }
 
     fn form_row(&mut self, row: &GuideRow, x: f32, w: f32, lw: f32, y: f32) -> f32 {
+        if row.joined {
+            return self.joined_row(row, x, w, lw, y);
+        }
         let at = self.items.len();
         // Label cell content.
         // The frame's required badge sits at the right of the first line, unless
@@ -1125,6 +1129,58 @@ impl Builder<'_> {
                 h: row_h,
                 radius: 0.0,
                 style: Style::both(WHITE, Stroke::solid(CELL_BORDER, 1.0)),
+                role: Role::Table,
+            },
+        ];
+        self.insert_at(at, cells);
+        self.annotate_row(row, bbox, x + w);
+        y + row_h
+    }
+
+    /// A row the portal puts in the cell of the row before it (`joined:`):
+    /// its control under the previous one, no label, no badge, no rule
+    /// between them.
+    fn joined_row(&mut self, row: &GuideRow, x: f32, w: f32, lw: f32, y: f32) -> f32 {
+        let at = self.items.len();
+        let cx = x + lw + CELL_PAD;
+        let cw = w - lw - 2.0 * CELL_PAD;
+        // The row before ends CELL_PAD below its content: the control
+        // starts right away.
+        let cy = self.help(row, cx, cw, y);
+        let (bottom, bbox) = self.control(row, cx, cw, cy);
+        let row_h = bottom + CELL_PAD - y;
+        // The cells' backgrounds also cover the rule under the row before
+        // (half a stroke above `y`); the column rule is drawn again over it.
+        let top = y - 1.0;
+        let cells = vec![
+            Item::Rect {
+                x,
+                y: top,
+                w: lw,
+                h: row_h + 1.0,
+                radius: 0.0,
+                style: Style::fill(LABEL_BG),
+                role: Role::Table,
+            },
+            Item::Rect {
+                x: x + lw,
+                y: top,
+                w: w - lw,
+                h: row_h + 1.0,
+                radius: 0.0,
+                style: Style::fill(WHITE),
+                role: Role::Table,
+            },
+            Item::Path {
+                points: vec![(x + lw, top), (x + lw, y + row_h)],
+                closed: false,
+                style: Style::stroke(Stroke::solid(CELL_BORDER, 1.0)),
+                role: Role::Table,
+            },
+            Item::Path {
+                points: vec![(x, y + row_h), (x + w, y + row_h)],
+                closed: false,
+                style: Style::stroke(Stroke::solid(CELL_BORDER, 1.0)),
                 role: Role::Table,
             },
         ];
@@ -2484,6 +2540,7 @@ pub(crate) mod tests {
             is_value: false,
             shown,
             prefilled: false,
+            joined: false,
             highlight: false,
             callout: None,
             flag: None,

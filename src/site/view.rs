@@ -194,6 +194,8 @@ pub struct RowView {
     pub prefilled: bool,
     /// The element to act on.
     pub highlight: bool,
+    /// A menu's section heading (a `display` row of a menu), not a link.
+    pub heading: bool,
     /// When a clinic's guide shows this row, in words (`None`: always).
     pub condition: Option<String>,
     /// What the row says instead for a clinic it does not concern.
@@ -688,6 +690,7 @@ fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView]) -> RowView {
         required: r.required,
         prefilled: r.prefilled,
         highlight: r.highlight,
+        heading: matches!(r.control, Control::Display),
         condition: r.when.clone(),
         not_applicable: r.not_applicable.clone(),
         unsettled: r.unsettled.clone(),
