@@ -3374,4 +3374,11 @@ fn a_clinic_with_many_findings_reads_each_once_and_what_to_do_first_first() {
         ALL
     );
     assert_eq!(e.having("土日・祝日にあたります"), [] as [&str; 0]);
+    // Its dashboard row named 「電気通信回線種別は必ず「1」を選んでください」 (to
+    // choose 1 when it applies) first, not that the day cannot hold.
+    let row = untagged(&dashboard_row(&dash, "2713200307"));
+    assert!(
+        squash(&row).contains("重要設置予定日までに電子証明書発行通知書が届きませんほか6件"),
+        "{row}"
+    );
 }

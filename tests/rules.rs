@@ -1376,16 +1376,36 @@ fn when_to_apply_is_told_before_the_other_warnings() {
             "test-month-after-start",
         ]
     );
-    // Every warning about when to apply comes before every other warning.
+    // 北浜ことのは医院 (e-…, 新規, five days to go, line typed 2): the day
+    // cannot hold; 「必ず「1」を選んでください」 (to choose 1 when it applies)
+    // came first, and the dashboard named it.
+    let text = std::fs::read_to_string(
+        root().join("tests/fixtures/many-findings/e-too-late-month-ends.yaml"),
+    )
+    .unwrap();
+    let g = guide_of(&text);
+    assert_eq!(g.findings[0].rule, "application-too-late");
+    assert_eq!(g.findings[1].rule, "line-type-ntt-must-be-1");
+    // Every notice about when to apply comes before every other one of its
+    // severity.
     let (content, _) = tebiki::load::load_content(&root().join("content"));
     let ids: Vec<&str> = content.rules.iter().map(|r| r.id.as_str()).collect();
     let at = |id: &str| ids.iter().position(|i| *i == id).expect(id);
     for timing in [
+        "installation-date-past",
+        "application-too-late",
+        "application-date-too-late",
+        "application-at-risk",
         "application-date-past",
         "application-date-after-safe-day",
         "application-soon",
     ] {
         for other in [
+            "line-type-ntt-must-be-1",
+            "customer-id-missing",
+            "customer-id-invalid",
+            "no-terminal",
+            "carrier-contradicted",
             "v6-option-missing",
             "start-month-past",
             "start-month-ends-soon",
