@@ -3364,6 +3364,22 @@ fn a_clinic_with_many_findings_reads_each_once_and_what_to_do_first_first() {
         d.having("今日申請するものとして計算しています。すでに申請した場合は、担当の業者に知らせてください"),
         GUIDES
     );
+    // Its schedule has two events on 2026-12-01 (the notice and the line
+    // type's correction), each with 「設置予定日（2026年11月20日（金））はすでに
+    // 過ぎています。新しい設置予定日はこの日より後にしてください」: said twice, and
+    // the sheet ran onto a second page (only its contacts and QR code there).
+    let note = squash("新しい設置予定日はこの日より後にしてください");
+    // (The HTML guide holds the sheet for its print and the schedule: once each.)
+    for (name, text, once) in [
+        ("html", &d.html, 2),
+        ("pdf", &d.pdf, 1),
+        ("sheet", &d.sheet, 1),
+    ] {
+        assert_eq!(text.matches(&note).count(), once, "{name}");
+    }
+    let sheet = many_built().join("clinics/2613200209/sheet.pdf");
+    let info = poppler("pdfinfo", &[sheet.to_str().unwrap()]);
+    assert!(info.contains("Pages:           1\n"), "{info}");
 
     // 北浜ことのは医院 (e-…): a Sunday installation five days ahead, which
     // application-too-late says to move; it was also told the call centre is
