@@ -280,3 +280,90 @@ fn the_help_sites_menu_tells_a_section_from_a_link() {
     }
     assert!(usage.contains("<span class=\"menu-label\">電子証明書発行申請</span>"));
 }
+
+/// The `<svg>` pictures of an HTML page, each whole.
+fn svgs(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<svg") {
+        let end = i + rest[i..].find("</svg>").expect("closed svg") + 6;
+        out.push(&rest[i..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The links of the portal's screens among their buttons (the seed:
+/// `[パスワードを忘れた方はこちら](#)` under 1-1's ログイン, `[電子証明書の発行等申請の
+/// 手引きのPDFを開く](#)` under 2-2's 次へ) are drawn as links: underlined text
+/// in the link colour, marked `link` in the guide's SVG, no button's box; the
+/// first was a grey button and the second not drawn. The pictures' text
+/// alternatives (the guide's `aria-label`, the handout's `/Alt`), the
+/// handout's caption and the guide's list of the screen's buttons name each
+/// as a link (「「…」のリンク」), never as a button.
+#[test]
+fn the_portals_links_are_drawn_and_named_as_links() {
+    let html = read(&out().join("clinics/1430123455/index.html"));
+    let (pdf, _) = dental();
+    for label in [
+        "パスワードを忘れた方はこちら",
+        "電子証明書の発行等申請の手引きのPDFを開く",
+    ] {
+        let named = format!("「{label}」のリンク");
+        let pictures: Vec<&str> = svgs(&html)
+            .into_iter()
+            .filter(|s| s.contains(&format!(">{label}</text>")))
+            .collect();
+        assert_eq!(pictures.len(), 1, "{label}: one picture draws it");
+        let svg = pictures[0];
+        assert!(
+            svg.contains("<text class=\"link\"") && {
+                let at = svg.find(&format!(">{label}</text>")).unwrap();
+                let open = svg[..at].rfind("<text").unwrap();
+                svg[open..at].starts_with("<text class=\"link\"")
+            },
+            "{label} is drawn as a link's text"
+        );
+        assert!(svg.contains("<path class=\"link\""), "{label}: underlined");
+        let aria = &svg[svg.find("aria-label=\"").expect("labelled") + 12..];
+        let aria = &aria[..aria.find('"').unwrap()];
+        assert!(aria.contains(&named), "{aria}");
+        assert!(
+            html.contains(&format!(
+                "<span class=\"scr-link\">{label}<span class=\"sr\">（リンク）</span></span>"
+            )),
+            "the guide's list of the screen's buttons"
+        );
+        assert!(
+            dental_alts().contains(&squash(&named)),
+            "the handout's /Alt names {named}"
+        );
+        assert!(pdf.contains(&squash(&named)), "the handout's caption");
+        in_neither(&format!("「{label}」ボタン"));
+        in_neither(&format!("［{label}］"));
+    }
+}
+
+/// A link (or button) without words is a located load error: it would draw
+/// nothing to click (or an empty box).
+#[test]
+fn a_link_with_no_text_is_a_located_error() {
+    let (_d, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let at = "- { label: パスワードを忘れた方はこちら, link: true }";
+    assert!(text.contains(at), "step 1-1's link");
+    let line = text[..text.find(at).unwrap()].lines().count();
+    std::fs::write(
+        &manual,
+        text.replacen(at, "- { label: \"\", link: true }", 1),
+    )
+    .unwrap();
+    let (ok, err) = check_with("--content", &content);
+    assert!(!ok, "{err}");
+    assert!(err.contains("a link with no text"), "{err}");
+    assert!(
+        err.contains(&format!("manual.yaml:{line}:")),
+        "line {line}: {err}"
+    );
+}

@@ -420,7 +420,14 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
     for r in &screen.rows {
         if matches!(r.shown, Shown::Nothing) {
             if r.highlight || r.callout.is_some() {
-                targets.push_str(&t.fill("picture_alt_target", &[("label", &r.label)]));
+                // A link is named as one (「「…」のリンク」): the reader looks
+                // for underlined text, not a box.
+                let key = if r.control == Control::Link {
+                    "site_link"
+                } else {
+                    "picture_alt_target"
+                };
+                targets.push_str(&t.fill(key, &[("label", &r.label)]));
             }
             continue;
         }
@@ -459,17 +466,38 @@ fn screen_named(screen: &GuideScreen, t: &Strings) -> String {
     t.fill("picture_alt", &[("title", &screen.title), ("kind", kind)])
 }
 
-/// 「。「確認画面へ進む」ボタンを押します」: the screen's primary button, if any.
+/// 「。「確認画面へ進む」ボタンを押します」: the screen's primary button, if any
+/// (a primary link: 「。「…」のリンクをクリックします」), then the other links
+/// among the buttons (「。画面には「パスワードを忘れた方はこちら」のリンクもあります」):
+/// a link is named as one, never as a button.
 fn press(screen: &GuideScreen, t: &Strings) -> String {
-    screen
+    let named = |b: &Button| {
+        let key = if b.link { "site_link" } else { "site_button" };
+        t.fill(key, &[("label", &b.label)])
+    };
+    let mut s = screen
         .buttons
         .iter()
         .find(|b| b.primary)
         .map(|p| {
-            let button = t.fill("site_button", &[("label", &p.label)]);
-            t.fill("picture_alt_press", &[("button", &button)])
+            if p.link {
+                t.fill("picture_alt_click", &[("link", &named(p))])
+            } else {
+                t.fill("picture_alt_press", &[("button", &named(p))])
+            }
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let links: String = screen
+        .buttons
+        .iter()
+        .filter(|b| b.link && !b.primary)
+        .map(named)
+        .collect::<Vec<_>>()
+        .join(t.get("picture_alt_links_joiner"));
+    if !links.is_empty() {
+        s.push_str(&t.fill("picture_alt_links", &[("links", &links)]));
+    }
+    s
 }
 
 /// The text alternative of a step's figure (a document such as the notice
@@ -1904,12 +1932,12 @@ impl Builder<'_> {
             let lw = self.m.width(l, BODY);
             widest = widest.max(lw);
             let base = baseline(ty, BODY);
-            self.run(x, base, l, BODY, false, LINK, Anchor::Start, Role::Control);
+            self.run(x, base, l, BODY, false, LINK, Anchor::Start, Role::Link);
             self.path(
                 vec![(x, base + 2.5), (x + lw, base + 2.5)],
                 false,
                 Style::stroke(Stroke::solid(LINK, 0.8)),
-                Role::Control,
+                Role::Link,
             );
             ty += lh(BODY);
         }
@@ -2063,22 +2091,33 @@ impl Builder<'_> {
     }
 
     /// The buttons of a screen, centred (or right-aligned), wrapping to
-    /// further lines when they do not fit; returns the bottom.
+    /// further lines when they do not fit; returns the bottom. A link among
+    /// them (`link: true`) is set on a line of its own, as a portal sets
+    /// 「パスワードを忘れた方はこちら」 under its login button: underlined text in
+    /// the link colour, no box; highlighted like a button when it is the one
+    /// to press.
     fn buttons(&mut self, buttons: &[Button], x: f32, w: f32, y: f32, right: bool) -> f32 {
         let sep = 16.0;
         let widths: Vec<f32> = buttons
             .iter()
-            .map(|b| button_width(self.m, &self.m.ellipsize(&b.label, BODY, w - 40.0)))
+            .map(|b| {
+                if b.link {
+                    self.m.width(&b.label, BODY).min(w - 20.0)
+                } else {
+                    button_width(self.m, &self.m.ellipsize(&b.label, BODY, w - 40.0))
+                }
+            })
             .collect();
         let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
         let mut lw = 0.0;
         for (i, bw) in widths.iter().enumerate() {
-            let need = if lines.last().is_some_and(|l| l.is_empty()) {
-                *bw
-            } else {
-                lw + sep + bw
-            };
-            if need > w - 12.0 && !lines.last().is_some_and(|l| l.is_empty()) {
+            let empty = lines.last().is_some_and(|l| l.is_empty());
+            let after_link = lines
+                .last()
+                .and_then(|l| l.last())
+                .is_some_and(|&j| buttons[j].link);
+            let need = if empty { *bw } else { lw + sep + bw };
+            if !empty && (need > w - 12.0 || buttons[i].link || after_link) {
                 lines.push(vec![i]);
                 lw = *bw;
             } else {
@@ -2097,10 +2136,19 @@ impl Builder<'_> {
             } else {
                 x + (w - total) / 2.0
             };
+            // A button is 30 units high; a link as high as its lines.
+            let mut bottom = y + 6.0;
             for i in line {
                 let btn = &buttons[i];
-                let label = self.m.ellipsize(&btn.label, BODY, w - 40.0);
-                let b = self.button(&label, bx, y + 6.0, btn.primary);
+                let b = if btn.link {
+                    let (end, b) = self.link_text(&btn.label, bx, widths[i], y + 6.0);
+                    bottom = bottom.max(end);
+                    b
+                } else {
+                    bottom = bottom.max(y + 36.0);
+                    let label = self.m.ellipsize(&btn.label, BODY, w - 40.0);
+                    self.button(&label, bx, y + 6.0, btn.primary)
+                };
                 if btn.primary && self.opts.annotate {
                     self.rect(
                         b.grow(5.0),
@@ -2111,7 +2159,7 @@ impl Builder<'_> {
                 }
                 bx = b.right() + sep;
             }
-            y += 30.0 + 12.0 + 6.0;
+            y = bottom + 12.0;
         }
         y - 6.0
     }
@@ -2697,10 +2745,12 @@ pub(crate) mod tests {
                 Button {
                     label: "この画面を開いた状態に戻す".into(),
                     primary: false,
+                    link: false,
                 },
                 Button {
                     label: "確認画面へ進む".into(),
                     primary: true,
+                    link: false,
                 },
             ],
         }
@@ -3087,10 +3137,12 @@ pub(crate) mod tests {
             Button {
                 label: "キャンセル".into(),
                 primary: false,
+                link: false,
             },
             Button {
                 label: "OK".into(),
                 primary: true,
+                link: false,
             },
         ];
         let sc = screen_scene(&dialog, &SceneOptions::default());
