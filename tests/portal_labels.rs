@@ -209,30 +209,37 @@ fn the_customer_id_is_one_row_in_the_pictures_as_on_the_portal() {
     );
 }
 
+/// The bundled manual with `at` (which must be in it) replaced by `with`,
+/// checked: `tebiki check` fails with `message` at manual.yaml's line where
+/// `at` starts.
+fn located_error(at: &str, with: &str, message: &str) {
+    let (_d, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let start = text
+        .find(at)
+        .unwrap_or_else(|| panic!("the manual has {at:?}"));
+    let line = text[..start].split('\n').count();
+    std::fs::write(&manual, text.replacen(at, with, 1)).unwrap();
+    let (ok, err) = check_with("--content", &content);
+    assert!(!ok, "{err}");
+    assert!(err.contains(message), "{err}");
+    assert!(
+        err.contains(&format!("manual.yaml:{line}:")),
+        "line {line}: {err}"
+    );
+}
+
 /// `joined: true` needs a form row before it: on the first row it is a
 /// located error (no silent picture of a row joined to nothing).
 #[test]
 fn a_joined_first_row_is_a_located_error() {
-    let (_d, content) = content_copy();
-    let manual = content.join("manuals/online-shikaku/manual.yaml");
-    let text = read(&manual);
+    // Step 1-1's first row.
     let at = "            - id: email\n              label: メールアドレス\n";
-    assert!(text.contains(at), "step 1-1's first row");
-    let line = text[..text.find(at).unwrap()].lines().count() + 1;
-    std::fs::write(
-        &manual,
-        text.replacen(at, &format!("{at}              joined: true\n"), 1),
-    )
-    .unwrap();
-    let (ok, err) = check_with("--content", &content);
-    assert!(!ok, "{err}");
-    assert!(
-        err.contains("row `email` has `joined: true` but is the screen's first row"),
-        "{err}"
-    );
-    assert!(
-        err.contains(&format!("manual.yaml:{line}:")),
-        "line {line}: {err}"
+    located_error(
+        at,
+        &format!("{at}              joined: true\n"),
+        "row `email` has `joined: true` but is the screen's first row",
     );
 }
 
@@ -348,22 +355,9 @@ fn the_portals_links_are_drawn_and_named_as_links() {
 /// nothing to click (or an empty box).
 #[test]
 fn a_link_with_no_text_is_a_located_error() {
-    let (_d, content) = content_copy();
-    let manual = content.join("manuals/online-shikaku/manual.yaml");
-    let text = read(&manual);
-    let at = "- { label: パスワードを忘れた方はこちら, link: true }";
-    assert!(text.contains(at), "step 1-1's link");
-    let line = text[..text.find(at).unwrap()].lines().count();
-    std::fs::write(
-        &manual,
-        text.replacen(at, "- { label: \"\", link: true }", 1),
-    )
-    .unwrap();
-    let (ok, err) = check_with("--content", &content);
-    assert!(!ok, "{err}");
-    assert!(err.contains("a link with no text"), "{err}");
-    assert!(
-        err.contains(&format!("manual.yaml:{line}:")),
-        "line {line}: {err}"
+    located_error(
+        "- { label: パスワードを忘れた方はこちら, link: true }",
+        "- { label: \"\", link: true }",
+        "a link with no text",
     );
 }
