@@ -349,6 +349,12 @@ fn the_portals_links_are_drawn_and_named_as_links() {
         in_neither(&format!("「{label}」ボタン"));
         in_neither(&format!("［{label}］"));
     }
+    // A menu's entry to click is named as a link too (it read
+    // 「「オンライン資格確認利用開始・変更申請」を示しています」).
+    assert!(
+        dental_alts().contains("「オンライン資格確認利用開始・変更申請」のリンクを示しています"),
+        "1-2's /Alt"
+    );
 }
 
 /// A link (or button) without words is a located load error: it would draw

@@ -553,5 +553,22 @@ mod tests {
             short.contains("「パスワードを忘れた方はこちら」のリンク"),
             "{short}"
         );
+
+        // The link to click in a step (`primary: true`) is framed as a
+        // primary button is, and the words say to click it.
+        login.buttons[0].primary = false;
+        login.buttons[1].primary = true;
+        let sc = crate::scene::build::tests::screen_scene(&login, &options());
+        let run = sc.texts().find(|r| r.text == label).expect("the link");
+        let framed = sc.items.iter().any(|i| {
+            matches!(i, crate::scene::Item::Rect { role: crate::scene::Role::Highlight, x, y, w, h, .. }
+                if *x < run.left() && x + w > run.left() + run.width && *y < run.y && y + h > run.y)
+        });
+        assert!(framed, "the primary link is framed");
+        let alt = scene::screen_alt(&login, &t);
+        assert!(
+            alt.ends_with("。「パスワードを忘れた方はこちら」のリンクをクリックします"),
+            "{alt}"
+        );
     }
 }
