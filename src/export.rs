@@ -118,6 +118,7 @@ fn normalized(def: &FieldDef, raw: &str) -> Option<String> {
         // A count typed in full width (「２」) as the evaluator reads it.
         FieldKind::Integer => half.parse::<i64>().ok().map(|n| n.to_string()),
         FieldKind::Email => clean(contact::check_email(&half)),
+        FieldKind::IpAddress => clean(contact::check_ip_address(&half)),
         // Separators (01-0102-9, 01,5026,8, 010,074.3, 01・0102・9) go, the
         // ones the validator drops: a set of its own here left 「01,5026,8」
         // as typed while 「01-0102-2」 was written as read.
@@ -218,6 +219,10 @@ pub fn clinic_json_schema(catalog: &FieldCatalog) -> Value {
             FieldKind::Email => {
                 prop.insert("type".into(), json!("string"));
                 prop.insert("format".into(), json!("email"));
+            }
+            FieldKind::IpAddress => {
+                prop.insert("type".into(), json!("string"));
+                prop.insert("examples".into(), json!(["192.168.1.20"]));
             }
             FieldKind::Date => {
                 prop.insert("type".into(), json!("string"));

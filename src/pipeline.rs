@@ -1434,7 +1434,15 @@ fn write_clinic(
 
 /// A data issue of `clinic` as a located diagnostic.
 pub fn issue_diagnostic(issue: &eval::guide::DataIssue, clinic: &Clinic) -> Diagnostic {
-    let pos = clinic.pos_of(&issue.field);
+    // A list item's own problem (`items: ip_address`) at the item's line.
+    let item = match clinic.values.get(&issue.field).map(|v| &v.value) {
+        Some(crate::model::clinic::RawValue::List(items)) => items
+            .iter()
+            .find(|i| i.pos.to_string() == issue.location)
+            .map(|i| i.pos.clone()),
+        _ => None,
+    };
+    let pos = item.unwrap_or_else(|| clinic.pos_of(&issue.field));
     Diagnostic {
         severity: issue.severity,
         pos,

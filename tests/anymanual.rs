@@ -585,17 +585,45 @@ fn visible(html: &str) -> String {
     s
 }
 
-#[test]
-fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
-    // The fixture itself never uses the words the test looks for.
-    let files: Vec<String> = all_files(&root().join("tests/fixtures/anymanual2"))
+/// The vendor's dashboard, the help site's home, search and rules pages,
+/// the pages of `manual` (`pages`: its overview, parts and print page) and
+/// the search index of a built project, as (name, what a reader gets).
+fn shared_outputs(out: &Path, manual: &str, pages: &[&str]) -> Vec<(String, String)> {
+    let mut texts = vec![(
+        "dashboard".to_string(),
+        visible(&read(&out.join("clinics/index.html"))),
+    )];
+    let pages = ["index.html", "search.html", "rules.html"]
+        .into_iter()
+        .map(String::from)
+        .chain(pages.iter().map(|p| format!("{manual}/{p}")));
+    for page in pages {
+        let text = visible(&read(&out.join("site").join(&page)));
+        texts.push((page, text));
+    }
+    texts.push((
+        "search index".into(),
+        read(&out.join("site/assets/search-index.js")),
+    ));
+    texts
+}
+
+/// Neither the fixture's files nor any of `texts` holds one of `words`.
+fn assert_none_say(fixture: &str, texts: &[(String, String)], words: &[&str]) {
+    let files: Vec<String> = all_files(&root().join("tests/fixtures").join(fixture))
         .iter()
         .map(|f| read(f))
         .collect();
-    for w in SEED_WORDS {
+    for w in words {
         assert!(!files.iter().any(|f| f.contains(w)), "the fixture uses {w}");
+        for (name, text) in texts {
+            assert!(!text.contains(w), "{name} says {w}");
+        }
     }
+}
 
+#[test]
+fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
     let d = third();
     let o = tebiki_in(d.path(), &["build", "--out", "out"]);
     assert!(
@@ -617,30 +645,13 @@ fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
             texts.push((format!("{k}/{pdf}"), pdf_text(&dir.join(pdf), 1, 99)));
         }
     }
-    texts.push((
-        "dashboard".into(),
-        visible(&read(&out.join("clinics/index.html"))),
+    texts.extend(shared_outputs(
+        &out,
+        "site-prep",
+        &["index.html", "prepare.html", "book.html", "print.html"],
     ));
-    for page in [
-        "index.html",
-        "search.html",
-        "rules.html",
-        "site-prep/index.html",
-        "site-prep/prepare.html",
-        "site-prep/book.html",
-        "site-prep/print.html",
-    ] {
-        texts.push((page.into(), visible(&read(&out.join("site").join(page)))));
-    }
-    texts.push((
-        "search index".into(),
-        read(&out.join("site/assets/search-index.js")),
-    ));
-    for (name, text) in &texts {
-        for w in SEED_WORDS {
-            assert!(!text.contains(w), "{name} says {w}");
-        }
-    }
+    // The fixture itself never uses the words the test looks for.
+    assert_none_say("anymanual2", &texts, SEED_WORDS);
     let text = |name: &str| &texts.iter().find(|(n, _)| n == name).unwrap().1;
 
     // The title line names the code by its own label, and leaves out the
@@ -948,4 +959,556 @@ fn import_reads_the_schemas_own_values() {
     ] {
         assert!(yaml.contains(line), "{line}:\n{yaml}");
     }
+}
+
+// ---- A fourth kind: the installation day ------------------------------------
+//
+// tests/fixtures/anymanual3 was written as a new author would, from
+// docs/content-format.md and the other fixtures only: a vendor's manual for
+// the day its engineer sets up the face-recognition card readers (its own
+// schema: a room list, a start time, a router model, IP addresses, a yes/no
+// DHCP, a count of free hub ports; three windows of its own; parts 第1部…;
+// a schedule of its own dates; rules that fire per clinic) and three clinics
+// that differ.
+
+const INSTALL_TITLE: &str = "カードリーダー 設置日のご案内";
+const SAKURA: &str = "1310123455"; // DHCP on, two readers, nothing to warn
+const MINATO: &str = "2710345675"; // DHCP off, no IP yet, LAN work late, few ports
+const AOBA: &str = "1430567891"; // DHCP off with its IP, no UPS, no staff named
+
+/// The fourth fixture as a project of its own.
+fn fourth() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("tests/fixtures/anymanual3"),
+        &d.path().join("content"),
+    );
+    d
+}
+
+/// Builds the fourth fixture; returns its folder and the output folder.
+fn build_fourth() -> (tempfile::TempDir, PathBuf) {
+    let d = fourth();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = d.path().join("out");
+    (d, out)
+}
+
+/// A clinic's HTML guide (what a reader sees), handout and sheet, without
+/// white space.
+fn documents(out: &Path, key: &str) -> [(String, String); 3] {
+    let dir = out.join("clinics").join(key);
+    [
+        (
+            "html".into(),
+            squash(&untagged(&visible(&read(&dir.join("index.html"))))),
+        ),
+        (
+            "guide.pdf".into(),
+            squash(&pdf_text(&dir.join("guide.pdf"), 1, 99)),
+        ),
+        (
+            "sheet.pdf".into(),
+            squash(&pdf_text(&dir.join("sheet.pdf"), 1, 99)),
+        ),
+    ]
+}
+
+/// Words of the seed manual, its schema and its theme that the fourth
+/// fixture never uses (「医療機関」 and 「薬局」 were the help site's lead).
+const SEED_WORDS_4: &[&str] = &[
+    "オンライン資格確認",
+    "ポータル",
+    "電子証明書",
+    "医療機関",
+    "薬局",
+    "訪問看護",
+    "お客さまID",
+    "回線",
+    "端末",
+    "秘密の番号",
+    "申請",
+    "利用開始",
+    "点数表",
+    "都道府県",
+    "通知書",
+    "コールセンター",
+    "支払基金",
+    "書留",
+    "発行料",
+    "2026年12月18日",
+];
+
+#[test]
+fn an_installation_day_manual_speaks_only_its_own_words_everywhere() {
+    let (_d, out) = build_fourth();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for k in [SAKURA, MINATO, AOBA] {
+        for (name, text) in documents(&out, k) {
+            texts.push((format!("{k}/{name}"), text));
+        }
+    }
+    texts.extend(shared_outputs(
+        &out,
+        "install-day",
+        &[
+            "index.html",
+            "before.html",
+            "day.html",
+            "first-check.html",
+            "print.html",
+        ],
+    ));
+    assert_none_say("anymanual3", &texts, SEED_WORDS_4);
+    let text = |name: &str| &texts.iter().find(|(n, _)| n == name).unwrap().1;
+
+    // Its title, its code label, its parts and step numbers.
+    let minato = text(&format!("{MINATO}/guide.pdf"));
+    assert!(
+        minato.contains(&squash(&format!("みなと眼科様　{INSTALL_TITLE}"))),
+        "{minato}"
+    );
+    assert!(minato.contains("施設コード2710345675"), "{minato}");
+    assert!(minato.contains("第1部設置日の前までに"), "{minato}");
+    assert!(
+        minato.contains("第2部1台目（受付）:設置日の作業"),
+        "{minato}"
+    );
+
+    // Fields of kinds the seed has not: a start time, rooms, a router
+    // model, an IP address, a count with its unit (the registration table
+    // says 「2口」 as a row bound to it would), a yes/no.
+    let aoba = text(&format!("{AOBA}/html"));
+    for want in [
+        "作業の開始時刻18:30",
+        "カードリーダーを置く場所受付",
+        "ルーターの機種NECUNIVERGEIX2215",
+        "カードリーダーのIPアドレス192.168.10.50",
+        "ハブの空きポート1口",
+        "院内LANのDHCP使っていない",
+        "無停電電源装置ない",
+    ] {
+        assert!(aoba.contains(want), "{want}: {aoba}");
+    }
+    assert!(text(&format!("{MINATO}/html")).contains("ハブの空きポート2口"));
+
+    // Rules per clinic: みなと gets three, 青葉 the note, さくら nothing.
+    let html = |k: &str| read(&out.join("clinics").join(k).join("index.html"));
+    for (k, fired, not) in [
+        (
+            MINATO,
+            &[
+                "院内LAN工事の完了が設置日に近すぎます",
+                "カードリーダーのIPアドレスが決まっていません",
+                "ハブの空きポートが足りません",
+            ][..],
+            &["無停電電源装置はなくても設置できます"][..],
+        ),
+        (
+            AOBA,
+            &["無停電電源装置はなくても設置できます"][..],
+            &[
+                "院内LAN工事の完了が設置日に近すぎます",
+                "カードリーダーのIPアドレスが決まっていません",
+            ][..],
+        ),
+        (
+            SAKURA,
+            &[][..],
+            &[
+                "院内LAN工事の完了が設置日に近すぎます",
+                "カードリーダーのIPアドレスが決まっていません",
+                "ハブの空きポートが足りません",
+                "無停電電源装置はなくても設置できます",
+            ][..],
+        ),
+    ] {
+        let h = html(k);
+        for f in fired {
+            assert!(h.contains(f), "{k} lacks {f}");
+        }
+        for f in not {
+            assert!(!h.contains(f), "{k} says {f}");
+        }
+    }
+    assert!(
+        minato.contains("院内LAN工事の完了（2026年12月3日（木））から設置日まで1日しかありません"),
+        "{minato}"
+    );
+    // Its own schedule: 3 business days before Friday 12-04 is Tuesday
+    // 12-01; the LAN work after it is a problem in the schedule.
+    assert!(
+        minato.contains("2026年12月1日（火）院内LAN工事を終えておく日設置日の3営業日前"),
+        "{minato}"
+    );
+    assert!(
+        minato
+            .contains("院内LAN工事を終えておく日（2026年12月1日（火））より後です。間に合いません"),
+        "{minato}"
+    );
+    // A part repeated per room; a room's label sample says what it will
+    // carry while its address is not decided (the row's `if_empty:`).
+    assert!(
+        text(&format!("{MINATO}/html"))
+            .contains("設置ラベル（見本）設置場所処置室IPアドレス決まりしだい担当者が記入します")
+    );
+    // No staff named: the alternative, never a 〈…〉 blank.
+    assert!(aoba.contains("立ち会う方を一人決めて"), "{aoba}");
+    assert!(!aoba.contains("〈"), "{aoba}");
+
+    // The sheet's QR code is the router frame's `name:`.
+    assert!(text(&format!("{SAKURA}/sheet.pdf")).contains("ルーターの管理画面"));
+
+    // The dashboard counts down to 設置日 (`dashboard:`), most urgent first.
+    let dash = read(&out.join("clinics/index.html"));
+    assert!(dash.contains(">設置日まで</th>"), "{dash}");
+    let (m, a) = (
+        dash.find("みなと眼科").unwrap(),
+        dash.find("青葉歯科医院").unwrap(),
+    );
+    assert!(m < a, "the clinic with an error first");
+
+    // The help site: its examples, its words found by search, its rules.
+    let site = out.join("site");
+    let home = read(&site.join("index.html"));
+    assert!(
+        home.contains("例: IPアドレス、空きポート、初回の資格確認"),
+        "{home}"
+    );
+    // Its home page speaks of 施設 (no `audience:` in its search.yaml).
+    assert!(home.contains("施設ごとに配る手順書の内容を"), "{home}");
+    for q in [
+        "空きポート",
+        "かおにんしょう",
+        "設置ラベル",
+        "資格情報を取得しました",
+    ] {
+        let hits = search(&site, q);
+        assert!(
+            hits.first().is_some_and(|u| u.starts_with("install-day/")),
+            "{q}: {hits:?}"
+        );
+    }
+    // Another word for 無停電電源装置 finds the warning about it, shown
+    // at the top of a guide (no step): the rules page's general part.
+    let hits = search(&site, "ゆーぴーえす");
+    assert_eq!(hits.first().map(String::as_str), Some("rules.html#general"));
+    let rules = read(&site.join("rules.html"));
+    assert!(rules.contains("DHCPを使っておらず、カードリーダーのIPアドレスが登録されていない場合"));
+    // A checkbox without a caption is named by its row on the help site
+    // (「〈院内LANのDHCP〉 に応じて「」にチェック」 said nothing).
+    let before = untagged(&read(&site.join("install-day/before.html")));
+    assert!(
+        before.contains("に応じて「DHCPサーバー機能を使う」にチェック"),
+        "{before}"
+    );
+    assert!(!before.contains("「」にチェック"));
+    // A value the label sample only prints is named, not 「…を確かめて
+    // 入力」 (nothing is typed on paper); the setup screen's box still says so.
+    let day = read(&site.join("install-day/day.html"));
+    assert!(day.contains(">〈施設名〉</text>"), "{day}");
+    assert!(!day.contains("〈施設名〉を確かめて入力"), "{day}");
+    assert!(day.contains(">〈カードリーダーを置く場所〉を確かめて入力</text>"));
+}
+
+/// A checkbox bound to a yes/no setting whose answer is no (`checked:
+/// false` on the option): the clinic leaves it empty, and every document
+/// says so. It said 「まだチェックできません（使っていない）— 確認してから
+/// 入力」, the seed's words for a v6 option not contracted yet, telling a
+/// clinic without DHCP to tick it once it can.
+#[test]
+fn a_checkbox_the_clinic_leaves_empty_as_its_answer_says_so() {
+    let (_d, out) = build_fourth();
+    for (name, text) in documents(&out, MINATO) {
+        assert!(!text.contains("まだチェックできません"), "{name}: {text}");
+        assert!(!text.contains("未チェック"), "{name}: {text}");
+    }
+    let [(_, html), (_, pdf), (_, sheet)] = documents(&out, MINATO);
+    assert!(
+        html.contains("DHCPサーバー機能を使うチェックを入れない（使っていない）"),
+        "{html}"
+    );
+    // The picture (drawn words of the handout) and its text alternative.
+    assert!(pdf.contains("チェックしない（使っていない）"), "{pdf}");
+    let alts = pdf_alts(&out.join("clinics").join(MINATO).join("guide.pdf"));
+    assert!(
+        alts.iter()
+            .any(|a| a.contains("「DHCPサーバー機能を使う」: チェックを入れない（使っていない）")),
+        "{alts:?}"
+    );
+    assert!(
+        sheet.contains("DHCPサーバー機能を使うチェックを入れない（使っていない）"),
+        "{sheet}"
+    );
+    // A clinic with DHCP ticks it.
+    let [(_, html), ..] = documents(&out, SAKURA);
+    assert!(
+        html.contains("DHCPサーバー機能を使うチェックを入れる"),
+        "{html}"
+    );
+    // The pharmacy fixture's shop without a LAN port, likewise.
+    let d = third();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let [(_, html), ..] = documents(&d.path().join("out"), "1340154328");
+    assert!(
+        html.contains("有線LANの差込口があるチェックを入れない（ない）"),
+        "{html}"
+    );
+}
+
+/// A row a warning points at because its value is missing is never one to
+/// leave blank: みなと眼科 (DHCP off, no address yet) was told
+/// 「空欄のままで構いません」 beside the warning asking for the address, in
+/// the guide's table and on the sheet.
+#[test]
+fn a_row_a_warning_asks_for_is_never_one_to_leave_blank() {
+    let (_d, out) = build_fourth();
+    for (name, text) in documents(&out, MINATO) {
+        assert!(!text.contains("空欄のままで構いません"), "{name}: {text}");
+    }
+    let [html, _, sheet] = documents(&out, MINATO);
+    for (name, text) in [html, sheet] {
+        assert!(
+            text.contains(
+                "固定で割り当てるアドレス〈カードリーダーのIPアドレス〉未登録—確認してください"
+            ),
+            "{name}: {text}"
+        );
+    }
+    // Without the warning the row's own words stand: an optional row left
+    // empty may still be left blank (the fixture's rule removed).
+    let d = fourth();
+    let rules = d.path().join("content/rules/install-day.yaml");
+    let text = read(&rules);
+    let a = text.find("  - id: reader-ip-missing").unwrap();
+    let b = text.find("  - id: lan-work-too-close").unwrap();
+    std::fs::write(&rules, format!("{}{}", &text[..a], &text[b..])).unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let [(_, html), ..] = documents(&d.path().join("out"), MINATO);
+    assert!(
+        html.contains("固定で割り当てるアドレス空欄のままで構いません"),
+        "{html}"
+    );
+}
+
+/// A schedule line's `label:` and `basis:` take `{{ }}` values as any
+/// one-line text does: 「設置日（作業開始 {{ install.start_time }}）」 was
+/// printed with its braces in the guide, handout, sheet and help site. An
+/// unknown fact there is a load error at its line.
+#[test]
+fn a_schedule_line_takes_the_clinics_values() {
+    let (_d, out) = build_fourth();
+    for (name, text) in documents(&out, AOBA) {
+        assert!(!text.contains("{{"), "{name}: {text}");
+        assert!(text.contains("設置日（作業開始18:30）"), "{name}: {text}");
+    }
+    let site = untagged(&read(&out.join("site/install-day/index.html")));
+    assert!(
+        site.contains("設置日（作業開始 〈作業の開始時刻〉）"),
+        "{site}"
+    );
+
+    let d = fourth();
+    let m = d.path().join("content/manuals/install-day/manual.yaml");
+    let text = read(&m);
+    std::fs::write(
+        &m,
+        text.replace(
+            "作業開始 {{ install.start_time }}",
+            "作業開始 {{ install.start }}",
+        ),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("install.start"), "{err}");
+    assert!(err.contains("manual.yaml:54:"), "{err}");
+}
+
+/// The fourth fixture with みなと眼科's `reader_ips:` written as `value`
+/// (after the key); returns its folder and the clinic's file.
+fn minato_with_addresses(value: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = fourth();
+    let clinic = d.path().join("content/clinics/minato-ganka.yaml");
+    let text = read(&clinic).replace(
+        "  dhcp: なし\n",
+        &format!("  dhcp: なし\n  reader_ips:{value}\n"),
+    );
+    std::fs::write(&clinic, text).unwrap();
+    (d, clinic)
+}
+
+/// Inside a part repeated over one list, `each.<list>` is the item of
+/// another list at the same number: each room's reader gets its own
+/// address (`field: each.network.reader_ips`), in the picture, the table,
+/// the label sample and the sheet; a room past the end of the addresses
+/// is told its address is missing, never given another room's. Before,
+/// a row could only show every address (「192.168.1.21、192.168.1.22」)
+/// on each reader's screen. A name that is not a list, or one used outside
+/// a repetition, is a load error at its line.
+#[test]
+fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
+    let (d, _) = minato_with_addresses(" [192.168.1.21, 192.168.1.22]");
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = d.path().join("out");
+    let html = read(&out.join("clinics").join(MINATO).join("index.html"));
+    for (step, room, ip) in [
+        ("step-install-day-4", "受付", Some("192.168.1.21")),
+        ("step-install-day-4-n2", "検査室", Some("192.168.1.22")),
+        ("step-install-day-4-n3", "処置室", None),
+    ] {
+        let a = squash(&untagged(article(&html, step)));
+        assert!(a.contains(&format!("設置場所の名前必須{room}")), "{a}");
+        match ip {
+            Some(ip) => {
+                assert!(a.contains(&format!("IPアドレス必須{ip}")), "{a}");
+                assert!(!a.contains("192.168.1.21、"), "one address a reader: {a}");
+            }
+            None => assert!(
+                a.contains("IPアドレス必須〈カードリーダーのIPアドレス〉未登録"),
+                "{a}"
+            ),
+        }
+    }
+    // The label sample of the second room, drawn in the handout.
+    let pdf = squash(&pdf_text(
+        &out.join("clinics").join(MINATO).join("guide.pdf"),
+        1,
+        99,
+    ));
+    assert!(
+        pdf.contains("設置場所検査室IPアドレス192.168.1.22"),
+        "{pdf}"
+    );
+    let sheet = squash(&pdf_text(
+        &out.join("clinics").join(MINATO).join("sheet.pdf"),
+        1,
+        99,
+    ));
+    // The sheet lists a repeated row's values in the rooms' order, each
+    // with its room (they read 「□192.168.1.21□192.168.1.22□…」 under one
+    // label), in sheet.pdf and the guide's printed sheet alike.
+    assert!(
+        sheet.contains("4設置場所の名前□受付□検査室□処置室"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(
+            "4IPアドレス□受付:192.168.1.21□検査室:192.168.1.22□処置室:〈カードリーダーのIPアドレス〉未登録"
+        ),
+        "{sheet}"
+    );
+    let printed = squash(&untagged(&html[..html.find("</table>").unwrap()]));
+    assert!(
+        printed.contains("4IPアドレス検査室:192.168.1.22"),
+        "{printed}"
+    );
+    // The count of addresses differs from the rooms: the rule says so.
+    assert!(html.contains("IPアドレスの数がカードリーダーの台数と合いません"));
+    // The help site names it by the paired list's label.
+    let day = read(&out.join("site/install-day/day.html"));
+    assert!(day.contains("〈カードリーダーのIPアドレス〉"), "{day}");
+    assert!(!day.contains("each.network"), "{day}");
+
+    for (from, to, want) in [
+        (
+            "field: each.network.reader_ips     #",
+            "field: each.network.dhcp     #",
+            "unknown clinic field `each.network.dhcp`",
+        ),
+        (
+            "院内LANの準備は{{ lan_done_by }}までに",
+            "院内LANの準備は{{ each.network.reader_ips }}までに",
+            "`each.network.reader_ips` is used outside a repetition",
+        ),
+    ] {
+        let d = fourth();
+        let m = d.path().join("content/manuals/install-day/manual.yaml");
+        let text = read(&m);
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&m, text.replacen(from, to, 1)).unwrap();
+        let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(err.contains(want), "{want}: {err}");
+        assert!(err.contains("manual.yaml:"), "{err}");
+    }
+}
+
+/// An address typed into a device is read exactly or refused at its line:
+/// a list field says `items: ip_address` and each item is an IPv4 address
+/// (full-width digits tidied with a warning; 「192.168.1.300」 an error
+/// that stops that clinic's guide, naming the item). Before, any text was
+/// an address, and a handout told the clinic to type 192.168.1.300. The
+/// key is checked where it is written.
+#[test]
+fn an_address_is_read_as_one_or_refused_at_its_line() {
+    let (d, clinic) =
+        minato_with_addresses("\n    - １９２．１６８．１．２１\n    - 192.168.1.300");
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains(
+            "カードリーダーのIPアドレス: 2件目: '192.168.1.300'はIPアドレスとして読めません"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("minato-ganka.yaml:15:"), "{err}");
+    assert!(
+        err.contains(
+            "1件目: 全角文字を半角に直しました: '１９２．１６８．１．２１' → '192.168.1.21'"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("minato-ganka.yaml:14:"), "{err}");
+    assert!(
+        !d.path()
+            .join("out/clinics")
+            .join(MINATO)
+            .join("guide.pdf")
+            .exists()
+    );
+
+    // Read, the tidied address is the one every document shows.
+    std::fs::write(
+        &clinic,
+        read(&clinic).replace("192.168.1.300", "192.168.1.22"),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let [(_, html), ..] = documents(&d.path().join("out"), MINATO);
+    assert!(html.contains("IPアドレス必須192.168.1.21"), "{html}");
+    assert!(!html.contains("IPアドレス必須１９２"), "{html}");
+
+    let d = fourth();
+    let f = d.path().join("content/fields.yaml");
+    std::fs::write(
+        &f,
+        read(&f).replacen(
+            "    kind: text\n",
+            "    kind: text\n    items: ip_address\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("`items:` of field `facility.name` needs a list field"),
+        "{err}"
+    );
+    assert!(err.contains("fields.yaml:16:"), "{err}");
 }

@@ -127,13 +127,28 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         let fact = match &located.value {
             RawValue::List(items) => {
                 let mut names = Vec::new();
+                let mut at = Vec::new();
                 for it in items {
                     // Free names (terminals): typed on the portal as the
                     // clinic wrote them, full-width characters included.
                     let t = free_text(&it.value);
                     if !t.is_empty() {
                         names.push(t);
+                        at.push(&it.pos);
                     }
+                }
+                // Items of a kind (`items: ip_address`), each reported at
+                // its own line; one refused, the list is not a value to type.
+                let problems = check_items(def, &mut names);
+                let bad = problems
+                    .iter()
+                    .any(|(_, p)| p.level == validate::Level::Error);
+                for (n, p) in problems {
+                    push_issue(&mut facts, def, at[n], p);
+                }
+                if bad {
+                    facts.invalid.push(def.path.clone());
+                    continue;
                 }
                 if def.kind != FieldKind::List {
                     push_issue(
@@ -250,6 +265,33 @@ pub fn fee_schedules(content: &Content) -> Vec<validate::codes::FeeSchedule> {
         .collect()
 }
 
+/// Reads each item of a list whose field says `items: KIND` as a value of
+/// that kind, in place (「１９２．１６８．１．２０」 → 「192.168.1.20」); returns
+/// the problems, each with the index of its item and naming it by its
+/// number (「2件目: …」). Free names (no `items:`) are left as written.
+fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Problem)> {
+    let Some(kind) = def.items.filter(|k| *k != FieldKind::Text) else {
+        return Vec::new();
+    };
+    let one = FieldDef {
+        kind,
+        items: None,
+        ..def.clone()
+    };
+    let mut out = Vec::new();
+    for (n, item) in items.iter_mut().enumerate() {
+        let Some((c, v)) = check_scalar(&one, item, None, None, &[], None) else {
+            continue;
+        };
+        out.extend(c.problems.into_iter().map(|mut p| {
+            p.message = format!("{}件目: {}", n + 1, p.message);
+            (n, p)
+        }));
+        *item = v.display;
+    }
+    out
+}
+
 /// Checks one scalar; `None` when the value is empty.
 fn check_scalar(
     def: &FieldDef,
@@ -334,6 +376,9 @@ fn check_scalar(
         FieldKind::Email => {
             validate::contact::check_email(raw).map(|s| FactValue::plain(s.clone(), s))
         }
+        FieldKind::IpAddress => {
+            validate::contact::check_ip_address(raw).map(|s| FactValue::plain(s.clone(), s))
+        }
         FieldKind::YearMonth => validate::contact::check_year_month(raw)
             .map(|(y, m)| FactValue::plain(format!("{y:04}-{m:02}"), format!("{y}年{m}月"))),
         FieldKind::Date => validate::contact::check_date(raw).map(|(y, m, d)| {
@@ -364,21 +409,32 @@ fn check_scalar(
         FieldKind::List => {
             // Items are free names (see `FieldKind::Text`); the separators
             // are read in either width.
-            let items: Vec<String> = raw
+            let mut items: Vec<String> = raw
                 .split(['、', ',', '，', ';', '；', '\n'])
                 .map(free_text)
                 .filter(|s| !s.is_empty())
                 .collect();
-            Checked::from_parts(
-                Some(FactValue {
-                    value: items.len().to_string(),
-                    display: items.join("、"),
-                    items,
-                    valid: true,
-                    unit: None,
-                }),
-                Vec::new(),
-            )
+            let problems: Vec<validate::Problem> = check_items(def, &mut items)
+                .into_iter()
+                .map(|(_, p)| p)
+                .collect();
+            let fv = FactValue {
+                value: items.len().to_string(),
+                display: items.join("、"),
+                items,
+                valid: true,
+                unit: None,
+            };
+            let fv = Checked::from_parts(Some(fv), problems);
+            // An item refused: the list is not a value to type.
+            match fv
+                .problems
+                .iter()
+                .any(|p| p.level == validate::Level::Error)
+            {
+                true => Checked::from_parts(None, fv.problems),
+                false => fv,
+            }
         }
     };
     let (checked, mut fv) = done(out);

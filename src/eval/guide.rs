@@ -111,10 +111,15 @@ pub enum Shown {
     },
     /// Checkbox to tick.
     Checked,
-    /// Checkbox the clinic cannot tick yet (its data says why).
+    /// Checkbox the clinic leaves empty: it cannot tick it yet (its data
+    /// says why), or, `settled`, its answer is no (「チェックを入れない」).
     Unchecked {
         /// The clinic's value, e.g. 未契約.
         reason: String,
+        /// The empty box is the clinic's answer (`checked: false`, a yes/no
+        /// fact that is no), not something to check first.
+        #[serde(default)]
+        settled: bool,
     },
     /// A year-month value.
     YearMonth {
@@ -167,7 +172,17 @@ impl Shown {
                 "year_month",
                 &[("year", &year.to_string()), ("month", &month.to_string())],
             ),
-            Shown::Unchecked { reason } => t.fill("unchecked", &[("reason", reason)]),
+            Shown::Unchecked {
+                reason,
+                settled: true,
+            } => match control {
+                Control::Checkbox { label } if !label.is_empty() => t.fill(
+                    "leave_unchecked_label",
+                    &[("label", label), ("reason", reason)],
+                ),
+                _ => t.fill("leave_unchecked", &[("reason", reason)]),
+            },
+            Shown::Unchecked { reason, .. } => t.fill("unchecked", &[("reason", reason)]),
             Shown::Missing { label } => t.fill("missing", &[("label", label)]),
             Shown::Blank { text } | Shown::NotApplicable { text } => text.clone(),
             Shown::Secret { digits: Some(d) } => {
@@ -188,7 +203,11 @@ impl Shown {
     pub fn is_value(&self) -> bool {
         matches!(
             self,
-            Shown::Value { .. } | Shown::Choice { .. } | Shown::Checked | Shown::YearMonth { .. }
+            Shown::Value { .. }
+                | Shown::Choice { .. }
+                | Shown::Checked
+                | Shown::YearMonth { .. }
+                | Shown::Unchecked { settled: true, .. }
         )
     }
 }

@@ -304,7 +304,8 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                             // what to do instead, never the guess to copy.
                             u.clone()
                         } else {
-                            v.display.clone()
+                            // A count with its unit (「2口」), as a row bound to it shows.
+                            format!("{}{}", v.display, f.unit.as_deref().unwrap_or_default())
                         },
                         corrected,
                     }
@@ -480,6 +481,16 @@ fn repetitions(
                 "each.count".into(),
                 facts::FactValue::plain(count.to_string(), count.to_string()),
             );
+            // `each.<list>`: the item of every other list at this number
+            // (the address of this room), absent past that list's end.
+            for (path, v) in &facts.map {
+                if let Some(x) = v.items.get(i).filter(|_| !path.starts_with("each.")) {
+                    f.map.insert(
+                        format!("each.{path}"),
+                        facts::FactValue::plain(x.clone(), x.clone()),
+                    );
+                }
+            }
             let label = resolve_line(each_label(fe, ev.content), &f);
             let prefix = if count > 1 {
                 format!("{label}: ")
@@ -886,9 +897,21 @@ fn eval_row(
             None => {
                 let optional =
                     !row.required && content.fields.get(path).is_none_or(|d| !d.required);
+                // A warning or an error points at the empty row: it is never
+                // one to leave blank (the theme's 「空欄のままで構いません」
+                // beside a finding asking for the value). The row's own
+                // `if_empty:` words stand: they say what to do (the seed's
+                // v6 option: 「契約済みか…を確かめてからチェック」).
+                let asked = matches!(
+                    flag,
+                    Some(crate::model::Severity::Error | crate::model::Severity::Warning)
+                );
                 match &row.if_empty {
                     Some(t) => Shown::Blank {
                         text: resolve_line(t, facts),
+                    },
+                    None if asked => Shown::Missing {
+                        label: content.fact_label(path).unwrap_or(path).to_string(),
                     },
                     // The screen shows it (`prefilled`): never one to leave blank.
                     None if optional && row.prefilled => Shown::Blank {
@@ -919,9 +942,12 @@ fn eval_row(
                     if content.ticks(path, &f.value) {
                         Shown::Checked
                     } else {
-                        // The clinic cannot tick it yet (e.g. v6 option not contracted).
+                        // The clinic leaves it empty: its settled answer
+                        // (`checked: false`), or one it cannot tick yet
+                        // (e.g. v6 option not contracted).
                         Shown::Unchecked {
                             reason: f.display.clone(),
+                            settled: content.leaves_unticked(path, &f.value),
                         }
                     }
                 }
@@ -1017,7 +1043,9 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         (Shown::Missing { label }, Control::YearMonth) => {
             t.fill("generic_year_month", &[("label", label)])
         }
+        // A box without a caption is named by its row (「」 said nothing).
         (Shown::Missing { label }, Control::Checkbox { label: check }) => {
+            let check = if check.is_empty() { &row.label } else { check };
             t.fill("generic_check", &[("label", label), ("check", check)])
         }
         (Shown::Missing { label }, _) => t.fill("generic_value", &[("label", label)]),
@@ -1066,10 +1094,10 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
             .dates
             .iter()
             .map(|d| KeyDate {
-                label: d.label.clone(),
+                label: g.line(&d.label),
                 iso: String::new(),
                 wareki: g.named(&d.fact),
-                basis: d.basis.clone(),
+                basis: g.line(&d.basis),
                 severity: d.severity,
                 problem: None,
                 when: d.when.as_ref().map(|w| g.case(w)),
@@ -1094,7 +1122,7 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                     .dates
                     .iter()
                     .find(|o| &o.fact == dl)
-                    .map(|o| o.label.clone())
+                    .map(|o| resolve_line(&o.label, facts))
                     .unwrap_or_else(|| ev.content.fact_label(dl).unwrap_or(dl).to_string())
             };
             // A date before the one it must not precede (e.g. today): passed.
@@ -1133,10 +1161,10 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
                 (a, b) => a.or(b),
             };
             Some(KeyDate {
-                label: d.label.clone(),
+                label: resolve_line(&d.label, facts),
                 iso: date.to_string(),
                 wareki: dates::wareki(date),
-                basis: d.basis.clone(),
+                basis: resolve_line(&d.basis, facts),
                 severity: if problem.is_some() {
                     Some(crate::model::Severity::Error)
                 } else {

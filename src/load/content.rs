@@ -790,6 +790,9 @@ struct RawField {
     shared_remark: Option<String>,
     #[serde(default)]
     dashboard: Option<Spanned<String>>,
+    /// The kind each item of a list is read as (`items: ip_address`).
+    #[serde(default)]
+    items: Option<Spanned<FieldKind>>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -815,6 +818,10 @@ struct RawSearchFile {
     words: Vec<RawSearchWord>,
     #[serde(default)]
     examples: Vec<String>,
+    /// Who the manuals are for, in the help site's home page
+    /// (「医療機関・薬局・訪問看護ステーションなどの施設」).
+    #[serde(default)]
+    audience: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -1026,6 +1033,12 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
                     .map(|e| e.trim().to_string())
                     .filter(|e| !e.is_empty())
                     .collect();
+                content.site_audience = raw
+                    .audience
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(String::from);
                 content.search_words = convert_search_words(raw, &file, &mut search);
             }
             Err(d) => search.push(d),
@@ -1090,7 +1103,15 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
         .chain(content.derived.iter().map(|d| d.name.clone()))
         .chain(BUILT_IN.iter().map(|(p, _, _)| p.to_string()))
         .collect();
-    let known = |f: &str| field_paths.contains(f);
+    // `each.<list>`: inside a repetition, the item of another list.
+    let lists: BTreeSet<&str> = field_paths
+        .iter()
+        .map(String::as_str)
+        .filter(|p| content.paired_list(&format!("each.{p}")).is_some())
+        .collect();
+    let known = |f: &str| {
+        field_paths.contains(f) || f.strip_prefix("each.").is_some_and(|l| lists.contains(l))
+    };
 
     for path in yaml_files(&dir.join("rules")) {
         let Some((text, file)) = read(&path, &mut roots) else {
@@ -1264,6 +1285,30 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("a unit is the word after a number (`unit: 口`); give it to an `integer` field, or to a derived fact"),
             );
         }
+        if let Some(i) = &f.items
+            && (f.kind != FieldKind::List
+                || !matches!(
+                    i.value,
+                    FieldKind::Text
+                        | FieldKind::Phone
+                        | FieldKind::Email
+                        | FieldKind::IpAddress
+                        | FieldKind::Integer
+                        | FieldKind::Date
+                        | FieldKind::YearMonth
+                ))
+        {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &i.referenced),
+                    format!(
+                        "`items:` of field `{}` needs a list field and a kind without options or codes",
+                        f.path.value
+                    ),
+                )
+                .with_help("give `items:` to a `list` field: one of text, phone, email, ip_address, integer, date, year_month"),
+            );
+        }
         if let Some(c) = &f.carrier
             && f.kind != FieldKind::CustomerId
         {
@@ -1319,8 +1364,16 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             .filter(|c| c.checked.as_ref().is_some_and(|x| x.value))
             .map(|c| c.value.value.text())
             .collect();
+        let unchecked: Vec<String> = f
+            .options
+            .iter()
+            .filter(|c| c.checked.as_ref().is_some_and(|x| !x.value))
+            .map(|c| c.value.value.text())
+            .collect();
         fields.push(FieldDef {
             checked,
+            unchecked,
+            items: f.items.as_ref().map(|i| i.value),
             path: f.path.value,
             label: f.label,
             kind: f.kind,

@@ -883,6 +883,8 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
     }
     for d in &m.dates {
         out.push(named(&d.fact, &d.pos));
+        line(&d.label, &d.pos, &mut out);
+        line(&d.basis, &d.pos, &mut out);
         for dl in [&d.deadline, &d.not_before].into_iter().flatten() {
             out.push(named(dl, &d.pos));
         }
@@ -1028,7 +1030,7 @@ pub(crate) fn check_uses(content: &Content, diags: &mut Diagnostics) -> BTreeSet
         if !in_repetition && path.starts_with("each.") {
             diags.push(
                 Diagnostic::error(at.clone(), format!("`{path}` is used outside a repetition"))
-                    .with_help("each.item, each.number and each.count exist only inside a part or step with `for_each:` (and in its label)"),
+                    .with_help("each.item, each.number, each.count and each.<list> exist only inside a part or step with `for_each:` (and in its label)"),
             );
             continue;
         }
@@ -1078,6 +1080,9 @@ pub(crate) fn check_uses(content: &Content, diags: &mut Diagnostics) -> BTreeSet
         }
         if content.fields.get(p).is_some() {
             used.insert(p.to_string());
+        }
+        if let Some(list) = content.paired_list(p) {
+            todo.push(list);
         }
         if let Some(d) = content.derived(p) {
             todo.extend(d.function.inputs());

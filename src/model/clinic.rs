@@ -38,6 +38,8 @@ pub enum FieldKind {
     List,
     /// Whole number.
     Integer,
+    /// IPv4 address (192.168.10.50).
+    IpAddress,
 }
 
 /// One accepted format of an ID (for example CAF + 10 digits).
@@ -69,6 +71,15 @@ pub struct FieldDef {
     /// Option values that tick a checkbox bound to this field (`checked: true`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checked: Vec<String>,
+    /// Option values that leave such a checkbox empty as the clinic's
+    /// settled answer (`checked: false`: 「チェックを入れない」). An option
+    /// that says neither leaves it empty for now (「まだチェックできません」).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<String>,
+    /// The kind each item of a `list` field is read as (`items:
+    /// ip_address`); `None`: free names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<FieldKind>,
     /// Column headers that mean this field in CSV/XLSX imports.
     pub headers: Vec<String>,
     /// Explanation for the schema and error messages.

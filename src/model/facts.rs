@@ -325,6 +325,9 @@ impl Content {
         if let Some((_, _, key)) = BUILT_IN.iter().find(|(p, _, _)| *p == path) {
             return Some(self.strings.get(key));
         }
+        if let Some(list) = self.paired_list(path) {
+            return self.fact_label(list);
+        }
         self.manuals
             .iter()
             .flat_map(|m| m.dates.iter())
@@ -350,10 +353,22 @@ impl Content {
         if let Some(d) = self.derived(path) {
             return Some(d.kind);
         }
+        if self.paired_list(path).is_some() {
+            return Some(FactType::Text);
+        }
         BUILT_IN
             .iter()
             .find(|(p, _, _)| *p == path)
             .map(|(_, t, _)| *t)
+    }
+
+    /// The list whose item `path` names inside a repetition: `each.<list>`
+    /// is the item of another list at the repetition's number (in a part
+    /// repeated over `install.rooms`, `each.network.reader_ips` is the
+    /// address of that room), absent when that list is shorter.
+    pub fn paired_list<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let list = path.strip_prefix("each.")?;
+        (self.fact_type(list) == Some(FactType::List)).then_some(list)
     }
 
     /// Whether a checkbox bound to `path` is ticked by `value`: an option of
@@ -363,6 +378,16 @@ impl Content {
             return f.checked.iter().any(|v| v == value);
         }
         self.fact_type(path) == Some(FactType::YesNo) && value == "true"
+    }
+
+    /// Whether `value` leaves a checkbox bound to `path` empty as a settled
+    /// answer (「チェックを入れない」), not one the clinic cannot tick yet:
+    /// an option that says `checked: false`, or a yes/no fact that is no.
+    pub fn leaves_unticked(&self, path: &str, value: &str) -> bool {
+        if let Some(f) = self.fields.get(path) {
+            return f.unchecked.iter().any(|v| v == value);
+        }
+        self.fact_type(path) == Some(FactType::YesNo) && value == "false"
     }
 
     /// Whether the registration table shows the field `path`: only fields the

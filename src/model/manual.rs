@@ -642,6 +642,9 @@ pub struct Content {
     /// Words the help site's search boxes show as examples
     /// (`content/search.yaml` `examples:`).
     pub search_examples: Vec<String>,
+    /// Who the manuals are for, as the help site's home page says it
+    /// (`content/search.yaml` `audience:`; none: the theme's words).
+    pub site_audience: Option<String>,
 }
 
 /// A word the manuals use and the other ways a reader may type it (its

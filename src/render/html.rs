@@ -159,6 +159,8 @@ struct SheetRow<'a> {
     corrected: bool,
     missing: bool,
     check: bool,
+    /// Whose value it is, when a repeated row holds several (「受付: 」).
+    for_item: Option<String>,
 }
 
 /// A QR code of the printed sheet.
@@ -351,9 +353,12 @@ impl HtmlRenderer {
             .filter(|(_, r)| super::sheet::to_check(r))
             .map(|(s, r)| (s.number.as_str(), r.id.as_str()))
             .collect();
+        let items = super::sheet::items_of(&values, guide);
         let rows: Vec<SheetRow> = values
             .iter()
-            .map(|&(s, r)| SheetRow {
+            .zip(items)
+            .map(|(&(s, r), for_item)| SheetRow {
+                for_item,
                 step: &s.number,
                 label: &r.label,
                 display: &r.display,

@@ -61,8 +61,26 @@ pub fn to_check(r: &GuideRow) -> bool {
         && r.correction.is_none()
         && !matches!(
             r.shown,
-            Shown::Missing { .. } | Shown::Blank { .. } | Shown::Unchecked { .. }
+            Shown::Missing { .. } | Shown::Blank { .. } | Shown::Unchecked { settled: false, .. }
         )
+}
+
+/// For each of `values` ([`typed_values`]), the item of the repetition it
+/// belongs to, worded with the theme's `sheet_for_item` (「受付: 」), when
+/// the same row of that step holds another value for another item (each
+/// room's address): listed under one label, the values said nothing of
+/// which is whose. Not for the row that is the item itself (its name).
+pub fn items_of(values: &[(&GuideStep, &GuideRow)], guide: &Guide) -> Vec<Option<String>> {
+    values
+        .iter()
+        .map(|(s, r)| {
+            let item = s.item.as_deref().filter(|i| *i != r.display)?;
+            let several = values
+                .iter()
+                .any(|(s2, r2)| s2.number == s.number && r2.id == r.id && !std::ptr::eq(*r2, *r));
+            several.then(|| guide.strings.fill("sheet_for_item", &[("item", item)]))
+        })
+        .collect()
 }
 
 /// The sheet's document.
@@ -136,24 +154,31 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
     // Every value to type, in screen order. The same row of a repeated step
     // (a terminal name per terminal) is one table row with a tick box per
     // value, so ten terminals still fit the page.
-    let mut groups: Vec<(&GuideStep, Vec<&GuideRow>)> = Vec::new();
-    for (s, r) in typed_values(guide) {
+    let values = typed_values(guide);
+    let items = items_of(&values, guide);
+    // A value with whose it is (「受付: 」), grouped by step and row.
+    type Owned<'g> = (&'g GuideRow, Option<String>);
+    let mut groups: Vec<(&GuideStep, Vec<Owned>)> = Vec::new();
+    for ((s, r), item) in values.into_iter().zip(items) {
         match groups
             .iter_mut()
-            .find(|(gs, g)| gs.number == s.number && g[0].id == r.id)
+            .find(|(gs, g)| gs.number == s.number && g[0].0.id == r.id)
         {
-            Some((_, g)) => g.push(r),
-            None => groups.push((s, vec![r])),
+            Some((_, g)) => g.push((r, item)),
+            None => groups.push((s, vec![(r, item)])),
         }
     }
     let mut rows: Vec<Vec<Vec<Span>>> = Vec::new();
     for (s, g) in groups {
         let many = g.len() > 1;
         let mut value = Vec::new();
-        for (i, r) in g.iter().enumerate() {
+        for (i, (r, item)) in g.iter().enumerate() {
             if many {
                 // One value a line: a name is never broken between two.
                 value.push(Span::normal(if i == 0 { "□ " } else { "\n□ " }));
+            }
+            if let Some(item) = item {
+                value.push(Span::small(item.clone()));
             }
             value.push(if r.is_value {
                 Span::value(r.display.clone(), r.id.clone())
@@ -170,8 +195,8 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
         // under the label when the row holds several values, since after the
         // last one it would read as about that one (the one name of five
         // terminals that was no duplicate).
-        let mut label = vec![Span::normal(g[0].label.clone())];
-        if g.iter().any(|r| to_check(r)) {
+        let mut label = vec![Span::normal(g[0].0.label.clone())];
+        if g.iter().any(|(r, _)| to_check(r)) {
             let mark = Span::small(format!("（{}）", t.get("sheet_check")));
             if many {
                 label.push(Span::normal("\n"));

@@ -1363,7 +1363,7 @@ impl Builder<'_> {
             Shown::Missing { label } => (self.missing_words(label), PLACEHOLDER, Role::Missing),
             Shown::Blank { .. } => (String::new(), INK, Role::Value),
             Shown::NotApplicable { text } => (text.clone(), PLACEHOLDER, Role::Control),
-            Shown::Unchecked { reason } => (reason.clone(), PLACEHOLDER, Role::Missing),
+            Shown::Unchecked { reason, .. } => (reason.clone(), PLACEHOLDER, Role::Missing),
             Shown::Secret { .. } => (String::new(), INK, Role::Secret),
         }
     }
@@ -1429,33 +1429,37 @@ impl Builder<'_> {
         }
         let ls = self.m.wrap(label, BODY, w - s - 8.0);
         let mut bottom = self.lines(x + s + 8.0, y, &ls, BODY, false, INK, Role::Control);
-        // The clinic cannot tick it yet: say why under the label.
-        if let Shown::Unchecked { reason } = &row.shown {
-            let note = self
-                .opts
-                .strings
-                .fill("picture_unchecked", &[("reason", reason)]);
-            let note = self.m.wrap(&note, BODY, w - s - 8.0);
-            bottom = self.lines(
-                x + s + 8.0,
-                bottom + 2.0,
-                &note,
-                BODY,
-                false,
-                PLACEHOLDER,
-                Role::Missing,
-            );
-        }
-        let widest = ls
+        let mut widest = ls
             .iter()
             .map(|l| self.m.width(l, BODY))
             .fold(0.0f32, f32::max);
+        // The box stays empty: say why beside a box without a caption, else
+        // under its caption (the clinic cannot tick it yet, or its answer is no).
+        if let Shown::Unchecked { reason, settled } = &row.shown {
+            let (key, color, role) = if *settled {
+                ("picture_leave_unchecked", INK, Role::Value)
+            } else {
+                ("picture_unchecked", PLACEHOLDER, Role::Missing)
+            };
+            let note = self.opts.strings.fill(key, &[("reason", reason)]);
+            let note = self.m.wrap(&note, BODY, w - s - 8.0);
+            let top = if ls.is_empty() { y } else { bottom + 2.0 };
+            widest = note
+                .iter()
+                .map(|l| self.m.width(l, BODY))
+                .fold(widest, f32::max);
+            bottom = self.lines(x + s + 8.0, top, &note, BODY, false, color, role);
+        }
+        // A box without a caption is as tall as its line: the highlight and
+        // a callout's marker frame the box, never a sliver above it.
+        let bottom = bottom.max(y + lh(BODY));
+        let text_w = if widest > 0.0 { 8.0 + widest } else { 0.0 };
         (
             bottom,
             Bx {
                 x,
                 y,
-                w: s + 8.0 + widest,
+                w: s + text_w,
                 h: bottom - y,
             },
         )
@@ -1904,6 +1908,15 @@ impl Builder<'_> {
             // A shown value has no input box to stay empty: its words say
             // what the screen shows instead (`if_empty:`, `unsettled:`).
             Shown::Blank { text } => (text.clone(), PLACEHOLDER, Role::Control),
+            // Nothing is typed into a shown value (a confirmation screen, a
+            // printed label): its name alone, never 「…を確かめて入力」.
+            Shown::Missing { label } => (
+                self.opts
+                    .strings
+                    .fill("picture_missing_shown", &[("label", label)]),
+                PLACEHOLDER,
+                Role::Missing,
+            ),
             _ => self.shown_text(row),
         };
         let ls = self.m.wrap(&text, BODY, w);
@@ -2902,6 +2915,86 @@ pub(crate) mod tests {
         assert!(sc.items.iter().filter(|i| i.role() == Role::Marker).count() >= 10);
         assert!(!sc.items.iter().any(|i| i.role() == Role::Wrong));
         assert!(sc.height > 400.0);
+    }
+
+    /// A highlighted checkbox without a caption (bound to a yes/no setting),
+    /// with a callout: the highlight frames the box and the words beside it,
+    /// and the callout's marker sits right of them. The frame was a sliver
+    /// above the box (the control's height was that of its empty caption)
+    /// and the marker and its leader were drawn over 「未チェック（…）」.
+    #[test]
+    fn a_checkbox_without_a_caption_is_framed_whole() {
+        for (shown, words) in [
+            (Shown::Checked, None),
+            (
+                Shown::Unchecked {
+                    reason: "使っていない".into(),
+                    settled: true,
+                },
+                Some("チェックしない（使っていない）"),
+            ),
+            (
+                Shown::Unchecked {
+                    reason: "未契約".into(),
+                    settled: false,
+                },
+                Some("未チェック（未契約）"),
+            ),
+        ] {
+            let mut r = row(
+                "dhcp",
+                "DHCPサーバー機能を使う",
+                Control::Checkbox {
+                    label: String::new(),
+                },
+                shown,
+            );
+            r.highlight = true;
+            r.callout = Some(Callout {
+                marker: Some(1),
+                text: "設定を変えずに確かめるだけです".into(),
+                detail: Rich::default(),
+            });
+            let mut s = usage_form();
+            s.rows = vec![r];
+            let sc = screen_scene(&s, &SceneOptions::default());
+            let rect = |want: Role, size: Option<f32>| {
+                sc.items.iter().find_map(|i| match i {
+                    Item::Rect {
+                        x, y, w, h, role, ..
+                    } if *role == want && size.is_none_or(|s| (*w - s).abs() < 0.01) => {
+                        Some((*x, *y, *w, *h))
+                    }
+                    _ => None,
+                })
+            };
+            let hl = rect(Role::Highlight, None).expect("highlight");
+            let bx = rect(Role::Control, Some(14.0)).expect("the box");
+            assert!(
+                hl.1 <= bx.1 && hl.1 + hl.3 >= bx.1 + bx.3,
+                "the frame {hl:?} holds the box {bx:?}"
+            );
+            let marker = sc
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Circle { cx, r, role, .. } if *role == Role::Marker => Some(cx - r),
+                    _ => None,
+                })
+                .fold(f32::MAX, f32::min);
+            assert!(marker >= hl.0 + hl.2 - 0.01, "marker {marker} in {hl:?}");
+            if let Some(words) = words {
+                let t = sc
+                    .texts()
+                    .find(|t| t.text == words)
+                    .unwrap_or_else(|| panic!("no {words}: {}", sc.plain_text()));
+                assert!(
+                    hl.0 + hl.2 >= t.left() + t.width,
+                    "{words} ends past the frame {hl:?}"
+                );
+                assert!((t.y - bx.1).abs() < lh(BODY), "{words} beside the box");
+            }
+        }
     }
 
     #[test]

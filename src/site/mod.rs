@@ -94,6 +94,7 @@ pub fn render_site(
     let guide = crate::eval::evaluate_generic(content);
     let mut view = view::SiteView::new(&guide, &theme.pdf_fonts()?);
     view.search_examples = content.search_examples.clone();
+    view.site_audience = content.site_audience.clone();
     let tera = theme.tera()?;
     let pages = pages::render_all(&view, site, &tera)?;
     let index = search::SearchIndex::build_with(view.search_docs(), &content.search_words);

@@ -183,6 +183,7 @@ impl Renderer<'_> {
         ctx.insert("next", &prev_next.1);
         ctx.insert("rules_page", RULES_PAGE);
         ctx.insert("search_examples", &self.view.search_examples);
+        ctx.insert("site_audience", &self.view.site_audience);
         ctx.insert("generic_value", self.view.strings.get("generic_clinic"));
         extra(&mut ctx);
         let html = self

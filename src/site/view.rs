@@ -308,6 +308,8 @@ pub struct SiteView {
     /// Words to show as examples in the search boxes (content's
     /// `search.yaml` `examples:`; none: the boxes show no example).
     pub search_examples: Vec<String>,
+    /// Who the manuals are for (content's `search.yaml` `audience:`).
+    pub site_audience: Option<String>,
 }
 
 /// Makes `s` safe as an id or a file name: ASCII letters, digits, `-`, `_`
@@ -372,6 +374,7 @@ impl SiteView {
             step_rules,
             strings: guide.strings.clone(),
             search_examples: Vec::new(),
+            site_audience: None,
         }
     }
 

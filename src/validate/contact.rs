@@ -961,6 +961,53 @@ pub fn check_date(raw: &str) -> Checked<(i32, u8, u8)> {
     Checked::from_parts(value, problems)
 }
 
+const IP_EXPECTED: &str = "0〜255の数4つを「.」で区切った半角のIPアドレス (例: 192.168.1.20)";
+
+/// Reads an IPv4 address (`192.168.10.50`): full-width digits and `。`
+/// `．` typed for `.` are fixed with a warning; anything else (a number over
+/// 255, three parts, a leading zero that some devices read as octal, two
+/// addresses in one cell) is an error, never a guess typed into a device.
+pub fn check_ip_address(raw: &str) -> Checked<String> {
+    let mut problems = Vec::new();
+    let (text, mut tidy) = Tidy::start(raw);
+    let mut text = text.trim().to_string();
+    if text.contains(['。', '｡', '、']) {
+        text = text.replace(['。', '｡', '、'], ".");
+        tidy.note("区切りを「.」に直しました");
+    }
+    tidy.report(&text, &mut problems);
+    if text.is_empty() {
+        problems.push(Problem::error("IPアドレスが空です").with_expected(IP_EXPECTED));
+        return Checked::from_parts(None, problems);
+    }
+    match text.parse::<std::net::Ipv4Addr>() {
+        Ok(a) => Checked::from_parts(Some(a.to_string()), problems),
+        Err(_) => {
+            let parts = text.split('.').count();
+            let why = if text
+                .split([' ', '/', ';', ','])
+                .filter(|p| !p.is_empty())
+                .count()
+                > 1
+            {
+                "IPアドレスが一つの欄に二つ以上書かれています".to_string()
+            } else if parts != 4 {
+                format!("「.」で区切った数が{parts}つです（4つのはずです）")
+            } else {
+                "0〜255の数（先頭に0を付けない）ではない部分があります".to_string()
+            };
+            problems.push(
+                Problem::error(format!(
+                    "{}はIPアドレスとして読めません: {why}",
+                    quote(&text)
+                ))
+                .with_expected(IP_EXPECTED),
+            );
+            Checked::from_parts(None, problems)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Level;
@@ -1348,5 +1395,35 @@ mod tests {
         assert_eq!(days_in_month(2024, 2), 29);
         assert_eq!(days_in_month(1900, 2), 28);
         assert_eq!(days_in_month(2026, 11), 30);
+    }
+
+    /// An IP address is read exactly or refused with why: a device given
+    /// 「192.168.1.300」 or 「192.168.01.5」 (octal on some) would not work.
+    #[test]
+    fn ip_addresses_are_read_or_refused_with_why() {
+        assert_eq!(
+            check_ip_address(" 192.168.10.50 ").value.as_deref(),
+            Some("192.168.10.50")
+        );
+        let c = check_ip_address("１９２．１６８．１０．５０");
+        assert_eq!(c.value.as_deref(), Some("192.168.10.50"));
+        assert!(c.problems.iter().all(|p| p.tidy), "{:?}", c.problems);
+        for (raw, why) in [
+            ("192.168.1.300", "0〜255"),
+            ("192.168.01.5", "先頭に0"),
+            ("192.168.1", "3つです"),
+            ("192.168.1.2 192.168.1.3", "二つ以上"),
+            ("ルーターの裏", "1つです"),
+        ] {
+            let c = check_ip_address(raw);
+            assert!(c.value.is_none(), "{raw}");
+            assert!(
+                c.errors()
+                    .any(|p| p.message.contains(why)
+                        && p.message.contains("IPアドレスとして読めません")),
+                "{raw}: {:?}",
+                c.problems
+            );
+        }
     }
 }
