@@ -3197,6 +3197,68 @@ pub(crate) mod tests {
         assert!(frame_w > 650.0);
     }
 
+    /// A link a step asks to click is a row (`control: link`, a menu's entry
+    /// or a form's row): drawn as a link (class `link`, underlined, no box),
+    /// framed and pointed at by its callout as a button row is, and named as
+    /// a link in the text alternative.
+    #[test]
+    fn a_link_row_is_drawn_as_a_link_and_takes_a_callout() {
+        let mut form = usage_form();
+        let mut link = row(
+            "terms",
+            "利用規約",
+            Control::Link,
+            Shown::Value {
+                text: "オンライン資格確認等システム利用規約はこちらをクリック".into(),
+            },
+        );
+        link.required = false;
+        link.callout = Some(Callout {
+            marker: Some(2),
+            text: "規約を開いて読む".into(),
+            detail: Rich::default(),
+        });
+        form.rows.insert(1, link);
+        let sc = screen_scene(&form, &SceneOptions::default());
+        let run = sc
+            .texts()
+            .find(|t| t.text.starts_with("オンライン資格確認等システム利用規約"))
+            .expect("the link's text");
+        assert_eq!(run.role, Role::Link);
+        let under = |i: &Item| {
+            matches!(i, Item::Path { role: Role::Link, points, .. }
+                if points.len() == 2 && (points[0].0 - run.left()).abs() < 0.5 && points[0].1 > run.y)
+        };
+        assert!(sc.items.iter().any(under), "underlined");
+        assert!(
+            !sc.items.iter().any(|i| matches!(i, Item::Rect { role: Role::Control, x, y, w, h, .. }
+                if *x <= run.left() && x + w >= run.left() + run.width && *y <= run.y && y + h >= run.y)),
+            "no box around the link"
+        );
+        let framed = sc.items.iter().any(|i| {
+            matches!(i, Item::Rect { role: Role::Highlight, x, y, w, h, .. }
+                if *x < run.left() && x + w > run.left() + run.width && *y < run.y && y + h > run.y)
+        });
+        assert!(framed, "framed for its callout");
+        assert!(
+            sc.texts()
+                .any(|t| t.role == Role::Callout && t.text.contains("規約を開いて読む"))
+        );
+        assert!(sc.items.iter().any(|i| i.role() == Role::Leader));
+
+        // A menu entry to click is named as a link.
+        let mut menu = usage_form();
+        menu.kind = ScreenKind::Menu;
+        let mut entry = row("a", "電子証明書発行申請", Control::Link, Shown::Nothing);
+        entry.highlight = true;
+        menu.rows = vec![entry];
+        let alt = screen_alt(&menu, &Strings::default());
+        assert!(
+            alt.contains("「電子証明書発行申請」のリンクを示しています"),
+            "{alt}"
+        );
+    }
+
     #[test]
     fn other_kinds_render() {
         let mut menu = usage_form();
