@@ -301,8 +301,8 @@ fn svgs(html: &str) -> Vec<&str> {
 }
 
 /// The links of the portal's screens among their buttons (the seed:
-/// `[パスワードを忘れた方はこちら](#)` under 1-1's ログイン, `[電子証明書の発行等申請の
-/// 手引きのPDFを開く](#)` under 2-2's 次へ) are drawn as links: underlined text
+/// `[パスワードを忘れた方はこちら](#)` after 1-1's ログイン, `[電子証明書の発行等申請の
+/// 手引きのPDFを開く](#)` after 2-2's 次へ) are drawn as links: underlined text
 /// in the link colour, marked `link` in the guide's SVG, no button's box; the
 /// first was a grey button and the second not drawn. The pictures' text
 /// alternatives (the guide's `aria-label`, the handout's `/Alt`), the

@@ -610,8 +610,8 @@ pub struct Button {
     pub label: String,
     /// This is the button (or link) to press in this step.
     pub primary: bool,
-    /// A link, drawn as underlined text in the link colour on a line of its
-    /// own, never as a box; named 「「…」のリンク」 (the theme's `site_link`).
+    /// A link, drawn as underlined text in the link colour in the buttons'
+    /// line, never as a box; named 「「…」のリンク」 (the theme's `site_link`).
     pub link: bool,
 }
 

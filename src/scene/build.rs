@@ -2105,10 +2105,11 @@ impl Builder<'_> {
 
     /// The buttons of a screen, centred (or right-aligned), wrapping to
     /// further lines when they do not fit; returns the bottom. A link among
-    /// them (`link: true`) is set on a line of its own, as a portal sets
-    /// 「パスワードを忘れた方はこちら」 under its login button: underlined text in
-    /// the link colour, no box; highlighted like a button when it is the one
-    /// to press.
+    /// them (`link: true`, the portal's 「パスワードを忘れた方はこちら」 after its
+    /// login button) takes its place in the line like a button, centred on
+    /// the buttons' height: underlined text in the link colour, no box, so
+    /// the picture is no taller than with a button; highlighted like a
+    /// button when it is the one to press.
     fn buttons(&mut self, buttons: &[Button], x: f32, w: f32, y: f32, right: bool) -> f32 {
         let sep = 16.0;
         let widths: Vec<f32> = buttons
@@ -2125,12 +2126,8 @@ impl Builder<'_> {
         let mut lw = 0.0;
         for (i, bw) in widths.iter().enumerate() {
             let empty = lines.last().is_some_and(|l| l.is_empty());
-            let after_link = lines
-                .last()
-                .and_then(|l| l.last())
-                .is_some_and(|&j| buttons[j].link);
             let need = if empty { *bw } else { lw + sep + bw };
-            if !empty && (need > w - 12.0 || buttons[i].link || after_link) {
+            if !empty && need > w - 12.0 {
                 lines.push(vec![i]);
                 lw = *bw;
             } else {
@@ -2149,16 +2146,17 @@ impl Builder<'_> {
             } else {
                 x + (w - total) / 2.0
             };
-            // A button is 30 units high; a link as high as its lines.
-            let mut bottom = y + 6.0;
+            // A button is 30 units high; a link's line sits at its middle
+            // (a link longer than the line wraps below it).
+            let mut bottom = y + 36.0;
             for i in line {
                 let btn = &buttons[i];
                 let b = if btn.link {
-                    let (end, b) = self.link_text(&btn.label, bx, widths[i], y + 6.0);
+                    let top = y + 6.0 + (30.0 - lh(BODY)) / 2.0;
+                    let (end, b) = self.link_text(&btn.label, bx, widths[i], top);
                     bottom = bottom.max(end);
                     b
                 } else {
-                    bottom = bottom.max(y + 36.0);
                     let label = self.m.ellipsize(&btn.label, BODY, w - 40.0);
                     self.button(&label, bx, y + 6.0, btn.primary)
                 };
