@@ -9,6 +9,11 @@
 //!   the second-to-last line of a paragraph) stays on the same page as the
 //!   start of what follows, so a heading never ends a page and paragraphs
 //!   leave neither a single orphan nor a single widow line;
+//! * a heading is placed only where it fits together with everything down
+//!   to the start of the body it leads to (its picture at the smallest
+//!   scale, or a table's header and first row), else it starts the next
+//!   page: a step's heading and lead never end a page with its picture on
+//!   the next;
 //! * a callout box moves to the next page as a whole when it fits on one
 //!   page; only a box taller than a page is split, and each piece is drawn as
 //!   its own box;
