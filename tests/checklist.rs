@@ -18,22 +18,7 @@ use std::sync::OnceLock;
 /// The three clinics built once for all tests of this file.
 fn built() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("checklist");
-        let _ = std::fs::remove_dir_all(&out);
-        let clinics = root().join("tests/fixtures/checklist");
-        let o = tebiki(&[
-            "build",
-            "--today",
-            TODAY,
-            "--clinics",
-            clinics.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        out
-    })
+    built_once(&OUT, "checklist", "checklist")
 }
 
 /// The handout's text in `dir`, without whitespace.
@@ -63,7 +48,18 @@ struct Checklist {
 
 impl Checklist {
     fn of(key: &str) -> Checklist {
-        let dir = built().join("clinics").join(key);
+        Self::at(&built().join("clinics").join(key))
+    }
+
+    /// One clinic of tests/fixtures/many-findings/ (five or more findings).
+    fn of_many(key: &str) -> Checklist {
+        static OUT: OnceLock<PathBuf> = OnceLock::new();
+        let out = built_once(&OUT, "many-findings", "checklist-many");
+        Self::at(&out.join("clinics").join(key))
+    }
+
+    fn at(dir: &Path) -> Checklist {
+        let dir = dir.to_path_buf();
         let page = read(&dir.join("index.html"));
         let start = page.find("<ul class=\"checklist\"").expect("a checklist");
         let list = &page[start..start + page[start..].find("</ul>").unwrap()];
@@ -242,4 +238,29 @@ fn each_schedule_has_the_rows_of_its_clinic_in_date_order() {
             .collect();
         assert!(dates.len() == 5 && dates.is_sorted(), "{key}: {dates:?}");
     }
+}
+
+#[test]
+fn terminals_of_one_name_are_not_asked_for_as_registered() {
+    // 北浜ことのは医院 (many-findings/e-…, terminals 「受付、受付」) and
+    // 王子さくらば内科 (c-…, 「受付ＰＣ、受付PC」): the notice says to choose
+    // names that tell the terminals apart before applying, and the checklist
+    // asked for 「電子証明書を入れる端末の名称（受付、受付）」 as they were.
+    for (key, names) in [
+        ("2713200307", "受付、受付"),
+        ("1313200102", "受付ＰＣ、受付PC"),
+    ] {
+        let c = Checklist::of_many(key);
+        assert!(
+            c.says(&format!(
+                "電子証明書を入れる端末ごとに見分けられる名称（登録は「{names}」で、同じ名前があります）"
+            )),
+            "{key}: {:?}",
+            c.html
+        );
+        assert!(!c.says(&format!("端末の名称（{names}）")), "{key}");
+    }
+    // Names that differ are asked for as registered.
+    let c = Checklist::of_many("2713200406");
+    assert!(c.says("電子証明書を入れる端末の名称（受付パソコン、診察室パソコン）"));
 }

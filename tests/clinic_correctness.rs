@@ -938,11 +938,16 @@ fn a_clinic_without_terminals_is_never_told_to_apply_for_certificates_today_or_a
     let docs = |code: &str| Docs::in_dir(&dir.path().join(format!("out/clinics/28{code}")));
     let wait = "端末を決めて電子証明書の発行申請をしてから約1週間後に書留で届";
     let change = docs("13100126");
+    // The look-up is said once, by no-terminal (change-certificates-applied
+    // said it too: rules.rs
+    // a_change_application_without_terminals_is_told_to_check_its_certificates_once).
     assert_eq!(
-        change.having(
-            "電子証明書申請状況照会で申請済みの端末を確かめ、まだ申請していない端末を伝えてください"
-        ),
+        change.having("申請済みかは、マイページの電子証明書申請状況照会で確かめます"),
         ["html", "pdf"]
+    );
+    assert_eq!(
+        change.having("電子証明書をすでに申請していないか確かめてください"),
+        [] as [&str; 0]
     );
     let late = docs("13100134");
     assert_eq!(late.having(wait), ["html", "pdf"]);
@@ -3025,17 +3030,7 @@ fn a_later_terminal_is_one_line_in_the_html_guides_contents() {
 /// built once for all tests that read them.
 fn contradicting(key: &str) -> Docs {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    let out = OUT.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contradictions");
-        let _ = std::fs::remove_dir_all(&out);
-        let o = build_with(
-            "--clinics",
-            &root().join("tests/fixtures/contradictions"),
-            &out,
-        );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        out
-    });
+    let out = built_once(&OUT, "contradictions", "contradictions");
     Docs::in_dir(&out.join("clinics").join(key))
 }
 
@@ -3281,4 +3276,131 @@ fn an_ntt_carrier_of_the_other_region_is_remarked() {
     // 兵庫県 on NTT西日本 (the other fixtures' base) is not remarked.
     let west = contradicting("2813100159");
     assert_eq!(west.having("所在地の地域と合っていません"), [] as [&str; 0]);
+}
+
+// ---------------------------------------------------------------------------
+// Clinics on which five or more findings fire at once
+// (tests/fixtures/many-findings/), read as a whole page: the notices in the
+// order of what to do first, none saying what another says, none about a day
+// another notice says to move.
+
+/// The built folder of tests/fixtures/many-findings/.
+fn many_built() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    built_once(&OUT, "many-findings", "many-findings")
+}
+
+fn many(key: &str) -> Docs {
+    Docs::in_dir(&many_built().join("clinics").join(key))
+}
+
+#[test]
+fn a_clinic_with_many_findings_reads_each_once_and_what_to_do_first_first() {
+    // 千住かわばた医院 (a-…): 変更 without terminals, NTT line typed 2 without
+    // an ID or v6 option, start month past, test month after it, planned day
+    // past, seven days to the installation. 「利用申請がまだなら、すぐに
+    // 済ませてください」 came last, on page 2, after the v6 option and the months;
+    // 電子証明書申請状況照会 was the subject of two notices.
+    let a = many("1313200003");
+    let order = [
+        "電気通信回線種別は必ず「1」を選んでください",
+        "お客さまIDが登録されていません",
+        "端末が登録されていません",
+        "申請予定日の2026年11月20日（金）はすでに過ぎています",
+        "フレッツ・v6オプションの契約を確認してください",
+        "利用開始予定年月（2026年9月）は申請の時点で過ぎています",
+        "テスト開始予定年月（2027年3月）が利用開始予定年月（2026年12月）より後です",
+    ];
+    for (name, text) in [("html", &a.html), ("pdf", &a.pdf), ("sheet", &a.sheet)] {
+        let at: Vec<usize> = order
+            .iter()
+            .map(|t| {
+                text.find(&squash(t))
+                    .unwrap_or_else(|| panic!("{name} lacks {t}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|p| p[0] < p[1]), "{name}: {at:?}");
+    }
+    assert_eq!(
+        a.having("電子証明書をすでに申請していないか確かめてください"),
+        [] as [&str; 0]
+    );
+    // The look-up is still said, once, in the notice about terminals.
+    assert_eq!(
+        a.pdf.matches("電子証明書申請状況照会で確かめます").count(),
+        1
+    );
+    // The page's first notice about applying now is on page 1 of the handout.
+    let page1 = poppler(
+        "pdftotext",
+        &[
+            "-enc",
+            "UTF-8",
+            "-l",
+            "1",
+            many_built()
+                .join("clinics/1313200003/guide.pdf")
+                .to_str()
+                .unwrap(),
+            "-",
+        ],
+    );
+    assert!(
+        squash(&page1).contains("利用申請がまだなら、すぐに済ませてください"),
+        "{page1}"
+    );
+    // The dashboard's summary names the first 重要 notice.
+    let dash = read(&many_built().join("clinics/index.html"));
+    let row = untagged(&dashboard_row(&dash, "1313200003"));
+    assert!(
+        squash(&row).contains("重要電気通信回線種別は必ず「1」を選んでくださいほか6件"),
+        "{row}"
+    );
+
+    // 四条からすま医院 (d-…): installation day and planned day past. Both
+    // notices said 「二つの申請がまだなら、すぐに済ませてください」.
+    let d = many("2613200209");
+    assert_eq!(
+        d.pdf
+            .matches("二つの申請がまだなら、すぐに済ませてください")
+            .count(),
+        1
+    );
+    assert_eq!(
+        d.having("今日申請するものとして計算しています。すでに申請した場合は、担当の業者に知らせてください"),
+        GUIDES
+    );
+    // Its schedule has two events on 2026-12-01 (the notice and the line
+    // type's correction), each with 「設置予定日（2026年11月20日（金））はすでに
+    // 過ぎています。新しい設置予定日はこの日より後にしてください」: said twice, and
+    // the sheet ran onto a second page (only its contacts and QR code there).
+    let note = squash("新しい設置予定日はこの日より後にしてください");
+    // (The HTML guide holds the sheet for its print and the schedule: once each.)
+    for (name, text, once) in [
+        ("html", &d.html, 2),
+        ("pdf", &d.pdf, 1),
+        ("sheet", &d.sheet, 1),
+    ] {
+        assert_eq!(text.matches(&note).count(), once, "{name}");
+    }
+    let sheet = many_built().join("clinics/2613200209/sheet.pdf");
+    let info = poppler("pdfinfo", &[sheet.to_str().unwrap()]);
+    assert!(info.contains("Pages:           1\n"), "{info}");
+
+    // 北浜ことのは医院 (e-…): a Sunday installation five days ahead, which
+    // application-too-late says to move; it was also told the call centre is
+    // closed that day, to ask 「設置予定日より前の受付時間内に」.
+    let e = many("2713200307");
+    assert_eq!(
+        e.having("設置予定日までに電子証明書発行通知書が届きません"),
+        ALL
+    );
+    assert_eq!(e.having("土日・祝日にあたります"), [] as [&str; 0]);
+    // Its dashboard row named 「電気通信回線種別は必ず「1」を選んでください」 (to
+    // choose 1 when it applies) first, not that the day cannot hold.
+    let row = untagged(&dashboard_row(&dash, "2713200307"));
+    assert!(
+        squash(&row).contains("重要設置予定日までに電子証明書発行通知書が届きませんほか6件"),
+        "{row}"
+    );
 }

@@ -837,7 +837,8 @@ fn a_planned_day_after_the_last_safe_day_is_told_to_apply_by_it() {
 /// An installation day on a weekend or holiday is told to ask the call
 /// centre 「設置予定日より前の受付時間内に」: on the day itself (a Sunday
 /// handout for a Sunday installation) that cannot be done, and the day is
-/// to move anyway (application-too-late says so).
+/// to move anyway (application-too-late says so, and the remark is left
+/// out whenever it does).
 #[test]
 fn the_call_centre_hours_are_not_told_on_the_installation_day_itself() {
     let (content, d) = tebiki::load::load_content(&root().join("content"));
@@ -857,14 +858,18 @@ fn the_call_centre_hours_are_not_told_on_the_installation_day_itself() {
             .iter()
             .any(|f| f.rule == "installation-not-weekday")
     };
-    // Sunday 2026-11-29 read on that Sunday, and on the Saturday before.
+    // Sunday 2026-11-29 read on that Sunday; read on the Saturday before,
+    // the notice cannot come in time and the day is to move (no remark
+    // either: a_weekend_installation_day_that_cannot_hold_gets_no_call_centre_hours);
+    // read 11 days before, it can.
     assert!(!fired_on("2026-11-29", "2026-11-29"));
-    assert!(fired_on("2026-11-29", "2026-11-28"));
+    assert!(!fired_on("2026-11-29", "2026-11-28"));
+    assert!(fired_on("2026-11-29", "2026-11-18"));
     // A Saturday installation read that Saturday.
     assert!(!fired_on("2026-11-28", "2026-11-28"));
-    // A weekday, and a holiday (2027-01-11, 成人の日) a day ahead.
-    assert!(!fired_on("2026-11-30", "2026-11-28"));
-    assert!(fired_on("2027-01-11", "2027-01-10"));
+    // A weekday, and a holiday (2027-01-11, 成人の日) ten days ahead.
+    assert!(!fired_on("2026-11-30", "2026-11-18"));
+    assert!(fired_on("2027-01-11", "2027-01-01"));
 }
 
 /// A 新規 clinic whose planned application day is past may or may not have
@@ -1136,4 +1141,327 @@ fn a_missing_id_beside_another_line_type_doubts_the_carrier_too() {
     // Type 1 without an ID: only the ID is missing.
     let m = said(&no_id);
     assert!(!m.contains("登録が誤っているかもしれない"), "{m}");
+}
+
+// ---------------------------------------------------------------------------
+/// `BASE` with each (from, to) edit made once.
+fn base_with(edits: &[(&str, &str)]) -> String {
+    edits.iter().fold(BASE.to_string(), |t, (from, to)| {
+        assert!(t.contains(from), "{from}");
+        t.replacen(from, to, 1)
+    })
+}
+
+const CHANGE: (&str, &str) = (
+    "start_month: 2027-01",
+    "application_kind: change\nstart_month: 2027-01",
+);
+const NO_TERMINAL: (&str, &str) = ("terminals: [オンライン資格確認パソコン]", "terminals: []");
+
+fn installing(day: &str) -> (&'static str, String) {
+    (
+        "installation_date: 2027-01-20",
+        format!("installation_date: {day}"),
+    )
+}
+
+// A clinic with many findings at once, read as a whole page: no two notices
+// say the same thing (tests/fixtures/many-findings/ holds clinics on which
+// five or more rules fire together).
+
+/// The sentences one finding says (title, message and consequence), without
+/// whitespace; short ones (「申請区分は「変更」です」) are not counted.
+fn sentences(f: &tebiki::eval::guide::Finding) -> Vec<String> {
+    let text = format!(
+        "{}。{}。{}",
+        f.title,
+        f.message.plain_text(),
+        f.consequence.plain_text()
+    );
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    text.split('。')
+        .filter(|s| s.chars().count() >= 12)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every pair of notices of one guide where a sentence of one is said
+/// (word for word) inside the other: (the two rules, the sentence).
+fn said_twice(g: &tebiki::eval::guide::Guide) -> Vec<(String, String, String)> {
+    let mut twice = Vec::new();
+    for a in &g.findings {
+        for s in sentences(a) {
+            for b in g.findings.iter().filter(|b| b.rule != a.rule) {
+                if sentences(b).iter().any(|t| t.contains(&s)) {
+                    twice.push((a.rule.clone(), b.rule.clone(), s.clone()));
+                }
+            }
+        }
+    }
+    twice
+}
+
+/// The YAML clinics of the fixture folders of unusual, contradicting and
+/// many-findings clinics, and the sample clinics of content/.
+fn fixture_clinics() -> Vec<(PathBuf, String)> {
+    let mut all = Vec::new();
+    for dir in [
+        "tests/fixtures/many-findings",
+        "tests/fixtures/contradictions",
+        "tests/fixtures/unusual/clinics",
+        "tests/fixtures/checklist",
+        "content/clinics",
+    ] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        files.sort();
+        for p in files {
+            let text = std::fs::read_to_string(&p).unwrap();
+            all.push((p, text));
+        }
+    }
+    all
+}
+
+#[test]
+fn no_two_notices_of_a_clinic_say_the_same_sentence() {
+    // 四条からすま医院 (many-findings/d-…: installation day and planned day
+    // both past) was told 「二つの申請がまだなら、すぐに済ませてください」 by
+    // installation-date-past and again by application-date-past; 北浜ことのは医院
+    // (e-…, five days to go) and every clinic closer than 10 days likewise
+    // by application-too-late or application-at-risk.
+    let mut found = Vec::new();
+    let mut read = 0;
+    for (path, text) in fixture_clinics() {
+        let (content, d) = tebiki::load::load_content(&root().join("content"));
+        assert!(!d.has_errors(), "{d:?}");
+        let file = Arc::new(path.clone());
+        let tree = yaml::read_tree(&text, &file).expect("yaml");
+        let mut diags = Diagnostics::default();
+        // A clinic whose data has an error gets no guide.
+        let Some(clinic) = clinics::from_tree(&tree, &file, &content.fields, &mut diags) else {
+            continue;
+        };
+        if diags.has_errors() {
+            continue;
+        }
+        read += 1;
+        let g = tebiki::eval::evaluate(&content, &clinic, TODAY.parse().unwrap());
+        for (a, b, s) in said_twice(&g) {
+            found.push(format!("{}: {a} / {b}: «{s}»", path.display()));
+        }
+    }
+    assert!(read >= 30, "{read} clinics read");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn a_past_planned_day_is_told_to_apply_at_once_by_one_notice() {
+    const PAST: (&str, &str) = (
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-11-10",
+    );
+    let past = base_with(&[PAST]);
+    let said = |text: &str, rule: &str| {
+        guide_of(text)
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .map(|f| f.message.plain_text())
+    };
+    let apply_now = |text: &str| {
+        guide_of(text)
+            .findings
+            .iter()
+            .filter(|f| {
+                let t = format!("{}{}", f.message.plain_text(), f.consequence.plain_text());
+                t.contains("すぐに済ませてください") || t.contains("今日のうちに申請し")
+            })
+            .map(|f| f.rule.clone())
+            .collect::<Vec<_>>()
+    };
+    // Installation past, five days ahead, seven days ahead: the notice about
+    // the day says to apply at once; the planned day's only that the
+    // schedule counts from today, and to tell the vendor if it applied.
+    for (installation, rule) in [
+        ("2026-11-20", "installation-date-past"),
+        ("2026-11-29", "application-too-late"),
+        ("2026-12-01", "application-at-risk"),
+    ] {
+        let (from, to) = installing(installation);
+        let text = base_with(&[PAST, (from, &to)]);
+        assert_eq!(apply_now(&text), [rule], "{installation}");
+        let m = said(&text, "application-date-past").expect("fires");
+        assert!(m.contains("今日申請するものとして計算しています"), "{m}");
+        assert!(
+            m.contains("すでに申請した場合は、担当の業者に知らせてください"),
+            "{m}"
+        );
+    }
+    // Far ahead: the planned day's notice alone says it.
+    let m = said(&past, "application-date-past").expect("fires");
+    assert!(
+        m.contains("二つの申請がまだなら、すぐに済ませてください"),
+        "{m}"
+    );
+    // A 変更 clinic without terminals seven days ahead: no timing notice
+    // (no-terminal speaks of the certificates); the planned day's says it.
+    let (from, to) = installing("2026-12-01");
+    let change = base_with(&[CHANGE, PAST, NO_TERMINAL, (from, &to)]);
+    assert_eq!(apply_now(&change), ["application-date-past"]);
+}
+
+#[test]
+fn a_change_application_without_terminals_is_told_to_check_its_certificates_once() {
+    // 千住かわばた医院 (many-findings/a-…): 変更, no terminal. no-terminal
+    // and change-certificates-applied both told it to look up
+    // 電子証明書申請状況照会 (the latter at step 1-2, 「端末を決めて担当の業者に
+    // 知らせるときは…」): one check, said twice.
+    let change = base_with(&[CHANGE, NO_TERMINAL]);
+    let g = guide_of(&change);
+    let checking: Vec<&str> = g
+        .findings
+        .iter()
+        .filter(|f| f.message.plain_text().contains("電子証明書申請状況照会"))
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert_eq!(checking, ["no-terminal"]);
+    // With a terminal, the 変更 notice is there, as before.
+    assert!(fired(&base_with(&[CHANGE])).contains("change-certificates-applied"));
+}
+
+#[test]
+fn a_weekend_installation_day_that_cannot_hold_gets_no_call_centre_hours() {
+    // 北浜ことのは医院 (many-findings/e-…): the installation day is a Sunday
+    // five days ahead; application-too-late tells it to move the day, and
+    // installation-not-weekday still told it the call centre is closed that
+    // day, to ask 「設置予定日より前の受付時間内に」.
+    let (from_sunday, sunday) = installing("2026-11-29");
+    let rules = fired(&base_with(&[(from_sunday, &sunday)]));
+    assert!(rules.contains("application-too-late"), "{rules:?}");
+    assert!(!rules.contains("installation-not-weekday"), "{rules:?}");
+    // A Sunday the notice reaches in time is still remarked.
+    let (from, later) = installing("2026-12-13");
+    assert!(fired(&base_with(&[(from, &later)])).contains("installation-not-weekday"));
+    // A 変更 clinic without terminals may need no notice at all: its day may
+    // hold, and the remark stays.
+    let change = base_with(&[CHANGE, NO_TERMINAL, (from_sunday, &sunday)]);
+    assert!(fired(&change).contains("installation-not-weekday"));
+}
+
+#[test]
+fn when_to_apply_is_told_before_the_other_warnings() {
+    // 千住かわばた医院 (many-findings/a-…): its planned day is past and it
+    // installs in seven days; 「利用申請がまだなら、すぐに済ませてください」 came
+    // after the v6 option, the start month and the test month, on page 2.
+    // Notices go by severity, then in the rules file's order.
+    let text = std::fs::read_to_string(
+        root().join("tests/fixtures/many-findings/a-change-wrong-line-late.yaml"),
+    )
+    .unwrap();
+    let g = guide_of(&text);
+    let order: Vec<&str> = g.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "line-type-ntt-must-be-1",
+            "customer-id-missing",
+            "no-terminal",
+            "application-date-past",
+            "v6-option-missing",
+            "start-month-past",
+            "test-month-after-start",
+        ]
+    );
+    // 北浜ことのは医院 (e-…, 新規, five days to go, line typed 2): the day
+    // cannot hold; 「必ず「1」を選んでください」 (to choose 1 when it applies)
+    // came first, and the dashboard named it.
+    let text = std::fs::read_to_string(
+        root().join("tests/fixtures/many-findings/e-too-late-month-ends.yaml"),
+    )
+    .unwrap();
+    let g = guide_of(&text);
+    assert_eq!(g.findings[0].rule, "application-too-late");
+    assert_eq!(g.findings[1].rule, "line-type-ntt-must-be-1");
+    // Every notice about when to apply comes before every other one of its
+    // severity.
+    let (content, _) = tebiki::load::load_content(&root().join("content"));
+    let ids: Vec<&str> = content.rules.iter().map(|r| r.id.as_str()).collect();
+    let at = |id: &str| ids.iter().position(|i| *i == id).expect(id);
+    for timing in [
+        "installation-date-past",
+        "application-too-late",
+        "application-date-too-late",
+        "application-at-risk",
+        "application-date-past",
+        "application-date-after-safe-day",
+        "application-soon",
+    ] {
+        for other in [
+            "line-type-ntt-must-be-1",
+            "customer-id-missing",
+            "customer-id-invalid",
+            "no-terminal",
+            "carrier-contradicted",
+            "v6-option-missing",
+            "start-month-past",
+            "start-month-ends-soon",
+            "test-month-past",
+            "test-month-ends-soon",
+            "start-month-far",
+            "installation-far-after-start",
+            "test-month-after-start",
+            "change-certificates-applied",
+            "terminal-names-alike",
+            "category-fee-schedule-mismatch",
+            "carrier-region-mismatch",
+            "carrier-unknown",
+        ] {
+            assert!(at(timing) < at(other), "{timing} after {other}");
+        }
+    }
+}
+
+#[test]
+fn a_change_application_past_its_installation_day_is_not_told_a_notice_is_due() {
+    // 変更 without terminals, the installation day past (a clinic read
+    // beside many-findings/a-…): no-terminal says every certificate may have
+    // been applied for with the first application, and installation-date-past
+    // said 「電子証明書発行通知書は、端末を決めて発行申請してから約1週間後に書留で
+    // 届くので、新しい設置日はそれより後にします」 as if one were due.
+    let (from, past) = installing("2026-11-20");
+    let said = |edits: &[(&str, &str)]| {
+        let g = guide_of(&base_with(edits));
+        let f = g
+            .findings
+            .iter()
+            .find(|f| f.rule == "installation-date-past")
+            .expect("fires");
+        (f.message.plain_text(), f.consequence.plain_text())
+    };
+    let (m, c) = said(&[CHANGE, NO_TERMINAL, (from, &past)]);
+    assert!(!m.contains("端末を決めて発行申請してから"), "{m}");
+    assert!(
+        m.contains("まだ電子証明書を申請していない端末があれば、その電子証明書発行通知書は"),
+        "{m}"
+    );
+    assert!(c.starts_with("まだ申請していない端末は"), "{c}");
+    // With terminals: the certificates not applied for yet, not 「二つの申請」.
+    let (m, c) = said(&[CHANGE, (from, &past)]);
+    assert!(!m.contains("二つの申請がまだなら"), "{m}");
+    assert!(
+        m.contains("まだ申請していない端末の電子証明書の発行申請"),
+        "{m}"
+    );
+    assert!(c.starts_with("まだ申請していない端末は"), "{c}");
+    // A first application: as before.
+    let (m, c) = said(&[(from, &past)]);
+    assert!(
+        m.contains("二つの申請がまだなら、すぐに済ませてください"),
+        "{m}"
+    );
+    assert!(c.starts_with("通知書が届く前の日には"), "{c}");
 }

@@ -1176,5 +1176,17 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
         })
         .collect();
     out.sort_by(|a, b| a.iso.cmp(&b.iso));
+    // Two events of one day with the same note (the notice and the line
+    // type's correction, both after a passed installation day: 「新しい設置日は
+    // この日より後にしてください」): the note is said once, on the day's last
+    // row; the earlier rows stay marked.
+    for i in 1..out.len() {
+        if out[i].iso == out[i - 1].iso
+            && out[i].problem.is_some()
+            && out[i].problem == out[i - 1].problem
+        {
+            out[i - 1].problem = None;
+        }
+    }
     out
 }

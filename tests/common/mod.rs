@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
@@ -133,6 +134,20 @@ pub fn build_with(flag: &str, value: &Path, out: &Path) -> Output {
         "--out",
         out.to_str().unwrap(),
     ])
+}
+
+/// The clinics of `fixtures` (a folder under tests/fixtures/) built once, into
+/// `name` under the test target's temporary folder, for all the tests of one
+/// file that read them; the build must succeed.
+pub fn built_once(cell: &'static OnceLock<PathBuf>, fixtures: &str, name: &str) -> &'static Path {
+    cell.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        let _ = std::fs::remove_dir_all(&out);
+        let clinics = root().join("tests/fixtures").join(fixtures);
+        let o = build_with("--clinics", &clinics, &out);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    })
 }
 
 /// Builds `content` (with its `clinics/`) into `out` for the test date.
