@@ -178,33 +178,19 @@ fn handouts(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Builds the sample, the unusual clinics, the contradictions and the two
-/// fixture manuals that are projects of their own into `out`.
+/// Builds the sample, the unusual clinics, the contradictions, the many
+/// findings and the two fixture manuals that are projects of their own into
+/// `out`.
 fn build_all(out: &Path) {
     let r = root();
-    let runs: Vec<(PathBuf, Vec<String>)> = vec![
-        (r.clone(), vec![]),
-        (
-            r.clone(),
-            vec![
-                "--clinics".into(),
-                r.join("tests/fixtures/unusual/clinics")
-                    .display()
-                    .to_string(),
-            ],
-        ),
-        (
-            r.clone(),
-            vec![
-                "--clinics".into(),
-                r.join("tests/fixtures/contradictions")
-                    .display()
-                    .to_string(),
-            ],
-        ),
+    // (output folder, `--clinics` folder; none for the sample)
+    let runs = [
+        ("sample", None),
+        ("unusual", Some("tests/fixtures/unusual/clinics")),
+        ("contradictions", Some("tests/fixtures/contradictions")),
+        ("many-findings", Some("tests/fixtures/many-findings")),
     ];
-    let names = ["sample", "unusual", "contradictions"];
-    for ((dir, extra), name) in runs.iter().zip(names) {
+    for (name, clinics) in runs {
         let dest = out.join(name);
         let mut args = vec![
             "build".to_string(),
@@ -213,10 +199,13 @@ fn build_all(out: &Path) {
             "--out".into(),
             dest.display().to_string(),
         ];
-        args.extend(extra.iter().cloned());
+        if let Some(c) = clinics {
+            args.push("--clinics".into());
+            args.push(r.join(c).display().to_string());
+        }
         let o = std::process::Command::new(bin())
             .args(&args)
-            .current_dir(dir)
+            .current_dir(&r)
             .output()
             .expect("tebiki runs");
         assert!(
