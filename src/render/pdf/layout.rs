@@ -1583,9 +1583,7 @@ fn shrunk(strip: &Strip, room: f32) -> Option<Strip> {
         return None;
     }
     let s = (room - caption_h) / drawing_h;
-    // Half a point of rounding spare: a heading kept on this page for its
-    // figure counted on the figure at the smallest scale.
-    if !(MIN_FIGURE_SCALE - 0.5 / drawing_h..1.0).contains(&s) {
+    if !(MIN_FIGURE_SCALE..1.0).contains(&s) {
         return None;
     }
     let lost = drawing_h * (1.0 - s);
