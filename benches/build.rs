@@ -277,7 +277,9 @@ fn main() {
         let (t0, w0) = (thread_cpu(), Instant::now());
         let guide = eval::evaluate(&content, c, today);
         let p = tebiki::render::pictures::Pictures::cached(&guide, &fonts, &cache);
-        let page = html.guide_pictures(&guide, &p).expect("html");
+        let page = html
+            .guide_pictures(&guide, &p, tebiki::render::sheet::Layout::Regular)
+            .expect("html");
         let pdf =
             handout::render_shared(&guide, &fonts, &p.pdf(), Some(&handout_words)).expect("pdf");
         bytes += page.len() + pdf.bytes.len();
@@ -311,7 +313,10 @@ fn main() {
             let t0 = thread_cpu();
             let guide = eval::evaluate(&content, c, today);
             let p = tebiki::render::pictures::Pictures::cached(&guide, &fonts, &cache);
-            std::hint::black_box(html.guide_pictures(&guide, &p).expect("html"));
+            std::hint::black_box(
+                html.guide_pictures(&guide, &p, tebiki::render::sheet::Layout::Regular)
+                    .expect("html"),
+            );
             sizes.push(
                 handout::render(&guide, &fonts, &p.pdf())
                     .expect("pdf")

@@ -1398,7 +1398,6 @@ fn write_clinic(
 ) -> Result<(Vec<FileEntry>, Vec<String>, Vec<Staged>)> {
     let r = ctx.renderers;
     let pictures = crate::render::pictures::Pictures::cached(guide, &r.fonts, &r.pictures);
-    let page = ctx.renderers.html.guide_pictures(guide, &pictures)?;
     let (handout_words, sheet_words) = r.words.get_or_init(|| {
         let generic = eval::evaluate_generic(ctx.content);
         (
@@ -1413,8 +1412,14 @@ fn write_clinic(
         handout_words.as_ref(),
     )
     .map_err(|e| Error::Pdf(e.to_string()))?;
-    let sheet = crate::render::sheet::render_shared(guide, &r.fonts, sheet_words.as_ref())
-        .map_err(|e| Error::Pdf(e.to_string()))?;
+    let (layout, sheet) =
+        crate::render::sheet::render_chosen(guide, &r.fonts, sheet_words.as_ref())
+            .map_err(|e| Error::Pdf(e.to_string()))?;
+    // The guide prints the sheet as densely as sheet.pdf needed.
+    let page = ctx
+        .renderers
+        .html
+        .guide_pictures(guide, &pictures, layout)?;
     let mut files = Vec::new();
     let mut staged = Vec::new();
     for (name, bytes, sha256) in [

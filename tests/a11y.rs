@@ -643,49 +643,10 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
     }
     let (tmp, out) = sample_output();
     for key in ["1311234566", "2610112340"] {
-        let pdf = tmp.path().join(format!("{key}-print.pdf"));
-        let profile = tmp.path().join(format!("profile-{key}"));
-        let o = std::process::Command::new(&chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--no-pdf-header-footer",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(format!("--print-to-pdf={}", pdf.display()))
-            .arg(format!(
-                "file://{}",
-                out.join("clinics").join(key).join("index.html").display()
-            ))
-            .output()
-            .expect("run chromium");
-        assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
+        let pdf = print(&chromium, &out, key, tmp.path());
         let p = pdf.to_str().unwrap();
-        let info = common::poppler("pdfinfo", &[p]);
-        let pages: usize = info
-            .lines()
-            .find_map(|l| l.strip_prefix("Pages:"))
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap();
-        let page = |n: usize| {
-            common::poppler(
-                "pdftotext",
-                &[
-                    "-f",
-                    &n.to_string(),
-                    "-l",
-                    &n.to_string(),
-                    "-layout",
-                    p,
-                    "-",
-                ],
-            )
-        };
+        let pages = pdf_pages(p);
+        let page = |n: usize| printed_page(p, n);
         // Page 1 is the sheet, and only the sheet.
         let first = page(1);
         assert!(first.contains("入力シート"), "{key} p1:\n{first}");
@@ -812,6 +773,94 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
         assert!(
             pages <= budget,
             "{key}: {pages} printed pages, budget {budget}"
+        );
+    }
+}
+
+/// The browser's print of the guide of clinic `key` in `out`, as a PDF in `dir`.
+fn print(chromium: &Path, out: &Path, key: &str, dir: &Path) -> PathBuf {
+    let pdf = dir.join(format!("{key}-print.pdf"));
+    let profile = dir.join(format!("profile-{key}"));
+    let o = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!(
+            "file://{}",
+            out.join("clinics").join(key).join("index.html").display()
+        ))
+        .output()
+        .expect("run chromium");
+    assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
+    pdf
+}
+
+/// The number of pages of the PDF at `p`.
+fn pdf_pages(p: &str) -> usize {
+    common::poppler("pdfinfo", &[p])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+/// The text of page `n` of the PDF at `p`, laid out.
+fn printed_page(p: &str, n: usize) -> String {
+    let n = n.to_string();
+    common::poppler("pdftotext", &["-f", &n, "-l", &n, "-layout", p, "-"])
+}
+
+#[test]
+fn a_sheet_set_dense_prints_on_one_page_with_its_contacts_and_qr_code() {
+    // 四条ひがし歯科医院 (many-findings/i-…: eleven findings, three
+    // terminals): the printed sheet ran onto page 2 with only the contacts
+    // and the QR code, as sheet.pdf did. 北浜ことのは医院 (e-…) is the
+    // compact sheet.pdf, printed dense too.
+    let Some((_, chromium)) = browser("a_sheet_set_dense_prints") else {
+        return;
+    };
+    if poppler_missing("a_sheet_set_dense_prints") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = build_with(
+        "--clinics",
+        &root().join("tests/fixtures/many-findings"),
+        &out,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (key, last_value) in [("2613200100", "診察室パソコン"), ("2713200307", "受付")] {
+        let pdf = print(&chromium, &out, key, tmp.path());
+        let first = printed_page(pdf.to_str().unwrap(), 1);
+        let flat: String = first.split_whitespace().collect();
+        for want in [
+            "入力シート",
+            "電子証明書は",
+            last_value,
+            "オンライン資格確認等コールセンター",
+            "0800-0804583",
+            "ポータルサイト",
+        ] {
+            assert!(
+                flat.contains(want),
+                "{key}: «{want}» not on printed page 1:\n{first}"
+            );
+        }
+        assert!(!flat.contains("始める前に"), "{key} p1:\n{first}");
+        let second = printed_page(pdf.to_str().unwrap(), 2);
+        assert!(
+            !second.contains("オンライン資格確認等コールセンター 0800"),
+            "{key}: the sheet's contacts on page 2:\n{second}"
         );
     }
 }

@@ -209,30 +209,37 @@ fn the_customer_id_is_one_row_in_the_pictures_as_on_the_portal() {
     );
 }
 
+/// The bundled manual with `at` (which must be in it) replaced by `with`,
+/// checked: `tebiki check` fails with `message` at manual.yaml's line where
+/// `at` starts.
+fn located_error(at: &str, with: &str, message: &str) {
+    let (_d, content) = content_copy();
+    let manual = content.join("manuals/online-shikaku/manual.yaml");
+    let text = read(&manual);
+    let start = text
+        .find(at)
+        .unwrap_or_else(|| panic!("the manual has {at:?}"));
+    let line = text[..start].split('\n').count();
+    std::fs::write(&manual, text.replacen(at, with, 1)).unwrap();
+    let (ok, err) = check_with("--content", &content);
+    assert!(!ok, "{err}");
+    assert!(err.contains(message), "{err}");
+    assert!(
+        err.contains(&format!("manual.yaml:{line}:")),
+        "line {line}: {err}"
+    );
+}
+
 /// `joined: true` needs a form row before it: on the first row it is a
 /// located error (no silent picture of a row joined to nothing).
 #[test]
 fn a_joined_first_row_is_a_located_error() {
-    let (_d, content) = content_copy();
-    let manual = content.join("manuals/online-shikaku/manual.yaml");
-    let text = read(&manual);
+    // Step 1-1's first row.
     let at = "            - id: email\n              label: メールアドレス\n";
-    assert!(text.contains(at), "step 1-1's first row");
-    let line = text[..text.find(at).unwrap()].lines().count() + 1;
-    std::fs::write(
-        &manual,
-        text.replacen(at, &format!("{at}              joined: true\n"), 1),
-    )
-    .unwrap();
-    let (ok, err) = check_with("--content", &content);
-    assert!(!ok, "{err}");
-    assert!(
-        err.contains("row `email` has `joined: true` but is the screen's first row"),
-        "{err}"
-    );
-    assert!(
-        err.contains(&format!("manual.yaml:{line}:")),
-        "line {line}: {err}"
+    located_error(
+        at,
+        &format!("{at}              joined: true\n"),
+        "row `email` has `joined: true` but is the screen's first row",
     );
 }
 
@@ -279,4 +286,84 @@ fn the_help_sites_menu_tells_a_section_from_a_link() {
         );
     }
     assert!(usage.contains("<span class=\"menu-label\">電子証明書発行申請</span>"));
+}
+
+/// The `<svg>` pictures of an HTML page, each whole.
+fn svgs(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<svg") {
+        let end = i + rest[i..].find("</svg>").expect("closed svg") + 6;
+        out.push(&rest[i..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The links of the portal's screens among their buttons (the seed:
+/// `[パスワードを忘れた方はこちら](#)` after 1-1's ログイン, `[電子証明書の発行等申請の
+/// 手引きのPDFを開く](#)` after 2-2's 次へ) are drawn as links: underlined text
+/// in the link colour, marked `link` in the guide's SVG, no button's box; the
+/// first was a grey button and the second not drawn. The pictures' text
+/// alternatives (the guide's `aria-label`, the handout's `/Alt`), the
+/// handout's caption and the guide's list of the screen's buttons name each
+/// as a link (「「…」のリンク」), never as a button.
+#[test]
+fn the_portals_links_are_drawn_and_named_as_links() {
+    let html = read(&out().join("clinics/1430123455/index.html"));
+    let (pdf, _) = dental();
+    for label in [
+        "パスワードを忘れた方はこちら",
+        "電子証明書の発行等申請の手引きのPDFを開く",
+    ] {
+        let named = format!("「{label}」のリンク");
+        let pictures: Vec<&str> = svgs(&html)
+            .into_iter()
+            .filter(|s| s.contains(&format!(">{label}</text>")))
+            .collect();
+        assert_eq!(pictures.len(), 1, "{label}: one picture draws it");
+        let svg = pictures[0];
+        assert!(
+            svg.contains("<text class=\"link\"") && {
+                let at = svg.find(&format!(">{label}</text>")).unwrap();
+                let open = svg[..at].rfind("<text").unwrap();
+                svg[open..at].starts_with("<text class=\"link\"")
+            },
+            "{label} is drawn as a link's text"
+        );
+        assert!(svg.contains("<path class=\"link\""), "{label}: underlined");
+        let aria = &svg[svg.find("aria-label=\"").expect("labelled") + 12..];
+        let aria = &aria[..aria.find('"').unwrap()];
+        assert!(aria.contains(&named), "{aria}");
+        assert!(
+            html.contains(&format!(
+                "<span class=\"scr-link\">{label}<span class=\"sr\">（リンク）</span></span>"
+            )),
+            "the guide's list of the screen's buttons"
+        );
+        assert!(
+            dental_alts().contains(&squash(&named)),
+            "the handout's /Alt names {named}"
+        );
+        assert!(pdf.contains(&squash(&named)), "the handout's caption");
+        in_neither(&format!("「{label}」ボタン"));
+        in_neither(&format!("［{label}］"));
+    }
+    // A menu's entry to click is named as a link too (it read
+    // 「「オンライン資格確認利用開始・変更申請」を示しています」).
+    assert!(
+        dental_alts().contains("「オンライン資格確認利用開始・変更申請」のリンクを示しています"),
+        "1-2's /Alt"
+    );
+}
+
+/// A link (or button) without words is a located load error: it would draw
+/// nothing to click (or an empty box).
+#[test]
+fn a_link_with_no_text_is_a_located_error() {
+    located_error(
+        "- { label: パスワードを忘れた方はこちら, link: true }",
+        "- { label: \"\", link: true }",
+        "a link with no text",
+    );
 }

@@ -253,7 +253,9 @@ fn the_guide_written_as_bytes_is_the_guide_as_text() {
             let g = tebiki::eval::evaluate(&content, c, today);
             let p = Pictures::new(&g, &fonts);
             let text = html.guide(&g, &p.svg()).expect("html");
-            let bytes = html.guide_pictures(&g, &p).expect("html");
+            let bytes = html
+                .guide_pictures(&g, &p, tebiki::render::sheet::Layout::Regular)
+                .expect("html");
             assert!(
                 bytes == text.as_bytes(),
                 "{} round {round}: page differs",

@@ -175,3 +175,141 @@ fn a_long_clinic_name_with_ten_terminals_still_fits_one_page_with_its_dates_and_
         );
     }
 }
+
+/// The folder of tests/fixtures/many-findings/, built once.
+fn many_findings() -> &'static Path {
+    static OUT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    built_once(&OUT, "many-findings", "sheet-many-findings")
+}
+
+#[test]
+fn eleven_findings_and_three_terminals_fit_one_page_with_every_title_row_contact_and_qr_code() {
+    // 四条ひがし歯科医院 (many-findings/i-…): everything past as d-…, NTT東日本
+    // in 京都, no お客さまID, 分類 歯科 on a 医科 code, terminals 「受付パソコン、
+    // 受付パソコン、診察室パソコン」: eleven findings. Both the regular and the
+    // compact sheet ran about 70 pt over, the contacts and the QR code alone
+    // on page 2; the dense one sets the QR code beside the findings.
+    let dir = many_findings().join("clinics/2613200100");
+    let sheet = dir.join("sheet.pdf");
+    assert_eq!(pages(&sheet), 1, "{}", text(&sheet));
+    let said: String = text(&sheet).split_whitespace().collect();
+    let titles = [
+        "重要:設置予定日の2026年11月20日（金）はすでに過ぎています",
+        "重要:電気通信回線種別は必ず「1」を選んでください（手順1-3）",
+        "重要:お客さまIDが登録されていません（手順1-3）",
+        "注意:申請予定日の2026年11月10日（火）はすでに過ぎています",
+        "注意:フレッツ・v6オプションの契約を確認してください（手順1-3）",
+        "注意:利用開始予定年月（2026年10月）は申請の時点で過ぎています（手順1-3）",
+        "注意:テスト開始予定年月（2026年10月）は申請の時点で過ぎています（手順1-3）",
+        "注意:端末名称に同じ名前があります（手順2-2）",
+        "注意:分類と点数表が合っていません（手順2-2）",
+        "注意:回線事業者（NTT東日本フレッツ光）が所在地の地域と合っていません",
+        "お知らせ:電子証明書は3枚（発行料4,500円）（手順2-2）",
+    ];
+    for t in titles {
+        assert!(said.contains(t), "«{t}» in {said}");
+    }
+    // Every value row the HTML guide's printed sheet lists (the same rows).
+    let html = read(&dir.join("index.html"));
+    let section = html
+        .split("<section class=\"sheet")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap();
+    let labels: Vec<String> = section
+        .split("<th scope=\"row\">")
+        .skip(1)
+        .map(|r| untagged(r.split("</th>").next().unwrap()))
+        .collect();
+    assert!(labels.len() >= 15, "{labels:?}");
+    for l in &labels {
+        let l: String = l.split_whitespace().collect();
+        assert!(said.contains(&l), "row «{l}» in {said}");
+    }
+    for want in [
+        "□受付パソコン□受付パソコン□診察室パソコン",
+        "2026年12月1日（火）回線種別を今日訂正した場合に反映される見込み",
+        "オンライン資格確認等コールセンター0800-0804583",
+        "月曜日〜金曜日8:00〜18:00",
+        "ポータルサイト",
+    ] {
+        assert!(said.contains(want), "«{want}» in {said}");
+    }
+    let d = tempfile::tempdir().unwrap();
+    if let Some(codes) = qr_codes(&sheet, d.path()) {
+        assert_eq!(
+            codes,
+            ["https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/"]
+        );
+    }
+    // The guide prints its sheet dense too: the QR code ahead of the
+    // findings (set beside them), not after the contacts.
+    assert!(section.starts_with(" print-only dense\""), "{section}");
+    let qr = section.find("class=\"qr\"").unwrap();
+    assert!(qr < section.find("重要なお知らせ").unwrap());
+    // A sheet that fits as it was is set as it was (no QR code moved).
+    let html = read(&many_findings().join("clinics/2613200209/index.html"));
+    assert!(html.contains("<section class=\"sheet print-only\""));
+}
+
+#[test]
+fn every_sample_and_fixture_clinic_gets_a_one_page_sheet() {
+    let d = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    // Clinic folders of the bundled content's manual.
+    for f in [
+        "many-findings",
+        "contradictions",
+        "unusual/clinics",
+        "checklist",
+        "fallback",
+    ] {
+        let out = d.path().join(f.replace('/', "-"));
+        // unusual/ holds clinics whose data stops their guide (exit 1).
+        let o = build_with("--clinics", &root().join("tests/fixtures").join(f), &out);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{f}");
+        outs.push(out);
+    }
+    // The sample, and the fixture manuals as projects of their own
+    // (anymanual with the bundled clinic schema, as tests/anymanual.rs).
+    let out = d.path().join("sample");
+    assert!(
+        tebiki(&["build", "--today", TODAY, "--out", out.to_str().unwrap()])
+            .status
+            .success()
+    );
+    outs.push(out);
+    for f in ["anymanual", "anymanual2", "anymanual3"] {
+        let project = d.path().join(format!("{f}-project"));
+        let content = project.join("content");
+        copy_dir(&root().join("tests/fixtures").join(f), &content);
+        if f == "anymanual" {
+            for c in ["fields.yaml", "constants.yaml", "facts.yaml"] {
+                std::fs::copy(root().join("content").join(c), content.join(c)).unwrap();
+            }
+        }
+        let out = d.path().join(f);
+        let o = std::process::Command::new(bin())
+            .args(["build", "--today", TODAY, "--out", out.to_str().unwrap()])
+            .current_dir(&project)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{f}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        outs.push(out);
+    }
+    let mut sheets = 0;
+    for out in outs {
+        for e in std::fs::read_dir(out.join("clinics")).unwrap().flatten() {
+            let sheet = e.path().join("sheet.pdf");
+            if sheet.is_file() {
+                sheets += 1;
+                assert_eq!(pages(&sheet), 1, "{}", sheet.display());
+            }
+        }
+    }
+    assert!(sheets >= 40, "{sheets} sheets");
+}

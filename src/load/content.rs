@@ -531,9 +531,12 @@ struct RawCalloutText {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawButton {
-    label: String,
+    label: Spanned<String>,
     #[serde(default)]
     primary: bool,
+    /// A link among the buttons (drawn as a link, named as one).
+    #[serde(default)]
+    link: bool,
 }
 
 /// A YAML scalar that may be written as a number, bool or text.
@@ -1958,15 +1961,32 @@ impl Ctx<'_> {
             alt: sc.alt,
             align: sc.align,
             rows,
-            buttons: sc
-                .buttons
-                .into_iter()
-                .map(|b| Button {
-                    label: b.label,
-                    primary: b.primary,
-                })
-                .collect(),
+            buttons: sc.buttons.into_iter().map(|b| self.button(b)).collect(),
             pos: spos,
+        }
+    }
+
+    /// A button or link of a screen: its caption must say something (an
+    /// empty one would draw a blank box, or nothing at all for a link).
+    fn button(&mut self, b: RawButton) -> Button {
+        if b.label.value.trim().is_empty() {
+            let what = if b.link { "a link" } else { "a button" };
+            self.diags.push(
+                Diagnostic::error(
+                    pos(&self.file, &b.label.referenced),
+                    format!("{what} with no text: `label` is empty"),
+                )
+                .with_help(if b.link {
+                    "write the link's words as the screen shows them (`label: パスワードを忘れた方はこちら`)"
+                } else {
+                    "write the button's caption as the screen shows it (`label: 次へ`)"
+                }),
+            );
+        }
+        Button {
+            label: b.label.value,
+            primary: b.primary,
+            link: b.link,
         }
     }
 

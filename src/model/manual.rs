@@ -601,13 +601,18 @@ pub struct Callout {
     pub detail: Rich,
 }
 
-/// A button of a screen.
+/// A button of a screen, or a link among its buttons (`link: true`: the
+/// portal's 「パスワードを忘れた方はこちら」 under its login button is text to
+/// click, not a button, and is drawn as the portal draws a link).
 #[derive(Debug, Clone, Serialize)]
 pub struct Button {
-    /// Caption.
+    /// Caption (a link's text).
     pub label: String,
-    /// This is the button to press in this step.
+    /// This is the button (or link) to press in this step.
     pub primary: bool,
+    /// A link, drawn as underlined text in the link colour in the buttons'
+    /// line, never as a box; named 「「…」のリンク」 (the theme's `site_link`).
+    pub link: bool,
 }
 
 /// All manuals, rules and field definitions loaded from one content folder.

@@ -401,12 +401,19 @@ fn screen(
     if !sc.buttons.is_empty() {
         caption.push(Span::small(format!("　{}", t.get("buttons").trim_end())));
         for (i, btn) in sc.buttons.iter().enumerate() {
-            // An invisible break opportunity between buttons.
-            caption.push(Span::small(if i > 0 { "\u{200B}" } else { "" }));
-            caption.push(if btn.primary {
-                Span::bold(t.fill("primary_button", &[("label", &btn.label)]))
-            } else {
-                Span::small(format!("［{}］", btn.label))
+            // An invisible break opportunity between buttons; a space
+            // before a link, which has no ［］ of its own to set it apart.
+            caption.push(Span::small(match (i > 0, btn.link) {
+                (false, _) => "",
+                (true, false) => "\u{200B}",
+                (true, true) => "　",
+            }));
+            // A link is named as one (「「…」のリンク」), never boxed in ［］.
+            caption.push(match (btn.primary, btn.link) {
+                (true, false) => Span::bold(t.fill("primary_button", &[("label", &btn.label)])),
+                (true, true) => Span::bold(t.fill("primary_link", &[("label", &btn.label)])),
+                (false, true) => Span::small(t.fill("site_link", &[("label", &btn.label)])),
+                (false, false) => Span::small(format!("［{}］", btn.label)),
             });
         }
     }

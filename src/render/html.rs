@@ -303,14 +303,19 @@ impl HtmlRenderer {
 
     /// [`HtmlRenderer::guide`] with the guide's pictures (the SVG of those
     /// kept by a build's cache is not copied again per clinic).
+    /// `sheet` is the layout `sheet.pdf` was set in
+    /// ([`super::sheet::render_chosen`]): a sheet that needed more than the
+    /// regular one to fit its page is printed dense here too.
     /// Returns the page's bytes (UTF-8), as a build writes them.
     pub fn guide_pictures(
         &self,
         guide: &Guide,
         pictures: &super::pictures::Pictures,
+        sheet: super::sheet::Layout,
     ) -> Result<Vec<u8>> {
         use std::sync::atomic::Ordering::Relaxed;
-        let ctx = self.guide_context(guide, pictures.svg_value());
+        let mut ctx = self.guide_context(guide, pictures.svg_value());
+        ctx.insert("sheet_dense", &(sheet != super::sheet::Layout::Regular));
         let page = self.render_bytes("guide.html", ctx, self.guide_len.load(Relaxed))?;
         self.guide_len.fetch_max(page.len(), Relaxed);
         Ok(page)
@@ -377,6 +382,8 @@ impl HtmlRenderer {
             })
             .collect();
         ctx.insert("sheet_qrs", &qrs);
+        // Set by a build from the layout of sheet.pdf (`guide_pictures`).
+        ctx.insert("sheet_dense", &false);
         // Screens the handout puts in words (nothing to fill in): printed
         // without their picture here too.
         let in_words: Vec<&str> = guide

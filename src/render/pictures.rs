@@ -409,4 +409,166 @@ mod tests {
         assert!((placed.x_mm - 12.5).abs() < 0.01 && placed.width_mm == MAX_PRINT_WIDTH_MM);
         assert!(Arc::ptr_eq(&placed.frame, &frame));
     }
+
+    /// A link among a screen's buttons (the portal's 「パスワードを忘れた方は
+    /// こちら」 under its login button) is drawn as a link, in the one frame
+    /// both exporters draw: its text in the link colour with a line under
+    /// it, no box around it (it was a grey button). The SVG marks both
+    /// `link`; the PDF sets the link colour for the text and the line and
+    /// never paints a button's face. The text alternative names it as a
+    /// link.
+    #[test]
+    fn a_link_among_the_buttons_is_drawn_as_a_link_in_the_svg_and_the_pdf() {
+        use crate::model::manual::Button;
+        use crate::render::frame::Item as F;
+        let fonts = pdf::test_fonts();
+        let label = "パスワードを忘れた方はこちら";
+        let mut login = crate::scene::build::tests::usage_form();
+        login.buttons = vec![
+            Button {
+                label: "ログイン".into(),
+                primary: true,
+                link: false,
+            },
+            Button {
+                label: label.into(),
+                primary: false,
+                link: true,
+            },
+        ];
+        let sc = crate::scene::build::tests::screen_scene(&login, &options());
+        let frame = Arc::new(sc.to_frame(fonts));
+        let (y, x0, x1) = frame
+            .items
+            .iter()
+            .find_map(|i| match i {
+                F::Glyphs {
+                    class, glyphs, y, ..
+                } if glyphs.iter().map(|g| g.text).collect::<String>() == label => {
+                    assert_eq!(*class, "link");
+                    let last = glyphs.last().expect("glyphs");
+                    Some((*y, glyphs[0].x, last.x + last.adv))
+                }
+                _ => None,
+            })
+            .expect("the link's text is drawn");
+        // Underlined along its whole width, just under the baseline.
+        assert!(
+            frame.items.iter().any(|i| matches!(i,
+                F::Path { class: "link", rings, .. }
+                    if rings[0].len() == 2
+                        && (rings[0][0].0 - x0).abs() < 0.5
+                        && (rings[0][1].0 - x1).abs() < 0.5
+                        && rings[0][0].1 > y && rings[0][0].1 < y + 4.0)),
+            "underlined"
+        );
+        // No box drawn around it: no control's face or outline holds it.
+        let boxed = frame.items.iter().any(|i| {
+            matches!(i, F::Rect { class: "control", x, y: top, w, h, .. }
+                if *x <= x0 && x + w >= x1 && *top <= y && top + h >= y)
+        });
+        assert!(!boxed, "the link is drawn in a button's box");
+
+        let svg = super::super::svg::to_svg(&frame, "alt");
+        assert!(
+            svg.contains(&format!(">{label}</text>"))
+                && svg
+                    .split("<text")
+                    .any(|t| t.starts_with(" class=\"link\"") && t.contains(label)),
+            "{svg}"
+        );
+        assert!(svg.contains("<path class=\"link\""));
+
+        // The PDF: the page writer draws the same frame; the link's colour
+        // is set for its text (sc) and its line (SC), a button's face never.
+        let t = Strings::default();
+        let doc = pdf::Document {
+            title: "図".into(),
+            blocks: vec![pdf::Block::Custom(Arc::new(Picture {
+                frame: frame.clone(),
+                alt: scene::screen_alt(&login, &t),
+            }))],
+            ..pdf::Document::default()
+        };
+        let out = pdf::render(&doc, fonts).expect("pdf");
+        let lop = lopdf::Document::load_mem(&out.bytes).expect("parse");
+        fn indexed(lop: &lopdf::Document, o: &lopdf::Object) -> Option<Vec<u8>> {
+            match o {
+                lopdf::Object::Array(a) => {
+                    if a.first().and_then(|n| n.as_name().ok()) == Some(b"Indexed".as_slice()) {
+                        return match a.get(3)? {
+                            lopdf::Object::String(b, _) => Some(b.clone()),
+                            lopdf::Object::Reference(r) => {
+                                let st = lop.get_object(*r).ok()?.as_stream().ok()?;
+                                Some(
+                                    st.decompressed_content()
+                                        .unwrap_or_else(|_| st.content.clone()),
+                                )
+                            }
+                            _ => None,
+                        };
+                    }
+                    a.iter().find_map(|x| indexed(lop, x))
+                }
+                lopdf::Object::Dictionary(d) => d.iter().find_map(|(_, x)| indexed(lop, x)),
+                lopdf::Object::Stream(st) => st.dict.iter().find_map(|(_, x)| indexed(lop, x)),
+                _ => None,
+            }
+        }
+        let palette: Vec<[u8; 3]> = lop
+            .objects
+            .values()
+            .find_map(|o| indexed(&lop, o))
+            .map(|b| {
+                b.chunks(3)
+                    .filter(|c| c.len() == 3)
+                    .map(|c| [c[0], c[1], c[2]])
+                    .collect()
+            })
+            .expect("the document's palette");
+        let index = |hex: u32| {
+            let c = [(hex >> 16) as u8, (hex >> 8) as u8, hex as u8];
+            palette.iter().position(|p| *p == c)
+        };
+        let page = *lop.get_pages().values().next().expect("a page");
+        let content = String::from_utf8_lossy(&lop.get_page_content(page)).into_owned();
+        let link = index(0x0b57b0).expect("the link colour is used");
+        assert!(
+            content.contains(&format!(" {link} sc")) || content.contains(&format!("\n{link} sc"))
+        );
+        assert!(
+            content.contains(&format!(" {link} SC")) || content.contains(&format!("\n{link} SC"))
+        );
+        assert_eq!(index(0xf4f5f7), None, "a button's face is painted");
+
+        // Named as a link, in the tagged PDF's /Alt and the guide's label.
+        let alt = scene::screen_alt(&login, &t);
+        assert!(
+            alt.contains("「ログイン」ボタンを押します。画面には「パスワードを忘れた方はこちら」のリンクもあります"),
+            "{alt}"
+        );
+        assert!(!alt.contains("「パスワードを忘れた方はこちら」ボタン"));
+        let short = scene::build::screen_alt_beside_table(&login, &t).expect("rows");
+        assert!(
+            short.contains("「パスワードを忘れた方はこちら」のリンク"),
+            "{short}"
+        );
+
+        // The link to click in a step (`primary: true`) is framed as a
+        // primary button is, and the words say to click it.
+        login.buttons[0].primary = false;
+        login.buttons[1].primary = true;
+        let sc = crate::scene::build::tests::screen_scene(&login, &options());
+        let run = sc.texts().find(|r| r.text == label).expect("the link");
+        let framed = sc.items.iter().any(|i| {
+            matches!(i, crate::scene::Item::Rect { role: crate::scene::Role::Highlight, x, y, w, h, .. }
+                if *x < run.left() && x + w > run.left() + run.width && *y < run.y && y + h > run.y)
+        });
+        assert!(framed, "the primary link is framed");
+        let alt = scene::screen_alt(&login, &t);
+        assert!(
+            alt.ends_with("。「パスワードを忘れた方はこちら」のリンクをクリックします"),
+            "{alt}"
+        );
+    }
 }

@@ -16,6 +16,33 @@ use std::sync::Arc;
 
 /// Width of a printed QR code (quiet zone included), in millimetres.
 const QR_MM: f32 = 22.0;
+/// The size of the dense sheet's findings and dates: the handout's
+/// smallest running text, never less ([`pdf::MIN_TEXT_SIZE`]).
+const DENSE_PT: f32 = 9.0;
+
+/// How the sheet is set: [`render_shared`] tries each in this order and
+/// keeps the first that fits one page (by measuring, never by clinic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The findings, the dates, the values, then the contacts beside the
+    /// QR codes.
+    Regular,
+    /// The dates beside the contacts and QR codes (one block instead of
+    /// two): a long clinic name over two title lines, ten terminals.
+    Compact,
+    /// The QR codes beside the findings (whose lines leave the page's
+    /// right side empty), the contacts alone at the foot; the findings and
+    /// dates at the smallest running size (9 pt, one line each as in
+    /// `Regular`); the values table with a narrow step column and wider
+    /// labels (a label over two lines was most of a long table's extra
+    /// height): eleven findings and three terminals.
+    Dense,
+}
+
+impl Layout {
+    /// Every layout, in the order they are tried.
+    pub const ALL: [Layout; 3] = [Layout::Regular, Layout::Compact, Layout::Dense];
+}
 
 /// The rows of a step the clinic types or chooses something in (not the
 /// portal's own display, links or prefilled values; nothing for rows that
@@ -85,51 +112,97 @@ pub fn items_of(values: &[(&GuideStep, &GuideRow)], guide: &Guide) -> Vec<Option
 
 /// The sheet's document.
 pub fn document(guide: &Guide) -> Document {
-    document_laid_out(guide, false)
+    document_laid_out(guide, Layout::Regular)
 }
 
-/// The sheet's document; `compact` sets the dates beside the contacts and
-/// QR codes (one block instead of two), for a sheet that does not fit its
-/// page otherwise (a long clinic name over two lines and ten terminals).
-fn document_laid_out(guide: &Guide, compact: bool) -> Document {
+/// The sheet's document set in `layout`.
+pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
+    let compact = layout == Layout::Compact;
+    let dense = layout == Layout::Dense;
     let t = &*guide.strings;
     let mut b: Vec<Block> = Vec::new();
     b.extend(super::handout::title_blocks(guide, "sheet_title"));
     let generated = super::handout::date_ja(&guide.generated);
 
-    // Each finding in one line, worst first.
-    if !guide.findings.is_empty() {
+    // The QR codes; moved beside the findings on the dense sheet.
+    let mut qrs = qr_codes(guide);
+    // Each finding in one line, worst first; a notice (not a warning) not
+    // in bold.
+    let findings: Vec<(String, bool)> = guide
+        .findings
+        .iter()
+        .map(|f| {
+            let sev = t.get(super::handout::severity_key(f.severity));
+            let at = f
+                .step_number
+                .as_deref()
+                .map(|n| t.fill("at_step", &[("step", n)]))
+                .unwrap_or_default();
+            (
+                format!("{sev}: {}{at}", f.title),
+                f.severity != Severity::Info,
+            )
+        })
+        .collect();
+    if !findings.is_empty() {
         b.push(heading(t.get("sheet_findings")));
-        b.push(Block::Paragraph(
-            guide
-                .findings
-                .iter()
-                .enumerate()
-                .flat_map(|(i, f)| {
-                    let mut v = Vec::new();
-                    if i > 0 {
-                        v.push(Span::normal("\n"));
-                    }
-                    let sev = t.get(super::handout::severity_key(f.severity));
-                    let at = f
-                        .step_number
-                        .as_deref()
-                        .map(|n| t.fill("at_step", &[("step", n)]))
-                        .unwrap_or_default();
-                    if f.severity == Severity::Info {
-                        v.push(Span::normal(format!("{sev}: {}{at}", f.title)));
-                    } else {
-                        v.push(Span::bold(format!("{sev}: {}{at}", f.title)));
-                    }
-                    v
-                })
-                .collect(),
-        ));
+    }
+    if !findings.is_empty() && dense {
+        let lines = findings
+            .into_iter()
+            .map(|(line, bold)| {
+                let weight = if bold { Weight::Bold } else { Weight::Regular };
+                (line, weight, DENSE_PT)
+            })
+            .collect();
+        let findings = TextLines::new(lines).hanging_after(':');
+        if qrs.is_empty() {
+            b.push(Block::Custom(Arc::new(findings)));
+        } else {
+            // Beside the findings, whose lines leave the right side empty.
+            let mut row: Vec<(f32, Arc<dyn Drawable>)> = vec![(5.0, Arc::new(findings))];
+            for q in qrs.drain(..) {
+                row.push((1.0, Arc::new(q)));
+            }
+            b.push(Block::Custom(Arc::new(Row(row))));
+        }
+    } else if !findings.is_empty() {
+        let mut spans = Vec::new();
+        for (i, (line, bold)) in findings.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::normal("\n"));
+            }
+            spans.push(if bold {
+                Span::bold(line)
+            } else {
+                Span::normal(line)
+            });
+        }
+        b.push(Block::Paragraph(spans));
     }
 
     // The dates.
     let dates: Vec<_> = guide.manuals.iter().flat_map(|m| m.dates.iter()).collect();
-    if !dates.is_empty() && !compact {
+    // One line a date, bold when it is a problem, continued under its event.
+    let date_lines = || {
+        let lines = dates
+            .iter()
+            .map(|d| {
+                let mut line = format!("{}　{}", super::handout::date_ja(&d.iso), d.label);
+                if let Some(p) = &d.problem {
+                    line.push_str(&format!("　※ {p}"));
+                }
+                let bold = d.severity == Some(Severity::Error) || d.problem.is_some();
+                let weight = if bold { Weight::Bold } else { Weight::Regular };
+                (line, weight, DENSE_PT)
+            })
+            .collect();
+        TextLines::new(lines).hanging_after('　')
+    };
+    if !dates.is_empty() && dense {
+        b.push(heading(t.get("dates")));
+        b.push(Block::Custom(Arc::new(date_lines())));
+    } else if !dates.is_empty() && !compact {
         b.push(heading(t.get("dates")));
         // One line per date, like the findings.
         let mut lines = Vec::new();
@@ -214,11 +287,18 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
     }
     if !rows.is_empty() {
         b.push(heading(t.get("sheet_values")));
+        // Dense: the step column as wide as 「1-3」 (and its heading) needs,
+        // the rest to the labels.
+        let (tick_w, step_w, label_w) = if dense {
+            (0.2, 0.32, 1.75)
+        } else {
+            (0.22, 0.45, 1.45)
+        };
         b.push(Block::Table {
             columns: vec![
-                col("", 0.22),
-                col(t.get("sheet_step"), 0.45),
-                col(t.get("row_item"), 1.45),
+                col("", tick_w),
+                col(t.get("sheet_step"), step_w),
+                col(t.get("row_item"), label_w),
                 col(t.get("row_enter"), 3.5),
             ],
             rows,
@@ -251,30 +331,20 @@ fn document_laid_out(guide: &Guide, compact: bool) -> Document {
     }
     let mut row: Vec<(f32, Arc<dyn Drawable>)> = Vec::new();
     if compact && !dates.is_empty() {
-        // One line a date, bold when it is a problem, beside the contacts.
-        let lines = dates
-            .iter()
-            .map(|d| {
-                let mut line = format!("{}　{}", super::handout::date_ja(&d.iso), d.label);
-                if let Some(p) = &d.problem {
-                    line.push_str(&format!("　※ {p}"));
-                }
-                let bold = d.severity == Some(Severity::Error) || d.problem.is_some();
-                let weight = if bold { Weight::Bold } else { Weight::Regular };
-                (line, weight, 9.0)
-            })
-            .collect();
+        // The dates beside the contacts.
         b.push(heading(t.get("dates")));
-        row.push((2.6, Arc::new(TextLines::new(lines).hanging_after('　'))));
+        row.push((2.6, Arc::new(date_lines())));
     }
     if !contact.is_empty() {
         row.push((2.2, Arc::new(TextLines::new(contact))));
     }
-    for q in qr_codes(guide) {
+    for q in qrs {
         row.push((1.0, Arc::new(q)));
     }
     if !row.is_empty() {
-        b.push(Block::Spacer(1.0));
+        if !dense {
+            b.push(Block::Spacer(1.0));
+        }
         b.push(Block::Custom(Arc::new(Row(row))));
     }
 
@@ -366,17 +436,31 @@ pub fn render_shared(
     fonts: &pdf::Fonts,
     shared: Option<&pdf::SharedWords>,
 ) -> Result<pdf::Rendered, pdf::PdfError> {
-    let sheet = pdf::render_shared(&document(guide), fonts, shared)?;
-    if sheet.pages <= 1 {
-        return Ok(sheet);
+    Ok(render_chosen(guide, fonts, shared)?.1)
+}
+
+/// The sheet of `guide` in the first [`Layout`] that fits one page (else
+/// the one with the fewest pages, the earlier on a tie), with that layout.
+pub fn render_chosen(
+    guide: &Guide,
+    fonts: &pdf::Fonts,
+    shared: Option<&pdf::SharedWords>,
+) -> Result<(Layout, pdf::Rendered), pdf::PdfError> {
+    let [first, rest @ ..] = Layout::ALL;
+    let mut best = (
+        first,
+        pdf::render_shared(&document_laid_out(guide, first), fonts, shared)?,
+    );
+    for layout in rest {
+        if best.1.pages <= 1 {
+            break;
+        }
+        let sheet = pdf::render_shared(&document_laid_out(guide, layout), fonts, shared)?;
+        if sheet.pages < best.1.pages {
+            best = (layout, sheet);
+        }
     }
-    // Too long for its page: the dates beside the contacts, when that helps.
-    let compact = pdf::render_shared(&document_laid_out(guide, true), fonts, shared)?;
-    Ok(if compact.pages < sheet.pages {
-        compact
-    } else {
-        sheet
-    })
+    Ok(best)
 }
 
 /// The word subset every sheet of a build shares: the regular glyphs of

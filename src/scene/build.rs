@@ -420,7 +420,14 @@ pub fn screen_alt(screen: &GuideScreen, t: &Strings) -> String {
     for r in &screen.rows {
         if matches!(r.shown, Shown::Nothing) {
             if r.highlight || r.callout.is_some() {
-                targets.push_str(&t.fill("picture_alt_target", &[("label", &r.label)]));
+                // A link is named as one (「「…」のリンク」): the reader looks
+                // for underlined text, not a box.
+                let key = if r.control == Control::Link {
+                    "site_link"
+                } else {
+                    "picture_alt_target"
+                };
+                targets.push_str(&t.fill(key, &[("label", &r.label)]));
             }
             continue;
         }
@@ -459,17 +466,38 @@ fn screen_named(screen: &GuideScreen, t: &Strings) -> String {
     t.fill("picture_alt", &[("title", &screen.title), ("kind", kind)])
 }
 
-/// 「。「確認画面へ進む」ボタンを押します」: the screen's primary button, if any.
+/// 「。「確認画面へ進む」ボタンを押します」: the screen's primary button, if any
+/// (a primary link: 「。「…」のリンクをクリックします」), then the other links
+/// among the buttons (「。画面には「パスワードを忘れた方はこちら」のリンクもあります」):
+/// a link is named as one, never as a button.
 fn press(screen: &GuideScreen, t: &Strings) -> String {
-    screen
+    let named = |b: &Button| {
+        let key = if b.link { "site_link" } else { "site_button" };
+        t.fill(key, &[("label", &b.label)])
+    };
+    let mut s = screen
         .buttons
         .iter()
         .find(|b| b.primary)
         .map(|p| {
-            let button = t.fill("site_button", &[("label", &p.label)]);
-            t.fill("picture_alt_press", &[("button", &button)])
+            if p.link {
+                t.fill("picture_alt_click", &[("link", &named(p))])
+            } else {
+                t.fill("picture_alt_press", &[("button", &named(p))])
+            }
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let links: String = screen
+        .buttons
+        .iter()
+        .filter(|b| b.link && !b.primary)
+        .map(named)
+        .collect::<Vec<_>>()
+        .join(t.get("picture_alt_links_joiner"));
+    if !links.is_empty() {
+        s.push_str(&t.fill("picture_alt_links", &[("links", &links)]));
+    }
+    s
 }
 
 /// The text alternative of a step's figure (a document such as the notice
@@ -1917,12 +1945,12 @@ impl Builder<'_> {
             let lw = self.m.width(l, BODY);
             widest = widest.max(lw);
             let base = baseline(ty, BODY);
-            self.run(x, base, l, BODY, false, LINK, Anchor::Start, Role::Control);
+            self.run(x, base, l, BODY, false, LINK, Anchor::Start, Role::Link);
             self.path(
                 vec![(x, base + 2.5), (x + lw, base + 2.5)],
                 false,
                 Style::stroke(Stroke::solid(LINK, 0.8)),
-                Role::Control,
+                Role::Link,
             );
             ty += lh(BODY);
         }
@@ -2076,22 +2104,30 @@ impl Builder<'_> {
     }
 
     /// The buttons of a screen, centred (or right-aligned), wrapping to
-    /// further lines when they do not fit; returns the bottom.
+    /// further lines when they do not fit; returns the bottom. A link among
+    /// them (`link: true`, the portal's 「パスワードを忘れた方はこちら」 after its
+    /// login button) takes its place in the line like a button, centred on
+    /// the buttons' height: underlined text in the link colour, no box, so
+    /// the picture is no taller than with a button; highlighted like a
+    /// button when it is the one to press.
     fn buttons(&mut self, buttons: &[Button], x: f32, w: f32, y: f32, right: bool) -> f32 {
         let sep = 16.0;
         let widths: Vec<f32> = buttons
             .iter()
-            .map(|b| button_width(self.m, &self.m.ellipsize(&b.label, BODY, w - 40.0)))
+            .map(|b| {
+                if b.link {
+                    self.m.width(&b.label, BODY).min(w - 20.0)
+                } else {
+                    button_width(self.m, &self.m.ellipsize(&b.label, BODY, w - 40.0))
+                }
+            })
             .collect();
         let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
         let mut lw = 0.0;
         for (i, bw) in widths.iter().enumerate() {
-            let need = if lines.last().is_some_and(|l| l.is_empty()) {
-                *bw
-            } else {
-                lw + sep + bw
-            };
-            if need > w - 12.0 && !lines.last().is_some_and(|l| l.is_empty()) {
+            let empty = lines.last().is_some_and(|l| l.is_empty());
+            let need = if empty { *bw } else { lw + sep + bw };
+            if !empty && need > w - 12.0 {
                 lines.push(vec![i]);
                 lw = *bw;
             } else {
@@ -2110,10 +2146,20 @@ impl Builder<'_> {
             } else {
                 x + (w - total) / 2.0
             };
+            // A button is 30 units high; a link's line sits at its middle
+            // (a link longer than the line wraps below it).
+            let mut bottom = y + 36.0;
             for i in line {
                 let btn = &buttons[i];
-                let label = self.m.ellipsize(&btn.label, BODY, w - 40.0);
-                let b = self.button(&label, bx, y + 6.0, btn.primary);
+                let b = if btn.link {
+                    let top = y + 6.0 + (30.0 - lh(BODY)) / 2.0;
+                    let (end, b) = self.link_text(&btn.label, bx, widths[i], top);
+                    bottom = bottom.max(end);
+                    b
+                } else {
+                    let label = self.m.ellipsize(&btn.label, BODY, w - 40.0);
+                    self.button(&label, bx, y + 6.0, btn.primary)
+                };
                 if btn.primary && self.opts.annotate {
                     self.rect(
                         b.grow(5.0),
@@ -2124,7 +2170,7 @@ impl Builder<'_> {
                 }
                 bx = b.right() + sep;
             }
-            y += 30.0 + 12.0 + 6.0;
+            y = bottom + 12.0;
         }
         y - 6.0
     }
@@ -2710,10 +2756,12 @@ pub(crate) mod tests {
                 Button {
                     label: "この画面を開いた状態に戻す".into(),
                     primary: false,
+                    link: false,
                 },
                 Button {
                     label: "確認画面へ進む".into(),
                     primary: true,
+                    link: false,
                 },
             ],
         }
@@ -3147,6 +3195,68 @@ pub(crate) mod tests {
         assert!(frame_w > 650.0);
     }
 
+    /// A link a step asks to click is a row (`control: link`, a menu's entry
+    /// or a form's row): drawn as a link (class `link`, underlined, no box),
+    /// framed and pointed at by its callout as a button row is, and named as
+    /// a link in the text alternative.
+    #[test]
+    fn a_link_row_is_drawn_as_a_link_and_takes_a_callout() {
+        let mut form = usage_form();
+        let mut link = row(
+            "terms",
+            "利用規約",
+            Control::Link,
+            Shown::Value {
+                text: "オンライン資格確認等システム利用規約はこちらをクリック".into(),
+            },
+        );
+        link.required = false;
+        link.callout = Some(Callout {
+            marker: Some(2),
+            text: "規約を開いて読む".into(),
+            detail: Rich::default(),
+        });
+        form.rows.insert(1, link);
+        let sc = screen_scene(&form, &SceneOptions::default());
+        let run = sc
+            .texts()
+            .find(|t| t.text.starts_with("オンライン資格確認等システム利用規約"))
+            .expect("the link's text");
+        assert_eq!(run.role, Role::Link);
+        let under = |i: &Item| {
+            matches!(i, Item::Path { role: Role::Link, points, .. }
+                if points.len() == 2 && (points[0].0 - run.left()).abs() < 0.5 && points[0].1 > run.y)
+        };
+        assert!(sc.items.iter().any(under), "underlined");
+        assert!(
+            !sc.items.iter().any(|i| matches!(i, Item::Rect { role: Role::Control, x, y, w, h, .. }
+                if *x <= run.left() && x + w >= run.left() + run.width && *y <= run.y && y + h >= run.y)),
+            "no box around the link"
+        );
+        let framed = sc.items.iter().any(|i| {
+            matches!(i, Item::Rect { role: Role::Highlight, x, y, w, h, .. }
+                if *x < run.left() && x + w > run.left() + run.width && *y < run.y && y + h > run.y)
+        });
+        assert!(framed, "framed for its callout");
+        assert!(
+            sc.texts()
+                .any(|t| t.role == Role::Callout && t.text.contains("規約を開いて読む"))
+        );
+        assert!(sc.items.iter().any(|i| i.role() == Role::Leader));
+
+        // A menu entry to click is named as a link.
+        let mut menu = usage_form();
+        menu.kind = ScreenKind::Menu;
+        let mut entry = row("a", "電子証明書発行申請", Control::Link, Shown::Nothing);
+        entry.highlight = true;
+        menu.rows = vec![entry];
+        let alt = screen_alt(&menu, &Strings::default());
+        assert!(
+            alt.contains("「電子証明書発行申請」のリンクを示しています"),
+            "{alt}"
+        );
+    }
+
     #[test]
     fn other_kinds_render() {
         let mut menu = usage_form();
@@ -3180,10 +3290,12 @@ pub(crate) mod tests {
             Button {
                 label: "キャンセル".into(),
                 primary: false,
+                link: false,
             },
             Button {
                 label: "OK".into(),
                 primary: true,
+                link: false,
             },
         ];
         let sc = screen_scene(&dialog, &SceneOptions::default());

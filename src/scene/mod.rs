@@ -150,6 +150,9 @@ pub enum Role {
     Required,
     /// A form control (input box, checkbox, radio, select, button).
     Control,
+    /// A link: its text and the line under it, in the link colour, never a
+    /// box (a menu's entry, a row's link, a link among the buttons).
+    Link,
     /// A value the clinic enters or checks.
     Value,
     /// A value the clinic's data lacks.
@@ -180,6 +183,7 @@ impl Role {
             Role::Table => "table",
             Role::Required => "required",
             Role::Control => "control",
+            Role::Link => "link",
             Role::Value => "value",
             Role::Missing => "missing",
             Role::Secret => "secret",

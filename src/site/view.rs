@@ -177,6 +177,11 @@ pub struct ScreenView {
     pub buttons: Vec<Button>,
     /// How a button is named in words (the theme's `site_button`, 「{label}」ボタン).
     pub button_words: String,
+    /// How a link among the buttons is named in words (the theme's
+    /// `site_link`, 「{label}」のリンク).
+    pub link_words: String,
+    /// Said after a link's text for a screen reader (the theme's `link_mark`).
+    pub link_mark: String,
 }
 
 /// One row of a screen table.
@@ -470,11 +475,14 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
             body.push(shown_text(&r.help));
         }
         // As the picture's description names them: 「申請」ボタン.
-        body.extend(
-            sc.buttons
-                .iter()
-                .map(|b| fill_in(&sc.button_words, &[("label", &b.label)])),
-        );
+        body.extend(sc.buttons.iter().map(|b| {
+            let words = if b.link {
+                &sc.link_words
+            } else {
+                &sc.button_words
+            };
+            fill_in(words, &[("label", &b.label)])
+        }));
     }
     for n in &s.notes {
         if let Some(t) = &n.title {
@@ -636,6 +644,8 @@ fn step_view(
         rows: sc.rows.iter().map(|r| row_view(r, s, &rules)).collect(),
         buttons: sc.buttons.clone(),
         button_words: t.get("site_button").to_string(),
+        link_words: t.get("site_link").to_string(),
+        link_mark: t.get("link_mark").to_string(),
     });
     StepView {
         id: s.id.clone(),

@@ -9,6 +9,11 @@
 //!   the second-to-last line of a paragraph) stays on the same page as the
 //!   start of what follows, so a heading never ends a page and paragraphs
 //!   leave neither a single orphan nor a single widow line;
+//! * a heading is placed only where it fits together with everything down
+//!   to the start of the body it leads to (its picture at the smallest
+//!   scale, or a table's header and first row), else it starts the next
+//!   page: a step's heading and lead never end a page with its picture on
+//!   the next;
 //! * a callout box moves to the next page as a whole when it fits on one
 //!   page; only a box taller than a page is split, and each piece is drawn as
 //!   its own box;
@@ -1351,12 +1356,93 @@ impl Paginator {
         h
     }
 
+    /// Height from a heading at `units[i]` down to the start of the body it
+    /// leads to: its text (and a heading right under it, with nothing but
+    /// a kept lead between, with that heading's text) and then its picture, at the smallest scale a figure is set to fit a page, or a
+    /// table's header and first row. `None` when no picture or table follows
+    /// before a page break or the end, or when all of it is taller than a
+    /// page (then the heading is set as before, with its kept chain).
+    fn lead_height(units: &[Unit], i: usize) -> Option<f32> {
+        let mut h = 0.0;
+        let mut gap = 0.0f32;
+        let mut first = true;
+        let mut table = false;
+        let mut lead_only = true;
+        let mut depth = 0usize;
+        for u in &units[i..] {
+            if depth > 0 {
+                match u {
+                    Unit::BoxStart(_) => depth += 1,
+                    Unit::BoxEnd => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let add = |h: &mut f32, gap: &mut f32, first: &mut bool, v: f32| {
+                if !*first {
+                    *h += *gap;
+                }
+                *h += v;
+                *gap = 0.0;
+                *first = false;
+            };
+            match u {
+                Unit::Strip { strip, keep, mark } => {
+                    let heading = strip.heading || mark.is_some();
+                    // A heading right under this one (nothing but its kept
+                    // lead between) leads on to its own body; one after
+                    // text of this heading's own starts another section.
+                    if heading && !first && !lead_only {
+                        return None;
+                    }
+                    lead_only = heading || (lead_only && *keep);
+                    add(&mut h, &mut gap, &mut first, strip.h);
+                    if table {
+                        return (h <= body_height()).then_some(h);
+                    }
+                }
+                Unit::Float(strip) => {
+                    add(&mut h, &mut gap, &mut first, smallest_height(strip));
+                    return (h <= body_height()).then_some(h);
+                }
+                Unit::Gap(g) => gap = gap.max(*g),
+                Unit::PageBreak => return None,
+                Unit::BoxStart(b) => {
+                    if b.total > body_height() {
+                        return None;
+                    }
+                    add(&mut h, &mut gap, &mut first, b.total);
+                    lead_only = false;
+                    depth = 1;
+                }
+                Unit::TableStart(_) => table = true,
+                Unit::BoxEnd | Unit::TableEnd => {}
+            }
+            if h > body_height() {
+                return None;
+            }
+        }
+        None
+    }
+
     fn run(mut self, units: Vec<Unit>) -> Paginated {
         self.pages.push(PageOut::default());
         let chains: Vec<f32> = (0..units.len())
             .map(|i| match &units[i] {
                 Unit::Strip { keep: true, .. } | Unit::BoxStart(_) => Self::chain_height(&units, i),
                 _ => 0.0,
+            })
+            .collect();
+        // A heading stays on the page where the picture or table it leads
+        // to starts (a heading and its lead ended a page, the step's
+        // picture on the next: the reader turning the page for it could
+        // miss it).
+        let leads: Vec<Option<f32>> = (0..units.len())
+            .map(|i| match &units[i] {
+                Unit::Strip { strip, mark, .. } if strip.heading || mark.is_some() => {
+                    Self::lead_height(&units, i)
+                }
+                _ => None,
             })
             .collect();
         let strips = units
@@ -1407,6 +1493,7 @@ impl Paginator {
                     } else {
                         strip.h
                     };
+                    let need = leads[i].map_or(need, |l| need.max(l));
                     if !self.page_empty && self.y + self.eff_gap() + need > self.limit() + 0.01 {
                         // A kept chain taller than a page is set greedily.
                         let fits_alone = self.y + self.eff_gap() + strip.h <= self.limit() + 0.01;
@@ -1477,6 +1564,15 @@ impl Paginator {
 /// The smallest a figure is set to fit the rest of a page (its drawing's
 /// scale; the caption keeps its size): screenshots stay readable.
 const MIN_FIGURE_SCALE: f32 = 0.9;
+
+/// The height of `strip`, a figure, at the smallest scale it is set to fit
+/// a page, or its height.
+fn smallest_height(strip: &Strip) -> f32 {
+    match strip.drawing_h {
+        Some(d) if d > 0.0 => strip.h - d * (1.0 - MIN_FIGURE_SCALE),
+        _ => strip.h,
+    }
+}
 
 /// `strip`, a figure, set smaller to fit `room` (centred where it was);
 /// `None` when it would have to shrink below [`MIN_FIGURE_SCALE`].

@@ -1196,26 +1196,10 @@ fn heading2(n: &str) -> Block {
     }
 }
 
-#[test]
-fn a_figure_that_does_not_fit_lets_its_step_text_fill_the_page() {
-    let doc = Document {
-        blocks: vec![
-            para(1),
-            Block::Spacer(150.0),
-            heading2("1-1"),
-            para(1),
-            Block::Figure {
-                drawing: Arc::new(Tall(150.0)),
-                caption: vec![Span::normal("画面「申請」")],
-            },
-            para(2),
-            heading2("1-2"),
-            para(1),
-        ],
-        ..Document::default()
-    };
-    let (units, p) = layout_doc(&doc);
-    let kinds: Vec<&str> = units
+/// Kinds of the strips of `units` in order: `h` a bookmarked heading, `f`
+/// a figure, `s` anything else (indexes into `Paginated::placements`).
+fn kinds(units: &[Unit]) -> Vec<&'static str> {
+    units
         .iter()
         .filter_map(|u| match u {
             Unit::Strip { mark: Some(_), .. } => Some("h"),
@@ -1223,19 +1207,168 @@ fn a_figure_that_does_not_fit_lets_its_step_text_fill_the_page() {
             Unit::Float(_) => Some("f"),
             _ => None,
         })
+        .collect()
+}
+
+fn figure(height_mm: f32) -> Block {
+    Block::Figure {
+        drawing: Arc::new(Tall(height_mm)),
+        caption: vec![Span::normal("画面「申請」")],
+    }
+}
+
+#[test]
+fn a_step_heading_and_its_lead_go_to_the_page_of_their_figure() {
+    // The heading and its lead fit under the first page's text, the
+    // picture does not: they ended page 1 and the picture topped page 2,
+    // the text after it filling page 1 (a reader turning the page for the
+    // step's picture could miss it).
+    let doc = Document {
+        blocks: vec![
+            para(1),
+            Block::Spacer(150.0),
+            heading2("1-1"),
+            para(1),
+            figure(150.0),
+            para(2),
+            heading2("1-2"),
+            para(1),
+        ],
+        ..Document::default()
+    };
+    let (units, p) = layout_doc(&doc);
+    let k = kinds(&units);
+    let heading = k.iter().position(|k| *k == "h").unwrap_or(0);
+    let fig = k.iter().position(|k| *k == "f").unwrap_or(0);
+    let at = |i: usize| p.placements[i];
+    // Heading, lead and picture on page 2, the heading at its top …
+    assert_eq!(at(heading).page, 1, "{:?}", p.placements);
+    assert!(at(heading).top <= mm(BODY_TOP_MM) + 0.5);
+    for i in heading..=fig {
+        assert_eq!(at(i).page, 1, "strip {i}: {:?}", p.placements);
+    }
+    // … and the text after the picture follows it, in reading order.
+    assert!(at(fig + 1).page > at(fig).page || at(fig + 1).top >= at(fig).bottom);
+}
+
+#[test]
+fn a_figure_that_nearly_fits_keeps_its_heading_on_the_page() {
+    // Heading, lead and a picture after filler of every height (quarter
+    // millimetres) across the range where the picture fits the rest of page
+    // 1 only set smaller: the heading is counted with the picture at its
+    // smallest scale, so whenever the heading stays on page 1 the picture
+    // does too (set smaller, never below 0.9), and else both move on.
+    let full = 150.0;
+    let mut shrunk = 0;
+    for q in 0..160 {
+        let fill = 259.0 - full - 40.0 + q as f32 * 0.25;
+        let doc = Document {
+            blocks: vec![
+                para(1),
+                Block::Spacer(fill),
+                heading2("1-1"),
+                para(1),
+                figure(full),
+            ],
+            ..Document::default()
+        };
+        let (units, p) = layout_doc(&doc);
+        let k = kinds(&units);
+        let heading = k.iter().position(|k| *k == "h").unwrap_or(0);
+        let fig = k.iter().position(|k| *k == "f").unwrap_or(0);
+        let at = p.placements[fig];
+        assert_eq!(
+            p.placements[heading].page, at.page,
+            "fill {fill} mm: {:?}",
+            p.placements
+        );
+        let Some(Unit::Float(strip)) = units.iter().find(|u| matches!(u, Unit::Float(_))) else {
+            panic!("no figure");
+        };
+        let drawing = strip.drawing_h.unwrap_or(strip.h);
+        let lost = strip.h - (at.bottom - at.top);
+        assert!(
+            lost <= drawing * 0.1 + 0.6,
+            "fill {fill} mm: {lost} pt lost"
+        );
+        if lost > 0.5 {
+            shrunk += 1;
+        }
+    }
+    assert!(shrunk > 0, "no filler made the picture shrink");
+}
+
+#[test]
+fn a_part_heading_goes_with_the_step_under_it_to_the_page_of_its_figure() {
+    let doc = Document {
+        blocks: vec![
+            para(1),
+            Block::Spacer(150.0),
+            Block::Heading {
+                level: 1,
+                number: Some("1".into()),
+                text: "利用申請".into(),
+                bookmark: true,
+            },
+            para(1),
+            heading2("1-1"),
+            para(1),
+            figure(120.0),
+        ],
+        ..Document::default()
+    };
+    let (units, p) = layout_doc(&doc);
+    let k = kinds(&units);
+    let part = k.iter().position(|k| *k == "h").unwrap_or(0);
+    let fig = k.iter().position(|k| *k == "f").unwrap_or(0);
+    for i in part..=fig {
+        assert_eq!(p.placements[i].page, 1, "strip {i}: {:?}", p.placements);
+    }
+}
+
+#[test]
+fn a_step_heading_and_its_text_stay_with_the_start_of_its_table() {
+    let rows: Vec<Vec<Vec<Span>>> = (0..4)
+        .map(|i| {
+            vec![
+                vec![Span::normal(format!("行{i}"))],
+                vec![Span::normal("説明")],
+            ]
+        })
         .collect();
-    let fig = kinds.iter().position(|k| *k == "f").unwrap_or(0);
-    let next_heading = kinds.iter().rposition(|k| *k == "h").unwrap_or(0);
-    let fig_page = p.placements[fig].page;
-    // The text after the figure stays on the earlier page …
-    assert!(p.placements[fig + 1].page < fig_page, "{:?}", p.placements);
-    // … the figure tops the next page, and the next step follows it.
-    assert!(p.placements[fig].top <= mm(BODY_TOP_MM) + 0.5);
-    assert!(p.placements[next_heading].page >= fig_page);
-    assert!(
-        p.placements[next_heading].top >= p.placements[fig].bottom
-            || p.placements[next_heading].page > fig_page
-    );
+    for filler in 0..40 {
+        let mut blocks: Vec<Block> = (0..filler).map(|i| para(1 + i % 3)).collect();
+        blocks.extend([
+            heading2("1-1"),
+            para(1),
+            para(1),
+            para(1),
+            Block::Table {
+                columns: vec![],
+                rows: rows.clone(),
+                highlight_col: None,
+            },
+        ]);
+        let doc = Document {
+            blocks,
+            ..Document::default()
+        };
+        let (units, p) = layout_doc(&doc);
+        let k = kinds(&units);
+        let heading = k.iter().position(|k| *k == "h").unwrap_or(0);
+        // The table's first row: the strip after its `TableStart`.
+        let start = units
+            .iter()
+            .position(|u| matches!(u, Unit::TableStart(_)))
+            .unwrap_or(0);
+        let first_row = kinds(&units[..start]).len();
+        assert!(first_row > heading + 2 && first_row < k.len());
+        assert_eq!(
+            p.placements[heading].page, p.placements[first_row].page,
+            "filler {filler}: {:?}",
+            p.placements
+        );
+    }
 }
 
 #[test]
