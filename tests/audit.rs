@@ -493,7 +493,9 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
     }
 
     // late-date-is-a-problem: a date on or after the installation day is
-    // never shown as fine, and no "next" (✓) note promises it.
+    // never shown as fine, and no "next" (✓) note promises it. Marked means
+    // its own note, or (two events of one day with the same note, said once
+    // on the day's last row) its severity and a note on that day.
     let install = g.manuals[0]
         .dates
         .iter()
@@ -506,7 +508,13 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
                 a.promise(
                     c,
                     "late-date-is-a-problem",
-                    !late || d.problem.is_some(),
+                    !late
+                        || d.problem.is_some()
+                        || (d.severity.is_some()
+                            && g.manuals[0]
+                                .dates
+                                .iter()
+                                .any(|o| o.iso == d.iso && o.problem.is_some())),
                     || {
                         format!(
                             "{} on {} (installation {install}) not marked",
