@@ -746,8 +746,7 @@ fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
 #[test]
 fn a_row_bound_to_a_count_shows_its_unit() {
     let d = third();
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_in(d.path());
     let dir = d.path().join("out/clinics/1340112342");
     let html = read(&dir.join("index.html"));
     assert!(
@@ -906,8 +905,7 @@ fn a_past_deadline_is_told_whatever_the_build_day_is_called() {
         read(&shop).replace("visit_date: 2026-12-10", "visit_date: 2026-11-20"),
     )
     .unwrap();
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_in(d.path());
     let html = read(&d.path().join("out/clinics/1340112342/index.html"));
     assert!(
         html.contains("工事訪問日（2026年11月20日（金））はすでに過ぎています。新しい工事訪問日はこの日より後にしてください"),
@@ -989,15 +987,20 @@ fn fourth() -> tempfile::TempDir {
 /// Builds the fourth fixture; returns its folder and the output folder.
 fn build_fourth() -> (tempfile::TempDir, PathBuf) {
     let d = fourth();
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    let out = build_in(d.path());
+    (d, out)
+}
+
+/// `tebiki build --out out` in `dir`, which must succeed; the output folder.
+fn build_in(dir: &Path) -> PathBuf {
+    let o = tebiki_in(dir, &["build", "--out", "out"]);
     assert!(
         o.status.success(),
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
-    let out = d.path().join("out");
-    (d, out)
+    dir.join("out")
 }
 
 /// A clinic's HTML guide (what a reader sees), handout and sheet, without
@@ -1254,8 +1257,7 @@ fn a_checkbox_the_clinic_leaves_empty_as_its_answer_says_so() {
     );
     // The pharmacy fixture's shop without a LAN port, likewise.
     let d = third();
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_in(d.path());
     let [(_, html), ..] = documents(&d.path().join("out"), "1340154328");
     assert!(
         html.contains("有線LANの差込口があるチェックを入れない（ない）"),
@@ -1290,8 +1292,7 @@ fn a_row_a_warning_asks_for_is_never_one_to_leave_blank() {
     let a = text.find("  - id: reader-ip-missing").unwrap();
     let b = text.find("  - id: lan-work-too-close").unwrap();
     std::fs::write(&rules, format!("{}{}", &text[..a], &text[b..])).unwrap();
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_in(d.path());
     let [(_, html), ..] = documents(&d.path().join("out"), MINATO);
     assert!(
         html.contains("固定で割り当てるアドレス空欄のままで構いません"),
@@ -1358,8 +1359,7 @@ fn minato_with_addresses(value: &str) -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
     let (d, _) = minato_with_addresses(" [192.168.1.21, 192.168.1.22]");
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_in(d.path());
     let out = d.path().join("out");
     let html = read(&out.join("clinics").join(MINATO).join("index.html"));
     for (step, room, ip) in [
@@ -1486,8 +1486,7 @@ fn an_address_is_read_as_one_or_refused_at_its_line() {
         read(&clinic).replace("192.168.1.300", "192.168.1.22"),
     )
     .unwrap();
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_in(d.path());
     let [(_, html), ..] = documents(&d.path().join("out"), MINATO);
     assert!(html.contains("IPアドレス必須192.168.1.21"), "{html}");
     assert!(!html.contains("IPアドレス必須１９２"), "{html}");
