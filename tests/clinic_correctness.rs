@@ -1044,11 +1044,11 @@ fn a_value_the_portal_fills_in_is_never_one_to_leave_blank() {
     let (tmp, content) = content_copy();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&manual);
-    let said = "field: category_shown, prefilled: true, if_empty: ポータルが自動で表示します }";
+    let said = "field: category_shown, prefilled: true, if_empty: ポータルが自動で表示します,";
     assert!(text.contains(said));
     std::fs::write(
         &manual,
-        text.replace(said, "field: category, prefilled: true }"),
+        text.replace(said, "field: category, prefilled: true,"),
     )
     .unwrap();
     let clinics = content.join("clinics");
