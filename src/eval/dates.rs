@@ -3,6 +3,7 @@
 //! All arithmetic here counts calendar days (暦日). The era table covers
 //! 平成 and 令和, which is all a clinic application can involve.
 
+use crate::model::facts::ClosedPeriod;
 use jiff::Span;
 use jiff::civil::Date;
 
@@ -255,9 +256,166 @@ pub fn add_business_days(d: Date, n: i64) -> Date {
     cur
 }
 
+/// A business day that is also in none of the `closed` periods.
+fn is_open(d: Date, closed: &[ClosedPeriod]) -> bool {
+    is_business_day(d) && !closed.iter().any(|c| c.contains(d))
+}
+
+/// A weekday (Monday to Friday) that is a public holiday or in a `closed`
+/// period: a day an office open on weekdays is closed.
+fn is_closed_weekday(d: Date, closed: &[ClosedPeriod]) -> bool {
+    use jiff::civil::Weekday::{Saturday, Sunday};
+    !matches!(d.weekday(), Saturday | Sunday) && !is_open(d, closed)
+}
+
+/// [`add_business_days`] that also skips the days of `closed`.
+pub fn add_open_days(d: Date, n: i64, closed: &[ClosedPeriod]) -> Date {
+    let mut cur = d;
+    let step = if n < 0 { -1 } else { 1 };
+    let mut left = n.saturating_abs();
+    // Bounded: a closed period is at most a year; n open days never need
+    // more than n * 3 + 14 calendar days plus the closed ones.
+    let bound = left
+        .saturating_mul(3)
+        .saturating_add(14)
+        .saturating_add(if closed.is_empty() { 0 } else { 366 });
+    for _ in 0..bound {
+        if left == 0 {
+            break;
+        }
+        cur = add_days(cur, step);
+        if is_open(cur, closed) {
+            left -= 1;
+        }
+    }
+    cur
+}
+
+/// `d` moved by `n` calendar days, then further by one day for each weekday
+/// in the span that is a holiday or in `closed`, until the days added bring
+/// no more (a week of post counted from an office closed over 年末年始: the
+/// week reaches over the closed weekdays). The span is from `d` (exclusive)
+/// to the result (inclusive).
+pub fn add_days_over_closed(d: Date, n: i64, closed: &[ClosedPeriod]) -> Date {
+    let step = if n < 0 { -1 } else { 1 };
+    let mut end = add_days(d, n);
+    let mut counted = d;
+    // Each pass adds the closed weekdays of the days it newly covered; a
+    // year of them is more than any content declares.
+    for _ in 0..366 {
+        let mut extra = 0;
+        while counted != end {
+            counted = add_days(counted, step);
+            if is_closed_weekday(counted, closed) {
+                extra += 1;
+            }
+        }
+        if extra == 0 {
+            break;
+        }
+        end = add_days(end, step * extra);
+    }
+    end
+}
+
+/// The weekdays after `from` up to and including `to` (or, when `to` is
+/// earlier, from `to` up to but not including `from`, in date order) that
+/// are public holidays or in `closed`: the days a count left out.
+pub fn closed_weekdays_between(from: Date, to: Date, closed: &[ClosedPeriod]) -> Vec<Date> {
+    let (first, last) = if to >= from {
+        (add_days(from, 1), to)
+    } else {
+        (to, add_days(from, -1))
+    };
+    let mut out = Vec::new();
+    let mut d = first;
+    // Bounded by the span (a derived date is at most a few years away).
+    for _ in 0..=days_between(first, last).clamp(0, 3660) {
+        if d > last {
+            break;
+        }
+        if is_closed_weekday(d, closed) {
+            out.push(d);
+        }
+        d = add_days(d, 1);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn year_end() -> Vec<ClosedPeriod> {
+        vec![ClosedPeriod {
+            name: "年末年始".into(),
+            from: (12, 29),
+            to: (1, 3),
+        }]
+    }
+
+    #[test]
+    fn open_days_skip_a_closed_period_across_the_year_end() {
+        let d = |s: &str| -> Date { s.parse().expect("date") };
+        // Thu 2026-12-24 + 5: 12-25, 12-28, (12-29 … 01-03 closed), 01-04,
+        // 01-05, 01-06. Without the period: 12-31.
+        assert_eq!(add_business_days(d("2026-12-24"), 5), d("2026-12-31"));
+        assert_eq!(
+            add_open_days(d("2026-12-24"), 5, &year_end()),
+            d("2027-01-06")
+        );
+        assert_eq!(add_open_days(d("2026-12-24"), 5, &[]), d("2026-12-31"));
+        assert_eq!(
+            add_open_days(d("2027-01-06"), -5, &year_end()),
+            d("2026-12-24")
+        );
+        assert!(year_end()[0].contains(d("2026-12-29")));
+        assert!(year_end()[0].contains(d("2027-01-03")));
+        assert!(!year_end()[0].contains(d("2027-01-04")));
+        assert!(!year_end()[0].contains(d("2026-12-28")));
+    }
+
+    #[test]
+    fn calendar_days_reach_over_closed_weekdays() {
+        let d = |s: &str| -> Date { s.parse().expect("date") };
+        // Applied Wed 2026-12-30: a week is 01-06, over 12-31 and 01-01
+        // (weekdays closed; 01-02/03 are a weekend) two days more: 01-08.
+        assert_eq!(
+            add_days_over_closed(d("2026-12-30"), 7, &year_end()),
+            d("2027-01-08")
+        );
+        // Golden Week 2027: Thu 04-29 + 7 = 05-06, over 05-03, 05-04, 05-05
+        // (04-29 itself is the start): 05-09 (Sun), nothing closed after.
+        assert_eq!(
+            add_days_over_closed(d("2027-04-29"), 7, &[]),
+            d("2027-05-09")
+        );
+        // Backwards from an installation day: 10 days before 2027-05-06 is
+        // 04-26, over 05-05, 05-04, 05-03 and 04-29: 04-22.
+        assert_eq!(
+            add_days_over_closed(d("2027-05-06"), -10, &[]),
+            d("2027-04-22")
+        );
+        // A week without a closed weekday is seven days.
+        assert_eq!(
+            add_days_over_closed(d("2026-11-24"), 7, &year_end()),
+            d("2026-12-01")
+        );
+        assert_eq!(
+            closed_weekdays_between(d("2026-12-30"), d("2027-01-08"), &year_end()),
+            [d("2026-12-31"), d("2027-01-01")]
+        );
+        assert_eq!(
+            closed_weekdays_between(d("2027-05-06"), d("2027-04-22"), &[]),
+            [
+                d("2027-04-29"),
+                d("2027-05-03"),
+                d("2027-05-04"),
+                d("2027-05-05")
+            ]
+        );
+        assert!(closed_weekdays_between(d("2026-11-24"), d("2026-12-01"), &[]).is_empty());
+    }
 
     #[test]
     fn business_days_back_skip_weekends_and_holidays() {
