@@ -3586,3 +3586,14 @@ fn a_closed_period_is_declared_in_content_and_checked() {
     assert!(err.contains("unknown closed period `年末年始`"), "{err}");
     assert!(err.contains("facts.yaml:"), "{err}");
 }
+
+#[test]
+fn a_v6_option_only_planned_is_reminded_to_be_applied_for() {
+    // 五月晴れ内科 (d-…, 光コラボ, v6 「近日中に申込予定」) ticks 「契約済(又は近期中に
+    // 申込予定)である」, and nothing in its handout said the option was still
+    // to be applied for: its 1-3 note said only that the delivery
+    // application needs it. A clinic with it contracted is not told to apply.
+    let planned = "登録内容は「近日中に申込予定」で、チェックを入れて申請できます。配信アプリケーションを使うにはこの契約が必要なので、まだ申し込んでいなければ、回線の契約先（光コラボならその事業者）に早めに申し込んでください";
+    assert_eq!(whole("4011004209").having(planned), ["html", "pdf"]);
+    assert_eq!(whole("3431005119").having("近日中に申込予定」で"), NONE);
+}
