@@ -1184,7 +1184,7 @@ impl Builder<'_> {
         let cw = w - lw - 2.0 * CELL_PAD;
         let mut cy = y + CELL_PAD;
         cy = self.help(row, cx, cw, cy);
-        cy = self.cell_links(&row.links, cx, cw, cy);
+        cy = self.cell_links(row, cx, cw, cy);
         let (bottom, bbox) = self.control(row, cx, cw, cy);
         let content_bottom = bottom.max(label_bottom);
         let row_h = content_bottom + CELL_PAD - y;
@@ -1224,7 +1224,7 @@ impl Builder<'_> {
         // The row before ends CELL_PAD below its content: the control
         // starts right away.
         let cy = self.help(row, cx, cw, y);
-        let cy = self.cell_links(&row.links, cx, cw, cy);
+        let cy = self.cell_links(row, cx, cw, cy);
         let (bottom, bbox) = self.control(row, cx, cw, cy);
         let row_h = bottom + CELL_PAD - y;
         // The cells' backgrounds also cover the rule under the row before
@@ -1289,11 +1289,18 @@ impl Builder<'_> {
 
     /// A form row's links (`links:`), one a line above its control in its
     /// cell, where the portal ends the row's explanation with them (the
-    /// explanation itself is in the 補足 table); returns the control's top.
-    fn cell_links(&mut self, links: &[String], x: f32, w: f32, y: f32) -> f32 {
+    /// explanation itself is in the 補足 table); returns the control's top,
+    /// clear of the links by more than the box a framed control gets.
+    fn cell_links(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> f32 {
+        let framed = row.highlight
+            || row.callout.is_some()
+            || matches!(row.flag, Some(Severity::Error | Severity::Warning));
         let mut y = y;
-        for l in links {
+        for l in &row.links {
             y = self.link_lines(l, x, w, y, SMALL).0 + 3.0;
+        }
+        if framed && !row.links.is_empty() {
+            y += 6.0;
         }
         y
     }
@@ -3400,6 +3407,21 @@ pub(crate) mod tests {
                 "in the control's cell"
             );
             assert!(run.y < option.y, "above the control");
+            // The row is framed (highlighted, with a callout): its box is
+            // under the link's line.
+            let framed = sc.items.iter().find_map(|i| match i {
+                Item::Rect {
+                    role: Role::Highlight,
+                    y,
+                    ..
+                } if *y > run.y - run.size && *y < option.y => Some(*y),
+                _ => None,
+            });
+            assert!(
+                framed.is_some_and(|y| y > run.y + 3.5),
+                "the box crosses the link: {framed:?} {}",
+                run.y
+            );
         }
         assert!(sc.height > plain.height, "the picture makes room for them");
         let alt = screen_alt(&form, &Strings::default());
