@@ -1172,13 +1172,7 @@ fn the_html_guide_has_the_handouts_sections_in_the_handouts_order() {
 /// The text runs of the option labels a picture draws as selected (class
 /// `value`: bold, with the filled dot), from an SVG of the display list.
 fn selected_texts(svg: &str) -> Vec<String> {
-    svg.split("<text class=\"value\"")
-        .skip(1)
-        .filter_map(|t| {
-            let t = &t[t.find('>')? + 1..];
-            Some(t[..t.find("</text>")?].to_string())
-        })
-        .collect()
+    svg_texts(svg, "value")
 }
 
 /// Text runs of a PDF set in a bold face (pdftohtml marks them `<b>`).

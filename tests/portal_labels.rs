@@ -371,13 +371,7 @@ fn a_link_with_no_text_is_a_located_error() {
 /// The words of the `class="link"` text runs of a picture, joined (a link
 /// that wraps is one run a line).
 fn link_words(svg: &str) -> String {
-    svg.split("<text class=\"link\"")
-        .skip(1)
-        .filter_map(|t| {
-            let t = &t[t.find('>')? + 1..];
-            Some(t[..t.find("</text>")?].to_string())
-        })
-        .collect()
+    svg_texts(svg, "link").concat()
 }
 
 /// The picture of step `step` in みなと歯科クリニック's HTML guide.
