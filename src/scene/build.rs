@@ -2386,6 +2386,9 @@ impl Builder<'_> {
         let (mut lx, mut top) = if row.callout.is_some() {
             // Clear of the highlight box (6 units round the entry).
             (left, bottom + 8.0)
+        } else if row.control != Control::Link {
+            // After the entry's button, centred on it.
+            (entry.right() + sep, entry.y + (entry.h - line) / 2.0)
         } else {
             // The entry's last line ends where its words end.
             let last = self
@@ -3509,7 +3512,29 @@ pub(crate) mod tests {
             alt.matches(&format!("「{check}」のリンク")).count(),
             1,
             "{alt}"
+        ); // After an entry's button, on its line.
+        let mut button = row(
+            "c",
+            "申込",
+            Control::Button {
+                label: "申し込む".into(),
+            },
+            Shown::Nothing,
         );
+        button.links = vec![check.into()];
+        menu.rows = vec![button];
+        let sc = screen_scene(&menu, &SceneOptions::default());
+        let face = sc
+            .texts()
+            .find(|t| t.text == "申し込む")
+            .expect("the button")
+            .clone();
+        let link = sc.texts().find(|t| t.text == check).expect("the link");
+        assert!(
+            link.left() > face.left() + face.width + 8.0,
+            "after the button"
+        );
+        assert!((link.y - face.y).abs() < 3.0, "on its line");
     }
 
     /// A button with `top: true` (the portal's ログアウト) is drawn at the top
