@@ -802,10 +802,13 @@ impl Builder<'_> {
             _ => {
                 let (top, foot): (Vec<Button>, Vec<Button>) =
                     s.buttons.iter().cloned().partition(|b| b.top);
-                let mut y = self.page_title(y + PAD, &s.title, &top);
-                y = self.lead(s, y);
-                if s.kind != ScreenKind::Message {
-                    y = self.screen_links(&s.links, self.fx + PAD, self.fw - 2.0 * PAD, y);
+                let title_end = self.page_title(y + PAD, &s.title, &top);
+                let mut y = self.lead(s, title_end);
+                if s.kind != ScreenKind::Message && !s.links.is_empty() {
+                    // Right under the lead's words, as the portal's link
+                    // follows its sentence (the lead ends 10 below them).
+                    let from = if y > title_end { y - 8.0 } else { y };
+                    y = self.screen_links(&s.links, self.fx + PAD, self.fw - 2.0 * PAD, from);
                 }
                 y = match s.kind {
                     ScreenKind::Menu => self.menu(&s.rows, y),
@@ -1184,8 +1187,7 @@ impl Builder<'_> {
         let cw = w - lw - 2.0 * CELL_PAD;
         let mut cy = y + CELL_PAD;
         cy = self.help(row, cx, cw, cy);
-        cy = self.cell_links(row, cx, cw, cy);
-        let (bottom, bbox) = self.control(row, cx, cw, cy);
+        let (bottom, bbox) = self.linked_control(row, cx, cw, cy);
         let content_bottom = bottom.max(label_bottom);
         let row_h = content_bottom + CELL_PAD - y;
         // Cell backgrounds go under the content.
@@ -1224,8 +1226,7 @@ impl Builder<'_> {
         // The row before ends CELL_PAD below its content: the control
         // starts right away.
         let cy = self.help(row, cx, cw, y);
-        let cy = self.cell_links(row, cx, cw, cy);
-        let (bottom, bbox) = self.control(row, cx, cw, cy);
+        let (bottom, bbox) = self.linked_control(row, cx, cw, cy);
         let row_h = bottom + CELL_PAD - y;
         // The cells' backgrounds also cover the rule under the row before
         // (half a stroke above `y`); the column rule is drawn again over it.
@@ -1287,33 +1288,78 @@ impl Builder<'_> {
         self.lines(x, y, &ls, SMALL, false, MUTED, Role::Table) + 4.0
     }
 
-    /// A form row's links (`links:`), one a line above its control in its
-    /// cell, where the portal ends the row's explanation with them (the
-    /// explanation itself is in the 補足 table); returns the control's top,
-    /// clear of the links by more than the box a framed control gets.
+    /// A form row's control with its links (`links:`, the portal's links
+    /// that end the row's explanation; the explanation itself is in the
+    /// 補足 table): beside a control of one line when they fit at its right
+    /// (wrapping there; the row is no taller than its label and badge make
+    /// it), else one a line above it. A row a callout points at has them
+    /// above, so that its leader crosses no link. Returns the bottom and the
+    /// control's box.
+    fn linked_control(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        if row.links.is_empty() {
+            return self.control(row, x, w, y);
+        }
+        let at = self.items.len();
+        let (bottom, bbox) = self.control(row, x, w, y);
+        let lx = bbox.right() + 16.0;
+        let room = x + w - lx;
+        if row.callout.is_none() && bbox.h <= 32.0 && room >= 120.0 {
+            // The first line on the control's words (its first text run).
+            let first = self.items[at..]
+                .iter()
+                .find_map(|i| match i {
+                    Item::Text(t) => Some(t.y),
+                    _ => None,
+                })
+                .unwrap_or(baseline(y, BODY));
+            let mut top = first - lh(SMALL) / 2.0 - SMALL * 0.37;
+            let mut end = bottom;
+            for l in &row.links {
+                let (e, _) = self.link_lines(l, lx, room, top, SMALL);
+                end = end.max(e);
+                top = e;
+            }
+            return (end, bbox);
+        }
+        self.items.truncate(at);
+        let y = self.cell_links(row, x, w, y);
+        self.control(row, x, w, y)
+    }
+
+    /// A form row's links, one a line above its control; returns the
+    /// control's top, clear of the links by more than the box a framed
+    /// control gets.
     fn cell_links(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> f32 {
         let framed = row.highlight
             || row.callout.is_some()
             || matches!(row.flag, Some(Severity::Error | Severity::Warning));
-        let mut y = y;
+        // The small words start a little into the cell's top padding.
+        let mut top = y - 3.0;
         for l in &row.links {
-            y = self.link_lines(l, x, w, y, SMALL).0 + 3.0;
+            top = self.link_lines(l, x, w, top, SMALL).0;
         }
-        if framed && !row.links.is_empty() {
-            y += 6.0;
-        }
-        y
+        // The last line's underline (`link_lines`: 2.5 under the baseline,
+        // 0.8 wide), then the frame's 6 and half its stroke, or a little air.
+        let under = top - lh(SMALL) + baseline(0.0, SMALL) + 2.9;
+        let control = under
+            + if framed {
+                6.0 + HILITE_W / 2.0 + 0.5
+            } else {
+                3.0
+            };
+        control.max(y)
     }
 
-    /// A screen's links under its lead (`links:`), one a line; returns the
-    /// bottom (with the lead's gap after them).
+    /// A screen's links under its lead (`links:`), one a line in the small
+    /// size (2-2's forty characters fit the line); returns the bottom (with
+    /// the lead's gap after them).
     fn screen_links(&mut self, links: &[String], x: f32, w: f32, y: f32) -> f32 {
         if links.is_empty() {
             return y;
         }
         let mut y = y;
         for l in links {
-            y = self.link_text(l, x, w, y).0 + 2.0;
+            y = self.link_lines(l, x, w, y, SMALL).0 + 2.0;
         }
         y + 8.0
     }
@@ -3434,6 +3480,32 @@ pub(crate) mod tests {
         assert!(!alt.contains(&format!("「{help}」ボタン")));
         // Without them nothing names them.
         assert!(!screen_alt(&usage_form(), &Strings::default()).contains(help));
+    }
+
+    /// A form row's links sit at the right of a control of one line (a
+    /// checkbox and its caption), on its words' line and wrapping there, when
+    /// no callout points at the row: the row is no taller than its label
+    /// and badge make it (1-3's 同意する and its terms link).
+    #[test]
+    fn a_rows_links_sit_beside_a_control_of_one_line() {
+        let terms = "オンライン資格確認等システム利用規約はこちらをクリック";
+        let mut form = usage_form();
+        let at = form.rows.iter().position(|r| r.id == "agree").expect("row");
+        form.rows[at].links = vec![terms.into()];
+        let plain = screen_scene(&usage_form(), &SceneOptions::default());
+        let sc = screen_scene(&form, &SceneOptions::default());
+        let caption = sc
+            .texts()
+            .find(|t| t.text == "同意する")
+            .expect("the box's caption")
+            .clone();
+        let runs = link_runs(&sc, terms);
+        assert!(runs.len() > 1, "it wraps in the room at the right");
+        assert!((runs[0].y - caption.y).abs() < 0.5, "on the caption's line");
+        for run in &runs {
+            assert!(run.left() > caption.left() + caption.width + 8.0, "beside");
+        }
+        assert_eq!(sc.height, plain.height, "no taller");
     }
 
     /// A menu entry's `links:` (the my page's 「登録内容を確認する」) follow it on
