@@ -386,9 +386,10 @@ fn picture_of(html: &str, step: &str) -> String {
 /// The links the seed manual shows on the screens besides the buttons' line
 /// are drawn as links and named as links (「「…」のリンク」) in the guide's
 /// `aria-label` and the handout's `/Alt`: 2-2's CP/CPS document under the
-/// screen's lead (`links:` of a screen), 1-3's 「…はこちらをクリック」 that end the
-/// explanations of 利用規約への同意 and 電気通信回線種別 (`links:` of a row, drawn in
-/// its cell above the control), and 1-2's 「登録内容を確認する」 after three
+/// screen's lead (`links:` of a screen), 1-3's 「…利用規約はこちらをクリック」 that
+/// ends the explanation of 利用規約への同意 (`links:` of a row, drawn in its cell
+/// beside the box; the line type's is not drawn, see README), and 1-2's
+/// 「登録内容を確認する」 after three
 /// entries of the my page (and 「決定通知書をダウンロードする」 after the card
 /// reader's). None was drawn; 1-2's ログアウト was a button at the foot of the
 /// page, where the portal has it at the top (`top: true`).
@@ -402,10 +403,7 @@ fn the_links_in_a_screens_text_and_rows_are_drawn_and_named_as_links() {
         ),
         (
             "1-3",
-            &[
-                "オンライン資格確認等システム利用規約はこちらをクリック",
-                "電気通信回線種別とはこちらをクリック",
-            ][..],
+            &["オンライン資格確認等システム利用規約はこちらをクリック"][..],
         ),
         (
             "1-2",
@@ -458,7 +456,7 @@ fn the_links_in_a_screens_text_and_rows_are_drawn_and_named_as_links() {
 #[test]
 fn a_rows_link_with_no_text_is_a_located_error() {
     located_error(
-        "links: [電気通信回線種別とはこちらをクリック]",
+        "links: [オンライン資格確認等システム利用規約はこちらをクリック]",
         "links: [\"\"]",
         "a link with no text: an entry of `links` is empty",
     );
