@@ -235,6 +235,8 @@ pub struct GuideRow {
     pub prefilled: bool,
     /// Drawn in the previous row's cell ([`crate::model::manual::Row::joined`]).
     pub joined: bool,
+    /// The portal's links in the row ([`crate::model::manual::Row::links`]).
+    pub links: Vec<String>,
     /// The element to act on.
     pub highlight: bool,
     /// Annotation (the alternative for this clinic).
@@ -294,6 +296,8 @@ pub struct GuideScreen {
     pub rows: Vec<GuideRow>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// Links under the lead ([`crate::model::manual::Screen::links`]).
+    pub links: Vec<String>,
     /// Text below the rows.
     pub foot: Rich,
     /// The author's text alternative (`None`: worded from the screen).

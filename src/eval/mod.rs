@@ -670,6 +670,7 @@ fn eval_step(
             })
             .collect(),
         buttons: sc.buttons.clone(),
+        links: sc.links.clone(),
         foot: ev.rich(&sc.foot, facts),
         alt: sc.alt.as_ref().map(|a| ev.line(a, facts)),
         align: sc.align,
@@ -1053,6 +1054,7 @@ fn eval_row(
         shown,
         prefilled: row.prefilled,
         joined: row.joined,
+        links: row.links.clone(),
         highlight: row.highlight && applies,
         callout,
         flag,
@@ -1104,6 +1106,7 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         display,
         prefilled: row.prefilled,
         joined: row.joined,
+        links: row.links.clone(),
         highlight: row.highlight,
         callout: row.callout.generic().map(|c| Callout {
             marker: c.marker,

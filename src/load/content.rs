@@ -388,6 +388,9 @@ struct RawScreen {
     rows: Vec<RawRow>,
     #[serde(default)]
     buttons: Vec<RawButton>,
+    /// Links under the lead, one a line.
+    #[serde(default)]
+    links: Vec<Spanned<String>>,
     /// Text below the rows.
     #[serde(default)]
     foot: Option<Md>,
@@ -426,6 +429,9 @@ struct RawRow {
     prefilled: bool,
     #[serde(default)]
     joined: bool,
+    /// Links the portal shows in the row.
+    #[serde(default)]
+    links: Vec<Spanned<String>>,
     #[serde(default)]
     highlight: bool,
     #[serde(default)]
@@ -548,6 +554,9 @@ struct RawButton {
     /// A link among the buttons (drawn as a link, named as one).
     #[serde(default)]
     link: bool,
+    /// Drawn at the top of the page, not at the foot.
+    #[serde(default)]
+    top: bool,
 }
 
 /// A YAML scalar that may be written as a number, bool or text.
@@ -2271,6 +2280,7 @@ impl Ctx<'_> {
             align: sc.align,
             rows,
             buttons: sc.buttons.into_iter().map(|b| self.button(b)).collect(),
+            links: self.links(sc.links),
             pos: spos,
         }
     }
@@ -2296,7 +2306,29 @@ impl Ctx<'_> {
             label: b.label.value,
             primary: b.primary,
             link: b.link,
+            top: b.top,
         }
+    }
+
+    /// A screen's or a row's `links:`: each must say something (an empty
+    /// one would draw nothing for the reader to find).
+    fn links(&mut self, raw: Vec<Spanned<String>>) -> Vec<String> {
+        raw.into_iter()
+            .map(|l| {
+                if l.value.trim().is_empty() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            pos(&self.file, &l.referenced),
+                            "a link with no text: an entry of `links` is empty",
+                        )
+                        .with_help(
+                            "write the link's words as the screen shows them (`links: [登録内容を確認する]`)",
+                        ),
+                    );
+                }
+                l.value
+            })
+            .collect()
     }
 
     fn callout(&mut self, c: RawCallout, at: &SourcePos, known: FactCheck) -> Cased<Callout> {
@@ -2537,6 +2569,7 @@ impl Ctx<'_> {
             value,
             prefilled: r.prefilled,
             joined: r.joined,
+            links: self.links(r.links),
             highlight: r.highlight,
             callout: match r.callout {
                 Some(c) => self.callout(c, &rpos, known),

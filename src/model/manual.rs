@@ -404,6 +404,9 @@ pub struct Screen {
     pub rows: Vec<Row>,
     /// Buttons at the bottom.
     pub buttons: Vec<Button>,
+    /// Links the screen shows under its lead (`links:`), one a line, in
+    /// order: drawn as links, named as links in its text alternative.
+    pub links: Vec<String>,
     /// Text below the rows (a document's closing lines), one line per
     /// paragraph.
     pub foot: Rich,
@@ -501,6 +504,9 @@ pub struct Row {
     /// there, without a label or badge of its own. The label still names it
     /// in the tables, the sheet and the text alternatives.
     pub joined: bool,
+    /// Links the portal shows in this row (`links:`), in order: beside a
+    /// menu entry on its line, above a form row's control in its cell.
+    pub links: Vec<String>,
     /// This is the element to act on in this step.
     pub highlight: bool,
     /// Callout (annotation) pointing at this row, per clinic.
@@ -613,6 +619,10 @@ pub struct Button {
     /// A link, drawn as underlined text in the link colour in the buttons'
     /// line, never as a box; named 「「…」のリンク」 (the theme's `site_link`).
     pub link: bool,
+    /// Drawn at the top of the page, right-aligned under the frame's header
+    /// on the title's line (`top: true`: the portal's ログアウト), not at the
+    /// foot with the others.
+    pub top: bool,
 }
 
 /// All manuals, rules and field definitions loaded from one content folder.
