@@ -2607,6 +2607,7 @@ pub(crate) mod tests {
             when: None,
             not_applicable: None,
             unsettled: None,
+            sheet_note: None,
         }
     }
 
