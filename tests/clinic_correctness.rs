@@ -1046,11 +1046,11 @@ fn a_value_the_portal_fills_in_is_never_one_to_leave_blank() {
     let (tmp, content) = content_copy();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&manual);
-    let said = "field: category_shown, prefilled: true, if_empty: ポータルが自動で表示します }";
+    let said = "field: category_shown, prefilled: true, if_empty: ポータルが自動で表示します,";
     assert!(text.contains(said));
     std::fs::write(
         &manual,
-        text.replace(said, "field: category, prefilled: true }"),
+        text.replace(said, "field: category, prefilled: true,"),
     )
     .unwrap();
     let clinics = content.join("clinics");
@@ -3038,6 +3038,49 @@ fn contradicting(key: &str) -> Docs {
 
 const ALL: [&str; 3] = ["html", "pdf", "sheet"];
 const GUIDES: [&str; 2] = ["html", "pdf"];
+
+#[test]
+fn a_name_of_another_kind_than_the_fee_schedule_leaves_the_kind_rows_to_check() {
+    // すみだ中央薬局 (k-…): a 薬局 with 点数表 1 (医科), a 東京 code whose
+    // check digit does not cover the 点数表; なにわ北クリニック (l-…): a
+    // clinic under 点数表 4 (調剤). Before, nothing read the name: the
+    // handout said the notice goes to 「保険医療機関として登録されている所在地」
+    // (the pharmacy's) or 「保険薬局として…」 (the clinic's), and showed the
+    // 2-2 screen's 点数表, 分類 and code as settled.
+    for (key, kind_words) in [
+        ("1312222222", "保険医療機関として登録されている所在地"),
+        ("2743333334", "保険薬局として登録されている所在地"),
+    ] {
+        let d = contradicting(key);
+        assert_eq!(
+            d.having("名称と点数表が別の種類の施設を示しています"),
+            ALL,
+            "{key}"
+        );
+        assert_eq!(d.having(kind_words), [] as [&str; 0], "{key}");
+        assert_eq!(
+            d.having("電子証明書発行通知書は、申請画面に表示される医療機関コードで登録されている所在地に郵送されます"),
+            GUIDES,
+            "{key}"
+        );
+        // The 2-2 rows of the kind and the code: the screen is to be read.
+        for row in [
+            "分類画面の表示を確かめる（データの名称と点数表が食い違っています）",
+            "点数表画面の表示を確かめる（データの名称と点数表が食い違っています）",
+            "医療機関コード画面の表示を確かめる（処方箋などの医療機関コードと照らし合わせます）",
+        ] {
+            assert!(d.html.contains(&squash(row)), "{key}: {row}");
+        }
+        assert!(!d.html.contains(&squash("点数表1（医科）")), "{key}");
+        assert!(!d.html.contains(&squash("点数表4（調剤・薬局）")), "{key}");
+        // What to have at hand: a paper with the clinic's own 10-digit code.
+        assert_eq!(
+            d.having("貴施設の10桁の医療機関コードが印字された書類"),
+            GUIDES,
+            "{key}"
+        );
+    }
+}
 
 #[test]
 fn a_carrier_contradicted_by_an_ntt_id_or_v6_option_leaves_the_line_rows_to_check() {

@@ -742,6 +742,47 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         Condition::In { fact, values } => {
             facts.get(fact).is_some_and(|f| values.contains(&f.value))
         }
+        Condition::Contains { fact, values } => facts.get(fact).is_some_and(|f| {
+            let key = crate::validate::normalize::choice_key;
+            let wanted: Vec<String> = values.iter().map(|v| key(v)).collect();
+            let has = |text: &str| {
+                let t = key(text);
+                wanted
+                    .iter()
+                    .any(|w| !w.is_empty() && t.contains(w.as_str()))
+            };
+            if f.items.is_empty() {
+                has(&f.display)
+            } else {
+                f.items.iter().any(|i| has(i))
+            }
+        }),
+        Condition::Count {
+            list,
+            op,
+            value,
+            counted,
+        } => {
+            // A list refused at validation is not counted as empty.
+            if facts.invalid.iter().any(|f| f == list) {
+                return false;
+            }
+            let count = |path: &str| facts.get(path).map_or(0, |f| f.items.len());
+            let right = match crate::model::rule::fact_ref(value) {
+                Some(other) if *counted => {
+                    if facts.invalid.iter().any(|f| f == other) {
+                        return false;
+                    }
+                    count(other).to_string()
+                }
+                Some(other) => match facts.get(other) {
+                    Some(o) => o.value.clone(),
+                    None => return false,
+                },
+                None => value.clone(),
+            };
+            compare(&count(list).to_string(), *op, &right)
+        }
         Condition::Compare { fact, op, value } => {
             let right = match crate::model::rule::fact_ref(value) {
                 Some(other) => match facts.get(other) {

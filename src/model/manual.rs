@@ -653,6 +653,19 @@ pub struct Content {
     /// Who the manuals are for, as the help site's home page says it
     /// (`content/search.yaml` `audience:`; none: the theme's words).
     pub site_audience: Option<String>,
+    /// Lists paired inside a repetition (a part repeated over `install.rooms`
+    /// reading `each.network.reader_ips`): a clinic whose two lists differ
+    /// in length is warned at the paired list.
+    pub pairs: Vec<ListPair>,
+}
+
+/// Two lists a repetition pairs item by item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPair {
+    /// The list repeated over (`install.rooms`).
+    pub list: String,
+    /// The list read at the same number (`network.reader_ips`).
+    pub with: String,
 }
 
 /// A word the manuals use and the other ways a reader may type it (its
