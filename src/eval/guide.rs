@@ -256,6 +256,9 @@ pub struct GuideRow {
     /// while that value is not settled (`value_when:` / `unsettled:`), with
     /// that condition.
     pub unsettled: Option<Alternative>,
+    /// The row's `sheet_note:` for this clinic, in one line: the sheet says
+    /// it beside the row's values (「（…）」). `None`: nothing to add.
+    pub sheet_note: Option<String>,
 }
 
 /// One alternative of a generic guide with its condition in words.

@@ -1039,6 +1039,18 @@ fn eval_row(
         .filter(|_| applies)
         .map(|h| resolve_rich(h, facts, content))
         .unwrap_or_default();
+    // Only for a row that concerns the clinic, as its help.
+    let sheet_note = row
+        .sheet_note
+        .pick(|w| holds(w, facts))
+        .filter(|_| applies)
+        .map(|n| {
+            resolve_rich(n, facts, content)
+                .plain_text()
+                .trim()
+                .to_string()
+        })
+        .filter(|n| !n.is_empty());
     GuideRow {
         display: if row.prefilled && shown == Shown::Nothing {
             content.strings.get("shown_by_screen").to_string()
@@ -1062,6 +1074,7 @@ fn eval_row(
         when: None,
         not_applicable: None,
         unsettled: None,
+        sheet_note,
     }
 }
 
@@ -1128,6 +1141,8 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
             }),
             text: g.line(row.unsettled.as_deref().unwrap_or_default()),
         }),
+        // The help site prints no sheet.
+        sheet_note: None,
     }
 }
 

@@ -448,6 +448,8 @@ struct RawRow {
     value_when: Option<RawCond>,
     #[serde(default)]
     unsettled: Option<String>,
+    #[serde(default)]
+    sheet_note: Option<Md>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -2575,6 +2577,7 @@ impl Ctx<'_> {
                 Some(c) => self.callout(c, &rpos, known),
                 None => Cased::default(),
             },
+            sheet_note: self.cased_md(&r.sheet_note, &rpos, known),
             pos: rpos,
         }
     }

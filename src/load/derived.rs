@@ -1098,6 +1098,7 @@ fn screen_refs<'a>(sc: &'a crate::model::manual::Screen, out: &mut Vec<Use<'a>>)
             crate::model::manual::ValueSource::None => {}
         }
         cased(&r.help, at, out);
+        cased(&r.sheet_note, at, out);
         for (w, c) in r.callout.alternatives() {
             cond(w, at, out);
             line(&c.text, at, out);

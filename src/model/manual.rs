@@ -511,6 +511,11 @@ pub struct Row {
     pub highlight: bool,
     /// Callout (annotation) pointing at this row, per clinic.
     pub callout: Cased<Callout>,
+    /// Words the one-page sheet adds beside this row's values, per clinic
+    /// (`sheet_note:`): what the handout says of them that a bare value
+    /// would not (entered only for a terminal not applied for yet; a line
+    /// type to confirm before choosing it). Empty: nothing.
+    pub sheet_note: Cased<Rich>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,

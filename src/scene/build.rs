@@ -2791,6 +2791,7 @@ pub(crate) mod tests {
             when: None,
             not_applicable: None,
             unsettled: None,
+            sheet_note: None,
         }
     }
 
