@@ -183,14 +183,17 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
 
     // The dates.
     let dates: Vec<_> = guide.manuals.iter().flat_map(|m| m.dates.iter()).collect();
-    // One line a date, bold when it is a problem, continued under its event.
+    // One line a date, bold when it is a problem, continued under its
+    // event. The problem follows its event after a half-width space: after
+    // an ideographic one, pdftotext (and so a screen reader's extraction)
+    // read the problem as a column of its own, after its second line.
     let date_lines = || {
         let lines = dates
             .iter()
             .map(|d| {
                 let mut line = format!("{}　{}", super::handout::date_ja(&d.iso), d.label);
                 if let Some(p) = &d.problem {
-                    line.push_str(&format!("　※ {p}"));
+                    line.push_str(&format!(" ※ {p}"));
                 }
                 let bold = d.severity == Some(Severity::Error) || d.problem.is_some();
                 let weight = if bold { Weight::Bold } else { Weight::Regular };
@@ -204,24 +207,26 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
         b.push(Block::Custom(Arc::new(date_lines())));
     } else if !dates.is_empty() && !compact {
         b.push(heading(t.get("dates")));
-        // One line per date, like the findings.
-        let mut lines = Vec::new();
-        for (i, d) in dates.iter().enumerate() {
-            if i > 0 {
-                lines.push(Span::normal("\n"));
-            }
-            let when = format!("{}　", super::handout::date_ja(&d.iso));
-            lines.push(if d.severity == Some(Severity::Error) {
-                Span::bold(when)
-            } else {
-                Span::normal(when)
-            });
-            lines.push(Span::normal(d.label.clone()));
-            if let Some(p) = &d.problem {
-                lines.push(Span::bold(format!("　※ {p}")));
-            }
-        }
-        b.push(Block::Paragraph(lines));
+        // One line per date, like the findings; the event and its problem
+        // (after a half-width space, as in the dense sheet) continued under
+        // the event, never at the margin under the date.
+        let terms = dates
+            .iter()
+            .map(|d| {
+                let when = super::handout::date_ja(&d.iso);
+                let when = if d.severity == Some(Severity::Error) {
+                    Span::bold(when)
+                } else {
+                    Span::normal(when)
+                };
+                let mut what = vec![Span::normal(d.label.clone())];
+                if let Some(p) = &d.problem {
+                    what.push(Span::bold(format!(" ※ {p}")));
+                }
+                (vec![when], what)
+            })
+            .collect();
+        b.push(Block::Terms(terms));
     }
 
     // Every value to type, in screen order. The same row of a repeated step

@@ -60,6 +60,13 @@ pub enum Block {
     },
     /// A paragraph of inline text. `'\n'` inside a span forces a line break.
     Paragraph(Vec<Span>),
+    /// Lines of a term and its text (a date and what happens then), one
+    /// paragraph: each text after its term and an ideographic space, a
+    /// text too long for its line going on under itself (a hanging
+    /// indent), never under the term. Each line is drawn, and so read,
+    /// term first, then its text's lines in order. A term wider than 40 %
+    /// of the width is set in one run with its text instead.
+    Terms(Vec<(Vec<Span>, Vec<Span>)>),
     /// A bulleted (`ordered == false`) or numbered list; each item is a
     /// sequence of blocks set with a hanging indent.
     List {

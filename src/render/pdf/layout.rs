@@ -313,7 +313,7 @@ impl Layouter<'_> {
         let role = match block {
             Block::Title { .. } => Some(Role::H1),
             Block::Heading { level, .. } => Some(Role::heading(*level)),
-            Block::Paragraph(_) => Some(Role::P),
+            Block::Paragraph(_) | Block::Terms(_) => Some(Role::P),
             Block::List { .. } | Block::Checklist(_) => Some(Role::L),
             Block::Table { .. } => Some(Role::Table),
             Block::Callout { .. } => Some(Role::Div),
@@ -360,6 +360,11 @@ impl Layouter<'_> {
                 self.paragraph(spans, x, w, &body_base(), BODY_LEADING);
                 self.gap(ctx.para_gap);
             }
+            Block::Terms(terms) => {
+                self.gap(ctx.para_gap);
+                self.terms(terms, x, w);
+                self.gap(ctx.para_gap);
+            }
             Block::List { ordered, items } => self.list(*ordered, items, x, w),
             Block::Table {
                 columns,
@@ -404,6 +409,56 @@ impl Layouter<'_> {
             strip.first_line = Some((baseline, base.size));
             let keep = lead || (n >= 2 && (i == 0 || i + 2 == n));
             self.strip(strip, keep);
+        }
+    }
+
+    /// [`Block::Terms`]: each term at `x`, its text after it and an
+    /// ideographic space, continued under itself; a term's lines kept
+    /// together. Ragged, never justified: a gap stretched between two
+    /// words of a line can read as two columns to a text extractor
+    /// (pdftotext read a wrapped date's second line before its first).
+    fn terms(&mut self, terms: &[(Vec<Span>, Vec<Span>)], x: f32, w: f32) {
+        let base = body_base();
+        for (term, text) in terms {
+            let lead = layout_spans(term, &base, w, false, self.fonts, self.warnings);
+            let hang = lead.first().map_or(0.0, |l| l.width) + base.size;
+            if lead.len() <= 1 && hang <= w * 0.4 {
+                let body = layout_spans(text, &base, w - hang, false, self.fonts, self.warnings);
+                self.term_lines([(&lead[..], &term[..], x), (&body[..], &text[..], x + hang)]);
+            } else {
+                // One run of text: the term, a space, its text.
+                let mut run = term.clone();
+                run.push(Span::normal("　"));
+                run.extend(text.iter().cloned());
+                let all = layout_spans(&run, &base, w, false, self.fonts, self.warnings);
+                self.term_lines([(&all[..], &run[..], x), (&[], &[], x)]);
+            }
+        }
+    }
+
+    /// The lines of one term: line `i` of each column side by side, drawn
+    /// in column order; kept together.
+    fn term_lines(&mut self, columns: [(&[Line], &[Span], f32); 2]) {
+        let base = body_base();
+        let lh = base.size * BODY_LEADING;
+        let baseline = (lh - base.size) / 2.0 + EM_ASCENT * base.size;
+        let n = columns
+            .iter()
+            .map(|(lines, ..)| lines.len())
+            .max()
+            .unwrap_or(0);
+        for i in 0..n {
+            let mut strip = Strip {
+                h: lh,
+                ..Strip::default()
+            };
+            for (lines, spans, x) in columns {
+                if let Some(line) = lines.get(i) {
+                    draw_line(&mut strip.cmds, line, spans, x, baseline);
+                }
+            }
+            strip.first_line = Some((baseline, base.size));
+            self.strip(strip, i + 1 < n);
         }
     }
 

@@ -1808,3 +1808,66 @@ fn an_address_longer_than_a_line_breaks_at_a_separator_never_inside_a_word() {
         );
     }
 }
+
+/// The glyph runs of the first page in drawing order: (x of the first
+/// glyph, baseline y, text), spaces dropped.
+fn runs(doc: &Document) -> Vec<(f32, f32, String)> {
+    let (_, paginated) = layout_doc(doc);
+    paginated.pages[0]
+        .cmds
+        .iter()
+        .filter_map(|c| match c {
+            Item::Glyphs { glyphs, y, .. } => {
+                let first = glyphs.iter().find(|g| !g.text.is_whitespace())?;
+                let text = glyphs.iter().map(|g| g.text).filter(|c| !c.is_whitespace());
+                Some((first.x, *y, text.collect()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_terms_text_goes_on_under_itself_and_is_drawn_in_reading_order() {
+    // A late date's problem over two lines (the sheet's 「今後の日程」):
+    // its second line started at the margin, under the date, and pdftotext
+    // read it before the first.
+    let problem = "※ 設置予定日（2027年1月5日（火））より後です。間に合いません";
+    let doc = Document {
+        blocks: vec![Block::Terms(vec![
+            (
+                vec![Span::bold("2027年1月8日（金）")],
+                vec![
+                    Span::normal("電子証明書発行通知書が届く見込み"),
+                    Span::bold(format!(" {}", problem.repeat(2))),
+                ],
+            ),
+            (
+                vec![Span::normal("2030年3月29日（金）")],
+                vec![Span::normal("電子証明書の有効期限の目安")],
+            ),
+        ])],
+        ..Document::default()
+    };
+    let runs = runs(&doc);
+    let read: String = runs.iter().map(|(.., t)| t.as_str()).collect();
+    let want = format!(
+        "2027年1月8日（金）電子証明書発行通知書が届く見込み{}2030年3月29日（金）電子証明書の有効期限の目安",
+        problem.repeat(2)
+    )
+    .replace(' ', "");
+    assert_eq!(read, want, "{runs:?}");
+    // Lines top to bottom; the term's text (every line of it) starts after
+    // the term and a space, the next term at the margin again.
+    let margin = runs[0].0;
+    let hang = margin + fonts().measure(Weight::Bold, "2027年1月8日（金）", 10.0) + 10.0;
+    let next = runs.iter().position(|r| r.2 == "2030年3月29日（金）");
+    let Some(next) = next else { panic!("{runs:?}") };
+    let text = &runs[1..next];
+    assert!(text.len() >= 3, "{runs:?}");
+    for (x, _, t) in text {
+        assert!(*x >= hang - 0.01, "{t} at {x}, not under its text ({hang})");
+    }
+    assert!((runs[next].0 - margin).abs() < 0.01, "{runs:?}");
+    assert!(runs.windows(2).all(|w| w[1].1 >= w[0].1), "{runs:?}");
+}
