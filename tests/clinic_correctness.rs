@@ -263,14 +263,16 @@ fn a_notice_that_cannot_arrive_in_time_is_not_called_a_risk() {
     let title = "設置予定日までに電子証明書発行通知書が届きません";
     assert_eq!(docs.having(title), ["html", "pdf", "sheet"]);
     assert!(docs.having("届かないおそれ").is_empty());
-    // Its last safe day to apply (2026-11-15) has passed: said so in all three.
+    // Its last safe day to apply has passed: said so in all three. It is
+    // 2026-11-14: ten days before the installation (11-15), and one more for
+    // 勤労感謝の日 (Monday 11-23), a weekday 支払基金 is closed.
     let g = guide_of("c-fukuoka-collabo-wrong2-tomorrow.yaml");
     let safe = g.manuals[0]
         .dates
         .iter()
         .find(|d| d.label == "申請を済ませたい最終日")
         .unwrap();
-    assert_eq!(safe.iso, "2026-11-15");
+    assert_eq!(safe.iso, "2026-11-14");
     assert!(
         safe.problem
             .as_deref()
@@ -3403,4 +3405,195 @@ fn a_clinic_with_many_findings_reads_each_once_and_what_to_do_first_first() {
         squash(&row).contains("重要設置予定日までに電子証明書発行通知書が届きませんほか6件"),
         "{row}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Whole handouts of clinics that differ from the usual case
+// (tests/fixtures/whole-handouts/, review24): a pharmacy on a line not
+// NTT's with three terminals, a dental 変更 clinic with one terminal and a
+// wrong line type, and two clinics whose dates fall around 年末年始 and Golden
+// Week. Each test names the clinic, what its handout said and what is right.
+
+/// The built folder of tests/fixtures/whole-handouts/.
+fn whole_built() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    built_once(&OUT, "whole-handouts", "whole-handouts")
+}
+
+fn whole(key: &str) -> Docs {
+    Docs::in_dir(&whole_built().join("clinics").join(key))
+}
+
+const NONE: [&str; 0] = [];
+
+#[test]
+fn a_notice_applied_for_in_the_year_end_holidays_reaches_over_the_closed_weekdays() {
+    // 年明けクリニック (c-…): installation Tue 2027-01-05, planned application
+    // Wed 2026-12-30, in 年末年始 (12-29 to 01-03, 支払基金 closed). The notice
+    // was 「見込みは2027年1月6日（水）」 (seven calendar days) and the advice
+    // 「2026年12月26日（土）までに二つの申請を済ませてください」: a notice applied
+    // for that Saturday was counted to come on 01-02, over four closed
+    // weekdays. Now the week reaches over the closed weekdays after the
+    // application (12-31, 01-01): 01-08; the last safe day goes back over
+    // those before the installation (12-29 … 01-01): 12-22. The schedule
+    // names the days it skipped.
+    let c = whole("1311003300");
+    assert_eq!(
+        c.having("申請予定日（2026年12月30日（水））に申請すると見込みは2027年1月8日（金）で、設置予定日（2027年1月5日（火））より後です"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        c.having("申請を早め、2026年12月22日（火）までに二つの申請を済ませてください"),
+        ["html", "pdf"]
+    );
+    assert_eq!(c.having("2026年12月26日"), NONE);
+    assert_eq!(c.having("2027年1月6日"), NONE);
+    assert_eq!(
+        c.having("申請日から約1週間後（暦日・書留郵便）に、その間の平日の休み（2026年12月31日（木）、2027年1月1日（金・祝））の日数を足した日"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        c.having("その間の平日の休み（2026年12月29日（火）、2026年12月30日（水）、2026年12月31日（木）、2027年1月1日（金・祝））の日数だけさらに前にした日"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn a_notice_applied_for_on_a_golden_week_holiday_misses_the_day_after_it() {
+    // 五月晴れ内科 (d-…): installation Thu 2027-05-06, planned application
+    // 昭和の日 Thu 04-29. It read 「見込みは設置予定日（2027年5月6日（木））の当日で、
+    // 郵送が遅れれば間に合いません。申請を早め、2027年4月26日（月）までに」: the
+    // week counted over 05-03 to 05-05, weekdays 支払基金 is closed. Now:
+    // 05-09, after the installation (重要), and 04-22.
+    let d = whole("4011004209");
+    assert_eq!(
+        d.having("申請予定日の2027年4月29日（木・祝）では、設置予定日までに電子証明書発行通知書が届きません"),
+        ["html", "pdf", "sheet"]
+    );
+    assert_eq!(
+        d.having("申請すると見込みは2027年5月9日（日）で、設置予定日（2027年5月6日（木））より後です。申請を早め、2027年4月22日（木）までに二つの申請を済ませてください"),
+        ["html", "pdf"]
+    );
+    assert_eq!(d.having("2027年4月26日"), NONE);
+    assert_eq!(d.having("設置予定日（2027年5月6日（木））の当日"), NONE);
+    assert_eq!(
+        d.having("その間の平日の休み（2027年5月3日（月・祝）、2027年5月4日（火・祝）、2027年5月5日（水・祝））の日数を足した日"),
+        ["html", "pdf"]
+    );
+}
+
+/// The b-… clinic (変更, NTT West typed 2) installing on 2027-01-05, built
+/// for Thursday 2026-12-24.
+fn year_end_correction() -> (tempfile::TempDir, Docs) {
+    let d = tempfile::tempdir().unwrap();
+    let text = read(
+        &root().join("tests/fixtures/whole-handouts/b-hiroshima-dental-change-wrong-line.yaml"),
+    )
+    .replace(
+        "installation_date: 2027-02-10",
+        "installation_date: 2027-01-05",
+    );
+    let clinic = d.path().join("clinic.yaml");
+    std::fs::write(&clinic, text).unwrap();
+    let out = d.path().join("out");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        "2026-12-24",
+        "--clinics",
+        clinic.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = Docs::in_dir(&out.join("clinics/3431005119"));
+    (d, docs)
+}
+
+#[test]
+fn a_line_type_corrected_before_the_year_end_lands_after_it() {
+    // ひろしま港歯科医院 installing on 2027-01-05, read on Thu 2026-12-24: five
+    // business days were 12-25, 12-28, 12-29, 12-30, 12-31, and it was told
+    // 「今日訂正すれば反映は2026年12月31日（木）ごろで、設置予定日（2027年1月5日（火））に
+    // 間に合います」. 12-29 to 01-03 are closed: 01-06, too late.
+    let (_d, b) = year_end_correction();
+    assert_eq!(
+        b.having("今日訂正しても反映は2027年1月6日（水）ごろで、設置予定日（2027年1月5日（火））に間に合いません"),
+        ["html", "pdf"]
+    );
+    assert_eq!(b.having("2026年12月31日（木）ごろ"), NONE);
+    assert_eq!(b.having("に間に合います"), NONE);
+    assert_eq!(
+        b.having("訂正から約1週間の目安（土日・祝日・年末年始を除く5営業日で計算。除いた平日の休みは2026年12月29日（火）、2026年12月30日（水）、2026年12月31日（木）、2027年1月1日（金・祝））"),
+        ["html", "pdf"]
+    );
+}
+
+#[test]
+fn a_last_safe_day_already_past_is_never_given_as_the_day_to_apply_by() {
+    // The same clinic on 2026-12-24: its last safe day goes back over
+    // 年末年始 to Tue 12-22, two days before. The notices keyed on 10 and 17
+    // days before the installation (12 days here) told it 「注意: 申請は
+    // 2026年12月22日（火）までに済ませてください」, a day already gone; the notice
+    // for a last safe day past speaks instead.
+    let (_d, b) = year_end_correction();
+    assert_eq!(b.having("までに済ませてください"), NONE);
+    assert_eq!(
+        b.having("設置日までに電子証明書発行通知書が届かないおそれがあります"),
+        ["html", "pdf", "sheet"]
+    );
+}
+
+#[test]
+fn the_line_type_correction_date_is_said_once() {
+    // ひろしま港歯科医院 (b-…, 変更, NTT West typed 2), read 2026-11-24: the
+    // notice said 「すでに申請済みなら、今日訂正しても反映は2026年12月1日（火）ごろの
+    // 見込みです」 and its 守らないと line 「今日訂正すれば反映は2026年12月1日（火）ごろで、
+    // 設置予定日（2027年2月10日（水））に間に合います」: once, beside whether it is
+    // in time.
+    let b = whole("3431005119");
+    assert_eq!(
+        b.having("すでに申請済みなら、すぐに「1」に訂正してください"),
+        ["html", "pdf"]
+    );
+    for (name, text) in [("html", &b.html), ("pdf", &b.pdf)] {
+        let notice_start = text.find("データ上の選択は「2」ですが").unwrap();
+        let notice = &text[notice_start..];
+        let notice = &notice[..notice.find("電子証明書をすでに申請していないか").unwrap()];
+        assert_eq!(
+            notice.matches("2026年12月1日").count(),
+            1,
+            "{name}: {notice}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_period_is_declared_in_content_and_checked() {
+    // 年末年始 is content (constants.yaml `closed_days:`), named by the facts
+    // that skip it; a bad day or an unknown name is an error at its line.
+    let (_d, c) = content_copy();
+    let constants = c.join("constants.yaml");
+    let text = read(&constants);
+    std::fs::write(&constants, text.replace("to: \"01-03\"", "to: \"13-03\"")).unwrap();
+    let (ok, err) = check_with("--content", &c);
+    assert!(!ok, "{err}");
+    assert!(err.contains("`13-03` is not a day of the year"), "{err}");
+    assert!(err.contains("constants.yaml:"), "{err}");
+    std::fs::write(&constants, text.replace("name: 年末年始", "name: 年始")).unwrap();
+    let (ok, err) = check_with("--content", &c);
+    assert!(!ok, "{err}");
+    assert!(err.contains("unknown closed period `年末年始`"), "{err}");
+    assert!(err.contains("facts.yaml:"), "{err}");
+}
+
+#[test]
+fn a_v6_option_only_planned_is_reminded_to_be_applied_for() {
+    // 五月晴れ内科 (d-…, 光コラボ, v6 「近日中に申込予定」) ticks 「契約済(又は近期中に
+    // 申込予定)である」, and nothing in its handout said the option was still
+    // to be applied for: its 1-3 note said only that the delivery
+    // application needs it. A clinic with it contracted is not told to apply.
+    let planned = "登録内容は「近日中に申込予定」で、チェックを入れて申請できます。配信アプリケーションを使うにはこの契約が必要なので、まだ申し込んでいなければ、回線の契約先（光コラボならその事業者）に早めに申し込んでください";
+    assert_eq!(whole("4011004209").having(planned), ["html", "pdf"]);
+    assert_eq!(whole("3431005119").having("近日中に申込予定」で"), NONE);
 }

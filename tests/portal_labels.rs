@@ -169,7 +169,7 @@ fn unsourced_claims_are_marked_as_such() {
     assert!(!usage.contains("二重に発行され"));
     let index = squash(&untagged(&read(&site.join("index.html"))));
     assert!(
-        index.contains("訂正から約1週間の目安（土日・祝日を除く5営業日で計算）"),
+        index.contains("訂正から約1週間の目安（土日・祝日・年末年始を除く5営業日で計算）"),
         "the schedule's basis for the correction date"
     );
     assert!(!index.contains("訂正から5営業日（"));

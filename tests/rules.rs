@@ -225,8 +225,13 @@ fn every_shipped_rule_has_a_sample() {
     }
 }
 
+/// The day a correction would land is said once, in the finding's 「守らないと」
+/// line beside whether it is in time: the message said it too (「すでに申請済み
+/// なら、今日訂正しても反映は2026年12月1日（火）ごろの見込みです」 and again
+/// 「今日訂正すれば反映は2026年12月1日（火）ごろで、設置予定日…に間に合います」).
+/// The message says what to do.
 #[test]
-fn line_type_message_carries_the_correction_date() {
+fn line_type_finding_says_the_correction_date_once_in_its_consequence() {
     // A 変更 application: the usage application is registered already.
     let text = BASE.replacen("type: 1,", "type: 3,", 1).replacen(
         "start_month:",
@@ -245,10 +250,35 @@ fn line_type_message_carries_the_correction_date() {
         .find(|f| f.rule == "line-type-ntt-must-be-1")
         .unwrap();
     // 2026-11-24 (Tue) + 5 business days = 2026-12-01 (Tue).
+    let message = f.message.plain_text();
+    let consequence = f.consequence.plain_text();
     assert!(
-        f.message.plain_text().contains("2026年12月1日"),
+        !message.contains("2026年12月1日") && message.contains("すぐに「1」に訂正してください"),
+        "{message}"
+    );
+    assert_eq!(
+        consequence.matches("2026年12月1日").count(),
+        1,
+        "{consequence}"
+    );
+    // Without an installation day the consequence still names the day.
+    let undated = guide_of(
+        &BASE
+            .replacen("type: 1,", "type: 3,", 1)
+            .replacen("start_month:", "application_kind: change\nstart_month:", 1)
+            .replacen("installation_date: 2027-01-20\n", "", 1),
+    );
+    let f = undated
+        .findings
+        .iter()
+        .find(|f| f.rule == "line-type-ntt-must-be-1")
+        .expect("finding without an installation day");
+    assert!(!f.message.plain_text().contains("2026年12月1日"));
+    assert_eq!(
+        f.consequence.plain_text().matches("2026年12月1日").count(),
+        1,
         "{}",
-        f.message.plain_text()
+        f.consequence.plain_text()
     );
     let dates = &guide.manuals[0].dates;
     assert!(
@@ -303,10 +333,11 @@ fn only_a_clinic_that_may_have_applied_is_told_when_a_correction_lands() {
             applied,
             "{case}: {message}"
         );
+        assert!(!message.contains("2026年12月1日"), "{case}: {message}");
         assert_eq!(
-            message.contains("2026年12月1日"),
+            consequence.contains("2026年12月1日"),
             applied,
-            "{case}: {message}"
+            "{case}: {consequence}"
         );
         assert_eq!(dated, applied, "{case}: the schedule's correction row");
         assert_eq!(
@@ -784,15 +815,18 @@ fn a_planned_day_after_the_last_safe_day_is_told_to_apply_by_it() {
         (rules, text)
     };
     let rule = "application-date-after-safe-day";
-    // The last safe day itself: nothing to say.
-    assert!(!at("2027-01-20", "2027-01-10").0.contains(rule));
+    // The last safe day itself: nothing to say. It is 01-09, not 01-10:
+    // the ten days before the installation hold 成人の日 (Monday 01-11), a
+    // weekday 支払基金 is closed, and the last safe day goes back over it.
+    assert!(!at("2027-01-20", "2027-01-09").0.contains(rule));
+    assert!(at("2027-01-20", "2027-01-10").0.contains(rule));
     // A day later: the notice (01-18) still comes, with no margin.
     let (rules, text) = at("2027-01-20", "2027-01-11");
     assert!(rules.contains(rule), "{rules:?}");
     let text = text.unwrap();
     assert!(text.contains("見込みは2027年1月18日（月）で"), "{text}");
     assert!(
-        text.contains("2027年1月10日（日）までに二つの申請"),
+        text.contains("2027年1月9日（土）までに二つの申請"),
         "{text}"
     );
     // The notice due on the installation day itself.

@@ -280,13 +280,16 @@ fn the_site_shows_every_variant_with_its_condition() {
     assert!(home.contains("【〈回線事業者〉が「光コラボレーション"));
     assert!(home.contains("【それ以外の場合】"));
     // A date shown only when a rule fired names the rule (and, here, only
-    // to a clinic that may have applied: the date of a correction).
-    assert!(
-        home.contains(
-            "表示条件: 重要「電気通信回線種別は必ず「1」を選んでください」が出ている、かつ利用申請を済ませている可能性がある（申請区分が変更か、申請予定日が過ぎている）の場合"
-        ),
-        "{home}"
-    );
+    // to a clinic that may have applied: the date of a correction), and
+    // which of its two bases applies (one names the closed weekdays left out).
+    for closed in ["がない", "がある"] {
+        assert!(
+            home.contains(&format!(
+                "表示条件: 重要「電気通信回線種別は必ず「1」を選んでください」が出ている、かつ利用申請を済ませている可能性がある（申請区分が変更か、申請予定日が過ぎている）、かつ訂正の5営業日に平日の休み（祝日・年末年始）{closed}場合"
+            )),
+            "{home}"
+        );
+    }
     // The repeated part says so; its conditional steps and notes; its pictures.
     assert!(cert.contains("〈端末名称〉の一つずつについて繰り返します"));
     assert!(

@@ -3,6 +3,7 @@
 //! All arithmetic here counts calendar days (暦日). The era table covers
 //! 平成 and 令和, which is all a clinic application can involve.
 
+use crate::model::facts::ClosedPeriod;
 use jiff::Span;
 use jiff::civil::Date;
 
@@ -165,11 +166,16 @@ pub fn holiday_name(d: Date) -> Option<&'static str> {
     // 振替休日: the first non-holiday on or after a Sunday holiday.
     if d.weekday() != jiff::civil::Weekday::Sunday {
         let mut back = add_days(d, -1);
-        while fixed_or_moving_holiday(back).is_some() {
+        while back != d && fixed_or_moving_holiday(back).is_some() {
             if back.weekday() == jiff::civil::Weekday::Sunday {
                 return Some("振替休日");
             }
-            back = add_days(back, -1);
+            // At the calendar's first day there is no day before: stop
+            // (it looped for ever on the second day, after a 元日).
+            match checked_add_days(back, -1) {
+                Some(b) => back = b,
+                None => break,
+            }
         }
     }
     // 国民の休日: a weekday between two holidays.
@@ -255,9 +261,166 @@ pub fn add_business_days(d: Date, n: i64) -> Date {
     cur
 }
 
+/// A business day that is also in none of the `closed` periods.
+fn is_open(d: Date, closed: &[ClosedPeriod]) -> bool {
+    is_business_day(d) && !closed.iter().any(|c| c.contains(d))
+}
+
+/// A weekday (Monday to Friday) that is a public holiday or in a `closed`
+/// period: a day an office open on weekdays is closed.
+fn is_closed_weekday(d: Date, closed: &[ClosedPeriod]) -> bool {
+    use jiff::civil::Weekday::{Saturday, Sunday};
+    !matches!(d.weekday(), Saturday | Sunday) && !is_open(d, closed)
+}
+
+/// [`add_business_days`] that also skips the days of `closed`.
+pub fn add_open_days(d: Date, n: i64, closed: &[ClosedPeriod]) -> Date {
+    let mut cur = d;
+    let step = if n < 0 { -1 } else { 1 };
+    let mut left = n.saturating_abs();
+    // Bounded: a closed period is at most a year; n open days never need
+    // more than n * 3 + 14 calendar days plus the closed ones.
+    let bound = left
+        .saturating_mul(3)
+        .saturating_add(14)
+        .saturating_add(if closed.is_empty() { 0 } else { 366 });
+    for _ in 0..bound {
+        if left == 0 {
+            break;
+        }
+        cur = add_days(cur, step);
+        if is_open(cur, closed) {
+            left -= 1;
+        }
+    }
+    cur
+}
+
+/// `d` moved by `n` calendar days, then further by one day for each weekday
+/// in the span that is a holiday or in `closed`, until the days added bring
+/// no more (a week of post counted from an office closed over 年末年始: the
+/// week reaches over the closed weekdays). The span is from `d` (exclusive)
+/// to the result (inclusive).
+pub fn add_days_over_closed(d: Date, n: i64, closed: &[ClosedPeriod]) -> Date {
+    let step = if n < 0 { -1 } else { 1 };
+    let mut end = add_days(d, n);
+    let mut counted = d;
+    // Each pass adds the closed weekdays of the days it newly covered; a
+    // year of them is more than any content declares.
+    for _ in 0..366 {
+        let mut extra = 0;
+        while counted != end {
+            counted = add_days(counted, step);
+            if is_closed_weekday(counted, closed) {
+                extra += 1;
+            }
+        }
+        if extra == 0 {
+            break;
+        }
+        end = add_days(end, step * extra);
+    }
+    end
+}
+
+/// The weekdays after `from` up to and including `to` (or, when `to` is
+/// earlier, from `to` up to but not including `from`, in date order) that
+/// are public holidays or in `closed`: the days a count left out.
+pub fn closed_weekdays_between(from: Date, to: Date, closed: &[ClosedPeriod]) -> Vec<Date> {
+    let (first, last) = if to >= from {
+        (add_days(from, 1), to)
+    } else {
+        (to, add_days(from, -1))
+    };
+    let mut out = Vec::new();
+    let mut d = first;
+    // Bounded by the span (a derived date is at most a few years away).
+    for _ in 0..=days_between(first, last).clamp(0, 3660) {
+        if d > last {
+            break;
+        }
+        if is_closed_weekday(d, closed) {
+            out.push(d);
+        }
+        d = add_days(d, 1);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn year_end() -> Vec<ClosedPeriod> {
+        vec![ClosedPeriod {
+            name: "年末年始".into(),
+            from: (12, 29),
+            to: (1, 3),
+        }]
+    }
+
+    #[test]
+    fn open_days_skip_a_closed_period_across_the_year_end() {
+        let d = |s: &str| -> Date { s.parse().expect("date") };
+        // Thu 2026-12-24 + 5: 12-25, 12-28, (12-29 … 01-03 closed), 01-04,
+        // 01-05, 01-06. Without the period: 12-31.
+        assert_eq!(add_business_days(d("2026-12-24"), 5), d("2026-12-31"));
+        assert_eq!(
+            add_open_days(d("2026-12-24"), 5, &year_end()),
+            d("2027-01-06")
+        );
+        assert_eq!(add_open_days(d("2026-12-24"), 5, &[]), d("2026-12-31"));
+        assert_eq!(
+            add_open_days(d("2027-01-06"), -5, &year_end()),
+            d("2026-12-24")
+        );
+        assert!(year_end()[0].contains(d("2026-12-29")));
+        assert!(year_end()[0].contains(d("2027-01-03")));
+        assert!(!year_end()[0].contains(d("2027-01-04")));
+        assert!(!year_end()[0].contains(d("2026-12-28")));
+    }
+
+    #[test]
+    fn calendar_days_reach_over_closed_weekdays() {
+        let d = |s: &str| -> Date { s.parse().expect("date") };
+        // Applied Wed 2026-12-30: a week is 01-06, over 12-31 and 01-01
+        // (weekdays closed; 01-02/03 are a weekend) two days more: 01-08.
+        assert_eq!(
+            add_days_over_closed(d("2026-12-30"), 7, &year_end()),
+            d("2027-01-08")
+        );
+        // Golden Week 2027: Thu 04-29 + 7 = 05-06, over 05-03, 05-04, 05-05
+        // (04-29 itself is the start): 05-09 (Sun), nothing closed after.
+        assert_eq!(
+            add_days_over_closed(d("2027-04-29"), 7, &[]),
+            d("2027-05-09")
+        );
+        // Backwards from an installation day: 10 days before 2027-05-06 is
+        // 04-26, over 05-05, 05-04, 05-03 and 04-29: 04-22.
+        assert_eq!(
+            add_days_over_closed(d("2027-05-06"), -10, &[]),
+            d("2027-04-22")
+        );
+        // A week without a closed weekday is seven days.
+        assert_eq!(
+            add_days_over_closed(d("2026-11-24"), 7, &year_end()),
+            d("2026-12-01")
+        );
+        assert_eq!(
+            closed_weekdays_between(d("2026-12-30"), d("2027-01-08"), &year_end()),
+            [d("2026-12-31"), d("2027-01-01")]
+        );
+        assert_eq!(
+            closed_weekdays_between(d("2027-05-06"), d("2027-04-22"), &[]),
+            [
+                d("2027-04-29"),
+                d("2027-05-03"),
+                d("2027-05-04"),
+                d("2027-05-05")
+            ]
+        );
+        assert!(closed_weekdays_between(d("2026-11-24"), d("2026-12-01"), &[]).is_empty());
+    }
 
     #[test]
     fn business_days_back_skip_weekends_and_holidays() {
@@ -342,6 +505,60 @@ mod tests {
         assert!(is_business_day(d(2026, 11, 24)));
     }
 
+    /// Every public holiday of 2026 and 2027, and no other day: the list
+    /// the business days and the notice's week are counted against (2027:
+    /// the Cabinet Office's list as the review24 brief gives it; 2026 as
+    /// published, with 国民の休日 09-22 and 振替休日 05-06).
+    #[test]
+    fn every_holiday_of_2026_and_2027_and_no_other_day() {
+        let want: Vec<&str> = vec![
+            "2026-01-01",
+            "2026-01-12",
+            "2026-02-11",
+            "2026-02-23",
+            "2026-03-20",
+            "2026-04-29",
+            "2026-05-03",
+            "2026-05-04",
+            "2026-05-05",
+            "2026-05-06",
+            "2026-07-20",
+            "2026-08-11",
+            "2026-09-21",
+            "2026-09-22",
+            "2026-09-23",
+            "2026-10-12",
+            "2026-11-03",
+            "2026-11-23",
+            "2027-01-01",
+            "2027-01-11",
+            "2027-02-11",
+            "2027-02-23",
+            "2027-03-21",
+            "2027-03-22",
+            "2027-04-29",
+            "2027-05-03",
+            "2027-05-04",
+            "2027-05-05",
+            "2027-07-19",
+            "2027-08-11",
+            "2027-09-20",
+            "2027-09-23",
+            "2027-10-11",
+            "2027-11-03",
+            "2027-11-23",
+        ];
+        let mut got = Vec::new();
+        let mut d = Date::constant(2026, 1, 1);
+        while d.year() < 2028 {
+            if holiday_name(d).is_some() {
+                got.push(d.to_string());
+            }
+            d = add_days(d, 1);
+        }
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn a_holiday_is_shown_as_one() {
         // 天満橋デンタルオフィス: 「設置予定日（2027年1月11日（月））は土日・祝日に
@@ -391,5 +608,19 @@ mod tests {
             Some(Date::constant(2023, 3, 15))
         );
         assert_eq!(add_months(d, 1), Date::constant(1900, 1, 30));
+        // The closed-day counts at the calendar's ends and for any count
+        // leave a date without a panic (a clinic's date is untrusted).
+        let closed = [ClosedPeriod {
+            name: "年末年始".into(),
+            from: (12, 29),
+            to: (1, 3),
+        }];
+        for end in [Date::constant(9999, 12, 28), Date::constant(-9999, 1, 3)] {
+            for n in [7, -7, 10_000, -10_000, i64::MAX, i64::MIN] {
+                let _ = add_days_over_closed(end, n, &closed);
+                let _ = add_open_days(end, n.clamp(-1000, 1000), &closed);
+            }
+            let _ = closed_weekdays_between(end, Date::constant(2026, 12, 30), &closed);
+        }
     }
 }

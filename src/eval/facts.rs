@@ -520,15 +520,37 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             days,
             business_days,
             minus,
+            skip,
+            extend,
         } => {
             let sign = if *minus { -1 } else { 1 };
             let mut d = day_of(get(from)?)?;
             d = dates::add_months(d, sign * months.value.round() as i64);
-            d = dates::add_days(d, sign * days.value.round() as i64);
+            let n = sign * days.value.round() as i64;
+            d = if *extend {
+                dates::add_days_over_closed(d, n, skip)
+            } else {
+                dates::add_days(d, n)
+            };
             if business_days.value != 0.0 {
-                d = dates::add_business_days(d, sign * business_days.value.round() as i64);
+                d = dates::add_open_days(d, sign * business_days.value.round() as i64, skip);
             }
             date(d)
+        }
+        Function::ClosedBetween { from, to, skip } => {
+            let days = dates::closed_weekdays_between(day_of(get(from)?)?, day_of(get(to)?)?, skip);
+            if days.is_empty() {
+                return None;
+            }
+            let items: Vec<String> = days.iter().map(|d| dates::western(*d)).collect();
+            FactValue {
+                // As a list field's: its number of items.
+                value: items.len().to_string(),
+                display: items.join("、"),
+                items,
+                valid: true,
+                unit: None,
+            }
         }
         Function::DaysBetween { from, to } => {
             number(dates::days_between(day_of(get(from)?)?, day_of(get(to)?)?) as f64)

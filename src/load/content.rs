@@ -808,6 +808,72 @@ struct RawIdFormat {
 #[serde(deny_unknown_fields)]
 struct RawConstants {
     constants: BTreeMap<String, f64>,
+    /// Periods closed besides weekends and holidays (年末年始).
+    #[serde(default)]
+    closed_days: Vec<RawClosedPeriod>,
+}
+
+/// `{ name: 年末年始, from: "12-29", to: "01-03" }` in constants.yaml.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClosedPeriod {
+    name: Spanned<String>,
+    from: Spanned<String>,
+    to: Spanned<String>,
+}
+
+/// `MM-DD` (a day that exists in a leap year), as a closed period writes
+/// its first and last day.
+fn month_day(s: &str) -> Option<(i8, i8)> {
+    let (m, d) = s.trim().split_once('-')?;
+    if m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (m, d): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
+    jiff::civil::Date::new(2024, m, d).ok().map(|_| (m, d))
+}
+
+/// The closed periods of constants.yaml, each day checked; a bad day or a
+/// name given twice is an error at it.
+fn convert_closed(
+    raw: Vec<RawClosedPeriod>,
+    file: &Arc<PathBuf>,
+    diags: &mut Diagnostics,
+) -> Vec<crate::model::facts::ClosedPeriod> {
+    let mut out: Vec<crate::model::facts::ClosedPeriod> = Vec::new();
+    for c in raw {
+        if out.iter().any(|o| o.name == c.name.value) {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &c.name.referenced),
+                    format!("closed period `{}` is declared twice", c.name.value),
+                )
+                .with_help("give each period of `closed_days:` its own name"),
+            );
+            continue;
+        }
+        let mut day = |s: &Spanned<String>| {
+            let d = month_day(&s.value);
+            if d.is_none() {
+                diags.push(
+                    Diagnostic::error(
+                        pos(file, &s.referenced),
+                        format!("`{}` is not a day of the year", s.value),
+                    )
+                    .with_help("write the month and day as MM-DD, e.g. \"12-29\""),
+                );
+            }
+            d
+        };
+        if let (Some(from), Some(to)) = (day(&c.from), day(&c.to)) {
+            out.push(crate::model::facts::ClosedPeriod {
+                name: c.name.value,
+                from,
+                to,
+            });
+        }
+    }
+    out
 }
 
 /// `content/search.yaml`: other words for the manuals' words.
@@ -1013,7 +1079,10 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
         && let Some((text, file)) = read(&constants_path, &mut roots)
     {
         match cache.parse::<RawConstants>(text, &file) {
-            Ok(raw) => content.constants = raw.constants,
+            Ok(raw) => {
+                content.constants = raw.constants;
+                content.closed_days = convert_closed(raw.closed_days, &file, &mut diags);
+            }
             Err(d) => roots.push(d),
         }
     }

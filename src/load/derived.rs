@@ -53,6 +53,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     days_between: Option<RawBetween>,
     #[serde(default)]
+    closed_between: Option<RawClosedBetween>,
+    #[serde(default)]
     month_of: Option<Spanned<RawMonthOf>>,
     #[serde(default)]
     period_end: Option<RawPeriod>,
@@ -91,6 +93,23 @@ struct RawShift {
     days: Option<Spanned<RawAmount>>,
     #[serde(default)]
     business_days: Option<Spanned<RawAmount>>,
+    /// Closed periods (`closed_days:` of constants.yaml) skipped besides
+    /// weekends and holidays.
+    #[serde(default)]
+    skip: Vec<Spanned<String>>,
+    /// The calendar days reach over closed weekdays.
+    #[serde(default)]
+    extend: bool,
+}
+
+/// `closed_between: { from: F, to: G, skip: [NAME] }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClosedBetween {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    #[serde(default)]
+    skip: Vec<Spanned<String>>,
 }
 
 /// `period_end: { date: F, months: N }`.
@@ -152,7 +171,7 @@ enum RawTerm {
 }
 
 /// The function names, for messages.
-const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
+const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, closed_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
 
 /// A declaration converted but not yet checked for types and cycles.
 struct Pending {
@@ -313,6 +332,8 @@ impl Ctx<'_> {
                     days: Amount::default(),
                     business_days: Amount::default(),
                     minus,
+                    skip: Vec::new(),
+                    extend: s.extend,
                 });
             }
         }
@@ -326,6 +347,13 @@ impl Ctx<'_> {
             found.push(Function::DaysBetween {
                 from: r(&b.from, &mut refs),
                 to: r(&b.to, &mut refs),
+            });
+        }
+        if let Some(b) = &raw.closed_between {
+            found.push(Function::ClosedBetween {
+                from: r(&b.from, &mut refs),
+                to: r(&b.to, &mut refs),
+                skip: Vec::new(),
             });
         }
         if let Some(m) = &raw.month_of {
@@ -443,13 +471,20 @@ impl Ctx<'_> {
                     *by = self.amount(&t.by, at, content);
                 }
             }
+            Function::ClosedBetween { skip, .. } => {
+                if let Some(b) = &raw.closed_between {
+                    *skip = self.closed_periods(&b.skip, at, content);
+                }
+            }
             Function::DateShift {
                 months,
                 days,
                 business_days,
+                skip,
                 ..
             } => {
                 if let Some(s) = raw.date_plus.as_ref().or(raw.date_minus.as_ref()) {
+                    *skip = self.closed_periods(&s.skip, at, content);
                     let mut one = |a: &Option<Spanned<RawAmount>>| {
                         a.as_ref()
                             .map(|a| self.amount(a, at, content))
@@ -519,6 +554,45 @@ impl Ctx<'_> {
     }
 
     /// A number from constants and literals; an unknown constant is an error.
+    /// The closed periods `names` names (`skip:`), each one declared under
+    /// `closed_days:` in constants.yaml; an unknown name is an error at it.
+    fn closed_periods(
+        &mut self,
+        names: &[Spanned<String>],
+        at: &SourcePos,
+        content: &Content,
+    ) -> Vec<crate::model::facts::ClosedPeriod> {
+        let mut out = Vec::new();
+        for n in names {
+            match content.closed_days.iter().find(|c| c.name == n.value) {
+                Some(c) => out.push(c.clone()),
+                None => {
+                    let p = pos(&self.file, &n.referenced);
+                    let known: Vec<&str> = content
+                        .closed_days
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    self.diags.push(
+                        Diagnostic::error(
+                            if p.line == 0 { at.clone() } else { p },
+                            format!("unknown closed period `{}`", n.value),
+                        )
+                        .with_help(format!(
+                            "declare it under `closed_days:` in content/constants.yaml or use one of: {}",
+                            if known.is_empty() {
+                                "(none declared)".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        )),
+                    );
+                }
+            }
+        }
+        out
+    }
+
     fn amount(&mut self, a: &Spanned<RawAmount>, at: &SourcePos, content: &Content) -> Amount {
         let p = pos(&self.file, &a.referenced);
         let near = if p.line == 0 { at.clone() } else { p };
@@ -734,6 +808,17 @@ fn check_types(
             );
             T::Date
         }
+        Function::ClosedBetween { from, to, .. } => {
+            for d in [from, to] {
+                need(
+                    d,
+                    &[T::Date],
+                    "a date",
+                    "name a date field or a derived date",
+                );
+            }
+            T::List
+        }
         Function::DaysBetween { from, to } => {
             for d in [from, to] {
                 need(
@@ -840,6 +925,7 @@ fn fn_name(f: &Function) -> &'static str {
         Function::DateShift { minus: false, .. } => "date_plus",
         Function::DateShift { minus: true, .. } => "date_minus",
         Function::DaysBetween { .. } => "days_between",
+        Function::ClosedBetween { .. } => "closed_between",
         Function::MonthOf { .. } => "month_of",
         Function::PeriodEnd { .. } => "period_end",
         Function::Test { .. } => "test",

@@ -102,6 +102,26 @@ pub enum Function {
         business_days: Amount,
         /// Move backwards.
         minus: bool,
+        /// Days closed besides weekends and holidays (`skip:`, the
+        /// constants' `closed_days`): business days skip them too, and with
+        /// `extend` the calendar days also reach over them.
+        skip: Vec<ClosedPeriod>,
+        /// `extend: true`: the calendar days are lengthened by one for each
+        /// weekday in their span that is a holiday or skipped (a week of
+        /// post counted from an office that is closed some of its days).
+        extend: bool,
+    },
+    /// The weekdays from one date (exclusive) to another (inclusive) that are
+    /// public holidays or in a `skip`ped period: what a count of business
+    /// days left out, or an `extend`ed span reached over. A list of dates,
+    /// absent when there is none.
+    ClosedBetween {
+        /// The first date (not itself listed).
+        from: String,
+        /// The last date.
+        to: String,
+        /// Closed periods besides the holidays.
+        skip: Vec<ClosedPeriod>,
     },
     /// The last day of a period of months that starts on a date (民法
     /// 第143条): the day before the same day of the month `months` on, or
@@ -192,11 +212,39 @@ impl Function {
             | Self::Map { fact: f, .. }
             | Self::IdKind { fact: f }
             | Self::IdNumber { fact: f } => vec![f.as_str()],
-            Self::DaysBetween { from, to } => vec![from.as_str(), to.as_str()],
+            Self::DaysBetween { from, to } | Self::ClosedBetween { from, to, .. } => {
+                vec![from.as_str(), to.as_str()]
+            }
             Self::Test { condition } => condition_facts(condition),
             Self::Join { facts, .. } | Self::Concat { facts } | Self::First { facts } => {
                 facts.iter().map(String::as_str).collect()
             }
+        }
+    }
+}
+
+/// Days a counting of business days also skips, besides weekends and public
+/// holidays: a period of the year by month and day (`closed_days:` in
+/// `content/constants.yaml`, 年末年始 12-29 to 01-03), ending in the next
+/// year when `to` comes before `from`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClosedPeriod {
+    /// Its name, as `skip:` names it.
+    pub name: String,
+    /// First day (month, day).
+    pub from: (i8, i8),
+    /// Last day (month, day), inclusive.
+    pub to: (i8, i8),
+}
+
+impl ClosedPeriod {
+    /// Whether `d` falls in the period.
+    pub fn contains(&self, d: jiff::civil::Date) -> bool {
+        let md = (d.month(), d.day());
+        if self.from <= self.to {
+            self.from <= md && md <= self.to
+        } else {
+            md >= self.from || md <= self.to
         }
     }
 }

@@ -626,6 +626,9 @@ pub struct Content {
     pub fields: super::clinic::FieldCatalog,
     /// Tunable numbers (days, fees) used by evaluation.
     pub constants: BTreeMap<String, f64>,
+    /// Periods closed besides weekends and holidays (`closed_days:` in
+    /// `constants.yaml`), by name; a derived date names those it `skip`s.
+    pub closed_days: Vec<super::facts::ClosedPeriod>,
     /// Derived facts, each after the facts it reads.
     pub derived: Vec<super::facts::DerivedFact>,
     /// Fields the manuals and rules use (directly or through derived facts);

@@ -96,7 +96,7 @@ fn writes_every_page_and_asset() {
     let cert = read(&site.join("online-shikaku/certificate.html"));
     assert!(cert.contains("〈電子証明書の枚数〉"), "derived fact named");
     let rules = read(&site.join("rules.html"));
-    assert!(rules.contains("設置予定日まで10日を切っている場合:"));
+    assert!(rules.contains("申請を済ませたい最終日が過ぎている場合:"));
     assert!(rules.contains("href=\"online-shikaku/usage.html#rule-customer-id-missing\""));
     // Unchanged on a second build.
     let again = build_site(&content(), &SiteConfig::default(), &Theme::default(), &site).unwrap();
@@ -118,7 +118,7 @@ fn a_rules_condition_in_words_names_what_decides_it() {
         "端末が登録されていて、申請区分が「変更」でない場合",
         "端末が登録されていて、申請区分が「変更」の場合",
         "設置予定日が今日以降で、今日申請しても通知書が設置予定日より後に届く見込みの場合",
-        "設置予定日まで10日以上あり、申請予定日が申請を済ませたい最終日より後だが",
+        "申請を済ませたい最終日が今日以降で、申請予定日がそれより後だが",
         "申請を済ませたい最終日が今日以降の場合",
         "申請予定日が明日以降の場合",
     ] {
