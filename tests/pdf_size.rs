@@ -23,10 +23,10 @@ const BUDGET: u64 = 150 * 1000;
 /// Every clinic of every fixture folder whose handouts are built, with the
 /// fixture's own content where it has one: the sample clinics, every
 /// folder of tests/fixtures/ that holds clinic data (the unusual clinics'
-/// folder, CSV and workbook; the many findings, contradictions, checklist
-/// and fallback clinics; the imported CSV and workbook; the three fixture
-/// manuals as projects of their own) and the four-terminal clinic with ten
-/// terminals, built once for all tests of this file. A clinic that fails
+/// folder, CSV and workbook; the many findings, contradictions, checklist,
+/// fallback and whole-handouts clinics; the imported CSV and workbook; the
+/// three fixture manuals as projects of their own) and the four-terminal
+/// clinic with ten terminals, built once for all tests of this file. A clinic that fails
 /// on purpose (tests/clinic_correctness.rs, tests/import.rs) has no
 /// handout; every other one is measured.
 fn built() -> &'static [PathBuf] {
@@ -66,6 +66,7 @@ fn built() -> &'static [PathBuf] {
             ("contradictions", "contradictions"),
             ("checklist", "checklist"),
             ("fallback", "fallback"),
+            ("whole-handouts", "whole-handouts"),
             ("import-cp932", "import/clinics-cp932.csv"),
             ("import-xlsx", "import/clinics.xlsx"),
             ("import-mistakes", "import/twenty-mistakes.csv"),
@@ -130,6 +131,7 @@ fn built() -> &'static [PathBuf] {
             ("out-contradictions", 10),
             ("out-checklist", 3),
             ("out-fallback", 1),
+            ("out-whole-handouts", 4),
             ("out-anymanual", 1),
             ("out-anymanual2", 2),
             ("out-anymanual3", 1),
