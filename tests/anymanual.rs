@@ -1445,6 +1445,57 @@ fn a_repeated_part_pairs_each_item_with_the_same_item_of_another_list() {
     }
 }
 
+/// Two lists a repetition pairs (each room and its reader's address) of
+/// different lengths get a warning at the paired list's line, naming what
+/// has no partner; the guide is still made and the batch goes on. Before,
+/// nothing but the fixture's own rule noticed, and a manual without one
+/// said nothing: an address left out in the middle shifts every later
+/// room's. Equal lists, or a paired list left out (DHCP on), say nothing.
+#[test]
+fn paired_lists_of_different_lengths_are_warned_at_the_paired_list() {
+    for (value, want) in [
+        (
+            " [192.168.1.21, 192.168.1.22]",
+            "カードリーダーのIPアドレス: 2件で、カードリーダーを置く場所の3件と数が合いません。カードリーダーを置く場所の3件目（処置室）にはカードリーダーのIPアドレスがありません",
+        ),
+        (
+            " [192.168.1.21, 192.168.1.22, 192.168.1.23, 192.168.1.24]",
+            "カードリーダーのIPアドレス: 4件で、カードリーダーを置く場所の3件と数が合いません。4件目（192.168.1.24）はどのカードリーダーを置く場所にも使われません",
+        ),
+    ] {
+        let (d, clinic) = minato_with_addresses(value);
+        let line = read(&clinic)
+            .lines()
+            .position(|l| l.contains("reader_ips:"))
+            .unwrap()
+            + 1;
+        let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "a warning: {err}");
+        assert!(err.contains(want), "{err}");
+        assert!(
+            err.contains(&format!("minato-ganka.yaml:{line}:")),
+            "at line {line}: {err}"
+        );
+        // Every clinic got its guide; the remark is in the handout too.
+        let out = d.path().join("out/clinics");
+        for key in [SAKURA, MINATO, AOBA] {
+            assert!(out.join(key).join("guide.pdf").exists(), "{key}");
+        }
+        let pdf = squash(&pdf_text(&out.join(MINATO).join("guide.pdf"), 1, 99));
+        let head: String = want.chars().take(40).collect();
+        assert!(pdf.contains(&squash(&head)), "{pdf}");
+        let dashboard = read(&out.join("index.html"));
+        assert!(dashboard.contains("数が合いません"), "on the dashboard");
+    }
+    let (d, _) = minato_with_addresses(" [192.168.1.21, 192.168.1.22, 192.168.1.23]");
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{err}");
+    // さくら内科 (DHCP on, two rooms, no addresses) is not warned either.
+    assert!(!err.contains("数が合いません"), "{err}");
+}
+
 /// An address typed into a device is read exactly or refused at its line:
 /// a list field says `items: ip_address` and each item is an IPv4 address
 /// (full-width digits tidied with a warning; 「192.168.1.300」 an error

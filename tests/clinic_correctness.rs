@@ -938,7 +938,7 @@ fn a_clinic_without_terminals_is_never_told_to_apply_for_certificates_today_or_a
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let docs = |code: &str| Docs::in_dir(&dir.path().join(format!("out/clinics/28{code}")));
-    let wait = "端末を決めて電子証明書の発行申請をしてから約1週間後に書留で届";
+    let wait = "端末を決めて電子証明書の発行申請をしてから";
     let change = docs("13100126");
     // The look-up is said once, by no-terminal (change-certificates-applied
     // said it too: rules.rs
@@ -1046,11 +1046,11 @@ fn a_value_the_portal_fills_in_is_never_one_to_leave_blank() {
     let (tmp, content) = content_copy();
     let manual = content.join("manuals/online-shikaku/manual.yaml");
     let text = read(&manual);
-    let said = "field: category_shown, prefilled: true, if_empty: ポータルが自動で表示します }";
+    let said = "field: category_shown, prefilled: true, if_empty: ポータルが自動で表示します,";
     assert!(text.contains(said));
     std::fs::write(
         &manual,
-        text.replace(said, "field: category, prefilled: true }"),
+        text.replace(said, "field: category, prefilled: true,"),
     )
     .unwrap();
     let clinics = content.join("clinics");
@@ -1092,7 +1092,7 @@ fn the_line_type_correction_says_whether_it_is_in_time_for_this_clinic() {
     // today (reflected 2026-12-01) is in time — it is not told it may be late.
     let niigata = Docs::of("1511200345");
     assert_eq!(
-        niigata.having("今日訂正すれば反映は2026年12月1日（火）ごろで、設置予定日（2027年3月1日（月））に間に合います"),
+        niigata.having("今日訂正すれば反映は2026年12月1日（火）ごろの見込みで、設置予定日（2027年3月1日（月））に間に合います"),
         ["html", "pdf"]
     );
     assert!(niigata.having("間に合わないことがあります").is_empty());
@@ -1174,13 +1174,7 @@ fn the_html_guide_has_the_handouts_sections_in_the_handouts_order() {
 /// The text runs of the option labels a picture draws as selected (class
 /// `value`: bold, with the filled dot), from an SVG of the display list.
 fn selected_texts(svg: &str) -> Vec<String> {
-    svg.split("<text class=\"value\"")
-        .skip(1)
-        .filter_map(|t| {
-            let t = &t[t.find('>')? + 1..];
-            Some(t[..t.find("</text>")?].to_string())
-        })
-        .collect()
+    svg_texts(svg, "value")
 }
 
 /// Text runs of a PDF set in a bold face (pdftohtml marks them `<b>`).
@@ -1577,7 +1571,10 @@ fn four_terminals_fit_ten_pages() {
     // got the notice to check the certificates already applied for (rule
     // change-certificates-applied): the contacts now start page 9. Since
     // each step's heading and lead go to the page of its picture
-    // (tests/page_breaks.rs), 10 pages.
+    // (tests/page_breaks.rs), 10 pages. Its 1-3 補足 table starts under the
+    // picture with the page's last units: a line more in 1-3's picture (the
+    // portal's 「電気通信回線種別とはこちらをクリック」 above the options, 14
+    // to 21 units) made it 11 pages and 150,468 bytes, over the budget.
     let guide = built().join("clinics/1342000115/guide.pdf");
     let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
     assert!(info.contains("Pages:           10"), "{info}");
@@ -2255,7 +2252,7 @@ fn a_steps_notes_and_figure_come_in_the_same_order_in_guide_and_handout() {
             };
             // The note that introduces the notice: on time, late or past.
             let note = [
-                "約1週間後に「電子証明書発行通知書」が書留で届きます",
+                "「電子証明書発行通知書」が書留で届きます",
                 "新しい設置日は、電子証明書発行通知書が届く日より後にしてください",
                 "電子証明書発行通知書が設置日までに届かない見込みです",
             ]
@@ -2409,7 +2406,7 @@ fn a_past_installation_day_is_no_start_month_and_no_deadline_to_miss() {
             && d.having("正しくは「2026年11月」").is_empty()
     );
     assert_eq!(
-        d.having("今日訂正しても反映は2026年12月4日（金）ごろです。すぐに訂正し、新しい設置日はそれより後の日で担当の業者と決めてください。"),
+        d.having("今日訂正しても、反映は2026年12月4日（金）ごろの見込みです。すぐに訂正し、新しい設置日はそれより後の日で担当の業者と決めてください。"),
         ["html", "pdf"]
     );
     assert!(
@@ -3040,6 +3037,49 @@ const ALL: [&str; 3] = ["html", "pdf", "sheet"];
 const GUIDES: [&str; 2] = ["html", "pdf"];
 
 #[test]
+fn a_name_of_another_kind_than_the_fee_schedule_leaves_the_kind_rows_to_check() {
+    // すみだ中央薬局 (k-…): a 薬局 with 点数表 1 (医科), a 東京 code whose
+    // check digit does not cover the 点数表; なにわ北クリニック (l-…): a
+    // clinic under 点数表 4 (調剤). Before, nothing read the name: the
+    // handout said the notice goes to 「保険医療機関として登録されている所在地」
+    // (the pharmacy's) or 「保険薬局として…」 (the clinic's), and showed the
+    // 2-2 screen's 点数表, 分類 and code as settled.
+    for (key, kind_words) in [
+        ("1312222222", "保険医療機関として登録されている所在地"),
+        ("2743333334", "保険薬局として登録されている所在地"),
+    ] {
+        let d = contradicting(key);
+        assert_eq!(
+            d.having("名称と点数表が別の種類の施設を示しています"),
+            ALL,
+            "{key}"
+        );
+        assert_eq!(d.having(kind_words), [] as [&str; 0], "{key}");
+        assert_eq!(
+            d.having("電子証明書発行通知書は、申請画面に表示される医療機関コードで登録されている所在地に郵送されます"),
+            GUIDES,
+            "{key}"
+        );
+        // The 2-2 rows of the kind and the code: the screen is to be read.
+        for row in [
+            "分類画面の表示を確かめる（データの名称と点数表が食い違っています）",
+            "点数表画面の表示を確かめる（データの名称と点数表が食い違っています）",
+            "医療機関コード画面の表示を確かめる（処方箋などの医療機関コードと照らし合わせます）",
+        ] {
+            assert!(d.html.contains(&squash(row)), "{key}: {row}");
+        }
+        assert!(!d.html.contains(&squash("点数表1（医科）")), "{key}");
+        assert!(!d.html.contains(&squash("点数表4（調剤・薬局）")), "{key}");
+        // What to have at hand: a paper with the clinic's own 10-digit code.
+        assert_eq!(
+            d.having("貴施設の10桁の医療機関コードが印字された書類"),
+            GUIDES,
+            "{key}"
+        );
+    }
+}
+
+#[test]
 fn a_carrier_contradicted_by_an_ntt_id_or_v6_option_leaves_the_line_rows_to_check() {
     // 芦屋うみかぜ医院 (a-…): carrier 「その他の回線（NTT以外）」, line type 3,
     // yet an NTT customer ID CAF7777788888 and the FLET'S v6 option
@@ -3167,7 +3207,7 @@ fn a_change_application_without_terminals_is_not_told_its_certificates_are_still
     // The timing is said as a condition: if a terminal is still to apply for.
     let late = contradicting("2813100209");
     assert_eq!(
-        late.having("ただし今日申請しても、電子証明書発行通知書（申請から約1週間後に書留で届きます）は2026年12月1日（火）ごろの見込みで、設置予定日（2026年11月28日（土））に間に合いません"),
+        late.having("ただし今日申請しても、書留で届く電子証明書発行通知書は2026年12月1日（火）ごろの見込みで、設置予定日（2026年11月28日（土））に間に合いません"),
         GUIDES
     );
     let ahead = contradicting("2813100142");
@@ -3518,7 +3558,7 @@ fn a_line_type_corrected_before_the_year_end_lands_after_it() {
     // 間に合います」. 12-29 to 01-03 are closed: 01-06, too late.
     let (_d, b) = year_end_correction();
     assert_eq!(
-        b.having("今日訂正しても反映は2027年1月6日（水）ごろで、設置予定日（2027年1月5日（火））に間に合いません"),
+        b.having("今日訂正しても反映は2027年1月6日（水）ごろの見込みで、設置予定日（2027年1月5日（火））に間に合いません"),
         ["html", "pdf"]
     );
     assert_eq!(b.having("2026年12月31日（木）ごろ"), NONE);
@@ -3596,4 +3636,84 @@ fn a_v6_option_only_planned_is_reminded_to_be_applied_for() {
     let planned = "登録内容は「近日中に申込予定」で、チェックを入れて申請できます。配信アプリケーションを使うにはこの契約が必要なので、まだ申し込んでいなければ、回線の契約先（光コラボならその事業者）に早めに申し込んでください";
     assert_eq!(whole("4011004209").having(planned), ["html", "pdf"]);
     assert_eq!(whole("3431005119").having("近日中に申込予定」で"), NONE);
+}
+
+#[test]
+fn a_change_clinics_sheet_says_its_certificate_values_are_only_for_a_terminal_not_applied_for() {
+    // ひろしま港歯科医院 (b-…, 変更, one terminal): part 2 of its handout says
+    // 「「受付パソコン」の電子証明書をまだ申請していなければ、続けて申請します。申請済みなら、
+    // ここで終わりです。」, while its sheet (and the guide's printed sheet)
+    // listed 2-2's 担当部署/担当者名 and 端末名称等 as values to enter and tick,
+    // without a condition. Now each says when (`sheet_note:` of the rows).
+    let b = whole("3431005119");
+    assert_eq!(
+        b.having("受付パソコン（電子証明書をまだ申請していない端末だけ）"),
+        ["html", "sheet"]
+    );
+    assert_eq!(
+        b.having("受付港歯子（電子証明書をまだ申請していない端末があるときだけ）"),
+        ["html", "sheet"]
+    );
+    // The other 変更 clinic of the fixtures (新潟ゆきぐに医院, unusual/).
+    let i = Docs::of("1511200345");
+    assert_eq!(
+        i.having("オンライン資格確認パソコン（電子証明書をまだ申請していない端末だけ）"),
+        ["html", "sheet"]
+    );
+    // A 新規 clinic applies for every terminal: no such words.
+    for key in ["2341002182", "1311003300", "4011004209"] {
+        assert_eq!(whole(key).having("まだ申請していない端末"), NONE, "{key}");
+    }
+}
+
+#[test]
+fn a_line_type_not_ntts_is_to_be_made_sure_of_on_the_sheet_as_in_the_handout() {
+    // さくら通り調剤薬局 (a-…, a line not NTT's typed 2): its 1-3 callout says
+    // 「選ぶ前に、貴施設の回線の種類が2に当たるか確かめてください」, its sheet showed
+    // 「2」 plainly, to be copied. The sheet now says to make sure first.
+    let a = whole("2341002182");
+    assert_eq!(
+        a.having("選ぶ前に、貴施設の回線の種類が2に当たるか確かめてください"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        a.having("電気通信回線種別2（回線の種類が2に当たるか確かめてから選択）"),
+        ["html", "sheet"]
+    );
+    // An NTT line's 1 is settled: nothing to add.
+    for key in ["3431005119", "1311003300", "4011004209"] {
+        assert_eq!(
+            whole(key).having("に当たるか確かめてから選択"),
+            NONE,
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn no_sentence_says_about_a_week_beside_a_day_further_off() {
+    // Review24 let the notice's week reach over the weekdays 支払基金 is
+    // closed, and the messages kept 「申請から約1週間後に書留で届き、見込みは
+    // 2027年1月8日（金）」 (nine days after 2026-12-30) and the 2-5 note its
+    // title 「約1週間後に「電子証明書発行通知書」が書留で届きます」 over 「（見込み …）」;
+    // the line type's correction 「訂正が反映されるまで約1週間かかり、今日訂正しても
+    // 反映は2027年1月6日（水）ごろ」 (13 days). A sentence giving the day says the
+    // day; the schedule's basis says how it is counted.
+    let c = whole("1311003300");
+    let d = whole("4011004209");
+    for (key, docs) in [("c", &c), ("d", &d)] {
+        assert_eq!(docs.having("申請から約1週間後"), NONE, "{key}");
+        assert_eq!(
+            docs.having("約1週間後に「電子証明書発行通知書」"),
+            NONE,
+            "{key}"
+        );
+        assert_eq!(docs.having("郵送に約1週間かかります"), NONE, "{key}");
+    }
+    assert_eq!(
+        c.having("電子証明書発行通知書は書留で届きます。申請予定日（2026年12月30日（水））に申請すると見込みは2027年1月8日（金）"),
+        ["html", "pdf"]
+    );
+    let (_d, b) = year_end_correction();
+    assert_eq!(b.having("訂正が反映されるまで約1週間"), NONE);
 }

@@ -367,3 +367,97 @@ fn a_link_with_no_text_is_a_located_error() {
         "a link with no text",
     );
 }
+
+/// The words of the `class="link"` text runs of a picture, joined (a link
+/// that wraps is one run a line).
+fn link_words(svg: &str) -> String {
+    svg_texts(svg, "link").concat()
+}
+
+/// The picture of step `step` in みなと歯科クリニック's HTML guide.
+fn picture_of(html: &str, step: &str) -> String {
+    svgs(html)
+        .into_iter()
+        .find(|s| s.contains(&format!("aria-label=\"手順{step}の画面イメージ")))
+        .unwrap_or_else(|| panic!("a picture of {step}"))
+        .to_string()
+}
+
+/// The links the seed manual shows on the screens besides the buttons' line
+/// are drawn as links and named as links (「「…」のリンク」) in the guide's
+/// `aria-label` and the handout's `/Alt`: 2-2's CP/CPS document under the
+/// screen's lead (`links:` of a screen), 1-3's 「…利用規約はこちらをクリック」 that
+/// ends the explanation of 利用規約への同意 (`links:` of a row, drawn in its cell
+/// beside the box; the line type's is not drawn, see README), and 1-2's
+/// 「登録内容を確認する」 after three
+/// entries of the my page (and 「決定通知書をダウンロードする」 after the card
+/// reader's). None was drawn; 1-2's ログアウト was a button at the foot of the
+/// page, where the portal has it at the top (`top: true`).
+#[test]
+fn the_links_in_a_screens_text_and_rows_are_drawn_and_named_as_links() {
+    let html = read(&out().join("clinics/1430123455/index.html"));
+    for (step, labels) in [
+        (
+            "2-2",
+            &["オンライン請求ネットワーク関連システム共通認証局運用規程（CP/CPS）のPDFを開く"][..],
+        ),
+        (
+            "1-3",
+            &["オンライン資格確認等システム利用規約はこちらをクリック"][..],
+        ),
+        (
+            "1-2",
+            &["登録内容を確認する", "決定通知書をダウンロードする"][..],
+        ),
+    ] {
+        let svg = picture_of(&html, step);
+        let words = link_words(&svg);
+        for label in labels {
+            assert!(
+                words.contains(label),
+                "{step}: {label} drawn as a link: {words}"
+            );
+            let named = format!("「{label}」のリンク");
+            let aria = &svg[svg.find("aria-label=\"").expect("labelled") + 12..];
+            let aria = &aria[..aria.find('"').unwrap()];
+            assert!(aria.contains(&named), "{step}: {aria}");
+            assert!(
+                dental_alts().contains(&squash(&named)),
+                "the handout's /Alt names {named}"
+            );
+            in_neither(&format!("「{label}」ボタン"));
+        }
+    }
+    // 「登録内容を確認する」 after each of the three entries, named once.
+    let my_page = picture_of(&html, "1-2");
+    assert_eq!(
+        link_words(&my_page).matches("登録内容を確認する").count(),
+        3,
+        "{my_page}"
+    );
+    let aria = &my_page[my_page.find("aria-label=\"").unwrap() + 12..];
+    let aria = &aria[..aria.find('"').unwrap()];
+    assert_eq!(aria.matches("「登録内容を確認する」のリンク").count(), 1);
+    // ログアウト at the top: above the first entry of the menu.
+    let y_of = |svg: &str, words: &str| -> f32 {
+        let at = svg.find(&format!(">{words}</text>")).expect(words);
+        let open = svg[..at].rfind("<text").unwrap();
+        let tag = &svg[open..at];
+        let y = &tag[tag.find(" y=\"").expect("y") + 4..];
+        y[..y.find('"').unwrap()].parse().expect("a number")
+    };
+    assert!(
+        y_of(&my_page, "ログアウト") < y_of(&my_page, "アカウント情報編集"),
+        "ログアウト is drawn at the top"
+    );
+}
+
+/// An entry of `links:` without words is a located load error.
+#[test]
+fn a_rows_link_with_no_text_is_a_located_error() {
+    located_error(
+        "links: [オンライン資格確認等システム利用規約はこちらをクリック]",
+        "links: [\"\"]",
+        "a link with no text: an entry of `links` is empty",
+    );
+}

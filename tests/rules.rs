@@ -155,6 +155,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "start_month: 2027-01",
         "start_month: 2027-01\ntest_month: 2027-02",
     ),
+    (
+        "kind-name-contradicted",
+        "name: 規則テスト歯科",
+        "name: 規則テスト薬局",
+    ),
 ];
 
 fn guide_of(yaml_text: &str) -> tebiki::eval::guide::Guide {
@@ -934,7 +939,10 @@ fn a_clinic_that_may_have_applied_is_told_the_cost_of_a_wrong_type_as_a_conditio
             "設置予定日（2026年11月30日（月））に間に合いません",
         ),
         ("2026-12-01", "間に合わないおそれがあります"),
-        ("2027-01-20", "今日訂正すれば2026年12月1日（火）ごろ"),
+        (
+            "2027-01-20",
+            "今日訂正すれば、反映は2026年12月1日（火）ごろ",
+        ),
         ("2026-11-20", "新しい設置日はそれより後の日で"),
     ] {
         let text = consequence(install, planned_past);
@@ -1498,4 +1506,160 @@ fn a_change_application_past_its_installation_day_is_not_told_a_notice_is_due() 
         "{m}"
     );
     assert!(c.starts_with("通知書が届く前の日には"), "{c}");
+}
+
+/// The kind of institution the name says against the 点数表 (the third
+/// digit of the 10-digit code): a 薬局 under a 医科 or 歯科 code, a clinic
+/// under a 調剤 code is a 重要 doubt (`contains:` in the rule, widths and
+/// kana folded). Before, nothing read the name: a pharmacy's handout under
+/// a 医科 code said its notice goes to the address 「保険医療機関として登録
+/// されている」, with the portal's 点数表 「1（医科）」 as settled. A name
+/// with both (a pharmacy before a clinic) and a 医科歯科 clinic are left alone.
+#[test]
+fn a_name_that_says_another_kind_of_institution_than_its_code_is_doubted() {
+    let pharmacy_code = |name: &str| {
+        BASE.replacen("name: 規則テスト歯科", &format!("name: {name}"), 1)
+            .replacen(
+                "fee_schedule: 3\ncategory: 2",
+                "fee_schedule: 4\ncategory: 3",
+                1,
+            )
+    };
+    let ika_code = |name: &str| {
+        BASE.replacen("name: 規則テスト歯科", &format!("name: {name}"), 1)
+            .replacen(
+                "fee_schedule: 3\ncategory: 2",
+                "fee_schedule: 1\ncategory: 1",
+                1,
+            )
+    };
+    let rule = "kind-name-contradicted";
+    for (text, expected) in [
+        (ika_code("駅前ひかり薬局"), true),
+        (ika_code("ｴｷﾏｴ薬局"), true),
+        (
+            BASE.replacen("name: 規則テスト歯科", "name: 港南薬局", 1),
+            true,
+        ),
+        (pharmacy_code("ﾐﾅﾄｸﾘﾆｯｸ"), true),
+        (pharmacy_code("みなと歯科"), true),
+        (pharmacy_code("北の森内科医院"), true),
+        (pharmacy_code("中央病院前薬局"), false),
+        (pharmacy_code("さくら通り薬局"), false),
+        (ika_code("青葉医科歯科クリニック"), false),
+        (ika_code("北の森内科医院"), false),
+        (BASE.to_string(), false),
+    ] {
+        assert!(text.contains("fee_schedule"), "{text}");
+        assert_eq!(fired(&text).contains(rule), expected, "{text}");
+    }
+    // What depends on the kind is left to check on the portal's screen.
+    let g = guide_of(&ika_code("駅前ひかり薬局"));
+    let json = serde_json::to_string(&g).unwrap();
+    assert!(
+        json.contains("申請画面に表示される医療機関コードで登録されている所在地に郵送されます"),
+        "the notice's address in neutral words"
+    );
+    assert!(
+        !json.contains("保険医療機関として登録されている所在地"),
+        "{json}"
+    );
+    assert!(json.contains("画面の表示を確かめる（データの名称と点数表が食い違っています）"));
+    assert!(json.contains("10桁の医療機関コード"), "the checklist item");
+    let g = guide_of(&ika_code("北の森内科医院"));
+    let json = serde_json::to_string(&g).unwrap();
+    assert!(json.contains("保険医療機関として登録されている所在地"));
+    assert!(!json.contains("画面の表示を確かめる（データの名称と点数表が食い違っています）"));
+}
+
+/// `tebiki check` of the bundled content with `from` replaced by `to` in
+/// the rules file: it fails, and its message is at the edited line.
+fn rules_error(from: &str, to: &str) -> (String, usize) {
+    let (_t, content) = content_copy();
+    let rules = content.join("rules/usage-application.yaml");
+    let text = read(&rules);
+    assert!(text.contains(from), "{from}");
+    let edited = text.replacen(from, to, 1);
+    let line = edited[..edited.find(to).unwrap()].lines().count();
+    std::fs::write(&rules, edited).unwrap();
+    let (ok, err) = check_with("--content", &content);
+    assert!(!ok, "{to}: {err}");
+    (err, line)
+}
+
+/// `count:` and `contains:` used wrongly are located load errors, each at
+/// its line with what is wrong and how to fix it; comparing a list itself
+/// with one value (it compared its count, and a list left out was never
+/// less than anything) is one too.
+#[test]
+fn counts_and_contained_words_used_wrongly_are_located_errors() {
+    let kind = "- { fact: name, contains: 薬局 }";
+    for (from, to, want) in [
+        (
+            kind,
+            "- { count: name, ge: 1 }",
+            "`count:` counts the items of a list, but `name` is a text",
+        ),
+        (
+            kind,
+            "- { count: terminal, ge: 1 }",
+            "unknown fact `terminal` in `count:`",
+        ),
+        (
+            kind,
+            "- { count: terminals }",
+            "the count of `terminals` is compared with nothing",
+        ),
+        (
+            kind,
+            "- { count: terminals, ge: three }",
+            "is compared with `three`, which is not a number",
+        ),
+        (
+            kind,
+            "- { count: terminals, gt: \"{{ installation_date }}\" }",
+            "the count of `terminals` is compared with `installation_date`, a date",
+        ),
+        (
+            kind,
+            "- { count: terminals, present: true }",
+            "`present` cannot test the count of `terminals`",
+        ),
+        (
+            kind,
+            "- { fact: name, count: terminals, ge: 1 }",
+            "a condition with both `fact:` and `count:`",
+        ),
+        (
+            kind,
+            "- { fact: name, contains: \"\" }",
+            "`contains:` on `name` has an empty word",
+        ),
+        (
+            kind,
+            "- { fact: name, contains: [薬局, \" \"] }",
+            "`contains:` on `name` has an empty word",
+        ),
+        (
+            kind,
+            "- { fact: installation_date, contains: \"2026\" }",
+            "`contains:` looks for words in a text, but `installation_date` is a date",
+        ),
+        (
+            "when: { fact: certificates, lt: 1 }\n    step: online-shikaku/2-2\n    field: terminal_name\n    title: 端末が登録されていません",
+            "when: { fact: terminals, lt: 1 }\n    step: online-shikaku/2-2\n    field: terminal_name\n    title: 端末が登録されていません",
+            "`terminals` is a list: `lt` cannot compare it with one value",
+        ),
+    ] {
+        let (err, line) = rules_error(from, to);
+        assert!(err.contains(want), "{to}: {err}");
+        assert!(
+            err.contains(&format!("rules/usage-application.yaml:{line}:")),
+            "{to}: not at line {line}: {err}"
+        );
+        assert!(
+            err.contains("help:") || err.contains("= help"),
+            "{to}: a fix: {err}"
+        );
+    }
 }

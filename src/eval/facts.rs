@@ -228,8 +228,65 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             tidy: false,
         });
     }
+    unequal_pairs(&mut facts, clinic, content);
     derive(&mut facts, content, today);
     facts
+}
+
+/// Lists a repetition pairs item by item (each room and its reader's
+/// address) but of different lengths: a warning at the paired list, naming
+/// the items without a partner. The guide is still made (a room past the
+/// end has no address and says so), but the pairing may be shifted, so the
+/// vendor is told. A paired list the clinic leaves out is the content's to
+/// judge (it may not be needed): no warning.
+fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
+    for pair in &content.pairs {
+        let (Some(with), Some(at)) = (facts.get(&pair.with), clinic.values.get(&pair.with)) else {
+            continue;
+        };
+        let items = facts.get(&pair.list).map_or(&[][..], |f| &f.items[..]);
+        let (n, m) = (items.len(), with.items.len());
+        if m == 0 || n == m || facts.invalid.contains(&pair.list) {
+            continue;
+        }
+        let label = |p: &str| {
+            content
+                .fields
+                .get(p)
+                .map_or_else(|| p.to_string(), |d| d.label.clone())
+        };
+        let (list_label, with_label) = (label(&pair.list), label(&pair.with));
+        let which = if n > m {
+            let without: Vec<String> = items[m..]
+                .iter()
+                .enumerate()
+                .map(|(i, x)| format!("{}件目（{x}）", m + i + 1))
+                .collect();
+            format!(
+                "{}の{}には{with_label}がありません",
+                list_label,
+                without.join("、")
+            )
+        } else {
+            let extra: Vec<String> = with.items[n..]
+                .iter()
+                .enumerate()
+                .map(|(i, x)| format!("{}件目（{x}）", n + i + 1))
+                .collect();
+            format!("{}はどの{list_label}にも使われません", extra.join("、"))
+        };
+        facts.issues.push(DataIssue {
+            severity: Severity::Warning,
+            field: pair.with.clone(),
+            label: with_label.clone(),
+            message: format!(
+                "{with_label}: {m}件で、{list_label}の{n}件と数が合いません。{which}。{list_label}と同じ順に一つずつ書いてください"
+            ),
+            expected: None,
+            location: at.pos.to_string(),
+            tidy: false,
+        });
+    }
 }
 
 fn push_issue(facts: &mut Facts, def: &FieldDef, pos: &SourcePos, p: validate::Problem) {

@@ -212,6 +212,34 @@ impl<'c> Generic<'c> {
                 };
                 t.fill(key, &[("fact", &fact(f)), ("values", &list)])
             }
+            Condition::Contains { fact: f, values } => {
+                self.contains(f, values, ["cond_contains_one", "cond_contains_many"])
+            }
+            Condition::Count {
+                list,
+                op,
+                value,
+                counted,
+            } => {
+                let counted_of = |l: &str| t.fill("cond_count", &[("fact", &fact(l))]);
+                let other = crate::model::rule::fact_ref(value);
+                let v = match other {
+                    Some(o) if *counted => counted_of(o),
+                    Some(o) => fact(o),
+                    None => value.clone(),
+                };
+                let key = match op {
+                    Op::Eq if other.is_some() => "cond_eq_fact",
+                    Op::Ne if other.is_some() => "cond_ne_fact",
+                    Op::Eq => "cond_eq_number",
+                    Op::Ne => "cond_ne_number",
+                    Op::Lt => "cond_lt",
+                    Op::Le => "cond_le",
+                    Op::Gt => "cond_gt",
+                    Op::Ge => "cond_ge",
+                };
+                t.fill(key, &[("fact", &counted_of(list)), ("value", &v)])
+            }
             Condition::Compare { fact: f, op, value } => {
                 let other = crate::model::rule::fact_ref(value);
                 let v = match other {
@@ -277,22 +305,42 @@ impl<'c> Generic<'c> {
             }),
             Condition::Compare { fact, op, value } => self.describe(&Condition::Compare {
                 fact: fact.clone(),
-                op: match op {
-                    Op::Eq => Op::Ne,
-                    Op::Ne => Op::Eq,
-                    Op::Lt => Op::Ge,
-                    Op::Le => Op::Gt,
-                    Op::Gt => Op::Le,
-                    Op::Ge => Op::Lt,
-                },
+                op: op.negated(),
                 value: value.clone(),
             }),
+            Condition::Count {
+                list,
+                op,
+                value,
+                counted,
+            } => self.describe(&Condition::Count {
+                list: list.clone(),
+                op: op.negated(),
+                value: value.clone(),
+                counted: *counted,
+            }),
+            Condition::Contains { fact, values } => self.contains(
+                fact,
+                values,
+                ["cond_contains_not_one", "cond_contains_none"],
+            ),
             // A noun phrase in content's words: 「…の回線ではない」.
             Condition::Said { says, .. } if !says.ends_with(['い', 'る', 'た']) => {
                 t.fill("cond_not_said", &[("says", says)])
             }
             _ => t.fill("cond_not", &[("cond", &self.describe(c))]),
         }
+    }
+
+    /// 「〈F〉に「薬局」が含まれる」: `keys` for one word and for several.
+    fn contains(&self, fact: &str, values: &[String], keys: [&str; 2]) -> String {
+        let t = self.t();
+        let list: String = values
+            .iter()
+            .map(|v| t.fill("cond_value", &[("value", v)]))
+            .collect();
+        let key = if values.len() == 1 { keys[0] } else { keys[1] };
+        t.fill(key, &[("fact", &self.named(fact)), ("values", &list)])
     }
 
     /// `finding.<rule id>` names a rule: its severity's name (the theme's
@@ -520,6 +568,112 @@ mod tests {
             matches!(loaded, Some(Condition::Said { says, .. }) if says.contains("光コラボ")),
             "{loaded:?}"
         );
+    }
+
+    /// `count:` and `contains:` are said in words on the help site, their
+    /// negations plainly, and hold as documented: widths, case and kana
+    /// folded; a list's items each read; a list the clinic leaves out
+    /// counts 0, one refused at validation counts nothing.
+    #[test]
+    fn counts_and_contained_words_are_said_and_held() {
+        let c = content();
+        let g = Generic::new(&c);
+        let count = Condition::Count {
+            list: "terminals".into(),
+            op: Op::Ge,
+            value: "3".into(),
+            counted: false,
+        };
+        assert_eq!(g.case(&count), "〈端末名称〉の数が3以上の場合");
+        let not = Condition::Not {
+            of: Box::new(count.clone()),
+        };
+        assert_eq!(g.case(&not), "〈端末名称〉の数が3未満の場合");
+        let eq = Condition::Count {
+            list: "terminals".into(),
+            op: Op::Eq,
+            value: "0".into(),
+            counted: false,
+        };
+        assert_eq!(g.case(&eq), "〈端末名称〉の数が0の場合");
+        let words = Condition::Contains {
+            fact: "name".into(),
+            values: vec!["薬局".into(), "ファーマシー".into()],
+        };
+        assert_eq!(
+            g.case(&words),
+            "〈医療機関（薬局）名称〉に「薬局」「ファーマシー」のいずれかが含まれる場合"
+        );
+        assert_eq!(
+            g.case(&Condition::Not {
+                of: Box::new(words.clone())
+            }),
+            "〈医療機関（薬局）名称〉に「薬局」「ファーマシー」のいずれも含まれない場合"
+        );
+        assert_eq!(words.facts(), vec!["name"]);
+
+        use crate::eval::facts::{FactValue, Facts};
+        let holds = crate::eval::holds;
+        let mut facts = Facts::default();
+        let clinic = Condition::Contains {
+            fact: "name".into(),
+            values: vec!["クリニック".into()],
+        };
+        for (name, expected) in [
+            ("ﾐﾅﾄｸﾘﾆｯｸ", true),
+            ("みなと くりにっく", true),
+            ("みなと医院", false),
+        ] {
+            facts
+                .map
+                .insert("name".into(), FactValue::plain(name, name));
+            assert_eq!(holds(&clinic, &facts), expected, "{name}");
+        }
+        let list = |items: &[&str]| FactValue {
+            items: items.iter().map(|s| s.to_string()).collect(),
+            ..FactValue::plain(items.len().to_string(), items.join("、"))
+        };
+        let claims = Condition::Contains {
+            fact: "terminals".into(),
+            values: vec!["請求".into()],
+        };
+        assert!(!holds(&claims, &facts), "absent: no word in it");
+        assert!(!holds(&count, &facts), "absent counts 0");
+        assert!(holds(&not, &facts));
+        assert!(holds(&eq, &facts));
+        facts
+            .map
+            .insert("terminals".into(), list(&["受付", "オンライン請求用"]));
+        assert!(holds(&claims, &facts));
+        assert!(!holds(&count, &facts));
+        facts
+            .map
+            .insert("terminals".into(), list(&["受付", "診察室", "請求"]));
+        assert!(holds(&count, &facts));
+        // Against another list, by its count (absent: 0), or a number fact.
+        let more = Condition::Count {
+            list: "terminals".into(),
+            op: Op::Gt,
+            value: "{{ rooms }}".into(),
+            counted: true,
+        };
+        assert!(holds(&more, &facts), "3 > 0 rooms");
+        facts.map.insert("rooms".into(), list(&["a", "b", "c"]));
+        assert!(!holds(&more, &facts), "3 > 3");
+        let ports = Condition::Count {
+            list: "terminals".into(),
+            op: Op::Gt,
+            value: "{{ ports }}".into(),
+            counted: false,
+        };
+        assert!(!holds(&ports, &facts), "an absent number compares false");
+        facts.map.insert("ports".into(), FactValue::plain("2", "2"));
+        assert!(holds(&ports, &facts));
+        // A list refused at validation is not an empty one.
+        facts.map.remove("terminals");
+        facts.invalid.push("terminals".into());
+        assert!(!holds(&eq, &facts));
+        assert!(!holds(&count, &facts));
     }
 
     #[test]

@@ -235,6 +235,8 @@ pub struct GuideRow {
     pub prefilled: bool,
     /// Drawn in the previous row's cell ([`crate::model::manual::Row::joined`]).
     pub joined: bool,
+    /// The portal's links in the row ([`crate::model::manual::Row::links`]).
+    pub links: Vec<String>,
     /// The element to act on.
     pub highlight: bool,
     /// Annotation (the alternative for this clinic).
@@ -254,6 +256,9 @@ pub struct GuideRow {
     /// while that value is not settled (`value_when:` / `unsettled:`), with
     /// that condition.
     pub unsettled: Option<Alternative>,
+    /// The row's `sheet_note:` for this clinic, in one line: the sheet says
+    /// it beside the row's values (「（…）」). `None`: nothing to add.
+    pub sheet_note: Option<String>,
 }
 
 /// One alternative of a generic guide with its condition in words.
@@ -294,6 +299,8 @@ pub struct GuideScreen {
     pub rows: Vec<GuideRow>,
     /// Buttons.
     pub buttons: Vec<Button>,
+    /// Links under the lead ([`crate::model::manual::Screen::links`]).
+    pub links: Vec<String>,
     /// Text below the rows.
     pub foot: Rich,
     /// The author's text alternative (`None`: worded from the screen).

@@ -670,6 +670,7 @@ fn eval_step(
             })
             .collect(),
         buttons: sc.buttons.clone(),
+        links: sc.links.clone(),
         foot: ev.rich(&sc.foot, facts),
         alt: sc.alt.as_ref().map(|a| ev.line(a, facts)),
         align: sc.align,
@@ -741,6 +742,47 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         Condition::Invalid { fact } => facts.invalid.iter().any(|f| f == fact),
         Condition::In { fact, values } => {
             facts.get(fact).is_some_and(|f| values.contains(&f.value))
+        }
+        Condition::Contains { fact, values } => facts.get(fact).is_some_and(|f| {
+            let key = crate::validate::normalize::choice_key;
+            let wanted: Vec<String> = values.iter().map(|v| key(v)).collect();
+            let has = |text: &str| {
+                let t = key(text);
+                wanted
+                    .iter()
+                    .any(|w| !w.is_empty() && t.contains(w.as_str()))
+            };
+            if f.items.is_empty() {
+                has(&f.display)
+            } else {
+                f.items.iter().any(|i| has(i))
+            }
+        }),
+        Condition::Count {
+            list,
+            op,
+            value,
+            counted,
+        } => {
+            // A list refused at validation is not counted as empty.
+            if facts.invalid.iter().any(|f| f == list) {
+                return false;
+            }
+            let count = |path: &str| facts.get(path).map_or(0, |f| f.items.len());
+            let right = match crate::model::rule::fact_ref(value) {
+                Some(other) if *counted => {
+                    if facts.invalid.iter().any(|f| f == other) {
+                        return false;
+                    }
+                    count(other).to_string()
+                }
+                Some(other) => match facts.get(other) {
+                    Some(o) => o.value.clone(),
+                    None => return false,
+                },
+                None => value.clone(),
+            };
+            compare(&count(list).to_string(), *op, &right)
         }
         Condition::Compare { fact, op, value } => {
             let right = match crate::model::rule::fact_ref(value) {
@@ -997,6 +1039,18 @@ fn eval_row(
         .filter(|_| applies)
         .map(|h| resolve_rich(h, facts, content))
         .unwrap_or_default();
+    // Only for a row that concerns the clinic, as its help.
+    let sheet_note = row
+        .sheet_note
+        .pick(|w| holds(w, facts))
+        .filter(|_| applies)
+        .map(|n| {
+            resolve_rich(n, facts, content)
+                .plain_text()
+                .trim()
+                .to_string()
+        })
+        .filter(|n| !n.is_empty());
     GuideRow {
         display: if row.prefilled && shown == Shown::Nothing {
             content.strings.get("shown_by_screen").to_string()
@@ -1012,6 +1066,7 @@ fn eval_row(
         shown,
         prefilled: row.prefilled,
         joined: row.joined,
+        links: row.links.clone(),
         highlight: row.highlight && applies,
         callout,
         flag,
@@ -1019,6 +1074,7 @@ fn eval_row(
         when: None,
         not_applicable: None,
         unsettled: None,
+        sheet_note,
     }
 }
 
@@ -1063,6 +1119,7 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         display,
         prefilled: row.prefilled,
         joined: row.joined,
+        links: row.links.clone(),
         highlight: row.highlight,
         callout: row.callout.generic().map(|c| Callout {
             marker: c.marker,
@@ -1084,6 +1141,8 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
             }),
             text: g.line(row.unsettled.as_deref().unwrap_or_default()),
         }),
+        // The help site prints no sheet.
+        sheet_note: None,
     }
 }
 

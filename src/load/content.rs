@@ -82,6 +82,17 @@ pub(crate) struct RawMdCase {
 pub(crate) struct Ctx<'a> {
     pub file: Arc<PathBuf>,
     pub diags: &'a mut Diagnostics,
+    /// The type of a fact, where it is known when conditions are read
+    /// (`count:` needs a list, `contains:` a text); `None` while unknown.
+    pub types: FactTypes<'a>,
+}
+
+/// The type of a fact by its path, as far as the load knows it yet.
+pub(crate) type FactTypes<'a> = &'a dyn Fn(&str) -> Option<FactType>;
+
+/// No type known (frames, which hold no condition).
+pub(crate) fn no_types(_: &str) -> Option<FactType> {
+    None
 }
 
 impl Ctx<'_> {
@@ -377,6 +388,9 @@ struct RawScreen {
     rows: Vec<RawRow>,
     #[serde(default)]
     buttons: Vec<RawButton>,
+    /// Links under the lead, one a line.
+    #[serde(default)]
+    links: Vec<Spanned<String>>,
     /// Text below the rows.
     #[serde(default)]
     foot: Option<Md>,
@@ -415,6 +429,9 @@ struct RawRow {
     prefilled: bool,
     #[serde(default)]
     joined: bool,
+    /// Links the portal shows in the row.
+    #[serde(default)]
+    links: Vec<Spanned<String>>,
     #[serde(default)]
     highlight: bool,
     #[serde(default)]
@@ -431,6 +448,8 @@ struct RawRow {
     value_when: Option<RawCond>,
     #[serde(default)]
     unsettled: Option<String>,
+    #[serde(default)]
+    sheet_note: Option<Md>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -537,6 +556,9 @@ struct RawButton {
     /// A link among the buttons (drawn as a link, named as one).
     #[serde(default)]
     link: bool,
+    /// Drawn at the top of the page, not at the foot.
+    #[serde(default)]
+    top: bool,
 }
 
 /// A YAML scalar that may be written as a number, bool or text.
@@ -577,6 +599,12 @@ pub(crate) struct RawCond {
     not: Option<Box<RawCond>>,
     #[serde(default)]
     fact: Option<Spanned<String>>,
+    /// The number of items of a list field, compared (`count: terminals, ge: 3`).
+    #[serde(default)]
+    count: Option<Spanned<String>>,
+    /// The fact's text holds one of these (`contains: [薬局]`).
+    #[serde(default)]
+    contains: Option<Words>,
     #[serde(default, rename = "in")]
     in_: Option<Vec<Scalar>>,
     #[serde(default)]
@@ -597,6 +625,37 @@ pub(crate) struct RawCond {
     present: Option<bool>,
     #[serde(default)]
     invalid: Option<bool>,
+}
+
+impl RawCond {
+    /// The comparisons written, each with its key, in a fixed order.
+    fn comparisons(&self) -> [(Op, &'static str, &Option<Scalar>); 6] {
+        [
+            (Op::Eq, "eq", &self.eq),
+            (Op::Ne, "ne", &self.ne),
+            (Op::Lt, "lt", &self.lt),
+            (Op::Le, "le", &self.le),
+            (Op::Gt, "gt", &self.gt),
+            (Op::Ge, "ge", &self.ge),
+        ]
+    }
+}
+
+/// One word or a list of them (`contains: 薬局`, `contains: [薬局, 調剤]`).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(untagged)]
+pub(crate) enum Words {
+    One(Scalar),
+    Many(Vec<Scalar>),
+}
+
+impl Words {
+    fn texts(&self) -> Vec<String> {
+        match self {
+            Words::One(w) => vec![w.text()],
+            Words::Many(ws) => ws.iter().map(Scalar::text).collect(),
+        }
+    }
 }
 
 /// Checks a fact path against the known facts and reports an unknown one.
@@ -629,6 +688,9 @@ impl Ctx<'_> {
             return Condition::Not {
                 of: Box::new(self.cond(of, at, known)),
             };
+        }
+        if let Some(list) = &raw.count {
+            return self.count_cond(raw, list, at, known);
         }
         let Some(fact) = &raw.fact else {
             self.diags.push(
@@ -664,8 +726,30 @@ impl Ctx<'_> {
                 );
             }
         }
+        let ty = (self.types)(&name);
+        if ty == Some(FactType::List)
+            && let Some(op) = raw
+                .comparisons()
+                .into_iter()
+                .find_map(|(_, key, v)| v.as_ref().map(|_| key))
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    fpos.clone(),
+                    format!("`{name}` is a list: `{op}` cannot compare it with one value"),
+                )
+                .with_help(format!(
+                    "compare the number of its items with `{{ count: {name}, {op}: … }}`"
+                )),
+            );
+        }
         let mut found: Vec<Condition> = Vec::new();
         let list = |v: &Vec<Scalar>| v.iter().map(Scalar::text).collect::<Vec<_>>();
+        if let Some(words) = &raw.contains
+            && let Some(c) = self.contains_cond(&name, words, ty, &fpos)
+        {
+            found.push(c);
+        }
         if let Some(v) = &raw.in_ {
             found.push(Condition::In {
                 fact: name.clone(),
@@ -680,14 +764,7 @@ impl Ctx<'_> {
                 }),
             });
         }
-        for (op, v) in [
-            (Op::Eq, &raw.eq),
-            (Op::Ne, &raw.ne),
-            (Op::Lt, &raw.lt),
-            (Op::Le, &raw.le),
-            (Op::Gt, &raw.gt),
-            (Op::Ge, &raw.ge),
-        ] {
+        for (op, _, v) in raw.comparisons() {
             if let Some(v) = v {
                 found.push(Condition::Compare {
                     fact: name.clone(),
@@ -717,13 +794,176 @@ impl Ctx<'_> {
                 self.diags.push(
                     Diagnostic::error(fpos, format!("condition on `{name}` has no test"))
                         .with_help(
-                            "add one of: eq, ne, lt, le, gt, ge, in, not_in, present, invalid",
+                            "add one of: eq, ne, lt, le, gt, ge, in, not_in, contains, present, invalid",
                         ),
                 );
                 Condition::Always
             }
             _ => Condition::All { of: found },
         }
+    }
+}
+
+impl Ctx<'_> {
+    /// `{ count: LIST, ge: 3 }`: the number of items of a list field,
+    /// compared with a number or with `{{ fact }}` (a number fact, or a
+    /// list field by its count).
+    fn count_cond(
+        &mut self,
+        raw: &RawCond,
+        list: &Spanned<String>,
+        at: &SourcePos,
+        known: FactCheck,
+    ) -> Condition {
+        let cpos = pos(&self.file, &list.referenced);
+        let cpos = if cpos.line == 0 { at.clone() } else { cpos };
+        let name = list.value.clone();
+        let fix = "count the items of a `list` field of fields.yaml: `{ count: terminals, ge: 3 }`";
+        if raw.fact.is_some() {
+            self.diags.push(
+                Diagnostic::error(cpos.clone(), "a condition with both `fact:` and `count:`")
+                    .with_help("write `count: LIST` to compare how many items a list has, or `fact: F` to test a value, in two conditions under `all:` if both are meant"),
+            );
+            return Condition::Always;
+        }
+        let others = [
+            ("in", raw.in_.is_some()),
+            ("not_in", raw.not_in.is_some()),
+            ("present", raw.present.is_some()),
+            ("invalid", raw.invalid.is_some()),
+            ("contains", raw.contains.is_some()),
+        ];
+        if let Some((key, _)) = others.iter().find(|(_, set)| *set) {
+            self.diags.push(
+                Diagnostic::error(cpos.clone(), format!("`{key}` cannot test the count of `{name}`"))
+                    .with_help("a count is compared with eq, ne, lt, le, gt or ge: `{ count: terminals, ge: 3 }`; to ask whether the list is given, write `{ fact: terminals, present: true }`"),
+            );
+            return Condition::Always;
+        }
+        if !known(&name) {
+            self.diags.push(
+                Diagnostic::error(cpos.clone(), format!("unknown fact `{name}` in `count:`"))
+                    .with_help(fix),
+            );
+            return Condition::Always;
+        }
+        match (self.types)(&name) {
+            Some(FactType::List) | None => {}
+            Some(t) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        cpos.clone(),
+                        format!(
+                            "`count:` counts the items of a list, but `{name}` is a {}",
+                            t.name()
+                        ),
+                    )
+                    .with_help(format!(
+                        "{fix}; to compare `{name}` itself, write `{{ fact: {name}, ge: … }}`"
+                    )),
+                );
+                return Condition::Always;
+            }
+        }
+        let mut found = Vec::new();
+        for (op, _, v) in raw.comparisons() {
+            let Some(v) = v else { continue };
+            let value = v.text();
+            let counted = match crate::model::rule::fact_ref(&value) {
+                Some(other) if !known(other) => {
+                    self.diags.push(
+                        Diagnostic::error(cpos.clone(), format!("unknown fact `{other}` in the compared value"))
+                            .with_help("compare a count with a number, a number fact or another list: `gt: \"{{ install.rooms }}\"` compares with the number of rooms"),
+                    );
+                    continue;
+                }
+                Some(other) => match (self.types)(other) {
+                    Some(FactType::List) => true,
+                    Some(FactType::Number) | None => false,
+                    Some(t) => {
+                        self.diags.push(
+                            Diagnostic::error(
+                                cpos.clone(),
+                                format!("the count of `{name}` is compared with `{other}`, a {}", t.name()),
+                            )
+                            .with_help("compare a count with a number, a number fact or another list (by its count)"),
+                        );
+                        continue;
+                    }
+                },
+                None if value.trim().parse::<f64>().is_ok() => false,
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            cpos.clone(),
+                            format!("the count of `{name}` is compared with `{value}`, which is not a number"),
+                        )
+                        .with_help("write a number (`ge: 3`) or another fact in quotes (`gt: \"{{ install.rooms }}\"`)"),
+                    );
+                    continue;
+                }
+            };
+            found.push(Condition::Count {
+                list: name.clone(),
+                op,
+                value: value.trim().to_string(),
+                counted,
+            });
+        }
+        match found.len() {
+            1 => found.remove(0),
+            0 => {
+                if raw.comparisons().iter().all(|(_, _, v)| v.is_none()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            cpos,
+                            format!("the count of `{name}` is compared with nothing"),
+                        )
+                        .with_help(
+                            "add one of: eq, ne, lt, le, gt, ge (`{ count: terminals, ge: 3 }`)",
+                        ),
+                    );
+                }
+                Condition::Always
+            }
+            _ => Condition::All { of: found },
+        }
+    }
+
+    /// `{ fact: F, contains: [薬局, 調剤] }`: F's text holds one of the words.
+    fn contains_cond(
+        &mut self,
+        name: &str,
+        words: &Words,
+        ty: Option<FactType>,
+        fpos: &SourcePos,
+    ) -> Option<Condition> {
+        if let Some(
+            t @ (FactType::Number | FactType::Date | FactType::YearMonth | FactType::YesNo),
+        ) = ty
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    fpos.clone(),
+                    format!("`contains:` looks for words in a text, but `{name}` is a {}", t.name()),
+                )
+                .with_help("use `contains:` on a text or list field (a name); compare numbers and dates with eq, lt, ge …"),
+            );
+            return None;
+        }
+        let values = words.texts();
+        let blank = |v: &String| crate::validate::normalize::choice_key(v).is_empty();
+        if values.is_empty() || values.iter().any(blank) {
+            self.diags.push(
+                Diagnostic::error(fpos.clone(), format!("`contains:` on `{name}` has an empty word"))
+                    .with_help("list the words to look for: `contains: [薬局]` (an empty word would be in every text)"),
+            );
+            return None;
+        }
+        Some(Condition::Contains {
+            fact: name.to_string(),
+            values,
+        })
     }
 }
 
@@ -1124,6 +1364,7 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
                 let mut ctx = Ctx {
                     file: file.clone(),
                     diags: &mut diags,
+                    types: &no_types,
                 };
                 ctx.frames(raw.frames, &mut frames);
             }
@@ -1182,6 +1423,10 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
         field_paths.contains(f) || f.strip_prefix("each.").is_some_and(|l| lists.contains(l))
     };
 
+    // Fields and derived facts are typed by now: `count:` and `contains:`
+    // are checked against them.
+    let types = |f: &str| content.fact_type(f);
+    let mut rules = Vec::new();
     for path in yaml_files(&dir.join("rules")) {
         let Some((text, file)) = read(&path, &mut roots) else {
             continue;
@@ -1191,14 +1436,17 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
                 let mut ctx = Ctx {
                     file: file.clone(),
                     diags: &mut diags,
+                    types: &types,
                 };
                 for r in raw.rules {
-                    content.rules.push(ctx.rule(r, &known));
+                    rules.push(ctx.rule(r, &known));
                 }
             }
             Err(d) => roots.push(d),
         }
     }
+    content.rules.extend(rules);
+    let types = |f: &str| content.fact_type(f);
     // Manuals may ask whether a rule fired: `finding.<rule id>`.
     let rule_ids: BTreeSet<String> = content.rules.iter().map(|r| r.id.clone()).collect();
     let known = |f: &str| {
@@ -1206,20 +1454,23 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
             || f.strip_prefix("finding.")
                 .is_some_and(|id| rule_ids.contains(id))
     };
+    let mut loaded = Vec::new();
     for (raw, file) in manuals {
         let mut ctx = Ctx {
             file,
             diags: &mut diags,
+            types: &types,
         };
-        let m = ctx.manual(raw, &known, &content, &frames);
-        content.manuals.push(m);
+        loaded.push(ctx.manual(raw, &known, &content, &frames));
     }
+    content.manuals.extend(loaded);
     content
         .manuals
         .sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
     resolve_rule_steps(&mut content, &mut diags);
     cross_check(&content, &mut diags);
     content.used_fields = Some(super::derived::check_uses(&content, &mut diags));
+    content.pairs = super::derived::list_pairs(&content);
     (
         content,
         root_causes_first(roots, (search_at, search), diags),
@@ -2031,6 +2282,7 @@ impl Ctx<'_> {
             align: sc.align,
             rows,
             buttons: sc.buttons.into_iter().map(|b| self.button(b)).collect(),
+            links: self.links(sc.links),
             pos: spos,
         }
     }
@@ -2056,7 +2308,29 @@ impl Ctx<'_> {
             label: b.label.value,
             primary: b.primary,
             link: b.link,
+            top: b.top,
         }
+    }
+
+    /// A screen's or a row's `links:`: each must say something (an empty
+    /// one would draw nothing for the reader to find).
+    fn links(&mut self, raw: Vec<Spanned<String>>) -> Vec<String> {
+        raw.into_iter()
+            .map(|l| {
+                if l.value.trim().is_empty() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            pos(&self.file, &l.referenced),
+                            "a link with no text: an entry of `links` is empty",
+                        )
+                        .with_help(
+                            "write the link's words as the screen shows them (`links: [登録内容を確認する]`)",
+                        ),
+                    );
+                }
+                l.value
+            })
+            .collect()
     }
 
     fn callout(&mut self, c: RawCallout, at: &SourcePos, known: FactCheck) -> Cased<Callout> {
@@ -2297,11 +2571,13 @@ impl Ctx<'_> {
             value,
             prefilled: r.prefilled,
             joined: r.joined,
+            links: self.links(r.links),
             highlight: r.highlight,
             callout: match r.callout {
                 Some(c) => self.callout(c, &rpos, known),
                 None => Cased::default(),
             },
+            sheet_note: self.cased_md(&r.sheet_note, &rpos, known),
             pos: rpos,
         }
     }

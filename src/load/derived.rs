@@ -211,6 +211,14 @@ pub(crate) fn convert(
         names.insert(name.clone(), at);
     }
     let known = |f: &str| content.fields.get(f).is_some() || names.contains_key(f);
+    // Only the fields are typed yet: a derived fact's type is known once
+    // the declarations are ordered.
+    let types = |f: &str| {
+        content
+            .fields
+            .get(f)
+            .map(|d| crate::model::facts::FactType::of_field(d.kind))
+    };
     let mut pending: Vec<Pending> = Vec::new();
     for (raw, file) in declared {
         let at = pos(&file, &raw.name.referenced);
@@ -220,6 +228,7 @@ pub(crate) fn convert(
         let mut ctx = Ctx {
             file: file.clone(),
             diags,
+            types: &types,
         };
         if let Some(p) = ctx.function(&raw, &at, content, &known) {
             pending.push(p);
@@ -982,35 +991,83 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
             out.push(named(&fe.list, &p.pos));
         }
         let part_start = out.len();
-        if let Some(l) = p.for_each.as_ref().and_then(|fe| fe.label.as_ref()) {
-            line(l, &p.pos, &mut out);
-        }
-        cased(&p.intro, &p.pos, &mut out);
-        rich(&p.outro, &p.pos, &mut out);
-        for s in &p.steps {
-            let at = &s.pos;
-            cond(s.when.as_ref(), at, &mut out);
-            let step_start = out.len();
-            if let Some(fe) = &s.for_each {
-                out.push(named(&fe.list, at));
-                if let Some(l) = &fe.label {
-                    line(l, at, &mut out);
-                }
-            }
-            cased(&s.body, at, &mut out);
-            for n in &s.notes {
-                cond(n.when.as_ref(), &n.pos, &mut out);
-                if let Some(t) = &n.title {
-                    line(t, &n.pos, &mut out);
-                }
-                cased(&n.body, &n.pos, &mut out);
-            }
-            for sc in s.screen.iter().chain(&s.figure) {
-                screen_refs(sc, &mut out);
-            }
-            repeated(&mut out, step_start, s.for_each.is_some());
-        }
+        part_refs(p, &mut out);
         repeated(&mut out, part_start, p.for_each.is_some());
+    }
+    out
+}
+
+/// The fact references inside a part: its label, texts and steps.
+fn part_refs<'a>(p: &'a crate::model::manual::Part, out: &mut Vec<Use<'a>>) {
+    if let Some(l) = p.for_each.as_ref().and_then(|fe| fe.label.as_ref()) {
+        line(l, &p.pos, out);
+    }
+    cased(&p.intro, &p.pos, out);
+    rich(&p.outro, &p.pos, out);
+    for s in &p.steps {
+        cond(s.when.as_ref(), &s.pos, out);
+        let step_start = out.len();
+        step_refs(s, out);
+        repeated(out, step_start, s.for_each.is_some());
+    }
+}
+
+/// The fact references inside a step: its repetition, texts and screens.
+fn step_refs<'a>(s: &'a crate::model::Step, out: &mut Vec<Use<'a>>) {
+    let at = &s.pos;
+    if let Some(fe) = &s.for_each {
+        out.push(named(&fe.list, at));
+        if let Some(l) = &fe.label {
+            line(l, at, out);
+        }
+    }
+    cased(&s.body, at, out);
+    for n in &s.notes {
+        cond(n.when.as_ref(), &n.pos, out);
+        if let Some(t) = &n.title {
+            line(t, &n.pos, out);
+        }
+        cased(&n.body, &n.pos, out);
+    }
+    for sc in s.screen.iter().chain(&s.figure) {
+        screen_refs(sc, out);
+    }
+}
+
+/// The lists paired inside a repetition: a part (or step) repeated over one
+/// list that reads `each.<other list>` takes the other list's item at the
+/// same number, so the two are meant to be as long as each other.
+pub(crate) fn list_pairs(content: &Content) -> Vec<crate::model::manual::ListPair> {
+    let mut out: Vec<crate::model::manual::ListPair> = Vec::new();
+    let mut add = |list: &str, refs: Vec<Use<'_>>| {
+        for (expr, _, _, _) in refs {
+            let Some(with) = content.paired_list(FactRef::parse(expr).path) else {
+                continue;
+            };
+            if with != list && !out.iter().any(|p| p.list == list && p.with == with) {
+                out.push(crate::model::manual::ListPair {
+                    list: list.to_string(),
+                    with: with.to_string(),
+                });
+            }
+        }
+    };
+    for m in &content.manuals {
+        for p in &m.parts {
+            if let Some(fe) = &p.for_each {
+                let mut refs = Vec::new();
+                part_refs(p, &mut refs);
+                add(&fe.list, refs);
+                continue;
+            }
+            for s in &p.steps {
+                if let Some(fe) = &s.for_each {
+                    let mut refs = Vec::new();
+                    step_refs(s, &mut refs);
+                    add(&fe.list, refs);
+                }
+            }
+        }
     }
     out
 }
@@ -1041,6 +1098,7 @@ fn screen_refs<'a>(sc: &'a crate::model::manual::Screen, out: &mut Vec<Use<'a>>)
             crate::model::manual::ValueSource::None => {}
         }
         cased(&r.help, at, out);
+        cased(&r.sheet_note, at, out);
         for (w, c) in r.callout.alternatives() {
             cond(w, at, out);
             line(&c.text, at, out);

@@ -329,8 +329,12 @@ fn collect_condition_facts<'a>(c: &'a Condition, out: &mut Vec<&'a str>) {
         Condition::Present { fact }
         | Condition::Absent { fact }
         | Condition::Invalid { fact }
+        | Condition::Contains { fact, .. }
         | Condition::In { fact, .. } => out.push(fact),
-        Condition::Compare { fact, value, .. } => {
+        Condition::Compare { fact, value, .. }
+        | Condition::Count {
+            list: fact, value, ..
+        } => {
             out.push(fact);
             if let Some(other) = super::rule::fact_ref(value) {
                 out.push(other);

@@ -404,6 +404,9 @@ pub struct Screen {
     pub rows: Vec<Row>,
     /// Buttons at the bottom.
     pub buttons: Vec<Button>,
+    /// Links the screen shows under its lead (`links:`), one a line, in
+    /// order: drawn as links, named as links in its text alternative.
+    pub links: Vec<String>,
     /// Text below the rows (a document's closing lines), one line per
     /// paragraph.
     pub foot: Rich,
@@ -501,10 +504,18 @@ pub struct Row {
     /// there, without a label or badge of its own. The label still names it
     /// in the tables, the sheet and the text alternatives.
     pub joined: bool,
+    /// Links the portal shows in this row (`links:`), in order: beside a
+    /// menu entry on its line, above a form row's control in its cell.
+    pub links: Vec<String>,
     /// This is the element to act on in this step.
     pub highlight: bool,
     /// Callout (annotation) pointing at this row, per clinic.
     pub callout: Cased<Callout>,
+    /// Words the one-page sheet adds beside this row's values, per clinic
+    /// (`sheet_note:`): what the handout says of them that a bare value
+    /// would not (entered only for a terminal not applied for yet; a line
+    /// type to confirm before choosing it). Empty: nothing.
+    pub sheet_note: Cased<Rich>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
@@ -613,6 +624,10 @@ pub struct Button {
     /// A link, drawn as underlined text in the link colour in the buttons'
     /// line, never as a box; named 「「…」のリンク」 (the theme's `site_link`).
     pub link: bool,
+    /// Drawn at the top of the page, right-aligned under the frame's header
+    /// on the title's line (`top: true`: the portal's ログアウト), not at the
+    /// foot with the others.
+    pub top: bool,
 }
 
 /// All manuals, rules and field definitions loaded from one content folder.
@@ -648,6 +663,19 @@ pub struct Content {
     /// Who the manuals are for, as the help site's home page says it
     /// (`content/search.yaml` `audience:`; none: the theme's words).
     pub site_audience: Option<String>,
+    /// Lists paired inside a repetition (a part repeated over `install.rooms`
+    /// reading `each.network.reader_ips`): a clinic whose two lists differ
+    /// in length is warned at the paired list.
+    pub pairs: Vec<ListPair>,
+}
+
+/// Two lists a repetition pairs item by item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPair {
+    /// The list repeated over (`install.rooms`).
+    pub list: String,
+    /// The list read at the same number (`network.reader_ips`).
+    pub with: String,
 }
 
 /// A word the manuals use and the other ways a reader may type it (its

@@ -87,6 +87,20 @@ pub enum Op {
     Ge,
 }
 
+impl Op {
+    /// The operator that holds exactly when this one does not.
+    pub fn negated(self) -> Self {
+        match self {
+            Op::Eq => Op::Ne,
+            Op::Ne => Op::Eq,
+            Op::Lt => Op::Ge,
+            Op::Le => Op::Gt,
+            Op::Gt => Op::Le,
+            Op::Ge => Op::Lt,
+        }
+    }
+}
+
 /// A condition over facts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -140,6 +154,30 @@ pub enum Condition {
         /// Fact path.
         fact: String,
     },
+    /// The number of items of a list field compared with a number, or with
+    /// another fact written `{{ other }}` (`count: terminals, ge: 3`). A
+    /// list the clinic leaves out counts 0; a list whose items failed
+    /// validation makes the condition false.
+    Count {
+        /// The list field counted.
+        list: String,
+        /// Operator.
+        op: Op,
+        /// Right-hand side: a number, or `{{ fact }}` (a number fact, or a
+        /// list field by its count).
+        value: String,
+        /// The right-hand side names a list field, compared by its count
+        /// (0 when the clinic has none).
+        counted: bool,
+    },
+    /// The fact's text holds one of these strings, compared after folding
+    /// width, case, kana and blanks (a list: any of its items does).
+    Contains {
+        /// Fact path.
+        fact: String,
+        /// The strings looked for, as written in content.
+        values: Vec<String>,
+    },
     /// A condition with its own words for the help site (`says:` in
     /// content): holds when `of` holds.
     Said {
@@ -170,8 +208,12 @@ impl Condition {
             Condition::Present { fact }
             | Condition::Absent { fact }
             | Condition::In { fact, .. }
+            | Condition::Contains { fact, .. }
             | Condition::Invalid { fact } => out.push(fact),
-            Condition::Compare { fact, value, .. } => {
+            Condition::Compare { fact, value, .. }
+            | Condition::Count {
+                list: fact, value, ..
+            } => {
                 out.push(fact);
                 if let Some(other) = fact_ref(value) {
                     out.push(other);

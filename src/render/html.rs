@@ -161,6 +161,8 @@ struct SheetRow<'a> {
     check: bool,
     /// Whose value it is, when a repeated row holds several (「受付: 」).
     for_item: Option<String>,
+    /// The row's `sheet_note:` (after the check mark, as in sheet.pdf).
+    note: Option<&'a str>,
 }
 
 /// A QR code of the printed sheet.
@@ -371,6 +373,7 @@ impl HtmlRenderer {
                 corrected: r.correction.is_some(),
                 missing: matches!(r.shown, crate::eval::guide::Shown::Missing { .. }),
                 check: checked.contains(&(s.number.as_str(), r.id.as_str())),
+                note: r.sheet_note.as_deref(),
             })
             .collect();
         ctx.insert("sheet_rows", &rows);

@@ -429,11 +429,13 @@ mod tests {
                 label: "ログイン".into(),
                 primary: true,
                 link: false,
+                top: false,
             },
             Button {
                 label: label.into(),
                 primary: false,
                 link: true,
+                top: false,
             },
         ];
         let sc = crate::scene::build::tests::screen_scene(&login, &options());

@@ -669,14 +669,26 @@ mod tests {
                 w(&format!("{}{}{}", k("&lt;P"), k("C-A"), k("B&gt;")))
             )
         );
+        // A hyphen before a digit too: Chrome broke 「（手順2-」/「2）」 and
+        // 「03-1234-」/「5678」.
+        assert_eq!(
+            escape_words("（手順1-3）"),
+            format!("（手順{}）", w(&k("1-3")))
+        );
+        assert_eq!(
+            escape_words("電話03-1234-5678"),
+            format!("電話{}", w(&format!("0{}23{}678", k("3-1"), k("4-5"))))
+        );
+        assert_eq!(
+            escape_words("ノートPC-04"),
+            format!("ノート{}", w(&format!("P{}4", k("C-0"))))
+        );
         // A joiner between Japanese words is punctuation; ASCII words a
-        // browser does not split (a hyphen before a digit: 「03-1234」) and
-        // text without a full-width letter are only escaped.
+        // browser does not split and text without a full-width letter are
+        // only escaped.
         for s in [
             "はい／いいえ",
-            "ノートPC-04",
-            "03-1234-5678",
-            "手順1-3",
+            "2026.12.04",
             "a-",
             "-a",
             "受付パソコン",

@@ -268,9 +268,16 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
         // under the label when the row holds several values, since after the
         // last one it would read as about that one (the one name of five
         // terminals that was no duplicate).
+        // The row's own note (`sheet_note:`, the same for every value of
+        // it) likewise: what the handout says of the values (entered only
+        // for a terminal not applied for yet).
         let mut label = vec![Span::normal(g[0].0.label.clone())];
-        if g.iter().any(|(r, _)| to_check(r)) {
-            let mark = Span::small(format!("（{}）", t.get("sheet_check")));
+        let check = g
+            .iter()
+            .any(|(r, _)| to_check(r))
+            .then(|| t.get("sheet_check").to_string());
+        for mark in [check, g[0].0.sheet_note.clone()].into_iter().flatten() {
+            let mark = Span::small(format!("（{mark}）"));
             if many {
                 label.push(Span::normal("\n"));
                 label.push(mark);

@@ -487,11 +487,30 @@ fn press(screen: &GuideScreen, t: &Strings) -> String {
             }
         })
         .unwrap_or_default();
-    let links: String = screen
-        .buttons
+    // The links the picture draws besides the one to click, top to bottom:
+    // under the lead, in the rows, among the buttons; each named once (a my
+    // page's 「登録内容を確認する」 beside three entries is one link to look for).
+    let mut words: Vec<&str> = Vec::new();
+    let all = screen
+        .links
         .iter()
-        .filter(|b| b.link && !b.primary)
-        .map(named)
+        .chain(screen.rows.iter().flat_map(|r| r.links.iter()))
+        .map(String::as_str)
+        .chain(
+            screen
+                .buttons
+                .iter()
+                .filter(|b| b.link && !b.primary)
+                .map(|b| b.label.as_str()),
+        );
+    for w in all {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    let links: String = words
+        .iter()
+        .map(|w| t.fill("site_link", &[("label", w)]))
         .collect::<Vec<_>>()
         .join(t.get("picture_alt_links_joiner"));
     if !links.is_empty() {
@@ -781,21 +800,23 @@ impl Builder<'_> {
         let bottom = match s.kind {
             ScreenKind::Dialog => self.dialog(s, y),
             _ => {
-                let mut y = self.page_title(y + PAD, &s.title);
-                y = self.lead(s, y);
+                let (top, foot): (Vec<Button>, Vec<Button>) =
+                    s.buttons.iter().cloned().partition(|b| b.top);
+                let title_end = self.page_title(y + PAD, &s.title, &top);
+                let mut y = self.lead(s, title_end);
+                if s.kind != ScreenKind::Message && !s.links.is_empty() {
+                    // Right under the lead's words, as the portal's link
+                    // follows its sentence (the lead ends 10 below them).
+                    let from = if y > title_end { y - 8.0 } else { y };
+                    y = self.screen_links(&s.links, self.fx + PAD, self.fw - 2.0 * PAD, from);
+                }
                 y = match s.kind {
                     ScreenKind::Menu => self.menu(&s.rows, y),
                     ScreenKind::Message => self.message(s, y),
                     _ => self.table(&s.rows, self.fx + PAD, self.fw - 2.0 * PAD, y),
                 };
-                if !s.buttons.is_empty() {
-                    y = self.buttons(
-                        &s.buttons,
-                        self.fx + PAD,
-                        self.fw - 2.0 * PAD,
-                        y + 14.0,
-                        false,
-                    );
+                if !foot.is_empty() {
+                    y = self.buttons(&foot, self.fx + PAD, self.fw - 2.0 * PAD, y + 14.0, false);
                 }
                 y + PAD
             }
@@ -859,6 +880,7 @@ impl Builder<'_> {
         if !s.lead.is_empty() {
             y = self.paragraphs(x, y, w, &s.lead.plain_text(), s.align.lead) + 8.0;
         }
+        y = self.screen_links(&s.links, x, w, y);
         y = self.table(&s.rows, x, w, y);
         if !s.foot.is_empty() {
             y = self.paragraphs(x, y + 8.0, w, &s.foot.plain_text(), s.align.foot);
@@ -987,10 +1009,37 @@ impl Builder<'_> {
         y + h
     }
 
-    fn page_title(&mut self, y: f32, title: &str) -> f32 {
+    /// The page's title with its mark and rule; the buttons placed at the
+    /// top of the page (`top: true`, the portal's ログアウト) right-aligned
+    /// on its first line, the title wrapping short of them.
+    fn page_title(&mut self, y: f32, title: &str, top: &[Button]) -> f32 {
         let x = self.fx + PAD;
         let w = self.fw - 2.0 * PAD;
-        let ls = self.m.wrap(title, TITLE, w - 12.0);
+        let mut reserved = 0.0;
+        let mut buttons_bottom = y;
+        if !top.is_empty() {
+            // At most half the width: a wider set wraps in it.
+            let half = w / 2.0;
+            let sep = 16.0;
+            let wanted: f32 = top
+                .iter()
+                .map(|b| {
+                    if b.link {
+                        self.m.width(&b.label, BODY)
+                    } else {
+                        button_width(self.m, &b.label)
+                    }
+                })
+                .sum::<f32>()
+                + sep * (top.len() as f32 - 1.0)
+                + 12.0;
+            reserved = wanted.min(half);
+            // The buttons' line (30 high, drawn 6 below its top) centred on
+            // the title's first line.
+            let line_top = y + lh(TITLE) / 2.0 - 21.0;
+            buttons_bottom = self.buttons(top, x + w - reserved, reserved, line_top, true) - 6.0;
+        }
+        let ls = self.m.wrap(title, TITLE, w - 12.0 - reserved - 8.0);
         let h = ls.len().max(1) as f32 * lh(TITLE);
         self.rect(
             Bx {
@@ -1003,7 +1052,9 @@ impl Builder<'_> {
             Style::fill(self.accent),
             Role::Chrome,
         );
-        let bottom = self.lines(x + 12.0, y, &ls, TITLE, true, INK, Role::Chrome);
+        let bottom = self
+            .lines(x + 12.0, y, &ls, TITLE, true, INK, Role::Chrome)
+            .max(buttons_bottom);
         self.path(
             vec![(x, bottom + 5.0), (x + w, bottom + 5.0)],
             false,
@@ -1136,7 +1187,7 @@ impl Builder<'_> {
         let cw = w - lw - 2.0 * CELL_PAD;
         let mut cy = y + CELL_PAD;
         cy = self.help(row, cx, cw, cy);
-        let (bottom, bbox) = self.control(row, cx, cw, cy);
+        let (bottom, bbox) = self.linked_control(row, cx, cw, cy);
         let content_bottom = bottom.max(label_bottom);
         let row_h = content_bottom + CELL_PAD - y;
         // Cell backgrounds go under the content.
@@ -1175,7 +1226,7 @@ impl Builder<'_> {
         // The row before ends CELL_PAD below its content: the control
         // starts right away.
         let cy = self.help(row, cx, cw, y);
-        let (bottom, bbox) = self.control(row, cx, cw, cy);
+        let (bottom, bbox) = self.linked_control(row, cx, cw, cy);
         let row_h = bottom + CELL_PAD - y;
         // The cells' backgrounds also cover the rule under the row before
         // (half a stroke above `y`); the column rule is drawn again over it.
@@ -1235,6 +1286,82 @@ impl Builder<'_> {
             }
         }
         self.lines(x, y, &ls, SMALL, false, MUTED, Role::Table) + 4.0
+    }
+
+    /// A form row's control with its links (`links:`, the portal's links
+    /// that end the row's explanation; the explanation itself is in the
+    /// 補足 table): beside a control of one line when they fit at its right
+    /// (wrapping there; the row is no taller than its label and badge make
+    /// it), else one a line above it. A row a callout points at has them
+    /// above, so that its leader crosses no link. Returns the bottom and the
+    /// control's box.
+    fn linked_control(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        if row.links.is_empty() {
+            return self.control(row, x, w, y);
+        }
+        let at = self.items.len();
+        let (bottom, bbox) = self.control(row, x, w, y);
+        let lx = bbox.right() + 16.0;
+        let room = x + w - lx;
+        if row.callout.is_none() && bbox.h <= 32.0 && room >= 120.0 {
+            // The first line on the control's words (its first text run).
+            let first = self.items[at..]
+                .iter()
+                .find_map(|i| match i {
+                    Item::Text(t) => Some(t.y),
+                    _ => None,
+                })
+                .unwrap_or(baseline(y, BODY));
+            let mut top = first - lh(SMALL) / 2.0 - SMALL * 0.37;
+            let mut end = bottom;
+            for l in &row.links {
+                let (e, _) = self.link_lines(l, lx, room, top, SMALL);
+                end = end.max(e);
+                top = e;
+            }
+            return (end, bbox);
+        }
+        self.items.truncate(at);
+        let y = self.cell_links(row, x, w, y);
+        self.control(row, x, w, y)
+    }
+
+    /// A form row's links, one a line above its control; returns the
+    /// control's top, clear of the links by more than the box a framed
+    /// control gets.
+    fn cell_links(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> f32 {
+        let framed = row.highlight
+            || row.callout.is_some()
+            || matches!(row.flag, Some(Severity::Error | Severity::Warning));
+        // The small words start a little into the cell's top padding.
+        let mut top = y - 3.0;
+        for l in &row.links {
+            top = self.link_lines(l, x, w, top, SMALL).0;
+        }
+        // The last line's underline (`link_lines`: 2.5 under the baseline,
+        // 0.8 wide), then the frame's 6 and half its stroke, or a little air.
+        let under = top - lh(SMALL) + baseline(0.0, SMALL) + 2.9;
+        let control = under
+            + if framed {
+                6.0 + HILITE_W / 2.0 + 0.5
+            } else {
+                3.0
+            };
+        control.max(y)
+    }
+
+    /// A screen's links under its lead (`links:`), one a line in the small
+    /// size (2-2's forty characters fit the line); returns the bottom (with
+    /// the lead's gap after them).
+    fn screen_links(&mut self, links: &[String], x: f32, w: f32, y: f32) -> f32 {
+        if links.is_empty() {
+            return y;
+        }
+        let mut y = y;
+        for l in links {
+            y = self.link_lines(l, x, w, y, SMALL).0 + 2.0;
+        }
+        y + 8.0
     }
 
     /// Highlight box, flag outline and pending callout for a row whose
@@ -1938,21 +2065,27 @@ impl Builder<'_> {
 
     /// Underlined link text; returns bottom and box.
     fn link_text(&mut self, text: &str, x: f32, w: f32, y: f32) -> (f32, Bx) {
-        let ls = self.m.wrap(text, BODY, w);
+        self.link_lines(text, x, w, y, BODY)
+    }
+
+    /// A link's words at `size`, wrapped in `w`, underlined in the link
+    /// colour; returns its bottom and box.
+    fn link_lines(&mut self, text: &str, x: f32, w: f32, y: f32, size: f32) -> (f32, Bx) {
+        let ls = self.m.wrap(text, size, w);
         let mut ty = y;
         let mut widest = 0.0f32;
         for l in &ls {
-            let lw = self.m.width(l, BODY);
+            let lw = self.m.width(l, size);
             widest = widest.max(lw);
-            let base = baseline(ty, BODY);
-            self.run(x, base, l, BODY, false, LINK, Anchor::Start, Role::Link);
+            let base = baseline(ty, size);
+            self.run(x, base, l, size, false, LINK, Anchor::Start, Role::Link);
             self.path(
                 vec![(x, base + 2.5), (x + lw, base + 2.5)],
                 false,
                 Style::stroke(Stroke::solid(LINK, 0.8)),
                 Role::Link,
             );
-            ty += lh(BODY);
+            ty += lh(size);
         }
         (
             ty,
@@ -2262,9 +2395,12 @@ impl Builder<'_> {
             }
             _ => self.link_text(&row.label, ix + 2.0, w - 20.0, top),
         };
+        let mut bottom = bottom;
+        if !row.links.is_empty() {
+            bottom = self.menu_side_links(row, ix + 2.0, x + w - 4.0, bbox, bottom);
+        }
         bbox.x = bbox.x.min(ix - 10.0);
         bbox.w += 12.0;
-        let mut bottom = bottom;
         if self.opts.help_lines > 0 && !row.help.is_empty() {
             bottom = self.help(row, ix + 2.0, w - 20.0, bottom + 2.0) - 4.0;
         }
@@ -2276,6 +2412,51 @@ impl Builder<'_> {
         );
         self.annotate_row(row, bbox, x + w);
         bottom + 6.0
+    }
+
+    /// A menu entry's other links (`links:`, the portal's 「登録内容を確認する」
+    /// after an entry): on the entry's last line after it, wrapping to lines
+    /// of their own from `left`; below the entry when a callout points at
+    /// it, so that its leader crosses no link. `entry` is the entry's box,
+    /// `bottom` its bottom; returns the new bottom.
+    fn menu_side_links(
+        &mut self,
+        row: &GuideRow,
+        left: f32,
+        right: f32,
+        entry: Bx,
+        bottom: f32,
+    ) -> f32 {
+        let sep = 16.0;
+        let line = lh(BODY);
+        let (mut lx, mut top) = if row.callout.is_some() {
+            // Clear of the highlight box (6 units round the entry).
+            (left, bottom + 8.0)
+        } else if row.control != Control::Link {
+            // After the entry's button, centred on it.
+            (entry.right() + sep, entry.y + (entry.h - line) / 2.0)
+        } else {
+            // The entry's last line ends where its words end.
+            let last = self
+                .m
+                .wrap(&row.label, BODY, right - left)
+                .last()
+                .map_or(0.0, |l| self.m.width(l, BODY));
+            (entry.x + last + sep, bottom - line)
+        };
+        let mut bottom = bottom;
+        for l in &row.links {
+            let lw = self.m.width(l, BODY).min(right - left);
+            if lx + lw > right && lx > left {
+                lx = left;
+                top += line;
+            }
+            let (end, b) = self.link_text(l, lx, right - lx, top);
+            bottom = bottom.max(end);
+            lx = b.right() + sep;
+            top = end - line;
+        }
+        bottom
     }
 
     fn message(&mut self, s: &GuideScreen, y: f32) -> f32 {
@@ -2339,6 +2520,7 @@ impl Builder<'_> {
             self.insert_at(at, bg);
             y = panel.bottom() + 12.0;
         }
+        let y = self.screen_links(&s.links, x, w, y);
         self.table(&s.rows, x, w, y)
     }
 
@@ -2366,6 +2548,7 @@ impl Builder<'_> {
                 Role::Table,
             ) + 8.0;
         }
+        y = self.screen_links(&s.links, inner_x, inner_w, y);
         y = self.table(&s.rows, inner_x, inner_w, y);
         if !s.buttons.is_empty() {
             y = self.buttons(&s.buttons, inner_x, inner_w, y + 8.0, true);
@@ -2600,6 +2783,7 @@ pub(crate) mod tests {
             shown,
             prefilled: false,
             joined: false,
+            links: Vec::new(),
             highlight: false,
             callout: None,
             flag: None,
@@ -2607,6 +2791,7 @@ pub(crate) mod tests {
             when: None,
             not_applicable: None,
             unsettled: None,
+            sheet_note: None,
         }
     }
 
@@ -2749,6 +2934,7 @@ pub(crate) mod tests {
             url: Some("https://shinsei.iryohokenjyoho-portalsite.jp/pc/enquete/online/".into()),
             lead: Rich::default(),
             rows: vec![kind, agree, line, id, start, test, secret, fee],
+            links: Vec::new(),
             foot: Rich::default(),
             alt: None,
             align: Default::default(),
@@ -2757,11 +2943,13 @@ pub(crate) mod tests {
                     label: "この画面を開いた状態に戻す".into(),
                     primary: false,
                     link: false,
+                    top: false,
                 },
                 Button {
                     label: "確認画面へ進む".into(),
                     primary: true,
                     link: false,
+                    top: false,
                 },
             ],
         }
@@ -3199,6 +3387,280 @@ pub(crate) mod tests {
     /// or a form's row): drawn as a link (class `link`, underlined, no box),
     /// framed and pointed at by its callout as a button row is, and named as
     /// a link in the text alternative.
+    /// The link runs of `sc` whose words joined are `words` (a link that
+    /// wraps is one run a line), each underlined; their boxes.
+    fn link_runs<'s>(sc: &'s Scene, words: &str) -> Vec<&'s TextRun> {
+        let runs: Vec<&TextRun> = sc
+            .texts()
+            .filter(|t| t.role == Role::Link && words.contains(t.text.as_str()))
+            .collect();
+        assert_eq!(
+            runs.iter().map(|t| t.text.as_str()).collect::<String>(),
+            words,
+            "{words} drawn as a link"
+        );
+        for run in &runs {
+            let under = |i: &Item| {
+                matches!(i, Item::Path { role: Role::Link, points, .. }
+                    if points.len() == 2 && (points[0].0 - run.left()).abs() < 0.5
+                        && (points[1].0 - run.left() - run.width).abs() < 0.5
+                        && points[0].1 > run.y && points[0].1 < run.y + 4.0)
+            };
+            assert!(sc.items.iter().any(under), "{} underlined", run.text);
+        }
+        runs
+    }
+
+    /// A screen's `links:` are drawn under its lead, a row's in its cell
+    /// above its control (the portal's 「…はこちらをクリック」 that ends a row's
+    /// explanation): underlined, in the link colour, inside the frame and
+    /// the cell; the text alternative names each as a link, once.
+    #[test]
+    fn a_screens_and_a_rows_links_are_drawn_as_links_and_named() {
+        let mut form = usage_form();
+        form.lead = rich("申請の前に運用規程を確認してください。");
+        let doc = "共通認証局運用規程（CP/CPS）のPDFを開く";
+        form.links = vec![doc.into()];
+        let help = "電気通信回線種別とはこちらをクリック";
+        let at = form
+            .rows
+            .iter()
+            .position(|r| r.id == "line_type")
+            .expect("row");
+        form.rows[at].links = vec![help.into()];
+        let plain = screen_scene(&usage_form(), &SceneOptions::default());
+        let sc = screen_scene(&form, &SceneOptions::default());
+        let lead = sc
+            .texts()
+            .find(|t| t.text.starts_with("申請の前に"))
+            .expect("the lead");
+        let first_row = sc
+            .texts()
+            .find(|t| t.text == "申請区分")
+            .expect("the first row's label");
+        for run in link_runs(&sc, doc) {
+            assert!(run.y > lead.y && run.y < first_row.y, "under the lead");
+            assert!(run.left() >= 1.0 && run.left() + run.width <= 1.0 + sc.width);
+        }
+        // In the row's control cell, above its first option.
+        let label = sc
+            .texts()
+            .find(|t| t.text == "電気通信回線種別")
+            .expect("the row's label");
+        let option = sc
+            .texts()
+            .find(|t| t.text.starts_with("1: IP-VPN"))
+            .expect("the first option");
+        for run in link_runs(&sc, help) {
+            assert!(
+                run.left() > label.left() + label.width,
+                "in the control's cell"
+            );
+            assert!(run.y < option.y, "above the control");
+            // The row is framed (highlighted, with a callout): its box is
+            // under the link's line.
+            let framed = sc.items.iter().find_map(|i| match i {
+                Item::Rect {
+                    role: Role::Highlight,
+                    y,
+                    ..
+                } if *y > run.y - run.size && *y < option.y => Some(*y),
+                _ => None,
+            });
+            assert!(
+                framed.is_some_and(|y| y > run.y + 3.5),
+                "the box crosses the link: {framed:?} {}",
+                run.y
+            );
+        }
+        assert!(sc.height > plain.height, "the picture makes room for them");
+        let alt = screen_alt(&form, &Strings::default());
+        for w in [doc, help] {
+            assert_eq!(alt.matches(&format!("「{w}」のリンク")).count(), 1, "{alt}");
+        }
+        assert!(!alt.contains(&format!("「{help}」ボタン")));
+        // Without them nothing names them.
+        assert!(!screen_alt(&usage_form(), &Strings::default()).contains(help));
+    }
+
+    /// A form row's links sit at the right of a control of one line (a
+    /// checkbox and its caption), on its words' line and wrapping there, when
+    /// no callout points at the row: the row is no taller than its label
+    /// and badge make it (1-3's 同意する and its terms link).
+    #[test]
+    fn a_rows_links_sit_beside_a_control_of_one_line() {
+        let terms = "オンライン資格確認等システム利用規約はこちらをクリック";
+        let mut form = usage_form();
+        let at = form.rows.iter().position(|r| r.id == "agree").expect("row");
+        form.rows[at].links = vec![terms.into()];
+        let plain = screen_scene(&usage_form(), &SceneOptions::default());
+        let sc = screen_scene(&form, &SceneOptions::default());
+        let caption = sc
+            .texts()
+            .find(|t| t.text == "同意する")
+            .expect("the box's caption")
+            .clone();
+        let runs = link_runs(&sc, terms);
+        assert!(runs.len() > 1, "it wraps in the room at the right");
+        assert!((runs[0].y - caption.y).abs() < 0.5, "on the caption's line");
+        for run in &runs {
+            assert!(run.left() > caption.left() + caption.width + 8.0, "beside");
+        }
+        assert_eq!(sc.height, plain.height, "no taller");
+    }
+
+    /// A menu entry's `links:` (the my page's 「登録内容を確認する」) follow it on
+    /// its line; below it when a callout points at the entry, so that the
+    /// leader and the highlight box cross no link. Named once in the text
+    /// alternative however many entries have it.
+    #[test]
+    fn a_menu_entrys_links_follow_it_and_keep_clear_of_its_callout() {
+        let mut menu = usage_form();
+        menu.kind = ScreenKind::Menu;
+        let check = "登録内容を確認する";
+        let mut plain = row(
+            "a",
+            "顔認証付きカードリーダー申込",
+            Control::Link,
+            Shown::Nothing,
+        );
+        plain.links = vec![check.into()];
+        let mut target = row(
+            "b",
+            "オンライン資格確認利用開始・変更申請",
+            Control::Link,
+            Shown::Nothing,
+        );
+        target.links = vec![check.into()];
+        target.highlight = true;
+        target.callout = Some(Callout {
+            marker: None,
+            text: "ここをクリック".into(),
+            detail: Rich::default(),
+        });
+        menu.rows = vec![plain, target];
+        let sc = screen_scene(&menu, &SceneOptions::default());
+        let entry = |w: &str| {
+            sc.texts()
+                .find(|t| t.text == w && t.role == Role::Link)
+                .expect("an entry")
+                .clone()
+        };
+        let a = entry("顔認証付きカードリーダー申込");
+        let b = entry("オンライン資格確認利用開始・変更申請");
+        let links: Vec<&TextRun> = sc.texts().filter(|t| t.text == check).collect();
+        assert_eq!(links.len(), 2);
+        assert!(links.iter().all(|l| l.role == Role::Link));
+        // Beside the first entry, on its line.
+        assert!((links[0].y - a.y).abs() < 0.5 && links[0].left() > a.left() + a.width);
+        // Under the second, clear of its highlight box and its leader.
+        assert!(links[1].y > b.y + 10.0);
+        let top = links[1].y - links[1].size;
+        for i in &sc.items {
+            match i {
+                // The entry's box (the primary button's is at the foot).
+                Item::Rect {
+                    role: Role::Highlight,
+                    y,
+                    h,
+                    ..
+                } if *y < top => {
+                    assert!(y + h < top, "the highlight box covers the link")
+                }
+                Item::Path {
+                    role: Role::Leader,
+                    points,
+                    ..
+                } => {
+                    assert!(
+                        points.iter().all(|p| p.1 < top),
+                        "the leader crosses the link"
+                    )
+                }
+                _ => {}
+            }
+        }
+        let alt = screen_alt(&menu, &Strings::default());
+        assert_eq!(
+            alt.matches(&format!("「{check}」のリンク")).count(),
+            1,
+            "{alt}"
+        ); // After an entry's button, on its line.
+        let mut button = row(
+            "c",
+            "申込",
+            Control::Button {
+                label: "申し込む".into(),
+            },
+            Shown::Nothing,
+        );
+        button.links = vec![check.into()];
+        menu.rows = vec![button];
+        let sc = screen_scene(&menu, &SceneOptions::default());
+        let face = sc
+            .texts()
+            .find(|t| t.text == "申し込む")
+            .expect("the button")
+            .clone();
+        let link = sc.texts().find(|t| t.text == check).expect("the link");
+        assert!(
+            link.left() > face.left() + face.width + 8.0,
+            "after the button"
+        );
+        assert!((link.y - face.y).abs() < 3.0, "on its line");
+    }
+
+    /// A button with `top: true` (the portal's ログアウト) is drawn at the top
+    /// of the page, on the title's line at its right, not at the foot; the
+    /// picture is no taller than with it at the foot.
+    #[test]
+    fn a_button_at_the_top_is_drawn_on_the_titles_line() {
+        let mut menu = usage_form();
+        menu.kind = ScreenKind::Menu;
+        menu.title = "マイページ".into();
+        menu.rows = vec![row(
+            "a",
+            "アカウント情報編集",
+            Control::Link,
+            Shown::Nothing,
+        )];
+        let logout = |top| Button {
+            label: "ログアウト".into(),
+            primary: false,
+            link: false,
+            top,
+        };
+        menu.buttons = vec![logout(false)];
+        let foot = screen_scene(&menu, &SceneOptions::default());
+        menu.buttons = vec![logout(true)];
+        let sc = screen_scene(&menu, &SceneOptions::default());
+        let find = |sc: &Scene, w: &str| sc.texts().find(|t| t.text == w).expect(w).clone();
+        let title = find(&sc, "マイページ");
+        let button = find(&sc, "ログアウト");
+        let entry = find(&sc, "アカウント情報編集");
+        assert_eq!(button.role, Role::Control);
+        assert!((button.y - title.y).abs() < 4.0, "on the title's line");
+        assert!(
+            button.left() > title.left() + title.width + 20.0,
+            "at the right"
+        );
+        assert!(button.y < entry.y, "above the menu");
+        assert!(find(&foot, "ログアウト").y > find(&foot, "アカウント情報編集").y);
+        assert!(sc.height <= foot.height, "{} > {}", sc.height, foot.height);
+        // A title too long for the line wraps short of the button.
+        menu.title =
+            "とても長いページの名前がボタンの手前で折り返されるかを確かめるための題名".into();
+        let sc = screen_scene(&menu, &SceneOptions::default());
+        let button = find(&sc, "ログアウト");
+        let bx = button.left() - 10.0;
+        assert!(
+            sc.texts()
+                .filter(|t| t.role == Role::Chrome && t.size == TITLE)
+                .all(|t| t.left() + t.width < bx),
+            "the title runs under the button"
+        );
+    }
+
     #[test]
     fn a_link_row_is_drawn_as_a_link_and_takes_a_callout() {
         let mut form = usage_form();
@@ -3291,11 +3753,13 @@ pub(crate) mod tests {
                 label: "キャンセル".into(),
                 primary: false,
                 link: false,
+                top: false,
             },
             Button {
                 label: "OK".into(),
                 primary: true,
                 link: false,
+                top: false,
             },
         ];
         let sc = screen_scene(&dialog, &SceneOptions::default());
@@ -3358,6 +3822,7 @@ pub(crate) mod tests {
             lead: Rich::default(),
             rows: Vec::new(),
             buttons: Vec::new(),
+            links: Vec::new(),
             foot: Rich::default(),
             alt: None,
             align: Default::default(),

@@ -313,7 +313,7 @@ fn index_is_small_and_queries_are_fast() {
     assert!(index.to_js().len() < 512 * 1024);
 }
 
-/// The 2-5 note 「約1週間後に…届きます」 shows unless the notice is expected on
+/// The 2-5 note 「「電子証明書発行通知書」が書留で届きます」 shows unless the notice is expected on
 /// or after the installation day, so also for a clinic without one: the help
 /// site said 「〈電子証明書発行通知書が届く見込み〉が〈設置予定日〉より前の場合」,
 /// false without an installation day.

@@ -575,3 +575,16 @@ pub fn pdf_alts(pdf: &Path) -> Vec<String> {
     walk(&doc, &root, &mut out, 0);
     out
 }
+
+/// The words of the text runs of `class` in an SVG of the display list
+/// (`<text class="value" …>…</text>`), in drawing order: a picture's selected
+/// options (`value`), its links (`link`, one run a line of a wrapped link).
+pub fn svg_texts(svg: &str, class: &str) -> Vec<String> {
+    svg.split(&format!("<text class=\"{class}\""))
+        .skip(1)
+        .filter_map(|t| {
+            let t = &t[t.find('>')? + 1..];
+            Some(t[..t.find("</text>")?].to_string())
+        })
+        .collect()
+}
