@@ -217,18 +217,7 @@ fn build_all(out: &Path) {
     for f in ["anymanual2", "anymanual3"] {
         let proj = out.join(format!("project-{f}"));
         copy_dir(&r.join("tests/fixtures").join(f), &proj.join("content"));
-        let dest = out.join(f);
-        let o = std::process::Command::new(bin())
-            .args(["build", "--today", TODAY, "--out"])
-            .arg(&dest)
-            .current_dir(&proj)
-            .output()
-            .expect("tebiki runs");
-        assert!(
-            o.status.success(),
-            "{f}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        build_project(&proj, &out.join(f));
     }
 }
 

@@ -20,19 +20,25 @@ use skrifa::{GlyphId, MetadataProvider};
 /// "PDF size").
 const BUDGET: u64 = 150 * 1000;
 
-/// The sample clinics and every unusual one (tests/fixtures/unusual: the
-/// clinics folder, the CSV and the workbook; four terminals, long names …)
-/// and the four-terminal clinic with ten terminals, built once for all
-/// tests of this file.
+/// Every clinic of every fixture folder whose handouts are built, with the
+/// fixture's own content where it has one: the sample clinics, every
+/// folder of tests/fixtures/ that holds clinic data (the unusual clinics'
+/// folder, CSV and workbook; the many findings, contradictions, checklist,
+/// fallback and whole-handouts clinics; the imported CSV and workbook; the
+/// three fixture manuals as projects of their own) and the four-terminal
+/// clinic with ten terminals, built once for all tests of this file. A clinic that fails
+/// on purpose (tests/clinic_correctness.rs, tests/import.rs) has no
+/// handout; every other one is measured.
 fn built() -> &'static [PathBuf] {
     static OUT: OnceLock<Vec<PathBuf>> = OnceLock::new();
     OUT.get_or_init(|| {
         let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdf-size");
         let _ = std::fs::remove_dir_all(&base);
+        let fixtures = root().join("tests/fixtures");
         let sample = base.join("sample");
         let o = tebiki(&["build", "--today", TODAY, "--out", sample.to_str().unwrap()]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let unusual = root().join("tests/fixtures/unusual");
+        let unusual = fixtures.join("unusual");
         // Ten terminals: the four-terminal pharmacy with six more.
         let ten = base.join("ten");
         std::fs::create_dir_all(&ten).unwrap();
@@ -49,43 +55,110 @@ fn built() -> &'static [PathBuf] {
         )
         .unwrap();
         let mut dirs = vec![sample];
-        // One unusual clinic of each source fails on purpose
-        // (tests/clinic_correctness.rs); the others build.
+        // (output folder, `--clinics` path) for the bundled content. Some
+        // clinics of these fail on purpose; the others build.
+        let mut lists = vec![("ten".to_string(), ten.clone())];
         for (name, clinics) in [
-            ("unusual", unusual.join("clinics")),
-            ("unusual-csv", unusual.join("clinics.csv")),
-            ("unusual-xlsx", unusual.join("clinics.xlsx")),
-            ("ten", ten.clone()),
+            ("unusual", "unusual/clinics"),
+            ("unusual-csv", "unusual/clinics.csv"),
+            ("unusual-xlsx", "unusual/clinics.xlsx"),
+            ("many-findings", "many-findings"),
+            ("contradictions", "contradictions"),
+            ("checklist", "checklist"),
+            ("fallback", "fallback"),
+            ("whole-handouts", "whole-handouts"),
+            ("import-cp932", "import/clinics-cp932.csv"),
+            ("import-xlsx", "import/clinics.xlsx"),
+            ("import-mistakes", "import/twenty-mistakes.csv"),
         ] {
+            lists.push((name.to_string(), fixtures.join(clinics)));
+        }
+        for (name, clinics) in &lists {
             let out = base.join(format!("out-{name}"));
-            build_with("--clinics", &clinics, &out);
+            let o = build_with("--clinics", clinics, &out);
+            assert!(
+                o.status.code().is_some_and(|c| c <= 1),
+                "{name}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
             dirs.push(out);
+        }
+        // The fixture manuals, each a project of its own (anymanual with
+        // the bundled clinic schema, as tests/anymanual.rs builds it).
+        let projects = ["anymanual", "anymanual2", "anymanual3"];
+        for f in projects {
+            let project = base.join(format!("project-{f}"));
+            let content = project.join("content");
+            copy_dir(&fixtures.join(f), &content);
+            for c in ["fields.yaml", "constants.yaml", "facts.yaml"] {
+                if !content.join(c).exists() {
+                    std::fs::copy(root().join("content").join(c), content.join(c)).unwrap();
+                }
+            }
+            let out = base.join(format!("out-{f}"));
+            build_project(&project, &out);
+            dirs.push(out);
+        }
+        // Every fixture folder is either built above or holds no clinic
+        // data: a new folder of clinics must be added here.
+        let no_clinics = ["branding", "fuzz", "screenshot"];
+        for e in std::fs::read_dir(&fixtures).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !e.path().is_dir() || no_clinics.contains(&name.as_str()) {
+                continue;
+            }
+            assert!(
+                projects.contains(&name.as_str())
+                    || lists.iter().any(|(_, c)| c.starts_with(e.path())),
+                "tests/fixtures/{name} holds clinics whose handouts this test does not measure"
+            );
         }
         let mut pdfs = Vec::new();
         for dir in dirs {
             let mut keys: Vec<PathBuf> = std::fs::read_dir(dir.join("clinics"))
-                .unwrap()
+                .into_iter()
+                .flatten()
                 .map(|e| e.unwrap().path().join("guide.pdf"))
                 .filter(|p| p.is_file())
                 .collect();
             keys.sort();
             pdfs.extend(keys);
         }
-        assert!(pdfs.len() >= 20, "{pdfs:?}");
-        let tens = pdfs
-            .iter()
-            .filter(|p| p.starts_with(base.join("out-ten")))
-            .count();
-        assert_eq!(tens, 1, "the ten-terminal clinic builds");
+        assert!(pdfs.len() >= 55, "{pdfs:?}");
+        for (name, least) in [
+            ("out-ten", 1),
+            ("out-many-findings", 9),
+            ("out-contradictions", 10),
+            ("out-checklist", 3),
+            ("out-fallback", 1),
+            ("out-whole-handouts", 4),
+            ("out-anymanual", 1),
+            ("out-anymanual2", 2),
+            ("out-anymanual3", 1),
+        ] {
+            let n = pdfs
+                .iter()
+                .filter(|p| p.starts_with(base.join(name)))
+                .count();
+            assert!(n >= least, "{name}: {n} handouts built");
+        }
         pdfs
     })
 }
 
+/// `out-FIXTURE/CLINIC` (or `sample/CLINIC`) of a handout.
 fn key(pdf: &Path) -> String {
-    pdf.parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    let clinic = pdf.parent();
+    let name = |p: Option<&Path>| {
+        p.and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    format!(
+        "{}/{}",
+        name(clinic.and_then(Path::parent).and_then(Path::parent)),
+        name(clinic)
+    )
 }
 
 #[test]
@@ -312,7 +385,8 @@ fn every_handout_is_tagged_and_renders_without_errors() {
             "{}: {info}",
             key(pdf)
         );
-        let png = std::env::temp_dir().join(format!("tebiki-pdf-size-{}", key(pdf)));
+        let stem = format!("tebiki-pdf-size-{}", key(pdf).replace('/', "-"));
+        let png = std::env::temp_dir().join(&stem);
         let o = std::process::Command::new("pdftoppm")
             .args(["-r", "10", "-png", path, png.to_str().unwrap()])
             .output()
@@ -324,10 +398,7 @@ fn every_handout_is_tagged_and_renders_without_errors() {
             key(pdf)
         );
         for e in std::fs::read_dir(std::env::temp_dir()).unwrap().flatten() {
-            if e.file_name()
-                .to_string_lossy()
-                .starts_with(&format!("tebiki-pdf-size-{}", key(pdf)))
-            {
+            if e.file_name().to_string_lossy().starts_with(&stem) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -588,7 +659,9 @@ fn kinds(doc: &Document) -> BTreeMap<u32, String> {
 
 /// The notice sample of step 2-5 is drawn (a `figure:` of kind `document`),
 /// not a screenshot: no handout embeds an image, and the notice's words are
-/// text a reader can search and copy, its secrets blanked.
+/// text a reader can search and copy, its secrets blanked (in the sample
+/// and unusual handouts, which all show step 2-5; the fixture manuals have
+/// no notice, and some clinics with many findings are past the step).
 #[test]
 fn the_notice_sample_is_drawn_text_not_an_image() {
     for pdf in built() {
@@ -600,6 +673,12 @@ fn the_notice_sample_is_drawn_text_not_an_image() {
             .filter(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image"))
             .count();
         assert_eq!(images, 0, "{}: no image", key(pdf));
+        if !["sample/", "out-unusual", "out-ten/"]
+            .iter()
+            .any(|k| key(pdf).starts_with(k))
+        {
+            continue;
+        }
         let text = poppler("pdftotext", &[pdf.to_str().unwrap(), "-"]);
         for words in [
             "電子証明書発行通知書（見本）",

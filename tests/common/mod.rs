@@ -150,6 +150,23 @@ pub fn built_once(cell: &'static OnceLock<PathBuf>, fixtures: &str, name: &str) 
     })
 }
 
+/// Builds the project in `project` (its own `content/`) into `out` for the
+/// test date, run from that folder; the build must succeed.
+pub fn build_project(project: &Path, out: &Path) {
+    let o = Command::new(bin())
+        .args(["build", "--today", TODAY, "--out"])
+        .arg(out)
+        .current_dir(project)
+        .output()
+        .expect("tebiki runs");
+    assert!(
+        o.status.success(),
+        "{}: {}",
+        project.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Builds `content` (with its `clinics/`) into `out` for the test date.
 pub fn build_content(content: &Path, out: &Path) -> Output {
     build_with("--content", content, out)

@@ -436,9 +436,13 @@ pub(crate) const PER_DOCUMENT: i32 = 6;
 pub(crate) const FAST: i32 = 1;
 
 /// Size (bytes) above which a document written at [`FAST`] is written
-/// again at [`PER_DOCUMENT`]: the handouts' budget is 150 KB, and a
-/// fast-compressed handout this large would come too near it.
-pub(crate) const STRONGER_ABOVE: usize = 145_000;
+/// again at [`PER_DOCUMENT`]: the handouts' budget. Until session 16 it
+/// was 145,000 B, a margin from before the stronger finishes existed; a
+/// document within the budget as first compressed is kept as it is, so
+/// that a handout is compressed once unless it must be smaller
+/// (docs/speed.md, "Speed, session 16": a quarter of the `gen.py`
+/// handouts came out 145,001–150,000 B and were compressed twice).
+pub(crate) const STRONGER_ABOVE: usize = BUDGET;
 
 /// The handouts' size budget (issue 12: 150 KB, KB = 1,000 bytes). A
 /// document still larger at [`PER_DOCUMENT`] is written once more at

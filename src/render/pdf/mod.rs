@@ -109,10 +109,14 @@ pub fn render_shared(
 /// bytes is finished again with them compressed harder
 /// ([`file::PER_DOCUMENT`]; docs/speed.md, "Speed, session 9"); one still larger
 /// than `budget` bytes is finished a third time at the strongest level
-/// ([`file::STRONGEST`]; docs/speed.md, "Speed, session 10") before it is left
-/// over budget. The pages are drawn once: finishing again compresses the
-/// document's own streams again (docs/speed.md, "Speed, session 15"). Same
-/// input, same bytes: the choice depends only on the document.
+/// ([`file::STRONGEST`]; docs/speed.md, "Speed, session 10"). The pages are
+/// drawn once: finishing again compresses the document's own streams again
+/// (docs/speed.md, "Speed, session 15"). A document still over budget is
+/// drawn once more with one subset of its own per face, of exactly the
+/// glyphs it shows ([`writer::Glyphs::Own`]), finished at the strongest
+/// level, and the smaller file is kept before it is left over budget
+/// (docs/speed.md, "Speed, session 16"). Same input, same bytes: the choice
+/// depends only on the document.
 fn render_within(
     doc: &Document,
     fonts: &Fonts,
@@ -120,18 +124,9 @@ fn render_within(
     above: usize,
     budget: usize,
 ) -> Result<Rendered, PdfError> {
+    let glyphs = shared.map_or(writer::Glyphs::Words, writer::Glyphs::Shared);
     let mut warnings = linebreak::Warnings::default();
-    let (mut pages, marks, nodes) = lay_out(doc, fonts, &mut warnings);
-    let total = pages.len();
-    let written = writer::write(
-        doc,
-        fonts,
-        &mut pages,
-        &marks,
-        &nodes,
-        shared,
-        &mut warnings,
-    )?;
+    let (total, written) = draw(doc, fonts, glyphs, &mut warnings)?;
     let (mut bytes, mut sha256) = written.finish(file::FAST);
     for (level, limit) in [(file::PER_DOCUMENT, above), (file::STRONGEST, budget)] {
         if bytes.len() <= limit {
@@ -139,12 +134,35 @@ fn render_within(
         }
         (bytes, sha256) = written.finish(level);
     }
+    if bytes.len() > budget {
+        drop(written);
+        let mut own_warnings = linebreak::Warnings::default();
+        let (_, own) = draw(doc, fonts, writer::Glyphs::Own, &mut own_warnings)?;
+        let (own_bytes, own_sha256) = own.finish(file::STRONGEST);
+        if own_bytes.len() < bytes.len() {
+            (bytes, sha256, warnings) = (own_bytes, own_sha256, own_warnings);
+        }
+    }
     Ok(Rendered {
         bytes,
         sha256,
         pages: total,
         warnings: warnings.list,
     })
+}
+
+/// `doc` laid out and drawn with its glyphs from `glyphs`: its page count
+/// and the file to finish.
+fn draw(
+    doc: &Document,
+    fonts: &Fonts,
+    glyphs: writer::Glyphs<'_>,
+    warnings: &mut linebreak::Warnings,
+) -> Result<(usize, writer::Written), PdfError> {
+    let (mut pages, marks, nodes) = lay_out(doc, fonts, warnings);
+    let total = pages.len();
+    let written = writer::write(doc, fonts, &mut pages, &marks, &nodes, glyphs, warnings)?;
+    Ok((total, written))
 }
 
 /// The pages of `doc` with their running heads, the outline's marks and

@@ -761,7 +761,8 @@ fn a_document_finished_again_at_stronger_levels_is_drawn_once() {
     };
     let (fast, n_fast) = drawn(usize::MAX, usize::MAX);
     let (level6, n_level6) = drawn(0, usize::MAX);
-    let (strongest, n_strongest) = drawn(0, 0);
+    // Over budget at level 6, within it at the strongest level.
+    let (strongest, n_strongest) = drawn(0, level6.bytes.len() - 1);
     // Each drawn once, however often it is finished.
     assert_eq!((n_fast, n_level6, n_strongest), (1, 1, 1));
     assert!(strongest.bytes.len() < level6.bytes.len());
@@ -790,11 +791,11 @@ fn a_document_over_budget_at_level_6_is_written_at_the_strongest_level() {
     };
     // Always above `above`: written at level 6, then judged by the budget.
     let level6 = render_at(0, usize::MAX);
-    let strongest = render_at(0, 0);
+    let strongest = own_or_words(&doc, writer::Glyphs::Words);
     assert!(
-        strongest.bytes.len() < level6.bytes.len(),
+        strongest.len() < level6.bytes.len(),
         "{} vs {}",
-        strongest.bytes.len(),
+        strongest.len(),
         level6.bytes.len()
     );
     // A budget the level-6 file meets exactly keeps it.
@@ -803,7 +804,7 @@ fn a_document_over_budget_at_level_6_is_written_at_the_strongest_level() {
     let budget = level6.bytes.len() - 1;
     let out = render_at(0, budget);
     assert!(out.bytes.len() <= budget, "{} > {budget}", out.bytes.len());
-    assert_eq!(out.bytes, strongest.bytes);
+    assert_eq!(out.bytes, strongest);
     // The document's own streams say the strongest level (FLEVEL 3), none
     // level 6 (2) or fast (0).
     let levels = zlib_levels(&out.bytes);
@@ -1407,6 +1408,24 @@ fn no_table_row_stands_alone_on_a_page() {
 }
 
 /// Names of the fonts a PDF embeds (`/BaseFont` of its Type0 fonts).
+/// The text `pdftotext` reads from `pdf`, if poppler-utils is installed.
+fn pdftotext(pdf: &[u8]) -> Option<String> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(pdf)?;
+            }
+            child.wait_with_output()
+        })
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 fn font_names(bytes: &[u8]) -> Vec<String> {
     let doc = lopdf::Document::load_mem(bytes).expect("our PDF parses");
     let mut names: Vec<String> = doc
@@ -1469,23 +1488,10 @@ fn glyphs_of_data_and_words_in_one_run_keep_their_positions() {
     // The same glyphs in two subsets: the head's from the data subset, the
     // body's from the words' subset, and both /ToUnicode maps say 山田医院.
     assert_eq!(font_names(&out.bytes).len(), 2);
-    let Ok(text) = std::process::Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            if let Some(mut stdin) = child.stdin.take() {
-                stdin.write_all(&out.bytes)?;
-            }
-            child.wait_with_output()
-        })
-    else {
+    let Some(text) = pdftotext(&out.bytes) else {
         // poppler-utils is installed by CI (.ci/run); nothing to read here.
         return;
     };
-    let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("山田医院の申請"), "{text}");
     assert!(text.contains("山田医院 様"), "{text}");
 }
@@ -1870,4 +1876,125 @@ fn a_terms_text_goes_on_under_itself_and_is_drawn_in_reading_order() {
     }
     assert!((runs[next].0 - margin).abs() < 0.01, "{runs:?}");
     assert!(runs.windows(2).all(|w| w[1].1 >= w[0].1), "{runs:?}");
+}
+
+/// `doc` drawn with its glyphs from `glyphs`, finished at the strongest
+/// level.
+fn own_or_words(doc: &Document, glyphs: writer::Glyphs<'_>) -> Vec<u8> {
+    match super::draw(doc, fonts(), glyphs, &mut Default::default()) {
+        Ok((_, w)) => w.finish(file::STRONGEST).0,
+        Err(e) => panic!("render failed: {e}"),
+    }
+}
+
+/// A document over budget with the shared subsets is drawn once more with
+/// one subset of its own per face, of exactly the glyphs it shows, and that
+/// file is kept when smaller; one within budget never is.
+#[test]
+fn a_document_over_budget_is_written_with_subsets_of_its_own_when_smaller() {
+    let doc = sample_doc();
+    // Shared words of a larger document: glyphs `doc` does not show.
+    let mut wider = sample_doc();
+    wider.blocks.push(Block::Paragraph(vec![Span::normal(
+        "電子証明書発行通知書を紛失した場合は、御社の窓口で再発行を申し込みます。",
+    )]));
+    let shared = match SharedWords::build(fonts(), super::words(&wider, fonts())) {
+        Ok(s) => s,
+        Err(e) => panic!("shared words: {e}"),
+    };
+    let render_at = |budget| match render_within(&doc, fonts(), Some(&shared), 0, budget) {
+        Ok(o) => o,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    let own = own_or_words(&doc, writer::Glyphs::Own);
+    // Within budget at the strongest level: the shared subsets are kept.
+    let strongest = own_or_words(&doc, writer::Glyphs::Shared(&shared));
+    let within = render_at(strongest.len());
+    assert_eq!(within.bytes, strongest);
+    assert!(font_names(&strongest).len() >= 3, "words and data subsets");
+    assert!(
+        own.len() < strongest.len(),
+        "{} vs {}",
+        own.len(),
+        strongest.len()
+    );
+    // One byte over: its own subsets, two fonts, the same pages and text.
+    let out = render_at(strongest.len() - 1);
+    assert_eq!(out.bytes, own);
+    assert_eq!(font_names(&out.bytes).len(), 2);
+    assert_eq!(out.pages, within.pages);
+    assert_eq!(out.warnings, within.warnings);
+    assert_eq!(pdftotext(&out.bytes), pdftotext(&strongest));
+    // Without shared words, over budget, the same file.
+    match render_within(&doc, fonts(), None, 0, 0) {
+        Ok(o) => assert_eq!(o.bytes, own),
+        Err(e) => panic!("render failed: {e}"),
+    }
+}
+
+/// A document within the budget as its own streams are first compressed
+/// (fast) is kept so, however near the budget: it is finished once, and
+/// only a document over the budget is compressed again (docs/speed.md,
+/// "Speed, session 16").
+#[test]
+fn a_document_within_budget_at_the_fast_level_is_finished_once() {
+    // Lines of the bundled manual as paragraphs: as many as keep the file
+    // within the budget at the fast level, found by bisection.
+    let lines: Vec<String> = [
+        include_str!("../../../content/manuals/online-shikaku/manual.yaml"),
+        include_str!("../../../content/rules/usage-application.yaml"),
+    ]
+    .iter()
+    .flat_map(|f| f.lines())
+    .map(str::trim)
+    .filter(|l| !l.is_empty())
+    .enumerate()
+    .map(|(i, l)| format!("{i} {l}"))
+    .collect();
+    let doc_of = |n: usize| {
+        let mut doc = sample_doc();
+        doc.blocks.extend(
+            lines[..n]
+                .iter()
+                .map(|l| Block::Paragraph(vec![Span::normal(l.as_str())])),
+        );
+        doc
+    };
+    let fast_size =
+        |n: usize| match render_within(&doc_of(n), fonts(), None, usize::MAX, usize::MAX) {
+            Ok(o) => o.bytes.len(),
+            Err(e) => panic!("render failed: {e}"),
+        };
+    let all = fast_size(lines.len());
+    assert!(all > file::BUDGET, "the manual is long enough: {all}");
+    let (mut lo, mut hi) = (0, lines.len());
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if fast_size(mid) <= file::BUDGET {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let doc = doc_of(lo);
+    let fast = match render_within(&doc, fonts(), None, usize::MAX, usize::MAX) {
+        Ok(o) => o.bytes,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    // Near the budget: above what was once the limit for compressing again
+    // (145,000 B), within the budget.
+    assert!(
+        fast.len() > file::BUDGET - 5_000 && fast.len() <= file::BUDGET,
+        "{}",
+        fast.len()
+    );
+    let before = writer::WRITES.with(std::cell::Cell::get);
+    let out = match render(&doc, fonts()) {
+        Ok(o) => o,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    assert_eq!(writer::WRITES.with(std::cell::Cell::get) - before, 1);
+    assert_eq!(out.bytes, fast, "kept as first compressed");
+    let levels = zlib_levels(&out.bytes);
+    assert!(!levels.contains(&2) && levels.contains(&0), "{levels:?}");
 }

@@ -679,6 +679,23 @@ thread_local! {
     pub(crate) static WRITES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
+/// Where a document's glyphs are embedded from.
+#[derive(Clone, Copy)]
+pub(crate) enum Glyphs<'a> {
+    /// The subsets of `shared` words built once per build, and the
+    /// document's own subset for every other glyph.
+    Shared(&'a SharedWords),
+    /// The subset of the document's words built once per process for the
+    /// same words, and its own subset for the glyphs only data shows.
+    Words,
+    /// One subset per face of the document's own, of exactly the glyphs it
+    /// shows, words and data: no glyph it does not show, one font program,
+    /// `/ToUnicode` and font dictionary per face instead of two, compressed
+    /// at the level the file is finished at. For a document over budget
+    /// (docs/speed.md, "Speed, session 16").
+    Own,
+}
+
 /// Builds the PDF from laid-out pages (running heads already included).
 pub(crate) fn write(
     doc: &Document,
@@ -686,7 +703,7 @@ pub(crate) fn write(
     pages: &mut [PageOut],
     marks: &[PlacedMark],
     nodes: &[Node],
-    shared: Option<&SharedWords>,
+    glyphs: Glyphs<'_>,
     warnings: &mut Warnings,
 ) -> Result<Written, PdfError> {
     #[cfg(test)]
@@ -729,7 +746,11 @@ pub(crate) fn write(
     };
     for (weight, (words, mut data)) in [Weight::Regular, Weight::Bold].into_iter().zip(faces) {
         let face = fonts.face(weight);
-        let words = match shared.and_then(|s| s.face(weight)) {
+        let shared = match glyphs {
+            Glyphs::Shared(s) => s.face(weight),
+            Glyphs::Words | Glyphs::Own => None,
+        };
+        let words = match shared {
             Some(sh) => {
                 let mut any = false;
                 for (gid, t) in words.into_iter().chain(std::mem::take(&mut data)) {
@@ -740,6 +761,10 @@ pub(crate) fn write(
                     }
                 }
                 any.then(|| sh.embedded.clone())
+            }
+            None if matches!(glyphs, Glyphs::Own) => {
+                data.extend(words);
+                None
             }
             None if words.is_empty() => None,
             None => Some(face.cache.get(&face.data, &face.id().0, &words)?),
