@@ -582,20 +582,12 @@ impl Ctx<'_> {
                         .iter()
                         .map(|c| c.name.as_str())
                         .collect();
-                    self.diags.push(
-                        Diagnostic::error(
-                            if p.line == 0 { at.clone() } else { p },
-                            format!("unknown closed period `{}`", n.value),
-                        )
-                        .with_help(format!(
-                            "declare it under `closed_days:` in content/constants.yaml or use one of: {}",
-                            if known.is_empty() {
-                                "(none declared)".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        )),
-                    );
+                    self.diags.push(unknown_name(
+                        if p.line == 0 { at.clone() } else { p },
+                        format!("unknown closed period `{}`", n.value),
+                        "declare it under `closed_days:` in content/constants.yaml",
+                        &known,
+                    ));
                 }
             }
         }
@@ -629,20 +621,12 @@ impl Ctx<'_> {
                             let p = pos(&self.file, &c.referenced);
                             let known: Vec<&str> =
                                 content.constants.keys().map(String::as_str).collect();
-                            self.diags.push(
-                                Diagnostic::error(
-                                    if p.line == 0 { at.clone() } else { p },
-                                    format!("unknown constant `{}`", c.value),
-                                )
-                                .with_help(format!(
-                                    "add it to content/constants.yaml or use one of: {}",
-                                    if known.is_empty() {
-                                        "(none declared)".to_string()
-                                    } else {
-                                        known.join(", ")
-                                    }
-                                )),
-                            );
+                            self.diags.push(unknown_name(
+                                if p.line == 0 { at.clone() } else { p },
+                                format!("unknown constant `{}`", c.value),
+                                "add it to content/constants.yaml",
+                                &known,
+                            ));
                         }
                     }
                 }
@@ -655,6 +639,16 @@ impl Ctx<'_> {
 
 /// Orders the declarations so that each comes after what it reads, reports
 /// cycles, and works out and checks every type.
+/// An unknown name's error, its help listing the names that are known.
+fn unknown_name(at: SourcePos, message: String, fix: &str, known: &[&str]) -> Diagnostic {
+    let known = if known.is_empty() {
+        "(none declared)".to_string()
+    } else {
+        known.join(", ")
+    };
+    Diagnostic::error(at, message).with_help(format!("{fix} or use one of: {known}"))
+}
+
 fn order_and_type(
     pending: Vec<Pending>,
     content: &Content,
