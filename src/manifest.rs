@@ -646,13 +646,10 @@ impl Spool {
 
     /// The JSON line of `slot` (as written: HTML-safe, without newline).
     pub fn line(&mut self, slot: &Slot) -> std::io::Result<Vec<u8>> {
-        use std::io::{Read as _, Seek as _, Write as _};
+        use std::io::Write as _;
         self.file.flush()?;
-        let mut f: &std::fs::File = self.file.get_ref();
-        f.seek(std::io::SeekFrom::Start(slot.off))?;
         let mut buf = vec![0; slot.len as usize];
-        f.read_exact(&mut buf)?;
-        f.seek(std::io::SeekFrom::Start(self.end))?;
+        read_at(self.file.get_ref(), &mut buf, slot.off, self.end)?;
         Ok(buf)
     }
 
@@ -673,6 +670,24 @@ impl Spool {
             .ok()
             .map(|i| &self.slots[i])
     }
+}
+
+/// Fills `buf` from `f` at `off`, leaving the file's position at `end`
+/// (where the spool appends): one positioned read on Unix (the dashboard
+/// and the manifest read every clinic's line, at the end of the build, on
+/// one thread), a seek there and back elsewhere.
+#[cfg(unix)]
+fn read_at(f: &std::fs::File, buf: &mut [u8], off: u64, _end: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, off)
+}
+
+#[cfg(not(unix))]
+fn read_at(mut f: &std::fs::File, buf: &mut [u8], off: u64, end: u64) -> std::io::Result<()> {
+    use std::io::{Read as _, Seek as _};
+    f.seek(std::io::SeekFrom::Start(off))?;
+    f.read_exact(buf)?;
+    f.seek(std::io::SeekFrom::Start(end))?;
+    Ok(())
 }
 
 impl Drop for Spool {
@@ -855,6 +870,31 @@ mod tests {
             input_hash: hex(&[hash_byte; 32]),
             files: vec![FileEntry::of(format!("clinics/{key}/guide.pdf"), b"%PDF")],
         }
+    }
+
+    /// Entries read back between pushes (the dashboard reads while the
+    /// spool is still appended to, as `--only` keeps do) are the entries
+    /// pushed, and a push after a read lands after the last entry.
+    #[test]
+    fn a_spool_reads_back_between_pushes_and_appends_at_its_end() {
+        let d = tempfile::tempdir().unwrap();
+        let mut spool = Spool::create(d.path()).unwrap();
+        spool.push(&entry("b", 2), 3, Some(5)).unwrap();
+        let first = spool.slots[0].clone();
+        assert_eq!(spool.entry(&first).unwrap().key, "b");
+        spool.push(&entry("a", 1), 1, None).unwrap();
+        assert_eq!(spool.entry(&first).unwrap().key, "b");
+        spool.push(&entry("c", 3), 4, None).unwrap();
+        spool.sort_by_key();
+        let keys: Vec<String> = spool
+            .slots
+            .clone()
+            .iter()
+            .map(|s| spool.entry(s).unwrap().key)
+            .collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        let c = spool.find("c").unwrap().clone();
+        assert_eq!(spool.line(&c).unwrap(), entry_line(&entry("c", 3)).unwrap());
     }
 
     fn sample() -> (Inputs, Vec<u8>) {

@@ -1421,19 +1421,25 @@ fn write_clinic(
         .html
         .guide_pictures(guide, &pictures, layout)?;
     let mut files = Vec::new();
-    let mut staged = Vec::new();
     for (name, bytes, sha256) in [
         ("index.html", &page[..], None),
         ("guide.pdf", &pdf.bytes[..], Some(&pdf.sha256)),
         ("sheet.pdf", &sheet.bytes[..], Some(&sheet.sha256)),
     ] {
         let rel = format!("clinics/{key}/{name}");
-        staged.extend(ctx.out.stage(&rel, bytes)?);
         files.push(match sha256 {
             Some(h) => FileEntry::hashed(rel, bytes.len(), h),
             None => FileEntry::of(rel, bytes),
         });
     }
+    // One check of the clinic's folder for its three files.
+    let staged = ctx
+        .out
+        .stage_all(files.iter().map(|f| f.path.as_str()).zip([
+            &page[..],
+            &pdf.bytes[..],
+            &sheet.bytes[..],
+        ]))?;
     Ok((files, pdf.warnings, staged))
 }
 

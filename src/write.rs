@@ -118,9 +118,23 @@ fn holds(path: &Path, bytes: &[u8]) -> Result<bool> {
 
 /// The temporary sibling of `path` this process writes (`.NAME.tmp-PID`).
 fn temp_of(path: &Path) -> PathBuf {
+    // The process id, asked of the system once (a system call each time
+    // otherwise, three per clinic).
+    static PID: std::sync::LazyLock<u32> = std::sync::LazyLock::new(std::process::id);
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    dir.join(format!(".{name}{TMP_MARK}{}", std::process::id()))
+    dir.join(format!(".{name}{TMP_MARK}{}", *PID))
+}
+
+/// Stages `bytes` for `path`, whose folders are checked: `None` when it
+/// already holds them, else its temporary sibling written (not flushed).
+fn stage_at(path: PathBuf, bytes: &[u8]) -> Result<Option<Staged>> {
+    if holds(&path, bytes)? {
+        return Ok(None);
+    }
+    let tmp = temp_of(&path);
+    write_new(&tmp, &path, bytes)?;
+    Ok(Some(Staged { tmp, path }))
 }
 
 /// Creates `tmp` (never through a symlink planted there: `create_new`) and
@@ -362,12 +376,30 @@ impl OutDir {
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<Option<Staged>> {
         let path = self.path_of(rel)?;
         self.ensure_parents(rel)?;
-        if holds(&path, bytes)? {
-            return Ok(None);
+        stage_at(path, bytes)
+    }
+
+    /// [`OutDir::stage`] of several files, in order; the folders of files
+    /// in the same folder as the file before are checked (and made) once
+    /// (a clinic's three files: one check of `clinics/KEY/` instead of
+    /// three). Stops at the first error; the files staged before it are
+    /// dropped with it (their temporary files removed).
+    pub fn stage_all<'b>(
+        &self,
+        files: impl IntoIterator<Item = (&'b str, &'b [u8])>,
+    ) -> Result<Vec<Staged>> {
+        let mut staged = Vec::new();
+        let mut checked: Option<&str> = None;
+        for (rel, bytes) in files {
+            let path = self.path_of(rel)?;
+            let folder = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            if checked != Some(folder) {
+                self.ensure_parents(rel)?;
+                checked = Some(folder);
+            }
+            staged.extend(stage_at(path, bytes)?);
         }
-        let tmp = temp_of(&path);
-        write_new(&tmp, &path, bytes)?;
-        Ok(Some(Staged { tmp, path }))
+        Ok(staged)
     }
 
     /// Makes the staged files durable together, then renames each over its
@@ -624,6 +656,50 @@ mod tests {
         assert_eq!(out.remove("f.txt"), Removed::Refused);
         assert_eq!(out.remove("linked/target.txt"), Removed::Refused);
         assert_eq!(std::fs::read(outside.join("target.txt")).unwrap(), b"keep");
+    }
+
+    /// A clinic's files staged together: their folder made once, each file
+    /// staged (not yet in place), one holding its bytes already skipped,
+    /// and a file in another folder behind a symbolic link refused as
+    /// [`OutDir::stage`] refuses it, the temporary files staged before it
+    /// removed.
+    #[test]
+    fn files_staged_together_check_each_folder_and_refuse_a_symlinked_one() {
+        let d = tempfile::tempdir().unwrap();
+        let out = OutDir::open(&d.path().join("out")).unwrap();
+        out.write("clinics/k/sheet.pdf", b"same").unwrap();
+        let staged = out
+            .stage_all([
+                ("clinics/k/index.html", &b"page"[..]),
+                ("clinics/k/guide.pdf", &b"pdf"[..]),
+                ("clinics/k/sheet.pdf", &b"same"[..]),
+            ])
+            .unwrap();
+        assert_eq!(staged.len(), 2);
+        assert!(!out.root().join("clinics/k/index.html").exists());
+        assert_eq!(temps(out.root()).len(), 2);
+        for r in out.commit(staged) {
+            r.unwrap();
+        }
+        assert_eq!(
+            std::fs::read(out.root().join("clinics/k/guide.pdf")).unwrap(),
+            b"pdf"
+        );
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, out.root().join("clinics/linked")).unwrap();
+        let err = out
+            .stage_all([
+                ("clinics/new/index.html", &b"page"[..]),
+                ("clinics/linked/guide.pdf", &b"pdf"[..]),
+            ])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert!(std::fs::read_dir(&outside).unwrap().next().is_none());
+        assert!(temps(out.root()).is_empty());
+        // A path out of the folder is refused as by `stage`.
+        assert!(out.stage_all([("../x.pdf", &b"x"[..])]).is_err());
     }
 
     #[test]

@@ -433,9 +433,10 @@ fn corrected_facts(
 type Corrections = std::collections::BTreeMap<String, Correction>;
 
 /// One repetition of a part or step: the facts with `each.*` set, the id
-/// suffix and the heading prefix.
-struct Rep {
-    facts: Facts,
+/// suffix and the heading prefix. A part or step that is not repeated
+/// borrows the facts it is shown with (no copy per part and step).
+struct Rep<'f> {
+    facts: std::borrow::Cow<'f, Facts>,
     suffix: String,
     prefix: String,
     /// The heading label alone (「1台目（受付パソコン）」).
@@ -443,15 +444,15 @@ struct Rep {
     item: Option<String>,
 }
 
-fn repetitions(
+fn repetitions<'f>(
     for_each: Option<&crate::model::manual::ForEach>,
-    facts: &Facts,
+    facts: &'f Facts,
     ev: Ev,
-) -> Vec<Rep> {
+) -> Vec<Rep<'f>> {
     // The generic guide shows a repeated part or step once, its values named.
     let Some(fe) = for_each.filter(|_| ev.generic.is_none()) else {
         return vec![Rep {
-            facts: facts.clone(),
+            facts: std::borrow::Cow::Borrowed(facts),
             suffix: String::new(),
             prefix: String::new(),
             label: String::new(),
@@ -498,7 +499,7 @@ fn repetitions(
                 String::new()
             };
             Rep {
-                facts: f,
+                facts: std::borrow::Cow::Owned(f),
                 suffix: if n > 1 {
                     format!("-n{n}")
                 } else {
@@ -533,7 +534,7 @@ fn eval_manual(
         let mut shown_in_full: std::collections::BTreeMap<&str, (BriefOf, String)> =
             Default::default();
         for rep in repetitions(p.for_each.as_ref(), facts, ev) {
-            let pf = &rep.facts;
+            let pf: &Facts = &rep.facts;
             let mut steps = Vec::new();
             for s in &p.steps {
                 let step_g = ev.repeating(s.for_each.as_ref());

@@ -74,10 +74,21 @@ impl Strings {
 }
 
 /// `text` with each `{name}` replaced by its value.
+///
+/// One name after the other, as `str::replace` does it (a value holding a
+/// later `{name}` has it filled too); a name the text does not hold costs
+/// neither a new pattern nor a new string.
 pub fn fill_in(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = text.to_string();
+    let mut pattern = String::new();
     for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+        pattern.clear();
+        pattern.push('{');
+        pattern.push_str(name);
+        pattern.push('}');
+        if out.contains(pattern.as_str()) {
+            out = out.replace(pattern.as_str(), value);
+        }
     }
     out
 }
@@ -85,6 +96,29 @@ pub fn fill_in(text: &str, values: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Names filled one after the other, as before: each occurrence, a
+    /// name absent or repeated, a value holding a later name filled too.
+    #[test]
+    fn names_are_filled_in_order_like_replace() {
+        let old = |text: &str, values: &[(&str, &str)]| {
+            let mut out = text.to_string();
+            for (name, value) in values {
+                out = out.replace(&format!("{{{name}}}"), value);
+            }
+            out
+        };
+        for (text, values) in [
+            ("{a} and {a}", &[("a", "x")][..]),
+            ("{a}{b}", &[("b", "2"), ("a", "{b}")][..]),
+            ("{a}{b}", &[("a", "{b}"), ("b", "2")][..]),
+            ("no names", &[("a", "x")][..]),
+            ("{}{a", &[("", "e"), ("a", "x")][..]),
+            ("（手順{step}）", &[("step", "1-3"), ("none", "y")][..]),
+        ] {
+            assert_eq!(fill_in(text, values), old(text, values), "{text}");
+        }
+    }
 
     #[test]
     fn default_strings_parse_and_fill() {

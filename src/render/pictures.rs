@@ -93,8 +93,17 @@ struct Kept {
     seen: HashSet<u64>,
 }
 
-/// A kept picture: its key, frame and SVG (a template value, shared).
-type KeptPicture = (Box<[u8]>, Arc<Frame>, tera::Value);
+/// A kept picture: its key, frame, SVG (a template value, shared) and
+/// text alternatives (the handout's and, if other, the SVG's).
+type KeptPicture = (Box<[u8]>, Arc<Frame>, tera::Value, Texts);
+
+/// A picture's text alternative and, when the HTML page's differs, the
+/// SVG's ([`Laid::svg_alt`]).
+type Texts = (String, Option<String>);
+
+/// A kept picture as [`PictureCache::get`] returns it: frame, SVG (`None`:
+/// laid out now and not kept), text alternatives, taken from the cache.
+type Got = (Arc<Frame>, Option<tera::Value>, Texts, bool);
 
 /// Most pictures a [`PictureCache`] keeps.
 pub const PICTURES_KEPT: usize = 512;
@@ -104,13 +113,9 @@ pub const PICTURE_BYTES: usize = 24 << 20;
 const SEEN_MAX: usize = 1 << 16;
 
 impl PictureCache {
-    /// The picture for `key`, laid out by `lay` unless kept.
-    fn get(
-        &self,
-        key: Vec<u8>,
-        alt: &str,
-        lay: impl FnOnce() -> Frame,
-    ) -> (Arc<Frame>, Option<tera::Value>, bool) {
+    /// The picture for `key`, laid out by `lay` and worded by `texts`
+    /// unless kept (`key` decides both: a kept picture's texts are its own).
+    fn get(&self, key: Vec<u8>, texts: impl FnOnce() -> Texts, lay: impl FnOnce() -> Frame) -> Got {
         let hash = {
             let mut h = std::hash::DefaultHasher::new();
             key.hash(&mut h);
@@ -118,10 +123,11 @@ impl PictureCache {
         };
         let lock = || self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(list) = lock().map.get(&hash)
-            && let Some((_, frame, svg)) = list.iter().find(|(k, ..)| **k == *key)
+            && let Some((_, frame, svg, texts)) = list.iter().find(|(k, ..)| **k == *key)
         {
-            return (frame.clone(), Some(svg.clone()), true);
+            return (frame.clone(), Some(svg.clone()), texts.clone(), true);
         }
+        let texts = texts();
         let frame = Arc::new(lay());
         let mut kept = lock();
         if !kept.seen.remove(&hash) {
@@ -129,9 +135,9 @@ impl PictureCache {
                 kept.seen.clear();
             }
             kept.seen.insert(hash);
-            return (frame, None, false);
+            return (frame, None, texts, false);
         }
-        let svg = super::svg::to_svg(&frame, alt);
+        let svg = super::svg::to_svg(&frame, texts.1.as_deref().unwrap_or(&texts.0));
         let weight = key.len() + svg.len();
         let svg = tera::Value::from(svg);
         if kept.count < PICTURES_KEPT && kept.bytes + weight <= PICTURE_BYTES {
@@ -141,19 +147,22 @@ impl PictureCache {
                 key.into_boxed_slice(),
                 frame.clone(),
                 svg.clone(),
+                texts.clone(),
             ));
         }
-        (frame, Some(svg), false)
+        (frame, Some(svg), texts, false)
     }
 }
 
 /// What a picture is drawn from, as bytes: its kind, the evaluated screen
-/// (or screenshot and the identity of its image) and its text alternative.
+/// (or screenshot and the identity of its image) and what else its text
+/// alternatives are worded from (`worded`: the step's number, or the
+/// alternative itself), with the build's strings.
 fn picture_key(
     kind: u8,
     drawn: &impl serde::Serialize,
     image: Option<&Arc<Vec<u8>>>,
-    alt: &str,
+    worded: &str,
 ) -> Option<Vec<u8>> {
     let mut key = Vec::with_capacity(4 << 10);
     key.push(kind);
@@ -163,7 +172,7 @@ fn picture_key(
         key.extend_from_slice(&png.len().to_le_bytes());
     }
     key.push(0);
-    key.extend_from_slice(alt.as_bytes());
+    key.extend_from_slice(worded.as_bytes());
     Some(key)
 }
 
@@ -185,15 +194,13 @@ impl Pictures {
         let mut opts: Option<SceneOptions> = None;
         let mut frames = BTreeMap::new();
         let mut lay = |key: Option<Vec<u8>>,
-                       alt: String,
-                       svg_alt: Option<String>,
+                       texts: &dyn Fn() -> Texts,
                        scene: &dyn Fn(&SceneOptions) -> Frame| {
-            let mut fresh = || scene(opts.get_or_insert_with(|| options().worded(&guide.strings)));
-            let (frame, svg, reused) = match (cache, key) {
-                (Some(cache), Some(key)) => {
-                    cache.get(key, svg_alt.as_deref().unwrap_or(&alt), fresh)
-                }
-                _ => (Arc::new(fresh()), None, false),
+            let mut fresh =
+                || scene(opts.get_or_insert_with(|| options().worded_shared(&guide.strings)));
+            let (frame, svg, (alt, svg_alt), reused) = match (cache, key) {
+                (Some(cache), Some(key)) => cache.get(key, texts, fresh),
+                _ => (Arc::new(fresh()), None, texts(), false),
             };
             Laid {
                 frame,
@@ -207,22 +214,30 @@ impl Pictures {
             for p in &m.parts {
                 for s in &p.steps {
                     if let Some(screen) = &s.screen {
-                        let alt = guide.strings.fill(
-                            "picture_alt_step",
-                            &[
-                                ("step", &s.number),
-                                ("alt", &scene::build::screen_alt(screen, &guide.strings)),
-                            ],
-                        );
-                        // The key holds the screen, which decides both texts.
-                        let svg_alt = scene::build::screen_alt_beside_table(screen, &guide.strings)
+                        // Worded from the screen and the step's number (and
+                        // the build's strings): a picture the cache keeps
+                        // has its texts kept with it, not worded again.
+                        let texts = || {
+                            let alt = guide.strings.fill(
+                                "picture_alt_step",
+                                &[
+                                    ("step", &s.number),
+                                    ("alt", &scene::build::screen_alt(screen, &guide.strings)),
+                                ],
+                            );
+                            let svg_alt = scene::build::screen_alt_beside_table(
+                                screen,
+                                &guide.strings,
+                            )
                             .map(|a| {
                                 guide
                                     .strings
                                     .fill("picture_alt_step", &[("step", &s.number), ("alt", &a)])
                             });
-                        let key = cache.and_then(|_| picture_key(b's', screen, None, &alt));
-                        let laid = lay(key, alt, svg_alt, &|o| {
+                            (alt, svg_alt)
+                        };
+                        let key = cache.and_then(|_| picture_key(b's', screen, None, &s.number));
+                        let laid = lay(key, &texts, &|o| {
                             scene::build::screen_scene(screen, o, fonts).to_frame(fonts)
                         });
                         frames.insert(s.key.clone(), laid);
@@ -234,7 +249,7 @@ impl Pictures {
                         );
                         let key =
                             cache.and_then(|_| picture_key(b'i', shot, Some(&shot.png), &alt));
-                        let laid = lay(key, alt, None, &|o| {
+                        let laid = lay(key, &|| (alt.clone(), None), &|o| {
                             scene::build::screenshot_scene(shot, o, fonts).to_frame(fonts)
                         });
                         frames.insert(shot_key(&s.key), laid);
@@ -252,7 +267,7 @@ impl Pictures {
                             ],
                         );
                         let key = cache.and_then(|_| picture_key(b'f', fig, None, &alt));
-                        let laid = lay(key, alt, None, &|o| {
+                        let laid = lay(key, &|| (alt.clone(), None), &|o| {
                             scene::build::screen_scene(fig, o, fonts).to_frame(fonts)
                         });
                         frames.insert(figure_key(&s.key), laid);
@@ -353,6 +368,47 @@ impl Drawable for Picture {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A picture the cache keeps comes with the texts it was worded with
+    /// the time it was kept: the key decides them, so they are not worded
+    /// again (nor the picture laid out again) for the next clinic.
+    #[test]
+    fn a_kept_picture_comes_with_its_texts_without_wording_them_again() {
+        let cache = PictureCache::default();
+        let key = || b"s-screen-1-2".to_vec();
+        let texts = || ("alt 1-2".to_string(), Some("svg alt 1-2".to_string()));
+        let frame = Frame {
+            width: 10.0,
+            height: 5.0,
+            items: Vec::new(),
+        };
+        // Seen once (not kept), then kept.
+        for kept in [false, true] {
+            let (_, svg, t, reused) = cache.get(key(), texts, || frame.clone());
+            assert_eq!(svg.is_some(), kept);
+            assert_eq!(t, texts());
+            assert!(!reused);
+        }
+        let (f, svg, t, reused) = cache.get(
+            key(),
+            || panic!("worded again"),
+            || panic!("laid out again"),
+        );
+        assert!(reused && svg.is_some());
+        assert_eq!(t, texts());
+        assert_eq!(f.width, 10.0);
+        // The SVG kept was written with the SVG's own alternative.
+        let svg = svg.unwrap();
+        assert!(svg.as_str().unwrap().contains("svg alt 1-2"), "{svg}");
+        // Another key is laid out and worded anew.
+        let (_, _, t, reused) = cache.get(
+            b"s-screen-1-3".to_vec(),
+            || ("alt 1-3".to_string(), None),
+            || frame.clone(),
+        );
+        assert!(!reused);
+        assert_eq!(t.0, "alt 1-3");
+    }
 
     #[test]
     fn printed_scene_text_is_at_least_7pt() {

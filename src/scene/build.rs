@@ -24,6 +24,7 @@ use crate::model::manual::{
 };
 use crate::model::strings::Strings;
 use crate::render::pdf::{Fonts, Measure};
+use std::sync::Arc;
 
 /// Layout choices for [`screen_scene`].
 #[derive(Debug, Clone, PartialEq)]
@@ -42,16 +43,26 @@ pub struct SceneOptions {
     pub annotate: bool,
     /// The tool's words drawn in pictures (the theme's strings: `picture_*`,
     /// `check`, `year_month`); the screens' own words come from their frame.
-    pub strings: Strings,
+    /// Shared, not copied: a clinic's pictures take the guide's strings.
+    pub strings: Arc<Strings>,
 }
 
 impl SceneOptions {
     /// Takes the words drawn in pictures from the theme's strings.
-    pub fn worded(mut self, t: &Strings) -> Self {
-        self.strings = t.clone();
+    pub fn worded(self, t: &Strings) -> Self {
+        self.worded_shared(&Arc::new(t.clone()))
+    }
+
+    /// [`SceneOptions::worded`] with strings already shared (a guide's).
+    pub fn worded_shared(mut self, t: &Arc<Strings>) -> Self {
+        self.strings = Arc::clone(t);
         self
     }
 }
+
+/// The default strings, shared by every [`SceneOptions::default`].
+static DEFAULT_STRINGS: std::sync::LazyLock<Arc<Strings>> =
+    std::sync::LazyLock::new(|| Arc::new(Strings::default()));
 
 impl Default for SceneOptions {
     fn default() -> Self {
@@ -61,7 +72,7 @@ impl Default for SceneOptions {
             help_lines: 2,
             callout_detail: true,
             annotate: true,
-            strings: Strings::default(),
+            strings: DEFAULT_STRINGS.clone(),
         }
     }
 }
@@ -2741,6 +2752,26 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::manual::Callout;
     use crate::model::{Block, Inline, Rich};
+
+    /// A clinic's picture options share the guide's strings and the
+    /// defaults share one parse (neither is copied per clinic), and the
+    /// words drawn are the same either way.
+    #[test]
+    fn picture_options_share_their_strings() {
+        let a = SceneOptions::default();
+        let b = SceneOptions::default();
+        assert!(Arc::ptr_eq(&a.strings, &b.strings));
+        let guide_strings = Arc::new(Strings::default());
+        let shared = SceneOptions::default().worded_shared(&guide_strings);
+        assert!(Arc::ptr_eq(&shared.strings, &guide_strings));
+        let copied = SceneOptions::default().worded(&guide_strings);
+        assert_eq!(copied, shared);
+        let s = usage_form();
+        assert_eq!(
+            screen_scene(&s, &shared).plain_text(),
+            screen_scene(&s, &copied).plain_text()
+        );
+    }
 
     /// The scene of `screen` measured with the default theme's fonts.
     pub(crate) fn screen_scene(screen: &GuideScreen, opts: &SceneOptions) -> Scene {

@@ -71,8 +71,11 @@ impl Stream {
         match self {
             Stream::Written(c) => std::borrow::Cow::Borrowed(c),
             Stream::Deflate { raw: at, write } => {
-                let mut c = Chunk::with_settings(settings());
-                write(&mut c, &zlib(&raw[at.clone()], level));
+                let data = zlib(&raw[at.clone()], level);
+                // Room for the data and its dictionary: grown by doubling
+                // otherwise (copying the data again).
+                let mut c = Chunk::with_settings_and_capacity(settings(), data.len() + 512);
+                write(&mut c, &data);
                 std::borrow::Cow::Owned(c)
             }
         }
@@ -193,10 +196,15 @@ impl PdfFile {
         }
         match packed {
             Some(objects) if !objects.is_empty() => {
-                let mut head = Vec::new();
-                let mut body = Vec::new();
+                // Sized once: the body is the objects without their heads.
+                let mut head = Vec::with_capacity(self.objects.len() + objects.len() * 12);
+                let mut body = Vec::with_capacity(self.objects.len());
                 for (i, (r, bytes)) in objects.iter().enumerate() {
-                    let _ = write!(head, "{} {} ", r.get(), body.len());
+                    let mut n = itoa::Buffer::new();
+                    head.extend_from_slice(n.format(r.get()).as_bytes());
+                    head.push(b' ');
+                    head.extend_from_slice(n.format(body.len()).as_bytes());
+                    head.push(b' ');
                     body.extend_from_slice(bytes);
                     body.push(b'\n');
                     if let Some(e) = xref.get_mut(r.get() as usize) {
@@ -319,7 +327,8 @@ fn object_offsets(chunk: &Chunk) -> Vec<(Ref, usize)> {
 /// `out` (cleared first).
 fn object_head(out: &mut Vec<u8>, r: Ref) {
     out.clear();
-    let _ = writeln!(out, "{} 0 obj", r.get());
+    out.extend_from_slice(itoa::Buffer::new().format(r.get()).as_bytes());
+    out.extend_from_slice(b" 0 obj\n");
 }
 
 /// Where `needle` first occurs in `hay`: candidates are found by its first
@@ -533,6 +542,20 @@ mod tests {
             content.decompressed_content().unwrap(),
             b"0 0 m 10 10 l S\n".repeat(50)
         );
+    }
+
+    /// Object heads as `pdf-writer` writes them (`N 0 obj`), written
+    /// without `format!`, for numbers of every width.
+    #[test]
+    fn object_heads_are_written_as_pdf_writer_writes_them() {
+        let mut head = Vec::new();
+        for n in [1, 9, 10, 99, 100, 12_345, 999_999, i32::MAX] {
+            object_head(&mut head, Ref::new(n));
+            assert_eq!(head, format!("{n} 0 obj\n").as_bytes());
+            let mut c = Chunk::new();
+            c.indirect(Ref::new(n)).primitive(1);
+            assert!(c.as_bytes().starts_with(&head), "{n}");
+        }
     }
 
     #[test]
