@@ -1001,6 +1001,8 @@ struct RawRule {
 struct RawFieldFile {
     #[serde(default)]
     forbidden: Vec<String>,
+    #[serde(default)]
+    undecided: Vec<String>,
     fields: Vec<RawField>,
 }
 
@@ -1722,6 +1724,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
+        undecided: raw.undecided,
     }
 }
 
