@@ -105,7 +105,7 @@ fn a_value_that_says_it_is_not_decided_yet_is_read_as_blank_never_as_a_value_to_
         "{err}"
     );
     assert!(
-        err.contains("必須項目「担当者名」(contact.person) がありません"),
+        err.contains("必須項目「担当者名」(contact.person) がありません。「（未定）」はまだ決まっていない印です。担当者名が決まったら書いてください"),
         "{err}"
     );
     assert!(err.contains("clinic.yaml:8:11"), "{err}");

@@ -109,6 +109,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         // warning: a handout told the clinic to type 「未定」 as its contact's
         // name. A field with options reads its own names first (`不明` is a
         // carrier, `なし` a v6 option not contracted).
+        let mut undecided_word = None;
         let written = written.filter(|v| match &v.value {
             RawValue::Text(t)
                 if def.kind != FieldKind::List
@@ -116,13 +117,20 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     && !names_an_option(def, t) =>
             {
                 push_issue(&mut facts, def, &v.pos, undecided(t));
+                undecided_word = Some(free_text(t));
                 false
             }
             _ => true,
         });
         let Some(located) = written else {
             if def.required {
-                let place = clinic.missing(&def.path, &def.label);
+                let mut place = clinic.missing(&def.path, &def.label);
+                if let Some(word) = &undecided_word {
+                    place.hint = format!(
+                        "「{word}」はまだ決まっていない印です。{}が決まったら書いてください",
+                        def.label
+                    );
+                }
                 facts.issues.push(DataIssue {
                     severity: Severity::Error,
                     field: def.path.clone(),
