@@ -62,7 +62,8 @@ const ALL: [&str; 3] = ["html", "pdf", "sheet"];
 #[test]
 fn a_value_that_says_it_is_not_decided_yet_is_read_as_blank_never_as_a_value_to_type() {
     // 青葉どおり内科 (a-…): the vendor wrote お客さまID 「確認中」, 端末名称
-    // 「未定」 and 設置予定日 「未定」. The ID and the date stopped its guide
+    // 「未定」, 設置予定日 and テスト開始予定年月 「未定」. The ID and the dates
+    // stopped its guide
     // (「'確認中' の先頭に英字 (CAF や COP) がありません」); with only the
     // terminal 「未定」 the sheet said 「2-2 端末名称等 未定」 and the picture
     // 「「未定」と入力」, and a contact person 「未定」 was 「担当部署/担当者名 未定」.
@@ -90,6 +91,14 @@ fn a_value_that_says_it_is_not_decided_yet_is_read_as_blank_never_as_a_value_to_
         ["html", "pdf"]
     );
     assert_eq!(c.having("設置予定日"), ["html", "pdf"], "only the remark");
+    // テスト開始予定年月 「未定」 (the portal's own 「※未定の方は入力不要」)
+    // stopped the guide: 「年月 '未定' に読めない文字」. Now the box is left empty.
+    assert_eq!(
+        c.having(
+            "1-3テスト開始予定年月(※未定の方は入力不要)空欄のままで構いません（未定なら入力不要）"
+        ),
+        ["html", "sheet"]
+    );
 
     // A required value that only says 「未定」 is missing: no guide, and the
     // build says why at the value's line.
