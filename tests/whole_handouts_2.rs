@@ -223,3 +223,22 @@ fn three_business_days_before_installation_nothing_asks_for_a_day_already_past()
     );
     assert_eq!(c.having("1-3利用開始予定年月2026年12月"), ["html", "sheet"]);
 }
+
+#[test]
+fn a_missing_customer_id_names_both_papers_it_is_printed_on_and_the_portals_document() {
+    // 青葉どおり内科 (a-…), お客さまID not known yet: the finding said only
+    // 「開通のご案内で…確認してください」. The ID is printed on the 開通のご案内
+    // or the お申込内容のご案内 (shared/reference/domain.md; a 光コラボ line's
+    // paper may be the second), and the portal's row links 「お客さまIDの確認方法」
+    // (the seed manual). Now the finding names both papers, says before the
+    // application, and points at the document.
+    let c = docs(&built().0, "0410123459");
+    assert_eq!(
+        c.having("開通のご案内（またはお申込内容のご案内）で、CAF または COP で始まるIDを申請の前に確認してください"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        c.having("確かめ方は、申請画面の資料「お客さまIDの確認方法」にもあります"),
+        ["html", "pdf"]
+    );
+}
