@@ -3565,8 +3565,11 @@ fn a_v6_option_only_planned_is_reminded_to_be_applied_for() {
     // 申込予定)である」, and nothing in its handout said the option was still
     // to be applied for: its 1-3 note said only that the delivery
     // application needs it. A clinic with it contracted is not told to apply.
-    let planned = "登録内容は「近日中に申込予定」で、チェックを入れて申請できます。配信アプリケーションを使うにはこの契約が必要なので、まだ申し込んでいなければ、回線の契約先（光コラボならその事業者）に早めに申し込んでください";
+    // Where to apply no source says (review27: it said 「回線の契約先（光コラボ
+    // ならその事業者）に」): the portal's own document is named for it.
+    let planned = "登録内容は「近日中に申込予定」で、チェックを入れて申請できます。配信アプリケーションを使うにはこの契約が必要なので、まだ申し込んでいなければ早めに申し込んでください。申込方法は、画面の資料「フレッツ・v6オプションの契約有無の確認方法および契約方法について」で確かめられます";
     assert_eq!(whole("4011004209").having(planned), ["html", "pdf"]);
+    assert_eq!(whole("4011004209").having("回線の契約先"), NONE);
     assert_eq!(whole("3431005119").having("近日中に申込予定」で"), NONE);
 }
 
