@@ -242,3 +242,16 @@ fn a_missing_customer_id_names_both_papers_it_is_printed_on_and_the_portals_docu
         ["html", "pdf"]
     );
 }
+
+#[test]
+fn the_customer_id_row_names_both_papers_the_id_may_be_read_from() {
+    // 城東さくら記念病院 (c-…), on NTT's line with its ID: 1-3's 補足 for お客さまID
+    // said 「開通のご案内に載っているお客さまIDの種類…」 alone, while the ID is
+    // printed on the 開通のご案内 or the お申込内容のご案内 (domain.md) and the
+    // rule for a missing ID names both (review26).
+    let c = docs(&built().0, "1311234566");
+    assert_eq!(
+        c.having("開通のご案内かお申込内容のご案内に載っているお客さまIDの種類（CAFかCOP）を選び"),
+        ["html", "pdf"]
+    );
+}
