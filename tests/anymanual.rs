@@ -1874,6 +1874,20 @@ fn the_help_site_says_which_clinics_a_manual_is_for() {
     assert!(!keiyaku.contains("訪問診療を行っている場合"));
     let home = read(&out.join("site/index.html"));
     assert!(home.contains(TABLET_TITLE) && home.contains("保守契約申込書の記入と郵送"));
+    // The search finds each manual's words in its pages, the fixture's
+    // other words too (とうかん is 投函).
+    let site = out.join("site");
+    for (q, manual) in [
+        ("とうかん", "hoshu-keiyaku/"),
+        ("保守プラン", "hoshu-keiyaku/"),
+        ("受け取った台数", "homon-tablet/"),
+    ] {
+        let hits = search(&site, q);
+        assert!(
+            hits.first().is_some_and(|u| u.starts_with(manual)),
+            "{q}: {hits:?}"
+        );
+    }
 }
 
 /// A clinic none of whose manuals is for it fails alone, told why at its
