@@ -1621,7 +1621,8 @@ fn outputs5(out: &Path, key: &str) -> (String, String, String) {
 /// CSV and from the workbook alike: みなと眼科 makes no home visits and
 /// gets nothing of the tablets' manual, in its title, guide, handout,
 /// schedule or sheet. Before, `when:` on a manual was an unknown key, and
-/// without it every clinic got both.
+/// without it every clinic got both. The dashboard names each clinic's
+/// documents under its name (and the manifest keeps them).
 #[test]
 fn each_clinic_gets_the_manuals_for_it_in_content_order_from_the_csv_and_the_workbook() {
     let d = fifth();
@@ -1667,6 +1668,31 @@ fn each_clinic_gets_the_manuals_for_it_in_content_order_from_the_csv_and_the_wor
     // are the CSV's (施設番号, 施設名称, 郵便番号, 保守プラン, 訪問診療 …) by
     // content's `headers:`: every handout reads the same.
     assert_eq!(handouts[0], handouts[1]);
+    // The dashboard and the manifest say which documents each clinic got.
+    let out = d.path().join("out0");
+    let dashboard = read(&out.join("clinics/index.html"));
+    let manifest = read(&out.join("manifest.json"));
+    for (name, documents) in [
+        ("さくら内科クリニック", format!("{KEIYAKU}・{TABLET}")),
+        ("みなと眼科", KEIYAKU.to_string()),
+    ] {
+        assert!(
+            dashboard.contains(&format!(
+                "<td class=\"clinic\">{name}<small class=\"documents\">{documents}</small></td>"
+            )),
+            "{name}"
+        );
+        assert!(
+            manifest.contains(&format!("\"documents\":\"{documents}\"")),
+            "{manifest}"
+        );
+    }
+    // Without a manual for only some clinics, nothing to say.
+    let m = d.path().join("content/manuals/homon-tablet/manual.yaml");
+    std::fs::write(&m, read(&m).replace("\nwhen: {", "\n# when: {")).unwrap();
+    let out = build_list(d.path(), LISTS[0], "out-all");
+    assert!(!read(&out.join("clinics/index.html")).contains("class=\"documents\""));
+    assert!(!read(&out.join("manifest.json")).contains("\"documents\""));
 }
 
 #[test]

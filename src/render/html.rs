@@ -115,6 +115,8 @@ pub struct DashboardRow {
     pub code_typed: String,
     /// Prefecture.
     pub prefecture: String,
+    /// The documents of its guide, when clinics get different manuals.
+    pub documents: String,
     /// Installation date as printed, if known.
     pub installation: String,
     /// Installation date `YYYY-MM-DD`, if known.
