@@ -68,6 +68,11 @@ fn built() -> &'static [PathBuf] {
             ("checklist", "checklist"),
             ("fallback", "fallback"),
             ("whole-handouts", "whole-handouts"),
+            ("whole-handouts-2", "whole-handouts-2"),
+            (
+                "whole-handouts-2-csv",
+                "whole-handouts-2/b-hiroshima-fullwidth.csv",
+            ),
             ("import-cp932", "import/clinics-cp932.csv"),
             ("import-xlsx", "import/clinics.xlsx"),
             ("import-mistakes", "import/twenty-mistakes.csv"),

@@ -11,7 +11,7 @@ use super::guide::DataIssue;
 use crate::model::clinic::{Clinic, FieldDef, FieldKind, RawValue};
 use crate::model::facts::{FactRef, Function};
 use crate::model::manual::Content;
-use crate::model::{Severity, SourcePos};
+use crate::model::{Located, Severity, SourcePos};
 use crate::validate::{self, Checked, Level};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -113,9 +113,33 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             .values
             .get(&def.path)
             .filter(|v| !matches!(&v.value, RawValue::Text(t) if free_text(t).is_empty()));
+        // A value that says only that it is not known yet (`未定`, `確認中`:
+        // content's `undecided:` words) is as missing as a blank one, with a
+        // warning: a handout told the clinic to type 「未定」 as its contact's
+        // name. A field with options reads its own names first (`不明` is a
+        // carrier, `なし` a v6 option not contracted).
+        let mut undecided_word = None;
+        let written = written.filter(|v| match &v.value {
+            RawValue::Text(t)
+                if def.kind != FieldKind::List
+                    && content.fields.is_undecided(t)
+                    && !names_an_option(def, t) =>
+            {
+                push_issue(&mut facts, def, &v.pos, undecided(t));
+                undecided_word = Some(free_text(t));
+                false
+            }
+            _ => true,
+        });
         let Some(located) = written else {
             if def.required {
-                let place = clinic.missing(&def.path, &def.label);
+                let mut place = clinic.missing(&def.path, &def.label);
+                if let Some(word) = &undecided_word {
+                    place.hint = format!(
+                        "「{word}」はまだ決まっていない印です。{}が決まったら書いてください",
+                        def.label
+                    );
+                }
                 facts.issues.push(DataIssue {
                     severity: Severity::Error,
                     field: def.path.clone(),
@@ -133,7 +157,21 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             continue;
         };
         let pos = &located.pos;
-        let fact = match &located.value {
+        // A list written in one text (a CSV cell 「受付、診察室」) is read item
+        // by item like a list, so that each item is checked alike.
+        let split;
+        let value = match &located.value {
+            RawValue::Text(raw) if def.kind == FieldKind::List => {
+                split = RawValue::List(
+                    list_items(raw)
+                        .map(|t| Located::new(t, pos.clone()))
+                        .collect(),
+                );
+                &split
+            }
+            v => v,
+        };
+        let fact = match value {
             RawValue::List(items) => {
                 let mut names = Vec::new();
                 let mut at = Vec::new();
@@ -141,7 +179,9 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     // Free names (terminals): typed on the portal as the
                     // clinic wrote them, full-width characters included.
                     let t = free_text(&it.value);
-                    if !t.is_empty() {
+                    if content.fields.is_undecided(&t) {
+                        push_issue(&mut facts, def, &it.pos, undecided(&t));
+                    } else if !t.is_empty() {
                         names.push(t);
                         at.push(&it.pos);
                     }
@@ -315,6 +355,32 @@ fn push_issue(facts: &mut Facts, def: &FieldDef, pos: &SourcePos, p: validate::P
         location: pos.to_string(),
         tidy: p.tidy,
     });
+}
+
+/// The items of a list written in one text; the separators are read in
+/// either width.
+fn list_items(raw: &str) -> impl Iterator<Item = String> + '_ {
+    raw.split(['、', ',', '，', ';', '；', '\n'])
+        .map(free_text)
+        .filter(|s| !s.is_empty())
+}
+
+/// Whether `text` is one of the names of an option of `def` (its value,
+/// label or an alias).
+fn names_an_option(def: &FieldDef, text: &str) -> bool {
+    let key = validate::normalize::choice_key(text);
+    def.options
+        .iter()
+        .any(|o| validate::normalize::choice_keys(o).contains(&key))
+}
+
+/// The warning for a value that says only that it is not known yet: it is
+/// read as blank, never shown as a value to type.
+fn undecided(text: &str) -> validate::Problem {
+    validate::Problem::warning(format!(
+        "「{}」は値ではなく、まだ決まっていない印として読みました。空欄と同じに扱い、手順書には入力する値として載せません。決まったら値を書いて手順書を作り直してください",
+        free_text(text)
+    ))
 }
 
 /// A free text as the clinic wrote it, without surrounding blanks.
@@ -491,11 +557,7 @@ fn check_scalar(
         FieldKind::List => {
             // Items are free names (see `FieldKind::Text`); the separators
             // are read in either width.
-            let mut items: Vec<String> = raw
-                .split(['、', ',', '，', ';', '；', '\n'])
-                .map(free_text)
-                .filter(|s| !s.is_empty())
-                .collect();
+            let mut items: Vec<String> = list_items(raw).collect();
             let problems: Vec<validate::Problem> = check_items(def, &mut items)
                 .into_iter()
                 .map(|(_, p)| p)

@@ -1005,6 +1005,8 @@ struct RawRule {
 struct RawFieldFile {
     #[serde(default)]
     forbidden: Vec<String>,
+    #[serde(default)]
+    undecided: Vec<String>,
     fields: Vec<RawField>,
 }
 
@@ -1726,6 +1728,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
+        undecided: raw.undecided,
     }
 }
 
