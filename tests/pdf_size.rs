@@ -106,7 +106,7 @@ fn built() -> &'static [PathBuf] {
             dirs.push(out);
         }
         // The fifth fixture keeps its clinics in the vendor's CSV and
-        // workbook (tests/anymanual5.rs).
+        // workbook (tests/anymanual.rs, 「A fifth kind」).
         let project = base.join("project-anymanual5");
         copy_dir(&fixtures.join("anymanual5"), &project.join("content"));
         for list in ["csv", "xlsx"] {
