@@ -97,6 +97,15 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
     let mut fields: Vec<&FieldDef> = content.fields.fields.iter().collect();
     fields.sort_by_key(order);
     let schedules = fee_schedules(content);
+    // A schema with neither a prefecture nor a 点数表 field has no other
+    // place for the code's first three digits: its code field shows the
+    // code as typed with them (the 10 digits), never the bare seven a
+    // clinic would copy onto a form as its number.
+    let whole_code = !content
+        .fields
+        .fields
+        .iter()
+        .any(|f| matches!(f.kind, FieldKind::Prefecture | FieldKind::FeeSchedule));
     for def in fields {
         // A key written with an empty text (`person: ""`) is as missing as an
         // absent one; an empty list (`terminals: []`) is a value.
@@ -213,8 +222,11 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             RawValue::Text(raw) => match check_scalar(
                 def,
                 raw,
-                pref,
-                table,
+                Code {
+                    pref,
+                    table,
+                    whole: whole_code,
+                },
                 &schedules,
                 // A carrier that is not one of its options says nothing
                 // about whether the line uses an ID.
@@ -403,7 +415,7 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
     };
     let mut out = Vec::new();
     for (n, item) in items.iter_mut().enumerate() {
-        let Some((c, v)) = check_scalar(&one, item, None, None, &[], None) else {
+        let Some((c, v)) = check_scalar(&one, item, Code::default(), &[], None) else {
             continue;
         };
         out.extend(c.problems.into_iter().map(|mut p| {
@@ -415,12 +427,21 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
     out
 }
 
+/// What an institution code is read with: the prefecture and 点数表 read
+/// before it, and whether the schema shows it whole (no field holds its
+/// first three digits).
+#[derive(Default, Clone, Copy)]
+struct Code {
+    pref: Option<u8>,
+    table: Option<u8>,
+    whole: bool,
+}
+
 /// Checks one scalar; `None` when the value is empty.
 fn check_scalar(
     def: &FieldDef,
     raw: &str,
-    pref: Option<u8>,
-    table: Option<u8>,
+    code: Code,
     schedules: &[validate::codes::FeeSchedule],
     carrier: Option<(&str, &str)>,
 ) -> Option<(Checked<()>, FactValue)> {
@@ -448,9 +469,13 @@ fn check_scalar(
             Checked::from_parts(Some(FactValue::plain(s.clone(), s)), Vec::new())
         }
         FieldKind::InstitutionCode => {
-            validate::institution::check_code(raw, pref, table, schedules).map(|c| {
-                let shown = c.code7.clone();
-                FactValue::plain(c.code7.clone(), shown)
+            validate::institution::check_code(raw, code.pref, code.table, schedules).map(|c| {
+                let shown = if code.whole {
+                    c.display()
+                } else {
+                    c.code7.clone()
+                };
+                FactValue::plain(shown.clone(), shown)
             })
         }
         FieldKind::Prefecture => validate::codes::check_prefecture(raw).map(|n| {
