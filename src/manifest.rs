@@ -248,6 +248,11 @@ pub struct ClinicEntry {
     pub code_typed: String,
     /// Prefecture.
     pub prefecture: String,
+    /// The documents the clinic's guide holds (its title's `{documents}`),
+    /// when content has a manual for only some clinics (`when:`); else
+    /// empty: every clinic gets every manual.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub documents: String,
     /// Installation date, if known.
     pub installation: String,
     /// The installation date as `YYYY-MM-DD` (for sorting by days left).
@@ -856,6 +861,7 @@ mod tests {
             code: key.into(),
             code_typed: String::new(),
             prefecture: "東京都".into(),
+            documents: String::new(),
             installation: String::new(),
             installation_date: String::new(),
             installation_typed: String::new(),

@@ -949,6 +949,7 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                 code: e.code.clone(),
                 code_typed: e.code_typed.clone(),
                 prefecture: e.prefecture.clone(),
+                documents: e.documents.clone(),
                 installation: e.installation.clone(),
                 installation_date: e.installation_date.clone(),
                 installation_typed: e.installation_typed.clone(),
@@ -1226,6 +1227,7 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
                     code: String::new(),
                     code_typed: String::new(),
                     prefecture: String::new(),
+                    documents: String::new(),
                     installation: String::new(),
                     installation_date: String::new(),
                     installation_typed: String::new(),
@@ -1295,6 +1297,10 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     let input_hash = clinic_hash(ctx.inputs, &clinic);
     let date_field = ctx.content.fields.dashboard_date().map(|(p, _)| p);
     let mut entry = entry_of(&guide, &clinic, input_hash, date_field);
+    // Which manuals the clinic got, when that differs between clinics.
+    if ctx.content.manuals.iter().any(|m| m.when.is_some()) {
+        entry.documents = guide.documents.clone();
+    }
     if let Some(d) = date_field.and_then(|p| facts.date(p)) {
         entry.installation_date = d.to_string();
     } else if !entry.installation.is_empty() {
@@ -1482,6 +1488,7 @@ fn entry_of(
         code: guide.institution_code.clone(),
         code_typed: guide.institution_code_typed.clone(),
         prefecture: guide.prefecture.clone(),
+        documents: String::new(),
         installation: guide
             .facts
             .iter()

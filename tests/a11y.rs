@@ -880,6 +880,55 @@ fn poppler_missing(test: &str) -> bool {
     !ok
 }
 
+/// The fifth fixture (tests/fixtures/anymanual5: two manuals, one for some
+/// clinics only; a paper form drawn as a figure; the clinics in the
+/// vendor's CSV) passes axe in a guide holding both manuals, the dashboard
+/// naming each clinic's documents and the help site's pages of both.
+#[test]
+fn two_manuals_and_a_paper_form_pass_axe() {
+    let Some((chromedriver, chromium)) = browser("two_manuals_axe") else {
+        return;
+    };
+    let Some(axe) = axe_source("two_manuals_axe") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("tests/fixtures/anymanual5"),
+        &tmp.path().join("content"),
+    );
+    let o = std::process::Command::new(bin())
+        .args(["build", "--today", TODAY, "--out", "out"])
+        .args(["--clinics", "content/lists/clinics.csv"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = tmp.path().join("out");
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    d.call("POST", "/timeouts", json!({ "script": 120_000 }));
+    let mut failures = Vec::new();
+    for page in [
+        "clinics/index.html",
+        "clinics/1310123455/index.html",
+        "site/homon-tablet/index.html",
+        "site/hoshu-keiyaku/fill.html",
+    ] {
+        for width in [1280, 390] {
+            set_width(&d, width);
+            d.goto(&format!("file://{}", out.join(page).display()));
+            for v in axe_violations(&d, &axe) {
+                failures.push(format!("{page} @{width}px: {v}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe-core violations:\n{}",
+        failures.join("\n")
+    );
+}
+
 /// The third fixture manual (tests/fixtures/anymanual2: its own schema, a
 /// Markdown table, its own frame) passes axe in its guide, its help site and
 /// its dashboard; a schema without a dashboard date gets a dashboard without

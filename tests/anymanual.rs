@@ -7,6 +7,7 @@
 mod common;
 use common::*;
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 const READER_TITLE: &str = "顔認証付きカードリーダー 設定手順書";
@@ -1561,4 +1562,547 @@ fn an_address_is_read_as_one_or_refused_at_its_line() {
         "{err}"
     );
     assert!(err.contains("fields.yaml:16:"), "{err}");
+}
+
+// ---- A fifth kind: a paper form, two manuals, the vendor's spreadsheet -----
+//
+// tests/fixtures/anymanual5 was written by a new author from
+// docs/content-format.md and the other fixtures: the paper maintenance
+// contract form (保守契約申込書) a clinic fills in and posts by a day counted
+// back from the start of its maintenance, and beside it in the same folder a
+// second manual only for the clinics that make home visits (the tablets lent
+// for them). The clinics come from the vendor's own spreadsheet, a CSV and a
+// workbook under different Japanese headers (content/lists/).
+
+/// Home visits, two tablets, maintenance from 2027-01-06 (over 年末年始).
+const SAKURA5: &str = "1310123455";
+/// No home visits, ベーシック (its posting day, 2026-11-25, passed on 11-30).
+const MINATO5: &str = "2710345675";
+/// Home visits without a number of tablets, プレミアム.
+const AOBA5: &str = "1430567891";
+const KEIYAKU: &str = "保守契約 申込書の書き方";
+const TABLET: &str = "訪問診療用タブレット 受け取りの手引き";
+const TABLET_TITLE: &str = "訪問診療用タブレットの受け取りと初期設定";
+const LISTS: [&str; 2] = ["content/lists/clinics.csv", "content/lists/clinics.xlsx"];
+
+/// The fixture as a project of its own (`content/`, no tebiki.yaml).
+fn fifth() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("tests/fixtures/anymanual5"),
+        &d.path().join("content"),
+    );
+    d
+}
+
+/// Builds the clinics of `list` into `dir/out`, which must succeed.
+fn build_list(dir: &Path, list: &str, out: &str) -> PathBuf {
+    let o = tebiki_in(dir, &["build", "--clinics", list, "--out", out]);
+    assert!(
+        o.status.success(),
+        "{list}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    dir.join(out)
+}
+
+/// A clinic's guide page, handout text and sheet text.
+fn outputs5(out: &Path, key: &str) -> (String, String, String) {
+    let dir = out.join("clinics").join(key);
+    (
+        read(&dir.join("index.html")),
+        pdf_text(&dir.join("guide.pdf"), 1, 99),
+        pdf_text(&dir.join("sheet.pdf"), 1, 99),
+    )
+}
+
+/// Each clinic gets the manuals whose `when:` holds for it, in `order:`
+/// (the contract first, though its id sorts after the tablets'), from the
+/// CSV and from the workbook alike: みなと眼科 makes no home visits and
+/// gets nothing of the tablets' manual, in its title, guide, handout,
+/// schedule or sheet. Before, `when:` on a manual was an unknown key, and
+/// without it every clinic got both. The dashboard names each clinic's
+/// documents under its name (and the manifest keeps them).
+#[test]
+fn each_clinic_gets_the_manuals_for_it_in_content_order_from_the_csv_and_the_workbook() {
+    let d = fifth();
+    let mut handouts: Vec<Vec<String>> = Vec::new();
+    for (n, list) in LISTS.iter().enumerate() {
+        let out = build_list(d.path(), list, &format!("out{n}"));
+        let mut texts = Vec::new();
+        for (key, name, tablets) in [
+            (SAKURA5, "さくら内科クリニック", true),
+            (MINATO5, "みなと眼科", false),
+            (AOBA5, "あおば歯科", true),
+        ] {
+            let title = if tablets {
+                format!("{name} 様　{KEIYAKU}・{TABLET}")
+            } else {
+                format!("{name} 様　{KEIYAKU}")
+            };
+            let dir = out.join("clinics").join(key);
+            assert_eq!(pdf_title(&dir.join("guide.pdf")), title, "{list}");
+            let (html, pdf, sheet) = outputs5(&out, key);
+            assert_eq!(html_title(&html), title, "{list}");
+            for (what, text) in [("html", &html), ("guide.pdf", &pdf), ("sheet.pdf", &sheet)] {
+                let text = squash(text);
+                assert_eq!(
+                    text.contains("タブレット"),
+                    tablets,
+                    "{list} {key} {what}: {text}"
+                );
+                assert!(text.contains("申込書を投函する日"), "{list} {key} {what}");
+            }
+            // The contract's 始める前に before the tablets'.
+            let pdf = squash(&pdf);
+            let keiyaku = pdf.find("始める前に—保守契約申込書の記入と郵送").unwrap();
+            if tablets {
+                let tablet = pdf.find(&format!("始める前に—{TABLET_TITLE}")).unwrap();
+                assert!(keiyaku < tablet, "{list} {key}");
+            }
+            texts.push(pdf);
+        }
+        handouts.push(texts);
+    }
+    // The workbook's headers (施設No, お客様名, 〒, プラン, 往診・訪問診療 …)
+    // are the CSV's (施設番号, 施設名称, 郵便番号, 保守プラン, 訪問診療 …) by
+    // content's `headers:`: every handout reads the same.
+    assert_eq!(handouts[0], handouts[1]);
+    // The dashboard and the manifest say which documents each clinic got.
+    let out = d.path().join("out0");
+    let dashboard = read(&out.join("clinics/index.html"));
+    let manifest = read(&out.join("manifest.json"));
+    for (name, documents) in [
+        ("さくら内科クリニック", format!("{KEIYAKU}・{TABLET}")),
+        ("みなと眼科", KEIYAKU.to_string()),
+    ] {
+        assert!(
+            dashboard.contains(&format!(
+                "<td class=\"clinic\">{name}<small class=\"documents\">{documents}</small></td>"
+            )),
+            "{name}"
+        );
+        assert!(
+            manifest.contains(&format!("\"documents\":\"{documents}\"")),
+            "{manifest}"
+        );
+    }
+    // Without a manual for only some clinics, nothing to say.
+    let m = d.path().join("content/manuals/homon-tablet/manual.yaml");
+    std::fs::write(&m, read(&m).replace("\nwhen: {", "\n# when: {")).unwrap();
+    let out = build_list(d.path(), LISTS[0], "out-all");
+    assert!(!read(&out.join("clinics/index.html")).contains("class=\"documents\""));
+    assert!(!read(&out.join("manifest.json")).contains("\"documents\""));
+}
+
+#[test]
+fn none_of_the_bundled_manuals_words_reach_any_output() {
+    let d = fifth();
+    let out = build_list(d.path(), LISTS[0], "out");
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for k in [SAKURA5, MINATO5, AOBA5] {
+        let (html, pdf, sheet) = outputs5(&out, k);
+        texts.push((format!("{k}/index.html"), untagged(&html)));
+        texts.push((format!("{k}/guide.pdf"), squash(&pdf)));
+        texts.push((format!("{k}/sheet.pdf"), squash(&sheet)));
+    }
+    texts.push(("dashboard".into(), read(&out.join("clinics/index.html"))));
+    for page in [
+        "index.html",
+        "search.html",
+        "rules.html",
+        "hoshu-keiyaku/index.html",
+        "hoshu-keiyaku/fill.html",
+        "hoshu-keiyaku/post.html",
+        "hoshu-keiyaku/print.html",
+        "homon-tablet/index.html",
+        "homon-tablet/setup.html",
+        "homon-tablet/print.html",
+        "assets/search-index.js",
+    ] {
+        texts.push((page.into(), read(&out.join("site").join(page))));
+    }
+    let files: Vec<String> = all_files(&root().join("tests/fixtures/anymanual5"))
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "csv"))
+        .map(|f| read(f))
+        .collect();
+    assert!(files.len() >= 8, "{}", files.len());
+    for w in SEED_WORDS_4.iter().chain(&["設置"]) {
+        assert!(!files.iter().any(|f| f.contains(w)), "the fixture uses {w}");
+        for (name, text) in &texts {
+            assert!(!text.contains(w), "{name} says {w}");
+        }
+    }
+}
+
+/// A schema with neither a prefecture nor a 点数表 field: the code typed
+/// with its 10 digits is the clinic's number everywhere. Its field showed
+/// the bare seven (「施設番号 0123455」 in the registration table, in the
+/// paper form's box and on the sheet) while the running head said
+/// 1310123455: the clinic would have written a wrong number on the form.
+#[test]
+fn a_code_without_prefecture_or_fee_schedule_fields_is_shown_with_its_ten_digits() {
+    let d = fifth();
+    let out = build_list(d.path(), LISTS[0], "out");
+    for (key, seven) in [
+        (SAKURA5, "0123455"),
+        (MINATO5, "0345675"),
+        (AOBA5, "0567891"),
+    ] {
+        let (html, pdf, sheet) = outputs5(&out, key);
+        let pdf = squash(&pdf);
+        let sheet = squash(&sheet);
+        // The registration table, the paper form's first row, the sheet.
+        assert!(pdf.contains(&format!("施設番号{key}施設名")), "{pdf}");
+        assert!(sheet.contains(&format!("□1施設番号{key}")), "{sheet}");
+        assert!(
+            html.contains(&format!(">{key}</text>")),
+            "{key}: the form's box"
+        );
+        for (what, text) in [("html", &html), ("guide.pdf", &pdf), ("sheet.pdf", &sheet)] {
+            assert!(
+                !text.contains(&format!("施設番号{seven}"))
+                    && !text.contains(&format!(">{seven}<")),
+                "{key} {what} shows the seven digits"
+            );
+        }
+    }
+}
+
+/// The `<svg>` of a figure titled `title` in a guide page.
+fn figure_svg<'a>(html: &'a str, title: &str) -> &'a str {
+    let at = html.find(&format!(">{title}</text>")).unwrap();
+    let a = html[..at].rfind("<svg").unwrap();
+    let b = at + html[at..].find("</svg>").unwrap();
+    &html[a..b]
+}
+
+/// The paper form (`figure:`, `kind: document`) is drawn as paper: each
+/// value written in its ruled cell, no input box; a choice's options in a
+/// line with the clinic's one circled, as its text says (「丸をつける」),
+/// never a web page's radio buttons. Before, the form had rounded input
+/// boxes (a long address ran to the box's edge) and radio dots.
+#[test]
+fn a_paper_form_writes_the_values_in_its_cells_and_circles_the_choice() {
+    let d = fifth();
+    let out = build_list(d.path(), LISTS[0], "out");
+    for (key, plan, payment) in [
+        (SAKURA5, "スタンダード", "口座振替"),
+        (MINATO5, "ベーシック", "請求書払い"),
+        (AOBA5, "プレミアム", "口座振替"),
+    ] {
+        let html = read(&out.join("clinics").join(key).join("index.html"));
+        for title in [
+            "保守契約申込書（記入例）",
+            "保守契約申込書（記入例・下半分）",
+        ] {
+            let svg = figure_svg(&html, title);
+            assert!(
+                !svg.contains("<circle class=\"control\"")
+                    && !svg.contains("<circle class=\"value\""),
+                "{key} {title}: a radio button"
+            );
+            assert!(
+                !svg.contains("<rect class=\"control\""),
+                "{key} {title}: an input box"
+            );
+        }
+        let svg = figure_svg(&html, "保守契約申込書（記入例・下半分）");
+        for (chosen, others) in [
+            (plan, &["ベーシック", "スタンダード", "プレミアム"][..]),
+            (payment, &["口座振替", "請求書払い"][..]),
+        ] {
+            // The chosen words, then the ring around them.
+            let at = svg
+                .find(&format!(
+                    "font-weight=\"700\">{chosen}</text><rect class=\"value\""
+                ))
+                .unwrap_or_else(|| panic!("{key}: {chosen} not circled"));
+            assert!(svg[at..].split("/>").next().unwrap().contains(" rx="));
+            for o in others.iter().filter(|o| **o != chosen) {
+                let at = svg.find(&format!(">{o}</text>")).unwrap();
+                let text = &svg[svg[..at].rfind("<text").unwrap()..at];
+                assert!(text.starts_with("<text class=\"control\""), "{key}: {o}");
+                assert!(
+                    !svg.contains(&format!("{o}</text><rect class=\"value\"")),
+                    "{key}: {o} circled too"
+                );
+            }
+        }
+    }
+}
+
+/// The sheet lists what the clinic writes on the paper form (a figure's
+/// rows it fills in), and, with two manuals that both number a step 「1」,
+/// each manual's values under its title, the same row of both kept (the
+/// number typed in the tablet's app as well as written on the form). Its
+/// schedule is one list in date order. Before: only screens' rows (the
+/// form's twelve values were missing), a row of the second manual with the
+/// same step number, row id and value was dropped as a repeat, and the
+/// dates came manual by manual (2027-01-06 before 2027-01-04).
+#[test]
+fn the_sheet_lists_the_paper_forms_values_under_each_manuals_title() {
+    let d = fifth();
+    let out = build_list(d.path(), LISTS[0], "out");
+    let (html, _, sheet) = outputs5(&out, SAKURA5);
+    let sheet = squash(&sheet);
+    let keiyaku = sheet
+        .find("保守契約申込書の記入と郵送□1施設番号1310123455")
+        .unwrap();
+    let tablet = sheet
+        .find("訪問診療用タブレットの受け取りと初期設定□1施設番号1310123455")
+        .unwrap();
+    assert!(keiyaku < tablet, "{sheet}");
+    for row in [
+        "□1所在地東京都新宿区西新宿1-2-3さくらビル2階",
+        "□2保守プランスタンダード",
+        "□2お支払い方法口座振替",
+        "□1受け取った台数2台",
+    ] {
+        assert!(sheet.contains(row), "{row}: {sheet}");
+    }
+    let dates = [
+        "2026年12月22日（火）申込書を投函する日",
+        "2026年12月24日（木）申込書が当社に届く期限",
+        "2027年1月4日（月）タブレットを届ける日",
+        "2027年1月6日（水）保守開始日",
+    ];
+    let at: Vec<usize> = dates.iter().map(|d| sheet.find(d).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{sheet}");
+    // The guide's printed sheet likewise: two headings, one schedule.
+    assert_eq!(html.matches("<tr class=\"sheet-manual\">").count(), 2);
+    let printed = &html[html.find("class=\"sheet").unwrap()..];
+    let printed = untagged(printed);
+    let at: Vec<usize> = ["2026年12月22日", "2027年1月4日", "2027年1月6日"]
+        .iter()
+        .map(|d| printed.find(d).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{printed}");
+    // One manual's values: no heading.
+    let (html, _, sheet) = outputs5(&out, MINATO5);
+    assert!(!squash(&sheet).contains("保守契約申込書の記入と郵送□"));
+    assert!(!html.contains("sheet-manual"));
+}
+
+/// The help site keeps every manual and says which clinics one is for.
+#[test]
+fn the_help_site_says_which_clinics_a_manual_is_for() {
+    let d = fifth();
+    let out = build_list(d.path(), LISTS[0], "out");
+    let tablet = read(&out.join("site/homon-tablet/index.html"));
+    assert!(
+        tablet.contains("表示条件: 訪問診療を行っている場合"),
+        "{}",
+        untagged(&tablet)
+    );
+    let keiyaku = read(&out.join("site/hoshu-keiyaku/index.html"));
+    assert!(!keiyaku.contains("訪問診療を行っている場合"));
+    let home = read(&out.join("site/index.html"));
+    assert!(home.contains(TABLET_TITLE) && home.contains("保守契約申込書の記入と郵送"));
+    // The search finds each manual's words in its pages, the fixture's
+    // other words too (とうかん is 投函).
+    let site = out.join("site");
+    for (q, manual) in [
+        ("とうかん", "hoshu-keiyaku/"),
+        ("保守プラン", "hoshu-keiyaku/"),
+        ("受け取った台数", "homon-tablet/"),
+    ] {
+        let hits = search(&site, q);
+        assert!(
+            hits.first().is_some_and(|u| u.starts_with(manual)),
+            "{q}: {hits:?}"
+        );
+    }
+}
+
+/// A clinic none of whose manuals is for it fails alone, told why at its
+/// row; the batch goes on for the others.
+#[test]
+fn a_clinic_no_manual_is_for_fails_alone_and_says_why() {
+    let d = fifth();
+    let m = d.path().join("content/manuals/hoshu-keiyaku/manual.yaml");
+    let text = read(&m).replace(
+        "order: 1\n",
+        "order: 1\nwhen: { fact: plan, ne: basic, says: 保守プランがベーシック以外 }\n",
+    );
+    std::fs::write(&m, text).unwrap();
+    let o = tebiki_in(d.path(), &["build", "--clinics", LISTS[0], "--out", "out"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("この施設に当てはまる手順書がありません: 「保守契約 申込書の書き方」・「訪問診療用タブレット 受け取りの手引き」のどれも"),
+        "{err}"
+    );
+    // みなと眼科 is the list's second clinic, on line 3.
+    assert!(err.contains("content/lists/clinics.csv:3:1"), "{err}");
+    let clinics = d.path().join("out/clinics");
+    assert!(!clinics.join(MINATO5).join("guide.pdf").exists());
+    for k in [SAKURA5, AOBA5] {
+        assert!(clinics.join(k).join("guide.pdf").is_file(), "{k}");
+    }
+}
+
+/// A manual's `when:` is read as any condition: an unknown fact is a load
+/// error at its line.
+#[test]
+fn a_manuals_condition_naming_no_fact_is_a_located_error() {
+    let d = fifth();
+    let m = d.path().join("content/manuals/homon-tablet/manual.yaml");
+    std::fs::write(
+        &m,
+        read(&m).replace("when: { fact: homon,", "when: { fact: homom,"),
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["check", "--clinics", LISTS[0]]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown fact `homom`"), "{err}");
+    assert!(
+        err.contains("content/manuals/homon-tablet/manual.yaml:8:15"),
+        "{err}"
+    );
+}
+
+/// A valid 施設番号 of 東京 (six-digit check rule), the `n`th.
+fn code(n: u32) -> String {
+    let first6 = format!("0100{n:02}");
+    let digits: Vec<u32> = first6.chars().map(|c| c.to_digit(10).unwrap()).collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            let p = if i % 2 == 0 { d * 2 } else { d };
+            p / 10 + p % 10
+        })
+        .sum();
+    format!("131{first6}{}", (10 - sum % 10) % 10)
+}
+
+/// The vendor's own list: 16 clinics under its headers, a column the
+/// schema does not know, a plan that is none of the options in row 17.
+/// The wrong value is told at its line and column with the options; the
+/// unknown column is named with what to do; the other 15 clinics get their
+/// handouts. In a workbook the same value is told by sheet, row and column.
+/// A list without a required column is told the header to add.
+#[test]
+fn the_vendors_list_is_read_by_contents_headers_and_told_its_mistakes_where_they_are() {
+    let d = fifth();
+    let mut csv = String::from(
+        "施設番号,施設名称,郵便番号,所在地,電話,代表者氏名,ご担当者,保守プラン,保守開始希望日,機器1,お支払い方法,訪問診療,タブレット台数,備考欄\n",
+    );
+    for n in 0..16 {
+        let plan = if n == 15 {
+            "ゴールド"
+        } else {
+            "スタンダード"
+        };
+        csv.push_str(&format!(
+            "{},テスト内科{},160-0023,東京都新宿区1-{},03-5555-01{n:02},院長 {},,{plan},2027/1/6,受付パソコン,口座振替,なし,,\n",
+            code(n),
+            n + 1,
+            n + 1,
+            n + 1
+        ));
+    }
+    std::fs::write(d.path().join("rows.csv"), csv).unwrap();
+    let o = tebiki_in(
+        d.path(),
+        &["build", "--clinics", "rows.csv", "--out", "out"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("保守プラン: 「ゴールド」は選択肢にありません"),
+        "{err}"
+    );
+    assert!(err.contains("rows.csv:17:"), "{err}");
+    assert!(
+        err.contains("basic（ベーシック）、standard（スタンダード）、premium（プレミアム）"),
+        "{err}"
+    );
+    assert!(err.contains("unknown column `備考欄`"), "{err}");
+    assert!(err.contains("column N (備考欄)"), "{err}");
+    let built = std::fs::read_dir(d.path().join("out/clinics"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("guide.pdf").is_file())
+        .count();
+    assert_eq!(built, 15, "{err}");
+
+    // The workbook: row 5 (its header is row 3, under a title).
+    let cells = [
+        ("A3", "施設No"),
+        ("B3", "お客様名"),
+        ("C3", "〒"),
+        ("D3", "住所"),
+        ("E3", "TEL"),
+        ("F3", "院長名"),
+        ("G3", "プラン"),
+        ("H3", "開始日"),
+        ("I3", "対象機器1"),
+        ("J3", "支払方法"),
+        ("K3", "往診・訪問診療"),
+        ("A1", "保守契約 顧客一覧"),
+        ("A4", "1310123455"),
+        ("B4", "さくら内科クリニック"),
+        ("C4", "160-0023"),
+        ("D4", "東京都新宿区西新宿1-2-3"),
+        ("E4", "03-5555-0101"),
+        ("F4", "桜 太郎"),
+        ("G4", "S"),
+        ("H4", "2027-01-06"),
+        ("I4", "受付パソコン"),
+        ("J4", "振替"),
+        ("K4", "有"),
+        ("A5", "2710345675"),
+        ("B5", "みなと眼科"),
+        ("C5", "530-0001"),
+        ("D5", "大阪府大阪市北区梅田2-3-4"),
+        ("E5", "06-5555-0202"),
+        ("F5", "港 一郎"),
+        ("G5", "基本"),
+        ("H5", "2026-12-04"),
+        ("I5", "受付パソコン"),
+        ("J5", "請求書"),
+        ("K5", "たまに"),
+    ];
+    let xml = sheet_xml(&cells, "A1:K5");
+    let book = xlsx_workbook(vec![(
+        "保守契約",
+        Box::new(move |w: &mut SheetWriter| w.write_all(xml.as_bytes()).unwrap()),
+    )]);
+    std::fs::write(d.path().join("book.xlsx"), book).unwrap();
+    let o = tebiki_in(d.path(), &["check", "--clinics", "book.xlsx"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("訪問診療: 「たまに」は選択肢にありません"),
+        "{err}"
+    );
+    assert!(
+        err.contains("book.xlsx [sheet 保守契約, row 5, column K]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ari（行っている）、nashi（行っていない）"),
+        "{err}"
+    );
+    assert!(err.contains("checked 2 clinic(s): 1 error(s)"), "{err}");
+
+    // A list without the 代表者 column.
+    std::fs::write(
+        d.path().join("missing.csv"),
+        "施設番号,施設名称,郵便番号,所在地,電話,保守プラン,保守開始希望日,機器1,お支払い方法,訪問診療\n\
+         1310123455,さくら内科クリニック,160-0023,東京都,03-5555-0101,S,2027/1/6,PC,振替,あり\n",
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["check", "--clinics", "missing.csv"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("この表には代表者氏名の列がありません。見出しが「代表者氏名」の列を足して"),
+        "{err}"
+    );
+    assert!(err.contains("missing.csv:2:1"), "{err}");
 }

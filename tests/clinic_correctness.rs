@@ -5,6 +5,7 @@
 //! and the promise it checks.
 
 mod common;
+use common::docs::*;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -32,82 +33,10 @@ fn built() -> &'static Path {
     })
 }
 
-/// The three documents of one clinic, as text without whitespace.
-struct Docs {
-    html: String,
-    pdf: String,
-    sheet: String,
-}
-
 impl Docs {
     fn of(key: &str) -> Docs {
         Self::in_dir(&built().join("clinics").join(key))
     }
-
-    fn in_dir(dir: &Path) -> Docs {
-        let pdf = |f: &str| {
-            squash(&poppler(
-                "pdftotext",
-                &["-enc", "UTF-8", dir.join(f).to_str().unwrap(), "-"],
-            ))
-        };
-        Docs {
-            html: squash(&html_text(&read(&dir.join("index.html")))),
-            pdf: pdf("guide.pdf"),
-            sheet: pdf("sheet.pdf"),
-        }
-    }
-
-    /// Which of the three documents contain `s` (whitespace ignored).
-    fn having(&self, s: &str) -> Vec<&'static str> {
-        let s = squash(s);
-        [
-            ("html", &self.html),
-            ("pdf", &self.pdf),
-            ("sheet", &self.sheet),
-        ]
-        .into_iter()
-        .filter(|(_, t)| t.contains(&s))
-        .map(|(n, _)| n)
-        .collect()
-    }
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// The text of an HTML page: no tags, no scripts or styles, entities of
-/// clinic values decoded.
-fn html_text(html: &str) -> String {
-    html_words(html, "")
-}
-
-/// [`html_text`] with `tag` where each tag was: words of two elements are
-/// told apart (a tag is no space between them).
-fn html_words(html: &str, tag: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        out.push_str(tag);
-        rest = &rest[i..];
-        let skip_to = ["<script", "<style"]
-            .iter()
-            .find(|t| rest.starts_with(**t))
-            .map(|t| format!("</{}>", &t[1..]));
-        let end = match skip_to {
-            Some(close) => rest.find(&close).map(|j| j + close.len()),
-            None => rest.find('>').map(|j| j + 1),
-        };
-        rest = &rest[end.unwrap_or(rest.len())..];
-    }
-    out.push_str(rest);
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
 }
 
 /// The evaluated guide of one fixture clinic (the model all three documents come from).
@@ -1563,7 +1492,7 @@ fn a_character_no_font_has_is_reported_once_under_its_data_field() {
 }
 
 #[test]
-fn four_terminals_fit_ten_pages() {
+fn four_terminals_fit_eleven_pages_with_a_warning_more() {
     // 神田すずらん薬局 (4 terminals): each later terminal's steps were headings
     // with their own gaps; the contacts spilled onto a 10th page. Later
     // terminals are now a compact list (number and title in bold, the text
@@ -1575,9 +1504,12 @@ fn four_terminals_fit_ten_pages() {
     // picture with the page's last units: a line more in 1-3's picture (the
     // portal's 「電気通信回線種別とはこちらをクリック」 above the options, 14
     // to 21 units) made it 11 pages and 150,468 bytes, over the budget.
+    // Its test month 2028-05 before its installation 2028-06-01 is now a
+    // warning on page 1 (rule test-month-before-installation, review27):
+    // the fourth terminal's part goes to an 11th page, 148,598 bytes.
     let guide = built().join("clinics/1342000115/guide.pdf");
     let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
-    assert!(info.contains("Pages:           10"), "{info}");
+    assert!(info.contains("Pages:           11"), "{info}");
     let docs = Docs::of("1342000115");
     for t in [
         "2-3 4台目（在宅用ノートパソコン）: 「電子証明書の発行」の画面で「OK」をクリックする",
@@ -1849,7 +1781,7 @@ fn kinds_no_fixture_covered_read_right() {
     );
     assert_eq!(
         docs.having(
-            "光コラボ事業者（またはNTT）から届いた開通のご案内（お客さまIDが載っている書類）"
+            "光コラボ事業者（またはNTT）から届いた開通のご案内かお申込内容のご案内（お客さまIDが載っている書類）"
         ),
         ["html", "pdf"]
     );
@@ -3633,8 +3565,11 @@ fn a_v6_option_only_planned_is_reminded_to_be_applied_for() {
     // 申込予定)である」, and nothing in its handout said the option was still
     // to be applied for: its 1-3 note said only that the delivery
     // application needs it. A clinic with it contracted is not told to apply.
-    let planned = "登録内容は「近日中に申込予定」で、チェックを入れて申請できます。配信アプリケーションを使うにはこの契約が必要なので、まだ申し込んでいなければ、回線の契約先（光コラボならその事業者）に早めに申し込んでください";
+    // Where to apply no source says (review27: it said 「回線の契約先（光コラボ
+    // ならその事業者）に」): the portal's own document is named for it.
+    let planned = "登録内容は「近日中に申込予定」で、チェックを入れて申請できます。配信アプリケーションを使うにはこの契約が必要なので、まだ申し込んでいなければ早めに申し込んでください。申込方法は、画面の資料「フレッツ・v6オプションの契約有無の確認方法および契約方法について」で確かめられます";
     assert_eq!(whole("4011004209").having(planned), ["html", "pdf"]);
+    assert_eq!(whole("4011004209").having("回線の契約先"), NONE);
     assert_eq!(whole("3431005119").having("近日中に申込予定」で"), NONE);
 }
 
@@ -3716,4 +3651,66 @@ fn no_sentence_says_about_a_week_beside_a_day_further_off() {
     );
     let (_d, b) = year_end_correction();
     assert_eq!(b.having("訂正が反映されるまで約1週間"), NONE);
+}
+
+// Claims of the bundled content checked against shared/reference (review27).
+
+/// The seed says the 電子証明書発行通知書 arrives by registered mail about a
+/// week after applying; nothing says one comes per terminal, and domain.md
+/// says it carries the ID needed on installation day, nothing of a
+/// password. 神田すずらん薬局 (four terminals) was told 「書留で電子証明書発行
+/// 通知書が端末ごとに届きます」 and 「設置日に使う申請IDとパスワードは、1台目
+/// の手順2-5の見本の❶・❷の欄にあります」; the notice sample (its row names
+/// 「一例」) is unchanged.
+#[test]
+fn the_notice_is_not_said_to_come_per_terminal_nor_to_hold_a_password() {
+    for key in ["1342000115", "2769001237"] {
+        let docs = Docs::of(key);
+        let said: Vec<_> = ["端末ごとに届きます", "設置日に使う申請IDとパスワード"]
+            .into_iter()
+            .filter(|w| !docs.having(w).is_empty())
+            .collect();
+        assert!(said.is_empty(), "{key} says {said:?}");
+    }
+    let docs = Docs::of("1342000115");
+    assert_eq!(
+        docs.having("社会保険診療報酬支払基金から、書留で電子証明書発行通知書が届きます（見込み"),
+        ["html", "pdf"]
+    );
+    assert_eq!(
+        docs.having("設置日に使うIDなどは、1台目の手順2-5の見本の❶・❷の欄にあります"),
+        ["html", "pdf"]
+    );
+}
+
+/// The connection test is made at the clinic after the installation day's
+/// work (domain.md: on installation day the certificate and the software
+/// are installed, then the connection tests). 訪問看護ステーションなにわ
+/// (test 2027-01, installation 2027-02-15) was given its test month to
+/// type without a word.
+#[test]
+fn a_test_month_before_the_installation_month_is_to_be_checked() {
+    let g = guide_of("j-osaka-houmon-west-v6none-change.yaml");
+    let f = g
+        .findings
+        .iter()
+        .find(|f| f.rule == "test-month-before-installation")
+        .expect("the finding fires");
+    assert_eq!(
+        f.title,
+        "テスト開始予定年月（2027年1月）が設置予定日の月より前です"
+    );
+    let docs = Docs::of("2769001237");
+    assert_eq!(
+        docs.having("疎通確認テストは設置日に電子証明書などを入れた後に行うので"),
+        ["html", "pdf"]
+    );
+    // 神田すずらん薬局: test 2028-05, installation 2028-06-01. (The same
+    // month is no contradiction: tests/rules.rs.)
+    assert!(
+        guide_of("b-tokyo-pharmacy-east-cop-four.yaml")
+            .findings
+            .iter()
+            .any(|f| f.rule == "test-month-before-installation")
+    );
 }

@@ -179,8 +179,8 @@ fn handouts(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Builds the sample, the unusual clinics, the contradictions, the many
-/// findings and the two fixture manuals that are projects of their own into
-/// `out`.
+/// findings and the fixture manuals that are projects of their own (the
+/// fifth from its CSV) into `out`.
 fn build_all(out: &Path) {
     let r = root();
     // (output folder, `--clinics` folder; none for the sample)
@@ -219,6 +219,23 @@ fn build_all(out: &Path) {
         copy_dir(&r.join("tests/fixtures").join(f), &proj.join("content"));
         build_project(&proj, &out.join(f));
     }
+    // The fifth: its clinics in the vendor's CSV, two manuals.
+    let proj = out.join("project-anymanual5");
+    copy_dir(&r.join("tests/fixtures/anymanual5"), &proj.join("content"));
+    let o = std::process::Command::new(bin())
+        .args([
+            "build",
+            "--today",
+            TODAY,
+            "--clinics",
+            "content/lists/clinics.csv",
+        ])
+        .arg("--out")
+        .arg(out.join("anymanual5"))
+        .current_dir(&proj)
+        .output()
+        .expect("tebiki runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// Pages and stranded headings of every handout under `dir`, printed as a

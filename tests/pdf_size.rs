@@ -25,7 +25,8 @@ const BUDGET: u64 = 150 * 1000;
 /// folder of tests/fixtures/ that holds clinic data (the unusual clinics'
 /// folder, CSV and workbook; the many findings, contradictions, checklist,
 /// fallback and whole-handouts clinics; the imported CSV and workbook; the
-/// three fixture manuals as projects of their own) and the four-terminal
+/// fixture manuals as projects of their own, the fifth from its CSV and
+/// workbook) and the four-terminal
 /// clinic with ten terminals, built once for all tests of this file. A clinic that fails
 /// on purpose (tests/clinic_correctness.rs, tests/import.rs) has no
 /// handout; every other one is measured.
@@ -67,6 +68,11 @@ fn built() -> &'static [PathBuf] {
             ("checklist", "checklist"),
             ("fallback", "fallback"),
             ("whole-handouts", "whole-handouts"),
+            ("whole-handouts-2", "whole-handouts-2"),
+            (
+                "whole-handouts-2-csv",
+                "whole-handouts-2/b-hiroshima-fullwidth.csv",
+            ),
             ("import-cp932", "import/clinics-cp932.csv"),
             ("import-xlsx", "import/clinics.xlsx"),
             ("import-mistakes", "import/twenty-mistakes.csv"),
@@ -99,6 +105,23 @@ fn built() -> &'static [PathBuf] {
             build_project(&project, &out);
             dirs.push(out);
         }
+        // The fifth fixture keeps its clinics in the vendor's CSV and
+        // workbook (tests/anymanual.rs, 「A fifth kind」).
+        let project = base.join("project-anymanual5");
+        copy_dir(&fixtures.join("anymanual5"), &project.join("content"));
+        for list in ["csv", "xlsx"] {
+            let out = base.join(format!("out-anymanual5-{list}"));
+            let o = std::process::Command::new(bin())
+                .args(["build", "--today", TODAY, "--clinics"])
+                .arg(format!("content/lists/clinics.{list}"))
+                .arg("--out")
+                .arg(&out)
+                .current_dir(&project)
+                .output()
+                .expect("tebiki runs");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            dirs.push(out);
+        }
         // Every fixture folder is either built above or holds no clinic
         // data: a new folder of clinics must be added here.
         let no_clinics = ["branding", "fuzz", "screenshot"];
@@ -109,6 +132,7 @@ fn built() -> &'static [PathBuf] {
             }
             assert!(
                 projects.contains(&name.as_str())
+                    || name == "anymanual5"
                     || lists.iter().any(|(_, c)| c.starts_with(e.path())),
                 "tests/fixtures/{name} holds clinics whose handouts this test does not measure"
             );
@@ -135,6 +159,8 @@ fn built() -> &'static [PathBuf] {
             ("out-anymanual", 1),
             ("out-anymanual2", 2),
             ("out-anymanual3", 1),
+            ("out-anymanual5-csv", 3),
+            ("out-anymanual5-xlsx", 3),
         ] {
             let n = pdfs
                 .iter()

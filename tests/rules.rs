@@ -156,6 +156,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "start_month: 2027-01\ntest_month: 2027-02",
     ),
     (
+        "test-month-before-installation",
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-12",
+    ),
+    (
         "kind-name-contradicted",
         "name: 規則テスト歯科",
         "name: 規則テスト薬局",
@@ -1662,4 +1667,28 @@ fn counts_and_contained_words_used_wrongly_are_located_errors() {
             "{to}: a fix: {err}"
         );
     }
+}
+
+/// The connection test follows the installation day's work (domain.md): a
+/// test month before the installation month is doubted; the installation
+/// month itself, a later month, or no installation day is not. A month past
+/// (test-month-past) is told only that.
+#[test]
+fn a_test_month_is_doubted_only_before_the_installation_month() {
+    let with = |test: &str, install: &str| {
+        let text = BASE
+            .replacen(
+                "start_month: 2027-01",
+                &format!("start_month: 2027-03\ntest_month: {test}"),
+                1,
+            )
+            .replacen("installation_date: 2027-01-20", install, 1);
+        fired(&text).contains("test-month-before-installation")
+    };
+    assert!(with("2027-01", "installation_date: 2027-02-15"));
+    assert!(with("2026-12", "installation_date: 2027-01-20"));
+    assert!(!with("2027-02", "installation_date: 2027-02-15"));
+    assert!(!with("2027-03", "installation_date: 2027-02-15"));
+    assert!(!with("2027-01", ""));
+    assert!(!with("2026-10", "installation_date: 2027-02-15"));
 }

@@ -301,6 +301,21 @@ fn every_sample_and_fixture_clinic_gets_a_one_page_sheet() {
         );
         outs.push(out);
     }
+    // The fifth fixture: its clinics in the vendor's CSV (two manuals).
+    let project = d.path().join("anymanual5-project");
+    copy_dir(
+        &root().join("tests/fixtures/anymanual5"),
+        &project.join("content"),
+    );
+    let out = d.path().join("anymanual5");
+    let o = std::process::Command::new(bin())
+        .args(["build", "--today", TODAY, "--out", out.to_str().unwrap()])
+        .args(["--clinics", "content/lists/clinics.csv"])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    outs.push(out);
     let mut sheets = 0;
     for out in outs {
         for e in std::fs::read_dir(out.join("clinics")).unwrap().flatten() {

@@ -11,7 +11,7 @@ use super::guide::DataIssue;
 use crate::model::clinic::{Clinic, FieldDef, FieldKind, RawValue};
 use crate::model::facts::{FactRef, Function};
 use crate::model::manual::Content;
-use crate::model::{Severity, SourcePos};
+use crate::model::{Located, Severity, SourcePos};
 use crate::validate::{self, Checked, Level};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -97,6 +97,15 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
     let mut fields: Vec<&FieldDef> = content.fields.fields.iter().collect();
     fields.sort_by_key(order);
     let schedules = fee_schedules(content);
+    // A schema with neither a prefecture nor a 点数表 field has no other
+    // place for the code's first three digits: its code field shows the
+    // code as typed with them (the 10 digits), never the bare seven a
+    // clinic would copy onto a form as its number.
+    let whole_code = !content
+        .fields
+        .fields
+        .iter()
+        .any(|f| matches!(f.kind, FieldKind::Prefecture | FieldKind::FeeSchedule));
     for def in fields {
         // A key written with an empty text (`person: ""`) is as missing as an
         // absent one; an empty list (`terminals: []`) is a value.
@@ -104,9 +113,33 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             .values
             .get(&def.path)
             .filter(|v| !matches!(&v.value, RawValue::Text(t) if free_text(t).is_empty()));
+        // A value that says only that it is not known yet (`未定`, `確認中`:
+        // content's `undecided:` words) is as missing as a blank one, with a
+        // warning: a handout told the clinic to type 「未定」 as its contact's
+        // name. A field with options reads its own names first (`不明` is a
+        // carrier, `なし` a v6 option not contracted).
+        let mut undecided_word = None;
+        let written = written.filter(|v| match &v.value {
+            RawValue::Text(t)
+                if def.kind != FieldKind::List
+                    && content.fields.is_undecided(t)
+                    && !names_an_option(def, t) =>
+            {
+                push_issue(&mut facts, def, &v.pos, undecided(t));
+                undecided_word = Some(free_text(t));
+                false
+            }
+            _ => true,
+        });
         let Some(located) = written else {
             if def.required {
-                let place = clinic.missing(&def.path, &def.label);
+                let mut place = clinic.missing(&def.path, &def.label);
+                if let Some(word) = &undecided_word {
+                    place.hint = format!(
+                        "「{word}」はまだ決まっていない印です。{}が決まったら書いてください",
+                        def.label
+                    );
+                }
                 facts.issues.push(DataIssue {
                     severity: Severity::Error,
                     field: def.path.clone(),
@@ -124,7 +157,21 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             continue;
         };
         let pos = &located.pos;
-        let fact = match &located.value {
+        // A list written in one text (a CSV cell 「受付、診察室」) is read item
+        // by item like a list, so that each item is checked alike.
+        let split;
+        let value = match &located.value {
+            RawValue::Text(raw) if def.kind == FieldKind::List => {
+                split = RawValue::List(
+                    list_items(raw)
+                        .map(|t| Located::new(t, pos.clone()))
+                        .collect(),
+                );
+                &split
+            }
+            v => v,
+        };
+        let fact = match value {
             RawValue::List(items) => {
                 let mut names = Vec::new();
                 let mut at = Vec::new();
@@ -132,7 +179,9 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     // Free names (terminals): typed on the portal as the
                     // clinic wrote them, full-width characters included.
                     let t = free_text(&it.value);
-                    if !t.is_empty() {
+                    if content.fields.is_undecided(&t) {
+                        push_issue(&mut facts, def, &it.pos, undecided(&t));
+                    } else if !t.is_empty() {
                         names.push(t);
                         at.push(&it.pos);
                     }
@@ -173,8 +222,11 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             RawValue::Text(raw) => match check_scalar(
                 def,
                 raw,
-                pref,
-                table,
+                Code {
+                    pref,
+                    table,
+                    whole: whole_code,
+                },
                 &schedules,
                 // A carrier that is not one of its options says nothing
                 // about whether the line uses an ID.
@@ -305,6 +357,32 @@ fn push_issue(facts: &mut Facts, def: &FieldDef, pos: &SourcePos, p: validate::P
     });
 }
 
+/// The items of a list written in one text; the separators are read in
+/// either width.
+fn list_items(raw: &str) -> impl Iterator<Item = String> + '_ {
+    raw.split(['、', ',', '，', ';', '；', '\n'])
+        .map(free_text)
+        .filter(|s| !s.is_empty())
+}
+
+/// Whether `text` is one of the names of an option of `def` (its value,
+/// label or an alias).
+fn names_an_option(def: &FieldDef, text: &str) -> bool {
+    let key = validate::normalize::choice_key(text);
+    def.options
+        .iter()
+        .any(|o| validate::normalize::choice_keys(o).contains(&key))
+}
+
+/// The warning for a value that says only that it is not known yet: it is
+/// read as blank, never shown as a value to type.
+fn undecided(text: &str) -> validate::Problem {
+    validate::Problem::warning(format!(
+        "「{}」は値ではなく、まだ決まっていない印として読みました。空欄と同じに扱い、手順書には入力する値として載せません。決まったら値を書いて手順書を作り直してください",
+        free_text(text)
+    ))
+}
+
 /// A free text as the clinic wrote it, without surrounding blanks.
 fn free_text(raw: &str) -> String {
     raw.trim_matches(validate::normalize::is_blank).to_string()
@@ -337,7 +415,7 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
     };
     let mut out = Vec::new();
     for (n, item) in items.iter_mut().enumerate() {
-        let Some((c, v)) = check_scalar(&one, item, None, None, &[], None) else {
+        let Some((c, v)) = check_scalar(&one, item, Code::default(), &[], None) else {
             continue;
         };
         out.extend(c.problems.into_iter().map(|mut p| {
@@ -349,12 +427,21 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
     out
 }
 
+/// What an institution code is read with: the prefecture and 点数表 read
+/// before it, and whether the schema shows it whole (no field holds its
+/// first three digits).
+#[derive(Default, Clone, Copy)]
+struct Code {
+    pref: Option<u8>,
+    table: Option<u8>,
+    whole: bool,
+}
+
 /// Checks one scalar; `None` when the value is empty.
 fn check_scalar(
     def: &FieldDef,
     raw: &str,
-    pref: Option<u8>,
-    table: Option<u8>,
+    code: Code,
     schedules: &[validate::codes::FeeSchedule],
     carrier: Option<(&str, &str)>,
 ) -> Option<(Checked<()>, FactValue)> {
@@ -382,9 +469,13 @@ fn check_scalar(
             Checked::from_parts(Some(FactValue::plain(s.clone(), s)), Vec::new())
         }
         FieldKind::InstitutionCode => {
-            validate::institution::check_code(raw, pref, table, schedules).map(|c| {
-                let shown = c.code7.clone();
-                FactValue::plain(c.code7.clone(), shown)
+            validate::institution::check_code(raw, code.pref, code.table, schedules).map(|c| {
+                let shown = if code.whole {
+                    c.display()
+                } else {
+                    c.code7.clone()
+                };
+                FactValue::plain(shown.clone(), shown)
             })
         }
         FieldKind::Prefecture => validate::codes::check_prefecture(raw).map(|n| {
@@ -466,11 +557,7 @@ fn check_scalar(
         FieldKind::List => {
             // Items are free names (see `FieldKind::Text`); the separators
             // are read in either width.
-            let mut items: Vec<String> = raw
-                .split(['、', ',', '，', ';', '；', '\n'])
-                .map(free_text)
-                .filter(|s| !s.is_empty())
-                .collect();
+            let mut items: Vec<String> = list_items(raw).collect();
             let problems: Vec<validate::Problem> = check_items(def, &mut items)
                 .into_iter()
                 .map(|(_, p)| p)

@@ -447,6 +447,10 @@ pub struct GuideManual {
     pub title_variants: String,
     /// Version.
     pub version: String,
+    /// In a generic guide: which clinics the manual is for, in words
+    /// (its `when:`; `None` when it is for every clinic, and in a clinic's
+    /// guide).
+    pub when: Option<String>,
     /// Summary.
     pub summary: Rich,
     /// Checklist items that apply.

@@ -240,10 +240,18 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         );
     }
     let facts = &facts;
+    // A manual whose `when:` does not hold for the clinic is not its: not
+    // in its guide, its title, its schedule or its sheet.
     let manuals: Vec<GuideManual> = content
         .manuals
         .iter()
-        .map(|m| eval_manual(m, ev, facts, &findings, &corrections))
+        .filter_map(|m| {
+            let when = ev.show(m.when.as_ref(), facts)?;
+            Some(GuideManual {
+                when,
+                ..eval_manual(m, ev, facts, &findings, &corrections)
+            })
+        })
         .collect();
     // A finding names its step only where this guide shows that step (with
     // no terminal, no certificate step is shown: 「（手順 2-2）」 pointed at
@@ -314,12 +322,34 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .collect();
     let today = facts.today.unwrap_or_else(dates::today_jst);
     let mut issues = facts.issues.clone();
-    issues.sort_by_key(|i| i.severity);
     let documents: Vec<String> = content
         .manuals
         .iter()
+        .filter(|m| ev.show(m.when.as_ref(), facts).is_some())
         .map(|m| ev.pick_line(&m.guide_title, facts))
         .collect();
+    if manuals.is_empty() && !content.manuals.is_empty() {
+        // Every manual's `when:` is false: nothing to give the clinic. Its
+        // handout fails (the batch goes on), saying which manuals there are.
+        let names: Vec<String> = content
+            .manuals
+            .iter()
+            .map(|m| format!("「{}」", ev.pick_line(&m.guide_title, facts)))
+            .collect();
+        issues.push(DataIssue {
+            severity: crate::model::Severity::Error,
+            field: String::new(),
+            label: String::new(),
+            message: format!(
+                "この施設に当てはまる手順書がありません: {}のどれも、その `when:` の条件に当たりません。施設のデータ（条件が読む項目）か、手順書の manual.yaml の `when:` を確かめてください",
+                names.join("・")
+            ),
+            expected: None,
+            location: String::new(),
+            tidy: false,
+        });
+    }
+    issues.sort_by_key(|i| i.severity);
     let t = &content.strings;
     let documents = documents.join(t.get("title_joiner"));
     let (institution_code, institution_code_typed) = institution_code(content, facts, clinic_key);
@@ -618,6 +648,7 @@ fn eval_manual(
         title: ev.pick_line(&manual.title, facts),
         title_variants: ev.line_variants(&manual.title),
         version: manual.version.clone(),
+        when: None,
         summary: ev.pick(&manual.summary, facts),
         checklist,
         checklist_when,

@@ -218,6 +218,10 @@ struct RawManual {
     version: Option<String>,
     #[serde(default)]
     order: Option<i64>,
+    /// The clinics the manual is for: a clinic for which it is false gets
+    /// none of it.
+    #[serde(default)]
+    when: Option<RawCond>,
     #[serde(default)]
     summary: Option<Spanned<Md>>,
     #[serde(default)]
@@ -1001,6 +1005,8 @@ struct RawRule {
 struct RawFieldFile {
     #[serde(default)]
     forbidden: Vec<String>,
+    #[serde(default)]
+    undecided: Vec<String>,
     fields: Vec<RawField>,
 }
 
@@ -1722,6 +1728,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
+        undecided: raw.undecided,
     }
 }
 
@@ -2170,6 +2177,7 @@ impl Ctx<'_> {
             version: m.version.unwrap_or_else(|| "1".into()),
             summary: self.spanned_cased_md(m.summary, &at, known),
             order: m.order.unwrap_or(100),
+            when: m.when.as_ref().map(|w| self.cond(w, &at, known)),
             checklist,
             parts,
             closing: self.spanned_cased_md(m.closing, &at, known),

@@ -961,6 +961,7 @@ fn repeated(out: &mut [Use<'_>], start: usize, yes: bool) {
 pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
     let mut out: Vec<Use<'_>> = Vec::new();
     let at = &m.pos;
+    cond(m.when.as_ref(), at, &mut out);
     cased(&m.summary, at, &mut out);
     cased(&m.closing, at, &mut out);
     for c in &m.contacts {

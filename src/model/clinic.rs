@@ -115,9 +115,25 @@ pub struct FieldCatalog {
     pub fields: Vec<FieldDef>,
     /// Key names that must never be present in clinic data (secrets).
     pub forbidden: Vec<String>,
+    /// Words a list writes where a value is not known yet (`未定`, `確認中`):
+    /// a value or list item that says only one of them is read as blank
+    /// (fields.yaml `undecided:`).
+    pub undecided: Vec<String>,
 }
 
 impl FieldCatalog {
+    /// Whether `text` says only that its value is not known yet: one of the
+    /// `undecided` words, compared ignoring width, case, blanks and kana
+    /// (`ミテイ` is not one; `（未定）` is, brackets aside).
+    pub fn is_undecided(&self, text: &str) -> bool {
+        use crate::validate::normalize::choice_key;
+        let key = choice_key(text);
+        let key = key
+            .trim_start_matches(['(', '[', '〔', '【', '<', '〈'])
+            .trim_end_matches([')', ']', '〕', '】', '>', '〉']);
+        !key.is_empty() && self.undecided.iter().any(|w| choice_key(w) == key)
+    }
+
     /// The field that names the clinic: the one content marks
     /// `names_clinic: true`, else the first `text` field.
     pub fn name_field(&self) -> Option<&FieldDef> {

@@ -24,6 +24,9 @@ pub struct Manual {
     pub summary: Cased<Rich>,
     /// Order among manuals (lower first).
     pub order: i64,
+    /// The clinics this manual is for (`when:`): a clinic for which it is
+    /// false gets none of it (not in its guide, title, schedule or sheet).
+    pub when: Option<Condition>,
     /// What the clinic must have at hand before starting.
     pub checklist: Vec<ChecklistItem>,
     /// The parts, in order.

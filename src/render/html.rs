@@ -115,6 +115,8 @@ pub struct DashboardRow {
     pub code_typed: String,
     /// Prefecture.
     pub prefecture: String,
+    /// The documents of its guide, when clinics get different manuals.
+    pub documents: String,
     /// Installation date as printed, if known.
     pub installation: String,
     /// Installation date `YYYY-MM-DD`, if known.
@@ -152,6 +154,9 @@ pub struct DashboardRow {
 /// A value of the printed sheet.
 #[derive(Serialize)]
 struct SheetRow<'a> {
+    /// The title of the manual whose values start here, when the sheet
+    /// lists values of several manuals.
+    manual: Option<&'a str>,
     step: &'a str,
     label: &'a str,
     display: &'a str,
@@ -355,16 +360,18 @@ impl HtmlRenderer {
         // A warning on a repeated row (its first repetition carries it)
         // marks every value of it, as the sheet marks the group: marked on
         // the first alone, one name of several read as the one to check.
-        let checked: Vec<(&str, &str)> = values
+        let checked: Vec<(&str, &str, &str)> = values
             .iter()
             .filter(|(_, r)| super::sheet::to_check(r))
-            .map(|(s, r)| (s.number.as_str(), r.id.as_str()))
+            .map(|(s, r)| (super::sheet::manual_of(s), s.number.as_str(), r.id.as_str()))
             .collect();
         let items = super::sheet::items_of(&values, guide);
+        let mut heading = super::sheet::ManualHeading::new(guide, values.iter().map(|(s, _)| *s));
         let rows: Vec<SheetRow> = values
             .iter()
             .zip(items)
             .map(|(&(s, r), for_item)| SheetRow {
+                manual: heading.before(s),
                 for_item,
                 step: &s.number,
                 label: &r.label,
@@ -372,11 +379,16 @@ impl HtmlRenderer {
                 is_value: r.is_value,
                 corrected: r.correction.is_some(),
                 missing: matches!(r.shown, crate::eval::guide::Shown::Missing { .. }),
-                check: checked.contains(&(s.number.as_str(), r.id.as_str())),
+                check: checked.contains(&(
+                    super::sheet::manual_of(s),
+                    s.number.as_str(),
+                    r.id.as_str(),
+                )),
                 note: r.sheet_note.as_deref(),
             })
             .collect();
         ctx.insert("sheet_rows", &rows);
+        ctx.insert("sheet_dates", &super::sheet::sheet_dates(guide));
         let qrs: Vec<SheetQr> = super::sheet::qr_codes(guide)
             .iter()
             .map(|q| SheetQr {

@@ -48,11 +48,39 @@ impl Layout {
 /// portal's own display, links or prefilled values; nothing for rows that
 /// do not concern it).
 fn typed_rows(s: &GuideStep) -> impl Iterator<Item = &GuideRow> {
-    s.screen.iter().flat_map(|sc| sc.rows.iter()).filter(|r| {
-        !matches!(r.control, Control::Display | Control::Link)
-            && !r.prefilled
-            && !matches!(r.shown, Shown::Nothing | Shown::NotApplicable { .. })
-    })
+    let shown = |r: &&GuideRow| {
+        !r.prefilled && !matches!(r.shown, Shown::Nothing | Shown::NotApplicable { .. })
+    };
+    let screen = s
+        .screen
+        .iter()
+        .flat_map(|sc| sc.rows.iter())
+        .filter(|r| !matches!(r.control, Control::Display | Control::Link))
+        .filter(shown);
+    // A figure's rows the clinic fills in (a paper form: written in its
+    // boxes, circled): never a paper's printed words or a blanked secret.
+    let figure = s
+        .figure
+        .iter()
+        .flat_map(|sc| sc.rows.iter())
+        .filter(|r| {
+            matches!(
+                r.control,
+                Control::Text
+                    | Control::Radio { .. }
+                    | Control::Select { .. }
+                    | Control::Checkbox { .. }
+                    | Control::YearMonth
+            ) && !matches!(r.shown, Shown::Secret { .. })
+        })
+        .filter(shown);
+    screen.chain(figure)
+}
+
+/// The manual a step belongs to (its key is `manual/step`): two manuals may
+/// number their steps alike.
+pub fn manual_of(s: &GuideStep) -> &str {
+    s.key.split('/').next().unwrap_or_default()
 }
 
 /// Every value the clinic types or chooses, in screen order, with its step;
@@ -68,7 +96,7 @@ pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
             for r in typed_rows(s) {
                 let per_item = s.item.as_deref() == Some(r.display.as_str());
                 let step = if per_item { &s.id } else { &s.number };
-                let k = (format!("{step}/{}", r.id), r.display.as_str());
+                let k = (format!("{}/{step}/{}", m.id, r.id), r.display.as_str());
                 if !seen.contains(&k) {
                     seen.push(k);
                     out.push((s, r));
@@ -77,6 +105,52 @@ pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
         }
     }
     out
+}
+
+/// The dates of every manual of the guide in one schedule, in date order
+/// (each manual's own are; two manuals' were listed one after the other).
+pub fn sheet_dates(guide: &Guide) -> Vec<&crate::eval::guide::KeyDate> {
+    let mut dates: Vec<_> = guide.manuals.iter().flat_map(|m| m.dates.iter()).collect();
+    dates.sort_by(|a, b| a.iso.cmp(&b.iso));
+    dates
+}
+
+/// The sheet's values come from steps of several manuals, which may
+/// number their steps alike (both have a 「1」): each manual's values are
+/// then headed by its title. With one manual's values, no heading.
+pub struct ManualHeading<'g> {
+    guide: &'g Guide,
+    several: bool,
+    last: Option<&'g str>,
+}
+
+impl<'g> ManualHeading<'g> {
+    /// For the values of `steps`, in the order they are listed.
+    pub fn new(guide: &'g Guide, steps: impl Iterator<Item = &'g GuideStep>) -> Self {
+        let mut ids: Vec<&str> = steps.map(manual_of).collect();
+        ids.dedup();
+        ids.sort_unstable();
+        ids.dedup();
+        ManualHeading {
+            guide,
+            several: ids.len() > 1,
+            last: None,
+        }
+    }
+
+    /// The title to head `s`'s value with: the first of its manual's.
+    pub fn before(&mut self, s: &'g GuideStep) -> Option<&'g str> {
+        let m = manual_of(s);
+        if !self.several || self.last == Some(m) {
+            return None;
+        }
+        self.last = Some(m);
+        self.guide
+            .manuals
+            .iter()
+            .find(|x| x.id == m)
+            .map(|x| x.title.as_str())
+    }
 }
 
 /// A value a warning or an error asks to check before typing it (and that
@@ -102,9 +176,12 @@ pub fn items_of(values: &[(&GuideStep, &GuideRow)], guide: &Guide) -> Vec<Option
         .iter()
         .map(|(s, r)| {
             let item = s.item.as_deref().filter(|i| *i != r.display)?;
-            let several = values
-                .iter()
-                .any(|(s2, r2)| s2.number == s.number && r2.id == r.id && !std::ptr::eq(*r2, *r));
+            let several = values.iter().any(|(s2, r2)| {
+                s2.number == s.number
+                    && manual_of(s2) == manual_of(s)
+                    && r2.id == r.id
+                    && !std::ptr::eq(*r2, *r)
+            });
             several.then(|| guide.strings.fill("sheet_for_item", &[("item", item)]))
         })
         .collect()
@@ -182,7 +259,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
     }
 
     // The dates.
-    let dates: Vec<_> = guide.manuals.iter().flat_map(|m| m.dates.iter()).collect();
+    let dates = sheet_dates(guide);
     // One line a date, bold when it is a problem, continued under its
     // event. The problem follows its event after a half-width space: after
     // an ideographic one, pdftotext (and so a screen reader's extraction)
@@ -238,16 +315,24 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
     type Owned<'g> = (&'g GuideRow, Option<String>);
     let mut groups: Vec<(&GuideStep, Vec<Owned>)> = Vec::new();
     for ((s, r), item) in values.into_iter().zip(items) {
-        match groups
-            .iter_mut()
-            .find(|(gs, g)| gs.number == s.number && g[0].0.id == r.id)
-        {
+        match groups.iter_mut().find(|(gs, g)| {
+            gs.number == s.number && manual_of(gs) == manual_of(s) && g[0].0.id == r.id
+        }) {
             Some((_, g)) => g.push((r, item)),
             None => groups.push((s, vec![(r, item)])),
         }
     }
     let mut rows: Vec<Vec<Vec<Span>>> = Vec::new();
+    let mut manual_heading = ManualHeading::new(guide, groups.iter().map(|(s, _)| *s));
     for (s, g) in groups {
+        if let Some(title) = manual_heading.before(s) {
+            rows.push(vec![
+                Vec::new(),
+                Vec::new(),
+                vec![Span::bold(title.to_string())],
+                Vec::new(),
+            ]);
+        }
         let many = g.len() > 1;
         let mut value = Vec::new();
         for (i, (r, item)) in g.iter().enumerate() {

@@ -1451,6 +1451,12 @@ impl Builder<'_> {
         let corrected = self.opts.annotate && row.correction.is_some();
         let wrong = false;
         let (bottom, bbox) = match &row.control {
+            // A paper form has no input boxes: the value is written in the
+            // ruled cell, and a choice is circled (「丸をつける」).
+            Control::Text | Control::Select { .. } | Control::YearMonth if self.paper => {
+                self.written(row, x, w, y)
+            }
+            Control::Radio { options } if self.paper => self.circled(row, options, x, w, y),
             Control::Text => self.text_input(row, x, w, y),
             Control::Checkbox { label } => self.checkbox(row, label, x, w, y),
             Control::Radio { options } => self.radio(row, options, x, w, y, wrong),
@@ -1525,6 +1531,69 @@ impl Builder<'_> {
         };
         self.rect(b, 3.0, Style::both(fill, stroke), Role::Control);
         self.lines(x + 10.0, y + 4.0, &ls, BODY, false, color, role);
+        (b.bottom(), b)
+    }
+
+    /// A value written in a paper form's cell: the words alone, no input
+    /// box (what a clinic writes there, or what to check before writing).
+    fn written(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let (text, color, role) = match &row.shown {
+            Shown::Blank { text } => (text.clone(), PLACEHOLDER, Role::Control),
+            _ => self.shown_text(row),
+        };
+        let (_, b) = self.words_in_cell(&text, color, role, x, w, y);
+        let h = b.h.max(lh(BODY));
+        // An empty cell still has a place a callout can point at.
+        let w = if b.w > 0.0 { b.w } else { w.min(120.0) };
+        (y + h, Bx { w, h, ..b })
+    }
+
+    /// A paper form's choice: every option's words in a line (wrapping as
+    /// words do), the chosen one circled as a pen circles it; none circled
+    /// when the clinic's value is not settled.
+    fn circled(&mut self, row: &GuideRow, options: &[Choice], x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let chosen = Self::chosen(row, options);
+        let pad = 6.0;
+        let sep = 14.0;
+        let h = lh(BODY);
+        let (mut cx, mut cy) = (x, y + 2.0);
+        let mut bbox: Option<Bx> = None;
+        for o in options {
+            let ow = self.m.width(&o.label, BODY).min(w - 2.0 * pad);
+            if cx > x && cx + ow + 2.0 * pad > x + w {
+                cx = x;
+                cy += h + 6.0;
+            }
+            let is_chosen = chosen == Some(o);
+            let ls = self.m.wrap(&o.label, BODY, ow.max(BODY));
+            let role = if is_chosen {
+                Role::Value
+            } else {
+                Role::Control
+            };
+            let lb = self.lines(cx + pad, cy, &ls, BODY, is_chosen, INK, role);
+            let ob = Bx {
+                x: cx,
+                y: cy - 2.0,
+                w: ow + 2.0 * pad,
+                h: lb - cy + 4.0,
+            };
+            if is_chosen {
+                self.rect(
+                    ob,
+                    ob.h / 2.0,
+                    Style::stroke(Stroke::solid(self.accent, 1.5)),
+                    Role::Value,
+                );
+            }
+            bbox = Some(bbox.map_or(ob, |b| b.union(ob)));
+            cx += ob.w + sep;
+            if lb > cy + h {
+                cx = x;
+                cy = lb + 6.0;
+            }
+        }
+        let b = bbox.unwrap_or(Bx { x, y, w: 0.0, h });
         (b.bottom(), b)
     }
 
@@ -2057,7 +2126,20 @@ impl Builder<'_> {
             ),
             _ => self.shown_text(row),
         };
-        let ls = self.m.wrap(&text, BODY, w);
+        self.words_in_cell(&text, color, role, x, w, y)
+    }
+
+    /// `text` wrapped to `w` at (`x`, `y`): the bottom and the words' box.
+    fn words_in_cell(
+        &mut self,
+        text: &str,
+        color: Color,
+        role: Role,
+        x: f32,
+        w: f32,
+        y: f32,
+    ) -> (f32, Bx) {
+        let ls = self.m.wrap(text, BODY, w);
         let bottom = self.lines(x, y, &ls, BODY, false, color, role);
         let widest = ls
             .iter()

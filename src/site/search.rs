@@ -7,7 +7,9 @@
 //! ASCII, ideographic space → space, upper → lower case, hiragana →
 //! katakana, half-width katakana → full-width, small kana → large (ョ → ヨ),
 //! old and variant kanji → the manuals' ([`VARIANTS`]: 證 → 証). The query is folded the same
-//! way and may additionally join a half-width voiced mark (ｶﾞ → ガ).
+//! way and may additionally join a half-width voiced mark (ｶﾞ → ガ). The
+//! folding is defined here only: the index carries it to the browser as two
+//! tables ([`fold_table`], [`join_table`]).
 //!
 //! **Tokens**: runs of letters and digits; an ASCII run is one word
 //! (`v6`, `id`); any other run gives its characters (unigrams) and every
@@ -97,6 +99,14 @@ pub struct SearchIndex {
     /// longest first ([`other_words`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub a: Vec<(String, String)>,
+    /// The folding for the browser's search ([`fold_table`]): every character
+    /// [`fold_char`] changes, each followed by what it becomes.
+    #[serde(default)]
+    pub f: String,
+    /// The voiced and semi-voiced marks a query joins ([`join_table`]):
+    /// kana, mark, joined kana, three characters each.
+    #[serde(default)]
+    pub j: String,
 }
 
 /// The replacements a query gets from `content/search.yaml`: each other word
@@ -279,6 +289,8 @@ impl SearchIndex {
             avgdl,
             terms,
             a: Vec::new(),
+            f: fold_table(),
+            j: join_table(),
         }
     }
 
@@ -330,8 +342,8 @@ pub fn fold_char(c: char) -> char {
 }
 
 /// Old and variant kanji (旧字・異体字) as the manuals write them: 電子證明書
-/// finds 電子証明書, 點數表 点数表, 髙橋 高橋. `static/search.js` has the same
-/// list (`VARIANTS`).
+/// finds 電子証明書, 點數表 点数表, 髙橋 高橋. The browser gets them in the
+/// index's fold table ([`fold_table`]).
 pub const VARIANTS: [(char, char); 34] = [
     ('證', '証'),
     ('發', '発'),
@@ -368,6 +380,38 @@ pub const VARIANTS: [(char, char); 34] = [
     ('﨑', '崎'),
     ('濱', '浜'),
 ];
+
+/// Every character [`fold_char`] changes, each followed by what it becomes,
+/// in code-point order: the help site's script folds by this table, so the
+/// folding is defined once, here. Only the Basic Multilingual Plane changes
+/// (`folding_changes_nothing_beyond_the_basic_plane`).
+pub fn fold_table() -> String {
+    (0..=0xFFFFu32)
+        .filter_map(char::from_u32)
+        .filter_map(|c| {
+            let f = fold_char(c);
+            (f != c).then_some([c, f])
+        })
+        .flatten()
+        .collect()
+}
+
+/// The marks [`fold_query`] joins to the kana before them: for each folded
+/// kana and mark that join, the kana, the mark and the joined kana (three
+/// characters each), for the help site's script.
+pub fn join_table() -> String {
+    let mut out = String::new();
+    for mark in ['゛', '゜'] {
+        for p in (0x30A1..=0x30FAu32).filter_map(char::from_u32) {
+            let joined = fold_query(&format!("{p}{mark}"));
+            let mut chars = joined.chars();
+            if let (Some(v), None) = (chars.next(), chars.next()) {
+                out.extend([p, mark, v]);
+            }
+        }
+    }
+    out
+}
 
 /// Folds a text character by character.
 pub fn fold(s: &str) -> String {
@@ -694,6 +738,42 @@ mod tests {
             "電子証明書 シヨメイ シヨウメイ"
         );
         assert_eq!(fold_query("ｶﾞｲﾄﾞ ﾊﾟｿｺﾝ ｳﾞ"), "ガイド パソコン ヴ");
+    }
+
+    /// The browser folds by the tables the index carries: folding by them
+    /// is `fold_char` for every character, and joining by them is
+    /// `fold_query` for every character before either mark.
+    #[test]
+    fn the_tables_for_the_browser_fold_and_join_as_the_build_does() {
+        let f: Vec<char> = fold_table().chars().collect();
+        let table: std::collections::HashMap<char, char> =
+            f.chunks(2).map(|p| (p[0], p[1])).collect();
+        assert_eq!(table.len() * 2, f.len());
+        for c in (0..=0xFFFFu32).filter_map(char::from_u32) {
+            assert_eq!(table.get(&c).copied().unwrap_or(c), fold_char(c), "{c:?}");
+        }
+        let j: Vec<char> = join_table().chars().collect();
+        let joins: std::collections::HashMap<(char, char), char> =
+            j.chunks(3).map(|t| ((t[0], t[1]), t[2])).collect();
+        assert_eq!(joins.get(&('カ', '゛')), Some(&'ガ'));
+        assert_eq!(joins.get(&('ウ', '゛')), Some(&'ヴ'));
+        assert_eq!(joins.get(&('ホ', '゜')), Some(&'ポ'));
+        for p in (0..=0xFFFFu32).filter_map(char::from_u32) {
+            for mark in ['゛', '゜'] {
+                let by_table = match joins.get(&(fold_char(p), mark)) {
+                    Some(v) => v.to_string(),
+                    None => format!("{}{mark}", fold_char(p)),
+                };
+                assert_eq!(by_table, fold_query(&format!("{p}{mark}")), "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn folding_changes_nothing_beyond_the_basic_plane() {
+        for c in (0x1_0000..=0x10_FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(fold_char(c), c);
+        }
     }
 
     #[test]

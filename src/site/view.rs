@@ -37,6 +37,8 @@ pub struct ManualView {
     pub title_variants: String,
     /// Content version.
     pub version: String,
+    /// Which clinics the manual is for, in words (its `when:`).
+    pub condition: Option<String>,
     /// Summary.
     pub summary: Text,
     /// What to have at hand, with the condition of conditional items.
@@ -544,6 +546,7 @@ fn manual_view(
         title: m.title.clone(),
         title_variants: m.title_variants.clone(),
         version: m.version.clone(),
+        condition: m.when.clone(),
         summary: m.summary.clone(),
         checklist: m
             .checklist

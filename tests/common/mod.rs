@@ -420,6 +420,87 @@ pub fn http_get(url: &str) -> (u16, String) {
 
 pub mod webdriver;
 
+/// A built clinic's HTML guide, handout and sheet, read as text
+/// (tests/clinic_correctness.rs, tests/whole_handouts_2.rs).
+pub mod docs {
+    use super::{poppler, read};
+    use std::path::Path;
+
+    /// The three documents of one clinic, as text without whitespace.
+    pub struct Docs {
+        pub html: String,
+        pub pdf: String,
+        pub sheet: String,
+    }
+
+    impl Docs {
+        pub fn in_dir(dir: &Path) -> Docs {
+            let pdf = |f: &str| {
+                squash(&poppler(
+                    "pdftotext",
+                    &["-enc", "UTF-8", dir.join(f).to_str().unwrap(), "-"],
+                ))
+            };
+            Docs {
+                html: squash(&html_text(&read(&dir.join("index.html")))),
+                pdf: pdf("guide.pdf"),
+                sheet: pdf("sheet.pdf"),
+            }
+        }
+
+        /// Which of the three documents contain `s` (whitespace ignored).
+        pub fn having(&self, s: &str) -> Vec<&'static str> {
+            let s = squash(s);
+            [
+                ("html", &self.html),
+                ("pdf", &self.pdf),
+                ("sheet", &self.sheet),
+            ]
+            .into_iter()
+            .filter(|(_, t)| t.contains(&s))
+            .map(|(n, _)| n)
+            .collect()
+        }
+    }
+
+    pub fn squash(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    /// The text of an HTML page: no tags, no scripts or styles, entities of
+    /// clinic values decoded.
+    pub fn html_text(html: &str) -> String {
+        html_words(html, "")
+    }
+
+    /// [`html_text`] with `tag` where each tag was: words of two elements are
+    /// told apart (a tag is no space between them).
+    pub fn html_words(html: &str, tag: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(i) = rest.find('<') {
+            out.push_str(&rest[..i]);
+            out.push_str(tag);
+            rest = &rest[i..];
+            let skip_to = ["<script", "<style"]
+                .iter()
+                .find(|t| rest.starts_with(**t))
+                .map(|t| format!("</{}>", &t[1..]));
+            let end = match skip_to {
+                Some(close) => rest.find(&close).map(|j| j + close.len()),
+                None => rest.find('>').map(|j| j + 1),
+            };
+            rest = &rest[end.unwrap_or(rest.len())..];
+        }
+        out.push_str(rest);
+        out.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+    }
+}
+
 /// The text of some HTML (tags removed).
 pub fn untagged(html: &str) -> String {
     let mut out = String::new();

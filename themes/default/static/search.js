@@ -1,39 +1,37 @@
 /* tebiki help site: in-browser Japanese search and small page helpers.
  *
- * The scorer below is the same algorithm as src/site/search.rs (folding,
- * tokens, ranking key); keep the two in step. The index is loaded by
+ * The scorer below is the same algorithm as src/site/search.rs (tokens,
+ * ranking key); keep the two in step. The folding tables come with the
+ * index (index.f, index.j), written by search.rs. The index is loaded by
  * assets/search-index.js as window.TEBIKI_SEARCH_INDEX (a script, so it also
  * works from file://). No network, no framework. */
 (function () {
   "use strict";
 
   var K1 = 1.2, B = 0.3, W = [3, 2, 1], MAX_HITS = 50;
-  var HALF_KANA = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
-  var VOICED = "カキクケコサシスセソタチツテトハヒフヘホ";
-  var SEMI = "ハヒフヘホ";
   var INDEXABLE = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
-  var PUNCT_HALF = { 0xFF61: "。", 0xFF62: "「", 0xFF63: "」", 0xFF64: "、", 0xFF65: "・" };
-  var SMALL = { "ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ", "ッ": "ツ", "ャ": "ヤ", "ュ": "ユ", "ョ": "ヨ", "ヮ": "ワ", "ヵ": "カ", "ヶ": "ケ" };
-  /* Old and variant kanji, pairs: VARIANTS in search.rs. */
-  var VARIANTS = "證証發発會会醫医藥薬變変關関擔担當当續続齒歯縣県區区樣様數数點点豫予號号圖図實実讀読檢検驗験價価舊旧體体國国廣広澤沢邊辺邉辺髙高﨑崎濱浜";
-  var VARIANT = {};
-  for (var vi = 0; vi + 1 < VARIANTS.length; vi += 2) VARIANT[VARIANTS.charAt(vi)] = VARIANTS.charAt(vi + 1);
+  /* The folding itself comes with the index, written by src/site/search.rs:
+     index.f pairs every character it changes with what it becomes (widths,
+     hiragana to katakana, small kana to large, old kanji, upper case);
+     index.j lists kana, mark and the kana they join to. One definition, so
+     the browser and the build cannot fold differently. */
+  var FOLD = null, JOIN = null, FOLD_FROM = null;
+  function tables() {
+    var idx = window.TEBIKI_SEARCH_INDEX || {};
+    if (FOLD && FOLD_FROM === idx) return;
+    FOLD_FROM = idx;
+    var f = Array.from(idx.f || ""), j = Array.from(idx.j || "");
+    FOLD = new Map();
+    for (var i = 0; i + 1 < f.length; i += 2) FOLD.set(f[i], f[i + 1]);
+    JOIN = new Map();
+    for (var k = 0; k + 2 < j.length; k += 3) JOIN.set(j[k] + j[k + 1], j[k + 2]);
+  }
 
   /* Folds one character (one code point in, one out). */
   function foldChar(c) {
-    var u = c.codePointAt(0);
-    if (u >= 0xFF01 && u <= 0xFF5E) c = String.fromCharCode(u - 0xFEE0);
-    else if (u === 0x3000) c = " ";
-    else if (u >= 0x3041 && u <= 0x3096) c = String.fromCharCode(u + 0x60);
-    else if (PUNCT_HALF[u]) c = PUNCT_HALF[u];
-    else if (u >= 0xFF66 && u <= 0xFF9D) c = HALF_KANA.charAt(u - 0xFF66);
-    else if (u === 0xFF9E) c = "゛";
-    else if (u === 0xFF9F) c = "゜";
-    if (SMALL[c]) c = SMALL[c];
-    else if (VARIANT[c]) c = VARIANT[c];
-    var v = c.codePointAt(0);
-    if (v >= 65 && v <= 90) c = String.fromCharCode(v + 32);
-    return c;
+    tables();
+    var to = FOLD.get(c);
+    return to === undefined ? c : to;
   }
 
   function fold(s) {
@@ -46,15 +44,8 @@
     var out = [];
     for (var ch of s) {
       var c = foldChar(ch);
-      var prev = out.length ? out[out.length - 1] : null;
-      var joined = null;
-      if (prev !== null && c === "゛") {
-        if (prev === "ウ") joined = "ヴ";
-        else if (VOICED.indexOf(prev) >= 0) joined = String.fromCharCode(prev.charCodeAt(0) + 1);
-      } else if (prev !== null && c === "゜" && SEMI.indexOf(prev) >= 0) {
-        joined = String.fromCharCode(prev.charCodeAt(0) + 2);
-      }
-      if (joined !== null) out[out.length - 1] = joined;
+      var joined = out.length ? JOIN.get(out[out.length - 1] + c) : undefined;
+      if (joined !== undefined) out[out.length - 1] = joined;
       else out.push(c);
     }
     return out.join("");
