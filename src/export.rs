@@ -41,11 +41,17 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
                 .chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
+            // The list's words are named only when they are not the label
+            // itself (「行っている（元の表記 "行っている"）」 said it twice).
+            let written = if label == t.trim() {
+                String::new()
+            } else {
+                format!("（元の表記 {}）", quote(t.trim()))
+            };
             out.push_str(&format!(
-                "{indent}{}: {}  # {label}（元の表記 {}）\n",
+                "{indent}{}: {}  # {label}{written}\n",
                 leaf[0],
                 quote(&o.value),
-                quote(t.trim())
             ));
             continue;
         }

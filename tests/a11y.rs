@@ -880,18 +880,9 @@ fn poppler_missing(test: &str) -> bool {
     !ok
 }
 
-/// The fifth fixture (tests/fixtures/anymanual5: two manuals, one for some
-/// clinics only; a paper form drawn as a figure; the clinics in the
-/// vendor's CSV) passes axe in a guide holding both manuals, the dashboard
-/// naming each clinic's documents and the help site's pages of both.
-#[test]
-fn two_manuals_and_a_paper_form_pass_axe() {
-    let Some((chromedriver, chromium)) = browser("two_manuals_axe") else {
-        return;
-    };
-    let Some(axe) = axe_source("two_manuals_axe") else {
-        return;
-    };
+/// The fifth fixture (tests/fixtures/anymanual5) built from its CSV into
+/// `out` of a new folder.
+fn fifth_built() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(
         &root().join("tests/fixtures/anymanual5"),
@@ -905,6 +896,22 @@ fn two_manuals_and_a_paper_form_pass_axe() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = tmp.path().join("out");
+    (tmp, out)
+}
+
+/// The fifth fixture (tests/fixtures/anymanual5: two manuals, one for some
+/// clinics only; a paper form drawn as a figure; the clinics in the
+/// vendor's CSV) passes axe in a guide holding both manuals, the dashboard
+/// naming each clinic's documents and the help site's pages of both.
+#[test]
+fn two_manuals_and_a_paper_form_pass_axe() {
+    let Some((chromedriver, chromium)) = browser("two_manuals_axe") else {
+        return;
+    };
+    let Some(axe) = axe_source("two_manuals_axe") else {
+        return;
+    };
+    let (tmp, out) = fifth_built();
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
     d.call("POST", "/timeouts", json!({ "script": 120_000 }));
     let mut failures = Vec::new();
@@ -1247,5 +1254,55 @@ fn full_width_latin_words_stay_whole_on_a_phone() {
     for word in ["ＰＣ－０４ＡＢ", "ＰＣ-04", "PC-AB"] {
         let n = seen.get(word).copied().unwrap_or(0);
         assert!(n >= 3, "{word} shown {n} times: {seen:?}");
+    }
+}
+
+/// The documents under a clinic's name on the dashboard (two manuals' names
+/// joined by ・) break only between words: at a space or after ・, never
+/// inside one. At 1280 px the fifth fixture's 「…申込書の書き方・訪／問診療用
+/// タブレット 受け取り／の手引き」 broke inside 訪問 and after 受け取り. Each
+/// character's line is measured; a break must follow a space or ・.
+#[test]
+fn a_clinics_documents_on_the_dashboard_break_between_words() {
+    let Some((chromedriver, chromium)) = browser("documents_break_between_words") else {
+        return;
+    };
+    let (tmp, out) = fifth_built();
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    for width in [1280, 1024, 375] {
+        set_width(&d, width);
+        d.goto(&format!(
+            "file://{}",
+            out.join("clinics/index.html").display()
+        ));
+        // Every break: the characters on either side of it.
+        let v = d.js(
+            "var breaks = [];
+             document.querySelectorAll('.documents').forEach(function (el) {
+               var top = null, prev = '';
+               var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+               var chars = [];
+               for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+                 for (var i = 0; i < n.length; i++) chars.push([n, i]);
+               }
+               chars.forEach(function (c) {
+                 var r = document.createRange(); r.setStart(c[0], c[1]); r.setEnd(c[0], c[1] + 1);
+                 var rect = r.getBoundingClientRect(); var ch = c[0].data[c[1]];
+                 if (rect.width === 0 && /\\s/.test(ch)) { prev = ch; return; }
+                 if (top !== null && rect.top > top + 2) breaks.push(prev + '|' + ch);
+                 top = rect.top; prev = ch;
+               });
+             });
+             return { breaks: breaks };",
+            json!([]),
+        );
+        let breaks: Vec<String> = serde_json::from_value(v["breaks"].clone()).unwrap();
+        assert!(!breaks.is_empty(), "{width} px: no break measured");
+        for b in &breaks {
+            assert!(
+                b.starts_with(' ') || b.starts_with('・'),
+                "{width} px: a document's name breaks inside a word ({b}): {breaks:?}"
+            );
+        }
     }
 }

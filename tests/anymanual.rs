@@ -1757,8 +1757,8 @@ fn a_code_without_prefecture_or_fee_schedule_fields_is_shown_with_its_ten_digits
         assert!(pdf.contains(&format!("施設番号{key}施設名")), "{pdf}");
         assert!(sheet.contains(&format!("□1施設番号{key}")), "{sheet}");
         assert!(
-            html.contains(&format!(">{key}</text>")),
-            "{key}: the form's box"
+            digits_in_boxes(figure_svg(&html, "保守契約申込書（記入例）"), key),
+            "{key}: the form's boxes"
         );
         for (what, text) in [("html", &html), ("guide.pdf", &pdf), ("sheet.pdf", &sheet)] {
             assert!(
@@ -1931,7 +1931,7 @@ fn a_clinic_no_manual_is_for_fails_alone_and_says_why() {
     let err = String::from_utf8_lossy(&o.stderr).to_string();
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("この施設に当てはまる手順書がありません: 「保守契約 申込書の書き方」・「訪問診療用タブレット 受け取りの手引き」のどれも"),
+        err.contains("この施設に当てはまる手順書がありません: 「保守契約 申込書の書き方」（保守プランがベーシック以外の場合）・「訪問診療用タブレット 受け取りの手引き」（訪問診療を行っている場合）のどれも"),
         "{err}"
     );
     // みなと眼科 is the list's second clinic, on line 3.
@@ -2105,4 +2105,131 @@ fn the_vendors_list_is_read_by_contents_headers_and_told_its_mistakes_where_they
         "{err}"
     );
     assert!(err.contains("missing.csv:2:1"), "{err}");
+}
+
+// ---- The fifth kind, its gaps closed (anymanual6) ----------------------------
+
+/// Whether `svg` writes `value` one character a text element, in order (a
+/// form's boxes: `boxes:`).
+fn digits_in_boxes(svg: &str, value: &str) -> bool {
+    let mut at = 0;
+    for c in value.chars() {
+        match svg[at..].find(&format!("font-weight=\"700\">{c}</text>")) {
+            Some(i) => at += i + 1,
+            None => return false,
+        }
+    }
+    !svg.contains(&format!(">{value}</text>"))
+}
+
+/// The sheet's heading over the values says where they come from, in the
+/// theme's words: a paper form's (みなと眼科: the contract form alone)
+/// 「記入する値（用紙の順…）」, a form's and a screen's (さくら内科: the
+/// form and the tablet's app) 「入力・記入する値（手順の順…）」; in the PDF
+/// sheet and the guide's printed sheet alike. Before, every sheet said
+/// 「入力・選択する値（画面の順…）」, the seed's words for screens.
+#[test]
+fn the_sheets_heading_over_the_values_says_whether_they_are_written_on_paper_or_typed() {
+    let d = fifth();
+    let out = build_list(d.path(), LISTS[0], "out");
+    for (key, heading) in [
+        (MINATO5, "記入する値（用紙の順。記入したら □ に✓）"),
+        (SAKURA5, "入力・記入する値（手順の順。済んだら □ に✓）"),
+    ] {
+        let (html, _, sheet) = outputs5(&out, key);
+        assert!(
+            html.contains(&format!("<h3>{heading}</h3>")),
+            "{key}: {}",
+            untagged(&html)
+        );
+        let squashed = squash(&sheet);
+        assert!(squashed.contains(&squash(heading)), "{key}: {sheet}");
+        assert!(
+            !sheet.contains("画面の順") && !html.contains("画面の順"),
+            "{key}"
+        );
+    }
+}
+
+/// A paper form's row can be written one character a box (`boxes: 10`: the
+/// 施設番号 one digit a box, as Japanese forms have it) and can have a seal
+/// box at the right of its cell (`seal: 代表者印`), in the HTML picture and
+/// the handout alike (one display list). Before, neither could be drawn:
+/// the number was one run of text and the 代表者印 had no place.
+#[test]
+fn a_paper_form_writes_a_number_one_digit_a_box_and_has_a_seal_box() {
+    let d = fifth();
+    let out = build_list(d.path(), LISTS[0], "out");
+    for key in [SAKURA5, MINATO5, AOBA5] {
+        let (html, pdf, _) = outputs5(&out, key);
+        let svg = figure_svg(&html, "保守契約申込書（記入例）");
+        assert!(digits_in_boxes(svg, key), "{key}: {svg}");
+        // Ten boxes at least, the seal's square and its word.
+        assert!(svg.matches("<rect class=\"table\"").count() >= 11, "{key}");
+        assert!(svg.contains(">代表者印</text>"), "{key}");
+        // The handout: the digits one by one, the seal's word.
+        let pdf = squash(&pdf);
+        assert!(pdf.contains("代表者印"), "{key}: {pdf}");
+        assert!(pdf.contains(key), "{key}: {pdf}");
+    }
+}
+
+/// A value longer than its boxes is told at the value's place in the list,
+/// naming the boxes and what is past them; the picture still writes every
+/// character (after the last box), never cuts it silently.
+#[test]
+fn a_value_longer_than_its_boxes_is_a_located_warning_and_is_not_cut() {
+    let d = fifth();
+    let m = d.path().join("content/manuals/hoshu-keiyaku/manual.yaml");
+    std::fs::write(&m, read(&m).replace("boxes: 10", "boxes: 8")).unwrap();
+    let o = tebiki_in(d.path(), &["build", "--clinics", LISTS[0], "--out", "out"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("施設番号: 「1310123455」は10文字で、用紙の「施設番号」の8マスに収まりません（「55」がはみ出します）"),
+        "{err}"
+    );
+    assert!(err.contains("content/lists/clinics.csv:2:"), "{err}");
+    let html = read(
+        &d.path()
+            .join("out/clinics")
+            .join(SAKURA5)
+            .join("index.html"),
+    );
+    let svg = figure_svg(&html, "保守契約申込書（記入例）");
+    assert!(digits_in_boxes(svg, "13101234"), "{svg}");
+    assert!(svg.contains(">55</text>"), "{svg}");
+}
+
+/// `boxes:` is for a text row with one box or more; `seal:` has words: any
+/// other is a load error at its line.
+#[test]
+fn boxes_on_a_choice_or_none_and_an_empty_seal_are_located_errors() {
+    for (from, to, says) in [
+        ("boxes: 10", "boxes: 0", "`boxes: 0` on row `code`"),
+        (
+            "control: radio\n              field: plan\n",
+            "control: radio\n              boxes: 3\n              field: plan\n",
+            "`boxes: 3` on row `plan`",
+        ),
+        (
+            "seal: 代表者印",
+            "seal: \"\"",
+            "`seal:` of row `daihyo` is empty",
+        ),
+    ] {
+        let d = fifth();
+        let m = d.path().join("content/manuals/hoshu-keiyaku/manual.yaml");
+        let text = read(&m);
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&m, text.replacen(from, to, 1)).unwrap();
+        let o = tebiki_in(d.path(), &["check", "--clinics", LISTS[0]]);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(
+            err.contains("content/manuals/hoshu-keiyaku/manual.yaml:"),
+            "{err}"
+        );
+    }
 }

@@ -230,6 +230,15 @@ fn import_writes_an_option_named_in_other_words_as_its_value() {
     // review, and the exit code says something is wrong.
     let other = read(&out.join("2610112340.yaml"));
     assert!(other.contains("  carrier: \"フレッツ光\"\n"), "{other}");
+    // Its options written as their labels: the label alone, the list's
+    // words not repeated (「契約済み（元の表記 "契約済み"）」 before).
+    for line in [
+        "  v6_option: \"contracted\"  # 契約済み\n",
+        "application_kind: \"new\"  # 新規\n",
+    ] {
+        assert!(other.contains(line), "{line}\n{other}");
+    }
+    assert!(!other.contains("元の表記 \"契約済み\""), "{other}");
     assert!(!o.status.success(), "{err}");
     // What was written for the first loads back as the same clinic.
     std::fs::remove_file(out.join("2610112340.yaml")).unwrap();

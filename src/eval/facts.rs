@@ -10,7 +10,7 @@ use super::dates;
 use super::guide::DataIssue;
 use crate::model::clinic::{Clinic, FieldDef, FieldKind, RawValue};
 use crate::model::facts::{FactRef, Function};
-use crate::model::manual::Content;
+use crate::model::manual::{Content, ValueSource};
 use crate::model::{Located, Severity, SourcePos};
 use crate::validate::{self, Checked, Level};
 use jiff::civil::Date;
@@ -282,7 +282,55 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
     }
     unequal_pairs(&mut facts, clinic, content);
     derive(&mut facts, content, today);
+    overfull_boxes(&mut facts, clinic, content);
     facts
+}
+
+/// A value longer than the boxes a form has for it (`boxes:` on a row bound
+/// to it): a warning at the value, naming the boxes and what is past them.
+/// The picture writes those characters after the last box, never drops them.
+fn overfull_boxes(facts: &mut Facts, clinic: &Clinic, content: &Content) {
+    let rows = content
+        .manuals
+        .iter()
+        .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
+        .flat_map(|s| s.screen.iter().chain(s.figure.iter()))
+        .flat_map(|sc| sc.rows.iter());
+    let mut told: Vec<&str> = Vec::new();
+    for r in rows {
+        let (Some(n), ValueSource::Field { path }) = (r.boxes, &r.value) else {
+            continue;
+        };
+        let Some(f) = facts.get(path).filter(|f| f.valid) else {
+            continue;
+        };
+        let len = f.display.chars().count();
+        if len <= usize::from(n) || told.contains(&path.as_str()) {
+            continue;
+        }
+        told.push(path);
+        let label = content
+            .fields
+            .get(path)
+            .map_or_else(|| r.label.clone(), |d| d.label.clone());
+        let past: String = f.display.chars().skip(usize::from(n)).collect();
+        let location = clinic
+            .values
+            .get(path)
+            .map_or_else(|| clinic.source.to_string(), |v| v.pos.to_string());
+        facts.issues.push(DataIssue {
+            severity: Severity::Warning,
+            field: path.clone(),
+            label: label.clone(),
+            message: format!(
+                "{label}: 「{}」は{len}文字で、用紙の「{}」の{n}マスに収まりません（「{past}」がはみ出します）。値を確かめてください",
+                f.display, r.label
+            ),
+            expected: None,
+            location,
+            tidy: false,
+        });
+    }
 }
 
 /// Lists a repetition pairs item by item (each room and its reader's

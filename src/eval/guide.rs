@@ -259,6 +259,10 @@ pub struct GuideRow {
     /// The row's `sheet_note:` for this clinic, in one line: the sheet says
     /// it beside the row's values (「（…）」). `None`: nothing to add.
     pub sheet_note: Option<String>,
+    /// Written one character a box (`boxes:`).
+    pub boxes: Option<u8>,
+    /// A seal box with its word at the right of the cell (`seal:`).
+    pub seal: Option<String>,
 }
 
 /// One alternative of a generic guide with its condition in words.

@@ -330,11 +330,19 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .collect();
     if manuals.is_empty() && !content.manuals.is_empty() {
         // Every manual's `when:` is false: nothing to give the clinic. Its
-        // handout fails (the batch goes on), saying which manuals there are.
+        // handout fails (the batch goes on), saying which manuals there are
+        // and each one's condition in words, as the help site's 表示条件.
+        let g = Generic::new(content);
         let names: Vec<String> = content
             .manuals
             .iter()
-            .map(|m| format!("「{}」", ev.pick_line(&m.guide_title, facts)))
+            .map(|m| {
+                let name = ev.pick_line(&m.guide_title, facts);
+                match &m.when {
+                    Some(w) => format!("「{name}」（{}）", g.case(w)),
+                    None => format!("「{name}」"),
+                }
+            })
             .collect();
         issues.push(DataIssue {
             severity: crate::model::Severity::Error,
@@ -1107,6 +1115,8 @@ fn eval_row(
         not_applicable: None,
         unsettled: None,
         sheet_note,
+        boxes: row.boxes,
+        seal: row.seal.clone(),
     }
 }
 
@@ -1175,6 +1185,8 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         }),
         // The help site prints no sheet.
         sheet_note: None,
+        boxes: row.boxes,
+        seal: row.seal.clone(),
     }
 }
 

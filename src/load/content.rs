@@ -454,6 +454,12 @@ struct RawRow {
     unsettled: Option<String>,
     #[serde(default)]
     sheet_note: Option<Md>,
+    /// One character a box (a text row).
+    #[serde(default)]
+    boxes: Option<Spanned<u8>>,
+    /// A seal box's word.
+    #[serde(default)]
+    seal: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -2538,6 +2544,29 @@ impl Ctx<'_> {
                     ),
             );
         }
+        if let Some(b) = &r.boxes
+            && (b.value == 0 || !matches!(control, Control::Text))
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    pos(&self.file, &b.referenced),
+                    format!(
+                        "`boxes: {}` on row `{}`: boxes are for a text row, one or more",
+                        b.value, r.id.value
+                    ),
+                )
+                .with_help("use `control: text` with `boxes:` the number of characters the form has boxes for (a 10-digit number: `boxes: 10`)"),
+            );
+        }
+        if r.seal.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            self.diags.push(
+                Diagnostic::error(
+                    rpos.clone(),
+                    format!("`seal:` of row `{}` is empty", r.id.value),
+                )
+                .with_help("write the word printed in the seal box (`seal: 印`, `seal: 代表者印`)"),
+            );
+        }
         if r.not_applicable.is_some() && r.applies.is_none() {
             self.diags.push(
                 Diagnostic::error(rpos.clone(), "`not_applicable` without `applies`").with_help(
@@ -2586,6 +2615,8 @@ impl Ctx<'_> {
                 None => Cased::default(),
             },
             sheet_note: self.cased_md(&r.sheet_note, &rpos, known),
+            boxes: r.boxes.map(|b| b.value),
+            seal: r.seal,
             pos: rpos,
         }
     }

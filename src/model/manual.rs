@@ -519,6 +519,12 @@ pub struct Row {
     /// would not (entered only for a terminal not applied for yet; a line
     /// type to confirm before choosing it). Empty: nothing.
     pub sheet_note: Cased<Rich>,
+    /// A text row written one character a box (`boxes: 10`: a 10-digit
+    /// number on a paper form, one digit a box). `None`: written as words.
+    pub boxes: Option<u8>,
+    /// A box to stamp a seal in at the right of the row's cell, with its
+    /// word in it (`seal: 印`, `seal: 代表者印`). `None`: no seal box.
+    pub seal: Option<String>,
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,

@@ -365,6 +365,10 @@ impl HtmlRenderer {
             .filter(|(_, r)| super::sheet::to_check(r))
             .map(|(s, r)| (super::sheet::manual_of(s), s.number.as_str(), r.id.as_str()))
             .collect();
+        ctx.insert(
+            "sheet_values_heading",
+            guide.strings.get(super::sheet::values_heading(&values)),
+        );
         let items = super::sheet::items_of(&values, guide);
         let mut heading = super::sheet::ManualHeading::new(guide, values.iter().map(|(s, _)| *s));
         let rows: Vec<SheetRow> = values

@@ -107,6 +107,28 @@ pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
     out
 }
 
+/// The theme key of the heading over the sheet's values, by where they
+/// come from: a screen's rows (`sheet_values`: typed in the order of the
+/// screens), a paper's (`sheet_values_paper`: written on the form), or
+/// both (`sheet_values_both`). The theme words each; a paper form's values
+/// were headed 「画面の順」.
+pub fn values_heading<'g>(values: &[(&'g GuideStep, &'g GuideRow)]) -> &'static str {
+    let on_paper = |(s, r): &&(&GuideStep, &GuideRow)| {
+        s.figure
+            .iter()
+            .flat_map(|f| f.rows.iter())
+            .any(|f| std::ptr::eq(f, *r))
+    };
+    let paper = values.iter().filter(on_paper).count();
+    if paper == 0 {
+        "sheet_values"
+    } else if paper == values.len() {
+        "sheet_values_paper"
+    } else {
+        "sheet_values_both"
+    }
+}
+
 /// The dates of every manual of the guide in one schedule, in date order
 /// (each manual's own are; two manuals' were listed one after the other).
 pub fn sheet_dates(guide: &Guide) -> Vec<&crate::eval::guide::KeyDate> {
@@ -310,6 +332,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
     // (a terminal name per terminal) is one table row with a tick box per
     // value, so ten terminals still fit the page.
     let values = typed_values(guide);
+    let values_key = values_heading(&values);
     let items = items_of(&values, guide);
     // A value with whose it is (「受付: 」), grouped by step and row.
     type Owned<'g> = (&'g GuideRow, Option<String>);
@@ -383,7 +406,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
         ]);
     }
     if !rows.is_empty() {
-        b.push(heading(t.get("sheet_values")));
+        b.push(heading(t.get(values_key)));
         // Dense: the step column as wide as 「1-3」 (and its heading) needs,
         // the rest to the labels.
         let (tick_w, step_w, label_w) = if dense {

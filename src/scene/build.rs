@@ -1431,7 +1431,42 @@ impl Builder<'_> {
 
     /// Draws the control of `row` at (`x`, `y`) within `w`; returns its
     /// bottom and its bounding box.
+    /// A row's control, and the seal box at the right of its cell when the
+    /// row has one (`seal:`): the value keeps the rest of the cell.
     fn control(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let Some(word) = row.seal.as_deref() else {
+            return self.bare_control(row, x, w, y);
+        };
+        let side = (self.m.width(word, SMALL) + 20.0).max(46.0).min(w / 2.0);
+        let (bottom, bbox) = self.bare_control(row, x, w - side - 8.0, y);
+        let b = Bx {
+            x: x + w - side,
+            y,
+            w: side,
+            h: side,
+        };
+        self.rect(b, 0.0, Style::stroke(Stroke::solid(INK, 1.0)), Role::Table);
+        self.circle(
+            b.x + side / 2.0,
+            b.y + side / 2.0,
+            side / 2.0 - 4.0,
+            Style::stroke(Stroke::dashed(PLACEHOLDER, 1.0, 3.0, 3.0)),
+            Role::Table,
+        );
+        self.run(
+            b.x + side / 2.0,
+            b.y + side / 2.0 + SMALL * 0.36,
+            word,
+            SMALL,
+            false,
+            PLACEHOLDER,
+            Anchor::Middle,
+            Role::Table,
+        );
+        (bottom.max(b.bottom()), bbox.union(b))
+    }
+
+    fn bare_control(&mut self, row: &GuideRow, x: f32, w: f32, y: f32) -> (f32, Bx) {
         // On paper a secret is blanked, as in a redacted sample.
         if self.paper
             && (matches!(row.control, Control::Secret { .. })
@@ -1453,6 +1488,10 @@ impl Builder<'_> {
         let (bottom, bbox) = match &row.control {
             // A paper form has no input boxes: the value is written in the
             // ruled cell, and a choice is circled (「丸をつける」).
+            // One character a box, as a form asks a number to be written.
+            Control::Text if row.boxes.is_some() => {
+                self.boxed(row, row.boxes.unwrap_or(1), x, w, y)
+            }
             Control::Text | Control::Select { .. } | Control::YearMonth if self.paper => {
                 self.written(row, x, w, y)
             }
@@ -1546,6 +1585,66 @@ impl Builder<'_> {
         // An empty cell still has a place a callout can point at.
         let w = if b.w > 0.0 { b.w } else { w.min(120.0) };
         (y + h, Bx { w, h, ..b })
+    }
+
+    /// A value written one character a box (`boxes:`), the boxes as wide as
+    /// the cell allows; characters past the last box are written after it,
+    /// never dropped (the build warns of them). Words that are no value (a
+    /// missing value's placeholder) go under the empty boxes.
+    fn boxed(&mut self, row: &GuideRow, n: u8, x: f32, w: f32, y: f32) -> (f32, Bx) {
+        let (text, color, role) = match &row.shown {
+            Shown::Blank { text } => (text.clone(), PLACEHOLDER, Role::Control),
+            _ => self.shown_text(row),
+        };
+        let n = usize::from(n.max(1));
+        let side = (lh(BODY) + 6.0).min(w / n as f32).max(BODY);
+        let chars: Vec<char> = if role == Role::Value {
+            text.chars().collect()
+        } else {
+            Vec::new()
+        };
+        let mut bbox = Bx {
+            x,
+            y,
+            w: side * n as f32,
+            h: side,
+        };
+        for i in 0..n {
+            let b = Bx {
+                x: x + side * i as f32,
+                y,
+                w: side,
+                h: side,
+            };
+            self.rect(b, 0.0, Style::stroke(Stroke::solid(INK, 1.0)), Role::Table);
+        }
+        let base = y + side / 2.0 + BODY * 0.36;
+        for (i, c) in chars.iter().take(n).enumerate() {
+            let cx = x + side * i as f32 + side / 2.0;
+            self.run(
+                cx,
+                base,
+                &c.to_string(),
+                BODY,
+                true,
+                color,
+                Anchor::Middle,
+                role,
+            );
+        }
+        if chars.len() > n {
+            let rest: String = chars[n..].iter().collect();
+            let rx = bbox.right() + 4.0;
+            self.run(rx, base, &rest, BODY, true, WRONG, Anchor::Start, role);
+            bbox.w += 4.0 + self.m.width_in(&rest, BODY, true);
+        }
+        let mut bottom = y + side;
+        if chars.is_empty() && !text.is_empty() {
+            let (b, words) = self.words_in_cell(&text, color, role, x, w, bottom + 4.0);
+            bottom = b;
+            bbox = bbox.union(words);
+        }
+        (bottom, bbox)
     }
 
     /// A paper form's choice: every option's words in a line (wrapping as
@@ -2905,6 +3004,8 @@ pub(crate) mod tests {
             not_applicable: None,
             unsettled: None,
             sheet_note: None,
+            boxes: None,
+            seal: None,
         }
     }
 
