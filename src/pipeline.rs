@@ -232,6 +232,10 @@ pub struct BuildReport {
     pub removed: usize,
     /// Temporary files of a killed run removed.
     pub temp_removed: usize,
+    /// Keys of the clinics of the last build's manifest that this build no
+    /// longer has (gone from the data, or outside this shard): their files
+    /// were deleted and their dashboard row is gone, so the summary names them.
+    pub removed_clinics: Vec<String>,
     /// Files in the folder that tebiki did not write (left alone).
     pub foreign: Vec<String>,
     /// The help site was rendered (false: its inputs had not changed).
@@ -638,11 +642,13 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     // without a last result): their guides would be handed out by mistake.
     // Only files the last build recorded are deleted.
     let prev_left = prev_lock.into_inner().unwrap_or_else(|e| e.into_inner());
-    for c in prev_left.into_values() {
+    for (key, c) in prev_left {
         for f in &c.files {
             report.removed += usize::from(out.remove(&f.path) == Removed::Removed);
         }
+        report.removed_clinics.push(key.to_string());
     }
+    report.removed_clinics.sort();
     report.failures.sort_by(|a, b| a.key.cmp(&b.key));
     report
         .rules

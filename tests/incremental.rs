@@ -27,12 +27,7 @@ fn counts(o: &std::process::Output) -> (usize, usize, usize, usize) {
 }
 
 fn ok(o: &std::process::Output) {
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(o)
 }
 
 fn hash_of(m: &serde_json::Value, key: &str) -> String {
@@ -313,15 +308,5 @@ fn only_builds_the_named_clinics_and_keeps_the_rest() {
 }
 
 fn build_with_args(content: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "build",
-        "--today",
-        TODAY,
-        "--content",
-        content.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    tebiki(&args)
+    build_content_on(content, out, TODAY, extra)
 }

@@ -69,6 +69,7 @@ fn built() -> &'static [PathBuf] {
             ("fallback", "fallback"),
             ("whole-handouts", "whole-handouts"),
             ("whole-handouts-2", "whole-handouts-2"),
+            ("whole-handouts-3", "whole-handouts-3"),
             (
                 "whole-handouts-2-csv",
                 "whole-handouts-2/b-hiroshima-fullwidth.csv",

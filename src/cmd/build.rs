@@ -202,6 +202,24 @@ fn print_summary(
             " (help site unchanged, not rendered)"
         }
     );
+    if !report.removed_clinics.is_empty() {
+        let list: Vec<&str> = report
+            .removed_clinics
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        println!(
+            "  no longer in this build, their guides deleted and their dashboard rows gone: {} clinic(s): {}{}",
+            report.removed_clinics.len(),
+            list.join(", "),
+            if report.removed_clinics.len() > list.len() {
+                ", …"
+            } else {
+                ""
+            }
+        );
+    }
     if let (Some(c), Some(path)) = (&report.combined, combined) {
         println!(
             "  combined PDF {}: {} clinic(s), {} page(s) ({} blank so each clinic starts on a right-hand page)",

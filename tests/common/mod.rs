@@ -172,6 +172,32 @@ pub fn build_content(content: &Path, out: &Path) -> Output {
     build_with("--content", content, out)
 }
 
+/// Builds `content` (with its `clinics/`) into `out` for the date `today`,
+/// with more arguments.
+pub fn build_content_on(content: &Path, out: &Path, today: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--today",
+        today,
+        "--content",
+        content.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    tebiki(&args)
+}
+
+/// Asserts that a run of tebiki exited 0, showing its output if not.
+pub fn assert_ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Every file under `dir`, at any depth.
 pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
