@@ -318,16 +318,22 @@ fn axe_finds_no_violation_in_guides_dashboard_and_site() {
     pages.extend(kinds.into_values());
     pages.sort();
     pages.dedup();
+    assert_axe_clean(&d, &axe, &out, &pages);
+}
+
+/// Runs axe-core on each page (a file under `out`) at a desktop and a phone
+/// width and fails with every violation found.
+fn assert_axe_clean(d: &Driver, axe: &str, out: &Path, pages: &[PathBuf]) {
     let mut failures = Vec::new();
-    for page in &pages {
+    for page in pages {
         assert!(page.is_file(), "{}", page.display());
         for width in [1280, 390] {
-            set_width(&d, width);
+            set_width(d, width);
             d.goto(&format!("file://{}", page.display()));
-            for v in axe_violations(&d, &axe) {
+            for v in axe_violations(d, axe) {
                 failures.push(format!(
                     "{} @{width}px: {v}",
-                    page.strip_prefix(&out).unwrap().display()
+                    page.strip_prefix(out).unwrap_or(page).display()
                 ));
             }
         }
@@ -914,26 +920,16 @@ fn two_manuals_and_a_paper_form_pass_axe() {
     let (tmp, out) = fifth_built();
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
     d.call("POST", "/timeouts", json!({ "script": 120_000 }));
-    let mut failures = Vec::new();
-    for page in [
+    let pages: Vec<PathBuf> = [
         "clinics/index.html",
         "clinics/1310123455/index.html",
         "site/homon-tablet/index.html",
         "site/hoshu-keiyaku/fill.html",
-    ] {
-        for width in [1280, 390] {
-            set_width(&d, width);
-            d.goto(&format!("file://{}", out.join(page).display()));
-            for v in axe_violations(&d, &axe) {
-                failures.push(format!("{page} @{width}px: {v}"));
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "axe-core violations:\n{}",
-        failures.join("\n")
-    );
+    ]
+    .iter()
+    .map(|p| out.join(p))
+    .collect();
+    assert_axe_clean(&d, &axe, &out, &pages);
 }
 
 /// The third fixture manual (tests/fixtures/anymanual2: its own schema, a
@@ -966,27 +962,17 @@ fn a_manual_of_another_schema_passes_axe_and_its_dashboard_filters_without_a_dat
     assert!(!dash.contains("id=\"f-days\"") && !dash.contains("data-sort=\"days\""));
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
     d.call("POST", "/timeouts", json!({ "script": 120_000 }));
-    let mut failures = Vec::new();
-    for page in [
+    let pages: Vec<PathBuf> = [
         "clinics/index.html",
         "clinics/1340112342/index.html",
         "site/index.html",
         "site/site-prep/prepare.html",
         "site/site-prep/book.html",
-    ] {
-        for width in [1280, 390] {
-            set_width(&d, width);
-            d.goto(&format!("file://{}", out.join(page).display()));
-            for v in axe_violations(&d, &axe) {
-                failures.push(format!("{page} @{width}px: {v}"));
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "axe-core violations:\n{}",
-        failures.join("\n")
-    );
+    ]
+    .iter()
+    .map(|p| out.join(p))
+    .collect();
+    assert_axe_clean(&d, &axe, &out, &pages);
     set_width(&d, 1280);
     d.goto(&format!(
         "file://{}",
