@@ -1734,7 +1734,11 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
-        undecided: raw.undecided,
+        undecided: raw
+            .undecided
+            .iter()
+            .map(|w| crate::validate::normalize::choice_key(w))
+            .collect(),
     }
 }
 

@@ -117,7 +117,8 @@ pub struct FieldCatalog {
     pub forbidden: Vec<String>,
     /// Words a list writes where a value is not known yet (`未定`, `確認中`):
     /// a value or list item that says only one of them is read as blank
-    /// (fields.yaml `undecided:`).
+    /// (fields.yaml `undecided:`), each folded as `choice_key` folds a value
+    /// once when content is loaded, not again for every value of every clinic.
     pub undecided: Vec<String>,
 }
 
@@ -131,7 +132,7 @@ impl FieldCatalog {
         let key = key
             .trim_start_matches(['(', '[', '〔', '【', '<', '〈'])
             .trim_end_matches([')', ']', '〕', '】', '>', '〉']);
-        !key.is_empty() && self.undecided.iter().any(|w| choice_key(w) == key)
+        !key.is_empty() && self.undecided.iter().any(|w| w == key)
     }
 
     /// The field that names the clinic: the one content marks
