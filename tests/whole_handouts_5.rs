@@ -95,6 +95,55 @@ fn the_usual_clinic_reads_no_sentence_meant_for_another_clinic() {
 }
 
 #[test]
+fn findings_that_are_all_notes_are_not_headed_as_important() {
+    // Five of the six samples and three of these four clinics have one
+    // finding, the fee note (お知らせ): the dashboard says 問題なし, the
+    // handout headed it 「貴施設への重要なお知らせ」 (its bookmark and contents
+    // too), the sheet 「重要なお知らせ（詳しくは手引きの冒頭）」 and 2-2's pointer
+    // 「詳しくは冒頭の「貴施設への重要なお知らせ」をご覧ください」. A clinic with a
+    // 注意 or 重要 keeps those words.
+    for key in ["1310412072", "2840103051", "4031308226"] {
+        let c = docs(built(), key);
+        assert_eq!(c.having("重要なお知らせ"), NONE, "{key}");
+        assert_eq!(c.having("貴施設へのお知らせ"), GUIDES, "{key}");
+        assert_eq!(
+            c.having("お知らせ（詳しくは手引きの冒頭）"),
+            ["html", "sheet"],
+            "{key}: sheet.pdf and the guide's printed sheet"
+        );
+        assert_eq!(
+            c.having("詳しくは冒頭の「貴施設へのお知らせ」をご覧ください。"),
+            GUIDES,
+            "{key}"
+        );
+        let page1 = poppler(
+            "pdftotext",
+            &[
+                "-f",
+                "1",
+                "-l",
+                "1",
+                built()
+                    .join("clinics")
+                    .join(key)
+                    .join("guide.pdf")
+                    .to_str()
+                    .unwrap(),
+                "-",
+            ],
+        );
+        assert!(page1.contains("貴施設へのお知らせ"), "{key}: {page1}");
+    }
+    let d = docs(built(), "2610509180");
+    assert_eq!(d.having("貴施設への重要なお知らせ"), GUIDES);
+    assert_eq!(
+        d.having("重要なお知らせ（詳しくは手引きの冒頭）"),
+        ["html", "sheet"]
+    );
+    assert_eq!(d.having("貴施設へのお知らせ"), NONE);
+}
+
+#[test]
 fn a_change_clinic_paying_by_slip_without_a_test_month_reads_its_own_half() {
     // The same clinic as 変更, paying by 払込請求書, no test month: each row
     // says this clinic's case, the other one nowhere.
