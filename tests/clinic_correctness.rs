@@ -193,15 +193,17 @@ fn a_notice_that_cannot_arrive_in_time_is_not_called_a_risk() {
     assert_eq!(docs.having(title), ["html", "pdf", "sheet"]);
     assert!(docs.having("届かないおそれ").is_empty());
     // Its last safe day to apply has passed: said so in all three. It is
-    // 2026-11-14: ten days before the installation (11-15), and one more for
-    // 勤労感謝の日 (Monday 11-23), a weekday 支払基金 is closed.
+    // 2026-11-15, ten days before the installation (11-25): its notice comes
+    // 11-22, three calendar days ahead. 勤労感謝の日 (Monday 11-23) is in the
+    // margin, not in the notice's week, and moves nothing (review31: it gave
+    // 11-14).
     let g = guide_of("c-fukuoka-collabo-wrong2-tomorrow.yaml");
     let safe = g.manuals[0]
         .dates
         .iter()
         .find(|d| d.label == "申請を済ませたい最終日")
         .unwrap();
-    assert_eq!(safe.iso, "2026-11-14");
+    assert_eq!(safe.iso, "2026-11-15");
     assert!(
         safe.problem
             .as_deref()
@@ -3425,7 +3427,7 @@ fn a_notice_applied_for_in_the_year_end_holidays_reaches_over_the_closed_weekday
         ["html", "pdf"]
     );
     assert_eq!(
-        c.having("その間の平日の休み（2026年12月29日（火）、2026年12月30日（水）、2026年12月31日（木）、2027年1月1日（金・祝））の日数だけさらに前にした日"),
+        c.having("郵送の間の平日の休み（2026年12月29日（火）、2026年12月30日（水）、2026年12月31日（木）、2027年1月1日（金・祝））の日数だけさらに前にした日"),
         ["html", "pdf"]
     );
 }
@@ -3436,14 +3438,16 @@ fn a_notice_applied_for_on_a_golden_week_holiday_misses_the_day_after_it() {
     // 昭和の日 Thu 04-29. It read 「見込みは設置予定日（2027年5月6日（木））の当日で、
     // 郵送が遅れれば間に合いません。申請を早め、2027年4月26日（月）までに」: the
     // week counted over 05-03 to 05-05, weekdays 支払基金 is closed. Now:
-    // 05-09, after the installation (重要), and 04-22.
+    // 05-09, after the installation (重要), and 04-24: its week reaches over
+    // 昭和の日 to 05-02, three calendar days before the installation (review31;
+    // 04-22 also counted the holidays of the margin, 05-03 to 05-05).
     let d = whole("4011004209");
     assert_eq!(
         d.having("申請予定日の2027年4月29日（木・祝）では、設置予定日までに電子証明書発行通知書が届きません"),
         ["html", "pdf", "sheet"]
     );
     assert_eq!(
-        d.having("申請すると見込みは2027年5月9日（日）で、設置予定日（2027年5月6日（木））より後です。申請を早め、2027年4月22日（木）までに二つの申請を済ませてください"),
+        d.having("申請すると見込みは2027年5月9日（日）で、設置予定日（2027年5月6日（木））より後です。申請を早め、2027年4月24日（土）までに二つの申請を済ませてください"),
         ["html", "pdf"]
     );
     assert_eq!(d.having("2027年4月26日"), NONE);

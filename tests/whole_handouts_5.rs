@@ -182,7 +182,7 @@ fn a_pharmacy_on_docomo_hikari_with_a_latin_terminal_name_is_told_its_line_is_nt
     let c = docs(built(), "2840103051");
     assert_eq!(
         c.having(
-            "登録内容では貴施設の回線は「光コラボレーション（NTTの光回線を使う事業者）」です。"
+            "登録内容では貴施設の回線は「ドコモ光（光コラボレーション（NTTの光回線を使う事業者））」です。"
         ),
         GUIDES
     );
@@ -268,4 +268,154 @@ fn a_long_name_installed_on_the_day_of_the_build_is_told_to_move_the_day() {
     );
     let size = std::fs::metadata(dir.join("guide.pdf")).unwrap().len();
     assert!(size <= 150_000, "{size}");
+}
+
+// review31: the four things review30 saw and left, each on these clinics.
+
+#[test]
+fn a_line_not_ntts_typed_3_is_asked_to_have_its_contract_papers_at_hand() {
+    // 博多はまかぜ歯科 (b-…, 「その他」, type 3): 1-3 asks it to make sure its
+    // line is a 3, else to ask its carrier, but its checklist had no line
+    // for the papers that say so. An NTT line (c-…) and a line not NTT's
+    // typed 1 are asked for none.
+    let c = docs(built(), "4031308226");
+    assert_eq!(
+        c.having("回線の契約書類（回線の種類が電気通信回線種別の「3」に当たるか確かめます。分からないときは、契約している回線事業者に確認します。手順1-3で使います）"),
+        GUIDES
+    );
+    let usual = docs(built(), "1310412072");
+    assert_eq!(usual.having("回線の契約書類"), NONE);
+    let (_d, one) = usual_with(
+        "other-type-1",
+        &[
+            ("carrier: ntt-east", "carrier: other"),
+            ("  customer_id: CAF2041207553\n", ""),
+            ("  v6_option: contracted\n", ""),
+        ],
+    );
+    assert_eq!(one.having("回線の契約書類"), NONE);
+}
+
+#[test]
+fn a_carrier_the_list_names_in_its_own_words_is_shown_in_them() {
+    // 六甲みどり薬局 (a-…): the list says 「ドコモ光」, every output said only
+    // 「光コラボレーション（NTTの光回線を使う事業者）」, a name the receptionist
+    // does not know the line by. Its own words come first where the handout
+    // says which line it has (1-3, the registration table, the line-type
+    // notice); words that are the option's own (「ntt-east」, 「その他」 of
+    // 「その他の回線（NTT以外）」) add nothing.
+    let c = docs(built(), "2840103051");
+    assert_eq!(
+        c.having("ドコモ光（光コラボレーション（NTTの光回線を使う事業者））"),
+        GUIDES
+    );
+    let dental = docs(built(), "4031308226");
+    assert_eq!(dental.having("その他（その他の回線"), NONE);
+    assert_eq!(
+        docs(built(), "1310412072").having("（NTT東日本 フレッツ光）"),
+        NONE
+    );
+    // The line-type notice, on a 光コラボ line written 「ソフトバンク光」 typed 2.
+    let (_d, c) = usual_with(
+        "softbank-type-2",
+        &[
+            ("carrier: ntt-east", "carrier: ソフトバンク光"),
+            ("type: 1", "type: 2"),
+        ],
+    );
+    assert_eq!(
+        c.having("貴施設の回線はソフトバンク光（光コラボレーション（NTTの光回線を使う事業者））です。データ上の選択は「2」ですが"),
+        GUIDES
+    );
+}
+
+#[test]
+fn built_the_day_before_the_installation_the_notice_says_tomorrow() {
+    // The usual clinic installed on 2026-12-02, built on 12-01: the notice
+    // said 「あと1日です」.
+    let (_d, c) = usual_with(
+        "tomorrow",
+        &[(
+            "installation_date: 2027-01-13",
+            "installation_date: 2026-12-02",
+        )],
+    );
+    assert_eq!(
+        c.having("設置予定日は2026年12月2日（水）で、明日です。"),
+        GUIDES
+    );
+    assert_eq!(c.having("あと1日"), NONE);
+    // Farther off, the days are counted.
+    let (_d, c) = usual_with(
+        "days",
+        &[(
+            "installation_date: 2027-01-13",
+            "installation_date: 2026-12-04",
+        )],
+    );
+    assert_eq!(
+        c.having("設置予定日は2026年12月4日（金）で、あと3日です。"),
+        GUIDES
+    );
+}
+
+#[test]
+fn the_subtitle_keeps_its_date_on_one_line() {
+    // At 390 px the HTML guide's subtitle read 「2026」/「年12月1日」.
+    let html = read(&built().join("clinics/1310412072/index.html"));
+    assert!(
+        html.contains("<span class=\"date\">2026年12月1日（火）</span> 作成"),
+        "the subtitle's date is one span"
+    );
+}
+
+#[test]
+fn the_last_safe_day_counts_the_margin_in_calendar_days() {
+    // Installation Tue 2027-01-12: the notice is to be there 3 calendar days
+    // before (01-09). Applied for on Sat 01-02 it comes 01-09 (no closed
+    // weekday in its week): that is the last safe day. Counting the closed
+    // weekdays of the margin and of 年末年始 before the week too gave 12-28.
+    let (_d, c) = usual_with(
+        "year-end",
+        &[(
+            "installation_date: 2027-01-13",
+            "installation_date: 2027-01-12",
+        )],
+    );
+    assert_eq!(
+        c.having("2027年1月2日（土）申請を済ませたい最終日設置予定日から、通知書の郵送日数（約1週間）と余裕3日を引いた日（暦日）"),
+        GUIDES
+    );
+    assert_eq!(c.having("2026年12月28日"), NONE);
+    // Applying on that day brings the notice on 01-09, three days ahead: no
+    // notice says it may be late.
+    let (_d, c) = usual_with(
+        "year-end-applied",
+        &[(
+            "installation_date: 2027-01-13",
+            "installation_date: 2027-01-12\napplication_date: 2027-01-02",
+        )],
+    );
+    assert_eq!(
+        c.having("2027年1月9日（土）電子証明書発行通知書が届く見込み"),
+        ALL
+    );
+    for late in ["申請を済ませたい最終日（", "届かないおそれ", "届きません"]
+    {
+        assert_eq!(c.having(late), NONE, "{late}");
+    }
+    // Installation Fri 2027-01-08: the notice is due 01-05; applied for on
+    // 12-25 its week reaches over 12-29 to 01-01 and comes 01-05, a day
+    // later would not. The basis names those four days.
+    let (_d, c) = usual_with(
+        "year-end-closed",
+        &[(
+            "installation_date: 2027-01-13",
+            "installation_date: 2027-01-08",
+        )],
+    );
+    assert_eq!(
+        c.having("2026年12月25日（金）申請を済ませたい最終日設置予定日から、通知書の郵送日数（約1週間）と余裕3日（暦日）を引き、郵送の間の平日の休み（2026年12月29日（火）、2026年12月30日（水）、2026年12月31日（木）、2027年1月1日（金・祝））の日数だけさらに前にした日"),
+        GUIDES
+    );
 }

@@ -323,6 +323,24 @@ pub fn add_days_over_closed(d: Date, n: i64, closed: &[ClosedPeriod]) -> Date {
     end
 }
 
+/// The latest day from which [`add_days_over_closed`] by `n` days (n >= 0)
+/// lands on or before `target`: counting back the way the days are counted
+/// forward, so that applying on the day found brings the notice by `target`
+/// and a day later would not. Only the days whose span the count reaches
+/// over move it (a closed day before that span does not).
+pub fn latest_before_over_closed(target: Date, n: i64, closed: &[ClosedPeriod]) -> Date {
+    let mut d = add_days(target, -n.max(0));
+    // Bounded: each step back moves the landing day back by at least one
+    // once past the closed days, which a year holds at most ~20 of.
+    for _ in 0..400 {
+        if add_days_over_closed(d, n.max(0), closed) <= target {
+            break;
+        }
+        d = add_days(d, -1);
+    }
+    d
+}
+
 /// The weekdays after `from` up to and including `to` (or, when `to` is
 /// earlier, from `to` up to but not including `from`, in date order) that
 /// are public holidays or in `closed`: the days a count left out.
@@ -357,6 +375,38 @@ mod tests {
             from: (12, 29),
             to: (1, 3),
         }]
+    }
+
+    #[test]
+    fn the_latest_day_back_is_the_inverse_of_the_count_forward() {
+        let d = |s: &str| parse_iso(s).unwrap();
+        let ye = year_end();
+        // 2027-01-09: applying on 01-02 lands on 01-09 (no closed weekday
+        // in its week), on 01-03 a day later; counting the span back over
+        // 年末年始 gave 12-28. 2027-01-05: 12-25's week reaches over 12-29 …
+        // 01-01 to 01-05, 12-26's further.
+        for (target, latest, lands, next_lands) in [
+            ("2027-01-09", "2027-01-02", "2027-01-09", "2027-01-10"),
+            ("2027-01-05", "2026-12-25", "2027-01-05", "2027-01-06"),
+        ] {
+            let l = latest_before_over_closed(d(target), 7, &ye);
+            assert_eq!(l, d(latest), "{target}");
+            assert_eq!(add_days_over_closed(l, 7, &ye), d(lands), "{target}");
+            assert_eq!(
+                add_days_over_closed(add_days(l, 1), 7, &ye),
+                d(next_lands),
+                "{target}"
+            );
+        }
+        // For every target of two years, the day found lands by it and the
+        // next day does not.
+        let mut t = d("2026-01-01");
+        while t < d("2028-01-01") {
+            let l = latest_before_over_closed(t, 7, &ye);
+            assert!(add_days_over_closed(l, 7, &ye) <= t, "{t}");
+            assert!(add_days_over_closed(add_days(l, 1), 7, &ye) > t, "{t}");
+            t = add_days(t, 1);
+        }
     }
 
     #[test]

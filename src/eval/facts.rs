@@ -29,6 +29,10 @@ pub struct FactValue {
     pub valid: bool,
     /// Unit shown by `{{ fact | unit }}` (derived facts that declare one).
     pub unit: Option<String>,
+    /// A choice as the data wrote it, when those words are not the option's
+    /// value nor part of its label (「ドコモ光」 read as 光コラボレーション):
+    /// shown by `{{ fact | as_written }}`.
+    pub written: Option<String>,
 }
 
 impl FactValue {
@@ -40,6 +44,7 @@ impl FactValue {
             items: Vec::new(),
             valid: true,
             unit: None,
+            written: None,
         }
     }
 }
@@ -55,6 +60,46 @@ pub struct Facts {
     pub issues: Vec<DataIssue>,
     /// Today (or the date given with `--today`).
     pub today: Option<Date>,
+    /// The theme's words for the placeholders' filters.
+    pub words: FilterWords,
+}
+
+/// The theme's words the `{{ }}` filters put around a value (strings.yaml):
+/// `as_written` (`{value}`, `{written}`) and `days_left` (today, tomorrow,
+/// `{n}` days).
+#[derive(Debug, Clone, Default)]
+pub struct FilterWords {
+    /// A choice with the data's own words: `{written}（{value}）`.
+    pub as_written: String,
+    /// 0 days: 「今日」.
+    pub today: String,
+    /// 1 day: 「明日」.
+    pub tomorrow: String,
+    /// More: 「あと{n}日」.
+    pub days: String,
+}
+
+impl FilterWords {
+    /// The words of `strings`.
+    pub fn of(strings: &crate::model::strings::Strings) -> Self {
+        Self {
+            as_written: strings.get("fact_as_written").to_string(),
+            today: strings.get("days_left_today").to_string(),
+            tomorrow: strings.get("days_left_tomorrow").to_string(),
+            days: strings.get("days_left").to_string(),
+        }
+    }
+
+    /// `value` shown with the data's own words for it, if it has any apart.
+    pub fn with_written(&self, v: &FactValue) -> String {
+        match &v.written {
+            Some(w) if !self.as_written.is_empty() => crate::model::strings::fill_in(
+                &self.as_written,
+                &[("value", &v.display), ("written", w)],
+            ),
+            _ => v.display.clone(),
+        }
+    }
 }
 
 impl Facts {
@@ -73,6 +118,19 @@ impl Facts {
     pub fn text(&self, expr: &str) -> Option<String> {
         let r = FactRef::parse(expr);
         let f = self.get(r.path)?;
+        if r.as_written {
+            return Some(self.words.with_written(f));
+        }
+        if r.days_left
+            && let Ok(n) = f.value.parse::<i64>()
+            && n >= 0
+        {
+            return Some(match n {
+                0 => self.words.today.clone(),
+                1 => self.words.tomorrow.clone(),
+                _ => crate::model::strings::fill_in(&self.words.days, &[("n", &n.to_string())]),
+            });
+        }
         Some(match (&f.unit, r.unit) {
             (Some(u), true) => format!("{}{u}", f.display),
             _ => f.display.clone(),
@@ -84,6 +142,7 @@ impl Facts {
 pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
     let mut facts = Facts {
         today: Some(today),
+        words: FilterWords::of(&content.strings),
         ..Facts::default()
     };
     // Prefecture and 点数表 first: the institution code check needs them.
@@ -217,6 +276,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     items: names,
                     valid: true,
                     unit: None,
+                    written: None,
                 }
             }
             RawValue::Text(raw) => match check_scalar(
@@ -504,6 +564,7 @@ fn check_scalar(
             items: Vec::new(),
             valid: false,
             unit: None,
+            written: None,
         });
         (Checked::from_parts(Some(()), problems), fv)
     };
@@ -548,7 +609,10 @@ fn check_scalar(
             let norm = c.value.clone().unwrap_or_default();
             match validate::normalize::find_choice(&def.options, &norm) {
                 Some(o) => Checked::from_parts(
-                    Some(FactValue::plain(o.value.clone(), o.label.clone())),
+                    Some(FactValue {
+                        written: written_apart(o, &norm),
+                        ..FactValue::plain(o.value.clone(), o.label.clone())
+                    }),
                     c.problems,
                 ),
                 None => {
@@ -639,6 +703,19 @@ fn derive(facts: &mut Facts, content: &Content, today: Date) {
     }
 }
 
+/// The data's words for a choice when a reader would not find them in what
+/// the option shows: neither its value nor a part of its label, compared as
+/// options are matched (width, case, spaces, kana folded). 「ドコモ光」 for
+/// 光コラボレーション is kept; 「NTT東日本」, 「その他」 or 「ntt-east」 are not.
+fn written_apart(option: &crate::model::manual::Choice, written: &str) -> Option<String> {
+    let key = validate::normalize::choice_key(written);
+    let label = validate::normalize::choice_key(&option.label);
+    (!key.is_empty()
+        && key != validate::normalize::choice_key(&option.value)
+        && !label.contains(&key))
+    .then(|| written.trim().to_string())
+}
+
 /// A date fact, or the first day of a year-month fact.
 fn day_of(f: &FactValue) -> Option<Date> {
     dates::parse_iso(&f.value).or_else(|| dates::parse_iso(&format!("{}-01", f.value)))
@@ -695,7 +772,12 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             let mut d = day_of(get(from)?)?;
             d = dates::add_months(d, sign * months.value.round() as i64);
             let n = sign * days.value.round() as i64;
-            d = if *extend {
+            d = if *extend && *minus {
+                // Back: the latest day whose count forward lands by `d`
+                // (the inverse of the forward count, not the closed days of
+                // the span counted backwards).
+                dates::latest_before_over_closed(d, days.value.round() as i64, skip)
+            } else if *extend {
                 dates::add_days_over_closed(d, n, skip)
             } else {
                 dates::add_days(d, n)
@@ -718,6 +800,7 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
                 items,
                 valid: true,
                 unit: None,
+                written: None,
             }
         }
         Function::DaysBetween { from, to } => {

@@ -312,8 +312,14 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                             // what to do instead, never the guess to copy.
                             u.clone()
                         } else {
-                            // A count with its unit (「2口」), as a row bound to it shows.
-                            format!("{}{}", v.display, f.unit.as_deref().unwrap_or_default())
+                            // A count with its unit (「2口」), as a row bound to it shows;
+                            // a choice with the data's own words for it (「ドコモ光」),
+                            // which the clinic knows its line by.
+                            format!(
+                                "{}{}",
+                                facts.words.with_written(v),
+                                f.unit.as_deref().unwrap_or_default()
+                            )
                         },
                         corrected,
                     }

@@ -1194,7 +1194,30 @@ pub(crate) fn check_uses(content: &Content, diags: &mut Diagnostics) -> BTreeSet
                     at.clone(),
                     format!("unknown filter `{f}` in `{{{{ {expr} }}}}`"),
                 )
-                .with_help("the only filter is `unit`: `{{ certificates | unit }}`"),
+                .with_help("the filters are `unit` (`{{ certificates | unit }}`), `as_written` (a choice with the data's own words, `{{ line.carrier | as_written }}`) and `days_left` (a number of days in words, `{{ days_until_installation | days_left }}`)"),
+            );
+        }
+        if r.as_written
+            && content
+                .fields
+                .get(path)
+                .is_none_or(|f| f.kind != crate::model::clinic::FieldKind::Choice)
+        {
+            diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!("`{path}` is not a choice field, but `{{{{ {expr} }}}}` asks for its words as written"),
+                )
+                .with_help(format!("`as_written` shows a choice field's option with the data's own words for it; write `{{{{ {path} }}}}`")),
+            );
+        }
+        if r.days_left && content.fact_type(path) != Some(crate::model::facts::FactType::Number) {
+            diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!("`{path}` is not a number of days, but `{{{{ {expr} }}}}` says it in words"),
+                )
+                .with_help("`days_left` says a number fact of days (`days_between`) as 「今日」「明日」「あと3日」"),
             );
         }
         if r.unit && content.fact_unit(path).is_none() {

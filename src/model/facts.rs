@@ -277,35 +277,40 @@ pub const BUILT_IN: &[(&str, FactType, &str)] = &[
     ("each.count", FactType::Number, "fact_each_count"),
 ];
 
-/// A `{{ }}` placeholder's reference: a fact path and whether its unit is
-/// wanted (`{{ certificates | unit }}`).
+/// A `{{ }}` placeholder's reference: a fact path and the filter written
+/// after `|`, if any (`{{ certificates | unit }}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactRef<'a> {
     /// The fact's path.
     pub path: &'a str,
-    /// `| unit` was written.
+    /// `| unit` was written: the value with its fact's unit (「2枚」).
     pub unit: bool,
-    /// A filter other than `unit` (an error at load).
+    /// `| as_written`: a choice as shown, with the data's own words for it
+    /// when they are not the option's (「ドコモ光（光コラボレーション…）」).
+    pub as_written: bool,
+    /// `| days_left`: a number of days from today in words (「今日」, 「明日」,
+    /// 「あと3日」, the theme's `days_left_*`).
+    pub days_left: bool,
+    /// A filter other than these (an error at load).
     pub unknown_filter: Option<&'a str>,
 }
 
+/// The filters a placeholder may name.
+pub const FILTERS: &[&str] = &["unit", "as_written", "days_left"];
+
 impl<'a> FactRef<'a> {
-    /// Reads `path` or `path | unit` (spaces optional).
+    /// Reads `path` or `path | filter` (spaces optional).
     pub fn parse(expr: &'a str) -> Self {
-        match expr.split_once('|') {
-            None => Self {
-                path: expr.trim(),
-                unit: false,
-                unknown_filter: None,
-            },
-            Some((p, f)) => {
-                let f = f.trim();
-                Self {
-                    path: p.trim(),
-                    unit: f == "unit",
-                    unknown_filter: (f != "unit").then_some(f),
-                }
-            }
+        let (path, filter) = match expr.split_once('|') {
+            None => (expr.trim(), None),
+            Some((p, f)) => (p.trim(), Some(f.trim())),
+        };
+        Self {
+            path,
+            unit: filter == Some("unit"),
+            as_written: filter == Some("as_written"),
+            days_left: filter == Some("days_left"),
+            unknown_filter: filter.filter(|f| !FILTERS.contains(f)),
         }
     }
 }
@@ -464,6 +469,13 @@ mod tests {
         assert_eq!((r.path, r.unit), ("certificates", false));
         let r = FactRef::parse("certificates|upper");
         assert_eq!(r.unknown_filter, Some("upper"));
+        let r = FactRef::parse("line.carrier | as_written");
+        assert_eq!(
+            (r.path, r.as_written, r.unit, r.unknown_filter),
+            ("line.carrier", true, false, None)
+        );
+        let r = FactRef::parse("days_until_installation|days_left");
+        assert_eq!((r.days_left, r.unknown_filter), (true, None));
     }
 
     #[test]

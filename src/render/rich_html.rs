@@ -50,17 +50,97 @@ pub fn escape_words(s: &str) -> String {
     out
 }
 
-/// [`escape_words`] appending to `out`.
+/// [`escape_words`] appending to `out`. A date (「2026年12月1日（火）」,
+/// 「2027年1月」) is also kept on one line, in `<span class="date">`: a
+/// browser breaks between the digits and 年, and a phone's subtitle read
+/// 「2026」/「年12月1日」 (review30).
 pub fn escape_words_into(out: &mut String, s: &str) {
+    spans(
+        out,
+        s,
+        date_runs(s),
+        "date",
+        escape_word_runs,
+        escape_word_runs,
+    );
+}
+
+/// `s` into `out`: each of `runs` (in order) in a `<span>` of `class`,
+/// written by `inside`, and the text between them by `between`.
+fn spans(
+    out: &mut String,
+    s: &str,
+    runs: Vec<std::ops::Range<usize>>,
+    class: &str,
+    inside: fn(&mut String, &str),
+    between: fn(&mut String, &str),
+) {
     let mut from = 0;
-    for run in crate::render::pdf::words_a_browser_splits(s) {
-        escape_into(out, &s[from..run.start]);
-        out.push_str("<span class=\"word\">");
-        word_into(out, &s[run.clone()]);
+    for run in runs {
+        between(out, &s[from..run.start]);
+        out.push_str("<span class=\"");
+        out.push_str(class);
+        out.push_str("\">");
+        inside(out, &s[run.clone()]);
         out.push_str("</span>");
         from = run.end;
     }
-    escape_into(out, &s[from..]);
+    between(out, &s[from..]);
+}
+
+/// The dates in `s`: digits 年 digits 月, then digits 日 and a weekday in
+/// brackets (「（火）」, 「（金・祝）」) if they follow; ASCII or full-width digits.
+fn date_runs(s: &str) -> Vec<std::ops::Range<usize>> {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let at = |k: usize| chars.get(k).map(|c| c.1);
+    let end_of = |k: usize| chars.get(k).map_or(s.len(), |c| c.0);
+    // Digits from `k` then `unit`: the index after the unit.
+    let number_then = |k: usize, unit: char| {
+        let mut j = k;
+        while at(j).is_some_and(digit) {
+            j += 1;
+        }
+        (j > k && at(j) == Some(unit)).then_some(j + 1)
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let starts = digit(chars[k].1) && (k == 0 || !digit(chars[k - 1].1));
+        let month = starts
+            .then(|| number_then(k, '年'))
+            .flatten()
+            .and_then(|j| number_then(j, '月'));
+        let Some(mut end) = month else {
+            k += 1;
+            continue;
+        };
+        if let Some(j) = number_then(end, '日') {
+            end = j;
+            // A weekday: a few characters in brackets.
+            if at(end) == Some('（')
+                && let Some(close) =
+                    (end + 1..(end + 5).min(chars.len())).find(|&i| at(i) == Some('）'))
+            {
+                end = close + 1;
+            }
+        }
+        out.push(chars[k].0..end_of(end));
+        k = end;
+    }
+    out
+}
+
+/// [`escape_words_into`] without the dates.
+fn escape_word_runs(out: &mut String, s: &str) {
+    spans(
+        out,
+        s,
+        crate::render::pdf::words_a_browser_splits(s),
+        "word",
+        word_into,
+        escape_into,
+    );
 }
 
 /// One word's text: a browser keeps its letters and digits together
@@ -605,6 +685,37 @@ mod tests {
 
     /// The words the handout keeps whole are wrapped for the browser to keep
     /// them whole too; the text is the clinic's, escaped as by [`escape`].
+    #[test]
+    fn a_date_is_kept_on_one_line() {
+        let d = |s: &str| format!("<span class=\"date\">{s}</span>");
+        assert_eq!(
+            escape_words("医療機関コード 2610509180 ・ 京都府 ・ 2026年12月1日 作成"),
+            format!(
+                "医療機関コード 2610509180 ・ 京都府 ・ {} 作成",
+                d("2026年12月1日")
+            )
+        );
+        assert_eq!(
+            escape_words("見込みは2027年1月8日（金・祝）、開始は2027年1月から"),
+            format!(
+                "見込みは{}、開始は{}から",
+                d("2027年1月8日（金・祝）"),
+                d("2027年1月")
+            )
+        );
+        // Not a date: no month after 年, digits inside a longer number run.
+        assert_eq!(escape_words("2026年度と12月"), "2026年度と12月");
+        // Full-width digits are words inside it, as elsewhere.
+        let w = |s: &str| format!("<span class=\"word\">{s}</span>");
+        assert_eq!(
+            escape_words("２０２６年１２月１日<b>"),
+            format!(
+                "{}&lt;b&gt;",
+                d(&format!("{}年{}月１日", w("２０２６"), w("１２")))
+            )
+        );
+    }
+
     #[test]
     fn full_width_words_are_wrapped_and_still_escaped() {
         let w = |s: &str| format!("<span class=\"word\">{s}</span>");
