@@ -345,6 +345,12 @@ fn built_the_day_before_the_installation_the_notice_says_tomorrow() {
         GUIDES
     );
     assert_eq!(c.having("あと1日"), NONE);
+    // The help site names the number with its unit, as before.
+    let rules = untagged(&read(&built().join("site/rules.html")));
+    assert!(
+        rules.contains("で、〈設置予定日までの日数〉日です。"),
+        "{rules}"
+    );
     // Farther off, the days are counted.
     let (_d, c) = usual_with(
         "days",

@@ -866,10 +866,11 @@ fn compare(left: &str, op: Op, right: &str) -> bool {
     }
 }
 
-/// The unit `{{ fact | unit }}` asks for, when the fact has one.
+/// The unit `{{ fact | unit }}` asks for, when the fact has one; also for
+/// `| days_left`, whose blank on the help site reads 〈…までの日数〉日.
 pub(crate) fn unit_of(expr: &str, content: &crate::model::manual::Content) -> Option<String> {
     let r = crate::model::facts::FactRef::parse(expr);
-    r.unit
+    (r.unit || r.days_left)
         .then(|| content.fact_unit(r.path))
         .flatten()
         .map(str::to_string)
