@@ -663,7 +663,7 @@ fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
         "{guide}"
     );
     assert!(
-        squash(text("1340112342/index.html"))
+        squash(&untagged(text("1340112342/index.html")))
             .contains("薬局コード1340112342・2026年11月24日（火）作成")
     );
     // The shop's name (`names_clinic: true` on `shop.name`) heads it.
@@ -909,7 +909,7 @@ fn a_past_deadline_is_told_whatever_the_build_day_is_called() {
     build_in(d.path());
     let html = read(&d.path().join("out/clinics/1340112342/index.html"));
     assert!(
-        html.contains("工事訪問日（2026年11月20日（金））はすでに過ぎています。新しい工事訪問日はこの日より後にしてください"),
+        squash(&untagged(&html)).contains("工事訪問日（2026年11月20日（金））はすでに過ぎています。新しい工事訪問日はこの日より後にしてください"),
         "{}",
         untagged(&html)
     );

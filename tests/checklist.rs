@@ -128,16 +128,18 @@ const MAIL: &str = "支払基金（ssk.or.jp）からのメールを";
 const SECRET: &str = "施設内で決めた4桁の秘密の番号";
 const PAYMENT: &str = "電子証明書発行料の支払方法";
 const PERSON: &str = "申請する担当部署と担当者";
+const CONTRACT: &str = "回線の契約書類（回線の種類が電気通信回線種別の「3」に当たるか確かめます";
 
 #[test]
 fn a_change_application_asks_which_terminals_have_a_certificate_before_step_2() {
     // 北の森内科医院 (変更, three terminals): the warning tells it to look up
     // which terminals were applied for (電子証明書申請状況照会) before step 2,
     // yet its checklist did not ask for it. It does now, after the account it
-    // logs in with (the look-up is on the my page), and nothing of an NTT line.
+    // logs in with (the look-up is on the my page), and nothing of an NTT line:
+    // its line (not NTT's, typed 3) asks for its contract papers (review31).
     let c = Checklist::of("0110113719");
-    assert_eq!(c.html.len(), 6, "{:?}", c.html);
-    c.in_order(&[ACCOUNT, APPLIED, MAIL, SECRET, PAYMENT, PERSON]);
+    assert_eq!(c.html.len(), 7, "{:?}", c.html);
+    c.in_order(&[ACCOUNT, APPLIED, CONTRACT, MAIL, SECRET, PAYMENT, PERSON]);
     assert!(c.says("電子証明書申請状況照会で確かめます"));
     assert!(
         !c.says("開通のご案内"),

@@ -309,6 +309,15 @@ fn a_carrier_the_list_names_in_its_own_words_is_shown_in_them() {
         c.having("ドコモ光（光コラボレーション（NTTの光回線を使う事業者））"),
         GUIDES
     );
+    // The registration table too (fields.yaml marks line.carrier
+    // `as_written`), and no other choice there.
+    assert!(
+        c.html.contains(&squash(
+            "回線事業者ドコモ光（光コラボレーション（NTTの光回線を使う事業者））"
+        )),
+        "{}",
+        c.html
+    );
     let dental = docs(built(), "4031308226");
     assert_eq!(dental.having("その他（その他の回線"), NONE);
     assert_eq!(

@@ -313,13 +313,14 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                             u.clone()
                         } else {
                             // A count with its unit (「2口」), as a row bound to it shows;
-                            // a choice with the data's own words for it (「ドコモ光」),
-                            // which the clinic knows its line by.
-                            format!(
-                                "{}{}",
-                                facts.words.with_written(v),
-                                f.unit.as_deref().unwrap_or_default()
-                            )
+                            // a choice content marks `as_written` with the data's own
+                            // words for it (「ドコモ光」, which the clinic knows its line by).
+                            let shown = if f.as_written {
+                                facts.words.with_written(v)
+                            } else {
+                                v.display.clone()
+                            };
+                            format!("{shown}{}", f.unit.as_deref().unwrap_or_default())
                         },
                         corrected,
                     }

@@ -1037,6 +1037,8 @@ struct RawField {
     #[serde(default)]
     names_clinic: bool,
     #[serde(default)]
+    as_written: bool,
+    #[serde(default)]
     carrier: Option<Spanned<String>>,
     #[serde(default)]
     shared_remark: Option<String>,
@@ -1724,6 +1726,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             help: f.help,
             unit: f.unit.map(|u| u.value.trim().to_string()),
             names_clinic: f.names_clinic,
+            as_written: f.as_written,
             carrier: f.carrier.map(|c| c.value),
             shared_remark: f.shared_remark,
             dashboard: f.dashboard.map(|d| d.value.trim().to_string()),

@@ -91,6 +91,11 @@ pub struct FieldDef {
     /// title, running head and dashboard row.
     #[serde(skip)]
     pub names_clinic: bool,
+    /// `as_written: true` (a choice): the registration table shows the
+    /// data's own words for it first when they are not the option's
+    /// (「ドコモ光（光コラボレーション（…））」), as `{{ field | as_written }}` does.
+    #[serde(skip)]
+    pub as_written: bool,
     /// A `customer_id` field: the choice field whose values its formats'
     /// `carriers` list (`carrier: line.carrier`).
     #[serde(skip)]
