@@ -464,7 +464,7 @@ fn the_mark_to_check_a_list_is_on_every_name_never_on_one() {
     }
     // Names differing only in width are counted as one, and told why.
     assert_eq!(
-        docs.having("5枚のうち見分けのつく名前は3つです（全角と半角だけが違う名前は、ラベルでは見分けにくいため同じ名前として数えています）"),
+        docs.having("5台のうち見分けのつく名前は3つです（全角と半角だけが違う名前は、ラベルでは見分けにくいため同じ名前として数えています）"),
         ["html", "pdf"]
     );
 }
@@ -1692,7 +1692,7 @@ fn free_names_are_kept_as_the_clinic_wrote_them() {
     // 「PC1」 and 「ＰＣ１」 look the same on a label: two of three names
     // are told apart, as for two equal names.
     assert_eq!(
-        docs.having("3枚のうち見分けのつく名前は2つです"),
+        docs.having("3台のうち見分けのつく名前は2つです"),
         ["html", "pdf"]
     );
 }

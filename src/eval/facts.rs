@@ -281,6 +281,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         });
     }
     unequal_pairs(&mut facts, clinic, content);
+    items_outside(&mut facts, clinic, content);
     derive(&mut facts, content, today);
     overfull_boxes(&mut facts, clinic, content);
     facts
@@ -386,6 +387,48 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
             location: at.pos.to_string(),
             tidy: false,
         });
+    }
+}
+
+/// A list whose items name items of another list (`within:`): an item
+/// that names none of them is a warning at its own line (a CSV cell's: the
+/// cell), in content's words.
+fn items_outside(facts: &mut Facts, clinic: &Clinic, content: &Content) {
+    for def in &content.fields.fields {
+        let Some(w) = &def.within else { continue };
+        let (Some(raw), Some(other)) = (clinic.values.get(&def.path), facts.get(&w.list)) else {
+            continue;
+        };
+        if facts.invalid.contains(&def.path) || facts.invalid.contains(&w.list) {
+            continue;
+        }
+        let names: Vec<String> = other.items.iter().map(|i| same_name(i)).collect();
+        let shown = other.display.clone();
+        let items: Vec<(String, SourcePos)> = match &raw.value {
+            RawValue::List(items) => items
+                .iter()
+                .map(|it| (free_text(&it.value), it.pos.clone()))
+                .collect(),
+            RawValue::Text(t) => list_items(t).map(|i| (i, raw.pos.clone())).collect(),
+        };
+        for (item, at) in items {
+            if item.is_empty()
+                || content.fields.is_undecided(&item)
+                || names.contains(&same_name(&item))
+            {
+                continue;
+            }
+            let message = w.remark.replace("{item}", &item).replace("{list}", &shown);
+            facts.issues.push(DataIssue {
+                severity: Severity::Warning,
+                field: def.path.clone(),
+                label: def.label.clone(),
+                message: format!("{}: {message}", def.label),
+                expected: None,
+                location: at.to_string(),
+                tidy: false,
+            });
+        }
     }
 }
 
@@ -663,6 +706,12 @@ fn derive(facts: &mut Facts, content: &Content, today: Date) {
     }
 }
 
+/// An item of a list as compared with another (`count_distinct`,
+/// `without`): names that differ only in width (「PC1」「ＰＣ１」) are one.
+pub fn same_name(item: &str) -> String {
+    validate::normalize::to_half_width(item).0
+}
+
 /// A date fact, or the first day of a year-month fact.
 fn day_of(f: &FactValue) -> Option<Date> {
     dates::parse_iso(&f.value).or_else(|| dates::parse_iso(&format!("{}-01", f.value)))
@@ -699,11 +748,36 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             let items = get(list).map(|v| v.items.as_slice()).unwrap_or_default();
             // Names that differ only in width (「PC1」「ＰＣ１」) look the
             // same on a label: one name.
-            let distinct: std::collections::BTreeSet<String> = items
-                .iter()
-                .map(|i| validate::normalize::to_half_width(i).0)
-                .collect();
+            let distinct: std::collections::BTreeSet<String> =
+                items.iter().map(|i| same_name(i)).collect();
             number(distinct.len() as f64)
+        }
+        Function::Without { list, remove } => {
+            let items = &get(list)?.items;
+            // One removed name takes away one item: two terminals of one
+            // name, one applied for, leave one to apply for.
+            let mut left: Vec<String> = get(remove)
+                .map(|v| v.items.iter().map(|i| same_name(i)).collect())
+                .unwrap_or_default();
+            let kept: Vec<String> = items
+                .iter()
+                .filter(|i| match left.iter().position(|r| *r == same_name(i)) {
+                    Some(n) => {
+                        left.remove(n);
+                        false
+                    }
+                    None => true,
+                })
+                .cloned()
+                .collect();
+            FactValue {
+                // As a list field's: its number of items.
+                value: kept.len().to_string(),
+                display: kept.join("、"),
+                items: kept,
+                valid: true,
+                unit: None,
+            }
         }
         Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
         Function::DateShift {
@@ -1011,5 +1085,63 @@ person: 港 花子
             f.get("arrive").is_none(),
             "a fact whose input went away goes too"
         );
+    }
+
+    #[test]
+    fn without_takes_one_item_away_per_name_and_within_warns_at_a_name_of_no_item() {
+        let fields = "fields:
+  - { path: terminals, label: 端末名称, kind: list }
+  - path: done
+    label: 申請済みの端末
+    kind: list
+    within: { list: terminals, remark: \"「{item}」は端末名称（{list}）にありません\" }
+";
+        let facts = "facts:
+  - { name: left, label: 残り, without: { list: terminals, remove: done } }
+  - { name: unknown, label: 名前違い, without: { list: done, remove: terminals } }
+";
+        let (content, d) = crate::load::derived::test_content(&[
+            ("fields.yaml", fields),
+            ("constants.yaml", crate::load::derived::tests::CONSTANTS),
+            ("facts.yaml", facts),
+        ]);
+        assert!(d.0.is_empty(), "{:?}", d.0);
+        let of = |text: &str| {
+            let file = Arc::new(PathBuf::from("c.yaml"));
+            let tree = crate::load::yaml::read_tree(text, &file).expect("yaml");
+            let mut d = crate::diag::Diagnostics::default();
+            let clinic = crate::load::clinics::from_tree(&tree, &file, &content.fields, &mut d)
+                .expect("clinic");
+            build(&clinic, &content, "2026-11-28".parse().expect("date"))
+        };
+        // Two terminals of one name, one applied for: one left; a name in the
+        // other width is the same name; 「待合」 names no terminal.
+        let f = of("terminals: [受付, 受付, 診察室, ＰＣ１]\ndone:\n  - 受付\n  - PC1\n  - 待合\n");
+        assert_eq!(
+            f.get("left").map(|v| v.items.clone()),
+            Some(vec!["受付".to_string(), "診察室".into()])
+        );
+        assert_eq!(shown(&f, "unknown"), pair("1", "待合"));
+        let warned: Vec<(String, String)> = f
+            .issues
+            .iter()
+            .map(|i| (i.message.clone(), i.location.clone()))
+            .collect();
+        assert_eq!(
+            warned,
+            [(
+                "申請済みの端末: 「待合」は端末名称（受付、受付、診察室、ＰＣ１）にありません"
+                    .to_string(),
+                "c.yaml:5:5".to_string()
+            )]
+        );
+        // Nothing applied for: every terminal is left; nothing left is an
+        // empty list, not an absent one.
+        let f = of("terminals: [受付, 診察室]\n");
+        assert_eq!(shown(&f, "left"), pair("2", "受付、診察室"));
+        assert!(f.get("unknown").is_none());
+        let f = of("terminals: [受付]\ndone: [受付]\n");
+        assert_eq!(shown(&f, "left"), pair("0", ""));
+        assert!(f.issues.is_empty(), "{:?}", f.issues);
     }
 }

@@ -8,7 +8,7 @@ use super::markdown;
 use super::yaml::{self, pos};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::SourcePos;
-use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat};
+use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat, Within};
 use crate::model::facts::{BUILT_IN, FactType};
 use crate::model::manual::{
     Button, Callout, Case, Cased, ChecklistItem, Choice, Contact, Content, Control, DateItem,
@@ -1045,6 +1045,17 @@ struct RawField {
     /// The kind each item of a list is read as (`items: ip_address`).
     #[serde(default)]
     items: Option<Spanned<FieldKind>>,
+    /// The items name items of another list (`within: { list, remark }`).
+    #[serde(default)]
+    within: Option<RawWithin>,
+}
+
+/// `within: { list: terminals, remark: "「{item}」は…" }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWithin {
+    list: Spanned<String>,
+    remark: String,
 }
 
 #[derive(Clone, Deserialize)]
@@ -1567,6 +1578,17 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
         .iter()
         .filter_map(|f| Some((f.path.value.clone(), f.carrier.clone()?)))
         .collect();
+    let raw_within: Vec<(String, FieldKind, Spanned<String>)> = raw
+        .fields
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.path.value.clone(),
+                f.kind,
+                f.within.as_ref()?.list.clone(),
+            ))
+        })
+        .collect();
     let mut names: Vec<String> = Vec::new();
     let mut dashboard_first: Option<String> = None;
     for f in raw.fields {
@@ -1726,11 +1748,16 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             names_clinic: f.names_clinic,
             carrier: f.carrier.map(|c| c.value),
             shared_remark: f.shared_remark,
+            within: f.within.map(|w| Within {
+                list: w.list.value,
+                remark: w.remark,
+            }),
             dashboard: f.dashboard.map(|d| d.value.trim().to_string()),
             pos: p,
         });
     }
     carrier_fields(&raw_carriers, &fields, file, diags);
+    within_fields(&raw_within, &fields, file, diags);
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
@@ -1765,6 +1792,32 @@ fn carrier_fields(
                 .with_help(
                     "name the choice field whose option values the formats' `carriers` list",
                 ),
+            );
+        }
+    }
+}
+
+/// A `within:` is on a list field and names another list field.
+fn within_fields(
+    within: &[(String, FieldKind, Spanned<String>)],
+    fields: &[FieldDef],
+    file: &Arc<PathBuf>,
+    diags: &mut Diagnostics,
+) {
+    for (of, kind, list) in within {
+        let other = fields
+            .iter()
+            .any(|d| d.path == list.value && d.kind == FieldKind::List && d.path != *of);
+        if *kind != FieldKind::List || !other {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &list.referenced),
+                    format!(
+                        "`within: {}` of field `{of}` needs two list fields: `{of}` and another one it names",
+                        list.value
+                    ),
+                )
+                .with_help("give `within:` to a field of kind `list` and name another `list` field (`within: { list: terminals, remark: … }`)"),
             );
         }
     }
@@ -2034,7 +2087,6 @@ impl Ctx<'_> {
         content: &Content,
         shared_frames: &BTreeMap<String, Frame>,
     ) -> Manual {
-        let fields = &content.fields;
         let at = pos(&self.file, &m.id.referenced);
         let mut frames = shared_frames.clone();
         self.frames(m.frames, &mut frames);
@@ -2149,7 +2201,7 @@ impl Ctx<'_> {
                 steps.push(Step {
                     number: s.number.unwrap_or_else(|| s.id.value.clone()),
                     when: s.when.as_ref().map(|w| self.cond(w, &spos, known)),
-                    for_each: s.for_each.map(|f| self.for_each(f, fields).0),
+                    for_each: s.for_each.map(|f| self.for_each(f, content).0),
                     id: s.id.value,
                     title: s.title,
                     body: self.cased_md(&s.body, &spos, known),
@@ -2163,7 +2215,7 @@ impl Ctx<'_> {
             parts.push(Part {
                 when: p.when.as_ref().map(|w| self.cond(w, &ppos, known)),
                 for_each: p.for_each.map(|f| {
-                    let (fe, in_full) = self.for_each(f, fields);
+                    let (fe, in_full) = self.for_each(f, content);
                     self.check_in_full(in_full, &steps, &ppos);
                     fe
                 }),
@@ -2201,8 +2253,9 @@ impl Ctx<'_> {
     fn for_each(
         &mut self,
         f: RawForEach,
-        fields: &FieldCatalog,
+        content: &Content,
     ) -> (ForEach, Vec<(String, SourcePos)>) {
+        let fields = &content.fields;
         let (list, label, in_full) = match f {
             RawForEach::List(l) => (l, None, None),
             RawForEach::Full {
@@ -2220,15 +2273,19 @@ impl Ctx<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        match fields.get(&list.value) {
-            Some(def) if def.kind == FieldKind::List => {}
-            _ => self.diags.push(
+        // A list field, or a derived list (`without:` the items already done).
+        let is_list = match fields.get(&list.value) {
+            Some(def) => def.kind == FieldKind::List,
+            None => content.derived(&list.value).map(|d| d.kind) == Some(FactType::List),
+        };
+        if !is_list {
+            self.diags.push(
                 Diagnostic::error(
                     pos(&self.file, &list.referenced),
                     format!("`for_each: {}` does not name a list field", list.value),
                 )
-                .with_help("use a field of kind `list` from content/fields.yaml, e.g. `terminals`"),
-            ),
+                .with_help("use a field of kind `list` from content/fields.yaml (e.g. `terminals`) or a derived list fact (`without:`)"),
+            );
         }
         let fe = ForEach {
             list: list.value,

@@ -45,6 +45,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     count_distinct: Option<Spanned<String>>,
     #[serde(default)]
+    without: Option<RawWithout>,
+    #[serde(default)]
     times: Option<RawTimes>,
     #[serde(default)]
     date_plus: Option<RawShift>,
@@ -74,6 +76,14 @@ pub(crate) struct RawDerived {
     id_kind: Option<Spanned<String>>,
     #[serde(default)]
     id_number: Option<Spanned<String>>,
+}
+
+/// `without: { list: F, remove: G }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWithout {
+    list: Spanned<String>,
+    remove: Spanned<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -171,7 +181,7 @@ enum RawTerm {
 }
 
 /// The function names, for messages.
-const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, closed_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
+const FUNCTIONS: &str = "today, count, count_distinct, without, times, date_plus, date_minus, days_between, closed_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
 
 /// A declaration converted but not yet checked for types and cycles.
 struct Pending {
@@ -325,6 +335,12 @@ impl Ctx<'_> {
         if let Some(l) = &raw.count_distinct {
             found.push(Function::CountDistinct {
                 list: r(l, &mut refs),
+            });
+        }
+        if let Some(w) = &raw.without {
+            found.push(Function::Without {
+                list: r(&w.list, &mut refs),
+                remove: r(&w.remove, &mut refs),
             });
         }
         if let Some(t) = &raw.times {
@@ -793,6 +809,17 @@ fn check_types(
             );
             T::Number
         }
+        Function::Without { list, remove } => {
+            for l in [list, remove] {
+                need(
+                    l,
+                    &[T::List],
+                    "a list",
+                    "name a field of kind `list` or a derived list (e.g. terminals)",
+                );
+            }
+            T::List
+        }
         Function::Times { fact, .. } => {
             need(
                 fact,
@@ -924,6 +951,7 @@ fn fn_name(f: &Function) -> &'static str {
         Function::Today => "today",
         Function::Count { .. } => "count",
         Function::CountDistinct { .. } => "count_distinct",
+        Function::Without { .. } => "without",
         Function::Times { .. } => "times",
         Function::DateShift { minus: false, .. } => "date_plus",
         Function::DateShift { minus: true, .. } => "date_minus",
@@ -1381,7 +1409,7 @@ fields:
     fn exactly_one_function() {
         let (m, _) = error("facts:\n  - { name: c, label: 数 }\n");
         assert!(
-            m.contains("has no function") && m.contains("count, count_distinct, times"),
+            m.contains("has no function") && m.contains("count, count_distinct, without, times"),
             "{m}"
         );
         let (m, _) = error("facts:\n  - { name: c, label: 数, count: terminals, today: true }\n");

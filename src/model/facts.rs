@@ -82,6 +82,16 @@ pub enum Function {
         /// A list fact.
         list: String,
     },
+    /// The items of a list less those of another, one for one (an item
+    /// named twice in `remove` takes away two); items compared as
+    /// `CountDistinct` compares them. A `remove` the clinic does not have
+    /// takes nothing away; absent when `list` is.
+    Without {
+        /// A list fact.
+        list: String,
+        /// A list fact: the items to leave out.
+        remove: String,
+    },
     /// A number times a constant.
     Times {
         /// A number fact.
@@ -212,6 +222,7 @@ impl Function {
             | Self::Map { fact: f, .. }
             | Self::IdKind { fact: f }
             | Self::IdNumber { fact: f } => vec![f.as_str()],
+            Self::Without { list, remove } => vec![list.as_str(), remove.as_str()],
             Self::DaysBetween { from, to } | Self::ClosedBetween { from, to, .. } => {
                 vec![from.as_str(), to.as_str()]
             }
