@@ -1187,7 +1187,7 @@ fn a_missing_id_beside_another_line_type_doubts_the_carrier_too() {
         "{m}"
     );
     assert!(
-        m.contains("開通のご案内があればNTTの回線で、回線種別は「1」です"),
+        m.contains("開通のご案内かお申込内容のご案内があればNTTの回線で、回線種別は「1」です"),
         "{m}"
     );
     // Type 1 without an ID: only the ID is missing.

@@ -208,3 +208,87 @@ fn a_name_applied_for_that_is_no_terminal_is_a_located_warning_and_the_check_is_
     let row = dashboard_row("1440100784");
     assert!(row.contains("「受付ＰＣ」は端末名称"), "{row}");
 }
+
+/// Every place in `text` that names the 開通のご案内 without the お申込内容のご案内
+/// near it (within 40 characters either side: a callout broken over two
+/// lines of a picture still counts), with what surrounds it.
+fn one_paper_only(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let (paper, other): (Vec<char>, Vec<char>) = (
+        "開通のご案内".chars().collect(),
+        "お申込内容".chars().collect(),
+    );
+    let mut out = Vec::new();
+    for i in 0..chars.len() {
+        if !chars[i..].starts_with(&paper) {
+            continue;
+        }
+        let from = i.saturating_sub(40);
+        let to = (i + paper.len() + 40).min(chars.len());
+        let near = &chars[from..to];
+        if !near.windows(other.len()).any(|w| w == other.as_slice()) {
+            out.push(near.iter().collect());
+        }
+    }
+    out
+}
+
+#[test]
+fn no_output_names_the_opening_notice_without_the_other_paper_the_id_is_printed_on() {
+    // The お客さまID is printed on the 開通のご案内 or the お申込内容のご案内
+    // (domain.md). The 1-3 callout 「開通のご案内を元に入力」, the sheet's
+    // 「NTTの回線なら、開通のご案内に載っている数字を入力」, 1-4's 「手順1-3で入力
+    // したID（開通のご案内のもの）」 and the carrier notices' 「回線の契約書類
+    // （NTTの回線なら開通のご案内）」 named one: a clinic holding the other
+    // paper read that it lacked the one to copy from. The samples and the
+    // clinics of four fixture folders (unknown, contradicted and mismatched
+    // carriers, a missing ID, an ID on a line that uses none).
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("whole-handouts-4-papers");
+    let mut told = Vec::new();
+    for (name, dir) in [
+        ("samples", root().join("content/clinics")),
+        (
+            "contradictions",
+            root().join("tests/fixtures/contradictions"),
+        ),
+        ("many-findings", root().join("tests/fixtures/many-findings")),
+        ("unusual", root().join("tests/fixtures/unusual/clinics")),
+    ] {
+        let out = base.join(name);
+        let _ = std::fs::remove_dir_all(&out);
+        let o = tebiki(&[
+            "build",
+            "--today",
+            "2026-11-24",
+            "--clinics",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{name}: {o:?}");
+        let dashboard = squash(&html_text(&read(&out.join("clinics/index.html"))));
+        told.extend(
+            one_paper_only(&dashboard)
+                .into_iter()
+                .map(|t| format!("{name} dashboard: {t}")),
+        );
+        let mut seen = 0;
+        for entry in std::fs::read_dir(out.join("clinics")).unwrap() {
+            let dir = entry.unwrap().path();
+            if !dir.join("guide.pdf").exists() {
+                continue;
+            }
+            seen += 1;
+            let d = Docs::in_dir(&dir);
+            for (doc, text) in [("html", &d.html), ("pdf", &d.pdf), ("sheet", &d.sheet)] {
+                told.extend(
+                    one_paper_only(text)
+                        .into_iter()
+                        .map(|t| format!("{} {doc}: {t}", dir.display())),
+                );
+            }
+        }
+        assert!(seen > 0, "{name}: no guide built");
+    }
+    assert!(told.is_empty(), "{}", told.join("\n"));
+}
