@@ -292,3 +292,67 @@ fn no_output_names_the_opening_notice_without_the_other_paper_the_id_is_printed_
     }
     assert!(told.is_empty(), "{}", told.join("\n"));
 }
+
+/// The lines of a PDF as `pdftotext -layout` sets them.
+fn layout_lines(pdf: &Path) -> Vec<String> {
+    poppler("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_late_dates_problem_keeps_its_date_and_phrases_whole_in_every_sheet_layout_and_the_handout() {
+    // many-findings e-… (compact sheet) read 「電子証明書発行通知書が届く見込み
+    // ※ 設置予定日（2026年」「11月29日（日））より後です。」 and 「申請を済ませたい
+    // 最終日 ※ こ」「の資料の作成日より前です。す」「でに過ぎています」; its
+    // handout's schedule 「※ 設置予定日（2026年11月29日」「（日））より後です…」;
+    // i-… (dense sheet) 「…はすでに過」「ぎています」.
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("whole-handouts-4-late");
+    let _ = std::fs::remove_dir_all(&base);
+    let clinics = base.join("clinics");
+    std::fs::create_dir_all(&clinics).unwrap();
+    for f in [
+        "e-too-late-month-ends.yaml",
+        "i-eleven-findings-three-terminals.yaml",
+    ] {
+        std::fs::copy(
+            root().join("tests/fixtures/many-findings").join(f),
+            clinics.join(f),
+        )
+        .unwrap();
+    }
+    let out = base.join("out");
+    let o = tebiki(&[
+        "build",
+        "--today",
+        "2026-11-24",
+        "--clinics",
+        clinics.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let on_one_line = |pdf: &str, words: &[&str]| {
+        let lines = layout_lines(&out.join("clinics").join(pdf));
+        for w in words {
+            assert!(
+                lines.iter().any(|l| l.contains(w)),
+                "{pdf}: «{w}» over two lines:\n{}",
+                lines.join("\n")
+            );
+        }
+    };
+    let compact = [
+        "（2026年11月29日（日））",
+        "この資料の作成日より前です。",
+        "すでに過ぎています",
+        "より後です。",
+    ];
+    on_one_line("2713200307/sheet.pdf", &compact);
+    on_one_line("2713200307/guide.pdf", &compact);
+    on_one_line(
+        "2613200100/sheet.pdf",
+        &["（2026年11月20日（金））", "すでに過ぎています"],
+    );
+}
