@@ -13,6 +13,19 @@ use std::sync::OnceLock;
 
 const DAY: &str = "2026-12-01";
 
+/// `tebiki build --today today --clinics clinics --out out`.
+fn build_on(today: &str, clinics: &Path, out: &Path) -> std::process::Output {
+    tebiki(&[
+        "build",
+        "--today",
+        today,
+        "--clinics",
+        clinics.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 /// The fixtures and review28's clinic, built once: (out, stderr).
 fn built() -> &'static (PathBuf, String) {
     static OUT: OnceLock<(PathBuf, String)> = OnceLock::new();
@@ -27,15 +40,7 @@ fn built() -> &'static (PathBuf, String) {
         )
         .unwrap();
         let out = base.join("out");
-        let o = tebiki(&[
-            "build",
-            "--today",
-            DAY,
-            "--clinics",
-            clinics.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = build_on(DAY, &clinics, &out);
         let err = String::from_utf8_lossy(&o.stderr).into_owned();
         assert_eq!(o.status.code(), Some(0), "{err}");
         (out, err)
@@ -256,15 +261,7 @@ fn no_output_names_the_opening_notice_without_the_other_paper_the_id_is_printed_
     ] {
         let out = base.join(name);
         let _ = std::fs::remove_dir_all(&out);
-        let o = tebiki(&[
-            "build",
-            "--today",
-            "2026-11-24",
-            "--clinics",
-            dir.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = build_on("2026-11-24", &dir, &out);
         assert!(o.status.code().is_some_and(|c| c <= 1), "{name}: {o:?}");
         let dashboard = squash(&html_text(&read(&out.join("clinics/index.html"))));
         told.extend(
@@ -323,15 +320,7 @@ fn a_late_dates_problem_keeps_its_date_and_phrases_whole_in_every_sheet_layout_a
         .unwrap();
     }
     let out = base.join("out");
-    let o = tebiki(&[
-        "build",
-        "--today",
-        "2026-11-24",
-        "--clinics",
-        clinics.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_on("2026-11-24", &clinics, &out);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     let on_one_line = |pdf: &str, words: &[&str]| {
         let lines = layout_lines(&out.join("clinics").join(pdf));
