@@ -291,7 +291,7 @@ fn the_site_shows_every_variant_with_its_condition() {
         );
     }
     // The repeated part says so; its conditional steps and notes; its pictures.
-    assert!(cert.contains("〈端末名称（申請済みを除く）〉の一つずつについて繰り返します"));
+    assert!(cert.contains("〈端末名称〉の一つずつについて繰り返します"));
     assert!(
         cert.contains("表示条件: 〈何件目か〉が「1」の場合"),
         "{cert}"
