@@ -13,19 +13,6 @@ use std::sync::OnceLock;
 
 const DAY: &str = "2026-12-01";
 
-/// `tebiki build --today today --clinics clinics --out out`.
-fn build_on(today: &str, clinics: &Path, out: &Path) -> std::process::Output {
-    tebiki(&[
-        "build",
-        "--today",
-        today,
-        "--clinics",
-        clinics.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ])
-}
-
 /// The fixtures and review28's clinic, built once: (out, stderr).
 fn built() -> &'static (PathBuf, String) {
     static OUT: OnceLock<(PathBuf, String)> = OnceLock::new();
@@ -40,9 +27,8 @@ fn built() -> &'static (PathBuf, String) {
         )
         .unwrap();
         let out = base.join("out");
-        let o = build_on(DAY, &clinics, &out);
-        let err = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert_eq!(o.status.code(), Some(0), "{err}");
+        let (code, err) = build_clinics_on(&clinics, &out, DAY);
+        assert_eq!(code, Some(0), "{err}");
         (out, err)
     })
 }
@@ -260,9 +246,8 @@ fn no_output_names_the_opening_notice_without_the_other_paper_the_id_is_printed_
         ("unusual", root().join("tests/fixtures/unusual/clinics")),
     ] {
         let out = base.join(name);
-        let _ = std::fs::remove_dir_all(&out);
-        let o = build_on("2026-11-24", &dir, &out);
-        assert!(o.status.code().is_some_and(|c| c <= 1), "{name}: {o:?}");
+        let (code, err) = build_clinics_on(&dir, &out, "2026-11-24");
+        assert!(code.is_some_and(|c| c <= 1), "{name}: {err}");
         let dashboard = squash(&html_text(&read(&out.join("clinics/index.html"))));
         told.extend(
             one_paper_only(&dashboard)
@@ -320,8 +305,8 @@ fn a_late_dates_problem_keeps_its_date_and_phrases_whole_in_every_sheet_layout_a
         .unwrap();
     }
     let out = base.join("out");
-    let o = build_on("2026-11-24", &clinics, &out);
-    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let (code, err) = build_clinics_on(&clinics, &out, "2026-11-24");
+    assert_eq!(code, Some(0), "{err}");
     let on_one_line = |pdf: &str, words: &[&str]| {
         let lines = layout_lines(&out.join("clinics").join(pdf));
         for w in words {
