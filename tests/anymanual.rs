@@ -2233,3 +2233,397 @@ fn boxes_on_a_choice_or_none_and_an_empty_seal_are_located_errors() {
         );
     }
 }
+
+// ---- A sixth kind: a notice per terminal, each with its own date ----------
+//
+// tests/fixtures/anymanual7 was written by a new author from
+// docs/content-format.md, the README and the other fixtures: the notice a
+// vendor sends before the electronic certificates of a clinic's terminals
+// expire. Each terminal has its own expiry date and may have a
+// face-recognition card reader (three lists in the same order), so the
+// manual is repeated per terminal, says per terminal when to renew and warns
+// per terminal; a photo of the reader's label and a troubleshooting table.
+// Built on TODAY (2026-11-24): さくら内科クリニック's 受付PC expired on
+// 2026-11-20, its 診察室PC expires on 2026-12-20 (within 30 days), its
+// 事務室PC on 2028-03-31 (fine).
+
+const SAKURA6: &str = "1310123455"; // three terminals: expired, soon, fine
+const MINATO6: &str = "2710345675"; // one terminal, fine, a reader
+const AOBA6: &str = "1430567891"; // two terminals: fine, soon
+
+/// The sixth fixture as a project of its own.
+fn sixth() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("tests/fixtures/anymanual7"),
+        &d.path().join("content"),
+    );
+    d
+}
+
+/// Replaces `from` (which must be there) by `to` in the sixth fixture's
+/// file `rel` under content/.
+fn edit6(d: &tempfile::TempDir, rel: &str, from: &str, to: &str) {
+    let p = d.path().join("content").join(rel);
+    let text = read(&p);
+    assert!(text.contains(from), "{rel}: {from}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// `tebiki check` of the sixth fixture, which must fail; its messages.
+fn check6_fails(d: &tempfile::TempDir) -> String {
+    let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(!o.status.success(), "{err}");
+    err
+}
+
+/// Each item of a list of dates is compared as a date, and a derived date
+/// of a list of dates is computed item by item: the caution of a terminal
+/// whose certificate expired is in that terminal's step and no other's, the
+/// tip of one that expires within 30 days in its own, and each terminal is
+/// told its own day to renew by. Before, an item of `items: date` was
+/// compared as the text 「2026年11月20日（金）」, which sorts after every ISO
+/// date: no terminal was ever expired or close (`lt: "{{ today }}"` never
+/// held), and `date_minus` of the list was a load error.
+#[test]
+fn each_terminals_own_date_is_compared_as_a_date_and_moved_as_one() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let html = read(&out.join("clinics").join(SAKURA6).join("index.html"));
+    let step = |id: &str| squash(&untagged(article(&html, id)));
+    let expired = "有効期限が切れています。今日のうちに更新してください";
+    let soon = "有効期限まで30日を切っています";
+    for (id, terminal, is_expired, is_soon) in [
+        ("step-cert-renewal-2-1", "受付PC", true, false),
+        ("step-cert-renewal-2-1-n2", "診察室PC", false, true),
+        ("step-cert-renewal-2-1-n3", "事務室PC", false, false),
+    ] {
+        let a = step(id);
+        assert!(a.contains(terminal), "{a}");
+        assert_eq!(a.contains(expired), is_expired, "{terminal}: {a}");
+        assert_eq!(a.contains(soon), is_soon, "{terminal}: {a}");
+    }
+    // Each terminal's day to renew by: its own expiry less 14 days.
+    let pdf = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("guide.pdf"),
+        1,
+        99,
+    ));
+    for (terminal, expiry, by) in [
+        ("受付PC", "2026年11月20日（金）", "2026年11月6日（金）"),
+        ("診察室PC", "2026年12月20日（日）", "2026年12月6日（日）"),
+        ("事務室PC", "2028年3月31日（金）", "2028年3月17日（金）"),
+    ] {
+        let intro = format!(
+            "{terminal}の電子証明書の有効期限は{expiry}です。{by}までに更新の申請を済ませてください。"
+        );
+        assert!(pdf.contains(&intro), "{intro}: {pdf}");
+    }
+    // The list of choices: the step for a reader only where one is
+    // connected (受付PC), each shown by its option's label.
+    assert!(html.contains("id=\"step-cert-renewal-2-3\""));
+    assert!(!html.contains("id=\"step-cert-renewal-2-3-n2\""));
+    assert!(!html.contains("id=\"step-cert-renewal-2-3-n3\""));
+    assert!(
+        pdf.contains("つながっている、つながっていない、つながっていない"),
+        "{pdf}"
+    );
+
+    // A derived date of a list that is not of dates stays a load error.
+    let d = sixth();
+    edit6(
+        &d,
+        "facts.yaml",
+        "date: terminals.expiry,",
+        "date: terminals.names,",
+    );
+    let err = check6_fails(&d);
+    assert!(
+        err.contains(
+            "`date_minus` of derived fact `renew_by` needs a date, but `terminals.names` is a list"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("facts.yaml:15:"), "{err}");
+}
+
+/// A list of choices (`items: choice` with the field's `options:`) reads each
+/// item by an option's value, label or alias; an item that names no option is
+/// an error at its own line, naming the item and the options. `options:` on
+/// a field no choice reads is a located error (it was ignored), as is
+/// `items: choice` without options. Before, `items: choice` was a load error
+/// and a per-terminal choice could only be free text.
+#[test]
+fn a_list_of_choices_reads_each_item_by_the_options_or_refuses_it_at_its_line() {
+    let d = sixth();
+    edit6(
+        &d,
+        "clinics/aoba-shika.yaml",
+        "reader: [なし, あり]",
+        "reader:\n    - なし\n    - たぶん",
+    );
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("顔認証付きカードリーダーの接続: 2件目:"),
+        "{err}"
+    );
+    assert!(err.contains("たぶん"), "{err}");
+    assert!(err.contains("つながっていない"), "the options: {err}");
+    assert!(err.contains("aoba-shika.yaml:11:"), "{err}");
+    assert!(
+        !d.path()
+            .join("out/clinics")
+            .join(AOBA6)
+            .join("guide.pdf")
+            .exists()
+    );
+    assert!(
+        d.path()
+            .join("out/clinics")
+            .join(SAKURA6)
+            .join("guide.pdf")
+            .exists()
+    );
+
+    for (from, to, says, line) in [
+        (
+            "    kind: list            # one a terminal: あり / なし\n    items: choice\n",
+            "    kind: text\n",
+            "field `terminals.reader` has `options:`, which only a choice field",
+            "fields.yaml:46:",
+        ),
+        (
+            "    items: choice\n    options:\n      - { value: ari, label: つながっている, aliases: [あり, 有, ○] }\n      - { value: nashi, label: つながっていない, aliases: [なし, 無, ×] }\n",
+            "    items: choice\n",
+            "list field `terminals.reader` of choices has no options",
+            "fields.yaml:46:",
+        ),
+    ] {
+        let d = sixth();
+        edit6(&d, "fields.yaml", from, to);
+        let err = check6_fails(&d);
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains(line), "{err}");
+    }
+}
+
+/// A date that is no date, as one item of a list of dates, is an error at
+/// that item's line naming its number; the clinic gets no guide, the batch
+/// goes on.
+#[test]
+fn a_per_item_date_that_is_no_date_is_refused_at_its_line() {
+    let d = sixth();
+    edit6(
+        &d,
+        "clinics/sakura-naika.yaml",
+        "  expiry: [2026-11-20, 2026-12-20, 2028-03-31]   # expired, soon, fine (on 2026-11-30)\n",
+        "  expiry:\n    - 2026-11-20\n    - 2026-02-30\n    - 2028-03-31\n",
+    );
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("電子証明書の有効期限: 2件目:"), "{err}");
+    assert!(err.contains("sakura-naika.yaml:10:"), "{err}");
+    assert!(
+        !d.path()
+            .join("out/clinics")
+            .join(SAKURA6)
+            .join("guide.pdf")
+            .exists()
+    );
+    assert!(
+        d.path()
+            .join("out/clinics")
+            .join(MINATO6)
+            .join("guide.pdf")
+            .exists()
+    );
+}
+
+/// A rule read once for each item (`for_each:` on the rule) warns each
+/// terminal by name: さくら内科クリニック gets 重要 for 受付PC and 注意 for
+/// 診察室PC, nothing for 事務室PC, in the notices, at that terminal's
+/// repetition of the step (linked there), on the sheet, in the manifest and
+/// the dashboard; みなと眼科 gets nothing. Each finding's anchor is unique.
+/// The help site lists the rule once, its values named. Before, a rule could
+/// not read `each.*` (「`each.terminals.expiry` is used outside a
+/// repetition」) and `for_each:` was an unknown key: an expired terminal
+/// could only be a note inside its step, never a notice the clinic or the
+/// vendor sees first.
+#[test]
+fn a_rule_read_per_item_warns_each_terminal_at_its_own_step() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let html = read(&out.join("clinics").join(SAKURA6).join("index.html"));
+    let from = html.find("id=\"findings\"").unwrap();
+    let to = from + html[from..].find("</section>").unwrap();
+    let notices = squash(&untagged(&html[from..to]));
+    assert!(
+        notices.contains("重要受付PCの電子証明書は有効期限が切れています"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains("注意診察室PCの電子証明書は有効期限が近づいています"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains(
+            "診察室PCの電子証明書の有効期限は2026年12月20日（日）です。2026年12月6日（日）までに"
+        ),
+        "{notices}"
+    );
+    assert!(!notices.contains("事務室PC"), "{notices}");
+    // Each at its terminal's repetition of step 2-1, linked there.
+    assert!(
+        article(&html, "step-cert-renewal-2-1")
+            .contains("受付PCの電子証明書は有効期限が切れています")
+    );
+    let second = article(&html, "step-cert-renewal-2-1-n2");
+    assert!(
+        second.contains("診察室PCの電子証明書は有効期限が近づいています"),
+        "{second}"
+    );
+    assert!(!second.contains("受付PCの電子証明書は"), "{second}");
+    assert!(!article(&html, "step-cert-renewal-2-1-n3").contains("class=\"badge"));
+    assert!(
+        html.contains("href=\"#step-cert-renewal-2-1-n2\""),
+        "linked to its repetition"
+    );
+    for (id, n) in ids(&html) {
+        assert_eq!(n, 1, "id {id} repeats");
+    }
+    let sheet = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("sheet.pdf"),
+        1,
+        9,
+    ));
+    assert!(
+        sheet.contains("重要:受付PCの電子証明書は有効期限が切れています"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("注意:診察室PCの電子証明書は有効期限が近づいています"),
+        "{sheet}"
+    );
+    let manifest = read(&out.join("manifest.json"));
+    assert!(manifest.contains("受付PCの電子証明書は有効期限が切れています"));
+    assert!(manifest.contains("診察室PCの電子証明書は有効期限が近づいています"));
+    let dashboard = read(&out.join("clinics/index.html"));
+    assert!(dashboard.contains("受付PCの電子証明書は有効期限が切れています"));
+    let minato = read(&out.join("clinics").join(MINATO6).join("index.html"));
+    assert!(!minato.contains("id=\"findings\""), "nothing to warn");
+    let aoba = read(&out.join("clinics").join(AOBA6).join("index.html"));
+    assert!(aoba.contains("院長室の電子証明書は有効期限が近づいています"));
+    assert!(!aoba.contains("受付の電子証明書は有効期限"));
+    // The help site: the rule once, its values named by their lists.
+    let rules = squash(&untagged(&read(&out.join("site/rules.html"))));
+    assert_eq!(
+        rules
+            .matches("の電子証明書は有効期限が切れています")
+            .count(),
+        1,
+        "{rules}"
+    );
+    assert!(
+        rules.contains("〈端末の名前〉の電子証明書は有効期限が切れています"),
+        "{rules}"
+    );
+    assert!(!rules.contains("each."), "{rules}");
+
+    // `for_each:` of a rule names a list; `expect:` does not go with it.
+    for (from, to, says) in [
+        (
+            "for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
+            "for_each: kikan.name\n    when: { fact: each.terminals.expiry, lt:",
+            "`for_each: kikan.name` of rule `cert-expired` does not name a list",
+        ),
+        (
+            "    field: expiry\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
+            "    field: expiry\n    expect: \"2027-01-01\"\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
+            "rule `cert-expired` is read per item (`for_each:`) and has `expect:`",
+        ),
+        (
+            "    for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
+            "    when: { fact: each.terminals.expiry, lt:",
+            "`each.terminals.expiry` is used outside a repetition",
+        ),
+    ] {
+        let d = sixth();
+        edit6(&d, "rules/renewal.yaml", from, to);
+        let err = check6_fails(&d);
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("rules/renewal.yaml:"), "{err}");
+    }
+}
+
+/// A schedule line per item (`for_each:` on a date line): every terminal's
+/// expiry and day to renew by in 今後の日程, each named by its terminal and
+/// marked when passed, in date order, on the guide and the sheet. A date line
+/// that names a list of dates without it is a load error at its line (it
+/// was left out of the schedule without a word), as is a line whose fact is
+/// no date.
+#[test]
+fn a_schedule_line_per_item_and_a_list_named_as_one_date_is_a_located_error() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let sheet = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("sheet.pdf"),
+        1,
+        9,
+    ));
+    let order = [
+        "2026年11月6日（金）受付PCの更新の申請を済ませる日※この資料の作成日より前です。すでに過ぎています",
+        "2026年11月20日（金）受付PCの電子証明書の有効期限※この資料の作成日より前です。すでに過ぎています",
+        "2026年12月6日（日）診察室PCの更新の申請を済ませる日",
+        "2026年12月20日（日）診察室PCの電子証明書の有効期限",
+        "2028年3月17日（金）事務室PCの更新の申請を済ませる日",
+        "2028年3月31日（金）事務室PCの電子証明書の有効期限",
+    ];
+    let mut at = 0;
+    for line in order {
+        let i = sheet[at..]
+            .find(line)
+            .unwrap_or_else(|| panic!("{line}: {sheet}"));
+        at += i + line.len();
+    }
+    let html = squash(&untagged(&read(
+        &out.join("clinics").join(MINATO6).join("index.html"),
+    )));
+    assert!(
+        html.contains("2027年9月30日（木）受付パソコンの電子証明書の有効期限"),
+        "{html}"
+    );
+    // The help site names the line by its list.
+    let site = squash(&untagged(&read(&out.join("site/cert-renewal/index.html"))));
+    assert!(
+        site.contains("〈端末の名前〉の電子証明書の有効期限"),
+        "{site}"
+    );
+
+    for (from, to, says) in [
+        (
+            "  - fact: each.terminals.expiry\n    for_each: terminals.names\n",
+            "  - fact: terminals.expiry\n",
+            "the date line `terminals.expiry` names a list: a line shows one date",
+        ),
+        (
+            "  - fact: each.renew_by\n    for_each: terminals.names\n",
+            "  - fact: terminal_count\n",
+            "the date line `terminal_count` is a number, not a date",
+        ),
+        (
+            "  - fact: each.renew_by\n    for_each: terminals.names\n",
+            "  - fact: each.renew_by\n    for_each: kikan.name\n",
+            "`for_each: kikan.name` of the date line `each.renew_by` does not name a list",
+        ),
+    ] {
+        let d = sixth();
+        edit6(&d, "manuals/cert-renewal/manual.yaml", from, to);
+        let err = check6_fails(&d);
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("manual.yaml:"), "{err}");
+    }
+}

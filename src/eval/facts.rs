@@ -23,8 +23,12 @@ pub struct FactValue {
     pub value: String,
     /// Text shown to people.
     pub display: String,
-    /// Items of a list fact.
+    /// Items of a list fact, as shown (「2026年11月20日（金）」, an option's label).
     pub items: Vec<String>,
+    /// The items' normalised values where they differ from what is shown
+    /// (dates ISO, an option's value: what conditions compare); empty when
+    /// they are the items themselves.
+    pub item_values: Vec<String>,
     /// False when validation found an error.
     pub valid: bool,
     /// Unit shown by `{{ fact | unit }}` (derived facts that declare one).
@@ -38,9 +42,25 @@ impl FactValue {
             value: value.into(),
             display: display.into(),
             items: Vec::new(),
+            item_values: Vec::new(),
             valid: true,
             unit: None,
         }
+    }
+
+    /// The normalised value of item `i` (what a condition compares), or
+    /// `None` past the end.
+    pub fn item_value(&self, i: usize) -> Option<&str> {
+        self.item_values
+            .get(i)
+            .or_else(|| self.items.get(i))
+            .map(String::as_str)
+    }
+
+    /// Item `i` of a list as a single fact: its value and how it is shown.
+    pub fn item(&self, i: usize) -> Option<FactValue> {
+        let shown = self.items.get(i)?;
+        Some(Self::plain(self.item_value(i)?, shown.clone()))
     }
 }
 
@@ -188,7 +208,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                 }
                 // Items of a kind (`items: ip_address`), each reported at
                 // its own line; one refused, the list is not a value to type.
-                let problems = check_items(def, &mut names);
+                let (problems, values) = check_items(def, &mut names);
                 let bad = problems
                     .iter()
                     .any(|(_, p)| p.level == validate::Level::Error);
@@ -215,6 +235,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     value: names.len().to_string(),
                     display: names.join("、"),
                     items: names,
+                    item_values: values,
                     valid: true,
                     unit: None,
                 }
@@ -451,10 +472,15 @@ pub fn fee_schedules(content: &Content) -> Vec<validate::codes::FeeSchedule> {
 /// Reads each item of a list whose field says `items: KIND` as a value of
 /// that kind, in place (「１９２．１６８．１．２０」 → 「192.168.1.20」); returns
 /// the problems, each with the index of its item and naming it by its
-/// number (「2件目: …」). Free names (no `items:`) are left as written.
-fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Problem)> {
+/// number (「2件目: …」), and the items' normalised values when any differs
+/// from what is shown (a date's ISO form, a choice's value), else none.
+/// Free names (no `items:`) are left as written.
+fn check_items(
+    def: &FieldDef,
+    items: &mut [String],
+) -> (Vec<(usize, validate::Problem)>, Vec<String>) {
     let Some(kind) = def.items.filter(|k| *k != FieldKind::Text) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let one = FieldDef {
         kind,
@@ -462,8 +488,10 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
         ..def.clone()
     };
     let mut out = Vec::new();
+    let mut values = Vec::with_capacity(items.len());
     for (n, item) in items.iter_mut().enumerate() {
         let Some((c, v)) = check_scalar(&one, item, Code::default(), &[], None) else {
+            values.push(item.clone());
             continue;
         };
         out.extend(c.problems.into_iter().map(|mut p| {
@@ -471,8 +499,12 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
             (n, p)
         }));
         *item = v.display;
+        values.push(v.value);
     }
-    out
+    if values.iter().zip(items.iter()).all(|(v, i)| v == i) {
+        values.clear();
+    }
+    (out, values)
 }
 
 /// What an institution code is read with: the prefecture and 点数表 read
@@ -502,6 +534,7 @@ fn check_scalar(
             value: raw.trim().to_string(),
             display: raw.trim().to_string(),
             items: Vec::new(),
+            item_values: Vec::new(),
             valid: false,
             unit: None,
         });
@@ -606,14 +639,13 @@ fn check_scalar(
             // Items are free names (see `FieldKind::Text`); the separators
             // are read in either width.
             let mut items: Vec<String> = list_items(raw).collect();
-            let problems: Vec<validate::Problem> = check_items(def, &mut items)
-                .into_iter()
-                .map(|(_, p)| p)
-                .collect();
+            let (problems, item_values) = check_items(def, &mut items);
+            let problems: Vec<validate::Problem> = problems.into_iter().map(|(_, p)| p).collect();
             let fv = FactValue {
                 value: items.len().to_string(),
                 display: items.join("、"),
                 items,
+                item_values,
                 valid: true,
                 unit: None,
             };
@@ -681,6 +713,21 @@ fn date(d: Date) -> FactValue {
     FactValue::plain(d.to_string(), dates::western(d))
 }
 
+/// A list of dates as a list fact: each shown as a date (「2026年12月31日（木）」),
+/// compared by its ISO form.
+fn date_list(days: &[Date]) -> FactValue {
+    let items: Vec<String> = days.iter().map(|d| dates::western(*d)).collect();
+    FactValue {
+        // As a list field's: its number of items.
+        value: items.len().to_string(),
+        display: items.join("、"),
+        items,
+        item_values: days.iter().map(|d| d.to_string()).collect(),
+        valid: true,
+        unit: None,
+    }
+}
+
 fn month(d: Date) -> FactValue {
     FactValue::plain(
         format!("{:04}-{:02}", d.year(), d.month()),
@@ -716,33 +763,36 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             extend,
         } => {
             let sign = if *minus { -1 } else { 1 };
-            let mut d = day_of(get(from)?)?;
-            d = dates::add_months(d, sign * months.value.round() as i64);
-            let n = sign * days.value.round() as i64;
-            d = if *extend {
-                dates::add_days_over_closed(d, n, skip)
-            } else {
-                dates::add_days(d, n)
+            let shift = |mut d: Date| {
+                d = dates::add_months(d, sign * months.value.round() as i64);
+                let n = sign * days.value.round() as i64;
+                d = if *extend {
+                    dates::add_days_over_closed(d, n, skip)
+                } else {
+                    dates::add_days(d, n)
+                };
+                if business_days.value != 0.0 {
+                    d = dates::add_open_days(d, sign * business_days.value.round() as i64, skip);
+                }
+                d
             };
-            if business_days.value != 0.0 {
-                d = dates::add_open_days(d, sign * business_days.value.round() as i64, skip);
+            let v = get(from)?;
+            if content.fact_type(from) == Some(crate::model::facts::FactType::List) {
+                // A list of dates (each terminal's expiry): each item moved,
+                // a list in the same order (each terminal's day to renew by).
+                let moved: Option<Vec<Date>> = (0..v.items.len())
+                    .map(|i| v.item_value(i).and_then(dates::parse_iso).map(shift))
+                    .collect();
+                return Some(date_list(&moved?));
             }
-            date(d)
+            date(shift(day_of(v)?))
         }
         Function::ClosedBetween { from, to, skip } => {
             let days = dates::closed_weekdays_between(day_of(get(from)?)?, day_of(get(to)?)?, skip);
             if days.is_empty() {
                 return None;
             }
-            let items: Vec<String> = days.iter().map(|d| dates::western(*d)).collect();
-            FactValue {
-                // As a list field's: its number of items.
-                value: items.len().to_string(),
-                display: items.join("、"),
-                items,
-                valid: true,
-                unit: None,
-            }
+            date_list(&days)
         }
         Function::DaysBetween { from, to } => {
             number(dates::days_between(day_of(get(from)?)?, day_of(get(to)?)?) as f64)

@@ -35,6 +35,14 @@ pub struct DataIssue {
 pub struct Finding {
     /// Rule identifier.
     pub rule: String,
+    /// Unique in a guide: the rule id, and for the second and later items of
+    /// a rule read per item (`for_each`) `-n2`, `-n3` … (the finding's HTML
+    /// anchor).
+    pub anchor: String,
+    /// A rule read per item: its list and the item's number (1, 2 …); the
+    /// finding is shown at that item's repetition of its step.
+    #[serde(skip)]
+    pub each: Option<(String, usize)>,
     /// Severity.
     pub severity: Severity,
     /// Headline.

@@ -142,8 +142,11 @@ pub struct ChecklistItem {
 pub struct DateItem {
     /// What happens on that date.
     pub label: String,
-    /// Date fact to show.
+    /// Date fact to show (`each.<list>` inside `for_each`).
     pub fact: String,
+    /// `for_each: LIST`: one line for each item of the list, with `each.*`
+    /// set (each terminal's expiry); `None`: one line.
+    pub for_each: Option<String>,
     /// How it was computed.
     pub basis: String,
     /// Shown only when this holds.
