@@ -2278,6 +2278,30 @@ fn check6_fails(d: &tempfile::TempDir) -> String {
     err
 }
 
+/// `tebiki build` of the sixth fixture, in which clinic `failed` alone
+/// must fail (no guide; `built` got its own, the batch went on): the
+/// build's messages.
+fn build6_fails_for(d: &tempfile::TempDir, failed: &str, built: &str) -> String {
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
+    let guide = |k: &str| d.path().join("out/clinics").join(k).join("guide.pdf");
+    assert!(!guide(failed).exists());
+    assert!(guide(built).exists());
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Each edit `(from, to, says)` of the sixth fixture's file `rel`, alone,
+/// makes `tebiki check` fail saying `says` at `at` (a file and line).
+fn each_edit6_fails(rel: &str, edits: &[(&str, &str, &str)], at: &str) {
+    for (from, to, says) in edits {
+        let d = sixth();
+        edit6(&d, rel, from, to);
+        let err = check6_fails(&d);
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains(at), "{err}");
+    }
+}
+
 /// Each item of a list of dates is compared as a date, and a derived date
 /// of a list of dates is computed item by item: the caution of a terminal
 /// whose certificate expired is in that terminal's step and no other's, the
@@ -2363,9 +2387,7 @@ fn a_list_of_choices_reads_each_item_by_the_options_or_refuses_it_at_its_line() 
         "reader: [なし, あり]",
         "reader:\n    - なし\n    - たぶん",
     );
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    let err = build6_fails_for(&d, AOBA6, SAKURA6);
     assert!(
         err.contains("顔認証付きカードリーダーの接続: 2件目:"),
         "{err}"
@@ -2373,41 +2395,23 @@ fn a_list_of_choices_reads_each_item_by_the_options_or_refuses_it_at_its_line() 
     assert!(err.contains("たぶん"), "{err}");
     assert!(err.contains("つながっていない"), "the options: {err}");
     assert!(err.contains("aoba-shika.yaml:11:"), "{err}");
-    assert!(
-        !d.path()
-            .join("out/clinics")
-            .join(AOBA6)
-            .join("guide.pdf")
-            .exists()
-    );
-    assert!(
-        d.path()
-            .join("out/clinics")
-            .join(SAKURA6)
-            .join("guide.pdf")
-            .exists()
-    );
 
-    for (from, to, says, line) in [
-        (
-            "    kind: list            # one a terminal: あり / なし\n    items: choice\n",
-            "    kind: text\n",
-            "field `terminals.reader` has `options:`, which only a choice field",
-            "fields.yaml:46:",
-        ),
-        (
-            "    items: choice\n    options:\n      - { value: ari, label: つながっている, aliases: [あり, 有, ○] }\n      - { value: nashi, label: つながっていない, aliases: [なし, 無, ×] }\n",
-            "    items: choice\n",
-            "list field `terminals.reader` of choices has no options",
-            "fields.yaml:46:",
-        ),
-    ] {
-        let d = sixth();
-        edit6(&d, "fields.yaml", from, to);
-        let err = check6_fails(&d);
-        assert!(err.contains(says), "{err}");
-        assert!(err.contains(line), "{err}");
-    }
+    each_edit6_fails(
+        "fields.yaml",
+        &[
+            (
+                "    kind: list            # one a terminal: あり / なし\n    items: choice\n",
+                "    kind: text\n",
+                "field `terminals.reader` has `options:`, which only a choice field",
+            ),
+            (
+                "    items: choice\n    options:\n      - { value: ari, label: つながっている, aliases: [あり, 有, ○] }\n      - { value: nashi, label: つながっていない, aliases: [なし, 無, ×] }\n",
+                "    items: choice\n",
+                "list field `terminals.reader` of choices has no options",
+            ),
+        ],
+        "fields.yaml:46:",
+    );
 }
 
 /// A date that is no date, as one item of a list of dates, is an error at
@@ -2422,25 +2426,9 @@ fn a_per_item_date_that_is_no_date_is_refused_at_its_line() {
         "  expiry: [2026-11-20, 2026-12-20, 2028-03-31]   # expired, soon, fine (on 2026-11-30)\n",
         "  expiry:\n    - 2026-11-20\n    - 2026-02-30\n    - 2028-03-31\n",
     );
-    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
-    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    let err = build6_fails_for(&d, SAKURA6, MINATO6);
     assert!(err.contains("電子証明書の有効期限: 2件目:"), "{err}");
     assert!(err.contains("sakura-naika.yaml:10:"), "{err}");
-    assert!(
-        !d.path()
-            .join("out/clinics")
-            .join(SAKURA6)
-            .join("guide.pdf")
-            .exists()
-    );
-    assert!(
-        d.path()
-            .join("out/clinics")
-            .join(MINATO6)
-            .join("guide.pdf")
-            .exists()
-    );
 }
 
 /// A rule read once for each item (`for_each:` on the rule) warns each
@@ -2534,29 +2522,27 @@ fn a_rule_read_per_item_warns_each_terminal_at_its_own_step() {
     assert!(!rules.contains("each."), "{rules}");
 
     // `for_each:` of a rule names a list; `expect:` does not go with it.
-    for (from, to, says) in [
-        (
-            "for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
-            "for_each: kikan.name\n    when: { fact: each.terminals.expiry, lt:",
-            "`for_each: kikan.name` of rule `cert-expired` does not name a list",
-        ),
-        (
-            "    field: expiry\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
-            "    field: expiry\n    expect: \"2027-01-01\"\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
-            "rule `cert-expired` is read per item (`for_each:`) and has `expect:`",
-        ),
-        (
-            "    for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
-            "    when: { fact: each.terminals.expiry, lt:",
-            "`each.terminals.expiry` is used outside a repetition",
-        ),
-    ] {
-        let d = sixth();
-        edit6(&d, "rules/renewal.yaml", from, to);
-        let err = check6_fails(&d);
-        assert!(err.contains(says), "{err}");
-        assert!(err.contains("rules/renewal.yaml:"), "{err}");
-    }
+    each_edit6_fails(
+        "rules/renewal.yaml",
+        &[
+            (
+                "for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
+                "for_each: kikan.name\n    when: { fact: each.terminals.expiry, lt:",
+                "`for_each: kikan.name` of rule `cert-expired` does not name a list",
+            ),
+            (
+                "    field: expiry\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
+                "    field: expiry\n    expect: \"2027-01-01\"\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
+                "rule `cert-expired` is read per item (`for_each:`) and has `expect:`",
+            ),
+            (
+                "    for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
+                "    when: { fact: each.terminals.expiry, lt:",
+                "`each.terminals.expiry` is used outside a repetition",
+            ),
+        ],
+        "rules/renewal.yaml:",
+    );
 }
 
 /// A schedule line per item (`for_each:` on a date line): every terminal's
@@ -2603,27 +2589,25 @@ fn a_schedule_line_per_item_and_a_list_named_as_one_date_is_a_located_error() {
         "{site}"
     );
 
-    for (from, to, says) in [
-        (
-            "  - fact: each.terminals.expiry\n    for_each: terminals.names\n",
-            "  - fact: terminals.expiry\n",
-            "the date line `terminals.expiry` names a list: a line shows one date",
-        ),
-        (
-            "  - fact: each.renew_by\n    for_each: terminals.names\n",
-            "  - fact: terminal_count\n",
-            "the date line `terminal_count` is a number, not a date",
-        ),
-        (
-            "  - fact: each.renew_by\n    for_each: terminals.names\n",
-            "  - fact: each.renew_by\n    for_each: kikan.name\n",
-            "`for_each: kikan.name` of the date line `each.renew_by` does not name a list",
-        ),
-    ] {
-        let d = sixth();
-        edit6(&d, "manuals/cert-renewal/manual.yaml", from, to);
-        let err = check6_fails(&d);
-        assert!(err.contains(says), "{err}");
-        assert!(err.contains("manual.yaml:"), "{err}");
-    }
+    each_edit6_fails(
+        "manuals/cert-renewal/manual.yaml",
+        &[
+            (
+                "  - fact: each.terminals.expiry\n    for_each: terminals.names\n",
+                "  - fact: terminals.expiry\n",
+                "the date line `terminals.expiry` names a list: a line shows one date",
+            ),
+            (
+                "  - fact: each.renew_by\n    for_each: terminals.names\n",
+                "  - fact: terminal_count\n",
+                "the date line `terminal_count` is a number, not a date",
+            ),
+            (
+                "  - fact: each.renew_by\n    for_each: terminals.names\n",
+                "  - fact: each.renew_by\n    for_each: kikan.name\n",
+                "`for_each: kikan.name` of the date line `each.renew_by` does not name a list",
+            ),
+        ],
+        "manual.yaml:",
+    );
 }
