@@ -2290,6 +2290,17 @@ fn build6_fails_for(d: &tempfile::TempDir, failed: &str, built: &str) -> String 
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+/// `text` holds each of `parts`, in that order.
+fn assert_in_order(text: &str, parts: &[&str]) {
+    let mut at = 0;
+    for part in parts {
+        let i = text[at..]
+            .find(part)
+            .unwrap_or_else(|| panic!("{part}: {text}"));
+        at += i + part.len();
+    }
+}
+
 /// Each edit `(from, to, says)` of the sixth fixture's file `rel`, alone,
 /// makes `tebiki check` fail saying `says` at `at` (a file and line).
 fn each_edit6_fails(rel: &str, edits: &[(&str, &str, &str)], at: &str) {
@@ -2568,13 +2579,7 @@ fn a_schedule_line_per_item_and_a_list_named_as_one_date_is_a_located_error() {
         "2028年3月17日（金）事務室PCの更新の申請を済ませる日",
         "2028年3月31日（金）事務室PCの電子証明書の有効期限",
     ];
-    let mut at = 0;
-    for line in order {
-        let i = sheet[at..]
-            .find(line)
-            .unwrap_or_else(|| panic!("{line}: {sheet}"));
-        at += i + line.len();
-    }
+    assert_in_order(&sheet, &order);
     let html = squash(&untagged(&read(
         &out.join("clinics").join(MINATO6).join("index.html"),
     )));
@@ -2608,6 +2613,56 @@ fn a_schedule_line_per_item_and_a_list_named_as_one_date_is_a_located_error() {
                 "`for_each: kikan.name` of the date line `each.renew_by` does not name a list",
             ),
         ],
+        "manual.yaml:",
+    );
+}
+
+/// A Markdown table row that names `each.<list>` is one row an item, each
+/// with that item of every list it names: one row a terminal with its own
+/// expiry, day to renew by and reader, in the HTML guide and the handout;
+/// the help site shows the row once, its values named. Before, such a row
+/// was a load error (「used outside a repetition」), and a row of the lists
+/// themselves put every terminal in one cell and every date in the next
+/// (「受付PC、診察室PC、事務室PC | 2026年11月20日（金）、2026年12月20日（日）、…」),
+/// leaving the clinic to count which date is whose.
+#[test]
+fn a_table_row_naming_each_list_is_one_row_an_item() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let rows = [
+        "受付PC2026年11月20日（金）2026年11月6日（金）つながっている",
+        "診察室PC2026年12月20日（日）2026年12月6日（日）つながっていない",
+        "事務室PC2028年3月31日（金）2028年3月17日（金）つながっていない",
+    ];
+    let pdf = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("guide.pdf"),
+        1,
+        99,
+    ));
+    let html = read(&out.join("clinics").join(SAKURA6).join("index.html"));
+    let step = article(&html, "step-cert-renewal-1");
+    assert_eq!(
+        step.matches("<tr>").count(),
+        4,
+        "a header and three rows: {step}"
+    );
+    let step = squash(&untagged(step));
+    for text in [&pdf, &step] {
+        assert_in_order(text, &rows);
+    }
+    let site = squash(&untagged(&read(&out.join("site/cert-renewal/check.html"))));
+    assert!(
+        site.contains("〈端末の名前〉〈電子証明書の有効期限〉〈更新の申請を済ませる日〉〈顔認証付きカードリーダーの接続〉"),
+        "{site}"
+    );
+    // `each.item` names no list: outside a repetition it stays an error.
+    each_edit6_fails(
+        "manuals/cert-renewal/manual.yaml",
+        &[(
+            "| {{ each.terminals.names }} |",
+            "| {{ each.item }} |",
+            "`each.item` is used outside a repetition",
+        )],
         "manual.yaml:",
     );
 }

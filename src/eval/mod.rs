@@ -935,8 +935,51 @@ pub(crate) fn unit_of(expr: &str, content: &crate::model::manual::Content) -> Op
 }
 
 /// Replaces placeholders by the clinic's values (or a visible "missing" mark).
+/// Outside a repetition, a table row naming `each.<list>` is repeated once
+/// for each item of the longest list it names, each row with that item
+/// (one row a terminal: its name, its expiry, its day to renew by).
 pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Content) -> Rich {
-    r.map_inlines(&mut |i| match i {
+    let expanded;
+    let r = if facts.get("each.number").is_none() && !r.row_placeholders().is_empty() {
+        expanded = r.expand_rows(&mut |row| {
+            let lists: Vec<&str> = crate::model::rich::placeholders_in(row)
+                .into_iter()
+                .filter_map(|p| content.paired_list(crate::model::facts::FactRef::parse(p).path))
+                .collect();
+            let n = lists
+                .iter()
+                .map(|l| facts.get(l).map_or(0, |v| v.items.len()))
+                .max()
+                .filter(|n| *n > 0)?;
+            Some(
+                (0..n)
+                    .map(|i| {
+                        let f = item_facts(facts, lists[0], i, n);
+                        row.iter()
+                            .map(|cell| {
+                                crate::model::rich::map_inlines_in(cell, &mut |x| {
+                                    resolve_inline(x, &f, content)
+                                })
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            )
+        });
+        &expanded
+    } else {
+        r
+    };
+    r.map_inlines(&mut |i| resolve_inline(i, facts, content))
+}
+
+/// A placeholder as the clinic's value (or a visible "missing" mark).
+fn resolve_inline(
+    i: &Inline,
+    facts: &Facts,
+    content: &crate::model::manual::Content,
+) -> Option<Inline> {
+    match i {
         Inline::Placeholder { path: expr } => {
             let path = crate::model::facts::FactRef::parse(expr).path.to_string();
             Some(match facts.text(expr) {
@@ -949,7 +992,7 @@ pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Con
             })
         }
         _ => None,
-    })
+    }
 }
 
 /// Resolves placeholders in a one-line plain string (titles).

@@ -1213,7 +1213,22 @@ fn named<'a>(p: &'a str, at: &'a SourcePos) -> Use<'a> {
 }
 
 fn rich<'a>(r: &'a Rich, at: &'a SourcePos, out: &mut Vec<Use<'a>>) {
-    out.extend(r.placeholders().into_iter().map(|p| (p, at, true, false)));
+    // In a table's body row, `each.<list>` and `each.number` are an item's:
+    // the row is repeated once an item.
+    let rows = r.row_placeholders();
+    let in_row = |p: &str| {
+        rows.iter().any(|q| std::ptr::eq(*q, p))
+            && (p.trim() == "each.number"
+                || FactRef::parse(p)
+                    .path
+                    .strip_prefix("each.")
+                    .is_some_and(|l| !matches!(l, "item" | "number" | "count")))
+    };
+    out.extend(
+        r.placeholders()
+            .into_iter()
+            .map(|p| (p, at, true, in_row(p))),
+    );
 }
 
 fn line<'a>(s: &'a str, at: &'a SourcePos, out: &mut Vec<Use<'a>>) {
