@@ -2421,7 +2421,7 @@ fn a_list_of_choices_reads_each_item_by_the_options_or_refuses_it_at_its_line() 
                 "list field `terminals.reader` of choices has no options",
             ),
         ],
-        "fields.yaml:46:",
+        "fields.yaml:47:",
     );
 }
 
@@ -2664,5 +2664,49 @@ fn a_table_row_naming_each_list_is_one_row_an_item() {
             "`each.item` is used outside a repetition",
         )],
         "manual.yaml:",
+    );
+}
+
+/// `dashboard:` on a list of dates (each terminal's expiry): the vendor's
+/// dashboard counts down to the earliest item, the one the vendor must act
+/// on first (さくら内科クリニック's 受付PC, past; 青葉歯科医院's second terminal,
+/// 院長室), and sorts by it. Before, `dashboard:` took a date field only: the
+/// notice's dashboard had no days column, and a `dashboard:` on the list was
+/// a load error. On a list of other items it still is.
+#[test]
+fn the_dashboard_counts_down_to_the_earliest_date_of_a_list() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let manifest = read(&out.join("manifest.json"));
+    for (key, iso) in [
+        (SAKURA6, "2026-11-20"),
+        (AOBA6, "2026-12-05"),
+        (MINATO6, "2027-09-30"),
+    ] {
+        let at = manifest.find(&format!("\"key\":\"{key}\"")).unwrap();
+        let entry = &manifest[at..at + manifest[at..].find('}').unwrap()];
+        assert!(
+            entry.contains(&format!("\"installation_date\":\"{iso}\"")),
+            "{entry}"
+        );
+    }
+    let dashboard = squash(&untagged(&visible(&read(&out.join("clinics/index.html")))));
+    assert_in_order(
+        &dashboard,
+        &[
+            "有効期限まで",
+            "2026年11月20日（金）さくら内科クリニック",
+            "2026年12月5日（土）青葉歯科医院",
+            "2027年9月30日（木）みなと眼科",
+        ],
+    );
+    each_edit6_fails(
+        "fields.yaml",
+        &[(
+            "    required: true\n    headers: [端末名]",
+            "    required: true\n    dashboard: 端末\n    headers: [端末名]",
+            "`dashboard:` of field `terminals.names` needs a date field (or a list with `items: date`)",
+        )],
+        "fields.yaml:",
     );
 }

@@ -88,6 +88,18 @@ impl Facts {
         self.get(path).and_then(|f| dates::parse_iso(&f.value))
     }
 
+    /// The date at `path`, or the earliest item of a list of dates there
+    /// (the certificate that expires first), with how it is shown.
+    pub fn earliest_date(&self, path: &str) -> Option<(Date, String)> {
+        let f = self.get(path)?;
+        if let Some(d) = dates::parse_iso(&f.value) {
+            return Some((d, f.display.clone()));
+        }
+        (0..f.items.len())
+            .filter_map(|i| Some((dates::parse_iso(f.item_value(i)?)?, f.items[i].clone())))
+            .min_by_key(|(d, _)| *d)
+    }
+
     /// The text a `{{ }}` placeholder shows: `path` alone, or `path | unit`
     /// with the fact's unit after its value.
     pub fn text(&self, expr: &str) -> Option<String> {

@@ -1690,11 +1690,16 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             );
         }
         if let Some(d) = &f.dashboard {
-            if f.kind != FieldKind::Date || d.value.trim().is_empty() {
+            // A list of dates (each terminal's expiry): the dashboard counts
+            // down to its earliest item.
+            let dates = f.kind == FieldKind::Date
+                || (f.kind == FieldKind::List
+                    && f.items.as_ref().is_some_and(|i| i.value == FieldKind::Date));
+            if !dates || d.value.trim().is_empty() {
                 diags.push(
                     Diagnostic::error(
                         pos(file, &d.referenced),
-                        format!("`dashboard:` of field `{}` needs a date field and a name", f.path.value),
+                        format!("`dashboard:` of field `{}` needs a date field (or a list with `items: date`) and a name", f.path.value),
                     )
                     .with_help("give one date field the dashboard's short name for it, e.g. `dashboard: 設置日`"),
                 );
