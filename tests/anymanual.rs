@@ -2361,7 +2361,7 @@ fn each_terminals_own_date_is_compared_as_a_date_and_moved_as_one() {
     assert!(!html.contains("id=\"step-cert-renewal-2-3-n2\""));
     assert!(!html.contains("id=\"step-cert-renewal-2-3-n3\""));
     assert!(
-        pdf.contains("つながっている、つながっていない、つながっていない"),
+        pdf.contains("受付PC:つながっている") && pdf.contains("事務室PC:つながっていない"),
         "{pdf}"
     );
 
@@ -2708,5 +2708,34 @@ fn the_dashboard_counts_down_to_the_earliest_date_of_a_list() {
             "`dashboard:` of field `terminals.names` needs a date field (or a list with `items: date`)",
         )],
         "fields.yaml:",
+    );
+}
+
+/// The registration table names each item of a list read per item by the
+/// item of the list repeated over (「受付PC: 2026年11月20日（金）、診察室PC: …」),
+/// as the sheet does for a repeated row's values; a list of one item is
+/// shown alone. Before, the expiry dates and the readers were rows of their
+/// own beside the terminals' names, in the same order, which the clinic had
+/// to count to pair.
+#[test]
+fn the_registration_table_names_each_item_of_a_paired_list_by_its_item() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let html = squash(&untagged(&read(
+        &out.join("clinics").join(SAKURA6).join("index.html"),
+    )));
+    for row in [
+        "電子証明書の有効期限受付PC:2026年11月20日（金）、診察室PC:2026年12月20日（日）、事務室PC:2028年3月31日（金）",
+        "顔認証付きカードリーダーの接続受付PC:つながっている、診察室PC:つながっていない、事務室PC:つながっていない",
+        "端末の名前受付PC、診察室PC、事務室PC",
+    ] {
+        assert!(html.contains(row), "{row}: {html}");
+    }
+    let minato = squash(&untagged(&read(
+        &out.join("clinics").join(MINATO6).join("index.html"),
+    )));
+    assert!(
+        minato.contains("電子証明書の有効期限2027年9月30日（木）"),
+        "{minato}"
     );
 }

@@ -354,7 +354,9 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                             u.clone()
                         } else {
                             // A count with its unit (「2口」), as a row bound to it shows.
-                            format!("{}{}", v.display, f.unit.as_deref().unwrap_or_default())
+                            let shown = paired_items(content, facts, &f.path, v)
+                                .unwrap_or_else(|| v.display.clone());
+                            format!("{shown}{}", f.unit.as_deref().unwrap_or_default())
                         },
                         corrected,
                     }
@@ -1300,6 +1302,36 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         boxes: row.boxes,
         seal: row.seal.clone(),
     }
+}
+
+/// A list that a repetition pairs with another (each terminal's expiry,
+/// read per terminal), of more than one item, with each item named by the
+/// item of the list repeated over (「受付PC: 2026年11月20日（金）、診察室PC: …」,
+/// the theme's `sheet_for_item`); `None` for any other value. The
+/// registration table listed the two lists in rows of their own, leaving
+/// the clinic to count which date is whose.
+fn paired_items(
+    content: &Content,
+    facts: &Facts,
+    path: &str,
+    v: &facts::FactValue,
+) -> Option<String> {
+    let pair = content.pairs.iter().find(|p| p.with == path)?;
+    let names = &facts.get(&pair.list)?.items;
+    (v.items.len() > 1).then(|| {
+        v.items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| match names.get(i) {
+                Some(n) => format!(
+                    "{}{x}",
+                    content.strings.fill("sheet_for_item", &[("item", n)])
+                ),
+                None => x.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    })
 }
 
 /// One schedule line of a clinic, `None` when its date is absent.
