@@ -290,7 +290,8 @@ pub struct Screenshot {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// The image after redaction, encoded as PNG (lossless).
+    /// The image after redaction, encoded as PNG (lossless), or as JPEG
+    /// when the file is a JPEG (a photo).
     #[serde(skip)]
     pub png: std::sync::Arc<Vec<u8>>,
     /// Shapes drawn over the image.
