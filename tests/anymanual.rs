@@ -2793,3 +2793,26 @@ fn a_photo_stays_a_jpeg_and_keeps_nothing_but_its_pixels() {
         pdf.len()
     );
 }
+
+/// The help site shows a step's photo (`screenshot:`) after its screen, as
+/// the clinic's guide does, captioned with its `alt`; and says a condition
+/// on an item of a list of choices by the option's label (「〈顔認証付きカード
+/// リーダーの接続〉が「つながっている」の場合」). Before, the help site had no
+/// screenshot at all, and named the option by its value (「ari」).
+#[test]
+fn the_help_site_shows_the_photo_and_names_an_items_choice_by_its_label() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let page = read(&out.join("site/cert-renewal/renew.html"));
+    let step = &page[page.find("2-3").unwrap()..];
+    let shot = step.find("data:image/jpeg;base64,").expect("the photo");
+    let screen = step.find("カードリーダーとの連携").unwrap();
+    assert!(screen < shot, "after its screen");
+    assert!(step.contains("顔認証付きカードリーダーの裏のラベルの写真。"));
+    let words = squash(&untagged(&page));
+    assert!(
+        words.contains("表示条件:〈顔認証付きカードリーダーの接続〉が「つながっている」の場合"),
+        "{words}"
+    );
+    assert!(!words.contains("「ari」"), "{words}");
+}
