@@ -2339,7 +2339,8 @@ fn each_terminals_own_date_is_compared_as_a_date_and_moved_as_one() {
         assert_eq!(a.contains(expired), is_expired, "{terminal}: {a}");
         assert_eq!(a.contains(soon), is_soon, "{terminal}: {a}");
     }
-    // Each terminal's day to renew by: its own expiry less 14 days.
+    // Each terminal's day to renew by: its own expiry less 10 business
+    // days (weekends, holidays and 年末年始 skipped).
     let pdf = squash(&pdf_text(
         &out.join("clinics").join(SAKURA6).join("guide.pdf"),
         1,
@@ -2347,8 +2348,8 @@ fn each_terminals_own_date_is_compared_as_a_date_and_moved_as_one() {
     ));
     for (terminal, expiry, by) in [
         ("受付PC", "2026年11月20日（金）", "2026年11月6日（金）"),
-        ("診察室PC", "2026年12月20日（日）", "2026年12月6日（日）"),
-        ("事務室PC", "2028年3月31日（金）", "2028年3月17日（金）"),
+        ("診察室PC", "2026年12月20日（日）", "2026年12月7日（月）"),
+        ("事務室PC", "2028年3月31日（金）", "2028年3月16日（木）"),
     ] {
         let intro = format!(
             "{terminal}の電子証明書の有効期限は{expiry}です。{by}までに更新の申請を済ませてください。"
@@ -2470,7 +2471,7 @@ fn a_rule_read_per_item_warns_each_terminal_at_its_own_step() {
     );
     assert!(
         notices.contains(
-            "診察室PCの電子証明書の有効期限は2026年12月20日（日）です。2026年12月6日（日）までに"
+            "診察室PCの電子証明書の有効期限は2026年12月20日（日）です。2026年12月7日（月）までに"
         ),
         "{notices}"
     );
@@ -2574,9 +2575,9 @@ fn a_schedule_line_per_item_and_a_list_named_as_one_date_is_a_located_error() {
     let order = [
         "2026年11月6日（金）受付PCの更新の申請を済ませる日※この資料の作成日より前です。すでに過ぎています",
         "2026年11月20日（金）受付PCの電子証明書の有効期限※この資料の作成日より前です。すでに過ぎています",
-        "2026年12月6日（日）診察室PCの更新の申請を済ませる日",
+        "2026年12月7日（月）診察室PCの更新の申請を済ませる日",
         "2026年12月20日（日）診察室PCの電子証明書の有効期限",
-        "2028年3月17日（金）事務室PCの更新の申請を済ませる日",
+        "2028年3月16日（木）事務室PCの更新の申請を済ませる日",
         "2028年3月31日（金）事務室PCの電子証明書の有効期限",
     ];
     assert_in_order(&sheet, &order);
@@ -2631,8 +2632,8 @@ fn a_table_row_naming_each_list_is_one_row_an_item() {
     let out = build_in(d.path());
     let rows = [
         "受付PC2026年11月20日（金）2026年11月6日（金）つながっている",
-        "診察室PC2026年12月20日（日）2026年12月6日（日）つながっていない",
-        "事務室PC2028年3月31日（金）2028年3月17日（金）つながっていない",
+        "診察室PC2026年12月20日（日）2026年12月7日（月）つながっていない",
+        "事務室PC2028年3月31日（金）2028年3月16日（木）つながっていない",
     ];
     let pdf = squash(&pdf_text(
         &out.join("clinics").join(SAKURA6).join("guide.pdf"),
@@ -2745,7 +2746,7 @@ fn the_registration_table_names_each_item_of_a_paired_list_by_its_item() {
 /// `data:image/jpeg`, re-encoded from its pixels, so nothing of the file
 /// but its pixels travels on (a phone's EXIF location here). Before, it was
 /// stored as PNG and embedded as lossless samples: 92.2 KB in each handout
-/// for an 18 KB photo (みなと眼科's 4 pages 157,975 B; now 96,862 B).
+/// for an 18 KB photo (みなと眼科's 4 pages 157,975 B; now 96,826 B).
 #[test]
 fn a_photo_stays_a_jpeg_and_keeps_nothing_but_its_pixels() {
     let d = sixth();
