@@ -2795,8 +2795,8 @@ fn a_photo_stays_a_jpeg_and_keeps_nothing_but_its_pixels() {
     );
 }
 
-/// The help site shows a step's photo (`screenshot:`) after its screen, as
-/// the clinic's guide does, captioned with its `alt`; and says a condition
+/// The help site shows a step's photo (`screenshot:`) where the clinic's
+/// guide does (here before its screen), captioned with its `alt`; and says a condition
 /// on an item of a list of choices by the option's label (「〈顔認証付きカード
 /// リーダーの接続〉が「つながっている」の場合」). Before, the help site had no
 /// screenshot at all, and named the option by its value (「ari」).
@@ -2808,7 +2808,7 @@ fn the_help_site_shows_the_photo_and_names_an_items_choice_by_its_label() {
     let step = &page[page.find("2-3").unwrap()..];
     let shot = step.find("data:image/jpeg;base64,").expect("the photo");
     let screen = step.find("カードリーダーとの連携").unwrap();
-    assert!(screen < shot, "after its screen");
+    assert!(shot < screen, "before its screen (`first: true`)");
     assert!(step.contains("顔認証付きカードリーダーの裏のラベルの写真。"));
     let words = squash(&untagged(&page));
     assert!(
@@ -2816,4 +2816,34 @@ fn the_help_site_shows_the_photo_and_names_an_items_choice_by_its_label() {
         "{words}"
     );
     assert!(!words.contains("「ari」"), "{words}");
+}
+
+/// A screenshot with `first: true` (the label to read before typing its
+/// number) comes before the step's screen in the HTML guide and the
+/// handout; without it, after, as before. Before, a step always showed its
+/// screen first, so the clinic met the box to fill before the photo saying
+/// where to find its value.
+#[test]
+fn a_photo_marked_first_comes_before_its_screen() {
+    for (first, before) in [(true, true), (false, false)] {
+        let d = sixth();
+        if !first {
+            edit6(
+                &d,
+                "manuals/cert-renewal/manual.yaml",
+                "          first: true ",
+                "          first: false ",
+            );
+        }
+        let out = build_in(d.path());
+        let dir = out.join("clinics").join(MINATO6);
+        let pdf = squash(&pdf_text(&dir.join("guide.pdf"), 1, 99));
+        let html = read(&dir.join("index.html"));
+        let step = article(&html, "step-cert-renewal-2-3");
+        for (name, text) in [("guide.pdf", pdf.as_str()), ("index.html", step)] {
+            let shot = text.find("製造番号の行を枠で囲んであります").unwrap();
+            let screen = text.find("カードリーダーとの連携").unwrap();
+            assert_eq!(shot < screen, before, "{name}: {text}");
+        }
+    }
 }

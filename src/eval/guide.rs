@@ -394,11 +394,19 @@ pub enum StepBlock {
 }
 
 impl StepBlock {
-    /// The blocks a step with these parts shows, in order.
-    pub fn order(screen: bool, screenshot: bool, notes: bool, figure: bool) -> Vec<StepBlock> {
+    /// The blocks a step with these parts shows, in order; `shot_first`:
+    /// its screenshot before its screen (`first: true`).
+    pub fn order(
+        screen: bool,
+        screenshot: bool,
+        shot_first: bool,
+        notes: bool,
+        figure: bool,
+    ) -> Vec<StepBlock> {
         [
+            (screenshot && shot_first, StepBlock::Screenshot),
             (screen, StepBlock::Screen),
-            (screenshot, StepBlock::Screenshot),
+            (screenshot && !shot_first, StepBlock::Screenshot),
             (notes, StepBlock::Notes),
             (figure, StepBlock::Figure),
         ]

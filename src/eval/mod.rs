@@ -804,6 +804,7 @@ fn eval_step(
         order: StepBlock::order(
             s.screen.is_some(),
             s.screenshot.is_some(),
+            s.screenshot.as_ref().is_some_and(|x| x.first),
             !notes.is_empty(),
             s.figure.is_some(),
         ),

@@ -27,6 +27,9 @@ pub(crate) struct RawScreenshot {
     alt: String,
     #[serde(default)]
     annotations: Vec<Spanned<RawAnnotation>>,
+    /// Shown before the step's screen (a photo to read before typing).
+    #[serde(default)]
+    first: bool,
 }
 
 /// One annotation; exactly one shape key per entry.
@@ -139,6 +142,7 @@ pub(crate) fn load(
         png: Arc::new(png),
         annotations,
         alt: raw.alt,
+        first: raw.first,
     })
 }
 

@@ -298,6 +298,9 @@ pub struct Screenshot {
     pub annotations: Vec<Annotation>,
     /// Text alternative for the HTML guide.
     pub alt: String,
+    /// `first: true`: shown before the step's screen (the label to read
+    /// before typing what it says), not after it.
+    pub first: bool,
 }
 
 /// A shape drawn over a screenshot (pixel coordinates, origin top-left).

@@ -146,6 +146,8 @@ pub struct StepView {
     /// The step's `screenshot:` (a photo of a device's label) with its
     /// annotations, captioned with its `alt`.
     pub screenshot: Option<FigureView>,
+    /// The screenshot comes before the screen (`first: true`).
+    pub screenshot_first: bool,
     /// Notes (conditional ones with their condition).
     pub notes: Vec<NoteView>,
     /// Rules attached to this step, each with its condition in words.
@@ -628,7 +630,11 @@ fn part_view(
                     })
                 });
                 let step = step_view(s, url, pictures.get(&s.key).cloned(), figure, t);
-                StepView { screenshot, ..step }
+                StepView {
+                    screenshot,
+                    screenshot_first: s.screenshot.as_ref().is_some_and(|x| x.first),
+                    ..step
+                }
             })
             .collect(),
         url: url.to_string(),
@@ -675,6 +681,7 @@ fn step_view(
         picture,
         figure,
         screenshot: None,
+        screenshot_first: false,
         notes: s
             .notes
             .iter()
