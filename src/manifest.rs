@@ -285,6 +285,159 @@ pub struct ClinicEntry {
     pub input_hash: String,
     /// Files written for this clinic.
     pub files: Vec<FileEntry>,
+    /// What changed since the last build into the same folder (empty on a
+    /// first build and when nothing did), for the dashboard.
+    #[serde(default, skip_serializing_if = "Since::is_empty")]
+    pub since: Since,
+}
+
+/// What changed for one clinic since the last build into the same output
+/// folder: the vendor fixes a value, builds again and sees on the dashboard
+/// that the warning is gone and the handout was written again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Since {
+    /// The last build had no record of this clinic.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first: bool,
+    /// Whether the last build wrote its guide, when that differs from this
+    /// build (`false`: it got a guide now, `true`: it has none now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was_built: Option<bool>,
+    /// Its guide, handout or sheet is not the last build's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub updated: bool,
+    /// Errors and warnings (rules and data) of the last build that this
+    /// one no longer has; a data remark's `rule` is its field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<Finding>,
+    /// Errors and warnings this build has and the last did not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new: Vec<Finding>,
+}
+
+impl Since {
+    /// Nothing changed (or there was no last build).
+    pub fn is_empty(&self) -> bool {
+        *self == Since::default()
+    }
+
+    /// What changed from `prev` (the last build's record of the clinic, or
+    /// `None` when it had none) to `now`.
+    pub fn between(prev: Option<&PrevClinic>, now: &ClinicEntry) -> Since {
+        let Some(prev) = prev else {
+            return Since {
+                first: true,
+                ..Since::default()
+            };
+        };
+        let built = now.status == Status::Built;
+        let marks = Mark::of(now);
+        let missing = |from: &[Mark], to: &[Mark]| -> Vec<Finding> {
+            from.iter()
+                .filter(|m| !to.iter().any(|t| t.same(m)))
+                .map(Mark::finding)
+                .collect()
+        };
+        Since {
+            first: false,
+            was_built: (prev.built != built).then_some(prev.built),
+            updated: built
+                && (now.files.len() != prev.files.len()
+                    || now.files.iter().any(|f| {
+                        !prev
+                            .files
+                            .iter()
+                            .any(|p| *p.path == *f.path && hex(&p.sha256) == f.sha256)
+                    })),
+            resolved: missing(&prev.marks, &marks),
+            new: missing(&marks, &prev.marks),
+        }
+    }
+}
+
+/// An error or warning of one build, as the next build compares it: a
+/// rule's finding by its rule, a data remark by its field and words (a
+/// remark about another value is another remark).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    severity: Severity,
+    /// Rule id, or the data remark's field.
+    id: Box<str>,
+    /// The data remark's words (empty for a rule).
+    words: Box<str>,
+    /// The headline shown.
+    title: Box<str>,
+}
+
+/// One error or warning of a [`ClinicEntry`] that asks for something: a
+/// rule's finding or a remark on the data (not a routine note, not a value
+/// only tidied).
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    /// error or warning.
+    pub severity: Severity,
+    /// Rule id, or the data remark's field.
+    pub id: &'a str,
+    /// The headline (a data remark's words).
+    pub title: &'a str,
+    /// A remark on the data (else a rule's finding).
+    pub data: bool,
+}
+
+impl ClinicEntry {
+    /// Its errors and warnings that ask for something: the rules' findings
+    /// in guide order, then the data's remarks.
+    pub fn asks(&self) -> impl Iterator<Item = Ask<'_>> {
+        let rules = self
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+            .map(|f| Ask {
+                severity: f.severity,
+                id: &f.rule,
+                title: &f.title,
+                data: false,
+            });
+        let data = self
+            .data
+            .iter()
+            .filter(|d| d.severity != Severity::Info && !d.tidy)
+            .map(|d| Ask {
+                severity: d.severity,
+                id: &d.field,
+                title: &d.message,
+                data: true,
+            });
+        rules.chain(data)
+    }
+}
+
+impl Mark {
+    /// The errors and warnings of `e` (its routine notes and the values
+    /// only tidied are not compared: they ask for nothing).
+    fn of(e: &ClinicEntry) -> Vec<Mark> {
+        e.asks()
+            .map(|a| Mark {
+                severity: a.severity,
+                id: a.id.into(),
+                words: if a.data { a.title } else { "" }.into(),
+                title: a.title.into(),
+            })
+            .collect()
+    }
+
+    fn same(&self, other: &Mark) -> bool {
+        self.severity == other.severity && self.id == other.id && self.words == other.words
+    }
+
+    fn finding(&self) -> Finding {
+        Finding {
+            severity: self.severity,
+            rule: self.id.to_string(),
+            title: self.title.to_string(),
+        }
+    }
 }
 
 impl Manifest {
@@ -341,6 +494,13 @@ pub struct PrevClinic {
     pub files: Box<[PrevFile]>,
     /// Warnings of the PDF typesetter.
     pub notes: Box<[String]>,
+    /// Its name and institution code (named on the dashboard when the
+    /// clinic is gone from this build).
+    pub name: Box<str>,
+    /// Institution code as printed.
+    pub code: Box<str>,
+    /// Its errors and warnings (what this build's are compared with).
+    pub marks: Box<[Mark]>,
 }
 
 /// A file of [`PrevClinic`].
@@ -368,6 +528,9 @@ impl PrevFile {
 impl PrevClinic {
     fn of(e: ClinicEntry) -> PrevClinic {
         PrevClinic {
+            marks: Mark::of(&e).into_boxed_slice(),
+            name: e.name.into_boxed_str(),
+            code: e.code.into_boxed_str(),
             built: e.status == Status::Built,
             input_hash: unhex32(&e.input_hash),
             files: e
@@ -599,6 +762,8 @@ pub struct Slot {
     pub days: Option<i64>,
     /// Institution code as printed.
     pub code: Box<str>,
+    /// Something changed since the last build ([`ClinicEntry::since`]).
+    pub changed: bool,
 }
 
 impl Spool {
@@ -633,6 +798,7 @@ impl Spool {
             rank,
             days,
             code: e.code.as_str().into(),
+            changed: !e.since.is_empty(),
         });
         self.end += u64::from(len);
         Ok(())
@@ -875,6 +1041,7 @@ mod tests {
             notes: vec!["a note".into()],
             input_hash: hex(&[hash_byte; 32]),
             files: vec![FileEntry::of(format!("clinics/{key}/guide.pdf"), b"%PDF")],
+            since: Since::default(),
         }
     }
 

@@ -238,6 +238,10 @@ pub struct BuildReport {
     pub removed_clinics: Vec<String>,
     /// Files in the folder that tebiki did not write (left alone).
     pub foreign: Vec<String>,
+    /// What changed since the last build into this folder (each clinic's
+    /// [`crate::manifest::Since`], added up): clinics that changed at all,
+    /// clinics new to it, errors and warnings resolved and new.
+    pub since: SinceTally,
     /// The help site was rendered (false: its inputs had not changed).
     pub site_rendered: bool,
     /// `--only` keys that match no clinic.
@@ -375,6 +379,28 @@ type SharedWords = (
     Option<crate::render::pdf::SharedWords>,
 );
 
+/// Each clinic's changes since the last build, added up for the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SinceTally {
+    /// Clinics with any change.
+    pub clinics: usize,
+    /// Clinics the last build had no record of.
+    pub first: usize,
+    /// Errors and warnings gone.
+    pub resolved: usize,
+    /// Errors and warnings new.
+    pub new: usize,
+}
+
+impl SinceTally {
+    fn add(&mut self, s: &crate::manifest::Since) {
+        self.clinics += usize::from(!s.is_empty());
+        self.first += usize::from(s.first);
+        self.resolved += s.resolved.len();
+        self.new += s.new.len();
+    }
+}
+
 /// Shared state of the workers.
 struct Ctx<'a> {
     content: &'a Content,
@@ -385,6 +411,8 @@ struct Ctx<'a> {
     force: bool,
     /// Clinics of the last build not yet claimed by a clinic of this one.
     prev: &'a Mutex<HashMap<Box<str>, PrevClinic>>,
+    /// A last build's manifest was read: each clinic says what changed.
+    had_prev: bool,
 }
 
 /// Builds every clinic guide and the dashboard (all clinics, incremental).
@@ -506,6 +534,11 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         if !kept.contains(e.key.as_str()) {
             return Some(e);
         }
+        // Left as it was by --only: nothing changed for it in this build.
+        let e = ClinicEntry {
+            since: Default::default(),
+            ..e
+        };
         let (rank, days) = urgency(&e, &today);
         if let Err(err) = spool.push(&e, rank, days) {
             spool_error.get_or_insert(err);
@@ -543,6 +576,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     // Files the last build did not write (left alone, and listed).
     let sweep = out.sweep_where(|rel| !prev.as_ref().is_some_and(|p| p.records(rel)));
     report.temp_removed = sweep.temp_removed;
+    let had_prev = prev.is_some();
     let (prev_files, prev_clinics) = match prev {
         Some(p) => (p.files, p.clinics),
         None => Default::default(),
@@ -599,6 +633,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         inputs: &inputs,
         force: batch.force,
         prev: &prev_lock,
+        had_prev,
     };
     // Pass 2: read again, each clinic straight into the bounded queue.
     let produce = |emit: &mut dyn FnMut(Clinic)| {
@@ -626,6 +661,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         report.changed += r.changed;
         report.unchanged += r.unchanged;
         report.removed += r.removed;
+        report.since.add(&r.entry.since);
         report.tally(&r.entry, r.outcome, &titles);
         let (rank, days) = urgency(&r.entry, &today);
         if let Err(err) = spool.push(&r.entry, rank, days) {
@@ -642,19 +678,22 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     // without a last result): their guides would be handed out by mistake.
     // Only files the last build recorded are deleted.
     let prev_left = prev_lock.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut gone = Vec::new();
     for (key, c) in prev_left {
         for f in &c.files {
             report.removed += usize::from(out.remove(&f.path) == Removed::Removed);
         }
+        gone.push((c.code.to_string(), key.to_string(), c.name.to_string()));
         report.removed_clinics.push(key.to_string());
     }
     report.removed_clinics.sort();
+    gone.sort();
     report.failures.sort_by(|a, b| a.key.cmp(&b.key));
     report
         .rules
         .sort_by(|a, b| (a.severity, &a.rule).cmp(&(b.severity, &b.rule)));
 
-    let dash = write_dashboard(&out, &renderers.html, &mut spool, &today)?;
+    let dash = write_dashboard(&out, &renderers.html, &mut spool, &today, &gone)?;
     count(&mut report, dash.0);
     files.push(dash.1);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -747,6 +786,7 @@ fn write_dashboard(
     html: &HtmlRenderer,
     spool: &mut Spool,
     today: &str,
+    gone: &[(String, String, String)],
 ) -> Result<(Written, FileEntry)> {
     spool.slots.sort_by(|a, b| {
         dashboard_order(a.rank, a.days, &a.code, &a.key)
@@ -754,9 +794,19 @@ fn write_dashboard(
     });
     let mut counts = crate::render::html::DashboardCounts {
         total: spool.slots.len(),
+        gone: gone
+            .iter()
+            .take(crate::render::html::DashboardCounts::GONE_SHOWN)
+            .map(|(code, _, name)| crate::render::html::GoneClinic {
+                name: name.clone(),
+                code: code.clone(),
+            })
+            .collect(),
+        gone_total: gone.len(),
         ..Default::default()
     };
     for s in &spool.slots {
+        counts.changed += usize::from(s.changed);
         match s.rank {
             0 => counts.failed += 1,
             1 => counts.error += 1,
@@ -921,28 +971,17 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
             let ok = e.status == Status::Built;
             let (rank, days) = urgency(e, today);
             let state = STATES[usize::from(rank.min(4))];
-            let findings = e
-                .findings
-                .iter()
-                .filter(|f| f.severity != Severity::Info)
-                .map(|f| Headline {
-                    severity: f.severity,
-                    title: f.title.clone(),
-                });
-            // The data's remarks are counted in `warnings`: each is named.
-            let data = e
-                .data
-                .iter()
-                .filter(|d| d.severity != Severity::Info && !d.tidy)
-                .map(|d| Headline {
-                    severity: d.severity,
-                    title: d.message.clone(),
-                });
-            // A clinic without a guide leads with why (`failure`: the data's
+            // The data's remarks are counted in `warnings`: each is named. A
+            // clinic without a guide leads with why (`failure`: the data's
             // errors, each with its expected form); its findings (a deadline
             // at risk) and other remarks are named after it.
-            let mut headlines: Vec<Headline> = findings
-                .chain(data.filter(|h| ok || h.severity != Severity::Error))
+            let mut headlines: Vec<Headline> = e
+                .asks()
+                .filter(|a| ok || !a.data || a.severity != Severity::Error)
+                .map(|a| Headline {
+                    severity: a.severity,
+                    title: a.title.to_string(),
+                })
                 .collect();
             headlines.extend(e.notes.iter().map(|n| Headline {
                 severity: Severity::Warning,
@@ -987,6 +1026,8 @@ pub fn dashboard_rows(entries: &[ClinicEntry], today: &str) -> Vec<DashboardRow>
                 failure: e.failure.clone(),
                 has_pdf: e.files.iter().any(|f| f.path.ends_with("/guide.pdf")),
                 has_sheet: e.files.iter().any(|f| f.path.ends_with("/sheet.pdf")),
+                since: crate::render::html::SinceRow::of(&e.since),
+                changed: !e.since.is_empty(),
             }
         })
         .collect();
@@ -1247,6 +1288,7 @@ fn process_guarded(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
                     notes: Vec::new(),
                     input_hash: String::new(),
                     files: Vec::new(),
+                    since: Default::default(),
                 },
                 outcome: Outcome::Failed,
                 diagnostics: vec![Diagnostic::error(
@@ -1386,6 +1428,9 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
                 ("errors", &data_errors.join(" / ")),
             ],
         );
+    }
+    if ctx.had_prev {
+        r.entry.since = crate::manifest::Since::between(prev.as_ref(), &r.entry);
     }
     // Files of the last build this one did not write again (a wrong handout
     // must not be left behind when the data is now wrong).
@@ -1537,6 +1582,7 @@ fn entry_of(
         notes: Vec::new(),
         input_hash,
         files: Vec::new(),
+        since: Default::default(),
     }
 }
 

@@ -321,6 +321,33 @@ fn axe_finds_no_violation_in_guides_dashboard_and_site() {
     assert_axe_clean(&d, &axe, &out, &pages);
 }
 
+/// The dashboard of a second build says what changed (a finding resolved
+/// and struck through, a clinic new, a clinic gone): that too is clean.
+#[test]
+fn axe_finds_no_violation_in_a_second_builds_dashboard() {
+    let Some((chromedriver, chromium)) = browser("axe_second_build") else {
+        return;
+    };
+    let Some(axe) = axe_source("axe_second_build") else {
+        return;
+    };
+    let (tmp, content) = content_copy();
+    let out = tmp.path().join("out");
+    assert!(build_content(&content, &out).status.success());
+    let clinic = content.join("clinics/tokyo-wrong-line.yaml");
+    let text = std::fs::read_to_string(&clinic).unwrap();
+    std::fs::write(&clinic, text.replace("  type: 3", "  type: 1")).unwrap();
+    std::fs::remove_file(content.join("clinics/hokkaido-clinic.yaml")).unwrap();
+    let o = build_content(&content, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dashboard = out.join("clinics/index.html");
+    let html = std::fs::read_to_string(&dashboard).unwrap();
+    assert!(html.contains("class=\"since\"") && html.contains("class=\"gone\""));
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    d.call("POST", "/timeouts", json!({ "script": 120_000 }));
+    assert_axe_clean(&d, &axe, &out, &[dashboard]);
+}
+
 /// Runs axe-core on each page (a file under `out`) at a desktop and a phone
 /// width and fails with every violation found.
 fn assert_axe_clean(d: &Driver, axe: &str, out: &Path, pages: &[PathBuf]) {

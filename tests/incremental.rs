@@ -107,14 +107,48 @@ fn manifest_matches_its_schema() {
             );
         }
     };
-    check(&m, &schema, "manifest");
-    check(&m["inputs"], &schema["properties"]["inputs"], "inputs");
-    for c in m["clinics"].as_array().unwrap() {
-        check(c, &schema["$defs"]["clinic"], "clinic");
-        for f in c["files"].as_array().unwrap() {
-            check(f, &schema["$defs"]["file"], "file");
+    let check_all = |m: &serde_json::Value| {
+        check(m, &schema, "manifest");
+        check(&m["inputs"], &schema["properties"]["inputs"], "inputs");
+        for c in m["clinics"].as_array().unwrap() {
+            check(c, &schema["$defs"]["clinic"], "clinic");
+            for f in c["files"].as_array().unwrap() {
+                check(f, &schema["$defs"]["file"], "file");
+            }
+            if let Some(s) = c.get("since") {
+                check(
+                    s,
+                    &schema["$defs"]["clinic"]["properties"]["since"],
+                    "since",
+                );
+                for k in ["resolved", "new"] {
+                    for f in s.get(k).and_then(|v| v.as_array()).into_iter().flatten() {
+                        check(f, &schema["$defs"]["change"], "change");
+                    }
+                }
+            }
         }
-    }
+    };
+    check_all(&m);
+    // A second build after a fix and a new clinic writes `since`.
+    let clinic = content.join("clinics/tokyo-wrong-line.yaml");
+    std::fs::write(&clinic, read(&clinic).replace("  type: 3", "  type: 1")).unwrap();
+    std::fs::rename(
+        content.join("clinics/hokkaido-clinic.yaml"),
+        content.join("clinics/hokkaido-clinic-2.yaml"),
+    )
+    .unwrap();
+    ok(&build_content(&content, &out));
+    let m = manifest(&out);
+    assert!(
+        m["clinics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["since"]["resolved"].is_array()),
+        "{m}"
+    );
+    check_all(&m);
 }
 
 #[test]

@@ -42,13 +42,21 @@ fn a_fixed_clinic_loses_its_finding_and_a_removed_clinic_is_named() {
         "stale finding in the guide"
     );
     let dashboard = read(&out.join("clinics/index.html"));
-    // No other sample clinic has a wrong line type.
+    // No other sample clinic has a wrong line type: the title is left only
+    // struck through under 「前回の作成から」, and the removed clinic only in
+    // the list of clinics gone (both tested in
+    // `the_dashboard_says_what_changed_since_the_last_build`).
+    let (rows, _) = rows_and_gone(&dashboard);
+    let current: String = rows
+        .split("<details class=\"since\">")
+        .map(|part| part.split_once("</details>").map_or(part, |(_, rest)| rest))
+        .collect();
     assert!(
-        !dashboard.contains(LINE_TYPE_TITLE),
+        !current.contains(LINE_TYPE_TITLE),
         "stale finding on the dashboard"
     );
     assert!(
-        !dashboard.contains(gone_key),
+        !rows.contains(gone_key),
         "removed clinic still on the dashboard"
     );
     assert!(
@@ -76,4 +84,112 @@ fn a_fixed_clinic_loses_its_finding_and_a_removed_clinic_is_named() {
         assert!(!html.contains("2026年11月24日"), "{key}: stale date");
     }
     assert!(!read(&out.join("clinics/index.html")).contains("2026年11月24日"));
+}
+
+/// The dashboard's table of clinics and its list of clinics gone since the
+/// last build (empty when none).
+fn rows_and_gone(dashboard: &str) -> (&str, &str) {
+    let table = dashboard
+        .split_once("<tbody>")
+        .and_then(|(_, rest)| rest.split_once("</tbody>"))
+        .map_or("", |(rows, _)| rows);
+    let gone = dashboard
+        .split_once("<div class=\"gone\">")
+        .and_then(|(_, rest)| rest.split_once("</div>"))
+        .map_or("", |(g, _)| g);
+    (table, gone)
+}
+
+/// The row of the clinic `key` (by its file links).
+fn row_of<'a>(rows: &'a str, key: &str) -> &'a str {
+    rows.split("<tr ")
+        .find(|r| r.contains(&format!("href=\"{key}/index.html\"")))
+        .unwrap_or_else(|| panic!("no dashboard row for {key}"))
+}
+
+#[test]
+fn the_dashboard_says_what_changed_since_the_last_build() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    // A first build says nothing of a last one.
+    let first = build_content(&content, &out);
+    assert_ok(&first);
+    assert!(!String::from_utf8_lossy(&first.stdout).contains("since the last build"));
+    let dashboard = read(&out.join("clinics/index.html"));
+    assert!(!dashboard.contains("前回の作成から"), "first build");
+
+    // The vendor fixes the line type, deletes a clinic and adds one.
+    let fixed_key = "1311234566";
+    let clinic = content.join("clinics/tokyo-wrong-line.yaml");
+    std::fs::write(&clinic, read(&clinic).replace("  type: 3", "  type: 1")).unwrap();
+    std::fs::remove_file(content.join("clinics/hokkaido-clinic.yaml")).unwrap();
+    let added = read(&content.join("clinics/kanagawa-dental.yaml"))
+        .replace("\"0123455\"", "\"0123463\"")
+        .replace("みなと歯科クリニック", "みなと第二歯科")
+        .replace("info@minato-shika", "info@minato-daini");
+    std::fs::write(content.join("clinics/kanagawa-dental-2.yaml"), added).unwrap();
+    let o = build_content(&content, &out);
+    assert_ok(&o);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("since the last build into this folder: 2 clinic(s) changed (1 new to it), 1 finding(s) resolved, 0 new"),
+        "{stdout}"
+    );
+    let dashboard = read(&out.join("clinics/index.html"));
+    let (rows, gone) = rows_and_gone(&dashboard);
+    let fixed = row_of(rows, fixed_key);
+    assert!(fixed.contains("data-changed=\"1\""), "{fixed}");
+    assert!(
+        fixed.contains("前回の作成から: 解消1件、手順書・PDFを作り直しました"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains(&format!(
+            "<span class=\"badge sev-ok\">解消</span><s>{LINE_TYPE_TITLE}</s>"
+        )),
+        "the resolved finding is named, struck through: {fixed}"
+    );
+    let new_row = row_of(rows, "1430123463");
+    assert!(
+        new_row.contains("前回の作成から: 今回はじめて作成"),
+        "{new_row}"
+    );
+    // Clinics whose data did not change say nothing.
+    let same = row_of(rows, "1440100743");
+    assert!(!same.contains("data-changed"), "{same}");
+    assert!(!same.contains("前回の作成から"), "{same}");
+    assert!(
+        dashboard.contains("前回の作成から変わったもの</span><strong>2</strong>件"),
+        "the count of changed clinics"
+    );
+    assert!(dashboard.contains("<option value=\"changed\">前回の作成から変わったもの</option>"));
+    // The clinic gone is named (its row and files are not).
+    assert!(gone.contains("今回のデータにない施設1件"), "{gone}");
+    assert!(
+        gone.contains("北の森内科医院") && gone.contains("0110113719"),
+        "{gone}"
+    );
+    assert!(!rows.contains("0110113719"));
+
+    // A build with nothing changed says nothing again.
+    let again = build_content(&content, &out);
+    assert_ok(&again);
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("since the last build"));
+    let dashboard = read(&out.join("clinics/index.html"));
+    assert!(!dashboard.contains("前回の作成から"), "nothing changed");
+    assert!(!dashboard.contains("class=\"gone\""));
+
+    // The value made wrong again: the finding is new.
+    std::fs::write(&clinic, read(&clinic).replace("  type: 1", "  type: 3")).unwrap();
+    let o = build_content(&content, &out);
+    assert_ok(&o);
+    let dashboard = read(&out.join("clinics/index.html"));
+    let (rows, _) = rows_and_gone(&dashboard);
+    let row = row_of(rows, fixed_key);
+    assert!(
+        row.contains(&format!(
+            "<span class=\"badge sev-error\">新たに</span>{LINE_TYPE_TITLE}"
+        )),
+        "{row}"
+    );
 }

@@ -202,6 +202,13 @@ fn print_summary(
             " (help site unchanged, not rendered)"
         }
     );
+    if report.since.clinics > 0 {
+        let s = report.since;
+        println!(
+            "  since the last build into this folder: {} clinic(s) changed ({} new to it), {} finding(s) resolved, {} new (the dashboard says which)",
+            s.clinics, s.first, s.resolved, s.new
+        );
+    }
     if !report.removed_clinics.is_empty() {
         let list: Vec<&str> = report
             .removed_clinics

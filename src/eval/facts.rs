@@ -556,8 +556,10 @@ fn check_scalar(
         // Free text (names, the contact): kept as written. Nothing in the
         // portal's pages asks for half-width there, and the handout says
         // what to type: a silent change would make it differ from the
-        // clinic's own records and labels.
-        FieldKind::Text => {
+        // clinic's own records and labels. A list never comes here: its
+        // text is split into items before (see `build`), each item read
+        // by `check_items`.
+        FieldKind::Text | FieldKind::List => {
             let s = free_text(raw);
             Checked::from_parts(Some(FactValue::plain(s.clone(), s)), Vec::new())
         }
@@ -645,31 +647,6 @@ fn check_scalar(
                     );
                     Checked::from_parts(None, problems)
                 }
-            }
-        }
-        FieldKind::List => {
-            // Items are free names (see `FieldKind::Text`); the separators
-            // are read in either width.
-            let mut items: Vec<String> = list_items(raw).collect();
-            let (problems, item_values) = check_items(def, &mut items);
-            let problems: Vec<validate::Problem> = problems.into_iter().map(|(_, p)| p).collect();
-            let fv = FactValue {
-                value: items.len().to_string(),
-                display: items.join("、"),
-                items,
-                item_values,
-                valid: true,
-                unit: None,
-            };
-            let fv = Checked::from_parts(Some(fv), problems);
-            // An item refused: the list is not a value to type.
-            match fv
-                .problems
-                .iter()
-                .any(|p| p.level == validate::Level::Error)
-            {
-                true => Checked::from_parts(None, fv.problems),
-                false => fv,
             }
         }
     };

@@ -149,6 +149,50 @@ pub struct DashboardRow {
     pub has_pdf: bool,
     /// The one-page sheet was written too.
     pub has_sheet: bool,
+    /// What changed since the last build into the same folder.
+    pub since: SinceRow,
+    /// `since` says something.
+    pub changed: bool,
+}
+
+/// What changed for one clinic since the last build, as the dashboard
+/// says it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SinceRow {
+    /// The last build had no record of it.
+    pub first: bool,
+    /// It has a guide now and had none.
+    pub now_built: bool,
+    /// It has no guide now and had one.
+    pub now_failed: bool,
+    /// Its files were written again with other bytes.
+    pub updated: bool,
+    /// Errors and warnings gone.
+    pub resolved: Vec<Headline>,
+    /// Errors and warnings new.
+    pub new: Vec<Headline>,
+}
+
+impl SinceRow {
+    /// The row's words for `s`.
+    pub fn of(s: &crate::manifest::Since) -> SinceRow {
+        let heads = |v: &[crate::manifest::Finding]| {
+            v.iter()
+                .map(|f| Headline {
+                    severity: f.severity,
+                    title: f.title.clone(),
+                })
+                .collect()
+        };
+        SinceRow {
+            first: s.first,
+            now_built: s.was_built == Some(false),
+            now_failed: s.was_built == Some(true),
+            updated: s.updated,
+            resolved: heads(&s.resolved),
+            new: heads(&s.new),
+        }
+    }
 }
 
 /// A value of the printed sheet.
@@ -201,9 +245,28 @@ pub struct DashboardCounts {
     pub tidied: usize,
     /// Nothing to act on.
     pub ok: usize,
+    /// Changed since the last build into the same folder.
+    pub changed: usize,
+    /// Clinics of the last build that are not in this one (their guides
+    /// deleted), at most [`DashboardCounts::GONE_SHOWN`] of them.
+    pub gone: Vec<GoneClinic>,
+    /// How many clinics are gone in all.
+    pub gone_total: usize,
+}
+
+/// A clinic of the last build that this build no longer has.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoneClinic {
+    /// Its name.
+    pub name: String,
+    /// Institution code as printed.
+    pub code: String,
 }
 
 impl DashboardCounts {
+    /// Gone clinics named on the dashboard (the rest are counted).
+    pub const GONE_SHOWN: usize = 100;
+
     /// Counts `rows` by state.
     pub fn of(rows: &[DashboardRow]) -> Self {
         let mut c = Self {
@@ -211,6 +274,7 @@ impl DashboardCounts {
             ..Self::default()
         };
         for r in rows {
+            c.changed += usize::from(r.changed);
             match r.state {
                 "failed" => c.failed += 1,
                 "error" => c.error += 1,

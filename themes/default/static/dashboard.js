@@ -30,7 +30,7 @@
     rows.forEach(function (r) {
       var ok = true;
       if (q) ok = norm(r.getAttribute("data-name")).indexOf(q) >= 0 || norm(r.getAttribute("data-code")).indexOf(q) >= 0;
-      if (ok && st) ok = r.getAttribute("data-state") === st;
+      if (ok && st) ok = st === "changed" ? r.hasAttribute("data-changed") : r.getAttribute("data-state") === st;
       if (ok && dv) {
         var d = daysOf(r);
         ok = d !== null && (dv === "past" ? d < 0 : d >= 0 && d <= Number(dv));
