@@ -2847,3 +2847,55 @@ fn a_photo_marked_first_comes_before_its_screen() {
         }
     }
 }
+
+/// An item not known yet (「未定」) in a list read beside another keeps the
+/// later items in their places: さくら内科クリニック's 診察室PC, whose expiry is
+/// 未定, is told its date is missing (and warned per terminal), and 事務室PC
+/// keeps its own 2028年3月31日. Before, the 未定 was dropped and every later
+/// date moved up one terminal: 診察室PC was told 事務室PC's date, and the
+/// warning blamed the last terminal (「3件目（事務室PC）には…がありません」).
+#[test]
+fn an_item_not_known_yet_keeps_the_later_items_in_their_places() {
+    // さくら内科クリニック's guide with its data edited.
+    let guide = |from: &str, to: &str| {
+        let d = sixth();
+        edit6(&d, "clinics/sakura-naika.yaml", from, to);
+        let out = build_in(d.path());
+        read(&out.join("clinics").join(SAKURA6).join("index.html"))
+    };
+    let html = guide(
+        "expiry: [2026-11-20, 2026-12-20, 2028-03-31]",
+        "expiry: [2026-11-20, 未定, 2028-03-31]",
+    );
+    let step = |id: &str| squash(&untagged(article(&html, id)));
+    let second = step("step-cert-renewal-2-1-n2");
+    assert!(second.contains("診察室PC"), "{second}");
+    assert!(
+        !second.contains("2028年3月31日"),
+        "another terminal's date: {second}"
+    );
+    assert!(second.contains("〈電子証明書の有効期限〉"), "{second}");
+    assert!(
+        second.contains("診察室PCの電子証明書の有効期限がわかりません"),
+        "{second}"
+    );
+    assert!(step("step-cert-renewal-2-1-n3").contains("2028年3月31日（金）"));
+    let all = squash(&untagged(&html));
+    assert!(
+        all.contains(
+            "電子証明書の有効期限受付PC:2026年11月20日（金）、事務室PC:2028年3月31日（金）"
+        ),
+        "{all}"
+    );
+    assert!(all.contains("「未定」は値ではなく"), "{all}");
+    assert!(!all.contains("数が合いません"), "{all}");
+    // A name left 未定: the other terminals keep their own dates.
+    let html = guide(
+        "names: [受付PC, 診察室PC, 事務室PC]",
+        "names: [受付PC, 未定, 事務室PC]",
+    );
+    let second = squash(&untagged(article(&html, "step-cert-renewal-2-1-n2")));
+    assert!(second.contains("事務室PC"), "{second}");
+    assert!(second.contains("2028年3月31日（金）"), "{second}");
+    assert!(!second.contains("2026年12月20日"), "{second}");
+}

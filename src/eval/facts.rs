@@ -29,6 +29,11 @@ pub struct FactValue {
     /// (dates ISO, an option's value: what conditions compare); empty when
     /// they are the items themselves.
     pub item_values: Vec<String>,
+    /// The places (0-based, as written) of the items left out as not known
+    /// yet (「未定」) or blank, in order: a list read beside another item by
+    /// item keeps each item at its place (the third terminal's date stays
+    /// the third terminal's when the second's is 未定).
+    pub gaps: Vec<usize>,
     /// False when validation found an error.
     pub valid: bool,
     /// Unit shown by `{{ fact | unit }}` (derived facts that declare one).
@@ -43,6 +48,7 @@ impl FactValue {
             display: display.into(),
             items: Vec::new(),
             item_values: Vec::new(),
+            gaps: Vec::new(),
             valid: true,
             unit: None,
         }
@@ -61,6 +67,32 @@ impl FactValue {
     pub fn item(&self, i: usize) -> Option<FactValue> {
         let shown = self.items.get(i)?;
         Some(Self::plain(self.item_value(i)?, shown.clone()))
+    }
+
+    /// The place as written (0-based, counting the gaps) of item `i`.
+    pub fn place(&self, i: usize) -> usize {
+        let mut place = i;
+        for g in &self.gaps {
+            if *g <= place {
+                place += 1;
+            }
+        }
+        place
+    }
+
+    /// The item written at `place` (counting the gaps), `None` for a gap or
+    /// past the end: what a list read beside another has at that item.
+    pub fn item_at(&self, place: usize) -> Option<FactValue> {
+        if self.gaps.contains(&place) {
+            return None;
+        }
+        let before = self.gaps.iter().filter(|g| **g < place).count();
+        self.item(place - before)
+    }
+
+    /// How many places the list has as written: its items and its gaps.
+    pub fn places(&self) -> usize {
+        self.items.len() + self.gaps.len()
     }
 }
 
@@ -207,16 +239,27 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             RawValue::List(items) => {
                 let mut names = Vec::new();
                 let mut at = Vec::new();
-                for it in items {
+                let mut gaps = Vec::new();
+                for (place, it) in items.iter().enumerate() {
                     // Free names (terminals): typed on the portal as the
                     // clinic wrote them, full-width characters included.
                     let t = free_text(&it.value);
                     if content.fields.is_undecided(&t) {
                         push_issue(&mut facts, def, &it.pos, undecided(&t));
+                        gaps.push(place);
                     } else if !t.is_empty() {
                         names.push(t);
                         at.push(&it.pos);
+                    } else {
+                        gaps.push(place);
                     }
+                }
+                // Gaps at the end hold no later item in place.
+                while gaps
+                    .last()
+                    .is_some_and(|g| *g + 1 == names.len() + gaps.len())
+                {
+                    gaps.pop();
                 }
                 // Items of a kind (`items: ip_address`), each reported at
                 // its own line; one refused, the list is not a value to type.
@@ -248,6 +291,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     display: names.join("、"),
                     items: names,
                     item_values: values,
+                    gaps,
                     valid: true,
                     unit: None,
                 }
@@ -377,8 +421,11 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
         let (Some(with), Some(at)) = (facts.get(&pair.with), clinic.values.get(&pair.with)) else {
             continue;
         };
-        let items = facts.get(&pair.list).map_or(&[][..], |f| &f.items[..]);
-        let (n, m) = (items.len(), with.items.len());
+        let list = facts.get(&pair.list);
+        let items = list.map_or(&[][..], |f| &f.items[..]);
+        // Counted as written: an item 「未定」 keeps its place (and is warned
+        // about by itself).
+        let (n, m) = (list.map_or(0, FactValue::places), with.places());
         if m == 0 || n == m || facts.invalid.contains(&pair.list) {
             continue;
         }
@@ -390,10 +437,12 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
         };
         let (list_label, with_label) = (label(&pair.list), label(&pair.with));
         let which = if n > m {
-            let without: Vec<String> = items[m..]
+            let place = |i: usize| list.map_or(i, |l| l.place(i));
+            let without: Vec<String> = items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| format!("{}件目（{x}）", m + i + 1))
+                .filter(|(i, _)| place(*i) >= m)
+                .map(|(i, x)| format!("{}件目（{x}）", place(i) + 1))
                 .collect();
             format!(
                 "{}の{}には{with_label}がありません",
@@ -401,10 +450,12 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
                 without.join("、")
             )
         } else {
-            let extra: Vec<String> = with.items[n..]
+            let extra: Vec<String> = with
+                .items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| format!("{}件目（{x}）", n + i + 1))
+                .filter(|(i, _)| with.place(*i) >= n)
+                .map(|(i, x)| format!("{}件目（{x}）", with.place(i) + 1))
                 .collect();
             format!("{}はどの{list_label}にも使われません", extra.join("、"))
         };
@@ -547,6 +598,7 @@ fn check_scalar(
             display: raw.trim().to_string(),
             items: Vec::new(),
             item_values: Vec::new(),
+            gaps: Vec::new(),
             valid: false,
             unit: None,
         });
@@ -712,6 +764,7 @@ fn date_list(days: &[Date]) -> FactValue {
         display: items.join("、"),
         items,
         item_values: days.iter().map(|d| d.to_string()).collect(),
+        gaps: Vec::new(),
         valid: true,
         unit: None,
     }
@@ -772,7 +825,11 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
                 let moved: Option<Vec<Date>> = (0..v.items.len())
                     .map(|i| v.item_value(i).and_then(dates::parse_iso).map(shift))
                     .collect();
-                return Some(date_list(&moved?));
+                // Each item at its place: the gaps of the list stay gaps.
+                return Some(FactValue {
+                    gaps: v.gaps.clone(),
+                    ..date_list(&moved?)
+                });
             }
             date(shift(day_of(v)?))
         }

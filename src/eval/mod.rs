@@ -585,9 +585,13 @@ fn repetitions<'f>(
 fn item_facts(facts: &Facts, list: &str, i: usize, count: usize) -> Facts {
     let n = i + 1;
     let mut f = facts.clone();
-    if let Some(item) = facts.get(list).and_then(|l| l.item(i)) {
+    let of_list = facts.get(list);
+    if let Some(item) = of_list.and_then(|l| l.item(i)) {
         f.map.insert("each.item".into(), item);
     }
+    // The other lists' items at the place this item is written at (a list
+    // with an item 「未定」 before it keeps its later items in place).
+    let place = of_list.map_or(i, |l| l.place(i));
     f.map.insert(
         "each.number".into(),
         facts::FactValue::plain(n.to_string(), n.to_string()),
@@ -597,7 +601,7 @@ fn item_facts(facts: &Facts, list: &str, i: usize, count: usize) -> Facts {
         facts::FactValue::plain(count.to_string(), count.to_string()),
     );
     for (path, v) in &facts.map {
-        if let Some(x) = v.item(i).filter(|_| !path.starts_with("each.")) {
+        if let Some(x) = v.item_at(place).filter(|_| !path.starts_with("each.")) {
             f.map.insert(format!("each.{path}"), x);
         }
     }
@@ -1318,15 +1322,17 @@ fn paired_items(
     v: &facts::FactValue,
 ) -> Option<String> {
     let pair = content.pairs.iter().find(|p| p.with == path)?;
-    let names = &facts.get(&pair.list)?.items;
-    (v.items.len() > 1).then(|| {
+    let names = facts.get(&pair.list)?;
+    (v.places() > 1).then(|| {
         v.items
             .iter()
             .enumerate()
-            .map(|(i, x)| match names.get(i) {
+            .map(|(i, x)| match names.item_at(v.place(i)) {
                 Some(n) => format!(
                     "{}{x}",
-                    content.strings.fill("sheet_for_item", &[("item", n)])
+                    content
+                        .strings
+                        .fill("sheet_for_item", &[("item", &n.display)])
                 ),
                 None => x.clone(),
             })
