@@ -490,11 +490,23 @@ fn push_issue(facts: &mut Facts, def: &FieldDef, pos: &SourcePos, p: validate::P
 }
 
 /// The items of a list written in one text; the separators are read in
-/// either width.
+/// either width. A blank between two items (「2026-11-20、、2028-03-31」) is
+/// kept, as an empty item, so that the items after it keep their places;
+/// blanks before the first item and after the last are dropped.
 fn list_items(raw: &str) -> impl Iterator<Item = String> + '_ {
-    raw.split(['、', ',', '，', ';', '；', '\n'])
+    let items: Vec<String> = raw
+        .split(['、', ',', '，', ';', '；', '\n'])
         .map(free_text)
-        .filter(|s| !s.is_empty())
+        .collect();
+    let first = items
+        .iter()
+        .position(|s| !s.is_empty())
+        .unwrap_or(items.len());
+    let last = items
+        .iter()
+        .rposition(|s| !s.is_empty())
+        .map_or(first, |i| i + 1);
+    items.into_iter().take(last).skip(first)
 }
 
 /// Whether `text` is one of the names of an option of `def` (its value,
@@ -1062,6 +1074,14 @@ person: 港 花子
         assert!(f.issues.is_empty(), "{:?}", f.issues);
         // 「ＰＣ１」 and 「PC1」 differ only in width: one name.
         assert_eq!(shown(&f, "names"), pair("3", "3"));
+        // A blank between two items keeps the later one in its place (the
+        // third terminal's); blanks at the ends are no places.
+        let f = facts_of("terminals: \"、受付、、事務室、\"\n");
+        let t = f.get("terminals").expect("terminals");
+        assert_eq!(t.items, ["受付", "事務室"]);
+        assert_eq!(t.gaps, [1]);
+        assert_eq!(t.item_at(2).map(|x| x.display), Some("事務室".to_string()));
+        assert!(t.item_at(1).is_none());
     }
 
     #[test]
