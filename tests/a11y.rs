@@ -776,7 +776,9 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
         // The findings in full follow the sheet (which lists them in one line each).
         let top = 1 + all[1..]
             .iter()
-            .position(|t| t.contains("貴施設への重要なお知らせ"))
+            .position(|t| {
+                t.contains("貴施設への重要なお知らせ") || t.contains("貴施設へのお知らせ")
+            })
             .unwrap_or_else(|| panic!("{key}: findings printed"));
         if key == "1311234566" {
             // Every finding with a consequence has it on the page of its title.

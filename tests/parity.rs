@@ -796,3 +796,17 @@ fn the_whole_handouts_2_clinics_guide_handout_and_sheet_say_the_same_in_the_same
     assert_eq!(csv.len(), 2);
     check(&csv);
 }
+
+/// The clinics review30 read whole (a pharmacy on ドコモ光 with a terminal
+/// named in Latin, a dental clinic on a line not NTT's, the usual clinic, a
+/// 45-character name with 旧字): each row's help that is the clinic's own
+/// case (申請区分, line type, test month, fee) is alike in the three.
+#[test]
+fn the_whole_handouts_5_clinics_guide_handout_and_sheet_say_the_same_in_the_same_order() {
+    let built = build_and_evaluate(
+        "parity-whole-5",
+        &root().join("tests/fixtures/whole-handouts-5"),
+    );
+    assert_eq!(built.len(), 4);
+    check(&built);
+}

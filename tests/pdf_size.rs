@@ -70,6 +70,7 @@ fn built() -> &'static [PathBuf] {
             ("whole-handouts", "whole-handouts"),
             ("whole-handouts-2", "whole-handouts-2"),
             ("whole-handouts-3", "whole-handouts-3"),
+            ("whole-handouts-5", "whole-handouts-5"),
             (
                 "whole-handouts-2-csv",
                 "whole-handouts-2/b-hiroshima-fullwidth.csv",

@@ -263,6 +263,8 @@ fn every_sample_and_fixture_clinic_gets_a_one_page_sheet() {
         "unusual/clinics",
         "checklist",
         "fallback",
+        // A 45-character name over two title lines and two terminals (review30).
+        "whole-handouts-5",
     ] {
         let out = d.path().join(f.replace('/', "-"));
         // unusual/ holds clinics whose data stops their guide (exit 1).

@@ -21,20 +21,7 @@ fn fixtures() -> PathBuf {
 
 /// Builds `clinics` for [`DAY`] into `out`; the build's exit code and stderr.
 fn build_day(clinics: &Path, out: &Path) -> (Option<i32>, String) {
-    let _ = std::fs::remove_dir_all(out);
-    let o = tebiki(&[
-        "build",
-        "--today",
-        DAY,
-        "--clinics",
-        clinics.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    (
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    build_clinics_on(clinics, out, DAY)
 }
 
 /// The YAML clinics and the CSV, each built once (every clinic gets its guide).

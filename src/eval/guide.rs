@@ -526,6 +526,10 @@ pub struct Guide {
     pub corrections: Vec<(String, Correction)>,
     /// Every finding, worst first (also attached to their steps).
     pub findings: Vec<Finding>,
+    /// Every finding is an お知らせ (none 注意 or 重要): the findings are
+    /// headed by the theme's `findings_info`, not `findings` (「貴施設への重要な
+    /// お知らせ」 over a fee note alone, on a clinic the dashboard calls 問題なし).
+    pub findings_info_only: bool,
     /// Problems in the clinic's data.
     pub issues: Vec<DataIssue>,
     /// The manuals, in order.
@@ -563,6 +567,27 @@ impl Guide {
             .collect::<Vec<_>>()
             .join("・")
             .replace(GAP, "")
+    }
+
+    /// The heading of the findings (the theme's `findings`, or
+    /// `findings_info` when every finding is an お知らせ), the same in the
+    /// handout, the HTML guide and every pointer to it.
+    pub fn findings_heading(&self) -> &str {
+        self.strings.get(if self.findings_info_only {
+            "findings_info"
+        } else {
+            "findings"
+        })
+    }
+
+    /// The sheet's heading of the findings (`sheet_findings`, or
+    /// `sheet_findings_info`), as [`Guide::findings_heading`].
+    pub fn sheet_findings_heading(&self) -> &str {
+        self.strings.get(if self.findings_info_only {
+            "sheet_findings_info"
+        } else {
+            "sheet_findings"
+        })
     }
 
     /// Worst severity among findings and data issues.

@@ -428,6 +428,10 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         generated_wareki: dates::wareki(today),
         facts: fact_rows,
         corrections: corrections.into_iter().collect(),
+        findings_info_only: !findings.is_empty()
+            && findings
+                .iter()
+                .all(|f| f.severity == crate::model::Severity::Info),
         findings,
         issues,
         manuals,

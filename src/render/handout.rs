@@ -73,7 +73,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         b.push(Block::Heading {
             level: 1,
             number: None,
-            text: t.get("findings").into(),
+            text: guide.findings_heading().into(),
             bookmark: true,
         });
         for f in &guide.findings {
@@ -201,7 +201,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                     b.push(Block::Paragraph(lines));
                     continue;
                 }
-                step(&mut b, s, pictures, t);
+                step(&mut b, s, pictures, t, guide.findings_heading());
             }
             b.extend(rich(&part.outro));
         }
@@ -298,11 +298,14 @@ fn title_only(s: &GuideStep) -> bool {
         && s.notes.is_empty()
 }
 
+/// `findings` is the heading of the findings a step's pointer names
+/// ([`Guide::findings_heading`]).
 fn step(
     b: &mut Vec<Block>,
     s: &GuideStep,
     pictures: &BTreeMap<String, Arc<dyn Drawable>>,
     t: &Strings,
+    findings: &str,
 ) {
     // A later repetition in brief: number and title in bold with where its
     // picture is (one paragraph, not a heading: later terminals stay
@@ -331,7 +334,7 @@ fn step(
         }
         b.push(Block::Paragraph(lines));
         b.extend(body);
-        if let Some(r) = finding_references(&s.findings, t) {
+        if let Some(r) = finding_references(&s.findings, t, findings) {
             b.push(r);
         }
         for n in &s.notes {
@@ -346,7 +349,7 @@ fn step(
         bookmark: true,
     });
     b.extend(rich(&s.body));
-    if let Some(r) = finding_references(&s.findings, t) {
+    if let Some(r) = finding_references(&s.findings, t, findings) {
         b.push(r);
     }
     // In the model's order (the HTML guide follows the same list).
@@ -607,7 +610,7 @@ pub(crate) fn severity_key(s: Severity) -> &'static str {
 
 /// The findings of a step, one line each, pointing to their full text at
 /// the top of the handout (each finding is printed in full only once).
-fn finding_references(findings: &[Finding], t: &Strings) -> Option<Block> {
+fn finding_references(findings: &[Finding], t: &Strings, heading: &str) -> Option<Block> {
     // Severity orders Error first.
     let worst = findings.iter().map(|f| f.severity).min()?;
     let mut spans = Vec::new();
@@ -623,7 +626,7 @@ fn finding_references(findings: &[Finding], t: &Strings) -> Option<Block> {
     }
     spans.push(Span::small(format!(
         "\n{}",
-        t.fill("finding_see_top", &[("findings", t.get("findings"))])
+        t.fill("finding_see_top", &[("findings", heading)])
     )));
     Some(Block::Callout {
         kind: severity_kind(worst),

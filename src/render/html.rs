@@ -405,6 +405,8 @@ impl HtmlRenderer {
             self.guide_strings
                 .get(&guide.strings, tera::Value::from_serializable),
         );
+        ctx.insert("findings_heading", guide.findings_heading());
+        ctx.insert("sheet_findings_heading", guide.sheet_findings_heading());
         ctx.insert_value("pics", pics);
         ctx.insert_value("js", self.guide_js.clone());
         ctx.insert_value(

@@ -244,7 +244,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
         })
         .collect();
     if !findings.is_empty() {
-        b.push(heading(t.get("sheet_findings")));
+        b.push(heading(guide.sheet_findings_heading()));
     }
     if !findings.is_empty() && dense {
         let lines = findings

@@ -188,6 +188,25 @@ pub fn build_content_on(content: &Path, out: &Path, today: &str, extra: &[&str])
     tebiki(&args)
 }
 
+/// Builds the clinics at `clinics` (a folder or one file) into `out`,
+/// emptied first, for the date `today`: the build's exit code and stderr.
+pub fn build_clinics_on(clinics: &Path, out: &Path, today: &str) -> (Option<i32>, String) {
+    let _ = std::fs::remove_dir_all(out);
+    let o = tebiki(&[
+        "build",
+        "--today",
+        today,
+        "--clinics",
+        clinics.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// Asserts that a run of tebiki exited 0, showing its output if not.
 pub fn assert_ok(o: &Output) {
     assert!(
