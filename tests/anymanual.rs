@@ -2746,7 +2746,7 @@ fn the_registration_table_names_each_item_of_a_paired_list_by_its_item() {
 /// `data:image/jpeg`, re-encoded from its pixels, so nothing of the file
 /// but its pixels travels on (a phone's EXIF location here). Before, it was
 /// stored as PNG and embedded as lossless samples: 92.2 KB in each handout
-/// for an 18 KB photo (みなと眼科's 4 pages 157,975 B; now 96,826 B).
+/// for an 18 KB photo (みなと眼科's 4 pages 157,975 B; now 99,163 B).
 #[test]
 fn a_photo_stays_a_jpeg_and_keeps_nothing_but_its_pixels() {
     let d = sixth();
