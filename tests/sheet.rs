@@ -285,7 +285,7 @@ fn every_sample_and_fixture_clinic_gets_a_one_page_sheet() {
             .success()
     );
     outs.push(out);
-    for f in ["anymanual", "anymanual2", "anymanual3"] {
+    for f in ["anymanual", "anymanual2", "anymanual3", "anymanual7"] {
         let project = d.path().join(format!("{f}-project"));
         let content = project.join("content");
         copy_dir(&root().join("tests/fixtures").join(f), &content);

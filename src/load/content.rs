@@ -275,6 +275,8 @@ struct RawFrame {
 #[serde(deny_unknown_fields)]
 struct RawDate {
     fact: Spanned<String>,
+    #[serde(default)]
+    for_each: Option<Spanned<String>>,
     label: String,
     #[serde(default)]
     basis: String,
@@ -990,6 +992,8 @@ struct RawRuleFile {
 struct RawRule {
     id: Spanned<String>,
     severity: Severity,
+    #[serde(default)]
+    for_each: Option<Spanned<String>>,
     when: RawCond,
     #[serde(default)]
     step: Option<Spanned<String>>,
@@ -1493,6 +1497,7 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
     resolve_rule_steps(&mut content, &mut diags);
     cross_check(&content, &mut diags);
     content.used_fields = Some(super::derived::check_uses(&content, &mut diags));
+    super::derived::check_date_lines(&content, &mut diags);
     content.pairs = super::derived::list_pairs(&content);
     (
         content,
@@ -1639,6 +1644,37 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("a unit is the word after a number (`unit: 口`); give it to an `integer` field, or to a derived fact"),
             );
         }
+        // A list of choices (one a terminal: a reader connected or not)
+        // reads each item by the field's own options.
+        let choice_items = f
+            .items
+            .as_ref()
+            .is_some_and(|i| i.value == FieldKind::Choice);
+        if choice_items && f.kind == FieldKind::List && f.options.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    p.clone(),
+                    format!("list field `{}` of choices has no options", f.path.value),
+                )
+                .with_help(
+                    "add `options: [{ value: ..., label: ... }]`: each item of the list names one",
+                ),
+            );
+        }
+        let reads_options = matches!(f.kind, FieldKind::Choice | FieldKind::FeeSchedule)
+            || (f.kind == FieldKind::List && choice_items);
+        if !f.options.is_empty() && !reads_options {
+            diags.push(
+                Diagnostic::error(
+                    p.clone(),
+                    format!(
+                        "field `{}` has `options:`, which only a choice field (or a list with `items: choice`) reads",
+                        f.path.value
+                    ),
+                )
+                .with_help("make it `kind: choice`, or a `kind: list` with `items: choice` (one option an item); else remove `options:`"),
+            );
+        }
         if let Some(i) = &f.items
             && (f.kind != FieldKind::List
                 || !matches!(
@@ -1650,6 +1686,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                         | FieldKind::Integer
                         | FieldKind::Date
                         | FieldKind::YearMonth
+                        | FieldKind::Choice
                 ))
         {
             diags.push(
@@ -1660,7 +1697,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                         f.path.value
                     ),
                 )
-                .with_help("give `items:` to a `list` field: one of text, phone, email, ip_address, integer, date, year_month"),
+                .with_help("give `items:` to a `list` field: one of text, phone, email, ip_address, integer, date, year_month, choice (with `options:`)"),
             );
         }
         if let Some(c) = &f.carrier
@@ -1675,11 +1712,16 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             );
         }
         if let Some(d) = &f.dashboard {
-            if f.kind != FieldKind::Date || d.value.trim().is_empty() {
+            // A list of dates (each terminal's expiry): the dashboard counts
+            // down to its earliest item.
+            let dates = f.kind == FieldKind::Date
+                || (f.kind == FieldKind::List
+                    && f.items.as_ref().is_some_and(|i| i.value == FieldKind::Date));
+            if !dates || d.value.trim().is_empty() {
                 diags.push(
                     Diagnostic::error(
                         pos(file, &d.referenced),
-                        format!("`dashboard:` of field `{}` needs a date field and a name", f.path.value),
+                        format!("`dashboard:` of field `{}` needs a date field (or a list with `items: date`) and a name", f.path.value),
                     )
                     .with_help("give one date field the dashboard's short name for it, e.g. `dashboard: 設置日`"),
                 );
@@ -1983,9 +2025,31 @@ impl Ctx<'_> {
     fn rule(&mut self, r: RawRule, known: FactCheck) -> Rule {
         let at = pos(&self.file, &r.id.referenced);
         let when = self.cond(&r.when, &at, known);
+        if let Some(list) = &r.for_each {
+            let here = pos(&self.file, &list.referenced);
+            if (self.types)(&list.value) != Some(FactType::List) {
+                self.diags.push(
+                    Diagnostic::error(
+                        here.clone(),
+                        format!("`for_each: {}` of rule `{}` does not name a list", list.value, r.id.value),
+                    )
+                    .with_help("name a list field or a derived list (e.g. `for_each: terminals`): the rule is read once for each of its items"),
+                );
+            }
+            if r.expect.is_some() {
+                self.diags.push(
+                    Diagnostic::error(
+                        here,
+                        format!("rule `{}` is read per item (`for_each:`) and has `expect:`", r.id.value),
+                    )
+                    .with_help("a value to enter instead replaces a field of the whole clinic; say the value of each item in the message, or write the rule without `for_each:`"),
+                );
+            }
+        }
         Rule {
             id: r.id.value,
             severity: r.severity,
+            for_each: r.for_each.map(|l| l.value),
             when,
             step: r.step.map(|s| s.value),
             field: r.field,
@@ -2151,6 +2215,7 @@ impl Ctx<'_> {
                     when: d.when.as_ref().map(|w| self.cond(w, &p, known)),
                     label: d.label,
                     fact: d.fact.value,
+                    for_each: d.for_each.map(|l| l.value),
                     basis: d.basis,
                     severity: d.severity,
                     pos: p,
