@@ -854,28 +854,40 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             number(distinct.len() as f64)
         }
         Function::Without { list, remove } => {
-            let items = &get(list)?.items;
+            let from = get(list)?;
             // One removed name takes away one item: two terminals of one
             // name, one applied for, leave one to apply for.
             let mut left: Vec<String> = get(remove)
                 .map(|v| v.items.iter().map(|i| same_name(i)).collect())
                 .unwrap_or_default();
-            let kept: Vec<String> = items
-                .iter()
-                .filter(|i| match left.iter().position(|r| *r == same_name(i)) {
-                    Some(n) => {
-                        left.remove(n);
-                        false
-                    }
-                    None => true,
-                })
-                .cloned()
+            let kept: Vec<usize> = (0..from.items.len())
+                .filter(
+                    |&i| match left.iter().position(|r| *r == same_name(&from.items[i])) {
+                        Some(n) => {
+                            left.remove(n);
+                            false
+                        }
+                        None => true,
+                    },
+                )
                 .collect();
+            let items: Vec<String> = kept.iter().map(|&i| from.items[i].clone()).collect();
             FactValue {
                 // As a list field's: its number of items.
-                value: kept.len().to_string(),
-                display: kept.join("、"),
-                items: kept,
+                value: items.len().to_string(),
+                display: items.join("、"),
+                // The kept items' own values, where the list has them; a
+                // list with items taken away is no longer read beside
+                // another item by item: no places kept.
+                item_values: if from.item_values.is_empty() {
+                    Vec::new()
+                } else {
+                    kept.iter()
+                        .filter_map(|&i| from.item_values.get(i).cloned())
+                        .collect()
+                },
+                gaps: Vec::new(),
+                items,
                 valid: true,
                 unit: None,
             }
