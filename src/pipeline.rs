@@ -1349,8 +1349,15 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     if ctx.content.manuals.iter().any(|m| m.when.is_some()) {
         entry.documents = guide.documents.clone();
     }
-    if let Some(d) = date_field.and_then(|p| facts.date(p)) {
+    if let Some((d, shown)) = date_field.and_then(|p| facts.earliest_date(p)) {
         entry.installation_date = d.to_string();
+        // A list of dates: its earliest item, not every item.
+        if date_field
+            .and_then(|p| facts.get(p))
+            .is_some_and(|f| !f.items.is_empty())
+        {
+            entry.installation = shown;
+        }
     } else if !entry.installation.is_empty() {
         // Not read as a date (「46407」, an Excel serial): shown as typed and
         // said to be unread, never in the column of dates as if it were one.

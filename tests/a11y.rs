@@ -915,17 +915,22 @@ fn poppler_missing(test: &str) -> bool {
     !ok
 }
 
-/// The fifth fixture (tests/fixtures/anymanual5) built from its CSV into
-/// `out` of a new folder.
-fn fifth_built() -> (tempfile::TempDir, PathBuf) {
+/// A fixture manual (`tests/fixtures/<name>`) as a project of its own in a
+/// new folder, its content changed by `edit` (given the content folder)
+/// before `tebiki build` with `args` (the fifth's `--clinics` list) writes
+/// `out` there.
+fn fixture_built(
+    name: &str,
+    args: &[&str],
+    edit: impl FnOnce(&Path),
+) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(
-        &root().join("tests/fixtures/anymanual5"),
-        &tmp.path().join("content"),
-    );
+    let content = tmp.path().join("content");
+    copy_dir(&root().join("tests/fixtures").join(name), &content);
+    edit(&content);
     let o = std::process::Command::new(bin())
         .args(["build", "--today", TODAY, "--out", "out"])
-        .args(["--clinics", "content/lists/clinics.csv"])
+        .args(args)
         .current_dir(tmp.path())
         .output()
         .unwrap();
@@ -940,25 +945,37 @@ fn fifth_built() -> (tempfile::TempDir, PathBuf) {
 /// naming each clinic's documents and the help site's pages of both.
 #[test]
 fn two_manuals_and_a_paper_form_pass_axe() {
-    let Some((chromedriver, chromium)) = browser("two_manuals_axe") else {
+    let (tmp, out) = fixture_built(
+        "anymanual5",
+        &["--clinics", "content/lists/clinics.csv"],
+        |_| {},
+    );
+    axe_pages(
+        "two_manuals_axe",
+        tmp.path(),
+        &out,
+        &[
+            "clinics/index.html",
+            "clinics/1310123455/index.html",
+            "site/homon-tablet/index.html",
+            "site/hoshu-keiyaku/fill.html",
+        ],
+    );
+}
+
+/// axe over `pages` of the build `out` (in the folder `tmp`), at 1280 and
+/// 390 px; skipped as `test` without a browser or axe-core.
+fn axe_pages(test: &str, tmp: &Path, out: &Path, pages: &[&str]) {
+    let Some((chromedriver, chromium)) = browser(test) else {
         return;
     };
-    let Some(axe) = axe_source("two_manuals_axe") else {
+    let Some(axe) = axe_source(test) else {
         return;
     };
-    let (tmp, out) = fifth_built();
-    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.join("profile"));
     d.call("POST", "/timeouts", json!({ "script": 120_000 }));
-    let pages: Vec<PathBuf> = [
-        "clinics/index.html",
-        "clinics/1310123455/index.html",
-        "site/homon-tablet/index.html",
-        "site/hoshu-keiyaku/fill.html",
-    ]
-    .iter()
-    .map(|p| out.join(p))
-    .collect();
-    assert_axe_clean(&d, &axe, &out, &pages);
+    let pages: Vec<PathBuf> = pages.iter().map(|p| out.join(p)).collect();
+    assert_axe_clean(&d, &axe, out, &pages);
 }
 
 /// The third fixture manual (tests/fixtures/anymanual2: its own schema, a
@@ -973,20 +990,10 @@ fn a_manual_of_another_schema_passes_axe_and_its_dashboard_filters_without_a_dat
     let Some(axe) = axe_source("another_schema_axe") else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(
-        &root().join("tests/fixtures/anymanual2"),
-        &tmp.path().join("content"),
-    );
-    let fields = tmp.path().join("content/fields.yaml");
-    std::fs::write(&fields, read(&fields).replace("    dashboard: 訪問日", "")).unwrap();
-    let o = std::process::Command::new(bin())
-        .args(["build", "--today", TODAY, "--out", "out"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = tmp.path().join("out");
+    let (tmp, out) = fixture_built("anymanual2", &[], |content| {
+        let fields = content.join("fields.yaml");
+        std::fs::write(&fields, read(&fields).replace("    dashboard: 訪問日", "")).unwrap();
+    });
     let dash = read(&out.join("clinics/index.html"));
     assert!(!dash.contains("id=\"f-days\"") && !dash.contains("data-sort=\"days\""));
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
@@ -1282,7 +1289,11 @@ fn a_clinics_documents_on_the_dashboard_break_between_words() {
     let Some((chromedriver, chromium)) = browser("documents_break_between_words") else {
         return;
     };
-    let (tmp, out) = fifth_built();
+    let (tmp, out) = fixture_built(
+        "anymanual5",
+        &["--clinics", "content/lists/clinics.csv"],
+        |_| {},
+    );
     let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
     for width in [1280, 1024, 375] {
         set_width(&d, width);
@@ -1320,4 +1331,25 @@ fn a_clinics_documents_on_the_dashboard_break_between_words() {
             );
         }
     }
+}
+
+/// The sixth fixture (tests/fixtures/anymanual7: a notice per terminal,
+/// notices read per item with their own anchors, a table row per terminal,
+/// a photo as JPEG, a dashboard counting down to the earliest expiry) passes
+/// axe in a guide with notices for two of its terminals, the dashboard and
+/// the help site's page holding the photo.
+#[test]
+fn a_notice_per_terminal_with_a_photo_passes_axe() {
+    let (tmp, out) = fixture_built("anymanual7", &[], |_| {});
+    axe_pages(
+        "per_terminal_axe",
+        tmp.path(),
+        &out,
+        &[
+            "clinics/index.html",
+            "clinics/1310123455/index.html",
+            "site/cert-renewal/renew.html",
+            "site/rules.html",
+        ],
+    );
 }

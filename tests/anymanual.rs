@@ -2233,3 +2233,669 @@ fn boxes_on_a_choice_or_none_and_an_empty_seal_are_located_errors() {
         );
     }
 }
+
+// ---- A sixth kind: a notice per terminal, each with its own date ----------
+//
+// tests/fixtures/anymanual7 was written by a new author from
+// docs/content-format.md, the README and the other fixtures: the notice a
+// vendor sends before the electronic certificates of a clinic's terminals
+// expire. Each terminal has its own expiry date and may have a
+// face-recognition card reader (three lists in the same order), so the
+// manual is repeated per terminal, says per terminal when to renew and warns
+// per terminal; a photo of the reader's label and a troubleshooting table.
+// Built on TODAY (2026-11-24): さくら内科クリニック's 受付PC expired on
+// 2026-11-20, its 診察室PC expires on 2026-12-20 (within 30 days), its
+// 事務室PC on 2028-03-31 (fine).
+
+const SAKURA6: &str = "1310123455"; // three terminals: expired, soon, fine
+const MINATO6: &str = "2710345675"; // one terminal, fine, a reader
+const AOBA6: &str = "1430567891"; // two terminals: fine, soon
+
+/// The sixth fixture as a project of its own.
+fn sixth() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(
+        &root().join("tests/fixtures/anymanual7"),
+        &d.path().join("content"),
+    );
+    d
+}
+
+/// Replaces `from` (which must be there) by `to` in the sixth fixture's
+/// file `rel` under content/.
+fn edit6(d: &tempfile::TempDir, rel: &str, from: &str, to: &str) {
+    let p = d.path().join("content").join(rel);
+    let text = read(&p);
+    assert!(text.contains(from), "{rel}: {from}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// `tebiki check` of the sixth fixture, which must fail; its messages.
+fn check6_fails(d: &tempfile::TempDir) -> String {
+    let o = tebiki_in(d.path(), &["check", "--content", "content"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(!o.status.success(), "{err}");
+    err
+}
+
+/// `tebiki build` of the sixth fixture, in which clinic `failed` alone
+/// must fail (no guide; `built` got its own, the batch went on): the
+/// build's messages.
+fn build6_fails_for(d: &tempfile::TempDir, failed: &str, built: &str) -> String {
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "the clinic failed, not the batch");
+    let guide = |k: &str| d.path().join("out/clinics").join(k).join("guide.pdf");
+    assert!(!guide(failed).exists());
+    assert!(guide(built).exists());
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// `text` holds each of `parts`, in that order.
+fn assert_in_order(text: &str, parts: &[&str]) {
+    let mut at = 0;
+    for part in parts {
+        let i = text[at..]
+            .find(part)
+            .unwrap_or_else(|| panic!("{part}: {text}"));
+        at += i + part.len();
+    }
+}
+
+/// Each edit `(from, to, says)` of the sixth fixture's file `rel`, alone,
+/// makes `tebiki check` fail saying `says` at `at` (a file and line).
+fn each_edit6_fails(rel: &str, edits: &[(&str, &str, &str)], at: &str) {
+    for (from, to, says) in edits {
+        let d = sixth();
+        edit6(&d, rel, from, to);
+        let err = check6_fails(&d);
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains(at), "{err}");
+    }
+}
+
+/// Each item of a list of dates is compared as a date, and a derived date
+/// of a list of dates is computed item by item: the caution of a terminal
+/// whose certificate expired is in that terminal's step and no other's, the
+/// tip of one that expires within 30 days in its own, and each terminal is
+/// told its own day to renew by. Before, an item of `items: date` was
+/// compared as the text 「2026年11月20日（金）」, which sorts after every ISO
+/// date: no terminal was ever expired or close (`lt: "{{ today }}"` never
+/// held), and `date_minus` of the list was a load error.
+#[test]
+fn each_terminals_own_date_is_compared_as_a_date_and_moved_as_one() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let html = read(&out.join("clinics").join(SAKURA6).join("index.html"));
+    let step = |id: &str| squash(&untagged(article(&html, id)));
+    let expired = "有効期限が切れています。今日のうちに更新してください";
+    let soon = "有効期限まで30日を切っています";
+    for (id, terminal, is_expired, is_soon) in [
+        ("step-cert-renewal-2-1", "受付PC", true, false),
+        ("step-cert-renewal-2-1-n2", "診察室PC", false, true),
+        ("step-cert-renewal-2-1-n3", "事務室PC", false, false),
+    ] {
+        let a = step(id);
+        assert!(a.contains(terminal), "{a}");
+        assert_eq!(a.contains(expired), is_expired, "{terminal}: {a}");
+        assert_eq!(a.contains(soon), is_soon, "{terminal}: {a}");
+    }
+    // Each terminal's day to renew by: its own expiry less 10 business
+    // days (weekends, holidays and 年末年始 skipped).
+    let pdf = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("guide.pdf"),
+        1,
+        99,
+    ));
+    for (terminal, expiry, by) in [
+        ("受付PC", "2026年11月20日（金）", "2026年11月6日（金）"),
+        ("診察室PC", "2026年12月20日（日）", "2026年12月7日（月）"),
+        ("事務室PC", "2028年3月31日（金）", "2028年3月16日（木）"),
+    ] {
+        let intro = format!(
+            "{terminal}の電子証明書の有効期限は{expiry}です。{by}までに更新の申請を済ませてください。"
+        );
+        assert!(pdf.contains(&intro), "{intro}: {pdf}");
+    }
+    // The list of choices: the step for a reader only where one is
+    // connected (受付PC), each shown by its option's label.
+    assert!(html.contains("id=\"step-cert-renewal-2-3\""));
+    assert!(!html.contains("id=\"step-cert-renewal-2-3-n2\""));
+    assert!(!html.contains("id=\"step-cert-renewal-2-3-n3\""));
+    assert!(
+        pdf.contains("受付PC:つながっている") && pdf.contains("事務室PC:つながっていない"),
+        "{pdf}"
+    );
+
+    // A derived date of a list that is not of dates stays a load error.
+    let d = sixth();
+    edit6(
+        &d,
+        "facts.yaml",
+        "date: terminals.expiry,",
+        "date: terminals.names,",
+    );
+    let err = check6_fails(&d);
+    assert!(
+        err.contains(
+            "`date_minus` of derived fact `renew_by` needs a date, but `terminals.names` is a list"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("facts.yaml:15:"), "{err}");
+}
+
+/// A list of choices (`items: choice` with the field's `options:`) reads each
+/// item by an option's value, label or alias; an item that names no option is
+/// an error at its own line, naming the item and the options. `options:` on
+/// a field no choice reads is a located error (it was ignored), as is
+/// `items: choice` without options. Before, `items: choice` was a load error
+/// and a per-terminal choice could only be free text.
+#[test]
+fn a_list_of_choices_reads_each_item_by_the_options_or_refuses_it_at_its_line() {
+    let d = sixth();
+    edit6(
+        &d,
+        "clinics/aoba-shika.yaml",
+        "reader: [なし, あり]",
+        "reader:\n    - なし\n    - たぶん",
+    );
+    let err = build6_fails_for(&d, AOBA6, SAKURA6);
+    assert!(
+        err.contains("顔認証付きカードリーダーの接続: 2件目:"),
+        "{err}"
+    );
+    assert!(err.contains("たぶん"), "{err}");
+    assert!(err.contains("つながっていない"), "the options: {err}");
+    assert!(err.contains("aoba-shika.yaml:11:"), "{err}");
+
+    each_edit6_fails(
+        "fields.yaml",
+        &[
+            (
+                "    kind: list            # one a terminal: あり / なし\n    items: choice\n",
+                "    kind: text\n",
+                "field `terminals.reader` has `options:`, which only a choice field",
+            ),
+            (
+                "    items: choice\n    options:\n      - { value: ari, label: つながっている, aliases: [あり, 有, ○] }\n      - { value: nashi, label: つながっていない, aliases: [なし, 無, ×] }\n",
+                "    items: choice\n",
+                "list field `terminals.reader` of choices has no options",
+            ),
+        ],
+        "fields.yaml:47:",
+    );
+}
+
+/// A date that is no date, as one item of a list of dates, is an error at
+/// that item's line naming its number; the clinic gets no guide, the batch
+/// goes on.
+#[test]
+fn a_per_item_date_that_is_no_date_is_refused_at_its_line() {
+    let d = sixth();
+    edit6(
+        &d,
+        "clinics/sakura-naika.yaml",
+        "  expiry: [2026-11-20, 2026-12-20, 2028-03-31]   # expired, soon, fine (on 2026-11-30)\n",
+        "  expiry:\n    - 2026-11-20\n    - 2026-02-30\n    - 2028-03-31\n",
+    );
+    let err = build6_fails_for(&d, SAKURA6, MINATO6);
+    assert!(err.contains("電子証明書の有効期限: 2件目:"), "{err}");
+    assert!(err.contains("sakura-naika.yaml:10:"), "{err}");
+}
+
+/// A rule read once for each item (`for_each:` on the rule) warns each
+/// terminal by name: さくら内科クリニック gets 重要 for 受付PC and 注意 for
+/// 診察室PC, nothing for 事務室PC, in the notices, at that terminal's
+/// repetition of the step (linked there), on the sheet, in the manifest and
+/// the dashboard; みなと眼科 gets nothing. Each finding's anchor is unique.
+/// The help site lists the rule once, its values named. Before, a rule could
+/// not read `each.*` (「`each.terminals.expiry` is used outside a
+/// repetition」) and `for_each:` was an unknown key: an expired terminal
+/// could only be a note inside its step, never a notice the clinic or the
+/// vendor sees first.
+#[test]
+fn a_rule_read_per_item_warns_each_terminal_at_its_own_step() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let html = read(&out.join("clinics").join(SAKURA6).join("index.html"));
+    let from = html.find("id=\"findings\"").unwrap();
+    let to = from + html[from..].find("</section>").unwrap();
+    let notices = squash(&untagged(&html[from..to]));
+    assert!(
+        notices.contains("重要受付PCの電子証明書は有効期限が切れています"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains("注意診察室PCの電子証明書は有効期限が近づいています"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains(
+            "診察室PCの電子証明書の有効期限は2026年12月20日（日）です。2026年12月7日（月）までに"
+        ),
+        "{notices}"
+    );
+    assert!(!notices.contains("事務室PC"), "{notices}");
+    // Each at its terminal's repetition of step 2-1, linked there.
+    assert!(
+        article(&html, "step-cert-renewal-2-1")
+            .contains("受付PCの電子証明書は有効期限が切れています")
+    );
+    let second = article(&html, "step-cert-renewal-2-1-n2");
+    assert!(
+        second.contains("診察室PCの電子証明書は有効期限が近づいています"),
+        "{second}"
+    );
+    assert!(!second.contains("受付PCの電子証明書は"), "{second}");
+    assert!(!article(&html, "step-cert-renewal-2-1-n3").contains("class=\"badge"));
+    assert!(
+        html.contains("href=\"#step-cert-renewal-2-1-n2\""),
+        "linked to its repetition"
+    );
+    for (id, n) in ids(&html) {
+        assert_eq!(n, 1, "id {id} repeats");
+    }
+    let sheet = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("sheet.pdf"),
+        1,
+        9,
+    ));
+    assert!(
+        sheet.contains("重要:受付PCの電子証明書は有効期限が切れています"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("注意:診察室PCの電子証明書は有効期限が近づいています"),
+        "{sheet}"
+    );
+    let manifest = read(&out.join("manifest.json"));
+    assert!(manifest.contains("受付PCの電子証明書は有効期限が切れています"));
+    assert!(manifest.contains("診察室PCの電子証明書は有効期限が近づいています"));
+    let dashboard = read(&out.join("clinics/index.html"));
+    assert!(dashboard.contains("受付PCの電子証明書は有効期限が切れています"));
+    let minato = read(&out.join("clinics").join(MINATO6).join("index.html"));
+    assert!(!minato.contains("id=\"findings\""), "nothing to warn");
+    let aoba = read(&out.join("clinics").join(AOBA6).join("index.html"));
+    assert!(aoba.contains("院長室の電子証明書は有効期限が近づいています"));
+    assert!(!aoba.contains("受付の電子証明書は有効期限"));
+    // The help site: the rule once, its values named by their lists.
+    let rules = squash(&untagged(&read(&out.join("site/rules.html"))));
+    assert_eq!(
+        rules
+            .matches("の電子証明書は有効期限が切れています")
+            .count(),
+        1,
+        "{rules}"
+    );
+    assert!(
+        rules.contains("〈端末の名前〉の電子証明書は有効期限が切れています"),
+        "{rules}"
+    );
+    assert!(!rules.contains("each."), "{rules}");
+
+    // `for_each:` of a rule names a list; `expect:` does not go with it.
+    each_edit6_fails(
+        "rules/renewal.yaml",
+        &[
+            (
+                "for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
+                "for_each: kikan.name\n    when: { fact: each.terminals.expiry, lt:",
+                "`for_each: kikan.name` of rule `cert-expired` does not name a list",
+            ),
+            (
+                "    field: expiry\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
+                "    field: expiry\n    expect: \"2027-01-01\"\n    title: \"{{ each.item }}の電子証明書は有効期限が切れています\"",
+                "rule `cert-expired` is read per item (`for_each:`) and has `expect:`",
+            ),
+            (
+                "    for_each: terminals.names\n    when: { fact: each.terminals.expiry, lt:",
+                "    when: { fact: each.terminals.expiry, lt:",
+                "`each.terminals.expiry` is used outside a repetition",
+            ),
+        ],
+        "rules/renewal.yaml:",
+    );
+}
+
+/// A schedule line per item (`for_each:` on a date line): every terminal's
+/// expiry and day to renew by in 今後の日程, each named by its terminal and
+/// marked when passed, in date order, on the guide and the sheet. A date line
+/// that names a list of dates without it is a load error at its line (it
+/// was left out of the schedule without a word), as is a line whose fact is
+/// no date.
+#[test]
+fn a_schedule_line_per_item_and_a_list_named_as_one_date_is_a_located_error() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let sheet = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("sheet.pdf"),
+        1,
+        9,
+    ));
+    let order = [
+        "2026年11月6日（金）受付PCの更新の申請を済ませる日※この資料の作成日より前です。すでに過ぎています",
+        "2026年11月20日（金）受付PCの電子証明書の有効期限※この資料の作成日より前です。すでに過ぎています",
+        "2026年12月7日（月）診察室PCの更新の申請を済ませる日",
+        "2026年12月20日（日）診察室PCの電子証明書の有効期限",
+        "2028年3月16日（木）事務室PCの更新の申請を済ませる日",
+        "2028年3月31日（金）事務室PCの電子証明書の有効期限",
+    ];
+    assert_in_order(&sheet, &order);
+    let html = squash(&untagged(&read(
+        &out.join("clinics").join(MINATO6).join("index.html"),
+    )));
+    assert!(
+        html.contains("2027年9月30日（木）受付パソコンの電子証明書の有効期限"),
+        "{html}"
+    );
+    // The help site names the line by its list.
+    let site = squash(&untagged(&read(&out.join("site/cert-renewal/index.html"))));
+    assert!(
+        site.contains("〈端末の名前〉の電子証明書の有効期限"),
+        "{site}"
+    );
+
+    each_edit6_fails(
+        "manuals/cert-renewal/manual.yaml",
+        &[
+            (
+                "  - fact: each.terminals.expiry\n    for_each: terminals.names\n",
+                "  - fact: terminals.expiry\n",
+                "the date line `terminals.expiry` names a list: a line shows one date",
+            ),
+            (
+                "  - fact: each.renew_by\n    for_each: terminals.names\n",
+                "  - fact: terminal_count\n",
+                "the date line `terminal_count` is a number, not a date",
+            ),
+            (
+                "  - fact: each.renew_by\n    for_each: terminals.names\n",
+                "  - fact: each.renew_by\n    for_each: kikan.name\n",
+                "`for_each: kikan.name` of the date line `each.renew_by` does not name a list",
+            ),
+        ],
+        "manual.yaml:",
+    );
+}
+
+/// A Markdown table row that names `each.<list>` is one row an item, each
+/// with that item of every list it names: one row a terminal with its own
+/// expiry, day to renew by and reader, in the HTML guide and the handout;
+/// the help site shows the row once, its values named. Before, such a row
+/// was a load error (「used outside a repetition」), and a row of the lists
+/// themselves put every terminal in one cell and every date in the next
+/// (「受付PC、診察室PC、事務室PC | 2026年11月20日（金）、2026年12月20日（日）、…」),
+/// leaving the clinic to count which date is whose.
+#[test]
+fn a_table_row_naming_each_list_is_one_row_an_item() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let rows = [
+        "受付PC2026年11月20日（金）2026年11月6日（金）つながっている",
+        "診察室PC2026年12月20日（日）2026年12月7日（月）つながっていない",
+        "事務室PC2028年3月31日（金）2028年3月16日（木）つながっていない",
+    ];
+    let pdf = squash(&pdf_text(
+        &out.join("clinics").join(SAKURA6).join("guide.pdf"),
+        1,
+        99,
+    ));
+    let html = read(&out.join("clinics").join(SAKURA6).join("index.html"));
+    let step = article(&html, "step-cert-renewal-1");
+    assert_eq!(
+        step.matches("<tr>").count(),
+        4,
+        "a header and three rows: {step}"
+    );
+    let step = squash(&untagged(step));
+    for text in [&pdf, &step] {
+        assert_in_order(text, &rows);
+    }
+    let site = squash(&untagged(&read(&out.join("site/cert-renewal/check.html"))));
+    assert!(
+        site.contains("〈端末の名前〉〈電子証明書の有効期限〉〈更新の申請を済ませる日〉〈顔認証付きカードリーダーの接続〉"),
+        "{site}"
+    );
+    // `each.item` names no list: outside a repetition it stays an error.
+    each_edit6_fails(
+        "manuals/cert-renewal/manual.yaml",
+        &[(
+            "| {{ each.terminals.names }} |",
+            "| {{ each.item }} |",
+            "`each.item` is used outside a repetition",
+        )],
+        "manual.yaml:",
+    );
+}
+
+/// `dashboard:` on a list of dates (each terminal's expiry): the vendor's
+/// dashboard counts down to the earliest item, the one the vendor must act
+/// on first (さくら内科クリニック's 受付PC, past; 青葉歯科医院's second terminal,
+/// 院長室), and sorts by it. Before, `dashboard:` took a date field only: the
+/// notice's dashboard had no days column, and a `dashboard:` on the list was
+/// a load error. On a list of other items it still is.
+#[test]
+fn the_dashboard_counts_down_to_the_earliest_date_of_a_list() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let manifest = read(&out.join("manifest.json"));
+    for (key, iso) in [
+        (SAKURA6, "2026-11-20"),
+        (AOBA6, "2026-12-05"),
+        (MINATO6, "2027-09-30"),
+    ] {
+        let at = manifest.find(&format!("\"key\":\"{key}\"")).unwrap();
+        let entry = &manifest[at..at + manifest[at..].find('}').unwrap()];
+        assert!(
+            entry.contains(&format!("\"installation_date\":\"{iso}\"")),
+            "{entry}"
+        );
+    }
+    let dashboard = squash(&untagged(&visible(&read(&out.join("clinics/index.html")))));
+    assert_in_order(
+        &dashboard,
+        &[
+            "有効期限まで",
+            "2026年11月20日（金）さくら内科クリニック",
+            "2026年12月5日（土）青葉歯科医院",
+            "2027年9月30日（木）みなと眼科",
+        ],
+    );
+    each_edit6_fails(
+        "fields.yaml",
+        &[(
+            "    required: true\n    headers: [端末名]",
+            "    required: true\n    dashboard: 端末\n    headers: [端末名]",
+            "`dashboard:` of field `terminals.names` needs a date field (or a list with `items: date`)",
+        )],
+        "fields.yaml:",
+    );
+}
+
+/// The registration table names each item of a list read per item by the
+/// item of the list repeated over (「受付PC: 2026年11月20日（金）、診察室PC: …」),
+/// as the sheet does for a repeated row's values; a list of one item is
+/// shown alone. Before, the expiry dates and the readers were rows of their
+/// own beside the terminals' names, in the same order, which the clinic had
+/// to count to pair.
+#[test]
+fn the_registration_table_names_each_item_of_a_paired_list_by_its_item() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let html = squash(&untagged(&read(
+        &out.join("clinics").join(SAKURA6).join("index.html"),
+    )));
+    for row in [
+        "電子証明書の有効期限受付PC:2026年11月20日（金）、診察室PC:2026年12月20日（日）、事務室PC:2028年3月31日（金）",
+        "顔認証付きカードリーダーの接続受付PC:つながっている、診察室PC:つながっていない、事務室PC:つながっていない",
+        "端末の名前受付PC、診察室PC、事務室PC",
+    ] {
+        assert!(html.contains(row), "{row}: {html}");
+    }
+    let minato = squash(&untagged(&read(
+        &out.join("clinics").join(MINATO6).join("index.html"),
+    )));
+    assert!(
+        minato.contains("電子証明書の有効期限2027年9月30日（木）"),
+        "{minato}"
+    );
+}
+
+/// A photo given as a JPEG (`screenshot:` of the reader's label) stays a
+/// JPEG: the handout embeds it with `/DCTDecode` and the HTML guide as
+/// `data:image/jpeg`, re-encoded from its pixels, so nothing of the file
+/// but its pixels travels on (a phone's EXIF location here). Before, it was
+/// stored as PNG and embedded as lossless samples: 92.2 KB in each handout
+/// for an 18 KB photo (みなと眼科's 4 pages 157,975 B; now 99,163 B).
+#[test]
+fn a_photo_stays_a_jpeg_and_keeps_nothing_but_its_pixels() {
+    let d = sixth();
+    let photo = d
+        .path()
+        .join("content/manuals/cert-renewal/images/reader-label.jpg");
+    let jpeg = std::fs::read(&photo).unwrap();
+    let secret = b"GPS 35.681236N 139.767125E";
+    let mut segment = b"Exif\0\0".to_vec();
+    segment.extend_from_slice(secret);
+    let mut tagged = jpeg[..2].to_vec();
+    tagged.extend_from_slice(&[0xFF, 0xE1]);
+    tagged.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
+    tagged.extend_from_slice(&segment);
+    tagged.extend_from_slice(&jpeg[2..]);
+    std::fs::write(&photo, &tagged).unwrap();
+    let out = build_in(d.path());
+    let dir = out.join("clinics").join(MINATO6);
+    let list = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(dir.join("guide.pdf"))
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(list.contains(" jpeg "), "{list}");
+    let pdf = std::fs::read(dir.join("guide.pdf")).unwrap();
+    let has = |hay: &[u8]| hay.windows(secret.len()).any(|w| w == secret);
+    assert!(!has(&pdf), "the photo's metadata in the handout");
+    let html = read(&dir.join("index.html"));
+    let at = html
+        .find("data:image/jpeg;base64,")
+        .expect("a JPEG in the guide")
+        + 23;
+    let end = at + html[at..].find('"').unwrap();
+    use base64::Engine as _;
+    let shown = base64::engine::general_purpose::STANDARD
+        .decode(&html[at..end])
+        .unwrap();
+    assert!(shown.starts_with(&[0xFF, 0xD8, 0xFF]));
+    assert!(!has(&shown), "the photo's metadata in the guide");
+    assert!(!has(html.as_bytes()));
+    assert!(
+        pdf.len() < 120_000,
+        "{} B: the photo embedded as lossless samples?",
+        pdf.len()
+    );
+}
+
+/// The help site shows a step's photo (`screenshot:`) where the clinic's
+/// guide does (here before its screen), captioned with its `alt`; and says a condition
+/// on an item of a list of choices by the option's label (「〈顔認証付きカード
+/// リーダーの接続〉が「つながっている」の場合」). Before, the help site had no
+/// screenshot at all, and named the option by its value (「ari」).
+#[test]
+fn the_help_site_shows_the_photo_and_names_an_items_choice_by_its_label() {
+    let d = sixth();
+    let out = build_in(d.path());
+    let page = read(&out.join("site/cert-renewal/renew.html"));
+    let step = &page[page.find("2-3").unwrap()..];
+    let shot = step.find("data:image/jpeg;base64,").expect("the photo");
+    let screen = step.find("カードリーダーとの連携").unwrap();
+    assert!(shot < screen, "before its screen (`first: true`)");
+    assert!(step.contains("顔認証付きカードリーダーの裏のラベルの写真。"));
+    let words = squash(&untagged(&page));
+    assert!(
+        words.contains("表示条件:〈顔認証付きカードリーダーの接続〉が「つながっている」の場合"),
+        "{words}"
+    );
+    assert!(!words.contains("「ari」"), "{words}");
+}
+
+/// A screenshot with `first: true` (the label to read before typing its
+/// number) comes before the step's screen in the HTML guide and the
+/// handout; without it, after, as before. Before, a step always showed its
+/// screen first, so the clinic met the box to fill before the photo saying
+/// where to find its value.
+#[test]
+fn a_photo_marked_first_comes_before_its_screen() {
+    for (first, before) in [(true, true), (false, false)] {
+        let d = sixth();
+        if !first {
+            edit6(
+                &d,
+                "manuals/cert-renewal/manual.yaml",
+                "          first: true ",
+                "          first: false ",
+            );
+        }
+        let out = build_in(d.path());
+        let dir = out.join("clinics").join(MINATO6);
+        let pdf = squash(&pdf_text(&dir.join("guide.pdf"), 1, 99));
+        let html = read(&dir.join("index.html"));
+        let step = article(&html, "step-cert-renewal-2-3");
+        for (name, text) in [("guide.pdf", pdf.as_str()), ("index.html", step)] {
+            let shot = text.find("製造番号の行を枠で囲んであります").unwrap();
+            let screen = text.find("カードリーダーとの連携").unwrap();
+            assert_eq!(shot < screen, before, "{name}: {text}");
+        }
+    }
+}
+
+/// An item not known yet (「未定」) in a list read beside another keeps the
+/// later items in their places: さくら内科クリニック's 診察室PC, whose expiry is
+/// 未定, is told its date is missing (and warned per terminal), and 事務室PC
+/// keeps its own 2028年3月31日. Before, the 未定 was dropped and every later
+/// date moved up one terminal: 診察室PC was told 事務室PC's date, and the
+/// warning blamed the last terminal (「3件目（事務室PC）には…がありません」).
+#[test]
+fn an_item_not_known_yet_keeps_the_later_items_in_their_places() {
+    // さくら内科クリニック's guide with its data edited.
+    let guide = |from: &str, to: &str| {
+        let d = sixth();
+        edit6(&d, "clinics/sakura-naika.yaml", from, to);
+        let out = build_in(d.path());
+        read(&out.join("clinics").join(SAKURA6).join("index.html"))
+    };
+    let html = guide(
+        "expiry: [2026-11-20, 2026-12-20, 2028-03-31]",
+        "expiry: [2026-11-20, 未定, 2028-03-31]",
+    );
+    let step = |id: &str| squash(&untagged(article(&html, id)));
+    let second = step("step-cert-renewal-2-1-n2");
+    assert!(second.contains("診察室PC"), "{second}");
+    assert!(
+        !second.contains("2028年3月31日"),
+        "another terminal's date: {second}"
+    );
+    assert!(second.contains("〈電子証明書の有効期限〉"), "{second}");
+    assert!(
+        second.contains("診察室PCの電子証明書の有効期限がわかりません"),
+        "{second}"
+    );
+    assert!(step("step-cert-renewal-2-1-n3").contains("2028年3月31日（金）"));
+    let all = squash(&untagged(&html));
+    assert!(
+        all.contains(
+            "電子証明書の有効期限受付PC:2026年11月20日（金）、事務室PC:2028年3月31日（金）"
+        ),
+        "{all}"
+    );
+    assert!(all.contains("「未定」は値ではなく"), "{all}");
+    assert!(!all.contains("数が合いません"), "{all}");
+    // A name left 未定: the other terminals keep their own dates.
+    let html = guide(
+        "names: [受付PC, 診察室PC, 事務室PC]",
+        "names: [受付PC, 未定, 事務室PC]",
+    );
+    let second = squash(&untagged(article(&html, "step-cert-renewal-2-1-n2")));
+    assert!(second.contains("事務室PC"), "{second}");
+    assert!(second.contains("2028年3月31日（金）"), "{second}");
+    assert!(!second.contains("2026年12月20日"), "{second}");
+}

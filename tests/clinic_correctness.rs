@@ -228,18 +228,18 @@ fn an_unknown_carrier_is_never_told_its_line_is_not_ntt() {
     // NTT line — and its sheet lists them so (it left them out, although the
     // line may well be NTT and then they must be filled in).
     for row in [
-        "1-3お客さまID（数字）NTTの回線なら、開通のご案内に載っている数字を入力",
+        "1-3お客さまID（数字）NTTの回線なら、開通のご案内かお申込内容のご案内に載っている数字を入力",
         "1-3フレッツ・v6オプション契約の確認NTTの回線なら、契約済みか（近日中に申し込むか）を確かめてからチェック",
-        "1-3お客さまIDNTTの回線なら開通のご案内を元に入力",
+        "1-3お客さまIDNTTの回線なら開通のご案内かお申込内容のご案内を元に入力",
     ] {
         assert!(docs.sheet.contains(row), "sheet: {row}");
     }
     assert_eq!(
-        docs.having("NTTの回線なら、開通のご案内に載っている数字を入力"),
+        docs.having("NTTの回線なら、開通のご案内かお申込内容のご案内に載っている数字を入力"),
         ["html", "sheet"]
     );
     assert_eq!(
-        docs.having("NTTの回線なら開通のご案内を元に入力"),
+        docs.having("NTTの回線なら開通のご案内かお申込内容のご案内を元に入力"),
         ["html", "pdf", "sheet"]
     );
     assert_eq!(
@@ -466,7 +466,7 @@ fn the_mark_to_check_a_list_is_on_every_name_never_on_one() {
     }
     // Names differing only in width are counted as one, and told why.
     assert_eq!(
-        docs.having("5枚のうち見分けのつく名前は3つです（全角と半角だけが違う名前は、ラベルでは見分けにくいため同じ名前として数えています）"),
+        docs.having("5台のうち見分けのつく名前は3つです（全角と半角だけが違う名前は、ラベルでは見分けにくいため同じ名前として数えています）"),
         ["html", "pdf"]
     );
 }
@@ -1211,7 +1211,7 @@ fn a_missing_customer_id_is_not_a_blank_on_the_confirmation_screen() {
     // entered; it shows what the clinic typed in 1-3 instead.
     let docs = Docs::of("2641000621");
     assert_eq!(
-        docs.having("お客さまID手順 1-3 で入力したID（開通のご案内のもの）"),
+        docs.having("お客さまID手順 1-3 で入力したID（開通のご案内かお申込内容のご案内のもの）"),
         ["html", "pdf"]
     );
 }
@@ -1694,7 +1694,7 @@ fn free_names_are_kept_as_the_clinic_wrote_them() {
     // 「PC1」 and 「ＰＣ１」 look the same on a label: two of three names
     // are told apart, as for two equal names.
     assert_eq!(
-        docs.having("3枚のうち見分けのつく名前は2つです"),
+        docs.having("3台のうち見分けのつく名前は2つです"),
         ["html", "pdf"]
     );
 }
@@ -2385,7 +2385,7 @@ installation_date: 2027-01-12
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     let d = Docs::in_dir(&dir.path().join("out/clinics/2730100233"));
-    let said = "回線事業者が「その他の回線（NTT以外）」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内や回線の契約書類で確かめてください";
+    let said = "回線事業者が「その他の回線（NTT以外）」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内（またはお申込内容のご案内）や回線の契約書類で確かめてください";
     assert_eq!(d.having(said), ["html", "pdf"]);
     assert!(!d.html.contains("回線事業者other") && !d.pdf.contains("回線事業者other"));
     // The phone as the portal shows it, its conversion noted for the vendor.
@@ -3057,8 +3057,8 @@ fn a_carrier_contradicted_by_an_ntt_id_or_v6_option_leaves_the_line_rows_to_chec
         );
         // The rows an NTT line fills in are there, to fill in if it is NTT's.
         for row in [
-            "1-3お客さまIDNTTの回線なら開通のご案内を元に入力",
-            "1-3お客さまID（数字）NTTの回線なら、開通のご案内に載っている数字を入力",
+            "1-3お客さまIDNTTの回線なら開通のご案内かお申込内容のご案内を元に入力",
+            "1-3お客さまID（数字）NTTの回線なら、開通のご案内かお申込内容のご案内に載っている数字を入力",
             "1-3フレッツ・v6オプション契約の確認NTTの回線なら、契約済みか（近日中に申し込むか）を確かめてからチェック",
         ] {
             assert!(

@@ -214,7 +214,7 @@ fn build_all(out: &Path) {
             String::from_utf8_lossy(&o.stderr)
         );
     }
-    for f in ["anymanual2", "anymanual3"] {
+    for f in ["anymanual2", "anymanual3", "anymanual7"] {
         let proj = out.join(format!("project-{f}"));
         copy_dir(&r.join("tests/fixtures").join(f), &proj.join("content"));
         build_project(&proj, &out.join(f));

@@ -195,7 +195,7 @@ fn the_customer_id_is_one_row_in_the_pictures_as_on_the_portal() {
     while let Some(i) = rest.find("<svg") {
         let end = i + rest[i..].find("</svg>").expect("closed svg");
         let svg = squash(&untagged(&rest[i..end]));
-        if svg.contains("開通のご案内を元に入力") {
+        if svg.contains("開通のご案内かお申込内容のご案内を元に入力") {
             pictures += 1;
             assert!(svg.contains("1253000113"), "{svg}");
             assert!(!svg.contains("お客さまID（数字"), "{svg}");

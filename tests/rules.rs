@@ -165,6 +165,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "name: 規則テスト歯科",
         "name: 規則テスト薬局",
     ),
+    (
+        "terminals-applied-not-change",
+        "terminals: [オンライン資格確認パソコン]",
+        "terminals: [オンライン資格確認パソコン]\nterminals_applied: [オンライン資格確認パソコン]",
+    ),
 ];
 
 fn guide_of(yaml_text: &str) -> tebiki::eval::guide::Guide {
@@ -629,7 +634,7 @@ fn unknown_facts_in_conditions_and_cases_are_located_load_errors() {
     assert!(err.contains("manual.yaml"), "{err}");
     let err = load_error(|t| {
         t.replacen(
-            "for_each: { list: terminals,",
+            "for_each: { list: terminals_to_apply,",
             "for_each: { list: email,",
             1,
         )
@@ -1182,7 +1187,7 @@ fn a_missing_id_beside_another_line_type_doubts_the_carrier_too() {
         "{m}"
     );
     assert!(
-        m.contains("開通のご案内があればNTTの回線で、回線種別は「1」です"),
+        m.contains("開通のご案内かお申込内容のご案内があればNTTの回線で、回線種別は「1」です"),
         "{m}"
     );
     // Type 1 without an ID: only the ID is missing.
@@ -1651,7 +1656,7 @@ fn counts_and_contained_words_used_wrongly_are_located_errors() {
             "`contains:` looks for words in a text, but `installation_date` is a date",
         ),
         (
-            "when: { fact: certificates, lt: 1 }\n    step: online-shikaku/2-2\n    field: terminal_name\n    title: 端末が登録されていません",
+            "when: { fact: terminal_count, lt: 1 }\n    step: online-shikaku/2-2\n    field: terminal_name\n    title: 端末が登録されていません",
             "when: { fact: terminals, lt: 1 }\n    step: online-shikaku/2-2\n    field: terminal_name\n    title: 端末が登録されていません",
             "`terminals` is a list: `lt` cannot compare it with one value",
         ),

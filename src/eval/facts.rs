@@ -23,8 +23,17 @@ pub struct FactValue {
     pub value: String,
     /// Text shown to people.
     pub display: String,
-    /// Items of a list fact.
+    /// Items of a list fact, as shown (「2026年11月20日（金）」, an option's label).
     pub items: Vec<String>,
+    /// The items' normalised values where they differ from what is shown
+    /// (dates ISO, an option's value: what conditions compare); empty when
+    /// they are the items themselves.
+    pub item_values: Vec<String>,
+    /// The places (0-based, as written) of the items left out as not known
+    /// yet (「未定」) or blank, in order: a list read beside another item by
+    /// item keeps each item at its place (the third terminal's date stays
+    /// the third terminal's when the second's is 未定).
+    pub gaps: Vec<usize>,
     /// False when validation found an error.
     pub valid: bool,
     /// Unit shown by `{{ fact | unit }}` (derived facts that declare one).
@@ -42,10 +51,53 @@ impl FactValue {
             value: value.into(),
             display: display.into(),
             items: Vec::new(),
+            item_values: Vec::new(),
+            gaps: Vec::new(),
             valid: true,
             unit: None,
             written: None,
         }
+    }
+
+    /// The normalised value of item `i` (what a condition compares), or
+    /// `None` past the end.
+    pub fn item_value(&self, i: usize) -> Option<&str> {
+        self.item_values
+            .get(i)
+            .or_else(|| self.items.get(i))
+            .map(String::as_str)
+    }
+
+    /// Item `i` of a list as a single fact: its value and how it is shown.
+    pub fn item(&self, i: usize) -> Option<FactValue> {
+        let shown = self.items.get(i)?;
+        Some(Self::plain(self.item_value(i)?, shown.clone()))
+    }
+
+    /// The place as written (0-based, counting the gaps) of item `i`.
+    pub fn place(&self, i: usize) -> usize {
+        let mut place = i;
+        for g in &self.gaps {
+            if *g <= place {
+                place += 1;
+            }
+        }
+        place
+    }
+
+    /// The item written at `place` (counting the gaps), `None` for a gap or
+    /// past the end: what a list read beside another has at that item.
+    pub fn item_at(&self, place: usize) -> Option<FactValue> {
+        if self.gaps.contains(&place) {
+            return None;
+        }
+        let before = self.gaps.iter().filter(|g| **g < place).count();
+        self.item(place - before)
+    }
+
+    /// How many places the list has as written: its items and its gaps.
+    pub fn places(&self) -> usize {
+        self.items.len() + self.gaps.len()
     }
 }
 
@@ -111,6 +163,18 @@ impl Facts {
     /// A date fact.
     pub fn date(&self, path: &str) -> Option<Date> {
         self.get(path).and_then(|f| dates::parse_iso(&f.value))
+    }
+
+    /// The date at `path`, or the earliest item of a list of dates there
+    /// (the certificate that expires first), with how it is shown.
+    pub fn earliest_date(&self, path: &str) -> Option<(Date, String)> {
+        let f = self.get(path)?;
+        if let Some(d) = dates::parse_iso(&f.value) {
+            return Some((d, f.display.clone()));
+        }
+        (0..f.items.len())
+            .filter_map(|i| Some((dates::parse_iso(f.item_value(i)?)?, f.items[i].clone())))
+            .min_by_key(|(d, _)| *d)
     }
 
     /// The text a `{{ }}` placeholder shows: `path` alone, or `path | unit`
@@ -234,20 +298,31 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
             RawValue::List(items) => {
                 let mut names = Vec::new();
                 let mut at = Vec::new();
-                for it in items {
+                let mut gaps = Vec::new();
+                for (place, it) in items.iter().enumerate() {
                     // Free names (terminals): typed on the portal as the
                     // clinic wrote them, full-width characters included.
                     let t = free_text(&it.value);
                     if content.fields.is_undecided(&t) {
                         push_issue(&mut facts, def, &it.pos, undecided(&t));
+                        gaps.push(place);
                     } else if !t.is_empty() {
                         names.push(t);
                         at.push(&it.pos);
+                    } else {
+                        gaps.push(place);
                     }
+                }
+                // Gaps at the end hold no later item in place.
+                while gaps
+                    .last()
+                    .is_some_and(|g| *g + 1 == names.len() + gaps.len())
+                {
+                    gaps.pop();
                 }
                 // Items of a kind (`items: ip_address`), each reported at
                 // its own line; one refused, the list is not a value to type.
-                let problems = check_items(def, &mut names);
+                let (problems, values) = check_items(def, &mut names);
                 let bad = problems
                     .iter()
                     .any(|(_, p)| p.level == validate::Level::Error);
@@ -274,6 +349,8 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     value: names.len().to_string(),
                     display: names.join("、"),
                     items: names,
+                    item_values: values,
+                    gaps,
                     valid: true,
                     unit: None,
                     written: None,
@@ -341,6 +418,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         });
     }
     unequal_pairs(&mut facts, clinic, content);
+    items_outside(&mut facts, clinic, content);
     derive(&mut facts, content, today);
     overfull_boxes(&mut facts, clinic, content);
     facts
@@ -404,8 +482,11 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
         let (Some(with), Some(at)) = (facts.get(&pair.with), clinic.values.get(&pair.with)) else {
             continue;
         };
-        let items = facts.get(&pair.list).map_or(&[][..], |f| &f.items[..]);
-        let (n, m) = (items.len(), with.items.len());
+        let list = facts.get(&pair.list);
+        let items = list.map_or(&[][..], |f| &f.items[..]);
+        // Counted as written: an item 「未定」 keeps its place (and is warned
+        // about by itself).
+        let (n, m) = (list.map_or(0, FactValue::places), with.places());
         if m == 0 || n == m || facts.invalid.contains(&pair.list) {
             continue;
         }
@@ -417,10 +498,12 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
         };
         let (list_label, with_label) = (label(&pair.list), label(&pair.with));
         let which = if n > m {
-            let without: Vec<String> = items[m..]
+            let place = |i: usize| list.map_or(i, |l| l.place(i));
+            let without: Vec<String> = items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| format!("{}件目（{x}）", m + i + 1))
+                .filter(|(i, _)| place(*i) >= m)
+                .map(|(i, x)| format!("{}件目（{x}）", place(i) + 1))
                 .collect();
             format!(
                 "{}の{}には{with_label}がありません",
@@ -428,10 +511,12 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
                 without.join("、")
             )
         } else {
-            let extra: Vec<String> = with.items[n..]
+            let extra: Vec<String> = with
+                .items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| format!("{}件目（{x}）", n + i + 1))
+                .filter(|(i, _)| with.place(*i) >= n)
+                .map(|(i, x)| format!("{}件目（{x}）", with.place(i) + 1))
                 .collect();
             format!("{}はどの{list_label}にも使われません", extra.join("、"))
         };
@@ -446,6 +531,48 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
             location: at.pos.to_string(),
             tidy: false,
         });
+    }
+}
+
+/// A list whose items name items of another list (`within:`): an item
+/// that names none of them is a warning at its own line (a CSV cell's: the
+/// cell), in content's words.
+fn items_outside(facts: &mut Facts, clinic: &Clinic, content: &Content) {
+    for def in &content.fields.fields {
+        let Some(w) = &def.within else { continue };
+        let (Some(raw), Some(other)) = (clinic.values.get(&def.path), facts.get(&w.list)) else {
+            continue;
+        };
+        if facts.invalid.contains(&def.path) || facts.invalid.contains(&w.list) {
+            continue;
+        }
+        let names: Vec<String> = other.items.iter().map(|i| same_name(i)).collect();
+        let shown = other.display.clone();
+        let items: Vec<(String, SourcePos)> = match &raw.value {
+            RawValue::List(items) => items
+                .iter()
+                .map(|it| (free_text(&it.value), it.pos.clone()))
+                .collect(),
+            RawValue::Text(t) => list_items(t).map(|i| (i, raw.pos.clone())).collect(),
+        };
+        for (item, at) in items {
+            if item.is_empty()
+                || content.fields.is_undecided(&item)
+                || names.contains(&same_name(&item))
+            {
+                continue;
+            }
+            let message = w.remark.replace("{item}", &item).replace("{list}", &shown);
+            facts.issues.push(DataIssue {
+                severity: Severity::Warning,
+                field: def.path.clone(),
+                label: def.label.clone(),
+                message: format!("{}: {message}", def.label),
+                expected: None,
+                location: at.to_string(),
+                tidy: false,
+            });
+        }
     }
 }
 
@@ -466,11 +593,23 @@ fn push_issue(facts: &mut Facts, def: &FieldDef, pos: &SourcePos, p: validate::P
 }
 
 /// The items of a list written in one text; the separators are read in
-/// either width.
+/// either width. A blank between two items (「2026-11-20、、2028-03-31」) is
+/// kept, as an empty item, so that the items after it keep their places;
+/// blanks before the first item and after the last are dropped.
 fn list_items(raw: &str) -> impl Iterator<Item = String> + '_ {
-    raw.split(['、', ',', '，', ';', '；', '\n'])
+    let items: Vec<String> = raw
+        .split(['、', ',', '，', ';', '；', '\n'])
         .map(free_text)
-        .filter(|s| !s.is_empty())
+        .collect();
+    let first = items
+        .iter()
+        .position(|s| !s.is_empty())
+        .unwrap_or(items.len());
+    let last = items
+        .iter()
+        .rposition(|s| !s.is_empty())
+        .map_or(first, |i| i + 1);
+    items.into_iter().take(last).skip(first)
 }
 
 /// Whether `text` is one of the names of an option of `def` (its value,
@@ -511,10 +650,15 @@ pub fn fee_schedules(content: &Content) -> Vec<validate::codes::FeeSchedule> {
 /// Reads each item of a list whose field says `items: KIND` as a value of
 /// that kind, in place (「１９２．１６８．１．２０」 → 「192.168.1.20」); returns
 /// the problems, each with the index of its item and naming it by its
-/// number (「2件目: …」). Free names (no `items:`) are left as written.
-fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Problem)> {
+/// number (「2件目: …」), and the items' normalised values when any differs
+/// from what is shown (a date's ISO form, a choice's value), else none.
+/// Free names (no `items:`) are left as written.
+fn check_items(
+    def: &FieldDef,
+    items: &mut [String],
+) -> (Vec<(usize, validate::Problem)>, Vec<String>) {
     let Some(kind) = def.items.filter(|k| *k != FieldKind::Text) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let one = FieldDef {
         kind,
@@ -522,8 +666,10 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
         ..def.clone()
     };
     let mut out = Vec::new();
+    let mut values = Vec::with_capacity(items.len());
     for (n, item) in items.iter_mut().enumerate() {
         let Some((c, v)) = check_scalar(&one, item, Code::default(), &[], None) else {
+            values.push(item.clone());
             continue;
         };
         out.extend(c.problems.into_iter().map(|mut p| {
@@ -531,8 +677,12 @@ fn check_items(def: &FieldDef, items: &mut [String]) -> Vec<(usize, validate::Pr
             (n, p)
         }));
         *item = v.display;
+        values.push(v.value);
     }
-    out
+    if values.iter().zip(items.iter()).all(|(v, i)| v == i) {
+        values.clear();
+    }
+    (out, values)
 }
 
 /// What an institution code is read with: the prefecture and 点数表 read
@@ -562,6 +712,8 @@ fn check_scalar(
             value: raw.trim().to_string(),
             display: raw.trim().to_string(),
             items: Vec::new(),
+            item_values: Vec::new(),
+            gaps: Vec::new(),
             valid: false,
             unit: None,
             written: None,
@@ -716,6 +868,12 @@ fn written_apart(option: &crate::model::manual::Choice, written: &str) -> Option
     .then(|| written.trim().to_string())
 }
 
+/// An item of a list as compared with another (`count_distinct`,
+/// `without`): names that differ only in width (「PC1」「ＰＣ１」) are one.
+pub fn same_name(item: &str) -> String {
+    validate::normalize::to_half_width(item).0
+}
+
 /// A date fact, or the first day of a year-month fact.
 fn day_of(f: &FactValue) -> Option<Date> {
     dates::parse_iso(&f.value).or_else(|| dates::parse_iso(&format!("{}-01", f.value)))
@@ -732,6 +890,23 @@ fn number(n: f64) -> FactValue {
 
 fn date(d: Date) -> FactValue {
     FactValue::plain(d.to_string(), dates::western(d))
+}
+
+/// A list of dates as a list fact: each shown as a date (「2026年12月31日（木）」),
+/// compared by its ISO form.
+fn date_list(days: &[Date]) -> FactValue {
+    let items: Vec<String> = days.iter().map(|d| dates::western(*d)).collect();
+    FactValue {
+        // As a list field's: its number of items.
+        value: items.len().to_string(),
+        display: items.join("、"),
+        items,
+        item_values: days.iter().map(|d| d.to_string()).collect(),
+        gaps: Vec::new(),
+        valid: true,
+        unit: None,
+        written: None,
+    }
 }
 
 fn month(d: Date) -> FactValue {
@@ -752,11 +927,49 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             let items = get(list).map(|v| v.items.as_slice()).unwrap_or_default();
             // Names that differ only in width (「PC1」「ＰＣ１」) look the
             // same on a label: one name.
-            let distinct: std::collections::BTreeSet<String> = items
-                .iter()
-                .map(|i| validate::normalize::to_half_width(i).0)
-                .collect();
+            let distinct: std::collections::BTreeSet<String> =
+                items.iter().map(|i| same_name(i)).collect();
             number(distinct.len() as f64)
+        }
+        Function::Without { list, remove } => {
+            let from = get(list)?;
+            // One removed name takes away one item: two terminals of one
+            // name, one applied for, leave one to apply for.
+            let mut left: Vec<String> = get(remove)
+                .map(|v| v.items.iter().map(|i| same_name(i)).collect())
+                .unwrap_or_default();
+            let kept: Vec<usize> = (0..from.items.len())
+                .filter(
+                    |&i| match left.iter().position(|r| *r == same_name(&from.items[i])) {
+                        Some(n) => {
+                            left.remove(n);
+                            false
+                        }
+                        None => true,
+                    },
+                )
+                .collect();
+            let items: Vec<String> = kept.iter().map(|&i| from.items[i].clone()).collect();
+            FactValue {
+                // As a list field's: its number of items.
+                value: items.len().to_string(),
+                display: items.join("、"),
+                // The kept items' own values, where the list has them; a
+                // list with items taken away is no longer read beside
+                // another item by item: no places kept.
+                item_values: if from.item_values.is_empty() {
+                    Vec::new()
+                } else {
+                    kept.iter()
+                        .filter_map(|&i| from.item_values.get(i).cloned())
+                        .collect()
+                },
+                gaps: Vec::new(),
+                items,
+                valid: true,
+                unit: None,
+                written: None,
+            }
         }
         Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
         Function::DateShift {
@@ -769,39 +982,45 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             extend,
         } => {
             let sign = if *minus { -1 } else { 1 };
-            let mut d = day_of(get(from)?)?;
-            d = dates::add_months(d, sign * months.value.round() as i64);
-            let n = sign * days.value.round() as i64;
-            d = if *extend && *minus {
-                // Back: the latest day whose count forward lands by `d`
-                // (the inverse of the forward count, not the closed days of
-                // the span counted backwards).
-                dates::latest_before_over_closed(d, days.value.round() as i64, skip)
-            } else if *extend {
-                dates::add_days_over_closed(d, n, skip)
-            } else {
-                dates::add_days(d, n)
+            let shift = |mut d: Date| {
+                d = dates::add_months(d, sign * months.value.round() as i64);
+                let n = sign * days.value.round() as i64;
+                d = if *extend && *minus {
+                    // Back: the latest day whose count forward lands by `d`
+                    // (the inverse of the forward count, not the closed days
+                    // of the span counted backwards).
+                    dates::latest_before_over_closed(d, days.value.round() as i64, skip)
+                } else if *extend {
+                    dates::add_days_over_closed(d, n, skip)
+                } else {
+                    dates::add_days(d, n)
+                };
+                if business_days.value != 0.0 {
+                    d = dates::add_open_days(d, sign * business_days.value.round() as i64, skip);
+                }
+                d
             };
-            if business_days.value != 0.0 {
-                d = dates::add_open_days(d, sign * business_days.value.round() as i64, skip);
+            let v = get(from)?;
+            if content.fact_type(from) == Some(crate::model::facts::FactType::List) {
+                // A list of dates (each terminal's expiry): each item moved,
+                // a list in the same order (each terminal's day to renew by).
+                let moved: Option<Vec<Date>> = (0..v.items.len())
+                    .map(|i| v.item_value(i).and_then(dates::parse_iso).map(shift))
+                    .collect();
+                // Each item at its place: the gaps of the list stay gaps.
+                return Some(FactValue {
+                    gaps: v.gaps.clone(),
+                    ..date_list(&moved?)
+                });
             }
-            date(d)
+            date(shift(day_of(v)?))
         }
         Function::ClosedBetween { from, to, skip } => {
             let days = dates::closed_weekdays_between(day_of(get(from)?)?, day_of(get(to)?)?, skip);
             if days.is_empty() {
                 return None;
             }
-            let items: Vec<String> = days.iter().map(|d| dates::western(*d)).collect();
-            FactValue {
-                // As a list field's: its number of items.
-                value: items.len().to_string(),
-                display: items.join("、"),
-                items,
-                valid: true,
-                unit: None,
-                written: None,
-            }
+            date_list(&days)
         }
         Function::DaysBetween { from, to } => {
             number(dates::days_between(day_of(get(from)?)?, day_of(get(to)?)?) as f64)
@@ -1025,6 +1244,14 @@ person: 港 花子
         assert!(f.issues.is_empty(), "{:?}", f.issues);
         // 「ＰＣ１」 and 「PC1」 differ only in width: one name.
         assert_eq!(shown(&f, "names"), pair("3", "3"));
+        // A blank between two items keeps the later one in its place (the
+        // third terminal's); blanks at the ends are no places.
+        let f = facts_of("terminals: \"、受付、、事務室、\"\n");
+        let t = f.get("terminals").expect("terminals");
+        assert_eq!(t.items, ["受付", "事務室"]);
+        assert_eq!(t.gaps, [1]);
+        assert_eq!(t.item_at(2).map(|x| x.display), Some("事務室".to_string()));
+        assert!(t.item_at(1).is_none());
     }
 
     #[test]
@@ -1070,5 +1297,63 @@ person: 港 花子
             f.get("arrive").is_none(),
             "a fact whose input went away goes too"
         );
+    }
+
+    #[test]
+    fn without_takes_one_item_away_per_name_and_within_warns_at_a_name_of_no_item() {
+        let fields = "fields:
+  - { path: terminals, label: 端末名称, kind: list }
+  - path: done
+    label: 申請済みの端末
+    kind: list
+    within: { list: terminals, remark: \"「{item}」は端末名称（{list}）にありません\" }
+";
+        let facts = "facts:
+  - { name: left, label: 残り, without: { list: terminals, remove: done } }
+  - { name: unknown, label: 名前違い, without: { list: done, remove: terminals } }
+";
+        let (content, d) = crate::load::derived::test_content(&[
+            ("fields.yaml", fields),
+            ("constants.yaml", crate::load::derived::tests::CONSTANTS),
+            ("facts.yaml", facts),
+        ]);
+        assert!(d.0.is_empty(), "{:?}", d.0);
+        let of = |text: &str| {
+            let file = Arc::new(PathBuf::from("c.yaml"));
+            let tree = crate::load::yaml::read_tree(text, &file).expect("yaml");
+            let mut d = crate::diag::Diagnostics::default();
+            let clinic = crate::load::clinics::from_tree(&tree, &file, &content.fields, &mut d)
+                .expect("clinic");
+            build(&clinic, &content, "2026-11-28".parse().expect("date"))
+        };
+        // Two terminals of one name, one applied for: one left; a name in the
+        // other width is the same name; 「待合」 names no terminal.
+        let f = of("terminals: [受付, 受付, 診察室, ＰＣ１]\ndone:\n  - 受付\n  - PC1\n  - 待合\n");
+        assert_eq!(
+            f.get("left").map(|v| v.items.clone()),
+            Some(vec!["受付".to_string(), "診察室".into()])
+        );
+        assert_eq!(shown(&f, "unknown"), pair("1", "待合"));
+        let warned: Vec<(String, String)> = f
+            .issues
+            .iter()
+            .map(|i| (i.message.clone(), i.location.clone()))
+            .collect();
+        assert_eq!(
+            warned,
+            [(
+                "申請済みの端末: 「待合」は端末名称（受付、受付、診察室、ＰＣ１）にありません"
+                    .to_string(),
+                "c.yaml:5:5".to_string()
+            )]
+        );
+        // Nothing applied for: every terminal is left; nothing left is an
+        // empty list, not an absent one.
+        let f = of("terminals: [受付, 診察室]\n");
+        assert_eq!(shown(&f, "left"), pair("2", "受付、診察室"));
+        assert!(f.get("unknown").is_none());
+        let f = of("terminals: [受付]\ndone: [受付]\n");
+        assert_eq!(shown(&f, "left"), pair("0", ""));
+        assert!(f.issues.is_empty(), "{:?}", f.issues);
     }
 }

@@ -173,9 +173,12 @@ impl<'c> Generic<'c> {
 
     /// The name of a choice's value (its option label in fields.yaml).
     fn value_label(&self, fact: &str, v: &str) -> String {
+        // An item of a list of choices (`each.terminals.reader`) is named by
+        // the list's options (「つながっている」, not its value `ari`).
+        let field = self.content.paired_list(fact).unwrap_or(fact);
         self.content
             .fields
-            .get(fact)
+            .get(field)
             .and_then(|f| f.options.iter().find(|o| o.value == v))
             .map(|o| o.label.clone())
             .unwrap_or_else(|| v.to_string())

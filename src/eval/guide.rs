@@ -35,6 +35,14 @@ pub struct DataIssue {
 pub struct Finding {
     /// Rule identifier.
     pub rule: String,
+    /// Unique in a guide: the rule id, and for the second and later items of
+    /// a rule read per item (`for_each`) `-n2`, `-n3` … (the finding's HTML
+    /// anchor).
+    pub anchor: String,
+    /// A rule read per item: its list and the item's number (1, 2 …); the
+    /// finding is shown at that item's repetition of its step.
+    #[serde(skip)]
+    pub each: Option<(String, usize)>,
     /// Severity.
     pub severity: Severity,
     /// Headline.
@@ -386,11 +394,19 @@ pub enum StepBlock {
 }
 
 impl StepBlock {
-    /// The blocks a step with these parts shows, in order.
-    pub fn order(screen: bool, screenshot: bool, notes: bool, figure: bool) -> Vec<StepBlock> {
+    /// The blocks a step with these parts shows, in order; `shot_first`:
+    /// its screenshot before its screen (`first: true`).
+    pub fn order(
+        screen: bool,
+        screenshot: bool,
+        shot_first: bool,
+        notes: bool,
+        figure: bool,
+    ) -> Vec<StepBlock> {
         [
+            (screenshot && shot_first, StepBlock::Screenshot),
             (screen, StepBlock::Screen),
-            (screenshot, StepBlock::Screenshot),
+            (screenshot && !shot_first, StepBlock::Screenshot),
             (notes, StepBlock::Notes),
             (figure, StepBlock::Figure),
         ]

@@ -186,44 +186,74 @@ fn institution_code(content: &Content, facts: &Facts, clinic_key: &str) -> (Stri
     (read, typed)
 }
 
+/// A rule's finding worded with `facts` (an item's, for a rule read per
+/// item: `each` is its list and number).
+fn finding(
+    r: &crate::model::rule::Rule,
+    ev: Ev,
+    facts: &Facts,
+    each: Option<(String, usize)>,
+) -> Finding {
+    let at = r.step.as_ref().and_then(|id| find_step(ev.content, id));
+    let anchor = match &each {
+        Some((_, n)) if *n > 1 => format!("{}-n{n}", r.id),
+        _ => r.id.clone(),
+    };
+    Finding {
+        rule: r.id.clone(),
+        anchor,
+        each,
+        severity: r.severity,
+        title: ev.line(&r.title, facts),
+        message: ev.pick(&r.message, facts),
+        consequence: ev.pick(&r.consequence, facts),
+        step: r.step.clone(),
+        step_number: at.map(|(_, s)| s.number.clone()),
+        step_key: at.map(|(m, s)| format!("{}/{}", m.id, s.id)),
+        field: r.field.clone(),
+        expect: r.expect.as_ref().map(|e| match ev.generic {
+            Some(g) => g.line(e),
+            None => expected_value(e, facts).1,
+        }),
+        when: ev.generic.map(|g| {
+            let said = r.applies_when.trim();
+            if said.is_empty() {
+                g.case(&r.when)
+            } else {
+                said.to_string()
+            }
+        }),
+    }
+}
+
 fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
     let content = ev.content;
-    let mut findings: Vec<Finding> = content
-        .rules
-        .iter()
-        .filter(|r| ev.generic.is_some() || holds(&r.when, data))
-        .filter(|r| {
-            r.step
-                .as_ref()
-                .is_none_or(|s| find_step(content, s).is_some())
-        })
-        .map(|r| {
-            let at = r.step.as_ref().and_then(|id| find_step(content, id));
-            Finding {
-                rule: r.id.clone(),
-                severity: r.severity,
-                title: ev.line(&r.title, data),
-                message: ev.pick(&r.message, data),
-                consequence: ev.pick(&r.consequence, data),
-                step: r.step.clone(),
-                step_number: at.map(|(_, s)| s.number.clone()),
-                step_key: at.map(|(m, s)| format!("{}/{}", m.id, s.id)),
-                field: r.field.clone(),
-                expect: r.expect.as_ref().map(|e| match ev.generic {
-                    Some(g) => g.line(e),
-                    None => expected_value(e, data).1,
-                }),
-                when: ev.generic.map(|g| {
-                    let said = r.applies_when.trim();
-                    if said.is_empty() {
-                        g.case(&r.when)
-                    } else {
-                        said.to_string()
-                    }
-                }),
+    let mut findings: Vec<Finding> = Vec::new();
+    for r in content.rules.iter().filter(|r| {
+        r.step
+            .as_ref()
+            .is_none_or(|s| find_step(content, s).is_some())
+    }) {
+        // A rule read per item (`for_each:`): once for each item, with
+        // `each.*` set; the generic guide keeps it once, its values named.
+        let per_item = r.for_each.as_deref().filter(|_| ev.generic.is_none());
+        let Some(list) = per_item else {
+            if ev.generic.is_some() || holds(&r.when, data) {
+                let g = ev
+                    .generic
+                    .and_then(|g| r.for_each.as_deref().map(|l| g.repeating(l)));
+                findings.push(finding(r, ev.within(g.as_ref()), data, None));
             }
-        })
-        .collect();
+            continue;
+        };
+        let count = data.get(list).map_or(0, |l| l.items.len());
+        for i in 0..count {
+            let f = item_facts(data, list, i, count);
+            if holds(&r.when, &f) {
+                findings.push(finding(r, ev, &f, Some((list.to_string(), i + 1))));
+            }
+        }
+    }
     let (mut facts, corrections) = if ev.generic.is_some() {
         // Content order: the help site lists every rule as written.
         (data.clone(), Corrections::new())
@@ -257,6 +287,17 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
     // no terminal, no certificate step is shown: 「（手順 2-2）」 pointed at
     // nothing).
     for f in &mut findings {
+        // A finding of a rule read per item links to its item's repetition
+        // of the step (`2-1-n2`), where it is shown.
+        if f.each.is_some() {
+            let at = manuals
+                .iter()
+                .flat_map(|m| m.parts.iter().flat_map(|p| p.steps.iter()))
+                .find(|s| s.findings.iter().any(|x| x.anchor == f.anchor));
+            if let Some(s) = at {
+                f.step_key = Some(s.key.clone());
+            }
+        }
         let shown = f.step_key.as_deref().is_none_or(|k| {
             manuals
                 .iter()
@@ -318,7 +359,8 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
                             let shown = if f.as_written {
                                 facts.words.with_written(v)
                             } else {
-                                v.display.clone()
+                                paired_items(content, facts, &f.path, v)
+                                    .unwrap_or_else(|| v.display.clone())
                             };
                             format!("{shown}{}", f.unit.as_deref().unwrap_or_default())
                         },
@@ -491,6 +533,9 @@ struct Rep<'f> {
     /// The heading label alone (「1台目（受付パソコン）」).
     label: String,
     item: Option<String>,
+    /// The list repeated over and the item's number (1, 2 …); `None` when
+    /// not repeated.
+    each: Option<(String, usize)>,
 }
 
 fn repetitions<'f>(
@@ -506,6 +551,7 @@ fn repetitions<'f>(
             prefix: String::new(),
             label: String::new(),
             item: None,
+            each: None,
         }];
     };
     let items = facts
@@ -518,29 +564,7 @@ fn repetitions<'f>(
         .enumerate()
         .map(|(i, item)| {
             let n = i + 1;
-            let mut f = facts.clone();
-            f.map.insert(
-                "each.item".into(),
-                facts::FactValue::plain(item.clone(), item.clone()),
-            );
-            f.map.insert(
-                "each.number".into(),
-                facts::FactValue::plain(n.to_string(), n.to_string()),
-            );
-            f.map.insert(
-                "each.count".into(),
-                facts::FactValue::plain(count.to_string(), count.to_string()),
-            );
-            // `each.<list>`: the item of every other list at this number
-            // (the address of this room), absent past that list's end.
-            for (path, v) in &facts.map {
-                if let Some(x) = v.items.get(i).filter(|_| !path.starts_with("each.")) {
-                    f.map.insert(
-                        format!("each.{path}"),
-                        facts::FactValue::plain(x.clone(), x.clone()),
-                    );
-                }
-            }
+            let f = item_facts(facts, &fe.list, i, count);
             let label = resolve_line(each_label(fe, ev.content), &f);
             let prefix = if count > 1 {
                 format!("{label}: ")
@@ -557,9 +581,41 @@ fn repetitions<'f>(
                 prefix,
                 label,
                 item: Some(item),
+                each: Some((fe.list.clone(), n)),
             }
         })
         .collect()
+}
+
+/// The facts with `each.*` set for item `i` (0-based) of `list`, which has
+/// `count` items: `each.item`, `each.number`, `each.count` and `each.<list>`
+/// (the item of every other list at the same number, absent past its end).
+/// An item is compared by its normalised value (a date's ISO form, a
+/// choice's value) and shown as written.
+fn item_facts(facts: &Facts, list: &str, i: usize, count: usize) -> Facts {
+    let n = i + 1;
+    let mut f = facts.clone();
+    let of_list = facts.get(list);
+    if let Some(item) = of_list.and_then(|l| l.item(i)) {
+        f.map.insert("each.item".into(), item);
+    }
+    // The other lists' items at the place this item is written at (a list
+    // with an item 「未定」 before it keeps its later items in place).
+    let place = of_list.map_or(i, |l| l.place(i));
+    f.map.insert(
+        "each.number".into(),
+        facts::FactValue::plain(n.to_string(), n.to_string()),
+    );
+    f.map.insert(
+        "each.count".into(),
+        facts::FactValue::plain(count.to_string(), count.to_string()),
+    );
+    for (path, v) in &facts.map {
+        if let Some(x) = v.item_at(place).filter(|_| !path.starts_with("each.")) {
+            f.map.insert(format!("each.{path}"), x);
+        }
+    }
+    f
 }
 
 fn eval_manual(
@@ -593,8 +649,26 @@ fn eval_manual(
                 };
                 for srep in repetitions(s.for_each.as_ref(), pf, ev) {
                     let id = format!("{}{}{}", s.id, rep.suffix, srep.suffix);
-                    // Findings attach to a step's first repetition only.
+                    // Findings attach to a step's first repetition only; a
+                    // finding of a rule read per item to the repetition of
+                    // its item when the part or step repeats over its list.
                     let first = rep.suffix.is_empty() && srep.suffix.is_empty();
+                    let here: Vec<Finding> = findings
+                        .iter()
+                        .filter(|f| match &f.each {
+                            Some(e)
+                                if [&rep.each, &srep.each]
+                                    .iter()
+                                    .any(|r| r.as_ref().is_some_and(|(l, _)| *l == e.0)) =>
+                            {
+                                [&rep.each, &srep.each]
+                                    .iter()
+                                    .any(|r| r.as_ref() == Some(e))
+                            }
+                            _ => first,
+                        })
+                        .cloned()
+                        .collect();
                     steps.push(eval_step(
                         s,
                         &manual.id,
@@ -603,7 +677,7 @@ fn eval_manual(
                         srep.item.clone().or(rep.item.clone()),
                         &srep.facts,
                         ev,
-                        if first { findings } else { &[] },
+                        &here,
                         corrections,
                         step_when.clone(),
                     ));
@@ -744,6 +818,7 @@ fn eval_step(
         order: StepBlock::order(
             s.screen.is_some(),
             s.screenshot.is_some(),
+            s.screenshot.as_ref().is_some_and(|x| x.first),
             !notes.is_empty(),
             s.figure.is_some(),
         ),
@@ -878,8 +953,51 @@ pub(crate) fn unit_of(expr: &str, content: &crate::model::manual::Content) -> Op
 }
 
 /// Replaces placeholders by the clinic's values (or a visible "missing" mark).
+/// Outside a repetition, a table row naming `each.<list>` is repeated once
+/// for each item of the longest list it names, each row with that item
+/// (one row a terminal: its name, its expiry, its day to renew by).
 pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Content) -> Rich {
-    r.map_inlines(&mut |i| match i {
+    let expanded;
+    let r = if facts.get("each.number").is_none() && !r.row_placeholders().is_empty() {
+        expanded = r.expand_rows(&mut |row| {
+            let lists: Vec<&str> = crate::model::rich::placeholders_in(row)
+                .into_iter()
+                .filter_map(|p| content.paired_list(crate::model::facts::FactRef::parse(p).path))
+                .collect();
+            let n = lists
+                .iter()
+                .map(|l| facts.get(l).map_or(0, |v| v.items.len()))
+                .max()
+                .filter(|n| *n > 0)?;
+            Some(
+                (0..n)
+                    .map(|i| {
+                        let f = item_facts(facts, lists[0], i, n);
+                        row.iter()
+                            .map(|cell| {
+                                crate::model::rich::map_inlines_in(cell, &mut |x| {
+                                    resolve_inline(x, &f, content)
+                                })
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            )
+        });
+        &expanded
+    } else {
+        r
+    };
+    r.map_inlines(&mut |i| resolve_inline(i, facts, content))
+}
+
+/// A placeholder as the clinic's value (or a visible "missing" mark).
+fn resolve_inline(
+    i: &Inline,
+    facts: &Facts,
+    content: &crate::model::manual::Content,
+) -> Option<Inline> {
+    match i {
         Inline::Placeholder { path: expr } => {
             let path = crate::model::facts::FactRef::parse(expr).path.to_string();
             Some(match facts.text(expr) {
@@ -892,7 +1010,7 @@ pub fn resolve_rich(r: &Rich, facts: &Facts, content: &crate::model::manual::Con
             })
         }
         _ => None,
-    })
+    }
 }
 
 /// Resolves placeholders in a one-line plain string (titles).
@@ -1202,94 +1320,153 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
     }
 }
 
+/// A list that a repetition pairs with another (each terminal's expiry,
+/// read per terminal), of more than one item, with each item named by the
+/// item of the list repeated over (「受付PC: 2026年11月20日（金）、診察室PC: …」,
+/// the theme's `sheet_for_item`); `None` for any other value. The
+/// registration table listed the two lists in rows of their own, leaving
+/// the clinic to count which date is whose.
+fn paired_items(
+    content: &Content,
+    facts: &Facts,
+    path: &str,
+    v: &facts::FactValue,
+) -> Option<String> {
+    let pair = content.pairs.iter().find(|p| p.with == path)?;
+    let names = facts.get(&pair.list)?;
+    (v.places() > 1).then(|| {
+        v.items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| match names.item_at(v.place(i)) {
+                Some(n) => format!(
+                    "{}{x}",
+                    content
+                        .strings
+                        .fill("sheet_for_item", &[("item", &n.display)])
+                ),
+                None => x.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    })
+}
+
+/// One schedule line of a clinic, `None` when its date is absent.
+fn key_date(
+    d: &crate::model::manual::DateItem,
+    manual: &Manual,
+    facts: &Facts,
+    ev: Ev,
+) -> Option<KeyDate> {
+    let date = facts.date(&d.fact)?;
+    // A date on or after its deadline (e.g. the installation day)
+    // is a problem: what it brings is not there before the day.
+    let late = d
+        .deadline
+        .as_ref()
+        .and_then(|dl| facts.date(dl).map(|x| (dl, x)))
+        .filter(|(_, x)| date >= *x);
+    let label_of = |dl: &String| {
+        manual
+            .dates
+            .iter()
+            .find(|o| &o.fact == dl)
+            .map(|o| resolve_line(&o.label, facts))
+            .unwrap_or_else(|| ev.content.fact_label(dl).unwrap_or(dl).to_string())
+    };
+    // A date before the one it must not precede (e.g. today): passed.
+    let passed = d
+        .not_before
+        .as_ref()
+        .and_then(|nb| facts.date(nb).map(|x| (nb, x)))
+        .filter(|(_, x)| date < *x)
+        .map(|(nb, _)| {
+            ev.content
+                .strings
+                .fill("date_passed", &[("reference", &label_of(nb))])
+        });
+    let today = facts.today;
+    let problem = late.map(|(dl, x)| {
+        let label = label_of(dl);
+        let t = &ev.content.strings;
+        if today.is_some_and(|today| x < today) {
+            // The deadline itself has passed (a finding says so and
+            // asks for a new one): this date bounds the new one.
+            t.fill(
+                "date_after_passed_deadline",
+                &[("deadline", &label), ("date", &dates::western(x))],
+            )
+        } else if date == x {
+            t.fill("date_on_deadline", &[("deadline", &label)])
+        } else {
+            t.fill(
+                "date_after_deadline",
+                &[("deadline", &label), ("date", &dates::western(x))],
+            )
+        }
+    });
+    let problem = match (passed, problem) {
+        (Some(a), Some(b)) => Some(format!("{a}。{b}")),
+        (a, b) => a.or(b),
+    };
+    Some(KeyDate {
+        label: resolve_line(&d.label, facts),
+        iso: date.to_string(),
+        wareki: dates::wareki(date),
+        basis: resolve_line(&d.basis, facts),
+        severity: if problem.is_some() {
+            Some(crate::model::Severity::Error)
+        } else {
+            d.severity
+        },
+        problem,
+        when: None,
+    })
+}
+
 fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
     if let Some(g) = ev.generic {
         // No dates without a clinic: what happens, how it is computed, when.
         return manual
             .dates
             .iter()
-            .map(|d| KeyDate {
-                label: g.line(&d.label),
-                iso: String::new(),
-                wareki: g.named(&d.fact),
-                basis: g.line(&d.basis),
-                severity: d.severity,
-                problem: None,
-                when: d.when.as_ref().map(|w| g.case(w)),
+            .map(|d| {
+                let r = d.for_each.as_deref().map(|l| g.repeating(l));
+                let g = r.as_ref().unwrap_or(g);
+                KeyDate {
+                    label: g.line(&d.label),
+                    iso: String::new(),
+                    wareki: g.named(&d.fact),
+                    basis: g.line(&d.basis),
+                    severity: d.severity,
+                    problem: None,
+                    when: d.when.as_ref().map(|w| g.case(w)),
+                }
             })
             .collect();
     }
-    let mut out: Vec<KeyDate> = manual
-        .dates
-        .iter()
-        .filter(|d| d.when.as_ref().is_none_or(|w| holds(w, facts)))
-        .filter_map(|d| {
-            let date = facts.date(&d.fact)?;
-            // A date on or after its deadline (e.g. the installation day)
-            // is a problem: what it brings is not there before the day.
-            let late = d
-                .deadline
-                .as_ref()
-                .and_then(|dl| facts.date(dl).map(|x| (dl, x)))
-                .filter(|(_, x)| date >= *x);
-            let label_of = |dl: &String| {
-                manual
-                    .dates
-                    .iter()
-                    .find(|o| &o.fact == dl)
-                    .map(|o| resolve_line(&o.label, facts))
-                    .unwrap_or_else(|| ev.content.fact_label(dl).unwrap_or(dl).to_string())
-            };
-            // A date before the one it must not precede (e.g. today): passed.
-            let passed = d
-                .not_before
-                .as_ref()
-                .and_then(|nb| facts.date(nb).map(|x| (nb, x)))
-                .filter(|(_, x)| date < *x)
-                .map(|(nb, _)| {
-                    ev.content
-                        .strings
-                        .fill("date_passed", &[("reference", &label_of(nb))])
-                });
-            let today = facts.today;
-            let problem = late.map(|(dl, x)| {
-                let label = label_of(dl);
-                let t = &ev.content.strings;
-                if today.is_some_and(|today| x < today) {
-                    // The deadline itself has passed (a finding says so and
-                    // asks for a new one): this date bounds the new one.
-                    t.fill(
-                        "date_after_passed_deadline",
-                        &[("deadline", &label), ("date", &dates::western(x))],
-                    )
-                } else if date == x {
-                    t.fill("date_on_deadline", &[("deadline", &label)])
-                } else {
-                    t.fill(
-                        "date_after_deadline",
-                        &[("deadline", &label), ("date", &dates::western(x))],
-                    )
+    // A line per item (`for_each:`): each terminal's expiry, its label
+    // and basis worded with the item.
+    let mut out: Vec<KeyDate> = Vec::new();
+    for d in &manual.dates {
+        match &d.for_each {
+            None => out.extend(
+                Some(facts)
+                    .filter(|f| d.when.as_ref().is_none_or(|w| holds(w, f)))
+                    .and_then(|f| key_date(d, manual, f, ev)),
+            ),
+            Some(list) => {
+                let count = facts.get(list).map_or(0, |l| l.items.len());
+                for i in 0..count {
+                    let f = item_facts(facts, list, i, count);
+                    if d.when.as_ref().is_none_or(|w| holds(w, &f)) {
+                        out.extend(key_date(d, manual, &f, ev));
+                    }
                 }
-            });
-            let problem = match (passed, problem) {
-                (Some(a), Some(b)) => Some(format!("{a}。{b}")),
-                (a, b) => a.or(b),
-            };
-            Some(KeyDate {
-                label: resolve_line(&d.label, facts),
-                iso: date.to_string(),
-                wareki: dates::wareki(date),
-                basis: resolve_line(&d.basis, facts),
-                severity: if problem.is_some() {
-                    Some(crate::model::Severity::Error)
-                } else {
-                    d.severity
-                },
-                problem,
-                when: None,
-            })
-        })
-        .collect();
+            }
+        }
+    }
     out.sort_by(|a, b| a.iso.cmp(&b.iso));
     // Two events of one day with the same note (the notice and the line
     // type's correction, both after a passed installation day: 「新しい設置日は

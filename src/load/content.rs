@@ -8,7 +8,7 @@ use super::markdown;
 use super::yaml::{self, pos};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::SourcePos;
-use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat};
+use crate::model::clinic::{FieldCatalog, FieldDef, FieldKind, IdFormat, Within};
 use crate::model::facts::{BUILT_IN, FactType};
 use crate::model::manual::{
     Button, Callout, Case, Cased, ChecklistItem, Choice, Contact, Content, Control, DateItem,
@@ -275,6 +275,8 @@ struct RawFrame {
 #[serde(deny_unknown_fields)]
 struct RawDate {
     fact: Spanned<String>,
+    #[serde(default)]
+    for_each: Option<Spanned<String>>,
     label: String,
     #[serde(default)]
     basis: String,
@@ -990,6 +992,8 @@ struct RawRuleFile {
 struct RawRule {
     id: Spanned<String>,
     severity: Severity,
+    #[serde(default)]
+    for_each: Option<Spanned<String>>,
     when: RawCond,
     #[serde(default)]
     step: Option<Spanned<String>>,
@@ -1047,6 +1051,17 @@ struct RawField {
     /// The kind each item of a list is read as (`items: ip_address`).
     #[serde(default)]
     items: Option<Spanned<FieldKind>>,
+    /// The items name items of another list (`within: { list, remark }`).
+    #[serde(default)]
+    within: Option<RawWithin>,
+}
+
+/// `within: { list: terminals, remark: "「{item}」は…" }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWithin {
+    list: Spanned<String>,
+    remark: String,
 }
 
 #[derive(Clone, Deserialize)]
@@ -1484,6 +1499,7 @@ pub fn load_content_reusing(dir: &Path, cache: &mut ParseCache) -> (Content, Dia
     resolve_rule_steps(&mut content, &mut diags);
     cross_check(&content, &mut diags);
     content.used_fields = Some(super::derived::check_uses(&content, &mut diags));
+    super::derived::check_date_lines(&content, &mut diags);
     content.pairs = super::derived::list_pairs(&content);
     (
         content,
@@ -1569,6 +1585,17 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
         .iter()
         .filter_map(|f| Some((f.path.value.clone(), f.carrier.clone()?)))
         .collect();
+    let raw_within: Vec<(String, FieldKind, Spanned<String>)> = raw
+        .fields
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.path.value.clone(),
+                f.kind,
+                f.within.as_ref()?.list.clone(),
+            ))
+        })
+        .collect();
     let mut names: Vec<String> = Vec::new();
     let mut dashboard_first: Option<String> = None;
     for f in raw.fields {
@@ -1619,6 +1646,37 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("a unit is the word after a number (`unit: 口`); give it to an `integer` field, or to a derived fact"),
             );
         }
+        // A list of choices (one a terminal: a reader connected or not)
+        // reads each item by the field's own options.
+        let choice_items = f
+            .items
+            .as_ref()
+            .is_some_and(|i| i.value == FieldKind::Choice);
+        if choice_items && f.kind == FieldKind::List && f.options.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    p.clone(),
+                    format!("list field `{}` of choices has no options", f.path.value),
+                )
+                .with_help(
+                    "add `options: [{ value: ..., label: ... }]`: each item of the list names one",
+                ),
+            );
+        }
+        let reads_options = matches!(f.kind, FieldKind::Choice | FieldKind::FeeSchedule)
+            || (f.kind == FieldKind::List && choice_items);
+        if !f.options.is_empty() && !reads_options {
+            diags.push(
+                Diagnostic::error(
+                    p.clone(),
+                    format!(
+                        "field `{}` has `options:`, which only a choice field (or a list with `items: choice`) reads",
+                        f.path.value
+                    ),
+                )
+                .with_help("make it `kind: choice`, or a `kind: list` with `items: choice` (one option an item); else remove `options:`"),
+            );
+        }
         if let Some(i) = &f.items
             && (f.kind != FieldKind::List
                 || !matches!(
@@ -1630,6 +1688,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                         | FieldKind::Integer
                         | FieldKind::Date
                         | FieldKind::YearMonth
+                        | FieldKind::Choice
                 ))
         {
             diags.push(
@@ -1640,7 +1699,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                         f.path.value
                     ),
                 )
-                .with_help("give `items:` to a `list` field: one of text, phone, email, ip_address, integer, date, year_month"),
+                .with_help("give `items:` to a `list` field: one of text, phone, email, ip_address, integer, date, year_month, choice (with `options:`)"),
             );
         }
         if let Some(c) = &f.carrier
@@ -1655,11 +1714,16 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             );
         }
         if let Some(d) = &f.dashboard {
-            if f.kind != FieldKind::Date || d.value.trim().is_empty() {
+            // A list of dates (each terminal's expiry): the dashboard counts
+            // down to its earliest item.
+            let dates = f.kind == FieldKind::Date
+                || (f.kind == FieldKind::List
+                    && f.items.as_ref().is_some_and(|i| i.value == FieldKind::Date));
+            if !dates || d.value.trim().is_empty() {
                 diags.push(
                     Diagnostic::error(
                         pos(file, &d.referenced),
-                        format!("`dashboard:` of field `{}` needs a date field and a name", f.path.value),
+                        format!("`dashboard:` of field `{}` needs a date field (or a list with `items: date`) and a name", f.path.value),
                     )
                     .with_help("give one date field the dashboard's short name for it, e.g. `dashboard: 設置日`"),
                 );
@@ -1729,11 +1793,16 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             as_written: f.as_written,
             carrier: f.carrier.map(|c| c.value),
             shared_remark: f.shared_remark,
+            within: f.within.map(|w| Within {
+                list: w.list.value,
+                remark: w.remark,
+            }),
             dashboard: f.dashboard.map(|d| d.value.trim().to_string()),
             pos: p,
         });
     }
     carrier_fields(&raw_carriers, &fields, file, diags);
+    within_fields(&raw_within, &fields, file, diags);
     FieldCatalog {
         fields,
         forbidden: raw.forbidden,
@@ -1768,6 +1837,32 @@ fn carrier_fields(
                 .with_help(
                     "name the choice field whose option values the formats' `carriers` list",
                 ),
+            );
+        }
+    }
+}
+
+/// A `within:` is on a list field and names another list field.
+fn within_fields(
+    within: &[(String, FieldKind, Spanned<String>)],
+    fields: &[FieldDef],
+    file: &Arc<PathBuf>,
+    diags: &mut Diagnostics,
+) {
+    for (of, kind, list) in within {
+        let other = fields
+            .iter()
+            .any(|d| d.path == list.value && d.kind == FieldKind::List && d.path != *of);
+        if *kind != FieldKind::List || !other {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &list.referenced),
+                    format!(
+                        "`within: {}` of field `{of}` needs two list fields: `{of}` and another one it names",
+                        list.value
+                    ),
+                )
+                .with_help("give `within:` to a field of kind `list` and name another `list` field (`within: { list: terminals, remark: … }`)"),
             );
         }
     }
@@ -1933,9 +2028,31 @@ impl Ctx<'_> {
     fn rule(&mut self, r: RawRule, known: FactCheck) -> Rule {
         let at = pos(&self.file, &r.id.referenced);
         let when = self.cond(&r.when, &at, known);
+        if let Some(list) = &r.for_each {
+            let here = pos(&self.file, &list.referenced);
+            if (self.types)(&list.value) != Some(FactType::List) {
+                self.diags.push(
+                    Diagnostic::error(
+                        here.clone(),
+                        format!("`for_each: {}` of rule `{}` does not name a list", list.value, r.id.value),
+                    )
+                    .with_help("name a list field or a derived list (e.g. `for_each: terminals`): the rule is read once for each of its items"),
+                );
+            }
+            if r.expect.is_some() {
+                self.diags.push(
+                    Diagnostic::error(
+                        here,
+                        format!("rule `{}` is read per item (`for_each:`) and has `expect:`", r.id.value),
+                    )
+                    .with_help("a value to enter instead replaces a field of the whole clinic; say the value of each item in the message, or write the rule without `for_each:`"),
+                );
+            }
+        }
         Rule {
             id: r.id.value,
             severity: r.severity,
+            for_each: r.for_each.map(|l| l.value),
             when,
             step: r.step.map(|s| s.value),
             field: r.field,
@@ -2037,7 +2154,6 @@ impl Ctx<'_> {
         content: &Content,
         shared_frames: &BTreeMap<String, Frame>,
     ) -> Manual {
-        let fields = &content.fields;
         let at = pos(&self.file, &m.id.referenced);
         let mut frames = shared_frames.clone();
         self.frames(m.frames, &mut frames);
@@ -2102,6 +2218,7 @@ impl Ctx<'_> {
                     when: d.when.as_ref().map(|w| self.cond(w, &p, known)),
                     label: d.label,
                     fact: d.fact.value,
+                    for_each: d.for_each.map(|l| l.value),
                     basis: d.basis,
                     severity: d.severity,
                     pos: p,
@@ -2152,7 +2269,7 @@ impl Ctx<'_> {
                 steps.push(Step {
                     number: s.number.unwrap_or_else(|| s.id.value.clone()),
                     when: s.when.as_ref().map(|w| self.cond(w, &spos, known)),
-                    for_each: s.for_each.map(|f| self.for_each(f, fields).0),
+                    for_each: s.for_each.map(|f| self.for_each(f, content).0),
                     id: s.id.value,
                     title: s.title,
                     body: self.cased_md(&s.body, &spos, known),
@@ -2166,7 +2283,7 @@ impl Ctx<'_> {
             parts.push(Part {
                 when: p.when.as_ref().map(|w| self.cond(w, &ppos, known)),
                 for_each: p.for_each.map(|f| {
-                    let (fe, in_full) = self.for_each(f, fields);
+                    let (fe, in_full) = self.for_each(f, content);
                     self.check_in_full(in_full, &steps, &ppos);
                     fe
                 }),
@@ -2204,8 +2321,9 @@ impl Ctx<'_> {
     fn for_each(
         &mut self,
         f: RawForEach,
-        fields: &FieldCatalog,
+        content: &Content,
     ) -> (ForEach, Vec<(String, SourcePos)>) {
+        let fields = &content.fields;
         let (list, label, in_full) = match f {
             RawForEach::List(l) => (l, None, None),
             RawForEach::Full {
@@ -2223,15 +2341,19 @@ impl Ctx<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        match fields.get(&list.value) {
-            Some(def) if def.kind == FieldKind::List => {}
-            _ => self.diags.push(
+        // A list field, or a derived list (`without:` the items already done).
+        let is_list = match fields.get(&list.value) {
+            Some(def) => def.kind == FieldKind::List,
+            None => content.derived(&list.value).map(|d| d.kind) == Some(FactType::List),
+        };
+        if !is_list {
+            self.diags.push(
                 Diagnostic::error(
                     pos(&self.file, &list.referenced),
                     format!("`for_each: {}` does not name a list field", list.value),
                 )
-                .with_help("use a field of kind `list` from content/fields.yaml, e.g. `terminals`"),
-            ),
+                .with_help("use a field of kind `list` from content/fields.yaml (e.g. `terminals`) or a derived list fact (`without:`)"),
+            );
         }
         let fe = ForEach {
             list: list.value,

@@ -45,6 +45,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     count_distinct: Option<Spanned<String>>,
     #[serde(default)]
+    without: Option<RawWithout>,
+    #[serde(default)]
     times: Option<RawTimes>,
     #[serde(default)]
     date_plus: Option<RawShift>,
@@ -74,6 +76,14 @@ pub(crate) struct RawDerived {
     id_kind: Option<Spanned<String>>,
     #[serde(default)]
     id_number: Option<Spanned<String>>,
+}
+
+/// `without: { list: F, remove: G }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWithout {
+    list: Spanned<String>,
+    remove: Spanned<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -171,7 +181,7 @@ enum RawTerm {
 }
 
 /// The function names, for messages.
-const FUNCTIONS: &str = "today, count, count_distinct, times, date_plus, date_minus, days_between, closed_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
+const FUNCTIONS: &str = "today, count, count_distinct, without, times, date_plus, date_minus, days_between, closed_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
 
 /// A declaration converted but not yet checked for types and cycles.
 struct Pending {
@@ -325,6 +335,12 @@ impl Ctx<'_> {
         if let Some(l) = &raw.count_distinct {
             found.push(Function::CountDistinct {
                 list: r(l, &mut refs),
+            });
+        }
+        if let Some(w) = &raw.without {
+            found.push(Function::Without {
+                list: r(&w.list, &mut refs),
+                remove: r(&w.remove, &mut refs),
             });
         }
         if let Some(t) = &raw.times {
@@ -742,7 +758,21 @@ fn order_and_type(
                 .map(|f| FactType::of_field(f.kind))
                 .or_else(|| done.iter().find(|d| d.name == name).map(|d| d.kind))
         };
-        p.fact.kind = check_types(&p, &type_of, content, diags);
+        // The type of a list's items: a field's `items:`, or the dates of a
+        // derived list of dates.
+        let item_of = |name: &str| -> Option<FactType> {
+            content
+                .fields
+                .get(name)
+                .and_then(|f| f.items)
+                .map(FactType::of_field)
+                .or_else(|| {
+                    done.iter()
+                        .find(|d| d.name == name)
+                        .and_then(crate::model::facts::DerivedFact::item_type)
+                })
+        };
+        p.fact.kind = check_types(&p, &type_of, &item_of, content, diags);
         done.push(p.fact);
     }
     done
@@ -752,6 +782,7 @@ fn order_and_type(
 fn check_types(
     p: &Pending,
     type_of: &dyn Fn(&str) -> Option<FactType>,
+    item_of: &dyn Fn(&str) -> Option<FactType>,
     content: &Content,
     diags: &mut Diagnostics,
 ) -> FactType {
@@ -793,6 +824,17 @@ fn check_types(
             );
             T::Number
         }
+        Function::Without { list, remove } => {
+            for l in [list, remove] {
+                need(
+                    l,
+                    &[T::List],
+                    "a list",
+                    "name a field of kind `list` or a derived list (e.g. terminals)",
+                );
+            }
+            T::List
+        }
         Function::Times { fact, .. } => {
             need(
                 fact,
@@ -801,6 +843,13 @@ fn check_types(
                 "name an integer field or a derived number (e.g. a count)",
             );
             T::Number
+        }
+        // A list of dates moves item by item: a list of dates in the same
+        // order (each terminal's expiry → each terminal's day to renew by).
+        Function::DateShift { date, .. }
+            if type_of(date) == Some(T::List) && item_of(date) == Some(T::Date) =>
+        {
+            T::List
         }
         Function::DateShift { date, .. } | Function::PeriodEnd { date, .. } => {
             need(
@@ -924,6 +973,7 @@ fn fn_name(f: &Function) -> &'static str {
         Function::Today => "today",
         Function::Count { .. } => "count",
         Function::CountDistinct { .. } => "count_distinct",
+        Function::Without { .. } => "without",
         Function::Times { .. } => "times",
         Function::DateShift { minus: false, .. } => "date_plus",
         Function::DateShift { minus: true, .. } => "date_minus",
@@ -972,13 +1022,12 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
         cased(&c.text, &c.pos, &mut out);
     }
     for d in &m.dates {
-        out.push(named(&d.fact, &d.pos));
-        line(&d.label, &d.pos, &mut out);
-        line(&d.basis, &d.pos, &mut out);
-        for dl in [&d.deadline, &d.not_before].into_iter().flatten() {
-            out.push(named(dl, &d.pos));
+        if let Some(list) = &d.for_each {
+            out.push(named(list, &d.pos));
         }
-        cond(d.when.as_ref(), &d.pos, &mut out);
+        let start = out.len();
+        date_refs(d, &mut out);
+        repeated(&mut out, start, d.for_each.is_some());
     }
     for p in &m.parts {
         cond(p.when.as_ref(), &p.pos, &mut out);
@@ -990,6 +1039,63 @@ pub(crate) fn manual_refs(m: &Manual) -> Vec<Use<'_>> {
         repeated(&mut out, part_start, p.for_each.is_some());
     }
     out
+}
+
+/// The fact references of a schedule line.
+fn date_refs<'a>(d: &'a crate::model::manual::DateItem, out: &mut Vec<Use<'a>>) {
+    out.push(named(&d.fact, &d.pos));
+    line(&d.label, &d.pos, out);
+    line(&d.basis, &d.pos, out);
+    for dl in [&d.deadline, &d.not_before].into_iter().flatten() {
+        out.push(named(dl, &d.pos));
+    }
+    cond(d.when.as_ref(), &d.pos, out);
+}
+
+/// A schedule line shows one date: a list of dates (each terminal's
+/// expiry) is shown one line an item with `for_each:`, and a `for_each:`
+/// names a list. Before, a list of dates was no date and its line silently
+/// left out of the schedule.
+pub(crate) fn check_date_lines(content: &Content, diags: &mut Diagnostics) {
+    for d in content.manuals.iter().flat_map(|m| &m.dates) {
+        if let Some(list) = &d.for_each
+            && content.fact_type(list) != Some(FactType::List)
+        {
+            diags.push(
+                Diagnostic::error(
+                    d.pos.clone(),
+                    format!("`for_each: {list}` of the date line `{}` does not name a list", d.fact),
+                )
+                .with_help("name a list field or a derived list: the line is shown once for each of its items"),
+            );
+            continue;
+        }
+        let t = content.fact_type(&d.fact);
+        if t == Some(FactType::List) {
+            let paired = format!("each.{}", d.fact);
+            diags.push(
+                Diagnostic::error(
+                    d.pos.clone(),
+                    format!("the date line `{}` names a list: a line shows one date", d.fact),
+                )
+                .with_help(format!(
+                    "show one line an item: `{{ fact: {paired}, for_each: LIST, label: \"{{{{ each.item }}}}の…\" }}`, LIST the list that names the items"
+                )),
+            );
+        } else if t.is_some_and(|t| t != FactType::Date) {
+            diags.push(
+                Diagnostic::error(
+                    d.pos.clone(),
+                    format!(
+                        "the date line `{}` is a {}, not a date",
+                        d.fact,
+                        t.map_or("", FactType::name)
+                    ),
+                )
+                .with_help("name a date field or a derived date"),
+            );
+        }
+    }
 }
 
 /// The fact references inside a part: its label, texts and steps.
@@ -1047,6 +1153,18 @@ pub(crate) fn list_pairs(content: &Content) -> Vec<crate::model::manual::ListPai
             }
         }
     };
+    for r in &content.rules {
+        if let Some(list) = &r.for_each {
+            add(list, rule_refs(r));
+        }
+    }
+    for d in content.manuals.iter().flat_map(|m| &m.dates) {
+        if let Some(list) = &d.for_each {
+            let mut refs = Vec::new();
+            date_refs(d, &mut refs);
+            add(list, refs);
+        }
+    }
     for m in &content.manuals {
         for p in &m.parts {
             if let Some(fe) = &p.for_each {
@@ -1113,6 +1231,8 @@ pub(crate) fn rule_refs(r: &crate::model::rule::Rule) -> Vec<Use<'_>> {
     }
     cased(&r.message, at, &mut out);
     cased(&r.consequence, at, &mut out);
+    // A rule read per item (`for_each:`) has `each.*` as a repeated part has.
+    repeated(&mut out, 0, r.for_each.is_some());
     out
 }
 
@@ -1121,7 +1241,22 @@ fn named<'a>(p: &'a str, at: &'a SourcePos) -> Use<'a> {
 }
 
 fn rich<'a>(r: &'a Rich, at: &'a SourcePos, out: &mut Vec<Use<'a>>) {
-    out.extend(r.placeholders().into_iter().map(|p| (p, at, true, false)));
+    // In a table's body row, `each.<list>` and `each.number` are an item's:
+    // the row is repeated once an item.
+    let rows = r.row_placeholders();
+    let in_row = |p: &str| {
+        rows.iter().any(|q| std::ptr::eq(*q, p))
+            && (p.trim() == "each.number"
+                || FactRef::parse(p)
+                    .path
+                    .strip_prefix("each.")
+                    .is_some_and(|l| !matches!(l, "item" | "number" | "count")))
+    };
+    out.extend(
+        r.placeholders()
+            .into_iter()
+            .map(|p| (p, at, true, in_row(p))),
+    );
 }
 
 fn line<'a>(s: &'a str, at: &'a SourcePos, out: &mut Vec<Use<'a>>) {
@@ -1404,7 +1539,7 @@ fields:
     fn exactly_one_function() {
         let (m, _) = error("facts:\n  - { name: c, label: 数 }\n");
         assert!(
-            m.contains("has no function") && m.contains("count, count_distinct, times"),
+            m.contains("has no function") && m.contains("count, count_distinct, without, times"),
             "{m}"
         );
         let (m, _) = error("facts:\n  - { name: c, label: 数, count: terminals, today: true }\n");

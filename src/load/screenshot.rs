@@ -3,8 +3,9 @@
 //!
 //! The image is decoded here, every annotation is checked against its size
 //! (an annotation outside the image is a located error), and redaction boxes
-//! are blanked in the pixels before the image is re-encoded as PNG. Only that
-//! redacted copy travels on; the original pixels are dropped at once.
+//! are blanked in the pixels before the image is re-encoded (as PNG, or a
+//! photo given as JPEG as JPEG). Only that redacted copy travels on; the
+//! original pixels and metadata are dropped at once.
 
 use super::yaml::pos;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -14,6 +15,10 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::sync::Arc;
 
+/// The quality a photo is encoded at again after redaction: its blanked
+/// areas stay blank, its words sharp at print size.
+const JPEG_QUALITY: u8 = 90;
+
 /// `screenshot:` of a step.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +27,9 @@ pub(crate) struct RawScreenshot {
     alt: String,
     #[serde(default)]
     annotations: Vec<Spanned<RawAnnotation>>,
+    /// Shown before the step's screen (a photo to read before typing).
+    #[serde(default)]
+    first: bool,
 }
 
 /// One annotation; exactly one shape key per entry.
@@ -106,8 +114,20 @@ pub(crate) fn load(
     } else {
         image::DynamicImage::ImageRgb8(rgb)
     };
+    // A photo (a JPEG file) stays a photo: JPEG again, about a fifth of
+    // its pixels losslessly compressed, and only the pixels (no metadata of
+    // the original, such as a phone's location). A screen (PNG) stays
+    // lossless.
+    let photo = matches!(image::guess_format(&bytes), Ok(image::ImageFormat::Jpeg));
     let mut png = Vec::new();
-    let encoded = out.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
+    let encoded = if photo {
+        out.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut png,
+            JPEG_QUALITY,
+        ))
+    } else {
+        out.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    };
     if let Err(e) = encoded {
         diags.push(Diagnostic::error(
             fpos,
@@ -122,6 +142,7 @@ pub(crate) fn load(
         png: Arc::new(png),
         annotations,
         alt: raw.alt,
+        first: raw.first,
     })
 }
 

@@ -104,6 +104,11 @@ pub struct FieldDef {
     /// another key, gives the same value here (`{value}`, `{count}`).
     #[serde(skip)]
     pub shared_remark: Option<String>,
+    /// A `list` field whose items name items of another list (`within:
+    /// { list: terminals, remark: … }`): an item that names none of them is
+    /// a warning at its line, worded by `remark` (`{item}`, `{list}`).
+    #[serde(skip)]
+    pub within: Option<Within>,
     /// The dashboard's date (`dashboard: 設置日` on a date field): its rows
     /// are sorted by the days left until it; this is its short name there.
     #[serde(skip)]
@@ -111,6 +116,17 @@ pub struct FieldDef {
     /// Where it was defined.
     #[serde(skip)]
     pub pos: SourcePos,
+}
+
+/// A list field's items are names from another list (`within:` in
+/// fields.yaml): the terminals already applied for are some of the terminals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Within {
+    /// The other list field.
+    pub list: String,
+    /// The warning at an item that names none of its items: `{item}` is the
+    /// item, `{list}` the other list's items joined with 、.
+    pub remark: String,
 }
 
 /// The clinic schema.

@@ -82,6 +82,16 @@ pub enum Function {
         /// A list fact.
         list: String,
     },
+    /// The items of a list less those of another, one for one (an item
+    /// named twice in `remove` takes away two); items compared as
+    /// `CountDistinct` compares them. A `remove` the clinic does not have
+    /// takes nothing away; absent when `list` is.
+    Without {
+        /// A list fact.
+        list: String,
+        /// A list fact: the items to leave out.
+        remove: String,
+    },
     /// A number times a constant.
     Times {
         /// A number fact.
@@ -212,6 +222,7 @@ impl Function {
             | Self::Map { fact: f, .. }
             | Self::IdKind { fact: f }
             | Self::IdNumber { fact: f } => vec![f.as_str()],
+            Self::Without { list, remove } => vec![list.as_str(), remove.as_str()],
             Self::DaysBetween { from, to } | Self::ClosedBetween { from, to, .. } => {
                 vec![from.as_str(), to.as_str()]
             }
@@ -267,6 +278,18 @@ pub struct DerivedFact {
     /// Where it was declared.
     #[serde(skip)]
     pub pos: SourcePos,
+}
+
+impl DerivedFact {
+    /// The type of the items of a derived list: dates for the weekdays
+    /// `closed_between` lists and for a list of dates moved item by item;
+    /// `None` for a fact that is not a list.
+    pub fn item_type(&self) -> Option<FactType> {
+        (self.kind == FactType::List).then_some(match self.function {
+            Function::ClosedBetween { .. } | Function::DateShift { .. } => FactType::Date,
+            _ => FactType::Text,
+        })
+    }
 }
 
 /// Facts every guide has without declaring them: `today`'s companions inside
@@ -410,13 +433,27 @@ impl Content {
         if let Some(d) = self.derived(path) {
             return Some(d.kind);
         }
-        if self.paired_list(path).is_some() {
-            return Some(FactType::Text);
+        if let Some(list) = self.paired_list(path) {
+            // The item of a list at the repetition's number: a date of a
+            // list of dates compares and moves as a date.
+            return Some(self.item_type(list).unwrap_or(FactType::Text));
         }
         BUILT_IN
             .iter()
             .find(|(p, _, _)| *p == path)
             .map(|(_, t, _)| *t)
+    }
+
+    /// The type of the items of a list fact: a field's `items:` kind (a
+    /// choice's item is its value, text), a derived list's items; `None`
+    /// when `path` is no list.
+    pub fn item_type(&self, path: &str) -> Option<FactType> {
+        let path = FactRef::parse(path).path;
+        if let Some(f) = self.fields.get(path) {
+            return (f.kind == FieldKind::List)
+                .then(|| f.items.map_or(FactType::Text, FactType::of_field));
+        }
+        self.derived(path).and_then(DerivedFact::item_type)
     }
 
     /// The list whose item `path` names inside a repetition: `each.<list>`

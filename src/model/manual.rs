@@ -142,8 +142,11 @@ pub struct ChecklistItem {
 pub struct DateItem {
     /// What happens on that date.
     pub label: String,
-    /// Date fact to show.
+    /// Date fact to show (`each.<list>` inside `for_each`).
     pub fact: String,
+    /// `for_each: LIST`: one line for each item of the list, with `each.*`
+    /// set (each terminal's expiry); `None`: one line.
+    pub for_each: Option<String>,
     /// How it was computed.
     pub basis: String,
     /// Shown only when this holds.
@@ -287,13 +290,17 @@ pub struct Screenshot {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// The image after redaction, encoded as PNG (lossless).
+    /// The image after redaction, encoded as PNG (lossless), or as JPEG
+    /// when the file is a JPEG (a photo).
     #[serde(skip)]
     pub png: std::sync::Arc<Vec<u8>>,
     /// Shapes drawn over the image.
     pub annotations: Vec<Annotation>,
     /// Text alternative for the HTML guide.
     pub alt: String,
+    /// `first: true`: shown before the step's screen (the label to read
+    /// before typing what it says), not after it.
+    pub first: bool,
 }
 
 /// A shape drawn over a screenshot (pixel coordinates, origin top-left).

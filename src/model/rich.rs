@@ -79,10 +79,68 @@ impl Rich {
         s.trim_end().to_string()
     }
 
+    /// The `{{ }}` placeholders in the body rows of the text's tables (not
+    /// their headers): a row naming `each.<list>` is repeated once an item.
+    pub fn row_placeholders(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for b in &self.0 {
+            if let Block::Table { rows, .. } = b {
+                for cell in rows.iter().flatten() {
+                    collect_inline_placeholders(cell, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// A copy whose tables' body rows are each replaced by what `f` gives
+    /// for them (`None`: kept as they are).
+    pub fn expand_rows(&self, f: &mut RowExpander<'_>) -> Rich {
+        Rich(
+            self.0
+                .iter()
+                .map(|b| match b {
+                    Block::Table { head, rows } => Block::Table {
+                        head: head.clone(),
+                        rows: rows
+                            .iter()
+                            .flat_map(|row| f(row).unwrap_or_else(|| vec![row.clone()]))
+                            .collect(),
+                    },
+                    other => other.clone(),
+                })
+                .collect(),
+        )
+    }
+
     /// Returns a copy with every inline rewritten by `f` (used to resolve placeholders).
     pub fn map_inlines(&self, f: &mut dyn FnMut(&Inline) -> Option<Inline>) -> Rich {
         Rich(self.0.iter().map(|b| b.map_inlines(f)).collect())
     }
+}
+
+/// A table row: its cells, each one line of inline content.
+pub type Row = Vec<Vec<Inline>>;
+
+/// What a table row becomes ([`Rich::expand_rows`]): rows in its place, or
+/// `None` to keep it.
+pub type RowExpander<'a> = dyn FnMut(&[Vec<Inline>]) -> Option<Vec<Row>> + 'a;
+
+/// The `{{ }}` placeholders of some inline content (a table row's cells).
+pub fn placeholders_in(cells: &[Vec<Inline>]) -> Vec<&str> {
+    let mut out = Vec::new();
+    for c in cells {
+        collect_inline_placeholders(c, &mut out);
+    }
+    out
+}
+
+/// Rewrites inline content by `f` (see [`Rich::map_inlines`]).
+pub fn map_inlines_in(
+    inlines: &[Inline],
+    f: &mut dyn FnMut(&Inline) -> Option<Inline>,
+) -> Vec<Inline> {
+    map_inline_vec(inlines, f)
 }
 
 /// A block-level element.

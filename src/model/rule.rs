@@ -48,6 +48,9 @@ pub struct Rule {
     pub id: String,
     /// Severity when it fires.
     pub severity: Severity,
+    /// `for_each: LIST`: read once for each item of the list, with
+    /// `each.*` set as in a repeated part; one finding an item it holds for.
+    pub for_each: Option<String>,
     /// When it fires.
     pub when: Condition,
     /// The step it is shown at, as `manual/step` once loaded (`None`: shown at the top of the guide).

@@ -221,7 +221,8 @@ pub enum Item {
         w: f32,
         /// Height.
         h: f32,
-        /// The PNG bytes (shared: embedded once per document).
+        /// The PNG bytes, or a photo's JPEG bytes (shared: embedded once
+        /// per document).
         png: Arc<Vec<u8>>,
     },
     /// A sub-frame (a picture) with its top-left corner at (x, y), each of

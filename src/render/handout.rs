@@ -63,6 +63,41 @@ fn whole_words(text: &str) -> String {
     out
 }
 
+/// A schedule line's problem (「設置予定日（2026年11月29日（日））より後です。間に合いません」)
+/// breaks only between its phrases: at a space, after 、。・, before a bracket
+/// that opens at the outer level and after the one that closes it. A date
+/// in brackets, 「この資料の作成日」 or 「すでに過ぎています」 stays whole (a
+/// narrow column of the sheet read 「設置予定日（2026年」「11月29日（日））」 and
+/// 「※ こ」「の資料の作成日より前です。す」「でに過ぎています」). Each other
+/// gap gets a WORD JOINER, as in [`whole_words`]; a phrase longer than a
+/// whole line is still broken by character. 「※ 」 before it may end a line:
+/// joined to the first phrase, 「※ この資料の作成日より前です。」 was longer
+/// than the compact sheet's column and broke 「前で」「す。」.
+pub(super) fn phrase_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut prev: Option<char> = None;
+    let mut depth = 0u32;
+    for c in text.chars() {
+        if let Some(p) = prev {
+            let between = p.is_whitespace()
+                || c.is_whitespace()
+                || matches!(p, '・' | '、' | '，' | ',' | '。')
+                || (depth == 0 && (c == '（' || p == '）'));
+            if !between {
+                out.push('\u{2060}');
+            }
+        }
+        match c {
+            '（' => depth += 1,
+            '）' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
 /// Builds the handout document of one clinic.
 pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -> Document {
     let t = &*guide.strings;
@@ -167,7 +202,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                             match &d.problem {
                                 Some(p) => vec![
                                     Span::normal(d.label.clone()),
-                                    Span::bold(format!("\n※ {p}")),
+                                    Span::bold(format!("\n※ {}", phrase_words(p))),
                                 ],
                                 None => vec![Span::normal(d.label.clone())],
                             },
@@ -888,5 +923,42 @@ pub(crate) fn dates_probe() -> Document {
             Span::bold(text),
         ])],
         ..Document::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phrase_words;
+
+    /// The breaks [`phrase_words`] leaves, as 「|」.
+    fn breaks(text: &str) -> String {
+        let mut out = String::new();
+        let mut joined = false;
+        for c in phrase_words(text).chars() {
+            if c == '\u{2060}' {
+                joined = true;
+                continue;
+            }
+            if !out.is_empty() && !joined {
+                out.push('|');
+            }
+            out.push(c);
+            joined = false;
+        }
+        out
+    }
+
+    #[test]
+    fn a_problem_breaks_only_between_its_phrases() {
+        assert_eq!(
+            breaks("設置予定日（2026年11月29日（日））より後です。間に合いません"),
+            "設置予定日|（2026年11月29日（日））|より後です。|間に合いません"
+        );
+        assert_eq!(
+            breaks("この資料の作成日より前です。すでに過ぎています"),
+            "この資料の作成日より前です。|すでに過ぎています"
+        );
+        // A space breaks on both sides.
+        assert_eq!(breaks("A B"), "A| |B");
     }
 }

@@ -393,7 +393,10 @@ impl TextLines {
         let (Some(hang), [first, _, ..]) = (hang, lines.as_slice()) else {
             return lines.into_iter().map(|l| (0.0, l)).collect();
         };
-        let Some(rest) = text.strip_prefix(first.as_str()) else {
+        // The broken lines hold no invisible character (a WORD JOINER
+        // between the words of a problem): the first line is matched
+        // without them.
+        let Some(rest) = strip_visible_prefix(text, first) else {
             return lines.into_iter().map(|l| (0.0, l)).collect();
         };
         std::iter::once((0.0, first.clone()))
@@ -404,6 +407,23 @@ impl TextLines {
             )
             .collect()
     }
+}
+
+/// `text` after the characters of `prefix`, invisible characters of `text`
+/// (`pdf::fonts::is_invisible`) skipped; `None` when `text` does not start so.
+fn strip_visible_prefix<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let mut want = prefix.chars().peekable();
+    for (i, c) in text.char_indices() {
+        match want.peek() {
+            None => return Some(&text[i..]),
+            Some(&w) if w == c => {
+                want.next();
+            }
+            Some(_) if pdf::fonts::is_invisible(c) => {}
+            Some(_) => return None,
+        }
+    }
+    want.peek().is_none().then_some("")
 }
 
 impl Drawable for TextLines {
@@ -424,7 +444,7 @@ impl Drawable for TextLines {
         Some(
             self.lines
                 .iter()
-                .map(|(t, _, _)| t.as_str())
+                .map(|(t, _, _)| t.replace(pdf::fonts::is_invisible, ""))
                 .collect::<Vec<_>>()
                 .join(" "),
         )

@@ -292,7 +292,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
             .map(|d| {
                 let mut line = format!("{}　{}", super::handout::date_ja(&d.iso), d.label);
                 if let Some(p) = &d.problem {
-                    line.push_str(&format!(" ※ {p}"));
+                    line.push_str(&format!(" ※ {}", super::handout::phrase_words(p)));
                 }
                 let bold = d.severity == Some(Severity::Error) || d.problem.is_some();
                 let weight = if bold { Weight::Bold } else { Weight::Regular };
@@ -320,7 +320,10 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
                 };
                 let mut what = vec![Span::normal(d.label.clone())];
                 if let Some(p) = &d.problem {
-                    what.push(Span::bold(format!(" ※ {p}")));
+                    what.push(Span::bold(format!(
+                        " ※ {}",
+                        super::handout::phrase_words(p)
+                    )));
                 }
                 (vec![when], what)
             })

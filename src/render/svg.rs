@@ -316,7 +316,11 @@ fn items(out: &mut String, frame: &Frame) {
                 num(out, " y=\"", *y);
                 num(out, " width=\"", *w);
                 num(out, " height=\"", *h);
-                out.push_str(" preserveAspectRatio=\"none\" href=\"data:image/png;base64,");
+                out.push_str(if crate::render::pdf::is_jpeg(png) {
+                    " preserveAspectRatio=\"none\" href=\"data:image/jpeg;base64,"
+                } else {
+                    " preserveAspectRatio=\"none\" href=\"data:image/png;base64,"
+                });
                 base64::engine::general_purpose::STANDARD.encode_string(png.as_slice(), out);
                 out.push_str("\"/>");
             }

@@ -143,6 +143,11 @@ pub struct StepView {
     /// The step's second picture (`figure:`, e.g. a letter the clinic
     /// receives), generic like `picture`.
     pub figure: Option<FigureView>,
+    /// The step's `screenshot:` (a photo of a device's label) with its
+    /// annotations, captioned with its `alt`.
+    pub screenshot: Option<FigureView>,
+    /// The screenshot comes before the screen (`first: true`).
+    pub screenshot_first: bool,
     /// Notes (conditional ones with their condition).
     pub notes: Vec<NoteView>,
     /// Rules attached to this step, each with its condition in words.
@@ -615,7 +620,21 @@ fn part_view(
                         caption: crate::render::pictures::figure_caption(fig, t),
                     })
                 });
-                step_view(s, url, pictures.get(&s.key).cloned(), figure, t)
+                // The screenshot (a photo) as the clinic's guide shows it:
+                // it holds no clinic data.
+                let screenshot = s.screenshot.as_ref().and_then(|shot| {
+                    let key = crate::render::pictures::shot_key(&s.key);
+                    pictures.get(&key).map(|svg| FigureView {
+                        picture: svg.clone(),
+                        caption: shot.alt.clone(),
+                    })
+                });
+                let step = step_view(s, url, pictures.get(&s.key).cloned(), figure, t);
+                StepView {
+                    screenshot,
+                    screenshot_first: s.screenshot.as_ref().is_some_and(|x| x.first),
+                    ..step
+                }
             })
             .collect(),
         url: url.to_string(),
@@ -661,6 +680,8 @@ fn step_view(
         screen,
         picture,
         figure,
+        screenshot: None,
+        screenshot_first: false,
         notes: s
             .notes
             .iter()

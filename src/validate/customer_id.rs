@@ -164,7 +164,7 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> 
 /// The warning for an ID on a line that does not use it.
 fn unused_on(id: &str, carrier_label: &str) -> Problem {
     Problem::warning(format!(
-        "お客さまID {id} が登録されていますが、回線事業者が「{carrier_label}」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内や回線の契約書類で確かめてください"
+        "お客さまID {id} が登録されていますが、回線事業者が「{carrier_label}」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内（またはお申込内容のご案内）や回線の契約書類で確かめてください"
     ))
 }
 

@@ -19,8 +19,10 @@ pub(crate) struct Encoded {
     pub height: u32,
     grey: bool,
     bits: i32,
-    /// Flate-compressed colour samples.
+    /// Flate-compressed colour samples, or a JPEG file's bytes as they are.
     data: Vec<u8>,
+    /// `data` is a JPEG (`/DCTDecode`), a photo: embedded as it is.
+    dct: bool,
     /// Flate-compressed alpha channel, if any pixel is not opaque.
     mask: Option<Vec<u8>>,
 }
@@ -31,7 +33,11 @@ impl Encoded {
         let mask = self.mask.as_ref().map(|m| (mask_id(), m));
         file.stream(|c| {
             let mut img = c.image_xobject(id, &self.data);
-            img.filter(Filter::FlateDecode);
+            img.filter(if self.dct {
+                Filter::DctDecode
+            } else {
+                Filter::FlateDecode
+            });
             img.width(self.width as i32)
                 .height(self.height as i32)
                 .bits_per_component(self.bits);
@@ -87,12 +93,30 @@ pub(crate) fn encode(bytes: &[u8]) -> Result<Arc<Encoded>, String> {
         return Ok(e.clone());
     }
     let img = image::load_from_memory(bytes).map_err(|e| e.to_string())?;
-    let enc = Arc::new(from_image(&img)?);
+    let enc = Arc::new(match &img {
+        // A photo (JPEG) of 8-bit grey or RGB samples: the file is what a
+        // PDF reader decodes, a fifth of the samples compressed losslessly.
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) if is_jpeg(bytes) => Encoded {
+            width: img.width(),
+            height: img.height(),
+            grey: !img.color().has_color(),
+            bits: 8,
+            data: bytes.to_vec(),
+            dct: true,
+            mask: None,
+        },
+        _ => from_image(&img)?,
+    });
     if cache.len() >= CACHE_SIZE {
         cache.remove(0);
     }
     cache.push((key, enc.clone()));
     Ok(enc)
+}
+
+/// Whether image file bytes are a JPEG (they start with its SOI marker).
+pub(crate) fn is_jpeg(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
 }
 
 /// 64-bit FNV-1a over 8-byte words (fast; for cache keys, not security).
@@ -163,6 +187,7 @@ fn from_image(img: &DynamicImage) -> Result<Encoded, String> {
         grey,
         bits,
         data: deflate_best(&colour),
+        dct: false,
         mask: (!mask.is_empty()).then(|| deflate_best(&mask)),
     })
 }

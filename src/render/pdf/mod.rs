@@ -57,6 +57,7 @@ mod writer;
 pub use doc::{Block, CalloutKind, Column, Document, Drawable, FramePlacement, Span, SpanStyle};
 pub use embed::{GlyphText, SharedWords};
 pub use fonts::{Fonts, REPLACEMENT_CHAR, Weight};
+pub(crate) use image::is_jpeg;
 pub use linebreak::{Measure, no_line_end, no_line_start, words_a_browser_splits};
 
 /// Errors of the PDF engine. Layout itself never fails; only unusable fonts
