@@ -170,6 +170,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "terminals: [オンライン資格確認パソコン]",
         "terminals: [オンライン資格確認パソコン]\nterminals_applied: [オンライン資格確認パソコン]",
     ),
+    (
+        "change-all-applied-check",
+        "terminals: [オンライン資格確認パソコン]",
+        "terminals: [オンライン資格確認パソコン]\nterminals_applied: [オンライン資格確認パソコン]\napplication_kind: change",
+    ),
 ];
 
 fn guide_of(yaml_text: &str) -> tebiki::eval::guide::Guide {
@@ -207,7 +212,9 @@ fn each_rule_fires_on_its_sample_only() {
         let got = fired(&text);
         let mut want: BTreeSet<String> = [rule.to_string()].into();
         let change = text.contains("application_kind: change");
-        if *rule != "no-terminal" {
+        // No certificate to apply for: no fee, nothing applied to check.
+        let none = ["no-terminal", "change-all-applied-check"].contains(rule);
+        if !none {
             // The fee notice is information every clinic with a terminal
             // gets; a 変更 application gets its own.
             want.insert(
@@ -219,7 +226,7 @@ fn each_rule_fires_on_its_sample_only() {
                 .into(),
             );
         }
-        if change {
+        if change && !none {
             // A 変更 application is always asked to check what it applied for.
             want.insert("change-certificates-applied".into());
         }

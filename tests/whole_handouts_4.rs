@@ -146,6 +146,18 @@ fn a_change_clinic_whose_every_terminal_was_applied_for_makes_the_usage_applicat
     ] {
         assert_eq!(c.having(gone), NONE, "{gone}");
     }
+    // The data alone says every terminal was applied for: a wrong list would
+    // leave a terminal without its certificate on the day, so the clinic is
+    // asked to check it where the portal shows it (a routine note, not a
+    // warning: the dashboard still says 問題なし).
+    assert_eq!(
+        c.having("すべての端末の電子証明書が申請済みか確かめてください"),
+        ALL
+    );
+    assert_eq!(
+        c.having("マイページの電子証明書申請状況照会で、どの端末も申請済みになっていることを確かめてください。"),
+        GUIDES
+    );
     let row = dashboard_row("1430100768");
     assert!(row.contains("問題なし"), "{row}");
 }

@@ -354,6 +354,12 @@ fn built_the_day_before_the_installation_the_notice_says_tomorrow() {
         GUIDES
     );
     assert_eq!(c.having("あと1日"), NONE);
+    // The dashboard's days column says it too (it said 「1日」).
+    let dashboard = read(&_d.path().join("out/clinics/index.html"));
+    assert!(
+        dashboard.contains("data-label=\"設置日まで\"><span class=\"late\">明日</span>"),
+        "{dashboard}"
+    );
     // The help site names the number with its unit, as before.
     let rules = untagged(&read(&built().join("site/rules.html")));
     assert!(
