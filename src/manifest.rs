@@ -348,7 +348,7 @@ impl Since {
                         !prev
                             .files
                             .iter()
-                            .any(|p| *p.path == *f.path && hex(&p.sha256) == f.sha256)
+                            .any(|p| *p.path == *f.path && p.sha256 == unhex32(&f.sha256))
                     })),
             resolved: missing(&prev.marks, &marks),
             new: missing(&marks, &prev.marks),
@@ -482,8 +482,9 @@ pub struct PrevBuild {
     pub clinics: std::collections::HashMap<Box<str>, PrevClinic>,
 }
 
-/// One clinic of the last build, compact: about 300 bytes, so that the
-/// record of 100,000 clinics stays small.
+/// One clinic of the last build, compact: about 300 bytes plus its name
+/// and the headlines of its errors and warnings (what the next build's
+/// `since` compares), so that the record of 100,000 clinics stays small.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrevClinic {
     /// Its guide and handout were written.
