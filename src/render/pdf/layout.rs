@@ -95,6 +95,10 @@ pub(crate) enum Unit {
 pub(crate) struct PageOut {
     pub under: Vec<(usize, Item)>,
     pub cmds: Vec<Item>,
+    /// Commands every page of the document draws the same after its own
+    /// (the running heads but the page number), in page coordinates: one
+    /// list shared by the pages, written once as a form XObject.
+    pub common: Option<Arc<Vec<Item>>>,
 }
 
 /// Where a bookmarked heading ended up.
@@ -1740,11 +1744,10 @@ pub(crate) fn paginate(units: Vec<Unit>, warnings: &mut Warnings) -> Paginated {
 /// coordinates.
 pub(crate) fn running_heads(
     doc: &Document,
-    n: usize,
     total: usize,
     fonts: &Fonts,
     warnings: &mut Warnings,
-) -> Vec<Item> {
+) -> RunningHeads {
     let mut cmds = Vec::new();
     let x0 = body_left();
     let w = body_width();
@@ -1791,18 +1794,38 @@ pub(crate) fn running_heads(
     cmds.push(rule(mm(HEADER_RULE_MM)));
     cmds.push(rule(mm(FOOTER_RULE_MM)));
     let fy = mm(FOOTER_BASELINE_MM);
-    let num = format!("{n} / {total}");
-    let num_w = fonts.measure(Weight::Regular, &num, size);
+    // The widest page number (the last page's has the most digits), so
+    // that the foot's text is fitted the same on every page.
+    let widest = fonts.measure(Weight::Regular, &format!("{total} / {total}"), size);
     put(
         &mut cmds,
         &doc.footer_left,
-        w - num_w - size * 2.0,
+        w - widest - size * 2.0,
         false,
         fy,
         warnings,
     );
-    put(&mut cmds, &num, num_w + 1.0, true, fy, warnings);
-    cmds
+    let number = (1..=total)
+        .map(|n| {
+            let num = format!("{n} / {total}");
+            let num_w = fonts.measure(Weight::Regular, &num, size);
+            let mut out = Vec::new();
+            put(&mut out, &num, num_w + 1.0, true, fy, warnings);
+            out
+        })
+        .collect();
+    RunningHeads {
+        common: Arc::new(cmds),
+        number,
+    }
+}
+
+/// A document's running heads and feet: what every page draws the same,
+/// and each page's number.
+pub(crate) struct RunningHeads {
+    pub common: Arc<Vec<Item>>,
+    /// Per page, from the first: its number (「3 / 9」).
+    pub number: Vec<Vec<Item>>,
 }
 
 /// Marks the glyphs of `cmds` as showing data.
