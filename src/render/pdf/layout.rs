@@ -13,7 +13,9 @@
 //!   to the start of the body it leads to (its picture at the smallest
 //!   scale, or a table's header and first row), else it starts the next
 //!   page: a step's heading and lead never end a page with its picture on
-//!   the next;
+//!   the next; on a page not yet half full, the picture may be set down to
+//!   0.8 of its size so that the step starts there rather than leave more
+//!   than half the page empty;
 //! * a callout box moves to the next page as a whole when it fits on one
 //!   page; only a box taller than a page is split, and each piece is drawn as
 //!   its own box;

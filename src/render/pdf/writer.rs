@@ -90,6 +90,32 @@ struct Pen<'a, 'p> {
     gaps: Vec<i64>,
 }
 
+impl<'a, 'p> Pen<'a, 'p> {
+    /// A pen drawing a page (or what every page draws) with `enc`, reusing
+    /// the glyph runs' buffers `runs`.
+    fn page(
+        enc: Encoder<'p>,
+        fonts: &'a Fonts,
+        subsets: &'a [FaceSubsets<'a>],
+        images: &'a BTreeMap<usize, (String, u32, u32)>,
+        nodes: &'a [Node],
+        (items, gaps): (Vec<Glyph>, Vec<i64>),
+    ) -> Self {
+        Pen {
+            enc,
+            fonts,
+            subsets,
+            images,
+            flip: page_h(),
+            nested: false,
+            nodes,
+            mcids: Vec::new(),
+            items,
+            gaps,
+        }
+    }
+}
+
 impl Pen<'_, '_> {
     fn pt(&self, x: f32, y_down: f32) -> PathPoint {
         at(self.flip, x, y_down)
@@ -851,18 +877,15 @@ pub(crate) fn write(
     // element's marked content must be on its page; and without links,
     // which are a page's annotations.
     let common = common_of(pages).and_then(|common| {
-        let mut pen = Pen {
-            enc: Encoder::form(&mut palette, Vec::new()),
+        let enc = Encoder::form(&mut palette, Vec::new());
+        let mut pen = Pen::page(
+            enc,
             fonts,
-            subsets: &subsets,
-            images: &image_names,
-            flip: page_h(),
-            nested: false,
+            &subsets,
+            &image_names,
             nodes,
-            mcids: Vec::new(),
-            items: Vec::new(),
-            gaps: Vec::new(),
-        };
+            (Vec::new(), Vec::new()),
+        );
         for c in common.iter() {
             draw(&mut pen, c);
         }
@@ -871,18 +894,9 @@ pub(crate) fn write(
         (mcids.is_empty() && enc.links.is_empty()).then(|| (ids.next(), enc.bytes))
     });
     for (page_index, (page, &page_id)) in pages.iter().zip(&page_ids).enumerate() {
-        let mut pen = Pen {
-            enc: Encoder::reusing(&mut palette, std::mem::take(&mut buffer)),
-            fonts,
-            subsets: &subsets,
-            images: &image_names,
-            flip: page_h(),
-            nested: false,
-            nodes,
-            mcids: Vec::new(),
-            items: std::mem::take(&mut items),
-            gaps: std::mem::take(&mut gaps),
-        };
+        let enc = Encoder::reusing(&mut palette, std::mem::take(&mut buffer));
+        let runs = (std::mem::take(&mut items), std::mem::take(&mut gaps));
+        let mut pen = Pen::page(enc, fonts, &subsets, &image_names, nodes, runs);
         for (_, c) in &page.under {
             draw(&mut pen, c);
         }
