@@ -55,7 +55,7 @@ pub fn escape_words(s: &str) -> String {
 /// browser breaks between the digits and 年, and a phone's subtitle read
 /// 「2026」/「年12月1日」 (review30).
 /// A number and the unit or counter after it (「3,000円」「1週間」「2回」) are
-/// kept together too, in `<span class="num">`, as the handout keeps them
+/// kept together too, in `<span class="qty">`, as the handout keeps them
 /// (`pdf::linebreak`: no break between a digit and the Japanese after it):
 /// Chrome broke 「発行料3,000」/「円）」 and 「約1」/「週間」 at 390 px (review32).
 pub fn escape_words_into(out: &mut String, s: &str) {
@@ -92,7 +92,7 @@ fn kana_or_kanji(c: char) -> bool {
 /// The dates in `s`: digits 年 digits 月, then digits 日 and a weekday in
 /// brackets (「（火）」, 「（金・祝）」) if they follow; ASCII or full-width digits
 /// (class `date`). Else a number (digits, with 「,」 or 「.」 between two) and
-/// the kana or kanji right after it (class `num`), unless the number follows
+/// the kana or kanji right after it (class `qty`), unless the number follows
 /// a letter or a sign (「2-5の」, 「PC2台」: a word of its own).
 fn date_runs(s: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
@@ -147,7 +147,7 @@ fn date_runs(s: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
                     {
                         from -= 1;
                     }
-                    out.push((chars[from].0..end_of(j + 1), "num"));
+                    out.push((chars[from].0..end_of(j + 1), "qty"));
                     k = j + 1;
                     continue;
                 }
@@ -516,7 +516,7 @@ fn padding(text_side: Option<char>, other: &Inline, first: bool) -> bool {
 
 fn inlines_html(s: &mut String, inlines: &[Inline]) {
     // A value ending in a digit whose unit is the text after it
-    // (「**{{ each.count }}回**」): the two are held in one `num` span, closed
+    // (「**{{ each.count }}回**」): the two are held in one `qty` span, closed
     // after the unit.
     let mut unit_open = false;
     for (n, i) in inlines.iter().enumerate() {
@@ -582,7 +582,7 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                     && matches!(next, Some(Inline::Text { text: t })
                         if t.chars().next().is_some_and(kana_or_kanji));
                 if unit_open {
-                    s.push_str("<span class=\"num\">");
+                    s.push_str("<span class=\"qty\">");
                 }
                 s.push_str("<mark class=\"value\" data-field=\"");
                 escape_into(s, path);
@@ -709,7 +709,7 @@ mod tests {
         // before a number in Japanese text; one before a Latin word stays).
         let html = to_html(&r);
         assert!(
-            html.contains("場合は<strong><span class=\"num\">1週</span>間ほど</strong>かかります"),
+            html.contains("場合は<strong><span class=\"qty\">1週</span>間ほど</strong>かかります"),
             "{html}"
         );
     }
@@ -765,7 +765,7 @@ mod tests {
         // Not a date: no month after 年 (each number kept with its unit).
         assert_eq!(
             escape_words("2026年度と12月"),
-            "<span class=\"num\">2026年</span>度と<span class=\"num\">12月</span>"
+            "<span class=\"qty\">2026年</span>度と<span class=\"qty\">12月</span>"
         );
         // Full-width digits are words inside it, as elsewhere.
         let w = |s: &str| format!("<span class=\"word\">{s}</span>");
@@ -782,7 +782,7 @@ mod tests {
     /// broke 「発行料3,000」/「円）」 at 390 px); not a number inside a word.
     #[test]
     fn a_number_is_kept_with_its_unit() {
-        let n = |s: &str| format!("<span class=\"num\">{s}</span>");
+        let n = |s: &str| format!("<span class=\"qty\">{s}</span>");
         assert_eq!(
             escape_words("電子証明書は2枚（発行料3,000円）、約1週間、3年3か月"),
             format!(
@@ -796,8 +796,8 @@ mod tests {
         );
         // No unit, a sign or letter before it, a comma at its end: as before.
         assert_eq!(escape_words("手順2、合計 12"), format!("手順2、合計 12"));
-        assert!(!escape_words("手順2-5の見本").contains("num"));
-        assert!(!escape_words("PC2台").contains("num"));
+        assert!(!escape_words("手順2-5の見本").contains("qty"));
+        assert!(!escape_words("PC2台").contains("qty"));
         assert_eq!(escape_words("1,と"), "1,と");
         // An opening bracket goes with it.
         assert_eq!(
@@ -820,7 +820,7 @@ mod tests {
         );
         assert_eq!(
             inl,
-            "<span class=\"num\"><mark class=\"value\" data-field=\"each.count\">2</mark>回</span>申請"
+            "<span class=\"qty\"><mark class=\"value\" data-field=\"each.count\">2</mark>回</span>申請"
         );
         // A date is still a date.
         assert_eq!(
@@ -997,7 +997,7 @@ mod tests {
             to_html(&parse(
                 "施設内で決めた **4桁の秘密の番号**（人に見せず）。**手順 3** で、**10:00** から。確認画面で **OK** を押し **IPv6** の欄へ。"
             )),
-            "<p>施設内で決めた<strong><span class=\"num\">4桁</span>の秘密の番号</strong>（人に見せず）。<strong>手順 3</strong>で、<strong>10:00</strong>から。確認画面で <strong>OK</strong> を押し <strong>IPv6</strong> の欄へ。</p>\n"
+            "<p>施設内で決めた<strong><span class=\"qty\">4桁</span>の秘密の番号</strong>（人に見せず）。<strong>手順 3</strong>で、<strong>10:00</strong>から。確認画面で <strong>OK</strong> を押し <strong>IPv6</strong> の欄へ。</p>\n"
         );
         // A dash keeps the spaces written around it on both sides: it read
         // 「利用申請</strong>— 回線の種類」, the space before it dropped.
