@@ -33,14 +33,27 @@ fn docs(out: &Path, key: &str) -> Docs {
     Docs::in_dir(&out.join("clinics").join(key))
 }
 
-/// One fixture file built for `day` into a folder of its own.
-fn one_on(file: &str, key: &str, day: &str) -> (tempfile::TempDir, Docs) {
+/// One fixture file, with `edits` (from, to) applied, built for `day` into
+/// a folder of its own: its documents and the build's messages.
+fn one_on(
+    file: &str,
+    edits: &[(&str, &str)],
+    key: &str,
+    day: &str,
+) -> (tempfile::TempDir, Docs, String) {
     let d = tempfile::tempdir().unwrap();
+    let mut text = read(&fixtures().join(file));
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    let edited = d.path().join(file);
+    std::fs::write(&edited, text).unwrap();
     let out = d.path().join("out");
-    let (code, err) = build_clinics_on(&fixtures().join(file), &out, day);
+    let (code, err) = build_clinics_on(&edited, &out, day);
     assert_eq!(code, Some(0), "{err}");
     let c = docs(&out, key);
-    (d, c)
+    (d, c, err)
 }
 
 const NONE: [&str; 0] = [];
@@ -100,21 +113,19 @@ fn two_terminals_of_one_name_one_applied_for_are_looked_up_and_the_vendor_warned
 fn a_name_applied_for_as_often_as_the_terminals_have_it_is_no_doubt() {
     // Both 「受付」 applied for: the list is whole, no warning, one
     // certificate (診察室) to apply for.
-    let d = tempfile::tempdir().unwrap();
-    let text = read(&fixtures().join("a-osaka-change-two-uketsuke.yaml")).replace(
-        "terminals_applied:\n  - 受付\n",
-        "terminals_applied:\n  - 受付\n  - 受付\n",
+    let (_d, c, err) = one_on(
+        "a-osaka-change-two-uketsuke.yaml",
+        &[(
+            "terminals_applied:\n  - 受付\n",
+            "terminals_applied:\n  - 受付\n  - 受付\n",
+        )],
+        "2710123452",
+        DAY,
     );
-    let file = d.path().join("both.yaml");
-    std::fs::write(&file, text).unwrap();
-    let out = d.path().join("out");
-    let (code, err) = build_clinics_on(&file, &out, DAY);
-    assert_eq!(code, Some(0), "{err}");
     assert!(
         !err.contains("どの端末の電子証明書が申請済みか分かりません"),
         "{err}"
     );
-    let c = docs(&out, "2710123452");
     assert_eq!(c.having("電子証明書は1枚（発行料1,500円）"), ALL);
     assert_eq!(c.having("どの端末の分が申請済みか"), NONE);
     assert_eq!(c.having("電子証明書申請状況照会を開いて"), NONE);
@@ -178,7 +189,12 @@ fn a_last_safe_day_on_a_closed_day_gives_the_weekday_before_it() {
         GUIDES
     );
     // Built on 2026-12-28: the notice to apply soon names the weekday too.
-    let (_d, c) = one_on("c-fukuoka-after-new-year.yaml", "4012007110", "2026-12-28");
+    let (_d, c, _) = one_on(
+        "c-fukuoka-after-new-year.yaml",
+        &[],
+        "4012007110",
+        "2026-12-28",
+    );
     assert_eq!(
         c.having("申請は2027年1月2日（土）までに済ませてください"),
         ALL
@@ -189,7 +205,12 @@ fn a_last_safe_day_on_a_closed_day_gives_the_weekday_before_it() {
     );
     // Built on 2026-12-30, that weekday past: apply today; no row of a
     // weekday already past.
-    let (_d, c) = one_on("c-fukuoka-after-new-year.yaml", "4012007110", "2026-12-30");
+    let (_d, c, _) = one_on(
+        "c-fukuoka-after-new-year.yaml",
+        &[],
+        "4012007110",
+        "2026-12-30",
+    );
     assert_eq!(
         c.having("休みの日に申請できるかは確かめていないため、今日のうちに済ませてください。"),
         GUIDES
@@ -201,17 +222,15 @@ fn a_last_safe_day_on_a_closed_day_gives_the_weekday_before_it() {
 fn a_last_safe_day_on_a_weekday_gets_no_word() {
     // The same clinic installed on Friday 2027-01-22: the last safe day is
     // Tuesday 01-12, a day 支払基金 is open; no row, no word.
-    let d = tempfile::tempdir().unwrap();
-    let text = read(&fixtures().join("c-fukuoka-after-new-year.yaml")).replace(
-        "installation_date: 2027-01-12",
-        "installation_date: 2027-01-22",
+    let (_d, c, _) = one_on(
+        "c-fukuoka-after-new-year.yaml",
+        &[(
+            "installation_date: 2027-01-12",
+            "installation_date: 2027-01-22",
+        )],
+        "4012007110",
+        DAY,
     );
-    let file = d.path().join("weekday.yaml");
-    std::fs::write(&file, text).unwrap();
-    let out = d.path().join("out");
-    let (code, err) = build_clinics_on(&file, &out, DAY);
-    assert_eq!(code, Some(0), "{err}");
-    let c = docs(&out, "4012007110");
     assert_eq!(
         c.having("2027年1月12日（火）申請を済ませたい最終日"),
         GUIDES
