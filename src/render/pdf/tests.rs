@@ -1083,6 +1083,29 @@ fn a_number_stays_with_its_unit() {
 }
 
 #[test]
+fn a_date_stays_with_its_weekday() {
+    let mut checked = 0;
+    for pad in 0..30 {
+        let text = format!(
+            "{}通知書は（見込み2026年12月8日（火））に届き、設置日は2027年1月11日（月・祝）です。",
+            "あ".repeat(pad)
+        );
+        for width in [12.0, 17.0, 23.0] {
+            let lines = lines_of(&[Span::normal(text.clone())], width);
+            for pair in lines.windows(2) {
+                let (a, b) = (text_of(&pair[0]), text_of(&pair[1]));
+                checked += 1;
+                assert!(
+                    !(a.ends_with('日') && b.starts_with('（')),
+                    "date split from its weekday: {a:?} / {b:?}"
+                );
+            }
+        }
+    }
+    assert!(checked > 100);
+}
+
+#[test]
 fn no_paragraph_ends_with_a_one_or_two_character_line() {
     let sentence = "支払基金から、書留で電子証明書発行通知書が届きます。設置日に使うので、それまで大切に保管してください。";
     let mut checked = 0;
