@@ -653,7 +653,8 @@ fn eval_manual(
                     // finding of a rule read per item to the repetition of
                     // its item when the part or step repeats over its list.
                     let first = rep.suffix.is_empty() && srep.suffix.is_empty();
-                    let here: Vec<Finding> = findings
+                    // Borrowed: `eval_step` copies only its step's own.
+                    let here: Vec<&Finding> = findings
                         .iter()
                         .filter(|f| match &f.each {
                             Some(e)
@@ -667,7 +668,6 @@ fn eval_manual(
                             }
                             _ => first,
                         })
-                        .cloned()
                         .collect();
                     steps.push(eval_step(
                         s,
@@ -759,6 +759,16 @@ fn eval_manual(
     }
 }
 
+/// The findings of the step `key` (「manual/step」), copied: the step's
+/// key written once, not once a finding.
+fn findings_of_step(findings: &[&Finding], key: &str) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| f.step.as_deref() == Some(key))
+        .map(|f| (*f).clone())
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn eval_step(
     s: &crate::model::manual::Step,
@@ -768,15 +778,11 @@ fn eval_step(
     item: Option<String>,
     facts: &Facts,
     ev: Ev,
-    findings: &[Finding],
+    findings: &[&Finding],
     corrections: &Corrections,
     when: Option<String>,
 ) -> GuideStep {
-    let step_findings: Vec<Finding> = findings
-        .iter()
-        .filter(|f| f.step.as_deref() == Some(format!("{manual_id}/{}", s.id).as_str()))
-        .cloned()
-        .collect();
+    let step_findings = findings_of_step(findings, &format!("{manual_id}/{}", s.id));
     let screen = |sc: &crate::model::manual::Screen| GuideScreen {
         kind: sc.kind,
         frame: sc.frame.clone(),
@@ -1481,4 +1487,46 @@ fn key_dates(manual: &Manual, facts: &Facts, ev: Ev) -> Vec<KeyDate> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod step_findings_tests {
+    use super::*;
+
+    fn finding(rule: &str, step: Option<&str>) -> Finding {
+        Finding {
+            rule: rule.into(),
+            anchor: rule.into(),
+            each: None,
+            severity: crate::model::Severity::Warning,
+            title: rule.into(),
+            message: Rich::default(),
+            consequence: Rich::default(),
+            step: step.map(str::to_string),
+            step_number: None,
+            step_key: None,
+            field: None,
+            expect: None,
+            when: None,
+        }
+    }
+
+    /// A step copies the findings on it, in order, from the borrowed ones
+    /// its repetition was given; a finding on another step (or on none)
+    /// stays out.
+    #[test]
+    fn a_step_copies_only_its_own_findings_from_borrowed_ones() {
+        let all = [
+            finding("a", Some("m/s1")),
+            finding("b", Some("m/s2")),
+            finding("c", None),
+            finding("d", Some("m/s1")),
+        ];
+        let here: Vec<&Finding> = all.iter().collect();
+        let got = findings_of_step(&here, "m/s1");
+        let rules: Vec<&str> = got.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, ["a", "d"]);
+        assert!(findings_of_step(&here, "m/s3").is_empty());
+        assert!(findings_of_step(&[], "m/s1").is_empty());
+    }
 }

@@ -95,6 +95,11 @@ fn kana_or_kanji(c: char) -> bool {
 /// the kana or kanji right after it (class `qty`), unless the number follows
 /// a letter or a sign (「2-5の」, 「PC2台」: a word of its own).
 fn date_runs(s: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    // Most texts hold no digit, hence no date and no number: one scan of
+    // their bytes, no list of their characters (docs/speed.md, session 19).
+    if !has_digit(s) {
+        return Vec::new();
+    }
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let at = |k: usize| chars.get(k).map(|c| c.1);
@@ -169,6 +174,14 @@ fn date_runs(s: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
         k = end;
     }
     out
+}
+
+/// Whether `s` holds a digit, ASCII or full-width (U+FF10..U+FF19, encoded
+/// EF BC 90..99 in UTF-8): what a date or a number in [`date_runs`] starts
+/// with.
+fn has_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().any(u8::is_ascii_digit) || b.windows(3).any(|w| matches!(w, [0xEF, 0xBC, 0x90..=0x99]))
 }
 
 /// [`escape_words_into`] without the dates and numbers.
@@ -626,6 +639,36 @@ pub fn safe_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digit scan that lets a text without one skip the search for
+    /// dates and numbers sees every digit the search would start at, ASCII
+    /// and full-width, and no other full-width character (「（」, 「Ａ」 share
+    /// its first two bytes); without a digit no span is found.
+    #[test]
+    fn a_text_without_a_digit_has_no_date_or_number_span() {
+        let texts = [
+            "",
+            "申請します",
+            "（手順）ＡＢＣ：＿",
+            "２０２６年１２月１日（火）",
+            "発行料3,000円",
+            "ＰＣ－０４ＡＢ",
+            "０",
+            "９台",
+            "\u{FF0F}\u{FF1A}",
+            "「1台目」",
+        ];
+        for t in texts {
+            let any = t
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            assert_eq!(has_digit(t), any, "{t}");
+            if !any {
+                assert!(date_runs(t).is_empty(), "{t}");
+            }
+        }
+        assert_eq!(date_runs("2026年12月1日（火）").len(), 1);
+    }
     use crate::load::markdown::parse;
 
     #[test]

@@ -343,10 +343,15 @@ pub(crate) fn to_unicode_cmap<'a>(pairs: impl IntoIterator<Item = (u16, &'a str)
         }
         runs.push((gid, gid, units));
     }
+    // Four upper-case hex digits a unit, as `{:04X}` writes them, without
+    // the formatting machinery (two a glyph, every document).
     let hex = |out: &mut String, units: &[u16]| {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
         out.push('<');
         for u in units {
-            let _ = write!(out, "{u:04X}");
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from(DIGITS[usize::from((u >> shift) & 0xF)]));
+            }
         }
         out.push('>');
     };
@@ -704,6 +709,30 @@ mod tests {
     /// `bfrange` each, never across a last byte's end (of the code or the
     /// text); other glyphs, and text of more than one unit, are `bfchar`s;
     /// the map holds no PostScript resource comments.
+    /// Codes and texts are written as `{:04X}` writes them (four
+    /// upper-case hex digits a UTF-16 unit) for every nibble value.
+    #[test]
+    fn to_unicode_codes_are_four_upper_case_hex_digits_a_unit() {
+        let texts: Vec<(u16, String)> = [0x0009u16, 0x00AF, 0x0B2C, 0x3D4E, 0xA5F0, 0xD7FF, 0xFFEF]
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let c = char::from_u32(u32::from(*u)).unwrap();
+                (
+                    0x1234 + 2 * u16::try_from(i).unwrap() * 0x0F1F,
+                    c.to_string(),
+                )
+            })
+            .collect();
+        let map = to_unicode_cmap(texts.iter().map(|(g, t)| (*g, t.as_str())));
+        let map = String::from_utf8(map).unwrap();
+        for (g, t) in &texts {
+            let u = t.encode_utf16().next().unwrap();
+            let line = format!("<{g:04X}><{u:04X}>");
+            assert!(map.lines().any(|l| l == line), "{line} in {map}");
+        }
+    }
+
     #[test]
     fn the_to_unicode_map_joins_runs_into_ranges() {
         let pairs = [
