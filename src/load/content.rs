@@ -1788,7 +1788,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .collect(),
             headers: f.headers,
             help: f.help,
-            unit: f.unit.map(|u| u.value.trim().to_string()),
+            unit: f.unit.map(|u| u.value.trim_end().to_string()),
             names_clinic: f.names_clinic,
             as_written: f.as_written,
             carrier: f.carrier.map(|c| c.value),
