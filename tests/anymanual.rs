@@ -3102,3 +3102,44 @@ fn a_subtitle_an_aside_and_a_unit_take_the_themes_punctuation() {
         "{pdf}"
     );
 }
+
+/// The help site's own words (navigation, search boxes, what the search page
+/// says, headings, table headers) are the theme's (`site_ui_*` and the
+/// guide's keys): the English project's site says no Japanese word. Before,
+/// each was written in the site's templates and search.js in Japanese
+/// (「検索」「目次」「本文へ移動」「「…」の検索結果: N 件」).
+#[test]
+fn the_help_site_of_an_english_theme_speaks_english() {
+    let d = seventh();
+    let (out, _) = build_seventh(&d);
+    let site = out.join("site");
+    let pages = [
+        "index.html",
+        "search.html",
+        "rules.html",
+        "reader-setup/index.html",
+        "reader-setup/prepare.html",
+        "reader-setup/per-reader.html",
+        "reader-setup/print.html",
+    ];
+    for page in pages {
+        // The pictures' font names are the default theme's yet
+        // (src/render/svg.rs; "A seventh kind", what is left).
+        let text = visible(&read(&site.join(page))).replace("BIZ UDゴシック", "");
+        assert_eq!(japanese(&text), "", "{page}: {text}");
+    }
+    let search = read(&site.join("search.html"));
+    assert!(
+        search.contains("data-found=\"{n} result(s) for {asked}\""),
+        "{search}"
+    );
+    assert!(
+        search.contains("placeholder=\"e.g. card reader, IP address, DHCP\""),
+        "{search}"
+    );
+    let js = read(&site.join("assets/search.js"));
+    assert!(
+        !js.contains("の検索結果"),
+        "search.js words its status from the page"
+    );
+}

@@ -185,6 +185,8 @@ impl Renderer<'_> {
         ctx.insert("search_examples", &self.view.search_examples);
         ctx.insert("site_audience", &self.view.site_audience);
         ctx.insert("generic_value", self.view.strings.get("generic_clinic"));
+        // The theme's words, for the site's own pages (navigation, search).
+        ctx.insert("ui", &*self.view.strings);
         extra(&mut ctx);
         let html = self
             .tera
