@@ -323,8 +323,10 @@ impl Since {
     }
 
     /// What changed from `prev` (the last build's record of the clinic, or
-    /// `None` when it had none) to `now`.
-    pub fn between(prev: Option<&PrevClinic>, now: &ClinicEntry) -> Since {
+    /// `None` when it had none) to `now`. `unread`: this build could not read
+    /// the clinic's record at all (a syntax error), so none of the last
+    /// build's findings is known to be resolved; only the errors are new.
+    pub fn between(prev: Option<&PrevClinic>, now: &ClinicEntry, unread: bool) -> Since {
         let Some(prev) = prev else {
             return Since {
                 first: true,
@@ -350,7 +352,11 @@ impl Since {
                             .iter()
                             .any(|p| *p.path == *f.path && p.sha256 == unhex32(&f.sha256))
                     })),
-            resolved: missing(&prev.marks, &marks),
+            resolved: if unread {
+                Vec::new()
+            } else {
+                missing(&prev.marks, &marks)
+            },
             new: missing(&marks, &prev.marks),
         }
     }
@@ -502,6 +508,10 @@ pub struct PrevClinic {
     pub code: Box<str>,
     /// Its errors and warnings (what this build's are compared with).
     pub marks: Box<[Mark]>,
+    /// Where its record was read (`file:line:column`): a record that is a
+    /// whole file (`…:1:1`) keeps its history when its key changes (a file
+    /// that could not be read is keyed by its name, not its code).
+    pub source: Box<str>,
 }
 
 /// A file of [`PrevClinic`].
@@ -530,6 +540,7 @@ impl PrevClinic {
     fn of(e: ClinicEntry) -> PrevClinic {
         PrevClinic {
             marks: Mark::of(&e).into_boxed_slice(),
+            source: e.source.into_boxed_str(),
             name: e.name.into_boxed_str(),
             code: e.code.into_boxed_str(),
             built: e.status == Status::Built,

@@ -624,6 +624,8 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
     if let Some(p) = &batch.progress {
         p.total(total);
     }
+    let mut prev_clinics = prev_clinics;
+    follow_renamed_files(&mut prev_clinics, &keys, &selected);
     let prev_lock = Mutex::new(prev_clinics);
     let ctx = Ctx {
         content: &content,
@@ -1345,6 +1347,27 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     let input_hash = clinic_hash(ctx.inputs, &clinic);
     let date_field = ctx.content.fields.dashboard_date().map(|(p, _)| p);
     let mut entry = entry_of(&guide, &clinic, input_hash, date_field);
+    if unreadable {
+        // Not 「端末が登録されていません」 and a missing value for every field
+        // on the dashboard: the file was not read, its load errors say why.
+        entry.findings.clear();
+        entry.data.clear();
+        entry.errors = 0;
+        entry.warnings = 0;
+    }
+    // What kept the record from being read (a syntax error, a cell that
+    // cannot be read) is a remark on the data like any other: counted, and
+    // compared by the next build's `since` (a fixed syntax error is resolved).
+    entry.data.splice(
+        0..0,
+        clinic.load_errors.iter().map(|m| DataNote {
+            severity: Severity::Error,
+            field: String::new(),
+            message: m.clone(),
+            tidy: false,
+        }),
+    );
+    entry.errors += clinic.load_errors.len();
     // Which manuals the clinic got, when that differs between clinics.
     if ctx.content.manuals.iter().any(|m| m.when.is_some()) {
         entry.documents = guide.documents.clone();
@@ -1430,7 +1453,7 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
         );
     }
     if ctx.had_prev {
-        r.entry.since = crate::manifest::Since::between(prev.as_ref(), &r.entry);
+        r.entry.since = crate::manifest::Since::between(prev.as_ref(), &r.entry, unreadable);
     }
     // Files of the last build this one did not write again (a wrong handout
     // must not be left behind when the data is now wrong).
@@ -1443,6 +1466,56 @@ fn process_clinic(clinic: Clinic, ctx: &Ctx) -> ClinicResult {
     }
     r.diagnostics = diagnostics;
     r
+}
+
+/// A clinic file read under one key by the last build and under another by
+/// this one (it cannot be read now, so it is keyed by its file name; or it
+/// was fixed and is keyed by its code again): its last record moves to the
+/// new key, so that the dashboard says the clinic now fails (or is built
+/// again) instead of naming it gone and a new one. Only records that are a
+/// whole file (`…:1:1`), one clinic to the file in both builds, whose old
+/// key no record of this build has.
+fn follow_renamed_files(
+    prev: &mut HashMap<Box<str>, PrevClinic>,
+    now: &[Clinic],
+    selected: &[bool],
+) {
+    const WHOLE_FILE: &str = ":1:1";
+    if prev.is_empty() {
+        return;
+    }
+    let current: HashSet<&str> = now.iter().map(|c| c.key.as_str()).collect();
+    // The last build's records by file: `None` when the file held several.
+    let mut by_file: HashMap<Box<str>, Option<Box<str>>> = HashMap::new();
+    for (key, p) in prev.iter() {
+        if p.source.ends_with(WHOLE_FILE) && !current.contains(&**key) {
+            by_file
+                .entry(p.source.clone())
+                .and_modify(|k| *k = None)
+                .or_insert_with(|| Some(key.clone()));
+        }
+    }
+    if by_file.is_empty() {
+        return;
+    }
+    let mut sources: HashMap<String, usize> = HashMap::new();
+    for c in now {
+        *sources.entry(c.source.to_string()).or_default() += 1;
+    }
+    for (c, _) in now.iter().zip(selected).filter(|(_, s)| **s) {
+        let source = c.source.to_string();
+        if !source.ends_with(WHOLE_FILE)
+            || sources.get(&source) != Some(&1)
+            || prev.contains_key(c.key.as_str())
+        {
+            continue;
+        }
+        if let Some(Some(old)) = by_file.remove(source.as_str())
+            && let Some(record) = prev.remove(&old)
+        {
+            prev.insert(c.key.as_str().into(), record);
+        }
+    }
 }
 
 fn count(report: &mut BuildReport, w: Written) {

@@ -193,3 +193,86 @@ fn the_dashboard_says_what_changed_since_the_last_build() {
         "{row}"
     );
 }
+
+/// A clinic file the vendor breaks while editing it (a YAML syntax error):
+/// its dashboard row names the error alone (before, also 「端末が登録されてい
+/// ません」 and 12 missing values of a file that was never read, counted as
+/// 13 errors), the clinic is not called gone and new (the broken file is
+/// keyed by its name, the last build's record by its code), and once the
+/// file is fixed the row says the error is resolved and the guide is back.
+#[test]
+fn a_clinic_file_that_cannot_be_read_is_named_by_its_error_and_keeps_its_history() {
+    let (_tmp, content) = content_copy();
+    let out = content.parent().unwrap().join("out");
+    assert_ok(&build_content(&content, &out));
+    let key = "0110113719";
+    let file = content.join("clinics/hokkaido-clinic.yaml");
+    let good = read(&file);
+    std::fs::write(&file, format!("{good}bad: [unclosed\n")).unwrap();
+    let o = build_content(&content, &out);
+    assert!(
+        !o.status.success(),
+        "a clinic failed: the exit code says so"
+    );
+    let dashboard = read(&out.join("clinics/index.html"));
+    let (rows, gone) = rows_and_gone(&dashboard);
+    let row = rows
+        .split("<tr ")
+        .find(|r| r.contains("hokkaido-clinic.yaml"))
+        .unwrap_or_else(|| panic!("no row for the broken file: {rows}"));
+    assert!(row.contains("YAML syntax error"), "{row}");
+    for noise in ["端末が登録されていません", "必須項目"] {
+        assert!(!row.contains(noise), "{noise} of a file never read: {row}");
+    }
+    assert!(
+        row.contains("今回は作成できません（前回は作成済み）"),
+        "{row}"
+    );
+    assert!(
+        row.contains("<span class=\"badge sev-error\">新たに</span>YAML syntax error"),
+        "{row}"
+    );
+    assert!(!row.contains("解消"), "nothing is known resolved: {row}");
+    assert!(!gone.contains("北の森内科医院"), "not gone: {gone}");
+    assert!(!row.contains("今回はじめて作成"), "not new: {row}");
+    assert!(
+        !out.join(format!("clinics/{key}/guide.pdf")).exists(),
+        "the last guide is not left to be handed out"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let entry = manifest["clinics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "failed")
+        .unwrap();
+    assert_eq!(entry["errors"], 1, "{entry}");
+    assert_eq!(
+        entry["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{entry}"
+    );
+
+    // Fixed: the guide is back and the error is resolved.
+    std::fs::write(&file, &good).unwrap();
+    let o = build_content(&content, &out);
+    assert_ok(&o);
+    let dashboard = read(&out.join("clinics/index.html"));
+    let (rows, gone) = rows_and_gone(&dashboard);
+    let row = row_of(rows, key);
+    assert!(
+        row.contains("今回は作成できました（前回は作成できず）"),
+        "{row}"
+    );
+    assert!(
+        row.contains("<span class=\"badge sev-ok\">解消</span><s>YAML syntax error"),
+        "{row}"
+    );
+    assert!(!row.contains("今回はじめて作成"), "{row}");
+    assert!(!gone.contains("hokkaido-clinic"), "{gone}");
+    assert!(
+        !rows.contains("hokkaido-clinic.yaml"),
+        "no row of the broken file left"
+    );
+}
