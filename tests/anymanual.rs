@@ -2982,6 +2982,14 @@ fn an_english_manual_and_theme_say_no_japanese_in_any_clinics_output() {
     assert_eq!(japanese(&dashboard), "", "the dashboard: {dashboard}");
     let manifest = read(&out.join("manifest.json"));
     assert_eq!(japanese(&manifest), "", "manifest.json");
+    // A picture's text alternative ends with its caption's own full stop,
+    // once (it read 「…each reader.. “Institution code”: …」).
+    let html = read(&out.join("clinics").join(MAPLE).join("index.html"));
+    assert!(!html.contains("reader.."), "a doubled full stop");
+    assert!(
+        html.contains("comes with each reader. “Institution code”: 1430567891."),
+        "the rows in the alternative"
+    );
     for key in [HARBOR, MAPLE] {
         for (name, text) in documents(&out, key) {
             assert_eq!(japanese(&text), "", "{key} {name}: {text}");
@@ -3064,6 +3072,12 @@ fn a_themes_language_is_the_html_and_the_pdf_language() {
 #[test]
 fn the_datas_problems_are_worded_by_the_theme() {
     let d = seventh();
+    edit7(
+        &d,
+        "bay-clinic.yaml",
+        "  name: Bay Clinic\n",
+        "  name: Bay Clinic\n  postcode: [\"1050011\", \"1050012\"]\n",
+    );
     let (_, err) = build_seventh(&d);
     for says in [
         "Required value “Clinic phone” (clinic.phone) is missing. Add `phone: …` (Clinic phone) under `clinic:`",
@@ -3074,6 +3088,7 @@ fn the_datas_problems_are_worded_by_the_theme() {
         "DHCP on the clinic LAN: “maybe” is not one of the options",
         "one of: on (In use), off (Not in use)",
         "Reader IP addresses: item 1: ",
+        "Write one value for “Postcode” (not a list)",
         "No manual is for this clinic: the `when:` of “Card reader set-up checklist” (When the order is not cancelled) does not hold.",
     ] {
         assert!(err.contains(says), "{says}: {err}");

@@ -352,10 +352,11 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                         &mut facts,
                         def,
                         pos,
-                        validate::Problem::error(format!(
-                            "「{}」には一つの値を書いてください（リストは使えません）",
-                            def.label
-                        )),
+                        validate::Problem::error(
+                            content
+                                .strings
+                                .fill("data_not_a_list", &[("label", &def.label)]),
+                        ),
                     );
                     continue;
                 }
