@@ -2972,10 +2972,6 @@ fn japanese(text: &str) -> String {
 #[test]
 fn an_english_manual_and_theme_say_no_japanese_in_any_clinics_output() {
     let d = seventh();
-    // Bay Clinic's address that is none is refused in Japanese yet: the
-    // checks of src/validate word their own messages (docs/content-format.md,
-    // "A seventh kind", what is left).
-    edit7(&d, "bay-clinic.yaml", "192.168.1.300", "192.168.1.30");
     let (out, err) = build_seventh(&d);
     assert_eq!(japanese(&err), "", "the build's messages: {err}");
     let dashboard = untagged(&visible(&read(&out.join("clinics/index.html"))));
@@ -3087,12 +3083,33 @@ fn the_datas_problems_are_worded_by_the_theme() {
         "Reader IP addresses: 2 item(s), but Reader locations has 3. item 3 (Surgery B) of Reader locations have no Reader IP addresses.",
         "DHCP on the clinic LAN: “maybe” is not one of the options",
         "one of: on (In use), off (Not in use)",
-        "Reader IP addresses: item 1: ",
+        "Reader IP addresses: item 1: '192.168.1.300' is not an IP address: a part is not a number from 0 to 255 (without a leading 0)",
+        "four numbers from 0 to 255 separated by “.” (e.g. 192.168.1.20)",
         "Write one value for “Postcode” (not a list)",
         "No manual is for this clinic: the `when:` of “Card reader set-up checklist” (When the order is not cancelled) does not hold.",
     ] {
         assert!(err.contains(says), "{says}: {err}");
     }
+    // Two phone numbers in one value: the theme says which one to write
+    // (the default theme names the portal's; this vendor's its order's).
+    let d = seventh();
+    edit7(
+        &d,
+        "harbor-view.yaml",
+        "phone: 03-5555-0199",
+        "phone: 03-5555-0199 / 03-5555-0198",
+    );
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Clinic phone: 2 phone numbers (03-5555-0199 and 03-5555-0198) are written"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the one number the clinic answers for this order"),
+        "{err}"
+    );
+    assert!(!err.contains("ポータル"), "{err}");
 }
 
 /// A subtitle part the clinic has no value for is left out with the

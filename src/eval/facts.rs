@@ -780,16 +780,17 @@ fn check_scalar(
             let s = free_text(raw);
             Checked::from_parts(Some(FactValue::plain(s.clone(), s)), Vec::new())
         }
-        FieldKind::InstitutionCode => {
-            validate::institution::check_code(raw, code.pref, code.table, schedules).map(|c| {
-                let shown = if code.whole {
-                    c.display()
-                } else {
-                    c.code7.clone()
-                };
-                FactValue::plain(shown.clone(), shown)
-            })
-        }
+        FieldKind::InstitutionCode => validate::institution::check_code_in(
+            raw, code.pref, code.table, schedules, t,
+        )
+        .map(|c| {
+            let shown = if code.whole {
+                c.display()
+            } else {
+                c.code7.clone()
+            };
+            FactValue::plain(shown.clone(), shown)
+        }),
         FieldKind::Prefecture => validate::codes::check_prefecture(raw).map(|n| {
             let name = validate::codes::prefecture_name(n).unwrap_or("");
             FactValue::plain(format!("{n:02}"), format!("{n:02}:{name}"))
@@ -838,13 +839,13 @@ fn check_scalar(
                 .map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::Phone => {
-            validate::contact::check_phone(raw).map(|s| FactValue::plain(s.clone(), s))
+            validate::contact::check_phone_in(raw, t).map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::Email => {
-            validate::contact::check_email(raw).map(|s| FactValue::plain(s.clone(), s))
+            validate::contact::check_email_in(raw, t).map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::IpAddress => {
-            validate::contact::check_ip_address(raw).map(|s| FactValue::plain(s.clone(), s))
+            validate::contact::check_ip_address_in(raw, t).map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::YearMonth => validate::contact::check_year_month(raw).map(|(y, m)| {
             let shown = i16::try_from(y)
