@@ -2952,14 +2952,13 @@ fn build_seventh(d: &tempfile::TempDir) -> (PathBuf, String) {
     (d.path().join("out"), err)
 }
 
-/// The Japanese characters of `text` (kana, kanji, CJK and full-width
-/// punctuation) but 〈 〉, which mark a value a clinic lacks (see
-/// docs/content-format.md, "A seventh kind").
+/// The Japanese characters of `text`: kana, kanji, CJK and full-width
+/// punctuation (〈 〉 too: a value the clinic lacks is named by the theme's
+/// `generic_value`, 「<Reader IP addresses>」 here).
 fn japanese(text: &str) -> String {
     text.chars()
         .filter(|&c| {
             matches!(c, '\u{3000}'..='\u{303F}' | '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
-                && !matches!(c, '〈' | '〉')
         })
         .collect()
 }
@@ -2991,6 +2990,10 @@ fn an_english_manual_and_theme_say_no_japanese_in_any_clinics_output() {
             assert_eq!(japanese(&text), "", "{key} {name}: {text}");
         }
     }
+    // A value the clinic lacks, in text, is named as the theme says
+    // (`generic_value`); it was 「〈Reader IP addresses〉」 whatever the theme.
+    let pdf = pdf_text(&out.join("clinics").join(MAPLE).join("guide.pdf"), 1, 99);
+    assert!(pdf.contains("<Reader IP addresses>"), "{pdf}");
 }
 
 /// A date is written as the theme's `date_format` says, with its

@@ -1011,7 +1011,10 @@ fn resolve_inline(
             Some(match facts.text(expr) {
                 Some(text) => Inline::Value { path, text },
                 None => Inline::Missing {
-                    label: content.fact_label(&path).unwrap_or(&path).to_string(),
+                    label: content.strings.fill(
+                        "generic_value",
+                        &[("label", content.fact_label(&path).unwrap_or(&path))],
+                    ),
                     unit: unit_of(expr, content),
                     path,
                 },

@@ -802,7 +802,7 @@ fn spans(inlines: &[Inline], bold: bool) -> Vec<Span> {
             Inline::Value { path, text } => out.push(Span::value(text.clone(), path.clone())),
             Inline::Placeholder { path } => out.push(Span::bold(format!("〈{path}〉"))),
             Inline::Missing { label, unit, .. } => {
-                out.push(Span::bold(format!("〈{label}〉")));
+                out.push(Span::bold(label.clone()));
                 if let Some(u) = unit {
                     out.push(Span::normal(u.clone()));
                 }
