@@ -42,7 +42,7 @@ pub struct SiteConfig {
     pub title: String,
     /// Path prefix when hosted under a sub-path ("/help/"); "" for relative links.
     pub base_url: String,
-    /// UI language.
+    /// UI language; empty = the theme's `lang` (strings.yaml).
     pub lang: String,
 }
 
@@ -51,7 +51,7 @@ impl Default for SiteConfig {
         Self {
             title: String::new(),
             base_url: String::new(),
-            lang: "ja".into(),
+            lang: String::new(),
         }
     }
 }

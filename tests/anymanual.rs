@@ -3043,7 +3043,13 @@ fn a_themes_language_is_the_html_and_the_pdf_language() {
     let d = seventh();
     let (out, _) = build_seventh(&d);
     let dir = out.join("clinics").join(MAPLE);
-    for page in [dir.join("index.html"), out.join("clinics/index.html")] {
+    // The help site too, though tebiki.yaml names no `site.lang` (it was
+    // 「ja」 then).
+    for page in [
+        dir.join("index.html"),
+        out.join("clinics/index.html"),
+        out.join("site/index.html"),
+    ] {
         assert!(
             read(&page).contains("<html lang=\"en\">"),
             "{}",

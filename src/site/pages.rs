@@ -159,7 +159,12 @@ impl Renderer<'_> {
             "site",
             &serde_json::json!({
                 "title": self.title(),
-                "lang": if self.site.lang.trim().is_empty() { "ja" } else { self.site.lang.trim() },
+                // Unset: the theme's language, as the guides say.
+                "lang": if self.site.lang.trim().is_empty() {
+                    self.view.strings.get("lang")
+                } else {
+                    self.site.lang.trim()
+                },
                 "base_url": self.site.base_url,
             }),
         );
