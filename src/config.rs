@@ -35,7 +35,7 @@ pub struct Config {
 }
 
 /// Settings of the internal help site.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
     /// Site title; empty = the theme's `site_title`.
@@ -44,16 +44,6 @@ pub struct SiteConfig {
     pub base_url: String,
     /// UI language; empty = the theme's `lang` (strings.yaml).
     pub lang: String,
-}
-
-impl Default for SiteConfig {
-    fn default() -> Self {
-        Self {
-            title: String::new(),
-            base_url: String::new(),
-            lang: String::new(),
-        }
-    }
 }
 
 impl Default for Config {
