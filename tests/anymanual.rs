@@ -3184,3 +3184,34 @@ fn the_help_site_of_an_english_theme_speaks_english() {
         "search.js words its status from the page"
     );
 }
+
+/// `tebiki import` reads the project's theme: a vendor's English list is
+/// imported with the data's problems and the files' comments in the theme's
+/// words (`data_*`, `import_as_written`, `aside`). Before, import read no
+/// theme: 「必須項目「Clinic phone」…」 and `# Active（元の表記 "confirmed"）`.
+#[test]
+fn import_of_an_english_list_speaks_the_themes_words() {
+    let d = seventh();
+    std::fs::write(
+        d.path().join("list.csv"),
+        "Institution code,Clinic name,Order,Install date,Rooms,DHCP,Free ports\n\
+         1310123455,Harbor View Family Clinic,confirmed,2026/12/15,\"Reception, Consulting room 1\",yes,4\n",
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["import", "list.csv", "--out", "imported"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Required value “Clinic phone” (clinic.phone) is missing. This list has no column for Clinic phone."),
+        "{err}"
+    );
+    let yaml = read(&d.path().join("imported/1310123455.yaml"));
+    for line in [
+        "order: \"active\"  # Active (written \"confirmed\" in the list)",
+        "install_date: \"2026-12-15\"  # written \"2026/12/15\" in the list",
+        "dhcp: \"on\"  # In use (written \"yes\" in the list)",
+    ] {
+        assert!(yaml.contains(line), "{line}: {yaml}");
+    }
+    assert_eq!(japanese(&yaml), "", "{yaml}");
+    assert_eq!(japanese(&err), "", "{err}");
+}
