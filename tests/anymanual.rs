@@ -3215,3 +3215,26 @@ fn import_of_an_english_list_speaks_the_themes_words() {
     assert_eq!(japanese(&yaml), "", "{yaml}");
     assert_eq!(japanese(&err), "", "{err}");
 }
+
+/// `tebiki serve` of the English project says its own words in the theme's
+/// (`serve_*`): the live-reload script is handed the build-error box's words,
+/// and an address not built yet says so in English, `lang="en"`. Before,
+/// 「tebiki: ビルドエラー（…）」「閉じる」 and 「404 見つかりません」 whatever the theme.
+#[test]
+fn serve_of_an_english_project_speaks_the_themes_words() {
+    let d = seventh();
+    let config = d.path().join("tebiki.yaml");
+    let mut server = serve(&["--config", config.to_str().unwrap()]);
+    let addr = server.addr().to_string();
+    let (_, page) = http_get_host(&addr, "/index.html", &addr);
+    let (code, missing) = http_get_host(&addr, "/no-such-page.html", &addr);
+    server.stop();
+    assert!(
+        page.contains("data-error=\"tebiki: the build failed (the page reloads once it is fixed)\" data-close=\"Close\""),
+        "{page}"
+    );
+    assert_eq!(code, 404, "{missing}");
+    assert!(missing.contains("<html lang=\"en\">"), "{missing}");
+    assert!(missing.contains("<h1>404 Not found</h1>"), "{missing}");
+    assert_eq!(japanese(&missing), "", "{missing}");
+}
