@@ -3238,3 +3238,48 @@ fn serve_of_an_english_project_speaks_the_themes_words() {
     assert!(missing.contains("<h1>404 Not found</h1>"), "{missing}");
     assert_eq!(japanese(&missing), "", "{missing}");
 }
+
+/// A unit may say how it reads after the number 1 (`unit_one:` beside
+/// `unit:`, on a field or a derived fact): 「1 reader」, 「1 port」, 「3 readers」.
+/// Before, one unit for every number: 「1 readers」. `unit_one:` without a
+/// `unit:` is a load error at its line.
+#[test]
+fn a_unit_reads_as_the_language_says_after_the_number_one() {
+    let d = seventh();
+    edit7(&d, "harbor-view.yaml", "ports_free: 4", "ports_free: 1");
+    edit7(
+        &d,
+        "harbor-view.yaml",
+        "rooms: [Reception, Consulting room 1]",
+        "rooms: [Reception]",
+    );
+    let (out, _) = build_seventh(&d);
+    let [(_, harbor), _, _] = documents(&out, HARBOR);
+    assert!(harbor.contains("ordered1reader."), "{harbor}");
+    assert!(harbor.contains("Freeswitchports1port"), "{harbor}");
+    let [(_, maple), _, _] = documents(&out, MAPLE);
+    assert!(maple.contains("ordered3readers."), "{maple}");
+    assert!(maple.contains("only2portsfree"), "{maple}");
+
+    let d = seventh();
+    let fields = d.path().join("content/fields.yaml");
+    std::fs::write(&fields, read(&fields).replace("    unit: \" ports\"\n", "")).unwrap();
+    let o = tebiki_in(d.path(), &["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("`unit_one:` of field `network.ports_free` needs a `unit:` beside it"),
+        "{err}"
+    );
+    assert!(err.contains("fields.yaml:76:"), "{err}");
+    let d = seventh();
+    let facts = d.path().join("content/facts.yaml");
+    std::fs::write(&facts, read(&facts).replace("    unit: \" readers\"\n", "")).unwrap();
+    let o = tebiki_in(d.path(), &["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`unit_one:` of derived fact `reader_count` needs a `unit:` beside it"),
+        "{err}"
+    );
+    assert!(err.contains("facts.yaml:"), "{err}");
+}

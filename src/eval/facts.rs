@@ -414,7 +414,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         facts.map.insert(
             def.path.clone(),
             FactValue {
-                unit: def.unit.clone(),
+                unit: unit_for(&def.unit, &def.unit_one, &fact.value),
                 ..fact
             },
         );
@@ -889,6 +889,15 @@ fn check_scalar(
     Some((checked, fv))
 }
 
+/// The unit shown after `value`: `unit_one` after the number 1 (an English
+/// 「1 port」, 「2 ports」), else `unit`.
+fn unit_for(unit: &Option<String>, one: &Option<String>, value: &str) -> Option<String> {
+    match one {
+        Some(one) if value == "1" => Some(one.clone()),
+        _ => unit.clone(),
+    }
+}
+
 /// Recomputes the derived facts after some values were replaced (a
 /// correction): dates and flags then follow the value to enter.
 pub fn rederive(facts: &mut Facts, content: &Content) {
@@ -908,7 +917,7 @@ fn derive(facts: &mut Facts, content: &Content, today: Date) {
             continue;
         }
         if let Some(mut v) = compute(&d.function, facts, content, today) {
-            v.unit = d.unit.clone();
+            v.unit = unit_for(&d.unit, &d.unit_one, &v.value);
             facts.map.insert(d.name.clone(), v);
         }
     }

@@ -87,6 +87,10 @@ pub struct FieldDef {
     /// Unit of an `integer` field, shown by `{{ field | unit }}` (`口`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The unit after the number 1, when the language says it otherwise
+    /// (`unit: " ports"`, `unit_one: " port"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_one: Option<String>,
     /// This field names the clinic (`names_clinic: true`): the guide's
     /// title, running head and dashboard row.
     #[serde(skip)]
