@@ -2922,9 +2922,9 @@ fn seventh() -> tempfile::TempDir {
 }
 
 /// Replaces `from` (which must be there) by `to` in the seventh fixture's
-/// clinic file `file`.
-fn edit7(d: &tempfile::TempDir, file: &str, from: &str, to: &str) {
-    let p = d.path().join("content/clinics").join(file);
+/// file `rel` under content/.
+fn edit7(d: &tempfile::TempDir, rel: &str, from: &str, to: &str) {
+    let p = d.path().join("content").join(rel);
     let text = read(&p);
     assert!(text.contains(from), "{from}");
     std::fs::write(&p, text.replace(from, to)).unwrap();
@@ -3025,7 +3025,7 @@ fn a_theme_writes_dates_weekdays_and_lists_in_its_own_words() {
     let d = seventh();
     edit7(
         &d,
-        "harbor-view.yaml",
+        "clinics/harbor-view.yaml",
         "install_date: 2026-12-15",
         "install_date: 2027-01-11",
     );
@@ -3079,7 +3079,7 @@ fn the_datas_problems_are_worded_by_the_theme() {
     let d = seventh();
     edit7(
         &d,
-        "bay-clinic.yaml",
+        "clinics/bay-clinic.yaml",
         "  name: Bay Clinic\n",
         "  name: Bay Clinic\n  postcode: [\"1050011\", \"1050012\"]\n",
     );
@@ -3104,7 +3104,7 @@ fn the_datas_problems_are_worded_by_the_theme() {
     let d = seventh();
     edit7(
         &d,
-        "harbor-view.yaml",
+        "clinics/harbor-view.yaml",
         "phone: 03-5555-0199",
         "phone: 03-5555-0199 / 03-5555-0198",
     );
@@ -3246,10 +3246,15 @@ fn serve_of_an_english_project_speaks_the_themes_words() {
 #[test]
 fn a_unit_reads_as_the_language_says_after_the_number_one() {
     let d = seventh();
-    edit7(&d, "harbor-view.yaml", "ports_free: 4", "ports_free: 1");
     edit7(
         &d,
-        "harbor-view.yaml",
+        "clinics/harbor-view.yaml",
+        "ports_free: 4",
+        "ports_free: 1",
+    );
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
         "rooms: [Reception, Consulting room 1]",
         "rooms: [Reception]",
     );
@@ -3262,8 +3267,7 @@ fn a_unit_reads_as_the_language_says_after_the_number_one() {
     assert!(maple.contains("only2portsfree"), "{maple}");
 
     let d = seventh();
-    let fields = d.path().join("content/fields.yaml");
-    std::fs::write(&fields, read(&fields).replace("    unit: \" ports\"\n", "")).unwrap();
+    edit7(&d, "fields.yaml", "    unit: \" ports\"\n", "");
     let o = tebiki_in(d.path(), &["check"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success(), "{err}");
@@ -3273,8 +3277,7 @@ fn a_unit_reads_as_the_language_says_after_the_number_one() {
     );
     assert!(err.contains("fields.yaml:76:"), "{err}");
     let d = seventh();
-    let facts = d.path().join("content/facts.yaml");
-    std::fs::write(&facts, read(&facts).replace("    unit: \" readers\"\n", "")).unwrap();
+    edit7(&d, "facts.yaml", "    unit: \" readers\"\n", "");
     let o = tebiki_in(d.path(), &["check"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
