@@ -715,17 +715,19 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
         let all: Vec<String> = (1..=pages).map(page).collect();
         // Each part starts a page: its heading is at the top of one.
         // (A later repetition in brief follows on the same page.)
-        let parts: Vec<&str> = html
+        // Its text after the number's badge (a count in it is held in a
+        // span of its own: 「<span class="qty">1台</span>目」).
+        let parts: Vec<String> = html
             .split("<section class=\"part")
             .skip(1)
             .filter(|p| !p.starts_with(" brief-part"))
             .filter_map(|h| {
-                h.split("<h2 id=\"part-h-")
-                    .nth(1)?
-                    .split("</span>")
-                    .nth(1)?
-                    .split("</h2>")
-                    .next()
+                let heading = h.split("<h2 id=\"part-h-").nth(1)?.split_once("</span>")?.1;
+                Some(
+                    common::untagged(heading.split("</h2>").next()?)
+                        .trim()
+                        .to_string(),
+                )
             })
             .collect();
         assert!(parts.len() >= 2, "{key}: parts {parts:?}");
@@ -754,7 +756,11 @@ fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
             ) else {
                 continue;
             };
-            let heading = flat(&h3.split("</span>").skip(1).collect::<String>());
+            // The text after the number's badge (a count in it is a span
+            // of its own).
+            let heading = flat(&common::untagged(
+                h3.split_once("</span>").map_or("", |x| x.1),
+            ));
             let caption = fig
                 .split("<figcaption><span>")
                 .nth(1)

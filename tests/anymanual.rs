@@ -377,7 +377,7 @@ fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
 
     // `{{ reader_terminals | unit }}` → 「2台」; `{{ reader_terminals }}` → 「2」.
     assert!(
-        step.contains("data-field=\"reader_terminals\">2台</mark>")
+        step.contains("data-field=\"reader_terminals\"><span class=\"qty\">2台</span></mark>")
             && squash(&untagged(step)).contains("電子証明書を入れた端末2台の名称"),
         "{step}"
     );
@@ -388,8 +388,15 @@ fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
     // `field:` bound to derived facts: the 10-digit code and the count (no unit).
     assert!(step.contains("接続する端末の数"));
     let row_value = |label: &str| -> String {
+        // The label's text (a number and its unit are held in a span).
         let at = step
-            .find(&format!("<th scope=\"row\">{label}"))
+            .match_indices("<th scope=\"row\">")
+            .map(|(i, _)| i)
+            .find(|&i| {
+                let th = &step[i..];
+                squash(&untagged(&th[..th.find("</th>").unwrap_or(th.len())]))
+                    .starts_with(&squash(label))
+            })
             .unwrap_or_else(|| panic!("no row {label}"));
         let rest = &step[at..];
         let td = rest.find("<td").unwrap();
@@ -409,7 +416,11 @@ fn the_manuals_own_derived_facts_work_in_fields_text_and_conditions() {
         "{step}"
     );
     assert!(pdf.contains("端末が2台あるので"));
-    assert!(html.contains("data-field=\"reader_terminals\">2台</mark>です。"));
+    assert!(
+        html.contains(
+            "data-field=\"reader_terminals\"><span class=\"qty\">2台</span></mark>です。"
+        )
+    );
     assert!(pdf.contains("の2台です。"), "{pdf}");
 
     // The registration table lists only the fields this manual uses (directly
@@ -687,7 +698,7 @@ fn a_manual_with_its_own_schema_speaks_only_its_own_words_everywhere() {
     let html = read(&out.join("clinics/1340112342/index.html"));
     assert!(html.contains("<table class=\"md-table\"><thead><tr><th scope=\"col\">もの</th>"));
     assert!(
-        html.contains("<td><mark class=\"value\" data-field=\"power_outlets\">1口</mark></td>")
+        html.contains("<td><mark class=\"value\" data-field=\"power_outlets\"><span class=\"qty\">1口</span></mark></td>")
     );
     let part = read(&out.join("site/site-prep/prepare.html"));
     assert!(
@@ -751,7 +762,7 @@ fn a_row_bound_to_a_count_shows_its_unit() {
     let dir = d.path().join("out/clinics/1340112342");
     let html = read(&dir.join("index.html"));
     assert!(
-        html.contains("空きコンセント</th><td class=\"val\"><mark class=\"value\">1口</mark></td>"),
+        html.contains("空きコンセント</th><td class=\"val\"><mark class=\"value\"><span class=\"qty\">1口</span></mark></td>"),
         "row table"
     );
     // The guide's picture beside its table names where the values are; the

@@ -2807,11 +2807,11 @@ fn no_western_space_between_japanese_text_and_a_number() {
     let html = read(&dir.join("index.html"));
     let pdf = poppler("pdftotext", &[dir.join("guide.pdf").to_str().unwrap(), "-"]);
     for said in [
-        "施設内で決めた<strong>4桁の秘密の番号</strong>",
+        "施設内で決めた<strong><span class=\"qty\">4桁</span>の秘密の番号</strong>",
         "月曜日〜金曜日8:00〜18:00、土曜日8:00〜16:00",
     ] {
         assert!(html.contains(said), "«{said}» in the HTML");
-        let plain: String = said.replace("<strong>", "").replace("</strong>", "");
+        let plain = untagged(said);
         assert!(pdf.contains(&plain), "«{plain}» in {pdf}");
     }
     // A field's name and に, both Japanese, had a Western space between

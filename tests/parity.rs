@@ -810,3 +810,17 @@ fn the_whole_handouts_5_clinics_guide_handout_and_sheet_say_the_same_in_the_same
     assert_eq!(built.len(), 4);
     check(&built);
 }
+
+/// Review32's clinics (a 変更 clinic with two terminals of one name, one of
+/// them applied for; a hospital of eight terminals paying by slip; a last
+/// safe day on a Saturday of 年末年始): the guide and the handout read whole
+/// side by side.
+#[test]
+fn the_whole_handouts_6_clinics_guide_handout_and_sheet_say_the_same_in_the_same_order() {
+    let built = build_and_evaluate(
+        "parity-whole-6",
+        &root().join("tests/fixtures/whole-handouts-6"),
+    );
+    assert_eq!(built.len(), 3);
+    check(&built);
+}

@@ -72,6 +72,7 @@ fn built() -> &'static [PathBuf] {
             ("whole-handouts-3", "whole-handouts-3"),
             ("whole-handouts-4", "whole-handouts-4"),
             ("whole-handouts-5", "whole-handouts-5"),
+            ("whole-handouts-6", "whole-handouts-6"),
             (
                 "whole-handouts-2-csv",
                 "whole-handouts-2/b-hiroshima-fullwidth.csv",

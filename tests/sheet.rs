@@ -269,6 +269,8 @@ fn every_sample_and_fixture_clinic_gets_a_one_page_sheet() {
         "whole-handouts-4",
         // A 45-character name over two title lines and two terminals (review30).
         "whole-handouts-5",
+        // Eight terminals' boxes and a schedule row more (review32).
+        "whole-handouts-6",
     ] {
         let out = d.path().join(f.replace('/', "-"));
         // unusual/ holds clinics whose data stops their guide (exit 1).

@@ -81,6 +81,13 @@ fn a_change_clinic_with_two_terminals_applied_for_applies_for_the_other_two_only
         c.having("申請済みの「受付パソコン、診察室パソコン」の分は申請せず、今回は端末2台分、2回申請します。"),
         GUIDES
     );
+    // 「1台目（リハビリ室パソコン）」 names the third of the four terminals the
+    // receptionist's list has: the lead says what the heading counts
+    // (review32).
+    assert_eq!(
+        c.having("1回目は「リハビリ室パソコン」の分です（見出しの「1台目」「2台目」は、今回申請する端末の順番です）。"),
+        GUIDES
+    );
     // The checklist names the terminals to apply for; the sheet lists them
     // alone, with no 「まだ申請していない端末だけ」 note.
     assert_eq!(

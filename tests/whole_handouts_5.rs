@@ -407,7 +407,16 @@ fn the_last_safe_day_counts_the_margin_in_calendar_days() {
         c.having("2027年1月2日（土）申請を済ませたい最終日設置予定日から、通知書の郵送日数（約1週間）と余裕3日を引いた日（暦日）"),
         GUIDES
     );
-    assert_eq!(c.having("2026年12月28日"), NONE);
+    assert_eq!(
+        c.having("2026年12月28日（月）申請を済ませたい最終日設置予定日から"),
+        NONE
+    );
+    // 12-28 is given only as the weekday before it, 01-02 being a closed
+    // day (review32).
+    assert_eq!(
+        c.having("2026年12月28日（月）申請を済ませたい最終日の前の平日"),
+        ALL
+    );
     // Applying on that day brings the notice on 01-09, three days ahead: no
     // notice says it may be late.
     let (_d, c) = usual_with(
@@ -421,8 +430,13 @@ fn the_last_safe_day_counts_the_margin_in_calendar_days() {
         c.having("2027年1月9日（土）電子証明書発行通知書が届く見込み"),
         ALL
     );
-    for late in ["申請を済ませたい最終日（", "届かないおそれ", "届きません"]
-    {
+    // (「申請を済ませたい最終日（2027年1月2日（土））が支払基金の休みのため」 is
+    // the weekday row's basis, review32.)
+    for late in [
+        "申請を済ませたい最終日（2027年1月2日（土））より後",
+        "届かないおそれ",
+        "届きません",
+    ] {
         assert_eq!(c.having(late), NONE, "{late}");
     }
     // Installation Fri 2027-01-08: the notice is due 01-05; applied for on

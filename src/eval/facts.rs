@@ -600,14 +600,30 @@ fn items_outside(facts: &mut Facts, clinic: &Clinic, content: &Content) {
                 .collect(),
             RawValue::Text(t) => list_items(t).map(|i| (i, raw.pos.clone())).collect(),
         };
+        let named = |n: &str, of: &[String]| of.iter().filter(|x| x.as_str() == n).count();
+        let own: Vec<String> = items.iter().map(|(i, _)| same_name(i)).collect();
+        let mut told: Vec<String> = Vec::new();
         for (item, at) in items {
-            if item.is_empty()
-                || content.fields.is_undecided(&item)
-                || names.contains(&same_name(&item))
-            {
+            if item.is_empty() || content.fields.is_undecided(&item) {
                 continue;
             }
-            let message = w.remark.replace("{item}", &item).replace("{list}", &shown);
+            let name = same_name(&item);
+            let message = if names.contains(&name) {
+                // Named, but fewer times than the other list has the name:
+                // which of its items is meant cannot be told (said once).
+                let count = named(&name, &names);
+                match &w.ambiguous {
+                    Some(a) if count > named(&name, &own) && !told.contains(&name) => {
+                        told.push(name);
+                        a.replace("{item}", &item)
+                            .replace("{list}", &shown)
+                            .replace("{count}", &count.to_string())
+                    }
+                    _ => continue,
+                }
+            } else {
+                w.remark.replace("{item}", &item).replace("{list}", &shown)
+            };
             facts.issues.push(DataIssue {
                 severity: Severity::Warning,
                 field: def.path.clone(),

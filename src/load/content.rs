@@ -1064,6 +1064,8 @@ struct RawField {
 struct RawWithin {
     list: Spanned<String>,
     remark: String,
+    #[serde(default)]
+    ambiguous: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -1813,6 +1815,7 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
             within: f.within.map(|w| Within {
                 list: w.list.value,
                 remark: w.remark,
+                ambiguous: w.ambiguous,
             }),
             dashboard: f.dashboard.map(|d| d.value.trim().to_string()),
             pos: p,

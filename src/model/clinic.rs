@@ -131,6 +131,11 @@ pub struct Within {
     /// The warning at an item that names none of its items: `{item}` is the
     /// item, `{list}` the other list's items joined with 、.
     pub remark: String,
+    /// The warning at an item whose name the other list has more often than
+    /// this one (two 「受付」, one applied for: which is meant cannot be
+    /// told): `{item}`, `{list}` and `{count}`, how many items of the other
+    /// list have that name. None: no such warning.
+    pub ambiguous: Option<String>,
 }
 
 /// The clinic schema.

@@ -54,29 +54,25 @@ pub fn escape_words(s: &str) -> String {
 /// 「2027年1月」) is also kept on one line, in `<span class="date">`: a
 /// browser breaks between the digits and 年, and a phone's subtitle read
 /// 「2026」/「年12月1日」 (review30).
+/// A number and the unit or counter after it (「3,000円」「1週間」「2回」) are
+/// kept together too, in `<span class="qty">`, as the handout keeps them
+/// (`pdf::linebreak`: no break between a digit and the Japanese after it):
+/// Chrome broke 「発行料3,000」/「円）」 and 「約1」/「週間」 at 390 px (review32).
 pub fn escape_words_into(out: &mut String, s: &str) {
-    spans(
-        out,
-        s,
-        date_runs(s),
-        "date",
-        escape_word_runs,
-        escape_word_runs,
-    );
+    spans(out, s, date_runs(s), escape_word_runs, escape_word_runs);
 }
 
-/// `s` into `out`: each of `runs` (in order) in a `<span>` of `class`,
+/// `s` into `out`: each of `runs` (in order) in a `<span>` of its class,
 /// written by `inside`, and the text between them by `between`.
 fn spans(
     out: &mut String,
     s: &str,
-    runs: Vec<std::ops::Range<usize>>,
-    class: &str,
+    runs: Vec<(std::ops::Range<usize>, &str)>,
     inside: fn(&mut String, &str),
     between: fn(&mut String, &str),
 ) {
     let mut from = 0;
-    for run in runs {
+    for (run, class) in runs {
         between(out, &s[from..run.start]);
         out.push_str("<span class=\"");
         out.push_str(class);
@@ -88,9 +84,17 @@ fn spans(
     between(out, &s[from..]);
 }
 
+/// Kana or a kanji (the unit or counter after a number: 円, 枚, 週, か, 日).
+fn kana_or_kanji(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}' | '々' | '\u{F900}'..='\u{FAFF}')
+}
+
 /// The dates in `s`: digits 年 digits 月, then digits 日 and a weekday in
-/// brackets (「（火）」, 「（金・祝）」) if they follow; ASCII or full-width digits.
-fn date_runs(s: &str) -> Vec<std::ops::Range<usize>> {
+/// brackets (「（火）」, 「（金・祝）」) if they follow; ASCII or full-width digits
+/// (class `date`). Else a number (digits, with 「,」 or 「.」 between two) and
+/// the kana or kanji right after it (class `qty`), unless the number follows
+/// a letter or a sign (「2-5の」, 「PC2台」: a word of its own).
+fn date_runs(s: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let at = |k: usize| chars.get(k).map(|c| c.1);
@@ -112,6 +116,42 @@ fn date_runs(s: &str) -> Vec<std::ops::Range<usize>> {
             .flatten()
             .and_then(|j| number_then(j, '月'));
         let Some(mut end) = month else {
+            // A number and its unit: digits, 「,」 or 「.」 only between two.
+            let after_word = k > 0
+                && !kana_or_kanji(chars[k - 1].1)
+                && !chars[k - 1].1.is_whitespace()
+                && !matches!(
+                    chars[k - 1].1,
+                    '（' | '「' | '、' | '。' | '・' | '(' | '：' | '…'
+                );
+            if starts && !after_word {
+                let mut j = k;
+                while at(j).is_some_and(digit)
+                    || (matches!(at(j), Some(',' | '.' | '，' | '．'))
+                        && j > k
+                        && at(j + 1).is_some_and(digit))
+                {
+                    j += 1;
+                }
+                if at(j).is_some_and(kana_or_kanji) {
+                    // An opening bracket before it goes with it: Chrome
+                    // breaks between 「 and the span (「…「」/「1台目」).
+                    let mut from = k;
+                    while from > 0
+                        && matches!(chars[from - 1].1, '「' | '（' | '『' | '【' | '〔' | '(')
+                        && out
+                            .last()
+                            .is_none_or(|(r, _): &(std::ops::Range<usize>, &str)| {
+                                r.end <= chars[from - 1].0
+                            })
+                    {
+                        from -= 1;
+                    }
+                    out.push((chars[from].0..end_of(j + 1), "qty"));
+                    k = j + 1;
+                    continue;
+                }
+            }
             k += 1;
             continue;
         };
@@ -125,19 +165,21 @@ fn date_runs(s: &str) -> Vec<std::ops::Range<usize>> {
                 end = close + 1;
             }
         }
-        out.push(chars[k].0..end_of(end));
+        out.push((chars[k].0..end_of(end), "date"));
         k = end;
     }
     out
 }
 
-/// [`escape_words_into`] without the dates.
+/// [`escape_words_into`] without the dates and numbers.
 fn escape_word_runs(out: &mut String, s: &str) {
     spans(
         out,
         s,
-        crate::render::pdf::words_a_browser_splits(s),
-        "word",
+        crate::render::pdf::words_a_browser_splits(s)
+            .into_iter()
+            .map(|r| (r, "word"))
+            .collect(),
         word_into,
         escape_into,
     );
@@ -474,10 +516,21 @@ fn padding(text_side: Option<char>, other: &Inline, first: bool) -> bool {
 }
 
 fn inlines_html(s: &mut String, inlines: &[Inline]) {
+    // A value ending in a digit whose unit is the text after it
+    // (「**{{ each.count }}回**」): the two are held in one `qty` span, closed
+    // after the unit.
+    let mut unit_open = false;
     for (n, i) in inlines.iter().enumerate() {
         let prev = n.checked_sub(1).and_then(|p| inlines.get(p));
         let next = inlines.get(n + 1);
         match i {
+            Inline::Text { text } if unit_open => {
+                unit_open = false;
+                let cut = text.chars().next().map_or(0, char::len_utf8);
+                escape_into(s, &text[..cut]);
+                s.push_str("</span>");
+                escape_words_into(s, &text[cut..]);
+            }
             Inline::Text { text } => {
                 let mut t = text.as_str();
                 if let Some(p) = prev {
@@ -526,6 +579,12 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
                 s.push_str("〉</span>");
             }
             Inline::Value { path, text } => {
+                unit_open = text.chars().next_back().is_some_and(|c| c.is_ascii_digit())
+                    && matches!(next, Some(Inline::Text { text: t })
+                        if t.chars().next().is_some_and(kana_or_kanji));
+                if unit_open {
+                    s.push_str("<span class=\"qty\">");
+                }
                 s.push_str("<mark class=\"value\" data-field=\"");
                 escape_into(s, path);
                 s.push_str("\">");
@@ -651,7 +710,7 @@ mod tests {
         // before a number in Japanese text; one before a Latin word stays).
         let html = to_html(&r);
         assert!(
-            html.contains("場合は<strong>1週間ほど</strong>かかります"),
+            html.contains("場合は<strong><span class=\"qty\">1週</span>間ほど</strong>かかります"),
             "{html}"
         );
     }
@@ -704,8 +763,11 @@ mod tests {
                 d("2027年1月")
             )
         );
-        // Not a date: no month after 年, digits inside a longer number run.
-        assert_eq!(escape_words("2026年度と12月"), "2026年度と12月");
+        // Not a date: no month after 年 (each number kept with its unit).
+        assert_eq!(
+            escape_words("2026年度と12月"),
+            "<span class=\"qty\">2026年</span>度と<span class=\"qty\">12月</span>"
+        );
         // Full-width digits are words inside it, as elsewhere.
         let w = |s: &str| format!("<span class=\"word\">{s}</span>");
         assert_eq!(
@@ -714,6 +776,57 @@ mod tests {
                 "{}&lt;b&gt;",
                 d(&format!("{}年{}月１日", w("２０２６"), w("１２")))
             )
+        );
+    }
+
+    /// A number stays with its unit or counter, as in the handout (Chrome
+    /// broke 「発行料3,000」/「円）」 at 390 px); not a number inside a word.
+    #[test]
+    fn a_number_is_kept_with_its_unit() {
+        let n = |s: &str| format!("<span class=\"qty\">{s}</span>");
+        assert_eq!(
+            escape_words("電子証明書は2枚（発行料3,000円）、約1週間、3年3か月"),
+            format!(
+                "電子証明書は{}（発行料{}）、約{}間、{}{}月",
+                n("2枚"),
+                n("3,000円"),
+                n("1週"),
+                n("3年"),
+                n("3か")
+            )
+        );
+        // No unit, a sign or letter before it, a comma at its end: as before.
+        assert_eq!(escape_words("手順2、合計 12"), format!("手順2、合計 12"));
+        assert!(!escape_words("手順2-5の見本").contains("qty"));
+        assert!(!escape_words("PC2台").contains("qty"));
+        assert_eq!(escape_words("1,と"), "1,と");
+        // An opening bracket goes with it.
+        assert_eq!(
+            escape_words("見出しの「1台目」"),
+            format!("見出しの{}目」", n("「1台"))
+        );
+        // A value and the unit after it (「**{{ each.count }}回**」).
+        let mut inl = String::new();
+        inlines_html(
+            &mut inl,
+            &[
+                Inline::Value {
+                    path: "each.count".into(),
+                    text: "2".into(),
+                },
+                Inline::Text {
+                    text: "回申請".into(),
+                },
+            ],
+        );
+        assert_eq!(
+            inl,
+            "<span class=\"qty\"><mark class=\"value\" data-field=\"each.count\">2</mark>回</span>申請"
+        );
+        // A date is still a date.
+        assert_eq!(
+            escape_words("2027年1月8日"),
+            "<span class=\"date\">2027年1月8日</span>"
         );
     }
 
@@ -885,7 +998,7 @@ mod tests {
             to_html(&parse(
                 "施設内で決めた **4桁の秘密の番号**（人に見せず）。**手順 3** で、**10:00** から。確認画面で **OK** を押し **IPv6** の欄へ。"
             )),
-            "<p>施設内で決めた<strong>4桁の秘密の番号</strong>（人に見せず）。<strong>手順 3</strong>で、<strong>10:00</strong>から。確認画面で <strong>OK</strong> を押し <strong>IPv6</strong> の欄へ。</p>\n"
+            "<p>施設内で決めた<strong><span class=\"qty\">4桁</span>の秘密の番号</strong>（人に見せず）。<strong>手順 3</strong>で、<strong>10:00</strong>から。確認画面で <strong>OK</strong> を押し <strong>IPv6</strong> の欄へ。</p>\n"
         );
         // A dash keeps the spaces written around it on both sides: it read
         // 「利用申請</strong>— 回線の種類」, the space before it dropped.
