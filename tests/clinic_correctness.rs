@@ -1494,7 +1494,7 @@ fn a_character_no_font_has_is_reported_once_under_its_data_field() {
 }
 
 #[test]
-fn four_terminals_fit_eleven_pages_with_a_warning_more() {
+fn four_terminals_fit_ten_pages_with_a_warning_more() {
     // 神田すずらん薬局 (4 terminals): each later terminal's steps were headings
     // with their own gaps; the contacts spilled onto a 10th page. Later
     // terminals are now a compact list (number and title in bold, the text
@@ -1509,9 +1509,13 @@ fn four_terminals_fit_eleven_pages_with_a_warning_more() {
     // Its test month 2028-05 before its installation 2028-06-01 is now a
     // warning on page 1 (rule test-month-before-installation, review27):
     // the fourth terminal's part goes to an 11th page, 148,598 bytes.
+    // Page 7 then held 1-4's note, part 2's heading and step 2-1, 29 %
+    // full: 2-2's picture at 0.9 missed the rest of it. A step may now
+    // start on a page not yet half full with its picture set down to 0.8
+    // (README, "Page breaks"): 10 pages.
     let guide = built().join("clinics/1342000115/guide.pdf");
     let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
-    assert!(info.contains("Pages:           11"), "{info}");
+    assert!(info.contains("Pages:           10"), "{info}");
     let docs = Docs::of("1342000115");
     for t in [
         "2-3 4台目（在宅用ノートパソコン）: 「電子証明書の発行」の画面で「OK」をクリックする",

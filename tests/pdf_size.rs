@@ -591,12 +591,23 @@ fn kinds(doc: &Document) -> BTreeMap<u32, String> {
     for c in contents {
         set(c, "page content streams");
     }
+    // What every page draws the same (running heads), one form XObject.
+    for (id, obj) in &doc.objects {
+        if let Ok(s) = obj.as_stream()
+            && name(&s.dict, b"Subtype").as_deref() == Some("Form")
+        {
+            set(*id, "running heads (form XObject)");
+        }
+    }
     let mut fonts: Vec<(String, ObjectId)> = Vec::new();
     for (id, obj) in &doc.objects {
         if let Ok(d) = obj.as_dict()
             && name(d, b"Type").as_deref() == Some("Pages")
         {
             set(*id, "pages, catalog, info");
+            if let Ok(r) = d.get(b"Resources").and_then(Object::as_reference) {
+                set(r, "pages, catalog, info");
+            }
             if let Some(f) = d
                 .get(b"Resources")
                 .ok()

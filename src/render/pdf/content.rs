@@ -443,6 +443,25 @@ impl<'a> Encoder<'a> {
         }
     }
 
+    /// A form XObject's content written into `buffer` (cleared first): it
+    /// is drawn in whatever state the page has set, so nothing is taken
+    /// as set (every colour, width, font and spacing is written before its
+    /// first use).
+    pub(crate) fn form(palette: &'a mut Palette, buffer: Vec<u8>) -> Encoder<'a> {
+        let mut e = Encoder::reusing(palette, buffer);
+        e.st = State::UNKNOWN;
+        e
+    }
+
+    /// Draws form XObject `name` (`/name Do`; the form saves and restores
+    /// the graphics state itself).
+    pub(crate) fn draw_form(&mut self, name: &str) {
+        self.flush_stroke();
+        self.flush_et();
+        self.name(name);
+        self.operator("Do");
+    }
+
     /// The page's bytes and links.
     pub(crate) fn finish(mut self) -> Encoded {
         self.flush_stroke();

@@ -298,20 +298,10 @@ impl Embedded {
         let deflated = deflate.is_some();
         let deflate = deflate.unwrap_or(<[u8]>::to_vec);
         let subset = face.subset(text.keys().copied())?;
-        let mut unicode = pdf_writer::types::UnicodeCmap::new(
-            pdf_writer::Name(b"Adobe-Identity-UCS"),
-            pdf_writer::types::SystemInfo {
-                registry: pdf_writer::Str(b"Adobe"),
-                ordering: pdf_writer::Str(b"UCS"),
-                supplement: 0,
-            },
-        );
-        for (gid, t) in text {
-            if let Some(n) = subset.map.get(gid) {
-                unicode.pair_with_multiple(*n, t.chars());
-            }
-        }
-        let to_unicode = deflate(unicode.finish().as_slice());
+        let pairs = text
+            .iter()
+            .filter_map(|(gid, t)| Some((*subset.map.get(gid)?, t.as_str())));
+        let to_unicode = deflate(&to_unicode_cmap(pairs));
         Ok(Embedded {
             base_font: format!("{}+{}", subset_tag(face_tag, &subset), face.ps_name),
             program: deflate(&subset.program),
@@ -323,6 +313,72 @@ impl Embedded {
             dense: Vec::new(),
         })
     }
+}
+
+/// The `/ToUnicode` CMap of `pairs` (subset glyph id → its text, in
+/// ascending glyph order): a glyph whose text is one UTF-16 unit following
+/// the previous glyph's (digits, kana, Latin letters, kanji the font orders
+/// by code) extends a `bfrange` of it, every other glyph is a `bfchar`.
+/// Only what a reader needs (ISO 32000-1 9.10.3: the CMap's procedure, its
+/// `CIDSystemInfo`, name and type, one code-space range, the mappings), no
+/// PostScript resource comments: 0.6–0.8 KB less a handout than
+/// `pdf_writer`'s map of one `bfchar` a glyph (README, "PDF size").
+pub(crate) fn to_unicode_cmap<'a>(pairs: impl IntoIterator<Item = (u16, &'a str)>) -> Vec<u8> {
+    use std::fmt::Write as _;
+    // (first glyph, last glyph, UTF-16 of the first glyph's text).
+    let mut runs: Vec<(u16, u16, Vec<u16>)> = Vec::new();
+    for (gid, t) in pairs {
+        let units: Vec<u16> = t.encode_utf16().collect();
+        if let (Some(last), [u]) = (runs.last_mut(), units.as_slice())
+            && let [first] = last.2.as_slice()
+            // A range varies only the last byte of its codes and of its
+            // text (ISO 32000-1 9.10.3).
+            && gid == last.1.wrapping_add(1)
+            && gid >> 8 == last.0 >> 8
+            && u32::from(*u) == u32::from(*first) + u32::from(gid - last.0)
+            && u >> 8 == first >> 8
+        {
+            last.1 = gid;
+            continue;
+        }
+        runs.push((gid, gid, units));
+    }
+    let hex = |out: &mut String, units: &[u16]| {
+        out.push('<');
+        for u in units {
+            let _ = write!(out, "{u:04X}");
+        }
+        out.push('>');
+    };
+    let mut out = String::from(
+        "/CIDInit/ProcSet findresource begin 12 dict begin begincmap\n\
+         /CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def\n\
+         /CMapName/Adobe-Identity-UCS def/CMapType 2 def\n\
+         1 begincodespacerange<0000><FFFF>endcodespacerange\n",
+    );
+    let (chars, ranges): (Vec<_>, Vec<_>) = runs.iter().partition(|r| r.0 == r.1);
+    // At most 100 mappings a section (ISO 32000-1 9.10.3).
+    for section in chars.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", section.len());
+        for (gid, _, units) in section {
+            hex(&mut out, &[*gid]);
+            hex(&mut out, units);
+            out.push('\n');
+        }
+        out.push_str("endbfchar\n");
+    }
+    for section in ranges.chunks(100) {
+        let _ = writeln!(out, "{} beginbfrange", section.len());
+        for (first, last, units) in section {
+            hex(&mut out, &[*first]);
+            hex(&mut out, &[*last]);
+            hex(&mut out, units);
+            out.push('\n');
+        }
+        out.push_str("endbfrange\n");
+    }
+    out.push_str("endcmap CMapName currentdict/CMap defineresource pop end end\n");
+    out.into_bytes()
 }
 
 /// One subset per face built once for a whole build and embedded, as the
@@ -643,6 +699,71 @@ pub(crate) fn subset_tag(face_tag: &str, subset: &Subset) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs of consecutive glyphs showing consecutive characters are one
+    /// `bfrange` each, never across a last byte's end (of the code or the
+    /// text); other glyphs, and text of more than one unit, are `bfchar`s;
+    /// the map holds no PostScript resource comments.
+    #[test]
+    fn the_to_unicode_map_joins_runs_into_ranges() {
+        let pairs = [
+            (1, "0"),
+            (2, "1"),
+            (3, "2"),
+            (4, "ぁ"),
+            (5, "あ"),
+            (7, "う"),
+            (8, "ff"),
+            (9, "\u{20BB7}"),
+            (0xFE, "\u{30FF}"),
+            (0xFF, "\u{3100}"),
+            (0x100, "\u{3101}"),
+            (0x101, "\u{3102}"),
+        ];
+        let map = String::from_utf8(to_unicode_cmap(pairs)).unwrap();
+        assert!(!map.contains('%'), "{map}");
+        assert!(map.contains("/CMapType 2 def"), "{map}");
+        assert!(map.contains("1 begincodespacerange<0000><FFFF>endcodespacerange"));
+        let section = |kind: &str| {
+            let start = map.find(&format!("begin{kind}")).unwrap() + 6 + kind.len();
+            let end = map.find(&format!("end{kind}")).unwrap();
+            map[start..end].trim().lines().collect::<Vec<_>>()
+        };
+        assert_eq!(
+            section("bfrange"),
+            [
+                "<0001><0003><0030>",
+                "<0004><0005><3041>",
+                "<0100><0101><3101>",
+            ]
+        );
+        assert_eq!(
+            section("bfchar"),
+            [
+                "<0007><3046>",
+                "<0008><00660066>",
+                "<0009><D842DFB7>",
+                "<00FE><30FF>",
+                "<00FF><3100>",
+            ]
+        );
+        assert!(map.contains("3 beginbfrange") && map.contains("5 beginbfchar"));
+        // A section holds at most 100 mappings.
+        let many: Vec<(u16, String)> = (0..250u16)
+            .map(|g| {
+                (
+                    2 * g,
+                    char::from_u32(0x4E00 + 3 * u32::from(g))
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect();
+        let map = to_unicode_cmap(many.iter().map(|(g, t)| (*g, t.as_str())));
+        let map = String::from_utf8(map).unwrap();
+        assert_eq!(map.matches("100 beginbfchar").count(), 2, "{map}");
+        assert_eq!(map.matches("50 beginbfchar").count(), 1);
+    }
 
     #[test]
     fn garbage_is_an_error() {

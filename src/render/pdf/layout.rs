@@ -13,7 +13,9 @@
 //!   to the start of the body it leads to (its picture at the smallest
 //!   scale, or a table's header and first row), else it starts the next
 //!   page: a step's heading and lead never end a page with its picture on
-//!   the next;
+//!   the next; on a page not yet half full, the picture may be set down to
+//!   0.8 of its size so that the step starts there rather than leave more
+//!   than half the page empty;
 //! * a callout box moves to the next page as a whole when it fits on one
 //!   page; only a box taller than a page is split, and each piece is drawn as
 //!   its own box;
@@ -95,6 +97,10 @@ pub(crate) enum Unit {
 pub(crate) struct PageOut {
     pub under: Vec<(usize, Item)>,
     pub cmds: Vec<Item>,
+    /// Commands every page of the document draws the same after its own
+    /// (the running heads but the page number), in page coordinates: one
+    /// list shared by the pages, written once as a form XObject.
+    pub common: Option<Arc<Vec<Item>>>,
 }
 
 /// Where a bookmarked heading ended up.
@@ -1251,6 +1257,10 @@ struct Paginator {
     oversize_warned: bool,
     /// Figures waiting for the next page, with their strip ordinal.
     floats: Vec<(Strip, usize)>,
+    /// The smallest scale the next figure may be set at to fit the rest of
+    /// its page: [`MIN_FIGURE_SCALE`], or [`MIN_FIGURE_SCALE_TO_FILL`]
+    /// when its heading was placed on a page it could otherwise not start.
+    figure_floor: f32,
 }
 
 impl Paginator {
@@ -1424,7 +1434,7 @@ impl Paginator {
     /// table's header and first row. `None` when no picture or table follows
     /// before a page break or the end, or when all of it is taller than a
     /// page (then the heading is set as before, with its kept chain).
-    fn lead_height(units: &[Unit], i: usize) -> Option<f32> {
+    fn lead_height(units: &[Unit], i: usize, scale: f32) -> Option<f32> {
         let mut h = 0.0;
         let mut gap = 0.0f32;
         let mut first = true;
@@ -1464,7 +1474,7 @@ impl Paginator {
                     }
                 }
                 Unit::Float(strip) => {
-                    add(&mut h, &mut gap, &mut first, smallest_height(strip));
+                    add(&mut h, &mut gap, &mut first, smallest_height(strip, scale));
                     return (h <= body_height()).then_some(h);
                 }
                 Unit::Gap(g) => gap = gap.max(*g),
@@ -1502,9 +1512,17 @@ impl Paginator {
         let leads: Vec<Option<f32>> = (0..units.len())
             .map(|i| match &units[i] {
                 Unit::Strip { strip, mark, .. } if strip.heading || mark.is_some() => {
-                    Self::lead_height(&units, i)
+                    Self::lead_height(&units, i, MIN_FIGURE_SCALE)
                 }
                 _ => None,
+            })
+            .collect();
+        // The same with the picture at the scale it may be set to so that a
+        // page does not end more than half empty.
+        let leads_to_fill: Vec<Option<f32>> = (0..units.len())
+            .map(|i| match leads[i] {
+                Some(_) => Self::lead_height(&units, i, MIN_FIGURE_SCALE_TO_FILL),
+                None => None,
             })
             .collect();
         let strips = units
@@ -1516,13 +1534,14 @@ impl Paginator {
         for (i, u) in units.into_iter().enumerate() {
             match u {
                 Unit::Float(strip) => {
+                    let floor = std::mem::replace(&mut self.figure_floor, MIN_FIGURE_SCALE);
                     let room = self.limit() + 0.01 - self.y - self.eff_gap();
                     if self.floats.is_empty() && self.fits(strip.h) {
                         self.place_at(strip, None, ordinal);
                     } else if let Some(s) = self
                         .floats
                         .is_empty()
-                        .then(|| shrunk(&strip, room))
+                        .then(|| shrunk(&strip, room, floor))
                         .flatten()
                     {
                         // A figure that misses the page by a little is set
@@ -1550,12 +1569,29 @@ impl Paginator {
                             self.new_page();
                         }
                     }
-                    let need = if keep {
+                    let own = if keep {
                         chains[i].max(strip.h)
                     } else {
                         strip.h
                     };
-                    let need = leads[i].map_or(need, |l| need.max(l));
+                    let mut need = leads[i].map_or(own, |l| own.max(l));
+                    let room = self.limit() + 0.01 - self.y - self.eff_gap();
+                    if !self.page_empty
+                        && need > room
+                        && leads[i].is_some()
+                        && self.y - body_top() < body_height() / 2.0
+                    {
+                        // Its picture at the usual smallest scale misses
+                        // the rest of a page not yet half full: moving the
+                        // step on would leave more than half of it empty,
+                        // so the picture may be set a little smaller still
+                        // to start the step here.
+                        let smaller = leads_to_fill[i].map_or(need, |l| own.max(l));
+                        if smaller <= room {
+                            need = smaller;
+                            self.figure_floor = MIN_FIGURE_SCALE_TO_FILL;
+                        }
+                    }
                     if !self.page_empty && self.y + self.eff_gap() + need > self.limit() + 0.01 {
                         // A kept chain taller than a page is set greedily.
                         let fits_alone = self.y + self.eff_gap() + strip.h <= self.limit() + 0.01;
@@ -1627,25 +1663,32 @@ impl Paginator {
 /// scale; the caption keeps its size): screenshots stay readable.
 const MIN_FIGURE_SCALE: f32 = 0.9;
 
-/// The height of `strip`, a figure, at the smallest scale it is set to fit
-/// a page, or its height.
-fn smallest_height(strip: &Strip) -> f32 {
+/// The smallest a step's first figure is set so that the step can start on
+/// a page that would otherwise end less than half full (README, "Page
+/// breaks"): its heading, lead and picture at [`MIN_FIGURE_SCALE`] missed
+/// the rest of the page, and moving them on left the page more than half
+/// empty. Text in the pictures is 7.8 pt at full size, 6.2 pt here.
+const MIN_FIGURE_SCALE_TO_FILL: f32 = 0.8;
+
+/// The height of `strip`, a figure, at `scale` (the smallest it is set to
+/// fit a page), or its height.
+fn smallest_height(strip: &Strip, scale: f32) -> f32 {
     match strip.drawing_h {
-        Some(d) if d > 0.0 => strip.h - d * (1.0 - MIN_FIGURE_SCALE),
+        Some(d) if d > 0.0 => strip.h - d * (1.0 - scale),
         _ => strip.h,
     }
 }
 
 /// `strip`, a figure, set smaller to fit `room` (centred where it was);
-/// `None` when it would have to shrink below [`MIN_FIGURE_SCALE`].
-fn shrunk(strip: &Strip, room: f32) -> Option<Strip> {
+/// `None` when it would have to shrink below `floor`.
+fn shrunk(strip: &Strip, room: f32, floor: f32) -> Option<Strip> {
     let drawing_h = strip.drawing_h?;
     let caption_h = strip.h - drawing_h;
     if drawing_h <= 0.0 || room <= caption_h {
         return None;
     }
     let s = (room - caption_h) / drawing_h;
-    if !(MIN_FIGURE_SCALE..1.0).contains(&s) {
+    if !(floor..1.0).contains(&s) {
         return None;
     }
     let lost = drawing_h * (1.0 - s);
@@ -1690,6 +1733,7 @@ pub(crate) fn paginate(units: Vec<Unit>, warnings: &mut Warnings) -> Paginated {
         table_header: None,
         oversize_warned: false,
         floats: Vec::new(),
+        figure_floor: MIN_FIGURE_SCALE,
     };
     let out = p.run(units);
     if out.oversize {
@@ -1702,11 +1746,10 @@ pub(crate) fn paginate(units: Vec<Unit>, warnings: &mut Warnings) -> Paginated {
 /// coordinates.
 pub(crate) fn running_heads(
     doc: &Document,
-    n: usize,
     total: usize,
     fonts: &Fonts,
     warnings: &mut Warnings,
-) -> Vec<Item> {
+) -> RunningHeads {
     let mut cmds = Vec::new();
     let x0 = body_left();
     let w = body_width();
@@ -1753,18 +1796,38 @@ pub(crate) fn running_heads(
     cmds.push(rule(mm(HEADER_RULE_MM)));
     cmds.push(rule(mm(FOOTER_RULE_MM)));
     let fy = mm(FOOTER_BASELINE_MM);
-    let num = format!("{n} / {total}");
-    let num_w = fonts.measure(Weight::Regular, &num, size);
+    // The widest page number (the last page's has the most digits), so
+    // that the foot's text is fitted the same on every page.
+    let widest = fonts.measure(Weight::Regular, &format!("{total} / {total}"), size);
     put(
         &mut cmds,
         &doc.footer_left,
-        w - num_w - size * 2.0,
+        w - widest - size * 2.0,
         false,
         fy,
         warnings,
     );
-    put(&mut cmds, &num, num_w + 1.0, true, fy, warnings);
-    cmds
+    let number = (1..=total)
+        .map(|n| {
+            let num = format!("{n} / {total}");
+            let num_w = fonts.measure(Weight::Regular, &num, size);
+            let mut out = Vec::new();
+            put(&mut out, &num, num_w + 1.0, true, fy, warnings);
+            out
+        })
+        .collect();
+    RunningHeads {
+        common: Arc::new(cmds),
+        number,
+    }
+}
+
+/// A document's running heads and feet: what every page draws the same,
+/// and each page's number.
+pub(crate) struct RunningHeads {
+    pub common: Arc<Vec<Item>>,
+    /// Per page, from the first: its number (「3 / 9」).
+    pub number: Vec<Vec<Item>>,
 }
 
 /// Marks the glyphs of `cmds` as showing data.
@@ -1898,6 +1961,112 @@ mod figure_fit_tests {
             (caption - (p.placements[1].top + 300.0 * s + 2.0)).abs() < 0.1,
             "{caption}"
         );
+    }
+
+    /// A page filled to `used` (a fraction of the body), then a step: its
+    /// heading (with a bookmark), a lead line, its figure (drawing `fig`
+    /// tall) and a table row after it.
+    fn step_after(used: f32, fig: f32) -> Paginated {
+        let strip = |h: f32, heading: bool| Strip {
+            h,
+            heading,
+            ..Strip::default()
+        };
+        let units = vec![
+            Unit::Strip {
+                strip: strip(body_height() * used, false),
+                keep: false,
+                mark: None,
+            },
+            Unit::Gap(BLOCK_GAP),
+            Unit::Strip {
+                strip: strip(20.0, true),
+                keep: true,
+                mark: Some(Bookmark {
+                    level: 2,
+                    title: "2-2".into(),
+                }),
+            },
+            Unit::Strip {
+                strip: strip(15.0, false),
+                keep: false,
+                mark: None,
+            },
+            Unit::Gap(BLOCK_GAP),
+            Unit::Float(figure(fig)),
+            Unit::Gap(BLOCK_GAP),
+            Unit::Strip {
+                strip: strip(30.0, false),
+                keep: false,
+                mark: None,
+            },
+        ];
+        paginate(units, &mut Warnings::default())
+    }
+
+    /// The scale the figure (placement 3) was drawn at, relative to its
+    /// full size.
+    fn figure_scale(p: &Paginated) -> f32 {
+        let page = p.placements[3].page;
+        p.pages[page]
+            .cmds
+            .iter()
+            .find_map(|c| match c {
+                Item::Group { scale, .. } => Some(*scale / 2.0),
+                _ => None,
+            })
+            .expect("the drawing")
+    }
+
+    /// みなと整形外科's page 6 held part 2's heading and step 2-1 alone,
+    /// four fifths empty: step 2-2's heading, lead and picture at 0.9
+    /// missed the rest of it by 3 pt. On a page not yet half full the
+    /// picture may be set smaller, down to 0.8, so that the step starts
+    /// there; what follows the picture (its table, notes) goes on.
+    #[test]
+    fn a_step_starts_on_a_page_it_would_leave_more_than_half_empty_with_its_picture_smaller() {
+        let used = 0.3;
+        let room = body_height() * (1.0 - used) - BLOCK_GAP;
+        // Heading, lead, gaps: 20 + 15 + 2 gaps; the caption 12.
+        let text = 20.0 + 15.0 + 2.0 * BLOCK_GAP + 12.0;
+        // At 0.85 the picture fits exactly what is left of the page.
+        let fig = (room - text) / 0.85;
+        let p = step_after(used, fig);
+        let heading = p.placements[1];
+        assert_eq!(heading.page, 0, "the step starts on the page");
+        assert_eq!(p.placements[3].page, 0, "its picture with it");
+        let scale = figure_scale(&p);
+        assert!(
+            (MIN_FIGURE_SCALE_TO_FILL..MIN_FIGURE_SCALE).contains(&scale),
+            "{scale}"
+        );
+        assert!(p.placements[3].bottom <= body_bottom() + 0.02);
+        // The row after the picture starts the next page.
+        assert_eq!(p.placements[4].page, 1);
+        // Too tall even at 0.8: the step starts the next page as before,
+        // its picture at full size there.
+        let p = step_after(used, (room - text) / 0.75);
+        assert_eq!(p.placements[1].page, 1);
+        assert_eq!(p.placements[3].page, 1);
+        assert_eq!(figure_scale(&p), 1.0);
+    }
+
+    /// On a page already half full the step still starts the next page
+    /// rather than shrink its picture below 0.9.
+    #[test]
+    fn a_half_full_page_ends_before_a_step_whose_picture_does_not_fit_at_0_9() {
+        let used = 0.55;
+        let room = body_height() * (1.0 - used) - BLOCK_GAP;
+        let text = 20.0 + 15.0 + 2.0 * BLOCK_GAP + 12.0;
+        let p = step_after(used, (room - text) / 0.85);
+        assert_eq!(p.placements[1].page, 1, "the heading goes on");
+        assert_eq!(p.placements[3].page, 1);
+        assert_eq!(figure_scale(&p), 1.0);
+        // At 0.9 it fits: set there, as before.
+        let p = step_after(used, (room - text) / 0.9);
+        assert_eq!(p.placements[1].page, 0);
+        assert_eq!(p.placements[3].page, 0);
+        assert!(figure_scale(&p) >= MIN_FIGURE_SCALE - 0.001);
     }
 
     #[test]

@@ -194,6 +194,18 @@ fn japanese(c: char) -> bool {
     !word_char(c) && !c.is_whitespace()
 }
 
+/// Whether atom `i` opens the weekday of a date, 「日」 then 「（火）」 or
+/// 「（月・祝）」: a date stays with its weekday (「12月8日」/「（火））」 read as
+/// two things).
+fn weekday_at(atoms: &[Atom], i: usize) -> bool {
+    let at = |k: usize| atoms.get(k).map(|a| a.orig);
+    i > 0
+        && at(i - 1) == Some('日')
+        && at(i) == Some('（')
+        && at(i + 1).is_some_and(|c| "月火水木金土日".contains(c))
+        && matches!(at(i + 2), Some('）' | '・'))
+}
+
 /// Characters that must not be separated from a neighbour of the same kind.
 fn inseparable(a: char, b: char) -> bool {
     a == b && matches!(a, '…' | '‥' | '—' | '―')
@@ -571,6 +583,7 @@ pub(crate) fn prepare(
         // A number stays with its unit or counter: 「1枚」「1,500円」「3年」.
         let unit = digit(atoms[i - 1].orig) && japanese(atoms[i].orig);
         if unit
+            || weekday_at(&atoms, i)
             || no_line_start(atoms[i].orig)
             || no_line_end(atoms[p].orig)
             || inseparable(atoms[i - 1].orig, atoms[i].orig)

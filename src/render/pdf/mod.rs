@@ -182,9 +182,10 @@ fn lay_out(
         mut pages, marks, ..
     } = layout::paginate(units, warnings);
     let total = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        let heads = layout::running_heads(doc, i + 1, total, fonts, warnings);
-        page.cmds.extend(heads);
+    let heads = layout::running_heads(doc, total, fonts, warnings);
+    for (page, number) in pages.iter_mut().zip(heads.number) {
+        page.common = Some(heads.common.clone());
+        page.cmds.extend(number);
     }
     (pages, marks, nodes)
 }

@@ -1083,6 +1083,29 @@ fn a_number_stays_with_its_unit() {
 }
 
 #[test]
+fn a_date_stays_with_its_weekday() {
+    let mut checked = 0;
+    for pad in 0..30 {
+        let text = format!(
+            "{}通知書は（見込み2026年12月8日（火））に届き、設置日は2027年1月11日（月・祝）です。",
+            "あ".repeat(pad)
+        );
+        for width in [12.0, 17.0, 23.0] {
+            let lines = lines_of(&[Span::normal(text.clone())], width);
+            for pair in lines.windows(2) {
+                let (a, b) = (text_of(&pair[0]), text_of(&pair[1]));
+                checked += 1;
+                assert!(
+                    !(a.ends_with('日') && b.starts_with('（')),
+                    "date split from its weekday: {a:?} / {b:?}"
+                );
+            }
+        }
+    }
+    assert!(checked > 100);
+}
+
+#[test]
 fn no_paragraph_ends_with_a_one_or_two_character_line() {
     let sentence = "支払基金から、書留で電子証明書発行通知書が届きます。設置日に使うので、それまで大切に保管してください。";
     let mut checked = 0;
@@ -1258,7 +1281,8 @@ fn a_figure_that_nearly_fits_keeps_its_heading_on_the_page() {
     // millimetres) across the range where the picture fits the rest of page
     // 1 only set smaller: the heading is counted with the picture at its
     // smallest scale, so whenever the heading stays on page 1 the picture
-    // does too (set smaller, never below 0.9), and else both move on.
+    // does too (set smaller, never below 0.9, or 0.8 on a page the step
+    // would leave more than half empty), and else both move on.
     let full = 150.0;
     let mut shrunk = 0;
     for q in 0..160 {
@@ -1288,8 +1312,13 @@ fn a_figure_that_nearly_fits_keeps_its_heading_on_the_page() {
         };
         let drawing = strip.drawing_h.unwrap_or(strip.h);
         let lost = strip.h - (at.bottom - at.top);
+        // Down to 0.8 where the step starts a page's lower half would be
+        // left empty by moving on (README, "Page breaks"), else 0.9.
+        let body = mm(BODY_BOTTOM_MM) - mm(BODY_TOP_MM);
+        let upper_half = p.placements[heading].top - mm(BODY_TOP_MM) < body / 2.0 + 10.0;
+        let least = if upper_half { 0.8 } else { 0.9 };
         assert!(
-            lost <= drawing * 0.1 + 0.6,
+            lost <= drawing * (1.0 - least) + 0.6,
             "fill {fill} mm: {lost} pt lost"
         );
         if lost > 0.5 {
@@ -1997,4 +2026,42 @@ fn a_document_within_budget_at_the_fast_level_is_finished_once() {
     assert_eq!(out.bytes, fast, "kept as first compressed");
     let levels = zlib_levels(&out.bytes);
     assert!(!levels.contains(&2) && levels.contains(&0), "{levels:?}");
+}
+
+/// The running heads and feet but the page number are written once, as a
+/// form XObject every page draws (about 100 bytes a page less; README,
+/// "PDF size"): artifacts only, no marked content of a structure element;
+/// each page's stream draws it once and keeps its own number.
+#[test]
+fn what_every_page_draws_the_same_is_one_form_xobject() {
+    let out = render(&sample_doc(), fonts()).expect("pdf");
+    let lop = lopdf::Document::load_mem(&out.bytes).expect("parse");
+    let forms: Vec<Vec<u8>> = lop
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Form"))
+        .map(|s| s.decompressed_content().expect("inflates"))
+        .collect();
+    assert_eq!(forms.len(), 1, "one form");
+    let form = String::from_utf8_lossy(&forms[0]).into_owned();
+    assert!(form.contains("/Artifact BMC"), "{form}");
+    assert!(!form.contains("BDC") && !form.contains("MCID"), "{form}");
+    // The header, the foot and both rules: every colour and width is set
+    // in the form itself (it is drawn in whatever state the page left).
+    assert_eq!(form.matches("/Artifact BMC").count(), 3, "{form}");
+    assert!(form.contains(" w\n") && form.contains(" sc\n") && form.contains(" Tf\n"));
+    let pages = lop.get_pages();
+    assert!(pages.len() >= 2, "{}", pages.len());
+    for (n, id) in pages {
+        let content = String::from_utf8_lossy(&lop.get_page_content(id)).into_owned();
+        assert_eq!(content.matches("/H Do").count(), 1, "page {n}");
+        // Only the page number is an artifact of the page's own.
+        assert_eq!(content.matches("/Artifact BMC").count(), 1, "page {n}");
+    }
+    let text = String::from_utf8_lossy(&with_streams_inflated(&out.bytes)).into_owned();
+    assert!(
+        text.contains("/XObject<</H "),
+        "the pages' resources name it"
+    );
 }

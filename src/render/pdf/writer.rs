@@ -90,6 +90,32 @@ struct Pen<'a, 'p> {
     gaps: Vec<i64>,
 }
 
+impl<'a, 'p> Pen<'a, 'p> {
+    /// A pen drawing a page (or what every page draws) with `enc`, reusing
+    /// the glyph runs' buffers `runs`.
+    fn page(
+        enc: Encoder<'p>,
+        fonts: &'a Fonts,
+        subsets: &'a [FaceSubsets<'a>],
+        images: &'a BTreeMap<usize, (String, u32, u32)>,
+        nodes: &'a [Node],
+        (items, gaps): (Vec<Glyph>, Vec<i64>),
+    ) -> Self {
+        Pen {
+            enc,
+            fonts,
+            subsets,
+            images,
+            flip: page_h(),
+            nested: false,
+            nodes,
+            mcids: Vec::new(),
+            items,
+            gaps,
+        }
+    }
+}
+
 impl Pen<'_, '_> {
     fn pt(&self, x: f32, y_down: f32) -> PathPoint {
         at(self.flip, x, y_down)
@@ -584,8 +610,20 @@ fn usage_of(fonts: &Fonts, pages: &[PageOut]) -> Usage {
             mark_glyphs(&mut usage, c);
         }
     }
+    for c in common_of(pages).iter().flat_map(|c| c.iter()) {
+        mark_glyphs(&mut usage, c);
+    }
     usage
 }
+
+/// What every page of `pages` draws the same after its own ([`PageOut::common`]),
+/// if the pages have it (all share one list).
+fn common_of(pages: &[PageOut]) -> Option<Arc<Vec<Item>>> {
+    pages.iter().find_map(|p| p.common.clone())
+}
+
+/// Resource name of the form XObject of what every page draws the same.
+const COMMON_RESOURCE: &str = "H";
 
 /// Per face (regular, bold): the glyphs the pages show in the document's
 /// own words (not data, not the fallback font) and their text.
@@ -614,17 +652,20 @@ fn collect_images(
             Err(e) => warnings.push(format!("image not embedded: {e}")),
         }
     };
-    for page in pages {
-        for c in page.cmds.iter().chain(page.under.iter().map(|(_, c)| c)) {
-            match c {
-                Item::Image { png, .. } => add(png, warnings),
-                Item::Group { frame, .. } => frame.walk(&mut |i| {
-                    if let Item::Image { png, .. } = i {
-                        add(png, warnings);
-                    }
-                }),
-                _ => {}
-            }
+    let common = common_of(pages);
+    let drawn = pages
+        .iter()
+        .flat_map(|p| p.cmds.iter().chain(p.under.iter().map(|(_, c)| c)))
+        .chain(common.iter().flat_map(|c| c.iter()));
+    for c in drawn {
+        match c {
+            Item::Image { png, .. } => add(png, warnings),
+            Item::Group { frame, .. } => frame.walk(&mut |i| {
+                if let Item::Image { png, .. } = i {
+                    add(png, warnings);
+                }
+            }),
+            _ => {}
         }
     }
     out
@@ -829,24 +870,47 @@ pub(crate) fn write(
     let mut buffer: Vec<u8> = Vec::with_capacity(16 << 10);
     // The glyph runs' buffers, likewise.
     let (mut items, mut gaps) = (Vec::new(), Vec::new());
-    for (page_index, (page, &page_id)) in pages.iter().zip(&page_ids).enumerate() {
-        let mut pen = Pen {
-            enc: Encoder::reusing(&mut palette, std::mem::take(&mut buffer)),
+    // What every page draws the same (the running heads but the page
+    // number): written once, as a form XObject each page draws, rather
+    // than again in every page's stream (about 100 bytes a page
+    // compressed; README, "PDF size"). Only artifacts: a structure
+    // element's marked content must be on its page; and without links,
+    // which are a page's annotations.
+    let common = common_of(pages).and_then(|common| {
+        let enc = Encoder::form(&mut palette, Vec::new());
+        let mut pen = Pen::page(
+            enc,
             fonts,
-            subsets: &subsets,
-            images: &image_names,
-            flip: page_h(),
-            nested: false,
+            &subsets,
+            &image_names,
             nodes,
-            mcids: Vec::new(),
-            items: std::mem::take(&mut items),
-            gaps: std::mem::take(&mut gaps),
-        };
+            (Vec::new(), Vec::new()),
+        );
+        for c in common.iter() {
+            draw(&mut pen, c);
+        }
+        let mcids = std::mem::take(&mut pen.mcids);
+        let enc = pen.enc.finish();
+        (mcids.is_empty() && enc.links.is_empty()).then(|| (ids.next(), enc.bytes))
+    });
+    for (page_index, (page, &page_id)) in pages.iter().zip(&page_ids).enumerate() {
+        let enc = Encoder::reusing(&mut palette, std::mem::take(&mut buffer));
+        let runs = (std::mem::take(&mut items), std::mem::take(&mut gaps));
+        let mut pen = Pen::page(enc, fonts, &subsets, &image_names, nodes, runs);
         for (_, c) in &page.under {
             draw(&mut pen, c);
         }
         for c in &page.cmds {
             draw(&mut pen, c);
+        }
+        match (&page.common, &common) {
+            (Some(_), Some(_)) => pen.enc.draw_form(COMMON_RESOURCE),
+            (Some(items), None) => {
+                for c in items.iter() {
+                    draw(&mut pen, c);
+                }
+            }
+            (None, _) => {}
         }
         page_mcids.push(std::mem::take(&mut pen.mcids));
         (items, gaps) = (
@@ -871,6 +935,21 @@ pub(crate) fn write(
             page.annotations(annots);
         }
     }
+    let lookup = palette.lookup();
+    let mut x_objects = image_refs;
+    // With the form, the pages and the form share one resource dictionary
+    // (the palette's colour table is not written twice).
+    let shared_resources = common.as_ref().map(|(form, bytes)| {
+        let (form, res_id) = (*form, ids.next());
+        x_objects.push((COMMON_RESOURCE.to_string(), form));
+        pdf.stream_of(bytes, false, move |c, data| {
+            let mut x = c.form_xobject(form, data);
+            x.bbox(PdfRect::new(0.0, 0.0, fine(mm(PAGE_W_MM)), fine(page_h())));
+            x.filter(Filter::FlateDecode);
+            x.pair(Name(b"Resources"), res_id);
+        });
+        res_id
+    });
     {
         let mut tree = pdf.pages(pages_id);
         tree.kids(page_ids.iter().copied())
@@ -879,25 +958,21 @@ pub(crate) fn write(
             // in a viewer computing A4 from millimetres.
             .media_box(PdfRect::new(0.0, 0.0, fine(mm(PAGE_W_MM)), fine(page_h())));
         // Resources shared by every page (inherited from the page tree).
-        let mut res = tree.resources();
-        if !font_refs.is_empty() {
-            let mut f = res.fonts();
-            for (name, id) in &font_refs {
-                f.pair(Name(name.as_bytes()), *id);
+        match shared_resources {
+            Some(id) => {
+                tree.pair(Name(b"Resources"), id);
             }
+            None => resources(
+                &mut tree.resources(),
+                &font_refs,
+                &x_objects,
+                lookup.as_ref(),
+            ),
         }
-        if !image_refs.is_empty() {
-            let mut x = res.x_objects();
-            for (name, id) in &image_refs {
-                x.pair(Name(name.as_bytes()), *id);
-            }
-        }
-        if let Some((hival, lookup)) = palette.lookup() {
-            res.color_spaces()
-                .insert(Name(Palette::NAME.as_bytes()))
-                .start::<ColorSpace>()
-                .indexed(Name(b"DeviceRGB"), hival, &lookup);
-        }
+    }
+    if let Some(id) = shared_resources {
+        let mut res = pdf.indirect(id).start::<pdf_writer::writers::Resources>();
+        resources(&mut res, &font_refs, &x_objects, lookup.as_ref());
     }
 
     let outline = (!marks.is_empty()).then(|| build_outline(&mut pdf, &mut ids, marks, &page_ids));
@@ -938,6 +1013,34 @@ pub(crate) fn write(
         info: info_id,
         next: ids.next(),
     })
+}
+
+/// Writes the fonts, XObjects and palette colour space of a resource
+/// dictionary (the pages', or a form XObject's).
+fn resources(
+    res: &mut pdf_writer::writers::Resources<'_>,
+    font_refs: &[(&'static str, Ref)],
+    x_objects: &[(String, Ref)],
+    lookup: Option<&(i32, Vec<u8>)>,
+) {
+    if !font_refs.is_empty() {
+        let mut f = res.fonts();
+        for (name, id) in font_refs {
+            f.pair(Name(name.as_bytes()), *id);
+        }
+    }
+    if !x_objects.is_empty() {
+        let mut x = res.x_objects();
+        for (name, id) in x_objects {
+            x.pair(Name(name.as_bytes()), *id);
+        }
+    }
+    if let Some((hival, lookup)) = lookup {
+        res.color_spaces()
+            .insert(Name(Palette::NAME.as_bytes()))
+            .start::<ColorSpace>()
+            .indexed(Name(b"DeviceRGB"), *hival, lookup);
+    }
 }
 
 /// A number to 1/10000.
