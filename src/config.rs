@@ -35,25 +35,15 @@ pub struct Config {
 }
 
 /// Settings of the internal help site.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteConfig {
     /// Site title; empty = the theme's `site_title`.
     pub title: String,
     /// Path prefix when hosted under a sub-path ("/help/"); "" for relative links.
     pub base_url: String,
-    /// UI language.
+    /// UI language; empty = the theme's `lang` (strings.yaml).
     pub lang: String,
-}
-
-impl Default for SiteConfig {
-    fn default() -> Self {
-        Self {
-            title: String::new(),
-            base_url: String::new(),
-            lang: "ja".into(),
-        }
-    }
 }
 
 impl Default for Config {

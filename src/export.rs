@@ -4,8 +4,15 @@
 use crate::model::clinic::{Clinic, FieldCatalog, FieldDef, FieldKind, RawValue};
 use serde_json::{Map, Value, json};
 
-/// Writes `clinic` as a YAML file in schema order, every scalar quoted.
-pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) -> String {
+/// Writes `clinic` as a YAML file in schema order, every scalar quoted; a
+/// value tidied or named in the list's own words keeps those words in a
+/// comment, in the theme's words (`import_as_written`).
+pub fn clinic_yaml(
+    clinic: &Clinic,
+    catalog: &FieldCatalog,
+    schema_ref: &str,
+    strings: &crate::model::strings::Strings,
+) -> String {
     let mut out = format!("# yaml-language-server: $schema={schema_ref}\n");
     if let Some(src) = clinic.source.file.file_name().and_then(|n| n.to_str()) {
         out.push_str(&format!("# imported from {src} ({})\n", clinic.source));
@@ -46,7 +53,13 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
             let written = if label == t.trim() {
                 String::new()
             } else {
-                format!("（元の表記 {}）", quote(t.trim()))
+                strings.fill(
+                    "aside",
+                    &[(
+                        "text",
+                        &strings.fill("import_as_written", &[("value", &quote(t.trim()))]),
+                    )],
+                )
             };
             out.push_str(&format!(
                 "{indent}{}: {}  # {label}{written}\n",
@@ -64,10 +77,10 @@ pub fn clinic_yaml(clinic: &Clinic, catalog: &FieldCatalog, schema_ref: &str) ->
             && norm != t.trim()
         {
             out.push_str(&format!(
-                "{indent}{}: {}  # 元の表記 {}\n",
+                "{indent}{}: {}  # {}\n",
                 leaf[0],
                 quote(&norm),
-                quote(t.trim())
+                strings.fill("import_as_written", &[("value", &quote(t.trim()))])
             ));
             continue;
         }

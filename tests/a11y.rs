@@ -1359,3 +1359,40 @@ fn a_notice_per_terminal_with_a_photo_passes_axe() {
         ],
     );
 }
+
+/// The seventh fixture (tests/fixtures/anymanual8: a manual and a theme in
+/// English, a project of its own) passes axe in English: the guide and the
+/// dashboard say `<html lang="en">` (the theme's `lang`), the help site's
+/// home, search and step pages their own English words.
+#[test]
+fn an_english_guide_dashboard_and_site_pass_axe() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/anymanual8"), tmp.path());
+    let o = std::process::Command::new(bin())
+        .args(["build", "--today", TODAY, "--out", "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    // Two of its clinics fail by design (bad data, a cancelled order).
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = tmp.path().join("out");
+    let guide = out.join("clinics/1430567891/index.html");
+    assert!(read(&guide).contains("<html lang=\"en\">"));
+    axe_pages(
+        "english_axe",
+        tmp.path(),
+        &out,
+        &[
+            "clinics/index.html",
+            "clinics/1430567891/index.html",
+            "site/index.html",
+            "site/search.html",
+            "site/reader-setup/per-reader.html",
+        ],
+    );
+}

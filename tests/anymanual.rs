@@ -2910,3 +2910,390 @@ fn an_item_not_known_yet_keeps_the_later_items_in_their_places() {
     assert!(second.contains("2028年3月31日（金）"), "{second}");
     assert!(!second.contains("2026年12月20日"), "{second}");
 }
+
+// tests/fixtures/anymanual8 was written by a new author from
+// docs/content-format.md, the README and the other fixtures: a vendor's
+// **card reader set-up checklist** (fictional) wholly in English, for
+// clinics whose staff read English, as a project of its own (tebiki.yaml,
+// content/, an English theme's strings.yaml). Four clinics: Harbor View
+// Family Clinic (DHCP on, nothing to warn), Maple Street Dental (DHCP off
+// with two addresses for three readers, two free ports, a contact 「TBD」, a
+// postcode longer than the form's boxes), Bay Clinic (no phone, an
+// installation day 「TBD」, an address that is none, a DHCP 「maybe」: no
+// guide) and Riverside Pediatrics (its order cancelled: no manual is for it).
+
+const HARBOR: &str = "1310123455";
+const MAPLE: &str = "1430567891";
+
+/// The seventh fixture (a project: tebiki.yaml, content/, theme/) copied.
+fn seventh() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/anymanual8"), d.path());
+    d
+}
+
+/// Replaces `from` (which must be there) by `to` in the seventh fixture's
+/// file `rel` under content/.
+fn edit7(d: &tempfile::TempDir, rel: &str, from: &str, to: &str) {
+    let p = d.path().join("content").join(rel);
+    let text = read(&p);
+    assert!(text.contains(from), "{from}");
+    std::fs::write(&p, text.replace(from, to)).unwrap();
+}
+
+/// Builds the seventh fixture, in which Bay Clinic and Riverside Pediatrics
+/// fail alone: the output folder and the build's messages.
+fn build_seventh(d: &tempfile::TempDir) -> (PathBuf, String) {
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "two clinics fail, not the batch: {err}"
+    );
+    for k in [HARBOR, MAPLE] {
+        assert!(
+            d.path()
+                .join("out/clinics")
+                .join(k)
+                .join("guide.pdf")
+                .exists()
+        );
+    }
+    (d.path().join("out"), err)
+}
+
+/// The Japanese characters of `text`: kana, kanji, CJK and full-width
+/// punctuation (〈 〉 too: a value the clinic lacks is named by the theme's
+/// `generic_value`, 「<Reader IP addresses>」 here).
+fn japanese(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\u{3000}'..='\u{303F}' | '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+        })
+        .collect()
+}
+
+/// Every output a clinic of the English project gets, and its vendor's
+/// dashboard and build messages, are English: no Japanese word or
+/// convention from Rust (dates 「2026年12月4日（金）」, lists joined by 「、」,
+/// brackets 「（…）」, the subtitle's 「・」, the data messages). Before, every
+/// date, list, aside and data message was Japanese whatever the theme said.
+#[test]
+fn an_english_manual_and_theme_say_no_japanese_in_any_clinics_output() {
+    let d = seventh();
+    let (out, err) = build_seventh(&d);
+    assert_eq!(japanese(&err), "", "the build's messages: {err}");
+    let dashboard = untagged(&visible(&read(&out.join("clinics/index.html"))));
+    assert_eq!(japanese(&dashboard), "", "the dashboard: {dashboard}");
+    let manifest = read(&out.join("manifest.json"));
+    assert_eq!(japanese(&manifest), "", "manifest.json");
+    // A picture's text alternative ends with its caption's own full stop,
+    // once (it read 「…each reader.. “Institution code”: …」).
+    let html = read(&out.join("clinics").join(MAPLE).join("index.html"));
+    assert!(!html.contains("reader.."), "a doubled full stop");
+    assert!(
+        html.contains("comes with each reader. “Institution code”: 1430567891."),
+        "the rows in the alternative"
+    );
+    for key in [HARBOR, MAPLE] {
+        for (name, text) in documents(&out, key) {
+            assert_eq!(japanese(&text), "", "{key} {name}: {text}");
+        }
+    }
+    // A value the clinic lacks, in text, is named as the theme says
+    // (`generic_value`); it was 「〈Reader IP addresses〉」 whatever the theme.
+    let pdf = pdf_text(&out.join("clinics").join(MAPLE).join("guide.pdf"), 1, 99);
+    assert!(pdf.contains("<Reader IP addresses>"), "{pdf}");
+}
+
+/// A date is written as the theme's `date_format` says, with its
+/// `weekdays`, `months` and `weekday_holiday`, a year-month by
+/// `year_month_format`, a list's items joined by `list_joiner`: in the HTML
+/// guide, the handout, the sheet, the dashboard and the schedule's
+/// problem lines alike. Before, 「2026年12月4日（金）」 and 「Front desk、Surgery
+/// A」 whatever the theme.
+#[test]
+fn a_theme_writes_dates_weekdays_and_lists_in_its_own_words() {
+    let d = seventh();
+    let (out, _) = build_seventh(&d);
+    let [(_, html), (_, pdf), (_, sheet)] = documents(&out, MAPLE);
+    for text in [&html, &pdf, &sheet] {
+        // The set-up deadline, the installation day, the day made.
+        for day in ["Fri4December2026", "Wed9December2026", "Tue24November2026"] {
+            assert!(text.contains(day), "{day}: {text}");
+        }
+        assert!(
+            text.contains("FrontDesk,SurgeryA,SurgeryB")
+                || text.contains("Frontdesk,SurgeryA,SurgeryB"),
+            "{text}"
+        );
+    }
+    let dashboard = untagged(&read(&out.join("clinics/index.html")));
+    assert!(dashboard.contains("Wed 9 December 2026"), "{dashboard}");
+    // A public holiday is marked as the theme says (Wed 23 December 2026
+    // is none; 2027-01-11, 成人の日, is one).
+    let d = seventh();
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
+        "install_date: 2026-12-15",
+        "install_date: 2027-01-11",
+    );
+    let (out, _) = build_seventh(&d);
+    let [(_, html), _, _] = documents(&out, HARBOR);
+    assert!(html.contains("Mon11January2027(publicholiday)"), "{html}");
+}
+
+/// The theme's `lang` is the language of the HTML guide and the dashboard
+/// (`<html lang>`) and of the handout and the sheet (the PDF's `/Lang`):
+/// a screen reader reads the English guide in English. Before, `ja`
+/// everywhere but the help site.
+#[test]
+fn a_themes_language_is_the_html_and_the_pdf_language() {
+    let d = seventh();
+    let (out, _) = build_seventh(&d);
+    let dir = out.join("clinics").join(MAPLE);
+    // The help site too, though tebiki.yaml names no `site.lang` (it was
+    // 「ja」 then).
+    for page in [
+        dir.join("index.html"),
+        out.join("clinics/index.html"),
+        out.join("site/index.html"),
+    ] {
+        assert!(
+            read(&page).contains("<html lang=\"en\">"),
+            "{}",
+            page.display()
+        );
+    }
+    for pdf in ["guide.pdf", "sheet.pdf"] {
+        let doc = lopdf::Document::load(dir.join(pdf)).unwrap();
+        let lang = doc
+            .catalog()
+            .unwrap()
+            .get(b"Lang")
+            .unwrap()
+            .as_str()
+            .unwrap();
+        assert_eq!(lang, b"en", "{pdf}");
+    }
+}
+
+/// The data's problems are worded by the theme (`data_*`): a required value
+/// missing (and where to write it), a value that is only an `undecided:`
+/// word, a value longer than a form's boxes, two paired lists of different
+/// lengths, a value that names no option, an item of a list, a clinic no
+/// manual is for. Before, each was Japanese in the English vendor's build.
+#[test]
+fn the_datas_problems_are_worded_by_the_theme() {
+    let d = seventh();
+    edit7(
+        &d,
+        "clinics/bay-clinic.yaml",
+        "  name: Bay Clinic\n",
+        "  name: Bay Clinic\n  postcode: [\"1050011\", \"1050012\"]\n",
+    );
+    let (_, err) = build_seventh(&d);
+    for says in [
+        "Required value “Clinic phone” (clinic.phone) is missing. Add `phone: …` (Clinic phone) under `clinic:`",
+        "Required value “Installation day” (install_date) is missing. “TBD” says it is not known yet.",
+        "Contact person: “TBD” was read as “not known yet”, not as a value",
+        "Postcode: “105-0011 JP” has 11 characters and does not fit the 7 boxes of “Postcode” on the form (“1 JP” runs past them)",
+        "Reader IP addresses: 2 item(s), but Reader locations has 3. item 3 (Surgery B) of Reader locations have no Reader IP addresses.",
+        "DHCP on the clinic LAN: “maybe” is not one of the options",
+        "one of: on (In use), off (Not in use)",
+        "Reader IP addresses: item 1: '192.168.1.300' is not an IP address: a part is not a number from 0 to 255 (without a leading 0)",
+        "four numbers from 0 to 255 separated by “.” (e.g. 192.168.1.20)",
+        "Write one value for “Postcode” (not a list)",
+        "No manual is for this clinic: the `when:` of “Card reader set-up checklist” (When the order is not cancelled) does not hold.",
+    ] {
+        assert!(err.contains(says), "{says}: {err}");
+    }
+    // Two phone numbers in one value: the theme says which one to write
+    // (the default theme names the portal's; this vendor's its order's).
+    let d = seventh();
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
+        "phone: 03-5555-0199",
+        "phone: 03-5555-0199 / 03-5555-0198",
+    );
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Clinic phone: 2 phone numbers (03-5555-0199 and 03-5555-0198) are written"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the one number the clinic answers for this order"),
+        "{err}"
+    );
+    assert!(!err.contains("ポータル"), "{err}");
+}
+
+/// A subtitle part the clinic has no value for is left out with the
+/// theme's `subtitle_separator` (「・」 by default, 「·」 here), an aside is
+/// bracketed by the theme's `aside`, and a field's `unit:` keeps the space
+/// it is written with. Before, 「Institution code 1430567891 · · made on」,
+/// 「2ports（Check before entering）」.
+#[test]
+fn a_subtitle_an_aside_and_a_unit_take_the_themes_punctuation() {
+    let d = seventh();
+    let (out, _) = build_seventh(&d);
+    let dir = out.join("clinics").join(MAPLE);
+    let sheet = pdf_text(&dir.join("sheet.pdf"), 1, 1);
+    assert!(
+        sheet.contains("Institution code 1430567891 · made on Tue 24 November 2026"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("2 ports (Check before entering)"), "{sheet}");
+    let pdf = pdf_text(&dir.join("guide.pdf"), 1, 99);
+    assert!(
+        pdf.contains("Free switch ports (Required)") || pdf.contains("2 ports"),
+        "{pdf}"
+    );
+}
+
+/// The help site's own words (navigation, search boxes, what the search page
+/// says, headings, table headers) are the theme's (`site_ui_*` and the
+/// guide's keys): the English project's site says no Japanese word. Before,
+/// each was written in the site's templates and search.js in Japanese
+/// (「検索」「目次」「本文へ移動」「「…」の検索結果: N 件」).
+#[test]
+fn the_help_site_of_an_english_theme_speaks_english() {
+    let d = seventh();
+    let (out, _) = build_seventh(&d);
+    let site = out.join("site");
+    let pages = [
+        "index.html",
+        "search.html",
+        "rules.html",
+        "reader-setup/index.html",
+        "reader-setup/prepare.html",
+        "reader-setup/per-reader.html",
+        "reader-setup/print.html",
+    ];
+    for page in pages {
+        // The pictures' font names are the default theme's yet
+        // (src/render/svg.rs; "A seventh kind", what is left).
+        let text = visible(&read(&site.join(page))).replace("BIZ UDゴシック", "");
+        assert_eq!(japanese(&text), "", "{page}: {text}");
+    }
+    let search = read(&site.join("search.html"));
+    assert!(
+        search.contains("data-found=\"{n} result(s) for {asked}\""),
+        "{search}"
+    );
+    assert!(
+        search.contains("placeholder=\"e.g. card reader, IP address, DHCP\""),
+        "{search}"
+    );
+    let js = read(&site.join("assets/search.js"));
+    assert!(
+        !js.contains("の検索結果"),
+        "search.js words its status from the page"
+    );
+}
+
+/// `tebiki import` reads the project's theme: a vendor's English list is
+/// imported with the data's problems and the files' comments in the theme's
+/// words (`data_*`, `import_as_written`, `aside`). Before, import read no
+/// theme: 「必須項目「Clinic phone」…」 and `# Active（元の表記 "confirmed"）`.
+#[test]
+fn import_of_an_english_list_speaks_the_themes_words() {
+    let d = seventh();
+    std::fs::write(
+        d.path().join("list.csv"),
+        "Institution code,Clinic name,Order,Install date,Rooms,DHCP,Free ports\n\
+         1310123455,Harbor View Family Clinic,confirmed,2026/12/15,\"Reception, Consulting room 1\",yes,4\n",
+    )
+    .unwrap();
+    let o = tebiki_in(d.path(), &["import", "list.csv", "--out", "imported"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Required value “Clinic phone” (clinic.phone) is missing. This list has no column for Clinic phone."),
+        "{err}"
+    );
+    let yaml = read(&d.path().join("imported/1310123455.yaml"));
+    for line in [
+        "order: \"active\"  # Active (written \"confirmed\" in the list)",
+        "install_date: \"2026-12-15\"  # written \"2026/12/15\" in the list",
+        "dhcp: \"on\"  # In use (written \"yes\" in the list)",
+    ] {
+        assert!(yaml.contains(line), "{line}: {yaml}");
+    }
+    assert_eq!(japanese(&yaml), "", "{yaml}");
+    assert_eq!(japanese(&err), "", "{err}");
+}
+
+/// `tebiki serve` of the English project says its own words in the theme's
+/// (`serve_*`): the live-reload script is handed the build-error box's words,
+/// and an address not built yet says so in English, `lang="en"`. Before,
+/// 「tebiki: ビルドエラー（…）」「閉じる」 and 「404 見つかりません」 whatever the theme.
+#[test]
+fn serve_of_an_english_project_speaks_the_themes_words() {
+    let d = seventh();
+    let config = d.path().join("tebiki.yaml");
+    let mut server = serve(&["--config", config.to_str().unwrap()]);
+    let addr = server.addr().to_string();
+    let (_, page) = http_get_host(&addr, "/index.html", &addr);
+    let (code, missing) = http_get_host(&addr, "/no-such-page.html", &addr);
+    server.stop();
+    assert!(
+        page.contains("data-error=\"tebiki: the build failed (the page reloads once it is fixed)\" data-close=\"Close\""),
+        "{page}"
+    );
+    assert_eq!(code, 404, "{missing}");
+    assert!(missing.contains("<html lang=\"en\">"), "{missing}");
+    assert!(missing.contains("<h1>404 Not found</h1>"), "{missing}");
+    assert_eq!(japanese(&missing), "", "{missing}");
+}
+
+/// A unit may say how it reads after the number 1 (`unit_one:` beside
+/// `unit:`, on a field or a derived fact): 「1 reader」, 「1 port」, 「3 readers」.
+/// Before, one unit for every number: 「1 readers」. `unit_one:` without a
+/// `unit:` is a load error at its line.
+#[test]
+fn a_unit_reads_as_the_language_says_after_the_number_one() {
+    let d = seventh();
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
+        "ports_free: 4",
+        "ports_free: 1",
+    );
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
+        "rooms: [Reception, Consulting room 1]",
+        "rooms: [Reception]",
+    );
+    let (out, _) = build_seventh(&d);
+    let [(_, harbor), _, _] = documents(&out, HARBOR);
+    assert!(harbor.contains("ordered1reader."), "{harbor}");
+    assert!(harbor.contains("Freeswitchports1port"), "{harbor}");
+    let [(_, maple), _, _] = documents(&out, MAPLE);
+    assert!(maple.contains("ordered3readers."), "{maple}");
+    assert!(maple.contains("only2portsfree"), "{maple}");
+
+    let d = seventh();
+    edit7(&d, "fields.yaml", "    unit: \" ports\"\n", "");
+    let o = tebiki_in(d.path(), &["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("`unit_one:` of field `network.ports_free` needs a `unit:` beside it"),
+        "{err}"
+    );
+    assert!(err.contains("fields.yaml:76:"), "{err}");
+    let d = seventh();
+    edit7(&d, "facts.yaml", "    unit: \" readers\"\n", "");
+    let o = tebiki_in(d.path(), &["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`unit_one:` of derived fact `reader_count` needs a `unit:` beside it"),
+        "{err}"
+    );
+    assert!(err.contains("facts.yaml:"), "{err}");
+}

@@ -194,7 +194,9 @@ fn serve_rebuilds_reloads_and_reports_errors() {
     let s = serve_into(&content, &out);
     let (code, home) = http_get(&format!("{}index.html", s.base));
     assert_eq!(code, 200, "{home}");
-    assert!(home.contains("<script src=\"/__tebiki/live.js\" data-area=\"site\"></script></body>"));
+    // The tag also hands the script the theme's words (data-error …).
+    assert!(home.contains("<script src=\"/__tebiki/live.js\" data-error=\""));
+    assert!(home.contains(" data-area=\"site\"></script></body>"));
     let (code, dash) = http_get(&format!("{}clinics/index.html", s.base));
     assert_eq!(code, 200, "{dash}");
     assert!(dash.contains("data-area=\"clinics\""));

@@ -31,6 +31,14 @@ pub fn run(args: ImportArgs) -> ExitCode {
         Err(code) => return code,
     };
     let (mut content, mut d) = tebiki::load::load_content(&cfg.content);
+    // The theme's words: the data's problems and the files' comments.
+    match tebiki::render::theme::Theme::new(Some(&cfg.theme)).strings() {
+        Ok(s) => content.strings = std::sync::Arc::new(s),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     tebiki::pipeline::apply_header_mapping(&mut content, &cfg, &mut d);
     if d.has_errors() {
         print_diagnostics(&d, color, ALL_MESSAGES);
@@ -52,7 +60,13 @@ pub fn run(args: ImportArgs) -> ExitCode {
         let path = args.out.join(format!("{}.yaml", c.key));
         match write_atomic(
             &path,
-            clinic_yaml(c, &content.fields, &schema_ref.display().to_string()).as_bytes(),
+            clinic_yaml(
+                c,
+                &content.fields,
+                &schema_ref.display().to_string(),
+                &content.strings,
+            )
+            .as_bytes(),
         ) {
             Ok(_) => written += 1,
             Err(Error::Io { path, source, .. }) => {

@@ -96,7 +96,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
         state.clone(),
         stop.clone(),
     ) {
-        Ok(s) => s,
+        // What the server itself says (the build-error box, an address not
+        // built yet): the theme's words as it starts.
+        Ok(s) => match Theme::new(Some(&cfg.theme)).strings() {
+            Ok(t) => s.with_words(tebiki::site::serve::ServeWords::of(&t)),
+            Err(_) => s,
+        },
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

@@ -35,6 +35,99 @@ pub fn weekday_ja(d: Date) -> &'static str {
     ["月", "火", "水", "木", "金", "土", "日"][d.weekday().to_monday_zero_offset() as usize]
 }
 
+/// How a date and a year-month are written: the theme's `date_format`
+/// (`{year}`, `{month}`, `{month_name}`, `{day}`, `{weekday}`),
+/// `year_month_format`, `weekdays` (Monday first, separated by spaces),
+/// `months` (January first) and `{holiday}`, the theme's `holiday_mark` on a
+/// public holiday and nothing on another day. The default theme writes
+/// 「2026年11月24日（火）」 and 「2027年1月11日（月・祝）」; an English one
+/// 「Tue 24 November 2026」, 「Mon 11 January 2027 (public holiday)」.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateWords {
+    format: String,
+    year_month: String,
+    weekdays: Vec<String>,
+    months: Vec<String>,
+    holiday: String,
+    /// Between the items of a list shown as one text (「受付、診察室」).
+    pub list_joiner: String,
+}
+
+impl Default for DateWords {
+    fn default() -> Self {
+        static DEFAULT: std::sync::LazyLock<DateWords> =
+            std::sync::LazyLock::new(|| DateWords::of(&crate::model::strings::Strings::default()));
+        DEFAULT.clone()
+    }
+}
+
+impl DateWords {
+    /// The words of `strings`.
+    pub fn of(strings: &crate::model::strings::Strings) -> Self {
+        let words = |key: &str| -> Vec<String> {
+            strings
+                .get(key)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        };
+        Self {
+            format: strings.get("date_format").to_string(),
+            year_month: strings.get("year_month_format").to_string(),
+            weekdays: words("weekdays"),
+            months: words("months"),
+            holiday: strings.get("holiday_mark").to_string(),
+            list_joiner: strings.get("list_joiner").to_string(),
+        }
+    }
+
+    fn month_name(&self, month: i8) -> String {
+        usize::try_from(month - 1)
+            .ok()
+            .and_then(|i| self.months.get(i))
+            .cloned()
+            .unwrap_or_else(|| month.to_string())
+    }
+
+    /// `d` as the theme writes a date, its weekday marked on a public holiday.
+    pub fn date(&self, d: Date) -> String {
+        let i = d.weekday().to_monday_zero_offset() as usize;
+        let weekday = self.weekdays.get(i).cloned().unwrap_or_default();
+        let holiday = match holiday_name(d) {
+            Some(_) => self.holiday.as_str(),
+            None => "",
+        };
+        crate::model::strings::fill_in(
+            &self.format,
+            &[
+                ("year", &d.year().to_string()),
+                ("month_name", &self.month_name(d.month())),
+                ("month", &d.month().to_string()),
+                ("day", &d.day().to_string()),
+                ("weekday", &weekday),
+                ("holiday", holiday),
+            ],
+        )
+    }
+
+    /// A year and month as the theme writes them (「2027年1月」).
+    pub fn month(&self, year: i16, month: i8) -> String {
+        crate::model::strings::fill_in(
+            &self.year_month,
+            &[
+                ("year", &year.to_string()),
+                ("month_name", &self.month_name(month)),
+                ("month", &month.to_string()),
+            ],
+        )
+    }
+
+    /// Items shown as one text, joined by the theme's `list_joiner`.
+    pub fn join(&self, items: &[String]) -> String {
+        items.join(&self.list_joiner)
+    }
+}
+
 /// Japanese era year: (era name, year within era) — 令和 from 2019-05-01.
 pub fn era(d: Date) -> (&'static str, i16) {
     let reiwa = Date::constant(2019, 5, 1);
@@ -74,15 +167,10 @@ pub fn wareki(d: Date) -> String {
     )
 }
 
-/// `2026年11月24日（火）`, `2027年1月11日（月・祝）`.
+/// `2026年11月24日（火）`, `2027年1月11日（月・祝）`: a date in the default
+/// theme's words ([`DateWords`]).
 pub fn western(d: Date) -> String {
-    format!(
-        "{}年{}月{}日（{}）",
-        d.year(),
-        d.month(),
-        d.day(),
-        weekday_shown(d)
-    )
+    DateWords::default().date(d)
 }
 
 /// `令和8年12月` for a year and month.

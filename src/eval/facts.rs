@@ -129,6 +129,11 @@ pub struct FilterWords {
     pub tomorrow: String,
     /// More: 「あと{n}日」.
     pub days: String,
+    /// How dates, year-months and lists are written.
+    pub dates: dates::DateWords,
+    /// A yes/no derived fact (`test:`) shown: 「はい」, 「いいえ」.
+    pub yes: String,
+    pub no: String,
 }
 
 impl FilterWords {
@@ -139,6 +144,9 @@ impl FilterWords {
             today: strings.get("days_left_today").to_string(),
             tomorrow: strings.get("days_left_tomorrow").to_string(),
             days: strings.get("days_left").to_string(),
+            dates: dates::DateWords::of(strings),
+            yes: strings.get("fact_yes").to_string(),
+            no: strings.get("fact_no").to_string(),
         }
     }
 
@@ -248,7 +256,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     && content.fields.is_undecided(t)
                     && !names_an_option(def, t) =>
             {
-                push_issue(&mut facts, def, &v.pos, undecided(t));
+                push_issue(&mut facts, def, &v.pos, undecided(t, &content.strings));
                 undecided_word = Some(free_text(t));
                 false
             }
@@ -256,20 +264,25 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         });
         let Some(located) = written else {
             if def.required {
-                let mut place = clinic.missing(&def.path, &def.label);
+                let t = &content.strings;
+                let mut place = clinic.missing(&def.path, &def.label, t);
                 if let Some(word) = &undecided_word {
-                    place.hint = format!(
-                        "「{word}」はまだ決まっていない印です。{}が決まったら書いてください",
-                        def.label
+                    place.hint = t.fill(
+                        "data_required_undecided",
+                        &[("word", word), ("label", &def.label)],
                     );
                 }
                 facts.issues.push(DataIssue {
                     severity: Severity::Error,
                     field: def.path.clone(),
                     label: def.label.clone(),
-                    message: format!(
-                        "必須項目「{}」({}) がありません。{}",
-                        def.label, def.path, place.hint
+                    message: t.fill(
+                        "data_required",
+                        &[
+                            ("label", &def.label),
+                            ("path", &def.path),
+                            ("hint", &place.hint),
+                        ],
                     ),
                     expected: (!def.help.is_empty()).then(|| def.help.clone()),
                     location: place.pos.to_string(),
@@ -304,7 +317,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     // clinic wrote them, full-width characters included.
                     let t = free_text(&it.value);
                     if content.fields.is_undecided(&t) {
-                        push_issue(&mut facts, def, &it.pos, undecided(&t));
+                        push_issue(&mut facts, def, &it.pos, undecided(&t, &content.strings));
                         gaps.push(place);
                     } else if !t.is_empty() {
                         names.push(t);
@@ -322,7 +335,8 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                 }
                 // Items of a kind (`items: ip_address`), each reported at
                 // its own line; one refused, the list is not a value to type.
-                let (problems, values) = check_items(def, &mut names);
+                let (problems, values) =
+                    check_items(def, &mut names, &facts.words.dates, &content.strings);
                 let bad = problems
                     .iter()
                     .any(|(_, p)| p.level == validate::Level::Error);
@@ -338,16 +352,17 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                         &mut facts,
                         def,
                         pos,
-                        validate::Problem::error(format!(
-                            "「{}」には一つの値を書いてください（リストは使えません）",
-                            def.label
-                        )),
+                        validate::Problem::error(
+                            content
+                                .strings
+                                .fill("data_not_a_list", &[("label", &def.label)]),
+                        ),
                     );
                     continue;
                 }
                 FactValue {
                     value: names.len().to_string(),
-                    display: names.join("、"),
+                    display: facts.words.dates.join(&names),
                     items: names,
                     item_values: values,
                     gaps,
@@ -372,6 +387,8 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
                     .and_then(|c| facts.map.get(c))
                     .filter(|f| f.valid)
                     .map(|f| (f.value.as_str(), f.display.as_str())),
+                &facts.words.dates,
+                &content.strings,
             ) {
                 Some((checked, fv)) => {
                     let bad = checked.has_errors();
@@ -397,7 +414,7 @@ pub fn build(clinic: &Clinic, content: &Content, today: Date) -> Facts {
         facts.map.insert(
             def.path.clone(),
             FactValue {
-                unit: def.unit.clone(),
+                unit: unit_for(&def.unit, &def.unit_one, &fact.value),
                 ..fact
             },
         );
@@ -460,9 +477,16 @@ fn overfull_boxes(facts: &mut Facts, clinic: &Clinic, content: &Content) {
             severity: Severity::Warning,
             field: path.clone(),
             label: label.clone(),
-            message: format!(
-                "{label}: 「{}」は{len}文字で、用紙の「{}」の{n}マスに収まりません（「{past}」がはみ出します）。値を確かめてください",
-                f.display, r.label
+            message: content.strings.fill(
+                "data_boxes",
+                &[
+                    ("label", &label),
+                    ("value", &f.display),
+                    ("len", &len.to_string()),
+                    ("row", &r.label),
+                    ("n", &n.to_string()),
+                    ("past", &past),
+                ],
             ),
             expected: None,
             location,
@@ -497,18 +521,29 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
                 .map_or_else(|| p.to_string(), |d| d.label.clone())
         };
         let (list_label, with_label) = (label(&pair.list), label(&pair.with));
+        let t = &content.strings;
+        let item = |i: usize, x: &str| {
+            t.fill(
+                "data_pairs_item",
+                &[("n", &(i + 1).to_string()), ("item", x)],
+            )
+        };
+        let joiner = &facts.words.dates.list_joiner;
         let which = if n > m {
             let place = |i: usize| list.map_or(i, |l| l.place(i));
             let without: Vec<String> = items
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| place(*i) >= m)
-                .map(|(i, x)| format!("{}件目（{x}）", place(i) + 1))
+                .map(|(i, x)| item(place(i), x))
                 .collect();
-            format!(
-                "{}の{}には{with_label}がありません",
-                list_label,
-                without.join("、")
+            t.fill(
+                "data_pairs_without",
+                &[
+                    ("list", &list_label),
+                    ("items", &without.join(joiner)),
+                    ("with", &with_label),
+                ],
             )
         } else {
             let extra: Vec<String> = with
@@ -516,16 +551,26 @@ fn unequal_pairs(facts: &mut Facts, clinic: &Clinic, content: &Content) {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| with.place(*i) >= n)
-                .map(|(i, x)| format!("{}件目（{x}）", with.place(i) + 1))
+                .map(|(i, x)| item(with.place(i), x))
                 .collect();
-            format!("{}はどの{list_label}にも使われません", extra.join("、"))
+            t.fill(
+                "data_pairs_extra",
+                &[("items", &extra.join(joiner)), ("list", &list_label)],
+            )
         };
         facts.issues.push(DataIssue {
             severity: Severity::Warning,
             field: pair.with.clone(),
             label: with_label.clone(),
-            message: format!(
-                "{with_label}: {m}件で、{list_label}の{n}件と数が合いません。{which}。{list_label}と同じ順に一つずつ書いてください"
+            message: t.fill(
+                "data_pairs",
+                &[
+                    ("with", &with_label),
+                    ("m", &m.to_string()),
+                    ("list", &list_label),
+                    ("n", &n.to_string()),
+                    ("which", &which),
+                ],
             ),
             expected: None,
             location: at.pos.to_string(),
@@ -639,11 +684,8 @@ fn names_an_option(def: &FieldDef, text: &str) -> bool {
 
 /// The warning for a value that says only that it is not known yet: it is
 /// read as blank, never shown as a value to type.
-fn undecided(text: &str) -> validate::Problem {
-    validate::Problem::warning(format!(
-        "「{}」は値ではなく、まだ決まっていない印として読みました。空欄と同じに扱い、手順書には入力する値として載せません。決まったら値を書いて手順書を作り直してください",
-        free_text(text)
-    ))
+fn undecided(text: &str, t: &crate::model::strings::Strings) -> validate::Problem {
+    validate::Problem::warning(t.fill("data_undecided", &[("word", &free_text(text))]))
 }
 
 /// A free text as the clinic wrote it, without surrounding blanks.
@@ -672,6 +714,8 @@ pub fn fee_schedules(content: &Content) -> Vec<validate::codes::FeeSchedule> {
 fn check_items(
     def: &FieldDef,
     items: &mut [String],
+    shown: &dates::DateWords,
+    t: &crate::model::strings::Strings,
 ) -> (Vec<(usize, validate::Problem)>, Vec<String>) {
     let Some(kind) = def.items.filter(|k| *k != FieldKind::Text) else {
         return (Vec::new(), Vec::new());
@@ -684,12 +728,15 @@ fn check_items(
     let mut out = Vec::new();
     let mut values = Vec::with_capacity(items.len());
     for (n, item) in items.iter_mut().enumerate() {
-        let Some((c, v)) = check_scalar(&one, item, Code::default(), &[], None) else {
+        let Some((c, v)) = check_scalar(&one, item, Code::default(), &[], None, shown, t) else {
             values.push(item.clone());
             continue;
         };
         out.extend(c.problems.into_iter().map(|mut p| {
-            p.message = format!("{}件目: {}", n + 1, p.message);
+            p.message = t.fill(
+                "data_item",
+                &[("n", &(n + 1).to_string()), ("message", &p.message)],
+            );
             (n, p)
         }));
         *item = v.display;
@@ -718,6 +765,8 @@ fn check_scalar(
     code: Code,
     schedules: &[validate::codes::FeeSchedule],
     carrier: Option<(&str, &str)>,
+    shown: &dates::DateWords,
+    t: &crate::model::strings::Strings,
 ) -> Option<(Checked<()>, FactValue)> {
     if raw.trim().is_empty() {
         return None;
@@ -747,16 +796,17 @@ fn check_scalar(
             let s = free_text(raw);
             Checked::from_parts(Some(FactValue::plain(s.clone(), s)), Vec::new())
         }
-        FieldKind::InstitutionCode => {
-            validate::institution::check_code(raw, code.pref, code.table, schedules).map(|c| {
-                let shown = if code.whole {
-                    c.display()
-                } else {
-                    c.code7.clone()
-                };
-                FactValue::plain(shown.clone(), shown)
-            })
-        }
+        FieldKind::InstitutionCode => validate::institution::check_code_in(
+            raw, code.pref, code.table, schedules, t,
+        )
+        .map(|c| {
+            let shown = if code.whole {
+                c.display()
+            } else {
+                c.code7.clone()
+            };
+            FactValue::plain(shown.clone(), shown)
+        }),
         FieldKind::Prefecture => validate::codes::check_prefecture(raw).map(|n| {
             let name = validate::codes::prefecture_name(n).unwrap_or("");
             FactValue::plain(format!("{n:02}"), format!("{n:02}:{name}"))
@@ -784,11 +834,15 @@ fn check_scalar(
                     c.problems,
                 ),
                 None => {
-                    let list = validate::normalize::choice_list(&def.options);
+                    let list = validate::normalize::choice_list_in(
+                        &def.options,
+                        |value, label| t.fill("data_option", &[("value", value), ("label", label)]),
+                        &shown.list_joiner,
+                    );
                     let mut problems = c.problems;
                     problems.push(
-                        validate::Problem::error(format!("「{norm}」は選択肢にありません"))
-                            .with_expected(format!("次のいずれか: {list}")),
+                        validate::Problem::error(t.fill("data_not_an_option", &[("value", &norm)]))
+                            .with_expected(t.fill("data_options", &[("options", &list)])),
                     );
                     Checked::from_parts(None, problems)
                 }
@@ -801,20 +855,25 @@ fn check_scalar(
                 .map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::Phone => {
-            validate::contact::check_phone(raw).map(|s| FactValue::plain(s.clone(), s))
+            validate::contact::check_phone_in(raw, t).map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::Email => {
-            validate::contact::check_email(raw).map(|s| FactValue::plain(s.clone(), s))
+            validate::contact::check_email_in(raw, t).map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::IpAddress => {
-            validate::contact::check_ip_address(raw).map(|s| FactValue::plain(s.clone(), s))
+            validate::contact::check_ip_address_in(raw, t).map(|s| FactValue::plain(s.clone(), s))
         }
-        FieldKind::YearMonth => validate::contact::check_year_month(raw)
-            .map(|(y, m)| FactValue::plain(format!("{y:04}-{m:02}"), format!("{y}年{m}月"))),
+        FieldKind::YearMonth => validate::contact::check_year_month(raw).map(|(y, m)| {
+            let shown = i16::try_from(y)
+                .ok()
+                .zip(i8::try_from(m).ok())
+                .map_or_else(|| format!("{y:04}-{m:02}"), |(y, m)| shown.month(y, m));
+            FactValue::plain(format!("{y:04}-{m:02}"), shown)
+        }),
         FieldKind::Date => validate::contact::check_date(raw).map(|(y, m, d)| {
             let iso = format!("{y:04}-{m:02}-{d:02}");
             let display = dates::parse_iso(&iso)
-                .map(dates::western)
+                .map(|d| shown.date(d))
                 .unwrap_or_else(|| iso.clone());
             FactValue::plain(iso, display)
         }),
@@ -829,8 +888,8 @@ fn check_scalar(
                 Err(_) => {
                     let mut problems = c.problems;
                     problems.push(
-                        validate::Problem::error(format!("「{v}」は整数ではありません"))
-                            .with_expected("半角数字"),
+                        validate::Problem::error(t.fill("data_not_an_integer", &[("value", &v)]))
+                            .with_expected(t.get("data_integer")),
                     );
                     Checked::from_parts(None, problems)
                 }
@@ -844,6 +903,15 @@ fn check_scalar(
         fv.value = validate::institution::as_read(raw);
     }
     Some((checked, fv))
+}
+
+/// The unit shown after `value`: `unit_one` after the number 1 (an English
+/// 「1 port」, 「2 ports」), else `unit`.
+fn unit_for(unit: &Option<String>, one: &Option<String>, value: &str) -> Option<String> {
+    match one {
+        Some(one) if value == "1" => Some(one.clone()),
+        _ => unit.clone(),
+    }
 }
 
 /// Recomputes the derived facts after some values were replaced (a
@@ -865,7 +933,7 @@ fn derive(facts: &mut Facts, content: &Content, today: Date) {
             continue;
         }
         if let Some(mut v) = compute(&d.function, facts, content, today) {
-            v.unit = d.unit.clone();
+            v.unit = unit_for(&d.unit, &d.unit_one, &v.value);
             facts.map.insert(d.name.clone(), v);
         }
     }
@@ -904,18 +972,18 @@ fn number(n: f64) -> FactValue {
     }
 }
 
-fn date(d: Date) -> FactValue {
-    FactValue::plain(d.to_string(), dates::western(d))
+fn date(d: Date, shown: &dates::DateWords) -> FactValue {
+    FactValue::plain(d.to_string(), shown.date(d))
 }
 
 /// A list of dates as a list fact: each shown as a date (「2026年12月31日（木）」),
 /// compared by its ISO form.
-fn date_list(days: &[Date]) -> FactValue {
-    let items: Vec<String> = days.iter().map(|d| dates::western(*d)).collect();
+fn date_list(days: &[Date], shown: &dates::DateWords) -> FactValue {
+    let items: Vec<String> = days.iter().map(|d| shown.date(*d)).collect();
     FactValue {
         // As a list field's: its number of items.
         value: items.len().to_string(),
-        display: items.join("、"),
+        display: shown.join(&items),
         items,
         item_values: days.iter().map(|d| d.to_string()).collect(),
         gaps: Vec::new(),
@@ -925,18 +993,19 @@ fn date_list(days: &[Date]) -> FactValue {
     }
 }
 
-fn month(d: Date) -> FactValue {
+fn month(d: Date, shown: &dates::DateWords) -> FactValue {
     FactValue::plain(
         format!("{:04}-{:02}", d.year(), d.month()),
-        format!("{}年{}月", d.year(), d.month()),
+        shown.month(d.year(), d.month()),
     )
 }
 
 /// One function over the facts computed so far.
 fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Option<FactValue> {
     let get = |p: &str| facts.get(p).filter(|v| v.valid);
+    let shown = &facts.words.dates;
     Some(match f {
-        Function::Today => date(today),
+        Function::Today => date(today, shown),
         // A list the clinic does not have has no items.
         Function::Count { list } => number(get(list).map_or(0, |v| v.items.len()) as f64),
         Function::CountDistinct { list } => {
@@ -969,7 +1038,7 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             FactValue {
                 // As a list field's: its number of items.
                 value: items.len().to_string(),
-                display: items.join("、"),
+                display: shown.join(&items),
                 // The kept items' own values, where the list has them; a
                 // list with items taken away is no longer read beside
                 // another item by item: no places kept.
@@ -1026,32 +1095,37 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
                 // Each item at its place: the gaps of the list stay gaps.
                 return Some(FactValue {
                     gaps: v.gaps.clone(),
-                    ..date_list(&moved?)
+                    ..date_list(&moved?, shown)
                 });
             }
-            date(shift(day_of(v)?))
+            date(shift(day_of(v)?), shown)
         }
         Function::ClosedBetween { from, to, skip } => {
             let days = dates::closed_weekdays_between(day_of(get(from)?)?, day_of(get(to)?)?, skip);
             if days.is_empty() {
                 return None;
             }
-            date_list(&days)
+            date_list(&days, shown)
         }
         Function::DaysBetween { from, to } => {
             number(dates::days_between(day_of(get(from)?)?, day_of(get(to)?)?) as f64)
         }
-        Function::PeriodEnd { date: from, months } => date(dates::months_period_end(
-            day_of(get(from)?)?,
-            months.value.round() as i64,
-        )),
-        Function::MonthOf { date: from, months } => month(dates::add_months(
-            day_of(get(from)?)?,
-            months.value.round() as i64,
-        )),
+        Function::PeriodEnd { date: from, months } => date(
+            dates::months_period_end(day_of(get(from)?)?, months.value.round() as i64),
+            shown,
+        ),
+        Function::MonthOf { date: from, months } => month(
+            dates::add_months(day_of(get(from)?)?, months.value.round() as i64),
+            shown,
+        ),
         Function::Test { condition } => {
             let yes = super::holds(condition, facts);
-            FactValue::plain(yes.to_string(), if yes { "はい" } else { "いいえ" })
+            let word = if yes {
+                &facts.words.yes
+            } else {
+                &facts.words.no
+            };
+            FactValue::plain(yes.to_string(), word.clone())
         }
         Function::LabelOf { fact } => {
             let v = get(fact)?;

@@ -65,13 +65,15 @@ impl<'c> Generic<'c> {
         s
     }
 
-    /// Every placeholder of `r` as a named blank (`Inline::Missing`), which
-    /// renderers show as 〈label〉.
+    /// Every placeholder of `r` as a named blank (`Inline::Missing`), named
+    /// by the theme's `generic_value` (〈label〉).
     pub fn resolve(&self, r: &Rich) -> Rich {
         r.map_inlines(&mut |i| match i {
             Inline::Placeholder { path } | Inline::Value { path, .. } => Some(Inline::Missing {
                 path: FactRef::parse(path).path.to_string(),
-                label: self.label(path).to_string(),
+                label: self
+                    .t()
+                    .fill("generic_value", &[("label", self.label(path))]),
                 unit: super::unit_of(path, self.content),
             }),
             _ => None,

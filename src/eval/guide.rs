@@ -165,7 +165,7 @@ impl Shown {
         match self {
             Shown::Nothing => match control {
                 Control::Link if highlight => t.get("click_link").to_string(),
-                Control::Button { label } => format!("［{label}］"),
+                Control::Button { label } => t.fill("button", &[("label", label)]),
                 _ => "—".to_string(),
             },
             Shown::Value { text } => text.clone(),
@@ -562,10 +562,16 @@ impl Guide {
         if !line.contains(GAP) {
             return line;
         }
-        line.split('・')
+        // The value left out with the separator before it (the theme's
+        // `subtitle_separator`: 「・」).
+        let sep = self.strings.get("subtitle_separator");
+        if sep.is_empty() {
+            return line.replace(GAP, "");
+        }
+        line.split(sep)
             .filter(|part| part.trim() != GAP)
             .collect::<Vec<_>>()
-            .join("・")
+            .join(sep)
             .replace(GAP, "")
     }
 

@@ -266,7 +266,7 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
     for f in findings.iter().filter(|_| ev.generic.is_none()) {
         facts.map.insert(
             format!("finding.{}", f.rule),
-            facts::FactValue::plain("true", "はい"),
+            facts::FactValue::plain("true", facts.words.yes.clone()),
         );
     }
     let facts = &facts;
@@ -388,8 +388,13 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
             .map(|m| {
                 let name = ev.pick_line(&m.guide_title, facts);
                 match &m.when {
-                    Some(w) => format!("「{name}」（{}）", g.case(w)),
-                    None => format!("「{name}」"),
+                    Some(w) => content.strings.fill(
+                        "data_no_manual_when",
+                        &[("name", &name), ("when", &g.case(w))],
+                    ),
+                    None => content
+                        .strings
+                        .fill("data_no_manual_name", &[("name", &name)]),
                 }
             })
             .collect();
@@ -397,9 +402,12 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
             severity: crate::model::Severity::Error,
             field: String::new(),
             label: String::new(),
-            message: format!(
-                "この施設に当てはまる手順書がありません: {}のどれも、その `when:` の条件に当たりません。施設のデータ（条件が読む項目）か、手順書の manual.yaml の `when:` を確かめてください",
-                names.join("・")
+            message: content.strings.fill(
+                "data_no_manual",
+                &[(
+                    "manuals",
+                    &names.join(content.strings.get("data_no_manual_joiner")),
+                )],
             ),
             expected: None,
             location: String::new(),
@@ -1009,7 +1017,10 @@ fn resolve_inline(
             Some(match facts.text(expr) {
                 Some(text) => Inline::Value { path, text },
                 None => Inline::Missing {
-                    label: content.fact_label(&path).unwrap_or(&path).to_string(),
+                    label: content.strings.fill(
+                        "generic_value",
+                        &[("label", content.fact_label(&path).unwrap_or(&path))],
+                    ),
                     unit: unit_of(expr, content),
                     path,
                 },
@@ -1354,7 +1365,7 @@ fn paired_items(
                 None => x.clone(),
             })
             .collect::<Vec<_>>()
-            .join("、")
+            .join(&facts.words.dates.list_joiner)
     })
 }
 
@@ -1401,19 +1412,23 @@ fn key_date(
             // asks for a new one): this date bounds the new one.
             t.fill(
                 "date_after_passed_deadline",
-                &[("deadline", &label), ("date", &dates::western(x))],
+                &[("deadline", &label), ("date", &facts.words.dates.date(x))],
             )
         } else if date == x {
             t.fill("date_on_deadline", &[("deadline", &label)])
         } else {
             t.fill(
                 "date_after_deadline",
-                &[("deadline", &label), ("date", &dates::western(x))],
+                &[("deadline", &label), ("date", &facts.words.dates.date(x))],
             )
         }
     });
     let problem = match (passed, problem) {
-        (Some(a), Some(b)) => Some(format!("{a}。{b}")),
+        (Some(a), Some(b)) => Some(
+            ev.content
+                .strings
+                .fill("date_problems", &[("passed", &a), ("late", &b)]),
+        ),
         (a, b) => a.or(b),
     };
     Some(KeyDate {

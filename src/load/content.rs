@@ -1039,6 +1039,8 @@ struct RawField {
     #[serde(default)]
     unit: Option<Spanned<String>>,
     #[serde(default)]
+    unit_one: Option<Spanned<String>>,
+    #[serde(default)]
     names_clinic: bool,
     #[serde(default)]
     as_written: bool,
@@ -1648,6 +1650,20 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .with_help("a unit is the word after a number (`unit: 口`); give it to an `integer` field, or to a derived fact"),
             );
         }
+        if let Some(u) = &f.unit_one
+            && (f.unit.is_none() || u.value.trim().is_empty())
+        {
+            diags.push(
+                Diagnostic::error(
+                    pos(file, &u.referenced),
+                    format!(
+                        "`unit_one:` of field `{}` needs a `unit:` beside it and a word",
+                        f.path.value
+                    ),
+                )
+                .with_help("`unit_one:` is the unit after the number 1 (`unit: \" ports\"`, `unit_one: \" port\"`)"),
+            );
+        }
         // A list of choices (one a terminal: a reader connected or not)
         // reads each item by the field's own options.
         let choice_items = f
@@ -1790,7 +1806,8 @@ fn convert_fields(raw: RawFieldFile, file: &Arc<PathBuf>, diags: &mut Diagnostic
                 .collect(),
             headers: f.headers,
             help: f.help,
-            unit: f.unit.map(|u| u.value.trim().to_string()),
+            unit: f.unit.map(|u| u.value.trim_end().to_string()),
+            unit_one: f.unit_one.map(|u| u.value.trim_end().to_string()),
             names_clinic: f.names_clinic,
             as_written: f.as_written,
             carrier: f.carrier.map(|c| c.value),

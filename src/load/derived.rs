@@ -37,6 +37,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     unit: Option<String>,
     #[serde(default)]
+    unit_one: Option<String>,
+    #[serde(default)]
     when: Option<RawCond>,
     #[serde(default)]
     today: Option<bool>,
@@ -563,11 +565,21 @@ impl Ctx<'_> {
                 refs.push((f.to_string(), at.clone()));
             }
         }
+        if raw.unit_one.is_some() && raw.unit.as_deref().is_none_or(str::is_empty) {
+            self.diags.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!("`unit_one:` of derived fact `{}` needs a `unit:` beside it", raw.name.value),
+                )
+                .with_help("`unit_one:` is the unit after the number 1 (`unit: \" readers\"`, `unit_one: \" reader\"`)"),
+            );
+        }
         Some(Pending {
             fact: DerivedFact {
                 name: raw.name.value.clone(),
                 label: raw.label.clone(),
                 unit: raw.unit.clone().filter(|u| !u.is_empty()),
+                unit_one: raw.unit_one.clone().filter(|u| !u.is_empty()),
                 kind: FactType::Text,
                 function,
                 when,

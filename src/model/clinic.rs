@@ -87,6 +87,10 @@ pub struct FieldDef {
     /// Unit of an `integer` field, shown by `{{ field | unit }}` (`口`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The unit after the number 1, when the language says it otherwise
+    /// (`unit: " ports"`, `unit_one: " port"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_one: Option<String>,
     /// This field names the clinic (`names_clinic: true`): the guide's
     /// title, running head and dashboard row.
     #[serde(skip)]
@@ -258,6 +262,20 @@ pub struct MissingPlace {
     pub hint: String,
 }
 
+/// Which place a missing value belongs at ([`Clinic::missing`]).
+enum Missing {
+    /// A table's cell written empty, under this header.
+    Cell(String),
+    /// A table without the field's column.
+    NoColumn,
+    /// A key written with no value.
+    EmptyKey(String),
+    /// Under this parent key, as this entry (`person: …`).
+    Under(String, String),
+    /// Nowhere near: in the file, as this entry.
+    File(String),
+}
+
 impl Clinic {
     /// Where the value of `path` is, or would be written: the value itself;
     /// else the key or cell written empty; else the nearest parent key
@@ -266,12 +284,40 @@ impl Clinic {
         if let Some(v) = self.values.get(path) {
             return v.pos.clone();
         }
-        self.missing(path, "").pos
+        self.missing_place(path).0
     }
 
     /// Where the missing value of `path` (shown as `label`) belongs and what
-    /// to add there.
-    pub fn missing(&self, path: &str, label: &str) -> MissingPlace {
+    /// to add there, in the theme's words (`data_missing_*`).
+    pub fn missing(
+        &self,
+        path: &str,
+        label: &str,
+        t: &crate::model::strings::Strings,
+    ) -> MissingPlace {
+        let (pos, hint) = self.missing_place(path);
+        let hint = match hint {
+            Missing::Cell(header) => t.fill(
+                "data_missing_cell",
+                &[("header", &header), ("label", label)],
+            ),
+            Missing::NoColumn => t.fill("data_missing_column", &[("label", label)]),
+            Missing::EmptyKey(key) => {
+                t.fill("data_missing_empty", &[("key", &key), ("label", label)])
+            }
+            Missing::Under(key, entry) => t.fill(
+                "data_missing_under",
+                &[("key", &key), ("entry", &entry), ("label", label)],
+            ),
+            Missing::File(entry) => {
+                t.fill("data_missing_file", &[("entry", &entry), ("label", label)])
+            }
+        };
+        MissingPlace { pos, hint }
+    }
+
+    /// Where the missing value of `path` belongs, and which place it is.
+    fn missing_place(&self, path: &str) -> (SourcePos, Missing) {
         let table = self.source.sheet.is_some()
             || self
                 .source
@@ -280,26 +326,12 @@ impl Clinic {
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         if table {
             return match self.keys.get(path) {
-                Some(cell) => MissingPlace {
-                    pos: cell.pos.clone(),
-                    hint: format!(
-                        "列「{}」のこのセルが空です。{label}を入力してください",
-                        cell.value
-                    ),
-                },
-                None => MissingPlace {
-                    pos: self.source.clone(),
-                    hint: format!(
-                        "この表には{label}の列がありません。見出しが「{label}」の列を足して、この行に入力してください"
-                    ),
-                },
+                Some(cell) => (cell.pos.clone(), Missing::Cell(cell.value.clone())),
+                None => (self.source.clone(), Missing::NoColumn),
             };
         }
         if let Some(key) = self.keys.get(path) {
-            return MissingPlace {
-                pos: key.pos.clone(),
-                hint: format!("`{}:` の値が空です。{label}を書いてください", key.value),
-            };
+            return (key.pos.clone(), Missing::EmptyKey(key.value.clone()));
         }
         // The nearest parent written (`contact:` for `contact.person`).
         let mut parent = path;
@@ -307,23 +339,13 @@ impl Clinic {
             parent = p;
             if let Some(key) = self.keys.get(parent) {
                 let rest = &path[parent.len() + 1..];
-                return MissingPlace {
-                    pos: key.pos.clone(),
-                    hint: format!(
-                        "`{}:` の下に `{}`（{label}）を書き足してください",
-                        key.value,
-                        yaml_entry(rest)
-                    ),
-                };
+                return (
+                    key.pos.clone(),
+                    Missing::Under(key.value.clone(), yaml_entry(rest)),
+                );
             }
         }
-        MissingPlace {
-            pos: self.source.clone(),
-            hint: format!(
-                "ファイルに `{}`（{label}）を書き足してください",
-                yaml_entry(path)
-            ),
-        }
+        (self.source.clone(), Missing::File(yaml_entry(path)))
     }
     /// The scalar value at `path`, trimmed, if present and non-empty.
     pub fn text(&self, path: &str) -> Option<&str> {

@@ -269,6 +269,9 @@ pub struct DerivedFact {
     pub label: String,
     /// Unit shown by `{{ name | unit }}` (`枚`, `円`, `日`).
     pub unit: Option<String>,
+    /// The unit after the number 1, when the language says it otherwise
+    /// (`unit: " readers"`, `unit_one: " reader"`).
+    pub unit_one: Option<String>,
     /// The type of its value.
     pub kind: FactType,
     /// How it is computed.

@@ -241,7 +241,8 @@ pub enum Inline {
     Missing {
         /// The field path.
         path: String,
-        /// Human label of the field.
+        /// The field's label as the theme names a value it lacks
+        /// (`generic_value`: 〈電子証明書の枚数〉), shown as it is.
         label: String,
         /// The fact's unit when `{{ fact | unit }}` asked for it (shown after
         /// the label: 〈電子証明書の枚数〉枚).
@@ -418,9 +419,7 @@ pub fn inlines_plain_text(inlines: &[Inline]) -> String {
                 s.push_str("}}");
             }
             Inline::Missing { label, unit, .. } => {
-                s.push('〈');
                 s.push_str(label);
-                s.push('〉');
                 s.push_str(unit.as_deref().unwrap_or_default());
             }
             Inline::SoftBreak => {}

@@ -16,17 +16,21 @@ pub struct Strings(BTreeMap<String, String>);
 
 impl Default for Strings {
     fn default() -> Self {
-        // The compiled-in file is checked by a unit test; an empty map only
-        // shows keys instead of texts, it never fails. Parsed once per
-        // process (pictures start from the default per clinic).
-        static PARSED: std::sync::LazyLock<Strings> = std::sync::LazyLock::new(|| {
-            Strings(serde_saphyr::from_str(DEFAULT_STRINGS).unwrap_or_default())
-        });
-        PARSED.clone()
+        Self::builtin().clone()
     }
 }
 
 impl Strings {
+    /// The default theme's strings, parsed once per process. The
+    /// compiled-in file is checked by a unit test; an empty map only shows
+    /// keys instead of texts, it never fails.
+    pub fn builtin() -> &'static Strings {
+        static PARSED: std::sync::LazyLock<Strings> = std::sync::LazyLock::new(|| {
+            Strings(serde_saphyr::from_str(DEFAULT_STRINGS).unwrap_or_default())
+        });
+        &PARSED
+    }
+
     /// The default strings with `overrides` on top; the keys of `overrides`
     /// unknown to the default are returned as the error.
     pub fn with_overrides(overrides: BTreeMap<String, String>) -> Result<Self, Vec<String>> {

@@ -33,7 +33,9 @@ pub(super) fn title_blocks(guide: &Guide, key: &str) -> Vec<Block> {
     }
     let mut b = vec![Block::Title {
         text: title,
-        subtitle: vec![Span::normal(guide.subtitle(&date_ja(&guide.generated)))],
+        subtitle: vec![Span::normal(
+            guide.subtitle(&date_shown(&guide.generated, &guide.strings)),
+        )],
     }];
     b.extend(super::marks::brand_block(guide));
     b
@@ -193,9 +195,9 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
                     .iter()
                     .map(|d| {
                         let when = if d.severity == Some(Severity::Error) {
-                            Span::bold(date_ja(&d.iso))
+                            Span::bold(date_shown(&d.iso, &guide.strings))
                         } else {
-                            Span::normal(date_ja(&d.iso))
+                            Span::normal(date_shown(&d.iso, &guide.strings))
                         };
                         vec![
                             vec![when],
@@ -266,7 +268,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         }
     }
     let versions = guide.versions();
-    let generated = date_ja(&guide.generated);
+    let generated = date_shown(&guide.generated, &guide.strings);
     let clinic = [
         ("clinic", guide.clinic_name.as_str()),
         ("code", guide.institution_code.as_str()),
@@ -276,7 +278,7 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
     ];
     Document {
         title: guide.title.clone(),
-        lang: "ja".into(),
+        lang: t.get("lang").to_string(),
         author: "tebiki".into(),
         header_left: t.fill("header_left", &clinic),
         header_right: t.fill("header_right", &clinic),
@@ -308,11 +310,11 @@ fn heading3(text: &str) -> Block {
     }
 }
 
-/// One date style per document, the one the findings' messages use:
-/// `2026年12月1日（火）`.
-pub(crate) fn date_ja(iso: &str) -> String {
+/// One date style per document, the one the findings' messages use: the
+/// theme's `date_format` (`2026年12月1日（火）`).
+pub(crate) fn date_shown(iso: &str, strings: &crate::model::strings::Strings) -> String {
     crate::eval::dates::parse_iso(iso)
-        .map(crate::eval::dates::western)
+        .map(|d| crate::eval::dates::DateWords::of(strings).date(d))
         .unwrap_or_else(|| iso.to_string())
 }
 
@@ -451,7 +453,7 @@ fn screen(
                 (true, false) => Span::bold(t.fill("primary_button", &[("label", &btn.label)])),
                 (true, true) => Span::bold(t.fill("primary_link", &[("label", &btn.label)])),
                 (false, true) => Span::small(t.fill("site_link", &[("label", &btn.label)])),
-                (false, false) => Span::small(format!("［{}］", btn.label)),
+                (false, false) => Span::small(t.fill("button", &[("label", &btn.label)])),
             });
         }
     }
@@ -563,7 +565,7 @@ fn not_applicable_choice(r: &GuideRow) -> Option<&str> {
 fn row(r: &GuideRow, t: &Strings) -> Vec<Vec<Span>> {
     let mut label = vec![Span::normal(r.label.clone())];
     if r.required {
-        label.push(Span::small(format!("（{}）", t.get("required"))));
+        label.push(Span::small(t.fill("aside", &[("text", t.get("required"))])));
     }
     let mut note = Vec::new();
     if r.correction.is_some() {
@@ -800,7 +802,7 @@ fn spans(inlines: &[Inline], bold: bool) -> Vec<Span> {
             Inline::Value { path, text } => out.push(Span::value(text.clone(), path.clone())),
             Inline::Placeholder { path } => out.push(Span::bold(format!("〈{path}〉"))),
             Inline::Missing { label, unit, .. } => {
-                out.push(Span::bold(format!("〈{label}〉")));
+                out.push(Span::bold(label.clone()));
                 if let Some(u) = unit {
                     out.push(Span::normal(u.clone()));
                 }

@@ -419,7 +419,10 @@ impl HtmlRenderer {
         // sheet's (one string, `subtitle`).
         ctx.insert(
             "subtitle",
-            &guide.subtitle(&super::handout::date_ja(&guide.generated)),
+            &guide.subtitle(&super::handout::date_shown(
+                &guide.generated,
+                &guide.strings,
+            )),
         );
         // The one-page sheet, the same values and codes as sheet.pdf.
         let values = super::sheet::typed_values(guide);
@@ -648,19 +651,23 @@ pub fn register_words_filter(tera: &mut tera::Tera) {
 }
 
 /// Date filters for templates: `{{ "2026-11-24" | wareki }}` → 令和8年11月24日（火）,
-/// `| western` → 2026年11月24日（火）. Text that is not an ISO date passes unchanged.
-pub fn register_date_filters(tera: &mut tera::Tera) {
+/// `| western` → the date in the theme's words (`date_format`: 2026年11月24日（火）).
+/// Text that is not an ISO date passes unchanged.
+pub fn register_date_filters(tera: &mut tera::Tera, words: crate::eval::dates::DateWords) {
     use crate::eval::dates;
     tera.register_filter("wareki", |v: &str, _: tera::Kwargs, _: &tera::State| {
         dates::parse_iso(v)
             .map(dates::wareki)
             .unwrap_or_else(|| v.to_string())
     });
-    tera.register_filter("western", |v: &str, _: tera::Kwargs, _: &tera::State| {
-        dates::parse_iso(v)
-            .map(dates::western)
-            .unwrap_or_else(|| v.to_string())
-    });
+    tera.register_filter(
+        "western",
+        move |v: &str, _: tera::Kwargs, _: &tera::State| {
+            dates::parse_iso(v)
+                .map(|d| words.date(d))
+                .unwrap_or_else(|| v.to_string())
+        },
+    );
 }
 
 #[cfg(test)]
@@ -723,7 +730,7 @@ mod tests {
     #[test]
     fn date_filters() {
         let mut t = tera::Tera::new();
-        register_date_filters(&mut t);
+        register_date_filters(&mut t, crate::eval::dates::DateWords::default());
         t.add_raw_template(
             "x",
             "{{ d | wareki }} / {{ d | western }} / {{ e | wareki }}",

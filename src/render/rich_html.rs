@@ -458,10 +458,11 @@ fn edge(i: &Inline, first: bool) -> Option<char> {
         }
     };
     match i {
-        Inline::Text { text } | Inline::Code { text } | Inline::Value { text, .. } => pick(text),
-        Inline::Missing { .. } | Inline::Placeholder { .. } => {
-            Some(if first { '〈' } else { '〉' })
-        }
+        Inline::Text { text }
+        | Inline::Code { text }
+        | Inline::Value { text, .. }
+        | Inline::Missing { label: text, .. } => pick(text),
+        Inline::Placeholder { .. } => Some(if first { '〈' } else { '〉' }),
         Inline::Strong { inlines } | Inline::Emph { inlines } | Inline::Link { inlines, .. } => {
             if first {
                 inlines.iter().find_map(|i| edge(i, true))
@@ -606,9 +607,9 @@ fn inlines_html(s: &mut String, inlines: &[Inline]) {
             Inline::Missing { path, label, unit } => {
                 s.push_str("<span class=\"placeholder\" data-field=\"");
                 escape_into(s, path);
-                s.push_str("\">〈");
+                s.push_str("\">");
                 escape_into(s, label);
-                s.push_str("〉</span>");
+                s.push_str("</span>");
                 escape_into(s, unit.as_deref().unwrap_or_default());
             }
             // A line break in the source is a space only between Latin words.

@@ -221,7 +221,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
     let t = &*guide.strings;
     let mut b: Vec<Block> = Vec::new();
     b.extend(super::handout::title_blocks(guide, "sheet_title"));
-    let generated = super::handout::date_ja(&guide.generated);
+    let generated = super::handout::date_shown(&guide.generated, &guide.strings);
 
     // The QR codes; moved beside the findings on the dense sheet.
     let mut qrs = qr_codes(guide);
@@ -290,7 +290,11 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
         let lines = dates
             .iter()
             .map(|d| {
-                let mut line = format!("{}　{}", super::handout::date_ja(&d.iso), d.label);
+                let mut line = format!(
+                    "{}　{}",
+                    super::handout::date_shown(&d.iso, &guide.strings),
+                    d.label
+                );
                 if let Some(p) = &d.problem {
                     line.push_str(&format!(" ※ {}", super::handout::phrase_words(p)));
                 }
@@ -312,7 +316,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
         let terms = dates
             .iter()
             .map(|d| {
-                let when = super::handout::date_ja(&d.iso);
+                let when = super::handout::date_shown(&d.iso, &guide.strings);
                 let when = if d.severity == Some(Severity::Error) {
                     Span::bold(when)
                 } else {
@@ -377,7 +381,9 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
                 Span::normal(r.display.clone())
             });
             if r.correction.is_some() {
-                value.push(Span::small(format!("（{}）", t.get("sheet_corrected"))));
+                value.push(Span::small(
+                    t.fill("aside", &[("text", t.get("sheet_corrected"))]),
+                ));
             }
         }
         // A warning on the row (its first repetition carries it) marks all:
@@ -393,7 +399,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
             .any(|(r, _)| to_check(r))
             .then(|| t.get("sheet_check").to_string());
         for mark in [check, g[0].0.sheet_note.clone()].into_iter().flatten() {
-            let mark = Span::small(format!("（{mark}）"));
+            let mark = Span::small(t.fill("aside", &[("text", &mark)]));
             if many {
                 label.push(Span::normal("\n"));
                 label.push(mark);
@@ -481,7 +487,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
     ];
     Document {
         title: t.fill("sheet_title", &[("clinic", &guide.clinic_name)]),
-        lang: "ja".into(),
+        lang: t.get("lang").to_string(),
         author: "tebiki".into(),
         header_left: t.fill("header_left", &clinic),
         header_right: t.fill("header_right", &clinic),

@@ -232,7 +232,8 @@ impl Theme {
         let mut t = tera::Tera::new();
         t.autoescape_on(vec![".html"]);
         // Filters must exist before templates are compiled (Tera checks them).
-        super::html::register_date_filters(&mut t);
+        let words = crate::eval::dates::DateWords::of(&self.strings()?);
+        super::html::register_date_filters(&mut t, words);
         super::html::register_words_filter(&mut t);
         let mut all = Vec::new();
         for name in self.template_names() {

@@ -550,11 +550,11 @@ pub fn figure_alt(fig: &GuideScreen, caption: &str, t: &Strings) -> String {
     if rows.is_empty() {
         return caption.to_string();
     }
-    let bare = caption.trim_end_matches('。');
-    let stop = if bare.len() < caption.len() {
-        "。"
-    } else {
-        ""
+    // The caption's own full stop (「。」 or 「.」) ends the whole text: the
+    // rows (`picture_alt_row` starts each with the theme's stop) go before it.
+    let (bare, stop) = match caption.chars().next_back() {
+        Some(c @ ('。' | '.')) => (&caption[..caption.len() - c.len_utf8()], c.to_string()),
+        _ => (caption, String::new()),
     };
     format!("{bare}{rows}{stop}")
 }

@@ -159,7 +159,12 @@ impl Renderer<'_> {
             "site",
             &serde_json::json!({
                 "title": self.title(),
-                "lang": if self.site.lang.trim().is_empty() { "ja" } else { self.site.lang.trim() },
+                // Unset: the theme's language, as the guides say.
+                "lang": if self.site.lang.trim().is_empty() {
+                    self.view.strings.get("lang")
+                } else {
+                    self.site.lang.trim()
+                },
                 "base_url": self.site.base_url,
             }),
         );
@@ -185,6 +190,8 @@ impl Renderer<'_> {
         ctx.insert("search_examples", &self.view.search_examples);
         ctx.insert("site_audience", &self.view.site_audience);
         ctx.insert("generic_value", self.view.strings.get("generic_clinic"));
+        // The theme's words, for the site's own pages (navigation, search).
+        ctx.insert("ui", &*self.view.strings);
         extra(&mut ctx);
         let html = self
             .tera

@@ -210,7 +210,41 @@ pub struct Server {
     stop: Arc<AtomicBool>,
 }
 
+/// What `tebiki serve` itself says on the pages it serves (the theme's
+/// `serve_*` keys): the live-reload script's build-error box and notes, and
+/// the page of an address not built yet.
+#[derive(Debug, Clone)]
+pub struct ServeWords {
+    /// The live-reload tag's attributes that hand the script its words.
+    attrs: String,
+    /// The page of an address with nothing built at it.
+    not_found: String,
+}
+
+impl ServeWords {
+    /// The words of `t`.
+    pub fn of(t: &crate::model::strings::Strings) -> Self {
+        let e = |k: &str| crate::render::rich_html::escape(t.get(k));
+        Self {
+            attrs: format!(
+                " data-error=\"{}\" data-close=\"{}\" data-notes=\"{}\"",
+                e("serve_error"),
+                e("serve_close"),
+                e("serve_notes")
+            ),
+            not_found: format!(
+                "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>404 {}</h1><p>{}</p></body></html>",
+                e("lang"),
+                e("serve_not_found"),
+                e("serve_not_found"),
+                e("serve_not_found_text")
+            ),
+        }
+    }
+}
+
 struct App {
+    words: ServeWords,
     mounts: Vec<Mount>,
     home: String,
     state: Arc<LiveState>,
@@ -246,6 +280,7 @@ impl Server {
         Ok(Self {
             listener,
             app: Arc::new(App {
+                words: ServeWords::of(crate::model::strings::Strings::builtin()),
                 mounts,
                 home,
                 state,
@@ -255,6 +290,15 @@ impl Server {
             }),
             stop,
         })
+    }
+
+    /// Replaces what the server says on its pages (before [`Server::run`]):
+    /// the project's theme's words.
+    pub fn with_words(mut self, words: ServeWords) -> Self {
+        if let Some(app) = Arc::get_mut(&mut self.app) {
+            app.words = words;
+        }
+        self
     }
 
     /// Replaces the bounds (before [`Server::run`]).
@@ -494,12 +538,12 @@ const LIVE_JS: &str = r#"(function () {
       box.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,20,.88);color:#fff;overflow:auto;padding:2rem;font:14px/1.6 ui-monospace,Menlo,Consolas,monospace";
       var h = document.createElement("p");
       h.style.cssText = "font:bold 18px sans-serif;color:#ffb4ab;margin:0 0 1rem";
-      h.textContent = "tebiki: ビルドエラー（修正すると自動で再読み込みします）";
+      h.textContent = (me && me.getAttribute("data-error")) || "tebiki";
       var pre = document.createElement("pre");
       pre.style.cssText = "white-space:pre-wrap;margin:0";
       var close = document.createElement("button");
       close.type = "button";
-      close.textContent = "閉じる";
+      close.textContent = (me && me.getAttribute("data-close")) || "×";
       close.style.cssText = "margin-top:1rem;font:inherit;padding:.3rem 1rem";
       close.onclick = function () { if (box) box.style.display = "none"; };
       box.appendChild(h); box.appendChild(pre); box.appendChild(close);
@@ -515,7 +559,7 @@ const LIVE_JS: &str = r#"(function () {
       notes.id = "tebiki-notes";
       notes.style.cssText = "position:fixed;right:.5rem;bottom:.5rem;z-index:2147483646;max-width:min(60rem,95vw);max-height:60vh;overflow:auto;background:#fff8e1;color:#222;border:1px solid #c8a200;padding:.3rem .6rem;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace";
       var s = document.createElement("summary");
-      s.textContent = "tebiki: 注意";
+      s.textContent = (me && me.getAttribute("data-notes")) || "tebiki";
       var pre = document.createElement("pre");
       pre.style.cssText = "white-space:pre-wrap;margin:.3rem 0 0";
       notes.appendChild(s); notes.appendChild(pre);
@@ -616,7 +660,7 @@ async fn respond(req: Request<Incoming>, app: &App) -> Response<Body> {
         {
             return redirect(&m.prefix);
         }
-        return not_found(Area::Site);
+        return not_found(Area::Site, &app.words);
     };
     let raw = &path[mount.prefix.len()..];
     let rel = percent_decode(raw);
@@ -625,7 +669,7 @@ async fn respond(req: Request<Incoming>, app: &App) -> Response<Body> {
     }
     // Hidden files (temporary files of a running build, locks) are not pages.
     if rel.split('/').any(|seg| seg.starts_with('.')) {
-        return not_found(mount.area);
+        return not_found(mount.area, &app.words);
     }
     let mut inner = Request::new(());
     *inner.method_mut() = req.method().clone();
@@ -644,7 +688,7 @@ async fn respond(req: Request<Incoming>, app: &App) -> Response<Body> {
     };
     let status = resp.status();
     if status == StatusCode::NOT_FOUND {
-        return not_found(mount.area);
+        return not_found(mount.area, &app.words);
     }
     if status.is_redirection() {
         // ServeDir saw the path without the mount prefix.
@@ -685,7 +729,7 @@ async fn respond(req: Request<Incoming>, app: &App) -> Response<Body> {
         Ok(b) => b.to_bytes(),
         Err(_) => return text(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n"),
     };
-    let html = inject(&String::from_utf8_lossy(&bytes), mount.area);
+    let html = inject(&String::from_utf8_lossy(&bytes), mount.area, &app.words);
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::ETAG);
     parts.headers.remove(header::LAST_MODIFIED);
@@ -775,18 +819,16 @@ fn confined(dir: &Path, rel: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-fn not_found(area: Area) -> Response<Body> {
-    let page = inject(
-        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>見つかりません</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>404 見つかりません</h1><p>このページはまだありません。ビルドされると自動で再読み込みします。</p></body></html>",
-        area,
-    );
+fn not_found(area: Area, words: &ServeWords) -> Response<Body> {
+    let page = inject(&words.not_found, area, words);
     full(StatusCode::NOT_FOUND, "text/html; charset=utf-8", page)
 }
 
 /// Adds the live-reload script before `</body>` (or at the end).
-pub fn inject(html: &str, area: Area) -> String {
+pub fn inject(html: &str, area: Area, words: &ServeWords) -> String {
     let tag = format!(
-        "<script src=\"{LIVE_PREFIX}live.js\" data-area=\"{}\"></script>",
+        "<script src=\"{LIVE_PREFIX}live.js\"{} data-area=\"{}\"></script>",
+        words.attrs,
         match area {
             Area::Site => "site",
             Area::Clinics => "clinics",
@@ -848,7 +890,11 @@ mod tests {
 
     #[test]
     fn injects_before_body_end() {
-        let h = inject("<html><body><p>x</p></body></html>", Area::Clinics);
+        let h = inject(
+            "<html><body><p>x</p></body></html>",
+            Area::Clinics,
+            &ServeWords::of(crate::model::strings::Strings::builtin()),
+        );
         assert!(
             h.ends_with("data-area=\"clinics\"></script></body></html>"),
             "{h}"

@@ -510,16 +510,21 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
     }
 }
 
-/// Escaped `text` with each named blank 〈label〉 marked as a placeholder.
-fn mark_placeholders(text: &str) -> String {
+/// Escaped `text` with each named blank (the theme's `generic_value`:
+/// 〈label〉) marked as a placeholder.
+fn mark_placeholders(text: &str, t: &Strings) -> String {
+    let (open, close) = t.split("generic_value", "label");
     let mut out = String::new();
     let mut rest = text;
-    while let Some(start) = rest.find('〈') {
-        let Some(len) = rest[start..].find('〉') else {
+    while !open.is_empty()
+        && !close.is_empty()
+        && let Some(start) = rest.find(open)
+    {
+        let Some(len) = rest[start + open.len()..].find(close) else {
             break;
         };
         out.push_str(&escape(&rest[..start]));
-        let end = start + len + '〉'.len_utf8();
+        let end = start + open.len() + len + close.len();
         out.push_str(&format!(
             "<span class=\"placeholder\">{}</span>",
             escape(&rest[start..end])
@@ -663,7 +668,7 @@ fn step_view(
         title: sc.title.clone(),
         url: sc.url.clone(),
         lead: sc.lead.clone(),
-        rows: sc.rows.iter().map(|r| row_view(r, s, &rules)).collect(),
+        rows: sc.rows.iter().map(|r| row_view(r, s, &rules, t)).collect(),
         buttons: sc.buttons.clone(),
         button_words: t.get("site_button").to_string(),
         link_words: t.get("site_link").to_string(),
@@ -712,8 +717,8 @@ fn row_anchor(step: &GuideStep, row: &str) -> String {
     format!("row-{}-{}", slug(&step.id), slug(row))
 }
 
-fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView]) -> RowView {
-    let (enter_html, enter_text) = enter(r);
+fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView], t: &Strings) -> RowView {
+    let (enter_html, enter_text) = enter(r, t);
     let choices = match &r.control {
         Control::Radio { options } | Control::Select { options } => {
             options.iter().map(|o| o.label.clone()).collect()
@@ -756,7 +761,7 @@ fn row_view(r: &GuideRow, step: &GuideStep, rules: &[RuleView]) -> RowView {
 
 /// What to enter in a row, as (HTML, plain text): the guide's wording,
 /// with the named blank 〈label〉 marked.
-fn enter(r: &GuideRow) -> (String, String) {
+fn enter(r: &GuideRow, t: &Strings) -> (String, String) {
     let text = r.display.clone();
     match (&r.shown, &r.control) {
         (Shown::Secret { .. }, _) => (
@@ -773,10 +778,13 @@ fn enter(r: &GuideRow) -> (String, String) {
         (Shown::Nothing, _) if r.prefilled => (escape(&text), String::new()),
         (Shown::Nothing, _) => ("—".into(), String::new()),
         (Shown::Value { .. }, _) => (
-            format!("<span class=\"fixed\">{}</span>", mark_placeholders(&text)),
+            format!(
+                "<span class=\"fixed\">{}</span>",
+                mark_placeholders(&text, t)
+            ),
             text,
         ),
-        _ => (mark_placeholders(&text), text),
+        _ => (mark_placeholders(&text, t), text),
     }
 }
 
@@ -792,7 +800,7 @@ fn rule_view(f: &Finding, at: Option<(&GuideStep, &str)>, t: &Strings) -> RuleVi
         severity: f.severity,
         severity_label: t.get(f.severity.strings_key()).to_string(),
         applies_when: f.when.clone().unwrap_or_default(),
-        title_html: mark_placeholders(&f.title),
+        title_html: mark_placeholders(&f.title, t),
         title: f.title.clone(),
         message: f.message.clone(),
         consequence: f.consequence.clone(),

@@ -102,6 +102,12 @@ fn is_phone_separator(c: char) -> bool {
 /// kind of number fixes it, else removed. A number written without any
 /// separator is kept as it is.
 pub fn check_phone(raw: &str) -> Checked<String> {
+    check_phone_in(raw, crate::model::strings::Strings::builtin())
+}
+
+/// [`check_phone`] with several numbers in one value told in the words of
+/// `t` (`data_phones`, `data_phones_expected`: which one the manual needs).
+pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw);
     if text.is_empty() {
@@ -118,14 +124,14 @@ pub fn check_phone(raw: &str) -> Checked<String> {
     let digits = |p: &str| p.chars().filter(char::is_ascii_digit).count();
     if parts.len() > 1 && parts.iter().all(|p| matches!(digits(p), 10 | 11)) {
         problems.push(
-            Problem::error(format!(
-                "電話番号が {} つ ({}) 書かれています",
-                parts.len(),
-                parts.join(" と ")
+            Problem::error(t.fill(
+                "data_phones",
+                &[
+                    ("n", &parts.len().to_string()),
+                    ("values", &parts.join(t.get("data_several_joiner"))),
+                ],
             ))
-            .with_expected(
-                "ポータルに登録した電話番号を一つだけ (証明書の申請画面にポータルが表示する番号)",
-            ),
+            .with_expected(t.get("data_phones_expected")),
         );
         return Checked::from_parts(None, problems);
     }
@@ -303,6 +309,12 @@ fn shape_of(lengths: &[usize]) -> String {
 /// warning. Dots at the ends of the local part or doubled (old mobile
 /// addresses) give a warning because some systems refuse them.
 pub fn check_email(raw: &str) -> Checked<String> {
+    check_email_in(raw, crate::model::strings::Strings::builtin())
+}
+
+/// [`check_email`] with several addresses in one value told in the words of
+/// `t` (`data_emails`, `data_emails_expected`).
+pub fn check_email_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw);
     let mut address = text;
@@ -329,12 +341,14 @@ pub fn check_email(raw: &str) -> Checked<String> {
         .collect();
     if parts.len() > 1 && parts.iter().all(|p| p.matches('@').count() == 1) {
         problems.push(
-            Problem::error(format!(
-                "メールアドレスが {} つ ({}) 書かれています。ポータルのアカウントは医療機関コードごとに一つで、登録したメールアドレスも一つです",
-                parts.len(),
-                parts.join(" と ")
+            Problem::error(t.fill(
+                "data_emails",
+                &[
+                    ("n", &parts.len().to_string()),
+                    ("values", &parts.join(t.get("data_several_joiner"))),
+                ],
             ))
-            .with_expected("このコードのアカウントに登録したメールアドレスを一つだけ"),
+            .with_expected(t.get("data_emails_expected")),
         );
         return Checked::from_parts(None, problems);
     }
@@ -961,13 +975,17 @@ pub fn check_date(raw: &str) -> Checked<(i32, u8, u8)> {
     Checked::from_parts(value, problems)
 }
 
-const IP_EXPECTED: &str = "0〜255の数4つを「.」で区切った半角のIPアドレス (例: 192.168.1.20)";
-
 /// Reads an IPv4 address (`192.168.10.50`): full-width digits and `。`
 /// `．` typed for `.` are fixed with a warning; anything else (a number over
 /// 255, three parts, a leading zero that some devices read as octal, two
 /// addresses in one cell) is an error, never a guess typed into a device.
 pub fn check_ip_address(raw: &str) -> Checked<String> {
+    check_ip_address_in(raw, crate::model::strings::Strings::builtin())
+}
+
+/// [`check_ip_address`] with its problems in the words of `t` (`data_ip_*`).
+pub fn check_ip_address_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
+    let expected = t.get("data_ip_expected");
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw);
     let mut text = text.trim().to_string();
@@ -977,7 +995,7 @@ pub fn check_ip_address(raw: &str) -> Checked<String> {
     }
     tidy.report(&text, &mut problems);
     if text.is_empty() {
-        problems.push(Problem::error("IPアドレスが空です").with_expected(IP_EXPECTED));
+        problems.push(Problem::error(t.get("data_ip_empty")).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
     match text.parse::<std::net::Ipv4Addr>() {
@@ -990,18 +1008,17 @@ pub fn check_ip_address(raw: &str) -> Checked<String> {
                 .count()
                 > 1
             {
-                "IPアドレスが一つの欄に二つ以上書かれています".to_string()
+                t.get("data_ip_several").to_string()
             } else if parts != 4 {
-                format!("「.」で区切った数が{parts}つです（4つのはずです）")
+                t.fill("data_ip_parts", &[("n", &parts.to_string())])
             } else {
-                "0〜255の数（先頭に0を付けない）ではない部分があります".to_string()
+                t.get("data_ip_range").to_string()
             };
             problems.push(
-                Problem::error(format!(
-                    "{}はIPアドレスとして読めません: {why}",
-                    quote(&text)
-                ))
-                .with_expected(IP_EXPECTED),
+                Problem::error(
+                    t.fill("data_ip_unread", &[("value", &quote(&text)), ("why", &why)]),
+                )
+                .with_expected(expected),
             );
             Checked::from_parts(None, problems)
         }

@@ -131,6 +131,24 @@ pub fn check_code(
     fee_schedule: Option<u8>,
     schedules: &[FeeSchedule],
 ) -> Checked<InstitutionCode> {
+    check_code_in(
+        raw,
+        prefecture,
+        fee_schedule,
+        schedules,
+        crate::model::strings::Strings::builtin(),
+    )
+}
+
+/// [`check_code`] with two codes in one value told in the words of `t`
+/// (`data_two_codes`, `data_two_codes_expected`).
+pub fn check_code_in(
+    raw: &str,
+    prefecture: Option<u8>,
+    fee_schedule: Option<u8>,
+    schedules: &[FeeSchedule],
+    t: &crate::model::strings::Strings,
+) -> Checked<InstitutionCode> {
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw);
     let digits_text = tidy.strip(&text, is_code_separator);
@@ -259,15 +277,12 @@ pub fn check_code(
                 // separators between them were no typing noise, so the
                 // tidy warning that joined them is dropped.
                 problems.retain(|p| p.level != super::Level::Warning);
-                message = format!(
-                    "一つの欄に医療機関コードが二つ ({}) 書かれています。医科と歯科のようにコードが二つある施設は、ポータルのアカウントも電子証明書の申請もコードごとです",
-                    codes.join(" と ")
+                message = t.fill(
+                    "data_two_codes",
+                    &[("values", &codes.join(t.get("data_several_joiner")))],
                 );
-                problems.push(
-                    Problem::error(message).with_expected(
-                        "一行 (一つのファイル) に一つのコード。二つ目のコードは、その点数表・メールアドレス・端末とともに別の行に書いてください",
-                    ),
-                );
+                problems
+                    .push(Problem::error(message).with_expected(t.get("data_two_codes_expected")));
                 return Checked::from_parts(None, problems);
             }
             problems.push(Problem::error(message).with_expected(EXPECTED_FORM));

@@ -151,6 +151,16 @@ pub fn find_choice<'a>(options: &'a [Choice], raw: &str) -> Option<&'a Choice> {
 /// How an error lists the options: `ntt-west（NTT西日本 フレッツ光）`, or the
 /// label alone when it starts with the value (`1: 診療(調剤)報酬…`).
 pub fn choice_list(options: &[Choice]) -> String {
+    choice_list_in(options, |value, label| format!("{value}（{label}）"), "、")
+}
+
+/// The same in a theme's words: `option` writes a value with its label,
+/// `joiner` goes between the options.
+pub fn choice_list_in(
+    options: &[Choice],
+    option: impl Fn(&str, &str) -> String,
+    joiner: &str,
+) -> String {
     options
         .iter()
         .map(|o| {
@@ -160,11 +170,11 @@ pub fn choice_list(options: &[Choice]) -> String {
             } else if label.starts_with(&format!("{}:", o.value)) {
                 label.to_string()
             } else {
-                format!("{}（{label}）", o.value)
+                option(&o.value, label)
             }
         })
         .collect::<Vec<_>>()
-        .join("、")
+        .join(joiner)
 }
 
 /// Characters that change how text looks without being seen: bidi

@@ -301,22 +301,28 @@
     var form = document.getElementById("search-form");
     if (!input || !list || !status) return;
     var root = document.body.getAttribute("data-root") || "";
+    // The page's words (the theme's strings.yaml, site_ui_*), `{q}` … filled in.
+    function say(key, values) {
+      var text = status.getAttribute("data-" + key) || "";
+      Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
+      return text;
+    }
     if (!index()) {
-      status.textContent = "検索用の索引を読み込めませんでした。";
+      status.textContent = say("no-index");
       return;
     }
     function run(updateUrl) {
       var q = input.value.trim();
       list.textContent = "";
-      if (!q) { status.textContent = "キーワードを入力してください。"; return; }
+      if (!q) { status.textContent = say("empty"); return; }
       var hits = window.tebikiSearch(q);
       var docs = index().docs;
       // What was searched for, when an other word was replaced (ひみつのばんごう → 秘密の番号).
       var eq = expandOtherWords(index(), q);
-      var asked = "「" + q + "」" + (eq !== q ? "（「" + eq + "」として検索）" : "");
+      var asked = eq !== q ? say("asked-as", { q: q, as: eq }) : say("asked", { q: q });
       status.textContent = hits.length
-        ? asked + "の検索結果: " + hits.length + " 件"
-        : asked + "は見つかりませんでした。別の言葉や短い言葉でお試しください。";
+        ? say("found", { asked: asked, n: hits.length })
+        : say("none", { asked: asked });
       hits.forEach(function (h) {
         var d = docs[h.doc];
         var li = document.createElement("li");
