@@ -880,7 +880,10 @@ fn a_sheet_set_dense_prints_on_one_page_with_its_contacts_and_qr_code() {
         &out,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for (key, last_value) in [("2613200100", "診察室パソコン"), ("2713200307", "受付")] {
+    for (key, last_value) in [
+        ("2613200100", "診察室パソコン"),
+        ("2713200307", "この端末に決めた名前を入力"),
+    ] {
         let pdf = print(&chromium, &out, key, tmp.path());
         let first = printed_page(pdf.to_str().unwrap(), 1);
         let flat: String = first.split_whitespace().collect();

@@ -418,17 +418,22 @@ fn two_terminals_with_one_name_are_told_to_name_them_apart() {
             .is_empty()
     );
     // Its sheet has a tick box for each of the two applications, though the
-    // names read the same (it listed 端末名称等 once: one certificate); the
-    // mark to check is on the row's label, for both names.
+    // names read the same (it listed 端末名称等 once: one certificate); each
+    // says to enter the name chosen for that terminal (it said 受付パソコン
+    // twice, the name the warning says not to use for both).
     let row = docs
         .sheet
         .split("端末名称等")
         .nth(1)
         .expect("the sheet's terminal row");
     assert!(
-        row.starts_with("（確認してから入力）□受付パソコン□受付パソコン"),
+        row.starts_with(&squash(
+            "□受付パソコン: この端末に決めた名前を入力（同名の端末あり）\
+             □受付パソコン: この端末に決めた名前を入力（同名の端末あり）"
+        )),
         "{row}"
     );
+    assert_eq!(docs.having("端末名称等に「受付パソコン」"), NONE);
 }
 
 #[test]
@@ -436,7 +441,11 @@ fn the_mark_to_check_a_list_is_on_every_name_never_on_one() {
     // 博多五台クリニック: five terminals, 受付PC/受付ＰＣ and 診察室PC twice.
     // sheet.pdf set 「（確認してから入力）」 after the last name, 事務PC, the
     // one name that was no duplicate; the HTML sheet marked the first name
-    // alone. Now the PDF marks the label, the HTML every name.
+    // alone. Then the PDF marked the label, the HTML every name. Now every
+    // name another terminal shares says, on its own line with its own tick
+    // box, to enter the name chosen for it (each of the four applications:
+    // the names alike are not to be typed); 事務PC, a name of its own, is
+    // typed as registered, and no mark reads as about it alone.
     let text = TEN.replace(
         "terminals: [診察室1パソコン, 診察室2パソコン, 診察室3パソコン, 診察室4パソコン, 診察室5パソコン,\n  診察室6パソコン, 診察室7パソコン, 診察室8パソコン, 診察室9パソコン, 診察室10パソコン]",
         "terminals: [受付PC, 受付ＰＣ, 診察室PC, 診察室PC, 事務PC]",
@@ -446,13 +455,11 @@ fn the_mark_to_check_a_list_is_on_every_name_never_on_one() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = dir.path().join("out/clinics/1311000744");
     let docs = Docs::in_dir(&out);
-    assert!(
-        docs.sheet.contains(&squash(
-            "端末名称等（確認してから入力）□受付PC□受付ＰＣ□診察室PC□診察室PC□事務PC"
-        )),
-        "{}",
-        docs.sheet
+    let chosen = "この端末に決めた名前を入力（同名の端末あり）";
+    let row = format!(
+        "端末名称等□受付PC:{chosen}□受付ＰＣ:{chosen}□診察室PC:{chosen}□診察室PC:{chosen}□事務PC"
     );
+    assert!(docs.sheet.contains(&squash(&row)), "{}", docs.sheet);
     assert!(!docs.sheet.contains("事務PC（確認"), "{}", docs.sheet);
     let html = read(&out.join("index.html"));
     let sheet = html
@@ -460,9 +467,22 @@ fn the_mark_to_check_a_list_is_on_every_name_never_on_one() {
         .nth(1)
         .expect("the printed sheet");
     let sheet = squash(&html_text(sheet.split("</section>").next().unwrap()));
-    for name in ["受付PC", "受付ＰＣ", "診察室PC", "事務PC"] {
-        let marked = format!("端末名称等{name}（確認してから入力）");
-        assert!(sheet.contains(&marked), "{marked}: {sheet}");
+    for name in ["受付PC", "受付ＰＣ", "診察室PC"] {
+        let line = format!("端末名称等{name}:{chosen}");
+        assert!(sheet.contains(&line), "{line}: {sheet}");
+    }
+    assert!(
+        sheet.contains("端末名称等事務PCオンライン資格確認等"),
+        "{sheet}"
+    );
+    // The handout's part 2: 事務PC is entered as registered, the others not.
+    assert_eq!(docs.having("端末名称等に「事務PC」"), ["html", "pdf"]);
+    for name in ["受付PC", "受付ＰＣ", "診察室PC"] {
+        assert_eq!(
+            docs.having(&format!("端末名称等に「{name}」")),
+            NONE,
+            "{name}"
+        );
     }
     // Names differing only in width are counted as one, and told why.
     assert_eq!(

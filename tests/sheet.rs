@@ -227,7 +227,9 @@ fn eleven_findings_and_three_terminals_fit_one_page_with_every_title_row_contact
         assert!(said.contains(&l), "row «{l}» in {said}");
     }
     for want in [
-        "□受付パソコン□受付パソコン□診察室パソコン",
+        // Two terminals named alike: each told to enter the name chosen
+        // for it, each with its own tick box.
+        "□受付パソコン:この端末に決めた名前を入力（同名の端末あり）□受付パソコン:この端末に決めた名前を入力（同名の端末あり）□診察室パソコン",
         "2026年12月1日（火）回線種別を今日訂正した場合に反映される見込み",
         "オンライン資格確認等コールセンター0800-0804583",
         "月曜日〜金曜日8:00〜18:00",

@@ -110,6 +110,88 @@ fn two_terminals_of_one_name_one_applied_for_are_looked_up_and_the_vendor_warned
 }
 
 #[test]
+fn a_terminal_whose_name_another_has_is_told_to_enter_the_name_chosen_for_it() {
+    // 淀川なかよし内科: the notice asks the clinic to choose names that tell
+    // its terminals apart before applying, yet step 2-2 said 「2. 端末名称等に
+    // 「受付」と入力する」 (and its picture, the confirmation, the notice's
+    // sample and the sheet showed 「受付」): a second certificate named
+    // 「受付」, the mix-up the notice warns of. The 受付 round now says to
+    // enter the name chosen for this terminal; 診察室, a name of its own,
+    // is entered as registered.
+    let (out, _) = built();
+    let c = docs(out, "2710123452");
+    assert_eq!(c.having("端末名称等に「受付」と入力する"), NONE);
+    assert_eq!(c.having("「受付」と入力"), NONE);
+    assert_eq!(
+        c.having("端末名称等にこの端末に決めた名前を入力する（登録の「受付」はほかの端末と同じ名前なので、そのままでは入力しません）"),
+        GUIDES
+    );
+    assert_eq!(
+        c.having("この端末に決めた名前を入力（「受付」のままにしない）"),
+        GUIDES
+    );
+    // The sheet's line for the row, and the confirmation screen.
+    assert_eq!(
+        c.having("□受付:この端末に決めた名前を入力（同名の端末あり）□診察室"),
+        ["sheet"]
+    );
+    assert_eq!(
+        c.having("この端末に決めた名前が表示されていることを確かめる"),
+        GUIDES
+    );
+    assert_eq!(
+        c.having("端末名称等に「診察室」、担当部署/担当者名に「受付中吉里美」と入力し"),
+        GUIDES
+    );
+    // The notice says what the handout does.
+    assert_eq!(
+        c.having("同じ名前の端末の回では、この手順書は端末名称等に「この端末に決めた名前」を入力するよう書いています"),
+        GUIDES
+    );
+    assert_eq!(
+        c.having("この手順書は登録された名前のまま載せています"),
+        NONE
+    );
+
+    // Names that differ only in width are one name on a label: both rounds
+    // are told to enter a name of their own; a clinic of distinct names is
+    // told its names, as before.
+    let (_d, c, _) = one_on(
+        "a-osaka-change-two-uketsuke.yaml",
+        &[
+            (
+                "  - 受付\n  - 受付\n  - 診察室\n",
+                "  - PC1\n  - ＰＣ１\n  - 診察室\n",
+            ),
+            (
+                "terminals_applied:\n  - 受付\n",
+                "terminals_applied:\n  - 診察室\n",
+            ),
+        ],
+        "2710123452",
+        DAY,
+    );
+    assert_eq!(c.having("端末名称等に「PC1」"), NONE);
+    assert_eq!(c.having("登録の「PC1」はほかの端末と同じ名前"), GUIDES);
+    assert_eq!(c.having("登録の「ＰＣ１」はほかの端末と同じ名前"), GUIDES);
+    let (_d, c, _) = one_on(
+        "a-osaka-change-two-uketsuke.yaml",
+        &[(
+            "  - 受付\n  - 受付\n  - 診察室\n",
+            "  - 受付\n  - 待合\n  - 診察室\n",
+        )],
+        "2710123452",
+        DAY,
+    );
+    assert_eq!(c.having("決めた名前"), NONE);
+    assert_eq!(
+        c.having("端末名称等に「診察室」、担当部署/担当者名"),
+        GUIDES
+    );
+    assert_eq!(c.having("端末名称等に「待合」と入力する"), GUIDES);
+}
+
+#[test]
 fn a_name_applied_for_as_often_as_the_terminals_have_it_is_no_doubt() {
     // Both 「受付」 applied for: the list is whole, no warning, one
     // certificate (診察室) to apply for.

@@ -1056,6 +1056,32 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
                 written: None,
             }
         }
+        Function::Occurrences { list, among } => {
+            let from = get(list)?;
+            let names: Vec<String> = get(among)
+                .map(|v| v.items.iter().map(|i| same_name(i)).collect())
+                .unwrap_or_default();
+            let counts: Vec<FactValue> = from
+                .items
+                .iter()
+                .map(|item| {
+                    let name = same_name(item);
+                    number(names.iter().filter(|n| **n == name).count() as f64)
+                })
+                .collect();
+            let items: Vec<String> = counts.iter().map(|c| c.display.clone()).collect();
+            FactValue {
+                // As a list field's: its number of items.
+                value: items.len().to_string(),
+                display: shown.join(&items),
+                item_values: counts.into_iter().map(|c| c.value).collect(),
+                gaps: Vec::new(),
+                items,
+                valid: true,
+                unit: None,
+                written: None,
+            }
+        }
         Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
         Function::DateShift {
             date: from,
@@ -1222,6 +1248,7 @@ mod tests {
   - { name: today, label: 今日, today: true }
   - { name: count, label: 枚数, unit: 枚, count: terminals }
   - { name: names, label: 名前の数, count_distinct: terminals }
+  - { name: uses, label: 同じ名前の数, occurrences: { list: terminals, in: terminals } }
   - { name: fee, label: 発行料, unit: 円, times: { fact: count, by: fee } }
   - { name: arrive, label: 届く日, date_plus: { date: start, days: mail } }
   - { name: until, label: 期限, date_plus: { date: start, months: 39, days: -1 } }
@@ -1290,6 +1317,14 @@ person: 港 花子
         let alike = facts_of("terminals: [受付, \" 受付 \", 診察室]\n");
         assert_eq!(shown(&alike, "count"), pair("3", "3"));
         assert_eq!(shown(&alike, "names"), pair("2", "2"));
+        // Per item, how many have its name: a list of numbers, read item by
+        // item (each.uses); names that differ in width or spaces are one.
+        let uses = alike.get("uses").expect("uses");
+        assert_eq!(uses.items, ["2", "2", "1"]);
+        assert_eq!(uses.item(2).map(|x| x.value), Some("1".to_string()));
+        let width = facts_of("terminals: [PC1, ＰＣ１, PC2]\n");
+        assert_eq!(width.get("uses").expect("uses").items, ["2", "2", "1"]);
+        assert!(facts_of("dept: 受付\n").get("uses").is_none());
         assert_eq!(shown(&f, "fee"), pair("3000", "3,000"));
         assert_eq!(f.text("fee|unit").as_deref(), Some("3,000円"));
         assert_eq!(

@@ -271,6 +271,10 @@ pub struct GuideRow {
     pub boxes: Option<u8>,
     /// A seal box with its word at the right of the cell (`seal:`).
     pub seal: Option<String>,
+    /// The value belongs to the repetition's item (`field: each.…`): the
+    /// sheet lists it once for every item, even where two items' words are
+    /// alike (two terminals each told to enter the name chosen for it).
+    pub per_item: bool,
 }
 
 /// One alternative of a generic guide with its condition in words.

@@ -1264,6 +1264,7 @@ fn eval_row(
         sheet_note,
         boxes: row.boxes,
         seal: row.seal.clone(),
+        per_item: matches!(&row.value, ValueSource::Field { path } if path.starts_with("each.")),
     }
 }
 
@@ -1334,6 +1335,7 @@ fn generic_row(row: &Row, g: &Generic, content: &Content, when: Option<String>) 
         sheet_note: None,
         boxes: row.boxes,
         seal: row.seal.clone(),
+        per_item: false,
     }
 }
 

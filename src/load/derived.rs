@@ -49,6 +49,8 @@ pub(crate) struct RawDerived {
     #[serde(default)]
     without: Option<RawWithout>,
     #[serde(default)]
+    occurrences: Option<RawOccurrences>,
+    #[serde(default)]
     times: Option<RawTimes>,
     #[serde(default)]
     date_plus: Option<RawShift>,
@@ -86,6 +88,15 @@ pub(crate) struct RawDerived {
 struct RawWithout {
     list: Spanned<String>,
     remove: Spanned<String>,
+}
+
+/// `occurrences: { list: F, in: G }`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOccurrences {
+    list: Spanned<String>,
+    #[serde(rename = "in")]
+    among: Spanned<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -183,7 +194,7 @@ enum RawTerm {
 }
 
 /// The function names, for messages.
-const FUNCTIONS: &str = "today, count, count_distinct, without, times, date_plus, date_minus, days_between, closed_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
+const FUNCTIONS: &str = "today, count, count_distinct, without, occurrences, times, date_plus, date_minus, days_between, closed_between, month_of, period_end, test, label_of, map, join, concat, first, id_kind, id_number";
 
 /// A declaration converted but not yet checked for types and cycles.
 struct Pending {
@@ -343,6 +354,12 @@ impl Ctx<'_> {
             found.push(Function::Without {
                 list: r(&w.list, &mut refs),
                 remove: r(&w.remove, &mut refs),
+            });
+        }
+        if let Some(o) = &raw.occurrences {
+            found.push(Function::Occurrences {
+                list: r(&o.list, &mut refs),
+                among: r(&o.among, &mut refs),
             });
         }
         if let Some(t) = &raw.times {
@@ -836,7 +853,11 @@ fn check_types(
             );
             T::Number
         }
-        Function::Without { list, remove } => {
+        Function::Without { list, remove }
+        | Function::Occurrences {
+            list,
+            among: remove,
+        } => {
             for l in [list, remove] {
                 need(
                     l,
@@ -986,6 +1007,7 @@ fn fn_name(f: &Function) -> &'static str {
         Function::Count { .. } => "count",
         Function::CountDistinct { .. } => "count_distinct",
         Function::Without { .. } => "without",
+        Function::Occurrences { .. } => "occurrences",
         Function::Times { .. } => "times",
         Function::DateShift { minus: false, .. } => "date_plus",
         Function::DateShift { minus: true, .. } => "date_minus",
@@ -1551,7 +1573,8 @@ fields:
     fn exactly_one_function() {
         let (m, _) = error("facts:\n  - { name: c, label: 数 }\n");
         assert!(
-            m.contains("has no function") && m.contains("count, count_distinct, without, times"),
+            m.contains("has no function")
+                && m.contains("count, count_distinct, without, occurrences, times"),
             "{m}"
         );
         let (m, _) = error("facts:\n  - { name: c, label: 数, count: terminals, today: true }\n");

@@ -92,6 +92,17 @@ pub enum Function {
         /// A list fact: the items to leave out.
         remove: String,
     },
+    /// For each item of `list`, how many items of `among` have its name
+    /// (names compared as `CountDistinct` compares them): a list of
+    /// numbers in `list`'s order, read per item as `each.<name>` (2 for
+    /// each of two terminals named 「受付」). Absent when `list` is; an
+    /// `among` the clinic does not have counts 0.
+    Occurrences {
+        /// A list fact: the items counted.
+        list: String,
+        /// A list fact: where they are counted.
+        among: String,
+    },
     /// A number times a constant.
     Times {
         /// A number fact.
@@ -222,7 +233,11 @@ impl Function {
             | Self::Map { fact: f, .. }
             | Self::IdKind { fact: f }
             | Self::IdNumber { fact: f } => vec![f.as_str()],
-            Self::Without { list, remove } => vec![list.as_str(), remove.as_str()],
+            Self::Without { list, remove }
+            | Self::Occurrences {
+                list,
+                among: remove,
+            } => vec![list.as_str(), remove.as_str()],
             Self::DaysBetween { from, to } | Self::ClosedBetween { from, to, .. } => {
                 vec![from.as_str(), to.as_str()]
             }
@@ -290,6 +305,7 @@ impl DerivedFact {
     pub fn item_type(&self) -> Option<FactType> {
         (self.kind == FactType::List).then_some(match self.function {
             Function::ClosedBetween { .. } | Function::DateShift { .. } => FactType::Date,
+            Function::Occurrences { .. } => FactType::Number,
             _ => FactType::Text,
         })
     }

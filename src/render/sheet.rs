@@ -94,7 +94,7 @@ pub fn typed_values(guide: &Guide) -> Vec<(&GuideStep, &GuideRow)> {
     for m in &guide.manuals {
         for s in m.parts.iter().flat_map(|p| p.steps.iter()) {
             for r in typed_rows(s) {
-                let per_item = s.item.as_deref() == Some(r.display.as_str());
+                let per_item = r.per_item || s.item.as_deref() == Some(r.display.as_str());
                 let step = if per_item { &s.id } else { &s.number };
                 let k = (format!("{}/{step}/{}", m.id, r.id), r.display.as_str());
                 if !seen.contains(&k) {

@@ -3006,6 +3006,7 @@ pub(crate) mod tests {
             sheet_note: None,
             boxes: None,
             seal: None,
+            per_item: false,
         }
     }
 
