@@ -976,21 +976,30 @@ fn date(d: Date, shown: &dates::DateWords) -> FactValue {
     FactValue::plain(d.to_string(), shown.date(d))
 }
 
-/// A list of dates as a list fact: each shown as a date (「2026年12月31日（木）」),
-/// compared by its ISO form.
-fn date_list(days: &[Date], shown: &dates::DateWords) -> FactValue {
-    let items: Vec<String> = days.iter().map(|d| shown.date(*d)).collect();
+/// A derived list as a fact: its items as shown and, where they differ,
+/// their normalised values (empty: the items themselves); its value is its
+/// number of items, as a list field's.
+fn list_fact(items: Vec<String>, item_values: Vec<String>, shown: &dates::DateWords) -> FactValue {
     FactValue {
-        // As a list field's: its number of items.
         value: items.len().to_string(),
         display: shown.join(&items),
         items,
-        item_values: days.iter().map(|d| d.to_string()).collect(),
+        item_values,
         gaps: Vec::new(),
         valid: true,
         unit: None,
         written: None,
     }
+}
+
+/// A list of dates as a list fact: each shown as a date (「2026年12月31日（木）」),
+/// compared by its ISO form.
+fn date_list(days: &[Date], shown: &dates::DateWords) -> FactValue {
+    list_fact(
+        days.iter().map(|d| shown.date(*d)).collect(),
+        days.iter().map(|d| d.to_string()).collect(),
+        shown,
+    )
 }
 
 fn month(d: Date, shown: &dates::DateWords) -> FactValue {
@@ -1034,53 +1043,40 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
                     },
                 )
                 .collect();
-            let items: Vec<String> = kept.iter().map(|&i| from.items[i].clone()).collect();
-            FactValue {
-                // As a list field's: its number of items.
-                value: items.len().to_string(),
-                display: shown.join(&items),
-                // The kept items' own values, where the list has them; a
-                // list with items taken away is no longer read beside
-                // another item by item: no places kept.
-                item_values: if from.item_values.is_empty() {
-                    Vec::new()
-                } else {
-                    kept.iter()
-                        .filter_map(|&i| from.item_values.get(i).cloned())
-                        .collect()
-                },
-                gaps: Vec::new(),
-                items,
-                valid: true,
-                unit: None,
-                written: None,
-            }
+            // The kept items' own values, where the list has them; a list
+            // with items taken away is no longer read beside another item by
+            // item: no places kept.
+            let item_values = if from.item_values.is_empty() {
+                Vec::new()
+            } else {
+                kept.iter()
+                    .filter_map(|&i| from.item_values.get(i).cloned())
+                    .collect()
+            };
+            list_fact(
+                kept.iter().map(|&i| from.items[i].clone()).collect(),
+                item_values,
+                shown,
+            )
         }
         Function::Occurrences { list, among } => {
             let from = get(list)?;
             let names: Vec<String> = get(among)
                 .map(|v| v.items.iter().map(|i| same_name(i)).collect())
                 .unwrap_or_default();
-            let counts: Vec<FactValue> = from
+            let counts: Vec<usize> = from
                 .items
                 .iter()
                 .map(|item| {
                     let name = same_name(item);
-                    number(names.iter().filter(|n| **n == name).count() as f64)
+                    names.iter().filter(|n| **n == name).count()
                 })
                 .collect();
-            let items: Vec<String> = counts.iter().map(|c| c.display.clone()).collect();
-            FactValue {
-                // As a list field's: its number of items.
-                value: items.len().to_string(),
-                display: shown.join(&items),
-                item_values: counts.into_iter().map(|c| c.value).collect(),
-                gaps: Vec::new(),
-                items,
-                valid: true,
-                unit: None,
-                written: None,
-            }
+            list_fact(
+                counts.iter().map(|&n| thousands(n as i64)).collect(),
+                counts.iter().map(|n| n.to_string()).collect(),
+                shown,
+            )
         }
         Function::Times { fact, by } => number(get(fact)?.value.parse::<f64>().ok()? * by.value),
         Function::DateShift {
