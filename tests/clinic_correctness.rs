@@ -1754,6 +1754,20 @@ fn kinds_no_fixture_covered_read_right() {
     }
     // v6 not contracted: the box cannot be ticked yet, and it says why.
     assert_eq!(docs.having("未チェック（未契約）"), ["html", "pdf"]);
+    // The box is required: the picture, the row's help and the warning say
+    // how the station gets to tick it (they said only that the
+    // data says 未契約); the sheet says it cannot be ticked yet.
+    for said in [
+        "未契約なら、申し込んでから（申し込むと決めてから）チェック",
+        "このチェックは必須の項目なので、入れないと申請を進められません",
+        "「契約済み（又は近日中に申込予定）である」ときに入れます",
+    ] {
+        assert_eq!(docs.having(said), ["html", "pdf"], "«{said}»");
+    }
+    assert_eq!(
+        docs.having("まだチェックできません（未契約）—確認してから入力"),
+        ["html", "sheet"]
+    );
 
     // 新橋ガーデンクリニック: a line not from NTT on type 1 (an IP-VPN of
     // another carrier). It keeps its own type and is never given the NTT
@@ -1785,6 +1799,15 @@ fn kinds_no_fixture_covered_read_right() {
         docs.having("契約済みか（近日中に申し込むか）を確かめてからチェック"),
         ["html", "pdf", "sheet"]
     );
+    // Not known to be uncontracted: never told it is.
+    for wrong in ["未契約なら", "データ上は未契約です", "登録内容は「未契約」"]
+    {
+        assert!(
+            docs.having(wrong).is_empty(),
+            "«{wrong}» in {:?}",
+            docs.having(wrong)
+        );
+    }
     for wrong in ["設置予定日", "申請を済ませたい最終日"] {
         assert!(
             docs.having(wrong).is_empty(),
