@@ -264,3 +264,35 @@ fn a_bad_fee_schedule_or_category_entry_in_content_is_located() {
         assert!(err.contains(&format!("fields.yaml:{line}:")), "{to}: {err}");
     }
 }
+
+#[test]
+fn a_clinic_without_its_contact_person_is_told_whose_name_goes_there() {
+    // The portal's FAQ asks for the clinic's own person on the certificate
+    // application, not the maintenance vendor's: the vendor who writes the
+    // data is told so where the name is missing.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("no-person.yaml");
+    std::fs::write(
+        &file,
+        "institution_code: \"0112340\"\nprefecture: 26\nfee_schedule: 1\nname: 鴨川みなみ診療所\n\
+         phone: 075-341-2200\nemail: uketsuke@kamogawa-minami.example.jp\n\
+         line: { carrier: ntt-west, type: 1, customer_id: CAF3051200478, v6_option: contracted }\n\
+         start_month: 2027-03\nfee_payment: 2\nterminals: [受付]\n",
+    )
+    .unwrap();
+    let o = tebiki(&[
+        "check",
+        "--today",
+        TODAY,
+        "--clinics",
+        file.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(err.contains("no-person.yaml:1:1"), "{err}");
+    assert!(err.contains("(contact.person)"), "{err}");
+    assert!(
+        err.contains("保守を委託している業者の担当者ではなく"),
+        "{err}"
+    );
+}
