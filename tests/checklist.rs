@@ -155,12 +155,14 @@ fn a_change_application_asks_which_terminals_have_a_certificate_before_step_2() 
 
 #[test]
 fn a_doubted_v6_option_is_on_the_checklist_before_the_form() {
-    // 青空ファミリークリニック: a 光コラボ line with no v6 option in its data.
+    // 青空ファミリークリニック: a 光コラボ line whose v6 option is not contracted.
     // The warning asks it to find out whether it is contracted or applied for
     // before it ticks the box at 1-3; its checklist did not ask for it.
     let c = Checklist::of("1311234566");
     c.in_order(&[ACCOUNT, NOTICE, V6, MAIL, SECRET, PAYMENT, PERSON]);
-    assert!(c.says("データ上は未契約または未確認です"));
+    // Its data says 未契約: told so, and to apply before the application.
+    assert!(c.says("データ上は未契約です"));
+    assert!(c.says("まだなら申請の前に申し込むか申し込む日を決めてください"));
     // なにわ中央薬局's option is applied for soon (the box is ticked): no item.
     assert!(!Checklist::of("2740100181").says(V6));
 }

@@ -1799,7 +1799,9 @@ fn kinds_no_fixture_covered_read_right() {
         docs.having("契約済みか（近日中に申し込むか）を確かめてからチェック"),
         ["html", "pdf", "sheet"]
     );
-    // Not known to be uncontracted: never told it is.
+    // Not known to be uncontracted: told the data does not say, never that
+    // it is not contracted.
+    assert_eq!(docs.having("データ上は未確認です"), ["html", "pdf"]);
     for wrong in ["未契約なら", "データ上は未契約です", "登録内容は「未契約」"]
     {
         assert!(
