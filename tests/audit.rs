@@ -492,6 +492,27 @@ fn check_guide(a: &mut Audit, c: &Case, g: &Guide) {
         }
     }
 
+    // uncontracted-v6-is-told-how-to-tick: on an NTT-based line whose data
+    // says 未契約, the required box is drawn empty and the clinic is told
+    // how it gets to tick it (callout and help); no other clinic is told
+    // its option is not contracted.
+    for (step, r) in rows(g).filter(|(_, r)| r.id == "v6_option") {
+        let callout = r
+            .callout
+            .as_ref()
+            .map(|k| k.text.clone())
+            .unwrap_or_default();
+        let help = r.help.plain_text();
+        let ok = if c.ntt() && V6[c.v6] == "none" {
+            callout.contains("申し込んでから") && help.contains("必須")
+        } else {
+            !callout.contains("未契約") && !help.contains("「未契約」")
+        };
+        a.promise(c, "uncontracted-v6-is-told-how-to-tick", ok, || {
+            format!("step {step}: callout «{callout}», help «{help}»")
+        });
+    }
+
     // late-date-is-a-problem: a date on or after the installation day is
     // never shown as fine, and no "next" (✓) note promises it. Marked means
     // its own note, or (two events of one day with the same note, said once
