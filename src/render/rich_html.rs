@@ -104,23 +104,14 @@ fn date_runs(s: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let at = |k: usize| chars.get(k).map(|c| c.1);
     let end_of = |k: usize| chars.get(k).map_or(s.len(), |c| c.0);
-    // Digits from `k` then `unit`: the index after the unit.
-    let number_then = |k: usize, unit: char| {
-        let mut j = k;
-        while at(j).is_some_and(digit) {
-            j += 1;
-        }
-        (j > k && at(j) == Some(unit)).then_some(j + 1)
-    };
     let mut out = Vec::new();
     let mut k = 0;
     while k < chars.len() {
         let starts = digit(chars[k].1) && (k == 0 || !digit(chars[k - 1].1));
-        let month = starts
-            .then(|| number_then(k, '年'))
-            .flatten()
-            .and_then(|j| number_then(j, '月'));
-        let Some(mut end) = month else {
+        let date = starts
+            .then(|| crate::render::pdf::date_end(at, k))
+            .flatten();
+        let Some(mut end) = date else {
             // A number and its unit: digits, 「,」 or 「.」 only between two.
             let after_word = k > 0
                 && !kana_or_kanji(chars[k - 1].1)
@@ -160,8 +151,7 @@ fn date_runs(s: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
             k += 1;
             continue;
         };
-        if let Some(j) = number_then(end, '日') {
-            end = j;
+        if at(end - 1) == Some('日') {
             // A weekday: a few characters in brackets.
             if at(end) == Some('（')
                 && let Some(close) =

@@ -206,6 +206,48 @@ fn weekday_at(atoms: &[Atom], i: usize) -> bool {
         && matches!(at(i + 2), Some('）' | '・'))
 }
 
+/// Where a date that starts at `k` ends: digits 年 digits 月, then digits
+/// 日 if they follow (ASCII or full-width digits), `at(i)` being the text's
+/// i-th character; `None` when no date starts there. The one pattern of a
+/// date in running text: the handout's line breaker keeps it on one line
+/// ([`prepare`]) and the guide in one `span.date` (`rich_html`).
+pub fn date_end(at: impl Fn(usize) -> Option<char>, k: usize) -> Option<usize> {
+    // Digits from `k` then `unit`: the index after the unit.
+    let digits_then = |k: usize, unit: char| {
+        let mut j = k;
+        while at(j).is_some_and(digit) {
+            j += 1;
+        }
+        (j > k && at(j) == Some(unit)).then_some(j + 1)
+    };
+    let month = digits_then(k, '年').and_then(|j| digits_then(j, '月'))?;
+    Some(digits_then(month, '日').unwrap_or(month))
+}
+
+/// For each atom, whether it continues a date begun before it
+/// ([`date_end`]). No line breaks inside 「2026年12月8日」: the handout broke
+/// 「見込みは2026年」/「12月7日（月）」 where the guide keeps a date whole.
+/// The weekday after it is [`weekday_at`]'s. Empty when no atom is a digit.
+fn date_interiors(atoms: &[Atom]) -> Vec<bool> {
+    if !atoms.iter().any(|a| digit(a.orig)) {
+        return Vec::new();
+    }
+    let at = |k: usize| atoms.get(k).map(|a| a.orig);
+    let mut inside = vec![false; atoms.len()];
+    let mut k = 0;
+    while k < atoms.len() {
+        let starts = digit(atoms[k].orig) && (k == 0 || !digit(atoms[k - 1].orig));
+        match starts.then(|| date_end(at, k)).flatten() {
+            Some(end) => {
+                inside[k + 1..end].fill(true);
+                k = end;
+            }
+            None => k += 1,
+        }
+    }
+    inside
+}
+
 /// Characters that must not be separated from a neighbour of the same kind.
 fn inseparable(a: char, b: char) -> bool {
     a == b && matches!(a, '…' | '‥' | '—' | '―')
@@ -572,6 +614,7 @@ pub(crate) fn prepare(
     }
     // Kinsoku: veto opportunities that would start a line with a forbidden
     // character or end one with an opening bracket.
+    let dates = date_interiors(&atoms);
     for i in 1..n {
         if !matches!(brk[i], Brk::Allowed | Brk::Soft) {
             continue;
@@ -584,6 +627,7 @@ pub(crate) fn prepare(
         let unit = digit(atoms[i - 1].orig) && japanese(atoms[i].orig);
         if unit
             || weekday_at(&atoms, i)
+            || dates.get(i) == Some(&true)
             || no_line_start(atoms[i].orig)
             || no_line_end(atoms[p].orig)
             || inseparable(atoms[i - 1].orig, atoms[i].orig)

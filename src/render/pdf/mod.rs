@@ -58,7 +58,7 @@ pub use doc::{Block, CalloutKind, Column, Document, Drawable, FramePlacement, Sp
 pub use embed::{GlyphText, SharedWords};
 pub use fonts::{Fonts, REPLACEMENT_CHAR, Weight};
 pub(crate) use image::is_jpeg;
-pub use linebreak::{Measure, no_line_end, no_line_start, words_a_browser_splits};
+pub use linebreak::{Measure, date_end, no_line_end, no_line_start, words_a_browser_splits};
 
 /// Errors of the PDF engine. Layout itself never fails; only unusable fonts
 /// and serialisation problems are errors.

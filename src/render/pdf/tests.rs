@@ -1106,6 +1106,42 @@ fn a_date_stays_with_its_weekday() {
 }
 
 #[test]
+fn a_date_is_never_split_across_lines() {
+    // The handout broke 「見込みは2026年」/「12月7日（月）」 and
+    // 「2026年12月」/「7日（月）」 (98 times in the fixtures' 58 handouts and
+    // sheets of 2026-11-30); the guide keeps a date whole.
+    let dates = [
+        "2026年12月8日",
+        "2027年1月11日",
+        "２０２７年１月",
+        "2027年3月",
+    ];
+    let mut checked = 0;
+    for pad in 0..30 {
+        let text = format!(
+            "{}通知書は見込み{}（火）に届き、設置日は{}（月・祝）、開始は{}、次は{}です。",
+            "あ".repeat(pad),
+            dates[0],
+            dates[1],
+            dates[2],
+            dates[3]
+        );
+        for width in [12.0, 17.0, 23.0] {
+            let lines = lines_of(&[Span::normal(text.clone())], width);
+            let joined: Vec<String> = lines.iter().map(text_of).collect();
+            for date in dates {
+                checked += 1;
+                assert!(
+                    joined.iter().any(|l| l.contains(date)),
+                    "«{date}» split: {joined:?}"
+                );
+            }
+        }
+    }
+    assert!(checked > 300);
+}
+
+#[test]
 fn no_paragraph_ends_with_a_one_or_two_character_line() {
     let sentence = "支払基金から、書留で電子証明書発行通知書が届きます。設置日に使うので、それまで大切に保管してください。";
     let mut checked = 0;
