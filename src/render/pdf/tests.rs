@@ -1108,8 +1108,8 @@ fn a_date_stays_with_its_weekday() {
 #[test]
 fn a_date_is_never_split_across_lines() {
     // The handout broke 「見込みは2026年」/「12月7日（月）」 and
-    // 「2026年12月」/「7日（月）」 (98 times in the fixtures' 58 handouts and
-    // sheets of 2026-11-30); the guide keeps a date whole.
+    // 「2026年12月」/「7日（月）」 (98 times in the fixtures' 116 handouts and
+    // sheets built for 2026-11-30); the guide keeps a date whole.
     let dates = [
         "2026年12月8日",
         "2027年1月11日",
