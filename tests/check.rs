@@ -280,15 +280,8 @@ fn a_clinic_without_its_contact_person_is_told_whose_name_goes_there() {
          start_month: 2027-03\nfee_payment: 2\nterminals: [受付]\n",
     )
     .unwrap();
-    let o = tebiki(&[
-        "check",
-        "--today",
-        TODAY,
-        "--clinics",
-        file.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{err}");
+    let (ok, err) = check_with("--clinics", &file);
+    assert!(!ok, "{err}");
     assert!(err.contains("no-person.yaml:1:1"), "{err}");
     assert!(err.contains("(contact.person)"), "{err}");
     assert!(
