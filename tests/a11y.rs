@@ -666,6 +666,49 @@ fn guide_on_a_phone() {
     assert!(d.severe_logs().is_empty());
 }
 
+/// The line under the clinic's name (code, prefecture, date made) reads as
+/// one sentence: it was set as a flex row, so the date's span and the words
+/// around it became three items 2rem apart (「・　　2026年12月1日（火）　　作成」).
+#[test]
+fn the_line_under_the_name_has_no_gaps_inside() {
+    let Some((chromedriver, chromium)) = browser("the_line_under_the_name_has_no_gaps_inside")
+    else {
+        return;
+    };
+    let (tmp, out) = sample_output();
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    for width in [1280, 390] {
+        set_width(&d, width);
+        d.goto(&format!(
+            "file://{}",
+            out.join("clinics/1311234566/index.html").display()
+        ));
+        // Every box of the line's contents (text runs and the date's span),
+        // by line; the widest space between neighbours on one line.
+        let v = d.js(
+            "var p = document.querySelector('.guide-header .ids'); var r = document.createRange(); r.selectNodeContents(p);
+             var boxes = Array.prototype.filter.call(r.getClientRects(), function (b) { return b.width > 0; });
+             var gap = 0;
+             boxes.forEach(function (a) { boxes.forEach(function (b) {
+               if (Math.abs(a.top - b.top) < 2 && b.left >= a.right) {
+                 var between = boxes.some(function (c) { return Math.abs(c.top - a.top) < 2 && c.left < b.left && c.right > a.right; });
+                 if (!between) gap = Math.max(gap, b.left - a.right);
+               } }); });
+             return { text: p.textContent, gap: gap, font: parseFloat(getComputedStyle(p).fontSize) };",
+            json!([]),
+        );
+        let text = v["text"].as_str().unwrap_or_default();
+        assert!(text.contains("1311234566") && text.contains("作成"), "{v}");
+        let gap = v["gap"].as_f64().unwrap();
+        let font = v["font"].as_f64().unwrap();
+        assert!(
+            gap < font * 0.6,
+            "at {width} px no space wider than a space inside the line: {v}"
+        );
+    }
+    assert!(d.severe_logs().is_empty());
+}
+
 #[test]
 fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
     let Some((_, chromium)) = browser("printed_guide") else {
