@@ -709,6 +709,60 @@ fn the_line_under_the_name_has_no_gaps_inside() {
     assert!(d.severe_logs().is_empty());
 }
 
+/// No sentence is cut into a flex or grid container's items: text of its
+/// own beside a phrasing element (a date's span, a value's mark, a link;
+/// a flex item's computed display is block, so its tag tells)
+/// makes each run an item of its own, set apart by the gap or stacked, as
+/// the line under the clinic's name was. On every page of the sample: the
+/// guides, the dashboard and the help site.
+#[test]
+fn no_sentence_is_cut_into_flex_items() {
+    let Some((chromedriver, chromium)) = browser("no_sentence_is_cut_into_flex_items") else {
+        return;
+    };
+    let (tmp, out) = sample_output();
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    let mut pages = guide_pages(&out);
+    pages.push(out.join("clinics/index.html"));
+    pages.extend(
+        walk(&out.join("site"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "html")),
+    );
+    let mut cut = Vec::new();
+    for width in [1280, 390] {
+        set_width(&d, width);
+        for page in &pages {
+            d.goto(&format!("file://{}", page.display()));
+            let v = d.js(
+                "var bad = [];
+                 document.querySelectorAll('body *').forEach(function (e) {
+                   var s = getComputedStyle(e);
+                   if (!/flex|grid/.test(s.display) || e.getClientRects().length === 0) return;
+                   var text = false, inline = false;
+                   e.childNodes.forEach(function (n) {
+                     if (n.nodeType === 3 && n.data.trim() !== '') text = true;
+                     if (n.nodeType === 1 && n.getClientRects().length > 0 && /^(SPAN|STRONG|B|EM|MARK|A|TIME|CODE|SMALL|ABBR)$/.test(n.tagName)) inline = true;
+                   });
+                   if (text && inline) bad.push(e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40));
+                 });
+                 return bad;",
+                json!([]),
+            );
+            for b in v.as_array().into_iter().flatten() {
+                cut.push(format!(
+                    "{width} px {}: {}",
+                    page.strip_prefix(&out).unwrap_or(page).display(),
+                    b.as_str().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    cut.dedup();
+    assert!(cut.is_empty(), "{}", cut.join("\n"));
+    assert!(d.severe_logs().is_empty());
+}
+
 #[test]
 fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
     let Some((_, chromium)) = browser("printed_guide") else {
