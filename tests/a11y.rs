@@ -763,6 +763,78 @@ fn no_sentence_is_cut_into_flex_items() {
     assert!(d.severe_logs().is_empty());
 }
 
+/// 「守らないと:」 runs on into its one sentence, but a consequence of several
+/// cases (the help site shows every case of a notice) sets each case's
+/// heading and text on lines of their own, as the notice's message above it
+/// does: they ran together into one paragraph
+/// (「…申請済みの場合】 新しい設置日が… 【申請区分が…】 まだ…」).
+#[test]
+fn a_consequence_of_several_cases_sets_each_on_its_own_line() {
+    let Some((chromedriver, chromium)) =
+        browser("a_consequence_of_several_cases_sets_each_on_its_own_line")
+    else {
+        return;
+    };
+    let (tmp, out) = sample_output();
+    let (_proc, d) = start_driver(&chromedriver, &chromium, &tmp.path().join("profile"));
+    // Per consequence: its paragraphs' first-line tops and bottoms, and the
+    // label's top.
+    let measure = "return Array.prototype.map.call(document.querySelectorAll('.consequence'), function (c) {
+         var label = c.querySelector(':scope > strong').getClientRects()[0].top;
+         var ps = Array.prototype.map.call(c.querySelectorAll(':scope > p'), function (p) { var r = p.getClientRects(); return [r[0].top, r[r.length - 1].bottom]; });
+         return { label: label, ps: ps };
+       }).filter(function (c) { return c.ps.length > 0; });";
+    for width in [1280, 390] {
+        set_width(&d, width);
+        d.goto(&format!("file://{}", out.join("site/rules.html").display()));
+        let v = d.js(measure, json!([]));
+        let all = v.as_array().unwrap();
+        let several: Vec<&Value> = all
+            .iter()
+            .filter(|c| c["ps"].as_array().unwrap().len() > 1)
+            .collect();
+        assert!(
+            !several.is_empty(),
+            "the sample's rules page has consequences of several cases: {v}"
+        );
+        for c in several {
+            let ps = c["ps"].as_array().unwrap();
+            let top = |i: usize| ps[i][0].as_f64().unwrap();
+            let bottom = |i: usize| ps[i][1].as_f64().unwrap();
+            assert!(
+                top(0) > c["label"].as_f64().unwrap() + 1.0,
+                "{width} px: the first case below the label: {c}"
+            );
+            for i in 1..ps.len() {
+                assert!(
+                    top(i) >= bottom(i - 1) - 1.0,
+                    "{width} px: case paragraph {i} on a line of its own: {c}"
+                );
+            }
+        }
+        // A guide's consequence (one case, chosen for the clinic) runs on after the label.
+        d.goto(&format!(
+            "file://{}",
+            out.join("clinics/1311234566/index.html").display()
+        ));
+        let v = d.js(measure, json!([]));
+        let one: Vec<&Value> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["ps"].as_array().unwrap().len() == 1)
+            .collect();
+        assert!(!one.is_empty(), "{v}");
+        for c in one {
+            assert!(
+                (c["ps"][0][0].as_f64().unwrap() - c["label"].as_f64().unwrap()).abs() < 4.0,
+                "{width} px: one sentence on the label's line: {c}"
+            );
+        }
+    }
+    assert!(d.severe_logs().is_empty());
+}
+
 #[test]
 fn printed_guide_starts_with_the_sheet_and_keeps_boxes_whole() {
     let Some((_, chromium)) = browser("printed_guide") else {
