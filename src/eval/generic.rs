@@ -245,6 +245,16 @@ impl<'c> Generic<'c> {
                 };
                 t.fill(key, &[("fact", &counted_of(list)), ("value", &v)])
             }
+            // A yes/no fact holds or not: 「〈…〉に当てはまる」, not 「〈…〉が「true」」.
+            Condition::Compare { fact: f, op, value }
+                if matches!(op, Op::Eq | Op::Ne)
+                    && matches!(value.as_str(), "true" | "false")
+                    && self.content.fact_type(f) == Some(FactType::YesNo) =>
+            {
+                let holds = (value == "true") == (*op == Op::Eq);
+                let key = if holds { "cond_yes" } else { "cond_no" };
+                t.fill(key, &[("fact", &fact(f))])
+            }
             Condition::Compare { fact: f, op, value } => {
                 let other = crate::model::rule::fact_ref(value);
                 let v = match other {
@@ -738,6 +748,42 @@ mod tests {
             "negated"
         );
         assert!(cmp("certificates", Op::Lt, "1").ends_with("が1未満"));
+        // A yes/no fact is said to hold or not; it read 「〈…〉が「true」」.
+        let unknown = "certificates_applied_unknown";
+        for (op, value, says) in [
+            (Op::Eq, "true", "に当てはまる"),
+            (Op::Ne, "false", "に当てはまる"),
+            (Op::Eq, "false", "に当てはまらない"),
+            (Op::Ne, "true", "に当てはまらない"),
+        ] {
+            let s = cmp(unknown, op, value);
+            assert!(s.starts_with("〈申請済みの端末が分からない"), "{s}");
+            assert!(
+                s.ends_with(says) && !s.contains("true"),
+                "{op:?} {value}: {s}"
+            );
+        }
+        let case = g.case(&Condition::Compare {
+            fact: unknown.into(),
+            op: Op::Eq,
+            value: "true".into(),
+        });
+        assert!(case.ends_with("〉に当てはまる場合"), "{case}");
+        let not = g.case(&Condition::Not {
+            of: Box::new(Condition::Compare {
+                fact: unknown.into(),
+                op: Op::Eq,
+                value: "true".into(),
+            }),
+        });
+        assert!(not.ends_with("〉に当てはまらない場合"), "{not}");
+        // Two facts the same: 「…と等しい場合」 (it read 「…と同じの場合」).
+        let same = g.case(&Condition::Compare {
+            fact: "each.number".into(),
+            op: Op::Eq,
+            value: "{{ each.count }}".into(),
+        });
+        assert!(same.ends_with("〉と等しい場合"), "{same}");
         // An alternative that says nothing is said to say nothing.
         let part = c.manuals[0]
             .parts
