@@ -46,12 +46,18 @@ impl<'c> Generic<'c> {
     }
 
     /// The human name of `path` (the path itself when content names it
-    /// nowhere); `path | unit` names the same fact.
-    pub fn label<'a>(&'a self, path: &'a str) -> &'a str {
+    /// nowhere); `path | unit` names the same fact. Inside a repetition its
+    /// count is named by the list too (〈端末名称の数〉, not the theme's bare
+    /// 〈件数〉).
+    pub fn label<'a>(&'a self, path: &'a str) -> std::borrow::Cow<'a, str> {
         let path = FactRef::parse(path).path;
         match self.each {
-            Some(list) if path == "each.item" => list,
-            _ => self.content.fact_label(path).unwrap_or(path),
+            Some(list) if path == "each.item" => list.into(),
+            Some(list) if path == "each.count" => self
+                .t()
+                .fill("fact_each_count_of", &[("list", list)])
+                .into(),
+            _ => self.content.fact_label(path).unwrap_or(path).into(),
         }
     }
 
@@ -60,7 +66,7 @@ impl<'c> Generic<'c> {
     pub fn named(&self, path: &str) -> String {
         let mut s = self
             .t()
-            .fill("generic_value", &[("label", self.label(path))]);
+            .fill("generic_value", &[("label", &self.label(path))]);
         s.push_str(&super::unit_of(path, self.content).unwrap_or_default());
         s
     }
@@ -73,7 +79,7 @@ impl<'c> Generic<'c> {
                 path: FactRef::parse(path).path.to_string(),
                 label: self
                     .t()
-                    .fill("generic_value", &[("label", self.label(path))]),
+                    .fill("generic_value", &[("label", &self.label(path))]),
                 unit: super::unit_of(path, self.content),
             }),
             _ => None,
@@ -793,6 +799,14 @@ mod tests {
         let words = g.all(&part.intro).plain_text();
         assert!(
             words.contains("【〈件数〉が1より大きい場合】\n（この場合は何も表示しません）"),
+            "{words}"
+        );
+        // Inside its repetition the count is named by the list, as the item is.
+        let list = &part.for_each.as_ref().expect("a repeated part").list;
+        let words = g.repeating(list).all(&part.intro).plain_text();
+        assert!(
+            words.contains("【〈端末名称の数〉が1より大きい場合】\n（この場合は何も表示しません）")
+                && !words.contains("〈件数〉"),
             "{words}"
         );
         // A condition on a rule having fired names the rule.
