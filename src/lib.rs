@@ -29,7 +29,7 @@ pub use error::{Error, Result};
 #[cfg(test)]
 mod tests {
     /// Release and bench builds are optimised as one unit (fat LTO, one
-    /// codegen unit): the speed figures of README "Speed, session 11" are
+    /// codegen unit): the speed figures of docs/speed.md, "Speed, session 11" are
     /// those of such a build; a profile that drops it is slower by that.
     #[test]
     fn release_builds_are_optimised_as_one_unit() {

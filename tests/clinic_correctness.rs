@@ -1532,7 +1532,7 @@ fn four_terminals_fit_ten_pages_with_a_warning_more() {
     // Page 7 then held 1-4's note, part 2's heading and step 2-1, 29 %
     // full: 2-2's picture at 0.9 missed the rest of it. A step may now
     // start on a page not yet half full with its picture set down to 0.8
-    // (README, "Page breaks"): 10 pages.
+    // (docs/pdf.md, "Page breaks"): 10 pages.
     let guide = built().join("clinics/1342000115/guide.pdf");
     let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
     assert!(info.contains("Pages:           10"), "{info}");

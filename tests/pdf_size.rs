@@ -3,7 +3,7 @@
 //! them.
 //!
 //! `cargo test --test pdf_size -- --nocapture` prints, per handout, the
-//! bytes of the file by kind of object (the table in README, "PDF size").
+//! bytes of the file by kind of object (the table in docs/pdf.md, "PDF size").
 
 mod common;
 use common::*;
@@ -15,8 +15,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{GlyphId, MetadataProvider};
 
-/// The budget per handout (issue 12), in bytes: 150 KB (README: KB =
-/// 1,000 bytes). Every sample and unusual handout is within it (README,
+/// The budget per handout (issue 12), in bytes: 150 KB (docs/pdf.md: KB =
+/// 1,000 bytes). Every sample and unusual handout is within it (docs/pdf.md,
 /// "PDF size").
 const BUDGET: u64 = 150 * 1000;
 

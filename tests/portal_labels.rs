@@ -3,8 +3,8 @@
 //! usual clinic's handout and HTML guide: a label, option or link the clinic
 //! looks for on the screen is spelled as on the screen, a screen is called
 //! what the seed calls it, and nothing is drawn as the portal's words that no
-//! source gives. The audit behind each promise is in the README (「Content
-//! fidelity to the seed manual」).
+//! source gives. The audit behind each promise is in docs/handout-behaviour.md
+//! (「Content fidelity to the seed manual」).
 //! Needs poppler-utils (pdftotext).
 
 mod common;
@@ -388,7 +388,7 @@ fn picture_of(html: &str, step: &str) -> String {
 /// `aria-label` and the handout's `/Alt`: 2-2's CP/CPS document under the
 /// screen's lead (`links:` of a screen), 1-3's 「…利用規約はこちらをクリック」 that
 /// ends the explanation of 利用規約への同意 (`links:` of a row, drawn in its cell
-/// beside the box; the line type's is not drawn, see README), and 1-2's
+/// beside the box; the line type's is not drawn, see docs/handout-behaviour.md), and 1-2's
 /// 「登録内容を確認する」 after three
 /// entries of the my page (and 「決定通知書をダウンロードする」 after the card
 /// reader's). None was drawn; 1-2's ログアウト was a button at the foot of the

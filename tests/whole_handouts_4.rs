@@ -354,7 +354,7 @@ fn a_late_dates_problem_keeps_its_date_and_phrases_whole_in_every_sheet_layout_a
 /// fifths empty, and step 2-2 (heading, lead, note, picture) started page
 /// 7: its picture at 0.9 missed the rest of page 6 by 3 pt. On a page not
 /// yet half full a step's picture may be set smaller (down to 0.8) so that
-/// the step starts there (README, "Page breaks"); 2-2's table and notes
+/// the step starts there (docs/pdf.md, "Page breaks"); 2-2's table and notes
 /// follow on the next page.
 #[test]
 fn a_step_whose_picture_nearly_fits_does_not_leave_its_page_four_fifths_empty() {

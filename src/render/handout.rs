@@ -845,7 +845,7 @@ pub fn render_shared(
 /// alone words only an empty clinic gets (its missing values); what both
 /// show is what nearly every handout shows. Without the probes with
 /// items, the words of the steps repeated per item (every clinic has a
-/// terminal) were subset and compressed again in every handout (README,
+/// terminal) were subset and compressed again in every handout (docs/speed.md,
 /// "Speed, session 10").
 pub fn shared_words(
     content: &crate::model::manual::Content,
@@ -915,7 +915,7 @@ pub(crate) fn add_words(words: &mut [pdf::GlyphText; 2], more: [pdf::GlyphText; 
 /// an era (令和) are shown by some handouts only: shared, each cost every
 /// handout not showing it about 130 bytes of outline (of the 70 handouts
 /// of the bundled content's fixtures, 水 木 金 土 祝 in bold were shown by
-/// 12–17, 令和 by 1–3; README, "PDF size"); one a handout shows goes into
+/// 12–17, 令和 by 1–3; docs/pdf.md, "PDF size"); one a handout shows goes into
 /// its own subset.
 pub(crate) fn dates_probe() -> Document {
     let mut d = jiff::civil::Date::constant(2026, 11, 23);

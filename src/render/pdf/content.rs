@@ -823,7 +823,7 @@ impl Encoder<'_> {
     /// relative to its first point, moved there by a translation
     /// (`q 1 0 0 1 x y cm … Q`): shapes of one size then have the same bytes
     /// wherever they stand, which DEFLATE stores as a back-reference
-    /// (−3.2 to −3.8 KB a handout, lines −0.7 KB more; README, "PDF size"). Points are rounded
+    /// (−3.2 to −3.8 KB a handout, lines −0.7 KB more; docs/pdf.md, "PDF size"). Points are rounded
     /// to the written precision before they are made relative, so every
     /// point lands exactly where the absolute form puts it.
     pub(crate) fn polygon(&mut self, rings: &[Vec<PathPoint>], paint: Paint) {

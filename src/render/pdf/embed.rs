@@ -322,7 +322,7 @@ impl Embedded {
 /// Only what a reader needs (ISO 32000-1 9.10.3: the CMap's procedure, its
 /// `CIDSystemInfo`, name and type, one code-space range, the mappings), no
 /// PostScript resource comments: 0.6–0.8 KB less a handout than
-/// `pdf_writer`'s map of one `bfchar` a glyph (README, "PDF size").
+/// `pdf_writer`'s map of one `bfchar` a glyph (docs/pdf.md, "PDF size").
 pub(crate) fn to_unicode_cmap<'a>(pairs: impl IntoIterator<Item = (u16, &'a str)>) -> Vec<u8> {
     use std::fmt::Write as _;
     // (first glyph, last glyph, UTF-16 of the first glyph's text).

@@ -1664,7 +1664,7 @@ impl Paginator {
 const MIN_FIGURE_SCALE: f32 = 0.9;
 
 /// The smallest a step's first figure is set so that the step can start on
-/// a page that would otherwise end less than half full (README, "Page
+/// a page that would otherwise end less than half full (docs/pdf.md, "Page
 /// breaks"): its heading, lead and picture at [`MIN_FIGURE_SCALE`] missed
 /// the rest of the page, and moving them on left the page more than half
 /// empty. Text in the pictures is 7.8 pt at full size, 6.2 pt here.

@@ -1349,7 +1349,7 @@ fn a_figure_that_nearly_fits_keeps_its_heading_on_the_page() {
         let drawing = strip.drawing_h.unwrap_or(strip.h);
         let lost = strip.h - (at.bottom - at.top);
         // Down to 0.8 where the step starts a page's lower half would be
-        // left empty by moving on (README, "Page breaks"), else 0.9.
+        // left empty by moving on (docs/pdf.md, "Page breaks"), else 0.9.
         let body = mm(BODY_BOTTOM_MM) - mm(BODY_TOP_MM);
         let upper_half = p.placements[heading].top - mm(BODY_TOP_MM) < body / 2.0 + 10.0;
         let least = if upper_half { 0.8 } else { 0.9 };
@@ -2065,7 +2065,7 @@ fn a_document_within_budget_at_the_fast_level_is_finished_once() {
 }
 
 /// The running heads and feet but the page number are written once, as a
-/// form XObject every page draws (about 100 bytes a page less; README,
+/// form XObject every page draws (about 100 bytes a page less; docs/pdf.md,
 /// "PDF size"): artifacts only, no marked content of a structure element;
 /// each page's stream draws it once and keeps its own number.
 #[test]

@@ -873,7 +873,7 @@ pub(crate) fn write(
     // What every page draws the same (the running heads but the page
     // number): written once, as a form XObject each page draws, rather
     // than again in every page's stream (about 100 bytes a page
-    // compressed; README, "PDF size"). Only artifacts: a structure
+    // compressed; docs/pdf.md, "PDF size"). Only artifacts: a structure
     // element's marked content must be on its page; and without links,
     // which are a page's annotations.
     let common = common_of(pages).and_then(|common| {
