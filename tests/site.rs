@@ -349,3 +349,44 @@ fn the_site_shows_a_steps_figure_with_blanks_for_clinic_values() {
         "{fig}"
     );
 }
+
+/// A step's figure is searched as its screen is: what the notice sample of
+/// 2-5 shows (申請ID, ダウンロード用パスワード, 有効期限) finds 2-5, where the
+/// clinic reads about the notice. Its words were in no section of the
+/// index, so 「申請IDはどこ」 found 1-3 (申請区分, お客さまID).
+#[test]
+fn a_steps_figure_is_searched_by_what_it_shows() {
+    use tebiki::site::search::{SearchIndex, Searcher};
+    let (_dir, site) = bundled_site();
+    let index = SearchIndex::from_js(&read(&site.join("assets/search-index.js"))).expect("index");
+    let first = |q: &str| {
+        Searcher::new(&index)
+            .search(q)
+            .first()
+            .map(|h| index.docs[h.doc].u.clone())
+    };
+    for q in ["申請IDはどこ", "ダウンロード用パスワード", "有効期限"] {
+        assert_eq!(
+            first(q).as_deref(),
+            Some("online-shikaku/certificate.html#step-2-5"),
+            "{q}"
+        );
+    }
+    let notice = index
+        .docs
+        .iter()
+        .find(|d| d.u.ends_with("#step-2-5"))
+        .expect("2-5 is a section");
+    assert!(notice.h.contains("申請ID"), "{}", notice.h);
+    assert!(
+        notice.b.contains("社会保険診療報酬支払基金"),
+        "{}",
+        notice.b
+    );
+    // A secret row's generic words (the portal password's) are no text of it.
+    assert!(
+        !notice.b.contains("登録済みのパスワードを入力"),
+        "{}",
+        notice.b
+    );
+}

@@ -19,7 +19,11 @@
 //! **Key parts**: each query word (split on spaces) is cut where the script
 //! changes (kanji, katakana, hiragana, other); hiragana pieces after
 //! another script (particles, okurigana: の, を, できない) are dropped. 「電子証明書の発行料」 → 電子証明書 + 発行料,
-//! 「ログインできない」 → ログイン, 「支払い方法」 → 支払 + 方法.
+//! 「ログインできない」 → ログイン, 「支払い方法」 → 支払 + 方法. A question
+//! word in hiragana that starts a query word ([`QUESTION_WORDS`]: いつ, どこで,
+//! どうすれば) is dropped too, unless it is all the query has: 「通知書 いつ届く」 →
+//! 通知書 + 届 (a section that happened to say 「いつまでに」 outranked the
+//! answer).
 //!
 //! **Other words** (`content/search.yaml`): before anything else, a query's
 //! readings in kana and other names are replaced by the word the manuals
@@ -34,8 +38,9 @@
 //! 2. *tier*: every key part occurs in the title (3), in a heading-like
 //!    text — screen rows, rule and note titles — (2), or in the body (1);
 //!    0 when some part is nowhere;
-//! 3. *whole*: the same for the query words verbatim (the exact phrase
-//!    beats its parts apart);
+//! 3. *whole*: the same for each query word's phrase ([`query_phrase`]: the
+//!    word without what the key parts leave out at its ends; the exact
+//!    phrase beats its parts apart);
 //! 4. for title matches, the share of the title the query covers (the
 //!    section *about* the phrase beats one that mentions it in passing);
 //! 5. key-part occurrences weighted title 3, headings 2, body 1;
@@ -107,6 +112,47 @@ pub struct SearchIndex {
     /// kana, mark, joined kana, three characters each.
     #[serde(default)]
     pub j: String,
+    /// [`QUESTION_WORDS`], folded, for the browser's key parts.
+    #[serde(default)]
+    pub q: Vec<String>,
+}
+
+/// Question words a reader types before what they ask (「いつ届く」,
+/// 「どこで入力」, 「どうすれば再発行」), in hiragana as typed. They say what kind
+/// of answer is wanted, not where it is: no section answers to them, so
+/// [`key_parts`] drops them.
+pub const QUESTION_WORDS: [&str; 23] = [
+    "いつ",
+    "いつまで",
+    "いつまでに",
+    "いつごろ",
+    "どこ",
+    "どこで",
+    "どこに",
+    "どこへ",
+    "どこから",
+    "どう",
+    "どうやって",
+    "どうすれば",
+    "どうしたら",
+    "どうする",
+    "なに",
+    "なにを",
+    "なぜ",
+    "どれ",
+    "どの",
+    "どんな",
+    "だれ",
+    "どちら",
+    "どれくらい",
+];
+
+/// [`QUESTION_WORDS`] folded as a query is.
+pub fn question_words() -> Vec<String> {
+    QUESTION_WORDS
+        .iter()
+        .map(|w| compact(&fold_query(w)))
+        .collect()
 }
 
 /// The replacements a query gets from `content/search.yaml`: each other word
@@ -291,6 +337,7 @@ impl SearchIndex {
             a: Vec::new(),
             f: fold_table(),
             j: join_table(),
+            q: question_words(),
         }
     }
 
@@ -541,44 +588,85 @@ fn script(c: char) -> u8 {
     }
 }
 
+/// A query word cut where the script changes: (script, text) pieces; the
+/// long-vowel mark belongs to the run it follows.
+fn pieces(word: &str) -> Vec<(u8, String)> {
+    let mut pieces: Vec<(u8, String)> = Vec::new();
+    for c in word.chars() {
+        let k = if c == 'ー' {
+            pieces.last().map_or(2, |p| p.0)
+        } else {
+            script(c)
+        };
+        match pieces.last_mut() {
+            Some(p) if p.0 == k => p.1.push(c),
+            _ => pieces.push((k, c.to_string())),
+        }
+    }
+    pieces
+}
+
+/// Whether a word's `i`-th piece of script `k` (folded `f`) is left out of
+/// its key parts and phrase: hiragana after another script is a particle
+/// or okurigana (a word that starts in hiragana, お客さま, ぱすわーど, keeps
+/// it), and a question word that starts the word says what kind of answer
+/// is wanted, not where it is.
+fn left_out(k: u8, i: usize, all_hiragana: bool, f: &str, questions: &[String]) -> bool {
+    k == 1 && ((!all_hiragana && i > 0) || (i == 0 && questions.iter().any(|q| q == f)))
+}
+
 /// The key parts of a query (see the module documentation), folded and
 /// compacted, each once.
 pub fn key_parts(query: &str) -> Vec<String> {
+    let questions = question_words();
     let mut out: Vec<String> = Vec::new();
+    let mut asked: Vec<String> = Vec::new();
     for word in query.split_whitespace() {
-        let mut pieces: Vec<(u8, String)> = Vec::new();
-        for c in word.chars() {
-            // The long-vowel mark belongs to the run it follows.
-            let k = if c == 'ー' {
-                pieces.last().map_or(2, |p| p.0)
-            } else {
-                script(c)
-            };
-            match pieces.last_mut() {
-                Some(p) if p.0 == k => p.1.push(c),
-                _ => pieces.push((k, c.to_string())),
-            }
-        }
+        let pieces = pieces(word);
         let all_hiragana = pieces.iter().all(|p| p.0 == 1);
         for (i, (k, p)) in pieces.into_iter().enumerate() {
-            // Hiragana after another script is a particle or okurigana; a
-            // word that starts in hiragana (お客さま, ぱすわーど) keeps it.
-            if k == 1 && !all_hiragana && i > 0 {
+            let f = compact(&fold_query(&p));
+            if left_out(k, i, all_hiragana, &f, &questions) {
+                if k == 1 && i == 0 {
+                    asked.push(f);
+                }
                 continue;
             }
-            let f = compact(&fold_query(&p));
             if !f.is_empty() && !out.contains(&f) {
                 out.push(f);
             }
         }
-        if all_hiragana && out.is_empty() {
-            let f = compact(&fold_query(word));
-            if !f.is_empty() {
+    }
+    if out.is_empty() {
+        // Only question words: search for them after all.
+        for f in asked {
+            if !out.contains(&f) {
                 out.push(f);
             }
         }
     }
     out
+}
+
+/// The phrase a query word asks for (the ranking's *whole*): the word
+/// without what [`key_parts`] leaves out at its ends, folded and compacted
+/// (「申請IDはどこ」 → 申請id, 「いつ届く」 → 届, 「電子証明書の発行料」 as it is);
+/// the whole word when nothing is left.
+pub fn query_phrase(word: &str) -> String {
+    let questions = question_words();
+    let pieces = pieces(word);
+    let all_hiragana = pieces.iter().all(|p| p.0 == 1);
+    let kept: Vec<bool> = pieces
+        .iter()
+        .enumerate()
+        .map(|(i, (k, p))| !left_out(*k, i, all_hiragana, &compact(&fold_query(p)), &questions))
+        .collect();
+    let (Some(first), Some(last)) = (kept.iter().position(|&k| k), kept.iter().rposition(|&k| k))
+    else {
+        return compact(&fold_query(word));
+    };
+    let text: String = pieces[first..=last].iter().map(|p| p.1.as_str()).collect();
+    compact(&fold_query(&text))
 }
 
 /// One result, with the parts of its ranking key.
@@ -627,10 +715,9 @@ impl<'a> Searcher<'a> {
     pub fn search(&self, query: &str) -> Vec<Hit> {
         let expanded = expand_other_words(query, &self.index.a);
         let query = expanded.as_str();
-        let folded = fold_query(query);
-        let words: Vec<String> = folded
+        let words: Vec<String> = query
             .split_whitespace()
-            .map(compact)
+            .map(query_phrase)
             .filter(|w| !w.is_empty())
             .collect();
         if words.is_empty() {
@@ -828,6 +915,39 @@ mod tests {
         assert_eq!(key_parts("支払い方法"), vec!["支払", "方法"]);
         assert_eq!(key_parts("ぱすわーど 再設定"), vec!["パスワード", "再設定"]);
         assert_eq!(key_parts("v6オプション"), vec!["v6", "オプシヨン"]);
+    }
+
+    #[test]
+    fn a_question_word_is_not_searched_for_unless_it_is_all_there_is() {
+        assert_eq!(
+            key_parts("電子証明書発行通知書 いつ届く"),
+            vec!["電子証明書発行通知書", "届"]
+        );
+        assert_eq!(
+            key_parts("どこで入力 お客さまID"),
+            vec!["入力", "オ", "客", "id"]
+        );
+        assert_eq!(key_parts("どうすれば 再発行"), vec!["再発行"]);
+        // Alone, it is the question.
+        assert_eq!(key_parts("いつ"), vec!["イツ"]);
+        // Only as a word's start: 「いつも」 and 「ひみつ」 are words.
+        assert_eq!(key_parts("いつも"), vec!["イツモ"]);
+        // The section that answers outranks one that says 「いつまでに」.
+        let idx = SearchIndex::build(vec![
+            doc("概要", "", "いつまでに申請するか。通知書が届く見込みの日"),
+            doc("申請完了", "通知書が届きます", "書留で通知書が届きます"),
+        ]);
+        let s = Searcher::new(&idx);
+        assert_eq!(s.search("通知書 いつ届く").first().map(|h| h.doc), Some(1));
+        // The phrase of a word leaves out the same at its ends.
+        let folded = |w: &str| compact(&fold_query(w));
+        assert_eq!(query_phrase("申請IDはどこ"), folded("申請ID"));
+        assert_eq!(query_phrase("いつ届く"), folded("届"));
+        assert_eq!(query_phrase("電子証明書の発行料"), folded("電子証明書の発行料"));
+        assert_eq!(query_phrase("いつ"), folded("いつ"));
+        // The browser gets the same list.
+        assert_eq!(idx.q, question_words());
+        assert!(idx.q.contains(&"イツ".to_string()));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use super::search::Doc;
 use crate::eval::guide::{
-    Alternative, Finding, Guide, GuideManual, GuidePart, GuideRow, GuideStep, Shown,
+    Alternative, Finding, Guide, GuideManual, GuidePart, GuideRow, GuideScreen, GuideStep, Shown,
 };
 use crate::model::manual::{Button, Control, ScreenKind};
 use crate::model::rich::Rich;
@@ -163,6 +163,13 @@ pub struct FigureView {
     pub picture: String,
     /// The author's `alt:`, else the theme's picture caption.
     pub caption: String,
+    /// What the picture says, for the search index as a screen's rows are
+    /// (a letter's 「申請ID」 is a question a reader asks): its title and
+    /// each row's label and callout as headings, its lead and foot as body
+    /// (a row's value is a placeholder or a secret's blank here). Not
+    /// rendered.
+    #[serde(skip)]
+    pub words: (Vec<String>, Vec<String>),
 }
 
 /// A screen of a step.
@@ -457,6 +464,19 @@ fn join_lines(parts: Vec<String>) -> String {
         .join("\n")
 }
 
+/// A figure's words (see [`FigureView::words`]): headings and body.
+fn figure_words(fig: &GuideScreen) -> (Vec<String>, Vec<String>) {
+    let mut heads = vec![fig.title.clone()];
+    let body = vec![shown_text(&fig.lead), shown_text(&fig.foot)];
+    for r in &fig.rows {
+        heads.push(r.label.clone());
+        if let Some(c) = &r.callout {
+            heads.push(c.text.clone());
+        }
+    }
+    (heads, body)
+}
+
 fn rule_text(r: &RuleView) -> String {
     join_lines(vec![
         r.applies_when.clone(),
@@ -490,6 +510,13 @@ fn step_doc(m: &ManualView, p: &PartView, s: &StepView) -> Doc {
             };
             fill_in(words, &[("label", &b.label)])
         }));
+    }
+    // The step's other pictures, by their captions and words: a letter's
+    // sample names what the clinic will hold (申請ID, 有効期限).
+    for f in s.figure.iter().chain(&s.screenshot) {
+        heads.extend(f.words.0.iter().cloned());
+        body.push(f.caption.clone());
+        body.extend(f.words.1.iter().cloned());
     }
     for n in &s.notes {
         if let Some(t) = &n.title {
@@ -623,6 +650,7 @@ fn part_view(
                     pictures.get(&key).map(|svg| FigureView {
                         picture: svg.clone(),
                         caption: crate::render::pictures::figure_caption(fig, t),
+                        words: figure_words(fig),
                     })
                 });
                 // The screenshot (a photo) as the clinic's guide shows it:
@@ -632,6 +660,7 @@ fn part_view(
                     pictures.get(&key).map(|svg| FigureView {
                         picture: svg.clone(),
                         caption: shot.alt.clone(),
+                        words: Default::default(),
                     })
                 });
                 let step = step_view(s, url, pictures.get(&s.key).cloned(), figure, t);

@@ -111,29 +111,52 @@
     return 0;
   }
 
-  /* Key parts of a query: words cut where the script changes, hiragana
-   * pieces after another script dropped (search.rs `key_parts`). */
-  function keyParts(query) {
+  /* A query word cut where the script changes (search.rs `pieces`). */
+  function pieces(word) {
     var out = [];
+    for (var c of word) {
+      var k = c === "ー" ? (out.length ? out[out.length - 1][0] : 2) : script(c);
+      if (out.length && out[out.length - 1][0] === k) out[out.length - 1][1] += c;
+      else out.push([k, c]);
+    }
+    return out;
+  }
+
+  /* Hiragana after another script (particles, okurigana) and a question
+     word that starts the word (index.q: いつ, どこで …) are left out
+     (search.rs `left_out`). */
+  function leftOut(k, i, allHira, f) {
+    var questions = (window.TEBIKI_SEARCH_INDEX || {}).q || [];
+    return k === 1 && ((!allHira && i > 0) || (i === 0 && questions.indexOf(f) >= 0));
+  }
+
+  /* Key parts of a query (search.rs `key_parts`). */
+  function keyParts(query) {
+    var out = [], asked = [];
     String(query).split(/\s+/).filter(Boolean).forEach(function (word) {
-      var pieces = [];
-      for (var c of word) {
-        var k = c === "ー" ? (pieces.length ? pieces[pieces.length - 1][0] : 2) : script(c);
-        if (pieces.length && pieces[pieces.length - 1][0] === k) pieces[pieces.length - 1][1] += c;
-        else pieces.push([k, c]);
-      }
-      var allHira = pieces.every(function (p) { return p[0] === 1; });
-      pieces.forEach(function (p, i) {
-        if (p[0] === 1 && !allHira && i > 0) return;
+      var ps = pieces(word);
+      var allHira = ps.every(function (p) { return p[0] === 1; });
+      ps.forEach(function (p, i) {
         var f = compact(foldQuery(p[1]));
+        if (leftOut(p[0], i, allHira, f)) {
+          if (p[0] === 1 && i === 0) asked.push(f);
+          return;
+        }
         if (f && out.indexOf(f) < 0) out.push(f);
       });
-      if (allHira && !out.length) {
-        var f = compact(foldQuery(word));
-        if (f) out.push(f);
-      }
     });
+    if (!out.length) asked.forEach(function (f) { if (out.indexOf(f) < 0) out.push(f); });
     return out;
+  }
+
+  /* The phrase a query word asks for (search.rs `query_phrase`). */
+  function queryPhrase(word) {
+    var ps = pieces(word);
+    var allHira = ps.every(function (p) { return p[0] === 1; });
+    var kept = ps.map(function (p, i) { return !leftOut(p[0], i, allHira, compact(foldQuery(p[1]))); });
+    var first = kept.indexOf(true), last = kept.lastIndexOf(true);
+    if (first < 0) return compact(foldQuery(word));
+    return compact(foldQuery(ps.slice(first, last + 1).map(function (p) { return p[1]; }).join("")));
   }
 
   /* `query` with its other words (content/search.yaml, index.a: folded other
@@ -195,8 +218,7 @@
   /* The hits for `query`, best first: the ranking of src/site/search.rs. */
   function search(index, prepared, query) {
     query = expandOtherWords(index, query);
-    var folded = foldQuery(query);
-    var words = folded.split(/\s+/).map(compact).filter(function (w) { return w.length > 0; });
+    var words = String(query).split(/\s+/).filter(Boolean).map(queryPhrase).filter(function (w) { return w.length > 0; });
     if (!words.length) return [];
     var parts = keyParts(query);
     var tokens = [];
