@@ -943,7 +943,10 @@ mod tests {
         let folded = |w: &str| compact(&fold_query(w));
         assert_eq!(query_phrase("申請IDはどこ"), folded("申請ID"));
         assert_eq!(query_phrase("いつ届く"), folded("届"));
-        assert_eq!(query_phrase("電子証明書の発行料"), folded("電子証明書の発行料"));
+        assert_eq!(
+            query_phrase("電子証明書の発行料"),
+            folded("電子証明書の発行料")
+        );
         assert_eq!(query_phrase("いつ"), folded("いつ"));
         // The browser gets the same list.
         assert_eq!(idx.q, question_words());
