@@ -390,3 +390,30 @@ fn a_steps_figure_is_searched_by_what_it_shows() {
         notice.b
     );
 }
+
+/// 「電子証明書発行通知書 いつ届く」 finds 2-5, which says when the notice
+/// comes. The overview ranked first while いつ was a key part (it alone says
+/// 「いつまでに」), then the general rules, which name the notice in a dozen
+/// warnings, until a key part's count in a field was capped
+/// (`search::PHRASE_CAP`).
+#[test]
+fn a_question_finds_the_step_that_answers_it_not_the_longest_section() {
+    use tebiki::site::search::{SearchIndex, Searcher};
+    let (_dir, site) = bundled_site();
+    let index = SearchIndex::from_js(&read(&site.join("assets/search-index.js"))).expect("index");
+    let first = |q: &str| {
+        Searcher::new(&index)
+            .search(q)
+            .first()
+            .map(|h| index.docs[h.doc].u.clone())
+    };
+    assert_eq!(
+        first("電子証明書発行通知書 いつ届く").as_deref(),
+        Some("online-shikaku/certificate.html#step-2-5")
+    );
+    // Through content/search.yaml: the dialog of 2-3.
+    assert_eq!(
+        first("確認のダイアログ OK").as_deref(),
+        Some("online-shikaku/certificate.html#step-2-3")
+    );
+}

@@ -48,6 +48,10 @@ const EXPECTED_FIRST: &[(&str, &[&str])] = &[
         "申請IDはどこ",
         &["online-shikaku/certificate.html#step-2-5"],
     ),
+    (
+        "電子証明書発行通知書 いつ届く",
+        &["online-shikaku/certificate.html#step-2-5"],
+    ),
 ];
 
 /// More queries whose whole ranking must be the same in JS and Rust.
@@ -73,8 +77,9 @@ const PARITY_ONLY: &[&str] = &[
     "ひみつのばんこう 忘れた",
     "電子証明書\u{3000}発行料",
     // Question words: left out of the key parts and the phrase, unless alone.
-    "電子証明書発行通知書 いつ届く",
     "どこで入力 お客さまID",
+    "通知書の郵送先",
+    "住所",
     "いつ",
     "パスワードを忘れたらどうすれば",
 ];

@@ -43,7 +43,8 @@
 //!    phrase beats its parts apart);
 //! 4. for title matches, the share of the title the query covers (the
 //!    section *about* the phrase beats one that mentions it in passing);
-//! 5. key-part occurrences weighted title 3, headings 2, body 1;
+//! 5. key-part occurrences weighted title 3, headings 2, body 1, each
+//!    field's count capped at [`PHRASE_CAP`];
 //! 6. BM25 over the key parts' tokens with the same field weights (catches
 //!    typos), with a mild length normalisation (`B`) so that short sections
 //!    do not win on length alone;
@@ -67,6 +68,11 @@ pub const B: f64 = 0.3;
 pub const WEIGHTS: [u32; 3] = [3, 2, 1];
 /// At most this many hits are returned.
 pub const MAX_HITS: usize = 50;
+/// A key part's occurrences in one field count up to this many (ranking
+/// step 5): beyond a few, more say the section is long, not that it is more
+/// about the question (the general rules name the notice in a dozen
+/// warnings and outranked 2-5, which says when it comes).
+pub const PHRASE_CAP: u32 = 5;
 
 /// One searchable section of the site (a step, a part, a manual's overview).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -773,9 +779,9 @@ impl<'a> Searcher<'a> {
                 if b > 0 {
                     found += 1;
                 }
-                phrase += WEIGHTS[0] * count(&fields[0], p)
-                    + WEIGHTS[1] * count(&fields[1], p)
-                    + WEIGHTS[2] * count(&fields[2], p);
+                phrase += WEIGHTS[0] * count(&fields[0], p).min(PHRASE_CAP)
+                    + WEIGHTS[1] * count(&fields[1], p).min(PHRASE_CAP)
+                    + WEIGHTS[2] * count(&fields[2], p).min(PHRASE_CAP);
             }
             let whole = words.iter().map(|w| best(fields, w)).min().unwrap_or(0);
             let ntok = tokens.len() as u32;

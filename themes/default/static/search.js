@@ -8,7 +8,7 @@
 (function () {
   "use strict";
 
-  var K1 = 1.2, B = 0.3, W = [3, 2, 1], MAX_HITS = 50;
+  var K1 = 1.2, B = 0.3, W = [3, 2, 1], MAX_HITS = 50, PHRASE_CAP = 5;
   var INDEXABLE = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
   /* The folding itself comes with the index, written by src/site/search.rs:
      index.f pairs every character it changes with what it becomes (widths,
@@ -253,7 +253,8 @@
         var b = best(f, w);
         tier = Math.min(tier, b);
         if (b > 0) found += 1;
-        phrase += W[0] * count(f[0], w) + W[1] * count(f[1], w) + W[2] * count(f[2], w);
+        phrase += W[0] * Math.min(count(f[0], w), PHRASE_CAP) + W[1] * Math.min(count(f[1], w), PHRASE_CAP) +
+          W[2] * Math.min(count(f[2], w), PHRASE_CAP);
       }
       var whole = 3;
       for (var j = 0; j < words.length; j++) whole = Math.min(whole, best(f, words[j]));
