@@ -350,21 +350,29 @@ fn the_site_shows_a_steps_figure_with_blanks_for_clinic_values() {
     );
 }
 
+/// The bundled help site's search index, as the browser loads it.
+fn bundled_search_index() -> tebiki::site::search::SearchIndex {
+    let (_dir, site) = bundled_site();
+    tebiki::site::search::SearchIndex::from_js(&read(&site.join("assets/search-index.js")))
+        .expect("the site has a search index")
+}
+
+/// The URL of the first hit for `q`.
+fn first_hit(index: &tebiki::site::search::SearchIndex, q: &str) -> Option<String> {
+    tebiki::site::search::Searcher::new(index)
+        .search(q)
+        .first()
+        .map(|h| index.docs[h.doc].u.clone())
+}
+
 /// A step's figure is searched as its screen is: what the notice sample of
 /// 2-5 shows (申請ID, ダウンロード用パスワード, 有効期限) finds 2-5, where the
 /// clinic reads about the notice. Its words were in no section of the
 /// index, so 「申請IDはどこ」 found 1-3 (申請区分, お客さまID).
 #[test]
 fn a_steps_figure_is_searched_by_what_it_shows() {
-    use tebiki::site::search::{SearchIndex, Searcher};
-    let (_dir, site) = bundled_site();
-    let index = SearchIndex::from_js(&read(&site.join("assets/search-index.js"))).expect("index");
-    let first = |q: &str| {
-        Searcher::new(&index)
-            .search(q)
-            .first()
-            .map(|h| index.docs[h.doc].u.clone())
-    };
+    let index = bundled_search_index();
+    let first = |q: &str| first_hit(&index, q);
     for q in ["申請IDはどこ", "ダウンロード用パスワード", "有効期限"] {
         assert_eq!(
             first(q).as_deref(),
@@ -398,15 +406,8 @@ fn a_steps_figure_is_searched_by_what_it_shows() {
 /// (`search::PHRASE_CAP`).
 #[test]
 fn a_question_finds_the_step_that_answers_it_not_the_longest_section() {
-    use tebiki::site::search::{SearchIndex, Searcher};
-    let (_dir, site) = bundled_site();
-    let index = SearchIndex::from_js(&read(&site.join("assets/search-index.js"))).expect("index");
-    let first = |q: &str| {
-        Searcher::new(&index)
-            .search(q)
-            .first()
-            .map(|h| index.docs[h.doc].u.clone())
-    };
+    let index = bundled_search_index();
+    let first = |q: &str| first_hit(&index, q);
     assert_eq!(
         first("電子証明書発行通知書 いつ届く").as_deref(),
         Some("online-shikaku/certificate.html#step-2-5")
