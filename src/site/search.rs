@@ -153,12 +153,15 @@ pub const QUESTION_WORDS: [&str; 23] = [
     "どれくらい",
 ];
 
-/// [`QUESTION_WORDS`] folded as a query is.
-pub fn question_words() -> Vec<String> {
-    QUESTION_WORDS
-        .iter()
-        .map(|w| compact(&fold_query(w)))
-        .collect()
+/// [`QUESTION_WORDS`] folded as a query is (folded once per process).
+pub fn question_words() -> &'static [String] {
+    static FOLDED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    FOLDED.get_or_init(|| {
+        QUESTION_WORDS
+            .iter()
+            .map(|w| compact(&fold_query(w)))
+            .collect()
+    })
 }
 
 /// The replacements a query gets from `content/search.yaml`: each other word
@@ -343,7 +346,7 @@ impl SearchIndex {
             a: Vec::new(),
             f: fold_table(),
             j: join_table(),
-            q: question_words(),
+            q: question_words().to_vec(),
         }
     }
 
@@ -632,7 +635,7 @@ pub fn key_parts(query: &str) -> Vec<String> {
         let all_hiragana = pieces.iter().all(|p| p.0 == 1);
         for (i, (k, p)) in pieces.into_iter().enumerate() {
             let f = compact(&fold_query(&p));
-            if left_out(k, i, all_hiragana, &f, &questions) {
+            if left_out(k, i, all_hiragana, &f, questions) {
                 if k == 1 && i == 0 {
                     asked.push(f);
                 }
@@ -665,7 +668,7 @@ pub fn query_phrase(word: &str) -> String {
     let kept: Vec<bool> = pieces
         .iter()
         .enumerate()
-        .map(|(i, (k, p))| !left_out(*k, i, all_hiragana, &compact(&fold_query(p)), &questions))
+        .map(|(i, (k, p))| !left_out(*k, i, all_hiragana, &compact(&fold_query(p)), questions))
         .collect();
     let (Some(first), Some(last)) = (kept.iter().position(|&k| k), kept.iter().rposition(|&k| k))
     else {
