@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Seeds for the arms of the content format's readers (issue 11 item 7), as data.
+
+`manual`'s coverage grew for three sessions at one or two edges a CPU minute,
+and about two thirds of tebiki's new edges were in the readers serde derives
+for the content format (`visit_map` of `RawRow`, `RawDerived`, `RawManual` …).
+Such a reader has, for every field, an arm for the field given twice, an arm
+for a value of the wrong shape and, on every early return, a drop of each
+field read so far; a required field has an arm for its absence; a key that
+serde receives as an owned string (an escaped key) goes through another
+function. Random mutation finds these one at a time. This script writes them
+all, from the content itself, so the fuzzer starts past them:
+
+1. Material: small manuals (the seeds' base manual of `seed.py`) that each
+   hold one piece of the real content format:
+   - every derived fact of `content/facts.yaml` and of the fixtures' facts
+     files, renamed `m_<name>`, as the manual's `facts:` (the functions
+     `seed.py` predates: `without`, `closed_between`, `period_end`, `map` …);
+   - every condition (`when:`, `test:`, `applies:` …) of the bundled and the
+     fixtures' rules, facts and manuals, as a step's `when:`;
+   - every row, screen and figure of the bundled and the fixtures' manuals,
+     in the step the bundled rules point at;
+   - every bundled and fixture manual cut to one step (`seed.cut_manual`).
+2. Arms: for every mapping of each such manual (deduplicated by where it is
+   and which keys it has), one seed per key and way:
+   `dup-last` (the key again after all the others), `dup-alone` (the key
+   twice, nothing else), `wrong-last` / `wrong-alone` (a value of another
+   shape: mapping, list, number, null), `missing` (the key left out),
+   `escaped` (the key spelled with a `\\u` escape, so read as an owned
+   string); and per mapping `unknown-last` (an unknown key after all the
+   others), `as-list` (its values as a sequence), `empty` (`{}`).
+
+Seeds are YAML flow (JSON) text, where a mapping may hold a key twice, named
+`arms-<sha1>`, so running it twice adds nothing.
+
+Usage:  python3 fuzz/seed_arms.py [OUT_DIR]   (default fuzz/corpus/manual)
+Measure before adding: write to a scratch folder, then
+`nice python3 fuzz/seed_gain.py manual SCRATCH` (see that script).
+"""
+
+import copy
+import datetime
+import hashlib
+import json
+import os
+import sys
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import seed  # noqa: E402
+
+WRONG = ({"x": 1}, [1, "a"], 12345, None)
+
+
+class Map:
+    """A mapping as written: a list of (key, value, escaped) entries, so a key
+    may come twice."""
+
+    def __init__(self, entries):
+        self.entries = entries
+
+
+def plain(node):
+    """A loaded YAML tree as JSON-able data (dates as ISO text)."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, str) else k: plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, (datetime.date, datetime.datetime)):
+        return node.isoformat()
+    return node
+
+
+def emit(node):
+    if isinstance(node, Map):
+        parts = []
+        for k, v, escaped in node.entries:
+            key = json.dumps(k, ensure_ascii=False)
+            if escaped and k:
+                key = '"\\u%04x' % ord(k[0]) + key[2:]
+            parts.append(key + ": " + emit(v))
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(node, dict):
+        return emit(Map([(k, v, False) for k, v in node.items()]))
+    if isinstance(node, list):
+        return "[" + ", ".join(emit(v) for v in node) + "]"
+    return json.dumps(node, ensure_ascii=False)
+
+
+def replaced(tree, path, new):
+    """`tree` with the node at `path` replaced by `new` (a Map or data)."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(tree, dict):
+        return {k: (replaced(v, rest, new) if k == head else v) for k, v in tree.items()}
+    return [replaced(v, rest, new) if i == head else v for i, v in enumerate(tree)]
+
+
+def mappings(node, path=()):
+    if isinstance(node, dict):
+        yield path, node
+        for k, v in node.items():
+            yield from mappings(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from mappings(v, path + (i,))
+
+
+def arms(manual, seen):
+    """Every arm variant of every mapping of `manual` not seen before."""
+    for path, m in mappings(manual):
+        sig = (tuple(p for p in path if isinstance(p, str)), frozenset(m))
+        if sig in seen:
+            continue
+        seen.add(sig)
+        items = list(m.items())
+        rows = []
+        for k, v in items:
+            others = [(a, b, False) for a, b in items if a != k]
+            rows.append(others + [(k, v, False), (k, v, False)])
+            rows.append([(k, v, False), (k, v, False)])
+            rows.append(others)
+            rows.append([(a, b, a == k) for a, b in items])
+            for w in WRONG:
+                if type(w) is type(v):
+                    continue
+                rows.append(others + [(k, w, False)])
+                rows.append([(k, w, False)])
+        rows.append([(a, b, False) for a, b in items] + [("zz_unknown", 1, False)])
+        rows.append([])
+        for entries in rows:
+            yield replaced(manual, path, Map(entries))
+        yield replaced(manual, path, [v for _, v in items])
+
+
+def load(path):
+    """A file's YAML tree, or None where PyYAML reads it otherwise than
+    tebiki (flow mappings of YAML 1.2 that PyYAML refuses)."""
+    try:
+        with open(path, "rb") as f:
+            return plain(yaml.safe_load(f))
+    except yaml.YAMLError:
+        return None
+
+
+def conditions(node):
+    """Every condition-shaped value in a tree."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("when", "test", "applies", "value_when") and isinstance(v, dict):
+                yield v
+            yield from conditions(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from conditions(v)
+
+
+def manual_trees(node, key):
+    """Every value under `key` (rows, screen, figure) in a tree."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from manual_trees(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from manual_trees(v, key)
+
+
+def material():
+    """Small manuals, each holding one piece of the real content format."""
+    g = seed.g
+    manuals = g("content/manuals/**/*.yaml") + g("tests/fixtures/anymanual*/**/manuals/**/*.yaml")
+    facts_files = g("content/facts.yaml") + g("tests/fixtures/anymanual*/**/facts.yaml")
+    rules = g("content/rules/*.yaml") + g("tests/fixtures/anymanual*/**/rules/*.yaml")
+    docs = {p: load(p) for p in manuals + facts_files + rules}
+    base = plain(seed.manual_base())
+
+    def step0(m):
+        return m["parts"][0]["steps"][0]
+
+    for p in facts_files:
+        for f in (docs[p] or {}).get("facts") or []:
+            if not isinstance(f, dict) or "name" not in f:
+                continue
+            m = copy.deepcopy(base)
+            f = dict(f, name="m_" + str(f["name"]))
+            m["facts"] = [f]
+            step0(m)["body"] = "{{ %s }}" % f["name"]
+            yield m
+    conds = []
+    for p in docs:
+        for c in conditions(docs[p]):
+            if c not in conds:
+                conds.append(c)
+    for c in conds:
+        m = copy.deepcopy(base)
+        step0(m)["when"] = c
+        yield m
+    for p in manuals:
+        doc = docs[p]
+        for rows in manual_trees(doc, "rows"):
+            for row in rows if isinstance(rows, list) else []:
+                m = copy.deepcopy(base)
+                step0(m)["screen"]["rows"].append(row)
+                yield m
+        for key in ("screen", "figure"):
+            for sc in manual_trees(doc, key):
+                m = copy.deepcopy(base)
+                step0(m)[key] = sc
+                yield m
+        for small in seed.cut_manual(doc):
+            yield plain(small)
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(seed.CORPUS, "manual")
+    os.makedirs(out, exist_ok=True)
+    seen, written = set(), set()
+    pieces = 0
+    for m in material():
+        pieces += 1
+        for variant in arms(m, seen):
+            data = emit(variant).encode("utf-8")
+            name = "arms-" + hashlib.sha1(data).hexdigest()[:16]
+            if name in written:
+                continue
+            written.add(name)
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(data)
+    print(f"{pieces} small manuals, {len(seen)} distinct mappings, {len(written)} seeds in {out}")
+
+
+if __name__ == "__main__":
+    main()
