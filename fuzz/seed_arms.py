@@ -29,6 +29,11 @@ all, from the content itself, so the fuzzer starts past them:
    `escaped` (the key spelled with a `\\u` escape, so read as an owned
    string); and per mapping `unknown-last` (an unknown key after all the
    others), `as-list` (its values as a sequence), `empty` (`{}`).
+3. Spellings: every key's value written in YAML's other ways (a tag, `!local`,
+   an anchor, single quotes, an escape, plain, other number bases, `~`), and
+   where the mapping is an item of a list, the value as an alias of the same
+   value in a copy of the item before it, and the item as a merge (`<<`) of
+   that copy.
 
 Seeds are YAML flow (JSON) text, where a mapping may hold a key twice, named
 `arms-<sha1>`, so running it twice adds nothing.
@@ -43,6 +48,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import sys
 
 import yaml
@@ -51,6 +57,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed  # noqa: E402
 
 WRONG = ({"x": 1}, [1, "a"], 12345, None)
+
+
+class Raw:
+    """A value written as given (a tag, an anchor, an alias, a quoting style)."""
+
+    def __init__(self, text):
+        self.text = text
 
 
 class Map:
@@ -72,13 +85,24 @@ def plain(node):
     return node
 
 
+def escaped_first(text, quoted):
+    """`quoted` (JSON text of `text`) with its first character as a `\\u` or
+    `\\U` escape, so that the YAML reader builds a new string."""
+    if not text or quoted[1] == "\\":
+        return quoted
+    c = ord(text[0])
+    return ('"\\u%04x' % c if c <= 0xFFFF else '"\\U%08x' % c) + quoted[2:]
+
+
 def emit(node):
+    if isinstance(node, Raw):
+        return node.text
     if isinstance(node, Map):
         parts = []
         for k, v, escaped in node.entries:
             key = json.dumps(k, ensure_ascii=False)
-            if escaped and k:
-                key = '"\\u%04x' % ord(k[0]) + key[2:]
+            if escaped:
+                key = escaped_first(k, key)
             parts.append(key + ": " + emit(v))
         return "{" + ", ".join(parts) + "}"
     if isinstance(node, dict):
@@ -133,6 +157,68 @@ def arms(manual, seen):
         for entries in rows:
             yield replaced(manual, path, Map(entries))
         yield replaced(manual, path, [v for _, v in items])
+
+
+PLAIN_SAFE = re.compile(r"^[^\s,\[\]{}#&*!|>'\"%@`:?\-~][^,\[\]{}#:\n]*$")
+
+
+def spellings(v):
+    """The value `v` written in YAML's other ways: tags, quoting styles, an
+    escape (read as an owned string), an anchor, number bases."""
+    j = emit(v)
+    out = ["!!%s %s" % ({str: "str", bool: "bool", int: "int", float: "float", list: "seq", dict: "map"}.get(type(v), "null"), j if v is not None else '""'),
+           "!local " + j, "&anchor " + j]
+    if isinstance(v, str):
+        out.append("'" + v.replace("'", "''") + "'")
+        if v:
+            out.append(escaped_first(v, j))
+        if PLAIN_SAFE.match(v) and v.strip() == v and v.lower() not in ("null", "true", "false", "yes", "no", "on", "off"):
+            out.append(v)
+    elif isinstance(v, bool):
+        out += ['"%s"' % j, "True" if v else "False", "yes" if v else "no"]
+    elif isinstance(v, int):
+        out += ['"%d"' % v, "0x%x" % v if v >= 0 else "-0x%x" % -v, "0o%o" % abs(v), "+%d" % v if v >= 0 else j, "%d.0" % v]
+    elif isinstance(v, float):
+        out += ['"%r"' % v, "%e" % v, ".inf", ".nan"]
+    elif v is None:
+        out += ["~", "null", "Null"]
+    return [Raw(t) for t in out]
+
+
+def syntax(manual, seen):
+    """Every key's value in its other spellings; where the mapping is an item
+    of a list, the value as an alias of the same value in a copy before it,
+    and the mapping as a merge (`<<`) of that copy."""
+    for path, m in mappings(manual):
+        sig = (tuple(p for p in path if isinstance(p, str)), frozenset(m))
+        if sig in seen:
+            continue
+        seen.add(sig)
+        items = list(m.items())
+        for k, v in items:
+            for raw in spellings(v):
+                yield replaced(manual, path, Map([(a, raw if a == k else b, False) for a, b in items]))
+        if not path or not isinstance(path[-1], int):
+            continue
+        parent, i = path[:-1], path[-1]
+        siblings = get(manual, parent)
+
+        def around(copy_entries, entries):
+            new = list(siblings[:i]) + [Raw("&item " + emit(Map(copy_entries))), Map(entries)] + list(siblings[i + 1:])
+            return replaced(manual, parent, new)
+
+        plainly = [(a, b, False) for a, b in items]
+        for k, v in items:
+            anchored = [(a, Raw("&value " + emit(b)) if a == k else b, False) for a, b in items]
+            yield around(anchored, [(a, Raw("*value") if a == k else b, False) for a, b in items])
+        yield around(plainly, [("<<", Raw("*item"), False)])
+        yield around(plainly, [("<<", Raw("[*item]"), False)] + plainly[:1])
+
+
+def get(tree, path):
+    for p in path:
+        tree = tree[p]
+    return tree
 
 
 def load(path):
@@ -218,11 +304,11 @@ def material():
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(seed.CORPUS, "manual")
     os.makedirs(out, exist_ok=True)
-    seen, written = set(), set()
+    seen, seen_syntax, written = set(), set(), set()
     pieces = 0
     for m in material():
         pieces += 1
-        for variant in arms(m, seen):
+        for variant in list(arms(m, seen)) + list(syntax(m, seen_syntax)):
             data = emit(variant).encode("utf-8")
             name = "arms-" + hashlib.sha1(data).hexdigest()[:16]
             if name in written:
