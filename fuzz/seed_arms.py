@@ -132,14 +132,19 @@ def mappings(node, path=()):
             yield from mappings(v, path + (i,))
 
 
-def arms(manual, seen):
-    """Every arm variant of every mapping of `manual` not seen before."""
+def unseen_mappings(manual, seen):
+    """(path, entries) of each mapping of `manual` whose place (the keys on
+    its path) and keys are not in `seen` yet; adds them."""
     for path, m in mappings(manual):
         sig = (tuple(p for p in path if isinstance(p, str)), frozenset(m))
-        if sig in seen:
-            continue
-        seen.add(sig)
-        items = list(m.items())
+        if sig not in seen:
+            seen.add(sig)
+            yield path, list(m.items())
+
+
+def arms(manual, seen):
+    """Every arm variant of every mapping of `manual` not seen before."""
+    for path, items in unseen_mappings(manual, seen):
         rows = []
         for k, v in items:
             others = [(a, b, False) for a, b in items if a != k]
@@ -189,12 +194,7 @@ def syntax(manual, seen):
     """Every key's value in its other spellings; where the mapping is an item
     of a list, the value as an alias of the same value in a copy before it,
     and the mapping as a merge (`<<`) of that copy."""
-    for path, m in mappings(manual):
-        sig = (tuple(p for p in path if isinstance(p, str)), frozenset(m))
-        if sig in seen:
-            continue
-        seen.add(sig)
-        items = list(m.items())
+    for path, items in unseen_mappings(manual, seen):
         for k, v in items:
             for raw in spellings(v):
                 yield replaced(manual, path, Map([(a, raw if a == k else b, False) for a, b in items]))
