@@ -20,7 +20,8 @@ all, from the content itself, so the fuzzer starts past them:
      fixtures' rules, facts and manuals, as a step's `when:`;
    - every row, screen and figure of the bundled and the fixtures' manuals,
      in the step the bundled rules point at;
-   - every bundled and fixture manual cut to one step (`seed.cut_manual`).
+   - every bundled and fixture manual cut to one step (`seed.cut_manual`);
+   - `seed.py`'s crafted manuals (keys no content uses: `not_in`, `outro` …).
 2. Arms: for every mapping of each such manual (deduplicated by where it is
    and which keys it has), one seed per key and way:
    `dup-last` (the key again after all the others), `dup-alone` (the key
@@ -299,6 +300,8 @@ def material():
                 yield m
         for small in seed.cut_manual(doc):
             yield plain(small)
+    for text in seed.manual_seeds():
+        yield plain(yaml.safe_load(text))
 
 
 def main():
