@@ -3007,6 +3007,33 @@ fn an_english_manual_and_theme_say_no_japanese_in_any_clinics_output() {
     assert!(pdf.contains("<Reader IP addresses>"), "{pdf}");
 }
 
+/// The blank between a label and what follows it on one line of the PDF
+/// (a screen's name, its address and its buttons under a picture; the
+/// vendor and its phone number) is the theme's `gap`: the English theme's
+/// 「 – 」. Before, an ideographic space (a blank one em wide) whatever the
+/// theme.
+#[test]
+fn a_themes_gap_parts_a_label_from_what_follows_it_in_the_pdf() {
+    let d = seventh();
+    let (out, _) = build_seventh(&d);
+    let dir = out.join("clinics").join(HARBOR);
+    let guide = pdf_text(&dir.join("guide.pdf"), 1, 99);
+    let sheet = pdf_text(&dir.join("sheet.pdf"), 1, 9);
+    for (name, text) in [("guide", &guide), ("sheet", &sheet)] {
+        assert!(!text.contains('\u{3000}'), "{name}: {text}");
+    }
+    assert!(
+        guide.contains(
+            "Screen “Clinic details” – https://admin.northwind.example/clinic – Buttons:"
+        ),
+        "{guide}"
+    );
+    assert!(
+        sheet.contains("Northwind Medical Systems, installation desk – 0120-555-0456"),
+        "{sheet}"
+    );
+}
+
 /// A date is written as the theme's `date_format` says, with its
 /// `weekdays`, `months` and `weekday_holiday`, a year-month by
 /// `year_month_format`, a list's items joined by `list_joiner`: in the HTML

@@ -295,7 +295,7 @@ fn vendor_contact(guide: &Guide) -> Option<Block> {
         guide.strings.fill("vendor_contact", &[("vendor", name)]),
     )];
     if let Some(p) = &v.phone {
-        spans.push(Span::normal("　"));
+        spans.push(Span::normal(guide.strings.get("gap")));
         spans.push(Span::link(p.clone(), format!("tel:{p}")));
     }
     Some(Block::Paragraph(spans))
@@ -435,18 +435,22 @@ fn screen(
         t.fill("screen_caption", &[("title", &sc.title)]),
     )];
     if let Some(u) = &sc.url {
-        caption.push(Span::normal("　"));
+        caption.push(Span::normal(t.get("gap")));
         caption.push(Span::link(u.clone(), u.clone()));
     }
     if !sc.buttons.is_empty() {
-        caption.push(Span::small(format!("　{}", t.get("buttons").trim_end())));
+        caption.push(Span::small(format!(
+            "{}{}",
+            t.get("gap"),
+            t.get("buttons").trim_end()
+        )));
         for (i, btn) in sc.buttons.iter().enumerate() {
             // An invisible break opportunity between buttons; a space
             // before a link, which has no ［］ of its own to set it apart.
             caption.push(Span::small(match (i > 0, btn.link) {
                 (false, _) => "",
                 (true, false) => "\u{200B}",
-                (true, true) => "　",
+                (true, true) => t.get("gap"),
             }));
             // A link is named as one (「「…」のリンク」), never boxed in ［］.
             caption.push(match (btn.primary, btn.link) {
@@ -473,7 +477,7 @@ fn screen(
                 if i > 0 {
                     shown.push(Span::normal("\n"));
                 }
-                shown.push(Span::normal(format!("{}　", r.label)));
+                shown.push(Span::normal(format!("{}{}", r.label, t.get("gap"))));
                 shown.push(if r.is_value {
                     Span::value(r.display.clone(), r.id.clone())
                 } else {

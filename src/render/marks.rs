@@ -55,20 +55,27 @@ pub struct BrandLine {
 
 impl BrandLine {
     /// The brand line of `b` worded with `label` ("導入・サポート") and
-    /// `phone_label` ("サポート窓口"); `None` when nothing is set.
-    pub fn new(b: &Branding, label: &str, phone_label: &str, height_mm: f32) -> Option<BrandLine> {
+    /// `phone_label` ("サポート窓口"), its parts apart by `gap` (the theme's
+    /// `gap`); `None` when nothing is set.
+    pub fn new(
+        b: &Branding,
+        label: &str,
+        phone_label: &str,
+        gap: &str,
+        height_mm: f32,
+    ) -> Option<BrandLine> {
         if b.is_empty() {
             return None;
         }
         let mut text = Vec::new();
         if !label.is_empty() && (b.name.is_some() || b.phone.is_some()) {
-            text.push((format!("{label}　"), Weight::Regular));
+            text.push((format!("{label}{gap}"), Weight::Regular));
         }
         if let Some(n) = &b.name {
             text.push((n.clone(), Weight::Bold));
         }
         if let Some(p) = &b.phone {
-            text.push((format!("　{phone_label} {p}"), Weight::Regular));
+            text.push((format!("{gap}{phone_label} {p}"), Weight::Regular));
         }
         let alt: String = text.iter().map(|(t, _)| t.as_str()).collect();
         Some(BrandLine {
@@ -346,9 +353,10 @@ impl Drawable for Row {
 /// never after （「, never inside a run of Latin letters and digits).
 pub struct TextLines {
     lines: Vec<(String, Weight, f32)>,
-    /// Continuation lines start under the text after this character of
-    /// their line (a hanging indent), when that leaves 40 % of the width.
-    hang_after: Option<char>,
+    /// Continuation lines start under the text after the first occurrence
+    /// of this in their line (a hanging indent), when that leaves 40 % of
+    /// the width.
+    hang_after: Option<String>,
 }
 
 impl TextLines {
@@ -363,8 +371,8 @@ impl TextLines {
     /// The same, a line too long for the width going on under its text
     /// after `sep` (「2026年12月6日（日）　電子証明書発行通知書が届く」 and
     /// 「見込み」 under 電子, not under the date).
-    pub fn hanging_after(mut self, sep: char) -> TextLines {
-        self.hang_after = Some(sep);
+    pub fn hanging_after(mut self, sep: &str) -> TextLines {
+        self.hang_after = (!sep.is_empty()).then(|| sep.to_string());
         self
     }
 
@@ -385,8 +393,8 @@ impl TextLines {
         width_pt: f32,
     ) -> Vec<(f32, String)> {
         let lines = Self::wrap(fonts, text, w, size, width_pt);
-        let hang = self.hang_after.and_then(|sep| {
-            let at = text.find(sep)? + sep.len_utf8();
+        let hang = self.hang_after.as_deref().and_then(|sep| {
+            let at = text.find(sep)? + sep.len();
             let hang = pdf::Measure::new(fonts).width_in(&text[..at], size, w == Weight::Bold);
             (hang < width_pt * 0.6).then_some(hang)
         });
@@ -458,6 +466,7 @@ pub fn brand_block(guide: &crate::eval::guide::Guide) -> Option<pdf::Block> {
         &guide.branding,
         t.get("vendor_label"),
         t.get("vendor_phone"),
+        t.get("gap"),
         9.0,
     )
     .map(|b| pdf::Block::Custom(Arc::new(b)))
@@ -475,7 +484,7 @@ mod tests {
         let fonts = crate::render::pdf::test_fonts();
         let text =
             "2026年12月6日（日）　電子証明書発行通知書が届く見込み（未申請の端末を申請した場合）";
-        let lines = TextLines::new(vec![(text.into(), Weight::Regular, 9.0)]).hanging_after('　');
+        let lines = TextLines::new(vec![(text.into(), Weight::Regular, 9.0)]).hanging_after("　");
         let set = lines.lines_of(fonts, text, Weight::Regular, 9.0, 227.0);
         assert!(set.len() > 1, "{set:?}");
         let hang = Measure::new(fonts).width("2026年12月6日（日）　", 9.0);
@@ -491,6 +500,29 @@ mod tests {
                 .iter()
                 .all(|(x, _)| *x == 0.0)
         );
+    }
+
+    #[test]
+    fn a_hang_after_a_gap_of_several_characters_starts_after_all_of_them() {
+        // An English theme's `gap` (「 – 」): the schedule's event goes on
+        // under its first word, after the whole gap.
+        let fonts = crate::render::pdf::test_fonts();
+        let text =
+            "Fri 4 December 2026 – The certificate notice should arrive by post at the clinic";
+        let lines = TextLines::new(vec![]).hanging_after(" – ");
+        let set = lines.lines_of(fonts, text, Weight::Regular, 9.0, 200.0);
+        assert!(set.len() > 1, "{set:?}");
+        let hang = Measure::new(fonts).width("Fri 4 December 2026 – ", 9.0);
+        assert!(set[1..].iter().all(|(x, _)| *x == hang), "{set:?}");
+        // No gap in the line: no hang.
+        let none = lines.lines_of(
+            fonts,
+            "word ".repeat(30).trim(),
+            Weight::Regular,
+            9.0,
+            200.0,
+        );
+        assert!(none.iter().all(|(x, _)| *x == 0.0), "{none:?}");
     }
 
     #[test]

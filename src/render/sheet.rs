@@ -254,7 +254,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
                 (line, weight, DENSE_PT)
             })
             .collect();
-        let findings = TextLines::new(lines).hanging_after(':');
+        let findings = TextLines::new(lines).hanging_after(":");
         if qrs.is_empty() {
             b.push(Block::Custom(Arc::new(findings)));
         } else {
@@ -291,8 +291,9 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
             .iter()
             .map(|d| {
                 let mut line = format!(
-                    "{}　{}",
+                    "{}{}{}",
                     super::handout::date_shown(&d.iso, &guide.strings),
+                    t.get("gap"),
                     d.label
                 );
                 if let Some(p) = &d.problem {
@@ -303,7 +304,7 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
                 (line, weight, DENSE_PT)
             })
             .collect();
-        TextLines::new(lines).hanging_after('　')
+        TextLines::new(lines).hanging_after(t.get("gap"))
     };
     if !dates.is_empty() && dense {
         b.push(heading(t.get("dates")));
@@ -446,12 +447,12 @@ pub fn document_laid_out(guide: &Guide, layout: Layout) -> Document {
         if let Some(p) = &guide.branding.phone
             && let Some(last) = contact.last_mut()
         {
-            last.0.push_str(&format!("　{p}"));
+            last.0.push_str(&format!("{}{p}", t.get("gap")));
         }
     }
     for c in guide.manuals.iter().flat_map(|m| m.contacts.iter()) {
         match &c.phone {
-            Some(p) => contact.push((format!("{}　{p}", c.name), Weight::Bold, 9.0)),
+            Some(p) => contact.push((format!("{}{}{p}", c.name, t.get("gap")), Weight::Bold, 9.0)),
             None => contact.push((c.name.clone(), Weight::Bold, 9.0)),
         }
         if let Some(h) = &c.hours {
