@@ -28,7 +28,8 @@ all, from the content itself, so the fuzzer starts past them:
    twice, nothing else), `wrong-last` / `wrong-alone` (a value of another
    shape: mapping, list, number, null), `missing` (the key left out),
    `escaped` (the key spelled with a `\\u` escape, so read as an owned
-   string); and per mapping `unknown-last` (an unknown key after all the
+   string), the key plain and single-quoted; and per mapping `unknown-last`
+   (an unknown key, quoted, escaped and plain, after all the
    others), `as-list` (its values as a sequence), `empty` (`{}`).
 3. Spellings: every key's value written in YAML's other ways (a tag, `!local`,
    an anchor, single quotes, an escape, plain, other number bases, `~`), and
@@ -68,7 +69,7 @@ class Raw:
 
 
 class Map:
-    """A mapping as written: a list of (key, value, escaped) entries, so a key
+    """A mapping as written: a list of (key, value, spelling) entries, so a key
     may come twice."""
 
     def __init__(self, entries):
@@ -102,7 +103,11 @@ def emit(node):
         parts = []
         for k, v, escaped in node.entries:
             key = json.dumps(k, ensure_ascii=False)
-            if escaped:
+            if escaped == "plain" and PLAIN_SAFE.match(k):
+                key = k
+            elif escaped == "single":
+                key = "'" + k.replace("'", "''") + "'"
+            elif escaped is True:
                 key = escaped_first(k, key)
             parts.append(key + ": " + emit(v))
         return "{" + ", ".join(parts) + "}"
@@ -153,12 +158,15 @@ def arms(manual, seen):
             rows.append([(k, v, False), (k, v, False)])
             rows.append(others)
             rows.append([(a, b, a == k) for a, b in items])
+            for spelling in ("plain", "single"):
+                rows.append([(a, b, spelling if a == k else False) for a, b in items])
             for w in WRONG:
                 if type(w) is type(v):
                     continue
                 rows.append(others + [(k, w, False)])
                 rows.append([(k, w, False)])
-        rows.append([(a, b, False) for a, b in items] + [("zz_unknown", 1, False)])
+        for spelling in (False, True, "plain"):
+            rows.append([(a, b, False) for a, b in items] + [("zz_unknown", 1, spelling)])
         rows.append([])
         for entries in rows:
             yield replaced(manual, path, Map(entries))
