@@ -69,8 +69,8 @@ class Raw:
 
 
 class Map:
-    """A mapping as written: a list of (key, value, spelling) entries, so a key
-    may come twice."""
+    """A mapping as written: a list of (key, value, how) entries, `how` the
+    key's spelling as `spelled` takes it, so a key may come twice."""
 
     def __init__(self, entries):
         self.entries = entries
@@ -96,23 +96,31 @@ def escaped_first(text, quoted):
     return ('"\\u%04x' % c if c <= 0xFFFF else '"\\U%08x' % c) + quoted[2:]
 
 
+def spelled(text, how):
+    """`text` as a YAML scalar written `how`: "double" (JSON), "escaped"
+    (double-quoted, its first character escaped), "single" or "plain"
+    (None where a plain scalar would not read back as `text`)."""
+    double = json.dumps(text, ensure_ascii=False)
+    if how == "escaped":
+        return escaped_first(text, double)
+    if how == "single":
+        return "'" + text.replace("'", "''") + "'"
+    if how == "plain":
+        return text if PLAIN_SAFE.match(text) else None
+    return double
+
+
 def emit(node):
     if isinstance(node, Raw):
         return node.text
     if isinstance(node, Map):
         parts = []
-        for k, v, escaped in node.entries:
-            key = json.dumps(k, ensure_ascii=False)
-            if escaped == "plain" and PLAIN_SAFE.match(k):
-                key = k
-            elif escaped == "single":
-                key = "'" + k.replace("'", "''") + "'"
-            elif escaped is True:
-                key = escaped_first(k, key)
+        for k, v, how in node.entries:
+            key = spelled(k, how) or spelled(k, "double")
             parts.append(key + ": " + emit(v))
         return "{" + ", ".join(parts) + "}"
     if isinstance(node, dict):
-        return emit(Map([(k, v, False) for k, v in node.items()]))
+        return emit(Map([(k, v, "double") for k, v in node.items()]))
     if isinstance(node, list):
         return "[" + ", ".join(emit(v) for v in node) + "]"
     return json.dumps(node, ensure_ascii=False)
@@ -153,20 +161,20 @@ def arms(manual, seen):
     for path, items in unseen_mappings(manual, seen):
         rows = []
         for k, v in items:
-            others = [(a, b, False) for a, b in items if a != k]
-            rows.append(others + [(k, v, False), (k, v, False)])
-            rows.append([(k, v, False), (k, v, False)])
+            others = [(a, b, "double") for a, b in items if a != k]
+            rows.append(others + [(k, v, "double"), (k, v, "double")])
+            rows.append([(k, v, "double"), (k, v, "double")])
             rows.append(others)
-            rows.append([(a, b, a == k) for a, b in items])
+            rows.append([(a, b, "escaped" if a == k else "double") for a, b in items])
             for spelling in ("plain", "single"):
-                rows.append([(a, b, spelling if a == k else False) for a, b in items])
+                rows.append([(a, b, spelling if a == k else "double") for a, b in items])
             for w in WRONG:
                 if type(w) is type(v):
                     continue
-                rows.append(others + [(k, w, False)])
-                rows.append([(k, w, False)])
-        for spelling in (False, True, "plain"):
-            rows.append([(a, b, False) for a, b in items] + [("zz_unknown", 1, spelling)])
+                rows.append(others + [(k, w, "double")])
+                rows.append([(k, w, "double")])
+        for spelling in ("double", "escaped", "plain"):
+            rows.append([(a, b, "double") for a, b in items] + [("zz_unknown", 1, spelling)])
         rows.append([])
         for entries in rows:
             yield replaced(manual, path, Map(entries))
@@ -183,10 +191,10 @@ def spellings(v):
     out = ["!!%s %s" % ({str: "str", bool: "bool", int: "int", float: "float", list: "seq", dict: "map"}.get(type(v), "null"), j if v is not None else '""'),
            "!local " + j, "&anchor " + j]
     if isinstance(v, str):
-        out.append("'" + v.replace("'", "''") + "'")
+        out.append(spelled(v, "single"))
         if v:
-            out.append(escaped_first(v, j))
-        if PLAIN_SAFE.match(v) and v.strip() == v and v.lower() not in ("null", "true", "false", "yes", "no", "on", "off"):
+            out.append(spelled(v, "escaped"))
+        if spelled(v, "plain") and v.strip() == v and v.lower() not in ("null", "true", "false", "yes", "no", "on", "off"):
             out.append(v)
     elif isinstance(v, bool):
         out += ['"%s"' % j, "True" if v else "False", "yes" if v else "no"]
@@ -206,7 +214,7 @@ def syntax(manual, seen):
     for path, items in unseen_mappings(manual, seen):
         for k, v in items:
             for raw in spellings(v):
-                yield replaced(manual, path, Map([(a, raw if a == k else b, False) for a, b in items]))
+                yield replaced(manual, path, Map([(a, raw if a == k else b, "double") for a, b in items]))
         if not path or not isinstance(path[-1], int):
             continue
         parent, i = path[:-1], path[-1]
@@ -216,12 +224,12 @@ def syntax(manual, seen):
             new = list(siblings[:i]) + [Raw("&item " + emit(Map(copy_entries))), Map(entries)] + list(siblings[i + 1:])
             return replaced(manual, parent, new)
 
-        plainly = [(a, b, False) for a, b in items]
+        plainly = [(a, b, "double") for a, b in items]
         for k, v in items:
-            anchored = [(a, Raw("&value " + emit(b)) if a == k else b, False) for a, b in items]
-            yield around(anchored, [(a, Raw("*value") if a == k else b, False) for a, b in items])
-        yield around(plainly, [("<<", Raw("*item"), False)])
-        yield around(plainly, [("<<", Raw("[*item]"), False)] + plainly[:1])
+            anchored = [(a, Raw("&value " + emit(b)) if a == k else b, "double") for a, b in items]
+            yield around(anchored, [(a, Raw("*value") if a == k else b, "double") for a, b in items])
+        yield around(plainly, [("<<", Raw("*item"), "double")])
+        yield around(plainly, [("<<", Raw("[*item]"), "double")] + plainly[:1])
 
 
 def get(tree, path):
