@@ -3034,6 +3034,139 @@ fn a_themes_gap_parts_a_label_from_what_follows_it_in_the_pdf() {
     );
 }
 
+/// The faces the PDF's fonts are subsets of (their `/BaseFont` without the
+/// subset tag), every font of the document.
+fn pdf_faces(pdf: &Path) -> std::collections::BTreeSet<String> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Font"))
+        .filter_map(|d| d.get(b"BaseFont").and_then(|b| b.as_name()).ok())
+        .map(|n| {
+            let n = String::from_utf8_lossy(n).to_string();
+            n.split_once('+')
+                .map_or(n.clone(), |(_, face)| face.to_string())
+        })
+        .collect()
+}
+
+/// The seventh fixture with its theme set in BIZ UDPGothic (proportional
+/// Latin letters), the system's copy (Debian fonts-morisawa-bizud-gothic,
+/// which the CI installs) in the theme's `fonts/`.
+fn seventh_in_own_fonts() -> tempfile::TempDir {
+    let d = seventh();
+    let fonts = d.path().join("theme/fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    for face in ["Regular", "Bold"] {
+        let name = format!("BIZUDPGothic-{face}.ttf");
+        let from = Path::new("/usr/share/fonts/truetype/bizud-gothic").join(&name);
+        assert!(
+            from.is_file(),
+            "{}: install Debian fonts-morisawa-bizud-gothic",
+            from.display()
+        );
+        std::fs::copy(from, fonts.join(name)).unwrap();
+    }
+    let strings = d.path().join("theme/strings.yaml");
+    let text = read(&strings);
+    std::fs::write(
+        &strings,
+        format!(
+            "{text}font_regular: fonts/BIZUDPGothic-Regular.ttf\nfont_bold: fonts/BIZUDPGothic-Bold.ttf\n"
+        ),
+    )
+    .unwrap();
+    d
+}
+
+/// A theme's `font_regular` and `font_bold` are the faces of the handout
+/// and the sheet, and the family the pictures' SVG and the pages' text
+/// name first (so a browser with the font draws the pictures with the
+/// widths the layout measured). Before, every theme was set in the bundled
+/// BIZ UDGothic, whose Latin letters are all one width.
+#[test]
+fn a_themes_fonts_set_the_handout_the_sheet_the_pictures_and_the_pages() {
+    let d = seventh_in_own_fonts();
+    let (out, _) = build_seventh(&d);
+    let dir = out.join("clinics").join(MAPLE);
+    for pdf in ["guide.pdf", "sheet.pdf"] {
+        let faces = pdf_faces(&dir.join(pdf));
+        assert!(
+            faces.contains("BIZUDPGothic-Regular") && faces.contains("BIZUDPGothic-Bold"),
+            "{pdf}: {faces:?}"
+        );
+        assert!(
+            faces.iter().all(|f| !f.starts_with("BIZUDGothic")),
+            "{pdf}: {faces:?}"
+        );
+    }
+    let guide = read(&dir.join("index.html"));
+    assert!(
+        guide.contains("font-family='\"BIZ UDPGothic\",\"BIZ UDGothic\","),
+        "the pictures name the theme's face first"
+    );
+    assert!(!guide.contains("font-family='\"BIZ UDGothic\""));
+    for page in [&guide, &read(&out.join("clinics/index.html"))] {
+        assert!(page.contains(":root{--font-first:\"BIZ UDPGothic\"}"));
+    }
+    assert!(
+        read(&out.join("site/assets/site.css"))
+            .starts_with(":root{--font-first:\"BIZ UDPGothic\"}")
+    );
+    // The same fixture in the bundled fonts: BIZ UDGothic everywhere, and
+    // no rule (the default CSS names it first).
+    let d = seventh();
+    let (out, _) = build_seventh(&d);
+    let dir = out.join("clinics").join(MAPLE);
+    let faces = pdf_faces(&dir.join("guide.pdf"));
+    assert!(faces.contains("BIZUDGothic-Regular"), "{faces:?}");
+    let guide = read(&dir.join("index.html"));
+    assert!(guide.contains("font-family='\"BIZ UDGothic\","));
+    assert!(!guide.contains("--font-first:"));
+    assert!(!read(&out.join("site/assets/site.css")).contains("--font-first:\""));
+}
+
+/// A theme's font that is outside its folder, missing or no font is an
+/// error at its line of the theme's `strings.yaml`, saying how to fix it,
+/// and nothing is built.
+#[test]
+fn a_themes_font_outside_its_folder_missing_or_broken_is_a_located_error() {
+    for (value, says) in [
+        ("../../etc/passwd", "is not a file inside the theme folder"),
+        (
+            "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Regular.ttf",
+            "is not a file inside the theme folder",
+        ),
+        (
+            "fonts/Missing-Regular.ttf",
+            "no such file in the theme folder",
+        ),
+        ("strings.yaml", "cannot be used"),
+    ] {
+        let d = seventh();
+        let strings = d.path().join("theme/strings.yaml");
+        let text = read(&strings);
+        let line = text.lines().count() + 1;
+        std::fs::write(&strings, format!("{text}font_regular: \"{value}\"\n")).unwrap();
+        let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{value}: {err}");
+        assert!(err.contains(says), "{value}: {err}");
+        assert!(
+            err.contains(&format!("theme/strings.yaml:{line}:1")),
+            "{value}: {err}"
+        );
+        assert!(
+            !d.path()
+                .join("out/clinics")
+                .join(MAPLE)
+                .join("guide.pdf")
+                .exists()
+        );
+    }
+}
+
 /// A date is written as the theme's `date_format` says, with its
 /// `weekdays`, `months` and `weekday_holiday`, a year-month by
 /// `year_month_format`, a list's items joined by `list_joiner`: in the HTML

@@ -22,12 +22,157 @@ pub fn from_str<T: serde::de::DeserializeOwned>(
             .location()
             .map(|l| (l.line() as u32, l.column() as u32))
             .unwrap_or((0, 0));
-        Diagnostic::error(
-            SourcePos::new(file.clone(), line, column),
-            first_line(&e.to_string()),
-        )
-        .with_help("see docs/content-format.md for the expected structure")
+        let (message, help) = match plain_words(&e, text, line, column) {
+            Some((message, help)) => (message, help),
+            None => (first_line(&e.to_string()), STRUCTURE_HELP.to_string()),
+        };
+        Diagnostic::error(SourcePos::new(file.clone(), line, column), message).with_help(help)
     })
+}
+
+/// The help of a content error the reader's own words do not cover.
+const STRUCTURE_HELP: &str = "see docs/content-format.md for the expected structure";
+
+/// A content author's words for the failures of the reader a content file
+/// meets most (a value of the wrong shape, a number or a yes/no that is not
+/// one, a key written twice), with how to fix it: serde-saphyr's own
+/// (「expected string scalar」「invalid i64」「…, set DuplicateKeyPolicy in
+/// Options if acceptable」) speak of the reader's types and options. What
+/// was found is read from the text at the error's place. `None`: the
+/// reader's message is kept.
+fn plain_words(
+    e: &serde_saphyr::Error,
+    text: &str,
+    line: u32,
+    column: u32,
+) -> Option<(String, String)> {
+    use serde_saphyr::Error as E;
+    let mut e = e;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    let found = || Found::at(text, line, column);
+    match e {
+        E::DuplicateMappingKey { key: Some(key), .. } => Some((
+            format!("`{key}` is written twice in this mapping"),
+            "keep one of the two (a key may appear once in each mapping)".to_string(),
+        )),
+        E::InvalidScalar { ty, .. } => {
+            let found = found();
+            // A whole number the key's type cannot hold (negative, or too
+            // big) is in the wrong range, not of the wrong kind.
+            if let (Some(range), Found::Value(v)) = (int_range(ty), &found)
+                && v.replace('_', "").parse::<i128>().is_ok()
+            {
+                return Some((
+                    format!("`{v}` is out of range here"),
+                    format!("write a whole number from {range}"),
+                ));
+            }
+            let (what, example) = match *ty {
+                "bool" | "boolean" => ("yes or no (true or false)", "true"),
+                t if t.starts_with('f') => ("a number", "1.5"),
+                t if int_range(t).is_some() => ("a whole number", "3"),
+                _ => return None,
+            };
+            Some((
+                format!("{} is not {what}", found.describe()),
+                format!("write {what} here, such as {example}"),
+            ))
+        }
+        E::Unexpected { expected, .. } => {
+            let (what, how) = match *expected {
+                "string scalar" | "scalar" => (
+                    "one value",
+                    "write one value on the line of its key (put it in quotes if it holds `: ` or starts with `[`, `{`, `-`, `&`, `*`, `!`)",
+                ),
+                "sequence start" => (
+                    "a list",
+                    "write a list as `[a, b]`, or as lines starting with `- ` indented under its key",
+                ),
+                "mapping start" | "mapping" => (
+                    "a mapping",
+                    "write `key: value` lines indented under its key, or `{ key: value }`",
+                ),
+                _ => return None,
+            };
+            Some((
+                format!("expected {what} here, found {}", found().describe()),
+                how.to_string(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The whole numbers an integer type of the reader (「u32」) holds, in words.
+fn int_range(ty: &str) -> Option<String> {
+    let (lo, hi): (i128, i128) = match ty {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" | "usize" => (0, u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" | "isize" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    };
+    Some(format!("{lo} to {hi}"))
+}
+
+/// What the text holds at a place a content error names.
+enum Found {
+    List,
+    Mapping,
+    Value(String),
+    Nothing,
+}
+
+impl Found {
+    /// Reads the node starting at `line:column` (1-based; column in
+    /// characters) of `text`.
+    fn at(text: &str, line: u32, column: u32) -> Found {
+        let Some(l) = (line as usize)
+            .checked_sub(1)
+            .and_then(|i| text.lines().nth(i))
+        else {
+            return Found::Nothing;
+        };
+        let rest: String = l
+            .chars()
+            .skip((column as usize).saturating_sub(1))
+            .collect();
+        let rest = rest.trim();
+        // A comment is no value.
+        let rest = rest.find(" #").map_or(rest, |i| rest[..i].trim_end());
+        if rest.is_empty() || rest.starts_with('#') {
+            return Found::Nothing;
+        }
+        if rest.starts_with('[') || rest == "-" || rest.starts_with("- ") {
+            return Found::List;
+        }
+        if rest.starts_with('{') {
+            return Found::Mapping;
+        }
+        // `key: value` (or `key:` ending the line) starts a block mapping;
+        // a quoted value may hold `: ` itself.
+        let quoted = rest.starts_with(['"', '\'']);
+        if !quoted && (rest.contains(": ") || rest.ends_with(':')) {
+            return Found::Mapping;
+        }
+        let value = rest.trim_end_matches([',', ']', '}']).trim_end();
+        Found::Value(value.chars().take(60).collect())
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Found::List => "a list".into(),
+            Found::Mapping => "a mapping".into(),
+            Found::Value(v) => format!("`{v}`"),
+            Found::Nothing => "nothing".into(),
+        }
+    }
 }
 
 /// serde-saphyr's Display may append a snippet; we print our own, so keep the
@@ -290,6 +435,114 @@ mod tests {
             (1, 10)
         );
         assert_eq!((entries[1].2.end().line, entries[1].2.end().column), (2, 5));
+    }
+
+    /// The reader's failures a content author meets most are told in the
+    /// author's words, with what was found and how to write it. Before:
+    /// 「expected string scalar」, 「invalid i64」, 「duplicate mapping key:
+    /// order, set DuplicateKeyPolicy in Options if acceptable」.
+    #[test]
+    fn a_value_of_the_wrong_shape_says_what_was_found_and_how_to_write_it() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Doc {
+            #[serde(default)]
+            name: Option<String>,
+            #[serde(default)]
+            order: Option<u32>,
+            #[serde(default)]
+            shown: Option<bool>,
+            #[serde(default)]
+            words: Option<Vec<String>>,
+            #[serde(default)]
+            map: Option<std::collections::BTreeMap<String, String>>,
+        }
+        for (yaml, at, says, help) in [
+            (
+                "order: 1\norder: 2\n",
+                (2, 1),
+                "`order` is written twice in this mapping",
+                "keep one",
+            ),
+            (
+                "order: one\n",
+                (1, 8),
+                "`one` is not a whole number",
+                "such as 3",
+            ),
+            (
+                "order: 2.5 # half\n",
+                (1, 8),
+                "`2.5` is not a whole number",
+                "such as 3",
+            ),
+            (
+                "order: -1\n",
+                (1, 8),
+                "`-1` is out of range here",
+                "from 0 to 4294967295",
+            ),
+            (
+                "shown: perhaps\n",
+                (1, 8),
+                "`perhaps` is not yes or no (true or false)",
+                "such as true",
+            ),
+            (
+                "name: [a, b]\n",
+                (1, 7),
+                "expected one value here, found a list",
+                "in quotes",
+            ),
+            (
+                "name:\n  first: a\n",
+                (2, 3),
+                "expected one value here, found a mapping",
+                "in quotes",
+            ),
+            (
+                "name: {a: 1}\n",
+                (1, 7),
+                "expected one value here, found a mapping",
+                "in quotes",
+            ),
+            (
+                "words: 受付\n",
+                (1, 8),
+                "expected a list here, found `受付`",
+                "`- `",
+            ),
+            (
+                "words:\n  a: b\n",
+                (2, 3),
+                "expected a list here, found a mapping",
+                "`[a, b]`",
+            ),
+            (
+                "map: [x]\n",
+                (1, 6),
+                "expected a mapping here, found a list",
+                "`key: value`",
+            ),
+        ] {
+            let d = from_str::<Doc>(yaml, &file()).unwrap_err();
+            assert_eq!((d.pos.line, d.pos.column), at, "{yaml}");
+            assert_eq!(d.message, says, "{yaml}");
+            assert!(
+                d.help.as_deref().is_some_and(|h| h.contains(help)),
+                "{yaml}: {:?}",
+                d.help
+            );
+        }
+        // Another failure keeps the reader's words and the general help.
+        let d = from_str::<Doc>("nme: x\n", &file()).unwrap_err();
+        assert!(
+            d.message.starts_with("unknown field `nme`"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.help.as_deref(), Some(STRUCTURE_HELP));
     }
 
     #[test]

@@ -292,7 +292,11 @@ impl HtmlRenderer {
     pub fn new(theme: &Theme) -> Result<Self> {
         Ok(Self {
             tera: theme.tera()?,
-            css: tera::Value::from_serializable(&compact_css(&theme.file("static/style.css")?)),
+            css: tera::Value::from_serializable(&compact_css(&format!(
+                "{}{}",
+                super::svg::css_font_rule(&theme.font_family()?),
+                theme.file("static/style.css")?
+            ))),
             guide_js: tera::Value::from_serializable(&script(theme.file("static/guide.js")?)),
             dashboard_js: tera::Value::from_serializable(&script(
                 theme.file("static/dashboard.js")?,

@@ -46,6 +46,8 @@ pub fn options() -> SceneOptions {
 /// The pictures of every step that has a screen, by step id.
 pub struct Pictures {
     frames: BTreeMap<String, Laid>,
+    /// The SVG's font stack: the faces the frames were measured with first.
+    stack: String,
 }
 
 /// One picture: its frame, its text alternative and, when it came from a
@@ -115,7 +117,13 @@ const SEEN_MAX: usize = 1 << 16;
 impl PictureCache {
     /// The picture for `key`, laid out by `lay` and worded by `texts`
     /// unless kept (`key` decides both: a kept picture's texts are its own).
-    fn get(&self, key: Vec<u8>, texts: impl FnOnce() -> Texts, lay: impl FnOnce() -> Frame) -> Got {
+    fn get(
+        &self,
+        key: Vec<u8>,
+        stack: &str,
+        texts: impl FnOnce() -> Texts,
+        lay: impl FnOnce() -> Frame,
+    ) -> Got {
         let hash = {
             let mut h = std::hash::DefaultHasher::new();
             key.hash(&mut h);
@@ -137,7 +145,7 @@ impl PictureCache {
             kept.seen.insert(hash);
             return (frame, None, texts, false);
         }
-        let svg = super::svg::to_svg(&frame, texts.1.as_deref().unwrap_or(&texts.0));
+        let svg = super::svg::to_svg_in(&frame, texts.1.as_deref().unwrap_or(&texts.0), stack);
         let weight = key.len() + svg.len();
         let svg = tera::Value::from(svg);
         if kept.count < PICTURES_KEPT && kept.bytes + weight <= PICTURE_BYTES {
@@ -193,13 +201,14 @@ impl Pictures {
     fn laid_out(guide: &Guide, fonts: &pdf::Fonts, cache: Option<&PictureCache>) -> Self {
         let mut opts: Option<SceneOptions> = None;
         let mut frames = BTreeMap::new();
+        let stack = super::svg::font_stack(fonts.family());
         let mut lay = |key: Option<Vec<u8>>,
                        texts: &dyn Fn() -> Texts,
                        scene: &dyn Fn(&SceneOptions) -> Frame| {
             let mut fresh =
                 || scene(opts.get_or_insert_with(|| options().worded_shared(&guide.strings)));
             let (frame, svg, (alt, svg_alt), reused) = match (cache, key) {
-                (Some(cache), Some(key)) => cache.get(key, texts, fresh),
+                (Some(cache), Some(key)) => cache.get(key, &stack, texts, fresh),
                 _ => (Arc::new(fresh()), None, texts(), false),
             };
             Laid {
@@ -275,7 +284,7 @@ impl Pictures {
                 }
             }
         }
-        Self { frames }
+        Self { frames, stack }
     }
 
     /// How many pictures came from the cache.
@@ -290,7 +299,11 @@ impl Pictures {
             .map(|(id, l)| {
                 let svg = match &l.svg {
                     Some(s) => s.as_str().unwrap_or_default().to_string(),
-                    None => super::svg::to_svg(&l.frame, l.svg_alt.as_deref().unwrap_or(&l.alt)),
+                    None => super::svg::to_svg_in(
+                        &l.frame,
+                        l.svg_alt.as_deref().unwrap_or(&l.alt),
+                        &self.stack,
+                    ),
                 };
                 (id.clone(), svg)
             })
@@ -307,9 +320,12 @@ impl Pictures {
             .map(|(id, l)| {
                 let svg = match &l.svg {
                     Some(v) => v.clone(),
-                    None => {
-                        super::svg::to_svg(&l.frame, l.svg_alt.as_deref().unwrap_or(&l.alt)).into()
-                    }
+                    None => super::svg::to_svg_in(
+                        &l.frame,
+                        l.svg_alt.as_deref().unwrap_or(&l.alt),
+                        &self.stack,
+                    )
+                    .into(),
                 };
                 (id.clone(), svg)
             })
@@ -384,13 +400,14 @@ mod tests {
         };
         // Seen once (not kept), then kept.
         for kept in [false, true] {
-            let (_, svg, t, reused) = cache.get(key(), texts, || frame.clone());
+            let (_, svg, t, reused) = cache.get(key(), "sans-serif", texts, || frame.clone());
             assert_eq!(svg.is_some(), kept);
             assert_eq!(t, texts());
             assert!(!reused);
         }
         let (f, svg, t, reused) = cache.get(
             key(),
+            "sans-serif",
             || panic!("worded again"),
             || panic!("laid out again"),
         );
@@ -403,6 +420,7 @@ mod tests {
         // Another key is laid out and worded anew.
         let (_, _, t, reused) = cache.get(
             b"s-screen-1-3".to_vec(),
+            "sans-serif",
             || ("alt 1-3".to_string(), None),
             || frame.clone(),
         );

@@ -3,9 +3,9 @@
 //!
 //! The element scales to the width of its container (`width="100%"`, the
 //! height following from the `viewBox`), is announced as an image with the
-//! given alt text (`role="img"`, `aria-label` and `<title>`), and names BIZ
-//! UDGothic first so the browser sets text with the metrics the layout was
-//! computed with. Text runs are placed where the layout put them (each line
+//! given alt text (`role="img"`, `aria-label` and `<title>`), and names the
+//! theme's regular face first (BIZ UDGothic by default: [`font_stack`]) so
+//! the browser sets text with the metrics the layout was computed with. Text runs are placed where the layout put them (each line
 //! at its own measured start, the breaks those of the PDF). Every text and
 //! attribute value is XML-escaped: clinic data is untrusted.
 
@@ -13,8 +13,43 @@ use super::frame::{Frame, Item, Rgb, Stroke};
 use super::pdf::Weight;
 use std::fmt::Write as _;
 
-/// The font stack of every picture.
+/// The font stack of the default theme's pictures.
 const FONT_FAMILY: &str = "\"BIZ UDGothic\",\"BIZ UDゴシック\",\"Noto Sans CJK JP\",sans-serif";
+
+/// The font stack of pictures laid out with a face of `family` (the
+/// theme's regular font, [`super::pdf::Fonts::family`]): that family first,
+/// then the default theme's. A character that could end the quoted name or
+/// the attribute (`"` `'` `\` `<` `>` `&`, controls) is left out of it.
+pub fn font_stack(family: &str) -> String {
+    match other_family(family) {
+        Some(family) => format!("\"{family}\",{FONT_FAMILY}"),
+        None => FONT_FAMILY.to_string(),
+    }
+}
+
+/// The rule that names `family` (the theme's regular face) first in the
+/// text of the HTML pages: `--font-first`, which the default theme's
+/// `style.css` and `site.css` put before their own fonts. Empty for the
+/// default theme's face, which they name first anyway.
+pub fn css_font_rule(family: &str) -> String {
+    match other_family(family) {
+        Some(family) => format!(":root{{--font-first:\"{family}\"}}\n"),
+        None => String::new(),
+    }
+}
+
+/// `family` as a quoted CSS name can hold it in an attribute or a style
+/// element (without `"` `'` `\\` `<` `>` `&` and controls), unless empty or
+/// the default theme's face.
+fn other_family(family: &str) -> Option<String> {
+    let family: String = family
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | '\\' | '<' | '>' | '&'))
+        .collect();
+    let family = family.trim();
+    (!family.is_empty() && !FONT_FAMILY.starts_with(&format!("\"{family}\",")))
+        .then(|| family.to_string())
+}
 
 /// Escapes `s` for XML text and attribute values (the one escaper of HTML output).
 pub use crate::render::rich_html::escape;
@@ -160,8 +195,14 @@ fn class(out: &mut String, class: &str) {
     }
 }
 
-/// Renders `frame` as an inline `<svg>` whose accessible name is `alt`.
+/// Renders `frame` as an inline `<svg>` whose accessible name is `alt`, in
+/// the default theme's fonts.
 pub fn to_svg(frame: &Frame, alt: &str) -> String {
+    to_svg_in(frame, alt, FONT_FAMILY)
+}
+
+/// [`to_svg`] naming the fonts of `stack` ([`font_stack`]).
+pub fn to_svg_in(frame: &Frame, alt: &str, stack: &str) -> String {
     let alt = escape(alt);
     let mut out = String::with_capacity(frame.items.len() * 120 + 512);
     let _ = write!(
@@ -172,7 +213,7 @@ pub fn to_svg(frame: &Frame, alt: &str) -> String {
          font-family='{ff}' stroke-linecap=\"round\" stroke-linejoin=\"round\">",
         w = n(frame.width),
         h = n(frame.height),
-        ff = FONT_FAMILY,
+        ff = stack,
     );
     let _ = write!(out, "<title>{alt}</title>");
     items(&mut out, frame);
@@ -529,6 +570,43 @@ mod tests {
         assert!(!to_svg(&frame(1.001), "x").contains("stroke-width"));
         assert!(to_svg(&frame(2.5), "x").contains(" stroke=\"#000000\" stroke-width=\"2.5\""));
         assert!(to_svg(&frame(0.5), "x").contains("stroke-width=\"0.5\""));
+    }
+
+    /// The pictures and the pages name the theme's regular face first; the
+    /// default face leaves the stack and the CSS as they were; a family
+    /// name cannot end the quoted name, the attribute or the style element.
+    #[test]
+    fn the_themes_face_comes_first_and_cannot_break_out() {
+        use super::{FONT_FAMILY, css_font_rule, font_stack};
+        let bundled = crate::render::theme::Theme::new(None)
+            .font_family()
+            .unwrap();
+        assert_eq!(bundled, "BIZ UDGothic");
+        assert_eq!(font_stack(&bundled), FONT_FAMILY);
+        assert_eq!(css_font_rule(&bundled), "");
+        assert_eq!(font_stack(""), FONT_FAMILY);
+        assert_eq!(
+            font_stack("BIZ UDPGothic"),
+            format!("\"BIZ UDPGothic\",{FONT_FAMILY}")
+        );
+        assert_eq!(
+            css_font_rule("BIZ UDPGothic"),
+            ":root{--font-first:\"BIZ UDPGothic\"}\n"
+        );
+        let hostile = "A\"</style><script>x'&\\\n";
+        for out in [
+            font_stack(hostile),
+            css_font_rule(hostile).trim_end().to_string(),
+        ] {
+            assert!(
+                out.starts_with(":root{--font-first:\"A/stylescriptx\"}")
+                    || out.starts_with("\"A/stylescriptx\","),
+                "{out}"
+            );
+            for c in ['<', '>', '\'', '&', '\\', '\n'] {
+                assert!(!out.contains(c), "{out}");
+            }
+        }
     }
 
     #[test]

@@ -198,11 +198,94 @@ impl Theme {
         })
     }
 
-    /// Parses the theme's regular and bold fonts for the PDF (once per run).
+    /// Parses the theme's regular and bold fonts for the PDF (once per run):
+    /// the files its `font_regular` and `font_bold` name.
     pub fn pdf_fonts(&self) -> Result<super::pdf::Fonts> {
-        let regular = self.bytes("fonts/BIZUDGothic-Regular.ttf")?;
-        let bold = self.bytes("fonts/BIZUDGothic-Bold.ttf")?;
-        super::pdf::Fonts::from_bytes(&regular, &bold).map_err(|e| Error::Pdf(e.to_string()))
+        let strings = self.strings()?;
+        let regular = self.font_file(&strings, "font_regular")?;
+        let bold = self.font_file(&strings, "font_bold")?;
+        super::pdf::Fonts::from_bytes(&regular, &bold).map_err(|e| {
+            self.strings_error(
+                "font_regular",
+                format!(
+                    "the theme's fonts (`font_regular: {}`, `font_bold: {}`) cannot be used: {e}",
+                    strings.get("font_regular"),
+                    strings.get("font_bold")
+                ),
+                "name TrueType or OpenType files (.ttf, .otf) with a Unicode character map",
+            )
+        })
+    }
+
+    /// The family of the theme's regular face (`font_regular`), as a
+    /// browser knows it (「BIZ UDGothic」).
+    pub fn font_family(&self) -> Result<String> {
+        let strings = self.strings()?;
+        Ok(super::pdf::fonts::family_of(
+            &self.font_file(&strings, "font_regular")?,
+        ))
+    }
+
+    /// The font file the strings key `key` names: a path inside the theme
+    /// folder, else the bundled file of that name.
+    fn font_file(
+        &self,
+        strings: &crate::model::strings::Strings,
+        key: &str,
+    ) -> Result<std::borrow::Cow<'static, [u8]>> {
+        use std::path::Component;
+        let name = strings.get(key);
+        let inside = !name.trim().is_empty()
+            && Path::new(name)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if !inside {
+            return Err(self.strings_error(
+                key,
+                format!("`{key}: {name}` is not a file inside the theme folder"),
+                "write a path relative to the theme folder, without `..`, such as fonts/MyFont-Regular.ttf",
+            ));
+        }
+        self.bytes(name).map_err(|e| match e {
+            Error::Template { .. } => self.strings_error(
+                key,
+                format!(
+                    "`{key}: {name}`: no such file in the theme folder{}",
+                    self.dir
+                        .as_ref()
+                        .map(|d| format!(" ({})", d.display()))
+                        .unwrap_or_default()
+                ),
+                "put the font file there, or name one of the bundled fonts (fonts/BIZUDGothic-Regular.ttf, fonts/BIZUDGothic-Bold.ttf)",
+            ),
+            other => other,
+        })
+    }
+
+    /// An error located at `key`'s line of the theme's `strings.yaml` (its
+    /// first line when the key is not there).
+    fn strings_error(&self, key: &str, message: String, help: &str) -> Error {
+        use crate::diag::{Diagnostic, Diagnostics};
+        let file = self
+            .dir
+            .as_ref()
+            .map_or_else(|| PathBuf::from("strings.yaml"), |d| d.join("strings.yaml"));
+        let line = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            })
+            .map_or(1, |i| i as u32 + 1);
+        let mut ds = Diagnostics::default();
+        ds.push(
+            Diagnostic::error(
+                crate::model::SourcePos::new(std::sync::Arc::new(file), line, 1),
+                message,
+            )
+            .with_help(help),
+        );
+        Error::Invalid(ds)
     }
 
     /// Names of every template (default and overridden).

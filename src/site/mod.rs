@@ -92,7 +92,8 @@ pub fn render_site(
     theme: &Theme,
 ) -> Result<(SiteReport, BTreeMap<String, Vec<u8>>)> {
     let guide = crate::eval::evaluate_generic(content);
-    let mut view = view::SiteView::new(&guide, &theme.pdf_fonts()?);
+    let fonts = theme.pdf_fonts()?;
+    let mut view = view::SiteView::new(&guide, &fonts);
     view.search_examples = content.search_examples.clone();
     view.site_audience = content.site_audience.clone();
     let tera = theme.tera()?;
@@ -105,7 +106,12 @@ pub fn render_site(
         files.insert(p.path.clone(), p.html.clone().into_bytes());
     }
     for (from, to) in ASSETS {
-        files.insert(to.to_string(), theme.file(from)?.into_bytes());
+        let mut text = theme.file(from)?;
+        if to.ends_with(".css") {
+            // The theme's regular face first, as in the pictures.
+            text.insert_str(0, &crate::render::svg::css_font_rule(fonts.family()));
+        }
+        files.insert(to.to_string(), text.into_bytes());
     }
     files.insert(INDEX_FILE.to_string(), index_js.clone().into_bytes());
 

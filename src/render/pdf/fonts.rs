@@ -38,6 +38,9 @@ pub enum Weight {
 pub struct Fonts {
     regular: Face,
     bold: Face,
+    /// The regular face's family name (「BIZ UDGothic」), as a browser
+    /// knows the font.
+    family: String,
     /// Paragraphs of the documents' own words, set once per build (off
     /// unless asked for: see [`Fonts::with_layout_cache`]).
     pub(crate) layouts: Option<super::linebreak::LayoutCache>,
@@ -116,6 +119,34 @@ impl Fallback {
     }
 }
 
+/// The family name of the font file `bytes` (its first face), as a browser
+/// knows it: the English name where the font has one, the typographic
+/// family (which groups more than four styles) before the family; empty
+/// when the bytes are no font or name none.
+pub fn family_of(bytes: &[u8]) -> String {
+    skrifa::FontRef::new(bytes)
+        .map(|f| family_name(&f))
+        .unwrap_or_default()
+}
+
+fn family_name(font: &skrifa::FontRef<'_>) -> String {
+    [
+        skrifa::string::StringId::TYPOGRAPHIC_FAMILY_NAME,
+        skrifa::string::StringId::FAMILY_NAME,
+    ]
+    .into_iter()
+    .find_map(|id| {
+        let name: String = font
+            .localized_strings(id)
+            .english_or_first()?
+            .chars()
+            .collect();
+        let name = name.trim();
+        (!name.is_empty()).then(|| name.to_string())
+    })
+    .unwrap_or_default()
+}
+
 /// In a font collection, the index of the Japanese face (its PostScript
 /// name says `JP`, as Noto Sans CJK's does), else 0.
 fn japanese_face(bytes: &[u8]) -> u32 {
@@ -172,11 +203,20 @@ impl Fonts {
     /// Fails with [`PdfError::Font`] when either face cannot be parsed or lacks
     /// the tables layout needs (`head`, `hhea`, `hmtx`, a Unicode `cmap`).
     pub fn from_bytes(regular: &[u8], bold: &[u8]) -> Result<Fonts, PdfError> {
+        let regular = Face::parse(regular, 0x5245_4755)?;
+        let family = regular.family();
         Ok(Fonts {
-            regular: Face::parse(regular, 0x5245_4755)?,
+            regular,
             bold: Face::parse(bold, 0x424F_4C44)?,
+            family,
             layouts: None,
         })
+    }
+
+    /// The regular face's family name, as a browser knows the font
+    /// (「BIZ UDGothic」; empty when the font names none).
+    pub fn family(&self) -> &str {
+        &self.family
     }
 
     /// Adds a fallback font file (TrueType/OpenType, or a collection, where
@@ -264,6 +304,14 @@ pub(crate) fn is_invisible(c: char) -> bool {
 impl Face {
     fn parse(bytes: &[u8], seed: u32) -> Result<Face, PdfError> {
         Face::parse_index(bytes, 0, seed)
+    }
+
+    /// The face's family name ([`family_of`]).
+    fn family(&self) -> String {
+        self.data
+            .font()
+            .map(|f| family_name(&f))
+            .unwrap_or_default()
     }
 
     fn parse_index(bytes: &[u8], index: u32, seed: u32) -> Result<Face, PdfError> {
