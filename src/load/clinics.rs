@@ -817,28 +817,7 @@ pub fn dedupe_keys(clinics: &mut [Clinic], diags: &mut Diagnostics) {
 }
 
 fn suggest<'a>(key: &str, catalog: &'a FieldCatalog) -> Option<&'a str> {
-    catalog
-        .fields
-        .iter()
-        .map(|f| (edit_distance(key, &f.path), f.path.as_str()))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, p)| p)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    super::nearest(key, catalog.fields.iter().map(|f| f.path.as_str()))
 }
 
 #[cfg(test)]

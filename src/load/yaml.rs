@@ -24,7 +24,11 @@ pub fn from_str<T: serde::de::DeserializeOwned>(
             .unwrap_or((0, 0));
         let (message, help) = match plain_words(&e, text, line, column) {
             Some((message, help)) => (message, help),
-            None => (first_line(&e.to_string()), STRUCTURE_HELP.to_string()),
+            None => {
+                let message = first_line(&e.to_string());
+                let help = did_you_mean(&message).unwrap_or_else(|| STRUCTURE_HELP.to_string());
+                (message, help)
+            }
         };
         Diagnostic::error(SourcePos::new(file.clone(), line, column), message).with_help(help)
     })
@@ -103,6 +107,24 @@ fn plain_words(
         }
         _ => None,
     }
+}
+
+/// For serde's 「unknown field `titel`, expected one of `id`, `title`, …」
+/// (or `expected `id``, or the list without quotes): the known key nearest
+/// in spelling.
+fn did_you_mean(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let known = rest
+        .strip_prefix(", expected one of ")
+        .or_else(|| rest.strip_prefix(", expected "))?;
+    let known: Vec<&str> = known
+        .split(", ")
+        .map(|k| k.trim().trim_matches('`'))
+        .filter(|k| !k.is_empty())
+        .collect();
+    super::nearest(key, known.into_iter())
+        .map(|k| format!("did you mean `{k}`? ({STRUCTURE_HELP})"))
 }
 
 /// The whole numbers an integer type of the reader (「u32」) holds, in words.
@@ -535,13 +557,19 @@ mod tests {
                 d.help
             );
         }
-        // Another failure keeps the reader's words and the general help.
-        let d = from_str::<Doc>("nme: x\n", &file()).unwrap_err();
+        // A key that is none keeps the reader's words, with the key nearest
+        // in spelling when one is near enough.
+        let d = from_str::<Doc>("nmae: x\n", &file()).unwrap_err();
         assert!(
-            d.message.starts_with("unknown field `nme`"),
+            d.message.starts_with("unknown field `nmae`"),
             "{}",
             d.message
         );
+        assert_eq!(
+            d.help.as_deref(),
+            Some(format!("did you mean `name`? ({STRUCTURE_HELP})").as_str())
+        );
+        let d = from_str::<Doc>("colour: x\n", &file()).unwrap_err();
         assert_eq!(d.help.as_deref(), Some(STRUCTURE_HELP));
     }
 
