@@ -3260,7 +3260,7 @@ fn the_datas_problems_are_worded_by_the_theme() {
         "Required value “Installation day” (install_date) is missing. “TBD” says it is not known yet.",
         "Contact person: “TBD” was read as “not known yet”, not as a value",
         "Postcode: “105-0011 JP” has 11 characters and does not fit the 7 boxes of “Postcode” on the form (“1 JP” runs past them)",
-        "Reader IP addresses: 2 item(s), but Reader locations has 3. item 3 (Surgery B) of Reader locations have no Reader IP addresses.",
+        "Reader IP addresses: 2 item(s), but Reader locations has 3. Reader locations without Reader IP addresses: item 3 (Surgery B).",
         "DHCP on the clinic LAN: “maybe” is not one of the options",
         "one of: on (In use), off (Not in use)",
         "Reader IP addresses: item 1: '192.168.1.300' is not an IP address: a part is not a number from 0 to 255 (without a leading 0)",
