@@ -26,7 +26,9 @@ pub fn from_str<T: serde::de::DeserializeOwned>(
             Some((message, help)) => (message, help),
             None => {
                 let message = first_line(&e.to_string());
-                let help = did_you_mean(&message).unwrap_or_else(|| STRUCTURE_HELP.to_string());
+                let help = did_you_mean(&message)
+                    .or_else(|| syntax_help(&message).map(str::to_string))
+                    .unwrap_or_else(|| STRUCTURE_HELP.to_string());
                 (message, help)
             }
         };
@@ -63,27 +65,46 @@ fn plain_words(
         )),
         E::InvalidScalar { ty, .. } => {
             let found = found();
-            // A whole number the key's type cannot hold (negative, or too
-            // big) is in the wrong range, not of the wrong kind.
-            if let (Some(range), Found::Value(v)) = (int_range(ty), &found)
-                && v.replace('_', "").parse::<i128>().is_ok()
-            {
-                return Some((
-                    format!("`{v}` is out of range here"),
-                    format!("write a whole number from {range}"),
-                ));
-            }
+            let range = int_range(ty);
             let (what, example) = match *ty {
                 "bool" | "boolean" => ("yes or no (true or false)", "true"),
                 t if t.starts_with('f') => ("a number", "1.5"),
-                t if int_range(t).is_some() => ("a whole number", "3"),
+                _ if range.is_some() => ("a whole number", "3"),
                 _ => return None,
             };
+            let mut shown = found.describe();
+            if let Found::Value(v) = &found {
+                let int = v.replace('_', "").parse::<i128>().ok();
+                // A whole number the key's type cannot hold (negative, or
+                // too big) is in the wrong range, not of the wrong kind.
+                if let (Some((lo, hi)), Some(n)) = (range, int)
+                    && !(lo..=hi).contains(&n)
+                {
+                    return Some((
+                        format!("`{v}` is out of range here"),
+                        format!("write a whole number from {lo} to {hi}"),
+                    ));
+                }
+                // What the line holds would do: the value goes on past it
+                // (a line indented under it continues a plain value).
+                let fits = match *ty {
+                    "bool" | "boolean" => matches!(v.as_str(), "true" | "false"),
+                    t if t.starts_with('f') => v.parse::<f64>().is_ok(),
+                    _ => int.is_some(),
+                };
+                if fits {
+                    shown = "this value (it goes on past this line)".into();
+                }
+            }
             Some((
-                format!("{} is not {what}", found.describe()),
-                format!("write {what} here, such as {example}"),
+                format!("{shown} is not {what}"),
+                format!("write {what} here, such as {example}, on the line of its key"),
             ))
         }
+        E::MultipleDocuments { .. } => Some((
+            "a second YAML document (after a `---` line) starts here".into(),
+            "a content file holds one document: remove the `---` line, or move what follows it into a file of its own".into(),
+        )),
         E::Unexpected { expected, .. } => {
             let (what, how) = match *expected {
                 "string scalar" | "scalar" => (
@@ -109,6 +130,37 @@ fn plain_words(
     }
 }
 
+/// How to mend the YAML syntax errors an author meets most, told by the
+/// parser's message (「while scanning a plain scalar, found a tab」 …).
+fn syntax_help(message: &str) -> Option<&'static str> {
+    const HELPS: &[(&str, &str)] = &[
+        (
+            "tab",
+            "indent with spaces: YAML does not allow a tab character here",
+        ),
+        (
+            "did not find expected key",
+            "check this line's indentation: the keys of one mapping start in the same column, and a list item (`- `) goes under a key",
+        ),
+        (
+            "mapping values are not allowed",
+            "a value that holds `: ` must be in quotes (`\"a: b\"`)",
+        ),
+        (
+            "quoted scalar",
+            "check the quotes on this line: a quoted value ends with its own quote, and only a comment may follow it",
+        ),
+        (
+            "unknown anchor",
+            "an alias `*name` needs an anchor `&name` earlier in the same file",
+        ),
+    ];
+    HELPS
+        .iter()
+        .find(|(says, _)| message.contains(says))
+        .map(|(_, help)| *help)
+}
+
 /// For serde's 「unknown field `titel`, expected one of `id`, `title`, …」
 /// (or `expected `id``, or the list without quotes): the known key nearest
 /// in spelling.
@@ -127,8 +179,8 @@ fn did_you_mean(message: &str) -> Option<String> {
         .map(|k| format!("did you mean `{k}`? ({STRUCTURE_HELP})"))
 }
 
-/// The whole numbers an integer type of the reader (「u32」) holds, in words.
-fn int_range(ty: &str) -> Option<String> {
+/// The whole numbers an integer type of the reader (「u32」) holds.
+fn int_range(ty: &str) -> Option<(i128, i128)> {
     let (lo, hi): (i128, i128) = match ty {
         "u8" => (0, u8::MAX.into()),
         "u16" => (0, u16::MAX.into()),
@@ -140,7 +192,7 @@ fn int_range(ty: &str) -> Option<String> {
         "i64" | "isize" => (i64::MIN.into(), i64::MAX.into()),
         _ => return None,
     };
-    Some(format!("{lo} to {hi}"))
+    Some((lo, hi))
 }
 
 /// What the text holds at a place a content error names.
@@ -506,6 +558,18 @@ mod tests {
                 "from 0 to 4294967295",
             ),
             (
+                "order: 1\n  more: 2\n",
+                (1, 8),
+                "this value (it goes on past this line) is not a whole number",
+                "on the line of its key",
+            ),
+            (
+                "name: a\n---\nname: b\n",
+                (3, 1),
+                "a second YAML document (after a `---` line) starts here",
+                "remove the `---` line",
+            ),
+            (
                 "shown: perhaps\n",
                 (1, 8),
                 "`perhaps` is not yes or no (true or false)",
@@ -571,6 +635,22 @@ mod tests {
         );
         let d = from_str::<Doc>("colour: x\n", &file()).unwrap_err();
         assert_eq!(d.help.as_deref(), Some(STRUCTURE_HELP));
+        // Syntax errors keep the parser's words, with how to mend them.
+        for (yaml, help) in [
+            ("name: a\n\torder: 1\n", "indent with spaces"),
+            ("name: a\n- b\n", "indentation"),
+            ("name: a: b\n", "in quotes"),
+            ("name: \"a\" b\n", "check the quotes"),
+            ("name: *nowhere\n", "an anchor `&name`"),
+        ] {
+            let d = from_str::<Doc>(yaml, &file()).unwrap_err();
+            assert!(
+                d.help.as_deref().is_some_and(|h| h.contains(help)),
+                "{yaml}: {} / {:?}",
+                d.message,
+                d.help
+            );
+        }
     }
 
     #[test]
