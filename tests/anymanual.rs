@@ -3167,6 +3167,25 @@ fn a_themes_font_outside_its_folder_missing_or_broken_is_a_located_error() {
     }
 }
 
+/// A character no font has is told in the theme's words
+/// (`pdf_missing_glyph`, `pdf_missing_glyph_field`), in the build's
+/// messages and on the dashboard. Before, in Japanese whatever the theme.
+#[test]
+fn a_character_no_font_has_is_told_in_the_themes_words() {
+    let d = seventh();
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
+        "  name: Harbor View Family Clinic",
+        "  name: Harbor View Family Clinic \u{1F600}",
+    );
+    let (out, err) = build_seventh(&d);
+    let says = "No font has “😀” (U+1F600) in name: the PDF prints “〓” instead";
+    assert!(err.contains(says), "{err}");
+    assert!(read(&out.join("clinics/index.html")).contains(says));
+    assert!(!err.contains("フォント"), "{err}");
+}
+
 /// A date is written as the theme's `date_format` says, with its
 /// `weekdays`, `months` and `weekday_holiday`, a year-month by
 /// `year_month_format`, a list's items joined by `list_joiner`: in the HTML

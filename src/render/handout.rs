@@ -283,6 +283,8 @@ pub fn document(guide: &Guide, pictures: &BTreeMap<String, Arc<dyn Drawable>>) -
         header_left: t.fill("header_left", &clinic),
         header_right: t.fill("header_right", &clinic),
         footer_left: t.fill("footer_left", &clinic),
+        missing_glyph: t.get("pdf_missing_glyph").to_string(),
+        missing_glyph_field: t.get("pdf_missing_glyph_field").to_string(),
         blocks: b,
     }
 }

@@ -30,6 +30,14 @@ pub struct Document {
     /// Running footer, left side, e.g. `"作成 2026-11-24 ・ マニュアル v1.0"`.
     /// The right side always shows `N / M` page numbers.
     pub footer_left: String,
+    /// The warning for a character the fonts lack (the theme's
+    /// `pdf_missing_glyph`, with `{char}`, `{code}`, `{field}` and
+    /// `{replacement}`); empty: the default theme's.
+    pub missing_glyph: String,
+    /// Its `{field}` when the character is in a value of the data (the
+    /// theme's `pdf_missing_glyph_field`, with `{field}`); empty: the
+    /// default theme's.
+    pub missing_glyph_field: String,
     /// The content, in reading order.
     pub blocks: Vec<Block>,
 }

@@ -262,22 +262,51 @@ pub(crate) struct Warnings {
     /// Missing characters met, reported or not (a paragraph that met one
     /// is not kept by the layout cache: its warning must come again).
     missing_met: usize,
+    /// The document's words for a missing character and its field
+    /// ([`Document::missing_glyph`](super::Document::missing_glyph); empty:
+    /// the default theme's).
+    words: (String, String),
 }
 
 impl Warnings {
+    /// Warnings worded as `doc` says.
+    pub fn of(doc: &super::Document) -> Warnings {
+        Warnings {
+            words: (doc.missing_glyph.clone(), doc.missing_glyph_field.clone()),
+            ..Warnings::default()
+        }
+    }
+
     /// Reports a character the font cannot show.
     pub fn missing(&mut self, origin: Option<&str>, c: char, replacement: char) {
+        use crate::model::strings::{Strings, fill_in};
         self.missing_met += 1;
         // The same character again (a running head repeating a value, the
         // same value under a step's row id or a derived fact such as
         // `each.item`) adds nothing to the report that named its field first
         // (the registration table's data field).
         if self.seen.insert(c) {
-            let field = origin.map_or(String::new(), |o| format!("（項目 {o}）"));
-            self.list.push(format!(
-                "「{}」(U+{:04X}) を表示できるフォントがありません{field}。PDF では「{replacement}」で印刷しています",
-                c.escape_debug(),
-                u32::from(c),
+            let word = |own: &str, key: &'static str| {
+                if own.is_empty() {
+                    Strings::builtin().get(key).to_string()
+                } else {
+                    own.to_string()
+                }
+            };
+            let field = origin.map_or(String::new(), |o| {
+                fill_in(
+                    &word(&self.words.1, "pdf_missing_glyph_field"),
+                    &[("field", o)],
+                )
+            });
+            self.list.push(fill_in(
+                &word(&self.words.0, "pdf_missing_glyph"),
+                &[
+                    ("char", &c.escape_debug().to_string()),
+                    ("code", &format!("{:04X}", u32::from(c))),
+                    ("field", &field),
+                    ("replacement", &replacement.to_string()),
+                ],
             ));
         }
     }

@@ -126,7 +126,7 @@ fn render_within(
     budget: usize,
 ) -> Result<Rendered, PdfError> {
     let glyphs = shared.map_or(writer::Glyphs::Words, writer::Glyphs::Shared);
-    let mut warnings = linebreak::Warnings::default();
+    let mut warnings = linebreak::Warnings::of(doc);
     let (total, written) = draw(doc, fonts, glyphs, &mut warnings)?;
     let (mut bytes, mut sha256) = written.finish(file::FAST);
     for (level, limit) in [(file::PER_DOCUMENT, above), (file::STRONGEST, budget)] {
@@ -137,7 +137,7 @@ fn render_within(
     }
     if bytes.len() > budget {
         drop(written);
-        let mut own_warnings = linebreak::Warnings::default();
+        let mut own_warnings = linebreak::Warnings::of(doc);
         let (_, own) = draw(doc, fonts, writer::Glyphs::Own, &mut own_warnings)?;
         let (own_bytes, own_sha256) = own.finish(file::STRONGEST);
         if own_bytes.len() < bytes.len() {

@@ -547,6 +547,8 @@ fn sample_doc() -> Document {
         header_left: "ヘッダー左".into(),
         header_right: "ヘッダー右".into(),
         footer_left: "作成 2026-11-24 ・ マニュアル v1.0".into(),
+        missing_glyph: String::new(),
+        missing_glyph_field: String::new(),
         blocks: vec![
             Block::Title {
                 text: vec![Span::normal("オンライン資格確認の手引き")],
