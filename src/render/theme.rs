@@ -184,16 +184,10 @@ impl Theme {
         let map: std::collections::BTreeMap<String, String> =
             crate::load::yaml::from_str(&text, &file).map_err(invalid)?;
         Strings::with_overrides(map).map_err(|unknown| {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(&format!("{}:", unknown[0])))
-                .map_or(0, |i| i as u32 + 1);
-            invalid(
-                Diagnostic::error(
-                    crate::model::SourcePos::new(file.clone(), line, 1),
-                    format!("unknown string key `{}`", unknown.join("`, `")),
-                )
-                .with_help("the keys are those of themes/default/strings.yaml; check the spelling"),
+            self.strings_error(
+                &unknown[0],
+                format!("unknown string key `{}`", unknown.join("`, `")),
+                "the keys are those of themes/default/strings.yaml; check the spelling",
             )
         })
     }
