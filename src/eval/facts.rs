@@ -823,7 +823,7 @@ fn check_scalar(
             FactValue::plain(value, shown)
         }),
         FieldKind::Choice => {
-            let c = validate::normalize::checked(raw);
+            let c = validate::normalize::checked_in(raw, t);
             let norm = c.value.clone().unwrap_or_default();
             match validate::normalize::find_choice(&def.options, &norm) {
                 Some(o) => Checked::from_parts(
@@ -878,7 +878,7 @@ fn check_scalar(
             FactValue::plain(iso, display)
         }),
         FieldKind::Integer => {
-            let c = validate::normalize::checked(raw);
+            let c = validate::normalize::checked_in(raw, t);
             let v = c.value.clone().unwrap_or_default();
             match v.parse::<i64>() {
                 Ok(n) => Checked::from_parts(

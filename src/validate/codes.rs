@@ -235,7 +235,7 @@ pub fn describe_fee_schedule(table: &[FeeSchedule], code: u8) -> String {
 /// Checks a prefecture written as a number (`14`, `１４`, `1`), a name
 /// (`神奈川県`, `神奈川`) or both (`14:神奈川県`, `14 神奈川県`).
 pub fn check_prefecture(raw: &str) -> Checked<u8> {
-    let (text, tidy) = Tidy::start(raw);
+    let (text, tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
     let mut problems = Vec::new();
     tidy.report(&text, &mut problems);
     if text.is_empty() {
@@ -325,7 +325,7 @@ fn unknown_prefecture_name(name: &str) -> Problem {
 /// `3:医療機関（歯科）`).
 pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
     let expected = fee_schedule_expected(table);
-    let (text, tidy) = Tidy::start(raw);
+    let (text, tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
     let mut problems = Vec::new();
     tidy.report(&text, &mut problems);
     if text.is_empty() {
@@ -389,7 +389,7 @@ pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
                     format!(
                         "{} という点数表はありません (数字 {} が混ざっています)",
                         quote(name),
-                        describe_chars(odd)
+                        describe_chars(odd, crate::model::strings::Strings::builtin())
                     )
                 };
                 problems.push(Problem::error(message).with_expected(expected.clone()));

@@ -109,7 +109,7 @@ pub fn check_phone(raw: &str) -> Checked<String> {
 /// `t` (`data_phones`, `data_phones_expected`: which one the manual needs).
 pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
     let mut problems = Vec::new();
-    let (text, mut tidy) = Tidy::start(raw);
+    let (text, mut tidy) = Tidy::start(raw, t);
     if text.is_empty() {
         problems.push(Problem::error("電話番号が空です").with_expected(PHONE_EXPECTED));
         return Checked::from_parts(None, problems);
@@ -179,7 +179,7 @@ pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
         problems.push(
             Problem::error(format!(
                 "電話番号に数字と区切り以外の文字 {} があります (内線や「代表」などは別に書いてください)",
-                describe_chars(bad)
+                describe_chars(bad, t)
             ))
             .with_expected(PHONE_EXPECTED),
         );
@@ -316,7 +316,7 @@ pub fn check_email(raw: &str) -> Checked<String> {
 /// `t` (`data_emails`, `data_emails_expected`).
 pub fn check_email_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
     let mut problems = Vec::new();
-    let (text, mut tidy) = Tidy::start(raw);
+    let (text, mut tidy) = Tidy::start(raw, t);
     let mut address = text;
     if address.contains(['。', '｡']) {
         address = address.replace(['。', '｡'], ".");
@@ -361,7 +361,7 @@ pub fn check_email_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
     if !non_ascii.is_empty() {
         errors.push(format!(
             "全角文字や日本語 {} は使えません",
-            describe_chars(non_ascii)
+            describe_chars(non_ascii, t)
         ));
     }
 
@@ -384,7 +384,7 @@ pub fn check_email_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
         if !bad_local.is_empty() {
             errors.push(format!(
                 "@ の前に使えない文字 {} があります",
-                describe_chars(bad_local)
+                describe_chars(bad_local, crate::model::strings::Strings::builtin())
             ));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
@@ -447,7 +447,7 @@ fn domain_errors(domain: &str) -> Vec<String> {
     if !bad.is_empty() {
         errors.push(format!(
             "ドメインに使えない文字 {} があります",
-            describe_chars(bad)
+            describe_chars(bad, crate::model::strings::Strings::builtin())
         ));
     }
     if domain
@@ -552,7 +552,7 @@ fn split_date(
     expected: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<DateText> {
-    let (text, tidy) = Tidy::start(raw);
+    let (text, tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
     tidy.report(&text, problems);
     let fail = |problems: &mut Vec<Problem>, message: String| {
         problems.push(Problem::error(message).with_expected(expected));
@@ -655,7 +655,7 @@ fn split_date(
             format!(
                 "{what} {} に読めない文字 {} があります",
                 quote(&text),
-                describe_chars(bad)
+                describe_chars(bad, crate::model::strings::Strings::builtin())
             ),
         );
     }
@@ -987,7 +987,7 @@ pub fn check_ip_address(raw: &str) -> Checked<String> {
 pub fn check_ip_address_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
     let expected = t.get("data_ip_expected");
     let mut problems = Vec::new();
-    let (text, mut tidy) = Tidy::start(raw);
+    let (text, mut tidy) = Tidy::start(raw, t);
     let mut text = text.trim().to_string();
     if text.contains(['。', '｡', '、']) {
         text = text.replace(['。', '｡', '、'], ".");

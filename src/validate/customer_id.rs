@@ -88,7 +88,7 @@ fn is_id_separator(c: char) -> bool {
 /// The value returned is the compact form, e.g. `CAF1253000113`.
 pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> Checked<String> {
     let mut problems = Vec::new();
-    let (text, mut tidy) = Tidy::start(raw);
+    let (text, mut tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
     let compact = tidy.strip(&text, is_id_separator);
     if compact.chars().any(|c| c.is_ascii_lowercase()) {
         tidy.note("英字を大文字にしました");
@@ -236,7 +236,7 @@ fn shape_error(id: &str, prefix: &str, rest: &str, formats: &[IdFormat]) -> Prob
         return Problem::error(format!(
             "{} の英字の後に数字以外の文字 {} があります{hint}",
             quote(id),
-            describe_chars(bad)
+            describe_chars(bad, crate::model::strings::Strings::builtin())
         ));
     }
 

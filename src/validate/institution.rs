@@ -150,7 +150,7 @@ pub fn check_code_in(
     t: &crate::model::strings::Strings,
 ) -> Checked<InstitutionCode> {
     let mut problems = Vec::new();
-    let (text, mut tidy) = Tidy::start(raw);
+    let (text, mut tidy) = Tidy::start(raw, t);
     let digits_text = tidy.strip(&text, is_code_separator);
     tidy.report(&digits_text, &mut problems);
 
@@ -166,7 +166,7 @@ pub fn check_code_in(
     if !bad.is_empty() {
         let mut message = format!(
             "医療機関コードに数字以外の文字 {} が含まれています",
-            describe_chars(bad.iter().copied())
+            describe_chars(bad.iter().copied(), t)
         );
         if bad.iter().any(|c| matches!(c, 'O' | 'o')) {
             message.push_str(" (英字の O ではなく数字の 0 ではありませんか)");

@@ -7,6 +7,7 @@
 
 use super::{Checked, Problem};
 use crate::model::manual::Choice;
+use crate::model::strings::Strings;
 
 /// Converts full-width ASCII (digits, letters, punctuation) and the
 /// full-width space to their half-width forms, turns dash-like characters
@@ -47,22 +48,30 @@ pub fn to_half_width(raw: &str) -> (String, bool) {
     (out, changed)
 }
 
-/// The warning reported for a value that needed width normalisation, e.g.
+/// The warning reported for a value that needed width normalisation, in the
+/// words of `t` (`data_width_tidied`), e.g.
 /// `全角文字を半角に直しました: 'ＣＡＦ１２３' → 'CAF123'`.
-pub fn width_warning(raw: &str, normalized: &str) -> Problem {
-    Problem::tidied(format!(
-        "全角文字を半角に直しました: {} → {}",
-        quote(raw.trim_matches(is_blank)),
-        quote(normalized)
+pub fn width_warning(raw: &str, normalized: &str, t: &Strings) -> Problem {
+    Problem::tidied(t.fill(
+        "data_width_tidied",
+        &[
+            ("from", &quote(raw.trim_matches(is_blank))),
+            ("to", &quote(normalized)),
+        ],
     ))
 }
 
 /// [`to_half_width`] as a [`Checked`] value: always usable, with a warning
 /// when something was converted.
 pub fn checked(raw: &str) -> Checked<String> {
+    checked_in(raw, Strings::builtin())
+}
+
+/// [`checked`] in the words of `t`.
+pub fn checked_in(raw: &str, t: &Strings) -> Checked<String> {
     let (text, changed) = to_half_width(raw);
     let problems = if changed {
-        vec![width_warning(raw, &text)]
+        vec![width_warning(raw, &text, t)]
     } else {
         Vec::new()
     };
@@ -255,26 +264,29 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 /// Collects what was done to a raw value while reading it, and reports it as
-/// a single warning.
+/// a single warning, in the words of the theme's strings it was started with.
 #[derive(Debug)]
-pub(crate) struct Tidy {
+pub(crate) struct Tidy<'t> {
+    /// The words of every note and of the warning.
+    t: &'t Strings,
     /// The raw value as shown in the warning (trimmed).
     shown_raw: String,
     /// What was done, in order.
     notes: Vec<String>,
 }
 
-impl Tidy {
+impl<'t> Tidy<'t> {
     /// Starts from `raw`: converts its width and records the conversion.
     /// Returns the converted text.
-    pub(crate) fn start(raw: &str) -> (String, Tidy) {
+    pub(crate) fn start(raw: &str, t: &'t Strings) -> (String, Tidy<'t>) {
         let (text, changed) = to_half_width(raw);
         let mut tidy = Tidy {
+            t,
             shown_raw: raw.trim_matches(is_blank).to_string(),
             notes: Vec::new(),
         };
         if changed {
-            tidy.note("全角文字を半角に直しました");
+            tidy.note(t.get("data_tidy_width"));
         }
         (text, tidy)
     }
@@ -302,8 +314,8 @@ impl Tidy {
             }
         }
         if !removed.is_empty() {
-            let shown: Vec<String> = removed.iter().map(|c| describe_char(*c)).collect();
-            self.note(format!("区切りの {} を取り除きました", shown.join(" ")));
+            let shown = describe_chars(removed, self.t);
+            self.note(self.t.fill("data_tidy_removed", &[("chars", &shown)]));
         }
         out
     }
@@ -313,11 +325,13 @@ impl Tidy {
         if self.notes.is_empty() {
             return None;
         }
-        Some(Problem::tidied(format!(
-            "{}: {} → {}",
-            self.notes.join("。"),
-            quote(&self.shown_raw),
-            quote(result)
+        Some(Problem::tidied(self.t.fill(
+            "data_tidy",
+            &[
+                ("notes", &self.notes.join(self.t.get("data_tidy_joiner"))),
+                ("from", &quote(&self.shown_raw)),
+                ("to", &quote(result)),
+            ],
         )))
     }
 
@@ -329,19 +343,19 @@ impl Tidy {
     }
 }
 
-/// Shows one character in a message; spaces get a name because a quoted
-/// space is invisible.
-pub(crate) fn describe_char(c: char) -> String {
+/// Shows one character in a message; spaces get a name (`data_char_space`,
+/// `data_char_tab` of `t`) because a quoted space is invisible.
+pub(crate) fn describe_char(c: char, t: &Strings) -> String {
     match c {
-        ' ' => "空白".to_string(),
-        '\t' => "タブ".to_string(),
+        ' ' => t.get("data_char_space").to_string(),
+        '\t' => t.get("data_char_tab").to_string(),
         _ if c.is_control() => c.escape_default().collect(),
         _ => format!("'{c}'"),
     }
 }
 
 /// Lists distinct characters for a message, e.g. `'O' 'あ'`.
-pub(crate) fn describe_chars(chars: impl IntoIterator<Item = char>) -> String {
+pub(crate) fn describe_chars(chars: impl IntoIterator<Item = char>, t: &Strings) -> String {
     let mut seen: Vec<char> = Vec::new();
     for c in chars {
         if !seen.contains(&c) {
@@ -349,7 +363,7 @@ pub(crate) fn describe_chars(chars: impl IntoIterator<Item = char>) -> String {
         }
     }
     seen.iter()
-        .map(|c| describe_char(*c))
+        .map(|c| describe_char(*c, t))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -436,7 +450,7 @@ mod tests {
 
     #[test]
     fn width_warning_message() {
-        let p = width_warning("ＣＡＦ１２３", "CAF123");
+        let p = width_warning("ＣＡＦ１２３", "CAF123", Strings::builtin());
         assert_eq!(p.level, Level::Warning);
         assert_eq!(
             p.message,
@@ -463,7 +477,7 @@ mod tests {
 
     #[test]
     fn tidy_combines_notes() {
-        let (text, mut tidy) = Tidy::start("０１，５０２６，８");
+        let (text, mut tidy) = Tidy::start("０１，５０２６，８", Strings::builtin());
         let text = tidy.strip(&text, |c| c == ',');
         assert_eq!(text, "0150268");
         let w = tidy.warning(&text).map(|p| p.message);
@@ -473,12 +487,15 @@ mod tests {
                 "全角文字を半角に直しました。区切りの ',' を取り除きました: '０１，５０２６，８' → '0150268'"
             )
         );
-        let (text, tidy) = Tidy::start("0150268");
+        let (text, tidy) = Tidy::start("0150268", Strings::builtin());
         assert!(tidy.warning(&text).is_none());
     }
 
     #[test]
     fn describes_chars() {
-        assert_eq!(describe_chars("a a".chars()), "'a' 空白");
+        assert_eq!(
+            describe_chars("a a".chars(), Strings::builtin()),
+            "'a' 空白"
+        );
     }
 }
