@@ -3157,6 +3157,11 @@ fn a_themes_font_outside_its_folder_missing_or_broken_is_a_located_error() {
             err.contains(&format!("theme/strings.yaml:{line}:1")),
             "{value}: {err}"
         );
+        // The summary says whose error it is (it said "content" for all).
+        assert!(
+            err.contains("error: the theme has 1 error(s); nothing was built"),
+            "{value}: {err}"
+        );
         assert!(
             !d.path()
                 .join("out/clinics")

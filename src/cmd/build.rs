@@ -81,10 +81,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(r) => r,
         Err(Error::Invalid(d)) => {
             print_diagnostics(&d, color, ALL_MESSAGES);
-            eprintln!(
-                "error: content has {} error(s); nothing was built",
-                d.error_count()
-            );
+            eprintln!("error: {}; nothing was built", whose_errors(&d, &cfg.theme));
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -412,5 +409,25 @@ fn human_secs(s: f64) -> String {
         format!("{}m{:02}s", s / 60, s % 60)
     } else {
         format!("{s}s")
+    }
+}
+
+/// Says whose errors stopped the build: content's, the theme's (a file under
+/// `theme`, e.g. a bad key or font of its strings.yaml), or both.
+fn whose_errors(d: &tebiki::diag::Diagnostics, theme: &std::path::Path) -> String {
+    let (in_theme, in_content) =
+        d.0.iter()
+            .filter(|x| x.severity == Severity::Error)
+            .fold((0, 0), |(t, c), x| {
+                if x.pos.file.starts_with(theme) {
+                    (t + 1, c)
+                } else {
+                    (t, c + 1)
+                }
+            });
+    match (in_content, in_theme) {
+        (c, 0) => format!("content has {c} error(s)"),
+        (0, t) => format!("the theme has {t} error(s)"),
+        (c, t) => format!("content has {c} error(s) and the theme {t}"),
     }
 }
