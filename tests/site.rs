@@ -418,3 +418,24 @@ fn a_question_finds_the_step_that_answers_it_not_the_longest_section() {
         Some("online-shikaku/certificate.html#step-2-3")
     );
 }
+
+/// 「申請内容を後から変更したい」 (and 「申請した内容を後から変えたい」) finds
+/// 1-4, whose note says how to change an application already made. Before,
+/// 1-4 was not among the first four: its note said 「申請した内容」, and the
+/// key part 申請内容 was in other sections only. The note now says the
+/// seed's 申請内容, and content/search.yaml folds 申請した内容 into it.
+#[test]
+fn a_question_about_changing_an_application_finds_the_note_that_answers_it() {
+    let index = bundled_search_index();
+    for q in [
+        "申請内容を後から変更したい",
+        "申請した内容を後から変えたい",
+        "しんせいないようのへんこう",
+    ] {
+        assert_eq!(
+            first_hit(&index, q).as_deref(),
+            Some("online-shikaku/usage.html#step-1-4"),
+            "{q}"
+        );
+    }
+}
