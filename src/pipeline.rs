@@ -480,7 +480,7 @@ pub fn build_batch(cfg: &Config, opts: &BuildOptions, batch: &BatchOptions) -> R
         })
     });
     let mut dedupe = Diagnostics::default();
-    crate::load::clinics::dedupe_keys(&mut keys, &mut dedupe);
+    crate::load::clinics::dedupe_keys(&mut keys, &content.fields, &mut dedupe);
     crate::load::clinics::shared_addresses(&mut keys, &addresses);
     drop(addresses);
     // Without any record, pass 2 reads nothing new: pass 1's messages

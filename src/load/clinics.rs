@@ -21,7 +21,7 @@ pub fn load_dir(dir: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnostics
     let mut diags = Diagnostics::default();
     let mut clinics = Vec::new();
     stream_dir(dir, catalog, &mut diags, &mut |c| clinics.push(c));
-    dedupe_keys(&mut clinics, &mut diags);
+    dedupe_keys(&mut clinics, catalog, &mut diags);
     mark_shared_addresses(&mut clinics, catalog);
     if clinics.is_empty() {
         diags.push(no_files(dir));
@@ -768,8 +768,14 @@ const OTHERS_NAMED: usize = 3;
 
 /// Two clinics must not write into the same folder: every clinic whose key
 /// (institution code) is also another's fails, each naming the others (the
-/// first [`OTHERS_NAMED`], then how many more).
-pub fn dedupe_keys(clinics: &mut [Clinic], diags: &mut Diagnostics) {
+/// first [`OTHERS_NAMED`], then how many more). The code is named by its
+/// field's label in `catalog` (content's words).
+pub fn dedupe_keys(clinics: &mut [Clinic], catalog: &FieldCatalog, diags: &mut Diagnostics) {
+    let label = catalog
+        .fields
+        .iter()
+        .find(|f| f.kind == FieldKind::InstitutionCode)
+        .map_or("institution code", |f| f.label.as_str());
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, c) in clinics.iter().enumerate() {
         by_key.entry(c.key.clone()).or_default().push(i);
@@ -795,13 +801,13 @@ pub fn dedupe_keys(clinics: &mut [Clinic], diags: &mut Diagnostics) {
                 String::new()
             };
             let msg = format!(
-                "医療機関コード (output folder `{key}`) is also used by {}{more}; no guide is written for either",
+                "{label} (output folder `{key}`) is also used by {}{more}; no guide is written for either",
                 others.join(", ")
             );
             diags.push(
-                Diagnostic::error(clinics[i].source.clone(), msg.clone()).with_help(
-                    "two entries describe the same institution code; remove or correct one",
-                ),
+                Diagnostic::error(clinics[i].source.clone(), msg.clone()).with_help(format!(
+                    "two entries have the same {label}; remove or correct one"
+                )),
             );
             let c = &mut clinics[i];
             c.load_errors.push(msg);
@@ -841,7 +847,7 @@ mod tests {
             })
             .collect();
         let mut diags = Diagnostics::default();
-        dedupe_keys(&mut clinics, &mut diags);
+        dedupe_keys(&mut clinics, &FieldCatalog::default(), &mut diags);
         assert_eq!(diags.0.len(), n as usize);
         for d in &diags.0 {
             assert!(d.message.len() < 400, "{}", d.message);

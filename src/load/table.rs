@@ -35,7 +35,7 @@ pub fn load_file(path: &Path, catalog: &FieldCatalog) -> (Vec<Clinic>, Diagnosti
     let mut diags = Diagnostics::default();
     let mut clinics = Vec::new();
     stream_file(path, catalog, &mut diags, &mut |c| clinics.push(c));
-    super::clinics::dedupe_keys(&mut clinics, &mut diags);
+    super::clinics::dedupe_keys(&mut clinics, catalog, &mut diags);
     super::clinics::mark_shared_addresses(&mut clinics, catalog);
     if clinics.is_empty() {
         diags.push(no_rows(path));
