@@ -863,14 +863,14 @@ fn check_scalar(
         FieldKind::IpAddress => {
             validate::contact::check_ip_address_in(raw, t).map(|s| FactValue::plain(s.clone(), s))
         }
-        FieldKind::YearMonth => validate::contact::check_year_month(raw).map(|(y, m)| {
+        FieldKind::YearMonth => validate::contact::check_year_month_in(raw, t).map(|(y, m)| {
             let shown = i16::try_from(y)
                 .ok()
                 .zip(i8::try_from(m).ok())
                 .map_or_else(|| format!("{y:04}-{m:02}"), |(y, m)| shown.month(y, m));
             FactValue::plain(format!("{y:04}-{m:02}"), shown)
         }),
-        FieldKind::Date => validate::contact::check_date(raw).map(|(y, m, d)| {
+        FieldKind::Date => validate::contact::check_date_in(raw, t).map(|(y, m, d)| {
             let iso = format!("{y:04}-{m:02}-{d:02}");
             let display = dates::parse_iso(&iso)
                 .map(|d| shown.date(d))

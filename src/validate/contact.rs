@@ -1,18 +1,13 @@
 //! Contact details and calendar values: Japanese telephone numbers, e-mail
 //! addresses, year-months (利用開始予定年月) and dates, including 和暦
 //! (令和, 平成). No I/O happens here.
+//!
+//! Every message is worded by the theme's strings (`data_phone_*`,
+//! `data_email_*`, `data_date_*`, `data_year_month_*`, `data_ip_*`).
 
 use super::normalize::{Tidy, describe_chars, is_dash_like, quote};
 use super::{Checked, Problem};
-
-/// The expected form of a telephone number, for [`Problem::expected`].
-const PHONE_EXPECTED: &str = "0 から始まる10桁 (固定電話など) または11桁 (携帯電話など) の番号 (例: 045-123-4567、090-1234-5678、0120-123-456)";
-/// The expected form of an e-mail address, for [`Problem::expected`].
-const EMAIL_EXPECTED: &str = "半角英数字のメールアドレス (例: clinic@example.jp)";
-/// The expected form of a year-month, for [`Problem::expected`].
-const YEAR_MONTH_EXPECTED: &str = "年と月 (例: 2026-12、2026/12、2026年12月、令和8年12月、R8.12)";
-/// The expected form of a date, for [`Problem::expected`].
-const DATE_EXPECTED: &str = "年月日 (例: 2026-12-10、2026/12/10、2026年12月10日、令和8年12月10日)";
+use crate::model::strings::Strings;
 
 // ---------------------------------------------------------------- phone --
 
@@ -71,18 +66,16 @@ impl PhoneKind {
         }
     }
 
-    /// Names the kind for messages, e.g. `0120 のフリーダイヤル`.
-    fn describe(self, digits: &str) -> String {
-        let head: String = digits.chars().take(4).collect();
+    /// Names the kind for messages in the words of `t`
+    /// (`data_phone_kind_*`), e.g. `0120 のフリーダイヤル`.
+    fn describe(self, digits: &str, t: &Strings) -> String {
+        let head = |n: usize| digits.chars().take(n).collect::<String>();
         match self {
-            PhoneKind::FreeDial => "0120 のフリーダイヤル".to_string(),
-            PhoneKind::FreeDial0800 => "0800 のフリーダイヤル".to_string(),
-            PhoneKind::Special => format!("{head} の番号"),
-            PhoneKind::Mobile => format!(
-                "{} の番号 (携帯電話・IP電話など)",
-                head.chars().take(3).collect::<String>()
-            ),
-            PhoneKind::Fixed => "固定電話の番号".to_string(),
+            PhoneKind::FreeDial => t.get("data_phone_kind_free_dial").to_string(),
+            PhoneKind::FreeDial0800 => t.get("data_phone_kind_free_dial_0800").to_string(),
+            PhoneKind::Special => t.fill("data_phone_kind_special", &[("head", &head(4))]),
+            PhoneKind::Mobile => t.fill("data_phone_kind_mobile", &[("head", &head(3))]),
+            PhoneKind::Fixed => t.get("data_phone_kind_fixed").to_string(),
         }
     }
 }
@@ -102,16 +95,18 @@ fn is_phone_separator(c: char) -> bool {
 /// kind of number fixes it, else removed. A number written without any
 /// separator is kept as it is.
 pub fn check_phone(raw: &str) -> Checked<String> {
-    check_phone_in(raw, crate::model::strings::Strings::builtin())
+    check_phone_in(raw, Strings::builtin())
 }
 
-/// [`check_phone`] with several numbers in one value told in the words of
-/// `t` (`data_phones`, `data_phones_expected`: which one the manual needs).
-pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
+/// [`check_phone`] with its problems in the words of `t` (`data_phone_*`;
+/// several numbers in one value: `data_phones`, `data_phones_expected`,
+/// which one the manual needs).
+pub fn check_phone_in(raw: &str, t: &Strings) -> Checked<String> {
+    let expected = t.get("data_phone_expected");
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw, t);
     if text.is_empty() {
-        problems.push(Problem::error("電話番号が空です").with_expected(PHONE_EXPECTED));
+        problems.push(Problem::error(t.get("data_phone_empty")).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
     // Two numbers in one cell (「03-1234-5678/03-1234-5679」): each part a
@@ -143,15 +138,12 @@ pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
             Some(r) => {
                 international = true;
                 body = r;
-                tidy.note("国番号 +81 を 0 に直しました");
+                tidy.note(t.get("data_phone_tidy_country_code"));
             }
             None => {
                 problems.push(
-                    Problem::error(format!(
-                        "{} は日本の電話番号ではないようです。0 から始まる国内の番号を書いてください",
-                        quote(&text)
-                    ))
-                    .with_expected(PHONE_EXPECTED),
+                    Problem::error(t.fill("data_phone_foreign", &[("value", &quote(&text))]))
+                        .with_expected(expected),
                 );
                 return Checked::from_parts(None, problems);
             }
@@ -177,11 +169,11 @@ pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
     }
     if !bad.is_empty() {
         problems.push(
-            Problem::error(format!(
-                "電話番号に数字と区切り以外の文字 {} があります (内線や「代表」などは別に書いてください)",
-                describe_chars(bad, t)
+            Problem::error(t.fill(
+                "data_phone_bad_chars",
+                &[("chars", &describe_chars(bad, t))],
             ))
-            .with_expected(PHONE_EXPECTED),
+            .with_expected(expected),
         );
         return Checked::from_parts(None, problems);
     }
@@ -200,29 +192,26 @@ pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
 
     let digits: String = groups.concat();
     if digits.is_empty() {
-        problems.push(Problem::error("電話番号に数字がありません").with_expected(PHONE_EXPECTED));
+        problems.push(Problem::error(t.get("data_phone_no_digits")).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
     let n = digits.len();
 
     if !digits.starts_with('0') {
-        let mut message = format!(
-            "電話番号 {} が 0 から始まっていません。市外局番から書いてください",
-            quote(&text)
-        );
-        if n == 9 || n == 10 {
-            message.push_str(" (表計算ソフトで先頭の 0 が消えていませんか)");
-        }
-        problems.push(Problem::error(message).with_expected(PHONE_EXPECTED));
+        // 9 or 10 digits: a spreadsheet may have dropped the leading 0.
+        let key = if n == 9 || n == 10 {
+            "data_phone_no_zero_lost"
+        } else {
+            "data_phone_no_zero"
+        };
+        let message = t.fill(key, &[("value", &quote(&text))]);
+        problems.push(Problem::error(message).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
     if digits.starts_with("00") {
         problems.push(
-            Problem::error(format!(
-                "電話番号 {} が 00 から始まっています",
-                quote(&text)
-            ))
-            .with_expected(PHONE_EXPECTED),
+            Problem::error(t.fill("data_phone_double_zero", &[("value", &quote(&text))]))
+                .with_expected(expected),
         );
         return Checked::from_parts(None, problems);
     }
@@ -230,12 +219,15 @@ pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
     let kind = PhoneKind::of(&digits);
     if n != kind.length() {
         problems.push(
-            Problem::error(format!(
-                "電話番号の数字が {n} 桁あります。{}は {} 桁のはずです",
-                kind.describe(&digits),
-                kind.length()
+            Problem::error(t.fill(
+                "data_phone_length",
+                &[
+                    ("n", &n.to_string()),
+                    ("kind", &kind.describe(&digits, t)),
+                    ("length", &kind.length().to_string()),
+                ],
             ))
-            .with_expected(PHONE_EXPECTED),
+            .with_expected(expected),
         );
         return Checked::from_parts(None, problems);
     }
@@ -251,15 +243,15 @@ pub fn check_phone_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
         if valid {
             let joined = groups.join("-");
             if joined != body || international {
-                tidy.note("区切りをハイフンにそろえました");
+                tidy.note(t.get("data_phone_tidy_hyphens"));
             }
             joined
         } else if let Some(g) = kind.grouping() {
             let regrouped = regroup(&digits, g);
-            tidy.note(format!("区切り方を {} の形に直しました", shape_of(g)));
+            tidy.note(t.fill("data_phone_tidy_regrouped", &[("shape", &shape_of(g))]));
             regrouped
         } else {
-            tidy.note("区切り方が「市外局番-市内局番-加入者番号」(最後が4桁) の形ではないため、区切りを外しました");
+            tidy.note(t.get("data_phone_tidy_ungrouped"));
             digits
         }
     };
@@ -309,27 +301,28 @@ fn shape_of(lengths: &[usize]) -> String {
 /// warning. Dots at the ends of the local part or doubled (old mobile
 /// addresses) give a warning because some systems refuse them.
 pub fn check_email(raw: &str) -> Checked<String> {
-    check_email_in(raw, crate::model::strings::Strings::builtin())
+    check_email_in(raw, Strings::builtin())
 }
 
-/// [`check_email`] with several addresses in one value told in the words of
-/// `t` (`data_emails`, `data_emails_expected`).
-pub fn check_email_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
+/// [`check_email`] with its problems in the words of `t` (`data_email_*`;
+/// several addresses in one value: `data_emails`, `data_emails_expected`).
+pub fn check_email_in(raw: &str, t: &Strings) -> Checked<String> {
+    let expected = t.get("data_email_expected");
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw, t);
     let mut address = text;
     if address.contains(['。', '｡']) {
         address = address.replace(['。', '｡'], ".");
-        tidy.note("「。」を「.」に直しました");
+        tidy.note(t.get("data_email_tidy_dot"));
     }
     if let Some(rest) = strip_prefix_ignore_case(&address, "mailto:") {
         address = rest.trim().to_string();
-        tidy.note("mailto: を取り除きました");
+        tidy.note(t.get("data_email_tidy_mailto"));
     }
     tidy.report(&address, &mut problems);
 
     if address.is_empty() {
-        problems.push(Problem::error("メールアドレスが空です").with_expected(EMAIL_EXPECTED));
+        problems.push(Problem::error(t.get("data_email_empty")).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
 
@@ -355,60 +348,61 @@ pub fn check_email_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<
 
     let mut errors: Vec<String> = Vec::new();
     if address.chars().any(char::is_whitespace) {
-        errors.push("空白が含まれています".to_string());
+        errors.push(t.get("data_email_space").to_string());
     }
     let non_ascii: Vec<char> = address.chars().filter(|c| !c.is_ascii()).collect();
     if !non_ascii.is_empty() {
-        errors.push(format!(
-            "全角文字や日本語 {} は使えません",
-            describe_chars(non_ascii, t)
+        errors.push(t.fill(
+            "data_email_non_ascii",
+            &[("chars", &describe_chars(non_ascii, t))],
         ));
     }
 
     let at_count = address.matches('@').count();
     match at_count {
-        0 => errors.push("@ がありません".to_string()),
+        0 => errors.push(t.get("data_email_no_at").to_string()),
         1 => {}
-        n => errors.push(format!("@ が {n} 個あります。1 個のはずです")),
+        n => errors.push(t.fill("data_email_many_at", &[("n", &n.to_string())])),
     }
 
     if at_count == 1 {
         let (local, domain) = address.split_once('@').unwrap_or((address.as_str(), ""));
         if local.is_empty() {
-            errors.push("@ の前 (ユーザー名) が空です".to_string());
+            errors.push(t.get("data_email_no_local").to_string());
         }
         let bad_local: Vec<char> = local
             .chars()
             .filter(|c| c.is_ascii() && (c.is_ascii_control() || "()<>[]\\,;:\"".contains(*c)))
             .collect();
         if !bad_local.is_empty() {
-            errors.push(format!(
-                "@ の前に使えない文字 {} があります",
-                describe_chars(bad_local, crate::model::strings::Strings::builtin())
+            errors.push(t.fill(
+                "data_email_bad_local",
+                &[("chars", &describe_chars(bad_local, t))],
             ));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            problems.push(Problem::warning(format!(
-                "{} は @ の前に「.」が続いたり端にあったりします。このアドレスを受け付けないシステムがあるので、届くかどうか確かめてください",
-                quote(&address)
-            )));
+            problems.push(Problem::warning(
+                t.fill("data_email_local_dots", &[("value", &quote(&address))]),
+            ));
         }
-        errors.extend(domain_errors(domain));
+        errors.extend(domain_errors(domain, t));
         if errors.is_empty()
             && let Some(hint) = domain_typo(domain)
         {
-            problems.push(Problem::warning(format!(
-                "ドメイン {} は {} の打ち間違いではありませんか",
-                quote(domain),
-                quote(&hint)
+            problems.push(Problem::warning(t.fill(
+                "data_email_typo",
+                &[("domain", &quote(domain)), ("hint", &quote(&hint))],
             )));
         }
     }
 
     for e in errors {
         problems.push(
-            Problem::error(format!("メールアドレス {}: {e}", quote(&address)))
-                .with_expected(EMAIL_EXPECTED),
+            Problem::error(t.fill(
+                "data_email_error",
+                &[("value", &quote(&address)), ("why", &e)],
+            ))
+            .with_expected(expected),
         );
     }
     Checked::from_parts(Some(address), problems)
@@ -424,37 +418,36 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
-/// What is wrong with the domain part, as message tails.
-fn domain_errors(domain: &str) -> Vec<String> {
+/// What is wrong with the domain part, as message tails (the `{why}` of
+/// `data_email_error`) in the words of `t`.
+fn domain_errors(domain: &str, t: &Strings) -> Vec<String> {
     let mut errors = Vec::new();
     if domain.is_empty() {
-        errors.push("@ の後 (ドメイン) がありません".to_string());
+        errors.push(t.get("data_email_no_domain").to_string());
         return errors;
     }
+    let shown = quote(domain);
     if !domain.contains('.') {
-        errors.push(format!("ドメイン {} に「.」がありません", quote(domain)));
+        errors.push(t.fill("data_email_domain_no_dot", &[("domain", &shown)]));
     }
     if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
-        errors.push(format!(
-            "ドメイン {} の「.」の位置がおかしいです",
-            quote(domain)
-        ));
+        errors.push(t.fill("data_email_domain_dots", &[("domain", &shown)]));
     }
     let bad: Vec<char> = domain
         .chars()
         .filter(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
         .collect();
     if !bad.is_empty() {
-        errors.push(format!(
-            "ドメインに使えない文字 {} があります",
-            describe_chars(bad, crate::model::strings::Strings::builtin())
+        errors.push(t.fill(
+            "data_email_domain_bad_chars",
+            &[("chars", &describe_chars(bad, t))],
         ));
     }
     if domain
         .split('.')
         .any(|label| label.starts_with('-') || label.ends_with('-'))
     {
-        errors.push("ドメインの区切りの端に「-」があります".to_string());
+        errors.push(t.get("data_email_domain_hyphen").to_string());
     }
     errors
 }
@@ -503,11 +496,12 @@ enum Era {
 }
 
 impl Era {
-    /// The era's name, e.g. `令和`.
-    fn name(self) -> &'static str {
+    /// The era's name in messages, in the words of `t` (`data_era_*`),
+    /// e.g. `令和`.
+    fn name(self, t: &Strings) -> &str {
         match self {
-            Era::Reiwa => "令和",
-            Era::Heisei => "平成",
+            Era::Reiwa => t.get("data_era_reiwa"),
+            Era::Heisei => t.get("data_era_heisei"),
         }
     }
 
@@ -541,25 +535,81 @@ struct DateText {
     shown: String,
 }
 
-/// Weekday names, 0 = Sunday.
+/// Weekday names as written in a date (read, never printed), 0 = Sunday.
 const WEEKDAYS: [char; 7] = ['日', '月', '火', '水', '木', '金', '土'];
 
+/// The keys of the weekday names printed in messages, 0 = Sunday.
+const WEEKDAY_KEYS: [&str; 7] = [
+    "data_weekday_sun",
+    "data_weekday_mon",
+    "data_weekday_tue",
+    "data_weekday_wed",
+    "data_weekday_thu",
+    "data_weekday_fri",
+    "data_weekday_sat",
+];
+
+/// How the messages of a date or a year-month word it.
+#[derive(Clone, Copy)]
+struct DateWords<'t> {
+    /// The theme's strings.
+    t: &'t Strings,
+    /// What the value is (`data_date_what`, `data_year_month_what`).
+    what: &'t str,
+    /// The expected form (`data_date_expected`, `data_year_month_expected`).
+    expected: &'t str,
+}
+
+impl DateWords<'_> {
+    /// An error filled from `key` with `{what}`, `{value}` (the quoted
+    /// `shown`) and `values`, with the expected form.
+    fn error(self, key: &str, shown: &str, values: &[(&str, &str)]) -> Problem {
+        let value = quote(shown);
+        let mut all: Vec<(&str, &str)> = vec![("what", self.what), ("value", &value)];
+        all.extend_from_slice(values);
+        Problem::error(self.t.fill(key, &all)).with_expected(self.expected)
+    }
+
+    /// A day written in messages (`data_date_ymd`: `{year}`, `{month}`,
+    /// `{day}`, and `{mm}`, `{dd}` with two digits).
+    fn ymd(self, (year, month, day): Ymd) -> String {
+        self.t.fill(
+            "data_date_ymd",
+            &[
+                ("year", &year.to_string()),
+                ("month", &month.to_string()),
+                ("day", &day.to_string()),
+                ("mm", &format!("{month:02}")),
+                ("dd", &format!("{day:02}")),
+            ],
+        )
+    }
+
+    /// A year-month written in messages (`data_date_ym`: `{year}`,
+    /// `{month}`, and `{mm}` with two digits).
+    fn ym(self, year: i32, month: u8) -> String {
+        self.t.fill(
+            "data_date_ym",
+            &[
+                ("year", &year.to_string()),
+                ("month", &month.to_string()),
+                ("mm", &format!("{month:02}")),
+            ],
+        )
+    }
+}
+
 /// Splits a raw date or year-month into era and numbers, reporting tidying
-/// and shape errors onto `problems`.
-fn split_date(
-    raw: &str,
-    what: &str,
-    expected: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<DateText> {
-    let (text, tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
+/// and shape errors onto `problems` in the words of `w`.
+fn split_date(raw: &str, w: DateWords, problems: &mut Vec<Problem>) -> Option<DateText> {
+    let (text, tidy) = Tidy::start(raw, w.t);
     tidy.report(&text, problems);
-    let fail = |problems: &mut Vec<Problem>, message: String| {
-        problems.push(Problem::error(message).with_expected(expected));
+    let fail = |problems: &mut Vec<Problem>, key: &str, values: &[(&str, &str)]| {
+        problems.push(w.error(key, &text, values));
         None
     };
     if text.is_empty() {
-        return fail(problems, format!("{what}が空です"));
+        return fail(problems, "data_date_empty", &[]);
     }
 
     // A trailing weekday: "(木)", "(木曜)", "(木曜日)".
@@ -652,11 +702,8 @@ fn split_date(
     if !bad.is_empty() {
         return fail(
             problems,
-            format!(
-                "{what} {} に読めない文字 {} があります",
-                quote(&text),
-                describe_chars(bad, crate::model::strings::Strings::builtin())
-            ),
+            "data_date_bad_chars",
+            &[("chars", &describe_chars(bad, w.t))],
         );
     }
 
@@ -675,18 +722,12 @@ fn split_date(
                 expect_number = true;
             }
             _ => {
-                return fail(
-                    problems,
-                    format!("{what} {} の形が読めません", quote(&text)),
-                );
+                return fail(problems, "data_date_unread", &[]);
             }
         }
     }
     if numbers.is_empty() {
-        return fail(
-            problems,
-            format!("{what} {} に数字がありません", quote(&text)),
-        );
+        return fail(problems, "data_date_no_digits", &[]);
     }
     let kanji = seps.iter().any(|c| matches!(c, '年' | '月' | '日'));
     let shape_ok = if kanji {
@@ -699,13 +740,7 @@ fn split_date(
         seps.len() < numbers.len() && seps.windows(2).all(|w| w.first() == w.get(1))
     };
     if !shape_ok {
-        return fail(
-            problems,
-            format!(
-                "{what} {} の書き方が読めません (区切りが混ざっているか、順番が違います)",
-                quote(&text)
-            ),
-        );
+        return fail(problems, "data_date_mixed", &[]);
     }
 
     // Compact YYYYMM / YYYYMMDD.
@@ -736,18 +771,16 @@ fn chars_after_first(s: &str) -> &str {
 }
 
 /// Resolves the year (西暦 or 和暦) and checks year, month and, when given,
-/// day and era bounds.
+/// day and era bounds, in the words of `w`.
 fn resolve(
     d: &DateText,
     day: Option<&str>,
-    what: &str,
-    expected: &str,
+    w: DateWords,
     problems: &mut Vec<Problem>,
 ) -> Option<(i32, u8, Option<u8>)> {
-    let mut fail = |message: String| {
-        problems.push(Problem::error(message).with_expected(expected));
+    let mut fail = |key: &str, values: &[(&str, &str)]| {
+        problems.push(w.error(key, &d.shown, values));
     };
-    let shown = quote(&d.shown);
     let year_text = d.numbers.first()?;
     let month_text = d.numbers.get(1)?;
 
@@ -756,34 +789,27 @@ fn resolve(
             if (1900..=2100).contains(&y) {
                 Some(y)
             } else {
-                fail(format!("{what} {shown} の年 {y} はありえない年です"));
+                fail("data_date_year_range", &[("year", &y.to_string())]);
                 None
             }
         }
         (None, _) => {
-            fail(format!(
-                "{what} {shown} の年 {} は西暦4桁で書いてください (例: 2026)",
-                quote(year_text)
-            ));
+            fail("data_date_year_digits", &[("year", &quote(year_text))]);
             None
         }
         (Some(era), Ok(y)) if year_text.len() <= 2 && y >= 1 => Some(era.offset() + y),
         (Some(era), _) => {
-            fail(format!(
-                "{what} {shown} の{}の年 {} は 1 (元年) 以上の1〜2桁の数のはずです",
-                era.name(),
-                quote(year_text)
-            ));
+            fail(
+                "data_date_era_year",
+                &[("era", era.name(w.t)), ("year", &quote(year_text))],
+            );
             None
         }
     };
     let month = match month_text.parse::<u8>() {
         Ok(m) if (1..=12).contains(&m) => Some(m),
         _ => {
-            fail(format!(
-                "{what} {shown} の月 {} は 1〜12 のはずです",
-                quote(month_text)
-            ));
+            fail("data_date_month_range", &[("month", &quote(month_text))]);
             None
         }
     };
@@ -796,16 +822,18 @@ fn resolve(
             match text.parse::<u8>() {
                 Ok(dd) if dd >= 1 && dd <= last => Some(dd),
                 Ok(dd) if (1..=31).contains(&dd) => {
-                    fail(format!(
-                        "{what} {shown} はありえない日付です: {year}年{month}月は{last}日までです"
-                    ));
+                    fail(
+                        "data_date_no_such_day",
+                        &[
+                            ("year", &year.to_string()),
+                            ("month", &month.to_string()),
+                            ("last", &last.to_string()),
+                        ],
+                    );
                     return None;
                 }
                 _ => {
-                    fail(format!(
-                        "{what} {shown} の日 {} は 1〜31 のはずです",
-                        quote(text)
-                    ));
+                    fail("data_date_day_range", &[("day", &quote(text))]);
                     return None;
                 }
             }
@@ -813,7 +841,8 @@ fn resolve(
     };
 
     if let Some(era) = d.era {
-        let ((fy, fm, fd), last) = era.span();
+        let (first, last) = era.span();
+        let (fy, fm, fd) = first;
         let start_ok = match day {
             Some(dd) => (year, month, dd) >= (fy, fm, fd),
             None => (year, month) >= (fy, fm),
@@ -824,15 +853,21 @@ fn resolve(
             (Some((ly, lm, _)), None) => (year, month) <= (ly, lm),
         };
         if !start_ok || !end_ok {
-            let range = match last {
-                Some((ly, lm, ld)) => format!("{fy}年{fm}月{fd}日から{ly}年{lm}月{ld}日まで"),
-                None => format!("{fy}年{fm}月{fd}日から"),
-            };
-            fail(format!(
-                "{what} {shown} は{}の期間にありません ({}は{range})",
-                era.name(),
-                era.name()
-            ));
+            let from = w.ymd(first);
+            match last {
+                Some(last) => fail(
+                    "data_date_era_span",
+                    &[
+                        ("era", era.name(w.t)),
+                        ("from", &from),
+                        ("to", &w.ymd(last)),
+                    ],
+                ),
+                None => fail(
+                    "data_date_era_span_open",
+                    &[("era", era.name(w.t)), ("from", &from)],
+                ),
+            }
             return None;
         }
     }
@@ -861,33 +896,23 @@ fn weekday(year: i32, month: u8, day: u8) -> u8 {
     u8::try_from(w).unwrap_or(0)
 }
 
-/// What a lone five-digit number means when it is an Excel day serial (a
+/// The date a lone five-digit number is when it is an Excel day serial (a
 /// date cell exported as a number: 46407 is 2027-01-20), or nothing. Never
 /// read as that date: the number may be anything else mistyped.
-fn excel_serial_hint(numbers: &[String], month_only: bool) -> String {
+fn excel_serial(numbers: &[String]) -> Option<Ymd> {
     let [n] = numbers else {
-        return String::new();
+        return None;
     };
-    let Ok(serial) = n.parse::<i64>() else {
-        return String::new();
-    };
+    let serial = n.parse::<i64>().ok()?;
     // 2000-01-01 ..= 2099-12-31: the dates of these lists.
     if n.len() != 5 || !(36_526..=73_050).contains(&serial) {
-        return String::new();
+        return None;
     }
     let base = jiff::civil::Date::constant(1899, 12, 30);
-    let Some(d) = crate::eval::dates::checked_add_days(base, serial) else {
-        return String::new();
-    };
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    let (date, write) = if month_only {
-        (format!("{y}年{m}月 ({y}年{m}月{day}日)"), "年と月")
-    } else {
-        (format!("{y}年{m}月{day}日"), "年月日")
-    };
-    format!(
-        "。Excel の日付が数値のまま書き出されたもの (シリアル値) なら {date} です。セルの書式を日付にして保存し直すか、{write}を書いてください"
-    )
+    let d = crate::eval::dates::checked_add_days(base, serial)?;
+    let month = u8::try_from(d.month()).ok()?;
+    let day = u8::try_from(d.day()).ok()?;
+    Some((i32::from(d.year()), month, day))
 }
 
 /// Checks a year and month such as 利用開始予定年月: `2026-12`, `2026/12`,
@@ -895,9 +920,19 @@ fn excel_serial_hint(numbers: &[String], month_only: bool) -> String {
 /// A full date (as spreadsheets turn `2026/12` into `2026/12/01`) is
 /// accepted with a warning that the day was ignored.
 pub fn check_year_month(raw: &str) -> Checked<(i32, u8)> {
-    let what = "年月";
+    check_year_month_in(raw, Strings::builtin())
+}
+
+/// [`check_year_month`] with its problems in the words of `t`
+/// (`data_year_month_*`, `data_date_*`).
+pub fn check_year_month_in(raw: &str, t: &Strings) -> Checked<(i32, u8)> {
+    let w = DateWords {
+        t,
+        what: t.get("data_year_month_what"),
+        expected: t.get("data_year_month_expected"),
+    };
     let mut problems = Vec::new();
-    let Some(d) = split_date(raw, what, YEAR_MONTH_EXPECTED, &mut problems) else {
+    let Some(d) = split_date(raw, w, &mut problems) else {
         return Checked::from_parts(None, problems);
     };
     match d.numbers.len() {
@@ -909,28 +944,28 @@ pub fn check_year_month(raw: &str) -> Checked<(i32, u8)> {
             .numbers
             .get(2)
             .is_some_and(|n| n.trim_start_matches('0') == "1") => {}
-        3 => problems.push(Problem::warning(format!(
-            "{} には日も書かれていますが、年と月だけを使います",
-            quote(&d.shown)
+        3 => problems.push(Problem::warning(t.fill(
+            "data_year_month_day_ignored",
+            &[("value", &quote(&d.shown))],
         ))),
         1 => {
-            let message = format!(
-                "{what} {} に月がありません{}",
-                quote(&d.shown),
-                excel_serial_hint(&d.numbers, true)
-            );
-            problems.push(Problem::error(message).with_expected(YEAR_MONTH_EXPECTED));
+            let problem = match excel_serial(&d.numbers) {
+                Some((y, m, dd)) => w.error(
+                    "data_year_month_no_month_serial",
+                    &d.shown,
+                    &[("year_month", &w.ym(y, m)), ("date", &w.ymd((y, m, dd)))],
+                ),
+                None => w.error("data_year_month_no_month", &d.shown, &[]),
+            };
+            problems.push(problem);
             return Checked::from_parts(None, problems);
         }
         _ => {
-            problems.push(
-                Problem::error(format!("{what} {} に数が多すぎます", quote(&d.shown)))
-                    .with_expected(YEAR_MONTH_EXPECTED),
-            );
+            problems.push(w.error("data_date_too_many", &d.shown, &[]));
             return Checked::from_parts(None, problems);
         }
     }
-    let value = resolve(&d, None, what, YEAR_MONTH_EXPECTED, &mut problems).map(|(y, m, _)| (y, m));
+    let value = resolve(&d, None, w, &mut problems).map(|(y, m, _)| (y, m));
     Checked::from_parts(value, problems)
 }
 
@@ -939,36 +974,56 @@ pub fn check_year_month(raw: &str) -> Checked<(i32, u8)> {
 /// followed by a weekday in parentheses (`(木)`), which is checked.
 /// Impossible dates (2月30日, 令和元年4月) are errors.
 pub fn check_date(raw: &str) -> Checked<(i32, u8, u8)> {
-    let what = "日付";
+    check_date_in(raw, Strings::builtin())
+}
+
+/// [`check_date`] with its problems in the words of `t` (`data_date_*`,
+/// `data_weekday_*`).
+pub fn check_date_in(raw: &str, t: &Strings) -> Checked<(i32, u8, u8)> {
+    let w = DateWords {
+        t,
+        what: t.get("data_date_what"),
+        expected: t.get("data_date_expected"),
+    };
     let mut problems = Vec::new();
-    let Some(d) = split_date(raw, what, DATE_EXPECTED, &mut problems) else {
+    let Some(d) = split_date(raw, w, &mut problems) else {
         return Checked::from_parts(None, problems);
     };
-    let message = match d.numbers.len() {
+    let problem = match d.numbers.len() {
         3 => None,
-        2 => Some(format!("{what} {} に日がありません", quote(&d.shown))),
-        1 => Some(format!(
-            "{what} {} に月と日がありません{}",
-            quote(&d.shown),
-            excel_serial_hint(&d.numbers, false)
-        )),
-        _ => Some(format!("{what} {} に数が多すぎます", quote(&d.shown))),
+        2 => Some(w.error("data_date_no_day", &d.shown, &[])),
+        1 => Some(match excel_serial(&d.numbers) {
+            Some(serial) => w.error(
+                "data_date_no_month_day_serial",
+                &d.shown,
+                &[("date", &w.ymd(serial))],
+            ),
+            None => w.error("data_date_no_month_day", &d.shown, &[]),
+        }),
+        _ => Some(w.error("data_date_too_many", &d.shown, &[])),
     };
-    if let Some(message) = message {
-        problems.push(Problem::error(message).with_expected(DATE_EXPECTED));
+    if let Some(problem) = problem {
+        problems.push(problem);
         return Checked::from_parts(None, problems);
     }
     let day_text = d.numbers.get(2).cloned().unwrap_or_default();
-    let value = resolve(&d, Some(&day_text), what, DATE_EXPECTED, &mut problems)
+    let value = resolve(&d, Some(&day_text), w, &mut problems)
         .and_then(|(y, m, dd)| dd.map(|dd| (y, m, dd)));
     if let (Some((y, m, dd)), Some(written)) = (value, d.weekday) {
         let actual = weekday(y, m, dd);
         if actual != written {
-            let name = |w: u8| WEEKDAYS.get(usize::from(w)).copied().unwrap_or('?');
-            problems.push(Problem::warning(format!(
-                "{y}年{m}月{dd}日は{}曜日です ({}曜日と書かれています)",
-                name(actual),
-                name(written)
+            let name = |wd: u8| {
+                WEEKDAY_KEYS
+                    .get(usize::from(wd))
+                    .map_or("?", |key| t.get(key))
+            };
+            problems.push(Problem::warning(t.fill(
+                "data_date_weekday",
+                &[
+                    ("date", &w.ymd((y, m, dd))),
+                    ("actual", name(actual)),
+                    ("written", name(written)),
+                ],
             )));
         }
     }
@@ -980,18 +1035,18 @@ pub fn check_date(raw: &str) -> Checked<(i32, u8, u8)> {
 /// 255, three parts, a leading zero that some devices read as octal, two
 /// addresses in one cell) is an error, never a guess typed into a device.
 pub fn check_ip_address(raw: &str) -> Checked<String> {
-    check_ip_address_in(raw, crate::model::strings::Strings::builtin())
+    check_ip_address_in(raw, Strings::builtin())
 }
 
 /// [`check_ip_address`] with its problems in the words of `t` (`data_ip_*`).
-pub fn check_ip_address_in(raw: &str, t: &crate::model::strings::Strings) -> Checked<String> {
+pub fn check_ip_address_in(raw: &str, t: &Strings) -> Checked<String> {
     let expected = t.get("data_ip_expected");
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw, t);
     let mut text = text.trim().to_string();
     if text.contains(['。', '｡', '、']) {
         text = text.replace(['。', '｡', '、'], ".");
-        tidy.note("区切りを「.」に直しました");
+        tidy.note(t.get("data_ip_tidy_dots"));
     }
     tidy.report(&text, &mut problems);
     if text.is_empty() {
@@ -1401,6 +1456,142 @@ mod tests {
                 "{raw}: {:?}",
                 c.problems
             );
+        }
+    }
+
+    /// An English theme's strings (the test theme of anymanual8).
+    fn english() -> Strings {
+        let map: std::collections::BTreeMap<String, String> = serde_saphyr::from_str(include_str!(
+            "../../tests/fixtures/anymanual8/theme/strings.yaml"
+        ))
+        .expect("the English strings parse");
+        Strings::with_overrides(map).expect("the English strings are known keys")
+    }
+
+    /// Whether `c` is Japanese (kana, CJK ideographs and punctuation,
+    /// full-width forms).
+    fn is_japanese(c: char) -> bool {
+        matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+    }
+
+    /// `text` without what is between single quotes: the clinic's value as
+    /// [`quote`] and [`describe_chars`] show it.
+    fn unquoted(text: &str) -> String {
+        let mut inside = false;
+        text.chars()
+            .filter(|&c| {
+                if c == '\'' {
+                    inside = !inside;
+                    return false;
+                }
+                !inside
+            })
+            .collect()
+    }
+
+    /// With an English theme every message and expected form of these
+    /// checks is English: no Japanese outside the quoted clinic value, no
+    /// `{placeholder}` left.
+    #[test]
+    fn an_english_theme_gets_english_messages() {
+        let t = english();
+        let mut problems: Vec<(String, Problem)> = Vec::new();
+        let mut add = |raw: &str, found: Vec<Problem>| {
+            assert!(!found.is_empty(), "{raw}: no problem");
+            problems.extend(found.into_iter().map(|p| (raw.to_string(), p)));
+        };
+        for raw in [
+            "",
+            "+1 212 555 0100",
+            "045-123-4567 内線12",
+            "---",
+            "45-123-4567",
+            "4512345",
+            "0045-123-4567",
+            "0120-123-4567",
+            "0800-123-456",
+            "0570-123-4567",
+            "090-1234-567",
+            "045-123-456",
+            "+81 45 123 4567",
+            "090-12-345678",
+            "0451-234-567",
+            "03-1234-5678/03-1234-5679",
+            "０４５－１２３－４５６７",
+        ] {
+            add(raw, check_phone_in(raw, &t).problems);
+        }
+        for raw in [
+            "",
+            "clinic@exa mple.jp",
+            "クリニック@example.jp",
+            "clinic.example.jp",
+            "a@b@example.jp",
+            "@example.jp",
+            "cli,nic@example.jp",
+            "clinic@",
+            "clinic@example",
+            "clinic@example..jp",
+            "clinic@exam_ple.jp",
+            "clinic@-example.jp",
+            "taro..yamada.@docomo.ne.jp",
+            "clinic@gmial.com",
+            "clinic@example。jp",
+            "mailto:clinic@example.jp",
+            "a@example.jp; b@example.jp",
+        ] {
+            add(raw, check_email_in(raw, &t).problems);
+        }
+        for raw in [
+            "",
+            "192。168。1。2",
+            "192.168.1.300",
+            "192.168.1",
+            "192.168.1.2 192.168.1.3",
+        ] {
+            add(raw, check_ip_address_in(raw, &t).problems);
+        }
+        for raw in [
+            "",
+            "来年12月",
+            "2026--12",
+            "令和",
+            "2026-12/01",
+            "2026-12-01-01",
+            "2026",
+            "46388",
+            "1800-01",
+            "26/12",
+            "令和0年5月",
+            "2026-13",
+            "令和元年4月",
+            "平成32年1月",
+            "2026/12/15",
+        ] {
+            add(raw, check_year_month_in(raw, &t).problems);
+        }
+        for raw in [
+            "",
+            "2026-12",
+            "2026",
+            "46407",
+            "2026-02-30",
+            "2026-12-32",
+            "2026-12-10-1",
+            "2026年12月10日(金)",
+            "２０２６－１２－１０",
+        ] {
+            add(raw, check_date_in(raw, &t).problems);
+        }
+        for (raw, p) in &problems {
+            for text in std::iter::once(&p.message).chain(p.expected.as_ref()) {
+                let bare = unquoted(text);
+                assert!(
+                    !bare.chars().any(is_japanese),
+                    "{raw}: Japanese in {text:?}"
+                );
+                assert!(!bare.contains('{'), "{raw}: a placeholder in {text:?}");
+            }
         }
     }
 
