@@ -807,21 +807,23 @@ fn check_scalar(
             };
             FactValue::plain(shown.clone(), shown)
         }),
-        FieldKind::Prefecture => validate::codes::check_prefecture(raw).map(|n| {
+        FieldKind::Prefecture => validate::codes::check_prefecture_in(raw, t).map(|n| {
             let name = validate::codes::prefecture_name(n).unwrap_or("");
             FactValue::plain(format!("{n:02}"), format!("{n:02}:{name}"))
         }),
         // Shown as the option's label: the portal's own when content
         // confirms it (`3:医療機関（歯科）`), else content's true wording.
-        FieldKind::FeeSchedule => validate::codes::check_fee_schedule(raw, schedules).map(|n| {
-            let value = n.to_string();
-            let shown = def
-                .options
-                .iter()
-                .find(|o| o.value == value)
-                .map_or_else(|| value.clone(), |o| o.label.clone());
-            FactValue::plain(value, shown)
-        }),
+        FieldKind::FeeSchedule => {
+            validate::codes::check_fee_schedule_in(raw, schedules, t).map(|n| {
+                let value = n.to_string();
+                let shown = def
+                    .options
+                    .iter()
+                    .find(|o| o.value == value)
+                    .map_or_else(|| value.clone(), |o| o.label.clone());
+                FactValue::plain(value, shown)
+            })
+        }
         FieldKind::Choice => {
             let c = validate::normalize::checked_in(raw, t);
             let norm = c.value.clone().unwrap_or_default();
@@ -851,7 +853,7 @@ fn check_scalar(
         FieldKind::CustomerId => {
             let formats: Vec<validate::customer_id::IdFormat> =
                 def.formats.iter().map(Into::into).collect();
-            validate::customer_id::check(raw, &formats, carrier)
+            validate::customer_id::check_in(raw, &formats, carrier, t)
                 .map(|s| FactValue::plain(s.clone(), s))
         }
         FieldKind::Phone => {

@@ -8,6 +8,7 @@
 
 use super::normalize::{Tidy, describe_chars, quote};
 use super::{Checked, Problem};
+use crate::model::strings::Strings;
 
 /// The 47 prefectures in JIS X 0401 order: index 0 is code 01 (北海道).
 pub const PREFECTURES: [&str; 47] = [
@@ -108,28 +109,41 @@ pub(crate) fn test_fee_schedules() -> Vec<FeeSchedule> {
     ]
 }
 
-/// The expected form of a prefecture, for [`Problem::expected`].
-const PREFECTURE_EXPECTED: &str =
-    "01〜47 の都道府県番号か都道府県名 (例: 14、14:神奈川県、神奈川県、神奈川)";
 /// The expected form of a 点数表, for [`Problem::expected`]: `点数表番号
 /// 1 (医科)、3 (歯科)… のどれか、またはその名前 (例: 3、3:歯科、歯科)`.
 pub fn fee_schedule_expected(table: &[FeeSchedule]) -> String {
+    fee_schedule_expected_in(table, Strings::builtin())
+}
+
+/// [`fee_schedule_expected`] in the words of `t` (`data_fee_schedule_expected`,
+/// `data_fee_schedule_expected_bare`, each 点数表 as `data_fee_schedule_named`
+/// joined by `list_joiner`).
+pub fn fee_schedule_expected_in(table: &[FeeSchedule], t: &Strings) -> String {
     let each: Vec<String> = table
         .iter()
-        .map(|t| format!("{} ({})", t.number, t.name))
+        .map(|f| named(t, "data_fee_schedule_named", &f.number.to_string(), &f.name))
         .collect();
-    let example = match table.first() {
-        Some(t) => format!(
-            " (例: {n}、{n}:{name}、{name})",
-            n = t.number,
-            name = t.name
+    let schedules = each.join(t.get("list_joiner"));
+    match table.first() {
+        Some(f) => t.fill(
+            "data_fee_schedule_expected",
+            &[
+                ("schedules", &schedules),
+                ("number", &f.number.to_string()),
+                ("name", &f.name),
+            ],
         ),
-        None => String::new(),
-    };
-    format!(
-        "点数表番号 {} のどれか、またはその名前{example}",
-        each.join("、")
-    )
+        None => t.fill(
+            "data_fee_schedule_expected_bare",
+            &[("schedules", &schedules)],
+        ),
+    }
+}
+
+/// A number with its name in the words of `t` (`key` is
+/// `data_prefecture_named` or `data_fee_schedule_named`).
+fn named(t: &Strings, key: &str, number: &str, name: &str) -> String {
+    t.fill(key, &[("number", number), ("name", name)])
 }
 
 /// The name of prefecture `code` (1–47), e.g. `prefecture_name(14)` is
@@ -164,10 +178,29 @@ fn short_prefecture_name(full: &str) -> &str {
 
 /// `14 (神奈川県)`, or just the number when it is not a prefecture.
 pub fn describe_prefecture(code: u8) -> String {
-    match prefecture_name(code) {
-        Some(name) => format!("{code:02} ({name})"),
+    describe_prefecture_in(code, Strings::builtin())
+}
+
+/// [`describe_prefecture`] in the words of `t`: `data_prefecture_named`
+/// with the name from `data_prefecture_names` (`14 (Kanagawa)`).
+pub fn describe_prefecture_in(code: u8, t: &Strings) -> String {
+    match prefecture_name_in(code, t) {
+        Some(name) => named(t, "data_prefecture_named", &format!("{code:02}"), &name),
         None => format!("{code:02}"),
     }
+}
+
+/// The name of prefecture `code` (1–47) as the messages of `t` print it:
+/// the `code`-th word of `data_prefecture_names`, or the JIS name when the
+/// theme does not list 47 names.
+pub fn prefecture_name_in(code: u8, t: &Strings) -> Option<String> {
+    let jis = prefecture_name(code)?;
+    let names: Vec<&str> = t.get("data_prefecture_names").split_whitespace().collect();
+    let name = match names.len() {
+        47 => names.get(usize::from(code) - 1).copied().unwrap_or(jis),
+        _ => jis,
+    };
+    Some(name.to_string())
 }
 
 /// The name of 点数表 `code` in `table` (`歯科` for 3 in the bundled content).
@@ -226,8 +259,13 @@ fn fee_schedules_named_in(table: &[FeeSchedule], text: &str) -> Vec<u8> {
 
 /// `3 (歯科)`, or just the number when it is not a 点数表.
 pub fn describe_fee_schedule(table: &[FeeSchedule], code: u8) -> String {
+    describe_fee_schedule_in(table, code, Strings::builtin())
+}
+
+/// [`describe_fee_schedule`] in the words of `t` (`data_fee_schedule_named`).
+pub fn describe_fee_schedule_in(table: &[FeeSchedule], code: u8, t: &Strings) -> String {
     match fee_schedule_name(table, code) {
-        Some(name) => format!("{code} ({name})"),
+        Some(name) => named(t, "data_fee_schedule_named", &code.to_string(), name),
         None => code.to_string(),
     }
 }
@@ -235,21 +273,27 @@ pub fn describe_fee_schedule(table: &[FeeSchedule], code: u8) -> String {
 /// Checks a prefecture written as a number (`14`, `１４`, `1`), a name
 /// (`神奈川県`, `神奈川`) or both (`14:神奈川県`, `14 神奈川県`).
 pub fn check_prefecture(raw: &str) -> Checked<u8> {
-    let (text, tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
+    check_prefecture_in(raw, Strings::builtin())
+}
+
+/// [`check_prefecture`] told in the words of `t` (`data_prefecture_*`).
+pub fn check_prefecture_in(raw: &str, t: &Strings) -> Checked<u8> {
+    let expected = t.get("data_prefecture_expected");
+    let (text, tidy) = Tidy::start(raw, t);
     let mut problems = Vec::new();
     tidy.report(&text, &mut problems);
     if text.is_empty() {
-        problems.push(Problem::error("都道府県が空です").with_expected(PREFECTURE_EXPECTED));
+        problems.push(Problem::error(t.get("data_prefecture_empty")).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
     let (digits, name) = split_number_and_name(&text);
     if digits.is_none() && name.is_empty() {
         problems.push(
-            Problem::error(format!(
-                "都道府県 {} に番号も名前もありません",
-                quote(&text)
+            Problem::error(t.fill(
+                "data_prefecture_no_number_or_name",
+                &[("value", &quote(&text))],
             ))
-            .with_expected(PREFECTURE_EXPECTED),
+            .with_expected(expected),
         );
         return Checked::from_parts(None, problems);
     }
@@ -259,11 +303,8 @@ pub fn check_prefecture(raw: &str) -> Checked<u8> {
             Ok(n) if d.len() <= 2 && prefecture_name(n).is_some() => Some(n),
             _ => {
                 problems.push(
-                    Problem::error(format!(
-                        "都道府県番号 {} は 01〜47 の範囲にありません",
-                        quote(d)
-                    ))
-                    .with_expected(PREFECTURE_EXPECTED),
+                    Problem::error(t.fill("data_prefecture_out_of_range", &[("value", &quote(d))]))
+                        .with_expected(expected),
                 );
                 None
             }
@@ -277,7 +318,7 @@ pub fn check_prefecture(raw: &str) -> Checked<u8> {
         match prefecture_by_name(name) {
             Some(code) => Some(code),
             None => {
-                problems.push(unknown_prefecture_name(name));
+                problems.push(unknown_prefecture_name(name, t));
                 None
             }
         }
@@ -286,12 +327,15 @@ pub fn check_prefecture(raw: &str) -> Checked<u8> {
     let value = match (digits, from_number, from_name) {
         (Some(_), Some(n), Some(m)) if n != m => {
             problems.push(
-                Problem::error(format!(
-                    "番号と名前が合いません: {} ですが、名前は {} ({m:02}) です",
-                    describe_prefecture(n),
-                    prefecture_name(m).unwrap_or_default()
+                Problem::error(t.fill(
+                    "data_prefecture_mismatch",
+                    &[
+                        ("number", &describe_prefecture_in(n, t)),
+                        ("name", &prefecture_name_in(m, t).unwrap_or_default()),
+                        ("code", &format!("{m:02}")),
+                    ],
                 ))
-                .with_expected(PREFECTURE_EXPECTED),
+                .with_expected(expected),
             );
             None
         }
@@ -304,39 +348,50 @@ pub fn check_prefecture(raw: &str) -> Checked<u8> {
 
 /// The error for a name that is not a prefecture, with a hint when it looks
 /// like an address.
-fn unknown_prefecture_name(name: &str) -> Problem {
+fn unknown_prefecture_name(name: &str, t: &Strings) -> Problem {
     let address_of = PREFECTURES
         .iter()
         .position(|full| name.starts_with(full))
         .and_then(|i| u8::try_from(i + 1).ok());
     let message = match address_of {
-        Some(code) => format!(
-            "{} は都道府県名ではありません。住所ではなく都道府県だけを書いてください ({} ではありませんか)",
-            quote(name),
-            describe_prefecture(code)
+        Some(code) => t.fill(
+            "data_prefecture_address",
+            &[
+                ("prefecture", &describe_prefecture_in(code, t)),
+                ("value", &quote(name)),
+            ],
         ),
-        None => format!("{} という都道府県はありません", quote(name)),
+        None => t.fill("data_prefecture_unknown", &[("value", &quote(name))]),
     };
-    Problem::error(message).with_expected(PREFECTURE_EXPECTED)
+    Problem::error(message).with_expected(t.get("data_prefecture_expected"))
 }
 
 /// Checks a 点数表 written as a number (`1`, `3`, `4`, `6`), a name (`医科`,
 /// `歯科`, `調剤`, `薬局`, `訪問看護`) or both (`3:歯科`,
 /// `3:医療機関（歯科）`).
 pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
-    let expected = fee_schedule_expected(table);
-    let (text, tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
+    check_fee_schedule_in(raw, table, Strings::builtin())
+}
+
+/// [`check_fee_schedule`] told in the words of `t` (`data_fee_schedule_*`).
+pub fn check_fee_schedule_in(raw: &str, table: &[FeeSchedule], t: &Strings) -> Checked<u8> {
+    let expected = fee_schedule_expected_in(table, t);
+    let (text, tidy) = Tidy::start(raw, t);
     let mut problems = Vec::new();
     tidy.report(&text, &mut problems);
     if text.is_empty() {
-        problems.push(Problem::error("点数表が空です").with_expected(expected.clone()));
+        problems
+            .push(Problem::error(t.get("data_fee_schedule_empty")).with_expected(expected.clone()));
         return Checked::from_parts(None, problems);
     }
     let (digits, name) = split_number_and_name(&text);
     if digits.is_none() && name.is_empty() {
         problems.push(
-            Problem::error(format!("点数表 {} に番号も名前もありません", quote(&text)))
-                .with_expected(expected.clone()),
+            Problem::error(t.fill(
+                "data_fee_schedule_no_number_or_name",
+                &[("value", &quote(&text))],
+            ))
+            .with_expected(expected.clone()),
         );
         return Checked::from_parts(None, problems);
     }
@@ -346,16 +401,14 @@ pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
             Ok(n) if d.len() <= 2 && fee_schedule_name(table, n).is_some() => Some(n),
             Ok(2) => {
                 problems.push(
-                    Problem::error(
-                        "点数表番号 2 はありません。ポータルの「分類」の番号 (2:保険医療機関（歯科）など) と取り違えていませんか",
-                    )
-                    .with_expected(expected.clone()),
+                    Problem::error(t.get("data_fee_schedule_category"))
+                        .with_expected(expected.clone()),
                 );
                 None
             }
             _ => {
                 problems.push(
-                    Problem::error(format!("点数表番号 {} はありません", quote(d)))
+                    Problem::error(t.fill("data_fee_schedule_no_number", &[("value", &quote(d))]))
                         .with_expected(expected.clone()),
                 );
                 None
@@ -375,21 +428,22 @@ pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
                 let message = if named.len() > 1 {
                     let each: Vec<String> = named
                         .iter()
-                        .map(|&n| describe_fee_schedule(table, n))
+                        .map(|&n| describe_fee_schedule_in(table, n, t))
                         .collect();
-                    format!(
-                        "{} には点数表が {} つ ({}) 書かれています。点数表は医療機関コードごとに一つで、二つの点数表がある施設 (医科と歯科など) はコードもポータルのアカウントも二つです。コードごとに一行に分けてください",
-                        quote(name),
-                        named.len(),
-                        each.join("、")
+                    t.fill(
+                        "data_fee_schedule_several",
+                        &[
+                            ("n", &named.len().to_string()),
+                            ("schedules", &each.join(t.get("list_joiner"))),
+                            ("value", &quote(name)),
+                        ],
                     )
                 } else if odd.is_empty() {
-                    format!("{} という点数表はありません", quote(name))
+                    t.fill("data_fee_schedule_unknown", &[("value", &quote(name))])
                 } else {
-                    format!(
-                        "{} という点数表はありません (数字 {} が混ざっています)",
-                        quote(name),
-                        describe_chars(odd, crate::model::strings::Strings::builtin())
+                    t.fill(
+                        "data_fee_schedule_unknown_digits",
+                        &[("chars", &describe_chars(odd, t)), ("value", &quote(name))],
                     )
                 };
                 problems.push(Problem::error(message).with_expected(expected.clone()));
@@ -401,10 +455,12 @@ pub fn check_fee_schedule(raw: &str, table: &[FeeSchedule]) -> Checked<u8> {
     let value = match (digits, from_number, from_name) {
         (Some(_), Some(n), Some(m)) if n != m => {
             problems.push(
-                Problem::error(format!(
-                    "番号と名前が合いません: 点数表 {} ですが、名前は {} です",
-                    describe_fee_schedule(table, n),
-                    describe_fee_schedule(table, m)
+                Problem::error(t.fill(
+                    "data_fee_schedule_mismatch",
+                    &[
+                        ("number", &describe_fee_schedule_in(table, n, t)),
+                        ("name", &describe_fee_schedule_in(table, m, t)),
+                    ],
                 ))
                 .with_expected(expected.clone()),
             );

@@ -13,6 +13,7 @@
 
 use super::normalize::{Tidy, describe_chars, is_dash_like, quote};
 use super::{Checked, Problem};
+use crate::model::strings::Strings;
 
 /// One accepted shape of お客さまID, supplied by content: `prefix` letters
 /// followed by exactly `digits` digits, used on the lines of `carriers`.
@@ -41,10 +42,17 @@ impl From<&crate::model::clinic::IdFormat> for IdFormat {
 impl IdFormat {
     /// `CAF + 10桁の数字`.
     pub fn describe(&self) -> String {
-        format!(
-            "{} + {}桁の数字",
-            self.prefix.to_ascii_uppercase(),
-            self.digits
+        self.describe_in(Strings::builtin())
+    }
+
+    /// [`IdFormat::describe`] in the words of `t` (`data_id_format`).
+    pub fn describe_in(&self, t: &Strings) -> String {
+        t.fill(
+            "data_id_format",
+            &[
+                ("prefix", &self.prefix.to_ascii_uppercase()),
+                ("n", &self.digits.to_string()),
+            ],
         )
     }
 
@@ -57,19 +65,23 @@ impl IdFormat {
     }
 }
 
-/// Where the right number is found, added to messages about wrong shapes.
-const WHERE_TO_FIND: &str = "お客さまIDは、回線の開通時に届いた「開通のご案内」(または「お申込内容のご案内」) に載っています";
-
 /// Describes all formats for [`Problem::expected`].
+#[cfg(test)]
 fn expected(formats: &[IdFormat]) -> String {
+    expected_in(formats, Strings::builtin())
+}
+
+/// [`expected`] in the words of `t` (`data_id_format` each, joined by
+/// `list_joiner`; `data_id_expected_any` when content lists none).
+fn expected_in(formats: &[IdFormat], t: &Strings) -> String {
     if formats.is_empty() {
-        return "英字 + 数字のお客さまID".to_string();
+        return t.get("data_id_expected_any").to_string();
     }
     formats
         .iter()
-        .map(IdFormat::describe)
+        .map(|f| f.describe_in(t))
         .collect::<Vec<_>>()
-        .join("、")
+        .join(t.get("list_joiner"))
 }
 
 /// Whether `c` is a separator people put inside IDs.
@@ -87,18 +99,28 @@ fn is_id_separator(c: char) -> bool {
 /// carrier may be out of date), never an error.
 /// The value returned is the compact form, e.g. `CAF1253000113`.
 pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> Checked<String> {
+    check_in(raw, formats, carrier, Strings::builtin())
+}
+
+/// [`check`] told in the words of `t` (`data_id_*`).
+pub fn check_in(
+    raw: &str,
+    formats: &[IdFormat],
+    carrier: Option<(&str, &str)>,
+    t: &Strings,
+) -> Checked<String> {
     let mut problems = Vec::new();
-    let (text, mut tidy) = Tidy::start(raw, crate::model::strings::Strings::builtin());
+    let (text, mut tidy) = Tidy::start(raw, t);
     let compact = tidy.strip(&text, is_id_separator);
     if compact.chars().any(|c| c.is_ascii_lowercase()) {
-        tidy.note("英字を大文字にしました");
+        tidy.note(t.get("data_id_upper_cased"));
     }
     let id = compact.to_ascii_uppercase();
     tidy.report(&id, &mut problems);
-    let expected = expected(formats);
+    let expected = expected_in(formats, t);
 
     if id.is_empty() {
-        problems.push(Problem::error("お客さまIDが空です").with_expected(expected));
+        problems.push(Problem::error(t.get("data_id_empty")).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
 
@@ -109,7 +131,7 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> 
         && !formats.is_empty()
         && !formats.iter().any(|f| f.used_on(c.trim()))
     {
-        problems.push(unused_on(&id, label));
+        problems.push(unused_on(&id, label, t));
         return Checked::from_parts(Some(id.clone()), problems);
     }
 
@@ -127,7 +149,7 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> 
     let rest_is_digits = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit());
 
     if !rest_is_digits || by_prefix.is_empty() {
-        problems.push(shape_error(&id, prefix, rest, formats).with_expected(expected));
+        problems.push(shape_error(&id, prefix, rest, formats, t).with_expected(expected));
         return Checked::from_parts(None, problems);
     }
 
@@ -141,11 +163,19 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> 
         let mut counts: Vec<usize> = by_prefix.iter().map(|f| f.digits).collect();
         counts.sort_unstable();
         counts.dedup();
-        let counts: Vec<String> = counts.iter().map(|c| format!("{c} 桁")).collect();
+        let counts: Vec<String> = counts
+            .iter()
+            .map(|c| t.fill("data_id_digits", &[("n", &c.to_string())]))
+            .collect();
         problems.push(
-            Problem::error(format!(
-                "{prefix} の後の数字が {n} 桁あります。{}のはずです。打ち落としや打ち間違いがないか確かめてください。{WHERE_TO_FIND}",
-                counts.join("または")
+            Problem::error(t.fill(
+                "data_id_count",
+                &[
+                    ("prefix", prefix),
+                    ("n", &n.to_string()),
+                    ("counts", &counts.join(t.get("data_id_count_joiner"))),
+                    ("where", t.get("data_id_where")),
+                ],
             ))
             .with_expected(expected),
         );
@@ -155,28 +185,27 @@ pub fn check(raw: &str, formats: &[IdFormat], carrier: Option<(&str, &str)>) -> 
     if let Some((carrier, label)) = carrier
         && !matching.iter().any(|f| f.used_on(carrier.trim()))
     {
-        problems.push(unused_on(&id, label));
+        problems.push(unused_on(&id, label, t));
     }
 
     Checked::from_parts(Some(id.clone()), problems)
 }
 
 /// The warning for an ID on a line that does not use it.
-fn unused_on(id: &str, carrier_label: &str) -> Problem {
-    Problem::warning(format!(
-        "お客さまID {id} が登録されていますが、回線事業者が「{carrier_label}」の回線ではお客さまIDを使いません。回線事業者かIDのどちらかが古くないか、開通のご案内（またはお申込内容のご案内）や回線の契約書類で確かめてください"
-    ))
+fn unused_on(id: &str, carrier_label: &str, t: &Strings) -> Problem {
+    Problem::warning(t.fill("data_id_unused", &[("id", id), ("carrier", carrier_label)]))
 }
 
 /// The error for a value that matches no format's prefix or has non-digits
 /// after the letters.
-fn shape_error(id: &str, prefix: &str, rest: &str, formats: &[IdFormat]) -> Problem {
+fn shape_error(id: &str, prefix: &str, rest: &str, formats: &[IdFormat], t: &Strings) -> Problem {
+    let where_to_find = t.get("data_id_where");
     // 事業者変更承諾番号 / 転用承諾番号: F or T + 10 digits.
     let rest_digits = rest.chars().count() == 10 && rest.chars().all(|c| c.is_ascii_digit());
     if matches!(prefix, "F" | "T") && rest_digits {
-        return Problem::error(format!(
-            "{} は事業者変更承諾番号または転用承諾番号 (F または T + 10桁) の形で、お客さまIDではありません。これらは光コラボの事業者を変えるときの番号で、お客さまIDは事業者を変えても変わりません。{WHERE_TO_FIND}",
-            quote(id)
+        return Problem::error(t.fill(
+            "data_id_approval",
+            &[("where", where_to_find), ("value", &quote(id))],
         ));
     }
 
@@ -194,9 +223,9 @@ fn shape_error(id: &str, prefix: &str, rest: &str, formats: &[IdFormat]) -> Prob
             })
             .collect();
         if head != want && fixed == want {
-            return Problem::error(format!(
-                "{} の先頭は英字の {want} のはずです (英字の O を数字の 0 と、I を 1 と打っていませんか)",
-                quote(id)
+            return Problem::error(t.fill(
+                "data_id_prefix_digits",
+                &[("value", &quote(id)), ("prefix", &want)],
             ));
         }
     }
@@ -208,52 +237,69 @@ fn shape_error(id: &str, prefix: &str, rest: &str, formats: &[IdFormat]) -> Prob
             .filter(|f| f.digits == n)
             .map(|f| f.prefix.to_ascii_uppercase())
             .collect();
-        let mut message = format!("{} の先頭に英字 (", quote(id));
         let all: Vec<String> = formats
             .iter()
             .map(|f| f.prefix.to_ascii_uppercase())
             .collect();
-        message.push_str(&all.join(" や "));
-        message.push_str(") がありません");
-        if id.chars().all(|c| c.is_ascii_digit()) && !by_count.is_empty() {
-            message.push_str(&format!(
-                "。数字 {n} 桁なら {} で始まるIDではありませんか",
-                by_count.join(" か ")
-            ));
-        }
+        let value = quote(id);
+        let prefixes = all.join(t.get("data_id_prefix_joiner"));
+        let message = if id.chars().all(|c| c.is_ascii_digit()) && !by_count.is_empty() {
+            t.fill(
+                "data_id_no_letters_count",
+                &[
+                    ("prefixes", &prefixes),
+                    ("n", &n.to_string()),
+                    ("candidates", &by_count.join(t.get("data_or_joiner"))),
+                    ("value", &value),
+                ],
+            )
+        } else {
+            t.fill(
+                "data_id_no_letters",
+                &[("prefixes", &prefixes), ("value", &value)],
+            )
+        };
         return Problem::error(message);
     }
 
     if !rest.chars().all(|c| c.is_ascii_digit()) {
         let bad: Vec<char> = rest.chars().filter(|c| !c.is_ascii_digit()).collect();
         let hint = if bad.contains(&'O') {
-            " (英字の O ではなく数字の 0 ではありませんか)"
+            t.get("data_hint_digit_zero")
         } else if bad.iter().any(|c| matches!(c, 'I' | 'L')) {
-            " (数字の 1 ではありませんか)"
+            t.get("data_hint_digit_one")
         } else {
             ""
         };
-        return Problem::error(format!(
-            "{} の英字の後に数字以外の文字 {} があります{hint}",
-            quote(id),
-            describe_chars(bad, crate::model::strings::Strings::builtin())
+        return Problem::error(t.fill(
+            "data_id_not_digits",
+            &[
+                ("hint", hint),
+                ("chars", &describe_chars(bad, t)),
+                ("value", &quote(id)),
+            ],
         ));
     }
 
     if rest.is_empty() {
-        return Problem::error(format!("{} の後に数字がありません", quote(id)));
+        return Problem::error(t.fill("data_id_no_digits", &[("value", &quote(id))]));
     }
 
-    let mut message = format!("{prefix} で始まるお客さまIDは知られていません");
     let close: Vec<String> = formats
         .iter()
         .map(|f| f.prefix.to_ascii_uppercase())
         .filter(|p| differs_by_one_letter(p, prefix))
         .collect();
-    if let Some(p) = close.first() {
-        message.push_str(&format!(" ({p} の打ち間違いではありませんか)"));
-    }
-    message.push_str(&format!("。{WHERE_TO_FIND}"));
+    let message = match close.first() {
+        Some(p) => t.fill(
+            "data_id_unknown_close",
+            &[("prefix", prefix), ("close", p), ("where", where_to_find)],
+        ),
+        None => t.fill(
+            "data_id_unknown",
+            &[("prefix", prefix), ("where", where_to_find)],
+        ),
+    };
     Problem::error(message)
 }
 

@@ -15,17 +15,17 @@
 //! No I/O happens here.
 
 use super::codes::{
-    FeeSchedule, describe_fee_schedule, describe_prefecture, fee_schedule_name, prefecture_name,
+    FeeSchedule, describe_fee_schedule_in, describe_prefecture_in, fee_schedule_name,
+    prefecture_name,
 };
 use super::normalize::{Tidy, describe_chars, is_dash_like};
 use super::{Checked, Problem};
-
-/// The expected form, shown with errors about the shape of the code.
-pub const EXPECTED_FORM: &str =
-    "7桁の数字 (郡市区2 + 番号4 + 検証番号1)、または10桁の数字 (都道府県2 + 点数表1 + 7桁のコード)";
+use crate::model::strings::Strings;
 
 /// How to fix a 10-digit code whose prefecture or 点数表 disagrees with
-/// the separately given one.
+/// the separately given one: the default theme's `data_code_mismatch_fix`,
+/// which the tests compare with.
+#[cfg(test)]
 const MISMATCH_FIX: &str = "届出の書類やレセプトで正しいほうを確かめ、10桁のコードか都道府県・点数表の欄を直す (7桁のコードだけを書けば欄の値で確かめます)";
 
 /// A 医療機関コード that passed (or could not be refuted by) the checks.
@@ -131,31 +131,26 @@ pub fn check_code(
     fee_schedule: Option<u8>,
     schedules: &[FeeSchedule],
 ) -> Checked<InstitutionCode> {
-    check_code_in(
-        raw,
-        prefecture,
-        fee_schedule,
-        schedules,
-        crate::model::strings::Strings::builtin(),
-    )
+    check_code_in(raw, prefecture, fee_schedule, schedules, Strings::builtin())
 }
 
-/// [`check_code`] with two codes in one value told in the words of `t`
-/// (`data_two_codes`, `data_two_codes_expected`).
+/// [`check_code`] told in the words of `t` (`data_code_*`, and
+/// `data_two_codes`, `data_two_codes_expected` for two codes in one value).
 pub fn check_code_in(
     raw: &str,
     prefecture: Option<u8>,
     fee_schedule: Option<u8>,
     schedules: &[FeeSchedule],
-    t: &crate::model::strings::Strings,
+    t: &Strings,
 ) -> Checked<InstitutionCode> {
+    let expected_form = t.get("data_code_expected");
     let mut problems = Vec::new();
     let (text, mut tidy) = Tidy::start(raw, t);
     let digits_text = tidy.strip(&text, is_code_separator);
     tidy.report(&digits_text, &mut problems);
 
     if digits_text.is_empty() {
-        problems.push(Problem::error("医療機関コードが空です").with_expected(EXPECTED_FORM));
+        problems.push(Problem::error(t.get("data_code_empty")).with_expected(expected_form));
         return Checked::from_parts(None, problems);
     }
 
@@ -164,16 +159,21 @@ pub fn check_code_in(
         .filter(|c| !c.is_ascii_digit())
         .collect();
     if !bad.is_empty() {
-        let mut message = format!(
-            "医療機関コードに数字以外の文字 {} が含まれています",
-            describe_chars(bad.iter().copied(), t)
-        );
-        if bad.iter().any(|c| matches!(c, 'O' | 'o')) {
-            message.push_str(" (英字の O ではなく数字の 0 ではありませんか)");
+        let hint = if bad.iter().any(|c| matches!(c, 'O' | 'o')) {
+            t.get("data_hint_digit_zero")
         } else if bad.iter().any(|c| matches!(c, 'l' | 'I' | '|')) {
-            message.push_str(" (数字の 1 ではありませんか)");
-        }
-        problems.push(Problem::error(message).with_expected(EXPECTED_FORM));
+            t.get("data_hint_digit_one")
+        } else {
+            ""
+        };
+        let message = t.fill(
+            "data_code_not_digits",
+            &[
+                ("hint", hint),
+                ("chars", &describe_chars(bad.iter().copied(), t)),
+            ],
+        );
+        problems.push(Problem::error(message).with_expected(expected_form));
         return Checked::from_parts(None, problems);
     }
 
@@ -183,13 +183,15 @@ pub fn check_code_in(
     let given_pref = accept_given(
         prefecture,
         prefecture_name(prefecture.unwrap_or(0)).is_some(),
-        "都道府県番号",
+        "data_code_given_prefecture",
+        t,
         &mut problems,
     );
     let given_table = accept_given(
         fee_schedule,
         fee_schedule_name(schedules, fee_schedule.unwrap_or(0)).is_some(),
-        "点数表番号",
+        "data_code_given_fee_schedule",
+        t,
         &mut problems,
     );
 
@@ -211,10 +213,11 @@ pub fn check_code_in(
             let mut parts_ok = true;
             if prefecture_name(pref).is_none() {
                 problems.push(
-                    Problem::error(format!(
-                        "10桁のコードの先頭2桁 (都道府県番号) が {pref:02} です。01〜47 のはずです"
+                    Problem::error(t.fill(
+                        "data_code_ten_prefecture",
+                        &[("number", &format!("{pref:02}"))],
                     ))
-                    .with_expected(EXPECTED_FORM),
+                    .with_expected(expected_form),
                 );
                 parts_ok = false;
             }
@@ -223,14 +226,17 @@ pub fn check_code_in(
             if !schedules.is_empty() && fee_schedule_name(schedules, table).is_none() {
                 let each: Vec<String> = schedules
                     .iter()
-                    .map(|t| describe_fee_schedule(schedules, t.number))
+                    .map(|f| describe_fee_schedule_in(schedules, f.number, t))
                     .collect();
                 problems.push(
-                    Problem::error(format!(
-                        "10桁のコードの3桁目 (点数表番号) が {table} です。{} のどれかのはずです",
-                        each.join("、")
+                    Problem::error(t.fill(
+                        "data_code_ten_fee_schedule",
+                        &[
+                            ("number", &table.to_string()),
+                            ("schedules", &each.join(t.get("list_joiner"))),
+                        ],
                     ))
-                    .with_expected(EXPECTED_FORM),
+                    .with_expected(expected_form),
                 );
                 parts_ok = false;
             }
@@ -239,25 +245,29 @@ pub fn check_code_in(
                 && p != pref
             {
                 problems.push(
-                    Problem::error(format!(
-                        "10桁のコードの都道府県番号 {} が、別に指定された都道府県 {} と一致しません",
-                        describe_prefecture(pref),
-                        describe_prefecture(p)
+                    Problem::error(t.fill(
+                        "data_code_prefecture_differs",
+                        &[
+                            ("in_code", &describe_prefecture_in(pref, t)),
+                            ("given", &describe_prefecture_in(p, t)),
+                        ],
                     ))
-                    .with_expected(MISMATCH_FIX),
+                    .with_expected(t.get("data_code_mismatch_fix")),
                 );
             }
-            if let Some(t) = given_table
+            if let Some(given) = given_table
                 && fee_schedule_name(schedules, table).is_some()
-                && t != table
+                && given != table
             {
                 problems.push(
-                    Problem::error(format!(
-                        "10桁のコードの点数表番号 {} が、別に指定された点数表 {} と一致しません",
-                        describe_fee_schedule(schedules, table),
-                        describe_fee_schedule(schedules, t)
+                    Problem::error(t.fill(
+                        "data_code_fee_schedule_differs",
+                        &[
+                            ("in_code", &describe_fee_schedule_in(schedules, table, t)),
+                            ("given", &describe_fee_schedule_in(schedules, given, t)),
+                        ],
                     ))
-                    .with_expected(MISMATCH_FIX),
+                    .with_expected(t.get("data_code_mismatch_fix")),
                 );
             }
             if !parts_ok {
@@ -266,12 +276,12 @@ pub fn check_code_in(
             (code7, Some(pref), Some(table))
         }
         n => {
-            let mut message = format!(
-                "医療機関コードの桁数が違います: 数字が {n} 桁あります。7桁または10桁のはずです"
-            );
-            if n == 6 || n == 9 {
-                message.push_str(" (表計算ソフトで先頭の 0 が消えていませんか)");
-            }
+            let key = if n == 6 || n == 9 {
+                "data_code_length_lost_zero"
+            } else {
+                "data_code_length"
+            };
+            let mut message = t.fill(key, &[("n", &n.to_string())]);
             if let Some(codes) = two_codes(&text, &digits_text) {
                 // Two codes in one cell (a clinic with 医科 and 歯科): the
                 // separators between them were no typing noise, so the
@@ -285,12 +295,12 @@ pub fn check_code_in(
                     .push(Problem::error(message).with_expected(t.get("data_two_codes_expected")));
                 return Checked::from_parts(None, problems);
             }
-            problems.push(Problem::error(message).with_expected(EXPECTED_FORM));
+            problems.push(Problem::error(message).with_expected(expected_form));
             return Checked::from_parts(None, problems);
         }
     };
 
-    verify(&code7, pref, table, schedules, &mut problems);
+    verify(&code7, pref, table, schedules, t, &mut problems);
 
     let code7_text: String = code7.iter().map(|d| char::from(b'0' + d)).collect();
     let value = InstitutionCode {
@@ -331,18 +341,19 @@ fn two_codes(text: &str, digits: &str) -> Option<Vec<String>> {
 
 /// Keeps a separately given field when it is valid; otherwise ignores it
 /// with an info.
+/// `key` is the info's text (`data_code_given_prefecture` or
+/// `data_code_given_fee_schedule`).
 fn accept_given(
     given: Option<u8>,
     valid: bool,
-    what: &str,
+    key: &str,
+    t: &Strings,
     problems: &mut Vec<Problem>,
 ) -> Option<u8> {
     match given {
         Some(v) if valid => Some(v),
         Some(v) => {
-            problems.push(Problem::info(format!(
-                "指定された{what} {v} は使えない値なので、検証番号の確認には使いませんでした"
-            )));
+            problems.push(Problem::info(t.fill(key, &[("value", &v.to_string())])));
             None
         }
         None => None,
@@ -350,30 +361,38 @@ fn accept_given(
 }
 
 /// Verifies the 検証番号 of `code7` as far as `pref` and `table` allow,
-/// pushing an error, a warning or an info onto `problems`.
+/// pushing an error, a warning or an info in the words of `t` onto
+/// `problems`.
 fn verify(
     code7: &[u8; 7],
     pref: Option<u8>,
     table: Option<u8>,
     schedules: &[FeeSchedule],
+    t: &Strings,
     problems: &mut Vec<Problem>,
 ) {
-    let numbers: Vec<u8> = schedules.iter().map(|t| t.number).collect();
+    let numbers: Vec<u8> = schedules.iter().map(|f| f.number).collect();
     let check = code7[6];
     let mut first6 = [0u8; 6];
     first6.copy_from_slice(&code7[..6]);
     let six = six_rule(&first6);
-    let typo_hint = "どこかの桁の打ち間違いかもしれません。届出の書類やレセプトで確かめてください";
+    let typo_hint = t.get("data_code_typo");
+    let expected = |digits: &str| t.fill("data_code_check_expected", &[("digits", digits)]);
 
     match (pref, table) {
-        (Some(p), Some(t)) if uses_six_digit_rule(p) && matches!(t, 3 | 6) => {
-            let nine = nine_rule(p, t, &first6);
+        (Some(p), Some(f)) if uses_six_digit_rule(p) && matches!(f, 3 | 6) => {
+            let nine = nine_rule(p, f, &first6);
             if check != six && check != nine {
+                let (six, nine) = (six.to_string(), nine.to_string());
                 problems.push(
-                    Problem::error(format!(
-                        "検証番号が合いません: 末尾は {six} (6桁の規則) または {nine} (9桁の規則) のはずです。{typo_hint}"
+                    Problem::error(t.fill(
+                        "data_code_check_either",
+                        &[("six", &six), ("nine", &nine), ("hint", typo_hint)],
                     ))
-                    .with_expected(format!("末尾の検証番号が {six} または {nine}")),
+                    .with_expected(t.fill(
+                        "data_code_check_either_expected",
+                        &[("six", &six), ("nine", &nine)],
+                    )),
                 );
             }
         }
@@ -383,46 +402,57 @@ fn verify(
             }
             let dental: Vec<u8> = [3u8, 6]
                 .into_iter()
-                .filter(|&t| nine_rule(p, t, &first6) == check)
+                .filter(|&f| nine_rule(p, f, &first6) == check)
                 .collect();
             if table.is_none() && !dental.is_empty() {
                 let names: Vec<String> = dental
                     .iter()
-                    .map(|t| describe_fee_schedule(schedules, *t))
+                    .map(|f| describe_fee_schedule_in(schedules, *f, t))
                     .collect();
-                problems.push(Problem::warning(format!(
-                    "{}の医科・調剤のコードなら末尾は {six} のはずです。点数表が {} なら合っています。点数表を指定してください",
-                    describe_prefecture(p),
-                    names.join(" か ")
+                problems.push(Problem::warning(t.fill(
+                    "data_code_check_metro_schedule",
+                    &[
+                        ("prefecture", &describe_prefecture_in(p, t)),
+                        ("digit", &six.to_string()),
+                        ("schedules", &names.join(t.get("data_or_joiner"))),
+                    ],
                 )));
             } else {
                 problems.push(
-                    Problem::error(format!(
-                        "検証番号が合いません: 末尾は {six} のはずです ({}のコードは、コードの先頭6桁だけから計算します)。{typo_hint}",
-                        describe_prefecture(p)
+                    Problem::error(t.fill(
+                        "data_code_check_six",
+                        &[
+                            ("digit", &six.to_string()),
+                            ("prefecture", &describe_prefecture_in(p, t)),
+                            ("hint", typo_hint),
+                        ],
                     ))
-                    .with_expected(format!("末尾の検証番号が {six}")),
+                    .with_expected(expected(&six.to_string())),
                 );
             }
         }
-        (Some(p), Some(t)) => {
-            let nine = nine_rule(p, t, &first6);
+        (Some(p), Some(f)) => {
+            let nine = nine_rule(p, f, &first6);
             if check != nine {
                 // A code that checks itself (the six-digit rule) is likely
                 // one of 11–14 given another prefecture: say so rather than
                 // only suspect a typo.
                 let hint = if check == six {
-                    "末尾は、埼玉・千葉・東京・神奈川の方式 (コードの先頭6桁だけから計算) では合っています。都道府県の指定が違っていませんか".to_string()
+                    t.get("data_code_check_metro_hint")
                 } else {
-                    typo_hint.to_string()
+                    typo_hint
                 };
                 problems.push(
-                    Problem::error(format!(
-                        "検証番号が合いません: 末尾は {nine} のはずです (都道府県 {}・点数表 {} として計算。都道府県や点数表の指定が違っていると、正しいコードでも合いません)。{hint}",
-                        describe_prefecture(p),
-                        describe_fee_schedule(schedules, t)
+                    Problem::error(t.fill(
+                        "data_code_check_nine",
+                        &[
+                            ("digit", &nine.to_string()),
+                            ("prefecture", &describe_prefecture_in(p, t)),
+                            ("schedule", &describe_fee_schedule_in(schedules, f, t)),
+                            ("hint", hint),
+                        ],
                     ))
-                    .with_expected(format!("末尾の検証番号が {nine}")),
+                    .with_expected(expected(&nine.to_string())),
                 );
             }
         }
@@ -430,66 +460,70 @@ fn verify(
             let passing: Vec<u8> = numbers
                 .iter()
                 .copied()
-                .filter(|&t| nine_rule(p, t, &first6) == check)
+                .filter(|&f| nine_rule(p, f, &first6) == check)
                 .collect();
             if passing.is_empty() {
                 let each: Vec<String> = numbers
                     .iter()
                     .copied()
-                    .map(|t| {
-                        format!(
-                            "{}なら {}",
-                            fee_schedule_name(schedules, t).unwrap_or_default(),
-                            nine_rule(p, t, &first6)
+                    .map(|f| {
+                        t.fill(
+                            "data_code_check_if",
+                            &[
+                                ("digit", &nine_rule(p, f, &first6).to_string()),
+                                ("name", fee_schedule_name(schedules, f).unwrap_or_default()),
+                            ],
                         )
                     })
                     .collect();
+                let each = each.join(t.get("list_joiner"));
                 problems.push(
-                    Problem::error(format!(
-                        "検証番号が合いません: {}のコードとして、どの点数表でも合いません (末尾は {} のはずです)。{typo_hint}",
-                        describe_prefecture(p),
-                        each.join("、")
+                    Problem::error(t.fill(
+                        "data_code_check_no_schedule",
+                        &[
+                            ("prefecture", &describe_prefecture_in(p, t)),
+                            ("digits", &each),
+                            ("hint", typo_hint),
+                        ],
                     ))
-                    .with_expected(format!("末尾の検証番号が {}", each.join("、"))),
+                    .with_expected(expected(&each)),
                 );
             } else {
                 let names: Vec<String> = passing
                     .iter()
-                    .map(|t| describe_fee_schedule(schedules, *t))
+                    .map(|f| describe_fee_schedule_in(schedules, *f, t))
                     .collect();
-                problems.push(Problem::info(format!(
-                    "点数表が分からないため、検証番号を完全には確かめられません (点数表 {} なら正しい検証番号です)",
-                    names.join(" か ")
+                problems.push(Problem::info(t.fill(
+                    "data_code_partial_schedule",
+                    &[("schedules", &names.join(t.get("data_or_joiner")))],
                 )));
             }
         }
         (None, _) => {
             if check == six {
-                problems.push(Problem::info(
-                    "都道府県が分からないため、検証番号を完全には確かめられません (埼玉・千葉・東京・神奈川のコードとしては正しい検証番号です)",
-                ));
+                problems.push(Problem::info(t.get("data_code_partial_metro")));
                 return;
             }
             let tables: Vec<u8> = match table {
-                Some(t) => vec![t],
+                Some(f) => vec![f],
                 None => numbers.clone(),
             };
             let any_fits = (1..=47u8).any(|p| {
-                tables.iter().any(|&t| {
-                    let nine_allowed = !uses_six_digit_rule(p) || matches!(t, 3 | 6);
-                    nine_allowed && nine_rule(p, t, &first6) == check
+                tables.iter().any(|&f| {
+                    let nine_allowed = !uses_six_digit_rule(p) || matches!(f, 3 | 6);
+                    nine_allowed && nine_rule(p, f, &first6) == check
                 })
             });
             if any_fits {
-                problems.push(Problem::info(
-                    "都道府県が分からないため、検証番号を確かめられません (埼玉・千葉・東京・神奈川以外では、検証番号に都道府県番号と点数表番号も使われます)",
-                ));
+                problems.push(Problem::info(t.get("data_code_unchecked")));
             } else {
+                let digit = six.to_string();
                 problems.push(
-                    Problem::error(format!(
-                        "検証番号が合いません: どの都道府県のコードとしても合いません (埼玉・千葉・東京・神奈川なら末尾は {six} のはずです)。{typo_hint}"
+                    Problem::error(t.fill(
+                        "data_code_check_no_prefecture",
+                        &[("digit", &digit), ("hint", typo_hint)],
                     ))
-                    .with_expected(format!("末尾の検証番号が {six} (埼玉・千葉・東京・神奈川の場合)")),
+                    .with_expected(t.fill("data_code_check_metro_expected", &[("digit", &digit)])),
                 );
             }
         }
@@ -934,6 +968,252 @@ mod tests {
             c.errors().any(|p| p.message.contains("14 桁")),
             "{:?}",
             c.problems
+        );
+    }
+
+    /// The English test theme's strings.
+    fn english() -> Strings {
+        let map: std::collections::BTreeMap<String, String> = serde_saphyr::from_str(include_str!(
+            "../../tests/fixtures/anymanual8/theme/strings.yaml"
+        ))
+        .unwrap_or_default();
+        Strings::with_overrides(map).unwrap_or_else(|unknown| panic!("unknown keys {unknown:?}"))
+    }
+
+    /// Whether `c` is a Japanese character (kana, CJK, full-width forms).
+    fn japanese(c: char) -> bool {
+        matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+    }
+
+    /// A `{name}` left unfilled in `text`.
+    fn placeholder(text: &str) -> Option<&str> {
+        text.match_indices('{').find_map(|(i, _)| {
+            let rest = &text[i + 1..];
+            let end = rest.find('}')?;
+            let name = &rest[..end];
+            (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .then_some(name)
+        })
+    }
+
+    /// Every message of the institution code, prefecture, 点数表 and
+    /// customer ID checks in an English theme's words: no Japanese but the
+    /// clinic's own value, no `{placeholder}` left, and each key said.
+    #[test]
+    fn every_message_speaks_the_themes_language() {
+        use crate::validate::codes::{check_fee_schedule_in, check_prefecture_in};
+        use crate::validate::customer_id::{IdFormat, check_in};
+        let t = english();
+        let schedule = |number: u8, name: &str| FeeSchedule {
+            number,
+            name: name.to_string(),
+            names: Vec::new(),
+        };
+        let schedules = vec![
+            schedule(1, "medical"),
+            schedule(3, "dental"),
+            schedule(4, "pharmacy"),
+            schedule(6, "home-nursing"),
+        ];
+        let mut said: Vec<(String, Problem)> = Vec::new();
+        let mut keep = |raw: &str, problems: Vec<Problem>| {
+            assert!(!problems.is_empty(), "{raw}: nothing said");
+            said.extend(problems.into_iter().map(|p| (raw.to_string(), p)));
+        };
+
+        // 医療機関コード.
+        let first6 = [0u8, 1, 2, 3, 4, 5];
+        let (six, nine) = (six_rule(&first6), nine_rule(13, 3, &first6));
+        let neither = (0..10u8).find(|d| *d != six && *d != nine).unwrap_or(0);
+        let hokkaido: Vec<u8> = [1u8, 3, 4, 6]
+            .iter()
+            .map(|&f| nine_rule(1, f, &first6))
+            .collect();
+        let no_schedule = (0..10u8).find(|d| !hokkaido.contains(d)).unwrap_or(0);
+        let not_six = (0..10u8).find(|d| *d != six).unwrap_or(0);
+        let with = |c: u8| format!("012345{c}");
+        /// A code, the prefecture and 点数表 given, the 点数表 content lists.
+        type Case<'a> = (String, Option<u8>, Option<u8>, &'a [FeeSchedule]);
+        let codes: Vec<Case> = vec![
+            (String::new(), None, None, &schedules),
+            ("O113719".into(), None, None, &schedules),
+            ("0ll3719".into(), None, None, &schedules),
+            ("ABC1234".into(), None, None, &schedules),
+            ("01137190".into(), None, None, &schedules),
+            ("011371".into(), None, None, &schedules),
+            ("3012348/3012344".into(), None, None, &schedules),
+            ("０１１３７１９".into(), Some(1), Some(1), &schedules),
+            ("0110049".into(), Some(99), Some(2), &schedules),
+            ("4810113719".into(), None, None, &schedules),
+            ("0120113719".into(), None, None, &schedules),
+            ("1440100743".into(), Some(13), Some(1), &schedules),
+            (with(neither), Some(13), Some(3), &schedules),
+            (with(nine), Some(13), None, &schedules),
+            ("0110040".into(), Some(13), Some(1), &schedules),
+            ("0113718".into(), Some(1), Some(1), &schedules),
+            ("0106070".into(), Some(1), Some(1), &schedules),
+            (with(no_schedule), Some(1), None, &schedules),
+            ("0113719".into(), Some(1), None, &schedules),
+            ("0110049".into(), None, None, &schedules),
+            ("0113719".into(), None, Some(1), &schedules),
+            (with(not_six), None, None, &[]),
+        ];
+        for (raw, p, f, table) in codes {
+            keep(&raw, check_code_in(&raw, p, f, table, &t).problems);
+        }
+
+        // 都道府県 and 点数表.
+        for raw in [
+            "",
+            "--",
+            "48",
+            "Kanagawa",
+            "神奈川県横浜市",
+            "14:東京都",
+            "１４",
+        ] {
+            keep(raw, check_prefecture_in(raw, &t).problems);
+        }
+        for raw in ["", ":", "2", "5", "medical/dental", "eye", "x9", "1:dental"] {
+            keep(raw, check_fee_schedule_in(raw, &schedules, &t).problems);
+        }
+        keep("", check_fee_schedule_in("", &[], &t).problems);
+
+        // お客さまID.
+        let ntt = vec!["ntt-east".to_string()];
+        let formats = vec![
+            IdFormat {
+                prefix: "CAF".into(),
+                digits: 10,
+                carriers: ntt.clone(),
+            },
+            IdFormat {
+                prefix: "COP".into(),
+                digits: 8,
+                carriers: ntt,
+            },
+        ];
+        for raw in [
+            "",
+            "caf1253000113",
+            "CAF125300011",
+            "F1234567890",
+            "C0P12345678",
+            "1234X",
+            "1253000113",
+            "CAF12530O0113",
+            "CAF12530I0113",
+            "CAF12530X0113",
+            "CAF",
+            "XYZ12345678",
+            "CDP12345678",
+        ] {
+            keep(raw, check_in(raw, &formats, None, &t).problems);
+        }
+        keep(
+            "CAF1253000113",
+            check_in("CAF1253000113", &formats, Some(("other", "Other line")), &t).problems,
+        );
+        keep("", check_in("", &[], None, &t).problems);
+
+        let texts: Vec<&str> = said
+            .iter()
+            .flat_map(|(_, p)| std::iter::once(p.message.as_str()).chain(p.expected.as_deref()))
+            .collect();
+        for (raw, p) in &said {
+            for text in std::iter::once(&p.message).chain(&p.expected) {
+                let odd: String = text
+                    .chars()
+                    .filter(|&c| japanese(c) && !raw.contains(c))
+                    .collect();
+                assert!(odd.is_empty(), "{raw}: {text:?} has {odd:?}");
+                assert_eq!(placeholder(text), None, "{raw}: {text:?}");
+            }
+        }
+        // Each key's words were said: the longest part of its English text
+        // between placeholders.
+        let english = english();
+        let keys = [
+            "data_hint_digit_zero",
+            "data_hint_digit_one",
+            "data_code_expected",
+            "data_code_empty",
+            "data_code_not_digits",
+            "data_code_length",
+            "data_code_length_lost_zero",
+            "data_code_given_prefecture",
+            "data_code_given_fee_schedule",
+            "data_code_ten_prefecture",
+            "data_code_ten_fee_schedule",
+            "data_code_prefecture_differs",
+            "data_code_fee_schedule_differs",
+            "data_code_mismatch_fix",
+            "data_code_typo",
+            "data_code_check_metro_hint",
+            "data_code_check_either",
+            "data_code_check_either_expected",
+            "data_code_check_six",
+            "data_code_check_nine",
+            "data_code_check_expected",
+            "data_code_check_if",
+            "data_code_check_no_schedule",
+            "data_code_partial_schedule",
+            "data_code_check_metro_schedule",
+            "data_code_partial_metro",
+            "data_code_unchecked",
+            "data_code_check_no_prefecture",
+            "data_code_check_metro_expected",
+            "data_prefecture_expected",
+            "data_prefecture_empty",
+            "data_prefecture_no_number_or_name",
+            "data_prefecture_out_of_range",
+            "data_prefecture_unknown",
+            "data_prefecture_address",
+            "data_prefecture_mismatch",
+            "data_fee_schedule_expected",
+            "data_fee_schedule_expected_bare",
+            "data_fee_schedule_empty",
+            "data_fee_schedule_no_number_or_name",
+            "data_fee_schedule_category",
+            "data_fee_schedule_no_number",
+            "data_fee_schedule_several",
+            "data_fee_schedule_unknown",
+            "data_fee_schedule_unknown_digits",
+            "data_fee_schedule_mismatch",
+            "data_id_format",
+            "data_id_expected_any",
+            "data_id_upper_cased",
+            "data_id_where",
+            "data_id_empty",
+            "data_id_count",
+            "data_id_unused",
+            "data_id_approval",
+            "data_id_prefix_digits",
+            "data_id_no_letters",
+            "data_id_no_letters_count",
+            "data_id_not_digits",
+            "data_id_no_digits",
+            "data_id_unknown",
+            "data_id_unknown_close",
+        ];
+        for key in keys {
+            let text = english.get(key);
+            let words = text
+                .split(['{', '}'])
+                .step_by(2)
+                .max_by_key(|w| w.len())
+                .unwrap_or(text);
+            assert!(
+                texts.iter().any(|s| s.contains(words)),
+                "{key}: {words:?} never said"
+            );
+        }
+        // The prefectures by their English names, the 点数表 by content's.
+        assert!(texts.iter().any(|s| s.contains("14 (Kanagawa)")));
+        assert!(
+            texts
+                .iter()
+                .any(|s| s.contains("if the fee schedule is 3 (dental)"))
         );
     }
 }
