@@ -3481,3 +3481,193 @@ fn a_unit_reads_as_the_language_says_after_the_number_one() {
     );
     assert!(err.contains("facts.yaml:"), "{err}");
 }
+
+/// The fields of the seventh fixture's schema plus one of every kind whose
+/// checks word their own messages (e-mail, year-month, prefecture, fee
+/// schedule, customer ID), in English, for
+/// [`every_check_of_a_value_speaks_the_themes_language`].
+const MORE_FIELDS: &str = r#"
+  - path: clinic.email
+    label: Clinic e-mail
+    kind: email
+  - path: go_live
+    label: Go-live month
+    kind: year_month
+  - path: clinic.prefecture
+    label: Prefecture
+    kind: prefecture
+  - path: clinic.fee_schedule
+    label: Fee schedule
+    kind: fee_schedule
+    options:
+      - { value: 1, name: medical, label: "1: Medical", confirmed: true }
+      - { value: 3, name: dental, label: "3: Dental", confirmed: true }
+  - path: line.carrier
+    label: Line carrier
+    kind: choice
+    options:
+      - { value: ntt-east, label: NTT East }
+      - { value: other, label: Another carrier }
+  - path: line.customer_id
+    label: Customer ID
+    kind: customer_id
+    carrier: line.carrier
+    formats:
+      - { prefix: CAF, digits: 10, carriers: [ntt-east] }
+      - { prefix: COP, digits: 8, carriers: [ntt-east] }
+"#;
+
+/// Clinics whose values (all ASCII, so that any Japanese in a message is
+/// the tool's) are wrong or untidy in the ways the checks of each kind
+/// tell: (file, code, phone, e-mail, prefecture, fee schedule,
+/// installation day, go-live month, carrier, customer ID).
+const WRONG: [[&str; 10]; 6] = [
+    [
+        "w1",
+        "1310123456",
+        "45-555-0199",
+        "front desk@example..jp",
+        "99",
+        "2",
+        "2026-02-30",
+        "2026-13",
+        "ntt-east",
+        "CAF12345",
+    ],
+    [
+        "w2",
+        "13101234",
+        "003-5555-0199",
+        "desk@gmial.com",
+        "Tokyo",
+        "7",
+        "2026-12-32",
+        "2026",
+        "ntt-east",
+        "F1234567890",
+    ],
+    [
+        "w3",
+        "131O123",
+        "03-5555-0199 ext 12",
+        "desk@example",
+        "0",
+        "5",
+        "45000",
+        "2026-12-10",
+        "ntt-east",
+        "CAF01234567890",
+    ],
+    [
+        "w4",
+        "1310123",
+        "090-1234-567",
+        "a@b@example.jp",
+        "",
+        "",
+        "20261310",
+        "13/2026",
+        "other",
+        "CAF0123456789",
+    ],
+    [
+        "w5",
+        "131-0124-453",
+        "+81 3 5555 0199",
+        "mailto:desk@example.jp",
+        "13",
+        "1",
+        "2026.12.09",
+        "2026/12",
+        "ntt-east",
+        "caf 0123456789",
+    ],
+    [
+        "w6",
+        "1420123450",
+        "+1 212 555 0199",
+        "desk@example.jp",
+        "13",
+        "3",
+        "2026-12-09",
+        "2026-12",
+        "ntt-east",
+        "XYZ1234",
+    ],
+];
+
+/// Every check of a value, whatever its kind, words what it found in the
+/// theme's language: a wrong phone number, e-mail address, date,
+/// year-month, institution code (its check digit too), prefecture, fee
+/// schedule and customer ID of the English project are told in English, in
+/// the build's messages and on the dashboard. Before, only a few
+/// (several numbers in one value, IP addresses) were; the rest were
+/// Japanese whatever the theme.
+#[test]
+fn every_check_of_a_value_speaks_the_themes_language() {
+    let d = seventh();
+    let fields = d.path().join("content/fields.yaml");
+    std::fs::write(&fields, format!("{}{MORE_FIELDS}", read(&fields))).unwrap();
+    for w in WRONG {
+        let [file, code, phone, email, pref, fee, day, month, carrier, id] = w;
+        let mut clinic = format!(
+            "clinic:\n  code: \"{code}\"\n  name: Clinic {file}\n  phone: \"{phone}\"\n  email: \"{email}\"\n"
+        );
+        if !pref.is_empty() {
+            clinic += &format!("  prefecture: \"{pref}\"\n  fee_schedule: \"{fee}\"\n");
+        }
+        clinic += &format!(
+            "contact: Pat Doe\norder: active\ninstall_date: \"{day}\"\ngo_live: \"{month}\"\n\
+             readers:\n  rooms: [Front desk]\n  ips: [192.168.1.20]\n\
+             network:\n  dhcp: \"on\"\n  ports_free: 2\n\
+             line:\n  carrier: {carrier}\n  customer_id: \"{id}\"\n"
+        );
+        std::fs::write(
+            d.path().join(format!("content/clinics/{file}.yaml")),
+            clinic,
+        )
+        .unwrap();
+    }
+    let harbor = d.path().join("content/clinics/harbor-view.yaml");
+    std::fs::copy(&harbor, d.path().join("content/clinics/harbor-again.yaml")).unwrap();
+    let o = tebiki_in(d.path(), &["build", "--out", "out", "--verbose"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    // Each kind was told something about each clinic.
+    for file in ["w1", "w2", "w3", "w4"] {
+        let at = format!("content/clinics/{file}.yaml");
+        for label in [
+            "Institution code:",
+            "Clinic phone:",
+            "Clinic e-mail:",
+            "Installation day:",
+            "Go-live month:",
+            "Customer ID:",
+        ] {
+            assert!(
+                err.lines()
+                    .zip(err.lines().skip(1))
+                    .any(|(m, place)| m.contains(label) && place.contains(&at)),
+                "{file} {label}: {err}"
+            );
+        }
+    }
+    // Two entries with one code are told by the code field's label.
+    assert!(
+        err.contains("Institution code (output folder `1310123455`) is also used by"),
+        "{err}"
+    );
+    assert_eq!(japanese(&err), "", "the build's messages: {err}");
+    let out = d.path().join("out");
+    let dashboard = untagged(&visible(&read(&out.join("clinics/index.html"))));
+    assert_eq!(japanese(&dashboard), "", "the dashboard: {dashboard}");
+    // A clinic whose values were only tidied gets its guide, in English.
+    let key = "1310124453";
+    assert!(
+        out.join("clinics").join(key).join("guide.pdf").exists(),
+        "{err}"
+    );
+    for (name, text) in documents(&out, key) {
+        assert_eq!(japanese(&text), "", "{key} {name}: {text}");
+    }
+}

@@ -808,7 +808,8 @@ fn check_scalar(
             FactValue::plain(shown.clone(), shown)
         }),
         FieldKind::Prefecture => validate::codes::check_prefecture_in(raw, t).map(|n| {
-            let name = validate::codes::prefecture_name(n).unwrap_or("");
+            // The theme's name (`data_prefecture_names`; the JIS name by default).
+            let name = validate::codes::prefecture_name_in(n, t).unwrap_or_default();
             FactValue::plain(format!("{n:02}"), format!("{n:02}:{name}"))
         }),
         // Shown as the option's label: the portal's own when content
@@ -1156,7 +1157,7 @@ fn compute(f: &Function, facts: &Facts, content: &Content, today: Date) -> Optio
             let def = content.fields.get(fact)?;
             let name = match def.kind {
                 FieldKind::Prefecture => {
-                    validate::codes::prefecture_name(v.value.parse().ok()?)?.to_string()
+                    validate::codes::prefecture_name_in(v.value.parse().ok()?, &content.strings)?
                 }
                 FieldKind::FeeSchedule => {
                     let o = def.options.iter().find(|o| o.value == v.value)?;
