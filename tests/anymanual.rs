@@ -3671,3 +3671,31 @@ fn every_check_of_a_value_speaks_the_themes_language() {
         assert_eq!(japanese(&text), "", "{key} {name}: {text}");
     }
 }
+
+/// A value that failed validation is no value to compare: Harbor View's
+/// installation day 「2026-02-30」 is refused, and the rule
+/// `{ fact: install_date, lt: "{{ today }}" }` does not hold for it. Before,
+/// the text was compared as a date, and the dashboard told the vendor that
+/// the installation day had already passed.
+#[test]
+fn a_refused_value_satisfies_no_comparison() {
+    let d = seventh();
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
+        "install_date: 2026-12-15",
+        "install_date: 2026-02-30",
+    );
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("month 2 of 2026 has 28 days"), "{err}");
+    let dashboard = untagged(&visible(&read(&d.path().join("out/clinics/index.html"))));
+    let row = dashboard
+        .split("Harbor View Family Clinic")
+        .nth(1)
+        .expect("Harbor View is on the dashboard");
+    let row = &row[..row.find("Maple Street").unwrap_or(row.len())];
+    assert!(row.contains("2026-02-30"), "{row}");
+    assert!(!row.contains("already passed"), "{row}");
+}

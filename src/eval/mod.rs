@@ -871,6 +871,9 @@ fn find_step<'c>(content: &'c Content, key: &str) -> Option<(&'c Manual, &'c cra
 
 /// Evaluates a condition against the facts. Missing facts make comparisons false.
 pub fn holds(c: &Condition, facts: &Facts) -> bool {
+    // A value that failed validation is compared as a missing one: its text
+    // (「2026-02-30」) is no date, number or option to compare.
+    let value = |fact: &str| facts.get(fact).filter(|f| f.valid);
     match c {
         Condition::Always => true,
         Condition::All { of } => of.iter().all(|c| holds(c, facts)),
@@ -880,10 +883,8 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         Condition::Present { fact } => facts.get(fact).is_some(),
         Condition::Absent { fact } => facts.get(fact).is_none(),
         Condition::Invalid { fact } => facts.invalid.iter().any(|f| f == fact),
-        Condition::In { fact, values } => {
-            facts.get(fact).is_some_and(|f| values.contains(&f.value))
-        }
-        Condition::Contains { fact, values } => facts.get(fact).is_some_and(|f| {
+        Condition::In { fact, values } => value(fact).is_some_and(|f| values.contains(&f.value)),
+        Condition::Contains { fact, values } => value(fact).is_some_and(|f| {
             let key = crate::validate::normalize::choice_key;
             let wanted: Vec<String> = values.iter().map(|v| key(v)).collect();
             let has = |text: &str| {
@@ -916,7 +917,7 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
                     }
                     count(other).to_string()
                 }
-                Some(other) => match facts.get(other) {
+                Some(other) => match facts.get(other).filter(|o| o.valid) {
                     Some(o) => o.value.clone(),
                     None => return false,
                 },
@@ -926,7 +927,7 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
         }
         Condition::Compare { fact, op, value } => {
             let right = match crate::model::rule::fact_ref(value) {
-                Some(other) => match facts.get(other) {
+                Some(other) => match facts.get(other).filter(|o| o.valid) {
                     Some(o) => o.value.as_str(),
                     None => return false,
                 },
@@ -934,6 +935,7 @@ pub fn holds(c: &Condition, facts: &Facts) -> bool {
             };
             facts
                 .get(fact)
+                .filter(|f| f.valid)
                 .is_some_and(|f| compare(&f.value, *op, right))
         }
     }
