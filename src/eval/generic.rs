@@ -106,8 +106,10 @@ impl<'c> Generic<'c> {
     /// (「〈回線事業者〉が「光コラボ」の場合」).
     pub fn case(&self, c: &Condition) -> String {
         let cond = self.describe(c);
-        // 「…いる場合」「…ない場合」, but 「…以外の場合」「「1」の場合」.
-        let key = if cond.ends_with(['い', 'る', 'た']) {
+        // 「…いる場合」「…ない場合」, but 「…以外の場合」「「1」の場合」: the
+        // theme says after which last characters (`condition_case_verb_after`).
+        let after = self.t().get("condition_case_verb_after");
+        let key = if cond.chars().last().is_some_and(|c| after.contains(c)) {
             "condition_case_verb"
         } else {
             "condition_case"
@@ -425,6 +427,41 @@ mod tests {
             g.line("{{ certificates }}（{{ zzz }}）"),
             "〈電子証明書の枚数〉（〈zzz〉）"
         );
+    }
+
+    /// Which ending of a condition's words takes `condition_case_verb` is the
+    /// theme's (`condition_case_verb_after`): 「…いる場合」 but 「…の場合」 by
+    /// default; a theme that lists no ending always says `condition_case`.
+    #[test]
+    fn the_themes_endings_choose_the_case_phrase() {
+        let mut c = content();
+        let verb = Condition::Compare {
+            fact: "line.carrier".into(),
+            op: crate::model::rule::Op::Ne,
+            value: "other".into(),
+        };
+        let said = |c: &Content, cond: &Condition| Generic::new(c).case(cond);
+        let base = Generic::new(&c).describe(&verb);
+        let wanted = if base.ends_with(['い', 'る', 'た']) {
+            format!("{base}場合")
+        } else {
+            format!("{base}の場合")
+        };
+        assert_eq!(said(&c, &verb), wanted);
+        let last = base.chars().last().expect("words");
+        let mut overrides = std::collections::BTreeMap::new();
+        overrides.insert("condition_case".to_string(), "WHEN {cond}".to_string());
+        overrides.insert("condition_case_verb".to_string(), "IF {cond}".to_string());
+        overrides.insert("condition_case_verb_after".to_string(), last.to_string());
+        c.strings = Strings::with_overrides(overrides.clone())
+            .expect("known keys")
+            .into();
+        assert_eq!(said(&c, &verb), format!("IF {base}"));
+        overrides.insert("condition_case_verb_after".to_string(), String::new());
+        c.strings = Strings::with_overrides(overrides)
+            .expect("known keys")
+            .into();
+        assert_eq!(said(&c, &verb), format!("WHEN {base}"));
     }
 
     /// `{{ fact | unit }}` on the help site: the named blank keeps the unit
