@@ -3699,3 +3699,34 @@ fn a_refused_value_satisfies_no_comparison() {
     assert!(row.contains("2026-02-30"), "{row}");
     assert!(!row.contains("already passed"), "{row}");
 }
+
+/// A value the manual's `when:` reads that failed validation (the order
+/// 「maybe」) is told once, as what it is: not also as 「No manual is for this
+/// clinic」, which said the condition did not hold when it could not be
+/// decided.
+#[test]
+fn a_refused_value_a_manuals_condition_reads_is_told_once() {
+    let d = seventh();
+    edit7(
+        &d,
+        "clinics/harbor-view.yaml",
+        "order: active",
+        "order: maybe",
+    );
+    let o = tebiki_in(d.path(), &["build", "--out", "out"]);
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let harbor = err
+        .lines()
+        .find(|l| l.contains("FAILED") && l.contains("Harbor View"))
+        .unwrap_or_else(|| panic!("Harbor View fails: {err}"));
+    assert!(
+        harbor.contains("“maybe” is not one of the options"),
+        "{harbor}"
+    );
+    assert!(!harbor.contains("No manual"), "{harbor}");
+    assert!(harbor.contains("1 error(s)"), "{harbor}");
+}

@@ -377,7 +377,16 @@ fn build_guide(ev: Ev, clinic_key: &str, data: &Facts) -> Guide {
         .filter(|m| ev.show(m.when.as_ref(), facts).is_some())
         .map(|m| ev.pick_line(&m.guide_title, facts))
         .collect();
-    if manuals.is_empty() && !content.manuals.is_empty() {
+    // A value a manual's `when:` reads that failed validation has its own
+    // error, and the condition cannot be decided on it: "no manual is for
+    // this clinic" would only repeat it, wrongly worded.
+    let undecided = content
+        .manuals
+        .iter()
+        .filter_map(|m| m.when.as_ref())
+        .flat_map(|w| w.facts())
+        .any(|f| facts.invalid.iter().any(|i| i == f));
+    if manuals.is_empty() && !content.manuals.is_empty() && !undecided {
         // Every manual's `when:` is false: nothing to give the clinic. Its
         // handout fails (the batch goes on), saying which manuals there are
         // and each one's condition in words, as the help site's 表示条件.
