@@ -1459,20 +1459,7 @@ mod tests {
         }
     }
 
-    /// An English theme's strings (the test theme of anymanual8).
-    fn english() -> Strings {
-        let map: std::collections::BTreeMap<String, String> = serde_saphyr::from_str(include_str!(
-            "../../tests/fixtures/anymanual8/theme/strings.yaml"
-        ))
-        .expect("the English strings parse");
-        Strings::with_overrides(map).expect("the English strings are known keys")
-    }
-
-    /// Whether `c` is Japanese (kana, CJK ideographs and punctuation,
-    /// full-width forms).
-    fn is_japanese(c: char) -> bool {
-        matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
-    }
+    use crate::validate::test_words::{english, is_japanese};
 
     /// `text` without what is between single quotes: the clinic's value as
     /// [`quote`] and [`describe_chars`] show it.

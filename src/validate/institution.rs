@@ -972,18 +972,10 @@ mod tests {
     }
 
     /// The English test theme's strings.
-    fn english() -> Strings {
-        let map: std::collections::BTreeMap<String, String> = serde_saphyr::from_str(include_str!(
-            "../../tests/fixtures/anymanual8/theme/strings.yaml"
-        ))
-        .unwrap_or_default();
-        Strings::with_overrides(map).unwrap_or_else(|unknown| panic!("unknown keys {unknown:?}"))
-    }
+    use crate::validate::test_words::english;
 
     /// Whether `c` is a Japanese character (kana, CJK, full-width forms).
-    fn japanese(c: char) -> bool {
-        matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
-    }
+    use crate::validate::test_words::is_japanese as japanese;
 
     /// A `{name}` left unfilled in `text`.
     fn placeholder(text: &str) -> Option<&str> {

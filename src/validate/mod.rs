@@ -192,6 +192,27 @@ impl<T> Checked<T> {
     }
 }
 
+/// What the validators' tests of a theme's wording share.
+#[cfg(test)]
+pub(crate) mod test_words {
+    use crate::model::strings::Strings;
+
+    /// An English theme's strings (the test theme of anymanual8).
+    pub(crate) fn english() -> Strings {
+        let map: std::collections::BTreeMap<String, String> = serde_saphyr::from_str(include_str!(
+            "../../tests/fixtures/anymanual8/theme/strings.yaml"
+        ))
+        .expect("the English strings parse");
+        Strings::with_overrides(map).expect("the English strings are known keys")
+    }
+
+    /// Whether `c` is Japanese (kana, CJK ideographs and punctuation,
+    /// full-width forms).
+    pub(crate) fn is_japanese(c: char) -> bool {
+        matches!(c, '\u{3000}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
