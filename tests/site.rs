@@ -439,3 +439,26 @@ fn a_question_about_changing_an_application_finds_the_note_that_answers_it() {
         );
     }
 }
+
+/// 「通知書の郵送先」 (and 「住所」, 「送付先」) finds 2-2, whose note says where
+/// the notice is mailed. Before, content/search.yaml folded 郵送先 into
+/// 所在地, and the general rules ranked first: their heading 「回線事業者が
+/// 所在地の地域と合っていません」 uses 所在地 for the line's region. The note
+/// now has the title 「電子証明書発行通知書の郵送先」.
+#[test]
+fn a_question_about_where_the_notice_goes_finds_the_note_that_answers_it() {
+    let index = bundled_search_index();
+    for q in [
+        "通知書の郵送先",
+        "郵送先",
+        "住所",
+        "通知書 送付先",
+        "届け先",
+    ] {
+        assert_eq!(
+            first_hit(&index, q).as_deref(),
+            Some("online-shikaku/certificate.html#step-2-2"),
+            "{q}"
+        );
+    }
+}
