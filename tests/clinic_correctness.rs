@@ -381,13 +381,13 @@ fn clinics_from_csv_and_xlsx_read_right() {
     assert!(!momo.html.contains("4:訪問看護ステーション"));
     // Where the notice is posted: as the portal registers each kind.
     assert_eq!(
-        momo.having("訪問看護ステーションとして登録されている所在地に郵送されます"),
+        momo.having("訪問看護ステーションとして登録されている所在地です"),
         ["html", "pdf"]
     );
     assert!(momo.having("保険医療機関として登録").is_empty());
     let kanda = Docs::of("1342000115");
     assert_eq!(
-        kanda.having("保険薬局として登録されている所在地に郵送されます"),
+        kanda.having("保険薬局として登録されている所在地です"),
         ["html", "pdf"]
     );
     let tenjin = Docs::in_dir(&out.join("xlsx/clinics/4043100207"));
@@ -1730,7 +1730,7 @@ fn kinds_no_fixture_covered_read_right() {
     let docs = Docs::of("2769001237");
     for said in [
         // The notice goes to the address it is registered under as a station.
-        "電子証明書発行通知書は、訪問看護ステーションとして登録されている所在地に郵送されます。",
+        "電子証明書発行通知書の郵送先は、訪問看護ステーションとして登録されている所在地です。",
         // Portal labels unconfirmed: true words, never a guessed label.
         "分類訪問看護ステーション",
         "点数表6（訪問看護）",
@@ -3039,7 +3039,7 @@ fn a_name_of_another_kind_than_the_fee_schedule_leaves_the_kind_rows_to_check() 
         );
         assert_eq!(d.having(kind_words), [] as [&str; 0], "{key}");
         assert_eq!(
-            d.having("電子証明書発行通知書は、申請画面に表示される医療機関コードで登録されている所在地に郵送されます"),
+            d.having("電子証明書発行通知書の郵送先は、申請画面に表示される医療機関コードで登録されている所在地です"),
             GUIDES,
             "{key}"
         );

@@ -1574,7 +1574,7 @@ fn a_name_that_says_another_kind_of_institution_than_its_code_is_doubted() {
     let g = guide_of(&ika_code("駅前ひかり薬局"));
     let json = serde_json::to_string(&g).unwrap();
     assert!(
-        json.contains("申請画面に表示される医療機関コードで登録されている所在地に郵送されます"),
+        json.contains("申請画面に表示される医療機関コードで登録されている所在地です"),
         "the notice's address in neutral words"
     );
     assert!(

@@ -444,7 +444,8 @@ fn a_question_about_changing_an_application_finds_the_note_that_answers_it() {
 /// the notice is mailed. Before, content/search.yaml folded 郵送先 into
 /// 所在地, and the general rules ranked first: their heading 「回線事業者が
 /// 所在地の地域と合っていません」 uses 所在地 for the line's region. The note
-/// now has the title 「電子証明書発行通知書の郵送先」.
+/// now says 「電子証明書発行通知書の郵送先は、…所在地です」 (a title would
+/// have pushed the four-terminal pharmacy's handout to an 11th page).
 #[test]
 fn a_question_about_where_the_notice_goes_finds_the_note_that_answers_it() {
     let index = bundled_search_index();

@@ -194,7 +194,7 @@ fn a_pharmacy_on_docomo_hikari_with_a_latin_terminal_name_is_told_its_line_is_nt
         assert_eq!(c.having(&format!("□{name}")), ["sheet"], "{name}");
     }
     assert_eq!(
-        c.having("電子証明書発行通知書は、保険薬局として登録されている所在地に郵送されます。"),
+        c.having("電子証明書発行通知書の郵送先は、保険薬局として登録されている所在地です。"),
         GUIDES
     );
     assert_eq!(c.having("保険医療機関として"), NONE);
