@@ -507,7 +507,7 @@ fn a_broken_derived_fact_is_a_located_load_error() {
     assert!(err.contains("unknown constant `reader_days`"), "{err}");
     assert!(err.contains("manual.yaml:33:"), "{err}");
     assert!(
-        err.contains("add it to content/constants.yaml or use one of: certificate_fee_yen"),
+        err.contains("add it to content/constants.yaml or use one of: certificate_download_days, certificate_download_margin_days, certificate_fee_yen"),
         "{err}"
     );
     let err = check("count: terminals", "count: installation_date");

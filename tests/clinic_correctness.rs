@@ -318,22 +318,33 @@ fn later_terminals_are_brief_in_the_html_guide_as_in_the_handout() {
 fn later_terminals_get_a_picture_of_the_link_they_click() {
     // From the second terminal on, the application starts on the my page. Its
     // picture points at 電子証明書発行申請 (1-2's points at the usage application).
+    // The step `id` of clinic `key`'s HTML guide pictures the my page with
+    // 電子証明書発行申請 circled.
+    let pictured = |key: &str, id: &str| {
+        let html = read(&built().join(format!("clinics/{key}/index.html")));
+        let at = html
+            .find(&format!("id=\"step-online-shikaku-{id}\""))
+            .unwrap_or_else(|| panic!("{key}: no step {id}"));
+        let step = &html[at..at + html[at..].find("</article>").unwrap()];
+        assert!(step.contains("<figure"), "{key} {id}: no picture");
+        assert!(step.contains("電子証明書発行申請") && step.contains("ここをクリック"));
+    };
+    // 宮城 (two terminals, applying today): the second terminal's 2-1.
+    pictured("0441204567", "2-1-next-n2");
+    // 神田すずらん薬局 (four terminals) applies for its certificates on a
+    // later day (rule certificate-apply-later): the first terminal starts on
+    // the my page too, with the picture, and the later ones refer back to it,
+    // in both documents.
     let docs = Docs::of("1342000115");
     assert!(
         docs.having("手順 1-2 の図のとおり").is_empty(),
         "sent to a picture that circles another link"
     );
-    let html = read(&built().join("clinics/1342000115/index.html"));
-    let id = "id=\"step-online-shikaku-2-1-next-n2\"";
-    let at = html.find(id).expect("2-1 of the second terminal");
-    let step = &html[at..at + html[at..].find("</article>").unwrap()];
-    assert!(step.contains("<figure"), "no picture");
-    assert!(step.contains("電子証明書発行申請") && step.contains("ここをクリック"));
+    pictured("1342000115", "2-1-next");
     assert!(docs.pdf.contains("画面「マイページ（下の部分）」"));
-    // Third and fourth terminals refer back to it, in both documents.
-    let refer = squash("画面は2台目（調剤室パソコン）の手順 2-1 の図と同じです（図は省略）。");
-    assert_eq!(docs.html.matches(&refer).count(), 2);
-    assert_eq!(docs.pdf.matches(&refer).count(), 2);
+    let refer = squash("画面は1台目（受付パソコン）の手順 2-1 の図と同じです（図は省略）。");
+    assert_eq!(docs.html.matches(&refer).count(), 3);
+    assert_eq!(docs.pdf.matches(&refer).count(), 3);
 }
 
 #[test]
@@ -916,7 +927,9 @@ fn a_clinic_without_terminals_is_never_told_to_apply_for_certificates_today_or_a
     );
     let early = docs("13100159");
     assert_eq!(
-        early.having("電子証明書の発行申請は、端末を決めてから2027年6月21日（月）までに済ませれば"),
+        // Not before the day its certificate can still be downloaded on the
+        // installation day (180 days after issue; 30 days of margin).
+        early.having("端末を決めたら、電子証明書の発行申請は2027年2月1日（月）以降、2027年6月21日（月）までに行います"),
         ["html", "pdf"]
     );
     for (name, d) in [
@@ -1062,12 +1075,20 @@ fn the_line_type_correction_says_whether_it_is_in_time_for_this_clinic() {
 #[test]
 fn an_installation_far_ahead_is_told_when_applying_is_enough() {
     // 神田すずらん薬局: installation 2028-06-01, 555 days ahead; the certificate's
-    // 3 years 3 months run from its issue, so it is told the last safe day.
+    // 3 years 3 months run from its issue, so it was told the last safe day
+    // (「申請は2028年5月22日（月）までに済ませれば間に合います」). A certificate
+    // is downloadable for 180 days after issue: it is now told the day its
+    // certificate application starts from, and the window (session 28).
     let docs = Docs::of("1342000115");
     assert_eq!(
-        docs.having("申請は2028年5月22日（月）までに済ませれば間に合います"),
+        docs.having("電子証明書の発行申請は2028年1月4日（火）以降に行ってください"),
         ["html", "pdf", "sheet"]
     );
+    assert_eq!(
+        docs.having("2028年1月4日（火）以降、2028年5月22日（月）までに行ってください"),
+        ["html", "pdf"]
+    );
+    assert!(docs.having("までに済ませれば間に合います").is_empty());
     // A clinic installing within half a year is not.
     assert!(
         Docs::of("2730100233")
@@ -1532,10 +1553,15 @@ fn four_terminals_fit_ten_pages_with_a_warning_more() {
     // Page 7 then held 1-4's note, part 2's heading and step 2-1, 29 %
     // full: 2-2's picture at 0.9 missed the rest of it. A step may now
     // start on a page not yet half full with its picture set down to 0.8
-    // (docs/pdf.md, "Page breaks"): 10 pages.
+    // (docs/pdf.md, "Page breaks"): 10 pages. Its installation day is 555
+    // days ahead, so its certificates wait for 2028-01-04 (rule
+    // certificate-apply-later, session 28): a 重要 notice on page 1, a line
+    // in the schedule, and its first terminal starts on the my page with that
+    // page's picture (a picture more than 2-1's 完了 screen in words): 2-2's
+    // picture goes to the next page, 11 pages.
     let guide = built().join("clinics/1342000115/guide.pdf");
     let info = poppler("pdfinfo", &[guide.to_str().unwrap()]);
-    assert!(info.contains("Pages:           10"), "{info}");
+    assert!(info.contains("Pages:           11"), "{info}");
     let docs = Docs::of("1342000115");
     for t in [
         "2-3 4台目（在宅用ノートパソコン）: 「電子証明書の発行」の画面で「OK」をクリックする",
@@ -2992,8 +3018,9 @@ fn a_later_terminal_is_one_line_in_the_html_guides_contents() {
         );
         assert!(!nav.contains(&format!("href=\"#step-online-shikaku-2-2-n{n}\"")));
     }
-    // The first terminal's steps, and the usage application's, are listed.
-    for step in ["1-1", "1-4", "2-1", "2-5"] {
+    // The first terminal's steps, and the usage application's, are listed
+    // (its certificates wait for a later day: its 2-1 starts on the my page).
+    for step in ["1-1", "1-4", "2-1-next", "2-5"] {
         assert!(
             nav.contains(&format!("href=\"#step-online-shikaku-{step}\"")),
             "{step}"
@@ -3472,7 +3499,7 @@ fn a_notice_applied_for_in_the_year_end_holidays_reaches_over_the_closed_weekday
     assert_eq!(c.having("2026年12月26日"), NONE);
     assert_eq!(c.having("2027年1月6日"), NONE);
     assert_eq!(
-        c.having("申請日から約1週間後（暦日・書留郵便）に、その間の平日の休み（2026年12月31日（木）、2027年1月1日（金・祝））の日数を足した日"),
+        c.having("発行申請の日から約1週間後（暦日・書留郵便）に、その間の平日の休み（2026年12月31日（木）、2027年1月1日（金・祝））の日数を足した日"),
         ["html", "pdf"]
     );
     assert_eq!(
@@ -3629,7 +3656,7 @@ fn a_v6_option_only_planned_is_reminded_to_be_applied_for() {
 #[test]
 fn a_change_clinics_sheet_says_its_certificate_values_are_only_for_a_terminal_not_applied_for() {
     // ひろしま港歯科医院 (b-…, 変更, one terminal): part 2 of its handout says
-    // 「「受付パソコン」の電子証明書をまだ申請していなければ、続けて申請します。申請済みなら、
+    // 「「受付パソコン」の電子証明書をまだ申請していなければ、申請します。申請済みなら、
     // ここで終わりです。」, while its sheet (and the guide's printed sheet)
     // listed 2-2's 担当部署/担当者名 and 端末名称等 as values to enter and tick,
     // without a condition. Now each says when (`sheet_note:` of the rows).

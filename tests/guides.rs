@@ -116,7 +116,7 @@ fn two_terminals_mean_two_certificates() {
     // A certificate goes on every terminal that uses one, an オンライン請求
     // terminal too: part 2 called them all 「オンライン資格確認に使う端末」.
     assert!(!html.contains("オンライン資格確認に使う端末"), "{html}");
-    assert!(html.contains("続けて、端末に入れる電子証明書を申請します。"));
+    assert!(html.contains("次に、端末に入れる電子証明書を申請します。"));
 }
 
 #[test]

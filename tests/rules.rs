@@ -91,7 +91,14 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "category: 1",
     ),
     (
+        // A planned day late enough for the certificate to be downloadable
+        // on the installation day (else certificate-apply-later instead).
         "application-early",
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-06-01\napplication_date: 2027-01-15",
+    ),
+    (
+        "certificate-apply-later",
         "installation_date: 2027-01-20",
         "installation_date: 2027-06-01",
     ),
@@ -229,6 +236,12 @@ fn each_rule_fires_on_its_sample_only() {
         if change && !none {
             // A 変更 application is always asked to check what it applied for.
             want.insert("change-certificates-applied".into());
+        }
+        if *rule == "installation-far-after-start" {
+            // An installation a year after the start month is months after
+            // any application day not past the start month: its certificate
+            // waits (a planned day late enough would make the start month past).
+            want.insert("certificate-apply-later".into());
         }
         assert_eq!(got, want, "sample for {rule}");
     }
@@ -1703,4 +1716,117 @@ fn a_test_month_is_doubted_only_before_the_installation_month() {
     assert!(!with("2027-03", "installation_date: 2027-02-15"));
     assert!(!with("2027-01", ""));
     assert!(!with("2026-10", "installation_date: 2027-02-15"));
+}
+
+/// The steps of part 2 (the first terminal's) in the guide: ids and bodies.
+fn certificate_steps(g: &tebiki::eval::guide::Guide) -> Vec<(String, String)> {
+    g.manuals[0]
+        .parts
+        .iter()
+        .filter(|p| p.id.starts_with("certificate"))
+        .take(1)
+        .flat_map(|p| p.steps.iter())
+        .map(|s| (s.id.clone(), s.body.plain_text()))
+        .collect()
+}
+
+/// A certificate can be downloaded for 180 days after it is issued (支払基金):
+/// applied for with the usage application months before the installation
+/// day, it could not be installed on the day. The handout told every clinic
+/// to go on to 「電子証明書の発行へ進む」 right after the usage application;
+/// one whose installation is far off is now told the day to start part 2
+/// from (180 days before the installation day, 30 days of margin, the next
+/// day 支払基金 is open), starts it from the my page, and its schedule counts
+/// the notice and the expiry from that day.
+#[test]
+fn a_clinic_installing_months_later_applies_for_its_certificate_when_it_can_still_be_downloaded() {
+    // Installation 2027-06-01: 180 days before is 2026-12-03, 30 days on is
+    // 2027-01-02 (年末年始), the next open day Monday 2027-01-04.
+    let far = BASE.replacen(
+        "installation_date: 2027-01-20",
+        "installation_date: 2027-06-01",
+        1,
+    );
+    let g = guide_of(&far);
+    let f = g
+        .findings
+        .iter()
+        .find(|f| f.rule == "certificate-apply-later")
+        .expect("the certificate's day is told");
+    assert_eq!(
+        f.title,
+        "電子証明書の発行申請は2027年1月4日（月）以降に行ってください"
+    );
+    let squash = |t: String| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let m = squash(f.message.plain_text());
+    assert!(
+        m.contains("2027年1月4日（月）以降、2027年5月22日（土）までに"),
+        "{m}"
+    );
+    assert!(!g.findings.iter().any(|f| f.rule == "application-early"));
+    let steps = certificate_steps(&g);
+    let ids: Vec<&str> = steps.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"2-1-next"), "{ids:?}");
+    assert!(!ids.contains(&"2-1"), "{ids:?}");
+    let first = squash(steps[0].1.clone());
+    assert!(
+        first.starts_with("2027年1月4日（月）以降（2027年5月22日（土）まで）に、1-1のとおり"),
+        "{first}"
+    );
+    let s14 = g.manuals[0].parts[0]
+        .steps
+        .iter()
+        .find(|s| s.id == "1-4")
+        .unwrap();
+    assert!(
+        s14.body
+            .plain_text()
+            .contains("「電子証明書の発行へ進む」をクリックせず")
+    );
+    let dates = &g.manuals[0].dates;
+    let on = |label: &str| {
+        dates
+            .iter()
+            .find(|d| d.label == label)
+            .map(|d| d.iso.clone())
+            .unwrap_or_else(|| panic!("no date {label}"))
+    };
+    assert_eq!(on("電子証明書の発行申請を始める日"), "2027-01-04");
+    // A week of post from that day reaches over 成人の日 (2027-01-11).
+    assert_eq!(on("電子証明書発行通知書が届く見込み"), "2027-01-12");
+    assert_eq!(on("電子証明書の有効期限の目安"), "2030-04-03");
+
+    // The day before the installation day's 150th: the day itself is 2027-01-04.
+    for (today, deferred) in [
+        ("2027-01-01", true),
+        ("2027-01-04", false),
+        ("2027-01-05", false),
+    ] {
+        let g = guide_on(&far, today);
+        assert_eq!(
+            g.findings
+                .iter()
+                .any(|f| f.rule == "certificate-apply-later"),
+            deferred,
+            "{today}"
+        );
+        let first = certificate_steps(&g)[0].0.clone();
+        assert_eq!(first, if deferred { "2-1-next" } else { "2-1" }, "{today}");
+    }
+    // A planned application day from which the certificate can still be
+    // downloaded: nothing to wait for.
+    let planned = far.replacen(
+        "installation_date: 2027-06-01",
+        "installation_date: 2027-06-01\napplication_date: 2027-01-04",
+        1,
+    );
+    assert!(!fired(&planned).contains("certificate-apply-later"));
+    // The usual clinic, installing in two months, goes straight on.
+    let g = guide_of(BASE);
+    assert!(
+        !g.findings
+            .iter()
+            .any(|f| f.rule == "certificate-apply-later")
+    );
+    assert_eq!(certificate_steps(&g)[0].0, "2-1");
 }

@@ -298,7 +298,12 @@ fn the_site_shows_every_variant_with_its_condition() {
         cert.contains("表示条件: 〈何件目か〉が「1」の場合"),
         "{cert}"
     );
-    assert!(cert.contains("表示条件: 〈何件目か〉が1より大きい場合"));
+    assert!(cert.contains(
+        "表示条件: 〈何件目か〉が1より大きい、または電子証明書の発行申請を始める日が申請日より後の場合"
+    ));
+    assert!(cert.contains(
+        "表示条件: 〈何件目か〉が「1」、かつ電子証明書の発行申請を始める日が申請日より後ではない場合"
+    ));
     for step in ["2-1", "2-2", "2-3", "2-4", "2-5"] {
         assert!(
             cert.contains(&format!("手順{step}の画面イメージ")),
