@@ -1821,6 +1821,24 @@ fn a_clinic_installing_months_later_applies_for_its_certificate_when_it_can_stil
         1,
     );
     assert!(!fired(&planned).contains("certificate-apply-later"));
+    // A 変更 clinic with no terminal in the data: a terminal it has not
+    // applied for yet is applied for in the same window.
+    let none = far.replacen(
+        "terminals: [オンライン資格確認パソコン]\n",
+        "application_kind: change\n",
+        1,
+    );
+    let g = guide_of(&none);
+    let f = g
+        .findings
+        .iter()
+        .find(|f| f.rule == "no-terminal")
+        .expect("no terminal");
+    let m = squash(f.message.plain_text());
+    assert!(
+        m.contains("その申請は2027年1月4日（月）以降、2027年5月22日（土）までに行います"),
+        "{m}"
+    );
     // The usual clinic, installing in two months, goes straight on.
     let g = guide_of(BASE);
     assert!(
