@@ -3293,8 +3293,10 @@ fn an_installation_years_after_the_start_month_is_doubted_not_counted_down() {
         ),
         ALL
     );
+    // Its certificate waits for a day counted from that installation day
+    // (certificate-apply-later): only the usage application goes ahead now.
     assert_eq!(
-        d.having("確かめるまでは申請を先に延ばさないでください"),
+        d.having("確かめるまでは利用申請を先に延ばさず、電子証明書の発行申請は確かめた設置予定日に合わせて行ってください"),
         GUIDES
     );
     for said in ["までに済ませれば間に合います", "まだ757日あります"] {
@@ -3499,7 +3501,7 @@ fn a_notice_applied_for_in_the_year_end_holidays_reaches_over_the_closed_weekday
     assert_eq!(c.having("2026年12月26日"), NONE);
     assert_eq!(c.having("2027年1月6日"), NONE);
     assert_eq!(
-        c.having("発行申請の日から約1週間後（暦日・書留郵便）に、その間の平日の休み（2026年12月31日（木）、2027年1月1日（金・祝））の日数を足した日"),
+        c.having("発行申請の日（2026年12月30日（水））から約1週間後（暦日・書留郵便）に、その間の平日の休み（2026年12月31日（木）、2027年1月1日（金・祝））の日数を足した日"),
         ["html", "pdf"]
     );
     assert_eq!(

@@ -138,6 +138,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "",
     ),
     (
+        "change-applied-download-limit",
+        "start_month: 2027-01",
+        "application_kind: change\nstart_month: 2027-01",
+    ),
+    (
         "carrier-contradicted",
         "carrier: ntt-east, type: 1, customer_id: CAF1253000113, v6_option: contracted",
         "carrier: other, type: 2, customer_id: CAF1253000113",
@@ -219,6 +224,11 @@ fn each_rule_fires_on_its_sample_only() {
         let got = fired(&text);
         let mut want: BTreeSet<String> = [rule.to_string()].into();
         let change = text.contains("application_kind: change");
+        if change {
+            // A 変更 application's earlier certificates may be past their
+            // download days on the installation day: always said.
+            want.insert("change-applied-download-limit".into());
+        }
         // No certificate to apply for: no fee, nothing applied to check.
         let none = ["no-terminal", "change-all-applied-check"].contains(rule);
         if !none {
@@ -1088,12 +1098,19 @@ fn a_start_month_of_this_month_at_its_end_is_entered_as_a_month_still_ahead() {
 /// is past if the clinic applies in December. It is told what to enter then.
 #[test]
 fn a_test_month_of_this_month_at_its_end_is_told_what_to_enter_next_month() {
+    // Installing in the test month: the month itself is no contradiction.
     let at = |today: &str, test: &str| {
-        let text = BASE.replacen(
-            "start_month: 2027-01",
-            &format!("start_month: 2027-01\ntest_month: {test}"),
-            1,
-        );
+        let text = BASE
+            .replacen(
+                "start_month: 2027-01",
+                &format!("start_month: 2027-01\ntest_month: {test}"),
+                1,
+            )
+            .replacen(
+                "installation_date: 2027-01-20",
+                "installation_date: 2026-11-30",
+                1,
+            );
         guide_on(&text, today)
             .findings
             .iter()
@@ -1112,6 +1129,26 @@ fn a_test_month_of_this_month_at_its_end_is_told_what_to_enter_next_month() {
     assert!(message.contains("未定なら空欄のまま"), "{message}");
     assert!(at("2026-11-23", "2026-11").is_none());
     assert!(at("2026-11-29", "2026-12").is_none());
+    // A test month before the installation month is doubted all month long:
+    // on its last days it was 「そのまま入力できます」 (test-month-before-
+    // installation leaves those days to this rule), on the 1st an error.
+    let text = BASE.replacen(
+        "start_month: 2027-01",
+        "start_month: 2027-01\ntest_month: 2026-11",
+        1,
+    );
+    let g = guide_on(&text, "2026-11-29");
+    let f = g
+        .findings
+        .iter()
+        .find(|f| f.rule == "test-month-ends-soon")
+        .expect("fires");
+    let m = f.message.plain_text().replace(' ', "");
+    assert!(
+        m.contains("設置予定日2027年1月20日（水）とどちらかが誤っています"),
+        "{m}"
+    );
+    assert!(!m.contains("そのまま入力できます"), "{m}");
 }
 
 /// The message of `rule` (which must fire), spaces removed, for the base
@@ -1400,7 +1437,9 @@ fn a_change_application_without_terminals_is_told_to_check_its_certificates_once
         .filter(|f| f.message.plain_text().contains("電子証明書申請状況照会"))
         .map(|f| f.rule.as_str())
         .collect();
-    assert_eq!(checking, ["no-terminal"]);
+    // The notice of the download days asks another question of the same
+    // page (when those certificates were issued), in words of its own.
+    assert_eq!(checking, ["no-terminal", "change-applied-download-limit"]);
     // With a terminal, the 変更 notice is there, as before.
     assert!(fired(&base_with(&[CHANGE])).contains("change-certificates-applied"));
 }
@@ -1446,6 +1485,8 @@ fn when_to_apply_is_told_before_the_other_warnings() {
             "v6-option-missing",
             "start-month-past",
             "test-month-after-start",
+            // 変更: when its earlier certificates were issued (information).
+            "change-applied-download-limit",
         ]
     );
     // 北浜ことのは医院 (e-…, 新規, five days to go, line typed 2): the day
@@ -1839,6 +1880,66 @@ fn a_clinic_installing_months_later_applies_for_its_certificate_when_it_can_stil
         m.contains("その申請は2027年1月4日（月）以降、2027年5月22日（土）までに行います"),
         "{m}"
     );
+    // A planned day already past: only the usage application is due now
+    // (「二つの申請がまだなら、すぐに」 contradicted the day to wait for), and a
+    // certificate applied for on that day is told about.
+    let past = far.replacen(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2026-11-01",
+        1,
+    );
+    let m = squash(
+        guide_of(&past)
+            .findings
+            .iter()
+            .find(|f| f.rule == "application-date-past")
+            .expect("past")
+            .message
+            .plain_text(),
+    );
+    assert!(m.contains("利用申請がまだなら、すぐに済ませてください（電子証明書の発行申請は、重要なお知らせのとおり2027年1月4日（月）以降です）"), "{m}");
+    assert!(
+        m.contains("設置日には発行から180日を過ぎてダウンロードできない"),
+        "{m}"
+    );
+    assert!(!m.contains("二つの申請がまだなら"), "{m}");
+    // A planned day inside the window: the notice that applying by the last
+    // day is enough names the window's first day too.
+    let inside = far.replacen(
+        "start_month: 2027-01",
+        "start_month: 2027-01\napplication_date: 2027-01-15",
+        1,
+    );
+    let m = squash(
+        guide_of(&inside)
+            .findings
+            .iter()
+            .find(|f| f.rule == "application-early")
+            .expect("early")
+            .message
+            .plain_text(),
+    );
+    assert!(
+        m.contains("電子証明書の発行申請は2027年1月4日（月）以降に行います"),
+        "{m}"
+    );
+    // A 変更 clinic is told which of its earlier certificates the
+    // installation day is too late for: those issued before 180 days before it.
+    let change = far.replacen(
+        "start_month: 2027-01",
+        "application_kind: change\nstart_month: 2027-01",
+        1,
+    );
+    let m = squash(
+        guide_of(&change)
+            .findings
+            .iter()
+            .find(|f| f.rule == "change-applied-download-limit")
+            .expect("change")
+            .message
+            .plain_text(),
+    );
+    assert!(m.contains("2026年12月3日（木）より前に発行されたものは設置予定日（2027年6月1日（火））にはダウンロードできない"), "{m}");
     // The usual clinic, installing in two months, goes straight on.
     let g = guide_of(BASE);
     assert!(
